@@ -1,0 +1,21 @@
+//! What the runtime needs to know about an action, implemented by every generated
+//! request type so that one generic call path serves all actions.
+
+use crate::enums::WireEnum;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// A request type of one action.
+pub trait Action: Serialize {
+    /// The action name sent in `X-TC-Action`.
+    const ACTION: &'static str;
+    /// The service's documented limit for this action, in requests per second.
+    const RATE_LIMIT: Option<u32>;
+    /// Whether running the action twice has the same effect as once, so a request
+    /// that may already have reached the service can be sent again.
+    const IDEMPOTENT: bool;
+    /// The decoded successful response.
+    type Response: DeserializeOwned;
+    /// The error codes documented for this action.
+    type ErrorCode: WireEnum<Raw = String>;
+}

@@ -1,0 +1,179 @@
+//! Credentials and where they come from.
+//!
+//! A [`Credentials`] value never shows its secret key or session token: not in
+//! `Debug`, not in errors. Sources implement [`ProvideCredentials`], asked once per
+//! request so that temporary credentials can be refreshed behind it.
+
+use crate::error::CredentialsError;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+
+/// Environment variable holding the SecretId.
+pub const ENV_SECRET_ID: &str = "TENCENTCLOUD_SECRET_ID";
+/// Environment variable holding the SecretKey.
+pub const ENV_SECRET_KEY: &str = "TENCENTCLOUD_SECRET_KEY";
+/// Environment variable holding the session token of temporary credentials.
+pub const ENV_SESSION_TOKEN: &str = "TENCENTCLOUD_SESSION_TOKEN";
+
+/// A key pair, with a session token when the keys are temporary.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    secret_id: String,
+    secret_key: String,
+    token: Option<String>,
+}
+
+impl Credentials {
+    /// Permanent keys.
+    pub fn new(secret_id: impl Into<String>, secret_key: impl Into<String>) -> Self {
+        Credentials {
+            secret_id: secret_id.into(),
+            secret_key: secret_key.into(),
+            token: None,
+        }
+    }
+
+    /// Temporary keys with their session token (sent as `X-TC-Token`).
+    pub fn with_token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+
+    /// Reads `TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY` and the optional
+    /// `TENCENTCLOUD_SESSION_TOKEN`.
+    pub fn from_env() -> Result<Self, CredentialsError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// As [`Credentials::from_env`], with `lookup` in place of the process
+    /// environment (tests, configuration layers).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, CredentialsError> {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        let id = get(ENV_SECRET_ID);
+        let key = get(ENV_SECRET_KEY);
+        match (id, key) {
+            (Some(id), Some(key)) => {
+                let mut creds = Credentials::new(id.trim(), key.trim());
+                creds.token = get(ENV_SESSION_TOKEN).map(|t| t.trim().to_owned());
+                Ok(creds)
+            }
+            (None, None) => Err(CredentialsError::new(
+                "environment",
+                format!("{ENV_SECRET_ID} and {ENV_SECRET_KEY} are not set"),
+            )),
+            (None, Some(_)) => Err(CredentialsError::new(
+                "environment",
+                format!("{ENV_SECRET_KEY} is set but {ENV_SECRET_ID} is not"),
+            )),
+            (Some(_), None) => Err(CredentialsError::new(
+                "environment",
+                format!("{ENV_SECRET_ID} is set but {ENV_SECRET_KEY} is not"),
+            )),
+        }
+    }
+
+    /// The SecretId (an identifier, sent in clear in `Authorization`).
+    pub fn secret_id(&self) -> &str {
+        &self.secret_id
+    }
+
+    /// The SecretKey. Handle with care: this is the secret.
+    pub fn secret_key(&self) -> &str {
+        &self.secret_key
+    }
+
+    /// The session token of temporary credentials.
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("secret_id", &MaskedId(&self.secret_id))
+            .field("secret_key", &"** redacted **")
+            .field("token", &self.token.as_ref().map(|_| "** redacted **"))
+            .finish()
+    }
+}
+
+/// Shows only the last four characters of an id.
+struct MaskedId<'a>(&'a str);
+
+impl fmt::Debug for MaskedId<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let chars: Vec<char> = self.0.chars().collect();
+        let tail: String = chars[chars.len().saturating_sub(4)..].iter().collect();
+        write!(f, "\"****{tail}\"")
+    }
+}
+
+/// The future a credentials source returns.
+pub type CredentialsFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<Credentials, CredentialsError>> + Send + 'a>>;
+
+/// A source of credentials, asked before every request.
+pub trait ProvideCredentials: Send + Sync + fmt::Debug {
+    /// Credentials valid for a request sent now.
+    fn provide_credentials(&self) -> CredentialsFuture<'_>;
+}
+
+impl ProvideCredentials for Credentials {
+    fn provide_credentials(&self) -> CredentialsFuture<'_> {
+        let creds = self.clone();
+        Box::pin(async move { Ok(creds) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn reads_the_environment() {
+        let c = Credentials::from_lookup(env(&[
+            (ENV_SECRET_ID, "AKIDexample1234"),
+            (ENV_SECRET_KEY, "topsecretkey"),
+            (ENV_SESSION_TOKEN, "tok-abc"),
+        ]))
+        .unwrap();
+        assert_eq!(c.secret_id(), "AKIDexample1234");
+        assert_eq!(c.secret_key(), "topsecretkey");
+        assert_eq!(c.token(), Some("tok-abc"));
+    }
+
+    #[test]
+    fn says_which_variable_is_missing() {
+        let e = Credentials::from_lookup(env(&[(ENV_SECRET_ID, "AKID")])).unwrap_err();
+        assert_eq!(e.source, "environment");
+        assert!(e.reason.contains("TENCENTCLOUD_SECRET_KEY is not"), "{e}");
+        let e = Credentials::from_lookup(env(&[])).unwrap_err();
+        assert!(e
+            .to_string()
+            .contains("TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY"));
+        let e = Credentials::from_lookup(env(&[(ENV_SECRET_ID, " "), (ENV_SECRET_KEY, "k")]))
+            .unwrap_err();
+        assert!(e.reason.contains("TENCENTCLOUD_SECRET_ID is not"), "{e}");
+    }
+
+    #[test]
+    fn debug_never_shows_secrets() {
+        let c = Credentials::new("AKIDexample1234", "topsecretkey").with_token("tok-abc");
+        let shown = format!("{c:?} {c:#?}");
+        assert!(!shown.contains("topsecretkey"), "{shown}");
+        assert!(!shown.contains("tok-abc"), "{shown}");
+        assert!(!shown.contains("AKIDexample"), "{shown}");
+        assert!(shown.contains("1234"), "{shown}");
+    }
+}

@@ -1,0 +1,81 @@
+//! Forward-compatible enums: values the spec documents become variants, any other
+//! value the service sends is kept in an `Unknown` variant instead of failing.
+//!
+//! The unknown payload is an [`UnknownValue`], which only this crate can create and
+//! only for values that match no variant, so `Unknown` never shadows a known value
+//! and matching on variants stays reliable.
+
+use serde::{Deserialize, Deserializer};
+use std::fmt;
+
+/// A wire value that the enum it sits in does not know.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UnknownValue<T>(T);
+
+impl<T> UnknownValue<T> {
+    /// The raw value as the service sent it.
+    pub fn value(&self) -> &T {
+        &self.0
+    }
+
+    /// The raw value, consuming the wrapper.
+    pub fn into_value(self) -> T {
+        self.0
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for UnknownValue<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<T: fmt::Display> fmt::Display for UnknownValue<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// An enum generated from the spec whose wire form is a `Raw` value.
+pub trait WireEnum: Sized {
+    /// The wire type: `u64`, `i64` or `String`.
+    type Raw;
+
+    /// The variant documented for `raw`, if any.
+    fn from_known(raw: &Self::Raw) -> Option<Self>;
+
+    /// Wraps a value no variant documents.
+    fn from_unknown(raw: UnknownValue<Self::Raw>) -> Self;
+
+    /// The variant for `raw`: a documented one, or `Unknown` keeping the value.
+    fn from_raw(raw: Self::Raw) -> Self {
+        match Self::from_known(&raw) {
+            Some(known) => known,
+            None => Self::from_unknown(UnknownValue(raw)),
+        }
+    }
+}
+
+/// Deserializes any [`WireEnum`] from its raw wire value; never fails on an unknown
+/// value. Generated `Deserialize` impls call this.
+pub fn deserialize<'de, D, E>(deserializer: D) -> Result<E, D::Error>
+where
+    D: Deserializer<'de>,
+    E: WireEnum,
+    E::Raw: Deserialize<'de>,
+{
+    E::Raw::deserialize(deserializer).map(E::from_raw)
+}
+
+/// Untyped codes: every value is "known" and kept as is.
+impl WireEnum for String {
+    type Raw = String;
+
+    fn from_known(raw: &String) -> Option<Self> {
+        Some(raw.clone())
+    }
+
+    fn from_unknown(raw: UnknownValue<String>) -> Self {
+        raw.0
+    }
+}

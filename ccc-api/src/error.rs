@@ -1,0 +1,358 @@
+//! Errors of a call, typed by the action's documented error codes.
+//!
+//! [`SdkError<C>`] tells apart what went wrong (the service answered with an error,
+//! the request could not be built, no credentials, the network, an undecodable
+//! answer); `C` is the action's error-code enum. Every action's error converts into
+//! [`crate::Error`], whose codes are all codes of the service.
+
+use crate::enums::WireEnum;
+use std::error::Error as StdError;
+use std::fmt;
+
+/// How many bytes of an undecodable body are kept for diagnosis.
+pub(crate) const BODY_PREFIX_LIMIT: usize = 1024;
+
+/// The error of one call; `C` is the action's error-code enum.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SdkError<C> {
+    /// The service answered with an error envelope.
+    Service(ServiceError<C>),
+    /// The request could not be built (a required member is missing).
+    Build(BuildError),
+    /// No usable credentials.
+    Credentials(CredentialsError),
+    /// The request did not complete: connection, timeout, or the body was cut off.
+    Transport(TransportError),
+    /// An answer came back but is not a valid response of the action.
+    Decode(DecodeError),
+}
+
+impl<C> SdkError<C> {
+    /// The service's error, if the service answered with one.
+    pub fn as_service(&self) -> Option<&ServiceError<C>> {
+        match self {
+            SdkError::Service(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The typed error code, if the service answered with an error.
+    pub fn code(&self) -> Option<&C> {
+        self.as_service().map(|e| &e.code)
+    }
+
+    /// The error code as sent (`InvalidParameterValue`), if the service answered.
+    pub fn raw_code(&self) -> Option<&str> {
+        self.as_service().map(|e| e.raw_code.as_str())
+    }
+
+    /// The service's message, if the service answered with an error.
+    pub fn message(&self) -> Option<&str> {
+        self.as_service().map(|e| e.message.as_str())
+    }
+
+    /// The request id the service gave, if it answered with an error.
+    pub fn request_id(&self) -> Option<&str> {
+        self.as_service().map(|e| e.request_id.as_str())
+    }
+
+    /// The same error with its code re-typed as `D` (for example the service-wide
+    /// [`crate::ErrorCode`]); nothing is lost, the raw code is parsed again.
+    pub fn map_code<D: WireEnum<Raw = String>>(self) -> SdkError<D> {
+        match self {
+            SdkError::Service(e) => SdkError::Service(ServiceError {
+                code: D::from_raw(e.raw_code.clone()),
+                action: e.action,
+                raw_code: e.raw_code,
+                message: e.message,
+                request_id: e.request_id,
+            }),
+            SdkError::Build(e) => SdkError::Build(e),
+            SdkError::Credentials(e) => SdkError::Credentials(e),
+            SdkError::Transport(e) => SdkError::Transport(e),
+            SdkError::Decode(e) => SdkError::Decode(e),
+        }
+    }
+}
+
+impl<C> fmt::Display for SdkError<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SdkError::Service(e) => e.fmt(f),
+            SdkError::Build(e) => e.fmt(f),
+            SdkError::Credentials(e) => e.fmt(f),
+            SdkError::Transport(e) => e.fmt(f),
+            SdkError::Decode(e) => e.fmt(f),
+        }
+    }
+}
+
+impl<C: fmt::Debug> StdError for SdkError<C> {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        match self {
+            SdkError::Transport(e) => Some(e),
+            SdkError::Decode(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl<C> From<BuildError> for SdkError<C> {
+    fn from(e: BuildError) -> Self {
+        SdkError::Build(e)
+    }
+}
+
+impl<C> From<CredentialsError> for SdkError<C> {
+    fn from(e: CredentialsError) -> Self {
+        SdkError::Credentials(e)
+    }
+}
+
+/// An error the service returned in `Response.Error`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceError<C> {
+    /// The action that was called.
+    pub action: &'static str,
+    /// The typed error code.
+    pub code: C,
+    /// The error code exactly as sent.
+    pub raw_code: String,
+    /// The service's message.
+    pub message: String,
+    /// The request id, needed when asking Tencent Cloud support about a failure.
+    pub request_id: String,
+}
+
+impl<C> fmt::Display for ServiceError<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} failed: {}: {} (request id {})",
+            self.action, self.raw_code, self.message, self.request_id
+        )
+    }
+}
+
+impl<C: fmt::Debug> StdError for ServiceError<C> {}
+
+/// A request that could not be built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// A required member was not set.
+    MissingMember {
+        /// The action whose request is incomplete.
+        action: &'static str,
+        /// The member's wire name.
+        member: &'static str,
+    },
+    /// The request could not be encoded as JSON.
+    Encode(String),
+}
+
+impl BuildError {
+    /// A required member of `action` was not set.
+    pub fn missing(action: &'static str, member: &'static str) -> Self {
+        BuildError::MissingMember { action, member }
+    }
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::MissingMember { action, member } => {
+                write!(f, "{action} request is missing required member `{member}`")
+            }
+            BuildError::Encode(e) => write!(f, "request could not be encoded as JSON: {e}"),
+        }
+    }
+}
+
+impl StdError for BuildError {}
+
+/// No usable credentials; says which source failed and why. Never holds a secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialsError {
+    /// The source that was asked (`environment`, `static`, ...).
+    pub source: String,
+    /// What went wrong.
+    pub reason: String,
+}
+
+impl CredentialsError {
+    /// A failure of `source`.
+    pub fn new(source: impl Into<String>, reason: impl Into<String>) -> Self {
+        CredentialsError {
+            source: source.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+impl fmt::Display for CredentialsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "no credentials from {}: {}", self.source, self.reason)
+    }
+}
+
+impl StdError for CredentialsError {}
+
+/// What kind of transport failure happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// No connection could be made: the request never left.
+    Connect,
+    /// The time limit ran out; the request may have reached the service.
+    Timeout,
+    /// The answer's body could not be read in full (connection cut mid-body).
+    Body,
+    /// Any other failure while sending.
+    Request,
+}
+
+/// The request did not complete.
+#[derive(Debug)]
+pub struct TransportError {
+    /// What kind of failure.
+    pub kind: TransportErrorKind,
+    source: reqwest::Error,
+}
+
+impl TransportError {
+    pub(crate) fn new(kind: TransportErrorKind, source: reqwest::Error) -> Self {
+        let kind = if source.is_timeout() {
+            TransportErrorKind::Timeout
+        } else if source.is_connect() {
+            TransportErrorKind::Connect
+        } else {
+            kind
+        };
+        TransportError { kind, source }
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            TransportErrorKind::Connect => "could not connect",
+            TransportErrorKind::Timeout => "timed out",
+            TransportErrorKind::Body => "response body cut off",
+            TransportErrorKind::Request => "request failed",
+        };
+        // reqwest's own text names the URL and the cause, never a header.
+        write!(f, "{what}: {}", self.source)?;
+        let mut cause = self.source.source();
+        while let Some(c) = cause {
+            write!(f, ": {c}")?;
+            cause = c.source();
+        }
+        Ok(())
+    }
+}
+
+impl StdError for TransportError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        Some(&self.source)
+    }
+}
+
+/// Why an answer could not be decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DecodeErrorKind {
+    /// The body is not JSON at all (an HTML error page from a gateway, say).
+    NotJson,
+    /// The JSON ends early.
+    Truncated,
+    /// The JSON is syntactically invalid.
+    Malformed,
+    /// Valid JSON without a `Response` object.
+    MissingEnvelope,
+    /// `Response` does not match the action's response type.
+    Shape,
+    /// A non-2xx HTTP status without a service error in the body.
+    UnexpectedStatus,
+}
+
+/// An answer that is not a valid response; keeps the HTTP status and the start of
+/// the body, which is what a failure is debugged with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    /// What was wrong.
+    pub kind: DecodeErrorKind,
+    /// The HTTP status of the answer.
+    pub status: u16,
+    /// The decoder's explanation.
+    pub detail: String,
+    /// The first bytes of the body (at most 1 KiB, lossily UTF-8).
+    pub body_prefix: String,
+    /// The body's full length in bytes.
+    pub body_len: usize,
+}
+
+impl DecodeError {
+    pub(crate) fn new(kind: DecodeErrorKind, status: u16, detail: String, body: &[u8]) -> Self {
+        let mut end = body.len().min(BODY_PREFIX_LIMIT);
+        // Cut on a character boundary where the body is UTF-8.
+        while end > 0 && end < body.len() && (body[end] & 0xC0) == 0x80 {
+            end -= 1;
+        }
+        DecodeError {
+            kind,
+            status,
+            detail,
+            body_prefix: String::from_utf8_lossy(&body[..end]).into_owned(),
+            body_len: body.len(),
+        }
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            DecodeErrorKind::NotJson => "not a JSON response",
+            DecodeErrorKind::Truncated => "truncated JSON response",
+            DecodeErrorKind::Malformed => "malformed JSON response",
+            DecodeErrorKind::MissingEnvelope => "JSON without a `Response` object",
+            DecodeErrorKind::Shape => "response does not match the action's type",
+            DecodeErrorKind::UnexpectedStatus => "error status without a service error",
+        };
+        write!(f, "HTTP {}, {what}: {}", self.status, self.detail)?;
+        let shown: String = self.body_prefix.chars().take(200).collect();
+        write!(f, "; body ({} bytes) starts with {shown:?}", self.body_len)
+    }
+}
+
+impl StdError for DecodeError {}
+
+/// A client that could not be configured.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    /// What is wrong with the configuration.
+    pub reason: String,
+}
+
+impl ConfigError {
+    pub(crate) fn new(reason: impl Into<String>) -> Self {
+        ConfigError {
+            reason: reason.into(),
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid client configuration: {}", self.reason)
+    }
+}
+
+impl StdError for ConfigError {}
+
+impl From<CredentialsError> for ConfigError {
+    fn from(e: CredentialsError) -> Self {
+        ConfigError::new(e.to_string())
+    }
+}

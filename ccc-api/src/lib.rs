@@ -1,0 +1,47 @@
+//! Typed async client for the Tencent Cloud Contact Center API (service `ccc`,
+//! version `2020-02-10`), generated from the spec in this repository.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), ccc_api::Error> {
+//! let client = ccc_api::Client::from_env()?;
+//! let task = client
+//!     .describe_auto_callout_task()
+//!     .sdk_app_id(1400000000)
+//!     .task_id(3)
+//!     .send()
+//!     .await?;
+//! println!("{} is {:?}", task.name, task.state);
+//! # Ok(()) }
+//! ```
+//!
+//! - [`operation`]: one module per action with its request, builder, response and
+//!   error codes; [`Client`] has one method per action.
+//! - [`types`]: data types shared by actions.
+//! - [`SdkError`]: what a call can fail with, typed by the action's error codes;
+//!   every action's error converts into [`Error`] with `?`.
+//! - [`signing`]: TC3-HMAC-SHA256 as a pure function.
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod action;
+mod client;
+pub mod credentials;
+pub mod enums;
+mod error;
+mod generated;
+mod response;
+pub mod signing;
+
+pub use action::Action;
+pub use client::{Client, ClientBuilder, Language, DEFAULT_TIMEOUT, REQUEST_CLIENT};
+pub use credentials::{Credentials, ProvideCredentials};
+pub use error::{
+    BuildError, ConfigError, CredentialsError, DecodeError, DecodeErrorKind, SdkError,
+    ServiceError, TransportError, TransportErrorKind,
+};
+pub use generated::{operation, types, ErrorCode, Site, SERVICE, VERSION};
+
+/// The error of any action, with the service-wide [`ErrorCode`]; each action's
+/// [`SdkError`] converts into it, so `?` works across actions.
+pub type Error = SdkError<ErrorCode>;

@@ -1,0 +1,180 @@
+//! TC3-HMAC-SHA256 request signing, as a pure function of its inputs.
+//!
+//! The signature covers the exact body bytes and the headers named in
+//! `SignedHeaders`, so whatever is signed here must be sent unchanged. The official
+//! SDKs sign `content-type;host`; [`sign`] accepts any header list, which is what the
+//! published known-answer vector (`content-type;host;x-tc-action`) needs.
+
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+use std::fmt::Write as _;
+
+/// The algorithm name that starts the `Authorization` header and the string to sign.
+pub const ALGORITHM: &str = "TC3-HMAC-SHA256";
+
+/// What one signature is computed over.
+#[derive(Debug, Clone, Copy)]
+pub struct SigningInput<'a> {
+    /// Tencent Cloud service name, the middle part of the credential scope (`ccc`).
+    pub service: &'a str,
+    /// Unix seconds sent as `X-TC-Timestamp`; its UTC date is the credential date.
+    pub timestamp: u64,
+    /// HTTP method, upper case (`POST`).
+    pub method: &'a str,
+    /// Canonical URI; always `/` for API 3.0.
+    pub path: &'a str,
+    /// Canonical query string; empty for POST.
+    pub query: &'a str,
+    /// Headers to sign, as `(name, value)`: names are lower-cased and sorted, values
+    /// trimmed, exactly as the service rebuilds them.
+    pub headers: &'a [(&'a str, &'a str)],
+    /// The body bytes exactly as sent.
+    pub payload: &'a [u8],
+}
+
+/// The outcome of signing, with every intermediate value the algorithm defines so
+/// a mismatch with the server can be tracked down step by step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signature {
+    /// Lower-case hex SHA-256 of the payload.
+    pub hashed_payload: String,
+    /// The canonical request text.
+    pub canonical_request: String,
+    /// The string to sign.
+    pub string_to_sign: String,
+    /// `YYYY-MM-DD/<service>/tc3_request`.
+    pub credential_scope: String,
+    /// Semicolon-separated lower-case header names, sorted.
+    pub signed_headers: String,
+    /// Lower-case hex HMAC-SHA256 signature.
+    pub signature: String,
+    /// The full value of the `Authorization` header.
+    pub authorization: String,
+}
+
+/// Signs `input` with the key pair; `secret_id` only appears in the `Authorization`
+/// value, `secret_key` only feeds the key derivation.
+pub fn sign(secret_id: &str, secret_key: &str, input: &SigningInput<'_>) -> Signature {
+    let date = utc_date(input.timestamp);
+    let hashed_payload = hex(&Sha256::digest(input.payload));
+
+    let mut headers: Vec<(String, &str)> = input
+        .headers
+        .iter()
+        .map(|(name, value)| (name.to_ascii_lowercase(), value.trim()))
+        .collect();
+    headers.sort_by(|a, b| a.0.cmp(&b.0));
+
+    let mut canonical_request = String::with_capacity(256 + input.query.len());
+    let mut signed_headers = String::with_capacity(32);
+    canonical_request.push_str(input.method);
+    canonical_request.push('\n');
+    canonical_request.push_str(input.path);
+    canonical_request.push('\n');
+    canonical_request.push_str(input.query);
+    canonical_request.push('\n');
+    for (i, (name, value)) in headers.iter().enumerate() {
+        canonical_request.push_str(name);
+        canonical_request.push(':');
+        if name == "x-tc-action" {
+            canonical_request.push_str(&value.to_ascii_lowercase());
+        } else {
+            canonical_request.push_str(value);
+        }
+        canonical_request.push('\n');
+        if i > 0 {
+            signed_headers.push(';');
+        }
+        signed_headers.push_str(name);
+    }
+    canonical_request.push('\n');
+    canonical_request.push_str(&signed_headers);
+    canonical_request.push('\n');
+    canonical_request.push_str(&hashed_payload);
+
+    let credential_scope = format!("{date}/{}/tc3_request", input.service);
+    let mut string_to_sign = String::with_capacity(128);
+    let _ = write!(
+        string_to_sign,
+        "{ALGORITHM}\n{}\n{credential_scope}\n{}",
+        input.timestamp,
+        hex(&Sha256::digest(canonical_request.as_bytes()))
+    );
+
+    let mut key = Vec::with_capacity(3 + secret_key.len());
+    key.extend_from_slice(b"TC3");
+    key.extend_from_slice(secret_key.as_bytes());
+    let secret_date = hmac(&key, date.as_bytes());
+    let secret_service = hmac(&secret_date, input.service.as_bytes());
+    let secret_signing = hmac(&secret_service, b"tc3_request");
+    let signature = hex(&hmac(&secret_signing, string_to_sign.as_bytes()));
+
+    let authorization = format!(
+        "{ALGORITHM} Credential={secret_id}/{credential_scope}, SignedHeaders={signed_headers}, Signature={signature}"
+    );
+    Signature {
+        hashed_payload,
+        canonical_request,
+        string_to_sign,
+        credential_scope,
+        signed_headers,
+        signature,
+        authorization,
+    }
+}
+
+fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
+    // `new_from_slice` accepts keys of any length for HMAC, so this cannot fail.
+    let mut mac = match Hmac::<Sha256>::new_from_slice(key) {
+        Ok(mac) => mac,
+        Err(_) => unreachable!("HMAC takes keys of any length"),
+    };
+    mac.update(data);
+    mac.finalize().into_bytes().into()
+}
+
+/// Lower-case hex of `bytes`.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        out.push(DIGITS[(b >> 4) as usize] as char);
+        out.push(DIGITS[(b & 0x0f) as usize] as char);
+    }
+    out
+}
+
+/// The UTC calendar date (`YYYY-MM-DD`) of a Unix timestamp: the credential date
+/// must follow the timestamp, never the local clock's zone.
+pub fn utc_date(timestamp: u64) -> String {
+    let days = (timestamp / 86_400) as i64;
+    // Civil-from-days (proleptic Gregorian), valid for every u64 timestamp / 86400.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utc_dates() {
+        assert_eq!(utc_date(0), "1970-01-01");
+        assert_eq!(utc_date(1_551_113_065), "2019-02-25");
+        assert_eq!(utc_date(951_782_400), "2000-02-29");
+        assert_eq!(utc_date(1_709_251_199), "2024-02-29");
+        assert_eq!(utc_date(1_709_251_200), "2024-03-01");
+        assert_eq!(utc_date(4_102_444_800), "2100-01-01");
+        // One second before midnight UTC is still the earlier date in every zone.
+        assert_eq!(utc_date(1_551_139_199), "2019-02-25");
+        assert_eq!(utc_date(1_551_139_200), "2019-02-26");
+    }
+}

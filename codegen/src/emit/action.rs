@@ -1,0 +1,217 @@
+//! One action's module: request, request builder, fluent builder, response,
+//! error codes, the `Action` impl and (inside `ccc-api`) the `Client` method.
+
+use super::docs;
+use super::types::{error_code_enum, field_ident, rust_type, struct_field};
+use super::Paths;
+use crate::model::{Action, Field, Model, Presence};
+use crate::spec::TypeRef;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenStream {
+    let rt = &paths.rt;
+    let types = &paths.types;
+    let root = &paths.root;
+    let name = &a.name;
+    let request = format_ident!("{}Request", a.name);
+    let builder = format_ident!("{}RequestBuilder", a.name);
+    let fluent = format_ident!("{}FluentBuilder", a.name);
+    let response = format_ident!("{}Response", a.name);
+    let error_code = format_ident!("{}ErrorCode", a.name);
+    let method = format_ident!("{}", a.snake);
+
+    let mut about = format!("`{}`: {}\n\n{}", a.name, a.summary, a.doc);
+    if let Some(limit) = a.rate_limit {
+        about.push_str(&format!("\n\nRate limit: {limit} requests per second."));
+    }
+    if a.china_only {
+        about.push_str("\n\nDocumented only for the China site.");
+    }
+    about.push_str(&format!("\n\nReference: <{}>", a.reference));
+    let module_doc = docs::inner(&about);
+    let method_doc = docs::outer(&format!(
+        "{}\n\nSet the members on the returned builder, then `send()` it. See [`{}`](crate::operation::{}).",
+        a.summary, a.name, a.snake
+    ));
+
+    let request_doc = docs::outer(&format!(
+        "Request of `{name}`. Build it with [`{request}::builder`], which checks that every required member is set."
+    ));
+    let request_fields = a.input.iter().map(|f| struct_field(f, Some(types)));
+    let response_doc = docs::outer(&format!("Successful response of `{name}`."));
+    let response_fields = a.output.iter().map(|f| struct_field(f, Some(types)));
+
+    let builder_fields = a.input.iter().map(|f| {
+        let ident = field_ident(&f.rust);
+        let ty = rust_type(&f.ty, Some(types));
+        quote! { #ident: Option<#ty>, }
+    });
+    let builder_setters = a.input.iter().map(|f| {
+        let ident = field_ident(&f.rust);
+        setter(f, types, quote!(self.#ident))
+    });
+    let build_fields = a.input.iter().map(|f| {
+        let ident = field_ident(&f.rust);
+        let wire = &f.wire;
+        match f.presence {
+            Presence::Required => quote! {
+                #ident: self.#ident.ok_or(#rt::BuildError::missing(#name, #wire))?,
+            },
+            Presence::Optional | Presence::Nullable => quote! { #ident: self.#ident, },
+        }
+    });
+    let fluent_setters = a.input.iter().map(|f| {
+        let ident = field_ident(&f.rust);
+        setter(f, types, quote!(self.inner.#ident))
+    });
+
+    let codes_doc = format!(
+        "Error codes documented for `{name}`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those."
+    );
+    let builder_doc = docs::outer(&format!("Builds a [`{request}`] member by member."));
+    let fluent_doc = docs::outer(&format!(
+        "Sets the members of a `{name}` call and sends it with a client."
+    ));
+    let codes = error_code_enum(model, &error_code, &codes_doc, &a.errors, paths);
+    let rate_limit = match a.rate_limit {
+        Some(n) => {
+            let n = proc_macro2::Literal::u32_unsuffixed(n);
+            quote!(Some(#n))
+        }
+        None => quote!(None),
+    };
+    let idempotent = a.idempotent;
+
+    let client_method = paths.in_runtime_crate.then(|| {
+        quote! {
+            impl #rt::Client {
+                #method_doc
+                pub fn #method(&self) -> #fluent {
+                    #fluent::new(self.clone())
+                }
+            }
+
+            impl From<#rt::SdkError<#error_code>> for #rt::SdkError<#root::ErrorCode> {
+                fn from(error: #rt::SdkError<#error_code>) -> Self {
+                    error.map_code()
+                }
+            }
+        }
+    });
+
+    quote! {
+        #module_doc
+
+        #request_doc
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
+        pub struct #request {
+            #(#request_fields)*
+        }
+
+        impl #request {
+            /// A builder with no member set.
+            pub fn builder() -> #builder {
+                #builder::default()
+            }
+        }
+
+        impl #rt::Action for #request {
+            const ACTION: &'static str = #name;
+            const RATE_LIMIT: Option<u32> = #rate_limit;
+            const IDEMPOTENT: bool = #idempotent;
+            type Response = #response;
+            type ErrorCode = #error_code;
+        }
+
+        #builder_doc
+        #[derive(Debug, Clone, Default)]
+        pub struct #builder {
+            #(#builder_fields)*
+        }
+
+        impl #builder {
+            #(#builder_setters)*
+
+            /// The request, or the first required member that is missing.
+            pub fn build(self) -> Result<#request, #rt::BuildError> {
+                Ok(#request {
+                    #(#build_fields)*
+                })
+            }
+        }
+
+        #fluent_doc
+        #[derive(Debug, Clone)]
+        pub struct #fluent {
+            client: #rt::Client,
+            inner: #builder,
+        }
+
+        impl #fluent {
+            /// A call through `client` with no member set.
+            pub fn new(client: #rt::Client) -> Self {
+                Self { client, inner: #builder::default() }
+            }
+
+            #(#fluent_setters)*
+
+            /// The request as built so far.
+            pub fn as_builder(&self) -> &#builder {
+                &self.inner
+            }
+
+            /// Checks the required members and sends the request.
+            pub async fn send(self) -> Result<#response, #rt::SdkError<#error_code>> {
+                let request = self.inner.build()?;
+                self.client.execute(&request).await
+            }
+        }
+
+        #response_doc
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
+        pub struct #response {
+            #(#response_fields)*
+            /// Id the service gave this request; quote it when asking support.
+            #[serde(rename = "RequestId")]
+            pub request_id: String,
+        }
+
+        #codes
+
+        #client_method
+    }
+}
+
+/// `name(value)` and `set_name(Option<value>)`, storing into `target`.
+fn setter(f: &Field, types: &TokenStream, target: TokenStream) -> TokenStream {
+    let ident = field_ident(&f.rust);
+    let set = format_ident!("set_{}", f.rust);
+    let ty = rust_type(&f.ty, Some(types));
+    let doc = docs::outer(&docs::with_example(&f.doc, f.example.as_ref()));
+    let required = if f.presence == Presence::Required {
+        " Required."
+    } else {
+        ""
+    };
+    let set_doc = docs::outer(&format!("Sets or clears `{}`.{required}", f.wire));
+    let (param, convert) = match f.ty {
+        TypeRef::String => (quote!(impl Into<String>), quote!(value.into())),
+        _ => (quote!(#ty), quote!(value)),
+    };
+    quote! {
+        #doc
+        pub fn #ident(mut self, value: #param) -> Self {
+            #target = Some(#convert);
+            self
+        }
+
+        #set_doc
+        pub fn #set(mut self, value: Option<#ty>) -> Self {
+            #target = value;
+            self
+        }
+    }
+}

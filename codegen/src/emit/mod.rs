@@ -1,0 +1,173 @@
+//! Turning the [`Model`] into Rust source files.
+//!
+//! Layout of the output directory (relative paths):
+//! - `mod.rs`: service constants, `Site`, and the module tree;
+//! - `error_code.rs`: the service-wide `ErrorCode`;
+//! - `types.rs`: every object and enum type;
+//! - `operation/mod.rs` and `operation/<action>.rs`: per action its request,
+//!   builders, response, error codes and (inside `ccc-api`) its `Client` method.
+
+mod action;
+mod docs;
+mod types;
+
+use crate::model::Model;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// Where generated code finds the runtime and its sibling modules.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Path of the runtime crate: `crate` inside `ccc-api`, `::ccc_api` elsewhere.
+    pub runtime: String,
+    /// Path of the generated `types` module.
+    pub types_path: String,
+    /// Path of the generated module root (for `ErrorCode`).
+    pub root_path: String,
+    /// Whether the code lands inside the runtime crate: only then can it add
+    /// methods to `Client` and `From` conversions between runtime types.
+    pub in_runtime_crate: bool,
+}
+
+impl Options {
+    /// For `ccc-api/src/generated`, re-exported at the crate root.
+    pub fn ccc_api() -> Self {
+        Options {
+            runtime: "crate".into(),
+            types_path: "crate::types".into(),
+            root_path: "crate".into(),
+            in_runtime_crate: true,
+        }
+    }
+
+    /// For a crate depending on `ccc_api`, with the output at `module` (`crate::fixture`).
+    pub fn external(module: &str) -> Self {
+        Options {
+            runtime: "::ccc_api".into(),
+            types_path: format!("{module}::types"),
+            root_path: module.into(),
+            in_runtime_crate: false,
+        }
+    }
+}
+
+/// Resolved paths, as tokens.
+pub(crate) struct Paths {
+    pub rt: TokenStream,
+    pub types: TokenStream,
+    pub root: TokenStream,
+    pub in_runtime_crate: bool,
+}
+
+fn path_tokens(text: &str) -> Result<TokenStream, String> {
+    syn::parse_str::<syn::Path>(text)
+        .map(|p| quote!(#p))
+        .map_err(|e| format!("`{text}` is not a Rust path: {e}"))
+}
+
+/// A generated file before formatting.
+pub(crate) struct Unformatted {
+    pub path: String,
+    pub source: String,
+    pub tokens: TokenStream,
+}
+
+/// Emits every file of `model`.
+pub(crate) fn emit(model: &Model, options: &Options) -> Result<Vec<Unformatted>, String> {
+    let paths = Paths {
+        rt: path_tokens(&options.runtime)?,
+        types: path_tokens(&options.types_path)?,
+        root: path_tokens(&options.root_path)?,
+        in_runtime_crate: options.in_runtime_crate,
+    };
+    let mut files = vec![
+        Unformatted {
+            path: "mod.rs".into(),
+            source: model.root.clone(),
+            tokens: root_module(model),
+        },
+        Unformatted {
+            path: "error_code.rs".into(),
+            source: format!("{}/service.json", model.root),
+            tokens: types::service_error_code(model, &paths),
+        },
+        Unformatted {
+            path: "types.rs".into(),
+            source: format!("{}/types", model.root),
+            tokens: types::types_module(model, &paths),
+        },
+        Unformatted {
+            path: "operation/mod.rs".into(),
+            source: format!("{}/actions", model.root),
+            tokens: operation_module(model),
+        },
+    ];
+    for a in &model.actions {
+        files.push(Unformatted {
+            path: format!("operation/{}.rs", a.snake),
+            source: a.file.clone(),
+            tokens: action::action_module(model, a, &paths),
+        });
+    }
+    Ok(files)
+}
+
+fn root_module(model: &Model) -> TokenStream {
+    let module_doc = docs::inner(&format!(
+        "Generated from the spec of {} (`{}` {}).",
+        model.title, model.service, model.version
+    ));
+    let service = &model.service;
+    let version = &model.version;
+    let variants = model.endpoints.iter().map(|e| {
+        let doc = docs::outer(&format!("{}\n\nHost: `{}`.", e.doc.trim(), e.host));
+        let name = format_ident!("{}", e.name);
+        let default = e.default.then(|| quote!(#[default]));
+        quote! { #doc #default #name, }
+    });
+    let hosts = model.endpoints.iter().map(|e| {
+        let name = format_ident!("{}", e.name);
+        let host = &e.host;
+        quote! { Site::#name => #host, }
+    });
+    quote! {
+        #module_doc
+        pub mod operation;
+        pub mod types;
+        mod error_code;
+        pub use error_code::ErrorCode;
+
+        /// Service name, as used in the credential scope of signatures.
+        pub const SERVICE: &str = #service;
+        /// API version, sent as `X-TC-Version`.
+        pub const VERSION: &str = #version;
+
+        /// A public site of the service, each with its own endpoint.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+        #[non_exhaustive]
+        pub enum Site {
+            #(#variants)*
+        }
+
+        impl Site {
+            /// The endpoint's host name.
+            pub fn host(self) -> &'static str {
+                match self {
+                    #(#hosts)*
+                }
+            }
+        }
+    }
+}
+
+fn operation_module(model: &Model) -> TokenStream {
+    let mods = model.actions.iter().map(|a| {
+        let doc = docs::outer(&format!("`{}`: {}", a.name, a.summary));
+        let name = format_ident!("{}", a.snake);
+        quote! { #doc pub mod #name; }
+    });
+    quote! {
+        //! One module per action: request, builders, response and error codes.
+        #(#mods)*
+    }
+}

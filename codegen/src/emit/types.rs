@@ -1,0 +1,320 @@
+//! Structs, enums and error-code enums.
+
+use super::docs;
+use super::Paths;
+use crate::model::{Enum, Field, Model, Object, Presence, VariantValue};
+use crate::names::{is_keyword, pascal_case};
+use crate::spec::{Repr, TypeRef};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::{format_ident, quote};
+
+/// The Rust type of `ty`; named types are qualified with `types` unless the code
+/// sits in the types module itself.
+pub(crate) fn rust_type(ty: &TypeRef, types: Option<&TokenStream>) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(String),
+        TypeRef::Int64 => quote!(i64),
+        TypeRef::Uint64 => quote!(u64),
+        TypeRef::Float => quote!(f64),
+        TypeRef::Bool => quote!(bool),
+        TypeRef::Named(n) => {
+            let n = format_ident!("{}", n);
+            match types {
+                Some(path) => quote!(#path::#n),
+                None => quote!(#n),
+            }
+        }
+        TypeRef::List(inner) => {
+            let inner = rust_type(inner, types);
+            quote!(Vec<#inner>)
+        }
+    }
+}
+
+/// A field identifier; keywords become raw identifiers (`r#type`).
+pub(crate) fn field_ident(name: &str) -> Ident {
+    if is_keyword(name) {
+        Ident::new_raw(name, Span::call_site())
+    } else {
+        Ident::new(name, Span::call_site())
+    }
+}
+
+/// The field's Rust type with its `Option` when it may be absent or null.
+pub(crate) fn field_type(f: &Field, types: Option<&TokenStream>) -> TokenStream {
+    let ty = rust_type(&f.ty, types);
+    match f.presence {
+        Presence::Required => ty,
+        Presence::Optional | Presence::Nullable => quote!(Option<#ty>),
+    }
+}
+
+/// `pub name: Type` with its doc and serde attributes.
+pub(crate) fn struct_field(f: &Field, types: Option<&TokenStream>) -> TokenStream {
+    let doc = docs::outer(&docs::with_example(&f.doc, f.example.as_ref()));
+    let ident = field_ident(&f.rust);
+    let ty = field_type(f, types);
+    let wire = &f.wire;
+    let serde = match (f.presence, &f.ty) {
+        // Servers leave empty lists out; an absent list reads as empty.
+        (Presence::Required, TypeRef::List(_)) => quote!(#[serde(rename = #wire, default)]),
+        (Presence::Required, _) => quote!(#[serde(rename = #wire)]),
+        (Presence::Optional, _) => {
+            quote!(#[serde(rename = #wire, default, skip_serializing_if = "Option::is_none")])
+        }
+        (Presence::Nullable, _) => quote!(#[serde(rename = #wire, default)]),
+    };
+    quote! {
+        #doc
+        #serde
+        pub #ident: #ty,
+    }
+}
+
+/// The `types` module: every object and enum.
+pub(crate) fn types_module(model: &Model, paths: &Paths) -> TokenStream {
+    let objects = model.objects.iter().map(object);
+    let enums = model.enums.iter().map(|e| enum_type(e, paths));
+    quote! {
+        //! Data types shared by the actions' requests and responses.
+        #(#objects)*
+        #(#enums)*
+    }
+}
+
+fn object(o: &Object) -> TokenStream {
+    let doc = docs::outer(&o.doc);
+    let name = format_ident!("{}", o.name);
+    let fields = o.fields.iter().map(|f| struct_field(f, None));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+fn enum_type(e: &Enum, paths: &Paths) -> TokenStream {
+    let rt = &paths.rt;
+    let doc = docs::outer(&e.doc);
+    let name = format_ident!("{}", e.name);
+    let raw = match e.repr {
+        Repr::Uint64 => quote!(u64),
+        Repr::Int64 => quote!(i64),
+        Repr::String => quote!(String),
+    };
+    let variants = e.variants.iter().map(|v| {
+        let doc = docs::outer(&format!("{} (`{}`)", v.doc, value_text(&v.value)));
+        let ident = format_ident!("{}", v.name);
+        quote! { #doc #ident, }
+    });
+    let to_raw = e.variants.iter().map(|v| {
+        let ident = format_ident!("{}", v.name);
+        let lit = value_literal(&v.value);
+        quote! { Self::#ident => #lit, }
+    });
+    let from_raw = e.variants.iter().map(|v| {
+        let ident = format_ident!("{}", v.name);
+        let lit = value_literal(&v.value);
+        quote! { #lit => Some(Self::#ident), }
+    });
+    let (accessor, unknown_arm, match_on, serialize) = match e.repr {
+        Repr::String => (
+            quote! {
+                /// The value as sent on the wire.
+                pub fn as_str(&self) -> &str
+            },
+            quote! { Self::Unknown(v) => v.value(), },
+            quote! { raw.as_str() },
+            quote! { serializer.serialize_str(self.as_str()) },
+        ),
+        Repr::Uint64 => (
+            quote! {
+                /// The value as sent on the wire.
+                pub fn value(&self) -> u64
+            },
+            quote! { Self::Unknown(v) => *v.value(), },
+            quote! { *raw },
+            quote! { serializer.serialize_u64(self.value()) },
+        ),
+        Repr::Int64 => (
+            quote! {
+                /// The value as sent on the wire.
+                pub fn value(&self) -> i64
+            },
+            quote! { Self::Unknown(v) => *v.value(), },
+            quote! { *raw },
+            quote! { serializer.serialize_i64(self.value()) },
+        ),
+    };
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the spec does not document, kept as sent.
+            Unknown(#rt::enums::UnknownValue<#raw>),
+        }
+
+        impl #name {
+            #accessor {
+                match self {
+                    #(#to_raw)*
+                    #unknown_arm
+                }
+            }
+        }
+
+        impl #rt::enums::WireEnum for #name {
+            type Raw = #raw;
+
+            fn from_known(raw: &#raw) -> Option<Self> {
+                match #match_on {
+                    #(#from_raw)*
+                    _ => None,
+                }
+            }
+
+            fn from_unknown(raw: #rt::enums::UnknownValue<#raw>) -> Self {
+                Self::Unknown(raw)
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                #serialize
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #rt::enums::deserialize(deserializer)
+            }
+        }
+    }
+}
+
+fn value_literal(v: &VariantValue) -> Literal {
+    match v {
+        VariantValue::Unsigned(n) => Literal::u64_unsuffixed(*n),
+        VariantValue::Signed(n) => Literal::i64_unsuffixed(*n),
+        VariantValue::Text(s) => Literal::string(s),
+    }
+}
+
+fn value_text(v: &VariantValue) -> String {
+    match v {
+        VariantValue::Unsigned(n) => n.to_string(),
+        VariantValue::Signed(n) => n.to_string(),
+        VariantValue::Text(s) => format!("{s:?}"),
+    }
+}
+
+/// An error-code enum over `codes`, with an `Unknown` fallback.
+pub(crate) fn error_code_enum(
+    model: &Model,
+    name: &Ident,
+    doc: &str,
+    codes: &[String],
+    paths: &Paths,
+) -> TokenStream {
+    let rt = &paths.rt;
+    let doc = docs::outer(doc);
+    let variants = codes.iter().map(|code| {
+        let text = model.error(code).map(|e| e.doc.trim()).unwrap_or_default();
+        let doc = docs::outer(&format!("`{code}`: {text}"));
+        let ident = format_ident!("{}", pascal_case(code));
+        quote! { #doc #ident, }
+    });
+    let to_str = codes.iter().map(|code| {
+        let ident = format_ident!("{}", pascal_case(code));
+        quote! { Self::#ident => #code, }
+    });
+    let from_str = codes.iter().map(|code| {
+        let ident = format_ident!("{}", pascal_case(code));
+        quote! { #code => Some(Self::#ident), }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A code not listed here, kept as sent.
+            Unknown(#rt::enums::UnknownValue<String>),
+        }
+
+        impl #name {
+            /// The code as sent (`InvalidParameterValue`).
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_str)*
+                    Self::Unknown(v) => v.value(),
+                }
+            }
+        }
+
+        impl #rt::enums::WireEnum for #name {
+            type Raw = String;
+
+            fn from_known(raw: &String) -> Option<Self> {
+                match raw.as_str() {
+                    #(#from_str)*
+                    _ => None,
+                }
+            }
+
+            fn from_unknown(raw: #rt::enums::UnknownValue<String>) -> Self {
+                Self::Unknown(raw)
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+/// `error_code.rs`: every code of the service.
+pub(crate) fn service_error_code(model: &Model, paths: &Paths) -> TokenStream {
+    let codes: Vec<String> = model.errors.iter().map(|e| e.code.clone()).collect();
+    let name = format_ident!("ErrorCode");
+    let body = error_code_enum(
+        model,
+        &name,
+        "Every error code of the service, whatever the action; each action's error \
+         converts to an error with this code type.",
+        &codes,
+        paths,
+    );
+    let common: Vec<TokenStream> = model
+        .errors
+        .iter()
+        .filter(|e| e.common)
+        .map(|e| {
+            let ident = format_ident!("{}", pascal_case(&e.code));
+            quote!(Self::#ident)
+        })
+        .collect();
+    let is_common = if common.is_empty() {
+        quote!(false)
+    } else {
+        quote!(matches!(self, #(#common)|*))
+    };
+    quote! {
+        //! The service-wide error code.
+        #body
+
+        impl ErrorCode {
+            /// Whether every Tencent Cloud API may return this code (authentication,
+            /// rate limits, parameters), as opposed to one specific to this service.
+            pub fn is_common(&self) -> bool {
+                #is_common
+            }
+        }
+    }
+}

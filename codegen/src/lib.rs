@@ -1,0 +1,162 @@
+//! Loads the JSON spec of a Tencent Cloud API, validates it, and generates the
+//! Rust of `ccc-api` from it.
+//!
+//! ```text
+//! spec dir ──load──▶ Api ──validate──▶ Model ──emit──▶ tokens ──format──▶ files
+//! ```
+//! Every step is deterministic: items are kept in sorted maps and emitted in name
+//! order, so two runs give identical bytes.
+
+pub mod diagnostic;
+mod emit;
+mod format;
+pub mod load;
+pub mod model;
+pub mod names;
+mod output;
+pub mod spec;
+mod validate;
+
+pub use diagnostic::{Diagnostic, Diagnostics};
+pub use emit::Options;
+pub use model::Model;
+pub use output::{sync, Change, GeneratedFile};
+
+use std::path::Path;
+
+/// Marks every generated file; tools and reviewers recognise generated code by it.
+pub const GENERATED_MARKER: &str = "@generated";
+
+/// Why generation failed.
+#[derive(Debug)]
+pub enum Error {
+    /// The spec has problems; all of them are listed.
+    Spec(Diagnostics),
+    /// Emitting or formatting failed.
+    Emit(String),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Spec(d) => d.fmt(f),
+            Error::Emit(e) => write!(f, "code generation failed: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Loads and validates the spec in `dir` (holding `service.json`, `actions/`,
+/// `types/`), reporting every problem at once.
+pub fn load(dir: &Path) -> Result<Model, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let api = load::read_dir(dir, &mut diags);
+    let model = api.and_then(|api| validate::validate(&api, &mut diags));
+    diags.0.sort();
+    diags.0.dedup();
+    match model {
+        Some(model) if diags.is_empty() => Ok(model),
+        _ => Err(diags),
+    }
+}
+
+/// Generates the source files for `model`.
+pub fn generate(model: &Model, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
+    let files = emit::emit(model, options).map_err(Error::Emit)?;
+    let headers: Vec<(String, String)> = files
+        .iter()
+        .map(|f| {
+            let header = format!(
+                "// {GENERATED_MARKER} by `cargo xtask codegen` from {}. Do not edit by hand.\n\n",
+                f.source
+            );
+            (f.path.clone(), header)
+        })
+        .collect();
+    let formatted = format::format_all(files.into_iter().map(|f| (f.path, f.tokens)).collect())
+        .map_err(Error::Emit)?;
+    Ok(headers
+        .into_iter()
+        .zip(formatted)
+        .map(|((path, header), body)| GeneratedFile {
+            path,
+            contents: header + &body,
+        })
+        .collect())
+}
+
+/// [`load`] then [`generate`].
+pub fn generate_from_dir(dir: &Path, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
+    let model = load(dir).map_err(Error::Spec)?;
+    generate(&model, options)
+}
+
+/// One spec directory and where its code goes, relative to the repository root.
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// Spec directory.
+    pub spec: &'static str,
+    /// Output directory.
+    pub out: &'static str,
+    /// Where the output sits relative to the runtime.
+    pub options: Options,
+}
+
+/// What `cargo xtask codegen` generates in this repository: the CCC API into
+/// `ccc-api`, and the feature fixture into the tests crate, where it is compiled
+/// with warnings denied.
+pub fn repository_jobs() -> Vec<Job> {
+    vec![
+        Job {
+            spec: "spec/ccc/2020-02-10",
+            out: "ccc-api/src/generated",
+            options: Options::ccc_api(),
+        },
+        Job {
+            spec: "tests/fixtures/spec/full",
+            out: "tests/src/fixture",
+            options: Options::external("crate::fixture"),
+        },
+    ]
+}
+
+/// Runs every job of the repository at `root`: writes the files, or with
+/// `check` only compares. Returns the files that differ.
+pub fn run_jobs(root: &Path, check: bool) -> Result<Vec<Change>, Error> {
+    let mut changes = Vec::new();
+    for job in repository_jobs() {
+        // Paths stay relative so that headers and diagnostics name them the same
+        // on every machine.
+        let spec = Path::new(job.spec);
+        let model = load_at(root, spec)?;
+        let files = generate(&model, &job.options)?;
+        let out = root.join(job.out);
+        let found = sync(&out, &files, !check)
+            .map_err(|e| Error::Emit(format!("{}: {e}", out.display())))?;
+        changes.extend(found);
+    }
+    Ok(changes)
+}
+
+fn load_at(root: &Path, spec: &Path) -> Result<Model, Error> {
+    let mut model = load(&root.join(spec)).map_err(Error::Spec)?;
+    let shown = spec.to_string_lossy().replace('\\', "/");
+    let prefix = root.join(spec).to_string_lossy().replace('\\', "/");
+    let relative = |file: &mut String| {
+        if let Some(rest) = file.strip_prefix(&prefix) {
+            *file = format!("{shown}{rest}");
+        }
+    };
+    model.root = shown.clone();
+    for a in &mut model.actions {
+        relative(&mut a.file);
+    }
+    for o in &mut model.objects {
+        relative(&mut o.file);
+    }
+    for e in &mut model.enums {
+        relative(&mut e.file);
+    }
+    Ok(model)
+}

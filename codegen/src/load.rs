@@ -1,0 +1,261 @@
+//! Reading a spec directory: `service.json`, `actions/*.json`, `types/*.json`.
+//!
+//! Every file is read and parsed even when an earlier one fails, so one run shows
+//! every problem. Invalid JSON is reported with line and column; a field of the
+//! wrong shape with its JSON pointer.
+
+use crate::diagnostic::Diagnostics;
+use crate::spec::{ActionFile, EnumFile, ObjectFile, ServiceFile};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// A spec item and the file it came from.
+#[derive(Debug, Clone)]
+pub struct Sourced<T> {
+    /// The file, as shown in diagnostics and generated headers.
+    pub file: String,
+    /// The item.
+    pub item: T,
+}
+
+/// A type definition.
+#[derive(Debug, Clone)]
+pub enum TypeDef {
+    /// A structure.
+    Object(ObjectFile),
+    /// A set of documented values.
+    Enum(EnumFile),
+}
+
+/// The whole spec of one service version, as loaded.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// The directory it was loaded from, as given.
+    pub root: PathBuf,
+    /// `service.json`.
+    pub service: Sourced<ServiceFile>,
+    /// Actions by wire name.
+    pub actions: BTreeMap<String, Sourced<ActionFile>>,
+    /// Types by name.
+    pub types: BTreeMap<String, Sourced<TypeDef>>,
+}
+
+/// Reads every file of the spec in `root`. Structural problems are collected in
+/// `diags`; `None` when `service.json` itself is unusable.
+pub(crate) fn read_dir(root: &Path, diags: &mut Diagnostics) -> Option<Api> {
+    let display = |p: &Path| p.to_string_lossy().replace('\\', "/");
+    let service_path = root.join("service.json");
+    let service = read_json::<ServiceFile>(&service_path, &display(&service_path), diags);
+
+    for entry in list(root, diags) {
+        let name = entry
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if entry.is_dir() {
+            if name != "actions" && name != "types" {
+                diags.push(
+                    &display(&entry),
+                    "",
+                    "unexpected directory: a spec holds service.json, actions/ and types/",
+                );
+            }
+        } else if name != "service.json" {
+            diags.push(
+                &display(&entry),
+                "",
+                "unexpected file: a spec holds service.json, actions/ and types/",
+            );
+        }
+    }
+
+    let mut actions = BTreeMap::new();
+    for path in json_files(&root.join("actions"), diags) {
+        let file = display(&path);
+        let Some(action) = read_json::<ActionFile>(&path, &file, diags) else {
+            continue;
+        };
+        check_file_name(&path, &file, &action.action, "/action", diags);
+        if let Some(first) = actions.get(&action.action) {
+            let first: &Sourced<ActionFile> = first;
+            diags.push(
+                &file,
+                "/action",
+                format!(
+                    "duplicate action `{}`, first defined in {}",
+                    action.action, first.file
+                ),
+            );
+            continue;
+        }
+        actions.insert(action.action.clone(), Sourced { file, item: action });
+    }
+
+    let mut types = BTreeMap::new();
+    for path in json_files(&root.join("types"), diags) {
+        let file = display(&path);
+        let Some(value) = read_value(&path, &file, diags) else {
+            continue;
+        };
+        let (def, name) = if value.get("object").is_some() {
+            match from_value::<ObjectFile>(value, &file, diags) {
+                Some(o) => (TypeDef::Object(o.clone()), o.object),
+                None => continue,
+            }
+        } else if value.get("enum").is_some() {
+            match from_value::<EnumFile>(value, &file, diags) {
+                Some(e) => (TypeDef::Enum(e.clone()), e.name),
+                None => continue,
+            }
+        } else {
+            diags.push(
+                &file,
+                "",
+                "a type file needs an `object` or an `enum` key naming the type",
+            );
+            continue;
+        };
+        let key = if matches!(def, TypeDef::Object(_)) {
+            "/object"
+        } else {
+            "/enum"
+        };
+        check_file_name(&path, &file, &name, key, diags);
+        if let Some(first) = types.get(&name) {
+            let first: &Sourced<TypeDef> = first;
+            diags.push(
+                &file,
+                key,
+                format!("duplicate type `{name}`, first defined in {}", first.file),
+            );
+            continue;
+        }
+        types.insert(name, Sourced { file, item: def });
+    }
+
+    Some(Api {
+        root: root.to_path_buf(),
+        service: Sourced {
+            file: display(&service_path),
+            item: service?,
+        },
+        actions,
+        types,
+    })
+}
+
+fn check_file_name(path: &Path, file: &str, name: &str, pointer: &str, diags: &mut Diagnostics) {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if stem != name {
+        diags.push(
+            file,
+            pointer,
+            format!("`{name}` must live in a file named `{name}.json`"),
+        );
+    }
+}
+
+fn list(dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
+    match fs::read_dir(dir) {
+        Ok(entries) => {
+            let mut paths: Vec<PathBuf> =
+                entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            paths.sort();
+            paths
+        }
+        Err(e) => {
+            diags.push(
+                &dir.to_string_lossy(),
+                "",
+                format!("cannot read directory: {e}"),
+            );
+            Vec::new()
+        }
+    }
+}
+
+fn json_files(dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
+    if !dir.exists() {
+        return Vec::new();
+    }
+    list(dir, diags)
+        .into_iter()
+        .filter(|p| {
+            let ok = p.extension().is_some_and(|e| e == "json") && p.is_file();
+            if !ok {
+                diags.push(
+                    &p.to_string_lossy().replace('\\', "/"),
+                    "",
+                    "unexpected entry: only .json files belong here",
+                );
+            }
+            ok
+        })
+        .collect()
+}
+
+fn read_value(path: &Path, file: &str, diags: &mut Diagnostics) -> Option<Value> {
+    let text = match fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            diags.push(file, "", format!("cannot read file: {e}"));
+            return None;
+        }
+    };
+    match serde_json::from_str::<Value>(&text) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let location = format!("line {}, column {}", e.line(), e.column());
+            // serde_json appends " at line L column C"; the location already says it.
+            let message = e.to_string();
+            let message = message
+                .split(" at line ")
+                .next()
+                .unwrap_or(&message)
+                .to_owned();
+            diags.push(file, location, format!("invalid JSON: {message}"));
+            None
+        }
+    }
+}
+
+fn from_value<T: DeserializeOwned>(value: Value, file: &str, diags: &mut Diagnostics) -> Option<T> {
+    match serde_path_to_error::deserialize::<_, T>(value) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let pointer = pointer_of(e.path());
+            diags.push(file, pointer, e.into_inner().to_string());
+            None
+        }
+    }
+}
+
+fn read_json<T: DeserializeOwned>(path: &Path, file: &str, diags: &mut Diagnostics) -> Option<T> {
+    let value = read_value(path, file, diags)?;
+    from_value(value, file, diags)
+}
+
+/// `output[3].type` → `/output/3/type`.
+fn pointer_of(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for seg in path.iter() {
+        out.push('/');
+        match seg {
+            Segment::Seq { index } => out.push_str(&index.to_string()),
+            Segment::Map { key } => out.push_str(key),
+            Segment::Enum { variant } => out.push_str(variant),
+            Segment::Unknown => out.push('?'),
+        }
+    }
+    if out.is_empty() {
+        out.push('/');
+    }
+    out
+}

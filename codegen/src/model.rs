@@ -1,0 +1,148 @@
+//! The validated spec, resolved and ready to emit: every type reference parsed,
+//! every Rust name chosen, items in a fixed order.
+
+use crate::spec::{Category, Endpoint, ErrorDef, Repr, TypeRef};
+use serde_json::Value;
+
+/// One service version, validated.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// The spec directory, as given (named in generated headers).
+    pub root: String,
+    /// Service name (`ccc`).
+    pub service: String,
+    /// API version (`2020-02-10`).
+    pub version: String,
+    /// Human name of the service.
+    pub title: String,
+    /// What the service is.
+    pub doc: String,
+    /// Sites; exactly one is the default.
+    pub endpoints: Vec<Endpoint>,
+    /// Action groups.
+    pub categories: Vec<Category>,
+    /// Every error code, sorted by code.
+    pub errors: Vec<ErrorDef>,
+    /// Actions, sorted by name.
+    pub actions: Vec<Action>,
+    /// Object types, sorted by name.
+    pub objects: Vec<Object>,
+    /// Enum types, sorted by name.
+    pub enums: Vec<Enum>,
+}
+
+impl Model {
+    /// The error definition of `code`.
+    pub fn error(&self, code: &str) -> Option<&ErrorDef> {
+        self.errors.iter().find(|e| e.code == code)
+    }
+}
+
+/// One action.
+#[derive(Debug, Clone)]
+pub struct Action {
+    /// Source file.
+    pub file: String,
+    /// Wire name.
+    pub name: String,
+    /// Rust module and method name.
+    pub snake: String,
+    /// One line.
+    pub summary: String,
+    /// Explanation.
+    pub doc: String,
+    /// Reference page URL.
+    pub reference: String,
+    /// Category id.
+    pub category: String,
+    /// Requests per second.
+    pub rate_limit: Option<u32>,
+    /// Safe to send twice.
+    pub idempotent: bool,
+    /// Documented only on the China site.
+    pub china_only: bool,
+    /// Request members.
+    pub input: Vec<Field>,
+    /// Response members, without `RequestId`.
+    pub output: Vec<Field>,
+    /// Documented error codes, in spec order.
+    pub errors: Vec<String>,
+}
+
+/// How present a member is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Always there, never null.
+    Required,
+    /// May be left out (`Option`, not serialised when `None`).
+    Optional,
+    /// Always there but may be `null` (`Option`, serialised as `null`).
+    Nullable,
+}
+
+/// A member with its Rust name and resolved type.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Wire name.
+    pub wire: String,
+    /// Rust field name (a keyword is emitted as a raw identifier).
+    pub rust: String,
+    /// Resolved type.
+    pub ty: TypeRef,
+    /// Presence.
+    pub presence: Presence,
+    /// Doc text.
+    pub doc: String,
+    /// Example value.
+    pub example: Option<Value>,
+}
+
+/// An object type.
+#[derive(Debug, Clone)]
+pub struct Object {
+    /// Source file.
+    pub file: String,
+    /// Type name.
+    pub name: String,
+    /// Doc text.
+    pub doc: String,
+    /// Members.
+    pub fields: Vec<Field>,
+}
+
+/// An enum type.
+#[derive(Debug, Clone)]
+pub struct Enum {
+    /// Source file.
+    pub file: String,
+    /// Type name.
+    pub name: String,
+    /// Wire type.
+    pub repr: Repr,
+    /// Doc text.
+    pub doc: String,
+    /// Documented values.
+    pub variants: Vec<Variant>,
+}
+
+/// A documented enum value.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    /// Variant name.
+    pub name: String,
+    /// Wire value.
+    pub value: VariantValue,
+    /// Doc text.
+    pub doc: String,
+}
+
+/// A wire value of an enum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VariantValue {
+    /// For `uint64` enums.
+    Unsigned(u64),
+    /// For `int64` enums.
+    Signed(i64),
+    /// For `string` enums.
+    Text(String),
+}

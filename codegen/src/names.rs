@@ -1,0 +1,146 @@
+//! Turning wire names into Rust names.
+
+/// Rust keywords (strict and reserved, all editions): a field named like one is
+/// written as a raw identifier (`r#type`).
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot be raw identifiers either.
+const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
+
+/// Whether `name` is a Rust keyword.
+pub fn is_keyword(name: &str) -> bool {
+    KEYWORDS.contains(&name)
+}
+
+/// Whether `name` is a keyword that even `r#` cannot make an identifier.
+pub fn cannot_be_raw(name: &str) -> bool {
+    NOT_RAW.contains(&name)
+}
+
+/// `Name`: starts with an ASCII capital, then ASCII letters and digits.
+pub fn is_pascal_ident(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_uppercase())
+        && chars.all(|c| c.is_ascii_alphanumeric())
+}
+
+/// A wire member name: an ASCII letter, then letters, digits and underscores.
+pub fn is_wire_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Splits `SdkAppId`, `DBError`, `IPLimitExceeded`, `Callee2Name` into words.
+fn words(name: &str) -> Vec<String> {
+    let chars: Vec<char> = name.chars().collect();
+    let mut words = Vec::new();
+    let mut current = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '_' || c == '.' || c == '-' {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        let prev = if i > 0 { Some(chars[i - 1]) } else { None };
+        let next = chars.get(i + 1).copied();
+        let boundary = match prev {
+            Some(p) if c.is_ascii_uppercase() => {
+                p.is_ascii_lowercase()
+                    || p.is_ascii_digit()
+                    || (p.is_ascii_uppercase() && next.is_some_and(|n| n.is_ascii_lowercase()))
+            }
+            _ => false,
+        };
+        if boundary && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+        current.push(c);
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+/// `SdkAppId` → `sdk_app_id`, `DBError` → `db_error`.
+pub fn snake_case(name: &str) -> String {
+    words(name)
+        .iter()
+        .map(|w| w.to_ascii_lowercase())
+        .collect::<Vec<_>>()
+        .join("_")
+}
+
+/// `InternalError.DBError` → `InternalErrorDbError`: a variant name for a code.
+pub fn pascal_case(name: &str) -> String {
+    words(name)
+        .iter()
+        .map(|w| {
+            let lower = w.to_ascii_lowercase();
+            let mut chars = lower.chars();
+            match chars.next() {
+                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake() {
+        for (wire, rust) in [
+            ("SdkAppId", "sdk_app_id"),
+            ("IvrId", "ivr_id"),
+            ("UUI", "uui"),
+            ("DBError", "db_error"),
+            ("MaxRingTimeoutSecond", "max_ring_timeout_second"),
+            ("IPLimitExceeded", "ip_limit_exceeded"),
+            ("SessionID", "session_id"),
+            ("ASRData", "asr_data"),
+            ("Type", "type"),
+            ("Callee2Name", "callee2_name"),
+            ("Page2", "page2"),
+            ("already_snake", "already_snake"),
+        ] {
+            assert_eq!(snake_case(wire), rust, "{wire}");
+        }
+    }
+
+    #[test]
+    fn pascal() {
+        assert_eq!(pascal_case("InternalError.DBError"), "InternalErrorDbError");
+        assert_eq!(
+            pascal_case("AuthFailure.MFAFailure"),
+            "AuthFailureMfaFailure"
+        );
+        assert_eq!(
+            pascal_case("RequestLimitExceeded.IPLimitExceeded"),
+            "RequestLimitExceededIpLimitExceeded"
+        );
+        assert_eq!(pascal_case("InvalidParameter"), "InvalidParameter");
+    }
+
+    #[test]
+    fn identifiers() {
+        assert!(is_pascal_ident("AutoCalloutTaskState"));
+        assert!(!is_pascal_ident("autoCallout"));
+        assert!(!is_pascal_ident("Auto-Callout"));
+        assert!(!is_pascal_ident(""));
+        assert!(is_wire_name("Sdk_App1"));
+        assert!(!is_wire_name("1Sdk"));
+        assert!(is_keyword("type") && !cannot_be_raw("type"));
+        assert!(cannot_be_raw("self"));
+    }
+}

@@ -1,0 +1,254 @@
+//! The spec file format, as read from JSON. `spec/schema.json` describes the same
+//! format for editors; a test keeps the two in agreement.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+/// `service.json`: the service, its endpoints, categories and error codes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceFile {
+    /// Path of the JSON Schema, for editors.
+    #[serde(rename = "$schema", default)]
+    pub schema: Option<String>,
+    /// Service name used in signing (`ccc`).
+    pub service: String,
+    /// API version sent as `X-TC-Version`.
+    pub version: String,
+    /// Human name of the service.
+    #[serde(default)]
+    pub title: String,
+    /// What the service is.
+    #[serde(default)]
+    pub doc: String,
+    /// Public endpoints; exactly one is the default.
+    pub endpoints: Vec<Endpoint>,
+    /// Groups of actions.
+    #[serde(default)]
+    pub categories: Vec<Category>,
+    /// Every error code an action may return, common ones included.
+    #[serde(default)]
+    pub errors: Vec<ErrorDef>,
+}
+
+/// A public endpoint (site) of the service.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Endpoint {
+    /// Variant name of the site (`International`).
+    pub name: String,
+    /// Host name.
+    pub host: String,
+    /// Whether clients use it unless told otherwise.
+    #[serde(default)]
+    pub default: bool,
+    /// What the site is.
+    #[serde(default)]
+    pub doc: String,
+}
+
+/// A group of related actions.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
+    /// Kebab-case id that actions name.
+    pub id: String,
+    /// Human title.
+    #[serde(default)]
+    pub title: String,
+    /// What the group covers.
+    #[serde(default)]
+    pub doc: String,
+}
+
+/// An error code.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorDef {
+    /// The code as sent (`InvalidParameterValue`, `InternalError.DBError`).
+    pub code: String,
+    /// Whether every Tencent Cloud API may return it.
+    #[serde(default)]
+    pub common: bool,
+    /// What it means.
+    #[serde(default)]
+    pub doc: String,
+}
+
+/// `actions/<Action>.json`: one action.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionFile {
+    /// Path of the JSON Schema, for editors.
+    #[serde(rename = "$schema", default)]
+    pub schema: Option<String>,
+    /// Wire name (`DescribeAutoCalloutTask`).
+    pub action: String,
+    /// One line: what it does.
+    #[serde(default)]
+    pub summary: String,
+    /// A short explanation.
+    #[serde(default)]
+    pub doc: String,
+    /// Public reference page.
+    #[serde(default)]
+    pub reference: String,
+    /// Category id from `service.json`.
+    #[serde(default)]
+    pub category: String,
+    /// Documented limit, requests per second.
+    #[serde(default)]
+    pub rate_limit: Option<u32>,
+    /// Whether sending it twice has the effect of sending it once.
+    #[serde(default)]
+    pub idempotent: bool,
+    /// Documented only on the China site.
+    #[serde(default)]
+    pub china_only: bool,
+    /// Request members.
+    #[serde(default)]
+    pub input: Vec<Member>,
+    /// Response members (`RequestId` is implicit).
+    #[serde(default)]
+    pub output: Vec<Member>,
+    /// Error codes the action may return, from `service.json`.
+    #[serde(default)]
+    pub errors: Vec<String>,
+}
+
+/// A member of a request, a response or an object.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Member {
+    /// Wire name, as on the wire (`SdkAppId`).
+    pub name: String,
+    /// `string`, `int64`, `uint64`, `float`, `bool`, a type name, or `list<T>`.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// Inputs and objects: always present.
+    #[serde(default)]
+    pub required: bool,
+    /// Outputs: the server may leave it out.
+    #[serde(default)]
+    pub optional: bool,
+    /// Outputs and objects: the server may send `null`.
+    #[serde(default)]
+    pub nullable: bool,
+    /// What it holds: meaning, unit, range, which id.
+    #[serde(default)]
+    pub doc: String,
+    /// An example value.
+    #[serde(default)]
+    pub example: Option<Value>,
+}
+
+/// `types/<Name>.json` with `object`: a structure.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectFile {
+    /// Path of the JSON Schema, for editors.
+    #[serde(rename = "$schema", default)]
+    pub schema: Option<String>,
+    /// Type name.
+    pub object: String,
+    /// What it is.
+    #[serde(default)]
+    pub doc: String,
+    /// Its members.
+    pub members: Vec<Member>,
+}
+
+/// `types/<Name>.json` with `enum`: documented code values.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumFile {
+    /// Path of the JSON Schema, for editors.
+    #[serde(rename = "$schema", default)]
+    pub schema: Option<String>,
+    /// Type name.
+    #[serde(rename = "enum")]
+    pub name: String,
+    /// Wire type of the values.
+    pub repr: Repr,
+    /// What it is.
+    #[serde(default)]
+    pub doc: String,
+    /// The documented values.
+    pub values: Vec<EnumValue>,
+}
+
+/// Wire type of an enum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Repr {
+    /// Unsigned integer.
+    Uint64,
+    /// Signed integer.
+    Int64,
+    /// String.
+    String,
+}
+
+/// One documented enum value.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumValue {
+    /// The wire value.
+    pub value: Value,
+    /// Variant name.
+    pub name: String,
+    /// What it means.
+    #[serde(default)]
+    pub doc: String,
+}
+
+/// A member's type, parsed from its `type` text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeRef {
+    /// `string`
+    String,
+    /// `int64`
+    Int64,
+    /// `uint64`
+    Uint64,
+    /// `float`
+    Float,
+    /// `bool`
+    Bool,
+    /// An object or enum defined under `types/`.
+    Named(String),
+    /// `list<T>`
+    List(Box<TypeRef>),
+}
+
+impl TypeRef {
+    /// Parses `string`, `int64`, `uint64`, `float`, `bool`, `Name` or `list<T>`.
+    pub fn parse(text: &str) -> Result<TypeRef, String> {
+        let t = text.trim();
+        if let Some(inner) = t.strip_prefix("list<").and_then(|r| r.strip_suffix('>')) {
+            return Ok(TypeRef::List(Box::new(TypeRef::parse(inner)?)));
+        }
+        Ok(match t {
+            "string" => TypeRef::String,
+            "int64" => TypeRef::Int64,
+            "uint64" => TypeRef::Uint64,
+            "float" => TypeRef::Float,
+            "bool" => TypeRef::Bool,
+            _ if crate::names::is_pascal_ident(t) => TypeRef::Named(t.to_owned()),
+            _ => {
+                return Err(format!(
+                    "`{text}` is not a type: expected string, int64, uint64, float, bool, a type name or list<T>"
+                ))
+            }
+        })
+    }
+
+    /// The named type at the bottom of any list nesting.
+    pub fn named(&self) -> Option<&str> {
+        match self {
+            TypeRef::Named(n) => Some(n),
+            TypeRef::List(t) => t.named(),
+            _ => None,
+        }
+    }
+}

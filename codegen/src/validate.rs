@@ -1,0 +1,560 @@
+//! Semantic checks over the loaded spec, producing the [`Model`] to emit. Every
+//! problem is collected; nothing is emitted while any remains.
+
+use crate::diagnostic::Diagnostics;
+use crate::load::{Api, TypeDef};
+use crate::model::{Action, Enum, Field, Model, Object, Presence, Variant, VariantValue};
+use crate::names::{cannot_be_raw, is_pascal_ident, is_wire_name, pascal_case, snake_case};
+use crate::spec::{Member, Repr, TypeRef};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Type names that would shadow what generated code uses unqualified.
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Self",
+    "Default",
+    "Clone",
+    "Debug",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "Serialize",
+    "Deserialize",
+    "Serializer",
+    "Deserializer",
+    "WireEnum",
+    "UnknownValue",
+];
+
+/// Where a member sits, which decides the presence flags it may use.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Context {
+    Input,
+    Output,
+    Object,
+}
+
+/// Checks `api` and resolves it into a [`Model`].
+pub fn validate(api: &Api, diags: &mut Diagnostics) -> Option<Model> {
+    let svc = &api.service.item;
+    let sfile = api.service.file.as_str();
+
+    if svc.service.trim().is_empty() || !svc.service.chars().all(|c| c.is_ascii_lowercase()) {
+        diags.push(
+            sfile,
+            "/service",
+            "service name must be lower-case ASCII letters (`ccc`)",
+        );
+    }
+    if svc.version.trim().is_empty() {
+        diags.push(sfile, "/version", "version must not be empty");
+    }
+    need_doc(diags, sfile, "/title", &svc.title);
+    need_doc(diags, sfile, "/doc", &svc.doc);
+    if svc.endpoints.is_empty() {
+        diags.push(sfile, "/endpoints", "at least one endpoint is needed");
+    } else if svc.endpoints.iter().filter(|e| e.default).count() != 1 {
+        diags.push(
+            sfile,
+            "/endpoints",
+            "exactly one endpoint must be marked `default`",
+        );
+    }
+    let mut seen = BTreeSet::new();
+    for (i, e) in svc.endpoints.iter().enumerate() {
+        let at = format!("/endpoints/{i}");
+        if !is_pascal_ident(&e.name) {
+            diags.push(
+                sfile,
+                format!("{at}/name"),
+                format!("`{}` is not a valid variant name (PascalCase)", e.name),
+            );
+        } else if !seen.insert(e.name.clone()) {
+            diags.push(
+                sfile,
+                format!("{at}/name"),
+                format!("duplicate endpoint `{}`", e.name),
+            );
+        }
+        if e.host.trim().is_empty() || e.host.contains('/') || e.host.contains(' ') {
+            diags.push(
+                sfile,
+                format!("{at}/host"),
+                format!("`{}` is not a host name", e.host),
+            );
+        }
+        need_doc(diags, sfile, &format!("{at}/doc"), &e.doc);
+    }
+    let mut categories = BTreeSet::new();
+    for (i, c) in svc.categories.iter().enumerate() {
+        let at = format!("/categories/{i}");
+        let kebab = !c.id.is_empty()
+            && c.id
+                .chars()
+                .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-');
+        if !kebab {
+            diags.push(
+                sfile,
+                format!("{at}/id"),
+                format!("`{}` is not a kebab-case id", c.id),
+            );
+        } else if !categories.insert(c.id.clone()) {
+            diags.push(
+                sfile,
+                format!("{at}/id"),
+                format!("duplicate category `{}`", c.id),
+            );
+        }
+        need_doc(diags, sfile, &format!("{at}/title"), &c.title);
+        need_doc(diags, sfile, &format!("{at}/doc"), &c.doc);
+    }
+    let mut codes: BTreeMap<String, usize> = BTreeMap::new();
+    let mut variants: HashMap<String, String> = HashMap::new();
+    for (i, e) in svc.errors.iter().enumerate() {
+        let at = format!("/errors/{i}");
+        let valid = e.code.split('.').all(|part| {
+            part.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        });
+        if !valid {
+            diags.push(
+                sfile,
+                format!("{at}/code"),
+                format!("`{}` is not an error code (Word or Word.Word)", e.code),
+            );
+        } else if codes.insert(e.code.clone(), i).is_some() {
+            diags.push(
+                sfile,
+                format!("{at}/code"),
+                format!("duplicate error code `{}`", e.code),
+            );
+        } else if let Some(other) = variants.insert(pascal_case(&e.code), e.code.clone()) {
+            diags.push(
+                sfile,
+                format!("{at}/code"),
+                format!("`{}` and `{other}` give the same Rust variant name", e.code),
+            );
+        }
+        need_doc(diags, sfile, &format!("{at}/doc"), &e.doc);
+    }
+
+    // Actions.
+    let mut actions = Vec::new();
+    let mut method_names: HashMap<String, String> = HashMap::new();
+    for (name, sourced) in &api.actions {
+        let file = sourced.file.as_str();
+        let a = &sourced.item;
+        if !is_pascal_ident(name) {
+            diags.push(
+                file,
+                "/action",
+                format!("`{name}` is not a valid action name (PascalCase letters and digits)"),
+            );
+        }
+        let snake = snake_case(name);
+        if let Some(other) = method_names.insert(snake.clone(), name.clone()) {
+            diags.push(
+                file,
+                "/action",
+                format!("`{name}` and `{other}` give the same Rust name `{snake}`"),
+            );
+        }
+        need_doc(diags, file, "/summary", &a.summary);
+        need_doc(diags, file, "/doc", &a.doc);
+        if !a.reference.starts_with("https://") {
+            diags.push(
+                file,
+                "/reference",
+                "reference must be the https:// URL of the public reference page",
+            );
+        }
+        if !categories.contains(&a.category) {
+            diags.push(
+                file,
+                "/category",
+                format!(
+                    "unknown category `{}`; service.json defines {:?}",
+                    a.category, categories
+                ),
+            );
+        }
+        if a.rate_limit == Some(0) {
+            diags.push(
+                file,
+                "/rate_limit",
+                "rate_limit must be at least 1 request per second",
+            );
+        }
+        let mut own = BTreeSet::new();
+        for (i, code) in a.errors.iter().enumerate() {
+            if !codes.contains_key(code) {
+                diags.push(
+                    file,
+                    format!("/errors/{i}"),
+                    format!("unknown error code `{code}`: add it to service.json first"),
+                );
+            } else if !own.insert(code.clone()) {
+                diags.push(
+                    file,
+                    format!("/errors/{i}"),
+                    format!("duplicate error code `{code}`"),
+                );
+            }
+        }
+        let input = fields(&a.input, Context::Input, file, "/input", api, diags);
+        let output = fields(&a.output, Context::Output, file, "/output", api, diags);
+        actions.push(Action {
+            file: file.to_owned(),
+            name: name.clone(),
+            snake,
+            summary: a.summary.trim().to_owned(),
+            doc: a.doc.trim().to_owned(),
+            reference: a.reference.clone(),
+            category: a.category.clone(),
+            rate_limit: a.rate_limit,
+            idempotent: a.idempotent,
+            china_only: a.china_only,
+            input,
+            output,
+            errors: a.errors.clone(),
+        });
+    }
+
+    // Types.
+    let mut objects = Vec::new();
+    let mut enums = Vec::new();
+    for (name, sourced) in &api.types {
+        let file = sourced.file.as_str();
+        let pointer = match sourced.item {
+            TypeDef::Object(_) => "/object",
+            TypeDef::Enum(_) => "/enum",
+        };
+        if !is_pascal_ident(name) {
+            diags.push(
+                file,
+                pointer,
+                format!("`{name}` is not a valid type name (PascalCase letters and digits)"),
+            );
+        } else if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
+            diags.push(
+                file,
+                pointer,
+                format!("`{name}` would shadow a Rust or runtime name; choose another"),
+            );
+        }
+        match &sourced.item {
+            TypeDef::Object(o) => {
+                need_doc(diags, file, "/doc", &o.doc);
+                let fields = fields(&o.members, Context::Object, file, "/members", api, diags);
+                objects.push(Object {
+                    file: file.to_owned(),
+                    name: name.clone(),
+                    doc: o.doc.trim().to_owned(),
+                    fields,
+                });
+            }
+            TypeDef::Enum(e) => {
+                need_doc(diags, file, "/doc", &e.doc);
+                let variants = enum_variants(e, file, diags);
+                enums.push(Enum {
+                    file: file.to_owned(),
+                    name: name.clone(),
+                    repr: e.repr,
+                    doc: e.doc.trim().to_owned(),
+                    variants,
+                });
+            }
+        }
+    }
+
+    check_usage(api, &actions, &objects, diags);
+    check_recursion(&objects, diags);
+
+    if !diags.is_empty() {
+        return None;
+    }
+    let mut errors = svc.errors.clone();
+    errors.sort_by(|a, b| a.code.cmp(&b.code));
+    Some(Model {
+        root: api.root.to_string_lossy().replace('\\', "/"),
+        service: svc.service.clone(),
+        version: svc.version.clone(),
+        title: svc.title.trim().to_owned(),
+        doc: svc.doc.trim().to_owned(),
+        endpoints: svc.endpoints.clone(),
+        categories: svc.categories.clone(),
+        errors,
+        actions,
+        objects,
+        enums,
+    })
+}
+
+fn need_doc(diags: &mut Diagnostics, file: &str, pointer: &str, text: &str) {
+    if text.trim().is_empty() {
+        diags.push(
+            file,
+            pointer,
+            "missing documentation: every item needs a doc in our own words",
+        );
+    }
+}
+
+fn fields(
+    members: &[Member],
+    ctx: Context,
+    file: &str,
+    base: &str,
+    api: &Api,
+    diags: &mut Diagnostics,
+) -> Vec<Field> {
+    let mut out = Vec::new();
+    let mut wire_seen = BTreeSet::new();
+    let mut rust_seen: HashMap<String, String> = HashMap::new();
+    for (i, m) in members.iter().enumerate() {
+        let at = format!("{base}/{i}");
+        if !is_wire_name(&m.name) {
+            diags.push(
+                file,
+                format!("{at}/name"),
+                format!(
+                    "`{}` is not a valid member name (letters, digits, underscores)",
+                    m.name
+                ),
+            );
+            continue;
+        }
+        if !wire_seen.insert(m.name.clone()) {
+            diags.push(
+                file,
+                format!("{at}/name"),
+                format!("duplicate member `{}`", m.name),
+            );
+            continue;
+        }
+        let rust = snake_case(&m.name);
+        if cannot_be_raw(&rust) {
+            diags.push(file, format!("{at}/name"), format!("member `{}` maps to the Rust keyword `{rust}`, which cannot be an identifier even as r#{rust}", m.name));
+        }
+        if let Some(other) = rust_seen.insert(rust.clone(), m.name.clone()) {
+            diags.push(
+                file,
+                format!("{at}/name"),
+                format!(
+                    "members `{other}` and `{}` both map to the Rust name `{rust}`",
+                    m.name
+                ),
+            );
+        }
+        if ctx == Context::Output && m.name == "RequestId" {
+            diags.push(
+                file,
+                format!("{at}/name"),
+                "`RequestId` is part of every response; leave it out of the spec",
+            );
+        }
+        need_doc(diags, file, &format!("{at}/doc"), &m.doc);
+        match ctx {
+            Context::Input if m.optional || m.nullable => {
+                diags.push(
+                    file,
+                    &at,
+                    "input members use `required` only; `optional` and `nullable` are for outputs",
+                );
+            }
+            Context::Output if m.required => {
+                diags.push(file, format!("{at}/required"), "output members are present unless marked `optional` or `nullable`; `required` is for inputs and objects");
+            }
+            Context::Object if m.optional => {
+                diags.push(
+                    file,
+                    format!("{at}/optional"),
+                    "object members use `required` (and `nullable`), not `optional`",
+                );
+            }
+            _ => {}
+        }
+        let ty = match TypeRef::parse(&m.ty) {
+            Ok(ty) => ty,
+            Err(e) => {
+                diags.push(file, format!("{at}/type"), e);
+                continue;
+            }
+        };
+        if let Some(named) = ty.named() {
+            if !api.types.contains_key(named) {
+                diags.push(
+                    file,
+                    format!("{at}/type"),
+                    format!("unknown type `{named}`: no types/{named}.json"),
+                );
+            }
+        }
+        let presence = match ctx {
+            Context::Input if m.required => Presence::Required,
+            Context::Input => Presence::Optional,
+            Context::Output if m.optional => Presence::Optional,
+            Context::Output if m.nullable => Presence::Nullable,
+            Context::Output => Presence::Required,
+            Context::Object if !m.required => Presence::Optional,
+            Context::Object if m.nullable => Presence::Nullable,
+            Context::Object => Presence::Required,
+        };
+        out.push(Field {
+            wire: m.name.clone(),
+            rust,
+            ty,
+            presence,
+            doc: m.doc.trim().to_owned(),
+            example: m.example.clone(),
+        });
+    }
+    out
+}
+
+fn enum_variants(e: &crate::spec::EnumFile, file: &str, diags: &mut Diagnostics) -> Vec<Variant> {
+    let mut out = Vec::new();
+    let mut names = BTreeSet::new();
+    let mut values = Vec::new();
+    if e.values.is_empty() {
+        diags.push(
+            file,
+            "/values",
+            "an enum needs at least one documented value",
+        );
+    }
+    for (i, v) in e.values.iter().enumerate() {
+        let at = format!("/values/{i}");
+        if !is_pascal_ident(&v.name) {
+            diags.push(
+                file,
+                format!("{at}/name"),
+                format!("`{}` is not a valid variant name (PascalCase)", v.name),
+            );
+        } else if v.name == "Unknown" {
+            diags.push(
+                file,
+                format!("{at}/name"),
+                "`Unknown` is reserved for values the spec does not list",
+            );
+        } else if !names.insert(v.name.clone()) {
+            diags.push(
+                file,
+                format!("{at}/name"),
+                format!("duplicate variant `{}`", v.name),
+            );
+        }
+        need_doc(diags, file, &format!("{at}/doc"), &v.doc);
+        let value = match e.repr {
+            Repr::Uint64 => v.value.as_u64().map(VariantValue::Unsigned),
+            Repr::Int64 => v.value.as_i64().map(VariantValue::Signed),
+            Repr::String => v.value.as_str().map(|s| VariantValue::Text(s.to_owned())),
+        };
+        let Some(value) = value else {
+            let want = match e.repr {
+                Repr::Uint64 => "a non-negative integer",
+                Repr::Int64 => "an integer",
+                Repr::String => "a string",
+            };
+            diags.push(
+                file,
+                format!("{at}/value"),
+                format!("value {} is not {want}, as repr requires", v.value),
+            );
+            continue;
+        };
+        if values.contains(&value) {
+            diags.push(
+                file,
+                format!("{at}/value"),
+                format!("duplicate value {}", v.value),
+            );
+            continue;
+        }
+        values.push(value.clone());
+        out.push(Variant {
+            name: v.name.clone(),
+            value,
+            doc: v.doc.trim().to_owned(),
+        });
+    }
+    out
+}
+
+/// Every type must be reachable from some action.
+fn check_usage(api: &Api, actions: &[Action], objects: &[Object], diags: &mut Diagnostics) {
+    let by_name: HashMap<&str, &Object> = objects.iter().map(|o| (o.name.as_str(), o)).collect();
+    let mut used = BTreeSet::new();
+    let mut stack: Vec<String> = actions
+        .iter()
+        .flat_map(|a| a.input.iter().chain(&a.output))
+        .filter_map(|f| f.ty.named().map(str::to_owned))
+        .collect();
+    while let Some(name) = stack.pop() {
+        if !used.insert(name.clone()) {
+            continue;
+        }
+        if let Some(o) = by_name.get(name.as_str()) {
+            stack.extend(
+                o.fields
+                    .iter()
+                    .filter_map(|f| f.ty.named().map(str::to_owned)),
+            );
+        }
+    }
+    for (name, sourced) in &api.types {
+        if !used.contains(name) {
+            let pointer = match sourced.item {
+                TypeDef::Object(_) => "/object",
+                TypeDef::Enum(_) => "/enum",
+            };
+            diags.push(
+                &sourced.file,
+                pointer,
+                format!("unused type `{name}`: no action refers to it"),
+            );
+        }
+    }
+}
+
+/// An object that holds itself other than through a list would have infinite size.
+fn check_recursion(objects: &[Object], diags: &mut Diagnostics) {
+    let by_name: HashMap<&str, &Object> = objects.iter().map(|o| (o.name.as_str(), o)).collect();
+    for o in objects {
+        let mut stack: Vec<&str> = direct_children(o);
+        let mut seen = BTreeSet::new();
+        while let Some(name) = stack.pop() {
+            if name == o.name {
+                diags.push(
+                    &o.file,
+                    "/members",
+                    format!("`{}` contains itself without a list in between", o.name),
+                );
+                break;
+            }
+            if seen.insert(name) {
+                if let Some(child) = by_name.get(name) {
+                    stack.extend(direct_children(child));
+                }
+            }
+        }
+    }
+}
+
+fn direct_children(o: &Object) -> Vec<&str> {
+    o.fields
+        .iter()
+        .filter_map(|f| match &f.ty {
+            TypeRef::Named(n) => Some(n.as_str()),
+            _ => None,
+        })
+        .collect()
+}

@@ -1,0 +1,371 @@
+//! A loopback HTTP/1.1 server for integration tests.
+//!
+//! It verifies every request's TC3-HMAC-SHA256 signature with its own code (not
+//! the client's signer): it rebuilds the canonical request from whatever
+//! `SignedHeaders` lists, over the headers as received, and answers
+//! `AuthFailure.*` like the service when the check fails. Otherwise it answers what
+//! the test's responder says, which may be a malformed, truncated or slow answer.
+
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// The well-known test key pair.
+pub const TEST_SECRET_ID: &str = "AKIDTESTKEY0000000000000000000000000";
+/// Secret of [`TEST_SECRET_ID`].
+pub const TEST_SECRET_KEY: &str = "TESTSECRETKEY00000000000000000000";
+
+/// A request as the server received it.
+#[derive(Debug, Clone)]
+pub struct Received {
+    /// Header names lower-cased, in arrival order.
+    pub headers: Vec<(String, String)>,
+    /// The body bytes.
+    pub body: Vec<u8>,
+    /// The outcome of the signature check.
+    pub signature: Result<(), (String, String)>,
+}
+
+impl Received {
+    /// The first header of that (lower-case) name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body parsed as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// What the server answers.
+#[derive(Debug, Clone)]
+pub enum Reply {
+    /// HTTP status and body, with a correct `Content-Length`.
+    Body {
+        status: u16,
+        content_type: &'static str,
+        body: Vec<u8>,
+    },
+    /// Declares `declared` body bytes but sends only `body`, then closes.
+    CutOff { declared: usize, body: Vec<u8> },
+    /// Waits, then answers.
+    Delayed(Duration, Box<Reply>),
+}
+
+impl Reply {
+    /// `200` with a JSON body.
+    pub fn json(body: impl Into<String>) -> Reply {
+        Reply::Body {
+            status: 200,
+            content_type: "application/json",
+            body: body.into().into_bytes(),
+        }
+    }
+
+    /// The service's error envelope.
+    pub fn service_error(code: &str, message: &str, request_id: &str) -> Reply {
+        Reply::json(
+            serde_json::json!({
+                "Response": { "Error": { "Code": code, "Message": message }, "RequestId": request_id }
+            })
+            .to_string(),
+        )
+    }
+}
+
+type Responder = dyn Fn(&Received) -> Reply + Send + Sync;
+
+/// A running server; stops when dropped.
+pub struct TestServer {
+    addr: SocketAddr,
+    received: Arc<Mutex<Vec<Received>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl TestServer {
+    /// Starts on 127.0.0.1 with the test key pair; `respond` answers requests whose
+    /// signature checks out.
+    pub async fn start(respond: impl Fn(&Received) -> Reply + Send + Sync + 'static) -> TestServer {
+        let keys = HashMap::from([(TEST_SECRET_ID.to_owned(), TEST_SECRET_KEY.to_owned())]);
+        Self::start_with_keys(keys, respond).await
+    }
+
+    /// Starts with the given `SecretId` → `SecretKey` pairs.
+    pub async fn start_with_keys(
+        keys: HashMap<String, String>,
+        respond: impl Fn(&Received) -> Reply + Send + Sync + 'static,
+    ) -> TestServer {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1");
+        let addr = listener.local_addr().expect("local address");
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let keys = Arc::new(keys);
+        let respond: Arc<Responder> = Arc::new(respond);
+        let log = received.clone();
+        let task = tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let (keys, respond, log) = (keys.clone(), respond.clone(), log.clone());
+                tokio::spawn(async move {
+                    let _ = serve(stream, &keys, &*respond, &log).await;
+                });
+            }
+        });
+        TestServer {
+            addr,
+            received,
+            task,
+        }
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Every request received so far.
+    pub fn received(&self) -> Vec<Received> {
+        self.received.lock().map(|r| r.clone()).unwrap_or_default()
+    }
+}
+
+async fn serve(
+    mut stream: TcpStream,
+    keys: &HashMap<String, String>,
+    respond: &Responder,
+    log: &Mutex<Vec<Received>>,
+) -> std::io::Result<()> {
+    let mut buf = Vec::new();
+    loop {
+        // Requests on one keep-alive connection, one after another.
+        let Some((headers, body)) = read_request(&mut stream, &mut buf).await? else {
+            return Ok(());
+        };
+        let signature = verify(&headers, &body, keys);
+        let req = Received {
+            headers,
+            body,
+            signature,
+        };
+        let reply = match &req.signature {
+            Ok(()) => respond(&req),
+            Err((code, message)) => Reply::service_error(code, message, "sig-check"),
+        };
+        if let Ok(mut l) = log.lock() {
+            l.push(req);
+        }
+        if !write_reply(&mut stream, reply).await? {
+            return Ok(());
+        }
+    }
+}
+
+async fn read_request(
+    stream: &mut TcpStream,
+    buf: &mut Vec<u8>,
+) -> std::io::Result<Option<(Vec<(String, String)>, Vec<u8>)>> {
+    let mut chunk = [0u8; 8192];
+    let head_end = loop {
+        if let Some(pos) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break pos;
+        }
+        let n = stream.read(&mut chunk).await?;
+        if n == 0 {
+            return Ok(None);
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let _request_line = lines.next();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    let len: usize = headers
+        .iter()
+        .find(|(n, _)| n == "content-length")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let start = head_end + 4;
+    while buf.len() < start + len {
+        let n = stream.read(&mut chunk).await?;
+        if n == 0 {
+            return Ok(None);
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    let body = buf[start..start + len].to_vec();
+    buf.drain(..start + len);
+    Ok(Some((headers, body)))
+}
+
+/// Writes the reply; false when the connection must close.
+async fn write_reply(stream: &mut TcpStream, reply: Reply) -> std::io::Result<bool> {
+    match reply {
+        Reply::Body {
+            status,
+            content_type,
+            body,
+        } => {
+            let head = format!(
+                "HTTP/1.1 {status} {}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\n\r\n",
+                reason(status),
+                body.len()
+            );
+            stream.write_all(head.as_bytes()).await?;
+            stream.write_all(&body).await?;
+            Ok(true)
+        }
+        Reply::CutOff { declared, body } => {
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {declared}\r\n\r\n"
+            );
+            stream.write_all(head.as_bytes()).await?;
+            stream.write_all(&body).await?;
+            stream.shutdown().await?;
+            Ok(false)
+        }
+        Reply::Delayed(wait, reply) => {
+            tokio::time::sleep(wait).await;
+            Box::pin(write_reply(stream, *reply)).await
+        }
+    }
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        400 => "Bad Request",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        _ => "Status",
+    }
+}
+
+/// Checks the TC3 signature as the service does; on failure the error code and
+/// message to answer with.
+pub fn verify(
+    headers: &[(String, String)],
+    body: &[u8],
+    keys: &HashMap<String, String>,
+) -> Result<(), (String, String)> {
+    let fail = |code: &str, msg: String| Err((code.to_owned(), msg));
+    let get = |name: &str| {
+        headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let Some(auth) = get("authorization") else {
+        return fail(
+            "AuthFailure.InvalidAuthorization",
+            "no Authorization header".into(),
+        );
+    };
+    let Some(rest) = auth.strip_prefix("TC3-HMAC-SHA256 ") else {
+        return fail(
+            "AuthFailure.InvalidAuthorization",
+            "not TC3-HMAC-SHA256".into(),
+        );
+    };
+    let mut parts = HashMap::new();
+    for part in rest.split(", ") {
+        if let Some((k, v)) = part.split_once('=') {
+            parts.insert(k, v);
+        }
+    }
+    let (Some(credential), Some(signed), Some(signature)) = (
+        parts.get("Credential"),
+        parts.get("SignedHeaders"),
+        parts.get("Signature"),
+    ) else {
+        return fail(
+            "AuthFailure.InvalidAuthorization",
+            format!("malformed Authorization: {auth}"),
+        );
+    };
+    let scope: Vec<&str> = credential.split('/').collect();
+    let [secret_id, date, service, "tc3_request"] = scope[..] else {
+        return fail(
+            "AuthFailure.InvalidAuthorization",
+            format!("bad credential scope {credential}"),
+        );
+    };
+    let Some(secret_key) = keys.get(secret_id) else {
+        return fail(
+            "AuthFailure.SecretIdNotFound",
+            format!("unknown SecretId {secret_id}"),
+        );
+    };
+    let Some(timestamp) = get("x-tc-timestamp").and_then(|t| t.parse::<i64>().ok()) else {
+        return fail(
+            "AuthFailure.InvalidAuthorization",
+            "missing X-TC-Timestamp".into(),
+        );
+    };
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    if (now - timestamp).abs() > 300 {
+        return fail(
+            "AuthFailure.SignatureExpire",
+            format!("timestamp {timestamp} is off by more than 5 minutes"),
+        );
+    }
+    let mut canonical = String::from("POST\n/\n\n");
+    for name in signed.split(';') {
+        let Some(value) = get(name) else {
+            return fail(
+                "AuthFailure.SignatureFailure",
+                format!("signed header {name} not sent"),
+            );
+        };
+        let value = if name == "x-tc-action" {
+            value.to_ascii_lowercase()
+        } else {
+            value.to_owned()
+        };
+        canonical.push_str(&format!("{name}:{value}\n"));
+    }
+    canonical.push_str(&format!("\n{signed}\n{}", hex(&Sha256::digest(body))));
+    let to_sign = format!(
+        "TC3-HMAC-SHA256\n{timestamp}\n{date}/{service}/tc3_request\n{}",
+        hex(&Sha256::digest(canonical.as_bytes()))
+    );
+    let k_date = mac(format!("TC3{secret_key}").as_bytes(), date.as_bytes());
+    let k_service = mac(&k_date, service.as_bytes());
+    let k_signing = mac(&k_service, b"tc3_request");
+    let expected = hex(&mac(&k_signing, to_sign.as_bytes()));
+    if expected != *signature {
+        return fail("AuthFailure.SignatureFailure", "signature mismatch".into());
+    }
+    Ok(())
+}
+
+fn mac(key: &[u8], data: &[u8]) -> Vec<u8> {
+    let mut m = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("any key length");
+    m.update(data);
+    m.finalize().into_bytes().to_vec()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
