@@ -52,7 +52,9 @@ impl std::error::Error for Error {}
 pub fn load(dir: &Path) -> Result<Model, Diagnostics> {
     let mut diags = Diagnostics::default();
     let api = load::read_dir(dir, &mut diags);
-    let model = api.and_then(|api| validate::validate(&api, &mut diags));
+    // With a file unreadable, "unused type" would only echo that failure.
+    let complete = diags.is_empty();
+    let model = api.and_then(|api| validate::validate(&api, complete, &mut diags));
     diags.0.sort();
     diags.0.dedup();
     match model {

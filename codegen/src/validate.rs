@@ -42,8 +42,9 @@ enum Context {
     Object,
 }
 
-/// Checks `api` and resolves it into a [`Model`].
-pub fn validate(api: &Api, diags: &mut Diagnostics) -> Option<Model> {
+/// Checks `api` and resolves it into a [`Model`]. `complete` says whether every
+/// file loaded; only then is an unreferenced type reported.
+pub fn validate(api: &Api, complete: bool, diags: &mut Diagnostics) -> Option<Model> {
     let svc = &api.service.item;
     let sfile = api.service.file.as_str();
 
@@ -275,7 +276,9 @@ pub fn validate(api: &Api, diags: &mut Diagnostics) -> Option<Model> {
         }
     }
 
-    check_usage(api, &actions, &objects, diags);
+    if complete {
+        check_usage(api, &actions, &objects, diags);
+    }
     check_recursion(&objects, diags);
 
     if !diags.is_empty() {
