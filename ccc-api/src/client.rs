@@ -8,10 +8,8 @@
 
 use crate::action::Action;
 use crate::credentials::{Credentials, ProvideCredentials};
-use crate::error::{
-    BuildError, ConfigError, DecodeErrorKind, SdkError, TransportError, TransportErrorKind,
-};
-use crate::response::{read_envelope, RawResponse};
+use crate::error::{BuildError, ConfigError, SdkError, TransportError, TransportErrorKind};
+use crate::response::decode_response;
 use crate::signing::{sign, SigningInput};
 use crate::{Site, SERVICE, VERSION};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, HOST};
@@ -108,21 +106,20 @@ impl Client {
         request: &O,
     ) -> Result<O::Response, SdkError<O::ErrorCode>> {
         let body = serde_json::to_vec(request).map_err(|e| BuildError::Encode(e.to_string()))?;
-        let raw = self
+        let (status, body) = self
             .send_raw(O::ACTION, body)
             .await
             .map_err(SdkError::map_code)?;
-        serde_json::from_slice(raw.response_json())
-            .map_err(|e| SdkError::Decode(raw.decode_error(DecodeErrorKind::Shape, e.to_string())))
+        decode_response::<O>(status, body)
     }
 
-    /// Signs and posts `body` as `action`, and reads the envelope. Not generic, so
-    /// it is compiled once for all actions.
+    /// Signs and posts `body` as `action`; the status and body of the answer. Not
+    /// generic, so it is compiled once for all actions.
     async fn send_raw(
         &self,
         action: &'static str,
         body: Vec<u8>,
-    ) -> Result<RawResponse, SdkError<String>> {
+    ) -> Result<(u16, Vec<u8>), SdkError<String>> {
         let inner = &*self.inner;
         let credentials = inner.credentials.provide_credentials().await?;
         let timestamp = SystemTime::now()
@@ -146,7 +143,7 @@ impl Client {
             .bytes()
             .await
             .map_err(|e| SdkError::Transport(TransportError::new(TransportErrorKind::Body, e)))?;
-        read_envelope(action, status, bytes.into())
+        Ok((status, bytes.into()))
     }
 }
 

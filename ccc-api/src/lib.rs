@@ -2,7 +2,7 @@
 //! version `2020-02-10`), generated from the spec in this repository.
 //!
 //! ```no_run
-//! # async fn run() -> Result<(), ccc_api::Error> {
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = ccc_api::Client::from_env()?;
 //! let task = client
 //!     .describe_auto_callout_task()
@@ -41,6 +41,7 @@ pub use error::{
     ServiceError, TransportError, TransportErrorKind,
 };
 pub use generated::{operation, types, ErrorCode, Site, SERVICE, VERSION};
+pub use response::decode_response;
 
 /// The error of any action, with the service-wide [`ErrorCode`]; each action's
 /// [`SdkError`] converts into it, so `?` works across actions.

@@ -1,6 +1,7 @@
 //! Reading the `{"Response": {...}}` envelope: a service error, or the slice of the
 //! body that holds the action's response, located in one pass over the bytes.
 
+use crate::action::Action;
 use crate::error::{DecodeError, DecodeErrorKind, SdkError, ServiceError};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -8,8 +9,8 @@ use std::ops::Range;
 
 /// A successful answer: the body and where `Response`'s value sits in it.
 #[derive(Debug)]
-pub(crate) struct RawResponse {
-    pub status: u16,
+struct RawResponse {
+    status: u16,
     pub body: Vec<u8>,
     pub response: Range<usize>,
 }
@@ -49,7 +50,7 @@ struct ErrorBody {
 }
 
 /// Splits an answer into a service error, a decode error, or the response slice.
-pub(crate) fn read_envelope(
+fn read_envelope(
     action: &'static str,
     status: u16,
     body: Vec<u8>,
@@ -140,6 +141,19 @@ pub(crate) fn read_envelope(
         body,
         response,
     })
+}
+
+/// Decodes a complete answer of action `A`: its typed response, the service's
+/// typed error, or a decode error keeping the status and the start of the body.
+/// This is what [`crate::Client::execute`] does with the bytes it receives; it is
+/// public for replaying recorded answers and for tests.
+pub fn decode_response<A: Action>(
+    status: u16,
+    body: Vec<u8>,
+) -> Result<A::Response, SdkError<A::ErrorCode>> {
+    let raw = read_envelope(A::ACTION, status, body).map_err(SdkError::map_code)?;
+    serde_json::from_slice(raw.response_json())
+        .map_err(|e| SdkError::Decode(raw.decode_error(DecodeErrorKind::Shape, e.to_string())))
 }
 
 #[cfg(test)]
