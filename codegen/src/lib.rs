@@ -8,8 +8,10 @@
 //! order, so two runs give identical bytes.
 
 pub mod diagnostic;
+mod diff;
 mod emit;
 mod format;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod names;
@@ -161,4 +163,16 @@ fn load_at(root: &Path, spec: &Path) -> Result<Model, Error> {
         relative(&mut e.file);
     }
     Ok(model)
+}
+
+pub use diff::spec_diff;
+
+/// Loads the spec in `dir` without validating it (for import and drift checks,
+/// which must work on a spec that is still incomplete).
+pub fn load_unvalidated(dir: &Path) -> Result<load::Api, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    match load::read_dir(dir, &mut diags) {
+        Some(api) if diags.is_empty() => Ok(api),
+        _ => Err(diags),
+    }
 }

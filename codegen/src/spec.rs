@@ -1,15 +1,15 @@
 //! The spec file format, as read from JSON. `spec/schema.json` describes the same
 //! format for editors; a test keeps the two in agreement.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// `service.json`: the service, its endpoints, categories and error codes.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceFile {
     /// Path of the JSON Schema, for editors.
-    #[serde(rename = "$schema", default)]
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
     /// Service name used in signing (`ccc`).
     pub service: String,
@@ -24,15 +24,15 @@ pub struct ServiceFile {
     /// Public endpoints; exactly one is the default.
     pub endpoints: Vec<Endpoint>,
     /// Groups of actions.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub categories: Vec<Category>,
     /// Every error code an action may return, common ones included.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ErrorDef>,
 }
 
 /// A public endpoint (site) of the service.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Endpoint {
     /// Variant name of the site (`International`).
@@ -40,7 +40,7 @@ pub struct Endpoint {
     /// Host name.
     pub host: String,
     /// Whether clients use it unless told otherwise.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub default: bool,
     /// What the site is.
     #[serde(default)]
@@ -48,7 +48,7 @@ pub struct Endpoint {
 }
 
 /// A group of related actions.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Category {
     /// Kebab-case id that actions name.
@@ -62,13 +62,13 @@ pub struct Category {
 }
 
 /// An error code.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorDef {
     /// The code as sent (`InvalidParameterValue`, `InternalError.DBError`).
     pub code: String,
     /// Whether every Tencent Cloud API may return it.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub common: bool,
     /// What it means.
     #[serde(default)]
@@ -76,11 +76,11 @@ pub struct ErrorDef {
 }
 
 /// `actions/<Action>.json`: one action.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ActionFile {
     /// Path of the JSON Schema, for editors.
-    #[serde(rename = "$schema", default)]
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
     /// Wire name (`DescribeAutoCalloutTask`).
     pub action: String,
@@ -97,27 +97,27 @@ pub struct ActionFile {
     #[serde(default)]
     pub category: String,
     /// Documented limit, requests per second.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<u32>,
     /// Whether sending it twice has the effect of sending it once.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub idempotent: bool,
     /// Documented only on the China site.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub china_only: bool,
     /// Request members.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub input: Vec<Member>,
     /// Response members (`RequestId` is implicit).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub output: Vec<Member>,
     /// Error codes the action may return, from `service.json`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<String>,
 }
 
 /// A member of a request, a response or an object.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Member {
     /// Wire name, as on the wire (`SdkAppId`).
@@ -126,28 +126,31 @@ pub struct Member {
     #[serde(rename = "type")]
     pub ty: String,
     /// Inputs and objects: always present.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub required: bool,
     /// Outputs: the server may leave it out.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub optional: bool,
     /// Outputs and objects: the server may send `null`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub nullable: bool,
     /// What it holds: meaning, unit, range, which id.
     #[serde(default)]
     pub doc: String,
     /// An example value.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example: Option<Value>,
+    /// Documented only on the China site.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub china_only: bool,
 }
 
 /// `types/<Name>.json` with `object`: a structure.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ObjectFile {
     /// Path of the JSON Schema, for editors.
-    #[serde(rename = "$schema", default)]
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
     /// Type name.
     pub object: String,
@@ -159,11 +162,11 @@ pub struct ObjectFile {
 }
 
 /// `types/<Name>.json` with `enum`: documented code values.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EnumFile {
     /// Path of the JSON Schema, for editors.
-    #[serde(rename = "$schema", default)]
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
     /// Type name.
     #[serde(rename = "enum")]
@@ -178,7 +181,7 @@ pub struct EnumFile {
 }
 
 /// Wire type of an enum.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Repr {
     /// Unsigned integer.
@@ -190,7 +193,7 @@ pub enum Repr {
 }
 
 /// One documented enum value.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EnumValue {
     /// The wire value.
@@ -251,4 +254,8 @@ impl TypeRef {
             _ => None,
         }
     }
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }

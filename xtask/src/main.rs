@@ -1,11 +1,19 @@
-//! `cargo xtask codegen` regenerates the checked-in code from the spec;
-//! `cargo xtask codegen --check` writes nothing and fails, naming the files, when
-//! the checked-in code is stale.
+//! Repository tasks:
+//! - `cargo xtask codegen` regenerates the checked-in code from the spec;
+//!   `--check` writes nothing and fails, naming the files, when it is stale.
+//! - `cargo xtask import API_JSON [--errors ERRORS_JSON] [--china-only]` brings an
+//!   upstream description's structure into the spec, keeping what people wrote.
+//! - `cargo xtask spec-diff API_JSON` lists drift between the spec and upstream.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check]";
+const USAGE: &str = "usage: cargo xtask codegen [--check]
+       cargo xtask import API_JSON [--errors ERRORS_JSON] [--china-only]
+       cargo xtask spec-diff API_JSON";
+
+/// The spec the import and drift tasks work on.
+const SPEC: &str = "spec/ccc/2020-02-10";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -17,6 +25,8 @@ fn main() -> ExitCode {
     {
         ["codegen"] => codegen(false),
         ["codegen", "--check"] => codegen(true),
+        ["import", path, rest @ ..] => import(path, rest),
+        ["spec-diff", path] => spec_diff(path),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -26,6 +36,80 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn read_json(path: &str) -> Result<serde_json::Value, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))
+}
+
+/// Paths on the command line are relative to where cargo was run; the spec's to
+/// the repository root.
+fn spec_dir() -> PathBuf {
+    repository_root().join(SPEC)
+}
+
+fn import(path: &str, rest: &[&str]) -> ExitCode {
+    let mut options = codegen::import::ImportOptions::default();
+    let mut it = rest.iter();
+    while let Some(flag) = it.next() {
+        match *flag {
+            "--china-only" => options.china_only = true,
+            "--errors" => match it.next().map(|p| read_json(p)) {
+                Some(Ok(v)) => options.error_codes = Some(v),
+                Some(Err(e)) => return fail(&e),
+                None => return fail("--errors needs a path"),
+            },
+            other => return fail(&format!("unknown argument {other}\n{USAGE}")),
+        }
+    }
+    let upstream = match read_json(path) {
+        Ok(v) => v,
+        Err(e) => return fail(&e),
+    };
+    match codegen::import::import(&spec_dir(), &upstream, &options) {
+        Ok(report) => {
+            for line in &report {
+                println!("{line}");
+            }
+            println!(
+                "{} change(s); new entries need docs before `cargo xtask codegen` accepts them",
+                report.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn spec_diff(path: &str) -> ExitCode {
+    let upstream = match read_json(path) {
+        Ok(v) => v,
+        Err(e) => return fail(&e),
+    };
+    let api = match codegen::load_unvalidated(&spec_dir()) {
+        Ok(api) => api,
+        Err(d) => return fail(&d.to_string()),
+    };
+    match codegen::spec_diff(&api, &upstream) {
+        Ok(lines) if lines.is_empty() => {
+            println!("no drift against {path}");
+            ExitCode::SUCCESS
+        }
+        Ok(lines) => {
+            for line in &lines {
+                println!("{line}");
+            }
+            eprintln!("{} difference(s) against {path}", lines.len());
+            ExitCode::FAILURE
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn fail(message: &str) -> ExitCode {
+    eprintln!("{message}");
+    ExitCode::FAILURE
 }
 
 fn repository_root() -> PathBuf {

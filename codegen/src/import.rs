@@ -1,0 +1,385 @@
+//! `cargo xtask import`: brings the structure of an upstream API description (the
+//! tccli `api.json` format) into the spec.
+//!
+//! It writes names, types, presence flags and examples. What a person wrote stays:
+//! docs, summaries, references, categories, limits, error lists already set, and a
+//! member whose type a person narrowed to an enum of the same wire type. New items
+//! arrive with empty docs, which validation then asks for.
+
+use crate::spec::{ActionFile, EnumFile, ErrorDef, Member, ObjectFile, Repr, ServiceFile, TypeRef};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::Path;
+
+/// How to treat what this upstream file adds.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// Mark actions and members that this file adds as documented only on the
+    /// China site.
+    pub china_only: bool,
+    /// Upstream error codes per action (`ccc-error-codes.json`), if given.
+    pub error_codes: Option<Value>,
+}
+
+/// Imports `upstream` into the spec at `spec_dir`; returns one line per change.
+pub fn import(
+    spec_dir: &Path,
+    upstream: &Value,
+    options: &ImportOptions,
+) -> Result<Vec<String>, String> {
+    let mut report = Vec::new();
+    // Files one level below service.json point one level further up to the schema.
+    let service_text = read(&spec_dir.join("service.json"))?;
+    let service_schema: Option<String> = serde_json::from_str::<ServiceFile>(&service_text)
+        .map_err(|e| format!("{}/service.json: {e}", spec_dir.display()))?
+        .schema;
+    let schema = |_: usize| service_schema.as_ref().map(|s| format!("../{s}"));
+    let actions = upstream["actions"]
+        .as_object()
+        .ok_or("upstream file has no `actions` object")?;
+    let objects = upstream["objects"]
+        .as_object()
+        .ok_or("upstream file has no `objects` object")?;
+    let schema_depth = 0;
+
+    let mut enums: BTreeMap<String, Repr> = BTreeMap::new();
+    for path in json_files(&spec_dir.join("types")) {
+        if let Ok(e) = serde_json::from_str::<EnumFile>(&read(&path)?) {
+            enums.insert(e.name, e.repr);
+        }
+    }
+
+    let mut wanted_types = BTreeSet::new();
+    for (name, action) in actions {
+        let input = members_of(
+            objects,
+            action["input"].as_str(),
+            Side::Input,
+            &mut wanted_types,
+        )?;
+        let output = members_of(
+            objects,
+            action["output"].as_str(),
+            Side::Output,
+            &mut wanted_types,
+        )?;
+        let path = spec_dir.join("actions").join(format!("{name}.json"));
+        let existing = if path.exists() {
+            Some(
+                serde_json::from_str::<ActionFile>(&read(&path)?)
+                    .map_err(|e| format!("{}: {e}", path.display()))?,
+            )
+        } else {
+            None
+        };
+        let is_new = existing.is_none();
+        let mut file = existing.unwrap_or_else(|| ActionFile {
+            schema: schema(schema_depth + 1),
+            action: name.clone(),
+            summary: String::new(),
+            doc: String::new(),
+            reference: format!(
+                "https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action={name}"
+            ),
+            category: String::new(),
+            rate_limit: None,
+            idempotent: name.starts_with("Describe"),
+            china_only: options.china_only,
+            input: Vec::new(),
+            output: Vec::new(),
+            errors: Vec::new(),
+        });
+        let mut changes = Vec::new();
+        merge(&mut file.input, input, &enums, options, &mut changes);
+        merge(&mut file.output, output, &enums, options, &mut changes);
+        if file.errors.is_empty() {
+            if let Some(codes) = options
+                .error_codes
+                .as_ref()
+                .and_then(|e| e[name].as_array())
+            {
+                file.errors = codes
+                    .iter()
+                    .filter_map(|c| c.as_str().map(str::to_owned))
+                    .collect();
+                if !file.errors.is_empty() {
+                    changes.push(format!("errors: {}", file.errors.join(", ")));
+                }
+            }
+        }
+        if is_new {
+            report.push(format!("added action {name}"));
+        }
+        if is_new || !changes.is_empty() {
+            report.extend(changes.iter().map(|c| format!("{name}: {c}")));
+            write(&path, &file)?;
+        }
+    }
+
+    // Object types reachable from the actions (enums are written by people).
+    let mut queue: Vec<String> = wanted_types.iter().cloned().collect();
+    let mut done = BTreeSet::new();
+    while let Some(type_name) = queue.pop() {
+        if !done.insert(type_name.clone()) || enums.contains_key(&type_name) {
+            continue;
+        }
+        let mut nested = BTreeSet::new();
+        let members = members_of(objects, Some(&type_name), Side::Object, &mut nested)?;
+        queue.extend(nested);
+        let path = spec_dir.join("types").join(format!("{type_name}.json"));
+        let existing = if path.exists() {
+            Some(
+                serde_json::from_str::<ObjectFile>(&read(&path)?)
+                    .map_err(|e| format!("{}: {e}", path.display()))?,
+            )
+        } else {
+            None
+        };
+        let is_new = existing.is_none();
+        let mut file = existing.unwrap_or_else(|| ObjectFile {
+            schema: schema(schema_depth + 1),
+            object: type_name.clone(),
+            doc: String::new(),
+            members: Vec::new(),
+        });
+        let mut changes = Vec::new();
+        merge(&mut file.members, members, &enums, options, &mut changes);
+        if is_new {
+            report.push(format!("added type {type_name}"));
+        }
+        if is_new || !changes.is_empty() {
+            report.extend(changes.iter().map(|c| format!("{type_name}: {c}")));
+            write(&path, &file)?;
+        }
+    }
+
+    // Error codes named by actions must exist in service.json.
+    if let Some(codes) = &options.error_codes {
+        let path = spec_dir.join("service.json");
+        let mut service: ServiceFile =
+            serde_json::from_str(&read(&path)?).map_err(|e| format!("{}: {e}", path.display()))?;
+        let known: BTreeSet<String> = service.errors.iter().map(|e| e.code.clone()).collect();
+        let common: BTreeSet<&str> = codes["_common"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let mut added = BTreeSet::new();
+        for (action, list) in codes.as_object().into_iter().flatten() {
+            if action.starts_with('_') || !actions.contains_key(action) {
+                continue;
+            }
+            for code in list
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
+                if !known.contains(code) && added.insert(code.to_owned()) {
+                    service.errors.push(ErrorDef {
+                        code: code.to_owned(),
+                        common: common.contains(code),
+                        doc: String::new(),
+                    });
+                    report.push(format!("service: added error code {code}"));
+                }
+            }
+        }
+        if !added.is_empty() {
+            write(&path, &service)?;
+        }
+    }
+    Ok(report)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Side {
+    Input,
+    Output,
+    Object,
+}
+
+/// The members of upstream object `name`, as spec members with empty docs.
+pub(crate) fn members_of(
+    objects: &serde_json::Map<String, Value>,
+    name: Option<&str>,
+    side: Side,
+    types: &mut BTreeSet<String>,
+) -> Result<Vec<Member>, String> {
+    let name = name.ok_or("an action without input or output object")?;
+    let object = objects
+        .get(name)
+        .ok_or(format!("upstream object `{name}` is missing"))?;
+    let mut out = Vec::new();
+    for m in object["members"].as_array().into_iter().flatten() {
+        let member_name = m["name"].as_str().unwrap_or_default().to_owned();
+        if side == Side::Output && member_name == "RequestId" {
+            continue;
+        }
+        let element = m["member"].as_str().unwrap_or_default();
+        let base = match element {
+            "int64" | "uint64" | "string" | "bool" => element.to_owned(),
+            "float" | "double" => "float".to_owned(),
+            "int" | "integer" => "int64".to_owned(),
+            other => {
+                types.insert(other.to_owned());
+                other.to_owned()
+            }
+        };
+        let ty = if m["type"] == "list" {
+            format!("list<{base}>")
+        } else {
+            base
+        };
+        let flag = |key: &str| m[key].as_bool().unwrap_or(false);
+        let (required, optional, nullable) = match side {
+            Side::Input => (flag("required"), false, false),
+            Side::Output => (
+                false,
+                !flag("output_required"),
+                flag("value_allowed_null") && flag("output_required"),
+            ),
+            Side::Object => (
+                flag("required"),
+                false,
+                flag("value_allowed_null") && flag("required"),
+            ),
+        };
+        let example = m["example"].as_str().and_then(|text| example(&ty, text));
+        out.push(Member {
+            name: member_name,
+            ty,
+            required,
+            optional,
+            nullable,
+            doc: String::new(),
+            example,
+            china_only: false,
+        });
+    }
+    Ok(out)
+}
+
+/// An upstream example string as a JSON value of the member's type, when it is one.
+fn example(ty: &str, text: &str) -> Option<Value> {
+    let text = text.trim();
+    let parsed = serde_json::from_str::<Value>(text).ok();
+    match TypeRef::parse(ty).ok()? {
+        TypeRef::String => match parsed {
+            Some(Value::String(s)) => Some(Value::String(s)),
+            _ if !text.is_empty() => Some(Value::String(text.to_owned())),
+            _ => None,
+        },
+        TypeRef::Int64 | TypeRef::Uint64 => parsed.filter(|v| v.is_i64() || v.is_u64()),
+        TypeRef::Float => parsed.filter(Value::is_number),
+        TypeRef::Bool => parsed.filter(Value::is_boolean),
+        TypeRef::List(_) => parsed.filter(Value::is_array),
+        TypeRef::Named(_) => parsed.filter(Value::is_object),
+    }
+}
+
+/// Brings `current` to `upstream`'s structure, keeping what people wrote.
+fn merge(
+    current: &mut Vec<Member>,
+    upstream: Vec<Member>,
+    enums: &BTreeMap<String, Repr>,
+    options: &ImportOptions,
+    changes: &mut Vec<String>,
+) {
+    let mut old: BTreeMap<String, Member> =
+        current.drain(..).map(|m| (m.name.clone(), m)).collect();
+    let upstream_names: BTreeSet<String> = upstream.iter().map(|m| m.name.clone()).collect();
+    for mut new in upstream {
+        match old.remove(&new.name) {
+            None => {
+                new.china_only = options.china_only;
+                changes.push(format!("added member {}", new.name));
+                current.push(new);
+            }
+            Some(mut m) => {
+                if m.ty != new.ty && !narrowed_to_enum(&m.ty, &new.ty, enums) {
+                    changes.push(format!("{}: type {} -> {}", m.name, m.ty, new.ty));
+                    m.ty = new.ty;
+                }
+                for (what, mine, theirs) in [
+                    ("required", &mut m.required, new.required),
+                    ("optional", &mut m.optional, new.optional),
+                    ("nullable", &mut m.nullable, new.nullable),
+                ] {
+                    if *mine != theirs {
+                        changes.push(format!("{}: {what} {} -> {theirs}", m.name, *mine));
+                        *mine = theirs;
+                    }
+                }
+                if m.example.is_none() && new.example.is_some() {
+                    m.example = new.example;
+                    changes.push(format!("{}: example added", m.name));
+                }
+                current.push(m);
+            }
+        }
+    }
+    // Members this file does not describe: China-only ones stay (another file
+    // documents them), others are gone upstream.
+    for (name, m) in old {
+        if m.china_only && !options.china_only && !upstream_names.contains(&name) {
+            current.push(m);
+        } else {
+            changes.push(format!("removed member {name}"));
+        }
+    }
+}
+
+/// A person may narrow `uint64` to an enum with repr `uint64` (and lists alike).
+pub(crate) fn narrowed_to_enum(mine: &str, theirs: &str, enums: &BTreeMap<String, Repr>) -> bool {
+    match (TypeRef::parse(mine), TypeRef::parse(theirs)) {
+        (Ok(TypeRef::List(a)), Ok(TypeRef::List(b))) => {
+            narrowed_to_enum(&type_text(&a), &type_text(&b), enums)
+        }
+        (Ok(TypeRef::Named(n)), Ok(prim)) => matches!(
+            (enums.get(&n), prim),
+            (Some(Repr::Uint64), TypeRef::Uint64)
+                | (Some(Repr::Int64), TypeRef::Int64)
+                | (Some(Repr::String), TypeRef::String)
+        ),
+        _ => false,
+    }
+}
+
+fn type_text(t: &TypeRef) -> String {
+    match t {
+        TypeRef::String => "string".into(),
+        TypeRef::Int64 => "int64".into(),
+        TypeRef::Uint64 => "uint64".into(),
+        TypeRef::Float => "float".into(),
+        TypeRef::Bool => "bool".into(),
+        TypeRef::Named(n) => n.clone(),
+        TypeRef::List(inner) => format!("list<{}>", type_text(inner)),
+    }
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn write<T: Serialize>(path: &Path, value: &T) -> Result<(), String> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())? + "\n";
+    fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn json_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out: Vec<_> = fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    out.sort();
+    out
+}
