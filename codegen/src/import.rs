@@ -258,6 +258,7 @@ pub(crate) fn members_of(
             doc: String::new(),
             example,
             china_only: false,
+            rust_name: None,
         });
     }
     Ok(out)

@@ -143,6 +143,10 @@ pub struct Member {
     /// Documented only on the China site.
     #[serde(default, skip_serializing_if = "is_false")]
     pub china_only: bool,
+    /// Rust field name, when the one derived from `name` would collide with
+    /// another member's (upstream keeps deprecated twins such as `Uui` / `UUI`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rust_name: Option<String>,
 }
 
 /// `types/<Name>.json` with `object`: a structure.

@@ -343,7 +343,24 @@ fn fields(
             );
             continue;
         }
-        let rust = snake_case(&m.name);
+        let rust = match &m.rust_name {
+            Some(name) => {
+                let snake = !name.is_empty()
+                    && name.starts_with(|c: char| c.is_ascii_lowercase())
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+                if !snake {
+                    diags.push(
+                        file,
+                        format!("{at}/rust_name"),
+                        format!("`{name}` is not a snake_case Rust name"),
+                    );
+                }
+                name.clone()
+            }
+            None => snake_case(&m.name),
+        };
         if cannot_be_raw(&rust) {
             diags.push(file, format!("{at}/name"), format!("member `{}` maps to the Rust keyword `{rust}`, which cannot be an identifier even as r#{rust}", m.name));
         }

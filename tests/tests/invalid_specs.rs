@@ -152,6 +152,24 @@ fn duplicate_member_and_members_with_the_same_rust_name() {
 }
 
 #[test]
+fn a_rust_name_resolves_a_collision() {
+    let twins = ACTION.replace(
+        r#"[{ "name": "ThingId", "type": "uint64", "required": true, "doc": "Its id." }]"#,
+        r#"[{ "name": "ThingId", "type": "uint64", "required": true, "doc": "Its id." },
+            { "name": "ThingID", "type": "string", "doc": "Deprecated twin.", "rust_name": "thing_id_deprecated" }]"#,
+    );
+    assert_eq!(
+        problems("rust-name", &[("actions/GetThing.json", Some(&twins))]),
+        Vec::<String>::new()
+    );
+    let bad = twins.replace("thing_id_deprecated", "ThingIdOld");
+    assert_eq!(
+        problems("rust-name-bad", &[("actions/GetThing.json", Some(&bad))]),
+        ["spec/actions/GetThing.json: /input/1/rust_name: `ThingIdOld` is not a snake_case Rust name"]
+    );
+}
+
+#[test]
 fn names_that_are_not_identifiers() {
     let bad = ACTION
         .replace(r#""action": "GetThing""#, r#""action": "get-thing""#)

@@ -103,7 +103,7 @@ fn check<T: DeserializeOwned>(def: &str, full: Value) {
 
 #[test]
 fn schema_and_loader_agree() {
-    let member = json!({ "name": "A", "type": "string", "required": true, "optional": false, "nullable": false, "doc": "d", "example": "x", "china_only": false });
+    let member = json!({ "name": "A", "type": "string", "required": true, "optional": false, "nullable": false, "doc": "d", "example": "x", "china_only": false, "rust_name": "a" });
     check::<Member>("member", member.clone());
     check::<Endpoint>(
         "endpoint",
