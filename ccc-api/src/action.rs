@@ -5,8 +5,9 @@ use crate::enums::WireEnum;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-/// A request type of one action.
-pub trait Action: Serialize {
+/// A request type of one action. Requests and responses both encode and decode,
+/// so recorded traffic can be replayed and servers can be written with them.
+pub trait Action: Serialize + DeserializeOwned {
     /// The action name sent in `X-TC-Action`.
     const ACTION: &'static str;
     /// The service's documented limit for this action, in requests per second.
@@ -15,7 +16,17 @@ pub trait Action: Serialize {
     /// that may already have reached the service can be sent again.
     const IDEMPOTENT: bool;
     /// The decoded successful response.
-    type Response: DeserializeOwned;
+    type Response: Serialize + DeserializeOwned;
     /// The error codes documented for this action.
     type ErrorCode: WireEnum<Raw = String>;
+}
+
+/// Something to do with an action's types, chosen by the action's name at run
+/// time: see `operation::visit`.
+pub trait ActionVisitor {
+    /// What the visit returns.
+    type Output;
+
+    /// Called with the request type of the action.
+    fn visit<A: Action>(self) -> Self::Output;
 }

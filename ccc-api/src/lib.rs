@@ -33,7 +33,7 @@ mod generated;
 mod response;
 pub mod signing;
 
-pub use action::Action;
+pub use action::{Action, ActionVisitor};
 pub use client::{Client, ClientBuilder, Language, DEFAULT_TIMEOUT, REQUEST_CLIENT};
 pub use credentials::{Credentials, ProvideCredentials};
 pub use error::{

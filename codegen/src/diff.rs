@@ -103,15 +103,25 @@ fn compare(
                 t.ty, m.ty
             ));
         }
-        for (what, a, b) in [
+        let flags = [
             ("required", m.required, t.required),
             ("optional", m.optional, t.optional),
             ("nullable", m.nullable, t.nullable),
-        ] {
-            if a != b {
-                out.push(format!(
-                    "{at}: member {name}: {what} is {b} upstream, {a} in the spec"
-                ));
+        ];
+        let differs = flags.iter().any(|(_, a, b)| a != b);
+        match (&m.correction, differs) {
+            (Some(_), true) => {}
+            (Some(_), false) => out.push(format!(
+                "{at}: member {name}: its correction no longer applies, upstream now agrees"
+            )),
+            (None, _) => {
+                for (what, a, b) in flags {
+                    if a != b {
+                        out.push(format!(
+                            "{at}: member {name}: {what} is {b} upstream, {a} in the spec"
+                        ));
+                    }
+                }
             }
         }
     }

@@ -90,6 +90,8 @@ pub fn import(
             input: Vec::new(),
             output: Vec::new(),
             errors: Vec::new(),
+            pagination: None,
+            examples: Vec::new(),
         });
         let mut changes = Vec::new();
         merge(&mut file.input, input, &enums, options, &mut changes);
@@ -259,6 +261,7 @@ pub(crate) fn members_of(
             example,
             china_only: false,
             rust_name: None,
+            correction: None,
         });
     }
     Ok(out)
@@ -305,11 +308,16 @@ fn merge(
                     changes.push(format!("{}: type {} -> {}", m.name, m.ty, new.ty));
                     m.ty = new.ty;
                 }
-                for (what, mine, theirs) in [
-                    ("required", &mut m.required, new.required),
-                    ("optional", &mut m.optional, new.optional),
-                    ("nullable", &mut m.nullable, new.nullable),
-                ] {
+                let flags = if m.correction.is_some() {
+                    Vec::new()
+                } else {
+                    vec![
+                        ("required", &mut m.required, new.required),
+                        ("optional", &mut m.optional, new.optional),
+                        ("nullable", &mut m.nullable, new.nullable),
+                    ]
+                };
+                for (what, mine, theirs) in flags {
                     if *mine != theirs {
                         changes.push(format!("{}: {what} {} -> {theirs}", m.name, *mine));
                         *mine = theirs;

@@ -10,6 +10,7 @@
 pub mod diagnostic;
 mod diff;
 mod emit;
+pub mod examples;
 mod format;
 pub mod import;
 pub mod load;

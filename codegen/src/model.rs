@@ -1,7 +1,7 @@
 //! The validated spec, resolved and ready to emit: every type reference parsed,
 //! every Rust name chosen, items in a fixed order.
 
-use crate::spec::{Category, Endpoint, ErrorDef, Repr, TypeRef};
+use crate::spec::{Category, Endpoint, ErrorDef, Example, Pagination, Repr, TypeRef};
 use serde_json::Value;
 
 /// One service version, validated.
@@ -67,6 +67,10 @@ pub struct Action {
     pub output: Vec<Field>,
     /// Documented error codes, in spec order.
     pub errors: Vec<String>,
+    /// How it pages, for list actions.
+    pub pagination: Option<Pagination>,
+    /// Official examples.
+    pub examples: Vec<Example>,
 }
 
 /// How present a member is.

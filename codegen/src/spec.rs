@@ -114,6 +114,60 @@ pub struct ActionFile {
     /// Error codes the action may return, from `service.json`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<String>,
+    /// How a list action pages, for paginators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<Pagination>,
+    /// Official request/response examples, kept as data.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<Example>,
+}
+
+/// How a list action pages.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pagination {
+    /// `page_number` (0-based page index), `offset` (items to skip) or `cursor`
+    /// (an opaque position taken from the last item).
+    pub style: PageStyle,
+    /// Input member holding the page index, the offset or the cursor.
+    pub page: String,
+    /// Input member holding the page size.
+    pub size: String,
+    /// Output list member holding the items.
+    pub items: String,
+    /// Output member holding the total number of items, if the action reports one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<String>,
+    /// With `cursor`: the member of each item that holds its cursor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_cursor: Option<String>,
+}
+
+/// The paging scheme of a list action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PageStyle {
+    /// `PageNumber` (from 0) and `PageSize`.
+    PageNumber,
+    /// `Offset` and `Limit`.
+    Offset,
+    /// A cursor carried on each item.
+    Cursor,
+}
+
+/// One official example of an action.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    /// What the example shows.
+    pub title: String,
+    /// The request's parameters, as the JSON body.
+    pub input: Value,
+    /// The full answer, `{"Response": {...}}`.
+    pub output: Value,
+    /// What was repaired in upstream's text, if anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repaired: Option<String>,
 }
 
 /// A member of a request, a response or an object.
@@ -147,6 +201,12 @@ pub struct Member {
     /// another member's (upstream keeps deprecated twins such as `Uui` / `UUI`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rust_name: Option<String>,
+    /// Why the presence flags deliberately differ from upstream's description
+    /// (the real service or its own examples disagree with it). Import keeps the
+    /// flags of such a member; spec-diff expects the difference and reports it
+    /// when it is gone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correction: Option<String>,
 }
 
 /// `types/<Name>.json` with `object`: a structure.

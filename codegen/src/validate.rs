@@ -212,6 +212,34 @@ pub fn validate(api: &Api, complete: bool, diags: &mut Diagnostics) -> Option<Mo
         }
         let input = fields(&a.input, Context::Input, file, "/input", api, diags);
         let output = fields(&a.output, Context::Output, file, "/output", api, diags);
+        if let Some(p) = &a.pagination {
+            check_pagination(p, &input, &output, api, file, diags);
+        }
+        for (i, ex) in a.examples.iter().enumerate() {
+            let at = format!("/examples/{i}");
+            need_doc(diags, file, &format!("{at}/title"), &ex.title);
+            if !ex.input.is_object() {
+                diags.push(
+                    file,
+                    format!("{at}/input"),
+                    "example input must be the JSON object of the request parameters",
+                );
+            }
+            if !ex.output.get("Response").is_some_and(|r| r.is_object()) {
+                diags.push(
+                    file,
+                    format!("{at}/output"),
+                    "example output must be the full answer, {\"Response\": {...}}",
+                );
+            }
+            if ex.repaired.as_deref().is_some_and(|r| r.trim().is_empty()) {
+                diags.push(
+                    file,
+                    format!("{at}/repaired"),
+                    "say what was repaired, or leave `repaired` out",
+                );
+            }
+        }
         actions.push(Action {
             file: file.to_owned(),
             name: name.clone(),
@@ -226,6 +254,8 @@ pub fn validate(api: &Api, complete: bool, diags: &mut Diagnostics) -> Option<Mo
             input,
             output,
             errors: a.errors.clone(),
+            pagination: a.pagination.clone(),
+            examples: a.examples.clone(),
         });
     }
 
@@ -382,6 +412,13 @@ fn fields(
             );
         }
         need_doc(diags, file, &format!("{at}/doc"), &m.doc);
+        if m.correction.as_deref().is_some_and(|c| c.trim().is_empty()) {
+            diags.push(
+                file,
+                format!("{at}/correction"),
+                "say why the member differs from upstream, or leave `correction` out",
+            );
+        }
         match ctx {
             Context::Input if m.optional || m.nullable => {
                 diags.push(
@@ -577,4 +614,86 @@ fn direct_children(o: &Object) -> Vec<&str> {
             _ => None,
         })
         .collect()
+}
+
+/// The paging members must exist with fitting types.
+fn check_pagination(
+    p: &crate::spec::Pagination,
+    input: &[Field],
+    output: &[Field],
+    api: &Api,
+    file: &str,
+    diags: &mut Diagnostics,
+) {
+    use crate::spec::PageStyle;
+    let find =
+        |fields: &[Field], name: &str| fields.iter().find(|f| f.wire == name).map(|f| f.ty.clone());
+    let int = |t: &Option<TypeRef>| matches!(t, Some(TypeRef::Int64 | TypeRef::Uint64));
+    let page = find(input, &p.page);
+    let page_ok = match p.style {
+        PageStyle::Cursor => page == Some(TypeRef::String),
+        PageStyle::PageNumber | PageStyle::Offset => int(&page),
+    };
+    if !page_ok {
+        diags.push(
+            file,
+            "/pagination/page",
+            format!(
+                "`{}` is not an input member of the type this paging style needs",
+                p.page
+            ),
+        );
+    }
+    if !int(&find(input, &p.size)) {
+        diags.push(
+            file,
+            "/pagination/size",
+            format!("`{}` is not an integer input member", p.size),
+        );
+    }
+    let items = find(output, &p.items);
+    let Some(TypeRef::List(item)) = items else {
+        diags.push(
+            file,
+            "/pagination/items",
+            format!("`{}` is not a list output member", p.items),
+        );
+        return;
+    };
+    if let Some(total) = &p.total {
+        if !int(&find(output, total)) {
+            diags.push(
+                file,
+                "/pagination/total",
+                format!("`{total}` is not an integer output member"),
+            );
+        }
+    }
+    match (p.style, &p.item_cursor) {
+        (PageStyle::Cursor, Some(cursor)) => {
+            let has = match (&*item, item.named().and_then(|n| api.types.get(n))) {
+                (TypeRef::Named(_), Some(t)) => match &t.item {
+                    TypeDef::Object(o) => o.members.iter().any(|m| &m.name == cursor),
+                    TypeDef::Enum(_) => false,
+                },
+                _ => false,
+            };
+            if !has {
+                diags.push(
+                    file,
+                    "/pagination/item_cursor",
+                    format!("the items have no member `{cursor}`"),
+                );
+            }
+        }
+        (PageStyle::Cursor, None) => {
+            diags.push(file, "/pagination", "cursor paging needs `item_cursor`")
+        }
+        (_, Some(_)) => diags.push(
+            file,
+            "/pagination/item_cursor",
+            "`item_cursor` is only for cursor paging",
+        ),
+        (_, None) => {}
+    }
 }

@@ -3,7 +3,8 @@
 //! the loader checks itself to report them with all other problems).
 
 use codegen::spec::{
-    ActionFile, Category, Endpoint, EnumFile, EnumValue, ErrorDef, Member, ObjectFile, ServiceFile,
+    ActionFile, Category, Endpoint, EnumFile, EnumValue, ErrorDef, Example, Member, ObjectFile,
+    Pagination, ServiceFile,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
@@ -103,8 +104,13 @@ fn check<T: DeserializeOwned>(def: &str, full: Value) {
 
 #[test]
 fn schema_and_loader_agree() {
-    let member = json!({ "name": "A", "type": "string", "required": true, "optional": false, "nullable": false, "doc": "d", "example": "x", "china_only": false, "rust_name": "a" });
+    let member = json!({ "name": "A", "type": "string", "required": true, "optional": false, "nullable": false, "doc": "d", "example": "x", "china_only": false, "rust_name": "a", "correction": "c" });
     check::<Member>("member", member.clone());
+    let pagination = json!({ "style": "cursor", "page": "Cursor", "size": "PageSize", "items": "Data", "total": "Total", "item_cursor": "Cursor" });
+    check::<Pagination>("pagination", pagination.clone());
+    let example =
+        json!({ "title": "t", "input": {}, "output": { "Response": {} }, "repaired": "r" });
+    check::<Example>("example", example.clone());
     check::<Endpoint>(
         "endpoint",
         json!({ "name": "Main", "host": "h", "default": true, "doc": "d" }),
@@ -122,7 +128,8 @@ fn schema_and_loader_agree() {
     check::<ActionFile>(
         "action",
         json!({ "$schema": "s", "action": "A", "summary": "s", "doc": "d", "reference": "https://x", "category": "c",
-                "rate_limit": 1, "idempotent": true, "china_only": false, "input": [member.clone()], "output": [], "errors": [] }),
+                "rate_limit": 1, "idempotent": true, "china_only": false, "input": [member.clone()], "output": [], "errors": [],
+                "pagination": pagination.clone(), "examples": [example.clone()] }),
     );
     check::<ObjectFile>(
         "object",

@@ -4,13 +4,16 @@
 //! - `cargo xtask import API_JSON [--errors ERRORS_JSON] [--china-only]` brings an
 //!   upstream description's structure into the spec, keeping what people wrote.
 //! - `cargo xtask spec-diff API_JSON` lists drift between the spec and upstream.
+//! - `cargo xtask import-examples EXAMPLES_JSON` adds the official examples to
+//!   actions that have none, repairing what it can and saying what it repaired.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: cargo xtask codegen [--check]
        cargo xtask import API_JSON [--errors ERRORS_JSON] [--china-only]
-       cargo xtask spec-diff API_JSON";
+       cargo xtask spec-diff API_JSON
+       cargo xtask import-examples EXAMPLES_JSON";
 
 /// The spec the import and drift tasks work on.
 const SPEC: &str = "spec/ccc/2020-02-10";
@@ -27,6 +30,7 @@ fn main() -> ExitCode {
         ["codegen", "--check"] => codegen(true),
         ["import", path, rest @ ..] => import(path, rest),
         ["spec-diff", path] => spec_diff(path),
+        ["import-examples", path] => import_examples(path),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -102,6 +106,25 @@ fn spec_diff(path: &str) -> ExitCode {
             }
             eprintln!("{} difference(s) against {path}", lines.len());
             ExitCode::FAILURE
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn import_examples(path: &str) -> ExitCode {
+    let upstream = match read_json(path) {
+        Ok(v) => v,
+        Err(e) => return fail(&e),
+    };
+    match codegen::examples::import_examples(&spec_dir(), &upstream) {
+        Ok(report) => {
+            for line in &report.imported {
+                println!("imported {line}");
+            }
+            for (action, reason) in &report.unusable {
+                println!("left out {action}: {reason}");
+            }
+            ExitCode::SUCCESS
         }
         Err(e) => fail(&e),
     }

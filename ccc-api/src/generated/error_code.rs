@@ -27,6 +27,48 @@ pub enum ErrorCode {
     DryRunOperation,
     /// `FailedOperation`: The operation failed for a reason the message explains.
     FailedOperation,
+    /// `FailedOperation.AIConcurrentNoPackage`: No AI concurrency package has been purchased.
+    FailedOperationAiConcurrentNoPackage,
+    /// `FailedOperation.AIConcurrentOverFrequency`: The AI concurrency limit has been exceeded.
+    FailedOperationAiConcurrentOverFrequency,
+    /// `FailedOperation.AILicenseHasExpired`: The AI license of the instance has expired.
+    FailedOperationAiLicenseHasExpired,
+    /// `FailedOperation.AcquireQuota`: Call quota could not be obtained.
+    FailedOperationAcquireQuota,
+    /// `FailedOperation.CallOutFailed`: The outbound call could not be placed.
+    FailedOperationCallOutFailed,
+    /// `FailedOperation.CalleeIsBlackUser`: The callee number is on the block list.
+    FailedOperationCalleeIsBlackUser,
+    /// `FailedOperation.CalleeIsLimited`: Calls to the callee number are restricted.
+    FailedOperationCalleeIsLimited,
+    /// `FailedOperation.CallerOverFrequency`: The caller number has exceeded its call frequency limit.
+    FailedOperationCallerOverFrequency,
+    /// `FailedOperation.CalloutRuleBlindArea`: Outbound rules forbid calling the callee's area.
+    FailedOperationCalloutRuleBlindArea,
+    /// `FailedOperation.CalloutRuleMaxCallCountCalleeIntervalTime`: Outbound rules limit how often the callee may be called within a time interval, and that limit was reached.
+    FailedOperationCalloutRuleMaxCallCountCalleeIntervalTime,
+    /// `FailedOperation.CalloutRuleMaxCallCountCalleePerDayAppID`: The callee has reached the daily call limit of the application.
+    FailedOperationCalloutRuleMaxCallCountCalleePerDayAppId,
+    /// `FailedOperation.CalloutRuleNotWorkTime`: Outbound rules forbid calling outside working hours.
+    FailedOperationCalloutRuleNotWorkTime,
+    /// `FailedOperation.ControlAIConversation`: The command could not be applied to the AI conversation.
+    FailedOperationControlAiConversation,
+    /// `FailedOperation.CurStateNotAllowModify`: The current state does not allow this change.
+    FailedOperationCurStateNotAllowModify,
+    /// `FailedOperation.DuplicatedAccount`: The account already exists.
+    FailedOperationDuplicatedAccount,
+    /// `FailedOperation.NoCallOutNumber`: No number is available for outbound calls.
+    FailedOperationNoCallOutNumber,
+    /// `FailedOperation.PermissionDenied`: The caller lacks permission for this operation.
+    FailedOperationPermissionDenied,
+    /// `FailedOperation.SeatStatusBusy`: The agent is busy.
+    FailedOperationSeatStatusBusy,
+    /// `FailedOperation.SessionNotExists`: The call session does not exist.
+    FailedOperationSessionNotExists,
+    /// `FailedOperation.SessionNotInControlState`: The call session is not in a state that can be controlled.
+    FailedOperationSessionNotInControlState,
+    /// `FailedOperation.UploadFileOverflow`: Too many files were uploaded.
+    FailedOperationUploadFileOverflow,
     /// `InternalError`: The service hit an internal error.
     InternalError,
     /// `InternalError.DBError`: The service failed to read or write its database.
@@ -35,8 +77,64 @@ pub enum ErrorCode {
     InvalidAction,
     /// `InvalidParameter`: A parameter is missing, malformed or not allowed here.
     InvalidParameter,
+    /// `InvalidParameter.DuplicateAddress`: The address is already in use.
+    InvalidParameterDuplicateAddress,
+    /// `InvalidParameter.DuplicatePhoneNumber`: The phone number is already in use.
+    InvalidParameterDuplicatePhoneNumber,
+    /// `InvalidParameter.DuplicateSipAccount`: The SIP account already exists.
+    InvalidParameterDuplicateSipAccount,
+    /// `InvalidParameter.IllegalAddress`: The address is not permitted.
+    InvalidParameterIllegalAddress,
+    /// `InvalidParameter.IllegalPhoneNumber`: The phone number is not permitted.
+    InvalidParameterIllegalPhoneNumber,
+    /// `InvalidParameter.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
+    InvalidParameterInstanceNotExist,
+    /// `InvalidParameter.InvalidAddress`: The address is malformed.
+    InvalidParameterInvalidAddress,
+    /// `InvalidParameter.InvalidIP`: The IP address is malformed.
+    InvalidParameterInvalidIp,
+    /// `InvalidParameter.InvalidPhoneNumber`: The phone number is malformed.
+    InvalidParameterInvalidPhoneNumber,
+    /// `InvalidParameter.InvalidPort`: The port is invalid.
+    InvalidParameterInvalidPort,
+    /// `InvalidParameter.SipAccountPasswordFormat`: The SIP account password does not meet the format rules.
+    InvalidParameterSipAccountPasswordFormat,
+    /// `InvalidParameter.SipAccountUserFormat`: The SIP account user name does not meet the format rules.
+    InvalidParameterSipAccountUserFormat,
+    /// `InvalidParameter.SipTrunkInUsed`: The SIP trunk is still in use.
+    InvalidParameterSipTrunkInUsed,
+    /// `InvalidParameter.SipTrunkNotFound`: The SIP trunk does not exist.
+    InvalidParameterSipTrunkNotFound,
     /// `InvalidParameterValue`: A parameter value is of the wrong type or out of range.
     InvalidParameterValue,
+    /// `InvalidParameterValue.AccountNotExist`: The agent account does not exist.
+    InvalidParameterValueAccountNotExist,
+    /// `InvalidParameterValue.ApplyIDNotExist`: The application id does not exist.
+    InvalidParameterValueApplyIdNotExist,
+    /// `InvalidParameterValue.CompanyExist`: The company already exists.
+    InvalidParameterValueCompanyExist,
+    /// `InvalidParameterValue.ErrorApplyStatus`: The application's status does not allow this operation.
+    InvalidParameterValueErrorApplyStatus,
+    /// `InvalidParameterValue.ExperienceAccount`: The operation is not available to trial accounts.
+    InvalidParameterValueExperienceAccount,
+    /// `InvalidParameterValue.FileNotExist`: The audio file does not exist.
+    InvalidParameterValueFileNotExist,
+    /// `InvalidParameterValue.InstanceNotExist`: The contact center instance (`SdkAppId`) does not exist.
+    InvalidParameterValueInstanceNotExist,
+    /// `InvalidParameterValue.PhoneNumInvalid`: The phone number is invalid.
+    InvalidParameterValuePhoneNumInvalid,
+    /// `InvalidParameterValue.PhoneNumIsBoundOtherAccount`: The phone number is already bound to another account.
+    InvalidParameterValuePhoneNumIsBoundOtherAccount,
+    /// `InvalidParameterValue.RecordNotExist`: The record does not exist.
+    InvalidParameterValueRecordNotExist,
+    /// `InvalidParameterValue.RingAllGroupMemberOverflow`: The skill group has too many members for ring-all distribution.
+    InvalidParameterValueRingAllGroupMemberOverflow,
+    /// `InvalidParameterValue.SkillGroupError`: The skill group is invalid.
+    InvalidParameterValueSkillGroupError,
+    /// `InvalidParameterValue.SkillGroupExist`: A skill group with this name already exists.
+    InvalidParameterValueSkillGroupExist,
+    /// `InvalidParameterValue.WaitingApprovalOverflow`: Too many applications are already awaiting approval.
+    InvalidParameterValueWaitingApprovalOverflow,
     /// `InvalidRequest`: The request body is malformed or uses an unsupported encoding.
     InvalidRequest,
     /// `IpInBlacklist`: The caller's IP address is on the account's deny list.
@@ -45,12 +143,22 @@ pub enum ErrorCode {
     IpNotInWhitelist,
     /// `LimitExceeded`: A quota of the account or resource has been reached.
     LimitExceeded,
+    /// `LimitExceeded.BasePackageExpired`: The instance's base package has expired.
+    LimitExceededBasePackageExpired,
+    /// `LimitExceeded.InsufficientLicense`: Not enough agent licenses are available.
+    LimitExceededInsufficientLicense,
+    /// `LimitExceeded.OutOfCountLimit`: The maximum number of items allowed has been reached.
+    LimitExceededOutOfCountLimit,
     /// `MissingParameter`: A required parameter is absent.
     MissingParameter,
     /// `NoSuchProduct`: The service name in the request is unknown.
     NoSuchProduct,
     /// `NoSuchVersion`: The API version in `X-TC-Version` is unknown.
     NoSuchVersion,
+    /// `OperationDenied.NotInWhiteList`: The account is not on the allow list for this feature.
+    OperationDeniedNotInWhiteList,
+    /// `OperationDenied.UinDisabled`: The account has been disabled.
+    OperationDeniedUinDisabled,
     /// `RequestLimitExceeded`: Too many requests: the rate limit of the action was hit. Not executed; safe to retry later.
     RequestLimitExceeded,
     /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded`: The account's rate limit across all regions was hit. Not executed; safe to retry later.
@@ -101,18 +209,90 @@ impl ErrorCode {
             Self::AuthFailureUnauthorizedOperation => "AuthFailure.UnauthorizedOperation",
             Self::DryRunOperation => "DryRunOperation",
             Self::FailedOperation => "FailedOperation",
+            Self::FailedOperationAiConcurrentNoPackage => "FailedOperation.AIConcurrentNoPackage",
+            Self::FailedOperationAiConcurrentOverFrequency => {
+                "FailedOperation.AIConcurrentOverFrequency"
+            }
+            Self::FailedOperationAiLicenseHasExpired => "FailedOperation.AILicenseHasExpired",
+            Self::FailedOperationAcquireQuota => "FailedOperation.AcquireQuota",
+            Self::FailedOperationCallOutFailed => "FailedOperation.CallOutFailed",
+            Self::FailedOperationCalleeIsBlackUser => "FailedOperation.CalleeIsBlackUser",
+            Self::FailedOperationCalleeIsLimited => "FailedOperation.CalleeIsLimited",
+            Self::FailedOperationCallerOverFrequency => "FailedOperation.CallerOverFrequency",
+            Self::FailedOperationCalloutRuleBlindArea => "FailedOperation.CalloutRuleBlindArea",
+            Self::FailedOperationCalloutRuleMaxCallCountCalleeIntervalTime => {
+                "FailedOperation.CalloutRuleMaxCallCountCalleeIntervalTime"
+            }
+            Self::FailedOperationCalloutRuleMaxCallCountCalleePerDayAppId => {
+                "FailedOperation.CalloutRuleMaxCallCountCalleePerDayAppID"
+            }
+            Self::FailedOperationCalloutRuleNotWorkTime => "FailedOperation.CalloutRuleNotWorkTime",
+            Self::FailedOperationControlAiConversation => "FailedOperation.ControlAIConversation",
+            Self::FailedOperationCurStateNotAllowModify => "FailedOperation.CurStateNotAllowModify",
+            Self::FailedOperationDuplicatedAccount => "FailedOperation.DuplicatedAccount",
+            Self::FailedOperationNoCallOutNumber => "FailedOperation.NoCallOutNumber",
+            Self::FailedOperationPermissionDenied => "FailedOperation.PermissionDenied",
+            Self::FailedOperationSeatStatusBusy => "FailedOperation.SeatStatusBusy",
+            Self::FailedOperationSessionNotExists => "FailedOperation.SessionNotExists",
+            Self::FailedOperationSessionNotInControlState => {
+                "FailedOperation.SessionNotInControlState"
+            }
+            Self::FailedOperationUploadFileOverflow => "FailedOperation.UploadFileOverflow",
             Self::InternalError => "InternalError",
             Self::InternalErrorDbError => "InternalError.DBError",
             Self::InvalidAction => "InvalidAction",
             Self::InvalidParameter => "InvalidParameter",
+            Self::InvalidParameterDuplicateAddress => "InvalidParameter.DuplicateAddress",
+            Self::InvalidParameterDuplicatePhoneNumber => "InvalidParameter.DuplicatePhoneNumber",
+            Self::InvalidParameterDuplicateSipAccount => "InvalidParameter.DuplicateSipAccount",
+            Self::InvalidParameterIllegalAddress => "InvalidParameter.IllegalAddress",
+            Self::InvalidParameterIllegalPhoneNumber => "InvalidParameter.IllegalPhoneNumber",
+            Self::InvalidParameterInstanceNotExist => "InvalidParameter.InstanceNotExist",
+            Self::InvalidParameterInvalidAddress => "InvalidParameter.InvalidAddress",
+            Self::InvalidParameterInvalidIp => "InvalidParameter.InvalidIP",
+            Self::InvalidParameterInvalidPhoneNumber => "InvalidParameter.InvalidPhoneNumber",
+            Self::InvalidParameterInvalidPort => "InvalidParameter.InvalidPort",
+            Self::InvalidParameterSipAccountPasswordFormat => {
+                "InvalidParameter.SipAccountPasswordFormat"
+            }
+            Self::InvalidParameterSipAccountUserFormat => "InvalidParameter.SipAccountUserFormat",
+            Self::InvalidParameterSipTrunkInUsed => "InvalidParameter.SipTrunkInUsed",
+            Self::InvalidParameterSipTrunkNotFound => "InvalidParameter.SipTrunkNotFound",
             Self::InvalidParameterValue => "InvalidParameterValue",
+            Self::InvalidParameterValueAccountNotExist => "InvalidParameterValue.AccountNotExist",
+            Self::InvalidParameterValueApplyIdNotExist => "InvalidParameterValue.ApplyIDNotExist",
+            Self::InvalidParameterValueCompanyExist => "InvalidParameterValue.CompanyExist",
+            Self::InvalidParameterValueErrorApplyStatus => "InvalidParameterValue.ErrorApplyStatus",
+            Self::InvalidParameterValueExperienceAccount => {
+                "InvalidParameterValue.ExperienceAccount"
+            }
+            Self::InvalidParameterValueFileNotExist => "InvalidParameterValue.FileNotExist",
+            Self::InvalidParameterValueInstanceNotExist => "InvalidParameterValue.InstanceNotExist",
+            Self::InvalidParameterValuePhoneNumInvalid => "InvalidParameterValue.PhoneNumInvalid",
+            Self::InvalidParameterValuePhoneNumIsBoundOtherAccount => {
+                "InvalidParameterValue.PhoneNumIsBoundOtherAccount"
+            }
+            Self::InvalidParameterValueRecordNotExist => "InvalidParameterValue.RecordNotExist",
+            Self::InvalidParameterValueRingAllGroupMemberOverflow => {
+                "InvalidParameterValue.RingAllGroupMemberOverflow"
+            }
+            Self::InvalidParameterValueSkillGroupError => "InvalidParameterValue.SkillGroupError",
+            Self::InvalidParameterValueSkillGroupExist => "InvalidParameterValue.SkillGroupExist",
+            Self::InvalidParameterValueWaitingApprovalOverflow => {
+                "InvalidParameterValue.WaitingApprovalOverflow"
+            }
             Self::InvalidRequest => "InvalidRequest",
             Self::IpInBlacklist => "IpInBlacklist",
             Self::IpNotInWhitelist => "IpNotInWhitelist",
             Self::LimitExceeded => "LimitExceeded",
+            Self::LimitExceededBasePackageExpired => "LimitExceeded.BasePackageExpired",
+            Self::LimitExceededInsufficientLicense => "LimitExceeded.InsufficientLicense",
+            Self::LimitExceededOutOfCountLimit => "LimitExceeded.OutOfCountLimit",
             Self::MissingParameter => "MissingParameter",
             Self::NoSuchProduct => "NoSuchProduct",
             Self::NoSuchVersion => "NoSuchVersion",
+            Self::OperationDeniedNotInWhiteList => "OperationDenied.NotInWhiteList",
+            Self::OperationDeniedUinDisabled => "OperationDenied.UinDisabled",
             Self::RequestLimitExceeded => "RequestLimitExceeded",
             Self::RequestLimitExceededGlobalRegionUinLimitExceeded => {
                 "RequestLimitExceeded.GlobalRegionUinLimitExceeded"
@@ -150,18 +330,122 @@ impl crate::enums::WireEnum for ErrorCode {
             "AuthFailure.UnauthorizedOperation" => Some(Self::AuthFailureUnauthorizedOperation),
             "DryRunOperation" => Some(Self::DryRunOperation),
             "FailedOperation" => Some(Self::FailedOperation),
+            "FailedOperation.AIConcurrentNoPackage" => {
+                Some(Self::FailedOperationAiConcurrentNoPackage)
+            }
+            "FailedOperation.AIConcurrentOverFrequency" => {
+                Some(Self::FailedOperationAiConcurrentOverFrequency)
+            }
+            "FailedOperation.AILicenseHasExpired" => Some(Self::FailedOperationAiLicenseHasExpired),
+            "FailedOperation.AcquireQuota" => Some(Self::FailedOperationAcquireQuota),
+            "FailedOperation.CallOutFailed" => Some(Self::FailedOperationCallOutFailed),
+            "FailedOperation.CalleeIsBlackUser" => Some(Self::FailedOperationCalleeIsBlackUser),
+            "FailedOperation.CalleeIsLimited" => Some(Self::FailedOperationCalleeIsLimited),
+            "FailedOperation.CallerOverFrequency" => Some(Self::FailedOperationCallerOverFrequency),
+            "FailedOperation.CalloutRuleBlindArea" => {
+                Some(Self::FailedOperationCalloutRuleBlindArea)
+            }
+            "FailedOperation.CalloutRuleMaxCallCountCalleeIntervalTime" => {
+                Some(Self::FailedOperationCalloutRuleMaxCallCountCalleeIntervalTime)
+            }
+            "FailedOperation.CalloutRuleMaxCallCountCalleePerDayAppID" => {
+                Some(Self::FailedOperationCalloutRuleMaxCallCountCalleePerDayAppId)
+            }
+            "FailedOperation.CalloutRuleNotWorkTime" => {
+                Some(Self::FailedOperationCalloutRuleNotWorkTime)
+            }
+            "FailedOperation.ControlAIConversation" => {
+                Some(Self::FailedOperationControlAiConversation)
+            }
+            "FailedOperation.CurStateNotAllowModify" => {
+                Some(Self::FailedOperationCurStateNotAllowModify)
+            }
+            "FailedOperation.DuplicatedAccount" => Some(Self::FailedOperationDuplicatedAccount),
+            "FailedOperation.NoCallOutNumber" => Some(Self::FailedOperationNoCallOutNumber),
+            "FailedOperation.PermissionDenied" => Some(Self::FailedOperationPermissionDenied),
+            "FailedOperation.SeatStatusBusy" => Some(Self::FailedOperationSeatStatusBusy),
+            "FailedOperation.SessionNotExists" => Some(Self::FailedOperationSessionNotExists),
+            "FailedOperation.SessionNotInControlState" => {
+                Some(Self::FailedOperationSessionNotInControlState)
+            }
+            "FailedOperation.UploadFileOverflow" => Some(Self::FailedOperationUploadFileOverflow),
             "InternalError" => Some(Self::InternalError),
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidAction" => Some(Self::InvalidAction),
             "InvalidParameter" => Some(Self::InvalidParameter),
+            "InvalidParameter.DuplicateAddress" => Some(Self::InvalidParameterDuplicateAddress),
+            "InvalidParameter.DuplicatePhoneNumber" => {
+                Some(Self::InvalidParameterDuplicatePhoneNumber)
+            }
+            "InvalidParameter.DuplicateSipAccount" => {
+                Some(Self::InvalidParameterDuplicateSipAccount)
+            }
+            "InvalidParameter.IllegalAddress" => Some(Self::InvalidParameterIllegalAddress),
+            "InvalidParameter.IllegalPhoneNumber" => Some(Self::InvalidParameterIllegalPhoneNumber),
+            "InvalidParameter.InstanceNotExist" => Some(Self::InvalidParameterInstanceNotExist),
+            "InvalidParameter.InvalidAddress" => Some(Self::InvalidParameterInvalidAddress),
+            "InvalidParameter.InvalidIP" => Some(Self::InvalidParameterInvalidIp),
+            "InvalidParameter.InvalidPhoneNumber" => Some(Self::InvalidParameterInvalidPhoneNumber),
+            "InvalidParameter.InvalidPort" => Some(Self::InvalidParameterInvalidPort),
+            "InvalidParameter.SipAccountPasswordFormat" => {
+                Some(Self::InvalidParameterSipAccountPasswordFormat)
+            }
+            "InvalidParameter.SipAccountUserFormat" => {
+                Some(Self::InvalidParameterSipAccountUserFormat)
+            }
+            "InvalidParameter.SipTrunkInUsed" => Some(Self::InvalidParameterSipTrunkInUsed),
+            "InvalidParameter.SipTrunkNotFound" => Some(Self::InvalidParameterSipTrunkNotFound),
             "InvalidParameterValue" => Some(Self::InvalidParameterValue),
+            "InvalidParameterValue.AccountNotExist" => {
+                Some(Self::InvalidParameterValueAccountNotExist)
+            }
+            "InvalidParameterValue.ApplyIDNotExist" => {
+                Some(Self::InvalidParameterValueApplyIdNotExist)
+            }
+            "InvalidParameterValue.CompanyExist" => Some(Self::InvalidParameterValueCompanyExist),
+            "InvalidParameterValue.ErrorApplyStatus" => {
+                Some(Self::InvalidParameterValueErrorApplyStatus)
+            }
+            "InvalidParameterValue.ExperienceAccount" => {
+                Some(Self::InvalidParameterValueExperienceAccount)
+            }
+            "InvalidParameterValue.FileNotExist" => Some(Self::InvalidParameterValueFileNotExist),
+            "InvalidParameterValue.InstanceNotExist" => {
+                Some(Self::InvalidParameterValueInstanceNotExist)
+            }
+            "InvalidParameterValue.PhoneNumInvalid" => {
+                Some(Self::InvalidParameterValuePhoneNumInvalid)
+            }
+            "InvalidParameterValue.PhoneNumIsBoundOtherAccount" => {
+                Some(Self::InvalidParameterValuePhoneNumIsBoundOtherAccount)
+            }
+            "InvalidParameterValue.RecordNotExist" => {
+                Some(Self::InvalidParameterValueRecordNotExist)
+            }
+            "InvalidParameterValue.RingAllGroupMemberOverflow" => {
+                Some(Self::InvalidParameterValueRingAllGroupMemberOverflow)
+            }
+            "InvalidParameterValue.SkillGroupError" => {
+                Some(Self::InvalidParameterValueSkillGroupError)
+            }
+            "InvalidParameterValue.SkillGroupExist" => {
+                Some(Self::InvalidParameterValueSkillGroupExist)
+            }
+            "InvalidParameterValue.WaitingApprovalOverflow" => {
+                Some(Self::InvalidParameterValueWaitingApprovalOverflow)
+            }
             "InvalidRequest" => Some(Self::InvalidRequest),
             "IpInBlacklist" => Some(Self::IpInBlacklist),
             "IpNotInWhitelist" => Some(Self::IpNotInWhitelist),
             "LimitExceeded" => Some(Self::LimitExceeded),
+            "LimitExceeded.BasePackageExpired" => Some(Self::LimitExceededBasePackageExpired),
+            "LimitExceeded.InsufficientLicense" => Some(Self::LimitExceededInsufficientLicense),
+            "LimitExceeded.OutOfCountLimit" => Some(Self::LimitExceededOutOfCountLimit),
             "MissingParameter" => Some(Self::MissingParameter),
             "NoSuchProduct" => Some(Self::NoSuchProduct),
             "NoSuchVersion" => Some(Self::NoSuchVersion),
+            "OperationDenied.NotInWhiteList" => Some(Self::OperationDeniedNotInWhiteList),
+            "OperationDenied.UinDisabled" => Some(Self::OperationDeniedUinDisabled),
             "RequestLimitExceeded" => Some(Self::RequestLimitExceeded),
             "RequestLimitExceeded.GlobalRegionUinLimitExceeded" => {
                 Some(Self::RequestLimitExceededGlobalRegionUinLimitExceeded)

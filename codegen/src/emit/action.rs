@@ -28,7 +28,44 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
     if a.china_only {
         about.push_str("\n\nDocumented only for the China site.");
     }
+    if let Some(p) = &a.pagination {
+        let total = match &p.total {
+            Some(t) => format!(", the total in `{t}`"),
+            None => String::new(),
+        };
+        let scheme = match p.style {
+            crate::spec::PageStyle::PageNumber => format!(
+                "page number `{}` (from 0) and page size `{}`",
+                p.page, p.size
+            ),
+            crate::spec::PageStyle::Offset => format!("offset `{}` and limit `{}`", p.page, p.size),
+            crate::spec::PageStyle::Cursor => format!(
+                "cursor `{}` (the `{}` of the last item received) and page size `{}`",
+                p.page,
+                p.item_cursor.as_deref().unwrap_or_default(),
+                p.size
+            ),
+        };
+        about.push_str(&format!(
+            "\n\nPaged by {scheme}; items in `{}`{total}.",
+            p.items
+        ));
+    }
     about.push_str(&format!("\n\nReference: <{}>", a.reference));
+    for ex in &a.examples {
+        let input = serde_json::to_string_pretty(&ex.input).unwrap_or_default();
+        let output = serde_json::to_string_pretty(&ex.output).unwrap_or_default();
+        about.push_str(&format!(
+            "\n\n# Example: {}\n\nRequest parameters:\n\n```json\n{input}\n```\n\nResponse:\n\n```json\n{output}\n```",
+            ex.title.trim()
+        ));
+        if let Some(r) = &ex.repaired {
+            about.push_str(&format!(
+                "\n\nRepaired from the official text: {}",
+                r.trim()
+            ));
+        }
+    }
     let module_doc = docs::inner(&about);
     let method_doc = docs::outer(&format!(
         "{}\n\nSet the members on the returned builder, then `send()` it. See [`{}`](crate::operation::{}).",

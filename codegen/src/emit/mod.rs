@@ -99,7 +99,7 @@ pub(crate) fn emit(model: &Model, options: &Options) -> Result<Vec<Unformatted>,
         Unformatted {
             path: "operation/mod.rs".into(),
             source: format!("{}/actions", model.root),
-            tokens: operation_module(model),
+            tokens: operation_module(model, &paths),
         },
     ];
     for a in &model.actions {
@@ -160,14 +160,34 @@ fn root_module(model: &Model) -> TokenStream {
     }
 }
 
-fn operation_module(model: &Model) -> TokenStream {
+fn operation_module(model: &Model, paths: &Paths) -> TokenStream {
+    let rt = &paths.rt;
     let mods = model.actions.iter().map(|a| {
         let doc = docs::outer(&format!("`{}`: {}", a.name, a.summary));
         let name = format_ident!("{}", a.snake);
         quote! { #doc pub mod #name; }
     });
+    let names = model.actions.iter().map(|a| &a.name);
+    let arms = model.actions.iter().map(|a| {
+        let name = &a.name;
+        let module = format_ident!("{}", a.snake);
+        let request = format_ident!("{}Request", a.name);
+        quote! { #name => Some(visitor.visit::<#module::#request>()), }
+    });
     quote! {
         //! One module per action: request, builders, response and error codes.
         #(#mods)*
+
+        /// The wire name of every action, sorted.
+        pub const ACTIONS: &[&str] = &[#(#names),*];
+
+        /// Runs `visitor` with the request type of the action named `action`;
+        /// `None` for a name that is not an action of the spec.
+        pub fn visit<V: #rt::ActionVisitor>(action: &str, visitor: V) -> Option<V::Output> {
+            match action {
+                #(#arms)*
+                _ => None,
+            }
+        }
     }
 }

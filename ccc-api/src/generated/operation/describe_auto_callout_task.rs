@@ -7,6 +7,45 @@
 //! Rate limit: 20 requests per second.
 //!
 //! Reference: <https://www.tencentcloud.com/document/api/1229/59788>
+//!
+//! # Example: Querying Task
+//!
+//! Request parameters:
+//!
+//! ```json
+//! {
+//!   "SdkAppId": 1,
+//!   "TaskId": 2
+//! }
+//! ```
+//!
+//! Response:
+//!
+//! ```json
+//! {
+//!   "Response": {
+//!     "Callees": [
+//!       {
+//!         "Callee": "foobar",
+//!         "Sessions": [
+//!           "foobar"
+//!         ],
+//!         "State": 1
+//!       }
+//!     ],
+//!     "Callers": [
+//!       "008610086"
+//!     ],
+//!     "Description": "foobar",
+//!     "IvrId": 1,
+//!     "Name": "foobar",
+//!     "NotAfter": 1729905750,
+//!     "NotBefore": 1729905740,
+//!     "RequestId": "foobar",
+//!     "State": 1
+//!   }
+//! }
+//! ```
 /// Request of `DescribeAutoCalloutTask`. Build it with [`DescribeAutoCalloutTaskRequest::builder`], which checks that every required member is set.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]

@@ -1,0 +1,201 @@
+//! `cargo xtask import-examples`: turns the official examples (HTTP request text
+//! and response text) into data in each action's spec entry.
+//!
+//! Upstream's text is not always valid: bodies miss commas, some requests are GET
+//! query strings. Missing commas are inserted and query strings converted, and
+//! the entry says so in `repaired`. An example that cannot be repaired this way is
+//! reported and left out; an action that already has examples keeps them, so
+//! repairs a person made by hand survive.
+
+use crate::spec::{ActionFile, Example, Member, TypeRef};
+use serde_json::{Map, Value};
+use std::fs;
+use std::path::Path;
+
+/// What happened to each action's examples.
+#[derive(Debug, Default)]
+pub struct ExamplesReport {
+    /// Actions that got examples, with what was repaired.
+    pub imported: Vec<String>,
+    /// Examples left out, with the reason.
+    pub unusable: Vec<(String, String)>,
+}
+
+/// Imports `upstream` (`{"actions": {Name: [{title, input, output}]}}`).
+pub fn import_examples(spec_dir: &Path, upstream: &Value) -> Result<ExamplesReport, String> {
+    let mut report = ExamplesReport::default();
+    let actions = upstream["actions"]
+        .as_object()
+        .ok_or("examples file has no `actions` object")?;
+    for (name, list) in actions {
+        let path = spec_dir.join("actions").join(format!("{name}.json"));
+        let Ok(text) = fs::read_to_string(&path) else {
+            report
+                .unusable
+                .push((name.clone(), "no such action in the spec".into()));
+            continue;
+        };
+        let mut action: ActionFile =
+            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        if !action.examples.is_empty() {
+            continue;
+        }
+        for ex in list.as_array().into_iter().flatten() {
+            match convert(&action.input, ex) {
+                Ok(example) => {
+                    let note = example
+                        .repaired
+                        .clone()
+                        .map(|r| format!(" (repaired: {r})"))
+                        .unwrap_or_default();
+                    report
+                        .imported
+                        .push(format!("{name}: {}{note}", example.title));
+                    action.examples.push(example);
+                }
+                Err(reason) => report.unusable.push((name.clone(), reason)),
+            }
+        }
+        if !action.examples.is_empty() {
+            let text = serde_json::to_string_pretty(&action).map_err(|e| e.to_string())? + "\n";
+            fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+    }
+    Ok(report)
+}
+
+fn convert(input_members: &[Member], ex: &Value) -> Result<Example, String> {
+    let title = ex["title"].as_str().unwrap_or_default().trim().to_owned();
+    let request = ex["input"].as_str().ok_or("example has no input text")?;
+    let mut repairs = Vec::new();
+    let input = if request.trim_start().starts_with("https://")
+        || request.trim_start().starts_with("GET")
+    {
+        repairs.push("the request was a GET query string, converted to the JSON body".to_owned());
+        query_to_json(request, input_members)?
+    } else {
+        let body = request
+            .split_once("\n\n")
+            .map(|(_, b)| b)
+            .unwrap_or_default();
+        parse_repairing(body, "request", &mut repairs)?
+    };
+    let output = parse_repairing(
+        ex["output"].as_str().unwrap_or_default(),
+        "response",
+        &mut repairs,
+    )?;
+    Ok(Example {
+        title: if title.is_empty() {
+            "Example".into()
+        } else {
+            title
+        },
+        input,
+        output,
+        repaired: (!repairs.is_empty()).then(|| repairs.join("; ")),
+    })
+}
+
+/// Parses JSON, inserting commas where upstream's text lacks them.
+fn parse_repairing(text: &str, what: &str, repairs: &mut Vec<String>) -> Result<Value, String> {
+    let mut text = text.trim().to_owned();
+    let mut inserted = 0;
+    loop {
+        match serde_json::from_str::<Value>(&text) {
+            Ok(v) => {
+                if inserted > 0 {
+                    repairs.push(format!(
+                        "inserted {inserted} missing comma(s) in the {what}"
+                    ));
+                }
+                return Ok(v);
+            }
+            Err(e) if e.to_string().starts_with("expected `,`") && inserted < 20 => {
+                let at = offset(&text, e.line(), e.column());
+                let end = text[..at].trim_end().len();
+                text.insert(end, ',');
+                inserted += 1;
+            }
+            Err(e) => {
+                return Err(format!(
+                    "the {what} is not JSON and cannot be repaired by inserting commas: {e}"
+                ))
+            }
+        }
+    }
+}
+
+/// Byte offset of a 1-based line and column.
+fn offset(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    (start + column.saturating_sub(1)).min(text.len())
+}
+
+/// `https://host/?Action=X&SdkAppId=1&Ids.0=5&Name="a"&<Common request parameters>`
+/// → `{"SdkAppId": 1, "Ids": [5], "Name": "a"}`, typed by the spec's members.
+fn query_to_json(request: &str, members: &[Member]) -> Result<Value, String> {
+    let flat: String = request.lines().map(str::trim).collect();
+    let query = flat
+        .split_once('?')
+        .map(|(_, q)| q)
+        .ok_or("GET example without a query string")?;
+    let mut out = Map::new();
+    for pair in query.split('&') {
+        let Some((key, raw)) = pair.split_once('=') else {
+            continue;
+        };
+        if key == "Action" || key == "Version" || key.starts_with('<') {
+            continue;
+        }
+        let (name, index) = match key.split_once('.') {
+            Some((n, i)) => (
+                n,
+                Some(
+                    i.parse::<usize>()
+                        .map_err(|_| format!("query key `{key}` is not `Name.N`"))?,
+                ),
+            ),
+            None => (key, None),
+        };
+        let member = members
+            .iter()
+            .find(|m| m.name == name)
+            .ok_or(format!("query parameter `{name}` is not a member"))?;
+        let ty = TypeRef::parse(&member.ty).map_err(|e| e.to_string())?;
+        let element = match (&ty, index) {
+            (TypeRef::List(inner), Some(_)) => (**inner).clone(),
+            (_, None) => ty.clone(),
+            _ => {
+                return Err(format!(
+                    "query parameter `{key}` indexes a member that is not a list"
+                ))
+            }
+        };
+        let raw = raw.trim().trim_matches('"');
+        let value = match element {
+            TypeRef::Int64 | TypeRef::Uint64 | TypeRef::Float => serde_json::from_str::<Value>(raw)
+                .map_err(|_| format!("`{key}={raw}` is not a number"))?,
+            TypeRef::Bool => Value::Bool(raw == "true"),
+            _ => Value::String(raw.to_owned()),
+        };
+        match index {
+            Some(_) => {
+                let list = out
+                    .entry(name.to_owned())
+                    .or_insert_with(|| Value::Array(Vec::new()));
+                if let Value::Array(items) = list {
+                    items.push(value);
+                }
+            }
+            None => {
+                out.insert(name.to_owned(), value);
+            }
+        }
+    }
+    Ok(Value::Object(out))
+}
