@@ -6,6 +6,8 @@
 //!
 //! Documented only for the China site.
 //!
+//! Paged by page number `PageNumber` (from 0) and page size `PageSize`; items in `ActiveCarrierPrivilegeNumbers`, the total in `TotalCount`.
+//!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeActiveCarrierPrivilegeNumber>
 /// Request of `DescribeActiveCarrierPrivilegeNumber`. Build it with [`DescribeActiveCarrierPrivilegeNumberRequest::builder`], which checks that every required member is set.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -4,6 +4,8 @@
 //!
 //! Returns a page of the intelligent agents set up under an application, with their ids and names.
 //!
+//! Paged by page number `PageNumber` (from 0) and page size `PageSize`; items in `AIAgentInfoList`, the total in `TotalCount`.
+//!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeAIAgentInfoList>
 //!
 //! # Example: Retrieving the Intelligent Agent Information List

@@ -4,6 +4,8 @@
 //!
 //! Returns a page of the automatic outbound call tasks of an application.
 //!
+//! Paged by page number `PageNumber` (from 0) and page size `PageSize`; items in `Tasks`, the total in `TotalCount`.
+//!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeAutoCalloutTasks>
 //!
 //! # Example: Example

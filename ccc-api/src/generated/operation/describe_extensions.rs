@@ -4,6 +4,8 @@
 //!
 //! Returns a page of SIP phone extensions, optionally filtered by extension number or a fuzzy keyword. Can also include the current status of each phone.
 //!
+//! Paged by page number `PageNumber` (from 0) and page size `PageSize`; items in `ExtensionList`, the total in `Total`.
+//!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeExtensions>
 //!
 //! # Example: Query Telephone List Information

@@ -6,6 +6,8 @@
 //!
 //! Documented only for the China site.
 //!
+//! Paged by page number `PageNumber` (from 0) and page size `PageSize`; items in `FlashSMSList`, the total in `Total`.
+//!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeFlashSMSList>
 /// Request of `DescribeFlashSMSList`. Build it with [`DescribeFlashSMSListRequest::builder`], which checks that every required member is set.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

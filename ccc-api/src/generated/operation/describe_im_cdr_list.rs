@@ -6,6 +6,8 @@
 //!
 //! Documented only for the China site.
 //!
+//! Paged by offset `Offset` and limit `Limit`; items in `IMCdrList`, the total in `TotalCount`.
+//!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeIMCdrList>
 /// Request of `DescribeIMCdrList`. Build it with [`DescribeIMCdrListRequest::builder`], which checks that every required member is set.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -4,6 +4,8 @@
 //!
 //! Returns a page of uploaded IVR audio files, optionally filtered by alias, file name or file id.
 //!
+//! Paged by page number `PageNumber` (from 0) and page size `PageSize`; items in `FileInfo`, the total in `TotalCount`.
+//!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeIvrAudioList>
 //!
 //! # Example: Query IVR Audio File List Example

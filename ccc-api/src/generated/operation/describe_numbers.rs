@@ -4,6 +4,8 @@
 //!
 //! Returns a page of the phone numbers bound to the application.
 //!
+//! Paged by page number `PageNumber` (from 0) and page size `PageSize`; items in `Numbers`, the total in `TotalCount`.
+//!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeNumbers>
 //!
 //! # Example: Querying the Number List

@@ -4,6 +4,8 @@
 //!
 //! Returns a page of predictive dialing tasks, optionally filtered by name keyword, skill group or task id.
 //!
+//! Paged by page number `PageNumber` (from 0) and page size `PageSize`; items in `CampaignList`, the total in `TotalCount`.
+//!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribePredictiveDialingCampaigns>
 //!
 //! # Example: Example Of Querying Predictive Outbound Call Task List

@@ -4,6 +4,8 @@
 //!
 //! Returns the session ids of calls made by a predictive dialing task. Pass them to `DescribeTelCdr` or `DescribeSessionDetail` to fetch the full call records.
 //!
+//! Paged by page number `PageNumber` (from 0) and page size `PageSize`; items in `SessionList`, the total in `TotalCount`.
+//!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribePredictiveDialingSessions>
 //!
 //! # Example: Query Predictive Outbound Call List Example

@@ -4,6 +4,8 @@
 //!
 //! Returns call records and recordings of inbound and outbound calls where caller and callee numbers are protected. Results cover a time window and are paged.
 //!
+//! Paged by page number `PageNumber` (from 0) and page size `PageSize`; items in `TelCdrList`, the total in `TotalCount`.
+//!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeProtectedTelCdr>
 //!
 //! # Example: Get Protected Phone Call Records Example For Both Caller and Receiver

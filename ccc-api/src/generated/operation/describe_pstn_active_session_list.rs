@@ -4,6 +4,8 @@
 //!
 //! Returns the telephone sessions that are active right now. Results are paged by offset and limit.
 //!
+//! Paged by offset `Offset` and limit `Limit`; items in `Sessions`, the total in `Total`.
+//!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribePSTNActiveSessionList>
 //!
 //! # Example: Accessing the PSTN Active Session List

@@ -4,6 +4,8 @@
 //!
 //! Returns a page of skill groups, optionally restricted to one group id, a name, or groups modified since a given time.
 //!
+//! Paged by page number `PageNumber` (from 0) and page size `PageSize`; items in `SkillGroupList`, the total in `TotalCount`.
+//!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeSkillGroupInfoList>
 //!
 //! # Example: Accessing Skill Group List

@@ -4,6 +4,8 @@
 //!
 //! Returns a page of agents, optionally restricted to one agent account, a skill group, or agents modified since a given time.
 //!
+//! Paged by page number `PageNumber` (from 0) and page size `PageSize`; items in `StaffList`, the total in `TotalCount`.
+//!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeStaffInfoList>
 //!
 //! # Example: Access Agent List Example

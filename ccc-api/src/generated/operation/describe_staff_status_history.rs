@@ -4,6 +4,8 @@
 //!
 //! Returns the status changes of one agent within a time window, paged with a cursor. The window may reach back at most 180 days and must span less than 7 days.
 //!
+//! Paged by cursor `Cursor` (the `Cursor` of the last item received) and page size `PageSize`; items in `Data`.
+//!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeStaffStatusHistory>
 //!
 //! # Example: Querying Agent Status History Example

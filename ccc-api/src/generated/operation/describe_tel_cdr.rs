@@ -4,6 +4,8 @@
 //!
 //! Returns paged call detail records, including recording links, for a time range of less than 90 days within the last 180 days. Results can be filtered by phone number or session id.
 //!
+//! Paged by page number `PageNumber` (from 0) and page size `PageSize`; items in `TelCdrList`, the total in `TotalCount`.
+//!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeTelCdr>
 //!
 //! # Example: Sample Code For Accessing Phone Call Record
