@@ -193,3 +193,51 @@ fn china_only_members_survive_an_international_import() {
     );
     let _ = fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_corrected_member_keeps_its_flags_and_is_not_drift() {
+    let dir = spec_dir("correction");
+    let plain = ImportOptions::default();
+    import(&dir, &upstream(false, "uint64"), &plain).unwrap();
+    let path = dir.join("actions/GetThing.json");
+    let mut action = read(&path);
+    action["output"][0]["optional"] = true.into();
+    action["output"][0]["correction"] = "the real service leaves it out when empty".into();
+    fs::write(&path, action.to_string()).unwrap();
+
+    assert_eq!(
+        import(&dir, &upstream(false, "uint64"), &plain).unwrap(),
+        Vec::<String>::new()
+    );
+    assert_eq!(read(&path)["output"][0]["optional"], true);
+    let api = load_unvalidated(&dir).unwrap();
+    assert_eq!(
+        spec_diff(&api, &upstream(false, "uint64")).unwrap(),
+        Vec::<String>::new()
+    );
+
+    // Without the correction, the same difference is drift.
+    let mut action = read(&path);
+    action["output"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("correction");
+    fs::write(&path, action.to_string()).unwrap();
+    let api = load_unvalidated(&dir).unwrap();
+    assert_eq!(
+        spec_diff(&api, &upstream(false, "uint64")).unwrap(),
+        ["GetThing output: member Things: optional is false upstream, true in the spec"]
+    );
+
+    // A correction that upstream has caught up with is reported.
+    let mut action = read(&path);
+    action["output"][0]["optional"] = false.into();
+    action["output"][0]["correction"] = "stale".into();
+    fs::write(&path, action.to_string()).unwrap();
+    let api = load_unvalidated(&dir).unwrap();
+    assert_eq!(
+        spec_diff(&api, &upstream(false, "uint64")).unwrap(),
+        ["GetThing output: member Things: its correction no longer applies, upstream now agrees"]
+    );
+    let _ = fs::remove_dir_all(&dir);
+}

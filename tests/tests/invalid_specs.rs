@@ -276,6 +276,56 @@ fn presence_flags_in_the_wrong_place() {
 }
 
 #[test]
+fn pagination_must_name_fitting_members() {
+    let paged = ACTION.replace(
+        r#""errors": ["InvalidParameter"]"#,
+        r#""errors": ["InvalidParameter"],
+           "pagination": { "style": "page_number", "page": "PageNumber", "size": "ThingId", "items": "Thing", "total": "Thing" }"#,
+    );
+    assert_eq!(
+        problems("paging", &[("actions/GetThing.json", Some(&paged))]),
+        [
+            "spec/actions/GetThing.json: /pagination/items: `Thing` is not a list output member",
+            "spec/actions/GetThing.json: /pagination/page: `PageNumber` is not an input member of the type this paging style needs",
+        ]
+    );
+    let cursor = ACTION
+        .replace(r#""type": "Thing""#, r#""type": "list<Thing>""#)
+        .replace(
+            r#""errors": ["InvalidParameter"]"#,
+            r#""errors": ["InvalidParameter"],
+               "pagination": { "style": "cursor", "page": "ThingId", "size": "ThingId", "items": "Thing" }"#,
+        );
+    assert_eq!(
+        problems("cursor", &[("actions/GetThing.json", Some(&cursor))]),
+        [
+            "spec/actions/GetThing.json: /pagination: cursor paging needs `item_cursor`",
+            "spec/actions/GetThing.json: /pagination/page: `ThingId` is not an input member of the type this paging style needs",
+        ]
+    );
+}
+
+#[test]
+fn examples_and_corrections_are_checked() {
+    let bad = ACTION
+        .replace(r#""doc": "Its id." }"#, r#""doc": "Its id.", "correction": " " }"#)
+        .replace(
+            r#""errors": ["InvalidParameter"]"#,
+            r#""errors": ["InvalidParameter"],
+               "examples": [{ "title": "t", "input": [1], "output": { "Thing": {} }, "repaired": "" }]"#,
+        );
+    assert_eq!(
+        problems("examples", &[("actions/GetThing.json", Some(&bad))]),
+        [
+            "spec/actions/GetThing.json: /examples/0/input: example input must be the JSON object of the request parameters",
+            "spec/actions/GetThing.json: /examples/0/output: example output must be the full answer, {\"Response\": {...}}",
+            "spec/actions/GetThing.json: /examples/0/repaired: say what was repaired, or leave `repaired` out",
+            "spec/actions/GetThing.json: /input/0/correction: say why the member differs from upstream, or leave `correction` out",
+        ]
+    );
+}
+
+#[test]
 fn recursive_object_without_a_list() {
     let bad = THING.replace(r#""type": "string""#, r#""type": "Thing""#);
     assert_eq!(
