@@ -1,27 +1,32 @@
-//! The client: configuration, and the one generic call path every action uses.
+//! The client: configuration, and the one call path every action uses.
 //!
 //! Per-action code is thin: a generated request type implements
-//! [`Action`](crate::Action) and [`Client::execute`] serialises it, hands the
-//! bytes to the non-generic [`Client::send_raw`] (signing, headers, HTTP, envelope)
-//! and decodes the typed response. Only the first and last steps are instantiated
-//! per action.
+//! [`Action`](crate::Action) and [`Client::execute_with`] serialises it, hands the
+//! bytes to the non-generic [`Client::send`] (rate limit, signing, headers, HTTP,
+//! retries, envelope) and decodes the typed response. Only the first and last
+//! steps are compiled per action.
 
-use crate::action::Action;
-use crate::credentials::{Credentials, ProvideCredentials};
+use crate::action::{Action, ActionVisitor};
+use crate::credentials::{Credentials, DefaultChain, ProvideCredentials};
 use crate::error::{BuildError, ConfigError, SdkError, TransportError, TransportErrorKind};
-use crate::response::decode_response;
+use crate::options::RequestOptions;
+use crate::rate_limit::{RateLimit, RateLimiter};
+use crate::response::{decode_raw, read_envelope, RawResponse};
+use crate::retry::{retry_reason, RetryConfig};
 use crate::signing::{sign, SigningInput};
 use crate::{Site, SERVICE, VERSION};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, HOST};
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use tracing::Instrument;
 
 /// The content type the official SDKs send and sign, without a charset.
 const JSON: &str = "application/json";
 /// Sent as `X-TC-RequestClient`: this crate and its version.
 pub const REQUEST_CLIENT: &str = concat!("ccc-api-rust/", env!("CARGO_PKG_VERSION"));
-/// Timeout of a whole request when none is set, as in the official SDKs.
+/// Deadline of a whole call, retries included, when none is set (as the official
+/// SDKs' request timeout).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
 static X_TC_ACTION: HeaderName = HeaderName::from_static("x-tc-action");
@@ -53,7 +58,7 @@ impl Language {
 }
 
 /// A client of the CCC API. Cheap to clone (one `Arc`), `Send + Sync`; clones share
-/// connections and configuration.
+/// connections, configuration, cached credentials and rate-limit buckets.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -64,9 +69,12 @@ struct Inner {
     url: reqwest::Url,
     /// `Host` as sent and signed: the host, plus the port when the URL names one.
     host: String,
-    region: Option<HeaderValue>,
+    region: Option<String>,
     language: Option<Language>,
     timeout: Duration,
+    attempt_timeout: Option<Duration>,
+    retry: RetryConfig,
+    limiter: RateLimiter,
     credentials: Arc<dyn ProvideCredentials>,
 }
 
@@ -78,19 +86,29 @@ impl fmt::Debug for Client {
             .field("region", &i.region)
             .field("language", &i.language)
             .field("timeout", &i.timeout)
+            .field("attempt_timeout", &i.attempt_timeout)
+            .field("retry", &i.retry)
+            .field("rate_limit", &i.limiter)
             .field("credentials", &i.credentials)
             .finish()
     }
 }
 
+/// What an action's metadata says about sending it.
+#[derive(Clone, Copy)]
+struct Meta {
+    rate_limit: Option<u32>,
+    idempotent: bool,
+}
+
 impl Client {
-    /// A builder with the defaults: international site, credentials from the
-    /// environment, no region, 60 s timeout.
+    /// A builder with the defaults: international site, the default credentials
+    /// chain, no region, 60 s deadline, 3 attempts, the spec's rate limits.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
 
-    /// A client with every default; fails when the environment has no credentials.
+    /// A client with every default.
     pub fn from_env() -> Result<Client, ConfigError> {
         Client::builder().build()
     }
@@ -101,38 +119,179 @@ impl Client {
     }
 
     /// Sends one typed request and decodes its typed response.
-    pub async fn execute<O: Action>(
+    pub async fn execute<A: Action>(
         &self,
-        request: &O,
-    ) -> Result<O::Response, SdkError<O::ErrorCode>> {
-        let body = serde_json::to_vec(request).map_err(|e| BuildError::Encode(e.to_string()))?;
-        let (status, body) = self
-            .send_raw(O::ACTION, body)
-            .await
-            .map_err(SdkError::map_code)?;
-        decode_response::<O>(status, body)
+        request: &A,
+    ) -> Result<A::Response, SdkError<A::ErrorCode>> {
+        self.execute_with(request, &RequestOptions::default()).await
     }
 
-    /// Signs and posts `body` as `action`; the status and body of the answer. Not
-    /// generic, so it is compiled once for all actions.
-    async fn send_raw(
+    /// As [`Client::execute`], with per-request overrides.
+    pub async fn execute_with<A: Action>(
         &self,
-        action: &'static str,
+        request: &A,
+        options: &RequestOptions,
+    ) -> Result<A::Response, SdkError<A::ErrorCode>> {
+        let body = serde_json::to_vec(request).map_err(|e| BuildError::Encode(e.to_string()))?;
+        let meta = Meta {
+            rate_limit: A::RATE_LIMIT,
+            idempotent: A::IDEMPOTENT,
+        };
+        let raw = self
+            .send(A::ACTION, meta, body, options)
+            .await
+            .map_err(SdkError::map_code)?;
+        decode_raw::<A>(&raw).map_err(|mut e| {
+            e.set_attempts(raw.attempts);
+            e
+        })
+    }
+
+    /// Calls any action by name with JSON parameters, and returns the JSON of
+    /// `Response` — for actions newer than this crate. Signing, retries, rate
+    /// limits and errors work as for typed calls; the limit and idempotency come
+    /// from the spec when it knows the action (otherwise: no limit, and only
+    /// `Describe*` actions count as idempotent).
+    pub async fn call(
+        &self,
+        action: &str,
+        params: &serde_json::Value,
+    ) -> Result<serde_json::Value, SdkError<String>> {
+        self.call_with(action, params, &RequestOptions::default())
+            .await
+    }
+
+    /// As [`Client::call`], with per-request overrides.
+    pub async fn call_with(
+        &self,
+        action: &str,
+        params: &serde_json::Value,
+        options: &RequestOptions,
+    ) -> Result<serde_json::Value, SdkError<String>> {
+        struct Lookup;
+        impl ActionVisitor for Lookup {
+            type Output = Meta;
+            fn visit<A: Action>(self) -> Meta {
+                Meta {
+                    rate_limit: A::RATE_LIMIT,
+                    idempotent: A::IDEMPOTENT,
+                }
+            }
+        }
+        let meta = crate::operation::visit(action, Lookup).unwrap_or(Meta {
+            rate_limit: None,
+            idempotent: action.starts_with("Describe"),
+        });
+        let body = serde_json::to_vec(params).map_err(|e| BuildError::Encode(e.to_string()))?;
+        let raw = self.send(action, meta, body, options).await?;
+        serde_json::from_slice(raw.response_json()).map_err(|e| {
+            SdkError::Decode(
+                raw.decode_error(crate::error::DecodeErrorKind::Malformed, e.to_string()),
+            )
+        })
+    }
+
+    /// Rate limit, sign, post, read the envelope; retry what may be retried. Not
+    /// generic, so it is compiled once for all actions.
+    async fn send(
+        &self,
+        action: &str,
+        meta: Meta,
         body: Vec<u8>,
-    ) -> Result<(u16, Vec<u8>), SdkError<String>> {
+        options: &RequestOptions,
+    ) -> Result<RawResponse, SdkError<String>> {
+        let inner = &*self.inner;
+        let span = tracing::debug_span!(
+            "ccc.call",
+            action,
+            attempts = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+            outcome = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        async move {
+            let started = Instant::now();
+            let deadline = started + options.timeout.unwrap_or(inner.timeout);
+            let retry = options.retry.unwrap_or(inner.retry);
+            let attempt_limit = options.attempt_timeout.or(inner.attempt_timeout);
+            let mut attempt = 0u32;
+            let result = loop {
+                attempt += 1;
+                let wait = inner.limiter.reserve(action, meta.rate_limit);
+                if !wait.is_zero() {
+                    if Instant::now() + wait >= deadline {
+                        break Err(SdkError::Transport(TransportError::deadline()));
+                    }
+                    tokio::time::sleep(wait).await;
+                }
+                let remaining = deadline.saturating_duration_since(Instant::now());
+                if remaining.is_zero() {
+                    break Err(SdkError::Transport(TransportError::deadline()));
+                }
+                let limit = attempt_limit.map_or(remaining, |t| t.min(remaining));
+                let outcome = self.attempt(action, &body, limit, options).await;
+                let error = match outcome {
+                    Ok(raw) => break Ok(raw),
+                    Err(e) => e,
+                };
+                let reason = retry_reason(&error, error.raw_code(), meta.idempotent);
+                let Some(reason) = reason.filter(|_| attempt < retry.max_attempts) else {
+                    break Err(error);
+                };
+                let backoff = retry.backoff(attempt + 1);
+                if Instant::now() + backoff >= deadline {
+                    break Err(error);
+                }
+                tracing::debug!(attempt, reason, backoff_ms = backoff.as_millis() as u64, error = %error, "retrying");
+                tokio::time::sleep(backoff).await;
+            };
+            let span = tracing::Span::current();
+            span.record("attempts", attempt);
+            span.record("latency_ms", started.elapsed().as_millis() as u64);
+            match result {
+                Ok(mut raw) => {
+                    raw.attempts = attempt;
+                    span.record("outcome", "ok");
+                    Ok(raw)
+                }
+                Err(mut e) => {
+                    if let Some(id) = e.request_id() {
+                        span.record("request_id", id);
+                    }
+                    span.record("outcome", tracing::field::display(e.raw_code().unwrap_or("error")));
+                    e.set_attempts(attempt);
+                    tracing::debug!(error = %e, "call failed");
+                    Err(e)
+                }
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// One signed attempt.
+    async fn attempt(
+        &self,
+        action: &str,
+        body: &[u8],
+        limit: Duration,
+        options: &RequestOptions,
+    ) -> Result<RawResponse, SdkError<String>> {
         let inner = &*self.inner;
         let credentials = inner.credentials.provide_credentials().await?;
+        // Signed afresh for every attempt, so a long backoff never sends a stale
+        // timestamp.
         let timestamp = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_secs())
             .unwrap_or(0);
-        let headers = inner.headers(action, timestamp, &credentials, &body)?;
+        let headers = inner.headers(action, timestamp, &credentials, body, options)?;
         let response = inner
             .http
             .post(inner.url.clone())
             .headers(headers)
-            .body(body)
-            .timeout(inner.timeout)
+            .body(body.to_vec())
+            .timeout(limit)
             .send()
             .await
             .map_err(|e| {
@@ -143,18 +302,37 @@ impl Client {
             .bytes()
             .await
             .map_err(|e| SdkError::Transport(TransportError::new(TransportErrorKind::Body, e)))?;
-        Ok((status, bytes.into()))
+        let raw = read_envelope(action, status, bytes.into())?;
+        if let Ok(text) = std::str::from_utf8(raw.response_json()) {
+            if let Some(id) = request_id_of(text) {
+                tracing::Span::current().record("request_id", id);
+            }
+        }
+        Ok(raw)
     }
+}
+
+/// The `RequestId` of a successful `Response` object, found without parsing it
+/// again (it is a flat string member).
+fn request_id_of(response: &str) -> Option<&str> {
+    let at = response.rfind("\"RequestId\"")?;
+    let rest = response[at + 11..]
+        .trim_start()
+        .strip_prefix(':')?
+        .trim_start()
+        .strip_prefix('"')?;
+    rest.split('"').next()
 }
 
 impl Inner {
     /// The full header set, in the order the official SDKs send it.
     fn headers(
         &self,
-        action: &'static str,
+        action: &str,
         timestamp: u64,
         credentials: &Credentials,
         body: &[u8],
+        options: &RequestOptions,
     ) -> Result<HeaderMap, SdkError<String>> {
         let signature = sign(
             credentials.secret_id(),
@@ -175,17 +353,26 @@ impl Inner {
             )))
         };
         let mut headers = HeaderMap::with_capacity(10);
-        let authorization =
+        let mut authorization =
             HeaderValue::from_str(&signature.authorization).map_err(|_| invalid("the SecretId"))?;
+        authorization.set_sensitive(true);
         headers.insert(AUTHORIZATION, authorization);
         headers.insert(CONTENT_TYPE, HeaderValue::from_static(JSON));
-        let host = HeaderValue::from_str(&self.host).map_err(|_| invalid("the host"))?;
-        headers.insert(HOST, host);
-        headers.insert(X_TC_ACTION.clone(), HeaderValue::from_static(action));
+        headers.insert(
+            HOST,
+            HeaderValue::from_str(&self.host).map_err(|_| invalid("the host"))?,
+        );
+        headers.insert(
+            X_TC_ACTION.clone(),
+            HeaderValue::from_str(action).map_err(|_| invalid("the action name"))?,
+        );
         headers.insert(X_TC_TIMESTAMP.clone(), HeaderValue::from(timestamp));
         headers.insert(X_TC_VERSION.clone(), HeaderValue::from_static(VERSION));
-        if let Some(region) = &self.region {
-            headers.insert(X_TC_REGION.clone(), region.clone());
+        if let Some(region) = options.region.as_ref().or(self.region.as_ref()) {
+            headers.insert(
+                X_TC_REGION.clone(),
+                HeaderValue::from_str(region.trim()).map_err(|_| invalid("the region"))?,
+            );
         }
         if let Some(token) = credentials.token() {
             let mut token =
@@ -193,7 +380,7 @@ impl Inner {
             token.set_sensitive(true);
             headers.insert(X_TC_TOKEN.clone(), token);
         }
-        if let Some(language) = self.language {
+        if let Some(language) = options.language.or(self.language) {
             headers.insert(
                 X_TC_LANGUAGE.clone(),
                 HeaderValue::from_static(language.as_str()),
@@ -203,9 +390,6 @@ impl Inner {
             X_TC_REQUEST_CLIENT.clone(),
             HeaderValue::from_static(REQUEST_CLIENT),
         );
-        if let Some(value) = headers.get_mut(AUTHORIZATION) {
-            value.set_sensitive(true);
-        }
         Ok(headers)
     }
 }
@@ -219,7 +403,11 @@ pub struct ClientBuilder {
     region: Option<String>,
     language: Option<Language>,
     timeout: Option<Duration>,
+    attempt_timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
+    retry: Option<RetryConfig>,
+    rate_limit: RateLimit,
+    proxy: Option<String>,
     http: Option<reqwest::Client>,
 }
 
@@ -232,7 +420,11 @@ impl fmt::Debug for ClientBuilder {
             .field("region", &self.region)
             .field("language", &self.language)
             .field("timeout", &self.timeout)
+            .field("attempt_timeout", &self.attempt_timeout)
             .field("connect_timeout", &self.connect_timeout)
+            .field("retry", &self.retry)
+            .field("rate_limit", &self.rate_limit)
+            .field("proxy", &self.proxy.as_ref().map(|_| "** set **"))
             .finish_non_exhaustive()
     }
 }
@@ -244,7 +436,8 @@ impl ClientBuilder {
         self
     }
 
-    /// A source asked for credentials before every request.
+    /// A source asked for credentials before every request (see
+    /// [`crate::credentials`]); the default is [`DefaultChain`].
     pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
         self.credentials = Some(Arc::new(provider));
         self
@@ -276,9 +469,15 @@ impl ClientBuilder {
         self
     }
 
-    /// Time limit for a whole request, connection to last body byte (60 s default).
+    /// Deadline of a whole call, retries and waits included (60 s by default).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Time limit of each attempt (by default, what is left of the deadline).
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = Some(timeout);
         self
     }
 
@@ -288,20 +487,38 @@ impl ClientBuilder {
         self
     }
 
+    /// Retry settings (3 attempts, 200 ms initial backoff, 20 s cap by default).
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+
+    /// Client-side rate limiting ([`RateLimit::Spec`] by default).
+    pub fn rate_limit(mut self, rate_limit: RateLimit) -> Self {
+        self.rate_limit = rate_limit;
+        self
+    }
+
+    /// Send every request through this proxy (`http://proxy:3128`). Without it,
+    /// `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` from the environment apply.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(url.into());
+        self
+    }
+
     /// Use this HTTP client (its proxy, TLS and pool settings) instead of a new one;
-    /// [`ClientBuilder::connect_timeout`] then has no effect.
+    /// [`ClientBuilder::connect_timeout`] and [`ClientBuilder::proxy`] then have no
+    /// effect.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
     }
 
-    /// Checks the configuration and builds the client. Without explicit
-    /// credentials it reads them from the environment now, so a missing key fails
-    /// here rather than on the first call.
+    /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, ConfigError> {
         let credentials = match self.credentials {
             Some(c) => c,
-            None => Arc::new(Credentials::from_env()?),
+            None => Arc::new(DefaultChain::new()),
         };
         let url_text = match &self.endpoint_url {
             Some(url) => url.clone(),
@@ -323,18 +540,22 @@ impl ClientBuilder {
             Some(port) => format!("{host}:{port}"),
             None => host.to_owned(),
         };
-        let region = match self.region {
-            Some(r) => Some(HeaderValue::from_str(r.trim()).map_err(|_| {
+        if let Some(r) = &self.region {
+            HeaderValue::from_str(r.trim()).map_err(|_| {
                 ConfigError::new(format!("region `{r}` is not a valid header value"))
-            })?),
-            None => None,
-        };
+            })?;
+        }
         let http = match self.http {
             Some(http) => http,
             None => {
-                let mut b = reqwest::Client::builder();
+                let mut b = reqwest::Client::builder().gzip(true);
                 if let Some(t) = self.connect_timeout {
                     b = b.connect_timeout(t);
+                }
+                if let Some(p) = &self.proxy {
+                    let proxy = reqwest::Proxy::all(p)
+                        .map_err(|e| ConfigError::new(format!("proxy URL: {e}")))?;
+                    b = b.proxy(proxy);
                 }
                 b.build()
                     .map_err(|e| ConfigError::new(format!("HTTP client: {e}")))?
@@ -345,9 +566,12 @@ impl ClientBuilder {
                 http,
                 url,
                 host,
-                region,
+                region: self.region.map(|r| r.trim().to_owned()),
                 language: self.language,
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                attempt_timeout: self.attempt_timeout,
+                retry: self.retry.unwrap_or_default(),
+                limiter: RateLimiter::new(self.rate_limit),
                 credentials,
             }),
         })
@@ -426,7 +650,13 @@ mod tests {
             .unwrap();
         let h = c
             .inner
-            .headers("DescribeAutoCalloutTask", 1_700_000_000, &creds(), b"{}")
+            .headers(
+                "DescribeAutoCalloutTask",
+                1_700_000_000,
+                &creds(),
+                b"{}",
+                &RequestOptions::default(),
+            )
             .unwrap();
         let names: Vec<&str> = h.keys().map(|k| k.as_str()).collect();
         assert_eq!(
@@ -453,6 +683,15 @@ mod tests {
         assert!(auth.starts_with("TC3-HMAC-SHA256 Credential=AKIDtest/2023-11-14/ccc/tc3_request, SignedHeaders=content-type;host, Signature="), "{auth}");
         // The headers' Debug output hides the secrets.
         let shown = format!("{h:?}");
+        // Per-request options override the client's region and language.
+        let o = RequestOptions::new()
+            .region("ap-guangzhou")
+            .language(Language::EnUs);
+        let h2 = c
+            .inner
+            .headers("DescribeAutoCalloutTask", 1, &creds(), b"{}", &o)
+            .unwrap();
+        assert_eq!(h2["x-tc-region"], "ap-guangzhou");
         assert!(
             !shown.contains("token-abc") && !shown.contains("Signature="),
             "{shown}"
@@ -472,6 +711,7 @@ mod tests {
                 1,
                 &Credentials::new("id", "key"),
                 b"{}",
+                &RequestOptions::default(),
             )
             .unwrap();
         for name in ["x-tc-region", "x-tc-token", "x-tc-language"] {
@@ -487,5 +727,17 @@ mod tests {
             !shown.contains("secretkey-xyz") && !shown.contains("token-abc"),
             "{shown}"
         );
+    }
+}
+
+#[cfg(test)]
+mod request_id_tests {
+    #[test]
+    fn finds_the_request_id() {
+        assert_eq!(
+            super::request_id_of(r#"{"A":1,"RequestId" : "abc-1"}"#),
+            Some("abc-1")
+        );
+        assert_eq!(super::request_id_of(r#"{"A":1}"#), None);
     }
 }

@@ -16,8 +16,9 @@ pub(crate) const BODY_PREFIX_LIMIT: usize = 1024;
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum SdkError<C> {
-    /// The service answered with an error envelope.
-    Service(ServiceError<C>),
+    /// The service answered with an error envelope (boxed: it is the largest
+    /// variant, and keeps `Result`s small on the success path).
+    Service(Box<ServiceError<C>>),
     /// The request could not be built (a required member is missing).
     Build(BuildError),
     /// No usable credentials.
@@ -57,17 +58,39 @@ impl<C> SdkError<C> {
         self.as_service().map(|e| e.request_id.as_str())
     }
 
+    /// How many attempts were made before this error (1 when not retried; 0 when
+    /// nothing was sent).
+    pub fn attempts(&self) -> u32 {
+        match self {
+            SdkError::Service(e) => e.attempts,
+            SdkError::Transport(e) => e.attempts,
+            SdkError::Decode(e) => e.attempts,
+            SdkError::Build(_) | SdkError::Credentials(_) => 0,
+        }
+    }
+
+    /// Records the number of attempts made.
+    pub(crate) fn set_attempts(&mut self, n: u32) {
+        match self {
+            SdkError::Service(e) => e.attempts = n,
+            SdkError::Transport(e) => e.attempts = n,
+            SdkError::Decode(e) => e.attempts = n,
+            SdkError::Build(_) | SdkError::Credentials(_) => {}
+        }
+    }
+
     /// The same error with its code re-typed as `D` (for example the service-wide
     /// [`crate::ErrorCode`]); nothing is lost, the raw code is parsed again.
     pub fn map_code<D: WireEnum<Raw = String>>(self) -> SdkError<D> {
         match self {
-            SdkError::Service(e) => SdkError::Service(ServiceError {
+            SdkError::Service(e) => SdkError::Service(Box::new(ServiceError {
                 code: D::from_raw(e.raw_code.clone()),
                 action: e.action,
                 raw_code: e.raw_code,
                 message: e.message,
                 request_id: e.request_id,
-            }),
+                attempts: e.attempts,
+            })),
             SdkError::Build(e) => SdkError::Build(e),
             SdkError::Credentials(e) => SdkError::Credentials(e),
             SdkError::Transport(e) => SdkError::Transport(e),
@@ -114,7 +137,7 @@ impl<C> From<CredentialsError> for SdkError<C> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceError<C> {
     /// The action that was called.
-    pub action: &'static str,
+    pub action: String,
     /// The typed error code.
     pub code: C,
     /// The error code exactly as sent.
@@ -123,6 +146,8 @@ pub struct ServiceError<C> {
     pub message: String,
     /// The request id, needed when asking Tencent Cloud support about a failure.
     pub request_id: String,
+    /// Attempts made, retries included.
+    pub attempts: u32,
 }
 
 impl<C> fmt::Display for ServiceError<C> {
@@ -131,11 +156,19 @@ impl<C> fmt::Display for ServiceError<C> {
             f,
             "{} failed: {}: {} (request id {})",
             self.action, self.raw_code, self.message, self.request_id
-        )
+        )?;
+        after_attempts(f, self.attempts)
     }
 }
 
 impl<C: fmt::Debug> StdError for ServiceError<C> {}
+
+fn after_attempts(f: &mut fmt::Formatter<'_>, attempts: u32) -> fmt::Result {
+    if attempts > 1 {
+        write!(f, " after {attempts} attempts")?;
+    }
+    Ok(())
+}
 
 /// A request that could not be built.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -218,7 +251,9 @@ pub enum TransportErrorKind {
 pub struct TransportError {
     /// What kind of failure.
     pub kind: TransportErrorKind,
-    source: reqwest::Error,
+    /// Attempts made, retries included.
+    pub attempts: u32,
+    source: Option<reqwest::Error>,
 }
 
 impl TransportError {
@@ -230,7 +265,20 @@ impl TransportError {
         } else {
             kind
         };
-        TransportError { kind, source }
+        TransportError {
+            kind,
+            attempts: 1,
+            source: Some(source),
+        }
+    }
+
+    /// The overall deadline passed before an attempt could start.
+    pub(crate) fn deadline() -> Self {
+        TransportError {
+            kind: TransportErrorKind::Timeout,
+            attempts: 0,
+            source: None,
+        }
     }
 }
 
@@ -242,20 +290,24 @@ impl fmt::Display for TransportError {
             TransportErrorKind::Body => "response body cut off",
             TransportErrorKind::Request => "request failed",
         };
+        let Some(source) = &self.source else {
+            write!(f, "{what}: the overall deadline passed")?;
+            return after_attempts(f, self.attempts);
+        };
         // reqwest's own text names the URL and the cause, never a header.
-        write!(f, "{what}: {}", self.source)?;
-        let mut cause = self.source.source();
+        write!(f, "{what}: {source}")?;
+        let mut cause = source.source();
         while let Some(c) = cause {
             write!(f, ": {c}")?;
             cause = c.source();
         }
-        Ok(())
+        after_attempts(f, self.attempts)
     }
 }
 
 impl StdError for TransportError {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        Some(&self.source)
+        self.source.as_ref().map(|e| e as &(dyn StdError + 'static))
     }
 }
 
@@ -291,6 +343,8 @@ pub struct DecodeError {
     pub body_prefix: String,
     /// The body's full length in bytes.
     pub body_len: usize,
+    /// Attempts made, retries included.
+    pub attempts: u32,
 }
 
 impl DecodeError {
@@ -306,6 +360,7 @@ impl DecodeError {
             detail,
             body_prefix: String::from_utf8_lossy(&body[..end]).into_owned(),
             body_len: body.len(),
+            attempts: 1,
         }
     }
 }
@@ -322,7 +377,8 @@ impl fmt::Display for DecodeError {
         };
         write!(f, "HTTP {}, {what}: {}", self.status, self.detail)?;
         let shown: String = self.body_prefix.chars().take(200).collect();
-        write!(f, "; body ({} bytes) starts with {shown:?}", self.body_len)
+        write!(f, "; body ({} bytes) starts with {shown:?}", self.body_len)?;
+        after_attempts(f, self.attempts)
     }
 }
 

@@ -30,7 +30,10 @@ pub mod credentials;
 pub mod enums;
 mod error;
 mod generated;
+mod options;
+mod rate_limit;
 mod response;
+mod retry;
 pub mod signing;
 
 pub use action::{Action, ActionVisitor};
@@ -41,7 +44,10 @@ pub use error::{
     ServiceError, TransportError, TransportErrorKind,
 };
 pub use generated::{operation, types, ErrorCode, Site, SERVICE, VERSION};
+pub use options::RequestOptions;
+pub use rate_limit::RateLimit;
 pub use response::decode_response;
+pub use retry::RetryConfig;
 
 /// The error of any action, with the service-wide [`ErrorCode`]; each action's
 /// [`SdkError`] converts into it, so `?` works across actions.

@@ -9,10 +9,12 @@ use std::ops::Range;
 
 /// A successful answer: the body and where `Response`'s value sits in it.
 #[derive(Debug)]
-struct RawResponse {
+pub(crate) struct RawResponse {
     status: u16,
-    pub body: Vec<u8>,
-    pub response: Range<usize>,
+    body: Vec<u8>,
+    response: Range<usize>,
+    /// Attempts it took to get this answer.
+    pub attempts: u32,
 }
 
 impl RawResponse {
@@ -23,7 +25,9 @@ impl RawResponse {
 
     /// A decode error about this answer.
     pub fn decode_error(&self, kind: DecodeErrorKind, detail: String) -> DecodeError {
-        DecodeError::new(kind, self.status, detail, &self.body)
+        let mut e = DecodeError::new(kind, self.status, detail, &self.body);
+        e.attempts = self.attempts;
+        e
     }
 }
 
@@ -50,8 +54,8 @@ struct ErrorBody {
 }
 
 /// Splits an answer into a service error, a decode error, or the response slice.
-fn read_envelope(
-    action: &'static str,
+pub(crate) fn read_envelope(
+    action: &str,
     status: u16,
     body: Vec<u8>,
 ) -> Result<RawResponse, SdkError<String>> {
@@ -117,13 +121,14 @@ fn read_envelope(
             request_id,
         }) = serde_json::from_str::<ErrorProbe>(text)
         {
-            return Err(SdkError::Service(ServiceError {
-                action,
+            return Err(SdkError::Service(Box::new(ServiceError {
+                action: action.to_owned(),
                 code: error.code.clone(),
                 raw_code: error.code,
                 message: error.message,
                 request_id: request_id.unwrap_or_default(),
-            }));
+                attempts: 1,
+            })));
         }
     }
     if !(200..300).contains(&status) {
@@ -140,6 +145,7 @@ fn read_envelope(
         status,
         body,
         response,
+        attempts: 1,
     })
 }
 
@@ -152,6 +158,13 @@ pub fn decode_response<A: Action>(
     body: Vec<u8>,
 ) -> Result<A::Response, SdkError<A::ErrorCode>> {
     let raw = read_envelope(A::ACTION, status, body).map_err(SdkError::map_code)?;
+    decode_raw::<A>(&raw)
+}
+
+/// The typed response from an envelope already read.
+pub(crate) fn decode_raw<A: Action>(
+    raw: &RawResponse,
+) -> Result<A::Response, SdkError<A::ErrorCode>> {
     serde_json::from_slice(raw.response_json())
         .map_err(|e| SdkError::Decode(raw.decode_error(DecodeErrorKind::Shape, e.to_string())))
 }

@@ -35,7 +35,7 @@ pub struct AIAnalysisResult {
     ///
     /// Example: `"summary"`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
+    pub r#type: Option<AIAnalysisResultType>,
     /// Analysis output for the given kind.
     ///
     /// Example: `"会话小结结果"`
@@ -49,7 +49,7 @@ pub struct AICallExtractConfigElement {
     ///
     /// Example: `"Number"`
     #[serde(rename = "InfoType")]
-    pub info_type: String,
+    pub info_type: AICallExtractConfigElementInfoType,
     /// Name of the item; must be unique.
     ///
     /// Example: `"姓名"`
@@ -82,7 +82,7 @@ pub struct AICallExtractResultElement {
     ///
     /// Example: `"Number"`
     #[serde(rename = "InfoType", default, skip_serializing_if = "Option::is_none")]
-    pub info_type: Option<String>,
+    pub info_type: Option<AICallExtractConfigElementInfoType>,
     /// Name of the extracted item.
     ///
     /// Example: `"驾龄"`
@@ -340,7 +340,7 @@ pub struct AIRoundPath {
     ///
     /// Example: `"DIALOGUE"`
     #[serde(rename = "NodeType", default, skip_serializing_if = "Option::is_none")]
-    pub node_type: Option<String>,
+    pub node_type: Option<AIRoundPathNodeType>,
     /// Unix time in milliseconds when the node was reached.
     ///
     /// Example: `1775543019294`
@@ -376,7 +376,7 @@ pub struct AISpeakEvent {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub spoken_type: Option<String>,
+    pub spoken_type: Option<AISpeakEventSpokenType>,
     /// Latency of generating this response; may be absent.
     #[serde(
         rename = "LatencyMetrics",
@@ -500,7 +500,7 @@ pub struct AudioFileInfo {
     ///
     /// Example: `1`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<i64>,
+    pub status: Option<AudioFileInfoStatus>,
 }
 /// One callee of an automatic outbound call task and how calling it went.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -562,7 +562,7 @@ pub struct AutoCalloutTaskInfo {
     ///
     /// Example: `1`
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<u64>,
+    pub state: Option<AutoCalloutTaskInfoState>,
     /// Id of the task.
     ///
     /// Example: `341431`
@@ -585,7 +585,7 @@ pub struct AvailableTimeConfig {
     ///
     /// Example: `"Custom"`
     #[serde(rename = "DayType", default, skip_serializing_if = "Option::is_none")]
-    pub day_type: Option<String>,
+    pub day_type: Option<AvailableTimeConfigDayType>,
     /// Weekdays the setting applies to, from `Monday` to `Sunday`; only used when `DayType` is `Custom`.
     ///
     /// Example: `["Wednesday"]`
@@ -594,7 +594,7 @@ pub struct AvailableTimeConfig {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub days_of_week: Option<Vec<String>>,
+    pub days_of_week: Option<Vec<AvailableTimeConfigDaysOfWeek>>,
     /// Time ranges that count as working hours on those days.
     #[serde(
         rename = "TimeRanges",
@@ -817,7 +817,7 @@ pub struct CarrierPrivilegeNumberApplicant {
     ///
     /// Example: `1`
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<i64>,
+    pub state: Option<CarrierPrivilegeNumberApplicantState>,
     /// Unix time in seconds when the application was created.
     ///
     /// Example: `1668573686`
@@ -848,7 +848,7 @@ pub struct ClientInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub client_type: Option<String>,
+    pub client_type: Option<ClientInfoClientType>,
     /// Whether the client is in the foreground; always true for `Web`, and for `WeChatMiniProgram` false when the mini program is in the background.
     ///
     /// Example: `true`
@@ -866,7 +866,7 @@ pub struct CompanyApplyInfo {
     ///
     /// Example: `1`
     #[serde(rename = "ApplicantType")]
-    pub applicant_type: i64,
+    pub applicant_type: CompanyApplyInfoApplicantType,
     /// Company name.
     ///
     /// Example: `"北京XXCC有限责任公司"`
@@ -906,7 +906,7 @@ pub struct CompanyApplyInfo {
     ///
     /// Example: `1`
     #[serde(rename = "IsEqualTencentCloud")]
-    pub is_equal_tencent_cloud: i64,
+    pub is_equal_tencent_cloud: CompanyApplyInfoIsEqualTencentCloud,
     /// Mobile number of the legal representative.
     ///
     /// Example: `"18011111111"`
@@ -1054,7 +1054,7 @@ pub struct CompanyStateInfo {
     ///
     /// Example: `1`
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<i64>,
+    pub state: Option<CompanyStateInfoState>,
     /// Unified social credit code of the company.
     ///
     /// Example: `"546346435646"`
@@ -1104,7 +1104,7 @@ pub struct DescribePredictiveDialingCampaignsElement {
     ///
     /// Example: `0`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<i64>,
+    pub status: Option<DescribePredictiveDialingCampaignsElementStatus>,
     /// Why the task is in its state: `0` normal, `1` ended manually, `2` ended because it timed out.
     ///
     /// Example: `0`
@@ -1113,7 +1113,7 @@ pub struct DescribePredictiveDialingCampaignsElement {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub status_reason: Option<i64>,
+    pub status_reason: Option<DescribePredictiveDialingCampaignsElementStatusReason>,
     /// Total number of callee numbers in the task.
     ///
     /// Example: `1000`
@@ -1261,7 +1261,7 @@ pub struct ExtensionInfo {
     ///
     /// Example: `100`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<i64>,
+    pub status: Option<ExtensionInfoStatus>,
     /// Whether the phone is registered.
     ///
     /// Example: `true`
@@ -1371,7 +1371,7 @@ pub struct ForwardingConfig {
     ///
     /// Example: `2`
     #[serde(rename = "Condition", default, skip_serializing_if = "Option::is_none")]
-    pub condition: Option<i64>,
+    pub condition: Option<ForwardingConfigCondition>,
     /// Where calls are forwarded to.
     ///
     /// Example: `{"StaffUserId":"foo@tencent.com","Type":1}`
@@ -1385,7 +1385,7 @@ pub struct ForwardingTarget {
     ///
     /// Example: `1`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<i64>,
+    pub r#type: Option<ForwardingTargetType>,
     /// Account of the destination agent; set when `Type` is `1`.
     ///
     /// Example: `"foo@tencent.com"`
@@ -1450,7 +1450,7 @@ pub struct HttpCallbackConfig {
     ///
     /// Example: `0`
     #[serde(rename = "AuthType", default, skip_serializing_if = "Option::is_none")]
-    pub auth_type: Option<u64>,
+    pub auth_type: Option<HttpCallbackConfigAuthType>,
     /// Credentials for HTTP basic authentication.
     #[serde(rename = "BasicAuth", default, skip_serializing_if = "Option::is_none")]
     pub basic_auth: Option<BasicAuth>,
@@ -1506,7 +1506,7 @@ pub struct IMCdrInfo {
     ///
     /// Example: `1`
     #[serde(rename = "EndStatus", default, skip_serializing_if = "Option::is_none")]
-    pub end_status: Option<i64>,
+    pub end_status: Option<IMCdrInfoEndStatus>,
     /// Nickname of the user.
     ///
     /// Example: `"访客_e8d6"`
@@ -1516,7 +1516,7 @@ pub struct IMCdrInfo {
     ///
     /// Example: `2`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<i64>,
+    pub r#type: Option<IMCdrInfoType>,
     /// Id of the agent who served the session.
     ///
     /// Example: `"foo@tencent.com"`
@@ -1698,12 +1698,12 @@ pub struct NumberInfo {
     ///
     /// Example: `1`
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<i64>,
+    pub state: Option<NumberInfoState>,
     /// Whether the number is a bring-your-own number: `0` no, `1` yes.
     ///
     /// Example: `1`
     #[serde(rename = "CostType", default, skip_serializing_if = "Option::is_none")]
-    pub cost_type: Option<i64>,
+    pub cost_type: Option<NumberInfoCostType>,
 }
 /// Settings for OAuth2 authentication.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1729,7 +1729,7 @@ pub struct OwnNumberApplyDetailItem {
     ///
     /// Example: `2`
     #[serde(rename = "CallType")]
-    pub call_type: i64,
+    pub call_type: OwnNumberApplyDetailItemCallType,
     /// Line number.
     ///
     /// Example: `"02066660000"`
@@ -1753,7 +1753,7 @@ pub struct OwnNumberApplyDetailItem {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub outbound_callee_format: Option<String>,
+    pub outbound_callee_format: Option<OwnNumberApplyDetailItemOutboundCalleeFormat>,
     /// Number assigned by the carrier.
     ///
     /// Example: `"66660000"`
@@ -1840,12 +1840,12 @@ pub struct PSTNSession {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub session_status: Option<String>,
+    pub session_status: Option<PSTNSessionSessionStatus>,
     /// Call direction: `0` inbound, `1` outbound.
     ///
     /// Example: `0`
     #[serde(rename = "Direction", default, skip_serializing_if = "Option::is_none")]
-    pub direction: Option<i64>,
+    pub direction: Option<PSTNSessionDirection>,
     /// Number used as caller when the call is transferred to an external line.
     ///
     /// Example: `"00861010101031"`
@@ -1955,7 +1955,7 @@ pub struct PSTNSessionInfo {
     ///
     /// Example: `0`
     #[serde(rename = "Direction", default, skip_serializing_if = "Option::is_none")]
-    pub direction: Option<i64>,
+    pub direction: Option<PSTNSessionDirection>,
     /// Unix timestamp when ringing started.
     ///
     /// Example: `1617184839`
@@ -1996,7 +1996,7 @@ pub struct PackageBuyInfo {
     ///
     /// Example: `1`
     #[serde(rename = "Type")]
-    pub r#type: i64,
+    pub r#type: PackageBuyInfoType,
     /// Total capacity of the package.
     ///
     /// Example: `10000`
@@ -2030,12 +2030,12 @@ pub struct PhoneNumBuyInfo {
     ///
     /// Example: `1`
     #[serde(rename = "Type")]
-    pub r#type: i64,
+    pub r#type: PhoneNumBuyInfoType,
     /// Allowed call direction: `1` inbound, `2` outbound, `3` both.
     ///
     /// Example: `2`
     #[serde(rename = "CallType")]
-    pub call_type: i64,
+    pub call_type: PhoneNumBuyInfoCallType,
     /// Unix time in seconds when the number was bought.
     ///
     /// Example: `1630000000`
@@ -2050,7 +2050,7 @@ pub struct PhoneNumBuyInfo {
     ///
     /// Example: `1`
     #[serde(rename = "State")]
-    pub state: i64,
+    pub state: PhoneNumBuyInfoState,
 }
 /// A tag that restricts which automatic outbound calls are retried.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2225,7 +2225,7 @@ pub struct ServeParticipant {
     ///
     /// Example: `"staffSeat"`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
+    pub r#type: Option<ServeParticipantType>,
     /// Agent the call was transferred from.
     ///
     /// Example: `"bar@tencent.com"`
@@ -2243,7 +2243,7 @@ pub struct ServeParticipant {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub transfer_from_type: Option<String>,
+    pub transfer_from_type: Option<ServeParticipantType>,
     /// Agent the call was transferred to.
     ///
     /// Example: `"san@tencent.com"`
@@ -2261,7 +2261,7 @@ pub struct ServeParticipant {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub transfer_to_type: Option<String>,
+    pub transfer_to_type: Option<ServeParticipantType>,
     /// Id of the skill group.
     ///
     /// Example: `1101`
@@ -2345,12 +2345,12 @@ pub struct ServerPushText {
     ///
     /// Example: `0`
     #[serde(rename = "DropMode", default, skip_serializing_if = "Option::is_none")]
-    pub drop_mode: Option<u64>,
+    pub drop_mode: Option<ServerPushTextDropMode>,
     /// Message priority: `0` may be interrupted, `1` cannot be interrupted. While a priority `1` message is being handled, all other messages are ignored. Combine with `Interrupt` and `DropMode`.
     ///
     /// Example: `0`
     #[serde(rename = "Priority", default, skip_serializing_if = "Option::is_none")]
-    pub priority: Option<u64>,
+    pub priority: Option<ServerPushTextPriority>,
     /// Whether to add the text to the LLM conversation history.
     ///
     /// Example: `true`
@@ -2373,7 +2373,7 @@ pub struct SessionEvent {
     ///
     /// Example: `"StaffHold"`
     #[serde(rename = "EventType", default, skip_serializing_if = "Option::is_none")]
-    pub event_type: Option<String>,
+    pub event_type: Option<SessionEventEventType>,
     /// Agent-related details of the event.
     #[serde(
         rename = "StaffEventDetail",
@@ -2390,7 +2390,7 @@ pub struct SetStaffStatusItem {
     pub staff_user_id: String,
     /// Status to set: `free` available, `notReady` busy, `rest` short break.
     #[serde(rename = "Status")]
-    pub status: String,
+    pub status: SetStaffStatusItemStatus,
     /// Reason for the break, when `Status` is `rest`.
     #[serde(rename = "Reason", default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -2461,7 +2461,7 @@ pub struct SkillGroupInfoItem {
     ///
     /// Example: `"IM"`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
+    pub r#type: Option<SkillGroupInfoItemType>,
     /// Policy used to assign sessions to agents.
     ///
     /// Example: `"fifo"`
@@ -2506,7 +2506,7 @@ pub struct SkillGroupInfoItem {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub skill_group_type: Option<i64>,
+    pub skill_group_type: Option<SkillGroupInfoItemSkillGroupType>,
     /// Internal line number of the skill group.
     ///
     /// Example: `"6666"`
@@ -2540,7 +2540,7 @@ pub struct SkillGroupItem {
     ///
     /// Example: `"IM"`
     #[serde(rename = "Type")]
-    pub r#type: String,
+    pub r#type: SkillGroupInfoItemType,
 }
 /// One purchase of agent seats and office phones.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2681,7 +2681,7 @@ pub struct StaffStatus {
     ///
     /// Example: `"free"`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<StaffStatusStatus>,
     /// Id of the session linked to this status.
     ///
     /// Example: `"aaed24da-c8a5-412f-a346-157f2316ae75"`
@@ -2714,12 +2714,12 @@ pub struct StaffStatusExtra {
     ///
     /// Example: `"tel"`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
+    pub r#type: Option<StaffStatusExtraType>,
     /// Call direction: `in` inbound, `out` outbound.
     ///
     /// Example: `"in"`
     #[serde(rename = "Direct", default, skip_serializing_if = "Option::is_none")]
-    pub direct: Option<String>,
+    pub direct: Option<StaffStatusExtraDirect>,
 }
 /// Current status and daily status durations of an agent.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2733,7 +2733,7 @@ pub struct StaffStatusMetrics {
     ///
     /// Example: `"free"`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<StaffStatusStatus>,
     /// Extra details about the current status.
     #[serde(
         rename = "StatusExtra",
@@ -2826,7 +2826,7 @@ pub struct StaffStatusMetrics {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub use_mobile_accept: Option<i64>,
+    pub use_mobile_accept: Option<StaffStatusMetricsUseMobileAccept>,
     /// Whether outbound calls via mobile phone are enabled.
     ///
     /// Example: `false`
@@ -2886,12 +2886,12 @@ pub struct TelCdrInfo {
     ///
     /// Example: `0`
     #[serde(rename = "Direction", default, skip_serializing_if = "Option::is_none")]
-    pub direction: Option<i64>,
+    pub direction: Option<TelCdrInfoDirection>,
     /// Call type: `1` outbound, `2` inbound, `3` audio inbound, `5` predictive dialing, `6` internal call between agents.
     ///
     /// Example: `1`
     #[serde(rename = "CallType", default, skip_serializing_if = "Option::is_none")]
-    pub call_type: Option<i64>,
+    pub call_type: Option<TelCdrInfoCallType>,
     /// Talk time in seconds.
     ///
     /// Example: `120`
@@ -2914,7 +2914,7 @@ pub struct TelCdrInfo {
     ///
     /// Example: `1`
     #[serde(rename = "EndStatus", default, skip_serializing_if = "Option::is_none")]
-    pub end_status: Option<i64>,
+    pub end_status: Option<TelCdrInfoEndStatus>,
     /// Name of the skill group.
     ///
     /// Example: `"tel"`
@@ -2993,7 +2993,7 @@ pub struct TelCdrInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub hung_up_side: Option<String>,
+    pub hung_up_side: Option<TelCdrInfoHungUpSide>,
     /// Participants who served the call.
     #[serde(
         rename = "ServeParticipants",
@@ -3018,7 +3018,7 @@ pub struct TelCdrInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub end_status_string: Option<String>,
+    pub end_status_string: Option<TelCdrInfoEndStatusString>,
     /// Unix time in seconds when the session started.
     ///
     /// Example: `1611631891`
@@ -3102,7 +3102,7 @@ pub struct TelCdrInfo {
     ///
     /// Example: `"Complete"`
     #[serde(rename = "AsrStatus", default, skip_serializing_if = "Option::is_none")]
-    pub asr_status: Option<String>,
+    pub asr_status: Option<TelCdrInfoAsrStatus>,
     /// Address of the recording copy stored in a third-party COS bucket.
     ///
     /// Example: `"https://xxxxx"`
@@ -3262,7 +3262,7 @@ pub struct TriggerStrategyItem {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub trigger_mode: Option<String>,
+    pub trigger_mode: Option<TriggerStrategyItemTriggerMode>,
 }
 /// Audio file to upload, given by alias and download link.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3330,7 +3330,7 @@ pub struct UserReplyEvent {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub branch_type: Option<String>,
+    pub branch_type: Option<UserReplyEventBranchType>,
 }
 /// Named variable as a key and value pair.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3364,6 +3364,314 @@ pub struct ZHToneWordsInfo {
     /// Example: `["嗯嗯"]`
     #[serde(rename = "Negative", default, skip_serializing_if = "Option::is_none")]
     pub negative: Option<Vec<String>>,
+}
+/// Kind of AI analysis applied to a conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AIAnalysisResultType {
+    /// Summary of the conversation. (`"summary"`)
+    Summary,
+    /// Emotion detected in the conversation. (`"mood"`)
+    Mood,
+    /// Intent extracted from the conversation. (`"intention"`)
+    Intention,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<String>),
+}
+impl AIAnalysisResultType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Summary => "summary",
+            Self::Mood => "mood",
+            Self::Intention => "intention",
+            Self::Unknown(v) => v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for AIAnalysisResultType {
+    type Raw = String;
+    fn from_known(raw: &String) -> Option<Self> {
+        match raw.as_str() {
+            "summary" => Some(Self::Summary),
+            "mood" => Some(Self::Mood),
+            "intention" => Some(Self::Intention),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for AIAnalysisResultType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AIAnalysisResultType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Data type of an item extracted from an AI call.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AICallExtractConfigElementInfoType {
+    /// Free text. (`"Text"`)
+    Text,
+    /// One or more of a fixed set of options. (`"Selector"`)
+    Selector,
+    /// True or false. (`"Boolean"`)
+    Boolean,
+    /// Numeric value. (`"Number"`)
+    Number,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<String>),
+}
+impl AICallExtractConfigElementInfoType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Text => "Text",
+            Self::Selector => "Selector",
+            Self::Boolean => "Boolean",
+            Self::Number => "Number",
+            Self::Unknown(v) => v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for AICallExtractConfigElementInfoType {
+    type Raw = String;
+    fn from_known(raw: &String) -> Option<Self> {
+        match raw.as_str() {
+            "Text" => Some(Self::Text),
+            "Selector" => Some(Self::Selector),
+            "Boolean" => Some(Self::Boolean),
+            "Number" => Some(Self::Number),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for AICallExtractConfigElementInfoType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AICallExtractConfigElementInfoType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Kind of canvas node in an AI agent flow.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AIRoundPathNodeType {
+    /// Conversation node. (`"DIALOGUE"`)
+    Dialogue,
+    /// Node calling an external API. (`"API_CALL"`)
+    ApiCall,
+    /// Node transferring the call. (`"TRANSFER"`)
+    Transfer,
+    /// Node collecting key presses. (`"KEY_PRESS"`)
+    KeyPress,
+    /// Node hanging up the call. (`"END_CALL"`)
+    EndCall,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<String>),
+}
+impl AIRoundPathNodeType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Dialogue => "DIALOGUE",
+            Self::ApiCall => "API_CALL",
+            Self::Transfer => "TRANSFER",
+            Self::KeyPress => "KEY_PRESS",
+            Self::EndCall => "END_CALL",
+            Self::Unknown(v) => v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for AIRoundPathNodeType {
+    type Raw = String;
+    fn from_known(raw: &String) -> Option<Self> {
+        match raw.as_str() {
+            "DIALOGUE" => Some(Self::Dialogue),
+            "API_CALL" => Some(Self::ApiCall),
+            "TRANSFER" => Some(Self::Transfer),
+            "KEY_PRESS" => Some(Self::KeyPress),
+            "END_CALL" => Some(Self::EndCall),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for AIRoundPathNodeType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AIRoundPathNodeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Source of an utterance spoken by the AI agent.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AISpeakEventSpokenType {
+    /// Scripted line of the agent. (`"Script"`)
+    Script,
+    /// Answer taken from the knowledge base. (`"KnowledgeBase"`)
+    KnowledgeBase,
+    /// Fallback answer generated by the language model. (`"LLMFallback"`)
+    LlmFallback,
+    /// Prompt played when the user stays silent. (`"NoResponseTip"`)
+    NoResponseTip,
+    /// Automatically generated follow-up question. (`"SmartFollowUp"`)
+    SmartFollowUp,
+    /// Answer from the FAQ. (`"FAQ"`)
+    Faq,
+    /// Hold prompt while waiting in queue for a human agent. (`"TransferWaitingPrompt"`)
+    TransferWaitingPrompt,
+    /// Prompt played before hanging up because the user stayed silent. (`"PlayNoResponseEndPrompt"`)
+    PlayNoResponseEndPrompt,
+    /// Prompt played before queueing for a human agent. (`"PlayQueuePrompt"`)
+    PlayQueuePrompt,
+    /// Prompt played before a human agent picks up. (`"PlayPromptBeforeReception"`)
+    PlayPromptBeforeReception,
+    /// Prompt played when queueing for a human agent timed out. (`"PlayQueueTimeoutPrompt"`)
+    PlayQueueTimeoutPrompt,
+    /// Prompt played when the transfer to a human agent failed. (`"PlayTransferFailPrompt"`)
+    PlayTransferFailPrompt,
+    /// Key presses collected from the user. (`"Dtmf"`)
+    Dtmf,
+    /// Prompt played by a key press node. (`"PlayDtmfPrompt"`)
+    PlayDtmfPrompt,
+    /// Prompt played by a key press node after invalid input. (`"PlayInvalidDtmfPrompt"`)
+    PlayInvalidDtmfPrompt,
+    /// Prompt played by a key press node after an input timeout. (`"PlayDtmfTimeoutPrompt"`)
+    PlayDtmfTimeoutPrompt,
+    /// Any other kind of utterance. (`"Other"`)
+    Other,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<String>),
+}
+impl AISpeakEventSpokenType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Script => "Script",
+            Self::KnowledgeBase => "KnowledgeBase",
+            Self::LlmFallback => "LLMFallback",
+            Self::NoResponseTip => "NoResponseTip",
+            Self::SmartFollowUp => "SmartFollowUp",
+            Self::Faq => "FAQ",
+            Self::TransferWaitingPrompt => "TransferWaitingPrompt",
+            Self::PlayNoResponseEndPrompt => "PlayNoResponseEndPrompt",
+            Self::PlayQueuePrompt => "PlayQueuePrompt",
+            Self::PlayPromptBeforeReception => "PlayPromptBeforeReception",
+            Self::PlayQueueTimeoutPrompt => "PlayQueueTimeoutPrompt",
+            Self::PlayTransferFailPrompt => "PlayTransferFailPrompt",
+            Self::Dtmf => "Dtmf",
+            Self::PlayDtmfPrompt => "PlayDtmfPrompt",
+            Self::PlayInvalidDtmfPrompt => "PlayInvalidDtmfPrompt",
+            Self::PlayDtmfTimeoutPrompt => "PlayDtmfTimeoutPrompt",
+            Self::Other => "Other",
+            Self::Unknown(v) => v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for AISpeakEventSpokenType {
+    type Raw = String;
+    fn from_known(raw: &String) -> Option<Self> {
+        match raw.as_str() {
+            "Script" => Some(Self::Script),
+            "KnowledgeBase" => Some(Self::KnowledgeBase),
+            "LLMFallback" => Some(Self::LlmFallback),
+            "NoResponseTip" => Some(Self::NoResponseTip),
+            "SmartFollowUp" => Some(Self::SmartFollowUp),
+            "FAQ" => Some(Self::Faq),
+            "TransferWaitingPrompt" => Some(Self::TransferWaitingPrompt),
+            "PlayNoResponseEndPrompt" => Some(Self::PlayNoResponseEndPrompt),
+            "PlayQueuePrompt" => Some(Self::PlayQueuePrompt),
+            "PlayPromptBeforeReception" => Some(Self::PlayPromptBeforeReception),
+            "PlayQueueTimeoutPrompt" => Some(Self::PlayQueueTimeoutPrompt),
+            "PlayTransferFailPrompt" => Some(Self::PlayTransferFailPrompt),
+            "Dtmf" => Some(Self::Dtmf),
+            "PlayDtmfPrompt" => Some(Self::PlayDtmfPrompt),
+            "PlayInvalidDtmfPrompt" => Some(Self::PlayInvalidDtmfPrompt),
+            "PlayDtmfTimeoutPrompt" => Some(Self::PlayDtmfTimeoutPrompt),
+            "Other" => Some(Self::Other),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for AISpeakEventSpokenType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AISpeakEventSpokenType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Review status of an uploaded audio file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AudioFileInfoStatus {
+    /// Not reviewed yet. (`0`)
+    Unreviewed,
+    /// Review passed. (`1`)
+    Approved,
+    /// Review failed. (`2`)
+    Rejected,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl AudioFileInfoStatus {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Unreviewed => 0,
+            Self::Approved => 1,
+            Self::Rejected => 2,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for AudioFileInfoStatus {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            0 => Some(Self::Unreviewed),
+            1 => Some(Self::Approved),
+            2 => Some(Self::Rejected),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for AudioFileInfoStatus {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AudioFileInfoStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
 }
 /// Call state of one callee within an automatic outbound call task.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3424,6 +3732,66 @@ impl<'de> ::serde::Deserialize<'de> for AutoCalloutTaskCalleeState {
 /// Lifecycle state of an automatic outbound call task.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+pub enum AutoCalloutTaskInfoState {
+    /// Created; no calls placed yet. (`0`)
+    Initial,
+    /// Placing calls. (`1`)
+    Running,
+    /// All calls of the task are done. (`2`)
+    Completed,
+    /// Task expired while some calls are still ongoing. (`3`)
+    Ending,
+    /// Task expired and has ended. (`4`)
+    Stopped,
+    /// Paused; can be resumed. (`5`)
+    Paused,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<u64>),
+}
+impl AutoCalloutTaskInfoState {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> u64 {
+        match self {
+            Self::Initial => 0,
+            Self::Running => 1,
+            Self::Completed => 2,
+            Self::Ending => 3,
+            Self::Stopped => 4,
+            Self::Paused => 5,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for AutoCalloutTaskInfoState {
+    type Raw = u64;
+    fn from_known(raw: &u64) -> Option<Self> {
+        match *raw {
+            0 => Some(Self::Initial),
+            1 => Some(Self::Running),
+            2 => Some(Self::Completed),
+            3 => Some(Self::Ending),
+            4 => Some(Self::Stopped),
+            5 => Some(Self::Paused),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<u64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for AutoCalloutTaskInfoState {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AutoCalloutTaskInfoState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Lifecycle state of an automatic outbound call task.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AutoCalloutTaskState {
     /// Created, not yet dialing. (`0`)
     Initial,
@@ -3477,6 +3845,4078 @@ impl ::serde::Serialize for AutoCalloutTaskState {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AutoCalloutTaskState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Which days a working hours setting applies to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AvailableTimeConfigDayType {
+    /// Every day. (`"EveryDay"`)
+    EveryDay,
+    /// Statutory working days. (`"BusinessDay"`)
+    BusinessDay,
+    /// Statutory days off. (`"Holiday"`)
+    Holiday,
+    /// Chosen days of the week. (`"Custom"`)
+    Custom,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<String>),
+}
+impl AvailableTimeConfigDayType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EveryDay => "EveryDay",
+            Self::BusinessDay => "BusinessDay",
+            Self::Holiday => "Holiday",
+            Self::Custom => "Custom",
+            Self::Unknown(v) => v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for AvailableTimeConfigDayType {
+    type Raw = String;
+    fn from_known(raw: &String) -> Option<Self> {
+        match raw.as_str() {
+            "EveryDay" => Some(Self::EveryDay),
+            "BusinessDay" => Some(Self::BusinessDay),
+            "Holiday" => Some(Self::Holiday),
+            "Custom" => Some(Self::Custom),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for AvailableTimeConfigDayType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AvailableTimeConfigDayType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Day of the week.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AvailableTimeConfigDaysOfWeek {
+    /// Monday. (`"Monday"`)
+    Monday,
+    /// Tuesday. (`"Tuesday"`)
+    Tuesday,
+    /// Wednesday. (`"Wednesday"`)
+    Wednesday,
+    /// Thursday. (`"Thursday"`)
+    Thursday,
+    /// Friday. (`"Friday"`)
+    Friday,
+    /// Saturday. (`"Saturday"`)
+    Saturday,
+    /// Sunday. (`"Sunday"`)
+    Sunday,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<String>),
+}
+impl AvailableTimeConfigDaysOfWeek {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Monday => "Monday",
+            Self::Tuesday => "Tuesday",
+            Self::Wednesday => "Wednesday",
+            Self::Thursday => "Thursday",
+            Self::Friday => "Friday",
+            Self::Saturday => "Saturday",
+            Self::Sunday => "Sunday",
+            Self::Unknown(v) => v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for AvailableTimeConfigDaysOfWeek {
+    type Raw = String;
+    fn from_known(raw: &String) -> Option<Self> {
+        match raw.as_str() {
+            "Monday" => Some(Self::Monday),
+            "Tuesday" => Some(Self::Tuesday),
+            "Wednesday" => Some(Self::Wednesday),
+            "Thursday" => Some(Self::Thursday),
+            "Friday" => Some(Self::Friday),
+            "Saturday" => Some(Self::Saturday),
+            "Sunday" => Some(Self::Sunday),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for AvailableTimeConfigDaysOfWeek {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AvailableTimeConfigDaysOfWeek {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Kind of number that an incoming-call callback is bound to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BindNumberCallInInterfaceNumberType {
+    /// An internal (extension-style) number inside the contact center. (`"inner"`)
+    Inner,
+    /// An ordinary line number reachable from the phone network. (`"number"`)
+    Number,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<String>),
+}
+impl BindNumberCallInInterfaceNumberType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Inner => "inner",
+            Self::Number => "number",
+            Self::Unknown(v) => v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for BindNumberCallInInterfaceNumberType {
+    type Raw = String;
+    fn from_known(raw: &String) -> Option<Self> {
+        match raw.as_str() {
+            "inner" => Some(Self::Inner),
+            "number" => Some(Self::Number),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for BindNumberCallInInterfaceNumberType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BindNumberCallInInterfaceNumberType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Review state of a carrier allowlist application.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CarrierPrivilegeNumberApplicantState {
+    /// Waiting for review. (`1`)
+    Pending,
+    /// Review passed. (`2`)
+    Approved,
+    /// Review failed. (`3`)
+    Rejected,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl CarrierPrivilegeNumberApplicantState {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Pending => 1,
+            Self::Approved => 2,
+            Self::Rejected => 3,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for CarrierPrivilegeNumberApplicantState {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            1 => Some(Self::Pending),
+            2 => Some(Self::Approved),
+            3 => Some(Self::Rejected),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for CarrierPrivilegeNumberApplicantState {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CarrierPrivilegeNumberApplicantState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Kind of client an agent is logged in through.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ClientInfoClientType {
+    /// Web workstation. (`"Web"`)
+    Web,
+    /// WeChat mini program. (`"WeChatMiniProgram"`)
+    WeChatMiniProgram,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<String>),
+}
+impl ClientInfoClientType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Web => "Web",
+            Self::WeChatMiniProgram => "WeChatMiniProgram",
+            Self::Unknown(v) => v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for ClientInfoClientType {
+    type Raw = String;
+    fn from_known(raw: &String) -> Option<Self> {
+        match raw.as_str() {
+            "Web" => Some(Self::Web),
+            "WeChatMiniProgram" => Some(Self::WeChatMiniProgram),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for ClientInfoClientType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ClientInfoClientType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Who submits a company qualification application.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CompanyApplyInfoApplicantType {
+    /// The company's legal representative. (`0`)
+    LegalRepresentative,
+    /// An operator authorized by the legal representative. (`1`)
+    Operator,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl CompanyApplyInfoApplicantType {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::LegalRepresentative => 0,
+            Self::Operator => 1,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for CompanyApplyInfoApplicantType {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            0 => Some(Self::LegalRepresentative),
+            1 => Some(Self::Operator),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for CompanyApplyInfoApplicantType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyApplyInfoApplicantType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Whether a qualification matches that of the Tencent Cloud account.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CompanyApplyInfoIsEqualTencentCloud {
+    /// Does not match. (`0`)
+    No,
+    /// Matches. (`1`)
+    Yes,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl CompanyApplyInfoIsEqualTencentCloud {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::No => 0,
+            Self::Yes => 1,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for CompanyApplyInfoIsEqualTencentCloud {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            0 => Some(Self::No),
+            1 => Some(Self::Yes),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for CompanyApplyInfoIsEqualTencentCloud {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyApplyInfoIsEqualTencentCloud {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Review state of a company qualification application.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CompanyStateInfoState {
+    /// Waiting to be reviewed. (`1`)
+    PendingReview,
+    /// Review passed. (`2`)
+    Approved,
+    /// Review rejected. (`3`)
+    Rejected,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl CompanyStateInfoState {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::PendingReview => 1,
+            Self::Approved => 2,
+            Self::Rejected => 3,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for CompanyStateInfoState {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            1 => Some(Self::PendingReview),
+            2 => Some(Self::Approved),
+            3 => Some(Self::Rejected),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for CompanyStateInfoState {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyStateInfoState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Control command sent by the server to a running AI conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ControlAIConversationCommand {
+    /// The bot speaks the text supplied in `ServerPushText`. (`"ServerPushText"`)
+    ServerPushText,
+    /// The text in `InvokeLLM` is passed to the large model to start a dialogue turn. (`"InvokeLLM"`)
+    InvokeLLM,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<String>),
+}
+impl ControlAIConversationCommand {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ServerPushText => "ServerPushText",
+            Self::InvokeLLM => "InvokeLLM",
+            Self::Unknown(v) => v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for ControlAIConversationCommand {
+    type Raw = String;
+    fn from_known(raw: &String) -> Option<Self> {
+        match raw.as_str() {
+            "ServerPushText" => Some(Self::ServerPushText),
+            "InvokeLLM" => Some(Self::InvokeLLM),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for ControlAIConversationCommand {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ControlAIConversationCommand {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Background sound scene mixed into an AI call.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateAICallAmbientSoundType {
+    /// Coffee shop ambience with people chatting. (`"coffee_shops"`)
+    CoffeeShops,
+    /// Busy customer service centre ambience. (`"busy_office"`)
+    BusyOffice,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<String>),
+}
+impl CreateAICallAmbientSoundType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CoffeeShops => "coffee_shops",
+            Self::BusyOffice => "busy_office",
+            Self::Unknown(v) => v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for CreateAICallAmbientSoundType {
+    type Raw = String;
+    fn from_known(raw: &String) -> Option<Self> {
+        match raw.as_str() {
+            "coffee_shops" => Some(Self::CoffeeShops),
+            "busy_office" => Some(Self::BusyOffice),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for CreateAICallAmbientSoundType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateAICallAmbientSoundType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Whether the callee can interrupt the bot while it speaks.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateAICallInterruptMode {
+    /// The bot stops when the user talks over it (default). (`0`)
+    Automatic,
+    /// The bot is never interrupted. (`1`)
+    Disabled,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl CreateAICallInterruptMode {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Automatic => 0,
+            Self::Disabled => 1,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for CreateAICallInterruptMode {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            0 => Some(Self::Automatic),
+            1 => Some(Self::Disabled),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for CreateAICallInterruptMode {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateAICallInterruptMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Wire protocol used to talk to the large model behind an AI call.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateAICallLLMType {
+    /// OpenAI-compatible protocol, also used for GPT, Hunyuan and DeepSeek. (`"openai"`)
+    OpenAi,
+    /// Azure OpenAI protocol. (`"azure"`)
+    Azure,
+    /// Minimax protocol. (`"minimax"`)
+    Minimax,
+    /// Dify protocol. (`"dify"`)
+    Dify,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<String>),
+}
+impl CreateAICallLLMType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OpenAi => "openai",
+            Self::Azure => "azure",
+            Self::Minimax => "minimax",
+            Self::Dify => "dify",
+            Self::Unknown(v) => v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for CreateAICallLLMType {
+    type Raw = String;
+    fn from_known(raw: &String) -> Option<Self> {
+        match raw.as_str() {
+            "openai" => Some(Self::OpenAi),
+            "azure" => Some(Self::Azure),
+            "minimax" => Some(Self::Minimax),
+            "dify" => Some(Self::Dify),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for CreateAICallLLMType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateAICallLLMType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Speech recognition language code (ISO 639 style) for an AI call.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateAICallLanguages {
+    /// Chinese. (`"zh"`)
+    Chinese,
+    /// Chinese as spoken in Taiwan, China. (`"zh-TW"`)
+    ChineseTaiwan,
+    /// Chinese dialects. (`"zh-dialect"`)
+    ChineseDialect,
+    /// English. (`"en"`)
+    English,
+    /// Vietnamese. (`"vi"`)
+    Vietnamese,
+    /// Japanese. (`"ja"`)
+    Japanese,
+    /// Korean. (`"ko"`)
+    Korean,
+    /// Indonesian. (`"id"`)
+    Indonesian,
+    /// Thai. (`"th"`)
+    Thai,
+    /// Portuguese. (`"pt"`)
+    Portuguese,
+    /// Turkish. (`"tr"`)
+    Turkish,
+    /// Arabic. (`"ar"`)
+    Arabic,
+    /// Spanish. (`"es"`)
+    Spanish,
+    /// Hindi. (`"hi"`)
+    Hindi,
+    /// French. (`"fr"`)
+    French,
+    /// Malay. (`"ms"`)
+    Malay,
+    /// Filipino. (`"fil"`)
+    Filipino,
+    /// German. (`"de"`)
+    German,
+    /// Italian. (`"it"`)
+    Italian,
+    /// Russian. (`"ru"`)
+    Russian,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<String>),
+}
+impl CreateAICallLanguages {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Chinese => "zh",
+            Self::ChineseTaiwan => "zh-TW",
+            Self::ChineseDialect => "zh-dialect",
+            Self::English => "en",
+            Self::Vietnamese => "vi",
+            Self::Japanese => "ja",
+            Self::Korean => "ko",
+            Self::Indonesian => "id",
+            Self::Thai => "th",
+            Self::Portuguese => "pt",
+            Self::Turkish => "tr",
+            Self::Arabic => "ar",
+            Self::Spanish => "es",
+            Self::Hindi => "hi",
+            Self::French => "fr",
+            Self::Malay => "ms",
+            Self::Filipino => "fil",
+            Self::German => "de",
+            Self::Italian => "it",
+            Self::Russian => "ru",
+            Self::Unknown(v) => v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for CreateAICallLanguages {
+    type Raw = String;
+    fn from_known(raw: &String) -> Option<Self> {
+        match raw.as_str() {
+            "zh" => Some(Self::Chinese),
+            "zh-TW" => Some(Self::ChineseTaiwan),
+            "zh-dialect" => Some(Self::ChineseDialect),
+            "en" => Some(Self::English),
+            "vi" => Some(Self::Vietnamese),
+            "ja" => Some(Self::Japanese),
+            "ko" => Some(Self::Korean),
+            "id" => Some(Self::Indonesian),
+            "th" => Some(Self::Thai),
+            "pt" => Some(Self::Portuguese),
+            "tr" => Some(Self::Turkish),
+            "ar" => Some(Self::Arabic),
+            "es" => Some(Self::Spanish),
+            "hi" => Some(Self::Hindi),
+            "fr" => Some(Self::French),
+            "ms" => Some(Self::Malay),
+            "fil" => Some(Self::Filipino),
+            "de" => Some(Self::German),
+            "it" => Some(Self::Italian),
+            "ru" => Some(Self::Russian),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for CreateAICallLanguages {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateAICallLanguages {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Built-in text-to-speech voice for an AI call.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateAICallVoiceType {
+    /// Chinese female voice for customer service. (`"ZhiMei"`)
+    ZhiMei,
+    /// Chinese general-purpose female voice. (`"ZhiXi"`)
+    ZhiXi,
+    /// Chinese female voice for customer service. (`"ZhiQi"`)
+    ZhiQi,
+    /// Chinese young girl voice. (`"ZhiTian"`)
+    ZhiTian,
+    /// Chinese conversational female voice. (`"AiXiaoJing"`)
+    AiXiaoJing,
+    /// English female voice. (`"WeRose"`)
+    WeRose,
+    /// English female voice. (`"Monika"`)
+    Monika,
+    /// Japanese voice. (`"Nanami"`)
+    Nanami,
+    /// Korean voice. (`"SunHi"`)
+    SunHi,
+    /// Indonesian voice. (`"Gadis"`)
+    Gadis,
+    /// Malay (Malaysia) voice. (`"Yasmin"`)
+    Yasmin,
+    /// Tamil (Malaysia) voice. (`"Kani"`)
+    Kani,
+    /// Thai voice. (`"Achara"`)
+    Achara,
+    /// Vietnamese voice. (`"HoaiMy"`)
+    HoaiMy,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<String>),
+}
+impl CreateAICallVoiceType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ZhiMei => "ZhiMei",
+            Self::ZhiXi => "ZhiXi",
+            Self::ZhiQi => "ZhiQi",
+            Self::ZhiTian => "ZhiTian",
+            Self::AiXiaoJing => "AiXiaoJing",
+            Self::WeRose => "WeRose",
+            Self::Monika => "Monika",
+            Self::Nanami => "Nanami",
+            Self::SunHi => "SunHi",
+            Self::Gadis => "Gadis",
+            Self::Yasmin => "Yasmin",
+            Self::Kani => "Kani",
+            Self::Achara => "Achara",
+            Self::HoaiMy => "HoaiMy",
+            Self::Unknown(v) => v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for CreateAICallVoiceType {
+    type Raw = String;
+    fn from_known(raw: &String) -> Option<Self> {
+        match raw.as_str() {
+            "ZhiMei" => Some(Self::ZhiMei),
+            "ZhiXi" => Some(Self::ZhiXi),
+            "ZhiQi" => Some(Self::ZhiQi),
+            "ZhiTian" => Some(Self::ZhiTian),
+            "AiXiaoJing" => Some(Self::AiXiaoJing),
+            "WeRose" => Some(Self::WeRose),
+            "Monika" => Some(Self::Monika),
+            "Nanami" => Some(Self::Nanami),
+            "SunHi" => Some(Self::SunHi),
+            "Gadis" => Some(Self::Gadis),
+            "Yasmin" => Some(Self::Yasmin),
+            "Kani" => Some(Self::Kani),
+            "Achara" => Some(Self::Achara),
+            "HoaiMy" => Some(Self::HoaiMy),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for CreateAICallVoiceType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateAICallVoiceType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// What an AI call does when the other end turns out to be voicemail.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateAICallVoicemailAction {
+    /// End the call (default). (`0`)
+    HangUp,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<u64>),
+}
+impl CreateAICallVoicemailAction {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> u64 {
+        match self {
+            Self::HangUp => 0,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for CreateAICallVoicemailAction {
+    type Raw = u64;
+    fn from_known(raw: &u64) -> Option<Self> {
+        match *raw {
+            0 => Some(Self::HangUp),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<u64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for CreateAICallVoicemailAction {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateAICallVoicemailAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Whether the callee can interrupt the greeting of an AI call.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateAICallWelcomeMessagePriority {
+    /// The greeting can be interrupted (default). (`0`)
+    Interruptible,
+    /// The greeting has high priority and cannot be interrupted. (`2`)
+    HighPriority,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl CreateAICallWelcomeMessagePriority {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Interruptible => 0,
+            Self::HighPriority => 2,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for CreateAICallWelcomeMessagePriority {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            0 => Some(Self::Interruptible),
+            2 => Some(Self::HighPriority),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for CreateAICallWelcomeMessagePriority {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateAICallWelcomeMessagePriority {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// How the opening line of an AI call is produced.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateAICallWelcomeType {
+    /// Use `WelcomeMessage`; the bot speaks first only if it is set, otherwise the callee does. (`0`)
+    WelcomeMessage,
+    /// The model writes the greeting from the prompt and the bot speaks first. (`1`)
+    Generated,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl CreateAICallWelcomeType {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::WelcomeMessage => 0,
+            Self::Generated => 1,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for CreateAICallWelcomeType {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            0 => Some(Self::WelcomeMessage),
+            1 => Some(Self::Generated),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for CreateAICallWelcomeType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateAICallWelcomeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Order in which the callees of a dialing task are called.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateAgentCruiseDialingCampaignCallOrder {
+    /// Callees are called in random order. (`0`)
+    Random,
+    /// Callees are called in list order. (`1`)
+    Sequential,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl CreateAgentCruiseDialingCampaignCallOrder {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Random => 0,
+            Self::Sequential => 1,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for CreateAgentCruiseDialingCampaignCallOrder {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            0 => Some(Self::Random),
+            1 => Some(Self::Sequential),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for CreateAgentCruiseDialingCampaignCallOrder {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateAgentCruiseDialingCampaignCallOrder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Hang-up status code after which an AI agent call in an automatic outbound task is retried.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateAutoCalloutTaskRetryHangupTypes {
+    /// The callee did not answer. (`"202"`)
+    NotAnswer,
+    /// The callee rejected the call. (`"203"`)
+    UserReject,
+    /// The callee phone was switched off. (`"204"`)
+    PowerOff,
+    /// The called number does not exist. (`"205"`)
+    NumberNotExist,
+    /// The callee line was busy. (`"206"`)
+    Busy,
+    /// The callee account is in arrears. (`"207"`)
+    OutOfCredit,
+    /// The carrier channel failed. (`"208"`)
+    OperatorError,
+    /// The callee was out of the service area. (`"210"`)
+    NotInService,
+    /// The carrier blocked the call. (`"212"`)
+    CarrierBlocked,
+    /// A call reminder message was played. (`"213"`)
+    CallReminder,
+    /// The called number is invalid. (`"215"`)
+    NumberInvalid,
+    /// A call restriction message was played. (`"216"`)
+    CallRestricted,
+    /// The callee is restricted by a blocklist. (`"217"`)
+    CalleeRestricted,
+    /// The callee area is restricted. (`"218"`)
+    AreaRestricted,
+    /// A call forwarding message was played. (`"219"`)
+    PromptCallForwarding,
+    /// The call ended abnormally before ringing. (`"221"`)
+    CallerCancelWithoutRing,
+    /// The call reached voicemail. (`"222"`)
+    VoiceMailReached,
+    /// Hang-up status 234; listed as retryable, meaning not documented. (`"234"`)
+    Status234,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<String>),
+}
+impl CreateAutoCalloutTaskRetryHangupTypes {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NotAnswer => "202",
+            Self::UserReject => "203",
+            Self::PowerOff => "204",
+            Self::NumberNotExist => "205",
+            Self::Busy => "206",
+            Self::OutOfCredit => "207",
+            Self::OperatorError => "208",
+            Self::NotInService => "210",
+            Self::CarrierBlocked => "212",
+            Self::CallReminder => "213",
+            Self::NumberInvalid => "215",
+            Self::CallRestricted => "216",
+            Self::CalleeRestricted => "217",
+            Self::AreaRestricted => "218",
+            Self::PromptCallForwarding => "219",
+            Self::CallerCancelWithoutRing => "221",
+            Self::VoiceMailReached => "222",
+            Self::Status234 => "234",
+            Self::Unknown(v) => v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for CreateAutoCalloutTaskRetryHangupTypes {
+    type Raw = String;
+    fn from_known(raw: &String) -> Option<Self> {
+        match raw.as_str() {
+            "202" => Some(Self::NotAnswer),
+            "203" => Some(Self::UserReject),
+            "204" => Some(Self::PowerOff),
+            "205" => Some(Self::NumberNotExist),
+            "206" => Some(Self::Busy),
+            "207" => Some(Self::OutOfCredit),
+            "208" => Some(Self::OperatorError),
+            "210" => Some(Self::NotInService),
+            "212" => Some(Self::CarrierBlocked),
+            "213" => Some(Self::CallReminder),
+            "215" => Some(Self::NumberInvalid),
+            "216" => Some(Self::CallRestricted),
+            "217" => Some(Self::CalleeRestricted),
+            "218" => Some(Self::AreaRestricted),
+            "219" => Some(Self::PromptCallForwarding),
+            "221" => Some(Self::CallerCancelWithoutRing),
+            "222" => Some(Self::VoiceMailReached),
+            "234" => Some(Self::Status234),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for CreateAutoCalloutTaskRetryHangupTypes {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateAutoCalloutTaskRetryHangupTypes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Channel a skill group serves.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateCCCSkillGroupSkillGroupType {
+    /// Telephone calls. (`0`)
+    Phone,
+    /// Online chat sessions. (`1`)
+    Online,
+    /// Audio (VoIP) calls. (`3`)
+    Audio,
+    /// Video calls. (`4`)
+    Video,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl CreateCCCSkillGroupSkillGroupType {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Phone => 0,
+            Self::Online => 1,
+            Self::Audio => 3,
+            Self::Video => 4,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for CreateCCCSkillGroupSkillGroupType {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            0 => Some(Self::Phone),
+            1 => Some(Self::Online),
+            3 => Some(Self::Audio),
+            4 => Some(Self::Video),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for CreateCCCSkillGroupSkillGroupType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateCCCSkillGroupSkillGroupType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Order in which the callees of a dialing task are called.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreatePredictiveDialingCampaignCallOrder {
+    /// Callees are called in random order. (`0`)
+    Random,
+    /// Callees are called in list order. (`1`)
+    Sequential,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl CreatePredictiveDialingCampaignCallOrder {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Random => 0,
+            Self::Sequential => 1,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for CreatePredictiveDialingCampaignCallOrder {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            0 => Some(Self::Random),
+            1 => Some(Self::Sequential),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for CreatePredictiveDialingCampaignCallOrder {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreatePredictiveDialingCampaignCallOrder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Lifecycle state of an agent cruise dialing task.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribeAgentCruiseDialingCampaignState {
+    /// Created but not yet running. (`0`)
+    NotStarted,
+    /// Currently placing calls. (`1`)
+    Running,
+    /// All callees have been handled. (`2`)
+    Completed,
+    /// Stopped before completion. (`3`)
+    Terminated,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl DescribeAgentCruiseDialingCampaignState {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::NotStarted => 0,
+            Self::Running => 1,
+            Self::Completed => 2,
+            Self::Terminated => 3,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for DescribeAgentCruiseDialingCampaignState {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            0 => Some(Self::NotStarted),
+            1 => Some(Self::Running),
+            2 => Some(Self::Completed),
+            3 => Some(Self::Terminated),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for DescribeAgentCruiseDialingCampaignState {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeAgentCruiseDialingCampaignState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Sort order of returned chat messages by time.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribeChatMessagesOrder {
+    /// Earliest messages first. (`1`)
+    OldestFirst,
+    /// Latest messages first; the default. (`2`)
+    NewestFirst,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl DescribeChatMessagesOrder {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::OldestFirst => 1,
+            Self::NewestFirst => 2,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for DescribeChatMessagesOrder {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            1 => Some(Self::OldestFirst),
+            2 => Some(Self::NewestFirst),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for DescribeChatMessagesOrder {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeChatMessagesOrder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Review state of a company qualification application.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribeCompanyListState {
+    /// Waiting for review. (`1`)
+    Pending,
+    /// Review passed. (`2`)
+    Approved,
+    /// Review rejected. (`3`)
+    Rejected,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl DescribeCompanyListState {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Pending => 1,
+            Self::Approved => 2,
+            Self::Rejected => 3,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for DescribeCompanyListState {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            1 => Some(Self::Pending),
+            2 => Some(Self::Approved),
+            3 => Some(Self::Rejected),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for DescribeCompanyListState {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeCompanyListState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Kind of online customer service record.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribeIMCdrListType {
+    /// Omnichannel service session. (`1`)
+    Omnichannel,
+    /// Text chat customer service session. (`2`)
+    TextChat,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl DescribeIMCdrListType {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Omnichannel => 1,
+            Self::TextChat => 2,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for DescribeIMCdrListType {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            1 => Some(Self::Omnichannel),
+            2 => Some(Self::TextChat),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for DescribeIMCdrListType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeIMCdrListType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Order in which a predictive dialing task calls its callees.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribePredictiveDialingCampaignCallOrder {
+    /// Callees are dialled in random order. (`0`)
+    Random,
+    /// Callees are dialled in list order. (`1`)
+    Sequential,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl DescribePredictiveDialingCampaignCallOrder {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Random => 0,
+            Self::Sequential => 1,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for DescribePredictiveDialingCampaignCallOrder {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            0 => Some(Self::Random),
+            1 => Some(Self::Sequential),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for DescribePredictiveDialingCampaignCallOrder {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignCallOrder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Lifecycle state of a predictive dialing task.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribePredictiveDialingCampaignStatus {
+    /// Task has not started yet. (`0`)
+    NotStarted,
+    /// Task is in progress. (`1`)
+    Running,
+    /// Task is paused. (`2`)
+    Paused,
+    /// Task was terminated. (`3`)
+    Stopped,
+    /// Task finished all its calls. (`4`)
+    Completed,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl DescribePredictiveDialingCampaignStatus {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::NotStarted => 0,
+            Self::Running => 1,
+            Self::Paused => 2,
+            Self::Stopped => 3,
+            Self::Completed => 4,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for DescribePredictiveDialingCampaignStatus {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            0 => Some(Self::NotStarted),
+            1 => Some(Self::Running),
+            2 => Some(Self::Paused),
+            3 => Some(Self::Stopped),
+            4 => Some(Self::Completed),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for DescribePredictiveDialingCampaignStatus {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Why a predictive dialing task is in its current state.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribePredictiveDialingCampaignStatusReason {
+    /// No special reason. (`0`)
+    Normal,
+    /// Task was ended by hand. (`1`)
+    EndedManually,
+    /// Task was ended because its time ran out. (`2`)
+    EndedByTimeout,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl DescribePredictiveDialingCampaignStatusReason {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Normal => 0,
+            Self::EndedManually => 1,
+            Self::EndedByTimeout => 2,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for DescribePredictiveDialingCampaignStatusReason {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            0 => Some(Self::Normal),
+            1 => Some(Self::EndedManually),
+            2 => Some(Self::EndedByTimeout),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for DescribePredictiveDialingCampaignStatusReason {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignStatusReason {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Running state of a predictive dialing task.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribePredictiveDialingCampaignsElementStatus {
+    /// Not started yet. (`0`)
+    NotStarted,
+    /// Currently running. (`1`)
+    Running,
+    /// Paused. (`2`)
+    Paused,
+    /// Stopped before completion. (`3`)
+    Terminated,
+    /// All calls done. (`4`)
+    Finished,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl DescribePredictiveDialingCampaignsElementStatus {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::NotStarted => 0,
+            Self::Running => 1,
+            Self::Paused => 2,
+            Self::Terminated => 3,
+            Self::Finished => 4,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for DescribePredictiveDialingCampaignsElementStatus {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            0 => Some(Self::NotStarted),
+            1 => Some(Self::Running),
+            2 => Some(Self::Paused),
+            3 => Some(Self::Terminated),
+            4 => Some(Self::Finished),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for DescribePredictiveDialingCampaignsElementStatus {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignsElementStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Why a predictive dialing task is in its current state.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribePredictiveDialingCampaignsElementStatusReason {
+    /// No special reason. (`0`)
+    Normal,
+    /// Ended by a user. (`1`)
+    EndedManually,
+    /// Ended because it ran past its time limit. (`2`)
+    TimedOut,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl DescribePredictiveDialingCampaignsElementStatusReason {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Normal => 0,
+            Self::EndedManually => 1,
+            Self::TimedOut => 2,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for DescribePredictiveDialingCampaignsElementStatusReason {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            0 => Some(Self::Normal),
+            1 => Some(Self::EndedManually),
+            2 => Some(Self::TimedOut),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for DescribePredictiveDialingCampaignsElementStatusReason {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignsElementStatusReason {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Kind of call a session record describes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribeSessionDetailCallType {
+    /// Phone call placed to a customer. (`1`)
+    Outbound,
+    /// Phone call received from a customer. (`2`)
+    Inbound,
+    /// Audio (VoIP) call received from a customer. (`3`)
+    AudioInbound,
+    /// Call placed by a predictive dialing task. (`5`)
+    PredictiveOutbound,
+    /// Internal call between extensions or agents. (`6`)
+    Internal,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl DescribeSessionDetailCallType {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Outbound => 1,
+            Self::Inbound => 2,
+            Self::AudioInbound => 3,
+            Self::PredictiveOutbound => 5,
+            Self::Internal => 6,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for DescribeSessionDetailCallType {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            1 => Some(Self::Outbound),
+            2 => Some(Self::Inbound),
+            3 => Some(Self::AudioInbound),
+            5 => Some(Self::PredictiveOutbound),
+            6 => Some(Self::Internal),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for DescribeSessionDetailCallType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeSessionDetailCallType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Final status of a call, paired with its textual end status.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribeSessionDetailEndStatus {
+    /// Call completed normally. (`1`)
+    Ok,
+    /// Inbound caller is on the block list. (`100`)
+    BlackList,
+    /// Caller gave up during the IVR. (`102`)
+    IvrGiveUp,
+    /// Caller gave up while queued. (`103`)
+    WaitingGiveUp,
+    /// Caller gave up while an agent phone was ringing. (`104`)
+    RingingGiveUp,
+    /// No agent was online. (`105`)
+    NoSeatOnline,
+    /// Call arrived outside working hours. (`106`)
+    NotWorkTime,
+    /// IVR finished the call without an agent. (`107`)
+    IvrEnd,
+    /// Outbound call blocked because the number is flagged as risky. (`108`)
+    RestrictedCallee,
+    /// Outbound call blocked by frequency control. (`109`)
+    TooManyRequest,
+    /// Outbound call blocked because of the callee's region. (`110`)
+    RestrictedArea,
+    /// Outbound call blocked because of the time of day. (`111`)
+    RestrictedTime,
+    /// Callee did not answer. (`202`)
+    NotAnswer,
+    /// Callee rejected the call. (`203`)
+    UserReject,
+    /// Callee's phone is switched off. (`204`)
+    PowerOff,
+    /// Called number does not exist. (`205`)
+    NumberNotExist,
+    /// Callee was busy. (`206`)
+    Busy,
+    /// Callee's line is suspended for unpaid fees. (`207`)
+    OutOfCredit,
+    /// Carrier line failure. (`208`)
+    OperatorError,
+    /// Caller cancelled the call. (`209`)
+    CallerCancel,
+    /// Callee is outside the service area. (`210`)
+    NotInService,
+    /// Agent client error. (`211`)
+    ClientError,
+    /// Carrier blocked the call. (`212`)
+    CarrierBlocked,
+    /// Carrier played a call reminder prompt. (`213`)
+    CallReminder,
+    /// Called number is invalid. (`215`)
+    NumberInvalid,
+    /// Carrier reported the call as restricted. (`216`)
+    CallRestricted,
+    /// Callee is on a restriction list. (`217`)
+    CalleeRestricted,
+    /// Callee's area is restricted. (`218`)
+    AreaRestricted,
+    /// Carrier reported that the call is being forwarded. (`219`)
+    PromptCallForwarding,
+    /// Caller cancelled while the callee's phone was ringing. (`220`)
+    CallerCancelWhileRing,
+    /// Call ended before ringing because of a callee number problem. (`221`)
+    CallerCancelWithoutRing,
+    /// Call reached voicemail and was hung up. (`222`)
+    VoiceMailReached,
+    /// Audio call ended because of a call conflict. (`501`)
+    CallConflict,
+    /// Audio caller's client timed out. (`502`)
+    ClientTimeout,
+    /// Audio caller's client reported an error. (`503`)
+    VoipClientError,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl DescribeSessionDetailEndStatus {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Ok => 1,
+            Self::BlackList => 100,
+            Self::IvrGiveUp => 102,
+            Self::WaitingGiveUp => 103,
+            Self::RingingGiveUp => 104,
+            Self::NoSeatOnline => 105,
+            Self::NotWorkTime => 106,
+            Self::IvrEnd => 107,
+            Self::RestrictedCallee => 108,
+            Self::TooManyRequest => 109,
+            Self::RestrictedArea => 110,
+            Self::RestrictedTime => 111,
+            Self::NotAnswer => 202,
+            Self::UserReject => 203,
+            Self::PowerOff => 204,
+            Self::NumberNotExist => 205,
+            Self::Busy => 206,
+            Self::OutOfCredit => 207,
+            Self::OperatorError => 208,
+            Self::CallerCancel => 209,
+            Self::NotInService => 210,
+            Self::ClientError => 211,
+            Self::CarrierBlocked => 212,
+            Self::CallReminder => 213,
+            Self::NumberInvalid => 215,
+            Self::CallRestricted => 216,
+            Self::CalleeRestricted => 217,
+            Self::AreaRestricted => 218,
+            Self::PromptCallForwarding => 219,
+            Self::CallerCancelWhileRing => 220,
+            Self::CallerCancelWithoutRing => 221,
+            Self::VoiceMailReached => 222,
+            Self::CallConflict => 501,
+            Self::ClientTimeout => 502,
+            Self::VoipClientError => 503,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for DescribeSessionDetailEndStatus {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            1 => Some(Self::Ok),
+            100 => Some(Self::BlackList),
+            102 => Some(Self::IvrGiveUp),
+            103 => Some(Self::WaitingGiveUp),
+            104 => Some(Self::RingingGiveUp),
+            105 => Some(Self::NoSeatOnline),
+            106 => Some(Self::NotWorkTime),
+            107 => Some(Self::IvrEnd),
+            108 => Some(Self::RestrictedCallee),
+            109 => Some(Self::TooManyRequest),
+            110 => Some(Self::RestrictedArea),
+            111 => Some(Self::RestrictedTime),
+            202 => Some(Self::NotAnswer),
+            203 => Some(Self::UserReject),
+            204 => Some(Self::PowerOff),
+            205 => Some(Self::NumberNotExist),
+            206 => Some(Self::Busy),
+            207 => Some(Self::OutOfCredit),
+            208 => Some(Self::OperatorError),
+            209 => Some(Self::CallerCancel),
+            210 => Some(Self::NotInService),
+            211 => Some(Self::ClientError),
+            212 => Some(Self::CarrierBlocked),
+            213 => Some(Self::CallReminder),
+            215 => Some(Self::NumberInvalid),
+            216 => Some(Self::CallRestricted),
+            217 => Some(Self::CalleeRestricted),
+            218 => Some(Self::AreaRestricted),
+            219 => Some(Self::PromptCallForwarding),
+            220 => Some(Self::CallerCancelWhileRing),
+            221 => Some(Self::CallerCancelWithoutRing),
+            222 => Some(Self::VoiceMailReached),
+            501 => Some(Self::CallConflict),
+            502 => Some(Self::ClientTimeout),
+            503 => Some(Self::VoipClientError),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for DescribeSessionDetailEndStatus {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeSessionDetailEndStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Party that ended a call.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribeSessionDetailHungUpSide {
+    /// The agent hung up. (`"seat"`)
+    Seat,
+    /// The customer hung up. (`"user"`)
+    User,
+    /// The system ended the call. (`"system"`)
+    System,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<String>),
+}
+impl DescribeSessionDetailHungUpSide {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Seat => "seat",
+            Self::User => "user",
+            Self::System => "system",
+            Self::Unknown(v) => v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for DescribeSessionDetailHungUpSide {
+    type Raw = String;
+    fn from_known(raw: &String) -> Option<Self> {
+        match raw.as_str() {
+            "seat" => Some(Self::Seat),
+            "user" => Some(Self::User),
+            "system" => Some(Self::System),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for DescribeSessionDetailHungUpSide {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeSessionDetailHungUpSide {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Agent status used to filter the real-time status metrics.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DescribeStaffStatusMetricsStatusList {
+    /// Available to take calls. (`"free"`)
+    Free,
+    /// Busy handling a session. (`"busy"`)
+    Busy,
+    /// On a short break. (`"rest"`)
+    Rest,
+    /// Marked as not ready. (`"notReady"`)
+    NotReady,
+    /// Doing wrap-up work after a call. (`"afterCallWork"`)
+    AfterCallWork,
+    /// Not signed in. (`"offline"`)
+    Offline,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<String>),
+}
+impl DescribeStaffStatusMetricsStatusList {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Free => "free",
+            Self::Busy => "busy",
+            Self::Rest => "rest",
+            Self::NotReady => "notReady",
+            Self::AfterCallWork => "afterCallWork",
+            Self::Offline => "offline",
+            Self::Unknown(v) => v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for DescribeStaffStatusMetricsStatusList {
+    type Raw = String;
+    fn from_known(raw: &String) -> Option<Self> {
+        match raw.as_str() {
+            "free" => Some(Self::Free),
+            "busy" => Some(Self::Busy),
+            "rest" => Some(Self::Rest),
+            "notReady" => Some(Self::NotReady),
+            "afterCallWork" => Some(Self::AfterCallWork),
+            "offline" => Some(Self::Offline),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for DescribeStaffStatusMetricsStatusList {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeStaffStatusMetricsStatusList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Whether the numbers are switched on or off.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DisableCCCPhoneNumberDisabled {
+    /// Enable the numbers. (`0`)
+    Enabled,
+    /// Disable the numbers. (`1`)
+    Disabled,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl DisableCCCPhoneNumberDisabled {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Enabled => 0,
+            Self::Disabled => 1,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for DisableCCCPhoneNumberDisabled {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            0 => Some(Self::Enabled),
+            1 => Some(Self::Disabled),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for DisableCCCPhoneNumberDisabled {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DisableCCCPhoneNumberDisabled {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// State of an extension phone.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ExtensionInfoStatus {
+    /// Phone is offline. (`0`)
+    Offline,
+    /// Phone is online and free. (`100`)
+    Idle,
+    /// Phone is in use. (`200`)
+    Busy,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl ExtensionInfoStatus {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Offline => 0,
+            Self::Idle => 100,
+            Self::Busy => 200,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for ExtensionInfoStatus {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            0 => Some(Self::Offline),
+            100 => Some(Self::Idle),
+            200 => Some(Self::Busy),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for ExtensionInfoStatus {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ExtensionInfoStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// When calls are forwarded.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ForwardingConfigCondition {
+    /// Forward every call. (`1`)
+    Always,
+    /// Forward only when certain conditions hold. (`2`)
+    Conditional,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl ForwardingConfigCondition {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Always => 1,
+            Self::Conditional => 2,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for ForwardingConfigCondition {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            1 => Some(Self::Always),
+            2 => Some(Self::Conditional),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for ForwardingConfigCondition {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ForwardingConfigCondition {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Kind of destination calls are forwarded to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ForwardingTargetType {
+    /// Forward to an agent. (`1`)
+    Agent,
+    /// Forward to a skill group. (`2`)
+    SkillGroup,
+    /// Forward to an extension. (`3`)
+    Extension,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl ForwardingTargetType {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Agent => 1,
+            Self::SkillGroup => 2,
+            Self::Extension => 3,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for ForwardingTargetType {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            1 => Some(Self::Agent),
+            2 => Some(Self::SkillGroup),
+            3 => Some(Self::Extension),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for ForwardingTargetType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ForwardingTargetType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Whether an HTTP callback uses authentication.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum HttpCallbackConfigAuthType {
+    /// No authentication. (`0`)
+    Disabled,
+    /// Authentication is used. (`1`)
+    Enabled,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<u64>),
+}
+impl HttpCallbackConfigAuthType {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> u64 {
+        match self {
+            Self::Disabled => 0,
+            Self::Enabled => 1,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for HttpCallbackConfigAuthType {
+    type Raw = u64;
+    fn from_known(raw: &u64) -> Option<Self> {
+        match *raw {
+            0 => Some(Self::Disabled),
+            1 => Some(Self::Enabled),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<u64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for HttpCallbackConfigAuthType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for HttpCallbackConfigAuthType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// How an online service session ended.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IMCdrInfoEndStatus {
+    /// Ended abnormally. (`0`)
+    Abnormal,
+    /// Ended normally. (`1`)
+    Normal,
+    /// No agent was online. (`3`)
+    NoAgentOnline,
+    /// The agent did not take the session. (`17`)
+    AgentDeclined,
+    /// The user is on the blocklist. (`100`)
+    Blocklisted,
+    /// The agent transferred the session manually. (`101`)
+    TransferredByAgent,
+    /// The user left during the IVR stage. (`102`)
+    AbandonedInIvr,
+    /// Closed automatically after the user stopped responding. (`108`)
+    UserTimeout,
+    /// The user closed the session. (`109`)
+    EndedByUser,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl IMCdrInfoEndStatus {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Abnormal => 0,
+            Self::Normal => 1,
+            Self::NoAgentOnline => 3,
+            Self::AgentDeclined => 17,
+            Self::Blocklisted => 100,
+            Self::TransferredByAgent => 101,
+            Self::AbandonedInIvr => 102,
+            Self::UserTimeout => 108,
+            Self::EndedByUser => 109,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for IMCdrInfoEndStatus {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            0 => Some(Self::Abnormal),
+            1 => Some(Self::Normal),
+            3 => Some(Self::NoAgentOnline),
+            17 => Some(Self::AgentDeclined),
+            100 => Some(Self::Blocklisted),
+            101 => Some(Self::TransferredByAgent),
+            102 => Some(Self::AbandonedInIvr),
+            108 => Some(Self::UserTimeout),
+            109 => Some(Self::EndedByUser),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for IMCdrInfoEndStatus {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IMCdrInfoEndStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Kind of online customer service.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IMCdrInfoType {
+    /// Omnichannel service. (`1`)
+    Omnichannel,
+    /// Text customer service. (`2`)
+    TextService,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl IMCdrInfoType {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Omnichannel => 1,
+            Self::TextService => 2,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for IMCdrInfoType {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            1 => Some(Self::Omnichannel),
+            2 => Some(Self::TextService),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for IMCdrInfoType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IMCdrInfoType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// When calls are answered on the agent's mobile phone.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ModifyStaffUseMobileAccept {
+    /// Never answer on the mobile phone. (`0`)
+    Off,
+    /// Answer on the mobile phone only while the agent is offline. (`1`)
+    OfflineOnly,
+    /// Always answer on the mobile phone. (`2`)
+    Always,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl ModifyStaffUseMobileAccept {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Off => 0,
+            Self::OfflineOnly => 1,
+            Self::Always => 2,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for ModifyStaffUseMobileAccept {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            0 => Some(Self::Off),
+            1 => Some(Self::OfflineOnly),
+            2 => Some(Self::Always),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for ModifyStaffUseMobileAccept {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ModifyStaffUseMobileAccept {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Whether a number is brought by the customer.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NumberInfoCostType {
+    /// Number provided by the platform. (`0`)
+    NotOwn,
+    /// Customer's own number. (`1`)
+    Own,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl NumberInfoCostType {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::NotOwn => 0,
+            Self::Own => 1,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for NumberInfoCostType {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            0 => Some(Self::NotOwn),
+            1 => Some(Self::Own),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for NumberInfoCostType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for NumberInfoCostType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// State of a phone number.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NumberInfoState {
+    /// In service. (`1`)
+    Normal,
+    /// Suspended because of overdue payment. (`2`)
+    SuspendedOverdue,
+    /// Suspended by the administrator. (`4`)
+    SuspendedByAdmin,
+    /// Suspended for breaking the rules. (`5`)
+    SuspendedViolation,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl NumberInfoState {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Normal => 1,
+            Self::SuspendedOverdue => 2,
+            Self::SuspendedByAdmin => 4,
+            Self::SuspendedViolation => 5,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for NumberInfoState {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            1 => Some(Self::Normal),
+            2 => Some(Self::SuspendedOverdue),
+            4 => Some(Self::SuspendedByAdmin),
+            5 => Some(Self::SuspendedViolation),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for NumberInfoState {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for NumberInfoState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Call directions a line number is used for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OwnNumberApplyDetailItemCallType {
+    /// Incoming calls only. (`0`)
+    Inbound,
+    /// Outgoing calls only. (`1`)
+    Outbound,
+    /// Both incoming and outgoing calls. (`2`)
+    InboundAndOutbound,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl OwnNumberApplyDetailItemCallType {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Inbound => 0,
+            Self::Outbound => 1,
+            Self::InboundAndOutbound => 2,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for OwnNumberApplyDetailItemCallType {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            0 => Some(Self::Inbound),
+            1 => Some(Self::Outbound),
+            2 => Some(Self::InboundAndOutbound),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for OwnNumberApplyDetailItemCallType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OwnNumberApplyDetailItemCallType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Format of the callee number on outbound calls.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OwnNumberApplyDetailItemOutboundCalleeFormat {
+    /// E.164 number with a leading plus sign. (`"{+E.164}"`)
+    PlusE164,
+    /// E.164 number without a plus sign. (`"{E.164}"`)
+    E164,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<String>),
+}
+impl OwnNumberApplyDetailItemOutboundCalleeFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PlusE164 => "{+E.164}",
+            Self::E164 => "{E.164}",
+            Self::Unknown(v) => v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for OwnNumberApplyDetailItemOutboundCalleeFormat {
+    type Raw = String;
+    fn from_known(raw: &String) -> Option<Self> {
+        match raw.as_str() {
+            "{+E.164}" => Some(Self::PlusE164),
+            "{E.164}" => Some(Self::E164),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for OwnNumberApplyDetailItemOutboundCalleeFormat {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OwnNumberApplyDetailItemOutboundCalleeFormat {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Direction of a call session.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PSTNSessionDirection {
+    /// Call came in. (`0`)
+    Inbound,
+    /// Call went out. (`1`)
+    Outbound,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl PSTNSessionDirection {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Inbound => 0,
+            Self::Outbound => 1,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for PSTNSessionDirection {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            0 => Some(Self::Inbound),
+            1 => Some(Self::Outbound),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for PSTNSessionDirection {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PSTNSessionDirection {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// State of a PSTN call session.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PSTNSessionSessionStatus {
+    /// The phone is ringing. (`"ringing"`)
+    Ringing,
+    /// Waiting for the agent to answer. (`"seatJoining"`)
+    SeatJoining,
+    /// The call is ongoing. (`"inProgress"`)
+    InProgress,
+    /// The call has ended. (`"finished"`)
+    Finished,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<String>),
+}
+impl PSTNSessionSessionStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ringing => "ringing",
+            Self::SeatJoining => "seatJoining",
+            Self::InProgress => "inProgress",
+            Self::Finished => "finished",
+            Self::Unknown(v) => v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for PSTNSessionSessionStatus {
+    type Raw = String;
+    fn from_known(raw: &String) -> Option<Self> {
+        match raw.as_str() {
+            "ringing" => Some(Self::Ringing),
+            "seatJoining" => Some(Self::SeatJoining),
+            "inProgress" => Some(Self::InProgress),
+            "finished" => Some(Self::Finished),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for PSTNSessionSessionStatus {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PSTNSessionSessionStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Kind of call package.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PackageBuyInfoType {
+    /// Package for outbound calls. (`0`)
+    Outbound,
+    /// Package for inbound calls to a 400 number. (`1`)
+    Inbound400,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl PackageBuyInfoType {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Outbound => 0,
+            Self::Inbound400 => 1,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for PackageBuyInfoType {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            0 => Some(Self::Outbound),
+            1 => Some(Self::Inbound400),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for PackageBuyInfoType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PackageBuyInfoType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Call directions a phone number may be used for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PhoneNumBuyInfoCallType {
+    /// Only incoming calls. (`1`)
+    Inbound,
+    /// Only outgoing calls. (`2`)
+    Outbound,
+    /// Both incoming and outgoing calls. (`3`)
+    InboundAndOutbound,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl PhoneNumBuyInfoCallType {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Inbound => 1,
+            Self::Outbound => 2,
+            Self::InboundAndOutbound => 3,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for PhoneNumBuyInfoCallType {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            1 => Some(Self::Inbound),
+            2 => Some(Self::Outbound),
+            3 => Some(Self::InboundAndOutbound),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for PhoneNumBuyInfoCallType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PhoneNumBuyInfoCallType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Service state of a phone number.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PhoneNumBuyInfoState {
+    /// In service. (`1`)
+    Normal,
+    /// Suspended because payment is overdue. (`2`)
+    SuspendedOverdue,
+    /// Suspended by an administrator. (`4`)
+    SuspendedByAdmin,
+    /// Suspended because of a rule violation. (`5`)
+    SuspendedForViolation,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl PhoneNumBuyInfoState {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Normal => 1,
+            Self::SuspendedOverdue => 2,
+            Self::SuspendedByAdmin => 4,
+            Self::SuspendedForViolation => 5,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for PhoneNumBuyInfoState {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            1 => Some(Self::Normal),
+            2 => Some(Self::SuspendedOverdue),
+            4 => Some(Self::SuspendedByAdmin),
+            5 => Some(Self::SuspendedForViolation),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for PhoneNumBuyInfoState {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PhoneNumBuyInfoState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Kind of phone number.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PhoneNumBuyInfoType {
+    /// Fixed-line number. (`0`)
+    Landline,
+    /// Number from a virtual network operator. (`1`)
+    VirtualOperator,
+    /// Number from a network carrier. (`2`)
+    Carrier,
+    /// 400 service number. (`3`)
+    Number400,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl PhoneNumBuyInfoType {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Landline => 0,
+            Self::VirtualOperator => 1,
+            Self::Carrier => 2,
+            Self::Number400 => 3,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for PhoneNumBuyInfoType {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            0 => Some(Self::Landline),
+            1 => Some(Self::VirtualOperator),
+            2 => Some(Self::Carrier),
+            3 => Some(Self::Number400),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for PhoneNumBuyInfoType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PhoneNumBuyInfoType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Kind of seat a call participant used.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ServeParticipantType {
+    /// Agent seat in the agent client. (`"staffSeat"`)
+    StaffSeat,
+    /// Seat used for outbound calling. (`"outboundSeat"`)
+    OutboundSeat,
+    /// Agent answering on a phone. (`"staffPhoneSeat"`)
+    StaffPhoneSeat,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<String>),
+}
+impl ServeParticipantType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::StaffSeat => "staffSeat",
+            Self::OutboundSeat => "outboundSeat",
+            Self::StaffPhoneSeat => "staffPhoneSeat",
+            Self::Unknown(v) => v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for ServeParticipantType {
+    type Raw = String;
+    fn from_known(raw: &String) -> Option<Self> {
+        match raw.as_str() {
+            "staffSeat" => Some(Self::StaffSeat),
+            "outboundSeat" => Some(Self::OutboundSeat),
+            "staffPhoneSeat" => Some(Self::StaffPhoneSeat),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for ServeParticipantType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ServeParticipantType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// What happens to a non-interrupting pushed message while an interaction is in progress.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ServerPushTextDropMode {
+    /// The message is discarded. (`0`)
+    Drop,
+    /// The message is kept and handled after the interaction ends. (`1`)
+    Queue,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<u64>),
+}
+impl ServerPushTextDropMode {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> u64 {
+        match self {
+            Self::Drop => 0,
+            Self::Queue => 1,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for ServerPushTextDropMode {
+    type Raw = u64;
+    fn from_known(raw: &u64) -> Option<Self> {
+        match *raw {
+            0 => Some(Self::Drop),
+            1 => Some(Self::Queue),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<u64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for ServerPushTextDropMode {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ServerPushTextDropMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Whether a pushed message can be interrupted.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ServerPushTextPriority {
+    /// Playback may be interrupted. (`0`)
+    Interruptible,
+    /// Playback cannot be interrupted; other messages are ignored meanwhile. (`1`)
+    Uninterruptible,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<u64>),
+}
+impl ServerPushTextPriority {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> u64 {
+        match self {
+            Self::Interruptible => 0,
+            Self::Uninterruptible => 1,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for ServerPushTextPriority {
+    type Raw = u64;
+    fn from_known(raw: &u64) -> Option<Self> {
+        match *raw {
+            0 => Some(Self::Interruptible),
+            1 => Some(Self::Uninterruptible),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<u64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for ServerPushTextPriority {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ServerPushTextPriority {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Kind of in-call event.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SessionEventEventType {
+    /// The agent put the call on hold. (`"StaffHold"`)
+    StaffHold,
+    /// The agent resumed a held call. (`"StaffUnhold"`)
+    StaffUnhold,
+    /// The agent muted the microphone. (`"StaffMute"`)
+    StaffMute,
+    /// The agent unmuted the microphone. (`"StaffUnmute"`)
+    StaffUnmute,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<String>),
+}
+impl SessionEventEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::StaffHold => "StaffHold",
+            Self::StaffUnhold => "StaffUnhold",
+            Self::StaffMute => "StaffMute",
+            Self::StaffUnmute => "StaffUnmute",
+            Self::Unknown(v) => v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for SessionEventEventType {
+    type Raw = String;
+    fn from_known(raw: &String) -> Option<Self> {
+        match raw.as_str() {
+            "StaffHold" => Some(Self::StaffHold),
+            "StaffUnhold" => Some(Self::StaffUnhold),
+            "StaffMute" => Some(Self::StaffMute),
+            "StaffUnmute" => Some(Self::StaffUnmute),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for SessionEventEventType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SessionEventEventType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Status that can be set for an agent.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SetStaffStatusItemStatus {
+    /// Available to take sessions. (`"free"`)
+    Free,
+    /// Busy; not taking sessions. (`"notReady"`)
+    NotReady,
+    /// On a short break. (`"rest"`)
+    Rest,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<String>),
+}
+impl SetStaffStatusItemStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Free => "free",
+            Self::NotReady => "notReady",
+            Self::Rest => "rest",
+            Self::Unknown(v) => v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for SetStaffStatusItemStatus {
+    type Raw = String;
+    fn from_known(raw: &String) -> Option<Self> {
+        match raw.as_str() {
+            "free" => Some(Self::Free),
+            "notReady" => Some(Self::NotReady),
+            "rest" => Some(Self::Rest),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for SetStaffStatusItemStatus {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SetStaffStatusItemStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Kind of skill group.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SkillGroupInfoItemSkillGroupType {
+    /// Phone calls. (`0`)
+    Phone,
+    /// Online text chat. (`1`)
+    Online,
+    /// Audio calls. (`3`)
+    Audio,
+    /// Video calls. (`4`)
+    Video,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl SkillGroupInfoItemSkillGroupType {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Phone => 0,
+            Self::Online => 1,
+            Self::Audio => 3,
+            Self::Video => 4,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for SkillGroupInfoItemSkillGroupType {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            0 => Some(Self::Phone),
+            1 => Some(Self::Online),
+            3 => Some(Self::Audio),
+            4 => Some(Self::Video),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for SkillGroupInfoItemSkillGroupType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SkillGroupInfoItemSkillGroupType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Media type handled by a skill group.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SkillGroupInfoItemType {
+    /// Text chat. (`"IM"`)
+    Im,
+    /// Phone calls. (`"TEL"`)
+    Tel,
+    /// All media. (`"ALL"`)
+    All,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<String>),
+}
+impl SkillGroupInfoItemType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Im => "IM",
+            Self::Tel => "TEL",
+            Self::All => "ALL",
+            Self::Unknown(v) => v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for SkillGroupInfoItemType {
+    type Raw = String;
+    fn from_known(raw: &String) -> Option<Self> {
+        match raw.as_str() {
+            "IM" => Some(Self::Im),
+            "TEL" => Some(Self::Tel),
+            "ALL" => Some(Self::All),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for SkillGroupInfoItemType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SkillGroupInfoItemType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Direction of the agent's current call.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StaffStatusExtraDirect {
+    /// Incoming call. (`"in"`)
+    In,
+    /// Outgoing call. (`"out"`)
+    Out,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<String>),
+}
+impl StaffStatusExtraDirect {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::In => "in",
+            Self::Out => "out",
+            Self::Unknown(v) => v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for StaffStatusExtraDirect {
+    type Raw = String;
+    fn from_known(raw: &String) -> Option<Self> {
+        match raw.as_str() {
+            "in" => Some(Self::In),
+            "out" => Some(Self::Out),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for StaffStatusExtraDirect {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StaffStatusExtraDirect {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Media type of the agent's current session.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StaffStatusExtraType {
+    /// Text chat. (`"im"`)
+    Im,
+    /// Phone call. (`"tel"`)
+    Tel,
+    /// All media. (`"all"`)
+    All,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<String>),
+}
+impl StaffStatusExtraType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Im => "im",
+            Self::Tel => "tel",
+            Self::All => "all",
+            Self::Unknown(v) => v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for StaffStatusExtraType {
+    type Raw = String;
+    fn from_known(raw: &String) -> Option<Self> {
+        match raw.as_str() {
+            "im" => Some(Self::Im),
+            "tel" => Some(Self::Tel),
+            "all" => Some(Self::All),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for StaffStatusExtraType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StaffStatusExtraType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// When an agent answers calls on a mobile phone.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StaffStatusMetricsUseMobileAccept {
+    /// Never. (`0`)
+    Off,
+    /// Only while the agent is offline. (`1`)
+    OfflineOnly,
+    /// At all times. (`2`)
+    Always,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl StaffStatusMetricsUseMobileAccept {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Off => 0,
+            Self::OfflineOnly => 1,
+            Self::Always => 2,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for StaffStatusMetricsUseMobileAccept {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            0 => Some(Self::Off),
+            1 => Some(Self::OfflineOnly),
+            2 => Some(Self::Always),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for StaffStatusMetricsUseMobileAccept {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StaffStatusMetricsUseMobileAccept {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Working status of an agent.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StaffStatusStatus {
+    /// Available to take sessions. (`"free"`)
+    Free,
+    /// Handling a session. (`"busy"`)
+    Busy,
+    /// On a short break. (`"rest"`)
+    Rest,
+    /// Marked as not ready to take sessions. (`"notReady"`)
+    NotReady,
+    /// Wrapping up after a call. (`"afterCallWork"`)
+    AfterCallWork,
+    /// Not logged in. (`"offline"`)
+    Offline,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<String>),
+}
+impl StaffStatusStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Free => "free",
+            Self::Busy => "busy",
+            Self::Rest => "rest",
+            Self::NotReady => "notReady",
+            Self::AfterCallWork => "afterCallWork",
+            Self::Offline => "offline",
+            Self::Unknown(v) => v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for StaffStatusStatus {
+    type Raw = String;
+    fn from_known(raw: &String) -> Option<Self> {
+        match raw.as_str() {
+            "free" => Some(Self::Free),
+            "busy" => Some(Self::Busy),
+            "rest" => Some(Self::Rest),
+            "notReady" => Some(Self::NotReady),
+            "afterCallWork" => Some(Self::AfterCallWork),
+            "offline" => Some(Self::Offline),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for StaffStatusStatus {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StaffStatusStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// State of the speech recognition transcript of a call recording.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TelCdrInfoAsrStatus {
+    /// Transcript is ready. (`"Complete"`)
+    Complete,
+    /// Transcript is being generated. (`"Processing"`)
+    Processing,
+    /// No transcript: offline recognition is off or no package is available. (`"NotExists"`)
+    NotExists,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<String>),
+}
+impl TelCdrInfoAsrStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Complete => "Complete",
+            Self::Processing => "Processing",
+            Self::NotExists => "NotExists",
+            Self::Unknown(v) => v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for TelCdrInfoAsrStatus {
+    type Raw = String;
+    fn from_known(raw: &String) -> Option<Self> {
+        match raw.as_str() {
+            "Complete" => Some(Self::Complete),
+            "Processing" => Some(Self::Processing),
+            "NotExists" => Some(Self::NotExists),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for TelCdrInfoAsrStatus {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TelCdrInfoAsrStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Kind of call in a call record.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TelCdrInfoCallType {
+    /// Outgoing phone call. (`1`)
+    Outbound,
+    /// Incoming phone call. (`2`)
+    Inbound,
+    /// Incoming audio (VoIP) call. (`3`)
+    AudioInbound,
+    /// Call placed by predictive dialing. (`5`)
+    PredictiveDialing,
+    /// Internal call between agents. (`6`)
+    Internal,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl TelCdrInfoCallType {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Outbound => 1,
+            Self::Inbound => 2,
+            Self::AudioInbound => 3,
+            Self::PredictiveDialing => 5,
+            Self::Internal => 6,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for TelCdrInfoCallType {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            1 => Some(Self::Outbound),
+            2 => Some(Self::Inbound),
+            3 => Some(Self::AudioInbound),
+            5 => Some(Self::PredictiveDialing),
+            6 => Some(Self::Internal),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for TelCdrInfoCallType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TelCdrInfoCallType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Direction of a call.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TelCdrInfoDirection {
+    /// The call came in. (`0`)
+    Inbound,
+    /// The call went out. (`1`)
+    Outbound,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl TelCdrInfoDirection {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Inbound => 0,
+            Self::Outbound => 1,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for TelCdrInfoDirection {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            0 => Some(Self::Inbound),
+            1 => Some(Self::Outbound),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for TelCdrInfoDirection {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TelCdrInfoDirection {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Numeric code for how a call ended; matches `TelCdrInfoEndStatusString`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TelCdrInfoEndStatus {
+    /// Call completed normally. (`1`)
+    Ok,
+    /// Inbound caller is on the block list. (`100`)
+    BlackList,
+    /// Inbound caller hung up in the IVR. (`102`)
+    IvrGiveUp,
+    /// Inbound caller hung up while queued. (`103`)
+    WaitingGiveUp,
+    /// Inbound caller hung up while the agent was ringing. (`104`)
+    RingingGiveUp,
+    /// No agent was online. (`105`)
+    NoSeatOnline,
+    /// Call arrived outside working hours. (`106`)
+    NotWorkTime,
+    /// Call ended in the IVR without an agent. (`107`)
+    IvrEnd,
+    /// Callee is on the global risk block list. (`108`)
+    RestrictedCallee,
+    /// Blocked by outbound call frequency control. (`109`)
+    TooManyRequest,
+    /// Blocked because of the callee's region. (`110`)
+    RestrictedArea,
+    /// Blocked because of the calling time window. (`111`)
+    RestrictedTime,
+    /// Callee did not answer. (`202`)
+    NotAnswer,
+    /// Callee rejected the call. (`203`)
+    UserReject,
+    /// Callee's phone is switched off. (`204`)
+    PowerOff,
+    /// Callee number does not exist. (`205`)
+    NumberNotExist,
+    /// Callee line is busy. (`206`)
+    Busy,
+    /// Callee account is in arrears. (`207`)
+    OutOfCredit,
+    /// Carrier line failure. (`208`)
+    OperatorError,
+    /// Caller cancelled the call. (`209`)
+    CallerCancel,
+    /// Callee is out of the service area. (`210`)
+    NotInService,
+    /// Error in the agent client. (`211`)
+    ClientError,
+    /// Blocked by the carrier. (`212`)
+    CarrierBlocked,
+    /// Carrier played a call reminder prompt. (`213`)
+    CallReminder,
+    /// Callee number is invalid. (`215`)
+    NumberInvalid,
+    /// Carrier reported the call as restricted. (`216`)
+    CallRestricted,
+    /// Callee is restricted by a block list. (`217`)
+    CalleeRestricted,
+    /// Callee's area is restricted. (`218`)
+    AreaRestricted,
+    /// Carrier played a call forwarding prompt. (`219`)
+    PromptCallForwarding,
+    /// Caller cancelled while the callee was ringing. (`220`)
+    CallerCancelWhileRing,
+    /// Call ended before ringing because of a callee number problem. (`221`)
+    CallerCancelWithoutRing,
+    /// Call reached voicemail and was hung up. (`222`)
+    VoiceMailReached,
+    /// VoIP call ended because of a call conflict. (`501`)
+    CallConflict,
+    /// VoIP client timed out. (`502`)
+    ClientTimeout,
+    /// Error in the VoIP client. (`503`)
+    VoipClientError,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl TelCdrInfoEndStatus {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Ok => 1,
+            Self::BlackList => 100,
+            Self::IvrGiveUp => 102,
+            Self::WaitingGiveUp => 103,
+            Self::RingingGiveUp => 104,
+            Self::NoSeatOnline => 105,
+            Self::NotWorkTime => 106,
+            Self::IvrEnd => 107,
+            Self::RestrictedCallee => 108,
+            Self::TooManyRequest => 109,
+            Self::RestrictedArea => 110,
+            Self::RestrictedTime => 111,
+            Self::NotAnswer => 202,
+            Self::UserReject => 203,
+            Self::PowerOff => 204,
+            Self::NumberNotExist => 205,
+            Self::Busy => 206,
+            Self::OutOfCredit => 207,
+            Self::OperatorError => 208,
+            Self::CallerCancel => 209,
+            Self::NotInService => 210,
+            Self::ClientError => 211,
+            Self::CarrierBlocked => 212,
+            Self::CallReminder => 213,
+            Self::NumberInvalid => 215,
+            Self::CallRestricted => 216,
+            Self::CalleeRestricted => 217,
+            Self::AreaRestricted => 218,
+            Self::PromptCallForwarding => 219,
+            Self::CallerCancelWhileRing => 220,
+            Self::CallerCancelWithoutRing => 221,
+            Self::VoiceMailReached => 222,
+            Self::CallConflict => 501,
+            Self::ClientTimeout => 502,
+            Self::VoipClientError => 503,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for TelCdrInfoEndStatus {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            1 => Some(Self::Ok),
+            100 => Some(Self::BlackList),
+            102 => Some(Self::IvrGiveUp),
+            103 => Some(Self::WaitingGiveUp),
+            104 => Some(Self::RingingGiveUp),
+            105 => Some(Self::NoSeatOnline),
+            106 => Some(Self::NotWorkTime),
+            107 => Some(Self::IvrEnd),
+            108 => Some(Self::RestrictedCallee),
+            109 => Some(Self::TooManyRequest),
+            110 => Some(Self::RestrictedArea),
+            111 => Some(Self::RestrictedTime),
+            202 => Some(Self::NotAnswer),
+            203 => Some(Self::UserReject),
+            204 => Some(Self::PowerOff),
+            205 => Some(Self::NumberNotExist),
+            206 => Some(Self::Busy),
+            207 => Some(Self::OutOfCredit),
+            208 => Some(Self::OperatorError),
+            209 => Some(Self::CallerCancel),
+            210 => Some(Self::NotInService),
+            211 => Some(Self::ClientError),
+            212 => Some(Self::CarrierBlocked),
+            213 => Some(Self::CallReminder),
+            215 => Some(Self::NumberInvalid),
+            216 => Some(Self::CallRestricted),
+            217 => Some(Self::CalleeRestricted),
+            218 => Some(Self::AreaRestricted),
+            219 => Some(Self::PromptCallForwarding),
+            220 => Some(Self::CallerCancelWhileRing),
+            221 => Some(Self::CallerCancelWithoutRing),
+            222 => Some(Self::VoiceMailReached),
+            501 => Some(Self::CallConflict),
+            502 => Some(Self::ClientTimeout),
+            503 => Some(Self::VoipClientError),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for TelCdrInfoEndStatus {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TelCdrInfoEndStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// String code for how a call ended; matches `TelCdrInfoEndStatus`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TelCdrInfoEndStatusString {
+    /// Call completed normally. (`"ok"`)
+    Ok,
+    /// Inbound caller is on the block list. (`"blackList"`)
+    BlackList,
+    /// Inbound caller hung up in the IVR. (`"ivrGiveUp"`)
+    IvrGiveUp,
+    /// Inbound caller hung up while queued. (`"waitingGiveUp"`)
+    WaitingGiveUp,
+    /// Inbound caller hung up while the agent was ringing. (`"ringingGiveUp"`)
+    RingingGiveUp,
+    /// No agent was online. (`"noSeatOnline"`)
+    NoSeatOnline,
+    /// Call arrived outside working hours. (`"notWorkTime"`)
+    NotWorkTime,
+    /// Call ended in the IVR without an agent. (`"ivrEnd"`)
+    IvrEnd,
+    /// Callee is on the global risk block list. (`"restrictedCallee"`)
+    RestrictedCallee,
+    /// Blocked by outbound call frequency control. (`"tooManyRequest"`)
+    TooManyRequest,
+    /// Blocked because of the callee's region. (`"restrictedArea"`)
+    RestrictedArea,
+    /// Blocked because of the calling time window. (`"restrictedTime"`)
+    RestrictedTime,
+    /// Callee did not answer. (`"notAnswer"`)
+    NotAnswer,
+    /// Callee rejected the call. (`"userReject"`)
+    UserReject,
+    /// Callee's phone is switched off. (`"powerOff"`)
+    PowerOff,
+    /// Callee number does not exist. (`"numberNotExist"`)
+    NumberNotExist,
+    /// Callee line is busy. (`"busy"`)
+    Busy,
+    /// Callee account is in arrears. (`"outOfCredit"`)
+    OutOfCredit,
+    /// Carrier line failure. (`"operatorError"`)
+    OperatorError,
+    /// Caller cancelled the call. (`"callerCancel"`)
+    CallerCancel,
+    /// Callee is out of the service area. (`"notInService"`)
+    NotInService,
+    /// Error in the agent client. (`"clientError"`)
+    ClientError,
+    /// Blocked by the carrier. (`"carrierBlocked"`)
+    CarrierBlocked,
+    /// Carrier played a call reminder prompt. (`"callReminder"`)
+    CallReminder,
+    /// Callee number is invalid. (`"numberInvalid"`)
+    NumberInvalid,
+    /// Carrier reported the call as restricted. (`"callRestricted"`)
+    CallRestricted,
+    /// Callee is restricted by a block list. (`"calleeRestricted"`)
+    CalleeRestricted,
+    /// Callee's area is restricted. (`"areaRestricted"`)
+    AreaRestricted,
+    /// Carrier played a call forwarding prompt. (`"promptCallForwarding"`)
+    PromptCallForwarding,
+    /// Caller cancelled while the callee was ringing. (`"callerCancelWhileRing"`)
+    CallerCancelWhileRing,
+    /// Call ended before ringing because of a callee number problem. (`"callerCancelWithoutRing"`)
+    CallerCancelWithoutRing,
+    /// Call reached voicemail and was hung up. (`"voiceMailReached"`)
+    VoiceMailReached,
+    /// VoIP call ended because of a call conflict. (`"callConflict"`)
+    CallConflict,
+    /// VoIP client timed out. (`"clientTimeout"`)
+    ClientTimeout,
+    /// Error in the VoIP client. (`"voipClientError"`)
+    VoipClientError,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<String>),
+}
+impl TelCdrInfoEndStatusString {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ok => "ok",
+            Self::BlackList => "blackList",
+            Self::IvrGiveUp => "ivrGiveUp",
+            Self::WaitingGiveUp => "waitingGiveUp",
+            Self::RingingGiveUp => "ringingGiveUp",
+            Self::NoSeatOnline => "noSeatOnline",
+            Self::NotWorkTime => "notWorkTime",
+            Self::IvrEnd => "ivrEnd",
+            Self::RestrictedCallee => "restrictedCallee",
+            Self::TooManyRequest => "tooManyRequest",
+            Self::RestrictedArea => "restrictedArea",
+            Self::RestrictedTime => "restrictedTime",
+            Self::NotAnswer => "notAnswer",
+            Self::UserReject => "userReject",
+            Self::PowerOff => "powerOff",
+            Self::NumberNotExist => "numberNotExist",
+            Self::Busy => "busy",
+            Self::OutOfCredit => "outOfCredit",
+            Self::OperatorError => "operatorError",
+            Self::CallerCancel => "callerCancel",
+            Self::NotInService => "notInService",
+            Self::ClientError => "clientError",
+            Self::CarrierBlocked => "carrierBlocked",
+            Self::CallReminder => "callReminder",
+            Self::NumberInvalid => "numberInvalid",
+            Self::CallRestricted => "callRestricted",
+            Self::CalleeRestricted => "calleeRestricted",
+            Self::AreaRestricted => "areaRestricted",
+            Self::PromptCallForwarding => "promptCallForwarding",
+            Self::CallerCancelWhileRing => "callerCancelWhileRing",
+            Self::CallerCancelWithoutRing => "callerCancelWithoutRing",
+            Self::VoiceMailReached => "voiceMailReached",
+            Self::CallConflict => "callConflict",
+            Self::ClientTimeout => "clientTimeout",
+            Self::VoipClientError => "voipClientError",
+            Self::Unknown(v) => v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for TelCdrInfoEndStatusString {
+    type Raw = String;
+    fn from_known(raw: &String) -> Option<Self> {
+        match raw.as_str() {
+            "ok" => Some(Self::Ok),
+            "blackList" => Some(Self::BlackList),
+            "ivrGiveUp" => Some(Self::IvrGiveUp),
+            "waitingGiveUp" => Some(Self::WaitingGiveUp),
+            "ringingGiveUp" => Some(Self::RingingGiveUp),
+            "noSeatOnline" => Some(Self::NoSeatOnline),
+            "notWorkTime" => Some(Self::NotWorkTime),
+            "ivrEnd" => Some(Self::IvrEnd),
+            "restrictedCallee" => Some(Self::RestrictedCallee),
+            "tooManyRequest" => Some(Self::TooManyRequest),
+            "restrictedArea" => Some(Self::RestrictedArea),
+            "restrictedTime" => Some(Self::RestrictedTime),
+            "notAnswer" => Some(Self::NotAnswer),
+            "userReject" => Some(Self::UserReject),
+            "powerOff" => Some(Self::PowerOff),
+            "numberNotExist" => Some(Self::NumberNotExist),
+            "busy" => Some(Self::Busy),
+            "outOfCredit" => Some(Self::OutOfCredit),
+            "operatorError" => Some(Self::OperatorError),
+            "callerCancel" => Some(Self::CallerCancel),
+            "notInService" => Some(Self::NotInService),
+            "clientError" => Some(Self::ClientError),
+            "carrierBlocked" => Some(Self::CarrierBlocked),
+            "callReminder" => Some(Self::CallReminder),
+            "numberInvalid" => Some(Self::NumberInvalid),
+            "callRestricted" => Some(Self::CallRestricted),
+            "calleeRestricted" => Some(Self::CalleeRestricted),
+            "areaRestricted" => Some(Self::AreaRestricted),
+            "promptCallForwarding" => Some(Self::PromptCallForwarding),
+            "callerCancelWhileRing" => Some(Self::CallerCancelWhileRing),
+            "callerCancelWithoutRing" => Some(Self::CallerCancelWithoutRing),
+            "voiceMailReached" => Some(Self::VoiceMailReached),
+            "callConflict" => Some(Self::CallConflict),
+            "clientTimeout" => Some(Self::ClientTimeout),
+            "voipClientError" => Some(Self::VoipClientError),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for TelCdrInfoEndStatusString {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TelCdrInfoEndStatusString {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Party that ended a call.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TelCdrInfoHungUpSide {
+    /// The agent hung up. (`"seat"`)
+    Seat,
+    /// The customer hung up. (`"user"`)
+    User,
+    /// The system ended the call. (`"system"`)
+    System,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<String>),
+}
+impl TelCdrInfoHungUpSide {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Seat => "seat",
+            Self::User => "user",
+            Self::System => "system",
+            Self::Unknown(v) => v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for TelCdrInfoHungUpSide {
+    type Raw = String;
+    fn from_known(raw: &String) -> Option<Self> {
+        match raw.as_str() {
+            "seat" => Some(Self::Seat),
+            "user" => Some(Self::User),
+            "system" => Some(Self::System),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for TelCdrInfoHungUpSide {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TelCdrInfoHungUpSide {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// How often a trigger rule of an automatic outbound task fires for a number.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TriggerStrategyItemTriggerMode {
+    /// Fires only the first time a number matches the conditions. (`"ONCE_PER_NUMBER"`)
+    OncePerNumber,
+    /// Fires every time the conditions match. (`"ALWAYS_ON_MATCH"`)
+    AlwaysOnMatch,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<String>),
+}
+impl TriggerStrategyItemTriggerMode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OncePerNumber => "ONCE_PER_NUMBER",
+            Self::AlwaysOnMatch => "ALWAYS_ON_MATCH",
+            Self::Unknown(v) => v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for TriggerStrategyItemTriggerMode {
+    type Raw = String;
+    fn from_known(raw: &String) -> Option<Self> {
+        match raw.as_str() {
+            "ONCE_PER_NUMBER" => Some(Self::OncePerNumber),
+            "ALWAYS_ON_MATCH" => Some(Self::AlwaysOnMatch),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for TriggerStrategyItemTriggerMode {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TriggerStrategyItemTriggerMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Order in which the callees of a predictive dialing task are called.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UpdatePredictiveDialingCampaignCallOrder {
+    /// Call callees in random order. (`0`)
+    Random,
+    /// Call callees in list order. (`1`)
+    Sequential,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<i64>),
+}
+impl UpdatePredictiveDialingCampaignCallOrder {
+    /// The value as sent on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::Random => 0,
+            Self::Sequential => 1,
+            Self::Unknown(v) => *v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for UpdatePredictiveDialingCampaignCallOrder {
+    type Raw = i64;
+    fn from_known(raw: &i64) -> Option<Self> {
+        match *raw {
+            0 => Some(Self::Random),
+            1 => Some(Self::Sequential),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<i64>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for UpdatePredictiveDialingCampaignCallOrder {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UpdatePredictiveDialingCampaignCallOrder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::enums::deserialize(deserializer)
+    }
+}
+/// Kind of flow branch that the user's reply matched during an AI call.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UserReplyEventBranchType {
+    /// A user intent branch. (`"Intent"`)
+    Intent,
+    /// The fallback branch. (`"Fallback"`)
+    Fallback,
+    /// Branch taken when the user gave no reply. (`"NoResponse"`)
+    NoResponse,
+    /// Branch taken once slot collection completed. (`"SlotCollectionSuccess"`)
+    SlotCollectionSuccess,
+    /// Branch taken when slot collection failed. (`"SlotCollectionFail"`)
+    SlotCollectionFail,
+    /// An intent of a global node. (`"GlobalIntent"`)
+    GlobalIntent,
+    /// An `and` branch of a logic node. (`"LogicAnd"`)
+    LogicAnd,
+    /// An `or` branch of a logic node. (`"LogicOr"`)
+    LogicOr,
+    /// Keypad input succeeded. (`"DTMFSuccess"`)
+    DTMFSuccess,
+    /// Keypad input failed. (`"DTMFFail"`)
+    DTMFFail,
+    /// Keypad navigation branch. (`"DTMFNavigation"`)
+    DTMFNavigation,
+    /// Keypad extension dialing branch. (`"DTMFExtension"`)
+    DTMFExtension,
+    /// Keypad digit collection branch. (`"DTMFCollection"`)
+    DTMFCollection,
+    /// Handover to another AI agent node failed. (`"TransferAgentFail"`)
+    TransferAgentFail,
+    /// A value this version of the spec does not document, kept as sent.
+    Unknown(crate::enums::UnknownValue<String>),
+}
+impl UserReplyEventBranchType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Intent => "Intent",
+            Self::Fallback => "Fallback",
+            Self::NoResponse => "NoResponse",
+            Self::SlotCollectionSuccess => "SlotCollectionSuccess",
+            Self::SlotCollectionFail => "SlotCollectionFail",
+            Self::GlobalIntent => "GlobalIntent",
+            Self::LogicAnd => "LogicAnd",
+            Self::LogicOr => "LogicOr",
+            Self::DTMFSuccess => "DTMFSuccess",
+            Self::DTMFFail => "DTMFFail",
+            Self::DTMFNavigation => "DTMFNavigation",
+            Self::DTMFExtension => "DTMFExtension",
+            Self::DTMFCollection => "DTMFCollection",
+            Self::TransferAgentFail => "TransferAgentFail",
+            Self::Unknown(v) => v.value(),
+        }
+    }
+}
+impl crate::enums::WireEnum for UserReplyEventBranchType {
+    type Raw = String;
+    fn from_known(raw: &String) -> Option<Self> {
+        match raw.as_str() {
+            "Intent" => Some(Self::Intent),
+            "Fallback" => Some(Self::Fallback),
+            "NoResponse" => Some(Self::NoResponse),
+            "SlotCollectionSuccess" => Some(Self::SlotCollectionSuccess),
+            "SlotCollectionFail" => Some(Self::SlotCollectionFail),
+            "GlobalIntent" => Some(Self::GlobalIntent),
+            "LogicAnd" => Some(Self::LogicAnd),
+            "LogicOr" => Some(Self::LogicOr),
+            "DTMFSuccess" => Some(Self::DTMFSuccess),
+            "DTMFFail" => Some(Self::DTMFFail),
+            "DTMFNavigation" => Some(Self::DTMFNavigation),
+            "DTMFExtension" => Some(Self::DTMFExtension),
+            "DTMFCollection" => Some(Self::DTMFCollection),
+            "TransferAgentFail" => Some(Self::TransferAgentFail),
+            _ => None,
+        }
+    }
+    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+        Self::Unknown(raw)
+    }
+}
+impl ::serde::Serialize for UserReplyEventBranchType {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UserReplyEventBranchType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
     }

@@ -4,7 +4,9 @@
 //!
 //! Associates a number with a callback endpoint that is invoked when calls come in to that number.
 //!
-//! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=BindNumberCallInInterface>
+//! Rate limit: 20 requests per second.
+//!
+//! Reference: <https://www.tencentcloud.com/document/api/1229/73138>
 //!
 //! # Example: Bind Number Incoming Call Callback API
 //!
@@ -58,7 +60,7 @@ pub struct BindNumberCallInInterfaceRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub number_type: Option<String>,
+    pub number_type: Option<crate::types::BindNumberCallInInterfaceNumberType>,
 }
 impl BindNumberCallInInterfaceRequest {
     /// A builder with no member set.
@@ -68,7 +70,7 @@ impl BindNumberCallInInterfaceRequest {
 }
 impl crate::Action for BindNumberCallInInterfaceRequest {
     const ACTION: &'static str = "BindNumberCallInInterface";
-    const RATE_LIMIT: Option<u32> = None;
+    const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = BindNumberCallInInterfaceResponse;
     type ErrorCode = BindNumberCallInInterfaceErrorCode;
@@ -79,7 +81,7 @@ pub struct BindNumberCallInInterfaceRequestBuilder {
     sdk_app_id: Option<u64>,
     number: Option<String>,
     call_in_interface: Option<crate::types::Interface>,
-    number_type: Option<String>,
+    number_type: Option<crate::types::BindNumberCallInInterfaceNumberType>,
 }
 impl BindNumberCallInInterfaceRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -119,12 +121,15 @@ impl BindNumberCallInInterfaceRequestBuilder {
     /// Kind of number being bound: `inner` internal number, `number` line number.
     ///
     /// Example: `"number"`
-    pub fn number_type(mut self, value: impl Into<String>) -> Self {
-        self.number_type = Some(value.into());
+    pub fn number_type(mut self, value: crate::types::BindNumberCallInInterfaceNumberType) -> Self {
+        self.number_type = Some(value);
         self
     }
     /// Sets or clears `NumberType`.
-    pub fn set_number_type(mut self, value: Option<String>) -> Self {
+    pub fn set_number_type(
+        mut self,
+        value: Option<crate::types::BindNumberCallInInterfaceNumberType>,
+    ) -> Self {
         self.number_type = value;
         self
     }
@@ -195,12 +200,15 @@ impl BindNumberCallInInterfaceFluentBuilder {
     /// Kind of number being bound: `inner` internal number, `number` line number.
     ///
     /// Example: `"number"`
-    pub fn number_type(mut self, value: impl Into<String>) -> Self {
-        self.inner.number_type = Some(value.into());
+    pub fn number_type(mut self, value: crate::types::BindNumberCallInInterfaceNumberType) -> Self {
+        self.inner.number_type = Some(value);
         self
     }
     /// Sets or clears `NumberType`.
-    pub fn set_number_type(mut self, value: Option<String>) -> Self {
+    pub fn set_number_type(
+        mut self,
+        value: Option<crate::types::BindNumberCallInInterfaceNumberType>,
+    ) -> Self {
         self.inner.number_type = value;
         self
     }

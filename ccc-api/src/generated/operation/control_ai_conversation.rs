@@ -4,7 +4,9 @@
 //!
 //! Lets the server steer the AI bot in an ongoing session, either by pushing text for it to speak or by sending text to the large model to trigger a reply.
 //!
-//! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=ControlAIConversation>
+//! Rate limit: 20 requests per second.
+//!
+//! Reference: <https://www.tencentcloud.com/document/api/1229/73135>
 //!
 //! # Example: Send Broadcast Text
 //!
@@ -51,7 +53,7 @@ pub struct ControlAIConversationRequest {
     ///
     /// Example: `"ServerPushText"`
     #[serde(rename = "Command", default, skip_serializing_if = "Option::is_none")]
-    pub command: Option<String>,
+    pub command: Option<crate::types::ControlAIConversationCommand>,
     /// Text to broadcast; required when `Command` is `ServerPushText`.
     #[serde(
         rename = "ServerPushText",
@@ -71,7 +73,7 @@ impl ControlAIConversationRequest {
 }
 impl crate::Action for ControlAIConversationRequest {
     const ACTION: &'static str = "ControlAIConversation";
-    const RATE_LIMIT: Option<u32> = None;
+    const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = ControlAIConversationResponse;
     type ErrorCode = ControlAIConversationErrorCode;
@@ -81,7 +83,7 @@ impl crate::Action for ControlAIConversationRequest {
 pub struct ControlAIConversationRequestBuilder {
     session_id: Option<String>,
     sdk_app_id: Option<i64>,
-    command: Option<String>,
+    command: Option<crate::types::ControlAIConversationCommand>,
     server_push_text: Option<crate::types::ServerPushText>,
     invoke_llm: Option<crate::types::InvokeLLM>,
 }
@@ -113,12 +115,15 @@ impl ControlAIConversationRequestBuilder {
     /// Command to run: `ServerPushText` makes the bot speak the given text, `InvokeLLM` sends text to the large model to trigger a dialogue turn.
     ///
     /// Example: `"ServerPushText"`
-    pub fn command(mut self, value: impl Into<String>) -> Self {
-        self.command = Some(value.into());
+    pub fn command(mut self, value: crate::types::ControlAIConversationCommand) -> Self {
+        self.command = Some(value);
         self
     }
     /// Sets or clears `Command`.
-    pub fn set_command(mut self, value: Option<String>) -> Self {
+    pub fn set_command(
+        mut self,
+        value: Option<crate::types::ControlAIConversationCommand>,
+    ) -> Self {
         self.command = value;
         self
     }
@@ -200,12 +205,15 @@ impl ControlAIConversationFluentBuilder {
     /// Command to run: `ServerPushText` makes the bot speak the given text, `InvokeLLM` sends text to the large model to trigger a dialogue turn.
     ///
     /// Example: `"ServerPushText"`
-    pub fn command(mut self, value: impl Into<String>) -> Self {
-        self.inner.command = Some(value.into());
+    pub fn command(mut self, value: crate::types::ControlAIConversationCommand) -> Self {
+        self.inner.command = Some(value);
         self
     }
     /// Sets or clears `Command`.
-    pub fn set_command(mut self, value: Option<String>) -> Self {
+    pub fn set_command(
+        mut self,
+        value: Option<crate::types::ControlAIConversationCommand>,
+    ) -> Self {
         self.inner.command = value;
         self
     }

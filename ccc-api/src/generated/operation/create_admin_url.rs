@@ -4,7 +4,9 @@
 //!
 //! Generates a link that signs the given admin account into the management console.
 //!
-//! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=CreateAdminURL>
+//! Rate limit: 20 requests per second.
+//!
+//! Reference: <https://www.tencentcloud.com/document/api/1229/59771>
 //!
 //! # Example: Creating Admin Login Link Example
 //!
@@ -50,7 +52,7 @@ impl CreateAdminURLRequest {
 }
 impl crate::Action for CreateAdminURLRequest {
     const ACTION: &'static str = "CreateAdminURL";
-    const RATE_LIMIT: Option<u32> = None;
+    const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = CreateAdminURLResponse;
     type ErrorCode = CreateAdminURLErrorCode;

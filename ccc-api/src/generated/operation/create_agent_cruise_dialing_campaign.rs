@@ -4,7 +4,9 @@
 //!
 //! Creates a campaign in which an agent works through a list of callees, calling several at a time; the task starts and ends automatically at the given times.
 //!
-//! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=CreateAgentCruiseDialingCampaign>
+//! Rate limit: 20 requests per second.
+//!
+//! Reference: <https://www.tencentcloud.com/document/api/1229/64324>
 //!
 //! # Example: Create Agent Cruising Outbound Call Task Instance
 //!
@@ -86,7 +88,7 @@ pub struct CreateAgentCruiseDialingCampaignRequest {
     ///
     /// Example: `0`
     #[serde(rename = "CallOrder", default, skip_serializing_if = "Option::is_none")]
-    pub call_order: Option<i64>,
+    pub call_order: Option<crate::types::CreateAgentCruiseDialingCampaignCallOrder>,
     /// Custom caller data, up to 1024 characters.
     ///
     /// Example: `"foobar"`
@@ -101,7 +103,7 @@ impl CreateAgentCruiseDialingCampaignRequest {
 }
 impl crate::Action for CreateAgentCruiseDialingCampaignRequest {
     const ACTION: &'static str = "CreateAgentCruiseDialingCampaign";
-    const RATE_LIMIT: Option<u32> = None;
+    const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = CreateAgentCruiseDialingCampaignResponse;
     type ErrorCode = CreateAgentCruiseDialingCampaignErrorCode;
@@ -117,7 +119,7 @@ pub struct CreateAgentCruiseDialingCampaignRequestBuilder {
     end_time: Option<i64>,
     callees: Option<Vec<String>>,
     callers: Option<Vec<String>>,
-    call_order: Option<i64>,
+    call_order: Option<crate::types::CreateAgentCruiseDialingCampaignCallOrder>,
     uui: Option<String>,
 }
 impl CreateAgentCruiseDialingCampaignRequestBuilder {
@@ -216,12 +218,18 @@ impl CreateAgentCruiseDialingCampaignRequestBuilder {
     /// Order of calling: `0` random, `1` in list order.
     ///
     /// Example: `0`
-    pub fn call_order(mut self, value: i64) -> Self {
+    pub fn call_order(
+        mut self,
+        value: crate::types::CreateAgentCruiseDialingCampaignCallOrder,
+    ) -> Self {
         self.call_order = Some(value);
         self
     }
     /// Sets or clears `CallOrder`.
-    pub fn set_call_order(mut self, value: Option<i64>) -> Self {
+    pub fn set_call_order(
+        mut self,
+        value: Option<crate::types::CreateAgentCruiseDialingCampaignCallOrder>,
+    ) -> Self {
         self.call_order = value;
         self
     }
@@ -380,12 +388,18 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
     /// Order of calling: `0` random, `1` in list order.
     ///
     /// Example: `0`
-    pub fn call_order(mut self, value: i64) -> Self {
+    pub fn call_order(
+        mut self,
+        value: crate::types::CreateAgentCruiseDialingCampaignCallOrder,
+    ) -> Self {
         self.inner.call_order = Some(value);
         self
     }
     /// Sets or clears `CallOrder`.
-    pub fn set_call_order(mut self, value: Option<i64>) -> Self {
+    pub fn set_call_order(
+        mut self,
+        value: Option<crate::types::CreateAgentCruiseDialingCampaignCallOrder>,
+    ) -> Self {
         self.inner.call_order = value;
         self
     }

@@ -4,7 +4,9 @@
 //!
 //! Places one outbound call using a voice AI agent set up in the console; use `CreateAutoCalloutTask` for batches. Requires an AI agent call package and works only with your own numbers.
 //!
-//! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=CreateAIAgentCall>
+//! Rate limit: 20 requests per second.
+//!
+//! Reference: <https://www.tencentcloud.com/document/api/1229/67999>
 //!
 //! # Example: Using Intelligent Agent to Initiate Outbound Call
 //!
@@ -102,7 +104,7 @@ impl CreateAIAgentCallRequest {
 }
 impl crate::Action for CreateAIAgentCallRequest {
     const ACTION: &'static str = "CreateAIAgentCall";
-    const RATE_LIMIT: Option<u32> = None;
+    const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = CreateAIAgentCallResponse;
     type ErrorCode = CreateAIAgentCallErrorCode;

@@ -4,7 +4,9 @@
 //!
 //! Places one outbound call driven directly by a large model, with the model, prompt, voice and call behaviour all set in the request. Requires an AI agent call package and works only with your own numbers.
 //!
-//! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=CreateAICall>
+//! Rate limit: 20 requests per second.
+//!
+//! Reference: <https://www.tencentcloud.com/document/api/1229/66755>
 //!
 //! # Example: Create an AI Call Example (Patient Follow-Up Scenario)
 //!
@@ -55,7 +57,7 @@ pub struct CreateAICallRequest {
     ///
     /// Example: `"openai"`
     #[serde(rename = "LLMType")]
-    pub llm_type: String,
+    pub llm_type: crate::types::CreateAICallLLMType,
     /// API key for the model provider, used for authentication.
     ///
     /// Example: `"sk-proj-xxxx"`
@@ -84,7 +86,7 @@ pub struct CreateAICallRequest {
     ///
     /// Example: `"ZhiQi"`
     #[serde(rename = "VoiceType", default, skip_serializing_if = "Option::is_none")]
-    pub voice_type: Option<String>,
+    pub voice_type: Option<crate::types::CreateAICallVoiceType>,
     /// Caller numbers to use.
     ///
     /// Example: `["string"]`
@@ -107,7 +109,7 @@ pub struct CreateAICallRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub welcome_type: Option<i64>,
+    pub welcome_type: Option<crate::types::CreateAICallWelcomeType>,
     /// Greeting priority: `0` interruptible (default), `2` high priority, cannot be interrupted.
     ///
     /// Example: `0`
@@ -116,7 +118,7 @@ pub struct CreateAICallRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub welcome_message_priority: Option<i64>,
+    pub welcome_message_priority: Option<crate::types::CreateAICallWelcomeMessagePriority>,
     /// Maximum wait in milliseconds for the user to speak before the call ends; default 60000.
     ///
     /// Example: `60000`
@@ -130,7 +132,7 @@ pub struct CreateAICallRequest {
     ///
     /// Example: `["zh","en"]`
     #[serde(rename = "Languages", default, skip_serializing_if = "Option::is_none")]
-    pub languages: Option<Vec<String>>,
+    pub languages: Option<Vec<crate::types::CreateAICallLanguages>>,
     /// How the user can interrupt the bot: `0` automatic interruption (default), `1` no interruption.
     ///
     /// Example: `1`
@@ -139,7 +141,7 @@ pub struct CreateAICallRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub interrupt_mode: Option<i64>,
+    pub interrupt_mode: Option<crate::types::CreateAICallInterruptMode>,
     /// With `InterruptMode` `0`, milliseconds of continuous user speech that interrupt the bot; default 500.
     ///
     /// Example: `500`
@@ -309,7 +311,7 @@ pub struct CreateAICallRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub voicemail_action: Option<u64>,
+    pub voicemail_action: Option<crate::types::CreateAICallVoicemailAction>,
     /// Extra model request parameters as a JSON string.
     ///
     /// Example: `"{}"`
@@ -345,7 +347,7 @@ pub struct CreateAICallRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub ambient_sound_type: Option<String>,
+    pub ambient_sound_type: Option<crate::types::CreateAICallAmbientSoundType>,
     /// Background sound volume, 0-2, default 1; only used with `AmbientSoundType`.
     ///
     /// Example: `1`
@@ -382,7 +384,7 @@ impl CreateAICallRequest {
 }
 impl crate::Action for CreateAICallRequest {
     const ACTION: &'static str = "CreateAICall";
-    const RATE_LIMIT: Option<u32> = None;
+    const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = CreateAICallResponse;
     type ErrorCode = CreateAICallErrorCode;
@@ -392,19 +394,19 @@ impl crate::Action for CreateAICallRequest {
 pub struct CreateAICallRequestBuilder {
     sdk_app_id: Option<i64>,
     callee: Option<String>,
-    llm_type: Option<String>,
+    llm_type: Option<crate::types::CreateAICallLLMType>,
     api_key: Option<String>,
     api_url: Option<String>,
     system_prompt: Option<String>,
     model: Option<String>,
-    voice_type: Option<String>,
+    voice_type: Option<crate::types::CreateAICallVoiceType>,
     callers: Option<Vec<String>>,
     welcome_message: Option<String>,
-    welcome_type: Option<i64>,
-    welcome_message_priority: Option<i64>,
+    welcome_type: Option<crate::types::CreateAICallWelcomeType>,
+    welcome_message_priority: Option<crate::types::CreateAICallWelcomeMessagePriority>,
     max_duration: Option<i64>,
-    languages: Option<Vec<String>>,
-    interrupt_mode: Option<i64>,
+    languages: Option<Vec<crate::types::CreateAICallLanguages>>,
+    interrupt_mode: Option<crate::types::CreateAICallInterruptMode>,
     interrupt_speech_duration: Option<i64>,
     end_function_enable: Option<bool>,
     end_function_desc: Option<String>,
@@ -426,11 +428,11 @@ pub struct CreateAICallRequestBuilder {
     tone_word: Option<crate::types::ToneWordInfo>,
     enable_compliance_audio: Option<bool>,
     enable_voicemail_detection: Option<bool>,
-    voicemail_action: Option<u64>,
+    voicemail_action: Option<crate::types::CreateAICallVoicemailAction>,
     llm_extra_body: Option<String>,
     max_call_duration_ms: Option<u64>,
     max_ring_timeout_second: Option<i64>,
-    ambient_sound_type: Option<String>,
+    ambient_sound_type: Option<crate::types::CreateAICallAmbientSoundType>,
     ambient_sound_volume: Option<f64>,
     acquire_timeout_second: Option<u64>,
     custom_stt_config: Option<String>,
@@ -463,12 +465,12 @@ impl CreateAICallRequestBuilder {
     /// Protocol of the model API: `openai` (OpenAI-compatible, e.g. GPT, Hunyuan, DeepSeek), `azure`, `minimax` or `dify`.
     ///
     /// Example: `"openai"`
-    pub fn llm_type(mut self, value: impl Into<String>) -> Self {
-        self.llm_type = Some(value.into());
+    pub fn llm_type(mut self, value: crate::types::CreateAICallLLMType) -> Self {
+        self.llm_type = Some(value);
         self
     }
     /// Sets or clears `LLMType`. Required.
-    pub fn set_llm_type(mut self, value: Option<String>) -> Self {
+    pub fn set_llm_type(mut self, value: Option<crate::types::CreateAICallLLMType>) -> Self {
         self.llm_type = value;
         self
     }
@@ -523,12 +525,12 @@ impl CreateAICallRequestBuilder {
     /// Built-in voice, for example `ZhiMei`, `ZhiXi`, `ZhiQi`, `ZhiTian`, `AiXiaoJing` (Chinese), `WeRose`, `Monika` (English), `Nanami` (Japanese), `SunHi` (Korean). Leave empty when using `CustomTTSConfig`.
     ///
     /// Example: `"ZhiQi"`
-    pub fn voice_type(mut self, value: impl Into<String>) -> Self {
-        self.voice_type = Some(value.into());
+    pub fn voice_type(mut self, value: crate::types::CreateAICallVoiceType) -> Self {
+        self.voice_type = Some(value);
         self
     }
     /// Sets or clears `VoiceType`.
-    pub fn set_voice_type(mut self, value: Option<String>) -> Self {
+    pub fn set_voice_type(mut self, value: Option<crate::types::CreateAICallVoiceType>) -> Self {
         self.voice_type = value;
         self
     }
@@ -559,24 +561,33 @@ impl CreateAICallRequestBuilder {
     /// Greeting mode: `0` use `WelcomeMessage` (bot speaks first if set, otherwise the callee does), `1` let the model generate the greeting from the prompt and speak first.
     ///
     /// Example: `0`
-    pub fn welcome_type(mut self, value: i64) -> Self {
+    pub fn welcome_type(mut self, value: crate::types::CreateAICallWelcomeType) -> Self {
         self.welcome_type = Some(value);
         self
     }
     /// Sets or clears `WelcomeType`.
-    pub fn set_welcome_type(mut self, value: Option<i64>) -> Self {
+    pub fn set_welcome_type(
+        mut self,
+        value: Option<crate::types::CreateAICallWelcomeType>,
+    ) -> Self {
         self.welcome_type = value;
         self
     }
     /// Greeting priority: `0` interruptible (default), `2` high priority, cannot be interrupted.
     ///
     /// Example: `0`
-    pub fn welcome_message_priority(mut self, value: i64) -> Self {
+    pub fn welcome_message_priority(
+        mut self,
+        value: crate::types::CreateAICallWelcomeMessagePriority,
+    ) -> Self {
         self.welcome_message_priority = Some(value);
         self
     }
     /// Sets or clears `WelcomeMessagePriority`.
-    pub fn set_welcome_message_priority(mut self, value: Option<i64>) -> Self {
+    pub fn set_welcome_message_priority(
+        mut self,
+        value: Option<crate::types::CreateAICallWelcomeMessagePriority>,
+    ) -> Self {
         self.welcome_message_priority = value;
         self
     }
@@ -595,24 +606,30 @@ impl CreateAICallRequestBuilder {
     /// Speech recognition languages as ISO 639 codes, up to 4; the first is primary, default `zh`. Examples: `zh`, `zh-TW`, `zh-dialect`, `en`, `vi`, `ja`, `ko`. Extra languages are ignored when the primary is a Chinese dialect.
     ///
     /// Example: `["zh","en"]`
-    pub fn languages(mut self, value: Vec<String>) -> Self {
+    pub fn languages(mut self, value: Vec<crate::types::CreateAICallLanguages>) -> Self {
         self.languages = Some(value);
         self
     }
     /// Sets or clears `Languages`.
-    pub fn set_languages(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_languages(
+        mut self,
+        value: Option<Vec<crate::types::CreateAICallLanguages>>,
+    ) -> Self {
         self.languages = value;
         self
     }
     /// How the user can interrupt the bot: `0` automatic interruption (default), `1` no interruption.
     ///
     /// Example: `1`
-    pub fn interrupt_mode(mut self, value: i64) -> Self {
+    pub fn interrupt_mode(mut self, value: crate::types::CreateAICallInterruptMode) -> Self {
         self.interrupt_mode = Some(value);
         self
     }
     /// Sets or clears `InterruptMode`.
-    pub fn set_interrupt_mode(mut self, value: Option<i64>) -> Self {
+    pub fn set_interrupt_mode(
+        mut self,
+        value: Option<crate::types::CreateAICallInterruptMode>,
+    ) -> Self {
         self.interrupt_mode = value;
         self
     }
@@ -868,12 +885,15 @@ impl CreateAICallRequestBuilder {
     /// Action when voicemail is detected, used with `EnableVoicemailDetection`: `0` hang up (default).
     ///
     /// Example: `0`
-    pub fn voicemail_action(mut self, value: u64) -> Self {
+    pub fn voicemail_action(mut self, value: crate::types::CreateAICallVoicemailAction) -> Self {
         self.voicemail_action = Some(value);
         self
     }
     /// Sets or clears `VoicemailAction`.
-    pub fn set_voicemail_action(mut self, value: Option<u64>) -> Self {
+    pub fn set_voicemail_action(
+        mut self,
+        value: Option<crate::types::CreateAICallVoicemailAction>,
+    ) -> Self {
         self.voicemail_action = value;
         self
     }
@@ -916,12 +936,15 @@ impl CreateAICallRequestBuilder {
     /// Background sound scene: `coffee_shops` or `busy_office`; leave empty for none.
     ///
     /// Example: `"coffee_shops"`
-    pub fn ambient_sound_type(mut self, value: impl Into<String>) -> Self {
-        self.ambient_sound_type = Some(value.into());
+    pub fn ambient_sound_type(mut self, value: crate::types::CreateAICallAmbientSoundType) -> Self {
+        self.ambient_sound_type = Some(value);
         self
     }
     /// Sets or clears `AmbientSoundType`.
-    pub fn set_ambient_sound_type(mut self, value: Option<String>) -> Self {
+    pub fn set_ambient_sound_type(
+        mut self,
+        value: Option<crate::types::CreateAICallAmbientSoundType>,
+    ) -> Self {
         self.ambient_sound_type = value;
         self
     }
@@ -1062,12 +1085,12 @@ impl CreateAICallFluentBuilder {
     /// Protocol of the model API: `openai` (OpenAI-compatible, e.g. GPT, Hunyuan, DeepSeek), `azure`, `minimax` or `dify`.
     ///
     /// Example: `"openai"`
-    pub fn llm_type(mut self, value: impl Into<String>) -> Self {
-        self.inner.llm_type = Some(value.into());
+    pub fn llm_type(mut self, value: crate::types::CreateAICallLLMType) -> Self {
+        self.inner.llm_type = Some(value);
         self
     }
     /// Sets or clears `LLMType`. Required.
-    pub fn set_llm_type(mut self, value: Option<String>) -> Self {
+    pub fn set_llm_type(mut self, value: Option<crate::types::CreateAICallLLMType>) -> Self {
         self.inner.llm_type = value;
         self
     }
@@ -1122,12 +1145,12 @@ impl CreateAICallFluentBuilder {
     /// Built-in voice, for example `ZhiMei`, `ZhiXi`, `ZhiQi`, `ZhiTian`, `AiXiaoJing` (Chinese), `WeRose`, `Monika` (English), `Nanami` (Japanese), `SunHi` (Korean). Leave empty when using `CustomTTSConfig`.
     ///
     /// Example: `"ZhiQi"`
-    pub fn voice_type(mut self, value: impl Into<String>) -> Self {
-        self.inner.voice_type = Some(value.into());
+    pub fn voice_type(mut self, value: crate::types::CreateAICallVoiceType) -> Self {
+        self.inner.voice_type = Some(value);
         self
     }
     /// Sets or clears `VoiceType`.
-    pub fn set_voice_type(mut self, value: Option<String>) -> Self {
+    pub fn set_voice_type(mut self, value: Option<crate::types::CreateAICallVoiceType>) -> Self {
         self.inner.voice_type = value;
         self
     }
@@ -1158,24 +1181,33 @@ impl CreateAICallFluentBuilder {
     /// Greeting mode: `0` use `WelcomeMessage` (bot speaks first if set, otherwise the callee does), `1` let the model generate the greeting from the prompt and speak first.
     ///
     /// Example: `0`
-    pub fn welcome_type(mut self, value: i64) -> Self {
+    pub fn welcome_type(mut self, value: crate::types::CreateAICallWelcomeType) -> Self {
         self.inner.welcome_type = Some(value);
         self
     }
     /// Sets or clears `WelcomeType`.
-    pub fn set_welcome_type(mut self, value: Option<i64>) -> Self {
+    pub fn set_welcome_type(
+        mut self,
+        value: Option<crate::types::CreateAICallWelcomeType>,
+    ) -> Self {
         self.inner.welcome_type = value;
         self
     }
     /// Greeting priority: `0` interruptible (default), `2` high priority, cannot be interrupted.
     ///
     /// Example: `0`
-    pub fn welcome_message_priority(mut self, value: i64) -> Self {
+    pub fn welcome_message_priority(
+        mut self,
+        value: crate::types::CreateAICallWelcomeMessagePriority,
+    ) -> Self {
         self.inner.welcome_message_priority = Some(value);
         self
     }
     /// Sets or clears `WelcomeMessagePriority`.
-    pub fn set_welcome_message_priority(mut self, value: Option<i64>) -> Self {
+    pub fn set_welcome_message_priority(
+        mut self,
+        value: Option<crate::types::CreateAICallWelcomeMessagePriority>,
+    ) -> Self {
         self.inner.welcome_message_priority = value;
         self
     }
@@ -1194,24 +1226,30 @@ impl CreateAICallFluentBuilder {
     /// Speech recognition languages as ISO 639 codes, up to 4; the first is primary, default `zh`. Examples: `zh`, `zh-TW`, `zh-dialect`, `en`, `vi`, `ja`, `ko`. Extra languages are ignored when the primary is a Chinese dialect.
     ///
     /// Example: `["zh","en"]`
-    pub fn languages(mut self, value: Vec<String>) -> Self {
+    pub fn languages(mut self, value: Vec<crate::types::CreateAICallLanguages>) -> Self {
         self.inner.languages = Some(value);
         self
     }
     /// Sets or clears `Languages`.
-    pub fn set_languages(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_languages(
+        mut self,
+        value: Option<Vec<crate::types::CreateAICallLanguages>>,
+    ) -> Self {
         self.inner.languages = value;
         self
     }
     /// How the user can interrupt the bot: `0` automatic interruption (default), `1` no interruption.
     ///
     /// Example: `1`
-    pub fn interrupt_mode(mut self, value: i64) -> Self {
+    pub fn interrupt_mode(mut self, value: crate::types::CreateAICallInterruptMode) -> Self {
         self.inner.interrupt_mode = Some(value);
         self
     }
     /// Sets or clears `InterruptMode`.
-    pub fn set_interrupt_mode(mut self, value: Option<i64>) -> Self {
+    pub fn set_interrupt_mode(
+        mut self,
+        value: Option<crate::types::CreateAICallInterruptMode>,
+    ) -> Self {
         self.inner.interrupt_mode = value;
         self
     }
@@ -1467,12 +1505,15 @@ impl CreateAICallFluentBuilder {
     /// Action when voicemail is detected, used with `EnableVoicemailDetection`: `0` hang up (default).
     ///
     /// Example: `0`
-    pub fn voicemail_action(mut self, value: u64) -> Self {
+    pub fn voicemail_action(mut self, value: crate::types::CreateAICallVoicemailAction) -> Self {
         self.inner.voicemail_action = Some(value);
         self
     }
     /// Sets or clears `VoicemailAction`.
-    pub fn set_voicemail_action(mut self, value: Option<u64>) -> Self {
+    pub fn set_voicemail_action(
+        mut self,
+        value: Option<crate::types::CreateAICallVoicemailAction>,
+    ) -> Self {
         self.inner.voicemail_action = value;
         self
     }
@@ -1515,12 +1556,15 @@ impl CreateAICallFluentBuilder {
     /// Background sound scene: `coffee_shops` or `busy_office`; leave empty for none.
     ///
     /// Example: `"coffee_shops"`
-    pub fn ambient_sound_type(mut self, value: impl Into<String>) -> Self {
-        self.inner.ambient_sound_type = Some(value.into());
+    pub fn ambient_sound_type(mut self, value: crate::types::CreateAICallAmbientSoundType) -> Self {
+        self.inner.ambient_sound_type = Some(value);
         self
     }
     /// Sets or clears `AmbientSoundType`.
-    pub fn set_ambient_sound_type(mut self, value: Option<String>) -> Self {
+    pub fn set_ambient_sound_type(
+        mut self,
+        value: Option<crate::types::CreateAICallAmbientSoundType>,
+    ) -> Self {
         self.inner.ambient_sound_type = value;
         self
     }

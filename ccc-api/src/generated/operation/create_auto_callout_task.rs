@@ -4,7 +4,9 @@
 //!
 //! Creates a task that automatically calls a list of numbers using an IVR or a configured AI agent. Use `CreateAIAgentCall` for a single AI agent call.
 //!
-//! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=CreateAutoCalloutTask>
+//! Rate limit: 20 requests per second.
+//!
+//! Reference: <https://www.tencentcloud.com/document/api/1229/59791>
 //!
 //! # Example: TriggerStrategy Invocation Example
 //!
@@ -179,7 +181,7 @@ pub struct CreateAutoCalloutTaskRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub retry_hangup_types: Option<Vec<String>>,
+    pub retry_hangup_types: Option<Vec<crate::types::CreateAutoCalloutTaskRetryHangupTypes>>,
     /// Post-conversation tags that trigger a retry; only for `AIAgentId` tasks using a dialogue model. Tags are defined in the agent configuration.
     #[serde(rename = "RetryTags", default, skip_serializing_if = "Option::is_none")]
     pub retry_tags: Option<Vec<crate::types::RetryTagItem>>,
@@ -215,7 +217,7 @@ impl CreateAutoCalloutTaskRequest {
 }
 impl crate::Action for CreateAutoCalloutTaskRequest {
     const ACTION: &'static str = "CreateAutoCalloutTask";
-    const RATE_LIMIT: Option<u32> = None;
+    const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = CreateAutoCalloutTaskResponse;
     type ErrorCode = CreateAutoCalloutTaskErrorCode;
@@ -240,7 +242,7 @@ pub struct CreateAutoCalloutTaskRequestBuilder {
     ai_agent_id: Option<i64>,
     retry_interval: Option<i64>,
     max_ring_timeout_second: Option<i64>,
-    retry_hangup_types: Option<Vec<String>>,
+    retry_hangup_types: Option<Vec<crate::types::CreateAutoCalloutTaskRetryHangupTypes>>,
     retry_tags: Option<Vec<crate::types::RetryTagItem>>,
     available_work_time_config: Option<Vec<crate::types::AvailableTimeConfig>>,
     trigger_strategy: Option<Vec<crate::types::TriggerStrategyItem>>,
@@ -451,12 +453,18 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// Hang-up status codes that trigger a retry; allowed: `202`-`208`, `210`, `212`, `213`, `215`-`219`, `221`, `222`, `234`. Only applies to tasks using `AIAgentId`.
     ///
     /// Example: `["212"]`
-    pub fn retry_hangup_types(mut self, value: Vec<String>) -> Self {
+    pub fn retry_hangup_types(
+        mut self,
+        value: Vec<crate::types::CreateAutoCalloutTaskRetryHangupTypes>,
+    ) -> Self {
         self.retry_hangup_types = Some(value);
         self
     }
     /// Sets or clears `RetryHangupTypes`.
-    pub fn set_retry_hangup_types(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_retry_hangup_types(
+        mut self,
+        value: Option<Vec<crate::types::CreateAutoCalloutTaskRetryHangupTypes>>,
+    ) -> Self {
         self.retry_hangup_types = value;
         self
     }
@@ -769,12 +777,18 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// Hang-up status codes that trigger a retry; allowed: `202`-`208`, `210`, `212`, `213`, `215`-`219`, `221`, `222`, `234`. Only applies to tasks using `AIAgentId`.
     ///
     /// Example: `["212"]`
-    pub fn retry_hangup_types(mut self, value: Vec<String>) -> Self {
+    pub fn retry_hangup_types(
+        mut self,
+        value: Vec<crate::types::CreateAutoCalloutTaskRetryHangupTypes>,
+    ) -> Self {
         self.inner.retry_hangup_types = Some(value);
         self
     }
     /// Sets or clears `RetryHangupTypes`.
-    pub fn set_retry_hangup_types(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_retry_hangup_types(
+        mut self,
+        value: Option<Vec<crate::types::CreateAutoCalloutTaskRetryHangupTypes>>,
+    ) -> Self {
         self.inner.retry_hangup_types = value;
         self
     }

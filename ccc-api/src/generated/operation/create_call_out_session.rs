@@ -4,7 +4,9 @@
 //!
 //! Creates a dual call: the platform first calls the agent mobile phone and, once answered, calls the user. The agent must have a bound mobile number that is on the outbound allowlist.
 //!
-//! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=CreateCallOutSession>
+//! Rate limit: 20 requests per second.
+//!
+//! Reference: <https://www.tencentcloud.com/document/api/1229/59778>
 //!
 //! # Example: Outbound Call API Call Example
 //!
@@ -89,7 +91,7 @@ impl CreateCallOutSessionRequest {
 }
 impl crate::Action for CreateCallOutSessionRequest {
     const ACTION: &'static str = "CreateCallOutSession";
-    const RATE_LIMIT: Option<u32> = None;
+    const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = CreateCallOutSessionResponse;
     type ErrorCode = CreateCallOutSessionErrorCode;

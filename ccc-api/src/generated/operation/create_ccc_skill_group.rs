@@ -4,7 +4,9 @@
 //!
 //! Creates a new skill group of the given type and returns its id.
 //!
-//! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=CreateCCCSkillGroup>
+//! Rate limit: 20 requests per second.
+//!
+//! Reference: <https://www.tencentcloud.com/document/api/1229/59758>
 //!
 //! # Example: Creating Skill Group Instance
 //!
@@ -49,7 +51,7 @@ pub struct CreateCCCSkillGroupRequest {
     ///
     /// Example: `0`
     #[serde(rename = "SkillGroupType")]
-    pub skill_group_type: i64,
+    pub skill_group_type: crate::types::CreateCCCSkillGroupSkillGroupType,
     /// Maximum number of sessions one agent in the group can handle at once; default `1`. Only online groups may exceed `1`.
     ///
     /// Example: `1`
@@ -68,7 +70,7 @@ impl CreateCCCSkillGroupRequest {
 }
 impl crate::Action for CreateCCCSkillGroupRequest {
     const ACTION: &'static str = "CreateCCCSkillGroup";
-    const RATE_LIMIT: Option<u32> = None;
+    const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = CreateCCCSkillGroupResponse;
     type ErrorCode = CreateCCCSkillGroupErrorCode;
@@ -78,7 +80,7 @@ impl crate::Action for CreateCCCSkillGroupRequest {
 pub struct CreateCCCSkillGroupRequestBuilder {
     sdk_app_id: Option<i64>,
     skill_group_name: Option<String>,
-    skill_group_type: Option<i64>,
+    skill_group_type: Option<crate::types::CreateCCCSkillGroupSkillGroupType>,
     max_concurrency: Option<u64>,
 }
 impl CreateCCCSkillGroupRequestBuilder {
@@ -109,12 +111,18 @@ impl CreateCCCSkillGroupRequestBuilder {
     /// Skill group type: `0` phone, `1` online, `3` audio, `4` video.
     ///
     /// Example: `0`
-    pub fn skill_group_type(mut self, value: i64) -> Self {
+    pub fn skill_group_type(
+        mut self,
+        value: crate::types::CreateCCCSkillGroupSkillGroupType,
+    ) -> Self {
         self.skill_group_type = Some(value);
         self
     }
     /// Sets or clears `SkillGroupType`. Required.
-    pub fn set_skill_group_type(mut self, value: Option<i64>) -> Self {
+    pub fn set_skill_group_type(
+        mut self,
+        value: Option<crate::types::CreateCCCSkillGroupSkillGroupType>,
+    ) -> Self {
         self.skill_group_type = value;
         self
     }
@@ -190,12 +198,18 @@ impl CreateCCCSkillGroupFluentBuilder {
     /// Skill group type: `0` phone, `1` online, `3` audio, `4` video.
     ///
     /// Example: `0`
-    pub fn skill_group_type(mut self, value: i64) -> Self {
+    pub fn skill_group_type(
+        mut self,
+        value: crate::types::CreateCCCSkillGroupSkillGroupType,
+    ) -> Self {
         self.inner.skill_group_type = Some(value);
         self
     }
     /// Sets or clears `SkillGroupType`. Required.
-    pub fn set_skill_group_type(mut self, value: Option<i64>) -> Self {
+    pub fn set_skill_group_type(
+        mut self,
+        value: Option<crate::types::CreateCCCSkillGroupSkillGroupType>,
+    ) -> Self {
         self.inner.skill_group_type = value;
         self
     }

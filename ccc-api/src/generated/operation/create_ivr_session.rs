@@ -4,7 +4,9 @@
 //!
 //! Calls the callee and, once connected, runs the given IVR flow. Advanced edition only; supports inbound and automatic outbound IVR types.
 //!
-//! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=CreateIVRSession>
+//! Rate limit: 20 requests per second.
+//!
+//! Reference: <https://www.tencentcloud.com/document/api/1229/64323>
 //!
 //! # Example: Create a Session Associated With IVR Example
 //!
@@ -78,7 +80,7 @@ impl CreateIVRSessionRequest {
 }
 impl crate::Action for CreateIVRSessionRequest {
     const ACTION: &'static str = "CreateIVRSession";
-    const RATE_LIMIT: Option<u32> = None;
+    const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = CreateIVRSessionResponse;
     type ErrorCode = CreateIVRSessionErrorCode;

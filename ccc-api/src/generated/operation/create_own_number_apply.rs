@@ -4,7 +4,9 @@
 //!
 //! Creates a review request for bringing your own phone numbers into the contact center over a SIP trunk. The returned approval id can be used to track or modify the application.
 //!
-//! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=CreateOwnNumberApply>
+//! Rate limit: 20 requests per second.
+//!
+//! Reference: <https://www.tencentcloud.com/document/api/1229/68002>
 //!
 //! # Example: Create a Customer-Owned Number Access Review Instance
 //!
@@ -112,7 +114,7 @@ impl CreateOwnNumberApplyRequest {
 }
 impl crate::Action for CreateOwnNumberApplyRequest {
     const ACTION: &'static str = "CreateOwnNumberApply";
-    const RATE_LIMIT: Option<u32> = None;
+    const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = CreateOwnNumberApplyResponse;
     type ErrorCode = CreateOwnNumberApplyErrorCode;

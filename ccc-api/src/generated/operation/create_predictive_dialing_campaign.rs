@@ -4,7 +4,9 @@
 //!
 //! Creates a predictive dialing task that calls a list of numbers and connects answered calls to agents of a skill group. The task starts and stops automatically at the given times.
 //!
-//! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=CreatePredictiveDialingCampaign>
+//! Rate limit: 20 requests per second.
+//!
+//! Reference: <https://www.tencentcloud.com/document/api/1229/59790>
 //!
 //! # Example: Creating Predictive Outbound Call Task
 //!
@@ -74,7 +76,7 @@ pub struct CreatePredictiveDialingCampaignRequest {
     ///
     /// Example: `0`
     #[serde(rename = "CallOrder")]
-    pub call_order: i64,
+    pub call_order: crate::types::CreatePredictiveDialingCampaignCallOrder,
     /// Id of the skill group whose agents handle the answered calls.
     ///
     /// Example: `255`
@@ -155,7 +157,7 @@ impl CreatePredictiveDialingCampaignRequest {
 }
 impl crate::Action for CreatePredictiveDialingCampaignRequest {
     const ACTION: &'static str = "CreatePredictiveDialingCampaign";
-    const RATE_LIMIT: Option<u32> = None;
+    const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = CreatePredictiveDialingCampaignResponse;
     type ErrorCode = CreatePredictiveDialingCampaignErrorCode;
@@ -167,7 +169,7 @@ pub struct CreatePredictiveDialingCampaignRequestBuilder {
     name: Option<String>,
     callees: Option<Vec<String>>,
     callers: Option<Vec<String>>,
-    call_order: Option<i64>,
+    call_order: Option<crate::types::CreatePredictiveDialingCampaignCallOrder>,
     skill_group_id: Option<i64>,
     priority: Option<i64>,
     expected_abandon_rate: Option<i64>,
@@ -234,12 +236,18 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     /// Order in which callees are dialed: `0` random, `1` in list order.
     ///
     /// Example: `0`
-    pub fn call_order(mut self, value: i64) -> Self {
+    pub fn call_order(
+        mut self,
+        value: crate::types::CreatePredictiveDialingCampaignCallOrder,
+    ) -> Self {
         self.call_order = Some(value);
         self
     }
     /// Sets or clears `CallOrder`. Required.
-    pub fn set_call_order(mut self, value: Option<i64>) -> Self {
+    pub fn set_call_order(
+        mut self,
+        value: Option<crate::types::CreatePredictiveDialingCampaignCallOrder>,
+    ) -> Self {
         self.call_order = value;
         self
     }
@@ -520,12 +528,18 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     /// Order in which callees are dialed: `0` random, `1` in list order.
     ///
     /// Example: `0`
-    pub fn call_order(mut self, value: i64) -> Self {
+    pub fn call_order(
+        mut self,
+        value: crate::types::CreatePredictiveDialingCampaignCallOrder,
+    ) -> Self {
         self.inner.call_order = Some(value);
         self
     }
     /// Sets or clears `CallOrder`. Required.
-    pub fn set_call_order(mut self, value: Option<i64>) -> Self {
+    pub fn set_call_order(
+        mut self,
+        value: Option<crate::types::CreatePredictiveDialingCampaignCallOrder>,
+    ) -> Self {
         self.inner.call_order = value;
         self
     }

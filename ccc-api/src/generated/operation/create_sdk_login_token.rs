@@ -4,7 +4,9 @@
 //!
 //! Issues a token that lets an agent sign in to the web SDK without a password. Also returns the URL from which the SDK should be loaded.
 //!
-//! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=CreateSDKLoginToken>
+//! Rate limit: 20 requests per second.
+//!
+//! Reference: <https://www.tencentcloud.com/document/api/1229/59799>
 //!
 //! # Example: Creating SDK Log-In Token
 //!
@@ -59,7 +61,7 @@ impl CreateSDKLoginTokenRequest {
 }
 impl crate::Action for CreateSDKLoginTokenRequest {
     const ACTION: &'static str = "CreateSDKLoginToken";
-    const RATE_LIMIT: Option<u32> = None;
+    const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = CreateSDKLoginTokenResponse;
     type ErrorCode = CreateSDKLoginTokenErrorCode;

@@ -4,7 +4,9 @@
 //!
 //! Adds up to 10 agent (customer service) accounts to an application. Accounts that could not be created are reported with the reason.
 //!
-//! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=CreateStaff>
+//! Rate limit: 20 requests per second.
+//!
+//! Reference: <https://www.tencentcloud.com/document/api/1229/59798>
 //!
 //! # Example: Creating Customer Service Example
 //!
@@ -68,7 +70,7 @@ impl CreateStaffRequest {
 }
 impl crate::Action for CreateStaffRequest {
     const ACTION: &'static str = "CreateStaff";
-    const RATE_LIMIT: Option<u32> = None;
+    const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = CreateStaffResponse;
     type ErrorCode = CreateStaffErrorCode;

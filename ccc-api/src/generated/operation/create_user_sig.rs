@@ -4,7 +4,9 @@
 //!
 //! Signs client data for a user so it can be passed to the SDK and trusted by the service. The signature is valid for at most one hour.
 //!
-//! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=CreateUserSig>
+//! Rate limit: 20 requests per second.
+//!
+//! Reference: <https://www.tencentcloud.com/document/api/1229/73137>
 //!
 //! # Example: Generating User Data Signature
 //!
@@ -62,7 +64,7 @@ impl CreateUserSigRequest {
 }
 impl crate::Action for CreateUserSigRequest {
     const ACTION: &'static str = "CreateUserSig";
-    const RATE_LIMIT: Option<u32> = None;
+    const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = CreateUserSigResponse;
     type ErrorCode = CreateUserSigErrorCode;

@@ -4,7 +4,9 @@
 //!
 //! Returns the settings and progress of one agent cruise dialing task.
 //!
-//! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeAgentCruiseDialingCampaign>
+//! Rate limit: 20 requests per second.
+//!
+//! Reference: <https://www.tencentcloud.com/document/api/1229/64328>
 //!
 //! # Example: Query Agent Cruising Outbound Call Task Example
 //!
@@ -61,7 +63,7 @@ impl DescribeAgentCruiseDialingCampaignRequest {
 }
 impl crate::Action for DescribeAgentCruiseDialingCampaignRequest {
     const ACTION: &'static str = "DescribeAgentCruiseDialingCampaign";
-    const RATE_LIMIT: Option<u32> = None;
+    const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = true;
     type Response = DescribeAgentCruiseDialingCampaignResponse;
     type ErrorCode = DescribeAgentCruiseDialingCampaignErrorCode;
@@ -201,7 +203,7 @@ pub struct DescribeAgentCruiseDialingCampaignResponse {
     ///
     /// Example: `0`
     #[serde(rename = "CallOrder", default, skip_serializing_if = "Option::is_none")]
-    pub call_order: Option<i64>,
+    pub call_order: Option<crate::types::CreatePredictiveDialingCampaignCallOrder>,
     /// Caller-defined data, up to 1024 characters.
     ///
     /// Example: `"foobar"`
@@ -211,7 +213,7 @@ pub struct DescribeAgentCruiseDialingCampaignResponse {
     ///
     /// Example: `2`
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<i64>,
+    pub state: Option<crate::types::DescribeAgentCruiseDialingCampaignState>,
     /// Total number of callees.
     ///
     /// Example: `200`

@@ -4,9 +4,11 @@
 //!
 //! Returns a page of the intelligent agents set up under an application, with their ids and names.
 //!
+//! Rate limit: 20 requests per second.
+//!
 //! Paged by page number `PageNumber` (from 0) and page size `PageSize`; items in `AIAgentInfoList`, the total in `TotalCount`.
 //!
-//! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeAIAgentInfoList>
+//! Reference: <https://www.tencentcloud.com/document/api/1229/74249>
 //!
 //! # Example: Retrieving the Intelligent Agent Information List
 //!
@@ -64,7 +66,7 @@ impl DescribeAIAgentInfoListRequest {
 }
 impl crate::Action for DescribeAIAgentInfoListRequest {
     const ACTION: &'static str = "DescribeAIAgentInfoList";
-    const RATE_LIMIT: Option<u32> = None;
+    const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = true;
     type Response = DescribeAIAgentInfoListResponse;
     type ErrorCode = DescribeAIAgentInfoListErrorCode;

@@ -4,7 +4,9 @@
 //!
 //! Returns the post-call tags extracted from a finished intelligent agent call, looked up by session id. The tags must be configured in the console beforehand.
 //!
-//! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeAICallExtractResult>
+//! Rate limit: 20 requests per second.
+//!
+//! Reference: <https://www.tencentcloud.com/document/api/1229/68004>
 //!
 //! # Example: Example Of Querying AI Call Content Extraction Results
 //!
@@ -76,7 +78,7 @@ impl DescribeAICallExtractResultRequest {
 }
 impl crate::Action for DescribeAICallExtractResultRequest {
     const ACTION: &'static str = "DescribeAICallExtractResult";
-    const RATE_LIMIT: Option<u32> = None;
+    const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = true;
     type Response = DescribeAICallExtractResultResponse;
     type ErrorCode = DescribeAICallExtractResultErrorCode;

@@ -46,7 +46,7 @@ pub struct DescribeChatMessagesRequest {
     ///
     /// Example: `1`
     #[serde(rename = "Order", default, skip_serializing_if = "Option::is_none")]
-    pub order: Option<i64>,
+    pub order: Option<crate::types::DescribeChatMessagesOrder>,
     /// Session id of the service record.
     ///
     /// Example: `"d6253538-7c28-477b-998a-919059801899"`
@@ -74,7 +74,7 @@ pub struct DescribeChatMessagesRequestBuilder {
     cdr_id: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
-    order: Option<i64>,
+    order: Option<crate::types::DescribeChatMessagesOrder>,
     session_id: Option<String>,
 }
 impl DescribeChatMessagesRequestBuilder {
@@ -141,12 +141,12 @@ impl DescribeChatMessagesRequestBuilder {
     /// Sort order: `1` oldest first, `2` newest first (default).
     ///
     /// Example: `1`
-    pub fn order(mut self, value: i64) -> Self {
+    pub fn order(mut self, value: crate::types::DescribeChatMessagesOrder) -> Self {
         self.order = Some(value);
         self
     }
     /// Sets or clears `Order`.
-    pub fn set_order(mut self, value: Option<i64>) -> Self {
+    pub fn set_order(mut self, value: Option<crate::types::DescribeChatMessagesOrder>) -> Self {
         self.order = value;
         self
     }
@@ -255,12 +255,12 @@ impl DescribeChatMessagesFluentBuilder {
     /// Sort order: `1` oldest first, `2` newest first (default).
     ///
     /// Example: `1`
-    pub fn order(mut self, value: i64) -> Self {
+    pub fn order(mut self, value: crate::types::DescribeChatMessagesOrder) -> Self {
         self.inner.order = Some(value);
         self
     }
     /// Sets or clears `Order`.
-    pub fn set_order(mut self, value: Option<i64>) -> Self {
+    pub fn set_order(mut self, value: Option<crate::types::DescribeChatMessagesOrder>) -> Self {
         self.inner.order = value;
         self
     }

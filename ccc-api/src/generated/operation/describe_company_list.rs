@@ -32,7 +32,7 @@ pub struct DescribeCompanyListRequest {
     pub company_name: Option<Vec<String>>,
     /// Review state to filter by: `1` pending, `2` approved, `3` rejected.
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<Vec<i64>>,
+    pub state: Option<Vec<crate::types::DescribeCompanyListState>>,
     /// Application id to filter by.
     #[serde(rename = "ApplyID", default, skip_serializing_if = "Option::is_none")]
     pub apply_id: Option<Vec<i64>>,
@@ -56,7 +56,7 @@ pub struct DescribeCompanyListRequestBuilder {
     page_size: Option<i64>,
     page_number: Option<i64>,
     company_name: Option<Vec<String>>,
-    state: Option<Vec<i64>>,
+    state: Option<Vec<crate::types::DescribeCompanyListState>>,
     apply_id: Option<Vec<i64>>,
 }
 impl DescribeCompanyListRequestBuilder {
@@ -95,12 +95,12 @@ impl DescribeCompanyListRequestBuilder {
         self
     }
     /// Review state to filter by: `1` pending, `2` approved, `3` rejected.
-    pub fn state(mut self, value: Vec<i64>) -> Self {
+    pub fn state(mut self, value: Vec<crate::types::DescribeCompanyListState>) -> Self {
         self.state = Some(value);
         self
     }
     /// Sets or clears `State`.
-    pub fn set_state(mut self, value: Option<Vec<i64>>) -> Self {
+    pub fn set_state(mut self, value: Option<Vec<crate::types::DescribeCompanyListState>>) -> Self {
         self.state = value;
         self
     }
@@ -180,12 +180,12 @@ impl DescribeCompanyListFluentBuilder {
         self
     }
     /// Review state to filter by: `1` pending, `2` approved, `3` rejected.
-    pub fn state(mut self, value: Vec<i64>) -> Self {
+    pub fn state(mut self, value: Vec<crate::types::DescribeCompanyListState>) -> Self {
         self.inner.state = Some(value);
         self
     }
     /// Sets or clears `State`.
-    pub fn set_state(mut self, value: Option<Vec<i64>>) -> Self {
+    pub fn set_state(mut self, value: Option<Vec<crate::types::DescribeCompanyListState>>) -> Self {
         self.inner.state = value;
         self
     }

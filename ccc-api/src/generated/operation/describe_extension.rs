@@ -4,7 +4,9 @@
 //!
 //! Returns the registration details of a single SIP phone extension, including its domain, password, proxy and transport. Use it to configure a SIP phone client.
 //!
-//! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeExtension>
+//! Rate limit: 20 requests per second.
+//!
+//! Reference: <https://www.tencentcloud.com/document/api/1229/59751>
 //!
 //! # Example: Accessing Telephone Information
 //!
@@ -54,7 +56,7 @@ impl DescribeExtensionRequest {
 }
 impl crate::Action for DescribeExtensionRequest {
     const ACTION: &'static str = "DescribeExtension";
-    const RATE_LIMIT: Option<u32> = None;
+    const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = true;
     type Response = DescribeExtensionResponse;
     type ErrorCode = DescribeExtensionErrorCode;

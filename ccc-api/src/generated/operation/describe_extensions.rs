@@ -4,9 +4,11 @@
 //!
 //! Returns a page of SIP phone extensions, optionally filtered by extension number or a fuzzy keyword. Can also include the current status of each phone.
 //!
+//! Rate limit: 20 requests per second.
+//!
 //! Paged by page number `PageNumber` (from 0) and page size `PageSize`; items in `ExtensionList`, the total in `Total`.
 //!
-//! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeExtensions>
+//! Reference: <https://www.tencentcloud.com/document/api/1229/59750>
 //!
 //! # Example: Query Telephone List Information
 //!
@@ -103,7 +105,7 @@ impl DescribeExtensionsRequest {
 }
 impl crate::Action for DescribeExtensionsRequest {
     const ACTION: &'static str = "DescribeExtensions";
-    const RATE_LIMIT: Option<u32> = None;
+    const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = true;
     type Response = DescribeExtensionsResponse;
     type ErrorCode = DescribeExtensionsErrorCode;

@@ -42,7 +42,7 @@ pub struct DescribeIMCdrListRequest {
     ///
     /// Example: `2`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<i64>,
+    pub r#type: Option<crate::types::DescribeIMCdrListType>,
 }
 impl DescribeIMCdrListRequest {
     /// A builder with no member set.
@@ -65,7 +65,7 @@ pub struct DescribeIMCdrListRequestBuilder {
     end_timestamp: Option<i64>,
     limit: Option<i64>,
     offset: Option<i64>,
-    r#type: Option<i64>,
+    r#type: Option<crate::types::DescribeIMCdrListType>,
 }
 impl DescribeIMCdrListRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
@@ -131,12 +131,12 @@ impl DescribeIMCdrListRequestBuilder {
     /// Record kind: `1` omnichannel, `2` text chat; omit to return both.
     ///
     /// Example: `2`
-    pub fn r#type(mut self, value: i64) -> Self {
+    pub fn r#type(mut self, value: crate::types::DescribeIMCdrListType) -> Self {
         self.r#type = Some(value);
         self
     }
     /// Sets or clears `Type`.
-    pub fn set_type(mut self, value: Option<i64>) -> Self {
+    pub fn set_type(mut self, value: Option<crate::types::DescribeIMCdrListType>) -> Self {
         self.r#type = value;
         self
     }
@@ -237,12 +237,12 @@ impl DescribeIMCdrListFluentBuilder {
     /// Record kind: `1` omnichannel, `2` text chat; omit to return both.
     ///
     /// Example: `2`
-    pub fn r#type(mut self, value: i64) -> Self {
+    pub fn r#type(mut self, value: crate::types::DescribeIMCdrListType) -> Self {
         self.inner.r#type = Some(value);
         self
     }
     /// Sets or clears `Type`.
-    pub fn set_type(mut self, value: Option<i64>) -> Self {
+    pub fn set_type(mut self, value: Option<crate::types::DescribeIMCdrListType>) -> Self {
         self.inner.r#type = value;
         self
     }

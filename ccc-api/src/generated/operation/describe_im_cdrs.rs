@@ -51,7 +51,7 @@ pub struct DescribeIMCdrsRequest {
     ///
     /// Example: `2`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<i64>,
+    pub r#type: Option<crate::types::DescribeIMCdrListType>,
 }
 impl DescribeIMCdrsRequest {
     /// A builder with no member set.
@@ -75,7 +75,7 @@ pub struct DescribeIMCdrsRequestBuilder {
     sdk_app_id: Option<i64>,
     limit: Option<i64>,
     offset: Option<i64>,
-    r#type: Option<i64>,
+    r#type: Option<crate::types::DescribeIMCdrListType>,
 }
 impl DescribeIMCdrsRequestBuilder {
     /// Start of the window, Unix time in seconds.
@@ -153,12 +153,12 @@ impl DescribeIMCdrsRequestBuilder {
     /// Record kind: `1` omnichannel, `2` text chat; omit to return both.
     ///
     /// Example: `2`
-    pub fn r#type(mut self, value: i64) -> Self {
+    pub fn r#type(mut self, value: crate::types::DescribeIMCdrListType) -> Self {
         self.r#type = Some(value);
         self
     }
     /// Sets or clears `Type`.
-    pub fn set_type(mut self, value: Option<i64>) -> Self {
+    pub fn set_type(mut self, value: Option<crate::types::DescribeIMCdrListType>) -> Self {
         self.r#type = value;
         self
     }
@@ -269,12 +269,12 @@ impl DescribeIMCdrsFluentBuilder {
     /// Record kind: `1` omnichannel, `2` text chat; omit to return both.
     ///
     /// Example: `2`
-    pub fn r#type(mut self, value: i64) -> Self {
+    pub fn r#type(mut self, value: crate::types::DescribeIMCdrListType) -> Self {
         self.inner.r#type = Some(value);
         self
     }
     /// Sets or clears `Type`.
-    pub fn set_type(mut self, value: Option<i64>) -> Self {
+    pub fn set_type(mut self, value: Option<crate::types::DescribeIMCdrListType>) -> Self {
         self.inner.r#type = value;
         self
     }

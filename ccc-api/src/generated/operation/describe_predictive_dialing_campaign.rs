@@ -4,7 +4,9 @@
 //!
 //! Returns the configuration and current status of one predictive dialing task.
 //!
-//! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribePredictiveDialingCampaign>
+//! Rate limit: 20 requests per second.
+//!
+//! Reference: <https://www.tencentcloud.com/document/api/1229/59786>
 //!
 //! # Example: Querying Predictive Outbound Call Task Example
 //!
@@ -62,7 +64,7 @@ impl DescribePredictiveDialingCampaignRequest {
 }
 impl crate::Action for DescribePredictiveDialingCampaignRequest {
     const ACTION: &'static str = "DescribePredictiveDialingCampaign";
-    const RATE_LIMIT: Option<u32> = None;
+    const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = true;
     type Response = DescribePredictiveDialingCampaignResponse;
     type ErrorCode = DescribePredictiveDialingCampaignErrorCode;
@@ -187,7 +189,7 @@ pub struct DescribePredictiveDialingCampaignResponse {
     ///
     /// Example: `0`
     #[serde(rename = "CallOrder", default, skip_serializing_if = "Option::is_none")]
-    pub call_order: Option<i64>,
+    pub call_order: Option<crate::types::DescribePredictiveDialingCampaignCallOrder>,
     /// Id of the agent skill group serving the task.
     ///
     /// Example: `255`
@@ -256,7 +258,7 @@ pub struct DescribePredictiveDialingCampaignResponse {
     ///
     /// Example: `1`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<i64>,
+    pub status: Option<crate::types::DescribePredictiveDialingCampaignStatus>,
     /// Reason for the status: `0` normal, `1` ended manually, `2` ended by timeout.
     ///
     /// Example: `0`
@@ -265,7 +267,7 @@ pub struct DescribePredictiveDialingCampaignResponse {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub status_reason: Option<i64>,
+    pub status_reason: Option<crate::types::DescribePredictiveDialingCampaignStatusReason>,
     /// Id the service gave this request; quote it when asking support.
     #[serde(rename = "RequestId")]
     pub request_id: String,

@@ -4,9 +4,11 @@
 //!
 //! Returns the session ids of calls made by a predictive dialing task. Pass them to `DescribeTelCdr` or `DescribeSessionDetail` to fetch the full call records.
 //!
+//! Rate limit: 20 requests per second.
+//!
 //! Paged by page number `PageNumber` (from 0) and page size `PageSize`; items in `SessionList`, the total in `TotalCount`.
 //!
-//! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribePredictiveDialingSessions>
+//! Reference: <https://www.tencentcloud.com/document/api/1229/59784>
 //!
 //! # Example: Query Predictive Outbound Call List Example
 //!
@@ -69,7 +71,7 @@ impl DescribePredictiveDialingSessionsRequest {
 }
 impl crate::Action for DescribePredictiveDialingSessionsRequest {
     const ACTION: &'static str = "DescribePredictiveDialingSessions";
-    const RATE_LIMIT: Option<u32> = None;
+    const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = true;
     type Response = DescribePredictiveDialingSessionsResponse;
     type ErrorCode = DescribePredictiveDialingSessionsErrorCode;

@@ -4,9 +4,11 @@
 //!
 //! Returns the telephone sessions that are active right now. Results are paged by offset and limit.
 //!
+//! Rate limit: 20 requests per second.
+//!
 //! Paged by offset `Offset` and limit `Limit`; items in `Sessions`, the total in `Total`.
 //!
-//! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribePSTNActiveSessionList>
+//! Reference: <https://www.tencentcloud.com/document/api/1229/59767>
 //!
 //! # Example: Accessing the PSTN Active Session List
 //!
@@ -77,7 +79,7 @@ impl DescribePSTNActiveSessionListRequest {
 }
 impl crate::Action for DescribePSTNActiveSessionListRequest {
     const ACTION: &'static str = "DescribePSTNActiveSessionList";
-    const RATE_LIMIT: Option<u32> = None;
+    const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = true;
     type Response = DescribePSTNActiveSessionListResponse;
     type ErrorCode = DescribePSTNActiveSessionListErrorCode;

@@ -4,7 +4,9 @@
 //!
 //! Looks up one call by session id after it has ended, returning caller and callee, timestamps, recording and transcript links, IVR key presses and events. The search window may reach back at most 180 days and must span less than 90 days.
 //!
-//! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeSessionDetail>
+//! Rate limit: 20 requests per second.
+//!
+//! Reference: <https://www.tencentcloud.com/document/api/1229/73136>
 //!
 //! # Example: Querying Call Detail Example
 //!
@@ -154,7 +156,7 @@ impl DescribeSessionDetailRequest {
 }
 impl crate::Action for DescribeSessionDetailRequest {
     const ACTION: &'static str = "DescribeSessionDetail";
-    const RATE_LIMIT: Option<u32> = None;
+    const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = true;
     type Response = DescribeSessionDetailResponse;
     type ErrorCode = DescribeSessionDetailErrorCode;
@@ -331,7 +333,7 @@ pub struct DescribeSessionDetailResponse {
     ///
     /// Example: `1`
     #[serde(rename = "CallType", default, skip_serializing_if = "Option::is_none")]
-    pub call_type: Option<i64>,
+    pub call_type: Option<crate::types::DescribeSessionDetailCallType>,
     /// Unix time in seconds when the call started.
     ///
     /// Example: `1611631881`
@@ -390,7 +392,7 @@ pub struct DescribeSessionDetailResponse {
     ///
     /// Example: `1`
     #[serde(rename = "EndStatus", default, skip_serializing_if = "Option::is_none")]
-    pub end_status: Option<i64>,
+    pub end_status: Option<crate::types::DescribeSessionDetailEndStatus>,
     /// Id of the skill group the call queued for.
     ///
     /// Example: `203`
@@ -468,7 +470,7 @@ pub struct DescribeSessionDetailResponse {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub hung_up_side: Option<String>,
+    pub hung_up_side: Option<crate::types::DescribeSessionDetailHungUpSide>,
     /// Custom User-to-User Information data attached to the call.
     ///
     /// Example: `"foo-bar"`

@@ -4,9 +4,11 @@
 //!
 //! Returns a page of agents, optionally restricted to one agent account, a skill group, or agents modified since a given time.
 //!
+//! Rate limit: 20 requests per second.
+//!
 //! Paged by page number `PageNumber` (from 0) and page size `PageSize`; items in `StaffList`, the total in `TotalCount`.
 //!
-//! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeStaffInfoList>
+//! Reference: <https://www.tencentcloud.com/document/api/1229/59796>
 //!
 //! # Example: Access Agent List Example
 //!
@@ -108,7 +110,7 @@ impl DescribeStaffInfoListRequest {
 }
 impl crate::Action for DescribeStaffInfoListRequest {
     const ACTION: &'static str = "DescribeStaffInfoList";
-    const RATE_LIMIT: Option<u32> = None;
+    const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = true;
     type Response = DescribeStaffInfoListResponse;
     type ErrorCode = DescribeStaffInfoListErrorCode;

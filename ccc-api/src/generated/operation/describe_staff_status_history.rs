@@ -4,9 +4,11 @@
 //!
 //! Returns the status changes of one agent within a time window, paged with a cursor. The window may reach back at most 180 days and must span less than 7 days.
 //!
+//! Rate limit: 20 requests per second.
+//!
 //! Paged by cursor `Cursor` (the `Cursor` of the last item received) and page size `PageSize`; items in `Data`.
 //!
-//! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeStaffStatusHistory>
+//! Reference: <https://www.tencentcloud.com/document/api/1229/73139>
 //!
 //! # Example: Querying Agent Status History Example
 //!
@@ -99,7 +101,7 @@ impl DescribeStaffStatusHistoryRequest {
 }
 impl crate::Action for DescribeStaffStatusHistoryRequest {
     const ACTION: &'static str = "DescribeStaffStatusHistory";
-    const RATE_LIMIT: Option<u32> = None;
+    const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = true;
     type Response = DescribeStaffStatusHistoryResponse;
     type ErrorCode = DescribeStaffStatusHistoryErrorCode;

@@ -4,7 +4,9 @@
 //!
 //! Returns live status statistics for agents of an instance, optionally filtered by agent, skill group or status.
 //!
-//! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeStaffStatusMetrics>
+//! Rate limit: 20 requests per second.
+//!
+//! Reference: <https://www.tencentcloud.com/document/api/1229/59795>
 //!
 //! # Example: Accessing Agent Real-Time Status Statistics Metrics
 //!
@@ -86,7 +88,7 @@ pub struct DescribeStaffStatusMetricsRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub status_list: Option<Vec<String>>,
+    pub status_list: Option<Vec<crate::types::DescribeStaffStatusMetricsStatusList>>,
 }
 impl DescribeStaffStatusMetricsRequest {
     /// A builder with no member set.
@@ -96,7 +98,7 @@ impl DescribeStaffStatusMetricsRequest {
 }
 impl crate::Action for DescribeStaffStatusMetricsRequest {
     const ACTION: &'static str = "DescribeStaffStatusMetrics";
-    const RATE_LIMIT: Option<u32> = None;
+    const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = true;
     type Response = DescribeStaffStatusMetricsResponse;
     type ErrorCode = DescribeStaffStatusMetricsErrorCode;
@@ -107,7 +109,7 @@ pub struct DescribeStaffStatusMetricsRequestBuilder {
     sdk_app_id: Option<i64>,
     staff_list: Option<Vec<String>>,
     group_id_list: Option<Vec<i64>>,
-    status_list: Option<Vec<String>>,
+    status_list: Option<Vec<crate::types::DescribeStaffStatusMetricsStatusList>>,
 }
 impl DescribeStaffStatusMetricsRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -147,12 +149,18 @@ impl DescribeStaffStatusMetricsRequestBuilder {
     /// Agent statuses to filter by: `free` available, `busy` busy, `rest` on break, `notReady` not ready, `afterCallWork` post-call wrap-up, `offline` offline.
     ///
     /// Example: `["free"]`
-    pub fn status_list(mut self, value: Vec<String>) -> Self {
+    pub fn status_list(
+        mut self,
+        value: Vec<crate::types::DescribeStaffStatusMetricsStatusList>,
+    ) -> Self {
         self.status_list = Some(value);
         self
     }
     /// Sets or clears `StatusList`.
-    pub fn set_status_list(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_status_list(
+        mut self,
+        value: Option<Vec<crate::types::DescribeStaffStatusMetricsStatusList>>,
+    ) -> Self {
         self.status_list = value;
         self
     }
@@ -220,12 +228,18 @@ impl DescribeStaffStatusMetricsFluentBuilder {
     /// Agent statuses to filter by: `free` available, `busy` busy, `rest` on break, `notReady` not ready, `afterCallWork` post-call wrap-up, `offline` offline.
     ///
     /// Example: `["free"]`
-    pub fn status_list(mut self, value: Vec<String>) -> Self {
+    pub fn status_list(
+        mut self,
+        value: Vec<crate::types::DescribeStaffStatusMetricsStatusList>,
+    ) -> Self {
         self.inner.status_list = Some(value);
         self
     }
     /// Sets or clears `StatusList`.
-    pub fn set_status_list(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_status_list(
+        mut self,
+        value: Option<Vec<crate::types::DescribeStaffStatusMetricsStatusList>>,
+    ) -> Self {
         self.inner.status_list = value;
         self
     }

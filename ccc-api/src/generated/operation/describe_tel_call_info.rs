@@ -4,7 +4,9 @@
 //!
 //! Returns minutes and agent counts consumed by the given instances over a day-granular time range of at most 90 days. With several ids the values are summed.
 //!
-//! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeTelCallInfo>
+//! Rate limit: 20 requests per second.
+//!
+//! Reference: <https://www.tencentcloud.com/document/api/1229/59765>
 //!
 //! # Example: Accessing Phone Call Statistics Example
 //!
@@ -63,7 +65,7 @@ impl DescribeTelCallInfoRequest {
 }
 impl crate::Action for DescribeTelCallInfoRequest {
     const ACTION: &'static str = "DescribeTelCallInfo";
-    const RATE_LIMIT: Option<u32> = None;
+    const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = true;
     type Response = DescribeTelCallInfoResponse;
     type ErrorCode = DescribeTelCallInfoErrorCode;

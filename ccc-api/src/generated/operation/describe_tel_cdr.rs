@@ -4,9 +4,11 @@
 //!
 //! Returns paged call detail records, including recording links, for a time range of less than 90 days within the last 180 days. Results can be filtered by phone number or session id.
 //!
+//! Rate limit: 20 requests per second.
+//!
 //! Paged by page number `PageNumber` (from 0) and page size `PageSize`; items in `TelCdrList`, the total in `TotalCount`.
 //!
-//! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeTelCdr>
+//! Reference: <https://www.tencentcloud.com/document/api/1229/59764>
 //!
 //! # Example: Sample Code For Accessing Phone Call Record
 //!
@@ -199,7 +201,7 @@ impl DescribeTelCdrRequest {
 }
 impl crate::Action for DescribeTelCdrRequest {
     const ACTION: &'static str = "DescribeTelCdr";
-    const RATE_LIMIT: Option<u32> = None;
+    const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = true;
     type Response = DescribeTelCdrResponse;
     type ErrorCode = DescribeTelCdrErrorCode;

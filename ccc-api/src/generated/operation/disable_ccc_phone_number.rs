@@ -4,7 +4,9 @@
 //!
 //! Switches the given numbers of an instance off or back on.
 //!
-//! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DisableCCCPhoneNumber>
+//! Rate limit: 20 requests per second.
+//!
+//! Reference: <https://www.tencentcloud.com/document/api/1229/59774>
 //!
 //! # Example: Example Of Disabling Number
 //!
@@ -40,7 +42,7 @@ pub struct DisableCCCPhoneNumberRequest {
     ///
     /// Example: `1`
     #[serde(rename = "Disabled")]
-    pub disabled: i64,
+    pub disabled: crate::types::DisableCCCPhoneNumberDisabled,
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
@@ -55,7 +57,7 @@ impl DisableCCCPhoneNumberRequest {
 }
 impl crate::Action for DisableCCCPhoneNumberRequest {
     const ACTION: &'static str = "DisableCCCPhoneNumber";
-    const RATE_LIMIT: Option<u32> = None;
+    const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = DisableCCCPhoneNumberResponse;
     type ErrorCode = DisableCCCPhoneNumberErrorCode;
@@ -64,7 +66,7 @@ impl crate::Action for DisableCCCPhoneNumberRequest {
 #[derive(Debug, Clone, Default)]
 pub struct DisableCCCPhoneNumberRequestBuilder {
     phone_numbers: Option<Vec<String>>,
-    disabled: Option<i64>,
+    disabled: Option<crate::types::DisableCCCPhoneNumberDisabled>,
     sdk_app_id: Option<u64>,
 }
 impl DisableCCCPhoneNumberRequestBuilder {
@@ -81,12 +83,15 @@ impl DisableCCCPhoneNumberRequestBuilder {
     /// Switch value: `0` enable, `1` disable.
     ///
     /// Example: `1`
-    pub fn disabled(mut self, value: i64) -> Self {
+    pub fn disabled(mut self, value: crate::types::DisableCCCPhoneNumberDisabled) -> Self {
         self.disabled = Some(value);
         self
     }
     /// Sets or clears `Disabled`. Required.
-    pub fn set_disabled(mut self, value: Option<i64>) -> Self {
+    pub fn set_disabled(
+        mut self,
+        value: Option<crate::types::DisableCCCPhoneNumberDisabled>,
+    ) -> Self {
         self.disabled = value;
         self
     }
@@ -144,12 +149,15 @@ impl DisableCCCPhoneNumberFluentBuilder {
     /// Switch value: `0` enable, `1` disable.
     ///
     /// Example: `1`
-    pub fn disabled(mut self, value: i64) -> Self {
+    pub fn disabled(mut self, value: crate::types::DisableCCCPhoneNumberDisabled) -> Self {
         self.inner.disabled = Some(value);
         self
     }
     /// Sets or clears `Disabled`. Required.
-    pub fn set_disabled(mut self, value: Option<i64>) -> Self {
+    pub fn set_disabled(
+        mut self,
+        value: Option<crate::types::DisableCCCPhoneNumberDisabled>,
+    ) -> Self {
         self.inner.disabled = value;
         self
     }

@@ -4,7 +4,9 @@
 //!
 //! Updates the circuit and number-format settings of a bring-your-own-number approval request.
 //!
-//! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=ModifyOwnNumberApply>
+//! Rate limit: 20 requests per second.
+//!
+//! Reference: <https://www.tencentcloud.com/document/api/1229/68001>
 //!
 //! # Example: Modify Customer'S Own Number Approval Form Example
 //!
@@ -111,7 +113,7 @@ impl ModifyOwnNumberApplyRequest {
 }
 impl crate::Action for ModifyOwnNumberApplyRequest {
     const ACTION: &'static str = "ModifyOwnNumberApply";
-    const RATE_LIMIT: Option<u32> = None;
+    const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = ModifyOwnNumberApplyResponse;
     type ErrorCode = ModifyOwnNumberApplyErrorCode;

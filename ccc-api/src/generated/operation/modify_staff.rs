@@ -4,7 +4,9 @@
 //!
 //! Updates the profile, skill groups, mobile phone settings, extension and call forwarding of an existing agent.
 //!
-//! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=ModifyStaff>
+//! Rate limit: 20 requests per second.
+//!
+//! Reference: <https://www.tencentcloud.com/document/api/1229/59794>
 //!
 //! # Example: Modify Customer Service Example
 //!
@@ -87,7 +89,7 @@ pub struct ModifyStaffRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub use_mobile_accept: Option<i64>,
+    pub use_mobile_accept: Option<crate::types::ModifyStaffUseMobileAccept>,
     /// Agent extension number: 4-6 digits, starting with 1-8.
     ///
     /// Example: `"1003"`
@@ -115,7 +117,7 @@ impl ModifyStaffRequest {
 }
 impl crate::Action for ModifyStaffRequest {
     const ACTION: &'static str = "ModifyStaff";
-    const RATE_LIMIT: Option<u32> = None;
+    const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = ModifyStaffResponse;
     type ErrorCode = ModifyStaffErrorCode;
@@ -131,7 +133,7 @@ pub struct ModifyStaffRequestBuilder {
     staff_no: Option<String>,
     skill_group_ids: Option<Vec<i64>>,
     use_mobile_call_out: Option<bool>,
-    use_mobile_accept: Option<i64>,
+    use_mobile_accept: Option<crate::types::ModifyStaffUseMobileAccept>,
     extension_number: Option<String>,
     forwarding_config: Option<crate::types::ForwardingConfig>,
 }
@@ -235,12 +237,15 @@ impl ModifyStaffRequestBuilder {
     /// Answering calls on the mobile phone: `0` off, `1` only when offline, `2` always.
     ///
     /// Example: `0`
-    pub fn use_mobile_accept(mut self, value: i64) -> Self {
+    pub fn use_mobile_accept(mut self, value: crate::types::ModifyStaffUseMobileAccept) -> Self {
         self.use_mobile_accept = Some(value);
         self
     }
     /// Sets or clears `UseMobileAccept`.
-    pub fn set_use_mobile_accept(mut self, value: Option<i64>) -> Self {
+    pub fn set_use_mobile_accept(
+        mut self,
+        value: Option<crate::types::ModifyStaffUseMobileAccept>,
+    ) -> Self {
         self.use_mobile_accept = value;
         self
     }
@@ -402,12 +407,15 @@ impl ModifyStaffFluentBuilder {
     /// Answering calls on the mobile phone: `0` off, `1` only when offline, `2` always.
     ///
     /// Example: `0`
-    pub fn use_mobile_accept(mut self, value: i64) -> Self {
+    pub fn use_mobile_accept(mut self, value: crate::types::ModifyStaffUseMobileAccept) -> Self {
         self.inner.use_mobile_accept = Some(value);
         self
     }
     /// Sets or clears `UseMobileAccept`.
-    pub fn set_use_mobile_accept(mut self, value: Option<i64>) -> Self {
+    pub fn set_use_mobile_accept(
+        mut self,
+        value: Option<crate::types::ModifyStaffUseMobileAccept>,
+    ) -> Self {
         self.inner.use_mobile_accept = value;
         self
     }

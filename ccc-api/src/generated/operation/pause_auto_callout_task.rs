@@ -4,7 +4,9 @@
 //!
 //! Temporarily stops a running task from placing new calls; calls already started are not affected. Resume it with `ResumeAutoCalloutTask`, or end it for good with `StopAutoCalloutTask`.
 //!
-//! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=PauseAutoCalloutTask>
+//! Rate limit: 20 requests per second.
+//!
+//! Reference: <https://www.tencentcloud.com/document/api/1229/76611>
 //!
 //! # Example: Normally Call
 //!
@@ -49,7 +51,7 @@ impl PauseAutoCalloutTaskRequest {
 }
 impl crate::Action for PauseAutoCalloutTaskRequest {
     const ACTION: &'static str = "PauseAutoCalloutTask";
-    const RATE_LIMIT: Option<u32> = None;
+    const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = PauseAutoCalloutTaskResponse;
     type ErrorCode = PauseAutoCalloutTaskErrorCode;

@@ -4,7 +4,9 @@
 //!
 //! Plays a stored audio file to a session that is currently talking with an agent.
 //!
-//! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=PlaySoundCall>
+//! Rate limit: 20 requests per second.
+//!
+//! Reference: <https://www.tencentcloud.com/document/api/1229/78470>
 //!
 //! # Example: Playback Instance in a Call
 //!
@@ -61,7 +63,7 @@ impl PlaySoundCallRequest {
 }
 impl crate::Action for PlaySoundCallRequest {
     const ACTION: &'static str = "PlaySoundCall";
-    const RATE_LIMIT: Option<u32> = None;
+    const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = PlaySoundCallResponse;
     type ErrorCode = PlaySoundCallErrorCode;

@@ -4,7 +4,9 @@
 //!
 //! Continues a task paused with `PauseAutoCalloutTask`; it then places the remaining unfinished calls.
 //!
-//! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=ResumeAutoCalloutTask>
+//! Rate limit: 20 requests per second.
+//!
+//! Reference: <https://www.tencentcloud.com/document/api/1229/76610>
 //!
 //! # Example: Normally Call
 //!
@@ -49,7 +51,7 @@ impl ResumeAutoCalloutTaskRequest {
 }
 impl crate::Action for ResumeAutoCalloutTaskRequest {
     const ACTION: &'static str = "ResumeAutoCalloutTask";
-    const RATE_LIMIT: Option<u32> = None;
+    const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = ResumeAutoCalloutTaskResponse;
     type ErrorCode = ResumeAutoCalloutTaskErrorCode;

@@ -4,7 +4,9 @@
 //!
 //! Changes the status of up to 10 agents in one request and reports the result for each.
 //!
-//! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=SetStaffStatus>
+//! Rate limit: 20 requests per second.
+//!
+//! Reference: <https://www.tencentcloud.com/document/api/1229/74250>
 //!
 //! # Example: Setting Agent Status
 //!
@@ -64,7 +66,7 @@ impl SetStaffStatusRequest {
 }
 impl crate::Action for SetStaffStatusRequest {
     const ACTION: &'static str = "SetStaffStatus";
-    const RATE_LIMIT: Option<u32> = None;
+    const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = SetStaffStatusResponse;
     type ErrorCode = SetStaffStatusErrorCode;

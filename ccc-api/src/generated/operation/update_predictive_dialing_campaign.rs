@@ -4,7 +4,9 @@
 //!
 //! Replaces the settings of a predictive dialing task; only possible while the task has not started yet.
 //!
-//! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=UpdatePredictiveDialingCampaign>
+//! Rate limit: 20 requests per second.
+//!
+//! Reference: <https://www.tencentcloud.com/document/api/1229/59780>
 //!
 //! # Example: Update Predictive Outbound Call Task Example
 //!
@@ -75,7 +77,7 @@ pub struct UpdatePredictiveDialingCampaignRequest {
     ///
     /// Example: `0`
     #[serde(rename = "CallOrder")]
-    pub call_order: i64,
+    pub call_order: crate::types::UpdatePredictiveDialingCampaignCallOrder,
     /// Id of the agent skill group used by the task.
     ///
     /// Example: `255`
@@ -146,7 +148,7 @@ impl UpdatePredictiveDialingCampaignRequest {
 }
 impl crate::Action for UpdatePredictiveDialingCampaignRequest {
     const ACTION: &'static str = "UpdatePredictiveDialingCampaign";
-    const RATE_LIMIT: Option<u32> = None;
+    const RATE_LIMIT: Option<u32> = Some(20);
     const IDEMPOTENT: bool = false;
     type Response = UpdatePredictiveDialingCampaignResponse;
     type ErrorCode = UpdatePredictiveDialingCampaignErrorCode;
@@ -159,7 +161,7 @@ pub struct UpdatePredictiveDialingCampaignRequestBuilder {
     name: Option<String>,
     callees: Option<Vec<String>>,
     callers: Option<Vec<String>>,
-    call_order: Option<i64>,
+    call_order: Option<crate::types::UpdatePredictiveDialingCampaignCallOrder>,
     skill_group_id: Option<i64>,
     priority: Option<i64>,
     expected_abandon_rate: Option<i64>,
@@ -232,12 +234,18 @@ impl UpdatePredictiveDialingCampaignRequestBuilder {
     /// Calling order: `0` random, `1` in list order.
     ///
     /// Example: `0`
-    pub fn call_order(mut self, value: i64) -> Self {
+    pub fn call_order(
+        mut self,
+        value: crate::types::UpdatePredictiveDialingCampaignCallOrder,
+    ) -> Self {
         self.call_order = Some(value);
         self
     }
     /// Sets or clears `CallOrder`. Required.
-    pub fn set_call_order(mut self, value: Option<i64>) -> Self {
+    pub fn set_call_order(
+        mut self,
+        value: Option<crate::types::UpdatePredictiveDialingCampaignCallOrder>,
+    ) -> Self {
         self.call_order = value;
         self
     }
@@ -508,12 +516,18 @@ impl UpdatePredictiveDialingCampaignFluentBuilder {
     /// Calling order: `0` random, `1` in list order.
     ///
     /// Example: `0`
-    pub fn call_order(mut self, value: i64) -> Self {
+    pub fn call_order(
+        mut self,
+        value: crate::types::UpdatePredictiveDialingCampaignCallOrder,
+    ) -> Self {
         self.inner.call_order = Some(value);
         self
     }
     /// Sets or clears `CallOrder`. Required.
-    pub fn set_call_order(mut self, value: Option<i64>) -> Self {
+    pub fn set_call_order(
+        mut self,
+        value: Option<crate::types::UpdatePredictiveDialingCampaignCallOrder>,
+    ) -> Self {
         self.inner.call_order = value;
         self
     }

@@ -4,7 +4,9 @@
 //!
 //! Registers a batch of audio files, given by URL, so they can be played in IVR flows; at most 50 files may be uploaded per day. Temporary links to objects stored in Tencent Cloud COS are the recommended source URLs.
 //!
-//! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=UploadIvrAudio>
+//! Rate limit: 1 requests per second.
+//!
+//! Reference: <https://www.tencentcloud.com/document/api/1229/64326>
 //!
 //! # Example: Upload IVR Audio Files
 //!
@@ -67,7 +69,7 @@ impl UploadIvrAudioRequest {
 }
 impl crate::Action for UploadIvrAudioRequest {
     const ACTION: &'static str = "UploadIvrAudio";
-    const RATE_LIMIT: Option<u32> = None;
+    const RATE_LIMIT: Option<u32> = Some(1);
     const IDEMPOTENT: bool = false;
     type Response = UploadIvrAudioResponse;
     type ErrorCode = UploadIvrAudioErrorCode;

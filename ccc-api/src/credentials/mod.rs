@@ -1,13 +1,32 @@
 //! Credentials and where they come from.
 //!
 //! A [`Credentials`] value never shows its secret key or session token: not in
-//! `Debug`, not in errors. Sources implement [`ProvideCredentials`], asked once per
-//! request so that temporary credentials can be refreshed behind it.
+//! `Debug`, not in errors. Sources implement [`ProvideCredentials`], asked before
+//! every request so that temporary credentials can be refreshed behind it:
+//! [`EnvironmentProvider`], [`ProfileFileProvider`], [`CvmRoleProvider`],
+//! [`AssumeRoleProvider`], [`OidcRoleProvider`], and [`DefaultChain`], which tries the
+//! first four sources in the official order. Temporary credentials are cached by
+//! [`CachingProvider`] and refreshed before they expire.
+
+mod cache;
+mod chain;
+mod cvm;
+mod env;
+mod profile;
+mod sts;
+
+pub use cache::CachingProvider;
+pub use chain::DefaultChain;
+pub use cvm::{CvmRoleProvider, CVM_METADATA_URL};
+pub use env::EnvironmentProvider;
+pub use profile::ProfileFileProvider;
+pub use sts::{AssumeRoleProvider, OidcRoleProvider, STS_ENDPOINT};
 
 use crate::error::CredentialsError;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::time::SystemTime;
 
 /// Environment variable holding the SecretId.
 pub const ENV_SECRET_ID: &str = "TENCENTCLOUD_SECRET_ID";
@@ -15,6 +34,8 @@ pub const ENV_SECRET_ID: &str = "TENCENTCLOUD_SECRET_ID";
 pub const ENV_SECRET_KEY: &str = "TENCENTCLOUD_SECRET_KEY";
 /// Environment variable holding the session token of temporary credentials.
 pub const ENV_SESSION_TOKEN: &str = "TENCENTCLOUD_SESSION_TOKEN";
+/// Also accepted for the session token, as one official tool reads it.
+pub const ENV_TOKEN: &str = "TENCENTCLOUD_TOKEN";
 
 /// A key pair, with a session token when the keys are temporary.
 #[derive(Clone, PartialEq, Eq)]
@@ -22,6 +43,7 @@ pub struct Credentials {
     secret_id: String,
     secret_key: String,
     token: Option<String>,
+    expires_at: Option<SystemTime>,
 }
 
 impl Credentials {
@@ -31,7 +53,19 @@ impl Credentials {
             secret_id: secret_id.into(),
             secret_key: secret_key.into(),
             token: None,
+            expires_at: None,
         }
+    }
+
+    /// When temporary credentials stop being valid.
+    pub fn with_expiry(mut self, expires_at: SystemTime) -> Self {
+        self.expires_at = Some(expires_at);
+        self
+    }
+
+    /// When these credentials expire; `None` for permanent keys.
+    pub fn expires_at(&self) -> Option<SystemTime> {
+        self.expires_at
     }
 
     /// Temporary keys with their session token (sent as `X-TC-Token`).
@@ -41,7 +75,7 @@ impl Credentials {
     }
 
     /// Reads `TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY` and the optional
-    /// `TENCENTCLOUD_SESSION_TOKEN`.
+    /// `TENCENTCLOUD_SESSION_TOKEN` (or `TENCENTCLOUD_TOKEN`).
     pub fn from_env() -> Result<Self, CredentialsError> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
@@ -55,7 +89,9 @@ impl Credentials {
         match (id, key) {
             (Some(id), Some(key)) => {
                 let mut creds = Credentials::new(id.trim(), key.trim());
-                creds.token = get(ENV_SESSION_TOKEN).map(|t| t.trim().to_owned());
+                creds.token = get(ENV_SESSION_TOKEN)
+                    .or_else(|| get(ENV_TOKEN))
+                    .map(|t| t.trim().to_owned());
                 Ok(creds)
             }
             (None, None) => Err(CredentialsError::new(
@@ -95,6 +131,7 @@ impl fmt::Debug for Credentials {
             .field("secret_id", &MaskedId(&self.secret_id))
             .field("secret_key", &"** redacted **")
             .field("token", &self.token.as_ref().map(|_| "** redacted **"))
+            .field("expires_at", &self.expires_at)
             .finish()
     }
 }
@@ -151,6 +188,13 @@ mod tests {
         assert_eq!(c.secret_id(), "AKIDexample1234");
         assert_eq!(c.secret_key(), "topsecretkey");
         assert_eq!(c.token(), Some("tok-abc"));
+        let c = Credentials::from_lookup(env(&[
+            (ENV_SECRET_ID, "id"),
+            (ENV_SECRET_KEY, "key"),
+            (ENV_TOKEN, "tok-2"),
+        ]))
+        .unwrap();
+        assert_eq!(c.token(), Some("tok-2"));
     }
 
     #[test]

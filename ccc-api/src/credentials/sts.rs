@@ -1,0 +1,332 @@
+//! Temporary credentials from STS (`sts`, version `2018-08-13`): `AssumeRole`,
+//! signed with base credentials by this crate's signer, and the TKE OIDC
+//! web-identity flow `AssumeRoleWithWebIdentity`, which is sent unsigned
+//! (`Authorization: SKIP`) with the pod's identity token.
+
+use super::{Credentials, CredentialsFuture, ProvideCredentials};
+use crate::error::CredentialsError;
+use crate::signing::{sign, SigningInput};
+use serde::Deserialize;
+use serde_json::json;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// The STS endpoint.
+pub const STS_ENDPOINT: &str = "https://sts.tencentcloudapi.com/";
+const STS_VERSION: &str = "2018-08-13";
+const DEFAULT_DURATION: u32 = 7200;
+
+#[derive(Deserialize)]
+struct Envelope {
+    #[serde(rename = "Response")]
+    response: Body,
+}
+
+#[derive(Deserialize)]
+struct Body {
+    #[serde(rename = "Credentials")]
+    credentials: Option<StsCredentials>,
+    #[serde(rename = "ExpiredTime")]
+    expired_time: Option<u64>,
+    #[serde(rename = "Error")]
+    error: Option<StsError>,
+    #[serde(rename = "RequestId", default)]
+    request_id: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct StsCredentials {
+    token: String,
+    tmp_secret_id: String,
+    tmp_secret_key: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct StsError {
+    code: String,
+    message: String,
+}
+
+/// Posts an STS action and reads the temporary credentials from its answer.
+async fn call_sts(
+    http: &reqwest::Client,
+    endpoint: &str,
+    source: &str,
+    action: &'static str,
+    region: &str,
+    body: Vec<u8>,
+    signer: Option<&Credentials>,
+) -> Result<Credentials, CredentialsError> {
+    let fail = |why: String| CredentialsError::new(source, why);
+    let url =
+        reqwest::Url::parse(endpoint).map_err(|e| fail(format!("endpoint {endpoint}: {e}")))?;
+    let host = match (url.host_str(), url.port()) {
+        (Some(h), Some(p)) => format!("{h}:{p}"),
+        (Some(h), None) => h.to_owned(),
+        (None, _) => return Err(fail(format!("endpoint {endpoint} has no host"))),
+    };
+    let timestamp = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let authorization = match signer {
+        Some(c) => {
+            let input = SigningInput {
+                service: "sts",
+                timestamp,
+                method: "POST",
+                path: "/",
+                query: "",
+                headers: &[("content-type", "application/json"), ("host", &host)],
+                payload: &body,
+            };
+            sign(c.secret_id(), c.secret_key(), &input).authorization
+        }
+        None => "SKIP".to_owned(),
+    };
+    let mut req = http
+        .post(url)
+        .header("Authorization", authorization)
+        .header("Content-Type", "application/json")
+        .header("Host", host)
+        .header("X-TC-Action", action)
+        .header("X-TC-Timestamp", timestamp.to_string())
+        .header("X-TC-Version", STS_VERSION)
+        .header("X-TC-Region", region)
+        .header("X-TC-RequestClient", crate::REQUEST_CLIENT);
+    if let Some(token) = signer.and_then(Credentials::token) {
+        req = req.header("X-TC-Token", token);
+    }
+    let resp = req
+        .body(body)
+        .send()
+        .await
+        .map_err(|e| fail(format!("{action}: {e}")))?;
+    let status = resp.status().as_u16();
+    let bytes = resp
+        .bytes()
+        .await
+        .map_err(|e| fail(format!("{action}: {e}")))?;
+    let envelope: Envelope = serde_json::from_slice(&bytes)
+        .map_err(|e| fail(format!("{action}: HTTP {status}, not an STS answer: {e}")))?;
+    let b = envelope.response;
+    if let Some(e) = b.error {
+        return Err(fail(format!(
+            "{action} failed: {}: {} (request id {})",
+            e.code, e.message, b.request_id
+        )));
+    }
+    let (Some(c), Some(expired)) = (b.credentials, b.expired_time) else {
+        return Err(fail(format!(
+            "{action}: answer without credentials (request id {})",
+            b.request_id
+        )));
+    };
+    Ok(Credentials::new(c.tmp_secret_id, c.tmp_secret_key)
+        .with_token(c.token)
+        .with_expiry(UNIX_EPOCH + Duration::from_secs(expired)))
+}
+
+fn default_http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap_or_default()
+}
+
+/// Assumes a CAM role with base credentials (`AssumeRole`). Wrap it in a
+/// [`super::CachingProvider`] to reuse the keys until shortly before they expire.
+#[derive(Debug, Clone)]
+pub struct AssumeRoleProvider {
+    base: Arc<dyn ProvideCredentials>,
+    role_arn: String,
+    session_name: String,
+    duration_seconds: u32,
+    region: String,
+    endpoint: String,
+    http: reqwest::Client,
+}
+
+impl AssumeRoleProvider {
+    /// Assume `role_arn` (`qcs::cam::uin/...:roleName/...`) as `session_name`,
+    /// signing with `base`.
+    pub fn new(
+        base: impl ProvideCredentials + 'static,
+        role_arn: impl Into<String>,
+        session_name: impl Into<String>,
+    ) -> Self {
+        AssumeRoleProvider {
+            base: Arc::new(base),
+            role_arn: role_arn.into(),
+            session_name: session_name.into(),
+            duration_seconds: DEFAULT_DURATION,
+            region: "ap-guangzhou".into(),
+            endpoint: STS_ENDPOINT.into(),
+            http: default_http(),
+        }
+    }
+
+    /// Lifetime of the keys, 1 to 43200 seconds (7200 by default).
+    pub fn duration_seconds(mut self, seconds: u32) -> Self {
+        self.duration_seconds = seconds.clamp(1, 43_200);
+        self
+    }
+
+    /// Region sent to STS (`ap-guangzhou` by default).
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = region.into();
+        self
+    }
+
+    /// Another STS endpoint URL, for tests and proxies.
+    pub fn endpoint(mut self, url: impl Into<String>) -> Self {
+        self.endpoint = url.into();
+        self
+    }
+
+    /// Assumes the role now.
+    pub async fn load(&self) -> Result<Credentials, CredentialsError> {
+        let base = self.base.provide_credentials().await.map_err(|e| {
+            CredentialsError::new("STS AssumeRole", format!("base credentials: {e}"))
+        })?;
+        let body = json!({
+            "RoleArn": self.role_arn,
+            "RoleSessionName": self.session_name,
+            "DurationSeconds": self.duration_seconds,
+        })
+        .to_string()
+        .into_bytes();
+        call_sts(
+            &self.http,
+            &self.endpoint,
+            "STS AssumeRole",
+            "AssumeRole",
+            &self.region,
+            body,
+            Some(&base),
+        )
+        .await
+    }
+}
+
+impl ProvideCredentials for AssumeRoleProvider {
+    fn provide_credentials(&self) -> CredentialsFuture<'_> {
+        Box::pin(self.load())
+    }
+}
+
+/// Environment variables of the TKE OIDC flow.
+pub const TKE_ENV: [&str; 4] = [
+    "TKE_REGION",
+    "TKE_PROVIDER_ID",
+    "TKE_WEB_IDENTITY_TOKEN_FILE",
+    "TKE_ROLE_ARN",
+];
+
+/// The TKE OIDC web-identity flow: exchanges the pod's identity token (re-read
+/// from its file each time) for role credentials.
+#[derive(Debug, Clone)]
+pub struct OidcRoleProvider {
+    region: String,
+    provider_id: String,
+    token_file: std::path::PathBuf,
+    role_arn: String,
+    session_name: String,
+    duration_seconds: u32,
+    endpoint: String,
+    http: reqwest::Client,
+}
+
+impl OidcRoleProvider {
+    /// From `TKE_REGION`, `TKE_PROVIDER_ID`, `TKE_WEB_IDENTITY_TOKEN_FILE` and
+    /// `TKE_ROLE_ARN`; says which are missing.
+    pub fn from_env() -> Result<Self, CredentialsError> {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// As [`OidcRoleProvider::from_env`] with another variable source.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, CredentialsError> {
+        let values: Vec<Option<String>> = TKE_ENV
+            .iter()
+            .map(|k| lookup(k).filter(|v| !v.trim().is_empty()))
+            .collect();
+        let missing: Vec<&str> = TKE_ENV
+            .iter()
+            .zip(&values)
+            .filter(|(_, v)| v.is_none())
+            .map(|(k, _)| *k)
+            .collect();
+        if !missing.is_empty() {
+            return Err(CredentialsError::new(
+                "TKE OIDC",
+                format!("{} not set", missing.join(", ")),
+            ));
+        }
+        let mut v = values.into_iter().flatten();
+        let (region, provider_id, token_file, role_arn) = (
+            v.next().unwrap_or_default(),
+            v.next().unwrap_or_default(),
+            v.next().unwrap_or_default(),
+            v.next().unwrap_or_default(),
+        );
+        Ok(OidcRoleProvider {
+            region,
+            provider_id,
+            token_file: token_file.into(),
+            role_arn,
+            session_name: format!("ccc-api-rust-{}", std::process::id()),
+            duration_seconds: DEFAULT_DURATION,
+            endpoint: STS_ENDPOINT.into(),
+            http: default_http(),
+        })
+    }
+
+    /// Another STS endpoint URL, for tests and proxies.
+    pub fn endpoint(mut self, url: impl Into<String>) -> Self {
+        self.endpoint = url.into();
+        self
+    }
+
+    /// Session name recorded by STS.
+    pub fn session_name(mut self, name: impl Into<String>) -> Self {
+        self.session_name = name.into();
+        self
+    }
+
+    /// Exchanges the identity token now.
+    pub async fn load(&self) -> Result<Credentials, CredentialsError> {
+        let token = std::fs::read_to_string(&self.token_file).map_err(|e| {
+            CredentialsError::new(
+                "TKE OIDC",
+                format!("cannot read {}: {e}", self.token_file.display()),
+            )
+        })?;
+        let body = json!({
+            "ProviderId": self.provider_id,
+            "WebIdentityToken": token.trim(),
+            "RoleArn": self.role_arn,
+            "RoleSessionName": self.session_name,
+            "DurationSeconds": self.duration_seconds,
+        })
+        .to_string()
+        .into_bytes();
+        call_sts(
+            &self.http,
+            &self.endpoint,
+            "TKE OIDC",
+            "AssumeRoleWithWebIdentity",
+            &self.region,
+            body,
+            None,
+        )
+        .await
+    }
+}
+
+impl ProvideCredentials for OidcRoleProvider {
+    fn provide_credentials(&self) -> CredentialsFuture<'_> {
+        Box::pin(self.load())
+    }
+}

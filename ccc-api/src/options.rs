@@ -1,0 +1,66 @@
+//! Settings of one request that override the client's.
+
+use crate::client::Language;
+use crate::retry::RetryConfig;
+use std::time::Duration;
+
+/// Per-request overrides; anything left `None` uses the client's setting.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RequestOptions {
+    /// Deadline for the whole call, retries and waits included.
+    pub timeout: Option<Duration>,
+    /// Time limit of each attempt.
+    pub attempt_timeout: Option<Duration>,
+    /// Retry settings.
+    pub retry: Option<RetryConfig>,
+    /// `X-TC-Region` for this request.
+    pub region: Option<String>,
+    /// `X-TC-Language` for this request.
+    pub language: Option<Language>,
+}
+
+impl RequestOptions {
+    /// No overrides.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Deadline for the whole call.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Time limit of each attempt.
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = Some(timeout);
+        self
+    }
+
+    /// Retry settings.
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+
+    /// Attempts in all (1 turns retries off), keeping the other retry settings.
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        let mut retry = self.retry.unwrap_or_default();
+        retry.max_attempts = attempts.max(1);
+        self.retry = Some(retry);
+        self
+    }
+
+    /// `X-TC-Region` for this request.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// `X-TC-Language` for this request.
+    pub fn language(mut self, language: Language) -> Self {
+        self.language = Some(language);
+        self
+    }
+}

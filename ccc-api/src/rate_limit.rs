@@ -1,0 +1,108 @@
+//! Client-side rate limiting per action: a token bucket per action name, shared by
+//! every clone of a client, so that a burst is spread out to the action's
+//! documented rate instead of being refused by the service.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// How a client limits its own request rate.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum RateLimit {
+    /// Each action at the rate the spec documents for it (the default).
+    #[default]
+    Spec,
+    /// No client-side limit.
+    Off,
+    /// The spec's rates, with these per-action overrides (requests per second).
+    Overrides(HashMap<String, f64>),
+}
+
+#[derive(Debug)]
+struct Bucket {
+    rate: f64,
+    tokens: f64,
+    last: Instant,
+}
+
+/// The buckets of one client.
+#[derive(Debug, Default)]
+pub(crate) struct RateLimiter {
+    mode: RateLimit,
+    buckets: Mutex<HashMap<String, Bucket>>,
+}
+
+impl RateLimiter {
+    pub(crate) fn new(mode: RateLimit) -> Self {
+        RateLimiter {
+            mode,
+            buckets: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The rate for `action`, if limited.
+    fn rate(&self, action: &str, documented: Option<u32>) -> Option<f64> {
+        match &self.mode {
+            RateLimit::Off => None,
+            RateLimit::Spec => documented.map(f64::from),
+            RateLimit::Overrides(map) => map.get(action).copied().or(documented.map(f64::from)),
+        }
+        .filter(|r| *r > 0.0)
+    }
+
+    /// Takes a token for `action`; how long to wait before sending. The bucket
+    /// holds one second's worth of tokens, so a burst up to the rate goes at once.
+    pub(crate) fn reserve(&self, action: &str, documented: Option<u32>) -> Duration {
+        let Some(rate) = self.rate(action, documented) else {
+            return Duration::ZERO;
+        };
+        let Ok(mut buckets) = self.buckets.lock() else {
+            return Duration::ZERO;
+        };
+        let now = Instant::now();
+        let b = buckets.entry(action.to_owned()).or_insert_with(|| Bucket {
+            rate,
+            tokens: rate,
+            last: now,
+        });
+        b.rate = rate;
+        let capacity = rate.max(1.0);
+        b.tokens = (b.tokens + now.duration_since(b.last).as_secs_f64() * rate).min(capacity);
+        b.last = now;
+        b.tokens -= 1.0;
+        if b.tokens >= 0.0 {
+            Duration::ZERO
+        } else {
+            Duration::from_secs_f64(-b.tokens / rate)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_burst_is_spread_to_the_rate() {
+        let l = RateLimiter::new(RateLimit::Spec);
+        let waits: Vec<Duration> = (0..60).map(|_| l.reserve("A", Some(20))).collect();
+        // The first second's worth goes at once, then one every 50 ms.
+        assert!(waits[..20].iter().all(|w| w.is_zero()));
+        let last = waits[59].as_secs_f64();
+        assert!((1.9..2.1).contains(&last), "{last}");
+        // Another action has its own bucket.
+        assert!(l.reserve("B", Some(20)).is_zero());
+    }
+
+    #[test]
+    fn off_and_overrides() {
+        let off = RateLimiter::new(RateLimit::Off);
+        assert!((0..100).all(|_| off.reserve("A", Some(1)).is_zero()));
+        let o = RateLimiter::new(RateLimit::Overrides(HashMap::from([("A".to_owned(), 2.0)])));
+        assert!(o.reserve("A", Some(100)).is_zero());
+        assert!(o.reserve("A", Some(100)).is_zero());
+        assert!(o.reserve("A", Some(100)) > Duration::from_millis(400));
+        // No documented limit and no override: not limited.
+        assert!((0..100).all(|_| o.reserve("B", None).is_zero()));
+    }
+}

@@ -1,0 +1,128 @@
+//! When to send a request again, and how long to wait first.
+//!
+//! Retried: a connection that was never made; an HTTP 5xx answer without a
+//! service error in it; `RequestLimitExceeded` and its sub-codes (the service did
+//! not run the request). A request that may have run (a timeout or a cut-off
+//! answer after it was sent) is retried only for idempotent actions. Waits grow
+//! exponentially with full jitter, and never pass the overall deadline.
+
+use crate::error::{SdkError, TransportErrorKind};
+use std::cell::Cell;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// How a client retries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryConfig {
+    /// Attempts in all, the first included; 1 turns retries off.
+    pub max_attempts: u32,
+    /// Upper bound of the first wait; each later one doubles it.
+    pub initial_backoff: Duration,
+    /// Upper bound of any wait.
+    pub max_backoff: Duration,
+}
+
+impl Default for RetryConfig {
+    fn default() -> Self {
+        RetryConfig {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(20),
+        }
+    }
+}
+
+impl RetryConfig {
+    /// No retries.
+    pub fn disabled() -> Self {
+        RetryConfig {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+
+    /// The wait before attempt `next` (2 for the first retry): uniformly random
+    /// between zero and `min(max_backoff, initial_backoff * 2^(next-2))`.
+    pub fn backoff(&self, next: u32) -> Duration {
+        let exp = next.saturating_sub(2).min(31);
+        let cap = self
+            .initial_backoff
+            .saturating_mul(1u32 << exp)
+            .min(self.max_backoff);
+        let nanos = cap.as_nanos().min(u128::from(u64::MAX)) as u64;
+        if nanos == 0 {
+            return Duration::ZERO;
+        }
+        Duration::from_nanos(random_u64() % (nanos + 1))
+    }
+}
+
+/// Why a failed attempt may be sent again, or `None` if it must not.
+pub(crate) fn retry_reason<C>(
+    error: &SdkError<C>,
+    raw_code: Option<&str>,
+    idempotent: bool,
+) -> Option<&'static str> {
+    match error {
+        SdkError::Service(_) => {
+            let code = raw_code.unwrap_or_default();
+            (code == "RequestLimitExceeded" || code.starts_with("RequestLimitExceeded."))
+                .then_some("rate limited by the service")
+        }
+        SdkError::Transport(e) => match e.kind {
+            TransportErrorKind::Connect => Some("connection failed before sending"),
+            _ if idempotent => Some("no answer to an idempotent request"),
+            _ => None,
+        },
+        SdkError::Decode(e) if e.status >= 500 => Some("HTTP 5xx without a service answer"),
+        _ => None,
+    }
+}
+
+thread_local! {
+    static RNG: Cell<u64> = Cell::new(seed());
+}
+
+fn seed() -> u64 {
+    let t = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0);
+    let local = 0u8;
+    (t ^ (&local as *const u8 as u64).rotate_left(32)) | 1
+}
+
+/// xorshift64*: jitter needs spread, not cryptographic strength.
+fn random_u64() -> u64 {
+    RNG.with(|state| {
+        let mut x = state.get();
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        state.set(x);
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_is_jittered_under_an_exponential_cap() {
+        let c = RetryConfig {
+            max_attempts: 10,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(1),
+        };
+        for next in 2..10 {
+            let cap = Duration::from_millis(100 * (1 << (next - 2))).min(Duration::from_secs(1));
+            let waits: Vec<Duration> = (0..200).map(|_| c.backoff(next)).collect();
+            assert!(waits.iter().all(|w| *w <= cap), "attempt {next}");
+            // Full jitter: the waits spread over the whole range.
+            assert!(
+                waits.iter().any(|w| *w < cap / 4) && waits.iter().any(|w| *w > cap * 3 / 4),
+                "attempt {next}"
+            );
+        }
+    }
+}
