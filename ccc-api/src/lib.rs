@@ -31,6 +31,7 @@ pub mod enums;
 mod error;
 mod generated;
 mod options;
+mod paginator;
 mod rate_limit;
 mod response;
 mod retry;
@@ -45,6 +46,7 @@ pub use error::{
 };
 pub use generated::{operation, types, ErrorCode, Site, SERVICE, VERSION};
 pub use options::RequestOptions;
+pub use paginator::{PageStyle, Paginated, Paginator};
 pub use rate_limit::RateLimit;
 pub use response::decode_response;
 pub use retry::RetryConfig;

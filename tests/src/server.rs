@@ -23,6 +23,10 @@ pub const TEST_SECRET_KEY: &str = "TESTSECRETKEY00000000000000000000";
 /// A request as the server received it.
 #[derive(Debug, Clone)]
 pub struct Received {
+    /// `GET`, `POST`, ...
+    pub method: String,
+    /// The request target (`/`, `/latest/meta-data/...`).
+    pub path: String,
     /// Header names lower-cased, in arrival order.
     pub headers: Vec<(String, String)>,
     /// The body bytes.
@@ -59,6 +63,8 @@ pub enum Reply {
     CutOff { declared: usize, body: Vec<u8> },
     /// Waits, then answers.
     Delayed(Duration, Box<Reply>),
+    /// Closes the connection without answering (after reading the request).
+    Drop,
 }
 
 impl Reply {
@@ -105,18 +111,29 @@ impl TestServer {
         Self::start_with_keys(keys, respond).await
     }
 
+    /// Starts without checking signatures (a metadata service, an STS stand-in
+    /// for unsigned calls).
+    pub async fn start_unsigned(
+        respond: impl Fn(&Received) -> Reply + Send + Sync + 'static,
+    ) -> TestServer {
+        Self::launch(None, Arc::new(respond)).await
+    }
+
     /// Starts with the given `SecretId` → `SecretKey` pairs.
     pub async fn start_with_keys(
         keys: HashMap<String, String>,
         respond: impl Fn(&Received) -> Reply + Send + Sync + 'static,
     ) -> TestServer {
+        Self::launch(Some(keys), Arc::new(respond)).await
+    }
+
+    async fn launch(keys: Option<HashMap<String, String>>, respond: Arc<Responder>) -> TestServer {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind 127.0.0.1");
         let addr = listener.local_addr().expect("local address");
         let received = Arc::new(Mutex::new(Vec::new()));
         let keys = Arc::new(keys);
-        let respond: Arc<Responder> = Arc::new(respond);
         let log = received.clone();
         let task = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
@@ -146,18 +163,23 @@ impl TestServer {
 
 async fn serve(
     mut stream: TcpStream,
-    keys: &HashMap<String, String>,
+    keys: &Option<HashMap<String, String>>,
     respond: &Responder,
     log: &Mutex<Vec<Received>>,
 ) -> std::io::Result<()> {
     let mut buf = Vec::new();
     loop {
         // Requests on one keep-alive connection, one after another.
-        let Some((headers, body)) = read_request(&mut stream, &mut buf).await? else {
+        let Some((method, path, headers, body)) = read_request(&mut stream, &mut buf).await? else {
             return Ok(());
         };
-        let signature = verify(&headers, &body, keys);
+        let signature = match keys {
+            Some(keys) => verify(&headers, &body, keys),
+            None => Ok(()),
+        };
         let req = Received {
+            method,
+            path,
             headers,
             body,
             signature,
@@ -175,10 +197,12 @@ async fn serve(
     }
 }
 
+type Request = (String, String, Vec<(String, String)>, Vec<u8>);
+
 async fn read_request(
     stream: &mut TcpStream,
     buf: &mut Vec<u8>,
-) -> std::io::Result<Option<(Vec<(String, String)>, Vec<u8>)>> {
+) -> std::io::Result<Option<Request>> {
     let mut chunk = [0u8; 8192];
     let head_end = loop {
         if let Some(pos) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
@@ -192,7 +216,9 @@ async fn read_request(
     };
     let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
     let mut lines = head.split("\r\n");
-    let _request_line = lines.next();
+    let mut request_line = lines.next().unwrap_or_default().split_whitespace();
+    let method = request_line.next().unwrap_or_default().to_owned();
+    let path = request_line.next().unwrap_or_default().to_owned();
     let headers: Vec<(String, String)> = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
@@ -212,7 +238,7 @@ async fn read_request(
     }
     let body = buf[start..start + len].to_vec();
     buf.drain(..start + len);
-    Ok(Some((headers, body)))
+    Ok(Some((method, path, headers, body)))
 }
 
 /// Writes the reply; false when the connection must close.
@@ -245,6 +271,7 @@ async fn write_reply(stream: &mut TcpStream, reply: Reply) -> std::io::Result<bo
             tokio::time::sleep(wait).await;
             Box::pin(write_reply(stream, *reply)).await
         }
+        Reply::Drop => Ok(false),
     }
 }
 

@@ -137,6 +137,19 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
         }
     });
 
+    let (into_paginator, paginated) = match &a.pagination {
+        Some(p) => (
+            quote! {
+                /// Pages through the results lazily: `.pages()` or `.items()` streams.
+                pub fn into_paginator(self) -> #rt::Paginator<#request> {
+                    #rt::Paginator::new(self.client, self.inner.build()).options(self.options)
+                }
+            },
+            paginated_impl(model, a, p, paths, &request),
+        ),
+        None => (quote!(), quote!()),
+    };
+
     quote! {
         #module_doc
 
@@ -184,12 +197,13 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
         pub struct #fluent {
             client: #rt::Client,
             inner: #builder,
+            options: #rt::RequestOptions,
         }
 
         impl #fluent {
             /// A call through `client` with no member set.
             pub fn new(client: #rt::Client) -> Self {
-                Self { client, inner: #builder::default() }
+                Self { client, inner: #builder::default(), options: #rt::RequestOptions::default() }
             }
 
             #(#fluent_setters)*
@@ -199,11 +213,20 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
                 &self.inner
             }
 
+            /// Overrides client settings (timeouts, retries, region, language) for
+            /// this call.
+            pub fn options(mut self, options: #rt::RequestOptions) -> Self {
+                self.options = options;
+                self
+            }
+
             /// Checks the required members and sends the request.
             pub async fn send(self) -> Result<#response, #rt::SdkError<#error_code>> {
                 let request = self.inner.build()?;
-                self.client.execute(&request).await
+                self.client.execute_with(&request, &self.options).await
             }
+
+            #into_paginator
         }
 
         #response_doc
@@ -218,7 +241,151 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
 
         #codes
 
+        #paginated
+
         #client_method
+    }
+}
+
+/// `impl Paginated` from the spec's pagination data.
+fn paginated_impl(
+    model: &Model,
+    a: &Action,
+    p: &crate::spec::Pagination,
+    paths: &Paths,
+    request: &proc_macro2::Ident,
+) -> TokenStream {
+    use crate::spec::PageStyle;
+    let rt = &paths.rt;
+    let types = &paths.types;
+    let input = |name: &str| a.input.iter().find(|f| f.wire == name);
+    let output = |name: &str| a.output.iter().find(|f| f.wire == name);
+    let (Some(page), Some(size), Some(items)) = (input(&p.page), input(&p.size), output(&p.items))
+    else {
+        return quote!();
+    };
+    let TypeRef::List(item_ty) = &items.ty else {
+        return quote!();
+    };
+    let item = rust_type(item_ty, Some(types));
+    let style = match p.style {
+        PageStyle::PageNumber => quote!(#rt::PageStyle::PageNumber),
+        PageStyle::Offset => quote!(#rt::PageStyle::Offset),
+        PageStyle::Cursor => quote!(#rt::PageStyle::Cursor),
+    };
+    // Reading an integer member as u64, and writing a u64 into it.
+    let read = |f: &Field| {
+        let id = field_ident(&f.rust);
+        match f.presence {
+            Presence::Required => quote!(u64::try_from(self.#id).ok()),
+            _ => quote!(self.#id.and_then(|v| u64::try_from(v).ok())),
+        }
+    };
+    let write = |f: &Field| {
+        let id = field_ident(&f.rust);
+        let ty = rust_type(&f.ty, None);
+        let value = quote!(#ty::try_from(value).unwrap_or(#ty::MAX));
+        match f.presence {
+            Presence::Required => quote!(self.#id = #value;),
+            _ => quote!(self.#id = Some(#value);),
+        }
+    };
+    let size_read = read(size);
+    let size_write = write(size);
+    let (position_read, position_write, cursor_write) = match p.style {
+        PageStyle::Cursor => {
+            let id = field_ident(&page.rust);
+            let set = match page.presence {
+                Presence::Required => quote!(self.#id = cursor;),
+                _ => quote!(self.#id = Some(cursor);),
+            };
+            (quote!(None), quote!(let _ = value;), set)
+        }
+        _ => (read(page), write(page), quote!(let _ = cursor;)),
+    };
+    let items_id = field_ident(&items.rust);
+    let (items_ref, items_owned) = match items.presence {
+        Presence::Required => (quote!(&response.#items_id), quote!(response.#items_id)),
+        _ => (
+            quote!(response.#items_id.as_deref().unwrap_or(&[])),
+            quote!(response.#items_id.unwrap_or_default()),
+        ),
+    };
+    let total = match p.total.as_deref().and_then(output) {
+        Some(t) => {
+            let id = field_ident(&t.rust);
+            match t.presence {
+                Presence::Required => quote!(u64::try_from(response.#id).ok()),
+                _ => quote!(response.#id.and_then(|v| u64::try_from(v).ok())),
+            }
+        }
+        None => quote! {
+            let _ = response;
+            None
+        },
+    };
+    let cursor_of = match (&p.item_cursor, item_ty.named()) {
+        (Some(name), Some(type_name)) => {
+            let member = model
+                .objects
+                .iter()
+                .find(|o| o.name == type_name)
+                .and_then(|o| o.fields.iter().find(|f| &f.wire == name));
+            match member {
+                Some(f) => {
+                    let id = field_ident(&f.rust);
+                    match f.presence {
+                        Presence::Required => quote!(Some(item.#id.clone())),
+                        _ => quote!(item.#id.clone()),
+                    }
+                }
+                None => quote!(None),
+            }
+        }
+        _ => quote!(None),
+    };
+    quote! {
+        impl #rt::Paginated for #request {
+            type Item = #item;
+            const STYLE: #rt::PageStyle = #style;
+
+            fn page_size(&self) -> Option<u64> {
+                #size_read
+            }
+
+            fn set_page_size(&mut self, value: u64) {
+                #size_write
+            }
+
+            fn position(&self) -> Option<u64> {
+                #position_read
+            }
+
+            fn set_position(&mut self, value: u64) {
+                #position_write
+            }
+
+            fn set_cursor(&mut self, cursor: String) {
+                #cursor_write
+            }
+
+            fn items(response: &Self::Response) -> &[Self::Item] {
+                #items_ref
+            }
+
+            fn into_items(response: Self::Response) -> Vec<Self::Item> {
+                #items_owned
+            }
+
+            fn total(response: &Self::Response) -> Option<u64> {
+                #total
+            }
+
+            fn cursor_of(item: &Self::Item) -> Option<String> {
+                let _ = item;
+                #cursor_of
+            }
+        }
     }
 }
 

@@ -104,6 +104,7 @@ impl AbortAgentCruiseDialingCampaignRequestBuilder {
 pub struct AbortAgentCruiseDialingCampaignFluentBuilder {
     client: crate::Client,
     inner: AbortAgentCruiseDialingCampaignRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl AbortAgentCruiseDialingCampaignFluentBuilder {
     /// A call through `client` with no member set.
@@ -111,6 +112,7 @@ impl AbortAgentCruiseDialingCampaignFluentBuilder {
         Self {
             client,
             inner: AbortAgentCruiseDialingCampaignRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -141,6 +143,12 @@ impl AbortAgentCruiseDialingCampaignFluentBuilder {
     pub fn as_builder(&self) -> &AbortAgentCruiseDialingCampaignRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
@@ -149,7 +157,7 @@ impl AbortAgentCruiseDialingCampaignFluentBuilder {
         crate::SdkError<AbortAgentCruiseDialingCampaignErrorCode>,
     > {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `AbortAgentCruiseDialingCampaign`.

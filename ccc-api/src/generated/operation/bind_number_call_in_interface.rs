@@ -154,6 +154,7 @@ impl BindNumberCallInInterfaceRequestBuilder {
 pub struct BindNumberCallInInterfaceFluentBuilder {
     client: crate::Client,
     inner: BindNumberCallInInterfaceRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl BindNumberCallInInterfaceFluentBuilder {
     /// A call through `client` with no member set.
@@ -161,6 +162,7 @@ impl BindNumberCallInInterfaceFluentBuilder {
         Self {
             client,
             inner: BindNumberCallInInterfaceRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -216,6 +218,12 @@ impl BindNumberCallInInterfaceFluentBuilder {
     pub fn as_builder(&self) -> &BindNumberCallInInterfaceRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
@@ -224,7 +232,7 @@ impl BindNumberCallInInterfaceFluentBuilder {
         crate::SdkError<BindNumberCallInInterfaceErrorCode>,
     > {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `BindNumberCallInInterface`.

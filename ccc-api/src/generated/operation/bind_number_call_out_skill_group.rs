@@ -131,6 +131,7 @@ impl BindNumberCallOutSkillGroupRequestBuilder {
 pub struct BindNumberCallOutSkillGroupFluentBuilder {
     client: crate::Client,
     inner: BindNumberCallOutSkillGroupRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl BindNumberCallOutSkillGroupFluentBuilder {
     /// A call through `client` with no member set.
@@ -138,6 +139,7 @@ impl BindNumberCallOutSkillGroupFluentBuilder {
         Self {
             client,
             inner: BindNumberCallOutSkillGroupRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -180,6 +182,12 @@ impl BindNumberCallOutSkillGroupFluentBuilder {
     pub fn as_builder(&self) -> &BindNumberCallOutSkillGroupRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
@@ -188,7 +196,7 @@ impl BindNumberCallOutSkillGroupFluentBuilder {
         crate::SdkError<BindNumberCallOutSkillGroupErrorCode>,
     > {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `BindNumberCallOutSkillGroup`.

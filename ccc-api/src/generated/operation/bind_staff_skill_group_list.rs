@@ -157,6 +157,7 @@ impl BindStaffSkillGroupListRequestBuilder {
 pub struct BindStaffSkillGroupListFluentBuilder {
     client: crate::Client,
     inner: BindStaffSkillGroupListRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl BindStaffSkillGroupListFluentBuilder {
     /// A call through `client` with no member set.
@@ -164,6 +165,7 @@ impl BindStaffSkillGroupListFluentBuilder {
         Self {
             client,
             inner: BindStaffSkillGroupListRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -221,13 +223,19 @@ impl BindStaffSkillGroupListFluentBuilder {
     pub fn as_builder(&self) -> &BindStaffSkillGroupListRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<BindStaffSkillGroupListResponse, crate::SdkError<BindStaffSkillGroupListErrorCode>>
     {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `BindStaffSkillGroupList`.

@@ -169,6 +169,7 @@ impl ControlAIConversationRequestBuilder {
 pub struct ControlAIConversationFluentBuilder {
     client: crate::Client,
     inner: ControlAIConversationRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl ControlAIConversationFluentBuilder {
     /// A call through `client` with no member set.
@@ -176,6 +177,7 @@ impl ControlAIConversationFluentBuilder {
         Self {
             client,
             inner: ControlAIConversationRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Id of the session to control.
@@ -241,13 +243,19 @@ impl ControlAIConversationFluentBuilder {
     pub fn as_builder(&self) -> &ControlAIConversationRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<ControlAIConversationResponse, crate::SdkError<ControlAIConversationErrorCode>>
     {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `ControlAIConversation`.

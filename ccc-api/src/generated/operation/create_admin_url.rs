@@ -105,6 +105,7 @@ impl CreateAdminURLRequestBuilder {
 pub struct CreateAdminURLFluentBuilder {
     client: crate::Client,
     inner: CreateAdminURLRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl CreateAdminURLFluentBuilder {
     /// A call through `client` with no member set.
@@ -112,6 +113,7 @@ impl CreateAdminURLFluentBuilder {
         Self {
             client,
             inner: CreateAdminURLRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -142,12 +144,18 @@ impl CreateAdminURLFluentBuilder {
     pub fn as_builder(&self) -> &CreateAdminURLRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<CreateAdminURLResponse, crate::SdkError<CreateAdminURLErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `CreateAdminURL`.

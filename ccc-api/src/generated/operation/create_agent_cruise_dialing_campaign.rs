@@ -284,6 +284,7 @@ impl CreateAgentCruiseDialingCampaignRequestBuilder {
 pub struct CreateAgentCruiseDialingCampaignFluentBuilder {
     client: crate::Client,
     inner: CreateAgentCruiseDialingCampaignRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl CreateAgentCruiseDialingCampaignFluentBuilder {
     /// A call through `client` with no member set.
@@ -291,6 +292,7 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
         Self {
             client,
             inner: CreateAgentCruiseDialingCampaignRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -419,6 +421,12 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
     pub fn as_builder(&self) -> &CreateAgentCruiseDialingCampaignRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
@@ -427,7 +435,7 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
         crate::SdkError<CreateAgentCruiseDialingCampaignErrorCode>,
     > {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `CreateAgentCruiseDialingCampaign`.

@@ -225,6 +225,7 @@ impl CreateAIAgentCallRequestBuilder {
 pub struct CreateAIAgentCallFluentBuilder {
     client: crate::Client,
     inner: CreateAIAgentCallRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl CreateAIAgentCallFluentBuilder {
     /// A call through `client` with no member set.
@@ -232,6 +233,7 @@ impl CreateAIAgentCallFluentBuilder {
         Self {
             client,
             inner: CreateAIAgentCallRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -318,12 +320,18 @@ impl CreateAIAgentCallFluentBuilder {
     pub fn as_builder(&self) -> &CreateAIAgentCallRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<CreateAIAgentCallResponse, crate::SdkError<CreateAIAgentCallErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `CreateAIAgentCall`.

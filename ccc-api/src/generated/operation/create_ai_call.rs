@@ -1049,6 +1049,7 @@ impl CreateAICallRequestBuilder {
 pub struct CreateAICallFluentBuilder {
     client: crate::Client,
     inner: CreateAICallRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl CreateAICallFluentBuilder {
     /// A call through `client` with no member set.
@@ -1056,6 +1057,7 @@ impl CreateAICallFluentBuilder {
         Self {
             client,
             inner: CreateAICallRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -1608,12 +1610,18 @@ impl CreateAICallFluentBuilder {
     pub fn as_builder(&self) -> &CreateAICallRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<CreateAICallResponse, crate::SdkError<CreateAICallErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `CreateAICall`.

@@ -564,6 +564,7 @@ impl CreateAutoCalloutTaskRequestBuilder {
 pub struct CreateAutoCalloutTaskFluentBuilder {
     client: crate::Client,
     inner: CreateAutoCalloutTaskRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl CreateAutoCalloutTaskFluentBuilder {
     /// A call through `client` with no member set.
@@ -571,6 +572,7 @@ impl CreateAutoCalloutTaskFluentBuilder {
         Self {
             client,
             inner: CreateAutoCalloutTaskRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -847,13 +849,19 @@ impl CreateAutoCalloutTaskFluentBuilder {
     pub fn as_builder(&self) -> &CreateAutoCalloutTaskRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<CreateAutoCalloutTaskResponse, crate::SdkError<CreateAutoCalloutTaskErrorCode>>
     {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `CreateAutoCalloutTask`.

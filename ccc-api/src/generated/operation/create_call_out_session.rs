@@ -231,6 +231,7 @@ impl CreateCallOutSessionRequestBuilder {
 pub struct CreateCallOutSessionFluentBuilder {
     client: crate::Client,
     inner: CreateCallOutSessionRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl CreateCallOutSessionFluentBuilder {
     /// A call through `client` with no member set.
@@ -238,6 +239,7 @@ impl CreateCallOutSessionFluentBuilder {
         Self {
             client,
             inner: CreateCallOutSessionRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -340,12 +342,18 @@ impl CreateCallOutSessionFluentBuilder {
     pub fn as_builder(&self) -> &CreateCallOutSessionRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<CreateCallOutSessionResponse, crate::SdkError<CreateCallOutSessionErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `CreateCallOutSession`.

@@ -130,6 +130,7 @@ impl CreateCarrierPrivilegeNumberApplicantRequestBuilder {
 pub struct CreateCarrierPrivilegeNumberApplicantFluentBuilder {
     client: crate::Client,
     inner: CreateCarrierPrivilegeNumberApplicantRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl CreateCarrierPrivilegeNumberApplicantFluentBuilder {
     /// A call through `client` with no member set.
@@ -137,6 +138,7 @@ impl CreateCarrierPrivilegeNumberApplicantFluentBuilder {
         Self {
             client,
             inner: CreateCarrierPrivilegeNumberApplicantRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -191,6 +193,12 @@ impl CreateCarrierPrivilegeNumberApplicantFluentBuilder {
     pub fn as_builder(&self) -> &CreateCarrierPrivilegeNumberApplicantRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
@@ -199,7 +207,7 @@ impl CreateCarrierPrivilegeNumberApplicantFluentBuilder {
         crate::SdkError<CreateCarrierPrivilegeNumberApplicantErrorCode>,
     > {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `CreateCarrierPrivilegeNumberApplicant`.

@@ -162,6 +162,7 @@ impl CreateCCCSkillGroupRequestBuilder {
 pub struct CreateCCCSkillGroupFluentBuilder {
     client: crate::Client,
     inner: CreateCCCSkillGroupRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl CreateCCCSkillGroupFluentBuilder {
     /// A call through `client` with no member set.
@@ -169,6 +170,7 @@ impl CreateCCCSkillGroupFluentBuilder {
         Self {
             client,
             inner: CreateCCCSkillGroupRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -229,12 +231,18 @@ impl CreateCCCSkillGroupFluentBuilder {
     pub fn as_builder(&self) -> &CreateCCCSkillGroupRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<CreateCCCSkillGroupResponse, crate::SdkError<CreateCCCSkillGroupErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `CreateCCCSkillGroup`.

@@ -59,6 +59,7 @@ impl CreateCompanyApplyRequestBuilder {
 pub struct CreateCompanyApplyFluentBuilder {
     client: crate::Client,
     inner: CreateCompanyApplyRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl CreateCompanyApplyFluentBuilder {
     /// A call through `client` with no member set.
@@ -66,6 +67,7 @@ impl CreateCompanyApplyFluentBuilder {
         Self {
             client,
             inner: CreateCompanyApplyRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Company qualification details.
@@ -82,12 +84,18 @@ impl CreateCompanyApplyFluentBuilder {
     pub fn as_builder(&self) -> &CreateCompanyApplyRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<CreateCompanyApplyResponse, crate::SdkError<CreateCompanyApplyErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `CreateCompanyApply`.

@@ -167,6 +167,7 @@ impl CreateExtensionRequestBuilder {
 pub struct CreateExtensionFluentBuilder {
     client: crate::Client,
     inner: CreateExtensionRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl CreateExtensionFluentBuilder {
     /// A call through `client` with no member set.
@@ -174,6 +175,7 @@ impl CreateExtensionFluentBuilder {
         Self {
             client,
             inner: CreateExtensionRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -240,12 +242,18 @@ impl CreateExtensionFluentBuilder {
     pub fn as_builder(&self) -> &CreateExtensionRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<CreateExtensionResponse, crate::SdkError<CreateExtensionErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `CreateExtension`.

@@ -203,6 +203,7 @@ impl CreateIVRSessionRequestBuilder {
 pub struct CreateIVRSessionFluentBuilder {
     client: crate::Client,
     inner: CreateIVRSessionRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl CreateIVRSessionFluentBuilder {
     /// A call through `client` with no member set.
@@ -210,6 +211,7 @@ impl CreateIVRSessionFluentBuilder {
         Self {
             client,
             inner: CreateIVRSessionRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -298,12 +300,18 @@ impl CreateIVRSessionFluentBuilder {
     pub fn as_builder(&self) -> &CreateIVRSessionRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<CreateIVRSessionResponse, crate::SdkError<CreateIVRSessionErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `CreateIVRSession`.

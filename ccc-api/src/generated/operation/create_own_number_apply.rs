@@ -271,6 +271,7 @@ impl CreateOwnNumberApplyRequestBuilder {
 pub struct CreateOwnNumberApplyFluentBuilder {
     client: crate::Client,
     inner: CreateOwnNumberApplyRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl CreateOwnNumberApplyFluentBuilder {
     /// A call through `client` with no member set.
@@ -278,6 +279,7 @@ impl CreateOwnNumberApplyFluentBuilder {
         Self {
             client,
             inner: CreateOwnNumberApplyRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -393,12 +395,18 @@ impl CreateOwnNumberApplyFluentBuilder {
     pub fn as_builder(&self) -> &CreateOwnNumberApplyRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<CreateOwnNumberApplyResponse, crate::SdkError<CreateOwnNumberApplyErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `CreateOwnNumberApply`.

@@ -468,6 +468,7 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
 pub struct CreatePredictiveDialingCampaignFluentBuilder {
     client: crate::Client,
     inner: CreatePredictiveDialingCampaignRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl CreatePredictiveDialingCampaignFluentBuilder {
     /// A call through `client` with no member set.
@@ -475,6 +476,7 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
         Self {
             client,
             inner: CreatePredictiveDialingCampaignRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -700,6 +702,12 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     pub fn as_builder(&self) -> &CreatePredictiveDialingCampaignRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
@@ -708,7 +716,7 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
         crate::SdkError<CreatePredictiveDialingCampaignErrorCode>,
     > {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `CreatePredictiveDialingCampaign`.

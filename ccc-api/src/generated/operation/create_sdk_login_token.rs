@@ -130,6 +130,7 @@ impl CreateSDKLoginTokenRequestBuilder {
 pub struct CreateSDKLoginTokenFluentBuilder {
     client: crate::Client,
     inner: CreateSDKLoginTokenRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl CreateSDKLoginTokenFluentBuilder {
     /// A call through `client` with no member set.
@@ -137,6 +138,7 @@ impl CreateSDKLoginTokenFluentBuilder {
         Self {
             client,
             inner: CreateSDKLoginTokenRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -179,12 +181,18 @@ impl CreateSDKLoginTokenFluentBuilder {
     pub fn as_builder(&self) -> &CreateSDKLoginTokenRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<CreateSDKLoginTokenResponse, crate::SdkError<CreateSDKLoginTokenErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `CreateSDKLoginToken`.

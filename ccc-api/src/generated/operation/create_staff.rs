@@ -137,6 +137,7 @@ impl CreateStaffRequestBuilder {
 pub struct CreateStaffFluentBuilder {
     client: crate::Client,
     inner: CreateStaffRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl CreateStaffFluentBuilder {
     /// A call through `client` with no member set.
@@ -144,6 +145,7 @@ impl CreateStaffFluentBuilder {
         Self {
             client,
             inner: CreateStaffRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -186,10 +188,16 @@ impl CreateStaffFluentBuilder {
     pub fn as_builder(&self) -> &CreateStaffRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(self) -> Result<CreateStaffResponse, crate::SdkError<CreateStaffErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `CreateStaff`.

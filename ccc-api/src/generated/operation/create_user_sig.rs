@@ -149,6 +149,7 @@ impl CreateUserSigRequestBuilder {
 pub struct CreateUserSigFluentBuilder {
     client: crate::Client,
     inner: CreateUserSigRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl CreateUserSigFluentBuilder {
     /// A call through `client` with no member set.
@@ -156,6 +157,7 @@ impl CreateUserSigFluentBuilder {
         Self {
             client,
             inner: CreateUserSigRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -210,12 +212,18 @@ impl CreateUserSigFluentBuilder {
     pub fn as_builder(&self) -> &CreateUserSigRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<CreateUserSigResponse, crate::SdkError<CreateUserSigErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `CreateUserSig`.

@@ -104,6 +104,7 @@ impl DeleteCCCSkillGroupRequestBuilder {
 pub struct DeleteCCCSkillGroupFluentBuilder {
     client: crate::Client,
     inner: DeleteCCCSkillGroupRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl DeleteCCCSkillGroupFluentBuilder {
     /// A call through `client` with no member set.
@@ -111,6 +112,7 @@ impl DeleteCCCSkillGroupFluentBuilder {
         Self {
             client,
             inner: DeleteCCCSkillGroupRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -141,12 +143,18 @@ impl DeleteCCCSkillGroupFluentBuilder {
     pub fn as_builder(&self) -> &DeleteCCCSkillGroupRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<DeleteCCCSkillGroupResponse, crate::SdkError<DeleteCCCSkillGroupErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DeleteCCCSkillGroup`.

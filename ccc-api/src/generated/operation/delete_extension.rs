@@ -102,6 +102,7 @@ impl DeleteExtensionRequestBuilder {
 pub struct DeleteExtensionFluentBuilder {
     client: crate::Client,
     inner: DeleteExtensionRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl DeleteExtensionFluentBuilder {
     /// A call through `client` with no member set.
@@ -109,6 +110,7 @@ impl DeleteExtensionFluentBuilder {
         Self {
             client,
             inner: DeleteExtensionRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -139,12 +141,18 @@ impl DeleteExtensionFluentBuilder {
     pub fn as_builder(&self) -> &DeleteExtensionRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<DeleteExtensionResponse, crate::SdkError<DeleteExtensionErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DeleteExtension`.

@@ -104,6 +104,7 @@ impl DeletePredictiveDialingCampaignRequestBuilder {
 pub struct DeletePredictiveDialingCampaignFluentBuilder {
     client: crate::Client,
     inner: DeletePredictiveDialingCampaignRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl DeletePredictiveDialingCampaignFluentBuilder {
     /// A call through `client` with no member set.
@@ -111,6 +112,7 @@ impl DeletePredictiveDialingCampaignFluentBuilder {
         Self {
             client,
             inner: DeletePredictiveDialingCampaignRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -141,6 +143,12 @@ impl DeletePredictiveDialingCampaignFluentBuilder {
     pub fn as_builder(&self) -> &DeletePredictiveDialingCampaignRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
@@ -149,7 +157,7 @@ impl DeletePredictiveDialingCampaignFluentBuilder {
         crate::SdkError<DeletePredictiveDialingCampaignErrorCode>,
     > {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DeletePredictiveDialingCampaign`.

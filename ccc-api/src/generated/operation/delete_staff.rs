@@ -106,6 +106,7 @@ impl DeleteStaffRequestBuilder {
 pub struct DeleteStaffFluentBuilder {
     client: crate::Client,
     inner: DeleteStaffRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl DeleteStaffFluentBuilder {
     /// A call through `client` with no member set.
@@ -113,6 +114,7 @@ impl DeleteStaffFluentBuilder {
         Self {
             client,
             inner: DeleteStaffRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -143,10 +145,16 @@ impl DeleteStaffFluentBuilder {
     pub fn as_builder(&self) -> &DeleteStaffRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(self) -> Result<DeleteStaffResponse, crate::SdkError<DeleteStaffErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DeleteStaff`.

@@ -126,6 +126,7 @@ impl DescribeActiveCarrierPrivilegeNumberRequestBuilder {
 pub struct DescribeActiveCarrierPrivilegeNumberFluentBuilder {
     client: crate::Client,
     inner: DescribeActiveCarrierPrivilegeNumberRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl DescribeActiveCarrierPrivilegeNumberFluentBuilder {
     /// A call through `client` with no member set.
@@ -133,6 +134,7 @@ impl DescribeActiveCarrierPrivilegeNumberFluentBuilder {
         Self {
             client,
             inner: DescribeActiveCarrierPrivilegeNumberRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -187,6 +189,12 @@ impl DescribeActiveCarrierPrivilegeNumberFluentBuilder {
     pub fn as_builder(&self) -> &DescribeActiveCarrierPrivilegeNumberRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
@@ -195,7 +203,11 @@ impl DescribeActiveCarrierPrivilegeNumberFluentBuilder {
         crate::SdkError<DescribeActiveCarrierPrivilegeNumberErrorCode>,
     > {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
+    }
+    /// Pages through the results lazily: `.pages()` or `.items()` streams.
+    pub fn into_paginator(self) -> crate::Paginator<DescribeActiveCarrierPrivilegeNumberRequest> {
+        crate::Paginator::new(self.client, self.inner.build()).options(self.options)
     }
 }
 /// Successful response of `DescribeActiveCarrierPrivilegeNumber`.
@@ -264,6 +276,38 @@ impl crate::enums::WireEnum for DescribeActiveCarrierPrivilegeNumberErrorCode {
 impl ::std::fmt::Display for DescribeActiveCarrierPrivilegeNumberErrorCode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl crate::Paginated for DescribeActiveCarrierPrivilegeNumberRequest {
+    type Item = crate::types::ActiveCarrierPrivilegeNumber;
+    const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
+    fn page_size(&self) -> Option<u64> {
+        self.page_size.and_then(|v| u64::try_from(v).ok())
+    }
+    fn set_page_size(&mut self, value: u64) {
+        self.page_size = Some(u64::try_from(value).unwrap_or(u64::MAX));
+    }
+    fn position(&self) -> Option<u64> {
+        self.page_number.and_then(|v| u64::try_from(v).ok())
+    }
+    fn set_position(&mut self, value: u64) {
+        self.page_number = Some(u64::try_from(value).unwrap_or(u64::MAX));
+    }
+    fn set_cursor(&mut self, cursor: String) {
+        let _ = cursor;
+    }
+    fn items(response: &Self::Response) -> &[Self::Item] {
+        &response.active_carrier_privilege_numbers
+    }
+    fn into_items(response: Self::Response) -> Vec<Self::Item> {
+        response.active_carrier_privilege_numbers
+    }
+    fn total(response: &Self::Response) -> Option<u64> {
+        u64::try_from(response.total_count).ok()
+    }
+    fn cursor_of(item: &Self::Item) -> Option<String> {
+        let _ = item;
+        None
     }
 }
 impl crate::Client {

@@ -118,6 +118,7 @@ impl DescribeAgentCruiseDialingCampaignRequestBuilder {
 pub struct DescribeAgentCruiseDialingCampaignFluentBuilder {
     client: crate::Client,
     inner: DescribeAgentCruiseDialingCampaignRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl DescribeAgentCruiseDialingCampaignFluentBuilder {
     /// A call through `client` with no member set.
@@ -125,6 +126,7 @@ impl DescribeAgentCruiseDialingCampaignFluentBuilder {
         Self {
             client,
             inner: DescribeAgentCruiseDialingCampaignRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -155,6 +157,12 @@ impl DescribeAgentCruiseDialingCampaignFluentBuilder {
     pub fn as_builder(&self) -> &DescribeAgentCruiseDialingCampaignRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
@@ -163,7 +171,7 @@ impl DescribeAgentCruiseDialingCampaignFluentBuilder {
         crate::SdkError<DescribeAgentCruiseDialingCampaignErrorCode>,
     > {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DescribeAgentCruiseDialingCampaign`.

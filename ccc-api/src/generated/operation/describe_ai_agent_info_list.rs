@@ -138,6 +138,7 @@ impl DescribeAIAgentInfoListRequestBuilder {
 pub struct DescribeAIAgentInfoListFluentBuilder {
     client: crate::Client,
     inner: DescribeAIAgentInfoListRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl DescribeAIAgentInfoListFluentBuilder {
     /// A call through `client` with no member set.
@@ -145,6 +146,7 @@ impl DescribeAIAgentInfoListFluentBuilder {
         Self {
             client,
             inner: DescribeAIAgentInfoListRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -187,13 +189,23 @@ impl DescribeAIAgentInfoListFluentBuilder {
     pub fn as_builder(&self) -> &DescribeAIAgentInfoListRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<DescribeAIAgentInfoListResponse, crate::SdkError<DescribeAIAgentInfoListErrorCode>>
     {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
+    }
+    /// Pages through the results lazily: `.pages()` or `.items()` streams.
+    pub fn into_paginator(self) -> crate::Paginator<DescribeAIAgentInfoListRequest> {
+        crate::Paginator::new(self.client, self.inner.build()).options(self.options)
     }
 }
 /// Successful response of `DescribeAIAgentInfoList`.
@@ -259,6 +271,38 @@ impl crate::enums::WireEnum for DescribeAIAgentInfoListErrorCode {
 impl ::std::fmt::Display for DescribeAIAgentInfoListErrorCode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl crate::Paginated for DescribeAIAgentInfoListRequest {
+    type Item = crate::types::AIAgentInfo;
+    const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
+    fn page_size(&self) -> Option<u64> {
+        u64::try_from(self.page_size).ok()
+    }
+    fn set_page_size(&mut self, value: u64) {
+        self.page_size = i64::try_from(value).unwrap_or(i64::MAX);
+    }
+    fn position(&self) -> Option<u64> {
+        u64::try_from(self.page_number).ok()
+    }
+    fn set_position(&mut self, value: u64) {
+        self.page_number = i64::try_from(value).unwrap_or(i64::MAX);
+    }
+    fn set_cursor(&mut self, cursor: String) {
+        let _ = cursor;
+    }
+    fn items(response: &Self::Response) -> &[Self::Item] {
+        &response.ai_agent_info_list
+    }
+    fn into_items(response: Self::Response) -> Vec<Self::Item> {
+        response.ai_agent_info_list
+    }
+    fn total(response: &Self::Response) -> Option<u64> {
+        u64::try_from(response.total_count).ok()
+    }
+    fn cursor_of(item: &Self::Item) -> Option<String> {
+        let _ = item;
+        None
     }
 }
 impl crate::Client {

@@ -166,6 +166,7 @@ impl DescribeAIAnalysisResultRequestBuilder {
 pub struct DescribeAIAnalysisResultFluentBuilder {
     client: crate::Client,
     inner: DescribeAIAnalysisResultRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl DescribeAIAnalysisResultFluentBuilder {
     /// A call through `client` with no member set.
@@ -173,6 +174,7 @@ impl DescribeAIAnalysisResultFluentBuilder {
         Self {
             client,
             inner: DescribeAIAnalysisResultRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -227,13 +229,19 @@ impl DescribeAIAnalysisResultFluentBuilder {
     pub fn as_builder(&self) -> &DescribeAIAnalysisResultRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<DescribeAIAnalysisResultResponse, crate::SdkError<DescribeAIAnalysisResultErrorCode>>
     {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DescribeAIAnalysisResult`.

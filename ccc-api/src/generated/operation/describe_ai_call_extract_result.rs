@@ -167,6 +167,7 @@ impl DescribeAICallExtractResultRequestBuilder {
 pub struct DescribeAICallExtractResultFluentBuilder {
     client: crate::Client,
     inner: DescribeAICallExtractResultRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl DescribeAICallExtractResultFluentBuilder {
     /// A call through `client` with no member set.
@@ -174,6 +175,7 @@ impl DescribeAICallExtractResultFluentBuilder {
         Self {
             client,
             inner: DescribeAICallExtractResultRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -228,6 +230,12 @@ impl DescribeAICallExtractResultFluentBuilder {
     pub fn as_builder(&self) -> &DescribeAICallExtractResultRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
@@ -236,7 +244,7 @@ impl DescribeAICallExtractResultFluentBuilder {
         crate::SdkError<DescribeAICallExtractResultErrorCode>,
     > {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DescribeAICallExtractResult`.

@@ -85,6 +85,7 @@ impl DescribeAICallInteractionRecordsRequestBuilder {
 pub struct DescribeAICallInteractionRecordsFluentBuilder {
     client: crate::Client,
     inner: DescribeAICallInteractionRecordsRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl DescribeAICallInteractionRecordsFluentBuilder {
     /// A call through `client` with no member set.
@@ -92,6 +93,7 @@ impl DescribeAICallInteractionRecordsFluentBuilder {
         Self {
             client,
             inner: DescribeAICallInteractionRecordsRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -122,6 +124,12 @@ impl DescribeAICallInteractionRecordsFluentBuilder {
     pub fn as_builder(&self) -> &DescribeAICallInteractionRecordsRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
@@ -130,7 +138,7 @@ impl DescribeAICallInteractionRecordsFluentBuilder {
         crate::SdkError<DescribeAICallInteractionRecordsErrorCode>,
     > {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DescribeAICallInteractionRecords`.

@@ -168,6 +168,7 @@ impl DescribeAILatencyRequestBuilder {
 pub struct DescribeAILatencyFluentBuilder {
     client: crate::Client,
     inner: DescribeAILatencyRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl DescribeAILatencyFluentBuilder {
     /// A call through `client` with no member set.
@@ -175,6 +176,7 @@ impl DescribeAILatencyFluentBuilder {
         Self {
             client,
             inner: DescribeAILatencyRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -229,12 +231,18 @@ impl DescribeAILatencyFluentBuilder {
     pub fn as_builder(&self) -> &DescribeAILatencyRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<DescribeAILatencyResponse, crate::SdkError<DescribeAILatencyErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DescribeAILatency`.

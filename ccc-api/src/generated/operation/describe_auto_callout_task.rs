@@ -124,6 +124,7 @@ impl DescribeAutoCalloutTaskRequestBuilder {
 pub struct DescribeAutoCalloutTaskFluentBuilder {
     client: crate::Client,
     inner: DescribeAutoCalloutTaskRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl DescribeAutoCalloutTaskFluentBuilder {
     /// A call through `client` with no member set.
@@ -131,6 +132,7 @@ impl DescribeAutoCalloutTaskFluentBuilder {
         Self {
             client,
             inner: DescribeAutoCalloutTaskRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Id of the contact-center application (SdkAppId) the task belongs to, shown in the CCC console.
@@ -161,13 +163,19 @@ impl DescribeAutoCalloutTaskFluentBuilder {
     pub fn as_builder(&self) -> &DescribeAutoCalloutTaskRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<DescribeAutoCalloutTaskResponse, crate::SdkError<DescribeAutoCalloutTaskErrorCode>>
     {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DescribeAutoCalloutTask`.

@@ -144,6 +144,7 @@ impl DescribeAutoCalloutTasksRequestBuilder {
 pub struct DescribeAutoCalloutTasksFluentBuilder {
     client: crate::Client,
     inner: DescribeAutoCalloutTasksRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl DescribeAutoCalloutTasksFluentBuilder {
     /// A call through `client` with no member set.
@@ -151,6 +152,7 @@ impl DescribeAutoCalloutTasksFluentBuilder {
         Self {
             client,
             inner: DescribeAutoCalloutTasksRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -193,13 +195,23 @@ impl DescribeAutoCalloutTasksFluentBuilder {
     pub fn as_builder(&self) -> &DescribeAutoCalloutTasksRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<DescribeAutoCalloutTasksResponse, crate::SdkError<DescribeAutoCalloutTasksErrorCode>>
     {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
+    }
+    /// Pages through the results lazily: `.pages()` or `.items()` streams.
+    pub fn into_paginator(self) -> crate::Paginator<DescribeAutoCalloutTasksRequest> {
+        crate::Paginator::new(self.client, self.inner.build()).options(self.options)
     }
 }
 /// Successful response of `DescribeAutoCalloutTasks`.
@@ -261,6 +273,38 @@ impl crate::enums::WireEnum for DescribeAutoCalloutTasksErrorCode {
 impl ::std::fmt::Display for DescribeAutoCalloutTasksErrorCode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl crate::Paginated for DescribeAutoCalloutTasksRequest {
+    type Item = crate::types::AutoCalloutTaskInfo;
+    const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
+    fn page_size(&self) -> Option<u64> {
+        u64::try_from(self.page_size).ok()
+    }
+    fn set_page_size(&mut self, value: u64) {
+        self.page_size = u64::try_from(value).unwrap_or(u64::MAX);
+    }
+    fn position(&self) -> Option<u64> {
+        u64::try_from(self.page_number).ok()
+    }
+    fn set_position(&mut self, value: u64) {
+        self.page_number = u64::try_from(value).unwrap_or(u64::MAX);
+    }
+    fn set_cursor(&mut self, cursor: String) {
+        let _ = cursor;
+    }
+    fn items(response: &Self::Response) -> &[Self::Item] {
+        &response.tasks
+    }
+    fn into_items(response: Self::Response) -> Vec<Self::Item> {
+        response.tasks
+    }
+    fn total(response: &Self::Response) -> Option<u64> {
+        u64::try_from(response.total_count).ok()
+    }
+    fn cursor_of(item: &Self::Item) -> Option<String> {
+        let _ = item;
+        None
     }
 }
 impl crate::Client {

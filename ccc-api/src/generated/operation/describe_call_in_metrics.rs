@@ -209,6 +209,7 @@ impl DescribeCallInMetricsRequestBuilder {
 pub struct DescribeCallInMetricsFluentBuilder {
     client: crate::Client,
     inner: DescribeCallInMetricsRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl DescribeCallInMetricsFluentBuilder {
     /// A call through `client` with no member set.
@@ -216,6 +217,7 @@ impl DescribeCallInMetricsFluentBuilder {
         Self {
             client,
             inner: DescribeCallInMetricsRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -270,13 +272,19 @@ impl DescribeCallInMetricsFluentBuilder {
     pub fn as_builder(&self) -> &DescribeCallInMetricsRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<DescribeCallInMetricsResponse, crate::SdkError<DescribeCallInMetricsErrorCode>>
     {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DescribeCallInMetrics`.

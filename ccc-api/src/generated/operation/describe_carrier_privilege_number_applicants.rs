@@ -128,6 +128,7 @@ impl DescribeCarrierPrivilegeNumberApplicantsRequestBuilder {
 pub struct DescribeCarrierPrivilegeNumberApplicantsFluentBuilder {
     client: crate::Client,
     inner: DescribeCarrierPrivilegeNumberApplicantsRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl DescribeCarrierPrivilegeNumberApplicantsFluentBuilder {
     /// A call through `client` with no member set.
@@ -135,6 +136,7 @@ impl DescribeCarrierPrivilegeNumberApplicantsFluentBuilder {
         Self {
             client,
             inner: DescribeCarrierPrivilegeNumberApplicantsRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -189,6 +191,12 @@ impl DescribeCarrierPrivilegeNumberApplicantsFluentBuilder {
     pub fn as_builder(&self) -> &DescribeCarrierPrivilegeNumberApplicantsRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
@@ -197,7 +205,13 @@ impl DescribeCarrierPrivilegeNumberApplicantsFluentBuilder {
         crate::SdkError<DescribeCarrierPrivilegeNumberApplicantsErrorCode>,
     > {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
+    }
+    /// Pages through the results lazily: `.pages()` or `.items()` streams.
+    pub fn into_paginator(
+        self,
+    ) -> crate::Paginator<DescribeCarrierPrivilegeNumberApplicantsRequest> {
+        crate::Paginator::new(self.client, self.inner.build()).options(self.options)
     }
 }
 /// Successful response of `DescribeCarrierPrivilegeNumberApplicants`.
@@ -269,6 +283,38 @@ impl crate::enums::WireEnum for DescribeCarrierPrivilegeNumberApplicantsErrorCod
 impl ::std::fmt::Display for DescribeCarrierPrivilegeNumberApplicantsErrorCode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl crate::Paginated for DescribeCarrierPrivilegeNumberApplicantsRequest {
+    type Item = crate::types::CarrierPrivilegeNumberApplicant;
+    const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
+    fn page_size(&self) -> Option<u64> {
+        self.page_size.and_then(|v| u64::try_from(v).ok())
+    }
+    fn set_page_size(&mut self, value: u64) {
+        self.page_size = Some(u64::try_from(value).unwrap_or(u64::MAX));
+    }
+    fn position(&self) -> Option<u64> {
+        self.page_number.and_then(|v| u64::try_from(v).ok())
+    }
+    fn set_position(&mut self, value: u64) {
+        self.page_number = Some(u64::try_from(value).unwrap_or(u64::MAX));
+    }
+    fn set_cursor(&mut self, cursor: String) {
+        let _ = cursor;
+    }
+    fn items(response: &Self::Response) -> &[Self::Item] {
+        &response.applicants
+    }
+    fn into_items(response: Self::Response) -> Vec<Self::Item> {
+        response.applicants
+    }
+    fn total(response: &Self::Response) -> Option<u64> {
+        u64::try_from(response.total_count).ok()
+    }
+    fn cursor_of(item: &Self::Item) -> Option<String> {
+        let _ = item;
+        None
     }
 }
 impl crate::Client {

@@ -119,6 +119,7 @@ impl DescribeCCCBuyInfoListRequestBuilder {
 pub struct DescribeCCCBuyInfoListFluentBuilder {
     client: crate::Client,
     inner: DescribeCCCBuyInfoListRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl DescribeCCCBuyInfoListFluentBuilder {
     /// A call through `client` with no member set.
@@ -126,6 +127,7 @@ impl DescribeCCCBuyInfoListFluentBuilder {
         Self {
             client,
             inner: DescribeCCCBuyInfoListRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application ids to query; all applications if omitted.
@@ -144,13 +146,19 @@ impl DescribeCCCBuyInfoListFluentBuilder {
     pub fn as_builder(&self) -> &DescribeCCCBuyInfoListRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<DescribeCCCBuyInfoListResponse, crate::SdkError<DescribeCCCBuyInfoListErrorCode>>
     {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DescribeCCCBuyInfoList`.

@@ -183,6 +183,7 @@ impl DescribeChatMessagesRequestBuilder {
 pub struct DescribeChatMessagesFluentBuilder {
     client: crate::Client,
     inner: DescribeChatMessagesRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl DescribeChatMessagesFluentBuilder {
     /// A call through `client` with no member set.
@@ -190,6 +191,7 @@ impl DescribeChatMessagesFluentBuilder {
         Self {
             client,
             inner: DescribeChatMessagesRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -280,12 +282,22 @@ impl DescribeChatMessagesFluentBuilder {
     pub fn as_builder(&self) -> &DescribeChatMessagesRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<DescribeChatMessagesResponse, crate::SdkError<DescribeChatMessagesErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
+    }
+    /// Pages through the results lazily: `.pages()` or `.items()` streams.
+    pub fn into_paginator(self) -> crate::Paginator<DescribeChatMessagesRequest> {
+        crate::Paginator::new(self.client, self.inner.build()).options(self.options)
     }
 }
 /// Successful response of `DescribeChatMessages`.
@@ -359,6 +371,38 @@ impl crate::enums::WireEnum for DescribeChatMessagesErrorCode {
 impl ::std::fmt::Display for DescribeChatMessagesErrorCode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl crate::Paginated for DescribeChatMessagesRequest {
+    type Item = crate::types::MessageBody;
+    const STYLE: crate::PageStyle = crate::PageStyle::Offset;
+    fn page_size(&self) -> Option<u64> {
+        self.limit.and_then(|v| u64::try_from(v).ok())
+    }
+    fn set_page_size(&mut self, value: u64) {
+        self.limit = Some(i64::try_from(value).unwrap_or(i64::MAX));
+    }
+    fn position(&self) -> Option<u64> {
+        self.offset.and_then(|v| u64::try_from(v).ok())
+    }
+    fn set_position(&mut self, value: u64) {
+        self.offset = Some(i64::try_from(value).unwrap_or(i64::MAX));
+    }
+    fn set_cursor(&mut self, cursor: String) {
+        let _ = cursor;
+    }
+    fn items(response: &Self::Response) -> &[Self::Item] {
+        &response.messages
+    }
+    fn into_items(response: Self::Response) -> Vec<Self::Item> {
+        response.messages
+    }
+    fn total(response: &Self::Response) -> Option<u64> {
+        u64::try_from(response.total_count).ok()
+    }
+    fn cursor_of(item: &Self::Item) -> Option<String> {
+        let _ = item;
+        None
     }
 }
 impl crate::Client {

@@ -136,6 +136,7 @@ impl DescribeCompanyListRequestBuilder {
 pub struct DescribeCompanyListFluentBuilder {
     client: crate::Client,
     inner: DescribeCompanyListRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl DescribeCompanyListFluentBuilder {
     /// A call through `client` with no member set.
@@ -143,6 +144,7 @@ impl DescribeCompanyListFluentBuilder {
         Self {
             client,
             inner: DescribeCompanyListRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Page size, at most 100.
@@ -203,12 +205,22 @@ impl DescribeCompanyListFluentBuilder {
     pub fn as_builder(&self) -> &DescribeCompanyListRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<DescribeCompanyListResponse, crate::SdkError<DescribeCompanyListErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
+    }
+    /// Pages through the results lazily: `.pages()` or `.items()` streams.
+    pub fn into_paginator(self) -> crate::Paginator<DescribeCompanyListRequest> {
+        crate::Paginator::new(self.client, self.inner.build()).options(self.options)
     }
 }
 /// Successful response of `DescribeCompanyList`.
@@ -272,6 +284,38 @@ impl crate::enums::WireEnum for DescribeCompanyListErrorCode {
 impl ::std::fmt::Display for DescribeCompanyListErrorCode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl crate::Paginated for DescribeCompanyListRequest {
+    type Item = crate::types::CompanyStateInfo;
+    const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
+    fn page_size(&self) -> Option<u64> {
+        u64::try_from(self.page_size).ok()
+    }
+    fn set_page_size(&mut self, value: u64) {
+        self.page_size = i64::try_from(value).unwrap_or(i64::MAX);
+    }
+    fn position(&self) -> Option<u64> {
+        u64::try_from(self.page_number).ok()
+    }
+    fn set_position(&mut self, value: u64) {
+        self.page_number = i64::try_from(value).unwrap_or(i64::MAX);
+    }
+    fn set_cursor(&mut self, cursor: String) {
+        let _ = cursor;
+    }
+    fn items(response: &Self::Response) -> &[Self::Item] {
+        response.company_info.as_deref().unwrap_or(&[])
+    }
+    fn into_items(response: Self::Response) -> Vec<Self::Item> {
+        response.company_info.unwrap_or_default()
+    }
+    fn total(response: &Self::Response) -> Option<u64> {
+        response.total_count.and_then(|v| u64::try_from(v).ok())
+    }
+    fn cursor_of(item: &Self::Item) -> Option<String> {
+        let _ = item;
+        None
     }
 }
 impl crate::Client {

@@ -110,6 +110,7 @@ impl DescribeExtensionRequestBuilder {
 pub struct DescribeExtensionFluentBuilder {
     client: crate::Client,
     inner: DescribeExtensionRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl DescribeExtensionFluentBuilder {
     /// A call through `client` with no member set.
@@ -117,6 +118,7 @@ impl DescribeExtensionFluentBuilder {
         Self {
             client,
             inner: DescribeExtensionRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
@@ -147,12 +149,18 @@ impl DescribeExtensionFluentBuilder {
     pub fn as_builder(&self) -> &DescribeExtensionRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<DescribeExtensionResponse, crate::SdkError<DescribeExtensionErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DescribeExtension`.

@@ -215,6 +215,7 @@ impl DescribeExtensionsRequestBuilder {
 pub struct DescribeExtensionsFluentBuilder {
     client: crate::Client,
     inner: DescribeExtensionsRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl DescribeExtensionsFluentBuilder {
     /// A call through `client` with no member set.
@@ -222,6 +223,7 @@ impl DescribeExtensionsFluentBuilder {
         Self {
             client,
             inner: DescribeExtensionsRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
@@ -300,12 +302,22 @@ impl DescribeExtensionsFluentBuilder {
     pub fn as_builder(&self) -> &DescribeExtensionsRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<DescribeExtensionsResponse, crate::SdkError<DescribeExtensionsErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
+    }
+    /// Pages through the results lazily: `.pages()` or `.items()` streams.
+    pub fn into_paginator(self) -> crate::Paginator<DescribeExtensionsRequest> {
+        crate::Paginator::new(self.client, self.inner.build()).options(self.options)
     }
 }
 /// Successful response of `DescribeExtensions`.
@@ -365,6 +377,38 @@ impl crate::enums::WireEnum for DescribeExtensionsErrorCode {
 impl ::std::fmt::Display for DescribeExtensionsErrorCode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl crate::Paginated for DescribeExtensionsRequest {
+    type Item = crate::types::ExtensionInfo;
+    const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
+    fn page_size(&self) -> Option<u64> {
+        self.page_size.and_then(|v| u64::try_from(v).ok())
+    }
+    fn set_page_size(&mut self, value: u64) {
+        self.page_size = Some(i64::try_from(value).unwrap_or(i64::MAX));
+    }
+    fn position(&self) -> Option<u64> {
+        u64::try_from(self.page_number).ok()
+    }
+    fn set_position(&mut self, value: u64) {
+        self.page_number = i64::try_from(value).unwrap_or(i64::MAX);
+    }
+    fn set_cursor(&mut self, cursor: String) {
+        let _ = cursor;
+    }
+    fn items(response: &Self::Response) -> &[Self::Item] {
+        &response.extension_list
+    }
+    fn into_items(response: Self::Response) -> Vec<Self::Item> {
+        response.extension_list
+    }
+    fn total(response: &Self::Response) -> Option<u64> {
+        u64::try_from(response.total).ok()
+    }
+    fn cursor_of(item: &Self::Item) -> Option<String> {
+        let _ = item;
+        None
     }
 }
 impl crate::Client {

@@ -239,6 +239,7 @@ impl DescribeFlashSMSListRequestBuilder {
 pub struct DescribeFlashSMSListFluentBuilder {
     client: crate::Client,
     inner: DescribeFlashSMSListRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl DescribeFlashSMSListFluentBuilder {
     /// A call through `client` with no member set.
@@ -246,6 +247,7 @@ impl DescribeFlashSMSListFluentBuilder {
         Self {
             client,
             inner: DescribeFlashSMSListRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
@@ -360,12 +362,22 @@ impl DescribeFlashSMSListFluentBuilder {
     pub fn as_builder(&self) -> &DescribeFlashSMSListRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<DescribeFlashSMSListResponse, crate::SdkError<DescribeFlashSMSListErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
+    }
+    /// Pages through the results lazily: `.pages()` or `.items()` streams.
+    pub fn into_paginator(self) -> crate::Paginator<DescribeFlashSMSListRequest> {
+        crate::Paginator::new(self.client, self.inner.build()).options(self.options)
     }
 }
 /// Successful response of `DescribeFlashSMSList`.
@@ -425,6 +437,38 @@ impl crate::enums::WireEnum for DescribeFlashSMSListErrorCode {
 impl ::std::fmt::Display for DescribeFlashSMSListErrorCode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl crate::Paginated for DescribeFlashSMSListRequest {
+    type Item = crate::types::FlashSMSRecord;
+    const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
+    fn page_size(&self) -> Option<u64> {
+        self.page_size.and_then(|v| u64::try_from(v).ok())
+    }
+    fn set_page_size(&mut self, value: u64) {
+        self.page_size = Some(i64::try_from(value).unwrap_or(i64::MAX));
+    }
+    fn position(&self) -> Option<u64> {
+        self.page_number.and_then(|v| u64::try_from(v).ok())
+    }
+    fn set_position(&mut self, value: u64) {
+        self.page_number = Some(i64::try_from(value).unwrap_or(i64::MAX));
+    }
+    fn set_cursor(&mut self, cursor: String) {
+        let _ = cursor;
+    }
+    fn items(response: &Self::Response) -> &[Self::Item] {
+        response.flash_sms_list.as_deref().unwrap_or(&[])
+    }
+    fn into_items(response: Self::Response) -> Vec<Self::Item> {
+        response.flash_sms_list.unwrap_or_default()
+    }
+    fn total(response: &Self::Response) -> Option<u64> {
+        response.total.and_then(|v| u64::try_from(v).ok())
+    }
+    fn cursor_of(item: &Self::Item) -> Option<String> {
+        let _ = item;
+        None
     }
 }
 impl crate::Client {

@@ -165,6 +165,7 @@ impl DescribeIMCdrListRequestBuilder {
 pub struct DescribeIMCdrListFluentBuilder {
     client: crate::Client,
     inner: DescribeIMCdrListRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl DescribeIMCdrListFluentBuilder {
     /// A call through `client` with no member set.
@@ -172,6 +173,7 @@ impl DescribeIMCdrListFluentBuilder {
         Self {
             client,
             inner: DescribeIMCdrListRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
@@ -250,12 +252,22 @@ impl DescribeIMCdrListFluentBuilder {
     pub fn as_builder(&self) -> &DescribeIMCdrListRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<DescribeIMCdrListResponse, crate::SdkError<DescribeIMCdrListErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
+    }
+    /// Pages through the results lazily: `.pages()` or `.items()` streams.
+    pub fn into_paginator(self) -> crate::Paginator<DescribeIMCdrListRequest> {
+        crate::Paginator::new(self.client, self.inner.build()).options(self.options)
     }
 }
 /// Successful response of `DescribeIMCdrList`.
@@ -323,6 +335,38 @@ impl crate::enums::WireEnum for DescribeIMCdrListErrorCode {
 impl ::std::fmt::Display for DescribeIMCdrListErrorCode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl crate::Paginated for DescribeIMCdrListRequest {
+    type Item = crate::types::IMCdrInfo;
+    const STYLE: crate::PageStyle = crate::PageStyle::Offset;
+    fn page_size(&self) -> Option<u64> {
+        self.limit.and_then(|v| u64::try_from(v).ok())
+    }
+    fn set_page_size(&mut self, value: u64) {
+        self.limit = Some(i64::try_from(value).unwrap_or(i64::MAX));
+    }
+    fn position(&self) -> Option<u64> {
+        self.offset.and_then(|v| u64::try_from(v).ok())
+    }
+    fn set_position(&mut self, value: u64) {
+        self.offset = Some(i64::try_from(value).unwrap_or(i64::MAX));
+    }
+    fn set_cursor(&mut self, cursor: String) {
+        let _ = cursor;
+    }
+    fn items(response: &Self::Response) -> &[Self::Item] {
+        &response.im_cdr_list
+    }
+    fn into_items(response: Self::Response) -> Vec<Self::Item> {
+        response.im_cdr_list
+    }
+    fn total(response: &Self::Response) -> Option<u64> {
+        u64::try_from(response.total_count).ok()
+    }
+    fn cursor_of(item: &Self::Item) -> Option<String> {
+        let _ = item;
+        None
     }
 }
 impl crate::Client {

@@ -185,6 +185,7 @@ impl DescribeIMCdrsRequestBuilder {
 pub struct DescribeIMCdrsFluentBuilder {
     client: crate::Client,
     inner: DescribeIMCdrsRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl DescribeIMCdrsFluentBuilder {
     /// A call through `client` with no member set.
@@ -192,6 +193,7 @@ impl DescribeIMCdrsFluentBuilder {
         Self {
             client,
             inner: DescribeIMCdrsRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Start of the window, Unix time in seconds.
@@ -282,12 +284,22 @@ impl DescribeIMCdrsFluentBuilder {
     pub fn as_builder(&self) -> &DescribeIMCdrsRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<DescribeIMCdrsResponse, crate::SdkError<DescribeIMCdrsErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
+    }
+    /// Pages through the results lazily: `.pages()` or `.items()` streams.
+    pub fn into_paginator(self) -> crate::Paginator<DescribeIMCdrsRequest> {
+        crate::Paginator::new(self.client, self.inner.build()).options(self.options)
     }
 }
 /// Successful response of `DescribeIMCdrs`.
@@ -360,6 +372,38 @@ impl crate::enums::WireEnum for DescribeIMCdrsErrorCode {
 impl ::std::fmt::Display for DescribeIMCdrsErrorCode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl crate::Paginated for DescribeIMCdrsRequest {
+    type Item = crate::types::IMCdrInfo;
+    const STYLE: crate::PageStyle = crate::PageStyle::Offset;
+    fn page_size(&self) -> Option<u64> {
+        self.limit.and_then(|v| u64::try_from(v).ok())
+    }
+    fn set_page_size(&mut self, value: u64) {
+        self.limit = Some(i64::try_from(value).unwrap_or(i64::MAX));
+    }
+    fn position(&self) -> Option<u64> {
+        self.offset.and_then(|v| u64::try_from(v).ok())
+    }
+    fn set_position(&mut self, value: u64) {
+        self.offset = Some(i64::try_from(value).unwrap_or(i64::MAX));
+    }
+    fn set_cursor(&mut self, cursor: String) {
+        let _ = cursor;
+    }
+    fn items(response: &Self::Response) -> &[Self::Item] {
+        response.im_cdr_list.as_deref().unwrap_or(&[])
+    }
+    fn into_items(response: Self::Response) -> Vec<Self::Item> {
+        response.im_cdr_list.unwrap_or_default()
+    }
+    fn total(response: &Self::Response) -> Option<u64> {
+        u64::try_from(response.total_count).ok()
+    }
+    fn cursor_of(item: &Self::Item) -> Option<String> {
+        let _ = item;
+        None
     }
 }
 impl crate::Client {

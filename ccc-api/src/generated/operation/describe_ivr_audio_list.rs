@@ -196,6 +196,7 @@ impl DescribeIvrAudioListRequestBuilder {
 pub struct DescribeIvrAudioListFluentBuilder {
     client: crate::Client,
     inner: DescribeIvrAudioListRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl DescribeIvrAudioListFluentBuilder {
     /// A call through `client` with no member set.
@@ -203,6 +204,7 @@ impl DescribeIvrAudioListFluentBuilder {
         Self {
             client,
             inner: DescribeIvrAudioListRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
@@ -275,12 +277,22 @@ impl DescribeIvrAudioListFluentBuilder {
     pub fn as_builder(&self) -> &DescribeIvrAudioListRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<DescribeIvrAudioListResponse, crate::SdkError<DescribeIvrAudioListErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
+    }
+    /// Pages through the results lazily: `.pages()` or `.items()` streams.
+    pub fn into_paginator(self) -> crate::Paginator<DescribeIvrAudioListRequest> {
+        crate::Paginator::new(self.client, self.inner.build()).options(self.options)
     }
 }
 /// Successful response of `DescribeIvrAudioList`.
@@ -340,6 +352,38 @@ impl crate::enums::WireEnum for DescribeIvrAudioListErrorCode {
 impl ::std::fmt::Display for DescribeIvrAudioListErrorCode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl crate::Paginated for DescribeIvrAudioListRequest {
+    type Item = crate::types::AudioFileInfo;
+    const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
+    fn page_size(&self) -> Option<u64> {
+        u64::try_from(self.page_size).ok()
+    }
+    fn set_page_size(&mut self, value: u64) {
+        self.page_size = u64::try_from(value).unwrap_or(u64::MAX);
+    }
+    fn position(&self) -> Option<u64> {
+        u64::try_from(self.page_number).ok()
+    }
+    fn set_position(&mut self, value: u64) {
+        self.page_number = u64::try_from(value).unwrap_or(u64::MAX);
+    }
+    fn set_cursor(&mut self, cursor: String) {
+        let _ = cursor;
+    }
+    fn items(response: &Self::Response) -> &[Self::Item] {
+        response.file_info.as_deref().unwrap_or(&[])
+    }
+    fn into_items(response: Self::Response) -> Vec<Self::Item> {
+        response.file_info.unwrap_or_default()
+    }
+    fn total(response: &Self::Response) -> Option<u64> {
+        u64::try_from(response.total_count).ok()
+    }
+    fn cursor_of(item: &Self::Item) -> Option<String> {
+        let _ = item;
+        None
     }
 }
 impl crate::Client {

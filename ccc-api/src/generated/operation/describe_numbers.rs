@@ -136,6 +136,7 @@ impl DescribeNumbersRequestBuilder {
 pub struct DescribeNumbersFluentBuilder {
     client: crate::Client,
     inner: DescribeNumbersRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl DescribeNumbersFluentBuilder {
     /// A call through `client` with no member set.
@@ -143,6 +144,7 @@ impl DescribeNumbersFluentBuilder {
         Self {
             client,
             inner: DescribeNumbersRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
@@ -185,12 +187,22 @@ impl DescribeNumbersFluentBuilder {
     pub fn as_builder(&self) -> &DescribeNumbersRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<DescribeNumbersResponse, crate::SdkError<DescribeNumbersErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
+    }
+    /// Pages through the results lazily: `.pages()` or `.items()` streams.
+    pub fn into_paginator(self) -> crate::Paginator<DescribeNumbersRequest> {
+        crate::Paginator::new(self.client, self.inner.build()).options(self.options)
     }
 }
 /// Successful response of `DescribeNumbers`.
@@ -250,6 +262,38 @@ impl crate::enums::WireEnum for DescribeNumbersErrorCode {
 impl ::std::fmt::Display for DescribeNumbersErrorCode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl crate::Paginated for DescribeNumbersRequest {
+    type Item = crate::types::NumberInfo;
+    const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
+    fn page_size(&self) -> Option<u64> {
+        self.page_size.and_then(|v| u64::try_from(v).ok())
+    }
+    fn set_page_size(&mut self, value: u64) {
+        self.page_size = Some(u64::try_from(value).unwrap_or(u64::MAX));
+    }
+    fn position(&self) -> Option<u64> {
+        self.page_number.and_then(|v| u64::try_from(v).ok())
+    }
+    fn set_position(&mut self, value: u64) {
+        self.page_number = Some(u64::try_from(value).unwrap_or(u64::MAX));
+    }
+    fn set_cursor(&mut self, cursor: String) {
+        let _ = cursor;
+    }
+    fn items(response: &Self::Response) -> &[Self::Item] {
+        &response.numbers
+    }
+    fn into_items(response: Self::Response) -> Vec<Self::Item> {
+        response.numbers
+    }
+    fn total(response: &Self::Response) -> Option<u64> {
+        u64::try_from(response.total_count).ok()
+    }
+    fn cursor_of(item: &Self::Item) -> Option<String> {
+        let _ = item;
+        None
     }
 }
 impl crate::Client {

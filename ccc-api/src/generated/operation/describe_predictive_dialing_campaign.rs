@@ -119,6 +119,7 @@ impl DescribePredictiveDialingCampaignRequestBuilder {
 pub struct DescribePredictiveDialingCampaignFluentBuilder {
     client: crate::Client,
     inner: DescribePredictiveDialingCampaignRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl DescribePredictiveDialingCampaignFluentBuilder {
     /// A call through `client` with no member set.
@@ -126,6 +127,7 @@ impl DescribePredictiveDialingCampaignFluentBuilder {
         Self {
             client,
             inner: DescribePredictiveDialingCampaignRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
@@ -156,6 +158,12 @@ impl DescribePredictiveDialingCampaignFluentBuilder {
     pub fn as_builder(&self) -> &DescribePredictiveDialingCampaignRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
@@ -164,7 +172,7 @@ impl DescribePredictiveDialingCampaignFluentBuilder {
         crate::SdkError<DescribePredictiveDialingCampaignErrorCode>,
     > {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DescribePredictiveDialingCampaign`.

@@ -229,6 +229,7 @@ impl DescribePredictiveDialingCampaignsRequestBuilder {
 pub struct DescribePredictiveDialingCampaignsFluentBuilder {
     client: crate::Client,
     inner: DescribePredictiveDialingCampaignsRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl DescribePredictiveDialingCampaignsFluentBuilder {
     /// A call through `client` with no member set.
@@ -236,6 +237,7 @@ impl DescribePredictiveDialingCampaignsFluentBuilder {
         Self {
             client,
             inner: DescribePredictiveDialingCampaignsRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
@@ -314,6 +316,12 @@ impl DescribePredictiveDialingCampaignsFluentBuilder {
     pub fn as_builder(&self) -> &DescribePredictiveDialingCampaignsRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
@@ -322,7 +330,11 @@ impl DescribePredictiveDialingCampaignsFluentBuilder {
         crate::SdkError<DescribePredictiveDialingCampaignsErrorCode>,
     > {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
+    }
+    /// Pages through the results lazily: `.pages()` or `.items()` streams.
+    pub fn into_paginator(self) -> crate::Paginator<DescribePredictiveDialingCampaignsRequest> {
+        crate::Paginator::new(self.client, self.inner.build()).options(self.options)
     }
 }
 /// Successful response of `DescribePredictiveDialingCampaigns`.
@@ -386,6 +398,38 @@ impl crate::enums::WireEnum for DescribePredictiveDialingCampaignsErrorCode {
 impl ::std::fmt::Display for DescribePredictiveDialingCampaignsErrorCode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl crate::Paginated for DescribePredictiveDialingCampaignsRequest {
+    type Item = crate::types::DescribePredictiveDialingCampaignsElement;
+    const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
+    fn page_size(&self) -> Option<u64> {
+        u64::try_from(self.page_size).ok()
+    }
+    fn set_page_size(&mut self, value: u64) {
+        self.page_size = i64::try_from(value).unwrap_or(i64::MAX);
+    }
+    fn position(&self) -> Option<u64> {
+        u64::try_from(self.page_number).ok()
+    }
+    fn set_position(&mut self, value: u64) {
+        self.page_number = i64::try_from(value).unwrap_or(i64::MAX);
+    }
+    fn set_cursor(&mut self, cursor: String) {
+        let _ = cursor;
+    }
+    fn items(response: &Self::Response) -> &[Self::Item] {
+        response.campaign_list.as_deref().unwrap_or(&[])
+    }
+    fn into_items(response: Self::Response) -> Vec<Self::Item> {
+        response.campaign_list.unwrap_or_default()
+    }
+    fn total(response: &Self::Response) -> Option<u64> {
+        response.total_count.and_then(|v| u64::try_from(v).ok())
+    }
+    fn cursor_of(item: &Self::Item) -> Option<String> {
+        let _ = item;
+        None
     }
 }
 impl crate::Client {

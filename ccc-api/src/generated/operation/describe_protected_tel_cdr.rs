@@ -272,6 +272,7 @@ impl DescribeProtectedTelCdrRequestBuilder {
 pub struct DescribeProtectedTelCdrFluentBuilder {
     client: crate::Client,
     inner: DescribeProtectedTelCdrRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl DescribeProtectedTelCdrFluentBuilder {
     /// A call through `client` with no member set.
@@ -279,6 +280,7 @@ impl DescribeProtectedTelCdrFluentBuilder {
         Self {
             client,
             inner: DescribeProtectedTelCdrRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Start of the window, Unix time in seconds.
@@ -345,13 +347,23 @@ impl DescribeProtectedTelCdrFluentBuilder {
     pub fn as_builder(&self) -> &DescribeProtectedTelCdrRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<DescribeProtectedTelCdrResponse, crate::SdkError<DescribeProtectedTelCdrErrorCode>>
     {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
+    }
+    /// Pages through the results lazily: `.pages()` or `.items()` streams.
+    pub fn into_paginator(self) -> crate::Paginator<DescribeProtectedTelCdrRequest> {
+        crate::Paginator::new(self.client, self.inner.build()).options(self.options)
     }
 }
 /// Successful response of `DescribeProtectedTelCdr`.
@@ -428,6 +440,38 @@ impl crate::enums::WireEnum for DescribeProtectedTelCdrErrorCode {
 impl ::std::fmt::Display for DescribeProtectedTelCdrErrorCode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl crate::Paginated for DescribeProtectedTelCdrRequest {
+    type Item = crate::types::TelCdrInfo;
+    const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
+    fn page_size(&self) -> Option<u64> {
+        u64::try_from(self.page_size).ok()
+    }
+    fn set_page_size(&mut self, value: u64) {
+        self.page_size = u64::try_from(value).unwrap_or(u64::MAX);
+    }
+    fn position(&self) -> Option<u64> {
+        u64::try_from(self.page_number).ok()
+    }
+    fn set_position(&mut self, value: u64) {
+        self.page_number = u64::try_from(value).unwrap_or(u64::MAX);
+    }
+    fn set_cursor(&mut self, cursor: String) {
+        let _ = cursor;
+    }
+    fn items(response: &Self::Response) -> &[Self::Item] {
+        &response.tel_cdr_list
+    }
+    fn into_items(response: Self::Response) -> Vec<Self::Item> {
+        response.tel_cdr_list
+    }
+    fn total(response: &Self::Response) -> Option<u64> {
+        u64::try_from(response.total_count).ok()
+    }
+    fn cursor_of(item: &Self::Item) -> Option<String> {
+        let _ = item;
+        None
     }
 }
 impl crate::Client {

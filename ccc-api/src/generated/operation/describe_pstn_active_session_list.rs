@@ -151,6 +151,7 @@ impl DescribePSTNActiveSessionListRequestBuilder {
 pub struct DescribePSTNActiveSessionListFluentBuilder {
     client: crate::Client,
     inner: DescribePSTNActiveSessionListRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl DescribePSTNActiveSessionListFluentBuilder {
     /// A call through `client` with no member set.
@@ -158,6 +159,7 @@ impl DescribePSTNActiveSessionListFluentBuilder {
         Self {
             client,
             inner: DescribePSTNActiveSessionListRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
@@ -200,6 +202,12 @@ impl DescribePSTNActiveSessionListFluentBuilder {
     pub fn as_builder(&self) -> &DescribePSTNActiveSessionListRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
@@ -208,7 +216,11 @@ impl DescribePSTNActiveSessionListFluentBuilder {
         crate::SdkError<DescribePSTNActiveSessionListErrorCode>,
     > {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
+    }
+    /// Pages through the results lazily: `.pages()` or `.items()` streams.
+    pub fn into_paginator(self) -> crate::Paginator<DescribePSTNActiveSessionListRequest> {
+        crate::Paginator::new(self.client, self.inner.build()).options(self.options)
     }
 }
 /// Successful response of `DescribePSTNActiveSessionList`.
@@ -270,6 +282,38 @@ impl crate::enums::WireEnum for DescribePSTNActiveSessionListErrorCode {
 impl ::std::fmt::Display for DescribePSTNActiveSessionListErrorCode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl crate::Paginated for DescribePSTNActiveSessionListRequest {
+    type Item = crate::types::PSTNSessionInfo;
+    const STYLE: crate::PageStyle = crate::PageStyle::Offset;
+    fn page_size(&self) -> Option<u64> {
+        u64::try_from(self.limit).ok()
+    }
+    fn set_page_size(&mut self, value: u64) {
+        self.limit = i64::try_from(value).unwrap_or(i64::MAX);
+    }
+    fn position(&self) -> Option<u64> {
+        u64::try_from(self.offset).ok()
+    }
+    fn set_position(&mut self, value: u64) {
+        self.offset = i64::try_from(value).unwrap_or(i64::MAX);
+    }
+    fn set_cursor(&mut self, cursor: String) {
+        let _ = cursor;
+    }
+    fn items(response: &Self::Response) -> &[Self::Item] {
+        &response.sessions
+    }
+    fn into_items(response: Self::Response) -> Vec<Self::Item> {
+        response.sessions
+    }
+    fn total(response: &Self::Response) -> Option<u64> {
+        u64::try_from(response.total).ok()
+    }
+    fn cursor_of(item: &Self::Item) -> Option<String> {
+        let _ = item;
+        None
     }
 }
 impl crate::Client {

@@ -245,6 +245,7 @@ impl DescribeSessionDetailRequestBuilder {
 pub struct DescribeSessionDetailFluentBuilder {
     client: crate::Client,
     inner: DescribeSessionDetailRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl DescribeSessionDetailFluentBuilder {
     /// A call through `client` with no member set.
@@ -252,6 +253,7 @@ impl DescribeSessionDetailFluentBuilder {
         Self {
             client,
             inner: DescribeSessionDetailRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
@@ -306,13 +308,19 @@ impl DescribeSessionDetailFluentBuilder {
     pub fn as_builder(&self) -> &DescribeSessionDetailRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<DescribeSessionDetailResponse, crate::SdkError<DescribeSessionDetailErrorCode>>
     {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DescribeSessionDetail`.

@@ -214,6 +214,7 @@ impl DescribeSkillGroupInfoListRequestBuilder {
 pub struct DescribeSkillGroupInfoListFluentBuilder {
     client: crate::Client,
     inner: DescribeSkillGroupInfoListRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl DescribeSkillGroupInfoListFluentBuilder {
     /// A call through `client` with no member set.
@@ -221,6 +222,7 @@ impl DescribeSkillGroupInfoListFluentBuilder {
         Self {
             client,
             inner: DescribeSkillGroupInfoListRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
@@ -299,6 +301,12 @@ impl DescribeSkillGroupInfoListFluentBuilder {
     pub fn as_builder(&self) -> &DescribeSkillGroupInfoListRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
@@ -307,7 +315,11 @@ impl DescribeSkillGroupInfoListFluentBuilder {
         crate::SdkError<DescribeSkillGroupInfoListErrorCode>,
     > {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
+    }
+    /// Pages through the results lazily: `.pages()` or `.items()` streams.
+    pub fn into_paginator(self) -> crate::Paginator<DescribeSkillGroupInfoListRequest> {
+        crate::Paginator::new(self.client, self.inner.build()).options(self.options)
     }
 }
 /// Successful response of `DescribeSkillGroupInfoList`.
@@ -379,6 +391,38 @@ impl crate::enums::WireEnum for DescribeSkillGroupInfoListErrorCode {
 impl ::std::fmt::Display for DescribeSkillGroupInfoListErrorCode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl crate::Paginated for DescribeSkillGroupInfoListRequest {
+    type Item = crate::types::SkillGroupInfoItem;
+    const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
+    fn page_size(&self) -> Option<u64> {
+        u64::try_from(self.page_size).ok()
+    }
+    fn set_page_size(&mut self, value: u64) {
+        self.page_size = i64::try_from(value).unwrap_or(i64::MAX);
+    }
+    fn position(&self) -> Option<u64> {
+        u64::try_from(self.page_number).ok()
+    }
+    fn set_position(&mut self, value: u64) {
+        self.page_number = i64::try_from(value).unwrap_or(i64::MAX);
+    }
+    fn set_cursor(&mut self, cursor: String) {
+        let _ = cursor;
+    }
+    fn items(response: &Self::Response) -> &[Self::Item] {
+        &response.skill_group_list
+    }
+    fn into_items(response: Self::Response) -> Vec<Self::Item> {
+        response.skill_group_list
+    }
+    fn total(response: &Self::Response) -> Option<u64> {
+        u64::try_from(response.total_count).ok()
+    }
+    fn cursor_of(item: &Self::Item) -> Option<String> {
+        let _ = item;
+        None
     }
 }
 impl crate::Client {

@@ -224,6 +224,7 @@ impl DescribeStaffInfoListRequestBuilder {
 pub struct DescribeStaffInfoListFluentBuilder {
     client: crate::Client,
     inner: DescribeStaffInfoListRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl DescribeStaffInfoListFluentBuilder {
     /// A call through `client` with no member set.
@@ -231,6 +232,7 @@ impl DescribeStaffInfoListFluentBuilder {
         Self {
             client,
             inner: DescribeStaffInfoListRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
@@ -309,13 +311,23 @@ impl DescribeStaffInfoListFluentBuilder {
     pub fn as_builder(&self) -> &DescribeStaffInfoListRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<DescribeStaffInfoListResponse, crate::SdkError<DescribeStaffInfoListErrorCode>>
     {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
+    }
+    /// Pages through the results lazily: `.pages()` or `.items()` streams.
+    pub fn into_paginator(self) -> crate::Paginator<DescribeStaffInfoListRequest> {
+        crate::Paginator::new(self.client, self.inner.build()).options(self.options)
     }
 }
 /// Successful response of `DescribeStaffInfoList`.
@@ -381,6 +393,38 @@ impl crate::enums::WireEnum for DescribeStaffInfoListErrorCode {
 impl ::std::fmt::Display for DescribeStaffInfoListErrorCode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl crate::Paginated for DescribeStaffInfoListRequest {
+    type Item = crate::types::StaffInfo;
+    const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
+    fn page_size(&self) -> Option<u64> {
+        u64::try_from(self.page_size).ok()
+    }
+    fn set_page_size(&mut self, value: u64) {
+        self.page_size = i64::try_from(value).unwrap_or(i64::MAX);
+    }
+    fn position(&self) -> Option<u64> {
+        u64::try_from(self.page_number).ok()
+    }
+    fn set_position(&mut self, value: u64) {
+        self.page_number = i64::try_from(value).unwrap_or(i64::MAX);
+    }
+    fn set_cursor(&mut self, cursor: String) {
+        let _ = cursor;
+    }
+    fn items(response: &Self::Response) -> &[Self::Item] {
+        &response.staff_list
+    }
+    fn into_items(response: Self::Response) -> Vec<Self::Item> {
+        response.staff_list
+    }
+    fn total(response: &Self::Response) -> Option<u64> {
+        u64::try_from(response.total_count).ok()
+    }
+    fn cursor_of(item: &Self::Item) -> Option<String> {
+        let _ = item;
+        None
     }
 }
 impl crate::Client {

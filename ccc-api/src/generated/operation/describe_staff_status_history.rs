@@ -218,6 +218,7 @@ impl DescribeStaffStatusHistoryRequestBuilder {
 pub struct DescribeStaffStatusHistoryFluentBuilder {
     client: crate::Client,
     inner: DescribeStaffStatusHistoryRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl DescribeStaffStatusHistoryFluentBuilder {
     /// A call through `client` with no member set.
@@ -225,6 +226,7 @@ impl DescribeStaffStatusHistoryFluentBuilder {
         Self {
             client,
             inner: DescribeStaffStatusHistoryRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
@@ -303,6 +305,12 @@ impl DescribeStaffStatusHistoryFluentBuilder {
     pub fn as_builder(&self) -> &DescribeStaffStatusHistoryRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
@@ -311,7 +319,11 @@ impl DescribeStaffStatusHistoryFluentBuilder {
         crate::SdkError<DescribeStaffStatusHistoryErrorCode>,
     > {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
+    }
+    /// Pages through the results lazily: `.pages()` or `.items()` streams.
+    pub fn into_paginator(self) -> crate::Paginator<DescribeStaffStatusHistoryRequest> {
+        crate::Paginator::new(self.client, self.inner.build()).options(self.options)
     }
 }
 /// Successful response of `DescribeStaffStatusHistory`.
@@ -362,6 +374,39 @@ impl crate::enums::WireEnum for DescribeStaffStatusHistoryErrorCode {
 impl ::std::fmt::Display for DescribeStaffStatusHistoryErrorCode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl crate::Paginated for DescribeStaffStatusHistoryRequest {
+    type Item = crate::types::StaffStatus;
+    const STYLE: crate::PageStyle = crate::PageStyle::Cursor;
+    fn page_size(&self) -> Option<u64> {
+        self.page_size.and_then(|v| u64::try_from(v).ok())
+    }
+    fn set_page_size(&mut self, value: u64) {
+        self.page_size = Some(i64::try_from(value).unwrap_or(i64::MAX));
+    }
+    fn position(&self) -> Option<u64> {
+        None
+    }
+    fn set_position(&mut self, value: u64) {
+        let _ = value;
+    }
+    fn set_cursor(&mut self, cursor: String) {
+        self.cursor = Some(cursor);
+    }
+    fn items(response: &Self::Response) -> &[Self::Item] {
+        response.data.as_deref().unwrap_or(&[])
+    }
+    fn into_items(response: Self::Response) -> Vec<Self::Item> {
+        response.data.unwrap_or_default()
+    }
+    fn total(response: &Self::Response) -> Option<u64> {
+        let _ = response;
+        None
+    }
+    fn cursor_of(item: &Self::Item) -> Option<String> {
+        let _ = item;
+        item.cursor.clone()
     }
 }
 impl crate::Client {

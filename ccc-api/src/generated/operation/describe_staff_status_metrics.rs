@@ -182,6 +182,7 @@ impl DescribeStaffStatusMetricsRequestBuilder {
 pub struct DescribeStaffStatusMetricsFluentBuilder {
     client: crate::Client,
     inner: DescribeStaffStatusMetricsRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl DescribeStaffStatusMetricsFluentBuilder {
     /// A call through `client` with no member set.
@@ -189,6 +190,7 @@ impl DescribeStaffStatusMetricsFluentBuilder {
         Self {
             client,
             inner: DescribeStaffStatusMetricsRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -247,6 +249,12 @@ impl DescribeStaffStatusMetricsFluentBuilder {
     pub fn as_builder(&self) -> &DescribeStaffStatusMetricsRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
@@ -255,7 +263,7 @@ impl DescribeStaffStatusMetricsFluentBuilder {
         crate::SdkError<DescribeStaffStatusMetricsErrorCode>,
     > {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DescribeStaffStatusMetrics`.

@@ -137,6 +137,7 @@ impl DescribeTelCallInfoRequestBuilder {
 pub struct DescribeTelCallInfoFluentBuilder {
     client: crate::Client,
     inner: DescribeTelCallInfoRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl DescribeTelCallInfoFluentBuilder {
     /// A call through `client` with no member set.
@@ -144,6 +145,7 @@ impl DescribeTelCallInfoFluentBuilder {
         Self {
             client,
             inner: DescribeTelCallInfoRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Start of the range as a Unix timestamp in seconds; granularity is whole days, so pass the start of the first day, e.g. 00:00:00.
@@ -186,12 +188,18 @@ impl DescribeTelCallInfoFluentBuilder {
     pub fn as_builder(&self) -> &DescribeTelCallInfoRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<DescribeTelCallInfoResponse, crate::SdkError<DescribeTelCallInfoErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DescribeTelCallInfo`.

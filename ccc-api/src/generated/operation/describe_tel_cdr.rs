@@ -373,6 +373,7 @@ impl DescribeTelCdrRequestBuilder {
 pub struct DescribeTelCdrFluentBuilder {
     client: crate::Client,
     inner: DescribeTelCdrRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl DescribeTelCdrFluentBuilder {
     /// A call through `client` with no member set.
@@ -380,6 +381,7 @@ impl DescribeTelCdrFluentBuilder {
         Self {
             client,
             inner: DescribeTelCdrRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Start of the query range, Unix time in seconds; at most 180 days in the past.
@@ -506,12 +508,22 @@ impl DescribeTelCdrFluentBuilder {
     pub fn as_builder(&self) -> &DescribeTelCdrRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<DescribeTelCdrResponse, crate::SdkError<DescribeTelCdrErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
+    }
+    /// Pages through the results lazily: `.pages()` or `.items()` streams.
+    pub fn into_paginator(self) -> crate::Paginator<DescribeTelCdrRequest> {
+        crate::Paginator::new(self.client, self.inner.build()).options(self.options)
     }
 }
 /// Successful response of `DescribeTelCdr`.
@@ -588,6 +600,38 @@ impl crate::enums::WireEnum for DescribeTelCdrErrorCode {
 impl ::std::fmt::Display for DescribeTelCdrErrorCode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl crate::Paginated for DescribeTelCdrRequest {
+    type Item = crate::types::TelCdrInfo;
+    const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
+    fn page_size(&self) -> Option<u64> {
+        u64::try_from(self.page_size).ok()
+    }
+    fn set_page_size(&mut self, value: u64) {
+        self.page_size = i64::try_from(value).unwrap_or(i64::MAX);
+    }
+    fn position(&self) -> Option<u64> {
+        u64::try_from(self.page_number).ok()
+    }
+    fn set_position(&mut self, value: u64) {
+        self.page_number = i64::try_from(value).unwrap_or(i64::MAX);
+    }
+    fn set_cursor(&mut self, cursor: String) {
+        let _ = cursor;
+    }
+    fn items(response: &Self::Response) -> &[Self::Item] {
+        &response.tel_cdr_list
+    }
+    fn into_items(response: Self::Response) -> Vec<Self::Item> {
+        response.tel_cdr_list
+    }
+    fn total(response: &Self::Response) -> Option<u64> {
+        u64::try_from(response.total_count).ok()
+    }
+    fn cursor_of(item: &Self::Item) -> Option<String> {
+        let _ = item;
+        None
     }
 }
 impl crate::Client {

@@ -114,6 +114,7 @@ impl DescribeTelRecordAsrRequestBuilder {
 pub struct DescribeTelRecordAsrFluentBuilder {
     client: crate::Client,
     inner: DescribeTelRecordAsrRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl DescribeTelRecordAsrFluentBuilder {
     /// A call through `client` with no member set.
@@ -121,6 +122,7 @@ impl DescribeTelRecordAsrFluentBuilder {
         Self {
             client,
             inner: DescribeTelRecordAsrRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -151,12 +153,18 @@ impl DescribeTelRecordAsrFluentBuilder {
     pub fn as_builder(&self) -> &DescribeTelRecordAsrRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<DescribeTelRecordAsrResponse, crate::SdkError<DescribeTelRecordAsrErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DescribeTelRecordAsr`.

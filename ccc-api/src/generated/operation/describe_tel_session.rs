@@ -122,6 +122,7 @@ impl DescribeTelSessionRequestBuilder {
 pub struct DescribeTelSessionFluentBuilder {
     client: crate::Client,
     inner: DescribeTelSessionRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl DescribeTelSessionFluentBuilder {
     /// A call through `client` with no member set.
@@ -129,6 +130,7 @@ impl DescribeTelSessionFluentBuilder {
         Self {
             client,
             inner: DescribeTelSessionRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -159,12 +161,18 @@ impl DescribeTelSessionFluentBuilder {
     pub fn as_builder(&self) -> &DescribeTelSessionRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<DescribeTelSessionResponse, crate::SdkError<DescribeTelSessionErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DescribeTelSession`.

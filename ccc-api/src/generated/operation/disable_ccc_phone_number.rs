@@ -127,6 +127,7 @@ impl DisableCCCPhoneNumberRequestBuilder {
 pub struct DisableCCCPhoneNumberFluentBuilder {
     client: crate::Client,
     inner: DisableCCCPhoneNumberRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl DisableCCCPhoneNumberFluentBuilder {
     /// A call through `client` with no member set.
@@ -134,6 +135,7 @@ impl DisableCCCPhoneNumberFluentBuilder {
         Self {
             client,
             inner: DisableCCCPhoneNumberRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Numbers to change, each starting with `0086`.
@@ -177,13 +179,19 @@ impl DisableCCCPhoneNumberFluentBuilder {
     pub fn as_builder(&self) -> &DisableCCCPhoneNumberRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<DisableCCCPhoneNumberResponse, crate::SdkError<DisableCCCPhoneNumberErrorCode>>
     {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DisableCCCPhoneNumber`.

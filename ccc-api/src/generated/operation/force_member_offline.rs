@@ -102,6 +102,7 @@ impl ForceMemberOfflineRequestBuilder {
 pub struct ForceMemberOfflineFluentBuilder {
     client: crate::Client,
     inner: ForceMemberOfflineRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl ForceMemberOfflineFluentBuilder {
     /// A call through `client` with no member set.
@@ -109,6 +110,7 @@ impl ForceMemberOfflineFluentBuilder {
         Self {
             client,
             inner: ForceMemberOfflineRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -139,12 +141,18 @@ impl ForceMemberOfflineFluentBuilder {
     pub fn as_builder(&self) -> &ForceMemberOfflineRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<ForceMemberOfflineResponse, crate::SdkError<ForceMemberOfflineErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `ForceMemberOffline`.

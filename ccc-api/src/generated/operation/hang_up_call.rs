@@ -102,6 +102,7 @@ impl HangUpCallRequestBuilder {
 pub struct HangUpCallFluentBuilder {
     client: crate::Client,
     inner: HangUpCallRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl HangUpCallFluentBuilder {
     /// A call through `client` with no member set.
@@ -109,6 +110,7 @@ impl HangUpCallFluentBuilder {
         Self {
             client,
             inner: HangUpCallRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -139,10 +141,16 @@ impl HangUpCallFluentBuilder {
     pub fn as_builder(&self) -> &HangUpCallRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(self) -> Result<HangUpCallResponse, crate::SdkError<HangUpCallErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `HangUpCall`.

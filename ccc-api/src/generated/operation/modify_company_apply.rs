@@ -80,6 +80,7 @@ impl ModifyCompanyApplyRequestBuilder {
 pub struct ModifyCompanyApplyFluentBuilder {
     client: crate::Client,
     inner: ModifyCompanyApplyRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl ModifyCompanyApplyFluentBuilder {
     /// A call through `client` with no member set.
@@ -87,6 +88,7 @@ impl ModifyCompanyApplyFluentBuilder {
         Self {
             client,
             inner: ModifyCompanyApplyRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Id of the application; it must be in the rejected or pending review state.
@@ -115,12 +117,18 @@ impl ModifyCompanyApplyFluentBuilder {
     pub fn as_builder(&self) -> &ModifyCompanyApplyRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<ModifyCompanyApplyResponse, crate::SdkError<ModifyCompanyApplyErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `ModifyCompanyApply`.

@@ -174,6 +174,7 @@ impl ModifyExtensionRequestBuilder {
 pub struct ModifyExtensionFluentBuilder {
     client: crate::Client,
     inner: ModifyExtensionRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl ModifyExtensionFluentBuilder {
     /// A call through `client` with no member set.
@@ -181,6 +182,7 @@ impl ModifyExtensionFluentBuilder {
         Self {
             client,
             inner: ModifyExtensionRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -247,12 +249,18 @@ impl ModifyExtensionFluentBuilder {
     pub fn as_builder(&self) -> &ModifyExtensionRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<ModifyExtensionResponse, crate::SdkError<ModifyExtensionErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `ModifyExtension`.

@@ -267,6 +267,7 @@ impl ModifyOwnNumberApplyRequestBuilder {
 pub struct ModifyOwnNumberApplyFluentBuilder {
     client: crate::Client,
     inner: ModifyOwnNumberApplyRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl ModifyOwnNumberApplyFluentBuilder {
     /// A call through `client` with no member set.
@@ -274,6 +275,7 @@ impl ModifyOwnNumberApplyFluentBuilder {
         Self {
             client,
             inner: ModifyOwnNumberApplyRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -389,12 +391,18 @@ impl ModifyOwnNumberApplyFluentBuilder {
     pub fn as_builder(&self) -> &ModifyOwnNumberApplyRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<ModifyOwnNumberApplyResponse, crate::SdkError<ModifyOwnNumberApplyErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `ModifyOwnNumberApply`.

@@ -299,6 +299,7 @@ impl ModifyStaffRequestBuilder {
 pub struct ModifyStaffFluentBuilder {
     client: crate::Client,
     inner: ModifyStaffRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl ModifyStaffFluentBuilder {
     /// A call through `client` with no member set.
@@ -306,6 +307,7 @@ impl ModifyStaffFluentBuilder {
         Self {
             client,
             inner: ModifyStaffRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -447,10 +449,16 @@ impl ModifyStaffFluentBuilder {
     pub fn as_builder(&self) -> &ModifyStaffRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(self) -> Result<ModifyStaffResponse, crate::SdkError<ModifyStaffErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `ModifyStaff`.

@@ -126,6 +126,7 @@ impl ModifyStaffPasswordRequestBuilder {
 pub struct ModifyStaffPasswordFluentBuilder {
     client: crate::Client,
     inner: ModifyStaffPasswordRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl ModifyStaffPasswordFluentBuilder {
     /// A call through `client` with no member set.
@@ -133,6 +134,7 @@ impl ModifyStaffPasswordFluentBuilder {
         Self {
             client,
             inner: ModifyStaffPasswordRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -175,12 +177,18 @@ impl ModifyStaffPasswordFluentBuilder {
     pub fn as_builder(&self) -> &ModifyStaffPasswordRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<ModifyStaffPasswordResponse, crate::SdkError<ModifyStaffPasswordErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `ModifyStaffPassword`.

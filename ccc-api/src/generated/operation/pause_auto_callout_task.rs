@@ -105,6 +105,7 @@ impl PauseAutoCalloutTaskRequestBuilder {
 pub struct PauseAutoCalloutTaskFluentBuilder {
     client: crate::Client,
     inner: PauseAutoCalloutTaskRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl PauseAutoCalloutTaskFluentBuilder {
     /// A call through `client` with no member set.
@@ -112,6 +113,7 @@ impl PauseAutoCalloutTaskFluentBuilder {
         Self {
             client,
             inner: PauseAutoCalloutTaskRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Id of the task to pause.
@@ -142,12 +144,18 @@ impl PauseAutoCalloutTaskFluentBuilder {
     pub fn as_builder(&self) -> &PauseAutoCalloutTaskRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<PauseAutoCalloutTaskResponse, crate::SdkError<PauseAutoCalloutTaskErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `PauseAutoCalloutTask`.

@@ -104,6 +104,7 @@ impl PausePredictiveDialingCampaignRequestBuilder {
 pub struct PausePredictiveDialingCampaignFluentBuilder {
     client: crate::Client,
     inner: PausePredictiveDialingCampaignRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl PausePredictiveDialingCampaignFluentBuilder {
     /// A call through `client` with no member set.
@@ -111,6 +112,7 @@ impl PausePredictiveDialingCampaignFluentBuilder {
         Self {
             client,
             inner: PausePredictiveDialingCampaignRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -141,6 +143,12 @@ impl PausePredictiveDialingCampaignFluentBuilder {
     pub fn as_builder(&self) -> &PausePredictiveDialingCampaignRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
@@ -149,7 +157,7 @@ impl PausePredictiveDialingCampaignFluentBuilder {
         crate::SdkError<PausePredictiveDialingCampaignErrorCode>,
     > {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `PausePredictiveDialingCampaign`.

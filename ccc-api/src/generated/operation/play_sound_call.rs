@@ -144,6 +144,7 @@ impl PlaySoundCallRequestBuilder {
 pub struct PlaySoundCallFluentBuilder {
     client: crate::Client,
     inner: PlaySoundCallRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl PlaySoundCallFluentBuilder {
     /// A call through `client` with no member set.
@@ -151,6 +152,7 @@ impl PlaySoundCallFluentBuilder {
         Self {
             client,
             inner: PlaySoundCallRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -205,12 +207,18 @@ impl PlaySoundCallFluentBuilder {
     pub fn as_builder(&self) -> &PlaySoundCallRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<PlaySoundCallResponse, crate::SdkError<PlaySoundCallErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `PlaySoundCall`.

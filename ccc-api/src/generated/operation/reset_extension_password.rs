@@ -105,6 +105,7 @@ impl ResetExtensionPasswordRequestBuilder {
 pub struct ResetExtensionPasswordFluentBuilder {
     client: crate::Client,
     inner: ResetExtensionPasswordRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl ResetExtensionPasswordFluentBuilder {
     /// A call through `client` with no member set.
@@ -112,6 +113,7 @@ impl ResetExtensionPasswordFluentBuilder {
         Self {
             client,
             inner: ResetExtensionPasswordRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -142,13 +144,19 @@ impl ResetExtensionPasswordFluentBuilder {
     pub fn as_builder(&self) -> &ResetExtensionPasswordRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<ResetExtensionPasswordResponse, crate::SdkError<ResetExtensionPasswordErrorCode>>
     {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `ResetExtensionPassword`.

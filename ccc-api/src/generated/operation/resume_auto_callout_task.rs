@@ -106,6 +106,7 @@ impl ResumeAutoCalloutTaskRequestBuilder {
 pub struct ResumeAutoCalloutTaskFluentBuilder {
     client: crate::Client,
     inner: ResumeAutoCalloutTaskRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl ResumeAutoCalloutTaskFluentBuilder {
     /// A call through `client` with no member set.
@@ -113,6 +114,7 @@ impl ResumeAutoCalloutTaskFluentBuilder {
         Self {
             client,
             inner: ResumeAutoCalloutTaskRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Id of the task to resume.
@@ -143,13 +145,19 @@ impl ResumeAutoCalloutTaskFluentBuilder {
     pub fn as_builder(&self) -> &ResumeAutoCalloutTaskRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<ResumeAutoCalloutTaskResponse, crate::SdkError<ResumeAutoCalloutTaskErrorCode>>
     {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `ResumeAutoCalloutTask`.

@@ -104,6 +104,7 @@ impl ResumePredictiveDialingCampaignRequestBuilder {
 pub struct ResumePredictiveDialingCampaignFluentBuilder {
     client: crate::Client,
     inner: ResumePredictiveDialingCampaignRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl ResumePredictiveDialingCampaignFluentBuilder {
     /// A call through `client` with no member set.
@@ -111,6 +112,7 @@ impl ResumePredictiveDialingCampaignFluentBuilder {
         Self {
             client,
             inner: ResumePredictiveDialingCampaignRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -141,6 +143,12 @@ impl ResumePredictiveDialingCampaignFluentBuilder {
     pub fn as_builder(&self) -> &ResumePredictiveDialingCampaignRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
@@ -149,7 +157,7 @@ impl ResumePredictiveDialingCampaignFluentBuilder {
         crate::SdkError<ResumePredictiveDialingCampaignErrorCode>,
     > {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `ResumePredictiveDialingCampaign`.

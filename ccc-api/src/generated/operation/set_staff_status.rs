@@ -121,6 +121,7 @@ impl SetStaffStatusRequestBuilder {
 pub struct SetStaffStatusFluentBuilder {
     client: crate::Client,
     inner: SetStaffStatusRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl SetStaffStatusFluentBuilder {
     /// A call through `client` with no member set.
@@ -128,6 +129,7 @@ impl SetStaffStatusFluentBuilder {
         Self {
             client,
             inner: SetStaffStatusRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -159,12 +161,18 @@ impl SetStaffStatusFluentBuilder {
     pub fn as_builder(&self) -> &SetStaffStatusRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<SetStaffStatusResponse, crate::SdkError<SetStaffStatusErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `SetStaffStatus`.

@@ -103,6 +103,7 @@ impl StopAutoCalloutTaskRequestBuilder {
 pub struct StopAutoCalloutTaskFluentBuilder {
     client: crate::Client,
     inner: StopAutoCalloutTaskRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl StopAutoCalloutTaskFluentBuilder {
     /// A call through `client` with no member set.
@@ -110,6 +111,7 @@ impl StopAutoCalloutTaskFluentBuilder {
         Self {
             client,
             inner: StopAutoCalloutTaskRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -140,12 +142,18 @@ impl StopAutoCalloutTaskFluentBuilder {
     pub fn as_builder(&self) -> &StopAutoCalloutTaskRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<StopAutoCalloutTaskResponse, crate::SdkError<StopAutoCalloutTaskErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `StopAutoCalloutTask`.

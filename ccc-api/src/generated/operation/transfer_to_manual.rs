@@ -125,6 +125,7 @@ impl TransferToManualRequestBuilder {
 pub struct TransferToManualFluentBuilder {
     client: crate::Client,
     inner: TransferToManualRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl TransferToManualFluentBuilder {
     /// A call through `client` with no member set.
@@ -132,6 +133,7 @@ impl TransferToManualFluentBuilder {
         Self {
             client,
             inner: TransferToManualRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -174,12 +176,18 @@ impl TransferToManualFluentBuilder {
     pub fn as_builder(&self) -> &TransferToManualRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<TransferToManualResponse, crate::SdkError<TransferToManualErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `TransferToManual`.

@@ -131,6 +131,7 @@ impl UnbindNumberCallOutSkillGroupRequestBuilder {
 pub struct UnbindNumberCallOutSkillGroupFluentBuilder {
     client: crate::Client,
     inner: UnbindNumberCallOutSkillGroupRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl UnbindNumberCallOutSkillGroupFluentBuilder {
     /// A call through `client` with no member set.
@@ -138,6 +139,7 @@ impl UnbindNumberCallOutSkillGroupFluentBuilder {
         Self {
             client,
             inner: UnbindNumberCallOutSkillGroupRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -180,6 +182,12 @@ impl UnbindNumberCallOutSkillGroupFluentBuilder {
     pub fn as_builder(&self) -> &UnbindNumberCallOutSkillGroupRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
@@ -188,7 +196,7 @@ impl UnbindNumberCallOutSkillGroupFluentBuilder {
         crate::SdkError<UnbindNumberCallOutSkillGroupErrorCode>,
     > {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `UnbindNumberCallOutSkillGroup`.

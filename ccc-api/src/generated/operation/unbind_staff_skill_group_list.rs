@@ -130,6 +130,7 @@ impl UnbindStaffSkillGroupListRequestBuilder {
 pub struct UnbindStaffSkillGroupListFluentBuilder {
     client: crate::Client,
     inner: UnbindStaffSkillGroupListRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl UnbindStaffSkillGroupListFluentBuilder {
     /// A call through `client` with no member set.
@@ -137,6 +138,7 @@ impl UnbindStaffSkillGroupListFluentBuilder {
         Self {
             client,
             inner: UnbindStaffSkillGroupListRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -179,6 +181,12 @@ impl UnbindStaffSkillGroupListFluentBuilder {
     pub fn as_builder(&self) -> &UnbindStaffSkillGroupListRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
@@ -187,7 +195,7 @@ impl UnbindStaffSkillGroupListFluentBuilder {
         crate::SdkError<UnbindStaffSkillGroupListErrorCode>,
     > {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `UnbindStaffSkillGroupList`.

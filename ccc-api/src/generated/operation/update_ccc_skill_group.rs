@@ -174,6 +174,7 @@ impl UpdateCCCSkillGroupRequestBuilder {
 pub struct UpdateCCCSkillGroupFluentBuilder {
     client: crate::Client,
     inner: UpdateCCCSkillGroupRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl UpdateCCCSkillGroupFluentBuilder {
     /// A call through `client` with no member set.
@@ -181,6 +182,7 @@ impl UpdateCCCSkillGroupFluentBuilder {
         Self {
             client,
             inner: UpdateCCCSkillGroupRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -247,12 +249,18 @@ impl UpdateCCCSkillGroupFluentBuilder {
     pub fn as_builder(&self) -> &UpdateCCCSkillGroupRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<UpdateCCCSkillGroupResponse, crate::SdkError<UpdateCCCSkillGroupErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `UpdateCCCSkillGroup`.

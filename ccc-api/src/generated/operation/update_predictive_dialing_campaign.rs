@@ -448,6 +448,7 @@ impl UpdatePredictiveDialingCampaignRequestBuilder {
 pub struct UpdatePredictiveDialingCampaignFluentBuilder {
     client: crate::Client,
     inner: UpdatePredictiveDialingCampaignRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl UpdatePredictiveDialingCampaignFluentBuilder {
     /// A call through `client` with no member set.
@@ -455,6 +456,7 @@ impl UpdatePredictiveDialingCampaignFluentBuilder {
         Self {
             client,
             inner: UpdatePredictiveDialingCampaignRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -668,6 +670,12 @@ impl UpdatePredictiveDialingCampaignFluentBuilder {
     pub fn as_builder(&self) -> &UpdatePredictiveDialingCampaignRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
@@ -676,7 +684,7 @@ impl UpdatePredictiveDialingCampaignFluentBuilder {
         crate::SdkError<UpdatePredictiveDialingCampaignErrorCode>,
     > {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `UpdatePredictiveDialingCampaign`.

@@ -120,6 +120,7 @@ impl UploadIvrAudioRequestBuilder {
 pub struct UploadIvrAudioFluentBuilder {
     client: crate::Client,
     inner: UploadIvrAudioRequestBuilder,
+    options: crate::RequestOptions,
 }
 impl UploadIvrAudioFluentBuilder {
     /// A call through `client` with no member set.
@@ -127,6 +128,7 @@ impl UploadIvrAudioFluentBuilder {
         Self {
             client,
             inner: UploadIvrAudioRequestBuilder::default(),
+            options: crate::RequestOptions::default(),
         }
     }
     /// Id of the contact center application (`SdkAppId`), shown in the CCC console.
@@ -155,12 +157,18 @@ impl UploadIvrAudioFluentBuilder {
     pub fn as_builder(&self) -> &UploadIvrAudioRequestBuilder {
         &self.inner
     }
+    /// Overrides client settings (timeouts, retries, region, language) for
+    /// this call.
+    pub fn options(mut self, options: crate::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Checks the required members and sends the request.
     pub async fn send(
         self,
     ) -> Result<UploadIvrAudioResponse, crate::SdkError<UploadIvrAudioErrorCode>> {
         let request = self.inner.build()?;
-        self.client.execute(&request).await
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `UploadIvrAudio`.
