@@ -11,13 +11,13 @@ use crate::credentials::{Credentials, DefaultChain, ProvideCredentials};
 use crate::error::{BuildError, ConfigError, SdkError, TransportError, TransportErrorKind};
 use crate::options::RequestOptions;
 use crate::rate_limit::{RateLimit, RateLimiter};
-use crate::response::{decode_raw, read_envelope, RawResponse};
+use crate::response::{read_envelope, RawResponse};
 use crate::retry::{retry_reason, RetryConfig};
-use crate::signing::{sign, SigningInput};
+use crate::signing::{sign_with_key, SigningInput, SigningKey};
 use crate::{Site, SERVICE, VERSION};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, HOST};
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tracing::Instrument;
 
@@ -76,6 +76,8 @@ struct Inner {
     retry: RetryConfig,
     limiter: RateLimiter,
     credentials: Arc<dyn ProvideCredentials>,
+    /// The day's signing key of the last credentials used.
+    signing_key: Mutex<Option<(Credentials, Arc<SigningKey>)>>,
 }
 
 impl fmt::Debug for Client {
@@ -141,10 +143,7 @@ impl Client {
             .send(A::ACTION, meta, body, options)
             .await
             .map_err(SdkError::map_code)?;
-        decode_raw::<A>(&raw).map_err(|mut e| {
-            e.set_attempts(raw.attempts);
-            e
-        })
+        raw.decode(A::ACTION).map_err(SdkError::map_code)
     }
 
     /// Calls any action by name with JSON parameters, and returns the JSON of
@@ -184,11 +183,13 @@ impl Client {
         });
         let body = serde_json::to_vec(params).map_err(|e| BuildError::Encode(e.to_string()))?;
         let raw = self.send(action, meta, body, options).await?;
-        serde_json::from_slice(raw.response_json()).map_err(|e| {
-            SdkError::Decode(
-                raw.decode_error(crate::error::DecodeErrorKind::Malformed, e.to_string()),
-            )
-        })
+        let response: serde_json::Value = raw.decode(action)?;
+        if !response.is_object() {
+            let detail = "`Response` is not an object".to_owned();
+            let kind = crate::error::DecodeErrorKind::MissingEnvelope;
+            return Err(SdkError::Decode(raw.decode_error(kind, detail)));
+        }
+        Ok(response)
     }
 
     /// Rate limit, sign, post, read the envelope; retry what may be retried. Not
@@ -303,9 +304,10 @@ impl Client {
             .await
             .map_err(|e| SdkError::Transport(TransportError::new(TransportErrorKind::Body, e)))?;
         let raw = read_envelope(action, status, bytes.into())?;
-        if let Ok(text) = std::str::from_utf8(raw.response_json()) {
-            if let Some(id) = request_id_of(text) {
-                tracing::Span::current().record("request_id", id);
+        let span = tracing::Span::current();
+        if !span.is_disabled() {
+            if let Some(id) = std::str::from_utf8(raw.body()).ok().and_then(request_id_of) {
+                span.record("request_id", id);
             }
         }
         Ok(raw)
@@ -325,6 +327,27 @@ fn request_id_of(response: &str) -> Option<&str> {
 }
 
 impl Inner {
+    /// The signing key for `credentials` on the day of `timestamp`, derived once
+    /// a day per key.
+    fn signing_key(&self, credentials: &Credentials, timestamp: u64) -> Arc<SigningKey> {
+        if let Ok(cache) = self.signing_key.lock() {
+            if let Some((c, key)) = cache.as_ref() {
+                if c.same_key(credentials) && key.fits(timestamp, SERVICE) {
+                    return key.clone();
+                }
+            }
+        }
+        let key = Arc::new(SigningKey::derive(
+            credentials.secret_key(),
+            timestamp,
+            SERVICE,
+        ));
+        if let Ok(mut cache) = self.signing_key.lock() {
+            *cache = Some((credentials.clone(), key.clone()));
+        }
+        key
+    }
+
     /// The full header set, in the order the official SDKs send it.
     fn headers(
         &self,
@@ -334,9 +357,10 @@ impl Inner {
         body: &[u8],
         options: &RequestOptions,
     ) -> Result<HeaderMap, SdkError<String>> {
-        let signature = sign(
+        let key = self.signing_key(credentials, timestamp);
+        let signature = sign_with_key(
             credentials.secret_id(),
-            credentials.secret_key(),
+            &key,
             &SigningInput {
                 service: SERVICE,
                 timestamp,
@@ -573,6 +597,7 @@ impl ClientBuilder {
                 retry: self.retry.unwrap_or_default(),
                 limiter: RateLimiter::new(self.rate_limit),
                 credentials,
+                signing_key: Mutex::new(None),
             }),
         })
     }

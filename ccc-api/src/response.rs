@@ -3,36 +3,66 @@
 
 use crate::action::Action;
 use crate::error::{DecodeError, DecodeErrorKind, SdkError, ServiceError};
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::ops::Range;
 
-/// A successful answer: the body and where `Response`'s value sits in it.
+/// An answer that is not a service error: the body and, when it has been located,
+/// where `Response`'s value sits in it.
 #[derive(Debug)]
 pub(crate) struct RawResponse {
     status: u16,
     body: Vec<u8>,
-    response: Range<usize>,
+    response: Option<Range<usize>>,
     /// Attempts it took to get this answer.
     pub attempts: u32,
 }
 
 impl RawResponse {
-    /// The JSON text of the `Response` object.
-    pub fn response_json(&self) -> &[u8] {
-        &self.body[self.response.clone()]
-    }
-
     /// A decode error about this answer.
     pub fn decode_error(&self, kind: DecodeErrorKind, detail: String) -> DecodeError {
         let mut e = DecodeError::new(kind, self.status, detail, &self.body);
         e.attempts = self.attempts;
         e
     }
+
+    /// The body.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// Decodes `Response` as `T`. On the fast path the body was not parsed yet:
+    /// it is parsed once, straight into `T`; only if that fails is the envelope
+    /// examined to say precisely what is wrong.
+    pub fn decode<T: DeserializeOwned>(&self, action: &str) -> Result<T, SdkError<String>> {
+        let shape = |e: serde_json::Error| {
+            SdkError::Decode(self.decode_error(DecodeErrorKind::Shape, e.to_string()))
+        };
+        match &self.response {
+            Some(range) => serde_json::from_slice(&self.body[range.clone()]).map_err(shape),
+            None => match serde_json::from_slice::<Envelope<T>>(&self.body) {
+                Ok(envelope) => Ok(envelope.response),
+                Err(e) => match inspect(action, self.status, &self.body) {
+                    Err(mut precise) => {
+                        precise.set_attempts(self.attempts);
+                        Err(precise)
+                    }
+                    Ok(_) => Err(shape(e)),
+                },
+            },
+        }
+    }
 }
 
 #[derive(Deserialize)]
-struct Envelope<'a> {
+struct Envelope<T> {
+    #[serde(rename = "Response")]
+    response: T,
+}
+
+#[derive(Deserialize)]
+struct RawEnvelope<'a> {
     #[serde(rename = "Response", borrow, default)]
     response: Option<&'a RawValue>,
 }
@@ -53,12 +83,36 @@ struct ErrorBody {
     message: String,
 }
 
-/// Splits an answer into a service error, a decode error, or the response slice.
+/// Accepts an answer that is not a service error. A 2xx JSON object that does
+/// not mention `"Error"` cannot hold one, and is accepted without parsing (the
+/// typed decode parses it once); anything else is examined now, so that retries
+/// can tell a rate limit or a 5xx from a success.
 pub(crate) fn read_envelope(
     action: &str,
     status: u16,
     body: Vec<u8>,
 ) -> Result<RawResponse, SdkError<String>> {
+    let object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+    let response = if (200..300).contains(&status) && object && !mentions_error(&body) {
+        None
+    } else {
+        Some(inspect(action, status, &body)?)
+    };
+    Ok(RawResponse {
+        status,
+        body,
+        response,
+        attempts: 1,
+    })
+}
+
+fn mentions_error(body: &[u8]) -> bool {
+    body.windows(7).any(|w| w == b"\"Error\"")
+}
+
+/// Splits an answer into a service error, a decode error, or the range of the
+/// response object in the body.
+fn inspect(action: &str, status: u16, body: &[u8]) -> Result<Range<usize>, SdkError<String>> {
     let decode_error = |kind, detail: String, body: &[u8]| {
         SdkError::Decode(DecodeError::new(kind, status, detail, body))
     };
@@ -70,7 +124,7 @@ pub(crate) fn read_envelope(
             return Err(decode_error(
                 DecodeErrorKind::NotJson,
                 "empty body".into(),
-                &body,
+                body,
             ));
         }
         Some(b) => {
@@ -80,11 +134,11 @@ pub(crate) fn read_envelope(
                 ""
             };
             let detail = format!("body does not start with a JSON object{hint}");
-            return Err(decode_error(DecodeErrorKind::NotJson, detail, &body));
+            return Err(decode_error(DecodeErrorKind::NotJson, detail, body));
         }
     }
 
-    let envelope: Envelope<'_> = match serde_json::from_slice(&body) {
+    let envelope: RawEnvelope<'_> = match serde_json::from_slice(body) {
         Ok(envelope) => envelope,
         Err(e) => {
             let kind = if e.is_eof() {
@@ -94,25 +148,17 @@ pub(crate) fn read_envelope(
             } else {
                 DecodeErrorKind::MissingEnvelope
             };
-            return Err(decode_error(kind, e.to_string(), &body));
+            return Err(decode_error(kind, e.to_string(), body));
         }
     };
     let Some(raw) = envelope.response else {
         let detail = "no `Response` object in the body".to_owned();
-        return Err(decode_error(
-            DecodeErrorKind::MissingEnvelope,
-            detail,
-            &body,
-        ));
+        return Err(decode_error(DecodeErrorKind::MissingEnvelope, detail, body));
     };
     let text = raw.get();
     if !text.starts_with('{') {
         let detail = "`Response` is not an object".to_owned();
-        return Err(decode_error(
-            DecodeErrorKind::MissingEnvelope,
-            detail,
-            &body,
-        ));
+        return Err(decode_error(DecodeErrorKind::MissingEnvelope, detail, body));
     }
     // Only an envelope that mentions `Error` can hold one; skip the probe otherwise.
     if text.contains("\"Error\"") {
@@ -136,17 +182,11 @@ pub(crate) fn read_envelope(
         return Err(decode_error(
             DecodeErrorKind::UnexpectedStatus,
             detail,
-            &body,
+            body,
         ));
     }
     let start = text.as_ptr() as usize - body.as_ptr() as usize;
-    let response = start..start + text.len();
-    Ok(RawResponse {
-        status,
-        body,
-        response,
-        attempts: 1,
-    })
+    Ok(start..start + text.len())
 }
 
 /// Decodes a complete answer of action `A`: its typed response, the service's
@@ -158,26 +198,23 @@ pub fn decode_response<A: Action>(
     body: Vec<u8>,
 ) -> Result<A::Response, SdkError<A::ErrorCode>> {
     let raw = read_envelope(A::ACTION, status, body).map_err(SdkError::map_code)?;
-    decode_raw::<A>(&raw)
-}
-
-/// The typed response from an envelope already read.
-pub(crate) fn decode_raw<A: Action>(
-    raw: &RawResponse,
-) -> Result<A::Response, SdkError<A::ErrorCode>> {
-    serde_json::from_slice(raw.response_json())
-        .map_err(|e| SdkError::Decode(raw.decode_error(DecodeErrorKind::Shape, e.to_string())))
+    raw.decode(A::ACTION).map_err(SdkError::map_code)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn read(status: u16, body: &str) -> Result<RawResponse, SdkError<String>> {
-        read_envelope("DescribeAutoCalloutTask", status, body.as_bytes().to_vec())
+    /// Reads and decodes an answer into a struct, as the client does.
+    fn read(status: u16, body: &str) -> Result<serde_json::Value, SdkError<String>> {
+        #[derive(Deserialize)]
+        struct AnyObject {}
+        let raw = read_envelope("DescribeAutoCalloutTask", status, body.as_bytes().to_vec())?;
+        raw.decode::<AnyObject>("DescribeAutoCalloutTask")?;
+        raw.decode("DescribeAutoCalloutTask")
     }
 
-    fn decode_kind(r: Result<RawResponse, SdkError<String>>) -> DecodeErrorKind {
+    fn decode_kind(r: Result<serde_json::Value, SdkError<String>>) -> DecodeErrorKind {
         match r {
             Err(SdkError::Decode(e)) => e.kind,
             other => panic!("expected a decode error, got {other:?}"),
@@ -187,7 +224,7 @@ mod tests {
     #[test]
     fn finds_the_response_slice() {
         let r = read(200, r#" {"Response": {"Name": "x", "RequestId": "r1"}} "#).unwrap();
-        assert_eq!(r.response_json(), br#"{"Name": "x", "RequestId": "r1"}"#);
+        assert_eq!(r, serde_json::json!({"Name": "x", "RequestId": "r1"}));
     }
 
     #[test]
@@ -210,7 +247,7 @@ mod tests {
     #[test]
     fn a_field_value_mentioning_error_is_not_an_error() {
         let r = read(200, r#"{"Response":{"Name":"\"Error\"","RequestId":"r"}}"#).unwrap();
-        assert!(r.response_json().starts_with(b"{\"Name\""));
+        assert_eq!(r["Name"], "\"Error\"");
     }
 
     #[test]

@@ -52,10 +52,61 @@ pub struct Signature {
     pub authorization: String,
 }
 
+/// The signing key of one SecretKey, UTC date and service: the first three steps
+/// of the key chain, the same for every request of that day. Deriving it once a
+/// day saves three HMACs per request.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SigningKey {
+    day: u64,
+    date: String,
+    service: String,
+    key: [u8; 32],
+}
+
+impl std::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SigningKey")
+            .field("date", &self.date)
+            .field("service", &self.service)
+            .field("key", &"** redacted **")
+            .finish()
+    }
+}
+
+impl SigningKey {
+    /// HMAC("TC3" + secret_key, UTC date of `timestamp`) → service → "tc3_request".
+    pub fn derive(secret_key: &str, timestamp: u64, service: &str) -> SigningKey {
+        let date = utc_date(timestamp);
+        let mut key = Vec::with_capacity(3 + secret_key.len());
+        key.extend_from_slice(b"TC3");
+        key.extend_from_slice(secret_key.as_bytes());
+        let secret_date = hmac(&key, date.as_bytes());
+        let secret_service = hmac(&secret_date, service.as_bytes());
+        SigningKey {
+            day: timestamp / 86_400,
+            date,
+            service: service.to_owned(),
+            key: hmac(&secret_service, b"tc3_request"),
+        }
+    }
+
+    /// Whether this key signs requests of `timestamp` for `service`.
+    pub fn fits(&self, timestamp: u64, service: &str) -> bool {
+        self.service == service && self.day == timestamp / 86_400
+    }
+}
+
 /// Signs `input` with the key pair; `secret_id` only appears in the `Authorization`
 /// value, `secret_key` only feeds the key derivation.
 pub fn sign(secret_id: &str, secret_key: &str, input: &SigningInput<'_>) -> Signature {
-    let date = utc_date(input.timestamp);
+    let key = SigningKey::derive(secret_key, input.timestamp, input.service);
+    sign_with_key(secret_id, &key, input)
+}
+
+/// As [`sign`], with a key derived beforehand; the key must [fit](SigningKey::fits)
+/// the input's timestamp and service.
+pub fn sign_with_key(secret_id: &str, key: &SigningKey, input: &SigningInput<'_>) -> Signature {
+    let date = &key.date;
     let hashed_payload = hex(&Sha256::digest(input.payload));
 
     let mut headers: Vec<(String, &str)> = input
@@ -101,13 +152,7 @@ pub fn sign(secret_id: &str, secret_key: &str, input: &SigningInput<'_>) -> Sign
         hex(&Sha256::digest(canonical_request.as_bytes()))
     );
 
-    let mut key = Vec::with_capacity(3 + secret_key.len());
-    key.extend_from_slice(b"TC3");
-    key.extend_from_slice(secret_key.as_bytes());
-    let secret_date = hmac(&key, date.as_bytes());
-    let secret_service = hmac(&secret_date, input.service.as_bytes());
-    let secret_signing = hmac(&secret_service, b"tc3_request");
-    let signature = hex(&hmac(&secret_signing, string_to_sign.as_bytes()));
+    let signature = hex(&hmac(&key.key, string_to_sign.as_bytes()));
 
     let authorization = format!(
         "{ALGORITHM} Credential={secret_id}/{credential_scope}, SignedHeaders={signed_headers}, Signature={signature}"

@@ -26,6 +26,7 @@ use crate::error::CredentialsError;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::SystemTime;
 
 /// Environment variable holding the SecretId.
@@ -40,9 +41,10 @@ pub const ENV_TOKEN: &str = "TENCENTCLOUD_TOKEN";
 /// A key pair, with a session token when the keys are temporary.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
-    secret_id: String,
-    secret_key: String,
-    token: Option<String>,
+    // Shared, so that handing credentials to every request costs no copies.
+    secret_id: Arc<str>,
+    secret_key: Arc<str>,
+    token: Option<Arc<str>>,
     expires_at: Option<SystemTime>,
 }
 
@@ -50,8 +52,8 @@ impl Credentials {
     /// Permanent keys.
     pub fn new(secret_id: impl Into<String>, secret_key: impl Into<String>) -> Self {
         Credentials {
-            secret_id: secret_id.into(),
-            secret_key: secret_key.into(),
+            secret_id: secret_id.into().into(),
+            secret_key: secret_key.into().into(),
             token: None,
             expires_at: None,
         }
@@ -70,7 +72,7 @@ impl Credentials {
 
     /// Temporary keys with their session token (sent as `X-TC-Token`).
     pub fn with_token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(token.into());
+        self.token = Some(token.into().into());
         self
     }
 
@@ -91,7 +93,7 @@ impl Credentials {
                 let mut creds = Credentials::new(id.trim(), key.trim());
                 creds.token = get(ENV_SESSION_TOKEN)
                     .or_else(|| get(ENV_TOKEN))
-                    .map(|t| t.trim().to_owned());
+                    .map(|t| t.trim().into());
                 Ok(creds)
             }
             (None, None) => Err(CredentialsError::new(
@@ -117,6 +119,11 @@ impl Credentials {
     /// The SecretKey. Handle with care: this is the secret.
     pub fn secret_key(&self) -> &str {
         &self.secret_key
+    }
+
+    /// Whether `other` has the same SecretKey (cheap when both share it).
+    pub(crate) fn same_key(&self, other: &Credentials) -> bool {
+        Arc::ptr_eq(&self.secret_key, &other.secret_key) || self.secret_key == other.secret_key
     }
 
     /// The session token of temporary credentials.
