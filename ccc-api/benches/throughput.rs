@@ -73,12 +73,17 @@ async fn ccc_call(client: &Client) {
 }
 
 async fn raw_call(http: &reqwest::Client, url: &str, body: &'static [u8]) {
+    let host = url.trim_start_matches("http://");
     let resp = http
         .post(url)
+        // The header set ccc-api sends, with fixed values: the same bytes.
+        .header("authorization", "TC3-HMAC-SHA256 Credential=AKIDbench/2024-01-01/ccc/tc3_request, SignedHeaders=content-type;host, Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")
         .header("content-type", "application/json")
+        .header("host", host)
         .header("x-tc-action", "DescribeAutoCalloutTask")
+        .header("x-tc-timestamp", "1700000000")
         .header("x-tc-version", "2020-02-10")
-        .header("authorization", "TC3-HMAC-SHA256 Credential=x/2024-01-01/ccc/tc3_request, SignedHeaders=content-type;host, Signature=0")
+        .header("x-tc-requestclient", ccc_api::REQUEST_CLIENT)
         .body(body)
         .send()
         .await

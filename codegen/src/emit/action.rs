@@ -273,18 +273,23 @@ fn paginated_impl(
         PageStyle::Offset => quote!(#rt::PageStyle::Offset),
         PageStyle::Cursor => quote!(#rt::PageStyle::Cursor),
     };
-    // Reading an integer member as u64, and writing a u64 into it.
+    // Reading an integer member as u64 and writing a u64 into it; `u64` members
+    // need no conversion, `i64` ones saturate.
     let read = |f: &Field| {
         let id = field_ident(&f.rust);
-        match f.presence {
-            Presence::Required => quote!(u64::try_from(self.#id).ok()),
+        match (f.presence, &f.ty) {
+            (Presence::Required, TypeRef::Uint64) => quote!(Some(self.#id)),
+            (Presence::Required, _) => quote!(u64::try_from(self.#id).ok()),
+            (_, TypeRef::Uint64) => quote!(self.#id),
             _ => quote!(self.#id.and_then(|v| u64::try_from(v).ok())),
         }
     };
     let write = |f: &Field| {
         let id = field_ident(&f.rust);
-        let ty = rust_type(&f.ty, None);
-        let value = quote!(#ty::try_from(value).unwrap_or(#ty::MAX));
+        let value = match &f.ty {
+            TypeRef::Uint64 => quote!(value),
+            _ => quote!(i64::try_from(value).unwrap_or(i64::MAX)),
+        };
         match f.presence {
             Presence::Required => quote!(self.#id = #value;),
             _ => quote!(self.#id = Some(#value);),
@@ -314,8 +319,10 @@ fn paginated_impl(
     let total = match p.total.as_deref().and_then(output) {
         Some(t) => {
             let id = field_ident(&t.rust);
-            match t.presence {
-                Presence::Required => quote!(u64::try_from(response.#id).ok()),
+            match (t.presence, &t.ty) {
+                (Presence::Required, TypeRef::Uint64) => quote!(Some(response.#id)),
+                (Presence::Required, _) => quote!(u64::try_from(response.#id).ok()),
+                (_, TypeRef::Uint64) => quote!(response.#id),
                 _ => quote!(response.#id.and_then(|v| u64::try_from(v).ok())),
             }
         }

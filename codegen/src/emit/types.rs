@@ -236,6 +236,19 @@ pub(crate) fn error_code_enum(
         let ident = format_ident!("{}", pascal_case(code));
         quote! { #code => Some(Self::#ident), }
     });
+    let from_known = if codes.is_empty() {
+        quote! {
+            let _ = raw;
+            None
+        }
+    } else {
+        quote! {
+            match raw.as_str() {
+                #(#from_str)*
+                _ => None,
+            }
+        }
+    };
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -260,10 +273,7 @@ pub(crate) fn error_code_enum(
             type Raw = String;
 
             fn from_known(raw: &String) -> Option<Self> {
-                match raw.as_str() {
-                    #(#from_str)*
-                    _ => None,
-                }
+                #from_known
             }
 
             fn from_unknown(raw: #rt::enums::UnknownValue<String>) -> Self {

@@ -268,16 +268,16 @@ impl crate::Paginated for DescribeNumbersRequest {
     type Item = crate::types::NumberInfo;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
     fn page_size(&self) -> Option<u64> {
-        self.page_size.and_then(|v| u64::try_from(v).ok())
+        self.page_size
     }
     fn set_page_size(&mut self, value: u64) {
-        self.page_size = Some(u64::try_from(value).unwrap_or(u64::MAX));
+        self.page_size = Some(value);
     }
     fn position(&self) -> Option<u64> {
-        self.page_number.and_then(|v| u64::try_from(v).ok())
+        self.page_number
     }
     fn set_position(&mut self, value: u64) {
-        self.page_number = Some(u64::try_from(value).unwrap_or(u64::MAX));
+        self.page_number = Some(value);
     }
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
@@ -289,7 +289,7 @@ impl crate::Paginated for DescribeNumbersRequest {
         response.numbers
     }
     fn total(response: &Self::Response) -> Option<u64> {
-        u64::try_from(response.total_count).ok()
+        Some(response.total_count)
     }
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;
