@@ -13,7 +13,7 @@ use crate::options::RequestOptions;
 use crate::rate_limit::{RateLimit, RateLimiter};
 use crate::response::{read_envelope, RawResponse};
 use crate::retry::{retry_reason, RetryConfig};
-use crate::signing::{sign_with_key, SigningInput, SigningKey};
+use crate::signing::{post_authorization, SigningKey};
 use crate::{Site, SERVICE, VERSION};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, HOST};
 use std::fmt;
@@ -358,18 +358,13 @@ impl Inner {
         options: &RequestOptions,
     ) -> Result<HeaderMap, SdkError<String>> {
         let key = self.signing_key(credentials, timestamp);
-        let signature = sign_with_key(
+        let authorization = post_authorization(
             credentials.secret_id(),
             &key,
-            &SigningInput {
-                service: SERVICE,
-                timestamp,
-                method: "POST",
-                path: "/",
-                query: "",
-                headers: &[("content-type", JSON), ("host", &self.host)],
-                payload: body,
-            },
+            timestamp,
+            JSON,
+            &self.host,
+            body,
         );
         let invalid = |what: &str| {
             SdkError::Build(BuildError::Encode(format!(
@@ -378,7 +373,7 @@ impl Inner {
         };
         let mut headers = HeaderMap::with_capacity(10);
         let mut authorization =
-            HeaderValue::from_str(&signature.authorization).map_err(|_| invalid("the SecretId"))?;
+            HeaderValue::from_str(&authorization).map_err(|_| invalid("the SecretId"))?;
         authorization.set_sensitive(true);
         headers.insert(AUTHORIZATION, authorization);
         headers.insert(CONTENT_TYPE, HeaderValue::from_static(JSON));

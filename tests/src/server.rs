@@ -65,6 +65,8 @@ pub enum Reply {
     Delayed(Duration, Box<Reply>),
     /// Closes the connection without answering (after reading the request).
     Drop,
+    /// `200` with the JSON gzip-compressed (`content-encoding: gzip`).
+    Gzip(String),
 }
 
 impl Reply {
@@ -93,6 +95,7 @@ type Responder = dyn Fn(&Received) -> Reply + Send + Sync;
 /// A running server; stops when dropped.
 pub struct TestServer {
     addr: SocketAddr,
+    connections: Arc<std::sync::atomic::AtomicUsize>,
     received: Arc<Mutex<Vec<Received>>>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -135,8 +138,11 @@ impl TestServer {
         let received = Arc::new(Mutex::new(Vec::new()));
         let keys = Arc::new(keys);
         let log = received.clone();
+        let connections = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let accepted = connections.clone();
         let task = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
+                accepted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 let (keys, respond, log) = (keys.clone(), respond.clone(), log.clone());
                 tokio::spawn(async move {
                     let _ = serve(stream, &keys, &*respond, &log).await;
@@ -145,6 +151,7 @@ impl TestServer {
         });
         TestServer {
             addr,
+            connections,
             received,
             task,
         }
@@ -153,6 +160,11 @@ impl TestServer {
     /// `http://127.0.0.1:PORT`.
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// TCP connections accepted so far.
+    pub fn connections(&self) -> usize {
+        self.connections.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Every request received so far.
@@ -272,6 +284,20 @@ async fn write_reply(stream: &mut TcpStream, reply: Reply) -> std::io::Result<bo
             Box::pin(write_reply(stream, *reply)).await
         }
         Reply::Drop => Ok(false),
+        Reply::Gzip(json) => {
+            use std::io::Write;
+            let mut encoder =
+                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            encoder.write_all(json.as_bytes())?;
+            let body = encoder.finish()?;
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-encoding: gzip\r\ncontent-length: {}\r\n\r\n",
+                body.len()
+            );
+            stream.write_all(head.as_bytes()).await?;
+            stream.write_all(&body).await?;
+            Ok(true)
+        }
     }
 }
 
