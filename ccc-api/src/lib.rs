@@ -54,3 +54,8 @@ pub use retry::RetryConfig;
 /// The error of any action, with the service-wide [`ErrorCode`]; each action's
 /// [`SdkError`] converts into it, so `?` works across actions.
 pub type Error = SdkError<ErrorCode>;
+
+/// The README's examples, compiled as doctests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
