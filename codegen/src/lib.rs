@@ -68,7 +68,15 @@ pub fn load(dir: &Path) -> Result<Model, Diagnostics> {
 
 /// Generates the source files for `model`.
 pub fn generate(model: &Model, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
-    let files = emit::emit(model, options).map_err(Error::Emit)?;
+    finish(emit::emit(model, options).map_err(Error::Emit)?)
+}
+
+/// Generates `spec_table.rs`: the spec as data for the command line and the emulator.
+pub fn generate_table(model: &Model) -> Result<Vec<GeneratedFile>, Error> {
+    finish(emit::emit_table(model))
+}
+
+fn finish(files: Vec<emit::Unformatted>) -> Result<Vec<GeneratedFile>, Error> {
     let headers: Vec<(String, String)> = files
         .iter()
         .map(|f| {
@@ -104,24 +112,29 @@ pub struct Job {
     pub spec: &'static str,
     /// Output directory.
     pub out: &'static str,
-    /// Where the output sits relative to the runtime.
-    pub options: Options,
+    /// Where the output sits relative to the runtime; `None` for the spec table.
+    pub options: Option<Options>,
 }
 
 /// What `cargo xtask codegen` generates in this repository: the CCC API into
-/// `ccc-api`, and the feature fixture into the tests crate, where it is compiled
-/// with warnings denied.
+/// `ccc-api`, the feature fixture into the tests crate (compiled there with
+/// warnings denied), and the spec table into the emulator.
 pub fn repository_jobs() -> Vec<Job> {
     vec![
         Job {
             spec: "spec/ccc/2020-02-10",
             out: "ccc-api/src/generated",
-            options: Options::ccc_api(),
+            options: Some(Options::ccc_api()),
         },
         Job {
             spec: "tests/fixtures/spec/full",
             out: "tests/src/fixture",
-            options: Options::external("crate::fixture"),
+            options: Some(Options::external("crate::fixture")),
+        },
+        Job {
+            spec: "spec/ccc/2020-02-10",
+            out: "ccc-emulator/src/generated",
+            options: None,
         },
     ]
 }
@@ -135,7 +148,10 @@ pub fn run_jobs(root: &Path, check: bool) -> Result<Vec<Change>, Error> {
         // on every machine.
         let spec = Path::new(job.spec);
         let model = load_at(root, spec)?;
-        let files = generate(&model, &job.options)?;
+        let files = match &job.options {
+            Some(options) => generate(&model, options)?,
+            None => generate_table(&model)?,
+        };
         let out = root.join(job.out);
         let found = sync(&out, &files, !check)
             .map_err(|e| Error::Emit(format!("{}: {e}", out.display())))?;

@@ -1,17 +1,15 @@
 //! A loopback HTTP/1.1 server for integration tests.
 //!
-//! It verifies every request's TC3-HMAC-SHA256 signature with its own code (not
-//! the client's signer): it rebuilds the canonical request from whatever
+//! It verifies every request's TC3-HMAC-SHA256 signature with the emulator's
+//! checker (not the client's signer): it rebuilds the canonical request from whatever
 //! `SignedHeaders` lists, over the headers as received, and answers
 //! `AuthFailure.*` like the service when the check fails. Otherwise it answers what
 //! the test's responder says, which may be a malformed, truncated or slow answer.
 
-use hmac::{Hmac, Mac};
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -312,113 +310,13 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
-/// Checks the TC3 signature as the service does; on failure the error code and
-/// message to answer with.
+/// Checks the TC3 signature as the service does (the emulator's checker, written
+/// apart from the client's signer); on failure the error code and message.
 pub fn verify(
     headers: &[(String, String)],
     body: &[u8],
     keys: &HashMap<String, String>,
 ) -> Result<(), (String, String)> {
-    let fail = |code: &str, msg: String| Err((code.to_owned(), msg));
-    let get = |name: &str| {
-        headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    };
-    let Some(auth) = get("authorization") else {
-        return fail(
-            "AuthFailure.InvalidAuthorization",
-            "no Authorization header".into(),
-        );
-    };
-    let Some(rest) = auth.strip_prefix("TC3-HMAC-SHA256 ") else {
-        return fail(
-            "AuthFailure.InvalidAuthorization",
-            "not TC3-HMAC-SHA256".into(),
-        );
-    };
-    let mut parts = HashMap::new();
-    for part in rest.split(", ") {
-        if let Some((k, v)) = part.split_once('=') {
-            parts.insert(k, v);
-        }
-    }
-    let (Some(credential), Some(signed), Some(signature)) = (
-        parts.get("Credential"),
-        parts.get("SignedHeaders"),
-        parts.get("Signature"),
-    ) else {
-        return fail(
-            "AuthFailure.InvalidAuthorization",
-            format!("malformed Authorization: {auth}"),
-        );
-    };
-    let scope: Vec<&str> = credential.split('/').collect();
-    let [secret_id, date, service, "tc3_request"] = scope[..] else {
-        return fail(
-            "AuthFailure.InvalidAuthorization",
-            format!("bad credential scope {credential}"),
-        );
-    };
-    let Some(secret_key) = keys.get(secret_id) else {
-        return fail(
-            "AuthFailure.SecretIdNotFound",
-            format!("unknown SecretId {secret_id}"),
-        );
-    };
-    let Some(timestamp) = get("x-tc-timestamp").and_then(|t| t.parse::<i64>().ok()) else {
-        return fail(
-            "AuthFailure.InvalidAuthorization",
-            "missing X-TC-Timestamp".into(),
-        );
-    };
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    if (now - timestamp).abs() > 300 {
-        return fail(
-            "AuthFailure.SignatureExpire",
-            format!("timestamp {timestamp} is off by more than 5 minutes"),
-        );
-    }
-    let mut canonical = String::from("POST\n/\n\n");
-    for name in signed.split(';') {
-        let Some(value) = get(name) else {
-            return fail(
-                "AuthFailure.SignatureFailure",
-                format!("signed header {name} not sent"),
-            );
-        };
-        let value = if name == "x-tc-action" {
-            value.to_ascii_lowercase()
-        } else {
-            value.to_owned()
-        };
-        canonical.push_str(&format!("{name}:{value}\n"));
-    }
-    canonical.push_str(&format!("\n{signed}\n{}", hex(&Sha256::digest(body))));
-    let to_sign = format!(
-        "TC3-HMAC-SHA256\n{timestamp}\n{date}/{service}/tc3_request\n{}",
-        hex(&Sha256::digest(canonical.as_bytes()))
-    );
-    let k_date = mac(format!("TC3{secret_key}").as_bytes(), date.as_bytes());
-    let k_service = mac(&k_date, service.as_bytes());
-    let k_signing = mac(&k_service, b"tc3_request");
-    let expected = hex(&mac(&k_signing, to_sign.as_bytes()));
-    if expected != *signature {
-        return fail("AuthFailure.SignatureFailure", "signature mismatch".into());
-    }
-    Ok(())
-}
-
-fn mac(key: &[u8], data: &[u8]) -> Vec<u8> {
-    let mut m = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("any key length");
-    m.update(data);
-    m.finalize().into_bytes().to_vec()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    ccc_emulator::auth::verify(headers, body, keys)
+        .map_err(|(code, message)| (code.to_owned(), message))
 }

@@ -9,6 +9,7 @@
 
 mod action;
 mod docs;
+mod table;
 mod types;
 
 use crate::model::Model;
@@ -110,6 +111,15 @@ pub(crate) fn emit(model: &Model, options: &Options) -> Result<Vec<Unformatted>,
         });
     }
     Ok(files)
+}
+
+/// The spec-table file (see `table.rs`).
+pub(crate) fn emit_table(model: &Model) -> Vec<Unformatted> {
+    vec![Unformatted {
+        path: "spec_table.rs".into(),
+        source: model.root.clone(),
+        tokens: table::table_module(model),
+    }]
 }
 
 fn root_module(model: &Model) -> TokenStream {

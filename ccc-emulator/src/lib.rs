@@ -1,0 +1,340 @@
+//! A local emulator of the Tencent Cloud Contact Center API, for developing and
+//! testing without a cloud account.
+//!
+//! It speaks the real wire protocol, so this crate's client and the official SDKs
+//! work against it unchanged: it checks the TC3 signature over whatever
+//! `SignedHeaders` lists, the timestamp (five minutes), the action, the version and
+//! the body against the spec, with the service's error codes. Tasks, campaigns,
+//! staff, skill groups, numbers and call records keep state in memory; every other
+//! action answers its official example (or a minimal valid answer). Fault knobs
+//! add latency, rate limiting, 5xx answers and dropped connections.
+//!
+//! ```no_run
+//! # async fn run() -> std::io::Result<()> {
+//! let emulator = ccc_emulator::Emulator::start(ccc_emulator::Config::default()).await?;
+//! println!("listening on {}", emulator.url());
+//! emulator.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+#![deny(missing_docs)]
+
+pub mod auth;
+pub mod faults;
+mod http;
+mod state;
+pub mod validate;
+
+#[path = "generated/spec_table.rs"]
+pub mod spec_table;
+
+pub use faults::{FaultSpec, Faults};
+
+use faults::{draw, Injected};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+use tokio::net::{TcpListener, TcpStream};
+
+/// SecretId of the well-known test key pair; valid only against an emulator.
+pub const TEST_SECRET_ID: &str = "AKIDEMULATOR000000000000000000000000";
+/// SecretKey of the well-known test key pair.
+pub const TEST_SECRET_KEY: &str = "EMULATORSECRETKEY000000000000000";
+
+/// How to run an emulator.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to listen on (`127.0.0.1:0` picks a free port).
+    pub addr: SocketAddr,
+    /// Accepted key pairs, `SecretId` → `SecretKey`.
+    pub keys: HashMap<String, String>,
+    /// Largest request body accepted, in bytes.
+    pub max_body: usize,
+    /// How long a client may take to send one request.
+    pub read_timeout: Duration,
+    /// Fault knobs.
+    pub faults: Faults,
+    /// Seed of the fault dice, so that fault tests are repeatable.
+    pub seed: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            keys: HashMap::from([(TEST_SECRET_ID.to_owned(), TEST_SECRET_KEY.to_owned())]),
+            max_body: 1 << 20,
+            read_timeout: Duration::from_secs(10),
+            faults: Faults::default(),
+            seed: 0x5eed,
+        }
+    }
+}
+
+struct Shared {
+    keys: HashMap<String, String>,
+    max_body: usize,
+    read_timeout: Duration,
+    faults: RwLock<Faults>,
+    dice: AtomicU64,
+    requests: AtomicU64,
+    state: state::State,
+}
+
+/// A running emulator; stops on [`Emulator::shutdown`] or when dropped.
+pub struct Emulator {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl Emulator {
+    /// Binds and starts serving in the background.
+    pub async fn start(config: Config) -> std::io::Result<Emulator> {
+        let listener = TcpListener::bind(config.addr).await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared {
+            keys: config.keys,
+            max_body: config.max_body,
+            read_timeout: config.read_timeout,
+            faults: RwLock::new(config.faults),
+            dice: AtomicU64::new(config.seed | 1),
+            requests: AtomicU64::new(0),
+            state: state::State::default(),
+        });
+        let serving = shared.clone();
+        let task = tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let shared = serving.clone();
+                tokio::spawn(async move { serve_connection(stream, shared).await });
+            }
+        });
+        Ok(Emulator { addr, shared, task })
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://ADDR`, to give a client as its endpoint.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Replaces the fault knobs.
+    pub fn set_faults(&self, faults: Faults) {
+        if let Ok(mut f) = self.shared.faults.write() {
+            *f = faults;
+        }
+    }
+
+    /// Requests received so far.
+    pub fn requests(&self) -> u64 {
+        self.shared.requests.load(Ordering::Relaxed)
+    }
+
+    /// Stops accepting connections.
+    pub async fn shutdown(self) {
+        self.task.abort();
+    }
+
+    /// Serves until the task ends (for the command line).
+    pub async fn run_forever(mut self) {
+        let task = std::mem::replace(&mut self.task, tokio::spawn(async {}));
+        let _ = task.await;
+    }
+}
+
+async fn serve_connection(mut stream: TcpStream, shared: Arc<Shared>) {
+    let _ = stream.set_nodelay(true);
+    let mut buf = Vec::new();
+    loop {
+        let request =
+            match http::read_request(&mut stream, &mut buf, shared.max_body, shared.read_timeout)
+                .await
+            {
+                Ok(r) => r,
+                Err(http::ReadError::Closed) => return,
+                Err(http::ReadError::TimedOut) => {
+                    let _ = http::write_response(
+                        &mut stream,
+                        408,
+                        "text/plain",
+                        b"request not received in time\n",
+                        true,
+                    )
+                    .await;
+                    return;
+                }
+                Err(http::ReadError::TooLarge(len)) => {
+                    let body = error_body(
+                        "RequestSizeLimitExceeded",
+                        &format!(
+                            "the request body has {len} bytes; at most {} are accepted",
+                            shared.max_body
+                        ),
+                    );
+                    let _ = http::write_response(
+                        &mut stream,
+                        413,
+                        "application/json",
+                        body.as_bytes(),
+                        true,
+                    )
+                    .await;
+                    return;
+                }
+                Err(http::ReadError::Malformed(why)) => {
+                    let _ = http::write_response(
+                        &mut stream,
+                        400,
+                        "text/plain",
+                        format!("{why}\n").as_bytes(),
+                        true,
+                    )
+                    .await;
+                    return;
+                }
+            };
+        shared.requests.fetch_add(1, Ordering::Relaxed);
+        let close = request
+            .header("connection")
+            .is_some_and(|c| c.eq_ignore_ascii_case("close"));
+        let action = request.header("x-tc-action").unwrap_or_default().to_owned();
+        let spec = shared
+            .faults
+            .read()
+            .map(|f| f.for_action(&action))
+            .unwrap_or_default();
+        if !spec.latency.is_zero() {
+            tokio::time::sleep(spec.latency).await;
+        }
+        let injected = draw(&spec, roll(&shared.dice));
+        let written = match injected {
+            Injected::Dropped => return,
+            Injected::ServerError => {
+                http::write_response(
+                    &mut stream,
+                    502,
+                    "text/html",
+                    b"<html><body><h1>502 Bad Gateway</h1></body></html>",
+                    close,
+                )
+                .await
+            }
+            Injected::RateLimited => {
+                let body = error_body(
+                    "RequestLimitExceeded",
+                    "emulated rate limit: too many requests",
+                );
+                http::write_response(&mut stream, 200, "application/json", body.as_bytes(), close)
+                    .await
+            }
+            Injected::None => {
+                let (status, body) = answer(&shared, &request);
+                http::write_response(
+                    &mut stream,
+                    status,
+                    "application/json",
+                    body.as_bytes(),
+                    close,
+                )
+                .await
+            }
+        };
+        if written.is_err() || close {
+            return;
+        }
+    }
+}
+
+/// A number in `0..1` from a shared xorshift state.
+fn roll(dice: &AtomicU64) -> f64 {
+    let mut x = dice.load(Ordering::Relaxed);
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    dice.store(x, Ordering::Relaxed);
+    (x >> 11) as f64 / (1u64 << 53) as f64
+}
+
+static REQUEST_IDS: AtomicU64 = AtomicU64::new(1);
+
+fn request_id() -> String {
+    format!(
+        "emulator-{:08x}",
+        REQUEST_IDS.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+fn error_body(code: &str, message: &str) -> String {
+    json!({"Response": {"Error": {"Code": code, "Message": message}, "RequestId": request_id()}})
+        .to_string()
+}
+
+/// The status and body answering one request.
+fn answer(shared: &Shared, request: &http::Request) -> (u16, String) {
+    if request.method != "POST" {
+        return (
+            405,
+            error_body(
+                "UnsupportedProtocol",
+                "API 3.0 requests are POSTs with a JSON body",
+            ),
+        );
+    }
+    if let Err((code, message)) = auth::verify(&request.headers, &request.body, &shared.keys) {
+        return (200, error_body(code, &message));
+    }
+    let action_name = request.header("x-tc-action").unwrap_or_default();
+    let Some(action) = spec_table::action(action_name) else {
+        return (
+            200,
+            error_body(
+                "InvalidAction",
+                &format!("`{action_name}` is not an action of ccc"),
+            ),
+        );
+    };
+    let version = request.header("x-tc-version").unwrap_or_default();
+    if version != ccc_api::VERSION {
+        return (
+            200,
+            error_body(
+                "NoSuchVersion",
+                &format!("ccc has no version `{version}`; use {}", ccc_api::VERSION),
+            ),
+        );
+    }
+    let params = match validate::check_body(action, &request.body) {
+        Ok(p) => p,
+        Err((code, message)) => return (200, error_body(code, &message)),
+    };
+    let response = match shared.state.handle(action.name, &params) {
+        Some(Ok(mut response)) => {
+            response["RequestId"] = json!(request_id());
+            json!({ "Response": response })
+        }
+        Some(Err((code, message))) => return (200, error_body(code, &message)),
+        None => canned(action),
+    };
+    (200, response.to_string())
+}
+
+/// The official example answer with a fresh request id, or the minimal answer.
+fn canned(action: &spec_table::ActionInfo) -> Value {
+    let text = action.example_response.unwrap_or(action.minimal_response);
+    let mut value: Value = serde_json::from_str(text).unwrap_or_else(|_| json!({"Response": {}}));
+    value["Response"]["RequestId"] = json!(request_id());
+    value
+}

@@ -1,0 +1,57 @@
+//! Checking a request body against the spec, with the service's error codes.
+
+use crate::spec_table::ActionInfo;
+use ccc_api::{Action, ActionVisitor};
+use serde_json::Value;
+
+/// An error answer: code and message.
+pub type Refusal = (&'static str, String);
+
+/// The parameters of a valid request, or why it is not one.
+pub fn check_body(action: &ActionInfo, body: &[u8]) -> Result<Value, Refusal> {
+    let params: Value = serde_json::from_slice(body).map_err(|e| {
+        (
+            "InvalidParameter",
+            format!("the request body is not valid JSON: {e}"),
+        )
+    })?;
+    let Some(object) = params.as_object() else {
+        return Err((
+            "InvalidParameter",
+            "the request body must be a JSON object".into(),
+        ));
+    };
+    for key in object.keys() {
+        if !action.input.iter().any(|m| m.name == key) {
+            return Err((
+                "UnknownParameter",
+                format!("{} has no parameter `{key}`", action.name),
+            ));
+        }
+    }
+    for m in action.input.iter().filter(|m| m.required) {
+        if object.get(m.name).is_none_or(Value::is_null) {
+            return Err((
+                "MissingParameter",
+                format!("the required parameter `{}` is missing", m.name),
+            ));
+        }
+    }
+    // Types: decode into the generated request type of the action.
+    struct Decode<'a>(&'a Value);
+    impl ActionVisitor for Decode<'_> {
+        type Output = Result<(), String>;
+        fn visit<A: Action>(self) -> Result<(), String> {
+            serde_json::from_value::<A>(self.0.clone())
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        }
+    }
+    match ccc_api::operation::visit(action.name, Decode(&params)) {
+        Some(Err(e)) => Err((
+            "InvalidParameterValue",
+            format!("a parameter has the wrong type: {e}"),
+        )),
+        _ => Ok(params),
+    }
+}

@@ -1,0 +1,204 @@
+//! A data table of the spec for programs that work from action names at run time
+//! (the `ccc` command line and the emulator): every action with its members,
+//! their wire types and docs, its official example answer, and a minimal valid
+//! answer built from the output types.
+
+use super::docs;
+use crate::model::{Field, Model, Presence, VariantValue};
+use crate::spec::TypeRef;
+use proc_macro2::TokenStream;
+use quote::quote;
+use serde_json::{json, Map, Value};
+
+/// The `spec_table.rs` module.
+pub(crate) fn table_module(model: &Model) -> TokenStream {
+    let actions = model.actions.iter().map(|a| {
+        let name = &a.name;
+        let summary = &a.summary;
+        let doc = &a.doc;
+        let category = &a.category;
+        let china_only = a.china_only;
+        let idempotent = a.idempotent;
+        let members = a.input.iter().map(|f| member(model, f));
+        let example = match a.examples.first() {
+            Some(ex) => {
+                let text = serde_json::to_string(&ex.output).unwrap_or_default();
+                quote!(Some(#text))
+            }
+            None => quote!(None),
+        };
+        let mut minimal = Map::new();
+        for f in &a.output {
+            if let Some(v) = minimal_field(model, f, 0) {
+                minimal.insert(f.wire.clone(), v);
+            }
+        }
+        minimal.insert("RequestId".into(), json!("emulated"));
+        let mut request = Map::new();
+        for f in a.input.iter().filter(|f| f.presence == Presence::Required) {
+            request.insert(f.wire.clone(), zero(model, &f.ty, 0));
+        }
+        let minimal_request = serde_json::to_string(&request).unwrap_or_default();
+        let minimal = serde_json::to_string(&json!({ "Response": minimal })).unwrap_or_default();
+        quote! {
+            ActionInfo {
+                name: #name,
+                summary: #summary,
+                doc: #doc,
+                category: #category,
+                china_only: #china_only,
+                idempotent: #idempotent,
+                input: &[#(#members),*],
+                example_response: #example,
+                minimal_response: #minimal,
+                minimal_request: #minimal_request,
+            },
+        }
+    });
+    let header =
+        docs::inner("The spec as data: actions, their input members, and answers to serve.");
+    quote! {
+        #header
+
+        /// One input member of an action.
+        #[derive(Debug, Clone, Copy)]
+        pub struct MemberInfo {
+            /// Wire name.
+            pub name: &'static str,
+            /// `string`, `int64`, `uint64`, `float`, `bool`, or `json` (lists and objects).
+            pub kind: &'static str,
+            /// The type as the spec writes it (`list<string>`, `AutoCalloutTaskState`).
+            pub spec_type: &'static str,
+            /// Documented values, for enums.
+            pub values: &'static [&'static str],
+            /// Whether the request must carry it.
+            pub required: bool,
+            /// What it holds.
+            pub doc: &'static str,
+        }
+
+        /// One action.
+        #[derive(Debug, Clone, Copy)]
+        pub struct ActionInfo {
+            /// Wire name.
+            pub name: &'static str,
+            /// One line.
+            pub summary: &'static str,
+            /// Explanation.
+            pub doc: &'static str,
+            /// Category id.
+            pub category: &'static str,
+            /// Documented only on the China site.
+            pub china_only: bool,
+            /// Safe to send twice.
+            pub idempotent: bool,
+            /// Input members, in spec order.
+            pub input: &'static [MemberInfo],
+            /// The official example answer, `{"Response": ...}`.
+            pub example_response: Option<&'static str>,
+            /// A minimal valid answer: every member that must be present, with zero values.
+            pub minimal_response: &'static str,
+            /// A minimal request: the required members, with zero values.
+            pub minimal_request: &'static str,
+        }
+
+        /// Every action, sorted by name.
+        pub static ACTIONS: &[ActionInfo] = &[#(#actions)*];
+
+        /// The action named `name`.
+        pub fn action(name: &str) -> Option<&'static ActionInfo> {
+            ACTIONS.binary_search_by(|a| a.name.cmp(name)).ok().map(|i| &ACTIONS[i])
+        }
+    }
+}
+
+fn member(model: &Model, f: &Field) -> TokenStream {
+    let name = &f.wire;
+    let (kind, values) = match &f.ty {
+        TypeRef::String => ("string", Vec::new()),
+        TypeRef::Int64 => ("int64", Vec::new()),
+        TypeRef::Uint64 => ("uint64", Vec::new()),
+        TypeRef::Float => ("float", Vec::new()),
+        TypeRef::Bool => ("bool", Vec::new()),
+        TypeRef::List(_) => ("json", Vec::new()),
+        TypeRef::Named(n) => match model.enums.iter().find(|e| &e.name == n) {
+            Some(e) => {
+                let kind = match e.repr {
+                    crate::spec::Repr::String => "string",
+                    crate::spec::Repr::Int64 => "int64",
+                    crate::spec::Repr::Uint64 => "uint64",
+                };
+                let values = e.variants.iter().map(|v| value_text(&v.value)).collect();
+                (kind, values)
+            }
+            None => ("json", Vec::new()),
+        },
+    };
+    let spec_type = type_text(&f.ty);
+    let required = f.presence == Presence::Required;
+    let doc = &f.doc;
+    quote! {
+        MemberInfo { name: #name, kind: #kind, spec_type: #spec_type, values: &[#(#values),*], required: #required, doc: #doc }
+    }
+}
+
+fn value_text(v: &VariantValue) -> String {
+    match v {
+        VariantValue::Unsigned(n) => n.to_string(),
+        VariantValue::Signed(n) => n.to_string(),
+        VariantValue::Text(s) => s.clone(),
+    }
+}
+
+fn type_text(t: &TypeRef) -> String {
+    match t {
+        TypeRef::String => "string".into(),
+        TypeRef::Int64 => "int64".into(),
+        TypeRef::Uint64 => "uint64".into(),
+        TypeRef::Float => "float".into(),
+        TypeRef::Bool => "bool".into(),
+        TypeRef::Named(n) => n.clone(),
+        TypeRef::List(inner) => format!("list<{}>", type_text(inner)),
+    }
+}
+
+/// The zero value of a member that must be present; `None` for one that may be
+/// left out.
+fn minimal_field(model: &Model, f: &Field, depth: usize) -> Option<Value> {
+    match f.presence {
+        Presence::Optional => None,
+        Presence::Nullable => Some(Value::Null),
+        Presence::Required => Some(zero(model, &f.ty, depth)),
+    }
+}
+
+fn zero(model: &Model, t: &TypeRef, depth: usize) -> Value {
+    match t {
+        TypeRef::String => json!(""),
+        TypeRef::Int64 | TypeRef::Uint64 => json!(0),
+        TypeRef::Float => json!(0.0),
+        TypeRef::Bool => json!(false),
+        TypeRef::List(_) => json!([]),
+        TypeRef::Named(n) => {
+            if let Some(e) = model.enums.iter().find(|e| &e.name == n) {
+                return match e.variants.first().map(|v| &v.value) {
+                    Some(VariantValue::Unsigned(v)) => json!(v),
+                    Some(VariantValue::Signed(v)) => json!(v),
+                    Some(VariantValue::Text(v)) => json!(v),
+                    None => Value::Null,
+                };
+            }
+            let mut out = Map::new();
+            if let Some(o) = model.objects.iter().find(|o| &o.name == n) {
+                if depth < 8 {
+                    for f in &o.fields {
+                        if let Some(v) = minimal_field(model, f, depth + 1) {
+                            out.insert(f.wire.clone(), v);
+                        }
+                    }
+                }
+            }
+            Value::Object(out)
+        }
+    }
+}

@@ -1,0 +1,692 @@
+//! The client against the emulator: every action, the state flows, validation
+//! with the service's error codes, the fault knobs, and bad input that must not
+//! stop it.
+
+use ccc_api::enums::WireEnum;
+use ccc_api::{Action, ActionVisitor, Client, Credentials, RateLimit, RetryConfig, SdkError};
+use ccc_emulator::spec_table::{ActionInfo, ACTIONS};
+use ccc_emulator::{Config, Emulator, FaultSpec, Faults, TEST_SECRET_ID, TEST_SECRET_KEY};
+use serde_json::{json, Value};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+async fn emulator() -> Emulator {
+    Emulator::start(Config::default()).await.unwrap()
+}
+
+fn client(e: &Emulator) -> Client {
+    Client::builder()
+        .credentials(Credentials::new(TEST_SECRET_ID, TEST_SECRET_KEY))
+        .endpoint_url(e.url())
+        .rate_limit(RateLimit::Off)
+        .retry(RetryConfig::disabled())
+        .build()
+        .unwrap()
+}
+
+/// The request of an action: its first example's parameters, or its required
+/// members with zero values.
+fn request_of(action: &ActionInfo) -> Value {
+    if let Some(example) = example_input(action.name) {
+        return example;
+    }
+    serde_json::from_str(action.minimal_request).unwrap()
+}
+
+fn example_input(action: &str) -> Option<Value> {
+    let path = format!(
+        "{}/../spec/ccc/2020-02-10/actions/{action}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let spec: Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+    spec["examples"].get(0).map(|e| e["input"].clone())
+}
+
+/// Sends `params` as the typed request of the visited action through the client.
+struct TypedCall<'a> {
+    client: &'a Client,
+    params: Value,
+}
+
+impl ActionVisitor for TypedCall<'_> {
+    type Output =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + 'static>>;
+
+    fn visit<A: Action>(self) -> Self::Output {
+        let client = self.client.clone();
+        let params = self.params;
+        Box::pin(async move {
+            let request: A = serde_json::from_value(params).map_err(|e| format!("request: {e}"))?;
+            client
+                .execute(&request)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        })
+    }
+}
+
+#[tokio::test]
+async fn every_action_answers_a_valid_typed_response() {
+    let e = emulator().await;
+    let c = client(&e);
+    let mut failures = Vec::new();
+    for action in ACTIONS {
+        let call = ccc_api::operation::visit(
+            action.name,
+            TypedCall {
+                client: &c,
+                params: request_of(action),
+            },
+        )
+        .unwrap();
+        let outcome = call.await;
+        // A stateful lookup of an id that does not exist is a valid, typed refusal.
+        match outcome {
+            Ok(()) => {}
+            Err(e) if e.contains("InvalidParameterValue") && e.contains("does not exist") => {}
+            Err(e) => failures.push(format!("{}: {e}", action.name)),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_eq!(ACTIONS.len(), 84);
+}
+
+#[tokio::test]
+async fn automatic_outbound_task_lifecycle() {
+    use ccc_api::types::AutoCalloutTaskState as S;
+    let e = emulator().await;
+    let c = client(&e);
+    let created = c
+        .create_auto_callout_task()
+        .sdk_app_id(1400000000)
+        .not_before(0)
+        .callees(vec!["008613900000001".into(), "008613900000002".into()])
+        .callers(vec!["008675500000001".into()])
+        .ivr_id(7)
+        .name("reminders")
+        .send()
+        .await
+        .unwrap();
+    let id = created.task_id;
+    let describe = || {
+        c.describe_auto_callout_task()
+            .sdk_app_id(1400000000)
+            .task_id(id)
+            .send()
+    };
+    let task = describe().await.unwrap();
+    assert_eq!(
+        (
+            task.name.as_str(),
+            task.state.clone(),
+            task.callees.len(),
+            task.ivr_id
+        ),
+        ("reminders", S::Running, 2, 7)
+    );
+
+    c.pause_auto_callout_task()
+        .sdk_app_id(1400000000)
+        .task_id(id as i64)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(describe().await.unwrap().state, S::Suspended);
+    let err = c
+        .pause_auto_callout_task()
+        .sdk_app_id(1400000000)
+        .task_id(id as i64)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.raw_code(), Some("FailedOperation"));
+    c.resume_auto_callout_task()
+        .sdk_app_id(1400000000)
+        .task_id(id as i64)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(describe().await.unwrap().state, S::Running);
+    c.stop_auto_callout_task()
+        .sdk_app_id(1400000000)
+        .task_id(id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(describe().await.unwrap().state, S::Terminated);
+
+    // Listed with pagination, per application.
+    for _ in 0..4 {
+        c.create_auto_callout_task()
+            .sdk_app_id(1400000000)
+            .not_before(0)
+            .callees(vec![])
+            .callers(vec![])
+            .send()
+            .await
+            .unwrap();
+    }
+    let listed = c
+        .describe_auto_callout_tasks()
+        .sdk_app_id(1400000000)
+        .page_number(1)
+        .page_size(2)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((listed.total_count, listed.tasks.len()), (5, 2));
+    let other = c
+        .describe_auto_callout_tasks()
+        .sdk_app_id(1)
+        .page_number(0)
+        .page_size(10)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.total_count, 0);
+
+    let err = c
+        .describe_auto_callout_task()
+        .sdk_app_id(1400000000)
+        .task_id(999_999)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some(&ccc_api::operation::describe_auto_callout_task::DescribeAutoCalloutTaskErrorCode::InvalidParameterValue));
+}
+
+#[tokio::test]
+async fn predictive_campaign_lifecycle() {
+    use ccc_api::types::CreatePredictiveDialingCampaignCallOrder as Order;
+    use ccc_api::types::DescribePredictiveDialingCampaignStatus as S;
+    let e = emulator().await;
+    let c = client(&e);
+    let id = c
+        .create_predictive_dialing_campaign()
+        .sdk_app_id(1)
+        .name("spring")
+        .callees(vec!["1".into(), "2".into(), "3".into()])
+        .callers(vec!["9".into()])
+        .call_order(Order::Random)
+        .skill_group_id(5)
+        .priority(3)
+        .expected_abandon_rate(5)
+        .retry_times(0)
+        .retry_interval(60)
+        .start_time(0)
+        .end_time(4_000_000_000)
+        .send()
+        .await
+        .unwrap()
+        .campaign_id
+        .unwrap();
+    let status = || async {
+        c.describe_predictive_dialing_campaign()
+            .sdk_app_id(1)
+            .campaign_id(id)
+            .send()
+            .await
+            .unwrap()
+            .status
+    };
+    assert_eq!(status().await, Some(S::Running));
+    c.pause_predictive_dialing_campaign()
+        .sdk_app_id(1)
+        .campaign_id(id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(status().await, Some(S::Paused));
+    c.resume_predictive_dialing_campaign()
+        .sdk_app_id(1)
+        .campaign_id(id)
+        .send()
+        .await
+        .unwrap();
+    c.abort_predictive_dialing_campaign()
+        .sdk_app_id(1)
+        .campaign_id(id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(status().await, Some(S::Stopped));
+    let list = c
+        .describe_predictive_dialing_campaigns()
+        .sdk_app_id(1)
+        .page_size(10)
+        .page_number(0)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(list.total_count, Some(1));
+    assert_eq!(list.campaign_list.unwrap()[0].callee_count, Some(3));
+    c.delete_predictive_dialing_campaign()
+        .sdk_app_id(1)
+        .campaign_id(id)
+        .send()
+        .await
+        .unwrap();
+    assert!(c
+        .describe_predictive_dialing_campaign()
+        .sdk_app_id(1)
+        .campaign_id(id)
+        .send()
+        .await
+        .is_err());
+}
+
+#[tokio::test]
+async fn staff_skill_groups_and_bindings() {
+    use ccc_api::types::{CreateCCCSkillGroupSkillGroupType, SeatUserInfo};
+    let e = emulator().await;
+    let c = client(&e);
+    let staff = |mail: &str| SeatUserInfo {
+        name: "Agent".into(),
+        mail: mail.into(),
+        staff_number: "001".into(),
+        phone: None,
+        nick: None,
+        user_id: None,
+        skill_group_name_list: None,
+        role: None,
+        extension_number: None,
+    };
+    let created = c
+        .create_staff()
+        .sdk_app_id(1)
+        .staffs(vec![staff("a@x.com"), staff("b@x.com"), staff("a@x.com")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        created.error_staff_list.len(),
+        1,
+        "the duplicate is refused"
+    );
+    let group = c
+        .create_ccc_skill_group()
+        .sdk_app_id(1)
+        .skill_group_name("billing")
+        .skill_group_type(CreateCCCSkillGroupSkillGroupType::from_raw(0))
+        .send()
+        .await
+        .unwrap()
+        .skill_group_id;
+    c.bind_staff_skill_group_list()
+        .sdk_app_id(1)
+        .staff_email("a@x.com")
+        .staff_skill_group_list(vec![])
+        .skill_group_list(vec![group])
+        .send()
+        .await
+        .unwrap();
+    let in_group = c
+        .describe_staff_info_list()
+        .sdk_app_id(1)
+        .page_size(10)
+        .page_number(0)
+        .skill_group_id(group)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(in_group.total_count, 1);
+    assert_eq!(in_group.staff_list[0].mail.as_deref(), Some("a@x.com"));
+    c.unbind_staff_skill_group_list()
+        .sdk_app_id(1)
+        .staff_email("a@x.com")
+        .skill_group_list(vec![group])
+        .send()
+        .await
+        .unwrap();
+    let in_group = c
+        .describe_staff_info_list()
+        .sdk_app_id(1)
+        .page_size(10)
+        .page_number(0)
+        .skill_group_id(group)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(in_group.total_count, 0);
+    let groups = c
+        .describe_skill_group_info_list()
+        .sdk_app_id(1)
+        .page_size(10)
+        .page_number(0)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        groups.skill_group_list[0].skill_group_name.as_deref(),
+        Some("billing")
+    );
+    c.delete_staff()
+        .sdk_app_id(1)
+        .staff_list(vec!["b@x.com".into()])
+        .send()
+        .await
+        .unwrap();
+    let all = c
+        .describe_staff_info_list()
+        .sdk_app_id(1)
+        .page_size(10)
+        .page_number(0)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(all.total_count, 1);
+}
+
+#[tokio::test]
+async fn call_records_page_through_the_paginator() {
+    use futures_util::TryStreamExt;
+    let e = emulator().await;
+    let c = client(&e);
+    let records: Vec<_> = c
+        .describe_tel_cdr()
+        .sdk_app_id(1)
+        .start_time_stamp(1_700_000_000)
+        .end_time_stamp(1_700_086_400)
+        .page_number(0)
+        .page_size(10)
+        .into_paginator()
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(records.len(), 25);
+    let numbers: Vec<_> = c
+        .describe_numbers()
+        .sdk_app_id(1)
+        .page_number(0)
+        .page_size(5)
+        .into_paginator()
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(numbers.len(), 12);
+}
+
+async fn refused(c: &Client, action: &str, params: Value) -> String {
+    c.call(action, &params)
+        .await
+        .unwrap_err()
+        .raw_code()
+        .unwrap_or("none")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn validation_uses_the_service_error_codes() {
+    let e = emulator().await;
+    let c = client(&e);
+    assert_eq!(
+        refused(&c, "DescribeAutoCalloutTask", json!({"SdkAppId": 1})).await,
+        "MissingParameter"
+    );
+    assert_eq!(
+        refused(
+            &c,
+            "DescribeAutoCalloutTask",
+            json!({"SdkAppId": "one", "TaskId": 1})
+        )
+        .await,
+        "InvalidParameterValue"
+    );
+    assert_eq!(
+        refused(
+            &c,
+            "DescribeAutoCalloutTask",
+            json!({"SdkAppId": 1, "TaskId": 1, "Extra": 2})
+        )
+        .await,
+        "UnknownParameter"
+    );
+    assert_eq!(
+        refused(&c, "DescribeNothing", json!({})).await,
+        "InvalidAction"
+    );
+
+    let wrong_key = Client::builder()
+        .credentials(Credentials::new(TEST_SECRET_ID, "wrong"))
+        .endpoint_url(e.url())
+        .retry(RetryConfig::disabled())
+        .build()
+        .unwrap();
+    assert_eq!(
+        refused(&wrong_key, "DescribeNumbers", json!({"SdkAppId": 1})).await,
+        "AuthFailure.SignatureFailure"
+    );
+    let unknown_id = Client::builder()
+        .credentials(Credentials::new("AKIDnobody", "k"))
+        .endpoint_url(e.url())
+        .build()
+        .unwrap();
+    assert_eq!(
+        refused(&unknown_id, "DescribeNumbers", json!({"SdkAppId": 1})).await,
+        "AuthFailure.SecretIdNotFound"
+    );
+}
+
+/// Sends raw HTTP and returns the answer's text.
+async fn raw(e: &Emulator, request: &[u8]) -> String {
+    let mut s = tokio::net::TcpStream::connect(e.addr()).await.unwrap();
+    s.write_all(request).await.unwrap();
+    let mut out = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut out)).await;
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn signed(action: &str, version: &str, timestamp: u64, body: &[u8], host: &str) -> Vec<u8> {
+    let input = ccc_api::signing::SigningInput {
+        service: "ccc",
+        timestamp,
+        method: "POST",
+        path: "/",
+        query: "",
+        headers: &[
+            ("content-type", "application/json"),
+            ("host", host),
+            ("x-tc-action", action),
+        ],
+        payload: body,
+    };
+    let auth = ccc_api::signing::sign(TEST_SECRET_ID, TEST_SECRET_KEY, &input).authorization;
+    let mut out = format!(
+        "POST / HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nX-TC-Action: {action}\r\nX-TC-Version: {version}\r\nX-TC-Timestamp: {timestamp}\r\nAuthorization: {auth}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+#[tokio::test]
+async fn signatures_over_any_signed_headers_expiry_and_version() {
+    let e = emulator().await;
+    let host = e.addr().to_string();
+    // Signed over content-type;host;x-tc-action, as some SDKs do.
+    let ok = raw(
+        &e,
+        &signed(
+            "DescribeNumbers",
+            "2020-02-10",
+            now(),
+            br#"{"SdkAppId":1}"#,
+            &host,
+        ),
+    )
+    .await;
+    assert!(ok.contains("\"TotalCount\":12"), "{ok}");
+    let old = raw(
+        &e,
+        &signed(
+            "DescribeNumbers",
+            "2020-02-10",
+            now() - 600,
+            br#"{"SdkAppId":1}"#,
+            &host,
+        ),
+    )
+    .await;
+    assert!(old.contains("AuthFailure.SignatureExpire"), "{old}");
+    let version = raw(
+        &e,
+        &signed(
+            "DescribeNumbers",
+            "2019-01-01",
+            now(),
+            br#"{"SdkAppId":1}"#,
+            &host,
+        ),
+    )
+    .await;
+    assert!(version.contains("NoSuchVersion"), "{version}");
+    let malformed = raw(
+        &e,
+        &signed("DescribeNumbers", "2020-02-10", now(), b"{not json", &host),
+    )
+    .await;
+    assert!(malformed.contains("\"InvalidParameter\""), "{malformed}");
+}
+
+#[tokio::test]
+async fn bad_input_never_stops_it() {
+    let e = Emulator::start(Config {
+        max_body: 1024,
+        read_timeout: Duration::from_millis(300),
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    // A huge body is refused with a clear error before it is read.
+    let huge = raw(
+        &e,
+        b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\n",
+    )
+    .await;
+    assert!(
+        huge.starts_with("HTTP/1.1 413") && huge.contains("RequestSizeLimitExceeded"),
+        "{huge}"
+    );
+    // Garbage and a slow client that never finishes its request.
+    let garbage = raw(&e, b"\x00\x01garbage\r\n\r\n").await;
+    assert!(garbage.starts_with("HTTP/1.1 400"), "{garbage}");
+    let slow = tokio::spawn({
+        let addr = e.addr();
+        async move {
+            let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+            s.write_all(b"POST / HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc")
+                .await
+                .unwrap();
+            let mut out = Vec::new();
+            let _ = s.read_to_end(&mut out).await;
+            String::from_utf8_lossy(&out).into_owned()
+        }
+    });
+    // Others are served meanwhile.
+    let c = client(&e);
+    c.describe_numbers().sdk_app_id(1).send().await.unwrap();
+    assert!(slow.await.unwrap().starts_with("HTTP/1.1 408"));
+    c.describe_numbers().sdk_app_id(1).send().await.unwrap();
+}
+
+#[tokio::test]
+async fn fault_knobs() {
+    let e = emulator().await;
+    let c = client(&e);
+    let all = |spec: FaultSpec| Faults {
+        default: spec,
+        ..Faults::default()
+    };
+
+    e.set_faults(all(FaultSpec {
+        rate_limited: 1.0,
+        ..FaultSpec::default()
+    }));
+    assert_eq!(
+        refused(&c, "DescribeNumbers", json!({"SdkAppId": 1})).await,
+        "RequestLimitExceeded"
+    );
+
+    e.set_faults(all(FaultSpec {
+        server_errors: 1.0,
+        ..FaultSpec::default()
+    }));
+    let err = c
+        .call("DescribeNumbers", &json!({"SdkAppId": 1}))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, SdkError::Decode(ref d) if d.status == 502),
+        "{err:?}"
+    );
+
+    e.set_faults(all(FaultSpec {
+        dropped: 1.0,
+        ..FaultSpec::default()
+    }));
+    assert!(matches!(
+        c.call("DescribeNumbers", &json!({"SdkAppId": 1}))
+            .await
+            .unwrap_err(),
+        SdkError::Transport(_)
+    ));
+
+    // Per action, and latency.
+    e.set_faults(Faults::default().action(
+        "DescribeNumbers",
+        FaultSpec {
+            latency: Duration::from_millis(300),
+            ..FaultSpec::default()
+        },
+    ));
+    let started = std::time::Instant::now();
+    c.call("DescribeNumbers", &json!({"SdkAppId": 1}))
+        .await
+        .unwrap();
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    let started = std::time::Instant::now();
+    c.call(
+        "DescribeAutoCalloutTasks",
+        &json!({"SdkAppId": 1, "PageSize": 1, "PageNumber": 0}),
+    )
+    .await
+    .unwrap();
+    assert!(started.elapsed() < Duration::from_millis(300));
+
+    // A share of faults, absorbed by the client's retries.
+    e.set_faults(all(FaultSpec {
+        rate_limited: 0.3,
+        server_errors: 0.2,
+        ..FaultSpec::default()
+    }));
+    let retrying = Client::builder()
+        .credentials(Credentials::new(TEST_SECRET_ID, TEST_SECRET_KEY))
+        .endpoint_url(e.url())
+        .rate_limit(RateLimit::Off)
+        .retry(RetryConfig {
+            max_attempts: 10,
+            initial_backoff: Duration::from_millis(1),
+            max_backoff: Duration::from_millis(5),
+        })
+        .build()
+        .unwrap();
+    for _ in 0..40 {
+        retrying
+            .describe_numbers()
+            .sdk_app_id(1)
+            .send()
+            .await
+            .unwrap();
+    }
+}
