@@ -59,3 +59,10 @@ pub type Error = SdkError<ErrorCode>;
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
+
+/// Errors of [`Client::call`] (untyped codes) convert into [`Error`] too.
+impl From<SdkError<String>> for Error {
+    fn from(error: SdkError<String>) -> Self {
+        error.map_code()
+    }
+}

@@ -6,6 +6,8 @@
 pub struct MemberInfo {
     /// Wire name.
     pub name: &'static str,
+    /// Command-line flag, without the dashes (`sdk-app-id`).
+    pub flag: &'static str,
     /// `string`, `int64`, `uint64`, `float`, `bool`, or `json` (lists and objects).
     pub kind: &'static str,
     /// The type as the spec writes it (`list<string>`, `AutoCalloutTaskState`).
@@ -22,6 +24,8 @@ pub struct MemberInfo {
 pub struct ActionInfo {
     /// Wire name.
     pub name: &'static str,
+    /// Command-line name (`describe-auto-callout-task`).
+    pub command: &'static str,
     /// One line.
     pub summary: &'static str,
     /// Explanation.
@@ -45,6 +49,7 @@ pub struct ActionInfo {
 pub static ACTIONS: &[ActionInfo] = &[
     ActionInfo {
         name: "AbortAgentCruiseDialingCampaign",
+        command: "abort-agent-cruise-dialing-campaign",
         summary: "Stop an agent cruise-style outbound call task.",
         doc: "Terminates an agent cruise-style outbound call campaign so that no further numbers are dialed.",
         category: "outbound-calls",
@@ -53,6 +58,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -61,6 +67,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "CampaignId",
+                flag: "campaign-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -76,6 +83,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "AbortPredictiveDialingCampaign",
+        command: "abort-predictive-dialing-campaign",
         summary: "Stop a predictive dialing task.",
         doc: "Halts a predictive outbound call campaign; numbers not yet dialed are left uncalled.",
         category: "predictive-dialing",
@@ -84,6 +92,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -92,6 +101,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "CampaignId",
+                flag: "campaign-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -107,6 +117,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "BindNumberCallInInterface",
+        command: "bind-number-call-in-interface",
         summary: "Bind an incoming-call callback interface to a number.",
         doc: "Associates a number with a callback endpoint that is invoked when calls come in to that number.",
         category: "numbers",
@@ -115,6 +126,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -123,6 +135,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Number",
+                flag: "number",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -131,6 +144,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "CallInInterface",
+                flag: "call-in-interface",
                 kind: "json",
                 spec_type: "Interface",
                 values: &[],
@@ -139,6 +153,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "NumberType",
+                flag: "number-type",
                 kind: "string",
                 spec_type: "BindNumberCallInInterfaceNumberType",
                 values: &["inner", "number"],
@@ -154,6 +169,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "BindNumberCallOutSkillGroup",
+        command: "bind-number-call-out-skill-group",
         summary: "Bind outbound skill groups to a number.",
         doc: "Sets which skill groups may use the given number for outbound calls.",
         category: "numbers",
@@ -162,6 +178,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -170,6 +187,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Number",
+                flag: "number",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -178,6 +196,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SkillGroupIds",
+                flag: "skill-group-ids",
                 kind: "json",
                 spec_type: "list<uint64>",
                 values: &[],
@@ -191,6 +210,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "BindStaffSkillGroupList",
+        command: "bind-staff-skill-group-list",
         summary: "Bind an agent to a list of skill groups.",
         doc: "Assigns the agent identified by email to the given skill groups.",
         category: "agents",
@@ -199,6 +219,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -207,6 +228,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "StaffEmail",
+                flag: "staff-email",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -215,6 +237,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "StaffSkillGroupList",
+                flag: "staff-skill-group-list",
                 kind: "json",
                 spec_type: "list<StaffSkillGroupList>",
                 values: &[],
@@ -223,6 +246,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SkillGroupList",
+                flag: "skill-group-list",
                 kind: "json",
                 spec_type: "list<int64>",
                 values: &[],
@@ -238,6 +262,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "ControlAIConversation",
+        command: "control-ai-conversation",
         summary: "Send a server-side control command to an AI conversation.",
         doc: "Lets the server steer the AI bot in an ongoing session, either by pushing text for it to speak or by sending text to the large model to trigger a reply.",
         category: "ai-agents",
@@ -246,6 +271,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SessionId",
+                flag: "session-id",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -254,6 +280,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -262,6 +289,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Command",
+                flag: "command",
                 kind: "string",
                 spec_type: "ControlAIConversationCommand",
                 values: &["ServerPushText", "InvokeLLM"],
@@ -270,6 +298,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "ServerPushText",
+                flag: "server-push-text",
                 kind: "json",
                 spec_type: "ServerPushText",
                 values: &[],
@@ -278,6 +307,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "InvokeLLM",
+                flag: "invoke-llm",
                 kind: "json",
                 spec_type: "InvokeLLM",
                 values: &[],
@@ -291,6 +321,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "CreateAIAgentCall",
+        command: "create-ai-agent-call",
         summary: "Start a single outbound call handled by a configured AI agent.",
         doc: "Places one outbound call using a voice AI agent set up in the console; use `CreateAutoCalloutTask` for batches. Requires an AI agent call package and works only with your own numbers.",
         category: "ai-agents",
@@ -299,6 +330,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -307,6 +339,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "AIAgentId",
+                flag: "ai-agent-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -315,6 +348,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Callee",
+                flag: "callee",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -323,6 +357,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Callers",
+                flag: "callers",
                 kind: "json",
                 spec_type: "list<string>",
                 values: &[],
@@ -331,6 +366,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "PromptVariables",
+                flag: "prompt-variables",
                 kind: "json",
                 spec_type: "list<Variable>",
                 values: &[],
@@ -339,6 +375,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Variables",
+                flag: "variables",
                 kind: "json",
                 spec_type: "list<Variable>",
                 values: &[],
@@ -347,6 +384,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "MaxRingTimeoutSecond",
+                flag: "max-ring-timeout-second",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -362,6 +400,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "CreateAICall",
+        command: "create-ai-call",
         summary: "Start a single AI outbound call using your own large model.",
         doc: "Places one outbound call driven directly by a large model, with the model, prompt, voice and call behaviour all set in the request. Requires an AI agent call package and works only with your own numbers.",
         category: "ai-agents",
@@ -370,6 +409,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -378,6 +418,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Callee",
+                flag: "callee",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -386,6 +427,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "LLMType",
+                flag: "llm-type",
                 kind: "string",
                 spec_type: "CreateAICallLLMType",
                 values: &["openai", "azure", "minimax", "dify"],
@@ -394,6 +436,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "APIKey",
+                flag: "api-key",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -402,6 +445,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "APIUrl",
+                flag: "api-url",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -410,6 +454,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SystemPrompt",
+                flag: "system-prompt",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -418,6 +463,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Model",
+                flag: "model",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -426,6 +472,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "VoiceType",
+                flag: "voice-type",
                 kind: "string",
                 spec_type: "CreateAICallVoiceType",
                 values: &[
@@ -449,6 +496,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Callers",
+                flag: "callers",
                 kind: "json",
                 spec_type: "list<string>",
                 values: &[],
@@ -457,6 +505,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "WelcomeMessage",
+                flag: "welcome-message",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -465,6 +514,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "WelcomeType",
+                flag: "welcome-type",
                 kind: "int64",
                 spec_type: "CreateAICallWelcomeType",
                 values: &["0", "1"],
@@ -473,6 +523,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "WelcomeMessagePriority",
+                flag: "welcome-message-priority",
                 kind: "int64",
                 spec_type: "CreateAICallWelcomeMessagePriority",
                 values: &["0", "2"],
@@ -481,6 +532,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "MaxDuration",
+                flag: "max-duration",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -489,6 +541,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Languages",
+                flag: "languages",
                 kind: "json",
                 spec_type: "list<CreateAICallLanguages>",
                 values: &[],
@@ -497,6 +550,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "InterruptMode",
+                flag: "interrupt-mode",
                 kind: "int64",
                 spec_type: "CreateAICallInterruptMode",
                 values: &["0", "1"],
@@ -505,6 +559,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "InterruptSpeechDuration",
+                flag: "interrupt-speech-duration",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -513,6 +568,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "EndFunctionEnable",
+                flag: "end-function-enable",
                 kind: "bool",
                 spec_type: "bool",
                 values: &[],
@@ -521,6 +577,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "EndFunctionDesc",
+                flag: "end-function-desc",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -529,6 +586,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "TransferFunctionEnable",
+                flag: "transfer-function-enable",
                 kind: "bool",
                 spec_type: "bool",
                 values: &[],
@@ -537,6 +595,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "TransferItems",
+                flag: "transfer-items",
                 kind: "json",
                 spec_type: "list<AITransferItem>",
                 values: &[],
@@ -545,6 +604,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "TransferToAgentEnable",
+                flag: "transfer-to-agent-enable",
                 kind: "bool",
                 spec_type: "bool",
                 values: &[],
@@ -553,6 +613,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "TransferToAgentItems",
+                flag: "transfer-to-agent-items",
                 kind: "json",
                 spec_type: "list<TransferToAgentItem>",
                 values: &[],
@@ -561,6 +622,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "NotifyDuration",
+                flag: "notify-duration",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -569,6 +631,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "NotifyMessage",
+                flag: "notify-message",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -577,6 +640,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "NotifyMaxCount",
+                flag: "notify-max-count",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -585,6 +649,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "CustomTTSConfig",
+                flag: "custom-tts-config",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -593,6 +658,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "PromptVariables",
+                flag: "prompt-variables",
                 kind: "json",
                 spec_type: "list<Variable>",
                 values: &[],
@@ -601,6 +667,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "VadSilenceTime",
+                flag: "vad-silence-time",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -609,6 +676,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "ExtractConfig",
+                flag: "extract-config",
                 kind: "json",
                 spec_type: "list<AICallExtractConfigElement>",
                 values: &[],
@@ -617,6 +685,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Temperature",
+                flag: "temperature",
                 kind: "float",
                 spec_type: "float",
                 values: &[],
@@ -625,6 +694,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Variables",
+                flag: "variables",
                 kind: "json",
                 spec_type: "list<Variable>",
                 values: &[],
@@ -633,6 +703,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "TopP",
+                flag: "top-p",
                 kind: "float",
                 spec_type: "float",
                 values: &[],
@@ -641,6 +712,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "VadLevel",
+                flag: "vad-level",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -649,6 +721,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "ToneWord",
+                flag: "tone-word",
                 kind: "json",
                 spec_type: "ToneWordInfo",
                 values: &[],
@@ -657,6 +730,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "EnableComplianceAudio",
+                flag: "enable-compliance-audio",
                 kind: "bool",
                 spec_type: "bool",
                 values: &[],
@@ -665,6 +739,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "EnableVoicemailDetection",
+                flag: "enable-voicemail-detection",
                 kind: "bool",
                 spec_type: "bool",
                 values: &[],
@@ -673,6 +748,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "VoicemailAction",
+                flag: "voicemail-action",
                 kind: "uint64",
                 spec_type: "CreateAICallVoicemailAction",
                 values: &["0"],
@@ -681,6 +757,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "LLMExtraBody",
+                flag: "llm-extra-body",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -689,6 +766,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "MaxCallDurationMs",
+                flag: "max-call-duration-ms",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -697,6 +775,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "MaxRingTimeoutSecond",
+                flag: "max-ring-timeout-second",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -705,6 +784,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "AmbientSoundType",
+                flag: "ambient-sound-type",
                 kind: "string",
                 spec_type: "CreateAICallAmbientSoundType",
                 values: &["coffee_shops", "busy_office"],
@@ -713,6 +793,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "AmbientSoundVolume",
+                flag: "ambient-sound-volume",
                 kind: "float",
                 spec_type: "float",
                 values: &[],
@@ -721,6 +802,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "AcquireTimeoutSecond",
+                flag: "acquire-timeout-second",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -729,6 +811,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "CustomSTTConfig",
+                flag: "custom-stt-config",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -744,6 +827,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "CreateAdminURL",
+        command: "create-admin-url",
         summary: "Create a login link for an administrator.",
         doc: "Generates a link that signs the given admin account into the management console.",
         category: "other",
@@ -752,6 +836,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -760,6 +845,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SeatUserId",
+                flag: "seat-user-id",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -775,6 +861,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "CreateAgentCruiseDialingCampaign",
+        command: "create-agent-cruise-dialing-campaign",
         summary: "Create an agent cruise-style outbound call task.",
         doc: "Creates a campaign in which an agent works through a list of callees, calling several at a time; the task starts and ends automatically at the given times.",
         category: "outbound-calls",
@@ -783,6 +870,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -791,6 +879,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Name",
+                flag: "name",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -799,6 +888,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Agent",
+                flag: "agent",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -807,6 +897,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "ConcurrencyNumber",
+                flag: "concurrency-number",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -815,6 +906,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "StartTime",
+                flag: "start-time",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -823,6 +915,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "EndTime",
+                flag: "end-time",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -831,6 +924,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Callees",
+                flag: "callees",
                 kind: "json",
                 spec_type: "list<string>",
                 values: &[],
@@ -839,6 +933,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Callers",
+                flag: "callers",
                 kind: "json",
                 spec_type: "list<string>",
                 values: &[],
@@ -847,6 +942,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "CallOrder",
+                flag: "call-order",
                 kind: "int64",
                 spec_type: "CreateAgentCruiseDialingCampaignCallOrder",
                 values: &["0", "1"],
@@ -855,6 +951,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "UUI",
+                flag: "uui",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -870,6 +967,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "CreateAutoCalloutTask",
+        command: "create-auto-callout-task",
         summary: "Create a batch automatic outbound call task.",
         doc: "Creates a task that automatically calls a list of numbers using an IVR or a configured AI agent. Use `CreateAIAgentCall` for a single AI agent call.",
         category: "outbound-calls",
@@ -878,6 +976,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -886,6 +985,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "NotBefore",
+                flag: "not-before",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -894,6 +994,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Callees",
+                flag: "callees",
                 kind: "json",
                 spec_type: "list<string>",
                 values: &[],
@@ -902,6 +1003,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Callers",
+                flag: "callers",
                 kind: "json",
                 spec_type: "list<string>",
                 values: &[],
@@ -910,6 +1012,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "IvrId",
+                flag: "ivr-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -918,6 +1021,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Name",
+                flag: "name",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -926,6 +1030,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Description",
+                flag: "description",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -934,6 +1039,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "NotAfter",
+                flag: "not-after",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -942,6 +1048,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Tries",
+                flag: "tries",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -950,6 +1057,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Variables",
+                flag: "variables",
                 kind: "json",
                 spec_type: "list<Variable>",
                 values: &[],
@@ -958,6 +1066,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "UUI",
+                flag: "uui",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -966,6 +1075,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "CalleeAttributes",
+                flag: "callee-attributes",
                 kind: "json",
                 spec_type: "list<CalleeAttribute>",
                 values: &[],
@@ -974,6 +1084,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "TimeZone",
+                flag: "time-zone",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -982,6 +1093,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "AvailableTime",
+                flag: "available-time",
                 kind: "json",
                 spec_type: "list<TimeRange>",
                 values: &[],
@@ -990,6 +1102,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "AIAgentId",
+                flag: "ai-agent-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -998,6 +1111,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "RetryInterval",
+                flag: "retry-interval",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -1006,6 +1120,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "MaxRingTimeoutSecond",
+                flag: "max-ring-timeout-second",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -1014,6 +1129,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "RetryHangupTypes",
+                flag: "retry-hangup-types",
                 kind: "json",
                 spec_type: "list<CreateAutoCalloutTaskRetryHangupTypes>",
                 values: &[],
@@ -1022,6 +1138,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "RetryTags",
+                flag: "retry-tags",
                 kind: "json",
                 spec_type: "list<RetryTagItem>",
                 values: &[],
@@ -1030,6 +1147,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "AvailableWorkTimeConfig",
+                flag: "available-work-time-config",
                 kind: "json",
                 spec_type: "list<AvailableTimeConfig>",
                 values: &[],
@@ -1038,6 +1156,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "TriggerStrategy",
+                flag: "trigger-strategy",
                 kind: "json",
                 spec_type: "list<TriggerStrategyItem>",
                 values: &[],
@@ -1046,6 +1165,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "ConcurrencyLimit",
+                flag: "concurrency-limit",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -1061,6 +1181,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "CreateCCCSkillGroup",
+        command: "create-ccc-skill-group",
         summary: "Create a skill group.",
         doc: "Creates a new skill group of the given type and returns its id.",
         category: "skill-groups",
@@ -1069,6 +1190,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -1077,6 +1199,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SkillGroupName",
+                flag: "skill-group-name",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -1085,6 +1208,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SkillGroupType",
+                flag: "skill-group-type",
                 kind: "int64",
                 spec_type: "CreateCCCSkillGroupSkillGroupType",
                 values: &["0", "1", "3", "4"],
@@ -1093,6 +1217,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "MaxConcurrency",
+                flag: "max-concurrency",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -1108,6 +1233,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "CreateCallOutSession",
+        command: "create-call-out-session",
         summary: "Start a two-leg outbound call between an agent mobile phone and a user.",
         doc: "Creates a dual call: the platform first calls the agent mobile phone and, once answered, calls the user. The agent must have a bound mobile number that is on the outbound allowlist.",
         category: "calls",
@@ -1116,6 +1242,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -1124,6 +1251,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "UserId",
+                flag: "user-id",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -1132,6 +1260,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Callee",
+                flag: "callee",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -1140,6 +1269,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Caller",
+                flag: "caller",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -1148,6 +1278,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Callers",
+                flag: "callers",
                 kind: "json",
                 spec_type: "list<string>",
                 values: &[],
@@ -1156,6 +1287,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "IsForceUseMobile",
+                flag: "is-force-use-mobile",
                 kind: "bool",
                 spec_type: "bool",
                 values: &[],
@@ -1164,6 +1296,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Uui",
+                flag: "uui-deprecated",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -1172,6 +1305,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "UUI",
+                flag: "uui",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -1187,6 +1321,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "CreateCarrierPrivilegeNumberApplicant",
+        command: "create-carrier-privilege-number-applicant",
         summary: "Apply for a carrier allowlist entry for agent mobile numbers.",
         doc: "Submits an application so that the given caller numbers can call agent mobile phones without carrier frequency limits.",
         category: "numbers",
@@ -1195,6 +1330,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -1203,6 +1339,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Callers",
+                flag: "callers",
                 kind: "json",
                 spec_type: "list<string>",
                 values: &[],
@@ -1211,6 +1348,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Callees",
+                flag: "callees",
                 kind: "json",
                 spec_type: "list<string>",
                 values: &[],
@@ -1219,6 +1357,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Description",
+                flag: "description",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -1232,6 +1371,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "CreateCompanyApply",
+        command: "create-company-apply",
         summary: "Submit a company qualification application.",
         doc: "Creates an application with the company qualification details. Check the document templates in the CCC console first; image URLs are best given as temporary Tencent Cloud COS links.",
         category: "other",
@@ -1240,6 +1380,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "CompanyInfo",
+                flag: "company-info",
                 kind: "json",
                 spec_type: "CompanyApplyInfo",
                 values: &[],
@@ -1253,6 +1394,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "CreateExtension",
+        command: "create-extension",
         summary: "Create a SIP phone extension account.",
         doc: "Creates a telephone extension, optionally binding it to skill groups and an agent.",
         category: "sip-phones",
@@ -1261,6 +1403,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -1269,6 +1412,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "ExtensionId",
+                flag: "extension-id",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -1277,6 +1421,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "ExtensionName",
+                flag: "extension-name",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -1285,6 +1430,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SkillGroupIds",
+                flag: "skill-group-ids",
                 kind: "json",
                 spec_type: "list<uint64>",
                 values: &[],
@@ -1293,6 +1439,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Relation",
+                flag: "relation",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -1308,6 +1455,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "CreateIVRSession",
+        command: "create-ivr-session",
         summary: "Call a number and connect it to an IVR flow.",
         doc: "Calls the callee and, once connected, runs the given IVR flow. Advanced edition only; supports inbound and automatic outbound IVR types.",
         category: "calls",
@@ -1316,6 +1464,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -1324,6 +1473,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Callee",
+                flag: "callee",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -1332,6 +1482,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "IVRId",
+                flag: "ivr-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -1340,6 +1491,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Callers",
+                flag: "callers",
                 kind: "json",
                 spec_type: "list<string>",
                 values: &[],
@@ -1348,6 +1500,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Variables",
+                flag: "variables",
                 kind: "json",
                 spec_type: "list<Variable>",
                 values: &[],
@@ -1356,6 +1509,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "UUI",
+                flag: "uui",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -1364,6 +1518,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "MaxRingTimeoutSecond",
+                flag: "max-ring-timeout-second",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -1379,6 +1534,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "CreateOwnNumberApply",
+        command: "create-own-number-apply",
         summary: "Submit an application to connect the customer's own numbers.",
         doc: "Creates a review request for bringing your own phone numbers into the contact center over a SIP trunk. The returned approval id can be used to track or modify the application.",
         category: "numbers",
@@ -1387,6 +1543,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -1395,6 +1552,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SipTrunkId",
+                flag: "sip-trunk-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -1403,6 +1561,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "DetailList",
+                flag: "detail-list",
                 kind: "json",
                 spec_type: "list<OwnNumberApplyDetailItem>",
                 values: &[],
@@ -1411,6 +1570,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Prefix",
+                flag: "prefix",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -1419,6 +1579,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "MobileNddPrefix",
+                flag: "mobile-ndd-prefix",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -1427,6 +1588,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "LocalNumberTrimAC",
+                flag: "local-number-trim-ac",
                 kind: "bool",
                 spec_type: "bool",
                 values: &[],
@@ -1435,6 +1597,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "CalleeFormatPassthrough",
+                flag: "callee-format-passthrough",
                 kind: "bool",
                 spec_type: "bool",
                 values: &[],
@@ -1443,6 +1606,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "CallerFormatPassthrough",
+                flag: "caller-format-passthrough",
                 kind: "bool",
                 spec_type: "bool",
                 values: &[],
@@ -1451,6 +1615,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "InternationalNumberPrefix",
+                flag: "international-number-prefix",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -1466,6 +1631,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "CreatePredictiveDialingCampaign",
+        command: "create-predictive-dialing-campaign",
         summary: "Create a predictive outbound call campaign.",
         doc: "Creates a predictive dialing task that calls a list of numbers and connects answered calls to agents of a skill group. The task starts and stops automatically at the given times.",
         category: "predictive-dialing",
@@ -1474,6 +1640,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -1482,6 +1649,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Name",
+                flag: "name",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -1490,6 +1658,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Callees",
+                flag: "callees",
                 kind: "json",
                 spec_type: "list<string>",
                 values: &[],
@@ -1498,6 +1667,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Callers",
+                flag: "callers",
                 kind: "json",
                 spec_type: "list<string>",
                 values: &[],
@@ -1506,6 +1676,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "CallOrder",
+                flag: "call-order",
                 kind: "int64",
                 spec_type: "CreatePredictiveDialingCampaignCallOrder",
                 values: &["0", "1"],
@@ -1514,6 +1685,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SkillGroupId",
+                flag: "skill-group-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -1522,6 +1694,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Priority",
+                flag: "priority",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -1530,6 +1703,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "ExpectedAbandonRate",
+                flag: "expected-abandon-rate",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -1538,6 +1712,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "RetryInterval",
+                flag: "retry-interval",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -1546,6 +1721,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "StartTime",
+                flag: "start-time",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -1554,6 +1730,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "EndTime",
+                flag: "end-time",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -1562,6 +1739,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "IVRId",
+                flag: "ivr-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -1570,6 +1748,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "RetryTimes",
+                flag: "retry-times",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -1578,6 +1757,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Variables",
+                flag: "variables",
                 kind: "json",
                 spec_type: "list<Variable>",
                 values: &[],
@@ -1586,6 +1766,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "UUI",
+                flag: "uui",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -1594,6 +1775,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "CalleeAttributes",
+                flag: "callee-attributes",
                 kind: "json",
                 spec_type: "list<CalleeAttribute>",
                 values: &[],
@@ -1602,6 +1784,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "TimeZone",
+                flag: "time-zone",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -1610,6 +1793,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "AvailableTime",
+                flag: "available-time",
                 kind: "json",
                 spec_type: "list<TimeRange>",
                 values: &[],
@@ -1625,6 +1809,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "CreateSDKLoginToken",
+        command: "create-sdk-login-token",
         summary: "Create a login token for the agent SDK.",
         doc: "Issues a token that lets an agent sign in to the web SDK without a password. Also returns the URL from which the SDK should be loaded.",
         category: "agents",
@@ -1633,6 +1818,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -1641,6 +1827,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SeatUserId",
+                flag: "seat-user-id",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -1649,6 +1836,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "OnlyOnce",
+                flag: "only-once",
                 kind: "bool",
                 spec_type: "bool",
                 values: &[],
@@ -1664,6 +1852,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "CreateStaff",
+        command: "create-staff",
         summary: "Create agent accounts.",
         doc: "Adds up to 10 agent (customer service) accounts to an application. Accounts that could not be created are reported with the reason.",
         category: "agents",
@@ -1672,6 +1861,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -1680,6 +1870,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Staffs",
+                flag: "staffs",
                 kind: "json",
                 spec_type: "list<SeatUserInfo>",
                 values: &[],
@@ -1688,6 +1879,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SendPassword",
+                flag: "send-password",
                 kind: "bool",
                 spec_type: "bool",
                 values: &[],
@@ -1703,6 +1895,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "CreateUserSig",
+        command: "create-user-sig",
         summary: "Create a signature for user data.",
         doc: "Signs client data for a user so it can be passed to the SDK and trusted by the service. The signature is valid for at most one hour.",
         category: "other",
@@ -1711,6 +1904,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -1719,6 +1913,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Uid",
+                flag: "uid",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -1727,6 +1922,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "ClientData",
+                flag: "client-data",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -1735,6 +1931,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "ExpiredTime",
+                flag: "expired-time",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -1750,6 +1947,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DeleteCCCSkillGroup",
+        command: "delete-ccc-skill-group",
         summary: "Delete a skill group.",
         doc: "Removes a skill group from an application.",
         category: "skill-groups",
@@ -1758,6 +1956,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -1766,6 +1965,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SkillGroupId",
+                flag: "skill-group-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -1781,6 +1981,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DeleteExtension",
+        command: "delete-extension",
         summary: "Delete a SIP phone account.",
         doc: "Removes an extension (SIP phone account) from an application.",
         category: "sip-phones",
@@ -1789,6 +1990,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -1797,6 +1999,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "ExtensionId",
+                flag: "extension-id",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -1812,6 +2015,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DeletePredictiveDialingCampaign",
+        command: "delete-predictive-dialing-campaign",
         summary: "Delete a predictive outbound call campaign.",
         doc: "Removes a predictive dialing task from an application.",
         category: "predictive-dialing",
@@ -1820,6 +2024,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -1828,6 +2033,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "CampaignId",
+                flag: "campaign-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -1843,6 +2049,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DeleteStaff",
+        command: "delete-staff",
         summary: "Delete agent accounts.",
         doc: "Removes agents from an application by email, up to 200 per call. Agents that are currently online cannot be deleted and are listed in the response.",
         category: "agents",
@@ -1851,6 +2058,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -1859,6 +2067,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "StaffList",
+                flag: "staff-list",
                 kind: "json",
                 spec_type: "list<string>",
                 values: &[],
@@ -1874,6 +2083,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DescribeAIAgentInfoList",
+        command: "describe-ai-agent-info-list",
         summary: "List the AI agents configured for an application.",
         doc: "Returns a page of the intelligent agents set up under an application, with their ids and names.",
         category: "ai-agents",
@@ -1882,6 +2092,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -1890,6 +2101,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "PageSize",
+                flag: "page-size",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -1898,6 +2110,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "PageNumber",
+                flag: "page-number",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -1913,6 +2126,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DescribeAIAnalysisResult",
+        command: "describe-ai-analysis-result",
         summary: "Get the AI analysis results of a conversation.",
         doc: "Returns the AI conversation analysis results for one session within a time range.",
         category: "ai-agents",
@@ -1921,6 +2135,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -1929,6 +2144,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SessionId",
+                flag: "session-id",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -1937,6 +2153,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "StartTime",
+                flag: "start-time",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -1945,6 +2162,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "EndTime",
+                flag: "end-time",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -1960,6 +2178,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DescribeAICallExtractResult",
+        command: "describe-ai-call-extract-result",
         summary: "Get the post-call tag results of an AI agent call.",
         doc: "Returns the post-call tags extracted from a finished intelligent agent call, looked up by session id. The tags must be configured in the console beforehand.",
         category: "ai-agents",
@@ -1968,6 +2187,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -1976,6 +2196,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SessionId",
+                flag: "session-id",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -1984,6 +2205,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "StartTime",
+                flag: "start-time",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -1992,6 +2214,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "EndTime",
+                flag: "end-time",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2007,6 +2230,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DescribeAICallInteractionRecords",
+        command: "describe-ai-call-interaction-records",
         summary: "Get the interaction event stream of an AI call.",
         doc: "Returns the sequence of interaction events recorded during an intelligent agent session.",
         category: "ai-agents",
@@ -2015,6 +2239,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2023,6 +2248,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SessionId",
+                flag: "session-id",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -2036,6 +2262,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DescribeAILatency",
+        command: "describe-ai-latency",
         summary: "Get AI processing latency for a session.",
         doc: "Returns per-turn latency details and aggregate statistics of the AI pipeline for one session in a time range. It covers end-to-end, speech recognition, language model and speech synthesis latency.",
         category: "ai-agents",
@@ -2044,6 +2271,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2052,6 +2280,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SessionId",
+                flag: "session-id",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -2060,6 +2289,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "StartTime",
+                flag: "start-time",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2068,6 +2298,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "EndTime",
+                flag: "end-time",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2083,6 +2314,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DescribeActiveCarrierPrivilegeNumber",
+        command: "describe-active-carrier-privilege-number",
         summary: "List active carrier privilege number rules.",
         doc: "Returns the carrier whitelist rules currently in effect for an application, plus the ids of applications still pending review.",
         category: "numbers",
@@ -2091,6 +2323,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -2099,6 +2332,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "PageNumber",
+                flag: "page-number",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -2107,6 +2341,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "PageSize",
+                flag: "page-size",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -2115,6 +2350,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Filters",
+                flag: "filters",
                 kind: "json",
                 spec_type: "list<Filter>",
                 values: &[],
@@ -2128,6 +2364,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DescribeAgentCruiseDialingCampaign",
+        command: "describe-agent-cruise-dialing-campaign",
         summary: "Get an agent cruise outbound call campaign.",
         doc: "Returns the settings and progress of one agent cruise dialing task.",
         category: "predictive-dialing",
@@ -2136,6 +2373,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -2144,6 +2382,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "CampaignId",
+                flag: "campaign-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2159,6 +2398,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DescribeAutoCalloutTask",
+        command: "describe-auto-callout-task",
         summary: "Get one automatic outbound call task: its settings, callee list and progress.",
         doc: "Looks a task up by its id and returns its configuration (IVR, callers, time window), its state and, per callee, the call state and the sessions placed so far. Poll it after `CreateAutoCalloutTask` to follow a running task.",
         category: "outbound-calls",
@@ -2167,6 +2407,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -2175,6 +2416,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "TaskId",
+                flag: "task-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -2190,6 +2432,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DescribeAutoCalloutTasks",
+        command: "describe-auto-callout-tasks",
         summary: "List automatic outbound call tasks.",
         doc: "Returns a page of the automatic outbound call tasks of an application.",
         category: "outbound-calls",
@@ -2198,6 +2441,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -2206,6 +2450,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "PageSize",
+                flag: "page-size",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -2214,6 +2459,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "PageNumber",
+                flag: "page-number",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -2229,6 +2475,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DescribeCCCBuyInfoList",
+        command: "describe-ccc-buy-info-list",
         summary: "List purchase information of the account.",
         doc: "Returns what has been bought per application and which packages are held. Omit the application ids to cover all applications.",
         category: "billing",
@@ -2237,6 +2484,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppIds",
+                flag: "sdk-app-ids",
                 kind: "json",
                 spec_type: "list<int64>",
                 values: &[],
@@ -2252,6 +2500,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DescribeCallInMetrics",
+        command: "describe-call-in-metrics",
         summary: "Get real-time inbound call metrics.",
         doc: "Returns live statistics for inbound calls, overall and optionally broken down by skill group and by number.",
         category: "calls",
@@ -2260,6 +2509,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2268,6 +2518,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "EnabledSkillGroup",
+                flag: "enabled-skill-group",
                 kind: "bool",
                 spec_type: "bool",
                 values: &[],
@@ -2276,6 +2527,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "EnabledNumber",
+                flag: "enabled-number",
                 kind: "bool",
                 spec_type: "bool",
                 values: &[],
@@ -2284,6 +2536,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "GroupIdList",
+                flag: "group-id-list",
                 kind: "json",
                 spec_type: "list<int64>",
                 values: &[],
@@ -2299,6 +2552,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DescribeCarrierPrivilegeNumberApplicants",
+        command: "describe-carrier-privilege-number-applicants",
         summary: "List carrier privilege number applications.",
         doc: "Returns a page of carrier whitelist applications and their review status.",
         category: "numbers",
@@ -2307,6 +2561,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -2315,6 +2570,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "PageNumber",
+                flag: "page-number",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -2323,6 +2579,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "PageSize",
+                flag: "page-size",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -2331,6 +2588,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Filters",
+                flag: "filters",
                 kind: "json",
                 spec_type: "list<Filter>",
                 values: &[],
@@ -2344,6 +2602,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DescribeChatMessages",
+        command: "describe-chat-messages",
         summary: "Get the text messages of an online chat session.",
         doc: "Returns the chat messages of one service record; get the `SessionId` from `DescribeIMCdrs` first. Messages are kept for one year only.",
         category: "online-chat",
@@ -2352,6 +2611,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2360,6 +2620,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "InstanceId",
+                flag: "instance-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2368,6 +2629,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "CdrId",
+                flag: "cdr-id",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -2376,6 +2638,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Limit",
+                flag: "limit",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2384,6 +2647,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Offset",
+                flag: "offset",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2392,6 +2656,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Order",
+                flag: "order",
                 kind: "int64",
                 spec_type: "DescribeChatMessagesOrder",
                 values: &["1", "2"],
@@ -2400,6 +2665,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SessionId",
+                flag: "session-id",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -2413,6 +2679,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DescribeCompanyList",
+        command: "describe-company-list",
         summary: "List company qualification applications.",
         doc: "Returns a page of company qualification applications and their review state.",
         category: "other",
@@ -2421,6 +2688,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "PageSize",
+                flag: "page-size",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2429,6 +2697,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "PageNumber",
+                flag: "page-number",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2437,6 +2706,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "CompanyName",
+                flag: "company-name",
                 kind: "json",
                 spec_type: "list<string>",
                 values: &[],
@@ -2445,6 +2715,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "State",
+                flag: "state",
                 kind: "json",
                 spec_type: "list<DescribeCompanyListState>",
                 values: &[],
@@ -2453,6 +2724,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "ApplyID",
+                flag: "apply-id",
                 kind: "json",
                 spec_type: "list<int64>",
                 values: &[],
@@ -2466,6 +2738,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DescribeExtension",
+        command: "describe-extension",
         summary: "Get the details of one SIP phone extension.",
         doc: "Returns the registration details of a single SIP phone extension, including its domain, password, proxy and transport. Use it to configure a SIP phone client.",
         category: "sip-phones",
@@ -2474,6 +2747,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -2482,6 +2756,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "ExtensionId",
+                flag: "extension-id",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -2497,6 +2772,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DescribeExtensions",
+        command: "describe-extensions",
         summary: "List the SIP phone extensions of an application.",
         doc: "Returns a page of SIP phone extensions, optionally filtered by extension number or a fuzzy keyword. Can also include the current status of each phone.",
         category: "sip-phones",
@@ -2505,6 +2781,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -2513,6 +2790,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "PageNumber",
+                flag: "page-number",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2521,6 +2799,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "ExtensionIds",
+                flag: "extension-ids",
                 kind: "json",
                 spec_type: "list<string>",
                 values: &[],
@@ -2529,6 +2808,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "PageSize",
+                flag: "page-size",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2537,6 +2817,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "FuzzingKeyWord",
+                flag: "fuzzing-key-word",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -2545,6 +2826,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "IsNeedStatus",
+                flag: "is-need-status",
                 kind: "bool",
                 spec_type: "bool",
                 values: &[],
@@ -2560,6 +2842,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DescribeFlashSMSList",
+        command: "describe-flash-sms-list",
         summary: "List flash SMS delivery records.",
         doc: "Returns flash SMS delivery records within a time window, optionally filtered by number, session or delivery result. The window may reach back at most 180 days and must span less than 90 days.",
         category: "call-records",
@@ -2568,6 +2851,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2576,6 +2860,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "StartTimestamp",
+                flag: "start-timestamp",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2584,6 +2869,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "EndTimestamp",
+                flag: "end-timestamp",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2592,6 +2878,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "DeliveryNumber",
+                flag: "delivery-number",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -2600,6 +2887,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "ServingNumber",
+                flag: "serving-number",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -2608,6 +2896,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SessionId",
+                flag: "session-id",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -2616,6 +2905,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "DeliveryStatus",
+                flag: "delivery-status",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2624,6 +2914,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "PageSize",
+                flag: "page-size",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2632,6 +2923,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "PageNumber",
+                flag: "page-number",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2645,6 +2937,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DescribeIMCdrList",
+        command: "describe-im-cdr-list",
         summary: "List online customer service records.",
         doc: "Returns online service records of both omnichannel and text chat sessions within a time window. Results are paged by offset and limit.",
         category: "online-chat",
@@ -2653,6 +2946,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2661,6 +2955,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "StartTimestamp",
+                flag: "start-timestamp",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2669,6 +2964,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "EndTimestamp",
+                flag: "end-timestamp",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2677,6 +2973,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Limit",
+                flag: "limit",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2685,6 +2982,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Offset",
+                flag: "offset",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2693,6 +2991,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Type",
+                flag: "type",
                 kind: "int64",
                 spec_type: "DescribeIMCdrListType",
                 values: &["1", "2"],
@@ -2706,6 +3005,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DescribeIMCdrs",
+        command: "describe-im-cdrs",
         summary: "List online customer service records (deprecated).",
         doc: "Deprecated predecessor of `DescribeIMCdrList`; returns omnichannel and text chat service records within a time window. Prefer `DescribeIMCdrList` for new code.",
         category: "online-chat",
@@ -2714,6 +3014,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "StartTimestamp",
+                flag: "start-timestamp",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2722,6 +3023,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "EndTimestamp",
+                flag: "end-timestamp",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2730,6 +3032,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "InstanceId",
+                flag: "instance-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2738,6 +3041,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2746,6 +3050,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Limit",
+                flag: "limit",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2754,6 +3059,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Offset",
+                flag: "offset",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2762,6 +3068,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Type",
+                flag: "type",
                 kind: "int64",
                 spec_type: "DescribeIMCdrListType",
                 values: &["1", "2"],
@@ -2775,6 +3082,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DescribeIvrAudioList",
+        command: "describe-ivr-audio-list",
         summary: "List the IVR audio files of an application.",
         doc: "Returns a page of uploaded IVR audio files, optionally filtered by alias, file name or file id.",
         category: "other",
@@ -2783,6 +3091,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2791,6 +3100,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "PageSize",
+                flag: "page-size",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -2799,6 +3109,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "PageNumber",
+                flag: "page-number",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -2807,6 +3118,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "CustomFileName",
+                flag: "custom-file-name",
                 kind: "json",
                 spec_type: "list<string>",
                 values: &[],
@@ -2815,6 +3127,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "AudioFileName",
+                flag: "audio-file-name",
                 kind: "json",
                 spec_type: "list<string>",
                 values: &[],
@@ -2823,6 +3136,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "FileId",
+                flag: "file-id",
                 kind: "json",
                 spec_type: "list<uint64>",
                 values: &[],
@@ -2838,6 +3152,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DescribeNumbers",
+        command: "describe-numbers",
         summary: "List the phone numbers of an application.",
         doc: "Returns a page of the phone numbers bound to the application.",
         category: "numbers",
@@ -2846,6 +3161,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -2854,6 +3170,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "PageNumber",
+                flag: "page-number",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -2862,6 +3179,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "PageSize",
+                flag: "page-size",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -2877,6 +3195,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DescribePSTNActiveSessionList",
+        command: "describe-pstn-active-session-list",
         summary: "List the PSTN calls currently in progress.",
         doc: "Returns the telephone sessions that are active right now. Results are paged by offset and limit.",
         category: "calls",
@@ -2885,6 +3204,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2893,6 +3213,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Offset",
+                flag: "offset",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2901,6 +3222,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Limit",
+                flag: "limit",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2916,6 +3238,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DescribePredictiveDialingCampaign",
+        command: "describe-predictive-dialing-campaign",
         summary: "Get the details of a predictive outbound call task.",
         doc: "Returns the configuration and current status of one predictive dialing task.",
         category: "predictive-dialing",
@@ -2924,6 +3247,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2932,6 +3256,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "CampaignId",
+                flag: "campaign-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2947,6 +3272,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DescribePredictiveDialingCampaigns",
+        command: "describe-predictive-dialing-campaigns",
         summary: "List predictive outbound call tasks.",
         doc: "Returns a page of predictive dialing tasks, optionally filtered by name keyword, skill group or task id.",
         category: "predictive-dialing",
@@ -2955,6 +3281,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2963,6 +3290,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "PageSize",
+                flag: "page-size",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2971,6 +3299,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "PageNumber",
+                flag: "page-number",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2979,6 +3308,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Name",
+                flag: "name",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -2987,6 +3317,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SkillGroupId",
+                flag: "skill-group-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -2995,6 +3326,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "CampaignId",
+                flag: "campaign-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -3010,6 +3342,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DescribePredictiveDialingSessions",
+        command: "describe-predictive-dialing-sessions",
         summary: "List the calls placed by a predictive outbound call task.",
         doc: "Returns the session ids of calls made by a predictive dialing task. Pass them to `DescribeTelCdr` or `DescribeSessionDetail` to fetch the full call records.",
         category: "predictive-dialing",
@@ -3018,6 +3351,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -3026,6 +3360,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "CampaignId",
+                flag: "campaign-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -3034,6 +3369,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "PageSize",
+                flag: "page-size",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -3042,6 +3378,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "PageNumber",
+                flag: "page-number",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -3057,6 +3394,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DescribeProtectedTelCdr",
+        command: "describe-protected-tel-cdr",
         summary: "List call records and recordings of number-protected calls.",
         doc: "Returns call records and recordings of inbound and outbound calls where caller and callee numbers are protected. Results cover a time window and are paged.",
         category: "call-records",
@@ -3065,6 +3403,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "StartTimeStamp",
+                flag: "start-time-stamp",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -3073,6 +3412,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "EndTimeStamp",
+                flag: "end-time-stamp",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -3081,6 +3421,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -3089,6 +3430,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "PageSize",
+                flag: "page-size",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -3097,6 +3439,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "PageNumber",
+                flag: "page-number",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -3112,6 +3455,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DescribeSessionDetail",
+        command: "describe-session-detail",
         summary: "Get the details of a single finished call.",
         doc: "Looks up one call by session id after it has ended, returning caller and callee, timestamps, recording and transcript links, IVR key presses and events. The search window may reach back at most 180 days and must span less than 90 days.",
         category: "call-records",
@@ -3120,6 +3464,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -3128,6 +3473,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SessionId",
+                flag: "session-id",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -3136,6 +3482,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "StartTimestamp",
+                flag: "start-timestamp",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -3144,6 +3491,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "EndTimestamp",
+                flag: "end-timestamp",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -3159,6 +3507,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DescribeSkillGroupInfoList",
+        command: "describe-skill-group-info-list",
         summary: "List the skill groups of an application.",
         doc: "Returns a page of skill groups, optionally restricted to one group id, a name, or groups modified since a given time.",
         category: "skill-groups",
@@ -3167,6 +3516,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -3175,6 +3525,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "PageSize",
+                flag: "page-size",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -3183,6 +3534,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "PageNumber",
+                flag: "page-number",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -3191,6 +3543,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SkillGroupId",
+                flag: "skill-group-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -3199,6 +3552,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "ModifiedTime",
+                flag: "modified-time",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -3207,6 +3561,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SkillGroupName",
+                flag: "skill-group-name",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -3222,6 +3577,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DescribeStaffInfoList",
+        command: "describe-staff-info-list",
         summary: "List the agents of an application.",
         doc: "Returns a page of agents, optionally restricted to one agent account, a skill group, or agents modified since a given time.",
         category: "agents",
@@ -3230,6 +3586,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -3238,6 +3595,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "PageSize",
+                flag: "page-size",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -3246,6 +3604,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "PageNumber",
+                flag: "page-number",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -3254,6 +3613,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "StaffMail",
+                flag: "staff-mail",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -3262,6 +3622,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "ModifiedTime",
+                flag: "modified-time",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -3270,6 +3631,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SkillGroupId",
+                flag: "skill-group-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -3285,6 +3647,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DescribeStaffStatusHistory",
+        command: "describe-staff-status-history",
         summary: "Get the status history of an agent.",
         doc: "Returns the status changes of one agent within a time window, paged with a cursor. The window may reach back at most 180 days and must span less than 7 days.",
         category: "agents",
@@ -3293,6 +3656,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -3301,6 +3665,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "StaffUserId",
+                flag: "staff-user-id",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -3309,6 +3674,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "StartTimestamp",
+                flag: "start-timestamp",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -3317,6 +3683,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "EndTimestamp",
+                flag: "end-timestamp",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -3325,6 +3692,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Cursor",
+                flag: "cursor",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -3333,6 +3701,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "PageSize",
+                flag: "page-size",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -3348,6 +3717,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DescribeStaffStatusMetrics",
+        command: "describe-staff-status-metrics",
         summary: "Get real-time status metrics for agents.",
         doc: "Returns live status statistics for agents of an instance, optionally filtered by agent, skill group or status.",
         category: "agents",
@@ -3356,6 +3726,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -3364,6 +3735,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "StaffList",
+                flag: "staff-list",
                 kind: "json",
                 spec_type: "list<string>",
                 values: &[],
@@ -3372,6 +3744,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "GroupIdList",
+                flag: "group-id-list",
                 kind: "json",
                 spec_type: "list<int64>",
                 values: &[],
@@ -3380,6 +3753,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "StatusList",
+                flag: "status-list",
                 kind: "json",
                 spec_type: "list<DescribeStaffStatusMetricsStatusList>",
                 values: &[],
@@ -3395,6 +3769,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DescribeTelCallInfo",
+        command: "describe-tel-call-info",
         summary: "Get telephony usage statistics for one or more instances.",
         doc: "Returns minutes and agent counts consumed by the given instances over a day-granular time range of at most 90 days. With several ids the values are summed.",
         category: "billing",
@@ -3403,6 +3778,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "StartTimeStamp",
+                flag: "start-time-stamp",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -3411,6 +3787,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "EndTimeStamp",
+                flag: "end-time-stamp",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -3419,6 +3796,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SdkAppIdList",
+                flag: "sdk-app-id-list",
                 kind: "json",
                 spec_type: "list<int64>",
                 values: &[],
@@ -3434,6 +3812,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DescribeTelCdr",
+        command: "describe-tel-cdr",
         summary: "List phone call records and their recordings.",
         doc: "Returns paged call detail records, including recording links, for a time range of less than 90 days within the last 180 days. Results can be filtered by phone number or session id.",
         category: "call-records",
@@ -3442,6 +3821,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "StartTimeStamp",
+                flag: "start-time-stamp",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -3450,6 +3830,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "EndTimeStamp",
+                flag: "end-time-stamp",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -3458,6 +3839,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -3466,6 +3848,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "PageSize",
+                flag: "page-size",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -3474,6 +3857,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "PageNumber",
+                flag: "page-number",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -3482,6 +3866,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "InstanceId",
+                flag: "instance-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -3490,6 +3875,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Limit",
+                flag: "limit",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -3498,6 +3884,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Offset",
+                flag: "offset",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -3506,6 +3893,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Phones",
+                flag: "phones",
                 kind: "json",
                 spec_type: "list<string>",
                 values: &[],
@@ -3514,6 +3902,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SessionIds",
+                flag: "session-ids",
                 kind: "json",
                 spec_type: "list<string>",
                 values: &[],
@@ -3529,6 +3918,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DescribeTelRecordAsr",
+        command: "describe-tel-record-asr",
         summary: "Get the speech-to-text transcript of a call recording.",
         doc: "Fetches the transcribed text of the recording for one session.",
         category: "call-records",
@@ -3537,6 +3927,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -3545,6 +3936,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SessionId",
+                flag: "session-id",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -3560,6 +3952,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DescribeTelSession",
+        command: "describe-tel-session",
         summary: "Get information about a PSTN session.",
         doc: "Returns the details of one telephone (PSTN) session by its session id.",
         category: "calls",
@@ -3568,6 +3961,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -3576,6 +3970,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SessionId",
+                flag: "session-id",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -3591,6 +3986,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "DisableCCCPhoneNumber",
+        command: "disable-ccc-phone-number",
         summary: "Enable or disable phone numbers.",
         doc: "Switches the given numbers of an instance off or back on.",
         category: "numbers",
@@ -3599,6 +3995,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "PhoneNumbers",
+                flag: "phone-numbers",
                 kind: "json",
                 spec_type: "list<string>",
                 values: &[],
@@ -3607,6 +4004,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Disabled",
+                flag: "disabled",
                 kind: "int64",
                 spec_type: "DisableCCCPhoneNumberDisabled",
                 values: &["0", "1"],
@@ -3615,6 +4013,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -3630,6 +4029,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "ForceMemberOffline",
+        command: "force-member-offline",
         summary: "Force an agent offline.",
         doc: "Forces a customer service agent to go offline. Use `RestoreMemberOnline` to let the agent come back online.",
         category: "agents",
@@ -3638,6 +4038,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -3646,6 +4047,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "UserId",
+                flag: "user-id",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -3661,6 +4063,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "HangUpCall",
+        command: "hang-up-call",
         summary: "Hang up a call.",
         doc: "Ends the ongoing call identified by its session id.",
         category: "calls",
@@ -3669,6 +4072,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -3677,6 +4081,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SessionId",
+                flag: "session-id",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -3692,6 +4097,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "ModifyCompanyApply",
+        command: "modify-company-apply",
         summary: "Modify a company qualification application.",
         doc: "Updates the enterprise qualification data of an application. Only applications that were rejected or are pending review can be modified; image links should preferably be temporary Tencent Cloud COS URLs.",
         category: "other",
@@ -3700,6 +4106,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "ApplyId",
+                flag: "apply-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -3708,6 +4115,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "CompanyInfo",
+                flag: "company-info",
                 kind: "json",
                 spec_type: "CompanyApplyInfo",
                 values: &[],
@@ -3721,6 +4129,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "ModifyExtension",
+        command: "modify-extension",
         summary: "Modify a SIP phone extension.",
         doc: "Updates an extension's name, bound skill groups or bound agent account.",
         category: "sip-phones",
@@ -3729,6 +4138,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -3737,6 +4147,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "ExtensionId",
+                flag: "extension-id",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -3745,6 +4156,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "ExtensionName",
+                flag: "extension-name",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -3753,6 +4165,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SkillGroupIds",
+                flag: "skill-group-ids",
                 kind: "json",
                 spec_type: "list<int64>",
                 values: &[],
@@ -3761,6 +4174,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Relation",
+                flag: "relation",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -3776,6 +4190,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "ModifyOwnNumberApply",
+        command: "modify-own-number-apply",
         summary: "Modify an application for using the customer's own numbers.",
         doc: "Updates the circuit and number-format settings of a bring-your-own-number approval request.",
         category: "numbers",
@@ -3784,6 +4199,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -3792,6 +4208,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "DetailList",
+                flag: "detail-list",
                 kind: "json",
                 spec_type: "list<OwnNumberApplyDetailItem>",
                 values: &[],
@@ -3800,6 +4217,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "ApplyId",
+                flag: "apply-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -3808,6 +4226,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Prefix",
+                flag: "prefix",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -3816,6 +4235,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "MobileNddPrefix",
+                flag: "mobile-ndd-prefix",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -3824,6 +4244,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "LocalNumberTrimAC",
+                flag: "local-number-trim-ac",
                 kind: "bool",
                 spec_type: "bool",
                 values: &[],
@@ -3832,6 +4253,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "CalleeFormatPassthrough",
+                flag: "callee-format-passthrough",
                 kind: "bool",
                 spec_type: "bool",
                 values: &[],
@@ -3840,6 +4262,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "CallerFormatPassthrough",
+                flag: "caller-format-passthrough",
                 kind: "bool",
                 spec_type: "bool",
                 values: &[],
@@ -3848,6 +4271,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "InternationalNumberPrefix",
+                flag: "international-number-prefix",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -3861,6 +4285,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "ModifyStaff",
+        command: "modify-staff",
         summary: "Modify an agent account.",
         doc: "Updates the profile, skill groups, mobile phone settings, extension and call forwarding of an existing agent.",
         category: "agents",
@@ -3869,6 +4294,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -3877,6 +4303,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Email",
+                flag: "email",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -3885,6 +4312,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Name",
+                flag: "name",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -3893,6 +4321,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Phone",
+                flag: "phone",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -3901,6 +4330,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Nick",
+                flag: "nick",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -3909,6 +4339,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "StaffNo",
+                flag: "staff-no",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -3917,6 +4348,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SkillGroupIds",
+                flag: "skill-group-ids",
                 kind: "json",
                 spec_type: "list<int64>",
                 values: &[],
@@ -3925,6 +4357,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "UseMobileCallOut",
+                flag: "use-mobile-call-out",
                 kind: "bool",
                 spec_type: "bool",
                 values: &[],
@@ -3933,6 +4366,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "UseMobileAccept",
+                flag: "use-mobile-accept",
                 kind: "int64",
                 spec_type: "ModifyStaffUseMobileAccept",
                 values: &["0", "1", "2"],
@@ -3941,6 +4375,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "ExtensionNumber",
+                flag: "extension-number",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -3949,6 +4384,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "ForwardingConfig",
+                flag: "forwarding-config",
                 kind: "json",
                 spec_type: "ForwardingConfig",
                 values: &[],
@@ -3964,6 +4400,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "ModifyStaffPassword",
+        command: "modify-staff-password",
         summary: "Change an agent's password.",
         doc: "Sets a new login password for the agent with the given email.",
         category: "agents",
@@ -3972,6 +4409,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -3980,6 +4418,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Email",
+                flag: "email",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -3988,6 +4427,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Password",
+                flag: "password",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -4001,6 +4441,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "PauseAutoCalloutTask",
+        command: "pause-auto-callout-task",
         summary: "Pause a running automatic outbound call task.",
         doc: "Temporarily stops a running task from placing new calls; calls already started are not affected. Resume it with `ResumeAutoCalloutTask`, or end it for good with `StopAutoCalloutTask`.",
         category: "outbound-calls",
@@ -4009,6 +4450,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "TaskId",
+                flag: "task-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -4017,6 +4459,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -4032,6 +4475,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "PausePredictiveDialingCampaign",
+        command: "pause-predictive-dialing-campaign",
         summary: "Pause a predictive outbound call campaign.",
         doc: "Pauses a running predictive dialing task; it can be continued with `ResumePredictiveDialingCampaign`.",
         category: "predictive-dialing",
@@ -4040,6 +4484,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -4048,6 +4493,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "CampaignId",
+                flag: "campaign-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -4063,6 +4509,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "PlaySoundCall",
+        command: "play-sound-call",
         summary: "Play an audio file into a call.",
         doc: "Plays a stored audio file to a session that is currently talking with an agent.",
         category: "calls",
@@ -4071,6 +4518,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -4079,6 +4527,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SessionId",
+                flag: "session-id",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -4087,6 +4536,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "FileId",
+                flag: "file-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -4095,6 +4545,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "PlayTimes",
+                flag: "play-times",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -4110,6 +4561,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "ResetExtensionPassword",
+        command: "reset-extension-password",
         summary: "Reset the registration password of a SIP phone extension.",
         doc: "Generates a new password the phone uses to register the extension and returns it.",
         category: "sip-phones",
@@ -4118,6 +4570,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -4126,6 +4579,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "ExtensionId",
+                flag: "extension-id",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -4141,6 +4595,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "RestoreMemberOnline",
+        command: "restore-member-online",
         summary: "Let a forced-offline agent go online again.",
         doc: "Restores an agent previously taken offline with `ForceMemberOffline` so that they can go online.",
         category: "agents",
@@ -4149,6 +4604,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -4157,6 +4613,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "UserId",
+                flag: "user-id",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -4172,6 +4629,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "ResumeAutoCalloutTask",
+        command: "resume-auto-callout-task",
         summary: "Resume a paused automatic outbound call task.",
         doc: "Continues a task paused with `PauseAutoCalloutTask`; it then places the remaining unfinished calls.",
         category: "outbound-calls",
@@ -4180,6 +4638,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "TaskId",
+                flag: "task-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -4188,6 +4647,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -4203,6 +4663,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "ResumePredictiveDialingCampaign",
+        command: "resume-predictive-dialing-campaign",
         summary: "Resume a paused predictive outbound call campaign.",
         doc: "Continues a predictive dialing task that was paused with `PausePredictiveDialingCampaign`.",
         category: "predictive-dialing",
@@ -4211,6 +4672,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -4219,6 +4681,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "CampaignId",
+                flag: "campaign-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -4234,6 +4697,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "SetStaffStatus",
+        command: "set-staff-status",
         summary: "Set the status of agents.",
         doc: "Changes the status of up to 10 agents in one request and reports the result for each.",
         category: "agents",
@@ -4242,6 +4706,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -4250,6 +4715,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "StaffStatusList",
+                flag: "staff-status-list",
                 kind: "json",
                 spec_type: "list<SetStaffStatusItem>",
                 values: &[],
@@ -4265,6 +4731,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "StopAutoCalloutTask",
+        command: "stop-auto-callout-task",
         summary: "Stop an automatic outbound call task.",
         doc: "Permanently ends an automatic outbound call task; unlike pausing, it cannot be resumed.",
         category: "outbound-calls",
@@ -4273,6 +4740,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -4281,6 +4749,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "TaskId",
+                flag: "task-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -4294,6 +4763,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "TransferToManual",
+        command: "transfer-to-manual",
         summary: "Transfer a session to a human agent.",
         doc: "Hands a session over to a human agent of the given skill group; only available in specific scenarios.",
         category: "calls",
@@ -4302,6 +4772,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -4310,6 +4781,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SessionId",
+                flag: "session-id",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -4318,6 +4790,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SkillGroupId",
+                flag: "skill-group-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -4333,6 +4806,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "UnbindNumberCallOutSkillGroup",
+        command: "unbind-number-call-out-skill-group",
         summary: "Unbind a number from outbound call skill groups.",
         doc: "Removes the given skill groups from those allowed to call out with the number.",
         category: "numbers",
@@ -4341,6 +4815,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -4349,6 +4824,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Number",
+                flag: "number",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -4357,6 +4833,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SkillGroupIds",
+                flag: "skill-group-ids",
                 kind: "json",
                 spec_type: "list<uint64>",
                 values: &[],
@@ -4370,6 +4847,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "UnbindStaffSkillGroupList",
+        command: "unbind-staff-skill-group-list",
         summary: "Remove an agent from skill groups.",
         doc: "Unbinds the agent from each of the listed skill groups.",
         category: "skill-groups",
@@ -4378,6 +4856,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -4386,6 +4865,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "StaffEmail",
+                flag: "staff-email",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -4394,6 +4874,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SkillGroupList",
+                flag: "skill-group-list",
                 kind: "json",
                 spec_type: "list<int64>",
                 values: &[],
@@ -4409,6 +4890,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "UpdateCCCSkillGroup",
+        command: "update-ccc-skill-group",
         summary: "Update a skill group.",
         doc: "Changes the name, maximum concurrency or ringing mode of a skill group.",
         category: "skill-groups",
@@ -4417,6 +4899,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "uint64",
                 spec_type: "uint64",
                 values: &[],
@@ -4425,6 +4908,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SkillGroupID",
+                flag: "skill-group-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -4433,6 +4917,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SkillGroupName",
+                flag: "skill-group-name",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -4441,6 +4926,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "MaxConcurrency",
+                flag: "max-concurrency",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -4449,6 +4935,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "RingAll",
+                flag: "ring-all",
                 kind: "bool",
                 spec_type: "bool",
                 values: &[],
@@ -4462,6 +4949,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "UpdatePredictiveDialingCampaign",
+        command: "update-predictive-dialing-campaign",
         summary: "Update a predictive outbound call campaign before it starts.",
         doc: "Replaces the settings of a predictive dialing task; only possible while the task has not started yet.",
         category: "predictive-dialing",
@@ -4470,6 +4958,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -4478,6 +4967,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "CampaignId",
+                flag: "campaign-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -4486,6 +4976,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Name",
+                flag: "name",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -4494,6 +4985,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Callees",
+                flag: "callees",
                 kind: "json",
                 spec_type: "list<string>",
                 values: &[],
@@ -4502,6 +4994,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Callers",
+                flag: "callers",
                 kind: "json",
                 spec_type: "list<string>",
                 values: &[],
@@ -4510,6 +5003,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "CallOrder",
+                flag: "call-order",
                 kind: "int64",
                 spec_type: "UpdatePredictiveDialingCampaignCallOrder",
                 values: &["0", "1"],
@@ -4518,6 +5012,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "SkillGroupId",
+                flag: "skill-group-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -4526,6 +5021,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Priority",
+                flag: "priority",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -4534,6 +5030,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "ExpectedAbandonRate",
+                flag: "expected-abandon-rate",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -4542,6 +5039,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "RetryInterval",
+                flag: "retry-interval",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -4550,6 +5048,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "StartTime",
+                flag: "start-time",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -4558,6 +5057,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "EndTime",
+                flag: "end-time",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -4566,6 +5066,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "IVRId",
+                flag: "ivr-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -4574,6 +5075,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "RetryTimes",
+                flag: "retry-times",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -4582,6 +5084,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "Variables",
+                flag: "variables",
                 kind: "json",
                 spec_type: "list<Variable>",
                 values: &[],
@@ -4590,6 +5093,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "UUI",
+                flag: "uui",
                 kind: "string",
                 spec_type: "string",
                 values: &[],
@@ -4598,6 +5102,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "CalleeAttributes",
+                flag: "callee-attributes",
                 kind: "json",
                 spec_type: "list<CalleeAttribute>",
                 values: &[],
@@ -4613,6 +5118,7 @@ pub static ACTIONS: &[ActionInfo] = &[
     },
     ActionInfo {
         name: "UploadIvrAudio",
+        command: "upload-ivr-audio",
         summary: "Upload audio files for use in IVR flows.",
         doc: "Registers a batch of audio files, given by URL, so they can be played in IVR flows; at most 50 files may be uploaded per day. Temporary links to objects stored in Tencent Cloud COS are the recommended source URLs.",
         category: "other",
@@ -4621,6 +5127,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         input: &[
             MemberInfo {
                 name: "SdkAppId",
+                flag: "sdk-app-id",
                 kind: "int64",
                 spec_type: "int64",
                 values: &[],
@@ -4629,6 +5136,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
             MemberInfo {
                 name: "AudioList",
+                flag: "audio-list",
                 kind: "json",
                 spec_type: "list<UploadAudioInfo>",
                 values: &[],

@@ -14,6 +14,7 @@ use serde_json::{json, Map, Value};
 pub(crate) fn table_module(model: &Model) -> TokenStream {
     let actions = model.actions.iter().map(|a| {
         let name = &a.name;
+        let command = a.snake.replace('_', "-");
         let summary = &a.summary;
         let doc = &a.doc;
         let category = &a.category;
@@ -43,6 +44,7 @@ pub(crate) fn table_module(model: &Model) -> TokenStream {
         quote! {
             ActionInfo {
                 name: #name,
+                command: #command,
                 summary: #summary,
                 doc: #doc,
                 category: #category,
@@ -65,6 +67,8 @@ pub(crate) fn table_module(model: &Model) -> TokenStream {
         pub struct MemberInfo {
             /// Wire name.
             pub name: &'static str,
+            /// Command-line flag, without the dashes (`sdk-app-id`).
+            pub flag: &'static str,
             /// `string`, `int64`, `uint64`, `float`, `bool`, or `json` (lists and objects).
             pub kind: &'static str,
             /// The type as the spec writes it (`list<string>`, `AutoCalloutTaskState`).
@@ -82,6 +86,8 @@ pub(crate) fn table_module(model: &Model) -> TokenStream {
         pub struct ActionInfo {
             /// Wire name.
             pub name: &'static str,
+            /// Command-line name (`describe-auto-callout-task`).
+            pub command: &'static str,
             /// One line.
             pub summary: &'static str,
             /// Explanation.
@@ -114,6 +120,7 @@ pub(crate) fn table_module(model: &Model) -> TokenStream {
 
 fn member(model: &Model, f: &Field) -> TokenStream {
     let name = &f.wire;
+    let flag = f.rust.replace('_', "-");
     let (kind, values) = match &f.ty {
         TypeRef::String => ("string", Vec::new()),
         TypeRef::Int64 => ("int64", Vec::new()),
@@ -138,7 +145,7 @@ fn member(model: &Model, f: &Field) -> TokenStream {
     let required = f.presence == Presence::Required;
     let doc = &f.doc;
     quote! {
-        MemberInfo { name: #name, kind: #kind, spec_type: #spec_type, values: &[#(#values),*], required: #required, doc: #doc }
+        MemberInfo { name: #name, flag: #flag, kind: #kind, spec_type: #spec_type, values: &[#(#values),*], required: #required, doc: #doc }
     }
 }
 
