@@ -1,6 +1,7 @@
 //! In-memory state for the actions where state matters: automatic outbound call
 //! tasks, predictive dialing campaigns, staff and skill groups with their
-//! bindings, numbers, and call records; each kept per `SdkAppId`.
+//! bindings, numbers and their call-out skill groups, and call records; each kept
+//! per `SdkAppId`.
 
 use crate::validate::Refusal;
 use serde_json::{json, Value};
@@ -26,6 +27,25 @@ struct Data {
     campaigns: BTreeMap<(i64, i64), Value>,
     staff: BTreeMap<(i64, String), Value>,
     skill_groups: BTreeMap<(i64, i64), Value>,
+    numbers: BTreeMap<(i64, String), Value>,
+}
+
+impl Data {
+    /// The numbers of `app`, seeded with twelve on first use.
+    fn numbers(&mut self, app: i64) -> Vec<&mut Value> {
+        if !self.numbers.keys().any(|(a, _)| *a == app) {
+            for i in 0..12 {
+                let number = format!("0086755000000{i:02}");
+                let info = json!({"Number": number, "CallOutSkillGroupIds": [], "State": 1, "CostType": 1});
+                self.numbers.insert((app, number), info);
+            }
+        }
+        self.numbers
+            .iter_mut()
+            .filter(|((a, _), _)| *a == app)
+            .map(|(_, v)| v)
+            .collect()
+    }
 }
 
 /// The emulator's state.
@@ -407,12 +427,35 @@ impl State {
                 Ok(json!({}))
             }
             "DescribeNumbers" => {
-                let all: Vec<Value> = (0..12)
-                    .map(|i| json!({"Number": format!("0086755000000{i:02}"), "CallOutSkillGroupIds": [], "State": 1, "CostType": 1}))
-                    .collect();
+                let all: Vec<Value> = d.numbers(app).into_iter().map(|n| n.clone()).collect();
                 Ok(
                     json!({"TotalCount": all.len(), "Numbers": page(all, int(p, "PageNumber"), int(p, "PageSize"))}),
                 )
+            }
+            "BindNumberCallOutSkillGroup" | "UnbindNumberCallOutSkillGroup" => {
+                let number = text(p, "Number");
+                let ids: Vec<u64> = p
+                    .get("SkillGroupIds")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_u64)
+                    .collect();
+                let bind = action == "BindNumberCallOutSkillGroup";
+                let Some(n) = d
+                    .numbers(app)
+                    .into_iter()
+                    .find(|n| n["Number"] == number.as_str())
+                else {
+                    return Some(Err(not_found("number", number)));
+                };
+                if let Some(list) = n["CallOutSkillGroupIds"].as_array_mut() {
+                    list.retain(|v| !ids.contains(&v.as_u64().unwrap_or(0)));
+                    if bind {
+                        list.extend(ids.iter().map(|i| json!(i)));
+                    }
+                }
+                Ok(json!({}))
             }
             "DescribeTelCdr" => {
                 let (from, to) = (int(p, "StartTimeStamp"), int(p, "EndTimeStamp"));
