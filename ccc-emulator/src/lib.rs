@@ -331,10 +331,24 @@ fn answer(shared: &Shared, request: &http::Request) -> (u16, String) {
     (200, response.to_string())
 }
 
-/// The official example answer with a fresh request id, or the minimal answer.
+/// The official example answer with a fresh request id, or the minimal answer;
+/// each parsed once.
 fn canned(action: &spec_table::ActionInfo) -> Value {
-    let text = action.example_response.unwrap_or(action.minimal_response);
-    let mut value: Value = serde_json::from_str(text).unwrap_or_else(|_| json!({"Response": {}}));
+    static PARSED: std::sync::OnceLock<HashMap<&'static str, Value>> = std::sync::OnceLock::new();
+    let parsed = PARSED.get_or_init(|| {
+        spec_table::ACTIONS
+            .iter()
+            .map(|a| {
+                let text = a.example_response.unwrap_or(a.minimal_response);
+                let value = serde_json::from_str(text).unwrap_or_else(|_| json!({"Response": {}}));
+                (a.name, value)
+            })
+            .collect()
+    });
+    let mut value = parsed
+        .get(action.name)
+        .cloned()
+        .unwrap_or_else(|| json!({"Response": {}}));
     value["Response"]["RequestId"] = json!(request_id());
     value
 }

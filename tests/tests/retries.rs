@@ -217,7 +217,7 @@ async fn the_overall_deadline_bounds_every_retry() {
     let started = Instant::now();
     let err = describe(&c).await.unwrap_err();
     assert!(
-        started.elapsed() < Duration::from_millis(900),
+        started.elapsed() < Duration::from_millis(1500),
         "{:?}",
         started.elapsed()
     );
