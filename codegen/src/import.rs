@@ -261,6 +261,7 @@ pub(crate) fn members_of(
             example,
             china_only: false,
             rust_name: None,
+            sensitive: false,
             correction: None,
         });
     }

@@ -99,6 +99,8 @@ pub struct Field {
     pub doc: String,
     /// Example value.
     pub example: Option<Value>,
+    /// Shown redacted by `Debug`.
+    pub sensitive: bool,
 }
 
 /// An object type.

@@ -201,6 +201,10 @@ pub struct Member {
     /// another member's (upstream keeps deprecated twins such as `Uui` / `UUI`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rust_name: Option<String>,
+    /// A secret (password, key, token, login link): generated `Debug` output shows
+    /// it as redacted.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub sensitive: bool,
     /// Why the presence flags deliberately differ from upstream's description
     /// (the real service or its own examples disagree with it). Import keeps the
     /// flags of such a member; spec-diff expects the difference and reports it

@@ -472,6 +472,7 @@ fn fields(
             presence,
             doc: m.doc.trim().to_owned(),
             example: m.example.clone(),
+            sensitive: m.sensitive,
         });
     }
     out

@@ -178,3 +178,58 @@ async fn generated_fluent_builder_calls_through_the_runtime() {
         SdkError::Build(BuildError::MissingMember { member: "Type", .. })
     ));
 }
+
+#[test]
+fn sensitive_members_are_redacted_in_debug_output() {
+    use ccc_tests::fixture::types::Owner;
+    let request = CreateThingRequest::builder()
+        .name("box")
+        .r#type(ThingKind::Small)
+        .access_key("hunter2-secret")
+        .build()
+        .unwrap();
+    let builder = CreateThingRequest::builder().access_key("hunter2-secret");
+    let owner = Owner {
+        user_name: "ann".into(),
+        primary: None,
+        password: "owner-pass-123".into(),
+    };
+    let shown = format!("{request:?} {request:#?} {builder:?} {owner:?}");
+    assert!(
+        !shown.contains("hunter2-secret") && !shown.contains("owner-pass-123"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("access_key: Some(\"** redacted **\")")
+            && shown.contains("user_name: \"ann\""),
+        "{shown}"
+    );
+    // Serialisation still sends the value: only Debug hides it.
+    assert_eq!(
+        serde_json::to_value(&request).unwrap()["AccessKey"],
+        "hunter2-secret"
+    );
+}
+
+#[test]
+fn secrets_of_the_real_api_are_redacted_too() {
+    use ccc_api::operation::create_ai_call::CreateAICallRequest;
+    use ccc_api::operation::describe_extension::DescribeExtensionResponse;
+    let request: CreateAICallRequest = serde_json::from_value(json!({
+        "SdkAppId": 1, "Callee": "1", "LLMType": "openai", "APIKey": "sk-very-secret", "APIUrl": "https://llm.example.com",
+        "SystemPrompt": "p", "Model": "m", "VoiceType": "ZhiMei", "Callers": ["1"]
+    }))
+    .unwrap();
+    let minimal = ccc_emulator::spec_table::action("DescribeExtension")
+        .unwrap()
+        .minimal_response;
+    let mut answer: serde_json::Value = serde_json::from_str(minimal).unwrap();
+    answer["Response"]["Password"] = json!("sip-password-9");
+    let response: DescribeExtensionResponse =
+        serde_json::from_value(answer["Response"].clone()).unwrap();
+    let shown = format!("{request:?} {response:?}");
+    assert!(
+        !shown.contains("sk-very-secret") && !shown.contains("sip-password-9"),
+        "{shown}"
+    );
+}

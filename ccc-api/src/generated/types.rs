@@ -604,7 +604,7 @@ pub struct AvailableTimeConfig {
     pub time_ranges: Option<Vec<TimeRange>>,
 }
 /// HTTP Basic authentication credentials.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BasicAuth {
     /// Token sent in the Basic authorization header.
     #[serde(
@@ -614,8 +614,18 @@ pub struct BasicAuth {
     )]
     pub basic_token: Option<String>,
 }
+impl ::std::fmt::Debug for BasicAuth {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BasicAuth")
+            .field(
+                "basic_token",
+                &self.basic_token.as_ref().map(|_| "** redacted **"),
+            )
+            .finish()
+    }
+}
 /// HTTP Bearer token authentication.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BearerAuth {
     /// Token sent in the Bearer authorization header.
     #[serde(
@@ -624,6 +634,16 @@ pub struct BearerAuth {
         skip_serializing_if = "Option::is_none"
     )]
     pub bearer_token: Option<String>,
+}
+impl ::std::fmt::Debug for BearerAuth {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BearerAuth")
+            .field(
+                "bearer_token",
+                &self.bearer_token.as_ref().map(|_| "** redacted **"),
+            )
+            .finish()
+    }
 }
 /// Real-time metrics for inbound calls.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1706,7 +1726,7 @@ pub struct NumberInfo {
     pub cost_type: Option<NumberInfoCostType>,
 }
 /// Settings for OAuth2 authentication.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OauthConfig {
     /// URL of the endpoint that issues access tokens.
     #[serde(rename = "TokenURL", default, skip_serializing_if = "Option::is_none")]
@@ -1721,6 +1741,18 @@ pub struct OauthConfig {
         skip_serializing_if = "Option::is_none"
     )]
     pub client_secret: Option<String>,
+}
+impl ::std::fmt::Debug for OauthConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("OauthConfig")
+            .field("token_url", &self.token_url)
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "** redacted **"),
+            )
+            .finish()
+    }
 }
 /// Detail of one line in an application to use the customer's own numbers.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -2,7 +2,9 @@
 //! error codes, the `Action` impl and (inside `ccc-api`) the `Client` method.
 
 use super::docs;
-use super::types::{error_code_enum, field_ident, rust_type, struct_field};
+use super::types::{
+    error_code_enum, field_ident, has_sensitive, redacting_debug, rust_type, struct_field,
+};
 use super::Paths;
 use crate::model::{Action, Field, Model, Presence};
 use crate::spec::TypeRef;
@@ -137,6 +139,34 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
         }
     });
 
+    let data_derive =
+        quote!(#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]);
+    let secret_derive =
+        quote!(#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]);
+    let (request_derive, request_debug, builder_derive, builder_debug) = if has_sensitive(&a.input)
+    {
+        (
+            secret_derive.clone(),
+            redacting_debug(&request, &a.input, false, &[]),
+            quote!(#[derive(Clone, Default)]),
+            redacting_debug(&builder, &a.input, true, &[]),
+        )
+    } else {
+        (
+            data_derive.clone(),
+            quote!(),
+            quote!(#[derive(Debug, Clone, Default)]),
+            quote!(),
+        )
+    };
+    let (response_derive, response_debug) = if has_sensitive(&a.output) {
+        (
+            secret_derive,
+            redacting_debug(&response, &a.output, false, &[format_ident!("request_id")]),
+        )
+    } else {
+        (data_derive, quote!())
+    };
     let (into_paginator, paginated) = match &a.pagination {
         Some(p) => (
             quote! {
@@ -154,11 +184,13 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
         #module_doc
 
         #request_doc
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #request_derive
         #[non_exhaustive]
         pub struct #request {
             #(#request_fields)*
         }
+
+        #request_debug
 
         impl #request {
             /// A builder with no member set.
@@ -176,10 +208,12 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
         }
 
         #builder_doc
-        #[derive(Debug, Clone, Default)]
+        #builder_derive
         pub struct #builder {
             #(#builder_fields)*
         }
+
+        #builder_debug
 
         impl #builder {
             #(#builder_setters)*
@@ -230,7 +264,7 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
         }
 
         #response_doc
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #response_derive
         #[non_exhaustive]
         pub struct #response {
             #(#response_fields)*
@@ -238,6 +272,8 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
             #[serde(rename = "RequestId")]
             pub request_id: String,
         }
+
+        #response_debug
 
         #codes
 

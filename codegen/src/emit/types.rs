@@ -86,12 +86,25 @@ fn object(o: &Object) -> TokenStream {
     let doc = docs::outer(&o.doc);
     let name = format_ident!("{}", o.name);
     let fields = o.fields.iter().map(|f| struct_field(f, None));
+    let (derive, debug) = if has_sensitive(&o.fields) {
+        (
+            quote!(#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]),
+            redacting_debug(&name, &o.fields, false, &[]),
+        )
+    } else {
+        (
+            quote!(#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]),
+            quote!(),
+        )
+    };
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #derive
         pub struct #name {
             #(#fields)*
         }
+
+        #debug
     }
 }
 
@@ -324,6 +337,46 @@ pub(crate) fn service_error_code(model: &Model, paths: &Paths) -> TokenStream {
             /// rate limits, parameters), as opposed to one specific to this service.
             pub fn is_common(&self) -> bool {
                 #is_common
+            }
+        }
+    }
+}
+
+/// Whether any field is a secret, so the type needs a hand-written `Debug`.
+pub(crate) fn has_sensitive(fields: &[Field]) -> bool {
+    fields.iter().any(|f| f.sensitive)
+}
+
+/// A `Debug` impl showing `fields` (all `Option`s when `all_optional`, as in
+/// builders) with secrets redacted, then the `plain` fields as they are.
+pub(crate) fn redacting_debug(
+    name: &Ident,
+    fields: &[Field],
+    all_optional: bool,
+    plain: &[Ident],
+) -> TokenStream {
+    let title = name.to_string();
+    let shown = fields.iter().map(|f| {
+        let id = field_ident(&f.rust);
+        let label = f.rust.clone();
+        let optional = all_optional || f.presence != Presence::Required;
+        match (f.sensitive, optional) {
+            (false, _) => quote!(.field(#label, &self.#id)),
+            (true, false) => quote!(.field(#label, &"** redacted **")),
+            (true, true) => quote!(.field(#label, &self.#id.as_ref().map(|_| "** redacted **"))),
+        }
+    });
+    let rest = plain.iter().map(|id| {
+        let label = id.to_string();
+        quote!(.field(#label, &self.#id))
+    });
+    quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#title)
+                    #(#shown)*
+                    #(#rest)*
+                    .finish()
             }
         }
     }

@@ -159,7 +159,7 @@ impl CreateAdminURLFluentBuilder {
     }
 }
 /// Successful response of `CreateAdminURL`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateAdminURLResponse {
     /// Login link.
@@ -170,6 +170,14 @@ pub struct CreateAdminURLResponse {
     /// Id the service gave this request; quote it when asking support.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+impl ::std::fmt::Debug for CreateAdminURLResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateAdminURLResponse")
+            .field("url", &"** redacted **")
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 /// Error codes documented for `CreateAdminURL`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -40,7 +40,7 @@
 //!
 //! Repaired from the official text: inserted 2 missing comma(s) in the request
 /// Request of `CreateAICall`. Build it with [`CreateAICallRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateAICallRequest {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -376,6 +376,59 @@ pub struct CreateAICallRequest {
     )]
     pub custom_stt_config: Option<String>,
 }
+impl ::std::fmt::Debug for CreateAICallRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateAICallRequest")
+            .field("sdk_app_id", &self.sdk_app_id)
+            .field("callee", &self.callee)
+            .field("llm_type", &self.llm_type)
+            .field("api_key", &"** redacted **")
+            .field("api_url", &self.api_url)
+            .field("system_prompt", &self.system_prompt)
+            .field("model", &self.model)
+            .field("voice_type", &self.voice_type)
+            .field("callers", &self.callers)
+            .field("welcome_message", &self.welcome_message)
+            .field("welcome_type", &self.welcome_type)
+            .field("welcome_message_priority", &self.welcome_message_priority)
+            .field("max_duration", &self.max_duration)
+            .field("languages", &self.languages)
+            .field("interrupt_mode", &self.interrupt_mode)
+            .field("interrupt_speech_duration", &self.interrupt_speech_duration)
+            .field("end_function_enable", &self.end_function_enable)
+            .field("end_function_desc", &self.end_function_desc)
+            .field("transfer_function_enable", &self.transfer_function_enable)
+            .field("transfer_items", &self.transfer_items)
+            .field("transfer_to_agent_enable", &self.transfer_to_agent_enable)
+            .field("transfer_to_agent_items", &self.transfer_to_agent_items)
+            .field("notify_duration", &self.notify_duration)
+            .field("notify_message", &self.notify_message)
+            .field("notify_max_count", &self.notify_max_count)
+            .field("custom_tts_config", &self.custom_tts_config)
+            .field("prompt_variables", &self.prompt_variables)
+            .field("vad_silence_time", &self.vad_silence_time)
+            .field("extract_config", &self.extract_config)
+            .field("temperature", &self.temperature)
+            .field("variables", &self.variables)
+            .field("top_p", &self.top_p)
+            .field("vad_level", &self.vad_level)
+            .field("tone_word", &self.tone_word)
+            .field("enable_compliance_audio", &self.enable_compliance_audio)
+            .field(
+                "enable_voicemail_detection",
+                &self.enable_voicemail_detection,
+            )
+            .field("voicemail_action", &self.voicemail_action)
+            .field("llm_extra_body", &self.llm_extra_body)
+            .field("max_call_duration_ms", &self.max_call_duration_ms)
+            .field("max_ring_timeout_second", &self.max_ring_timeout_second)
+            .field("ambient_sound_type", &self.ambient_sound_type)
+            .field("ambient_sound_volume", &self.ambient_sound_volume)
+            .field("acquire_timeout_second", &self.acquire_timeout_second)
+            .field("custom_stt_config", &self.custom_stt_config)
+            .finish()
+    }
+}
 impl CreateAICallRequest {
     /// A builder with no member set.
     pub fn builder() -> CreateAICallRequestBuilder {
@@ -390,7 +443,7 @@ impl crate::Action for CreateAICallRequest {
     type ErrorCode = CreateAICallErrorCode;
 }
 /// Builds a [`CreateAICallRequest`] member by member.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct CreateAICallRequestBuilder {
     sdk_app_id: Option<i64>,
     callee: Option<String>,
@@ -436,6 +489,59 @@ pub struct CreateAICallRequestBuilder {
     ambient_sound_volume: Option<f64>,
     acquire_timeout_second: Option<u64>,
     custom_stt_config: Option<String>,
+}
+impl ::std::fmt::Debug for CreateAICallRequestBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateAICallRequestBuilder")
+            .field("sdk_app_id", &self.sdk_app_id)
+            .field("callee", &self.callee)
+            .field("llm_type", &self.llm_type)
+            .field("api_key", &self.api_key.as_ref().map(|_| "** redacted **"))
+            .field("api_url", &self.api_url)
+            .field("system_prompt", &self.system_prompt)
+            .field("model", &self.model)
+            .field("voice_type", &self.voice_type)
+            .field("callers", &self.callers)
+            .field("welcome_message", &self.welcome_message)
+            .field("welcome_type", &self.welcome_type)
+            .field("welcome_message_priority", &self.welcome_message_priority)
+            .field("max_duration", &self.max_duration)
+            .field("languages", &self.languages)
+            .field("interrupt_mode", &self.interrupt_mode)
+            .field("interrupt_speech_duration", &self.interrupt_speech_duration)
+            .field("end_function_enable", &self.end_function_enable)
+            .field("end_function_desc", &self.end_function_desc)
+            .field("transfer_function_enable", &self.transfer_function_enable)
+            .field("transfer_items", &self.transfer_items)
+            .field("transfer_to_agent_enable", &self.transfer_to_agent_enable)
+            .field("transfer_to_agent_items", &self.transfer_to_agent_items)
+            .field("notify_duration", &self.notify_duration)
+            .field("notify_message", &self.notify_message)
+            .field("notify_max_count", &self.notify_max_count)
+            .field("custom_tts_config", &self.custom_tts_config)
+            .field("prompt_variables", &self.prompt_variables)
+            .field("vad_silence_time", &self.vad_silence_time)
+            .field("extract_config", &self.extract_config)
+            .field("temperature", &self.temperature)
+            .field("variables", &self.variables)
+            .field("top_p", &self.top_p)
+            .field("vad_level", &self.vad_level)
+            .field("tone_word", &self.tone_word)
+            .field("enable_compliance_audio", &self.enable_compliance_audio)
+            .field(
+                "enable_voicemail_detection",
+                &self.enable_voicemail_detection,
+            )
+            .field("voicemail_action", &self.voicemail_action)
+            .field("llm_extra_body", &self.llm_extra_body)
+            .field("max_call_duration_ms", &self.max_call_duration_ms)
+            .field("max_ring_timeout_second", &self.max_ring_timeout_second)
+            .field("ambient_sound_type", &self.ambient_sound_type)
+            .field("ambient_sound_volume", &self.ambient_sound_volume)
+            .field("acquire_timeout_second", &self.acquire_timeout_second)
+            .field("custom_stt_config", &self.custom_stt_config)
+            .finish()
+    }
 }
 impl CreateAICallRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.

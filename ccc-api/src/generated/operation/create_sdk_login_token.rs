@@ -196,7 +196,7 @@ impl CreateSDKLoginTokenFluentBuilder {
     }
 }
 /// Successful response of `CreateSDKLoginToken`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateSDKLoginTokenResponse {
     /// Login token for the SDK.
@@ -217,6 +217,16 @@ pub struct CreateSDKLoginTokenResponse {
     /// Id the service gave this request; quote it when asking support.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+impl ::std::fmt::Debug for CreateSDKLoginTokenResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateSDKLoginTokenResponse")
+            .field("token", &"** redacted **")
+            .field("expired_time", &self.expired_time)
+            .field("sdk_url", &self.sdk_url)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 /// Error codes documented for `CreateSDKLoginToken`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

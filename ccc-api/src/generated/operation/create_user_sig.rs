@@ -227,7 +227,7 @@ impl CreateUserSigFluentBuilder {
     }
 }
 /// Successful response of `CreateUserSig`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateUserSigResponse {
     /// Resulting signature.
@@ -238,6 +238,14 @@ pub struct CreateUserSigResponse {
     /// Id the service gave this request; quote it when asking support.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+impl ::std::fmt::Debug for CreateUserSigResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateUserSigResponse")
+            .field("user_sig", &"** redacted **")
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 /// Error codes documented for `CreateUserSig`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

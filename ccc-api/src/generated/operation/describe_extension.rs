@@ -164,7 +164,7 @@ impl DescribeExtensionFluentBuilder {
     }
 }
 /// Successful response of `DescribeExtension`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeExtensionResponse {
     /// Extension number.
@@ -195,6 +195,18 @@ pub struct DescribeExtensionResponse {
     /// Id the service gave this request; quote it when asking support.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+impl ::std::fmt::Debug for DescribeExtensionResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeExtensionResponse")
+            .field("extension_id", &self.extension_id)
+            .field("extension_domain", &self.extension_domain)
+            .field("password", &"** redacted **")
+            .field("outbound_proxy", &self.outbound_proxy)
+            .field("transport", &self.transport)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 /// Error codes documented for `DescribeExtension`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -28,7 +28,7 @@
 //! }
 //! ```
 /// Request of `ModifyStaffPassword`. Build it with [`ModifyStaffPasswordRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ModifyStaffPasswordRequest {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -47,6 +47,15 @@ pub struct ModifyStaffPasswordRequest {
     #[serde(rename = "Password")]
     pub password: String,
 }
+impl ::std::fmt::Debug for ModifyStaffPasswordRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ModifyStaffPasswordRequest")
+            .field("sdk_app_id", &self.sdk_app_id)
+            .field("email", &self.email)
+            .field("password", &"** redacted **")
+            .finish()
+    }
+}
 impl ModifyStaffPasswordRequest {
     /// A builder with no member set.
     pub fn builder() -> ModifyStaffPasswordRequestBuilder {
@@ -61,11 +70,23 @@ impl crate::Action for ModifyStaffPasswordRequest {
     type ErrorCode = ModifyStaffPasswordErrorCode;
 }
 /// Builds a [`ModifyStaffPasswordRequest`] member by member.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct ModifyStaffPasswordRequestBuilder {
     sdk_app_id: Option<u64>,
     email: Option<String>,
     password: Option<String>,
+}
+impl ::std::fmt::Debug for ModifyStaffPasswordRequestBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ModifyStaffPasswordRequestBuilder")
+            .field("sdk_app_id", &self.sdk_app_id)
+            .field("email", &self.email)
+            .field(
+                "password",
+                &self.password.as_ref().map(|_| "** redacted **"),
+            )
+            .finish()
+    }
 }
 impl ModifyStaffPasswordRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.

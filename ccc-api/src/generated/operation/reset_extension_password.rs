@@ -160,7 +160,7 @@ impl ResetExtensionPasswordFluentBuilder {
     }
 }
 /// Successful response of `ResetExtensionPassword`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResetExtensionPasswordResponse {
     /// The newly generated password.
@@ -171,6 +171,14 @@ pub struct ResetExtensionPasswordResponse {
     /// Id the service gave this request; quote it when asking support.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+impl ::std::fmt::Debug for ResetExtensionPasswordResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ResetExtensionPasswordResponse")
+            .field("password", &"** redacted **")
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 /// Error codes documented for `ResetExtensionPassword`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
