@@ -12,13 +12,18 @@ pub const MAX_HEAD: usize = 16 * 1024;
 /// A request as read.
 #[derive(Debug)]
 pub struct Request {
+    /// `POST`, `GET`, ...
     pub method: String,
+    /// The request target (`/`, or an absolute URL through a proxy).
+    pub target: String,
     /// Lower-case names, in arrival order.
     pub headers: Vec<(String, String)>,
+    /// The body bytes.
     pub body: Vec<u8>,
 }
 
 impl Request {
+    /// The first header of that (lower-case) name.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
@@ -41,6 +46,7 @@ pub enum ReadError {
 }
 
 /// Reads one request; `buf` keeps bytes of the next one on a keep-alive connection.
+/// Reads one request within `timeout`, refusing bodies over `max_body` bytes.
 pub async fn read_request(
     stream: &mut TcpStream,
     buf: &mut Vec<u8>,
@@ -82,7 +88,7 @@ async fn read_inner(
     let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
     let mut lines = head.split("\r\n");
     let mut first = lines.next().unwrap_or_default().split_whitespace();
-    let (Some(method), Some(_target), Some(_version)) = (first.next(), first.next(), first.next())
+    let (Some(method), Some(target), Some(_version)) = (first.next(), first.next(), first.next())
     else {
         return Err(ReadError::Malformed("bad request line".into()));
     };
@@ -115,12 +121,13 @@ async fn read_inner(
     buf.drain(..start + len);
     Ok(Request {
         method: method.to_owned(),
+        target: target.to_owned(),
         headers,
         body,
     })
 }
 
-/// Writes a response with a body.
+/// Writes a response with a body; `close` announces that the connection ends.
 pub async fn write_response(
     stream: &mut TcpStream,
     status: u16,

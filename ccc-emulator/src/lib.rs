@@ -21,7 +21,7 @@
 
 pub mod auth;
 pub mod faults;
-mod http;
+pub mod http;
 mod state;
 pub mod validate;
 

@@ -6,11 +6,12 @@
 //! `AuthFailure.*` like the service when the check fails. Otherwise it answers what
 //! the test's responder says, which may be a malformed, truncated or slow answer.
 
+use ccc_emulator::http::read_request;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 
 /// The well-known test key pair.
@@ -180,9 +181,17 @@ async fn serve(
     let mut buf = Vec::new();
     loop {
         // Requests on one keep-alive connection, one after another.
-        let Some((method, path, headers, body)) = read_request(&mut stream, &mut buf).await? else {
-            return Ok(());
+        let limit = Duration::from_secs(30);
+        let request = match read_request(&mut stream, &mut buf, 16 << 20, limit).await {
+            Ok(request) => request,
+            Err(_) => return Ok(()),
         };
+        let (method, path, headers, body) = (
+            request.method,
+            request.target,
+            request.headers,
+            request.body,
+        );
         let signature = match keys {
             Some(keys) => verify(&headers, &body, keys),
             None => Ok(()),
@@ -205,50 +214,6 @@ async fn serve(
             return Ok(());
         }
     }
-}
-
-type Request = (String, String, Vec<(String, String)>, Vec<u8>);
-
-async fn read_request(
-    stream: &mut TcpStream,
-    buf: &mut Vec<u8>,
-) -> std::io::Result<Option<Request>> {
-    let mut chunk = [0u8; 8192];
-    let head_end = loop {
-        if let Some(pos) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break pos;
-        }
-        let n = stream.read(&mut chunk).await?;
-        if n == 0 {
-            return Ok(None);
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    };
-    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
-    let mut lines = head.split("\r\n");
-    let mut request_line = lines.next().unwrap_or_default().split_whitespace();
-    let method = request_line.next().unwrap_or_default().to_owned();
-    let path = request_line.next().unwrap_or_default().to_owned();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
-        .collect();
-    let len: usize = headers
-        .iter()
-        .find(|(n, _)| n == "content-length")
-        .and_then(|(_, v)| v.parse().ok())
-        .unwrap_or(0);
-    let start = head_end + 4;
-    while buf.len() < start + len {
-        let n = stream.read(&mut chunk).await?;
-        if n == 0 {
-            return Ok(None);
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    }
-    let body = buf[start..start + len].to_vec();
-    buf.drain(..start + len);
-    Ok(Some((method, path, headers, body)))
 }
 
 /// Writes the reply; false when the connection must close.
