@@ -37,6 +37,17 @@ const EXAMPLE_RESPONSE: &str = r#"{
     }
 }"#;
 
+/// `DescribeAutoCalloutTask` for task 2 of application 1, expected to fail.
+async fn describe_err(client: &Client) -> SdkError<DescribeAutoCalloutTaskErrorCode> {
+    client
+        .describe_auto_callout_task()
+        .sdk_app_id(1)
+        .task_id(2)
+        .send()
+        .await
+        .unwrap_err()
+}
+
 fn client(server: &TestServer) -> Client {
     Client::builder()
         .credentials(Credentials::new(TEST_SECRET_ID, TEST_SECRET_KEY))
@@ -143,13 +154,7 @@ async fn service_error_is_typed() {
         Reply::service_error("InvalidParameterValue", "TaskId 2 does not exist", "req-42")
     })
     .await;
-    let err = client(&server)
-        .describe_auto_callout_task()
-        .sdk_app_id(1)
-        .task_id(2)
-        .send()
-        .await
-        .unwrap_err();
+    let err = describe_err(&client(&server)).await;
     assert_eq!(
         err.code(),
         Some(&DescribeAutoCalloutTaskErrorCode::InvalidParameterValue)
@@ -171,13 +176,7 @@ async fn undocumented_code_falls_back_and_common_codes_still_match() {
     let server =
         TestServer::start(|_| Reply::service_error("RequestLimitExceeded", "slow down", "r1"))
             .await;
-    let err = client(&server)
-        .describe_auto_callout_task()
-        .sdk_app_id(1)
-        .task_id(2)
-        .send()
-        .await
-        .unwrap_err();
+    let err = describe_err(&client(&server)).await;
     match err.code() {
         Some(DescribeAutoCalloutTaskErrorCode::Unknown(code)) => {
             assert_eq!(code.value(), "RequestLimitExceeded")
@@ -197,13 +196,7 @@ async fn wrong_key_is_rejected_by_the_signature_check() {
         .endpoint_url(server.url())
         .build()
         .unwrap();
-    let err = client
-        .describe_auto_callout_task()
-        .sdk_app_id(1)
-        .task_id(2)
-        .send()
-        .await
-        .unwrap_err();
+    let err = describe_err(&client).await;
     let any: ccc_api::Error = err.into();
     assert_eq!(any.code(), Some(&ErrorCode::AuthFailureSignatureFailure));
     assert!(!any.to_string().contains("not-the-key"));
@@ -219,13 +212,7 @@ async fn html_502_page() {
             .to_vec(),
     })
     .await;
-    let err = client(&server)
-        .describe_auto_callout_task()
-        .sdk_app_id(1)
-        .task_id(2)
-        .send()
-        .await
-        .unwrap_err();
+    let err = describe_err(&client(&server)).await;
     let SdkError::Decode(e) = &err else {
         panic!("{err:?}")
     };
@@ -244,13 +231,7 @@ async fn html_502_page() {
 async fn truncated_json_body() {
     let cut = &EXAMPLE_RESPONSE[..EXAMPLE_RESPONSE.len() / 2];
     let server = TestServer::start(move |_| Reply::json(cut)).await;
-    let err = client(&server)
-        .describe_auto_callout_task()
-        .sdk_app_id(1)
-        .task_id(2)
-        .send()
-        .await
-        .unwrap_err();
+    let err = describe_err(&client(&server)).await;
     let SdkError::Decode(e) = &err else {
         panic!("{err:?}")
     };
@@ -265,13 +246,7 @@ async fn connection_cut_mid_body() {
         body: br#"{"Response": {"Na"#.to_vec(),
     })
     .await;
-    let err = client(&server)
-        .describe_auto_callout_task()
-        .sdk_app_id(1)
-        .task_id(2)
-        .send()
-        .await
-        .unwrap_err();
+    let err = describe_err(&client(&server)).await;
     let SdkError::Transport(e) = &err else {
         panic!("{err:?}")
     };
@@ -282,13 +257,7 @@ async fn connection_cut_mid_body() {
 async fn response_of_the_wrong_shape() {
     let server =
         TestServer::start(|_| Reply::json(r#"{"Response":{"Name":5,"RequestId":"r"}}"#)).await;
-    let err = client(&server)
-        .describe_auto_callout_task()
-        .sdk_app_id(1)
-        .task_id(2)
-        .send()
-        .await
-        .unwrap_err();
+    let err = describe_err(&client(&server)).await;
     let SdkError::Decode(e) = &err else {
         panic!("{err:?}")
     };
@@ -312,13 +281,7 @@ async fn server_slower_than_the_timeout() {
         .build()
         .unwrap();
     let started = std::time::Instant::now();
-    let err = client
-        .describe_auto_callout_task()
-        .sdk_app_id(1)
-        .task_id(2)
-        .send()
-        .await
-        .unwrap_err();
+    let err = describe_err(&client).await;
     let SdkError::Transport(e) = &err else {
         panic!("{err:?}")
     };
@@ -339,13 +302,7 @@ async fn nothing_listening() {
         .endpoint_url(format!("http://127.0.0.1:{port}"))
         .build()
         .unwrap();
-    let err = client
-        .describe_auto_callout_task()
-        .sdk_app_id(1)
-        .task_id(2)
-        .send()
-        .await
-        .unwrap_err();
+    let err = describe_err(&client).await;
     let SdkError::Transport(e) = &err else {
         panic!("{err:?}")
     };
