@@ -8,7 +8,9 @@
 
 use crate::action::{Action, ActionVisitor};
 use crate::credentials::{Credentials, DefaultChain, ProvideCredentials};
-use crate::error::{BuildError, ConfigError, SdkError, TransportError, TransportErrorKind};
+use crate::error::{
+    BuildError, ConfigError, CredentialsError, SdkError, TransportError, TransportErrorKind,
+};
 use crate::options::RequestOptions;
 use crate::rate_limit::{RateLimit, RateLimiter};
 use crate::response::{read_envelope, RawResponse};
@@ -28,6 +30,9 @@ pub const REQUEST_CLIENT: &str = concat!("ccc-api-rust/", env!("CARGO_PKG_VERSIO
 /// Deadline of a whole call, retries included, when none is set (as the official
 /// SDKs' request timeout).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Largest answer read when no limit is set, in bytes after decompression: a
+/// thousand call records (`DescribeTelCdr`) take about 2 MB.
+pub const DEFAULT_MAX_RESPONSE_SIZE: usize = 16 * 1024 * 1024;
 
 static X_TC_ACTION: HeaderName = HeaderName::from_static("x-tc-action");
 static X_TC_VERSION: HeaderName = HeaderName::from_static("x-tc-version");
@@ -74,6 +79,10 @@ struct Inner {
     timeout: Duration,
     attempt_timeout: Option<Duration>,
     retry: RetryConfig,
+    /// Whether calls of non-idempotent actions are repeated after a failure
+    /// that may have reached the service.
+    retry_non_idempotent: bool,
+    max_response_size: usize,
     limiter: RateLimiter,
     credentials: Arc<dyn ProvideCredentials>,
     /// The day's signing key of the last credentials used.
@@ -90,6 +99,8 @@ impl fmt::Debug for Client {
             .field("timeout", &i.timeout)
             .field("attempt_timeout", &i.attempt_timeout)
             .field("retry", &i.retry)
+            .field("retry_non_idempotent", &i.retry_non_idempotent)
+            .field("max_response_size", &i.max_response_size)
             .field("rate_limit", &i.limiter)
             .field("credentials", &i.credentials)
             .finish()
@@ -212,20 +223,23 @@ impl Client {
         );
         async move {
             let started = Instant::now();
-            let deadline = started + options.timeout.unwrap_or(inner.timeout);
+            let deadline = Deadline::after(started, options.timeout.unwrap_or(inner.timeout));
             let retry = options.retry.unwrap_or(inner.retry);
             let attempt_limit = options.attempt_timeout.or(inner.attempt_timeout);
+            let idempotent = options
+                .idempotent
+                .unwrap_or(meta.idempotent || inner.retry_non_idempotent);
             let mut attempt = 0u32;
             let result = loop {
-                attempt += 1;
+                attempt = attempt.saturating_add(1);
                 let wait = inner.limiter.reserve(action, meta.rate_limit);
                 if !wait.is_zero() {
-                    if Instant::now() + wait >= deadline {
+                    if !deadline.leaves(wait) {
                         break Err(SdkError::Transport(TransportError::deadline()));
                     }
                     tokio::time::sleep(wait).await;
                 }
-                let remaining = deadline.saturating_duration_since(Instant::now());
+                let remaining = deadline.remaining();
                 if remaining.is_zero() {
                     break Err(SdkError::Transport(TransportError::deadline()));
                 }
@@ -235,20 +249,20 @@ impl Client {
                     Ok(raw) => break Ok(raw),
                     Err(e) => e,
                 };
-                let reason = retry_reason(&error, error.raw_code(), meta.idempotent);
+                let reason = retry_reason(&error, error.raw_code(), idempotent);
                 let Some(reason) = reason.filter(|_| attempt < retry.max_attempts) else {
                     break Err(error);
                 };
-                let backoff = retry.backoff(attempt + 1);
-                if Instant::now() + backoff >= deadline {
+                let backoff = retry.backoff(attempt.saturating_add(1));
+                if !deadline.leaves(backoff) {
                     break Err(error);
                 }
-                tracing::debug!(attempt, reason, backoff_ms = backoff.as_millis() as u64, error = %error, "retrying");
+                tracing::debug!(attempt, reason, backoff_ms = saturating_millis(backoff), error = %error, "retrying");
                 tokio::time::sleep(backoff).await;
             };
             let span = tracing::Span::current();
             span.record("attempts", attempt);
-            span.record("latency_ms", started.elapsed().as_millis() as u64);
+            span.record("latency_ms", saturating_millis(started.elapsed()));
             match result {
                 Ok(mut raw) => {
                     raw.attempts = attempt;
@@ -279,7 +293,18 @@ impl Client {
         options: &RequestOptions,
     ) -> Result<RawResponse, SdkError<String>> {
         let inner = &*self.inner;
-        let credentials = inner.credentials.provide_credentials().await?;
+        // A source that hangs must not hold the call past its time limit.
+        let credentials = tokio::time::timeout(limit, inner.credentials.provide_credentials())
+            .await
+            .map_err(|_| {
+                SdkError::Credentials(CredentialsError::new(
+                    "the credentials provider",
+                    format!(
+                        "no answer within the {} ms left of the call's time limit",
+                        saturating_millis(limit)
+                    ),
+                ))
+            })??;
         // Signed afresh for every attempt, so a long backoff never sends a stale
         // timestamp.
         let timestamp = SystemTime::now()
@@ -299,11 +324,12 @@ impl Client {
                 SdkError::Transport(TransportError::new(TransportErrorKind::Request, e))
             })?;
         let status = response.status().as_u16();
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| SdkError::Transport(TransportError::new(TransportErrorKind::Body, e)))?;
-        let raw = read_envelope(action, status, bytes.into())?;
+        if response.status().is_redirection() || !same_origin(response.url(), &inner.url) {
+            return Err(SdkError::Decode(redirect_error(&response)));
+        }
+        let max = options.max_response_size.unwrap_or(inner.max_response_size);
+        let body = read_body(response, max).await?;
+        let raw = read_envelope(action, status, body)?;
         let span = tracing::Span::current();
         if !span.is_disabled() {
             if let Some(id) = std::str::from_utf8(raw.body()).ok().and_then(request_id_of) {
@@ -311,6 +337,126 @@ impl Client {
             }
         }
         Ok(raw)
+    }
+}
+
+/// Reads a body of at most `limit` bytes (after decompression), stopping as soon
+/// as it grows past: an endless or inflating answer costs no more memory than
+/// the limit. A body that arrives in one piece is kept without a copy.
+async fn read_body(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<Vec<u8>, SdkError<String>> {
+    let too_large = || SdkError::Transport(TransportError::too_large(limit));
+    let cut_off = |e| SdkError::Transport(TransportError::new(TransportErrorKind::Body, e));
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    let expected = response.content_length().unwrap_or(0) as usize;
+    let Some(first) = response.chunk().await.map_err(cut_off)? else {
+        return Ok(Vec::new());
+    };
+    if first.len() > limit {
+        return Err(too_large());
+    }
+    let Some(second) = response.chunk().await.map_err(cut_off)? else {
+        return Ok(first.into());
+    };
+    let mut body = Vec::with_capacity(expected.clamp(first.len() + second.len(), limit));
+    let mut next = Some(second);
+    body.extend_from_slice(&first);
+    while let Some(chunk) = next {
+        if chunk.len() > limit - body.len() {
+            return Err(too_large());
+        }
+        let needed = body.len() + chunk.len();
+        if needed > body.capacity() {
+            // Grow by doubling as `Vec` does, but never past the limit.
+            let target = needed.max(body.capacity().saturating_mul(2)).min(limit);
+            body.reserve_exact(target - body.len());
+        }
+        body.extend_from_slice(&chunk);
+        next = response.chunk().await.map_err(cut_off)?;
+    }
+    Ok(body)
+}
+
+/// Whether `a` and `b` share scheme, host and port.
+fn same_origin(a: &reqwest::Url, b: &reqwest::Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
+}
+
+/// The error for a redirect, naming where it pointed. Nothing is followed: the
+/// API never redirects, and following would send the signed request (and any
+/// session token) to another origin.
+fn redirect_error(response: &reqwest::Response) -> crate::error::DecodeError {
+    let location = match response.headers().get(reqwest::header::LOCATION) {
+        Some(l) => format!(
+            "to `{}`",
+            redact_url(&String::from_utf8_lossy(l.as_bytes()))
+        ),
+        None if response.status().is_redirection() => "without a `Location`".to_owned(),
+        // A caller-supplied HTTP client followed it already.
+        None => format!("to `{}`", redact_url(response.url().as_str())),
+    };
+    crate::error::DecodeError::new(
+        crate::error::DecodeErrorKind::Redirect,
+        response.status().as_u16(),
+        format!("the endpoint redirected {location}; redirects are not followed"),
+        b"",
+    )
+}
+
+/// `url` with any user name and password replaced, for messages; works on text
+/// that does not parse as a URL too.
+pub(crate) fn redact_url(url: &str) -> String {
+    let text: String = url.chars().take(512).collect();
+    let after_scheme = text.find("://").map_or(0, |i| i + 3);
+    let authority_end = text[after_scheme..]
+        .find(['/', '?', '#'])
+        .map_or(text.len(), |i| after_scheme + i);
+    match text[after_scheme..authority_end].rfind('@') {
+        Some(at) => format!(
+            "{}***@{}",
+            &text[..after_scheme],
+            &text[after_scheme + at + 1..]
+        ),
+        None => text,
+    }
+}
+
+/// Milliseconds of `d` for logs, saturating.
+fn saturating_millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// The end of a call's time. A limit too far away to be represented
+/// (`Duration::MAX`) means no deadline, rather than an overflow.
+#[derive(Clone, Copy)]
+struct Deadline(Option<Instant>);
+
+impl Deadline {
+    fn after(start: Instant, limit: Duration) -> Self {
+        Deadline(start.checked_add(limit))
+    }
+
+    /// Time left; a year for no deadline (far past any real call, and a value
+    /// timers take).
+    fn remaining(self) -> Duration {
+        match self.0 {
+            Some(at) => at.saturating_duration_since(Instant::now()),
+            None => Duration::from_secs(365 * 24 * 3600),
+        }
+    }
+
+    /// Whether waiting `wait` from now still ends before the deadline.
+    fn leaves(self, wait: Duration) -> bool {
+        match self.0 {
+            Some(at) => Instant::now().checked_add(wait).is_some_and(|end| end < at),
+            None => wait < self.remaining(),
+        }
     }
 }
 
@@ -425,6 +571,8 @@ pub struct ClientBuilder {
     attempt_timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     retry: Option<RetryConfig>,
+    retry_non_idempotent: bool,
+    max_response_size: Option<usize>,
     rate_limit: RateLimit,
     proxy: Option<String>,
     http: Option<reqwest::Client>,
@@ -435,13 +583,18 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("credentials", &self.credentials)
             .field("site", &self.site)
-            .field("endpoint_url", &self.endpoint_url)
+            .field(
+                "endpoint_url",
+                &self.endpoint_url.as_deref().map(redact_url),
+            )
             .field("region", &self.region)
             .field("language", &self.language)
             .field("timeout", &self.timeout)
             .field("attempt_timeout", &self.attempt_timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
+            .field("retry_non_idempotent", &self.retry_non_idempotent)
+            .field("max_response_size", &self.max_response_size)
             .field("rate_limit", &self.rate_limit)
             .field("proxy", &self.proxy.as_ref().map(|_| "** set **"))
             .finish_non_exhaustive()
@@ -512,6 +665,25 @@ impl ClientBuilder {
         self
     }
 
+    /// Repeat calls of actions the spec does not mark idempotent after failures
+    /// that may have reached the service (a timeout, a cut-off answer, an HTTP
+    /// 5xx), as is done for idempotent ones. Off by default: such a call (say
+    /// `CreateAutoCalloutTask`) could run twice. Rate-limit refusals and
+    /// connections that were never made are retried for every action anyway.
+    /// Per call: [`RequestOptions::idempotent`].
+    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
+        self.retry_non_idempotent = retry;
+        self
+    }
+
+    /// Largest answer accepted, in bytes after decompression
+    /// ([`DEFAULT_MAX_RESPONSE_SIZE`] by default). Reading stops once an answer
+    /// grows past it, with [`TransportErrorKind::ResponseTooLarge`].
+    pub fn max_response_size(mut self, bytes: usize) -> Self {
+        self.max_response_size = Some(bytes);
+        self
+    }
+
     /// Client-side rate limiting ([`RateLimit::Spec`] by default).
     pub fn rate_limit(mut self, rate_limit: RateLimit) -> Self {
         self.rate_limit = rate_limit;
@@ -543,22 +715,31 @@ impl ClientBuilder {
             Some(url) => url.clone(),
             None => format!("https://{}/", self.site.unwrap_or_default().host()),
         };
+        let shown = redact_url(&url_text);
         let url = reqwest::Url::parse(&url_text)
-            .map_err(|e| ConfigError::new(format!("endpoint URL `{url_text}`: {e}")))?;
+            .map_err(|e| ConfigError::new(format!("endpoint URL `{shown}`: {e}")))?;
         if url.scheme() != "http" && url.scheme() != "https" {
             return Err(ConfigError::new(format!(
-                "endpoint URL `{url_text}`: scheme must be http or https"
+                "endpoint URL `{shown}`: scheme must be http or https"
+            )));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            // The request is signed with TC3 in `Authorization`; a user name or
+            // password in the URL has no use and would only leak.
+            return Err(ConfigError::new(format!(
+                "endpoint URL `{shown}`: must not carry a user name or password"
             )));
         }
         let Some(host) = url.host_str() else {
             return Err(ConfigError::new(format!(
-                "endpoint URL `{url_text}` has no host"
+                "endpoint URL `{shown}` has no host"
             )));
         };
         let host = match url.port() {
             Some(port) => format!("{host}:{port}"),
             None => host.to_owned(),
         };
+        self.rate_limit.check()?;
         if let Some(r) = &self.region {
             HeaderValue::from_str(r.trim()).map_err(|_| {
                 ConfigError::new(format!("region `{r}` is not a valid header value"))
@@ -567,13 +748,16 @@ impl ClientBuilder {
         let http = match self.http {
             Some(http) => http,
             None => {
-                let mut b = reqwest::Client::builder().gzip(true);
+                let mut b = reqwest::Client::builder()
+                    .gzip(true)
+                    .redirect(reqwest::redirect::Policy::none());
                 if let Some(t) = self.connect_timeout {
                     b = b.connect_timeout(t);
                 }
                 if let Some(p) = &self.proxy {
-                    let proxy = reqwest::Proxy::all(p)
-                        .map_err(|e| ConfigError::new(format!("proxy URL: {e}")))?;
+                    let proxy = reqwest::Proxy::all(p).map_err(|e| {
+                        ConfigError::new(format!("proxy URL `{}`: {e}", redact_url(p)))
+                    })?;
                     b = b.proxy(proxy);
                 }
                 b.build()
@@ -590,6 +774,8 @@ impl ClientBuilder {
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
                 attempt_timeout: self.attempt_timeout,
                 retry: self.retry.unwrap_or_default(),
+                retry_non_idempotent: self.retry_non_idempotent,
+                max_response_size: self.max_response_size.unwrap_or(DEFAULT_MAX_RESPONSE_SIZE),
                 limiter: RateLimiter::new(self.rate_limit),
                 credentials,
                 signing_key: Mutex::new(None),

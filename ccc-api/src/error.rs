@@ -9,7 +9,8 @@ use crate::enums::WireEnum;
 use std::error::Error as StdError;
 use std::fmt;
 
-/// How many bytes of an undecodable body are kept for diagnosis.
+/// How many bytes of an undecodable body are kept for diagnosis, measured as the
+/// kept text prints in `Debug` (escapes included), so no rendering exceeds it.
 pub(crate) const BODY_PREFIX_LIMIT: usize = 1024;
 
 /// The error of one call; `C` is the action's error-code enum.
@@ -244,6 +245,12 @@ pub enum TransportErrorKind {
     Body,
     /// Any other failure while sending.
     Request,
+    /// The answer was larger than the client's response size limit
+    /// ([`crate::ClientBuilder::max_response_size`]); reading stopped there.
+    ResponseTooLarge {
+        /// The limit in bytes, after decompression.
+        limit: usize,
+    },
 }
 
 /// The request did not complete.
@@ -280,6 +287,15 @@ impl TransportError {
             source: None,
         }
     }
+
+    /// The answer grew past `limit` bytes.
+    pub(crate) fn too_large(limit: usize) -> Self {
+        TransportError {
+            kind: TransportErrorKind::ResponseTooLarge { limit },
+            attempts: 1,
+            source: None,
+        }
+    }
 }
 
 impl fmt::Display for TransportError {
@@ -289,6 +305,13 @@ impl fmt::Display for TransportError {
             TransportErrorKind::Timeout => "timed out",
             TransportErrorKind::Body => "response body cut off",
             TransportErrorKind::Request => "request failed",
+            TransportErrorKind::ResponseTooLarge { limit } => {
+                write!(
+                    f,
+                    "response larger than the limit of {limit} bytes; reading stopped there"
+                )?;
+                return after_attempts(f, self.attempts);
+            }
         };
         let Some(source) = &self.source else {
             write!(f, "{what}: the overall deadline passed")?;
@@ -327,6 +350,13 @@ pub enum DecodeErrorKind {
     Shape,
     /// A non-2xx HTTP status without a service error in the body.
     UnexpectedStatus,
+    /// `Response` holds an `Error` member that is not a well-formed error (its
+    /// `Code` is missing or not a string, a member appears twice, ...). The call
+    /// failed; what the service meant cannot be told.
+    MalformedError,
+    /// A redirect (3xx). The API never redirects, so it is not followed: the
+    /// request and its credentials go to the configured endpoint only.
+    Redirect,
 }
 
 /// An answer that is not a valid response; keeps the HTTP status and the start of
@@ -339,7 +369,9 @@ pub struct DecodeError {
     pub status: u16,
     /// The decoder's explanation.
     pub detail: String,
-    /// The first bytes of the body (at most 1 KiB, lossily UTF-8).
+    /// The start of the body, lossily UTF-8, with the values of sensitive members
+    /// (tokens, keys, passwords, signatures) replaced by `"***"`; at most 1 KiB
+    /// even as printed with `{:?}`.
     pub body_prefix: String,
     /// The body's full length in bytes.
     pub body_len: usize,
@@ -349,16 +381,11 @@ pub struct DecodeError {
 
 impl DecodeError {
     pub(crate) fn new(kind: DecodeErrorKind, status: u16, detail: String, body: &[u8]) -> Self {
-        let mut end = body.len().min(BODY_PREFIX_LIMIT);
-        // Cut on a character boundary where the body is UTF-8.
-        while end > 0 && end < body.len() && (body[end] & 0xC0) == 0x80 {
-            end -= 1;
-        }
         DecodeError {
             kind,
             status,
-            detail,
-            body_prefix: String::from_utf8_lossy(&body[..end]).into_owned(),
+            detail: crate::redact::message(&detail),
+            body_prefix: crate::redact::kept_body(body, BODY_PREFIX_LIMIT),
             body_len: body.len(),
             attempts: 1,
         }
@@ -374,6 +401,8 @@ impl fmt::Display for DecodeError {
             DecodeErrorKind::MissingEnvelope => "JSON without a `Response` object",
             DecodeErrorKind::Shape => "response does not match the action's type",
             DecodeErrorKind::UnexpectedStatus => "error status without a service error",
+            DecodeErrorKind::MalformedError => "malformed error object in the response",
+            DecodeErrorKind::Redirect => "redirect not followed",
         };
         write!(f, "HTTP {}, {what}: {}", self.status, self.detail)?;
         let shown: String = self.body_prefix.chars().take(200).collect();

@@ -33,12 +33,15 @@ mod generated;
 mod options;
 mod paginator;
 mod rate_limit;
+mod redact;
 mod response;
 mod retry;
 pub mod signing;
 
 pub use action::{Action, ActionVisitor};
-pub use client::{Client, ClientBuilder, Language, DEFAULT_TIMEOUT, REQUEST_CLIENT};
+pub use client::{
+    Client, ClientBuilder, Language, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, REQUEST_CLIENT,
+};
 pub use credentials::{Credentials, ProvideCredentials};
 pub use error::{
     BuildError, ConfigError, CredentialsError, DecodeError, DecodeErrorKind, SdkError,

@@ -18,6 +18,12 @@ pub struct RequestOptions {
     pub region: Option<String>,
     /// `X-TC-Language` for this request.
     pub language: Option<Language>,
+    /// Whether this call may be repeated after a failure that may have reached
+    /// the service; by default the action's idempotency from the spec (see
+    /// [`crate::ClientBuilder::retry_non_idempotent`]).
+    pub idempotent: Option<bool>,
+    /// Largest answer accepted for this call, in bytes after decompression.
+    pub max_response_size: Option<usize>,
 }
 
 impl RequestOptions {
@@ -61,6 +67,20 @@ impl RequestOptions {
     /// `X-TC-Language` for this request.
     pub fn language(mut self, language: Language) -> Self {
         self.language = Some(language);
+        self
+    }
+
+    /// Declares this call safe (or not) to send again after a failure that may
+    /// have reached the service: for example a create call that carries its
+    /// own deduplication key.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.idempotent = Some(idempotent);
+        self
+    }
+
+    /// Accepts answers of up to `bytes` (after decompression) for this call.
+    pub fn max_response_size(mut self, bytes: usize) -> Self {
+        self.max_response_size = Some(bytes);
         self
     }
 }

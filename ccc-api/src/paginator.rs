@@ -121,20 +121,23 @@ where
         };
         let items = A::items(&response);
         let count = items.len() as u64;
-        self.seen += count;
+        self.seen = self.seen.saturating_add(count);
         let repeated = self.previous.as_deref() == Some(items);
         if count == 0 || repeated || A::total(&response).is_some_and(|t| self.seen >= t) {
             self.done = true;
         }
         match A::STYLE {
             PageStyle::PageNumber => {
-                let next = request.position().unwrap_or(0) + 1;
-                request.set_position(next);
+                // A position at the end of the range has no next page.
+                match request.position().unwrap_or(0).checked_add(1) {
+                    Some(next) => request.set_position(next),
+                    None => self.done = true,
+                }
             }
-            PageStyle::Offset => {
-                let next = request.position().unwrap_or(0) + count;
-                request.set_position(next);
-            }
+            PageStyle::Offset => match request.position().unwrap_or(0).checked_add(count) {
+                Some(next) => request.set_position(next),
+                None => self.done = true,
+            },
             PageStyle::Cursor => {
                 let next = items.last().and_then(A::cursor_of);
                 if next.is_none() || next == self.cursor {

@@ -18,6 +18,28 @@ pub enum RateLimit {
     Overrides(HashMap<String, f64>),
 }
 
+impl RateLimit {
+    /// Refuses rates that are not a positive number of requests per second
+    /// (NaN, infinite, zero or negative); a very small rate is allowed and
+    /// makes calls wait up to their deadline.
+    pub(crate) fn check(&self) -> Result<(), crate::ConfigError> {
+        let RateLimit::Overrides(map) = self else {
+            return Ok(());
+        };
+        let mut bad: Vec<_> = map
+            .iter()
+            .filter(|(_, r)| !(r.is_finite() && **r > 0.0))
+            .collect();
+        bad.sort_by(|a, b| a.0.cmp(b.0));
+        match bad.first() {
+            None => Ok(()),
+            Some((action, rate)) => Err(crate::ConfigError::new(format!(
+                "rate limit of {rate} requests per second for `{action}`: must be a positive number (use `RateLimit::Off` for no limit)"
+            ))),
+        }
+    }
+}
+
 #[derive(Debug)]
 struct Bucket {
     rate: f64,
@@ -47,7 +69,7 @@ impl RateLimiter {
             RateLimit::Spec => documented.map(f64::from),
             RateLimit::Overrides(map) => map.get(action).copied().or(documented.map(f64::from)),
         }
-        .filter(|r| *r > 0.0)
+        .filter(|r| r.is_finite() && *r > 0.0)
     }
 
     /// Takes a token for `action`; how long to wait before sending. The bucket
@@ -80,7 +102,9 @@ impl RateLimiter {
         if b.tokens >= 0.0 {
             Duration::ZERO
         } else {
-            Duration::from_secs_f64(-b.tokens / rate)
+            // A tiny rate means a wait longer than any deadline; saturate
+            // instead of overflowing.
+            Duration::try_from_secs_f64(-b.tokens / rate).unwrap_or(Duration::MAX)
         }
     }
 }

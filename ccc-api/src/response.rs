@@ -67,33 +67,18 @@ struct RawEnvelope<'a> {
     response: Option<&'a RawValue>,
 }
 
-#[derive(Deserialize)]
-struct ErrorProbe {
-    #[serde(rename = "Error", default)]
-    error: Option<ErrorBody>,
-    #[serde(rename = "RequestId", default)]
-    request_id: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct ErrorBody {
-    #[serde(rename = "Code", default)]
-    code: String,
-    #[serde(rename = "Message", default)]
-    message: String,
-}
-
-/// Accepts an answer that is not a service error. A 2xx JSON object that does
-/// not mention `"Error"` cannot hold one, and is accepted without parsing (the
-/// typed decode parses it once); anything else is examined now, so that retries
-/// can tell a rate limit or a 5xx from a success.
+/// Accepts an answer that is not a service error. A 2xx JSON object in which no
+/// member can be named `Error` (see [`may_name_error`]) cannot hold a service
+/// error, and is accepted without parsing (the typed decode parses it once);
+/// anything else is examined now, so that retries can tell a rate limit or a
+/// 5xx from a success.
 pub(crate) fn read_envelope(
     action: &str,
     status: u16,
     body: Vec<u8>,
 ) -> Result<RawResponse, SdkError<String>> {
     let object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
-    let response = if (200..300).contains(&status) && object && !mentions_error(&body) {
+    let response = if (200..300).contains(&status) && object && !may_name_error(&body) {
         None
     } else {
         Some(inspect(action, status, &body)?)
@@ -106,27 +91,37 @@ pub(crate) fn read_envelope(
     })
 }
 
-fn mentions_error(body: &[u8]) -> bool {
-    body.windows(7).any(|w| w == b"\"Error\"")
+/// Whether any member of the JSON text `body` could be named `Error`. A JSON
+/// string spelling `Error` is either the literal bytes `"Error"` or spells a
+/// letter of it as a `\u` escape (`\u0045`, `\u0072`, `\u006f`; no letter of
+/// it has a short escape), so a body with neither has no `Error` member at any
+/// depth and needs no envelope parse. The tests check this against a full
+/// parse on mutated bodies.
+fn may_name_error(body: &[u8]) -> bool {
+    memchr::memmem::find(body, b"\"Error\"").is_some() || escapes_a_letter_of_error(body)
+}
+
+/// Whether `body` holds `\u0045`, `\u0072`, `\u006f` or `\u006F`.
+fn escapes_a_letter_of_error(body: &[u8]) -> bool {
+    memchr::memmem::find_iter(body, b"\\u00").any(|at| {
+        matches!(
+            body.get(at + 4..at + 6),
+            Some(b"45" | b"72" | b"6f" | b"6F")
+        )
+    })
 }
 
 /// Splits an answer into a service error, a decode error, or the range of the
-/// response object in the body.
+/// response object in the body. This is the full parse: every verdict the fast
+/// path of [`read_envelope`] reaches must agree with it.
 fn inspect(action: &str, status: u16, body: &[u8]) -> Result<Range<usize>, SdkError<String>> {
-    let decode_error = |kind, detail: String, body: &[u8]| {
-        SdkError::Decode(DecodeError::new(kind, status, detail, body))
-    };
+    let decode_error =
+        |kind, detail: String| SdkError::Decode(DecodeError::new(kind, status, detail, body));
 
     let first = body.iter().copied().find(|b| !b.is_ascii_whitespace());
     match first {
         Some(b'{') => {}
-        None => {
-            return Err(decode_error(
-                DecodeErrorKind::NotJson,
-                "empty body".into(),
-                body,
-            ));
-        }
+        None => return Err(decode_error(DecodeErrorKind::NotJson, "empty body".into())),
         Some(b) => {
             let hint = if b == b'<' {
                 " (looks like an HTML page)"
@@ -134,7 +129,7 @@ fn inspect(action: &str, status: u16, body: &[u8]) -> Result<Range<usize>, SdkEr
                 ""
             };
             let detail = format!("body does not start with a JSON object{hint}");
-            return Err(decode_error(DecodeErrorKind::NotJson, detail, body));
+            return Err(decode_error(DecodeErrorKind::NotJson, detail));
         }
     }
 
@@ -148,45 +143,241 @@ fn inspect(action: &str, status: u16, body: &[u8]) -> Result<Range<usize>, SdkEr
             } else {
                 DecodeErrorKind::MissingEnvelope
             };
-            return Err(decode_error(kind, e.to_string(), body));
+            return Err(decode_error(kind, e.to_string()));
         }
     };
     let Some(raw) = envelope.response else {
         let detail = "no `Response` object in the body".to_owned();
-        return Err(decode_error(DecodeErrorKind::MissingEnvelope, detail, body));
+        return Err(decode_error(DecodeErrorKind::MissingEnvelope, detail));
     };
     let text = raw.get();
     if !text.starts_with('{') {
         let detail = "`Response` is not an object".to_owned();
-        return Err(decode_error(DecodeErrorKind::MissingEnvelope, detail, body));
+        return Err(decode_error(DecodeErrorKind::MissingEnvelope, detail));
     }
-    // Only an envelope that mentions `Error` can hold one; skip the probe otherwise.
-    if text.contains("\"Error\"") {
-        if let Ok(ErrorProbe {
-            error: Some(error),
-            request_id,
-        }) = serde_json::from_str::<ErrorProbe>(text)
-        {
-            return Err(SdkError::Service(Box::new(ServiceError {
-                action: action.to_owned(),
-                code: error.code.clone(),
-                raw_code: error.code,
-                message: error.message,
-                request_id: request_id.unwrap_or_default(),
-                attempts: 1,
-            })));
-        }
+    let members = match serde_json::from_str::<ResponseMembers<'_>>(text) {
+        Ok(members) => members,
+        Err(e) => return Err(decode_error(DecodeErrorKind::MalformedError, e.to_string())),
+    };
+    if let Some(error) = members.error {
+        return Err(match service_error(action, error, members.request_id) {
+            Ok(e) => SdkError::Service(Box::new(e)),
+            Err(detail) => decode_error(DecodeErrorKind::MalformedError, detail),
+        });
     }
     if !(200..300).contains(&status) {
         let detail = "HTTP error status without a service error".to_owned();
-        return Err(decode_error(
-            DecodeErrorKind::UnexpectedStatus,
-            detail,
-            body,
-        ));
+        return Err(decode_error(DecodeErrorKind::UnexpectedStatus, detail));
     }
     let start = text.as_ptr() as usize - body.as_ptr() as usize;
     Ok(start..start + text.len())
+}
+
+/// The members of `Response` that say whether it is a failure: `Error` (kept
+/// raw, judged by [`service_error`]) and `RequestId`. Every other member is
+/// skipped unparsed. A second `Error` makes the object unreadable.
+struct ResponseMembers<'a> {
+    error: Option<&'a RawValue>,
+    request_id: Option<&'a RawValue>,
+}
+
+impl<'de> Deserialize<'de> for ResponseMembers<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ResponseMembers<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("the `Response` object")
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(
+                self,
+                mut map: M,
+            ) -> Result<Self::Value, M::Error> {
+                let mut members = ResponseMembers {
+                    error: None,
+                    request_id: None,
+                };
+                while let Some(key) = map.next_key::<MemberName>()? {
+                    match key {
+                        MemberName::Error => {
+                            if members.error.is_some() {
+                                return Err(serde::de::Error::custom(
+                                    "`Response` has two `Error` members",
+                                ));
+                            }
+                            members.error = Some(map.next_value()?);
+                        }
+                        MemberName::RequestId => members.request_id = Some(map.next_value()?),
+                        MemberName::Other => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(members)
+            }
+        }
+        d.deserialize_map(Visitor)
+    }
+}
+
+/// A member name of interest, compared after unescaping and without allocating
+/// for the common unescaped name.
+enum MemberName {
+    Error,
+    RequestId,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for MemberName {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = MemberName;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a member name")
+            }
+            fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<MemberName, E> {
+                Ok(match name {
+                    "Error" => MemberName::Error,
+                    "RequestId" => MemberName::RequestId,
+                    _ => MemberName::Other,
+                })
+            }
+        }
+        d.deserialize_str(Visitor)
+    }
+}
+
+/// Reads `Error`: an object whose `Code` is a string makes a service error
+/// (`Message` may be absent or null, and so may `RequestId`); anything else is
+/// a malformed error object, described in the returned text.
+fn service_error(
+    action: &str,
+    error: &RawValue,
+    request_id: Option<&RawValue>,
+) -> Result<ServiceError<String>, String> {
+    let fields = error_fields(error.get())?;
+    let code = match fields
+        .code
+        .map(|raw| serde_json::from_str::<String>(raw.get()))
+    {
+        Some(Ok(code)) => code,
+        Some(Err(_)) => {
+            return Err(format!(
+                "`Error.Code` is not a string: {}",
+                short(fields.code.map_or("", RawValue::get))
+            ))
+        }
+        None => return Err("`Error` has no `Code`".to_owned()),
+    };
+    let message = match fields.message.map(RawValue::get) {
+        None | Some("null") => String::new(),
+        Some(raw) => match serde_json::from_str::<String>(raw) {
+            Ok(message) => message,
+            Err(_) => return Err(format!("`Error.Message` is not a string: {}", short(raw))),
+        },
+    };
+    let request_id = request_id
+        .and_then(|raw| serde_json::from_str::<String>(raw.get()).ok())
+        .unwrap_or_default();
+    Ok(ServiceError {
+        action: action.to_owned(),
+        code: code.clone(),
+        raw_code: code,
+        message,
+        request_id,
+        attempts: 1,
+    })
+}
+
+/// `Code` and `Message` of an `Error` value; an error value that is not an
+/// object, or names either member twice, is malformed.
+fn error_fields(text: &str) -> Result<ErrorFields<'_>, String> {
+    if !text.starts_with('{') {
+        return Err(format!("`Error` is not an object: {}", short(text)));
+    }
+    serde_json::from_str::<ErrorFields<'_>>(text).map_err(|e| format!("`Error` object: {e}"))
+}
+
+struct ErrorFields<'a> {
+    code: Option<&'a RawValue>,
+    message: Option<&'a RawValue>,
+}
+
+impl<'de> Deserialize<'de> for ErrorFields<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ErrorFields<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("the `Error` object")
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(
+                self,
+                mut map: M,
+            ) -> Result<Self::Value, M::Error> {
+                let mut fields = ErrorFields {
+                    code: None,
+                    message: None,
+                };
+                while let Some(key) = map.next_key::<ErrorMember>()? {
+                    let slot = match key {
+                        ErrorMember::Code => &mut fields.code,
+                        ErrorMember::Message => &mut fields.message,
+                        ErrorMember::Other => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                            continue;
+                        }
+                    };
+                    if slot.is_some() {
+                        return Err(serde::de::Error::custom("a member appears twice"));
+                    }
+                    *slot = Some(map.next_value()?);
+                }
+                Ok(fields)
+            }
+        }
+        d.deserialize_map(Visitor)
+    }
+}
+
+enum ErrorMember {
+    Code,
+    Message,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for ErrorMember {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = ErrorMember;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a member name")
+            }
+            fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<ErrorMember, E> {
+                Ok(match name {
+                    "Code" => ErrorMember::Code,
+                    "Message" => ErrorMember::Message,
+                    _ => ErrorMember::Other,
+                })
+            }
+        }
+        d.deserialize_str(Visitor)
+    }
+}
+
+/// A bounded excerpt of a JSON value for a message.
+fn short(text: &str) -> String {
+    let mut end = text.len().min(64);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    if end < text.len() {
+        format!("{}…", &text[..end])
+    } else {
+        text.to_owned()
+    }
 }
 
 /// Decodes a complete answer of action `A`: its typed response, the service's
@@ -303,5 +494,175 @@ mod tests {
         assert!(e.body_prefix.len() <= 1024);
         assert!(!e.body_prefix.contains('\u{fffd}'));
         assert_eq!(e.body_len, body.len());
+    }
+
+    /// The outcome of a decode, comparable across paths.
+    #[derive(Debug, PartialEq)]
+    enum Verdict {
+        Ok(serde_json::Value),
+        Service(String, String, String),
+        Decode(DecodeErrorKind),
+        Other,
+    }
+
+    fn verdict<T>(
+        r: Result<T, SdkError<String>>,
+        f: impl FnOnce(T) -> serde_json::Value,
+    ) -> Verdict {
+        match r {
+            Ok(v) => Verdict::Ok(f(v)),
+            Err(SdkError::Service(e)) => Verdict::Service(e.raw_code, e.message, e.request_id),
+            Err(SdkError::Decode(e)) => Verdict::Decode(e.kind),
+            Err(_) => Verdict::Other,
+        }
+    }
+
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    struct Named {
+        #[serde(rename = "Name")]
+        name: String,
+    }
+
+    /// Both ways a body is read, into an open and into a strict type: the
+    /// client's (which may skip the envelope parse) and the full parse.
+    fn both_ways(body: &[u8]) -> [(Verdict, Verdict); 2] {
+        let fast = |b: &[u8]| read_envelope("A", 200, b.to_vec());
+        let full = |b: &[u8]| {
+            inspect("A", 200, b).map(|range| RawResponse {
+                status: 200,
+                body: b.to_vec(),
+                response: Some(range),
+                attempts: 1,
+            })
+        };
+        let open = |r: Result<RawResponse, SdkError<String>>| {
+            verdict(
+                r.and_then(|raw| raw.decode::<serde_json::Value>("A")),
+                |v| v,
+            )
+        };
+        let strict = |r: Result<RawResponse, SdkError<String>>| {
+            verdict(r.and_then(|raw| raw.decode::<Named>("A")), |n| {
+                n.name.into()
+            })
+        };
+        [
+            (open(fast(body)), open(full(body))),
+            (strict(fast(body)), strict(full(body))),
+        ]
+    }
+
+    /// The shortcut (no envelope parse when no member can be named `Error`)
+    /// reaches the verdict of a full parse on every body a mutation fuzzer
+    /// makes from real answers and error envelopes: escaped names, duplicated
+    /// members, cut and spliced bodies.
+    #[test]
+    fn the_shortcut_agrees_with_a_full_parse() {
+        let seeds: &[&[u8]] = &[
+            br#"{"Response":{"Name":"x","List":[{"A":1},{"B":"Error"}],"RequestId":"r"}}"#,
+            br#"{"Response":{"Error":{"Code":"InvalidParameter","Message":"m"},"RequestId":"r"}}"#,
+            br#" {"Other":1, "Response" : {"Name" : "x\"y", "N": null}} "#,
+            br#"{"Response":{"Name":"\u00e9","RequestId":"r"}}"#,
+        ];
+        let fragments: &[&[u8]] = &[
+            br#""Error":{"Code":"X"},"#,
+            br#""Error":{"Code":"X","Message":null},"#,
+            br#""\u0045rror":{"Code":"Y"},"#,
+            br#""Err\u006fr":"s","#,
+            br#""Error":{"Code":1},"#,
+            br#""Error":{"Code":"A","Code":"B"},"#,
+            br#""Error":null,"#,
+            br#""Name":"n","#,
+            br#""Response":{},"#,
+            br#"\u0045"#,
+            br#""Error""#,
+            b"{",
+            b"}",
+            b",",
+            b"\"",
+            b":",
+            b"\\",
+            b"[",
+        ];
+        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move |n: usize| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            (rng % n as u64) as usize
+        };
+        let mut errors_seen = 0;
+        let mut oks_seen = 0;
+        for _ in 0..20_000 {
+            let mut body = seeds[next(seeds.len())].to_vec();
+            for _ in 0..1 + next(3) {
+                let at = next(body.len() + 1);
+                match next(4) {
+                    0 | 1 => {
+                        let f = fragments[next(fragments.len())];
+                        body.splice(at..at, f.iter().copied());
+                    }
+                    2 => {
+                        let end = (at + next(8)).min(body.len());
+                        body.drain(at..end);
+                    }
+                    _ => {
+                        // Spell one letter of a name as a `\u` escape.
+                        if let Some(i) = body.iter().skip(at).position(u8::is_ascii_alphabetic) {
+                            let c = body[at + i];
+                            let esc = if next(2) == 0 {
+                                format!("\\u{:04x}", c)
+                            } else {
+                                format!("\\u{:04X}", c)
+                            };
+                            body.splice(at + i..at + i + 1, esc.bytes());
+                        }
+                    }
+                }
+            }
+            for (fast, full) in both_ways(&body) {
+                match &full {
+                    Verdict::Ok(_) => oks_seen += 1,
+                    Verdict::Service(..) => errors_seen += 1,
+                    _ => {}
+                }
+                assert_eq!(fast, full, "{}", String::from_utf8_lossy(&body));
+            }
+        }
+        // The fuzzer reached both sides of the boundary often.
+        assert!(
+            oks_seen > 1000 && errors_seen > 1000,
+            "{oks_seen} {errors_seen}"
+        );
+    }
+
+    #[test]
+    fn the_error_member_rule() {
+        let service = |body: &str| match read(200, body) {
+            Err(SdkError::Service(e)) => (e.raw_code, e.message, e.request_id),
+            other => panic!("{body}: {other:?}"),
+        };
+        assert_eq!(
+            service(r#"{"Response":{"Error":{"Code":"A","Message":null},"RequestId":"r"}}"#),
+            ("A".into(), "".into(), "r".into())
+        );
+        assert_eq!(
+            service(r#"{"Response":{"Error":{"Code":"A"}}}"#),
+            ("A".into(), "".into(), "".into())
+        );
+        for body in [
+            r#"{"Response":{"Error":{"Code":4000}}}"#,
+            r#"{"Response":{"Error":{"Code":"A","Code":"B"}}}"#,
+            r#"{"Response":{"Error":"boom"}}"#,
+            r#"{"Response":{"Error":{"Code":"A"},"Error":{"Code":"A"}}}"#,
+            r#"{"Response":{"Error":{"Code":"A","Message":{}}}}"#,
+        ] {
+            assert_eq!(
+                decode_kind(read(200, body)),
+                DecodeErrorKind::MalformedError,
+                "{body}"
+            );
+        }
     }
 }

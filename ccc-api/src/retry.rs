@@ -1,9 +1,10 @@
 //! When to send a request again, and how long to wait first.
 //!
-//! Retried: a connection that was never made; an HTTP 5xx answer without a
-//! service error in it; `RequestLimitExceeded` and its sub-codes (the service did
-//! not run the request). A request that may have run (a timeout or a cut-off
-//! answer after it was sent) is retried only for idempotent actions. Waits grow
+//! Retried for every action: a connection that was never made, and
+//! `RequestLimitExceeded` and its sub-codes (the service did not run the
+//! request). A request that may have run (a timeout, a cut-off answer, an HTTP
+//! 5xx without a service error) is retried only for idempotent actions, or when
+//! the caller says it is safe. Waits grow
 //! exponentially with full jitter, and never pass the overall deadline.
 
 use crate::error::{SdkError, TransportErrorKind};
@@ -48,11 +49,11 @@ impl RetryConfig {
             .initial_backoff
             .saturating_mul(1u32 << exp)
             .min(self.max_backoff);
-        let nanos = cap.as_nanos().min(u128::from(u64::MAX)) as u64;
+        let nanos = u64::try_from(cap.as_nanos()).unwrap_or(u64::MAX);
         if nanos == 0 {
             return Duration::ZERO;
         }
-        Duration::from_nanos(random_u64() % (nanos + 1))
+        Duration::from_nanos(random_u64() % nanos.saturating_add(1))
     }
 }
 
@@ -70,10 +71,15 @@ pub(crate) fn retry_reason<C>(
         }
         SdkError::Transport(e) => match e.kind {
             TransportErrorKind::Connect => Some("connection failed before sending"),
+            // The same answer would be as large again.
+            TransportErrorKind::ResponseTooLarge { .. } => None,
             _ if idempotent => Some("no answer to an idempotent request"),
             _ => None,
         },
-        SdkError::Decode(e) if e.status >= 500 => Some("HTTP 5xx without a service answer"),
+        // A gateway's 5xx page may come after the service ran the request.
+        SdkError::Decode(e) if e.status >= 500 && idempotent => {
+            Some("HTTP 5xx without a service answer to an idempotent request")
+        }
         _ => None,
     }
 }

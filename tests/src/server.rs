@@ -66,6 +66,13 @@ pub enum Reply {
     Drop,
     /// `200` with the JSON gzip-compressed (`content-encoding: gzip`).
     Gzip(String),
+    /// A status line and header lines of the test's choosing (no blank line
+    /// at the end), then `body` with its `Content-Length`.
+    Head { head: String, body: Vec<u8> },
+    /// `200` with a chunked body that never ends: JSON-looking bytes, or with
+    /// `gzip` a compressed stream of zeros that inflates without bound (a
+    /// decompression bomb). Sent until the client stops reading.
+    Endless { gzip: bool },
 }
 
 impl Reply {
@@ -247,6 +254,51 @@ async fn write_reply(stream: &mut TcpStream, reply: Reply) -> std::io::Result<bo
             Box::pin(write_reply(stream, *reply)).await
         }
         Reply::Drop => Ok(false),
+        Reply::Head { head, body } => {
+            let head = format!("{head}\r\ncontent-length: {}\r\n\r\n", body.len());
+            stream.write_all(head.as_bytes()).await?;
+            stream.write_all(&body).await?;
+            Ok(true)
+        }
+        Reply::Endless { gzip } => {
+            let encoding = if gzip {
+                "content-encoding: gzip\r\n"
+            } else {
+                ""
+            };
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n{encoding}transfer-encoding: chunked\r\n\r\n"
+            );
+            stream.write_all(head.as_bytes()).await?;
+            let mut encoder =
+                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            let zeros = vec![0u8; 1 << 20];
+            let mut first = true;
+            loop {
+                let chunk = if gzip {
+                    use std::io::Write;
+                    encoder.write_all(&zeros)?;
+                    encoder.flush()?;
+                    std::mem::take(encoder.get_mut())
+                } else if first {
+                    first = false;
+                    br#"{"Response":{"Name":""#.to_vec()
+                } else {
+                    vec![b'a'; 64 * 1024]
+                };
+                if chunk.is_empty() {
+                    continue;
+                }
+                let frame = format!("{:x}\r\n", chunk.len());
+                // The client hanging up ends the stream.
+                if stream.write_all(frame.as_bytes()).await.is_err()
+                    || stream.write_all(&chunk).await.is_err()
+                    || stream.write_all(b"\r\n").await.is_err()
+                {
+                    return Ok(false);
+                }
+            }
+        }
         Reply::Gzip(json) => {
             use std::io::Write;
             let mut encoder =
@@ -267,6 +319,10 @@ async fn write_reply(stream: &mut TcpStream, reply: Reply) -> std::io::Result<bo
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        301 => "Moved Permanently",
+        302 => "Found",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
         400 => "Bad Request",
         500 => "Internal Server Error",
         502 => "Bad Gateway",

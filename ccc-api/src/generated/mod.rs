@@ -9,6 +9,18 @@ pub use error_code::ErrorCode;
 pub const SERVICE: &str = "ccc";
 /// API version, sent as `X-TC-Version`.
 pub const VERSION: &str = "2020-02-10";
+/// Wire names of the members the spec marks sensitive, sorted: their
+/// values are redacted wherever an answer's body is kept.
+pub const SENSITIVE_MEMBERS: &[&str] = &[
+    "APIKey",
+    "BasicToken",
+    "BearerToken",
+    "ClientSecret",
+    "Password",
+    "Token",
+    "URL",
+    "UserSig",
+];
 /// A public site of the service, each with its own endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]

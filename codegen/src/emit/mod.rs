@@ -140,6 +140,16 @@ fn root_module(model: &Model) -> TokenStream {
         let host = &e.host;
         quote! { Site::#name => #host, }
     });
+    let mut sensitive: Vec<&str> = model
+        .actions
+        .iter()
+        .flat_map(|a| a.input.iter().chain(&a.output))
+        .chain(model.objects.iter().flat_map(|o| &o.fields))
+        .filter(|f| f.sensitive)
+        .map(|f| f.wire.as_str())
+        .collect();
+    sensitive.sort_unstable();
+    sensitive.dedup();
     quote! {
         #module_doc
         pub mod operation;
@@ -151,6 +161,10 @@ fn root_module(model: &Model) -> TokenStream {
         pub const SERVICE: &str = #service;
         /// API version, sent as `X-TC-Version`.
         pub const VERSION: &str = #version;
+
+        /// Wire names of the members the spec marks sensitive, sorted: their
+        /// values are redacted wherever an answer's body is kept.
+        pub const SENSITIVE_MEMBERS: &[&str] = &[#(#sensitive),*];
 
         /// A public site of the service, each with its own endpoint.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
