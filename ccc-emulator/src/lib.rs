@@ -29,6 +29,7 @@ pub mod validate;
 pub mod spec_table;
 
 pub use faults::{FaultSpec, Faults};
+pub use state::{MAX_APPS, MAX_APP_BYTES, MAX_ENTRIES};
 
 use faults::{draw, Injected};
 use serde_json::{json, Value};
