@@ -34,6 +34,7 @@ pub use state::{MAX_APPS, MAX_APP_BYTES, MAX_ENTRIES};
 use faults::{draw, Injected};
 use serde_json::{json, Value};
 use std::collections::HashMap;
+use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
@@ -187,7 +188,11 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, slots: Arc<Sema
                 });
             }
             Err(e) => {
-                eprintln!("ccc-emulator: cannot accept a connection: {e}; retrying in {backoff:?}");
+                // Not `eprintln!`: a closed stderr must not end the loop with a panic.
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "ccc-emulator: cannot accept a connection: {e}; retrying in {backoff:?}"
+                );
                 tokio::time::sleep(backoff).await;
                 backoff = backoff.saturating_mul(2).min(ACCEPT_BACKOFF.1);
             }
