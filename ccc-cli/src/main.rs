@@ -2,7 +2,8 @@
 //! plus `ccc mock serve` (the local emulator), `ccc demo` and `ccc completions`.
 //!
 //! Exit codes: 0 success, 1 service error, 2 usage, 3 credentials or
-//! configuration, 4 transport (connection, timeout), 5 undecodable answer.
+//! configuration, 4 transport (connection, timeout), 5 undecodable answer, 141
+//! (quietly) when stdout's reader has gone away.
 
 mod actions;
 mod output;

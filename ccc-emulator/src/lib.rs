@@ -9,6 +9,12 @@
 //! action answers its official example (or a minimal valid answer). Fault knobs
 //! add latency, rate limiting, 5xx answers and dropped connections.
 //!
+//! Limits keep it serving whatever clients send: request head and body sizes, time
+//! to send a request, idle keep-alive connections closed, at most
+//! [`Config::max_connections`] served at once (failed accepts are reported on
+//! stderr and retried), and state capped per application ([`MAX_APPS`],
+//! [`MAX_ENTRIES`], [`MAX_APP_BYTES`]) with the service's limit error codes.
+//!
 //! ```no_run
 //! # async fn run() -> std::io::Result<()> {
 //! let emulator = ccc_emulator::Emulator::start(ccc_emulator::Config::default()).await?;
