@@ -109,7 +109,14 @@ fn parse(m: &MemberInfo, raw: &str) -> Result<Value, String> {
                 .parse::<u64>()
                 .map_err(|_| bad("a non-negative integer"))?,
         ),
-        "float" => Value::from(raw.trim().parse::<f64>().map_err(|_| bad("a number"))?),
+        // JSON has no NaN or infinity: `Value::from` would turn them into null.
+        "float" => Value::from(
+            raw.trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|f| f.is_finite())
+                .ok_or_else(|| bad("a finite number"))?,
+        ),
         "bool" => Value::Bool(
             raw.trim()
                 .parse::<bool>()

@@ -2,7 +2,8 @@
 //! plus `ccc mock serve` (the local emulator), `ccc demo` and `ccc completions`.
 //!
 //! Exit codes: 0 success, 1 service error, 2 usage, 3 credentials or
-//! configuration, 4 transport (connection, timeout), 5 undecodable answer.
+//! configuration, 4 transport (connection, timeout), 5 undecodable answer, 141
+//! (quietly) when stdout's reader has gone away.
 
 mod actions;
 mod output;
@@ -14,6 +15,18 @@ use clap::{Arg, ArgAction, ArgMatches, Command};
 use output::Format;
 use std::process::ExitCode;
 use std::time::Duration;
+
+/// Longest duration a flag takes, in seconds (a day): far beyond any useful
+/// deadline, and far from where adding it to a clock reading could overflow.
+const MAX_SECONDS: u64 = 86_400;
+
+/// A share of requests: a number from 0 to 1.
+fn share(raw: &str) -> Result<f64, String> {
+    match raw.trim().parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!("`{raw}` is not a number from 0 to 1")),
+    }
+}
 
 fn cli() -> Command {
     let global =
@@ -32,7 +45,7 @@ fn cli() -> Command {
         .arg(global("profile", "Profile of the credentials file to use").value_name("NAME"))
         .arg(global("language", "Language of service messages").value_parser(["en-US", "zh-CN"]))
         .arg(global("output", "How to print answers").value_parser(["json", "table"]).default_value("json"))
-        .arg(global("timeout", "Deadline of a call in seconds, retries included").value_name("SECONDS").value_parser(clap::value_parser!(u64)))
+        .arg(global("timeout", "Deadline of a call in seconds, retries included (1 to 86400)").value_name("SECONDS").value_parser(clap::value_parser!(u64).range(1..=MAX_SECONDS)))
         .subcommands(actions::commands())
         .subcommand(
             Command::new("mock")
@@ -44,10 +57,10 @@ fn cli() -> Command {
                         .arg(Arg::new("addr").long("addr").default_value("127.0.0.1:0").help("Address to listen on; port 0 picks a free one"))
                         .arg(Arg::new("key").long("key").action(ArgAction::Append).value_name("ID:SECRET").help("Accept this key pair (repeatable); default: the well-known test pair"))
                         .arg(Arg::new("keys-file").long("keys-file").value_name("FILE").help("Accept the `ID:SECRET` pairs of this file, one per line"))
-                        .arg(Arg::new("latency-ms").long("latency-ms").value_parser(clap::value_parser!(u64)).help("Added latency of every answer"))
-                        .arg(Arg::new("rate-limited").long("rate-limited").value_parser(clap::value_parser!(f64)).help("Share (0-1) answered RequestLimitExceeded"))
-                        .arg(Arg::new("server-errors").long("server-errors").value_parser(clap::value_parser!(f64)).help("Share (0-1) answered HTTP 502"))
-                        .arg(Arg::new("dropped").long("dropped").value_parser(clap::value_parser!(f64)).help("Share (0-1) of connections dropped")),
+                        .arg(Arg::new("latency-ms").long("latency-ms").value_parser(clap::value_parser!(u64).range(0..=MAX_SECONDS * 1000)).help("Added latency of every answer (at most a day)"))
+                        .arg(Arg::new("rate-limited").long("rate-limited").value_parser(share).help("Share (0-1) answered RequestLimitExceeded"))
+                        .arg(Arg::new("server-errors").long("server-errors").value_parser(share).help("Share (0-1) answered HTTP 502"))
+                        .arg(Arg::new("dropped").long("dropped").value_parser(share).help("Share (0-1) of connections dropped")),
                 ),
         )
         .subcommand(Command::new("demo").about("Start the emulator in-process and walk through an outbound task, printing each call"))
@@ -76,8 +89,10 @@ async fn main() -> ExitCode {
             let shell = *args
                 .get_one::<clap_complete::Shell>("shell")
                 .expect("required");
-            clap_complete::generate(shell, &mut cli(), "ccc", &mut std::io::stdout());
-            ExitCode::SUCCESS
+            // Into memory first: the generators panic when they cannot write.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cli(), "ccc", &mut script);
+            output::write_stdout(&script).map_or_else(|code| code, |()| ExitCode::SUCCESS)
         }
         Some(("demo", _)) => demo().await,
         Some((name, args)) => match actions::action_of(name) {
@@ -120,14 +135,14 @@ async fn run_action(
     let body = match actions::body(action, args, || std::io::read_to_string(std::io::stdin())) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("error: {e}");
+            output::eprint(format_args!("error: {e}"));
             return ExitCode::from(2);
         }
     };
     let client = match client(global) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e}");
+            output::eprint(format_args!("error: {e}"));
             return ExitCode::from(3);
         }
     };
@@ -137,17 +152,15 @@ async fn run_action(
         Format::Json
     };
     match client.call(action.name, &body).await {
-        Ok(response) => {
-            println!("{}", output::render(&response, format));
-            ExitCode::SUCCESS
-        }
+        Ok(response) => output::print(output::render(&response, format))
+            .map_or_else(|code| code, |()| ExitCode::SUCCESS),
         Err(e) => {
             match &e {
                 SdkError::Service(s) => {
-                    eprintln!("error: {}: {}", s.raw_code, s.message);
-                    eprintln!("request id: {}", s.request_id);
+                    output::eprint(format_args!("error: {}: {}", s.raw_code, s.message));
+                    output::eprint(format_args!("request id: {}", s.request_id));
                 }
-                other => eprintln!("error: {other}"),
+                other => output::eprint(format_args!("error: {other}")),
             }
             ExitCode::from(exit_code(&e))
         }
@@ -170,7 +183,7 @@ async fn serve(args: &ArgMatches) -> ExitCode {
     match args.get_one::<String>("addr").map(|a| a.parse()) {
         Some(Ok(addr)) => config.addr = addr,
         Some(Err(e)) => {
-            eprintln!("error: --addr: {e}");
+            output::eprint(format_args!("error: --addr: {e}"));
             return ExitCode::from(2);
         }
         None => {}
@@ -190,7 +203,7 @@ async fn serve(args: &ArgMatches) -> ExitCode {
                     .map(str::to_owned),
             ),
             Err(e) => {
-                eprintln!("error: cannot read {file}: {e}");
+                output::eprint(format_args!("error: cannot read {file}: {e}"));
                 return ExitCode::from(2);
             }
         }
@@ -199,7 +212,7 @@ async fn serve(args: &ArgMatches) -> ExitCode {
         config.keys.clear();
         for pair in pairs {
             let Some((id, secret)) = pair.split_once(':') else {
-                eprintln!("error: key pair `{pair}` is not ID:SECRET");
+                output::eprint(format_args!("error: key pair `{pair}` is not ID:SECRET"));
                 return ExitCode::from(2);
             };
             config
@@ -221,24 +234,47 @@ async fn serve(args: &ArgMatches) -> ExitCode {
     let emulator = match Emulator::start(config).await {
         Ok(e) => e,
         Err(e) => {
-            eprintln!("error: cannot listen: {e}");
+            output::eprint(format_args!("error: cannot listen: {e}"));
             return ExitCode::from(4);
         }
     };
-    println!("CCC emulator listening on {}", emulator.url());
+    // Serving is the job, the announcement a courtesy: with stdout gone (`ccc mock
+    // serve | head -1`) it keeps serving.
+    let mut announcement = format!("CCC emulator listening on {}\n", emulator.url());
     if test_pair {
-        println!("test key pair (valid only here):");
-        println!("  export TENCENTCLOUD_SECRET_ID={TEST_SECRET_ID}");
-        println!("  export TENCENTCLOUD_SECRET_KEY={TEST_SECRET_KEY}");
+        announcement.push_str(&format!(
+            "test key pair (valid only here):\n  export TENCENTCLOUD_SECRET_ID={TEST_SECRET_ID}\n  export TENCENTCLOUD_SECRET_KEY={TEST_SECRET_KEY}\n"
+        ));
     }
-    println!(
+    announcement.push_str(&format!(
         "try: ccc --endpoint {} describe-numbers --sdk-app-id 1400000000",
         emulator.url()
-    );
+    ));
+    let _ = output::print(announcement);
     tokio::select! {
         _ = emulator.run_forever() => ExitCode::from(4),
         _ = tokio::signal::ctrl_c() => ExitCode::SUCCESS,
     }
+}
+
+/// Why the demo stopped early.
+enum Stop {
+    Call(ccc_api::Error),
+    Output(ExitCode),
+}
+
+impl<C> From<SdkError<C>> for Stop
+where
+    SdkError<C>: Into<ccc_api::Error>,
+{
+    fn from(e: SdkError<C>) -> Self {
+        Stop::Call(e.into())
+    }
+}
+
+/// Prints as [`output::print`], stopping the demo when stdout is gone.
+fn say(text: impl std::fmt::Display) -> Result<(), Stop> {
+    output::print(text).map_err(Stop::Output)
 }
 
 /// A short walk through the API against an in-process emulator.
@@ -246,14 +282,10 @@ async fn demo() -> ExitCode {
     let emulator = match Emulator::start(Config::default()).await {
         Ok(e) => e,
         Err(e) => {
-            eprintln!("error: cannot start the emulator: {e}");
+            output::eprint(format_args!("error: cannot start the emulator: {e}"));
             return ExitCode::from(4);
         }
     };
-    println!(
-        "# emulator on {} (no cloud account needed)\n",
-        emulator.url()
-    );
     let client = match Client::builder()
         .credentials(Credentials::new(TEST_SECRET_ID, TEST_SECRET_KEY))
         .endpoint_url(emulator.url())
@@ -261,12 +293,13 @@ async fn demo() -> ExitCode {
     {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e}");
+            output::eprint(format_args!("error: {e}"));
             return ExitCode::from(3);
         }
     };
-    let result: Result<(), ccc_api::Error> = async {
-        println!("$ ccc create-auto-callout-task --sdk-app-id 1400000000 --not-before 0 --ivr-id 2 --callers '[\"008675500000001\"]' --callees '[\"008613900000001\",\"008613900000002\"]' --name reminders");
+    let result: Result<(), Stop> = async {
+        say(format_args!("# emulator on {} (no cloud account needed)\n", emulator.url()))?;
+        say("$ ccc create-auto-callout-task --sdk-app-id 1400000000 --not-before 0 --ivr-id 2 --callers '[\"008675500000001\"]' --callees '[\"008613900000001\",\"008613900000002\"]' --name reminders")?;
         let created = client
             .create_auto_callout_task()
             .sdk_app_id(1400000000)
@@ -277,29 +310,30 @@ async fn demo() -> ExitCode {
             .name("reminders")
             .send()
             .await?;
-        println!("TaskId {}  (request id {})\n", created.task_id, created.request_id);
-        println!("$ ccc describe-auto-callout-task --sdk-app-id 1400000000 --task-id {}", created.task_id);
+        say(format_args!("TaskId {}  (request id {})\n", created.task_id, created.request_id))?;
+        say(format_args!("$ ccc describe-auto-callout-task --sdk-app-id 1400000000 --task-id {}", created.task_id))?;
         let task = client.describe_auto_callout_task().sdk_app_id(1400000000).task_id(created.task_id).send().await?;
-        println!("{:?} is {:?}; callees {:?}\n", task.name, task.state, task.callees.iter().map(|c| &c.callee).collect::<Vec<_>>());
-        println!("$ ccc pause-auto-callout-task --sdk-app-id 1400000000 --task-id {}", created.task_id);
+        say(format_args!("{:?} is {:?}; callees {:?}\n", task.name, task.state, task.callees.iter().map(|c| &c.callee).collect::<Vec<_>>()))?;
+        say(format_args!("$ ccc pause-auto-callout-task --sdk-app-id 1400000000 --task-id {}", created.task_id))?;
         client.pause_auto_callout_task().sdk_app_id(1400000000).task_id(created.task_id as i64).send().await?;
         let task = client.describe_auto_callout_task().sdk_app_id(1400000000).task_id(created.task_id).send().await?;
-        println!("now {:?}\n", task.state);
-        println!("$ ccc describe-auto-callout-task --sdk-app-id 1400000000 --task-id 999");
+        say(format_args!("now {:?}\n", task.state))?;
+        say("$ ccc describe-auto-callout-task --sdk-app-id 1400000000 --task-id 999")?;
         match client.describe_auto_callout_task().sdk_app_id(1400000000).task_id(999).send().await {
-            Err(e) => println!("{e}\n"),
-            Ok(_) => println!("unexpected success\n"),
+            Err(e) => say(format_args!("{e}\n"))?,
+            Ok(_) => say("unexpected success\n")?,
         }
-        println!("$ ccc describe-numbers --sdk-app-id 1400000000 --output table");
+        say("$ ccc describe-numbers --sdk-app-id 1400000000 --output table")?;
         let numbers = client.call("DescribeNumbers", &serde_json::json!({"SdkAppId": 1400000000, "PageSize": 3, "PageNumber": 0})).await?;
-        println!("{}", output::render(&numbers, Format::Table));
+        say(output::render(&numbers, Format::Table))?;
         Ok(())
     }
     .await;
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
+        Err(Stop::Output(code)) => code,
+        Err(Stop::Call(e)) => {
+            output::eprint(format_args!("error: {e}"));
             ExitCode::from(1)
         }
     }

@@ -1,6 +1,38 @@
-//! Printing a response as JSON or as a table.
+//! Printing: a response as JSON or as a table, and writing to stdout and stderr
+//! without the panics of `println!` when the reader has gone away.
 
 use serde_json::Value;
+use std::fmt::Display;
+use std::io::Write;
+use std::process::ExitCode;
+
+/// Exit code once stdout's reader has gone (`ccc ... | head -c1`): what a shell
+/// reports for a tool ended by SIGPIPE, and like such a tool, without a message.
+pub const BROKEN_PIPE: u8 = 141;
+
+/// Writes `text` and a newline to stdout. `Err` holds the exit code to end with:
+/// quietly [`BROKEN_PIPE`] when the reader is gone, 1 after saying why otherwise.
+pub fn print(text: impl Display) -> Result<(), ExitCode> {
+    write_stdout(format!("{text}\n").as_bytes())
+}
+
+/// Writes `bytes` to stdout, as [`print`].
+pub fn write_stdout(bytes: &[u8]) -> Result<(), ExitCode> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(ExitCode::from(BROKEN_PIPE)),
+        Err(e) => {
+            eprint(format_args!("error: cannot write the output: {e}"));
+            Err(ExitCode::FAILURE)
+        }
+    }
+}
+
+/// Writes `text` and a newline to stderr; if even that fails there is no one to tell.
+pub fn eprint(text: impl Display) {
+    let _ = writeln!(std::io::stderr(), "{text}");
+}
 
 /// How to print answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

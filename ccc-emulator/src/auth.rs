@@ -5,6 +5,7 @@
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+use std::num::IntErrorKind;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// How far a request's timestamp may be from the server's clock.
@@ -67,24 +68,53 @@ pub fn verify(
             format!("SecretId {secret_id} does not exist"),
         ));
     };
-    let Some(timestamp) = get("x-tc-timestamp").and_then(|t| t.trim().parse::<i64>().ok()) else {
+    let Some(raw_timestamp) = get("x-tc-timestamp") else {
         return Err((
-            "AuthFailure.InvalidAuthorization",
-            "X-TC-Timestamp is missing or not a number".into(),
+            "MissingParameter",
+            "the request has no X-TC-Timestamp header".into(),
         ));
+    };
+    let timestamp = match raw_timestamp.trim().parse::<i64>() {
+        Ok(t) => t,
+        // A number, just far outside any clock: as stale as a timestamp gets.
+        Err(e)
+            if matches!(
+                e.kind(),
+                IntErrorKind::PosOverflow | IntErrorKind::NegOverflow
+            ) =>
+        {
+            return Err((
+                "AuthFailure.SignatureExpire",
+                "X-TC-Timestamp is more than 5 minutes from server time".into(),
+            ))
+        }
+        Err(_) => {
+            return Err((
+                "InvalidParameter",
+                "X-TC-Timestamp is not a number of seconds".into(),
+            ))
+        }
     };
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    if (now - timestamp).abs() > MAX_CLOCK_SKEW_SECS {
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    if now.abs_diff(timestamp) > MAX_CLOCK_SKEW_SECS.unsigned_abs() {
         return Err((
             "AuthFailure.SignatureExpire",
             format!("X-TC-Timestamp {timestamp} is more than 5 minutes from server time {now}"),
         ));
     }
+    // Each header once, in ascending order, as the signing documentation asks; this
+    // also keeps the canonical request no larger than the request head.
+    let names: Vec<&str> = signed.split(';').collect();
+    if names.windows(2).any(|w| w[0] >= w[1]) {
+        return Err((
+            "AuthFailure.SignatureFailure",
+            "SignedHeaders must list each header once, in ascending order".into(),
+        ));
+    }
     let mut canonical = String::from("POST\n/\n\n");
-    for name in signed.split(';') {
+    for name in names {
         let Some(value) = get(name) else {
             return Err((
                 "AuthFailure.SignatureFailure",

@@ -85,6 +85,9 @@ async fn read_inner(
         }
         fill(stream, buf).await?;
     };
+    if head_end > MAX_HEAD {
+        return Err(ReadError::Malformed("request head too large".into()));
+    }
     let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
     let mut lines = head.split("\r\n");
     let mut first = lines.next().unwrap_or_default().split_whitespace();
@@ -114,11 +117,12 @@ async fn read_inner(
         return Err(ReadError::TooLarge(len));
     }
     let start = head_end + 4;
-    while buf.len() < start + len {
+    let end = start.checked_add(len).ok_or(ReadError::TooLarge(len))?;
+    while buf.len() < end {
         fill(stream, buf).await?;
     }
-    let body = buf[start..start + len].to_vec();
-    buf.drain(..start + len);
+    let body = buf.get(start..end).unwrap_or_default().to_vec();
+    buf.drain(..end);
     Ok(Request {
         method: method.to_owned(),
         target: target.to_owned(),

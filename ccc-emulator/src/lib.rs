@@ -9,6 +9,12 @@
 //! action answers its official example (or a minimal valid answer). Fault knobs
 //! add latency, rate limiting, 5xx answers and dropped connections.
 //!
+//! Limits keep it serving whatever clients send: request head and body sizes, time
+//! to send a request, idle keep-alive connections closed, at most
+//! [`Config::max_connections`] served at once (failed accepts are reported on
+//! stderr and retried), and state capped per application ([`MAX_APPS`],
+//! [`MAX_ENTRIES`], [`MAX_APP_BYTES`]) with the service's limit error codes.
+//!
 //! ```no_run
 //! # async fn run() -> std::io::Result<()> {
 //! let emulator = ccc_emulator::Emulator::start(ccc_emulator::Config::default()).await?;
@@ -29,15 +35,18 @@ pub mod validate;
 pub mod spec_table;
 
 pub use faults::{FaultSpec, Faults};
+pub use state::{MAX_APPS, MAX_APP_BYTES, MAX_ENTRIES};
 
 use faults::{draw, Injected};
 use serde_json::{json, Value};
 use std::collections::HashMap;
+use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Semaphore;
 
 /// SecretId of the well-known test key pair; valid only against an emulator.
 pub const TEST_SECRET_ID: &str = "AKIDEMULATOR000000000000000000000000";
@@ -55,6 +64,12 @@ pub struct Config {
     pub max_body: usize,
     /// How long a client may take to send one request.
     pub read_timeout: Duration,
+    /// How long a connection may wait before its next request starts; idle
+    /// keep-alive connections are closed after it.
+    pub idle_timeout: Duration,
+    /// Connections served at once; more wait in the listen backlog until one
+    /// ends, so that clients cannot exhaust the process's file descriptors.
+    pub max_connections: usize,
     /// Fault knobs.
     pub faults: Faults,
     /// Seed of the fault dice, so that fault tests are repeatable.
@@ -68,6 +83,8 @@ impl Default for Config {
             keys: HashMap::from([(TEST_SECRET_ID.to_owned(), TEST_SECRET_KEY.to_owned())]),
             max_body: 1 << 20,
             read_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(10),
+            max_connections: 512,
             faults: Faults::default(),
             seed: 0x5eed,
         }
@@ -78,6 +95,7 @@ struct Shared {
     keys: HashMap<String, String>,
     max_body: usize,
     read_timeout: Duration,
+    idle_timeout: Duration,
     faults: RwLock<Faults>,
     dice: AtomicU64,
     requests: AtomicU64,
@@ -106,18 +124,16 @@ impl Emulator {
             keys: config.keys,
             max_body: config.max_body,
             read_timeout: config.read_timeout,
+            idle_timeout: config.idle_timeout,
             faults: RwLock::new(config.faults),
             dice: AtomicU64::new(config.seed | 1),
             requests: AtomicU64::new(0),
             state: state::State::default(),
         });
-        let serving = shared.clone();
-        let task = tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let shared = serving.clone();
-                tokio::spawn(async move { serve_connection(stream, shared).await });
-            }
-        });
+        let slots = Arc::new(Semaphore::new(
+            config.max_connections.clamp(1, Semaphore::MAX_PERMITS),
+        ));
+        let task = tokio::spawn(accept_loop(listener, shared.clone(), slots));
         Ok(Emulator { addr, shared, task })
     }
 
@@ -155,10 +171,54 @@ impl Emulator {
     }
 }
 
+/// Shortest and longest pause after a failed `accept`.
+const ACCEPT_BACKOFF: (Duration, Duration) = (Duration::from_millis(10), Duration::from_secs(1));
+
+/// Accepts connections for as long as the emulator runs. A failed accept (out of
+/// file descriptors or memory, a connection aborted while queued) is passing: it
+/// is reported on stderr and retried after a pause growing up to a second, so
+/// that the loop neither ends nor spins while the cause lasts.
+async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, slots: Arc<Semaphore>) {
+    let mut backoff = ACCEPT_BACKOFF.0;
+    loop {
+        let Ok(slot) = slots.clone().acquire_owned().await else {
+            return;
+        };
+        match listener.accept().await {
+            Ok((stream, _)) => {
+                backoff = ACCEPT_BACKOFF.0;
+                let shared = shared.clone();
+                tokio::spawn(async move {
+                    serve_connection(stream, shared).await;
+                    drop(slot);
+                });
+            }
+            Err(e) => {
+                // Not `eprintln!`: a closed stderr must not end the loop with a panic.
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "ccc-emulator: cannot accept a connection: {e}; retrying in {backoff:?}"
+                );
+                tokio::time::sleep(backoff).await;
+                backoff = backoff.saturating_mul(2).min(ACCEPT_BACKOFF.1);
+            }
+        }
+    }
+}
+
+/// Whether a request starts on `stream` within `idle`.
+async fn request_arrives(stream: &TcpStream, idle: Duration) -> bool {
+    let mut byte = [0u8; 1];
+    matches!(tokio::time::timeout(idle, stream.peek(&mut byte)).await, Ok(Ok(n)) if n > 0)
+}
+
 async fn serve_connection(mut stream: TcpStream, shared: Arc<Shared>) {
     let _ = stream.set_nodelay(true);
     let mut buf = Vec::new();
     loop {
+        if buf.is_empty() && !request_arrives(&stream, shared.idle_timeout).await {
+            return;
+        }
         let request =
             match http::read_request(&mut stream, &mut buf, shared.max_body, shared.read_timeout)
                 .await
@@ -349,6 +409,8 @@ fn canned(action: &spec_table::ActionInfo) -> Value {
         .get(action.name)
         .cloned()
         .unwrap_or_else(|| json!({"Response": {}}));
-    value["Response"]["RequestId"] = json!(request_id());
+    if let Some(response) = value.get_mut("Response").and_then(Value::as_object_mut) {
+        response.insert("RequestId".into(), json!(request_id()));
+    }
     value
 }

@@ -2,12 +2,35 @@
 //! tasks, predictive dialing campaigns, staff and skill groups with their
 //! bindings, numbers and their call-out skill groups, and call records; each kept
 //! per `SdkAppId`.
+//!
+//! Kept compactly, because the requests are large and repetitive (one 371 KiB
+//! `CreateAutoCalloutTask` once cost 14.7 MB as JSON values): typed records
+//! holding only what a later answer shows, lists of strings packed into one
+//! allocation, answers built on demand. And capped, so that no sequence of
+//! requests grows it without bound: at most [`MAX_APPS`] applications with state,
+//! each holding at most [`MAX_ENTRIES`] records of a kind and about
+//! [`MAX_APP_BYTES`] bytes, refused with the service's own limit codes. Reads
+//! never create state.
 
 use crate::validate::Refusal;
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::mem::size_of;
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Applications that may hold state at once.
+pub const MAX_APPS: usize = 32;
+/// Records of one kind (tasks, campaigns, staff, skill groups) per application.
+pub const MAX_ENTRIES: usize = 1000;
+/// Bytes of state per application (record sizes plus the text they hold).
+pub const MAX_APP_BYTES: usize = 4 << 20;
+/// Staff per `CreateStaff`, as the action documents.
+const MAX_STAFF_PER_REQUEST: usize = 10;
+/// Staff per `DeleteStaff`, as the action documents.
+const MAX_DELETE_PER_REQUEST: usize = 200;
+/// Numbers every application has.
+const NUMBERS: usize = 12;
 
 /// Task states, as `AutoCalloutTaskState` documents them.
 const TASK_INITIAL: i64 = 0;
@@ -20,31 +43,216 @@ const CAMPAIGN_RUNNING: i64 = 1;
 const CAMPAIGN_PAUSED: i64 = 2;
 const CAMPAIGN_STOPPED: i64 = 3;
 
+/// A list of strings in two allocations: the texts back to back, and where each
+/// one ends.
+#[derive(Default)]
+struct Texts {
+    text: Box<str>,
+    ends: Box<[usize]>,
+}
+
+impl Texts {
+    /// The strings of the JSON array `p[k]` (non-strings skipped).
+    fn of(p: &Value, k: &str) -> Texts {
+        let items = || p.get(k).and_then(Value::as_array).into_iter().flatten();
+        let mut text = String::with_capacity(items().filter_map(Value::as_str).map(str::len).sum());
+        let mut ends = Vec::with_capacity(items().count());
+        for s in items().filter_map(Value::as_str) {
+            text.push_str(s);
+            ends.push(text.len());
+        }
+        Texts {
+            text: text.into_boxed_str(),
+            ends: ends.into_boxed_slice(),
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(self.ends.iter().copied())
+            .map(|(a, b)| self.text.get(a..b).unwrap_or_default())
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.text.len() + self.ends.len() * size_of::<usize>()
+    }
+
+    fn to_json(&self) -> Value {
+        self.iter().collect()
+    }
+}
+
+struct Task {
+    name: Box<str>,
+    description: Box<str>,
+    not_before: i64,
+    not_after: Option<i64>,
+    callers: Texts,
+    callees: Texts,
+    ivr_id: u64,
+    state: i64,
+    max_ring_timeout: Option<i64>,
+}
+
+struct Campaign {
+    name: Box<str>,
+    call_order: i64,
+    skill_group_id: i64,
+    ivr_id: Option<i64>,
+    priority: i64,
+    expected_abandon_rate: i64,
+    retry_times: Option<i64>,
+    retry_interval: i64,
+    start_time: i64,
+    end_time: i64,
+    /// `Variables` as compact JSON text, shown again by the describe action.
+    variables: Option<Box<str>>,
+    uui: Option<Box<str>>,
+    callee_count: usize,
+    status: i64,
+}
+
+struct Staff {
+    name: Box<str>,
+    staff_number: Box<str>,
+    phone: Box<str>,
+    nick: Box<str>,
+    /// Bound skill groups: id and priority; names are looked up when shown.
+    skill_groups: Vec<(i64, i64)>,
+    last_modified: i64,
+}
+
+struct SkillGroup {
+    name: Box<str>,
+    skill_group_type: i64,
+    max_concurrency: i64,
+    last_modified: i64,
+}
+
+/// What one record costs against [`MAX_APP_BYTES`].
+trait Cost {
+    fn cost(&self) -> usize;
+}
+
+impl Cost for Task {
+    fn cost(&self) -> usize {
+        size_of::<Self>()
+            + self.name.len()
+            + self.description.len()
+            + self.callers.heap_bytes()
+            + self.callees.heap_bytes()
+    }
+}
+
+impl Cost for Campaign {
+    fn cost(&self) -> usize {
+        size_of::<Self>()
+            + self.name.len()
+            + self.variables.as_ref().map_or(0, |v| v.len())
+            + self.uui.as_ref().map_or(0, |v| v.len())
+    }
+}
+
+impl Cost for Staff {
+    fn cost(&self) -> usize {
+        size_of::<Self>()
+            + self.name.len()
+            + self.staff_number.len()
+            + self.phone.len()
+            + self.nick.len()
+            + self.skill_groups.capacity() * size_of::<(i64, i64)>()
+    }
+}
+
+impl Cost for SkillGroup {
+    fn cost(&self) -> usize {
+        size_of::<Self>() + self.name.len()
+    }
+}
+
+/// The state of one application.
+#[derive(Default)]
+struct App {
+    tasks: BTreeMap<i64, Task>,
+    campaigns: BTreeMap<i64, Campaign>,
+    /// By mail.
+    staff: BTreeMap<Box<str>, Staff>,
+    skill_groups: BTreeMap<i64, SkillGroup>,
+    /// Call-out skill groups of each of the [`NUMBERS`] numbers.
+    numbers: [Vec<u64>; NUMBERS],
+    /// The sum of the costs of everything above.
+    bytes: usize,
+}
+
+impl App {
+    /// Room for one more record costing `cost` next to `count` of its kind, or the
+    /// refusal with `code`.
+    fn room(&self, count: usize, cost: usize, code: &'static str) -> Result<(), Refusal> {
+        if count >= MAX_ENTRIES {
+            return Err((
+                code,
+                format!(
+                    "the application already holds {MAX_ENTRIES} of these, the emulator's limit"
+                ),
+            ));
+        }
+        if self.bytes.saturating_add(cost) > MAX_APP_BYTES {
+            return Err((
+                code,
+                format!(
+                    "the application's state would exceed the emulator's limit of {MAX_APP_BYTES} bytes ({} held, {cost} more asked)",
+                    self.bytes
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn skill_group_name(&self, id: i64) -> &str {
+        self.skill_groups.get(&id).map_or("", |g| &g.name)
+    }
+
+    fn staff_json(&self, mail: &str, s: &Staff) -> Value {
+        let groups: Vec<Value> = s
+            .skill_groups
+            .iter()
+            .map(|(id, priority)| {
+                json!({"SkillGroupId": id, "SkillGroupName": self.skill_group_name(*id), "Priority": priority, "Type": "TEL"})
+            })
+            .collect();
+        json!({
+            "Name": &*s.name, "Mail": mail, "StaffNumber": &*s.staff_number, "Phone": &*s.phone,
+            "Nick": &*s.nick, "SkillGroupList": groups, "LastModifyTimestamp": s.last_modified,
+        })
+    }
+}
+
 #[derive(Default)]
 struct Data {
     next_id: i64,
-    tasks: BTreeMap<(i64, i64), Value>,
-    campaigns: BTreeMap<(i64, i64), Value>,
-    staff: BTreeMap<(i64, String), Value>,
-    skill_groups: BTreeMap<(i64, i64), Value>,
-    numbers: BTreeMap<(i64, String), Value>,
+    apps: HashMap<i64, App>,
 }
 
 impl Data {
-    /// The numbers of `app`, seeded with twelve on first use.
-    fn numbers(&mut self, app: i64) -> Vec<&mut Value> {
-        if !self.numbers.keys().any(|(a, _)| *a == app) {
-            for i in 0..12 {
-                let number = format!("0086755000000{i:02}");
-                let info = json!({"Number": number, "CallOutSkillGroupIds": [], "State": 1, "CostType": 1});
-                self.numbers.insert((app, number), info);
-            }
+    /// The application's state, created on first write while there is room.
+    fn app_mut(&mut self, app: i64, code: &'static str) -> Result<&mut App, Refusal> {
+        if !self.apps.contains_key(&app) && self.apps.len() >= MAX_APPS {
+            return Err((
+                code,
+                format!("the emulator already holds state of {MAX_APPS} applications, its limit"),
+            ));
         }
-        self.numbers
-            .iter_mut()
-            .filter(|((a, _), _)| *a == app)
-            .map(|(_, v)| v)
-            .collect()
+        Ok(self.apps.entry(app).or_default())
+    }
+
+    fn next_id(&mut self) -> i64 {
+        self.next_id = self.next_id.saturating_add(1);
+        self.next_id
     }
 }
 
@@ -57,19 +265,19 @@ pub struct State {
 fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
 fn int(p: &Value, k: &str) -> i64 {
     p.get(k).and_then(Value::as_i64).unwrap_or(0)
 }
 
-fn text(p: &Value, k: &str) -> String {
-    p.get(k)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned()
+fn opt_int(p: &Value, k: &str) -> Option<i64> {
+    p.get(k).and_then(Value::as_i64)
+}
+
+fn text(p: &Value, k: &str) -> Box<str> {
+    p.get(k).and_then(Value::as_str).unwrap_or_default().into()
 }
 
 fn strings(p: &Value, k: &str) -> Vec<String> {
@@ -79,6 +287,10 @@ fn strings(p: &Value, k: &str) -> Vec<String> {
         .flatten()
         .filter_map(|v| v.as_str().map(str::to_owned))
         .collect()
+}
+
+fn number(i: usize) -> String {
+    format!("0086755000000{i:02}")
 }
 
 fn not_found(what: &str, id: impl std::fmt::Display) -> Refusal {
@@ -95,14 +307,12 @@ fn bad_state(what: &str, id: i64, state: i64, verb: &str) -> Refusal {
     )
 }
 
-/// One page of `items` for 0-based `page` of `size` (size 0: 10).
-fn page(items: Vec<Value>, page: i64, size: i64) -> Vec<Value> {
-    let size = if size <= 0 { 10 } else { size } as usize;
-    items
-        .into_iter()
-        .skip(page.max(0) as usize * size)
-        .take(size)
-        .collect()
+/// `TotalCount` and one page of `items` for 0-based `page` of `size` (size 0: 10).
+fn page<T>(items: Vec<T>, page: i64, size: i64) -> (usize, Vec<T>) {
+    let size = usize::try_from(size).ok().filter(|s| *s > 0).unwrap_or(10);
+    let skip = usize::try_from(page).unwrap_or(0).saturating_mul(size);
+    let total = items.len();
+    (total, items.into_iter().skip(skip).take(size).collect())
 }
 
 impl State {
@@ -114,38 +324,56 @@ impl State {
         };
         let d = &mut *guard;
         let app = int(p, "SdkAppId");
+        let empty = App::default();
         Some(match action {
             "CreateAutoCalloutTask" => {
-                d.next_id += 1;
-                let id = d.next_id;
                 let not_before = int(p, "NotBefore");
-                let state = if not_before <= now() {
-                    TASK_RUNNING
-                } else {
-                    TASK_INITIAL
+                let task = Task {
+                    name: text(p, "Name"),
+                    description: text(p, "Description"),
+                    not_before,
+                    not_after: opt_int(p, "NotAfter"),
+                    callers: Texts::of(p, "Callers"),
+                    callees: Texts::of(p, "Callees"),
+                    ivr_id: p.get("IvrId").and_then(Value::as_u64).unwrap_or(0),
+                    state: if not_before <= now() {
+                        TASK_RUNNING
+                    } else {
+                        TASK_INITIAL
+                    },
+                    max_ring_timeout: opt_int(p, "MaxRingTimeoutSecond"),
                 };
-                let callees: Vec<Value> = strings(p, "Callees")
-                    .into_iter()
-                    .map(|c| json!({"Callee": c, "State": 0, "Sessions": []}))
-                    .collect();
-                let mut task = json!({
-                    "TaskId": id, "Name": text(p, "Name"), "Description": text(p, "Description"),
-                    "NotBefore": not_before, "NotAfter": p.get("NotAfter").cloned().unwrap_or(Value::Null),
-                    "Callers": strings(p, "Callers"), "Callees": callees, "IvrId": int(p, "IvrId"), "State": state,
-                });
-                if let Some(v) = p.get("MaxRingTimeoutSecond") {
-                    task["MaxRingTimeoutSecond"] = v.clone();
+                let cost = task.cost();
+                let a = match d.app_mut(app, "LimitExceeded") {
+                    Ok(a) => a,
+                    Err(e) => return Some(Err(e)),
+                };
+                if let Err(e) = a.room(a.tasks.len(), cost, "LimitExceeded") {
+                    return Some(Err(e));
                 }
-                d.tasks.insert((app, id), task);
+                a.bytes += cost;
+                let id = d.next_id();
+                if let Some(a) = d.apps.get_mut(&app) {
+                    a.tasks.insert(id, task);
+                }
                 Ok(json!({"TaskId": id}))
             }
             "DescribeAutoCalloutTask" => {
                 let id = int(p, "TaskId");
-                match d.tasks.get(&(app, id)) {
+                match d.apps.get(&app).and_then(|a| a.tasks.get(&id)) {
                     Some(t) => {
-                        let mut out = t.clone();
-                        if let Some(o) = out.as_object_mut() {
-                            o.remove("TaskId");
+                        let callees: Vec<Value> = t
+                            .callees
+                            .iter()
+                            .map(|c| json!({"Callee": c, "State": 0, "Sessions": []}))
+                            .collect();
+                        let mut out = json!({
+                            "Name": &*t.name, "Description": &*t.description, "NotBefore": t.not_before,
+                            "NotAfter": t.not_after, "Callers": t.callers.to_json(), "Callees": callees,
+                            "IvrId": t.ivr_id, "State": t.state,
+                        });
+                        if let Some(v) = t.max_ring_timeout {
+                            out["MaxRingTimeoutSecond"] = json!(v);
                         }
                         Ok(out)
                     }
@@ -153,28 +381,29 @@ impl State {
                 }
             }
             "DescribeAutoCalloutTasks" => {
-                let all: Vec<Value> = d
-                    .tasks
-                    .range((app, i64::MIN)..=(app, i64::MAX))
-                    .map(|(_, t)| {
+                let a = d.apps.get(&app).unwrap_or(&empty);
+                let (total, tasks) = page(
+                    a.tasks.iter().collect(),
+                    int(p, "PageNumber"),
+                    int(p, "PageSize"),
+                );
+                let tasks: Vec<Value> = tasks
+                    .into_iter()
+                    .map(|(id, t)| {
                         json!({
-                            "TaskId": t["TaskId"], "Name": t["Name"], "CalleeCount": t["Callees"].as_array().map_or(0, Vec::len),
-                            "Callers": t["Callers"], "NotBefore": t["NotBefore"], "NotAfter": t["NotAfter"],
-                            "IvrId": t["IvrId"], "State": t["State"],
+                            "TaskId": id, "Name": &*t.name, "CalleeCount": t.callees.len(),
+                            "Callers": t.callers.to_json(), "NotBefore": t.not_before, "NotAfter": t.not_after,
+                            "IvrId": t.ivr_id, "State": t.state,
                         })
                     })
                     .collect();
-                let total = all.len();
-                Ok(
-                    json!({"TotalCount": total, "Tasks": page(all, int(p, "PageNumber"), int(p, "PageSize"))}),
-                )
+                Ok(json!({"TotalCount": total, "Tasks": tasks}))
             }
             "PauseAutoCalloutTask" | "ResumeAutoCalloutTask" | "StopAutoCalloutTask" => {
                 let id = int(p, "TaskId");
-                let Some(t) = d.tasks.get_mut(&(app, id)) else {
+                let Some(t) = d.apps.get_mut(&app).and_then(|a| a.tasks.get_mut(&id)) else {
                     return Some(Err(not_found("task", id)));
                 };
-                let state = int(t, "State");
                 let (allowed, next, verb): (&[i64], i64, &str) = match action {
                     "PauseAutoCalloutTask" => {
                         (&[TASK_INITIAL, TASK_RUNNING], TASK_SUSPENDED, "paused")
@@ -186,39 +415,74 @@ impl State {
                         "stopped",
                     ),
                 };
-                if !allowed.contains(&state) {
-                    return Some(Err(bad_state("task", id, state, verb)));
+                if !allowed.contains(&t.state) {
+                    return Some(Err(bad_state("task", id, t.state, verb)));
                 }
-                t["State"] = json!(next);
+                t.state = next;
                 Ok(json!({}))
             }
             "CreatePredictiveDialingCampaign" => {
-                d.next_id += 1;
-                let id = d.next_id;
-                let start = int(p, "StartTime");
-                let status = if start <= now() {
-                    CAMPAIGN_RUNNING
-                } else {
-                    CAMPAIGN_NOT_STARTED
+                let start_time = int(p, "StartTime");
+                let campaign = Campaign {
+                    name: text(p, "Name"),
+                    call_order: int(p, "CallOrder"),
+                    skill_group_id: int(p, "SkillGroupId"),
+                    ivr_id: opt_int(p, "IVRId"),
+                    priority: int(p, "Priority"),
+                    expected_abandon_rate: int(p, "ExpectedAbandonRate"),
+                    retry_times: opt_int(p, "RetryTimes"),
+                    retry_interval: int(p, "RetryInterval"),
+                    start_time,
+                    end_time: int(p, "EndTime"),
+                    variables: p.get("Variables").map(|v| v.to_string().into()),
+                    uui: p.get("UUI").and_then(Value::as_str).map(Into::into),
+                    callee_count: p
+                        .get("Callees")
+                        .and_then(Value::as_array)
+                        .map_or(0, Vec::len),
+                    status: if start_time <= now() {
+                        CAMPAIGN_RUNNING
+                    } else {
+                        CAMPAIGN_NOT_STARTED
+                    },
                 };
-                let mut c = p.clone();
-                if let Some(o) = c.as_object_mut() {
-                    o.remove("SdkAppId");
-                    o.insert("CampaignId".into(), json!(id));
-                    o.insert("Status".into(), json!(status));
-                    o.insert("StatusReason".into(), json!(0));
+                let cost = campaign.cost();
+                let code = "LimitExceeded.OutOfCountLimit";
+                let a = match d.app_mut(app, code) {
+                    Ok(a) => a,
+                    Err(e) => return Some(Err(e)),
+                };
+                if let Err(e) = a.room(a.campaigns.len(), cost, code) {
+                    return Some(Err(e));
                 }
-                d.campaigns.insert((app, id), c);
+                a.bytes += cost;
+                let id = d.next_id();
+                if let Some(a) = d.apps.get_mut(&app) {
+                    a.campaigns.insert(id, campaign);
+                }
                 Ok(json!({"CampaignId": id}))
             }
             "DescribePredictiveDialingCampaign" => {
                 let id = int(p, "CampaignId");
-                match d.campaigns.get(&(app, id)) {
+                match d.apps.get(&app).and_then(|a| a.campaigns.get(&id)) {
                     Some(c) => {
-                        let mut out = c.clone();
-                        if let Some(o) = out.as_object_mut() {
-                            o.remove("Callees");
-                            o.remove("Callers");
+                        let mut out = json!({
+                            "CampaignId": id, "Name": &*c.name, "CallOrder": c.call_order,
+                            "SkillGroupId": c.skill_group_id, "Priority": c.priority,
+                            "ExpectedAbandonRate": c.expected_abandon_rate, "RetryInterval": c.retry_interval,
+                            "StartTime": c.start_time, "EndTime": c.end_time, "Status": c.status, "StatusReason": 0,
+                        });
+                        if let Some(v) = c.ivr_id {
+                            out["IVRId"] = json!(v);
+                        }
+                        if let Some(v) = c.retry_times {
+                            out["RetryTimes"] = json!(v);
+                        }
+                        if let Some(v) = &c.variables {
+                            out["Variables"] = serde_json::from_str(v).unwrap_or(Value::Null);
+                        }
+                        if let Some(v) = &c.uui {
+                            out["UUI"] = json!(&**v);
                         }
                         Ok(out)
                     }
@@ -226,33 +490,39 @@ impl State {
                 }
             }
             "DescribePredictiveDialingCampaigns" => {
-                let all: Vec<Value> = d
-                    .campaigns
-                    .range((app, i64::MIN)..=(app, i64::MAX))
-                    .map(|(_, c)| c)
-                    .filter(|c| p.get("CampaignId").is_none_or(|id| c["CampaignId"] == *id))
-                    .filter(|c| p.get("Name").is_none_or(|n| c["Name"] == *n))
-                    .map(|c| {
+                let a = d.apps.get(&app).unwrap_or(&empty);
+                let id = opt_int(p, "CampaignId");
+                let name = p.get("Name").and_then(Value::as_str);
+                let group = opt_int(p, "SkillGroupId");
+                let (total, list) = page(
+                    a.campaigns
+                        .iter()
+                        .filter(|(i, _)| id.is_none_or(|id| id == **i))
+                        .filter(|(_, c)| name.is_none_or(|n| c.name.contains(n)))
+                        .filter(|(_, c)| group.is_none_or(|g| g == c.skill_group_id))
+                        .collect(),
+                    int(p, "PageNumber"),
+                    int(p, "PageSize"),
+                );
+                let list: Vec<Value> = list
+                    .into_iter()
+                    .map(|(id, c)| {
                         json!({
-                            "CampaignId": c["CampaignId"], "Name": c["Name"], "Status": c["Status"],
-                            "StatusReason": c["StatusReason"], "CalleeCount": c["Callees"].as_array().map_or(0, Vec::len),
-                            "FinishedCalleeCount": 0, "Priority": c["Priority"], "SkillGroupId": c["SkillGroupId"],
+                            "CampaignId": id, "Name": &*c.name, "Status": c.status,
+                            "StatusReason": 0, "CalleeCount": c.callee_count,
+                            "FinishedCalleeCount": 0, "Priority": c.priority, "SkillGroupId": c.skill_group_id,
                         })
                     })
                     .collect();
-                let total = all.len();
-                Ok(
-                    json!({"TotalCount": total, "CampaignList": page(all, int(p, "PageNumber"), int(p, "PageSize"))}),
-                )
+                Ok(json!({"TotalCount": total, "CampaignList": list}))
             }
             "PausePredictiveDialingCampaign"
             | "ResumePredictiveDialingCampaign"
             | "AbortPredictiveDialingCampaign" => {
                 let id = int(p, "CampaignId");
-                let Some(c) = d.campaigns.get_mut(&(app, id)) else {
+                let Some(c) = d.apps.get_mut(&app).and_then(|a| a.campaigns.get_mut(&id)) else {
                     return Some(Err(not_found("campaign", id)));
                 };
-                let status = int(c, "Status");
                 let (allowed, next, verb): (&[i64], i64, &str) = match action {
                     "PausePredictiveDialingCampaign" => (
                         &[CAMPAIGN_NOT_STARTED, CAMPAIGN_RUNNING],
@@ -268,113 +538,176 @@ impl State {
                         "aborted",
                     ),
                 };
-                if !allowed.contains(&status) {
-                    return Some(Err(bad_state("campaign", id, status, verb)));
+                if !allowed.contains(&c.status) {
+                    return Some(Err(bad_state("campaign", id, c.status, verb)));
                 }
-                c["Status"] = json!(next);
+                c.status = next;
                 Ok(json!({}))
             }
             "DeletePredictiveDialingCampaign" => {
                 let id = int(p, "CampaignId");
-                match d.campaigns.remove(&(app, id)) {
-                    Some(_) => Ok(json!({})),
+                let Some(a) = d.apps.get_mut(&app) else {
+                    return Some(Err(not_found("campaign", id)));
+                };
+                match a.campaigns.remove(&id) {
+                    Some(c) => {
+                        a.bytes = a.bytes.saturating_sub(c.cost());
+                        Ok(json!({}))
+                    }
                     None => Err(not_found("campaign", id)),
                 }
             }
             "CreateStaff" => {
-                let mut errors = Vec::new();
-                for s in p
+                let staffs: &[Value] = p
                     .get("Staffs")
                     .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                {
+                    .map_or(&[], Vec::as_slice);
+                if staffs.len() > MAX_STAFF_PER_REQUEST {
+                    return Some(Err((
+                        "InvalidParameterValue",
+                        format!(
+                            "{} staff given; at most {MAX_STAFF_PER_REQUEST} per request",
+                            staffs.len()
+                        ),
+                    )));
+                }
+                let a = match d.app_mut(app, "LimitExceeded") {
+                    Ok(a) => a,
+                    Err(e) => return Some(Err(e)),
+                };
+                let mut errors = Vec::new();
+                for s in staffs {
                     let mail = text(s, "Mail");
-                    if d.staff.contains_key(&(app, mail.clone())) {
-                        errors.push(json!({"StaffEmail": mail, "Code": "FailedOperation.DuplicatedAccount", "Message": "the account already exists"}));
+                    if a.staff.contains_key(&mail) {
+                        errors.push(json!({"StaffEmail": &*mail, "Code": "FailedOperation.DuplicatedAccount", "Message": "the account already exists"}));
                         continue;
                     }
-                    let staff = json!({
-                        "Name": s["Name"], "Mail": mail, "StaffNumber": s["StaffNumber"],
-                        "Phone": s.get("Phone").cloned().unwrap_or(json!("")), "Nick": s.get("Nick").cloned().unwrap_or(json!("")),
-                        "SkillGroupList": [], "LastModifyTimestamp": now(),
-                    });
-                    d.staff.insert((app, mail), staff);
+                    let staff = Staff {
+                        name: text(s, "Name"),
+                        staff_number: text(s, "StaffNumber"),
+                        phone: text(s, "Phone"),
+                        nick: text(s, "Nick"),
+                        skill_groups: Vec::new(),
+                        last_modified: now(),
+                    };
+                    let cost = staff.cost() + mail.len();
+                    if let Err(e) = a.room(a.staff.len(), cost, "LimitExceeded") {
+                        return Some(Err(e));
+                    }
+                    a.bytes += cost;
+                    a.staff.insert(mail, staff);
                 }
                 Ok(json!({"ErrorStaffList": errors}))
             }
             "DescribeStaffInfoList" => {
-                let group = p.get("SkillGroupId").and_then(Value::as_i64);
-                let all: Vec<Value> = d
-                    .staff
-                    .range((app, String::new())..)
-                    .take_while(|((a, _), _)| *a == app)
-                    .map(|(_, s)| s)
-                    .filter(|s| p.get("StaffMail").is_none_or(|m| s["Mail"] == *m))
-                    .filter(|s| {
-                        group.is_none_or(|g| {
-                            s["SkillGroupList"]
-                                .as_array()
-                                .is_some_and(|l| l.iter().any(|i| i["SkillGroupId"] == g))
+                let a = d.apps.get(&app).unwrap_or(&empty);
+                let group = opt_int(p, "SkillGroupId");
+                let mail = p.get("StaffMail").and_then(Value::as_str);
+                let (total, list) = page(
+                    a.staff
+                        .iter()
+                        .filter(|(m, _)| mail.is_none_or(|mail| mail == &***m))
+                        .filter(|(_, s)| {
+                            group.is_none_or(|g| s.skill_groups.iter().any(|(id, _)| *id == g))
                         })
-                    })
-                    .cloned()
-                    .collect();
-                let total = all.len();
-                Ok(
-                    json!({"TotalCount": total, "StaffList": page(all, int(p, "PageNumber"), int(p, "PageSize"))}),
-                )
+                        .collect(),
+                    int(p, "PageNumber"),
+                    int(p, "PageSize"),
+                );
+                let list: Vec<Value> = list.into_iter().map(|(m, s)| a.staff_json(m, s)).collect();
+                Ok(json!({"TotalCount": total, "StaffList": list}))
             }
             "DeleteStaff" => {
-                for mail in strings(p, "StaffList") {
-                    if d.staff.remove(&(app, mail.clone())).is_none() {
-                        return Some(Err(not_found("staff", mail)));
+                let mails = strings(p, "StaffList");
+                if mails.len() > MAX_DELETE_PER_REQUEST {
+                    return Some(Err((
+                        "InvalidParameterValue",
+                        format!(
+                            "{} staff given; at most {MAX_DELETE_PER_REQUEST} per request",
+                            mails.len()
+                        ),
+                    )));
+                }
+                let a = d.apps.get_mut(&app);
+                let Some(a) = a else {
+                    return match mails.first() {
+                        Some(mail) => Some(Err(not_found("staff", mail))),
+                        None => Some(Ok(json!({"OnlineStaffList": []}))),
+                    };
+                };
+                for mail in mails {
+                    match a.staff.remove(mail.as_str()) {
+                        Some(s) => a.bytes = a.bytes.saturating_sub(s.cost() + mail.len()),
+                        None => return Some(Err(not_found("staff", mail))),
                     }
                 }
                 Ok(json!({"OnlineStaffList": []}))
             }
             "CreateCCCSkillGroup" => {
-                d.next_id += 1;
-                let id = d.next_id;
-                let group = json!({
-                    "SkillGroupId": id, "SkillGroupName": text(p, "SkillGroupName"), "Type": "TEL",
-                    "SkillGroupType": int(p, "SkillGroupType"), "MaxConcurrency": int(p, "MaxConcurrency"),
-                    "LastModifyTimestamp": now(), "RoutePolicy": "", "UsingLastSeat": 0, "Alias": "", "RingAll": false,
-                });
-                d.skill_groups.insert((app, id), group);
+                let group = SkillGroup {
+                    name: text(p, "SkillGroupName"),
+                    skill_group_type: int(p, "SkillGroupType"),
+                    max_concurrency: int(p, "MaxConcurrency"),
+                    last_modified: now(),
+                };
+                let cost = group.cost();
+                let a = match d.app_mut(app, "LimitExceeded") {
+                    Ok(a) => a,
+                    Err(e) => return Some(Err(e)),
+                };
+                if a.skill_groups.values().any(|g| g.name == group.name) {
+                    return Some(Err((
+                        "InvalidParameterValue.SkillGroupExist",
+                        format!("a skill group named {} already exists", group.name),
+                    )));
+                }
+                if let Err(e) = a.room(a.skill_groups.len(), cost, "LimitExceeded") {
+                    return Some(Err(e));
+                }
+                a.bytes += cost;
+                let id = d.next_id();
+                if let Some(a) = d.apps.get_mut(&app) {
+                    a.skill_groups.insert(id, group);
+                }
                 Ok(json!({"SkillGroupId": id}))
             }
             "DescribeSkillGroupInfoList" => {
-                let all: Vec<Value> = d
-                    .skill_groups
-                    .range((app, i64::MIN)..=(app, i64::MAX))
-                    .map(|(_, g)| g)
-                    .filter(|g| {
-                        p.get("SkillGroupId")
-                            .is_none_or(|id| g["SkillGroupId"] == *id)
+                let a = d.apps.get(&app).unwrap_or(&empty);
+                let id = opt_int(p, "SkillGroupId");
+                let name = p.get("SkillGroupName").and_then(Value::as_str);
+                let (total, list) = page(
+                    a.skill_groups
+                        .iter()
+                        .filter(|(i, _)| id.is_none_or(|id| id == **i))
+                        .filter(|(_, g)| name.is_none_or(|n| n == &*g.name))
+                        .collect(),
+                    int(p, "PageNumber"),
+                    int(p, "PageSize"),
+                );
+                let list: Vec<Value> = list
+                    .into_iter()
+                    .map(|(id, g)| {
+                        json!({
+                            "SkillGroupId": id, "SkillGroupName": &*g.name, "Type": "TEL",
+                            "SkillGroupType": g.skill_group_type, "MaxConcurrency": g.max_concurrency,
+                            "LastModifyTimestamp": g.last_modified, "RoutePolicy": "", "UsingLastSeat": 0,
+                            "Alias": "", "RingAll": false,
+                        })
                     })
-                    .filter(|g| {
-                        p.get("SkillGroupName")
-                            .is_none_or(|n| g["SkillGroupName"] == *n)
-                    })
-                    .cloned()
                     .collect();
-                let total = all.len();
-                Ok(
-                    json!({"TotalCount": total, "SkillGroupList": page(all, int(p, "PageNumber"), int(p, "PageSize"))}),
-                )
+                Ok(json!({"TotalCount": total, "SkillGroupList": list}))
             }
             "DeleteCCCSkillGroup" => {
                 let id = int(p, "SkillGroupId");
-                if d.skill_groups.remove(&(app, id)).is_none() {
+                let Some(a) = d.apps.get_mut(&app) else {
                     return Some(Err(not_found("skill group", id)));
-                }
-                for ((a, _), s) in d.staff.iter_mut() {
-                    if *a == app {
-                        if let Some(list) = s["SkillGroupList"].as_array_mut() {
-                            list.retain(|i| i["SkillGroupId"] != id);
-                        }
-                    }
+                };
+                let Some(g) = a.skill_groups.remove(&id) else {
+                    return Some(Err(not_found("skill group", id)));
+                };
+                a.bytes = a.bytes.saturating_sub(g.cost());
+                for s in a.staff.values_mut() {
+                    s.skill_groups.retain(|(g, _)| *g != id);
                 }
                 Ok(json!({}))
             }
@@ -385,12 +718,7 @@ impl State {
                     .and_then(Value::as_array)
                     .into_iter()
                     .flatten()
-                    .map(|i| {
-                        (
-                            int(i, "SkillGroupId"),
-                            i.get("Priority").and_then(Value::as_i64).unwrap_or(1),
-                        )
-                    })
+                    .map(|i| (int(i, "SkillGroupId"), opt_int(i, "Priority").unwrap_or(1)))
                     .collect();
                 ids.extend(
                     p.get("SkillGroupList")
@@ -400,77 +728,105 @@ impl State {
                         .filter_map(Value::as_i64)
                         .map(|i| (i, 1)),
                 );
-                for (id, _) in &ids {
-                    if !d.skill_groups.contains_key(&(app, *id)) {
-                        return Some(Err(not_found("skill group", id)));
-                    }
-                }
-                let names: BTreeMap<i64, Value> = ids
-                    .iter()
-                    .map(|(id, _)| (*id, d.skill_groups[&(app, *id)]["SkillGroupName"].clone()))
-                    .collect();
-                let Some(s) = d.staff.get_mut(&(app, mail.clone())) else {
+                let Some(a) = d.apps.get_mut(&app) else {
                     return Some(Err((
                         "InvalidParameterValue.InstanceNotExist",
                         format!("staff {mail} does not exist"),
                     )));
                 };
-                let Some(list) = s["SkillGroupList"].as_array_mut() else {
-                    return Some(Ok(json!({})));
+                if let Some((id, _)) = ids.iter().find(|(id, _)| !a.skill_groups.contains_key(id)) {
+                    return Some(Err(not_found("skill group", id)));
+                }
+                let Some(s) = a.staff.get_mut(&mail) else {
+                    return Some(Err((
+                        "InvalidParameterValue.InstanceNotExist",
+                        format!("staff {mail} does not exist"),
+                    )));
                 };
+                // Each group at most once, so the list never outgrows the skill groups.
+                let before = s.cost();
                 for (id, priority) in ids {
-                    list.retain(|i| i["SkillGroupId"] != id);
+                    s.skill_groups.retain(|(g, _)| *g != id);
                     if action == "BindStaffSkillGroupList" {
-                        list.push(json!({"SkillGroupId": id, "SkillGroupName": names[&id], "Priority": priority, "Type": "TEL"}));
+                        s.skill_groups.push((id, priority));
                     }
                 }
+                a.bytes = (a.bytes + s.cost()).saturating_sub(before);
                 Ok(json!({}))
             }
             "DescribeNumbers" => {
-                let all: Vec<Value> = d.numbers(app).into_iter().map(|n| n.clone()).collect();
-                Ok(
-                    json!({"TotalCount": all.len(), "Numbers": page(all, int(p, "PageNumber"), int(p, "PageSize"))}),
-                )
+                let a = d.apps.get(&app).unwrap_or(&empty);
+                let all: Vec<Value> = a
+                    .numbers
+                    .iter()
+                    .enumerate()
+                    .map(|(i, groups)| {
+                        json!({"Number": number(i), "CallOutSkillGroupIds": groups, "State": 1, "CostType": 1})
+                    })
+                    .collect();
+                let (total, numbers) = page(all, int(p, "PageNumber"), int(p, "PageSize"));
+                Ok(json!({"TotalCount": total, "Numbers": numbers}))
             }
             "BindNumberCallOutSkillGroup" | "UnbindNumberCallOutSkillGroup" => {
-                let number = text(p, "Number");
-                let ids: Vec<u64> = p
+                let wanted = text(p, "Number");
+                let Some(index) = (0..NUMBERS).find(|i| number(*i) == *wanted) else {
+                    return Some(Err(not_found("number", wanted)));
+                };
+                let mut ids: Vec<u64> = p
                     .get("SkillGroupIds")
                     .and_then(Value::as_array)
                     .into_iter()
                     .flatten()
                     .filter_map(Value::as_u64)
                     .collect();
+                ids.sort_unstable();
+                ids.dedup();
                 let bind = action == "BindNumberCallOutSkillGroup";
-                let Some(n) = d
-                    .numbers(app)
-                    .into_iter()
-                    .find(|n| n["Number"] == number.as_str())
-                else {
-                    return Some(Err(not_found("number", number)));
-                };
-                if let Some(list) = n["CallOutSkillGroupIds"].as_array_mut() {
-                    list.retain(|v| !ids.contains(&v.as_u64().unwrap_or(0)));
-                    if bind {
-                        list.extend(ids.iter().map(|i| json!(i)));
-                    }
+                if !bind && !d.apps.contains_key(&app) {
+                    return Some(Ok(json!({})));
                 }
+                let a = match d.app_mut(app, "LimitExceeded") {
+                    Ok(a) => a,
+                    Err(e) => return Some(Err(e)),
+                };
+                let Some(groups) = a.numbers.get_mut(index) else {
+                    return Some(Err(not_found("number", wanted)));
+                };
+                let before = groups.len();
+                let kept = groups
+                    .iter()
+                    .filter(|g| ids.binary_search(g).is_err())
+                    .count();
+                if bind && kept + ids.len() > MAX_ENTRIES {
+                    return Some(Err((
+                        "LimitExceeded",
+                        format!("a number takes at most {MAX_ENTRIES} call-out skill groups"),
+                    )));
+                }
+                groups.retain(|g| ids.binary_search(g).is_err());
+                if bind {
+                    groups.extend(&ids);
+                }
+                let after = groups.len();
+                a.bytes =
+                    (a.bytes + after * size_of::<u64>()).saturating_sub(before * size_of::<u64>());
                 Ok(json!({}))
             }
             "DescribeTelCdr" => {
                 let (from, to) = (int(p, "StartTimeStamp"), int(p, "EndTimeStamp"));
+                let step = to.saturating_sub(from).max(25) / 25;
                 let all: Vec<Value> = (0..25i64)
                     .map(|i| {
-                        let start = from + i * ((to - from).max(25) / 25);
+                        let start = from.saturating_add(i.saturating_mul(step));
                         json!({
                             "Caller": "008675500000001", "Callee": format!("0086139000000{i:02}"), "Time": start,
                             "Direction": i % 2, "Duration": 30 + i, "RecordURL": "", "SessionId": format!("session-{i}"),
-                            "CallType": 1, "EndStatus": 1, "StartTimestamp": start, "EndedTimestamp": start + 30 + i,
+                            "CallType": 1, "EndStatus": 1, "StartTimestamp": start,
+                            "EndedTimestamp": start.saturating_add(30 + i),
                         })
                     })
                     .collect();
-                let total = all.len();
-                let items = page(all, int(p, "PageNumber"), int(p, "PageSize"));
+                let (total, items) = page(all, int(p, "PageNumber"), int(p, "PageSize"));
                 Ok(json!({"TotalCount": total, "TelCdrs": items, "TelCdrList": items}))
             }
             _ => return None,

@@ -5,3 +5,4 @@
 #[deny(warnings, missing_docs)]
 pub mod fixture;
 pub mod server;
+pub mod wire;

@@ -6,6 +6,7 @@ use ccc_api::enums::WireEnum;
 use ccc_api::{Action, ActionVisitor, Client, Credentials, RateLimit, RetryConfig, SdkError};
 use ccc_emulator::spec_table::{ActionInfo, ACTIONS};
 use ccc_emulator::{Config, Emulator, FaultSpec, Faults, TEST_SECRET_ID, TEST_SECRET_KEY};
+use ccc_tests::wire::{now, raw, signed};
 use serde_json::{json, Value};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -470,53 +471,13 @@ async fn validation_uses_the_service_error_codes() {
     );
 }
 
-/// Sends raw HTTP and returns the answer's text.
-async fn raw(e: &Emulator, request: &[u8]) -> String {
-    let mut s = tokio::net::TcpStream::connect(e.addr()).await.unwrap();
-    s.write_all(request).await.unwrap();
-    let mut out = Vec::new();
-    let _ = tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut out)).await;
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn signed(action: &str, version: &str, timestamp: u64, body: &[u8], host: &str) -> Vec<u8> {
-    let input = ccc_api::signing::SigningInput {
-        service: "ccc",
-        timestamp,
-        method: "POST",
-        path: "/",
-        query: "",
-        headers: &[
-            ("content-type", "application/json"),
-            ("host", host),
-            ("x-tc-action", action),
-        ],
-        payload: body,
-    };
-    let auth = ccc_api::signing::sign(TEST_SECRET_ID, TEST_SECRET_KEY, &input).authorization;
-    let mut out = format!(
-        "POST / HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nX-TC-Action: {action}\r\nX-TC-Version: {version}\r\nX-TC-Timestamp: {timestamp}\r\nAuthorization: {auth}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    )
-    .into_bytes();
-    out.extend_from_slice(body);
-    out
-}
-
-fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-}
-
 #[tokio::test]
 async fn signatures_over_any_signed_headers_expiry_and_version() {
     let e = emulator().await;
     let host = e.addr().to_string();
     // Signed over content-type;host;x-tc-action, as some SDKs do.
     let ok = raw(
-        &e,
+        e.addr(),
         &signed(
             "DescribeNumbers",
             "2020-02-10",
@@ -528,7 +489,7 @@ async fn signatures_over_any_signed_headers_expiry_and_version() {
     .await;
     assert!(ok.contains("\"TotalCount\":12"), "{ok}");
     let old = raw(
-        &e,
+        e.addr(),
         &signed(
             "DescribeNumbers",
             "2020-02-10",
@@ -540,7 +501,7 @@ async fn signatures_over_any_signed_headers_expiry_and_version() {
     .await;
     assert!(old.contains("AuthFailure.SignatureExpire"), "{old}");
     let version = raw(
-        &e,
+        e.addr(),
         &signed(
             "DescribeNumbers",
             "2019-01-01",
@@ -552,7 +513,7 @@ async fn signatures_over_any_signed_headers_expiry_and_version() {
     .await;
     assert!(version.contains("NoSuchVersion"), "{version}");
     let malformed = raw(
-        &e,
+        e.addr(),
         &signed("DescribeNumbers", "2020-02-10", now(), b"{not json", &host),
     )
     .await;
@@ -570,7 +531,7 @@ async fn bad_input_never_stops_it() {
     .unwrap();
     // A huge body is refused with a clear error before it is read.
     let huge = raw(
-        &e,
+        e.addr(),
         b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\n",
     )
     .await;
@@ -579,7 +540,7 @@ async fn bad_input_never_stops_it() {
         "{huge}"
     );
     // Garbage and a slow client that never finishes its request.
-    let garbage = raw(&e, b"\x00\x01garbage\r\n\r\n").await;
+    let garbage = raw(e.addr(), b"\x00\x01garbage\r\n\r\n").await;
     assert!(garbage.starts_with("HTTP/1.1 400"), "{garbage}");
     let slow = tokio::spawn({
         let addr = e.addr();
