@@ -23,17 +23,39 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// Most characters of spec input a message quotes; a longer value is cut.
+pub const QUOTE_LIMIT: usize = 100;
+
+/// Most characters of a message or location; anything longer (a message a
+/// parser built around a huge value, a pointer through a huge key) is cut.
+pub const TEXT_LIMIT: usize = 400;
+
+/// `value` for quoting in a message: at most `QUOTE_LIMIT` characters, cut on a
+/// character boundary, with an ellipsis and the full length when cut, so a
+/// megabyte-long bad value gives a one-line error.
+pub fn excerpt(value: &str) -> String {
+    cut(value, QUOTE_LIMIT)
+}
+
+fn cut(text: &str, limit: usize) -> String {
+    match text.char_indices().nth(limit) {
+        None => text.to_owned(),
+        Some((end, _)) => format!("{}… ({} bytes in all)", &text[..end], text.len()),
+    }
+}
+
 /// Every problem found; loading reports them all, not just the first.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {
-    /// Records a problem.
+    /// Records a problem. Location and message are bounded to `TEXT_LIMIT`
+    /// characters whatever they quote.
     pub fn push(&mut self, file: &str, location: impl Into<String>, message: impl Into<String>) {
         self.0.push(Diagnostic {
-            file: file.to_owned(),
-            location: location.into(),
-            message: message.into(),
+            file: cut(file, TEXT_LIMIT),
+            location: cut(&location.into(), TEXT_LIMIT),
+            message: cut(&message.into(), TEXT_LIMIT),
         });
     }
 
@@ -59,3 +81,25 @@ impl fmt::Display for Diagnostics {
 }
 
 impl std::error::Error for Diagnostics {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_are_bounded_and_cut_on_char_boundaries() {
+        assert_eq!(excerpt("short"), "short");
+        let exact = "x".repeat(QUOTE_LIMIT);
+        assert_eq!(excerpt(&exact), exact);
+        for filler in ["a", "é", "日", "🦀"] {
+            let long = filler.repeat(5000);
+            let shown = excerpt(&long);
+            assert!(shown.starts_with(&filler.repeat(QUOTE_LIMIT)), "{shown}");
+            assert!(shown.ends_with(&format!("… ({} bytes in all)", long.len())));
+            assert!(shown.chars().count() <= QUOTE_LIMIT + 30, "{shown}");
+        }
+        let mut d = Diagnostics::default();
+        d.push("f", "/".repeat(10_000), "m".repeat(1_000_000));
+        assert!(d.0[0].to_string().len() < 2 * (TEXT_LIMIT + 40));
+    }
+}
