@@ -4,4 +4,6 @@
 
 #[deny(warnings, missing_docs)]
 pub mod fixture;
+#[deny(warnings, missing_docs)]
+pub mod fixture_names;
 pub mod server;
