@@ -38,10 +38,11 @@ const TRAIT_METHODS: &[&str] = &[
     "type_id",
 ];
 
-/// Methods of `ccc_api::Client` written by hand (`client.rs`); an action's
-/// method of the same name would be a duplicate definition. A test compares this
-/// list with the source.
+/// Methods of `ccc_api::Client` written by hand (`client.rs`), private ones
+/// included; an action's method of the same name would be a duplicate
+/// definition. A test compares this list with the source.
 pub const CLIENT_METHODS: &[&str] = &[
+    "attempt",
     "builder",
     "call",
     "call_with",
@@ -49,6 +50,7 @@ pub const CLIENT_METHODS: &[&str] = &[
     "execute",
     "execute_with",
     "from_env",
+    "send",
 ];
 
 /// Methods the emitter puts on a request builder and a fluent builder besides

@@ -614,22 +614,24 @@ fn escape_rust_names(
                 Context::Object => false,
             }
     };
-    for (f, &(_, chosen)) in fields.iter_mut().zip(explicit) {
-        if !chosen && reserved(&f.rust) {
+    // A name can only equal the setter of a shorter one, so deciding in order of
+    // length settles each name against setters that are already final.
+    let mut order: Vec<usize> = (0..fields.len()).collect();
+    order.sort_by_key(|&i| (fields[i].rust.len(), i));
+    let mut setters = BTreeSet::new();
+    for i in order {
+        let (f, (_, chosen)) = (&mut fields[i], explicit[i]);
+        while !chosen && (reserved(&f.rust) || setters.contains(&f.rust)) {
             f.rust = escape(&f.rust);
         }
-    }
-    if ctx == Context::Input {
-        let setters: BTreeSet<String> = fields.iter().map(|f| format!("set_{}", f.rust)).collect();
-        for (f, &(_, chosen)) in fields.iter_mut().zip(explicit) {
-            if !chosen && setters.contains(&f.rust) {
-                f.rust = escape(&f.rust);
-            }
+        if ctx == Context::Input {
+            setters.insert(format!("set_{}", f.rust));
         }
     }
     // What each field puts in the namespace it shares with the others: the
     // field itself, and for inputs its two builder methods.
-    let mut taken: HashMap<String, &str> = HashMap::new();
+    // Each name with the member it came from and whether it is a setter.
+    let mut taken: HashMap<String, (&str, bool)> = HashMap::new();
     for (f, &(i, chosen)) in fields.iter().zip(explicit) {
         let at = format!("{base}/{i}/{}", if chosen { "rust_name" } else { "name" });
         if reserved(&f.rust) {
@@ -643,12 +645,13 @@ fn escape_rust_names(
                 ),
             );
         }
-        let setter = (ctx == Context::Input).then(|| format!("set_{}", f.rust));
-        for name in std::iter::once(f.rust.clone()).chain(setter) {
-            let Some(other) = taken.insert(name.clone(), &f.wire) else {
+        let setter = (ctx == Context::Input).then(|| (format!("set_{}", f.rust), true));
+        for (name, is_setter) in std::iter::once((f.rust.clone(), false)).chain(setter) {
+            let Some((other, other_setter)) = taken.insert(name.clone(), (&f.wire, is_setter))
+            else {
                 continue;
             };
-            let message = if name == f.rust {
+            let message = if !is_setter && !other_setter {
                 format!(
                     "members `{}` and `{}` both map to the Rust name `{}`",
                     excerpt(other),
@@ -664,6 +667,8 @@ fn escape_rust_names(
                 )
             };
             diags.push(file, &at, message);
+            // The setters of two same-named fields collide too; once is enough.
+            break;
         }
     }
 }

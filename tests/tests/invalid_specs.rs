@@ -25,8 +25,9 @@ const THING: &str = r#"{
 }"#;
 
 /// Writes the valid base spec with `overrides` applied (`None` deletes a file),
-/// loads it, and returns the diagnostics with the temp directory shown as `spec`.
-fn problems(case: &str, overrides: &[(&str, Option<&str>)]) -> Vec<String> {
+/// loads it, and returns the model or the diagnostics with the temp directory
+/// shown as `spec`.
+fn load(case: &str, overrides: &[(&str, Option<&str>)]) -> Result<codegen::Model, Vec<String>> {
     let dir: PathBuf =
         std::env::temp_dir().join(format!("ccc-invalid-{case}-{}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);
@@ -49,14 +50,26 @@ fn problems(case: &str, overrides: &[(&str, Option<&str>)]) -> Vec<String> {
     let result = codegen::load(&dir);
     let _ = fs::remove_dir_all(&dir);
     let prefix = dir.to_string_lossy().to_string();
-    match result {
-        Ok(_) => Vec::new(),
-        Err(diags) => diags
+    result.map_err(|diags| {
+        diags
             .0
             .iter()
             .map(|d| d.to_string().replace(&prefix, "spec"))
-            .collect(),
-    }
+            .collect()
+    })
+}
+
+/// The diagnostics of [`load`]; empty when the spec is valid.
+fn problems(case: &str, overrides: &[(&str, Option<&str>)]) -> Vec<String> {
+    load(case, overrides).err().unwrap_or_default()
+}
+
+/// `ACTION` with its input member list replaced by `input`.
+fn action_with_input(input: &str) -> String {
+    ACTION.replace(
+        r#"[{ "name": "ThingId", "type": "uint64", "required": true, "doc": "Its id." }]"#,
+        input,
+    )
 }
 
 #[test]
@@ -185,15 +198,280 @@ fn names_that_are_not_identifiers() {
 
 #[test]
 fn keyword_members() {
-    // `Type` works (as `r#type`); `Self` cannot be an identifier at all.
-    let bad = THING.replace(
+    // `Type` works as `r#type`; `Self` cannot be an identifier even as `r#self`,
+    // so it is escaped to `self_`. The wire names stay.
+    let thing = THING.replace(
         r#""doc": "Its name." }]"#,
-        r#""doc": "Its name." }, { "name": "Type", "type": "string", "doc": "Fine." }, { "name": "Self", "type": "string", "doc": "Not fine." }]"#,
+        r#""doc": "Its name." }, { "name": "Type", "type": "string", "doc": "Fine." }, { "name": "Self", "type": "string", "doc": "Escaped." }]"#,
+    );
+    let model = load("keyword", &[("types/Thing.json", Some(&thing))]).unwrap();
+    let names: Vec<(&str, &str)> = model.objects[0]
+        .fields
+        .iter()
+        .map(|f| (f.wire.as_str(), f.rust.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [("Name", "name"), ("Type", "type"), ("Self", "self_")]
+    );
+}
+
+/// Every member name that collides with generated code, where it sits, and the
+/// Rust name it gets.
+#[test]
+fn colliding_member_names_are_escaped() {
+    let input = [
+        ("New", "new_"),
+        ("Send", "send_"),
+        ("Build", "build_"),
+        ("Options", "options_"),
+        ("AsBuilder", "as_builder_"),
+        ("IntoPaginator", "into_paginator_"),
+        ("Default", "default_"),
+        ("Clone", "clone_"),
+        ("CloneFrom", "clone_from_"),
+        ("Fmt", "fmt_"),
+        ("Into", "into_"),
+        ("From", "from_"),
+        ("TryInto", "try_into_"),
+        ("Eq", "eq_"),
+        ("ToOwned", "to_owned_"),
+        ("TypeId", "type_id_"),
+        ("Serialize", "serialize_"),
+        ("Self", "self_"),
+        ("Super", "super_"),
+        ("Crate", "crate_"),
+        ("Type", "type"),
+        ("SetType", "set_type_"),
+        ("Name", "name"),
+        ("SetName", "set_name_"),
+        ("SetSetName", "set_set_name"),
+        ("SetSetSetName", "set_set_set_name_"),
+        ("Builder", "builder"),
+        ("Client", "client"),
+        ("RequestId", "request_id"),
+        ("ThingId", "thing_id"),
+    ];
+    let output = [
+        ("RequestID", "request_id_"),
+        ("Send", "send"),
+        ("New", "new"),
+        ("Self", "self_"),
+    ];
+    let object = [
+        ("Self", "self_"),
+        ("Super", "super_"),
+        ("New", "new"),
+        ("Name", "name"),
+    ];
+    let members = |list: &[(&str, &str)], flag: &str| {
+        list.iter()
+            .map(|(wire, _)| {
+                format!(r#"{{ "name": "{wire}", "type": "string", {flag} "doc": "d." }}"#)
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let action = action_with_input(&format!("[{}]", members(&input, ""))).replace(
+        r#""output": [{ "name": "Thing", "type": "Thing", "doc": "The thing." }]"#,
+        &format!(
+            r#""output": [{{ "name": "Thing", "type": "Thing", "doc": "The thing." }}, {}]"#,
+            members(&output, r#""optional": true,"#)
+        ),
+    );
+    let thing = THING.replace(
+        r#"[{ "name": "Name", "type": "string", "required": true, "doc": "Its name." }]"#,
+        &format!("[{}]", members(&object, "")),
+    );
+    let model = load(
+        "escapes",
+        &[
+            ("actions/GetThing.json", Some(&action)),
+            ("types/Thing.json", Some(&thing)),
+        ],
+    )
+    .unwrap_or_else(|e| panic!("{e:#?}"));
+    let got = |fields: &[codegen::model::Field]| -> Vec<(String, String)> {
+        fields
+            .iter()
+            .map(|f| (f.wire.clone(), f.rust.clone()))
+            .collect()
+    };
+    let want = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+        list.iter()
+            .map(|(w, r)| (w.to_string(), r.to_string()))
+            .collect()
+    };
+    let a = &model.actions[0];
+    assert_eq!(got(&a.input), want(&input));
+    assert_eq!(got(&a.output)[1..], want(&output)[..]);
+    assert_eq!(got(&model.objects[0].fields), want(&object));
+}
+
+#[test]
+fn names_that_cannot_be_escaped_are_refused() {
+    // Members whose Rust names collide after conversion.
+    let twins = action_with_input(
+        r#"[{ "name": "Self", "type": "string", "doc": "d." }, { "name": "SELF", "type": "string", "doc": "d." }]"#,
     );
     assert_eq!(
-        problems("keyword", &[("types/Thing.json", Some(&bad))]),
-        ["spec/types/Thing.json: /members/2/name: member `Self` maps to the Rust keyword `self`, which cannot be an identifier even as r#self"]
+        problems("twins", &[("actions/GetThing.json", Some(&twins))]),
+        ["spec/actions/GetThing.json: /input/1/name: members `Self` and `SELF` both map to the Rust name `self_`"]
     );
+    // A `rust_name` is kept as written, so a colliding one is an error.
+    for (rust, want) in [
+        ("new", "/input/1/rust_name: Rust name `new` of member `Other` collides with generated code (a keyword, a builder method or a response field); choose another"),
+        ("self", "/input/1/rust_name: Rust name `self` of member `Other` collides with generated code (a keyword, a builder method or a response field); choose another"),
+        ("set_thing_id", "/input/1/rust_name: members `ThingId` and `Other` both generate the method `set_thing_id`; give one a `rust_name`"),
+    ] {
+        let bad = action_with_input(&format!(
+            r#"[{{ "name": "ThingId", "type": "uint64", "required": true, "doc": "Its id." }},
+                {{ "name": "Other", "type": "string", "doc": "d.", "rust_name": "{rust}" }}]"#
+        ));
+        assert_eq!(
+            problems("rust-name-collision", &[("actions/GetThing.json", Some(&bad))]),
+            [format!("spec/actions/GetThing.json: {want}")],
+            "{rust}"
+        );
+    }
+    // Actions: their names are the API, so a collision is an error.
+    for (action, why) in [
+        ("Execute", "gives the method `execute`, which `Client` already has"),
+        ("ExecuteWith", "gives the method `execute_with`, which `Client` already has"),
+        ("Builder", "gives the method `builder`, which `Client` already has"),
+        ("Endpoint", "gives the method `endpoint`, which `Client` already has"),
+        ("Call", "gives the method `call`, which `Client` already has"),
+        ("CallWith", "gives the method `call_with`, which `Client` already has"),
+        ("FromEnv", "gives the method `from_env`, which `Client` already has"),
+        ("Clone", "gives the method `clone`, which `Client` already has"),
+        ("Into", "gives the method `into`, which `Client` already has"),
+        ("Fmt", "gives the method `fmt`, which `Client` already has"),
+        ("Type", "gives the Rust keyword `type` as module and method name; actions cannot be renamed, so choose another"),
+        ("Self", "gives the Rust keyword `self` as module and method name; actions cannot be renamed, so choose another"),
+        ("Match", "gives the Rust keyword `match` as module and method name; actions cannot be renamed, so choose another"),
+        ("Async", "gives the Rust keyword `async` as module and method name; actions cannot be renamed, so choose another"),
+    ] {
+        let file = format!("actions/{action}.json");
+        let bad = ACTION.replace(r#""action": "GetThing""#, &format!(r#""action": "{action}""#));
+        assert_eq!(
+            problems("action-name", &[("actions/GetThing.json", None), (&file, Some(&bad))]),
+            [format!("spec/{file}: /action: `{action}` {why}")]
+        );
+    }
+    // Type names that shadow what the types module uses unqualified.
+    for name in [
+        "Option", "Result", "String", "Vec", "Box", "Self", "Some", "From", "Default", "Iterator",
+        "WireEnum",
+    ] {
+        let file = format!("types/{name}.json");
+        let thing = THING.replace(r#""object": "Thing""#, &format!(r#""object": "{name}""#));
+        let action = ACTION.replace(r#""type": "Thing""#, &format!(r#""type": "{name}""#));
+        assert_eq!(
+            problems(
+                "type-name",
+                &[("types/Thing.json", None), (&file, Some(&thing)), ("actions/GetThing.json", Some(&action))]
+            ),
+            [format!("spec/{file}: /object: `{name}` would shadow a Rust or runtime name; choose another")]
+        );
+    }
+    // Variants: `Self` is a keyword, `Unknown` the fallback.
+    let colour = r#"{ "enum": "Colour", "repr": "string", "doc": "A colour.", "values": [{ "value": "s", "name": "Self", "doc": "d." }] }"#;
+    let thing = THING.replace(r#""type": "string""#, r#""type": "Colour""#);
+    let service = SERVICE
+        .replace(r#""name": "Main""#, r#""name": "Self""#)
+        .replace(
+            r#""errors": [{"#,
+            r#""errors": [{ "code": "Unknown", "doc": "d." }, { "code": "UNKNOWN", "doc": "d." }, {"#,
+        );
+    assert_eq!(
+        problems(
+            "variants",
+            &[("types/Colour.json", Some(colour)), ("types/Thing.json", Some(&thing)), ("service.json", Some(&service))]
+        ),
+        [
+            "spec/service.json: /endpoints/0/name: `Self` is not a valid variant name (PascalCase)",
+            "spec/service.json: /errors/0/code: `Unknown` gives the Rust variant `Unknown`, which error-code enums cannot have (`Unknown` holds codes not listed)",
+            "spec/service.json: /errors/1/code: `UNKNOWN` gives the Rust variant `Unknown`, which error-code enums cannot have (`Unknown` holds codes not listed)",
+            "spec/types/Colour.json: /values/0/name: `Self` is not a valid variant name (PascalCase)",
+        ]
+    );
+}
+
+/// `CLIENT_METHODS` is what `impl Client` in the runtime defines: a method added
+/// there without adding it here would let an action of that name through.
+#[test]
+fn reserved_client_methods_match_the_runtime() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let source = fs::read_to_string(root.join("ccc-api/src/client.rs")).unwrap();
+    let block = source
+        .split("\nimpl Client {\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n}\n").next())
+        .expect("an `impl Client` block");
+    // Methods sit four spaces deep; helpers nested in their bodies are deeper.
+    let mut defined: Vec<&str> = block
+        .lines()
+        .filter_map(|l| {
+            [
+                "    pub fn ",
+                "    pub async fn ",
+                "    fn ",
+                "    async fn ",
+            ]
+            .iter()
+            .find_map(|p| l.strip_prefix(p))
+        })
+        .filter_map(|rest| rest.split(['(', '<']).next())
+        .collect();
+    defined.sort();
+    assert!(defined.len() >= 5, "{defined:?}");
+    assert_eq!(defined, codegen::names::CLIENT_METHODS);
+    // And there is no other `impl Client` block to forget.
+    assert_eq!(source.matches("impl Client {").count(), 1);
+}
+
+/// `BUILDER_METHODS` is what the emitter puts on builders besides the members'
+/// setters, read from the generated code of the names fixture.
+#[test]
+fn reserved_builder_methods_match_the_emitter() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let model = codegen::load(&root.join("fixtures/spec/names")).unwrap();
+    let mut seen = std::collections::BTreeSet::new();
+    for a in &model.actions {
+        let source =
+            fs::read_to_string(root.join(format!("src/fixture_names/operation/{}.rs", a.snake)))
+                .unwrap();
+        let setters: Vec<String> = a
+            .input
+            .iter()
+            .flat_map(|f| [f.rust.clone(), format!("set_{}", f.rust)])
+            .collect();
+        for builder in ["RequestBuilder", "FluentBuilder"] {
+            let head = format!("\nimpl {}{builder} {{\n", a.name);
+            let block = source
+                .split(&head)
+                .nth(1)
+                .and_then(|rest| rest.split("\n}\n").next())
+                .unwrap_or_else(|| panic!("no {head}"));
+            for line in block.lines() {
+                let Some(rest) = line
+                    .strip_prefix("    pub fn ")
+                    .or_else(|| line.strip_prefix("    pub async fn "))
+                else {
+                    continue;
+                };
+                let name = rest.split('(').next().unwrap().trim_start_matches("r#");
+                if !setters.iter().any(|s| s == name) {
+                    seen.insert(name.to_owned());
+                }
+            }
+        }
+    }
+    let reserved: std::collections::BTreeSet<String> = codegen::names::BUILDER_METHODS
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(seen, reserved);
 }
 
 #[test]
