@@ -26,22 +26,34 @@ impl fmt::Display for Diagnostic {
 /// Most characters of spec input a message quotes; a longer value is cut.
 pub const QUOTE_LIMIT: usize = 100;
 
-/// Most characters of a message or location; anything longer (a message a
-/// parser built around a huge value, a pointer through a huge key) is cut.
+/// Most bytes of a file name, location or message; anything longer (a message
+/// a parser built around a huge value, a pointer through a huge key) is cut.
 pub const TEXT_LIMIT: usize = 400;
 
 /// `value` for quoting in a message: at most `QUOTE_LIMIT` characters, cut on a
 /// character boundary, with an ellipsis and the full length when cut, so a
 /// megabyte-long bad value gives a one-line error.
 pub fn excerpt(value: &str) -> String {
-    cut(value, QUOTE_LIMIT)
+    match value.char_indices().nth(QUOTE_LIMIT) {
+        None => value.to_owned(),
+        Some((end, _)) => shortened(value, end),
+    }
 }
 
-fn cut(text: &str, limit: usize) -> String {
-    match text.char_indices().nth(limit) {
-        None => text.to_owned(),
-        Some((end, _)) => format!("{}… ({} bytes in all)", &text[..end], text.len()),
+/// `text` cut to at most `TEXT_LIMIT` bytes on a character boundary.
+fn bounded(text: &str) -> String {
+    if text.len() <= TEXT_LIMIT {
+        return text.to_owned();
     }
+    let end = (0..=TEXT_LIMIT)
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
+    shortened(text, end)
+}
+
+fn shortened(text: &str, end: usize) -> String {
+    format!("{}… ({} bytes in all)", &text[..end], text.len())
 }
 
 /// Every problem found; loading reports them all, not just the first.
@@ -49,13 +61,13 @@ fn cut(text: &str, limit: usize) -> String {
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {
-    /// Records a problem. Location and message are bounded to `TEXT_LIMIT`
-    /// characters whatever they quote.
+    /// Records a problem. File, location and message are bounded to
+    /// `TEXT_LIMIT` bytes whatever they quote.
     pub fn push(&mut self, file: &str, location: impl Into<String>, message: impl Into<String>) {
         self.0.push(Diagnostic {
-            file: cut(file, TEXT_LIMIT),
-            location: cut(&location.into(), TEXT_LIMIT),
-            message: cut(&message.into(), TEXT_LIMIT),
+            file: bounded(file),
+            location: bounded(&location.into()),
+            message: bounded(&message.into()),
         });
     }
 
@@ -100,6 +112,9 @@ mod tests {
         }
         let mut d = Diagnostics::default();
         d.push("f", "/".repeat(10_000), "m".repeat(1_000_000));
-        assert!(d.0[0].to_string().len() < 2 * (TEXT_LIMIT + 40));
+        d.push("f", "é".repeat(10_000), "🦀".repeat(1_000_000));
+        for shown in d.0.iter().map(|d| d.to_string()) {
+            assert!(shown.len() < 2 * (TEXT_LIMIT + 40), "{shown}");
+        }
     }
 }

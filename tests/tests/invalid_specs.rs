@@ -652,3 +652,160 @@ fn missing_service_file_and_stray_files() {
         "{got:?}"
     );
 }
+
+#[test]
+fn list_nesting_is_limited_in_depth() {
+    let nested = |depth: usize| format!("{}string{}", "list<".repeat(depth), ">".repeat(depth));
+    let with_type = |ty: &str| ACTION.replace(r#""type": "uint64""#, &format!(r#""type": "{ty}""#));
+    let ok = with_type(&nested(codegen::spec::MAX_LIST_DEPTH));
+    let model = load("depth-ok", &[("actions/GetThing.json", Some(&ok))]).unwrap();
+    // The deepest accepted nesting also generates.
+    codegen::generate(&model, &codegen::Options::external("crate::x")).unwrap();
+    for depth in [codegen::spec::MAX_LIST_DEPTH + 1, 5_000, 100_000] {
+        let bad = with_type(&nested(depth));
+        let got = problems("depth", &[("actions/GetThing.json", Some(&bad))]);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(
+            got[0].starts_with("spec/actions/GetThing.json: /input/0/type: `list<list<")
+                && got[0].ends_with(&format!(
+                    "` nests lists more than {} deep",
+                    codegen::spec::MAX_LIST_DEPTH
+                ))
+                && got[0].len() < 300,
+            "{}",
+            &got[0][..got[0].len().min(500)]
+        );
+    }
+}
+
+/// A huge bad value in any place the loader or validator quotes gives a short
+/// message that still names the file and says how long the value was.
+#[test]
+fn error_messages_quote_a_bounded_prefix() {
+    let huge = "Ü".repeat(600_000); // 1.2 MB
+    let long_name = format!("A{}", "b".repeat(1_200_000));
+    let mid = "x".repeat(300_000);
+    let cases: Vec<(&str, &str, String)> = vec![
+        ("actions/GetThing.json", "type", ACTION.replace(r#""type": "uint64""#, &format!(r#""type": "{huge}""#))),
+        ("actions/GetThing.json", "type name", ACTION.replace(r#""type": "Thing""#, &format!(r#""type": "{long_name}""#))),
+        ("actions/GetThing.json", "member", ACTION.replace(r#""name": "ThingId""#, &format!(r#""name": "{huge}""#))),
+        ("actions/GetThing.json", "category", ACTION.replace(r#""category": "things""#, &format!(r#""category": "{huge}""#))),
+        ("actions/GetThing.json", "error code", ACTION.replace(r#"["InvalidParameter"]"#, &format!(r#"["{huge}"]"#))),
+        ("actions/GetThing.json", "action", ACTION.replace(r#""action": "GetThing""#, &format!(r#""action": "{long_name}""#))),
+        ("actions/GetThing.json", "unknown field", ACTION.replace(r#""doc": "Its id.""#, &format!(r#""doc": "Its id.", "{huge}": 1"#))),
+        ("actions/GetThing.json", "wrong shape", ACTION.replace(r#""category": "things","#, &format!(r#""category": "things", "rate_limit": "{huge}","#))),
+        ("actions/GetThing.json", "rust_name", ACTION.replace(r#""doc": "Its id.""#, &format!(r#""doc": "Its id.", "rust_name": "{huge}""#))),
+        ("actions/GetThing.json", "paging", ACTION.replace(r#""errors": ["InvalidParameter"]"#, &format!(r#""errors": ["InvalidParameter"], "pagination": {{ "style": "offset", "page": "{mid}", "size": "{mid}", "items": "{mid}", "total": "{mid}" }}"#))),
+        ("types/Thing.json", "object", THING.replace(r#""object": "Thing""#, &format!(r#""object": "{long_name}""#))),
+        ("service.json", "host", SERVICE.replace(r#""host": "demo.example.com""#, &format!(r#""host": "a/{huge}""#))),
+        ("service.json", "endpoint", SERVICE.replace(r#""name": "Main""#, &format!(r#""name": "{huge}""#))),
+        ("service.json", "code", SERVICE.replace(r#""code": "InvalidParameter""#, &format!(r#""code": "{huge}""#))),
+    ];
+    for (file, what, content) in cases {
+        let got = problems("bounded", &[(file, Some(&content))]);
+        assert!(!got.is_empty(), "{what}: accepted");
+        for line in &got {
+            assert!(line.starts_with("spec/"), "{what}: {line:.300}");
+            assert!(
+                line.len() <= 1_100,
+                "{what}: {} bytes: {line:.300}",
+                line.len()
+            );
+        }
+        assert!(
+            got.iter()
+                .any(|l| l.contains("bytes in all") || l.contains('…')),
+            "{what}: {got:?}"
+        );
+    }
+}
+
+#[test]
+fn oversized_files_are_refused_unread() {
+    let padding = " ".repeat(codegen::load::MAX_FILE_BYTES as usize);
+    let big = format!("{ACTION}{padding}");
+    let got = problems("big", &[("actions/GetThing.json", Some(&big))]);
+    assert_eq!(
+        got,
+        [format!(
+            "spec/actions/GetThing.json: file is larger than {} bytes; a spec file is far smaller",
+            codegen::load::MAX_FILE_BYTES
+        )]
+    );
+}
+
+#[test]
+fn credential_like_members_must_be_marked() {
+    let member = |name: &str, extra: &str| {
+        action_with_input(&format!(
+            r#"[{{ "name": "ThingId", "type": "uint64", "required": true, "doc": "Its id." }},
+                {{ "name": "{name}", "type": "string", "doc": "d."{extra} }}]"#
+        ))
+    };
+    // Every word of the list, in any case and position of a PascalCase name.
+    for (name, word) in [
+        ("SecretKey", "secret"),
+        ("APIKey", "key"),
+        ("ApiKey", "key"),
+        ("SessionToken", "session"),
+        ("AccessTOKEN", "token"),
+        ("UserPassword", "password"),
+        ("Passwd", "passwd"),
+        ("AdminPwd", "pwd"),
+        ("RequestSignature", "signature"),
+        ("UserSig", "sig"),
+        ("Credential", "credential"),
+        ("AuthHeader", "auth"),
+        ("Cookie", "cookie"),
+        ("Passphrase", "passphrase"),
+        ("PrivateData", "private"),
+        ("Apikey", "apikey"),
+        ("Authorization", "authorization"),
+        ("client_secret", "secret"),
+    ] {
+        assert_eq!(
+            problems("secret", &[("actions/GetThing.json", Some(&member(name, "")))]),
+            [format!("spec/actions/GetThing.json: /input/1/name: member `{name}` sounds like a credential (`{word}`): mark it `sensitive`, or say in `not_sensitive` why it holds no secret")],
+            "{name}"
+        );
+        assert_eq!(
+            problems(
+                "secret-ok",
+                &[(
+                    "actions/GetThing.json",
+                    Some(&member(name, r#", "sensitive": true"#))
+                )]
+            ),
+            Vec::<String>::new()
+        );
+    }
+    // Words that merely contain a listed one are not matched.
+    for name in ["Keyboard", "Monkey", "Signal", "Tokenizer", "Authority"] {
+        assert_eq!(
+            problems(
+                "not-secret",
+                &[("actions/GetThing.json", Some(&member(name, "")))]
+            ),
+            Vec::<String>::new(),
+            "{name}"
+        );
+    }
+    assert_eq!(
+        problems(
+            "reason",
+            &[(
+                "actions/GetThing.json",
+                Some(&member("SessionId", r#", "not_sensitive": "a call id""#))
+            )]
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        problems("reason-empty", &[("actions/GetThing.json", Some(&member("SessionId", r#", "not_sensitive": " ""#)))]),
+        ["spec/actions/GetThing.json: /input/1/not_sensitive: say why the member holds no secret, or leave `not_sensitive` out"]
+    );
+    assert_eq!(
+        problems("reason-both", &[("actions/GetThing.json", Some(&member("Token", r#", "sensitive": true, "not_sensitive": "why""#)))]),
+        ["spec/actions/GetThing.json: /input/1/not_sensitive: a member is either `sensitive` or `not_sensitive`, not both"]
+    );
+}
