@@ -232,6 +232,45 @@ fn secrets_of_the_real_api_are_redacted_too() {
         !shown.contains("sk-very-secret") && !shown.contains("sip-password-9"),
         "{shown}"
     );
+
+    // Custom speech configs carry third-party keys; header and parameter values
+    // of callbacks may carry tokens; signed recording links grant access.
+    use ccc_api::operation::create_ai_call::CreateAICallFluentBuilder;
+    use ccc_api::operation::describe_session_detail::DescribeSessionDetailResponse;
+    use ccc_api::types::{HeaderParams, HttpParams};
+    let client = Client::builder()
+        .credentials(Credentials::new(TEST_SECRET_ID, TEST_SECRET_KEY))
+        .endpoint_url("http://127.0.0.1:9")
+        .build()
+        .unwrap();
+    let call = CreateAICallFluentBuilder::new(client)
+        .custom_tts_config(r#"{"TTSType":"azure","SubscriptionKey":"tts-secret-1"}"#)
+        .custom_stt_config(r#"{"SecretKey":"stt-secret-2"}"#);
+    let params = vec![HttpParams {
+        key: Some("token".into()),
+        value: Some("param-secret-3".into()),
+        value_type: None,
+    }];
+    let headers = vec![HeaderParams {
+        key: Some("Authorization".into()),
+        value: Some("Bearer header-secret-4".into()),
+    }];
+    let minimal = ccc_emulator::spec_table::action("DescribeSessionDetail")
+        .unwrap()
+        .minimal_response;
+    let mut answer: serde_json::Value = serde_json::from_str(minimal).unwrap();
+    answer["Response"]["RecordURL"] = json!("https://rec.example.com/a?sign=link-secret-5");
+    answer["Response"]["AsrURL"] = json!("https://rec.example.com/b?sign=link-secret-6");
+    let detail: DescribeSessionDetailResponse =
+        serde_json::from_value(answer["Response"].clone()).unwrap();
+    let shown = format!(
+        "{call:?} {:?} {params:?} {headers:?} {detail:?}",
+        call.as_builder()
+    );
+    for secret in 1..=6 {
+        assert!(!shown.contains(&format!("secret-{secret}")), "{shown}");
+    }
+    assert!(shown.contains("Authorization"), "{shown}");
 }
 
 #[tokio::test]

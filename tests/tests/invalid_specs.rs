@@ -809,3 +809,331 @@ fn credential_like_members_must_be_marked() {
         ["spec/actions/GetThing.json: /input/1/not_sensitive: a member is either `sensitive` or `not_sensitive`, not both"]
     );
 }
+
+/// Member names that collide with generated code unless escaped.
+const COLLIDING: &[&str] = &[
+    "Self",
+    "Super",
+    "Crate",
+    "Type",
+    "New",
+    "Send",
+    "Build",
+    "Options",
+    "AsBuilder",
+    "IntoPaginator",
+    "Default",
+    "Clone",
+    "Into",
+    "Fmt",
+    "SetName",
+    "Name",
+    "SetType",
+    "SetSetName",
+    "RequestId",
+    "RequestID",
+    "SetThingId",
+    "SetKey",
+    "SetValue",
+    "Key",
+    "Value",
+    "ThingId",
+];
+
+/// Values the fuzz loop plants into spec files: names that collide with
+/// generated code, keywords, bad types, huge and deep values.
+fn planted(rng: &mut fastrand::Rng) -> serde_json::Value {
+    use serde_json::json;
+    const WORDS: &[&str] = &[
+        "Self",
+        "self",
+        "Super",
+        "Crate",
+        "Type",
+        "New",
+        "Send",
+        "Build",
+        "Options",
+        "AsBuilder",
+        "IntoPaginator",
+        "Default",
+        "Clone",
+        "Into",
+        "Fmt",
+        "SetName",
+        "Name",
+        "SetType",
+        "RequestId",
+        "RequestID",
+        "Execute",
+        "Builder",
+        "Endpoint",
+        "Call",
+        "Unknown",
+        "Option",
+        "Result",
+        "String",
+        "Vec",
+        "Box",
+        "ErrorCode",
+        "Thing",
+        "Tag",
+        "Owner",
+        "ThingKind",
+        "ThingState",
+        "string",
+        "int64",
+        "uint64",
+        "float",
+        "bool",
+        "list<Tag>",
+        "list<list<",
+        "list<>",
+        "",
+        " ",
+        "é",
+        "🦀",
+        "a-b",
+        "1Up",
+        "SecretKey",
+        "Token",
+        "InvalidParameter",
+        "things",
+        "names",
+        "page_number",
+        "cursor",
+        "offset",
+        "new_",
+        "set_name",
+    ];
+    match rng.usize(0..10) {
+        0 => json!("x".repeat(rng.usize(100..50_000))),
+        1 => {
+            let depth = rng.usize(1..20_000);
+            json!(format!(
+                "{}string{}",
+                "list<".repeat(depth),
+                ">".repeat(depth)
+            ))
+        }
+        2 => json!(rng.i64(..)),
+        3 => json!(rng.bool()),
+        4 => serde_json::Value::Null,
+        5 => json!([]),
+        6 => json!({}),
+        _ => json!(WORDS[rng.usize(..WORDS.len())]),
+    }
+}
+
+/// Applies one random change to a JSON value: replace, delete or duplicate a
+/// node somewhere inside it, or add an unknown key.
+fn mutate(value: &mut serde_json::Value, rng: &mut fastrand::Rng) {
+    use serde_json::Value;
+    // Choose a random path, stopping at random, then change the node there.
+    let mut pointer = String::new();
+    let mut at = &*value;
+    for _ in 0..rng.usize(0..6) {
+        let (step, next) = match at {
+            Value::Object(map) if !map.is_empty() => {
+                let (key, next) = map.iter().nth(rng.usize(..map.len())).unwrap();
+                (key.replace('~', "~0").replace('/', "~1"), next)
+            }
+            Value::Array(items) if !items.is_empty() => {
+                let i = rng.usize(..items.len());
+                (i.to_string(), &items[i])
+            }
+            _ => break,
+        };
+        pointer = format!("{pointer}/{step}");
+        at = next;
+    }
+    let node = value.pointer_mut(&pointer).unwrap();
+    match (rng.usize(0..4), node) {
+        (0, Value::Object(map)) if !map.is_empty() => {
+            let key = map.keys().nth(rng.usize(..map.len())).cloned().unwrap();
+            map.remove(&key);
+        }
+        (1, Value::Object(map)) => {
+            let key = if rng.bool() {
+                "surprise".to_owned()
+            } else {
+                "k".repeat(rng.usize(1..50_000))
+            };
+            map.insert(key, planted(rng));
+        }
+        (2, Value::Array(items)) if !items.is_empty() => {
+            let copy = items[rng.usize(..items.len())].clone();
+            items.push(copy);
+        }
+        (_, node) => *node = planted(rng),
+    }
+}
+
+/// Spec files of the fixtures, as (path under the spec, text).
+fn fixture_files(name: &str) -> Vec<(String, String)> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/spec")
+        .join(name);
+    let mut out = Vec::new();
+    for sub in ["", "actions", "types"] {
+        for entry in fs::read_dir(root.join(sub)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                let rel = path
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.push((rel, fs::read_to_string(&path).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Bounded fuzz loop over the loader, the validator and the generator: mutated
+/// fixture specs never panic, every problem names a file of the spec and stays
+/// short, and accepted specs generate code whose impl blocks define each method
+/// once. Generation runs `rustfmt`, a few hundred milliseconds each, so only the
+/// first few accepted specs are generated.
+#[test]
+fn fuzzed_specs_fail_cleanly_or_generate() {
+    let bases = [fixture_files("full"), fixture_files("names")];
+    let dir = std::env::temp_dir().join(format!("ccc-fuzz-{}", std::process::id()));
+    let mut rng = fastrand::Rng::with_seed(0x5eed_2026);
+    let started = std::time::Instant::now();
+    let (mut rejected, mut accepted, mut runs, mut generated) = (0, 0, 0, 0);
+    // A fixed number of cases, with a time cap so a slow machine stays bounded.
+    while runs < 200 && started.elapsed() < std::time::Duration::from_secs(5) {
+        runs += 1;
+        let mut files = bases[rng.usize(..bases.len())].clone();
+        let mut renamed = false;
+        for _ in 0..rng.usize(1..4) {
+            let i = rng.usize(..files.len());
+            match rng.usize(0..10) {
+                // Rename a member to a name that collides with generated code:
+                // accepted, it must generate code that defines nothing twice.
+                2 | 3 => {
+                    let Ok(mut value) = serde_json::from_str::<serde_json::Value>(&files[i].1)
+                    else {
+                        continue;
+                    };
+                    let list = ["input", "output", "members"][rng.usize(..3)];
+                    if let Some(serde_json::Value::Array(members)) = value.get_mut(list) {
+                        if !members.is_empty() {
+                            let m = rng.usize(..members.len());
+                            let name = COLLIDING[rng.usize(..COLLIDING.len())];
+                            members[m]["name"] = serde_json::json!(name);
+                            renamed = true;
+                        }
+                    }
+                    files[i].1 = serde_json::to_string_pretty(&value).unwrap();
+                }
+                // Text-level damage: cut the file or drop it.
+                0 => {
+                    let text = &mut files[i].1;
+                    let mut cut = rng.usize(..=text.len());
+                    while !text.is_char_boundary(cut) {
+                        cut -= 1;
+                    }
+                    text.truncate(cut);
+                }
+                1 => {
+                    files.remove(i);
+                    if files.is_empty() {
+                        break;
+                    }
+                }
+                _ => {
+                    let Ok(mut value) = serde_json::from_str::<serde_json::Value>(&files[i].1)
+                    else {
+                        continue;
+                    };
+                    mutate(&mut value, &mut rng);
+                    files[i].1 = serde_json::to_string_pretty(&value).unwrap();
+                }
+            }
+        }
+        let _ = fs::remove_dir_all(&dir);
+        for (path, text) in &files {
+            let full = dir.join(path);
+            fs::create_dir_all(full.parent().unwrap()).unwrap();
+            fs::write(full, text).unwrap();
+        }
+        let generate = generated < 3 || (renamed && generated < 8);
+        generated += usize::from(generate);
+        let outcome = std::panic::catch_unwind(|| {
+            codegen::load(&dir).map(|model| {
+                generate
+                    .then(|| codegen::generate(&model, &codegen::Options::external("crate::fuzz")))
+            })
+        });
+        let prefix = dir.to_string_lossy().replace('\\', "/");
+        match outcome {
+            Err(_) => {
+                let shown: Vec<String> = files
+                    .iter()
+                    .map(|(p, t)| format!("{p}:\n{t:.3000}"))
+                    .collect();
+                panic!("panic on case {runs}; files:\n{}", shown.join("\n"))
+            }
+            Ok(Err(diags)) => {
+                rejected += 1;
+                assert!(!diags.0.is_empty());
+                for d in &diags.0 {
+                    let shown = d.to_string();
+                    assert!(d.file.starts_with(&prefix), "case {runs}: {shown:.300}");
+                    assert!(
+                        shown.len() <= 1_400,
+                        "case {runs}: {} bytes: {shown:.300}",
+                        shown.len()
+                    );
+                }
+            }
+            Ok(Ok(generated)) => {
+                accepted += 1;
+                let Some(generated) = generated else {
+                    continue;
+                };
+                let files = generated.unwrap_or_else(|e| panic!("case {runs}: accepted but {e}"));
+                for f in files {
+                    assert_methods_unique(&f.path, &f.contents);
+                }
+            }
+        }
+    }
+    let _ = fs::remove_dir_all(&dir);
+    eprintln!(
+        "fuzz: {runs} cases, {rejected} rejected, {accepted} accepted, {generated} generated, {:?}",
+        started.elapsed()
+    );
+    assert!(runs >= 30, "only {runs} cases ran");
+    assert!(
+        rejected > 0 && accepted > 0,
+        "{rejected} rejected, {accepted} accepted"
+    );
+}
+
+/// No `impl` block of a generated file defines a method twice (what a name
+/// collision would produce).
+fn assert_methods_unique(path: &str, source: &str) {
+    for block in source.split("\nimpl").skip(1) {
+        let body = block.split("\n}\n").next().unwrap_or_default();
+        let mut seen = std::collections::BTreeSet::new();
+        for line in body.lines() {
+            let Some(rest) = ["    pub fn ", "    pub async fn ", "    fn "]
+                .iter()
+                .find_map(|p| line.strip_prefix(p))
+            else {
+                continue;
+            };
+            let name = rest.split(['(', '<']).next().unwrap();
+            assert!(
+                seen.insert(name.to_owned()),
+                "{path}: `{name}` twice in impl{}",
+                &block[..block.len().min(80)]
+            );
+        }
+    }
+}
