@@ -200,6 +200,9 @@ pub struct Member {
     pub china_only: bool,
     /// Rust field name, when the one derived from `name` would collide with
     /// another member's (upstream keeps deprecated twins such as `Uui` / `UUI`).
+    /// A derived name that collides with generated code (`new`, `send`, `self`,
+    /// the setter of another member) is escaped with a trailing `_` without
+    /// this; a name given here is used as written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rust_name: Option<String>,
     /// A secret (password, key, token, login link): generated `Debug` output shows
