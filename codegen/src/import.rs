@@ -262,6 +262,7 @@ pub(crate) fn members_of(
             china_only: false,
             rust_name: None,
             sensitive: false,
+            not_sensitive: None,
             correction: None,
         });
     }

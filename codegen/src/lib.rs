@@ -117,8 +117,9 @@ pub struct Job {
 }
 
 /// What `cargo xtask codegen` generates in this repository: the CCC API into
-/// `ccc-api`, the feature fixture into the tests crate (compiled there with
-/// warnings denied), and the spec table into the emulator.
+/// `ccc-api`, the feature fixture and the colliding-names fixture into the tests
+/// crate (compiled there with warnings denied), and the spec table into the
+/// emulator.
 pub fn repository_jobs() -> Vec<Job> {
     vec![
         Job {
@@ -130,6 +131,11 @@ pub fn repository_jobs() -> Vec<Job> {
             spec: "tests/fixtures/spec/full",
             out: "tests/src/fixture",
             options: Some(Options::external("crate::fixture")),
+        },
+        Job {
+            spec: "tests/fixtures/spec/names",
+            out: "tests/src/fixture_names",
+            options: Some(Options::external("crate::fixture_names")),
         },
         Job {
             spec: "spec/ccc/2020-02-10",

@@ -4,7 +4,7 @@
 //! every problem. Invalid JSON is reported with line and column; a field of the
 //! wrong shape with its JSON pointer.
 
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{excerpt, Diagnostics};
 use crate::spec::{ActionFile, EnumFile, ObjectFile, ServiceFile};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -86,7 +86,8 @@ pub(crate) fn read_dir(root: &Path, diags: &mut Diagnostics) -> Option<Api> {
                 "/action",
                 format!(
                     "duplicate action `{}`, first defined in {}",
-                    action.action, first.file
+                    excerpt(&action.action),
+                    first.file
                 ),
             );
             continue;
@@ -129,7 +130,11 @@ pub(crate) fn read_dir(root: &Path, diags: &mut Diagnostics) -> Option<Api> {
             diags.push(
                 &file,
                 key,
-                format!("duplicate type `{name}`, first defined in {}", first.file),
+                format!(
+                    "duplicate type `{}`, first defined in {}",
+                    excerpt(&name),
+                    first.file
+                ),
             );
             continue;
         }
@@ -156,7 +161,11 @@ fn check_file_name(path: &Path, file: &str, name: &str, pointer: &str, diags: &m
         diags.push(
             file,
             pointer,
-            format!("`{name}` must live in a file named `{name}.json`"),
+            format!(
+                "`{}` must live in a file named `{}.json`",
+                excerpt(name),
+                excerpt(name)
+            ),
         );
     }
 }
@@ -200,14 +209,28 @@ fn json_files(dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
         .collect()
 }
 
+/// Largest spec file read; the biggest real one is a few KiB, and a limit keeps
+/// memory bounded whatever lands in the directory.
+pub const MAX_FILE_BYTES: u64 = 4 << 20;
+
 fn read_value(path: &Path, file: &str, diags: &mut Diagnostics) -> Option<Value> {
-    let text = match fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) => {
-            diags.push(file, "", format!("cannot read file: {e}"));
-            return None;
-        }
-    };
+    let mut text = String::new();
+    let read = fs::File::open(path).and_then(|f| {
+        use std::io::Read;
+        f.take(MAX_FILE_BYTES + 1).read_to_string(&mut text)
+    });
+    if let Err(e) = read {
+        diags.push(file, "", format!("cannot read file: {e}"));
+        return None;
+    }
+    if text.len() as u64 > MAX_FILE_BYTES {
+        diags.push(
+            file,
+            "",
+            format!("file is larger than {MAX_FILE_BYTES} bytes; a spec file is far smaller"),
+        );
+        return None;
+    }
     match serde_json::from_str::<Value>(&text) {
         Ok(v) => Some(v),
         Err(e) => {
@@ -249,7 +272,7 @@ fn pointer_of(path: &serde_path_to_error::Path) -> String {
         out.push('/');
         match seg {
             Segment::Seq { index } => out.push_str(&index.to_string()),
-            Segment::Map { key } => out.push_str(key),
+            Segment::Map { key } => out.push_str(&excerpt(key)),
             Segment::Enum { variant } => out.push_str(variant),
             Segment::Unknown => out.push('?'),
         }

@@ -13,6 +13,119 @@ const KEYWORDS: &[&str] = &[
 /// Keywords that cannot be raw identifiers either.
 const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
 
+/// Methods of std traits that generated types derive or get from blanket
+/// impls (`Clone`, `Debug`, `Default`, `PartialEq`, `From`/`Into`, `ToOwned`,
+/// `Borrow`, `Any`, serde). An inherent method of the same name would shadow
+/// them: `builder.clone()` would stop compiling, and so would generated calls
+/// such as `Builder::default()`.
+const TRAIT_METHODS: &[&str] = &[
+    "borrow",
+    "borrow_mut",
+    "clone",
+    "clone_from",
+    "clone_into",
+    "default",
+    "deserialize",
+    "eq",
+    "fmt",
+    "from",
+    "into",
+    "ne",
+    "serialize",
+    "to_owned",
+    "try_from",
+    "try_into",
+    "type_id",
+];
+
+/// Methods of `ccc_api::Client` written by hand (`client.rs`), private ones
+/// included; an action's method of the same name would be a duplicate
+/// definition. A test compares this list with the source.
+pub const CLIENT_METHODS: &[&str] = &[
+    "attempt",
+    "builder",
+    "call",
+    "call_with",
+    "endpoint",
+    "execute",
+    "execute_with",
+    "from_env",
+    "send",
+];
+
+/// Methods the emitter puts on a request builder and a fluent builder besides
+/// the members' own `name` / `set_name` (see `emit/action.rs`).
+pub const BUILDER_METHODS: &[&str] = &[
+    "as_builder",
+    "build",
+    "into_paginator",
+    "new",
+    "options",
+    "send",
+];
+
+/// Fields the emitter adds to every response struct.
+pub const RESPONSE_FIELDS: &[&str] = &["request_id"];
+
+/// Whether an action's Rust method (snake case) would collide with a method
+/// `Client` already has, its own or a trait's.
+pub fn is_reserved_client_method(snake: &str) -> bool {
+    CLIENT_METHODS.contains(&snake) || TRAIT_METHODS.contains(&snake)
+}
+
+/// Whether a request member's Rust name would collide with a method the
+/// builders already have.
+pub fn is_reserved_builder_method(snake: &str) -> bool {
+    BUILDER_METHODS.contains(&snake) || TRAIT_METHODS.contains(&snake)
+}
+
+/// How a member's Rust name is escaped when it would collide with generated
+/// code: a trailing underscore (`new` → `new_`, `self` → `self_`). Names
+/// derived from wire names never end in `_`, so the escaped one is free; the
+/// wire name is unchanged.
+pub fn escape(snake: &str) -> String {
+    format!("{snake}_")
+}
+
+/// Word parts of member names that suggest a credential. Validation wants such
+/// a member marked `sensitive`, or a `not_sensitive` reason.
+pub const CREDENTIAL_WORDS: &[&str] = &[
+    "apikey",
+    "auth",
+    "authorization",
+    "cookie",
+    "cookies",
+    "cred",
+    "creds",
+    "credential",
+    "credentials",
+    "key",
+    "keys",
+    "passphrase",
+    "passwd",
+    "password",
+    "passwords",
+    "private",
+    "pwd",
+    "secret",
+    "secrets",
+    "session",
+    "sessions",
+    "sig",
+    "signature",
+    "token",
+    "tokens",
+];
+
+/// The first word of `name` (split as [`words`], any case) that suggests a
+/// credential.
+pub fn credential_word(name: &str) -> Option<String> {
+    words(name)
+        .into_iter()
+        .map(|w| w.to_ascii_lowercase())
+        .find(|w| CREDENTIAL_WORDS.contains(&w.as_str()))
+}
+
 /// Whether `name` is a Rust keyword.
 pub fn is_keyword(name: &str) -> bool {
     KEYWORDS.contains(&name)
@@ -38,7 +151,7 @@ pub fn is_wire_name(name: &str) -> bool {
 }
 
 /// Splits `SdkAppId`, `DBError`, `IPLimitExceeded`, `Callee2Name` into words.
-fn words(name: &str) -> Vec<String> {
+pub fn words(name: &str) -> Vec<String> {
     let chars: Vec<char> = name.chars().collect();
     let mut words = Vec::new();
     let mut current = String::new();

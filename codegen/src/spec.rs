@@ -1,6 +1,7 @@
 //! The spec file format, as read from JSON. `spec/schema.json` describes the same
 //! format for editors; a test keeps the two in agreement.
 
+use crate::diagnostic::excerpt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -199,12 +200,20 @@ pub struct Member {
     pub china_only: bool,
     /// Rust field name, when the one derived from `name` would collide with
     /// another member's (upstream keeps deprecated twins such as `Uui` / `UUI`).
+    /// A derived name that collides with generated code (`new`, `send`, `self`,
+    /// the setter of another member) is escaped with a trailing `_` without
+    /// this; a name given here is used as written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rust_name: Option<String>,
     /// A secret (password, key, token, login link): generated `Debug` output shows
     /// it as redacted.
     #[serde(default, skip_serializing_if = "is_false")]
     pub sensitive: bool,
+    /// Why a member whose name sounds like a credential (`SessionId`, `Key` of a
+    /// variable) holds no secret. Validation demands `sensitive` or this for
+    /// every such name, so a new secret cannot slip into `Debug` output unnoticed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_sensitive: Option<String>,
     /// Why the presence flags deliberately differ from upstream's description
     /// (the real service or its own examples disagree with it). Import keeps the
     /// flags of such a member; spec-diff expects the difference and reports it
@@ -273,6 +282,9 @@ pub struct EnumValue {
     pub doc: String,
 }
 
+/// How deep `list<...>` may nest; the API itself uses one level.
+pub const MAX_LIST_DEPTH: usize = 8;
+
 /// A member's type, parsed from its `type` text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TypeRef {
@@ -293,13 +305,24 @@ pub enum TypeRef {
 }
 
 impl TypeRef {
-    /// Parses `string`, `int64`, `uint64`, `float`, `bool`, `Name` or `list<T>`.
+    /// Parses `string`, `int64`, `uint64`, `float`, `bool`, `Name` or `list<T>`,
+    /// with lists nested at most [`MAX_LIST_DEPTH`] deep: the parser, the
+    /// emitters and `Drop` all recurse over the nesting, so an unbounded one
+    /// would overflow the stack.
     pub fn parse(text: &str) -> Result<TypeRef, String> {
-        let t = text.trim();
-        if let Some(inner) = t.strip_prefix("list<").and_then(|r| r.strip_suffix('>')) {
-            return Ok(TypeRef::List(Box::new(TypeRef::parse(inner)?)));
+        let mut t = text.trim();
+        let mut depth = 0;
+        while let Some(inner) = t.strip_prefix("list<").and_then(|r| r.strip_suffix('>')) {
+            depth += 1;
+            if depth > MAX_LIST_DEPTH {
+                return Err(format!(
+                    "`{}` nests lists more than {MAX_LIST_DEPTH} deep",
+                    excerpt(text)
+                ));
+            }
+            t = inner.trim();
         }
-        Ok(match t {
+        let mut ty = match t {
             "string" => TypeRef::String,
             "int64" => TypeRef::Int64,
             "uint64" => TypeRef::Uint64,
@@ -308,10 +331,15 @@ impl TypeRef {
             _ if crate::names::is_pascal_ident(t) => TypeRef::Named(t.to_owned()),
             _ => {
                 return Err(format!(
-                    "`{text}` is not a type: expected string, int64, uint64, float, bool, a type name or list<T>"
+                    "`{}` is not a type: expected string, int64, uint64, float, bool, a type name or list<T>",
+                    excerpt(text)
                 ))
             }
-        })
+        };
+        for _ in 0..depth {
+            ty = TypeRef::List(Box::new(ty));
+        }
+        Ok(ty)
     }
 
     /// The named type at the bottom of any list nesting.

@@ -1,37 +1,70 @@
 //! Semantic checks over the loaded spec, producing the [`Model`] to emit. Every
 //! problem is collected; nothing is emitted while any remains.
 
+use crate::diagnostic::excerpt;
 use crate::diagnostic::Diagnostics;
 use crate::load::{Api, TypeDef};
 use crate::model::{Action, Enum, Field, Model, Object, Presence, Variant, VariantValue};
-use crate::names::{cannot_be_raw, is_pascal_ident, is_wire_name, pascal_case, snake_case};
+use crate::names::{
+    cannot_be_raw, credential_word, escape, is_keyword, is_pascal_ident,
+    is_reserved_builder_method, is_reserved_client_method, is_wire_name, pascal_case, snake_case,
+    RESPONSE_FIELDS,
+};
 use crate::spec::{Member, Repr, TypeRef};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// Type names that would shadow what generated code uses unqualified.
+/// Type names that would shadow what generated code in the `types` module uses
+/// unqualified (the std prelude, serde's traits, the runtime's enum helpers), and
+/// `Self`, the one PascalCase keyword. Types keep their names in the public API,
+/// so a clash is an error rather than a rename.
 const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Option",
-    "Some",
-    "None",
-    "Result",
-    "Ok",
-    "Err",
-    "String",
-    "Vec",
+    "AsMut",
+    "AsRef",
     "Box",
-    "Self",
-    "Default",
     "Clone",
+    "Copy",
     "Debug",
-    "PartialEq",
-    "Eq",
-    "Hash",
-    "Serialize",
+    "Default",
     "Deserialize",
-    "Serializer",
     "Deserializer",
-    "WireEnum",
+    "DoubleEndedIterator",
+    "Drop",
+    "Eq",
+    "Err",
+    "ExactSizeIterator",
+    "Extend",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "From",
+    "FromIterator",
+    "Hash",
+    "Into",
+    "IntoIterator",
+    "Iterator",
+    "None",
+    "Ok",
+    "Option",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "Result",
+    "Self",
+    "Send",
+    "Serialize",
+    "Serializer",
+    "Sized",
+    "Some",
+    "String",
+    "Sync",
+    "ToOwned",
+    "ToString",
+    "TryFrom",
+    "TryInto",
     "UnknownValue",
+    "Unpin",
+    "Vec",
+    "WireEnum",
 ];
 
 /// Where a member sits, which decides the presence flags it may use.
@@ -72,24 +105,27 @@ pub fn validate(api: &Api, complete: bool, diags: &mut Diagnostics) -> Option<Mo
     let mut seen = BTreeSet::new();
     for (i, e) in svc.endpoints.iter().enumerate() {
         let at = format!("/endpoints/{i}");
-        if !is_pascal_ident(&e.name) {
+        if !is_pascal_ident(&e.name) || e.name == "Self" {
             diags.push(
                 sfile,
                 format!("{at}/name"),
-                format!("`{}` is not a valid variant name (PascalCase)", e.name),
+                format!(
+                    "`{}` is not a valid variant name (PascalCase)",
+                    excerpt(&e.name)
+                ),
             );
         } else if !seen.insert(e.name.clone()) {
             diags.push(
                 sfile,
                 format!("{at}/name"),
-                format!("duplicate endpoint `{}`", e.name),
+                format!("duplicate endpoint `{}`", excerpt(&e.name)),
             );
         }
         if e.host.trim().is_empty() || e.host.contains('/') || e.host.contains(' ') {
             diags.push(
                 sfile,
                 format!("{at}/host"),
-                format!("`{}` is not a host name", e.host),
+                format!("`{}` is not a host name", excerpt(&e.host)),
             );
         }
         need_doc(diags, sfile, &format!("{at}/doc"), &e.doc);
@@ -105,13 +141,13 @@ pub fn validate(api: &Api, complete: bool, diags: &mut Diagnostics) -> Option<Mo
             diags.push(
                 sfile,
                 format!("{at}/id"),
-                format!("`{}` is not a kebab-case id", c.id),
+                format!("`{}` is not a kebab-case id", excerpt(&c.id)),
             );
         } else if !categories.insert(c.id.clone()) {
             diags.push(
                 sfile,
                 format!("{at}/id"),
-                format!("duplicate category `{}`", c.id),
+                format!("duplicate category `{}`", excerpt(&c.id)),
             );
         }
         need_doc(diags, sfile, &format!("{at}/title"), &c.title);
@@ -129,19 +165,36 @@ pub fn validate(api: &Api, complete: bool, diags: &mut Diagnostics) -> Option<Mo
             diags.push(
                 sfile,
                 format!("{at}/code"),
-                format!("`{}` is not an error code (Word or Word.Word)", e.code),
+                format!(
+                    "`{}` is not an error code (Word or Word.Word)",
+                    excerpt(&e.code)
+                ),
             );
         } else if codes.insert(e.code.clone(), i).is_some() {
             diags.push(
                 sfile,
                 format!("{at}/code"),
-                format!("duplicate error code `{}`", e.code),
+                format!("duplicate error code `{}`", excerpt(&e.code)),
+            );
+        } else if matches!(pascal_case(&e.code).as_str(), "Unknown" | "Self") {
+            diags.push(
+                sfile,
+                format!("{at}/code"),
+                format!(
+                    "`{}` gives the Rust variant `{}`, which error-code enums cannot have (`Unknown` holds codes not listed)",
+                    excerpt(&e.code),
+                    pascal_case(&e.code)
+                ),
             );
         } else if let Some(other) = variants.insert(pascal_case(&e.code), e.code.clone()) {
             diags.push(
                 sfile,
                 format!("{at}/code"),
-                format!("`{}` and `{other}` give the same Rust variant name", e.code),
+                format!(
+                    "`{}` and `{}` give the same Rust variant name",
+                    excerpt(&e.code),
+                    excerpt(&other)
+                ),
             );
         }
         need_doc(diags, sfile, &format!("{at}/doc"), &e.doc);
@@ -157,15 +210,39 @@ pub fn validate(api: &Api, complete: bool, diags: &mut Diagnostics) -> Option<Mo
             diags.push(
                 file,
                 "/action",
-                format!("`{name}` is not a valid action name (PascalCase letters and digits)"),
+                format!(
+                    "`{}` is not a valid action name (PascalCase letters and digits)",
+                    excerpt(name)
+                ),
             );
         }
         let snake = snake_case(name);
+        if is_keyword(&snake) {
+            diags.push(
+                file,
+                "/action",
+                format!("`{}` gives the Rust keyword `{snake}` as module and method name; actions cannot be renamed, so choose another", excerpt(name)),
+            );
+        } else if is_reserved_client_method(&snake) {
+            diags.push(
+                file,
+                "/action",
+                format!(
+                    "`{}` gives the method `{snake}`, which `Client` already has",
+                    excerpt(name)
+                ),
+            );
+        }
         if let Some(other) = method_names.insert(snake.clone(), name.clone()) {
             diags.push(
                 file,
                 "/action",
-                format!("`{name}` and `{other}` give the same Rust name `{snake}`"),
+                format!(
+                    "`{}` and `{}` give the same Rust name `{}`",
+                    excerpt(name),
+                    excerpt(&other),
+                    excerpt(&snake)
+                ),
             );
         }
         need_doc(diags, file, "/summary", &a.summary);
@@ -182,8 +259,9 @@ pub fn validate(api: &Api, complete: bool, diags: &mut Diagnostics) -> Option<Mo
                 file,
                 "/category",
                 format!(
-                    "unknown category `{}`; service.json defines {:?}",
-                    a.category, categories
+                    "unknown category `{}`; service.json defines {}",
+                    excerpt(&a.category),
+                    excerpt(&format!("{categories:?}"))
                 ),
             );
         }
@@ -200,13 +278,16 @@ pub fn validate(api: &Api, complete: bool, diags: &mut Diagnostics) -> Option<Mo
                 diags.push(
                     file,
                     format!("/errors/{i}"),
-                    format!("unknown error code `{code}`: add it to service.json first"),
+                    format!(
+                        "unknown error code `{}`: add it to service.json first",
+                        excerpt(code)
+                    ),
                 );
             } else if !own.insert(code.clone()) {
                 diags.push(
                     file,
                     format!("/errors/{i}"),
-                    format!("duplicate error code `{code}`"),
+                    format!("duplicate error code `{}`", excerpt(code)),
                 );
             }
         }
@@ -272,7 +353,10 @@ pub fn validate(api: &Api, complete: bool, diags: &mut Diagnostics) -> Option<Mo
             diags.push(
                 file,
                 pointer,
-                format!("`{name}` is not a valid type name (PascalCase letters and digits)"),
+                format!(
+                    "`{}` is not a valid type name (PascalCase letters and digits)",
+                    excerpt(name)
+                ),
             );
         } else if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
             diags.push(
@@ -350,8 +434,10 @@ fn fields(
     diags: &mut Diagnostics,
 ) -> Vec<Field> {
     let mut out = Vec::new();
+    // Whether each field's Rust name came from `rust_name` (kept as written)
+    // rather than from the wire name (escaped where it would collide).
+    let mut explicit = Vec::new();
     let mut wire_seen = BTreeSet::new();
-    let mut rust_seen: HashMap<String, String> = HashMap::new();
     for (i, m) in members.iter().enumerate() {
         let at = format!("{base}/{i}");
         if !is_wire_name(&m.name) {
@@ -360,7 +446,7 @@ fn fields(
                 format!("{at}/name"),
                 format!(
                     "`{}` is not a valid member name (letters, digits, underscores)",
-                    m.name
+                    excerpt(&m.name)
                 ),
             );
             continue;
@@ -369,7 +455,7 @@ fn fields(
             diags.push(
                 file,
                 format!("{at}/name"),
-                format!("duplicate member `{}`", m.name),
+                format!("duplicate member `{}`", excerpt(&m.name)),
             );
             continue;
         }
@@ -384,26 +470,13 @@ fn fields(
                     diags.push(
                         file,
                         format!("{at}/rust_name"),
-                        format!("`{name}` is not a snake_case Rust name"),
+                        format!("`{}` is not a snake_case Rust name", excerpt(name)),
                     );
                 }
                 name.clone()
             }
             None => snake_case(&m.name),
         };
-        if cannot_be_raw(&rust) {
-            diags.push(file, format!("{at}/name"), format!("member `{}` maps to the Rust keyword `{rust}`, which cannot be an identifier even as r#{rust}", m.name));
-        }
-        if let Some(other) = rust_seen.insert(rust.clone(), m.name.clone()) {
-            diags.push(
-                file,
-                format!("{at}/name"),
-                format!(
-                    "members `{other}` and `{}` both map to the Rust name `{rust}`",
-                    m.name
-                ),
-            );
-        }
         if ctx == Context::Output && m.name == "RequestId" {
             diags.push(
                 file,
@@ -419,6 +492,7 @@ fn fields(
                 "say why the member differs from upstream, or leave `correction` out",
             );
         }
+        check_secrecy(m, file, &at, diags);
         match ctx {
             Context::Input if m.optional || m.nullable => {
                 diags.push(
@@ -451,7 +525,11 @@ fn fields(
                 diags.push(
                     file,
                     format!("{at}/type"),
-                    format!("unknown type `{named}`: no types/{named}.json"),
+                    format!(
+                        "unknown type `{}`: no types/{}.json",
+                        excerpt(named),
+                        excerpt(named)
+                    ),
                 );
             }
         }
@@ -465,6 +543,7 @@ fn fields(
             Context::Object if m.nullable => Presence::Nullable,
             Context::Object => Presence::Required,
         };
+        explicit.push((i, m.rust_name.is_some()));
         out.push(Field {
             wire: m.name.clone(),
             rust,
@@ -475,7 +554,123 @@ fn fields(
             sensitive: m.sensitive,
         });
     }
+    escape_rust_names(&mut out, &explicit, ctx, file, base, diags);
     out
+}
+
+/// A member marked `sensitive` is redacted from `Debug`; one whose name sounds
+/// like a credential must be marked, or say in `not_sensitive` why not.
+fn check_secrecy(m: &Member, file: &str, at: &str, diags: &mut Diagnostics) {
+    match &m.not_sensitive {
+        Some(why) if why.trim().is_empty() => diags.push(
+            file,
+            format!("{at}/not_sensitive"),
+            "say why the member holds no secret, or leave `not_sensitive` out",
+        ),
+        Some(_) if m.sensitive => diags.push(
+            file,
+            format!("{at}/not_sensitive"),
+            "a member is either `sensitive` or `not_sensitive`, not both",
+        ),
+        Some(_) => {}
+        None if m.sensitive => {}
+        None => {
+            if let Some(word) = credential_word(&m.name) {
+                diags.push(
+                    file,
+                    format!("{at}/name"),
+                    format!(
+                        "member `{}` sounds like a credential (`{word}`): mark it `sensitive`, or say in `not_sensitive` why it holds no secret",
+                        excerpt(&m.name)
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// Gives every field a Rust name that cannot collide with what the emitters
+/// generate next to it, and reports what still collides.
+///
+/// A name derived from the wire name is escaped with [`escape`] when it is a
+/// keyword that cannot be a raw identifier (`self`), a method the builders
+/// already have (`new`, `send`, `build`, `options`, `clone`, ...), the field
+/// every response has (`request_id`), or the setter of another member
+/// (`set_name` next to `name`). A `rust_name` is kept as written: a collision
+/// there is an error, since the author chose the name.
+fn escape_rust_names(
+    fields: &mut [Field],
+    explicit: &[(usize, bool)],
+    ctx: Context,
+    file: &str,
+    base: &str,
+    diags: &mut Diagnostics,
+) {
+    let reserved = |name: &str| {
+        cannot_be_raw(name)
+            || match ctx {
+                Context::Input => is_reserved_builder_method(name),
+                Context::Output => RESPONSE_FIELDS.contains(&name),
+                Context::Object => false,
+            }
+    };
+    // A name can only equal the setter of a shorter one, so deciding in order of
+    // length settles each name against setters that are already final.
+    let mut order: Vec<usize> = (0..fields.len()).collect();
+    order.sort_by_key(|&i| (fields[i].rust.len(), i));
+    let mut setters = BTreeSet::new();
+    for i in order {
+        let (f, (_, chosen)) = (&mut fields[i], explicit[i]);
+        while !chosen && (reserved(&f.rust) || setters.contains(&f.rust)) {
+            f.rust = escape(&f.rust);
+        }
+        if ctx == Context::Input {
+            setters.insert(format!("set_{}", f.rust));
+        }
+    }
+    // What each field puts in the namespace it shares with the others: the
+    // field itself, and for inputs its two builder methods.
+    // Each name with the member it came from and whether it is a setter.
+    let mut taken: HashMap<String, (&str, bool)> = HashMap::new();
+    for (f, &(i, chosen)) in fields.iter().zip(explicit) {
+        let at = format!("{base}/{i}/{}", if chosen { "rust_name" } else { "name" });
+        if reserved(&f.rust) {
+            diags.push(
+                file,
+                &at,
+                format!(
+                    "Rust name `{}` of member `{}` collides with generated code (a keyword, a builder method or a response field); choose another",
+                    excerpt(&f.rust),
+                    excerpt(&f.wire)
+                ),
+            );
+        }
+        let setter = (ctx == Context::Input).then(|| (format!("set_{}", f.rust), true));
+        for (name, is_setter) in std::iter::once((f.rust.clone(), false)).chain(setter) {
+            let Some((other, other_setter)) = taken.insert(name.clone(), (&f.wire, is_setter))
+            else {
+                continue;
+            };
+            let message = if !is_setter && !other_setter {
+                format!(
+                    "members `{}` and `{}` both map to the Rust name `{}`",
+                    excerpt(other),
+                    excerpt(&f.wire),
+                    excerpt(&name)
+                )
+            } else {
+                format!(
+                    "members `{}` and `{}` both generate the method `{}`; give one a `rust_name`",
+                    excerpt(other),
+                    excerpt(&f.wire),
+                    excerpt(&name)
+                )
+            };
+            diags.push(file, &at, message);
+            // The setters of two same-named fields collide too; once is enough.
+            break;
+        }
+    }
 }
 
 fn enum_variants(e: &crate::spec::EnumFile, file: &str, diags: &mut Diagnostics) -> Vec<Variant> {
@@ -491,11 +686,14 @@ fn enum_variants(e: &crate::spec::EnumFile, file: &str, diags: &mut Diagnostics)
     }
     for (i, v) in e.values.iter().enumerate() {
         let at = format!("/values/{i}");
-        if !is_pascal_ident(&v.name) {
+        if !is_pascal_ident(&v.name) || v.name == "Self" {
             diags.push(
                 file,
                 format!("{at}/name"),
-                format!("`{}` is not a valid variant name (PascalCase)", v.name),
+                format!(
+                    "`{}` is not a valid variant name (PascalCase)",
+                    excerpt(&v.name)
+                ),
             );
         } else if v.name == "Unknown" {
             diags.push(
@@ -507,7 +705,7 @@ fn enum_variants(e: &crate::spec::EnumFile, file: &str, diags: &mut Diagnostics)
             diags.push(
                 file,
                 format!("{at}/name"),
-                format!("duplicate variant `{}`", v.name),
+                format!("duplicate variant `{}`", excerpt(&v.name)),
             );
         }
         need_doc(diags, file, &format!("{at}/doc"), &v.doc);
@@ -525,7 +723,10 @@ fn enum_variants(e: &crate::spec::EnumFile, file: &str, diags: &mut Diagnostics)
             diags.push(
                 file,
                 format!("{at}/value"),
-                format!("value {} is not {want}, as repr requires", v.value),
+                format!(
+                    "value {} is not {want}, as repr requires",
+                    excerpt(&v.value.to_string())
+                ),
             );
             continue;
         };
@@ -533,7 +734,7 @@ fn enum_variants(e: &crate::spec::EnumFile, file: &str, diags: &mut Diagnostics)
             diags.push(
                 file,
                 format!("{at}/value"),
-                format!("duplicate value {}", v.value),
+                format!("duplicate value {}", excerpt(&v.value.to_string())),
             );
             continue;
         }
@@ -577,7 +778,7 @@ fn check_usage(api: &Api, actions: &[Action], objects: &[Object], diags: &mut Di
             diags.push(
                 &sourced.file,
                 pointer,
-                format!("unused type `{name}`: no action refers to it"),
+                format!("unused type `{}`: no action refers to it", excerpt(name)),
             );
         }
     }
@@ -594,7 +795,10 @@ fn check_recursion(objects: &[Object], diags: &mut Diagnostics) {
                 diags.push(
                     &o.file,
                     "/members",
-                    format!("`{}` contains itself without a list in between", o.name),
+                    format!(
+                        "`{}` contains itself without a list in between",
+                        excerpt(&o.name)
+                    ),
                 );
                 break;
             }
@@ -641,7 +845,7 @@ fn check_pagination(
             "/pagination/page",
             format!(
                 "`{}` is not an input member of the type this paging style needs",
-                p.page
+                excerpt(&p.page)
             ),
         );
     }
@@ -649,7 +853,7 @@ fn check_pagination(
         diags.push(
             file,
             "/pagination/size",
-            format!("`{}` is not an integer input member", p.size),
+            format!("`{}` is not an integer input member", excerpt(&p.size)),
         );
     }
     let items = find(output, &p.items);
@@ -657,7 +861,7 @@ fn check_pagination(
         diags.push(
             file,
             "/pagination/items",
-            format!("`{}` is not a list output member", p.items),
+            format!("`{}` is not a list output member", excerpt(&p.items)),
         );
         return;
     };
@@ -666,7 +870,7 @@ fn check_pagination(
             diags.push(
                 file,
                 "/pagination/total",
-                format!("`{total}` is not an integer output member"),
+                format!("`{}` is not an integer output member", excerpt(total)),
             );
         }
     }
@@ -683,7 +887,7 @@ fn check_pagination(
                 diags.push(
                     file,
                     "/pagination/item_cursor",
-                    format!("the items have no member `{cursor}`"),
+                    format!("the items have no member `{}`", excerpt(cursor)),
                 );
             }
         }

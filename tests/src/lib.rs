@@ -4,5 +4,7 @@
 
 #[deny(warnings, missing_docs)]
 pub mod fixture;
+#[deny(warnings, missing_docs)]
+pub mod fixture_names;
 pub mod server;
 pub mod wire;

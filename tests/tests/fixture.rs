@@ -232,4 +232,182 @@ fn secrets_of_the_real_api_are_redacted_too() {
         !shown.contains("sk-very-secret") && !shown.contains("sip-password-9"),
         "{shown}"
     );
+
+    // Custom speech configs carry third-party keys; header and parameter values
+    // of callbacks may carry tokens; signed recording links grant access.
+    use ccc_api::operation::create_ai_call::CreateAICallFluentBuilder;
+    use ccc_api::operation::describe_session_detail::DescribeSessionDetailResponse;
+    use ccc_api::types::{HeaderParams, HttpParams};
+    let client = Client::builder()
+        .credentials(Credentials::new(TEST_SECRET_ID, TEST_SECRET_KEY))
+        .endpoint_url("http://127.0.0.1:9")
+        .build()
+        .unwrap();
+    let call = CreateAICallFluentBuilder::new(client)
+        .custom_tts_config(r#"{"TTSType":"azure","SubscriptionKey":"tts-secret-1"}"#)
+        .custom_stt_config(r#"{"SecretKey":"stt-secret-2"}"#);
+    let params = vec![HttpParams {
+        key: Some("token".into()),
+        value: Some("param-secret-3".into()),
+        value_type: None,
+    }];
+    let headers = vec![HeaderParams {
+        key: Some("Authorization".into()),
+        value: Some("Bearer header-secret-4".into()),
+    }];
+    let minimal = ccc_emulator::spec_table::action("DescribeSessionDetail")
+        .unwrap()
+        .minimal_response;
+    let mut answer: serde_json::Value = serde_json::from_str(minimal).unwrap();
+    answer["Response"]["RecordURL"] = json!("https://rec.example.com/a?sign=link-secret-5");
+    answer["Response"]["AsrURL"] = json!("https://rec.example.com/b?sign=link-secret-6");
+    let detail: DescribeSessionDetailResponse =
+        serde_json::from_value(answer["Response"].clone()).unwrap();
+    let shown = format!(
+        "{call:?} {:?} {params:?} {headers:?} {detail:?}",
+        call.as_builder()
+    );
+    for secret in 1..=6 {
+        assert!(!shown.contains(&format!("secret-{secret}")), "{shown}");
+    }
+    assert!(shown.contains("Authorization"), "{shown}");
+}
+
+#[tokio::test]
+async fn fluent_builders_and_nested_secrets_are_redacted() {
+    use ccc_tests::fixture::types::Owner;
+    use ccc_tests::fixture_names::operation::put_thing::{
+        PutThingFluentBuilder, PutThingRequest, PutThingResponse,
+    };
+    let client = Client::builder()
+        .credentials(Credentials::new(TEST_SECRET_ID, TEST_SECRET_KEY))
+        .endpoint_url("http://127.0.0.1:9")
+        .build()
+        .unwrap();
+    let fluent = CreateThingFluentBuilder::new(client.clone()).access_key("fluent-secret-1");
+    let names = PutThingFluentBuilder::new(client).api_key("fluent-secret-2");
+    let request = PutThingRequest::builder()
+        .new_("n")
+        .api_key("request-secret-3")
+        .build()
+        .unwrap();
+    // A secret three levels down: response → list → list → object.
+    let response: PutThingResponse = serde_json::from_value(json!({
+        "RequestID": "x", "RequestId": "r",
+        "Vault": [[{ "Label": "shown-label", "Token": "nested-secret-4" }]]
+    }))
+    .unwrap();
+    let describe: DescribeThingResponse = serde_json::from_value(json!({
+        "Thing": { "ThingId": 1, "Type": "small", "State": 0 },
+        "Owner": { "UserName": "ann", "Password": "nested-secret-5" },
+        "UpdatedAt": null, "RequestId": "r"
+    }))
+    .unwrap();
+    let owners = vec![Some(Owner {
+        user_name: "bob".into(),
+        primary: None,
+        password: "nested-secret-6".into(),
+    })];
+    let shown = format!(
+        "{fluent:?} {names:#?} {request:?} {response:?} {response:#?} {describe:?} {owners:?}"
+    );
+    for secret in 1..=6 {
+        assert!(!shown.contains(&format!("secret-{secret}")), "{shown}");
+    }
+    assert!(
+        shown.contains("shown-label") && shown.contains("bob"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn colliding_member_names_are_escaped_and_keep_their_wire_names() {
+    use ccc_tests::fixture_names::operation::put_thing::{
+        PutThingErrorCode, PutThingRequest, PutThingRequestBuilder, PutThingResponse,
+    };
+    use ccc_tests::fixture_names::types::{ErrorCode as SharedEnum, PutThingRequest as Shared};
+    let builder = PutThingRequestBuilder::default()
+        .new_("1")
+        .send_("2")
+        .build_("3")
+        .options_("4")
+        .as_builder_("5")
+        .into_paginator_("6")
+        .default_("7")
+        .clone_("8")
+        .into_("9")
+        .fmt_("10")
+        .name("11")
+        .set_name_("12")
+        .r#type("13")
+        .set_type_("14")
+        .self_("15")
+        .super_("16")
+        .crate_("17")
+        .client("18")
+        .inner("19")
+        .builder("20")
+        .request_id("21")
+        .body(Shared {
+            self_: "22".into(),
+            super_: None,
+            r#type: Some("23".into()),
+            new: None,
+        });
+    // The trait methods the escaped members would have shadowed still work.
+    let copy = builder.clone();
+    let request: PutThingRequest = copy.build().unwrap();
+    assert_eq!(
+        serde_json::to_value(&request).unwrap(),
+        json!({
+            "New": "1", "Send": "2", "Build": "3", "Options": "4", "AsBuilder": "5",
+            "IntoPaginator": "6", "Default": "7", "Clone": "8", "Into": "9", "Fmt": "10",
+            "Name": "11", "SetName": "12", "Type": "13", "SetType": "14", "Self": "15",
+            "Super": "16", "Crate": "17", "Client": "18", "Inner": "19", "Builder": "20",
+            "RequestId": "21", "Body": { "Self": "22", "Type": "23" }
+        })
+    );
+    // `set_name` still clears `Name`, and `set_name_` sets `SetName`.
+    let cleared = builder.set_name(None).set_set_name_(None).build().unwrap();
+    assert_eq!((cleared.name, cleared.set_name_), (None, None));
+    let err = PutThingRequest::builder().build().unwrap_err();
+    assert_eq!(
+        err,
+        BuildError::MissingMember {
+            action: "PutThing",
+            member: "New"
+        }
+    );
+
+    let response: PutThingResponse = serde_json::from_value(json!({
+        "RequestID": "member", "RequestId": "envelope", "Send": "s", "Self": "me", "Kind": "none"
+    }))
+    .unwrap();
+    assert_eq!(response.request_id_, "member");
+    assert_eq!(response.request_id, "envelope");
+    assert_eq!(response.send.as_deref(), Some("s"));
+    assert_eq!(response.self_.as_deref(), Some("me"));
+    assert_eq!(response.kind, Some(SharedEnum::None));
+    assert_eq!(
+        PutThingErrorCode::from_raw("Some".into()),
+        PutThingErrorCode::Some
+    );
+    assert_eq!(PutThingErrorCode::Err.as_str(), "Err");
+}
+
+#[test]
+fn paging_through_escaped_members() {
+    use ccc_api::Paginated;
+    use ccc_tests::fixture_names::operation::list_items::{ListItemsRequest, ListItemsResponse};
+    let mut request = ListItemsRequest::builder().clone_(10).build().unwrap();
+    assert_eq!(request.page_size(), Some(10));
+    request.set_position(20);
+    request.set_page_size(5);
+    assert_eq!((request.default_, request.clone_), (Some(20), 5));
+    let response: ListItemsResponse = serde_json::from_value(json!({
+        "RequestID": 42, "Self": [{ "Self": "a" }], "RequestId": "r"
+    }))
+    .unwrap();
+    assert_eq!(ListItemsRequest::total(&response), Some(42));
+    assert_eq!(ListItemsRequest::items(&response)[0].self_, "a");
 }

@@ -25,8 +25,9 @@ const THING: &str = r#"{
 }"#;
 
 /// Writes the valid base spec with `overrides` applied (`None` deletes a file),
-/// loads it, and returns the diagnostics with the temp directory shown as `spec`.
-fn problems(case: &str, overrides: &[(&str, Option<&str>)]) -> Vec<String> {
+/// loads it, and returns the model or the diagnostics with the temp directory
+/// shown as `spec`.
+fn load(case: &str, overrides: &[(&str, Option<&str>)]) -> Result<codegen::Model, Vec<String>> {
     let dir: PathBuf =
         std::env::temp_dir().join(format!("ccc-invalid-{case}-{}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);
@@ -49,14 +50,26 @@ fn problems(case: &str, overrides: &[(&str, Option<&str>)]) -> Vec<String> {
     let result = codegen::load(&dir);
     let _ = fs::remove_dir_all(&dir);
     let prefix = dir.to_string_lossy().to_string();
-    match result {
-        Ok(_) => Vec::new(),
-        Err(diags) => diags
+    result.map_err(|diags| {
+        diags
             .0
             .iter()
             .map(|d| d.to_string().replace(&prefix, "spec"))
-            .collect(),
-    }
+            .collect()
+    })
+}
+
+/// The diagnostics of [`load`]; empty when the spec is valid.
+fn problems(case: &str, overrides: &[(&str, Option<&str>)]) -> Vec<String> {
+    load(case, overrides).err().unwrap_or_default()
+}
+
+/// `ACTION` with its input member list replaced by `input`.
+fn action_with_input(input: &str) -> String {
+    ACTION.replace(
+        r#"[{ "name": "ThingId", "type": "uint64", "required": true, "doc": "Its id." }]"#,
+        input,
+    )
 }
 
 #[test]
@@ -185,15 +198,280 @@ fn names_that_are_not_identifiers() {
 
 #[test]
 fn keyword_members() {
-    // `Type` works (as `r#type`); `Self` cannot be an identifier at all.
-    let bad = THING.replace(
+    // `Type` works as `r#type`; `Self` cannot be an identifier even as `r#self`,
+    // so it is escaped to `self_`. The wire names stay.
+    let thing = THING.replace(
         r#""doc": "Its name." }]"#,
-        r#""doc": "Its name." }, { "name": "Type", "type": "string", "doc": "Fine." }, { "name": "Self", "type": "string", "doc": "Not fine." }]"#,
+        r#""doc": "Its name." }, { "name": "Type", "type": "string", "doc": "Fine." }, { "name": "Self", "type": "string", "doc": "Escaped." }]"#,
+    );
+    let model = load("keyword", &[("types/Thing.json", Some(&thing))]).unwrap();
+    let names: Vec<(&str, &str)> = model.objects[0]
+        .fields
+        .iter()
+        .map(|f| (f.wire.as_str(), f.rust.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [("Name", "name"), ("Type", "type"), ("Self", "self_")]
+    );
+}
+
+/// Every member name that collides with generated code, where it sits, and the
+/// Rust name it gets.
+#[test]
+fn colliding_member_names_are_escaped() {
+    let input = [
+        ("New", "new_"),
+        ("Send", "send_"),
+        ("Build", "build_"),
+        ("Options", "options_"),
+        ("AsBuilder", "as_builder_"),
+        ("IntoPaginator", "into_paginator_"),
+        ("Default", "default_"),
+        ("Clone", "clone_"),
+        ("CloneFrom", "clone_from_"),
+        ("Fmt", "fmt_"),
+        ("Into", "into_"),
+        ("From", "from_"),
+        ("TryInto", "try_into_"),
+        ("Eq", "eq_"),
+        ("ToOwned", "to_owned_"),
+        ("TypeId", "type_id_"),
+        ("Serialize", "serialize_"),
+        ("Self", "self_"),
+        ("Super", "super_"),
+        ("Crate", "crate_"),
+        ("Type", "type"),
+        ("SetType", "set_type_"),
+        ("Name", "name"),
+        ("SetName", "set_name_"),
+        ("SetSetName", "set_set_name"),
+        ("SetSetSetName", "set_set_set_name_"),
+        ("Builder", "builder"),
+        ("Client", "client"),
+        ("RequestId", "request_id"),
+        ("ThingId", "thing_id"),
+    ];
+    let output = [
+        ("RequestID", "request_id_"),
+        ("Send", "send"),
+        ("New", "new"),
+        ("Self", "self_"),
+    ];
+    let object = [
+        ("Self", "self_"),
+        ("Super", "super_"),
+        ("New", "new"),
+        ("Name", "name"),
+    ];
+    let members = |list: &[(&str, &str)], flag: &str| {
+        list.iter()
+            .map(|(wire, _)| {
+                format!(r#"{{ "name": "{wire}", "type": "string", {flag} "doc": "d." }}"#)
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let action = action_with_input(&format!("[{}]", members(&input, ""))).replace(
+        r#""output": [{ "name": "Thing", "type": "Thing", "doc": "The thing." }]"#,
+        &format!(
+            r#""output": [{{ "name": "Thing", "type": "Thing", "doc": "The thing." }}, {}]"#,
+            members(&output, r#""optional": true,"#)
+        ),
+    );
+    let thing = THING.replace(
+        r#"[{ "name": "Name", "type": "string", "required": true, "doc": "Its name." }]"#,
+        &format!("[{}]", members(&object, "")),
+    );
+    let model = load(
+        "escapes",
+        &[
+            ("actions/GetThing.json", Some(&action)),
+            ("types/Thing.json", Some(&thing)),
+        ],
+    )
+    .unwrap_or_else(|e| panic!("{e:#?}"));
+    let got = |fields: &[codegen::model::Field]| -> Vec<(String, String)> {
+        fields
+            .iter()
+            .map(|f| (f.wire.clone(), f.rust.clone()))
+            .collect()
+    };
+    let want = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+        list.iter()
+            .map(|(w, r)| (w.to_string(), r.to_string()))
+            .collect()
+    };
+    let a = &model.actions[0];
+    assert_eq!(got(&a.input), want(&input));
+    assert_eq!(got(&a.output)[1..], want(&output)[..]);
+    assert_eq!(got(&model.objects[0].fields), want(&object));
+}
+
+#[test]
+fn names_that_cannot_be_escaped_are_refused() {
+    // Members whose Rust names collide after conversion.
+    let twins = action_with_input(
+        r#"[{ "name": "Self", "type": "string", "doc": "d." }, { "name": "SELF", "type": "string", "doc": "d." }]"#,
     );
     assert_eq!(
-        problems("keyword", &[("types/Thing.json", Some(&bad))]),
-        ["spec/types/Thing.json: /members/2/name: member `Self` maps to the Rust keyword `self`, which cannot be an identifier even as r#self"]
+        problems("twins", &[("actions/GetThing.json", Some(&twins))]),
+        ["spec/actions/GetThing.json: /input/1/name: members `Self` and `SELF` both map to the Rust name `self_`"]
     );
+    // A `rust_name` is kept as written, so a colliding one is an error.
+    for (rust, want) in [
+        ("new", "/input/1/rust_name: Rust name `new` of member `Other` collides with generated code (a keyword, a builder method or a response field); choose another"),
+        ("self", "/input/1/rust_name: Rust name `self` of member `Other` collides with generated code (a keyword, a builder method or a response field); choose another"),
+        ("set_thing_id", "/input/1/rust_name: members `ThingId` and `Other` both generate the method `set_thing_id`; give one a `rust_name`"),
+    ] {
+        let bad = action_with_input(&format!(
+            r#"[{{ "name": "ThingId", "type": "uint64", "required": true, "doc": "Its id." }},
+                {{ "name": "Other", "type": "string", "doc": "d.", "rust_name": "{rust}" }}]"#
+        ));
+        assert_eq!(
+            problems("rust-name-collision", &[("actions/GetThing.json", Some(&bad))]),
+            [format!("spec/actions/GetThing.json: {want}")],
+            "{rust}"
+        );
+    }
+    // Actions: their names are the API, so a collision is an error.
+    for (action, why) in [
+        ("Execute", "gives the method `execute`, which `Client` already has"),
+        ("ExecuteWith", "gives the method `execute_with`, which `Client` already has"),
+        ("Builder", "gives the method `builder`, which `Client` already has"),
+        ("Endpoint", "gives the method `endpoint`, which `Client` already has"),
+        ("Call", "gives the method `call`, which `Client` already has"),
+        ("CallWith", "gives the method `call_with`, which `Client` already has"),
+        ("FromEnv", "gives the method `from_env`, which `Client` already has"),
+        ("Clone", "gives the method `clone`, which `Client` already has"),
+        ("Into", "gives the method `into`, which `Client` already has"),
+        ("Fmt", "gives the method `fmt`, which `Client` already has"),
+        ("Type", "gives the Rust keyword `type` as module and method name; actions cannot be renamed, so choose another"),
+        ("Self", "gives the Rust keyword `self` as module and method name; actions cannot be renamed, so choose another"),
+        ("Match", "gives the Rust keyword `match` as module and method name; actions cannot be renamed, so choose another"),
+        ("Async", "gives the Rust keyword `async` as module and method name; actions cannot be renamed, so choose another"),
+    ] {
+        let file = format!("actions/{action}.json");
+        let bad = ACTION.replace(r#""action": "GetThing""#, &format!(r#""action": "{action}""#));
+        assert_eq!(
+            problems("action-name", &[("actions/GetThing.json", None), (&file, Some(&bad))]),
+            [format!("spec/{file}: /action: `{action}` {why}")]
+        );
+    }
+    // Type names that shadow what the types module uses unqualified.
+    for name in [
+        "Option", "Result", "String", "Vec", "Box", "Self", "Some", "From", "Default", "Iterator",
+        "WireEnum",
+    ] {
+        let file = format!("types/{name}.json");
+        let thing = THING.replace(r#""object": "Thing""#, &format!(r#""object": "{name}""#));
+        let action = ACTION.replace(r#""type": "Thing""#, &format!(r#""type": "{name}""#));
+        assert_eq!(
+            problems(
+                "type-name",
+                &[("types/Thing.json", None), (&file, Some(&thing)), ("actions/GetThing.json", Some(&action))]
+            ),
+            [format!("spec/{file}: /object: `{name}` would shadow a Rust or runtime name; choose another")]
+        );
+    }
+    // Variants: `Self` is a keyword, `Unknown` the fallback.
+    let colour = r#"{ "enum": "Colour", "repr": "string", "doc": "A colour.", "values": [{ "value": "s", "name": "Self", "doc": "d." }] }"#;
+    let thing = THING.replace(r#""type": "string""#, r#""type": "Colour""#);
+    let service = SERVICE
+        .replace(r#""name": "Main""#, r#""name": "Self""#)
+        .replace(
+            r#""errors": [{"#,
+            r#""errors": [{ "code": "Unknown", "doc": "d." }, { "code": "UNKNOWN", "doc": "d." }, {"#,
+        );
+    assert_eq!(
+        problems(
+            "variants",
+            &[("types/Colour.json", Some(colour)), ("types/Thing.json", Some(&thing)), ("service.json", Some(&service))]
+        ),
+        [
+            "spec/service.json: /endpoints/0/name: `Self` is not a valid variant name (PascalCase)",
+            "spec/service.json: /errors/0/code: `Unknown` gives the Rust variant `Unknown`, which error-code enums cannot have (`Unknown` holds codes not listed)",
+            "spec/service.json: /errors/1/code: `UNKNOWN` gives the Rust variant `Unknown`, which error-code enums cannot have (`Unknown` holds codes not listed)",
+            "spec/types/Colour.json: /values/0/name: `Self` is not a valid variant name (PascalCase)",
+        ]
+    );
+}
+
+/// `CLIENT_METHODS` is what `impl Client` in the runtime defines: a method added
+/// there without adding it here would let an action of that name through.
+#[test]
+fn reserved_client_methods_match_the_runtime() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let source = fs::read_to_string(root.join("ccc-api/src/client.rs")).unwrap();
+    let block = source
+        .split("\nimpl Client {\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n}\n").next())
+        .expect("an `impl Client` block");
+    // Methods sit four spaces deep; helpers nested in their bodies are deeper.
+    let mut defined: Vec<&str> = block
+        .lines()
+        .filter_map(|l| {
+            [
+                "    pub fn ",
+                "    pub async fn ",
+                "    fn ",
+                "    async fn ",
+            ]
+            .iter()
+            .find_map(|p| l.strip_prefix(p))
+        })
+        .filter_map(|rest| rest.split(['(', '<']).next())
+        .collect();
+    defined.sort();
+    assert!(defined.len() >= 5, "{defined:?}");
+    assert_eq!(defined, codegen::names::CLIENT_METHODS);
+    // And there is no other `impl Client` block to forget.
+    assert_eq!(source.matches("impl Client {").count(), 1);
+}
+
+/// `BUILDER_METHODS` is what the emitter puts on builders besides the members'
+/// setters, read from the generated code of the names fixture.
+#[test]
+fn reserved_builder_methods_match_the_emitter() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let model = codegen::load(&root.join("fixtures/spec/names")).unwrap();
+    let mut seen = std::collections::BTreeSet::new();
+    for a in &model.actions {
+        let source =
+            fs::read_to_string(root.join(format!("src/fixture_names/operation/{}.rs", a.snake)))
+                .unwrap();
+        let setters: Vec<String> = a
+            .input
+            .iter()
+            .flat_map(|f| [f.rust.clone(), format!("set_{}", f.rust)])
+            .collect();
+        for builder in ["RequestBuilder", "FluentBuilder"] {
+            let head = format!("\nimpl {}{builder} {{\n", a.name);
+            let block = source
+                .split(&head)
+                .nth(1)
+                .and_then(|rest| rest.split("\n}\n").next())
+                .unwrap_or_else(|| panic!("no {head}"));
+            for line in block.lines() {
+                let Some(rest) = line
+                    .strip_prefix("    pub fn ")
+                    .or_else(|| line.strip_prefix("    pub async fn "))
+                else {
+                    continue;
+                };
+                let name = rest.split('(').next().unwrap().trim_start_matches("r#");
+                if !setters.iter().any(|s| s == name) {
+                    seen.insert(name.to_owned());
+                }
+            }
+        }
+    }
+    let reserved: std::collections::BTreeSet<String> = codegen::names::BUILDER_METHODS
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(seen, reserved);
 }
 
 #[test]
@@ -373,4 +651,489 @@ fn missing_service_file_and_stray_files() {
         got[1].starts_with("spec/service.json: cannot read file"),
         "{got:?}"
     );
+}
+
+#[test]
+fn list_nesting_is_limited_in_depth() {
+    let nested = |depth: usize| format!("{}string{}", "list<".repeat(depth), ">".repeat(depth));
+    let with_type = |ty: &str| ACTION.replace(r#""type": "uint64""#, &format!(r#""type": "{ty}""#));
+    let ok = with_type(&nested(codegen::spec::MAX_LIST_DEPTH));
+    let model = load("depth-ok", &[("actions/GetThing.json", Some(&ok))]).unwrap();
+    // The deepest accepted nesting also generates.
+    codegen::generate(&model, &codegen::Options::external("crate::x")).unwrap();
+    for depth in [codegen::spec::MAX_LIST_DEPTH + 1, 5_000, 100_000] {
+        let bad = with_type(&nested(depth));
+        let got = problems("depth", &[("actions/GetThing.json", Some(&bad))]);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(
+            got[0].starts_with("spec/actions/GetThing.json: /input/0/type: `list<list<")
+                && got[0].ends_with(&format!(
+                    "` nests lists more than {} deep",
+                    codegen::spec::MAX_LIST_DEPTH
+                ))
+                && got[0].len() < 300,
+            "{}",
+            &got[0][..got[0].len().min(500)]
+        );
+    }
+}
+
+/// A huge bad value in any place the loader or validator quotes gives a short
+/// message that still names the file and says how long the value was.
+#[test]
+fn error_messages_quote_a_bounded_prefix() {
+    let huge = "Ü".repeat(600_000); // 1.2 MB
+    let long_name = format!("A{}", "b".repeat(1_200_000));
+    let mid = "x".repeat(300_000);
+    let cases: Vec<(&str, &str, String)> = vec![
+        ("actions/GetThing.json", "type", ACTION.replace(r#""type": "uint64""#, &format!(r#""type": "{huge}""#))),
+        ("actions/GetThing.json", "type name", ACTION.replace(r#""type": "Thing""#, &format!(r#""type": "{long_name}""#))),
+        ("actions/GetThing.json", "member", ACTION.replace(r#""name": "ThingId""#, &format!(r#""name": "{huge}""#))),
+        ("actions/GetThing.json", "category", ACTION.replace(r#""category": "things""#, &format!(r#""category": "{huge}""#))),
+        ("actions/GetThing.json", "error code", ACTION.replace(r#"["InvalidParameter"]"#, &format!(r#"["{huge}"]"#))),
+        ("actions/GetThing.json", "action", ACTION.replace(r#""action": "GetThing""#, &format!(r#""action": "{long_name}""#))),
+        ("actions/GetThing.json", "unknown field", ACTION.replace(r#""doc": "Its id.""#, &format!(r#""doc": "Its id.", "{huge}": 1"#))),
+        ("actions/GetThing.json", "wrong shape", ACTION.replace(r#""category": "things","#, &format!(r#""category": "things", "rate_limit": "{huge}","#))),
+        ("actions/GetThing.json", "rust_name", ACTION.replace(r#""doc": "Its id.""#, &format!(r#""doc": "Its id.", "rust_name": "{huge}""#))),
+        ("actions/GetThing.json", "paging", ACTION.replace(r#""errors": ["InvalidParameter"]"#, &format!(r#""errors": ["InvalidParameter"], "pagination": {{ "style": "offset", "page": "{mid}", "size": "{mid}", "items": "{mid}", "total": "{mid}" }}"#))),
+        ("types/Thing.json", "object", THING.replace(r#""object": "Thing""#, &format!(r#""object": "{long_name}""#))),
+        ("service.json", "host", SERVICE.replace(r#""host": "demo.example.com""#, &format!(r#""host": "a/{huge}""#))),
+        ("service.json", "endpoint", SERVICE.replace(r#""name": "Main""#, &format!(r#""name": "{huge}""#))),
+        ("service.json", "code", SERVICE.replace(r#""code": "InvalidParameter""#, &format!(r#""code": "{huge}""#))),
+    ];
+    for (file, what, content) in cases {
+        let got = problems("bounded", &[(file, Some(&content))]);
+        assert!(!got.is_empty(), "{what}: accepted");
+        for line in &got {
+            assert!(line.starts_with("spec/"), "{what}: {line:.300}");
+            assert!(
+                line.len() <= 1_100,
+                "{what}: {} bytes: {line:.300}",
+                line.len()
+            );
+        }
+        assert!(
+            got.iter()
+                .any(|l| l.contains("bytes in all") || l.contains('…')),
+            "{what}: {got:?}"
+        );
+    }
+}
+
+#[test]
+fn oversized_files_are_refused_unread() {
+    let padding = " ".repeat(codegen::load::MAX_FILE_BYTES as usize);
+    let big = format!("{ACTION}{padding}");
+    let got = problems("big", &[("actions/GetThing.json", Some(&big))]);
+    assert_eq!(
+        got,
+        [format!(
+            "spec/actions/GetThing.json: file is larger than {} bytes; a spec file is far smaller",
+            codegen::load::MAX_FILE_BYTES
+        )]
+    );
+}
+
+#[test]
+fn credential_like_members_must_be_marked() {
+    let member = |name: &str, extra: &str| {
+        action_with_input(&format!(
+            r#"[{{ "name": "ThingId", "type": "uint64", "required": true, "doc": "Its id." }},
+                {{ "name": "{name}", "type": "string", "doc": "d."{extra} }}]"#
+        ))
+    };
+    // Every word of the list, in any case and position of a PascalCase name.
+    for (name, word) in [
+        ("SecretKey", "secret"),
+        ("APIKey", "key"),
+        ("ApiKey", "key"),
+        ("SessionToken", "session"),
+        ("AccessTOKEN", "token"),
+        ("UserPassword", "password"),
+        ("Passwd", "passwd"),
+        ("AdminPwd", "pwd"),
+        ("RequestSignature", "signature"),
+        ("UserSig", "sig"),
+        ("Credential", "credential"),
+        ("AuthHeader", "auth"),
+        ("Cookie", "cookie"),
+        ("Passphrase", "passphrase"),
+        ("PrivateData", "private"),
+        ("Apikey", "apikey"),
+        ("Authorization", "authorization"),
+        ("client_secret", "secret"),
+    ] {
+        assert_eq!(
+            problems("secret", &[("actions/GetThing.json", Some(&member(name, "")))]),
+            [format!("spec/actions/GetThing.json: /input/1/name: member `{name}` sounds like a credential (`{word}`): mark it `sensitive`, or say in `not_sensitive` why it holds no secret")],
+            "{name}"
+        );
+        assert_eq!(
+            problems(
+                "secret-ok",
+                &[(
+                    "actions/GetThing.json",
+                    Some(&member(name, r#", "sensitive": true"#))
+                )]
+            ),
+            Vec::<String>::new()
+        );
+    }
+    // Words that merely contain a listed one are not matched.
+    for name in ["Keyboard", "Monkey", "Signal", "Tokenizer", "Authority"] {
+        assert_eq!(
+            problems(
+                "not-secret",
+                &[("actions/GetThing.json", Some(&member(name, "")))]
+            ),
+            Vec::<String>::new(),
+            "{name}"
+        );
+    }
+    assert_eq!(
+        problems(
+            "reason",
+            &[(
+                "actions/GetThing.json",
+                Some(&member("SessionId", r#", "not_sensitive": "a call id""#))
+            )]
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        problems("reason-empty", &[("actions/GetThing.json", Some(&member("SessionId", r#", "not_sensitive": " ""#)))]),
+        ["spec/actions/GetThing.json: /input/1/not_sensitive: say why the member holds no secret, or leave `not_sensitive` out"]
+    );
+    assert_eq!(
+        problems("reason-both", &[("actions/GetThing.json", Some(&member("Token", r#", "sensitive": true, "not_sensitive": "why""#)))]),
+        ["spec/actions/GetThing.json: /input/1/not_sensitive: a member is either `sensitive` or `not_sensitive`, not both"]
+    );
+}
+
+/// Member names that collide with generated code unless escaped.
+const COLLIDING: &[&str] = &[
+    "Self",
+    "Super",
+    "Crate",
+    "Type",
+    "New",
+    "Send",
+    "Build",
+    "Options",
+    "AsBuilder",
+    "IntoPaginator",
+    "Default",
+    "Clone",
+    "Into",
+    "Fmt",
+    "SetName",
+    "Name",
+    "SetType",
+    "SetSetName",
+    "RequestId",
+    "RequestID",
+    "SetThingId",
+    "SetKey",
+    "SetValue",
+    "Key",
+    "Value",
+    "ThingId",
+];
+
+/// Values the fuzz loop plants into spec files: names that collide with
+/// generated code, keywords, bad types, huge and deep values.
+fn planted(rng: &mut fastrand::Rng) -> serde_json::Value {
+    use serde_json::json;
+    const WORDS: &[&str] = &[
+        "Self",
+        "self",
+        "Super",
+        "Crate",
+        "Type",
+        "New",
+        "Send",
+        "Build",
+        "Options",
+        "AsBuilder",
+        "IntoPaginator",
+        "Default",
+        "Clone",
+        "Into",
+        "Fmt",
+        "SetName",
+        "Name",
+        "SetType",
+        "RequestId",
+        "RequestID",
+        "Execute",
+        "Builder",
+        "Endpoint",
+        "Call",
+        "Unknown",
+        "Option",
+        "Result",
+        "String",
+        "Vec",
+        "Box",
+        "ErrorCode",
+        "Thing",
+        "Tag",
+        "Owner",
+        "ThingKind",
+        "ThingState",
+        "string",
+        "int64",
+        "uint64",
+        "float",
+        "bool",
+        "list<Tag>",
+        "list<list<",
+        "list<>",
+        "",
+        " ",
+        "é",
+        "🦀",
+        "a-b",
+        "1Up",
+        "SecretKey",
+        "Token",
+        "InvalidParameter",
+        "things",
+        "names",
+        "page_number",
+        "cursor",
+        "offset",
+        "new_",
+        "set_name",
+    ];
+    match rng.usize(0..10) {
+        0 => json!("x".repeat(rng.usize(100..50_000))),
+        1 => {
+            let depth = rng.usize(1..20_000);
+            json!(format!(
+                "{}string{}",
+                "list<".repeat(depth),
+                ">".repeat(depth)
+            ))
+        }
+        2 => json!(rng.i64(..)),
+        3 => json!(rng.bool()),
+        4 => serde_json::Value::Null,
+        5 => json!([]),
+        6 => json!({}),
+        _ => json!(WORDS[rng.usize(..WORDS.len())]),
+    }
+}
+
+/// Applies one random change to a JSON value: replace, delete or duplicate a
+/// node somewhere inside it, or add an unknown key.
+fn mutate(value: &mut serde_json::Value, rng: &mut fastrand::Rng) {
+    use serde_json::Value;
+    // Choose a random path, stopping at random, then change the node there.
+    let mut pointer = String::new();
+    let mut at = &*value;
+    for _ in 0..rng.usize(0..6) {
+        let (step, next) = match at {
+            Value::Object(map) if !map.is_empty() => {
+                let (key, next) = map.iter().nth(rng.usize(..map.len())).unwrap();
+                (key.replace('~', "~0").replace('/', "~1"), next)
+            }
+            Value::Array(items) if !items.is_empty() => {
+                let i = rng.usize(..items.len());
+                (i.to_string(), &items[i])
+            }
+            _ => break,
+        };
+        pointer = format!("{pointer}/{step}");
+        at = next;
+    }
+    let node = value.pointer_mut(&pointer).unwrap();
+    match (rng.usize(0..4), node) {
+        (0, Value::Object(map)) if !map.is_empty() => {
+            let key = map.keys().nth(rng.usize(..map.len())).cloned().unwrap();
+            map.remove(&key);
+        }
+        (1, Value::Object(map)) => {
+            let key = if rng.bool() {
+                "surprise".to_owned()
+            } else {
+                "k".repeat(rng.usize(1..50_000))
+            };
+            map.insert(key, planted(rng));
+        }
+        (2, Value::Array(items)) if !items.is_empty() => {
+            let copy = items[rng.usize(..items.len())].clone();
+            items.push(copy);
+        }
+        (_, node) => *node = planted(rng),
+    }
+}
+
+/// Spec files of the fixtures, as (path under the spec, text).
+fn fixture_files(name: &str) -> Vec<(String, String)> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/spec")
+        .join(name);
+    let mut out = Vec::new();
+    for sub in ["", "actions", "types"] {
+        for entry in fs::read_dir(root.join(sub)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                let rel = path
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.push((rel, fs::read_to_string(&path).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Bounded fuzz loop over the loader, the validator and the generator: mutated
+/// fixture specs never panic, every problem names a file of the spec and stays
+/// short, and accepted specs generate code whose impl blocks define each method
+/// once. Generation runs `rustfmt`, a few hundred milliseconds each, so only the
+/// first few accepted specs are generated.
+#[test]
+fn fuzzed_specs_fail_cleanly_or_generate() {
+    let bases = [fixture_files("full"), fixture_files("names")];
+    let dir = std::env::temp_dir().join(format!("ccc-fuzz-{}", std::process::id()));
+    let mut rng = fastrand::Rng::with_seed(0x5eed_2026);
+    let started = std::time::Instant::now();
+    let (mut rejected, mut accepted, mut runs, mut generated) = (0, 0, 0, 0);
+    // A fixed number of cases, with a time cap so a slow machine stays bounded.
+    while runs < 200 && started.elapsed() < std::time::Duration::from_secs(5) {
+        runs += 1;
+        let mut files = bases[rng.usize(..bases.len())].clone();
+        let mut renamed = false;
+        for _ in 0..rng.usize(1..4) {
+            let i = rng.usize(..files.len());
+            match rng.usize(0..10) {
+                // Rename a member to a name that collides with generated code:
+                // accepted, it must generate code that defines nothing twice.
+                2 | 3 => {
+                    let Ok(mut value) = serde_json::from_str::<serde_json::Value>(&files[i].1)
+                    else {
+                        continue;
+                    };
+                    let list = ["input", "output", "members"][rng.usize(..3)];
+                    if let Some(serde_json::Value::Array(members)) = value.get_mut(list) {
+                        if !members.is_empty() {
+                            let m = rng.usize(..members.len());
+                            let name = COLLIDING[rng.usize(..COLLIDING.len())];
+                            members[m]["name"] = serde_json::json!(name);
+                            renamed = true;
+                        }
+                    }
+                    files[i].1 = serde_json::to_string_pretty(&value).unwrap();
+                }
+                // Text-level damage: cut the file or drop it.
+                0 => {
+                    let text = &mut files[i].1;
+                    let mut cut = rng.usize(..=text.len());
+                    while !text.is_char_boundary(cut) {
+                        cut -= 1;
+                    }
+                    text.truncate(cut);
+                }
+                1 => {
+                    files.remove(i);
+                    if files.is_empty() {
+                        break;
+                    }
+                }
+                _ => {
+                    let Ok(mut value) = serde_json::from_str::<serde_json::Value>(&files[i].1)
+                    else {
+                        continue;
+                    };
+                    mutate(&mut value, &mut rng);
+                    files[i].1 = serde_json::to_string_pretty(&value).unwrap();
+                }
+            }
+        }
+        let _ = fs::remove_dir_all(&dir);
+        for (path, text) in &files {
+            let full = dir.join(path);
+            fs::create_dir_all(full.parent().unwrap()).unwrap();
+            fs::write(full, text).unwrap();
+        }
+        let generate = generated < 3 || (renamed && generated < 8);
+        generated += usize::from(generate);
+        let outcome = std::panic::catch_unwind(|| {
+            codegen::load(&dir).map(|model| {
+                generate
+                    .then(|| codegen::generate(&model, &codegen::Options::external("crate::fuzz")))
+            })
+        });
+        let prefix = dir.to_string_lossy().replace('\\', "/");
+        match outcome {
+            Err(_) => {
+                let shown: Vec<String> = files
+                    .iter()
+                    .map(|(p, t)| format!("{p}:\n{t:.3000}"))
+                    .collect();
+                panic!("panic on case {runs}; files:\n{}", shown.join("\n"))
+            }
+            Ok(Err(diags)) => {
+                rejected += 1;
+                assert!(!diags.0.is_empty());
+                for d in &diags.0 {
+                    let shown = d.to_string();
+                    assert!(d.file.starts_with(&prefix), "case {runs}: {shown:.300}");
+                    assert!(
+                        shown.len() <= 1_400,
+                        "case {runs}: {} bytes: {shown:.300}",
+                        shown.len()
+                    );
+                }
+            }
+            Ok(Ok(generated)) => {
+                accepted += 1;
+                let Some(generated) = generated else {
+                    continue;
+                };
+                let files = generated.unwrap_or_else(|e| panic!("case {runs}: accepted but {e}"));
+                for f in files {
+                    assert_methods_unique(&f.path, &f.contents);
+                }
+            }
+        }
+    }
+    let _ = fs::remove_dir_all(&dir);
+    eprintln!(
+        "fuzz: {runs} cases, {rejected} rejected, {accepted} accepted, {generated} generated, {:?}",
+        started.elapsed()
+    );
+    assert!(runs >= 30, "only {runs} cases ran");
+    assert!(
+        rejected > 0 && accepted > 0,
+        "{rejected} rejected, {accepted} accepted"
+    );
+}
+
+/// No `impl` block of a generated file defines a method twice (what a name
+/// collision would produce).
+fn assert_methods_unique(path: &str, source: &str) {
+    for block in source.split("\nimpl").skip(1) {
+        let body = block.split("\n}\n").next().unwrap_or_default();
+        let mut seen = std::collections::BTreeSet::new();
+        for line in body.lines() {
+            let Some(rest) = ["    pub fn ", "    pub async fn ", "    fn "]
+                .iter()
+                .find_map(|p| line.strip_prefix(p))
+            else {
+                continue;
+            };
+            let name = rest.split(['(', '<']).next().unwrap();
+            assert!(
+                seen.insert(name.to_owned()),
+                "{path}: `{name}` twice in impl{}",
+                &block[..block.len().min(80)]
+            );
+        }
+    }
 }

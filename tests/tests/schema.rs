@@ -104,7 +104,7 @@ fn check<T: DeserializeOwned>(def: &str, full: Value) {
 
 #[test]
 fn schema_and_loader_agree() {
-    let member = json!({ "name": "A", "type": "string", "required": true, "optional": false, "nullable": false, "doc": "d", "example": "x", "china_only": false, "rust_name": "a", "correction": "c", "sensitive": true });
+    let member = json!({ "name": "A", "type": "string", "required": true, "optional": false, "nullable": false, "doc": "d", "example": "x", "china_only": false, "rust_name": "a", "correction": "c", "sensitive": true, "not_sensitive": "n" });
     check::<Member>("member", member.clone());
     let pagination = json!({ "style": "cursor", "page": "Cursor", "size": "PageSize", "items": "Data", "total": "Total", "item_cursor": "Cursor" });
     check::<Pagination>("pagination", pagination.clone());

@@ -1431,7 +1431,7 @@ pub struct ForwardingTarget {
     pub extension: Option<String>,
 }
 /// One HTTP header sent with a callback request.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct HeaderParams {
     /// Header name.
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
@@ -1439,6 +1439,14 @@ pub struct HeaderParams {
     /// Header value.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+impl ::std::fmt::Debug for HeaderParams {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("HeaderParams")
+            .field("key", &self.key)
+            .field("value", &self.value.as_ref().map(|_| "** redacted **"))
+            .finish()
+    }
 }
 /// Settings for an HTTP callback request sent to an external endpoint.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1497,7 +1505,7 @@ pub struct HttpCallbackConfig {
     pub oauth2_auth: Option<OauthConfig>,
 }
 /// One parameter of an HTTP request body.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct HttpParams {
     /// Parameter name.
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
@@ -1508,6 +1516,15 @@ pub struct HttpParams {
     /// Data type of the parameter value.
     #[serde(rename = "ValueType", default, skip_serializing_if = "Option::is_none")]
     pub value_type: Option<String>,
+}
+impl ::std::fmt::Debug for HttpParams {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("HttpParams")
+            .field("key", &self.key)
+            .field("value", &self.value.as_ref().map(|_| "** redacted **"))
+            .field("value_type", &self.value_type)
+            .finish()
+    }
 }
 /// Service record of a text (chat) session.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -120,7 +120,9 @@ pub(crate) fn table_module(model: &Model) -> TokenStream {
 
 fn member(model: &Model, f: &Field) -> TokenStream {
     let name = &f.wire;
-    let flag = f.rust.replace('_', "-");
+    // An escaped Rust name (`new_`, see `names::escape`) keeps its plain flag
+    // (`--new`): the command line has no builder methods to collide with.
+    let flag = f.rust.trim_end_matches('_').replace('_', "-");
     let (kind, values) = match &f.ty {
         TypeRef::String => ("string", Vec::new()),
         TypeRef::Int64 => ("int64", Vec::new()),

@@ -404,7 +404,10 @@ impl ::std::fmt::Debug for CreateAICallRequest {
             .field("notify_duration", &self.notify_duration)
             .field("notify_message", &self.notify_message)
             .field("notify_max_count", &self.notify_max_count)
-            .field("custom_tts_config", &self.custom_tts_config)
+            .field(
+                "custom_tts_config",
+                &self.custom_tts_config.as_ref().map(|_| "** redacted **"),
+            )
             .field("prompt_variables", &self.prompt_variables)
             .field("vad_silence_time", &self.vad_silence_time)
             .field("extract_config", &self.extract_config)
@@ -425,7 +428,10 @@ impl ::std::fmt::Debug for CreateAICallRequest {
             .field("ambient_sound_type", &self.ambient_sound_type)
             .field("ambient_sound_volume", &self.ambient_sound_volume)
             .field("acquire_timeout_second", &self.acquire_timeout_second)
-            .field("custom_stt_config", &self.custom_stt_config)
+            .field(
+                "custom_stt_config",
+                &self.custom_stt_config.as_ref().map(|_| "** redacted **"),
+            )
             .finish()
     }
 }
@@ -518,7 +524,10 @@ impl ::std::fmt::Debug for CreateAICallRequestBuilder {
             .field("notify_duration", &self.notify_duration)
             .field("notify_message", &self.notify_message)
             .field("notify_max_count", &self.notify_max_count)
-            .field("custom_tts_config", &self.custom_tts_config)
+            .field(
+                "custom_tts_config",
+                &self.custom_tts_config.as_ref().map(|_| "** redacted **"),
+            )
             .field("prompt_variables", &self.prompt_variables)
             .field("vad_silence_time", &self.vad_silence_time)
             .field("extract_config", &self.extract_config)
@@ -539,7 +548,10 @@ impl ::std::fmt::Debug for CreateAICallRequestBuilder {
             .field("ambient_sound_type", &self.ambient_sound_type)
             .field("ambient_sound_volume", &self.ambient_sound_volume)
             .field("acquire_timeout_second", &self.acquire_timeout_second)
-            .field("custom_stt_config", &self.custom_stt_config)
+            .field(
+                "custom_stt_config",
+                &self.custom_stt_config.as_ref().map(|_| "** redacted **"),
+            )
             .finish()
     }
 }

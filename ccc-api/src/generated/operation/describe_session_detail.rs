@@ -324,7 +324,7 @@ impl DescribeSessionDetailFluentBuilder {
     }
 }
 /// Successful response of `DescribeSessionDetail`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeSessionDetailResponse {
     /// Calling number.
@@ -515,6 +515,41 @@ pub struct DescribeSessionDetailResponse {
     /// Id the service gave this request; quote it when asking support.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+impl ::std::fmt::Debug for DescribeSessionDetailResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeSessionDetailResponse")
+            .field("caller", &self.caller)
+            .field("callee", &self.callee)
+            .field("call_type", &self.call_type)
+            .field("start_time_stamp", &self.start_time_stamp)
+            .field("ring_timestamp", &self.ring_timestamp)
+            .field("accept_timestamp", &self.accept_timestamp)
+            .field("ended_timestamp", &self.ended_timestamp)
+            .field("queued_timestamp", &self.queued_timestamp)
+            .field("staff_user_id", &self.staff_user_id)
+            .field("end_status", &self.end_status)
+            .field("queued_skill_group_id", &self.queued_skill_group_id)
+            .field("queued_skill_group_name", &self.queued_skill_group_name)
+            .field(
+                "record_url",
+                &self.record_url.as_ref().map(|_| "** redacted **"),
+            )
+            .field("custom_record_url", &self.custom_record_url)
+            .field("asr_url", &self.asr_url.as_ref().map(|_| "** redacted **"))
+            .field("voicemail_record_url", &self.voicemail_record_url)
+            .field("voicemail_asr_url", &self.voicemail_asr_url)
+            .field("ivr_key_pressed", &self.ivr_key_pressed)
+            .field("post_ivr_key_pressed", &self.post_ivr_key_pressed)
+            .field("hung_up_side", &self.hung_up_side)
+            .field("uui", &self.uui)
+            .field("events", &self.events)
+            .field("serve_participants", &self.serve_participants)
+            .field("sys_hangup_reason", &self.sys_hangup_reason)
+            .field("sys_hangup_reason_string", &self.sys_hangup_reason_string)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
 }
 /// Error codes documented for `DescribeSessionDetail`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
