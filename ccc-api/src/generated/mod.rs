@@ -13,13 +13,18 @@ pub const VERSION: &str = "2020-02-10";
 /// values are redacted wherever an answer's body is kept.
 pub const SENSITIVE_MEMBERS: &[&str] = &[
     "APIKey",
+    "AsrURL",
     "BasicToken",
     "BearerToken",
     "ClientSecret",
+    "CustomSTTConfig",
+    "CustomTTSConfig",
     "Password",
+    "RecordURL",
     "Token",
     "URL",
     "UserSig",
+    "Value",
 ];
 /// A public site of the service, each with its own endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

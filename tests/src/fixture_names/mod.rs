@@ -9,6 +9,9 @@ pub use error_code::ErrorCode;
 pub const SERVICE: &str = "names";
 /// API version, sent as `X-TC-Version`.
 pub const VERSION: &str = "2024-01-01";
+/// Wire names of the members the spec marks sensitive, sorted: their
+/// values are redacted wherever an answer's body is kept.
+pub const SENSITIVE_MEMBERS: &[&str] = &["ApiKey", "Token"];
 /// A public site of the service, each with its own endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
