@@ -16,7 +16,7 @@ pub trait Action: Serialize + DeserializeOwned {
     /// that may already have reached the service can be sent again.
     const IDEMPOTENT: bool;
     /// The decoded successful response.
-    type Response: Serialize + DeserializeOwned;
+    type Response: crate::ActionResponse;
     /// The error codes documented for this action.
     type ErrorCode: WireEnum<Raw = String>;
 }

@@ -83,6 +83,7 @@ struct Inner {
     /// that may have reached the service.
     retry_non_idempotent: bool,
     max_response_size: usize,
+    strict_responses: bool,
     limiter: RateLimiter,
     credentials: Arc<dyn ProvideCredentials>,
     /// The day's signing key of the last credentials used.
@@ -101,6 +102,7 @@ impl fmt::Debug for Client {
             .field("retry", &i.retry)
             .field("retry_non_idempotent", &i.retry_non_idempotent)
             .field("max_response_size", &i.max_response_size)
+            .field("strict_responses", &i.strict_responses)
             .field("rate_limit", &i.limiter)
             .field("credentials", &i.credentials)
             .finish()
@@ -154,7 +156,8 @@ impl Client {
             .send(A::ACTION, meta, body, options)
             .await
             .map_err(SdkError::map_code)?;
-        raw.decode(A::ACTION).map_err(SdkError::map_code)
+        raw.decode_typed(A::ACTION, self.inner.strict_responses)
+            .map_err(SdkError::map_code)
     }
 
     /// Calls any action by name with JSON parameters, and returns the JSON of
@@ -573,6 +576,7 @@ pub struct ClientBuilder {
     retry: Option<RetryConfig>,
     retry_non_idempotent: bool,
     max_response_size: Option<usize>,
+    strict_responses: bool,
     rate_limit: RateLimit,
     proxy: Option<String>,
     http: Option<reqwest::Client>,
@@ -595,6 +599,7 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("retry_non_idempotent", &self.retry_non_idempotent)
             .field("max_response_size", &self.max_response_size)
+            .field("strict_responses", &self.strict_responses)
             .field("rate_limit", &self.rate_limit)
             .field("proxy", &self.proxy.as_ref().map(|_| "** set **"))
             .finish_non_exhaustive()
@@ -681,6 +686,16 @@ impl ClientBuilder {
     /// grows past it, with [`TransportErrorKind::ResponseTooLarge`].
     pub fn max_response_size(mut self, bytes: usize) -> Self {
         self.max_response_size = Some(bytes);
+        self
+    }
+
+    /// Refuse answers that lack a member the spec promises (a decode error
+    /// naming each), instead of reading it as its default and listing it in
+    /// the response's `deviations()`. Off by default: the real service
+    /// sometimes leaves members out. Tests against the emulator or recorded
+    /// answers turn it on, so that a wrong spec fails them.
+    pub fn strict_responses(mut self, strict: bool) -> Self {
+        self.strict_responses = strict;
         self
     }
 
@@ -776,6 +791,7 @@ impl ClientBuilder {
                 retry: self.retry.unwrap_or_default(),
                 retry_non_idempotent: self.retry_non_idempotent,
                 max_response_size: self.max_response_size.unwrap_or(DEFAULT_MAX_RESPONSE_SIZE),
+                strict_responses: self.strict_responses,
                 limiter: RateLimiter::new(self.rate_limit),
                 credentials,
                 signing_key: Mutex::new(None),

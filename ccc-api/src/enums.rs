@@ -1,9 +1,10 @@
 //! Forward-compatible enums: values the spec documents become variants, any other
 //! value the service sends is kept in an `Unknown` variant instead of failing.
 //!
-//! The unknown payload is an [`UnknownValue`], which only this crate can create and
-//! only for values that match no variant, so `Unknown` never shadows a known value
-//! and matching on variants stays reliable.
+//! The unknown payload is an [`UnknownValue`], which only this crate creates: for
+//! values that match no variant, so `Unknown` never shadows a known value and
+//! matching on variants stays reliable, and for a member the answer left out
+//! (the wire type's zero value; the response's `deviations()` names it).
 
 use serde::{Deserialize, Deserializer};
 use std::fmt;
@@ -21,6 +22,16 @@ impl<T> UnknownValue<T> {
     /// The raw value, consuming the wrapper.
     pub fn into_value(self) -> T {
         self.0
+    }
+    /// The wire type's zero value, for a member the answer left out (see
+    /// [`crate::deviation`]); the one case where `Unknown` may hold a value a
+    /// variant documents.
+    #[doc(hidden)]
+    pub fn absent() -> Self
+    where
+        T: Default,
+    {
+        UnknownValue(T::default())
     }
 }
 

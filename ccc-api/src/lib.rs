@@ -27,6 +27,7 @@
 mod action;
 mod client;
 pub mod credentials;
+pub mod deviation;
 pub mod enums;
 mod error;
 mod generated;
@@ -43,6 +44,7 @@ pub use client::{
     Client, ClientBuilder, Language, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, REQUEST_CLIENT,
 };
 pub use credentials::{Credentials, ProvideCredentials};
+pub use deviation::{ActionResponse, Deviation, DeviationKind};
 pub use error::{
     BuildError, ConfigError, CredentialsError, DecodeError, DecodeErrorKind, SdkError,
     ServiceError, TransportError, TransportErrorKind,
@@ -51,7 +53,7 @@ pub use generated::{operation, types, ErrorCode, Site, SERVICE, VERSION};
 pub use options::RequestOptions;
 pub use paginator::{PageStyle, Paginated, Paginator};
 pub use rate_limit::RateLimit;
-pub use response::decode_response;
+pub use response::{decode_response, decode_response_strict};
 pub use retry::RetryConfig;
 
 /// The error of any action, with the service-wide [`ErrorCode`]; each action's

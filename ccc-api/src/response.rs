@@ -2,6 +2,7 @@
 //! body that holds the action's response, located in one pass over the bytes.
 
 use crate::action::Action;
+use crate::deviation::{self, ActionResponse, Deviation};
 use crate::error::{DecodeError, DecodeErrorKind, SdkError, ServiceError};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -51,6 +52,59 @@ impl RawResponse {
                     Ok(_) => Err(shape(e)),
                 },
             },
+        }
+    }
+}
+
+impl RawResponse {
+    /// Decodes a generated response type, tolerating promised members that are
+    /// missing or null (see [`crate::deviation`]): they are named in the
+    /// response's deviations and in a warning, or, when `strict`, make the
+    /// answer a decode error naming them.
+    pub fn decode_typed<T: ActionResponse>(
+        &self,
+        action: &str,
+        strict: bool,
+    ) -> Result<T, SdkError<String>> {
+        let (decoded, filled) = deviation::count_filled(|| self.decode::<T>(action));
+        let mut response = decoded?;
+        if filled == 0 {
+            return Ok(response);
+        }
+        let deviations = self.deviations_of(&response);
+        let listed = deviations
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        if strict {
+            let detail = format!("the answer lacks members the spec promises: {listed}");
+            return Err(SdkError::Decode(
+                self.decode_error(DecodeErrorKind::Shape, detail),
+            ));
+        }
+        tracing::warn!(
+            action,
+            filled,
+            members = %listed,
+            "answer lacks members the spec promises; read as defaults"
+        );
+        response.set_deviations(deviations);
+        Ok(response)
+    }
+
+    /// The members filled in to decode `response`, found by comparing the
+    /// answer with the decoded value (only done when something was filled).
+    fn deviations_of<T: ActionResponse>(&self, response: &T) -> Vec<Deviation> {
+        let received = match &self.response {
+            Some(range) => serde_json::from_slice::<serde_json::Value>(&self.body[range.clone()]).ok(),
+            None => serde_json::from_slice::<Envelope<serde_json::Value>>(&self.body)
+                .ok()
+                .map(|e| e.response),
+        };
+        match (serde_json::to_value(response), received) {
+            (Ok(decoded), Some(received)) => deviation::find(&decoded, &received),
+            _ => Vec::new(),
         }
     }
 }
@@ -389,7 +443,17 @@ pub fn decode_response<A: Action>(
     body: Vec<u8>,
 ) -> Result<A::Response, SdkError<A::ErrorCode>> {
     let raw = read_envelope(A::ACTION, status, body).map_err(SdkError::map_code)?;
-    raw.decode(A::ACTION).map_err(SdkError::map_code)
+    raw.decode_typed(A::ACTION, false).map_err(SdkError::map_code)
+}
+
+/// As [`decode_response`], but an answer that lacks a member the spec promises
+/// is a decode error naming it (see [`crate::ClientBuilder::strict_responses`]).
+pub fn decode_response_strict<A: Action>(
+    status: u16,
+    body: Vec<u8>,
+) -> Result<A::Response, SdkError<A::ErrorCode>> {
+    let raw = read_envelope(A::ACTION, status, body).map_err(SdkError::map_code)?;
+    raw.decode_typed(A::ACTION, true).map_err(SdkError::map_code)
 }
 
 #[cfg(test)]

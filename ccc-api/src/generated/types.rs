@@ -2,7 +2,7 @@
 
 //! Data types shared by the actions' requests and responses.
 /// Basic information about an AI agent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AIAgentInfo {
     /// Id of the AI agent.
     ///
@@ -29,7 +29,7 @@ pub struct AIAgentInfo {
     pub variable_names: Option<Vec<String>>,
 }
 /// One result of the AI analysis of a conversation.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AIAnalysisResult {
     /// Kind of analysis: `summary` conversation summary, `mood` emotion analysis, `intention` intent extraction.
     ///
@@ -43,17 +43,25 @@ pub struct AIAnalysisResult {
     pub result: Option<String>,
 }
 /// One item describing information to extract from an AI call.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AICallExtractConfigElement {
     /// Type of the item: `Text`, `Selector` (one of given options), `Boolean` or `Number`.
     ///
     /// Example: `"Number"`
-    #[serde(rename = "InfoType")]
+    #[serde(
+        rename = "InfoType",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub info_type: AICallExtractConfigElementInfoType,
     /// Name of the item; must be unique.
     ///
     /// Example: `"姓名"`
-    #[serde(rename = "InfoName")]
+    #[serde(
+        rename = "InfoName",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub info_name: String,
     /// Description of what the item should capture.
     ///
@@ -76,7 +84,7 @@ pub struct AICallExtractConfigElement {
     pub choices: Option<Vec<String>>,
 }
 /// One piece of information extracted from an AI call.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AICallExtractResultElement {
     /// Type of the extracted item: `Text`, `Selector`, `Boolean` or `Number`.
     ///
@@ -104,7 +112,7 @@ pub struct AICallExtractResultElement {
     pub result: Option<AICallExtractResultInfo>,
 }
 /// Value extracted from an AI call; the field matching the item type is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AICallExtractResultInfo {
     /// Extracted value when the item type is `Text`.
     ///
@@ -128,7 +136,7 @@ pub struct AICallExtractResultInfo {
     pub number: Option<f64>,
 }
 /// One complete round of interaction between the user and the AI agent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AICallInteractionRound {
     /// Unique id of this round.
     ///
@@ -157,7 +165,7 @@ pub struct AICallInteractionRound {
     pub paths: Option<Vec<AIRoundPath>>,
 }
 /// Response latency of the AI agent for one reply.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AICallLatencyMetrics {
     /// Speech recognition latency in milliseconds; `-1` if there was none.
     ///
@@ -197,7 +205,7 @@ pub struct AICallLatencyMetrics {
     pub total_latency: Option<i64>,
 }
 /// Latency breakdown for one conversation round of an AI call.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AILatencyDetail {
     /// Id of the conversation round.
     ///
@@ -251,7 +259,7 @@ pub struct AILatencyDetail {
     pub ete_latency: Option<i64>,
 }
 /// Aggregated latency statistics of an AI call, per processing stage.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AILatencyStatistics {
     /// Statistics of speech recognition latency.
     #[serde(
@@ -283,7 +291,7 @@ pub struct AILatencyStatistics {
     pub ete_latency: Option<AILatencyStatisticsInfo>,
 }
 /// Summary figures for one kind of AI latency.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AILatencyStatisticsInfo {
     /// Smallest observed latency.
     ///
@@ -314,7 +322,7 @@ pub struct AILatencyStatisticsInfo {
     pub p90_latency: Option<i64>,
 }
 /// A user message or AI agent response within a conversation round.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AIRoundMessage {
     /// Time of the message as a Unix timestamp in milliseconds.
     ///
@@ -329,7 +337,7 @@ pub struct AIRoundMessage {
     pub ai_speak: Option<AISpeakEvent>,
 }
 /// A canvas node passed through during a conversation round.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AIRoundPath {
     /// Name of the node in the canvas.
     ///
@@ -348,7 +356,7 @@ pub struct AIRoundPath {
     pub timestamp: Option<i64>,
 }
 /// An utterance spoken by the AI agent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AISpeakEvent {
     /// Whether the user's voice activity may interrupt this utterance.
     ///
@@ -395,26 +403,38 @@ pub struct AISpeakEvent {
     pub traverse_reason: Option<String>,
 }
 /// Settings for handing an AI call over to a human agent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AITransferItem {
     /// Name of the function call that triggers the transfer to a human.
     ///
     /// Example: `"transfer_to_human"`
-    #[serde(rename = "TransferFunctionName")]
+    #[serde(
+        rename = "TransferFunctionName",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub transfer_function_name: String,
     /// Description of the transfer function call, used when `TransferFunctionEnable` is true; a built-in English description telling the model to transfer when the user asks for a human is used by default.
     ///
     /// Example: `"当客户表达出需要人工服务，或者机器人无法处理问题时，转人工"`
-    #[serde(rename = "TransferFunctionDesc")]
+    #[serde(
+        rename = "TransferFunctionDesc",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub transfer_function_desc: String,
     /// Id of the skill group that receives the transferred call.
     ///
     /// Example: `1`
-    #[serde(rename = "TransferSkillGroupId")]
+    #[serde(
+        rename = "TransferSkillGroupId",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub transfer_skill_group_id: u64,
 }
 /// A caller/callee pair currently on the carrier allowlist.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ActiveCarrierPrivilegeNumber {
     /// Id of the contact center application.
     ///
@@ -442,7 +462,7 @@ pub struct ActiveCarrierPrivilegeNumber {
     pub create_time: Option<i64>,
 }
 /// One transcribed sentence from speech recognition.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AsrData {
     /// Party who spoke the sentence.
     ///
@@ -471,7 +491,7 @@ pub struct AsrData {
     pub end: Option<i64>,
 }
 /// An uploaded audio file and its review state.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AudioFileInfo {
     /// Id of the audio file.
     ///
@@ -503,26 +523,38 @@ pub struct AudioFileInfo {
     pub status: Option<AudioFileInfoStatus>,
 }
 /// One callee of an automatic outbound call task and how calling it went.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AutoCalloutTaskCalleeInfo {
     /// The callee's phone number.
     ///
     /// Example: `"008613912345678"`
-    #[serde(rename = "Callee")]
+    #[serde(
+        rename = "Callee",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub callee: String,
     /// Where calling this callee stands.
     ///
     /// Example: `1`
-    #[serde(rename = "State")]
+    #[serde(
+        rename = "State",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub state: AutoCalloutTaskCalleeState,
     /// Ids of the call sessions placed to this callee, oldest first.
     ///
     /// Example: `["aaaa-xxxx"]`
-    #[serde(rename = "Sessions", default)]
+    #[serde(
+        rename = "Sessions",
+        default,
+        deserialize_with = "crate::deviation::null_as_empty"
+    )]
     pub sessions: Vec<String>,
 }
 /// Summary of an automatic outbound call task, as listed.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AutoCalloutTaskInfo {
     /// Task name.
     ///
@@ -579,7 +611,7 @@ pub struct AutoCalloutTaskInfo {
     pub max_ring_timeout_second: Option<i64>,
 }
 /// Working-hours setting for one kind of day.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AvailableTimeConfig {
     /// Days the setting applies to: `EveryDay` (default), `BusinessDay` statutory working days, `Holiday` statutory days off, `Custom` chosen weekdays.
     ///
@@ -604,7 +636,7 @@ pub struct AvailableTimeConfig {
     pub time_ranges: Option<Vec<TimeRange>>,
 }
 /// HTTP Basic authentication credentials.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BasicAuth {
     /// Token sent in the Basic authorization header.
     #[serde(
@@ -625,7 +657,7 @@ impl ::std::fmt::Debug for BasicAuth {
     }
 }
 /// HTTP Bearer token authentication.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BearerAuth {
     /// Token sent in the Bearer authorization header.
     #[serde(
@@ -646,7 +678,7 @@ impl ::std::fmt::Debug for BearerAuth {
     }
 }
 /// Real-time metrics for inbound calls.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CallInMetrics {
     /// Number of calls currently in the IVR.
     ///
@@ -741,7 +773,7 @@ pub struct CallInMetrics {
     pub avg_accept_duration: Option<i64>,
 }
 /// Real-time inbound metrics for one line number.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CallInNumberMetrics {
     /// Line number.
     ///
@@ -764,12 +796,16 @@ pub struct CallInNumberMetrics {
     pub skill_group_metrics: Option<Vec<CallInSkillGroupMetrics>>,
 }
 /// Real-time inbound metrics for one skill group.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CallInSkillGroupMetrics {
     /// Id of the skill group.
     ///
     /// Example: `1`
-    #[serde(rename = "SkillGroupId")]
+    #[serde(
+        rename = "SkillGroupId",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub skill_group_id: i64,
     /// Metrics for the skill group.
     #[serde(rename = "Metrics", default, skip_serializing_if = "Option::is_none")]
@@ -777,16 +813,24 @@ pub struct CallInSkillGroupMetrics {
     /// Name of the skill group.
     ///
     /// Example: `"技能组名称"`
-    #[serde(rename = "Name")]
+    #[serde(
+        rename = "Name",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub name: String,
 }
 /// Per-callee settings of an outbound call.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CalleeAttribute {
     /// Number to call.
     ///
     /// Example: `"0086130xxxxxxxx"`
-    #[serde(rename = "Callee")]
+    #[serde(
+        rename = "Callee",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub callee: String,
     /// User-to-user information carried along with the call.
     ///
@@ -798,7 +842,7 @@ pub struct CalleeAttribute {
     pub variables: Option<Vec<Variable>>,
 }
 /// An application for adding numbers to the carrier allowlist.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CarrierPrivilegeNumberApplicant {
     /// Id of the contact center application.
     ///
@@ -858,7 +902,7 @@ pub struct CarrierPrivilegeNumberApplicant {
     pub update_time: Option<i64>,
 }
 /// A client through which an agent is logged in.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ClientInfo {
     /// Client kind: `Web` web workstation, `WeChatMiniProgram` WeChat mini program.
     ///
@@ -880,77 +924,133 @@ pub struct ClientInfo {
     pub is_connected: Option<bool>,
 }
 /// Company qualification information submitted for review.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CompanyApplyInfo {
     /// Who applies: `0` the legal representative, `1` an authorized operator acting for the legal representative.
     ///
     /// Example: `1`
-    #[serde(rename = "ApplicantType")]
+    #[serde(
+        rename = "ApplicantType",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub applicant_type: CompanyApplyInfoApplicantType,
     /// Company name.
     ///
     /// Example: `"北京XXCC有限责任公司"`
-    #[serde(rename = "CompanyName")]
+    #[serde(
+        rename = "CompanyName",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub company_name: String,
     /// Unified social credit code of the company.
     ///
     /// Example: `"91411111111111111"`
-    #[serde(rename = "BusinessId")]
+    #[serde(
+        rename = "BusinessId",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub business_id: String,
     /// URL of the business license scan bearing the company seal; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[serde(rename = "BusinessIdPicUrl")]
+    #[serde(
+        rename = "BusinessIdPicUrl",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub business_id_pic_url: String,
     /// Name of the legal representative.
     ///
     /// Example: `"王某某"`
-    #[serde(rename = "CorporationName")]
+    #[serde(
+        rename = "CorporationName",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub corporation_name: String,
     /// ID card number of the legal representative.
     ///
     /// Example: `"610000000000008"`
-    #[serde(rename = "CorporationId")]
+    #[serde(
+        rename = "CorporationId",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub corporation_id: String,
     /// URL of scans of both sides of the legal representative's ID card; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[serde(rename = "CorporationIdPicUrl")]
+    #[serde(
+        rename = "CorporationIdPicUrl",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub corporation_id_pic_url: String,
     /// URL of the signed security and compliance commitment letter; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[serde(rename = "NetworkCommitmentPicUrl")]
+    #[serde(
+        rename = "NetworkCommitmentPicUrl",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub network_commitment_pic_url: String,
     /// Whether the qualification matches that of the Tencent Cloud account: `0` no, `1` yes.
     ///
     /// Example: `1`
-    #[serde(rename = "IsEqualTencentCloud")]
+    #[serde(
+        rename = "IsEqualTencentCloud",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub is_equal_tencent_cloud: CompanyApplyInfoIsEqualTencentCloud,
     /// Mobile number of the legal representative.
     ///
     /// Example: `"18011111111"`
-    #[serde(rename = "CorporationMobile")]
+    #[serde(
+        rename = "CorporationMobile",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub corporation_mobile: String,
     /// URL of proof of real-name registration of the legal representative's mobile number; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[serde(rename = "CorporationMobilePicUrl")]
+    #[serde(
+        rename = "CorporationMobilePicUrl",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub corporation_mobile_pic_url: String,
     /// URL of the call script document; DOC or DOCX up to 50 MB, template in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[serde(rename = "UseDescribeFileUrl")]
+    #[serde(
+        rename = "UseDescribeFileUrl",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub use_describe_file_url: String,
     /// URL of the company authorization letter; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[serde(rename = "CompanyAuthLetterPicUrl")]
+    #[serde(
+        rename = "CompanyAuthLetterPicUrl",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub company_auth_letter_pic_url: String,
     /// URL of the telephone service acceptance form; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[serde(rename = "AcceptPicUrl")]
+    #[serde(
+        rename = "AcceptPicUrl",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub accept_pic_url: String,
     /// URL of a photo of the legal representative holding the ID card; required when `ApplicantType` is `0`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
@@ -1035,7 +1135,7 @@ pub struct CompanyApplyInfo {
     pub operator_mobile_pic_url: Option<String>,
 }
 /// Review status of a company qualification application.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CompanyStateInfo {
     /// Id of the qualification application.
     ///
@@ -1104,7 +1204,7 @@ pub struct CompanyStateInfo {
     pub contract_no: Option<String>,
 }
 /// One predictive dialing task in a task listing.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DescribePredictiveDialingCampaignsElement {
     /// Id of the predictive dialing task.
     ///
@@ -1168,7 +1268,7 @@ pub struct DescribePredictiveDialingCampaignsElement {
     pub skill_group_id: Option<i64>,
 }
 /// An agent that failed to be added in a batch agent creation, with the reason.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ErrStaffItem {
     /// Email address of the agent that failed.
     ///
@@ -1191,14 +1291,14 @@ pub struct ErrStaffItem {
     pub message: Option<String>,
 }
 /// Agent-related details carried by an event.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EventStaffDetail {
     /// Agents involved in the event.
     #[serde(rename = "Staffs", default, skip_serializing_if = "Option::is_none")]
     pub staffs: Option<Vec<EventStaffElement>>,
 }
 /// Identity of one agent involved in an event.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EventStaffElement {
     /// Email account of the agent.
     ///
@@ -1216,7 +1316,7 @@ pub struct EventStaffElement {
     pub staff_number: Option<String>,
 }
 /// Details of a SIP phone extension.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ExtensionInfo {
     /// Id of the CCC instance (`SdkAppId`) the extension belongs to.
     ///
@@ -1303,7 +1403,7 @@ pub struct ExtensionInfo {
     pub relation_name: Option<String>,
 }
 /// A query filter: a field name and the values to match.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Filter {
     /// Name of the field to filter on.
     ///
@@ -1317,7 +1417,7 @@ pub struct Filter {
     pub values: Option<Vec<String>>,
 }
 /// Record of one flash SMS delivery.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FlashSMSRecord {
     /// Id of the call session the flash SMS belongs to.
     ///
@@ -1380,7 +1480,7 @@ pub struct FlashSMSRecord {
     pub arrive_timestamp: Option<i64>,
 }
 /// Call forwarding settings.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ForwardingConfig {
     /// Whether call forwarding is turned on.
     ///
@@ -1399,7 +1499,7 @@ pub struct ForwardingConfig {
     pub target: Option<ForwardingTarget>,
 }
 /// Destination that calls are forwarded to.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ForwardingTarget {
     /// Kind of destination: `1` agent, `2` skill group, `3` extension.
     ///
@@ -1431,7 +1531,7 @@ pub struct ForwardingTarget {
     pub extension: Option<String>,
 }
 /// One HTTP header sent with a callback request.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct HeaderParams {
     /// Header name.
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
@@ -1449,7 +1549,7 @@ impl ::std::fmt::Debug for HeaderParams {
     }
 }
 /// Settings for an HTTP callback request sent to an external endpoint.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct HttpCallbackConfig {
     /// Standard HTTP URL of the endpoint to call.
     ///
@@ -1505,7 +1605,7 @@ pub struct HttpCallbackConfig {
     pub oauth2_auth: Option<OauthConfig>,
 }
 /// One parameter of an HTTP request body.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct HttpParams {
     /// Parameter name.
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
@@ -1527,7 +1627,7 @@ impl ::std::fmt::Debug for HttpParams {
     }
 }
 /// Service record of a text (chat) session.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IMCdrInfo {
     /// Id of the service record.
     ///
@@ -1607,7 +1707,7 @@ pub struct IMCdrInfo {
     pub client_user_id: Option<String>,
 }
 /// Satisfaction rating of a chat session.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IMSatisfaction {
     /// Numeric satisfaction value.
     ///
@@ -1621,7 +1721,7 @@ pub struct IMSatisfaction {
     pub label: Option<String>,
 }
 /// A key press or recognized keyword captured in the IVR.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IVRKeyPressedElement {
     /// Key pressed or keyword matched.
     ///
@@ -1659,16 +1759,20 @@ pub struct IVRKeyPressedElement {
     pub tts_prompt: Option<String>,
 }
 /// A callback endpoint.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Interface {
     /// Address of the callback endpoint.
     ///
     /// Example: `"https://cloud.tencent.com/"`
-    #[serde(rename = "URL")]
+    #[serde(
+        rename = "URL",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub url: String,
 }
 /// A request the server side sends on its own initiative to the LLM of an AI agent call.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct InvokeLLM {
     /// Content to send to the LLM.
     ///
@@ -1682,7 +1786,7 @@ pub struct InvokeLLM {
     pub interrupt: Option<bool>,
 }
 /// A single message within a chat.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Message {
     /// Kind of message, such as `Text`.
     ///
@@ -1696,7 +1800,7 @@ pub struct Message {
     pub content: Option<String>,
 }
 /// A chat message entry sent by one user.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MessageBody {
     /// Unix timestamp of the message.
     ///
@@ -1715,7 +1819,7 @@ pub struct MessageBody {
     pub messages: Option<Vec<Message>>,
 }
 /// Details of a phone number.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NumberInfo {
     /// The phone number.
     ///
@@ -1743,7 +1847,7 @@ pub struct NumberInfo {
     pub cost_type: Option<NumberInfoCostType>,
 }
 /// Settings for OAuth2 authentication.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OauthConfig {
     /// URL of the endpoint that issues access tokens.
     #[serde(rename = "TokenURL", default, skip_serializing_if = "Option::is_none")]
@@ -1772,27 +1876,43 @@ impl ::std::fmt::Debug for OauthConfig {
     }
 }
 /// Detail of one line in an application to use the customer's own numbers.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OwnNumberApplyDetailItem {
     /// Number usage: `0` inbound, `1` outbound, `2` inbound and outbound.
     ///
     /// Example: `2`
-    #[serde(rename = "CallType")]
+    #[serde(
+        rename = "CallType",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub call_type: OwnNumberApplyDetailItemCallType,
     /// Line number.
     ///
     /// Example: `"02066660000"`
-    #[serde(rename = "PhoneNumber")]
+    #[serde(
+        rename = "PhoneNumber",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub phone_number: String,
     /// Maximum number of concurrent calls.
     ///
     /// Example: `1`
-    #[serde(rename = "MaxCallCount")]
+    #[serde(
+        rename = "MaxCallCount",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub max_call_count: i64,
     /// Maximum number of new calls per second.
     ///
     /// Example: `1`
-    #[serde(rename = "MaxCallPSec")]
+    #[serde(
+        rename = "MaxCallPSec",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub max_call_p_sec: i64,
     /// Format of the callee number on outbound calls: `{+E.164}` or `{E.164}`.
     ///
@@ -1814,7 +1934,7 @@ pub struct OwnNumberApplyDetailItem {
     pub carrier_phone_number: Option<String>,
 }
 /// A PSTN call session.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PSTNSession {
     /// Id of the session.
     ///
@@ -1933,7 +2053,7 @@ pub struct PSTNSession {
     pub protected_callee: Option<String>,
 }
 /// Information about an ongoing PSTN session.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PSTNSessionInfo {
     /// Id of the session.
     ///
@@ -2034,75 +2154,123 @@ pub struct PSTNSessionInfo {
     pub protected_callee: Option<String>,
 }
 /// A purchased call package and how much of it is left.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PackageBuyInfo {
     /// Id of the package.
     ///
     /// Example: `"1001"`
-    #[serde(rename = "PackageId")]
+    #[serde(
+        rename = "PackageId",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub package_id: String,
     /// Package type: `0` outbound call package, `1` inbound 400-number package.
     ///
     /// Example: `1`
-    #[serde(rename = "Type")]
+    #[serde(
+        rename = "Type",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub r#type: PackageBuyInfoType,
     /// Total capacity of the package.
     ///
     /// Example: `10000`
-    #[serde(rename = "CapacitySize")]
+    #[serde(
+        rename = "CapacitySize",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub capacity_size: i64,
     /// Capacity still unused in the package.
     ///
     /// Example: `143`
-    #[serde(rename = "CapacityRemain")]
+    #[serde(
+        rename = "CapacityRemain",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub capacity_remain: i64,
     /// Unix time in seconds when the package was bought.
     ///
     /// Example: `1630000000`
-    #[serde(rename = "BuyTime")]
+    #[serde(
+        rename = "BuyTime",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub buy_time: i64,
     /// Unix time in seconds when the package expires.
     ///
     /// Example: `1640000000`
-    #[serde(rename = "EndTime")]
+    #[serde(
+        rename = "EndTime",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub end_time: i64,
 }
 /// A phone number bought for an application, with its type and state.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PhoneNumBuyInfo {
     /// The phone number.
     ///
     /// Example: `"008602112345678"`
-    #[serde(rename = "PhoneNum")]
+    #[serde(
+        rename = "PhoneNum",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub phone_num: String,
     /// Number type: `0` landline, `1` virtual operator number, `2` carrier number, `3` 400 number.
     ///
     /// Example: `1`
-    #[serde(rename = "Type")]
+    #[serde(
+        rename = "Type",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub r#type: PhoneNumBuyInfoType,
     /// Allowed call direction: `1` inbound, `2` outbound, `3` both.
     ///
     /// Example: `2`
-    #[serde(rename = "CallType")]
+    #[serde(
+        rename = "CallType",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub call_type: PhoneNumBuyInfoCallType,
     /// Unix time in seconds when the number was bought.
     ///
     /// Example: `1630000000`
-    #[serde(rename = "BuyTime")]
+    #[serde(
+        rename = "BuyTime",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub buy_time: i64,
     /// Unix time in seconds when the number expires.
     ///
     /// Example: `1640000000`
-    #[serde(rename = "EndTime")]
+    #[serde(
+        rename = "EndTime",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub end_time: i64,
     /// Number state: `1` normal, `2` suspended for overdue payment, `4` suspended by an admin, `5` suspended for a violation.
     ///
     /// Example: `1`
-    #[serde(rename = "State")]
+    #[serde(
+        rename = "State",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub state: PhoneNumBuyInfoState,
 }
 /// A tag that restricts which automatic outbound calls are retried.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RetryTagItem {
     /// Name of the tag.
     ///
@@ -2116,14 +2284,14 @@ pub struct RetryTagItem {
     pub tag_value: Option<String>,
 }
 /// A key expected in the JSON body returned by an HTTP endpoint.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ReturnKey {
     /// Name of a field the remote endpoint's JSON response must contain; its value is taken as output.
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
 }
 /// Purchase summary of one application: agent seats, office phones and numbers.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SdkAppIdBuyInfo {
     /// Id of the application.
     ///
@@ -2169,22 +2337,34 @@ pub struct SdkAppIdBuyInfo {
     pub sip_buy_num: Option<i64>,
 }
 /// Profile of an agent (seat user).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SeatUserInfo {
     /// Display name of the agent.
     ///
     /// Example: `"张三"`
-    #[serde(rename = "Name")]
+    #[serde(
+        rename = "Name",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub name: String,
     /// Email address of the agent.
     ///
     /// Example: `"foo@tencent.com"`
-    #[serde(rename = "Mail")]
+    #[serde(
+        rename = "Mail",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub mail: String,
     /// Employee number of the agent.
     ///
     /// Example: `"007"`
-    #[serde(rename = "StaffNumber")]
+    #[serde(
+        rename = "StaffNumber",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub staff_number: String,
     /// Phone number of the agent, prefixed with `0086`.
     ///
@@ -2226,7 +2406,7 @@ pub struct SeatUserInfo {
     pub extension_number: Option<String>,
 }
 /// One participant (agent leg) that served a call session.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ServeParticipant {
     /// Email address of the agent.
     ///
@@ -2368,7 +2548,7 @@ pub struct ServeParticipant {
     pub custom_record_url: Option<String>,
 }
 /// Text or audio that the server makes an AI conversation bot speak.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ServerPushText {
     /// Text for the bot to speak.
     ///
@@ -2411,7 +2591,7 @@ pub struct ServerPushText {
     pub add_history: Option<bool>,
 }
 /// An event that happened during a call, such as hold or mute.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SessionEvent {
     /// Unix time in seconds when the event occurred.
     ///
@@ -2432,20 +2612,28 @@ pub struct SessionEvent {
     pub staff_event_detail: Option<EventStaffDetail>,
 }
 /// Target status for one agent in a status-change request.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SetStaffStatusItem {
     /// Agent account.
-    #[serde(rename = "StaffUserId")]
+    #[serde(
+        rename = "StaffUserId",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub staff_user_id: String,
     /// Status to set: `free` available, `notReady` busy, `rest` short break.
-    #[serde(rename = "Status")]
+    #[serde(
+        rename = "Status",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub status: SetStaffStatusItemStatus,
     /// Reason for the break, when `Status` is `rest`.
     #[serde(rename = "Reason", default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 /// Result of changing the status of one agent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SetStaffStatusRspItem {
     /// Agent account.
     #[serde(
@@ -2486,7 +2674,7 @@ pub struct SetStaffStatusRspItem {
     pub previous_reason: Option<String>,
 }
 /// Settings of a skill group.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SkillGroupInfoItem {
     /// Id of the skill group.
     ///
@@ -2568,31 +2756,47 @@ pub struct SkillGroupInfoItem {
     pub ring_all: Option<bool>,
 }
 /// A skill group an agent belongs to, with the agent's priority in it.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SkillGroupItem {
     /// Id of the skill group.
     ///
     /// Example: `101`
-    #[serde(rename = "SkillGroupId")]
+    #[serde(
+        rename = "SkillGroupId",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub skill_group_id: i64,
     /// Name of the skill group.
     ///
     /// Example: `"Test"`
-    #[serde(rename = "SkillGroupName")]
+    #[serde(
+        rename = "SkillGroupName",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub skill_group_name: String,
     /// Priority of the agent within the skill group.
     ///
     /// Example: `1`
-    #[serde(rename = "Priority")]
+    #[serde(
+        rename = "Priority",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub priority: i64,
     /// Media type: `IM`, `TEL` or `ALL` (all media).
     ///
     /// Example: `"IM"`
-    #[serde(rename = "Type")]
+    #[serde(
+        rename = "Type",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub r#type: SkillGroupInfoItemType,
 }
 /// One purchase of agent seats and office phones.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StaffBuyInfo {
     /// Number of agent seats bought.
     ///
@@ -2616,7 +2820,7 @@ pub struct StaffBuyInfo {
     pub sip_num: Option<i64>,
 }
 /// Agent details, including the skill groups and priorities the agent has.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StaffInfo {
     /// Display name of the agent.
     ///
@@ -2700,12 +2904,16 @@ pub struct StaffInfo {
     pub forwarding_config: Option<ForwardingConfig>,
 }
 /// A skill group to bind an agent to, with the agent's priority.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StaffSkillGroupList {
     /// Id of the skill group.
     ///
     /// Example: `2134`
-    #[serde(rename = "SkillGroupId")]
+    #[serde(
+        rename = "SkillGroupId",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub skill_group_id: i64,
     /// Priority of the agent in the group, `1` (highest) to `5` (lowest); default `3`.
     ///
@@ -2714,7 +2922,7 @@ pub struct StaffSkillGroupList {
     pub priority: Option<i64>,
 }
 /// A status record of an agent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StaffStatus {
     /// Cursor for fetching the next page of results.
     ///
@@ -2757,7 +2965,7 @@ pub struct StaffStatus {
     pub staff_no: Option<String>,
 }
 /// Extra details about an agent's current status.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StaffStatusExtra {
     /// Media type: `im` text, `tel` phone, `all` all media.
     ///
@@ -2771,7 +2979,7 @@ pub struct StaffStatusExtra {
     pub direct: Option<StaffStatusExtraDirect>,
 }
 /// Current status and daily status durations of an agent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StaffStatusMetrics {
     /// Email address of the agent.
     ///
@@ -2914,7 +3122,7 @@ pub struct StaffStatusMetrics {
     pub client_info: Option<Vec<ClientInfo>>,
 }
 /// Call detail record of a phone or audio call.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TelCdrInfo {
     /// Calling number.
     ///
@@ -3227,7 +3435,7 @@ pub struct TelCdrInfo {
     pub sys_hangup_reason_string: Option<String>,
 }
 /// Daily time window in 24-hour clock, each bound formatted `HH:MM:SS`, e.g. `09:00:00`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TimeRange {
     /// Start of the window, `HH:MM:SS`.
     ///
@@ -3241,7 +3449,7 @@ pub struct TimeRange {
     pub end_time: Option<String>,
 }
 /// Settings for the filler words the AI agent utters to bridge pauses while it prepares a reply.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ToneWordInfo {
     /// Timeout in seconds for the first sentence; once exceeded, a filler word is played.
     ///
@@ -3263,26 +3471,38 @@ pub struct ToneWordInfo {
     pub zh_tone_words: Option<ZHToneWordsInfo>,
 }
 /// Configuration for handing a conversation over to another AI agent.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TransferToAgentItem {
     /// Name of the function call the model uses to trigger the handover.
     ///
     /// Example: `"transfer_to_agent1"`
-    #[serde(rename = "TransferToAgentName")]
+    #[serde(
+        rename = "TransferToAgentName",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub transfer_to_agent_name: String,
     /// Description of when to hand over to the target agent, used by the model to decide.
     ///
     /// Example: `"当用户想要售后服务时"`
-    #[serde(rename = "TransferToAgentDesc")]
+    #[serde(
+        rename = "TransferToAgentDesc",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub transfer_to_agent_desc: String,
     /// Id of the target AI agent.
     ///
     /// Example: `1288`
-    #[serde(rename = "TransferToAgentId")]
+    #[serde(
+        rename = "TransferToAgentId",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub transfer_to_agent_id: u64,
 }
 /// Rule of an automatic outbound task that calls an HTTP interface when a finished call matches given hangup types or call tags.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TriggerStrategyItem {
     /// HTTP interface to call when the rule fires.
     #[serde(
@@ -3314,21 +3534,29 @@ pub struct TriggerStrategyItem {
     pub trigger_mode: Option<TriggerStrategyItemTriggerMode>,
 }
 /// Audio file to upload, given by alias and download link.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UploadAudioInfo {
     /// Alias of the file; need not be unique.
     ///
     /// Example: `"呼入使用"`
-    #[serde(rename = "CustomFileName")]
+    #[serde(
+        rename = "CustomFileName",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub custom_file_name: String,
     /// Link to download the audio from; mp3 or wav, at most 5 MB.
     ///
     /// Example: `"http://xxx.com/aa.mp3"`
-    #[serde(rename = "AudioUrl")]
+    #[serde(
+        rename = "AudioUrl",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub audio_url: String,
 }
 /// Audio file that could not be uploaded, with the reason.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UploadIvrAudioFailedInfo {
     /// Name of the file that failed.
     ///
@@ -3342,7 +3570,7 @@ pub struct UploadIvrAudioFailedInfo {
     pub failed_msg: Option<String>,
 }
 /// Event raised when the user speaks during an AI call.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UserReplyEvent {
     /// Raw text that speech recognition produced from the user's speech.
     ///
@@ -3382,21 +3610,29 @@ pub struct UserReplyEvent {
     pub branch_type: Option<UserReplyEventBranchType>,
 }
 /// Named variable as a key and value pair.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Variable {
     /// Name of the variable.
     ///
     /// Example: `"foo"`
-    #[serde(rename = "Key")]
+    #[serde(
+        rename = "Key",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub key: String,
     /// Value of the variable.
     ///
     /// Example: `"bar"`
-    #[serde(rename = "Value")]
+    #[serde(
+        rename = "Value",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub value: String,
 }
 /// Chinese filler words grouped by tone.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ZHToneWordsInfo {
     /// Neutral filler words.
     ///
@@ -3462,6 +3698,13 @@ impl<'de> ::serde::Deserialize<'de> for AIAnalysisResultType {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for AIAnalysisResultType {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// Data type of an item extracted from an AI call.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3512,6 +3755,13 @@ impl ::serde::Serialize for AICallExtractConfigElementInfoType {
 impl<'de> ::serde::Deserialize<'de> for AICallExtractConfigElementInfoType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
+    }
+}
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for AICallExtractConfigElementInfoType {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
     }
 }
 /// Kind of canvas node in an AI agent flow.
@@ -3568,6 +3818,13 @@ impl ::serde::Serialize for AIRoundPathNodeType {
 impl<'de> ::serde::Deserialize<'de> for AIRoundPathNodeType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
+    }
+}
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for AIRoundPathNodeType {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
     }
 }
 /// Source of an utterance spoken by the AI agent.
@@ -3674,6 +3931,13 @@ impl<'de> ::serde::Deserialize<'de> for AISpeakEventSpokenType {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for AISpeakEventSpokenType {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// Review status of an uploaded audio file.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3720,6 +3984,13 @@ impl ::serde::Serialize for AudioFileInfoStatus {
 impl<'de> ::serde::Deserialize<'de> for AudioFileInfoStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
+    }
+}
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for AudioFileInfoStatus {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
     }
 }
 /// Call state of one callee within an automatic outbound call task.
@@ -3776,6 +4047,13 @@ impl ::serde::Serialize for AutoCalloutTaskCalleeState {
 impl<'de> ::serde::Deserialize<'de> for AutoCalloutTaskCalleeState {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
+    }
+}
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for AutoCalloutTaskCalleeState {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
     }
 }
 /// Lifecycle state of an automatic outbound call task.
@@ -3838,6 +4116,13 @@ impl<'de> ::serde::Deserialize<'de> for AutoCalloutTaskInfoState {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for AutoCalloutTaskInfoState {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// Lifecycle state of an automatic outbound call task.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3898,6 +4183,13 @@ impl<'de> ::serde::Deserialize<'de> for AutoCalloutTaskState {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for AutoCalloutTaskState {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// Which days a working hours setting applies to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3948,6 +4240,13 @@ impl ::serde::Serialize for AvailableTimeConfigDayType {
 impl<'de> ::serde::Deserialize<'de> for AvailableTimeConfigDayType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
+    }
+}
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for AvailableTimeConfigDayType {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
     }
 }
 /// Day of the week.
@@ -4014,6 +4313,13 @@ impl<'de> ::serde::Deserialize<'de> for AvailableTimeConfigDaysOfWeek {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for AvailableTimeConfigDaysOfWeek {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// Kind of number that an incoming-call callback is bound to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4056,6 +4362,13 @@ impl ::serde::Serialize for BindNumberCallInInterfaceNumberType {
 impl<'de> ::serde::Deserialize<'de> for BindNumberCallInInterfaceNumberType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
+    }
+}
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for BindNumberCallInInterfaceNumberType {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
     }
 }
 /// Review state of a carrier allowlist application.
@@ -4106,6 +4419,13 @@ impl<'de> ::serde::Deserialize<'de> for CarrierPrivilegeNumberApplicantState {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for CarrierPrivilegeNumberApplicantState {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// Kind of client an agent is logged in through.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4148,6 +4468,13 @@ impl ::serde::Serialize for ClientInfoClientType {
 impl<'de> ::serde::Deserialize<'de> for ClientInfoClientType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
+    }
+}
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for ClientInfoClientType {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
     }
 }
 /// Who submits a company qualification application.
@@ -4194,6 +4521,13 @@ impl<'de> ::serde::Deserialize<'de> for CompanyApplyInfoApplicantType {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for CompanyApplyInfoApplicantType {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// Whether a qualification matches that of the Tencent Cloud account.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4236,6 +4570,13 @@ impl ::serde::Serialize for CompanyApplyInfoIsEqualTencentCloud {
 impl<'de> ::serde::Deserialize<'de> for CompanyApplyInfoIsEqualTencentCloud {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
+    }
+}
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for CompanyApplyInfoIsEqualTencentCloud {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
     }
 }
 /// Review state of a company qualification application.
@@ -4286,6 +4627,13 @@ impl<'de> ::serde::Deserialize<'de> for CompanyStateInfoState {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for CompanyStateInfoState {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// Control command sent by the server to a running AI conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4328,6 +4676,13 @@ impl ::serde::Serialize for ControlAIConversationCommand {
 impl<'de> ::serde::Deserialize<'de> for ControlAIConversationCommand {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
+    }
+}
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for ControlAIConversationCommand {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
     }
 }
 /// Background sound scene mixed into an AI call.
@@ -4374,6 +4729,13 @@ impl<'de> ::serde::Deserialize<'de> for CreateAICallAmbientSoundType {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for CreateAICallAmbientSoundType {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// Whether the callee can interrupt the bot while it speaks.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4416,6 +4778,13 @@ impl ::serde::Serialize for CreateAICallInterruptMode {
 impl<'de> ::serde::Deserialize<'de> for CreateAICallInterruptMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
+    }
+}
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for CreateAICallInterruptMode {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
     }
 }
 /// Wire protocol used to talk to the large model behind an AI call.
@@ -4468,6 +4837,13 @@ impl ::serde::Serialize for CreateAICallLLMType {
 impl<'de> ::serde::Deserialize<'de> for CreateAICallLLMType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
+    }
+}
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for CreateAICallLLMType {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
     }
 }
 /// Speech recognition language code (ISO 639 style) for an AI call.
@@ -4586,6 +4962,13 @@ impl<'de> ::serde::Deserialize<'de> for CreateAICallLanguages {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for CreateAICallLanguages {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// Built-in text-to-speech voice for an AI call.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4678,6 +5061,13 @@ impl<'de> ::serde::Deserialize<'de> for CreateAICallVoiceType {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for CreateAICallVoiceType {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// What an AI call does when the other end turns out to be voicemail.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4716,6 +5106,13 @@ impl ::serde::Serialize for CreateAICallVoicemailAction {
 impl<'de> ::serde::Deserialize<'de> for CreateAICallVoicemailAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
+    }
+}
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for CreateAICallVoicemailAction {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
     }
 }
 /// Whether the callee can interrupt the greeting of an AI call.
@@ -4762,6 +5159,13 @@ impl<'de> ::serde::Deserialize<'de> for CreateAICallWelcomeMessagePriority {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for CreateAICallWelcomeMessagePriority {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// How the opening line of an AI call is produced.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4806,6 +5210,13 @@ impl<'de> ::serde::Deserialize<'de> for CreateAICallWelcomeType {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for CreateAICallWelcomeType {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// Order in which the callees of a dialing task are called.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -4848,6 +5259,13 @@ impl ::serde::Serialize for CreateAgentCruiseDialingCampaignCallOrder {
 impl<'de> ::serde::Deserialize<'de> for CreateAgentCruiseDialingCampaignCallOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
+    }
+}
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for CreateAgentCruiseDialingCampaignCallOrder {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
     }
 }
 /// Hang-up status code after which an AI agent call in an automatic outbound task is retried.
@@ -4958,6 +5376,13 @@ impl<'de> ::serde::Deserialize<'de> for CreateAutoCalloutTaskRetryHangupTypes {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for CreateAutoCalloutTaskRetryHangupTypes {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// Channel a skill group serves.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5010,6 +5435,13 @@ impl<'de> ::serde::Deserialize<'de> for CreateCCCSkillGroupSkillGroupType {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for CreateCCCSkillGroupSkillGroupType {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// Order in which the callees of a dialing task are called.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5052,6 +5484,13 @@ impl ::serde::Serialize for CreatePredictiveDialingCampaignCallOrder {
 impl<'de> ::serde::Deserialize<'de> for CreatePredictiveDialingCampaignCallOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
+    }
+}
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for CreatePredictiveDialingCampaignCallOrder {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
     }
 }
 /// Lifecycle state of an agent cruise dialing task.
@@ -5106,6 +5545,13 @@ impl<'de> ::serde::Deserialize<'de> for DescribeAgentCruiseDialingCampaignState 
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for DescribeAgentCruiseDialingCampaignState {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// Sort order of returned chat messages by time.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5148,6 +5594,13 @@ impl ::serde::Serialize for DescribeChatMessagesOrder {
 impl<'de> ::serde::Deserialize<'de> for DescribeChatMessagesOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
+    }
+}
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for DescribeChatMessagesOrder {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
     }
 }
 /// Review state of a company qualification application.
@@ -5198,6 +5651,13 @@ impl<'de> ::serde::Deserialize<'de> for DescribeCompanyListState {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for DescribeCompanyListState {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// Kind of online customer service record.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5242,6 +5702,13 @@ impl<'de> ::serde::Deserialize<'de> for DescribeIMCdrListType {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for DescribeIMCdrListType {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// Order in which a predictive dialing task calls its callees.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5284,6 +5751,13 @@ impl ::serde::Serialize for DescribePredictiveDialingCampaignCallOrder {
 impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignCallOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
+    }
+}
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for DescribePredictiveDialingCampaignCallOrder {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
     }
 }
 /// Lifecycle state of a predictive dialing task.
@@ -5342,6 +5816,13 @@ impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignStatus 
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for DescribePredictiveDialingCampaignStatus {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// Why a predictive dialing task is in its current state.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5388,6 +5869,13 @@ impl ::serde::Serialize for DescribePredictiveDialingCampaignStatusReason {
 impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignStatusReason {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
+    }
+}
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for DescribePredictiveDialingCampaignStatusReason {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
     }
 }
 /// Running state of a predictive dialing task.
@@ -5446,6 +5934,13 @@ impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignsElemen
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for DescribePredictiveDialingCampaignsElementStatus {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// Why a predictive dialing task is in its current state.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5492,6 +5987,13 @@ impl ::serde::Serialize for DescribePredictiveDialingCampaignsElementStatusReaso
 impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignsElementStatusReason {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
+    }
+}
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for DescribePredictiveDialingCampaignsElementStatusReason {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
     }
 }
 /// Kind of call a session record describes.
@@ -5548,6 +6050,13 @@ impl ::serde::Serialize for DescribeSessionDetailCallType {
 impl<'de> ::serde::Deserialize<'de> for DescribeSessionDetailCallType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
+    }
+}
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for DescribeSessionDetailCallType {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
     }
 }
 /// Final status of a call, paired with its textual end status.
@@ -5726,6 +6235,13 @@ impl<'de> ::serde::Deserialize<'de> for DescribeSessionDetailEndStatus {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for DescribeSessionDetailEndStatus {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// Party that ended a call.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5772,6 +6288,13 @@ impl ::serde::Serialize for DescribeSessionDetailHungUpSide {
 impl<'de> ::serde::Deserialize<'de> for DescribeSessionDetailHungUpSide {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
+    }
+}
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for DescribeSessionDetailHungUpSide {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
     }
 }
 /// Agent status used to filter the real-time status metrics.
@@ -5834,6 +6357,13 @@ impl<'de> ::serde::Deserialize<'de> for DescribeStaffStatusMetricsStatusList {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for DescribeStaffStatusMetricsStatusList {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// Whether the numbers are switched on or off.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5876,6 +6406,13 @@ impl ::serde::Serialize for DisableCCCPhoneNumberDisabled {
 impl<'de> ::serde::Deserialize<'de> for DisableCCCPhoneNumberDisabled {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
+    }
+}
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for DisableCCCPhoneNumberDisabled {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
     }
 }
 /// State of an extension phone.
@@ -5926,6 +6463,13 @@ impl<'de> ::serde::Deserialize<'de> for ExtensionInfoStatus {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for ExtensionInfoStatus {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// When calls are forwarded.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5968,6 +6512,13 @@ impl ::serde::Serialize for ForwardingConfigCondition {
 impl<'de> ::serde::Deserialize<'de> for ForwardingConfigCondition {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
+    }
+}
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for ForwardingConfigCondition {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
     }
 }
 /// Kind of destination calls are forwarded to.
@@ -6018,6 +6569,13 @@ impl<'de> ::serde::Deserialize<'de> for ForwardingTargetType {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for ForwardingTargetType {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// Whether an HTTP callback uses authentication.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6060,6 +6618,13 @@ impl ::serde::Serialize for HttpCallbackConfigAuthType {
 impl<'de> ::serde::Deserialize<'de> for HttpCallbackConfigAuthType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
+    }
+}
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for HttpCallbackConfigAuthType {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
     }
 }
 /// How an online service session ended.
@@ -6134,6 +6699,13 @@ impl<'de> ::serde::Deserialize<'de> for IMCdrInfoEndStatus {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for IMCdrInfoEndStatus {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// Kind of online customer service.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6176,6 +6748,13 @@ impl ::serde::Serialize for IMCdrInfoType {
 impl<'de> ::serde::Deserialize<'de> for IMCdrInfoType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
+    }
+}
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for IMCdrInfoType {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
     }
 }
 /// When calls are answered on the agent's mobile phone.
@@ -6226,6 +6805,13 @@ impl<'de> ::serde::Deserialize<'de> for ModifyStaffUseMobileAccept {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for ModifyStaffUseMobileAccept {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// Whether a number is brought by the customer.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6268,6 +6854,13 @@ impl ::serde::Serialize for NumberInfoCostType {
 impl<'de> ::serde::Deserialize<'de> for NumberInfoCostType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
+    }
+}
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for NumberInfoCostType {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
     }
 }
 /// State of a phone number.
@@ -6322,6 +6915,13 @@ impl<'de> ::serde::Deserialize<'de> for NumberInfoState {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for NumberInfoState {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// Call directions a line number is used for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6370,6 +6970,13 @@ impl<'de> ::serde::Deserialize<'de> for OwnNumberApplyDetailItemCallType {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for OwnNumberApplyDetailItemCallType {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// Format of the callee number on outbound calls.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6414,6 +7021,13 @@ impl<'de> ::serde::Deserialize<'de> for OwnNumberApplyDetailItemOutboundCalleeFo
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for OwnNumberApplyDetailItemOutboundCalleeFormat {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// Direction of a call session.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6456,6 +7070,13 @@ impl ::serde::Serialize for PSTNSessionDirection {
 impl<'de> ::serde::Deserialize<'de> for PSTNSessionDirection {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
+    }
+}
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for PSTNSessionDirection {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
     }
 }
 /// State of a PSTN call session.
@@ -6510,6 +7131,13 @@ impl<'de> ::serde::Deserialize<'de> for PSTNSessionSessionStatus {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for PSTNSessionSessionStatus {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// Kind of call package.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6552,6 +7180,13 @@ impl ::serde::Serialize for PackageBuyInfoType {
 impl<'de> ::serde::Deserialize<'de> for PackageBuyInfoType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
+    }
+}
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for PackageBuyInfoType {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
     }
 }
 /// Call directions a phone number may be used for.
@@ -6600,6 +7235,13 @@ impl ::serde::Serialize for PhoneNumBuyInfoCallType {
 impl<'de> ::serde::Deserialize<'de> for PhoneNumBuyInfoCallType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
+    }
+}
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for PhoneNumBuyInfoCallType {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
     }
 }
 /// Service state of a phone number.
@@ -6654,6 +7296,13 @@ impl<'de> ::serde::Deserialize<'de> for PhoneNumBuyInfoState {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for PhoneNumBuyInfoState {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// Kind of phone number.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6706,6 +7355,13 @@ impl<'de> ::serde::Deserialize<'de> for PhoneNumBuyInfoType {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for PhoneNumBuyInfoType {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// Kind of seat a call participant used.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6754,6 +7410,13 @@ impl<'de> ::serde::Deserialize<'de> for ServeParticipantType {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for ServeParticipantType {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// What happens to a non-interrupting pushed message while an interaction is in progress.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6798,6 +7461,13 @@ impl<'de> ::serde::Deserialize<'de> for ServerPushTextDropMode {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for ServerPushTextDropMode {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// Whether a pushed message can be interrupted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6840,6 +7510,13 @@ impl ::serde::Serialize for ServerPushTextPriority {
 impl<'de> ::serde::Deserialize<'de> for ServerPushTextPriority {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
+    }
+}
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for ServerPushTextPriority {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
     }
 }
 /// Kind of in-call event.
@@ -6894,6 +7571,13 @@ impl<'de> ::serde::Deserialize<'de> for SessionEventEventType {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for SessionEventEventType {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// Status that can be set for an agent.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6940,6 +7624,13 @@ impl ::serde::Serialize for SetStaffStatusItemStatus {
 impl<'de> ::serde::Deserialize<'de> for SetStaffStatusItemStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
+    }
+}
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for SetStaffStatusItemStatus {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
     }
 }
 /// Kind of skill group.
@@ -6994,6 +7685,13 @@ impl<'de> ::serde::Deserialize<'de> for SkillGroupInfoItemSkillGroupType {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for SkillGroupInfoItemSkillGroupType {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// Media type handled by a skill group.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7042,6 +7740,13 @@ impl<'de> ::serde::Deserialize<'de> for SkillGroupInfoItemType {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for SkillGroupInfoItemType {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// Direction of the agent's current call.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7084,6 +7789,13 @@ impl ::serde::Serialize for StaffStatusExtraDirect {
 impl<'de> ::serde::Deserialize<'de> for StaffStatusExtraDirect {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
+    }
+}
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for StaffStatusExtraDirect {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
     }
 }
 /// Media type of the agent's current session.
@@ -7134,6 +7846,13 @@ impl<'de> ::serde::Deserialize<'de> for StaffStatusExtraType {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for StaffStatusExtraType {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// When an agent answers calls on a mobile phone.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7180,6 +7899,13 @@ impl ::serde::Serialize for StaffStatusMetricsUseMobileAccept {
 impl<'de> ::serde::Deserialize<'de> for StaffStatusMetricsUseMobileAccept {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
+    }
+}
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for StaffStatusMetricsUseMobileAccept {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
     }
 }
 /// Working status of an agent.
@@ -7242,6 +7968,13 @@ impl<'de> ::serde::Deserialize<'de> for StaffStatusStatus {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for StaffStatusStatus {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// State of the speech recognition transcript of a call recording.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7288,6 +8021,13 @@ impl ::serde::Serialize for TelCdrInfoAsrStatus {
 impl<'de> ::serde::Deserialize<'de> for TelCdrInfoAsrStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
+    }
+}
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for TelCdrInfoAsrStatus {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
     }
 }
 /// Kind of call in a call record.
@@ -7346,6 +8086,13 @@ impl<'de> ::serde::Deserialize<'de> for TelCdrInfoCallType {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for TelCdrInfoCallType {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// Direction of a call.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7388,6 +8135,13 @@ impl ::serde::Serialize for TelCdrInfoDirection {
 impl<'de> ::serde::Deserialize<'de> for TelCdrInfoDirection {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
+    }
+}
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for TelCdrInfoDirection {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
     }
 }
 /// Numeric code for how a call ended; matches `TelCdrInfoEndStatusString`.
@@ -7566,6 +8320,13 @@ impl<'de> ::serde::Deserialize<'de> for TelCdrInfoEndStatus {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for TelCdrInfoEndStatus {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// String code for how a call ended; matches `TelCdrInfoEndStatus`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7742,6 +8503,13 @@ impl<'de> ::serde::Deserialize<'de> for TelCdrInfoEndStatusString {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for TelCdrInfoEndStatusString {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// Party that ended a call.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7790,6 +8558,13 @@ impl<'de> ::serde::Deserialize<'de> for TelCdrInfoHungUpSide {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for TelCdrInfoHungUpSide {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// How often a trigger rule of an automatic outbound task fires for a number.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7834,6 +8609,13 @@ impl<'de> ::serde::Deserialize<'de> for TriggerStrategyItemTriggerMode {
         crate::enums::deserialize(deserializer)
     }
 }
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for TriggerStrategyItemTriggerMode {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
+    }
+}
 /// Order in which the callees of a predictive dialing task are called.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7876,6 +8658,13 @@ impl ::serde::Serialize for UpdatePredictiveDialingCampaignCallOrder {
 impl<'de> ::serde::Deserialize<'de> for UpdatePredictiveDialingCampaignCallOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
+    }
+}
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for UpdatePredictiveDialingCampaignCallOrder {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
     }
 }
 /// Kind of flow branch that the user's reply matched during an AI call.
@@ -7968,5 +8757,12 @@ impl ::serde::Serialize for UserReplyEventBranchType {
 impl<'de> ::serde::Deserialize<'de> for UserReplyEventBranchType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
+    }
+}
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for UserReplyEventBranchType {
+    fn default() -> Self {
+        Self::Unknown(crate::enums::UnknownValue::absent())
     }
 }

@@ -3,7 +3,7 @@
 
 use super::docs;
 use super::types::{
-    error_code_enum, field_ident, has_sensitive, redacting_debug, rust_type, struct_field,
+    error_code_enum, field_ident, has_sensitive, redacting_debug, rust_type, struct_field, Decoding,
 };
 use super::Paths;
 use crate::model::{Action, Field, Model, Presence};
@@ -77,9 +77,15 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
     let request_doc = docs::outer(&format!(
         "Request of `{name}`. Build it with [`{request}::builder`], which checks that every required member is set."
     ));
-    let request_fields = a.input.iter().map(|f| struct_field(f, Some(types)));
+    let request_fields = a
+        .input
+        .iter()
+        .map(|f| struct_field(f, Some(types), Decoding::Strict));
     let response_doc = docs::outer(&format!("Successful response of `{name}`."));
-    let response_fields = a.output.iter().map(|f| struct_field(f, Some(types)));
+    let response_fields = a
+        .output
+        .iter()
+        .map(|f| struct_field(f, Some(types), Decoding::Tolerant { rt }));
 
     let builder_fields = a.input.iter().map(|f| {
         let ident = field_ident(&f.rust);
@@ -162,11 +168,19 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
     let (response_derive, response_debug) = if has_sensitive(&a.output) {
         (
             secret_derive,
-            redacting_debug(&response, &a.output, false, &[format_ident!("request_id")]),
+            redacting_debug(
+                &response,
+                &a.output,
+                false,
+                &[format_ident!("request_id"), format_ident!("_deviations")],
+            ),
         )
     } else {
         (data_derive, quote!())
     };
+    let rt_text = rt.to_string().replace(' ', "");
+    let absent = format!("{rt_text}::deviation::absent");
+    let null_as_default = format!("{rt_text}::deviation::null_as_default");
     let (into_paginator, paginated) = match &a.pagination {
         Some(p) => (
             quote! {
@@ -269,11 +283,32 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
         pub struct #response {
             #(#response_fields)*
             /// Id the service gave this request; quote it when asking support.
-            #[serde(rename = "RequestId")]
+            #[serde(rename = "RequestId", default = #absent, deserialize_with = #null_as_default)]
             pub request_id: String,
+            #[serde(skip)]
+            _deviations: Vec<#rt::Deviation>,
         }
 
         #response_debug
+
+        impl #response {
+            /// Members the answer left out or sent as null although the spec
+            /// promises them (read as their defaults); empty when the answer
+            /// matches the spec.
+            pub fn deviations(&self) -> &[#rt::Deviation] {
+                &self._deviations
+            }
+        }
+
+        impl #rt::ActionResponse for #response {
+            fn deviations(&self) -> &[#rt::Deviation] {
+                &self._deviations
+            }
+
+            fn set_deviations(&mut self, deviations: Vec<#rt::Deviation>) {
+                self._deviations = deviations;
+            }
+        }
 
         #codes
 

@@ -49,20 +49,47 @@ pub(crate) fn field_type(f: &Field, types: Option<&TokenStream>) -> TokenStream 
     }
 }
 
+/// How a struct's members are read from JSON.
+#[derive(Clone, Copy)]
+pub(crate) enum Decoding<'a> {
+    /// A request: what the caller sends; a promised member that is missing is
+    /// an error.
+    Strict,
+    /// An answer, or a type that may sit in one: a promised member that is
+    /// missing or null reads as its default and is counted (see the runtime's
+    /// `deviation` module); `rt` is the runtime's path.
+    Tolerant { rt: &'a TokenStream },
+}
+
 /// `pub name: Type` with its doc and serde attributes.
-pub(crate) fn struct_field(f: &Field, types: Option<&TokenStream>) -> TokenStream {
+pub(crate) fn struct_field(
+    f: &Field,
+    types: Option<&TokenStream>,
+    decoding: Decoding<'_>,
+) -> TokenStream {
     let doc = docs::outer(&docs::with_example(&f.doc, f.example.as_ref()));
     let ident = field_ident(&f.rust);
     let ty = field_type(f, types);
     let wire = &f.wire;
-    let serde = match (f.presence, &f.ty) {
-        // Servers leave empty lists out; an absent list reads as empty.
-        (Presence::Required, TypeRef::List(_)) => quote!(#[serde(rename = #wire, default)]),
-        (Presence::Required, _) => quote!(#[serde(rename = #wire)]),
-        (Presence::Optional, _) => {
+    let serde = match (f.presence, &f.ty, decoding) {
+        // Servers leave empty lists out; an absent (or null) list reads as empty.
+        (Presence::Required, TypeRef::List(_), Decoding::Strict) => {
+            quote!(#[serde(rename = #wire, default)])
+        }
+        (Presence::Required, TypeRef::List(_), Decoding::Tolerant { rt }) => {
+            let with = format!("{}::deviation::null_as_empty", path_text(rt));
+            quote!(#[serde(rename = #wire, default, deserialize_with = #with)])
+        }
+        (Presence::Required, _, Decoding::Strict) => quote!(#[serde(rename = #wire)]),
+        (Presence::Required, _, Decoding::Tolerant { rt }) => {
+            let default = format!("{}::deviation::absent", path_text(rt));
+            let with = format!("{}::deviation::null_as_default", path_text(rt));
+            quote!(#[serde(rename = #wire, default = #default, deserialize_with = #with)])
+        }
+        (Presence::Optional, _, _) => {
             quote!(#[serde(rename = #wire, default, skip_serializing_if = "Option::is_none")])
         }
-        (Presence::Nullable, _) => quote!(#[serde(rename = #wire, default)]),
+        (Presence::Nullable, _, _) => quote!(#[serde(rename = #wire, default)]),
     };
     quote! {
         #doc
@@ -71,9 +98,14 @@ pub(crate) fn struct_field(f: &Field, types: Option<&TokenStream>) -> TokenStrea
     }
 }
 
+/// A path as serde attributes take it (`crate`, `::ccc_api`).
+fn path_text(path: &TokenStream) -> String {
+    path.to_string().replace(' ', "")
+}
+
 /// The `types` module: every object and enum.
 pub(crate) fn types_module(model: &Model, paths: &Paths) -> TokenStream {
-    let objects = model.objects.iter().map(object);
+    let objects = model.objects.iter().map(|o| object(o, paths));
     let enums = model.enums.iter().map(|e| enum_type(e, paths));
     quote! {
         //! Data types shared by the actions' requests and responses.
@@ -82,18 +114,21 @@ pub(crate) fn types_module(model: &Model, paths: &Paths) -> TokenStream {
     }
 }
 
-fn object(o: &Object) -> TokenStream {
+fn object(o: &Object, paths: &Paths) -> TokenStream {
     let doc = docs::outer(&o.doc);
     let name = format_ident!("{}", o.name);
-    let fields = o.fields.iter().map(|f| struct_field(f, None));
+    // Shared types may sit in answers, so they read tolerantly; in requests
+    // the emulator checks them strictly by counting what was filled in.
+    let decoding = Decoding::Tolerant { rt: &paths.rt };
+    let fields = o.fields.iter().map(|f| struct_field(f, None, decoding));
     let (derive, debug) = if has_sensitive(&o.fields) {
         (
-            quote!(#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]),
+            quote!(#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]),
             redacting_debug(&name, &o.fields, false, &[]),
         )
     } else {
         (
-            quote!(#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]),
+            quote!(#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]),
             quote!(),
         )
     };
@@ -204,6 +239,14 @@ fn enum_type(e: &Enum, paths: &Paths) -> TokenStream {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 #rt::enums::deserialize(deserializer)
+            }
+        }
+
+        /// `Unknown` holding the wire type's zero value: what a member the
+        /// answer left out reads as (the response's `deviations()` names it).
+        impl ::std::default::Default for #name {
+            fn default() -> Self {
+                Self::Unknown(#rt::enums::UnknownValue::absent())
             }
         }
     }

@@ -2,10 +2,14 @@
 
 //! Data types shared by the actions' requests and responses.
 /// A shared type named like the request of `PutThing`; the types module and the action module keep them apart.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PutThingRequest {
     /// Objects escape keywords that cannot be raw identifiers.
-    #[serde(rename = "Self")]
+    #[serde(
+        rename = "Self",
+        default = "::ccc_api::deviation::absent",
+        deserialize_with = "::ccc_api::deviation::null_as_default"
+    )]
     pub self_: String,
     /// Another one.
     #[serde(rename = "Super", default, skip_serializing_if = "Option::is_none")]
@@ -18,13 +22,21 @@ pub struct PutThingRequest {
     pub new: Option<String>,
 }
 /// Holds a secret, deep inside a response.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Vault {
     /// Shown by Debug.
-    #[serde(rename = "Label")]
+    #[serde(
+        rename = "Label",
+        default = "::ccc_api::deviation::absent",
+        deserialize_with = "::ccc_api::deviation::null_as_default"
+    )]
     pub label: String,
     /// Never shown by Debug.
-    #[serde(rename = "Token")]
+    #[serde(
+        rename = "Token",
+        default = "::ccc_api::deviation::absent",
+        deserialize_with = "::ccc_api::deviation::null_as_default"
+    )]
     pub token: String,
 }
 impl ::std::fmt::Debug for Vault {
@@ -85,5 +97,12 @@ impl ::serde::Serialize for ErrorCode {
 impl<'de> ::serde::Deserialize<'de> for ErrorCode {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         ::ccc_api::enums::deserialize(deserializer)
+    }
+}
+/// `Unknown` holding the wire type's zero value: what a member the
+/// answer left out reads as (the response's `deviations()` names it).
+impl ::std::default::Default for ErrorCode {
+    fn default() -> Self {
+        Self::Unknown(::ccc_api::enums::UnknownValue::absent())
     }
 }

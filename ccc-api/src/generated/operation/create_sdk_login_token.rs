@@ -202,21 +202,39 @@ pub struct CreateSDKLoginTokenResponse {
     /// Login token for the SDK.
     ///
     /// Example: `"some_token"`
-    #[serde(rename = "Token")]
+    #[serde(
+        rename = "Token",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub token: String,
     /// Unix time in seconds when the token expires.
     ///
     /// Example: `1601371974`
-    #[serde(rename = "ExpiredTime")]
+    #[serde(
+        rename = "ExpiredTime",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub expired_time: i64,
     /// URL to load the SDK from; it changes with SDK releases.
     ///
     /// Example: `"https://tccc/sdk.js"`
-    #[serde(rename = "SdkURL")]
+    #[serde(
+        rename = "SdkURL",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub sdk_url: String,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub request_id: String,
+    #[serde(skip)]
+    _deviations: Vec<crate::Deviation>,
 }
 impl ::std::fmt::Debug for CreateSDKLoginTokenResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -225,7 +243,24 @@ impl ::std::fmt::Debug for CreateSDKLoginTokenResponse {
             .field("expired_time", &self.expired_time)
             .field("sdk_url", &self.sdk_url)
             .field("request_id", &self.request_id)
+            .field("_deviations", &self._deviations)
             .finish()
+    }
+}
+impl CreateSDKLoginTokenResponse {
+    /// Members the answer left out or sent as null although the spec
+    /// promises them (read as their defaults); empty when the answer
+    /// matches the spec.
+    pub fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+}
+impl crate::ActionResponse for CreateSDKLoginTokenResponse {
+    fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+        self._deviations = deviations;
     }
 }
 /// Error codes documented for `CreateSDKLoginToken`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.

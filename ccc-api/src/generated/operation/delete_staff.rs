@@ -164,7 +164,11 @@ pub struct DeleteStaffResponse {
     /// Agents that were not deleted because they are online.
     ///
     /// Example: `["staff1@xxx.com","staff2@xxx.com"]`
-    #[serde(rename = "OnlineStaffList", default)]
+    #[serde(
+        rename = "OnlineStaffList",
+        default,
+        deserialize_with = "crate::deviation::null_as_empty"
+    )]
     pub online_staff_list: Vec<String>,
     /// Details about the outcome of the deletion.
     ///
@@ -176,8 +180,30 @@ pub struct DeleteStaffResponse {
     )]
     pub delete_status_info: Option<String>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub request_id: String,
+    #[serde(skip)]
+    _deviations: Vec<crate::Deviation>,
+}
+impl DeleteStaffResponse {
+    /// Members the answer left out or sent as null although the spec
+    /// promises them (read as their defaults); empty when the answer
+    /// matches the spec.
+    pub fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+}
+impl crate::ActionResponse for DeleteStaffResponse {
+    fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+        self._deviations = deviations;
+    }
 }
 /// Error codes documented for `DeleteStaff`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -217,21 +217,55 @@ pub struct DescribeActiveCarrierPrivilegeNumberResponse {
     /// Total number of active rules.
     ///
     /// Example: `1`
-    #[serde(rename = "TotalCount")]
+    #[serde(
+        rename = "TotalCount",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub total_count: u64,
     /// Active rules on this page.
     ///
     /// Example: `[{"Callee":"008601012345679","Caller":"008601012345678","CreateTime":1729905740,"SdkAppId":1}]`
-    #[serde(rename = "ActiveCarrierPrivilegeNumbers", default)]
+    #[serde(
+        rename = "ActiveCarrierPrivilegeNumbers",
+        default,
+        deserialize_with = "crate::deviation::null_as_empty"
+    )]
     pub active_carrier_privilege_numbers: Vec<crate::types::ActiveCarrierPrivilegeNumber>,
     /// Ids of applications waiting for review.
     ///
     /// Example: `[1,2]`
-    #[serde(rename = "PendingApplicantIds", default)]
+    #[serde(
+        rename = "PendingApplicantIds",
+        default,
+        deserialize_with = "crate::deviation::null_as_empty"
+    )]
     pub pending_applicant_ids: Vec<u64>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub request_id: String,
+    #[serde(skip)]
+    _deviations: Vec<crate::Deviation>,
+}
+impl DescribeActiveCarrierPrivilegeNumberResponse {
+    /// Members the answer left out or sent as null although the spec
+    /// promises them (read as their defaults); empty when the answer
+    /// matches the spec.
+    pub fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+}
+impl crate::ActionResponse for DescribeActiveCarrierPrivilegeNumberResponse {
+    fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+        self._deviations = deviations;
+    }
 }
 /// Error codes documented for `DescribeActiveCarrierPrivilegeNumber`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

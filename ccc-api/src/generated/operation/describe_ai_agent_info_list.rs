@@ -213,16 +213,46 @@ impl DescribeAIAgentInfoListFluentBuilder {
 #[non_exhaustive]
 pub struct DescribeAIAgentInfoListResponse {
     /// Intelligent agents on this page.
-    #[serde(rename = "AIAgentInfoList", default)]
+    #[serde(
+        rename = "AIAgentInfoList",
+        default,
+        deserialize_with = "crate::deviation::null_as_empty"
+    )]
     pub ai_agent_info_list: Vec<crate::types::AIAgentInfo>,
     /// Total number of intelligent agents.
     ///
     /// Example: `373`
-    #[serde(rename = "TotalCount")]
+    #[serde(
+        rename = "TotalCount",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub total_count: i64,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub request_id: String,
+    #[serde(skip)]
+    _deviations: Vec<crate::Deviation>,
+}
+impl DescribeAIAgentInfoListResponse {
+    /// Members the answer left out or sent as null although the spec
+    /// promises them (read as their defaults); empty when the answer
+    /// matches the spec.
+    pub fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+}
+impl crate::ActionResponse for DescribeAIAgentInfoListResponse {
+    fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+        self._deviations = deviations;
+    }
 }
 /// Error codes documented for `DescribeAIAgentInfoList`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

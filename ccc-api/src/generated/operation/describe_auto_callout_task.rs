@@ -185,17 +185,29 @@ pub struct DescribeAutoCalloutTaskResponse {
     /// Name given to the task.
     ///
     /// Example: `"Task 1"`
-    #[serde(rename = "Name")]
+    #[serde(
+        rename = "Name",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub name: String,
     /// Free-text description of the task.
     ///
     /// Example: `"Payment reminder"`
-    #[serde(rename = "Description")]
+    #[serde(
+        rename = "Description",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub description: String,
     /// Time the task may start dialing, Unix seconds.
     ///
     /// Example: `1729905740`
-    #[serde(rename = "NotBefore")]
+    #[serde(
+        rename = "NotBefore",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub not_before: i64,
     /// Time after which the task stops dialing, Unix seconds; null when the task has no end time.
     ///
@@ -205,20 +217,36 @@ pub struct DescribeAutoCalloutTaskResponse {
     /// Caller numbers the task dials from.
     ///
     /// Example: `["008610086"]`
-    #[serde(rename = "Callers", default)]
+    #[serde(
+        rename = "Callers",
+        default,
+        deserialize_with = "crate::deviation::null_as_empty"
+    )]
     pub callers: Vec<String>,
     /// Every callee of the task with its call state and sessions.
-    #[serde(rename = "Callees", default)]
+    #[serde(
+        rename = "Callees",
+        default,
+        deserialize_with = "crate::deviation::null_as_empty"
+    )]
     pub callees: Vec<crate::types::AutoCalloutTaskCalleeInfo>,
     /// Id of the IVR flow the answered calls run.
     ///
     /// Example: `2`
-    #[serde(rename = "IvrId")]
+    #[serde(
+        rename = "IvrId",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub ivr_id: u64,
     /// Lifecycle state of the task.
     ///
     /// Example: `1`
-    #[serde(rename = "State")]
+    #[serde(
+        rename = "State",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub state: crate::types::AutoCalloutTaskState,
     /// Seconds a call may ring before it is hung up; only set for tasks dialing from the customer's own numbers.
     ///
@@ -230,8 +258,30 @@ pub struct DescribeAutoCalloutTaskResponse {
     )]
     pub max_ring_timeout_second: Option<i64>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub request_id: String,
+    #[serde(skip)]
+    _deviations: Vec<crate::Deviation>,
+}
+impl DescribeAutoCalloutTaskResponse {
+    /// Members the answer left out or sent as null although the spec
+    /// promises them (read as their defaults); empty when the answer
+    /// matches the spec.
+    pub fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+}
+impl crate::ActionResponse for DescribeAutoCalloutTaskResponse {
+    fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+        self._deviations = deviations;
+    }
 }
 /// Error codes documented for `DescribeAutoCalloutTask`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

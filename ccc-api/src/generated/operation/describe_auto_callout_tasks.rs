@@ -221,16 +221,46 @@ pub struct DescribeAutoCalloutTasksResponse {
     /// Total number of tasks.
     ///
     /// Example: `5`
-    #[serde(rename = "TotalCount")]
+    #[serde(
+        rename = "TotalCount",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub total_count: u64,
     /// Tasks on this page.
     ///
     /// Example: `[{"CalleeCount":1,"Callers":["foobar"],"IvrId":1,"Name":"foobar","NotAfter":0,"NotBefore":0,"State":1,"TaskId":3241}]`
-    #[serde(rename = "Tasks", default)]
+    #[serde(
+        rename = "Tasks",
+        default,
+        deserialize_with = "crate::deviation::null_as_empty"
+    )]
     pub tasks: Vec<crate::types::AutoCalloutTaskInfo>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub request_id: String,
+    #[serde(skip)]
+    _deviations: Vec<crate::Deviation>,
+}
+impl DescribeAutoCalloutTasksResponse {
+    /// Members the answer left out or sent as null although the spec
+    /// promises them (read as their defaults); empty when the answer
+    /// matches the spec.
+    pub fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+}
+impl crate::ActionResponse for DescribeAutoCalloutTasksResponse {
+    fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+        self._deviations = deviations;
+    }
 }
 /// Error codes documented for `DescribeAutoCalloutTasks`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -294,26 +294,64 @@ pub struct DescribeCallInMetricsResponse {
     /// Unix time in seconds when the metrics were taken.
     ///
     /// Example: `1`
-    #[serde(rename = "Timestamp")]
+    #[serde(
+        rename = "Timestamp",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub timestamp: i64,
     /// Metrics for the whole application.
     ///
     /// Example: `{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0}`
-    #[serde(rename = "TotalMetrics")]
+    #[serde(
+        rename = "TotalMetrics",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub total_metrics: crate::types::CallInMetrics,
     /// Metrics per number.
     ///
     /// Example: `[{"Metrics":{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0},"Number":"021111111","SkillGroupMetrics":[{"Metrics":{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0},"Name":"abc","SkillGroupId":0}]}]`
-    #[serde(rename = "NumberMetrics", default)]
+    #[serde(
+        rename = "NumberMetrics",
+        default,
+        deserialize_with = "crate::deviation::null_as_empty"
+    )]
     pub number_metrics: Vec<crate::types::CallInNumberMetrics>,
     /// Metrics per skill group.
     ///
     /// Example: `[{"Name":"客服一组","SkillGroupId":0}]`
-    #[serde(rename = "SkillGroupMetrics", default)]
+    #[serde(
+        rename = "SkillGroupMetrics",
+        default,
+        deserialize_with = "crate::deviation::null_as_empty"
+    )]
     pub skill_group_metrics: Vec<crate::types::CallInSkillGroupMetrics>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub request_id: String,
+    #[serde(skip)]
+    _deviations: Vec<crate::Deviation>,
+}
+impl DescribeCallInMetricsResponse {
+    /// Members the answer left out or sent as null although the spec
+    /// promises them (read as their defaults); empty when the answer
+    /// matches the spec.
+    pub fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+}
+impl crate::ActionResponse for DescribeCallInMetricsResponse {
+    fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+        self._deviations = deviations;
+    }
 }
 /// Error codes documented for `DescribeCallInMetrics`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -221,16 +221,46 @@ pub struct DescribeCarrierPrivilegeNumberApplicantsResponse {
     /// Total number of matching applications.
     ///
     /// Example: `13`
-    #[serde(rename = "TotalCount")]
+    #[serde(
+        rename = "TotalCount",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub total_count: u64,
     /// Applications on this page.
     ///
     /// Example: `[{"ApplicantId":3,"Callees":["008618612345678"],"Callers":["008601012345678"],"CreateTime":1623145120,"SdkAppId":1400000000,"State":1,"UpdateTime":1623145120}]`
-    #[serde(rename = "Applicants", default)]
+    #[serde(
+        rename = "Applicants",
+        default,
+        deserialize_with = "crate::deviation::null_as_empty"
+    )]
     pub applicants: Vec<crate::types::CarrierPrivilegeNumberApplicant>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub request_id: String,
+    #[serde(skip)]
+    _deviations: Vec<crate::Deviation>,
+}
+impl DescribeCarrierPrivilegeNumberApplicantsResponse {
+    /// Members the answer left out or sent as null although the spec
+    /// promises them (read as their defaults); empty when the answer
+    /// matches the spec.
+    pub fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+}
+impl crate::ActionResponse for DescribeCarrierPrivilegeNumberApplicantsResponse {
+    fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+        self._deviations = deviations;
+    }
 }
 /// Error codes documented for `DescribeCarrierPrivilegeNumberApplicants`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -168,21 +168,55 @@ pub struct DescribeCCCBuyInfoListResponse {
     /// Total number of applications.
     ///
     /// Example: `10`
-    #[serde(rename = "TotalCount")]
+    #[serde(
+        rename = "TotalCount",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub total_count: i64,
     /// Purchase details per application.
     ///
     /// Example: `[]`
-    #[serde(rename = "SdkAppIdBuyList", default)]
+    #[serde(
+        rename = "SdkAppIdBuyList",
+        default,
+        deserialize_with = "crate::deviation::null_as_empty"
+    )]
     pub sdk_app_id_buy_list: Vec<crate::types::SdkAppIdBuyInfo>,
     /// Purchased packages.
     ///
     /// Example: `[]`
-    #[serde(rename = "PackageBuyList", default)]
+    #[serde(
+        rename = "PackageBuyList",
+        default,
+        deserialize_with = "crate::deviation::null_as_empty"
+    )]
     pub package_buy_list: Vec<crate::types::PackageBuyInfo>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub request_id: String,
+    #[serde(skip)]
+    _deviations: Vec<crate::Deviation>,
+}
+impl DescribeCCCBuyInfoListResponse {
+    /// Members the answer left out or sent as null although the spec
+    /// promises them (read as their defaults); empty when the answer
+    /// matches the spec.
+    pub fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+}
+impl crate::ActionResponse for DescribeCCCBuyInfoListResponse {
+    fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+        self._deviations = deviations;
+    }
 }
 /// Error codes documented for `DescribeCCCBuyInfoList`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -307,16 +307,46 @@ pub struct DescribeChatMessagesResponse {
     /// Total number of records.
     ///
     /// Example: `0`
-    #[serde(rename = "TotalCount")]
+    #[serde(
+        rename = "TotalCount",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub total_count: i64,
     /// Messages of the session.
     ///
     /// Example: `[{"From":"John","Messages":[{"Content":"Hello, how are you?","Type":"Text"},{"Content":"https://example.com/image.jpg","Type":"Image"}],"Timestamp":1600007226},{"From":"Alice","Messages":[{"Content":"Hi there!","Type":"Text"}],"Timestamp":1400753150}]`
-    #[serde(rename = "Messages", default)]
+    #[serde(
+        rename = "Messages",
+        default,
+        deserialize_with = "crate::deviation::null_as_empty"
+    )]
     pub messages: Vec<crate::types::MessageBody>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub request_id: String,
+    #[serde(skip)]
+    _deviations: Vec<crate::Deviation>,
+}
+impl DescribeChatMessagesResponse {
+    /// Members the answer left out or sent as null although the spec
+    /// promises them (read as their defaults); empty when the answer
+    /// matches the spec.
+    pub fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+}
+impl crate::ActionResponse for DescribeChatMessagesResponse {
+    fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+        self._deviations = deviations;
+    }
 }
 /// Error codes documented for `DescribeChatMessages`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -170,31 +170,57 @@ pub struct DescribeExtensionResponse {
     /// Extension number.
     ///
     /// Example: `"1001"`
-    #[serde(rename = "ExtensionId")]
+    #[serde(
+        rename = "ExtensionId",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub extension_id: String,
     /// SIP domain the extension registers to.
     ///
     /// Example: `"14000000.tccc.qcloud.com"`
-    #[serde(rename = "ExtensionDomain")]
+    #[serde(
+        rename = "ExtensionDomain",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub extension_domain: String,
     /// Password used to register the extension.
     ///
     /// Example: `"foobarfoobar"`
-    #[serde(rename = "Password")]
+    #[serde(
+        rename = "Password",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub password: String,
     /// Address of the SIP proxy server.
     ///
     /// Example: `"sip.tcc.qcloud.com"`
-    #[serde(rename = "OutboundProxy")]
+    #[serde(
+        rename = "OutboundProxy",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub outbound_proxy: String,
     /// Transport protocol used for SIP signalling, for example `tls`.
     ///
     /// Example: `"tls"`
-    #[serde(rename = "Transport")]
+    #[serde(
+        rename = "Transport",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub transport: String,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub request_id: String,
+    #[serde(skip)]
+    _deviations: Vec<crate::Deviation>,
 }
 impl ::std::fmt::Debug for DescribeExtensionResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -205,7 +231,24 @@ impl ::std::fmt::Debug for DescribeExtensionResponse {
             .field("outbound_proxy", &self.outbound_proxy)
             .field("transport", &self.transport)
             .field("request_id", &self.request_id)
+            .field("_deviations", &self._deviations)
             .finish()
+    }
+}
+impl DescribeExtensionResponse {
+    /// Members the answer left out or sent as null although the spec
+    /// promises them (read as their defaults); empty when the answer
+    /// matches the spec.
+    pub fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+}
+impl crate::ActionResponse for DescribeExtensionResponse {
+    fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+        self._deviations = deviations;
     }
 }
 /// Error codes documented for `DescribeExtension`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.

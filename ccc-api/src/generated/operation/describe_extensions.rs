@@ -327,16 +327,46 @@ pub struct DescribeExtensionsResponse {
     /// Total number of matching extensions.
     ///
     /// Example: `1`
-    #[serde(rename = "Total")]
+    #[serde(
+        rename = "Total",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub total: i64,
     /// Extensions on the requested page.
     ///
     /// Example: `[{"CreateTime":0,"ExtensionId":"1001","ExtensionName":"lulu","FullExtensionId":"1001@140000014.tccc.qcloud.com","ModifyTime":0,"Register":false,"Relation":"123456","RelationName":"foobar","SdkAppId":1400000014,"SkillGroupId":"1532","Status":0}]`
-    #[serde(rename = "ExtensionList", default)]
+    #[serde(
+        rename = "ExtensionList",
+        default,
+        deserialize_with = "crate::deviation::null_as_empty"
+    )]
     pub extension_list: Vec<crate::types::ExtensionInfo>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub request_id: String,
+    #[serde(skip)]
+    _deviations: Vec<crate::Deviation>,
+}
+impl DescribeExtensionsResponse {
+    /// Members the answer left out or sent as null although the spec
+    /// promises them (read as their defaults); empty when the answer
+    /// matches the spec.
+    pub fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+}
+impl crate::ActionResponse for DescribeExtensionsResponse {
+    fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+        self._deviations = deviations;
+    }
 }
 /// Error codes documented for `DescribeExtensions`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

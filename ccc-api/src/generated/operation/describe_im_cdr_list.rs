@@ -277,16 +277,46 @@ pub struct DescribeIMCdrListResponse {
     /// Total number of matching records.
     ///
     /// Example: `0`
-    #[serde(rename = "TotalCount")]
+    #[serde(
+        rename = "TotalCount",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub total_count: i64,
     /// Service records on the requested page.
     ///
     /// Example: `[{"ClientUserId":"8b997a86199ac962210017263","Duration":100,"EndStatus":1,"Id":"12933","Nickname":"bar","Satisfaction":{"Id":1,"Label":"满意"},"SessionId":"87fa1d7a-4194-4f2a-83dc-d7c293411720","SkillGroupId":"1001","SkillGroupName":"bar","StaffId":"foo@tencent.com","Timestamp":1632814604,"Type":2}]`
-    #[serde(rename = "IMCdrList", default)]
+    #[serde(
+        rename = "IMCdrList",
+        default,
+        deserialize_with = "crate::deviation::null_as_empty"
+    )]
     pub im_cdr_list: Vec<crate::types::IMCdrInfo>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub request_id: String,
+    #[serde(skip)]
+    _deviations: Vec<crate::Deviation>,
+}
+impl DescribeIMCdrListResponse {
+    /// Members the answer left out or sent as null although the spec
+    /// promises them (read as their defaults); empty when the answer
+    /// matches the spec.
+    pub fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+}
+impl crate::ActionResponse for DescribeIMCdrListResponse {
+    fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+        self._deviations = deviations;
+    }
 }
 /// Error codes documented for `DescribeIMCdrList`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -309,12 +309,20 @@ pub struct DescribeIMCdrsResponse {
     /// Total number of matching records.
     ///
     /// Example: `0`
-    #[serde(rename = "TotalCount")]
+    #[serde(
+        rename = "TotalCount",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub total_count: i64,
     /// Service records on the requested page.
     ///
     /// Example: `[{"Duration":100,"EndStatus":1,"Id":"12933","Nickname":"bar","Satisfaction":{"Id":1,"Label":"满意"},"SessionId":"87fa1d7a-4194-4f2a-83dc-d7c293411720","SkillGroupId":"1001","SkillGroupName":"bar","StaffId":"foo@tencent.com","Timestamp":1632814604,"Type":2}]`
-    #[serde(rename = "IMCdrs", default)]
+    #[serde(
+        rename = "IMCdrs",
+        default,
+        deserialize_with = "crate::deviation::null_as_empty"
+    )]
     pub im_cdrs: Vec<crate::types::IMCdrInfo>,
     /// Service records on the requested page; may be null.
     ///
@@ -322,8 +330,30 @@ pub struct DescribeIMCdrsResponse {
     #[serde(rename = "IMCdrList", default)]
     pub im_cdr_list: Option<Vec<crate::types::IMCdrInfo>>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub request_id: String,
+    #[serde(skip)]
+    _deviations: Vec<crate::Deviation>,
+}
+impl DescribeIMCdrsResponse {
+    /// Members the answer left out or sent as null although the spec
+    /// promises them (read as their defaults); empty when the answer
+    /// matches the spec.
+    pub fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+}
+impl crate::ActionResponse for DescribeIMCdrsResponse {
+    fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+        self._deviations = deviations;
+    }
 }
 /// Error codes documented for `DescribeIMCdrs`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -230,16 +230,46 @@ pub struct DescribePSTNActiveSessionListResponse {
     /// Total number of active sessions.
     ///
     /// Example: `1`
-    #[serde(rename = "Total")]
+    #[serde(
+        rename = "Total",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub total: i64,
     /// Active sessions on the requested page.
     ///
     /// Example: `[{"acceptTimestamp":"1600007250","callType":"callin","callee":"Alice","caller":"John","protectedCallee":"+9876543210","protectedCaller":"+1234567890","ringTimestamp":"1600007240","roomId":"9876","sessionId":"123456789","sessionStatus":"Active","staffNo":"S123","staffUserId":"staff123","startTimestamp":"1600007226"},{"acceptTimestamp":"1400753170","callType":"callout","callee":"John","caller":"Alice","ringTimestamp":"1400753160","roomId":"1234","sessionId":"987654321","sessionStatus":"Completed","staffNo":"S456","staffUserId":"staff456","startTimestamp":"1400753150"}]`
-    #[serde(rename = "Sessions", default)]
+    #[serde(
+        rename = "Sessions",
+        default,
+        deserialize_with = "crate::deviation::null_as_empty"
+    )]
     pub sessions: Vec<crate::types::PSTNSessionInfo>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub request_id: String,
+    #[serde(skip)]
+    _deviations: Vec<crate::Deviation>,
+}
+impl DescribePSTNActiveSessionListResponse {
+    /// Members the answer left out or sent as null although the spec
+    /// promises them (read as their defaults); empty when the answer
+    /// matches the spec.
+    pub fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+}
+impl crate::ActionResponse for DescribePSTNActiveSessionListResponse {
+    fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+        self._deviations = deviations;
+    }
 }
 /// Error codes documented for `DescribePSTNActiveSessionList`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

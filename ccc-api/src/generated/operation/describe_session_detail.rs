@@ -513,8 +513,14 @@ pub struct DescribeSessionDetailResponse {
     )]
     pub sys_hangup_reason_string: Option<String>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub request_id: String,
+    #[serde(skip)]
+    _deviations: Vec<crate::Deviation>,
 }
 impl ::std::fmt::Debug for DescribeSessionDetailResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -548,7 +554,24 @@ impl ::std::fmt::Debug for DescribeSessionDetailResponse {
             .field("sys_hangup_reason", &self.sys_hangup_reason)
             .field("sys_hangup_reason_string", &self.sys_hangup_reason_string)
             .field("request_id", &self.request_id)
+            .field("_deviations", &self._deviations)
             .finish()
+    }
+}
+impl DescribeSessionDetailResponse {
+    /// Members the answer left out or sent as null although the spec
+    /// promises them (read as their defaults); empty when the answer
+    /// matches the spec.
+    pub fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+}
+impl crate::ActionResponse for DescribeSessionDetailResponse {
+    fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+        self._deviations = deviations;
     }
 }
 /// Error codes documented for `DescribeSessionDetail`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.

@@ -329,16 +329,46 @@ pub struct DescribeSkillGroupInfoListResponse {
     /// Total number of matching skill groups.
     ///
     /// Example: `10`
-    #[serde(rename = "TotalCount")]
+    #[serde(
+        rename = "TotalCount",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub total_count: i64,
     /// Skill groups on the requested page.
     ///
     /// Example: `[{"LastModifyTimestamp":1613976392,"MaxConcurrency":1,"RoutePolicy":"firstCreate","SkillGroupId":1115,"SkillGroupName":"luluttt","Type":"TEL","UsingLastSeat":0}]`
-    #[serde(rename = "SkillGroupList", default)]
+    #[serde(
+        rename = "SkillGroupList",
+        default,
+        deserialize_with = "crate::deviation::null_as_empty"
+    )]
     pub skill_group_list: Vec<crate::types::SkillGroupInfoItem>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub request_id: String,
+    #[serde(skip)]
+    _deviations: Vec<crate::Deviation>,
+}
+impl DescribeSkillGroupInfoListResponse {
+    /// Members the answer left out or sent as null although the spec
+    /// promises them (read as their defaults); empty when the answer
+    /// matches the spec.
+    pub fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+}
+impl crate::ActionResponse for DescribeSkillGroupInfoListResponse {
+    fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+        self._deviations = deviations;
+    }
 }
 /// Error codes documented for `DescribeSkillGroupInfoList`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

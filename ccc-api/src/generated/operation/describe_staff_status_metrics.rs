@@ -273,11 +273,37 @@ pub struct DescribeStaffStatusMetricsResponse {
     /// Real-time status metrics, one entry per agent.
     ///
     /// Example: `[{"AfterCallWorkDuration":0,"BusyDuration":0,"Email":"aaa@abc.com","FreeDuration":0,"LastOnlineTimestamp":0,"LastStatusTimestamp":0,"NotReadyDuration":0,"OnlineDuration":0,"Reason":"abc","ReserveNotReady":true,"ReserveRest":true,"RestDuration":0,"Status":"free","StatusExtra":{"Direct":"callin","Type":"tel"},"UseMobileAccept":0,"UseMobileCallOut":true}]`
-    #[serde(rename = "Metrics", default)]
+    #[serde(
+        rename = "Metrics",
+        default,
+        deserialize_with = "crate::deviation::null_as_empty"
+    )]
     pub metrics: Vec<crate::types::StaffStatusMetrics>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub request_id: String,
+    #[serde(skip)]
+    _deviations: Vec<crate::Deviation>,
+}
+impl DescribeStaffStatusMetricsResponse {
+    /// Members the answer left out or sent as null although the spec
+    /// promises them (read as their defaults); empty when the answer
+    /// matches the spec.
+    pub fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+}
+impl crate::ActionResponse for DescribeStaffStatusMetricsResponse {
+    fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+        self._deviations = deviations;
+    }
 }
 /// Error codes documented for `DescribeStaffStatusMetrics`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -209,17 +209,29 @@ pub struct DescribeTelCallInfoResponse {
     /// Minutes consumed from the outbound call package.
     ///
     /// Example: `10`
-    #[serde(rename = "TelCallOutCount")]
+    #[serde(
+        rename = "TelCallOutCount",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub tel_call_out_count: i64,
     /// Minutes consumed from the inbound call package.
     ///
     /// Example: `10`
-    #[serde(rename = "TelCallInCount")]
+    #[serde(
+        rename = "TelCallInCount",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub tel_call_in_count: i64,
     /// Number of agent seats used.
     ///
     /// Example: `50`
-    #[serde(rename = "SeatUsedCount")]
+    #[serde(
+        rename = "SeatUsedCount",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub seat_used_count: i64,
     /// Minutes consumed from the audio package (deprecated spelling, use `VOIPCallInCount`).
     ///
@@ -233,21 +245,55 @@ pub struct DescribeTelCallInfoResponse {
     /// Minutes consumed from the audio package.
     ///
     /// Example: `10`
-    #[serde(rename = "VOIPCallInCount")]
+    #[serde(
+        rename = "VOIPCallInCount",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub voip_call_in_count: i64,
     /// Minutes consumed from the offline speech-to-text package.
     ///
     /// Example: `1`
-    #[serde(rename = "AsrOfflineCount")]
+    #[serde(
+        rename = "AsrOfflineCount",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub asr_offline_count: i64,
     /// Minutes consumed from the real-time speech-to-text package.
     ///
     /// Example: `1`
-    #[serde(rename = "AsrRealtimeCount")]
+    #[serde(
+        rename = "AsrRealtimeCount",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub asr_realtime_count: i64,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub request_id: String,
+    #[serde(skip)]
+    _deviations: Vec<crate::Deviation>,
+}
+impl DescribeTelCallInfoResponse {
+    /// Members the answer left out or sent as null although the spec
+    /// promises them (read as their defaults); empty when the answer
+    /// matches the spec.
+    pub fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+}
+impl crate::ActionResponse for DescribeTelCallInfoResponse {
+    fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+        self._deviations = deviations;
+    }
 }
 /// Error codes documented for `DescribeTelCallInfo`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

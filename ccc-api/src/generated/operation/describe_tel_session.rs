@@ -182,11 +182,37 @@ pub struct DescribeTelSessionResponse {
     /// Details of the session.
     ///
     /// Example: `{"AcceptTimestamp":1607702329,"Callee":"00864001783747","Caller":"00864009282737","Direction":1,"OutBoundCallee":"","OutBoundCaller":"","ProtectedCallee":"","ProtectedCaller":"","RingTimestamp":1607702299,"RoomID":"32929373","SessionID":"0cf5be1b-de75-4445-a0c4-8dff3fa4b68b","SessionStatus":"inProgress","StaffEmail":"foo@tencent.com","StaffNumber":"1007","StartTimestamp":1607702199}`
-    #[serde(rename = "Session")]
+    #[serde(
+        rename = "Session",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub session: crate::types::PSTNSession,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub request_id: String,
+    #[serde(skip)]
+    _deviations: Vec<crate::Deviation>,
+}
+impl DescribeTelSessionResponse {
+    /// Members the answer left out or sent as null although the spec
+    /// promises them (read as their defaults); empty when the answer
+    /// matches the spec.
+    pub fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+}
+impl crate::ActionResponse for DescribeTelSessionResponse {
+    fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+        self._deviations = deviations;
+    }
 }
 /// Error codes documented for `DescribeTelSession`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

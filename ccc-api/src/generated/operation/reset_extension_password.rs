@@ -166,18 +166,45 @@ pub struct ResetExtensionPasswordResponse {
     /// The newly generated password.
     ///
     /// Example: `"foobar"`
-    #[serde(rename = "Password")]
+    #[serde(
+        rename = "Password",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub password: String,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
     pub request_id: String,
+    #[serde(skip)]
+    _deviations: Vec<crate::Deviation>,
 }
 impl ::std::fmt::Debug for ResetExtensionPasswordResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ResetExtensionPasswordResponse")
             .field("password", &"** redacted **")
             .field("request_id", &self.request_id)
+            .field("_deviations", &self._deviations)
             .finish()
+    }
+}
+impl ResetExtensionPasswordResponse {
+    /// Members the answer left out or sent as null although the spec
+    /// promises them (read as their defaults); empty when the answer
+    /// matches the spec.
+    pub fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+}
+impl crate::ActionResponse for ResetExtensionPasswordResponse {
+    fn deviations(&self) -> &[crate::Deviation] {
+        &self._deviations
+    }
+    fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
+        self._deviations = deviations;
     }
 }
 /// Error codes documented for `ResetExtensionPassword`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.

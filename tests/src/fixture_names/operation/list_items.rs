@@ -135,8 +135,30 @@ pub struct ListItemsResponse {
     #[serde(rename = "Self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<Vec<crate::fixture_names::types::PutThingRequest>>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        default = "::ccc_api::deviation::absent",
+        deserialize_with = "::ccc_api::deviation::null_as_default"
+    )]
     pub request_id: String,
+    #[serde(skip)]
+    _deviations: Vec<::ccc_api::Deviation>,
+}
+impl ListItemsResponse {
+    /// Members the answer left out or sent as null although the spec
+    /// promises them (read as their defaults); empty when the answer
+    /// matches the spec.
+    pub fn deviations(&self) -> &[::ccc_api::Deviation] {
+        &self._deviations
+    }
+}
+impl ::ccc_api::ActionResponse for ListItemsResponse {
+    fn deviations(&self) -> &[::ccc_api::Deviation] {
+        &self._deviations
+    }
+    fn set_deviations(&mut self, deviations: Vec<::ccc_api::Deviation>) {
+        self._deviations = deviations;
+    }
 }
 /// Error codes documented for `ListItems`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -710,7 +710,11 @@ impl PutThingFluentBuilder {
 #[non_exhaustive]
 pub struct PutThingResponse {
     /// Maps to `request_id`, which every response has.
-    #[serde(rename = "RequestID")]
+    #[serde(
+        rename = "RequestID",
+        default = "::ccc_api::deviation::absent",
+        deserialize_with = "::ccc_api::deviation::null_as_default"
+    )]
     pub request_id_: String,
     /// Responses have no methods; kept as `send`.
     #[serde(rename = "Send", default, skip_serializing_if = "Option::is_none")]
@@ -725,8 +729,30 @@ pub struct PutThingResponse {
     #[serde(rename = "Vault", default, skip_serializing_if = "Option::is_none")]
     pub vault: Option<Vec<Vec<crate::fixture_names::types::Vault>>>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(rename = "RequestId")]
+    #[serde(
+        rename = "RequestId",
+        default = "::ccc_api::deviation::absent",
+        deserialize_with = "::ccc_api::deviation::null_as_default"
+    )]
     pub request_id: String,
+    #[serde(skip)]
+    _deviations: Vec<::ccc_api::Deviation>,
+}
+impl PutThingResponse {
+    /// Members the answer left out or sent as null although the spec
+    /// promises them (read as their defaults); empty when the answer
+    /// matches the spec.
+    pub fn deviations(&self) -> &[::ccc_api::Deviation] {
+        &self._deviations
+    }
+}
+impl ::ccc_api::ActionResponse for PutThingResponse {
+    fn deviations(&self) -> &[::ccc_api::Deviation] {
+        &self._deviations
+    }
+    fn set_deviations(&mut self, deviations: Vec<::ccc_api::Deviation>) {
+        self._deviations = deviations;
+    }
 }
 /// Error codes documented for `PutThing`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
