@@ -14,6 +14,7 @@ mod cvm;
 mod env;
 mod profile;
 mod sts;
+mod untrusted;
 
 pub use cache::CachingProvider;
 pub use chain::DefaultChain;
