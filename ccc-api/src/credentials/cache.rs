@@ -1,56 +1,27 @@
 //! Reuses temporary credentials and refreshes them ahead of expiry, so that a
 //! slow, failing or hung source costs as few requests as possible.
-//!
-//! The rules, all judged by the system clock (expiries come from servers as
-//! wall-clock times):
-//!
-//! - **When to refresh.** Keys received with lifetime `L` are refreshed once less
-//!   than `min(margin, L / 2)` of it remains: long-lived keys five minutes
-//!   (the margin) before they expire, keys that live less than twice the margin
-//!   half-way through their life instead of on every request. No keys are
-//!   trusted for longer than [`MAX_TRUSTED_LIFETIME`] after they arrived,
-//!   whatever expiry the source claimed.
-//! - **One refresh at a time.** A refresh is a *round*: one call to the source
-//!   whose result, success or error, every request waiting for it receives. The
-//!   round belongs to the cache, not to the request that started it: a request
-//!   dropped mid-wait (its deadline passed) leaves the round in place and the
-//!   next request carries it on. A round ends with an error after
-//!   `refresh_timeout` (30 s by default) however the source behaves, so nothing
-//!   waits on it for ever.
-//! - **Failures while the keys still work.** Requests whose cached keys are
-//!   merely inside the margin wait at most [`WAIT_WHILE_VALID`] for a round and
-//!   then keep using those keys. A failed round is logged (`warn`, without
-//!   secrets) and the next one starts no sooner than a back-off of 1 s, doubling
-//!   up to 60 s, and never later than the keys' expiry.
-//! - **Failures without working keys.** Every waiting request gets the round's
-//!   error; the next request starts a new round (no back-off: the caller is
-//!   failing anyway, and rounds never overlap).
-//! - **Keys expired on arrival** (per this machine's clock, which may be the one
-//!   that is wrong) are handed to the requests of that round but not cached,
-//!   and count as a failed round otherwise.
-//!
-//! The cache needs a Tokio runtime with timers, as the client does.
 
 use super::{Credentials, CredentialsFuture, ProvideCredentials};
 use crate::error::CredentialsError;
 use futures_util::future::{BoxFuture, FutureExt, Shared};
 use std::fmt;
+use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::{Duration, SystemTime};
 
 /// How long before expiry credentials are refreshed by default.
-pub const DEFAULT_REFRESH_BEFORE: Duration = Duration::from_secs(300);
+const DEFAULT_REFRESH_BEFORE: Duration = Duration::from_secs(300);
 
 /// How long a refresh may take by default before it counts as failed.
-pub const DEFAULT_REFRESH_TIMEOUT: Duration = Duration::from_secs(30);
+const DEFAULT_REFRESH_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The longest time keys are used after they arrived. STS grants at most 12
 /// hours; an expiry further out is not believed past that.
-pub const MAX_TRUSTED_LIFETIME: Duration = Duration::from_secs(12 * 3600);
+const MAX_TRUSTED_LIFETIME: Duration = Duration::from_secs(12 * 3600);
 
 /// How long a request that holds still-valid keys waits for a refresh before
 /// it goes ahead with those keys.
-pub const WAIT_WHILE_VALID: Duration = Duration::from_millis(500);
+const WAIT_WHILE_VALID: Duration = Duration::from_millis(500);
 
 const FIRST_BACKOFF: Duration = Duration::from_secs(1);
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
@@ -62,8 +33,36 @@ type Round = Shared<BoxFuture<'static, Outcome>>;
 type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
 
 /// Caches what `inner` provides; permanent keys (no expiry) are kept for good.
-/// See the [module documentation](self) for when it refreshes and how it
-/// handles failures.
+///
+/// The rules, all judged by the system clock (expiries come from servers as
+/// wall-clock times):
+///
+/// - **When to refresh.** Keys received with lifetime `L` are refreshed once less
+///   than `min(margin, L / 2)` of it remains: long-lived keys five minutes
+///   (the margin) before they expire, keys that live less than twice the margin
+///   half-way through their life instead of on every request. No keys are
+///   trusted for longer than 12 hours (STS grants no more) after they arrived,
+///   whatever expiry the source claimed.
+/// - **One refresh at a time.** A refresh is a *round*: one call to the source
+///   whose result, success or error, every request waiting for it receives. The
+///   round belongs to the cache, not to the request that started it: a request
+///   dropped mid-wait (its deadline passed) leaves the round in place and the
+///   next request carries it on. A round ends with an error after
+///   `refresh_timeout` (30 s by default) however the source behaves, so nothing
+///   waits on it for ever.
+/// - **Failures while the keys still work.** Requests whose cached keys are
+///   merely inside the margin wait at most half a second for a round and
+///   then keep using those keys. A failed round is logged (`warn`, without
+///   secrets) and the next one starts no sooner than a back-off of 1 s, doubling
+///   up to 60 s, and never later than the keys' expiry.
+/// - **Failures without working keys.** Every waiting request gets the round's
+///   error; the next request starts a new round (no back-off: the caller is
+///   failing anyway, and rounds never overlap).
+/// - **Keys expired on arrival** (per this machine's clock, which may be the one
+///   that is wrong) are handed to the requests of that round but not cached,
+///   and count as a failed round otherwise.
+///
+/// The cache needs a Tokio runtime with timers, as the client does.
 pub struct CachingProvider<P> {
     provider: Arc<P>,
     state: Arc<Mutex<State>>,
@@ -182,14 +181,20 @@ impl<P: ProvideCredentials + 'static> CachingProvider<P> {
         let settings = self.settings.clone();
         async move {
             let limit = settings.refresh_timeout;
-            let outcome = tokio::time::timeout(limit, provider.provide_credentials())
-                .await
-                .unwrap_or_else(|_| {
-                    Err(CredentialsError::new(
-                        SOURCE,
-                        format!("refresh did not finish within {limit:?}"),
-                    ))
-                });
+            let ask = async { tokio::time::timeout(limit, provider.provide_credentials()).await };
+            // A panicking source must not leave a poisoned round in the cache,
+            // which would fail every later request.
+            let outcome = match AssertUnwindSafe(ask).catch_unwind().await {
+                Ok(Ok(outcome)) => outcome,
+                Ok(Err(_)) => Err(CredentialsError::new(
+                    SOURCE,
+                    format!("refresh did not finish within {limit:?}"),
+                )),
+                Err(_) => Err(CredentialsError::new(
+                    SOURCE,
+                    "the credentials source panicked",
+                )),
+            };
             record(&state, &outcome, &settings);
             outcome
         }
@@ -252,7 +257,7 @@ fn record(state: &Weak<Mutex<State>>, outcome: &Outcome, settings: &Settings) {
             tracing::warn!(
                 error = %failure,
                 failures = state.failures,
-                retry_in_ms = retry_in.as_millis() as u64,
+                retry_in = ?retry_in,
                 valid_for_s = valid_for.as_secs(),
                 "refreshing credentials failed; still using the cached keys"
             );
@@ -575,6 +580,28 @@ mod tests {
         }
         assert_eq!(cache.provider.0.load(Ordering::SeqCst), 1);
         assert_eq!(cache.cached_expiry(), None);
+    }
+
+    #[tokio::test]
+    async fn a_panicking_source_fails_its_round_only() {
+        #[derive(Debug)]
+        struct PanicsOnce(AtomicUsize);
+        impl ProvideCredentials for PanicsOnce {
+            fn provide_credentials(&self) -> CredentialsFuture<'_> {
+                let n = self.0.fetch_add(1, Ordering::SeqCst);
+                Box::pin(async move {
+                    assert!(n > 0, "source bug");
+                    Ok(Credentials::new("AKID", "k"))
+                })
+            }
+        }
+        let cache = CachingProvider::new(PanicsOnce(AtomicUsize::new(0)));
+        let e = cache.provide_credentials().await.unwrap_err();
+        assert_eq!(e.reason, "the credentials source panicked");
+        assert_eq!(
+            cache.provide_credentials().await.unwrap().secret_id(),
+            "AKID"
+        );
     }
 
     #[tokio::test(start_paused = true)]

@@ -54,7 +54,7 @@ pub(crate) async fn read_capped(mut resp: reqwest::Response) -> Result<Vec<u8>, 
     }
     let mut body = Vec::new();
     while let Some(chunk) = resp.chunk().await.map_err(|e| e.to_string())? {
-        if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+        if body.len().saturating_add(chunk.len()) > MAX_ANSWER_BYTES {
             return Err(too_long());
         }
         body.extend_from_slice(&chunk);
