@@ -1,16 +1,22 @@
 //! Temporary credentials of the CAM role bound to a CVM instance, from the
 //! instance metadata service: first the role name, then that role's keys.
 
+use super::untrusted::{self, expiry_from_unix, quote, str_member};
 use super::{Credentials, CredentialsFuture, ProvideCredentials};
 use crate::error::CredentialsError;
-use serde::Deserialize;
-use std::time::{Duration, UNIX_EPOCH};
+use serde_json::Value;
+use std::time::Duration;
 
 /// Where CVM instances reach their role credentials.
 pub const CVM_METADATA_URL: &str =
     "http://metadata.tencentyun.com/latest/meta-data/cam/security-credentials/";
 
 const SOURCE: &str = "CVM instance role";
+
+/// The metadata service is on the instance's own network: it answers at once or
+/// not at all (off a CVM nothing listens there).
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
+const TOTAL_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// Asks the instance metadata service for the role's temporary keys. Wrap it in a
 /// [`super::CachingProvider`] (the default chain does) so that keys are fetched
@@ -19,7 +25,7 @@ const SOURCE: &str = "CVM instance role";
 pub struct CvmRoleProvider {
     base_url: String,
     role: Option<String>,
-    http: reqwest::Client,
+    http: Result<reqwest::Client, String>,
 }
 
 impl Default for CvmRoleProvider {
@@ -28,34 +34,14 @@ impl Default for CvmRoleProvider {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct RoleCredentials {
-    #[serde(default)]
-    code: String,
-    #[serde(default)]
-    tmp_secret_id: String,
-    #[serde(default)]
-    tmp_secret_key: String,
-    #[serde(default)]
-    token: String,
-    #[serde(default)]
-    expired_time: u64,
-}
-
 impl CvmRoleProvider {
     /// The metadata service at its usual address; the role name is discovered.
+    /// Each request gives up after 1 s connecting and 3 s in all.
     pub fn new() -> Self {
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(1))
-            .timeout(Duration::from_secs(3))
-            .no_proxy()
-            .build()
-            .unwrap_or_default();
         CvmRoleProvider {
             base_url: CVM_METADATA_URL.into(),
             role: None,
-            http,
+            http: untrusted::http_client(CONNECT_TIMEOUT, TOTAL_TIMEOUT, false),
         }
     }
 
@@ -75,20 +61,28 @@ impl CvmRoleProvider {
         self
     }
 
+    /// Other limits for each request to the metadata service: `connect` to
+    /// establish the connection, `total` for the whole exchange.
+    pub fn timeouts(mut self, connect: Duration, total: Duration) -> Self {
+        self.http = untrusted::http_client(connect, total, false);
+        self
+    }
+
     async fn get(&self, url: &str) -> Result<String, CredentialsError> {
-        let fail = |why: String| CredentialsError::new(SOURCE, why);
-        let resp = self
-            .http
+        let fail =
+            |why: String| CredentialsError::new(SOURCE, format!("{}: {why}", quote(url, &[])));
+        let http = self.http.as_ref().map_err(|e| fail(e.clone()))?;
+        let resp = http
             .get(url)
             .send()
             .await
-            .map_err(|e| fail(format!("{url}: {e}")))?;
+            .map_err(|e| fail(e.to_string()))?;
         let status = resp.status();
-        let text = resp.text().await.map_err(|e| fail(format!("{url}: {e}")))?;
+        let body = untrusted::read_capped(resp).await.map_err(fail)?;
         if !status.is_success() {
-            return Err(fail(format!("{url}: HTTP {status}")));
+            return Err(fail(format!("HTTP {status}")));
         }
-        Ok(text)
+        String::from_utf8(body).map_err(|_| fail("answer is not UTF-8 text".into()))
     }
 
     /// Fetches the role's keys now.
@@ -108,23 +102,37 @@ impl CvmRoleProvider {
             }
         };
         let text = self.get(&format!("{}{role}", self.base_url)).await?;
-        let c: RoleCredentials = serde_json::from_str(&text).map_err(|e| {
-            CredentialsError::new(
-                SOURCE,
-                format!("role {role}: not a credentials document: {e}"),
-            )
-        })?;
-        if c.code != "Success" || c.tmp_secret_id.is_empty() || c.tmp_secret_key.is_empty() {
-            return Err(CredentialsError::new(
-                SOURCE,
-                format!("role {role}: metadata answered code {:?}", c.code),
-            ));
-        }
-        let expiry = UNIX_EPOCH + Duration::from_secs(c.expired_time);
-        Ok(Credentials::new(c.tmp_secret_id, c.tmp_secret_key)
-            .with_token(c.token)
-            .with_expiry(expiry))
+        let role = quote(&role, &[]);
+        parse(&text).map_err(|why| CredentialsError::new(SOURCE, format!("role {role}: {why}")))
     }
+}
+
+/// The role's keys from the metadata answer
+/// (`{"Code":"Success","TmpSecretId":..,"TmpSecretKey":..,"Token":..,"ExpiredTime":..}`).
+/// Reasons never quote the answer's secrets, wherever the server put them.
+fn parse(text: &str) -> Result<Credentials, String> {
+    let v: Value =
+        serde_json::from_str(text).map_err(|e| format!("not a credentials document: {e}"))?;
+    let key = str_member(&v, "TmpSecretKey").unwrap_or_default();
+    let token = str_member(&v, "Token").unwrap_or_default();
+    let code = str_member(&v, "Code").unwrap_or_default();
+    if code != "Success" {
+        return Err(format!(
+            "metadata answered code {:?}",
+            quote(code, &[key, token])
+        ));
+    }
+    let id = str_member(&v, "TmpSecretId").unwrap_or_default();
+    if id.is_empty() || key.is_empty() {
+        return Err("answer without TmpSecretId and TmpSecretKey".into());
+    }
+    let expiry = expiry_from_unix("ExpiredTime", v.get("ExpiredTime"))?;
+    let creds = Credentials::new(id, key).with_expiry(expiry);
+    Ok(if token.is_empty() {
+        creds
+    } else {
+        creds.with_token(token)
+    })
 }
 
 impl ProvideCredentials for CvmRoleProvider {

@@ -6,7 +6,13 @@
 //! [`EnvironmentProvider`], [`ProfileFileProvider`], [`CvmRoleProvider`],
 //! [`AssumeRoleProvider`], [`OidcRoleProvider`], and [`DefaultChain`], which tries the
 //! first four sources in the official order. Temporary credentials are cached by
-//! [`CachingProvider`] and refreshed before they expire.
+//! [`CachingProvider`] and refreshed before they expire; a failing refresh does
+//! not stop requests while the cached keys still work.
+//!
+//! What sources read is treated as hostile: HTTP sources have their own connect
+//! and total timeouts, answers are read up to 64 KiB, identity token files up to
+//! 64 KiB and profile files up to 1 MiB, expiry values are checked, and error
+//! texts quote nothing a server could have filled with a secret.
 
 mod cache;
 mod chain;
@@ -14,6 +20,7 @@ mod cvm;
 mod env;
 mod profile;
 mod sts;
+mod untrusted;
 
 pub use cache::CachingProvider;
 pub use chain::DefaultChain;

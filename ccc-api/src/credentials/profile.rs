@@ -7,8 +7,10 @@
 //! token = ...        ; optional, for temporary keys
 //! ```
 //! Looked up at `TENCENTCLOUD_CREDENTIALS_FILE` if set, else
-//! `~/.tencentcloud/credentials`, then `/etc/tencentcloud/credentials`.
+//! `~/.tencentcloud/credentials`, then `/etc/tencentcloud/credentials`. A file
+//! larger than 1 MiB is refused rather than read.
 
+use super::untrusted::{read_file_capped, MAX_PROFILE_FILE_BYTES};
 use super::{Credentials, CredentialsFuture, ProvideCredentials};
 use crate::error::CredentialsError;
 use std::path::PathBuf;
@@ -71,7 +73,7 @@ impl ProfileFileProvider {
     pub fn load(&self) -> Result<Credentials, CredentialsError> {
         let candidates = self.candidates();
         for path in &candidates {
-            let text = match std::fs::read_to_string(path) {
+            let text = match read_file_capped(path, MAX_PROFILE_FILE_BYTES) {
                 Ok(text) => text,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
                 Err(e) => {

@@ -3,11 +3,11 @@
 //! web-identity flow `AssumeRoleWithWebIdentity`, which is sent unsigned
 //! (`Authorization: SKIP`) with the pod's identity token.
 
+use super::untrusted::{self, expiry_from_unix, quote, str_member, MAX_TOKEN_FILE_BYTES};
 use super::{Credentials, CredentialsFuture, ProvideCredentials};
 use crate::error::CredentialsError;
 use crate::signing::{sign, SigningInput};
-use serde::Deserialize;
-use serde_json::json;
+use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -16,56 +16,34 @@ pub const STS_ENDPOINT: &str = "https://sts.tencentcloudapi.com/";
 const STS_VERSION: &str = "2018-08-13";
 const DEFAULT_DURATION: u32 = 7200;
 
-#[derive(Deserialize)]
-struct Envelope {
-    #[serde(rename = "Response")]
-    response: Body,
-}
-
-#[derive(Deserialize)]
-struct Body {
-    #[serde(rename = "Credentials")]
-    credentials: Option<StsCredentials>,
-    #[serde(rename = "ExpiredTime")]
-    expired_time: Option<u64>,
-    #[serde(rename = "Error")]
-    error: Option<StsError>,
-    #[serde(rename = "RequestId", default)]
-    request_id: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct StsCredentials {
-    token: String,
-    tmp_secret_id: String,
-    tmp_secret_key: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct StsError {
-    code: String,
-    message: String,
-}
+/// STS is a remote service: a few seconds to connect, ten for the whole call. A
+/// call's own deadline (the client's) usually cuts in first; these bound a
+/// refresh nobody waits for any more.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+const TOTAL_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Posts an STS action and reads the temporary credentials from its answer.
+/// `secrets` (besides the signer's key and token, always hidden) must never
+/// appear in an error, even when STS echoes them.
+#[allow(clippy::too_many_arguments)]
 async fn call_sts(
-    http: &reqwest::Client,
+    http: &Result<reqwest::Client, String>,
     endpoint: &str,
     source: &str,
     action: &'static str,
     region: &str,
     body: Vec<u8>,
     signer: Option<&Credentials>,
+    secrets: &[&str],
 ) -> Result<Credentials, CredentialsError> {
     let fail = |why: String| CredentialsError::new(source, why);
-    let url =
-        reqwest::Url::parse(endpoint).map_err(|e| fail(format!("endpoint {endpoint}: {e}")))?;
+    let http = http.as_ref().map_err(|e| fail(e.clone()))?;
+    let url = reqwest::Url::parse(endpoint)
+        .map_err(|e| fail(format!("endpoint {}: {e}", quote(endpoint, &[]))))?;
     let host = match (url.host_str(), url.port()) {
         (Some(h), Some(p)) => format!("{h}:{p}"),
         (Some(h), None) => h.to_owned(),
-        (None, _) => return Err(fail(format!("endpoint {endpoint} has no host"))),
+        (None, _) => return Err(fail(format!("endpoint {url} has no host"))),
     };
     let timestamp = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -105,35 +83,64 @@ async fn call_sts(
         .await
         .map_err(|e| fail(format!("{action}: {e}")))?;
     let status = resp.status().as_u16();
-    let bytes = resp
-        .bytes()
+    let bytes = untrusted::read_capped(resp)
         .await
         .map_err(|e| fail(format!("{action}: {e}")))?;
-    let envelope: Envelope = serde_json::from_slice(&bytes)
-        .map_err(|e| fail(format!("{action}: HTTP {status}, not an STS answer: {e}")))?;
-    let b = envelope.response;
-    if let Some(e) = b.error {
-        return Err(fail(format!(
-            "{action} failed: {}: {} (request id {})",
-            e.code, e.message, b.request_id
-        )));
+    let mut hidden: Vec<&str> = secrets.to_vec();
+    if let Some(c) = signer {
+        hidden.push(c.secret_key());
+        hidden.extend(c.token());
     }
-    let (Some(c), Some(expired)) = (b.credentials, b.expired_time) else {
-        return Err(fail(format!(
-            "{action}: answer without credentials (request id {})",
-            b.request_id
-        )));
-    };
-    Ok(Credentials::new(c.tmp_secret_id, c.tmp_secret_key)
-        .with_token(c.token)
-        .with_expiry(UNIX_EPOCH + Duration::from_secs(expired)))
+    parse_answer(&bytes, action, status, &hidden).map_err(fail)
 }
 
-fn default_http() -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap_or_default()
+/// The credentials in an STS answer, or why there are none. Built from a JSON
+/// tree member by member, so that a reason never quotes a value: a malformed
+/// answer may carry the new keys in unexpected places. Text STS sends back (code,
+/// message, request id) is quoted with `hidden` and the answer's own secrets
+/// blanked.
+fn parse_answer(
+    bytes: &[u8],
+    action: &str,
+    status: u16,
+    hidden: &[&str],
+) -> Result<Credentials, String> {
+    let v: Value = serde_json::from_slice(bytes)
+        .map_err(|e| format!("{action}: HTTP {status}, not an STS answer: {e}"))?;
+    let Some(response) = v.get("Response").filter(|r| r.is_object()) else {
+        return Err(format!("{action}: HTTP {status}, answer without Response"));
+    };
+    let creds = response.get("Credentials").unwrap_or(&Value::Null);
+    let key = str_member(creds, "TmpSecretKey").unwrap_or_default();
+    let token = str_member(creds, "Token").unwrap_or_default();
+    let mut hidden = hidden.to_vec();
+    hidden.extend([key, token]);
+    let request_id = quote(
+        str_member(response, "RequestId").unwrap_or_default(),
+        &hidden,
+    );
+    if let Some(e) = response.get("Error") {
+        let code = quote(str_member(e, "Code").unwrap_or_default(), &hidden);
+        let message = quote(str_member(e, "Message").unwrap_or_default(), &hidden);
+        return Err(format!(
+            "{action} failed: {code}: {message} (request id {request_id})"
+        ));
+    }
+    let id = str_member(creds, "TmpSecretId").unwrap_or_default();
+    if id.is_empty() || key.is_empty() || token.is_empty() {
+        return Err(format!(
+            "{action}: answer without Credentials.TmpSecretId, TmpSecretKey and Token (request id {request_id})"
+        ));
+    }
+    let expiry = expiry_from_unix("ExpiredTime", response.get("ExpiredTime"))
+        .map_err(|why| format!("{action}: {why} (request id {request_id})"))?;
+    Ok(Credentials::new(id, key)
+        .with_token(token)
+        .with_expiry(expiry))
+}
+
+fn default_http() -> Result<reqwest::Client, String> {
+    untrusted::http_client(CONNECT_TIMEOUT, TOTAL_TIMEOUT, true)
 }
 
 /// Assumes a CAM role with base credentials (`AssumeRole`). Wrap it in a
@@ -146,7 +153,7 @@ pub struct AssumeRoleProvider {
     duration_seconds: u32,
     region: String,
     endpoint: String,
-    http: reqwest::Client,
+    http: Result<reqwest::Client, String>,
 }
 
 impl AssumeRoleProvider {
@@ -186,6 +193,13 @@ impl AssumeRoleProvider {
         self
     }
 
+    /// Other limits for each STS request: `connect` to establish the connection,
+    /// `total` for the whole exchange (3 s and 10 s by default).
+    pub fn timeouts(mut self, connect: Duration, total: Duration) -> Self {
+        self.http = untrusted::http_client(connect, total, true);
+        self
+    }
+
     /// Assumes the role now.
     pub async fn load(&self) -> Result<Credentials, CredentialsError> {
         let base = self.base.provide_credentials().await.map_err(|e| {
@@ -206,6 +220,7 @@ impl AssumeRoleProvider {
             &self.region,
             body,
             Some(&base),
+            &[],
         )
         .await
     }
@@ -236,7 +251,7 @@ pub struct OidcRoleProvider {
     session_name: String,
     duration_seconds: u32,
     endpoint: String,
-    http: reqwest::Client,
+    http: Result<reqwest::Client, String>,
 }
 
 impl OidcRoleProvider {
@@ -289,6 +304,13 @@ impl OidcRoleProvider {
         self
     }
 
+    /// Other limits for each STS request: `connect` to establish the connection,
+    /// `total` for the whole exchange (3 s and 10 s by default).
+    pub fn timeouts(mut self, connect: Duration, total: Duration) -> Self {
+        self.http = untrusted::http_client(connect, total, true);
+        self
+    }
+
     /// Session name recorded by STS.
     pub fn session_name(mut self, name: impl Into<String>) -> Self {
         self.session_name = name.into();
@@ -297,12 +319,13 @@ impl OidcRoleProvider {
 
     /// Exchanges the identity token now.
     pub async fn load(&self) -> Result<Credentials, CredentialsError> {
-        let token = std::fs::read_to_string(&self.token_file).map_err(|e| {
-            CredentialsError::new(
-                "TKE OIDC",
-                format!("cannot read {}: {e}", self.token_file.display()),
-            )
-        })?;
+        let token =
+            untrusted::read_file_capped(&self.token_file, MAX_TOKEN_FILE_BYTES).map_err(|e| {
+                CredentialsError::new(
+                    "TKE OIDC",
+                    format!("cannot read {}: {e}", self.token_file.display()),
+                )
+            })?;
         let body = json!({
             "ProviderId": self.provider_id,
             "WebIdentityToken": token.trim(),
@@ -320,6 +343,7 @@ impl OidcRoleProvider {
             &self.region,
             body,
             None,
+            &[token.trim()],
         )
         .await
     }
