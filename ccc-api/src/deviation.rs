@@ -218,7 +218,7 @@ mod tests {
     fn counting_nests_and_restores() {
         let (_, outer) = count_filled(|| {
             let _: u8 = absent();
-            let (_, inner) = count_filled(|| absent::<u8>());
+            let (_, inner) = count_filled(absent::<u8>);
             assert_eq!(inner, 1);
             let _: u8 = absent();
         });

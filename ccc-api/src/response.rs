@@ -97,7 +97,9 @@ impl RawResponse {
     /// answer with the decoded value (only done when something was filled).
     fn deviations_of<T: ActionResponse>(&self, response: &T) -> Vec<Deviation> {
         let received = match &self.response {
-            Some(range) => serde_json::from_slice::<serde_json::Value>(&self.body[range.clone()]).ok(),
+            Some(range) => {
+                serde_json::from_slice::<serde_json::Value>(&self.body[range.clone()]).ok()
+            }
             None => serde_json::from_slice::<Envelope<serde_json::Value>>(&self.body)
                 .ok()
                 .map(|e| e.response),
@@ -443,7 +445,8 @@ pub fn decode_response<A: Action>(
     body: Vec<u8>,
 ) -> Result<A::Response, SdkError<A::ErrorCode>> {
     let raw = read_envelope(A::ACTION, status, body).map_err(SdkError::map_code)?;
-    raw.decode_typed(A::ACTION, false).map_err(SdkError::map_code)
+    raw.decode_typed(A::ACTION, false)
+        .map_err(SdkError::map_code)
 }
 
 /// As [`decode_response`], but an answer that lacks a member the spec promises
@@ -453,7 +456,8 @@ pub fn decode_response_strict<A: Action>(
     body: Vec<u8>,
 ) -> Result<A::Response, SdkError<A::ErrorCode>> {
     let raw = read_envelope(A::ACTION, status, body).map_err(SdkError::map_code)?;
-    raw.decode_typed(A::ACTION, true).map_err(SdkError::map_code)
+    raw.decode_typed(A::ACTION, true)
+        .map_err(SdkError::map_code)
 }
 
 #[cfg(test)]

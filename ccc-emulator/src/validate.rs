@@ -42,9 +42,17 @@ pub fn check_body(action: &ActionInfo, body: &[u8]) -> Result<Value, Refusal> {
     impl ActionVisitor for Decode<'_> {
         type Output = Result<(), String>;
         fn visit<A: Action>(self) -> Result<(), String> {
-            serde_json::from_value::<A>(self.0.clone())
-                .map(|_| ())
-                .map_err(|e| e.to_string())
+            // Shared types read answers tolerantly; a request must carry every
+            // member the spec requires, so anything filled in is refused.
+            let (decoded, filled) =
+                ccc_api::deviation::count_filled(|| serde_json::from_value::<A>(self.0.clone()));
+            match decoded {
+                Ok(_) if filled > 0 => Err(format!(
+                    "{filled} required member(s) of a nested object are missing or null"
+                )),
+                Ok(_) => Ok(()),
+                Err(e) => Err(e.to_string()),
+            }
         }
     }
     match ccc_api::operation::visit(action.name, Decode(&params)) {

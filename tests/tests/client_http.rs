@@ -51,6 +51,7 @@ async fn describe_err(client: &Client) -> SdkError<DescribeAutoCalloutTaskErrorC
 fn client(server: &TestServer) -> Client {
     Client::builder()
         .credentials(Credentials::new(TEST_SECRET_ID, TEST_SECRET_KEY))
+        .strict_responses(true)
         .endpoint_url(server.url())
         .timeout(Duration::from_secs(5))
         .build()

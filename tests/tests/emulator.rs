@@ -18,6 +18,7 @@ async fn emulator() -> Emulator {
 fn client(e: &Emulator) -> Client {
     Client::builder()
         .credentials(Credentials::new(TEST_SECRET_ID, TEST_SECRET_KEY))
+        .strict_responses(true)
         .endpoint_url(e.url())
         .rate_limit(RateLimit::Off)
         .retry(RetryConfig::disabled())
@@ -633,6 +634,7 @@ async fn fault_knobs() {
     }));
     let retrying = Client::builder()
         .credentials(Credentials::new(TEST_SECRET_ID, TEST_SECRET_KEY))
+        .strict_responses(true)
         .endpoint_url(e.url())
         .rate_limit(RateLimit::Off)
         .retry(RetryConfig {

@@ -1,7 +1,8 @@
 //! Every official example in the spec, through the generated types: the example
 //! parameters build the typed request and serialise back to the same JSON values;
-//! the example answer decodes through the client's decoding path and re-encodes to
-//! the same JSON values, up to members the spec says may be absent.
+//! the example answer decodes strictly (every member the spec promises is there)
+//! through the client's decoding path and re-encodes to the same JSON values, up
+//! to members the spec says may be absent.
 
 use ccc_api::{Action, ActionVisitor};
 use serde_json::Value;
@@ -32,13 +33,19 @@ impl ActionVisitor for Check<'_> {
     type Output = Result<(), String>;
 
     fn visit<A: Action>(self) -> Result<(), String> {
-        let request: A = serde_json::from_value(self.input.clone())
-            .map_err(|e| format!("request does not decode: {e}"))?;
+        let (request, filled) =
+            ccc_api::deviation::count_filled(|| serde_json::from_value::<A>(self.input.clone()));
+        let request = request.map_err(|e| format!("request does not decode: {e}"))?;
+        if filled > 0 {
+            return Err(format!(
+                "request lacks {filled} member(s) the spec requires"
+            ));
+        }
         let encoded = serde_json::to_value(&request).map_err(|e| e.to_string())?;
         same("request", self.input, &encoded, false)?;
 
         let body = serde_json::to_vec(self.output).map_err(|e| e.to_string())?;
-        let response = ccc_api::decode_response::<A>(200, body)
+        let response = ccc_api::decode_response_strict::<A>(200, body)
             .map_err(|e| format!("response does not decode: {e}"))?;
         let encoded = serde_json::to_value(&response).map_err(|e| e.to_string())?;
         same("response", &self.output["Response"], &encoded, true)

@@ -12,6 +12,7 @@ use std::sync::Arc;
 fn client(server: &TestServer) -> Client {
     Client::builder()
         .credentials(Credentials::new(TEST_SECRET_ID, TEST_SECRET_KEY))
+        .strict_responses(true)
         .endpoint_url(server.url())
         .rate_limit(RateLimit::Off)
         .retry(RetryConfig::disabled())
