@@ -3,7 +3,7 @@
 //! the loader checks itself to report them with all other problems).
 
 use codegen::spec::{
-    ActionFile, Category, Endpoint, EnumFile, EnumValue, ErrorDef, Example, Member, ObjectFile,
+    ActionFile, Category, Endpoint, EnumFile, EnumValue, ErrorDef, Example, Member, ObjectFile, ScalarFile,
     Pagination, ServiceFile,
 };
 use serde::de::DeserializeOwned;
@@ -138,6 +138,10 @@ fn schema_and_loader_agree() {
     check::<EnumFile>(
         "enum",
         json!({ "$schema": "s", "enum": "E", "repr": "uint64", "doc": "d", "values": [{ "value": 1, "name": "One", "doc": "d" }] }),
+    );
+    check::<ScalarFile>(
+        "scalar",
+        json!({ "$schema": "s", "scalar": "S", "type": "uint64", "doc": "d", "correction": "c" }),
     );
     let schema = schema();
     let reprs: Vec<&str> = schema["$defs"]["enum"]["properties"]["repr"]["enum"]
