@@ -79,14 +79,9 @@ pub fn spec_diff(api: &Api, upstream: &Value) -> Result<Vec<String>, String> {
         let theirs = members_of(objects, Some(&name), Side::Object, &mut nested)?;
         queue.extend(nested);
         match api.types.get(&name).map(|t| &t.item) {
-            Some(TypeDef::Object(o)) => compare(
-                &name,
-                &o.members,
-                &theirs,
-                &named,
-                &mut corrected,
-                &mut out,
-            ),
+            Some(TypeDef::Object(o)) => {
+                compare(&name, &o.members, &theirs, &named, &mut corrected, &mut out)
+            }
             _ => out.push(format!("type {name}: upstream only")),
         }
     }

@@ -4,9 +4,7 @@
 use crate::diagnostic::excerpt;
 use crate::diagnostic::Diagnostics;
 use crate::load::{resolve_scalar, Api, ShapeError, TypeDef};
-use crate::model::{
-    Action, Enum, Field, Model, Object, Presence, Scalar, Variant, VariantValue,
-};
+use crate::model::{Action, Enum, Field, Model, Object, Presence, Scalar, Variant, VariantValue};
 use crate::names::{
     cannot_be_raw, credential_word, escape, is_keyword, is_pascal_ident,
     is_reserved_builder_method, is_reserved_client_method, is_wire_name, pascal_case, snake_case,
@@ -389,7 +387,11 @@ pub fn validate(api: &Api, complete: bool, diags: &mut Diagnostics) -> Option<Mo
             }
             TypeDef::Scalar(sc) => {
                 need_doc(diags, file, "/doc", &sc.doc);
-                if sc.correction.as_deref().is_some_and(|c| c.trim().is_empty()) {
+                if sc
+                    .correction
+                    .as_deref()
+                    .is_some_and(|c| c.trim().is_empty())
+                {
                     diags.push(
                         file,
                         "/correction",

@@ -1142,9 +1142,8 @@ fn assert_methods_unique(path: &str, source: &str) {
 /// defined as `ty` (`None`: no shape file).
 fn with_shape(ty: Option<&str>) -> Vec<(&'static str, Option<String>)> {
     let action = ACTION.replace(r#""type": "uint64""#, r#""type": "ThingId""#);
-    let shape = ty.map(|ty| {
-        format!(r#"{{ "scalar": "ThingId", "type": "{ty}", "doc": "Id of a thing." }}"#)
-    });
+    let shape = ty
+        .map(|ty| format!(r#"{{ "scalar": "ThingId", "type": "{ty}", "doc": "Id of a thing." }}"#));
     vec![
         ("actions/GetThing.json", Some(action)),
         ("types/ThingId.json", shape),
@@ -1173,7 +1172,10 @@ fn a_scalar_shape_resolves_to_its_wire_type() {
     use codegen::spec::TypeRef;
     assert_eq!(
         names,
-        [("ThingId", &TypeRef::Uint64), ("ThingNumber", &TypeRef::Uint64)]
+        [
+            ("ThingId", &TypeRef::Uint64),
+            ("ThingNumber", &TypeRef::Uint64)
+        ]
     );
     let field = &model.actions[0].input[0];
     assert_eq!(field.ty, TypeRef::Uint64, "wire logic sees the scalar");
@@ -1250,7 +1252,8 @@ fn a_cycle_of_shapes() {
 #[test]
 fn a_shape_needs_a_doc_and_a_use() {
     let mut files = with_shape(Some("uint64"));
-    files[1].1 = Some(r#"{ "scalar": "ThingId", "type": "uint64", "doc": " ", "correction": "" }"#.into());
+    files[1].1 =
+        Some(r#"{ "scalar": "ThingId", "type": "uint64", "doc": " ", "correction": "" }"#.into());
     files.push((
         "types/Spare.json",
         Some(r#"{ "scalar": "Spare", "type": "string", "doc": "Unused." }"#.into()),

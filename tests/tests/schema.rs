@@ -3,8 +3,8 @@
 //! the loader checks itself to report them with all other problems).
 
 use codegen::spec::{
-    ActionFile, Category, Endpoint, EnumFile, EnumValue, ErrorDef, Example, Member, ObjectFile, ScalarFile,
-    Pagination, ServiceFile,
+    ActionFile, Category, Endpoint, EnumFile, EnumValue, ErrorDef, Example, Member, ObjectFile,
+    Pagination, ScalarFile, ServiceFile,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
@@ -191,8 +191,16 @@ fn every_spec_file_names_the_schema() {
 /// Members that share a shape's name but hold something else on the wire, each
 /// with why it keeps its own type.
 const NOT_THE_SHAPE: &[(&str, &str, &str)] = &[
-    ("ExtensionInfo", "SkillGroupId", "a string listing the skill groups"),
-    ("IMCdrInfo", "SkillGroupId", "sent as a string by the chat records"),
+    (
+        "ExtensionInfo",
+        "SkillGroupId",
+        "a string listing the skill groups",
+    ),
+    (
+        "IMCdrInfo",
+        "SkillGroupId",
+        "sent as a string by the chat records",
+    ),
 ];
 
 /// Every member named like a scalar shape (any case, or its plural for a list:
@@ -207,7 +215,12 @@ fn members_named_like_a_shape_use_it() {
     let owners = model
         .actions
         .iter()
-        .flat_map(|a| a.input.iter().chain(&a.output).map(move |f| (a.name.as_str(), f)))
+        .flat_map(|a| {
+            a.input
+                .iter()
+                .chain(&a.output)
+                .map(move |f| (a.name.as_str(), f))
+        })
         .chain(
             model
                 .objects
@@ -225,12 +238,19 @@ fn members_named_like_a_shape_use_it() {
             continue;
         };
         checked += 1;
-        if NOT_THE_SHAPE.iter().any(|(o, m, _)| *o == owner && *m == f.wire) {
+        if NOT_THE_SHAPE
+            .iter()
+            .any(|(o, m, _)| *o == owner && *m == f.wire)
+        {
             exempt_seen.insert((owner, f.wire.clone()));
             continue;
         }
         if f.shape.as_ref() != Some(shape) {
-            wrong.push(format!("{owner}.{}: {:?}, not {shape}", f.wire, f.declared()));
+            wrong.push(format!(
+                "{owner}.{}: {:?}, not {shape}",
+                f.wire,
+                f.declared()
+            ));
         }
     }
     assert_eq!(wrong, Vec::<String>::new());
