@@ -315,7 +315,7 @@ async fn demo() -> ExitCode {
         let task = client.describe_auto_callout_task().sdk_app_id(1400000000).task_id(created.task_id).send().await?;
         say(format_args!("{:?} is {:?}; callees {:?}\n", task.name, task.state, task.callees.iter().map(|c| &c.callee).collect::<Vec<_>>()))?;
         say(format_args!("$ ccc pause-auto-callout-task --sdk-app-id 1400000000 --task-id {}", created.task_id))?;
-        client.pause_auto_callout_task().sdk_app_id(1400000000).task_id(created.task_id as i64).send().await?;
+        client.pause_auto_callout_task().sdk_app_id(1400000000).task_id(created.task_id).send().await?;
         let task = client.describe_auto_callout_task().sdk_app_id(1400000000).task_id(created.task_id).send().await?;
         say(format_args!("now {:?}\n", task.state))?;
         say("$ ccc describe-auto-callout-task --sdk-app-id 1400000000 --task-id 999")?;

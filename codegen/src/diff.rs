@@ -2,11 +2,13 @@
 //!
 //! Reports actions, types and members added or removed, type changes and
 //! presence changes. Items marked `china_only` may be absent upstream; a member a
-//! person narrowed to an enum of the same wire type is not a change.
+//! person narrowed to an enum or a scalar shape of the same wire type is not a
+//! change, nor is one whose shape's `correction` explains an integer type that
+//! differs from upstream's.
 
-use crate::import::{members_of, narrowed_to_enum, Side};
+use crate::import::{fit, members_of, named_types, Fit, NamedTypes, Side};
 use crate::load::{Api, TypeDef};
-use crate::spec::{Member, Repr};
+use crate::spec::{Member, TypeRef};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -18,14 +20,13 @@ pub fn spec_diff(api: &Api, upstream: &Value) -> Result<Vec<String>, String> {
     let objects = upstream["objects"]
         .as_object()
         .ok_or("upstream file has no `objects` object")?;
-    let enums: BTreeMap<String, Repr> = api
-        .types
-        .iter()
-        .filter_map(|(n, t)| match &t.item {
-            TypeDef::Enum(e) => Some((n.clone(), e.repr)),
-            TypeDef::Object(_) => None,
-        })
-        .collect();
+    let named = named_types(
+        &api.types
+            .iter()
+            .map(|(n, t)| (n.clone(), t.item.clone()))
+            .collect(),
+    );
+    let mut corrected = Corrected::default();
     let mut out = Vec::new();
     let mut upstream_types = BTreeSet::new();
     for (name, action) in actions {
@@ -48,14 +49,16 @@ pub fn spec_diff(api: &Api, upstream: &Value) -> Result<Vec<String>, String> {
                     &format!("{name} input"),
                     &ours.item.input,
                     &input,
-                    &enums,
+                    &named,
+                    &mut corrected,
                     &mut out,
                 );
                 compare(
                     &format!("{name} output"),
                     &ours.item.output,
                     &output,
-                    &enums,
+                    &named,
+                    &mut corrected,
                     &mut out,
                 );
             }
@@ -69,25 +72,73 @@ pub fn spec_diff(api: &Api, upstream: &Value) -> Result<Vec<String>, String> {
     let mut queue: Vec<String> = upstream_types.into_iter().collect();
     let mut seen = BTreeSet::new();
     while let Some(name) = queue.pop() {
-        if !seen.insert(name.clone()) || enums.contains_key(&name) {
+        if !seen.insert(name.clone()) || named.contains_key(&name) {
             continue;
         }
         let mut nested = BTreeSet::new();
         let theirs = members_of(objects, Some(&name), Side::Object, &mut nested)?;
         queue.extend(nested);
         match api.types.get(&name).map(|t| &t.item) {
-            Some(TypeDef::Object(o)) => compare(&name, &o.members, &theirs, &enums, &mut out),
+            Some(TypeDef::Object(o)) => {
+                compare(&name, &o.members, &theirs, &named, &mut corrected, &mut out)
+            }
             _ => out.push(format!("type {name}: upstream only")),
         }
     }
+    // A correction is stale only when upstream describes every use of its shape
+    // and agrees with each: a China-only use may still need it.
+    let mut uses: BTreeMap<String, usize> = BTreeMap::new();
+    let members = api
+        .actions
+        .values()
+        .flat_map(|a| a.item.input.iter().chain(&a.item.output))
+        .chain(api.types.values().flat_map(|t| match &t.item {
+            TypeDef::Object(o) => o.members.as_slice(),
+            _ => &[],
+        }));
+    for m in members {
+        if let Some(shape) = corrected_shape(&m.ty, &named) {
+            *uses.entry(shape).or_default() += 1;
+        }
+    }
+    for (name, t) in &api.types {
+        if let TypeDef::Scalar(s) = &t.item {
+            let all_compared = corrected.compared.get(name) == uses.get(name);
+            if s.correction.is_some() && all_compared && !corrected.differing.contains(name) {
+                out.push(format!(
+                    "shape {name}: its correction no longer applies, upstream now agrees"
+                ));
+            }
+        }
+    }
     Ok(out)
+}
+
+/// How the uses of shapes that carry a correction compared with upstream.
+#[derive(Default)]
+struct Corrected {
+    /// Uses that upstream describes, per shape.
+    compared: BTreeMap<String, usize>,
+    /// Shapes with a use whose type upstream gives differently.
+    differing: BTreeSet<String>,
+}
+
+/// The shape with a correction that `ty` names, if any.
+fn corrected_shape(ty: &str, named: &NamedTypes) -> Option<String> {
+    let ty = TypeRef::parse(ty).ok()?;
+    let name = ty.named()?;
+    named
+        .get(name)
+        .is_some_and(|n| n.corrected)
+        .then(|| name.to_owned())
 }
 
 fn compare(
     at: &str,
     ours: &[Member],
     theirs: &[Member],
-    enums: &BTreeMap<String, Repr>,
+    named: &NamedTypes,
+    corrected: &mut Corrected,
     out: &mut Vec<String>,
 ) {
     let mine: BTreeMap<&str, &Member> = ours.iter().map(|m| (m.name.as_str(), m)).collect();
@@ -97,11 +148,18 @@ fn compare(
             out.push(format!("{at}: member {name}: upstream only"));
             continue;
         };
-        if m.ty != t.ty && !narrowed_to_enum(&m.ty, &t.ty, enums) {
-            out.push(format!(
+        if let Some(shape) = corrected_shape(&m.ty, named) {
+            *corrected.compared.entry(shape).or_default() += 1;
+        }
+        match fit(&m.ty, &t.ty, named) {
+            Fit::Same => {}
+            Fit::Corrected(shape) => {
+                corrected.differing.insert(shape);
+            }
+            Fit::Differs => out.push(format!(
                 "{at}: member {name}: type {} upstream, {} in the spec",
                 t.ty, m.ty
-            ));
+            )),
         }
         let flags = [
             ("required", m.required, t.required),

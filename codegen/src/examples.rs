@@ -7,6 +7,7 @@
 //! reported and left out; an action that already has examples keeps them, so
 //! repairs a person made by hand survive.
 
+use crate::import::{named_types, read_types, NamedTypes};
 use crate::spec::{ActionFile, Example, Member, TypeRef};
 use serde_json::{Map, Value};
 use std::fs;
@@ -24,6 +25,7 @@ pub struct ExamplesReport {
 /// Imports `upstream` (`{"actions": {Name: [{title, input, output}]}}`).
 pub fn import_examples(spec_dir: &Path, upstream: &Value) -> Result<ExamplesReport, String> {
     let mut report = ExamplesReport::default();
+    let named = named_types(&read_types(spec_dir)?);
     let actions = upstream["actions"]
         .as_object()
         .ok_or("examples file has no `actions` object")?;
@@ -41,7 +43,7 @@ pub fn import_examples(spec_dir: &Path, upstream: &Value) -> Result<ExamplesRepo
             continue;
         }
         for ex in list.as_array().into_iter().flatten() {
-            match convert(&action.input, ex) {
+            match convert(&action.input, &named, ex) {
                 Ok(example) => {
                     let note = example
                         .repaired
@@ -64,7 +66,7 @@ pub fn import_examples(spec_dir: &Path, upstream: &Value) -> Result<ExamplesRepo
     Ok(report)
 }
 
-fn convert(input_members: &[Member], ex: &Value) -> Result<Example, String> {
+fn convert(input_members: &[Member], named: &NamedTypes, ex: &Value) -> Result<Example, String> {
     let title = ex["title"].as_str().unwrap_or_default().trim().to_owned();
     let request = ex["input"].as_str().ok_or("example has no input text")?;
     let mut repairs = Vec::new();
@@ -72,7 +74,7 @@ fn convert(input_members: &[Member], ex: &Value) -> Result<Example, String> {
         || request.trim_start().starts_with("GET")
     {
         repairs.push("the request was a GET query string, converted to the JSON body".to_owned());
-        query_to_json(request, input_members)?
+        query_to_json(request, input_members, named)?
     } else {
         let body = request
             .split_once("\n\n")
@@ -138,7 +140,7 @@ fn offset(text: &str, line: usize, column: usize) -> usize {
 
 /// `https://host/?Action=X&SdkAppId=1&Ids.0=5&Name="a"&<Common request parameters>`
 /// → `{"SdkAppId": 1, "Ids": [5], "Name": "a"}`, typed by the spec's members.
-fn query_to_json(request: &str, members: &[Member]) -> Result<Value, String> {
+fn query_to_json(request: &str, members: &[Member], named: &NamedTypes) -> Result<Value, String> {
     let flat: String = request.lines().map(str::trim).collect();
     let query = flat
         .split_once('?')
@@ -177,6 +179,11 @@ fn query_to_json(request: &str, members: &[Member]) -> Result<Value, String> {
             }
         };
         let raw = raw.trim().trim_matches('"');
+        // An enum or a scalar shape is written as the scalar it stands for.
+        let element = match &element {
+            TypeRef::Named(n) => named.get(n).map_or(element.clone(), |x| x.wire.clone()),
+            _ => element,
+        };
         let value = match element {
             TypeRef::Int64 | TypeRef::Uint64 | TypeRef::Float => serde_json::from_str::<Value>(raw)
                 .map_err(|_| format!("`{key}={raw}` is not a number"))?,

@@ -6,7 +6,10 @@
 //! member whose type a person narrowed to an enum of the same wire type. New items
 //! arrive with empty docs, which validation then asks for.
 
-use crate::spec::{ActionFile, EnumFile, ErrorDef, Member, ObjectFile, Repr, ServiceFile, TypeRef};
+use crate::load::{resolve_scalar, TypeDef};
+use crate::spec::{
+    ActionFile, EnumFile, ErrorDef, Member, ObjectFile, Repr, ScalarFile, ServiceFile, TypeRef,
+};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -44,12 +47,7 @@ pub fn import(
         .ok_or("upstream file has no `objects` object")?;
     let schema_depth = 0;
 
-    let mut enums: BTreeMap<String, Repr> = BTreeMap::new();
-    for path in json_files(&spec_dir.join("types")) {
-        if let Ok(e) = serde_json::from_str::<EnumFile>(&read(&path)?) {
-            enums.insert(e.name, e.repr);
-        }
-    }
+    let named = named_types(&read_types(spec_dir)?);
 
     let mut wanted_types = BTreeSet::new();
     for (name, action) in actions {
@@ -94,8 +92,8 @@ pub fn import(
             examples: Vec::new(),
         });
         let mut changes = Vec::new();
-        merge(&mut file.input, input, &enums, options, &mut changes);
-        merge(&mut file.output, output, &enums, options, &mut changes);
+        merge(&mut file.input, input, &named, options, &mut changes);
+        merge(&mut file.output, output, &named, options, &mut changes);
         if file.errors.is_empty() {
             if let Some(codes) = options
                 .error_codes
@@ -120,11 +118,11 @@ pub fn import(
         }
     }
 
-    // Object types reachable from the actions (enums are written by people).
+    // Object types reachable from the actions (enums and shapes are written by people).
     let mut queue: Vec<String> = wanted_types.iter().cloned().collect();
     let mut done = BTreeSet::new();
     while let Some(type_name) = queue.pop() {
-        if !done.insert(type_name.clone()) || enums.contains_key(&type_name) {
+        if !done.insert(type_name.clone()) || named.contains_key(&type_name) {
             continue;
         }
         let mut nested = BTreeSet::new();
@@ -147,7 +145,7 @@ pub fn import(
             members: Vec::new(),
         });
         let mut changes = Vec::new();
-        merge(&mut file.members, members, &enums, options, &mut changes);
+        merge(&mut file.members, members, &named, options, &mut changes);
         if is_new {
             report.push(format!("added type {type_name}"));
         }
@@ -291,7 +289,7 @@ fn example(ty: &str, text: &str) -> Option<Value> {
 fn merge(
     current: &mut Vec<Member>,
     upstream: Vec<Member>,
-    enums: &BTreeMap<String, Repr>,
+    named: &NamedTypes,
     options: &ImportOptions,
     changes: &mut Vec<String>,
 ) {
@@ -306,7 +304,7 @@ fn merge(
                 current.push(new);
             }
             Some(mut m) => {
-                if m.ty != new.ty && !narrowed_to_enum(&m.ty, &new.ty, enums) {
+                if fit(&m.ty, &new.ty, named) == Fit::Differs {
                     changes.push(format!("{}: type {} -> {}", m.name, m.ty, new.ty));
                     m.ty = new.ty;
                 }
@@ -344,31 +342,93 @@ fn merge(
     }
 }
 
-/// A person may narrow `uint64` to an enum with repr `uint64` (and lists alike).
-pub(crate) fn narrowed_to_enum(mine: &str, theirs: &str, enums: &BTreeMap<String, Repr>) -> bool {
-    match (TypeRef::parse(mine), TypeRef::parse(theirs)) {
-        (Ok(TypeRef::List(a)), Ok(TypeRef::List(b))) => {
-            narrowed_to_enum(&type_text(&a), &type_text(&b), enums)
+/// A type a person may write in place of upstream's scalar: an enum or a scalar
+/// shape, with the wire scalar it stands for.
+#[derive(Debug, Clone)]
+pub(crate) struct Named {
+    /// The wire scalar.
+    pub wire: TypeRef,
+    /// A shape whose integer type deliberately differs from upstream's.
+    pub corrected: bool,
+}
+
+/// Enums and scalar shapes by name.
+pub(crate) type NamedTypes = BTreeMap<String, Named>;
+
+/// The enums and resolvable scalar shapes among `types`.
+pub(crate) fn named_types(types: &BTreeMap<String, TypeDef>) -> NamedTypes {
+    let mut out = BTreeMap::new();
+    for (name, def) in types {
+        let named = match def {
+            TypeDef::Enum(e) => Named {
+                wire: match e.repr {
+                    Repr::Uint64 => TypeRef::Uint64,
+                    Repr::Int64 => TypeRef::Int64,
+                    Repr::String => TypeRef::String,
+                },
+                corrected: false,
+            },
+            TypeDef::Scalar(s) => match resolve_scalar(name, |n| types.get(n)) {
+                Ok(wire) => Named {
+                    wire,
+                    corrected: s.correction.is_some(),
+                },
+                Err(_) => continue,
+            },
+            TypeDef::Object(_) => continue,
+        };
+        out.insert(name.clone(), named);
+    }
+    out
+}
+
+/// The enum and scalar type definitions under `spec_dir/types`.
+pub(crate) fn read_types(spec_dir: &Path) -> Result<BTreeMap<String, TypeDef>, String> {
+    let mut out = BTreeMap::new();
+    for path in json_files(&spec_dir.join("types")) {
+        let text = read(&path)?;
+        if let Ok(e) = serde_json::from_str::<EnumFile>(&text) {
+            out.insert(e.name.clone(), TypeDef::Enum(e));
+        } else if let Ok(s) = serde_json::from_str::<ScalarFile>(&text) {
+            out.insert(s.scalar.clone(), TypeDef::Scalar(s));
         }
-        (Ok(TypeRef::Named(n)), Ok(prim)) => matches!(
-            (enums.get(&n), prim),
-            (Some(Repr::Uint64), TypeRef::Uint64)
-                | (Some(Repr::Int64), TypeRef::Int64)
-                | (Some(Repr::String), TypeRef::String)
-        ),
-        _ => false,
+    }
+    Ok(out)
+}
+
+/// How a spec member's type compares with upstream's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Fit {
+    /// The same wire type: equal, or an enum or shape of upstream's scalar.
+    Same,
+    /// A shape whose `correction` explains why its integer type differs.
+    Corrected(String),
+    /// A real difference.
+    Differs,
+}
+
+/// Compares `mine` (the spec's type text) with `theirs` (upstream's), looking
+/// through lists, enums and scalar shapes.
+pub(crate) fn fit(mine: &str, theirs: &str, named: &NamedTypes) -> Fit {
+    match (TypeRef::parse(mine), TypeRef::parse(theirs)) {
+        (Ok(a), Ok(b)) => fit_types(&a, &b, named),
+        _ if mine == theirs => Fit::Same,
+        _ => Fit::Differs,
     }
 }
 
-fn type_text(t: &TypeRef) -> String {
-    match t {
-        TypeRef::String => "string".into(),
-        TypeRef::Int64 => "int64".into(),
-        TypeRef::Uint64 => "uint64".into(),
-        TypeRef::Float => "float".into(),
-        TypeRef::Bool => "bool".into(),
-        TypeRef::Named(n) => n.clone(),
-        TypeRef::List(inner) => format!("list<{}>", type_text(inner)),
+fn fit_types(mine: &TypeRef, theirs: &TypeRef, named: &NamedTypes) -> Fit {
+    match (mine, theirs) {
+        _ if mine == theirs => Fit::Same,
+        (TypeRef::List(a), TypeRef::List(b)) => fit_types(a, b, named),
+        (TypeRef::Named(n), prim) => match named.get(n) {
+            Some(x) if &x.wire == prim => Fit::Same,
+            Some(x) if x.corrected && x.wire.is_integer() && prim.is_integer() => {
+                Fit::Corrected(n.clone())
+            }
+            _ => Fit::Differs,
+        },
+        _ => Fit::Differs,
     }
 }
 

@@ -5,7 +5,7 @@
 //! wrong shape with its JSON pointer.
 
 use crate::diagnostic::{excerpt, Diagnostics};
-use crate::spec::{ActionFile, EnumFile, ObjectFile, ServiceFile};
+use crate::spec::{ActionFile, EnumFile, ObjectFile, ScalarFile, ServiceFile, TypeRef};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -28,6 +28,60 @@ pub enum TypeDef {
     Object(ObjectFile),
     /// A set of documented values.
     Enum(EnumFile),
+    /// A named scalar shape.
+    Scalar(ScalarFile),
+}
+
+impl TypeDef {
+    /// The JSON pointer of the key naming the type (`/object`, `/enum`, `/scalar`).
+    pub fn name_pointer(&self) -> &'static str {
+        match self {
+            TypeDef::Object(_) => "/object",
+            TypeDef::Enum(_) => "/enum",
+            TypeDef::Scalar(_) => "/scalar",
+        }
+    }
+}
+
+/// Why a scalar shape does not stand for a wire scalar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShapeError {
+    /// Its `type` names no type.
+    Unknown(String),
+    /// Its `type` (or a shape it leads to) is a list, an object or an enum, or no type at all.
+    NotScalar(String),
+    /// The chain of shapes comes back to itself; the names in order.
+    Cycle(Vec<String>),
+}
+
+/// Follows scalar shape `name` (and any shape it names) to the wire scalar it
+/// stands for. `lookup` finds a type definition by name. Every user of shapes
+/// (validation, import, spec-diff) resolves them here, so they agree.
+pub fn resolve_scalar<'a>(
+    name: &str,
+    lookup: impl Fn(&str) -> Option<&'a TypeDef>,
+) -> Result<TypeRef, ShapeError> {
+    let mut chain = vec![name.to_owned()];
+    let mut current = name.to_owned();
+    loop {
+        let def = match lookup(&current) {
+            Some(TypeDef::Scalar(s)) => s,
+            Some(_) => return Err(ShapeError::NotScalar(current)),
+            None => return Err(ShapeError::Unknown(current)),
+        };
+        match TypeRef::parse(&def.ty) {
+            Ok(TypeRef::Named(next)) => {
+                if chain.contains(&next) {
+                    chain.push(next);
+                    return Err(ShapeError::Cycle(chain));
+                }
+                chain.push(next.clone());
+                current = next;
+            }
+            Ok(TypeRef::List(_)) | Err(_) => return Err(ShapeError::NotScalar(def.ty.clone())),
+            Ok(scalar) => return Ok(scalar),
+        }
+    }
 }
 
 /// The whole spec of one service version, as loaded.
@@ -111,19 +165,20 @@ pub(crate) fn read_dir(root: &Path, diags: &mut Diagnostics) -> Option<Api> {
                 Some(e) => (TypeDef::Enum(e.clone()), e.name),
                 None => continue,
             }
+        } else if value.get("scalar").is_some() {
+            match from_value::<ScalarFile>(value, &file, diags) {
+                Some(s) => (TypeDef::Scalar(s.clone()), s.scalar),
+                None => continue,
+            }
         } else {
             diags.push(
                 &file,
                 "",
-                "a type file needs an `object` or an `enum` key naming the type",
+                "a type file needs an `object`, an `enum` or a `scalar` key naming the type",
             );
             continue;
         };
-        let key = if matches!(def, TypeDef::Object(_)) {
-            "/object"
-        } else {
-            "/enum"
-        };
+        let key = def.name_pointer();
         check_file_name(&path, &file, &name, key, diags);
         if let Some(first) = types.get(&name) {
             let first: &Sourced<TypeDef> = first;

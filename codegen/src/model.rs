@@ -29,6 +29,8 @@ pub struct Model {
     pub objects: Vec<Object>,
     /// Enum types, sorted by name.
     pub enums: Vec<Enum>,
+    /// Named scalar shapes, sorted by name.
+    pub scalars: Vec<Scalar>,
 }
 
 impl Model {
@@ -101,6 +103,36 @@ pub struct Field {
     pub example: Option<Value>,
     /// Shown redacted by `Debug`.
     pub sensitive: bool,
+    /// The scalar shape the spec names at the bottom of `ty` (`SdkAppId` for
+    /// `list<SdkAppId>`); `ty` itself holds the wire scalar it stands for, so
+    /// wire logic needs no lookup and only the Rust type shows the name.
+    pub shape: Option<String>,
+}
+
+impl Field {
+    /// The type as the spec names it: `ty` with its shape, if any, at the bottom.
+    /// Rust types come from this, so every member of a shape shows its alias.
+    pub fn declared(&self) -> TypeRef {
+        match &self.shape {
+            Some(shape) => self.ty.with_bottom(TypeRef::Named(shape.clone())),
+            None => self.ty.clone(),
+        }
+    }
+}
+
+/// A named scalar shape, emitted as a type alias.
+#[derive(Debug, Clone)]
+pub struct Scalar {
+    /// Source file.
+    pub file: String,
+    /// Shape name.
+    pub name: String,
+    /// Doc text.
+    pub doc: String,
+    /// What it is defined as: a wire scalar or another shape.
+    pub ty: TypeRef,
+    /// The wire scalar it stands for in the end.
+    pub wire: TypeRef,
 }
 
 /// An object type.

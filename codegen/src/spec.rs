@@ -238,6 +238,31 @@ pub struct ObjectFile {
     pub members: Vec<Member>,
 }
 
+/// `types/<Name>.json` with `scalar`: a named scalar shape, so that one concept
+/// (an application id, a page size) has one Rust type in every action and type.
+/// Members name it as their `type`; the generated code has `pub type Name = ...;`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScalarFile {
+    /// Path of the JSON Schema, for editors.
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    /// Shape name (`SdkAppId`).
+    pub scalar: String,
+    /// `string`, `int64`, `uint64`, `float`, `bool` or another scalar shape.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// What it is: meaning, unit, range.
+    #[serde(default)]
+    pub doc: String,
+    /// Why the type deliberately differs from what upstream says for some
+    /// members of this shape (an id upstream calls `int64` that is never
+    /// negative). Import keeps the shape of such members; spec-diff expects the
+    /// difference and reports the correction once upstream agrees everywhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correction: Option<String>,
+}
+
 /// `types/<Name>.json` with `enum`: documented code values.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -298,7 +323,7 @@ pub enum TypeRef {
     Float,
     /// `bool`
     Bool,
-    /// An object or enum defined under `types/`.
+    /// An object, enum or scalar shape defined under `types/`.
     Named(String),
     /// `list<T>`
     List(Box<TypeRef>),
@@ -348,6 +373,27 @@ impl TypeRef {
             TypeRef::Named(n) => Some(n),
             TypeRef::List(t) => t.named(),
             _ => None,
+        }
+    }
+
+    /// Whether this is `int64` or `uint64`.
+    pub fn is_integer(&self) -> bool {
+        matches!(self, TypeRef::Int64 | TypeRef::Uint64)
+    }
+
+    /// This type with the type at the bottom of any list nesting replaced by `bottom`.
+    pub fn with_bottom(&self, bottom: TypeRef) -> TypeRef {
+        match self {
+            TypeRef::List(t) => TypeRef::List(Box::new(t.with_bottom(bottom))),
+            _ => bottom,
+        }
+    }
+
+    /// The type at the bottom of any list nesting.
+    pub fn bottom(&self) -> &TypeRef {
+        match self {
+            TypeRef::List(t) => t.bottom(),
+            t => t,
         }
     }
 }

@@ -3,8 +3,8 @@
 
 use crate::diagnostic::excerpt;
 use crate::diagnostic::Diagnostics;
-use crate::load::{Api, TypeDef};
-use crate::model::{Action, Enum, Field, Model, Object, Presence, Variant, VariantValue};
+use crate::load::{resolve_scalar, Api, ShapeError, TypeDef};
+use crate::model::{Action, Enum, Field, Model, Object, Presence, Scalar, Variant, VariantValue};
 use crate::names::{
     cannot_be_raw, credential_word, escape, is_keyword, is_pascal_ident,
     is_reserved_builder_method, is_reserved_client_method, is_wire_name, pascal_case, snake_case,
@@ -343,12 +343,10 @@ pub fn validate(api: &Api, complete: bool, diags: &mut Diagnostics) -> Option<Mo
     // Types.
     let mut objects = Vec::new();
     let mut enums = Vec::new();
+    let mut scalars = Vec::new();
     for (name, sourced) in &api.types {
         let file = sourced.file.as_str();
-        let pointer = match sourced.item {
-            TypeDef::Object(_) => "/object",
-            TypeDef::Enum(_) => "/enum",
-        };
+        let pointer = sourced.item.name_pointer();
         if !is_pascal_ident(name) {
             diags.push(
                 file,
@@ -387,6 +385,23 @@ pub fn validate(api: &Api, complete: bool, diags: &mut Diagnostics) -> Option<Mo
                     variants,
                 });
             }
+            TypeDef::Scalar(sc) => {
+                need_doc(diags, file, "/doc", &sc.doc);
+                if sc
+                    .correction
+                    .as_deref()
+                    .is_some_and(|c| c.trim().is_empty())
+                {
+                    diags.push(
+                        file,
+                        "/correction",
+                        "say why the shape differs from upstream, or leave `correction` out",
+                    );
+                }
+                if let Some(scalar) = scalar(name, sc, api, file, diags) {
+                    scalars.push(scalar);
+                }
+            }
         }
     }
 
@@ -412,7 +427,50 @@ pub fn validate(api: &Api, complete: bool, diags: &mut Diagnostics) -> Option<Mo
         actions,
         objects,
         enums,
+        scalars,
     })
+}
+
+/// Resolves scalar shape `name`, reporting at its `type` why it stands for no
+/// wire scalar: an unknown name, a list, object or enum, or a cycle of shapes.
+fn scalar(
+    name: &str,
+    sc: &crate::spec::ScalarFile,
+    api: &Api,
+    file: &str,
+    diags: &mut Diagnostics,
+) -> Option<Scalar> {
+    let ty = match TypeRef::parse(&sc.ty) {
+        Ok(ty) => ty,
+        Err(e) => {
+            diags.push(file, "/type", e);
+            return None;
+        }
+    };
+    let message = match resolve_scalar(name, |n| api.types.get(n).map(|s| &s.item)) {
+        Ok(wire) => {
+            return Some(Scalar {
+                file: file.to_owned(),
+                name: name.to_owned(),
+                doc: sc.doc.trim().to_owned(),
+                ty,
+                wire,
+            })
+        }
+        Err(ShapeError::Unknown(n)) => {
+            format!("unknown type `{}`: no types/{}.json", excerpt(&n), excerpt(&n))
+        }
+        Err(ShapeError::NotScalar(n)) => format!(
+            "`{}` is not a scalar: a shape stands for string, int64, uint64, float, bool or another shape",
+            excerpt(&n)
+        ),
+        Err(ShapeError::Cycle(chain)) => format!(
+            "scalar shapes form a cycle: {}",
+            excerpt(&chain.join(" -> "))
+        ),
+    };
+    diags.push(file, "/type", message);
+    None
 }
 
 fn need_doc(diags: &mut Diagnostics, file: &str, pointer: &str, text: &str) {
@@ -513,15 +571,22 @@ fn fields(
             }
             _ => {}
         }
-        let ty = match TypeRef::parse(&m.ty) {
+        let mut ty = match TypeRef::parse(&m.ty) {
             Ok(ty) => ty,
             Err(e) => {
                 diags.push(file, format!("{at}/type"), e);
                 continue;
             }
         };
+        let mut shape = None;
         if let Some(named) = ty.named() {
-            if !api.types.contains_key(named) {
+            if let Some(TypeDef::Scalar(_)) = api.types.get(named).map(|s| &s.item) {
+                // A broken shape is reported once, in its own file.
+                if let Ok(wire) = resolve_scalar(named, |n| api.types.get(n).map(|s| &s.item)) {
+                    shape = Some(named.to_owned());
+                    ty = ty.with_bottom(wire);
+                }
+            } else if !api.types.contains_key(named) {
                 diags.push(
                     file,
                     format!("{at}/type"),
@@ -552,6 +617,7 @@ fn fields(
             doc: m.doc.trim().to_owned(),
             example: m.example.clone(),
             sensitive: m.sensitive,
+            shape,
         });
     }
     escape_rust_names(&mut out, &explicit, ctx, file, base, diags);
@@ -751,33 +817,32 @@ fn enum_variants(e: &crate::spec::EnumFile, file: &str, diags: &mut Diagnostics)
 /// Every type must be reachable from some action.
 fn check_usage(api: &Api, actions: &[Action], objects: &[Object], diags: &mut Diagnostics) {
     let by_name: HashMap<&str, &Object> = objects.iter().map(|o| (o.name.as_str(), o)).collect();
+    // The types a field names: its object or enum, or its shape.
+    let named = |f: &Field| f.ty.named().or(f.shape.as_deref()).map(str::to_owned);
     let mut used = BTreeSet::new();
     let mut stack: Vec<String> = actions
         .iter()
         .flat_map(|a| a.input.iter().chain(&a.output))
-        .filter_map(|f| f.ty.named().map(str::to_owned))
+        .filter_map(named)
         .collect();
     while let Some(name) = stack.pop() {
         if !used.insert(name.clone()) {
             continue;
         }
         if let Some(o) = by_name.get(name.as_str()) {
-            stack.extend(
-                o.fields
-                    .iter()
-                    .filter_map(|f| f.ty.named().map(str::to_owned)),
-            );
+            stack.extend(o.fields.iter().filter_map(named));
+        }
+        if let Some(TypeDef::Scalar(sc)) = api.types.get(&name).map(|s| &s.item) {
+            if let Ok(TypeRef::Named(next)) = TypeRef::parse(&sc.ty) {
+                stack.push(next);
+            }
         }
     }
     for (name, sourced) in &api.types {
         if !used.contains(name) {
-            let pointer = match sourced.item {
-                TypeDef::Object(_) => "/object",
-                TypeDef::Enum(_) => "/enum",
-            };
             diags.push(
                 &sourced.file,
-                pointer,
+                sourced.item.name_pointer(),
                 format!("unused type `{}`: no action refers to it", excerpt(name)),
             );
         }
@@ -879,7 +944,7 @@ fn check_pagination(
             let has = match (&*item, item.named().and_then(|n| api.types.get(n))) {
                 (TypeRef::Named(_), Some(t)) => match &t.item {
                     TypeDef::Object(o) => o.members.iter().any(|m| &m.name == cursor),
-                    TypeDef::Enum(_) => false,
+                    TypeDef::Enum(_) | TypeDef::Scalar(_) => false,
                 },
                 _ => false,
             };

@@ -130,7 +130,7 @@ async fn automatic_outbound_task_lifecycle() {
 
     c.pause_auto_callout_task()
         .sdk_app_id(1400000000)
-        .task_id(id as i64)
+        .task_id(id)
         .send()
         .await
         .unwrap();
@@ -138,14 +138,14 @@ async fn automatic_outbound_task_lifecycle() {
     let err = c
         .pause_auto_callout_task()
         .sdk_app_id(1400000000)
-        .task_id(id as i64)
+        .task_id(id)
         .send()
         .await
         .unwrap_err();
     assert_eq!(err.raw_code(), Some("FailedOperation"));
     c.resume_auto_callout_task()
         .sdk_app_id(1400000000)
-        .task_id(id as i64)
+        .task_id(id)
         .send()
         .await
         .unwrap();

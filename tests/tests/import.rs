@@ -241,3 +241,74 @@ fn a_corrected_member_keeps_its_flags_and_is_not_drift() {
     );
     let _ = fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_shape_survives_import_and_its_correction_is_tracked() {
+    let dir = spec_dir("shape");
+    let plain = ImportOptions::default();
+    import(&dir, &upstream(false, "uint64"), &plain).unwrap();
+    // A person gives `SdkAppId` (uint64 upstream) and `Ids` (list<int64>
+    // upstream) named shapes; `ThingNumber` is uint64 with a correction.
+    let path = dir.join("actions/GetThing.json");
+    let mut action = read(&path);
+    action["input"][0]["type"] = "AppId".into();
+    action["input"][1]["type"] = "list<ThingNumber>".into();
+    fs::write(&path, action.to_string()).unwrap();
+    fs::write(
+        dir.join("types/AppId.json"),
+        r#"{ "scalar": "AppId", "type": "uint64", "doc": "Application id." }"#,
+    )
+    .unwrap();
+    let number = |correction: Option<&str>| {
+        let mut shape = json!({ "scalar": "ThingNumber", "type": "uint64", "doc": "Id." });
+        if let Some(c) = correction {
+            shape["correction"] = c.into();
+        }
+        fs::write(dir.join("types/ThingNumber.json"), shape.to_string()).unwrap();
+    };
+    number(Some("never negative"));
+
+    // Upstream's scalar fits each shape: import keeps them, spec-diff is quiet.
+    assert_eq!(
+        import(&dir, &upstream(false, "uint64"), &plain).unwrap(),
+        Vec::<String>::new()
+    );
+    assert_eq!(read(&path)["input"][0]["type"], "AppId");
+    assert_eq!(read(&path)["input"][1]["type"], "list<ThingNumber>");
+    let api = load_unvalidated(&dir).unwrap();
+    assert_eq!(
+        spec_diff(&api, &upstream(false, "uint64")).unwrap(),
+        Vec::<String>::new()
+    );
+
+    // Without the correction, the signedness difference is drift.
+    number(None);
+    let api = load_unvalidated(&dir).unwrap();
+    assert_eq!(
+        spec_diff(&api, &upstream(false, "uint64")).unwrap(),
+        ["GetThing input: member Ids: type list<int64> upstream, list<ThingNumber> in the spec"]
+    );
+
+    // Once upstream agrees everywhere, the correction is reported as stale.
+    number(Some("never negative"));
+    let mut agreeing = upstream(false, "uint64");
+    agreeing["objects"]["GetThingRequest"]["members"][1]["member"] = "uint64".into();
+    let api = load_unvalidated(&dir).unwrap();
+    assert_eq!(
+        spec_diff(&api, &agreeing).unwrap(),
+        ["shape ThingNumber: its correction no longer applies, upstream now agrees"]
+    );
+
+    // A wire type that does not fit replaces the shape, and says so.
+    let mut drifted = upstream(false, "uint64");
+    drifted["objects"]["GetThingRequest"]["members"][0]["member"] = "string".into();
+    assert_eq!(
+        spec_diff(&load_unvalidated(&dir).unwrap(), &drifted).unwrap(),
+        ["GetThing input: member SdkAppId: type string upstream, AppId in the spec"]
+    );
+    assert_eq!(
+        import(&dir, &drifted, &plain).unwrap(),
+        ["GetThing: SdkAppId: type AppId -> string"]
+    );
+    let _ = fs::remove_dir_all(&dir);
+}

@@ -631,7 +631,7 @@ fn every_problem_is_reported_in_one_run() {
             "spec/actions/Broken.json: line 1, column 3: invalid JSON: key must be a string",
             "spec/actions/GetThing.json: /input/0/doc: missing documentation: every item needs a doc in our own words",
             "spec/actions/GetThing.json: /output/0/type: unknown type `Nope`: no types/Nope.json",
-            "spec/types/Weird.json: a type file needs an `object` or an `enum` key naming the type",
+            "spec/types/Weird.json: a type file needs an `object`, an `enum` or a `scalar` key naming the type",
         ]
     );
 }
@@ -1136,4 +1136,144 @@ fn assert_methods_unique(path: &str, source: &str) {
             );
         }
     }
+}
+
+/// `ACTION` whose `ThingId` names the scalar shape `ThingId`, and that shape
+/// defined as `ty` (`None`: no shape file).
+fn with_shape(ty: Option<&str>) -> Vec<(&'static str, Option<String>)> {
+    let action = ACTION.replace(r#""type": "uint64""#, r#""type": "ThingId""#);
+    let shape = ty
+        .map(|ty| format!(r#"{{ "scalar": "ThingId", "type": "{ty}", "doc": "Id of a thing." }}"#));
+    vec![
+        ("actions/GetThing.json", Some(action)),
+        ("types/ThingId.json", shape),
+    ]
+}
+
+fn shape_problems(case: &str, files: &[(&'static str, Option<String>)]) -> Vec<String> {
+    let files: Vec<(&str, Option<&str>)> = files.iter().map(|(p, c)| (*p, c.as_deref())).collect();
+    problems(case, &files)
+}
+
+#[test]
+fn a_scalar_shape_resolves_to_its_wire_type() {
+    let mut files = with_shape(Some("ThingNumber"));
+    files.push((
+        "types/ThingNumber.json",
+        Some(r#"{ "scalar": "ThingNumber", "type": "uint64", "doc": "A number." }"#.into()),
+    ));
+    let files: Vec<(&str, Option<&str>)> = files.iter().map(|(p, c)| (*p, c.as_deref())).collect();
+    let model = load("shape-ok", &files).unwrap();
+    let names: Vec<(&str, &codegen::spec::TypeRef)> = model
+        .scalars
+        .iter()
+        .map(|s| (s.name.as_str(), &s.wire))
+        .collect();
+    use codegen::spec::TypeRef;
+    assert_eq!(
+        names,
+        [
+            ("ThingId", &TypeRef::Uint64),
+            ("ThingNumber", &TypeRef::Uint64)
+        ]
+    );
+    let field = &model.actions[0].input[0];
+    assert_eq!(field.ty, TypeRef::Uint64, "wire logic sees the scalar");
+    assert_eq!(field.shape.as_deref(), Some("ThingId"));
+    assert_eq!(field.declared(), TypeRef::Named("ThingId".into()));
+}
+
+#[test]
+fn a_shape_of_an_unknown_type() {
+    assert_eq!(
+        shape_problems("shape-unknown", &with_shape(Some("ThingNumber"))),
+        ["spec/types/ThingId.json: /type: unknown type `ThingNumber`: no types/ThingNumber.json"]
+    );
+    // A member naming a shape that does not exist is an unknown type like any other.
+    assert_eq!(
+        shape_problems("shape-missing", &with_shape(None)),
+        ["spec/actions/GetThing.json: /input/0/type: unknown type `ThingId`: no types/ThingId.json"]
+    );
+}
+
+#[test]
+fn a_shape_of_a_type_that_is_not_scalar() {
+    let expect = |what: &str| {
+        vec![format!(
+            "spec/types/ThingId.json: /type: `{what}` is not a scalar: a shape stands for string, int64, uint64, float, bool or another shape"
+        )]
+    };
+    // An object, an enum, a list: each refused at the shape's `type`, and the
+    // member using the shape adds no second complaint.
+    let colour = r#"{ "enum": "Colour", "repr": "string", "doc": "A colour.", "values": [{ "value": "red", "name": "Red", "doc": "Red." }] }"#;
+    let cases: [(&str, Option<&str>, &str); 3] = [
+        ("Thing", None, "Thing"),
+        ("Colour", Some(colour), "Colour"),
+        ("list<uint64>", None, "list<uint64>"),
+    ];
+    for (ty, extra, what) in cases {
+        let mut files = with_shape(Some(ty));
+        if let Some(extra) = extra {
+            files.push(("types/Colour.json", Some(extra.into())));
+        }
+        let mut got = shape_problems(&format!("shape-{what}").replace(['<', '>'], "_"), &files);
+        // The enum is only reached through the broken shape.
+        got.retain(|p| !p.contains("unused type `Colour`"));
+        assert_eq!(got, expect(what), "{ty}");
+    }
+    // Text that is no type at all is reported as such.
+    assert_eq!(
+        shape_problems("shape-text", &with_shape(Some("list<"))),
+        ["spec/types/ThingId.json: /type: `list<` is not a type: expected string, int64, uint64, float, bool, a type name or list<T>"]
+    );
+}
+
+#[test]
+fn a_cycle_of_shapes() {
+    let mut files = with_shape(Some("ThingNumber"));
+    files.push((
+        "types/ThingNumber.json",
+        Some(r#"{ "scalar": "ThingNumber", "type": "ThingId", "doc": "A number." }"#.into()),
+    ));
+    assert_eq!(
+        shape_problems("shape-cycle", &files),
+        [
+            "spec/types/ThingId.json: /type: scalar shapes form a cycle: ThingId -> ThingNumber -> ThingId",
+            "spec/types/ThingNumber.json: /type: scalar shapes form a cycle: ThingNumber -> ThingId -> ThingNumber",
+        ]
+    );
+    // A shape naming itself is the shortest cycle.
+    assert_eq!(
+        shape_problems("shape-self", &with_shape(Some("ThingId"))),
+        ["spec/types/ThingId.json: /type: scalar shapes form a cycle: ThingId -> ThingId"]
+    );
+}
+
+#[test]
+fn a_shape_needs_a_doc_and_a_use() {
+    let mut files = with_shape(Some("uint64"));
+    files[1].1 =
+        Some(r#"{ "scalar": "ThingId", "type": "uint64", "doc": " ", "correction": "" }"#.into());
+    files.push((
+        "types/Spare.json",
+        Some(r#"{ "scalar": "Spare", "type": "string", "doc": "Unused." }"#.into()),
+    ));
+    assert_eq!(
+        shape_problems("shape-doc", &files),
+        [
+            "spec/types/Spare.json: /scalar: unused type `Spare`: no action refers to it",
+            "spec/types/ThingId.json: /correction: say why the shape differs from upstream, or leave `correction` out",
+            "spec/types/ThingId.json: /doc: missing documentation: every item needs a doc in our own words",
+        ]
+    );
+    // A type file names what it is.
+    let mut files = with_shape(Some("uint64"));
+    files[1].1 = Some(r#"{ "shape": "ThingId", "type": "uint64", "doc": "Id." }"#.into());
+    assert_eq!(
+        shape_problems("shape-key", &files),
+        [
+            "spec/actions/GetThing.json: /input/0/type: unknown type `ThingId`: no types/ThingId.json",
+            "spec/types/ThingId.json: a type file needs an `object`, an `enum` or a `scalar` key naming the type",
+        ]
+    );
 }

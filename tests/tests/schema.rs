@@ -4,7 +4,7 @@
 
 use codegen::spec::{
     ActionFile, Category, Endpoint, EnumFile, EnumValue, ErrorDef, Example, Member, ObjectFile,
-    Pagination, ServiceFile,
+    Pagination, ScalarFile, ServiceFile,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
@@ -139,6 +139,10 @@ fn schema_and_loader_agree() {
         "enum",
         json!({ "$schema": "s", "enum": "E", "repr": "uint64", "doc": "d", "values": [{ "value": 1, "name": "One", "doc": "d" }] }),
     );
+    check::<ScalarFile>(
+        "scalar",
+        json!({ "$schema": "s", "scalar": "S", "type": "uint64", "doc": "d", "correction": "c" }),
+    );
     let schema = schema();
     let reprs: Vec<&str> = schema["$defs"]["enum"]["properties"]["repr"]["enum"]
         .as_array()
@@ -182,4 +186,78 @@ fn every_spec_file_names_the_schema() {
             .unwrap_or_else(|e| panic!("{}: $schema {reference}: {e}", file.display()));
         assert_eq!(target, schema, "{}", file.display());
     }
+}
+
+/// Members that share a shape's name but hold something else on the wire, each
+/// with why it keeps its own type.
+const NOT_THE_SHAPE: &[(&str, &str, &str)] = &[
+    (
+        "ExtensionInfo",
+        "SkillGroupId",
+        "a string listing the skill groups",
+    ),
+    (
+        "IMCdrInfo",
+        "SkillGroupId",
+        "sent as a string by the chat records",
+    ),
+];
+
+/// Every member named like a scalar shape (any case, or its plural for a list:
+/// `SdkAppId`, `IVRId` for `IvrId`, `SkillGroupIds`) uses the shape, so an import
+/// that brings a member back as a bare `int64` fails here instead of splitting
+/// the concept's Rust type again.
+#[test]
+fn members_named_like_a_shape_use_it() {
+    let model = codegen::load(&repo_root().join("spec/ccc/2020-02-10")).unwrap();
+    let shapes: Vec<String> = model.scalars.iter().map(|s| s.name.clone()).collect();
+    assert!(shapes.len() >= 10, "{shapes:?}");
+    let owners = model
+        .actions
+        .iter()
+        .flat_map(|a| {
+            a.input
+                .iter()
+                .chain(&a.output)
+                .map(move |f| (a.name.as_str(), f))
+        })
+        .chain(
+            model
+                .objects
+                .iter()
+                .flat_map(|o| o.fields.iter().map(move |f| (o.name.as_str(), f))),
+        );
+    let (mut checked, mut wrong) = (0, Vec::new());
+    let mut exempt_seen = BTreeSet::new();
+    for (owner, f) in owners {
+        let wire = f.wire.to_ascii_lowercase();
+        let Some(shape) = shapes.iter().find(|s| {
+            let s = s.to_ascii_lowercase();
+            wire == s || wire == format!("{s}s")
+        }) else {
+            continue;
+        };
+        checked += 1;
+        if NOT_THE_SHAPE
+            .iter()
+            .any(|(o, m, _)| *o == owner && *m == f.wire)
+        {
+            exempt_seen.insert((owner, f.wire.clone()));
+            continue;
+        }
+        if f.shape.as_ref() != Some(shape) {
+            wrong.push(format!(
+                "{owner}.{}: {:?}, not {shape}",
+                f.wire,
+                f.declared()
+            ));
+        }
+    }
+    assert_eq!(wrong, Vec::<String>::new());
+    assert!(checked > 150, "only {checked} members checked");
+    assert_eq!(
+        exempt_seen.len(),
+        NOT_THE_SHAPE.len(),
+        "every exception still exists"
+    );
 }

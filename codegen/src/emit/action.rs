@@ -89,7 +89,7 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
 
     let builder_fields = a.input.iter().map(|f| {
         let ident = field_ident(&f.rust);
-        let ty = rust_type(&f.ty, Some(types));
+        let ty = rust_type(&f.declared(), Some(types));
         quote! { #ident: Option<#ty>, }
     });
     let builder_setters = a.input.iter().map(|f| {
@@ -471,7 +471,7 @@ fn paginated_impl(
 fn setter(f: &Field, types: &TokenStream, target: TokenStream) -> TokenStream {
     let ident = field_ident(&f.rust);
     let set = format_ident!("set_{}", f.rust);
-    let ty = rust_type(&f.ty, Some(types));
+    let ty = rust_type(&f.declared(), Some(types));
     let doc = docs::outer(&docs::with_example(&f.doc, f.example.as_ref()));
     let required = if f.presence == Presence::Required {
         " Required."

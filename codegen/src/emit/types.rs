@@ -42,7 +42,7 @@ pub(crate) fn field_ident(name: &str) -> Ident {
 
 /// The field's Rust type with its `Option` when it may be absent or null.
 pub(crate) fn field_type(f: &Field, types: Option<&TokenStream>) -> TokenStream {
-    let ty = rust_type(&f.ty, types);
+    let ty = rust_type(&f.declared(), types);
     match f.presence {
         Presence::Required => ty,
         Presence::Optional | Presence::Nullable => quote!(Option<#ty>),
@@ -107,8 +107,18 @@ fn path_text(path: &TokenStream) -> String {
 pub(crate) fn types_module(model: &Model, paths: &Paths) -> TokenStream {
     let objects = model.objects.iter().map(|o| object(o, paths));
     let enums = model.enums.iter().map(|e| enum_type(e, paths));
+    let scalars = model.scalars.iter().map(|s| {
+        let doc = docs::outer(&s.doc);
+        let name = format_ident!("{}", s.name);
+        let ty = rust_type(&s.ty, None);
+        quote! {
+            #doc
+            pub type #name = #ty;
+        }
+    });
     quote! {
         //! Data types shared by the actions' requests and responses.
+        #(#scalars)*
         #(#objects)*
         #(#enums)*
     }

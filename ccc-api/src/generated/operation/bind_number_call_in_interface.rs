@@ -39,7 +39,7 @@ pub struct BindNumberCallInInterfaceRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: u64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Number to bind the callback to.
     ///
     /// Example: `"0086075512345678"`
@@ -78,7 +78,7 @@ impl crate::Action for BindNumberCallInInterfaceRequest {
 /// Builds a [`BindNumberCallInInterfaceRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct BindNumberCallInInterfaceRequestBuilder {
-    sdk_app_id: Option<u64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
     number: Option<String>,
     call_in_interface: Option<crate::types::Interface>,
     number_type: Option<crate::types::BindNumberCallInInterfaceNumberType>,
@@ -87,12 +87,12 @@ impl BindNumberCallInInterfaceRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
@@ -168,12 +168,12 @@ impl BindNumberCallInInterfaceFluentBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }

@@ -39,7 +39,7 @@ pub struct BindNumberCallOutSkillGroupRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: u64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Number to bind the skill groups to.
     ///
     /// Example: `"0086075512345678"`
@@ -49,7 +49,7 @@ pub struct BindNumberCallOutSkillGroupRequest {
     ///
     /// Example: `[1,2,3]`
     #[serde(rename = "SkillGroupIds", default)]
-    pub skill_group_ids: Vec<u64>,
+    pub skill_group_ids: Vec<crate::types::SkillGroupId>,
 }
 impl BindNumberCallOutSkillGroupRequest {
     /// A builder with no member set.
@@ -67,20 +67,20 @@ impl crate::Action for BindNumberCallOutSkillGroupRequest {
 /// Builds a [`BindNumberCallOutSkillGroupRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct BindNumberCallOutSkillGroupRequestBuilder {
-    sdk_app_id: Option<u64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
     number: Option<String>,
-    skill_group_ids: Option<Vec<u64>>,
+    skill_group_ids: Option<Vec<crate::types::SkillGroupId>>,
 }
 impl BindNumberCallOutSkillGroupRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
@@ -99,12 +99,12 @@ impl BindNumberCallOutSkillGroupRequestBuilder {
     /// Ids of the skill groups to bind.
     ///
     /// Example: `[1,2,3]`
-    pub fn skill_group_ids(mut self, value: Vec<u64>) -> Self {
+    pub fn skill_group_ids(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
         self.skill_group_ids = Some(value);
         self
     }
     /// Sets or clears `SkillGroupIds`. Required.
-    pub fn set_skill_group_ids(mut self, value: Option<Vec<u64>>) -> Self {
+    pub fn set_skill_group_ids(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
         self.skill_group_ids = value;
         self
     }
@@ -145,12 +145,12 @@ impl BindNumberCallOutSkillGroupFluentBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
@@ -169,12 +169,12 @@ impl BindNumberCallOutSkillGroupFluentBuilder {
     /// Ids of the skill groups to bind.
     ///
     /// Example: `[1,2,3]`
-    pub fn skill_group_ids(mut self, value: Vec<u64>) -> Self {
+    pub fn skill_group_ids(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
         self.inner.skill_group_ids = Some(value);
         self
     }
     /// Sets or clears `SkillGroupIds`. Required.
-    pub fn set_skill_group_ids(mut self, value: Option<Vec<u64>>) -> Self {
+    pub fn set_skill_group_ids(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
         self.inner.skill_group_ids = value;
         self
     }

@@ -40,7 +40,7 @@ pub struct BindStaffSkillGroupListRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: i64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Email of the agent.
     ///
     /// Example: `"staff1@xx.com"`
@@ -59,7 +59,7 @@ pub struct BindStaffSkillGroupListRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub skill_group_list: Option<Vec<i64>>,
+    pub skill_group_list: Option<Vec<crate::types::SkillGroupId>>,
 }
 impl BindStaffSkillGroupListRequest {
     /// A builder with no member set.
@@ -77,21 +77,21 @@ impl crate::Action for BindStaffSkillGroupListRequest {
 /// Builds a [`BindStaffSkillGroupListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct BindStaffSkillGroupListRequestBuilder {
-    sdk_app_id: Option<i64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
     staff_email: Option<String>,
     staff_skill_group_list: Option<Vec<crate::types::StaffSkillGroupList>>,
-    skill_group_list: Option<Vec<i64>>,
+    skill_group_list: Option<Vec<crate::types::SkillGroupId>>,
 }
 impl BindStaffSkillGroupListRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
@@ -125,12 +125,12 @@ impl BindStaffSkillGroupListRequestBuilder {
     /// Ids of the skill groups to bind (older form of `StaffSkillGroupList`).
     ///
     /// Example: `[1,2,3,4,5,6]`
-    pub fn skill_group_list(mut self, value: Vec<i64>) -> Self {
+    pub fn skill_group_list(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
         self.skill_group_list = Some(value);
         self
     }
     /// Sets or clears `SkillGroupList`.
-    pub fn set_skill_group_list(mut self, value: Option<Vec<i64>>) -> Self {
+    pub fn set_skill_group_list(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
         self.skill_group_list = value;
         self
     }
@@ -171,12 +171,12 @@ impl BindStaffSkillGroupListFluentBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
@@ -210,12 +210,12 @@ impl BindStaffSkillGroupListFluentBuilder {
     /// Ids of the skill groups to bind (older form of `StaffSkillGroupList`).
     ///
     /// Example: `[1,2,3,4,5,6]`
-    pub fn skill_group_list(mut self, value: Vec<i64>) -> Self {
+    pub fn skill_group_list(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
         self.inner.skill_group_list = Some(value);
         self
     }
     /// Sets or clears `SkillGroupList`.
-    pub fn set_skill_group_list(mut self, value: Option<Vec<i64>>) -> Self {
+    pub fn set_skill_group_list(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
         self.inner.skill_group_list = value;
         self
     }

@@ -48,7 +48,7 @@ pub struct ControlAIConversationRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: i64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Command to run: `ServerPushText` makes the bot speak the given text, `InvokeLLM` sends text to the large model to trigger a dialogue turn.
     ///
     /// Example: `"ServerPushText"`
@@ -82,7 +82,7 @@ impl crate::Action for ControlAIConversationRequest {
 #[derive(Debug, Clone, Default)]
 pub struct ControlAIConversationRequestBuilder {
     session_id: Option<String>,
-    sdk_app_id: Option<i64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
     command: Option<crate::types::ControlAIConversationCommand>,
     server_push_text: Option<crate::types::ServerPushText>,
     invoke_llm: Option<crate::types::InvokeLLM>,
@@ -103,12 +103,12 @@ impl ControlAIConversationRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
@@ -195,12 +195,12 @@ impl ControlAIConversationFluentBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }

@@ -52,7 +52,7 @@ pub struct CreateAgentCruiseDialingCampaignRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: u64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Task name.
     ///
     /// Example: `"新能源SUV推荐"`
@@ -111,7 +111,7 @@ impl crate::Action for CreateAgentCruiseDialingCampaignRequest {
 /// Builds a [`CreateAgentCruiseDialingCampaignRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateAgentCruiseDialingCampaignRequestBuilder {
-    sdk_app_id: Option<u64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
     name: Option<String>,
     agent: Option<String>,
     concurrency_number: Option<i64>,
@@ -126,12 +126,12 @@ impl CreateAgentCruiseDialingCampaignRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
@@ -298,12 +298,12 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
@@ -450,7 +450,7 @@ pub struct CreateAgentCruiseDialingCampaignResponse {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub campaign_id: Option<i64>,
+    pub campaign_id: Option<crate::types::CampaignId>,
     /// Id the service gave this request; quote it when asking support.
     #[serde(
         rename = "RequestId",

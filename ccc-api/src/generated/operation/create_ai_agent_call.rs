@@ -60,12 +60,12 @@ pub struct CreateAIAgentCallRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: i64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Id of the AI agent that handles the call.
     ///
     /// Example: `1`
     #[serde(rename = "AIAgentId")]
-    pub ai_agent_id: u64,
+    pub ai_agent_id: crate::types::AIAgentId,
     /// Number to call.
     ///
     /// Example: `"008613012345678"`
@@ -112,8 +112,8 @@ impl crate::Action for CreateAIAgentCallRequest {
 /// Builds a [`CreateAIAgentCallRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateAIAgentCallRequestBuilder {
-    sdk_app_id: Option<i64>,
-    ai_agent_id: Option<u64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
+    ai_agent_id: Option<crate::types::AIAgentId>,
     callee: Option<String>,
     callers: Option<Vec<String>>,
     prompt_variables: Option<Vec<crate::types::Variable>>,
@@ -124,24 +124,24 @@ impl CreateAIAgentCallRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
     /// Id of the AI agent that handles the call.
     ///
     /// Example: `1`
-    pub fn ai_agent_id(mut self, value: u64) -> Self {
+    pub fn ai_agent_id(mut self, value: crate::types::AIAgentId) -> Self {
         self.ai_agent_id = Some(value);
         self
     }
     /// Sets or clears `AIAgentId`. Required.
-    pub fn set_ai_agent_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_ai_agent_id(mut self, value: Option<crate::types::AIAgentId>) -> Self {
         self.ai_agent_id = value;
         self
     }
@@ -239,24 +239,24 @@ impl CreateAIAgentCallFluentBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
     /// Id of the AI agent that handles the call.
     ///
     /// Example: `1`
-    pub fn ai_agent_id(mut self, value: u64) -> Self {
+    pub fn ai_agent_id(mut self, value: crate::types::AIAgentId) -> Self {
         self.inner.ai_agent_id = Some(value);
         self
     }
     /// Sets or clears `AIAgentId`. Required.
-    pub fn set_ai_agent_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_ai_agent_id(mut self, value: Option<crate::types::AIAgentId>) -> Self {
         self.inner.ai_agent_id = value;
         self
     }

@@ -78,7 +78,7 @@ pub struct CreateAutoCalloutTaskRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: u64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Unix time in seconds when the task starts.
     ///
     /// Example: `1642500621`
@@ -98,7 +98,7 @@ pub struct CreateAutoCalloutTaskRequest {
     ///
     /// Example: `3`
     #[serde(rename = "IvrId", default, skip_serializing_if = "Option::is_none")]
-    pub ivr_id: Option<u64>,
+    pub ivr_id: Option<crate::types::IvrId>,
     /// Task name.
     ///
     /// Example: `"任务1"`
@@ -154,7 +154,7 @@ pub struct CreateAutoCalloutTaskRequest {
     ///
     /// Example: `5845`
     #[serde(rename = "AIAgentId", default, skip_serializing_if = "Option::is_none")]
-    pub ai_agent_id: Option<i64>,
+    pub ai_agent_id: Option<crate::types::AIAgentId>,
     /// Interval between retries of failed calls, in seconds, 600-86400.
     ///
     /// Example: `600`
@@ -225,11 +225,11 @@ impl crate::Action for CreateAutoCalloutTaskRequest {
 /// Builds a [`CreateAutoCalloutTaskRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateAutoCalloutTaskRequestBuilder {
-    sdk_app_id: Option<u64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
     not_before: Option<i64>,
     callees: Option<Vec<String>>,
     callers: Option<Vec<String>>,
-    ivr_id: Option<u64>,
+    ivr_id: Option<crate::types::IvrId>,
     name: Option<String>,
     description: Option<String>,
     not_after: Option<i64>,
@@ -239,7 +239,7 @@ pub struct CreateAutoCalloutTaskRequestBuilder {
     callee_attributes: Option<Vec<crate::types::CalleeAttribute>>,
     time_zone: Option<String>,
     available_time: Option<Vec<crate::types::TimeRange>>,
-    ai_agent_id: Option<i64>,
+    ai_agent_id: Option<crate::types::AIAgentId>,
     retry_interval: Option<i64>,
     max_ring_timeout_second: Option<i64>,
     retry_hangup_types: Option<Vec<crate::types::CreateAutoCalloutTaskRetryHangupTypes>>,
@@ -252,12 +252,12 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
@@ -300,12 +300,12 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// Id of the IVR used for the calls; required if `AIAgentId` is not set.
     ///
     /// Example: `3`
-    pub fn ivr_id(mut self, value: u64) -> Self {
+    pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
         self.ivr_id = Some(value);
         self
     }
     /// Sets or clears `IvrId`.
-    pub fn set_ivr_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
         self.ivr_id = value;
         self
     }
@@ -417,12 +417,12 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// Id of the AI agent used for the calls; required if `IvrId` is not set.
     ///
     /// Example: `5845`
-    pub fn ai_agent_id(mut self, value: i64) -> Self {
+    pub fn ai_agent_id(mut self, value: crate::types::AIAgentId) -> Self {
         self.ai_agent_id = Some(value);
         self
     }
     /// Sets or clears `AIAgentId`.
-    pub fn set_ai_agent_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_ai_agent_id(mut self, value: Option<crate::types::AIAgentId>) -> Self {
         self.ai_agent_id = value;
         self
     }
@@ -578,12 +578,12 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
@@ -626,12 +626,12 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// Id of the IVR used for the calls; required if `AIAgentId` is not set.
     ///
     /// Example: `3`
-    pub fn ivr_id(mut self, value: u64) -> Self {
+    pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
         self.inner.ivr_id = Some(value);
         self
     }
     /// Sets or clears `IvrId`.
-    pub fn set_ivr_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
         self.inner.ivr_id = value;
         self
     }
@@ -743,12 +743,12 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// Id of the AI agent used for the calls; required if `IvrId` is not set.
     ///
     /// Example: `5845`
-    pub fn ai_agent_id(mut self, value: i64) -> Self {
+    pub fn ai_agent_id(mut self, value: crate::types::AIAgentId) -> Self {
         self.inner.ai_agent_id = Some(value);
         self
     }
     /// Sets or clears `AIAgentId`.
-    pub fn set_ai_agent_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_ai_agent_id(mut self, value: Option<crate::types::AIAgentId>) -> Self {
         self.inner.ai_agent_id = value;
         self
     }
@@ -876,7 +876,7 @@ pub struct CreateAutoCalloutTaskResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub task_id: u64,
+    pub task_id: crate::types::TaskId,
     /// Id the service gave this request; quote it when asking support.
     #[serde(
         rename = "RequestId",

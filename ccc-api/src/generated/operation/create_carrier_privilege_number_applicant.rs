@@ -15,7 +15,7 @@ pub struct CreateCarrierPrivilegeNumberApplicantRequest {
     ///
     /// Example: `140000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: u64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Caller numbers, which must exist in the instance, in the form `0086xxxx`; only mainland China numbers.
     ///
     /// Example: `["008601012345678"]`
@@ -52,7 +52,7 @@ impl crate::Action for CreateCarrierPrivilegeNumberApplicantRequest {
 /// Builds a [`CreateCarrierPrivilegeNumberApplicantRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateCarrierPrivilegeNumberApplicantRequestBuilder {
-    sdk_app_id: Option<u64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
     callers: Option<Vec<String>>,
     callees: Option<Vec<String>>,
     description: Option<String>,
@@ -61,12 +61,12 @@ impl CreateCarrierPrivilegeNumberApplicantRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `140000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
@@ -144,12 +144,12 @@ impl CreateCarrierPrivilegeNumberApplicantFluentBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `140000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }

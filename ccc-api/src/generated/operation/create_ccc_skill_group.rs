@@ -41,7 +41,7 @@ pub struct CreateCCCSkillGroupRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: i64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Name of the skill group.
     ///
     /// Example: `"foobar技能组"`
@@ -60,7 +60,7 @@ pub struct CreateCCCSkillGroupRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub max_concurrency: Option<u64>,
+    pub max_concurrency: Option<crate::types::MaxConcurrency>,
 }
 impl CreateCCCSkillGroupRequest {
     /// A builder with no member set.
@@ -78,21 +78,21 @@ impl crate::Action for CreateCCCSkillGroupRequest {
 /// Builds a [`CreateCCCSkillGroupRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateCCCSkillGroupRequestBuilder {
-    sdk_app_id: Option<i64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
     skill_group_name: Option<String>,
     skill_group_type: Option<crate::types::CreateCCCSkillGroupSkillGroupType>,
-    max_concurrency: Option<u64>,
+    max_concurrency: Option<crate::types::MaxConcurrency>,
 }
 impl CreateCCCSkillGroupRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
@@ -129,12 +129,12 @@ impl CreateCCCSkillGroupRequestBuilder {
     /// Maximum number of sessions one agent in the group can handle at once; default `1`. Only online groups may exceed `1`.
     ///
     /// Example: `1`
-    pub fn max_concurrency(mut self, value: u64) -> Self {
+    pub fn max_concurrency(mut self, value: crate::types::MaxConcurrency) -> Self {
         self.max_concurrency = Some(value);
         self
     }
     /// Sets or clears `MaxConcurrency`.
-    pub fn set_max_concurrency(mut self, value: Option<u64>) -> Self {
+    pub fn set_max_concurrency(mut self, value: Option<crate::types::MaxConcurrency>) -> Self {
         self.max_concurrency = value;
         self
     }
@@ -176,12 +176,12 @@ impl CreateCCCSkillGroupFluentBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
@@ -218,12 +218,12 @@ impl CreateCCCSkillGroupFluentBuilder {
     /// Maximum number of sessions one agent in the group can handle at once; default `1`. Only online groups may exceed `1`.
     ///
     /// Example: `1`
-    pub fn max_concurrency(mut self, value: u64) -> Self {
+    pub fn max_concurrency(mut self, value: crate::types::MaxConcurrency) -> Self {
         self.inner.max_concurrency = Some(value);
         self
     }
     /// Sets or clears `MaxConcurrency`.
-    pub fn set_max_concurrency(mut self, value: Option<u64>) -> Self {
+    pub fn set_max_concurrency(mut self, value: Option<crate::types::MaxConcurrency>) -> Self {
         self.inner.max_concurrency = value;
         self
     }
@@ -257,7 +257,7 @@ pub struct CreateCCCSkillGroupResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub skill_group_id: i64,
+    pub skill_group_id: crate::types::SkillGroupId,
     /// Id the service gave this request; quote it when asking support.
     #[serde(
         rename = "RequestId",

@@ -35,7 +35,7 @@ pub struct CreateExtensionRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: u64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Extension number.
     ///
     /// Example: `"1001"`
@@ -54,7 +54,7 @@ pub struct CreateExtensionRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub skill_group_ids: Option<Vec<u64>>,
+    pub skill_group_ids: Option<Vec<crate::types::SkillGroupId>>,
     /// Email of the agent to bind the extension to.
     ///
     /// Example: `"aaa@bbb.com"`
@@ -77,22 +77,22 @@ impl crate::Action for CreateExtensionRequest {
 /// Builds a [`CreateExtensionRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateExtensionRequestBuilder {
-    sdk_app_id: Option<u64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
     extension_id: Option<String>,
     extension_name: Option<String>,
-    skill_group_ids: Option<Vec<u64>>,
+    skill_group_ids: Option<Vec<crate::types::SkillGroupId>>,
     relation: Option<String>,
 }
 impl CreateExtensionRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
@@ -123,12 +123,12 @@ impl CreateExtensionRequestBuilder {
     /// Ids of the skill groups to bind the extension to.
     ///
     /// Example: `[1,2,3,4,5]`
-    pub fn skill_group_ids(mut self, value: Vec<u64>) -> Self {
+    pub fn skill_group_ids(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
         self.skill_group_ids = Some(value);
         self
     }
     /// Sets or clears `SkillGroupIds`.
-    pub fn set_skill_group_ids(mut self, value: Option<Vec<u64>>) -> Self {
+    pub fn set_skill_group_ids(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
         self.skill_group_ids = value;
         self
     }
@@ -181,12 +181,12 @@ impl CreateExtensionFluentBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
@@ -217,12 +217,12 @@ impl CreateExtensionFluentBuilder {
     /// Ids of the skill groups to bind the extension to.
     ///
     /// Example: `[1,2,3,4,5]`
-    pub fn skill_group_ids(mut self, value: Vec<u64>) -> Self {
+    pub fn skill_group_ids(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
         self.inner.skill_group_ids = Some(value);
         self
     }
     /// Sets or clears `SkillGroupIds`.
-    pub fn set_skill_group_ids(mut self, value: Option<Vec<u64>>) -> Self {
+    pub fn set_skill_group_ids(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
         self.inner.skill_group_ids = value;
         self
     }

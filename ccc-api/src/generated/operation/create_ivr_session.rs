@@ -38,7 +38,7 @@ pub struct CreateIVRSessionRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: i64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Number to call.
     ///
     /// Example: `"+8613012345678"`
@@ -48,7 +48,7 @@ pub struct CreateIVRSessionRequest {
     ///
     /// Example: `4600`
     #[serde(rename = "IVRId")]
-    pub ivr_id: i64,
+    pub ivr_id: crate::types::IvrId,
     /// Caller numbers to use.
     ///
     /// Example: `["008602155066897"]`
@@ -88,9 +88,9 @@ impl crate::Action for CreateIVRSessionRequest {
 /// Builds a [`CreateIVRSessionRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateIVRSessionRequestBuilder {
-    sdk_app_id: Option<i64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
     callee: Option<String>,
-    ivr_id: Option<i64>,
+    ivr_id: Option<crate::types::IvrId>,
     callers: Option<Vec<String>>,
     variables: Option<Vec<crate::types::Variable>>,
     uui: Option<String>,
@@ -100,12 +100,12 @@ impl CreateIVRSessionRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
@@ -124,12 +124,12 @@ impl CreateIVRSessionRequestBuilder {
     /// Id of the IVR to run; inbound and automatic outbound types are supported.
     ///
     /// Example: `4600`
-    pub fn ivr_id(mut self, value: i64) -> Self {
+    pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
         self.ivr_id = Some(value);
         self
     }
     /// Sets or clears `IVRId`. Required.
-    pub fn set_ivr_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
         self.ivr_id = value;
         self
     }
@@ -217,12 +217,12 @@ impl CreateIVRSessionFluentBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
@@ -241,12 +241,12 @@ impl CreateIVRSessionFluentBuilder {
     /// Id of the IVR to run; inbound and automatic outbound types are supported.
     ///
     /// Example: `4600`
-    pub fn ivr_id(mut self, value: i64) -> Self {
+    pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
         self.inner.ivr_id = Some(value);
         self
     }
     /// Sets or clears `IVRId`. Required.
-    pub fn set_ivr_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
         self.inner.ivr_id = value;
         self
     }

@@ -46,7 +46,7 @@ pub struct CreateOwnNumberApplyRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: u64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Id of the SIP trunk connection the numbers come in on.
     ///
     /// Example: `1`
@@ -122,7 +122,7 @@ impl crate::Action for CreateOwnNumberApplyRequest {
 /// Builds a [`CreateOwnNumberApplyRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateOwnNumberApplyRequestBuilder {
-    sdk_app_id: Option<u64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
     sip_trunk_id: Option<i64>,
     detail_list: Option<Vec<crate::types::OwnNumberApplyDetailItem>>,
     prefix: Option<String>,
@@ -136,12 +136,12 @@ impl CreateOwnNumberApplyRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
@@ -285,12 +285,12 @@ impl CreateOwnNumberApplyFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
@@ -421,7 +421,7 @@ pub struct CreateOwnNumberApplyResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub apply_id: u64,
+    pub apply_id: crate::types::ApplyId,
     /// Id the service gave this request; quote it when asking support.
     #[serde(
         rename = "RequestId",

@@ -56,7 +56,7 @@ pub struct CreatePredictiveDialingCampaignRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: i64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Name of the task.
     ///
     /// Example: `"新能源SUV推荐"`
@@ -81,7 +81,7 @@ pub struct CreatePredictiveDialingCampaignRequest {
     ///
     /// Example: `255`
     #[serde(rename = "SkillGroupId")]
-    pub skill_group_id: i64,
+    pub skill_group_id: crate::types::SkillGroupId,
     /// Priority among tasks of the same application, `1` (highest) to `5` (lowest).
     ///
     /// Example: `3`
@@ -111,7 +111,7 @@ pub struct CreatePredictiveDialingCampaignRequest {
     ///
     /// Example: `4600`
     #[serde(rename = "IVRId", default, skip_serializing_if = "Option::is_none")]
-    pub ivr_id: Option<i64>,
+    pub ivr_id: Option<crate::types::IvrId>,
     /// Number of retries for a callee, 0-2.
     ///
     /// Example: `2`
@@ -165,18 +165,18 @@ impl crate::Action for CreatePredictiveDialingCampaignRequest {
 /// Builds a [`CreatePredictiveDialingCampaignRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreatePredictiveDialingCampaignRequestBuilder {
-    sdk_app_id: Option<i64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
     name: Option<String>,
     callees: Option<Vec<String>>,
     callers: Option<Vec<String>>,
     call_order: Option<crate::types::CreatePredictiveDialingCampaignCallOrder>,
-    skill_group_id: Option<i64>,
+    skill_group_id: Option<crate::types::SkillGroupId>,
     priority: Option<i64>,
     expected_abandon_rate: Option<i64>,
     retry_interval: Option<i64>,
     start_time: Option<i64>,
     end_time: Option<i64>,
-    ivr_id: Option<i64>,
+    ivr_id: Option<crate::types::IvrId>,
     retry_times: Option<i64>,
     variables: Option<Vec<crate::types::Variable>>,
     uui: Option<String>,
@@ -188,12 +188,12 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
@@ -254,12 +254,12 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     /// Id of the skill group whose agents handle the answered calls.
     ///
     /// Example: `255`
-    pub fn skill_group_id(mut self, value: i64) -> Self {
+    pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`. Required.
-    pub fn set_skill_group_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
     }
@@ -326,12 +326,12 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     /// Id of the IVR flow to use.
     ///
     /// Example: `4600`
-    pub fn ivr_id(mut self, value: i64) -> Self {
+    pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
         self.ivr_id = Some(value);
         self
     }
     /// Sets or clears `IVRId`.
-    pub fn set_ivr_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
         self.ivr_id = value;
         self
     }
@@ -482,12 +482,12 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
@@ -548,12 +548,12 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     /// Id of the skill group whose agents handle the answered calls.
     ///
     /// Example: `255`
-    pub fn skill_group_id(mut self, value: i64) -> Self {
+    pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.inner.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`. Required.
-    pub fn set_skill_group_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.inner.skill_group_id = value;
         self
     }
@@ -620,12 +620,12 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     /// Id of the IVR flow to use.
     ///
     /// Example: `4600`
-    pub fn ivr_id(mut self, value: i64) -> Self {
+    pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
         self.inner.ivr_id = Some(value);
         self
     }
     /// Sets or clears `IVRId`.
-    pub fn set_ivr_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
         self.inner.ivr_id = value;
         self
     }
@@ -731,7 +731,7 @@ pub struct CreatePredictiveDialingCampaignResponse {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub campaign_id: Option<i64>,
+    pub campaign_id: Option<crate::types::CampaignId>,
     /// Id the service gave this request; quote it when asking support.
     #[serde(
         rename = "RequestId",

@@ -46,7 +46,7 @@ pub struct CreateStaffRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: i64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Agents to create, at most 10.
     ///
     /// Example: `[{"Mail":"john.doe@example.com","Name":"John Doe","Phone":"00861234567890","Role":1,"StaffNumber":"123456"},{"Mail":"jane.smith@example.com","Name":"Jane Smith","Phone":"00861234567890","Role":1,"StaffNumber":"789012"}]`
@@ -78,7 +78,7 @@ impl crate::Action for CreateStaffRequest {
 /// Builds a [`CreateStaffRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct CreateStaffRequestBuilder {
-    sdk_app_id: Option<i64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
     staffs: Option<Vec<crate::types::SeatUserInfo>>,
     send_password: Option<bool>,
 }
@@ -86,12 +86,12 @@ impl CreateStaffRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
@@ -151,12 +151,12 @@ impl CreateStaffFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }

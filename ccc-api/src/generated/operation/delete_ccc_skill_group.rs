@@ -34,12 +34,12 @@ pub struct DeleteCCCSkillGroupRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: u64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Id of the skill group to delete.
     ///
     /// Example: `58832`
     #[serde(rename = "SkillGroupId")]
-    pub skill_group_id: i64,
+    pub skill_group_id: crate::types::SkillGroupId,
 }
 impl DeleteCCCSkillGroupRequest {
     /// A builder with no member set.
@@ -57,31 +57,31 @@ impl crate::Action for DeleteCCCSkillGroupRequest {
 /// Builds a [`DeleteCCCSkillGroupRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DeleteCCCSkillGroupRequestBuilder {
-    sdk_app_id: Option<u64>,
-    skill_group_id: Option<i64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
+    skill_group_id: Option<crate::types::SkillGroupId>,
 }
 impl DeleteCCCSkillGroupRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
     /// Id of the skill group to delete.
     ///
     /// Example: `58832`
-    pub fn skill_group_id(mut self, value: i64) -> Self {
+    pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`. Required.
-    pub fn set_skill_group_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
     }
@@ -118,24 +118,24 @@ impl DeleteCCCSkillGroupFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
     /// Id of the skill group to delete.
     ///
     /// Example: `58832`
-    pub fn skill_group_id(mut self, value: i64) -> Self {
+    pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.inner.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`. Required.
-    pub fn set_skill_group_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.inner.skill_group_id = value;
         self
     }

@@ -17,7 +17,7 @@ pub struct DescribeActiveCarrierPrivilegeNumberRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: u64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Page number, starting at 0; defaults to `0`.
     ///
     /// Example: `0`
@@ -26,12 +26,12 @@ pub struct DescribeActiveCarrierPrivilegeNumberRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub page_number: Option<u64>,
+    pub page_number: Option<crate::types::PageNumber>,
     /// Page size, at most 100; defaults to `10`.
     ///
     /// Example: `10`
     #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
-    pub page_size: Option<u64>,
+    pub page_size: Option<crate::types::PageSize>,
     /// Filters; `Name` may be `PhoneNumber` for a fuzzy number match.
     ///
     /// Example: `[]`
@@ -54,45 +54,45 @@ impl crate::Action for DescribeActiveCarrierPrivilegeNumberRequest {
 /// Builds a [`DescribeActiveCarrierPrivilegeNumberRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeActiveCarrierPrivilegeNumberRequestBuilder {
-    sdk_app_id: Option<u64>,
-    page_number: Option<u64>,
-    page_size: Option<u64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
+    page_number: Option<crate::types::PageNumber>,
+    page_size: Option<crate::types::PageSize>,
     filters: Option<Vec<crate::types::Filter>>,
 }
 impl DescribeActiveCarrierPrivilegeNumberRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
     /// Page number, starting at 0; defaults to `0`.
     ///
     /// Example: `0`
-    pub fn page_number(mut self, value: u64) -> Self {
+    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
-    pub fn set_page_number(mut self, value: Option<u64>) -> Self {
+    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.page_number = value;
         self
     }
     /// Page size, at most 100; defaults to `10`.
     ///
     /// Example: `10`
-    pub fn page_size(mut self, value: u64) -> Self {
+    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`.
-    pub fn set_page_size(mut self, value: Option<u64>) -> Self {
+    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
     }
@@ -140,36 +140,36 @@ impl DescribeActiveCarrierPrivilegeNumberFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
     /// Page number, starting at 0; defaults to `0`.
     ///
     /// Example: `0`
-    pub fn page_number(mut self, value: u64) -> Self {
+    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.inner.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
-    pub fn set_page_number(mut self, value: Option<u64>) -> Self {
+    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.inner.page_number = value;
         self
     }
     /// Page size, at most 100; defaults to `10`.
     ///
     /// Example: `10`
-    pub fn page_size(mut self, value: u64) -> Self {
+    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`.
-    pub fn set_page_size(mut self, value: Option<u64>) -> Self {
+    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
     }
@@ -222,7 +222,7 @@ pub struct DescribeActiveCarrierPrivilegeNumberResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub total_count: u64,
+    pub total_count: crate::types::TotalCount,
     /// Active rules on this page.
     ///
     /// Example: `[{"Callee":"008601012345679","Caller":"008601012345678","CreateTime":1729905740,"SdkAppId":1}]`

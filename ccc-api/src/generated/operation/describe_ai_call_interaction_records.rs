@@ -15,7 +15,7 @@ pub struct DescribeAICallInteractionRecordsRequest {
     ///
     /// Example: `1500098925`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: i64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Id of the session to look up.
     ///
     /// Example: `"ac0726e8-018b-4f9d-9d15-004a4c349cd5"`
@@ -38,19 +38,19 @@ impl crate::Action for DescribeAICallInteractionRecordsRequest {
 /// Builds a [`DescribeAICallInteractionRecordsRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeAICallInteractionRecordsRequestBuilder {
-    sdk_app_id: Option<i64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
     session_id: Option<String>,
 }
 impl DescribeAICallInteractionRecordsRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1500098925`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
@@ -99,12 +99,12 @@ impl DescribeAICallInteractionRecordsFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1500098925`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }

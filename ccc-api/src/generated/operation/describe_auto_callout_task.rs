@@ -54,12 +54,12 @@ pub struct DescribeAutoCalloutTaskRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: u64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Id of the task, as returned by `CreateAutoCalloutTask`.
     ///
     /// Example: `3`
     #[serde(rename = "TaskId")]
-    pub task_id: u64,
+    pub task_id: crate::types::TaskId,
 }
 impl DescribeAutoCalloutTaskRequest {
     /// A builder with no member set.
@@ -77,31 +77,31 @@ impl crate::Action for DescribeAutoCalloutTaskRequest {
 /// Builds a [`DescribeAutoCalloutTaskRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeAutoCalloutTaskRequestBuilder {
-    sdk_app_id: Option<u64>,
-    task_id: Option<u64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
+    task_id: Option<crate::types::TaskId>,
 }
 impl DescribeAutoCalloutTaskRequestBuilder {
     /// Id of the contact-center application (SdkAppId) the task belongs to, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
     /// Id of the task, as returned by `CreateAutoCalloutTask`.
     ///
     /// Example: `3`
-    pub fn task_id(mut self, value: u64) -> Self {
+    pub fn task_id(mut self, value: crate::types::TaskId) -> Self {
         self.task_id = Some(value);
         self
     }
     /// Sets or clears `TaskId`. Required.
-    pub fn set_task_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_task_id(mut self, value: Option<crate::types::TaskId>) -> Self {
         self.task_id = value;
         self
     }
@@ -138,24 +138,24 @@ impl DescribeAutoCalloutTaskFluentBuilder {
     /// Id of the contact-center application (SdkAppId) the task belongs to, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
     /// Id of the task, as returned by `CreateAutoCalloutTask`.
     ///
     /// Example: `3`
-    pub fn task_id(mut self, value: u64) -> Self {
+    pub fn task_id(mut self, value: crate::types::TaskId) -> Self {
         self.inner.task_id = Some(value);
         self
     }
     /// Sets or clears `TaskId`. Required.
-    pub fn set_task_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_task_id(mut self, value: Option<crate::types::TaskId>) -> Self {
         self.inner.task_id = value;
         self
     }
@@ -238,7 +238,7 @@ pub struct DescribeAutoCalloutTaskResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub ivr_id: u64,
+    pub ivr_id: crate::types::IvrId,
     /// Lifecycle state of the task.
     ///
     /// Example: `1`

@@ -52,17 +52,17 @@ pub struct DescribeAutoCalloutTasksRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: u64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Page size.
     ///
     /// Example: `10`
     #[serde(rename = "PageSize")]
-    pub page_size: u64,
+    pub page_size: crate::types::PageSize,
     /// Page number, starting at 0.
     ///
     /// Example: `0`
     #[serde(rename = "PageNumber")]
-    pub page_number: u64,
+    pub page_number: crate::types::PageNumber,
 }
 impl DescribeAutoCalloutTasksRequest {
     /// A builder with no member set.
@@ -80,44 +80,44 @@ impl crate::Action for DescribeAutoCalloutTasksRequest {
 /// Builds a [`DescribeAutoCalloutTasksRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeAutoCalloutTasksRequestBuilder {
-    sdk_app_id: Option<u64>,
-    page_size: Option<u64>,
-    page_number: Option<u64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
+    page_size: Option<crate::types::PageSize>,
+    page_number: Option<crate::types::PageNumber>,
 }
 impl DescribeAutoCalloutTasksRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
     /// Page size.
     ///
     /// Example: `10`
-    pub fn page_size(mut self, value: u64) -> Self {
+    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
-    pub fn set_page_size(mut self, value: Option<u64>) -> Self {
+    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
     }
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    pub fn page_number(mut self, value: u64) -> Self {
+    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
-    pub fn set_page_number(mut self, value: Option<u64>) -> Self {
+    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.page_number = value;
         self
     }
@@ -158,36 +158,36 @@ impl DescribeAutoCalloutTasksFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
     /// Page size.
     ///
     /// Example: `10`
-    pub fn page_size(mut self, value: u64) -> Self {
+    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
-    pub fn set_page_size(mut self, value: Option<u64>) -> Self {
+    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
     }
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    pub fn page_number(mut self, value: u64) -> Self {
+    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.inner.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
-    pub fn set_page_number(mut self, value: Option<u64>) -> Self {
+    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.inner.page_number = value;
         self
     }
@@ -226,7 +226,7 @@ pub struct DescribeAutoCalloutTasksResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub total_count: u64,
+    pub total_count: crate::types::TotalCount,
     /// Tasks on this page.
     ///
     /// Example: `[{"CalleeCount":1,"Callers":["foobar"],"IvrId":1,"Name":"foobar","NotAfter":0,"NotBefore":0,"State":1,"TaskId":3241}]`

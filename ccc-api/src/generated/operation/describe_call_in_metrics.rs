@@ -92,7 +92,7 @@ pub struct DescribeCallInMetricsRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: i64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Whether to include per-skill-group metrics; defaults to `true`.
     ///
     /// Example: `true`
@@ -137,7 +137,7 @@ impl crate::Action for DescribeCallInMetricsRequest {
 /// Builds a [`DescribeCallInMetricsRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeCallInMetricsRequestBuilder {
-    sdk_app_id: Option<i64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
     enabled_skill_group: Option<bool>,
     enabled_number: Option<bool>,
     group_id_list: Option<Vec<i64>>,
@@ -146,12 +146,12 @@ impl DescribeCallInMetricsRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
@@ -223,12 +223,12 @@ impl DescribeCallInMetricsFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }

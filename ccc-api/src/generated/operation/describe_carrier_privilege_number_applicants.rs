@@ -17,7 +17,7 @@ pub struct DescribeCarrierPrivilegeNumberApplicantsRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: u64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Page number, starting at 0; defaults to `0`.
     ///
     /// Example: `0`
@@ -26,12 +26,12 @@ pub struct DescribeCarrierPrivilegeNumberApplicantsRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub page_number: Option<u64>,
+    pub page_number: Option<crate::types::PageNumber>,
     /// Page size, at most 100; defaults to `10`.
     ///
     /// Example: `10`
     #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
-    pub page_size: Option<u64>,
+    pub page_size: Option<crate::types::PageSize>,
     /// Filters; `Name` may be `ApplicantId` or `PhoneNumber` (fuzzy number match).
     ///
     /// Example: `[{"Name":"ApplicantId","Values":"1"}]`
@@ -54,45 +54,45 @@ impl crate::Action for DescribeCarrierPrivilegeNumberApplicantsRequest {
 /// Builds a [`DescribeCarrierPrivilegeNumberApplicantsRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeCarrierPrivilegeNumberApplicantsRequestBuilder {
-    sdk_app_id: Option<u64>,
-    page_number: Option<u64>,
-    page_size: Option<u64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
+    page_number: Option<crate::types::PageNumber>,
+    page_size: Option<crate::types::PageSize>,
     filters: Option<Vec<crate::types::Filter>>,
 }
 impl DescribeCarrierPrivilegeNumberApplicantsRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
     /// Page number, starting at 0; defaults to `0`.
     ///
     /// Example: `0`
-    pub fn page_number(mut self, value: u64) -> Self {
+    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
-    pub fn set_page_number(mut self, value: Option<u64>) -> Self {
+    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.page_number = value;
         self
     }
     /// Page size, at most 100; defaults to `10`.
     ///
     /// Example: `10`
-    pub fn page_size(mut self, value: u64) -> Self {
+    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`.
-    pub fn set_page_size(mut self, value: Option<u64>) -> Self {
+    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
     }
@@ -142,36 +142,36 @@ impl DescribeCarrierPrivilegeNumberApplicantsFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
     /// Page number, starting at 0; defaults to `0`.
     ///
     /// Example: `0`
-    pub fn page_number(mut self, value: u64) -> Self {
+    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.inner.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
-    pub fn set_page_number(mut self, value: Option<u64>) -> Self {
+    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.inner.page_number = value;
         self
     }
     /// Page size, at most 100; defaults to `10`.
     ///
     /// Example: `10`
-    pub fn page_size(mut self, value: u64) -> Self {
+    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`.
-    pub fn set_page_size(mut self, value: Option<u64>) -> Self {
+    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
     }
@@ -226,7 +226,7 @@ pub struct DescribeCarrierPrivilegeNumberApplicantsResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub total_count: u64,
+    pub total_count: crate::types::TotalCount,
     /// Applications on this page.
     ///
     /// Example: `[{"ApplicantId":3,"Callees":["008618612345678"],"Callers":["008601012345678"],"CreateTime":1623145120,"SdkAppId":1400000000,"State":1,"UpdateTime":1623145120}]`

@@ -74,7 +74,7 @@ pub struct DescribeCCCBuyInfoListRequest {
     ///
     /// Example: `[1400000,14000001]`
     #[serde(rename = "SdkAppIds", default, skip_serializing_if = "Option::is_none")]
-    pub sdk_app_ids: Option<Vec<i64>>,
+    pub sdk_app_ids: Option<Vec<crate::types::SdkAppId>>,
 }
 impl DescribeCCCBuyInfoListRequest {
     /// A builder with no member set.
@@ -92,18 +92,18 @@ impl crate::Action for DescribeCCCBuyInfoListRequest {
 /// Builds a [`DescribeCCCBuyInfoListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeCCCBuyInfoListRequestBuilder {
-    sdk_app_ids: Option<Vec<i64>>,
+    sdk_app_ids: Option<Vec<crate::types::SdkAppId>>,
 }
 impl DescribeCCCBuyInfoListRequestBuilder {
     /// Application ids to query; all applications if omitted.
     ///
     /// Example: `[1400000,14000001]`
-    pub fn sdk_app_ids(mut self, value: Vec<i64>) -> Self {
+    pub fn sdk_app_ids(mut self, value: Vec<crate::types::SdkAppId>) -> Self {
         self.sdk_app_ids = Some(value);
         self
     }
     /// Sets or clears `SdkAppIds`.
-    pub fn set_sdk_app_ids(mut self, value: Option<Vec<i64>>) -> Self {
+    pub fn set_sdk_app_ids(mut self, value: Option<Vec<crate::types::SdkAppId>>) -> Self {
         self.sdk_app_ids = value;
         self
     }
@@ -133,12 +133,12 @@ impl DescribeCCCBuyInfoListFluentBuilder {
     /// Application ids to query; all applications if omitted.
     ///
     /// Example: `[1400000,14000001]`
-    pub fn sdk_app_ids(mut self, value: Vec<i64>) -> Self {
+    pub fn sdk_app_ids(mut self, value: Vec<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_ids = Some(value);
         self
     }
     /// Sets or clears `SdkAppIds`.
-    pub fn set_sdk_app_ids(mut self, value: Option<Vec<i64>>) -> Self {
+    pub fn set_sdk_app_ids(mut self, value: Option<Vec<crate::types::SdkAppId>>) -> Self {
         self.inner.sdk_app_ids = value;
         self
     }
@@ -173,7 +173,7 @@ pub struct DescribeCCCBuyInfoListResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub total_count: i64,
+    pub total_count: crate::types::TotalCount,
     /// Purchase details per application.
     ///
     /// Example: `[]`

@@ -17,7 +17,7 @@ pub struct DescribeChatMessagesRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: i64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Instance id; deprecated.
     ///
     /// Example: `0`
@@ -36,12 +36,12 @@ pub struct DescribeChatMessagesRequest {
     ///
     /// Example: `20`
     #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
+    pub limit: Option<crate::types::Limit>,
     /// Offset of the first record; defaults to `0`.
     ///
     /// Example: `0`
     #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
-    pub offset: Option<i64>,
+    pub offset: Option<crate::types::Offset>,
     /// Sort order: `1` oldest first, `2` newest first (default).
     ///
     /// Example: `1`
@@ -69,11 +69,11 @@ impl crate::Action for DescribeChatMessagesRequest {
 /// Builds a [`DescribeChatMessagesRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeChatMessagesRequestBuilder {
-    sdk_app_id: Option<i64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
     instance_id: Option<i64>,
     cdr_id: Option<String>,
-    limit: Option<i64>,
-    offset: Option<i64>,
+    limit: Option<crate::types::Limit>,
+    offset: Option<crate::types::Offset>,
     order: Option<crate::types::DescribeChatMessagesOrder>,
     session_id: Option<String>,
 }
@@ -81,12 +81,12 @@ impl DescribeChatMessagesRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
@@ -117,24 +117,24 @@ impl DescribeChatMessagesRequestBuilder {
     /// Maximum number of records to return, at most 100; defaults to `20`.
     ///
     /// Example: `20`
-    pub fn limit(mut self, value: i64) -> Self {
+    pub fn limit(mut self, value: crate::types::Limit) -> Self {
         self.limit = Some(value);
         self
     }
     /// Sets or clears `Limit`.
-    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+    pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
         self.limit = value;
         self
     }
     /// Offset of the first record; defaults to `0`.
     ///
     /// Example: `0`
-    pub fn offset(mut self, value: i64) -> Self {
+    pub fn offset(mut self, value: crate::types::Offset) -> Self {
         self.offset = Some(value);
         self
     }
     /// Sets or clears `Offset`.
-    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+    pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
         self.offset = value;
         self
     }
@@ -197,12 +197,12 @@ impl DescribeChatMessagesFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
@@ -233,24 +233,24 @@ impl DescribeChatMessagesFluentBuilder {
     /// Maximum number of records to return, at most 100; defaults to `20`.
     ///
     /// Example: `20`
-    pub fn limit(mut self, value: i64) -> Self {
+    pub fn limit(mut self, value: crate::types::Limit) -> Self {
         self.inner.limit = Some(value);
         self
     }
     /// Sets or clears `Limit`.
-    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+    pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
         self.inner.limit = value;
         self
     }
     /// Offset of the first record; defaults to `0`.
     ///
     /// Example: `0`
-    pub fn offset(mut self, value: i64) -> Self {
+    pub fn offset(mut self, value: crate::types::Offset) -> Self {
         self.inner.offset = Some(value);
         self
     }
     /// Sets or clears `Offset`.
-    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+    pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
         self.inner.offset = value;
         self
     }
@@ -312,7 +312,7 @@ pub struct DescribeChatMessagesResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub total_count: i64,
+    pub total_count: crate::types::TotalCount,
     /// Messages of the session.
     ///
     /// Example: `[{"From":"John","Messages":[{"Content":"Hello, how are you?","Type":"Text"},{"Content":"https://example.com/image.jpg","Type":"Image"}],"Timestamp":1600007226},{"From":"Alice","Messages":[{"Content":"Hi there!","Type":"Text"}],"Timestamp":1400753150}]`
@@ -407,16 +407,16 @@ impl crate::Paginated for DescribeChatMessagesRequest {
     type Item = crate::types::MessageBody;
     const STYLE: crate::PageStyle = crate::PageStyle::Offset;
     fn page_size(&self) -> Option<u64> {
-        self.limit.and_then(|v| u64::try_from(v).ok())
+        self.limit
     }
     fn set_page_size(&mut self, value: u64) {
-        self.limit = Some(i64::try_from(value).unwrap_or(i64::MAX));
+        self.limit = Some(value);
     }
     fn position(&self) -> Option<u64> {
-        self.offset.and_then(|v| u64::try_from(v).ok())
+        self.offset
     }
     fn set_position(&mut self, value: u64) {
-        self.offset = Some(i64::try_from(value).unwrap_or(i64::MAX));
+        self.offset = Some(value);
     }
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
@@ -428,7 +428,7 @@ impl crate::Paginated for DescribeChatMessagesRequest {
         response.messages
     }
     fn total(response: &Self::Response) -> Option<u64> {
-        u64::try_from(response.total_count).ok()
+        Some(response.total_count)
     }
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;

@@ -17,12 +17,12 @@ pub struct DescribeCompanyListRequest {
     ///
     /// Example: `10`
     #[serde(rename = "PageSize")]
-    pub page_size: i64,
+    pub page_size: crate::types::PageSize,
     /// Page number, starting at 0.
     ///
     /// Example: `0`
     #[serde(rename = "PageNumber")]
-    pub page_number: i64,
+    pub page_number: crate::types::PageNumber,
     /// Company name to filter by.
     #[serde(
         rename = "CompanyName",
@@ -35,7 +35,7 @@ pub struct DescribeCompanyListRequest {
     pub state: Option<Vec<crate::types::DescribeCompanyListState>>,
     /// Application id to filter by.
     #[serde(rename = "ApplyID", default, skip_serializing_if = "Option::is_none")]
-    pub apply_id: Option<Vec<i64>>,
+    pub apply_id: Option<Vec<crate::types::ApplyId>>,
 }
 impl DescribeCompanyListRequest {
     /// A builder with no member set.
@@ -53,34 +53,34 @@ impl crate::Action for DescribeCompanyListRequest {
 /// Builds a [`DescribeCompanyListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeCompanyListRequestBuilder {
-    page_size: Option<i64>,
-    page_number: Option<i64>,
+    page_size: Option<crate::types::PageSize>,
+    page_number: Option<crate::types::PageNumber>,
     company_name: Option<Vec<String>>,
     state: Option<Vec<crate::types::DescribeCompanyListState>>,
-    apply_id: Option<Vec<i64>>,
+    apply_id: Option<Vec<crate::types::ApplyId>>,
 }
 impl DescribeCompanyListRequestBuilder {
     /// Page size, at most 100.
     ///
     /// Example: `10`
-    pub fn page_size(mut self, value: i64) -> Self {
+    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
-    pub fn set_page_size(mut self, value: Option<i64>) -> Self {
+    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
     }
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    pub fn page_number(mut self, value: i64) -> Self {
+    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
-    pub fn set_page_number(mut self, value: Option<i64>) -> Self {
+    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.page_number = value;
         self
     }
@@ -105,12 +105,12 @@ impl DescribeCompanyListRequestBuilder {
         self
     }
     /// Application id to filter by.
-    pub fn apply_id(mut self, value: Vec<i64>) -> Self {
+    pub fn apply_id(mut self, value: Vec<crate::types::ApplyId>) -> Self {
         self.apply_id = Some(value);
         self
     }
     /// Sets or clears `ApplyID`.
-    pub fn set_apply_id(mut self, value: Option<Vec<i64>>) -> Self {
+    pub fn set_apply_id(mut self, value: Option<Vec<crate::types::ApplyId>>) -> Self {
         self.apply_id = value;
         self
     }
@@ -150,24 +150,24 @@ impl DescribeCompanyListFluentBuilder {
     /// Page size, at most 100.
     ///
     /// Example: `10`
-    pub fn page_size(mut self, value: i64) -> Self {
+    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
-    pub fn set_page_size(mut self, value: Option<i64>) -> Self {
+    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
     }
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    pub fn page_number(mut self, value: i64) -> Self {
+    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.inner.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
-    pub fn set_page_number(mut self, value: Option<i64>) -> Self {
+    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.inner.page_number = value;
         self
     }
@@ -192,12 +192,12 @@ impl DescribeCompanyListFluentBuilder {
         self
     }
     /// Application id to filter by.
-    pub fn apply_id(mut self, value: Vec<i64>) -> Self {
+    pub fn apply_id(mut self, value: Vec<crate::types::ApplyId>) -> Self {
         self.inner.apply_id = Some(value);
         self
     }
     /// Sets or clears `ApplyID`.
-    pub fn set_apply_id(mut self, value: Option<Vec<i64>>) -> Self {
+    pub fn set_apply_id(mut self, value: Option<Vec<crate::types::ApplyId>>) -> Self {
         self.inner.apply_id = value;
         self
     }
@@ -235,7 +235,7 @@ pub struct DescribeCompanyListResponse {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub total_count: Option<i64>,
+    pub total_count: Option<crate::types::TotalCount>,
     /// Company qualification review details.
     #[serde(
         rename = "CompanyInfo",
@@ -312,16 +312,16 @@ impl crate::Paginated for DescribeCompanyListRequest {
     type Item = crate::types::CompanyStateInfo;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
     fn page_size(&self) -> Option<u64> {
-        u64::try_from(self.page_size).ok()
+        Some(self.page_size)
     }
     fn set_page_size(&mut self, value: u64) {
-        self.page_size = i64::try_from(value).unwrap_or(i64::MAX);
+        self.page_size = value;
     }
     fn position(&self) -> Option<u64> {
-        u64::try_from(self.page_number).ok()
+        Some(self.page_number)
     }
     fn set_position(&mut self, value: u64) {
-        self.page_number = i64::try_from(value).unwrap_or(i64::MAX);
+        self.page_number = value;
     }
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
@@ -333,7 +333,7 @@ impl crate::Paginated for DescribeCompanyListRequest {
         response.company_info.unwrap_or_default()
     }
     fn total(response: &Self::Response) -> Option<u64> {
-        response.total_count.and_then(|v| u64::try_from(v).ok())
+        response.total_count
     }
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;

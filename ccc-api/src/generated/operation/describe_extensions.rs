@@ -58,12 +58,12 @@ pub struct DescribeExtensionsRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: u64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Page number, starting at 0.
     ///
     /// Example: `0`
     #[serde(rename = "PageNumber")]
-    pub page_number: i64,
+    pub page_number: crate::types::PageNumber,
     /// Only return these extension numbers.
     ///
     /// Example: `["1001","1002"]`
@@ -77,7 +77,7 @@ pub struct DescribeExtensionsRequest {
     ///
     /// Example: `50`
     #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
-    pub page_size: Option<i64>,
+    pub page_size: Option<crate::types::PageSize>,
     /// Keyword matched loosely against extension number, extension name, agent email and agent name.
     ///
     /// Example: `"foobar"`
@@ -113,10 +113,10 @@ impl crate::Action for DescribeExtensionsRequest {
 /// Builds a [`DescribeExtensionsRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeExtensionsRequestBuilder {
-    sdk_app_id: Option<u64>,
-    page_number: Option<i64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
+    page_number: Option<crate::types::PageNumber>,
     extension_ids: Option<Vec<String>>,
-    page_size: Option<i64>,
+    page_size: Option<crate::types::PageSize>,
     fuzzing_key_word: Option<String>,
     is_need_status: Option<bool>,
 }
@@ -124,24 +124,24 @@ impl DescribeExtensionsRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    pub fn page_number(mut self, value: i64) -> Self {
+    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
-    pub fn set_page_number(mut self, value: Option<i64>) -> Self {
+    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.page_number = value;
         self
     }
@@ -160,12 +160,12 @@ impl DescribeExtensionsRequestBuilder {
     /// Number of entries per page.
     ///
     /// Example: `50`
-    pub fn page_size(mut self, value: i64) -> Self {
+    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`.
-    pub fn set_page_size(mut self, value: Option<i64>) -> Self {
+    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
     }
@@ -229,24 +229,24 @@ impl DescribeExtensionsFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    pub fn page_number(mut self, value: i64) -> Self {
+    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.inner.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
-    pub fn set_page_number(mut self, value: Option<i64>) -> Self {
+    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.inner.page_number = value;
         self
     }
@@ -265,12 +265,12 @@ impl DescribeExtensionsFluentBuilder {
     /// Number of entries per page.
     ///
     /// Example: `50`
-    pub fn page_size(mut self, value: i64) -> Self {
+    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`.
-    pub fn set_page_size(mut self, value: Option<i64>) -> Self {
+    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
     }
@@ -332,7 +332,7 @@ pub struct DescribeExtensionsResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub total: i64,
+    pub total: crate::types::TotalCount,
     /// Extensions on the requested page.
     ///
     /// Example: `[{"CreateTime":0,"ExtensionId":"1001","ExtensionName":"lulu","FullExtensionId":"1001@140000014.tccc.qcloud.com","ModifyTime":0,"Register":false,"Relation":"123456","RelationName":"foobar","SdkAppId":1400000014,"SkillGroupId":"1532","Status":0}]`
@@ -413,16 +413,16 @@ impl crate::Paginated for DescribeExtensionsRequest {
     type Item = crate::types::ExtensionInfo;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
     fn page_size(&self) -> Option<u64> {
-        self.page_size.and_then(|v| u64::try_from(v).ok())
+        self.page_size
     }
     fn set_page_size(&mut self, value: u64) {
-        self.page_size = Some(i64::try_from(value).unwrap_or(i64::MAX));
+        self.page_size = Some(value);
     }
     fn position(&self) -> Option<u64> {
-        u64::try_from(self.page_number).ok()
+        Some(self.page_number)
     }
     fn set_position(&mut self, value: u64) {
-        self.page_number = i64::try_from(value).unwrap_or(i64::MAX);
+        self.page_number = value;
     }
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
@@ -434,7 +434,7 @@ impl crate::Paginated for DescribeExtensionsRequest {
         response.extension_list
     }
     fn total(response: &Self::Response) -> Option<u64> {
-        u64::try_from(response.total).ok()
+        Some(response.total)
     }
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;

@@ -17,7 +17,7 @@ pub struct DescribeFlashSMSListRequest {
     ///
     /// Example: `1500098920`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: i64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Start of the window, Unix time in seconds; at most about 180 days in the past.
     ///
     /// Example: `1769730111`
@@ -64,7 +64,7 @@ pub struct DescribeFlashSMSListRequest {
     ///
     /// Example: `20`
     #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
-    pub page_size: Option<i64>,
+    pub page_size: Option<crate::types::PageSize>,
     /// Page number, starting at 0.
     ///
     /// Example: `0`
@@ -73,7 +73,7 @@ pub struct DescribeFlashSMSListRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub page_number: Option<i64>,
+    pub page_number: Option<crate::types::PageNumber>,
 }
 impl DescribeFlashSMSListRequest {
     /// A builder with no member set.
@@ -91,26 +91,26 @@ impl crate::Action for DescribeFlashSMSListRequest {
 /// Builds a [`DescribeFlashSMSListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeFlashSMSListRequestBuilder {
-    sdk_app_id: Option<i64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
     start_timestamp: Option<i64>,
     end_timestamp: Option<i64>,
     delivery_number: Option<String>,
     serving_number: Option<String>,
     session_id: Option<String>,
     delivery_status: Option<i64>,
-    page_size: Option<i64>,
-    page_number: Option<i64>,
+    page_size: Option<crate::types::PageSize>,
+    page_number: Option<crate::types::PageNumber>,
 }
 impl DescribeFlashSMSListRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1500098920`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
@@ -189,24 +189,24 @@ impl DescribeFlashSMSListRequestBuilder {
     /// Page size, 20-1000; defaults to `20`.
     ///
     /// Example: `20`
-    pub fn page_size(mut self, value: i64) -> Self {
+    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`.
-    pub fn set_page_size(mut self, value: Option<i64>) -> Self {
+    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
     }
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    pub fn page_number(mut self, value: i64) -> Self {
+    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
-    pub fn set_page_number(mut self, value: Option<i64>) -> Self {
+    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.page_number = value;
         self
     }
@@ -253,12 +253,12 @@ impl DescribeFlashSMSListFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1500098920`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
@@ -337,24 +337,24 @@ impl DescribeFlashSMSListFluentBuilder {
     /// Page size, 20-1000; defaults to `20`.
     ///
     /// Example: `20`
-    pub fn page_size(mut self, value: i64) -> Self {
+    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`.
-    pub fn set_page_size(mut self, value: Option<i64>) -> Self {
+    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
     }
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    pub fn page_number(mut self, value: i64) -> Self {
+    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.inner.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
-    pub fn set_page_number(mut self, value: Option<i64>) -> Self {
+    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.inner.page_number = value;
         self
     }
@@ -388,7 +388,7 @@ pub struct DescribeFlashSMSListResponse {
     ///
     /// Example: `1`
     #[serde(rename = "Total", default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
+    pub total: Option<crate::types::TotalCount>,
     /// Flash SMS records on the requested page.
     #[serde(
         rename = "FlashSMSList",
@@ -465,16 +465,16 @@ impl crate::Paginated for DescribeFlashSMSListRequest {
     type Item = crate::types::FlashSMSRecord;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
     fn page_size(&self) -> Option<u64> {
-        self.page_size.and_then(|v| u64::try_from(v).ok())
+        self.page_size
     }
     fn set_page_size(&mut self, value: u64) {
-        self.page_size = Some(i64::try_from(value).unwrap_or(i64::MAX));
+        self.page_size = Some(value);
     }
     fn position(&self) -> Option<u64> {
-        self.page_number.and_then(|v| u64::try_from(v).ok())
+        self.page_number
     }
     fn set_position(&mut self, value: u64) {
-        self.page_number = Some(i64::try_from(value).unwrap_or(i64::MAX));
+        self.page_number = Some(value);
     }
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
@@ -486,7 +486,7 @@ impl crate::Paginated for DescribeFlashSMSListRequest {
         response.flash_sms_list.unwrap_or_default()
     }
     fn total(response: &Self::Response) -> Option<u64> {
-        response.total.and_then(|v| u64::try_from(v).ok())
+        response.total
     }
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;

@@ -36,17 +36,17 @@ pub struct DescribeIMCdrsRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId", default, skip_serializing_if = "Option::is_none")]
-    pub sdk_app_id: Option<i64>,
+    pub sdk_app_id: Option<crate::types::SdkAppId>,
     /// Maximum number of records to return, up to 100; defaults to `20`.
     ///
     /// Example: `100`
     #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
+    pub limit: Option<crate::types::Limit>,
     /// Number of records to skip; defaults to `0`.
     ///
     /// Example: `0`
     #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
-    pub offset: Option<i64>,
+    pub offset: Option<crate::types::Offset>,
     /// Record kind: `1` omnichannel, `2` text chat; omit to return both.
     ///
     /// Example: `2`
@@ -72,9 +72,9 @@ pub struct DescribeIMCdrsRequestBuilder {
     start_timestamp: Option<i64>,
     end_timestamp: Option<i64>,
     instance_id: Option<i64>,
-    sdk_app_id: Option<i64>,
-    limit: Option<i64>,
-    offset: Option<i64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
+    limit: Option<crate::types::Limit>,
+    offset: Option<crate::types::Offset>,
     r#type: Option<crate::types::DescribeIMCdrListType>,
 }
 impl DescribeIMCdrsRequestBuilder {
@@ -117,36 +117,36 @@ impl DescribeIMCdrsRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
     /// Maximum number of records to return, up to 100; defaults to `20`.
     ///
     /// Example: `100`
-    pub fn limit(mut self, value: i64) -> Self {
+    pub fn limit(mut self, value: crate::types::Limit) -> Self {
         self.limit = Some(value);
         self
     }
     /// Sets or clears `Limit`.
-    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+    pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
         self.limit = value;
         self
     }
     /// Number of records to skip; defaults to `0`.
     ///
     /// Example: `0`
-    pub fn offset(mut self, value: i64) -> Self {
+    pub fn offset(mut self, value: crate::types::Offset) -> Self {
         self.offset = Some(value);
         self
     }
     /// Sets or clears `Offset`.
-    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+    pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
         self.offset = value;
         self
     }
@@ -235,36 +235,36 @@ impl DescribeIMCdrsFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
     /// Maximum number of records to return, up to 100; defaults to `20`.
     ///
     /// Example: `100`
-    pub fn limit(mut self, value: i64) -> Self {
+    pub fn limit(mut self, value: crate::types::Limit) -> Self {
         self.inner.limit = Some(value);
         self
     }
     /// Sets or clears `Limit`.
-    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+    pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
         self.inner.limit = value;
         self
     }
     /// Number of records to skip; defaults to `0`.
     ///
     /// Example: `0`
-    pub fn offset(mut self, value: i64) -> Self {
+    pub fn offset(mut self, value: crate::types::Offset) -> Self {
         self.inner.offset = Some(value);
         self
     }
     /// Sets or clears `Offset`.
-    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+    pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
         self.inner.offset = value;
         self
     }
@@ -314,7 +314,7 @@ pub struct DescribeIMCdrsResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub total_count: i64,
+    pub total_count: crate::types::TotalCount,
     /// Service records on the requested page.
     ///
     /// Example: `[{"Duration":100,"EndStatus":1,"Id":"12933","Nickname":"bar","Satisfaction":{"Id":1,"Label":"满意"},"SessionId":"87fa1d7a-4194-4f2a-83dc-d7c293411720","SkillGroupId":"1001","SkillGroupName":"bar","StaffId":"foo@tencent.com","Timestamp":1632814604,"Type":2}]`
@@ -408,16 +408,16 @@ impl crate::Paginated for DescribeIMCdrsRequest {
     type Item = crate::types::IMCdrInfo;
     const STYLE: crate::PageStyle = crate::PageStyle::Offset;
     fn page_size(&self) -> Option<u64> {
-        self.limit.and_then(|v| u64::try_from(v).ok())
+        self.limit
     }
     fn set_page_size(&mut self, value: u64) {
-        self.limit = Some(i64::try_from(value).unwrap_or(i64::MAX));
+        self.limit = Some(value);
     }
     fn position(&self) -> Option<u64> {
-        self.offset.and_then(|v| u64::try_from(v).ok())
+        self.offset
     }
     fn set_position(&mut self, value: u64) {
-        self.offset = Some(i64::try_from(value).unwrap_or(i64::MAX));
+        self.offset = Some(value);
     }
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
@@ -429,7 +429,7 @@ impl crate::Paginated for DescribeIMCdrsRequest {
         response.im_cdr_list.unwrap_or_default()
     }
     fn total(response: &Self::Response) -> Option<u64> {
-        u64::try_from(response.total_count).ok()
+        Some(response.total_count)
     }
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;

@@ -51,17 +51,17 @@ pub struct DescribeIvrAudioListRequest {
     ///
     /// Example: `1600000001`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: i64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Page size, at most 50.
     ///
     /// Example: `10`
     #[serde(rename = "PageSize")]
-    pub page_size: u64,
+    pub page_size: crate::types::PageSize,
     /// Page number, starting at 0.
     ///
     /// Example: `0`
     #[serde(rename = "PageNumber")]
-    pub page_number: u64,
+    pub page_number: crate::types::PageNumber,
     /// Only return files with these aliases.
     #[serde(
         rename = "CustomFileName",
@@ -78,7 +78,7 @@ pub struct DescribeIvrAudioListRequest {
     pub audio_file_name: Option<Vec<String>>,
     /// Only return files with these ids.
     #[serde(rename = "FileId", default, skip_serializing_if = "Option::is_none")]
-    pub file_id: Option<Vec<u64>>,
+    pub file_id: Option<Vec<crate::types::FileId>>,
 }
 impl DescribeIvrAudioListRequest {
     /// A builder with no member set.
@@ -96,47 +96,47 @@ impl crate::Action for DescribeIvrAudioListRequest {
 /// Builds a [`DescribeIvrAudioListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeIvrAudioListRequestBuilder {
-    sdk_app_id: Option<i64>,
-    page_size: Option<u64>,
-    page_number: Option<u64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
+    page_size: Option<crate::types::PageSize>,
+    page_number: Option<crate::types::PageNumber>,
     custom_file_name: Option<Vec<String>>,
     audio_file_name: Option<Vec<String>>,
-    file_id: Option<Vec<u64>>,
+    file_id: Option<Vec<crate::types::FileId>>,
 }
 impl DescribeIvrAudioListRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1600000001`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
     /// Page size, at most 50.
     ///
     /// Example: `10`
-    pub fn page_size(mut self, value: u64) -> Self {
+    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
-    pub fn set_page_size(mut self, value: Option<u64>) -> Self {
+    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
     }
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    pub fn page_number(mut self, value: u64) -> Self {
+    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
-    pub fn set_page_number(mut self, value: Option<u64>) -> Self {
+    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.page_number = value;
         self
     }
@@ -161,12 +161,12 @@ impl DescribeIvrAudioListRequestBuilder {
         self
     }
     /// Only return files with these ids.
-    pub fn file_id(mut self, value: Vec<u64>) -> Self {
+    pub fn file_id(mut self, value: Vec<crate::types::FileId>) -> Self {
         self.file_id = Some(value);
         self
     }
     /// Sets or clears `FileId`.
-    pub fn set_file_id(mut self, value: Option<Vec<u64>>) -> Self {
+    pub fn set_file_id(mut self, value: Option<Vec<crate::types::FileId>>) -> Self {
         self.file_id = value;
         self
     }
@@ -210,36 +210,36 @@ impl DescribeIvrAudioListFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1600000001`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
     /// Page size, at most 50.
     ///
     /// Example: `10`
-    pub fn page_size(mut self, value: u64) -> Self {
+    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
-    pub fn set_page_size(mut self, value: Option<u64>) -> Self {
+    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
     }
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    pub fn page_number(mut self, value: u64) -> Self {
+    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.inner.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
-    pub fn set_page_number(mut self, value: Option<u64>) -> Self {
+    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.inner.page_number = value;
         self
     }
@@ -264,12 +264,12 @@ impl DescribeIvrAudioListFluentBuilder {
         self
     }
     /// Only return files with these ids.
-    pub fn file_id(mut self, value: Vec<u64>) -> Self {
+    pub fn file_id(mut self, value: Vec<crate::types::FileId>) -> Self {
         self.inner.file_id = Some(value);
         self
     }
     /// Sets or clears `FileId`.
-    pub fn set_file_id(mut self, value: Option<Vec<u64>>) -> Self {
+    pub fn set_file_id(mut self, value: Option<Vec<crate::types::FileId>>) -> Self {
         self.inner.file_id = value;
         self
     }
@@ -307,7 +307,7 @@ pub struct DescribeIvrAudioListResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub total_count: i64,
+    pub total_count: crate::types::TotalCount,
     /// Audio files on the requested page.
     #[serde(rename = "FileInfo", default, skip_serializing_if = "Option::is_none")]
     pub file_info: Option<Vec<crate::types::AudioFileInfo>>,
@@ -405,7 +405,7 @@ impl crate::Paginated for DescribeIvrAudioListRequest {
         response.file_info.unwrap_or_default()
     }
     fn total(response: &Self::Response) -> Option<u64> {
-        u64::try_from(response.total_count).ok()
+        Some(response.total_count)
     }
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;

@@ -47,7 +47,7 @@ pub struct DescribeNumbersRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: u64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Page number, starting at 0.
     ///
     /// Example: `0`
@@ -56,12 +56,12 @@ pub struct DescribeNumbersRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub page_number: Option<u64>,
+    pub page_number: Option<crate::types::PageNumber>,
     /// Page size; defaults to `20`.
     ///
     /// Example: `20`
     #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
-    pub page_size: Option<u64>,
+    pub page_size: Option<crate::types::PageSize>,
 }
 impl DescribeNumbersRequest {
     /// A builder with no member set.
@@ -79,44 +79,44 @@ impl crate::Action for DescribeNumbersRequest {
 /// Builds a [`DescribeNumbersRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeNumbersRequestBuilder {
-    sdk_app_id: Option<u64>,
-    page_number: Option<u64>,
-    page_size: Option<u64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
+    page_number: Option<crate::types::PageNumber>,
+    page_size: Option<crate::types::PageSize>,
 }
 impl DescribeNumbersRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    pub fn page_number(mut self, value: u64) -> Self {
+    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
-    pub fn set_page_number(mut self, value: Option<u64>) -> Self {
+    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.page_number = value;
         self
     }
     /// Page size; defaults to `20`.
     ///
     /// Example: `20`
-    pub fn page_size(mut self, value: u64) -> Self {
+    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`.
-    pub fn set_page_size(mut self, value: Option<u64>) -> Self {
+    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
     }
@@ -150,36 +150,36 @@ impl DescribeNumbersFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    pub fn page_number(mut self, value: u64) -> Self {
+    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.inner.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
-    pub fn set_page_number(mut self, value: Option<u64>) -> Self {
+    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.inner.page_number = value;
         self
     }
     /// Page size; defaults to `20`.
     ///
     /// Example: `20`
-    pub fn page_size(mut self, value: u64) -> Self {
+    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`.
-    pub fn set_page_size(mut self, value: Option<u64>) -> Self {
+    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
     }
@@ -217,7 +217,7 @@ pub struct DescribeNumbersResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub total_count: u64,
+    pub total_count: crate::types::TotalCount,
     /// Numbers on the requested page.
     #[serde(
         rename = "Numbers",

@@ -49,12 +49,12 @@ pub struct DescribePredictiveDialingCampaignRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: i64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Id of the task to look up.
     ///
     /// Example: `2569`
     #[serde(rename = "CampaignId")]
-    pub campaign_id: i64,
+    pub campaign_id: crate::types::CampaignId,
 }
 impl DescribePredictiveDialingCampaignRequest {
     /// A builder with no member set.
@@ -72,31 +72,31 @@ impl crate::Action for DescribePredictiveDialingCampaignRequest {
 /// Builds a [`DescribePredictiveDialingCampaignRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribePredictiveDialingCampaignRequestBuilder {
-    sdk_app_id: Option<i64>,
-    campaign_id: Option<i64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
+    campaign_id: Option<crate::types::CampaignId>,
 }
 impl DescribePredictiveDialingCampaignRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
     /// Id of the task to look up.
     ///
     /// Example: `2569`
-    pub fn campaign_id(mut self, value: i64) -> Self {
+    pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
         self.campaign_id = Some(value);
         self
     }
     /// Sets or clears `CampaignId`. Required.
-    pub fn set_campaign_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
         self.campaign_id = value;
         self
     }
@@ -133,24 +133,24 @@ impl DescribePredictiveDialingCampaignFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
     /// Id of the task to look up.
     ///
     /// Example: `2569`
-    pub fn campaign_id(mut self, value: i64) -> Self {
+    pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
         self.inner.campaign_id = Some(value);
         self
     }
     /// Sets or clears `CampaignId`. Required.
-    pub fn set_campaign_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
         self.inner.campaign_id = value;
         self
     }
@@ -187,7 +187,7 @@ pub struct DescribePredictiveDialingCampaignResponse {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub campaign_id: Option<i64>,
+    pub campaign_id: Option<crate::types::CampaignId>,
     /// Task name.
     ///
     /// Example: `"新能源SUV推荐"`
@@ -206,12 +206,12 @@ pub struct DescribePredictiveDialingCampaignResponse {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub skill_group_id: Option<i64>,
+    pub skill_group_id: Option<crate::types::SkillGroupId>,
     /// Id of the IVR flow used by the task.
     ///
     /// Example: `4600`
     #[serde(rename = "IVRId", default, skip_serializing_if = "Option::is_none")]
-    pub ivr_id: Option<i64>,
+    pub ivr_id: Option<crate::types::IvrId>,
     /// Priority among tasks of the same application, `1` (highest) to `5` (lowest).
     ///
     /// Example: `3`

@@ -72,17 +72,17 @@ pub struct DescribePredictiveDialingCampaignsRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: i64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Page size, at most 100.
     ///
     /// Example: `25`
     #[serde(rename = "PageSize")]
-    pub page_size: i64,
+    pub page_size: crate::types::PageSize,
     /// Page number, starting at 0.
     ///
     /// Example: `0`
     #[serde(rename = "PageNumber")]
-    pub page_number: i64,
+    pub page_number: crate::types::PageNumber,
     /// Keyword matched against task names.
     ///
     /// Example: `"推荐"`
@@ -96,7 +96,7 @@ pub struct DescribePredictiveDialingCampaignsRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub skill_group_id: Option<i64>,
+    pub skill_group_id: Option<crate::types::SkillGroupId>,
     /// Only return the task with this id.
     ///
     /// Example: `9854`
@@ -105,7 +105,7 @@ pub struct DescribePredictiveDialingCampaignsRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub campaign_id: Option<i64>,
+    pub campaign_id: Option<crate::types::CampaignId>,
 }
 impl DescribePredictiveDialingCampaignsRequest {
     /// A builder with no member set.
@@ -123,47 +123,47 @@ impl crate::Action for DescribePredictiveDialingCampaignsRequest {
 /// Builds a [`DescribePredictiveDialingCampaignsRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribePredictiveDialingCampaignsRequestBuilder {
-    sdk_app_id: Option<i64>,
-    page_size: Option<i64>,
-    page_number: Option<i64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
+    page_size: Option<crate::types::PageSize>,
+    page_number: Option<crate::types::PageNumber>,
     name: Option<String>,
-    skill_group_id: Option<i64>,
-    campaign_id: Option<i64>,
+    skill_group_id: Option<crate::types::SkillGroupId>,
+    campaign_id: Option<crate::types::CampaignId>,
 }
 impl DescribePredictiveDialingCampaignsRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
     /// Page size, at most 100.
     ///
     /// Example: `25`
-    pub fn page_size(mut self, value: i64) -> Self {
+    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
-    pub fn set_page_size(mut self, value: Option<i64>) -> Self {
+    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
     }
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    pub fn page_number(mut self, value: i64) -> Self {
+    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
-    pub fn set_page_number(mut self, value: Option<i64>) -> Self {
+    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.page_number = value;
         self
     }
@@ -182,24 +182,24 @@ impl DescribePredictiveDialingCampaignsRequestBuilder {
     /// Only return tasks served by this skill group.
     ///
     /// Example: `255`
-    pub fn skill_group_id(mut self, value: i64) -> Self {
+    pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`.
-    pub fn set_skill_group_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
     }
     /// Only return the task with this id.
     ///
     /// Example: `9854`
-    pub fn campaign_id(mut self, value: i64) -> Self {
+    pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
         self.campaign_id = Some(value);
         self
     }
     /// Sets or clears `CampaignId`.
-    pub fn set_campaign_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
         self.campaign_id = value;
         self
     }
@@ -243,36 +243,36 @@ impl DescribePredictiveDialingCampaignsFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
     /// Page size, at most 100.
     ///
     /// Example: `25`
-    pub fn page_size(mut self, value: i64) -> Self {
+    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
-    pub fn set_page_size(mut self, value: Option<i64>) -> Self {
+    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
     }
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    pub fn page_number(mut self, value: i64) -> Self {
+    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.inner.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
-    pub fn set_page_number(mut self, value: Option<i64>) -> Self {
+    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.inner.page_number = value;
         self
     }
@@ -291,24 +291,24 @@ impl DescribePredictiveDialingCampaignsFluentBuilder {
     /// Only return tasks served by this skill group.
     ///
     /// Example: `255`
-    pub fn skill_group_id(mut self, value: i64) -> Self {
+    pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.inner.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`.
-    pub fn set_skill_group_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.inner.skill_group_id = value;
         self
     }
     /// Only return the task with this id.
     ///
     /// Example: `9854`
-    pub fn campaign_id(mut self, value: i64) -> Self {
+    pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
         self.inner.campaign_id = Some(value);
         self
     }
     /// Sets or clears `CampaignId`.
-    pub fn set_campaign_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
         self.inner.campaign_id = value;
         self
     }
@@ -349,7 +349,7 @@ pub struct DescribePredictiveDialingCampaignsResponse {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub total_count: Option<i64>,
+    pub total_count: Option<crate::types::TotalCount>,
     /// Tasks on the requested page.
     #[serde(
         rename = "CampaignList",
@@ -426,16 +426,16 @@ impl crate::Paginated for DescribePredictiveDialingCampaignsRequest {
     type Item = crate::types::DescribePredictiveDialingCampaignsElement;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
     fn page_size(&self) -> Option<u64> {
-        u64::try_from(self.page_size).ok()
+        Some(self.page_size)
     }
     fn set_page_size(&mut self, value: u64) {
-        self.page_size = i64::try_from(value).unwrap_or(i64::MAX);
+        self.page_size = value;
     }
     fn position(&self) -> Option<u64> {
-        u64::try_from(self.page_number).ok()
+        Some(self.page_number)
     }
     fn set_position(&mut self, value: u64) {
-        self.page_number = i64::try_from(value).unwrap_or(i64::MAX);
+        self.page_number = value;
     }
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
@@ -447,7 +447,7 @@ impl crate::Paginated for DescribePredictiveDialingCampaignsRequest {
         response.campaign_list.unwrap_or_default()
     }
     fn total(response: &Self::Response) -> Option<u64> {
-        response.total_count.and_then(|v| u64::try_from(v).ok())
+        response.total_count
     }
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;

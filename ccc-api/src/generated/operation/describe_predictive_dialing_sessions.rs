@@ -46,22 +46,22 @@ pub struct DescribePredictiveDialingSessionsRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: i64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Id of the task, as returned by `CreatePredictiveDialingCampaign`.
     ///
     /// Example: `2569`
     #[serde(rename = "CampaignId")]
-    pub campaign_id: i64,
+    pub campaign_id: crate::types::CampaignId,
     /// Page size, at most 1000.
     ///
     /// Example: `25`
     #[serde(rename = "PageSize")]
-    pub page_size: i64,
+    pub page_size: crate::types::PageSize,
     /// Page number, starting at 0.
     ///
     /// Example: `0`
     #[serde(rename = "PageNumber")]
-    pub page_number: i64,
+    pub page_number: crate::types::PageNumber,
 }
 impl DescribePredictiveDialingSessionsRequest {
     /// A builder with no member set.
@@ -79,57 +79,57 @@ impl crate::Action for DescribePredictiveDialingSessionsRequest {
 /// Builds a [`DescribePredictiveDialingSessionsRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribePredictiveDialingSessionsRequestBuilder {
-    sdk_app_id: Option<i64>,
-    campaign_id: Option<i64>,
-    page_size: Option<i64>,
-    page_number: Option<i64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
+    campaign_id: Option<crate::types::CampaignId>,
+    page_size: Option<crate::types::PageSize>,
+    page_number: Option<crate::types::PageNumber>,
 }
 impl DescribePredictiveDialingSessionsRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
     /// Id of the task, as returned by `CreatePredictiveDialingCampaign`.
     ///
     /// Example: `2569`
-    pub fn campaign_id(mut self, value: i64) -> Self {
+    pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
         self.campaign_id = Some(value);
         self
     }
     /// Sets or clears `CampaignId`. Required.
-    pub fn set_campaign_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
         self.campaign_id = value;
         self
     }
     /// Page size, at most 1000.
     ///
     /// Example: `25`
-    pub fn page_size(mut self, value: i64) -> Self {
+    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
-    pub fn set_page_size(mut self, value: Option<i64>) -> Self {
+    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
     }
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    pub fn page_number(mut self, value: i64) -> Self {
+    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
-    pub fn set_page_number(mut self, value: Option<i64>) -> Self {
+    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.page_number = value;
         self
     }
@@ -174,48 +174,48 @@ impl DescribePredictiveDialingSessionsFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
     /// Id of the task, as returned by `CreatePredictiveDialingCampaign`.
     ///
     /// Example: `2569`
-    pub fn campaign_id(mut self, value: i64) -> Self {
+    pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
         self.inner.campaign_id = Some(value);
         self
     }
     /// Sets or clears `CampaignId`. Required.
-    pub fn set_campaign_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
         self.inner.campaign_id = value;
         self
     }
     /// Page size, at most 1000.
     ///
     /// Example: `25`
-    pub fn page_size(mut self, value: i64) -> Self {
+    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
-    pub fn set_page_size(mut self, value: Option<i64>) -> Self {
+    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
     }
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    pub fn page_number(mut self, value: i64) -> Self {
+    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.inner.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
-    pub fn set_page_number(mut self, value: Option<i64>) -> Self {
+    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.inner.page_number = value;
         self
     }
@@ -256,7 +256,7 @@ pub struct DescribePredictiveDialingSessionsResponse {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub total_count: Option<i64>,
+    pub total_count: Option<crate::types::TotalCount>,
     /// Session ids of the calls on the requested page; use them to fetch detailed call records in bulk.
     ///
     /// Example: `["e4b2d3f1-8c27-4a9d-bef1-0b412a7c5e8d","a3e8f4c9-2b7d-4e1f-9d82-6c5a8b0d3f1e","f7d2b4e9-1c8a-5d9e-b0f3-2e1a3c4b5d6f"]`
@@ -335,16 +335,16 @@ impl crate::Paginated for DescribePredictiveDialingSessionsRequest {
     type Item = String;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
     fn page_size(&self) -> Option<u64> {
-        u64::try_from(self.page_size).ok()
+        Some(self.page_size)
     }
     fn set_page_size(&mut self, value: u64) {
-        self.page_size = i64::try_from(value).unwrap_or(i64::MAX);
+        self.page_size = value;
     }
     fn position(&self) -> Option<u64> {
-        u64::try_from(self.page_number).ok()
+        Some(self.page_number)
     }
     fn set_position(&mut self, value: u64) {
-        self.page_number = i64::try_from(value).unwrap_or(i64::MAX);
+        self.page_number = value;
     }
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
@@ -356,7 +356,7 @@ impl crate::Paginated for DescribePredictiveDialingSessionsRequest {
         response.session_list.unwrap_or_default()
     }
     fn total(response: &Self::Response) -> Option<u64> {
-        response.total_count.and_then(|v| u64::try_from(v).ok())
+        response.total_count
     }
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;

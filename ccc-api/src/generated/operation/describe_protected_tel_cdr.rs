@@ -146,17 +146,17 @@ pub struct DescribeProtectedTelCdrRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: u64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Page size, at most 100.
     ///
     /// Example: `100`
     #[serde(rename = "PageSize")]
-    pub page_size: u64,
+    pub page_size: crate::types::PageSize,
     /// Page number, starting at 0.
     ///
     /// Example: `0`
     #[serde(rename = "PageNumber")]
-    pub page_number: u64,
+    pub page_number: crate::types::PageNumber,
 }
 impl DescribeProtectedTelCdrRequest {
     /// A builder with no member set.
@@ -176,9 +176,9 @@ impl crate::Action for DescribeProtectedTelCdrRequest {
 pub struct DescribeProtectedTelCdrRequestBuilder {
     start_time_stamp: Option<i64>,
     end_time_stamp: Option<i64>,
-    sdk_app_id: Option<u64>,
-    page_size: Option<u64>,
-    page_number: Option<u64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
+    page_size: Option<crate::types::PageSize>,
+    page_number: Option<crate::types::PageNumber>,
 }
 impl DescribeProtectedTelCdrRequestBuilder {
     /// Start of the window, Unix time in seconds.
@@ -208,36 +208,36 @@ impl DescribeProtectedTelCdrRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
     /// Page size, at most 100.
     ///
     /// Example: `100`
-    pub fn page_size(mut self, value: u64) -> Self {
+    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
-    pub fn set_page_size(mut self, value: Option<u64>) -> Self {
+    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
     }
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    pub fn page_number(mut self, value: u64) -> Self {
+    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
-    pub fn set_page_number(mut self, value: Option<u64>) -> Self {
+    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.page_number = value;
         self
     }
@@ -310,36 +310,36 @@ impl DescribeProtectedTelCdrFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
     /// Page size, at most 100.
     ///
     /// Example: `100`
-    pub fn page_size(mut self, value: u64) -> Self {
+    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
-    pub fn set_page_size(mut self, value: Option<u64>) -> Self {
+    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
     }
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    pub fn page_number(mut self, value: u64) -> Self {
+    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.inner.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
-    pub fn set_page_number(mut self, value: Option<u64>) -> Self {
+    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.inner.page_number = value;
         self
     }
@@ -378,7 +378,7 @@ pub struct DescribeProtectedTelCdrResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub total_count: u64,
+    pub total_count: crate::types::TotalCount,
     /// Call records on the requested page.
     ///
     /// Example: `[{"AcceptTimestamp":1729756307,"AsrStatus":"Complete","AsrUrl":"https://xxxxxx","Callee":"","Caller":"","CallerLocation":"广东深圳固话","CustomRecordURL":"https://xxxxxxxx.mp3","Direction":0,"Duration":8,"EndStatus":1,"EndStatusString":"ok","EndedTimestamp":1729756315,"HungUpSide":"seat","IVRDuration":15,"IVRKeyPressed":["香蕉"],"IVRKeyPressedEx":[{"Key":"香蕉","Label":"香蕉","NodeLabel":"语音识别导航","OriginalContent":"香蕉。","TTSPrompt":"输入您喜欢吃的水果","Timestamp":1729756303211}],"PostIVRKeyPressed":[{"Key":"1","Label":"不满意","NodeLabel":"","OriginalContent":"","TTSPrompt":"","Timestamp":0}],"ProtectedCallee":"ABABABABA","ProtectedCaller":"CDCDCDCDC","QueuedSkillGroupId":2522,"QueuedSkillGroupName":"test-tel","QueuedTimestamp":1729756306,"RecordId":"e9fdbff5-2e35-4480-83f7-81917e723fa5","RecordURL":"https://xxxxxxx.mp3","Remark":"skillGroupId--34588","RingTimestamp":1729756306,"SeatUser":{"Mail":"xxxxxxx@tencent.com","Name":"xiaoming","Nick":"guanjia","Phone":"00861580000000","SkillGroupNameList":["1539","2522","3551"],"StaffNumber":"20012","UserId":"xxxxxxx@tencent.com"},"ServeParticipants":[{"AcceptTimestamp":1729756306,"CustomRecordURL":"https://xxxxx.mp3","EndStatusString":"ok","EndedTimestamp":1729756312,"Mail":"xxxxxx@tencent.com","Phone":"","RecordId":"96eaa575-be4c-48f1-99b8-9722f2f816ec","RecordURL":"https://xxxxxx.mp3","RingTimestamp":1729756306,"Sequence":0,"SkillGroupId":2522,"SkillGroupName":"test-tel","StartTimestamp":1729756306,"TransferFrom":"","TransferFromType":"","TransferTo":"","TransferToType":"","Type":"staffSeat"}],"SessionId":"0955de87-c86d-4457-aac2-bee3d0a0b67a","SkillGroup":"test-tel","SkillGroupId":2522,"StartTimestamp":1729756291,"Time":1729756291,"UUI":"","Uui":"","VoicemailAsrURL":[],"VoicemailRecordURL":[]}]`

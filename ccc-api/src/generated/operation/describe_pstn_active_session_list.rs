@@ -59,17 +59,17 @@ pub struct DescribePSTNActiveSessionListRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: i64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Number of entries to skip.
     ///
     /// Example: `0`
     #[serde(rename = "Offset")]
-    pub offset: i64,
+    pub offset: crate::types::Offset,
     /// Maximum number of entries to return, up to 25.
     ///
     /// Example: `25`
     #[serde(rename = "Limit")]
-    pub limit: i64,
+    pub limit: crate::types::Limit,
 }
 impl DescribePSTNActiveSessionListRequest {
     /// A builder with no member set.
@@ -87,44 +87,44 @@ impl crate::Action for DescribePSTNActiveSessionListRequest {
 /// Builds a [`DescribePSTNActiveSessionListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribePSTNActiveSessionListRequestBuilder {
-    sdk_app_id: Option<i64>,
-    offset: Option<i64>,
-    limit: Option<i64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
+    offset: Option<crate::types::Offset>,
+    limit: Option<crate::types::Limit>,
 }
 impl DescribePSTNActiveSessionListRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
     /// Number of entries to skip.
     ///
     /// Example: `0`
-    pub fn offset(mut self, value: i64) -> Self {
+    pub fn offset(mut self, value: crate::types::Offset) -> Self {
         self.offset = Some(value);
         self
     }
     /// Sets or clears `Offset`. Required.
-    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+    pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
         self.offset = value;
         self
     }
     /// Maximum number of entries to return, up to 25.
     ///
     /// Example: `25`
-    pub fn limit(mut self, value: i64) -> Self {
+    pub fn limit(mut self, value: crate::types::Limit) -> Self {
         self.limit = Some(value);
         self
     }
     /// Sets or clears `Limit`. Required.
-    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+    pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
         self.limit = value;
         self
     }
@@ -165,36 +165,36 @@ impl DescribePSTNActiveSessionListFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
     /// Number of entries to skip.
     ///
     /// Example: `0`
-    pub fn offset(mut self, value: i64) -> Self {
+    pub fn offset(mut self, value: crate::types::Offset) -> Self {
         self.inner.offset = Some(value);
         self
     }
     /// Sets or clears `Offset`. Required.
-    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+    pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
         self.inner.offset = value;
         self
     }
     /// Maximum number of entries to return, up to 25.
     ///
     /// Example: `25`
-    pub fn limit(mut self, value: i64) -> Self {
+    pub fn limit(mut self, value: crate::types::Limit) -> Self {
         self.inner.limit = Some(value);
         self
     }
     /// Sets or clears `Limit`. Required.
-    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+    pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
         self.inner.limit = value;
         self
     }
@@ -235,7 +235,7 @@ pub struct DescribePSTNActiveSessionListResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub total: i64,
+    pub total: crate::types::TotalCount,
     /// Active sessions on the requested page.
     ///
     /// Example: `[{"acceptTimestamp":"1600007250","callType":"callin","callee":"Alice","caller":"John","protectedCallee":"+9876543210","protectedCaller":"+1234567890","ringTimestamp":"1600007240","roomId":"9876","sessionId":"123456789","sessionStatus":"Active","staffNo":"S123","staffUserId":"staff123","startTimestamp":"1600007226"},{"acceptTimestamp":"1400753170","callType":"callout","callee":"John","caller":"Alice","ringTimestamp":"1400753160","roomId":"1234","sessionId":"987654321","sessionStatus":"Completed","staffNo":"S456","staffUserId":"staff456","startTimestamp":"1400753150"}]`
@@ -318,16 +318,16 @@ impl crate::Paginated for DescribePSTNActiveSessionListRequest {
     type Item = crate::types::PSTNSessionInfo;
     const STYLE: crate::PageStyle = crate::PageStyle::Offset;
     fn page_size(&self) -> Option<u64> {
-        u64::try_from(self.limit).ok()
+        Some(self.limit)
     }
     fn set_page_size(&mut self, value: u64) {
-        self.limit = i64::try_from(value).unwrap_or(i64::MAX);
+        self.limit = value;
     }
     fn position(&self) -> Option<u64> {
-        u64::try_from(self.offset).ok()
+        Some(self.offset)
     }
     fn set_position(&mut self, value: u64) {
-        self.offset = i64::try_from(value).unwrap_or(i64::MAX);
+        self.offset = value;
     }
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
@@ -339,7 +339,7 @@ impl crate::Paginated for DescribePSTNActiveSessionListRequest {
         response.sessions
     }
     fn total(response: &Self::Response) -> Option<u64> {
-        u64::try_from(response.total).ok()
+        Some(response.total)
     }
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;

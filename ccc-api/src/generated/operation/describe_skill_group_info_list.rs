@@ -53,17 +53,17 @@ pub struct DescribeSkillGroupInfoListRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: i64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Page size, at most 100.
     ///
     /// Example: `100`
     #[serde(rename = "PageSize")]
-    pub page_size: i64,
+    pub page_size: crate::types::PageSize,
     /// Page number, starting at 0.
     ///
     /// Example: `0`
     #[serde(rename = "PageNumber")]
-    pub page_number: i64,
+    pub page_number: crate::types::PageNumber,
     /// Id of a single skill group to return.
     ///
     /// Example: `12`
@@ -72,7 +72,7 @@ pub struct DescribeSkillGroupInfoListRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub skill_group_id: Option<i64>,
+    pub skill_group_id: Option<crate::types::SkillGroupId>,
     /// Only return skill groups modified at or after this Unix time in seconds.
     ///
     /// Example: `1611631881`
@@ -108,10 +108,10 @@ impl crate::Action for DescribeSkillGroupInfoListRequest {
 /// Builds a [`DescribeSkillGroupInfoListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeSkillGroupInfoListRequestBuilder {
-    sdk_app_id: Option<i64>,
-    page_size: Option<i64>,
-    page_number: Option<i64>,
-    skill_group_id: Option<i64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
+    page_size: Option<crate::types::PageSize>,
+    page_number: Option<crate::types::PageNumber>,
+    skill_group_id: Option<crate::types::SkillGroupId>,
     modified_time: Option<i64>,
     skill_group_name: Option<String>,
 }
@@ -119,48 +119,48 @@ impl DescribeSkillGroupInfoListRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
     /// Page size, at most 100.
     ///
     /// Example: `100`
-    pub fn page_size(mut self, value: i64) -> Self {
+    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
-    pub fn set_page_size(mut self, value: Option<i64>) -> Self {
+    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
     }
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    pub fn page_number(mut self, value: i64) -> Self {
+    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
-    pub fn set_page_number(mut self, value: Option<i64>) -> Self {
+    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.page_number = value;
         self
     }
     /// Id of a single skill group to return.
     ///
     /// Example: `12`
-    pub fn skill_group_id(mut self, value: i64) -> Self {
+    pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`.
-    pub fn set_skill_group_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
     }
@@ -228,48 +228,48 @@ impl DescribeSkillGroupInfoListFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
     /// Page size, at most 100.
     ///
     /// Example: `100`
-    pub fn page_size(mut self, value: i64) -> Self {
+    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
-    pub fn set_page_size(mut self, value: Option<i64>) -> Self {
+    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
     }
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    pub fn page_number(mut self, value: i64) -> Self {
+    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.inner.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
-    pub fn set_page_number(mut self, value: Option<i64>) -> Self {
+    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.inner.page_number = value;
         self
     }
     /// Id of a single skill group to return.
     ///
     /// Example: `12`
-    pub fn skill_group_id(mut self, value: i64) -> Self {
+    pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.inner.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`.
-    pub fn set_skill_group_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.inner.skill_group_id = value;
         self
     }
@@ -334,7 +334,7 @@ pub struct DescribeSkillGroupInfoListResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub total_count: i64,
+    pub total_count: crate::types::TotalCount,
     /// Skill groups on the requested page.
     ///
     /// Example: `[{"LastModifyTimestamp":1613976392,"MaxConcurrency":1,"RoutePolicy":"firstCreate","SkillGroupId":1115,"SkillGroupName":"luluttt","Type":"TEL","UsingLastSeat":0}]`
@@ -427,16 +427,16 @@ impl crate::Paginated for DescribeSkillGroupInfoListRequest {
     type Item = crate::types::SkillGroupInfoItem;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
     fn page_size(&self) -> Option<u64> {
-        u64::try_from(self.page_size).ok()
+        Some(self.page_size)
     }
     fn set_page_size(&mut self, value: u64) {
-        self.page_size = i64::try_from(value).unwrap_or(i64::MAX);
+        self.page_size = value;
     }
     fn position(&self) -> Option<u64> {
-        u64::try_from(self.page_number).ok()
+        Some(self.page_number)
     }
     fn set_position(&mut self, value: u64) {
-        self.page_number = i64::try_from(value).unwrap_or(i64::MAX);
+        self.page_number = value;
     }
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
@@ -448,7 +448,7 @@ impl crate::Paginated for DescribeSkillGroupInfoListRequest {
         response.skill_group_list
     }
     fn total(response: &Self::Response) -> Option<u64> {
-        u64::try_from(response.total_count).ok()
+        Some(response.total_count)
     }
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;

@@ -67,17 +67,17 @@ pub struct DescribeStaffInfoListRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: i64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Page size, at most 9999.
     ///
     /// Example: `9999`
     #[serde(rename = "PageSize")]
-    pub page_size: i64,
+    pub page_size: crate::types::PageSize,
     /// Page number, starting at 0.
     ///
     /// Example: `0`
     #[serde(rename = "PageNumber")]
-    pub page_number: i64,
+    pub page_number: crate::types::PageNumber,
     /// Account of a single agent to return.
     ///
     /// Example: `"102992@qq.com"`
@@ -100,7 +100,7 @@ pub struct DescribeStaffInfoListRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub skill_group_id: Option<i64>,
+    pub skill_group_id: Option<crate::types::SkillGroupId>,
 }
 impl DescribeStaffInfoListRequest {
     /// A builder with no member set.
@@ -118,47 +118,47 @@ impl crate::Action for DescribeStaffInfoListRequest {
 /// Builds a [`DescribeStaffInfoListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeStaffInfoListRequestBuilder {
-    sdk_app_id: Option<i64>,
-    page_size: Option<i64>,
-    page_number: Option<i64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
+    page_size: Option<crate::types::PageSize>,
+    page_number: Option<crate::types::PageNumber>,
     staff_mail: Option<String>,
     modified_time: Option<i64>,
-    skill_group_id: Option<i64>,
+    skill_group_id: Option<crate::types::SkillGroupId>,
 }
 impl DescribeStaffInfoListRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
     /// Page size, at most 9999.
     ///
     /// Example: `9999`
-    pub fn page_size(mut self, value: i64) -> Self {
+    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
-    pub fn set_page_size(mut self, value: Option<i64>) -> Self {
+    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
     }
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    pub fn page_number(mut self, value: i64) -> Self {
+    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
-    pub fn set_page_number(mut self, value: Option<i64>) -> Self {
+    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.page_number = value;
         self
     }
@@ -189,12 +189,12 @@ impl DescribeStaffInfoListRequestBuilder {
     /// Only return agents in this skill group.
     ///
     /// Example: `1145`
-    pub fn skill_group_id(mut self, value: i64) -> Self {
+    pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`.
-    pub fn set_skill_group_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
     }
@@ -238,36 +238,36 @@ impl DescribeStaffInfoListFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
     /// Page size, at most 9999.
     ///
     /// Example: `9999`
-    pub fn page_size(mut self, value: i64) -> Self {
+    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
-    pub fn set_page_size(mut self, value: Option<i64>) -> Self {
+    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
     }
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    pub fn page_number(mut self, value: i64) -> Self {
+    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.inner.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
-    pub fn set_page_number(mut self, value: Option<i64>) -> Self {
+    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.inner.page_number = value;
         self
     }
@@ -298,12 +298,12 @@ impl DescribeStaffInfoListFluentBuilder {
     /// Only return agents in this skill group.
     ///
     /// Example: `1145`
-    pub fn skill_group_id(mut self, value: i64) -> Self {
+    pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.inner.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`.
-    pub fn set_skill_group_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.inner.skill_group_id = value;
         self
     }
@@ -342,7 +342,7 @@ pub struct DescribeStaffInfoListResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub total_count: i64,
+    pub total_count: crate::types::TotalCount,
     /// Agents on the requested page.
     #[serde(
         rename = "StaffList",
@@ -429,16 +429,16 @@ impl crate::Paginated for DescribeStaffInfoListRequest {
     type Item = crate::types::StaffInfo;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
     fn page_size(&self) -> Option<u64> {
-        u64::try_from(self.page_size).ok()
+        Some(self.page_size)
     }
     fn set_page_size(&mut self, value: u64) {
-        self.page_size = i64::try_from(value).unwrap_or(i64::MAX);
+        self.page_size = value;
     }
     fn position(&self) -> Option<u64> {
-        u64::try_from(self.page_number).ok()
+        Some(self.page_number)
     }
     fn set_position(&mut self, value: u64) {
-        self.page_number = i64::try_from(value).unwrap_or(i64::MAX);
+        self.page_number = value;
     }
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
@@ -450,7 +450,7 @@ impl crate::Paginated for DescribeStaffInfoListRequest {
         response.staff_list
     }
     fn total(response: &Self::Response) -> Option<u64> {
-        u64::try_from(response.total_count).ok()
+        Some(response.total_count)
     }
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;

@@ -66,7 +66,7 @@ pub struct DescribeStaffStatusHistoryRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: i64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Account of the agent.
     ///
     /// Example: `"foo@tencent.com"`
@@ -91,7 +91,7 @@ pub struct DescribeStaffStatusHistoryRequest {
     ///
     /// Example: `1000`
     #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
-    pub page_size: Option<i64>,
+    pub page_size: Option<crate::types::PageSize>,
 }
 impl DescribeStaffStatusHistoryRequest {
     /// A builder with no member set.
@@ -109,23 +109,23 @@ impl crate::Action for DescribeStaffStatusHistoryRequest {
 /// Builds a [`DescribeStaffStatusHistoryRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeStaffStatusHistoryRequestBuilder {
-    sdk_app_id: Option<i64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
     staff_user_id: Option<String>,
     start_timestamp: Option<i64>,
     end_timestamp: Option<i64>,
     cursor: Option<String>,
-    page_size: Option<i64>,
+    page_size: Option<crate::types::PageSize>,
 }
 impl DescribeStaffStatusHistoryRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
@@ -180,12 +180,12 @@ impl DescribeStaffStatusHistoryRequestBuilder {
     /// Number of entries per page.
     ///
     /// Example: `1000`
-    pub fn page_size(mut self, value: i64) -> Self {
+    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`.
-    pub fn set_page_size(mut self, value: Option<i64>) -> Self {
+    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
     }
@@ -232,12 +232,12 @@ impl DescribeStaffStatusHistoryFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
@@ -292,12 +292,12 @@ impl DescribeStaffStatusHistoryFluentBuilder {
     /// Number of entries per page.
     ///
     /// Example: `1000`
-    pub fn page_size(mut self, value: i64) -> Self {
+    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`.
-    pub fn set_page_size(mut self, value: Option<i64>) -> Self {
+    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
     }
@@ -402,10 +402,10 @@ impl crate::Paginated for DescribeStaffStatusHistoryRequest {
     type Item = crate::types::StaffStatus;
     const STYLE: crate::PageStyle = crate::PageStyle::Cursor;
     fn page_size(&self) -> Option<u64> {
-        self.page_size.and_then(|v| u64::try_from(v).ok())
+        self.page_size
     }
     fn set_page_size(&mut self, value: u64) {
-        self.page_size = Some(i64::try_from(value).unwrap_or(i64::MAX));
+        self.page_size = Some(value);
     }
     fn position(&self) -> Option<u64> {
         None

@@ -67,7 +67,7 @@ pub struct DescribeStaffStatusMetricsRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: i64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Agent accounts to include; omit to return all agents.
     #[serde(rename = "StaffList", default, skip_serializing_if = "Option::is_none")]
     pub staff_list: Option<Vec<String>>,
@@ -106,7 +106,7 @@ impl crate::Action for DescribeStaffStatusMetricsRequest {
 /// Builds a [`DescribeStaffStatusMetricsRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeStaffStatusMetricsRequestBuilder {
-    sdk_app_id: Option<i64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
     staff_list: Option<Vec<String>>,
     group_id_list: Option<Vec<i64>>,
     status_list: Option<Vec<crate::types::DescribeStaffStatusMetricsStatusList>>,
@@ -115,12 +115,12 @@ impl DescribeStaffStatusMetricsRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
@@ -196,12 +196,12 @@ impl DescribeStaffStatusMetricsFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }

@@ -148,17 +148,17 @@ pub struct DescribeTelCdrRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: i64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Page size, up to 100.
     ///
     /// Example: `100`
     #[serde(rename = "PageSize")]
-    pub page_size: i64,
+    pub page_size: crate::types::PageSize,
     /// Page number, starting at 0.
     ///
     /// Example: `0`
     #[serde(rename = "PageNumber")]
-    pub page_number: i64,
+    pub page_number: crate::types::PageNumber,
     /// Instance id; deprecated, use `SdkAppId`.
     ///
     /// Example: `11`
@@ -172,12 +172,12 @@ pub struct DescribeTelCdrRequest {
     ///
     /// Example: `0`
     #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
+    pub limit: Option<crate::types::Limit>,
     /// Record offset; deprecated, use `PageNumber`.
     ///
     /// Example: `0`
     #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
-    pub offset: Option<i64>,
+    pub offset: Option<crate::types::Offset>,
     /// Only return records involving these phone numbers.
     ///
     /// Example: `["008613012345678"]`
@@ -211,12 +211,12 @@ impl crate::Action for DescribeTelCdrRequest {
 pub struct DescribeTelCdrRequestBuilder {
     start_time_stamp: Option<i64>,
     end_time_stamp: Option<i64>,
-    sdk_app_id: Option<i64>,
-    page_size: Option<i64>,
-    page_number: Option<i64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
+    page_size: Option<crate::types::PageSize>,
+    page_number: Option<crate::types::PageNumber>,
     instance_id: Option<i64>,
-    limit: Option<i64>,
-    offset: Option<i64>,
+    limit: Option<crate::types::Limit>,
+    offset: Option<crate::types::Offset>,
     phones: Option<Vec<String>>,
     session_ids: Option<Vec<String>>,
 }
@@ -248,36 +248,36 @@ impl DescribeTelCdrRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
     /// Page size, up to 100.
     ///
     /// Example: `100`
-    pub fn page_size(mut self, value: i64) -> Self {
+    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
-    pub fn set_page_size(mut self, value: Option<i64>) -> Self {
+    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
     }
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    pub fn page_number(mut self, value: i64) -> Self {
+    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
-    pub fn set_page_number(mut self, value: Option<i64>) -> Self {
+    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.page_number = value;
         self
     }
@@ -296,24 +296,24 @@ impl DescribeTelCdrRequestBuilder {
     /// Maximum number of records to return; deprecated, use `PageSize`.
     ///
     /// Example: `0`
-    pub fn limit(mut self, value: i64) -> Self {
+    pub fn limit(mut self, value: crate::types::Limit) -> Self {
         self.limit = Some(value);
         self
     }
     /// Sets or clears `Limit`.
-    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+    pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
         self.limit = value;
         self
     }
     /// Record offset; deprecated, use `PageNumber`.
     ///
     /// Example: `0`
-    pub fn offset(mut self, value: i64) -> Self {
+    pub fn offset(mut self, value: crate::types::Offset) -> Self {
         self.offset = Some(value);
         self
     }
     /// Sets or clears `Offset`.
-    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+    pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
         self.offset = value;
         self
     }
@@ -411,36 +411,36 @@ impl DescribeTelCdrFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
     /// Page size, up to 100.
     ///
     /// Example: `100`
-    pub fn page_size(mut self, value: i64) -> Self {
+    pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
-    pub fn set_page_size(mut self, value: Option<i64>) -> Self {
+    pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
     }
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    pub fn page_number(mut self, value: i64) -> Self {
+    pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.inner.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
-    pub fn set_page_number(mut self, value: Option<i64>) -> Self {
+    pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.inner.page_number = value;
         self
     }
@@ -459,24 +459,24 @@ impl DescribeTelCdrFluentBuilder {
     /// Maximum number of records to return; deprecated, use `PageSize`.
     ///
     /// Example: `0`
-    pub fn limit(mut self, value: i64) -> Self {
+    pub fn limit(mut self, value: crate::types::Limit) -> Self {
         self.inner.limit = Some(value);
         self
     }
     /// Sets or clears `Limit`.
-    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+    pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
         self.inner.limit = value;
         self
     }
     /// Record offset; deprecated, use `PageNumber`.
     ///
     /// Example: `0`
-    pub fn offset(mut self, value: i64) -> Self {
+    pub fn offset(mut self, value: crate::types::Offset) -> Self {
         self.inner.offset = Some(value);
         self
     }
     /// Sets or clears `Offset`.
-    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+    pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
         self.inner.offset = value;
         self
     }
@@ -538,7 +538,7 @@ pub struct DescribeTelCdrResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub total_count: i64,
+    pub total_count: crate::types::TotalCount,
     /// Call records; deprecated, use `TelCdrList`.
     ///
     /// Example: `[{"AcceptTimestamp":1729756307,"AsrStatus":"Complete","AsrUrl":"https://xxxxxx","Callee":"00860200000000","Caller":"0086075500000","CallerLocation":"广东深圳固话","CustomRecordURL":"https://xxxxxxxx.mp3","Direction":0,"Duration":8,"EndStatus":1,"EndStatusString":"ok","EndedTimestamp":1729756315,"HungUpSide":"seat","IVRDuration":15,"IVRKeyPressed":["香蕉"],"IVRKeyPressedEx":[{"Key":"香蕉","Label":"香蕉","NodeLabel":"语音识别导航","OriginalContent":"香蕉。","TTSPrompt":"输入您喜欢吃的水果","Timestamp":1729756303211}],"PostIVRKeyPressed":[{"Key":"1","Label":"不满意","NodeLabel":"","OriginalContent":"","TTSPrompt":"","Timestamp":0}],"ProtectedCallee":"","ProtectedCaller":"","QueuedSkillGroupId":2522,"QueuedSkillGroupName":"test-tel","QueuedTimestamp":1729756306,"RecordId":"e9fdbff5-2e35-4480-83f7-81917e723fa5","RecordURL":"https://xxxxxxx.mp3","Remark":"skillGroupId--34588","RingTimestamp":1729756306,"SeatUser":{"Mail":"xxxxxxx@tencent.com","Name":"xiaoming","Nick":"guanjia","Phone":"00861580000000","SkillGroupNameList":["1539","2522","3551"],"StaffNumber":"20012","UserId":"xxxxxxx@tencent.com"},"ServeParticipants":[{"AcceptTimestamp":1729756306,"CustomRecordURL":"https://xxxxx.mp3","EndStatusString":"ok","EndedTimestamp":1729756312,"Mail":"xxxxxx@tencent.com","Phone":"","RecordId":"96eaa575-be4c-48f1-99b8-9722f2f816ec","RecordURL":"https://xxxxxx.mp3","RingTimestamp":1729756306,"Sequence":0,"SkillGroupId":2522,"SkillGroupName":"test-tel","StartTimestamp":1729756306,"TransferFrom":"","TransferFromType":"","TransferTo":"","TransferToType":"","Type":"staffSeat"}],"SessionId":"0955de87-c86d-4457-aac2-bee3d0a0b67a","SkillGroup":"test-tel","SkillGroupId":2522,"StartTimestamp":1729756291,"Time":1729756291,"UUI":"","Uui":"","VoicemailAsrURL":[],"VoicemailRecordURL":[]}]`
@@ -640,16 +640,16 @@ impl crate::Paginated for DescribeTelCdrRequest {
     type Item = crate::types::TelCdrInfo;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
     fn page_size(&self) -> Option<u64> {
-        u64::try_from(self.page_size).ok()
+        Some(self.page_size)
     }
     fn set_page_size(&mut self, value: u64) {
-        self.page_size = i64::try_from(value).unwrap_or(i64::MAX);
+        self.page_size = value;
     }
     fn position(&self) -> Option<u64> {
-        u64::try_from(self.page_number).ok()
+        Some(self.page_number)
     }
     fn set_position(&mut self, value: u64) {
-        self.page_number = i64::try_from(value).unwrap_or(i64::MAX);
+        self.page_number = value;
     }
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
@@ -661,7 +661,7 @@ impl crate::Paginated for DescribeTelCdrRequest {
         response.tel_cdr_list
     }
     fn total(response: &Self::Response) -> Option<u64> {
-        u64::try_from(response.total_count).ok()
+        Some(response.total_count)
     }
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;

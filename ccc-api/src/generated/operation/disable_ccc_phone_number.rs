@@ -47,7 +47,7 @@ pub struct DisableCCCPhoneNumberRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId", default, skip_serializing_if = "Option::is_none")]
-    pub sdk_app_id: Option<u64>,
+    pub sdk_app_id: Option<crate::types::SdkAppId>,
 }
 impl DisableCCCPhoneNumberRequest {
     /// A builder with no member set.
@@ -67,7 +67,7 @@ impl crate::Action for DisableCCCPhoneNumberRequest {
 pub struct DisableCCCPhoneNumberRequestBuilder {
     phone_numbers: Option<Vec<String>>,
     disabled: Option<crate::types::DisableCCCPhoneNumberDisabled>,
-    sdk_app_id: Option<u64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
 }
 impl DisableCCCPhoneNumberRequestBuilder {
     /// Numbers to change, each starting with `0086`.
@@ -98,12 +98,12 @@ impl DisableCCCPhoneNumberRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
@@ -166,12 +166,12 @@ impl DisableCCCPhoneNumberFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }

@@ -34,7 +34,7 @@ pub struct HangUpCallRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: u64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Id of the call session to end.
     ///
     /// Example: `"1001"`
@@ -57,19 +57,19 @@ impl crate::Action for HangUpCallRequest {
 /// Builds a [`HangUpCallRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct HangUpCallRequestBuilder {
-    sdk_app_id: Option<u64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
     session_id: Option<String>,
 }
 impl HangUpCallRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
@@ -116,12 +116,12 @@ impl HangUpCallFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }

@@ -15,7 +15,7 @@ pub struct ModifyCompanyApplyRequest {
     ///
     /// Example: `1`
     #[serde(rename = "ApplyId")]
-    pub apply_id: i64,
+    pub apply_id: crate::types::ApplyId,
     /// Enterprise qualification details to submit.
     #[serde(rename = "CompanyInfo")]
     pub company_info: crate::types::CompanyApplyInfo,
@@ -36,19 +36,19 @@ impl crate::Action for ModifyCompanyApplyRequest {
 /// Builds a [`ModifyCompanyApplyRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct ModifyCompanyApplyRequestBuilder {
-    apply_id: Option<i64>,
+    apply_id: Option<crate::types::ApplyId>,
     company_info: Option<crate::types::CompanyApplyInfo>,
 }
 impl ModifyCompanyApplyRequestBuilder {
     /// Id of the application; it must be in the rejected or pending review state.
     ///
     /// Example: `1`
-    pub fn apply_id(mut self, value: i64) -> Self {
+    pub fn apply_id(mut self, value: crate::types::ApplyId) -> Self {
         self.apply_id = Some(value);
         self
     }
     /// Sets or clears `ApplyId`. Required.
-    pub fn set_apply_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_apply_id(mut self, value: Option<crate::types::ApplyId>) -> Self {
         self.apply_id = value;
         self
     }
@@ -94,12 +94,12 @@ impl ModifyCompanyApplyFluentBuilder {
     /// Id of the application; it must be in the rejected or pending review state.
     ///
     /// Example: `1`
-    pub fn apply_id(mut self, value: i64) -> Self {
+    pub fn apply_id(mut self, value: crate::types::ApplyId) -> Self {
         self.inner.apply_id = Some(value);
         self
     }
     /// Sets or clears `ApplyId`. Required.
-    pub fn set_apply_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_apply_id(mut self, value: Option<crate::types::ApplyId>) -> Self {
         self.inner.apply_id = value;
         self
     }

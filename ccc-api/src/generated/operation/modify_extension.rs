@@ -41,7 +41,7 @@ pub struct ModifyExtensionRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: u64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Extension number to modify.
     ///
     /// Example: `"1001"`
@@ -64,7 +64,7 @@ pub struct ModifyExtensionRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub skill_group_ids: Option<Vec<i64>>,
+    pub skill_group_ids: Option<Vec<crate::types::SkillGroupId>>,
     /// Email account of the agent to bind to the extension.
     ///
     /// Example: `"xxx@xxx.com"`
@@ -87,22 +87,22 @@ impl crate::Action for ModifyExtensionRequest {
 /// Builds a [`ModifyExtensionRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct ModifyExtensionRequestBuilder {
-    sdk_app_id: Option<u64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
     extension_id: Option<String>,
     extension_name: Option<String>,
-    skill_group_ids: Option<Vec<i64>>,
+    skill_group_ids: Option<Vec<crate::types::SkillGroupId>>,
     relation: Option<String>,
 }
 impl ModifyExtensionRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
@@ -133,12 +133,12 @@ impl ModifyExtensionRequestBuilder {
     /// Ids of the skill groups the extension belongs to.
     ///
     /// Example: `[1,2,3,4,5,6]`
-    pub fn skill_group_ids(mut self, value: Vec<i64>) -> Self {
+    pub fn skill_group_ids(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
         self.skill_group_ids = Some(value);
         self
     }
     /// Sets or clears `SkillGroupIds`.
-    pub fn set_skill_group_ids(mut self, value: Option<Vec<i64>>) -> Self {
+    pub fn set_skill_group_ids(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
         self.skill_group_ids = value;
         self
     }
@@ -188,12 +188,12 @@ impl ModifyExtensionFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
@@ -224,12 +224,12 @@ impl ModifyExtensionFluentBuilder {
     /// Ids of the skill groups the extension belongs to.
     ///
     /// Example: `[1,2,3,4,5,6]`
-    pub fn skill_group_ids(mut self, value: Vec<i64>) -> Self {
+    pub fn skill_group_ids(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
         self.inner.skill_group_ids = Some(value);
         self
     }
     /// Sets or clears `SkillGroupIds`.
-    pub fn set_skill_group_ids(mut self, value: Option<Vec<i64>>) -> Self {
+    pub fn set_skill_group_ids(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
         self.inner.skill_group_ids = value;
         self
     }

@@ -45,7 +45,7 @@ pub struct ModifyOwnNumberApplyRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: u64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Circuit-related settings of the numbers.
     #[serde(rename = "DetailList", default)]
     pub detail_list: Vec<crate::types::OwnNumberApplyDetailItem>,
@@ -53,7 +53,7 @@ pub struct ModifyOwnNumberApplyRequest {
     ///
     /// Example: `1`
     #[serde(rename = "ApplyId", default, skip_serializing_if = "Option::is_none")]
-    pub apply_id: Option<u64>,
+    pub apply_id: Option<crate::types::ApplyId>,
     /// Prefix added to the number sent out.
     ///
     /// Example: `"0"`
@@ -121,9 +121,9 @@ impl crate::Action for ModifyOwnNumberApplyRequest {
 /// Builds a [`ModifyOwnNumberApplyRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct ModifyOwnNumberApplyRequestBuilder {
-    sdk_app_id: Option<u64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
     detail_list: Option<Vec<crate::types::OwnNumberApplyDetailItem>>,
-    apply_id: Option<u64>,
+    apply_id: Option<crate::types::ApplyId>,
     prefix: Option<String>,
     mobile_ndd_prefix: Option<String>,
     local_number_trim_ac: Option<bool>,
@@ -135,12 +135,12 @@ impl ModifyOwnNumberApplyRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
@@ -160,12 +160,12 @@ impl ModifyOwnNumberApplyRequestBuilder {
     /// Id of the approval request to modify.
     ///
     /// Example: `1`
-    pub fn apply_id(mut self, value: u64) -> Self {
+    pub fn apply_id(mut self, value: crate::types::ApplyId) -> Self {
         self.apply_id = Some(value);
         self
     }
     /// Sets or clears `ApplyId`.
-    pub fn set_apply_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_apply_id(mut self, value: Option<crate::types::ApplyId>) -> Self {
         self.apply_id = value;
         self
     }
@@ -281,12 +281,12 @@ impl ModifyOwnNumberApplyFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
@@ -306,12 +306,12 @@ impl ModifyOwnNumberApplyFluentBuilder {
     /// Id of the approval request to modify.
     ///
     /// Example: `1`
-    pub fn apply_id(mut self, value: u64) -> Self {
+    pub fn apply_id(mut self, value: crate::types::ApplyId) -> Self {
         self.inner.apply_id = Some(value);
         self
     }
     /// Sets or clears `ApplyId`.
-    pub fn set_apply_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_apply_id(mut self, value: Option<crate::types::ApplyId>) -> Self {
         self.inner.apply_id = value;
         self
     }

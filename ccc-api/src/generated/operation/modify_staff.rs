@@ -37,7 +37,7 @@ pub struct ModifyStaffRequest {
     ///
     /// Example: `1400000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: u64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Account (email) of the agent to modify.
     ///
     /// Example: `"xx@tencent.com"`
@@ -71,7 +71,7 @@ pub struct ModifyStaffRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub skill_group_ids: Option<Vec<i64>>,
+    pub skill_group_ids: Option<Vec<crate::types::SkillGroupId>>,
     /// Whether outbound calls from the agent's mobile phone are enabled.
     ///
     /// Example: `true`
@@ -125,13 +125,13 @@ impl crate::Action for ModifyStaffRequest {
 /// Builds a [`ModifyStaffRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct ModifyStaffRequestBuilder {
-    sdk_app_id: Option<u64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
     email: Option<String>,
     name: Option<String>,
     phone: Option<String>,
     nick: Option<String>,
     staff_no: Option<String>,
-    skill_group_ids: Option<Vec<i64>>,
+    skill_group_ids: Option<Vec<crate::types::SkillGroupId>>,
     use_mobile_call_out: Option<bool>,
     use_mobile_accept: Option<crate::types::ModifyStaffUseMobileAccept>,
     extension_number: Option<String>,
@@ -141,12 +141,12 @@ impl ModifyStaffRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
@@ -213,12 +213,12 @@ impl ModifyStaffRequestBuilder {
     /// Ids of the skill groups to bind the agent to.
     ///
     /// Example: `[123,134]`
-    pub fn skill_group_ids(mut self, value: Vec<i64>) -> Self {
+    pub fn skill_group_ids(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
         self.skill_group_ids = Some(value);
         self
     }
     /// Sets or clears `SkillGroupIds`.
-    pub fn set_skill_group_ids(mut self, value: Option<Vec<i64>>) -> Self {
+    pub fn set_skill_group_ids(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
         self.skill_group_ids = value;
         self
     }
@@ -313,12 +313,12 @@ impl ModifyStaffFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
@@ -385,12 +385,12 @@ impl ModifyStaffFluentBuilder {
     /// Ids of the skill groups to bind the agent to.
     ///
     /// Example: `[123,134]`
-    pub fn skill_group_ids(mut self, value: Vec<i64>) -> Self {
+    pub fn skill_group_ids(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
         self.inner.skill_group_ids = Some(value);
         self
     }
     /// Sets or clears `SkillGroupIds`.
-    pub fn set_skill_group_ids(mut self, value: Option<Vec<i64>>) -> Self {
+    pub fn set_skill_group_ids(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
         self.inner.skill_group_ids = value;
         self
     }

@@ -35,7 +35,7 @@ pub struct ModifyStaffPasswordRequest {
     ///
     /// Example: `16000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: u64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Email of the agent.
     ///
     /// Example: `"a@qq.com"`
@@ -72,7 +72,7 @@ impl crate::Action for ModifyStaffPasswordRequest {
 /// Builds a [`ModifyStaffPasswordRequest`] member by member.
 #[derive(Clone, Default)]
 pub struct ModifyStaffPasswordRequestBuilder {
-    sdk_app_id: Option<u64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
     email: Option<String>,
     password: Option<String>,
 }
@@ -92,12 +92,12 @@ impl ModifyStaffPasswordRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `16000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
@@ -161,12 +161,12 @@ impl ModifyStaffPasswordFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `16000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }

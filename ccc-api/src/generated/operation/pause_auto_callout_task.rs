@@ -36,12 +36,12 @@ pub struct PauseAutoCalloutTaskRequest {
     ///
     /// Example: `16498`
     #[serde(rename = "TaskId")]
-    pub task_id: i64,
+    pub task_id: crate::types::TaskId,
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400692008`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: i64,
+    pub sdk_app_id: crate::types::SdkAppId,
 }
 impl PauseAutoCalloutTaskRequest {
     /// A builder with no member set.
@@ -59,31 +59,31 @@ impl crate::Action for PauseAutoCalloutTaskRequest {
 /// Builds a [`PauseAutoCalloutTaskRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct PauseAutoCalloutTaskRequestBuilder {
-    task_id: Option<i64>,
-    sdk_app_id: Option<i64>,
+    task_id: Option<crate::types::TaskId>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
 }
 impl PauseAutoCalloutTaskRequestBuilder {
     /// Id of the task to pause.
     ///
     /// Example: `16498`
-    pub fn task_id(mut self, value: i64) -> Self {
+    pub fn task_id(mut self, value: crate::types::TaskId) -> Self {
         self.task_id = Some(value);
         self
     }
     /// Sets or clears `TaskId`. Required.
-    pub fn set_task_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_task_id(mut self, value: Option<crate::types::TaskId>) -> Self {
         self.task_id = value;
         self
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400692008`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
@@ -119,24 +119,24 @@ impl PauseAutoCalloutTaskFluentBuilder {
     /// Id of the task to pause.
     ///
     /// Example: `16498`
-    pub fn task_id(mut self, value: i64) -> Self {
+    pub fn task_id(mut self, value: crate::types::TaskId) -> Self {
         self.inner.task_id = Some(value);
         self
     }
     /// Sets or clears `TaskId`. Required.
-    pub fn set_task_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_task_id(mut self, value: Option<crate::types::TaskId>) -> Self {
         self.inner.task_id = value;
         self
     }
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400692008`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }

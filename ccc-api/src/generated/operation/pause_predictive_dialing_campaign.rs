@@ -34,12 +34,12 @@ pub struct PausePredictiveDialingCampaignRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: i64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Id of the campaign to pause.
     ///
     /// Example: `2569`
     #[serde(rename = "CampaignId")]
-    pub campaign_id: i64,
+    pub campaign_id: crate::types::CampaignId,
 }
 impl PausePredictiveDialingCampaignRequest {
     /// A builder with no member set.
@@ -57,31 +57,31 @@ impl crate::Action for PausePredictiveDialingCampaignRequest {
 /// Builds a [`PausePredictiveDialingCampaignRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct PausePredictiveDialingCampaignRequestBuilder {
-    sdk_app_id: Option<i64>,
-    campaign_id: Option<i64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
+    campaign_id: Option<crate::types::CampaignId>,
 }
 impl PausePredictiveDialingCampaignRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
     /// Id of the campaign to pause.
     ///
     /// Example: `2569`
-    pub fn campaign_id(mut self, value: i64) -> Self {
+    pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
         self.campaign_id = Some(value);
         self
     }
     /// Sets or clears `CampaignId`. Required.
-    pub fn set_campaign_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
         self.campaign_id = value;
         self
     }
@@ -118,24 +118,24 @@ impl PausePredictiveDialingCampaignFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
     /// Id of the campaign to pause.
     ///
     /// Example: `2569`
-    pub fn campaign_id(mut self, value: i64) -> Self {
+    pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
         self.inner.campaign_id = Some(value);
         self
     }
     /// Sets or clears `CampaignId`. Required.
-    pub fn set_campaign_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
         self.inner.campaign_id = value;
         self
     }

@@ -38,7 +38,7 @@ pub struct PlaySoundCallRequest {
     ///
     /// Example: `1400692008`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: i64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Id of the call session.
     ///
     /// Example: `"f3be95fb-2786-466a-beab-5e3d8cb76272"`
@@ -48,7 +48,7 @@ pub struct PlaySoundCallRequest {
     ///
     /// Example: `27500`
     #[serde(rename = "FileId", default, skip_serializing_if = "Option::is_none")]
-    pub file_id: Option<i64>,
+    pub file_id: Option<crate::types::FileId>,
     /// Number of times to play the file; defaults to `1`.
     ///
     /// Example: `1`
@@ -71,21 +71,21 @@ impl crate::Action for PlaySoundCallRequest {
 /// Builds a [`PlaySoundCallRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct PlaySoundCallRequestBuilder {
-    sdk_app_id: Option<i64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
     session_id: Option<String>,
-    file_id: Option<i64>,
+    file_id: Option<crate::types::FileId>,
     play_times: Option<i64>,
 }
 impl PlaySoundCallRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400692008`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
@@ -104,12 +104,12 @@ impl PlaySoundCallRequestBuilder {
     /// Id of the audio file, as managed under audio files in the console.
     ///
     /// Example: `27500`
-    pub fn file_id(mut self, value: i64) -> Self {
+    pub fn file_id(mut self, value: crate::types::FileId) -> Self {
         self.file_id = Some(value);
         self
     }
     /// Sets or clears `FileId`.
-    pub fn set_file_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_file_id(mut self, value: Option<crate::types::FileId>) -> Self {
         self.file_id = value;
         self
     }
@@ -158,12 +158,12 @@ impl PlaySoundCallFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400692008`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
@@ -182,12 +182,12 @@ impl PlaySoundCallFluentBuilder {
     /// Id of the audio file, as managed under audio files in the console.
     ///
     /// Example: `27500`
-    pub fn file_id(mut self, value: i64) -> Self {
+    pub fn file_id(mut self, value: crate::types::FileId) -> Self {
         self.inner.file_id = Some(value);
         self
     }
     /// Sets or clears `FileId`.
-    pub fn set_file_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_file_id(mut self, value: Option<crate::types::FileId>) -> Self {
         self.inner.file_id = value;
         self
     }

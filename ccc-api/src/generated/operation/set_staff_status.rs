@@ -53,7 +53,7 @@ pub struct SetStaffStatusRequest {
     ///
     /// Example: `1400692008`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: i64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Agents and the statuses to set, at most 10.
     #[serde(rename = "StaffStatusList", default)]
     pub staff_status_list: Vec<crate::types::SetStaffStatusItem>,
@@ -74,19 +74,19 @@ impl crate::Action for SetStaffStatusRequest {
 /// Builds a [`SetStaffStatusRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct SetStaffStatusRequestBuilder {
-    sdk_app_id: Option<i64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
     staff_status_list: Option<Vec<crate::types::SetStaffStatusItem>>,
 }
 impl SetStaffStatusRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400692008`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
@@ -135,12 +135,12 @@ impl SetStaffStatusFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400692008`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }

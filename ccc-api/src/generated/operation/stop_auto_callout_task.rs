@@ -34,12 +34,12 @@ pub struct StopAutoCalloutTaskRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: u64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Id of the task to stop.
     ///
     /// Example: `1`
     #[serde(rename = "TaskId")]
-    pub task_id: u64,
+    pub task_id: crate::types::TaskId,
 }
 impl StopAutoCalloutTaskRequest {
     /// A builder with no member set.
@@ -57,31 +57,31 @@ impl crate::Action for StopAutoCalloutTaskRequest {
 /// Builds a [`StopAutoCalloutTaskRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct StopAutoCalloutTaskRequestBuilder {
-    sdk_app_id: Option<u64>,
-    task_id: Option<u64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
+    task_id: Option<crate::types::TaskId>,
 }
 impl StopAutoCalloutTaskRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
     /// Id of the task to stop.
     ///
     /// Example: `1`
-    pub fn task_id(mut self, value: u64) -> Self {
+    pub fn task_id(mut self, value: crate::types::TaskId) -> Self {
         self.task_id = Some(value);
         self
     }
     /// Sets or clears `TaskId`. Required.
-    pub fn set_task_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_task_id(mut self, value: Option<crate::types::TaskId>) -> Self {
         self.task_id = value;
         self
     }
@@ -117,24 +117,24 @@ impl StopAutoCalloutTaskFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
     /// Id of the task to stop.
     ///
     /// Example: `1`
-    pub fn task_id(mut self, value: u64) -> Self {
+    pub fn task_id(mut self, value: crate::types::TaskId) -> Self {
         self.inner.task_id = Some(value);
         self
     }
     /// Sets or clears `TaskId`. Required.
-    pub fn set_task_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_task_id(mut self, value: Option<crate::types::TaskId>) -> Self {
         self.inner.task_id = value;
         self
     }

@@ -35,7 +35,7 @@ pub struct TransferToManualRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: u64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Id of the session to transfer.
     ///
     /// Example: `"d6253538-7c28-477b-998a-919059801899"`
@@ -45,7 +45,7 @@ pub struct TransferToManualRequest {
     ///
     /// Example: `5002`
     #[serde(rename = "SkillGroupId")]
-    pub skill_group_id: u64,
+    pub skill_group_id: crate::types::SkillGroupId,
 }
 impl TransferToManualRequest {
     /// A builder with no member set.
@@ -63,20 +63,20 @@ impl crate::Action for TransferToManualRequest {
 /// Builds a [`TransferToManualRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct TransferToManualRequestBuilder {
-    sdk_app_id: Option<u64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
     session_id: Option<String>,
-    skill_group_id: Option<u64>,
+    skill_group_id: Option<crate::types::SkillGroupId>,
 }
 impl TransferToManualRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
@@ -95,12 +95,12 @@ impl TransferToManualRequestBuilder {
     /// Id of the skill group whose agents receive the session.
     ///
     /// Example: `5002`
-    pub fn skill_group_id(mut self, value: u64) -> Self {
+    pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`. Required.
-    pub fn set_skill_group_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
     }
@@ -139,12 +139,12 @@ impl TransferToManualFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
@@ -163,12 +163,12 @@ impl TransferToManualFluentBuilder {
     /// Id of the skill group whose agents receive the session.
     ///
     /// Example: `5002`
-    pub fn skill_group_id(mut self, value: u64) -> Self {
+    pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.inner.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`. Required.
-    pub fn set_skill_group_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.inner.skill_group_id = value;
         self
     }

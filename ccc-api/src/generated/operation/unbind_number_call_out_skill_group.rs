@@ -39,7 +39,7 @@ pub struct UnbindNumberCallOutSkillGroupRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: u64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Number to unbind.
     ///
     /// Example: `"0086075512345678"`
@@ -49,7 +49,7 @@ pub struct UnbindNumberCallOutSkillGroupRequest {
     ///
     /// Example: `[1,2,3]`
     #[serde(rename = "SkillGroupIds", default)]
-    pub skill_group_ids: Vec<u64>,
+    pub skill_group_ids: Vec<crate::types::SkillGroupId>,
 }
 impl UnbindNumberCallOutSkillGroupRequest {
     /// A builder with no member set.
@@ -67,20 +67,20 @@ impl crate::Action for UnbindNumberCallOutSkillGroupRequest {
 /// Builds a [`UnbindNumberCallOutSkillGroupRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct UnbindNumberCallOutSkillGroupRequestBuilder {
-    sdk_app_id: Option<u64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
     number: Option<String>,
-    skill_group_ids: Option<Vec<u64>>,
+    skill_group_ids: Option<Vec<crate::types::SkillGroupId>>,
 }
 impl UnbindNumberCallOutSkillGroupRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
@@ -99,12 +99,12 @@ impl UnbindNumberCallOutSkillGroupRequestBuilder {
     /// Ids of the skill groups to unbind from the number.
     ///
     /// Example: `[1,2,3]`
-    pub fn skill_group_ids(mut self, value: Vec<u64>) -> Self {
+    pub fn skill_group_ids(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
         self.skill_group_ids = Some(value);
         self
     }
     /// Sets or clears `SkillGroupIds`. Required.
-    pub fn set_skill_group_ids(mut self, value: Option<Vec<u64>>) -> Self {
+    pub fn set_skill_group_ids(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
         self.skill_group_ids = value;
         self
     }
@@ -145,12 +145,12 @@ impl UnbindNumberCallOutSkillGroupFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
@@ -169,12 +169,12 @@ impl UnbindNumberCallOutSkillGroupFluentBuilder {
     /// Ids of the skill groups to unbind from the number.
     ///
     /// Example: `[1,2,3]`
-    pub fn skill_group_ids(mut self, value: Vec<u64>) -> Self {
+    pub fn skill_group_ids(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
         self.inner.skill_group_ids = Some(value);
         self
     }
     /// Sets or clears `SkillGroupIds`. Required.
-    pub fn set_skill_group_ids(mut self, value: Option<Vec<u64>>) -> Self {
+    pub fn set_skill_group_ids(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
         self.inner.skill_group_ids = value;
         self
     }

@@ -38,7 +38,7 @@ pub struct UnbindStaffSkillGroupListRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: i64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Email of the agent.
     ///
     /// Example: `"staff1@xx.com"`
@@ -48,7 +48,7 @@ pub struct UnbindStaffSkillGroupListRequest {
     ///
     /// Example: `[1,2,3,4,5,6]`
     #[serde(rename = "SkillGroupList", default)]
-    pub skill_group_list: Vec<i64>,
+    pub skill_group_list: Vec<crate::types::SkillGroupId>,
 }
 impl UnbindStaffSkillGroupListRequest {
     /// A builder with no member set.
@@ -66,20 +66,20 @@ impl crate::Action for UnbindStaffSkillGroupListRequest {
 /// Builds a [`UnbindStaffSkillGroupListRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct UnbindStaffSkillGroupListRequestBuilder {
-    sdk_app_id: Option<i64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
     staff_email: Option<String>,
-    skill_group_list: Option<Vec<i64>>,
+    skill_group_list: Option<Vec<crate::types::SkillGroupId>>,
 }
 impl UnbindStaffSkillGroupListRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
@@ -98,12 +98,12 @@ impl UnbindStaffSkillGroupListRequestBuilder {
     /// Ids of the skill groups to remove the agent from.
     ///
     /// Example: `[1,2,3,4,5,6]`
-    pub fn skill_group_list(mut self, value: Vec<i64>) -> Self {
+    pub fn skill_group_list(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
         self.skill_group_list = Some(value);
         self
     }
     /// Sets or clears `SkillGroupList`. Required.
-    pub fn set_skill_group_list(mut self, value: Option<Vec<i64>>) -> Self {
+    pub fn set_skill_group_list(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
         self.skill_group_list = value;
         self
     }
@@ -144,12 +144,12 @@ impl UnbindStaffSkillGroupListFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
@@ -168,12 +168,12 @@ impl UnbindStaffSkillGroupListFluentBuilder {
     /// Ids of the skill groups to remove the agent from.
     ///
     /// Example: `[1,2,3,4,5,6]`
-    pub fn skill_group_list(mut self, value: Vec<i64>) -> Self {
+    pub fn skill_group_list(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
         self.inner.skill_group_list = Some(value);
         self
     }
     /// Sets or clears `SkillGroupList`. Required.
-    pub fn set_skill_group_list(mut self, value: Option<Vec<i64>>) -> Self {
+    pub fn set_skill_group_list(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
         self.inner.skill_group_list = value;
         self
     }

@@ -39,12 +39,12 @@ pub struct UpdateCCCSkillGroupRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: u64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Id of the skill group to update.
     ///
     /// Example: `12345678`
     #[serde(rename = "SkillGroupID")]
-    pub skill_group_id: i64,
+    pub skill_group_id: crate::types::SkillGroupId,
     /// New skill group name.
     ///
     /// Example: `"客户一组"`
@@ -62,7 +62,7 @@ pub struct UpdateCCCSkillGroupRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub max_concurrency: Option<i64>,
+    pub max_concurrency: Option<crate::types::MaxConcurrency>,
     /// Ringing mode: `true` ring all agents at once, `false` ring them one after another.
     ///
     /// Example: `true`
@@ -85,34 +85,34 @@ impl crate::Action for UpdateCCCSkillGroupRequest {
 /// Builds a [`UpdateCCCSkillGroupRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct UpdateCCCSkillGroupRequestBuilder {
-    sdk_app_id: Option<u64>,
-    skill_group_id: Option<i64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
+    skill_group_id: Option<crate::types::SkillGroupId>,
     skill_group_name: Option<String>,
-    max_concurrency: Option<i64>,
+    max_concurrency: Option<crate::types::MaxConcurrency>,
     ring_all: Option<bool>,
 }
 impl UpdateCCCSkillGroupRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
     /// Id of the skill group to update.
     ///
     /// Example: `12345678`
-    pub fn skill_group_id(mut self, value: i64) -> Self {
+    pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupID`. Required.
-    pub fn set_skill_group_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
     }
@@ -131,12 +131,12 @@ impl UpdateCCCSkillGroupRequestBuilder {
     /// New maximum concurrency; at most `2` when ringing all agents at once.
     ///
     /// Example: `1`
-    pub fn max_concurrency(mut self, value: i64) -> Self {
+    pub fn max_concurrency(mut self, value: crate::types::MaxConcurrency) -> Self {
         self.max_concurrency = Some(value);
         self
     }
     /// Sets or clears `MaxConcurrency`.
-    pub fn set_max_concurrency(mut self, value: Option<i64>) -> Self {
+    pub fn set_max_concurrency(mut self, value: Option<crate::types::MaxConcurrency>) -> Self {
         self.max_concurrency = value;
         self
     }
@@ -188,24 +188,24 @@ impl UpdateCCCSkillGroupFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: u64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<u64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
     /// Id of the skill group to update.
     ///
     /// Example: `12345678`
-    pub fn skill_group_id(mut self, value: i64) -> Self {
+    pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.inner.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupID`. Required.
-    pub fn set_skill_group_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.inner.skill_group_id = value;
         self
     }
@@ -224,12 +224,12 @@ impl UpdateCCCSkillGroupFluentBuilder {
     /// New maximum concurrency; at most `2` when ringing all agents at once.
     ///
     /// Example: `1`
-    pub fn max_concurrency(mut self, value: i64) -> Self {
+    pub fn max_concurrency(mut self, value: crate::types::MaxConcurrency) -> Self {
         self.inner.max_concurrency = Some(value);
         self
     }
     /// Sets or clears `MaxConcurrency`.
-    pub fn set_max_concurrency(mut self, value: Option<i64>) -> Self {
+    pub fn set_max_concurrency(mut self, value: Option<crate::types::MaxConcurrency>) -> Self {
         self.inner.max_concurrency = value;
         self
     }

@@ -56,12 +56,12 @@ pub struct UpdatePredictiveDialingCampaignRequest {
     ///
     /// Example: `1400000000`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: i64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Id of the campaign, as generated on creation.
     ///
     /// Example: `2569`
     #[serde(rename = "CampaignId")]
-    pub campaign_id: i64,
+    pub campaign_id: crate::types::CampaignId,
     /// Task name.
     ///
     /// Example: `"新能源SUV推荐"`
@@ -82,7 +82,7 @@ pub struct UpdatePredictiveDialingCampaignRequest {
     ///
     /// Example: `255`
     #[serde(rename = "SkillGroupId")]
-    pub skill_group_id: i64,
+    pub skill_group_id: crate::types::SkillGroupId,
     /// Priority among tasks of the same application, `1` (highest) to `5` (lowest).
     ///
     /// Example: `3`
@@ -112,7 +112,7 @@ pub struct UpdatePredictiveDialingCampaignRequest {
     ///
     /// Example: `4600`
     #[serde(rename = "IVRId", default, skip_serializing_if = "Option::is_none")]
-    pub ivr_id: Option<i64>,
+    pub ivr_id: Option<crate::types::IvrId>,
     /// Number of call retries, 0-2.
     ///
     /// Example: `2`
@@ -156,19 +156,19 @@ impl crate::Action for UpdatePredictiveDialingCampaignRequest {
 /// Builds a [`UpdatePredictiveDialingCampaignRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct UpdatePredictiveDialingCampaignRequestBuilder {
-    sdk_app_id: Option<i64>,
-    campaign_id: Option<i64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
+    campaign_id: Option<crate::types::CampaignId>,
     name: Option<String>,
     callees: Option<Vec<String>>,
     callers: Option<Vec<String>>,
     call_order: Option<crate::types::UpdatePredictiveDialingCampaignCallOrder>,
-    skill_group_id: Option<i64>,
+    skill_group_id: Option<crate::types::SkillGroupId>,
     priority: Option<i64>,
     expected_abandon_rate: Option<i64>,
     retry_interval: Option<i64>,
     start_time: Option<i64>,
     end_time: Option<i64>,
-    ivr_id: Option<i64>,
+    ivr_id: Option<crate::types::IvrId>,
     retry_times: Option<i64>,
     variables: Option<Vec<crate::types::Variable>>,
     uui: Option<String>,
@@ -178,24 +178,24 @@ impl UpdatePredictiveDialingCampaignRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
     /// Id of the campaign, as generated on creation.
     ///
     /// Example: `2569`
-    pub fn campaign_id(mut self, value: i64) -> Self {
+    pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
         self.campaign_id = Some(value);
         self
     }
     /// Sets or clears `CampaignId`. Required.
-    pub fn set_campaign_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
         self.campaign_id = value;
         self
     }
@@ -252,12 +252,12 @@ impl UpdatePredictiveDialingCampaignRequestBuilder {
     /// Id of the agent skill group used by the task.
     ///
     /// Example: `255`
-    pub fn skill_group_id(mut self, value: i64) -> Self {
+    pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`. Required.
-    pub fn set_skill_group_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
     }
@@ -324,12 +324,12 @@ impl UpdatePredictiveDialingCampaignRequestBuilder {
     /// Id of the IVR flow to use.
     ///
     /// Example: `4600`
-    pub fn ivr_id(mut self, value: i64) -> Self {
+    pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
         self.ivr_id = Some(value);
         self
     }
     /// Sets or clears `IVRId`.
-    pub fn set_ivr_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
         self.ivr_id = value;
         self
     }
@@ -462,24 +462,24 @@ impl UpdatePredictiveDialingCampaignFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
     /// Id of the campaign, as generated on creation.
     ///
     /// Example: `2569`
-    pub fn campaign_id(mut self, value: i64) -> Self {
+    pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
         self.inner.campaign_id = Some(value);
         self
     }
     /// Sets or clears `CampaignId`. Required.
-    pub fn set_campaign_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
         self.inner.campaign_id = value;
         self
     }
@@ -536,12 +536,12 @@ impl UpdatePredictiveDialingCampaignFluentBuilder {
     /// Id of the agent skill group used by the task.
     ///
     /// Example: `255`
-    pub fn skill_group_id(mut self, value: i64) -> Self {
+    pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.inner.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`. Required.
-    pub fn set_skill_group_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.inner.skill_group_id = value;
         self
     }
@@ -608,12 +608,12 @@ impl UpdatePredictiveDialingCampaignFluentBuilder {
     /// Id of the IVR flow to use.
     ///
     /// Example: `4600`
-    pub fn ivr_id(mut self, value: i64) -> Self {
+    pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
         self.inner.ivr_id = Some(value);
         self
     }
     /// Sets or clears `IVRId`.
-    pub fn set_ivr_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
         self.inner.ivr_id = value;
         self
     }

@@ -56,7 +56,7 @@ pub struct UploadIvrAudioRequest {
     ///
     /// Example: `1600000001`
     #[serde(rename = "SdkAppId")]
-    pub sdk_app_id: i64,
+    pub sdk_app_id: crate::types::SdkAppId,
     /// Audio files to upload.
     #[serde(rename = "AudioList", default)]
     pub audio_list: Vec<crate::types::UploadAudioInfo>,
@@ -77,19 +77,19 @@ impl crate::Action for UploadIvrAudioRequest {
 /// Builds a [`UploadIvrAudioRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct UploadIvrAudioRequestBuilder {
-    sdk_app_id: Option<i64>,
+    sdk_app_id: Option<crate::types::SdkAppId>,
     audio_list: Option<Vec<crate::types::UploadAudioInfo>>,
 }
 impl UploadIvrAudioRequestBuilder {
     /// Id of the contact center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1600000001`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
@@ -134,12 +134,12 @@ impl UploadIvrAudioFluentBuilder {
     /// Id of the contact center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1600000001`
-    pub fn sdk_app_id(mut self, value: i64) -> Self {
+    pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
-    pub fn set_sdk_app_id(mut self, value: Option<i64>) -> Self {
+    pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
