@@ -50,7 +50,9 @@ impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Error::Read { path, message } => write!(f, "cannot read {}: {message}", path.display()),
-            Error::Parse { path, message } => write!(f, "{} does not parse: {message}", path.display()),
+            Error::Parse { path, message } => {
+                write!(f, "{} does not parse: {message}", path.display())
+            }
         }
     }
 }
@@ -162,7 +164,11 @@ fn item_name_vis(item: &syn::Item) -> Option<(String, &syn::Visibility)> {
     Some((ident.to_string(), v))
 }
 
-fn flatten_use(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec<(Option<String>, Vec<String>)>) {
+fn flatten_use(
+    tree: &syn::UseTree,
+    prefix: &mut Vec<String>,
+    out: &mut Vec<(Option<String>, Vec<String>)>,
+) {
     match tree {
         syn::UseTree::Path(p) => {
             prefix.push(p.ident.to_string());
@@ -226,7 +232,10 @@ impl Crate {
                                 Err(Error::Read { .. }) => match parse(&nested, read) {
                                     Ok(f) => f.items,
                                     Err(Error::Read { message, .. }) => {
-                                        return Err(Error::Read { path: flat, message })
+                                        return Err(Error::Read {
+                                            path: flat,
+                                            message,
+                                        })
                                     }
                                     Err(e) => return Err(e),
                                 },
@@ -236,8 +245,14 @@ impl Crate {
                     };
                     let mut child_path = path.clone();
                     child_path.push(name.clone());
-                    let child =
-                        self.add_module(child_path, Some(index), child_items, &child_dir, read, depth + 1)?;
+                    let child = self.add_module(
+                        child_path,
+                        Some(index),
+                        child_items,
+                        &child_dir,
+                        read,
+                        depth + 1,
+                    )?;
                     self.modules[index]
                         .names
                         .entry(name)
@@ -267,8 +282,8 @@ impl Crate {
                         syn::Item::Macro(m) => &m.attrs,
                         _ => &[],
                     };
-                    let excluded = cfg_excluded(attrs)
-                        || item_attrs(&other).is_some_and(|a| cfg_excluded(a));
+                    let excluded =
+                        cfg_excluded(attrs) || item_attrs(&other).is_some_and(|a| cfg_excluded(a));
                     if !excluded {
                         kept.push(other);
                     }
@@ -303,7 +318,9 @@ impl Crate {
             match binding {
                 Binding::Module(i) => out.push(Target::Module(*i)),
                 Binding::Item(id) => out.push(Target::Item(*id)),
-                Binding::Use(path, absolute) => out.extend(self.resolve(m, path, *absolute, depth + 1)),
+                Binding::Use(path, absolute) => {
+                    out.extend(self.resolve(m, path, *absolute, depth + 1))
+                }
             }
         }
         if out.is_empty() {
@@ -368,7 +385,10 @@ impl Crate {
                     Target::Item(_) => {}
                     // `use std::fmt;` then `fmt::Display`: std's path, completed.
                     Target::External(base) => {
-                        return vec![Target::External(format!("{base}::{}", rest[i..].join("::")))]
+                        return vec![Target::External(format!(
+                            "{base}::{}",
+                            rest[i..].join("::")
+                        ))]
                     }
                 }
             }
@@ -416,7 +436,14 @@ struct Walk {
 }
 
 impl Walk {
-    fn export(&mut self, krate: &Crate, m: usize, at: &str, depth: usize, stack: &mut BTreeSet<usize>) {
+    fn export(
+        &mut self,
+        krate: &Crate,
+        m: usize,
+        at: &str,
+        depth: usize,
+        stack: &mut BTreeSet<usize>,
+    ) {
         if depth > MAX_DEPTH || !stack.insert(m) {
             return;
         }
@@ -532,7 +559,9 @@ impl Canonical<'_> {
             [Target::Item(id)] => self.walk.canonical(*id).cloned(),
             // Another crate's item, named through a `use` (`StdError`, `fmt::Display`)
             // or with a leading `::`: its full path, the same whichever way it was named.
-            [Target::External(full)] if path.leading_colon.is_some() || *full != segments.join("::") => {
+            [Target::External(full)]
+                if path.leading_colon.is_some() || *full != segments.join("::") =>
+            {
                 Some(full.clone())
             }
             _ => None,
@@ -560,10 +589,13 @@ impl VisitMut for Canonical<'_> {
                 .last()
                 .map(|s| s.arguments.clone())
                 .unwrap_or_default();
-            let mut segments: syn::punctuated::Punctuated<syn::PathSegment, syn::Token![::]> = public
-                .split("::")
-                .map(|s| syn::PathSegment::from(syn::Ident::new(s, proc_macro2::Span::call_site())))
-                .collect();
+            let mut segments: syn::punctuated::Punctuated<syn::PathSegment, syn::Token![::]> =
+                public
+                    .split("::")
+                    .map(|s| {
+                        syn::PathSegment::from(syn::Ident::new(s, proc_macro2::Span::call_site()))
+                    })
+                    .collect();
             if let Some(last) = segments.last_mut() {
                 last.arguments = arguments;
             }
@@ -787,7 +819,9 @@ fn render(krate: &Crate, walk: &Walk) -> String {
         lines.add(e, 0, e.clone());
     }
     for (&id, paths) in &walk.items {
-        let Some(canonical) = walk.canonical(id) else { continue };
+        let Some(canonical) = walk.canonical(id) else {
+            continue;
+        };
         let mut item = krate.item(id).clone();
         let mut rewrite = Canonical {
             krate,
@@ -963,7 +997,12 @@ fn item_lines(item: &syn::Item, path: &str, members: bool, lines: &mut Lines) {
 
 fn names_crate_item(krate: &Crate, m: usize, ty: &syn::Type) -> bool {
     let syn::Type::Path(p) = ty else { return false };
-    let segments: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let segments: Vec<String> = p
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
     krate
         .resolve(m, &segments, p.path.leading_colon.is_some(), 0)
         .iter()
@@ -977,8 +1016,16 @@ fn impl_lines(krate: &Crate, walk: &Walk, m: usize, imp: &syn::ItemImpl, lines: 
         if p.qself.is_some() {
             return None;
         }
-        let segments: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
-        match krate.resolve(m, &segments, p.path.leading_colon.is_some(), 0).as_slice() {
+        let segments: Vec<String> = p
+            .path
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect();
+        match krate
+            .resolve(m, &segments, p.path.leading_colon.is_some(), 0)
+            .as_slice()
+        {
             [Target::Item(id)] => walk.canonical(*id),
             _ => None,
         }
@@ -1020,7 +1067,11 @@ fn impl_lines(krate: &Crate, walk: &Walk, m: usize, imp: &syn::ItemImpl, lines: 
         "impl{}{} {}{}",
         text(&imp.generics),
         match &imp.trait_ {
-            Some((bang, path, _)) => format!(" {}{} for", if bang.is_some() { "!" } else { "" }, text(path)),
+            Some((bang, path, _)) => format!(
+                " {}{} for",
+                if bang.is_some() { "!" } else { "" },
+                text(path)
+            ),
             None => String::new(),
         },
         text(&imp.self_ty),
@@ -1030,7 +1081,9 @@ fn impl_lines(krate: &Crate, walk: &Walk, m: usize, imp: &syn::ItemImpl, lines: 
         let mut associated = Vec::new();
         for item in &imp.items {
             match item {
-                syn::ImplItem::Type(t) => associated.push(format!("type {} = {};", t.ident, text(&t.ty))),
+                syn::ImplItem::Type(t) => {
+                    associated.push(format!("type {} = {};", t.ident, text(&t.ty)))
+                }
                 syn::ImplItem::Const(c) => associated.push(format!(
                     "const {}: {} = {};",
                     c.ident,

@@ -59,7 +59,11 @@ fn snapshot_of_the_fixtures() {
     for job in fixtures {
         let name = job.spec.trim_start_matches("tests/fixtures/spec/");
         // The feature fixture keeps its historical snapshot prefix.
-        let prefix = if name == "full" { "fixture" } else { "fixture_names" };
+        let prefix = if name == "full" {
+            "fixture"
+        } else {
+            "fixture_names"
+        };
         snapshot_all(prefix, &generate(job.spec, job.options.as_ref().unwrap()));
     }
 }
