@@ -86,13 +86,15 @@ fn repo_root() -> PathBuf {
 }
 
 /// Copies `from` into `to`, writing only files whose contents differ (so that
-/// cargo sees unchanged files as fresh) and skipping `target`.
+/// cargo sees unchanged files as fresh), skipping `target` and `generated`.
 fn mirror(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
     for entry in fs::read_dir(from).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap();
-        if name == "target" {
+        // `generated` is written by the generator below; copying the repository's
+        // version first would touch it on every run and force a rebuild.
+        if name == "target" || name == "generated" {
             continue;
         }
         let target = to.join(name);
