@@ -175,7 +175,17 @@ async fn a_new_action_in_the_spec_is_generated_built_and_answered() {
         let copy = copy.clone();
         let target_dir = target_dir.clone();
         move || {
-            Command::new(cargo)
+            let mut command = Command::new(cargo);
+            // Cargo sets `CARGO_MANIFEST_DIR` and friends for this test; build
+            // scripts that track them (ring's) would then look dirty to every
+            // other build sharing the target directory, which would rebuild them.
+            for (name, _) in std::env::vars_os() {
+                let name = name.to_string_lossy().into_owned();
+                if name.starts_with("CARGO_") && name != "CARGO_HOME" {
+                    command.env_remove(&name);
+                }
+            }
+            command
                 .args(["build", "--offline", "-p", "ccc-api", "--example", "probe"])
                 .current_dir(&copy)
                 .env("CARGO_TARGET_DIR", &target_dir)
