@@ -283,7 +283,7 @@ impl Crate {
                         _ => &[],
                     };
                     let excluded =
-                        cfg_excluded(attrs) || item_attrs(&other).is_some_and(|a| cfg_excluded(a));
+                        cfg_excluded(attrs) || item_attrs(&other).is_some_and(cfg_excluded);
                     if !excluded {
                         kept.push(other);
                     }
