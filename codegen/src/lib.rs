@@ -17,6 +17,7 @@ pub mod load;
 pub mod model;
 pub mod names;
 mod output;
+pub mod public_api;
 pub mod spec;
 mod validate;
 

@@ -6,6 +6,8 @@
 //! - `cargo xtask spec-diff API_JSON` lists drift between the spec and upstream.
 //! - `cargo xtask import-examples EXAMPLES_JSON` adds the official examples to
 //!   actions that have none, repairing what it can and saying what it repaired.
+//! - `cargo xtask public-api` prints the public API of `ccc-api`, one item a line
+//!   (what `tests/tests/public_api.rs` snapshots).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -13,7 +15,8 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: cargo xtask codegen [--check]
        cargo xtask import API_JSON [--errors ERRORS_JSON] [--china-only]
        cargo xtask spec-diff API_JSON
-       cargo xtask import-examples EXAMPLES_JSON";
+       cargo xtask import-examples EXAMPLES_JSON
+       cargo xtask public-api";
 
 /// The spec the import and drift tasks work on.
 const SPEC: &str = "spec/ccc/2020-02-10";
@@ -31,6 +34,7 @@ fn main() -> ExitCode {
         ["import", path, rest @ ..] => import(path, rest),
         ["spec-diff", path] => spec_diff(path),
         ["import-examples", path] => import_examples(path),
+        ["public-api"] => public_api(),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -127,6 +131,17 @@ fn import_examples(path: &str) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => fail(&e),
+    }
+}
+
+fn public_api() -> ExitCode {
+    let lib = repository_root().join("ccc-api/src/lib.rs");
+    match codegen::public_api::list(&lib, "ccc_api") {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e.to_string()),
     }
 }
 
