@@ -480,12 +480,7 @@ impl DecodeError {
     /// An answer with HTTP `status` and `body` that could not be decoded, after
     /// one attempt. Sensitive values in `detail` and `body` are redacted and the
     /// kept body is bounded, as for the client's own errors.
-    pub fn new(
-        kind: DecodeErrorKind,
-        status: u16,
-        detail: impl Into<String>,
-        body: &[u8],
-    ) -> Self {
+    pub fn new(kind: DecodeErrorKind, status: u16, detail: impl Into<String>, body: &[u8]) -> Self {
         DecodeError {
             kind,
             status,

@@ -8,8 +8,7 @@ use crate::model::{Action, Enum, Field, Model, Object, Presence, Variant, Varian
 use crate::names::{
     cannot_be_raw, credential_word, escape, is_keyword, is_pascal_ident,
     is_reserved_builder_method, is_reserved_client_method, is_reserved_data_builder_method,
-    is_wire_name, pascal_case, snake_case,
-    RESPONSE_FIELDS,
+    is_wire_name, pascal_case, snake_case, RESPONSE_FIELDS,
 };
 use crate::spec::{Member, Repr, TypeRef};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -372,7 +371,9 @@ pub fn validate(api: &Api, complete: bool, diags: &mut Diagnostics) -> Option<Mo
                 diags.push(
                     file,
                     pointer,
-                    format!("`{name}` is the name of the builder of object `{base}`; choose another"),
+                    format!(
+                        "`{name}` is the name of the builder of object `{base}`; choose another"
+                    ),
                 );
             }
         }

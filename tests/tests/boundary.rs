@@ -62,10 +62,12 @@ fn builder(server: &TestServer) -> ccc_api::ClientBuilder {
         .credentials(Credentials::new(TEST_SECRET_ID, TEST_SECRET_KEY).with_token("tok-SECRET-1"))
         .endpoint_url(server.url())
         .rate_limit(RateLimit::Off)
-        .retry(RetryConfig::new()
-            .max_attempts(3)
-            .initial_backoff(Duration::from_millis(1))
-            .max_backoff(Duration::from_millis(5)))
+        .retry(
+            RetryConfig::new()
+                .max_attempts(3)
+                .initial_backoff(Duration::from_millis(1))
+                .max_backoff(Duration::from_millis(5)),
+        )
         .timeout(Duration::from_secs(20))
 }
 

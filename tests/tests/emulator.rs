@@ -634,10 +634,12 @@ async fn fault_knobs() {
         .strict_responses(true)
         .endpoint_url(e.url())
         .rate_limit(RateLimit::Off)
-        .retry(RetryConfig::new()
-            .max_attempts(10)
-            .initial_backoff(Duration::from_millis(1))
-            .max_backoff(Duration::from_millis(5)))
+        .retry(
+            RetryConfig::new()
+                .max_attempts(10)
+                .initial_backoff(Duration::from_millis(1))
+                .max_backoff(Duration::from_millis(5)),
+        )
         .build()
         .unwrap();
     for _ in 0..40 {

@@ -18,9 +18,9 @@ const CREATED: &str = r#"{"Response":{"TaskId":9,"RequestId":"ok-2"}}"#;
 
 fn fast_retries(attempts: u32) -> RetryConfig {
     RetryConfig::new()
-            .max_attempts(attempts)
-            .initial_backoff(Duration::from_millis(5))
-            .max_backoff(Duration::from_millis(20))
+        .max_attempts(attempts)
+        .initial_backoff(Duration::from_millis(5))
+        .max_backoff(Duration::from_millis(20))
 }
 
 fn client(server: &TestServer, attempts: u32) -> Client {
