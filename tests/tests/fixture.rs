@@ -355,12 +355,7 @@ fn colliding_member_names_are_escaped_and_keep_their_wire_names() {
         .inner("19")
         .builder("20")
         .request_id("21")
-        .body(Shared {
-            self_: "22".into(),
-            super_: None,
-            r#type: Some("23".into()),
-            new: None,
-        });
+        .body(Shared::builder().self_("22").r#type("23").build().unwrap());
     // The trait methods the escaped members would have shadowed still work.
     let copy = builder.clone();
     let request: PutThingRequest = copy.build().unwrap();
