@@ -128,6 +128,24 @@ impl<C> From<BuildError> for SdkError<C> {
     }
 }
 
+impl<C> From<ServiceError<C>> for SdkError<C> {
+    fn from(e: ServiceError<C>) -> Self {
+        SdkError::Service(Box::new(e))
+    }
+}
+
+impl<C> From<TransportError> for SdkError<C> {
+    fn from(e: TransportError) -> Self {
+        SdkError::Transport(e)
+    }
+}
+
+impl<C> From<DecodeError> for SdkError<C> {
+    fn from(e: DecodeError) -> Self {
+        SdkError::Decode(e)
+    }
+}
+
 impl<C> From<CredentialsError> for SdkError<C> {
     fn from(e: CredentialsError) -> Self {
         SdkError::Credentials(e)
@@ -135,7 +153,12 @@ impl<C> From<CredentialsError> for SdkError<C> {
 }
 
 /// An error the service returned in `Response.Error`.
+///
+/// `#[non_exhaustive]` (as are the other error structs here): fields are read
+/// freely, and built with [`ServiceError::new`], so that adding a field later
+/// breaks no one.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ServiceError<C> {
     /// The action that was called.
     pub action: String,
@@ -149,6 +172,36 @@ pub struct ServiceError<C> {
     pub request_id: String,
     /// Attempts made, retries included.
     pub attempts: u32,
+}
+
+impl<C: WireEnum<Raw = String>> ServiceError<C> {
+    /// The error `action` failed with, as the service would answer it: the typed
+    /// code is parsed from `raw_code` (`"InvalidParameterValue"`), so the two
+    /// always agree; one attempt. For scripted failures in tests.
+    pub fn new(
+        action: impl Into<String>,
+        raw_code: impl Into<String>,
+        message: impl Into<String>,
+        request_id: impl Into<String>,
+    ) -> Self {
+        let raw_code = raw_code.into();
+        ServiceError {
+            action: action.into(),
+            code: C::from_raw(raw_code.clone()),
+            raw_code,
+            message: message.into(),
+            request_id: request_id.into(),
+            attempts: 1,
+        }
+    }
+}
+
+impl<C> ServiceError<C> {
+    /// The same error after `attempts` attempts (retries included).
+    pub fn with_attempts(mut self, attempts: u32) -> Self {
+        self.attempts = attempts;
+        self
+    }
 }
 
 impl<C> fmt::Display for ServiceError<C> {
@@ -184,12 +237,25 @@ pub enum BuildError {
     },
     /// The request could not be encoded as JSON.
     Encode(String),
+    /// A required member of a shared type (`types::...`) was not set on its
+    /// builder.
+    MissingTypeMember {
+        /// The type being built.
+        type_name: &'static str,
+        /// The member's wire name.
+        member: &'static str,
+    },
 }
 
 impl BuildError {
     /// A required member of `action` was not set.
     pub fn missing(action: &'static str, member: &'static str) -> Self {
         BuildError::MissingMember { action, member }
+    }
+
+    /// A required member of the shared type `type_name` was not set.
+    pub fn missing_in_type(type_name: &'static str, member: &'static str) -> Self {
+        BuildError::MissingTypeMember { type_name, member }
     }
 }
 
@@ -200,6 +266,9 @@ impl fmt::Display for BuildError {
                 write!(f, "{action} request is missing required member `{member}`")
             }
             BuildError::Encode(e) => write!(f, "request could not be encoded as JSON: {e}"),
+            BuildError::MissingTypeMember { type_name, member } => {
+                write!(f, "{type_name} is missing required member `{member}`")
+            }
         }
     }
 }
@@ -208,6 +277,7 @@ impl StdError for BuildError {}
 
 /// No usable credentials; says which source failed and why. Never holds a secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CredentialsError {
     /// The source that was asked (`environment`, `static`, ...).
     pub source: String,
@@ -255,12 +325,15 @@ pub enum TransportErrorKind {
 
 /// The request did not complete.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct TransportError {
     /// What kind of failure.
     pub kind: TransportErrorKind,
     /// Attempts made, retries included.
     pub attempts: u32,
     source: Option<reqwest::Error>,
+    /// Why there is no `source`, when the client itself gave up.
+    note: Option<&'static str>,
 }
 
 impl TransportError {
@@ -276,7 +349,25 @@ impl TransportError {
             kind,
             attempts: 1,
             source: Some(source),
+            note: None,
         }
+    }
+
+    /// A failure of `kind` without an underlying network error, after one
+    /// attempt; for scripted failures in tests.
+    pub fn from_kind(kind: TransportErrorKind) -> Self {
+        TransportError {
+            kind,
+            attempts: 1,
+            source: None,
+            note: None,
+        }
+    }
+
+    /// The same error after `attempts` attempts (retries included).
+    pub fn with_attempts(mut self, attempts: u32) -> Self {
+        self.attempts = attempts;
+        self
     }
 
     /// The overall deadline passed before an attempt could start.
@@ -285,6 +376,7 @@ impl TransportError {
             kind: TransportErrorKind::Timeout,
             attempts: 0,
             source: None,
+            note: Some("the overall deadline passed"),
         }
     }
 
@@ -294,6 +386,7 @@ impl TransportError {
             kind: TransportErrorKind::ResponseTooLarge { limit },
             attempts: 1,
             source: None,
+            note: None,
         }
     }
 }
@@ -314,7 +407,10 @@ impl fmt::Display for TransportError {
             }
         };
         let Some(source) = &self.source else {
-            write!(f, "{what}: the overall deadline passed")?;
+            f.write_str(what)?;
+            if let Some(note) = self.note {
+                write!(f, ": {note}")?;
+            }
             return after_attempts(f, self.attempts);
         };
         // reqwest's own text names the URL and the cause, never a header.
@@ -362,6 +458,7 @@ pub enum DecodeErrorKind {
 /// An answer that is not a valid response; keeps the HTTP status and the start of
 /// the body, which is what a failure is debugged with.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DecodeError {
     /// What was wrong.
     pub kind: DecodeErrorKind,
@@ -380,15 +477,24 @@ pub struct DecodeError {
 }
 
 impl DecodeError {
-    pub(crate) fn new(kind: DecodeErrorKind, status: u16, detail: String, body: &[u8]) -> Self {
+    /// An answer with HTTP `status` and `body` that could not be decoded, after
+    /// one attempt. Sensitive values in `detail` and `body` are redacted and the
+    /// kept body is bounded, as for the client's own errors.
+    pub fn new(kind: DecodeErrorKind, status: u16, detail: impl Into<String>, body: &[u8]) -> Self {
         DecodeError {
             kind,
             status,
-            detail: crate::redact::message(&detail),
+            detail: crate::redact::message(&detail.into()),
             body_prefix: crate::redact::kept_body(body, BODY_PREFIX_LIMIT),
             body_len: body.len(),
             attempts: 1,
         }
+    }
+
+    /// The same error after `attempts` attempts (retries included).
+    pub fn with_attempts(mut self, attempts: u32) -> Self {
+        self.attempts = attempts;
+        self
     }
 }
 
@@ -415,13 +521,15 @@ impl StdError for DecodeError {}
 
 /// A client that could not be configured.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ConfigError {
     /// What is wrong with the configuration.
     pub reason: String,
 }
 
 impl ConfigError {
-    pub(crate) fn new(reason: impl Into<String>) -> Self {
+    /// A configuration refused for `reason`.
+    pub fn new(reason: impl Into<String>) -> Self {
         ConfigError {
             reason: reason.into(),
         }

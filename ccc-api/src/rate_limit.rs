@@ -6,8 +6,10 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// How a client limits its own request rate.
+/// How a client limits its own request rate. `#[non_exhaustive]`: a later
+/// version may add modes, so a `match` on it needs a wildcard arm.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub enum RateLimit {
     /// Each action at the rate the spec documents for it (the default).
     #[default]

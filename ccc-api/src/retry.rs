@@ -12,7 +12,20 @@ use std::cell::Cell;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// How a client retries.
+///
+/// Built with [`RetryConfig::new`] (the defaults) and its setters, or
+/// [`RetryConfig::disabled`]; fields stay readable. `#[non_exhaustive]`, so a
+/// setting added later (a jitter mode, say) breaks no one's code:
+///
+/// ```
+/// use std::time::Duration;
+/// let retry = ccc_api::RetryConfig::new()
+///     .max_attempts(5)
+///     .initial_backoff(Duration::from_millis(100));
+/// assert_eq!(retry.max_attempts, 5);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryConfig {
     /// Attempts in all, the first included; 1 turns retries off.
     pub max_attempts: u32,
@@ -33,6 +46,29 @@ impl Default for RetryConfig {
 }
 
 impl RetryConfig {
+    /// The defaults: 3 attempts, waits from 200 ms up to 20 s.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Attempts in all, the first included; 1 turns retries off (0 counts as 1).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts;
+        self
+    }
+
+    /// Upper bound of the first wait; each later one doubles it.
+    pub fn initial_backoff(mut self, wait: Duration) -> Self {
+        self.initial_backoff = wait;
+        self
+    }
+
+    /// Upper bound of any wait.
+    pub fn max_backoff(mut self, wait: Duration) -> Self {
+        self.max_backoff = wait;
+        self
+    }
+
     /// No retries.
     pub fn disabled() -> Self {
         RetryConfig {
@@ -115,11 +151,10 @@ mod tests {
 
     #[test]
     fn backoff_is_jittered_under_an_exponential_cap() {
-        let c = RetryConfig {
-            max_attempts: 10,
-            initial_backoff: Duration::from_millis(100),
-            max_backoff: Duration::from_secs(1),
-        };
+        let c = RetryConfig::new()
+            .max_attempts(10)
+            .initial_backoff(Duration::from_millis(100))
+            .max_backoff(Duration::from_secs(1));
         for next in 2..10 {
             let cap = Duration::from_millis(100 * (1 << (next - 2))).min(Duration::from_secs(1));
             let waits: Vec<Duration> = (0..200).map(|_| c.backoff(next)).collect();

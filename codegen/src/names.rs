@@ -64,6 +64,22 @@ pub const BUILDER_METHODS: &[&str] = &[
     "send",
 ];
 
+/// Methods a builder of a shared type or a response has besides the members'
+/// own `name` / `set_name`: its `build`, and the methods of its derived `Clone`
+/// and `Default` that users and generated code call on it (a setter of the same
+/// name would shadow them). Narrower than [`TRAIT_METHODS`] on purpose: members
+/// of data types are public fields, and escaping a name such as `from` (which
+/// only a path call `Builder::from` could notice) would rename a field users
+/// read.
+pub const DATA_BUILDER_METHODS: &[&str] = &[
+    "build",
+    "clone",
+    "clone_from",
+    "clone_into",
+    "default",
+    "to_owned",
+];
+
 /// Fields the emitter adds to every response struct.
 pub const RESPONSE_FIELDS: &[&str] = &["request_id"];
 
@@ -77,6 +93,12 @@ pub fn is_reserved_client_method(snake: &str) -> bool {
 /// builders already have.
 pub fn is_reserved_builder_method(snake: &str) -> bool {
     BUILDER_METHODS.contains(&snake) || TRAIT_METHODS.contains(&snake)
+}
+
+/// Whether a shared type's or a response's member name would collide with a
+/// method its builder already has.
+pub fn is_reserved_data_builder_method(snake: &str) -> bool {
+    DATA_BUILDER_METHODS.contains(&snake)
 }
 
 /// How a member's Rust name is escaped when it would collide with generated

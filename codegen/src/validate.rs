@@ -7,8 +7,8 @@ use crate::load::{resolve_scalar, Api, ShapeError, TypeDef};
 use crate::model::{Action, Enum, Field, Model, Object, Presence, Scalar, Variant, VariantValue};
 use crate::names::{
     cannot_be_raw, credential_word, escape, is_keyword, is_pascal_ident,
-    is_reserved_builder_method, is_reserved_client_method, is_wire_name, pascal_case, snake_case,
-    RESPONSE_FIELDS,
+    is_reserved_builder_method, is_reserved_client_method, is_reserved_data_builder_method,
+    is_wire_name, pascal_case, snake_case, RESPONSE_FIELDS,
 };
 use crate::spec::{Member, Repr, TypeRef};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -363,6 +363,18 @@ pub fn validate(api: &Api, complete: bool, diags: &mut Diagnostics) -> Option<Mo
                 format!("`{name}` would shadow a Rust or runtime name; choose another"),
             );
         }
+        // Each object's builder is `<Name>Builder` in the same module.
+        if let Some(base) = name.strip_suffix("Builder") {
+            if matches!(api.types.get(base), Some(s) if matches!(s.item, TypeDef::Object(_))) {
+                diags.push(
+                    file,
+                    pointer,
+                    format!(
+                        "`{name}` is the name of the builder of object `{base}`; choose another"
+                    ),
+                );
+            }
+        }
         match &sourced.item {
             TypeDef::Object(o) => {
                 need_doc(diags, file, "/doc", &o.doc);
@@ -676,12 +688,17 @@ fn escape_rust_names(
         cannot_be_raw(name)
             || match ctx {
                 Context::Input => is_reserved_builder_method(name),
-                Context::Output => RESPONSE_FIELDS.contains(&name),
-                Context::Object => false,
+                Context::Output => {
+                    RESPONSE_FIELDS.contains(&name)
+                        || is_reserved_data_builder_method(name)
+                        || RESPONSE_FIELDS.iter().any(|r| name == format!("set_{r}"))
+                }
+                Context::Object => is_reserved_data_builder_method(name),
             }
     };
-    // A name can only equal the setter of a shorter one, so deciding in order of
-    // length settles each name against setters that are already final.
+    // Every kind of struct has a builder with a setter per member. A name can
+    // only equal the setter of a shorter one, so deciding in order of length
+    // settles each name against setters that are already final.
     let mut order: Vec<usize> = (0..fields.len()).collect();
     order.sort_by_key(|&i| (fields[i].rust.len(), i));
     let mut setters = BTreeSet::new();
@@ -690,12 +707,10 @@ fn escape_rust_names(
         while !chosen && (reserved(&f.rust) || setters.contains(&f.rust)) {
             f.rust = escape(&f.rust);
         }
-        if ctx == Context::Input {
-            setters.insert(format!("set_{}", f.rust));
-        }
+        setters.insert(format!("set_{}", f.rust));
     }
     // What each field puts in the namespace it shares with the others: the
-    // field itself, and for inputs its two builder methods.
+    // field itself, and its two builder methods.
     // Each name with the member it came from and whether it is a setter.
     let mut taken: HashMap<String, (&str, bool)> = HashMap::new();
     for (f, &(i, chosen)) in fields.iter().zip(explicit) {
@@ -711,8 +726,8 @@ fn escape_rust_names(
                 ),
             );
         }
-        let setter = (ctx == Context::Input).then(|| (format!("set_{}", f.rust), true));
-        for (name, is_setter) in std::iter::once((f.rust.clone(), false)).chain(setter) {
+        let setter = (format!("set_{}", f.rust), true);
+        for (name, is_setter) in [(f.rust.clone(), false), setter] {
             let Some((other, other_setter)) = taken.insert(name.clone(), (&f.wire, is_setter))
             else {
                 continue;

@@ -62,11 +62,12 @@ fn builder(server: &TestServer) -> ccc_api::ClientBuilder {
         .credentials(Credentials::new(TEST_SECRET_ID, TEST_SECRET_KEY).with_token("tok-SECRET-1"))
         .endpoint_url(server.url())
         .rate_limit(RateLimit::Off)
-        .retry(RetryConfig {
-            max_attempts: 3,
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(5),
-        })
+        .retry(
+            RetryConfig::new()
+                .max_attempts(3)
+                .initial_backoff(Duration::from_millis(1))
+                .max_backoff(Duration::from_millis(5)),
+        )
         .timeout(Duration::from_secs(20))
 }
 
@@ -523,11 +524,10 @@ async fn extreme_settings_do_not_panic() {
     let limited =
         TestServer::start(|_| Reply::service_error("RequestLimitExceeded", "slow", "r")).await;
     for max_backoff in [Duration::MAX, Duration::from_secs(u64::MAX)] {
-        let retry = RetryConfig {
-            max_attempts: u32::MAX,
-            initial_backoff: Duration::MAX,
-            max_backoff,
-        };
+        let retry = RetryConfig::new()
+            .max_attempts(u32::MAX)
+            .initial_backoff(Duration::MAX)
+            .max_backoff(max_backoff);
         let c = builder(&limited)
             .retry(retry)
             .timeout(Duration::from_millis(300))

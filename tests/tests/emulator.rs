@@ -283,16 +283,13 @@ async fn staff_skill_groups_and_bindings() {
     use ccc_api::types::{CreateCCCSkillGroupSkillGroupType, SeatUserInfo};
     let e = emulator().await;
     let c = client(&e);
-    let staff = |mail: &str| SeatUserInfo {
-        name: "Agent".into(),
-        mail: mail.into(),
-        staff_number: "001".into(),
-        phone: None,
-        nick: None,
-        user_id: None,
-        skill_group_name_list: None,
-        role: None,
-        extension_number: None,
+    let staff = |mail: &str| {
+        SeatUserInfo::builder()
+            .name("Agent")
+            .mail(mail)
+            .staff_number("001")
+            .build()
+            .unwrap()
     };
     let created = c
         .create_staff()
@@ -637,11 +634,12 @@ async fn fault_knobs() {
         .strict_responses(true)
         .endpoint_url(e.url())
         .rate_limit(RateLimit::Off)
-        .retry(RetryConfig {
-            max_attempts: 10,
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(5),
-        })
+        .retry(
+            RetryConfig::new()
+                .max_attempts(10)
+                .initial_backoff(Duration::from_millis(1))
+                .max_backoff(Duration::from_millis(5)),
+        )
         .build()
         .unwrap();
     for _ in 0..40 {

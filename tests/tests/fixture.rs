@@ -19,10 +19,7 @@ fn request_serialises_in_spec_order_without_unset_members() {
         .name("box")
         .r#type(ThingKind::Large)
         .grid(vec![vec![1, -2], vec![]])
-        .tags(vec![Tag {
-            key: "k".into(),
-            value: None,
-        }])
+        .tags(vec![Tag::builder().key("k").build().unwrap()])
         .build()
         .unwrap();
     assert_eq!(
@@ -196,11 +193,11 @@ fn sensitive_members_are_redacted_in_debug_output() {
         .build()
         .unwrap();
     let builder = CreateThingRequest::builder().access_key("hunter2-secret");
-    let owner = Owner {
-        user_name: "ann".into(),
-        primary: None,
-        password: "owner-pass-123".into(),
-    };
+    let owner = Owner::builder()
+        .user_name("ann")
+        .password("owner-pass-123")
+        .build()
+        .unwrap();
     let shown = format!("{request:?} {request:#?} {builder:?} {owner:?}");
     assert!(
         !shown.contains("hunter2-secret") && !shown.contains("owner-pass-123"),
@@ -253,15 +250,16 @@ fn secrets_of_the_real_api_are_redacted_too() {
     let call = CreateAICallFluentBuilder::new(client)
         .custom_tts_config(r#"{"TTSType":"azure","SubscriptionKey":"tts-secret-1"}"#)
         .custom_stt_config(r#"{"SecretKey":"stt-secret-2"}"#);
-    let params = vec![HttpParams {
-        key: Some("token".into()),
-        value: Some("param-secret-3".into()),
-        value_type: None,
-    }];
-    let headers = vec![HeaderParams {
-        key: Some("Authorization".into()),
-        value: Some("Bearer header-secret-4".into()),
-    }];
+    let params = vec![HttpParams::builder()
+        .key("token")
+        .value("param-secret-3")
+        .build()
+        .unwrap()];
+    let headers = vec![HeaderParams::builder()
+        .key("Authorization")
+        .value("Bearer header-secret-4")
+        .build()
+        .unwrap()];
     let minimal = ccc_emulator::spec_table::action("DescribeSessionDetail")
         .unwrap()
         .minimal_response;
@@ -310,11 +308,13 @@ async fn fluent_builders_and_nested_secrets_are_redacted() {
         "UpdatedAt": null, "RequestId": "r"
     }))
     .unwrap();
-    let owners = vec![Some(Owner {
-        user_name: "bob".into(),
-        primary: None,
-        password: "nested-secret-6".into(),
-    })];
+    let owners = vec![Some(
+        Owner::builder()
+            .user_name("bob")
+            .password("nested-secret-6")
+            .build()
+            .unwrap(),
+    )];
     let shown = format!(
         "{fluent:?} {names:#?} {request:?} {response:?} {response:#?} {describe:?} {owners:?}"
     );
@@ -355,12 +355,7 @@ fn colliding_member_names_are_escaped_and_keep_their_wire_names() {
         .inner("19")
         .builder("20")
         .request_id("21")
-        .body(Shared {
-            self_: "22".into(),
-            super_: None,
-            r#type: Some("23".into()),
-            new: None,
-        });
+        .body(Shared::builder().self_("22").r#type("23").build().unwrap());
     // The trait methods the escaped members would have shadowed still work.
     let copy = builder.clone();
     let request: PutThingRequest = copy.build().unwrap();

@@ -252,17 +252,32 @@ fn colliding_member_names_are_escaped() {
         ("RequestId", "request_id"),
         ("ThingId", "thing_id"),
     ];
+    // Responses and shared types have builders too: `build`, the `Clone` and
+    // `Default` methods and the setters are taken; other trait names (`from`)
+    // stay, since they are public fields users read.
     let output = [
         ("RequestID", "request_id_"),
         ("Send", "send"),
         ("New", "new"),
         ("Self", "self_"),
+        ("Build", "build_"),
+        ("Clone", "clone_"),
+        ("Default", "default_"),
+        ("From", "from"),
+        // Reserved (the setter of `request_id`), then taken by the setter of
+        // `request_id_` above.
+        ("SetRequestId", "set_request_id__"),
+        ("SetSend", "set_send_"),
     ];
     let object = [
         ("Self", "self_"),
         ("Super", "super_"),
         ("New", "new"),
         ("Name", "name"),
+        ("Build", "build_"),
+        ("ToOwned", "to_owned_"),
+        ("From", "from"),
+        ("SetName", "set_name_"),
     ];
     let members = |list: &[(&str, &str)], flag: &str| {
         list.iter()
@@ -306,6 +321,27 @@ fn colliding_member_names_are_escaped() {
     assert_eq!(got(&a.input), want(&input));
     assert_eq!(got(&a.output)[1..], want(&output)[..]);
     assert_eq!(got(&model.objects[0].fields), want(&object));
+}
+
+/// An object's builder is `<Name>Builder` next to it, so no type may take
+/// that name; an enum has no builder, so `<Enum>Builder` stays free.
+#[test]
+fn a_type_named_like_a_builder_is_refused() {
+    let builder = THING.replace(r#""object": "Thing""#, r#""object": "ThingBuilder""#);
+    let action = ACTION.replace(
+        r#"[{ "name": "Thing", "type": "Thing", "doc": "The thing." }]"#,
+        r#"[{ "name": "Thing", "type": "Thing", "doc": "The thing." }, { "name": "B", "type": "ThingBuilder", "optional": true, "doc": "d." }]"#,
+    );
+    assert_eq!(
+        problems(
+            "builder-name",
+            &[
+                ("types/ThingBuilder.json", Some(&builder)),
+                ("actions/GetThing.json", Some(&action)),
+            ]
+        ),
+        ["spec/types/ThingBuilder.json: /object: `ThingBuilder` is the name of the builder of object `Thing`; choose another"]
+    );
 }
 
 #[test]

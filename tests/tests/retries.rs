@@ -17,11 +17,10 @@ const TASK: &str = r#"{"Response":{"Name":"n","Description":"d","NotBefore":1,"N
 const CREATED: &str = r#"{"Response":{"TaskId":9,"RequestId":"ok-2"}}"#;
 
 fn fast_retries(attempts: u32) -> RetryConfig {
-    RetryConfig {
-        max_attempts: attempts,
-        initial_backoff: Duration::from_millis(5),
-        max_backoff: Duration::from_millis(20),
-    }
+    RetryConfig::new()
+        .max_attempts(attempts)
+        .initial_backoff(Duration::from_millis(5))
+        .max_backoff(Duration::from_millis(20))
 }
 
 fn client(server: &TestServer, attempts: u32) -> Client {

@@ -50,7 +50,10 @@ fn spans_and_retry_events_carry_no_secrets() {
             let client = Client::builder()
                 .credentials(Credentials::new(TEST_SECRET_ID, TEST_SECRET_KEY).with_token("session-token-xyz"))
                 .endpoint_url(server.url())
-                .retry(RetryConfig { max_attempts: 3, initial_backoff: Duration::from_millis(5), max_backoff: Duration::from_millis(10) })
+                .retry(RetryConfig::new()
+            .max_attempts(3)
+            .initial_backoff(Duration::from_millis(5))
+            .max_backoff(Duration::from_millis(10)))
                 .build()
                 .unwrap();
             client.describe_auto_callout_task().sdk_app_id(1400000000).task_id(987_654_321).send().await.unwrap();

@@ -33,6 +33,7 @@ pub type TaskId = u64;
 pub type TotalCount = u64;
 /// Basic information about an AI agent.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AIAgentInfo {
     /// Id of the AI agent.
     ///
@@ -58,8 +59,68 @@ pub struct AIAgentInfo {
     )]
     pub variable_names: Option<Vec<String>>,
 }
+impl AIAgentInfo {
+    /// A builder with no member set.
+    pub fn builder() -> AIAgentInfoBuilder {
+        AIAgentInfoBuilder::default()
+    }
+}
+/// Builds a [`AIAgentInfo`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct AIAgentInfoBuilder {
+    ai_agent_id: Option<AIAgentId>,
+    ai_agent_name: Option<String>,
+    variable_names: Option<Vec<String>>,
+}
+impl AIAgentInfoBuilder {
+    /// Id of the AI agent.
+    ///
+    /// Example: `69`
+    pub fn ai_agent_id(mut self, value: AIAgentId) -> Self {
+        self.ai_agent_id = Some(value);
+        self
+    }
+    /// Sets or clears `AIAgentId`.
+    pub fn set_ai_agent_id(mut self, value: Option<AIAgentId>) -> Self {
+        self.ai_agent_id = value;
+        self
+    }
+    /// Display name of the AI agent.
+    ///
+    /// Example: `"新智能体"`
+    pub fn ai_agent_name(mut self, value: impl Into<String>) -> Self {
+        self.ai_agent_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `AIAgentName`.
+    pub fn set_ai_agent_name(mut self, value: Option<String>) -> Self {
+        self.ai_agent_name = value;
+        self
+    }
+    /// Names of the variables defined for the AI agent.
+    ///
+    /// Example: `["orderId"]`
+    pub fn variable_names(mut self, value: Vec<String>) -> Self {
+        self.variable_names = Some(value);
+        self
+    }
+    /// Sets or clears `VariableNames`.
+    pub fn set_variable_names(mut self, value: Option<Vec<String>>) -> Self {
+        self.variable_names = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<AIAgentInfo, crate::BuildError> {
+        Ok(AIAgentInfo {
+            ai_agent_id: self.ai_agent_id,
+            ai_agent_name: self.ai_agent_name,
+            variable_names: self.variable_names,
+        })
+    }
+}
 /// One result of the AI analysis of a conversation.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AIAnalysisResult {
     /// Kind of analysis: `summary` conversation summary, `mood` emotion analysis, `intention` intent extraction.
     ///
@@ -72,8 +133,54 @@ pub struct AIAnalysisResult {
     #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
 }
+impl AIAnalysisResult {
+    /// A builder with no member set.
+    pub fn builder() -> AIAnalysisResultBuilder {
+        AIAnalysisResultBuilder::default()
+    }
+}
+/// Builds a [`AIAnalysisResult`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct AIAnalysisResultBuilder {
+    r#type: Option<AIAnalysisResultType>,
+    result: Option<String>,
+}
+impl AIAnalysisResultBuilder {
+    /// Kind of analysis: `summary` conversation summary, `mood` emotion analysis, `intention` intent extraction.
+    ///
+    /// Example: `"summary"`
+    pub fn r#type(mut self, value: AIAnalysisResultType) -> Self {
+        self.r#type = Some(value);
+        self
+    }
+    /// Sets or clears `Type`.
+    pub fn set_type(mut self, value: Option<AIAnalysisResultType>) -> Self {
+        self.r#type = value;
+        self
+    }
+    /// Analysis output for the given kind.
+    ///
+    /// Example: `"会话小结结果"`
+    pub fn result(mut self, value: impl Into<String>) -> Self {
+        self.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `Result`.
+    pub fn set_result(mut self, value: Option<String>) -> Self {
+        self.result = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<AIAnalysisResult, crate::BuildError> {
+        Ok(AIAnalysisResult {
+            r#type: self.r#type,
+            result: self.result,
+        })
+    }
+}
 /// One item describing information to extract from an AI call.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AICallExtractConfigElement {
     /// Type of the item: `Text`, `Selector` (one of given options), `Boolean` or `Number`.
     ///
@@ -113,8 +220,102 @@ pub struct AICallExtractConfigElement {
     #[serde(rename = "Choices", default, skip_serializing_if = "Option::is_none")]
     pub choices: Option<Vec<String>>,
 }
+impl AICallExtractConfigElement {
+    /// A builder with no member set.
+    pub fn builder() -> AICallExtractConfigElementBuilder {
+        AICallExtractConfigElementBuilder::default()
+    }
+}
+/// Builds a [`AICallExtractConfigElement`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct AICallExtractConfigElementBuilder {
+    info_type: Option<AICallExtractConfigElementInfoType>,
+    info_name: Option<String>,
+    info_content: Option<String>,
+    examples: Option<Vec<String>>,
+    choices: Option<Vec<String>>,
+}
+impl AICallExtractConfigElementBuilder {
+    /// Type of the item: `Text`, `Selector` (one of given options), `Boolean` or `Number`.
+    ///
+    /// Example: `"Number"`
+    pub fn info_type(mut self, value: AICallExtractConfigElementInfoType) -> Self {
+        self.info_type = Some(value);
+        self
+    }
+    /// Sets or clears `InfoType`. Required.
+    pub fn set_info_type(mut self, value: Option<AICallExtractConfigElementInfoType>) -> Self {
+        self.info_type = value;
+        self
+    }
+    /// Name of the item; must be unique.
+    ///
+    /// Example: `"姓名"`
+    pub fn info_name(mut self, value: impl Into<String>) -> Self {
+        self.info_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `InfoName`. Required.
+    pub fn set_info_name(mut self, value: Option<String>) -> Self {
+        self.info_name = value;
+        self
+    }
+    /// Description of what the item should capture.
+    ///
+    /// Example: `"客户姓名"`
+    pub fn info_content(mut self, value: impl Into<String>) -> Self {
+        self.info_content = Some(value.into());
+        self
+    }
+    /// Sets or clears `InfoContent`.
+    pub fn set_info_content(mut self, value: Option<String>) -> Self {
+        self.info_content = value;
+        self
+    }
+    /// Sample values illustrating what should be extracted.
+    ///
+    /// Example: `["张三"]`
+    pub fn examples(mut self, value: Vec<String>) -> Self {
+        self.examples = Some(value);
+        self
+    }
+    /// Sets or clears `Examples`.
+    pub fn set_examples(mut self, value: Option<Vec<String>>) -> Self {
+        self.examples = value;
+        self
+    }
+    /// Allowed options; required when `InfoType` is `Selector`.
+    ///
+    /// Example: `["动力","内饰","价格"]`
+    pub fn choices(mut self, value: Vec<String>) -> Self {
+        self.choices = Some(value);
+        self
+    }
+    /// Sets or clears `Choices`.
+    pub fn set_choices(mut self, value: Option<Vec<String>>) -> Self {
+        self.choices = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<AICallExtractConfigElement, crate::BuildError> {
+        Ok(AICallExtractConfigElement {
+            info_type: self.info_type.ok_or(crate::BuildError::missing_in_type(
+                "AICallExtractConfigElement",
+                "InfoType",
+            ))?,
+            info_name: self.info_name.ok_or(crate::BuildError::missing_in_type(
+                "AICallExtractConfigElement",
+                "InfoName",
+            ))?,
+            info_content: self.info_content,
+            examples: self.examples,
+            choices: self.choices,
+        })
+    }
+}
 /// One piece of information extracted from an AI call.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AICallExtractResultElement {
     /// Type of the extracted item: `Text`, `Selector`, `Boolean` or `Number`.
     ///
@@ -141,8 +342,82 @@ pub struct AICallExtractResultElement {
     #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
     pub result: Option<AICallExtractResultInfo>,
 }
+impl AICallExtractResultElement {
+    /// A builder with no member set.
+    pub fn builder() -> AICallExtractResultElementBuilder {
+        AICallExtractResultElementBuilder::default()
+    }
+}
+/// Builds a [`AICallExtractResultElement`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct AICallExtractResultElementBuilder {
+    info_type: Option<AICallExtractConfigElementInfoType>,
+    info_name: Option<String>,
+    info_content: Option<String>,
+    result: Option<AICallExtractResultInfo>,
+}
+impl AICallExtractResultElementBuilder {
+    /// Type of the extracted item: `Text`, `Selector`, `Boolean` or `Number`.
+    ///
+    /// Example: `"Number"`
+    pub fn info_type(mut self, value: AICallExtractConfigElementInfoType) -> Self {
+        self.info_type = Some(value);
+        self
+    }
+    /// Sets or clears `InfoType`.
+    pub fn set_info_type(mut self, value: Option<AICallExtractConfigElementInfoType>) -> Self {
+        self.info_type = value;
+        self
+    }
+    /// Name of the extracted item.
+    ///
+    /// Example: `"驾龄"`
+    pub fn info_name(mut self, value: impl Into<String>) -> Self {
+        self.info_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `InfoName`.
+    pub fn set_info_name(mut self, value: Option<String>) -> Self {
+        self.info_name = value;
+        self
+    }
+    /// Description of the extracted item, as configured.
+    ///
+    /// Example: `"客户具体驾龄是多少年"`
+    pub fn info_content(mut self, value: impl Into<String>) -> Self {
+        self.info_content = Some(value.into());
+        self
+    }
+    /// Sets or clears `InfoContent`.
+    pub fn set_info_content(mut self, value: Option<String>) -> Self {
+        self.info_content = value;
+        self
+    }
+    /// Extracted value.
+    ///
+    /// Example: `{"Boolean":true}`
+    pub fn result(mut self, value: AICallExtractResultInfo) -> Self {
+        self.result = Some(value);
+        self
+    }
+    /// Sets or clears `Result`.
+    pub fn set_result(mut self, value: Option<AICallExtractResultInfo>) -> Self {
+        self.result = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<AICallExtractResultElement, crate::BuildError> {
+        Ok(AICallExtractResultElement {
+            info_type: self.info_type,
+            info_name: self.info_name,
+            info_content: self.info_content,
+            result: self.result,
+        })
+    }
+}
 /// Value extracted from an AI call; the field matching the item type is set.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AICallExtractResultInfo {
     /// Extracted value when the item type is `Text`.
     ///
@@ -165,8 +440,82 @@ pub struct AICallExtractResultInfo {
     #[serde(rename = "Number", default, skip_serializing_if = "Option::is_none")]
     pub number: Option<f64>,
 }
+impl AICallExtractResultInfo {
+    /// A builder with no member set.
+    pub fn builder() -> AICallExtractResultInfoBuilder {
+        AICallExtractResultInfoBuilder::default()
+    }
+}
+/// Builds a [`AICallExtractResultInfo`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct AICallExtractResultInfoBuilder {
+    text: Option<String>,
+    chosen: Option<Vec<String>>,
+    boolean: Option<bool>,
+    number: Option<f64>,
+}
+impl AICallExtractResultInfoBuilder {
+    /// Extracted value when the item type is `Text`.
+    ///
+    /// Example: `"xx省xx市xx区xx街道"`
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+    /// Sets or clears `Text`.
+    pub fn set_text(mut self, value: Option<String>) -> Self {
+        self.text = value;
+        self
+    }
+    /// Selected options when the item type is `Selector`.
+    ///
+    /// Example: `["动力","价格"]`
+    pub fn chosen(mut self, value: Vec<String>) -> Self {
+        self.chosen = Some(value);
+        self
+    }
+    /// Sets or clears `Chosen`.
+    pub fn set_chosen(mut self, value: Option<Vec<String>>) -> Self {
+        self.chosen = value;
+        self
+    }
+    /// Extracted value when the item type is `Boolean`.
+    ///
+    /// Example: `true`
+    pub fn boolean(mut self, value: bool) -> Self {
+        self.boolean = Some(value);
+        self
+    }
+    /// Sets or clears `Boolean`.
+    pub fn set_boolean(mut self, value: Option<bool>) -> Self {
+        self.boolean = value;
+        self
+    }
+    /// Extracted value when the item type is `Number`.
+    ///
+    /// Example: `7.0`
+    pub fn number(mut self, value: f64) -> Self {
+        self.number = Some(value);
+        self
+    }
+    /// Sets or clears `Number`.
+    pub fn set_number(mut self, value: Option<f64>) -> Self {
+        self.number = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<AICallExtractResultInfo, crate::BuildError> {
+        Ok(AICallExtractResultInfo {
+            text: self.text,
+            chosen: self.chosen,
+            boolean: self.boolean,
+            number: self.number,
+        })
+    }
+}
 /// One complete round of interaction between the user and the AI agent.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AICallInteractionRound {
     /// Unique id of this round.
     ///
@@ -194,8 +543,92 @@ pub struct AICallInteractionRound {
     #[serde(rename = "Paths", default, skip_serializing_if = "Option::is_none")]
     pub paths: Option<Vec<AIRoundPath>>,
 }
+impl AICallInteractionRound {
+    /// A builder with no member set.
+    pub fn builder() -> AICallInteractionRoundBuilder {
+        AICallInteractionRoundBuilder::default()
+    }
+}
+/// Builds a [`AICallInteractionRound`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct AICallInteractionRoundBuilder {
+    round_id: Option<String>,
+    round_index: Option<i64>,
+    tags: Option<String>,
+    messages: Option<Vec<AIRoundMessage>>,
+    paths: Option<Vec<AIRoundPath>>,
+}
+impl AICallInteractionRoundBuilder {
+    /// Unique id of this round.
+    ///
+    /// Example: `"825468f9-c47d-451b-a74c-6090a2056357"`
+    pub fn round_id(mut self, value: impl Into<String>) -> Self {
+        self.round_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RoundId`.
+    pub fn set_round_id(mut self, value: Option<String>) -> Self {
+        self.round_id = value;
+        self
+    }
+    /// Sequence number of the round within the call.
+    ///
+    /// Example: `1`
+    pub fn round_index(mut self, value: i64) -> Self {
+        self.round_index = Some(value);
+        self
+    }
+    /// Sets or clears `RoundIndex`.
+    pub fn set_round_index(mut self, value: Option<i64>) -> Self {
+        self.round_index = value;
+        self
+    }
+    /// Labels classifying the user reply, as a JSON-serialized string.
+    ///
+    /// Example: `"[{\"TagName\":\"testTagName\",\"TagValue\":\"testTagValue\",\"TagType\":1}]"`
+    pub fn tags(mut self, value: impl Into<String>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+    /// Sets or clears `Tags`.
+    pub fn set_tags(mut self, value: Option<String>) -> Self {
+        self.tags = value;
+        self
+    }
+    /// User and AI messages exchanged in this round.
+    pub fn messages(mut self, value: Vec<AIRoundMessage>) -> Self {
+        self.messages = Some(value);
+        self
+    }
+    /// Sets or clears `Messages`.
+    pub fn set_messages(mut self, value: Option<Vec<AIRoundMessage>>) -> Self {
+        self.messages = value;
+        self
+    }
+    /// Canvas nodes traversed during this round.
+    pub fn paths(mut self, value: Vec<AIRoundPath>) -> Self {
+        self.paths = Some(value);
+        self
+    }
+    /// Sets or clears `Paths`.
+    pub fn set_paths(mut self, value: Option<Vec<AIRoundPath>>) -> Self {
+        self.paths = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<AICallInteractionRound, crate::BuildError> {
+        Ok(AICallInteractionRound {
+            round_id: self.round_id,
+            round_index: self.round_index,
+            tags: self.tags,
+            messages: self.messages,
+            paths: self.paths,
+        })
+    }
+}
 /// Response latency of the AI agent for one reply.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AICallLatencyMetrics {
     /// Speech recognition latency in milliseconds; `-1` if there was none.
     ///
@@ -234,8 +667,82 @@ pub struct AICallLatencyMetrics {
     )]
     pub total_latency: Option<i64>,
 }
+impl AICallLatencyMetrics {
+    /// A builder with no member set.
+    pub fn builder() -> AICallLatencyMetricsBuilder {
+        AICallLatencyMetricsBuilder::default()
+    }
+}
+/// Builds a [`AICallLatencyMetrics`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct AICallLatencyMetricsBuilder {
+    asr_latency: Option<i64>,
+    llm_first_token_latency: Option<i64>,
+    tts_latency: Option<i64>,
+    total_latency: Option<i64>,
+}
+impl AICallLatencyMetricsBuilder {
+    /// Speech recognition latency in milliseconds; `-1` if there was none.
+    ///
+    /// Example: `715`
+    pub fn asr_latency(mut self, value: i64) -> Self {
+        self.asr_latency = Some(value);
+        self
+    }
+    /// Sets or clears `AsrLatency`.
+    pub fn set_asr_latency(mut self, value: Option<i64>) -> Self {
+        self.asr_latency = value;
+        self
+    }
+    /// Time until the language model produced its first token, in milliseconds.
+    ///
+    /// Example: `29`
+    pub fn llm_first_token_latency(mut self, value: i64) -> Self {
+        self.llm_first_token_latency = Some(value);
+        self
+    }
+    /// Sets or clears `LLMFirstTokenLatency`.
+    pub fn set_llm_first_token_latency(mut self, value: Option<i64>) -> Self {
+        self.llm_first_token_latency = value;
+        self
+    }
+    /// Speech synthesis latency in milliseconds; `-1` if there was none.
+    ///
+    /// Example: `295`
+    pub fn tts_latency(mut self, value: i64) -> Self {
+        self.tts_latency = Some(value);
+        self
+    }
+    /// Sets or clears `TTSLatency`.
+    pub fn set_tts_latency(mut self, value: Option<i64>) -> Self {
+        self.tts_latency = value;
+        self
+    }
+    /// Overall response latency in milliseconds.
+    ///
+    /// Example: `329`
+    pub fn total_latency(mut self, value: i64) -> Self {
+        self.total_latency = Some(value);
+        self
+    }
+    /// Sets or clears `TotalLatency`.
+    pub fn set_total_latency(mut self, value: Option<i64>) -> Self {
+        self.total_latency = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<AICallLatencyMetrics, crate::BuildError> {
+        Ok(AICallLatencyMetrics {
+            asr_latency: self.asr_latency,
+            llm_first_token_latency: self.llm_first_token_latency,
+            tts_latency: self.tts_latency,
+            total_latency: self.total_latency,
+        })
+    }
+}
 /// Latency breakdown for one conversation round of an AI call.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AILatencyDetail {
     /// Id of the conversation round.
     ///
@@ -288,8 +795,110 @@ pub struct AILatencyDetail {
     )]
     pub ete_latency: Option<i64>,
 }
+impl AILatencyDetail {
+    /// A builder with no member set.
+    pub fn builder() -> AILatencyDetailBuilder {
+        AILatencyDetailBuilder::default()
+    }
+}
+/// Builds a [`AILatencyDetail`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct AILatencyDetailBuilder {
+    round_id: Option<String>,
+    asr_latency: Option<i64>,
+    tts_latency: Option<i64>,
+    llm_latency: Option<i64>,
+    llm_first_token_latency: Option<i64>,
+    ete_latency: Option<i64>,
+}
+impl AILatencyDetailBuilder {
+    /// Id of the conversation round.
+    ///
+    /// Example: `"0c489e76-41a7-4390-aaaf-4eb26a7c9987"`
+    pub fn round_id(mut self, value: impl Into<String>) -> Self {
+        self.round_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RoundId`.
+    pub fn set_round_id(mut self, value: Option<String>) -> Self {
+        self.round_id = value;
+        self
+    }
+    /// Speech recognition latency in milliseconds.
+    ///
+    /// Example: `100`
+    pub fn asr_latency(mut self, value: i64) -> Self {
+        self.asr_latency = Some(value);
+        self
+    }
+    /// Sets or clears `ASRLatency`.
+    pub fn set_asr_latency(mut self, value: Option<i64>) -> Self {
+        self.asr_latency = value;
+        self
+    }
+    /// Speech synthesis latency in milliseconds.
+    ///
+    /// Example: `100`
+    pub fn tts_latency(mut self, value: i64) -> Self {
+        self.tts_latency = Some(value);
+        self
+    }
+    /// Sets or clears `TTSLatency`.
+    pub fn set_tts_latency(mut self, value: Option<i64>) -> Self {
+        self.tts_latency = value;
+        self
+    }
+    /// Language model latency in milliseconds.
+    ///
+    /// Example: `100`
+    pub fn llm_latency(mut self, value: i64) -> Self {
+        self.llm_latency = Some(value);
+        self
+    }
+    /// Sets or clears `LLMLatency`.
+    pub fn set_llm_latency(mut self, value: Option<i64>) -> Self {
+        self.llm_latency = value;
+        self
+    }
+    /// Time until the language model produced its first token, in milliseconds.
+    ///
+    /// Example: `100`
+    pub fn llm_first_token_latency(mut self, value: i64) -> Self {
+        self.llm_first_token_latency = Some(value);
+        self
+    }
+    /// Sets or clears `LLMFirstTokenLatency`.
+    pub fn set_llm_first_token_latency(mut self, value: Option<i64>) -> Self {
+        self.llm_first_token_latency = value;
+        self
+    }
+    /// End-to-end latency in milliseconds.
+    ///
+    /// Example: `100`
+    pub fn ete_latency(mut self, value: i64) -> Self {
+        self.ete_latency = Some(value);
+        self
+    }
+    /// Sets or clears `ETELatency`.
+    pub fn set_ete_latency(mut self, value: Option<i64>) -> Self {
+        self.ete_latency = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<AILatencyDetail, crate::BuildError> {
+        Ok(AILatencyDetail {
+            round_id: self.round_id,
+            asr_latency: self.asr_latency,
+            tts_latency: self.tts_latency,
+            llm_latency: self.llm_latency,
+            llm_first_token_latency: self.llm_first_token_latency,
+            ete_latency: self.ete_latency,
+        })
+    }
+}
 /// Aggregated latency statistics of an AI call, per processing stage.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AILatencyStatistics {
     /// Statistics of speech recognition latency.
     #[serde(
@@ -320,8 +929,74 @@ pub struct AILatencyStatistics {
     )]
     pub ete_latency: Option<AILatencyStatisticsInfo>,
 }
+impl AILatencyStatistics {
+    /// A builder with no member set.
+    pub fn builder() -> AILatencyStatisticsBuilder {
+        AILatencyStatisticsBuilder::default()
+    }
+}
+/// Builds a [`AILatencyStatistics`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct AILatencyStatisticsBuilder {
+    asr_latency: Option<AILatencyStatisticsInfo>,
+    tts_latency: Option<AILatencyStatisticsInfo>,
+    llm_latency: Option<AILatencyStatisticsInfo>,
+    ete_latency: Option<AILatencyStatisticsInfo>,
+}
+impl AILatencyStatisticsBuilder {
+    /// Statistics of speech recognition latency.
+    pub fn asr_latency(mut self, value: AILatencyStatisticsInfo) -> Self {
+        self.asr_latency = Some(value);
+        self
+    }
+    /// Sets or clears `ASRLatency`.
+    pub fn set_asr_latency(mut self, value: Option<AILatencyStatisticsInfo>) -> Self {
+        self.asr_latency = value;
+        self
+    }
+    /// Statistics of speech synthesis latency.
+    pub fn tts_latency(mut self, value: AILatencyStatisticsInfo) -> Self {
+        self.tts_latency = Some(value);
+        self
+    }
+    /// Sets or clears `TTSLatency`.
+    pub fn set_tts_latency(mut self, value: Option<AILatencyStatisticsInfo>) -> Self {
+        self.tts_latency = value;
+        self
+    }
+    /// Statistics of language model latency.
+    pub fn llm_latency(mut self, value: AILatencyStatisticsInfo) -> Self {
+        self.llm_latency = Some(value);
+        self
+    }
+    /// Sets or clears `LLMLatency`.
+    pub fn set_llm_latency(mut self, value: Option<AILatencyStatisticsInfo>) -> Self {
+        self.llm_latency = value;
+        self
+    }
+    /// Statistics of end-to-end latency.
+    pub fn ete_latency(mut self, value: AILatencyStatisticsInfo) -> Self {
+        self.ete_latency = Some(value);
+        self
+    }
+    /// Sets or clears `ETELatency`.
+    pub fn set_ete_latency(mut self, value: Option<AILatencyStatisticsInfo>) -> Self {
+        self.ete_latency = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<AILatencyStatistics, crate::BuildError> {
+        Ok(AILatencyStatistics {
+            asr_latency: self.asr_latency,
+            tts_latency: self.tts_latency,
+            llm_latency: self.llm_latency,
+            ete_latency: self.ete_latency,
+        })
+    }
+}
 /// Summary figures for one kind of AI latency.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AILatencyStatisticsInfo {
     /// Smallest observed latency.
     ///
@@ -351,8 +1026,68 @@ pub struct AILatencyStatisticsInfo {
     )]
     pub p90_latency: Option<i64>,
 }
+impl AILatencyStatisticsInfo {
+    /// A builder with no member set.
+    pub fn builder() -> AILatencyStatisticsInfoBuilder {
+        AILatencyStatisticsInfoBuilder::default()
+    }
+}
+/// Builds a [`AILatencyStatisticsInfo`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct AILatencyStatisticsInfoBuilder {
+    min_latency: Option<i64>,
+    middle_latency: Option<i64>,
+    p90_latency: Option<i64>,
+}
+impl AILatencyStatisticsInfoBuilder {
+    /// Smallest observed latency.
+    ///
+    /// Example: `100`
+    pub fn min_latency(mut self, value: i64) -> Self {
+        self.min_latency = Some(value);
+        self
+    }
+    /// Sets or clears `MinLatency`.
+    pub fn set_min_latency(mut self, value: Option<i64>) -> Self {
+        self.min_latency = value;
+        self
+    }
+    /// Median latency.
+    ///
+    /// Example: `100`
+    pub fn middle_latency(mut self, value: i64) -> Self {
+        self.middle_latency = Some(value);
+        self
+    }
+    /// Sets or clears `MiddleLatency`.
+    pub fn set_middle_latency(mut self, value: Option<i64>) -> Self {
+        self.middle_latency = value;
+        self
+    }
+    /// 90th percentile latency.
+    ///
+    /// Example: `100`
+    pub fn p90_latency(mut self, value: i64) -> Self {
+        self.p90_latency = Some(value);
+        self
+    }
+    /// Sets or clears `P90Latency`.
+    pub fn set_p90_latency(mut self, value: Option<i64>) -> Self {
+        self.p90_latency = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<AILatencyStatisticsInfo, crate::BuildError> {
+        Ok(AILatencyStatisticsInfo {
+            min_latency: self.min_latency,
+            middle_latency: self.middle_latency,
+            p90_latency: self.p90_latency,
+        })
+    }
+}
 /// A user message or AI agent response within a conversation round.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AIRoundMessage {
     /// Time of the message as a Unix timestamp in milliseconds.
     ///
@@ -366,8 +1101,64 @@ pub struct AIRoundMessage {
     #[serde(rename = "AISpeak", default, skip_serializing_if = "Option::is_none")]
     pub ai_speak: Option<AISpeakEvent>,
 }
+impl AIRoundMessage {
+    /// A builder with no member set.
+    pub fn builder() -> AIRoundMessageBuilder {
+        AIRoundMessageBuilder::default()
+    }
+}
+/// Builds a [`AIRoundMessage`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct AIRoundMessageBuilder {
+    timestamp: Option<i64>,
+    user_reply: Option<UserReplyEvent>,
+    ai_speak: Option<AISpeakEvent>,
+}
+impl AIRoundMessageBuilder {
+    /// Time of the message as a Unix timestamp in milliseconds.
+    ///
+    /// Example: `1775543019321`
+    pub fn timestamp(mut self, value: i64) -> Self {
+        self.timestamp = Some(value);
+        self
+    }
+    /// Sets or clears `Timestamp`.
+    pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
+        self.timestamp = value;
+        self
+    }
+    /// What the user said, if this entry is a user message.
+    pub fn user_reply(mut self, value: UserReplyEvent) -> Self {
+        self.user_reply = Some(value);
+        self
+    }
+    /// Sets or clears `UserReply`.
+    pub fn set_user_reply(mut self, value: Option<UserReplyEvent>) -> Self {
+        self.user_reply = value;
+        self
+    }
+    /// What the AI agent said, if this entry is an agent response.
+    pub fn ai_speak(mut self, value: AISpeakEvent) -> Self {
+        self.ai_speak = Some(value);
+        self
+    }
+    /// Sets or clears `AISpeak`.
+    pub fn set_ai_speak(mut self, value: Option<AISpeakEvent>) -> Self {
+        self.ai_speak = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<AIRoundMessage, crate::BuildError> {
+        Ok(AIRoundMessage {
+            timestamp: self.timestamp,
+            user_reply: self.user_reply,
+            ai_speak: self.ai_speak,
+        })
+    }
+}
 /// A canvas node passed through during a conversation round.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AIRoundPath {
     /// Name of the node in the canvas.
     ///
@@ -385,8 +1176,68 @@ pub struct AIRoundPath {
     #[serde(rename = "Timestamp", default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<i64>,
 }
+impl AIRoundPath {
+    /// A builder with no member set.
+    pub fn builder() -> AIRoundPathBuilder {
+        AIRoundPathBuilder::default()
+    }
+}
+/// Builds a [`AIRoundPath`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct AIRoundPathBuilder {
+    node_name: Option<String>,
+    node_type: Option<AIRoundPathNodeType>,
+    timestamp: Option<i64>,
+}
+impl AIRoundPathBuilder {
+    /// Name of the node in the canvas.
+    ///
+    /// Example: `"对话 1"`
+    pub fn node_name(mut self, value: impl Into<String>) -> Self {
+        self.node_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `NodeName`.
+    pub fn set_node_name(mut self, value: Option<String>) -> Self {
+        self.node_name = value;
+        self
+    }
+    /// Node type: `DIALOGUE` dialogue, `API_CALL` API call, `TRANSFER` transfer, `KEY_PRESS` key press, `END_CALL` hang up.
+    ///
+    /// Example: `"DIALOGUE"`
+    pub fn node_type(mut self, value: AIRoundPathNodeType) -> Self {
+        self.node_type = Some(value);
+        self
+    }
+    /// Sets or clears `NodeType`.
+    pub fn set_node_type(mut self, value: Option<AIRoundPathNodeType>) -> Self {
+        self.node_type = value;
+        self
+    }
+    /// Unix time in milliseconds when the node was reached.
+    ///
+    /// Example: `1775543019294`
+    pub fn timestamp(mut self, value: i64) -> Self {
+        self.timestamp = Some(value);
+        self
+    }
+    /// Sets or clears `Timestamp`.
+    pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
+        self.timestamp = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<AIRoundPath, crate::BuildError> {
+        Ok(AIRoundPath {
+            node_name: self.node_name,
+            node_type: self.node_type,
+            timestamp: self.timestamp,
+        })
+    }
+}
 /// An utterance spoken by the AI agent.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AISpeakEvent {
     /// Whether the user's voice activity may interrupt this utterance.
     ///
@@ -432,8 +1283,94 @@ pub struct AISpeakEvent {
     )]
     pub traverse_reason: Option<String>,
 }
+impl AISpeakEvent {
+    /// A builder with no member set.
+    pub fn builder() -> AISpeakEventBuilder {
+        AISpeakEventBuilder::default()
+    }
+}
+/// Builds a [`AISpeakEvent`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct AISpeakEventBuilder {
+    can_be_interrupted: Option<bool>,
+    spoken_text: Option<String>,
+    spoken_type: Option<AISpeakEventSpokenType>,
+    latency_metrics: Option<AICallLatencyMetrics>,
+    traverse_reason: Option<String>,
+}
+impl AISpeakEventBuilder {
+    /// Whether the user's voice activity may interrupt this utterance.
+    ///
+    /// Example: `true`
+    pub fn can_be_interrupted(mut self, value: bool) -> Self {
+        self.can_be_interrupted = Some(value);
+        self
+    }
+    /// Sets or clears `CanBeInterrupted`.
+    pub fn set_can_be_interrupted(mut self, value: Option<bool>) -> Self {
+        self.can_be_interrupted = value;
+        self
+    }
+    /// Text the agent spoke.
+    ///
+    /// Example: `"售后咨询为你服务。 请问你的姓名是？"`
+    pub fn spoken_text(mut self, value: impl Into<String>) -> Self {
+        self.spoken_text = Some(value.into());
+        self
+    }
+    /// Sets or clears `SpokenText`.
+    pub fn set_spoken_text(mut self, value: Option<String>) -> Self {
+        self.spoken_text = value;
+        self
+    }
+    /// Source of the utterance, e.g. `Script`, `KnowledgeBase`, `LLMFallback`, `NoResponseTip`, `SmartFollowUp`, `FAQ`, `TransferWaitingPrompt`, `PlayNoResponseEndPrompt`, `PlayQueuePrompt`, `PlayPromptBeforeReception`, `PlayQueueTimeoutPrompt`, `PlayTransferFailPrompt`, `Dtmf`, `PlayDtmfPrompt`, `PlayInvalidDtmfPrompt`, `PlayDtmfTimeoutPrompt` or `Other`.
+    ///
+    /// Example: `"PlayDtmfTimeoutPrompt"`
+    pub fn spoken_type(mut self, value: AISpeakEventSpokenType) -> Self {
+        self.spoken_type = Some(value);
+        self
+    }
+    /// Sets or clears `SpokenType`.
+    pub fn set_spoken_type(mut self, value: Option<AISpeakEventSpokenType>) -> Self {
+        self.spoken_type = value;
+        self
+    }
+    /// Latency of generating this response; may be absent.
+    pub fn latency_metrics(mut self, value: AICallLatencyMetrics) -> Self {
+        self.latency_metrics = Some(value);
+        self
+    }
+    /// Sets or clears `LatencyMetrics`.
+    pub fn set_latency_metrics(mut self, value: Option<AICallLatencyMetrics>) -> Self {
+        self.latency_metrics = value;
+        self
+    }
+    /// Why the flow moved to the next node; only set when the canvas runs in flexible mode.
+    ///
+    /// Example: `"用户回复“有的”，明确表达了购车意向，提取状态“购车意向”为“有意向购车”。根据条件匹配，流转至节点1（询问车型）。话术承接用户的肯定回答，并询问具体车型。"`
+    pub fn traverse_reason(mut self, value: impl Into<String>) -> Self {
+        self.traverse_reason = Some(value.into());
+        self
+    }
+    /// Sets or clears `TraverseReason`.
+    pub fn set_traverse_reason(mut self, value: Option<String>) -> Self {
+        self.traverse_reason = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<AISpeakEvent, crate::BuildError> {
+        Ok(AISpeakEvent {
+            can_be_interrupted: self.can_be_interrupted,
+            spoken_text: self.spoken_text,
+            spoken_type: self.spoken_type,
+            latency_metrics: self.latency_metrics,
+            traverse_reason: self.traverse_reason,
+        })
+    }
+}
 /// Settings for handing an AI call over to a human agent.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AITransferItem {
     /// Name of the function call that triggers the transfer to a human.
     ///
@@ -463,8 +1400,74 @@ pub struct AITransferItem {
     )]
     pub transfer_skill_group_id: u64,
 }
+impl AITransferItem {
+    /// A builder with no member set.
+    pub fn builder() -> AITransferItemBuilder {
+        AITransferItemBuilder::default()
+    }
+}
+/// Builds a [`AITransferItem`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct AITransferItemBuilder {
+    transfer_function_name: Option<String>,
+    transfer_function_desc: Option<String>,
+    transfer_skill_group_id: Option<u64>,
+}
+impl AITransferItemBuilder {
+    /// Name of the function call that triggers the transfer to a human.
+    ///
+    /// Example: `"transfer_to_human"`
+    pub fn transfer_function_name(mut self, value: impl Into<String>) -> Self {
+        self.transfer_function_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `TransferFunctionName`. Required.
+    pub fn set_transfer_function_name(mut self, value: Option<String>) -> Self {
+        self.transfer_function_name = value;
+        self
+    }
+    /// Description of the transfer function call, used when `TransferFunctionEnable` is true; a built-in English description telling the model to transfer when the user asks for a human is used by default.
+    ///
+    /// Example: `"当客户表达出需要人工服务，或者机器人无法处理问题时，转人工"`
+    pub fn transfer_function_desc(mut self, value: impl Into<String>) -> Self {
+        self.transfer_function_desc = Some(value.into());
+        self
+    }
+    /// Sets or clears `TransferFunctionDesc`. Required.
+    pub fn set_transfer_function_desc(mut self, value: Option<String>) -> Self {
+        self.transfer_function_desc = value;
+        self
+    }
+    /// Id of the skill group that receives the transferred call.
+    ///
+    /// Example: `1`
+    pub fn transfer_skill_group_id(mut self, value: u64) -> Self {
+        self.transfer_skill_group_id = Some(value);
+        self
+    }
+    /// Sets or clears `TransferSkillGroupId`. Required.
+    pub fn set_transfer_skill_group_id(mut self, value: Option<u64>) -> Self {
+        self.transfer_skill_group_id = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<AITransferItem, crate::BuildError> {
+        Ok(AITransferItem {
+            transfer_function_name: self.transfer_function_name.ok_or(
+                crate::BuildError::missing_in_type("AITransferItem", "TransferFunctionName"),
+            )?,
+            transfer_function_desc: self.transfer_function_desc.ok_or(
+                crate::BuildError::missing_in_type("AITransferItem", "TransferFunctionDesc"),
+            )?,
+            transfer_skill_group_id: self.transfer_skill_group_id.ok_or(
+                crate::BuildError::missing_in_type("AITransferItem", "TransferSkillGroupId"),
+            )?,
+        })
+    }
+}
 /// A caller/callee pair currently on the carrier allowlist.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ActiveCarrierPrivilegeNumber {
     /// Id of the contact center application.
     ///
@@ -491,8 +1494,82 @@ pub struct ActiveCarrierPrivilegeNumber {
     )]
     pub create_time: Option<i64>,
 }
+impl ActiveCarrierPrivilegeNumber {
+    /// A builder with no member set.
+    pub fn builder() -> ActiveCarrierPrivilegeNumberBuilder {
+        ActiveCarrierPrivilegeNumberBuilder::default()
+    }
+}
+/// Builds a [`ActiveCarrierPrivilegeNumber`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct ActiveCarrierPrivilegeNumberBuilder {
+    sdk_app_id: Option<SdkAppId>,
+    caller: Option<String>,
+    callee: Option<String>,
+    create_time: Option<i64>,
+}
+impl ActiveCarrierPrivilegeNumberBuilder {
+    /// Id of the contact center application.
+    ///
+    /// Example: `1400000000`
+    pub fn sdk_app_id(mut self, value: SdkAppId) -> Self {
+        self.sdk_app_id = Some(value);
+        self
+    }
+    /// Sets or clears `SdkAppId`.
+    pub fn set_sdk_app_id(mut self, value: Option<SdkAppId>) -> Self {
+        self.sdk_app_id = value;
+        self
+    }
+    /// Calling number.
+    ///
+    /// Example: `"008601012345678"`
+    pub fn caller(mut self, value: impl Into<String>) -> Self {
+        self.caller = Some(value.into());
+        self
+    }
+    /// Sets or clears `Caller`.
+    pub fn set_caller(mut self, value: Option<String>) -> Self {
+        self.caller = value;
+        self
+    }
+    /// Called number.
+    ///
+    /// Example: `"008601012345678"`
+    pub fn callee(mut self, value: impl Into<String>) -> Self {
+        self.callee = Some(value.into());
+        self
+    }
+    /// Sets or clears `Callee`.
+    pub fn set_callee(mut self, value: Option<String>) -> Self {
+        self.callee = value;
+        self
+    }
+    /// Unix time in seconds when the entry took effect.
+    ///
+    /// Example: `1668590448`
+    pub fn create_time(mut self, value: i64) -> Self {
+        self.create_time = Some(value);
+        self
+    }
+    /// Sets or clears `CreateTime`.
+    pub fn set_create_time(mut self, value: Option<i64>) -> Self {
+        self.create_time = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<ActiveCarrierPrivilegeNumber, crate::BuildError> {
+        Ok(ActiveCarrierPrivilegeNumber {
+            sdk_app_id: self.sdk_app_id,
+            caller: self.caller,
+            callee: self.callee,
+            create_time: self.create_time,
+        })
+    }
+}
 /// One transcribed sentence from speech recognition.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AsrData {
     /// Party who spoke the sentence.
     ///
@@ -520,8 +1597,96 @@ pub struct AsrData {
     #[serde(rename = "End", default, skip_serializing_if = "Option::is_none")]
     pub end: Option<i64>,
 }
+impl AsrData {
+    /// A builder with no member set.
+    pub fn builder() -> AsrDataBuilder {
+        AsrDataBuilder::default()
+    }
+}
+/// Builds a [`AsrData`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct AsrDataBuilder {
+    user: Option<String>,
+    message: Option<String>,
+    timestamp: Option<i64>,
+    start: Option<i64>,
+    end: Option<i64>,
+}
+impl AsrDataBuilder {
+    /// Party who spoke the sentence.
+    ///
+    /// Example: `"xxx@xxx.com"`
+    pub fn user(mut self, value: impl Into<String>) -> Self {
+        self.user = Some(value.into());
+        self
+    }
+    /// Sets or clears `User`.
+    pub fn set_user(mut self, value: Option<String>) -> Self {
+        self.user = value;
+        self
+    }
+    /// Transcribed text.
+    ///
+    /// Example: `"hello world"`
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+    /// Sets or clears `Message`.
+    pub fn set_message(mut self, value: Option<String>) -> Self {
+        self.message = value;
+        self
+    }
+    /// Timestamp of the sentence.
+    ///
+    /// Example: `1644488608`
+    pub fn timestamp(mut self, value: i64) -> Self {
+        self.timestamp = Some(value);
+        self
+    }
+    /// Sets or clears `Timestamp`.
+    pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
+        self.timestamp = value;
+        self
+    }
+    /// Unix time in milliseconds when the sentence began.
+    ///
+    /// Example: `1729697242236`
+    pub fn start(mut self, value: i64) -> Self {
+        self.start = Some(value);
+        self
+    }
+    /// Sets or clears `Start`.
+    pub fn set_start(mut self, value: Option<i64>) -> Self {
+        self.start = value;
+        self
+    }
+    /// Unix time in milliseconds when the sentence ended.
+    ///
+    /// Example: `1729697245426`
+    pub fn end(mut self, value: i64) -> Self {
+        self.end = Some(value);
+        self
+    }
+    /// Sets or clears `End`.
+    pub fn set_end(mut self, value: Option<i64>) -> Self {
+        self.end = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<AsrData, crate::BuildError> {
+        Ok(AsrData {
+            user: self.user,
+            message: self.message,
+            timestamp: self.timestamp,
+            start: self.start,
+            end: self.end,
+        })
+    }
+}
 /// An uploaded audio file and its review state.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AudioFileInfo {
     /// Id of the audio file.
     ///
@@ -552,8 +1717,82 @@ pub struct AudioFileInfo {
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<AudioFileInfoStatus>,
 }
+impl AudioFileInfo {
+    /// A builder with no member set.
+    pub fn builder() -> AudioFileInfoBuilder {
+        AudioFileInfoBuilder::default()
+    }
+}
+/// Builds a [`AudioFileInfo`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct AudioFileInfoBuilder {
+    file_id: Option<FileId>,
+    custom_file_name: Option<String>,
+    audio_file_name: Option<String>,
+    status: Option<AudioFileInfoStatus>,
+}
+impl AudioFileInfoBuilder {
+    /// Id of the audio file.
+    ///
+    /// Example: `1`
+    pub fn file_id(mut self, value: FileId) -> Self {
+        self.file_id = Some(value);
+        self
+    }
+    /// Sets or clears `FileId`.
+    pub fn set_file_id(mut self, value: Option<FileId>) -> Self {
+        self.file_id = value;
+        self
+    }
+    /// Alias given to the file.
+    ///
+    /// Example: `"欢迎"`
+    pub fn custom_file_name(mut self, value: impl Into<String>) -> Self {
+        self.custom_file_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `CustomFileName`.
+    pub fn set_custom_file_name(mut self, value: Option<String>) -> Self {
+        self.custom_file_name = value;
+        self
+    }
+    /// Original file name.
+    ///
+    /// Example: `"xxx.mp3"`
+    pub fn audio_file_name(mut self, value: impl Into<String>) -> Self {
+        self.audio_file_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `AudioFileName`.
+    pub fn set_audio_file_name(mut self, value: Option<String>) -> Self {
+        self.audio_file_name = value;
+        self
+    }
+    /// Review status: `0` not yet reviewed, `1` approved, `2` rejected.
+    ///
+    /// Example: `1`
+    pub fn status(mut self, value: AudioFileInfoStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+    /// Sets or clears `Status`.
+    pub fn set_status(mut self, value: Option<AudioFileInfoStatus>) -> Self {
+        self.status = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<AudioFileInfo, crate::BuildError> {
+        Ok(AudioFileInfo {
+            file_id: self.file_id,
+            custom_file_name: self.custom_file_name,
+            audio_file_name: self.audio_file_name,
+            status: self.status,
+        })
+    }
+}
 /// One callee of an automatic outbound call task and how calling it went.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AutoCalloutTaskCalleeInfo {
     /// The callee's phone number.
     ///
@@ -583,8 +1822,77 @@ pub struct AutoCalloutTaskCalleeInfo {
     )]
     pub sessions: Vec<String>,
 }
+impl AutoCalloutTaskCalleeInfo {
+    /// A builder with no member set.
+    pub fn builder() -> AutoCalloutTaskCalleeInfoBuilder {
+        AutoCalloutTaskCalleeInfoBuilder::default()
+    }
+}
+/// Builds a [`AutoCalloutTaskCalleeInfo`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct AutoCalloutTaskCalleeInfoBuilder {
+    callee: Option<String>,
+    state: Option<AutoCalloutTaskCalleeState>,
+    sessions: Option<Vec<String>>,
+}
+impl AutoCalloutTaskCalleeInfoBuilder {
+    /// The callee's phone number.
+    ///
+    /// Example: `"008613912345678"`
+    pub fn callee(mut self, value: impl Into<String>) -> Self {
+        self.callee = Some(value.into());
+        self
+    }
+    /// Sets or clears `Callee`. Required.
+    pub fn set_callee(mut self, value: Option<String>) -> Self {
+        self.callee = value;
+        self
+    }
+    /// Where calling this callee stands.
+    ///
+    /// Example: `1`
+    pub fn state(mut self, value: AutoCalloutTaskCalleeState) -> Self {
+        self.state = Some(value);
+        self
+    }
+    /// Sets or clears `State`. Required.
+    pub fn set_state(mut self, value: Option<AutoCalloutTaskCalleeState>) -> Self {
+        self.state = value;
+        self
+    }
+    /// Ids of the call sessions placed to this callee, oldest first.
+    ///
+    /// Example: `["aaaa-xxxx"]`
+    pub fn sessions(mut self, value: Vec<String>) -> Self {
+        self.sessions = Some(value);
+        self
+    }
+    /// Sets or clears `Sessions`. Required.
+    pub fn set_sessions(mut self, value: Option<Vec<String>>) -> Self {
+        self.sessions = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<AutoCalloutTaskCalleeInfo, crate::BuildError> {
+        Ok(AutoCalloutTaskCalleeInfo {
+            callee: self.callee.ok_or(crate::BuildError::missing_in_type(
+                "AutoCalloutTaskCalleeInfo",
+                "Callee",
+            ))?,
+            state: self.state.ok_or(crate::BuildError::missing_in_type(
+                "AutoCalloutTaskCalleeInfo",
+                "State",
+            ))?,
+            sessions: self.sessions.ok_or(crate::BuildError::missing_in_type(
+                "AutoCalloutTaskCalleeInfo",
+                "Sessions",
+            ))?,
+        })
+    }
+}
 /// Summary of an automatic outbound call task, as listed.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AutoCalloutTaskInfo {
     /// Task name.
     ///
@@ -640,8 +1948,152 @@ pub struct AutoCalloutTaskInfo {
     )]
     pub max_ring_timeout_second: Option<i64>,
 }
+impl AutoCalloutTaskInfo {
+    /// A builder with no member set.
+    pub fn builder() -> AutoCalloutTaskInfoBuilder {
+        AutoCalloutTaskInfoBuilder::default()
+    }
+}
+/// Builds a [`AutoCalloutTaskInfo`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct AutoCalloutTaskInfoBuilder {
+    name: Option<String>,
+    callee_count: Option<CalleeCount>,
+    callers: Option<Vec<String>>,
+    not_before: Option<i64>,
+    not_after: Option<i64>,
+    ivr_id: Option<IvrId>,
+    state: Option<AutoCalloutTaskInfoState>,
+    task_id: Option<TaskId>,
+    max_ring_timeout_second: Option<i64>,
+}
+impl AutoCalloutTaskInfoBuilder {
+    /// Task name.
+    ///
+    /// Example: `"任务1"`
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `Name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
+        self
+    }
+    /// Number of callees in the task.
+    ///
+    /// Example: `5`
+    pub fn callee_count(mut self, value: CalleeCount) -> Self {
+        self.callee_count = Some(value);
+        self
+    }
+    /// Sets or clears `CalleeCount`.
+    pub fn set_callee_count(mut self, value: Option<CalleeCount>) -> Self {
+        self.callee_count = value;
+        self
+    }
+    /// Calling numbers used by the task.
+    ///
+    /// Example: `["008601012345678"]`
+    pub fn callers(mut self, value: Vec<String>) -> Self {
+        self.callers = Some(value);
+        self
+    }
+    /// Sets or clears `Callers`.
+    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
+        self.callers = value;
+        self
+    }
+    /// Unix timestamp at which the task starts.
+    ///
+    /// Example: `1145`
+    pub fn not_before(mut self, value: i64) -> Self {
+        self.not_before = Some(value);
+        self
+    }
+    /// Sets or clears `NotBefore`.
+    pub fn set_not_before(mut self, value: Option<i64>) -> Self {
+        self.not_before = value;
+        self
+    }
+    /// Unix timestamp at which the task ends; may be absent.
+    ///
+    /// Example: `1146`
+    pub fn not_after(mut self, value: i64) -> Self {
+        self.not_after = Some(value);
+        self
+    }
+    /// Sets or clears `NotAfter`.
+    pub fn set_not_after(mut self, value: Option<i64>) -> Self {
+        self.not_after = value;
+        self
+    }
+    /// Id of the IVR flow the task runs.
+    ///
+    /// Example: `5`
+    pub fn ivr_id(mut self, value: IvrId) -> Self {
+        self.ivr_id = Some(value);
+        self
+    }
+    /// Sets or clears `IvrId`.
+    pub fn set_ivr_id(mut self, value: Option<IvrId>) -> Self {
+        self.ivr_id = value;
+        self
+    }
+    /// Task state: `0` created but not calling yet, `1` running, `2` all calls finished, `3` expired with calls still ongoing, `4` expired and ended, `5` paused and resumable.
+    ///
+    /// Example: `1`
+    pub fn state(mut self, value: AutoCalloutTaskInfoState) -> Self {
+        self.state = Some(value);
+        self
+    }
+    /// Sets or clears `State`.
+    pub fn set_state(mut self, value: Option<AutoCalloutTaskInfoState>) -> Self {
+        self.state = value;
+        self
+    }
+    /// Id of the task.
+    ///
+    /// Example: `341431`
+    pub fn task_id(mut self, value: TaskId) -> Self {
+        self.task_id = Some(value);
+        self
+    }
+    /// Sets or clears `TaskId`.
+    pub fn set_task_id(mut self, value: Option<TaskId>) -> Self {
+        self.task_id = value;
+        self
+    }
+    /// Maximum ringing time in seconds before the call is hung up automatically; only supported for customer-owned numbers.
+    ///
+    /// Example: `15`
+    pub fn max_ring_timeout_second(mut self, value: i64) -> Self {
+        self.max_ring_timeout_second = Some(value);
+        self
+    }
+    /// Sets or clears `MaxRingTimeoutSecond`.
+    pub fn set_max_ring_timeout_second(mut self, value: Option<i64>) -> Self {
+        self.max_ring_timeout_second = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<AutoCalloutTaskInfo, crate::BuildError> {
+        Ok(AutoCalloutTaskInfo {
+            name: self.name,
+            callee_count: self.callee_count,
+            callers: self.callers,
+            not_before: self.not_before,
+            not_after: self.not_after,
+            ivr_id: self.ivr_id,
+            state: self.state,
+            task_id: self.task_id,
+            max_ring_timeout_second: self.max_ring_timeout_second,
+        })
+    }
+}
 /// Working-hours setting for one kind of day.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AvailableTimeConfig {
     /// Days the setting applies to: `EveryDay` (default), `BusinessDay` statutory working days, `Holiday` statutory days off, `Custom` chosen weekdays.
     ///
@@ -665,8 +2117,66 @@ pub struct AvailableTimeConfig {
     )]
     pub time_ranges: Option<Vec<TimeRange>>,
 }
+impl AvailableTimeConfig {
+    /// A builder with no member set.
+    pub fn builder() -> AvailableTimeConfigBuilder {
+        AvailableTimeConfigBuilder::default()
+    }
+}
+/// Builds a [`AvailableTimeConfig`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct AvailableTimeConfigBuilder {
+    day_type: Option<AvailableTimeConfigDayType>,
+    days_of_week: Option<Vec<AvailableTimeConfigDaysOfWeek>>,
+    time_ranges: Option<Vec<TimeRange>>,
+}
+impl AvailableTimeConfigBuilder {
+    /// Days the setting applies to: `EveryDay` (default), `BusinessDay` statutory working days, `Holiday` statutory days off, `Custom` chosen weekdays.
+    ///
+    /// Example: `"Custom"`
+    pub fn day_type(mut self, value: AvailableTimeConfigDayType) -> Self {
+        self.day_type = Some(value);
+        self
+    }
+    /// Sets or clears `DayType`.
+    pub fn set_day_type(mut self, value: Option<AvailableTimeConfigDayType>) -> Self {
+        self.day_type = value;
+        self
+    }
+    /// Weekdays the setting applies to, from `Monday` to `Sunday`; only used when `DayType` is `Custom`.
+    ///
+    /// Example: `["Wednesday"]`
+    pub fn days_of_week(mut self, value: Vec<AvailableTimeConfigDaysOfWeek>) -> Self {
+        self.days_of_week = Some(value);
+        self
+    }
+    /// Sets or clears `DaysOfWeek`.
+    pub fn set_days_of_week(mut self, value: Option<Vec<AvailableTimeConfigDaysOfWeek>>) -> Self {
+        self.days_of_week = value;
+        self
+    }
+    /// Time ranges that count as working hours on those days.
+    pub fn time_ranges(mut self, value: Vec<TimeRange>) -> Self {
+        self.time_ranges = Some(value);
+        self
+    }
+    /// Sets or clears `TimeRanges`.
+    pub fn set_time_ranges(mut self, value: Option<Vec<TimeRange>>) -> Self {
+        self.time_ranges = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<AvailableTimeConfig, crate::BuildError> {
+        Ok(AvailableTimeConfig {
+            day_type: self.day_type,
+            days_of_week: self.days_of_week,
+            time_ranges: self.time_ranges,
+        })
+    }
+}
 /// HTTP Basic authentication credentials.
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BasicAuth {
     /// Token sent in the Basic authorization header.
     #[serde(
@@ -686,8 +2196,48 @@ impl ::std::fmt::Debug for BasicAuth {
             .finish()
     }
 }
+impl BasicAuth {
+    /// A builder with no member set.
+    pub fn builder() -> BasicAuthBuilder {
+        BasicAuthBuilder::default()
+    }
+}
+/// Builds a [`BasicAuth`] member by member; `build` names the first required member left unset.
+#[derive(Clone, Default)]
+pub struct BasicAuthBuilder {
+    basic_token: Option<String>,
+}
+impl ::std::fmt::Debug for BasicAuthBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BasicAuthBuilder")
+            .field(
+                "basic_token",
+                &self.basic_token.as_ref().map(|_| "** redacted **"),
+            )
+            .finish()
+    }
+}
+impl BasicAuthBuilder {
+    /// Token sent in the Basic authorization header.
+    pub fn basic_token(mut self, value: impl Into<String>) -> Self {
+        self.basic_token = Some(value.into());
+        self
+    }
+    /// Sets or clears `BasicToken`.
+    pub fn set_basic_token(mut self, value: Option<String>) -> Self {
+        self.basic_token = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<BasicAuth, crate::BuildError> {
+        Ok(BasicAuth {
+            basic_token: self.basic_token,
+        })
+    }
+}
 /// HTTP Bearer token authentication.
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BearerAuth {
     /// Token sent in the Bearer authorization header.
     #[serde(
@@ -707,8 +2257,48 @@ impl ::std::fmt::Debug for BearerAuth {
             .finish()
     }
 }
+impl BearerAuth {
+    /// A builder with no member set.
+    pub fn builder() -> BearerAuthBuilder {
+        BearerAuthBuilder::default()
+    }
+}
+/// Builds a [`BearerAuth`] member by member; `build` names the first required member left unset.
+#[derive(Clone, Default)]
+pub struct BearerAuthBuilder {
+    bearer_token: Option<String>,
+}
+impl ::std::fmt::Debug for BearerAuthBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BearerAuthBuilder")
+            .field(
+                "bearer_token",
+                &self.bearer_token.as_ref().map(|_| "** redacted **"),
+            )
+            .finish()
+    }
+}
+impl BearerAuthBuilder {
+    /// Token sent in the Bearer authorization header.
+    pub fn bearer_token(mut self, value: impl Into<String>) -> Self {
+        self.bearer_token = Some(value.into());
+        self
+    }
+    /// Sets or clears `BearerToken`.
+    pub fn set_bearer_token(mut self, value: Option<String>) -> Self {
+        self.bearer_token = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<BearerAuth, crate::BuildError> {
+        Ok(BearerAuth {
+            bearer_token: self.bearer_token,
+        })
+    }
+}
 /// Real-time metrics for inbound calls.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CallInMetrics {
     /// Number of calls currently in the IVR.
     ///
@@ -802,8 +2392,180 @@ pub struct CallInMetrics {
     )]
     pub avg_accept_duration: Option<i64>,
 }
+impl CallInMetrics {
+    /// A builder with no member set.
+    pub fn builder() -> CallInMetricsBuilder {
+        CallInMetricsBuilder::default()
+    }
+}
+/// Builds a [`CallInMetrics`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct CallInMetricsBuilder {
+    ivr_count: Option<i64>,
+    queue_count: Option<i64>,
+    ring_count: Option<i64>,
+    accept_count: Option<i64>,
+    transfer_outer_count: Option<i64>,
+    max_queue_duration: Option<i64>,
+    avg_queue_duration: Option<i64>,
+    max_ring_duration: Option<i64>,
+    avg_ring_duration: Option<i64>,
+    max_accept_duration: Option<i64>,
+    avg_accept_duration: Option<i64>,
+}
+impl CallInMetricsBuilder {
+    /// Number of calls currently in the IVR.
+    ///
+    /// Example: `0`
+    pub fn ivr_count(mut self, value: i64) -> Self {
+        self.ivr_count = Some(value);
+        self
+    }
+    /// Sets or clears `IvrCount`.
+    pub fn set_ivr_count(mut self, value: Option<i64>) -> Self {
+        self.ivr_count = value;
+        self
+    }
+    /// Number of calls currently waiting in queue.
+    ///
+    /// Example: `0`
+    pub fn queue_count(mut self, value: i64) -> Self {
+        self.queue_count = Some(value);
+        self
+    }
+    /// Sets or clears `QueueCount`.
+    pub fn set_queue_count(mut self, value: Option<i64>) -> Self {
+        self.queue_count = value;
+        self
+    }
+    /// Number of calls currently ringing.
+    ///
+    /// Example: `0`
+    pub fn ring_count(mut self, value: i64) -> Self {
+        self.ring_count = Some(value);
+        self
+    }
+    /// Sets or clears `RingCount`.
+    pub fn set_ring_count(mut self, value: Option<i64>) -> Self {
+        self.ring_count = value;
+        self
+    }
+    /// Number of calls currently connected.
+    ///
+    /// Example: `0`
+    pub fn accept_count(mut self, value: i64) -> Self {
+        self.accept_count = Some(value);
+        self
+    }
+    /// Sets or clears `AcceptCount`.
+    pub fn set_accept_count(mut self, value: Option<i64>) -> Self {
+        self.accept_count = value;
+        self
+    }
+    /// Number of calls currently transferred by agents to external lines.
+    ///
+    /// Example: `0`
+    pub fn transfer_outer_count(mut self, value: i64) -> Self {
+        self.transfer_outer_count = Some(value);
+        self
+    }
+    /// Sets or clears `TransferOuterCount`.
+    pub fn set_transfer_outer_count(mut self, value: Option<i64>) -> Self {
+        self.transfer_outer_count = value;
+        self
+    }
+    /// Longest queue wait.
+    ///
+    /// Example: `0`
+    pub fn max_queue_duration(mut self, value: i64) -> Self {
+        self.max_queue_duration = Some(value);
+        self
+    }
+    /// Sets or clears `MaxQueueDuration`.
+    pub fn set_max_queue_duration(mut self, value: Option<i64>) -> Self {
+        self.max_queue_duration = value;
+        self
+    }
+    /// Average queue wait.
+    ///
+    /// Example: `0`
+    pub fn avg_queue_duration(mut self, value: i64) -> Self {
+        self.avg_queue_duration = Some(value);
+        self
+    }
+    /// Sets or clears `AvgQueueDuration`.
+    pub fn set_avg_queue_duration(mut self, value: Option<i64>) -> Self {
+        self.avg_queue_duration = value;
+        self
+    }
+    /// Longest ringing time.
+    ///
+    /// Example: `0`
+    pub fn max_ring_duration(mut self, value: i64) -> Self {
+        self.max_ring_duration = Some(value);
+        self
+    }
+    /// Sets or clears `MaxRingDuration`.
+    pub fn set_max_ring_duration(mut self, value: Option<i64>) -> Self {
+        self.max_ring_duration = value;
+        self
+    }
+    /// Average ringing time.
+    ///
+    /// Example: `0`
+    pub fn avg_ring_duration(mut self, value: i64) -> Self {
+        self.avg_ring_duration = Some(value);
+        self
+    }
+    /// Sets or clears `AvgRingDuration`.
+    pub fn set_avg_ring_duration(mut self, value: Option<i64>) -> Self {
+        self.avg_ring_duration = value;
+        self
+    }
+    /// Longest connected time.
+    ///
+    /// Example: `0`
+    pub fn max_accept_duration(mut self, value: i64) -> Self {
+        self.max_accept_duration = Some(value);
+        self
+    }
+    /// Sets or clears `MaxAcceptDuration`.
+    pub fn set_max_accept_duration(mut self, value: Option<i64>) -> Self {
+        self.max_accept_duration = value;
+        self
+    }
+    /// Average connected time.
+    ///
+    /// Example: `0`
+    pub fn avg_accept_duration(mut self, value: i64) -> Self {
+        self.avg_accept_duration = Some(value);
+        self
+    }
+    /// Sets or clears `AvgAcceptDuration`.
+    pub fn set_avg_accept_duration(mut self, value: Option<i64>) -> Self {
+        self.avg_accept_duration = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<CallInMetrics, crate::BuildError> {
+        Ok(CallInMetrics {
+            ivr_count: self.ivr_count,
+            queue_count: self.queue_count,
+            ring_count: self.ring_count,
+            accept_count: self.accept_count,
+            transfer_outer_count: self.transfer_outer_count,
+            max_queue_duration: self.max_queue_duration,
+            avg_queue_duration: self.avg_queue_duration,
+            max_ring_duration: self.max_ring_duration,
+            avg_ring_duration: self.avg_ring_duration,
+            max_accept_duration: self.max_accept_duration,
+            avg_accept_duration: self.avg_accept_duration,
+        })
+    }
+}
 /// Real-time inbound metrics for one line number.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CallInNumberMetrics {
     /// Line number.
     ///
@@ -825,8 +2587,68 @@ pub struct CallInNumberMetrics {
     )]
     pub skill_group_metrics: Option<Vec<CallInSkillGroupMetrics>>,
 }
+impl CallInNumberMetrics {
+    /// A builder with no member set.
+    pub fn builder() -> CallInNumberMetricsBuilder {
+        CallInNumberMetricsBuilder::default()
+    }
+}
+/// Builds a [`CallInNumberMetrics`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct CallInNumberMetricsBuilder {
+    number: Option<String>,
+    metrics: Option<CallInMetrics>,
+    skill_group_metrics: Option<Vec<CallInSkillGroupMetrics>>,
+}
+impl CallInNumberMetricsBuilder {
+    /// Line number.
+    ///
+    /// Example: `"02188888888"`
+    pub fn number(mut self, value: impl Into<String>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+    /// Sets or clears `Number`.
+    pub fn set_number(mut self, value: Option<String>) -> Self {
+        self.number = value;
+        self
+    }
+    /// Metrics for the line.
+    ///
+    /// Example: `{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0}`
+    pub fn metrics(mut self, value: CallInMetrics) -> Self {
+        self.metrics = Some(value);
+        self
+    }
+    /// Sets or clears `Metrics`.
+    pub fn set_metrics(mut self, value: Option<CallInMetrics>) -> Self {
+        self.metrics = value;
+        self
+    }
+    /// Metrics of the skill groups bound to the line.
+    ///
+    /// Example: `[{"Metrics":{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0},"Name":"abc","SkillGroupId":0}]`
+    pub fn skill_group_metrics(mut self, value: Vec<CallInSkillGroupMetrics>) -> Self {
+        self.skill_group_metrics = Some(value);
+        self
+    }
+    /// Sets or clears `SkillGroupMetrics`.
+    pub fn set_skill_group_metrics(mut self, value: Option<Vec<CallInSkillGroupMetrics>>) -> Self {
+        self.skill_group_metrics = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<CallInNumberMetrics, crate::BuildError> {
+        Ok(CallInNumberMetrics {
+            number: self.number,
+            metrics: self.metrics,
+            skill_group_metrics: self.skill_group_metrics,
+        })
+    }
+}
 /// Real-time inbound metrics for one skill group.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CallInSkillGroupMetrics {
     /// Id of the skill group.
     ///
@@ -850,8 +2672,74 @@ pub struct CallInSkillGroupMetrics {
     )]
     pub name: String,
 }
+impl CallInSkillGroupMetrics {
+    /// A builder with no member set.
+    pub fn builder() -> CallInSkillGroupMetricsBuilder {
+        CallInSkillGroupMetricsBuilder::default()
+    }
+}
+/// Builds a [`CallInSkillGroupMetrics`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct CallInSkillGroupMetricsBuilder {
+    skill_group_id: Option<SkillGroupId>,
+    metrics: Option<CallInMetrics>,
+    name: Option<String>,
+}
+impl CallInSkillGroupMetricsBuilder {
+    /// Id of the skill group.
+    ///
+    /// Example: `1`
+    pub fn skill_group_id(mut self, value: SkillGroupId) -> Self {
+        self.skill_group_id = Some(value);
+        self
+    }
+    /// Sets or clears `SkillGroupId`. Required.
+    pub fn set_skill_group_id(mut self, value: Option<SkillGroupId>) -> Self {
+        self.skill_group_id = value;
+        self
+    }
+    /// Metrics for the skill group.
+    pub fn metrics(mut self, value: CallInMetrics) -> Self {
+        self.metrics = Some(value);
+        self
+    }
+    /// Sets or clears `Metrics`.
+    pub fn set_metrics(mut self, value: Option<CallInMetrics>) -> Self {
+        self.metrics = value;
+        self
+    }
+    /// Name of the skill group.
+    ///
+    /// Example: `"技能组名称"`
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `Name`. Required.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<CallInSkillGroupMetrics, crate::BuildError> {
+        Ok(CallInSkillGroupMetrics {
+            skill_group_id: self
+                .skill_group_id
+                .ok_or(crate::BuildError::missing_in_type(
+                    "CallInSkillGroupMetrics",
+                    "SkillGroupId",
+                ))?,
+            metrics: self.metrics,
+            name: self.name.ok_or(crate::BuildError::missing_in_type(
+                "CallInSkillGroupMetrics",
+                "Name",
+            ))?,
+        })
+    }
+}
 /// Per-callee settings of an outbound call.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CalleeAttribute {
     /// Number to call.
     ///
@@ -871,8 +2759,69 @@ pub struct CalleeAttribute {
     #[serde(rename = "Variables", default, skip_serializing_if = "Option::is_none")]
     pub variables: Option<Vec<Variable>>,
 }
+impl CalleeAttribute {
+    /// A builder with no member set.
+    pub fn builder() -> CalleeAttributeBuilder {
+        CalleeAttributeBuilder::default()
+    }
+}
+/// Builds a [`CalleeAttribute`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct CalleeAttributeBuilder {
+    callee: Option<String>,
+    uui: Option<String>,
+    variables: Option<Vec<Variable>>,
+}
+impl CalleeAttributeBuilder {
+    /// Number to call.
+    ///
+    /// Example: `"0086130xxxxxxxx"`
+    pub fn callee(mut self, value: impl Into<String>) -> Self {
+        self.callee = Some(value.into());
+        self
+    }
+    /// Sets or clears `Callee`. Required.
+    pub fn set_callee(mut self, value: Option<String>) -> Self {
+        self.callee = value;
+        self
+    }
+    /// User-to-user information carried along with the call.
+    ///
+    /// Example: `"foobar"`
+    pub fn uui(mut self, value: impl Into<String>) -> Self {
+        self.uui = Some(value.into());
+        self
+    }
+    /// Sets or clears `UUI`.
+    pub fn set_uui(mut self, value: Option<String>) -> Self {
+        self.uui = value;
+        self
+    }
+    /// Variables passed to the call flow for this callee.
+    pub fn variables(mut self, value: Vec<Variable>) -> Self {
+        self.variables = Some(value);
+        self
+    }
+    /// Sets or clears `Variables`.
+    pub fn set_variables(mut self, value: Option<Vec<Variable>>) -> Self {
+        self.variables = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<CalleeAttribute, crate::BuildError> {
+        Ok(CalleeAttribute {
+            callee: self.callee.ok_or(crate::BuildError::missing_in_type(
+                "CalleeAttribute",
+                "Callee",
+            ))?,
+            uui: self.uui,
+            variables: self.variables,
+        })
+    }
+}
 /// An application for adding numbers to the carrier allowlist.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CarrierPrivilegeNumberApplicant {
     /// Id of the contact center application.
     ///
@@ -931,8 +2880,138 @@ pub struct CarrierPrivilegeNumberApplicant {
     )]
     pub update_time: Option<i64>,
 }
+impl CarrierPrivilegeNumberApplicant {
+    /// A builder with no member set.
+    pub fn builder() -> CarrierPrivilegeNumberApplicantBuilder {
+        CarrierPrivilegeNumberApplicantBuilder::default()
+    }
+}
+/// Builds a [`CarrierPrivilegeNumberApplicant`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct CarrierPrivilegeNumberApplicantBuilder {
+    sdk_app_id: Option<SdkAppId>,
+    applicant_id: Option<u64>,
+    callers: Option<Vec<String>>,
+    callees: Option<Vec<String>>,
+    description: Option<String>,
+    state: Option<CarrierPrivilegeNumberApplicantState>,
+    create_time: Option<i64>,
+    update_time: Option<i64>,
+}
+impl CarrierPrivilegeNumberApplicantBuilder {
+    /// Id of the contact center application.
+    ///
+    /// Example: `1400000000`
+    pub fn sdk_app_id(mut self, value: SdkAppId) -> Self {
+        self.sdk_app_id = Some(value);
+        self
+    }
+    /// Sets or clears `SdkAppId`.
+    pub fn set_sdk_app_id(mut self, value: Option<SdkAppId>) -> Self {
+        self.sdk_app_id = value;
+        self
+    }
+    /// Id of the application.
+    ///
+    /// Example: `1145`
+    pub fn applicant_id(mut self, value: u64) -> Self {
+        self.applicant_id = Some(value);
+        self
+    }
+    /// Sets or clears `ApplicantId`.
+    pub fn set_applicant_id(mut self, value: Option<u64>) -> Self {
+        self.applicant_id = value;
+        self
+    }
+    /// Calling numbers covered by the application.
+    ///
+    /// Example: `["008601012345678"]`
+    pub fn callers(mut self, value: Vec<String>) -> Self {
+        self.callers = Some(value);
+        self
+    }
+    /// Sets or clears `Callers`.
+    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
+        self.callers = value;
+        self
+    }
+    /// Called numbers covered by the application.
+    ///
+    /// Example: `["008601012345678"]`
+    pub fn callees(mut self, value: Vec<String>) -> Self {
+        self.callees = Some(value);
+        self
+    }
+    /// Sets or clears `Callees`.
+    pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
+        self.callees = value;
+        self
+    }
+    /// Free-text description.
+    ///
+    /// Example: `"申请描述"`
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets or clears `Description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.description = value;
+        self
+    }
+    /// Review state: `1` pending, `2` approved, `3` rejected.
+    ///
+    /// Example: `1`
+    pub fn state(mut self, value: CarrierPrivilegeNumberApplicantState) -> Self {
+        self.state = Some(value);
+        self
+    }
+    /// Sets or clears `State`.
+    pub fn set_state(mut self, value: Option<CarrierPrivilegeNumberApplicantState>) -> Self {
+        self.state = value;
+        self
+    }
+    /// Unix time in seconds when the application was created.
+    ///
+    /// Example: `1668573686`
+    pub fn create_time(mut self, value: i64) -> Self {
+        self.create_time = Some(value);
+        self
+    }
+    /// Sets or clears `CreateTime`.
+    pub fn set_create_time(mut self, value: Option<i64>) -> Self {
+        self.create_time = value;
+        self
+    }
+    /// Unix time in seconds when the application was last updated.
+    ///
+    /// Example: `1668573686`
+    pub fn update_time(mut self, value: i64) -> Self {
+        self.update_time = Some(value);
+        self
+    }
+    /// Sets or clears `UpdateTime`.
+    pub fn set_update_time(mut self, value: Option<i64>) -> Self {
+        self.update_time = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<CarrierPrivilegeNumberApplicant, crate::BuildError> {
+        Ok(CarrierPrivilegeNumberApplicant {
+            sdk_app_id: self.sdk_app_id,
+            applicant_id: self.applicant_id,
+            callers: self.callers,
+            callees: self.callees,
+            description: self.description,
+            state: self.state,
+            create_time: self.create_time,
+            update_time: self.update_time,
+        })
+    }
+}
 /// A client through which an agent is logged in.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ClientInfo {
     /// Client kind: `Web` web workstation, `WeChatMiniProgram` WeChat mini program.
     ///
@@ -953,8 +3032,54 @@ pub struct ClientInfo {
     )]
     pub is_connected: Option<bool>,
 }
+impl ClientInfo {
+    /// A builder with no member set.
+    pub fn builder() -> ClientInfoBuilder {
+        ClientInfoBuilder::default()
+    }
+}
+/// Builds a [`ClientInfo`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct ClientInfoBuilder {
+    client_type: Option<ClientInfoClientType>,
+    is_connected: Option<bool>,
+}
+impl ClientInfoBuilder {
+    /// Client kind: `Web` web workstation, `WeChatMiniProgram` WeChat mini program.
+    ///
+    /// Example: `"Web"`
+    pub fn client_type(mut self, value: ClientInfoClientType) -> Self {
+        self.client_type = Some(value);
+        self
+    }
+    /// Sets or clears `ClientType`.
+    pub fn set_client_type(mut self, value: Option<ClientInfoClientType>) -> Self {
+        self.client_type = value;
+        self
+    }
+    /// Whether the client is in the foreground; always true for `Web`, and for `WeChatMiniProgram` false when the mini program is in the background.
+    ///
+    /// Example: `true`
+    pub fn is_connected(mut self, value: bool) -> Self {
+        self.is_connected = Some(value);
+        self
+    }
+    /// Sets or clears `IsConnected`.
+    pub fn set_is_connected(mut self, value: Option<bool>) -> Self {
+        self.is_connected = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<ClientInfo, crate::BuildError> {
+        Ok(ClientInfo {
+            client_type: self.client_type,
+            is_connected: self.is_connected,
+        })
+    }
+}
 /// Company qualification information submitted for review.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CompanyApplyInfo {
     /// Who applies: `0` the legal representative, `1` an authorized operator acting for the legal representative.
     ///
@@ -1164,8 +3289,393 @@ pub struct CompanyApplyInfo {
     )]
     pub operator_mobile_pic_url: Option<String>,
 }
+impl CompanyApplyInfo {
+    /// A builder with no member set.
+    pub fn builder() -> CompanyApplyInfoBuilder {
+        CompanyApplyInfoBuilder::default()
+    }
+}
+/// Builds a [`CompanyApplyInfo`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct CompanyApplyInfoBuilder {
+    applicant_type: Option<CompanyApplyInfoApplicantType>,
+    company_name: Option<String>,
+    business_id: Option<String>,
+    business_id_pic_url: Option<String>,
+    corporation_name: Option<String>,
+    corporation_id: Option<String>,
+    corporation_id_pic_url: Option<String>,
+    network_commitment_pic_url: Option<String>,
+    is_equal_tencent_cloud: Option<CompanyApplyInfoIsEqualTencentCloud>,
+    corporation_mobile: Option<String>,
+    corporation_mobile_pic_url: Option<String>,
+    use_describe_file_url: Option<String>,
+    company_auth_letter_pic_url: Option<String>,
+    accept_pic_url: Option<String>,
+    corporation_holding_on_id_pic_url: Option<String>,
+    operator_name: Option<String>,
+    operator_id: Option<String>,
+    operator_id_pic_url: Option<String>,
+    operator_holding_on_id_pic_url: Option<String>,
+    commission_pic_url: Option<String>,
+    operator_mobile: Option<String>,
+    operator_email: Option<String>,
+    operator_mobile_pic_url: Option<String>,
+}
+impl CompanyApplyInfoBuilder {
+    /// Who applies: `0` the legal representative, `1` an authorized operator acting for the legal representative.
+    ///
+    /// Example: `1`
+    pub fn applicant_type(mut self, value: CompanyApplyInfoApplicantType) -> Self {
+        self.applicant_type = Some(value);
+        self
+    }
+    /// Sets or clears `ApplicantType`. Required.
+    pub fn set_applicant_type(mut self, value: Option<CompanyApplyInfoApplicantType>) -> Self {
+        self.applicant_type = value;
+        self
+    }
+    /// Company name.
+    ///
+    /// Example: `"北京XXCC有限责任公司"`
+    pub fn company_name(mut self, value: impl Into<String>) -> Self {
+        self.company_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `CompanyName`. Required.
+    pub fn set_company_name(mut self, value: Option<String>) -> Self {
+        self.company_name = value;
+        self
+    }
+    /// Unified social credit code of the company.
+    ///
+    /// Example: `"91411111111111111"`
+    pub fn business_id(mut self, value: impl Into<String>) -> Self {
+        self.business_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `BusinessId`. Required.
+    pub fn set_business_id(mut self, value: Option<String>) -> Self {
+        self.business_id = value;
+        self
+    }
+    /// URL of the business license scan bearing the company seal; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
+    ///
+    /// Example: `"https://xxxx.com/xxxxx.jpg"`
+    pub fn business_id_pic_url(mut self, value: impl Into<String>) -> Self {
+        self.business_id_pic_url = Some(value.into());
+        self
+    }
+    /// Sets or clears `BusinessIdPicUrl`. Required.
+    pub fn set_business_id_pic_url(mut self, value: Option<String>) -> Self {
+        self.business_id_pic_url = value;
+        self
+    }
+    /// Name of the legal representative.
+    ///
+    /// Example: `"王某某"`
+    pub fn corporation_name(mut self, value: impl Into<String>) -> Self {
+        self.corporation_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `CorporationName`. Required.
+    pub fn set_corporation_name(mut self, value: Option<String>) -> Self {
+        self.corporation_name = value;
+        self
+    }
+    /// ID card number of the legal representative.
+    ///
+    /// Example: `"610000000000008"`
+    pub fn corporation_id(mut self, value: impl Into<String>) -> Self {
+        self.corporation_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `CorporationId`. Required.
+    pub fn set_corporation_id(mut self, value: Option<String>) -> Self {
+        self.corporation_id = value;
+        self
+    }
+    /// URL of scans of both sides of the legal representative's ID card; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
+    ///
+    /// Example: `"https://xxxx.com/xxxxx.jpg"`
+    pub fn corporation_id_pic_url(mut self, value: impl Into<String>) -> Self {
+        self.corporation_id_pic_url = Some(value.into());
+        self
+    }
+    /// Sets or clears `CorporationIdPicUrl`. Required.
+    pub fn set_corporation_id_pic_url(mut self, value: Option<String>) -> Self {
+        self.corporation_id_pic_url = value;
+        self
+    }
+    /// URL of the signed security and compliance commitment letter; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
+    ///
+    /// Example: `"https://xxxx.com/xxxxx.jpg"`
+    pub fn network_commitment_pic_url(mut self, value: impl Into<String>) -> Self {
+        self.network_commitment_pic_url = Some(value.into());
+        self
+    }
+    /// Sets or clears `NetworkCommitmentPicUrl`. Required.
+    pub fn set_network_commitment_pic_url(mut self, value: Option<String>) -> Self {
+        self.network_commitment_pic_url = value;
+        self
+    }
+    /// Whether the qualification matches that of the Tencent Cloud account: `0` no, `1` yes.
+    ///
+    /// Example: `1`
+    pub fn is_equal_tencent_cloud(mut self, value: CompanyApplyInfoIsEqualTencentCloud) -> Self {
+        self.is_equal_tencent_cloud = Some(value);
+        self
+    }
+    /// Sets or clears `IsEqualTencentCloud`. Required.
+    pub fn set_is_equal_tencent_cloud(
+        mut self,
+        value: Option<CompanyApplyInfoIsEqualTencentCloud>,
+    ) -> Self {
+        self.is_equal_tencent_cloud = value;
+        self
+    }
+    /// Mobile number of the legal representative.
+    ///
+    /// Example: `"18011111111"`
+    pub fn corporation_mobile(mut self, value: impl Into<String>) -> Self {
+        self.corporation_mobile = Some(value.into());
+        self
+    }
+    /// Sets or clears `CorporationMobile`. Required.
+    pub fn set_corporation_mobile(mut self, value: Option<String>) -> Self {
+        self.corporation_mobile = value;
+        self
+    }
+    /// URL of proof of real-name registration of the legal representative's mobile number; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
+    ///
+    /// Example: `"https://xxxx.com/xxxxx.jpg"`
+    pub fn corporation_mobile_pic_url(mut self, value: impl Into<String>) -> Self {
+        self.corporation_mobile_pic_url = Some(value.into());
+        self
+    }
+    /// Sets or clears `CorporationMobilePicUrl`. Required.
+    pub fn set_corporation_mobile_pic_url(mut self, value: Option<String>) -> Self {
+        self.corporation_mobile_pic_url = value;
+        self
+    }
+    /// URL of the call script document; DOC or DOCX up to 50 MB, template in the CCC console.
+    ///
+    /// Example: `"https://xxxx.com/xxxxx.jpg"`
+    pub fn use_describe_file_url(mut self, value: impl Into<String>) -> Self {
+        self.use_describe_file_url = Some(value.into());
+        self
+    }
+    /// Sets or clears `UseDescribeFileUrl`. Required.
+    pub fn set_use_describe_file_url(mut self, value: Option<String>) -> Self {
+        self.use_describe_file_url = value;
+        self
+    }
+    /// URL of the company authorization letter; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
+    ///
+    /// Example: `"https://xxxx.com/xxxxx.jpg"`
+    pub fn company_auth_letter_pic_url(mut self, value: impl Into<String>) -> Self {
+        self.company_auth_letter_pic_url = Some(value.into());
+        self
+    }
+    /// Sets or clears `CompanyAuthLetterPicUrl`. Required.
+    pub fn set_company_auth_letter_pic_url(mut self, value: Option<String>) -> Self {
+        self.company_auth_letter_pic_url = value;
+        self
+    }
+    /// URL of the telephone service acceptance form; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
+    ///
+    /// Example: `"https://xxxx.com/xxxxx.jpg"`
+    pub fn accept_pic_url(mut self, value: impl Into<String>) -> Self {
+        self.accept_pic_url = Some(value.into());
+        self
+    }
+    /// Sets or clears `AcceptPicUrl`. Required.
+    pub fn set_accept_pic_url(mut self, value: Option<String>) -> Self {
+        self.accept_pic_url = value;
+        self
+    }
+    /// URL of a photo of the legal representative holding the ID card; required when `ApplicantType` is `0`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
+    ///
+    /// Example: `"https://xxxx.com/xxxxx.jpg"`
+    pub fn corporation_holding_on_id_pic_url(mut self, value: impl Into<String>) -> Self {
+        self.corporation_holding_on_id_pic_url = Some(value.into());
+        self
+    }
+    /// Sets or clears `CorporationHoldingOnIdPicUrl`.
+    pub fn set_corporation_holding_on_id_pic_url(mut self, value: Option<String>) -> Self {
+        self.corporation_holding_on_id_pic_url = value;
+        self
+    }
+    /// Name of the operator; required when `ApplicantType` is `1`.
+    ///
+    /// Example: `"李某某"`
+    pub fn operator_name(mut self, value: impl Into<String>) -> Self {
+        self.operator_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `OperatorName`.
+    pub fn set_operator_name(mut self, value: Option<String>) -> Self {
+        self.operator_name = value;
+        self
+    }
+    /// ID document number of the operator; required when `ApplicantType` is `1`.
+    ///
+    /// Example: `"61011111111111111"`
+    pub fn operator_id(mut self, value: impl Into<String>) -> Self {
+        self.operator_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `OperatorId`.
+    pub fn set_operator_id(mut self, value: Option<String>) -> Self {
+        self.operator_id = value;
+        self
+    }
+    /// URL of scans of both sides of the operator's ID card; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
+    ///
+    /// Example: `"https://xxxx.com/xxxxx.jpg"`
+    pub fn operator_id_pic_url(mut self, value: impl Into<String>) -> Self {
+        self.operator_id_pic_url = Some(value.into());
+        self
+    }
+    /// Sets or clears `OperatorIdPicUrl`.
+    pub fn set_operator_id_pic_url(mut self, value: Option<String>) -> Self {
+        self.operator_id_pic_url = value;
+        self
+    }
+    /// URL of a photo of the operator holding the ID card; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
+    ///
+    /// Example: `"https://xxxx.com/xxxxx.jpg"`
+    pub fn operator_holding_on_id_pic_url(mut self, value: impl Into<String>) -> Self {
+        self.operator_holding_on_id_pic_url = Some(value.into());
+        self
+    }
+    /// Sets or clears `OperatorHoldingOnIdPicUrl`.
+    pub fn set_operator_holding_on_id_pic_url(mut self, value: Option<String>) -> Self {
+        self.operator_holding_on_id_pic_url = value;
+        self
+    }
+    /// URL of the power of attorney; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
+    ///
+    /// Example: `"https://xxxx.com/xxxxx.jpg"`
+    pub fn commission_pic_url(mut self, value: impl Into<String>) -> Self {
+        self.commission_pic_url = Some(value.into());
+        self
+    }
+    /// Sets or clears `CommissionPicUrl`.
+    pub fn set_commission_pic_url(mut self, value: Option<String>) -> Self {
+        self.commission_pic_url = value;
+        self
+    }
+    /// Mobile number of the operator; required when `ApplicantType` is `1`.
+    ///
+    /// Example: `"18022222222"`
+    pub fn operator_mobile(mut self, value: impl Into<String>) -> Self {
+        self.operator_mobile = Some(value.into());
+        self
+    }
+    /// Sets or clears `OperatorMobile`.
+    pub fn set_operator_mobile(mut self, value: Option<String>) -> Self {
+        self.operator_mobile = value;
+        self
+    }
+    /// Email address of the operator; required when `ApplicantType` is `1`.
+    ///
+    /// Example: `"111@qq.com"`
+    pub fn operator_email(mut self, value: impl Into<String>) -> Self {
+        self.operator_email = Some(value.into());
+        self
+    }
+    /// Sets or clears `OperatorEmail`.
+    pub fn set_operator_email(mut self, value: Option<String>) -> Self {
+        self.operator_email = value;
+        self
+    }
+    /// URL of proof of real-name registration of the operator's mobile number; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
+    ///
+    /// Example: `"https://xxxx.com/xxxxx.jpg"`
+    pub fn operator_mobile_pic_url(mut self, value: impl Into<String>) -> Self {
+        self.operator_mobile_pic_url = Some(value.into());
+        self
+    }
+    /// Sets or clears `OperatorMobilePicUrl`.
+    pub fn set_operator_mobile_pic_url(mut self, value: Option<String>) -> Self {
+        self.operator_mobile_pic_url = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<CompanyApplyInfo, crate::BuildError> {
+        Ok(CompanyApplyInfo {
+            applicant_type: self
+                .applicant_type
+                .ok_or(crate::BuildError::missing_in_type(
+                    "CompanyApplyInfo",
+                    "ApplicantType",
+                ))?,
+            company_name: self.company_name.ok_or(crate::BuildError::missing_in_type(
+                "CompanyApplyInfo",
+                "CompanyName",
+            ))?,
+            business_id: self.business_id.ok_or(crate::BuildError::missing_in_type(
+                "CompanyApplyInfo",
+                "BusinessId",
+            ))?,
+            business_id_pic_url: self.business_id_pic_url.ok_or(
+                crate::BuildError::missing_in_type("CompanyApplyInfo", "BusinessIdPicUrl"),
+            )?,
+            corporation_name: self
+                .corporation_name
+                .ok_or(crate::BuildError::missing_in_type(
+                    "CompanyApplyInfo",
+                    "CorporationName",
+                ))?,
+            corporation_id: self
+                .corporation_id
+                .ok_or(crate::BuildError::missing_in_type(
+                    "CompanyApplyInfo",
+                    "CorporationId",
+                ))?,
+            corporation_id_pic_url: self.corporation_id_pic_url.ok_or(
+                crate::BuildError::missing_in_type("CompanyApplyInfo", "CorporationIdPicUrl"),
+            )?,
+            network_commitment_pic_url: self.network_commitment_pic_url.ok_or(
+                crate::BuildError::missing_in_type("CompanyApplyInfo", "NetworkCommitmentPicUrl"),
+            )?,
+            is_equal_tencent_cloud: self.is_equal_tencent_cloud.ok_or(
+                crate::BuildError::missing_in_type("CompanyApplyInfo", "IsEqualTencentCloud"),
+            )?,
+            corporation_mobile: self.corporation_mobile.ok_or(
+                crate::BuildError::missing_in_type("CompanyApplyInfo", "CorporationMobile"),
+            )?,
+            corporation_mobile_pic_url: self.corporation_mobile_pic_url.ok_or(
+                crate::BuildError::missing_in_type("CompanyApplyInfo", "CorporationMobilePicUrl"),
+            )?,
+            use_describe_file_url: self.use_describe_file_url.ok_or(
+                crate::BuildError::missing_in_type("CompanyApplyInfo", "UseDescribeFileUrl"),
+            )?,
+            company_auth_letter_pic_url: self.company_auth_letter_pic_url.ok_or(
+                crate::BuildError::missing_in_type("CompanyApplyInfo", "CompanyAuthLetterPicUrl"),
+            )?,
+            accept_pic_url: self
+                .accept_pic_url
+                .ok_or(crate::BuildError::missing_in_type(
+                    "CompanyApplyInfo",
+                    "AcceptPicUrl",
+                ))?,
+            corporation_holding_on_id_pic_url: self.corporation_holding_on_id_pic_url,
+            operator_name: self.operator_name,
+            operator_id: self.operator_id,
+            operator_id_pic_url: self.operator_id_pic_url,
+            operator_holding_on_id_pic_url: self.operator_holding_on_id_pic_url,
+            commission_pic_url: self.commission_pic_url,
+            operator_mobile: self.operator_mobile,
+            operator_email: self.operator_email,
+            operator_mobile_pic_url: self.operator_mobile_pic_url,
+        })
+    }
+}
 /// Review status of a company qualification application.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CompanyStateInfo {
     /// Id of the qualification application.
     ///
@@ -1233,8 +3743,152 @@ pub struct CompanyStateInfo {
     )]
     pub contract_no: Option<String>,
 }
+impl CompanyStateInfo {
+    /// A builder with no member set.
+    pub fn builder() -> CompanyStateInfoBuilder {
+        CompanyStateInfoBuilder::default()
+    }
+}
+/// Builds a [`CompanyStateInfo`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct CompanyStateInfoBuilder {
+    id: Option<i64>,
+    company_name: Option<String>,
+    create_time: Option<i64>,
+    check_time: Option<i64>,
+    check_msg: Option<String>,
+    state: Option<CompanyStateInfoState>,
+    business_id: Option<String>,
+    modify_time: Option<i64>,
+    contract_no: Option<String>,
+}
+impl CompanyStateInfoBuilder {
+    /// Id of the qualification application.
+    ///
+    /// Example: `1`
+    pub fn id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+    /// Sets or clears `Id`.
+    pub fn set_id(mut self, value: Option<i64>) -> Self {
+        self.id = value;
+        self
+    }
+    /// Name of the company.
+    ///
+    /// Example: `"北京XX公司"`
+    pub fn company_name(mut self, value: impl Into<String>) -> Self {
+        self.company_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `CompanyName`.
+    pub fn set_company_name(mut self, value: Option<String>) -> Self {
+        self.company_name = value;
+        self
+    }
+    /// Unix time in seconds when the application was created.
+    ///
+    /// Example: `1653534444`
+    pub fn create_time(mut self, value: i64) -> Self {
+        self.create_time = Some(value);
+        self
+    }
+    /// Sets or clears `CreateTime`.
+    pub fn set_create_time(mut self, value: Option<i64>) -> Self {
+        self.create_time = value;
+        self
+    }
+    /// Unix time in seconds when the application was reviewed.
+    ///
+    /// Example: `1653534444`
+    pub fn check_time(mut self, value: i64) -> Self {
+        self.check_time = Some(value);
+        self
+    }
+    /// Sets or clears `CheckTime`.
+    pub fn set_check_time(mut self, value: Option<i64>) -> Self {
+        self.check_time = value;
+        self
+    }
+    /// Reviewer's remark on the application.
+    ///
+    /// Example: `"通过了"`
+    pub fn check_msg(mut self, value: impl Into<String>) -> Self {
+        self.check_msg = Some(value.into());
+        self
+    }
+    /// Sets or clears `CheckMsg`.
+    pub fn set_check_msg(mut self, value: Option<String>) -> Self {
+        self.check_msg = value;
+        self
+    }
+    /// Review state: `1` pending review, `2` approved, `3` rejected.
+    ///
+    /// Example: `1`
+    pub fn state(mut self, value: CompanyStateInfoState) -> Self {
+        self.state = Some(value);
+        self
+    }
+    /// Sets or clears `State`.
+    pub fn set_state(mut self, value: Option<CompanyStateInfoState>) -> Self {
+        self.state = value;
+        self
+    }
+    /// Unified social credit code of the company.
+    ///
+    /// Example: `"546346435646"`
+    pub fn business_id(mut self, value: impl Into<String>) -> Self {
+        self.business_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `BusinessId`.
+    pub fn set_business_id(mut self, value: Option<String>) -> Self {
+        self.business_id = value;
+        self
+    }
+    /// Unix time in seconds when the application was last modified.
+    ///
+    /// Example: `1653534444`
+    pub fn modify_time(mut self, value: i64) -> Self {
+        self.modify_time = Some(value);
+        self
+    }
+    /// Sets or clears `ModifyTime`.
+    pub fn set_modify_time(mut self, value: Option<i64>) -> Self {
+        self.modify_time = value;
+        self
+    }
+    /// Contract number.
+    ///
+    /// Example: `"12324xxxxx"`
+    pub fn contract_no(mut self, value: impl Into<String>) -> Self {
+        self.contract_no = Some(value.into());
+        self
+    }
+    /// Sets or clears `ContractNo`.
+    pub fn set_contract_no(mut self, value: Option<String>) -> Self {
+        self.contract_no = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<CompanyStateInfo, crate::BuildError> {
+        Ok(CompanyStateInfo {
+            id: self.id,
+            company_name: self.company_name,
+            create_time: self.create_time,
+            check_time: self.check_time,
+            check_msg: self.check_msg,
+            state: self.state,
+            business_id: self.business_id,
+            modify_time: self.modify_time,
+            contract_no: self.contract_no,
+        })
+    }
+}
 /// One predictive dialing task in a task listing.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct DescribePredictiveDialingCampaignsElement {
     /// Id of the predictive dialing task.
     ///
@@ -1297,8 +3951,147 @@ pub struct DescribePredictiveDialingCampaignsElement {
     )]
     pub skill_group_id: Option<SkillGroupId>,
 }
+impl DescribePredictiveDialingCampaignsElement {
+    /// A builder with no member set.
+    pub fn builder() -> DescribePredictiveDialingCampaignsElementBuilder {
+        DescribePredictiveDialingCampaignsElementBuilder::default()
+    }
+}
+/// Builds a [`DescribePredictiveDialingCampaignsElement`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct DescribePredictiveDialingCampaignsElementBuilder {
+    campaign_id: Option<CampaignId>,
+    name: Option<String>,
+    status: Option<DescribePredictiveDialingCampaignsElementStatus>,
+    status_reason: Option<DescribePredictiveDialingCampaignsElementStatusReason>,
+    callee_count: Option<CalleeCount>,
+    finished_callee_count: Option<i64>,
+    priority: Option<i64>,
+    skill_group_id: Option<SkillGroupId>,
+}
+impl DescribePredictiveDialingCampaignsElementBuilder {
+    /// Id of the predictive dialing task.
+    ///
+    /// Example: `2569`
+    pub fn campaign_id(mut self, value: CampaignId) -> Self {
+        self.campaign_id = Some(value);
+        self
+    }
+    /// Sets or clears `CampaignId`.
+    pub fn set_campaign_id(mut self, value: Option<CampaignId>) -> Self {
+        self.campaign_id = value;
+        self
+    }
+    /// Name of the task.
+    ///
+    /// Example: `"新能源SUV推荐"`
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `Name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
+        self
+    }
+    /// Task state: `0` not started, `1` running, `2` paused, `3` terminated, `4` finished.
+    ///
+    /// Example: `0`
+    pub fn status(mut self, value: DescribePredictiveDialingCampaignsElementStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+    /// Sets or clears `Status`.
+    pub fn set_status(
+        mut self,
+        value: Option<DescribePredictiveDialingCampaignsElementStatus>,
+    ) -> Self {
+        self.status = value;
+        self
+    }
+    /// Why the task is in its state: `0` normal, `1` ended manually, `2` ended because it timed out.
+    ///
+    /// Example: `0`
+    pub fn status_reason(
+        mut self,
+        value: DescribePredictiveDialingCampaignsElementStatusReason,
+    ) -> Self {
+        self.status_reason = Some(value);
+        self
+    }
+    /// Sets or clears `StatusReason`.
+    pub fn set_status_reason(
+        mut self,
+        value: Option<DescribePredictiveDialingCampaignsElementStatusReason>,
+    ) -> Self {
+        self.status_reason = value;
+        self
+    }
+    /// Total number of callee numbers in the task.
+    ///
+    /// Example: `1000`
+    pub fn callee_count(mut self, value: CalleeCount) -> Self {
+        self.callee_count = Some(value);
+        self
+    }
+    /// Sets or clears `CalleeCount`.
+    pub fn set_callee_count(mut self, value: Option<CalleeCount>) -> Self {
+        self.callee_count = value;
+        self
+    }
+    /// Number of callees whose calls are done.
+    ///
+    /// Example: `0`
+    pub fn finished_callee_count(mut self, value: i64) -> Self {
+        self.finished_callee_count = Some(value);
+        self
+    }
+    /// Sets or clears `FinishedCalleeCount`.
+    pub fn set_finished_callee_count(mut self, value: Option<i64>) -> Self {
+        self.finished_callee_count = value;
+        self
+    }
+    /// Scheduling priority among tasks of the same instance, `1` (highest) to `5` (lowest).
+    ///
+    /// Example: `3`
+    pub fn priority(mut self, value: i64) -> Self {
+        self.priority = Some(value);
+        self
+    }
+    /// Sets or clears `Priority`.
+    pub fn set_priority(mut self, value: Option<i64>) -> Self {
+        self.priority = value;
+        self
+    }
+    /// Id of the agent skill group that handles the task's calls.
+    ///
+    /// Example: `255`
+    pub fn skill_group_id(mut self, value: SkillGroupId) -> Self {
+        self.skill_group_id = Some(value);
+        self
+    }
+    /// Sets or clears `SkillGroupId`.
+    pub fn set_skill_group_id(mut self, value: Option<SkillGroupId>) -> Self {
+        self.skill_group_id = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<DescribePredictiveDialingCampaignsElement, crate::BuildError> {
+        Ok(DescribePredictiveDialingCampaignsElement {
+            campaign_id: self.campaign_id,
+            name: self.name,
+            status: self.status,
+            status_reason: self.status_reason,
+            callee_count: self.callee_count,
+            finished_callee_count: self.finished_callee_count,
+            priority: self.priority,
+            skill_group_id: self.skill_group_id,
+        })
+    }
+}
 /// An agent that failed to be added in a batch agent creation, with the reason.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ErrStaffItem {
     /// Email address of the agent that failed.
     ///
@@ -1320,15 +4113,105 @@ pub struct ErrStaffItem {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+impl ErrStaffItem {
+    /// A builder with no member set.
+    pub fn builder() -> ErrStaffItemBuilder {
+        ErrStaffItemBuilder::default()
+    }
+}
+/// Builds a [`ErrStaffItem`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct ErrStaffItemBuilder {
+    staff_email: Option<String>,
+    code: Option<String>,
+    message: Option<String>,
+}
+impl ErrStaffItemBuilder {
+    /// Email address of the agent that failed.
+    ///
+    /// Example: `"xxx@xxx.com"`
+    pub fn staff_email(mut self, value: impl Into<String>) -> Self {
+        self.staff_email = Some(value.into());
+        self
+    }
+    /// Sets or clears `StaffEmail`.
+    pub fn set_staff_email(mut self, value: Option<String>) -> Self {
+        self.staff_email = value;
+        self
+    }
+    /// Error code for the failure.
+    ///
+    /// Example: `"err"`
+    pub fn code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+    /// Sets or clears `Code`.
+    pub fn set_code(mut self, value: Option<String>) -> Self {
+        self.code = value;
+        self
+    }
+    /// Human-readable description of the failure.
+    ///
+    /// Example: `"some error"`
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+    /// Sets or clears `Message`.
+    pub fn set_message(mut self, value: Option<String>) -> Self {
+        self.message = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<ErrStaffItem, crate::BuildError> {
+        Ok(ErrStaffItem {
+            staff_email: self.staff_email,
+            code: self.code,
+            message: self.message,
+        })
+    }
+}
 /// Agent-related details carried by an event.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct EventStaffDetail {
     /// Agents involved in the event.
     #[serde(rename = "Staffs", default, skip_serializing_if = "Option::is_none")]
     pub staffs: Option<Vec<EventStaffElement>>,
 }
+impl EventStaffDetail {
+    /// A builder with no member set.
+    pub fn builder() -> EventStaffDetailBuilder {
+        EventStaffDetailBuilder::default()
+    }
+}
+/// Builds a [`EventStaffDetail`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct EventStaffDetailBuilder {
+    staffs: Option<Vec<EventStaffElement>>,
+}
+impl EventStaffDetailBuilder {
+    /// Agents involved in the event.
+    pub fn staffs(mut self, value: Vec<EventStaffElement>) -> Self {
+        self.staffs = Some(value);
+        self
+    }
+    /// Sets or clears `Staffs`.
+    pub fn set_staffs(mut self, value: Option<Vec<EventStaffElement>>) -> Self {
+        self.staffs = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<EventStaffDetail, crate::BuildError> {
+        Ok(EventStaffDetail {
+            staffs: self.staffs,
+        })
+    }
+}
 /// Identity of one agent involved in an event.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct EventStaffElement {
     /// Email account of the agent.
     ///
@@ -1345,8 +4228,54 @@ pub struct EventStaffElement {
     )]
     pub staff_number: Option<String>,
 }
+impl EventStaffElement {
+    /// A builder with no member set.
+    pub fn builder() -> EventStaffElementBuilder {
+        EventStaffElementBuilder::default()
+    }
+}
+/// Builds a [`EventStaffElement`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct EventStaffElementBuilder {
+    mail: Option<String>,
+    staff_number: Option<String>,
+}
+impl EventStaffElementBuilder {
+    /// Email account of the agent.
+    ///
+    /// Example: `"foo@tencent.com"`
+    pub fn mail(mut self, value: impl Into<String>) -> Self {
+        self.mail = Some(value.into());
+        self
+    }
+    /// Sets or clears `Mail`.
+    pub fn set_mail(mut self, value: Option<String>) -> Self {
+        self.mail = value;
+        self
+    }
+    /// Employee number of the agent.
+    ///
+    /// Example: `"9527"`
+    pub fn staff_number(mut self, value: impl Into<String>) -> Self {
+        self.staff_number = Some(value.into());
+        self
+    }
+    /// Sets or clears `StaffNumber`.
+    pub fn set_staff_number(mut self, value: Option<String>) -> Self {
+        self.staff_number = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<EventStaffElement, crate::BuildError> {
+        Ok(EventStaffElement {
+            mail: self.mail,
+            staff_number: self.staff_number,
+        })
+    }
+}
 /// Details of a SIP phone extension.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ExtensionInfo {
     /// Id of the CCC instance (`SdkAppId`) the extension belongs to.
     ///
@@ -1432,8 +4361,180 @@ pub struct ExtensionInfo {
     )]
     pub relation_name: Option<String>,
 }
+impl ExtensionInfo {
+    /// A builder with no member set.
+    pub fn builder() -> ExtensionInfoBuilder {
+        ExtensionInfoBuilder::default()
+    }
+}
+/// Builds a [`ExtensionInfo`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct ExtensionInfoBuilder {
+    sdk_app_id: Option<SdkAppId>,
+    full_extension_id: Option<String>,
+    extension_id: Option<String>,
+    skill_group_id: Option<String>,
+    extension_name: Option<String>,
+    create_time: Option<i64>,
+    modify_time: Option<i64>,
+    status: Option<ExtensionInfoStatus>,
+    register: Option<bool>,
+    relation: Option<String>,
+    relation_name: Option<String>,
+}
+impl ExtensionInfoBuilder {
+    /// Id of the CCC instance (`SdkAppId`) the extension belongs to.
+    ///
+    /// Example: `1400000000`
+    pub fn sdk_app_id(mut self, value: SdkAppId) -> Self {
+        self.sdk_app_id = Some(value);
+        self
+    }
+    /// Sets or clears `SdkAppId`.
+    pub fn set_sdk_app_id(mut self, value: Option<SdkAppId>) -> Self {
+        self.sdk_app_id = value;
+        self
+    }
+    /// Full name of the extension.
+    ///
+    /// Example: `"xxx@xxx.com"`
+    pub fn full_extension_id(mut self, value: impl Into<String>) -> Self {
+        self.full_extension_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `FullExtensionId`.
+    pub fn set_full_extension_id(mut self, value: Option<String>) -> Self {
+        self.full_extension_id = value;
+        self
+    }
+    /// Extension number.
+    ///
+    /// Example: `"1001"`
+    pub fn extension_id(mut self, value: impl Into<String>) -> Self {
+        self.extension_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ExtensionId`.
+    pub fn set_extension_id(mut self, value: Option<String>) -> Self {
+        self.extension_id = value;
+        self
+    }
+    /// Skill groups the extension belongs to.
+    ///
+    /// Example: `"1000,1001"`
+    pub fn skill_group_id(mut self, value: impl Into<String>) -> Self {
+        self.skill_group_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `SkillGroupId`.
+    pub fn set_skill_group_id(mut self, value: Option<String>) -> Self {
+        self.skill_group_id = value;
+        self
+    }
+    /// Display name of the extension.
+    ///
+    /// Example: `"分机1"`
+    pub fn extension_name(mut self, value: impl Into<String>) -> Self {
+        self.extension_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ExtensionName`.
+    pub fn set_extension_name(mut self, value: Option<String>) -> Self {
+        self.extension_name = value;
+        self
+    }
+    /// Unix time in seconds when the extension was created.
+    ///
+    /// Example: `1617184839`
+    pub fn create_time(mut self, value: i64) -> Self {
+        self.create_time = Some(value);
+        self
+    }
+    /// Sets or clears `CreateTime`.
+    pub fn set_create_time(mut self, value: Option<i64>) -> Self {
+        self.create_time = value;
+        self
+    }
+    /// Unix time in seconds of the last modification.
+    ///
+    /// Example: `1617184839`
+    pub fn modify_time(mut self, value: i64) -> Self {
+        self.modify_time = Some(value);
+        self
+    }
+    /// Sets or clears `ModifyTime`.
+    pub fn set_modify_time(mut self, value: Option<i64>) -> Self {
+        self.modify_time = value;
+        self
+    }
+    /// Phone state: `0` offline, `100` idle, `200` busy.
+    ///
+    /// Example: `100`
+    pub fn status(mut self, value: ExtensionInfoStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+    /// Sets or clears `Status`.
+    pub fn set_status(mut self, value: Option<ExtensionInfoStatus>) -> Self {
+        self.status = value;
+        self
+    }
+    /// Whether the phone is registered.
+    ///
+    /// Example: `true`
+    pub fn register(mut self, value: bool) -> Self {
+        self.register = Some(value);
+        self
+    }
+    /// Sets or clears `Register`.
+    pub fn set_register(mut self, value: Option<bool>) -> Self {
+        self.register = value;
+        self
+    }
+    /// Email of the agent bound to the extension.
+    ///
+    /// Example: `"xxx@xxx.com"`
+    pub fn relation(mut self, value: impl Into<String>) -> Self {
+        self.relation = Some(value.into());
+        self
+    }
+    /// Sets or clears `Relation`.
+    pub fn set_relation(mut self, value: Option<String>) -> Self {
+        self.relation = value;
+        self
+    }
+    /// Name of the agent bound to the extension.
+    ///
+    /// Example: `"座席1"`
+    pub fn relation_name(mut self, value: impl Into<String>) -> Self {
+        self.relation_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `RelationName`.
+    pub fn set_relation_name(mut self, value: Option<String>) -> Self {
+        self.relation_name = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<ExtensionInfo, crate::BuildError> {
+        Ok(ExtensionInfo {
+            sdk_app_id: self.sdk_app_id,
+            full_extension_id: self.full_extension_id,
+            extension_id: self.extension_id,
+            skill_group_id: self.skill_group_id,
+            extension_name: self.extension_name,
+            create_time: self.create_time,
+            modify_time: self.modify_time,
+            status: self.status,
+            register: self.register,
+            relation: self.relation,
+            relation_name: self.relation_name,
+        })
+    }
+}
 /// A query filter: a field name and the values to match.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Filter {
     /// Name of the field to filter on.
     ///
@@ -1446,8 +4547,54 @@ pub struct Filter {
     #[serde(rename = "Values", default)]
     pub values: Option<Vec<String>>,
 }
+impl Filter {
+    /// A builder with no member set.
+    pub fn builder() -> FilterBuilder {
+        FilterBuilder::default()
+    }
+}
+/// Builds a [`Filter`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct FilterBuilder {
+    name: Option<String>,
+    values: Option<Vec<String>>,
+}
+impl FilterBuilder {
+    /// Name of the field to filter on.
+    ///
+    /// Example: `"Key"`
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `Name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
+        self
+    }
+    /// Values the field is matched against.
+    ///
+    /// Example: `["Value1","Value2"]`
+    pub fn values(mut self, value: Vec<String>) -> Self {
+        self.values = Some(value);
+        self
+    }
+    /// Sets or clears `Values`.
+    pub fn set_values(mut self, value: Option<Vec<String>>) -> Self {
+        self.values = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<Filter, crate::BuildError> {
+        Ok(Filter {
+            name: self.name,
+            values: self.values,
+        })
+    }
+}
 /// Record of one flash SMS delivery.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FlashSMSRecord {
     /// Id of the call session the flash SMS belongs to.
     ///
@@ -1509,8 +4656,124 @@ pub struct FlashSMSRecord {
     )]
     pub arrive_timestamp: Option<i64>,
 }
+impl FlashSMSRecord {
+    /// A builder with no member set.
+    pub fn builder() -> FlashSMSRecordBuilder {
+        FlashSMSRecordBuilder::default()
+    }
+}
+/// Builds a [`FlashSMSRecord`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct FlashSMSRecordBuilder {
+    session_id: Option<String>,
+    delivery_number: Option<String>,
+    serving_number: Option<String>,
+    delivery_status: Option<i64>,
+    delivery_message: Option<String>,
+    delivery_timestamp: Option<i64>,
+    arrive_timestamp: Option<i64>,
+}
+impl FlashSMSRecordBuilder {
+    /// Id of the call session the flash SMS belongs to.
+    ///
+    /// Example: `"a021c341-19aa-47dc-972c-262c75399c77"`
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `SessionId`.
+    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+        self.session_id = value;
+        self
+    }
+    /// Number the flash SMS was delivered to (the callee).
+    ///
+    /// Example: `"0086158******69"`
+    pub fn delivery_number(mut self, value: impl Into<String>) -> Self {
+        self.delivery_number = Some(value.into());
+        self
+    }
+    /// Sets or clears `DeliveryNumber`.
+    pub fn set_delivery_number(mut self, value: Option<String>) -> Self {
+        self.delivery_number = value;
+        self
+    }
+    /// System number associated with the call.
+    ///
+    /// Example: `"0086021******07"`
+    pub fn serving_number(mut self, value: impl Into<String>) -> Self {
+        self.serving_number = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServingNumber`.
+    pub fn set_serving_number(mut self, value: Option<String>) -> Self {
+        self.serving_number = value;
+        self
+    }
+    /// Delivery result: `1` success; any other value means failure.
+    ///
+    /// Example: `1`
+    pub fn delivery_status(mut self, value: i64) -> Self {
+        self.delivery_status = Some(value);
+        self
+    }
+    /// Sets or clears `DeliveryStatus`.
+    pub fn set_delivery_status(mut self, value: Option<i64>) -> Self {
+        self.delivery_status = value;
+        self
+    }
+    /// Reason the delivery failed.
+    ///
+    /// Example: `"success"`
+    pub fn delivery_message(mut self, value: impl Into<String>) -> Self {
+        self.delivery_message = Some(value.into());
+        self
+    }
+    /// Sets or clears `DeliveryMessage`.
+    pub fn set_delivery_message(mut self, value: Option<String>) -> Self {
+        self.delivery_message = value;
+        self
+    }
+    /// Unix time in seconds when delivery was attempted.
+    ///
+    /// Example: `1769613044`
+    pub fn delivery_timestamp(mut self, value: i64) -> Self {
+        self.delivery_timestamp = Some(value);
+        self
+    }
+    /// Sets or clears `DeliveryTimestamp`.
+    pub fn set_delivery_timestamp(mut self, value: Option<i64>) -> Self {
+        self.delivery_timestamp = value;
+        self
+    }
+    /// Unix time in seconds when the message arrived, if delivered successfully.
+    ///
+    /// Example: `1769613046`
+    pub fn arrive_timestamp(mut self, value: i64) -> Self {
+        self.arrive_timestamp = Some(value);
+        self
+    }
+    /// Sets or clears `ArriveTimestamp`.
+    pub fn set_arrive_timestamp(mut self, value: Option<i64>) -> Self {
+        self.arrive_timestamp = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<FlashSMSRecord, crate::BuildError> {
+        Ok(FlashSMSRecord {
+            session_id: self.session_id,
+            delivery_number: self.delivery_number,
+            serving_number: self.serving_number,
+            delivery_status: self.delivery_status,
+            delivery_message: self.delivery_message,
+            delivery_timestamp: self.delivery_timestamp,
+            arrive_timestamp: self.arrive_timestamp,
+        })
+    }
+}
 /// Call forwarding settings.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ForwardingConfig {
     /// Whether call forwarding is turned on.
     ///
@@ -1528,8 +4791,68 @@ pub struct ForwardingConfig {
     #[serde(rename = "Target", default, skip_serializing_if = "Option::is_none")]
     pub target: Option<ForwardingTarget>,
 }
+impl ForwardingConfig {
+    /// A builder with no member set.
+    pub fn builder() -> ForwardingConfigBuilder {
+        ForwardingConfigBuilder::default()
+    }
+}
+/// Builds a [`ForwardingConfig`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct ForwardingConfigBuilder {
+    enabled: Option<bool>,
+    condition: Option<ForwardingConfigCondition>,
+    target: Option<ForwardingTarget>,
+}
+impl ForwardingConfigBuilder {
+    /// Whether call forwarding is turned on.
+    ///
+    /// Example: `true`
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = Some(value);
+        self
+    }
+    /// Sets or clears `Enabled`.
+    pub fn set_enabled(mut self, value: Option<bool>) -> Self {
+        self.enabled = value;
+        self
+    }
+    /// Forwarding mode: `1` always forward, `2` forward only under certain conditions.
+    ///
+    /// Example: `2`
+    pub fn condition(mut self, value: ForwardingConfigCondition) -> Self {
+        self.condition = Some(value);
+        self
+    }
+    /// Sets or clears `Condition`.
+    pub fn set_condition(mut self, value: Option<ForwardingConfigCondition>) -> Self {
+        self.condition = value;
+        self
+    }
+    /// Where calls are forwarded to.
+    ///
+    /// Example: `{"StaffUserId":"foo@tencent.com","Type":1}`
+    pub fn target(mut self, value: ForwardingTarget) -> Self {
+        self.target = Some(value);
+        self
+    }
+    /// Sets or clears `Target`.
+    pub fn set_target(mut self, value: Option<ForwardingTarget>) -> Self {
+        self.target = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<ForwardingConfig, crate::BuildError> {
+        Ok(ForwardingConfig {
+            enabled: self.enabled,
+            condition: self.condition,
+            target: self.target,
+        })
+    }
+}
 /// Destination that calls are forwarded to.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ForwardingTarget {
     /// Kind of destination: `1` agent, `2` skill group, `3` extension.
     ///
@@ -1560,8 +4883,82 @@ pub struct ForwardingTarget {
     #[serde(rename = "Extension", default, skip_serializing_if = "Option::is_none")]
     pub extension: Option<String>,
 }
+impl ForwardingTarget {
+    /// A builder with no member set.
+    pub fn builder() -> ForwardingTargetBuilder {
+        ForwardingTargetBuilder::default()
+    }
+}
+/// Builds a [`ForwardingTarget`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct ForwardingTargetBuilder {
+    r#type: Option<ForwardingTargetType>,
+    staff_user_id: Option<String>,
+    skill_group_id: Option<SkillGroupId>,
+    extension: Option<String>,
+}
+impl ForwardingTargetBuilder {
+    /// Kind of destination: `1` agent, `2` skill group, `3` extension.
+    ///
+    /// Example: `1`
+    pub fn r#type(mut self, value: ForwardingTargetType) -> Self {
+        self.r#type = Some(value);
+        self
+    }
+    /// Sets or clears `Type`.
+    pub fn set_type(mut self, value: Option<ForwardingTargetType>) -> Self {
+        self.r#type = value;
+        self
+    }
+    /// Account of the destination agent; set when `Type` is `1`.
+    ///
+    /// Example: `"foo@tencent.com"`
+    pub fn staff_user_id(mut self, value: impl Into<String>) -> Self {
+        self.staff_user_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `StaffUserId`.
+    pub fn set_staff_user_id(mut self, value: Option<String>) -> Self {
+        self.staff_user_id = value;
+        self
+    }
+    /// Id of the destination skill group; set when `Type` is `2`.
+    ///
+    /// Example: `1254`
+    pub fn skill_group_id(mut self, value: SkillGroupId) -> Self {
+        self.skill_group_id = Some(value);
+        self
+    }
+    /// Sets or clears `SkillGroupId`.
+    pub fn set_skill_group_id(mut self, value: Option<SkillGroupId>) -> Self {
+        self.skill_group_id = value;
+        self
+    }
+    /// Account of the destination extension; set when `Type` is `3`.
+    ///
+    /// Example: `"1003@1400000000.sip.tccc.qcloud.com"`
+    pub fn extension(mut self, value: impl Into<String>) -> Self {
+        self.extension = Some(value.into());
+        self
+    }
+    /// Sets or clears `Extension`.
+    pub fn set_extension(mut self, value: Option<String>) -> Self {
+        self.extension = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<ForwardingTarget, crate::BuildError> {
+        Ok(ForwardingTarget {
+            r#type: self.r#type,
+            staff_user_id: self.staff_user_id,
+            skill_group_id: self.skill_group_id,
+            extension: self.extension,
+        })
+    }
+}
 /// One HTTP header sent with a callback request.
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct HeaderParams {
     /// Header name.
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
@@ -1578,8 +4975,58 @@ impl ::std::fmt::Debug for HeaderParams {
             .finish()
     }
 }
+impl HeaderParams {
+    /// A builder with no member set.
+    pub fn builder() -> HeaderParamsBuilder {
+        HeaderParamsBuilder::default()
+    }
+}
+/// Builds a [`HeaderParams`] member by member; `build` names the first required member left unset.
+#[derive(Clone, Default)]
+pub struct HeaderParamsBuilder {
+    key: Option<String>,
+    value: Option<String>,
+}
+impl ::std::fmt::Debug for HeaderParamsBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("HeaderParamsBuilder")
+            .field("key", &self.key)
+            .field("value", &self.value.as_ref().map(|_| "** redacted **"))
+            .finish()
+    }
+}
+impl HeaderParamsBuilder {
+    /// Header name.
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+    /// Sets or clears `Key`.
+    pub fn set_key(mut self, value: Option<String>) -> Self {
+        self.key = value;
+        self
+    }
+    /// Header value.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// Sets or clears `Value`.
+    pub fn set_value(mut self, value: Option<String>) -> Self {
+        self.value = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<HeaderParams, crate::BuildError> {
+        Ok(HeaderParams {
+            key: self.key,
+            value: self.value,
+        })
+    }
+}
 /// Settings for an HTTP callback request sent to an external endpoint.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct HttpCallbackConfig {
     /// Standard HTTP URL of the endpoint to call.
     ///
@@ -1634,8 +5081,152 @@ pub struct HttpCallbackConfig {
     )]
     pub oauth2_auth: Option<OauthConfig>,
 }
+impl HttpCallbackConfig {
+    /// A builder with no member set.
+    pub fn builder() -> HttpCallbackConfigBuilder {
+        HttpCallbackConfigBuilder::default()
+    }
+}
+/// Builds a [`HttpCallbackConfig`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct HttpCallbackConfigBuilder {
+    url: Option<String>,
+    header_params: Option<Vec<HeaderParams>>,
+    params: Option<Vec<HttpParams>>,
+    returns: Option<Vec<ReturnKey>>,
+    r#async: Option<bool>,
+    auth_type: Option<HttpCallbackConfigAuthType>,
+    basic_auth: Option<BasicAuth>,
+    bearer_auth: Option<BearerAuth>,
+    custom_auth: Option<HttpParams>,
+    oauth2_auth: Option<OauthConfig>,
+}
+impl HttpCallbackConfigBuilder {
+    /// Standard HTTP URL of the endpoint to call.
+    ///
+    /// Example: `"https://webhook.site/5e789103-af06-4d93-8ffc-8bd8871fad0b"`
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets or clears `Url`.
+    pub fn set_url(mut self, value: Option<String>) -> Self {
+        self.url = value;
+        self
+    }
+    /// HTTP headers to send with the request.
+    pub fn header_params(mut self, value: Vec<HeaderParams>) -> Self {
+        self.header_params = Some(value);
+        self
+    }
+    /// Sets or clears `HeaderParams`.
+    pub fn set_header_params(mut self, value: Option<Vec<HeaderParams>>) -> Self {
+        self.header_params = value;
+        self
+    }
+    /// Parameters to put in the request body.
+    pub fn params(mut self, value: Vec<HttpParams>) -> Self {
+        self.params = Some(value);
+        self
+    }
+    /// Sets or clears `Params`.
+    pub fn set_params(mut self, value: Option<Vec<HttpParams>>) -> Self {
+        self.params = value;
+        self
+    }
+    /// Output values expected back; each must be a field of the JSON body returned by the endpoint.
+    pub fn returns(mut self, value: Vec<ReturnKey>) -> Self {
+        self.returns = Some(value);
+        self
+    }
+    /// Sets or clears `Returns`.
+    pub fn set_returns(mut self, value: Option<Vec<ReturnKey>>) -> Self {
+        self.returns = value;
+        self
+    }
+    /// Whether the request is made asynchronously.
+    ///
+    /// Example: `true`
+    pub fn r#async(mut self, value: bool) -> Self {
+        self.r#async = Some(value);
+        self
+    }
+    /// Sets or clears `Async`.
+    pub fn set_async(mut self, value: Option<bool>) -> Self {
+        self.r#async = value;
+        self
+    }
+    /// Whether authentication is used: `0` disabled, `1` enabled.
+    ///
+    /// Example: `0`
+    pub fn auth_type(mut self, value: HttpCallbackConfigAuthType) -> Self {
+        self.auth_type = Some(value);
+        self
+    }
+    /// Sets or clears `AuthType`.
+    pub fn set_auth_type(mut self, value: Option<HttpCallbackConfigAuthType>) -> Self {
+        self.auth_type = value;
+        self
+    }
+    /// Credentials for HTTP basic authentication.
+    pub fn basic_auth(mut self, value: BasicAuth) -> Self {
+        self.basic_auth = Some(value);
+        self
+    }
+    /// Sets or clears `BasicAuth`.
+    pub fn set_basic_auth(mut self, value: Option<BasicAuth>) -> Self {
+        self.basic_auth = value;
+        self
+    }
+    /// Settings for bearer token authentication.
+    pub fn bearer_auth(mut self, value: BearerAuth) -> Self {
+        self.bearer_auth = Some(value);
+        self
+    }
+    /// Sets or clears `BearerAuth`.
+    pub fn set_bearer_auth(mut self, value: Option<BearerAuth>) -> Self {
+        self.bearer_auth = value;
+        self
+    }
+    /// Settings for custom authentication.
+    pub fn custom_auth(mut self, value: HttpParams) -> Self {
+        self.custom_auth = Some(value);
+        self
+    }
+    /// Sets or clears `CustomAuth`.
+    pub fn set_custom_auth(mut self, value: Option<HttpParams>) -> Self {
+        self.custom_auth = value;
+        self
+    }
+    /// Settings for OAuth2 authentication.
+    pub fn oauth2_auth(mut self, value: OauthConfig) -> Self {
+        self.oauth2_auth = Some(value);
+        self
+    }
+    /// Sets or clears `Oauth2Auth`.
+    pub fn set_oauth2_auth(mut self, value: Option<OauthConfig>) -> Self {
+        self.oauth2_auth = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<HttpCallbackConfig, crate::BuildError> {
+        Ok(HttpCallbackConfig {
+            url: self.url,
+            header_params: self.header_params,
+            params: self.params,
+            returns: self.returns,
+            r#async: self.r#async,
+            auth_type: self.auth_type,
+            basic_auth: self.basic_auth,
+            bearer_auth: self.bearer_auth,
+            custom_auth: self.custom_auth,
+            oauth2_auth: self.oauth2_auth,
+        })
+    }
+}
 /// One parameter of an HTTP request body.
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct HttpParams {
     /// Parameter name.
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
@@ -1656,8 +5247,71 @@ impl ::std::fmt::Debug for HttpParams {
             .finish()
     }
 }
+impl HttpParams {
+    /// A builder with no member set.
+    pub fn builder() -> HttpParamsBuilder {
+        HttpParamsBuilder::default()
+    }
+}
+/// Builds a [`HttpParams`] member by member; `build` names the first required member left unset.
+#[derive(Clone, Default)]
+pub struct HttpParamsBuilder {
+    key: Option<String>,
+    value: Option<String>,
+    value_type: Option<String>,
+}
+impl ::std::fmt::Debug for HttpParamsBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("HttpParamsBuilder")
+            .field("key", &self.key)
+            .field("value", &self.value.as_ref().map(|_| "** redacted **"))
+            .field("value_type", &self.value_type)
+            .finish()
+    }
+}
+impl HttpParamsBuilder {
+    /// Parameter name.
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+    /// Sets or clears `Key`.
+    pub fn set_key(mut self, value: Option<String>) -> Self {
+        self.key = value;
+        self
+    }
+    /// Parameter value.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// Sets or clears `Value`.
+    pub fn set_value(mut self, value: Option<String>) -> Self {
+        self.value = value;
+        self
+    }
+    /// Data type of the parameter value.
+    pub fn value_type(mut self, value: impl Into<String>) -> Self {
+        self.value_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `ValueType`.
+    pub fn set_value_type(mut self, value: Option<String>) -> Self {
+        self.value_type = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<HttpParams, crate::BuildError> {
+        Ok(HttpParams {
+            key: self.key,
+            value: self.value,
+            value_type: self.value_type,
+        })
+    }
+}
 /// Service record of a text (chat) session.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct IMCdrInfo {
     /// Id of the service record.
     ///
@@ -1736,8 +5390,194 @@ pub struct IMCdrInfo {
     )]
     pub client_user_id: Option<String>,
 }
+impl IMCdrInfo {
+    /// A builder with no member set.
+    pub fn builder() -> IMCdrInfoBuilder {
+        IMCdrInfoBuilder::default()
+    }
+}
+/// Builds a [`IMCdrInfo`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct IMCdrInfoBuilder {
+    id: Option<String>,
+    duration: Option<i64>,
+    end_status: Option<IMCdrInfoEndStatus>,
+    nickname: Option<String>,
+    r#type: Option<IMCdrInfoType>,
+    staff_id: Option<String>,
+    timestamp: Option<i64>,
+    session_id: Option<String>,
+    skill_group_id: Option<String>,
+    skill_group_name: Option<String>,
+    satisfaction: Option<IMSatisfaction>,
+    client_user_id: Option<String>,
+}
+impl IMCdrInfoBuilder {
+    /// Id of the service record.
+    ///
+    /// Example: `"12933"`
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets or clears `Id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.id = value;
+        self
+    }
+    /// Length of the service in seconds.
+    ///
+    /// Example: `199`
+    pub fn duration(mut self, value: i64) -> Self {
+        self.duration = Some(value);
+        self
+    }
+    /// Sets or clears `Duration`.
+    pub fn set_duration(mut self, value: Option<i64>) -> Self {
+        self.duration = value;
+        self
+    }
+    /// How the session ended: `0` abnormal end, `1` normal end, `3` no agent online, `17` agent declined to answer, `100` blocklisted, `101` transferred manually by the agent, `102` abandoned in the IVR stage, `108` ended automatically after user timeout, `109` ended by the user.
+    ///
+    /// Example: `1`
+    pub fn end_status(mut self, value: IMCdrInfoEndStatus) -> Self {
+        self.end_status = Some(value);
+        self
+    }
+    /// Sets or clears `EndStatus`.
+    pub fn set_end_status(mut self, value: Option<IMCdrInfoEndStatus>) -> Self {
+        self.end_status = value;
+        self
+    }
+    /// Nickname of the user.
+    ///
+    /// Example: `"访客_e8d6"`
+    pub fn nickname(mut self, value: impl Into<String>) -> Self {
+        self.nickname = Some(value.into());
+        self
+    }
+    /// Sets or clears `Nickname`.
+    pub fn set_nickname(mut self, value: Option<String>) -> Self {
+        self.nickname = value;
+        self
+    }
+    /// Service type: `1` omnichannel, `2` text customer service.
+    ///
+    /// Example: `2`
+    pub fn r#type(mut self, value: IMCdrInfoType) -> Self {
+        self.r#type = Some(value);
+        self
+    }
+    /// Sets or clears `Type`.
+    pub fn set_type(mut self, value: Option<IMCdrInfoType>) -> Self {
+        self.r#type = value;
+        self
+    }
+    /// Id of the agent who served the session.
+    ///
+    /// Example: `"foo@tencent.com"`
+    pub fn staff_id(mut self, value: impl Into<String>) -> Self {
+        self.staff_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `StaffId`.
+    pub fn set_staff_id(mut self, value: Option<String>) -> Self {
+        self.staff_id = value;
+        self
+    }
+    /// Unix timestamp of the service.
+    ///
+    /// Example: `1632814604`
+    pub fn timestamp(mut self, value: i64) -> Self {
+        self.timestamp = Some(value);
+        self
+    }
+    /// Sets or clears `Timestamp`.
+    pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
+        self.timestamp = value;
+        self
+    }
+    /// Id of the session.
+    ///
+    /// Example: `"87fa1d7a-4194-4f2a-83dc-d7c293411720"`
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `SessionId`.
+    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+        self.session_id = value;
+        self
+    }
+    /// Id of the skill group.
+    ///
+    /// Example: `"1154"`
+    pub fn skill_group_id(mut self, value: impl Into<String>) -> Self {
+        self.skill_group_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `SkillGroupId`.
+    pub fn set_skill_group_id(mut self, value: Option<String>) -> Self {
+        self.skill_group_id = value;
+        self
+    }
+    /// Name of the skill group.
+    ///
+    /// Example: `"foo"`
+    pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
+        self.skill_group_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `SkillGroupName`.
+    pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
+        self.skill_group_name = value;
+        self
+    }
+    /// Satisfaction rating given by the user; may be null if unavailable.
+    ///
+    /// Example: `{"Id":1,"Label":"满意"}`
+    pub fn satisfaction(mut self, value: IMSatisfaction) -> Self {
+        self.satisfaction = Some(value);
+        self
+    }
+    /// Sets or clears `Satisfaction`.
+    pub fn set_satisfaction(mut self, value: Option<IMSatisfaction>) -> Self {
+        self.satisfaction = value;
+        self
+    }
+    /// Id of the user.
+    ///
+    /// Example: `"user123"`
+    pub fn client_user_id(mut self, value: impl Into<String>) -> Self {
+        self.client_user_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ClientUserId`.
+    pub fn set_client_user_id(mut self, value: Option<String>) -> Self {
+        self.client_user_id = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<IMCdrInfo, crate::BuildError> {
+        Ok(IMCdrInfo {
+            id: self.id,
+            duration: self.duration,
+            end_status: self.end_status,
+            nickname: self.nickname,
+            r#type: self.r#type,
+            staff_id: self.staff_id,
+            timestamp: self.timestamp,
+            session_id: self.session_id,
+            skill_group_id: self.skill_group_id,
+            skill_group_name: self.skill_group_name,
+            satisfaction: self.satisfaction,
+            client_user_id: self.client_user_id,
+        })
+    }
+}
 /// Satisfaction rating of a chat session.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct IMSatisfaction {
     /// Numeric satisfaction value.
     ///
@@ -1750,8 +5590,54 @@ pub struct IMSatisfaction {
     #[serde(rename = "Label", default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
 }
+impl IMSatisfaction {
+    /// A builder with no member set.
+    pub fn builder() -> IMSatisfactionBuilder {
+        IMSatisfactionBuilder::default()
+    }
+}
+/// Builds a [`IMSatisfaction`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct IMSatisfactionBuilder {
+    id: Option<i64>,
+    label: Option<String>,
+}
+impl IMSatisfactionBuilder {
+    /// Numeric satisfaction value.
+    ///
+    /// Example: `2`
+    pub fn id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+    /// Sets or clears `Id`.
+    pub fn set_id(mut self, value: Option<i64>) -> Self {
+        self.id = value;
+        self
+    }
+    /// Label of the satisfaction value.
+    ///
+    /// Example: `"非常满意"`
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
+    /// Sets or clears `Label`.
+    pub fn set_label(mut self, value: Option<String>) -> Self {
+        self.label = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<IMSatisfaction, crate::BuildError> {
+        Ok(IMSatisfaction {
+            id: self.id,
+            label: self.label,
+        })
+    }
+}
 /// A key press or recognized keyword captured in the IVR.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct IVRKeyPressedElement {
     /// Key pressed or keyword matched.
     ///
@@ -1788,8 +5674,110 @@ pub struct IVRKeyPressedElement {
     #[serde(rename = "TTSPrompt", default, skip_serializing_if = "Option::is_none")]
     pub tts_prompt: Option<String>,
 }
+impl IVRKeyPressedElement {
+    /// A builder with no member set.
+    pub fn builder() -> IVRKeyPressedElementBuilder {
+        IVRKeyPressedElementBuilder::default()
+    }
+}
+/// Builds a [`IVRKeyPressedElement`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct IVRKeyPressedElementBuilder {
+    key: Option<String>,
+    label: Option<String>,
+    timestamp: Option<i64>,
+    node_label: Option<String>,
+    original_content: Option<String>,
+    tts_prompt: Option<String>,
+}
+impl IVRKeyPressedElementBuilder {
+    /// Key pressed or keyword matched.
+    ///
+    /// Example: `"1"`
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+    /// Sets or clears `Key`.
+    pub fn set_key(mut self, value: Option<String>) -> Self {
+        self.key = value;
+        self
+    }
+    /// Tag associated with the key.
+    ///
+    /// Example: `"非常满意"`
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
+    /// Sets or clears `Label`.
+    pub fn set_label(mut self, value: Option<String>) -> Self {
+        self.label = value;
+        self
+    }
+    /// Unix time in milliseconds of the input.
+    ///
+    /// Example: `1729697241440`
+    pub fn timestamp(mut self, value: i64) -> Self {
+        self.timestamp = Some(value);
+        self
+    }
+    /// Sets or clears `Timestamp`.
+    pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
+        self.timestamp = value;
+        self
+    }
+    /// Tag of the IVR node.
+    ///
+    /// Example: `"分支节点"`
+    pub fn node_label(mut self, value: impl Into<String>) -> Self {
+        self.node_label = Some(value.into());
+        self
+    }
+    /// Sets or clears `NodeLabel`.
+    pub fn set_node_label(mut self, value: Option<String>) -> Self {
+        self.node_label = value;
+        self
+    }
+    /// Raw input from the user.
+    ///
+    /// Example: `"1"`
+    pub fn original_content(mut self, value: impl Into<String>) -> Self {
+        self.original_content = Some(value.into());
+        self
+    }
+    /// Sets or clears `OriginalContent`.
+    pub fn set_original_content(mut self, value: Option<String>) -> Self {
+        self.original_content = value;
+        self
+    }
+    /// Text of the TTS prompt played.
+    ///
+    /// Example: `"您好"`
+    pub fn tts_prompt(mut self, value: impl Into<String>) -> Self {
+        self.tts_prompt = Some(value.into());
+        self
+    }
+    /// Sets or clears `TTSPrompt`.
+    pub fn set_tts_prompt(mut self, value: Option<String>) -> Self {
+        self.tts_prompt = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<IVRKeyPressedElement, crate::BuildError> {
+        Ok(IVRKeyPressedElement {
+            key: self.key,
+            label: self.label,
+            timestamp: self.timestamp,
+            node_label: self.node_label,
+            original_content: self.original_content,
+            tts_prompt: self.tts_prompt,
+        })
+    }
+}
 /// A callback endpoint.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Interface {
     /// Address of the callback endpoint.
     ///
@@ -1801,8 +5789,42 @@ pub struct Interface {
     )]
     pub url: String,
 }
+impl Interface {
+    /// A builder with no member set.
+    pub fn builder() -> InterfaceBuilder {
+        InterfaceBuilder::default()
+    }
+}
+/// Builds a [`Interface`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct InterfaceBuilder {
+    url: Option<String>,
+}
+impl InterfaceBuilder {
+    /// Address of the callback endpoint.
+    ///
+    /// Example: `"https://cloud.tencent.com/"`
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets or clears `URL`. Required.
+    pub fn set_url(mut self, value: Option<String>) -> Self {
+        self.url = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<Interface, crate::BuildError> {
+        Ok(Interface {
+            url: self
+                .url
+                .ok_or(crate::BuildError::missing_in_type("Interface", "URL"))?,
+        })
+    }
+}
 /// A request the server side sends on its own initiative to the LLM of an AI agent call.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct InvokeLLM {
     /// Content to send to the LLM.
     ///
@@ -1815,8 +5837,54 @@ pub struct InvokeLLM {
     #[serde(rename = "Interrupt", default, skip_serializing_if = "Option::is_none")]
     pub interrupt: Option<bool>,
 }
+impl InvokeLLM {
+    /// A builder with no member set.
+    pub fn builder() -> InvokeLLMBuilder {
+        InvokeLLMBuilder::default()
+    }
+}
+/// Builds a [`InvokeLLM`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct InvokeLLMBuilder {
+    content: Option<String>,
+    interrupt: Option<bool>,
+}
+impl InvokeLLMBuilder {
+    /// Content to send to the LLM.
+    ///
+    /// Example: `"今天天气怎么样"`
+    pub fn content(mut self, value: impl Into<String>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
+    /// Sets or clears `Content`.
+    pub fn set_content(mut self, value: Option<String>) -> Self {
+        self.content = value;
+        self
+    }
+    /// Whether this text may interrupt the bot while it is speaking.
+    ///
+    /// Example: `false`
+    pub fn interrupt(mut self, value: bool) -> Self {
+        self.interrupt = Some(value);
+        self
+    }
+    /// Sets or clears `Interrupt`.
+    pub fn set_interrupt(mut self, value: Option<bool>) -> Self {
+        self.interrupt = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<InvokeLLM, crate::BuildError> {
+        Ok(InvokeLLM {
+            content: self.content,
+            interrupt: self.interrupt,
+        })
+    }
+}
 /// A single message within a chat.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Message {
     /// Kind of message, such as `Text`.
     ///
@@ -1829,8 +5897,54 @@ pub struct Message {
     #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
 }
+impl Message {
+    /// A builder with no member set.
+    pub fn builder() -> MessageBuilder {
+        MessageBuilder::default()
+    }
+}
+/// Builds a [`Message`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct MessageBuilder {
+    r#type: Option<String>,
+    content: Option<String>,
+}
+impl MessageBuilder {
+    /// Kind of message, such as `Text`.
+    ///
+    /// Example: `"Text"`
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+    /// Sets or clears `Type`.
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.r#type = value;
+        self
+    }
+    /// Body of the message.
+    ///
+    /// Example: `"您好，我是您的小助手"`
+    pub fn content(mut self, value: impl Into<String>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
+    /// Sets or clears `Content`.
+    pub fn set_content(mut self, value: Option<String>) -> Self {
+        self.content = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<Message, crate::BuildError> {
+        Ok(Message {
+            r#type: self.r#type,
+            content: self.content,
+        })
+    }
+}
 /// A chat message entry sent by one user.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MessageBody {
     /// Unix timestamp of the message.
     ///
@@ -1848,8 +5962,68 @@ pub struct MessageBody {
     #[serde(rename = "Messages", default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<Message>>,
 }
+impl MessageBody {
+    /// A builder with no member set.
+    pub fn builder() -> MessageBodyBuilder {
+        MessageBodyBuilder::default()
+    }
+}
+/// Builds a [`MessageBody`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct MessageBodyBuilder {
+    timestamp: Option<i64>,
+    from: Option<String>,
+    messages: Option<Vec<Message>>,
+}
+impl MessageBodyBuilder {
+    /// Unix timestamp of the message.
+    ///
+    /// Example: `1600007226`
+    pub fn timestamp(mut self, value: i64) -> Self {
+        self.timestamp = Some(value);
+        self
+    }
+    /// Sets or clears `Timestamp`.
+    pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
+        self.timestamp = value;
+        self
+    }
+    /// Id of the user who sent the message.
+    ///
+    /// Example: `"Alan"`
+    pub fn from(mut self, value: impl Into<String>) -> Self {
+        self.from = Some(value.into());
+        self
+    }
+    /// Sets or clears `From`.
+    pub fn set_from(mut self, value: Option<String>) -> Self {
+        self.from = value;
+        self
+    }
+    /// Messages contained in this entry.
+    ///
+    /// Example: `[{"Content":"您好呀！","Type":"Text"}]`
+    pub fn messages(mut self, value: Vec<Message>) -> Self {
+        self.messages = Some(value);
+        self
+    }
+    /// Sets or clears `Messages`.
+    pub fn set_messages(mut self, value: Option<Vec<Message>>) -> Self {
+        self.messages = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<MessageBody, crate::BuildError> {
+        Ok(MessageBody {
+            timestamp: self.timestamp,
+            from: self.from,
+            messages: self.messages,
+        })
+    }
+}
 /// Details of a phone number.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct NumberInfo {
     /// The phone number.
     ///
@@ -1876,8 +6050,82 @@ pub struct NumberInfo {
     #[serde(rename = "CostType", default, skip_serializing_if = "Option::is_none")]
     pub cost_type: Option<NumberInfoCostType>,
 }
+impl NumberInfo {
+    /// A builder with no member set.
+    pub fn builder() -> NumberInfoBuilder {
+        NumberInfoBuilder::default()
+    }
+}
+/// Builds a [`NumberInfo`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct NumberInfoBuilder {
+    number: Option<String>,
+    call_out_skill_group_ids: Option<Vec<SkillGroupId>>,
+    state: Option<NumberInfoState>,
+    cost_type: Option<NumberInfoCostType>,
+}
+impl NumberInfoBuilder {
+    /// The phone number.
+    ///
+    /// Example: `"0086075512345678"`
+    pub fn number(mut self, value: impl Into<String>) -> Self {
+        self.number = Some(value.into());
+        self
+    }
+    /// Sets or clears `Number`.
+    pub fn set_number(mut self, value: Option<String>) -> Self {
+        self.number = value;
+        self
+    }
+    /// Ids of the outbound skill groups bound to the number.
+    ///
+    /// Example: `[1,2,3]`
+    pub fn call_out_skill_group_ids(mut self, value: Vec<SkillGroupId>) -> Self {
+        self.call_out_skill_group_ids = Some(value);
+        self
+    }
+    /// Sets or clears `CallOutSkillGroupIds`.
+    pub fn set_call_out_skill_group_ids(mut self, value: Option<Vec<SkillGroupId>>) -> Self {
+        self.call_out_skill_group_ids = value;
+        self
+    }
+    /// Number state: `1` normal, `2` suspended for overdue payment, `4` suspended by the administrator, `5` suspended for a violation.
+    ///
+    /// Example: `1`
+    pub fn state(mut self, value: NumberInfoState) -> Self {
+        self.state = Some(value);
+        self
+    }
+    /// Sets or clears `State`.
+    pub fn set_state(mut self, value: Option<NumberInfoState>) -> Self {
+        self.state = value;
+        self
+    }
+    /// Whether the number is a bring-your-own number: `0` no, `1` yes.
+    ///
+    /// Example: `1`
+    pub fn cost_type(mut self, value: NumberInfoCostType) -> Self {
+        self.cost_type = Some(value);
+        self
+    }
+    /// Sets or clears `CostType`.
+    pub fn set_cost_type(mut self, value: Option<NumberInfoCostType>) -> Self {
+        self.cost_type = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<NumberInfo, crate::BuildError> {
+        Ok(NumberInfo {
+            number: self.number,
+            call_out_skill_group_ids: self.call_out_skill_group_ids,
+            state: self.state,
+            cost_type: self.cost_type,
+        })
+    }
+}
 /// Settings for OAuth2 authentication.
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct OauthConfig {
     /// URL of the endpoint that issues access tokens.
     #[serde(rename = "TokenURL", default, skip_serializing_if = "Option::is_none")]
@@ -1905,8 +6153,74 @@ impl ::std::fmt::Debug for OauthConfig {
             .finish()
     }
 }
+impl OauthConfig {
+    /// A builder with no member set.
+    pub fn builder() -> OauthConfigBuilder {
+        OauthConfigBuilder::default()
+    }
+}
+/// Builds a [`OauthConfig`] member by member; `build` names the first required member left unset.
+#[derive(Clone, Default)]
+pub struct OauthConfigBuilder {
+    token_url: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<String>,
+}
+impl ::std::fmt::Debug for OauthConfigBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("OauthConfigBuilder")
+            .field("token_url", &self.token_url)
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "** redacted **"),
+            )
+            .finish()
+    }
+}
+impl OauthConfigBuilder {
+    /// URL of the endpoint that issues access tokens.
+    pub fn token_url(mut self, value: impl Into<String>) -> Self {
+        self.token_url = Some(value.into());
+        self
+    }
+    /// Sets or clears `TokenURL`.
+    pub fn set_token_url(mut self, value: Option<String>) -> Self {
+        self.token_url = value;
+        self
+    }
+    /// OAuth2 client id.
+    pub fn client_id(mut self, value: impl Into<String>) -> Self {
+        self.client_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ClientId`.
+    pub fn set_client_id(mut self, value: Option<String>) -> Self {
+        self.client_id = value;
+        self
+    }
+    /// OAuth2 client secret.
+    pub fn client_secret(mut self, value: impl Into<String>) -> Self {
+        self.client_secret = Some(value.into());
+        self
+    }
+    /// Sets or clears `ClientSecret`.
+    pub fn set_client_secret(mut self, value: Option<String>) -> Self {
+        self.client_secret = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<OauthConfig, crate::BuildError> {
+        Ok(OauthConfig {
+            token_url: self.token_url,
+            client_id: self.client_id,
+            client_secret: self.client_secret,
+        })
+    }
+}
 /// Detail of one line in an application to use the customer's own numbers.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct OwnNumberApplyDetailItem {
     /// Number usage: `0` inbound, `1` outbound, `2` inbound and outbound.
     ///
@@ -1963,8 +6277,132 @@ pub struct OwnNumberApplyDetailItem {
     )]
     pub carrier_phone_number: Option<String>,
 }
+impl OwnNumberApplyDetailItem {
+    /// A builder with no member set.
+    pub fn builder() -> OwnNumberApplyDetailItemBuilder {
+        OwnNumberApplyDetailItemBuilder::default()
+    }
+}
+/// Builds a [`OwnNumberApplyDetailItem`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct OwnNumberApplyDetailItemBuilder {
+    call_type: Option<OwnNumberApplyDetailItemCallType>,
+    phone_number: Option<String>,
+    max_call_count: Option<i64>,
+    max_call_p_sec: Option<i64>,
+    outbound_callee_format: Option<OwnNumberApplyDetailItemOutboundCalleeFormat>,
+    carrier_phone_number: Option<String>,
+}
+impl OwnNumberApplyDetailItemBuilder {
+    /// Number usage: `0` inbound, `1` outbound, `2` inbound and outbound.
+    ///
+    /// Example: `2`
+    pub fn call_type(mut self, value: OwnNumberApplyDetailItemCallType) -> Self {
+        self.call_type = Some(value);
+        self
+    }
+    /// Sets or clears `CallType`. Required.
+    pub fn set_call_type(mut self, value: Option<OwnNumberApplyDetailItemCallType>) -> Self {
+        self.call_type = value;
+        self
+    }
+    /// Line number.
+    ///
+    /// Example: `"02066660000"`
+    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
+        self.phone_number = Some(value.into());
+        self
+    }
+    /// Sets or clears `PhoneNumber`. Required.
+    pub fn set_phone_number(mut self, value: Option<String>) -> Self {
+        self.phone_number = value;
+        self
+    }
+    /// Maximum number of concurrent calls.
+    ///
+    /// Example: `1`
+    pub fn max_call_count(mut self, value: i64) -> Self {
+        self.max_call_count = Some(value);
+        self
+    }
+    /// Sets or clears `MaxCallCount`. Required.
+    pub fn set_max_call_count(mut self, value: Option<i64>) -> Self {
+        self.max_call_count = value;
+        self
+    }
+    /// Maximum number of new calls per second.
+    ///
+    /// Example: `1`
+    pub fn max_call_p_sec(mut self, value: i64) -> Self {
+        self.max_call_p_sec = Some(value);
+        self
+    }
+    /// Sets or clears `MaxCallPSec`. Required.
+    pub fn set_max_call_p_sec(mut self, value: Option<i64>) -> Self {
+        self.max_call_p_sec = value;
+        self
+    }
+    /// Format of the callee number on outbound calls: `{+E.164}` or `{E.164}`.
+    ///
+    /// Example: `"{+E.164}"`
+    pub fn outbound_callee_format(
+        mut self,
+        value: OwnNumberApplyDetailItemOutboundCalleeFormat,
+    ) -> Self {
+        self.outbound_callee_format = Some(value);
+        self
+    }
+    /// Sets or clears `OutboundCalleeFormat`.
+    pub fn set_outbound_callee_format(
+        mut self,
+        value: Option<OwnNumberApplyDetailItemOutboundCalleeFormat>,
+    ) -> Self {
+        self.outbound_callee_format = value;
+        self
+    }
+    /// Number assigned by the carrier.
+    ///
+    /// Example: `"66660000"`
+    pub fn carrier_phone_number(mut self, value: impl Into<String>) -> Self {
+        self.carrier_phone_number = Some(value.into());
+        self
+    }
+    /// Sets or clears `CarrierPhoneNumber`.
+    pub fn set_carrier_phone_number(mut self, value: Option<String>) -> Self {
+        self.carrier_phone_number = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<OwnNumberApplyDetailItem, crate::BuildError> {
+        Ok(OwnNumberApplyDetailItem {
+            call_type: self.call_type.ok_or(crate::BuildError::missing_in_type(
+                "OwnNumberApplyDetailItem",
+                "CallType",
+            ))?,
+            phone_number: self.phone_number.ok_or(crate::BuildError::missing_in_type(
+                "OwnNumberApplyDetailItem",
+                "PhoneNumber",
+            ))?,
+            max_call_count: self
+                .max_call_count
+                .ok_or(crate::BuildError::missing_in_type(
+                    "OwnNumberApplyDetailItem",
+                    "MaxCallCount",
+                ))?,
+            max_call_p_sec: self
+                .max_call_p_sec
+                .ok_or(crate::BuildError::missing_in_type(
+                    "OwnNumberApplyDetailItem",
+                    "MaxCallPSec",
+                ))?,
+            outbound_callee_format: self.outbound_callee_format,
+            carrier_phone_number: self.carrier_phone_number,
+        })
+    }
+}
 /// A PSTN call session.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PSTNSession {
     /// Id of the session.
     ///
@@ -2082,8 +6520,236 @@ pub struct PSTNSession {
     )]
     pub protected_callee: Option<String>,
 }
+impl PSTNSession {
+    /// A builder with no member set.
+    pub fn builder() -> PSTNSessionBuilder {
+        PSTNSessionBuilder::default()
+    }
+}
+/// Builds a [`PSTNSession`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct PSTNSessionBuilder {
+    session_id: Option<String>,
+    room_id: Option<String>,
+    caller: Option<String>,
+    callee: Option<String>,
+    start_timestamp: Option<i64>,
+    ring_timestamp: Option<i64>,
+    accept_timestamp: Option<i64>,
+    staff_email: Option<String>,
+    staff_number: Option<String>,
+    session_status: Option<PSTNSessionSessionStatus>,
+    direction: Option<PSTNSessionDirection>,
+    out_bound_caller: Option<String>,
+    out_bound_callee: Option<String>,
+    protected_caller: Option<String>,
+    protected_callee: Option<String>,
+}
+impl PSTNSessionBuilder {
+    /// Id of the session.
+    ///
+    /// Example: `"d62a280a-b7dc-4a05-8295-eba7b61c2490"`
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `SessionID`.
+    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+        self.session_id = value;
+        self
+    }
+    /// Id of the temporary room used by the session.
+    ///
+    /// Example: `"0"`
+    pub fn room_id(mut self, value: impl Into<String>) -> Self {
+        self.room_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RoomID`.
+    pub fn set_room_id(mut self, value: Option<String>) -> Self {
+        self.room_id = value;
+        self
+    }
+    /// Caller number.
+    ///
+    /// Example: `"00861010101033"`
+    pub fn caller(mut self, value: impl Into<String>) -> Self {
+        self.caller = Some(value.into());
+        self
+    }
+    /// Sets or clears `Caller`.
+    pub fn set_caller(mut self, value: Option<String>) -> Self {
+        self.caller = value;
+        self
+    }
+    /// Callee number.
+    ///
+    /// Example: `"00861010101031"`
+    pub fn callee(mut self, value: impl Into<String>) -> Self {
+        self.callee = Some(value.into());
+        self
+    }
+    /// Sets or clears `Callee`.
+    pub fn set_callee(mut self, value: Option<String>) -> Self {
+        self.callee = value;
+        self
+    }
+    /// Unix timestamp when the session started.
+    ///
+    /// Example: `1617184839`
+    pub fn start_timestamp(mut self, value: i64) -> Self {
+        self.start_timestamp = Some(value);
+        self
+    }
+    /// Sets or clears `StartTimestamp`.
+    pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
+        self.start_timestamp = value;
+        self
+    }
+    /// Unix timestamp when ringing started.
+    ///
+    /// Example: `1617184839`
+    pub fn ring_timestamp(mut self, value: i64) -> Self {
+        self.ring_timestamp = Some(value);
+        self
+    }
+    /// Sets or clears `RingTimestamp`.
+    pub fn set_ring_timestamp(mut self, value: Option<i64>) -> Self {
+        self.ring_timestamp = value;
+        self
+    }
+    /// Unix timestamp when the call was answered.
+    ///
+    /// Example: `1617184839`
+    pub fn accept_timestamp(mut self, value: i64) -> Self {
+        self.accept_timestamp = Some(value);
+        self
+    }
+    /// Sets or clears `AcceptTimestamp`.
+    pub fn set_accept_timestamp(mut self, value: Option<i64>) -> Self {
+        self.accept_timestamp = value;
+        self
+    }
+    /// Email of the agent.
+    ///
+    /// Example: `"foo@tencent.com"`
+    pub fn staff_email(mut self, value: impl Into<String>) -> Self {
+        self.staff_email = Some(value.into());
+        self
+    }
+    /// Sets or clears `StaffEmail`.
+    pub fn set_staff_email(mut self, value: Option<String>) -> Self {
+        self.staff_email = value;
+        self
+    }
+    /// Employee number of the agent.
+    ///
+    /// Example: `"007"`
+    pub fn staff_number(mut self, value: impl Into<String>) -> Self {
+        self.staff_number = Some(value.into());
+        self
+    }
+    /// Sets or clears `StaffNumber`.
+    pub fn set_staff_number(mut self, value: Option<String>) -> Self {
+        self.staff_number = value;
+        self
+    }
+    /// Session state: `ringing` ringing, `seatJoining` waiting for the agent to answer, `inProgress` in progress, `finished` finished.
+    ///
+    /// Example: `"finished"`
+    pub fn session_status(mut self, value: PSTNSessionSessionStatus) -> Self {
+        self.session_status = Some(value);
+        self
+    }
+    /// Sets or clears `SessionStatus`.
+    pub fn set_session_status(mut self, value: Option<PSTNSessionSessionStatus>) -> Self {
+        self.session_status = value;
+        self
+    }
+    /// Call direction: `0` inbound, `1` outbound.
+    ///
+    /// Example: `0`
+    pub fn direction(mut self, value: PSTNSessionDirection) -> Self {
+        self.direction = Some(value);
+        self
+    }
+    /// Sets or clears `Direction`.
+    pub fn set_direction(mut self, value: Option<PSTNSessionDirection>) -> Self {
+        self.direction = value;
+        self
+    }
+    /// Number used as caller when the call is transferred to an external line.
+    ///
+    /// Example: `"00861010101031"`
+    pub fn out_bound_caller(mut self, value: impl Into<String>) -> Self {
+        self.out_bound_caller = Some(value.into());
+        self
+    }
+    /// Sets or clears `OutBoundCaller`.
+    pub fn set_out_bound_caller(mut self, value: Option<String>) -> Self {
+        self.out_bound_caller = value;
+        self
+    }
+    /// Callee number when the call is transferred to an external line.
+    ///
+    /// Example: `"00861010101032"`
+    pub fn out_bound_callee(mut self, value: impl Into<String>) -> Self {
+        self.out_bound_callee = Some(value.into());
+        self
+    }
+    /// Sets or clears `OutBoundCallee`.
+    pub fn set_out_bound_callee(mut self, value: Option<String>) -> Self {
+        self.out_bound_callee = value;
+        self
+    }
+    /// Protected id of the caller number; set only when number protection mapping is on, in which case `Caller` is empty.
+    ///
+    /// Example: `"008613XXXX5678"`
+    pub fn protected_caller(mut self, value: impl Into<String>) -> Self {
+        self.protected_caller = Some(value.into());
+        self
+    }
+    /// Sets or clears `ProtectedCaller`.
+    pub fn set_protected_caller(mut self, value: Option<String>) -> Self {
+        self.protected_caller = value;
+        self
+    }
+    /// Protected id of the callee number; set only when number protection mapping is on, in which case `Callee` is empty.
+    ///
+    /// Example: `"008613XXXX5678"`
+    pub fn protected_callee(mut self, value: impl Into<String>) -> Self {
+        self.protected_callee = Some(value.into());
+        self
+    }
+    /// Sets or clears `ProtectedCallee`.
+    pub fn set_protected_callee(mut self, value: Option<String>) -> Self {
+        self.protected_callee = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<PSTNSession, crate::BuildError> {
+        Ok(PSTNSession {
+            session_id: self.session_id,
+            room_id: self.room_id,
+            caller: self.caller,
+            callee: self.callee,
+            start_timestamp: self.start_timestamp,
+            ring_timestamp: self.ring_timestamp,
+            accept_timestamp: self.accept_timestamp,
+            staff_email: self.staff_email,
+            staff_number: self.staff_number,
+            session_status: self.session_status,
+            direction: self.direction,
+            out_bound_caller: self.out_bound_caller,
+            out_bound_callee: self.out_bound_callee,
+            protected_caller: self.protected_caller,
+            protected_callee: self.protected_callee,
+        })
+    }
+}
 /// Information about an ongoing PSTN session.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PSTNSessionInfo {
     /// Id of the session.
     ///
@@ -2183,8 +6849,208 @@ pub struct PSTNSessionInfo {
     )]
     pub protected_callee: Option<String>,
 }
+impl PSTNSessionInfo {
+    /// A builder with no member set.
+    pub fn builder() -> PSTNSessionInfoBuilder {
+        PSTNSessionInfoBuilder::default()
+    }
+}
+/// Builds a [`PSTNSessionInfo`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct PSTNSessionInfoBuilder {
+    session_id: Option<String>,
+    room_id: Option<String>,
+    caller: Option<String>,
+    callee: Option<String>,
+    start_timestamp: Option<String>,
+    accept_timestamp: Option<String>,
+    staff_email: Option<String>,
+    staff_number: Option<String>,
+    session_status: Option<String>,
+    direction: Option<PSTNSessionDirection>,
+    ring_timestamp: Option<i64>,
+    protected_caller: Option<String>,
+    protected_callee: Option<String>,
+}
+impl PSTNSessionInfoBuilder {
+    /// Id of the session.
+    ///
+    /// Example: `"1"`
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `SessionID`.
+    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+        self.session_id = value;
+        self
+    }
+    /// Id of the temporary room used by the session.
+    ///
+    /// Example: `"1"`
+    pub fn room_id(mut self, value: impl Into<String>) -> Self {
+        self.room_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RoomID`.
+    pub fn set_room_id(mut self, value: Option<String>) -> Self {
+        self.room_id = value;
+        self
+    }
+    /// Caller number.
+    ///
+    /// Example: `"13712345678"`
+    pub fn caller(mut self, value: impl Into<String>) -> Self {
+        self.caller = Some(value.into());
+        self
+    }
+    /// Sets or clears `Caller`.
+    pub fn set_caller(mut self, value: Option<String>) -> Self {
+        self.caller = value;
+        self
+    }
+    /// Callee number.
+    ///
+    /// Example: `"13712345678"`
+    pub fn callee(mut self, value: impl Into<String>) -> Self {
+        self.callee = Some(value.into());
+        self
+    }
+    /// Sets or clears `Callee`.
+    pub fn set_callee(mut self, value: Option<String>) -> Self {
+        self.callee = value;
+        self
+    }
+    /// Unix timestamp when the session started.
+    ///
+    /// Example: `"1617184839"`
+    pub fn start_timestamp(mut self, value: impl Into<String>) -> Self {
+        self.start_timestamp = Some(value.into());
+        self
+    }
+    /// Sets or clears `StartTimestamp`.
+    pub fn set_start_timestamp(mut self, value: Option<String>) -> Self {
+        self.start_timestamp = value;
+        self
+    }
+    /// Unix timestamp when the call was answered.
+    ///
+    /// Example: `"1617184839"`
+    pub fn accept_timestamp(mut self, value: impl Into<String>) -> Self {
+        self.accept_timestamp = Some(value.into());
+        self
+    }
+    /// Sets or clears `AcceptTimestamp`.
+    pub fn set_accept_timestamp(mut self, value: Option<String>) -> Self {
+        self.accept_timestamp = value;
+        self
+    }
+    /// Email of the agent.
+    ///
+    /// Example: `"xxx@xxx.com"`
+    pub fn staff_email(mut self, value: impl Into<String>) -> Self {
+        self.staff_email = Some(value.into());
+        self
+    }
+    /// Sets or clears `StaffEmail`.
+    pub fn set_staff_email(mut self, value: Option<String>) -> Self {
+        self.staff_email = value;
+        self
+    }
+    /// Employee number of the agent.
+    ///
+    /// Example: `"1"`
+    pub fn staff_number(mut self, value: impl Into<String>) -> Self {
+        self.staff_number = Some(value.into());
+        self
+    }
+    /// Sets or clears `StaffNumber`.
+    pub fn set_staff_number(mut self, value: Option<String>) -> Self {
+        self.staff_number = value;
+        self
+    }
+    /// Session state, for example `inProgress` while the call is ongoing.
+    ///
+    /// Example: `"inProgress"`
+    pub fn session_status(mut self, value: impl Into<String>) -> Self {
+        self.session_status = Some(value.into());
+        self
+    }
+    /// Sets or clears `SessionStatus`.
+    pub fn set_session_status(mut self, value: Option<String>) -> Self {
+        self.session_status = value;
+        self
+    }
+    /// Call direction: `0` inbound, `1` outbound.
+    ///
+    /// Example: `0`
+    pub fn direction(mut self, value: PSTNSessionDirection) -> Self {
+        self.direction = Some(value);
+        self
+    }
+    /// Sets or clears `Direction`.
+    pub fn set_direction(mut self, value: Option<PSTNSessionDirection>) -> Self {
+        self.direction = value;
+        self
+    }
+    /// Unix timestamp when ringing started.
+    ///
+    /// Example: `1617184839`
+    pub fn ring_timestamp(mut self, value: i64) -> Self {
+        self.ring_timestamp = Some(value);
+        self
+    }
+    /// Sets or clears `RingTimestamp`.
+    pub fn set_ring_timestamp(mut self, value: Option<i64>) -> Self {
+        self.ring_timestamp = value;
+        self
+    }
+    /// Protected id of the caller number; set only when number protection mapping is on, in which case `Caller` is empty.
+    ///
+    /// Example: `"008613XXXX5678"`
+    pub fn protected_caller(mut self, value: impl Into<String>) -> Self {
+        self.protected_caller = Some(value.into());
+        self
+    }
+    /// Sets or clears `ProtectedCaller`.
+    pub fn set_protected_caller(mut self, value: Option<String>) -> Self {
+        self.protected_caller = value;
+        self
+    }
+    /// Protected id of the callee number; set only when number protection mapping is on, in which case `Callee` is empty.
+    ///
+    /// Example: `"008613XXXX5678"`
+    pub fn protected_callee(mut self, value: impl Into<String>) -> Self {
+        self.protected_callee = Some(value.into());
+        self
+    }
+    /// Sets or clears `ProtectedCallee`.
+    pub fn set_protected_callee(mut self, value: Option<String>) -> Self {
+        self.protected_callee = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<PSTNSessionInfo, crate::BuildError> {
+        Ok(PSTNSessionInfo {
+            session_id: self.session_id,
+            room_id: self.room_id,
+            caller: self.caller,
+            callee: self.callee,
+            start_timestamp: self.start_timestamp,
+            accept_timestamp: self.accept_timestamp,
+            staff_email: self.staff_email,
+            staff_number: self.staff_number,
+            session_status: self.session_status,
+            direction: self.direction,
+            ring_timestamp: self.ring_timestamp,
+            protected_caller: self.protected_caller,
+            protected_callee: self.protected_callee,
+        })
+    }
+}
 /// A purchased call package and how much of it is left.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PackageBuyInfo {
     /// Id of the package.
     ///
@@ -2241,8 +7107,131 @@ pub struct PackageBuyInfo {
     )]
     pub end_time: i64,
 }
+impl PackageBuyInfo {
+    /// A builder with no member set.
+    pub fn builder() -> PackageBuyInfoBuilder {
+        PackageBuyInfoBuilder::default()
+    }
+}
+/// Builds a [`PackageBuyInfo`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct PackageBuyInfoBuilder {
+    package_id: Option<String>,
+    r#type: Option<PackageBuyInfoType>,
+    capacity_size: Option<i64>,
+    capacity_remain: Option<i64>,
+    buy_time: Option<i64>,
+    end_time: Option<i64>,
+}
+impl PackageBuyInfoBuilder {
+    /// Id of the package.
+    ///
+    /// Example: `"1001"`
+    pub fn package_id(mut self, value: impl Into<String>) -> Self {
+        self.package_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `PackageId`. Required.
+    pub fn set_package_id(mut self, value: Option<String>) -> Self {
+        self.package_id = value;
+        self
+    }
+    /// Package type: `0` outbound call package, `1` inbound 400-number package.
+    ///
+    /// Example: `1`
+    pub fn r#type(mut self, value: PackageBuyInfoType) -> Self {
+        self.r#type = Some(value);
+        self
+    }
+    /// Sets or clears `Type`. Required.
+    pub fn set_type(mut self, value: Option<PackageBuyInfoType>) -> Self {
+        self.r#type = value;
+        self
+    }
+    /// Total capacity of the package.
+    ///
+    /// Example: `10000`
+    pub fn capacity_size(mut self, value: i64) -> Self {
+        self.capacity_size = Some(value);
+        self
+    }
+    /// Sets or clears `CapacitySize`. Required.
+    pub fn set_capacity_size(mut self, value: Option<i64>) -> Self {
+        self.capacity_size = value;
+        self
+    }
+    /// Capacity still unused in the package.
+    ///
+    /// Example: `143`
+    pub fn capacity_remain(mut self, value: i64) -> Self {
+        self.capacity_remain = Some(value);
+        self
+    }
+    /// Sets or clears `CapacityRemain`. Required.
+    pub fn set_capacity_remain(mut self, value: Option<i64>) -> Self {
+        self.capacity_remain = value;
+        self
+    }
+    /// Unix time in seconds when the package was bought.
+    ///
+    /// Example: `1630000000`
+    pub fn buy_time(mut self, value: i64) -> Self {
+        self.buy_time = Some(value);
+        self
+    }
+    /// Sets or clears `BuyTime`. Required.
+    pub fn set_buy_time(mut self, value: Option<i64>) -> Self {
+        self.buy_time = value;
+        self
+    }
+    /// Unix time in seconds when the package expires.
+    ///
+    /// Example: `1640000000`
+    pub fn end_time(mut self, value: i64) -> Self {
+        self.end_time = Some(value);
+        self
+    }
+    /// Sets or clears `EndTime`. Required.
+    pub fn set_end_time(mut self, value: Option<i64>) -> Self {
+        self.end_time = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<PackageBuyInfo, crate::BuildError> {
+        Ok(PackageBuyInfo {
+            package_id: self.package_id.ok_or(crate::BuildError::missing_in_type(
+                "PackageBuyInfo",
+                "PackageId",
+            ))?,
+            r#type: self
+                .r#type
+                .ok_or(crate::BuildError::missing_in_type("PackageBuyInfo", "Type"))?,
+            capacity_size: self
+                .capacity_size
+                .ok_or(crate::BuildError::missing_in_type(
+                    "PackageBuyInfo",
+                    "CapacitySize",
+                ))?,
+            capacity_remain: self
+                .capacity_remain
+                .ok_or(crate::BuildError::missing_in_type(
+                    "PackageBuyInfo",
+                    "CapacityRemain",
+                ))?,
+            buy_time: self.buy_time.ok_or(crate::BuildError::missing_in_type(
+                "PackageBuyInfo",
+                "BuyTime",
+            ))?,
+            end_time: self.end_time.ok_or(crate::BuildError::missing_in_type(
+                "PackageBuyInfo",
+                "EndTime",
+            ))?,
+        })
+    }
+}
 /// A phone number bought for an application, with its type and state.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PhoneNumBuyInfo {
     /// The phone number.
     ///
@@ -2299,8 +7288,128 @@ pub struct PhoneNumBuyInfo {
     )]
     pub state: PhoneNumBuyInfoState,
 }
+impl PhoneNumBuyInfo {
+    /// A builder with no member set.
+    pub fn builder() -> PhoneNumBuyInfoBuilder {
+        PhoneNumBuyInfoBuilder::default()
+    }
+}
+/// Builds a [`PhoneNumBuyInfo`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct PhoneNumBuyInfoBuilder {
+    phone_num: Option<String>,
+    r#type: Option<PhoneNumBuyInfoType>,
+    call_type: Option<PhoneNumBuyInfoCallType>,
+    buy_time: Option<i64>,
+    end_time: Option<i64>,
+    state: Option<PhoneNumBuyInfoState>,
+}
+impl PhoneNumBuyInfoBuilder {
+    /// The phone number.
+    ///
+    /// Example: `"008602112345678"`
+    pub fn phone_num(mut self, value: impl Into<String>) -> Self {
+        self.phone_num = Some(value.into());
+        self
+    }
+    /// Sets or clears `PhoneNum`. Required.
+    pub fn set_phone_num(mut self, value: Option<String>) -> Self {
+        self.phone_num = value;
+        self
+    }
+    /// Number type: `0` landline, `1` virtual operator number, `2` carrier number, `3` 400 number.
+    ///
+    /// Example: `1`
+    pub fn r#type(mut self, value: PhoneNumBuyInfoType) -> Self {
+        self.r#type = Some(value);
+        self
+    }
+    /// Sets or clears `Type`. Required.
+    pub fn set_type(mut self, value: Option<PhoneNumBuyInfoType>) -> Self {
+        self.r#type = value;
+        self
+    }
+    /// Allowed call direction: `1` inbound, `2` outbound, `3` both.
+    ///
+    /// Example: `2`
+    pub fn call_type(mut self, value: PhoneNumBuyInfoCallType) -> Self {
+        self.call_type = Some(value);
+        self
+    }
+    /// Sets or clears `CallType`. Required.
+    pub fn set_call_type(mut self, value: Option<PhoneNumBuyInfoCallType>) -> Self {
+        self.call_type = value;
+        self
+    }
+    /// Unix time in seconds when the number was bought.
+    ///
+    /// Example: `1630000000`
+    pub fn buy_time(mut self, value: i64) -> Self {
+        self.buy_time = Some(value);
+        self
+    }
+    /// Sets or clears `BuyTime`. Required.
+    pub fn set_buy_time(mut self, value: Option<i64>) -> Self {
+        self.buy_time = value;
+        self
+    }
+    /// Unix time in seconds when the number expires.
+    ///
+    /// Example: `1640000000`
+    pub fn end_time(mut self, value: i64) -> Self {
+        self.end_time = Some(value);
+        self
+    }
+    /// Sets or clears `EndTime`. Required.
+    pub fn set_end_time(mut self, value: Option<i64>) -> Self {
+        self.end_time = value;
+        self
+    }
+    /// Number state: `1` normal, `2` suspended for overdue payment, `4` suspended by an admin, `5` suspended for a violation.
+    ///
+    /// Example: `1`
+    pub fn state(mut self, value: PhoneNumBuyInfoState) -> Self {
+        self.state = Some(value);
+        self
+    }
+    /// Sets or clears `State`. Required.
+    pub fn set_state(mut self, value: Option<PhoneNumBuyInfoState>) -> Self {
+        self.state = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<PhoneNumBuyInfo, crate::BuildError> {
+        Ok(PhoneNumBuyInfo {
+            phone_num: self.phone_num.ok_or(crate::BuildError::missing_in_type(
+                "PhoneNumBuyInfo",
+                "PhoneNum",
+            ))?,
+            r#type: self.r#type.ok_or(crate::BuildError::missing_in_type(
+                "PhoneNumBuyInfo",
+                "Type",
+            ))?,
+            call_type: self.call_type.ok_or(crate::BuildError::missing_in_type(
+                "PhoneNumBuyInfo",
+                "CallType",
+            ))?,
+            buy_time: self.buy_time.ok_or(crate::BuildError::missing_in_type(
+                "PhoneNumBuyInfo",
+                "BuyTime",
+            ))?,
+            end_time: self.end_time.ok_or(crate::BuildError::missing_in_type(
+                "PhoneNumBuyInfo",
+                "EndTime",
+            ))?,
+            state: self.state.ok_or(crate::BuildError::missing_in_type(
+                "PhoneNumBuyInfo",
+                "State",
+            ))?,
+        })
+    }
+}
 /// A tag that restricts which automatic outbound calls are retried.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RetryTagItem {
     /// Name of the tag.
     ///
@@ -2313,15 +7422,89 @@ pub struct RetryTagItem {
     #[serde(rename = "TagValue", default, skip_serializing_if = "Option::is_none")]
     pub tag_value: Option<String>,
 }
+impl RetryTagItem {
+    /// A builder with no member set.
+    pub fn builder() -> RetryTagItemBuilder {
+        RetryTagItemBuilder::default()
+    }
+}
+/// Builds a [`RetryTagItem`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct RetryTagItemBuilder {
+    tag_name: Option<String>,
+    tag_value: Option<String>,
+}
+impl RetryTagItemBuilder {
+    /// Name of the tag.
+    ///
+    /// Example: `"是否需要稍后联系"`
+    pub fn tag_name(mut self, value: impl Into<String>) -> Self {
+        self.tag_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `TagName`.
+    pub fn set_tag_name(mut self, value: Option<String>) -> Self {
+        self.tag_name = value;
+        self
+    }
+    /// Value of the tag.
+    ///
+    /// Example: `"需要"`
+    pub fn tag_value(mut self, value: impl Into<String>) -> Self {
+        self.tag_value = Some(value.into());
+        self
+    }
+    /// Sets or clears `TagValue`.
+    pub fn set_tag_value(mut self, value: Option<String>) -> Self {
+        self.tag_value = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<RetryTagItem, crate::BuildError> {
+        Ok(RetryTagItem {
+            tag_name: self.tag_name,
+            tag_value: self.tag_value,
+        })
+    }
+}
 /// A key expected in the JSON body returned by an HTTP endpoint.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ReturnKey {
     /// Name of a field the remote endpoint's JSON response must contain; its value is taken as output.
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
 }
+impl ReturnKey {
+    /// A builder with no member set.
+    pub fn builder() -> ReturnKeyBuilder {
+        ReturnKeyBuilder::default()
+    }
+}
+/// Builds a [`ReturnKey`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct ReturnKeyBuilder {
+    key: Option<String>,
+}
+impl ReturnKeyBuilder {
+    /// Name of a field the remote endpoint's JSON response must contain; its value is taken as output.
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+    /// Sets or clears `Key`.
+    pub fn set_key(mut self, value: Option<String>) -> Self {
+        self.key = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<ReturnKey, crate::BuildError> {
+        Ok(ReturnKey { key: self.key })
+    }
+}
 /// Purchase summary of one application: agent seats, office phones and numbers.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SdkAppIdBuyInfo {
     /// Id of the application.
     ///
@@ -2366,8 +7549,110 @@ pub struct SdkAppIdBuyInfo {
     #[serde(rename = "SipBuyNum", default, skip_serializing_if = "Option::is_none")]
     pub sip_buy_num: Option<i64>,
 }
+impl SdkAppIdBuyInfo {
+    /// A builder with no member set.
+    pub fn builder() -> SdkAppIdBuyInfoBuilder {
+        SdkAppIdBuyInfoBuilder::default()
+    }
+}
+/// Builds a [`SdkAppIdBuyInfo`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct SdkAppIdBuyInfoBuilder {
+    sdk_app_id: Option<SdkAppId>,
+    name: Option<String>,
+    staff_buy_num: Option<i64>,
+    staff_buy_list: Option<Vec<StaffBuyInfo>>,
+    phone_num_buy_list: Option<Vec<PhoneNumBuyInfo>>,
+    sip_buy_num: Option<i64>,
+}
+impl SdkAppIdBuyInfoBuilder {
+    /// Id of the application.
+    ///
+    /// Example: `1400000000`
+    pub fn sdk_app_id(mut self, value: SdkAppId) -> Self {
+        self.sdk_app_id = Some(value);
+        self
+    }
+    /// Sets or clears `SdkAppId`.
+    pub fn set_sdk_app_id(mut self, value: Option<SdkAppId>) -> Self {
+        self.sdk_app_id = value;
+        self
+    }
+    /// Name of the application.
+    ///
+    /// Example: `"Test"`
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `Name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
+        self
+    }
+    /// Number of agent seats bought that are still valid.
+    ///
+    /// Example: `10`
+    pub fn staff_buy_num(mut self, value: i64) -> Self {
+        self.staff_buy_num = Some(value);
+        self
+    }
+    /// Sets or clears `StaffBuyNum`.
+    pub fn set_staff_buy_num(mut self, value: Option<i64>) -> Self {
+        self.staff_buy_num = value;
+        self
+    }
+    /// Agent seat purchases that are still valid.
+    ///
+    /// Example: `[]`
+    pub fn staff_buy_list(mut self, value: Vec<StaffBuyInfo>) -> Self {
+        self.staff_buy_list = Some(value);
+        self
+    }
+    /// Sets or clears `StaffBuyList`.
+    pub fn set_staff_buy_list(mut self, value: Option<Vec<StaffBuyInfo>>) -> Self {
+        self.staff_buy_list = value;
+        self
+    }
+    /// Phone numbers bought for the application.
+    ///
+    /// Example: `[]`
+    pub fn phone_num_buy_list(mut self, value: Vec<PhoneNumBuyInfo>) -> Self {
+        self.phone_num_buy_list = Some(value);
+        self
+    }
+    /// Sets or clears `PhoneNumBuyList`.
+    pub fn set_phone_num_buy_list(mut self, value: Option<Vec<PhoneNumBuyInfo>>) -> Self {
+        self.phone_num_buy_list = value;
+        self
+    }
+    /// Number of office phones bought that are still valid.
+    ///
+    /// Example: `10`
+    pub fn sip_buy_num(mut self, value: i64) -> Self {
+        self.sip_buy_num = Some(value);
+        self
+    }
+    /// Sets or clears `SipBuyNum`.
+    pub fn set_sip_buy_num(mut self, value: Option<i64>) -> Self {
+        self.sip_buy_num = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<SdkAppIdBuyInfo, crate::BuildError> {
+        Ok(SdkAppIdBuyInfo {
+            sdk_app_id: self.sdk_app_id,
+            name: self.name,
+            staff_buy_num: self.staff_buy_num,
+            staff_buy_list: self.staff_buy_list,
+            phone_num_buy_list: self.phone_num_buy_list,
+            sip_buy_num: self.sip_buy_num,
+        })
+    }
+}
 /// Profile of an agent (seat user).
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SeatUserInfo {
     /// Display name of the agent.
     ///
@@ -2435,8 +7720,159 @@ pub struct SeatUserInfo {
     )]
     pub extension_number: Option<String>,
 }
+impl SeatUserInfo {
+    /// A builder with no member set.
+    pub fn builder() -> SeatUserInfoBuilder {
+        SeatUserInfoBuilder::default()
+    }
+}
+/// Builds a [`SeatUserInfo`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct SeatUserInfoBuilder {
+    name: Option<String>,
+    mail: Option<String>,
+    staff_number: Option<String>,
+    phone: Option<String>,
+    nick: Option<String>,
+    user_id: Option<String>,
+    skill_group_name_list: Option<Vec<String>>,
+    role: Option<i64>,
+    extension_number: Option<String>,
+}
+impl SeatUserInfoBuilder {
+    /// Display name of the agent.
+    ///
+    /// Example: `"张三"`
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `Name`. Required.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
+        self
+    }
+    /// Email address of the agent.
+    ///
+    /// Example: `"foo@tencent.com"`
+    pub fn mail(mut self, value: impl Into<String>) -> Self {
+        self.mail = Some(value.into());
+        self
+    }
+    /// Sets or clears `Mail`. Required.
+    pub fn set_mail(mut self, value: Option<String>) -> Self {
+        self.mail = value;
+        self
+    }
+    /// Employee number of the agent.
+    ///
+    /// Example: `"007"`
+    pub fn staff_number(mut self, value: impl Into<String>) -> Self {
+        self.staff_number = Some(value.into());
+        self
+    }
+    /// Sets or clears `StaffNumber`. Required.
+    pub fn set_staff_number(mut self, value: Option<String>) -> Self {
+        self.staff_number = value;
+        self
+    }
+    /// Phone number of the agent, prefixed with `0086`.
+    ///
+    /// Example: `"008613012345678"`
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets or clears `Phone`.
+    pub fn set_phone(mut self, value: Option<String>) -> Self {
+        self.phone = value;
+        self
+    }
+    /// Nickname of the agent.
+    ///
+    /// Example: `"三三"`
+    pub fn nick(mut self, value: impl Into<String>) -> Self {
+        self.nick = Some(value.into());
+        self
+    }
+    /// Sets or clears `Nick`.
+    pub fn set_nick(mut self, value: Option<String>) -> Self {
+        self.nick = value;
+        self
+    }
+    /// Id of the user.
+    ///
+    /// Example: `"foo@tencent.com"`
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `UserId`.
+    pub fn set_user_id(mut self, value: Option<String>) -> Self {
+        self.user_id = value;
+        self
+    }
+    /// Names of the skill groups the agent belongs to.
+    ///
+    /// Example: `["测试技能组"]`
+    pub fn skill_group_name_list(mut self, value: Vec<String>) -> Self {
+        self.skill_group_name_list = Some(value);
+        self
+    }
+    /// Sets or clears `SkillGroupNameList`.
+    pub fn set_skill_group_name_list(mut self, value: Option<Vec<String>>) -> Self {
+        self.skill_group_name_list = value;
+        self
+    }
+    /// Role: `1` admin, `2` quality inspector, `3` regular agent; any other value is a custom role id.
+    ///
+    /// Example: `1`
+    pub fn role(mut self, value: i64) -> Self {
+        self.role = Some(value);
+        self
+    }
+    /// Sets or clears `Role`.
+    pub fn set_role(mut self, value: Option<i64>) -> Self {
+        self.role = value;
+        self
+    }
+    /// Extension number of the agent: 4-6 digits, first digit 1-8.
+    ///
+    /// Example: `"1003"`
+    pub fn extension_number(mut self, value: impl Into<String>) -> Self {
+        self.extension_number = Some(value.into());
+        self
+    }
+    /// Sets or clears `ExtensionNumber`.
+    pub fn set_extension_number(mut self, value: Option<String>) -> Self {
+        self.extension_number = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<SeatUserInfo, crate::BuildError> {
+        Ok(SeatUserInfo {
+            name: self
+                .name
+                .ok_or(crate::BuildError::missing_in_type("SeatUserInfo", "Name"))?,
+            mail: self
+                .mail
+                .ok_or(crate::BuildError::missing_in_type("SeatUserInfo", "Mail"))?,
+            staff_number: self.staff_number.ok_or(crate::BuildError::missing_in_type(
+                "SeatUserInfo",
+                "StaffNumber",
+            ))?,
+            phone: self.phone,
+            nick: self.nick,
+            user_id: self.user_id,
+            skill_group_name_list: self.skill_group_name_list,
+            role: self.role,
+            extension_number: self.extension_number,
+        })
+    }
+}
 /// One participant (agent leg) that served a call session.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ServeParticipant {
     /// Email address of the agent.
     ///
@@ -2577,8 +8013,278 @@ pub struct ServeParticipant {
     )]
     pub custom_record_url: Option<String>,
 }
+impl ServeParticipant {
+    /// A builder with no member set.
+    pub fn builder() -> ServeParticipantBuilder {
+        ServeParticipantBuilder::default()
+    }
+}
+/// Builds a [`ServeParticipant`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct ServeParticipantBuilder {
+    mail: Option<String>,
+    phone: Option<String>,
+    ring_timestamp: Option<i64>,
+    accept_timestamp: Option<i64>,
+    ended_timestamp: Option<i64>,
+    record_id: Option<String>,
+    r#type: Option<ServeParticipantType>,
+    transfer_from: Option<String>,
+    transfer_from_type: Option<ServeParticipantType>,
+    transfer_to: Option<String>,
+    transfer_to_type: Option<ServeParticipantType>,
+    skill_group_id: Option<SkillGroupId>,
+    end_status_string: Option<String>,
+    record_url: Option<String>,
+    sequence: Option<i64>,
+    start_timestamp: Option<i64>,
+    skill_group_name: Option<String>,
+    custom_record_url: Option<String>,
+}
+impl ServeParticipantBuilder {
+    /// Email address of the agent.
+    ///
+    /// Example: `"foo@tencent.com"`
+    pub fn mail(mut self, value: impl Into<String>) -> Self {
+        self.mail = Some(value.into());
+        self
+    }
+    /// Sets or clears `Mail`.
+    pub fn set_mail(mut self, value: Option<String>) -> Self {
+        self.mail = value;
+        self
+    }
+    /// Phone number of the agent.
+    ///
+    /// Example: `"008613012345678"`
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets or clears `Phone`.
+    pub fn set_phone(mut self, value: Option<String>) -> Self {
+        self.phone = value;
+        self
+    }
+    /// Unix time in seconds when this participant started ringing.
+    ///
+    /// Example: `1611631881`
+    pub fn ring_timestamp(mut self, value: i64) -> Self {
+        self.ring_timestamp = Some(value);
+        self
+    }
+    /// Sets or clears `RingTimestamp`.
+    pub fn set_ring_timestamp(mut self, value: Option<i64>) -> Self {
+        self.ring_timestamp = value;
+        self
+    }
+    /// Unix time in seconds when this participant answered.
+    ///
+    /// Example: `1611631881`
+    pub fn accept_timestamp(mut self, value: i64) -> Self {
+        self.accept_timestamp = Some(value);
+        self
+    }
+    /// Sets or clears `AcceptTimestamp`.
+    pub fn set_accept_timestamp(mut self, value: Option<i64>) -> Self {
+        self.accept_timestamp = value;
+        self
+    }
+    /// Unix time in seconds when this participant's leg ended.
+    ///
+    /// Example: `1611631891`
+    pub fn ended_timestamp(mut self, value: i64) -> Self {
+        self.ended_timestamp = Some(value);
+        self
+    }
+    /// Sets or clears `EndedTimestamp`.
+    pub fn set_ended_timestamp(mut self, value: Option<i64>) -> Self {
+        self.ended_timestamp = value;
+        self
+    }
+    /// Recording id; identifies the recording made on the agent side.
+    ///
+    /// Example: `"1611631881"`
+    pub fn record_id(mut self, value: impl Into<String>) -> Self {
+        self.record_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RecordId`.
+    pub fn set_record_id(mut self, value: Option<String>) -> Self {
+        self.record_id = value;
+        self
+    }
+    /// Participant type: `staffSeat`, `outboundSeat` or `staffPhoneSeat`.
+    ///
+    /// Example: `"staffSeat"`
+    pub fn r#type(mut self, value: ServeParticipantType) -> Self {
+        self.r#type = Some(value);
+        self
+    }
+    /// Sets or clears `Type`.
+    pub fn set_type(mut self, value: Option<ServeParticipantType>) -> Self {
+        self.r#type = value;
+        self
+    }
+    /// Agent the call was transferred from.
+    ///
+    /// Example: `"bar@tencent.com"`
+    pub fn transfer_from(mut self, value: impl Into<String>) -> Self {
+        self.transfer_from = Some(value.into());
+        self
+    }
+    /// Sets or clears `TransferFrom`.
+    pub fn set_transfer_from(mut self, value: Option<String>) -> Self {
+        self.transfer_from = value;
+        self
+    }
+    /// Participant type of the transfer source; same values as `Type`.
+    ///
+    /// Example: `"staffSeat"`
+    pub fn transfer_from_type(mut self, value: ServeParticipantType) -> Self {
+        self.transfer_from_type = Some(value);
+        self
+    }
+    /// Sets or clears `TransferFromType`.
+    pub fn set_transfer_from_type(mut self, value: Option<ServeParticipantType>) -> Self {
+        self.transfer_from_type = value;
+        self
+    }
+    /// Agent the call was transferred to.
+    ///
+    /// Example: `"san@tencent.com"`
+    pub fn transfer_to(mut self, value: impl Into<String>) -> Self {
+        self.transfer_to = Some(value.into());
+        self
+    }
+    /// Sets or clears `TransferTo`.
+    pub fn set_transfer_to(mut self, value: Option<String>) -> Self {
+        self.transfer_to = value;
+        self
+    }
+    /// Participant type of the transfer target; same values as `Type`.
+    ///
+    /// Example: `"staffSeat"`
+    pub fn transfer_to_type(mut self, value: ServeParticipantType) -> Self {
+        self.transfer_to_type = Some(value);
+        self
+    }
+    /// Sets or clears `TransferToType`.
+    pub fn set_transfer_to_type(mut self, value: Option<ServeParticipantType>) -> Self {
+        self.transfer_to_type = value;
+        self
+    }
+    /// Id of the skill group.
+    ///
+    /// Example: `1101`
+    pub fn skill_group_id(mut self, value: SkillGroupId) -> Self {
+        self.skill_group_id = Some(value);
+        self
+    }
+    /// Sets or clears `SkillGroupId`.
+    pub fn set_skill_group_id(mut self, value: Option<SkillGroupId>) -> Self {
+        self.skill_group_id = value;
+        self
+    }
+    /// End status of this leg as a string code; see `EndStatus` of `TelCdrInfo` for the values.
+    ///
+    /// Example: `"ok seatGiveUp seatForward outboundForward ivrGiveUp"`
+    pub fn end_status_string(mut self, value: impl Into<String>) -> Self {
+        self.end_status_string = Some(value.into());
+        self
+    }
+    /// Sets or clears `EndStatusString`.
+    pub fn set_end_status_string(mut self, value: Option<String>) -> Self {
+        self.end_status_string = value;
+        self
+    }
+    /// Download address of the recording.
+    ///
+    /// Example: `"https://xxxxxxx"`
+    pub fn record_url(mut self, value: impl Into<String>) -> Self {
+        self.record_url = Some(value.into());
+        self
+    }
+    /// Sets or clears `RecordURL`.
+    pub fn set_record_url(mut self, value: Option<String>) -> Self {
+        self.record_url = value;
+        self
+    }
+    /// Position of the participant in the session, starting at 0.
+    ///
+    /// Example: `0`
+    pub fn sequence(mut self, value: i64) -> Self {
+        self.sequence = Some(value);
+        self
+    }
+    /// Sets or clears `Sequence`.
+    pub fn set_sequence(mut self, value: Option<i64>) -> Self {
+        self.sequence = value;
+        self
+    }
+    /// Unix time in seconds when this participant's leg started.
+    ///
+    /// Example: `1611631881`
+    pub fn start_timestamp(mut self, value: i64) -> Self {
+        self.start_timestamp = Some(value);
+        self
+    }
+    /// Sets or clears `StartTimestamp`.
+    pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
+        self.start_timestamp = value;
+        self
+    }
+    /// Name of the skill group.
+    ///
+    /// Example: `"tel"`
+    pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
+        self.skill_group_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `SkillGroupName`.
+    pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
+        self.skill_group_name = value;
+        self
+    }
+    /// Address of the recording copy stored in a third-party COS bucket.
+    ///
+    /// Example: `"https://xxxxxxx"`
+    pub fn custom_record_url(mut self, value: impl Into<String>) -> Self {
+        self.custom_record_url = Some(value.into());
+        self
+    }
+    /// Sets or clears `CustomRecordURL`.
+    pub fn set_custom_record_url(mut self, value: Option<String>) -> Self {
+        self.custom_record_url = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<ServeParticipant, crate::BuildError> {
+        Ok(ServeParticipant {
+            mail: self.mail,
+            phone: self.phone,
+            ring_timestamp: self.ring_timestamp,
+            accept_timestamp: self.accept_timestamp,
+            ended_timestamp: self.ended_timestamp,
+            record_id: self.record_id,
+            r#type: self.r#type,
+            transfer_from: self.transfer_from,
+            transfer_from_type: self.transfer_from_type,
+            transfer_to: self.transfer_to,
+            transfer_to_type: self.transfer_to_type,
+            skill_group_id: self.skill_group_id,
+            end_status_string: self.end_status_string,
+            record_url: self.record_url,
+            sequence: self.sequence,
+            start_timestamp: self.start_timestamp,
+            skill_group_name: self.skill_group_name,
+            custom_record_url: self.custom_record_url,
+        })
+    }
+}
 /// Text or audio that the server makes an AI conversation bot speak.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ServerPushText {
     /// Text for the bot to speak.
     ///
@@ -2620,8 +8326,120 @@ pub struct ServerPushText {
     )]
     pub add_history: Option<bool>,
 }
+impl ServerPushText {
+    /// A builder with no member set.
+    pub fn builder() -> ServerPushTextBuilder {
+        ServerPushTextBuilder::default()
+    }
+}
+/// Builds a [`ServerPushText`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct ServerPushTextBuilder {
+    text: Option<String>,
+    interrupt: Option<bool>,
+    stop_after_play: Option<bool>,
+    audio: Option<String>,
+    drop_mode: Option<ServerPushTextDropMode>,
+    priority: Option<ServerPushTextPriority>,
+    add_history: Option<bool>,
+}
+impl ServerPushTextBuilder {
+    /// Text for the bot to speak.
+    ///
+    /// Example: `"无"`
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+    /// Sets or clears `Text`.
+    pub fn set_text(mut self, value: Option<String>) -> Self {
+        self.text = value;
+        self
+    }
+    /// Whether this message may interrupt what the bot is currently saying.
+    pub fn interrupt(mut self, value: bool) -> Self {
+        self.interrupt = Some(value);
+        self
+    }
+    /// Sets or clears `Interrupt`.
+    pub fn set_interrupt(mut self, value: Option<bool>) -> Self {
+        self.interrupt = value;
+        self
+    }
+    /// Whether to end the conversation task once the message has been played.
+    pub fn stop_after_play(mut self, value: bool) -> Self {
+        self.stop_after_play = Some(value);
+        self
+    }
+    /// Sets or clears `StopAfterPlay`.
+    pub fn set_stop_after_play(mut self, value: Option<bool>) -> Self {
+        self.stop_after_play = value;
+        self
+    }
+    /// Audio to play instead of text: mono, sample rate matching the TTS, Base64-encoded. When set, `Text` is ignored and the audio is played as is.
+    ///
+    /// Example: `"无"`
+    pub fn audio(mut self, value: impl Into<String>) -> Self {
+        self.audio = Some(value.into());
+        self
+    }
+    /// Sets or clears `Audio`.
+    pub fn set_audio(mut self, value: Option<String>) -> Self {
+        self.audio = value;
+        self
+    }
+    /// Handling when an interaction is in progress, used only if `Interrupt` is false: `0` (default) drop the message, `1` queue it until the interaction ends. Queued messages are discarded if an interruption occurs.
+    ///
+    /// Example: `0`
+    pub fn drop_mode(mut self, value: ServerPushTextDropMode) -> Self {
+        self.drop_mode = Some(value);
+        self
+    }
+    /// Sets or clears `DropMode`.
+    pub fn set_drop_mode(mut self, value: Option<ServerPushTextDropMode>) -> Self {
+        self.drop_mode = value;
+        self
+    }
+    /// Message priority: `0` may be interrupted, `1` cannot be interrupted. While a priority `1` message is being handled, all other messages are ignored. Combine with `Interrupt` and `DropMode`.
+    ///
+    /// Example: `0`
+    pub fn priority(mut self, value: ServerPushTextPriority) -> Self {
+        self.priority = Some(value);
+        self
+    }
+    /// Sets or clears `Priority`.
+    pub fn set_priority(mut self, value: Option<ServerPushTextPriority>) -> Self {
+        self.priority = value;
+        self
+    }
+    /// Whether to add the text to the LLM conversation history.
+    ///
+    /// Example: `true`
+    pub fn add_history(mut self, value: bool) -> Self {
+        self.add_history = Some(value);
+        self
+    }
+    /// Sets or clears `AddHistory`.
+    pub fn set_add_history(mut self, value: Option<bool>) -> Self {
+        self.add_history = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<ServerPushText, crate::BuildError> {
+        Ok(ServerPushText {
+            text: self.text,
+            interrupt: self.interrupt,
+            stop_after_play: self.stop_after_play,
+            audio: self.audio,
+            drop_mode: self.drop_mode,
+            priority: self.priority,
+            add_history: self.add_history,
+        })
+    }
+}
 /// An event that happened during a call, such as hold or mute.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SessionEvent {
     /// Unix time in seconds when the event occurred.
     ///
@@ -2641,8 +8459,66 @@ pub struct SessionEvent {
     )]
     pub staff_event_detail: Option<EventStaffDetail>,
 }
+impl SessionEvent {
+    /// A builder with no member set.
+    pub fn builder() -> SessionEventBuilder {
+        SessionEventBuilder::default()
+    }
+}
+/// Builds a [`SessionEvent`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct SessionEventBuilder {
+    timestamp: Option<i64>,
+    event_type: Option<SessionEventEventType>,
+    staff_event_detail: Option<EventStaffDetail>,
+}
+impl SessionEventBuilder {
+    /// Unix time in seconds when the event occurred.
+    ///
+    /// Example: `1756372067`
+    pub fn timestamp(mut self, value: i64) -> Self {
+        self.timestamp = Some(value);
+        self
+    }
+    /// Sets or clears `Timestamp`.
+    pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
+        self.timestamp = value;
+        self
+    }
+    /// Event type: `StaffHold`, `StaffUnhold`, `StaffMute` or `StaffUnmute`.
+    ///
+    /// Example: `"StaffHold"`
+    pub fn event_type(mut self, value: SessionEventEventType) -> Self {
+        self.event_type = Some(value);
+        self
+    }
+    /// Sets or clears `EventType`.
+    pub fn set_event_type(mut self, value: Option<SessionEventEventType>) -> Self {
+        self.event_type = value;
+        self
+    }
+    /// Agent-related details of the event.
+    pub fn staff_event_detail(mut self, value: EventStaffDetail) -> Self {
+        self.staff_event_detail = Some(value);
+        self
+    }
+    /// Sets or clears `StaffEventDetail`.
+    pub fn set_staff_event_detail(mut self, value: Option<EventStaffDetail>) -> Self {
+        self.staff_event_detail = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<SessionEvent, crate::BuildError> {
+        Ok(SessionEvent {
+            timestamp: self.timestamp,
+            event_type: self.event_type,
+            staff_event_detail: self.staff_event_detail,
+        })
+    }
+}
 /// Target status for one agent in a status-change request.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SetStaffStatusItem {
     /// Agent account.
     #[serde(
@@ -2662,8 +8538,70 @@ pub struct SetStaffStatusItem {
     #[serde(rename = "Reason", default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
+impl SetStaffStatusItem {
+    /// A builder with no member set.
+    pub fn builder() -> SetStaffStatusItemBuilder {
+        SetStaffStatusItemBuilder::default()
+    }
+}
+/// Builds a [`SetStaffStatusItem`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct SetStaffStatusItemBuilder {
+    staff_user_id: Option<String>,
+    status: Option<SetStaffStatusItemStatus>,
+    reason: Option<String>,
+}
+impl SetStaffStatusItemBuilder {
+    /// Agent account.
+    pub fn staff_user_id(mut self, value: impl Into<String>) -> Self {
+        self.staff_user_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `StaffUserId`. Required.
+    pub fn set_staff_user_id(mut self, value: Option<String>) -> Self {
+        self.staff_user_id = value;
+        self
+    }
+    /// Status to set: `free` available, `notReady` busy, `rest` short break.
+    pub fn status(mut self, value: SetStaffStatusItemStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+    /// Sets or clears `Status`. Required.
+    pub fn set_status(mut self, value: Option<SetStaffStatusItemStatus>) -> Self {
+        self.status = value;
+        self
+    }
+    /// Reason for the break, when `Status` is `rest`.
+    pub fn reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
+        self
+    }
+    /// Sets or clears `Reason`.
+    pub fn set_reason(mut self, value: Option<String>) -> Self {
+        self.reason = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<SetStaffStatusItem, crate::BuildError> {
+        Ok(SetStaffStatusItem {
+            staff_user_id: self
+                .staff_user_id
+                .ok_or(crate::BuildError::missing_in_type(
+                    "SetStaffStatusItem",
+                    "StaffUserId",
+                ))?,
+            status: self.status.ok_or(crate::BuildError::missing_in_type(
+                "SetStaffStatusItem",
+                "Status",
+            ))?,
+            reason: self.reason,
+        })
+    }
+}
 /// Result of changing the status of one agent.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SetStaffStatusRspItem {
     /// Agent account.
     #[serde(
@@ -2703,8 +8641,110 @@ pub struct SetStaffStatusRspItem {
     )]
     pub previous_reason: Option<String>,
 }
+impl SetStaffStatusRspItem {
+    /// A builder with no member set.
+    pub fn builder() -> SetStaffStatusRspItemBuilder {
+        SetStaffStatusRspItemBuilder::default()
+    }
+}
+/// Builds a [`SetStaffStatusRspItem`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct SetStaffStatusRspItemBuilder {
+    staff_user_id: Option<String>,
+    error_code: Option<String>,
+    error_message: Option<String>,
+    status: Option<String>,
+    reason: Option<String>,
+    previous_status: Option<String>,
+    previous_reason: Option<String>,
+}
+impl SetStaffStatusRspItemBuilder {
+    /// Agent account.
+    pub fn staff_user_id(mut self, value: impl Into<String>) -> Self {
+        self.staff_user_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `StaffUserId`.
+    pub fn set_staff_user_id(mut self, value: Option<String>) -> Self {
+        self.staff_user_id = value;
+        self
+    }
+    /// Error code for this agent, from the API's common error codes.
+    pub fn error_code(mut self, value: impl Into<String>) -> Self {
+        self.error_code = Some(value.into());
+        self
+    }
+    /// Sets or clears `ErrorCode`.
+    pub fn set_error_code(mut self, value: Option<String>) -> Self {
+        self.error_code = value;
+        self
+    }
+    /// Error message for this agent.
+    pub fn error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(value.into());
+        self
+    }
+    /// Sets or clears `ErrorMessage`.
+    pub fn set_error_message(mut self, value: Option<String>) -> Self {
+        self.error_message = value;
+        self
+    }
+    /// Status of the agent after the change.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets or clears `Status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.status = value;
+        self
+    }
+    /// Break reason if the current status is a break.
+    pub fn reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
+        self
+    }
+    /// Sets or clears `Reason`.
+    pub fn set_reason(mut self, value: Option<String>) -> Self {
+        self.reason = value;
+        self
+    }
+    /// Status of the agent before the change.
+    pub fn previous_status(mut self, value: impl Into<String>) -> Self {
+        self.previous_status = Some(value.into());
+        self
+    }
+    /// Sets or clears `PreviousStatus`.
+    pub fn set_previous_status(mut self, value: Option<String>) -> Self {
+        self.previous_status = value;
+        self
+    }
+    /// Break reason if the previous status was a break.
+    pub fn previous_reason(mut self, value: impl Into<String>) -> Self {
+        self.previous_reason = Some(value.into());
+        self
+    }
+    /// Sets or clears `PreviousReason`.
+    pub fn set_previous_reason(mut self, value: Option<String>) -> Self {
+        self.previous_reason = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<SetStaffStatusRspItem, crate::BuildError> {
+        Ok(SetStaffStatusRspItem {
+            staff_user_id: self.staff_user_id,
+            error_code: self.error_code,
+            error_message: self.error_message,
+            status: self.status,
+            reason: self.reason,
+            previous_status: self.previous_status,
+            previous_reason: self.previous_reason,
+        })
+    }
+}
 /// Settings of a skill group.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SkillGroupInfoItem {
     /// Id of the skill group.
     ///
@@ -2785,8 +8825,166 @@ pub struct SkillGroupInfoItem {
     #[serde(rename = "RingAll", default, skip_serializing_if = "Option::is_none")]
     pub ring_all: Option<bool>,
 }
+impl SkillGroupInfoItem {
+    /// A builder with no member set.
+    pub fn builder() -> SkillGroupInfoItemBuilder {
+        SkillGroupInfoItemBuilder::default()
+    }
+}
+/// Builds a [`SkillGroupInfoItem`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct SkillGroupInfoItemBuilder {
+    skill_group_id: Option<SkillGroupId>,
+    skill_group_name: Option<String>,
+    r#type: Option<SkillGroupInfoItemType>,
+    route_policy: Option<String>,
+    using_last_seat: Option<i64>,
+    max_concurrency: Option<MaxConcurrency>,
+    last_modify_timestamp: Option<i64>,
+    skill_group_type: Option<SkillGroupInfoItemSkillGroupType>,
+    alias: Option<String>,
+    ring_all: Option<bool>,
+}
+impl SkillGroupInfoItemBuilder {
+    /// Id of the skill group.
+    ///
+    /// Example: `1400000000`
+    pub fn skill_group_id(mut self, value: SkillGroupId) -> Self {
+        self.skill_group_id = Some(value);
+        self
+    }
+    /// Sets or clears `SkillGroupId`.
+    pub fn set_skill_group_id(mut self, value: Option<SkillGroupId>) -> Self {
+        self.skill_group_id = value;
+        self
+    }
+    /// Name of the skill group.
+    ///
+    /// Example: `"Test"`
+    pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
+        self.skill_group_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `SkillGroupName`.
+    pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
+        self.skill_group_name = value;
+        self
+    }
+    /// Deprecated. Media type: `IM`, `TEL` or `ALL` (all media).
+    ///
+    /// Example: `"IM"`
+    pub fn r#type(mut self, value: SkillGroupInfoItemType) -> Self {
+        self.r#type = Some(value);
+        self
+    }
+    /// Sets or clears `Type`.
+    pub fn set_type(mut self, value: Option<SkillGroupInfoItemType>) -> Self {
+        self.r#type = value;
+        self
+    }
+    /// Policy used to assign sessions to agents.
+    ///
+    /// Example: `"fifo"`
+    pub fn route_policy(mut self, value: impl Into<String>) -> Self {
+        self.route_policy = Some(value.into());
+        self
+    }
+    /// Sets or clears `RoutePolicy`.
+    pub fn set_route_policy(mut self, value: Option<String>) -> Self {
+        self.route_policy = value;
+        self
+    }
+    /// Whether sessions go first to the agent who last served the customer.
+    ///
+    /// Example: `0`
+    pub fn using_last_seat(mut self, value: i64) -> Self {
+        self.using_last_seat = Some(value);
+        self
+    }
+    /// Sets or clears `UsingLastSeat`.
+    pub fn set_using_last_seat(mut self, value: Option<i64>) -> Self {
+        self.using_last_seat = value;
+        self
+    }
+    /// Maximum concurrent sessions per agent; `1` by default for phone groups.
+    ///
+    /// Example: `1`
+    pub fn max_concurrency(mut self, value: MaxConcurrency) -> Self {
+        self.max_concurrency = Some(value);
+        self
+    }
+    /// Sets or clears `MaxConcurrency`.
+    pub fn set_max_concurrency(mut self, value: Option<MaxConcurrency>) -> Self {
+        self.max_concurrency = value;
+        self
+    }
+    /// Unix time in seconds of the last modification.
+    ///
+    /// Example: `1611631881`
+    pub fn last_modify_timestamp(mut self, value: i64) -> Self {
+        self.last_modify_timestamp = Some(value);
+        self
+    }
+    /// Sets or clears `LastModifyTimestamp`.
+    pub fn set_last_modify_timestamp(mut self, value: Option<i64>) -> Self {
+        self.last_modify_timestamp = value;
+        self
+    }
+    /// Skill group type: `0` phone, `1` online, `3` audio, `4` video.
+    ///
+    /// Example: `1`
+    pub fn skill_group_type(mut self, value: SkillGroupInfoItemSkillGroupType) -> Self {
+        self.skill_group_type = Some(value);
+        self
+    }
+    /// Sets or clears `SkillGroupType`.
+    pub fn set_skill_group_type(mut self, value: Option<SkillGroupInfoItemSkillGroupType>) -> Self {
+        self.skill_group_type = value;
+        self
+    }
+    /// Internal line number of the skill group.
+    ///
+    /// Example: `"6666"`
+    pub fn alias(mut self, value: impl Into<String>) -> Self {
+        self.alias = Some(value.into());
+        self
+    }
+    /// Sets or clears `Alias`.
+    pub fn set_alias(mut self, value: Option<String>) -> Self {
+        self.alias = value;
+        self
+    }
+    /// Whether all agents in the group ring at the same time.
+    ///
+    /// Example: `false`
+    pub fn ring_all(mut self, value: bool) -> Self {
+        self.ring_all = Some(value);
+        self
+    }
+    /// Sets or clears `RingAll`.
+    pub fn set_ring_all(mut self, value: Option<bool>) -> Self {
+        self.ring_all = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<SkillGroupInfoItem, crate::BuildError> {
+        Ok(SkillGroupInfoItem {
+            skill_group_id: self.skill_group_id,
+            skill_group_name: self.skill_group_name,
+            r#type: self.r#type,
+            route_policy: self.route_policy,
+            using_last_seat: self.using_last_seat,
+            max_concurrency: self.max_concurrency,
+            last_modify_timestamp: self.last_modify_timestamp,
+            skill_group_type: self.skill_group_type,
+            alias: self.alias,
+            ring_all: self.ring_all,
+        })
+    }
+}
 /// A skill group an agent belongs to, with the agent's priority in it.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SkillGroupItem {
     /// Id of the skill group.
     ///
@@ -2825,8 +9023,97 @@ pub struct SkillGroupItem {
     )]
     pub r#type: SkillGroupInfoItemType,
 }
+impl SkillGroupItem {
+    /// A builder with no member set.
+    pub fn builder() -> SkillGroupItemBuilder {
+        SkillGroupItemBuilder::default()
+    }
+}
+/// Builds a [`SkillGroupItem`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct SkillGroupItemBuilder {
+    skill_group_id: Option<SkillGroupId>,
+    skill_group_name: Option<String>,
+    priority: Option<i64>,
+    r#type: Option<SkillGroupInfoItemType>,
+}
+impl SkillGroupItemBuilder {
+    /// Id of the skill group.
+    ///
+    /// Example: `101`
+    pub fn skill_group_id(mut self, value: SkillGroupId) -> Self {
+        self.skill_group_id = Some(value);
+        self
+    }
+    /// Sets or clears `SkillGroupId`. Required.
+    pub fn set_skill_group_id(mut self, value: Option<SkillGroupId>) -> Self {
+        self.skill_group_id = value;
+        self
+    }
+    /// Name of the skill group.
+    ///
+    /// Example: `"Test"`
+    pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
+        self.skill_group_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `SkillGroupName`. Required.
+    pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
+        self.skill_group_name = value;
+        self
+    }
+    /// Priority of the agent within the skill group.
+    ///
+    /// Example: `1`
+    pub fn priority(mut self, value: i64) -> Self {
+        self.priority = Some(value);
+        self
+    }
+    /// Sets or clears `Priority`. Required.
+    pub fn set_priority(mut self, value: Option<i64>) -> Self {
+        self.priority = value;
+        self
+    }
+    /// Media type: `IM`, `TEL` or `ALL` (all media).
+    ///
+    /// Example: `"IM"`
+    pub fn r#type(mut self, value: SkillGroupInfoItemType) -> Self {
+        self.r#type = Some(value);
+        self
+    }
+    /// Sets or clears `Type`. Required.
+    pub fn set_type(mut self, value: Option<SkillGroupInfoItemType>) -> Self {
+        self.r#type = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<SkillGroupItem, crate::BuildError> {
+        Ok(SkillGroupItem {
+            skill_group_id: self
+                .skill_group_id
+                .ok_or(crate::BuildError::missing_in_type(
+                    "SkillGroupItem",
+                    "SkillGroupId",
+                ))?,
+            skill_group_name: self
+                .skill_group_name
+                .ok_or(crate::BuildError::missing_in_type(
+                    "SkillGroupItem",
+                    "SkillGroupName",
+                ))?,
+            priority: self.priority.ok_or(crate::BuildError::missing_in_type(
+                "SkillGroupItem",
+                "Priority",
+            ))?,
+            r#type: self
+                .r#type
+                .ok_or(crate::BuildError::missing_in_type("SkillGroupItem", "Type"))?,
+        })
+    }
+}
 /// One purchase of agent seats and office phones.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct StaffBuyInfo {
     /// Number of agent seats bought.
     ///
@@ -2849,8 +9136,82 @@ pub struct StaffBuyInfo {
     #[serde(rename = "SipNum", default, skip_serializing_if = "Option::is_none")]
     pub sip_num: Option<i64>,
 }
+impl StaffBuyInfo {
+    /// A builder with no member set.
+    pub fn builder() -> StaffBuyInfoBuilder {
+        StaffBuyInfoBuilder::default()
+    }
+}
+/// Builds a [`StaffBuyInfo`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct StaffBuyInfoBuilder {
+    num: Option<i64>,
+    buy_time: Option<i64>,
+    end_time: Option<i64>,
+    sip_num: Option<i64>,
+}
+impl StaffBuyInfoBuilder {
+    /// Number of agent seats bought.
+    ///
+    /// Example: `10`
+    pub fn num(mut self, value: i64) -> Self {
+        self.num = Some(value);
+        self
+    }
+    /// Sets or clears `Num`.
+    pub fn set_num(mut self, value: Option<i64>) -> Self {
+        self.num = value;
+        self
+    }
+    /// Unix time in seconds when the purchase was made.
+    ///
+    /// Example: `163000000`
+    pub fn buy_time(mut self, value: i64) -> Self {
+        self.buy_time = Some(value);
+        self
+    }
+    /// Sets or clears `BuyTime`.
+    pub fn set_buy_time(mut self, value: Option<i64>) -> Self {
+        self.buy_time = value;
+        self
+    }
+    /// Unix time in seconds when the purchase expires.
+    ///
+    /// Example: `164000000`
+    pub fn end_time(mut self, value: i64) -> Self {
+        self.end_time = Some(value);
+        self
+    }
+    /// Sets or clears `EndTime`.
+    pub fn set_end_time(mut self, value: Option<i64>) -> Self {
+        self.end_time = value;
+        self
+    }
+    /// Number of office phones bought.
+    ///
+    /// Example: `12`
+    pub fn sip_num(mut self, value: i64) -> Self {
+        self.sip_num = Some(value);
+        self
+    }
+    /// Sets or clears `SipNum`.
+    pub fn set_sip_num(mut self, value: Option<i64>) -> Self {
+        self.sip_num = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<StaffBuyInfo, crate::BuildError> {
+        Ok(StaffBuyInfo {
+            num: self.num,
+            buy_time: self.buy_time,
+            end_time: self.end_time,
+            sip_num: self.sip_num,
+        })
+    }
+}
 /// Agent details, including the skill groups and priorities the agent has.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct StaffInfo {
     /// Display name of the agent.
     ///
@@ -2933,8 +9294,190 @@ pub struct StaffInfo {
     )]
     pub forwarding_config: Option<ForwardingConfig>,
 }
+impl StaffInfo {
+    /// A builder with no member set.
+    pub fn builder() -> StaffInfoBuilder {
+        StaffInfoBuilder::default()
+    }
+}
+/// Builds a [`StaffInfo`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct StaffInfoBuilder {
+    name: Option<String>,
+    mail: Option<String>,
+    phone: Option<String>,
+    nick: Option<String>,
+    staff_number: Option<String>,
+    role_id: Option<u64>,
+    role_id_list: Option<u64>,
+    role_list: Option<Vec<u64>>,
+    skill_group_list: Option<Vec<SkillGroupItem>>,
+    last_modify_timestamp: Option<i64>,
+    extension_number: Option<String>,
+    forwarding_config: Option<ForwardingConfig>,
+}
+impl StaffInfoBuilder {
+    /// Display name of the agent.
+    ///
+    /// Example: `"xiaowang"`
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `Name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
+        self
+    }
+    /// Email address of the agent.
+    ///
+    /// Example: `"10982291@qq.com"`
+    pub fn mail(mut self, value: impl Into<String>) -> Self {
+        self.mail = Some(value.into());
+        self
+    }
+    /// Sets or clears `Mail`.
+    pub fn set_mail(mut self, value: Option<String>) -> Self {
+        self.mail = value;
+        self
+    }
+    /// Phone number of the agent.
+    ///
+    /// Example: `"18092226822"`
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets or clears `Phone`.
+    pub fn set_phone(mut self, value: Option<String>) -> Self {
+        self.phone = value;
+        self
+    }
+    /// Nickname of the agent.
+    ///
+    /// Example: `"xiaohong"`
+    pub fn nick(mut self, value: impl Into<String>) -> Self {
+        self.nick = Some(value.into());
+        self
+    }
+    /// Sets or clears `Nick`.
+    pub fn set_nick(mut self, value: Option<String>) -> Self {
+        self.nick = value;
+        self
+    }
+    /// Employee number of the agent.
+    ///
+    /// Example: `"101"`
+    pub fn staff_number(mut self, value: impl Into<String>) -> Self {
+        self.staff_number = Some(value.into());
+        self
+    }
+    /// Sets or clears `StaffNumber`.
+    pub fn set_staff_number(mut self, value: Option<String>) -> Self {
+        self.staff_number = value;
+        self
+    }
+    /// Role id of the user; if the user has several roles, use `RoleIdList` instead.
+    ///
+    /// Example: `1`
+    pub fn role_id(mut self, value: u64) -> Self {
+        self.role_id = Some(value);
+        self
+    }
+    /// Sets or clears `RoleId`.
+    pub fn set_role_id(mut self, value: Option<u64>) -> Self {
+        self.role_id = value;
+        self
+    }
+    /// Role ids of the user.
+    pub fn role_id_list(mut self, value: u64) -> Self {
+        self.role_id_list = Some(value);
+        self
+    }
+    /// Sets or clears `RoleIdList`.
+    pub fn set_role_id_list(mut self, value: Option<u64>) -> Self {
+        self.role_id_list = value;
+        self
+    }
+    /// Role ids of the user.
+    ///
+    /// Example: `[1]`
+    pub fn role_list(mut self, value: Vec<u64>) -> Self {
+        self.role_list = Some(value);
+        self
+    }
+    /// Sets or clears `RoleList`.
+    pub fn set_role_list(mut self, value: Option<Vec<u64>>) -> Self {
+        self.role_list = value;
+        self
+    }
+    /// Skill groups the agent belongs to.
+    pub fn skill_group_list(mut self, value: Vec<SkillGroupItem>) -> Self {
+        self.skill_group_list = Some(value);
+        self
+    }
+    /// Sets or clears `SkillGroupList`.
+    pub fn set_skill_group_list(mut self, value: Option<Vec<SkillGroupItem>>) -> Self {
+        self.skill_group_list = value;
+        self
+    }
+    /// Unix time in seconds of the last modification.
+    ///
+    /// Example: `1614149408`
+    pub fn last_modify_timestamp(mut self, value: i64) -> Self {
+        self.last_modify_timestamp = Some(value);
+        self
+    }
+    /// Sets or clears `LastModifyTimestamp`.
+    pub fn set_last_modify_timestamp(mut self, value: Option<i64>) -> Self {
+        self.last_modify_timestamp = value;
+        self
+    }
+    /// Extension number of the agent: 4-6 digits, first digit 1-8.
+    ///
+    /// Example: `"1003"`
+    pub fn extension_number(mut self, value: impl Into<String>) -> Self {
+        self.extension_number = Some(value.into());
+        self
+    }
+    /// Sets or clears `ExtensionNumber`.
+    pub fn set_extension_number(mut self, value: Option<String>) -> Self {
+        self.extension_number = value;
+        self
+    }
+    /// Call forwarding settings of the agent.
+    ///
+    /// Example: `{"Condition":2,"Enabled":true,"Target":{"StaffUserId":"foo@tencent.com","Type":1}}`
+    pub fn forwarding_config(mut self, value: ForwardingConfig) -> Self {
+        self.forwarding_config = Some(value);
+        self
+    }
+    /// Sets or clears `ForwardingConfig`.
+    pub fn set_forwarding_config(mut self, value: Option<ForwardingConfig>) -> Self {
+        self.forwarding_config = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<StaffInfo, crate::BuildError> {
+        Ok(StaffInfo {
+            name: self.name,
+            mail: self.mail,
+            phone: self.phone,
+            nick: self.nick,
+            staff_number: self.staff_number,
+            role_id: self.role_id,
+            role_id_list: self.role_id_list,
+            role_list: self.role_list,
+            skill_group_list: self.skill_group_list,
+            last_modify_timestamp: self.last_modify_timestamp,
+            extension_number: self.extension_number,
+            forwarding_config: self.forwarding_config,
+        })
+    }
+}
 /// A skill group to bind an agent to, with the agent's priority.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct StaffSkillGroupList {
     /// Id of the skill group.
     ///
@@ -2951,8 +9494,59 @@ pub struct StaffSkillGroupList {
     #[serde(rename = "Priority", default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
 }
+impl StaffSkillGroupList {
+    /// A builder with no member set.
+    pub fn builder() -> StaffSkillGroupListBuilder {
+        StaffSkillGroupListBuilder::default()
+    }
+}
+/// Builds a [`StaffSkillGroupList`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct StaffSkillGroupListBuilder {
+    skill_group_id: Option<SkillGroupId>,
+    priority: Option<i64>,
+}
+impl StaffSkillGroupListBuilder {
+    /// Id of the skill group.
+    ///
+    /// Example: `2134`
+    pub fn skill_group_id(mut self, value: SkillGroupId) -> Self {
+        self.skill_group_id = Some(value);
+        self
+    }
+    /// Sets or clears `SkillGroupId`. Required.
+    pub fn set_skill_group_id(mut self, value: Option<SkillGroupId>) -> Self {
+        self.skill_group_id = value;
+        self
+    }
+    /// Priority of the agent in the group, `1` (highest) to `5` (lowest); default `3`.
+    ///
+    /// Example: `1`
+    pub fn priority(mut self, value: i64) -> Self {
+        self.priority = Some(value);
+        self
+    }
+    /// Sets or clears `Priority`.
+    pub fn set_priority(mut self, value: Option<i64>) -> Self {
+        self.priority = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<StaffSkillGroupList, crate::BuildError> {
+        Ok(StaffSkillGroupList {
+            skill_group_id: self
+                .skill_group_id
+                .ok_or(crate::BuildError::missing_in_type(
+                    "StaffSkillGroupList",
+                    "SkillGroupId",
+                ))?,
+            priority: self.priority,
+        })
+    }
+}
 /// A status record of an agent.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct StaffStatus {
     /// Cursor for fetching the next page of results.
     ///
@@ -2994,8 +9588,124 @@ pub struct StaffStatus {
     #[serde(rename = "StaffNo", default, skip_serializing_if = "Option::is_none")]
     pub staff_no: Option<String>,
 }
+impl StaffStatus {
+    /// A builder with no member set.
+    pub fn builder() -> StaffStatusBuilder {
+        StaffStatusBuilder::default()
+    }
+}
+/// Builds a [`StaffStatus`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct StaffStatusBuilder {
+    cursor: Option<String>,
+    timestamp: Option<i64>,
+    status: Option<StaffStatusStatus>,
+    session_id: Option<String>,
+    reason: Option<String>,
+    staff_email: Option<String>,
+    staff_no: Option<String>,
+}
+impl StaffStatusBuilder {
+    /// Cursor for fetching the next page of results.
+    ///
+    /// Example: `"foo-and-bar"`
+    pub fn cursor(mut self, value: impl Into<String>) -> Self {
+        self.cursor = Some(value.into());
+        self
+    }
+    /// Sets or clears `Cursor`.
+    pub fn set_cursor(mut self, value: Option<String>) -> Self {
+        self.cursor = value;
+        self
+    }
+    /// Unix time in seconds when the status took effect.
+    ///
+    /// Example: `1756297161`
+    pub fn timestamp(mut self, value: i64) -> Self {
+        self.timestamp = Some(value);
+        self
+    }
+    /// Sets or clears `Timestamp`.
+    pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
+        self.timestamp = value;
+        self
+    }
+    /// Agent status: `free`, `busy`, `rest` (break), `notReady`, `afterCallWork` or `offline`.
+    ///
+    /// Example: `"free"`
+    pub fn status(mut self, value: StaffStatusStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+    /// Sets or clears `Status`.
+    pub fn set_status(mut self, value: Option<StaffStatusStatus>) -> Self {
+        self.status = value;
+        self
+    }
+    /// Id of the session linked to this status.
+    ///
+    /// Example: `"aaed24da-c8a5-412f-a346-157f2316ae75"`
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `SessionId`.
+    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+        self.session_id = value;
+        self
+    }
+    /// Break reason.
+    ///
+    /// Example: `"会议"`
+    pub fn reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
+        self
+    }
+    /// Sets or clears `Reason`.
+    pub fn set_reason(mut self, value: Option<String>) -> Self {
+        self.reason = value;
+        self
+    }
+    /// Email address of the agent.
+    ///
+    /// Example: `"101@qq.com"`
+    pub fn staff_email(mut self, value: impl Into<String>) -> Self {
+        self.staff_email = Some(value.into());
+        self
+    }
+    /// Sets or clears `StaffEmail`.
+    pub fn set_staff_email(mut self, value: Option<String>) -> Self {
+        self.staff_email = value;
+        self
+    }
+    /// Employee number of the agent.
+    ///
+    /// Example: `"10001"`
+    pub fn staff_no(mut self, value: impl Into<String>) -> Self {
+        self.staff_no = Some(value.into());
+        self
+    }
+    /// Sets or clears `StaffNo`.
+    pub fn set_staff_no(mut self, value: Option<String>) -> Self {
+        self.staff_no = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<StaffStatus, crate::BuildError> {
+        Ok(StaffStatus {
+            cursor: self.cursor,
+            timestamp: self.timestamp,
+            status: self.status,
+            session_id: self.session_id,
+            reason: self.reason,
+            staff_email: self.staff_email,
+            staff_no: self.staff_no,
+        })
+    }
+}
 /// Extra details about an agent's current status.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct StaffStatusExtra {
     /// Media type: `im` text, `tel` phone, `all` all media.
     ///
@@ -3008,8 +9718,54 @@ pub struct StaffStatusExtra {
     #[serde(rename = "Direct", default, skip_serializing_if = "Option::is_none")]
     pub direct: Option<StaffStatusExtraDirect>,
 }
+impl StaffStatusExtra {
+    /// A builder with no member set.
+    pub fn builder() -> StaffStatusExtraBuilder {
+        StaffStatusExtraBuilder::default()
+    }
+}
+/// Builds a [`StaffStatusExtra`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct StaffStatusExtraBuilder {
+    r#type: Option<StaffStatusExtraType>,
+    direct: Option<StaffStatusExtraDirect>,
+}
+impl StaffStatusExtraBuilder {
+    /// Media type: `im` text, `tel` phone, `all` all media.
+    ///
+    /// Example: `"tel"`
+    pub fn r#type(mut self, value: StaffStatusExtraType) -> Self {
+        self.r#type = Some(value);
+        self
+    }
+    /// Sets or clears `Type`.
+    pub fn set_type(mut self, value: Option<StaffStatusExtraType>) -> Self {
+        self.r#type = value;
+        self
+    }
+    /// Call direction: `in` inbound, `out` outbound.
+    ///
+    /// Example: `"in"`
+    pub fn direct(mut self, value: StaffStatusExtraDirect) -> Self {
+        self.direct = Some(value);
+        self
+    }
+    /// Sets or clears `Direct`.
+    pub fn set_direct(mut self, value: Option<StaffStatusExtraDirect>) -> Self {
+        self.direct = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<StaffStatusExtra, crate::BuildError> {
+        Ok(StaffStatusExtra {
+            r#type: self.r#type,
+            direct: self.direct,
+        })
+    }
+}
 /// Current status and daily status durations of an agent.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct StaffStatusMetrics {
     /// Email address of the agent.
     ///
@@ -3151,8 +9907,265 @@ pub struct StaffStatusMetrics {
     )]
     pub client_info: Option<Vec<ClientInfo>>,
 }
+impl StaffStatusMetrics {
+    /// A builder with no member set.
+    pub fn builder() -> StaffStatusMetricsBuilder {
+        StaffStatusMetricsBuilder::default()
+    }
+}
+/// Builds a [`StaffStatusMetrics`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct StaffStatusMetricsBuilder {
+    email: Option<String>,
+    status: Option<StaffStatusStatus>,
+    status_extra: Option<StaffStatusExtra>,
+    online_duration: Option<i64>,
+    free_duration: Option<i64>,
+    busy_duration: Option<i64>,
+    not_ready_duration: Option<i64>,
+    rest_duration: Option<i64>,
+    after_call_work_duration: Option<i64>,
+    reason: Option<String>,
+    reserve_rest: Option<bool>,
+    reserve_not_ready: Option<bool>,
+    use_mobile_accept: Option<StaffStatusMetricsUseMobileAccept>,
+    use_mobile_call_out: Option<bool>,
+    last_online_timestamp: Option<i64>,
+    last_status_timestamp: Option<i64>,
+    client_info: Option<Vec<ClientInfo>>,
+}
+impl StaffStatusMetricsBuilder {
+    /// Email address of the agent.
+    ///
+    /// Example: `"xxx@xxx.com"`
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets or clears `Email`.
+    pub fn set_email(mut self, value: Option<String>) -> Self {
+        self.email = value;
+        self
+    }
+    /// Agent status: `free`, `busy`, `rest` (break), `notReady`, `afterCallWork` or `offline`.
+    ///
+    /// Example: `"free"`
+    pub fn status(mut self, value: StaffStatusStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+    /// Sets or clears `Status`.
+    pub fn set_status(mut self, value: Option<StaffStatusStatus>) -> Self {
+        self.status = value;
+        self
+    }
+    /// Extra details about the current status.
+    pub fn status_extra(mut self, value: StaffStatusExtra) -> Self {
+        self.status_extra = Some(value);
+        self
+    }
+    /// Sets or clears `StatusExtra`.
+    pub fn set_status_extra(mut self, value: Option<StaffStatusExtra>) -> Self {
+        self.status_extra = value;
+        self
+    }
+    /// Total time online today, in seconds.
+    ///
+    /// Example: `0`
+    pub fn online_duration(mut self, value: i64) -> Self {
+        self.online_duration = Some(value);
+        self
+    }
+    /// Sets or clears `OnlineDuration`.
+    pub fn set_online_duration(mut self, value: Option<i64>) -> Self {
+        self.online_duration = value;
+        self
+    }
+    /// Total time available today, in seconds.
+    ///
+    /// Example: `0`
+    pub fn free_duration(mut self, value: i64) -> Self {
+        self.free_duration = Some(value);
+        self
+    }
+    /// Sets or clears `FreeDuration`.
+    pub fn set_free_duration(mut self, value: Option<i64>) -> Self {
+        self.free_duration = value;
+        self
+    }
+    /// Total time busy today, in seconds.
+    ///
+    /// Example: `0`
+    pub fn busy_duration(mut self, value: i64) -> Self {
+        self.busy_duration = Some(value);
+        self
+    }
+    /// Sets or clears `BusyDuration`.
+    pub fn set_busy_duration(mut self, value: Option<i64>) -> Self {
+        self.busy_duration = value;
+        self
+    }
+    /// Total time in `notReady` status today, in seconds.
+    ///
+    /// Example: `0`
+    pub fn not_ready_duration(mut self, value: i64) -> Self {
+        self.not_ready_duration = Some(value);
+        self
+    }
+    /// Sets or clears `NotReadyDuration`.
+    pub fn set_not_ready_duration(mut self, value: Option<i64>) -> Self {
+        self.not_ready_duration = value;
+        self
+    }
+    /// Total break time today, in seconds.
+    ///
+    /// Example: `0`
+    pub fn rest_duration(mut self, value: i64) -> Self {
+        self.rest_duration = Some(value);
+        self
+    }
+    /// Sets or clears `RestDuration`.
+    pub fn set_rest_duration(mut self, value: Option<i64>) -> Self {
+        self.rest_duration = value;
+        self
+    }
+    /// Total after-call work time today, in seconds.
+    ///
+    /// Example: `0`
+    pub fn after_call_work_duration(mut self, value: i64) -> Self {
+        self.after_call_work_duration = Some(value);
+        self
+    }
+    /// Sets or clears `AfterCallWorkDuration`.
+    pub fn set_after_call_work_duration(mut self, value: Option<i64>) -> Self {
+        self.after_call_work_duration = value;
+        self
+    }
+    /// Break reason.
+    ///
+    /// Example: `"会议"`
+    pub fn reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
+        self
+    }
+    /// Sets or clears `Reason`.
+    pub fn set_reason(mut self, value: Option<String>) -> Self {
+        self.reason = value;
+        self
+    }
+    /// Whether a break has been scheduled.
+    ///
+    /// Example: `false`
+    pub fn reserve_rest(mut self, value: bool) -> Self {
+        self.reserve_rest = Some(value);
+        self
+    }
+    /// Sets or clears `ReserveRest`.
+    pub fn set_reserve_rest(mut self, value: Option<bool>) -> Self {
+        self.reserve_rest = value;
+        self
+    }
+    /// Whether a switch to `notReady` has been scheduled.
+    ///
+    /// Example: `false`
+    pub fn reserve_not_ready(mut self, value: bool) -> Self {
+        self.reserve_not_ready = Some(value);
+        self
+    }
+    /// Sets or clears `ReserveNotReady`.
+    pub fn set_reserve_not_ready(mut self, value: Option<bool>) -> Self {
+        self.reserve_not_ready = value;
+        self
+    }
+    /// Answering on mobile phone: `0` off, `1` only when offline, `2` always.
+    ///
+    /// Example: `0`
+    pub fn use_mobile_accept(mut self, value: StaffStatusMetricsUseMobileAccept) -> Self {
+        self.use_mobile_accept = Some(value);
+        self
+    }
+    /// Sets or clears `UseMobileAccept`.
+    pub fn set_use_mobile_accept(
+        mut self,
+        value: Option<StaffStatusMetricsUseMobileAccept>,
+    ) -> Self {
+        self.use_mobile_accept = value;
+        self
+    }
+    /// Whether outbound calls via mobile phone are enabled.
+    ///
+    /// Example: `false`
+    pub fn use_mobile_call_out(mut self, value: bool) -> Self {
+        self.use_mobile_call_out = Some(value);
+        self
+    }
+    /// Sets or clears `UseMobileCallOut`.
+    pub fn set_use_mobile_call_out(mut self, value: Option<bool>) -> Self {
+        self.use_mobile_call_out = value;
+        self
+    }
+    /// Unix time in seconds when the agent last came online; may be null.
+    ///
+    /// Example: `1679300000`
+    pub fn last_online_timestamp(mut self, value: i64) -> Self {
+        self.last_online_timestamp = Some(value);
+        self
+    }
+    /// Sets or clears `LastOnlineTimestamp`.
+    pub fn set_last_online_timestamp(mut self, value: Option<i64>) -> Self {
+        self.last_online_timestamp = value;
+        self
+    }
+    /// Unix time in seconds of the last status change; may be null.
+    ///
+    /// Example: `1679300000`
+    pub fn last_status_timestamp(mut self, value: i64) -> Self {
+        self.last_status_timestamp = Some(value);
+        self
+    }
+    /// Sets or clears `LastStatusTimestamp`.
+    pub fn set_last_status_timestamp(mut self, value: Option<i64>) -> Self {
+        self.last_status_timestamp = value;
+        self
+    }
+    /// Clients the agent is logged in on.
+    ///
+    /// Example: `[{"ClientType":"Web","IsConnected":true}]`
+    pub fn client_info(mut self, value: Vec<ClientInfo>) -> Self {
+        self.client_info = Some(value);
+        self
+    }
+    /// Sets or clears `ClientInfo`.
+    pub fn set_client_info(mut self, value: Option<Vec<ClientInfo>>) -> Self {
+        self.client_info = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<StaffStatusMetrics, crate::BuildError> {
+        Ok(StaffStatusMetrics {
+            email: self.email,
+            status: self.status,
+            status_extra: self.status_extra,
+            online_duration: self.online_duration,
+            free_duration: self.free_duration,
+            busy_duration: self.busy_duration,
+            not_ready_duration: self.not_ready_duration,
+            rest_duration: self.rest_duration,
+            after_call_work_duration: self.after_call_work_duration,
+            reason: self.reason,
+            reserve_rest: self.reserve_rest,
+            reserve_not_ready: self.reserve_not_ready,
+            use_mobile_accept: self.use_mobile_accept,
+            use_mobile_call_out: self.use_mobile_call_out,
+            last_online_timestamp: self.last_online_timestamp,
+            last_status_timestamp: self.last_status_timestamp,
+            client_info: self.client_info,
+        })
+    }
+}
 /// Call detail record of a phone or audio call.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TelCdrInfo {
     /// Calling number.
     ///
@@ -3464,8 +10477,618 @@ pub struct TelCdrInfo {
     )]
     pub sys_hangup_reason_string: Option<String>,
 }
+impl TelCdrInfo {
+    /// A builder with no member set.
+    pub fn builder() -> TelCdrInfoBuilder {
+        TelCdrInfoBuilder::default()
+    }
+}
+/// Builds a [`TelCdrInfo`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct TelCdrInfoBuilder {
+    caller: Option<String>,
+    callee: Option<String>,
+    time: Option<i64>,
+    direction: Option<TelCdrInfoDirection>,
+    call_type: Option<TelCdrInfoCallType>,
+    duration: Option<i64>,
+    record_url: Option<String>,
+    record_id: Option<String>,
+    seat_user: Option<SeatUserInfo>,
+    end_status: Option<TelCdrInfoEndStatus>,
+    skill_group: Option<String>,
+    caller_location: Option<String>,
+    ivr_duration: Option<i64>,
+    ring_timestamp: Option<i64>,
+    accept_timestamp: Option<i64>,
+    ended_timestamp: Option<i64>,
+    ivr_key_pressed: Option<Vec<String>>,
+    ivr_key_pressed_ex: Option<Vec<IVRKeyPressedElement>>,
+    hung_up_side: Option<TelCdrInfoHungUpSide>,
+    serve_participants: Option<Vec<ServeParticipant>>,
+    skill_group_id: Option<SkillGroupId>,
+    end_status_string: Option<TelCdrInfoEndStatusString>,
+    start_timestamp: Option<i64>,
+    queued_timestamp: Option<i64>,
+    post_ivr_key_pressed: Option<Vec<IVRKeyPressedElement>>,
+    post_ivr_key_pressed_ex: Option<Vec<IVRKeyPressedElement>>,
+    queued_skill_group_id: Option<i64>,
+    session_id: Option<String>,
+    protected_caller: Option<String>,
+    protected_callee: Option<String>,
+    uui_deprecated: Option<String>,
+    uui: Option<String>,
+    asr_url: Option<String>,
+    asr_status: Option<TelCdrInfoAsrStatus>,
+    custom_record_url: Option<String>,
+    remark: Option<String>,
+    queued_skill_group_name: Option<String>,
+    voicemail_record_url: Option<Vec<String>>,
+    voicemail_asr_url: Option<Vec<String>>,
+    ai_agent_id: Option<AIAgentId>,
+    ai_agent_name: Option<String>,
+    sys_hangup_reason: Option<i64>,
+    sys_hangup_reason_string: Option<String>,
+}
+impl TelCdrInfoBuilder {
+    /// Calling number.
+    ///
+    /// Example: `"0086010xxxxxxxx"`
+    pub fn caller(mut self, value: impl Into<String>) -> Self {
+        self.caller = Some(value.into());
+        self
+    }
+    /// Sets or clears `Caller`.
+    pub fn set_caller(mut self, value: Option<String>) -> Self {
+        self.caller = value;
+        self
+    }
+    /// Called number.
+    ///
+    /// Example: `"0086130xxxxxxxx"`
+    pub fn callee(mut self, value: impl Into<String>) -> Self {
+        self.callee = Some(value.into());
+        self
+    }
+    /// Sets or clears `Callee`.
+    pub fn set_callee(mut self, value: Option<String>) -> Self {
+        self.callee = value;
+        self
+    }
+    /// Unix time in seconds when the call was initiated.
+    ///
+    /// Example: `1611631881`
+    pub fn time(mut self, value: i64) -> Self {
+        self.time = Some(value);
+        self
+    }
+    /// Sets or clears `Time`.
+    pub fn set_time(mut self, value: Option<i64>) -> Self {
+        self.time = value;
+        self
+    }
+    /// Call direction: `0` inbound, `1` outbound.
+    ///
+    /// Example: `0`
+    pub fn direction(mut self, value: TelCdrInfoDirection) -> Self {
+        self.direction = Some(value);
+        self
+    }
+    /// Sets or clears `Direction`.
+    pub fn set_direction(mut self, value: Option<TelCdrInfoDirection>) -> Self {
+        self.direction = value;
+        self
+    }
+    /// Call type: `1` outbound, `2` inbound, `3` audio inbound, `5` predictive dialing, `6` internal call between agents.
+    ///
+    /// Example: `1`
+    pub fn call_type(mut self, value: TelCdrInfoCallType) -> Self {
+        self.call_type = Some(value);
+        self
+    }
+    /// Sets or clears `CallType`.
+    pub fn set_call_type(mut self, value: Option<TelCdrInfoCallType>) -> Self {
+        self.call_type = value;
+        self
+    }
+    /// Talk time in seconds.
+    ///
+    /// Example: `120`
+    pub fn duration(mut self, value: i64) -> Self {
+        self.duration = Some(value);
+        self
+    }
+    /// Sets or clears `Duration`.
+    pub fn set_duration(mut self, value: Option<i64>) -> Self {
+        self.duration = value;
+        self
+    }
+    /// Download address of the call recording.
+    ///
+    /// Example: `"https://xxxxx"`
+    pub fn record_url(mut self, value: impl Into<String>) -> Self {
+        self.record_url = Some(value.into());
+        self
+    }
+    /// Sets or clears `RecordURL`.
+    pub fn set_record_url(mut self, value: Option<String>) -> Self {
+        self.record_url = value;
+        self
+    }
+    /// Id of the recording.
+    ///
+    /// Example: `"1611631881"`
+    pub fn record_id(mut self, value: impl Into<String>) -> Self {
+        self.record_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RecordId`.
+    pub fn set_record_id(mut self, value: Option<String>) -> Self {
+        self.record_id = value;
+        self
+    }
+    /// Agent who handled the call.
+    pub fn seat_user(mut self, value: SeatUserInfo) -> Self {
+        self.seat_user = Some(value);
+        self
+    }
+    /// Sets or clears `SeatUser`.
+    pub fn set_seat_user(mut self, value: Option<SeatUserInfo>) -> Self {
+        self.seat_user = value;
+        self
+    }
+    /// Numeric end status, paired with `EndStatusString`: `1` ok; inbound `100` blackList, `102` ivrGiveUp, `103` waitingGiveUp, `104` ringingGiveUp, `105` noSeatOnline, `106` notWorkTime, `107` ivrEnd; outbound `108` restrictedCallee, `109` tooManyRequest, `110` restrictedArea, `111` restrictedTime, `202` notAnswer, `203` userReject, `204` powerOff, `205` numberNotExist, `206` busy, `207` outOfCredit, `208` operatorError, `209` callerCancel, `210` notInService, `212` carrierBlocked, `213` callReminder, `215` numberInvalid, `216` callRestricted, `217` calleeRestricted, `218` areaRestricted, `219` promptCallForwarding, `220` callerCancelWhileRing, `221` callerCancelWithoutRing, `222` voiceMailReached; `211` clientError; audio `501` callConflict, `502` clientTimeout, `503` voipClientError.
+    ///
+    /// Example: `1`
+    pub fn end_status(mut self, value: TelCdrInfoEndStatus) -> Self {
+        self.end_status = Some(value);
+        self
+    }
+    /// Sets or clears `EndStatus`.
+    pub fn set_end_status(mut self, value: Option<TelCdrInfoEndStatus>) -> Self {
+        self.end_status = value;
+        self
+    }
+    /// Name of the skill group.
+    ///
+    /// Example: `"tel"`
+    pub fn skill_group(mut self, value: impl Into<String>) -> Self {
+        self.skill_group = Some(value.into());
+        self
+    }
+    /// Sets or clears `SkillGroup`.
+    pub fn set_skill_group(mut self, value: Option<String>) -> Self {
+        self.skill_group = value;
+        self
+    }
+    /// Location the calling number belongs to.
+    ///
+    /// Example: `"广东深圳"`
+    pub fn caller_location(mut self, value: impl Into<String>) -> Self {
+        self.caller_location = Some(value.into());
+        self
+    }
+    /// Sets or clears `CallerLocation`.
+    pub fn set_caller_location(mut self, value: Option<String>) -> Self {
+        self.caller_location = value;
+        self
+    }
+    /// Time spent in the IVR, in seconds.
+    ///
+    /// Example: `5`
+    pub fn ivr_duration(mut self, value: i64) -> Self {
+        self.ivr_duration = Some(value);
+        self
+    }
+    /// Sets or clears `IVRDuration`.
+    pub fn set_ivr_duration(mut self, value: Option<i64>) -> Self {
+        self.ivr_duration = value;
+        self
+    }
+    /// Unix time in seconds when ringing started.
+    ///
+    /// Example: `1611631881`
+    pub fn ring_timestamp(mut self, value: i64) -> Self {
+        self.ring_timestamp = Some(value);
+        self
+    }
+    /// Sets or clears `RingTimestamp`.
+    pub fn set_ring_timestamp(mut self, value: Option<i64>) -> Self {
+        self.ring_timestamp = value;
+        self
+    }
+    /// Unix time in seconds when the call was answered.
+    ///
+    /// Example: `1611631881`
+    pub fn accept_timestamp(mut self, value: i64) -> Self {
+        self.accept_timestamp = Some(value);
+        self
+    }
+    /// Sets or clears `AcceptTimestamp`.
+    pub fn set_accept_timestamp(mut self, value: Option<i64>) -> Self {
+        self.accept_timestamp = value;
+        self
+    }
+    /// Unix time in seconds when the call ended.
+    ///
+    /// Example: `1611631881`
+    pub fn ended_timestamp(mut self, value: i64) -> Self {
+        self.ended_timestamp = Some(value);
+        self
+    }
+    /// Sets or clears `EndedTimestamp`.
+    pub fn set_ended_timestamp(mut self, value: Option<i64>) -> Self {
+        self.ended_timestamp = value;
+        self
+    }
+    /// Keys pressed in the IVR, e.g. `1`, `2`, `3`.
+    ///
+    /// Example: `["1","2","3"]`
+    pub fn ivr_key_pressed(mut self, value: Vec<String>) -> Self {
+        self.ivr_key_pressed = Some(value);
+        self
+    }
+    /// Sets or clears `IVRKeyPressed`.
+    pub fn set_ivr_key_pressed(mut self, value: Option<Vec<String>>) -> Self {
+        self.ivr_key_pressed = value;
+        self
+    }
+    /// Keys pressed in the IVR, each with its label.
+    pub fn ivr_key_pressed_ex(mut self, value: Vec<IVRKeyPressedElement>) -> Self {
+        self.ivr_key_pressed_ex = Some(value);
+        self
+    }
+    /// Sets or clears `IVRKeyPressedEx`.
+    pub fn set_ivr_key_pressed_ex(mut self, value: Option<Vec<IVRKeyPressedElement>>) -> Self {
+        self.ivr_key_pressed_ex = value;
+        self
+    }
+    /// Who hung up: `seat` agent, `user` customer, `system`.
+    ///
+    /// Example: `"user"`
+    pub fn hung_up_side(mut self, value: TelCdrInfoHungUpSide) -> Self {
+        self.hung_up_side = Some(value);
+        self
+    }
+    /// Sets or clears `HungUpSide`.
+    pub fn set_hung_up_side(mut self, value: Option<TelCdrInfoHungUpSide>) -> Self {
+        self.hung_up_side = value;
+        self
+    }
+    /// Participants who served the call.
+    pub fn serve_participants(mut self, value: Vec<ServeParticipant>) -> Self {
+        self.serve_participants = Some(value);
+        self
+    }
+    /// Sets or clears `ServeParticipants`.
+    pub fn set_serve_participants(mut self, value: Option<Vec<ServeParticipant>>) -> Self {
+        self.serve_participants = value;
+        self
+    }
+    /// Id of the skill group.
+    ///
+    /// Example: `110`
+    pub fn skill_group_id(mut self, value: SkillGroupId) -> Self {
+        self.skill_group_id = Some(value);
+        self
+    }
+    /// Sets or clears `SkillGroupId`.
+    pub fn set_skill_group_id(mut self, value: Option<SkillGroupId>) -> Self {
+        self.skill_group_id = value;
+        self
+    }
+    /// End status as a string code; see `EndStatus`.
+    ///
+    /// Example: `"ok"`
+    pub fn end_status_string(mut self, value: TelCdrInfoEndStatusString) -> Self {
+        self.end_status_string = Some(value);
+        self
+    }
+    /// Sets or clears `EndStatusString`.
+    pub fn set_end_status_string(mut self, value: Option<TelCdrInfoEndStatusString>) -> Self {
+        self.end_status_string = value;
+        self
+    }
+    /// Unix time in seconds when the session started.
+    ///
+    /// Example: `1611631891`
+    pub fn start_timestamp(mut self, value: i64) -> Self {
+        self.start_timestamp = Some(value);
+        self
+    }
+    /// Sets or clears `StartTimestamp`.
+    pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
+        self.start_timestamp = value;
+        self
+    }
+    /// Unix time in seconds when the call entered the queue.
+    ///
+    /// Example: `1611631891`
+    pub fn queued_timestamp(mut self, value: i64) -> Self {
+        self.queued_timestamp = Some(value);
+        self
+    }
+    /// Sets or clears `QueuedTimestamp`.
+    pub fn set_queued_timestamp(mut self, value: Option<i64>) -> Self {
+        self.queued_timestamp = value;
+        self
+    }
+    /// Keys pressed in the post-call IVR, each with its label.
+    pub fn post_ivr_key_pressed(mut self, value: Vec<IVRKeyPressedElement>) -> Self {
+        self.post_ivr_key_pressed = Some(value);
+        self
+    }
+    /// Sets or clears `PostIVRKeyPressed`.
+    pub fn set_post_ivr_key_pressed(mut self, value: Option<Vec<IVRKeyPressedElement>>) -> Self {
+        self.post_ivr_key_pressed = value;
+        self
+    }
+    /// Keys pressed in the satisfaction survey; key `noInput` means the survey was reached but no key pressed.
+    pub fn post_ivr_key_pressed_ex(mut self, value: Vec<IVRKeyPressedElement>) -> Self {
+        self.post_ivr_key_pressed_ex = Some(value);
+        self
+    }
+    /// Sets or clears `PostIVRKeyPressedEx`.
+    pub fn set_post_ivr_key_pressed_ex(mut self, value: Option<Vec<IVRKeyPressedElement>>) -> Self {
+        self.post_ivr_key_pressed_ex = value;
+        self
+    }
+    /// Id of the skill group the call queued for.
+    ///
+    /// Example: `110`
+    pub fn queued_skill_group_id(mut self, value: i64) -> Self {
+        self.queued_skill_group_id = Some(value);
+        self
+    }
+    /// Sets or clears `QueuedSkillGroupId`.
+    pub fn set_queued_skill_group_id(mut self, value: Option<i64>) -> Self {
+        self.queued_skill_group_id = value;
+        self
+    }
+    /// Id of the session.
+    ///
+    /// Example: `"c2b303a5-7814-42f4-ab7d-573b7f195d30"`
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `SessionId`.
+    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+        self.session_id = value;
+        self
+    }
+    /// Protected id of the calling number; set when number masking is enabled, in which case `Caller` is empty.
+    ///
+    /// Example: `"0086130xxxxxxxx"`
+    pub fn protected_caller(mut self, value: impl Into<String>) -> Self {
+        self.protected_caller = Some(value.into());
+        self
+    }
+    /// Sets or clears `ProtectedCaller`.
+    pub fn set_protected_caller(mut self, value: Option<String>) -> Self {
+        self.protected_caller = value;
+        self
+    }
+    /// Protected id of the called number; set when number masking is enabled, in which case `Callee` is empty.
+    ///
+    /// Example: `"0086130xxxxxxxx"`
+    pub fn protected_callee(mut self, value: impl Into<String>) -> Self {
+        self.protected_callee = Some(value.into());
+        self
+    }
+    /// Sets or clears `ProtectedCallee`.
+    pub fn set_protected_callee(mut self, value: Option<String>) -> Self {
+        self.protected_callee = value;
+        self
+    }
+    /// Custom user-to-user data attached by the customer; may be null.
+    ///
+    /// Example: `"whatever"`
+    pub fn uui_deprecated(mut self, value: impl Into<String>) -> Self {
+        self.uui_deprecated = Some(value.into());
+        self
+    }
+    /// Sets or clears `Uui`.
+    pub fn set_uui_deprecated(mut self, value: Option<String>) -> Self {
+        self.uui_deprecated = value;
+        self
+    }
+    /// Custom user-to-user data attached by the customer.
+    ///
+    /// Example: `"whatever"`
+    pub fn uui(mut self, value: impl Into<String>) -> Self {
+        self.uui = Some(value.into());
+        self
+    }
+    /// Sets or clears `UUI`.
+    pub fn set_uui(mut self, value: Option<String>) -> Self {
+        self.uui = value;
+        self
+    }
+    /// Address to fetch the speech recognition transcript of the recording.
+    ///
+    /// Example: `"https://api.tccc.qcloud.com/tcccadmin/cdr/getAsrText?session_id="`
+    pub fn asr_url(mut self, value: impl Into<String>) -> Self {
+        self.asr_url = Some(value.into());
+        self
+    }
+    /// Sets or clears `AsrUrl`.
+    pub fn set_asr_url(mut self, value: Option<String>) -> Self {
+        self.asr_url = value;
+        self
+    }
+    /// State of `AsrUrl`: `Complete`, `Processing`, or `NotExists` (offline ASR not enabled or no package).
+    ///
+    /// Example: `"Complete"`
+    pub fn asr_status(mut self, value: TelCdrInfoAsrStatus) -> Self {
+        self.asr_status = Some(value);
+        self
+    }
+    /// Sets or clears `AsrStatus`.
+    pub fn set_asr_status(mut self, value: Option<TelCdrInfoAsrStatus>) -> Self {
+        self.asr_status = value;
+        self
+    }
+    /// Address of the recording copy stored in a third-party COS bucket.
+    ///
+    /// Example: `"https://xxxxx"`
+    pub fn custom_record_url(mut self, value: impl Into<String>) -> Self {
+        self.custom_record_url = Some(value.into());
+        self
+    }
+    /// Sets or clears `CustomRecordURL`.
+    pub fn set_custom_record_url(mut self, value: Option<String>) -> Self {
+        self.custom_record_url = value;
+        self
+    }
+    /// Remarks.
+    ///
+    /// Example: `"备注"`
+    pub fn remark(mut self, value: impl Into<String>) -> Self {
+        self.remark = Some(value.into());
+        self
+    }
+    /// Sets or clears `Remark`.
+    pub fn set_remark(mut self, value: Option<String>) -> Self {
+        self.remark = value;
+        self
+    }
+    /// Name of the skill group the call queued for.
+    ///
+    /// Example: `"销售组"`
+    pub fn queued_skill_group_name(mut self, value: impl Into<String>) -> Self {
+        self.queued_skill_group_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `QueuedSkillGroupName`.
+    pub fn set_queued_skill_group_name(mut self, value: Option<String>) -> Self {
+        self.queued_skill_group_name = value;
+        self
+    }
+    /// Addresses of voicemail recordings left during the call.
+    ///
+    /// Example: `["https://xxxxx"]`
+    pub fn voicemail_record_url(mut self, value: Vec<String>) -> Self {
+        self.voicemail_record_url = Some(value);
+        self
+    }
+    /// Sets or clears `VoicemailRecordURL`.
+    pub fn set_voicemail_record_url(mut self, value: Option<Vec<String>>) -> Self {
+        self.voicemail_record_url = value;
+        self
+    }
+    /// Addresses of the speech recognition transcripts of voicemails left during the call.
+    ///
+    /// Example: `["https://xxxxx"]`
+    pub fn voicemail_asr_url(mut self, value: Vec<String>) -> Self {
+        self.voicemail_asr_url = Some(value);
+        self
+    }
+    /// Sets or clears `VoicemailAsrURL`.
+    pub fn set_voicemail_asr_url(mut self, value: Option<Vec<String>>) -> Self {
+        self.voicemail_asr_url = value;
+        self
+    }
+    /// Id of the AI agent, for calls involving one.
+    ///
+    /// Example: `9527`
+    pub fn ai_agent_id(mut self, value: AIAgentId) -> Self {
+        self.ai_agent_id = Some(value);
+        self
+    }
+    /// Sets or clears `AIAgentId`.
+    pub fn set_ai_agent_id(mut self, value: Option<AIAgentId>) -> Self {
+        self.ai_agent_id = value;
+        self
+    }
+    /// Name of the AI agent, for calls involving one.
+    ///
+    /// Example: `"新款智能体销售"`
+    pub fn ai_agent_name(mut self, value: impl Into<String>) -> Self {
+        self.ai_agent_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `AIAgentName`.
+    pub fn set_ai_agent_name(mut self, value: Option<String>) -> Self {
+        self.ai_agent_name = value;
+        self
+    }
+    /// Code of the reason the system hung up after the call connected.
+    ///
+    /// Example: `1010`
+    pub fn sys_hangup_reason(mut self, value: i64) -> Self {
+        self.sys_hangup_reason = Some(value);
+        self
+    }
+    /// Sets or clears `SysHangupReason`.
+    pub fn set_sys_hangup_reason(mut self, value: Option<i64>) -> Self {
+        self.sys_hangup_reason = value;
+        self
+    }
+    /// Text description of the reason the system hung up after the call connected.
+    ///
+    /// Example: `"用户挂断智能体通话"`
+    pub fn sys_hangup_reason_string(mut self, value: impl Into<String>) -> Self {
+        self.sys_hangup_reason_string = Some(value.into());
+        self
+    }
+    /// Sets or clears `SysHangupReasonString`.
+    pub fn set_sys_hangup_reason_string(mut self, value: Option<String>) -> Self {
+        self.sys_hangup_reason_string = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<TelCdrInfo, crate::BuildError> {
+        Ok(TelCdrInfo {
+            caller: self.caller,
+            callee: self.callee,
+            time: self.time,
+            direction: self.direction,
+            call_type: self.call_type,
+            duration: self.duration,
+            record_url: self.record_url,
+            record_id: self.record_id,
+            seat_user: self.seat_user,
+            end_status: self.end_status,
+            skill_group: self.skill_group,
+            caller_location: self.caller_location,
+            ivr_duration: self.ivr_duration,
+            ring_timestamp: self.ring_timestamp,
+            accept_timestamp: self.accept_timestamp,
+            ended_timestamp: self.ended_timestamp,
+            ivr_key_pressed: self.ivr_key_pressed,
+            ivr_key_pressed_ex: self.ivr_key_pressed_ex,
+            hung_up_side: self.hung_up_side,
+            serve_participants: self.serve_participants,
+            skill_group_id: self.skill_group_id,
+            end_status_string: self.end_status_string,
+            start_timestamp: self.start_timestamp,
+            queued_timestamp: self.queued_timestamp,
+            post_ivr_key_pressed: self.post_ivr_key_pressed,
+            post_ivr_key_pressed_ex: self.post_ivr_key_pressed_ex,
+            queued_skill_group_id: self.queued_skill_group_id,
+            session_id: self.session_id,
+            protected_caller: self.protected_caller,
+            protected_callee: self.protected_callee,
+            uui_deprecated: self.uui_deprecated,
+            uui: self.uui,
+            asr_url: self.asr_url,
+            asr_status: self.asr_status,
+            custom_record_url: self.custom_record_url,
+            remark: self.remark,
+            queued_skill_group_name: self.queued_skill_group_name,
+            voicemail_record_url: self.voicemail_record_url,
+            voicemail_asr_url: self.voicemail_asr_url,
+            ai_agent_id: self.ai_agent_id,
+            ai_agent_name: self.ai_agent_name,
+            sys_hangup_reason: self.sys_hangup_reason,
+            sys_hangup_reason_string: self.sys_hangup_reason_string,
+        })
+    }
+}
 /// Daily time window in 24-hour clock, each bound formatted `HH:MM:SS`, e.g. `09:00:00`.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TimeRange {
     /// Start of the window, `HH:MM:SS`.
     ///
@@ -3478,8 +11101,54 @@ pub struct TimeRange {
     #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
 }
+impl TimeRange {
+    /// A builder with no member set.
+    pub fn builder() -> TimeRangeBuilder {
+        TimeRangeBuilder::default()
+    }
+}
+/// Builds a [`TimeRange`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct TimeRangeBuilder {
+    start_time: Option<String>,
+    end_time: Option<String>,
+}
+impl TimeRangeBuilder {
+    /// Start of the window, `HH:MM:SS`.
+    ///
+    /// Example: `"09:00:00"`
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.start_time = Some(value.into());
+        self
+    }
+    /// Sets or clears `StartTime`.
+    pub fn set_start_time(mut self, value: Option<String>) -> Self {
+        self.start_time = value;
+        self
+    }
+    /// End of the window, `HH:MM:SS`.
+    ///
+    /// Example: `"14:00:00"`
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.end_time = Some(value.into());
+        self
+    }
+    /// Sets or clears `EndTime`.
+    pub fn set_end_time(mut self, value: Option<String>) -> Self {
+        self.end_time = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<TimeRange, crate::BuildError> {
+        Ok(TimeRange {
+            start_time: self.start_time,
+            end_time: self.end_time,
+        })
+    }
+}
 /// Settings for the filler words the AI agent utters to bridge pauses while it prepares a reply.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ToneWordInfo {
     /// Timeout in seconds for the first sentence; once exceeded, a filler word is played.
     ///
@@ -3500,8 +11169,54 @@ pub struct ToneWordInfo {
     )]
     pub zh_tone_words: Option<ZHToneWordsInfo>,
 }
+impl ToneWordInfo {
+    /// A builder with no member set.
+    pub fn builder() -> ToneWordInfoBuilder {
+        ToneWordInfoBuilder::default()
+    }
+}
+/// Builds a [`ToneWordInfo`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct ToneWordInfoBuilder {
+    first_sentence_timeout: Option<f64>,
+    zh_tone_words: Option<ZHToneWordsInfo>,
+}
+impl ToneWordInfoBuilder {
+    /// Timeout in seconds for the first sentence; once exceeded, a filler word is played.
+    ///
+    /// Example: `0.4`
+    pub fn first_sentence_timeout(mut self, value: f64) -> Self {
+        self.first_sentence_timeout = Some(value);
+        self
+    }
+    /// Sets or clears `FirstSentenceTimeout`.
+    pub fn set_first_sentence_timeout(mut self, value: Option<f64>) -> Self {
+        self.first_sentence_timeout = value;
+        self
+    }
+    /// Chinese filler words grouped by tone.
+    ///
+    /// Example: `{"Negative":["好悲催","太差劲了"],"Neutral":["嘿嘿","差不多"],"Positive":["真不错","挺好的"]}`
+    pub fn zh_tone_words(mut self, value: ZHToneWordsInfo) -> Self {
+        self.zh_tone_words = Some(value);
+        self
+    }
+    /// Sets or clears `ZHToneWords`.
+    pub fn set_zh_tone_words(mut self, value: Option<ZHToneWordsInfo>) -> Self {
+        self.zh_tone_words = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<ToneWordInfo, crate::BuildError> {
+        Ok(ToneWordInfo {
+            first_sentence_timeout: self.first_sentence_timeout,
+            zh_tone_words: self.zh_tone_words,
+        })
+    }
+}
 /// Configuration for handing a conversation over to another AI agent.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TransferToAgentItem {
     /// Name of the function call the model uses to trigger the handover.
     ///
@@ -3531,8 +11246,74 @@ pub struct TransferToAgentItem {
     )]
     pub transfer_to_agent_id: u64,
 }
+impl TransferToAgentItem {
+    /// A builder with no member set.
+    pub fn builder() -> TransferToAgentItemBuilder {
+        TransferToAgentItemBuilder::default()
+    }
+}
+/// Builds a [`TransferToAgentItem`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct TransferToAgentItemBuilder {
+    transfer_to_agent_name: Option<String>,
+    transfer_to_agent_desc: Option<String>,
+    transfer_to_agent_id: Option<u64>,
+}
+impl TransferToAgentItemBuilder {
+    /// Name of the function call the model uses to trigger the handover.
+    ///
+    /// Example: `"transfer_to_agent1"`
+    pub fn transfer_to_agent_name(mut self, value: impl Into<String>) -> Self {
+        self.transfer_to_agent_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `TransferToAgentName`. Required.
+    pub fn set_transfer_to_agent_name(mut self, value: Option<String>) -> Self {
+        self.transfer_to_agent_name = value;
+        self
+    }
+    /// Description of when to hand over to the target agent, used by the model to decide.
+    ///
+    /// Example: `"当用户想要售后服务时"`
+    pub fn transfer_to_agent_desc(mut self, value: impl Into<String>) -> Self {
+        self.transfer_to_agent_desc = Some(value.into());
+        self
+    }
+    /// Sets or clears `TransferToAgentDesc`. Required.
+    pub fn set_transfer_to_agent_desc(mut self, value: Option<String>) -> Self {
+        self.transfer_to_agent_desc = value;
+        self
+    }
+    /// Id of the target AI agent.
+    ///
+    /// Example: `1288`
+    pub fn transfer_to_agent_id(mut self, value: u64) -> Self {
+        self.transfer_to_agent_id = Some(value);
+        self
+    }
+    /// Sets or clears `TransferToAgentId`. Required.
+    pub fn set_transfer_to_agent_id(mut self, value: Option<u64>) -> Self {
+        self.transfer_to_agent_id = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<TransferToAgentItem, crate::BuildError> {
+        Ok(TransferToAgentItem {
+            transfer_to_agent_name: self.transfer_to_agent_name.ok_or(
+                crate::BuildError::missing_in_type("TransferToAgentItem", "TransferToAgentName"),
+            )?,
+            transfer_to_agent_desc: self.transfer_to_agent_desc.ok_or(
+                crate::BuildError::missing_in_type("TransferToAgentItem", "TransferToAgentDesc"),
+            )?,
+            transfer_to_agent_id: self.transfer_to_agent_id.ok_or(
+                crate::BuildError::missing_in_type("TransferToAgentItem", "TransferToAgentId"),
+            )?,
+        })
+    }
+}
 /// Rule of an automatic outbound task that calls an HTTP interface when a finished call matches given hangup types or call tags.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TriggerStrategyItem {
     /// HTTP interface to call when the rule fires.
     #[serde(
@@ -3563,8 +11344,78 @@ pub struct TriggerStrategyItem {
     )]
     pub trigger_mode: Option<TriggerStrategyItemTriggerMode>,
 }
+impl TriggerStrategyItem {
+    /// A builder with no member set.
+    pub fn builder() -> TriggerStrategyItemBuilder {
+        TriggerStrategyItemBuilder::default()
+    }
+}
+/// Builds a [`TriggerStrategyItem`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct TriggerStrategyItemBuilder {
+    interface_config: Option<HttpCallbackConfig>,
+    hangup_types: Option<Vec<String>>,
+    call_tags: Option<Vec<RetryTagItem>>,
+    trigger_mode: Option<TriggerStrategyItemTriggerMode>,
+}
+impl TriggerStrategyItemBuilder {
+    /// HTTP interface to call when the rule fires.
+    pub fn interface_config(mut self, value: HttpCallbackConfig) -> Self {
+        self.interface_config = Some(value);
+        self
+    }
+    /// Sets or clears `InterfaceConfig`.
+    pub fn set_interface_config(mut self, value: Option<HttpCallbackConfig>) -> Self {
+        self.interface_config = value;
+        self
+    }
+    /// Hangup types (codes such as `206`) that make the rule fire.
+    ///
+    /// Example: `["206"]`
+    pub fn hangup_types(mut self, value: Vec<String>) -> Self {
+        self.hangup_types = Some(value);
+        self
+    }
+    /// Sets or clears `HangupTypes`.
+    pub fn set_hangup_types(mut self, value: Option<Vec<String>>) -> Self {
+        self.hangup_types = value;
+        self
+    }
+    /// Call tags that make the rule fire.
+    pub fn call_tags(mut self, value: Vec<RetryTagItem>) -> Self {
+        self.call_tags = Some(value);
+        self
+    }
+    /// Sets or clears `CallTags`.
+    pub fn set_call_tags(mut self, value: Option<Vec<RetryTagItem>>) -> Self {
+        self.call_tags = value;
+        self
+    }
+    /// When the rule fires: `ONCE_PER_NUMBER` only on the first match for each number, `ALWAYS_ON_MATCH` on every match.
+    ///
+    /// Example: `"ONCE_PER_NUMBER"`
+    pub fn trigger_mode(mut self, value: TriggerStrategyItemTriggerMode) -> Self {
+        self.trigger_mode = Some(value);
+        self
+    }
+    /// Sets or clears `TriggerMode`.
+    pub fn set_trigger_mode(mut self, value: Option<TriggerStrategyItemTriggerMode>) -> Self {
+        self.trigger_mode = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<TriggerStrategyItem, crate::BuildError> {
+        Ok(TriggerStrategyItem {
+            interface_config: self.interface_config,
+            hangup_types: self.hangup_types,
+            call_tags: self.call_tags,
+            trigger_mode: self.trigger_mode,
+        })
+    }
+}
 /// Audio file to upload, given by alias and download link.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UploadAudioInfo {
     /// Alias of the file; need not be unique.
     ///
@@ -3585,8 +11436,62 @@ pub struct UploadAudioInfo {
     )]
     pub audio_url: String,
 }
+impl UploadAudioInfo {
+    /// A builder with no member set.
+    pub fn builder() -> UploadAudioInfoBuilder {
+        UploadAudioInfoBuilder::default()
+    }
+}
+/// Builds a [`UploadAudioInfo`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct UploadAudioInfoBuilder {
+    custom_file_name: Option<String>,
+    audio_url: Option<String>,
+}
+impl UploadAudioInfoBuilder {
+    /// Alias of the file; need not be unique.
+    ///
+    /// Example: `"呼入使用"`
+    pub fn custom_file_name(mut self, value: impl Into<String>) -> Self {
+        self.custom_file_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `CustomFileName`. Required.
+    pub fn set_custom_file_name(mut self, value: Option<String>) -> Self {
+        self.custom_file_name = value;
+        self
+    }
+    /// Link to download the audio from; mp3 or wav, at most 5 MB.
+    ///
+    /// Example: `"http://xxx.com/aa.mp3"`
+    pub fn audio_url(mut self, value: impl Into<String>) -> Self {
+        self.audio_url = Some(value.into());
+        self
+    }
+    /// Sets or clears `AudioUrl`. Required.
+    pub fn set_audio_url(mut self, value: Option<String>) -> Self {
+        self.audio_url = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<UploadAudioInfo, crate::BuildError> {
+        Ok(UploadAudioInfo {
+            custom_file_name: self
+                .custom_file_name
+                .ok_or(crate::BuildError::missing_in_type(
+                    "UploadAudioInfo",
+                    "CustomFileName",
+                ))?,
+            audio_url: self.audio_url.ok_or(crate::BuildError::missing_in_type(
+                "UploadAudioInfo",
+                "AudioUrl",
+            ))?,
+        })
+    }
+}
 /// Audio file that could not be uploaded, with the reason.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UploadIvrAudioFailedInfo {
     /// Name of the file that failed.
     ///
@@ -3599,8 +11504,54 @@ pub struct UploadIvrAudioFailedInfo {
     #[serde(rename = "FailedMsg", default, skip_serializing_if = "Option::is_none")]
     pub failed_msg: Option<String>,
 }
+impl UploadIvrAudioFailedInfo {
+    /// A builder with no member set.
+    pub fn builder() -> UploadIvrAudioFailedInfoBuilder {
+        UploadIvrAudioFailedInfoBuilder::default()
+    }
+}
+/// Builds a [`UploadIvrAudioFailedInfo`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct UploadIvrAudioFailedInfoBuilder {
+    file_name: Option<String>,
+    failed_msg: Option<String>,
+}
+impl UploadIvrAudioFailedInfoBuilder {
+    /// Name of the file that failed.
+    ///
+    /// Example: `"xxx.mp3"`
+    pub fn file_name(mut self, value: impl Into<String>) -> Self {
+        self.file_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `FileName`.
+    pub fn set_file_name(mut self, value: Option<String>) -> Self {
+        self.file_name = value;
+        self
+    }
+    /// Why the upload failed.
+    ///
+    /// Example: `"文件内容重复"`
+    pub fn failed_msg(mut self, value: impl Into<String>) -> Self {
+        self.failed_msg = Some(value.into());
+        self
+    }
+    /// Sets or clears `FailedMsg`.
+    pub fn set_failed_msg(mut self, value: Option<String>) -> Self {
+        self.failed_msg = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<UploadIvrAudioFailedInfo, crate::BuildError> {
+        Ok(UploadIvrAudioFailedInfo {
+            file_name: self.file_name,
+            failed_msg: self.failed_msg,
+        })
+    }
+}
 /// Event raised when the user speaks during an AI call.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserReplyEvent {
     /// Raw text that speech recognition produced from the user's speech.
     ///
@@ -3639,8 +11590,82 @@ pub struct UserReplyEvent {
     )]
     pub branch_type: Option<UserReplyEventBranchType>,
 }
+impl UserReplyEvent {
+    /// A builder with no member set.
+    pub fn builder() -> UserReplyEventBuilder {
+        UserReplyEventBuilder::default()
+    }
+}
+/// Builds a [`UserReplyEvent`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct UserReplyEventBuilder {
+    asr_transcript: Option<String>,
+    matched_intent: Option<String>,
+    extracted_slots: Option<String>,
+    branch_type: Option<UserReplyEventBranchType>,
+}
+impl UserReplyEventBuilder {
+    /// Raw text that speech recognition produced from the user's speech.
+    ///
+    /// Example: `"Something?"`
+    pub fn asr_transcript(mut self, value: impl Into<String>) -> Self {
+        self.asr_transcript = Some(value.into());
+        self
+    }
+    /// Sets or clears `ASRTranscript`.
+    pub fn set_asr_transcript(mut self, value: Option<String>) -> Self {
+        self.asr_transcript = value;
+        self
+    }
+    /// Reply category of the current dialogue node in the flow canvas that the user's reply matched.
+    ///
+    /// Example: `"收集${name}结束"`
+    pub fn matched_intent(mut self, value: impl Into<String>) -> Self {
+        self.matched_intent = Some(value.into());
+        self
+    }
+    /// Sets or clears `MatchedIntent`.
+    pub fn set_matched_intent(mut self, value: Option<String>) -> Self {
+        self.matched_intent = value;
+        self
+    }
+    /// Tags extracted from the reply, as a JSON-encoded string.
+    ///
+    /// Example: `"[{\"TagName\":\"name\",\"TagValue\":\"小康\",\"TagType\":3}]"`
+    pub fn extracted_slots(mut self, value: impl Into<String>) -> Self {
+        self.extracted_slots = Some(value.into());
+        self
+    }
+    /// Sets or clears `ExtractedSlots`.
+    pub fn set_extracted_slots(mut self, value: Option<String>) -> Self {
+        self.extracted_slots = value;
+        self
+    }
+    /// Kind of branch the reply matched: `Intent`, `Fallback`, `NoResponse`, `SlotCollectionSuccess`, `SlotCollectionFail`, `GlobalIntent`, `LogicAnd`, `LogicOr`, `DTMFSuccess`, `DTMFFail`, `DTMFNavigation`, `DTMFExtension`, `DTMFCollection`, `TransferAgentFail`.
+    ///
+    /// Example: `"Intent"`
+    pub fn branch_type(mut self, value: UserReplyEventBranchType) -> Self {
+        self.branch_type = Some(value);
+        self
+    }
+    /// Sets or clears `BranchType`.
+    pub fn set_branch_type(mut self, value: Option<UserReplyEventBranchType>) -> Self {
+        self.branch_type = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<UserReplyEvent, crate::BuildError> {
+        Ok(UserReplyEvent {
+            asr_transcript: self.asr_transcript,
+            matched_intent: self.matched_intent,
+            extracted_slots: self.extracted_slots,
+            branch_type: self.branch_type,
+        })
+    }
+}
 /// Named variable as a key and value pair.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Variable {
     /// Name of the variable.
     ///
@@ -3661,8 +11686,58 @@ pub struct Variable {
     )]
     pub value: String,
 }
+impl Variable {
+    /// A builder with no member set.
+    pub fn builder() -> VariableBuilder {
+        VariableBuilder::default()
+    }
+}
+/// Builds a [`Variable`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct VariableBuilder {
+    key: Option<String>,
+    value: Option<String>,
+}
+impl VariableBuilder {
+    /// Name of the variable.
+    ///
+    /// Example: `"foo"`
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+    /// Sets or clears `Key`. Required.
+    pub fn set_key(mut self, value: Option<String>) -> Self {
+        self.key = value;
+        self
+    }
+    /// Value of the variable.
+    ///
+    /// Example: `"bar"`
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// Sets or clears `Value`. Required.
+    pub fn set_value(mut self, value: Option<String>) -> Self {
+        self.value = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<Variable, crate::BuildError> {
+        Ok(Variable {
+            key: self
+                .key
+                .ok_or(crate::BuildError::missing_in_type("Variable", "Key"))?,
+            value: self
+                .value
+                .ok_or(crate::BuildError::missing_in_type("Variable", "Value"))?,
+        })
+    }
+}
 /// Chinese filler words grouped by tone.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ZHToneWordsInfo {
     /// Neutral filler words.
     ///
@@ -3679,6 +11754,65 @@ pub struct ZHToneWordsInfo {
     /// Example: `["嗯嗯"]`
     #[serde(rename = "Negative", default, skip_serializing_if = "Option::is_none")]
     pub negative: Option<Vec<String>>,
+}
+impl ZHToneWordsInfo {
+    /// A builder with no member set.
+    pub fn builder() -> ZHToneWordsInfoBuilder {
+        ZHToneWordsInfoBuilder::default()
+    }
+}
+/// Builds a [`ZHToneWordsInfo`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct ZHToneWordsInfoBuilder {
+    neutral: Option<Vec<String>>,
+    positive: Option<Vec<String>>,
+    negative: Option<Vec<String>>,
+}
+impl ZHToneWordsInfoBuilder {
+    /// Neutral filler words.
+    ///
+    /// Example: `["嗯嗯"]`
+    pub fn neutral(mut self, value: Vec<String>) -> Self {
+        self.neutral = Some(value);
+        self
+    }
+    /// Sets or clears `Neutral`.
+    pub fn set_neutral(mut self, value: Option<Vec<String>>) -> Self {
+        self.neutral = value;
+        self
+    }
+    /// Positive filler words.
+    ///
+    /// Example: `["嗯嗯"]`
+    pub fn positive(mut self, value: Vec<String>) -> Self {
+        self.positive = Some(value);
+        self
+    }
+    /// Sets or clears `Positive`.
+    pub fn set_positive(mut self, value: Option<Vec<String>>) -> Self {
+        self.positive = value;
+        self
+    }
+    /// Negative filler words.
+    ///
+    /// Example: `["嗯嗯"]`
+    pub fn negative(mut self, value: Vec<String>) -> Self {
+        self.negative = Some(value);
+        self
+    }
+    /// Sets or clears `Negative`.
+    pub fn set_negative(mut self, value: Option<Vec<String>>) -> Self {
+        self.negative = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<ZHToneWordsInfo, crate::BuildError> {
+        Ok(ZHToneWordsInfo {
+            neutral: self.neutral,
+            positive: self.positive,
+            negative: self.negative,
+        })
+    }
 }
 /// Kind of AI analysis applied to a conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

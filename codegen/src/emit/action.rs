@@ -3,7 +3,8 @@
 
 use super::docs;
 use super::types::{
-    error_code_enum, field_ident, has_sensitive, redacting_debug, rust_type, struct_field, Decoding,
+    builder_type, error_code_enum, field_ident, has_sensitive, redacting_debug, rust_type, setter,
+    struct_field, Decoding,
 };
 use super::Paths;
 use crate::model::{Action, Field, Model, Presence};
@@ -87,15 +88,6 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
         .iter()
         .map(|f| struct_field(f, Some(types), Decoding::Tolerant { rt }));
 
-    let builder_fields = a.input.iter().map(|f| {
-        let ident = field_ident(&f.rust);
-        let ty = rust_type(&f.declared(), Some(types));
-        quote! { #ident: Option<#ty>, }
-    });
-    let builder_setters = a.input.iter().map(|f| {
-        let ident = field_ident(&f.rust);
-        setter(f, types, quote!(self.#ident))
-    });
     let build_fields = a.input.iter().map(|f| {
         let ident = field_ident(&f.rust);
         let wire = &f.wire;
@@ -108,13 +100,29 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
     });
     let fluent_setters = a.input.iter().map(|f| {
         let ident = field_ident(&f.rust);
-        setter(f, types, quote!(self.inner.#ident))
+        setter(f, Some(types), true, quote!(self.inner.#ident))
     });
 
     let codes_doc = format!(
         "Error codes documented for `{name}`. Any other code, the common ones included, arrives as `Unknown`; `SdkError::map_code` re-types an error with the service-wide `ErrorCode` to match those."
     );
-    let builder_doc = docs::outer(&format!("Builds a [`{request}`] member by member."));
+    let request_builder = builder_type(
+        &format!("Builds a [`{request}`] member by member."),
+        &builder,
+        &a.input,
+        Some(types),
+        true,
+        quote! {
+            /// The request, or the first required member that is missing.
+            pub fn build(self) -> Result<#request, #rt::BuildError> {
+                Ok(#request {
+                    #(#build_fields)*
+                })
+            }
+        },
+    );
+    let response_builder = response_builder(a, &response, paths);
+    let response_builder_name = format_ident!("{}Builder", response);
     let fluent_doc = docs::outer(&format!(
         "Sets the members of a `{name}` call and sends it with a client."
     ));
@@ -149,21 +157,13 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
         quote!(#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]);
     let secret_derive =
         quote!(#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]);
-    let (request_derive, request_debug, builder_derive, builder_debug) = if has_sensitive(&a.input)
-    {
+    let (request_derive, request_debug) = if has_sensitive(&a.input) {
         (
             secret_derive.clone(),
             redacting_debug(&request, &a.input, false, &[]),
-            quote!(#[derive(Clone, Default)]),
-            redacting_debug(&builder, &a.input, true, &[]),
         )
     } else {
-        (
-            data_derive.clone(),
-            quote!(),
-            quote!(#[derive(Debug, Clone, Default)]),
-            quote!(),
-        )
+        (data_derive.clone(), quote!())
     };
     let (response_derive, response_debug) = if has_sensitive(&a.output) {
         (
@@ -221,24 +221,7 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
             type ErrorCode = #error_code;
         }
 
-        #builder_doc
-        #builder_derive
-        pub struct #builder {
-            #(#builder_fields)*
-        }
-
-        #builder_debug
-
-        impl #builder {
-            #(#builder_setters)*
-
-            /// The request, or the first required member that is missing.
-            pub fn build(self) -> Result<#request, #rt::BuildError> {
-                Ok(#request {
-                    #(#build_fields)*
-                })
-            }
-        }
+        #request_builder
 
         #fluent_doc
         #[derive(Debug, Clone)]
@@ -292,6 +275,12 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
         #response_debug
 
         impl #response {
+            /// A builder with no member set, for canned answers in tests and
+            /// replays.
+            pub fn builder() -> #response_builder_name {
+                #response_builder_name::default()
+            }
+
             /// Members the answer left out or sent as null although the spec
             /// promises them (read as their defaults); empty when the answer
             /// matches the spec.
@@ -299,6 +288,8 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
                 &self._deviations
             }
         }
+
+        #response_builder
 
         impl #rt::ActionResponse for #response {
             fn deviations(&self) -> &[#rt::Deviation] {
@@ -467,33 +458,48 @@ fn paginated_impl(
     }
 }
 
-/// `name(value)` and `set_name(Option<value>)`, storing into `target`.
-fn setter(f: &Field, types: &TokenStream, target: TokenStream) -> TokenStream {
-    let ident = field_ident(&f.rust);
-    let set = format_ident!("set_{}", f.rust);
-    let ty = rust_type(&f.declared(), Some(types));
-    let doc = docs::outer(&docs::with_example(&f.doc, f.example.as_ref()));
-    let required = if f.presence == Presence::Required {
-        " Required."
-    } else {
-        ""
-    };
-    let set_doc = docs::outer(&format!("Sets or clears `{}`.{required}", f.wire));
-    let (param, convert) = match f.ty {
-        TypeRef::String => (quote!(impl Into<String>), quote!(value.into())),
-        _ => (quote!(#ty), quote!(value)),
-    };
-    quote! {
-        #doc
-        pub fn #ident(mut self, value: #param) -> Self {
-            #target = Some(#convert);
-            self
+/// The builder of a response. A response is what a server answered, so any
+/// combination of members is a possible value: `build` returns it directly,
+/// with the members left unset at their defaults (optional ones `None`) and no
+/// deviations recorded. A canned answer in a unit test then sets only what the
+/// code under test reads.
+fn response_builder(a: &Action, response: &proc_macro2::Ident, paths: &Paths) -> TokenStream {
+    let builder = format_ident!("{}Builder", response);
+    let mut fields = a.output.clone();
+    fields.push(Field {
+        wire: "RequestId".into(),
+        rust: "request_id".into(),
+        ty: TypeRef::String,
+        presence: Presence::Required,
+        doc: "Id the service gave this request.".into(),
+        example: None,
+        sensitive: false,
+        shape: None,
+    });
+    let build_fields = fields.iter().map(|f| {
+        let ident = field_ident(&f.rust);
+        match f.presence {
+            Presence::Required => quote! { #ident: self.#ident.unwrap_or_default(), },
+            Presence::Optional | Presence::Nullable => quote! { #ident: self.#ident, },
         }
-
-        #set_doc
-        pub fn #set(mut self, value: Option<#ty>) -> Self {
-            #target = value;
-            self
-        }
-    }
+    });
+    builder_type(
+        &format!(
+            "Builds a [`{response}`] member by member, for tests and replays: members \
+             left unset read as their defaults, as a lenient decoder reads them."
+        ),
+        &builder,
+        &fields,
+        Some(&paths.types),
+        false,
+        quote! {
+            /// The response; unset members hold their defaults.
+            pub fn build(self) -> #response {
+                #response {
+                    #(#build_fields)*
+                    _deviations: Vec::new(),
+                }
+            }
+        },
+    )
 }

@@ -125,11 +125,13 @@ pub(crate) fn types_module(model: &Model, paths: &Paths) -> TokenStream {
 }
 
 fn object(o: &Object, paths: &Paths) -> TokenStream {
+    let rt = &paths.rt;
     let doc = docs::outer(&o.doc);
     let name = format_ident!("{}", o.name);
+    let builder_name = format_ident!("{}Builder", o.name);
     // Shared types may sit in answers, so they read tolerantly; in requests
     // the emulator checks them strictly by counting what was filled in.
-    let decoding = Decoding::Tolerant { rt: &paths.rt };
+    let decoding = Decoding::Tolerant { rt };
     let fields = o.fields.iter().map(|f| struct_field(f, None, decoding));
     let (derive, debug) = if has_sensitive(&o.fields) {
         (
@@ -142,14 +144,140 @@ fn object(o: &Object, paths: &Paths) -> TokenStream {
             quote!(),
         )
     };
+    let type_name = &o.name;
+    let build_fields = o.fields.iter().map(|f| {
+        let ident = field_ident(&f.rust);
+        let wire = &f.wire;
+        match f.presence {
+            Presence::Required => quote! {
+                #ident: self.#ident.ok_or(#rt::BuildError::missing_in_type(#type_name, #wire))?,
+            },
+            Presence::Optional | Presence::Nullable => quote! { #ident: self.#ident, },
+        }
+    });
+    let builder_doc = format!(
+        "Builds a [`{type_name}`] member by member; `build` names the first required member left unset."
+    );
+    let builder = builder_type(
+        &builder_doc,
+        &builder_name,
+        &o.fields,
+        None,
+        true,
+        quote! {
+            /// The value, or the first required member that is missing.
+            pub fn build(self) -> Result<#name, #rt::BuildError> {
+                Ok(#name {
+                    #(#build_fields)*
+                })
+            }
+        },
+    );
+    // `#[non_exhaustive]`: a member the spec gains later must not break code
+    // that builds this type, so it is built with its builder (or `Default`).
     quote! {
         #doc
         #derive
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
 
         #debug
+
+        impl #name {
+            /// A builder with no member set.
+            pub fn builder() -> #builder_name {
+                #builder_name::default()
+            }
+        }
+
+        #builder
+    }
+}
+
+/// A builder over `fields`: each member an `Option`, set by `name(value)`
+/// (strings take `impl Into<String>`) or `set_name(Option<value>)`, with secrets
+/// redacted from `Debug` as in the built type; `build` is the finishing method,
+/// which differs between requests, shared types and responses.
+/// `checks_required`: whether `build` refuses a required member left unset
+/// (the setters' docs then say "Required").
+pub(crate) fn builder_type(
+    doc: &str,
+    builder: &Ident,
+    fields: &[Field],
+    types: Option<&TokenStream>,
+    checks_required: bool,
+    build: TokenStream,
+) -> TokenStream {
+    let doc = docs::outer(doc);
+    let members = fields.iter().map(|f| {
+        let ident = field_ident(&f.rust);
+        let ty = rust_type(&f.declared(), types);
+        quote! { #ident: Option<#ty>, }
+    });
+    let setters = fields.iter().map(|f| {
+        let ident = field_ident(&f.rust);
+        setter(f, types, checks_required, quote!(self.#ident))
+    });
+    let (derive, debug) = if has_sensitive(fields) {
+        (
+            quote!(#[derive(Clone, Default)]),
+            redacting_debug(builder, fields, true, &[]),
+        )
+    } else {
+        (quote!(#[derive(Debug, Clone, Default)]), quote!())
+    };
+    quote! {
+        #doc
+        #derive
+        pub struct #builder {
+            #(#members)*
+        }
+
+        #debug
+
+        impl #builder {
+            #(#setters)*
+
+            #build
+        }
+    }
+}
+
+/// `name(value)` and `set_name(Option<value>)`, storing into `target`.
+pub(crate) fn setter(
+    f: &Field,
+    types: Option<&TokenStream>,
+    checks_required: bool,
+    target: TokenStream,
+) -> TokenStream {
+    let ident = field_ident(&f.rust);
+    let set = format_ident!("set_{}", f.rust);
+    let ty = rust_type(&f.declared(), types);
+    let doc = docs::outer(&docs::with_example(&f.doc, f.example.as_ref()));
+    let required = if checks_required && f.presence == Presence::Required {
+        " Required."
+    } else {
+        ""
+    };
+    let set_doc = docs::outer(&format!("Sets or clears `{}`.{required}", f.wire));
+    let (param, convert) = match f.ty {
+        TypeRef::String => (quote!(impl Into<String>), quote!(value.into())),
+        _ => (quote!(#ty), quote!(value)),
+    };
+    quote! {
+        #doc
+        pub fn #ident(mut self, value: #param) -> Self {
+            #target = Some(#convert);
+            self
+        }
+
+        #set_doc
+        pub fn #set(mut self, value: Option<#ty>) -> Self {
+            #target = value;
+            self
+        }
     }
 }
 

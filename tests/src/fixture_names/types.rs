@@ -3,6 +3,7 @@
 //! Data types shared by the actions' requests and responses.
 /// A shared type named like the request of `PutThing`; the types module and the action module keep them apart.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PutThingRequest {
     /// Objects escape keywords that cannot be raw identifiers.
     #[serde(
@@ -21,8 +22,77 @@ pub struct PutThingRequest {
     #[serde(rename = "New", default, skip_serializing_if = "Option::is_none")]
     pub new: Option<String>,
 }
+impl PutThingRequest {
+    /// A builder with no member set.
+    pub fn builder() -> PutThingRequestBuilder {
+        PutThingRequestBuilder::default()
+    }
+}
+/// Builds a [`PutThingRequest`] member by member; `build` names the first required member left unset.
+#[derive(Debug, Clone, Default)]
+pub struct PutThingRequestBuilder {
+    self_: Option<String>,
+    super_: Option<String>,
+    r#type: Option<String>,
+    new: Option<String>,
+}
+impl PutThingRequestBuilder {
+    /// Objects escape keywords that cannot be raw identifiers.
+    pub fn self_(mut self, value: impl Into<String>) -> Self {
+        self.self_ = Some(value.into());
+        self
+    }
+    /// Sets or clears `Self`. Required.
+    pub fn set_self_(mut self, value: Option<String>) -> Self {
+        self.self_ = value;
+        self
+    }
+    /// Another one.
+    pub fn super_(mut self, value: impl Into<String>) -> Self {
+        self.super_ = Some(value.into());
+        self
+    }
+    /// Sets or clears `Super`.
+    pub fn set_super_(mut self, value: Option<String>) -> Self {
+        self.super_ = value;
+        self
+    }
+    /// A raw identifier.
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+    /// Sets or clears `Type`.
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.r#type = value;
+        self
+    }
+    /// Objects have no methods; kept as `new`.
+    pub fn new(mut self, value: impl Into<String>) -> Self {
+        self.new = Some(value.into());
+        self
+    }
+    /// Sets or clears `New`.
+    pub fn set_new(mut self, value: Option<String>) -> Self {
+        self.new = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<PutThingRequest, ::ccc_api::BuildError> {
+        Ok(PutThingRequest {
+            self_: self.self_.ok_or(::ccc_api::BuildError::missing_in_type(
+                "PutThingRequest",
+                "Self",
+            ))?,
+            super_: self.super_,
+            r#type: self.r#type,
+            new: self.new,
+        })
+    }
+}
 /// Holds a secret, deep inside a response.
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Vault {
     /// Shown by Debug.
     #[serde(
@@ -45,6 +115,59 @@ impl ::std::fmt::Debug for Vault {
             .field("label", &self.label)
             .field("token", &"** redacted **")
             .finish()
+    }
+}
+impl Vault {
+    /// A builder with no member set.
+    pub fn builder() -> VaultBuilder {
+        VaultBuilder::default()
+    }
+}
+/// Builds a [`Vault`] member by member; `build` names the first required member left unset.
+#[derive(Clone, Default)]
+pub struct VaultBuilder {
+    label: Option<String>,
+    token: Option<String>,
+}
+impl ::std::fmt::Debug for VaultBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("VaultBuilder")
+            .field("label", &self.label)
+            .field("token", &self.token.as_ref().map(|_| "** redacted **"))
+            .finish()
+    }
+}
+impl VaultBuilder {
+    /// Shown by Debug.
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
+    /// Sets or clears `Label`. Required.
+    pub fn set_label(mut self, value: Option<String>) -> Self {
+        self.label = value;
+        self
+    }
+    /// Never shown by Debug.
+    pub fn token(mut self, value: impl Into<String>) -> Self {
+        self.token = Some(value.into());
+        self
+    }
+    /// Sets or clears `Token`. Required.
+    pub fn set_token(mut self, value: Option<String>) -> Self {
+        self.token = value;
+        self
+    }
+    /// The value, or the first required member that is missing.
+    pub fn build(self) -> Result<Vault, ::ccc_api::BuildError> {
+        Ok(Vault {
+            label: self
+                .label
+                .ok_or(::ccc_api::BuildError::missing_in_type("Vault", "Label"))?,
+            token: self
+                .token
+                .ok_or(::ccc_api::BuildError::missing_in_type("Vault", "Token"))?,
+        })
     }
 }
 /// A shared enum named like the service-wide error code, with variants named like prelude items.

@@ -191,11 +191,62 @@ impl ::std::fmt::Debug for CreateAdminURLResponse {
     }
 }
 impl CreateAdminURLResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> CreateAdminURLResponseBuilder {
+        CreateAdminURLResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`CreateAdminURLResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Clone, Default)]
+pub struct CreateAdminURLResponseBuilder {
+    url: Option<String>,
+    request_id: Option<String>,
+}
+impl ::std::fmt::Debug for CreateAdminURLResponseBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateAdminURLResponseBuilder")
+            .field("url", &self.url.as_ref().map(|_| "** redacted **"))
+            .field("request_id", &self.request_id)
+            .finish()
+    }
+}
+impl CreateAdminURLResponseBuilder {
+    /// Login link.
+    ///
+    /// Example: `"https://tccc.qcloud.com/saas-manage/#/1400000000/home?token=6bb56a09-2787-40bc-80c5-dc6dab783eff"`
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets or clears `URL`.
+    pub fn set_url(mut self, value: Option<String>) -> Self {
+        self.url = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> CreateAdminURLResponse {
+        CreateAdminURLResponse {
+            url: self.url.unwrap_or_default(),
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for CreateAdminURLResponse {

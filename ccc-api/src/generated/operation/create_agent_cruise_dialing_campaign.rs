@@ -462,11 +462,54 @@ pub struct CreateAgentCruiseDialingCampaignResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl CreateAgentCruiseDialingCampaignResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> CreateAgentCruiseDialingCampaignResponseBuilder {
+        CreateAgentCruiseDialingCampaignResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`CreateAgentCruiseDialingCampaignResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct CreateAgentCruiseDialingCampaignResponseBuilder {
+    campaign_id: Option<crate::types::CampaignId>,
+    request_id: Option<String>,
+}
+impl CreateAgentCruiseDialingCampaignResponseBuilder {
+    /// Id of the created task.
+    ///
+    /// Example: `2569`
+    pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
+        self.campaign_id = Some(value);
+        self
+    }
+    /// Sets or clears `CampaignId`.
+    pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
+        self.campaign_id = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> CreateAgentCruiseDialingCampaignResponse {
+        CreateAgentCruiseDialingCampaignResponse {
+            campaign_id: self.campaign_id,
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for CreateAgentCruiseDialingCampaignResponse {

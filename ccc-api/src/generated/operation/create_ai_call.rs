@@ -1762,11 +1762,54 @@ pub struct CreateAICallResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl CreateAICallResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> CreateAICallResponseBuilder {
+        CreateAICallResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`CreateAICallResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct CreateAICallResponseBuilder {
+    session_id: Option<String>,
+    request_id: Option<String>,
+}
+impl CreateAICallResponseBuilder {
+    /// Id of the newly created session.
+    ///
+    /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
+    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+        self.session_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `SessionId`.
+    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+        self.session_id = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> CreateAICallResponse {
+        CreateAICallResponse {
+            session_id: self.session_id,
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for CreateAICallResponse {

@@ -888,11 +888,54 @@ pub struct CreateAutoCalloutTaskResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl CreateAutoCalloutTaskResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> CreateAutoCalloutTaskResponseBuilder {
+        CreateAutoCalloutTaskResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`CreateAutoCalloutTaskResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct CreateAutoCalloutTaskResponseBuilder {
+    task_id: Option<crate::types::TaskId>,
+    request_id: Option<String>,
+}
+impl CreateAutoCalloutTaskResponseBuilder {
+    /// Id of the created task.
+    ///
+    /// Example: `2`
+    pub fn task_id(mut self, value: crate::types::TaskId) -> Self {
+        self.task_id = Some(value);
+        self
+    }
+    /// Sets or clears `TaskId`.
+    pub fn set_task_id(mut self, value: Option<crate::types::TaskId>) -> Self {
+        self.task_id = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> CreateAutoCalloutTaskResponse {
+        CreateAutoCalloutTaskResponse {
+            task_id: self.task_id.unwrap_or_default(),
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for CreateAutoCalloutTaskResponse {

@@ -234,11 +234,54 @@ pub struct CreateCarrierPrivilegeNumberApplicantResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl CreateCarrierPrivilegeNumberApplicantResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> CreateCarrierPrivilegeNumberApplicantResponseBuilder {
+        CreateCarrierPrivilegeNumberApplicantResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`CreateCarrierPrivilegeNumberApplicantResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct CreateCarrierPrivilegeNumberApplicantResponseBuilder {
+    applicant_id: Option<u64>,
+    request_id: Option<String>,
+}
+impl CreateCarrierPrivilegeNumberApplicantResponseBuilder {
+    /// Id of the application.
+    ///
+    /// Example: `1543`
+    pub fn applicant_id(mut self, value: u64) -> Self {
+        self.applicant_id = Some(value);
+        self
+    }
+    /// Sets or clears `ApplicantId`.
+    pub fn set_applicant_id(mut self, value: Option<u64>) -> Self {
+        self.applicant_id = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> CreateCarrierPrivilegeNumberApplicantResponse {
+        CreateCarrierPrivilegeNumberApplicantResponse {
+            applicant_id: self.applicant_id.unwrap_or_default(),
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for CreateCarrierPrivilegeNumberApplicantResponse {

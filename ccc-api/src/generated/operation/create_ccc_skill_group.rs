@@ -269,11 +269,54 @@ pub struct CreateCCCSkillGroupResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl CreateCCCSkillGroupResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> CreateCCCSkillGroupResponseBuilder {
+        CreateCCCSkillGroupResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`CreateCCCSkillGroupResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct CreateCCCSkillGroupResponseBuilder {
+    skill_group_id: Option<crate::types::SkillGroupId>,
+    request_id: Option<String>,
+}
+impl CreateCCCSkillGroupResponseBuilder {
+    /// Id of the created skill group.
+    ///
+    /// Example: `10`
+    pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
+        self.skill_group_id = Some(value);
+        self
+    }
+    /// Sets or clears `SkillGroupId`.
+    pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
+        self.skill_group_id = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> CreateCCCSkillGroupResponse {
+        CreateCCCSkillGroupResponse {
+            skill_group_id: self.skill_group_id.unwrap_or_default(),
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for CreateCCCSkillGroupResponse {

@@ -118,11 +118,54 @@ pub struct CreateCompanyApplyResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl CreateCompanyApplyResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> CreateCompanyApplyResponseBuilder {
+        CreateCompanyApplyResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`CreateCompanyApplyResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct CreateCompanyApplyResponseBuilder {
+    id: Option<i64>,
+    request_id: Option<String>,
+}
+impl CreateCompanyApplyResponseBuilder {
+    /// Id of the application.
+    ///
+    /// Example: `1145`
+    pub fn id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+    /// Sets or clears `Id`.
+    pub fn set_id(mut self, value: Option<i64>) -> Self {
+        self.id = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> CreateCompanyApplyResponse {
+        CreateCompanyApplyResponse {
+            id: self.id,
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for CreateCompanyApplyResponse {

@@ -433,11 +433,54 @@ pub struct CreateOwnNumberApplyResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl CreateOwnNumberApplyResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> CreateOwnNumberApplyResponseBuilder {
+        CreateOwnNumberApplyResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`CreateOwnNumberApplyResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct CreateOwnNumberApplyResponseBuilder {
+    apply_id: Option<crate::types::ApplyId>,
+    request_id: Option<String>,
+}
+impl CreateOwnNumberApplyResponseBuilder {
+    /// Id of the created approval request.
+    ///
+    /// Example: `1`
+    pub fn apply_id(mut self, value: crate::types::ApplyId) -> Self {
+        self.apply_id = Some(value);
+        self
+    }
+    /// Sets or clears `ApplyId`.
+    pub fn set_apply_id(mut self, value: Option<crate::types::ApplyId>) -> Self {
+        self.apply_id = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> CreateOwnNumberApplyResponse {
+        CreateOwnNumberApplyResponse {
+            apply_id: self.apply_id.unwrap_or_default(),
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for CreateOwnNumberApplyResponse {

@@ -248,11 +248,92 @@ impl ::std::fmt::Debug for CreateSDKLoginTokenResponse {
     }
 }
 impl CreateSDKLoginTokenResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> CreateSDKLoginTokenResponseBuilder {
+        CreateSDKLoginTokenResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`CreateSDKLoginTokenResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Clone, Default)]
+pub struct CreateSDKLoginTokenResponseBuilder {
+    token: Option<String>,
+    expired_time: Option<i64>,
+    sdk_url: Option<String>,
+    request_id: Option<String>,
+}
+impl ::std::fmt::Debug for CreateSDKLoginTokenResponseBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateSDKLoginTokenResponseBuilder")
+            .field("token", &self.token.as_ref().map(|_| "** redacted **"))
+            .field("expired_time", &self.expired_time)
+            .field("sdk_url", &self.sdk_url)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
+}
+impl CreateSDKLoginTokenResponseBuilder {
+    /// Login token for the SDK.
+    ///
+    /// Example: `"some_token"`
+    pub fn token(mut self, value: impl Into<String>) -> Self {
+        self.token = Some(value.into());
+        self
+    }
+    /// Sets or clears `Token`.
+    pub fn set_token(mut self, value: Option<String>) -> Self {
+        self.token = value;
+        self
+    }
+    /// Unix time in seconds when the token expires.
+    ///
+    /// Example: `1601371974`
+    pub fn expired_time(mut self, value: i64) -> Self {
+        self.expired_time = Some(value);
+        self
+    }
+    /// Sets or clears `ExpiredTime`.
+    pub fn set_expired_time(mut self, value: Option<i64>) -> Self {
+        self.expired_time = value;
+        self
+    }
+    /// URL to load the SDK from; it changes with SDK releases.
+    ///
+    /// Example: `"https://tccc/sdk.js"`
+    pub fn sdk_url(mut self, value: impl Into<String>) -> Self {
+        self.sdk_url = Some(value.into());
+        self
+    }
+    /// Sets or clears `SdkURL`.
+    pub fn set_sdk_url(mut self, value: Option<String>) -> Self {
+        self.sdk_url = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> CreateSDKLoginTokenResponse {
+        CreateSDKLoginTokenResponse {
+            token: self.token.unwrap_or_default(),
+            expired_time: self.expired_time.unwrap_or_default(),
+            sdk_url: self.sdk_url.unwrap_or_default(),
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for CreateSDKLoginTokenResponse {

@@ -224,11 +224,54 @@ pub struct CreateStaffResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl CreateStaffResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> CreateStaffResponseBuilder {
+        CreateStaffResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`CreateStaffResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct CreateStaffResponseBuilder {
+    error_staff_list: Option<Vec<crate::types::ErrStaffItem>>,
+    request_id: Option<String>,
+}
+impl CreateStaffResponseBuilder {
+    /// Agents that failed to be created, with error details.
+    ///
+    /// Example: `[{"StaffEmail":"foobar@example.com"}]`
+    pub fn error_staff_list(mut self, value: Vec<crate::types::ErrStaffItem>) -> Self {
+        self.error_staff_list = Some(value);
+        self
+    }
+    /// Sets or clears `ErrorStaffList`.
+    pub fn set_error_staff_list(mut self, value: Option<Vec<crate::types::ErrStaffItem>>) -> Self {
+        self.error_staff_list = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> CreateStaffResponse {
+        CreateStaffResponse {
+            error_staff_list: self.error_staff_list.unwrap_or_default(),
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for CreateStaffResponse {

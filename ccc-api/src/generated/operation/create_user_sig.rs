@@ -259,11 +259,65 @@ impl ::std::fmt::Debug for CreateUserSigResponse {
     }
 }
 impl CreateUserSigResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> CreateUserSigResponseBuilder {
+        CreateUserSigResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`CreateUserSigResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Clone, Default)]
+pub struct CreateUserSigResponseBuilder {
+    user_sig: Option<String>,
+    request_id: Option<String>,
+}
+impl ::std::fmt::Debug for CreateUserSigResponseBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateUserSigResponseBuilder")
+            .field(
+                "user_sig",
+                &self.user_sig.as_ref().map(|_| "** redacted **"),
+            )
+            .field("request_id", &self.request_id)
+            .finish()
+    }
+}
+impl CreateUserSigResponseBuilder {
+    /// Resulting signature.
+    ///
+    /// Example: `"eJw0jkFPwjAYQP-Ld9Wwfm2HtokHswhK9IBMBtw22uEHbpa1JRrjfzfZ5vW95OX9"`
+    pub fn user_sig(mut self, value: impl Into<String>) -> Self {
+        self.user_sig = Some(value.into());
+        self
+    }
+    /// Sets or clears `UserSig`.
+    pub fn set_user_sig(mut self, value: Option<String>) -> Self {
+        self.user_sig = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> CreateUserSigResponse {
+        CreateUserSigResponse {
+            user_sig: self.user_sig.unwrap_or_default(),
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for CreateUserSigResponse {

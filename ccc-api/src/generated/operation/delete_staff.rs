@@ -190,11 +190,68 @@ pub struct DeleteStaffResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl DeleteStaffResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> DeleteStaffResponseBuilder {
+        DeleteStaffResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`DeleteStaffResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct DeleteStaffResponseBuilder {
+    online_staff_list: Option<Vec<String>>,
+    delete_status_info: Option<String>,
+    request_id: Option<String>,
+}
+impl DeleteStaffResponseBuilder {
+    /// Agents that were not deleted because they are online.
+    ///
+    /// Example: `["staff1@xxx.com","staff2@xxx.com"]`
+    pub fn online_staff_list(mut self, value: Vec<String>) -> Self {
+        self.online_staff_list = Some(value);
+        self
+    }
+    /// Sets or clears `OnlineStaffList`.
+    pub fn set_online_staff_list(mut self, value: Option<Vec<String>>) -> Self {
+        self.online_staff_list = value;
+        self
+    }
+    /// Details about the outcome of the deletion.
+    ///
+    /// Example: `"All members have been deleted"`
+    pub fn delete_status_info(mut self, value: impl Into<String>) -> Self {
+        self.delete_status_info = Some(value.into());
+        self
+    }
+    /// Sets or clears `DeleteStatusInfo`.
+    pub fn set_delete_status_info(mut self, value: Option<String>) -> Self {
+        self.delete_status_info = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> DeleteStaffResponse {
+        DeleteStaffResponse {
+            online_staff_list: self.online_staff_list.unwrap_or_default(),
+            delete_status_info: self.delete_status_info,
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for DeleteStaffResponse {

@@ -252,11 +252,90 @@ pub struct DescribeActiveCarrierPrivilegeNumberResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl DescribeActiveCarrierPrivilegeNumberResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> DescribeActiveCarrierPrivilegeNumberResponseBuilder {
+        DescribeActiveCarrierPrivilegeNumberResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`DescribeActiveCarrierPrivilegeNumberResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct DescribeActiveCarrierPrivilegeNumberResponseBuilder {
+    total_count: Option<crate::types::TotalCount>,
+    active_carrier_privilege_numbers: Option<Vec<crate::types::ActiveCarrierPrivilegeNumber>>,
+    pending_applicant_ids: Option<Vec<u64>>,
+    request_id: Option<String>,
+}
+impl DescribeActiveCarrierPrivilegeNumberResponseBuilder {
+    /// Total number of active rules.
+    ///
+    /// Example: `1`
+    pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
+        self.total_count = Some(value);
+        self
+    }
+    /// Sets or clears `TotalCount`.
+    pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
+        self.total_count = value;
+        self
+    }
+    /// Active rules on this page.
+    ///
+    /// Example: `[{"Callee":"008601012345679","Caller":"008601012345678","CreateTime":1729905740,"SdkAppId":1}]`
+    pub fn active_carrier_privilege_numbers(
+        mut self,
+        value: Vec<crate::types::ActiveCarrierPrivilegeNumber>,
+    ) -> Self {
+        self.active_carrier_privilege_numbers = Some(value);
+        self
+    }
+    /// Sets or clears `ActiveCarrierPrivilegeNumbers`.
+    pub fn set_active_carrier_privilege_numbers(
+        mut self,
+        value: Option<Vec<crate::types::ActiveCarrierPrivilegeNumber>>,
+    ) -> Self {
+        self.active_carrier_privilege_numbers = value;
+        self
+    }
+    /// Ids of applications waiting for review.
+    ///
+    /// Example: `[1,2]`
+    pub fn pending_applicant_ids(mut self, value: Vec<u64>) -> Self {
+        self.pending_applicant_ids = Some(value);
+        self
+    }
+    /// Sets or clears `PendingApplicantIds`.
+    pub fn set_pending_applicant_ids(mut self, value: Option<Vec<u64>>) -> Self {
+        self.pending_applicant_ids = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> DescribeActiveCarrierPrivilegeNumberResponse {
+        DescribeActiveCarrierPrivilegeNumberResponse {
+            total_count: self.total_count.unwrap_or_default(),
+            active_carrier_privilege_numbers: self
+                .active_carrier_privilege_numbers
+                .unwrap_or_default(),
+            pending_applicant_ids: self.pending_applicant_ids.unwrap_or_default(),
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for DescribeActiveCarrierPrivilegeNumberResponse {

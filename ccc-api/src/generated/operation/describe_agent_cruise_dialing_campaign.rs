@@ -251,11 +251,189 @@ pub struct DescribeAgentCruiseDialingCampaignResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl DescribeAgentCruiseDialingCampaignResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> DescribeAgentCruiseDialingCampaignResponseBuilder {
+        DescribeAgentCruiseDialingCampaignResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`DescribeAgentCruiseDialingCampaignResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct DescribeAgentCruiseDialingCampaignResponseBuilder {
+    name: Option<String>,
+    agent: Option<String>,
+    concurrency_number: Option<i64>,
+    start_time: Option<i64>,
+    end_time: Option<i64>,
+    call_order: Option<crate::types::CreatePredictiveDialingCampaignCallOrder>,
+    uui: Option<String>,
+    state: Option<crate::types::DescribeAgentCruiseDialingCampaignState>,
+    total_callee_count: Option<i64>,
+    called_callee_count: Option<i64>,
+    request_id: Option<String>,
+}
+impl DescribeAgentCruiseDialingCampaignResponseBuilder {
+    /// Name of the task.
+    ///
+    /// Example: `"新能源SUV推荐"`
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `Name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
+        self
+    }
+    /// Account of the agent running the task.
+    ///
+    /// Example: `"foo@tencent.com"`
+    pub fn agent(mut self, value: impl Into<String>) -> Self {
+        self.agent = Some(value.into());
+        self
+    }
+    /// Sets or clears `Agent`.
+    pub fn set_agent(mut self, value: Option<String>) -> Self {
+        self.agent = value;
+        self
+    }
+    /// Number of concurrent calls per round, 1-20.
+    ///
+    /// Example: `3`
+    pub fn concurrency_number(mut self, value: i64) -> Self {
+        self.concurrency_number = Some(value);
+        self
+    }
+    /// Sets or clears `ConcurrencyNumber`.
+    pub fn set_concurrency_number(mut self, value: Option<i64>) -> Self {
+        self.concurrency_number = value;
+        self
+    }
+    /// Unix time in seconds after which the task starts automatically.
+    ///
+    /// Example: `1708483433`
+    pub fn start_time(mut self, value: i64) -> Self {
+        self.start_time = Some(value);
+        self
+    }
+    /// Sets or clears `StartTime`.
+    pub fn set_start_time(mut self, value: Option<i64>) -> Self {
+        self.start_time = value;
+        self
+    }
+    /// Unix time in seconds after which the task stops automatically.
+    ///
+    /// Example: `1708485433`
+    pub fn end_time(mut self, value: i64) -> Self {
+        self.end_time = Some(value);
+        self
+    }
+    /// Sets or clears `EndTime`.
+    pub fn set_end_time(mut self, value: Option<i64>) -> Self {
+        self.end_time = value;
+        self
+    }
+    /// Order in which callees are dialed: `0` random, `1` in list order.
+    ///
+    /// Example: `0`
+    pub fn call_order(
+        mut self,
+        value: crate::types::CreatePredictiveDialingCampaignCallOrder,
+    ) -> Self {
+        self.call_order = Some(value);
+        self
+    }
+    /// Sets or clears `CallOrder`.
+    pub fn set_call_order(
+        mut self,
+        value: Option<crate::types::CreatePredictiveDialingCampaignCallOrder>,
+    ) -> Self {
+        self.call_order = value;
+        self
+    }
+    /// Caller-defined data, up to 1024 characters.
+    ///
+    /// Example: `"foobar"`
+    pub fn uui(mut self, value: impl Into<String>) -> Self {
+        self.uui = Some(value.into());
+        self
+    }
+    /// Sets or clears `UUI`.
+    pub fn set_uui(mut self, value: Option<String>) -> Self {
+        self.uui = value;
+        self
+    }
+    /// Task state: `0` not started, `1` running, `2` completed, `3` terminated.
+    ///
+    /// Example: `2`
+    pub fn state(mut self, value: crate::types::DescribeAgentCruiseDialingCampaignState) -> Self {
+        self.state = Some(value);
+        self
+    }
+    /// Sets or clears `State`.
+    pub fn set_state(
+        mut self,
+        value: Option<crate::types::DescribeAgentCruiseDialingCampaignState>,
+    ) -> Self {
+        self.state = value;
+        self
+    }
+    /// Total number of callees.
+    ///
+    /// Example: `200`
+    pub fn total_callee_count(mut self, value: i64) -> Self {
+        self.total_callee_count = Some(value);
+        self
+    }
+    /// Sets or clears `TotalCalleeCount`.
+    pub fn set_total_callee_count(mut self, value: Option<i64>) -> Self {
+        self.total_callee_count = value;
+        self
+    }
+    /// Number of callees already called.
+    ///
+    /// Example: `200`
+    pub fn called_callee_count(mut self, value: i64) -> Self {
+        self.called_callee_count = Some(value);
+        self
+    }
+    /// Sets or clears `CalledCalleeCount`.
+    pub fn set_called_callee_count(mut self, value: Option<i64>) -> Self {
+        self.called_callee_count = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> DescribeAgentCruiseDialingCampaignResponse {
+        DescribeAgentCruiseDialingCampaignResponse {
+            name: self.name,
+            agent: self.agent,
+            concurrency_number: self.concurrency_number,
+            start_time: self.start_time,
+            end_time: self.end_time,
+            call_order: self.call_order,
+            uui: self.uui,
+            state: self.state,
+            total_callee_count: self.total_callee_count,
+            called_callee_count: self.called_callee_count,
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for DescribeAgentCruiseDialingCampaignResponse {

@@ -239,11 +239,66 @@ pub struct DescribeAIAgentInfoListResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl DescribeAIAgentInfoListResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> DescribeAIAgentInfoListResponseBuilder {
+        DescribeAIAgentInfoListResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`DescribeAIAgentInfoListResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct DescribeAIAgentInfoListResponseBuilder {
+    ai_agent_info_list: Option<Vec<crate::types::AIAgentInfo>>,
+    total_count: Option<crate::types::TotalCount>,
+    request_id: Option<String>,
+}
+impl DescribeAIAgentInfoListResponseBuilder {
+    /// Intelligent agents on this page.
+    pub fn ai_agent_info_list(mut self, value: Vec<crate::types::AIAgentInfo>) -> Self {
+        self.ai_agent_info_list = Some(value);
+        self
+    }
+    /// Sets or clears `AIAgentInfoList`.
+    pub fn set_ai_agent_info_list(mut self, value: Option<Vec<crate::types::AIAgentInfo>>) -> Self {
+        self.ai_agent_info_list = value;
+        self
+    }
+    /// Total number of intelligent agents.
+    ///
+    /// Example: `373`
+    pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
+        self.total_count = Some(value);
+        self
+    }
+    /// Sets or clears `TotalCount`.
+    pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
+        self.total_count = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> DescribeAIAgentInfoListResponse {
+        DescribeAIAgentInfoListResponse {
+            ai_agent_info_list: self.ai_agent_info_list.unwrap_or_default(),
+            total_count: self.total_count.unwrap_or_default(),
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for DescribeAIAgentInfoListResponse {

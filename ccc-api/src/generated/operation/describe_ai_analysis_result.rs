@@ -266,11 +266,52 @@ pub struct DescribeAIAnalysisResultResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl DescribeAIAnalysisResultResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> DescribeAIAnalysisResultResponseBuilder {
+        DescribeAIAnalysisResultResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`DescribeAIAnalysisResultResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct DescribeAIAnalysisResultResponseBuilder {
+    result_list: Option<Vec<crate::types::AIAnalysisResult>>,
+    request_id: Option<String>,
+}
+impl DescribeAIAnalysisResultResponseBuilder {
+    /// Analysis results of the session.
+    pub fn result_list(mut self, value: Vec<crate::types::AIAnalysisResult>) -> Self {
+        self.result_list = Some(value);
+        self
+    }
+    /// Sets or clears `ResultList`.
+    pub fn set_result_list(mut self, value: Option<Vec<crate::types::AIAnalysisResult>>) -> Self {
+        self.result_list = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> DescribeAIAnalysisResultResponse {
+        DescribeAIAnalysisResultResponse {
+            result_list: self.result_list,
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for DescribeAIAnalysisResultResponse {

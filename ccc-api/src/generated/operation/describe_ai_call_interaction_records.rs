@@ -163,11 +163,58 @@ pub struct DescribeAICallInteractionRecordsResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl DescribeAICallInteractionRecordsResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> DescribeAICallInteractionRecordsResponseBuilder {
+        DescribeAICallInteractionRecordsResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`DescribeAICallInteractionRecordsResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct DescribeAICallInteractionRecordsResponseBuilder {
+    interaction_event_list: Option<Vec<crate::types::AICallInteractionRound>>,
+    request_id: Option<String>,
+}
+impl DescribeAICallInteractionRecordsResponseBuilder {
+    /// Interaction rounds of the session.
+    pub fn interaction_event_list(
+        mut self,
+        value: Vec<crate::types::AICallInteractionRound>,
+    ) -> Self {
+        self.interaction_event_list = Some(value);
+        self
+    }
+    /// Sets or clears `InteractionEventList`.
+    pub fn set_interaction_event_list(
+        mut self,
+        value: Option<Vec<crate::types::AICallInteractionRound>>,
+    ) -> Self {
+        self.interaction_event_list = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> DescribeAICallInteractionRecordsResponse {
+        DescribeAICallInteractionRecordsResponse {
+            interaction_event_list: self.interaction_event_list,
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for DescribeAICallInteractionRecordsResponse {

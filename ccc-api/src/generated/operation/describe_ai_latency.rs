@@ -274,11 +274,70 @@ pub struct DescribeAILatencyResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl DescribeAILatencyResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> DescribeAILatencyResponseBuilder {
+        DescribeAILatencyResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`DescribeAILatencyResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct DescribeAILatencyResponseBuilder {
+    ai_latency_detail: Option<Vec<crate::types::AILatencyDetail>>,
+    ai_latency_statistics: Option<crate::types::AILatencyStatistics>,
+    request_id: Option<String>,
+}
+impl DescribeAILatencyResponseBuilder {
+    /// Latency details per turn; `-1` means no data.
+    pub fn ai_latency_detail(mut self, value: Vec<crate::types::AILatencyDetail>) -> Self {
+        self.ai_latency_detail = Some(value);
+        self
+    }
+    /// Sets or clears `AILatencyDetail`.
+    pub fn set_ai_latency_detail(
+        mut self,
+        value: Option<Vec<crate::types::AILatencyDetail>>,
+    ) -> Self {
+        self.ai_latency_detail = value;
+        self
+    }
+    /// Aggregate latency statistics; `-1` means no data.
+    pub fn ai_latency_statistics(mut self, value: crate::types::AILatencyStatistics) -> Self {
+        self.ai_latency_statistics = Some(value);
+        self
+    }
+    /// Sets or clears `AILatencyStatistics`.
+    pub fn set_ai_latency_statistics(
+        mut self,
+        value: Option<crate::types::AILatencyStatistics>,
+    ) -> Self {
+        self.ai_latency_statistics = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> DescribeAILatencyResponse {
+        DescribeAILatencyResponse {
+            ai_latency_detail: self.ai_latency_detail,
+            ai_latency_statistics: self.ai_latency_statistics,
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for DescribeAILatencyResponse {

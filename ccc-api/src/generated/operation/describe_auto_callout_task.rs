@@ -268,11 +268,167 @@ pub struct DescribeAutoCalloutTaskResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl DescribeAutoCalloutTaskResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> DescribeAutoCalloutTaskResponseBuilder {
+        DescribeAutoCalloutTaskResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`DescribeAutoCalloutTaskResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct DescribeAutoCalloutTaskResponseBuilder {
+    name: Option<String>,
+    description: Option<String>,
+    not_before: Option<i64>,
+    not_after: Option<i64>,
+    callers: Option<Vec<String>>,
+    callees: Option<Vec<crate::types::AutoCalloutTaskCalleeInfo>>,
+    ivr_id: Option<crate::types::IvrId>,
+    state: Option<crate::types::AutoCalloutTaskState>,
+    max_ring_timeout_second: Option<i64>,
+    request_id: Option<String>,
+}
+impl DescribeAutoCalloutTaskResponseBuilder {
+    /// Name given to the task.
+    ///
+    /// Example: `"Task 1"`
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `Name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
+        self
+    }
+    /// Free-text description of the task.
+    ///
+    /// Example: `"Payment reminder"`
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets or clears `Description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.description = value;
+        self
+    }
+    /// Time the task may start dialing, Unix seconds.
+    ///
+    /// Example: `1729905740`
+    pub fn not_before(mut self, value: i64) -> Self {
+        self.not_before = Some(value);
+        self
+    }
+    /// Sets or clears `NotBefore`.
+    pub fn set_not_before(mut self, value: Option<i64>) -> Self {
+        self.not_before = value;
+        self
+    }
+    /// Time after which the task stops dialing, Unix seconds; null when the task has no end time.
+    ///
+    /// Example: `1729905750`
+    pub fn not_after(mut self, value: i64) -> Self {
+        self.not_after = Some(value);
+        self
+    }
+    /// Sets or clears `NotAfter`.
+    pub fn set_not_after(mut self, value: Option<i64>) -> Self {
+        self.not_after = value;
+        self
+    }
+    /// Caller numbers the task dials from.
+    ///
+    /// Example: `["008610086"]`
+    pub fn callers(mut self, value: Vec<String>) -> Self {
+        self.callers = Some(value);
+        self
+    }
+    /// Sets or clears `Callers`.
+    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
+        self.callers = value;
+        self
+    }
+    /// Every callee of the task with its call state and sessions.
+    pub fn callees(mut self, value: Vec<crate::types::AutoCalloutTaskCalleeInfo>) -> Self {
+        self.callees = Some(value);
+        self
+    }
+    /// Sets or clears `Callees`.
+    pub fn set_callees(
+        mut self,
+        value: Option<Vec<crate::types::AutoCalloutTaskCalleeInfo>>,
+    ) -> Self {
+        self.callees = value;
+        self
+    }
+    /// Id of the IVR flow the answered calls run.
+    ///
+    /// Example: `2`
+    pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
+        self.ivr_id = Some(value);
+        self
+    }
+    /// Sets or clears `IvrId`.
+    pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
+        self.ivr_id = value;
+        self
+    }
+    /// Lifecycle state of the task.
+    ///
+    /// Example: `1`
+    pub fn state(mut self, value: crate::types::AutoCalloutTaskState) -> Self {
+        self.state = Some(value);
+        self
+    }
+    /// Sets or clears `State`.
+    pub fn set_state(mut self, value: Option<crate::types::AutoCalloutTaskState>) -> Self {
+        self.state = value;
+        self
+    }
+    /// Seconds a call may ring before it is hung up; only set for tasks dialing from the customer's own numbers.
+    ///
+    /// Example: `15`
+    pub fn max_ring_timeout_second(mut self, value: i64) -> Self {
+        self.max_ring_timeout_second = Some(value);
+        self
+    }
+    /// Sets or clears `MaxRingTimeoutSecond`.
+    pub fn set_max_ring_timeout_second(mut self, value: Option<i64>) -> Self {
+        self.max_ring_timeout_second = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> DescribeAutoCalloutTaskResponse {
+        DescribeAutoCalloutTaskResponse {
+            name: self.name.unwrap_or_default(),
+            description: self.description.unwrap_or_default(),
+            not_before: self.not_before.unwrap_or_default(),
+            not_after: self.not_after,
+            callers: self.callers.unwrap_or_default(),
+            callees: self.callees.unwrap_or_default(),
+            ivr_id: self.ivr_id.unwrap_or_default(),
+            state: self.state.unwrap_or_default(),
+            max_ring_timeout_second: self.max_ring_timeout_second,
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for DescribeAutoCalloutTaskResponse {

@@ -247,11 +247,68 @@ pub struct DescribeAutoCalloutTasksResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl DescribeAutoCalloutTasksResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> DescribeAutoCalloutTasksResponseBuilder {
+        DescribeAutoCalloutTasksResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`DescribeAutoCalloutTasksResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct DescribeAutoCalloutTasksResponseBuilder {
+    total_count: Option<crate::types::TotalCount>,
+    tasks: Option<Vec<crate::types::AutoCalloutTaskInfo>>,
+    request_id: Option<String>,
+}
+impl DescribeAutoCalloutTasksResponseBuilder {
+    /// Total number of tasks.
+    ///
+    /// Example: `5`
+    pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
+        self.total_count = Some(value);
+        self
+    }
+    /// Sets or clears `TotalCount`.
+    pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
+        self.total_count = value;
+        self
+    }
+    /// Tasks on this page.
+    ///
+    /// Example: `[{"CalleeCount":1,"Callers":["foobar"],"IvrId":1,"Name":"foobar","NotAfter":0,"NotBefore":0,"State":1,"TaskId":3241}]`
+    pub fn tasks(mut self, value: Vec<crate::types::AutoCalloutTaskInfo>) -> Self {
+        self.tasks = Some(value);
+        self
+    }
+    /// Sets or clears `Tasks`.
+    pub fn set_tasks(mut self, value: Option<Vec<crate::types::AutoCalloutTaskInfo>>) -> Self {
+        self.tasks = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> DescribeAutoCalloutTasksResponse {
+        DescribeAutoCalloutTasksResponse {
+            total_count: self.total_count.unwrap_or_default(),
+            tasks: self.tasks.unwrap_or_default(),
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for DescribeAutoCalloutTasksResponse {

@@ -338,11 +338,105 @@ pub struct DescribeCallInMetricsResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl DescribeCallInMetricsResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> DescribeCallInMetricsResponseBuilder {
+        DescribeCallInMetricsResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`DescribeCallInMetricsResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct DescribeCallInMetricsResponseBuilder {
+    timestamp: Option<i64>,
+    total_metrics: Option<crate::types::CallInMetrics>,
+    number_metrics: Option<Vec<crate::types::CallInNumberMetrics>>,
+    skill_group_metrics: Option<Vec<crate::types::CallInSkillGroupMetrics>>,
+    request_id: Option<String>,
+}
+impl DescribeCallInMetricsResponseBuilder {
+    /// Unix time in seconds when the metrics were taken.
+    ///
+    /// Example: `1`
+    pub fn timestamp(mut self, value: i64) -> Self {
+        self.timestamp = Some(value);
+        self
+    }
+    /// Sets or clears `Timestamp`.
+    pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
+        self.timestamp = value;
+        self
+    }
+    /// Metrics for the whole application.
+    ///
+    /// Example: `{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0}`
+    pub fn total_metrics(mut self, value: crate::types::CallInMetrics) -> Self {
+        self.total_metrics = Some(value);
+        self
+    }
+    /// Sets or clears `TotalMetrics`.
+    pub fn set_total_metrics(mut self, value: Option<crate::types::CallInMetrics>) -> Self {
+        self.total_metrics = value;
+        self
+    }
+    /// Metrics per number.
+    ///
+    /// Example: `[{"Metrics":{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0},"Number":"021111111","SkillGroupMetrics":[{"Metrics":{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0},"Name":"abc","SkillGroupId":0}]}]`
+    pub fn number_metrics(mut self, value: Vec<crate::types::CallInNumberMetrics>) -> Self {
+        self.number_metrics = Some(value);
+        self
+    }
+    /// Sets or clears `NumberMetrics`.
+    pub fn set_number_metrics(
+        mut self,
+        value: Option<Vec<crate::types::CallInNumberMetrics>>,
+    ) -> Self {
+        self.number_metrics = value;
+        self
+    }
+    /// Metrics per skill group.
+    ///
+    /// Example: `[{"Name":"客服一组","SkillGroupId":0}]`
+    pub fn skill_group_metrics(
+        mut self,
+        value: Vec<crate::types::CallInSkillGroupMetrics>,
+    ) -> Self {
+        self.skill_group_metrics = Some(value);
+        self
+    }
+    /// Sets or clears `SkillGroupMetrics`.
+    pub fn set_skill_group_metrics(
+        mut self,
+        value: Option<Vec<crate::types::CallInSkillGroupMetrics>>,
+    ) -> Self {
+        self.skill_group_metrics = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> DescribeCallInMetricsResponse {
+        DescribeCallInMetricsResponse {
+            timestamp: self.timestamp.unwrap_or_default(),
+            total_metrics: self.total_metrics.unwrap_or_default(),
+            number_metrics: self.number_metrics.unwrap_or_default(),
+            skill_group_metrics: self.skill_group_metrics.unwrap_or_default(),
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for DescribeCallInMetricsResponse {

@@ -247,11 +247,71 @@ pub struct DescribeCarrierPrivilegeNumberApplicantsResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl DescribeCarrierPrivilegeNumberApplicantsResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> DescribeCarrierPrivilegeNumberApplicantsResponseBuilder {
+        DescribeCarrierPrivilegeNumberApplicantsResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`DescribeCarrierPrivilegeNumberApplicantsResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct DescribeCarrierPrivilegeNumberApplicantsResponseBuilder {
+    total_count: Option<crate::types::TotalCount>,
+    applicants: Option<Vec<crate::types::CarrierPrivilegeNumberApplicant>>,
+    request_id: Option<String>,
+}
+impl DescribeCarrierPrivilegeNumberApplicantsResponseBuilder {
+    /// Total number of matching applications.
+    ///
+    /// Example: `13`
+    pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
+        self.total_count = Some(value);
+        self
+    }
+    /// Sets or clears `TotalCount`.
+    pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
+        self.total_count = value;
+        self
+    }
+    /// Applications on this page.
+    ///
+    /// Example: `[{"ApplicantId":3,"Callees":["008618612345678"],"Callers":["008601012345678"],"CreateTime":1623145120,"SdkAppId":1400000000,"State":1,"UpdateTime":1623145120}]`
+    pub fn applicants(mut self, value: Vec<crate::types::CarrierPrivilegeNumberApplicant>) -> Self {
+        self.applicants = Some(value);
+        self
+    }
+    /// Sets or clears `Applicants`.
+    pub fn set_applicants(
+        mut self,
+        value: Option<Vec<crate::types::CarrierPrivilegeNumberApplicant>>,
+    ) -> Self {
+        self.applicants = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> DescribeCarrierPrivilegeNumberApplicantsResponse {
+        DescribeCarrierPrivilegeNumberApplicantsResponse {
+            total_count: self.total_count.unwrap_or_default(),
+            applicants: self.applicants.unwrap_or_default(),
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for DescribeCarrierPrivilegeNumberApplicantsResponse {

@@ -203,11 +203,88 @@ pub struct DescribeCCCBuyInfoListResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl DescribeCCCBuyInfoListResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> DescribeCCCBuyInfoListResponseBuilder {
+        DescribeCCCBuyInfoListResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`DescribeCCCBuyInfoListResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct DescribeCCCBuyInfoListResponseBuilder {
+    total_count: Option<crate::types::TotalCount>,
+    sdk_app_id_buy_list: Option<Vec<crate::types::SdkAppIdBuyInfo>>,
+    package_buy_list: Option<Vec<crate::types::PackageBuyInfo>>,
+    request_id: Option<String>,
+}
+impl DescribeCCCBuyInfoListResponseBuilder {
+    /// Total number of applications.
+    ///
+    /// Example: `10`
+    pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
+        self.total_count = Some(value);
+        self
+    }
+    /// Sets or clears `TotalCount`.
+    pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
+        self.total_count = value;
+        self
+    }
+    /// Purchase details per application.
+    ///
+    /// Example: `[]`
+    pub fn sdk_app_id_buy_list(mut self, value: Vec<crate::types::SdkAppIdBuyInfo>) -> Self {
+        self.sdk_app_id_buy_list = Some(value);
+        self
+    }
+    /// Sets or clears `SdkAppIdBuyList`.
+    pub fn set_sdk_app_id_buy_list(
+        mut self,
+        value: Option<Vec<crate::types::SdkAppIdBuyInfo>>,
+    ) -> Self {
+        self.sdk_app_id_buy_list = value;
+        self
+    }
+    /// Purchased packages.
+    ///
+    /// Example: `[]`
+    pub fn package_buy_list(mut self, value: Vec<crate::types::PackageBuyInfo>) -> Self {
+        self.package_buy_list = Some(value);
+        self
+    }
+    /// Sets or clears `PackageBuyList`.
+    pub fn set_package_buy_list(
+        mut self,
+        value: Option<Vec<crate::types::PackageBuyInfo>>,
+    ) -> Self {
+        self.package_buy_list = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> DescribeCCCBuyInfoListResponse {
+        DescribeCCCBuyInfoListResponse {
+            total_count: self.total_count.unwrap_or_default(),
+            sdk_app_id_buy_list: self.sdk_app_id_buy_list.unwrap_or_default(),
+            package_buy_list: self.package_buy_list.unwrap_or_default(),
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for DescribeCCCBuyInfoListResponse {

@@ -333,11 +333,68 @@ pub struct DescribeChatMessagesResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl DescribeChatMessagesResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> DescribeChatMessagesResponseBuilder {
+        DescribeChatMessagesResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`DescribeChatMessagesResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct DescribeChatMessagesResponseBuilder {
+    total_count: Option<crate::types::TotalCount>,
+    messages: Option<Vec<crate::types::MessageBody>>,
+    request_id: Option<String>,
+}
+impl DescribeChatMessagesResponseBuilder {
+    /// Total number of records.
+    ///
+    /// Example: `0`
+    pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
+        self.total_count = Some(value);
+        self
+    }
+    /// Sets or clears `TotalCount`.
+    pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
+        self.total_count = value;
+        self
+    }
+    /// Messages of the session.
+    ///
+    /// Example: `[{"From":"John","Messages":[{"Content":"Hello, how are you?","Type":"Text"},{"Content":"https://example.com/image.jpg","Type":"Image"}],"Timestamp":1600007226},{"From":"Alice","Messages":[{"Content":"Hi there!","Type":"Text"}],"Timestamp":1400753150}]`
+    pub fn messages(mut self, value: Vec<crate::types::MessageBody>) -> Self {
+        self.messages = Some(value);
+        self
+    }
+    /// Sets or clears `Messages`.
+    pub fn set_messages(mut self, value: Option<Vec<crate::types::MessageBody>>) -> Self {
+        self.messages = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> DescribeChatMessagesResponse {
+        DescribeChatMessagesResponse {
+            total_count: self.total_count.unwrap_or_default(),
+            messages: self.messages.unwrap_or_default(),
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for DescribeChatMessagesResponse {

@@ -254,11 +254,66 @@ pub struct DescribeCompanyListResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl DescribeCompanyListResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> DescribeCompanyListResponseBuilder {
+        DescribeCompanyListResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`DescribeCompanyListResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct DescribeCompanyListResponseBuilder {
+    total_count: Option<crate::types::TotalCount>,
+    company_info: Option<Vec<crate::types::CompanyStateInfo>>,
+    request_id: Option<String>,
+}
+impl DescribeCompanyListResponseBuilder {
+    /// Total number of applications.
+    ///
+    /// Example: `12`
+    pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
+        self.total_count = Some(value);
+        self
+    }
+    /// Sets or clears `TotalCount`.
+    pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
+        self.total_count = value;
+        self
+    }
+    /// Company qualification review details.
+    pub fn company_info(mut self, value: Vec<crate::types::CompanyStateInfo>) -> Self {
+        self.company_info = Some(value);
+        self
+    }
+    /// Sets or clears `CompanyInfo`.
+    pub fn set_company_info(mut self, value: Option<Vec<crate::types::CompanyStateInfo>>) -> Self {
+        self.company_info = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> DescribeCompanyListResponse {
+        DescribeCompanyListResponse {
+            total_count: self.total_count,
+            company_info: self.company_info,
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for DescribeCompanyListResponse {

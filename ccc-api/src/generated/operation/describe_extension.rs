@@ -236,11 +236,125 @@ impl ::std::fmt::Debug for DescribeExtensionResponse {
     }
 }
 impl DescribeExtensionResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> DescribeExtensionResponseBuilder {
+        DescribeExtensionResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`DescribeExtensionResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Clone, Default)]
+pub struct DescribeExtensionResponseBuilder {
+    extension_id: Option<String>,
+    extension_domain: Option<String>,
+    password: Option<String>,
+    outbound_proxy: Option<String>,
+    transport: Option<String>,
+    request_id: Option<String>,
+}
+impl ::std::fmt::Debug for DescribeExtensionResponseBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeExtensionResponseBuilder")
+            .field("extension_id", &self.extension_id)
+            .field("extension_domain", &self.extension_domain)
+            .field(
+                "password",
+                &self.password.as_ref().map(|_| "** redacted **"),
+            )
+            .field("outbound_proxy", &self.outbound_proxy)
+            .field("transport", &self.transport)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
+}
+impl DescribeExtensionResponseBuilder {
+    /// Extension number.
+    ///
+    /// Example: `"1001"`
+    pub fn extension_id(mut self, value: impl Into<String>) -> Self {
+        self.extension_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ExtensionId`.
+    pub fn set_extension_id(mut self, value: Option<String>) -> Self {
+        self.extension_id = value;
+        self
+    }
+    /// SIP domain the extension registers to.
+    ///
+    /// Example: `"14000000.tccc.qcloud.com"`
+    pub fn extension_domain(mut self, value: impl Into<String>) -> Self {
+        self.extension_domain = Some(value.into());
+        self
+    }
+    /// Sets or clears `ExtensionDomain`.
+    pub fn set_extension_domain(mut self, value: Option<String>) -> Self {
+        self.extension_domain = value;
+        self
+    }
+    /// Password used to register the extension.
+    ///
+    /// Example: `"foobarfoobar"`
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.password = Some(value.into());
+        self
+    }
+    /// Sets or clears `Password`.
+    pub fn set_password(mut self, value: Option<String>) -> Self {
+        self.password = value;
+        self
+    }
+    /// Address of the SIP proxy server.
+    ///
+    /// Example: `"sip.tcc.qcloud.com"`
+    pub fn outbound_proxy(mut self, value: impl Into<String>) -> Self {
+        self.outbound_proxy = Some(value.into());
+        self
+    }
+    /// Sets or clears `OutboundProxy`.
+    pub fn set_outbound_proxy(mut self, value: Option<String>) -> Self {
+        self.outbound_proxy = value;
+        self
+    }
+    /// Transport protocol used for SIP signalling, for example `tls`.
+    ///
+    /// Example: `"tls"`
+    pub fn transport(mut self, value: impl Into<String>) -> Self {
+        self.transport = Some(value.into());
+        self
+    }
+    /// Sets or clears `Transport`.
+    pub fn set_transport(mut self, value: Option<String>) -> Self {
+        self.transport = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> DescribeExtensionResponse {
+        DescribeExtensionResponse {
+            extension_id: self.extension_id.unwrap_or_default(),
+            extension_domain: self.extension_domain.unwrap_or_default(),
+            password: self.password.unwrap_or_default(),
+            outbound_proxy: self.outbound_proxy.unwrap_or_default(),
+            transport: self.transport.unwrap_or_default(),
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for DescribeExtensionResponse {

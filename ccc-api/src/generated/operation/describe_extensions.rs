@@ -353,11 +353,68 @@ pub struct DescribeExtensionsResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl DescribeExtensionsResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> DescribeExtensionsResponseBuilder {
+        DescribeExtensionsResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`DescribeExtensionsResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct DescribeExtensionsResponseBuilder {
+    total: Option<crate::types::TotalCount>,
+    extension_list: Option<Vec<crate::types::ExtensionInfo>>,
+    request_id: Option<String>,
+}
+impl DescribeExtensionsResponseBuilder {
+    /// Total number of matching extensions.
+    ///
+    /// Example: `1`
+    pub fn total(mut self, value: crate::types::TotalCount) -> Self {
+        self.total = Some(value);
+        self
+    }
+    /// Sets or clears `Total`.
+    pub fn set_total(mut self, value: Option<crate::types::TotalCount>) -> Self {
+        self.total = value;
+        self
+    }
+    /// Extensions on the requested page.
+    ///
+    /// Example: `[{"CreateTime":0,"ExtensionId":"1001","ExtensionName":"lulu","FullExtensionId":"1001@140000014.tccc.qcloud.com","ModifyTime":0,"Register":false,"Relation":"123456","RelationName":"foobar","SdkAppId":1400000014,"SkillGroupId":"1532","Status":0}]`
+    pub fn extension_list(mut self, value: Vec<crate::types::ExtensionInfo>) -> Self {
+        self.extension_list = Some(value);
+        self
+    }
+    /// Sets or clears `ExtensionList`.
+    pub fn set_extension_list(mut self, value: Option<Vec<crate::types::ExtensionInfo>>) -> Self {
+        self.extension_list = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> DescribeExtensionsResponse {
+        DescribeExtensionsResponse {
+            total: self.total.unwrap_or_default(),
+            extension_list: self.extension_list.unwrap_or_default(),
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for DescribeExtensionsResponse {

@@ -407,11 +407,66 @@ pub struct DescribeFlashSMSListResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl DescribeFlashSMSListResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> DescribeFlashSMSListResponseBuilder {
+        DescribeFlashSMSListResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`DescribeFlashSMSListResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct DescribeFlashSMSListResponseBuilder {
+    total: Option<crate::types::TotalCount>,
+    flash_sms_list: Option<Vec<crate::types::FlashSMSRecord>>,
+    request_id: Option<String>,
+}
+impl DescribeFlashSMSListResponseBuilder {
+    /// Total number of matching records.
+    ///
+    /// Example: `1`
+    pub fn total(mut self, value: crate::types::TotalCount) -> Self {
+        self.total = Some(value);
+        self
+    }
+    /// Sets or clears `Total`.
+    pub fn set_total(mut self, value: Option<crate::types::TotalCount>) -> Self {
+        self.total = value;
+        self
+    }
+    /// Flash SMS records on the requested page.
+    pub fn flash_sms_list(mut self, value: Vec<crate::types::FlashSMSRecord>) -> Self {
+        self.flash_sms_list = Some(value);
+        self
+    }
+    /// Sets or clears `FlashSMSList`.
+    pub fn set_flash_sms_list(mut self, value: Option<Vec<crate::types::FlashSMSRecord>>) -> Self {
+        self.flash_sms_list = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> DescribeFlashSMSListResponse {
+        DescribeFlashSMSListResponse {
+            total: self.total,
+            flash_sms_list: self.flash_sms_list,
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for DescribeFlashSMSListResponse {

@@ -303,11 +303,68 @@ pub struct DescribeIMCdrListResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl DescribeIMCdrListResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> DescribeIMCdrListResponseBuilder {
+        DescribeIMCdrListResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`DescribeIMCdrListResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct DescribeIMCdrListResponseBuilder {
+    total_count: Option<crate::types::TotalCount>,
+    im_cdr_list: Option<Vec<crate::types::IMCdrInfo>>,
+    request_id: Option<String>,
+}
+impl DescribeIMCdrListResponseBuilder {
+    /// Total number of matching records.
+    ///
+    /// Example: `0`
+    pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
+        self.total_count = Some(value);
+        self
+    }
+    /// Sets or clears `TotalCount`.
+    pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
+        self.total_count = value;
+        self
+    }
+    /// Service records on the requested page.
+    ///
+    /// Example: `[{"ClientUserId":"8b997a86199ac962210017263","Duration":100,"EndStatus":1,"Id":"12933","Nickname":"bar","Satisfaction":{"Id":1,"Label":"满意"},"SessionId":"87fa1d7a-4194-4f2a-83dc-d7c293411720","SkillGroupId":"1001","SkillGroupName":"bar","StaffId":"foo@tencent.com","Timestamp":1632814604,"Type":2}]`
+    pub fn im_cdr_list(mut self, value: Vec<crate::types::IMCdrInfo>) -> Self {
+        self.im_cdr_list = Some(value);
+        self
+    }
+    /// Sets or clears `IMCdrList`.
+    pub fn set_im_cdr_list(mut self, value: Option<Vec<crate::types::IMCdrInfo>>) -> Self {
+        self.im_cdr_list = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> DescribeIMCdrListResponse {
+        DescribeIMCdrListResponse {
+            total_count: self.total_count.unwrap_or_default(),
+            im_cdr_list: self.im_cdr_list.unwrap_or_default(),
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for DescribeIMCdrListResponse {

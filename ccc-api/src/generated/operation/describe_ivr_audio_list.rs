@@ -322,11 +322,66 @@ pub struct DescribeIvrAudioListResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl DescribeIvrAudioListResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> DescribeIvrAudioListResponseBuilder {
+        DescribeIvrAudioListResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`DescribeIvrAudioListResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct DescribeIvrAudioListResponseBuilder {
+    total_count: Option<crate::types::TotalCount>,
+    file_info: Option<Vec<crate::types::AudioFileInfo>>,
+    request_id: Option<String>,
+}
+impl DescribeIvrAudioListResponseBuilder {
+    /// Total number of matching files.
+    ///
+    /// Example: `0`
+    pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
+        self.total_count = Some(value);
+        self
+    }
+    /// Sets or clears `TotalCount`.
+    pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
+        self.total_count = value;
+        self
+    }
+    /// Audio files on the requested page.
+    pub fn file_info(mut self, value: Vec<crate::types::AudioFileInfo>) -> Self {
+        self.file_info = Some(value);
+        self
+    }
+    /// Sets or clears `FileInfo`.
+    pub fn set_file_info(mut self, value: Option<Vec<crate::types::AudioFileInfo>>) -> Self {
+        self.file_info = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> DescribeIvrAudioListResponse {
+        DescribeIvrAudioListResponse {
+            total_count: self.total_count.unwrap_or_default(),
+            file_info: self.file_info,
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for DescribeIvrAudioListResponse {

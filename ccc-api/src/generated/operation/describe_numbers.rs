@@ -236,11 +236,66 @@ pub struct DescribeNumbersResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl DescribeNumbersResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> DescribeNumbersResponseBuilder {
+        DescribeNumbersResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`DescribeNumbersResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct DescribeNumbersResponseBuilder {
+    total_count: Option<crate::types::TotalCount>,
+    numbers: Option<Vec<crate::types::NumberInfo>>,
+    request_id: Option<String>,
+}
+impl DescribeNumbersResponseBuilder {
+    /// Total number of numbers.
+    ///
+    /// Example: `1`
+    pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
+        self.total_count = Some(value);
+        self
+    }
+    /// Sets or clears `TotalCount`.
+    pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
+        self.total_count = value;
+        self
+    }
+    /// Numbers on the requested page.
+    pub fn numbers(mut self, value: Vec<crate::types::NumberInfo>) -> Self {
+        self.numbers = Some(value);
+        self
+    }
+    /// Sets or clears `Numbers`.
+    pub fn set_numbers(mut self, value: Option<Vec<crate::types::NumberInfo>>) -> Self {
+        self.numbers = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> DescribeNumbersResponse {
+        DescribeNumbersResponse {
+            total_count: self.total_count.unwrap_or_default(),
+            numbers: self.numbers.unwrap_or_default(),
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for DescribeNumbersResponse {

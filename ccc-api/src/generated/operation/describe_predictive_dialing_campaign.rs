@@ -287,11 +287,263 @@ pub struct DescribePredictiveDialingCampaignResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl DescribePredictiveDialingCampaignResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> DescribePredictiveDialingCampaignResponseBuilder {
+        DescribePredictiveDialingCampaignResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`DescribePredictiveDialingCampaignResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct DescribePredictiveDialingCampaignResponseBuilder {
+    campaign_id: Option<crate::types::CampaignId>,
+    name: Option<String>,
+    call_order: Option<crate::types::DescribePredictiveDialingCampaignCallOrder>,
+    skill_group_id: Option<crate::types::SkillGroupId>,
+    ivr_id: Option<crate::types::IvrId>,
+    priority: Option<i64>,
+    expected_abandon_rate: Option<i64>,
+    retry_times: Option<i64>,
+    retry_interval: Option<i64>,
+    start_time: Option<i64>,
+    end_time: Option<i64>,
+    variables: Option<Vec<crate::types::Variable>>,
+    uui: Option<String>,
+    status: Option<crate::types::DescribePredictiveDialingCampaignStatus>,
+    status_reason: Option<crate::types::DescribePredictiveDialingCampaignStatusReason>,
+    request_id: Option<String>,
+}
+impl DescribePredictiveDialingCampaignResponseBuilder {
+    /// Id of the task.
+    ///
+    /// Example: `2569`
+    pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
+        self.campaign_id = Some(value);
+        self
+    }
+    /// Sets or clears `CampaignId`.
+    pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
+        self.campaign_id = value;
+        self
+    }
+    /// Task name.
+    ///
+    /// Example: `"新能源SUV推荐"`
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `Name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
+        self
+    }
+    /// Order in which callees are dialled: `0` random, `1` sequential.
+    ///
+    /// Example: `0`
+    pub fn call_order(
+        mut self,
+        value: crate::types::DescribePredictiveDialingCampaignCallOrder,
+    ) -> Self {
+        self.call_order = Some(value);
+        self
+    }
+    /// Sets or clears `CallOrder`.
+    pub fn set_call_order(
+        mut self,
+        value: Option<crate::types::DescribePredictiveDialingCampaignCallOrder>,
+    ) -> Self {
+        self.call_order = value;
+        self
+    }
+    /// Id of the agent skill group serving the task.
+    ///
+    /// Example: `255`
+    pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
+        self.skill_group_id = Some(value);
+        self
+    }
+    /// Sets or clears `SkillGroupId`.
+    pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
+        self.skill_group_id = value;
+        self
+    }
+    /// Id of the IVR flow used by the task.
+    ///
+    /// Example: `4600`
+    pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
+        self.ivr_id = Some(value);
+        self
+    }
+    /// Sets or clears `IVRId`.
+    pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
+        self.ivr_id = value;
+        self
+    }
+    /// Priority among tasks of the same application, `1` (highest) to `5` (lowest).
+    ///
+    /// Example: `3`
+    pub fn priority(mut self, value: i64) -> Self {
+        self.priority = Some(value);
+        self
+    }
+    /// Sets or clears `Priority`.
+    pub fn set_priority(mut self, value: Option<i64>) -> Self {
+        self.priority = value;
+        self
+    }
+    /// Target abandoned-call rate in percent, 5-50.
+    ///
+    /// Example: `10`
+    pub fn expected_abandon_rate(mut self, value: i64) -> Self {
+        self.expected_abandon_rate = Some(value);
+        self
+    }
+    /// Sets or clears `ExpectedAbandonRate`.
+    pub fn set_expected_abandon_rate(mut self, value: Option<i64>) -> Self {
+        self.expected_abandon_rate = value;
+        self
+    }
+    /// Number of call retries, 0-2.
+    ///
+    /// Example: `2`
+    pub fn retry_times(mut self, value: i64) -> Self {
+        self.retry_times = Some(value);
+        self
+    }
+    /// Sets or clears `RetryTimes`.
+    pub fn set_retry_times(mut self, value: Option<i64>) -> Self {
+        self.retry_times = value;
+        self
+    }
+    /// Interval between retries in seconds, 60-86400.
+    ///
+    /// Example: `1800`
+    pub fn retry_interval(mut self, value: i64) -> Self {
+        self.retry_interval = Some(value);
+        self
+    }
+    /// Sets or clears `RetryInterval`.
+    pub fn set_retry_interval(mut self, value: Option<i64>) -> Self {
+        self.retry_interval = value;
+        self
+    }
+    /// Unix time in seconds at which the task starts automatically.
+    ///
+    /// Example: `1708483433`
+    pub fn start_time(mut self, value: i64) -> Self {
+        self.start_time = Some(value);
+        self
+    }
+    /// Sets or clears `StartTime`.
+    pub fn set_start_time(mut self, value: Option<i64>) -> Self {
+        self.start_time = value;
+        self
+    }
+    /// Unix time in seconds at which the task is stopped automatically.
+    ///
+    /// Example: `1708485433`
+    pub fn end_time(mut self, value: i64) -> Self {
+        self.end_time = Some(value);
+        self
+    }
+    /// Sets or clears `EndTime`.
+    pub fn set_end_time(mut self, value: Option<i64>) -> Self {
+        self.end_time = value;
+        self
+    }
+    /// Custom variables of the task.
+    pub fn variables(mut self, value: Vec<crate::types::Variable>) -> Self {
+        self.variables = Some(value);
+        self
+    }
+    /// Sets or clears `Variables`.
+    pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
+        self.variables = value;
+        self
+    }
+    /// User-to-User Information data attached to the calls.
+    ///
+    /// Example: `"foobar"`
+    pub fn uui(mut self, value: impl Into<String>) -> Self {
+        self.uui = Some(value.into());
+        self
+    }
+    /// Sets or clears `UUI`.
+    pub fn set_uui(mut self, value: Option<String>) -> Self {
+        self.uui = value;
+        self
+    }
+    /// Task status: `0` not started, `1` running, `2` paused, `3` stopped, `4` completed.
+    ///
+    /// Example: `1`
+    pub fn status(mut self, value: crate::types::DescribePredictiveDialingCampaignStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+    /// Sets or clears `Status`.
+    pub fn set_status(
+        mut self,
+        value: Option<crate::types::DescribePredictiveDialingCampaignStatus>,
+    ) -> Self {
+        self.status = value;
+        self
+    }
+    /// Reason for the status: `0` normal, `1` ended manually, `2` ended by timeout.
+    ///
+    /// Example: `0`
+    pub fn status_reason(
+        mut self,
+        value: crate::types::DescribePredictiveDialingCampaignStatusReason,
+    ) -> Self {
+        self.status_reason = Some(value);
+        self
+    }
+    /// Sets or clears `StatusReason`.
+    pub fn set_status_reason(
+        mut self,
+        value: Option<crate::types::DescribePredictiveDialingCampaignStatusReason>,
+    ) -> Self {
+        self.status_reason = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> DescribePredictiveDialingCampaignResponse {
+        DescribePredictiveDialingCampaignResponse {
+            campaign_id: self.campaign_id,
+            name: self.name,
+            call_order: self.call_order,
+            skill_group_id: self.skill_group_id,
+            ivr_id: self.ivr_id,
+            priority: self.priority,
+            expected_abandon_rate: self.expected_abandon_rate,
+            retry_times: self.retry_times,
+            retry_interval: self.retry_interval,
+            start_time: self.start_time,
+            end_time: self.end_time,
+            variables: self.variables,
+            uui: self.uui,
+            status: self.status,
+            status_reason: self.status_reason,
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for DescribePredictiveDialingCampaignResponse {

@@ -368,11 +368,72 @@ pub struct DescribePredictiveDialingCampaignsResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl DescribePredictiveDialingCampaignsResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> DescribePredictiveDialingCampaignsResponseBuilder {
+        DescribePredictiveDialingCampaignsResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`DescribePredictiveDialingCampaignsResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct DescribePredictiveDialingCampaignsResponseBuilder {
+    total_count: Option<crate::types::TotalCount>,
+    campaign_list: Option<Vec<crate::types::DescribePredictiveDialingCampaignsElement>>,
+    request_id: Option<String>,
+}
+impl DescribePredictiveDialingCampaignsResponseBuilder {
+    /// Total number of matching tasks.
+    ///
+    /// Example: `66`
+    pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
+        self.total_count = Some(value);
+        self
+    }
+    /// Sets or clears `TotalCount`.
+    pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
+        self.total_count = value;
+        self
+    }
+    /// Tasks on the requested page.
+    pub fn campaign_list(
+        mut self,
+        value: Vec<crate::types::DescribePredictiveDialingCampaignsElement>,
+    ) -> Self {
+        self.campaign_list = Some(value);
+        self
+    }
+    /// Sets or clears `CampaignList`.
+    pub fn set_campaign_list(
+        mut self,
+        value: Option<Vec<crate::types::DescribePredictiveDialingCampaignsElement>>,
+    ) -> Self {
+        self.campaign_list = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> DescribePredictiveDialingCampaignsResponse {
+        DescribePredictiveDialingCampaignsResponse {
+            total_count: self.total_count,
+            campaign_list: self.campaign_list,
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for DescribePredictiveDialingCampaignsResponse {

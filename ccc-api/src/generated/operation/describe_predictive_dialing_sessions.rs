@@ -277,11 +277,68 @@ pub struct DescribePredictiveDialingSessionsResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl DescribePredictiveDialingSessionsResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> DescribePredictiveDialingSessionsResponseBuilder {
+        DescribePredictiveDialingSessionsResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`DescribePredictiveDialingSessionsResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct DescribePredictiveDialingSessionsResponseBuilder {
+    total_count: Option<crate::types::TotalCount>,
+    session_list: Option<Vec<String>>,
+    request_id: Option<String>,
+}
+impl DescribePredictiveDialingSessionsResponseBuilder {
+    /// Total number of calls.
+    ///
+    /// Example: `3000`
+    pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
+        self.total_count = Some(value);
+        self
+    }
+    /// Sets or clears `TotalCount`.
+    pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
+        self.total_count = value;
+        self
+    }
+    /// Session ids of the calls on the requested page; use them to fetch detailed call records in bulk.
+    ///
+    /// Example: `["e4b2d3f1-8c27-4a9d-bef1-0b412a7c5e8d","a3e8f4c9-2b7d-4e1f-9d82-6c5a8b0d3f1e","f7d2b4e9-1c8a-5d9e-b0f3-2e1a3c4b5d6f"]`
+    pub fn session_list(mut self, value: Vec<String>) -> Self {
+        self.session_list = Some(value);
+        self
+    }
+    /// Sets or clears `SessionList`.
+    pub fn set_session_list(mut self, value: Option<Vec<String>>) -> Self {
+        self.session_list = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> DescribePredictiveDialingSessionsResponse {
+        DescribePredictiveDialingSessionsResponse {
+            total_count: self.total_count,
+            session_list: self.session_list,
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for DescribePredictiveDialingSessionsResponse {

@@ -256,11 +256,68 @@ pub struct DescribePSTNActiveSessionListResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl DescribePSTNActiveSessionListResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> DescribePSTNActiveSessionListResponseBuilder {
+        DescribePSTNActiveSessionListResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`DescribePSTNActiveSessionListResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct DescribePSTNActiveSessionListResponseBuilder {
+    total: Option<crate::types::TotalCount>,
+    sessions: Option<Vec<crate::types::PSTNSessionInfo>>,
+    request_id: Option<String>,
+}
+impl DescribePSTNActiveSessionListResponseBuilder {
+    /// Total number of active sessions.
+    ///
+    /// Example: `1`
+    pub fn total(mut self, value: crate::types::TotalCount) -> Self {
+        self.total = Some(value);
+        self
+    }
+    /// Sets or clears `Total`.
+    pub fn set_total(mut self, value: Option<crate::types::TotalCount>) -> Self {
+        self.total = value;
+        self
+    }
+    /// Active sessions on the requested page.
+    ///
+    /// Example: `[{"acceptTimestamp":"1600007250","callType":"callin","callee":"Alice","caller":"John","protectedCallee":"+9876543210","protectedCaller":"+1234567890","ringTimestamp":"1600007240","roomId":"9876","sessionId":"123456789","sessionStatus":"Active","staffNo":"S123","staffUserId":"staff123","startTimestamp":"1600007226"},{"acceptTimestamp":"1400753170","callType":"callout","callee":"John","caller":"Alice","ringTimestamp":"1400753160","roomId":"1234","sessionId":"987654321","sessionStatus":"Completed","staffNo":"S456","staffUserId":"staff456","startTimestamp":"1400753150"}]`
+    pub fn sessions(mut self, value: Vec<crate::types::PSTNSessionInfo>) -> Self {
+        self.sessions = Some(value);
+        self
+    }
+    /// Sets or clears `Sessions`.
+    pub fn set_sessions(mut self, value: Option<Vec<crate::types::PSTNSessionInfo>>) -> Self {
+        self.sessions = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> DescribePSTNActiveSessionListResponse {
+        DescribePSTNActiveSessionListResponse {
+            total: self.total.unwrap_or_default(),
+            sessions: self.sessions.unwrap_or_default(),
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for DescribePSTNActiveSessionListResponse {

@@ -559,11 +559,435 @@ impl ::std::fmt::Debug for DescribeSessionDetailResponse {
     }
 }
 impl DescribeSessionDetailResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> DescribeSessionDetailResponseBuilder {
+        DescribeSessionDetailResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`DescribeSessionDetailResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Clone, Default)]
+pub struct DescribeSessionDetailResponseBuilder {
+    caller: Option<String>,
+    callee: Option<String>,
+    call_type: Option<crate::types::DescribeSessionDetailCallType>,
+    start_time_stamp: Option<i64>,
+    ring_timestamp: Option<i64>,
+    accept_timestamp: Option<i64>,
+    ended_timestamp: Option<i64>,
+    queued_timestamp: Option<i64>,
+    staff_user_id: Option<String>,
+    end_status: Option<crate::types::DescribeSessionDetailEndStatus>,
+    queued_skill_group_id: Option<i64>,
+    queued_skill_group_name: Option<String>,
+    record_url: Option<String>,
+    custom_record_url: Option<String>,
+    asr_url: Option<String>,
+    voicemail_record_url: Option<Vec<String>>,
+    voicemail_asr_url: Option<Vec<String>>,
+    ivr_key_pressed: Option<Vec<crate::types::IVRKeyPressedElement>>,
+    post_ivr_key_pressed: Option<Vec<crate::types::IVRKeyPressedElement>>,
+    hung_up_side: Option<crate::types::DescribeSessionDetailHungUpSide>,
+    uui: Option<String>,
+    events: Option<Vec<crate::types::SessionEvent>>,
+    serve_participants: Option<Vec<crate::types::ServeParticipant>>,
+    sys_hangup_reason: Option<i64>,
+    sys_hangup_reason_string: Option<String>,
+    request_id: Option<String>,
+}
+impl ::std::fmt::Debug for DescribeSessionDetailResponseBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DescribeSessionDetailResponseBuilder")
+            .field("caller", &self.caller)
+            .field("callee", &self.callee)
+            .field("call_type", &self.call_type)
+            .field("start_time_stamp", &self.start_time_stamp)
+            .field("ring_timestamp", &self.ring_timestamp)
+            .field("accept_timestamp", &self.accept_timestamp)
+            .field("ended_timestamp", &self.ended_timestamp)
+            .field("queued_timestamp", &self.queued_timestamp)
+            .field("staff_user_id", &self.staff_user_id)
+            .field("end_status", &self.end_status)
+            .field("queued_skill_group_id", &self.queued_skill_group_id)
+            .field("queued_skill_group_name", &self.queued_skill_group_name)
+            .field(
+                "record_url",
+                &self.record_url.as_ref().map(|_| "** redacted **"),
+            )
+            .field("custom_record_url", &self.custom_record_url)
+            .field("asr_url", &self.asr_url.as_ref().map(|_| "** redacted **"))
+            .field("voicemail_record_url", &self.voicemail_record_url)
+            .field("voicemail_asr_url", &self.voicemail_asr_url)
+            .field("ivr_key_pressed", &self.ivr_key_pressed)
+            .field("post_ivr_key_pressed", &self.post_ivr_key_pressed)
+            .field("hung_up_side", &self.hung_up_side)
+            .field("uui", &self.uui)
+            .field("events", &self.events)
+            .field("serve_participants", &self.serve_participants)
+            .field("sys_hangup_reason", &self.sys_hangup_reason)
+            .field("sys_hangup_reason_string", &self.sys_hangup_reason_string)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
+}
+impl DescribeSessionDetailResponseBuilder {
+    /// Calling number.
+    ///
+    /// Example: `"0086130xxxxxxxx"`
+    pub fn caller(mut self, value: impl Into<String>) -> Self {
+        self.caller = Some(value.into());
+        self
+    }
+    /// Sets or clears `Caller`.
+    pub fn set_caller(mut self, value: Option<String>) -> Self {
+        self.caller = value;
+        self
+    }
+    /// Called number.
+    ///
+    /// Example: `"0086010xxxxxxxx"`
+    pub fn callee(mut self, value: impl Into<String>) -> Self {
+        self.callee = Some(value.into());
+        self
+    }
+    /// Sets or clears `Callee`.
+    pub fn set_callee(mut self, value: Option<String>) -> Self {
+        self.callee = value;
+        self
+    }
+    /// Call type: `1` outbound, `2` inbound, `3` audio inbound, `5` predictive outbound, `6` internal extension call.
+    ///
+    /// Example: `1`
+    pub fn call_type(mut self, value: crate::types::DescribeSessionDetailCallType) -> Self {
+        self.call_type = Some(value);
+        self
+    }
+    /// Sets or clears `CallType`.
+    pub fn set_call_type(
+        mut self,
+        value: Option<crate::types::DescribeSessionDetailCallType>,
+    ) -> Self {
+        self.call_type = value;
+        self
+    }
+    /// Unix time in seconds when the call started.
+    ///
+    /// Example: `1611631881`
+    pub fn start_time_stamp(mut self, value: i64) -> Self {
+        self.start_time_stamp = Some(value);
+        self
+    }
+    /// Sets or clears `StartTimeStamp`.
+    pub fn set_start_time_stamp(mut self, value: Option<i64>) -> Self {
+        self.start_time_stamp = value;
+        self
+    }
+    /// Unix time in seconds when ringing started.
+    ///
+    /// Example: `1611631885`
+    pub fn ring_timestamp(mut self, value: i64) -> Self {
+        self.ring_timestamp = Some(value);
+        self
+    }
+    /// Sets or clears `RingTimestamp`.
+    pub fn set_ring_timestamp(mut self, value: Option<i64>) -> Self {
+        self.ring_timestamp = value;
+        self
+    }
+    /// Unix time in seconds when the call was answered.
+    ///
+    /// Example: `1611631891`
+    pub fn accept_timestamp(mut self, value: i64) -> Self {
+        self.accept_timestamp = Some(value);
+        self
+    }
+    /// Sets or clears `AcceptTimestamp`.
+    pub fn set_accept_timestamp(mut self, value: Option<i64>) -> Self {
+        self.accept_timestamp = value;
+        self
+    }
+    /// Unix time in seconds when the call ended.
+    ///
+    /// Example: `1611631991`
+    pub fn ended_timestamp(mut self, value: i64) -> Self {
+        self.ended_timestamp = Some(value);
+        self
+    }
+    /// Sets or clears `EndedTimestamp`.
+    pub fn set_ended_timestamp(mut self, value: Option<i64>) -> Self {
+        self.ended_timestamp = value;
+        self
+    }
+    /// Unix time in seconds when the call entered the queue.
+    ///
+    /// Example: `1611631889`
+    pub fn queued_timestamp(mut self, value: i64) -> Self {
+        self.queued_timestamp = Some(value);
+        self
+    }
+    /// Sets or clears `QueuedTimestamp`.
+    pub fn set_queued_timestamp(mut self, value: Option<i64>) -> Self {
+        self.queued_timestamp = value;
+        self
+    }
+    /// Account of the agent who handled the call.
+    ///
+    /// Example: `"foo@tencent.com"`
+    pub fn staff_user_id(mut self, value: impl Into<String>) -> Self {
+        self.staff_user_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `StaffUserId`.
+    pub fn set_staff_user_id(mut self, value: Option<String>) -> Self {
+        self.staff_user_id = value;
+        self
+    }
+    /// Final call status; same meaning as `EndStatus` in `DescribeTelCdr`.
+    ///
+    /// Example: `1`
+    pub fn end_status(mut self, value: crate::types::DescribeSessionDetailEndStatus) -> Self {
+        self.end_status = Some(value);
+        self
+    }
+    /// Sets or clears `EndStatus`.
+    pub fn set_end_status(
+        mut self,
+        value: Option<crate::types::DescribeSessionDetailEndStatus>,
+    ) -> Self {
+        self.end_status = value;
+        self
+    }
+    /// Id of the skill group the call queued for.
+    ///
+    /// Example: `203`
+    pub fn queued_skill_group_id(mut self, value: i64) -> Self {
+        self.queued_skill_group_id = Some(value);
+        self
+    }
+    /// Sets or clears `QueuedSkillGroupId`.
+    pub fn set_queued_skill_group_id(mut self, value: Option<i64>) -> Self {
+        self.queued_skill_group_id = value;
+        self
+    }
+    /// Name of the skill group the call queued for.
+    ///
+    /// Example: `"销售组"`
+    pub fn queued_skill_group_name(mut self, value: impl Into<String>) -> Self {
+        self.queued_skill_group_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `QueuedSkillGroupName`.
+    pub fn set_queued_skill_group_name(mut self, value: Option<String>) -> Self {
+        self.queued_skill_group_name = value;
+        self
+    }
+    /// Signed, time-limited recording link; download within 24 hours and do not store it, call again for a fresh link.
+    ///
+    /// Example: `"https://xxxxx"`
+    pub fn record_url(mut self, value: impl Into<String>) -> Self {
+        self.record_url = Some(value.into());
+        self
+    }
+    /// Sets or clears `RecordURL`.
+    pub fn set_record_url(mut self, value: Option<String>) -> Self {
+        self.record_url = value;
+        self
+    }
+    /// Link to the recording copied to your own COS bucket.
+    ///
+    /// Example: `"https://xxxxx"`
+    pub fn custom_record_url(mut self, value: impl Into<String>) -> Self {
+        self.custom_record_url = Some(value.into());
+        self
+    }
+    /// Sets or clears `CustomRecordURL`.
+    pub fn set_custom_record_url(mut self, value: Option<String>) -> Self {
+        self.custom_record_url = value;
+        self
+    }
+    /// Signed, time-limited link to the recording transcript; download within 24 hours and do not store it.
+    ///
+    /// Example: `"https://xxxxx"`
+    pub fn asr_url(mut self, value: impl Into<String>) -> Self {
+        self.asr_url = Some(value.into());
+        self
+    }
+    /// Sets or clears `AsrURL`.
+    pub fn set_asr_url(mut self, value: Option<String>) -> Self {
+        self.asr_url = value;
+        self
+    }
+    /// Links to voicemail recordings.
+    ///
+    /// Example: `["https://xxxxx"]`
+    pub fn voicemail_record_url(mut self, value: Vec<String>) -> Self {
+        self.voicemail_record_url = Some(value);
+        self
+    }
+    /// Sets or clears `VoicemailRecordURL`.
+    pub fn set_voicemail_record_url(mut self, value: Option<Vec<String>>) -> Self {
+        self.voicemail_record_url = value;
+        self
+    }
+    /// Links to voicemail transcripts; requires an offline speech recognition package enabled in the console.
+    ///
+    /// Example: `["https://xxxxx"]`
+    pub fn voicemail_asr_url(mut self, value: Vec<String>) -> Self {
+        self.voicemail_asr_url = Some(value);
+        self
+    }
+    /// Sets or clears `VoicemailAsrURL`.
+    pub fn set_voicemail_asr_url(mut self, value: Option<Vec<String>>) -> Self {
+        self.voicemail_asr_url = value;
+        self
+    }
+    /// Keys pressed in the IVR.
+    pub fn ivr_key_pressed(mut self, value: Vec<crate::types::IVRKeyPressedElement>) -> Self {
+        self.ivr_key_pressed = Some(value);
+        self
+    }
+    /// Sets or clears `IVRKeyPressed`.
+    pub fn set_ivr_key_pressed(
+        mut self,
+        value: Option<Vec<crate::types::IVRKeyPressedElement>>,
+    ) -> Self {
+        self.ivr_key_pressed = value;
+        self
+    }
+    /// Keys pressed in the satisfaction survey.
+    pub fn post_ivr_key_pressed(mut self, value: Vec<crate::types::IVRKeyPressedElement>) -> Self {
+        self.post_ivr_key_pressed = Some(value);
+        self
+    }
+    /// Sets or clears `PostIVRKeyPressed`.
+    pub fn set_post_ivr_key_pressed(
+        mut self,
+        value: Option<Vec<crate::types::IVRKeyPressedElement>>,
+    ) -> Self {
+        self.post_ivr_key_pressed = value;
+        self
+    }
+    /// Who hung up: `seat` agent, `user` customer, `system` system.
+    ///
+    /// Example: `"user"`
+    pub fn hung_up_side(mut self, value: crate::types::DescribeSessionDetailHungUpSide) -> Self {
+        self.hung_up_side = Some(value);
+        self
+    }
+    /// Sets or clears `HungUpSide`.
+    pub fn set_hung_up_side(
+        mut self,
+        value: Option<crate::types::DescribeSessionDetailHungUpSide>,
+    ) -> Self {
+        self.hung_up_side = value;
+        self
+    }
+    /// Custom User-to-User Information data attached to the call.
+    ///
+    /// Example: `"foo-bar"`
+    pub fn uui(mut self, value: impl Into<String>) -> Self {
+        self.uui = Some(value.into());
+        self
+    }
+    /// Sets or clears `UUI`.
+    pub fn set_uui(mut self, value: Option<String>) -> Self {
+        self.uui = value;
+        self
+    }
+    /// Events that occurred during the call.
+    pub fn events(mut self, value: Vec<crate::types::SessionEvent>) -> Self {
+        self.events = Some(value);
+        self
+    }
+    /// Sets or clears `Events`.
+    pub fn set_events(mut self, value: Option<Vec<crate::types::SessionEvent>>) -> Self {
+        self.events = value;
+        self
+    }
+    /// Participants who served the call.
+    pub fn serve_participants(mut self, value: Vec<crate::types::ServeParticipant>) -> Self {
+        self.serve_participants = Some(value);
+        self
+    }
+    /// Sets or clears `ServeParticipants`.
+    pub fn set_serve_participants(
+        mut self,
+        value: Option<Vec<crate::types::ServeParticipant>>,
+    ) -> Self {
+        self.serve_participants = value;
+        self
+    }
+    /// Status code explaining why the system hung up after the call connected.
+    ///
+    /// Example: `1010`
+    pub fn sys_hangup_reason(mut self, value: i64) -> Self {
+        self.sys_hangup_reason = Some(value);
+        self
+    }
+    /// Sets or clears `SysHangupReason`.
+    pub fn set_sys_hangup_reason(mut self, value: Option<i64>) -> Self {
+        self.sys_hangup_reason = value;
+        self
+    }
+    /// Text explaining why the system hung up after the call connected.
+    ///
+    /// Example: `"userHangupDuringAIAgent"`
+    pub fn sys_hangup_reason_string(mut self, value: impl Into<String>) -> Self {
+        self.sys_hangup_reason_string = Some(value.into());
+        self
+    }
+    /// Sets or clears `SysHangupReasonString`.
+    pub fn set_sys_hangup_reason_string(mut self, value: Option<String>) -> Self {
+        self.sys_hangup_reason_string = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> DescribeSessionDetailResponse {
+        DescribeSessionDetailResponse {
+            caller: self.caller,
+            callee: self.callee,
+            call_type: self.call_type,
+            start_time_stamp: self.start_time_stamp,
+            ring_timestamp: self.ring_timestamp,
+            accept_timestamp: self.accept_timestamp,
+            ended_timestamp: self.ended_timestamp,
+            queued_timestamp: self.queued_timestamp,
+            staff_user_id: self.staff_user_id,
+            end_status: self.end_status,
+            queued_skill_group_id: self.queued_skill_group_id,
+            queued_skill_group_name: self.queued_skill_group_name,
+            record_url: self.record_url,
+            custom_record_url: self.custom_record_url,
+            asr_url: self.asr_url,
+            voicemail_record_url: self.voicemail_record_url,
+            voicemail_asr_url: self.voicemail_asr_url,
+            ivr_key_pressed: self.ivr_key_pressed,
+            post_ivr_key_pressed: self.post_ivr_key_pressed,
+            hung_up_side: self.hung_up_side,
+            uui: self.uui,
+            events: self.events,
+            serve_participants: self.serve_participants,
+            sys_hangup_reason: self.sys_hangup_reason,
+            sys_hangup_reason_string: self.sys_hangup_reason_string,
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for DescribeSessionDetailResponse {

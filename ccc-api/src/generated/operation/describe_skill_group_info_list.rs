@@ -355,11 +355,71 @@ pub struct DescribeSkillGroupInfoListResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl DescribeSkillGroupInfoListResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> DescribeSkillGroupInfoListResponseBuilder {
+        DescribeSkillGroupInfoListResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`DescribeSkillGroupInfoListResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct DescribeSkillGroupInfoListResponseBuilder {
+    total_count: Option<crate::types::TotalCount>,
+    skill_group_list: Option<Vec<crate::types::SkillGroupInfoItem>>,
+    request_id: Option<String>,
+}
+impl DescribeSkillGroupInfoListResponseBuilder {
+    /// Total number of matching skill groups.
+    ///
+    /// Example: `10`
+    pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
+        self.total_count = Some(value);
+        self
+    }
+    /// Sets or clears `TotalCount`.
+    pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
+        self.total_count = value;
+        self
+    }
+    /// Skill groups on the requested page.
+    ///
+    /// Example: `[{"LastModifyTimestamp":1613976392,"MaxConcurrency":1,"RoutePolicy":"firstCreate","SkillGroupId":1115,"SkillGroupName":"luluttt","Type":"TEL","UsingLastSeat":0}]`
+    pub fn skill_group_list(mut self, value: Vec<crate::types::SkillGroupInfoItem>) -> Self {
+        self.skill_group_list = Some(value);
+        self
+    }
+    /// Sets or clears `SkillGroupList`.
+    pub fn set_skill_group_list(
+        mut self,
+        value: Option<Vec<crate::types::SkillGroupInfoItem>>,
+    ) -> Self {
+        self.skill_group_list = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> DescribeSkillGroupInfoListResponse {
+        DescribeSkillGroupInfoListResponse {
+            total_count: self.total_count.unwrap_or_default(),
+            skill_group_list: self.skill_group_list.unwrap_or_default(),
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for DescribeSkillGroupInfoListResponse {

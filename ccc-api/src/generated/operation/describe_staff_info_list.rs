@@ -361,11 +361,66 @@ pub struct DescribeStaffInfoListResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl DescribeStaffInfoListResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> DescribeStaffInfoListResponseBuilder {
+        DescribeStaffInfoListResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`DescribeStaffInfoListResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct DescribeStaffInfoListResponseBuilder {
+    total_count: Option<crate::types::TotalCount>,
+    staff_list: Option<Vec<crate::types::StaffInfo>>,
+    request_id: Option<String>,
+}
+impl DescribeStaffInfoListResponseBuilder {
+    /// Total number of matching agents.
+    ///
+    /// Example: `10`
+    pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
+        self.total_count = Some(value);
+        self
+    }
+    /// Sets or clears `TotalCount`.
+    pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
+        self.total_count = value;
+        self
+    }
+    /// Agents on the requested page.
+    pub fn staff_list(mut self, value: Vec<crate::types::StaffInfo>) -> Self {
+        self.staff_list = Some(value);
+        self
+    }
+    /// Sets or clears `StaffList`.
+    pub fn set_staff_list(mut self, value: Option<Vec<crate::types::StaffInfo>>) -> Self {
+        self.staff_list = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> DescribeStaffInfoListResponse {
+        DescribeStaffInfoListResponse {
+            total_count: self.total_count.unwrap_or_default(),
+            staff_list: self.staff_list.unwrap_or_default(),
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for DescribeStaffInfoListResponse {

@@ -290,11 +290,54 @@ pub struct DescribeStaffStatusMetricsResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl DescribeStaffStatusMetricsResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> DescribeStaffStatusMetricsResponseBuilder {
+        DescribeStaffStatusMetricsResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`DescribeStaffStatusMetricsResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct DescribeStaffStatusMetricsResponseBuilder {
+    metrics: Option<Vec<crate::types::StaffStatusMetrics>>,
+    request_id: Option<String>,
+}
+impl DescribeStaffStatusMetricsResponseBuilder {
+    /// Real-time status metrics, one entry per agent.
+    ///
+    /// Example: `[{"AfterCallWorkDuration":0,"BusyDuration":0,"Email":"aaa@abc.com","FreeDuration":0,"LastOnlineTimestamp":0,"LastStatusTimestamp":0,"NotReadyDuration":0,"OnlineDuration":0,"Reason":"abc","ReserveNotReady":true,"ReserveRest":true,"RestDuration":0,"Status":"free","StatusExtra":{"Direct":"callin","Type":"tel"},"UseMobileAccept":0,"UseMobileCallOut":true}]`
+    pub fn metrics(mut self, value: Vec<crate::types::StaffStatusMetrics>) -> Self {
+        self.metrics = Some(value);
+        self
+    }
+    /// Sets or clears `Metrics`.
+    pub fn set_metrics(mut self, value: Option<Vec<crate::types::StaffStatusMetrics>>) -> Self {
+        self.metrics = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> DescribeStaffStatusMetricsResponse {
+        DescribeStaffStatusMetricsResponse {
+            metrics: self.metrics.unwrap_or_default(),
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for DescribeStaffStatusMetricsResponse {

@@ -280,11 +280,138 @@ pub struct DescribeTelCallInfoResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl DescribeTelCallInfoResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> DescribeTelCallInfoResponseBuilder {
+        DescribeTelCallInfoResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`DescribeTelCallInfoResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct DescribeTelCallInfoResponseBuilder {
+    tel_call_out_count: Option<i64>,
+    tel_call_in_count: Option<i64>,
+    seat_used_count: Option<i64>,
+    voip_call_in_count_deprecated: Option<i64>,
+    voip_call_in_count: Option<i64>,
+    asr_offline_count: Option<i64>,
+    asr_realtime_count: Option<i64>,
+    request_id: Option<String>,
+}
+impl DescribeTelCallInfoResponseBuilder {
+    /// Minutes consumed from the outbound call package.
+    ///
+    /// Example: `10`
+    pub fn tel_call_out_count(mut self, value: i64) -> Self {
+        self.tel_call_out_count = Some(value);
+        self
+    }
+    /// Sets or clears `TelCallOutCount`.
+    pub fn set_tel_call_out_count(mut self, value: Option<i64>) -> Self {
+        self.tel_call_out_count = value;
+        self
+    }
+    /// Minutes consumed from the inbound call package.
+    ///
+    /// Example: `10`
+    pub fn tel_call_in_count(mut self, value: i64) -> Self {
+        self.tel_call_in_count = Some(value);
+        self
+    }
+    /// Sets or clears `TelCallInCount`.
+    pub fn set_tel_call_in_count(mut self, value: Option<i64>) -> Self {
+        self.tel_call_in_count = value;
+        self
+    }
+    /// Number of agent seats used.
+    ///
+    /// Example: `50`
+    pub fn seat_used_count(mut self, value: i64) -> Self {
+        self.seat_used_count = Some(value);
+        self
+    }
+    /// Sets or clears `SeatUsedCount`.
+    pub fn set_seat_used_count(mut self, value: Option<i64>) -> Self {
+        self.seat_used_count = value;
+        self
+    }
+    /// Minutes consumed from the audio package (deprecated spelling, use `VOIPCallInCount`).
+    ///
+    /// Example: `10`
+    pub fn voip_call_in_count_deprecated(mut self, value: i64) -> Self {
+        self.voip_call_in_count_deprecated = Some(value);
+        self
+    }
+    /// Sets or clears `VoipCallInCount`.
+    pub fn set_voip_call_in_count_deprecated(mut self, value: Option<i64>) -> Self {
+        self.voip_call_in_count_deprecated = value;
+        self
+    }
+    /// Minutes consumed from the audio package.
+    ///
+    /// Example: `10`
+    pub fn voip_call_in_count(mut self, value: i64) -> Self {
+        self.voip_call_in_count = Some(value);
+        self
+    }
+    /// Sets or clears `VOIPCallInCount`.
+    pub fn set_voip_call_in_count(mut self, value: Option<i64>) -> Self {
+        self.voip_call_in_count = value;
+        self
+    }
+    /// Minutes consumed from the offline speech-to-text package.
+    ///
+    /// Example: `1`
+    pub fn asr_offline_count(mut self, value: i64) -> Self {
+        self.asr_offline_count = Some(value);
+        self
+    }
+    /// Sets or clears `AsrOfflineCount`.
+    pub fn set_asr_offline_count(mut self, value: Option<i64>) -> Self {
+        self.asr_offline_count = value;
+        self
+    }
+    /// Minutes consumed from the real-time speech-to-text package.
+    ///
+    /// Example: `1`
+    pub fn asr_realtime_count(mut self, value: i64) -> Self {
+        self.asr_realtime_count = Some(value);
+        self
+    }
+    /// Sets or clears `AsrRealtimeCount`.
+    pub fn set_asr_realtime_count(mut self, value: Option<i64>) -> Self {
+        self.asr_realtime_count = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> DescribeTelCallInfoResponse {
+        DescribeTelCallInfoResponse {
+            tel_call_out_count: self.tel_call_out_count.unwrap_or_default(),
+            tel_call_in_count: self.tel_call_in_count.unwrap_or_default(),
+            seat_used_count: self.seat_used_count.unwrap_or_default(),
+            voip_call_in_count_deprecated: self.voip_call_in_count_deprecated,
+            voip_call_in_count: self.voip_call_in_count.unwrap_or_default(),
+            asr_offline_count: self.asr_offline_count.unwrap_or_default(),
+            asr_realtime_count: self.asr_realtime_count.unwrap_or_default(),
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for DescribeTelCallInfoResponse {

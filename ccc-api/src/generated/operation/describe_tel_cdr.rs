@@ -568,11 +568,82 @@ pub struct DescribeTelCdrResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl DescribeTelCdrResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> DescribeTelCdrResponseBuilder {
+        DescribeTelCdrResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`DescribeTelCdrResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct DescribeTelCdrResponseBuilder {
+    total_count: Option<crate::types::TotalCount>,
+    tel_cdrs: Option<Vec<crate::types::TelCdrInfo>>,
+    tel_cdr_list: Option<Vec<crate::types::TelCdrInfo>>,
+    request_id: Option<String>,
+}
+impl DescribeTelCdrResponseBuilder {
+    /// Total number of matching call records.
+    ///
+    /// Example: `2`
+    pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
+        self.total_count = Some(value);
+        self
+    }
+    /// Sets or clears `TotalCount`.
+    pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
+        self.total_count = value;
+        self
+    }
+    /// Call records; deprecated, use `TelCdrList`.
+    ///
+    /// Example: `[{"AcceptTimestamp":1729756307,"AsrStatus":"Complete","AsrUrl":"https://xxxxxx","Callee":"00860200000000","Caller":"0086075500000","CallerLocation":"广东深圳固话","CustomRecordURL":"https://xxxxxxxx.mp3","Direction":0,"Duration":8,"EndStatus":1,"EndStatusString":"ok","EndedTimestamp":1729756315,"HungUpSide":"seat","IVRDuration":15,"IVRKeyPressed":["香蕉"],"IVRKeyPressedEx":[{"Key":"香蕉","Label":"香蕉","NodeLabel":"语音识别导航","OriginalContent":"香蕉。","TTSPrompt":"输入您喜欢吃的水果","Timestamp":1729756303211}],"PostIVRKeyPressed":[{"Key":"1","Label":"不满意","NodeLabel":"","OriginalContent":"","TTSPrompt":"","Timestamp":0}],"ProtectedCallee":"","ProtectedCaller":"","QueuedSkillGroupId":2522,"QueuedSkillGroupName":"test-tel","QueuedTimestamp":1729756306,"RecordId":"e9fdbff5-2e35-4480-83f7-81917e723fa5","RecordURL":"https://xxxxxxx.mp3","Remark":"skillGroupId--34588","RingTimestamp":1729756306,"SeatUser":{"Mail":"xxxxxxx@tencent.com","Name":"xiaoming","Nick":"guanjia","Phone":"00861580000000","SkillGroupNameList":["1539","2522","3551"],"StaffNumber":"20012","UserId":"xxxxxxx@tencent.com"},"ServeParticipants":[{"AcceptTimestamp":1729756306,"CustomRecordURL":"https://xxxxx.mp3","EndStatusString":"ok","EndedTimestamp":1729756312,"Mail":"xxxxxx@tencent.com","Phone":"","RecordId":"96eaa575-be4c-48f1-99b8-9722f2f816ec","RecordURL":"https://xxxxxx.mp3","RingTimestamp":1729756306,"Sequence":0,"SkillGroupId":2522,"SkillGroupName":"test-tel","StartTimestamp":1729756306,"TransferFrom":"","TransferFromType":"","TransferTo":"","TransferToType":"","Type":"staffSeat"}],"SessionId":"0955de87-c86d-4457-aac2-bee3d0a0b67a","SkillGroup":"test-tel","SkillGroupId":2522,"StartTimestamp":1729756291,"Time":1729756291,"UUI":"","Uui":"","VoicemailAsrURL":[],"VoicemailRecordURL":[]}]`
+    pub fn tel_cdrs(mut self, value: Vec<crate::types::TelCdrInfo>) -> Self {
+        self.tel_cdrs = Some(value);
+        self
+    }
+    /// Sets or clears `TelCdrs`.
+    pub fn set_tel_cdrs(mut self, value: Option<Vec<crate::types::TelCdrInfo>>) -> Self {
+        self.tel_cdrs = value;
+        self
+    }
+    /// Call records on this page.
+    ///
+    /// Example: `[{"AcceptTimestamp":1729756307,"AsrStatus":"Complete","AsrUrl":"https://xxxxxx","Callee":"00860200000000","Caller":"0086075500000","CallerLocation":"广东深圳固话","CustomRecordURL":"https://xxxxxxxx.mp3","Direction":0,"Duration":8,"EndStatus":1,"EndStatusString":"ok","EndedTimestamp":1729756315,"HungUpSide":"seat","IVRDuration":15,"IVRKeyPressed":["香蕉"],"IVRKeyPressedEx":[{"Key":"香蕉","Label":"香蕉","NodeLabel":"语音识别导航","OriginalContent":"香蕉。","TTSPrompt":"输入您喜欢吃的水果","Timestamp":1729756303211}],"PostIVRKeyPressed":[{"Key":"1","Label":"不满意","NodeLabel":"","OriginalContent":"","TTSPrompt":"","Timestamp":0}],"ProtectedCallee":"","ProtectedCaller":"","QueuedSkillGroupId":2522,"QueuedSkillGroupName":"test-tel","QueuedTimestamp":1729756306,"RecordId":"e9fdbff5-2e35-4480-83f7-81917e723fa5","RecordURL":"https://xxxxxxx.mp3","Remark":"skillGroupId--34588","RingTimestamp":1729756306,"SeatUser":{"Mail":"xxxxxxx@tencent.com","Name":"xiaoming","Nick":"guanjia","Phone":"00861580000000","SkillGroupNameList":["1539","2522","3551"],"StaffNumber":"20012","UserId":"xxxxxxx@tencent.com"},"ServeParticipants":[{"AcceptTimestamp":1729756306,"CustomRecordURL":"https://xxxxx.mp3","EndStatusString":"ok","EndedTimestamp":1729756312,"Mail":"xxxxxx@tencent.com","Phone":"","RecordId":"96eaa575-be4c-48f1-99b8-9722f2f816ec","RecordURL":"https://xxxxxx.mp3","RingTimestamp":1729756306,"Sequence":0,"SkillGroupId":2522,"SkillGroupName":"test-tel","StartTimestamp":1729756306,"TransferFrom":"","TransferFromType":"","TransferTo":"","TransferToType":"","Type":"staffSeat"}],"SessionId":"0955de87-c86d-4457-aac2-bee3d0a0b67a","SkillGroup":"test-tel","SkillGroupId":2522,"StartTimestamp":1729756291,"Time":1729756291,"UUI":"","Uui":"","VoicemailAsrURL":[],"VoicemailRecordURL":[]}]`
+    pub fn tel_cdr_list(mut self, value: Vec<crate::types::TelCdrInfo>) -> Self {
+        self.tel_cdr_list = Some(value);
+        self
+    }
+    /// Sets or clears `TelCdrList`.
+    pub fn set_tel_cdr_list(mut self, value: Option<Vec<crate::types::TelCdrInfo>>) -> Self {
+        self.tel_cdr_list = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> DescribeTelCdrResponse {
+        DescribeTelCdrResponse {
+            total_count: self.total_count.unwrap_or_default(),
+            tel_cdrs: self.tel_cdrs.unwrap_or_default(),
+            tel_cdr_list: self.tel_cdr_list.unwrap_or_default(),
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for DescribeTelCdrResponse {

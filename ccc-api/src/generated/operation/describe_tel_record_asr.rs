@@ -189,11 +189,52 @@ pub struct DescribeTelRecordAsrResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl DescribeTelRecordAsrResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> DescribeTelRecordAsrResponseBuilder {
+        DescribeTelRecordAsrResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`DescribeTelRecordAsrResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct DescribeTelRecordAsrResponseBuilder {
+    asr_data_list: Option<Vec<crate::types::AsrData>>,
+    request_id: Option<String>,
+}
+impl DescribeTelRecordAsrResponseBuilder {
+    /// Transcript entries of the recording.
+    pub fn asr_data_list(mut self, value: Vec<crate::types::AsrData>) -> Self {
+        self.asr_data_list = Some(value);
+        self
+    }
+    /// Sets or clears `AsrDataList`.
+    pub fn set_asr_data_list(mut self, value: Option<Vec<crate::types::AsrData>>) -> Self {
+        self.asr_data_list = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> DescribeTelRecordAsrResponse {
+        DescribeTelRecordAsrResponse {
+            asr_data_list: self.asr_data_list.unwrap_or_default(),
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for DescribeTelRecordAsrResponse {

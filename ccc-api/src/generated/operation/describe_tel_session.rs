@@ -199,11 +199,54 @@ pub struct DescribeTelSessionResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl DescribeTelSessionResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> DescribeTelSessionResponseBuilder {
+        DescribeTelSessionResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`DescribeTelSessionResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct DescribeTelSessionResponseBuilder {
+    session: Option<crate::types::PSTNSession>,
+    request_id: Option<String>,
+}
+impl DescribeTelSessionResponseBuilder {
+    /// Details of the session.
+    ///
+    /// Example: `{"AcceptTimestamp":1607702329,"Callee":"00864001783747","Caller":"00864009282737","Direction":1,"OutBoundCallee":"","OutBoundCaller":"","ProtectedCallee":"","ProtectedCaller":"","RingTimestamp":1607702299,"RoomID":"32929373","SessionID":"0cf5be1b-de75-4445-a0c4-8dff3fa4b68b","SessionStatus":"inProgress","StaffEmail":"foo@tencent.com","StaffNumber":"1007","StartTimestamp":1607702199}`
+    pub fn session(mut self, value: crate::types::PSTNSession) -> Self {
+        self.session = Some(value);
+        self
+    }
+    /// Sets or clears `Session`.
+    pub fn set_session(mut self, value: Option<crate::types::PSTNSession>) -> Self {
+        self.session = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> DescribeTelSessionResponse {
+        DescribeTelSessionResponse {
+            session: self.session.unwrap_or_default(),
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for DescribeTelSessionResponse {

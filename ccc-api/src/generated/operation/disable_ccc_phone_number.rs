@@ -209,11 +209,40 @@ pub struct DisableCCCPhoneNumberResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl DisableCCCPhoneNumberResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> DisableCCCPhoneNumberResponseBuilder {
+        DisableCCCPhoneNumberResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`DisableCCCPhoneNumberResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct DisableCCCPhoneNumberResponseBuilder {
+    request_id: Option<String>,
+}
+impl DisableCCCPhoneNumberResponseBuilder {
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> DisableCCCPhoneNumberResponse {
+        DisableCCCPhoneNumberResponse {
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for DisableCCCPhoneNumberResponse {

@@ -192,11 +192,65 @@ impl ::std::fmt::Debug for ResetExtensionPasswordResponse {
     }
 }
 impl ResetExtensionPasswordResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> ResetExtensionPasswordResponseBuilder {
+        ResetExtensionPasswordResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`ResetExtensionPasswordResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Clone, Default)]
+pub struct ResetExtensionPasswordResponseBuilder {
+    password: Option<String>,
+    request_id: Option<String>,
+}
+impl ::std::fmt::Debug for ResetExtensionPasswordResponseBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ResetExtensionPasswordResponseBuilder")
+            .field(
+                "password",
+                &self.password.as_ref().map(|_| "** redacted **"),
+            )
+            .field("request_id", &self.request_id)
+            .finish()
+    }
+}
+impl ResetExtensionPasswordResponseBuilder {
+    /// The newly generated password.
+    ///
+    /// Example: `"foobar"`
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.password = Some(value.into());
+        self
+    }
+    /// Sets or clears `Password`.
+    pub fn set_password(mut self, value: Option<String>) -> Self {
+        self.password = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> ResetExtensionPasswordResponse {
+        ResetExtensionPasswordResponse {
+            password: self.password.unwrap_or_default(),
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for ResetExtensionPasswordResponse {

@@ -171,11 +171,40 @@ pub struct RestoreMemberOnlineResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl RestoreMemberOnlineResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> RestoreMemberOnlineResponseBuilder {
+        RestoreMemberOnlineResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`RestoreMemberOnlineResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct RestoreMemberOnlineResponseBuilder {
+    request_id: Option<String>,
+}
+impl RestoreMemberOnlineResponseBuilder {
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> RestoreMemberOnlineResponse {
+        RestoreMemberOnlineResponse {
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for RestoreMemberOnlineResponse {

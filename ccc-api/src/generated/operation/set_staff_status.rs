@@ -197,11 +197,55 @@ pub struct SetStaffStatusResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl SetStaffStatusResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> SetStaffStatusResponseBuilder {
+        SetStaffStatusResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`SetStaffStatusResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct SetStaffStatusResponseBuilder {
+    staff_status_list: Option<Vec<crate::types::SetStaffStatusRspItem>>,
+    request_id: Option<String>,
+}
+impl SetStaffStatusResponseBuilder {
+    /// Result of the status change for each agent.
+    pub fn staff_status_list(mut self, value: Vec<crate::types::SetStaffStatusRspItem>) -> Self {
+        self.staff_status_list = Some(value);
+        self
+    }
+    /// Sets or clears `StaffStatusList`.
+    pub fn set_staff_status_list(
+        mut self,
+        value: Option<Vec<crate::types::SetStaffStatusRspItem>>,
+    ) -> Self {
+        self.staff_status_list = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> SetStaffStatusResponse {
+        SetStaffStatusResponse {
+            staff_status_list: self.staff_status_list,
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for SetStaffStatusResponse {

@@ -200,11 +200,70 @@ pub struct UploadIvrAudioResponse {
     _deviations: Vec<crate::Deviation>,
 }
 impl UploadIvrAudioResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> UploadIvrAudioResponseBuilder {
+        UploadIvrAudioResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`UploadIvrAudioResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct UploadIvrAudioResponseBuilder {
+    failed_file_list: Option<Vec<crate::types::UploadIvrAudioFailedInfo>>,
+    success_file_list: Option<Vec<crate::types::AudioFileInfo>>,
+    request_id: Option<String>,
+}
+impl UploadIvrAudioResponseBuilder {
+    /// Files whose upload failed.
+    pub fn failed_file_list(mut self, value: Vec<crate::types::UploadIvrAudioFailedInfo>) -> Self {
+        self.failed_file_list = Some(value);
+        self
+    }
+    /// Sets or clears `FailedFileList`.
+    pub fn set_failed_file_list(
+        mut self,
+        value: Option<Vec<crate::types::UploadIvrAudioFailedInfo>>,
+    ) -> Self {
+        self.failed_file_list = value;
+        self
+    }
+    /// Files that were uploaded successfully.
+    pub fn success_file_list(mut self, value: Vec<crate::types::AudioFileInfo>) -> Self {
+        self.success_file_list = Some(value);
+        self
+    }
+    /// Sets or clears `SuccessFileList`.
+    pub fn set_success_file_list(
+        mut self,
+        value: Option<Vec<crate::types::AudioFileInfo>>,
+    ) -> Self {
+        self.success_file_list = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> UploadIvrAudioResponse {
+        UploadIvrAudioResponse {
+            failed_file_list: self.failed_file_list,
+            success_file_list: self.success_file_list,
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl crate::ActionResponse for UploadIvrAudioResponse {

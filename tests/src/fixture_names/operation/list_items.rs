@@ -145,11 +145,67 @@ pub struct ListItemsResponse {
     _deviations: Vec<::ccc_api::Deviation>,
 }
 impl ListItemsResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> ListItemsResponseBuilder {
+        ListItemsResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[::ccc_api::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`ListItemsResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct ListItemsResponseBuilder {
+    request_id_: Option<i64>,
+    self_: Option<Vec<crate::fixture_names::types::PutThingRequest>>,
+    request_id: Option<String>,
+}
+impl ListItemsResponseBuilder {
+    /// Total; maps to `request_id`, which every response has.
+    pub fn request_id_(mut self, value: i64) -> Self {
+        self.request_id_ = Some(value);
+        self
+    }
+    /// Sets or clears `RequestID`.
+    pub fn set_request_id_(mut self, value: Option<i64>) -> Self {
+        self.request_id_ = value;
+        self
+    }
+    /// Items; a keyword that cannot be a raw identifier.
+    pub fn self_(mut self, value: Vec<crate::fixture_names::types::PutThingRequest>) -> Self {
+        self.self_ = Some(value);
+        self
+    }
+    /// Sets or clears `Self`.
+    pub fn set_self_(
+        mut self,
+        value: Option<Vec<crate::fixture_names::types::PutThingRequest>>,
+    ) -> Self {
+        self.self_ = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> ListItemsResponse {
+        ListItemsResponse {
+            request_id_: self.request_id_,
+            self_: self.self_,
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl ::ccc_api::ActionResponse for ListItemsResponse {

@@ -739,11 +739,103 @@ pub struct PutThingResponse {
     _deviations: Vec<::ccc_api::Deviation>,
 }
 impl PutThingResponse {
+    /// A builder with no member set, for canned answers in tests and
+    /// replays.
+    pub fn builder() -> PutThingResponseBuilder {
+        PutThingResponseBuilder::default()
+    }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
     pub fn deviations(&self) -> &[::ccc_api::Deviation] {
         &self._deviations
+    }
+}
+/// Builds a [`PutThingResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
+#[derive(Debug, Clone, Default)]
+pub struct PutThingResponseBuilder {
+    request_id_: Option<String>,
+    send: Option<String>,
+    self_: Option<String>,
+    kind: Option<crate::fixture_names::types::ErrorCode>,
+    vault: Option<Vec<Vec<crate::fixture_names::types::Vault>>>,
+    request_id: Option<String>,
+}
+impl PutThingResponseBuilder {
+    /// Maps to `request_id`, which every response has.
+    pub fn request_id_(mut self, value: impl Into<String>) -> Self {
+        self.request_id_ = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestID`.
+    pub fn set_request_id_(mut self, value: Option<String>) -> Self {
+        self.request_id_ = value;
+        self
+    }
+    /// Responses have no methods; kept as `send`.
+    pub fn send(mut self, value: impl Into<String>) -> Self {
+        self.send = Some(value.into());
+        self
+    }
+    /// Sets or clears `Send`.
+    pub fn set_send(mut self, value: Option<String>) -> Self {
+        self.send = value;
+        self
+    }
+    /// A keyword that cannot be a raw identifier.
+    pub fn self_(mut self, value: impl Into<String>) -> Self {
+        self.self_ = Some(value.into());
+        self
+    }
+    /// Sets or clears `Self`.
+    pub fn set_self_(mut self, value: Option<String>) -> Self {
+        self.self_ = value;
+        self
+    }
+    /// A shared enum named like the service's error code.
+    pub fn kind(mut self, value: crate::fixture_names::types::ErrorCode) -> Self {
+        self.kind = Some(value);
+        self
+    }
+    /// Sets or clears `Kind`.
+    pub fn set_kind(mut self, value: Option<crate::fixture_names::types::ErrorCode>) -> Self {
+        self.kind = value;
+        self
+    }
+    /// Secrets nested in lists.
+    pub fn vault(mut self, value: Vec<Vec<crate::fixture_names::types::Vault>>) -> Self {
+        self.vault = Some(value);
+        self
+    }
+    /// Sets or clears `Vault`.
+    pub fn set_vault(
+        mut self,
+        value: Option<Vec<Vec<crate::fixture_names::types::Vault>>>,
+    ) -> Self {
+        self.vault = value;
+        self
+    }
+    /// Id the service gave this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RequestId`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.request_id = value;
+        self
+    }
+    /// The response; unset members hold their defaults.
+    pub fn build(self) -> PutThingResponse {
+        PutThingResponse {
+            request_id_: self.request_id_.unwrap_or_default(),
+            send: self.send,
+            self_: self.self_,
+            kind: self.kind,
+            vault: self.vault,
+            request_id: self.request_id.unwrap_or_default(),
+            _deviations: Vec::new(),
+        }
     }
 }
 impl ::ccc_api::ActionResponse for PutThingResponse {
