@@ -31,6 +31,8 @@ pub mod deviation;
 pub mod enums;
 mod error;
 mod generated;
+mod json;
+pub mod mock;
 mod options;
 mod paginator;
 mod rate_limit;
