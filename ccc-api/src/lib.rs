@@ -53,7 +53,7 @@ pub use error::{
 };
 pub use generated::{operation, types, ErrorCode, Site, SERVICE, VERSION};
 pub use options::RequestOptions;
-pub use paginator::{PageStyle, Paginated, Paginator};
+pub use paginator::{Collected, Items, PageStyle, Pages, Paginated, Paginator};
 pub use rate_limit::RateLimit;
 pub use response::{decode_response, decode_response_strict};
 pub use retry::RetryConfig;

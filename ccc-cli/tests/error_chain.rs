@@ -19,13 +19,13 @@ fn a_transport_error_prints_its_causes_once_each() {
     assert_eq!(out.status.code(), Some(4));
     let stderr = String::from_utf8_lossy(&out.stderr);
     let lines: Vec<&str> = stderr.lines().collect();
-    assert!(
-        lines[0].starts_with("error: could not connect"),
-        "{stderr}"
-    );
+    assert!(lines[0].starts_with("error: could not connect"), "{stderr}");
     let causes: Vec<&str> = lines[1..]
         .iter()
-        .map(|l| l.strip_prefix("  caused by: ").unwrap_or_else(|| panic!("{stderr}")))
+        .map(|l| {
+            l.strip_prefix("  caused by: ")
+                .unwrap_or_else(|| panic!("{stderr}"))
+        })
         .collect();
     assert!(causes.len() >= 2, "{stderr}");
     assert!(stderr.to_lowercase().contains("refused"), "{stderr}");
