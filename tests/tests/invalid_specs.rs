@@ -632,8 +632,8 @@ fn max_page_size_is_checked_against_the_docs() {
             "Page size, at most 100.",
             r#""max_size": 0"#,
             &[
-                format!("{at}/max_size: 0 is not a page size (1 to 9223372036854775807)"),
                 format!("{at}/max_size: 0 differs from the maximum `Limit` documents (100)"),
+                format!("{at}/max_size: 0 is not a page size (1 to 9223372036854775807)"),
             ],
         ),
         (
