@@ -184,6 +184,9 @@ impl Mock {
     }
 }
 
+/// Whether a rule answers a request body.
+type Matcher = Box<dyn Fn(&[u8]) -> bool + Send + Sync>;
+
 /// A scripted answer to one call, from the request body.
 type Step = Arc<dyn Fn(&[u8]) -> Result<(u16, Vec<u8>), TransportError> + Send + Sync>;
 
@@ -194,7 +197,7 @@ struct RuleState {
 
 #[derive(Default)]
 struct Script {
-    matcher: Option<Box<dyn Fn(&[u8]) -> bool + Send + Sync>>,
+    matcher: Option<Matcher>,
     steps: Vec<Step>,
     /// Index of the step answering the next call.
     next: usize,

@@ -175,7 +175,7 @@ where
     /// The pages as a stream.
     pub fn pages(self) -> Pages<A> {
         Pages {
-            state: PagesState::Idle(self),
+            state: PagesState::Idle(Box::new(self)),
         }
     }
 
@@ -238,11 +238,15 @@ pub struct Pages<A: Paginated> {
     state: PagesState<A>,
 }
 
+/// A page being fetched; resolves to the paginator and the page.
+type Fetch<A> = BoxFuture<'static, (Box<Paginator<A>>, Option<Page<A>>)>;
+
 enum PagesState<A: Paginated> {
-    /// Waiting to be polled for the next page.
-    Idle(Paginator<A>),
+    /// Waiting to be polled for the next page (boxed: the paginator is large,
+    /// the other states are a pointer or nothing).
+    Idle(Box<Paginator<A>>),
     /// A page is being fetched; the future hands the paginator back.
-    Fetching(BoxFuture<'static, (Paginator<A>, Option<Page<A>>)>),
+    Fetching(Fetch<A>),
     Done,
 }
 
