@@ -5,6 +5,8 @@
 //! members in the order they came, unlike `serde_json::Value` without its
 //! `preserve_order` feature, a feature that would change map order for every
 //! crate in a user's build), and written again without the null members.
+//! Floats survive the trip bit for bit thanks to serde_json's
+//! `float_roundtrip` parser (see `Cargo.toml`).
 
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
@@ -191,6 +193,50 @@ mod tests {
             let got: serde_json::Value =
                 serde_json::from_slice(&without_nulls(&value).unwrap()).unwrap();
             assert_eq!(got, want, "{value}");
+        }
+    }
+
+    /// A bounded fuzz loop over random nested values: the result is the input
+    /// without its null members, at every depth, and nothing else changes.
+    #[test]
+    fn random_values_lose_exactly_their_null_members() {
+        fn strip(v: &serde_json::Value) -> serde_json::Value {
+            match v {
+                serde_json::Value::Object(m) => m
+                    .iter()
+                    .filter(|(_, v)| !v.is_null())
+                    .map(|(k, v)| (k.clone(), strip(v)))
+                    .collect(),
+                serde_json::Value::Array(a) => a.iter().map(strip).collect(),
+                other => other.clone(),
+            }
+        }
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        fn random(next: &mut dyn FnMut() -> u64, depth: u32) -> serde_json::Value {
+            let leaf = depth >= 4;
+            match next() % if leaf { 5 } else { 7 } {
+                0 => serde_json::Value::Null,
+                1 => (next() % 2 == 0).into(),
+                2 => (next() as i64).into(),
+                3 => (next() as f64 / 7.0).into(),
+                4 => format!("s{}", next() % 100).into(),
+                5 => (0..next() % 4).map(|_| random(next, depth + 1)).collect(),
+                _ => (0..next() % 5)
+                    .map(|i| (format!("K{i}"), random(next, depth + 1)))
+                    .collect(),
+            }
+        }
+        for _ in 0..2000 {
+            let value = random(&mut next, 0);
+            let got: serde_json::Value =
+                serde_json::from_slice(&without_nulls(&value).unwrap()).unwrap();
+            assert_eq!(got, strip(&value), "{value}");
         }
     }
 
