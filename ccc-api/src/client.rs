@@ -11,6 +11,7 @@ use crate::credentials::{Credentials, DefaultChain, ProvideCredentials};
 use crate::error::{
     BuildError, ConfigError, CredentialsError, SdkError, TransportError, TransportErrorKind,
 };
+use crate::mock::Mock;
 use crate::options::RequestOptions;
 use crate::rate_limit::{RateLimit, RateLimiter};
 use crate::response::{read_envelope, RawResponse};
@@ -70,7 +71,7 @@ pub struct Client {
 }
 
 struct Inner {
-    http: reqwest::Client,
+    transport: Transport,
     url: reqwest::Url,
     /// `Host` as sent and signed: the host, plus the port when the URL names one.
     host: String,
@@ -105,8 +106,16 @@ impl fmt::Debug for Client {
             .field("strict_responses", &i.strict_responses)
             .field("rate_limit", &i.limiter)
             .field("credentials", &i.credentials)
+            .field("mocked", &matches!(i.transport, Transport::Mock(_)))
             .finish()
     }
+}
+
+/// Where attempts go.
+enum Transport {
+    Http(reqwest::Client),
+    /// Answered in memory by scripted rules; see [`crate::mock`].
+    Mock(Mock),
 }
 
 /// What an action's metadata says about sending it.
@@ -126,6 +135,26 @@ impl Client {
     /// A client with every default.
     pub fn from_env() -> Result<Client, ConfigError> {
         Client::builder().build()
+    }
+
+    /// A client answered by `mock`'s scripted rules, for unit tests: no
+    /// network, fixed test credentials, no client-side rate limit, and retries
+    /// as by default but without waiting between attempts. For other settings
+    /// use [`ClientBuilder::mock`].
+    pub fn mocked(mock: &Mock) -> Client {
+        let instant = RetryConfig {
+            initial_backoff: Duration::ZERO,
+            max_backoff: Duration::ZERO,
+            ..RetryConfig::default()
+        };
+        Client::builder()
+            .mock(mock.clone())
+            .credentials(Credentials::new("AKIDMOCK", "mock-secret-key"))
+            .rate_limit(RateLimit::Off)
+            .retry(instant)
+            .build()
+            // Fixed settings that `mocked_client_builds` checks.
+            .expect("the mock client's fixed configuration is valid")
     }
 
     /// The URL requests are posted to.
@@ -165,20 +194,26 @@ impl Client {
     /// limits and errors work as for typed calls; the limit and idempotency come
     /// from the spec when it knows the action (otherwise: no limit, and only
     /// `Describe*` actions count as idempotent).
-    pub async fn call(
+    ///
+    /// As the official SDKs do, members whose value is `null` are left out, at
+    /// any depth (`null` items of a list stay: their position counts). Members
+    /// go out in the order `params` serialises them: a struct's field order, or
+    /// for a `serde_json::Value` its map's order (sorted, unless the build
+    /// enables serde_json's `preserve_order`).
+    pub async fn call<P: serde::Serialize + ?Sized>(
         &self,
         action: &str,
-        params: &serde_json::Value,
+        params: &P,
     ) -> Result<serde_json::Value, SdkError<String>> {
         self.call_with(action, params, &RequestOptions::default())
             .await
     }
 
     /// As [`Client::call`], with per-request overrides.
-    pub async fn call_with(
+    pub async fn call_with<P: serde::Serialize + ?Sized>(
         &self,
         action: &str,
-        params: &serde_json::Value,
+        params: &P,
         options: &RequestOptions,
     ) -> Result<serde_json::Value, SdkError<String>> {
         struct Lookup;
@@ -195,7 +230,7 @@ impl Client {
             rate_limit: None,
             idempotent: action.starts_with("Describe"),
         });
-        let body = serde_json::to_vec(params).map_err(|e| BuildError::Encode(e.to_string()))?;
+        let body = crate::json::without_nulls(params).map_err(BuildError::Encode)?;
         let raw = self.send(action, meta, body, options).await?;
         let response: serde_json::Value = raw.decode(action)?;
         if !response.is_object() {
@@ -315,8 +350,14 @@ impl Client {
             .map(|d| d.as_secs())
             .unwrap_or(0);
         let headers = inner.headers(action, timestamp, &credentials, body, options)?;
-        let response = inner
-            .http
+        let http = match &inner.transport {
+            Transport::Http(http) => http,
+            Transport::Mock(mock) => {
+                let (status, body) = mock.answer(action, body).map_err(SdkError::Transport)?;
+                return read_envelope(action, status, body);
+            }
+        };
+        let response = http
             .post(inner.url.clone())
             .headers(headers)
             .body(body.to_vec())
@@ -580,6 +621,7 @@ pub struct ClientBuilder {
     rate_limit: RateLimit,
     proxy: Option<String>,
     http: Option<reqwest::Client>,
+    mock: Option<Mock>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -602,6 +644,7 @@ impl fmt::Debug for ClientBuilder {
             .field("strict_responses", &self.strict_responses)
             .field("rate_limit", &self.rate_limit)
             .field("proxy", &self.proxy.as_ref().map(|_| "** set **"))
+            .field("mock", &self.mock)
             .finish_non_exhaustive()
     }
 }
@@ -720,6 +763,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Answer every call from `mock`'s scripted rules instead of the network
+    /// (see [`crate::mock`]); takes precedence over [`ClientBuilder::http_client`].
+    /// Signing, decoding, retries (with their waits) and rate limits work as
+    /// configured; [`Client::mocked`] sets test-friendly defaults.
+    pub fn mock(mut self, mock: Mock) -> Self {
+        self.mock = Some(mock);
+        self
+    }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, ConfigError> {
         let credentials = match self.credentials {
@@ -760,9 +812,10 @@ impl ClientBuilder {
                 ConfigError::new(format!("region `{r}` is not a valid header value"))
             })?;
         }
-        let http = match self.http {
-            Some(http) => http,
-            None => {
+        let transport = match (self.mock, self.http) {
+            (Some(mock), _) => Transport::Mock(mock),
+            (None, Some(http)) => Transport::Http(http),
+            (None, None) => {
                 let mut b = reqwest::Client::builder()
                     .gzip(true)
                     .redirect(reqwest::redirect::Policy::none());
@@ -775,13 +828,15 @@ impl ClientBuilder {
                     })?;
                     b = b.proxy(proxy);
                 }
-                b.build()
-                    .map_err(|e| ConfigError::new(format!("HTTP client: {e}")))?
+                Transport::Http(
+                    b.build()
+                        .map_err(|e| ConfigError::new(format!("HTTP client: {e}")))?,
+                )
             }
         };
         Ok(Client {
             inner: Arc::new(Inner {
-                http,
+                transport,
                 url,
                 host,
                 region: self.region.map(|r| r.trim().to_owned()),
@@ -806,6 +861,13 @@ mod tests {
 
     fn creds() -> Credentials {
         Credentials::new("AKIDtest", "secretkey-xyz").with_token("token-abc")
+    }
+
+    #[test]
+    fn mocked_client_builds() {
+        let c = Client::mocked(&Mock::new());
+        assert_eq!(c.inner.retry.initial_backoff, Duration::ZERO);
+        assert!(matches!(c.inner.transport, Transport::Mock(_)));
     }
 
     #[test]

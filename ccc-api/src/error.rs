@@ -100,6 +100,9 @@ impl<C> SdkError<C> {
     }
 }
 
+/// Shows the variant's own text. Its cause, if any, comes from `source()`,
+/// which skips the variant (already shown here) so that reporters walking the
+/// chain (anyhow, eyre, the `ccc` CLI) print each cause once.
 impl<C> fmt::Display for SdkError<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -115,9 +118,9 @@ impl<C> fmt::Display for SdkError<C> {
 impl<C: fmt::Debug> StdError for SdkError<C> {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         match self {
-            SdkError::Transport(e) => Some(e),
-            SdkError::Decode(e) => Some(e),
-            _ => None,
+            SdkError::Transport(e) => e.source(),
+            SdkError::Decode(e) => e.source(),
+            SdkError::Service(_) | SdkError::Build(_) | SdkError::Credentials(_) => None,
         }
     }
 }
@@ -331,7 +334,9 @@ pub struct TransportError {
     pub kind: TransportErrorKind,
     /// Attempts made, retries included.
     pub attempts: u32,
-    source: Option<reqwest::Error>,
+    /// The underlying failure (reqwest's error, or a scripted fault of
+    /// [`crate::mock`]); shown by `source()`, not by `Display`.
+    source: Option<Box<dyn StdError + Send + Sync + 'static>>,
     /// Why there is no `source`, when the client itself gave up.
     note: Option<&'static str>,
 }
@@ -348,7 +353,20 @@ impl TransportError {
         TransportError {
             kind,
             attempts: 1,
-            source: Some(source),
+            source: Some(Box::new(source)),
+            note: None,
+        }
+    }
+
+    /// A failure of `kind` caused by `cause` (used by [`crate::mock`]).
+    pub(crate) fn with_cause(
+        kind: TransportErrorKind,
+        cause: impl Into<Box<dyn StdError + Send + Sync + 'static>>,
+    ) -> Self {
+        TransportError {
+            kind,
+            attempts: 1,
+            source: Some(cause.into()),
             note: None,
         }
     }
@@ -406,19 +424,11 @@ impl fmt::Display for TransportError {
                 return after_attempts(f, self.attempts);
             }
         };
-        let Some(source) = &self.source else {
-            f.write_str(what)?;
-            if let Some(note) = self.note {
-                write!(f, ": {note}")?;
-            }
-            return after_attempts(f, self.attempts);
-        };
-        // reqwest's own text names the URL and the cause, never a header.
-        write!(f, "{what}: {source}")?;
-        let mut cause = source.source();
-        while let Some(c) = cause {
-            write!(f, ": {c}")?;
-            cause = c.source();
+        // Only this level: the cause (reqwest's error, which names the URL and
+        // never a header, and its own causes) is `source()`.
+        f.write_str(what)?;
+        if let Some(note) = self.note {
+            write!(f, ": {note}")?;
         }
         after_attempts(f, self.attempts)
     }
@@ -426,7 +436,9 @@ impl fmt::Display for TransportError {
 
 impl StdError for TransportError {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.source.as_ref().map(|e| e as &(dyn StdError + 'static))
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn StdError + 'static))
     }
 }
 

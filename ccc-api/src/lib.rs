@@ -31,6 +31,8 @@ pub mod deviation;
 pub mod enums;
 mod error;
 mod generated;
+mod json;
+pub mod mock;
 mod options;
 mod paginator;
 mod rate_limit;
@@ -51,7 +53,7 @@ pub use error::{
 };
 pub use generated::{operation, types, ErrorCode, Site, SERVICE, VERSION};
 pub use options::RequestOptions;
-pub use paginator::{PageStyle, Paginated, Paginator};
+pub use paginator::{Collected, Items, PageStyle, Pages, Paginated, Paginator};
 pub use rate_limit::RateLimit;
 pub use response::{decode_response, decode_response_strict};
 pub use retry::RetryConfig;

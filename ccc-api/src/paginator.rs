@@ -1,8 +1,13 @@
 //! Paging through list actions as streams.
 //!
 //! A list action's request implements [`Paginated`] (generated from the spec's
-//! pagination data). A [`Paginator`] fetches one page at a time, only when the
-//! stream is polled, and stops at the first of: an empty page, the reported total
+//! pagination data). A [`Paginator`] owns the request's position and size
+//! members: `into_paginator()` starts at the first page with the action's
+//! documented maximum page size ([`Paginated::MAX_PAGE_SIZE`]) unless they
+//! were set, and [`Paginator::page_size`] changes the size. It fetches one
+//! page at a time, only when asked ([`Paginator::next_page`], or polling the
+//! [`Pages`] and [`Items`] streams, which are `Unpin` and work with
+//! `StreamExt::next` in a `while let`), and stops at the first of: an empty page, the reported total
 //! reached (re-read from every page, so a total that changes mid-way is
 //! followed), a page identical to the previous one (a server that ignores the page
 //! position must not loop forever), or, for cursor paging, an item without a new
@@ -12,8 +17,12 @@ use crate::action::Action;
 use crate::client::Client;
 use crate::error::{BuildError, SdkError};
 use crate::options::RequestOptions;
+use futures_core::future::BoxFuture;
 use futures_core::Stream;
 use std::collections::VecDeque;
+use std::fmt;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 /// How a list action pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,11 +37,14 @@ pub enum PageStyle {
 }
 
 /// A list action's request: where its paging members and items are.
-pub trait Paginated: Action + Clone {
+pub trait Paginated: Action + Clone + Send + Sync + 'static {
     /// One item of a page.
-    type Item: PartialEq;
+    type Item: PartialEq + Clone + Send + Sync + 'static;
     /// The paging scheme.
     const STYLE: PageStyle;
+    /// The largest page size the service documents for the action; the
+    /// paginator's page size unless told otherwise.
+    const MAX_PAGE_SIZE: u64;
     /// The page size set on the request.
     fn page_size(&self) -> Option<u64>;
     /// Sets the page size.
@@ -65,9 +77,13 @@ pub struct Paginator<A: Paginated> {
     done: bool,
 }
 
+/// What a page fetch gives.
+type Page<A> = Result<<A as Action>::Response, SdkError<<A as Action>::ErrorCode>>;
+
 impl<A: Paginated> Paginator<A>
 where
-    A::Item: Clone,
+    A::Response: Send,
+    A::ErrorCode: Send,
 {
     /// Pages through `request` with `client`; a request that could not be built
     /// yields its error as the first page.
@@ -83,7 +99,8 @@ where
         }
     }
 
-    /// Asks for pages of `size` items (within the action's documented maximum).
+    /// Asks for pages of `size` items instead of [`Paginated::MAX_PAGE_SIZE`];
+    /// a size the service does not accept fails the first page with its error.
     pub fn page_size(mut self, size: u64) -> Self {
         if let Ok(r) = &mut self.request {
             r.set_page_size(size);
@@ -156,25 +173,184 @@ where
     }
 
     /// The pages as a stream.
-    pub fn pages(self) -> impl Stream<Item = Result<A::Response, SdkError<A::ErrorCode>>> {
-        futures_util::stream::unfold(self, |mut p| async move {
-            p.next_page().await.map(|page| (page, p))
-        })
+    pub fn pages(self) -> Pages<A> {
+        Pages {
+            state: PagesState::Idle(Box::new(self)),
+        }
     }
 
     /// The items of every page as one stream.
-    pub fn items(self) -> impl Stream<Item = Result<A::Item, SdkError<A::ErrorCode>>> {
-        let state = (self, VecDeque::new());
-        futures_util::stream::unfold(state, |(mut p, mut buffer)| async move {
-            loop {
-                if let Some(item) = buffer.pop_front() {
-                    return Some((Ok(item), (p, buffer)));
-                }
-                match p.next_page().await? {
-                    Ok(page) => buffer.extend(A::into_items(page)),
-                    Err(e) => return Some((Err(e), (p, buffer))),
+    pub fn items(self) -> Items<A> {
+        Items {
+            pages: self.pages(),
+            buffer: VecDeque::new(),
+        }
+    }
+
+    /// Every item, up to `max`: pages are fetched until `max` items are held
+    /// or the list ends, so memory stays bounded however long the list is. The
+    /// result says whether items were left: to tell, when `max` falls at the
+    /// end of a page, one more page is fetched (an error then is returned).
+    pub async fn collect_items(
+        self,
+        max: usize,
+    ) -> Result<Collected<A::Item>, SdkError<A::ErrorCode>> {
+        let mut items = self.items();
+        let mut collected = Vec::new();
+        while collected.len() < max {
+            match items.next_item().await {
+                Some(item) => collected.push(item?),
+                None => {
+                    return Ok(Collected {
+                        items: collected,
+                        truncated: false,
+                    })
                 }
             }
+        }
+        let truncated = match items.next_item().await {
+            None => false,
+            Some(item) => {
+                item?;
+                true
+            }
+        };
+        Ok(Collected {
+            items: collected,
+            truncated,
         })
+    }
+}
+
+/// The items of [`Paginator::collect_items`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Collected<T> {
+    /// The items, in order; at most the cap.
+    pub items: Vec<T>,
+    /// Whether the list holds more items than were collected.
+    pub truncated: bool,
+}
+
+/// The pages of a [`Paginator`] as a stream: a named, `Unpin` type, usable
+/// with `StreamExt::next` in a `while let` without pinning.
+pub struct Pages<A: Paginated> {
+    state: PagesState<A>,
+}
+
+/// A page being fetched; resolves to the paginator and the page.
+type Fetch<A> = BoxFuture<'static, (Box<Paginator<A>>, Option<Page<A>>)>;
+
+enum PagesState<A: Paginated> {
+    /// Waiting to be polled for the next page (boxed: the paginator is large,
+    /// the other states are a pointer or nothing).
+    Idle(Box<Paginator<A>>),
+    /// A page is being fetched; the future hands the paginator back.
+    Fetching(Fetch<A>),
+    Done,
+}
+
+// The paginator is only ever moved, never pinned in place: the fetch in
+// progress lives in its own box.
+impl<A: Paginated> Unpin for Pages<A> {}
+
+impl<A: Paginated> fmt::Debug for Pages<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = match self.state {
+            PagesState::Idle(_) => "idle",
+            PagesState::Fetching(_) => "fetching",
+            PagesState::Done => "done",
+        };
+        f.debug_struct("Pages")
+            .field("action", &A::ACTION)
+            .field("state", &state)
+            .finish()
+    }
+}
+
+impl<A: Paginated> Stream for Pages<A>
+where
+    A::Response: Send,
+    A::ErrorCode: Send,
+{
+    type Item = Page<A>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            match std::mem::replace(&mut this.state, PagesState::Done) {
+                PagesState::Done => return Poll::Ready(None),
+                PagesState::Idle(mut paginator) => {
+                    this.state = PagesState::Fetching(Box::pin(async move {
+                        let page = paginator.next_page().await;
+                        (paginator, page)
+                    }));
+                }
+                PagesState::Fetching(mut fetch) => match fetch.as_mut().poll(cx) {
+                    Poll::Pending => {
+                        this.state = PagesState::Fetching(fetch);
+                        return Poll::Pending;
+                    }
+                    Poll::Ready((paginator, page)) => {
+                        if page.is_some() {
+                            this.state = PagesState::Idle(paginator);
+                        }
+                        return Poll::Ready(page);
+                    }
+                },
+            }
+        }
+    }
+}
+
+/// The items of every page of a [`Paginator`] as one stream: a named, `Unpin`
+/// type, usable with `StreamExt::next` in a `while let` without pinning. An
+/// error ends it.
+pub struct Items<A: Paginated> {
+    pages: Pages<A>,
+    buffer: VecDeque<A::Item>,
+}
+
+impl<A: Paginated> Unpin for Items<A> {}
+
+impl<A: Paginated> fmt::Debug for Items<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Items")
+            .field("pages", &self.pages)
+            .field("buffered", &self.buffer.len())
+            .finish()
+    }
+}
+
+impl<A: Paginated> Items<A>
+where
+    A::Response: Send,
+    A::ErrorCode: Send,
+{
+    async fn next_item(&mut self) -> Option<Result<A::Item, SdkError<A::ErrorCode>>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+}
+
+impl<A: Paginated> Stream for Items<A>
+where
+    A::Response: Send,
+    A::ErrorCode: Send,
+{
+    type Item = Result<A::Item, SdkError<A::ErrorCode>>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(item) = this.buffer.pop_front() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            match Pin::new(&mut this.pages).poll_next(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
+                Poll::Ready(Some(Ok(page))) => this.buffer.extend(A::into_items(page)),
+            }
+        }
     }
 }

@@ -160,10 +160,21 @@ async fn run_action(
                     output::eprint(format_args!("error: {}: {}", s.raw_code, s.message));
                     output::eprint(format_args!("request id: {}", s.request_id));
                 }
-                other => output::eprint(format_args!("error: {other}")),
+                other => report(other),
             }
             ExitCode::from(exit_code(&e))
         }
+    }
+}
+
+/// Prints `error` and each of its causes on its own line: every level of the
+/// library's errors shows only itself, so nothing is lost or repeated.
+fn report(error: &dyn std::error::Error) {
+    output::eprint(format_args!("error: {error}"));
+    let mut cause = error.source();
+    while let Some(c) = cause {
+        output::eprint(format_args!("  caused by: {c}"));
+        cause = c.source();
     }
 }
 
@@ -333,7 +344,7 @@ async fn demo() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(Stop::Output(code)) => code,
         Err(Stop::Call(e)) => {
-            output::eprint(format_args!("error: {e}"));
+            report(&e);
             ExitCode::from(1)
         }
     }

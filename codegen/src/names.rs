@@ -50,6 +50,7 @@ pub const CLIENT_METHODS: &[&str] = &[
     "execute",
     "execute_with",
     "from_env",
+    "mocked",
     "send",
 ];
 

@@ -134,6 +134,13 @@ pub struct Pagination {
     pub page: String,
     /// Input member holding the page size.
     pub size: String,
+    /// The largest page size the service accepts, from the size member's docs;
+    /// paginators ask for pages of this size unless told otherwise.
+    pub max_size: u64,
+    /// Where `max_size` comes from, when the size member's docs state no
+    /// maximum (required then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_size_source: Option<String>,
     /// Output list member holding the items.
     pub items: String,
     /// Output member holding the total number of items, if the action reports one.

@@ -901,6 +901,71 @@ fn direct_children(o: &Object) -> Vec<&str> {
         .collect()
 }
 
+/// `max_size` must be a page size the member can hold, agree with the maximum
+/// the size member's docs state, and say where it comes from when they state
+/// none.
+fn check_max_size(p: &crate::spec::Pagination, size: &Field, file: &str, diags: &mut Diagnostics) {
+    if p.max_size == 0 || p.max_size > i64::MAX as u64 {
+        diags.push(
+            file,
+            "/pagination/max_size",
+            format!("{} is not a page size (1 to {})", p.max_size, i64::MAX),
+        );
+    }
+    match (documented_max(&size.doc), &p.max_size_source) {
+        (Some(stated), _) if stated != p.max_size => diags.push(
+            file,
+            "/pagination/max_size",
+            format!(
+                "{} differs from the maximum `{}` documents ({stated})",
+                p.max_size,
+                excerpt(&p.size)
+            ),
+        ),
+        (None, None) => diags.push(
+            file,
+            "/pagination/max_size_source",
+            format!(
+                "the docs of `{}` state no maximum page size: say where {} comes from",
+                excerpt(&p.size),
+                p.max_size
+            ),
+        ),
+        (None, Some(source)) if source.trim().is_empty() => diags.push(
+            file,
+            "/pagination/max_size_source",
+            "must say where `max_size` comes from",
+        ),
+        _ => {}
+    }
+}
+
+/// The maximum a size member's docs state: the number after "at most", "up
+/// to", "upper limit" or "maximum", or the end of a range "20-1000".
+pub(crate) fn documented_max(doc: &str) -> Option<u64> {
+    let number = |text: &str| -> Option<u64> {
+        let digits: String = text
+            .trim_start()
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits.parse().ok()
+    };
+    let lower = doc.to_ascii_lowercase();
+    for phrase in ["at most", "up to", "upper limit", "maximum"] {
+        if let Some(at) = lower.find(phrase) {
+            if let Some(n) = number(&lower[at + phrase.len()..]) {
+                return Some(n);
+            }
+        }
+    }
+    // A range `A-B`: digits, a dash, digits.
+    let bytes = lower.as_bytes();
+    (1..bytes.len().saturating_sub(1))
+        .filter(|&i| bytes[i] == b'-' && bytes[i - 1].is_ascii_digit())
+        .find_map(|i| number(&lower[i + 1..]))
+}
+
 /// The paging members must exist with fitting types.
 fn check_pagination(
     p: &crate::spec::Pagination,
@@ -929,12 +994,13 @@ fn check_pagination(
             ),
         );
     }
-    if !int(&find(input, &p.size)) {
-        diags.push(
+    match input.iter().find(|f| f.wire == p.size) {
+        Some(size) if int(&Some(size.ty.clone())) => check_max_size(p, size, file, diags),
+        _ => diags.push(
             file,
             "/pagination/size",
             format!("`{}` is not an integer input member", excerpt(&p.size)),
-        );
+        ),
     }
     let items = find(output, &p.items);
     let Some(TypeRef::List(item)) = items else {

@@ -353,3 +353,68 @@ async fn clones_share_one_client_across_tasks() {
     assert_eq!(server.received().len(), 16);
     assert!(server.received().iter().all(|r| r.signature.is_ok()));
 }
+
+/// `call()` sends what the official SDKs send: no `null` members at any depth,
+/// and the members in the caller's order (a struct's field order here), byte
+/// for byte.
+#[tokio::test]
+async fn call_drops_nulls_and_keeps_the_callers_order() {
+    #[derive(serde::Serialize)]
+    struct Callee {
+        #[serde(rename = "Phone")]
+        phone: &'static str,
+        #[serde(rename = "Attributes")]
+        attributes: Option<serde_json::Value>,
+    }
+    #[derive(serde::Serialize)]
+    struct Params {
+        #[serde(rename = "SdkAppId")]
+        sdk_app_id: u64,
+        #[serde(rename = "Name")]
+        name: Option<&'static str>,
+        #[serde(rename = "NotBefore")]
+        not_before: i64,
+        #[serde(rename = "Callees")]
+        callees: Vec<Callee>,
+        #[serde(rename = "Description")]
+        description: &'static str,
+    }
+    let server = TestServer::start(|_| Reply::json(r#"{"Response":{"RequestId":"r"}}"#)).await;
+    let c = client(&server);
+    let params = Params {
+        sdk_app_id: 1,
+        name: None,
+        not_before: -1,
+        callees: vec![
+            Callee {
+                phone: "100",
+                attributes: None,
+            },
+            Callee {
+                phone: "200",
+                attributes: Some(serde_json::json!({"Z": 1, "A": null})),
+            },
+        ],
+        description: "d",
+    };
+    c.call("SomeNewAction", &params).await.unwrap();
+    // A `serde_json::Value` keeps its own (sorted) order; its nulls go too.
+    c.call(
+        "SomeNewAction",
+        &serde_json::json!({"B": null, "A": [null, {"C": null}]}),
+    )
+    .await
+    .unwrap();
+    let received = server.received();
+    assert_eq!(received.len(), 2);
+    assert_eq!(
+        String::from_utf8_lossy(&received[0].body),
+        r#"{"SdkAppId":1,"NotBefore":-1,"Callees":[{"Phone":"100"},{"Phone":"200","Attributes":{"Z":1}}],"Description":"d"}"#
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&received[1].body),
+        r#"{"A":[null,{}]}"#
+    );
+    // The signature covers exactly these bytes.
+    assert!(received.iter().all(|r| r.signature.is_ok()));
+}

@@ -594,7 +594,7 @@ fn pagination_must_name_fitting_members() {
     let paged = ACTION.replace(
         r#""errors": ["InvalidParameter"]"#,
         r#""errors": ["InvalidParameter"],
-           "pagination": { "style": "page_number", "page": "PageNumber", "size": "ThingId", "items": "Thing", "total": "Thing" }"#,
+           "pagination": { "style": "page_number", "page": "PageNumber", "size": "ThingId", "max_size": 10, "max_size_source": "a test", "items": "Thing", "total": "Thing" }"#,
     );
     assert_eq!(
         problems("paging", &[("actions/GetThing.json", Some(&paged))]),
@@ -608,7 +608,7 @@ fn pagination_must_name_fitting_members() {
         .replace(
             r#""errors": ["InvalidParameter"]"#,
             r#""errors": ["InvalidParameter"],
-               "pagination": { "style": "cursor", "page": "ThingId", "size": "ThingId", "items": "Thing" }"#,
+               "pagination": { "style": "cursor", "page": "ThingId", "size": "ThingId", "max_size": 10, "max_size_source": "a test", "items": "Thing" }"#,
         );
     assert_eq!(
         problems("cursor", &[("actions/GetThing.json", Some(&cursor))]),
@@ -617,6 +617,84 @@ fn pagination_must_name_fitting_members() {
             "spec/actions/GetThing.json: /pagination/page: `ThingId` is not an input member of the type this paging style needs",
         ]
     );
+}
+
+/// The paginators' default page size: within what the member holds, equal to
+/// the maximum its docs state, and explained when they state none.
+#[test]
+fn max_page_size_is_checked_against_the_docs() {
+    let paged = |size_doc: &str, max: &str| {
+        ACTION
+            .replace(r#""type": "Thing""#, r#""type": "list<Thing>""#)
+            .replace(
+                r#"[{ "name": "ThingId", "type": "uint64", "required": true, "doc": "Its id." }]"#,
+                &format!(
+                    r#"[{{ "name": "Offset", "type": "int64", "doc": "Items to skip." }},
+                        {{ "name": "Limit", "type": "int64", "doc": "{size_doc}" }}]"#
+                ),
+            )
+            .replace(
+                r#""errors": ["InvalidParameter"]"#,
+                &format!(
+                    r#""errors": ["InvalidParameter"],
+                       "pagination": {{ "style": "offset", "page": "Offset", "size": "Limit", {max}, "items": "Thing" }}"#
+                ),
+            )
+    };
+    let at = "spec/actions/GetThing.json: /pagination";
+    let cases: &[(&str, &str, &[String])] = &[
+        ("Page size, at most 100.", r#""max_size": 100"#, &[]),
+        ("Up to 25 entries.", r#""max_size": 25"#, &[]),
+        ("Page size, upper limit 50.", r#""max_size": 50"#, &[]),
+        ("Page size, maximum 9999.", r#""max_size": 9999"#, &[]),
+        ("Page size, 20-1000; defaults to 20.", r#""max_size": 1000"#, &[]),
+        ("Page size.", r#""max_size": 20, "max_size_source": "the documented default""#, &[]),
+        (
+            "Page size, at most 100.",
+            r#""max_size": 1000"#,
+            &[format!("{at}/max_size: 1000 differs from the maximum `Limit` documents (100)")],
+        ),
+        (
+            "Page size.",
+            r#""max_size": 20"#,
+            &[format!("{at}/max_size_source: the docs of `Limit` state no maximum page size: say where 20 comes from")],
+        ),
+        (
+            "Page size.",
+            r#""max_size": 20, "max_size_source": " ""#,
+            &[format!("{at}/max_size_source: must say where `max_size` comes from")],
+        ),
+        (
+            "Page size, at most 100.",
+            r#""max_size": 0"#,
+            &[
+                format!("{at}/max_size: 0 differs from the maximum `Limit` documents (100)"),
+                format!("{at}/max_size: 0 is not a page size (1 to 9223372036854775807)"),
+            ],
+        ),
+        (
+            "Page size.",
+            r#""max_size": 9223372036854775808, "max_size_source": "too big""#,
+            &[format!("{at}/max_size: 9223372036854775808 is not a page size (1 to 9223372036854775807)")],
+        ),
+    ];
+    for (doc, max, want) in cases {
+        let got = problems(
+            "max-size",
+            &[("actions/GetThing.json", Some(&paged(doc, max)))],
+        );
+        assert_eq!(&got, want, "{doc} / {max}");
+    }
+    // Left out altogether: the format requires it.
+    let got = problems(
+        "max-size-missing",
+        &[(
+            "actions/GetThing.json",
+            Some(&paged("Page size.", r#""total": "Thing""#)),
+        )],
+    );
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].contains("missing field `max_size`"), "{got:?}");
 }
 
 #[test]
@@ -731,7 +809,7 @@ fn error_messages_quote_a_bounded_prefix() {
         ("actions/GetThing.json", "unknown field", ACTION.replace(r#""doc": "Its id.""#, &format!(r#""doc": "Its id.", "{huge}": 1"#))),
         ("actions/GetThing.json", "wrong shape", ACTION.replace(r#""category": "things","#, &format!(r#""category": "things", "rate_limit": "{huge}","#))),
         ("actions/GetThing.json", "rust_name", ACTION.replace(r#""doc": "Its id.""#, &format!(r#""doc": "Its id.", "rust_name": "{huge}""#))),
-        ("actions/GetThing.json", "paging", ACTION.replace(r#""errors": ["InvalidParameter"]"#, &format!(r#""errors": ["InvalidParameter"], "pagination": {{ "style": "offset", "page": "{mid}", "size": "{mid}", "items": "{mid}", "total": "{mid}" }}"#))),
+        ("actions/GetThing.json", "paging", ACTION.replace(r#""errors": ["InvalidParameter"]"#, &format!(r#""errors": ["InvalidParameter"], "pagination": {{ "style": "offset", "page": "{mid}", "size": "{mid}", "max_size": 1, "items": "{mid}", "total": "{mid}" }}"#))),
         ("types/Thing.json", "object", THING.replace(r#""object": "Thing""#, &format!(r#""object": "{long_name}""#))),
         ("service.json", "host", SERVICE.replace(r#""host": "demo.example.com""#, &format!(r#""host": "a/{huge}""#))),
         ("service.json", "endpoint", SERVICE.replace(r#""name": "Main""#, &format!(r#""name": "{huge}""#))),

@@ -1,8 +1,13 @@
 //! Paginators over HTTP on 127.0.0.1: several pages, an empty result, a total
 //! that changes mid-way, a server that ignores the page position, offset and cursor
-//! paging, and an error mid-way.
+//! paging, and an error mid-way; the paginator's own start and page size, named
+//! `Unpin` streams, and collecting up to a cap.
 
-use ccc_api::{Client, Credentials, RateLimit, RetryConfig};
+use ccc_api::operation::describe_auto_callout_tasks::DescribeAutoCalloutTasksRequest;
+use ccc_api::operation::describe_numbers::DescribeNumbersRequest;
+use ccc_api::operation::describe_staff_status_history::DescribeStaffStatusHistoryRequest;
+use ccc_api::operation::describe_tel_cdr::DescribeTelCdrRequest;
+use ccc_api::{Client, Credentials, Items, Pages, Paginated, RateLimit, RetryConfig};
 use ccc_tests::server::{Received, Reply, TestServer, TEST_SECRET_ID, TEST_SECRET_KEY};
 use futures_util::{StreamExt, TryStreamExt};
 use serde_json::{json, Value};
@@ -88,15 +93,14 @@ async fn pages_and_items_follow_the_total() {
 #[tokio::test]
 async fn fetching_is_lazy() {
     let server = TestServer::start(task_server(tasks(10), |_| 10)).await;
-    let mut items = Box::pin(
-        client(&server)
-            .describe_auto_callout_tasks()
-            .sdk_app_id(1)
-            .page_number(0)
-            .page_size(2)
-            .into_paginator()
-            .items(),
-    );
+    // `Items` is `Unpin`: no `Box::pin` needed for `next()`.
+    let mut items = client(&server)
+        .describe_auto_callout_tasks()
+        .sdk_app_id(1)
+        .page_number(0)
+        .page_size(2)
+        .into_paginator()
+        .items();
     items.next().await.unwrap().unwrap();
     items.next().await.unwrap().unwrap();
     assert_eq!(server.received().len(), 1);
@@ -310,4 +314,211 @@ async fn a_missing_required_member_is_the_first_and_only_page() {
     assert_eq!(results.len(), 1);
     assert!(matches!(results[0], Err(ccc_api::SdkError::Build(_))));
     assert!(server.received().is_empty());
+}
+
+/// The issue's line: no position and no size set by hand; the paginator starts
+/// at page 0 with the size it is given.
+#[tokio::test]
+async fn the_paginator_owns_position_and_size() {
+    let server = TestServer::start(task_server(tasks(25), |_| 25)).await;
+    let ids: Vec<u64> = client(&server)
+        .describe_auto_callout_tasks()
+        .sdk_app_id(1)
+        .into_paginator()
+        .page_size(10)
+        .items()
+        .map_ok(|t| t.task_id.unwrap())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids, (0..25).collect::<Vec<_>>());
+    let asked: Vec<(u64, u64)> = server
+        .received()
+        .iter()
+        .map(|r| {
+            let b = r.json();
+            (
+                b["PageNumber"].as_u64().unwrap(),
+                b["PageSize"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(asked, [(0, 10), (1, 10), (2, 10)]);
+}
+
+/// Left unset, the size is the action's documented maximum and the position
+/// the first page, for every paging style and whether the members are
+/// required or optional, signed or unsigned.
+#[tokio::test]
+async fn unset_members_start_at_the_first_page_with_the_largest_size() {
+    let server = TestServer::start(|_| Reply::json(r#"{"Response":{"RequestId":"r"}}"#)).await;
+    let c = client(&server);
+    let lenient = Client::builder()
+        .credentials(Credentials::new(TEST_SECRET_ID, TEST_SECRET_KEY))
+        .endpoint_url(server.url())
+        .rate_limit(RateLimit::Off)
+        .build()
+        .unwrap();
+    c.describe_auto_callout_tasks()
+        .sdk_app_id(1)
+        .into_paginator()
+        .next_page()
+        .await;
+    lenient
+        .describe_numbers()
+        .sdk_app_id(1)
+        .into_paginator()
+        .next_page()
+        .await;
+    lenient
+        .describe_tel_cdr()
+        .sdk_app_id(1)
+        .start_time_stamp(1)
+        .end_time_stamp(2)
+        .into_paginator()
+        .next_page()
+        .await;
+    lenient
+        .describe_staff_status_history()
+        .sdk_app_id(1)
+        .staff_user_id("a@example.com")
+        .start_timestamp(1)
+        .end_timestamp(2)
+        .into_paginator()
+        .next_page()
+        .await;
+    // Set on the builder: kept.
+    c.describe_auto_callout_tasks()
+        .sdk_app_id(1)
+        .page_number(4)
+        .page_size(7)
+        .into_paginator()
+        .next_page()
+        .await;
+    let sent: Vec<Value> = server.received().iter().map(|r| r.json()).collect();
+    let want = [
+        (
+            json!(0),
+            DescribeAutoCalloutTasksRequest::MAX_PAGE_SIZE,
+            100,
+        ),
+        (json!(0), DescribeNumbersRequest::MAX_PAGE_SIZE, 20),
+        (json!(0), DescribeTelCdrRequest::MAX_PAGE_SIZE, 100),
+        (
+            Value::Null,
+            DescribeStaffStatusHistoryRequest::MAX_PAGE_SIZE,
+            100,
+        ),
+        (json!(4), 7, 7),
+    ];
+    assert_eq!(sent.len(), want.len());
+    for (body, (position, size, documented)) in sent.iter().zip(want) {
+        assert_eq!(size, documented);
+        let at = body
+            .get("PageNumber")
+            .or(body.get("Cursor"))
+            .cloned()
+            .unwrap_or(Value::Null);
+        assert_eq!(at, position, "{body}");
+        assert_eq!(body["PageSize"].as_u64(), Some(size), "{body}");
+    }
+}
+
+/// The streams are named, `Unpin` and `Send`, and `next()` works on them in a
+/// `while let` without pinning.
+#[tokio::test]
+async fn named_unpin_streams_work_with_while_let() {
+    fn unpin_send<T: Unpin + Send + 'static>() {}
+    unpin_send::<Pages<DescribeAutoCalloutTasksRequest>>();
+    unpin_send::<Items<DescribeTelCdrRequest>>();
+    let server = TestServer::start(task_server(tasks(5), |_| 5)).await;
+    let c = client(&server);
+    let mut pages: Pages<DescribeAutoCalloutTasksRequest> = c
+        .describe_auto_callout_tasks()
+        .sdk_app_id(1)
+        .into_paginator()
+        .page_size(2)
+        .pages();
+    let mut sizes = Vec::new();
+    while let Some(page) = pages.next().await {
+        sizes.push(page.unwrap().tasks.len());
+    }
+    assert_eq!(sizes, [2, 2, 1]);
+    assert!(pages.next().await.is_none(), "stays ended");
+    // Driven from another task.
+    let items = c
+        .describe_auto_callout_tasks()
+        .sdk_app_id(1)
+        .into_paginator()
+        .items();
+    let n = tokio::spawn(items.count()).await.unwrap();
+    assert_eq!(n, 5);
+}
+
+/// `collect_items(max)` over a table of caps: below, at and above the total,
+/// on and off page boundaries; memory never holds more than the cap, and it
+/// says whether items were left.
+#[tokio::test]
+async fn collect_items_stops_at_the_cap_and_says_if_more_exist() {
+    // (items on the server, reported total, page size, cap)
+    let cases = [
+        (7, 7, 3, 0),
+        (7, 7, 3, 2),
+        (7, 7, 3, 3),
+        (7, 7, 3, 6),
+        (7, 7, 3, 7),
+        (7, 7, 3, 8),
+        (7, 7, 3, 1000),
+        (6, 6, 3, 6),
+        (6, 6, 3, 3),
+        (0, 0, 3, 5),
+        // A total that exceeds the items: ends on the empty page.
+        (6, 9, 3, 6),
+        (6, 9, 3, 7),
+    ];
+    for (n, total, size, cap) in cases {
+        let server = TestServer::start(task_server(tasks(n), move |_| total)).await;
+        let got = client(&server)
+            .describe_auto_callout_tasks()
+            .sdk_app_id(1)
+            .into_paginator()
+            .page_size(size)
+            .collect_items(cap as usize)
+            .await
+            .unwrap();
+        let ids: Vec<u64> = got.items.iter().map(|t| t.task_id.unwrap()).collect();
+        assert_eq!(
+            ids,
+            (0..n.min(cap)).collect::<Vec<_>>(),
+            "{n} {total} {size} {cap}"
+        );
+        assert_eq!(got.truncated, cap < n, "{n} {total} {size} {cap}");
+        // Never more pages than needed to fill the cap, plus one to tell.
+        let needed = cap.min(n).div_ceil(size) + 1;
+        assert!(
+            server.received().len() as u64 <= needed,
+            "{n} {total} {size} {cap}"
+        );
+    }
+    // An error on the way is returned, not a partial list.
+    let server = TestServer::start(|req| {
+        if req.json()["PageNumber"] == 1 {
+            Reply::service_error("InternalError", "boom", "r")
+        } else {
+            Reply::json(
+                json!({"Response": {"TotalCount": 9, "Tasks": tasks(3), "RequestId": "p"}})
+                    .to_string(),
+            )
+        }
+    })
+    .await;
+    let e = client(&server)
+        .describe_auto_callout_tasks()
+        .sdk_app_id(1)
+        .into_paginator()
+        .page_size(3)
+        .collect_items(5)
+        .await
+        .unwrap_err();
+    assert_eq!(e.raw_code(), Some("InternalError"));
 }

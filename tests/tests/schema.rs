@@ -106,7 +106,7 @@ fn check<T: DeserializeOwned>(def: &str, full: Value) {
 fn schema_and_loader_agree() {
     let member = json!({ "name": "A", "type": "string", "required": true, "optional": false, "nullable": false, "doc": "d", "example": "x", "china_only": false, "rust_name": "a", "correction": "c", "sensitive": true, "not_sensitive": "n" });
     check::<Member>("member", member.clone());
-    let pagination = json!({ "style": "cursor", "page": "Cursor", "size": "PageSize", "items": "Data", "total": "Total", "item_cursor": "Cursor" });
+    let pagination = json!({ "style": "cursor", "page": "Cursor", "size": "PageSize", "max_size": 100, "max_size_source": "a test", "items": "Data", "total": "Total", "item_cursor": "Cursor" });
     check::<Pagination>("pagination", pagination.clone());
     let example =
         json!({ "title": "t", "input": {}, "output": { "Response": {} }, "repaired": "r" });

@@ -183,12 +183,7 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
     let null_as_default = format!("{rt_text}::deviation::null_as_default");
     let (into_paginator, paginated) = match &a.pagination {
         Some(p) => (
-            quote! {
-                /// Pages through the results lazily: `.pages()` or `.items()` streams.
-                pub fn into_paginator(self) -> #rt::Paginator<#request> {
-                    #rt::Paginator::new(self.client, self.inner.build()).options(self.options)
-                }
-            },
+            into_paginator(a, p, paths, &request),
             paginated_impl(model, a, p, paths, &request),
         ),
         None => (quote!(), quote!()),
@@ -309,6 +304,61 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
     }
 }
 
+/// The fluent builder's `into_paginator`: the paginator owns the position and
+/// size members, so those left unset start at the first page and the largest
+/// documented page size before the request is built.
+fn into_paginator(
+    a: &Action,
+    p: &crate::spec::Pagination,
+    paths: &Paths,
+    request: &proc_macro2::Ident,
+) -> TokenStream {
+    use crate::spec::PageStyle;
+    let rt = &paths.rt;
+    let member = |name: &str| {
+        a.input
+            .iter()
+            .find(|f| f.wire == name)
+            .map(|f| field_ident(&f.rust))
+    };
+    let max = proc_macro2::Literal::u64_unsuffixed(p.max_size);
+    let size = member(&p.size).map(|id| {
+        quote! {
+            if self.inner.#id.is_none() {
+                self.inner.#id = Some(#max);
+            }
+        }
+    });
+    let position = match p.style {
+        PageStyle::Cursor => None,
+        PageStyle::PageNumber | PageStyle::Offset => member(&p.page).map(|id| {
+            quote! {
+                if self.inner.#id.is_none() {
+                    self.inner.#id = Some(0);
+                }
+            }
+        }),
+    };
+    let why = match &p.max_size_source {
+        Some(source) => source.clone(),
+        None => "The documented maximum.".to_owned(),
+    };
+    let doc = docs::outer(&format!(
+        "Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). \
+         Starts at the first page with pages of {} items unless `{}`/`{}` are set here or \
+         on the paginator.\n\nPage size {}: {why}",
+        p.max_size, p.page, p.size, p.max_size
+    ));
+    quote! {
+        #doc
+        pub fn into_paginator(mut self) -> #rt::Paginator<#request> {
+            #size
+            #position
+            #rt::Paginator::new(self.client, self.inner.build()).options(self.options)
+        }
+    }
+}
+
 /// `impl Paginated` from the spec's pagination data.
 fn paginated_impl(
     model: &Model,
@@ -330,6 +380,7 @@ fn paginated_impl(
         return quote!();
     };
     let item = rust_type(item_ty, Some(types));
+    let max = proc_macro2::Literal::u64_unsuffixed(p.max_size);
     let style = match p.style {
         PageStyle::PageNumber => quote!(#rt::PageStyle::PageNumber),
         PageStyle::Offset => quote!(#rt::PageStyle::Offset),
@@ -417,6 +468,7 @@ fn paginated_impl(
         impl #rt::Paginated for #request {
             type Item = #item;
             const STYLE: #rt::PageStyle = #style;
+            const MAX_PAGE_SIZE: u64 = #max;
 
             fn page_size(&self) -> Option<u64> {
                 #size_read

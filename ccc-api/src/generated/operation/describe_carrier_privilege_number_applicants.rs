@@ -207,10 +207,18 @@ impl DescribeCarrierPrivilegeNumberApplicantsFluentBuilder {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
-    /// Pages through the results lazily: `.pages()` or `.items()` streams.
+    /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `PageNumber`/`PageSize` are set here or on the paginator.
+    ///
+    /// Page size 100: The documented maximum.
     pub fn into_paginator(
-        self,
+        mut self,
     ) -> crate::Paginator<DescribeCarrierPrivilegeNumberApplicantsRequest> {
+        if self.inner.page_size.is_none() {
+            self.inner.page_size = Some(100);
+        }
+        if self.inner.page_number.is_none() {
+            self.inner.page_number = Some(0);
+        }
         crate::Paginator::new(self.client, self.inner.build()).options(self.options)
     }
 }
@@ -378,6 +386,7 @@ impl ::std::fmt::Display for DescribeCarrierPrivilegeNumberApplicantsErrorCode {
 impl crate::Paginated for DescribeCarrierPrivilegeNumberApplicantsRequest {
     type Item = crate::types::CarrierPrivilegeNumberApplicant;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
+    const MAX_PAGE_SIZE: u64 = 100;
     fn page_size(&self) -> Option<u64> {
         self.page_size
     }

@@ -295,8 +295,16 @@ impl DescribeChatMessagesFluentBuilder {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
-    /// Pages through the results lazily: `.pages()` or `.items()` streams.
-    pub fn into_paginator(self) -> crate::Paginator<DescribeChatMessagesRequest> {
+    /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `Offset`/`Limit` are set here or on the paginator.
+    ///
+    /// Page size 100: The documented maximum.
+    pub fn into_paginator(mut self) -> crate::Paginator<DescribeChatMessagesRequest> {
+        if self.inner.limit.is_none() {
+            self.inner.limit = Some(100);
+        }
+        if self.inner.offset.is_none() {
+            self.inner.offset = Some(0);
+        }
         crate::Paginator::new(self.client, self.inner.build()).options(self.options)
     }
 }
@@ -463,6 +471,7 @@ impl ::std::fmt::Display for DescribeChatMessagesErrorCode {
 impl crate::Paginated for DescribeChatMessagesRequest {
     type Item = crate::types::MessageBody;
     const STYLE: crate::PageStyle = crate::PageStyle::Offset;
+    const MAX_PAGE_SIZE: u64 = 100;
     fn page_size(&self) -> Option<u64> {
         self.limit
     }

@@ -375,8 +375,16 @@ impl DescribeFlashSMSListFluentBuilder {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
-    /// Pages through the results lazily: `.pages()` or `.items()` streams.
-    pub fn into_paginator(self) -> crate::Paginator<DescribeFlashSMSListRequest> {
+    /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 1000 items unless `PageNumber`/`PageSize` are set here or on the paginator.
+    ///
+    /// Page size 1000: The documented maximum.
+    pub fn into_paginator(mut self) -> crate::Paginator<DescribeFlashSMSListRequest> {
+        if self.inner.page_size.is_none() {
+            self.inner.page_size = Some(1000);
+        }
+        if self.inner.page_number.is_none() {
+            self.inner.page_number = Some(0);
+        }
         crate::Paginator::new(self.client, self.inner.build()).options(self.options)
     }
 }
@@ -519,6 +527,7 @@ impl ::std::fmt::Display for DescribeFlashSMSListErrorCode {
 impl crate::Paginated for DescribeFlashSMSListRequest {
     type Item = crate::types::FlashSMSRecord;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
+    const MAX_PAGE_SIZE: u64 = 1000;
     fn page_size(&self) -> Option<u64> {
         self.page_size
     }

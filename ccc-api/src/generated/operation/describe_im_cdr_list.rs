@@ -265,8 +265,16 @@ impl DescribeIMCdrListFluentBuilder {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
-    /// Pages through the results lazily: `.pages()` or `.items()` streams.
-    pub fn into_paginator(self) -> crate::Paginator<DescribeIMCdrListRequest> {
+    /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `Offset`/`Limit` are set here or on the paginator.
+    ///
+    /// Page size 100: The documented maximum.
+    pub fn into_paginator(mut self) -> crate::Paginator<DescribeIMCdrListRequest> {
+        if self.inner.limit.is_none() {
+            self.inner.limit = Some(100);
+        }
+        if self.inner.offset.is_none() {
+            self.inner.offset = Some(0);
+        }
         crate::Paginator::new(self.client, self.inner.build()).options(self.options)
     }
 }
@@ -427,6 +435,7 @@ impl ::std::fmt::Display for DescribeIMCdrListErrorCode {
 impl crate::Paginated for DescribeIMCdrListRequest {
     type Item = crate::types::IMCdrInfo;
     const STYLE: crate::PageStyle = crate::PageStyle::Offset;
+    const MAX_PAGE_SIZE: u64 = 100;
     fn page_size(&self) -> Option<u64> {
         self.limit
     }

@@ -290,8 +290,16 @@ impl DescribeIvrAudioListFluentBuilder {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
-    /// Pages through the results lazily: `.pages()` or `.items()` streams.
-    pub fn into_paginator(self) -> crate::Paginator<DescribeIvrAudioListRequest> {
+    /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 50 items unless `PageNumber`/`PageSize` are set here or on the paginator.
+    ///
+    /// Page size 50: The documented maximum.
+    pub fn into_paginator(mut self) -> crate::Paginator<DescribeIvrAudioListRequest> {
+        if self.inner.page_size.is_none() {
+            self.inner.page_size = Some(50);
+        }
+        if self.inner.page_number.is_none() {
+            self.inner.page_number = Some(0);
+        }
         crate::Paginator::new(self.client, self.inner.build()).options(self.options)
     }
 }
@@ -438,6 +446,7 @@ impl ::std::fmt::Display for DescribeIvrAudioListErrorCode {
 impl crate::Paginated for DescribeIvrAudioListRequest {
     type Item = crate::types::AudioFileInfo;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
+    const MAX_PAGE_SIZE: u64 = 50;
     fn page_size(&self) -> Option<u64> {
         Some(self.page_size)
     }

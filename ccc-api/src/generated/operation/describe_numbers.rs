@@ -200,8 +200,16 @@ impl DescribeNumbersFluentBuilder {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
-    /// Pages through the results lazily: `.pages()` or `.items()` streams.
-    pub fn into_paginator(self) -> crate::Paginator<DescribeNumbersRequest> {
+    /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 20 items unless `PageNumber`/`PageSize` are set here or on the paginator.
+    ///
+    /// Page size 20: No maximum is documented; 20, the documented default, which the service always accepts.
+    pub fn into_paginator(mut self) -> crate::Paginator<DescribeNumbersRequest> {
+        if self.inner.page_size.is_none() {
+            self.inner.page_size = Some(20);
+        }
+        if self.inner.page_number.is_none() {
+            self.inner.page_number = Some(0);
+        }
         crate::Paginator::new(self.client, self.inner.build()).options(self.options)
     }
 }
@@ -352,6 +360,7 @@ impl ::std::fmt::Display for DescribeNumbersErrorCode {
 impl crate::Paginated for DescribeNumbersRequest {
     type Item = crate::types::NumberInfo;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
+    const MAX_PAGE_SIZE: u64 = 20;
     fn page_size(&self) -> Option<u64> {
         self.page_size
     }

@@ -218,8 +218,16 @@ impl DescribePSTNActiveSessionListFluentBuilder {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
-    /// Pages through the results lazily: `.pages()` or `.items()` streams.
-    pub fn into_paginator(self) -> crate::Paginator<DescribePSTNActiveSessionListRequest> {
+    /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 25 items unless `Offset`/`Limit` are set here or on the paginator.
+    ///
+    /// Page size 25: The documented maximum.
+    pub fn into_paginator(mut self) -> crate::Paginator<DescribePSTNActiveSessionListRequest> {
+        if self.inner.limit.is_none() {
+            self.inner.limit = Some(25);
+        }
+        if self.inner.offset.is_none() {
+            self.inner.offset = Some(0);
+        }
         crate::Paginator::new(self.client, self.inner.build()).options(self.options)
     }
 }
@@ -374,6 +382,7 @@ impl ::std::fmt::Display for DescribePSTNActiveSessionListErrorCode {
 impl crate::Paginated for DescribePSTNActiveSessionListRequest {
     type Item = crate::types::PSTNSessionInfo;
     const STYLE: crate::PageStyle = crate::PageStyle::Offset;
+    const MAX_PAGE_SIZE: u64 = 25;
     fn page_size(&self) -> Option<u64> {
         Some(self.limit)
     }

@@ -325,8 +325,16 @@ impl DescribeStaffInfoListFluentBuilder {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
-    /// Pages through the results lazily: `.pages()` or `.items()` streams.
-    pub fn into_paginator(self) -> crate::Paginator<DescribeStaffInfoListRequest> {
+    /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 9999 items unless `PageNumber`/`PageSize` are set here or on the paginator.
+    ///
+    /// Page size 9999: The documented maximum.
+    pub fn into_paginator(mut self) -> crate::Paginator<DescribeStaffInfoListRequest> {
+        if self.inner.page_size.is_none() {
+            self.inner.page_size = Some(9999);
+        }
+        if self.inner.page_number.is_none() {
+            self.inner.page_number = Some(0);
+        }
         crate::Paginator::new(self.client, self.inner.build()).options(self.options)
     }
 }
@@ -483,6 +491,7 @@ impl ::std::fmt::Display for DescribeStaffInfoListErrorCode {
 impl crate::Paginated for DescribeStaffInfoListRequest {
     type Item = crate::types::StaffInfo;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
+    const MAX_PAGE_SIZE: u64 = 9999;
     fn page_size(&self) -> Option<u64> {
         Some(self.page_size)
     }

@@ -321,8 +321,13 @@ impl DescribeStaffStatusHistoryFluentBuilder {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
-    /// Pages through the results lazily: `.pages()` or `.items()` streams.
-    pub fn into_paginator(self) -> crate::Paginator<DescribeStaffStatusHistoryRequest> {
+    /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `Cursor`/`PageSize` are set here or on the paginator.
+    ///
+    /// Page size 100: No maximum is documented; 100, the largest page size the service documents for its other list actions.
+    pub fn into_paginator(mut self) -> crate::Paginator<DescribeStaffStatusHistoryRequest> {
+        if self.inner.page_size.is_none() {
+            self.inner.page_size = Some(100);
+        }
         crate::Paginator::new(self.client, self.inner.build()).options(self.options)
     }
 }
@@ -442,6 +447,7 @@ impl ::std::fmt::Display for DescribeStaffStatusHistoryErrorCode {
 impl crate::Paginated for DescribeStaffStatusHistoryRequest {
     type Item = crate::types::StaffStatus;
     const STYLE: crate::PageStyle = crate::PageStyle::Cursor;
+    const MAX_PAGE_SIZE: u64 = 100;
     fn page_size(&self) -> Option<u64> {
         self.page_size
     }

@@ -521,8 +521,16 @@ impl DescribeTelCdrFluentBuilder {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
-    /// Pages through the results lazily: `.pages()` or `.items()` streams.
-    pub fn into_paginator(self) -> crate::Paginator<DescribeTelCdrRequest> {
+    /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `PageNumber`/`PageSize` are set here or on the paginator.
+    ///
+    /// Page size 100: The documented maximum.
+    pub fn into_paginator(mut self) -> crate::Paginator<DescribeTelCdrRequest> {
+        if self.inner.page_size.is_none() {
+            self.inner.page_size = Some(100);
+        }
+        if self.inner.page_number.is_none() {
+            self.inner.page_number = Some(0);
+        }
         crate::Paginator::new(self.client, self.inner.build()).options(self.options)
     }
 }
@@ -710,6 +718,7 @@ impl ::std::fmt::Display for DescribeTelCdrErrorCode {
 impl crate::Paginated for DescribeTelCdrRequest {
     type Item = crate::types::TelCdrInfo;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
+    const MAX_PAGE_SIZE: u64 = 100;
     fn page_size(&self) -> Option<u64> {
         Some(self.page_size)
     }

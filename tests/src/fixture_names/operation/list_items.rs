@@ -119,8 +119,16 @@ impl ListItemsFluentBuilder {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
-    /// Pages through the results lazily: `.pages()` or `.items()` streams.
-    pub fn into_paginator(self) -> ::ccc_api::Paginator<ListItemsRequest> {
+    /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 10 items unless `Default`/`Clone` are set here or on the paginator.
+    ///
+    /// Page size 10: Fixture: no maximum is documented.
+    pub fn into_paginator(mut self) -> ::ccc_api::Paginator<ListItemsRequest> {
+        if self.inner.clone_.is_none() {
+            self.inner.clone_ = Some(10);
+        }
+        if self.inner.default_.is_none() {
+            self.inner.default_ = Some(0);
+        }
         ::ccc_api::Paginator::new(self.client, self.inner.build()).options(self.options)
     }
 }
@@ -249,6 +257,7 @@ impl ::std::fmt::Display for ListItemsErrorCode {
 impl ::ccc_api::Paginated for ListItemsRequest {
     type Item = crate::fixture_names::types::PutThingRequest;
     const STYLE: ::ccc_api::PageStyle = ::ccc_api::PageStyle::Offset;
+    const MAX_PAGE_SIZE: u64 = 10;
     fn page_size(&self) -> Option<u64> {
         Some(self.clone_)
     }
