@@ -331,10 +331,12 @@ impl Client {
         options: &RequestOptions,
     ) -> Result<RawResponse, SdkError<String>> {
         let inner = &*self.inner;
-        // A source that hangs must not hold the call past its time limit.
-        let credentials = tokio::time::timeout(limit, inner.credentials.provide_credentials())
-            .await
-            .map_err(|_| {
+        // A source that hangs must not hold the call past its time limit. Most
+        // answer at once (fixed or cached keys): those cost no timer.
+        let mut pending = inner.credentials.provide_credentials();
+        let credentials = match futures_util::FutureExt::now_or_never(&mut pending) {
+            Some(ready) => ready?,
+            None => tokio::time::timeout(limit, pending).await.map_err(|_| {
                 SdkError::Credentials(CredentialsError::new(
                     "the credentials provider",
                     format!(
@@ -342,7 +344,8 @@ impl Client {
                         saturating_millis(limit)
                     ),
                 ))
-            })??;
+            })??,
+        };
         // Signed afresh for every attempt, so a long backoff never sends a stale
         // timestamp.
         let timestamp = SystemTime::now()

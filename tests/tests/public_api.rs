@@ -17,7 +17,7 @@ fn public_api_of_ccc_api() {
         "pub struct ccc_api::Client { private fields }",
         "pub fn ccc_api::Client::builder() -> ccc_api::ClientBuilder",
         "pub mod ccc_api::operation::describe_auto_callout_task",
-        "pub ccc_api::operation::describe_auto_callout_task::DescribeAutoCalloutTaskRequest::task_id: u64",
+        "pub ccc_api::operation::describe_auto_callout_task::DescribeAutoCalloutTaskRequest::task_id: ccc_api::types::TaskId",
     ] {
         assert!(api.lines().any(|l| l == line), "missing: {line}");
     }
