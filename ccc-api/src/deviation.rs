@@ -12,7 +12,8 @@
 //! the project's own tests do.
 //!
 //! Lists are the exception: servers leave empty lists out as a matter of
-//! course, so an absent or null list reads as empty without a deviation.
+//! course, so an absent list reads as empty without a deviation (a `null` list
+//! reads as empty too, and is reported).
 //!
 //! Filling is counted on the decoding thread while serde runs; only when the
 //! count is not zero is the answer compared with the decoded value to name the
@@ -93,15 +94,19 @@ where
     }
 }
 
-/// Serde `deserialize_with` of a list: `null` reads as empty, as an absent
-/// list does (not a deviation: servers leave empty lists out).
+/// Serde `deserialize_with` of a list: `null` reads as empty and is counted
+/// (an absent list reads as empty through `default`, uncounted: servers leave
+/// empty lists out).
 #[doc(hidden)]
 pub fn null_as_empty<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
     T: Deserialize<'de> + Default,
 {
-    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+    match Option::<T>::deserialize(deserializer)? {
+        Some(list) => Ok(list),
+        None => Ok(absent()),
+    }
 }
 
 /// Runs `decode` (a serde decode of a generated type on this thread) and
@@ -134,7 +139,14 @@ fn walk(decoded: &Value, received: &Value, path: &mut String, found: &mut Vec<De
                     if let (Value::Array(_), Some(rv)) = (value, r.get(name)) {
                         let len = path.len();
                         push_name(path, name);
-                        walk(value, rv, path, found);
+                        if rv.is_null() {
+                            found.push(Deviation {
+                                path: path.clone(),
+                                kind: DeviationKind::Null,
+                            });
+                        } else {
+                            walk(value, rv, path, found);
+                        }
                         path.truncate(len);
                     }
                     continue;
@@ -186,10 +198,11 @@ mod tests {
     fn names_filled_members_at_any_depth() {
         let decoded = json!({
             "Name": "", "Count": 0, "Opt": null, "List": [], "Obj": {"A": 0, "B": "b"},
-            "Records": [{"User": {"StaffNumber": ""}}, {"User": {"StaffNumber": "7"}}]
+            "Records": [{"User": {"StaffNumber": ""}}, {"User": {"StaffNumber": "7"}}],
+            "Nulled": []
         });
         let received = json!({
-            "Count": null, "Obj": {"B": "b"},
+            "Count": null, "Obj": {"B": "b"}, "Nulled": null,
             "Records": [{"User": {}}, {"User": {"StaffNumber": "7"}}]
         });
         let found: Vec<String> = find(&decoded, &received)
@@ -201,6 +214,7 @@ mod tests {
             [
                 "`Count` null",
                 "`Name` missing",
+                "`Nulled` null",
                 "`Obj.A` missing",
                 "`Records[0].User.StaffNumber` missing"
             ]
