@@ -6,7 +6,7 @@
 //! retries, envelope) and decodes the typed response. Only the first and last
 //! steps are compiled per action.
 
-use crate::action::{Action, ActionVisitor};
+use crate::action::Action;
 use crate::credentials::{Credentials, DefaultChain, ProvideCredentials};
 use crate::error::{
     BuildError, ConfigError, CredentialsError, SdkError, TransportError, TransportErrorKind,
@@ -16,8 +16,8 @@ use crate::options::RequestOptions;
 use crate::rate_limit::{RateLimit, RateLimiter};
 use crate::response::{read_envelope, RawResponse};
 use crate::retry::{retry_reason, RetryConfig};
+use crate::service::{PublicSite, Service};
 use crate::signing::{post_authorization, SigningKey};
-use crate::{Site, SERVICE, VERSION};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, HOST};
 use std::fmt;
 use std::sync::{Arc, Mutex};
@@ -63,14 +63,19 @@ impl Language {
     }
 }
 
-/// A client of the CCC API. Cheap to clone (one `Arc`), `Send + Sync`; clones share
-/// connections, configuration, cached credentials and rate-limit buckets.
+/// A client of one service: the crate's primary one (CCC) unless built with
+/// [`ClientBuilder::service`]. Cheap to clone (one `Arc`), `Send + Sync`; clones
+/// share connections, configuration, cached credentials and rate-limit buckets.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
 }
 
 struct Inner {
+    /// Name, version and signing scope of the service the client talks to.
+    service: &'static Service,
+    /// Whether requests go out unsigned (`Authorization: SKIP`).
+    skip_signing: bool,
     transport: Transport,
     url: reqwest::Url,
     /// `Host` as sent and signed: the host, plus the port when the URL names one.
@@ -95,6 +100,8 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let i = &self.inner;
         f.debug_struct("Client")
+            .field("service", &i.service.name)
+            .field("version", &i.service.version)
             .field("url", &i.url.as_str())
             .field("region", &i.region)
             .field("language", &i.language)
@@ -162,6 +169,11 @@ impl Client {
         self.inner.url.as_str()
     }
 
+    /// The service the client talks to.
+    pub fn service(&self) -> &'static Service {
+        self.inner.service
+    }
+
     /// Sends one typed request and decodes its typed response.
     pub async fn execute<A: Action>(
         &self,
@@ -189,11 +201,11 @@ impl Client {
             .map_err(SdkError::map_code)
     }
 
-    /// Calls any action by name with JSON parameters, and returns the JSON of
-    /// `Response` — for actions newer than this crate. Signing, retries, rate
-    /// limits and errors work as for typed calls; the limit and idempotency come
-    /// from the spec when it knows the action (otherwise: no limit, and only
-    /// `Describe*` actions count as idempotent).
+    /// Calls any action of the client's service by name with JSON parameters,
+    /// and returns the JSON of `Response` — for actions newer than this crate.
+    /// Signing, retries, rate limits and errors work as for typed calls; the
+    /// limit and idempotency come from the spec when it knows the action
+    /// (otherwise: no limit, and only `Describe*` actions count as idempotent).
     ///
     /// As the official SDKs do, members whose value is `null` are left out, at
     /// any depth (`null` items of a list stay: their position counts). Members
@@ -216,20 +228,16 @@ impl Client {
         params: &P,
         options: &RequestOptions,
     ) -> Result<serde_json::Value, SdkError<String>> {
-        struct Lookup;
-        impl ActionVisitor for Lookup {
-            type Output = Meta;
-            fn visit<A: Action>(self) -> Meta {
-                Meta {
-                    rate_limit: A::RATE_LIMIT,
-                    idempotent: A::IDEMPOTENT,
-                }
-            }
-        }
-        let meta = crate::operation::visit(action, Lookup).unwrap_or(Meta {
-            rate_limit: None,
-            idempotent: action.starts_with("Describe"),
-        });
+        let meta = match self.inner.service.action(action) {
+            Some(known) => Meta {
+                rate_limit: known.rate_limit,
+                idempotent: known.idempotent,
+            },
+            None => Meta {
+                rate_limit: None,
+                idempotent: action.starts_with("Describe"),
+            },
+        };
         let body = crate::json::without_nulls(params).map_err(BuildError::Encode)?;
         let raw = self.send(action, meta, body, options).await?;
         let response: serde_json::Value = raw.decode(action)?;
@@ -333,18 +341,23 @@ impl Client {
         let inner = &*self.inner;
         // A source that hangs must not hold the call past its time limit. Most
         // answer at once (fixed or cached keys): those cost no timer.
-        let mut pending = inner.credentials.provide_credentials();
-        let credentials = match futures_util::FutureExt::now_or_never(&mut pending) {
-            Some(ready) => ready?,
-            None => tokio::time::timeout(limit, pending).await.map_err(|_| {
-                SdkError::Credentials(CredentialsError::new(
-                    "the credentials provider",
-                    format!(
-                        "no answer within the {} ms left of the call's time limit",
-                        saturating_millis(limit)
-                    ),
-                ))
-            })??,
+        let credentials = if inner.skip_signing {
+            // Unsigned requests carry no key and no token.
+            Credentials::new("", "")
+        } else {
+            let mut pending = inner.credentials.provide_credentials();
+            match futures_util::FutureExt::now_or_never(&mut pending) {
+                Some(ready) => ready?,
+                None => tokio::time::timeout(limit, pending).await.map_err(|_| {
+                    SdkError::Credentials(CredentialsError::new(
+                        "the credentials provider",
+                        format!(
+                            "no answer within the {} ms left of the call's time limit",
+                            saturating_millis(limit)
+                        ),
+                    ))
+                })??,
+            }
         };
         // Signed afresh for every attempt, so a long backoff never sends a stale
         // timestamp.
@@ -525,7 +538,7 @@ impl Inner {
     fn signing_key(&self, credentials: &Credentials, timestamp: u64) -> Arc<SigningKey> {
         if let Ok(cache) = self.signing_key.lock() {
             if let Some((c, key)) = cache.as_ref() {
-                if c.same_key(credentials) && key.fits(timestamp, SERVICE) {
+                if c.same_key(credentials) && key.fits(timestamp, self.service.signing_name) {
                     return key.clone();
                 }
             }
@@ -533,7 +546,7 @@ impl Inner {
         let key = Arc::new(SigningKey::derive(
             credentials.secret_key(),
             timestamp,
-            SERVICE,
+            self.service.signing_name,
         ));
         if let Ok(mut cache) = self.signing_key.lock() {
             *cache = Some((credentials.clone(), key.clone()));
@@ -550,15 +563,19 @@ impl Inner {
         body: &[u8],
         options: &RequestOptions,
     ) -> Result<HeaderMap, SdkError<String>> {
-        let key = self.signing_key(credentials, timestamp);
-        let authorization = post_authorization(
-            credentials.secret_id(),
-            &key,
-            timestamp,
-            JSON,
-            &self.host,
-            body,
-        );
+        let authorization = if self.skip_signing {
+            "SKIP".to_owned()
+        } else {
+            let key = self.signing_key(credentials, timestamp);
+            post_authorization(
+                credentials.secret_id(),
+                &key,
+                timestamp,
+                JSON,
+                &self.host,
+                body,
+            )
+        };
         let invalid = |what: &str| {
             SdkError::Build(BuildError::Encode(format!(
                 "{what} is not a valid HTTP header value"
@@ -579,7 +596,10 @@ impl Inner {
             HeaderValue::from_str(action).map_err(|_| invalid("the action name"))?,
         );
         headers.insert(X_TC_TIMESTAMP.clone(), HeaderValue::from(timestamp));
-        headers.insert(X_TC_VERSION.clone(), HeaderValue::from_static(VERSION));
+        headers.insert(
+            X_TC_VERSION.clone(),
+            HeaderValue::from_static(self.service.version),
+        );
         if let Some(region) = options.region.as_ref().or(self.region.as_ref()) {
             headers.insert(
                 X_TC_REGION.clone(),
@@ -609,8 +629,10 @@ impl Inner {
 /// Configures a [`Client`].
 #[derive(Default)]
 pub struct ClientBuilder {
+    service: Option<&'static Service>,
+    skip_signing: bool,
     credentials: Option<Arc<dyn ProvideCredentials>>,
-    site: Option<Site>,
+    site: Option<&'static str>,
     endpoint_url: Option<String>,
     region: Option<String>,
     language: Option<Language>,
@@ -630,6 +652,8 @@ pub struct ClientBuilder {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
+            .field("service", &self.service.map(|s| s.name))
+            .field("skip_signing", &self.skip_signing)
             .field("credentials", &self.credentials)
             .field("site", &self.site)
             .field(
@@ -666,9 +690,29 @@ impl ClientBuilder {
         self
     }
 
-    /// The site whose public endpoint is used (international by default).
-    pub fn site(mut self, site: Site) -> Self {
-        self.site = Some(site);
+    /// The site whose public endpoint is used (the service's default site
+    /// otherwise: international for CCC). Any service's `Site` names a site;
+    /// the endpoint is the client's service's for that site, and a service
+    /// without one is a configuration error.
+    pub fn site(mut self, site: impl PublicSite) -> Self {
+        self.site = Some(site.site_name());
+        self
+    }
+
+    /// The service the client talks to (its name and version on the wire, its
+    /// signing scope and endpoints): the crate's primary service, CCC, unless
+    /// set. Each service's generated `Client` sets its own; set it here to
+    /// reach another service's actions with [`Client::call`].
+    pub fn service(mut self, service: &'static Service) -> Self {
+        self.service = Some(service);
+        self
+    }
+
+    /// Send requests unsigned (`Authorization: SKIP`, no credentials asked
+    /// for), as the few actions that carry their own proof of identity expect
+    /// (STS `AssumeRoleWithWebIdentity`, `AssumeRoleWithSAML`). Off by default.
+    pub fn skip_signing(mut self, skip: bool) -> Self {
+        self.skip_signing = skip;
         self
     }
 
@@ -781,9 +825,23 @@ impl ClientBuilder {
             Some(c) => c,
             None => Arc::new(DefaultChain::new()),
         };
-        let url_text = match &self.endpoint_url {
-            Some(url) => url.clone(),
-            None => format!("https://{}/", self.site.unwrap_or_default().host()),
+        let service = self.service.unwrap_or(&crate::SERVICE_DESCRIPTION);
+        let url_text = match (&self.endpoint_url, self.site) {
+            (Some(url), _) => url.clone(),
+            (None, site) => {
+                let endpoint = match site {
+                    Some(site) => service.endpoint(site),
+                    None => service.default_endpoint(),
+                };
+                let Some(endpoint) = endpoint else {
+                    return Err(ConfigError::new(format!(
+                        "{} has no endpoint for the site {}",
+                        service.name,
+                        site.unwrap_or("(default)")
+                    )));
+                };
+                format!("https://{}/", endpoint.host)
+            }
         };
         let shown = redact_url(&url_text);
         let url = reqwest::Url::parse(&url_text)
@@ -839,6 +897,8 @@ impl ClientBuilder {
         };
         Ok(Client {
             inner: Arc::new(Inner {
+                service,
+                skip_signing: self.skip_signing,
                 transport,
                 url,
                 host,
@@ -861,6 +921,7 @@ impl ClientBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Site;
 
     fn creds() -> Credentials {
         Credentials::new("AKIDtest", "secretkey-xyz").with_token("token-abc")

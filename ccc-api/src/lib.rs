@@ -20,6 +20,10 @@
 //! - [`SdkError`]: what a call can fail with, typed by the action's error codes;
 //!   every action's error converts into [`Error`] with `?`.
 //! - [`signing`]: TC3-HMAC-SHA256 as a pure function.
+//! - [`sts`]: the Security Token Service, generated from its own spec onto the
+//!   same runtime; the credential sources that assume roles call it.
+//! - [`Service`]: what the runtime knows about a service (name, version,
+//!   endpoints), generated from each spec's `service.json`.
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
@@ -39,7 +43,9 @@ mod rate_limit;
 mod redact;
 mod response;
 mod retry;
+mod service;
 pub mod signing;
+pub mod sts;
 
 pub use action::{Action, ActionVisitor};
 pub use client::{
@@ -51,16 +57,21 @@ pub use error::{
     BuildError, ConfigError, CredentialsError, DecodeError, DecodeErrorKind, SdkError,
     ServiceError, TransportError, TransportErrorKind,
 };
-pub use generated::{operation, types, ErrorCode, Site, SERVICE, VERSION};
+pub use generated::{operation, types, ErrorCode, Site, SERVICE, SERVICE_DESCRIPTION, VERSION};
 pub use options::RequestOptions;
 pub use paginator::{Collected, Items, PageStyle, Pages, Paginated, Paginator};
 pub use rate_limit::RateLimit;
 pub use response::{decode_response, decode_response_strict};
 pub use retry::RetryConfig;
+pub use service::{ActionInfo, Endpoint, PublicSite, Service};
 
 /// The error of any action, with the service-wide [`ErrorCode`]; each action's
 /// [`SdkError`] converts into it, so `?` works across actions.
 pub type Error = SdkError<ErrorCode>;
+
+/// Every service generated into this crate (the `ccc-api/src/<service>`
+/// modules beside the primary one); redaction honours all their specs.
+pub(crate) static SERVICES: [&Service; 2] = [&SERVICE_DESCRIPTION, &sts::SERVICE_DESCRIPTION];
 
 /// The README's examples, compiled as doctests so that they stay true.
 #[cfg(doctest)]

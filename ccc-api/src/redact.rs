@@ -29,9 +29,12 @@ const CREDENTIAL_WORDS: &[&str] = &[
 ];
 
 /// Whether values of the member `name` are redacted from kept bodies: the spec
-/// marks it sensitive, or its name says it holds a credential.
+/// of any service of the crate marks it sensitive, or its name says it holds a
+/// credential.
 pub(crate) fn is_sensitive_member(name: &str) -> bool {
-    crate::generated::SENSITIVE_MEMBERS.contains(&name)
+    crate::SERVICES
+        .iter()
+        .any(|s| s.sensitive_members.contains(&name))
         || words(name).any(|w| CREDENTIAL_WORDS.iter().any(|c| w.eq_ignore_ascii_case(c)))
 }
 

@@ -35,10 +35,9 @@ pub fn import(
     let mut report = Vec::new();
     // Files one level below service.json point one level further up to the schema.
     let service_text = read(&spec_dir.join("service.json"))?;
-    let service_schema: Option<String> = serde_json::from_str::<ServiceFile>(&service_text)
-        .map_err(|e| format!("{}/service.json: {e}", spec_dir.display()))?
-        .schema;
-    let schema = |_: usize| service_schema.as_ref().map(|s| format!("../{s}"));
+    let service: ServiceFile = serde_json::from_str(&service_text)
+        .map_err(|e| format!("{}/service.json: {e}", spec_dir.display()))?;
+    let schema = |_: usize| service.schema.as_ref().map(|s| format!("../{s}"));
     let actions = upstream["actions"]
         .as_object()
         .ok_or("upstream file has no `actions` object")?;
@@ -79,7 +78,8 @@ pub fn import(
             summary: String::new(),
             doc: String::new(),
             reference: format!(
-                "https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action={name}"
+                "https://console.tencentcloud.com/api/explorer?Product={}&Version={}&Action={name}",
+                service.service, service.version
             ),
             category: String::new(),
             rate_limit: None,

@@ -18,6 +18,7 @@ pub mod model;
 pub mod names;
 mod output;
 pub mod public_api;
+pub mod services;
 pub mod spec;
 mod validate;
 
@@ -110,56 +111,69 @@ pub fn generate_from_dir(dir: &Path, options: &Options) -> Result<Vec<GeneratedF
 #[derive(Debug, Clone)]
 pub struct Job {
     /// Spec directory.
-    pub spec: &'static str,
+    pub spec: String,
     /// Output directory.
-    pub out: &'static str,
+    pub out: String,
     /// Where the output sits relative to the runtime; `None` for the spec table.
     pub options: Option<Options>,
 }
 
-/// What `cargo xtask codegen` generates in this repository: the CCC API into
-/// `ccc-api`, the feature fixture and the colliding-names fixture into the tests
-/// crate (compiled there with warnings denied), and the spec table into the
-/// emulator.
-pub fn repository_jobs() -> Vec<Job> {
-    vec![
-        Job {
-            spec: "spec/ccc/2020-02-10",
-            out: "ccc-api/src/generated",
-            options: Some(Options::ccc_api()),
-        },
-        Job {
-            spec: "tests/fixtures/spec/full",
-            out: "tests/src/fixture",
-            options: Some(Options::external("crate::fixture")),
-        },
-        Job {
-            spec: "tests/fixtures/spec/names",
-            out: "tests/src/fixture_names",
-            options: Some(Options::external("crate::fixture_names")),
-        },
-        Job {
-            spec: "spec/ccc/2020-02-10",
-            out: "ccc-emulator/src/generated",
-            options: None,
-        },
-    ]
+/// The service whose code lands at the root of `ccc-api` (its `Client`,
+/// `operation`, `types`) and whose spec table the emulator and CLI use.
+pub const PRIMARY_SERVICE: &str = "ccc";
+
+/// What `cargo xtask codegen` generates in the repository at `root`: every
+/// service under `spec/` into `ccc-api` (the primary one at the crate root,
+/// each other one as the module `ccc_api::<service>` in `ccc-api/src/<service>`,
+/// with a client of its own), the feature fixture and the colliding-names
+/// fixture into the tests crate (compiled there with warnings denied), and the
+/// primary service's spec table into the emulator.
+pub fn repository_jobs(root: &Path) -> Result<Vec<Job>, Error> {
+    let mut jobs = Vec::new();
+    for s in services::discover(root, "spec").map_err(Error::Emit)? {
+        if s.service == PRIMARY_SERVICE {
+            jobs.push(Job {
+                spec: s.dir.clone(),
+                out: "ccc-api/src/generated".into(),
+                options: Some(Options::ccc_api()),
+            });
+            jobs.push(Job {
+                spec: s.dir,
+                out: "ccc-emulator/src/generated".into(),
+                options: None,
+            });
+        } else {
+            jobs.push(Job {
+                out: format!("ccc-api/src/{}", s.service),
+                options: Some(Options::runtime_module(&format!("crate::{}", s.service))),
+                spec: s.dir,
+            });
+        }
+    }
+    for (fixture, module) in [("full", "fixture"), ("names", "fixture_names")] {
+        jobs.push(Job {
+            spec: format!("tests/fixtures/spec/{fixture}"),
+            out: format!("tests/src/{module}"),
+            options: Some(Options::external(&format!("crate::{module}"))),
+        });
+    }
+    Ok(jobs)
 }
 
 /// Runs every job of the repository at `root`: writes the files, or with
 /// `check` only compares. Returns the files that differ.
 pub fn run_jobs(root: &Path, check: bool) -> Result<Vec<Change>, Error> {
     let mut changes = Vec::new();
-    for job in repository_jobs() {
+    for job in repository_jobs(root)? {
         // Paths stay relative so that headers and diagnostics name them the same
         // on every machine.
-        let spec = Path::new(job.spec);
+        let spec = Path::new(&job.spec);
         let model = load_at(root, spec)?;
         let files = match &job.options {
             Some(options) => generate(&model, options)?,
             None => generate_table(&model)?,
         };
-        let out = root.join(job.out);
+        let out = root.join(&job.out);
         let found = sync(&out, &files, !check)
             .map_err(|e| Error::Emit(format!("{}: {e}", out.display())))?;
         changes.extend(found);

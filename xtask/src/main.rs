@@ -6,6 +6,10 @@
 //! - `cargo xtask spec-diff API_JSON` lists drift between the spec and upstream.
 //! - `cargo xtask import-examples EXAMPLES_JSON` adds the official examples to
 //!   actions that have none, repairing what it can and saying what it repaired.
+//!
+//! The three work on any service under `spec/`: the one the upstream file names
+//! (its `metadata.serviceShortName`; for examples, the `Host` of their requests),
+//! or the one given with `--service NAME`.
 //! - `cargo xtask public-api` prints the public API of `ccc-api`, one item a line
 //!   (what `tests/tests/public_api.rs` snapshots).
 
@@ -13,13 +17,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: cargo xtask codegen [--check]
-       cargo xtask import API_JSON [--errors ERRORS_JSON] [--china-only]
-       cargo xtask spec-diff API_JSON
-       cargo xtask import-examples EXAMPLES_JSON
+       cargo xtask import API_JSON [--errors ERRORS_JSON] [--china-only] [--service NAME]
+       cargo xtask spec-diff API_JSON [--service NAME]
+       cargo xtask import-examples EXAMPLES_JSON [--service NAME]
        cargo xtask public-api";
-
-/// The spec the import and drift tasks work on.
-const SPEC: &str = "spec/ccc/2020-02-10";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -32,8 +33,8 @@ fn main() -> ExitCode {
         ["codegen"] => codegen(false),
         ["codegen", "--check"] => codegen(true),
         ["import", path, rest @ ..] => import(path, rest),
-        ["spec-diff", path] => spec_diff(path),
-        ["import-examples", path] => import_examples(path),
+        ["spec-diff", path, rest @ ..] => spec_diff(path, rest),
+        ["import-examples", path, rest @ ..] => import_examples(path, rest),
         ["public-api"] => public_api(),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
@@ -51,18 +52,62 @@ fn read_json(path: &str) -> Result<serde_json::Value, String> {
     serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))
 }
 
-/// Paths on the command line are relative to where cargo was run; the spec's to
-/// the repository root.
-fn spec_dir() -> PathBuf {
-    repository_root().join(SPEC)
+/// The spec directory of the service an upstream file describes: `flag` (from
+/// `--service`) if given, else what `upstream` says about itself. Paths on the
+/// command line are relative to where cargo was run; the spec's to the
+/// repository root.
+fn spec_dir(flag: Option<&str>, upstream: &serde_json::Value) -> Result<PathBuf, String> {
+    let named = upstream["metadata"]["serviceShortName"].as_str();
+    let from_host = || {
+        // Examples carry no metadata, but their requests name the host.
+        let actions = upstream["actions"].as_object()?;
+        let input = actions
+            .values()
+            .flat_map(|v| v.as_array())
+            .flatten()
+            .next()?;
+        let text = input["input"].as_str()?;
+        let host = text.lines().find_map(|l| l.strip_prefix("Host:"))?;
+        host.trim().split('.').next()
+    };
+    let Some(service) = flag.or(named).or_else(from_host) else {
+        return Err("cannot tell which service the file describes; pass --service NAME".into());
+    };
+    let root = repository_root();
+    let found = codegen::services::discover(&root, "spec")?;
+    match found.iter().find(|s| s.service == service) {
+        Some(s) => Ok(root.join(&s.dir)),
+        None => Err(format!(
+            "no spec/{service}/<version>/service.json; services: {}",
+            found
+                .iter()
+                .map(|s| s.service.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+/// The value of `--service` among `rest`, and whether anything else is there.
+fn service_flag<'a>(rest: &[&'a str]) -> Result<Option<&'a str>, String> {
+    match rest {
+        [] => Ok(None),
+        ["--service", name] => Ok(Some(name)),
+        _ => Err(format!("unknown arguments {}\n{USAGE}", rest.join(" "))),
+    }
 }
 
 fn import(path: &str, rest: &[&str]) -> ExitCode {
     let mut options = codegen::import::ImportOptions::default();
+    let mut service = None;
     let mut it = rest.iter();
     while let Some(flag) = it.next() {
         match *flag {
             "--china-only" => options.china_only = true,
+            "--service" => match it.next() {
+                Some(name) => service = Some(*name),
+                None => return fail("--service needs a name"),
+            },
             "--errors" => match it.next().map(|p| read_json(p)) {
                 Some(Ok(v)) => options.error_codes = Some(v),
                 Some(Err(e)) => return fail(&e),
@@ -75,7 +120,11 @@ fn import(path: &str, rest: &[&str]) -> ExitCode {
         Ok(v) => v,
         Err(e) => return fail(&e),
     };
-    match codegen::import::import(&spec_dir(), &upstream, &options) {
+    let dir = match spec_dir(service, &upstream) {
+        Ok(dir) => dir,
+        Err(e) => return fail(&e),
+    };
+    match codegen::import::import(&dir, &upstream, &options) {
         Ok(report) => {
             for line in &report {
                 println!("{line}");
@@ -90,12 +139,17 @@ fn import(path: &str, rest: &[&str]) -> ExitCode {
     }
 }
 
-fn spec_diff(path: &str) -> ExitCode {
-    let upstream = match read_json(path) {
-        Ok(v) => v,
+fn spec_diff(path: &str, rest: &[&str]) -> ExitCode {
+    let found = read_json(path).and_then(|v| {
+        service_flag(rest)
+            .and_then(|s| spec_dir(s, &v))
+            .map(|d| (v, d))
+    });
+    let (upstream, dir) = match found {
+        Ok(found) => found,
         Err(e) => return fail(&e),
     };
-    let api = match codegen::load_unvalidated(&spec_dir()) {
+    let api = match codegen::load_unvalidated(&dir) {
         Ok(api) => api,
         Err(d) => return fail(&d.to_string()),
     };
@@ -115,12 +169,17 @@ fn spec_diff(path: &str) -> ExitCode {
     }
 }
 
-fn import_examples(path: &str) -> ExitCode {
-    let upstream = match read_json(path) {
-        Ok(v) => v,
+fn import_examples(path: &str, rest: &[&str]) -> ExitCode {
+    let found = read_json(path).and_then(|v| {
+        service_flag(rest)
+            .and_then(|s| spec_dir(s, &v))
+            .map(|d| (v, d))
+    });
+    let (upstream, dir) = match found {
+        Ok(found) => found,
         Err(e) => return fail(&e),
     };
-    match codegen::examples::import_examples(&spec_dir(), &upstream) {
+    match codegen::examples::import_examples(&dir, &upstream) {
         Ok(report) => {
             for line in &report.imported {
                 println!("imported {line}");

@@ -137,11 +137,16 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
     let idempotent = a.idempotent;
 
     let client_method = paths.in_runtime_crate.then(|| {
+        let (client, core) = if paths.service_client {
+            (quote!(#root::Client), quote!(self.core().clone()))
+        } else {
+            (quote!(#rt::Client), quote!(self.clone()))
+        };
         quote! {
-            impl #rt::Client {
+            impl #client {
                 #method_doc
                 pub fn #method(&self) -> #fluent {
-                    #fluent::new(self.clone())
+                    #fluent::new(#core)
                 }
             }
 

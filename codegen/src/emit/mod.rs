@@ -28,6 +28,10 @@ pub struct Options {
     /// Whether the code lands inside the runtime crate: only then can it add
     /// methods to `Client` and `From` conversions between runtime types.
     pub in_runtime_crate: bool,
+    /// Whether the service gets a client type of its own (`Client` in its module
+    /// root, wrapping the runtime's) to carry its action methods; otherwise they
+    /// go on the runtime's `Client`, which is the crate's primary service's.
+    pub service_client: bool,
 }
 
 impl Options {
@@ -38,6 +42,19 @@ impl Options {
             types_path: "crate::types".into(),
             root_path: "crate".into(),
             in_runtime_crate: true,
+            service_client: false,
+        }
+    }
+
+    /// For another service inside `ccc-api`, generated as the module `module`
+    /// (`crate::sts`) with its own `Client`.
+    pub fn runtime_module(module: &str) -> Self {
+        Options {
+            runtime: "crate".into(),
+            types_path: format!("{module}::types"),
+            root_path: module.into(),
+            in_runtime_crate: true,
+            service_client: true,
         }
     }
 
@@ -48,6 +65,7 @@ impl Options {
             types_path: format!("{module}::types"),
             root_path: module.into(),
             in_runtime_crate: false,
+            service_client: false,
         }
     }
 }
@@ -58,6 +76,7 @@ pub(crate) struct Paths {
     pub types: TokenStream,
     pub root: TokenStream,
     pub in_runtime_crate: bool,
+    pub service_client: bool,
 }
 
 fn path_tokens(text: &str) -> Result<TokenStream, String> {
@@ -80,12 +99,13 @@ pub(crate) fn emit(model: &Model, options: &Options) -> Result<Vec<Unformatted>,
         types: path_tokens(&options.types_path)?,
         root: path_tokens(&options.root_path)?,
         in_runtime_crate: options.in_runtime_crate,
+        service_client: options.service_client && options.in_runtime_crate,
     };
     let mut files = vec![
         Unformatted {
             path: "mod.rs".into(),
             source: model.root.clone(),
-            tokens: root_module(model),
+            tokens: root_module(model, &paths),
         },
         Unformatted {
             path: "error_code.rs".into(),
@@ -122,7 +142,8 @@ pub(crate) fn emit_table(model: &Model) -> Vec<Unformatted> {
     }]
 }
 
-fn root_module(model: &Model) -> TokenStream {
+fn root_module(model: &Model, paths: &Paths) -> TokenStream {
+    let rt = &paths.rt;
     let module_doc = docs::inner(&format!(
         "Generated from the spec of {} (`{}` {}).",
         model.title, model.service, model.version
@@ -140,6 +161,27 @@ fn root_module(model: &Model) -> TokenStream {
         let host = &e.host;
         quote! { Site::#name => #host, }
     });
+    let site_names = model.endpoints.iter().map(|e| {
+        let name = format_ident!("{}", e.name);
+        let text = &e.name;
+        quote! { Site::#name => #text, }
+    });
+    let endpoints = model.endpoints.iter().map(|e| {
+        let (name, host, default) = (&e.name, &e.host, e.default);
+        quote! { #rt::Endpoint::new(#name, #host, #default) }
+    });
+    let actions = model.actions.iter().map(|a| {
+        let name = &a.name;
+        let rate_limit = match a.rate_limit {
+            Some(n) => {
+                let n = proc_macro2::Literal::u32_unsuffixed(n);
+                quote!(Some(#n))
+            }
+            None => quote!(None),
+        };
+        let idempotent = a.idempotent;
+        quote! { #rt::ActionInfo::new(#name, #rate_limit, #idempotent) }
+    });
     let mut sensitive: Vec<&str> = model
         .actions
         .iter()
@@ -150,6 +192,7 @@ fn root_module(model: &Model) -> TokenStream {
         .collect();
     sensitive.sort_unstable();
     sensitive.dedup();
+    let client = paths.service_client.then(|| service_client(model, paths));
     quote! {
         #module_doc
         pub mod operation;
@@ -166,6 +209,17 @@ fn root_module(model: &Model) -> TokenStream {
         /// values are redacted wherever an answer's body is kept.
         pub const SENSITIVE_MEMBERS: &[&str] = &[#(#sensitive),*];
 
+        /// The service as the runtime sees it: name, version, endpoints, and
+        /// the facts about each action that untyped calls look up.
+        pub static SERVICE_DESCRIPTION: #rt::Service = #rt::Service::new(
+            SERVICE,
+            VERSION,
+            SERVICE,
+            &[#(#endpoints),*],
+            &[#(#actions),*],
+            SENSITIVE_MEMBERS,
+        );
+
         /// A public site of the service, each with its own endpoint.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
         #[non_exhaustive]
@@ -179,6 +233,46 @@ fn root_module(model: &Model) -> TokenStream {
                 match self {
                     #(#hosts)*
                 }
+            }
+        }
+
+        impl #rt::PublicSite for Site {
+            fn site_name(self) -> &'static str {
+                match self {
+                    #(#site_names)*
+                }
+            }
+        }
+
+        #client
+    }
+}
+
+/// The service's own client type: the runtime's client set to this service,
+/// carrying one method per action (added by each action's module).
+fn service_client(model: &Model, paths: &Paths) -> TokenStream {
+    let rt = &paths.rt;
+    let doc = docs::outer(&format!(
+        "A client of {} (`{}` {}): one method per action, over the runtime every \
+         client of this crate shares (signing, retries, deadlines, size limits, \
+         redaction, tracing). Cheap to clone.",
+        model.title, model.service, model.version
+    ));
+    quote! {
+        #doc
+        #[derive(Debug, Clone)]
+        pub struct Client(#rt::Client);
+
+        impl Client {
+            /// A client configured by `builder` (credentials, site or endpoint
+            /// URL, timeouts, retries, ...), sending to this service.
+            pub fn from_builder(builder: #rt::ClientBuilder) -> Result<Client, #rt::ConfigError> {
+                builder.service(&SERVICE_DESCRIPTION).build().map(Client)
+            }
+
+            /// The runtime client underneath, for `execute` and untyped `call`s.
+            pub fn core(&self) -> &#rt::Client {
+                &self.0
             }
         }
     }

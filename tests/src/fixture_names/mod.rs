@@ -12,6 +12,24 @@ pub const VERSION: &str = "2024-01-01";
 /// Wire names of the members the spec marks sensitive, sorted: their
 /// values are redacted wherever an answer's body is kept.
 pub const SENSITIVE_MEMBERS: &[&str] = &["ApiKey", "Token"];
+/// The service as the runtime sees it: name, version, endpoints, and
+/// the facts about each action that untyped calls look up.
+pub static SERVICE_DESCRIPTION: ::ccc_api::Service = ::ccc_api::Service::new(
+    SERVICE,
+    VERSION,
+    SERVICE,
+    &[::ccc_api::Endpoint::new(
+        "Default",
+        "names.example.com",
+        true,
+    )],
+    &[
+        ::ccc_api::ActionInfo::new("ListItems", None, true),
+        ::ccc_api::ActionInfo::new("PutThing", None, false),
+        ::ccc_api::ActionInfo::new("Visit", None, false),
+    ],
+    SENSITIVE_MEMBERS,
+);
 /// A public site of the service, each with its own endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
@@ -27,6 +45,13 @@ impl Site {
     pub fn host(self) -> &'static str {
         match self {
             Site::Default => "names.example.com",
+        }
+    }
+}
+impl ::ccc_api::PublicSite for Site {
+    fn site_name(self) -> &'static str {
+        match self {
+            Site::Default => "Default",
         }
     }
 }
