@@ -303,7 +303,7 @@ impl Client {
                 if !deadline.leaves(backoff) {
                     break Err(error);
                 }
-                tracing::debug!(attempt, reason, backoff_ms = saturating_millis(backoff), error = %error, "retrying");
+                tracing::debug!(attempt, reason, backoff_ms = saturating_millis(backoff), error = %Logged(&error), "retrying");
                 tokio::time::sleep(backoff).await;
             };
             let span = tracing::Span::current();
@@ -321,7 +321,7 @@ impl Client {
                     }
                     span.record("outcome", tracing::field::display(e.raw_code().unwrap_or("error")));
                     e.set_attempts(attempt);
-                    tracing::debug!(error = %e, "call failed");
+                    tracing::debug!(error = %Logged(&e), "call failed");
                     Err(e)
                 }
             }
@@ -389,7 +389,11 @@ impl Client {
         }
         let max = options.max_response_size.unwrap_or(inner.max_response_size);
         let body = read_body(response, max).await?;
-        let raw = read_envelope(action, status, body)?;
+        // An error quotes neither the key that signed the request nor its
+        // session token, whatever the server echoes.
+        let secrets = [credentials.secret_key(), credentials.token().unwrap_or("")];
+        let raw = read_envelope(action, status, body)
+            .map_err(|e| crate::redact::hide_in_error(e, &secrets))?;
         let span = tracing::Span::current();
         if !span.is_disabled() {
             if let Some(id) = std::str::from_utf8(raw.body()).ok().and_then(request_id_of) {
@@ -484,6 +488,20 @@ pub(crate) fn redact_url(url: &str) -> String {
             &text[after_scheme + at + 1..]
         ),
         None => text,
+    }
+}
+
+/// An error as logged: as displayed, but never with the body of an answer
+/// that could not be decoded (it may hold secrets where no member name says
+/// so; the error itself keeps a redacted prefix for whoever handles it).
+struct Logged<'a>(&'a SdkError<String>);
+
+impl fmt::Display for Logged<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            SdkError::Decode(d) => write!(f, "HTTP {}, {:?}: {}", d.status, d.kind, d.detail),
+            e => e.fmt(f),
+        }
     }
 }
 

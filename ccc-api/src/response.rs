@@ -137,7 +137,11 @@ pub(crate) fn read_envelope(
     let response = if (200..300).contains(&status) && object && !may_name_error(&body) {
         None
     } else {
-        Some(inspect(action, status, &body)?)
+        // An error quotes nothing the same answer marks secret.
+        Some(inspect(action, status, &body).map_err(|e| {
+            let found = crate::redact::sensitive_values(&body);
+            crate::redact::hide_in_error(e, &found.iter().map(String::as_str).collect::<Vec<_>>())
+        })?)
     };
     Ok(RawResponse {
         status,

@@ -673,8 +673,10 @@ enum Expect {
     Cached,
     /// Keys handed out but not cached (expired on arrival).
     UsedOnce,
-    /// Refused with a reason containing this.
-    Refused(&'static str),
+    /// Refused with a reason containing the first text from the metadata
+    /// service, the second from STS (whose answers the typed client decodes:
+    /// a value of the wrong JSON type fails there, naming the type expected).
+    Refused(&'static str, &'static str),
     /// Either cached or refused as too far, depending on the platform's
     /// `SystemTime` range.
     CachedOrTooFar,
@@ -691,16 +693,28 @@ async fn hostile_expiry_values_are_refused_or_used_never_a_panic() {
         ("9223372036854775807", Expect::CachedOrTooFar),
         (
             "18446744073709551615",
-            Expect::Refused("too far in the future"),
+            Expect::Refused("too far in the future", "expected i64"),
         ),
-        ("18446744073709551616", Expect::Refused("is not a time")),
-        ("-1", Expect::Refused("is not a time")),
-        ("-9223372036854775808", Expect::Refused("is not a time")),
-        ("1.5e9", Expect::Refused("is not a time")),
-        ("1e400", Expect::Refused("")),
-        ("\"1700000000\"", Expect::Refused("is not a number")),
-        ("{}", Expect::Refused("is not a number")),
-        ("null", Expect::Refused("without ExpiredTime")),
+        (
+            "18446744073709551616",
+            Expect::Refused("is not a time", "expected i64"),
+        ),
+        ("-1", Expect::Refused("is not a time", "is not a time")),
+        (
+            "-9223372036854775808",
+            Expect::Refused("is not a time", "is not a time"),
+        ),
+        ("1.5e9", Expect::Refused("is not a time", "expected i64")),
+        ("1e400", Expect::Refused("", "")),
+        (
+            "\"1700000000\"",
+            Expect::Refused("is not a number", "expected i64"),
+        ),
+        ("{}", Expect::Refused("is not a number", "expected i64")),
+        (
+            "null",
+            Expect::Refused("without ExpiredTime", "without ExpiredTime"),
+        ),
     ];
     let current = Arc::new(std::sync::Mutex::new(String::new()));
     let value = current.clone();
@@ -745,7 +759,12 @@ async fn hostile_expiry_values_are_refused_or_used_never_a_panic() {
                     assert!(c.expires_at().unwrap() <= SystemTime::now(), "{text}");
                     assert_eq!(made, 2, "{text}: not cached");
                 }
-                (Expect::Refused(part), Err(e)) => {
+                (Expect::Refused(cvm, sts_part), Err(e)) => {
+                    let part = if std::ptr::eq(server, &sts) {
+                        sts_part
+                    } else {
+                        cvm
+                    };
                     assert!(e.reason.contains(part), "{text}: {e}");
                     assert_eq!(made, 2, "{text}");
                 }
@@ -815,7 +834,11 @@ async fn endless_answers_and_files_fail_with_a_clear_error() {
             .provide_credentials()
             .await
             .unwrap_err();
-        assert!(e.reason.contains("answer longer than 64 KiB"), "{e}");
+        assert!(
+            e.reason
+                .contains("response larger than the limit of 65536 bytes"),
+            "{e}"
+        );
         for provider in [
             CvmRoleProvider::new().base_url(url.clone()),
             CvmRoleProvider::new().base_url(url.clone()).role("r"),
@@ -956,7 +979,8 @@ async fn secrets_echoed_by_a_hostile_server_reach_no_error_or_log() {
         for s in &shown {
             assert!(!s.contains(secret), "{secret} in {s}");
         }
-        assert!(!log.contains(secret), "{secret} in the log");
+        let lines: Vec<&str> = log.lines().filter(|l| l.contains(secret)).collect();
+        assert!(lines.is_empty(), "{secret} in the log: {lines:#?}");
     }
     // The errors still say what was wrong.
     assert!(
@@ -964,16 +988,15 @@ async fn secrets_echoed_by_a_hostile_server_reach_no_error_or_log() {
         "{}",
         shown[0]
     );
-    assert!(
-        shown[2].contains("ExpiredTime is not a number"),
-        "{}",
-        shown[2]
-    );
-    assert!(
-        shown[4].contains("answer without Credentials"),
-        "{}",
-        shown[4]
-    );
+    // An HTTP 400 without an error object is refused whatever else it holds
+    // (keys included): the runtime's verdict, as for every call.
+    for i in [2, 4] {
+        assert!(
+            shown[i].contains("HTTP 400") && shown[i].contains("without a service error"),
+            "{}",
+            shown[i]
+        );
+    }
     assert!(
         shown[answers.len()].contains("code \"Failed *** ***\""),
         "{}",

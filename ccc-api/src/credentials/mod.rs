@@ -27,7 +27,7 @@ pub use chain::DefaultChain;
 pub use cvm::{CvmRoleProvider, CVM_METADATA_URL};
 pub use env::EnvironmentProvider;
 pub use profile::ProfileFileProvider;
-pub use sts::{AssumeRoleProvider, OidcRoleProvider, STS_ENDPOINT};
+pub use sts::{AssumeRoleProvider, OidcRoleProvider};
 
 use crate::error::CredentialsError;
 use std::fmt;
@@ -169,6 +169,14 @@ pub type CredentialsFuture<'a> =
 pub trait ProvideCredentials: Send + Sync + fmt::Debug {
     /// Credentials valid for a request sent now.
     fn provide_credentials(&self) -> CredentialsFuture<'_>;
+}
+
+/// A shared source is a source: providers that wrap another one (say
+/// [`AssumeRoleProvider`] around its base keys) hand it on without a copy.
+impl ProvideCredentials for Arc<dyn ProvideCredentials> {
+    fn provide_credentials(&self) -> CredentialsFuture<'_> {
+        (**self).provide_credentials()
+    }
 }
 
 impl ProvideCredentials for Credentials {

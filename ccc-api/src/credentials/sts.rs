@@ -1,146 +1,125 @@
-//! Temporary credentials from STS (`sts`, version `2018-08-13`): `AssumeRole`,
-//! signed with base credentials by this crate's signer, and the TKE OIDC
-//! web-identity flow `AssumeRoleWithWebIdentity`, which is sent unsigned
-//! (`Authorization: SKIP`) with the pod's identity token.
+//! Temporary credentials from STS through the generated client ([`crate::sts`]):
+//! `AssumeRole`, signed with base credentials, and the TKE OIDC web-identity
+//! flow `AssumeRoleWithWebIdentity`, sent unsigned (`Authorization: SKIP`) with
+//! the pod's identity token. Signing, retries, the deadline, the size limit,
+//! redaction and tracing are the runtime's, as for every other call.
 
-use super::untrusted::{self, expiry_from_unix, quote, str_member, MAX_TOKEN_FILE_BYTES};
+use super::untrusted::{self, expiry_from_unix, quote, MAX_ANSWER_BYTES, MAX_TOKEN_FILE_BYTES};
 use super::{Credentials, CredentialsFuture, ProvideCredentials};
 use crate::error::CredentialsError;
-use crate::signing::{sign, SigningInput};
-use serde_json::{json, Value};
-use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use crate::sts::types::Credentials as StsCredentials;
+use crate::{ClientBuilder, RequestOptions, SdkError};
+use std::fmt::Display;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
-/// The STS endpoint.
-pub const STS_ENDPOINT: &str = "https://sts.tencentcloudapi.com/";
-const STS_VERSION: &str = "2018-08-13";
 const DEFAULT_DURATION: u32 = 7200;
 
-/// STS is a remote service: a few seconds to connect, ten for the whole call. A
-/// call's own deadline (the client's) usually cuts in first; these bound a
-/// refresh nobody waits for any more.
+/// STS is a remote service: a few seconds to connect, ten for the whole call
+/// (retries included). A call's own deadline (the client's) usually cuts in
+/// first; these bound a refresh nobody waits for any more.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 const TOTAL_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Posts an STS action and reads the temporary credentials from its answer.
-/// `secrets` (besides the signer's key and token, always hidden) must never
-/// appear in an error, even when STS echoes them.
-#[allow(clippy::too_many_arguments)]
-async fn call_sts(
-    http: &Result<reqwest::Client, String>,
-    endpoint: &str,
+/// How the providers reach STS: the endpoint (the spec's default unless set),
+/// region and time limits. The client is built once, on first use, so that
+/// connections are reused across refreshes.
+#[derive(Debug, Clone)]
+struct StsSettings {
+    endpoint: Option<String>,
+    region: String,
+    connect: Duration,
+    total: Duration,
+    client: OnceLock<Result<crate::sts::Client, String>>,
+}
+
+impl StsSettings {
+    fn new(region: String) -> Self {
+        StsSettings {
+            endpoint: None,
+            region,
+            connect: CONNECT_TIMEOUT,
+            total: TOTAL_TIMEOUT,
+            client: OnceLock::new(),
+        }
+    }
+
+    /// The STS client, signing with `base`, or unsigned without it.
+    fn client(
+        &self,
+        base: Option<&Arc<dyn ProvideCredentials>>,
+    ) -> Result<&crate::sts::Client, String> {
+        let built = self.client.get_or_init(|| {
+            let mut b = ClientBuilder::default()
+                .region(self.region.clone())
+                .connect_timeout(self.connect)
+                .timeout(self.total)
+                .max_response_size(MAX_ANSWER_BYTES)
+                .rate_limit(crate::RateLimit::Off);
+            b = match base {
+                Some(base) => b.credentials_provider(base.clone()),
+                None => b.skip_signing(true),
+            };
+            if let Some(url) = &self.endpoint {
+                b = b.endpoint_url(url.clone());
+            }
+            crate::sts::Client::from_builder(b).map_err(|e| e.to_string())
+        });
+        built.as_ref().map_err(Clone::clone)
+    }
+}
+
+/// Repeating an exchange only issues other keys, so every failure the runtime
+/// may retry is retried.
+fn options() -> RequestOptions {
+    RequestOptions::new().idempotent(true)
+}
+
+/// The runtime's error as a credentials error, with `secrets` (besides those
+/// the runtime always hides) blanked: STS may echo what it was sent. Of an
+/// undecodable answer only the verdict is kept, not the body: a hostile answer
+/// may carry keys anywhere.
+fn failed<C: Display>(
     source: &str,
-    action: &'static str,
-    region: &str,
-    body: Vec<u8>,
-    signer: Option<&Credentials>,
+    action: &str,
+    e: SdkError<C>,
     secrets: &[&str],
+) -> CredentialsError {
+    let text = match &e {
+        SdkError::Decode(d) => format!("{action}: HTTP {}, {:?}: {}", d.status, d.kind, d.detail),
+        _ => format!("{action}: {e}"),
+    };
+    CredentialsError::new(source, quote(&text, secrets))
+}
+
+/// Keys from an STS answer, expiring at `expired_time` (Unix seconds). The
+/// client reads answers leniently (a missing `Expiration` is no reason to
+/// fail), so what the keys need is checked here: a member the answer left out
+/// was read as empty or zero and is listed in its `deviations`.
+fn temporary(
+    source: &str,
+    deviations: &[crate::Deviation],
+    keys: StsCredentials,
+    expired_time: serde_json::Value,
 ) -> Result<Credentials, CredentialsError> {
     let fail = |why: String| CredentialsError::new(source, why);
-    let http = http.as_ref().map_err(|e| fail(e.clone()))?;
-    let url = reqwest::Url::parse(endpoint)
-        .map_err(|e| fail(format!("endpoint {}: {e}", quote(endpoint, &[]))))?;
-    let host = match (url.host_str(), url.port()) {
-        (Some(h), Some(p)) => format!("{h}:{p}"),
-        (Some(h), None) => h.to_owned(),
-        (None, _) => return Err(fail(format!("endpoint {url} has no host"))),
-    };
-    let timestamp = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let authorization = match signer {
-        Some(c) => {
-            let input = SigningInput {
-                service: "sts",
-                timestamp,
-                method: "POST",
-                path: "/",
-                query: "",
-                headers: &[("content-type", "application/json"), ("host", &host)],
-                payload: &body,
-            };
-            sign(c.secret_id(), c.secret_key(), &input).authorization
-        }
-        None => "SKIP".to_owned(),
-    };
-    let mut req = http
-        .post(url)
-        .header("Authorization", authorization)
-        .header("Content-Type", "application/json")
-        .header("Host", host)
-        .header("X-TC-Action", action)
-        .header("X-TC-Timestamp", timestamp.to_string())
-        .header("X-TC-Version", STS_VERSION)
-        .header("X-TC-Region", region)
-        .header("X-TC-RequestClient", crate::REQUEST_CLIENT);
-    if let Some(token) = signer.and_then(Credentials::token) {
-        req = req.header("X-TC-Token", token);
+    let missing: Vec<&str> = deviations
+        .iter()
+        .map(|d| d.path.as_str())
+        .filter(|p| p.starts_with("Credentials") || *p == "ExpiredTime")
+        .collect();
+    if !missing.is_empty() {
+        return Err(fail(format!("answer without {}", missing.join(", "))));
     }
-    let resp = req
-        .body(body)
-        .send()
-        .await
-        .map_err(|e| fail(format!("{action}: {e}")))?;
-    let status = resp.status().as_u16();
-    let bytes = untrusted::read_capped(resp)
-        .await
-        .map_err(|e| fail(format!("{action}: {e}")))?;
-    let mut hidden: Vec<&str> = secrets.to_vec();
-    if let Some(c) = signer {
-        hidden.push(c.secret_key());
-        hidden.extend(c.token());
-    }
-    parse_answer(&bytes, action, status, &hidden).map_err(fail)
-}
-
-/// The credentials in an STS answer, or why there are none. Built from a JSON
-/// tree member by member, so that a reason never quotes a value: a malformed
-/// answer may carry the new keys in unexpected places. Text STS sends back (code,
-/// message, request id) is quoted with `hidden` and the answer's own secrets
-/// blanked.
-fn parse_answer(
-    bytes: &[u8],
-    action: &str,
-    status: u16,
-    hidden: &[&str],
-) -> Result<Credentials, String> {
-    let v: Value = serde_json::from_slice(bytes)
-        .map_err(|e| format!("{action}: HTTP {status}, not an STS answer: {e}"))?;
-    let Some(response) = v.get("Response").filter(|r| r.is_object()) else {
-        return Err(format!("{action}: HTTP {status}, answer without Response"));
-    };
-    let creds = response.get("Credentials").unwrap_or(&Value::Null);
-    let key = str_member(creds, "TmpSecretKey").unwrap_or_default();
-    let token = str_member(creds, "Token").unwrap_or_default();
-    let mut hidden = hidden.to_vec();
-    hidden.extend([key, token]);
-    let request_id = quote(
-        str_member(response, "RequestId").unwrap_or_default(),
-        &hidden,
-    );
-    if let Some(e) = response.get("Error") {
-        let code = quote(str_member(e, "Code").unwrap_or_default(), &hidden);
-        let message = quote(str_member(e, "Message").unwrap_or_default(), &hidden);
-        return Err(format!(
-            "{action} failed: {code}: {message} (request id {request_id})"
+    if keys.tmp_secret_id.is_empty() || keys.tmp_secret_key.is_empty() || keys.token.is_empty() {
+        return Err(fail(
+            "answer with an empty Credentials.TmpSecretId, TmpSecretKey or Token".into(),
         ));
     }
-    let id = str_member(creds, "TmpSecretId").unwrap_or_default();
-    if id.is_empty() || key.is_empty() || token.is_empty() {
-        return Err(format!(
-            "{action}: answer without Credentials.TmpSecretId, TmpSecretKey and Token (request id {request_id})"
-        ));
-    }
-    let expiry = expiry_from_unix("ExpiredTime", response.get("ExpiredTime"))
-        .map_err(|why| format!("{action}: {why} (request id {request_id})"))?;
-    Ok(Credentials::new(id, key)
-        .with_token(token)
+    let expiry = expiry_from_unix("ExpiredTime", Some(&expired_time)).map_err(fail)?;
+    Ok(Credentials::new(keys.tmp_secret_id, keys.tmp_secret_key)
+        .with_token(keys.token)
         .with_expiry(expiry))
-}
-
-fn default_http() -> Result<reqwest::Client, String> {
-    untrusted::http_client(CONNECT_TIMEOUT, TOTAL_TIMEOUT, true)
 }
 
 /// Assumes a CAM role with base credentials (`AssumeRole`). Wrap it in a
@@ -151,9 +130,7 @@ pub struct AssumeRoleProvider {
     role_arn: String,
     session_name: String,
     duration_seconds: u32,
-    region: String,
-    endpoint: String,
-    http: Result<reqwest::Client, String>,
+    sts: StsSettings,
 }
 
 impl AssumeRoleProvider {
@@ -169,9 +146,7 @@ impl AssumeRoleProvider {
             role_arn: role_arn.into(),
             session_name: session_name.into(),
             duration_seconds: DEFAULT_DURATION,
-            region: "ap-guangzhou".into(),
-            endpoint: STS_ENDPOINT.into(),
-            http: default_http(),
+            sts: StsSettings::new("ap-guangzhou".into()),
         }
     }
 
@@ -183,46 +158,60 @@ impl AssumeRoleProvider {
 
     /// Region sent to STS (`ap-guangzhou` by default).
     pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.region = region.into();
+        self.sts = StsSettings {
+            region: region.into(),
+            client: OnceLock::new(),
+            ..self.sts
+        };
         self
     }
 
-    /// Another STS endpoint URL, for tests and proxies.
+    /// Another STS endpoint URL, for tests and proxies (the spec's default
+    /// endpoint, `https://sts.tencentcloudapi.com/`, otherwise).
     pub fn endpoint(mut self, url: impl Into<String>) -> Self {
-        self.endpoint = url.into();
+        self.sts = StsSettings {
+            endpoint: Some(url.into()),
+            client: OnceLock::new(),
+            ..self.sts
+        };
         self
     }
 
-    /// Other limits for each STS request: `connect` to establish the connection,
-    /// `total` for the whole exchange (3 s and 10 s by default).
+    /// Other limits for each STS call: `connect` to establish a connection,
+    /// `total` for the whole call, retries included (3 s and 10 s by default).
     pub fn timeouts(mut self, connect: Duration, total: Duration) -> Self {
-        self.http = untrusted::http_client(connect, total, true);
+        self.sts = StsSettings {
+            connect,
+            total,
+            client: OnceLock::new(),
+            ..self.sts
+        };
         self
     }
 
     /// Assumes the role now.
     pub async fn load(&self) -> Result<Credentials, CredentialsError> {
-        let base = self.base.provide_credentials().await.map_err(|e| {
-            CredentialsError::new("STS AssumeRole", format!("base credentials: {e}"))
-        })?;
-        let body = json!({
-            "RoleArn": self.role_arn,
-            "RoleSessionName": self.session_name,
-            "DurationSeconds": self.duration_seconds,
-        })
-        .to_string()
-        .into_bytes();
-        call_sts(
-            &self.http,
-            &self.endpoint,
-            "STS AssumeRole",
-            "AssumeRole",
-            &self.region,
-            body,
-            Some(&base),
-            &[],
+        const SOURCE: &str = "STS AssumeRole";
+        let client = self
+            .sts
+            .client(Some(&self.base))
+            .map_err(|e| CredentialsError::new(SOURCE, e))?;
+        let answer = client
+            .assume_role()
+            .role_arn(&self.role_arn)
+            .role_session_name(&self.session_name)
+            .duration_seconds(u64::from(self.duration_seconds))
+            .options(options())
+            .send()
+            .await
+            .map_err(|e| failed(SOURCE, "AssumeRole", e, &[]))?;
+        let deviations = answer.deviations().to_vec();
+        temporary(
+            SOURCE,
+            &deviations,
+            answer.credentials,
+            answer.expired_time.into(),
         )
-        .await
     }
 }
 
@@ -244,14 +233,12 @@ pub const TKE_ENV: [&str; 4] = [
 /// from its file each time) for role credentials.
 #[derive(Debug, Clone)]
 pub struct OidcRoleProvider {
-    region: String,
     provider_id: String,
     token_file: std::path::PathBuf,
     role_arn: String,
     session_name: String,
     duration_seconds: u32,
-    endpoint: String,
-    http: Result<reqwest::Client, String>,
+    sts: StsSettings,
 }
 
 impl OidcRoleProvider {
@@ -287,27 +274,35 @@ impl OidcRoleProvider {
             v.next().unwrap_or_default(),
         );
         Ok(OidcRoleProvider {
-            region,
             provider_id,
             token_file: token_file.into(),
             role_arn,
             session_name: format!("ccc-api-rust-{}", std::process::id()),
             duration_seconds: DEFAULT_DURATION,
-            endpoint: STS_ENDPOINT.into(),
-            http: default_http(),
+            sts: StsSettings::new(region),
         })
     }
 
-    /// Another STS endpoint URL, for tests and proxies.
+    /// Another STS endpoint URL, for tests and proxies (the spec's default
+    /// endpoint, `https://sts.tencentcloudapi.com/`, otherwise).
     pub fn endpoint(mut self, url: impl Into<String>) -> Self {
-        self.endpoint = url.into();
+        self.sts = StsSettings {
+            endpoint: Some(url.into()),
+            client: OnceLock::new(),
+            ..self.sts
+        };
         self
     }
 
-    /// Other limits for each STS request: `connect` to establish the connection,
-    /// `total` for the whole exchange (3 s and 10 s by default).
+    /// Other limits for each STS call: `connect` to establish a connection,
+    /// `total` for the whole call, retries included (3 s and 10 s by default).
     pub fn timeouts(mut self, connect: Duration, total: Duration) -> Self {
-        self.http = untrusted::http_client(connect, total, true);
+        self.sts = StsSettings {
+            connect,
+            total,
+            client: OnceLock::new(),
+            ..self.sts
+        };
         self
     }
 
@@ -319,33 +314,37 @@ impl OidcRoleProvider {
 
     /// Exchanges the identity token now.
     pub async fn load(&self) -> Result<Credentials, CredentialsError> {
+        const SOURCE: &str = "TKE OIDC";
         let token =
             untrusted::read_file_capped(&self.token_file, MAX_TOKEN_FILE_BYTES).map_err(|e| {
                 CredentialsError::new(
-                    "TKE OIDC",
+                    SOURCE,
                     format!("cannot read {}: {e}", self.token_file.display()),
                 )
             })?;
-        let body = json!({
-            "ProviderId": self.provider_id,
-            "WebIdentityToken": token.trim(),
-            "RoleArn": self.role_arn,
-            "RoleSessionName": self.session_name,
-            "DurationSeconds": self.duration_seconds,
-        })
-        .to_string()
-        .into_bytes();
-        call_sts(
-            &self.http,
-            &self.endpoint,
-            "TKE OIDC",
-            "AssumeRoleWithWebIdentity",
-            &self.region,
-            body,
-            None,
-            &[token.trim()],
+        let token = token.trim();
+        let client = self
+            .sts
+            .client(None)
+            .map_err(|e| CredentialsError::new(SOURCE, e))?;
+        let answer = client
+            .assume_role_with_web_identity()
+            .provider_id(&self.provider_id)
+            .web_identity_token(token)
+            .role_arn(&self.role_arn)
+            .role_session_name(&self.session_name)
+            .duration_seconds(i64::from(self.duration_seconds))
+            .options(options())
+            .send()
+            .await
+            .map_err(|e| failed(SOURCE, "AssumeRoleWithWebIdentity", e, &[token]))?;
+        let deviations = answer.deviations().to_vec();
+        temporary(
+            SOURCE,
+            &deviations,
+            answer.credentials,
+            answer.expired_time.into(),
         )
-        .await
     }
 }
 

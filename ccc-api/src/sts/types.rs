@@ -8,36 +8,37 @@ pub struct Credentials {
     /// Session token, sent as `X-TC-Token` with every request signed by these keys; up to 4,096 bytes.
     ///
     /// Example: `"da1e***"`
-    #[serde(rename = "Token", default, skip_serializing_if = "Option::is_none")]
-    pub token: Option<String>,
+    #[serde(
+        rename = "Token",
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
+    )]
+    pub token: String,
     /// Id of the temporary key, used in signatures like a SecretId; up to 1,024 bytes.
     ///
     /// Example: `"AKID***"`
     #[serde(
         rename = "TmpSecretId",
-        default,
-        skip_serializing_if = "Option::is_none"
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub tmp_secret_id: Option<String>,
+    pub tmp_secret_id: String,
     /// The temporary secret key signatures are computed with; up to 1,024 bytes.
     ///
     /// Example: `"q95K***"`
     #[serde(
         rename = "TmpSecretKey",
-        default,
-        skip_serializing_if = "Option::is_none"
+        default = "crate::deviation::absent",
+        deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub tmp_secret_key: Option<String>,
+    pub tmp_secret_key: String,
 }
 impl ::std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Credentials")
-            .field("token", &self.token.as_ref().map(|_| "** redacted **"))
+            .field("token", &"** redacted **")
             .field("tmp_secret_id", &self.tmp_secret_id)
-            .field(
-                "tmp_secret_key",
-                &self.tmp_secret_key.as_ref().map(|_| "** redacted **"),
-            )
+            .field("tmp_secret_key", &"** redacted **")
             .finish()
     }
 }
@@ -74,7 +75,7 @@ impl CredentialsBuilder {
         self.token = Some(value.into());
         self
     }
-    /// Sets or clears `Token`.
+    /// Sets or clears `Token`. Required.
     pub fn set_token(mut self, value: Option<String>) -> Self {
         self.token = value;
         self
@@ -86,7 +87,7 @@ impl CredentialsBuilder {
         self.tmp_secret_id = Some(value.into());
         self
     }
-    /// Sets or clears `TmpSecretId`.
+    /// Sets or clears `TmpSecretId`. Required.
     pub fn set_tmp_secret_id(mut self, value: Option<String>) -> Self {
         self.tmp_secret_id = value;
         self
@@ -98,7 +99,7 @@ impl CredentialsBuilder {
         self.tmp_secret_key = Some(value.into());
         self
     }
-    /// Sets or clears `TmpSecretKey`.
+    /// Sets or clears `TmpSecretKey`. Required.
     pub fn set_tmp_secret_key(mut self, value: Option<String>) -> Self {
         self.tmp_secret_key = value;
         self
@@ -106,9 +107,21 @@ impl CredentialsBuilder {
     /// The value, or the first required member that is missing.
     pub fn build(self) -> Result<Credentials, crate::BuildError> {
         Ok(Credentials {
-            token: self.token,
-            tmp_secret_id: self.tmp_secret_id,
-            tmp_secret_key: self.tmp_secret_key,
+            token: self
+                .token
+                .ok_or(crate::BuildError::missing_in_type("Credentials", "Token"))?,
+            tmp_secret_id: self
+                .tmp_secret_id
+                .ok_or(crate::BuildError::missing_in_type(
+                    "Credentials",
+                    "TmpSecretId",
+                ))?,
+            tmp_secret_key: self
+                .tmp_secret_key
+                .ok_or(crate::BuildError::missing_in_type(
+                    "Credentials",
+                    "TmpSecretKey",
+                ))?,
         })
     }
 }
