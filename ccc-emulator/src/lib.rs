@@ -29,6 +29,7 @@ pub mod auth;
 pub mod faults;
 pub mod http;
 mod state;
+mod sts;
 pub mod validate;
 
 #[path = "generated/spec_table.rs"]
@@ -352,6 +353,16 @@ fn answer(shared: &Shared, request: &http::Request) -> (u16, String) {
                 "API 3.0 requests are POSTs with a JSON body",
             ),
         );
+    }
+    if sts::is_sts(request.header("x-tc-version")) {
+        let action = request.header("x-tc-action").unwrap_or_default();
+        return match sts::answer(action, &request.headers, &request.body, &shared.keys) {
+            Ok(mut response) => {
+                response["RequestId"] = json!(request_id());
+                (200, json!({ "Response": response }).to_string())
+            }
+            Err((code, message)) => (200, error_body(code, &message)),
+        };
     }
     if let Err((code, message)) = auth::verify(&request.headers, &request.body, &shared.keys) {
         return (200, error_body(code, &message));
