@@ -250,6 +250,65 @@ fn value_end(body: &[u8], start: usize) -> usize {
     }
 }
 
+/// `error` with every non-empty string of `secrets` replaced by `***` in what
+/// it keeps from the server: a service error's code, message and request id, a
+/// decode error's detail and body. A server may echo what it was sent (the
+/// session token) or what it was about to hand out.
+pub(crate) fn hide_in_error(
+    mut error: crate::SdkError<String>,
+    secrets: &[&str],
+) -> crate::SdkError<String> {
+    let secrets: Vec<&str> = secrets.iter().copied().filter(|s| !s.is_empty()).collect();
+    if secrets.is_empty() {
+        return error;
+    }
+    let hide = |text: &mut String| {
+        for s in &secrets {
+            if text.contains(s) {
+                *text = text.replace(s, "***");
+            }
+        }
+    };
+    match &mut error {
+        crate::SdkError::Service(e) => {
+            hide(&mut e.raw_code);
+            hide(&mut e.code);
+            hide(&mut e.message);
+            hide(&mut e.request_id);
+        }
+        crate::SdkError::Decode(e) => {
+            hide(&mut e.detail);
+            hide(&mut e.body_prefix);
+        }
+        _ => {}
+    }
+    error
+}
+
+/// The string values of sensitive members anywhere in the JSON `body` (none
+/// when it is not JSON): what an error built from that body must not quote.
+pub(crate) fn sensitive_values(body: &[u8]) -> Vec<String> {
+    fn walk(value: &serde_json::Value, sensitive: bool, out: &mut Vec<String>) {
+        match value {
+            serde_json::Value::String(s) if sensitive => out.push(s.clone()),
+            serde_json::Value::Array(items) => {
+                items.iter().for_each(|v| walk(v, sensitive, out));
+            }
+            serde_json::Value::Object(members) => {
+                for (name, v) in members {
+                    walk(v, sensitive || is_sensitive_member(name), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) {
+        walk(&value, false, &mut out);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -328,63 +387,4 @@ mod tests {
         assert_eq!(message("missing field `Name`"), "missing field `Name`");
         assert!(message(&"x".repeat(100_000)).len() <= 520);
     }
-}
-
-/// `error` with every non-empty string of `secrets` replaced by `***` in what
-/// it keeps from the server: a service error's code, message and request id, a
-/// decode error's detail and body. A server may echo what it was sent (the
-/// session token) or what it was about to hand out.
-pub(crate) fn hide_in_error(
-    mut error: crate::SdkError<String>,
-    secrets: &[&str],
-) -> crate::SdkError<String> {
-    let secrets: Vec<&str> = secrets.iter().copied().filter(|s| !s.is_empty()).collect();
-    if secrets.is_empty() {
-        return error;
-    }
-    let hide = |text: &mut String| {
-        for s in &secrets {
-            if text.contains(s) {
-                *text = text.replace(s, "***");
-            }
-        }
-    };
-    match &mut error {
-        crate::SdkError::Service(e) => {
-            hide(&mut e.raw_code);
-            hide(&mut e.code);
-            hide(&mut e.message);
-            hide(&mut e.request_id);
-        }
-        crate::SdkError::Decode(e) => {
-            hide(&mut e.detail);
-            hide(&mut e.body_prefix);
-        }
-        _ => {}
-    }
-    error
-}
-
-/// The string values of sensitive members anywhere in the JSON `body` (none
-/// when it is not JSON): what an error built from that body must not quote.
-pub(crate) fn sensitive_values(body: &[u8]) -> Vec<String> {
-    fn walk(value: &serde_json::Value, sensitive: bool, out: &mut Vec<String>) {
-        match value {
-            serde_json::Value::String(s) if sensitive => out.push(s.clone()),
-            serde_json::Value::Array(items) => {
-                items.iter().for_each(|v| walk(v, sensitive, out));
-            }
-            serde_json::Value::Object(members) => {
-                for (name, v) in members {
-                    walk(v, sensitive || is_sensitive_member(name), out);
-                }
-            }
-            _ => {}
-        }
-    }
-    let mut out = Vec::new();
-    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) {
-        walk(&value, false, &mut out);
-    }
-    out
 }
