@@ -52,6 +52,7 @@ pub const CLIENT_METHODS: &[&str] = &[
     "from_env",
     "mocked",
     "send",
+    "service",
 ];
 
 /// Methods the emitter puts on a request builder and a fluent builder besides
