@@ -1,14 +1,15 @@
 //! `cargo xtask import`: brings the structure of an upstream API description (the
 //! tccli `api.json` format) into the spec.
 //!
-//! It writes names, types, presence flags and examples. What a person wrote stays:
+//! It writes names, types, presence and examples. What a person wrote stays:
 //! docs, summaries, references, categories, limits, error lists already set, and a
 //! member whose type a person narrowed to an enum of the same wire type. New items
 //! arrive with empty docs, which validation then asks for.
 
 use crate::load::{resolve_scalar, TypeDef};
 use crate::spec::{
-    ActionFile, EnumFile, ErrorDef, Member, ObjectFile, Repr, ScalarFile, ServiceFile, TypeRef,
+    ActionFile, EnumFile, ErrorDef, Member, ObjectFile, Presence, Repr, ScalarFile, ServiceFile,
+    TypeRef,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -235,26 +236,19 @@ pub(crate) fn members_of(
             base
         };
         let flag = |key: &str| m[key].as_bool().unwrap_or(false);
-        let (required, optional, nullable) = match side {
-            Side::Input => (flag("required"), false, false),
-            Side::Output => (
-                false,
-                !flag("output_required"),
-                flag("value_allowed_null") && flag("output_required"),
-            ),
-            Side::Object => (
-                flag("required"),
-                false,
-                flag("value_allowed_null") && flag("required"),
-            ),
+        let presence = match side {
+            Side::Input if flag("required") => Presence::Required,
+            Side::Input => Presence::Optional,
+            Side::Output if !flag("output_required") => Presence::Optional,
+            Side::Object if !flag("required") => Presence::Optional,
+            Side::Output | Side::Object if flag("value_allowed_null") => Presence::Nullable,
+            Side::Output | Side::Object => Presence::Required,
         };
         let example = m["example"].as_str().and_then(|text| example(&ty, text));
         out.push(Member {
             name: member_name,
             ty,
-            required,
-            optional,
-            nullable,
+            presence,
             doc: String::new(),
             example,
             china_only: false,
@@ -308,20 +302,14 @@ fn merge(
                     changes.push(format!("{}: type {} -> {}", m.name, m.ty, new.ty));
                     m.ty = new.ty;
                 }
-                let flags = if m.correction.is_some() {
-                    Vec::new()
-                } else {
-                    vec![
-                        ("required", &mut m.required, new.required),
-                        ("optional", &mut m.optional, new.optional),
-                        ("nullable", &mut m.nullable, new.nullable),
-                    ]
-                };
-                for (what, mine, theirs) in flags {
-                    if *mine != theirs {
-                        changes.push(format!("{}: {what} {} -> {theirs}", m.name, *mine));
-                        *mine = theirs;
-                    }
+                if m.correction.is_none() && m.presence != new.presence {
+                    changes.push(format!(
+                        "{}: presence {} -> {}",
+                        m.name,
+                        m.presence.as_str(),
+                        new.presence.as_str()
+                    ));
+                    m.presence = new.presence;
                 }
                 if m.example.is_none() && new.example.is_some() {
                     m.example = new.example;

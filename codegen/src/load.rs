@@ -129,7 +129,18 @@ pub(crate) fn read_dir(root: &Path, diags: &mut Diagnostics) -> Option<Api> {
     let mut actions = BTreeMap::new();
     for path in json_files(&root.join("actions"), diags) {
         let file = display(&path);
-        let Some(action) = read_json::<ActionFile>(&path, &file, diags) else {
+        let Some(value) = read_value(&path, &file, diags) else {
+            continue;
+        };
+        if !presence_is_stated(
+            &value,
+            &[("input", Side::Input), ("output", Side::Output)],
+            &file,
+            diags,
+        ) {
+            continue;
+        }
+        let Some(action) = from_value::<ActionFile>(value, &file, diags) else {
             continue;
         };
         check_file_name(&path, &file, &action.action, "/action", diags);
@@ -156,6 +167,9 @@ pub(crate) fn read_dir(root: &Path, diags: &mut Diagnostics) -> Option<Api> {
             continue;
         };
         let (def, name) = if value.get("object").is_some() {
+            if !presence_is_stated(&value, &[("members", Side::Object)], &file, diags) {
+                continue;
+            }
             match from_value::<ObjectFile>(value, &file, diags) {
                 Some(o) => (TypeDef::Object(o.clone()), o.object),
                 None => continue,
@@ -317,6 +331,82 @@ fn from_value<T: DeserializeOwned>(value: Value, file: &str, diags: &mut Diagnos
 fn read_json<T: DeserializeOwned>(path: &Path, file: &str, diags: &mut Diagnostics) -> Option<T> {
     let value = read_value(path, file, diags)?;
     from_value(value, file, diags)
+}
+
+/// Where a member sits, which decided what the old presence flags meant.
+#[derive(Clone, Copy)]
+enum Side {
+    Input,
+    Output,
+    Object,
+}
+
+/// The presence flags of the old entry format, replaced by `presence`.
+const OLD_FLAGS: [&str; 3] = ["required", "optional", "nullable"];
+
+/// Whether every member in the `lists` of `value` states its `presence` and
+/// none still carries an old flag. Each member that does not is reported with
+/// the value to write, so an entry in the old format is migrated by reading the
+/// errors; such an entry is not decoded further (that would only add
+/// "unknown field" noise for the same members).
+fn presence_is_stated(
+    value: &Value,
+    lists: &[(&str, Side)],
+    file: &str,
+    diags: &mut Diagnostics,
+) -> bool {
+    let mut ok = true;
+    for (list, side) in lists {
+        let Some(Value::Array(members)) = value.get(*list) else {
+            continue;
+        };
+        for (i, member) in members.iter().enumerate() {
+            let Value::Object(member) = member else {
+                continue;
+            };
+            let flag = |name: &str| member.get(name).and_then(Value::as_bool).unwrap_or(false);
+            let old: Vec<&str> = OLD_FLAGS
+                .into_iter()
+                .filter(|f| member.contains_key(*f))
+                .collect();
+            let meant = match side {
+                Side::Input if flag("required") => "required",
+                Side::Input => "optional",
+                Side::Output if flag("optional") => "optional",
+                Side::Output if flag("nullable") => "nullable",
+                Side::Output => "required",
+                Side::Object if !flag("required") => "optional",
+                Side::Object if flag("nullable") => "nullable",
+                Side::Object => "required",
+            };
+            let at = format!("/{list}/{i}");
+            match (old.first(), member.contains_key("presence")) {
+                (None, true) => continue,
+                (Some(first), true) => diags.push(
+                    file,
+                    format!("{at}/{first}"),
+                    format!("`{}` is the old form of `presence`: remove it", old.join("`, `")),
+                ),
+                (Some(first), false) => diags.push(
+                    file,
+                    format!("{at}/{first}"),
+                    format!(
+                        "`required`, `optional` and `nullable` were replaced by one `presence`: write `\"presence\": \"{meant}\"` instead of `{}`",
+                        old.join("`, `")
+                    ),
+                ),
+                (None, false) => diags.push(
+                    file,
+                    at,
+                    format!(
+                        "missing `presence`: `required`, `optional` or `nullable` (a member without flags in the old form meant `\"presence\": \"{meant}\"` here)"
+                    ),
+                ),
+            }
+            ok = false;
+        }
+    }
+    ok
 }
 
 /// `output[3].type` → `/output/3/type`.

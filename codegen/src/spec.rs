@@ -187,15 +187,9 @@ pub struct Member {
     /// `string`, `int64`, `uint64`, `float`, `bool`, a type name, or `list<T>`.
     #[serde(rename = "type")]
     pub ty: String,
-    /// Inputs and objects: always present.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub required: bool,
-    /// Outputs: the server may leave it out.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub optional: bool,
-    /// Outputs and objects: the server may send `null`.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub nullable: bool,
+    /// Whether the member is always there, may be left out, or may be `null`;
+    /// the same value means the same thing in a request, a response and an object.
+    pub presence: Presence,
     /// What it holds: meaning, unit, range, which id.
     #[serde(default)]
     pub doc: String,
@@ -221,12 +215,42 @@ pub struct Member {
     /// every such name, so a new secret cannot slip into `Debug` output unnoticed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_sensitive: Option<String>,
-    /// Why the presence flags deliberately differ from upstream's description
-    /// (the real service or its own examples disagree with it). Import keeps the
-    /// flags of such a member; spec-diff expects the difference and reports it
-    /// when it is gone.
+    /// Why `presence` deliberately differs from upstream's description (the
+    /// real service or its own examples disagree with it). Import keeps the
+    /// presence of such a member; spec-diff expects the difference and reports
+    /// it when it is gone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub correction: Option<String>,
+}
+
+/// Whether a member is always there, may be left out, or may be `null`. Every
+/// member states it, so its meaning never depends on where the member sits
+/// (the old `required` / `optional` / `nullable` flags had context-dependent
+/// defaults).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Presence {
+    /// Always there and never `null`: a plain field in Rust. A request cannot
+    /// be built without it; a response that lacks it is decoded with the
+    /// type's default and reported as a deviation.
+    Required,
+    /// May be left out (a response may also send `null`): `Option` in Rust,
+    /// left out of a request when `None`.
+    Optional,
+    /// Always there but may be `null`: `Option` in Rust, sent as `null` when
+    /// `None`. Describes what a server sends, so requests do not use it.
+    Nullable,
+}
+
+impl Presence {
+    /// The value as written in the spec.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Presence::Required => "required",
+            Presence::Optional => "optional",
+            Presence::Nullable => "nullable",
+        }
+    }
 }
 
 /// `types/<Name>.json` with `object`: a structure.

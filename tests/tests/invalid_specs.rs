@@ -14,14 +14,14 @@ const SERVICE: &str = r#"{
 const ACTION: &str = r#"{
   "action": "GetThing", "summary": "Get a thing.", "doc": "Reads one thing.",
   "reference": "https://demo.example.com/GetThing", "category": "things",
-  "input": [{ "name": "ThingId", "type": "uint64", "required": true, "doc": "Its id." }],
-  "output": [{ "name": "Thing", "type": "Thing", "doc": "The thing." }],
+  "input": [{ "name": "ThingId", "type": "uint64", "presence": "required", "doc": "Its id." }],
+  "output": [{ "name": "Thing", "type": "Thing", "presence": "required", "doc": "The thing." }],
   "errors": ["InvalidParameter"]
 }"#;
 
 const THING: &str = r#"{
   "object": "Thing", "doc": "A thing.",
-  "members": [{ "name": "Name", "type": "string", "required": true, "doc": "Its name." }]
+  "members": [{ "name": "Name", "type": "string", "presence": "required", "doc": "Its name." }]
 }"#;
 
 /// Writes the valid base spec with `overrides` applied (`None` deletes a file),
@@ -67,7 +67,7 @@ fn problems(case: &str, overrides: &[(&str, Option<&str>)]) -> Vec<String> {
 /// `ACTION` with its input member list replaced by `input`.
 fn action_with_input(input: &str) -> String {
     ACTION.replace(
-        r#"[{ "name": "ThingId", "type": "uint64", "required": true, "doc": "Its id." }]"#,
+        r#"[{ "name": "ThingId", "type": "uint64", "presence": "required", "doc": "Its id." }]"#,
         input,
     )
 }
@@ -150,10 +150,10 @@ fn duplicate_action() {
 #[test]
 fn duplicate_member_and_members_with_the_same_rust_name() {
     let bad = ACTION.replace(
-        r#"[{ "name": "ThingId", "type": "uint64", "required": true, "doc": "Its id." }]"#,
-        r#"[{ "name": "ThingId", "type": "uint64", "required": true, "doc": "Its id." },
-            { "name": "ThingId", "type": "string", "doc": "Again." },
-            { "name": "ThingID", "type": "string", "doc": "Same Rust name." }]"#,
+        r#"[{ "name": "ThingId", "type": "uint64", "presence": "required", "doc": "Its id." }]"#,
+        r#"[{ "name": "ThingId", "type": "uint64", "presence": "required", "doc": "Its id." },
+            { "name": "ThingId", "type": "string", "presence": "optional", "doc": "Again." },
+            { "name": "ThingID", "type": "string", "presence": "optional", "doc": "Same Rust name." }]"#,
     );
     assert_eq!(
         problems("dup-member", &[("actions/GetThing.json", Some(&bad))]),
@@ -167,9 +167,9 @@ fn duplicate_member_and_members_with_the_same_rust_name() {
 #[test]
 fn a_rust_name_resolves_a_collision() {
     let twins = ACTION.replace(
-        r#"[{ "name": "ThingId", "type": "uint64", "required": true, "doc": "Its id." }]"#,
-        r#"[{ "name": "ThingId", "type": "uint64", "required": true, "doc": "Its id." },
-            { "name": "ThingID", "type": "string", "doc": "Deprecated twin.", "rust_name": "thing_id_deprecated" }]"#,
+        r#"[{ "name": "ThingId", "type": "uint64", "presence": "required", "doc": "Its id." }]"#,
+        r#"[{ "name": "ThingId", "type": "uint64", "presence": "required", "doc": "Its id." },
+            { "name": "ThingID", "type": "string", "presence": "optional", "doc": "Deprecated twin.", "rust_name": "thing_id_deprecated" }]"#,
     );
     assert_eq!(
         problems("rust-name", &[("actions/GetThing.json", Some(&twins))]),
@@ -202,7 +202,7 @@ fn keyword_members() {
     // so it is escaped to `self_`. The wire names stay.
     let thing = THING.replace(
         r#""doc": "Its name." }]"#,
-        r#""doc": "Its name." }, { "name": "Type", "type": "string", "doc": "Fine." }, { "name": "Self", "type": "string", "doc": "Escaped." }]"#,
+        r#""doc": "Its name." }, { "name": "Type", "type": "string", "presence": "optional", "doc": "Fine." }, { "name": "Self", "type": "string", "presence": "optional", "doc": "Escaped." }]"#,
     );
     let model = load("keyword", &[("types/Thing.json", Some(&thing))]).unwrap();
     let names: Vec<(&str, &str)> = model.objects[0]
@@ -287,16 +287,16 @@ fn colliding_member_names_are_escaped() {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let action = action_with_input(&format!("[{}]", members(&input, ""))).replace(
-        r#""output": [{ "name": "Thing", "type": "Thing", "doc": "The thing." }]"#,
+    let action = action_with_input(&format!("[{}]", members(&input, r#""presence": "optional","#))).replace(
+        r#""output": [{ "name": "Thing", "type": "Thing", "presence": "required", "doc": "The thing." }]"#,
         &format!(
-            r#""output": [{{ "name": "Thing", "type": "Thing", "doc": "The thing." }}, {}]"#,
-            members(&output, r#""optional": true,"#)
+            r#""output": [{{ "name": "Thing", "type": "Thing", "presence": "required", "doc": "The thing." }}, {}]"#,
+            members(&output, r#""presence": "optional","#)
         ),
     );
     let thing = THING.replace(
-        r#"[{ "name": "Name", "type": "string", "required": true, "doc": "Its name." }]"#,
-        &format!("[{}]", members(&object, "")),
+        r#"[{ "name": "Name", "type": "string", "presence": "required", "doc": "Its name." }]"#,
+        &format!("[{}]", members(&object, r#""presence": "optional","#)),
     );
     let model = load(
         "escapes",
@@ -329,8 +329,8 @@ fn colliding_member_names_are_escaped() {
 fn a_type_named_like_a_builder_is_refused() {
     let builder = THING.replace(r#""object": "Thing""#, r#""object": "ThingBuilder""#);
     let action = ACTION.replace(
-        r#"[{ "name": "Thing", "type": "Thing", "doc": "The thing." }]"#,
-        r#"[{ "name": "Thing", "type": "Thing", "doc": "The thing." }, { "name": "B", "type": "ThingBuilder", "optional": true, "doc": "d." }]"#,
+        r#"[{ "name": "Thing", "type": "Thing", "presence": "required", "doc": "The thing." }]"#,
+        r#"[{ "name": "Thing", "type": "Thing", "presence": "required", "doc": "The thing." }, { "name": "B", "type": "ThingBuilder", "presence": "optional", "doc": "d." }]"#,
     );
     assert_eq!(
         problems(
@@ -348,7 +348,7 @@ fn a_type_named_like_a_builder_is_refused() {
 fn names_that_cannot_be_escaped_are_refused() {
     // Members whose Rust names collide after conversion.
     let twins = action_with_input(
-        r#"[{ "name": "Self", "type": "string", "doc": "d." }, { "name": "SELF", "type": "string", "doc": "d." }]"#,
+        r#"[{ "name": "Self", "type": "string", "presence": "optional", "doc": "d." }, { "name": "SELF", "type": "string", "presence": "optional", "doc": "d." }]"#,
     );
     assert_eq!(
         problems("twins", &[("actions/GetThing.json", Some(&twins))]),
@@ -361,8 +361,8 @@ fn names_that_cannot_be_escaped_are_refused() {
         ("set_thing_id", "/input/1/rust_name: members `ThingId` and `Other` both generate the method `set_thing_id`; give one a `rust_name`"),
     ] {
         let bad = action_with_input(&format!(
-            r#"[{{ "name": "ThingId", "type": "uint64", "required": true, "doc": "Its id." }},
-                {{ "name": "Other", "type": "string", "doc": "d.", "rust_name": "{rust}" }}]"#
+            r#"[{{ "name": "ThingId", "type": "uint64", "presence": "required", "doc": "Its id." }},
+                {{ "name": "Other", "type": "string", "presence": "optional", "doc": "d.", "rust_name": "{rust}" }}]"#
         ));
         assert_eq!(
             problems("rust-name-collision", &[("actions/GetThing.json", Some(&bad))]),
@@ -570,23 +570,100 @@ fn enum_problems() {
 }
 
 #[test]
-fn presence_flags_in_the_wrong_place() {
-    let bad = ACTION
-        .replace(
-            r#""required": true, "doc": "Its id.""#,
-            r#""optional": true, "doc": "Its id.""#,
-        )
-        .replace(
-            r#""type": "Thing", "doc""#,
-            r#""type": "Thing", "required": true, "doc""#,
-        );
+fn nullable_is_refused_in_requests() {
+    let bad = ACTION.replace(
+        r#""presence": "required", "doc": "Its id.""#,
+        r#""presence": "nullable", "doc": "Its id.""#,
+    );
     assert_eq!(
         problems("presence", &[("actions/GetThing.json", Some(&bad))]),
-        [
-            "spec/actions/GetThing.json: /input/0: input members use `required` only; `optional` and `nullable` are for outputs",
-            "spec/actions/GetThing.json: /output/0/required: output members are present unless marked `optional` or `nullable`; `required` is for inputs and objects",
-        ]
+        ["spec/actions/GetThing.json: /input/0/presence: a request member is `required` or `optional`; `nullable` describes what a server sends"]
     );
+    let bad = ACTION.replace(
+        r#""presence": "required", "doc": "Its id.""#,
+        r#""presence": "maybe", "doc": "Its id.""#,
+    );
+    let got = problems("presence-value", &[("actions/GetThing.json", Some(&bad))]);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0].starts_with("spec/actions/GetThing.json: /input/0/presence: unknown variant `maybe`, expected one of `required`, `optional`, `nullable`"),
+        "{got:?}"
+    );
+}
+
+/// Every combination of the old flags, in each place a member sits, is refused
+/// with the one `presence` value it meant; a member with neither is told what
+/// to write. The table is the old rule: inputs were optional unless
+/// `required`; outputs required unless `optional` (then `nullable`); objects
+/// optional unless `required` (then `nullable`).
+#[test]
+fn old_presence_flags_say_what_to_write() {
+    let flags = ["required", "optional", "nullable"];
+    let mut cases = 0;
+    for side in ["input", "output", "members"] {
+        for bits in 0..8u8 {
+            let set: Vec<&str> = (0..3)
+                .filter(|b| bits & (1 << b) != 0)
+                .map(|b| flags[b])
+                .collect();
+            let has = |f: &str| set.contains(&f);
+            let meant = match side {
+                "input" if has("required") => "required",
+                "input" => "optional",
+                "output" if has("optional") => "optional",
+                "output" if has("nullable") => "nullable",
+                "output" => "required",
+                _ if !has("required") => "optional",
+                _ if has("nullable") => "nullable",
+                _ => "required",
+            };
+            let old: String = set.iter().map(|f| format!(r#""{f}": true, "#)).collect();
+            let ty = if side == "members" { "string" } else { "Thing" };
+            let member = format!(r#"{{ "name": "Thing", "type": "{ty}", {old}"doc": "d." }}"#);
+            let (path, text) = if side == "members" {
+                (
+                    "types/Thing.json",
+                    format!(r#"{{ "object": "Thing", "doc": "A thing.", "members": [{member}] }}"#),
+                )
+            } else {
+                let list = format!(r#""{side}": [{member}]"#);
+                let action = ACTION
+                    .replace(
+                        r#""input": [{ "name": "ThingId", "type": "uint64", "presence": "required", "doc": "Its id." }],"#,
+                        "",
+                    )
+                    .replace(
+                        r#""output": [{ "name": "Thing", "type": "Thing", "presence": "required", "doc": "The thing." }],"#,
+                        &format!("{list},"),
+                    );
+                ("actions/GetThing.json", action)
+            };
+            let mut got = problems(&format!("old-{side}-{bits}"), &[(path, Some(&text))]);
+            // An object file that did not load leaves its users with an unknown type.
+            got.retain(|p| !p.contains("unknown type `Thing`"));
+            let want = match set.first() {
+                Some(first) => format!(
+                    "spec/{path}: /{side}/0/{first}: `required`, `optional` and `nullable` were replaced by one `presence`: write `\"presence\": \"{meant}\"` instead of `{}`",
+                    set.join("`, `")
+                ),
+                None => format!(
+                    "spec/{path}: /{side}/0: missing `presence`: `required`, `optional` or `nullable` (a member without flags in the old form meant `\"presence\": \"{meant}\"` here)"
+                ),
+            };
+            assert_eq!(got, [want], "{side} {set:?}");
+            cases += 1;
+        }
+    }
+    // Beside a `presence`, an old flag is only redundant.
+    let both = ACTION.replace(
+        r#""uint64", "presence": "required","#,
+        r#""uint64", "presence": "required", "required": true,"#,
+    );
+    assert_eq!(
+        problems("old-and-new", &[("actions/GetThing.json", Some(&both))]),
+        ["spec/actions/GetThing.json: /input/0/required: `required` is the old form of `presence`: remove it"]
+    );
+    assert_eq!(cases, 24);
 }
 
 #[test]
@@ -627,10 +704,10 @@ fn max_page_size_is_checked_against_the_docs() {
         ACTION
             .replace(r#""type": "Thing""#, r#""type": "list<Thing>""#)
             .replace(
-                r#"[{ "name": "ThingId", "type": "uint64", "required": true, "doc": "Its id." }]"#,
+                r#"[{ "name": "ThingId", "type": "uint64", "presence": "required", "doc": "Its id." }]"#,
                 &format!(
-                    r#"[{{ "name": "Offset", "type": "int64", "doc": "Items to skip." }},
-                        {{ "name": "Limit", "type": "int64", "doc": "{size_doc}" }}]"#
+                    r#"[{{ "name": "Offset", "type": "int64", "presence": "optional", "doc": "Items to skip." }},
+                        {{ "name": "Limit", "type": "int64", "presence": "optional", "doc": "{size_doc}" }}]"#
                 ),
             )
             .replace(
@@ -852,8 +929,8 @@ fn oversized_files_are_refused_unread() {
 fn credential_like_members_must_be_marked() {
     let member = |name: &str, extra: &str| {
         action_with_input(&format!(
-            r#"[{{ "name": "ThingId", "type": "uint64", "required": true, "doc": "Its id." }},
-                {{ "name": "{name}", "type": "string", "doc": "d."{extra} }}]"#
+            r#"[{{ "name": "ThingId", "type": "uint64", "presence": "required", "doc": "Its id." }},
+                {{ "name": "{name}", "type": "string", "presence": "optional", "doc": "d."{extra} }}]"#
         ))
     };
     // Every word of the list, in any case and position of a PascalCase name.
