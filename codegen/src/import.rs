@@ -64,12 +64,9 @@ pub fn import(
             Side::Output,
             &mut wanted_types,
         )?;
-        let path = spec_dir.join("actions").join(format!("{name}.json"));
+        let path = entry_path(&spec_dir.join("actions"), name);
         let existing = if path.exists() {
-            Some(
-                serde_json::from_str::<ActionFile>(&read(&path)?)
-                    .map_err(|e| format!("{}: {e}", path.display()))?,
-            )
+            Some(parse::<ActionFile>(&path)?)
         } else {
             None
         };
@@ -129,12 +126,9 @@ pub fn import(
         let mut nested = BTreeSet::new();
         let members = members_of(objects, Some(&type_name), Side::Object, &mut nested)?;
         queue.extend(nested);
-        let path = spec_dir.join("types").join(format!("{type_name}.json"));
+        let path = entry_path(&spec_dir.join("types"), &type_name);
         let existing = if path.exists() {
-            Some(
-                serde_json::from_str::<ObjectFile>(&read(&path)?)
-                    .map_err(|e| format!("{}: {e}", path.display()))?,
-            )
+            Some(parse::<ObjectFile>(&path)?)
         } else {
             None
         };
@@ -373,11 +367,10 @@ pub(crate) fn named_types(types: &BTreeMap<String, TypeDef>) -> NamedTypes {
 /// The enum and scalar type definitions under `spec_dir/types`.
 pub(crate) fn read_types(spec_dir: &Path) -> Result<BTreeMap<String, TypeDef>, String> {
     let mut out = BTreeMap::new();
-    for path in json_files(&spec_dir.join("types")) {
-        let text = read(&path)?;
-        if let Ok(e) = serde_json::from_str::<EnumFile>(&text) {
+    for path in entry_files(&spec_dir.join("types")) {
+        if let Ok(e) = parse::<EnumFile>(&path) {
             out.insert(e.name.clone(), TypeDef::Enum(e));
-        } else if let Ok(s) = serde_json::from_str::<ScalarFile>(&text) {
+        } else if let Ok(s) = parse::<ScalarFile>(&path) {
             out.insert(s.scalar.clone(), TypeDef::Scalar(s));
         }
     }
@@ -424,20 +417,54 @@ fn read(path: &Path) -> Result<String, String> {
     fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// The file of entry `name` in `dir`: the existing one in whichever format it
+/// is written, `<name>.json` for a new one.
+fn entry_path(dir: &Path, name: &str) -> std::path::PathBuf {
+    crate::load::EXTENSIONS
+        .iter()
+        .map(|ext| dir.join(format!("{name}.{ext}")))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| dir.join(format!("{name}.json")))
+}
+
+fn is_json(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "json")
+}
+
+/// An existing entry, JSON or YAML by its extension.
+fn parse<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, String> {
+    let text = read(path)?;
+    let parsed = if is_json(path) {
+        serde_json::from_str(&text).map_err(|e| e.to_string())
+    } else {
+        serde_norway::from_str(&text).map_err(|e| e.to_string())
+    };
+    parsed.map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Writes an entry in the format of its extension. A YAML entry that changes
+/// is written anew, so comments in it are not kept.
 fn write<T: Serialize>(path: &Path, value: &T) -> Result<(), String> {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
     }
-    let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())? + "\n";
+    let text = if is_json(path) {
+        serde_json::to_string_pretty(value).map_err(|e| e.to_string())? + "\n"
+    } else {
+        serde_norway::to_string(value).map_err(|e| e.to_string())?
+    };
     fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-fn json_files(dir: &Path) -> Vec<std::path::PathBuf> {
+fn entry_files(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut out: Vec<_> = fs::read_dir(dir)
         .into_iter()
         .flatten()
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|e| crate::load::EXTENSIONS.iter().any(|x| e == *x))
+        })
         .collect();
     out.sort();
     out

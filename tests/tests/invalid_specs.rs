@@ -1468,3 +1468,253 @@ fn a_shape_needs_a_doc_and_a_use() {
         ]
     );
 }
+
+/// The base action written in YAML.
+const ACTION_YAML: &str = "\
+action: GetThing
+summary: Get a thing.
+doc: Reads one thing.
+reference: https://demo.example.com/GetThing
+category: things
+input:
+  - name: ThingId
+    type: uint64
+    presence: required
+    doc: Its id.
+output:
+  - name: Thing
+    type: Thing
+    presence: required
+    doc: The thing.
+errors: [InvalidParameter]
+";
+
+#[test]
+fn yaml_entries_load_like_json_ones() {
+    let json = load("yaml-json", &[]).unwrap();
+    for (service, action, thing) in [
+        ("service.yaml", "actions/GetThing.yaml", "types/Thing.yml"),
+        ("service.yml", "actions/GetThing.yml", "types/Thing.yaml"),
+    ] {
+        let thing_yaml = "object: Thing\ndoc: A thing.\nmembers:\n  - {name: Name, type: string, presence: required, doc: Its name.}\n";
+        // JSON is YAML too: the service file in YAML syntax or not, both load.
+        let yaml = load(
+            "yaml",
+            &[
+                ("service.json", None),
+                (service, Some(SERVICE)),
+                ("actions/GetThing.json", None),
+                (action, Some(ACTION_YAML)),
+                ("types/Thing.json", None),
+                (thing, Some(thing_yaml)),
+            ],
+        )
+        .unwrap_or_else(|e| panic!("{e:#?}"));
+        let show = |m: &codegen::Model| {
+            let mut m = m.clone();
+            m.root.clear();
+            for a in &mut m.actions {
+                a.file.clear();
+            }
+            for o in &mut m.objects {
+                o.file.clear();
+            }
+            format!("{m:?}")
+        };
+        assert_eq!(show(&yaml), show(&json), "{action}");
+    }
+}
+
+#[test]
+fn invalid_yaml_names_line_and_column() {
+    // A flow sequence left open, a tab where YAML wants spaces, a stray
+    // scalar: each is reported at its line and column.
+    let cases = [
+        (
+            ACTION_YAML.replace("errors: [InvalidParameter]", "errors: [InvalidParameter"),
+            "line 17, column 1",
+        ),
+        (
+            ACTION_YAML.replace("  - name: Thing\n", "  - name: Thing\n\tbad: 1\n"),
+            "line 13, column 1",
+        ),
+        (
+            ACTION_YAML.replace(
+                "summary: Get a thing.",
+                "summary: Get a thing.\n  \"x\" y: z",
+            ),
+            "line 3, column",
+        ),
+    ];
+    for (i, (text, at)) in cases.iter().enumerate() {
+        let got = problems(
+            &format!("yaml-syntax-{i}"),
+            &[
+                ("actions/GetThing.json", None),
+                ("actions/GetThing.yaml", Some(text)),
+            ],
+        );
+        assert_eq!(got.len(), 1, "case {i}: {got:?}");
+        assert!(
+            got[0].starts_with(&format!("spec/actions/GetThing.yaml: {at}"))
+                && got[0].contains(": invalid YAML: "),
+            "case {i}: {got:?}"
+        );
+    }
+}
+
+#[test]
+fn yaml_field_of_the_wrong_shape_names_its_pointer() {
+    let cases = [
+        (
+            "category: things",
+            "category: things\nrate_limit: fast",
+            "/rate_limit: invalid type: string \"fast\"",
+        ),
+        (
+            "    presence: required\n    doc: Its id.",
+            "    presence: sometimes\n    doc: Its id.",
+            "/input/0/presence: unknown variant `sometimes`",
+        ),
+        (
+            "    doc: The thing.",
+            "    doc: The thing.\n    requird: true",
+            "/output/0/requird: unknown field `requird`",
+        ),
+        (
+            "errors: [InvalidParameter]",
+            "errors: InvalidParameter",
+            "/errors: invalid type: string \"InvalidParameter\", expected a sequence",
+        ),
+        (
+            "    doc: Its id.",
+            "    doc: [Its, id]",
+            "/input/0/doc: invalid type: sequence, expected a string",
+        ),
+    ];
+    for (i, (from, to, want)) in cases.iter().enumerate() {
+        let text = ACTION_YAML.replacen(from, to, 1);
+        let got = problems(
+            &format!("yaml-shape-{i}"),
+            &[
+                ("actions/GetThing.json", None),
+                ("actions/GetThing.yaml", Some(&text)),
+            ],
+        );
+        assert_eq!(got.len(), 1, "case {i}: {got:?}");
+        assert!(
+            got[0].starts_with(&format!("spec/actions/GetThing.yaml: {want}")),
+            "case {i}: {got:?}"
+        );
+    }
+    // Old presence flags in YAML get the same advice as in JSON.
+    let old = ACTION_YAML.replace(
+        "    presence: required\n    doc: Its id.",
+        "    required: true\n    doc: Its id.",
+    );
+    assert_eq!(
+        problems("yaml-old", &[("actions/GetThing.json", None), ("actions/GetThing.yaml", Some(&old))]),
+        ["spec/actions/GetThing.yaml: /input/0/required: `required`, `optional` and `nullable` were replaced by one `presence`: write `\"presence\": \"required\"` instead of `required`"]
+    );
+}
+
+/// A key given twice would silently keep the last value; both formats refuse
+/// it, at any depth, naming the key: JSON at the key's line and column, YAML
+/// at the start of the object that holds it (and with its path).
+#[test]
+fn duplicate_keys_are_refused_in_yaml_and_json() {
+    let yaml_cases = [
+        (
+            "summary: Get a thing.",
+            "summary: Get a thing.\nsummary: Again.",
+            "line 1, column 1",
+        ),
+        (
+            "    doc: Its id.",
+            "    doc: Its id.\n    doc: Twice.",
+            "line 7, column 5",
+        ),
+    ];
+    for (i, (from, to, at)) in yaml_cases.iter().enumerate() {
+        let text = ACTION_YAML.replacen(from, to, 1);
+        let got = problems(
+            &format!("yaml-dup-{i}"),
+            &[
+                ("actions/GetThing.json", None),
+                ("actions/GetThing.yaml", Some(&text)),
+            ],
+        );
+        assert_eq!(got.len(), 1, "case {i}: {got:?}");
+        assert!(
+            got[0].starts_with(&format!("spec/actions/GetThing.yaml: {at}: invalid YAML: "))
+                && got[0].contains("duplicate key `"),
+            "case {i}: {got:?}"
+        );
+    }
+    let json = ACTION.replace(
+        r#""doc": "Its id.""#,
+        r#""doc": "Its id.", "doc": "Twice.""#,
+    );
+    let got = problems("json-dup", &[("actions/GetThing.json", Some(&json))]);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0].starts_with("spec/actions/GetThing.json: line 4, column ")
+            && got[0].contains("invalid JSON: duplicate key `doc`"),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn one_entry_in_two_formats_is_refused() {
+    assert_eq!(
+        problems("two-formats", &[("actions/GetThing.yaml", Some(ACTION_YAML))]),
+        ["spec/actions/GetThing.yaml: `GetThing` is also written as GetThing.json: keep one format per entry"]
+    );
+    assert_eq!(
+        problems("two-services", &[("service.yml", Some(SERVICE))]),
+        ["spec/service.yml: the service is described twice (service.json, service.yml): keep one"]
+    );
+    assert_eq!(
+        problems("yaml-name", &[("actions/GetThing.json", None), ("actions/Other.yaml", Some(ACTION_YAML))]),
+        ["spec/actions/Other.yaml: /action: `GetThing` must live in a file named `GetThing.yaml`"]
+    );
+}
+
+/// Aliases cannot blow a small YAML file up into a huge value (the parser
+/// caps repetitions), and deep nesting fails cleanly instead of overflowing.
+#[test]
+fn hostile_yaml_fails_cleanly() {
+    let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 0..12 {
+        let prev = if i == 0 {
+            "a".to_string()
+        } else {
+            format!("l{}", i - 1)
+        };
+        bomb.push_str(&format!("l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+    }
+    let deep = format!("action: {}x{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    let block = format!("action: x\ninput:\n{}x\n", "- ".repeat(20_000));
+    let started = std::time::Instant::now();
+    for (i, text) in [bomb, deep, block].iter().enumerate() {
+        let got = problems(
+            &format!("yaml-hostile-{i}"),
+            &[
+                ("actions/GetThing.json", None),
+                ("actions/GetThing.yaml", Some(text)),
+            ],
+        );
+        assert!(!got.is_empty(), "case {i}");
+        assert!(got.iter().all(|p| p.len() < 1_000), "case {i}: {got:?}");
+        assert!(
+            got[0].starts_with("spec/actions/GetThing.yaml: "),
+            "case {i}: {got:?}"
+        );
+    }
+    // Generous: each takes well under a second; quadratic parsing took minutes.
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
+}
