@@ -346,7 +346,7 @@ pub struct EnumValue {
 /// directory and the naming key which one to read.
 #[derive(JsonSchema)]
 #[serde(untagged)]
-#[allow(dead_code)]
+#[allow(dead_code, clippy::large_enum_variant)]
 enum SpecEntry {
     Service(ServiceFile),
     Action(ActionFile),
