@@ -6,7 +6,7 @@
 //! member whose type a person narrowed to an enum of the same wire type. New items
 //! arrive with empty docs, which validation then asks for.
 
-use crate::load::{resolve_scalar, TypeDef};
+use crate::load::{entry_path, is_json, parse_entry, resolve_scalar, TypeDef};
 use crate::spec::{
     ActionFile, EnumFile, ErrorDef, Member, ObjectFile, Presence, Repr, ScalarFile, ServiceFile,
     TypeRef,
@@ -66,7 +66,7 @@ pub fn import(
         )?;
         let path = entry_path(&spec_dir.join("actions"), name);
         let existing = if path.exists() {
-            Some(parse::<ActionFile>(&path)?)
+            Some(parse_entry::<ActionFile>(&path)?)
         } else {
             None
         };
@@ -128,7 +128,7 @@ pub fn import(
         queue.extend(nested);
         let path = entry_path(&spec_dir.join("types"), &type_name);
         let existing = if path.exists() {
-            Some(parse::<ObjectFile>(&path)?)
+            Some(parse_entry::<ObjectFile>(&path)?)
         } else {
             None
         };
@@ -368,9 +368,9 @@ pub(crate) fn named_types(types: &BTreeMap<String, TypeDef>) -> NamedTypes {
 pub(crate) fn read_types(spec_dir: &Path) -> Result<BTreeMap<String, TypeDef>, String> {
     let mut out = BTreeMap::new();
     for path in entry_files(&spec_dir.join("types")) {
-        if let Ok(e) = parse::<EnumFile>(&path) {
+        if let Ok(e) = parse_entry::<EnumFile>(&path) {
             out.insert(e.name.clone(), TypeDef::Enum(e));
-        } else if let Ok(s) = parse::<ScalarFile>(&path) {
+        } else if let Ok(s) = parse_entry::<ScalarFile>(&path) {
             out.insert(s.scalar.clone(), TypeDef::Scalar(s));
         }
     }
@@ -415,31 +415,6 @@ fn fit_types(mine: &TypeRef, theirs: &TypeRef, named: &NamedTypes) -> Fit {
 
 fn read(path: &Path) -> Result<String, String> {
     fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-/// The file of entry `name` in `dir`: the existing one in whichever format it
-/// is written, `<name>.json` for a new one.
-fn entry_path(dir: &Path, name: &str) -> std::path::PathBuf {
-    crate::load::EXTENSIONS
-        .iter()
-        .map(|ext| dir.join(format!("{name}.{ext}")))
-        .find(|p| p.is_file())
-        .unwrap_or_else(|| dir.join(format!("{name}.json")))
-}
-
-fn is_json(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "json")
-}
-
-/// An existing entry, JSON or YAML by its extension.
-fn parse<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, String> {
-    let text = read(path)?;
-    let parsed = if is_json(path) {
-        serde_json::from_str(&text).map_err(|e| e.to_string())
-    } else {
-        serde_norway::from_str(&text).map_err(|e| e.to_string())
-    };
-    parsed.map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Writes an entry in the format of its extension. A YAML entry that changes

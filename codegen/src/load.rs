@@ -274,8 +274,31 @@ pub const EXTENSIONS: [&str; 3] = ["json", "yaml", "yml"];
 /// The names `service` may have, one per extension.
 const SERVICE_FILES: [&str; 3] = ["service.json", "service.yaml", "service.yml"];
 
+/// The file of entry `name` in `dir`: the existing one in whichever format it
+/// is written, `<name>.json` when there is none.
+pub fn entry_path(dir: &Path, name: &str) -> PathBuf {
+    EXTENSIONS
+        .iter()
+        .map(|ext| dir.join(format!("{name}.{ext}")))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| dir.join(format!("{name}.json")))
+}
+
+/// An entry file decoded into `T`, JSON or YAML by its extension, for tools
+/// and tests that read entries as data (the loader itself reports problems
+/// with more detail).
+pub fn parse_entry<T: DeserializeOwned>(path: &Path) -> Result<T, String> {
+    let text = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let parsed = if is_json(path) {
+        serde_json::from_str(&text).map_err(|e| e.to_string())
+    } else {
+        serde_norway::from_str(&text).map_err(|e| e.to_string())
+    };
+    parsed.map_err(|e| format!("{}: {e}", path.display()))
+}
+
 /// Whether `path` names a JSON entry (otherwise YAML).
-fn is_json(path: &Path) -> bool {
+pub(crate) fn is_json(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "json")
 }
 

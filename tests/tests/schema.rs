@@ -26,11 +26,7 @@ fn compiled() -> (boon::Schemas, boon::SchemaIndex) {
 
 /// An entry as data, JSON or YAML by its extension.
 fn entry(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path).unwrap();
-    match path.extension().and_then(|e| e.to_str()) {
-        Some("json") => serde_json::from_str(&text).unwrap(),
-        _ => serde_norway::from_str(&text).unwrap(),
-    }
+    codegen::load::parse_entry(path).unwrap()
 }
 
 #[test]
