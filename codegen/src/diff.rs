@@ -161,26 +161,18 @@ fn compare(
                 t.ty, m.ty
             )),
         }
-        let flags = [
-            ("required", m.required, t.required),
-            ("optional", m.optional, t.optional),
-            ("nullable", m.nullable, t.nullable),
-        ];
-        let differs = flags.iter().any(|(_, a, b)| a != b);
+        let differs = m.presence != t.presence;
         match (&m.correction, differs) {
             (Some(_), true) => {}
             (Some(_), false) => out.push(format!(
                 "{at}: member {name}: its correction no longer applies, upstream now agrees"
             )),
-            (None, _) => {
-                for (what, a, b) in flags {
-                    if a != b {
-                        out.push(format!(
-                            "{at}: member {name}: {what} is {b} upstream, {a} in the spec"
-                        ));
-                    }
-                }
-            }
+            (None, false) => {}
+            (None, true) => out.push(format!(
+                "{at}: member {name}: presence is {} upstream, {} in the spec",
+                t.presence.as_str(),
+                m.presence.as_str()
+            )),
         }
     }
     for (name, m) in &mine {

@@ -1,14 +1,15 @@
 //! `cargo xtask import`: brings the structure of an upstream API description (the
 //! tccli `api.json` format) into the spec.
 //!
-//! It writes names, types, presence flags and examples. What a person wrote stays:
+//! It writes names, types, presence and examples. What a person wrote stays:
 //! docs, summaries, references, categories, limits, error lists already set, and a
 //! member whose type a person narrowed to an enum of the same wire type. New items
 //! arrive with empty docs, which validation then asks for.
 
-use crate::load::{resolve_scalar, TypeDef};
+use crate::load::{entry_path, is_json, parse_entry, resolve_scalar, TypeDef};
 use crate::spec::{
-    ActionFile, EnumFile, ErrorDef, Member, ObjectFile, Repr, ScalarFile, ServiceFile, TypeRef,
+    ActionFile, EnumFile, ErrorDef, Member, ObjectFile, Presence, Repr, ScalarFile, ServiceFile,
+    TypeRef,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -62,12 +63,9 @@ pub fn import(
             Side::Output,
             &mut wanted_types,
         )?;
-        let path = spec_dir.join("actions").join(format!("{name}.json"));
+        let path = entry_path(&spec_dir.join("actions"), name);
         let existing = if path.exists() {
-            Some(
-                serde_json::from_str::<ActionFile>(&read(&path)?)
-                    .map_err(|e| format!("{}: {e}", path.display()))?,
-            )
+            Some(parse_entry::<ActionFile>(&path)?)
         } else {
             None
         };
@@ -128,12 +126,9 @@ pub fn import(
         let mut nested = BTreeSet::new();
         let members = members_of(objects, Some(&type_name), Side::Object, &mut nested)?;
         queue.extend(nested);
-        let path = spec_dir.join("types").join(format!("{type_name}.json"));
+        let path = entry_path(&spec_dir.join("types"), &type_name);
         let existing = if path.exists() {
-            Some(
-                serde_json::from_str::<ObjectFile>(&read(&path)?)
-                    .map_err(|e| format!("{}: {e}", path.display()))?,
-            )
+            Some(parse_entry::<ObjectFile>(&path)?)
         } else {
             None
         };
@@ -235,26 +230,19 @@ pub(crate) fn members_of(
             base
         };
         let flag = |key: &str| m[key].as_bool().unwrap_or(false);
-        let (required, optional, nullable) = match side {
-            Side::Input => (flag("required"), false, false),
-            Side::Output => (
-                false,
-                !flag("output_required"),
-                flag("value_allowed_null") && flag("output_required"),
-            ),
-            Side::Object => (
-                flag("required"),
-                false,
-                flag("value_allowed_null") && flag("required"),
-            ),
+        let presence = match side {
+            Side::Input if flag("required") => Presence::Required,
+            Side::Input => Presence::Optional,
+            Side::Output if !flag("output_required") => Presence::Optional,
+            Side::Object if !flag("required") => Presence::Optional,
+            Side::Output | Side::Object if flag("value_allowed_null") => Presence::Nullable,
+            Side::Output | Side::Object => Presence::Required,
         };
         let example = m["example"].as_str().and_then(|text| example(&ty, text));
         out.push(Member {
             name: member_name,
             ty,
-            required,
-            optional,
-            nullable,
+            presence,
             doc: String::new(),
             example,
             china_only: false,
@@ -308,20 +296,14 @@ fn merge(
                     changes.push(format!("{}: type {} -> {}", m.name, m.ty, new.ty));
                     m.ty = new.ty;
                 }
-                let flags = if m.correction.is_some() {
-                    Vec::new()
-                } else {
-                    vec![
-                        ("required", &mut m.required, new.required),
-                        ("optional", &mut m.optional, new.optional),
-                        ("nullable", &mut m.nullable, new.nullable),
-                    ]
-                };
-                for (what, mine, theirs) in flags {
-                    if *mine != theirs {
-                        changes.push(format!("{}: {what} {} -> {theirs}", m.name, *mine));
-                        *mine = theirs;
-                    }
+                if m.correction.is_none() && m.presence != new.presence {
+                    changes.push(format!(
+                        "{}: presence {} -> {}",
+                        m.name,
+                        m.presence.as_str(),
+                        new.presence.as_str()
+                    ));
+                    m.presence = new.presence;
                 }
                 if m.example.is_none() && new.example.is_some() {
                     m.example = new.example;
@@ -385,11 +367,10 @@ pub(crate) fn named_types(types: &BTreeMap<String, TypeDef>) -> NamedTypes {
 /// The enum and scalar type definitions under `spec_dir/types`.
 pub(crate) fn read_types(spec_dir: &Path) -> Result<BTreeMap<String, TypeDef>, String> {
     let mut out = BTreeMap::new();
-    for path in json_files(&spec_dir.join("types")) {
-        let text = read(&path)?;
-        if let Ok(e) = serde_json::from_str::<EnumFile>(&text) {
+    for path in entry_files(&spec_dir.join("types")) {
+        if let Ok(e) = parse_entry::<EnumFile>(&path) {
             out.insert(e.name.clone(), TypeDef::Enum(e));
-        } else if let Ok(s) = serde_json::from_str::<ScalarFile>(&text) {
+        } else if let Ok(s) = parse_entry::<ScalarFile>(&path) {
             out.insert(s.scalar.clone(), TypeDef::Scalar(s));
         }
     }
@@ -436,20 +417,29 @@ fn read(path: &Path) -> Result<String, String> {
     fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// Writes an entry in the format of its extension. A YAML entry that changes
+/// is written anew, so comments in it are not kept.
 fn write<T: Serialize>(path: &Path, value: &T) -> Result<(), String> {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
     }
-    let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())? + "\n";
+    let text = if is_json(path) {
+        serde_json::to_string_pretty(value).map_err(|e| e.to_string())? + "\n"
+    } else {
+        serde_norway::to_string(value).map_err(|e| e.to_string())?
+    };
     fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-fn json_files(dir: &Path) -> Vec<std::path::PathBuf> {
+fn entry_files(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut out: Vec<_> = fs::read_dir(dir)
         .into_iter()
         .flatten()
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|e| crate::load::EXTENSIONS.iter().any(|x| e == *x))
+        })
         .collect();
     out.sort();
     out

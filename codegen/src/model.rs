@@ -75,16 +75,8 @@ pub struct Action {
     pub examples: Vec<Example>,
 }
 
-/// How present a member is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Presence {
-    /// Always there, never null.
-    Required,
-    /// May be left out (`Option`, not serialised when `None`).
-    Optional,
-    /// Always there but may be `null` (`Option`, serialised as `null`).
-    Nullable,
-}
+/// How present a member is: the spec's value, used as is.
+pub use crate::spec::Presence;
 
 /// A member with its Rust name and resolved type.
 #[derive(Debug, Clone)]

@@ -1,12 +1,15 @@
-//! The spec file format, as read from JSON. `spec/schema.json` describes the same
-//! format for editors; a test keeps the two in agreement.
+//! The spec file format. These types are the one definition of it: the loader
+//! reads entries into them, and `spec/schema.json` (for editors and other
+//! tools) is generated from them by [`json_schema`], their doc comments
+//! becoming its descriptions.
 
 use crate::diagnostic::excerpt;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// `service.json`: the service, its endpoints, categories and error codes.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceFile {
     /// Path of the JSON Schema, for editors.
@@ -33,7 +36,7 @@ pub struct ServiceFile {
 }
 
 /// A public endpoint (site) of the service.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Endpoint {
     /// Variant name of the site (`International`).
@@ -49,7 +52,7 @@ pub struct Endpoint {
 }
 
 /// A group of related actions.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Category {
     /// Kebab-case id that actions name.
@@ -63,7 +66,7 @@ pub struct Category {
 }
 
 /// An error code.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorDef {
     /// The code as sent (`InvalidParameterValue`, `InternalError.DBError`).
@@ -77,7 +80,7 @@ pub struct ErrorDef {
 }
 
 /// `actions/<Action>.json`: one action.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActionFile {
     /// Path of the JSON Schema, for editors.
@@ -124,7 +127,7 @@ pub struct ActionFile {
 }
 
 /// How a list action pages.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Pagination {
     /// `page_number` (0-based page index), `offset` (items to skip) or `cursor`
@@ -152,7 +155,7 @@ pub struct Pagination {
 }
 
 /// The paging scheme of a list action.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PageStyle {
     /// `PageNumber` (from 0) and `PageSize`.
@@ -164,7 +167,7 @@ pub enum PageStyle {
 }
 
 /// One official example of an action.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Example {
     /// What the example shows.
@@ -179,7 +182,7 @@ pub struct Example {
 }
 
 /// A member of a request, a response or an object.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Member {
     /// Wire name, as on the wire (`SdkAppId`).
@@ -187,15 +190,9 @@ pub struct Member {
     /// `string`, `int64`, `uint64`, `float`, `bool`, a type name, or `list<T>`.
     #[serde(rename = "type")]
     pub ty: String,
-    /// Inputs and objects: always present.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub required: bool,
-    /// Outputs: the server may leave it out.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub optional: bool,
-    /// Outputs and objects: the server may send `null`.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub nullable: bool,
+    /// Whether the member is always there, may be left out, or may be `null`;
+    /// the same value means the same thing in a request, a response and an object.
+    pub presence: Presence,
     /// What it holds: meaning, unit, range, which id.
     #[serde(default)]
     pub doc: String,
@@ -221,16 +218,46 @@ pub struct Member {
     /// every such name, so a new secret cannot slip into `Debug` output unnoticed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_sensitive: Option<String>,
-    /// Why the presence flags deliberately differ from upstream's description
-    /// (the real service or its own examples disagree with it). Import keeps the
-    /// flags of such a member; spec-diff expects the difference and reports it
-    /// when it is gone.
+    /// Why `presence` deliberately differs from upstream's description (the
+    /// real service or its own examples disagree with it). Import keeps the
+    /// presence of such a member; spec-diff expects the difference and reports
+    /// it when it is gone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub correction: Option<String>,
 }
 
+/// Whether a member is always there, may be left out, or may be `null`. Every
+/// member states it, so its meaning never depends on where the member sits
+/// (the old `required` / `optional` / `nullable` flags had context-dependent
+/// defaults).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Presence {
+    /// Always there and never `null`: a plain field in Rust. A request cannot
+    /// be built without it; a response that lacks it is decoded with the
+    /// type's default and reported as a deviation.
+    Required,
+    /// May be left out (a response may also send `null`): `Option` in Rust,
+    /// left out of a request when `None`.
+    Optional,
+    /// Always there but may be `null`: `Option` in Rust, sent as `null` when
+    /// `None`. Describes what a server sends, so requests do not use it.
+    Nullable,
+}
+
+impl Presence {
+    /// The value as written in the spec.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Presence::Required => "required",
+            Presence::Optional => "optional",
+            Presence::Nullable => "nullable",
+        }
+    }
+}
+
 /// `types/<Name>.json` with `object`: a structure.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ObjectFile {
     /// Path of the JSON Schema, for editors.
@@ -248,7 +275,7 @@ pub struct ObjectFile {
 /// `types/<Name>.json` with `scalar`: a named scalar shape, so that one concept
 /// (an application id, a page size) has one Rust type in every action and type.
 /// Members name it as their `type`; the generated code has `pub type Name = ...;`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScalarFile {
     /// Path of the JSON Schema, for editors.
@@ -271,7 +298,7 @@ pub struct ScalarFile {
 }
 
 /// `types/<Name>.json` with `enum`: documented code values.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnumFile {
     /// Path of the JSON Schema, for editors.
@@ -290,7 +317,7 @@ pub struct EnumFile {
 }
 
 /// Wire type of an enum.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Repr {
     /// Unsigned integer.
@@ -302,7 +329,7 @@ pub enum Repr {
 }
 
 /// One documented enum value.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnumValue {
     /// The wire value.
@@ -312,6 +339,62 @@ pub struct EnumValue {
     /// What it means.
     #[serde(default)]
     pub doc: String,
+}
+
+/// Any one spec entry: `service.json`, an action, or a type (an object, an
+/// enum or a scalar shape). Only the schema uses it; the loader knows from the
+/// directory and the naming key which one to read.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code, clippy::large_enum_variant)]
+enum SpecEntry {
+    Service(ServiceFile),
+    Action(ActionFile),
+    Object(ObjectFile),
+    Enum(EnumFile),
+    Scalar(ScalarFile),
+}
+
+/// The path of the generated schema, relative to the repository root.
+pub const SCHEMA_PATH: &str = "spec/schema.json";
+
+/// The JSON Schema of a spec entry, as written to [`SCHEMA_PATH`] (pretty,
+/// ending in a newline), derived from the types above so that the two cannot
+/// disagree.
+pub fn json_schema() -> String {
+    let mut schema = schemars::schema_for!(SpecEntry);
+    schema.insert("title".into(), "Spec entry".into());
+    schema.insert(
+        "$comment".into(),
+        "Generated by `cargo xtask codegen` from codegen/src/spec.rs; do not edit by hand.".into(),
+    );
+    let mut value = serde_json::to_value(&schema).unwrap_or_default();
+    unwrap_descriptions(&mut value);
+    let text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    text + "\n"
+}
+
+/// Joins the lines of each description (doc comments are wrapped at 80
+/// columns; editors show descriptions as one paragraph).
+fn unwrap_descriptions(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                match v {
+                    Value::String(text) if key == "description" => {
+                        *text = text
+                            .split('\n')
+                            .map(str::trim)
+                            .collect::<Vec<_>>()
+                            .join(" ");
+                    }
+                    _ => unwrap_descriptions(v),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(unwrap_descriptions),
+        _ => {}
+    }
 }
 
 /// How deep `list<...>` may nest; the API itself uses one level.

@@ -67,7 +67,7 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "WireEnum",
 ];
 
-/// Where a member sits, which decides the presence flags it may use.
+/// Where a member sits: requests refuse `nullable`, and names are checked per side.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Context {
     Input,
@@ -563,25 +563,12 @@ fn fields(
             );
         }
         check_secrecy(m, file, &at, diags);
-        match ctx {
-            Context::Input if m.optional || m.nullable => {
-                diags.push(
-                    file,
-                    &at,
-                    "input members use `required` only; `optional` and `nullable` are for outputs",
-                );
-            }
-            Context::Output if m.required => {
-                diags.push(file, format!("{at}/required"), "output members are present unless marked `optional` or `nullable`; `required` is for inputs and objects");
-            }
-            Context::Object if m.optional => {
-                diags.push(
-                    file,
-                    format!("{at}/optional"),
-                    "object members use `required` (and `nullable`), not `optional`",
-                );
-            }
-            _ => {}
+        if ctx == Context::Input && m.presence == Presence::Nullable {
+            diags.push(
+                file,
+                format!("{at}/presence"),
+                "a request member is `required` or `optional`; `nullable` describes what a server sends",
+            );
         }
         let mut ty = match TypeRef::parse(&m.ty) {
             Ok(ty) => ty,
@@ -610,22 +597,12 @@ fn fields(
                 );
             }
         }
-        let presence = match ctx {
-            Context::Input if m.required => Presence::Required,
-            Context::Input => Presence::Optional,
-            Context::Output if m.optional => Presence::Optional,
-            Context::Output if m.nullable => Presence::Nullable,
-            Context::Output => Presence::Required,
-            Context::Object if !m.required => Presence::Optional,
-            Context::Object if m.nullable => Presence::Nullable,
-            Context::Object => Presence::Required,
-        };
         explicit.push((i, m.rust_name.is_some()));
         out.push(Field {
             wire: m.name.clone(),
             rust,
             ty,
-            presence,
+            presence: m.presence,
             doc: m.doc.trim().to_owned(),
             example: m.example.clone(),
             sensitive: m.sensitive,

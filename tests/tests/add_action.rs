@@ -23,12 +23,12 @@ const ACTION: &str = r#"{
   "rate_limit": 10,
   "idempotent": true,
   "input": [
-    { "name": "SdkAppId", "type": "uint64", "required": true, "doc": "Application id (`SdkAppId`).", "example": 1400000000 },
-    { "name": "SkillGroupIds", "type": "list<int64>", "doc": "Skill groups to read; all when left out.", "example": [3] }
+    { "name": "SdkAppId", "type": "uint64", "presence": "required", "doc": "Application id (`SdkAppId`).", "example": 1400000000 },
+    { "name": "SkillGroupIds", "type": "list<int64>", "presence": "optional", "doc": "Skill groups to read; all when left out.", "example": [3] }
   ],
   "output": [
-    { "name": "Queues", "type": "list<WaitingQueue>", "doc": "One entry per skill group." },
-    { "name": "TotalCount", "type": "int64", "doc": "Number of entries.", "example": 1 }
+    { "name": "Queues", "type": "list<WaitingQueue>", "presence": "required", "doc": "One entry per skill group." },
+    { "name": "TotalCount", "type": "int64", "presence": "required", "doc": "Number of entries.", "example": 1 }
   ],
   "errors": ["InvalidParameterValue"],
   "examples": [
@@ -46,9 +46,9 @@ const TYPE: &str = r#"{
   "object": "WaitingQueue",
   "doc": "Calls waiting in one skill group's queue.",
   "members": [
-    { "name": "SkillGroupId", "type": "int64", "doc": "Id of the skill group.", "example": 3 },
-    { "name": "Waiting", "type": "int64", "doc": "Calls waiting for an agent.", "example": 2 },
-    { "name": "LongestWaitSeconds", "type": "int64", "doc": "Wait of the oldest call, in seconds.", "example": 41 }
+    { "name": "SkillGroupId", "type": "int64", "presence": "optional", "doc": "Id of the skill group.", "example": 3 },
+    { "name": "Waiting", "type": "int64", "presence": "optional", "doc": "Calls waiting for an agent.", "example": 2 },
+    { "name": "LongestWaitSeconds", "type": "int64", "presence": "optional", "doc": "Wait of the oldest call, in seconds.", "example": 41 }
   ]
 }
 "#;

@@ -12,8 +12,7 @@ fn example_answers() -> Vec<(String, Value)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/ccc/2020-02-10/actions");
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
-        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-        let action: Value = serde_json::from_str(&text).unwrap();
+        let action: Value = codegen::load::parse_entry(&entry.unwrap().path()).unwrap();
         for example in action["examples"].as_array().into_iter().flatten() {
             if example["output"]["Response"].is_object() {
                 let name = action["action"].as_str().unwrap().to_owned();

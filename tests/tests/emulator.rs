@@ -36,11 +36,12 @@ fn request_of(action: &ActionInfo) -> Value {
 }
 
 fn example_input(action: &str) -> Option<Value> {
-    let path = format!(
-        "{}/../spec/ccc/2020-02-10/actions/{action}.json",
-        env!("CARGO_MANIFEST_DIR")
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../spec/ccc/2020-02-10/actions"
     );
-    let spec: Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+    let path = codegen::load::entry_path(std::path::Path::new(dir), action);
+    let spec: Value = codegen::load::parse_entry(&path).ok()?;
     spec["examples"].get(0).map(|e| e["input"].clone())
 }
 

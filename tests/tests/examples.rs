@@ -18,7 +18,7 @@ fn spec_actions() -> BTreeMap<String, Value> {
     let mut out = BTreeMap::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
-        let value: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let value: Value = codegen::load::parse_entry(&path).unwrap();
         out.insert(value["action"].as_str().unwrap().to_owned(), value);
     }
     out

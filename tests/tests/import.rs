@@ -77,23 +77,23 @@ fn import_writes_structure_and_keeps_what_people_wrote() {
     assert_eq!(action["$schema"], "../../../schema.json");
     assert_eq!(
         action["input"][0],
-        json!({"name": "SdkAppId", "type": "uint64", "required": true, "doc": "", "example": 1400000000u64})
+        json!({"name": "SdkAppId", "type": "uint64", "presence": "required", "doc": "", "example": 1400000000u64})
     );
     assert_eq!(
         action["input"][1],
-        json!({"name": "Ids", "type": "list<int64>", "doc": "", "example": [1, 2]})
+        json!({"name": "Ids", "type": "list<int64>", "presence": "optional", "doc": "", "example": [1, 2]})
     );
     assert_eq!(
         action["output"][0],
-        json!({"name": "Things", "type": "list<Thing>", "doc": ""})
+        json!({"name": "Things", "type": "list<Thing>", "presence": "required", "doc": ""})
     );
     assert_eq!(
         action["output"][1],
-        json!({"name": "Note", "type": "string", "nullable": true, "doc": ""})
+        json!({"name": "Note", "type": "string", "presence": "nullable", "doc": ""})
     );
     assert_eq!(
         action["output"][2],
-        json!({"name": "Extra", "type": "string", "optional": true, "doc": ""})
+        json!({"name": "Extra", "type": "string", "presence": "optional", "doc": ""})
     );
     assert_eq!(
         action["output"].as_array().unwrap().len(),
@@ -195,13 +195,13 @@ fn china_only_members_survive_an_international_import() {
 }
 
 #[test]
-fn a_corrected_member_keeps_its_flags_and_is_not_drift() {
+fn a_corrected_member_keeps_its_presence_and_is_not_drift() {
     let dir = spec_dir("correction");
     let plain = ImportOptions::default();
     import(&dir, &upstream(false, "uint64"), &plain).unwrap();
     let path = dir.join("actions/GetThing.json");
     let mut action = read(&path);
-    action["output"][0]["optional"] = true.into();
+    action["output"][0]["presence"] = "optional".into();
     action["output"][0]["correction"] = "the real service leaves it out when empty".into();
     fs::write(&path, action.to_string()).unwrap();
 
@@ -209,7 +209,7 @@ fn a_corrected_member_keeps_its_flags_and_is_not_drift() {
         import(&dir, &upstream(false, "uint64"), &plain).unwrap(),
         Vec::<String>::new()
     );
-    assert_eq!(read(&path)["output"][0]["optional"], true);
+    assert_eq!(read(&path)["output"][0]["presence"], "optional");
     let api = load_unvalidated(&dir).unwrap();
     assert_eq!(
         spec_diff(&api, &upstream(false, "uint64")).unwrap(),
@@ -226,12 +226,12 @@ fn a_corrected_member_keeps_its_flags_and_is_not_drift() {
     let api = load_unvalidated(&dir).unwrap();
     assert_eq!(
         spec_diff(&api, &upstream(false, "uint64")).unwrap(),
-        ["GetThing output: member Things: optional is false upstream, true in the spec"]
+        ["GetThing output: member Things: presence is required upstream, optional in the spec"]
     );
 
     // A correction that upstream has caught up with is reported.
     let mut action = read(&path);
-    action["output"][0]["optional"] = false.into();
+    action["output"][0]["presence"] = "required".into();
     action["output"][0]["correction"] = "stale".into();
     fs::write(&path, action.to_string()).unwrap();
     let api = load_unvalidated(&dir).unwrap();

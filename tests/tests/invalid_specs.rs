@@ -14,14 +14,14 @@ const SERVICE: &str = r#"{
 const ACTION: &str = r#"{
   "action": "GetThing", "summary": "Get a thing.", "doc": "Reads one thing.",
   "reference": "https://demo.example.com/GetThing", "category": "things",
-  "input": [{ "name": "ThingId", "type": "uint64", "required": true, "doc": "Its id." }],
-  "output": [{ "name": "Thing", "type": "Thing", "doc": "The thing." }],
+  "input": [{ "name": "ThingId", "type": "uint64", "presence": "required", "doc": "Its id." }],
+  "output": [{ "name": "Thing", "type": "Thing", "presence": "required", "doc": "The thing." }],
   "errors": ["InvalidParameter"]
 }"#;
 
 const THING: &str = r#"{
   "object": "Thing", "doc": "A thing.",
-  "members": [{ "name": "Name", "type": "string", "required": true, "doc": "Its name." }]
+  "members": [{ "name": "Name", "type": "string", "presence": "required", "doc": "Its name." }]
 }"#;
 
 /// Writes the valid base spec with `overrides` applied (`None` deletes a file),
@@ -67,7 +67,7 @@ fn problems(case: &str, overrides: &[(&str, Option<&str>)]) -> Vec<String> {
 /// `ACTION` with its input member list replaced by `input`.
 fn action_with_input(input: &str) -> String {
     ACTION.replace(
-        r#"[{ "name": "ThingId", "type": "uint64", "required": true, "doc": "Its id." }]"#,
+        r#"[{ "name": "ThingId", "type": "uint64", "presence": "required", "doc": "Its id." }]"#,
         input,
     )
 }
@@ -150,10 +150,10 @@ fn duplicate_action() {
 #[test]
 fn duplicate_member_and_members_with_the_same_rust_name() {
     let bad = ACTION.replace(
-        r#"[{ "name": "ThingId", "type": "uint64", "required": true, "doc": "Its id." }]"#,
-        r#"[{ "name": "ThingId", "type": "uint64", "required": true, "doc": "Its id." },
-            { "name": "ThingId", "type": "string", "doc": "Again." },
-            { "name": "ThingID", "type": "string", "doc": "Same Rust name." }]"#,
+        r#"[{ "name": "ThingId", "type": "uint64", "presence": "required", "doc": "Its id." }]"#,
+        r#"[{ "name": "ThingId", "type": "uint64", "presence": "required", "doc": "Its id." },
+            { "name": "ThingId", "type": "string", "presence": "optional", "doc": "Again." },
+            { "name": "ThingID", "type": "string", "presence": "optional", "doc": "Same Rust name." }]"#,
     );
     assert_eq!(
         problems("dup-member", &[("actions/GetThing.json", Some(&bad))]),
@@ -167,9 +167,9 @@ fn duplicate_member_and_members_with_the_same_rust_name() {
 #[test]
 fn a_rust_name_resolves_a_collision() {
     let twins = ACTION.replace(
-        r#"[{ "name": "ThingId", "type": "uint64", "required": true, "doc": "Its id." }]"#,
-        r#"[{ "name": "ThingId", "type": "uint64", "required": true, "doc": "Its id." },
-            { "name": "ThingID", "type": "string", "doc": "Deprecated twin.", "rust_name": "thing_id_deprecated" }]"#,
+        r#"[{ "name": "ThingId", "type": "uint64", "presence": "required", "doc": "Its id." }]"#,
+        r#"[{ "name": "ThingId", "type": "uint64", "presence": "required", "doc": "Its id." },
+            { "name": "ThingID", "type": "string", "presence": "optional", "doc": "Deprecated twin.", "rust_name": "thing_id_deprecated" }]"#,
     );
     assert_eq!(
         problems("rust-name", &[("actions/GetThing.json", Some(&twins))]),
@@ -202,7 +202,7 @@ fn keyword_members() {
     // so it is escaped to `self_`. The wire names stay.
     let thing = THING.replace(
         r#""doc": "Its name." }]"#,
-        r#""doc": "Its name." }, { "name": "Type", "type": "string", "doc": "Fine." }, { "name": "Self", "type": "string", "doc": "Escaped." }]"#,
+        r#""doc": "Its name." }, { "name": "Type", "type": "string", "presence": "optional", "doc": "Fine." }, { "name": "Self", "type": "string", "presence": "optional", "doc": "Escaped." }]"#,
     );
     let model = load("keyword", &[("types/Thing.json", Some(&thing))]).unwrap();
     let names: Vec<(&str, &str)> = model.objects[0]
@@ -287,16 +287,16 @@ fn colliding_member_names_are_escaped() {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let action = action_with_input(&format!("[{}]", members(&input, ""))).replace(
-        r#""output": [{ "name": "Thing", "type": "Thing", "doc": "The thing." }]"#,
+    let action = action_with_input(&format!("[{}]", members(&input, r#""presence": "optional","#))).replace(
+        r#""output": [{ "name": "Thing", "type": "Thing", "presence": "required", "doc": "The thing." }]"#,
         &format!(
-            r#""output": [{{ "name": "Thing", "type": "Thing", "doc": "The thing." }}, {}]"#,
-            members(&output, r#""optional": true,"#)
+            r#""output": [{{ "name": "Thing", "type": "Thing", "presence": "required", "doc": "The thing." }}, {}]"#,
+            members(&output, r#""presence": "optional","#)
         ),
     );
     let thing = THING.replace(
-        r#"[{ "name": "Name", "type": "string", "required": true, "doc": "Its name." }]"#,
-        &format!("[{}]", members(&object, "")),
+        r#"[{ "name": "Name", "type": "string", "presence": "required", "doc": "Its name." }]"#,
+        &format!("[{}]", members(&object, r#""presence": "optional","#)),
     );
     let model = load(
         "escapes",
@@ -329,8 +329,8 @@ fn colliding_member_names_are_escaped() {
 fn a_type_named_like_a_builder_is_refused() {
     let builder = THING.replace(r#""object": "Thing""#, r#""object": "ThingBuilder""#);
     let action = ACTION.replace(
-        r#"[{ "name": "Thing", "type": "Thing", "doc": "The thing." }]"#,
-        r#"[{ "name": "Thing", "type": "Thing", "doc": "The thing." }, { "name": "B", "type": "ThingBuilder", "optional": true, "doc": "d." }]"#,
+        r#"[{ "name": "Thing", "type": "Thing", "presence": "required", "doc": "The thing." }]"#,
+        r#"[{ "name": "Thing", "type": "Thing", "presence": "required", "doc": "The thing." }, { "name": "B", "type": "ThingBuilder", "presence": "optional", "doc": "d." }]"#,
     );
     assert_eq!(
         problems(
@@ -348,7 +348,7 @@ fn a_type_named_like_a_builder_is_refused() {
 fn names_that_cannot_be_escaped_are_refused() {
     // Members whose Rust names collide after conversion.
     let twins = action_with_input(
-        r#"[{ "name": "Self", "type": "string", "doc": "d." }, { "name": "SELF", "type": "string", "doc": "d." }]"#,
+        r#"[{ "name": "Self", "type": "string", "presence": "optional", "doc": "d." }, { "name": "SELF", "type": "string", "presence": "optional", "doc": "d." }]"#,
     );
     assert_eq!(
         problems("twins", &[("actions/GetThing.json", Some(&twins))]),
@@ -361,8 +361,8 @@ fn names_that_cannot_be_escaped_are_refused() {
         ("set_thing_id", "/input/1/rust_name: members `ThingId` and `Other` both generate the method `set_thing_id`; give one a `rust_name`"),
     ] {
         let bad = action_with_input(&format!(
-            r#"[{{ "name": "ThingId", "type": "uint64", "required": true, "doc": "Its id." }},
-                {{ "name": "Other", "type": "string", "doc": "d.", "rust_name": "{rust}" }}]"#
+            r#"[{{ "name": "ThingId", "type": "uint64", "presence": "required", "doc": "Its id." }},
+                {{ "name": "Other", "type": "string", "presence": "optional", "doc": "d.", "rust_name": "{rust}" }}]"#
         ));
         assert_eq!(
             problems("rust-name-collision", &[("actions/GetThing.json", Some(&bad))]),
@@ -570,23 +570,100 @@ fn enum_problems() {
 }
 
 #[test]
-fn presence_flags_in_the_wrong_place() {
-    let bad = ACTION
-        .replace(
-            r#""required": true, "doc": "Its id.""#,
-            r#""optional": true, "doc": "Its id.""#,
-        )
-        .replace(
-            r#""type": "Thing", "doc""#,
-            r#""type": "Thing", "required": true, "doc""#,
-        );
+fn nullable_is_refused_in_requests() {
+    let bad = ACTION.replace(
+        r#""presence": "required", "doc": "Its id.""#,
+        r#""presence": "nullable", "doc": "Its id.""#,
+    );
     assert_eq!(
         problems("presence", &[("actions/GetThing.json", Some(&bad))]),
-        [
-            "spec/actions/GetThing.json: /input/0: input members use `required` only; `optional` and `nullable` are for outputs",
-            "spec/actions/GetThing.json: /output/0/required: output members are present unless marked `optional` or `nullable`; `required` is for inputs and objects",
-        ]
+        ["spec/actions/GetThing.json: /input/0/presence: a request member is `required` or `optional`; `nullable` describes what a server sends"]
     );
+    let bad = ACTION.replace(
+        r#""presence": "required", "doc": "Its id.""#,
+        r#""presence": "maybe", "doc": "Its id.""#,
+    );
+    let got = problems("presence-value", &[("actions/GetThing.json", Some(&bad))]);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0].starts_with("spec/actions/GetThing.json: /input/0/presence: unknown variant `maybe`, expected one of `required`, `optional`, `nullable`"),
+        "{got:?}"
+    );
+}
+
+/// Every combination of the old flags, in each place a member sits, is refused
+/// with the one `presence` value it meant; a member with neither is told what
+/// to write. The table is the old rule: inputs were optional unless
+/// `required`; outputs required unless `optional` (then `nullable`); objects
+/// optional unless `required` (then `nullable`).
+#[test]
+fn old_presence_flags_say_what_to_write() {
+    let flags = ["required", "optional", "nullable"];
+    let mut cases = 0;
+    for side in ["input", "output", "members"] {
+        for bits in 0..8u8 {
+            let set: Vec<&str> = (0..3)
+                .filter(|b| bits & (1 << b) != 0)
+                .map(|b| flags[b])
+                .collect();
+            let has = |f: &str| set.contains(&f);
+            let meant = match side {
+                "input" if has("required") => "required",
+                "input" => "optional",
+                "output" if has("optional") => "optional",
+                "output" if has("nullable") => "nullable",
+                "output" => "required",
+                _ if !has("required") => "optional",
+                _ if has("nullable") => "nullable",
+                _ => "required",
+            };
+            let old: String = set.iter().map(|f| format!(r#""{f}": true, "#)).collect();
+            let ty = if side == "members" { "string" } else { "Thing" };
+            let member = format!(r#"{{ "name": "Thing", "type": "{ty}", {old}"doc": "d." }}"#);
+            let (path, text) = if side == "members" {
+                (
+                    "types/Thing.json",
+                    format!(r#"{{ "object": "Thing", "doc": "A thing.", "members": [{member}] }}"#),
+                )
+            } else {
+                let list = format!(r#""{side}": [{member}]"#);
+                let action = ACTION
+                    .replace(
+                        r#""input": [{ "name": "ThingId", "type": "uint64", "presence": "required", "doc": "Its id." }],"#,
+                        "",
+                    )
+                    .replace(
+                        r#""output": [{ "name": "Thing", "type": "Thing", "presence": "required", "doc": "The thing." }],"#,
+                        &format!("{list},"),
+                    );
+                ("actions/GetThing.json", action)
+            };
+            let mut got = problems(&format!("old-{side}-{bits}"), &[(path, Some(&text))]);
+            // An object file that did not load leaves its users with an unknown type.
+            got.retain(|p| !p.contains("unknown type `Thing`"));
+            let want = match set.first() {
+                Some(first) => format!(
+                    "spec/{path}: /{side}/0/{first}: `required`, `optional` and `nullable` were replaced by one `presence`: write `\"presence\": \"{meant}\"` instead of `{}`",
+                    set.join("`, `")
+                ),
+                None => format!(
+                    "spec/{path}: /{side}/0: missing `presence`: `required`, `optional` or `nullable` (a member without flags in the old form meant `\"presence\": \"{meant}\"` here)"
+                ),
+            };
+            assert_eq!(got, [want], "{side} {set:?}");
+            cases += 1;
+        }
+    }
+    // Beside a `presence`, an old flag is only redundant.
+    let both = ACTION.replace(
+        r#""uint64", "presence": "required","#,
+        r#""uint64", "presence": "required", "required": true,"#,
+    );
+    assert_eq!(
+        problems("old-and-new", &[("actions/GetThing.json", Some(&both))]),
+        ["spec/actions/GetThing.json: /input/0/required: `required` is the old form of `presence`: remove it"]
+    );
+    assert_eq!(cases, 24);
 }
 
 #[test]
@@ -627,10 +704,10 @@ fn max_page_size_is_checked_against_the_docs() {
         ACTION
             .replace(r#""type": "Thing""#, r#""type": "list<Thing>""#)
             .replace(
-                r#"[{ "name": "ThingId", "type": "uint64", "required": true, "doc": "Its id." }]"#,
+                r#"[{ "name": "ThingId", "type": "uint64", "presence": "required", "doc": "Its id." }]"#,
                 &format!(
-                    r#"[{{ "name": "Offset", "type": "int64", "doc": "Items to skip." }},
-                        {{ "name": "Limit", "type": "int64", "doc": "{size_doc}" }}]"#
+                    r#"[{{ "name": "Offset", "type": "int64", "presence": "optional", "doc": "Items to skip." }},
+                        {{ "name": "Limit", "type": "int64", "presence": "optional", "doc": "{size_doc}" }}]"#
                 ),
             )
             .replace(
@@ -852,8 +929,8 @@ fn oversized_files_are_refused_unread() {
 fn credential_like_members_must_be_marked() {
     let member = |name: &str, extra: &str| {
         action_with_input(&format!(
-            r#"[{{ "name": "ThingId", "type": "uint64", "required": true, "doc": "Its id." }},
-                {{ "name": "{name}", "type": "string", "doc": "d."{extra} }}]"#
+            r#"[{{ "name": "ThingId", "type": "uint64", "presence": "required", "doc": "Its id." }},
+                {{ "name": "{name}", "type": "string", "presence": "optional", "doc": "d."{extra} }}]"#
         ))
     };
     // Every word of the list, in any case and position of a PascalCase name.
@@ -1389,5 +1466,255 @@ fn a_shape_needs_a_doc_and_a_use() {
             "spec/actions/GetThing.json: /input/0/type: unknown type `ThingId`: no types/ThingId.json",
             "spec/types/ThingId.json: a type file needs an `object`, an `enum` or a `scalar` key naming the type",
         ]
+    );
+}
+
+/// The base action written in YAML.
+const ACTION_YAML: &str = "\
+action: GetThing
+summary: Get a thing.
+doc: Reads one thing.
+reference: https://demo.example.com/GetThing
+category: things
+input:
+  - name: ThingId
+    type: uint64
+    presence: required
+    doc: Its id.
+output:
+  - name: Thing
+    type: Thing
+    presence: required
+    doc: The thing.
+errors: [InvalidParameter]
+";
+
+#[test]
+fn yaml_entries_load_like_json_ones() {
+    let json = load("yaml-json", &[]).unwrap();
+    for (service, action, thing) in [
+        ("service.yaml", "actions/GetThing.yaml", "types/Thing.yml"),
+        ("service.yml", "actions/GetThing.yml", "types/Thing.yaml"),
+    ] {
+        let thing_yaml = "object: Thing\ndoc: A thing.\nmembers:\n  - {name: Name, type: string, presence: required, doc: Its name.}\n";
+        // JSON is YAML too: the service file in YAML syntax or not, both load.
+        let yaml = load(
+            "yaml",
+            &[
+                ("service.json", None),
+                (service, Some(SERVICE)),
+                ("actions/GetThing.json", None),
+                (action, Some(ACTION_YAML)),
+                ("types/Thing.json", None),
+                (thing, Some(thing_yaml)),
+            ],
+        )
+        .unwrap_or_else(|e| panic!("{e:#?}"));
+        let show = |m: &codegen::Model| {
+            let mut m = m.clone();
+            m.root.clear();
+            for a in &mut m.actions {
+                a.file.clear();
+            }
+            for o in &mut m.objects {
+                o.file.clear();
+            }
+            format!("{m:?}")
+        };
+        assert_eq!(show(&yaml), show(&json), "{action}");
+    }
+}
+
+#[test]
+fn invalid_yaml_names_line_and_column() {
+    // A flow sequence left open, a tab where YAML wants spaces, a stray
+    // scalar: each is reported at its line and column.
+    let cases = [
+        (
+            ACTION_YAML.replace("errors: [InvalidParameter]", "errors: [InvalidParameter"),
+            "line 17, column 1",
+        ),
+        (
+            ACTION_YAML.replace("  - name: Thing\n", "  - name: Thing\n\tbad: 1\n"),
+            "line 13, column 1",
+        ),
+        (
+            ACTION_YAML.replace(
+                "summary: Get a thing.",
+                "summary: Get a thing.\n  \"x\" y: z",
+            ),
+            "line 3, column",
+        ),
+    ];
+    for (i, (text, at)) in cases.iter().enumerate() {
+        let got = problems(
+            &format!("yaml-syntax-{i}"),
+            &[
+                ("actions/GetThing.json", None),
+                ("actions/GetThing.yaml", Some(text)),
+            ],
+        );
+        assert_eq!(got.len(), 1, "case {i}: {got:?}");
+        assert!(
+            got[0].starts_with(&format!("spec/actions/GetThing.yaml: {at}"))
+                && got[0].contains(": invalid YAML: "),
+            "case {i}: {got:?}"
+        );
+    }
+}
+
+#[test]
+fn yaml_field_of_the_wrong_shape_names_its_pointer() {
+    let cases = [
+        (
+            "category: things",
+            "category: things\nrate_limit: fast",
+            "/rate_limit: invalid type: string \"fast\"",
+        ),
+        (
+            "    presence: required\n    doc: Its id.",
+            "    presence: sometimes\n    doc: Its id.",
+            "/input/0/presence: unknown variant `sometimes`",
+        ),
+        (
+            "    doc: The thing.",
+            "    doc: The thing.\n    requird: true",
+            "/output/0/requird: unknown field `requird`",
+        ),
+        (
+            "errors: [InvalidParameter]",
+            "errors: InvalidParameter",
+            "/errors: invalid type: string \"InvalidParameter\", expected a sequence",
+        ),
+        (
+            "    doc: Its id.",
+            "    doc: [Its, id]",
+            "/input/0/doc: invalid type: sequence, expected a string",
+        ),
+    ];
+    for (i, (from, to, want)) in cases.iter().enumerate() {
+        let text = ACTION_YAML.replacen(from, to, 1);
+        let got = problems(
+            &format!("yaml-shape-{i}"),
+            &[
+                ("actions/GetThing.json", None),
+                ("actions/GetThing.yaml", Some(&text)),
+            ],
+        );
+        assert_eq!(got.len(), 1, "case {i}: {got:?}");
+        assert!(
+            got[0].starts_with(&format!("spec/actions/GetThing.yaml: {want}")),
+            "case {i}: {got:?}"
+        );
+    }
+    // Old presence flags in YAML get the same advice as in JSON.
+    let old = ACTION_YAML.replace(
+        "    presence: required\n    doc: Its id.",
+        "    required: true\n    doc: Its id.",
+    );
+    assert_eq!(
+        problems("yaml-old", &[("actions/GetThing.json", None), ("actions/GetThing.yaml", Some(&old))]),
+        ["spec/actions/GetThing.yaml: /input/0/required: `required`, `optional` and `nullable` were replaced by one `presence`: write `\"presence\": \"required\"` instead of `required`"]
+    );
+}
+
+/// A key given twice would silently keep the last value; both formats refuse
+/// it, at any depth, naming the key: JSON at the key's line and column, YAML
+/// at the start of the object that holds it (and with its path).
+#[test]
+fn duplicate_keys_are_refused_in_yaml_and_json() {
+    let yaml_cases = [
+        (
+            "summary: Get a thing.",
+            "summary: Get a thing.\nsummary: Again.",
+            "line 1, column 1",
+        ),
+        (
+            "    doc: Its id.",
+            "    doc: Its id.\n    doc: Twice.",
+            "line 7, column 5",
+        ),
+    ];
+    for (i, (from, to, at)) in yaml_cases.iter().enumerate() {
+        let text = ACTION_YAML.replacen(from, to, 1);
+        let got = problems(
+            &format!("yaml-dup-{i}"),
+            &[
+                ("actions/GetThing.json", None),
+                ("actions/GetThing.yaml", Some(&text)),
+            ],
+        );
+        assert_eq!(got.len(), 1, "case {i}: {got:?}");
+        assert!(
+            got[0].starts_with(&format!("spec/actions/GetThing.yaml: {at}: invalid YAML: "))
+                && got[0].contains("duplicate key `"),
+            "case {i}: {got:?}"
+        );
+    }
+    let json = ACTION.replace(
+        r#""doc": "Its id.""#,
+        r#""doc": "Its id.", "doc": "Twice.""#,
+    );
+    let got = problems("json-dup", &[("actions/GetThing.json", Some(&json))]);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0].starts_with("spec/actions/GetThing.json: line 4, column ")
+            && got[0].contains("invalid JSON: duplicate key `doc`"),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn one_entry_in_two_formats_is_refused() {
+    assert_eq!(
+        problems("two-formats", &[("actions/GetThing.yaml", Some(ACTION_YAML))]),
+        ["spec/actions/GetThing.yaml: `GetThing` is also written as GetThing.json: keep one format per entry"]
+    );
+    assert_eq!(
+        problems("two-services", &[("service.yml", Some(SERVICE))]),
+        ["spec/service.yml: the service is described twice (service.json, service.yml): keep one"]
+    );
+    assert_eq!(
+        problems("yaml-name", &[("actions/GetThing.json", None), ("actions/Other.yaml", Some(ACTION_YAML))]),
+        ["spec/actions/Other.yaml: /action: `GetThing` must live in a file named `GetThing.yaml`"]
+    );
+}
+
+/// Aliases cannot blow a small YAML file up into a huge value (the parser
+/// caps repetitions), and deep nesting fails cleanly instead of overflowing.
+#[test]
+fn hostile_yaml_fails_cleanly() {
+    let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 0..12 {
+        let prev = if i == 0 {
+            "a".to_string()
+        } else {
+            format!("l{}", i - 1)
+        };
+        bomb.push_str(&format!("l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+    }
+    let deep = format!("action: {}x{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    let block = format!("action: x\ninput:\n{}x\n", "- ".repeat(20_000));
+    let started = std::time::Instant::now();
+    for (i, text) in [bomb, deep, block].iter().enumerate() {
+        let got = problems(
+            &format!("yaml-hostile-{i}"),
+            &[
+                ("actions/GetThing.json", None),
+                ("actions/GetThing.yaml", Some(text)),
+            ],
+        );
+        assert!(!got.is_empty(), "case {i}");
+        assert!(got.iter().all(|p| p.len() < 1_000), "case {i}: {got:?}");
+        assert!(
+            got[0].starts_with("spec/actions/GetThing.yaml: "),
+            "case {i}: {got:?}"
+        );
+    }
+    // Generous: each takes well under a second; quadratic parsing took minutes.
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
     );
 }

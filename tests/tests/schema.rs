@@ -1,12 +1,7 @@
-//! `spec/schema.json` (for editors) and the loader (for codegen) describe the same
-//! format: same fields per kind of entry, same required fields (docs aside, which
-//! the loader checks itself to report them with all other problems).
+//! `spec/schema.json` is generated from the spec types (`cargo xtask codegen`,
+//! checked by `--check`); here every entry of the repository validates against
+//! it, and entries the loader refuses for their shape fail it too.
 
-use codegen::spec::{
-    ActionFile, Category, Endpoint, EnumFile, EnumValue, ErrorDef, Example, Member, ObjectFile,
-    Pagination, ScalarFile, ServiceFile,
-};
-use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -18,142 +13,110 @@ fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
-fn schema() -> Value {
-    serde_json::from_str(&std::fs::read_to_string(repo_root().join("spec/schema.json")).unwrap())
-        .unwrap()
+/// The schema on disk, compiled.
+fn compiled() -> (boon::Schemas, boon::SchemaIndex) {
+    let path = repo_root().join(codegen::spec::SCHEMA_PATH);
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut compiler = boon::Compiler::new();
+    compiler.add_resource("schema.json", schema).unwrap();
+    let mut schemas = boon::Schemas::new();
+    let index = compiler.compile("schema.json", &mut schemas).unwrap();
+    (schemas, index)
 }
 
-/// The fields the loader accepts, read from serde's "unknown field" message.
-fn loader_fields<T: DeserializeOwned>() -> BTreeSet<String> {
-    let err = serde_json::from_value::<T>(json!({ "__probe__": 0 }))
-        .err()
-        .expect("unknown field refused");
-    let text = err.to_string();
-    let list = text
-        .split("expected one of ")
-        .nth(1)
-        .or_else(|| text.split("expected ").nth(1))
-        .unwrap();
-    list.split(", ")
-        .map(|f| f.trim_matches('`').to_owned())
-        .collect()
+/// An entry as data, JSON or YAML by its extension.
+fn entry(path: &Path) -> Value {
+    codegen::load::parse_entry(path).unwrap()
 }
 
-/// The fields whose absence the loader refuses, given a complete example.
-fn loader_required<T: DeserializeOwned>(full: &Value) -> BTreeSet<String> {
-    serde_json::from_value::<T>(full.clone()).expect("the full example loads");
-    let mut required = BTreeSet::new();
-    for key in full.as_object().unwrap().keys() {
-        let mut partial = full.clone();
-        partial.as_object_mut().unwrap().remove(key);
-        if serde_json::from_value::<T>(partial).is_err() {
-            required.insert(key.clone());
-        }
-    }
-    required
-}
-
-fn check<T: DeserializeOwned>(def: &str, full: Value) {
-    let schema = schema();
-    let d = &schema["$defs"][def];
-    let props: BTreeSet<String> = d["properties"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .cloned()
-        .collect();
-    assert_eq!(props, loader_fields::<T>(), "fields of `{def}`");
-    assert_eq!(
-        d["additionalProperties"],
-        json!(false),
-        "`{def}` must refuse unknown fields, as the loader does"
-    );
-    let schema_required: BTreeSet<String> = d["required"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap().to_owned())
-        .collect();
-    let loader_required = loader_required::<T>(&full);
+#[test]
+fn the_schema_on_disk_is_the_generated_one() {
+    let on_disk = std::fs::read_to_string(repo_root().join(codegen::spec::SCHEMA_PATH)).unwrap();
     assert!(
-        loader_required.is_subset(&schema_required),
-        "`{def}`: loader requires {loader_required:?}, schema {schema_required:?}"
-    );
-    let checked_later: BTreeSet<String> = ["doc", "title", "summary", "reference", "category"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    let difference: BTreeSet<String> = schema_required
-        .difference(&loader_required)
-        .cloned()
-        .collect();
-    assert!(
-        difference.is_subset(&checked_later),
-        "`{def}`: schema requires {difference:?} that the loader never checks"
-    );
-    assert_eq!(
-        full.as_object()
-            .unwrap()
-            .keys()
-            .cloned()
-            .collect::<BTreeSet<_>>(),
-        props,
-        "example for `{def}` is complete"
+        on_disk == codegen::spec::json_schema(),
+        "spec/schema.json is stale: run `cargo xtask codegen`"
     );
 }
 
 #[test]
-fn schema_and_loader_agree() {
-    let member = json!({ "name": "A", "type": "string", "required": true, "optional": false, "nullable": false, "doc": "d", "example": "x", "china_only": false, "rust_name": "a", "correction": "c", "sensitive": true, "not_sensitive": "n" });
-    check::<Member>("member", member.clone());
-    let pagination = json!({ "style": "cursor", "page": "Cursor", "size": "PageSize", "max_size": 100, "max_size_source": "a test", "items": "Data", "total": "Total", "item_cursor": "Cursor" });
-    check::<Pagination>("pagination", pagination.clone());
-    let example =
-        json!({ "title": "t", "input": {}, "output": { "Response": {} }, "repaired": "r" });
-    check::<Example>("example", example.clone());
-    check::<Endpoint>(
-        "endpoint",
-        json!({ "name": "Main", "host": "h", "default": true, "doc": "d" }),
-    );
-    check::<Category>("category", json!({ "id": "c", "title": "t", "doc": "d" }));
-    check::<ErrorDef>("error", json!({ "code": "C", "common": true, "doc": "d" }));
-    check::<EnumValue>(
-        "enumValue",
-        json!({ "value": 1, "name": "One", "doc": "d" }),
-    );
-    check::<ServiceFile>(
-        "service",
-        json!({ "$schema": "s", "service": "s", "version": "v", "title": "t", "doc": "d", "endpoints": [], "categories": [], "errors": [] }),
-    );
-    check::<ActionFile>(
-        "action",
-        json!({ "$schema": "s", "action": "A", "summary": "s", "doc": "d", "reference": "https://x", "category": "c",
-                "rate_limit": 1, "idempotent": true, "china_only": false, "input": [member.clone()], "output": [], "errors": [],
-                "pagination": pagination.clone(), "examples": [example.clone()] }),
-    );
-    check::<ObjectFile>(
-        "object",
-        json!({ "$schema": "s", "object": "O", "doc": "d", "members": [member] }),
-    );
-    check::<EnumFile>(
-        "enum",
-        json!({ "$schema": "s", "enum": "E", "repr": "uint64", "doc": "d", "values": [{ "value": 1, "name": "One", "doc": "d" }] }),
-    );
-    check::<ScalarFile>(
-        "scalar",
-        json!({ "$schema": "s", "scalar": "S", "type": "uint64", "doc": "d", "correction": "c" }),
-    );
-    let schema = schema();
-    let reprs: Vec<&str> = schema["$defs"]["enum"]["properties"]["repr"]["enum"]
-        .as_array()
-        .unwrap()
+fn every_entry_validates_against_the_schema() {
+    let (schemas, index) = compiled();
+    let root = repo_root();
+    let mut files = Vec::new();
+    spec_files(&root.join("spec"), &mut files);
+    spec_files(&root.join("tests/fixtures/spec"), &mut files);
+    let yaml = files
         .iter()
-        .map(|v| v.as_str().unwrap())
-        .collect();
-    for repr in &reprs {
-        let e = json!({ "enum": "E", "repr": repr, "values": [] });
-        serde_json::from_value::<EnumFile>(e).unwrap_or_else(|err| panic!("repr {repr}: {err}"));
+        .filter(|f| f.extension().is_some_and(|e| e != "json"))
+        .count();
+    assert!(
+        files.len() >= 250 && yaml >= 1,
+        "{} entries, {yaml} in YAML",
+        files.len()
+    );
+    for file in &files {
+        if let Err(e) = schemas.validate(&entry(file), index) {
+            panic!("{}: {e:#}", file.display());
+        }
     }
+}
+
+/// Shapes the loader refuses are refused by the schema too (one change each to
+/// a valid entry), and each valid presence value is accepted.
+#[test]
+fn the_schema_refuses_what_the_loader_refuses() {
+    let (schemas, index) = compiled();
+    let member = json!({ "name": "A", "type": "string", "presence": "required", "doc": "d" });
+    let action = |m: Value| json!({ "action": "A", "summary": "s", "doc": "d", "input": [m] });
+    assert!(schemas.validate(&action(member.clone()), index).is_ok());
+    for presence in ["required", "optional", "nullable"] {
+        let mut m = member.clone();
+        m["presence"] = presence.into();
+        assert!(schemas.validate(&action(m), index).is_ok(), "{presence}");
+    }
+    let mut refused = Vec::new();
+    let mut old = member.clone();
+    old.as_object_mut().unwrap().remove("presence");
+    old["required"] = true.into();
+    refused.push(("old flags", action(old)));
+    let mut bad = member.clone();
+    bad["presence"] = "maybe".into();
+    refused.push(("unknown presence", action(bad)));
+    let mut unknown = member.clone();
+    unknown["requird"] = true.into();
+    refused.push(("unknown member field", action(unknown)));
+    let mut shape = member.clone();
+    shape["type"] = 3.into();
+    refused.push(("type not a string", action(shape)));
+    refused.push((
+        "no action name",
+        json!({ "summary": "s", "input": [member.clone()] }),
+    ));
+    refused.push((
+        "unknown repr",
+        json!({ "enum": "E", "repr": "float", "values": [] }),
+    ));
+    refused.push((
+        "object without members",
+        json!({ "object": "O", "doc": "d" }),
+    ));
+    refused.push((
+        "service without endpoints",
+        json!({ "service": "s", "version": "v" }),
+    ));
+    for (case, value) in &refused {
+        assert!(
+            schemas.validate(value, index).is_err(),
+            "{case}: accepted {value}"
+        );
+        // The loader's types agree.
+        let loads = serde_json::from_value::<codegen::spec::ActionFile>(value.clone()).is_ok()
+            || serde_json::from_value::<codegen::spec::EnumFile>(value.clone()).is_ok()
+            || serde_json::from_value::<codegen::spec::ObjectFile>(value.clone()).is_ok()
+            || serde_json::from_value::<codegen::spec::ServiceFile>(value.clone()).is_ok();
+        assert!(!loads, "{case}: the loader's types accept it");
+    }
+    assert_eq!(refused.len(), 8);
 }
 
 fn spec_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -161,7 +124,9 @@ fn spec_files(dir: &Path, out: &mut Vec<PathBuf>) {
         let path = entry.unwrap().path();
         if path.is_dir() {
             spec_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "json")
+        } else if path
+            .extension()
+            .is_some_and(|e| e == "json" || e == "yaml" || e == "yml")
             && path.file_name().unwrap() != "schema.json"
         {
             out.push(path);
@@ -178,7 +143,7 @@ fn every_spec_file_names_the_schema() {
     spec_files(&root.join("tests/fixtures/spec"), &mut files);
     assert!(files.len() >= 10);
     for file in files {
-        let value: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        let value = entry(&file);
         let reference = value["$schema"]
             .as_str()
             .unwrap_or_else(|| panic!("{} has no $schema", file.display()));

@@ -1,6 +1,7 @@
 //! Repository tasks:
-//! - `cargo xtask codegen` regenerates the checked-in code from the spec;
-//!   `--check` writes nothing and fails, naming the files, when it is stale.
+//! - `cargo xtask codegen` regenerates the checked-in code from the spec and
+//!   `spec/schema.json` from the spec types; `--check` writes nothing and
+//!   fails, naming the files, when either is stale.
 //! - `cargo xtask import API_JSON [--errors ERRORS_JSON] [--china-only]` brings an
 //!   upstream description's structure into the spec, keeping what people wrote.
 //! - `cargo xtask spec-diff API_JSON` lists drift between the spec and upstream.
@@ -209,6 +210,22 @@ fn fail(message: &str) -> ExitCode {
     ExitCode::FAILURE
 }
 
+/// Brings `spec/schema.json` up to date with the spec types (or, with
+/// `check`, only says whether it is).
+fn schema(check: bool) -> Result<Vec<codegen::Change>, codegen::Error> {
+    let path = Path::new(codegen::spec::SCHEMA_PATH);
+    let (dir, name) = (
+        path.parent().unwrap_or(path),
+        path.file_name().unwrap_or_default(),
+    );
+    let file = codegen::GeneratedFile {
+        path: name.to_string_lossy().into_owned(),
+        contents: codegen::spec::json_schema(),
+    };
+    codegen::sync(dir, &[file], !check)
+        .map_err(|e| codegen::Error::Emit(format!("{}: {e}", path.display())))
+}
+
 fn repository_root() -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     manifest.parent().unwrap_or(manifest).to_path_buf()
@@ -220,7 +237,10 @@ fn codegen(check: bool) -> ExitCode {
         eprintln!("cannot enter {}: {e}", root.display());
         return ExitCode::FAILURE;
     }
-    match codegen::run_jobs(Path::new("."), check) {
+    match codegen::run_jobs(Path::new("."), check).and_then(|mut changes| {
+        changes.extend(schema(check)?);
+        Ok(changes)
+    }) {
         Err(e) => {
             eprintln!("{e}");
             ExitCode::FAILURE
