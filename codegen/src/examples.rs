@@ -30,15 +30,15 @@ pub fn import_examples(spec_dir: &Path, upstream: &Value) -> Result<ExamplesRepo
         .as_object()
         .ok_or("examples file has no `actions` object")?;
     for (name, list) in actions {
-        let path = spec_dir.join("actions").join(format!("{name}.json"));
-        let Ok(text) = fs::read_to_string(&path) else {
+        // The entry in whichever format it is written (JSON or YAML).
+        let path = crate::load::entry_path(&spec_dir.join("actions"), name);
+        if !path.is_file() {
             report
                 .unusable
                 .push((name.clone(), "no such action in the spec".into()));
             continue;
-        };
-        let mut action: ActionFile =
-            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+        let mut action: ActionFile = crate::load::parse_entry(&path)?;
         if !action.examples.is_empty() {
             continue;
         }
@@ -59,8 +59,7 @@ pub fn import_examples(spec_dir: &Path, upstream: &Value) -> Result<ExamplesRepo
             }
         }
         if !action.examples.is_empty() {
-            let text = serde_json::to_string_pretty(&action).map_err(|e| e.to_string())? + "\n";
-            fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+            crate::import::write(&path, &action)?;
         }
     }
     Ok(report)

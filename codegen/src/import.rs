@@ -419,7 +419,7 @@ fn read(path: &Path) -> Result<String, String> {
 
 /// Writes an entry in the format of its extension. A YAML entry that changes
 /// is written anew, so comments in it are not kept.
-fn write<T: Serialize>(path: &Path, value: &T) -> Result<(), String> {
+pub(crate) fn write<T: Serialize>(path: &Path, value: &T) -> Result<(), String> {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
     }

@@ -9,6 +9,9 @@ use serde_json::Value;
 pub struct Model {
     /// The spec directory, as given (named in generated headers).
     pub root: String,
+    /// The name of the service description's file in `root`: `service.json`
+    /// or its YAML form.
+    pub service_file: String,
     /// Service name (`ccc`).
     pub service: String,
     /// API version (`2020-02-10`).

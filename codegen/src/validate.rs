@@ -429,6 +429,13 @@ pub fn validate(api: &Api, complete: bool, diags: &mut Diagnostics) -> Option<Mo
     errors.sort_by(|a, b| a.code.cmp(&b.code));
     Some(Model {
         root: api.root.to_string_lossy().replace('\\', "/"),
+        service_file: api
+            .service
+            .file
+            .rsplit('/')
+            .next()
+            .unwrap_or("service.json")
+            .to_owned(),
         service: svc.service.clone(),
         version: svc.version.clone(),
         title: svc.title.trim().to_owned(),

@@ -109,7 +109,7 @@ pub(crate) fn emit(model: &Model, options: &Options) -> Result<Vec<Unformatted>,
         },
         Unformatted {
             path: "error_code.rs".into(),
-            source: format!("{}/service.json", model.root),
+            source: format!("{}/{}", model.root, model.service_file),
             tokens: types::service_error_code(model, &paths),
         },
         Unformatted {
