@@ -1513,6 +1513,7 @@ fn yaml_entries_load_like_json_ones() {
         let show = |m: &codegen::Model| {
             let mut m = m.clone();
             m.root.clear();
+            m.service_file.clear();
             for a in &mut m.actions {
                 a.file.clear();
             }
