@@ -119,8 +119,8 @@ pub struct Job {
 
 /// What `cargo xtask codegen` generates in this repository: the CCC API into
 /// `ccc-api`, the feature fixture and the colliding-names fixture into the tests
-/// crate (compiled there with warnings denied), and the spec table into the
-/// emulator.
+/// crate (compiled there with warnings denied), and the spec table into
+/// `ccc-spec` (for the emulator and the command line).
 pub fn repository_jobs() -> Vec<Job> {
     vec![
         Job {
@@ -140,7 +140,7 @@ pub fn repository_jobs() -> Vec<Job> {
         },
         Job {
             spec: "spec/ccc/2020-02-10",
-            out: "ccc-emulator/src/generated",
+            out: "ccc-spec/src/generated",
             options: None,
         },
     ]
