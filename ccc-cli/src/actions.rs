@@ -260,7 +260,10 @@ fn template(m: &MemberInfo, spec_type: &str, depth: usize) -> Value {
 }
 
 /// Reads `--cli-input-json`'s value: inline JSON, `file://PATH`, a path, or `-`.
-fn read_input(source: &str, stdin: impl FnOnce() -> std::io::Result<String>) -> Result<String, String> {
+fn read_input(
+    source: &str,
+    stdin: impl FnOnce() -> std::io::Result<String>,
+) -> Result<String, String> {
     let trimmed = source.trim_start();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
         return Ok(source.to_owned());
@@ -411,7 +414,14 @@ fn redact_with(members: &[MemberInfo], value: &Value, depth: usize) -> Value {
 
 fn looks_secret(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    ["key", "secret", "token", "password", "signature", "credential"]
-        .iter()
-        .any(|w| lower.contains(w))
+    [
+        "key",
+        "secret",
+        "token",
+        "password",
+        "signature",
+        "credential",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
 }

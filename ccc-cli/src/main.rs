@@ -58,7 +58,9 @@ fn share(raw: &str) -> Result<f64, String> {
 fn seconds(raw: &str) -> Result<Duration, String> {
     match raw.trim().parse::<f64>() {
         Ok(v) if (0.01..=MAX_SECONDS as f64).contains(&v) => Ok(Duration::from_secs_f64(v)),
-        _ => Err(format!("`{raw}` is not a number of seconds from 0.01 to 86400")),
+        _ => Err(format!(
+            "`{raw}` is not a number of seconds from 0.01 to 86400"
+        )),
     }
 }
 
@@ -103,7 +105,11 @@ fn cli() -> Command {
         .subcommand(
             Command::new("completions")
                 .about("Print a shell completion script")
-                .arg(Arg::new("shell").required(true).value_parser(clap::value_parser!(clap_complete::Shell))),
+                .arg(
+                    Arg::new("shell")
+                        .required(true)
+                        .value_parser(clap::value_parser!(clap_complete::Shell)),
+                ),
         );
     #[cfg(feature = "mock")]
     {
@@ -150,8 +156,22 @@ fn wait_command(global: &[Arg]) -> Command {
         }
         sub = sub
             .next_help_heading("Waiting")
-            .arg(Arg::new("delay").long("delay").value_name("SECONDS").value_parser(seconds).default_value("2").help("First delay between polls; it grows by half each time, up to 30 s"))
-            .arg(Arg::new("max-wait").long("max-wait").value_name("SECONDS").value_parser(seconds).default_value("600").help("Give up (exit 7) after this long"))
+            .arg(
+                Arg::new("delay")
+                    .long("delay")
+                    .value_name("SECONDS")
+                    .value_parser(seconds)
+                    .default_value("2")
+                    .help("First delay between polls; it grows by half each time, up to 30 s"),
+            )
+            .arg(
+                Arg::new("max-wait")
+                    .long("max-wait")
+                    .value_name("SECONDS")
+                    .value_parser(seconds)
+                    .default_value("600")
+                    .help("Give up (exit 7) after this long"),
+            )
             .args(global.iter().cloned());
         cmd = cmd.subcommand(sub);
     }
@@ -177,11 +197,28 @@ fn configure_command() -> Command {
         .subcommand(
             Command::new("set")
                 .about("Set keys: secretId, secretKey, token, region, output, ccc.endpoint, ...")
-                .arg(Arg::new("pairs").num_args(2..).required(true).value_names(["KEY", "VALUE"]).help("KEY VALUE pairs"))
+                .arg(
+                    Arg::new("pairs")
+                        .num_args(2..)
+                        .required(true)
+                        .value_names(["KEY", "VALUE"])
+                        .help("KEY VALUE pairs"),
+                )
                 .arg(profile()),
         )
-        .subcommand(Command::new("get").about("Print one key's value (secretId, secretKey and token masked, as tccli does)").arg(Arg::new("key").required(true)).arg(profile()))
-        .subcommand(Command::new("list").about("Print every key of the profile (secrets masked)").arg(profile()))
+        .subcommand(
+            Command::new("get")
+                .about(
+                    "Print one key's value (secretId, secretKey and token masked, as tccli does)",
+                )
+                .arg(Arg::new("key").required(true))
+                .arg(profile()),
+        )
+        .subcommand(
+            Command::new("list")
+                .about("Print every key of the profile (secrets masked)")
+                .arg(profile()),
+        )
         .subcommand(Command::new("profiles").about("Print the names of the profiles"))
 }
 
@@ -251,7 +288,9 @@ fn usage_error(e: clap::Error) -> ExitCode {
             if !close.is_empty() {
                 text.push_str(&format!("\n  tip: the closest: {}\n", close.join(", ")));
             }
-            text.push_str("\nUsage: ccc [OPTIONS] <COMMAND>\n\nFor more information, try '--help'.");
+            text.push_str(
+                "\nUsage: ccc [OPTIONS] <COMMAND>\n\nFor more information, try '--help'.",
+            );
             output::eprint(text);
             return ExitCode::from(2);
         }
@@ -390,12 +429,19 @@ async fn credentials(
         name: &str,
         r: Result<ccc_api::Credentials, ccc_api::CredentialsError>,
     ) -> Option<ccc_api::Credentials> {
-        r.map_err(|e| tried.push(format!("  {name}: {}", e.reason))).ok()
+        r.map_err(|e| tried.push(format!("  {name}: {}", e.reason)))
+            .ok()
     }
-    if let Some(c) = note(&mut tried, "environment", EnvironmentProvider.provide_credentials().await) {
+    if let Some(c) = note(
+        &mut tried,
+        "environment",
+        EnvironmentProvider.provide_credentials().await,
+    ) {
         return Ok(builder.credentials(c));
     }
-    let tccli = profile::TccliProfile { profile: s.profile.clone() };
+    let tccli = profile::TccliProfile {
+        profile: s.profile.clone(),
+    };
     if let Some(c) = note(
         &mut tried,
         &format!("tccli profile ~/.tccli/{}.credential", s.profile),
@@ -404,17 +450,28 @@ async fn credentials(
         return Ok(builder.credentials(c));
     }
     let file = ProfileFileProvider::new().profile(s.profile.clone());
-    if let Some(c) = note(&mut tried, "SDK profile file", file.provide_credentials().await) {
+    if let Some(c) = note(
+        &mut tried,
+        "SDK profile file",
+        file.provide_credentials().await,
+    ) {
         return Ok(builder.credentials(c));
     }
     if use_cvm_role {
         // Short bounds: off a CVM instance the metadata host does not answer.
         let cvm = CvmRoleProvider::new().timeouts(Duration::from_secs(1), Duration::from_secs(3));
-        if note(&mut tried, "CVM instance role", cvm.provide_credentials().await).is_some() {
+        if note(
+            &mut tried,
+            "CVM instance role",
+            cvm.provide_credentials().await,
+        )
+        .is_some()
+        {
             return Ok(builder.credentials_provider(CachingProvider::new(cvm)));
         }
     } else {
-        tried.push("  CVM instance role: not asked (on a CVM instance, pass --use-cvm-role)".into());
+        tried
+            .push("  CVM instance role: not asked (on a CVM instance, pass --use-cvm-role)".into());
     }
     match OidcRoleProvider::from_env() {
         Ok(oidc) => {
@@ -500,7 +557,11 @@ async fn run_action(action: &'static ActionInfo, root: &ArgMatches, args: &ArgMa
         Err(e) => return fail(3, e),
     };
     if let Some(which) = args.get_one::<String>("generate-cli-skeleton") {
-        let members = if which == "output" { action.output } else { action.input };
+        let members = if which == "output" {
+            action.output
+        } else {
+            action.input
+        };
         return output::print(output::render(&actions::skeleton(members), Format::Json))
             .map_or_else(|code| code, |()| ExitCode::SUCCESS);
     }
@@ -562,7 +623,10 @@ async fn all_pages(
     s: &Settings,
     query: Option<&Query>,
 ) -> Result<(), ExitCode> {
-    let size = body.get(p.size).and_then(Value::as_u64).unwrap_or(p.max_size);
+    let size = body
+        .get(p.size)
+        .and_then(Value::as_u64)
+        .unwrap_or(p.max_size);
     body[p.size] = Value::from(size);
     let mut position = body.get(p.page).and_then(Value::as_u64).unwrap_or(0);
     let mut merged: Option<Value> = None;
@@ -582,7 +646,10 @@ async fn all_pages(
         };
         let n = page.len() as u64;
         fetched += n;
-        let total = p.total.and_then(|t| response.get(t)).and_then(Value::as_u64);
+        let total = p
+            .total
+            .and_then(|t| response.get(t))
+            .and_then(Value::as_u64);
         let cursor = p
             .item_cursor
             .and_then(|c| page.last().and_then(|item| item.get(c)).cloned());
@@ -716,7 +783,11 @@ fn configure(root: &ArgMatches, args: &ArgMatches) -> ExitCode {
     }
     let result: Result<(), ExitCode> = match sub {
         Some(("set", m)) => {
-            let values: Vec<&String> = m.get_many::<String>("pairs").into_iter().flatten().collect();
+            let values: Vec<&String> = m
+                .get_many::<String>("pairs")
+                .into_iter()
+                .flatten()
+                .collect();
             if values.len() % 2 != 0 {
                 return fail(2, "configure set takes KEY VALUE pairs");
             }
@@ -770,7 +841,10 @@ fn interactive(name: &str) -> Result<(), ExitCode> {
             _ => String::new(),
         };
         if key == "output" && !answer.is_empty() && Format::parse(&answer).is_none() {
-            return Err(fail(2, format!("output `{answer}` is not json, jsonl, text or table")));
+            return Err(fail(
+                2,
+                format!("output `{answer}` is not json, jsonl, text or table"),
+            ));
         }
         if !answer.is_empty() {
             pairs.push((key.to_owned(), answer));
@@ -819,7 +893,10 @@ mod tests {
             ("[::1]:8787", "http://[::1]:8787"),
             ("::1", "http://::1"),
             ("ccc.tencentcloudapi.com", "https://ccc.tencentcloudapi.com"),
-            ("ccc.ap-singapore.tencentcloudapi.com:443", "https://ccc.ap-singapore.tencentcloudapi.com:443"),
+            (
+                "ccc.ap-singapore.tencentcloudapi.com:443",
+                "https://ccc.ap-singapore.tencentcloudapi.com:443",
+            ),
             ("10.0.0.1:8080", "https://10.0.0.1:8080"),
             ("localhost.example.com", "https://localhost.example.com"),
             ("http://10.0.0.1:80", "http://10.0.0.1:80"),

@@ -16,7 +16,10 @@ async fn resolve(addr: &str) -> Result<SocketAddr, String> {
     if let Ok(a) = addr.parse() {
         return Ok(a);
     }
-    if addr.rsplit_once(':').is_none_or(|(_, port)| port.parse::<u16>().is_err()) {
+    if addr
+        .rsplit_once(':')
+        .is_none_or(|(_, port)| port.parse::<u16>().is_err())
+    {
         return Err(format!("`{addr}` is not HOST:PORT"));
     }
     let found: Vec<SocketAddr> = tokio::net::lookup_host(addr)

@@ -80,8 +80,8 @@ impl Query {
 
     /// What the expression selects from `value`.
     pub fn apply(&self, value: &Value) -> Result<Value, String> {
-        let data = jmespath::Variable::from_serializable(value)
-            .map_err(|e| format!("--query: {e}"))?;
+        let data =
+            jmespath::Variable::from_serializable(value).map_err(|e| format!("--query: {e}"))?;
         let found = self.0.search(data).map_err(|e| format!("--query: {e}"))?;
         serde_json::to_value(&*found).map_err(|e| format!("--query: {e}"))
     }

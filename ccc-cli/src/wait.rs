@@ -87,7 +87,11 @@ mod tests {
                 a.name,
                 w.field
             );
-            assert!(w.success.iter().all(|s| !w.failure.contains(s)), "{}", w.name);
+            assert!(
+                w.success.iter().all(|s| !w.failure.contains(s)),
+                "{}",
+                w.name
+            );
         }
     }
 
@@ -96,9 +100,6 @@ mod tests {
         let d: Vec<_> = delays(Duration::from_secs(2), Duration::from_secs(5))
             .take(5)
             .collect();
-        assert_eq!(
-            d,
-            [2000, 3000, 4500, 5000, 5000].map(Duration::from_millis)
-        );
+        assert_eq!(d, [2000, 3000, 4500, 5000, 5000].map(Duration::from_millis));
     }
 }
