@@ -84,7 +84,7 @@ fn client_args() -> Vec<Arg> {
 
 fn cli() -> Command {
     let global = client_args();
-    let mut root = Command::new("ccc")
+    let root = Command::new("ccc")
         .about("Tencent Cloud Contact Center API from the command line")
         .long_about(
             "Tencent Cloud Contact Center API from the command line: one subcommand per action \
@@ -112,8 +112,7 @@ fn cli() -> Command {
                 ),
         );
     #[cfg(feature = "mock")]
-    {
-        root = root
+    let root = root
             .subcommand(
                 Command::new("mock")
                     .about("The local emulator of the API")
@@ -131,7 +130,6 @@ fn cli() -> Command {
                     ),
             )
             .subcommand(Command::new("demo").about("Start the emulator in-process and walk through an outbound task, printing each call"));
-    }
     root
 }
 
