@@ -70,11 +70,7 @@ fn io_args(a: &ActionInfo) -> Vec<Arg> {
             .default_missing_value("input")
             .value_parser(["input", "output"])
             .help("Print a template of the request (every member, nested types included; `--cli-input-json` takes it back) or of the response, and exit"),
-        Arg::new("query")
-            .long("query")
-            .visible_alias("filter")
-            .value_name("JMESPATH")
-            .help("Print only what this JMESPath expression selects from the response (`--filter` in tccli)"),
+        query_arg(),
     ];
     if let Some(p) = a.pagination {
         args.push(
@@ -90,6 +86,15 @@ fn io_args(a: &ActionInfo) -> Vec<Arg> {
         );
     }
     args
+}
+
+/// `--query` (`--filter` in tccli).
+pub fn query_arg() -> Arg {
+    Arg::new("query")
+        .long("query")
+        .visible_alias("filter")
+        .value_name("JMESPATH")
+        .help("Print only what this JMESPath expression selects from the response (`--filter` in tccli)")
 }
 
 /// The flag of the input member `name`.

@@ -170,6 +170,7 @@ fn wait_command(global: &[Arg]) -> Command {
                     .default_value("600")
                     .help("Give up (exit 7) after this long"),
             )
+            .arg(actions::query_arg())
             .args(global.iter().cloned());
         cmd = cmd.subcommand(sub);
     }
@@ -724,6 +725,11 @@ async fn run_wait(w: &'static wait::Waiter, root: &ArgMatches, args: &ArgMatches
     let body = Value::Object(params);
     let delay = *args.get_one::<Duration>("delay").expect("has a default");
     let max_wait = *args.get_one::<Duration>("max-wait").expect("has a default");
+    let query = match args.get_one::<String>("query").map(|q| Query::new(q)) {
+        Some(Ok(q)) => Some(q),
+        Some(Err(e)) => return fail(2, e),
+        None => None,
+    };
     let client = match client(&s, root, args).await {
         Ok(c) => c,
         Err(e) => return fail(3, e),
@@ -737,7 +743,7 @@ async fn run_wait(w: &'static wait::Waiter, root: &ArgMatches, args: &ArgMatches
         };
         match w.verdict(&response) {
             Some(true) => {
-                return show(&response, s.format, None)
+                return show(&response, s.format, query.as_ref())
                     .err()
                     .unwrap_or(ExitCode::SUCCESS)
             }
@@ -904,6 +910,13 @@ mod tests {
         for (raw, url) in cases {
             assert_eq!(endpoint_url(raw), url, "{raw}");
         }
+    }
+
+    /// Every subcommand's flags are distinct: a spec member named like a global
+    /// option (`--region`) would make clap panic when the command line is built.
+    #[test]
+    fn the_command_tree_is_consistent() {
+        cli().debug_assert();
     }
 
     #[test]

@@ -598,8 +598,8 @@ async fn wait_ends_by_outcome() {
         assert!(stop.status.success(), "{}", text(&stop.stderr));
         let out = wait("auto-callout-task-completed", running, &[]);
         assert_eq!(out.status.code(), Some(6), "{}", text(&out.stderr));
-        let out = wait("auto-callout-task-stopped", running, &[]);
-        assert_eq!(json(&out)["State"], 4);
+        let out = wait("auto-callout-task-stopped", running, &["--query", "State"]);
+        assert_eq!(json(&out), 4);
         // A task that does not exist: the service error, 1.
         let out = wait("auto-callout-task-running", 424242, &[]);
         assert_eq!(out.status.code(), Some(1));
