@@ -71,6 +71,10 @@ fn io_args(a: &ActionInfo) -> Vec<Arg> {
             .value_parser(["input", "output"])
             .help("Print a template of the request (every member, nested types included; `--cli-input-json` takes it back) or of the response, and exit"),
         query_arg(),
+        Arg::new("waiter")
+            .long("waiter")
+            .value_name("JSON")
+            .help("tccli's waiter: repeat the call until `expr` (JMESPath) gives `to`: {\"expr\": \"State\", \"to\": 2, \"timeout\": 180, \"interval\": 5}; exit 7 when the timeout passes first"),
     ];
     if let Some(p) = a.pagination {
         args.push(

@@ -580,6 +580,10 @@ async fn run_action(action: &'static ActionInfo, root: &ArgMatches, args: &ArgMa
     };
     let all = args.try_get_one::<bool>("all").ok().flatten() == Some(&true);
     let result = match action.pagination {
+        _ if args.get_one::<String>("waiter").is_some() => {
+            let spec = args.get_one::<String>("waiter").expect("checked");
+            run_waiter(&client, action, &body, &s, spec, query.as_ref()).await
+        }
         Some(p) if all => all_pages(&client, action, p, body, &s, query.as_ref()).await,
         _ => match call(&client, action, &body, s.debug).await {
             Ok(response) => show(&response, s.format, query.as_ref()),
@@ -734,43 +738,134 @@ async fn run_wait(w: &'static wait::Waiter, root: &ArgMatches, args: &ArgMatches
         Ok(c) => c,
         Err(e) => return fail(3, e),
     };
+    let outcome = poll(&client, a, &body, s.debug, delay, max_wait, |r| {
+        w.verdict(r)
+    })
+    .await;
+    match outcome {
+        Err(e) => call_failed(&e),
+        Ok(Polled::Reached(response)) => show(&response, s.format, query.as_ref())
+            .err()
+            .unwrap_or(ExitCode::SUCCESS),
+        Ok(Polled::Failed(response)) => fail(
+            wait::FAILED,
+            format!(
+                "{} is {}: {} cannot happen any more",
+                w.field, response[w.field], w.name
+            ),
+        ),
+        Ok(Polled::TimedOut(response, waited)) => fail(
+            wait::TIMED_OUT,
+            format!(
+                "gave up after {:.1} s: {} is still {}",
+                waited.as_secs_f64(),
+                w.field,
+                response.get(w.field).unwrap_or(&Value::Null)
+            ),
+        ),
+    }
+}
+
+/// How polling ended, with the last answer.
+enum Polled {
+    Reached(Value),
+    Failed(Value),
+    TimedOut(Value, Duration),
+}
+
+/// Calls `a` until `verdict` says done (`Some(true)`) or failed (`Some(false)`),
+/// or `max_wait` would pass before the next call; the delays start at `first`
+/// and grow by half up to 30 s.
+async fn poll(
+    client: &Client,
+    a: &ActionInfo,
+    body: &Value,
+    debug: bool,
+    first: Duration,
+    max_wait: Duration,
+    verdict: impl Fn(&Value) -> Option<bool>,
+) -> Result<Polled, SdkError<String>> {
     let start = tokio::time::Instant::now();
-    let mut delays = wait::delays(delay, Duration::from_secs(30));
+    let mut delays = wait::delays(first, Duration::from_secs(30));
     loop {
-        let response = match call(&client, a, &body, s.debug).await {
-            Ok(r) => r,
-            Err(e) => return call_failed(&e),
-        };
-        match w.verdict(&response) {
-            Some(true) => {
-                return show(&response, s.format, query.as_ref())
-                    .err()
-                    .unwrap_or(ExitCode::SUCCESS)
-            }
-            Some(false) => {
-                return fail(
-                    wait::FAILED,
-                    format!(
-                        "{} is {}: {} cannot happen any more",
-                        w.field, response[w.field], w.name
-                    ),
-                )
-            }
+        let response = call(client, a, body, debug).await?;
+        match verdict(&response) {
+            Some(true) => return Ok(Polled::Reached(response)),
+            Some(false) => return Ok(Polled::Failed(response)),
             None => {}
         }
-        let pause = delays.next().unwrap_or(delay);
+        let pause = delays.next().unwrap_or(first);
         if start.elapsed() + pause > max_wait {
-            return fail(
-                wait::TIMED_OUT,
-                format!(
-                    "gave up after {:.1} s: {} is still {}",
-                    start.elapsed().as_secs_f64(),
-                    w.field,
-                    response.get(w.field).unwrap_or(&Value::Null)
-                ),
-            );
+            return Ok(Polled::TimedOut(response, start.elapsed()));
         }
         tokio::time::sleep(pause).await;
+    }
+}
+
+/// tccli's `--waiter '{"expr": JMESPATH, "to": VALUE, "timeout": S, "interval": S}'`:
+/// the call is repeated until what `expr` selects equals `to` (compared as
+/// text, so `"to": "2"` matches the number 2).
+async fn run_waiter(
+    client: &Client,
+    a: &ActionInfo,
+    body: &Value,
+    s: &Settings,
+    spec: &str,
+    query: Option<&Query>,
+) -> Result<(), ExitCode> {
+    let parsed: Value = serde_json::from_str(spec)
+        .or_else(|_| serde_json::from_str(&spec.replace('\'', "\"")))
+        .map_err(|_| {
+            fail(
+                2,
+                "--waiter: not a JSON object such as {\"expr\": \"State\", \"to\": 2}",
+            )
+        })?;
+    let expr = parsed
+        .get("expr")
+        .and_then(Value::as_str)
+        .ok_or_else(|| fail(2, "--waiter: `expr` (a JMESPath expression) is missing"))?;
+    let expr = Query::new(expr).map_err(|e| fail(2, format!("--waiter: {e}")))?;
+    let to = parsed
+        .get("to")
+        .map(text_of)
+        .ok_or_else(|| fail(2, "--waiter: `to` (the value to wait for) is missing"))?;
+    let secs = |key: &str, default: f64| match parsed.get(key) {
+        None => seconds(&default.to_string()),
+        Some(v) => seconds(&text_of(v)),
+    };
+    let max_wait =
+        secs("timeout", 180.0).map_err(|e| fail(2, format!("--waiter: timeout: {e}")))?;
+    let interval =
+        secs("interval", 5.0).map_err(|e| fail(2, format!("--waiter: interval: {e}")))?;
+    let verdict = |r: &Value| {
+        expr.apply(r)
+            .ok()
+            .and_then(|v| (text_of(&v) == to).then_some(true))
+    };
+    let start = tokio::time::Instant::now();
+    match poll(client, a, body, s.debug, interval, max_wait, verdict).await {
+        Err(e) => Err(call_failed(&e)),
+        Ok(Polled::Reached(response)) => show(&response, s.format, query),
+        // The verdict above is never a failure: only the timeout ends it otherwise.
+        Ok(Polled::Failed(response) | Polled::TimedOut(response, _)) => Err(fail(
+            wait::TIMED_OUT,
+            format!(
+                "gave up after {:.1} s: the expression gives {}, not {to}",
+                start.elapsed().as_secs_f64(),
+                expr.apply(&response)
+                    .map(|v| text_of(&v))
+                    .unwrap_or_default()
+            ),
+        )),
+    }
+}
+
+/// A scalar as its text (strings unquoted), anything else as JSON.
+fn text_of(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
     }
 }
 

@@ -548,7 +548,7 @@ async fn tables_align_by_display_width() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn wait_ends_by_outcome() {
+async fn wait_and_waiter_end_by_outcome() {
     let e = emulator().await;
     let url = e.url();
     blocking(move || {
@@ -603,6 +603,33 @@ async fn wait_ends_by_outcome() {
         // A task that does not exist: the service error, 1.
         let out = wait("auto-callout-task-running", 424242, &[]);
         assert_eq!(out.status.code(), Some(1));
+        // tccli's --waiter on the action itself, in its quoting and in JSON.
+        let id = running.to_string();
+        let describe = [
+            "describe-auto-callout-task",
+            "--sdk-app-id",
+            "1400000000",
+            "--task-id",
+            id.as_str(),
+        ];
+        let mut args = describe.to_vec();
+        args.extend(["--waiter", "{'expr':'State','to':'4'}", "--query", "State"]);
+        assert_eq!(json(&ccc(&url, &args, None)), 4);
+        let mut args = describe.to_vec();
+        args.extend([
+            "--waiter",
+            r#"{"expr": "State", "to": 2, "timeout": 0.3, "interval": 0.05}"#,
+        ]);
+        let out = ccc(&url, &args, None);
+        assert_eq!(out.status.code(), Some(7), "{}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).contains("gives 4, not 2"),
+            "{}",
+            text(&out.stderr)
+        );
+        let mut args = describe.to_vec();
+        args.extend(["--waiter", "{'to': 2}"]);
+        assert_eq!(ccc(&url, &args, None).status.code(), Some(2));
         // Paused, resumed while waiting: the wait sees it.
         let paused = create_task(&url, &[]);
         let id = paused.to_string();
