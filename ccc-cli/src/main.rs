@@ -72,7 +72,7 @@ fn client_args() -> Vec<Arg> {
     };
     vec![
         arg("endpoint", "Endpoint: a URL, or host[:port] as tccli takes it (http for loopback hosts, https otherwise); default: the profile's ccc.endpoint, else the international site").value_name("URL|HOST[:PORT]"),
-        arg("region", "Region sent as X-TC-Region (default: the profile's region)").value_name("REGION"),
+        arg("region", "Region sent as X-TC-Region (default: TENCENTCLOUD_REGION, else the profile's region)").value_name("REGION"),
         arg("profile", "Profile: ~/.tccli/NAME.credential and NAME.configure, and [NAME] of the SDK credentials file").value_name("NAME"),
         arg("language", "Language of service messages").value_parser(["en-US", "zh-CN"]),
         arg("output", "How to print answers (default: the profile's output, else json); jsonl and text print one item a line").value_parser(["json", "jsonl", "text", "table"]),
@@ -371,6 +371,7 @@ fn settings(root: &ArgMatches, sub: &ArgMatches) -> Result<Settings, String> {
         .map(|e| endpoint_url(&e));
     let region = opt(sub, root, "region")
         .cloned()
+        .or_else(|| std::env::var("TENCENTCLOUD_REGION").ok())
         .or_else(|| from_profile("region"))
         .filter(|r| !r.is_empty());
     let format = match opt(sub, root, "output") {
@@ -920,10 +921,10 @@ fn configure(root: &ArgMatches, args: &ArgMatches) -> ExitCode {
 /// `ccc configure`: asks for each value on stderr, reads answers from stdin;
 /// an empty answer keeps the value.
 fn interactive(name: &str) -> Result<(), ExitCode> {
-    use std::io::BufRead;
+    use std::io::{BufRead, Read};
     let mut pairs = Vec::new();
-    let stdin = std::io::stdin();
-    let mut lines = stdin.lock().lines();
+    // Four short answers: whatever stdin holds, read no more than this.
+    let mut lines = std::io::stdin().lock().take(64 << 10).lines();
     for (key, prompt) in [
         ("secretId", "TencentCloud API secretId"),
         ("secretKey", "TencentCloud API secretKey"),

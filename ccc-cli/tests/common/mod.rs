@@ -27,6 +27,7 @@ pub fn command() -> Command {
         .env("HOME", temp_home("default"))
         .env_remove("TENCENTCLOUD_SESSION_TOKEN")
         .env_remove("TENCENTCLOUD_CREDENTIALS_FILE")
+        .env_remove("TENCENTCLOUD_REGION")
         .env_remove("RUST_LOG");
     cmd
 }
