@@ -241,7 +241,10 @@ fn scalar_kind(model: &Model, t: &TypeRef) -> (&'static str, Vec<String>) {
                     crate::spec::Repr::Int64 => "int64",
                     crate::spec::Repr::Uint64 => "uint64",
                 };
-                (kind, e.variants.iter().map(|v| value_text(&v.value)).collect())
+                (
+                    kind,
+                    e.variants.iter().map(|v| value_text(&v.value)).collect(),
+                )
             }
             None => ("object", Vec::new()),
         },
