@@ -32,8 +32,7 @@ mod state;
 mod sts;
 pub mod validate;
 
-#[path = "generated/spec_table.rs"]
-pub mod spec_table;
+pub use ccc_spec as spec_table;
 
 pub use faults::{FaultSpec, Faults};
 pub use state::{MAX_APPS, MAX_APP_BYTES, MAX_ENTRIES};

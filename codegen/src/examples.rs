@@ -10,7 +10,6 @@
 use crate::import::{named_types, read_types, NamedTypes};
 use crate::spec::{ActionFile, Example, Member, TypeRef};
 use serde_json::{Map, Value};
-use std::fs;
 use std::path::Path;
 
 /// What happened to each action's examples.

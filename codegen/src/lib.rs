@@ -119,7 +119,7 @@ pub struct Job {
 }
 
 /// The service whose code lands at the root of `ccc-api` (its `Client`,
-/// `operation`, `types`) and whose spec table the emulator and CLI use.
+/// `operation`, `types`) and whose spec table `ccc-spec` holds.
 pub const PRIMARY_SERVICE: &str = "ccc";
 
 /// What `cargo xtask codegen` generates in the repository at `root`: every
@@ -127,7 +127,8 @@ pub const PRIMARY_SERVICE: &str = "ccc";
 /// each other one as the module `ccc_api::<service>` in `ccc-api/src/<service>`,
 /// with a client of its own), the feature fixture and the colliding-names
 /// fixture into the tests crate (compiled there with warnings denied), and the
-/// primary service's spec table into the emulator.
+/// primary service's spec table into `ccc-spec` (for the emulator and the
+/// command line).
 pub fn repository_jobs(root: &Path) -> Result<Vec<Job>, Error> {
     let mut jobs = Vec::new();
     for s in services::discover(root, "spec").map_err(Error::Emit)? {
@@ -139,7 +140,7 @@ pub fn repository_jobs(root: &Path) -> Result<Vec<Job>, Error> {
             });
             jobs.push(Job {
                 spec: s.dir,
-                out: "ccc-emulator/src/generated".into(),
+                out: "ccc-spec/src/generated".into(),
                 options: None,
             });
         } else {

@@ -1,7 +1,9 @@
 //! A data table of the spec for programs that work from action names at run time
-//! (the `ccc` command line and the emulator): every action with its members,
-//! their wire types and docs, its official example answer, and a minimal valid
-//! answer built from the output types.
+//! (the `ccc` command line and the emulator, through the `ccc-spec` crate): every
+//! action with its input and output members, their wire types and docs, how it
+//! pages, its official example answer and a minimal valid answer built from the
+//! output types; and every object type with its members, so that help texts and
+//! request templates can show nested types.
 
 use super::docs;
 use crate::model::{Field, Model, Presence, VariantValue};
@@ -21,6 +23,21 @@ pub(crate) fn table_module(model: &Model) -> TokenStream {
         let china_only = a.china_only;
         let idempotent = a.idempotent;
         let members = a.input.iter().map(|f| member(model, f));
+        let outputs = a.output.iter().map(|f| member(model, f));
+        let pagination = match &a.pagination {
+            Some(p) => {
+                let style = match p.style {
+                    crate::spec::PageStyle::PageNumber => "page_number",
+                    crate::spec::PageStyle::Offset => "offset",
+                    crate::spec::PageStyle::Cursor => "cursor",
+                };
+                let (page, size, max_size, items) = (&p.page, &p.size, p.max_size, &p.items);
+                let total = option_text(p.total.as_deref());
+                let item_cursor = option_text(p.item_cursor.as_deref());
+                quote!(Some(PaginationInfo { style: #style, page: #page, size: #size, max_size: #max_size, items: #items, total: #total, item_cursor: #item_cursor }))
+            }
+            None => quote!(None),
+        };
         let example = match a.examples.first() {
             Some(ex) => {
                 let text = serde_json::to_string(&ex.output).unwrap_or_default();
@@ -51,14 +68,25 @@ pub(crate) fn table_module(model: &Model) -> TokenStream {
                 china_only: #china_only,
                 idempotent: #idempotent,
                 input: &[#(#members),*],
+                output: &[#(#outputs),*],
+                pagination: #pagination,
                 example_response: #example,
                 minimal_response: #minimal,
                 minimal_request: #minimal_request,
             },
         }
     });
-    let header =
-        docs::inner("The spec as data: actions, their input members, and answers to serve.");
+    let mut objects: Vec<_> = model.objects.iter().collect();
+    objects.sort_by(|a, b| a.name.cmp(&b.name));
+    let types = objects.iter().map(|o| {
+        let name = &o.name;
+        let doc = &o.doc;
+        let fields = o.fields.iter().map(|f| member(model, f));
+        quote!(TypeInfo { name: #name, doc: #doc, fields: &[#(#fields),*] },)
+    });
+    let header = docs::inner(
+        "The spec as data: actions, their members, object types, paging, and answers to serve.",
+    );
     quote! {
         #header
 
@@ -71,14 +99,54 @@ pub(crate) fn table_module(model: &Model) -> TokenStream {
             pub flag: &'static str,
             /// `string`, `int64`, `uint64`, `float`, `bool`, or `json` (lists and objects).
             pub kind: &'static str,
+            /// The kind of the type at the bottom of any lists: as `kind`, or
+            /// `object`.
+            pub element: &'static str,
             /// The type as the spec writes it (`list<string>`, `AutoCalloutTaskState`).
             pub spec_type: &'static str,
-            /// Documented values, for enums.
+            /// Documented values, for enums (and lists of them).
             pub values: &'static [&'static str],
-            /// Whether the request must carry it.
+            /// Input: whether the request must carry it. Output: whether the
+            /// answer always carries it, not null.
             pub required: bool,
             /// What it holds.
             pub doc: &'static str,
+            /// The object type at the bottom of `spec_type` (`SeatUserInfo` for
+            /// `list<SeatUserInfo>`), to look up in [`TYPES`].
+            pub object: Option<&'static str>,
+            /// Holds a secret: shown redacted.
+            pub sensitive: bool,
+        }
+
+        /// How a list action pages.
+        #[derive(Debug, Clone, Copy)]
+        pub struct PaginationInfo {
+            /// `page_number` (0-based page index), `offset` (items to skip) or
+            /// `cursor` (taken from the last item).
+            pub style: &'static str,
+            /// Input member holding the page index, offset or cursor.
+            pub page: &'static str,
+            /// Input member holding the page size.
+            pub size: &'static str,
+            /// Largest page size the service accepts.
+            pub max_size: u64,
+            /// Output list member holding the items.
+            pub items: &'static str,
+            /// Output member holding the total number of items, if any.
+            pub total: Option<&'static str>,
+            /// With `cursor`: the member of each item holding its cursor.
+            pub item_cursor: Option<&'static str>,
+        }
+
+        /// One object type.
+        #[derive(Debug, Clone, Copy)]
+        pub struct TypeInfo {
+            /// Type name.
+            pub name: &'static str,
+            /// What it describes.
+            pub doc: &'static str,
+            /// Members, in spec order.
+            pub fields: &'static [MemberInfo],
         }
 
         /// One action.
@@ -100,6 +168,10 @@ pub(crate) fn table_module(model: &Model) -> TokenStream {
             pub idempotent: bool,
             /// Input members, in spec order.
             pub input: &'static [MemberInfo],
+            /// Output members (besides `RequestId`), in spec order.
+            pub output: &'static [MemberInfo],
+            /// How it pages, for list actions.
+            pub pagination: Option<PaginationInfo>,
             /// The official example answer, `{"Response": ...}`.
             pub example_response: Option<&'static str>,
             /// A minimal valid answer: every member that must be present, with zero values.
@@ -115,6 +187,14 @@ pub(crate) fn table_module(model: &Model) -> TokenStream {
         pub fn action(name: &str) -> Option<&'static ActionInfo> {
             ACTIONS.binary_search_by(|a| a.name.cmp(name)).ok().map(|i| &ACTIONS[i])
         }
+
+        /// Every object type, sorted by name.
+        pub static TYPES: &[TypeInfo] = &[#(#types)*];
+
+        /// The object type named `name`.
+        pub fn type_info(name: &str) -> Option<&'static TypeInfo> {
+            TYPES.binary_search_by(|t| t.name.cmp(name)).ok().map(|i| &TYPES[i])
+        }
     }
 }
 
@@ -123,13 +203,37 @@ fn member(model: &Model, f: &Field) -> TokenStream {
     // An escaped Rust name (`new_`, see `names::escape`) keeps its plain flag
     // (`--new`): the command line has no builder methods to collide with.
     let flag = f.rust.trim_end_matches('_').replace('_', "-");
-    let (kind, values) = match &f.ty {
+    // Lists are given as JSON; their elements have the kind (and values) of
+    // the type at the bottom.
+    let (element, values) = scalar_kind(model, f.ty.bottom());
+    let kind = if matches!(f.ty, TypeRef::List(_)) || element == "object" {
+        "json"
+    } else {
+        element
+    };
+    let spec_type = type_text(&f.ty);
+    let required = f.presence == Presence::Required;
+    let doc = &f.doc;
+    let object = match f.ty.bottom() {
+        TypeRef::Named(n) if model.objects.iter().any(|o| &o.name == n) => option_text(Some(n)),
+        _ => quote!(None),
+    };
+    let sensitive = f.sensitive;
+    quote! {
+        MemberInfo { name: #name, flag: #flag, kind: #kind, element: #element, spec_type: #spec_type, values: &[#(#values),*], required: #required, doc: #doc, object: #object, sensitive: #sensitive }
+    }
+}
+
+/// The kind of a type that is not a list (`object` for object types) and the
+/// documented values of an enum.
+fn scalar_kind(model: &Model, t: &TypeRef) -> (&'static str, Vec<String>) {
+    match t {
         TypeRef::String => ("string", Vec::new()),
         TypeRef::Int64 => ("int64", Vec::new()),
         TypeRef::Uint64 => ("uint64", Vec::new()),
         TypeRef::Float => ("float", Vec::new()),
         TypeRef::Bool => ("bool", Vec::new()),
-        TypeRef::List(_) => ("json", Vec::new()),
+        TypeRef::List(inner) => scalar_kind(model, inner),
         TypeRef::Named(n) => match model.enums.iter().find(|e| &e.name == n) {
             Some(e) => {
                 let kind = match e.repr {
@@ -137,17 +241,20 @@ fn member(model: &Model, f: &Field) -> TokenStream {
                     crate::spec::Repr::Int64 => "int64",
                     crate::spec::Repr::Uint64 => "uint64",
                 };
-                let values = e.variants.iter().map(|v| value_text(&v.value)).collect();
-                (kind, values)
+                (
+                    kind,
+                    e.variants.iter().map(|v| value_text(&v.value)).collect(),
+                )
             }
-            None => ("json", Vec::new()),
+            None => ("object", Vec::new()),
         },
-    };
-    let spec_type = type_text(&f.ty);
-    let required = f.presence == Presence::Required;
-    let doc = &f.doc;
-    quote! {
-        MemberInfo { name: #name, flag: #flag, kind: #kind, spec_type: #spec_type, values: &[#(#values),*], required: #required, doc: #doc }
+    }
+}
+
+fn option_text(text: Option<&str>) -> TokenStream {
+    match text {
+        Some(t) => quote!(Some(#t)),
+        None => quote!(None),
     }
 }
 
