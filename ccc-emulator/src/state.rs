@@ -1330,9 +1330,16 @@ impl State {
                 Ok(json!({}))
             })(),
             "DescribeTelCdr" | "DescribeProtectedTelCdr" => (|| {
+                // `DescribeTelCdr` documents its window (an end within 90 days
+                // after the start, a start at most 180 days back);
+                // `DescribeProtectedTelCdr` documents none: a reversed window
+                // there is merely empty.
                 let tel_cdr = action == "DescribeTelCdr";
-                let span = tel_cdr.then_some(90 * DAY);
-                let (from, to) = window(p, "StartTimeStamp", "EndTimeStamp", span)?;
+                let (from, to) = if tel_cdr {
+                    window(p, "StartTimeStamp", "EndTimeStamp", Some(90 * DAY))?
+                } else {
+                    (int(p, "StartTimeStamp"), int(p, "EndTimeStamp"))
+                };
                 if tel_cdr && from < now - 180 * DAY {
                     return Err(bad(format!(
                         "StartTimeStamp {from} is more than 180 days in the past"
