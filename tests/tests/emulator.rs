@@ -838,3 +838,124 @@ async fn fault_knobs() {
             .unwrap();
     }
 }
+
+/// The documented rules, one row each: the request (against the default seed)
+/// and the code it must be refused with. Ids and numbers are the seed's:
+/// application 1400000000 owns `0086075586013388`, skill groups 1, 100, 255
+/// and campaign 2569; application 1400692008 has task 16498.
+#[tokio::test]
+async fn documented_rules_refuse_with_the_documented_codes() {
+    let now = i64::try_from(ccc_tests::wire::now()).unwrap();
+    let app = 1400000000;
+    let caller = "0086075586013388";
+    let task = |extra: Value| {
+        let mut p = json!({"SdkAppId": app, "NotBefore": now, "Callees": ["008613900000001"],
+            "Callers": [caller], "IvrId": 1});
+        p.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        p
+    };
+    let campaign = |extra: Value| {
+        let mut p = json!({"SdkAppId": app, "Name": "c", "Callees": ["1"], "Callers": [caller],
+            "CallOrder": 1, "SkillGroupId": 255, "Priority": 3, "ExpectedAbandonRate": 10,
+            "RetryInterval": 60, "StartTime": now, "EndTime": now + 3600});
+        p.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        p
+    };
+    let cdr = |from: i64, to: i64, size: i64| {
+        json!({"SdkAppId": app, "StartTimeStamp": from, "EndTimeStamp": to, "PageNumber": 0, "PageSize": size})
+    };
+    let rows: Vec<(&str, Value, &str)> = vec![
+        ("CreateAutoCalloutTask", task(json!({"IvrId": null})), "InvalidParameterValue"),
+        ("CreateAutoCalloutTask", task(json!({"Callees": []})), "InvalidParameterValue"),
+        ("CreateAutoCalloutTask", task(json!({"Callers": []})), "InvalidParameterValue"),
+        ("CreateAutoCalloutTask", task(json!({"NotAfter": now - 1})), "InvalidParameterValue"),
+        ("CreateAutoCalloutTask", task(json!({"NotAfter": now})), "InvalidParameterValue"),
+        ("CreateAutoCalloutTask", task(json!({"Callers": ["008699999999999"]})), "InvalidParameterValue"),
+        ("CreateAutoCalloutTask", task(json!({"Tries": 4})), "InvalidParameterValue"),
+        ("CreateAutoCalloutTask", task(json!({"RetryInterval": 599})), "InvalidParameterValue"),
+        ("CreatePredictiveDialingCampaign", campaign(json!({"SkillGroupId": 4242})), "InvalidParameterValue"),
+        ("CreatePredictiveDialingCampaign", campaign(json!({"EndTime": now - 1})), "InvalidParameterValue"),
+        ("CreatePredictiveDialingCampaign", campaign(json!({"ExpectedAbandonRate": 500})), "InvalidParameterValue"),
+        ("CreatePredictiveDialingCampaign", campaign(json!({"Priority": 6})), "InvalidParameterValue"),
+        ("CreatePredictiveDialingCampaign", campaign(json!({"RetryInterval": 59})), "InvalidParameterValue"),
+        ("CreatePredictiveDialingCampaign", campaign(json!({"RetryTimes": 3})), "InvalidParameterValue"),
+        ("CreatePredictiveDialingCampaign", campaign(json!({"Callers": ["9"]})), "InvalidParameterValue"),
+        ("BindNumberCallOutSkillGroup", json!({"SdkAppId": app, "Number": caller, "SkillGroupIds": [4242]}), "InvalidParameterValue"),
+        ("BindNumberCallOutSkillGroup", json!({"SdkAppId": app, "Number": "1", "SkillGroupIds": [1]}), "InvalidParameterValue"),
+        ("UnbindNumberCallOutSkillGroup", json!({"SdkAppId": app, "Number": caller, "SkillGroupIds": [4242]}), "InvalidParameterValue.SkillGroupError"),
+        ("CreateCCCSkillGroup", json!({"SdkAppId": app, "SkillGroupName": "Hotline", "SkillGroupType": 0}), "InvalidParameterValue.SkillGroupExist"),
+        ("DeleteCCCSkillGroup", json!({"SdkAppId": app, "SkillGroupId": 255}), "ResourceUnavailable"),
+        ("DeleteStaff", json!({"SdkAppId": app, "StaffList": ["staff1@xxx.com", "nobody@x.com"]}), "InvalidParameterValue.InstanceNotExist"),
+        ("BindStaffSkillGroupList", json!({"SdkAppId": app, "StaffEmail": "staff1@xxx.com", "StaffSkillGroupList": [{"SkillGroupId": 4242, "Priority": 1}]}), "InvalidParameter"),
+        ("UnbindStaffSkillGroupList", json!({"SdkAppId": app, "StaffEmail": "nobody@x.com", "SkillGroupList": [100]}), "InvalidParameterValue.InstanceNotExist"),
+        ("DescribeTelCdr", cdr(now, now + 60, 101), "InvalidParameterValue"),
+        ("DescribeTelCdr", cdr(now, now + 60, 0), "InvalidParameterValue"),
+        ("DescribeTelCdr", cdr(now, now - 1, 10), "InvalidParameterValue"),
+        ("DescribeTelCdr", cdr(now - 181 * 86_400, now - 180 * 86_400, 10), "InvalidParameterValue"),
+        ("DescribeTelCdr", cdr(now - 91 * 86_400, now, 10), "InvalidParameterValue"),
+        ("DescribePredictiveDialingCampaigns", json!({"SdkAppId": app, "PageNumber": 0, "PageSize": 101}), "InvalidParameterValue"),
+        ("DescribeTelCallInfo", json!({"SdkAppIdList": [app], "StartTimeStamp": now, "EndTimeStamp": now - 1}), "InvalidParameterValue"),
+        ("ResumeAutoCalloutTask", json!({"SdkAppId": 1400692008, "TaskId": 424242}), "InvalidParameterValue"),
+    ];
+    let mut wrong = Vec::new();
+    for (action, params, code) in &rows {
+        let e = emulator().await;
+        let c = client(&e);
+        let got = match c.call(action, params).await {
+            Ok(_) => "accepted".to_owned(),
+            Err(e) => e.raw_code().unwrap_or("none").to_owned(),
+        };
+        if got != *code {
+            wrong.push(format!("{action} {params}: {got}, expected {code}"));
+        }
+        // Nothing was lost: DeleteStaff refused as a whole.
+        if *action == "DeleteStaff" {
+            let left = c
+                .describe_staff_info_list()
+                .sdk_app_id(app)
+                .page_number(0)
+                .page_size(100)
+                .staff_mail("staff1@xxx.com")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(left.total_count, 1, "staff1 must survive the refused request");
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+
+    // Stateful changes: bad transitions are UnsupportedOperation, which the
+    // task actions document; deleted skill groups leave no binding behind.
+    let e = emulator().await;
+    let c = client(&e);
+    let stop = json!({"SdkAppId": 1400692008, "TaskId": 16498});
+    c.call("StopAutoCalloutTask", &stop).await.unwrap();
+    for action in ["PauseAutoCalloutTask", "ResumeAutoCalloutTask"] {
+        assert_eq!(refused(&c, action, stop.clone()).await, "UnsupportedOperation", "{action}");
+    }
+    c.call("BindNumberCallOutSkillGroup", &json!({"SdkAppId": app, "Number": caller, "SkillGroupIds": [100]}))
+        .await
+        .unwrap();
+    c.call("DeleteCCCSkillGroup", &json!({"SdkAppId": app, "SkillGroupId": 100})).await.unwrap();
+    let numbers = c.call("DescribeNumbers", &json!({"SdkAppId": app})).await.unwrap();
+    assert!(!numbers.to_string().contains("100"), "{numbers}");
+    let staff = c
+        .call("DescribeStaffInfoList", &json!({"SdkAppId": app, "PageNumber": 0, "PageSize": 10}))
+        .await
+        .unwrap();
+    assert!(!staff.to_string().contains("\"SkillGroupId\":100"), "{staff}");
+    // DescribeNumbers pages by 20 unless told; campaigns filter by skill group.
+    let all = c.call("DescribeNumbers", &json!({"SdkAppId": 7})).await.unwrap();
+    assert_eq!(all["Numbers"].as_array().unwrap().len(), 12);
+    c.call("CreatePredictiveDialingCampaign", &campaign(json!({"SkillGroupId": 1}))).await.unwrap();
+    let by_group = |g: i64| {
+        let c = c.clone();
+        async move {
+            c.call("DescribePredictiveDialingCampaigns", &json!({"SdkAppId": app, "PageNumber": 0, "PageSize": 10, "SkillGroupId": g}))
+                .await
+                .unwrap()["TotalCount"]
+                .clone()
+        }
+    };
+    assert_eq!((by_group(1).await, by_group(255).await, by_group(2).await), (json!(1), json!(1), json!(0)));
+}
