@@ -1452,7 +1452,7 @@ mod tests {
         }
     }
 
-    /// Every action driven with bad inputs (each member in turn: removed, null,
+    /// Every action driven with bad inputs (an unknown member; each member in turn: removed, null,
     /// zero, negative, huge, empty, of the wrong type, an id or name that does
     /// not exist), through the body check and the state as a request would go,
     /// answers only codes the action documents or common ones; and the
@@ -1475,7 +1475,9 @@ mod tests {
         let (mut sent, mut codes, mut undocumented) = (0, std::collections::BTreeSet::new(), Vec::new());
         for action in ACTIONS {
             let base = request_of(action);
-            let mut variants = vec![base.clone()];
+            let mut unknown = base.clone();
+            unknown["NoSuchMember"] = json!(1);
+            let mut variants = vec![base.clone(), unknown];
             for m in action.input {
                 let mut removed = base.clone();
                 removed.as_object_mut().unwrap().remove(m.name);
