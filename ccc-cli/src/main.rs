@@ -60,7 +60,9 @@ fn cli() -> Command {
                         .arg(Arg::new("latency-ms").long("latency-ms").value_parser(clap::value_parser!(u64).range(0..=MAX_SECONDS * 1000)).help("Added latency of every answer (at most a day)"))
                         .arg(Arg::new("rate-limited").long("rate-limited").value_parser(share).help("Share (0-1) answered RequestLimitExceeded"))
                         .arg(Arg::new("server-errors").long("server-errors").value_parser(share).help("Share (0-1) answered HTTP 502"))
-                        .arg(Arg::new("dropped").long("dropped").value_parser(share).help("Share (0-1) of connections dropped")),
+                        .arg(Arg::new("dropped").long("dropped").value_parser(share).help("Share (0-1) of connections dropped"))
+                        .arg(Arg::new("seed").long("seed").value_name("FILE").help("Start with the applications, numbers, skill groups, staff, tasks and campaigns of this JSON file (format: the ccc-emulator seed docs); default: the entities the official examples use"))
+                        .arg(Arg::new("clock-speed").long("clock-speed").value_name("N").value_parser(clock_speed).help("Speed of the simulated clock: 1 real time (default), 0 stopped, 60 a minute a second; POST {\"Advance\": SECONDS} to /emulator/clock moves it")),
                 ),
         )
         .subcommand(Command::new("demo").about("Start the emulator in-process and walk through an outbound task, printing each call"))
@@ -189,6 +191,14 @@ fn exit_code<C>(e: &SdkError<C>) -> u8 {
     }
 }
 
+/// A clock speed: a number from 0 to the emulator's maximum.
+fn clock_speed(text: &str) -> Result<f64, String> {
+    let speed: f64 = text.parse().map_err(|e| format!("{e}"))?;
+    ccc_emulator::Clock::new(speed)
+        .map(|_| speed)
+        .map_err(|e| e.to_string())
+}
+
 async fn serve(args: &ArgMatches) -> ExitCode {
     let mut config = Config::default();
     match args.get_one::<String>("addr").map(|a| a.parse()) {
@@ -241,6 +251,18 @@ async fn serve(args: &ArgMatches) -> ExitCode {
         },
         ..Faults::default()
     };
+    if let Some(file) = args.get_one::<String>("seed") {
+        match ccc_emulator::Seed::from_file(std::path::Path::new(file)) {
+            Ok(seed) => config.world = seed,
+            Err(e) => {
+                output::eprint(format_args!("error: {e}"));
+                return ExitCode::from(3);
+            }
+        }
+    }
+    if let Some(speed) = args.get_one::<f64>("clock-speed") {
+        config.clock_speed = *speed;
+    }
     let test_pair = config.keys.contains_key(TEST_SECRET_ID);
     let emulator = match Emulator::start(config).await {
         Ok(e) => e,

@@ -27,6 +27,7 @@
 
 pub mod auth;
 pub mod clock;
+pub mod control;
 pub mod faults;
 pub mod http;
 pub mod seed;
@@ -376,6 +377,10 @@ fn error_body(code: &str, message: &str) -> String {
 
 /// The status and body answering one request.
 fn answer(shared: &Shared, request: &http::Request) -> (u16, String) {
+    let clock = shared.state.clock();
+    if let Some(answer) = control::answer(&request.method, &request.target, &request.body, clock) {
+        return answer;
+    }
     if request.method != "POST" {
         return (
             405,

@@ -258,7 +258,7 @@ impl Seed {
         let seed: Seed = serde_path_to_error::deserialize(de).map_err(|e| SeedError {
             origin: origin.to_owned(),
             path: match e.path().to_string() {
-                p if p == "." => String::new(),
+                p if p == "." || p == "?" => String::new(),
                 p => p,
             },
             message: e.inner().to_string(),

@@ -959,3 +959,74 @@ async fn documented_rules_refuse_with_the_documented_codes() {
     };
     assert_eq!((by_group(1).await, by_group(255).await, by_group(2).await), (json!(1), json!(1), json!(0)));
 }
+
+/// Seeds: the default one loads; a user's is checked with the file, the path
+/// and what is wrong; nothing half-loaded.
+#[tokio::test]
+async fn seeds_are_validated_with_where_and_what() {
+    use ccc_emulator::Seed;
+    let seed = Seed::from_json(ccc_emulator::seed::DEFAULT_SEED, "default").unwrap();
+    assert!(seed.apps.iter().any(|a| a.sdk_app_id == 1400000000));
+    let app = |body: &str| format!(r#"{{"apps": [{{"sdk_app_id": 5, "numbers": [{{"number": "1"}}], {body}}}]}}"#);
+    let group = r#""skill_groups": [{"id": 10, "name": "g"}]"#;
+    let task = |extra: &str| app(&format!(r#""tasks": [{{"id": 3, "callers": ["1"], "callees": ["2"] {extra}}}]"#));
+    let rows: Vec<(String, &str, &str)> = vec![
+        (r#"{"apps": [], "extra": 1}"#.into(), "extra", "unknown field `extra`"),
+        (r#"{"apps": [{"sdk_app_id": "x"}]}"#.into(), "apps[0].sdk_app_id", "invalid type"),
+        (app(r#""staff": [{"mail": "a", "name": "A", "nick": "n", "color": 1}]"#), "apps[0].staff[0].color", "unknown field"),
+        (app(r#""staff": [{"mail": "a", "name": "A", "skill_groups": [9]}]"#), "apps[0].staff[0].skill_groups", "skill group 9 does not exist"),
+        (app(r#""staff": [{"mail": "a", "name": "A"}, {"mail": "a", "name": "B"}]"#), "apps[0].staff[1].mail", "appears twice"),
+        (r#"{"apps": [{"sdk_app_id": 5, "numbers": [{"number": "1", "call_out_skill_groups": [4]}]}]}"#.into(), "apps[0].numbers[0].call_out_skill_groups", "skill group 4 does not exist"),
+        (r#"{"apps": [{"sdk_app_id": 5, "numbers": [{"number": "1"}, {"number": "1"}]}]}"#.into(), "apps[0].numbers[1].number", "appears twice"),
+        (task(r#", "ivr_id": 1, "callers": ["7"]"#), "apps[0].tasks[0]", "duplicate field"),
+        (app(r#""tasks": [{"id": 3, "ivr_id": 1, "callers": ["7"], "callees": ["2"]}]"#), "apps[0].tasks[0]", "caller 7 is not a number"),
+        (task(""), "apps[0].tasks[0]", "IvrId or AIAgentId"),
+        (task(r#", "ivr_id": 1, "starts_in": 10, "ends_in": 5"#), "apps[0].tasks[0]", "NotAfter"),
+        (app(&format!(r#"{group}, "campaigns": [{{"id": 1, "name": "c", "skill_group_id": 11, "callers": ["1"], "callees": ["2"], "ends_in": 60}}]"#)), "apps[0].campaigns[0]", "skill group 11 does not exist"),
+        (app(&format!(r#"{group}, "campaigns": [{{"id": 1, "name": "c", "skill_group_id": 10, "callers": ["1"], "callees": ["2"], "ends_in": 60, "expected_abandon_rate": 500}}]"#)), "apps[0].campaigns[0]", "ExpectedAbandonRate"),
+        (app(r#""skill_groups": [{"id": 10, "name": "g"}, {"id": 11, "name": "g"}]"#), "apps[0].skill_groups[1]", "already exists"),
+        (r#"{"answer_rate": 2}"#.into(), "answer_rate", "between 0 and 1"),
+        (r#"{"apps": [{"sdk_app_id": 5}, {"sdk_app_id": 5}]}"#.into(), "apps[1].sdk_app_id", "appears twice"),
+        ("{".into(), "", "EOF"),
+    ];
+    for (text, path, what) in rows {
+        let err = Seed::from_json(&text, "my-seed.json").unwrap_err();
+        assert_eq!(err.origin, "my-seed.json");
+        assert_eq!(err.path, path, "{text}: {err}");
+        assert!(err.message.contains(what), "{text}: {err}");
+        assert!(err.to_string().starts_with("seed my-seed.json"), "{err}");
+    }
+    // A user's seed in place of the default one.
+    let seed = Seed::from_json(&task(r#", "ai_agent_id": 1, "starts_in": -100"#), "mine").unwrap();
+    let e = Emulator::start(Config { world: seed, ..Config::default() }).await.unwrap();
+    let c = client(&e);
+    let task = c.describe_auto_callout_task().sdk_app_id(5).task_id(3).send().await.unwrap();
+    assert_eq!(task.callees.len(), 1);
+    assert!(c.describe_auto_callout_task().sdk_app_id(1).task_id(2).send().await.is_err());
+    let missing = Seed::from_file(std::path::Path::new("/nonexistent/seed.json")).unwrap_err();
+    assert!(missing.to_string().contains("/nonexistent/seed.json"), "{missing}");
+}
+
+/// The clock's HTTP control, for clients in other languages.
+#[tokio::test]
+async fn the_clock_moves_through_its_control_endpoint() {
+    let e = stopped_clock().await;
+    let before = e.clock().now();
+    let post = |body: &str| {
+        format!(
+            "POST /emulator/clock HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+    };
+    let answer = raw(e.addr(), post(r#"{"Advance": 3600}"#).as_bytes()).await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains(&format!("\"Now\":{}", before + 3600)), "{answer}");
+    assert_eq!(e.clock().now(), before + 3600);
+    let answer = raw(e.addr(), post(r#"{"Speed": 60}"#).as_bytes()).await;
+    assert!(answer.contains("\"Speed\":60"), "{answer}");
+    for bad in [r#"{"Speed": -1}"#, r#"{"Advance": -5}"#, r#"{"Rewind": 5}"#, "nope"] {
+        let answer = raw(e.addr(), post(bad).as_bytes()).await;
+        assert!(answer.starts_with("HTTP/1.1 400"), "{bad}: {answer}");
+    }
+    assert_eq!(e.clock().speed(), 60.0);
+}
