@@ -332,13 +332,13 @@ async fn demo() -> ExitCode {
     };
     let result: Result<(), Stop> = async {
         say(format_args!("# emulator on {} (no cloud account needed)\n", emulator.url()))?;
-        say("$ ccc create-auto-callout-task --sdk-app-id 1400000000 --not-before 0 --ivr-id 2 --callers '[\"008675500000001\"]' --callees '[\"008613900000001\",\"008613900000002\"]' --name reminders")?;
+        say("$ ccc create-auto-callout-task --sdk-app-id 1400000000 --not-before 0 --ivr-id 2 --callers '[\"0086075586013388\"]' --callees '[\"008613900000001\",\"008613900000002\"]' --name reminders")?;
         let created = client
             .create_auto_callout_task()
             .sdk_app_id(1400000000)
             .not_before(0)
             .ivr_id(2)
-            .callers(vec!["008675500000001".into()])
+            .callers(vec!["0086075586013388".into()])
             .callees(vec!["008613900000001".into(), "008613900000002".into()])
             .name("reminders")
             .send()
