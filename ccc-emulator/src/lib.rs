@@ -29,6 +29,7 @@ pub mod auth;
 pub mod clock;
 pub mod control;
 pub mod faults;
+mod freshen;
 pub mod http;
 pub mod seed;
 mod sim;
@@ -430,13 +431,17 @@ fn answer(shared: &Shared, request: &http::Request) -> (u16, String) {
             );
             return (200, error_body(code, &message));
         }
-        None => canned(action),
+        None => {
+            let mut answer = canned(action);
+            freshen::freshen(&mut answer, shared.state.clock().now());
+            answer
+        }
     };
     (200, response.to_string())
 }
 
 /// The official example answer with a fresh request id, or the minimal answer;
-/// each parsed once.
+/// each parsed once (its times are moved to now by the caller).
 fn canned(action: &spec_table::ActionInfo) -> Value {
     static PARSED: std::sync::OnceLock<HashMap<&'static str, Value>> = std::sync::OnceLock::new();
     let parsed = PARSED.get_or_init(|| {

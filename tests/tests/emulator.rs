@@ -1030,3 +1030,25 @@ async fn the_clock_moves_through_its_control_endpoint() {
     }
     assert_eq!(e.clock().speed(), 60.0);
 }
+
+/// Canned answers carry times near the simulated now, not the examples' years.
+#[tokio::test]
+async fn canned_answers_carry_current_times() {
+    let e = stopped_clock().await;
+    e.clock().advance(Duration::from_secs(10 * 86_400));
+    let now = e.clock().now();
+    let c = client(&e);
+    let session = c
+        .call("DescribeTelSession", &json!({"SdkAppId": 1400000000, "SessionId": "s"}))
+        .await
+        .unwrap();
+    let session = &session["Session"];
+    let ring = session["RingTimestamp"].as_i64().unwrap();
+    assert!(ring <= now && ring > now - 86_400, "{session}");
+    assert!(session["StartTimestamp"].as_i64().unwrap() <= ring, "order kept: {session}");
+    let token = c
+        .call("CreateSDKLoginToken", &json!({"SdkAppId": 1400000000, "SeatUserId": "foo@tencent.com"}))
+        .await
+        .unwrap();
+    assert!(token["ExpiredTime"].as_i64().unwrap() > now, "{token}");
+}
