@@ -54,7 +54,11 @@ fn visit(value: &mut Value, f: &mut impl FnMut(&str, &mut Value)) {
 pub fn freshen(answer: &mut Value, now: i64) {
     let mut latest = None::<i64>;
     visit(answer, &mut |k, v| {
-        if let Some(s) = v.as_i64().filter(|_| is_time(k) && !is_expiry(k)).and_then(seconds) {
+        if let Some(s) = v
+            .as_i64()
+            .filter(|_| is_time(k) && !is_expiry(k))
+            .and_then(seconds)
+        {
             latest = Some(latest.map_or(s, |l| l.max(s)));
         }
     });

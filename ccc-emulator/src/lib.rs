@@ -136,16 +136,17 @@ impl Emulator {
     pub async fn start(config: Config) -> std::io::Result<Emulator> {
         let invalid = |e: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, e);
         let clock = Arc::new(Clock::new(config.clock_speed).map_err(|e| invalid(e.to_string()))?);
-        let state = state::State::new(&config.world, clock, config.seed).map_err(|(path, message)| {
-            invalid(
-                SeedError {
-                    origin: "<config>".into(),
-                    path,
-                    message,
-                }
-                .to_string(),
-            )
-        })?;
+        let state =
+            state::State::new(&config.world, clock, config.seed).map_err(|(path, message)| {
+                invalid(
+                    SeedError {
+                        origin: "<config>".into(),
+                        path,
+                        message,
+                    }
+                    .to_string(),
+                )
+            })?;
         let listener = TcpListener::bind(config.addr).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {

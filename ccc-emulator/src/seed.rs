@@ -217,7 +217,11 @@ impl fmt::Display for SeedError {
         if self.path.is_empty() {
             write!(f, "seed {}: {}", self.origin, self.message)
         } else {
-            write!(f, "seed {}: at {}: {}", self.origin, self.path, self.message)
+            write!(
+                f,
+                "seed {}: at {}: {}",
+                self.origin, self.path, self.message
+            )
         }
     }
 }
@@ -264,12 +268,16 @@ impl Seed {
             message: e.inner().to_string(),
         })?;
         // The full check runs by loading it into a state, as the actions would.
-        crate::state::State::new(&seed, std::sync::Arc::new(crate::clock::Clock::stopped()), 0)
-            .map_err(|(path, message)| SeedError {
-                origin: origin.to_owned(),
-                path,
-                message,
-            })?;
+        crate::state::State::new(
+            &seed,
+            std::sync::Arc::new(crate::clock::Clock::stopped()),
+            0,
+        )
+        .map_err(|(path, message)| SeedError {
+            origin: origin.to_owned(),
+            path,
+            message,
+        })?;
         Ok(seed)
     }
 }

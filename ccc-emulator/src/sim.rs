@@ -143,10 +143,10 @@ impl Dialer {
     /// have ended, by `now`; `answer_rate` and `seed` decide the calls.
     pub fn done(&self, now: i64, dice: &Dice, owner: Owner) -> bool {
         let dialed = self.dialed(now);
-        let no_more =
-            dialed >= self.count || self.until.is_some_and(|u| now >= u) || self.hold == Hold::Stopped;
-        no_more
-            && (0..dialed).all(|i| self.call(i, dice, owner).ended <= now)
+        let no_more = dialed >= self.count
+            || self.until.is_some_and(|u| now >= u)
+            || self.hold == Hold::Stopped;
+        no_more && (0..dialed).all(|i| self.call(i, dice, owner).ended <= now)
     }
 
     /// The call to callee `i` (whether or not it has happened yet).

@@ -484,9 +484,9 @@ fn bad_state(what: &str, id: i64, state: i64, verb: &str) -> Refusal {
 /// `value` of member `name` in `lo..=hi` when present.
 fn in_range(p: &Value, name: &str, lo: i64, hi: i64) -> Result<(), Refusal> {
     match opt_int(p, name) {
-        Some(v) if !(lo..=hi).contains(&v) => {
-            Err(bad(format!("{name} is {v}; it must lie between {lo} and {hi}")))
-        }
+        Some(v) if !(lo..=hi).contains(&v) => Err(bad(format!(
+            "{name} is {v}; it must lie between {lo} and {hi}"
+        ))),
         _ => Ok(()),
     }
 }
@@ -612,7 +612,10 @@ impl State {
             }));
             for (i, n) in a.numbers.iter().enumerate() {
                 if a.numbers[..i].iter().any(|m| m.number == n.number) {
-                    return Err((at(format!("numbers[{i}].number")), format!("number {} appears twice", n.number)));
+                    return Err((
+                        at(format!("numbers[{i}].number")),
+                        format!("number {} appears twice", n.number),
+                    ));
                 }
             }
             for (i, g) in a.skill_groups.iter().enumerate() {
@@ -640,7 +643,10 @@ impl State {
                     last_modified: now,
                 };
                 if app.staff.contains_key(s.mail.as_str()) {
-                    return Err((at(format!("staff[{i}].mail")), format!("staff {} appears twice", s.mail)));
+                    return Err((
+                        at(format!("staff[{i}].mail")),
+                        format!("staff {} appears twice", s.mail),
+                    ));
                 }
                 let cost = staff.cost() + s.mail.len();
                 app.room(app.staff.len(), cost, "LimitExceeded")
@@ -663,8 +669,16 @@ impl State {
                     ai_agent_id: t.ai_agent_id,
                     max_ring_timeout: None,
                 };
-                if t.id <= 0 || d.apps.values().chain([&app]).any(|a| a.tasks.contains_key(&t.id)) {
-                    return Err((at(format!("tasks[{i}].id")), format!("task id {} is not positive or not unique", t.id)));
+                if t.id <= 0
+                    || d.apps
+                        .values()
+                        .chain([&app])
+                        .any(|a| a.tasks.contains_key(&t.id))
+                {
+                    return Err((
+                        at(format!("tasks[{i}].id")),
+                        format!("task id {} is not positive or not unique", t.id),
+                    ));
                 }
                 insert_task(&mut app, t.id, new, now)
                     .map_err(|(_, m)| (at(format!("tasks[{i}]")), m))?;
@@ -683,8 +697,16 @@ impl State {
                     "ExpectedAbandonRate": c.expected_abandon_rate, "RetryInterval": 60,
                     "StartTime": start, "EndTime": end,
                 });
-                if c.id <= 0 || d.apps.values().chain([&app]).any(|a| a.campaigns.contains_key(&c.id)) {
-                    return Err((at(format!("campaigns[{i}].id")), format!("campaign id {} is not positive or not unique", c.id)));
+                if c.id <= 0
+                    || d.apps
+                        .values()
+                        .chain([&app])
+                        .any(|a| a.campaigns.contains_key(&c.id))
+                {
+                    return Err((
+                        at(format!("campaigns[{i}].id")),
+                        format!("campaign id {} is not positive or not unique", c.id),
+                    ));
                 }
                 let new = new_campaign(&app, &params, now)
                     .map_err(|(_, m)| (at(format!("campaigns[{i}]")), m))?;
@@ -723,7 +745,9 @@ fn insert_skill_group(a: &mut App, id: i64, group: SkillGroup) -> Result<(), Ref
         ));
     }
     if id <= 0 || a.skill_groups.contains_key(&id) {
-        return Err(bad(format!("skill group id {id} is not positive or not unique")));
+        return Err(bad(format!(
+            "skill group id {id} is not positive or not unique"
+        )));
     }
     let cost = group.cost();
     a.room(a.skill_groups.len(), cost, "LimitExceeded")?;
@@ -754,7 +778,10 @@ fn bind_number(a: &mut App, number: &str, ids: &[u64], bind: bool) -> Result<(),
         } else {
             "InvalidParameterValue.InstanceNotExist"
         };
-        return Err((code, format!("number {number} does not belong to the application")));
+        return Err((
+            code,
+            format!("number {number} does not belong to the application"),
+        ));
     };
     let before = n.groups.len();
     n.groups.retain(|g| ids.binary_search(g).is_err());
@@ -769,7 +796,10 @@ fn bind_number(a: &mut App, number: &str, ids: &[u64], bind: bool) -> Result<(),
 /// Binds (or unbinds) skill groups of a staff member: (id, priority).
 fn bind_staff(a: &mut App, mail: &str, ids: &[(i64, i64)], bind: bool) -> Result<(), Refusal> {
     if let Some((id, _)) = ids.iter().find(|(id, _)| !a.skill_groups.contains_key(id)) {
-        return Err(("InvalidParameter", format!("skill group {id} does not exist")));
+        return Err((
+            "InvalidParameter",
+            format!("skill group {id} does not exist"),
+        ));
     }
     let Some(s) = a.staff.get_mut(mail) else {
         return Err((
@@ -903,36 +933,41 @@ impl State {
         // Each arm evaluates to the answer; `?` inside the closure ends the arm.
         let answer = (|| -> Option<Result<Value, Refusal>> {
             Some(match action {
-            "CreateAutoCalloutTask" => (|| {
-                for (name, lo, hi) in [("Tries", 1, 3), ("RetryInterval", 600, DAY)] {
-                    in_range(p, name, lo, hi)?;
-                }
-                if let Some(ring) = opt_int(p, "MaxRingTimeoutSecond").filter(|r| *r < 1) {
-                    return Err(bad(format!("MaxRingTimeoutSecond is {ring}; it must be positive")));
-                }
-                let new = NewTask {
-                    name: text(p, "Name"),
-                    description: text(p, "Description"),
-                    not_before: int(p, "NotBefore"),
-                    not_after: opt_int(p, "NotAfter"),
-                    callers: Texts::of(p, "Callers"),
-                    callees: Texts::of(p, "Callees"),
-                    ivr_id: p.get("IvrId").and_then(Value::as_u64),
-                    ai_agent_id: p.get("AIAgentId").and_then(Value::as_u64),
-                    max_ring_timeout: opt_int(p, "MaxRingTimeoutSecond"),
-                };
-                let id = d.next_id.saturating_add(1);
-                insert_task(d.app_mut(app, "LimitExceeded")?, id, new, now)?;
-                d.next_id();
-                Ok(json!({"TaskId": id}))
-            })(),
-            "DescribeAutoCalloutTask" => {
-                let id = int(p, "TaskId");
-                match read(d, app, &implicit).tasks.get(&id) {
-                    Some(t) => {
-                        let tdice = Dice { ring_timeout: t.max_ring_timeout, ..*dice };
-                        let dialed = t.dialer.dialed(now);
-                        let callees: Vec<Value> = t
+                "CreateAutoCalloutTask" => (|| {
+                    for (name, lo, hi) in [("Tries", 1, 3), ("RetryInterval", 600, DAY)] {
+                        in_range(p, name, lo, hi)?;
+                    }
+                    if let Some(ring) = opt_int(p, "MaxRingTimeoutSecond").filter(|r| *r < 1) {
+                        return Err(bad(format!(
+                            "MaxRingTimeoutSecond is {ring}; it must be positive"
+                        )));
+                    }
+                    let new = NewTask {
+                        name: text(p, "Name"),
+                        description: text(p, "Description"),
+                        not_before: int(p, "NotBefore"),
+                        not_after: opt_int(p, "NotAfter"),
+                        callers: Texts::of(p, "Callers"),
+                        callees: Texts::of(p, "Callees"),
+                        ivr_id: p.get("IvrId").and_then(Value::as_u64),
+                        ai_agent_id: p.get("AIAgentId").and_then(Value::as_u64),
+                        max_ring_timeout: opt_int(p, "MaxRingTimeoutSecond"),
+                    };
+                    let id = d.next_id.saturating_add(1);
+                    insert_task(d.app_mut(app, "LimitExceeded")?, id, new, now)?;
+                    d.next_id();
+                    Ok(json!({"TaskId": id}))
+                })(),
+                "DescribeAutoCalloutTask" => {
+                    let id = int(p, "TaskId");
+                    match read(d, app, &implicit).tasks.get(&id) {
+                        Some(t) => {
+                            let tdice = Dice {
+                                ring_timeout: t.max_ring_timeout,
+                                ..*dice
+                            };
+                            let dialed = t.dialer.dialed(now);
+                            let callees: Vec<Value> = t
                             .callees
                             .iter()
                             .enumerate()
@@ -949,23 +984,23 @@ impl State {
                                 json!({"Callee": c, "State": state, "Sessions": [session_id(Owner::Task(id), i)]})
                             })
                             .collect();
-                        let mut out = json!({
-                            "Name": &*t.name, "Description": &*t.description, "NotBefore": t.not_before,
-                            "NotAfter": t.not_after, "Callers": t.callers.to_json(), "Callees": callees,
-                            "IvrId": t.ivr_id.unwrap_or(0), "State": task_state(t, id, now, dice),
-                        });
-                        if let Some(v) = t.max_ring_timeout {
-                            out["MaxRingTimeoutSecond"] = json!(v);
+                            let mut out = json!({
+                                "Name": &*t.name, "Description": &*t.description, "NotBefore": t.not_before,
+                                "NotAfter": t.not_after, "Callers": t.callers.to_json(), "Callees": callees,
+                                "IvrId": t.ivr_id.unwrap_or(0), "State": task_state(t, id, now, dice),
+                            });
+                            if let Some(v) = t.max_ring_timeout {
+                                out["MaxRingTimeoutSecond"] = json!(v);
+                            }
+                            Ok(out)
                         }
-                        Ok(out)
+                        None => Err(not_found("task", id)),
                     }
-                    None => Err(not_found("task", id)),
                 }
-            }
-            "DescribeAutoCalloutTasks" => (|| {
-                let a = read(d, app, &implicit);
-                let (total, tasks) = page(a.tasks.iter().collect(), paging(p, 10, 100)?);
-                let tasks: Vec<Value> = tasks
+                "DescribeAutoCalloutTasks" => (|| {
+                    let a = read(d, app, &implicit);
+                    let (total, tasks) = page(a.tasks.iter().collect(), paging(p, 10, 100)?);
+                    let tasks: Vec<Value> = tasks
                     .into_iter()
                     .map(|(id, t)| {
                         json!({
@@ -975,102 +1010,123 @@ impl State {
                         })
                     })
                     .collect();
-                Ok(json!({"TotalCount": total, "Tasks": tasks}))
-            })(),
-            "PauseAutoCalloutTask" | "ResumeAutoCalloutTask" | "StopAutoCalloutTask" => {
-                let id = int(p, "TaskId");
-                let Some(t) = d.apps.get_mut(&app).and_then(|a| a.tasks.get_mut(&id)) else {
-                    return Some(Err(not_found("task", id)));
-                };
-                let state = task_state(t, id, now, dice);
-                // Asking for the state a task is already in changes nothing.
-                let (allowed, verb): (&[i64], &str) = match action {
-                    "PauseAutoCalloutTask" => (&[TASK_INITIAL, TASK_RUNNING, TASK_SUSPENDED], "paused"),
-                    "ResumeAutoCalloutTask" => (&[TASK_INITIAL, TASK_RUNNING, TASK_SUSPENDED], "resumed"),
-                    _ => (&[TASK_INITIAL, TASK_RUNNING, TASK_SUSPENDED, TASK_TERMINATED], "stopped"),
-                };
-                if !allowed.contains(&state) {
-                    return Some(Err(bad_state("task", id, state, verb)));
-                }
-                match action {
-                    "PauseAutoCalloutTask" if state != TASK_SUSPENDED => t.dialer.hold(now, Hold::Paused),
-                    "ResumeAutoCalloutTask" if state == TASK_SUSPENDED => {
-                        if !t.dialer.resume(now) {
-                            return Some(Err(("LimitExceeded", format!("task {id} has been resumed too often"))));
+                    Ok(json!({"TotalCount": total, "Tasks": tasks}))
+                })(),
+                "PauseAutoCalloutTask" | "ResumeAutoCalloutTask" | "StopAutoCalloutTask" => {
+                    let id = int(p, "TaskId");
+                    let Some(t) = d.apps.get_mut(&app).and_then(|a| a.tasks.get_mut(&id)) else {
+                        return Some(Err(not_found("task", id)));
+                    };
+                    let state = task_state(t, id, now, dice);
+                    // Asking for the state a task is already in changes nothing.
+                    let (allowed, verb): (&[i64], &str) = match action {
+                        "PauseAutoCalloutTask" => {
+                            (&[TASK_INITIAL, TASK_RUNNING, TASK_SUSPENDED], "paused")
                         }
+                        "ResumeAutoCalloutTask" => {
+                            (&[TASK_INITIAL, TASK_RUNNING, TASK_SUSPENDED], "resumed")
+                        }
+                        _ => (
+                            &[TASK_INITIAL, TASK_RUNNING, TASK_SUSPENDED, TASK_TERMINATED],
+                            "stopped",
+                        ),
+                    };
+                    if !allowed.contains(&state) {
+                        return Some(Err(bad_state("task", id, state, verb)));
                     }
-                    "StopAutoCalloutTask" if state != TASK_TERMINATED => t.dialer.hold(now, Hold::Stopped),
-                    _ => {}
-                }
-                Ok(json!({}))
-            }
-            "CreatePredictiveDialingCampaign" => (|| {
-                let code = "LimitExceeded.OutOfCountLimit";
-                let a = d.app_mut(app, code)?;
-                let new = new_campaign(a, p, now)?;
-                let id = d.next_id.saturating_add(1);
-                insert_campaign(d.app_mut(app, code)?, id, new)?;
-                d.next_id();
-                Ok(json!({"CampaignId": id}))
-            })(),
-            "UpdatePredictiveDialingCampaign" => (|| {
-                let id = int(p, "CampaignId");
-                let a = d.apps.get_mut(&app).ok_or_else(|| not_found("campaign", id))?;
-                let old = a.campaigns.get(&id).ok_or_else(|| not_found("campaign", id))?;
-                let status = campaign_status(old, id, now, dice);
-                if ![CAMPAIGN_NOT_STARTED, CAMPAIGN_PAUSED].contains(&status) {
-                    return Err(bad_state("campaign", id, status, "updated"));
-                }
-                let new = new_campaign(a, p, now)?;
-                if let Some(old) = a.campaigns.remove(&id) {
-                    a.bytes = a.bytes.saturating_sub(old.cost());
-                }
-                insert_campaign(a, id, new)?;
-                Ok(json!({}))
-            })(),
-            "DescribePredictiveDialingCampaign" => {
-                let id = int(p, "CampaignId");
-                match read(d, app, &implicit).campaigns.get(&id) {
-                    Some(c) => {
-                        let mut out = json!({
-                            "CampaignId": id, "Name": &*c.name, "CallOrder": c.call_order,
-                            "SkillGroupId": c.skill_group_id, "Priority": c.priority,
-                            "ExpectedAbandonRate": c.expected_abandon_rate, "RetryInterval": c.retry_interval,
-                            "StartTime": c.start_time, "EndTime": c.end_time,
-                            "Status": campaign_status(c, id, now, dice), "StatusReason": 0,
-                        });
-                        if let Some(v) = c.ivr_id {
-                            out["IVRId"] = json!(v);
+                    match action {
+                        "PauseAutoCalloutTask" if state != TASK_SUSPENDED => {
+                            t.dialer.hold(now, Hold::Paused)
                         }
-                        if let Some(v) = c.retry_times {
-                            out["RetryTimes"] = json!(v);
+                        // The guard resumes; the arm answers only a refused resume.
+                        "ResumeAutoCalloutTask"
+                            if state == TASK_SUSPENDED && !t.dialer.resume(now) =>
+                        {
+                            return Some(Err((
+                                "LimitExceeded",
+                                format!("task {id} has been resumed too often"),
+                            )));
                         }
-                        if let Some(v) = &c.variables {
-                            out["Variables"] = serde_json::from_str(v).unwrap_or(Value::Null);
+                        "StopAutoCalloutTask" if state != TASK_TERMINATED => {
+                            t.dialer.hold(now, Hold::Stopped)
                         }
-                        if let Some(v) = &c.uui {
-                            out["UUI"] = json!(&**v);
-                        }
-                        Ok(out)
+                        _ => {}
                     }
-                    None => Err(not_found("campaign", id)),
+                    Ok(json!({}))
                 }
-            }
-            "DescribePredictiveDialingCampaigns" => (|| {
-                let a = read(d, app, &implicit);
-                let id = opt_int(p, "CampaignId");
-                let name = p.get("Name").and_then(Value::as_str);
-                let group = opt_int(p, "SkillGroupId");
-                let (total, list) = page(
-                    a.campaigns
-                        .iter()
-                        .filter(|(i, _)| id.is_none_or(|id| id == **i))
-                        .filter(|(_, c)| name.is_none_or(|n| c.name.contains(n)))
-                        .filter(|(_, c)| group.is_none_or(|g| g == c.skill_group_id))
-                        .collect(),
-                    paging(p, 10, 100)?,
-                );
-                let list: Vec<Value> = list
+                "CreatePredictiveDialingCampaign" => (|| {
+                    let code = "LimitExceeded.OutOfCountLimit";
+                    let a = d.app_mut(app, code)?;
+                    let new = new_campaign(a, p, now)?;
+                    let id = d.next_id.saturating_add(1);
+                    insert_campaign(d.app_mut(app, code)?, id, new)?;
+                    d.next_id();
+                    Ok(json!({"CampaignId": id}))
+                })(),
+                "UpdatePredictiveDialingCampaign" => (|| {
+                    let id = int(p, "CampaignId");
+                    let a = d
+                        .apps
+                        .get_mut(&app)
+                        .ok_or_else(|| not_found("campaign", id))?;
+                    let old = a
+                        .campaigns
+                        .get(&id)
+                        .ok_or_else(|| not_found("campaign", id))?;
+                    let status = campaign_status(old, id, now, dice);
+                    if ![CAMPAIGN_NOT_STARTED, CAMPAIGN_PAUSED].contains(&status) {
+                        return Err(bad_state("campaign", id, status, "updated"));
+                    }
+                    let new = new_campaign(a, p, now)?;
+                    if let Some(old) = a.campaigns.remove(&id) {
+                        a.bytes = a.bytes.saturating_sub(old.cost());
+                    }
+                    insert_campaign(a, id, new)?;
+                    Ok(json!({}))
+                })(),
+                "DescribePredictiveDialingCampaign" => {
+                    let id = int(p, "CampaignId");
+                    match read(d, app, &implicit).campaigns.get(&id) {
+                        Some(c) => {
+                            let mut out = json!({
+                                "CampaignId": id, "Name": &*c.name, "CallOrder": c.call_order,
+                                "SkillGroupId": c.skill_group_id, "Priority": c.priority,
+                                "ExpectedAbandonRate": c.expected_abandon_rate, "RetryInterval": c.retry_interval,
+                                "StartTime": c.start_time, "EndTime": c.end_time,
+                                "Status": campaign_status(c, id, now, dice), "StatusReason": 0,
+                            });
+                            if let Some(v) = c.ivr_id {
+                                out["IVRId"] = json!(v);
+                            }
+                            if let Some(v) = c.retry_times {
+                                out["RetryTimes"] = json!(v);
+                            }
+                            if let Some(v) = &c.variables {
+                                out["Variables"] = serde_json::from_str(v).unwrap_or(Value::Null);
+                            }
+                            if let Some(v) = &c.uui {
+                                out["UUI"] = json!(&**v);
+                            }
+                            Ok(out)
+                        }
+                        None => Err(not_found("campaign", id)),
+                    }
+                }
+                "DescribePredictiveDialingCampaigns" => (|| {
+                    let a = read(d, app, &implicit);
+                    let id = opt_int(p, "CampaignId");
+                    let name = p.get("Name").and_then(Value::as_str);
+                    let group = opt_int(p, "SkillGroupId");
+                    let (total, list) = page(
+                        a.campaigns
+                            .iter()
+                            .filter(|(i, _)| id.is_none_or(|id| id == **i))
+                            .filter(|(_, c)| name.is_none_or(|n| c.name.contains(n)))
+                            .filter(|(_, c)| group.is_none_or(|g| g == c.skill_group_id))
+                            .collect(),
+                        paging(p, 10, 100)?,
+                    );
+                    let list: Vec<Value> = list
                     .into_iter()
                     .map(|(id, c)| {
                         let owner = Owner::Campaign(*id);
@@ -1084,163 +1140,183 @@ impl State {
                         })
                     })
                     .collect();
-                Ok(json!({"TotalCount": total, "CampaignList": list}))
-            })(),
-            "DescribePredictiveDialingSessions" => (|| {
-                let id = int(p, "CampaignId");
-                let c = read(d, app, &implicit).campaigns.get(&id).ok_or_else(|| not_found("campaign", id))?;
-                let sessions: Vec<String> = (0..c.dialer.dialed(now))
-                    .map(|i| session_id(Owner::Campaign(id), i))
-                    .collect();
-                let (total, list) = page(sessions, paging(p, 10, 1000)?);
-                Ok(json!({"TotalCount": total, "SessionList": list}))
-            })(),
-            "PausePredictiveDialingCampaign"
-            | "ResumePredictiveDialingCampaign"
-            | "AbortPredictiveDialingCampaign" => {
-                let id = int(p, "CampaignId");
-                let Some(c) = d.apps.get_mut(&app).and_then(|a| a.campaigns.get_mut(&id)) else {
-                    return Some(Err(not_found("campaign", id)));
-                };
-                let status = campaign_status(c, id, now, dice);
-                let live = [CAMPAIGN_NOT_STARTED, CAMPAIGN_RUNNING, CAMPAIGN_PAUSED];
-                let (allowed, verb): (&[i64], &str) = match action {
-                    "PausePredictiveDialingCampaign" => (&live, "paused"),
-                    "ResumePredictiveDialingCampaign" => (&live, "resumed"),
-                    _ => (&[CAMPAIGN_NOT_STARTED, CAMPAIGN_RUNNING, CAMPAIGN_PAUSED, CAMPAIGN_STOPPED], "aborted"),
-                };
-                if !allowed.contains(&status) {
-                    return Some(Err(bad_state("campaign", id, status, verb)));
+                    Ok(json!({"TotalCount": total, "CampaignList": list}))
+                })(),
+                "DescribePredictiveDialingSessions" => (|| {
+                    let id = int(p, "CampaignId");
+                    let c = read(d, app, &implicit)
+                        .campaigns
+                        .get(&id)
+                        .ok_or_else(|| not_found("campaign", id))?;
+                    let sessions: Vec<String> = (0..c.dialer.dialed(now))
+                        .map(|i| session_id(Owner::Campaign(id), i))
+                        .collect();
+                    let (total, list) = page(sessions, paging(p, 10, 1000)?);
+                    Ok(json!({"TotalCount": total, "SessionList": list}))
+                })(),
+                "PausePredictiveDialingCampaign"
+                | "ResumePredictiveDialingCampaign"
+                | "AbortPredictiveDialingCampaign" => {
+                    let id = int(p, "CampaignId");
+                    let Some(c) = d.apps.get_mut(&app).and_then(|a| a.campaigns.get_mut(&id))
+                    else {
+                        return Some(Err(not_found("campaign", id)));
+                    };
+                    let status = campaign_status(c, id, now, dice);
+                    let live = [CAMPAIGN_NOT_STARTED, CAMPAIGN_RUNNING, CAMPAIGN_PAUSED];
+                    let (allowed, verb): (&[i64], &str) = match action {
+                        "PausePredictiveDialingCampaign" => (&live, "paused"),
+                        "ResumePredictiveDialingCampaign" => (&live, "resumed"),
+                        _ => (
+                            &[
+                                CAMPAIGN_NOT_STARTED,
+                                CAMPAIGN_RUNNING,
+                                CAMPAIGN_PAUSED,
+                                CAMPAIGN_STOPPED,
+                            ],
+                            "aborted",
+                        ),
+                    };
+                    if !allowed.contains(&status) {
+                        return Some(Err(bad_state("campaign", id, status, verb)));
+                    }
+                    match action {
+                        "PausePredictiveDialingCampaign" if status != CAMPAIGN_PAUSED => {
+                            c.dialer.hold(now, Hold::Paused)
+                        }
+                        // The guard resumes; the arm answers only a refused resume.
+                        "ResumePredictiveDialingCampaign"
+                            if status == CAMPAIGN_PAUSED && !c.dialer.resume(now) =>
+                        {
+                            return Some(Err(bad(format!(
+                                "campaign {id} has been resumed too often"
+                            ))));
+                        }
+                        "AbortPredictiveDialingCampaign" if status != CAMPAIGN_STOPPED => {
+                            c.dialer.hold(now, Hold::Stopped)
+                        }
+                        _ => {}
+                    }
+                    Ok(json!({}))
                 }
-                match action {
-                    "PausePredictiveDialingCampaign" if status != CAMPAIGN_PAUSED => c.dialer.hold(now, Hold::Paused),
-                    "ResumePredictiveDialingCampaign" if status == CAMPAIGN_PAUSED => {
-                        if !c.dialer.resume(now) {
-                            return Some(Err(bad(format!("campaign {id} has been resumed too often"))));
+                "DeletePredictiveDialingCampaign" => {
+                    let id = int(p, "CampaignId");
+                    let Some(a) = d.apps.get_mut(&app) else {
+                        return Some(Err(not_found("campaign", id)));
+                    };
+                    match a.campaigns.remove(&id) {
+                        Some(c) => {
+                            a.bytes = a.bytes.saturating_sub(c.cost());
+                            Ok(json!({}))
+                        }
+                        None => Err(not_found("campaign", id)),
+                    }
+                }
+                "CreateStaff" => (|| {
+                    let staffs: &[Value] = p
+                        .get("Staffs")
+                        .and_then(Value::as_array)
+                        .map_or(&[], Vec::as_slice);
+                    if staffs.is_empty() || staffs.len() > MAX_STAFF_PER_REQUEST {
+                        return Err(bad(format!(
+                            "{} staff given; 1 to {MAX_STAFF_PER_REQUEST} per request",
+                            staffs.len()
+                        )));
+                    }
+                    let a = d.app_mut(app, "LimitExceeded")?;
+                    let mut errors = Vec::new();
+                    for s in staffs {
+                        let mail = text(s, "Mail");
+                        if a.staff.contains_key(&mail) {
+                            errors.push(json!({"StaffEmail": &*mail, "Code": "FailedOperation.DuplicatedAccount", "Message": "the account already exists"}));
+                            continue;
+                        }
+                        let staff = Staff {
+                            name: text(s, "Name"),
+                            staff_number: text(s, "StaffNumber"),
+                            phone: text(s, "Phone"),
+                            nick: text(s, "Nick"),
+                            skill_groups: Vec::new(),
+                            last_modified: now,
+                        };
+                        let cost = staff.cost() + mail.len();
+                        a.room(a.staff.len(), cost, "LimitExceeded")?;
+                        a.bytes += cost;
+                        a.staff.insert(mail, staff);
+                    }
+                    Ok(json!({"ErrorStaffList": errors}))
+                })(),
+                "DescribeStaffInfoList" => (|| {
+                    let a = read(d, app, &implicit);
+                    let group = opt_int(p, "SkillGroupId");
+                    let mail = p.get("StaffMail").and_then(Value::as_str);
+                    let (total, list) = page(
+                        a.staff
+                            .iter()
+                            .filter(|(m, _)| mail.is_none_or(|mail| mail == &***m))
+                            .filter(|(_, s)| {
+                                group.is_none_or(|g| s.skill_groups.iter().any(|(id, _)| *id == g))
+                            })
+                            .collect(),
+                        paging(p, 10, 9999)?,
+                    );
+                    let list: Vec<Value> =
+                        list.into_iter().map(|(m, s)| a.staff_json(m, s)).collect();
+                    Ok(json!({"TotalCount": total, "StaffList": list}))
+                })(),
+                "DeleteStaff" => (|| {
+                    let mails = strings(p, "StaffList");
+                    if mails.len() > MAX_DELETE_PER_REQUEST {
+                        return Err(bad(format!(
+                            "{} staff given; at most {MAX_DELETE_PER_REQUEST} per request",
+                            mails.len()
+                        )));
+                    }
+                    // All or nothing: a request naming an unknown staff member deletes no one.
+                    let a = d.apps.get_mut(&app);
+                    let missing = mails
+                        .iter()
+                        .find(|m| a.as_ref().is_none_or(|a| !a.staff.contains_key(m.as_str())));
+                    if let Some(mail) = missing {
+                        return Err((
+                            "InvalidParameterValue.InstanceNotExist",
+                            format!("staff {mail} does not exist; no one was deleted"),
+                        ));
+                    }
+                    if let Some(a) = a {
+                        for mail in &mails {
+                            if let Some(s) = a.staff.remove(mail.as_str()) {
+                                a.bytes = a.bytes.saturating_sub(s.cost() + mail.len());
+                            }
                         }
                     }
-                    "AbortPredictiveDialingCampaign" if status != CAMPAIGN_STOPPED => c.dialer.hold(now, Hold::Stopped),
-                    _ => {}
-                }
-                Ok(json!({}))
-            }
-            "DeletePredictiveDialingCampaign" => {
-                let id = int(p, "CampaignId");
-                let Some(a) = d.apps.get_mut(&app) else {
-                    return Some(Err(not_found("campaign", id)));
-                };
-                match a.campaigns.remove(&id) {
-                    Some(c) => {
-                        a.bytes = a.bytes.saturating_sub(c.cost());
-                        Ok(json!({}))
-                    }
-                    None => Err(not_found("campaign", id)),
-                }
-            }
-            "CreateStaff" => (|| {
-                let staffs: &[Value] = p
-                    .get("Staffs")
-                    .and_then(Value::as_array)
-                    .map_or(&[], Vec::as_slice);
-                if staffs.is_empty() || staffs.len() > MAX_STAFF_PER_REQUEST {
-                    return Err(bad(format!(
-                        "{} staff given; 1 to {MAX_STAFF_PER_REQUEST} per request",
-                        staffs.len()
-                    )));
-                }
-                let a = d.app_mut(app, "LimitExceeded")?;
-                let mut errors = Vec::new();
-                for s in staffs {
-                    let mail = text(s, "Mail");
-                    if a.staff.contains_key(&mail) {
-                        errors.push(json!({"StaffEmail": &*mail, "Code": "FailedOperation.DuplicatedAccount", "Message": "the account already exists"}));
-                        continue;
-                    }
-                    let staff = Staff {
-                        name: text(s, "Name"),
-                        staff_number: text(s, "StaffNumber"),
-                        phone: text(s, "Phone"),
-                        nick: text(s, "Nick"),
-                        skill_groups: Vec::new(),
+                    Ok(json!({"OnlineStaffList": []}))
+                })(),
+                "CreateCCCSkillGroup" => (|| {
+                    let group = SkillGroup {
+                        name: text(p, "SkillGroupName"),
+                        skill_group_type: int(p, "SkillGroupType"),
+                        max_concurrency: opt_int(p, "MaxConcurrency").unwrap_or(1),
                         last_modified: now,
                     };
-                    let cost = staff.cost() + mail.len();
-                    a.room(a.staff.len(), cost, "LimitExceeded")?;
-                    a.bytes += cost;
-                    a.staff.insert(mail, staff);
-                }
-                Ok(json!({"ErrorStaffList": errors}))
-            })(),
-            "DescribeStaffInfoList" => (|| {
-                let a = read(d, app, &implicit);
-                let group = opt_int(p, "SkillGroupId");
-                let mail = p.get("StaffMail").and_then(Value::as_str);
-                let (total, list) = page(
-                    a.staff
-                        .iter()
-                        .filter(|(m, _)| mail.is_none_or(|mail| mail == &***m))
-                        .filter(|(_, s)| {
-                            group.is_none_or(|g| s.skill_groups.iter().any(|(id, _)| *id == g))
-                        })
-                        .collect(),
-                    paging(p, 10, 9999)?,
-                );
-                let list: Vec<Value> = list.into_iter().map(|(m, s)| a.staff_json(m, s)).collect();
-                Ok(json!({"TotalCount": total, "StaffList": list}))
-            })(),
-            "DeleteStaff" => (|| {
-                let mails = strings(p, "StaffList");
-                if mails.len() > MAX_DELETE_PER_REQUEST {
-                    return Err(bad(format!(
-                        "{} staff given; at most {MAX_DELETE_PER_REQUEST} per request",
-                        mails.len()
-                    )));
-                }
-                // All or nothing: a request naming an unknown staff member deletes no one.
-                let a = d.apps.get_mut(&app);
-                let missing = mails
-                    .iter()
-                    .find(|m| a.as_ref().is_none_or(|a| !a.staff.contains_key(m.as_str())));
-                if let Some(mail) = missing {
-                    return Err((
-                        "InvalidParameterValue.InstanceNotExist",
-                        format!("staff {mail} does not exist; no one was deleted"),
-                    ));
-                }
-                if let Some(a) = a {
-                    for mail in &mails {
-                        if let Some(s) = a.staff.remove(mail.as_str()) {
-                            a.bytes = a.bytes.saturating_sub(s.cost() + mail.len());
-                        }
-                    }
-                }
-                Ok(json!({"OnlineStaffList": []}))
-            })(),
-            "CreateCCCSkillGroup" => (|| {
-                let group = SkillGroup {
-                    name: text(p, "SkillGroupName"),
-                    skill_group_type: int(p, "SkillGroupType"),
-                    max_concurrency: opt_int(p, "MaxConcurrency").unwrap_or(1),
-                    last_modified: now,
-                };
-                let id = d.next_id.saturating_add(1);
-                insert_skill_group(d.app_mut(app, "LimitExceeded")?, id, group)?;
-                d.next_id();
-                Ok(json!({"SkillGroupId": id}))
-            })(),
-            "DescribeSkillGroupInfoList" => (|| {
-                let a = read(d, app, &implicit);
-                let id = opt_int(p, "SkillGroupId");
-                let name = p.get("SkillGroupName").and_then(Value::as_str);
-                let (total, list) = page(
-                    a.skill_groups
-                        .iter()
-                        .filter(|(i, _)| id.is_none_or(|id| id == **i))
-                        .filter(|(_, g)| name.is_none_or(|n| n == &*g.name))
-                        .collect(),
-                    paging(p, 10, 9999)?,
-                );
-                let list: Vec<Value> = list
+                    let id = d.next_id.saturating_add(1);
+                    insert_skill_group(d.app_mut(app, "LimitExceeded")?, id, group)?;
+                    d.next_id();
+                    Ok(json!({"SkillGroupId": id}))
+                })(),
+                "DescribeSkillGroupInfoList" => (|| {
+                    let a = read(d, app, &implicit);
+                    let id = opt_int(p, "SkillGroupId");
+                    let name = p.get("SkillGroupName").and_then(Value::as_str);
+                    let (total, list) = page(
+                        a.skill_groups
+                            .iter()
+                            .filter(|(i, _)| id.is_none_or(|id| id == **i))
+                            .filter(|(_, g)| name.is_none_or(|n| n == &*g.name))
+                            .collect(),
+                        paging(p, 10, 9999)?,
+                    );
+                    let list: Vec<Value> = list
                     .into_iter()
                     .map(|(id, g)| {
                         json!({
@@ -1251,180 +1327,196 @@ impl State {
                         })
                     })
                     .collect();
-                Ok(json!({"TotalCount": total, "SkillGroupList": list}))
-            })(),
-            "DeleteCCCSkillGroup" => (|| {
-                let id = int(p, "SkillGroupId");
-                let a = d.apps.get_mut(&app).ok_or_else(|| not_found("skill group", id))?;
-                if !a.skill_groups.contains_key(&id) {
-                    return Err(not_found("skill group", id));
-                }
-                if let Some((c, _)) = a.campaigns.iter().find(|(_, c)| c.skill_group_id == id) {
-                    return Err((
-                        "ResourceUnavailable",
-                        format!("skill group {id} serves campaign {c}; delete the campaign first"),
-                    ));
-                }
-                if let Some(g) = a.skill_groups.remove(&id) {
-                    a.bytes = a.bytes.saturating_sub(g.cost());
-                }
-                for s in a.staff.values_mut() {
-                    s.skill_groups.retain(|(g, _)| *g != id);
-                }
-                let unsigned = u64::try_from(id).unwrap_or(0);
-                for n in &mut a.numbers {
-                    let before = n.groups.len();
-                    n.groups.retain(|g| *g != unsigned);
-                    a.bytes = a.bytes.saturating_sub((before - n.groups.len()) * size_of::<u64>());
-                }
-                Ok(json!({}))
-            })(),
-            "BindStaffSkillGroupList" | "UnbindStaffSkillGroupList" => (|| {
-                let mail = text(p, "StaffEmail");
-                let mut ids: Vec<(i64, i64)> = p
-                    .get("StaffSkillGroupList")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .map(|i| (int(i, "SkillGroupId"), opt_int(i, "Priority").unwrap_or(1)))
-                    .collect();
-                ids.extend(
-                    p.get("SkillGroupList")
+                    Ok(json!({"TotalCount": total, "SkillGroupList": list}))
+                })(),
+                "DeleteCCCSkillGroup" => (|| {
+                    let id = int(p, "SkillGroupId");
+                    let a = d
+                        .apps
+                        .get_mut(&app)
+                        .ok_or_else(|| not_found("skill group", id))?;
+                    if !a.skill_groups.contains_key(&id) {
+                        return Err(not_found("skill group", id));
+                    }
+                    if let Some((c, _)) = a.campaigns.iter().find(|(_, c)| c.skill_group_id == id) {
+                        return Err((
+                            "ResourceUnavailable",
+                            format!(
+                                "skill group {id} serves campaign {c}; delete the campaign first"
+                            ),
+                        ));
+                    }
+                    if let Some(g) = a.skill_groups.remove(&id) {
+                        a.bytes = a.bytes.saturating_sub(g.cost());
+                    }
+                    for s in a.staff.values_mut() {
+                        s.skill_groups.retain(|(g, _)| *g != id);
+                    }
+                    let unsigned = u64::try_from(id).unwrap_or(0);
+                    for n in &mut a.numbers {
+                        let before = n.groups.len();
+                        n.groups.retain(|g| *g != unsigned);
+                        a.bytes = a
+                            .bytes
+                            .saturating_sub((before - n.groups.len()) * size_of::<u64>());
+                    }
+                    Ok(json!({}))
+                })(),
+                "BindStaffSkillGroupList" | "UnbindStaffSkillGroupList" => (|| {
+                    let mail = text(p, "StaffEmail");
+                    let mut ids: Vec<(i64, i64)> = p
+                        .get("StaffSkillGroupList")
                         .and_then(Value::as_array)
                         .into_iter()
                         .flatten()
-                        .filter_map(Value::as_i64)
-                        .map(|i| (i, 1)),
-                );
-                let a = d.apps.get_mut(&app).ok_or_else(|| {
-                    (
-                        "InvalidParameterValue.InstanceNotExist",
-                        format!("staff {mail} does not exist"),
-                    )
-                })?;
-                bind_staff(a, &mail, &ids, action == "BindStaffSkillGroupList")?;
-                Ok(json!({}))
-            })(),
-            "DescribeNumbers" => (|| {
-                let a = read(d, app, &implicit);
-                let all: Vec<Value> = a
+                        .map(|i| (int(i, "SkillGroupId"), opt_int(i, "Priority").unwrap_or(1)))
+                        .collect();
+                    ids.extend(
+                        p.get("SkillGroupList")
+                            .and_then(Value::as_array)
+                            .into_iter()
+                            .flatten()
+                            .filter_map(Value::as_i64)
+                            .map(|i| (i, 1)),
+                    );
+                    let a = d.apps.get_mut(&app).ok_or_else(|| {
+                        (
+                            "InvalidParameterValue.InstanceNotExist",
+                            format!("staff {mail} does not exist"),
+                        )
+                    })?;
+                    bind_staff(a, &mail, &ids, action == "BindStaffSkillGroupList")?;
+                    Ok(json!({}))
+                })(),
+                "DescribeNumbers" => (|| {
+                    let a = read(d, app, &implicit);
+                    let all: Vec<Value> = a
                     .numbers
                     .iter()
                     .map(|n| {
                         json!({"Number": &*n.number, "CallOutSkillGroupIds": n.groups, "State": 1, "CostType": 1})
                     })
                     .collect();
-                let (total, numbers) = page(all, paging(p, 20, 9999)?);
-                Ok(json!({"TotalCount": total, "Numbers": numbers}))
-            })(),
-            "BindNumberCallOutSkillGroup" | "UnbindNumberCallOutSkillGroup" => (|| {
-                let ids: Vec<u64> = p
-                    .get("SkillGroupIds")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .filter_map(Value::as_u64)
-                    .collect();
-                let a = d.app_mut(app, "LimitExceeded")?;
-                bind_number(a, &text(p, "Number"), &ids, action == "BindNumberCallOutSkillGroup")?;
-                Ok(json!({}))
-            })(),
-            "DescribeTelCdr" | "DescribeProtectedTelCdr" => (|| {
-                // `DescribeTelCdr` documents its window (an end within 90 days
-                // after the start, a start at most 180 days back);
-                // `DescribeProtectedTelCdr` documents none: a reversed window
-                // there is merely empty.
-                let tel_cdr = action == "DescribeTelCdr";
-                let (from, to) = if tel_cdr {
-                    window(p, "StartTimeStamp", "EndTimeStamp", Some(90 * DAY))?
-                } else {
-                    (int(p, "StartTimeStamp"), int(p, "EndTimeStamp"))
-                };
-                if tel_cdr && from < now - 180 * DAY {
-                    return Err(bad(format!(
-                        "StartTimeStamp {from} is more than 180 days in the past"
-                    )));
-                }
-                let paging = paging(p, 10, 100)?;
-                let phones = strings(p, "Phones");
-                let sessions = strings(p, "SessionIds");
-                let a = read(d, app, &implicit);
-                let calls = a.calls(now, dice);
-                let records: Vec<&CallRecord> = calls
-                    .iter()
-                    .filter(|r| r.call.ended <= now && (from..=to).contains(&r.call.dialed))
-                    .filter(|r| {
-                        phones.is_empty() || phones.iter().any(|n| n == r.caller || n == r.callee)
-                    })
-                    .filter(|r| sessions.is_empty() || sessions.contains(&r.session_id()))
-                    .collect();
-                let (total, items) = page(records, paging);
-                let items: Vec<Value> = items.into_iter().map(|r| a.cdr_json(r)).collect();
-                Ok(json!({"TotalCount": total, "TelCdrs": items, "TelCdrList": items}))
-            })(),
-            "DescribeTelCallInfo" => (|| {
-                let (from, to) = window(p, "StartTimeStamp", "EndTimeStamp", Some(90 * DAY))?;
-                let apps: Vec<i64> = p
-                    .get("SdkAppIdList")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .filter_map(Value::as_i64)
-                    .collect();
-                let (mut minutes, mut seats) = (0i64, 0usize);
-                for id in apps {
-                    let Some(a) = d.apps.get(&id) else { continue };
-                    seats += a.staff.len();
-                    minutes += a
-                        .calls(now, dice)
+                    let (total, numbers) = page(all, paging(p, 20, 9999)?);
+                    Ok(json!({"TotalCount": total, "Numbers": numbers}))
+                })(),
+                "BindNumberCallOutSkillGroup" | "UnbindNumberCallOutSkillGroup" => (|| {
+                    let ids: Vec<u64> = p
+                        .get("SkillGroupIds")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_u64)
+                        .collect();
+                    let a = d.app_mut(app, "LimitExceeded")?;
+                    bind_number(
+                        a,
+                        &text(p, "Number"),
+                        &ids,
+                        action == "BindNumberCallOutSkillGroup",
+                    )?;
+                    Ok(json!({}))
+                })(
+                ),
+                "DescribeTelCdr" | "DescribeProtectedTelCdr" => (|| {
+                    // `DescribeTelCdr` documents its window (an end within 90 days
+                    // after the start, a start at most 180 days back);
+                    // `DescribeProtectedTelCdr` documents none: a reversed window
+                    // there is merely empty.
+                    let tel_cdr = action == "DescribeTelCdr";
+                    let (from, to) = if tel_cdr {
+                        window(p, "StartTimeStamp", "EndTimeStamp", Some(90 * DAY))?
+                    } else {
+                        (int(p, "StartTimeStamp"), int(p, "EndTimeStamp"))
+                    };
+                    if tel_cdr && from < now - 180 * DAY {
+                        return Err(bad(format!(
+                            "StartTimeStamp {from} is more than 180 days in the past"
+                        )));
+                    }
+                    let paging = paging(p, 10, 100)?;
+                    let phones = strings(p, "Phones");
+                    let sessions = strings(p, "SessionIds");
+                    let a = read(d, app, &implicit);
+                    let calls = a.calls(now, dice);
+                    let records: Vec<&CallRecord> = calls
                         .iter()
-                        .filter(|r| r.call.ended <= now && (from..=to).contains(&r.call.ended))
-                        .map(|r| (r.call.duration() + 59) / 60)
-                        .sum::<i64>();
-                }
-                Ok(json!({
-                    "TelCallOutCount": minutes, "TelCallInCount": 0, "SeatUsedCount": seats,
-                    "VoipCallInCount": 0, "VOIPCallInCount": 0, "AsrOfflineCount": 0, "AsrRealtimeCount": 0,
-                }))
-            })(),
-            "DescribeCallInMetrics" => {
-                // The emulator places no inbound calls: every count is zero.
-                let a = read(d, app, &implicit);
-                let zero = json!({
-                    "IvrCount": 0, "QueueCount": 0, "RingCount": 0, "AcceptCount": 0,
-                    "TransferOuterCount": 0, "MaxQueueDuration": 0, "AvgQueueDuration": 0,
-                    "MaxRingDuration": 0, "AvgRingDuration": 0, "MaxAcceptDuration": 0,
-                    "AvgAcceptDuration": 0,
-                });
-                let wanted: Vec<i64> = p
-                    .get("GroupIdList")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .filter_map(Value::as_i64)
-                    .collect();
-                let groups: Vec<Value> = a
+                        .filter(|r| r.call.ended <= now && (from..=to).contains(&r.call.dialed))
+                        .filter(|r| {
+                            phones.is_empty()
+                                || phones.iter().any(|n| n == r.caller || n == r.callee)
+                        })
+                        .filter(|r| sessions.is_empty() || sessions.contains(&r.session_id()))
+                        .collect();
+                    let (total, items) = page(records, paging);
+                    let items: Vec<Value> = items.into_iter().map(|r| a.cdr_json(r)).collect();
+                    Ok(json!({"TotalCount": total, "TelCdrs": items, "TelCdrList": items}))
+                })(),
+                "DescribeTelCallInfo" => (|| {
+                    let (from, to) = window(p, "StartTimeStamp", "EndTimeStamp", Some(90 * DAY))?;
+                    let apps: Vec<i64> = p
+                        .get("SdkAppIdList")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_i64)
+                        .collect();
+                    let (mut minutes, mut seats) = (0i64, 0usize);
+                    for id in apps {
+                        let Some(a) = d.apps.get(&id) else { continue };
+                        seats += a.staff.len();
+                        minutes += a
+                            .calls(now, dice)
+                            .iter()
+                            .filter(|r| r.call.ended <= now && (from..=to).contains(&r.call.ended))
+                            .map(|r| (r.call.duration() + 59) / 60)
+                            .sum::<i64>();
+                    }
+                    Ok(json!({
+                        "TelCallOutCount": minutes, "TelCallInCount": 0, "SeatUsedCount": seats,
+                        "VoipCallInCount": 0, "VOIPCallInCount": 0, "AsrOfflineCount": 0, "AsrRealtimeCount": 0,
+                    }))
+                })(),
+                "DescribeCallInMetrics" => {
+                    // The emulator places no inbound calls: every count is zero.
+                    let a = read(d, app, &implicit);
+                    let zero = json!({
+                        "IvrCount": 0, "QueueCount": 0, "RingCount": 0, "AcceptCount": 0,
+                        "TransferOuterCount": 0, "MaxQueueDuration": 0, "AvgQueueDuration": 0,
+                        "MaxRingDuration": 0, "AvgRingDuration": 0, "MaxAcceptDuration": 0,
+                        "AvgAcceptDuration": 0,
+                    });
+                    let wanted: Vec<i64> = p
+                        .get("GroupIdList")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_i64)
+                        .collect();
+                    let groups: Vec<Value> = a
                     .skill_groups
                     .iter()
                     .filter(|(id, _)| wanted.is_empty() || wanted.contains(id))
                     .map(|(id, g)| json!({"SkillGroupId": id, "Name": &*g.name, "Metrics": zero}))
                     .collect();
-                let flag = |k: &str, default: bool| p.get(k).and_then(Value::as_bool).unwrap_or(default);
-                let mut out = json!({"Timestamp": now, "TotalMetrics": zero});
-                if flag("EnabledSkillGroup", true) {
-                    out["SkillGroupMetrics"] = json!(groups);
-                }
-                if flag("EnabledNumber", false) {
-                    let numbers: Vec<Value> = a
+                    let flag = |k: &str, default: bool| {
+                        p.get(k).and_then(Value::as_bool).unwrap_or(default)
+                    };
+                    let mut out = json!({"Timestamp": now, "TotalMetrics": zero});
+                    if flag("EnabledSkillGroup", true) {
+                        out["SkillGroupMetrics"] = json!(groups);
+                    }
+                    if flag("EnabledNumber", false) {
+                        let numbers: Vec<Value> = a
                         .numbers
                         .iter()
                         .map(|n| json!({"Number": &*n.number, "Metrics": zero, "SkillGroupMetrics": groups}))
                         .collect();
-                    out["NumberMetrics"] = json!(numbers);
+                        out["NumberMetrics"] = json!(numbers);
+                    }
+                    Ok(out)
                 }
-                Ok(out)
-            }
-            _ => return None,
+                _ => return None,
             })
         })();
         answer
@@ -1472,7 +1564,8 @@ mod tests {
             json!(true),
         ];
         let state = State::new(&Seed::default(), Arc::new(Clock::stopped()), 1).unwrap();
-        let (mut sent, mut codes, mut undocumented) = (0, std::collections::BTreeSet::new(), Vec::new());
+        let (mut sent, mut codes, mut undocumented) =
+            (0, std::collections::BTreeSet::new(), Vec::new());
         for action in ACTIONS {
             let base = request_of(action);
             let mut unknown = base.clone();
@@ -1497,7 +1590,12 @@ mod tests {
                 match answer {
                     Ok(v) => {
                         // Per-item codes inside an answer (CreateStaff's ErrorStaffList).
-                        for item in v.get("ErrorStaffList").and_then(Value::as_array).into_iter().flatten() {
+                        for item in v
+                            .get("ErrorStaffList")
+                            .and_then(Value::as_array)
+                            .into_iter()
+                            .flatten()
+                        {
                             seen.push(item["Code"].as_str().unwrap_or_default().to_owned());
                         }
                     }
@@ -1526,10 +1624,22 @@ mod tests {
     #[test]
     fn documented_checks_codes_per_action() {
         assert!(documented("PauseAutoCalloutTask", "UnsupportedOperation"));
-        assert!(documented("CreateCCCSkillGroup", "InvalidParameterValue.SkillGroupExist"));
+        assert!(documented(
+            "CreateCCCSkillGroup",
+            "InvalidParameterValue.SkillGroupExist"
+        ));
         assert!(documented("DescribeNumbers", "MissingParameter"));
-        assert!(!documented("BindNumberCallOutSkillGroup", "InvalidParameterValue.SkillGroupError"));
-        assert!(!documented("DescribeNumbers", "FailedOperation.DuplicatedAccount"));
-        assert!(!documented("NoSuchAction", "InvalidParameterValue.SkillGroupExist"));
+        assert!(!documented(
+            "BindNumberCallOutSkillGroup",
+            "InvalidParameterValue.SkillGroupError"
+        ));
+        assert!(!documented(
+            "DescribeNumbers",
+            "FailedOperation.DuplicatedAccount"
+        ));
+        assert!(!documented(
+            "NoSuchAction",
+            "InvalidParameterValue.SkillGroupExist"
+        ));
     }
 }

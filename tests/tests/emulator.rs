@@ -93,7 +93,9 @@ async fn every_official_example_succeeds_against_a_fresh_emulator() {
         )
         .unwrap();
         let outcome = call.await;
-        let against = EXAMPLES_AGAINST_THE_DOCS.iter().any(|(a, _)| *a == action.name);
+        let against = EXAMPLES_AGAINST_THE_DOCS
+            .iter()
+            .any(|(a, _)| *a == action.name);
         match outcome {
             Ok(()) if !against => {}
             Err(e) if against && e.contains("InvalidParameterValue") => {}
@@ -439,10 +441,18 @@ async fn task_calls_its_callees_over_simulated_time_and_reports_consistently() {
         .await
         .unwrap()
         .task_id;
-    let describe = || c.describe_auto_callout_task().sdk_app_id(7).task_id(id).send();
+    let describe = || {
+        c.describe_auto_callout_task()
+            .sdk_app_id(7)
+            .task_id(id)
+            .send()
+    };
     let task = describe().await.unwrap();
     assert_eq!(task.state, S::Initial);
-    assert!(task.callees.iter().all(|x| x.state == C::Initial && x.sessions.is_empty()));
+    assert!(task
+        .callees
+        .iter()
+        .all(|x| x.state == C::Initial && x.sessions.is_empty()));
 
     // Advance a minute at a time until it completes (a bounded number of steps).
     let mut steps = 0;
@@ -457,9 +467,16 @@ async fn task_calls_its_callees_over_simulated_time_and_reports_consistently() {
         assert!(steps < 30, "not completed after {steps} simulated minutes");
     };
     let end = clock.now();
-    let sessions: Vec<String> = task.callees.iter().flat_map(|x| x.sessions.clone()).collect();
+    let sessions: Vec<String> = task
+        .callees
+        .iter()
+        .flat_map(|x| x.sessions.clone())
+        .collect();
     assert_eq!(sessions.len(), 3);
-    assert!(task.callees.iter().all(|x| matches!(x.state, C::Answered | C::Unanswered)));
+    assert!(task
+        .callees
+        .iter()
+        .all(|x| matches!(x.state, C::Answered | C::Unanswered)));
 
     // The records, one per page: the same calls, numbers, sessions and outcomes.
     let records: Vec<_> = c
@@ -480,13 +497,22 @@ async fn task_calls_its_callees_over_simulated_time_and_reports_consistently() {
         assert_eq!(r.caller.as_deref(), Some("008675500000001"));
         assert_eq!(r.session_id.as_ref(), callee.sessions.first());
         let (dialed, ended) = (r.time.unwrap(), r.ended_timestamp.unwrap());
-        assert!(start + 60 <= dialed && dialed <= ended && ended <= end, "{r:?}");
+        assert!(
+            start + 60 <= dialed && dialed <= ended && ended <= end,
+            "{r:?}"
+        );
         let answered = callee.state == C::Answered;
         assert_eq!(r.duration.unwrap() > 0, answered, "{r:?}");
-        assert_eq!(r.end_status.as_ref().map(|s| s.value()), Some(if answered { 1 } else { 202 }));
+        assert_eq!(
+            r.end_status.as_ref().map(|s| s.value()),
+            Some(if answered { 1 } else { 202 })
+        );
     }
     // Statistics from the same calls: minutes started.
-    let minutes: i64 = records.iter().map(|r| (r.duration.unwrap() + 59) / 60).sum();
+    let minutes: i64 = records
+        .iter()
+        .map(|r| (r.duration.unwrap() + 59) / 60)
+        .sum();
     let info = c
         .describe_tel_call_info()
         .sdk_app_id_list(vec![7])
@@ -525,10 +551,20 @@ async fn task_calls_its_callees_over_simulated_time_and_reports_consistently() {
         .unwrap()
         .task_id;
     again.clock().advance_to(end);
-    let task2 = c2.describe_auto_callout_task().sdk_app_id(7).task_id(id2).send().await.unwrap();
-    let states = |t: &ccc_api::operation::describe_auto_callout_task::DescribeAutoCalloutTaskResponse| {
-        t.callees.iter().map(|x| x.state.clone()).collect::<Vec<_>>()
-    };
+    let task2 = c2
+        .describe_auto_callout_task()
+        .sdk_app_id(7)
+        .task_id(id2)
+        .send()
+        .await
+        .unwrap();
+    let states =
+        |t: &ccc_api::operation::describe_auto_callout_task::DescribeAutoCalloutTaskResponse| {
+            t.callees
+                .iter()
+                .map(|x| x.state.clone())
+                .collect::<Vec<_>>()
+        };
     assert_eq!(states(&task2), states(&task));
     let numbers: Vec<_> = c
         .describe_numbers()
@@ -566,9 +602,19 @@ async fn not_after_and_pauses_hold_the_dialing() {
         .unwrap()
         .task_id;
     clock.advance(Duration::from_secs(3600));
-    let task = c.describe_auto_callout_task().sdk_app_id(7).task_id(id).send().await.unwrap();
+    let task = c
+        .describe_auto_callout_task()
+        .sdk_app_id(7)
+        .task_id(id)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(task.state, S::Terminated);
-    let called = task.callees.iter().filter(|x| !x.sessions.is_empty()).count();
+    let called = task
+        .callees
+        .iter()
+        .filter(|x| !x.sessions.is_empty())
+        .count();
     assert_eq!(called, 2, "dials at +0 s and +20 s, none from +30 s");
 
     let id = c
@@ -583,14 +629,42 @@ async fn not_after_and_pauses_hold_the_dialing() {
         .unwrap()
         .task_id;
     clock.advance(Duration::from_secs(50));
-    c.pause_auto_callout_task().sdk_app_id(7).task_id(id).send().await.unwrap();
+    c.pause_auto_callout_task()
+        .sdk_app_id(7)
+        .task_id(id)
+        .send()
+        .await
+        .unwrap();
     clock.advance(Duration::from_secs(86_400));
-    let task = c.describe_auto_callout_task().sdk_app_id(7).task_id(id).send().await.unwrap();
+    let task = c
+        .describe_auto_callout_task()
+        .sdk_app_id(7)
+        .task_id(id)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(task.state, S::Suspended);
-    assert_eq!(task.callees.iter().filter(|x| !x.sessions.is_empty()).count(), 3);
-    c.resume_auto_callout_task().sdk_app_id(7).task_id(id).send().await.unwrap();
+    assert_eq!(
+        task.callees
+            .iter()
+            .filter(|x| !x.sessions.is_empty())
+            .count(),
+        3
+    );
+    c.resume_auto_callout_task()
+        .sdk_app_id(7)
+        .task_id(id)
+        .send()
+        .await
+        .unwrap();
     clock.advance(Duration::from_secs(3600));
-    let task = c.describe_auto_callout_task().sdk_app_id(7).task_id(id).send().await.unwrap();
+    let task = c
+        .describe_auto_callout_task()
+        .sdk_app_id(7)
+        .task_id(id)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(task.state, S::Completed);
     assert!(task.callees.iter().all(|x| x.sessions.len() == 1));
 }
@@ -851,51 +925,177 @@ async fn documented_rules_refuse_with_the_documented_codes() {
     let task = |extra: Value| {
         let mut p = json!({"SdkAppId": app, "NotBefore": now, "Callees": ["008613900000001"],
             "Callers": [caller], "IvrId": 1});
-        p.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        p.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
         p
     };
     let campaign = |extra: Value| {
         let mut p = json!({"SdkAppId": app, "Name": "c", "Callees": ["1"], "Callers": [caller],
             "CallOrder": 1, "SkillGroupId": 255, "Priority": 3, "ExpectedAbandonRate": 10,
             "RetryInterval": 60, "StartTime": now, "EndTime": now + 3600});
-        p.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        p.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
         p
     };
-    let cdr = |from: i64, to: i64, size: i64| {
-        json!({"SdkAppId": app, "StartTimeStamp": from, "EndTimeStamp": to, "PageNumber": 0, "PageSize": size})
-    };
+    let cdr = |from: i64, to: i64, size: i64| json!({"SdkAppId": app, "StartTimeStamp": from, "EndTimeStamp": to, "PageNumber": 0, "PageSize": size});
     let rows: Vec<(&str, Value, &str)> = vec![
-        ("CreateAutoCalloutTask", task(json!({"IvrId": null})), "InvalidParameterValue"),
-        ("CreateAutoCalloutTask", task(json!({"Callees": []})), "InvalidParameterValue"),
-        ("CreateAutoCalloutTask", task(json!({"Callers": []})), "InvalidParameterValue"),
-        ("CreateAutoCalloutTask", task(json!({"NotAfter": now - 1})), "InvalidParameterValue"),
-        ("CreateAutoCalloutTask", task(json!({"NotAfter": now})), "InvalidParameterValue"),
-        ("CreateAutoCalloutTask", task(json!({"Callers": ["008699999999999"]})), "InvalidParameterValue"),
-        ("CreateAutoCalloutTask", task(json!({"Tries": 4})), "InvalidParameterValue"),
-        ("CreateAutoCalloutTask", task(json!({"RetryInterval": 599})), "InvalidParameterValue"),
-        ("CreatePredictiveDialingCampaign", campaign(json!({"SkillGroupId": 4242})), "InvalidParameterValue"),
-        ("CreatePredictiveDialingCampaign", campaign(json!({"EndTime": now - 1})), "InvalidParameterValue"),
-        ("CreatePredictiveDialingCampaign", campaign(json!({"ExpectedAbandonRate": 500})), "InvalidParameterValue"),
-        ("CreatePredictiveDialingCampaign", campaign(json!({"Priority": 6})), "InvalidParameterValue"),
-        ("CreatePredictiveDialingCampaign", campaign(json!({"RetryInterval": 59})), "InvalidParameterValue"),
-        ("CreatePredictiveDialingCampaign", campaign(json!({"RetryTimes": 3})), "InvalidParameterValue"),
-        ("CreatePredictiveDialingCampaign", campaign(json!({"Callers": ["9"]})), "InvalidParameterValue"),
-        ("BindNumberCallOutSkillGroup", json!({"SdkAppId": app, "Number": caller, "SkillGroupIds": [4242]}), "InvalidParameterValue"),
-        ("BindNumberCallOutSkillGroup", json!({"SdkAppId": app, "Number": "1", "SkillGroupIds": [1]}), "InvalidParameterValue"),
-        ("UnbindNumberCallOutSkillGroup", json!({"SdkAppId": app, "Number": caller, "SkillGroupIds": [4242]}), "InvalidParameterValue.SkillGroupError"),
-        ("CreateCCCSkillGroup", json!({"SdkAppId": app, "SkillGroupName": "Hotline", "SkillGroupType": 0}), "InvalidParameterValue.SkillGroupExist"),
-        ("DeleteCCCSkillGroup", json!({"SdkAppId": app, "SkillGroupId": 255}), "ResourceUnavailable"),
-        ("DeleteStaff", json!({"SdkAppId": app, "StaffList": ["staff1@xxx.com", "nobody@x.com"]}), "InvalidParameterValue.InstanceNotExist"),
-        ("BindStaffSkillGroupList", json!({"SdkAppId": app, "StaffEmail": "staff1@xxx.com", "StaffSkillGroupList": [{"SkillGroupId": 4242, "Priority": 1}]}), "InvalidParameter"),
-        ("UnbindStaffSkillGroupList", json!({"SdkAppId": app, "StaffEmail": "nobody@x.com", "SkillGroupList": [100]}), "InvalidParameterValue.InstanceNotExist"),
-        ("DescribeTelCdr", cdr(now, now + 60, 101), "InvalidParameterValue"),
-        ("DescribeTelCdr", cdr(now, now + 60, 0), "InvalidParameterValue"),
-        ("DescribeTelCdr", cdr(now, now - 1, 10), "InvalidParameterValue"),
-        ("DescribeTelCdr", cdr(now - 181 * 86_400, now - 180 * 86_400, 10), "InvalidParameterValue"),
-        ("DescribeTelCdr", cdr(now - 91 * 86_400, now, 10), "InvalidParameterValue"),
-        ("DescribePredictiveDialingCampaigns", json!({"SdkAppId": app, "PageNumber": 0, "PageSize": 101}), "InvalidParameterValue"),
-        ("DescribeTelCallInfo", json!({"SdkAppIdList": [app], "StartTimeStamp": now, "EndTimeStamp": now - 1}), "InvalidParameterValue"),
-        ("ResumeAutoCalloutTask", json!({"SdkAppId": 1400692008, "TaskId": 424242}), "InvalidParameterValue"),
+        (
+            "CreateAutoCalloutTask",
+            task(json!({"IvrId": null})),
+            "InvalidParameterValue",
+        ),
+        (
+            "CreateAutoCalloutTask",
+            task(json!({"Callees": []})),
+            "InvalidParameterValue",
+        ),
+        (
+            "CreateAutoCalloutTask",
+            task(json!({"Callers": []})),
+            "InvalidParameterValue",
+        ),
+        (
+            "CreateAutoCalloutTask",
+            task(json!({"NotAfter": now - 1})),
+            "InvalidParameterValue",
+        ),
+        (
+            "CreateAutoCalloutTask",
+            task(json!({"NotAfter": now})),
+            "InvalidParameterValue",
+        ),
+        (
+            "CreateAutoCalloutTask",
+            task(json!({"Callers": ["008699999999999"]})),
+            "InvalidParameterValue",
+        ),
+        (
+            "CreateAutoCalloutTask",
+            task(json!({"Tries": 4})),
+            "InvalidParameterValue",
+        ),
+        (
+            "CreateAutoCalloutTask",
+            task(json!({"RetryInterval": 599})),
+            "InvalidParameterValue",
+        ),
+        (
+            "CreatePredictiveDialingCampaign",
+            campaign(json!({"SkillGroupId": 4242})),
+            "InvalidParameterValue",
+        ),
+        (
+            "CreatePredictiveDialingCampaign",
+            campaign(json!({"EndTime": now - 1})),
+            "InvalidParameterValue",
+        ),
+        (
+            "CreatePredictiveDialingCampaign",
+            campaign(json!({"ExpectedAbandonRate": 500})),
+            "InvalidParameterValue",
+        ),
+        (
+            "CreatePredictiveDialingCampaign",
+            campaign(json!({"Priority": 6})),
+            "InvalidParameterValue",
+        ),
+        (
+            "CreatePredictiveDialingCampaign",
+            campaign(json!({"RetryInterval": 59})),
+            "InvalidParameterValue",
+        ),
+        (
+            "CreatePredictiveDialingCampaign",
+            campaign(json!({"RetryTimes": 3})),
+            "InvalidParameterValue",
+        ),
+        (
+            "CreatePredictiveDialingCampaign",
+            campaign(json!({"Callers": ["9"]})),
+            "InvalidParameterValue",
+        ),
+        (
+            "BindNumberCallOutSkillGroup",
+            json!({"SdkAppId": app, "Number": caller, "SkillGroupIds": [4242]}),
+            "InvalidParameterValue",
+        ),
+        (
+            "BindNumberCallOutSkillGroup",
+            json!({"SdkAppId": app, "Number": "1", "SkillGroupIds": [1]}),
+            "InvalidParameterValue",
+        ),
+        (
+            "UnbindNumberCallOutSkillGroup",
+            json!({"SdkAppId": app, "Number": caller, "SkillGroupIds": [4242]}),
+            "InvalidParameterValue.SkillGroupError",
+        ),
+        (
+            "CreateCCCSkillGroup",
+            json!({"SdkAppId": app, "SkillGroupName": "Hotline", "SkillGroupType": 0}),
+            "InvalidParameterValue.SkillGroupExist",
+        ),
+        (
+            "DeleteCCCSkillGroup",
+            json!({"SdkAppId": app, "SkillGroupId": 255}),
+            "ResourceUnavailable",
+        ),
+        (
+            "DeleteStaff",
+            json!({"SdkAppId": app, "StaffList": ["staff1@xxx.com", "nobody@x.com"]}),
+            "InvalidParameterValue.InstanceNotExist",
+        ),
+        (
+            "BindStaffSkillGroupList",
+            json!({"SdkAppId": app, "StaffEmail": "staff1@xxx.com", "StaffSkillGroupList": [{"SkillGroupId": 4242, "Priority": 1}]}),
+            "InvalidParameter",
+        ),
+        (
+            "UnbindStaffSkillGroupList",
+            json!({"SdkAppId": app, "StaffEmail": "nobody@x.com", "SkillGroupList": [100]}),
+            "InvalidParameterValue.InstanceNotExist",
+        ),
+        (
+            "DescribeTelCdr",
+            cdr(now, now + 60, 101),
+            "InvalidParameterValue",
+        ),
+        (
+            "DescribeTelCdr",
+            cdr(now, now + 60, 0),
+            "InvalidParameterValue",
+        ),
+        (
+            "DescribeTelCdr",
+            cdr(now, now - 1, 10),
+            "InvalidParameterValue",
+        ),
+        (
+            "DescribeTelCdr",
+            cdr(now - 181 * 86_400, now - 180 * 86_400, 10),
+            "InvalidParameterValue",
+        ),
+        (
+            "DescribeTelCdr",
+            cdr(now - 91 * 86_400, now, 10),
+            "InvalidParameterValue",
+        ),
+        (
+            "DescribePredictiveDialingCampaigns",
+            json!({"SdkAppId": app, "PageNumber": 0, "PageSize": 101}),
+            "InvalidParameterValue",
+        ),
+        (
+            "DescribeTelCallInfo",
+            json!({"SdkAppIdList": [app], "StartTimeStamp": now, "EndTimeStamp": now - 1}),
+            "InvalidParameterValue",
+        ),
+        (
+            "ResumeAutoCalloutTask",
+            json!({"SdkAppId": 1400692008, "TaskId": 424242}),
+            "InvalidParameterValue",
+        ),
     ];
     let mut wrong = Vec::new();
     for (action, params, code) in &rows {
@@ -919,7 +1119,10 @@ async fn documented_rules_refuse_with_the_documented_codes() {
                 .send()
                 .await
                 .unwrap();
-            assert_eq!(left.total_count, 1, "staff1 must survive the refused request");
+            assert_eq!(
+                left.total_count, 1,
+                "staff1 must survive the refused request"
+            );
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
@@ -931,33 +1134,68 @@ async fn documented_rules_refuse_with_the_documented_codes() {
     let stop = json!({"SdkAppId": 1400692008, "TaskId": 16498});
     c.call("StopAutoCalloutTask", &stop).await.unwrap();
     for action in ["PauseAutoCalloutTask", "ResumeAutoCalloutTask"] {
-        assert_eq!(refused(&c, action, stop.clone()).await, "UnsupportedOperation", "{action}");
+        assert_eq!(
+            refused(&c, action, stop.clone()).await,
+            "UnsupportedOperation",
+            "{action}"
+        );
     }
-    c.call("BindNumberCallOutSkillGroup", &json!({"SdkAppId": app, "Number": caller, "SkillGroupIds": [100]}))
+    c.call(
+        "BindNumberCallOutSkillGroup",
+        &json!({"SdkAppId": app, "Number": caller, "SkillGroupIds": [100]}),
+    )
+    .await
+    .unwrap();
+    c.call(
+        "DeleteCCCSkillGroup",
+        &json!({"SdkAppId": app, "SkillGroupId": 100}),
+    )
+    .await
+    .unwrap();
+    let numbers = c
+        .call("DescribeNumbers", &json!({"SdkAppId": app}))
         .await
         .unwrap();
-    c.call("DeleteCCCSkillGroup", &json!({"SdkAppId": app, "SkillGroupId": 100})).await.unwrap();
-    let numbers = c.call("DescribeNumbers", &json!({"SdkAppId": app})).await.unwrap();
     assert!(!numbers.to_string().contains("100"), "{numbers}");
     let staff = c
-        .call("DescribeStaffInfoList", &json!({"SdkAppId": app, "PageNumber": 0, "PageSize": 10}))
+        .call(
+            "DescribeStaffInfoList",
+            &json!({"SdkAppId": app, "PageNumber": 0, "PageSize": 10}),
+        )
         .await
         .unwrap();
-    assert!(!staff.to_string().contains("\"SkillGroupId\":100"), "{staff}");
+    assert!(
+        !staff.to_string().contains("\"SkillGroupId\":100"),
+        "{staff}"
+    );
     // DescribeNumbers pages by 20 unless told; campaigns filter by skill group.
-    let all = c.call("DescribeNumbers", &json!({"SdkAppId": 7})).await.unwrap();
+    let all = c
+        .call("DescribeNumbers", &json!({"SdkAppId": 7}))
+        .await
+        .unwrap();
     assert_eq!(all["Numbers"].as_array().unwrap().len(), 12);
-    c.call("CreatePredictiveDialingCampaign", &campaign(json!({"SkillGroupId": 1}))).await.unwrap();
+    c.call(
+        "CreatePredictiveDialingCampaign",
+        &campaign(json!({"SkillGroupId": 1})),
+    )
+    .await
+    .unwrap();
     let by_group = |g: i64| {
         let c = c.clone();
         async move {
-            c.call("DescribePredictiveDialingCampaigns", &json!({"SdkAppId": app, "PageNumber": 0, "PageSize": 10, "SkillGroupId": g}))
-                .await
-                .unwrap()["TotalCount"]
+            c.call(
+                "DescribePredictiveDialingCampaigns",
+                &json!({"SdkAppId": app, "PageNumber": 0, "PageSize": 10, "SkillGroupId": g}),
+            )
+            .await
+            .unwrap()["TotalCount"]
                 .clone()
         }
     };
-    assert_eq!((by_group(1).await, by_group(255).await, by_group(2).await), (json!(1), json!(1), json!(0)));
+    assert_eq!(
+        (by_group(1).await, by_group(255).await, by_group(2).await),
+        (json!(1), json!(1), json!(0))
+    );
 }
 
 /// Seeds: the default one loads; a user's is checked with the file, the path
@@ -967,9 +1205,15 @@ async fn seeds_are_validated_with_where_and_what() {
     use ccc_emulator::Seed;
     let seed = Seed::from_json(ccc_emulator::seed::DEFAULT_SEED, "default").unwrap();
     assert!(seed.apps.iter().any(|a| a.sdk_app_id == 1400000000));
-    let app = |body: &str| format!(r#"{{"apps": [{{"sdk_app_id": 5, "numbers": [{{"number": "1"}}], {body}}}]}}"#);
+    let app = |body: &str| {
+        format!(r#"{{"apps": [{{"sdk_app_id": 5, "numbers": [{{"number": "1"}}], {body}}}]}}"#)
+    };
     let group = r#""skill_groups": [{"id": 10, "name": "g"}]"#;
-    let task = |extra: &str| app(&format!(r#""tasks": [{{"id": 3, "callers": ["1"], "callees": ["2"] {extra}}}]"#));
+    let task = |extra: &str| {
+        app(&format!(
+            r#""tasks": [{{"id": 3, "callers": ["1"], "callees": ["2"] {extra}}}]"#
+        ))
+    };
     let rows: Vec<(String, &str, &str)> = vec![
         (r#"{"apps": [], "extra": 1}"#.into(), "extra", "unknown field `extra`"),
         (r#"{"apps": [{"sdk_app_id": "x"}]}"#.into(), "apps[0].sdk_app_id", "invalid type"),
@@ -998,13 +1242,33 @@ async fn seeds_are_validated_with_where_and_what() {
     }
     // A user's seed in place of the default one.
     let seed = Seed::from_json(&task(r#", "ai_agent_id": 1, "starts_in": -100"#), "mine").unwrap();
-    let e = Emulator::start(Config { world: seed, ..Config::default() }).await.unwrap();
+    let e = Emulator::start(Config {
+        world: seed,
+        ..Config::default()
+    })
+    .await
+    .unwrap();
     let c = client(&e);
-    let task = c.describe_auto_callout_task().sdk_app_id(5).task_id(3).send().await.unwrap();
+    let task = c
+        .describe_auto_callout_task()
+        .sdk_app_id(5)
+        .task_id(3)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(task.callees.len(), 1);
-    assert!(c.describe_auto_callout_task().sdk_app_id(1).task_id(2).send().await.is_err());
+    assert!(c
+        .describe_auto_callout_task()
+        .sdk_app_id(1)
+        .task_id(2)
+        .send()
+        .await
+        .is_err());
     let missing = Seed::from_file(std::path::Path::new("/nonexistent/seed.json")).unwrap_err();
-    assert!(missing.to_string().contains("/nonexistent/seed.json"), "{missing}");
+    assert!(
+        missing.to_string().contains("/nonexistent/seed.json"),
+        "{missing}"
+    );
 }
 
 /// The clock's HTTP control, for clients in other languages.
@@ -1020,11 +1284,19 @@ async fn the_clock_moves_through_its_control_endpoint() {
     };
     let answer = raw(e.addr(), post(r#"{"Advance": 3600}"#).as_bytes()).await;
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
-    assert!(answer.contains(&format!("\"Now\":{}", before + 3600)), "{answer}");
+    assert!(
+        answer.contains(&format!("\"Now\":{}", before + 3600)),
+        "{answer}"
+    );
     assert_eq!(e.clock().now(), before + 3600);
     let answer = raw(e.addr(), post(r#"{"Speed": 60}"#).as_bytes()).await;
     assert!(answer.contains("\"Speed\":60"), "{answer}");
-    for bad in [r#"{"Speed": -1}"#, r#"{"Advance": -5}"#, r#"{"Rewind": 5}"#, "nope"] {
+    for bad in [
+        r#"{"Speed": -1}"#,
+        r#"{"Advance": -5}"#,
+        r#"{"Rewind": 5}"#,
+        "nope",
+    ] {
         let answer = raw(e.addr(), post(bad).as_bytes()).await;
         assert!(answer.starts_with("HTTP/1.1 400"), "{bad}: {answer}");
     }
@@ -1039,15 +1311,24 @@ async fn canned_answers_carry_current_times() {
     let now = e.clock().now();
     let c = client(&e);
     let session = c
-        .call("DescribeTelSession", &json!({"SdkAppId": 1400000000, "SessionId": "s"}))
+        .call(
+            "DescribeTelSession",
+            &json!({"SdkAppId": 1400000000, "SessionId": "s"}),
+        )
         .await
         .unwrap();
     let session = &session["Session"];
     let ring = session["RingTimestamp"].as_i64().unwrap();
     assert!(ring <= now && ring > now - 86_400, "{session}");
-    assert!(session["StartTimestamp"].as_i64().unwrap() <= ring, "order kept: {session}");
+    assert!(
+        session["StartTimestamp"].as_i64().unwrap() <= ring,
+        "order kept: {session}"
+    );
     let token = c
-        .call("CreateSDKLoginToken", &json!({"SdkAppId": 1400000000, "SeatUserId": "foo@tencent.com"}))
+        .call(
+            "CreateSDKLoginToken",
+            &json!({"SdkAppId": 1400000000, "SeatUserId": "foo@tencent.com"}),
+        )
         .await
         .unwrap();
     assert!(token["ExpiredTime"].as_i64().unwrap() > now, "{token}");
