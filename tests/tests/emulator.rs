@@ -1333,3 +1333,74 @@ async fn canned_answers_carry_current_times() {
         .unwrap();
     assert!(token["ExpiredTime"].as_i64().unwrap() > now, "{token}");
 }
+
+/// A campaign dials its callees over simulated time too: its status, finished
+/// count, sessions and call records agree.
+#[tokio::test]
+async fn campaign_dials_over_simulated_time() {
+    let e = stopped_clock().await;
+    let c = client(&e);
+    let clock = e.clock();
+    let start = clock.now();
+    let app = 1400000000;
+    let id = c
+        .call(
+            "CreatePredictiveDialingCampaign",
+            &json!({"SdkAppId": app, "Name": "spring", "Callees": ["1", "2", "3"],
+                "Callers": ["0086075586013388"], "CallOrder": 1, "SkillGroupId": 255, "Priority": 1,
+                "ExpectedAbandonRate": 5, "RetryInterval": 60, "StartTime": start + 10, "EndTime": start + 86_400}),
+        )
+        .await
+        .unwrap()["CampaignId"]
+        .as_i64()
+        .unwrap();
+    let status = || async {
+        c.call(
+            "DescribePredictiveDialingCampaign",
+            &json!({"SdkAppId": app, "CampaignId": id}),
+        )
+        .await
+        .unwrap()["Status"]
+            .clone()
+    };
+    assert_eq!(status().await, json!(0), "not started");
+    clock.advance(Duration::from_secs(10));
+    assert_eq!(status().await, json!(1), "running");
+    clock.advance(Duration::from_secs(3600));
+    assert_eq!(status().await, json!(4), "completed");
+    let list = c
+        .call(
+            "DescribePredictiveDialingCampaigns",
+            &json!({"SdkAppId": app, "PageNumber": 0, "PageSize": 10, "CampaignId": id}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(list["CampaignList"][0]["FinishedCalleeCount"], 3, "{list}");
+    let sessions = c
+        .call(
+            "DescribePredictiveDialingSessions",
+            &json!({"SdkAppId": app, "CampaignId": id, "PageNumber": 0, "PageSize": 10}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(sessions["TotalCount"], 3, "{sessions}");
+    let cdr = c
+        .call(
+            "DescribeTelCdr",
+            &json!({"SdkAppId": app, "StartTimeStamp": start, "EndTimeStamp": clock.now(),
+            "PageNumber": 0, "PageSize": 100, "Phones": ["1", "2", "3"]}),
+        )
+        .await
+        .unwrap();
+    let records = cdr["TelCdrList"].as_array().unwrap();
+    assert_eq!(records.len(), 3, "{cdr}");
+    for (r, s) in records
+        .iter()
+        .zip(sessions["SessionList"].as_array().unwrap())
+    {
+        assert_eq!(
+            (&r["CallType"], &r["SkillGroupId"], &r["SessionId"]),
+            (&json!(5), &json!(255), s)
+        );
+    }
+}
