@@ -126,7 +126,9 @@ fn cli() -> Command {
                             .arg(Arg::new("latency-ms").long("latency-ms").value_parser(clap::value_parser!(u64).range(0..=MAX_SECONDS * 1000)).help("Added latency of every answer (at most a day)"))
                             .arg(Arg::new("rate-limited").long("rate-limited").value_parser(share).help("Share (0-1) answered RequestLimitExceeded"))
                             .arg(Arg::new("server-errors").long("server-errors").value_parser(share).help("Share (0-1) answered HTTP 502"))
-                            .arg(Arg::new("dropped").long("dropped").value_parser(share).help("Share (0-1) of connections dropped")),
+                            .arg(Arg::new("dropped").long("dropped").value_parser(share).help("Share (0-1) of connections dropped"))
+                            .arg(Arg::new("seed").long("seed").value_name("FILE").help("Start with the applications, numbers, skill groups, staff, tasks and campaigns of this JSON file (format: the ccc-emulator seed docs); default: the entities the official examples use"))
+                            .arg(Arg::new("clock-speed").long("clock-speed").value_name("N").value_parser(mock::clock_speed).help("Speed of the simulated clock: 1 real time (default), 0 stopped, 60 a minute a second; POST {\"Advance\": SECONDS} to /emulator/clock moves it")),
                     ),
             )
             .subcommand(Command::new("demo").about("Start the emulator in-process and walk through an outbound task, printing each call"));

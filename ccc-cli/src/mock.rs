@@ -34,6 +34,14 @@ async fn resolve(addr: &str) -> Result<SocketAddr, String> {
         .ok_or_else(|| format!("`{addr}` resolves to no address"))
 }
 
+/// A clock speed: a number from 0 to the emulator's maximum.
+pub fn clock_speed(text: &str) -> Result<f64, String> {
+    let speed: f64 = text.parse().map_err(|e| format!("{e}"))?;
+    ccc_emulator::Clock::new(speed)
+        .map(|_| speed)
+        .map_err(|e| e.to_string())
+}
+
 pub async fn serve(args: &ArgMatches) -> ExitCode {
     let mut config = Config::default();
     if let Some(addr) = args.get_one::<String>("addr") {
@@ -87,6 +95,18 @@ pub async fn serve(args: &ArgMatches) -> ExitCode {
         },
         ..Faults::default()
     };
+    if let Some(file) = args.get_one::<String>("seed") {
+        match ccc_emulator::Seed::from_file(std::path::Path::new(file)) {
+            Ok(seed) => config.world = seed,
+            Err(e) => {
+                output::eprint(format_args!("error: {e}"));
+                return ExitCode::from(3);
+            }
+        }
+    }
+    if let Some(speed) = args.get_one::<f64>("clock-speed") {
+        config.clock_speed = *speed;
+    }
     let test_pair = config.keys.contains_key(TEST_SECRET_ID);
     let emulator = match Emulator::start(config).await {
         Ok(e) => e,
@@ -156,13 +176,13 @@ pub async fn demo() -> ExitCode {
     };
     let result: Result<(), Stop> = async {
         say(format_args!("# emulator on {} (no cloud account needed)\n", emulator.url()))?;
-        say("$ ccc create-auto-callout-task --sdk-app-id 1400000000 --not-before 0 --ivr-id 2 --callers '[\"008675500000001\"]' --callees '[\"008613900000001\",\"008613900000002\"]' --name reminders")?;
+        say("$ ccc create-auto-callout-task --sdk-app-id 1400000000 --not-before 0 --ivr-id 2 --callers '[\"0086075586013388\"]' --callees '[\"008613900000001\",\"008613900000002\"]' --name reminders")?;
         let created = client
             .create_auto_callout_task()
             .sdk_app_id(1400000000)
             .not_before(0)
             .ivr_id(2)
-            .callers(vec!["008675500000001".into()])
+            .callers(vec!["0086075586013388".into()])
             .callees(vec!["008613900000001".into(), "008613900000002".into()])
             .name("reminders")
             .send()

@@ -27,7 +27,7 @@ async fn create_then_describe_a_task() {
                     "--ivr-id",
                     "3",
                     "--callers",
-                    r#"["008675500000001"]"#,
+                    r#"["0086075586013388"]"#,
                     "--callees",
                     r#"["008613900000001"]"#,
                     "--name",
@@ -82,7 +82,7 @@ async fn input_json_from_stdin_and_table_output() {
                 "--page-size",
                 "2",
             ],
-            Some(r#"{"SdkAppId": 1, "PageNumber": 0}"#),
+            Some(r#"{"SdkAppId": 9, "PageNumber": 0}"#),
         )
     })
     .await

@@ -26,15 +26,22 @@
 #![deny(missing_docs)]
 
 pub mod auth;
+pub mod clock;
+pub mod control;
 pub mod faults;
+mod freshen;
 pub mod http;
+pub mod seed;
+mod sim;
 mod state;
 mod sts;
 pub mod validate;
 
 pub use ccc_spec as spec_table;
 
+pub use clock::Clock;
 pub use faults::{FaultSpec, Faults};
+pub use seed::{Seed, SeedError};
 pub use state::{MAX_APPS, MAX_APP_BYTES, MAX_ENTRIES};
 
 use faults::{draw, Injected};
@@ -72,8 +79,15 @@ pub struct Config {
     pub max_connections: usize,
     /// Fault knobs.
     pub faults: Faults,
-    /// Seed of the fault dice, so that fault tests are repeatable.
+    /// Seed of the dice (faults, and whether simulated calls are answered), so
+    /// that runs are repeatable.
     pub seed: u64,
+    /// The world it starts with; [`Seed::default`] holds the entities of the
+    /// official examples.
+    pub world: Seed,
+    /// Speed of the simulated clock: `1` real time, `0` stopped (tests move it
+    /// with [`Emulator::clock`]), `60` a minute a second.
+    pub clock_speed: f64,
 }
 
 impl Default for Config {
@@ -87,6 +101,8 @@ impl Default for Config {
             max_connections: 512,
             faults: Faults::default(),
             seed: 0x5eed,
+            world: Seed::default(),
+            clock_speed: 1.0,
         }
     }
 }
@@ -118,6 +134,19 @@ impl Drop for Emulator {
 impl Emulator {
     /// Binds and starts serving in the background.
     pub async fn start(config: Config) -> std::io::Result<Emulator> {
+        let invalid = |e: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, e);
+        let clock = Arc::new(Clock::new(config.clock_speed).map_err(|e| invalid(e.to_string()))?);
+        let state =
+            state::State::new(&config.world, clock, config.seed).map_err(|(path, message)| {
+                invalid(
+                    SeedError {
+                        origin: "<config>".into(),
+                        path,
+                        message,
+                    }
+                    .to_string(),
+                )
+            })?;
         let listener = TcpListener::bind(config.addr).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
@@ -128,7 +157,7 @@ impl Emulator {
             faults: RwLock::new(config.faults),
             dice: AtomicU64::new(config.seed | 1),
             requests: AtomicU64::new(0),
-            state: state::State::default(),
+            state,
         });
         let slots = Arc::new(Semaphore::new(
             config.max_connections.clamp(1, Semaphore::MAX_PERMITS),
@@ -152,6 +181,12 @@ impl Emulator {
         if let Ok(mut f) = self.shared.faults.write() {
             *f = faults;
         }
+    }
+
+    /// The simulated clock: [`Clock::advance`] moves tasks, campaigns and
+    /// their calls forward.
+    pub fn clock(&self) -> Arc<Clock> {
+        self.shared.state.clock().clone()
     }
 
     /// Requests received so far.
@@ -344,6 +379,10 @@ fn error_body(code: &str, message: &str) -> String {
 
 /// The status and body answering one request.
 fn answer(shared: &Shared, request: &http::Request) -> (u16, String) {
+    let clock = shared.state.clock();
+    if let Some(answer) = control::answer(&request.method, &request.target, &request.body, clock) {
+        return answer;
+    }
     if request.method != "POST" {
         return (
             405,
@@ -395,14 +434,25 @@ fn answer(shared: &Shared, request: &http::Request) -> (u16, String) {
             response["RequestId"] = json!(request_id());
             json!({ "Response": response })
         }
-        Some(Err((code, message))) => return (200, error_body(code, &message)),
-        None => canned(action),
+        Some(Err((code, message))) => {
+            debug_assert!(
+                validate::documented(action.name, code),
+                "{}: the emulator answered {code}, which the action does not document",
+                action.name
+            );
+            return (200, error_body(code, &message));
+        }
+        None => {
+            let mut answer = canned(action);
+            freshen::freshen(&mut answer, shared.state.clock().now());
+            answer
+        }
     };
     (200, response.to_string())
 }
 
 /// The official example answer with a fresh request id, or the minimal answer;
-/// each parsed once.
+/// each parsed once (its times are moved to now by the caller).
 fn canned(action: &spec_table::ActionInfo) -> Value {
     static PARSED: std::sync::OnceLock<HashMap<&'static str, Value>> = std::sync::OnceLock::new();
     let parsed = PARSED.get_or_init(|| {

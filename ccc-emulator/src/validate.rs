@@ -63,3 +63,20 @@ pub fn check_body(action: &ActionInfo, body: &[u8]) -> Result<Value, Refusal> {
         _ => Ok(params),
     }
 }
+
+/// Whether `action` may answer `code`: one the action documents or one every
+/// Tencent Cloud API may return. Every refusal of the emulator is one of them
+/// (checked in debug builds and by the test that drives each action with bad
+/// input).
+pub fn documented(action: &str, code: &str) -> bool {
+    use ccc_api::enums::WireEnum;
+    struct Known<'a>(&'a str);
+    impl ActionVisitor for Known<'_> {
+        type Output = bool;
+        fn visit<A: Action>(self) -> bool {
+            A::ErrorCode::from_known(&self.0.to_owned()).is_some()
+        }
+    }
+    let common = ccc_api::ErrorCode::from_known(&code.to_owned()).is_some_and(|c| c.is_common());
+    common || ccc_api::operation::visit(action, Known(code)).unwrap_or(false)
+}

@@ -47,7 +47,7 @@ async fn emulator() -> Emulator {
 
 /// A valid request still gets its proper answer.
 async fn still_serves(addr: SocketAddr) {
-    let answer = raw(addr, &valid("DescribeNumbers", br#"{"SdkAppId":1}"#, addr)).await;
+    let answer = raw(addr, &valid("DescribeNumbers", br#"{"SdkAppId":9}"#, addr)).await;
     assert!(answer.contains("\"TotalCount\":12"), "{answer}");
 }
 
@@ -73,7 +73,7 @@ fn with_header(request: &[u8], name: &str, value: Option<&str>) -> Vec<u8> {
 async fn hostile_header_values_get_the_service_error_codes() {
     let e = emulator().await;
     let addr = e.addr();
-    let base = valid("DescribeNumbers", br#"{"SdkAppId":1}"#, addr);
+    let base = valid("DescribeNumbers", br#"{"SdkAppId":9}"#, addr);
     let scope = format!("Credential={TEST_SECRET_ID}/2024-01-01/ccc/tc3_request");
     let huge = "9".repeat(8000);
     let repeated = vec!["x-a"; 2000].join(";");
@@ -177,7 +177,7 @@ async fn hostile_header_values_get_the_service_error_codes() {
     ] {
         let answer = raw(
             addr,
-            &signed(action, version, now(), br#"{"SdkAppId":1}"#, &host),
+            &signed(action, version, now(), br#"{"SdkAppId":9}"#, &host),
         )
         .await;
         assert_eq!(
@@ -427,7 +427,7 @@ async fn idle_connections_are_closed_and_capped() {
     let first = tokio::net::TcpStream::connect(addr).await.unwrap();
     let _second = tokio::net::TcpStream::connect(addr).await.unwrap();
     let waiting = tokio::spawn(async move {
-        raw(addr, &valid("DescribeNumbers", br#"{"SdkAppId":1}"#, addr)).await
+        raw(addr, &valid("DescribeNumbers", br#"{"SdkAppId":9}"#, addr)).await
     });
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(!waiting.is_finished(), "served beyond the cap");
@@ -452,7 +452,7 @@ async fn idle_connections_are_closed_and_capped() {
     let read = tokio::time::timeout(Duration::from_secs(10), idle.read_to_end(&mut out)).await;
     assert!(matches!(read, Ok(Ok(0))), "{read:?}");
     let mut kept = tokio::net::TcpStream::connect(e.addr()).await.unwrap();
-    let request = String::from_utf8(valid("DescribeNumbers", br#"{"SdkAppId":1}"#, e.addr()))
+    let request = String::from_utf8(valid("DescribeNumbers", br#"{"SdkAppId":9}"#, e.addr()))
         .unwrap()
         .replace("Connection: close", "Connection: keep-alive");
     kept.write_all(request.as_bytes()).await.unwrap();

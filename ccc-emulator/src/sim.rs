@@ -1,0 +1,260 @@
+//! Simulated calls: how a task or campaign dials its callees over simulated
+//! time, and how each call goes.
+//!
+//! Nothing is stored per call. A [`Dialer`] knows when it started dialing and
+//! where it was paused or resumed; callee `i` is dialed [`DIAL_GAP`] seconds after
+//! callee `i - 1` of the same run, and whether the call is answered, how long it
+//! rings and how long it lasts follow from a hash of the emulator's seed, the
+//! owner and `i`. So any answer (task state, callee states, call records,
+//! statistics) is computed from the same facts at the time asked, a given seed
+//! gives the same calls every run, and state stays as small as the request that
+//! created it.
+
+/// Seconds between two successive dials of one task or campaign.
+pub const DIAL_GAP: i64 = 20;
+/// Seconds an unanswered call rings when the task sets no `MaxRingTimeoutSecond`.
+pub const RING_TIMEOUT: i64 = 30;
+
+/// Who placed a call: the kind of owner and its id, part of each call's dice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    /// An automatic outbound task.
+    Task(i64),
+    /// A predictive dialing campaign.
+    Campaign(i64),
+}
+
+/// Why a dialer does not dial.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hold {
+    /// Dialing as scheduled.
+    None,
+    /// Paused by the user; resumable.
+    Paused,
+    /// Stopped for good by the user.
+    Stopped,
+}
+
+/// The dialing schedule of a task or a campaign.
+#[derive(Debug, Clone)]
+pub struct Dialer {
+    /// Runs: from callee `.0` on, dialing started at `.1`; ascending in both.
+    runs: Vec<(usize, i64)>,
+    /// Callees that may be dialed (all of them until paused or stopped).
+    limit: usize,
+    /// Callees in all.
+    pub count: usize,
+    /// No dial at or after this time (`NotAfter`, `EndTime`).
+    pub until: Option<i64>,
+    /// Paused or stopped.
+    pub hold: Hold,
+}
+
+/// One simulated call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Call {
+    /// Index of the callee.
+    pub index: usize,
+    /// When it was dialed.
+    pub dialed: i64,
+    /// When it was answered, if it was.
+    pub answered: Option<i64>,
+    /// When it ended.
+    pub ended: i64,
+}
+
+impl Call {
+    /// Talk time in seconds.
+    pub fn duration(&self) -> i64 {
+        self.answered.map_or(0, |a| self.ended - a)
+    }
+}
+
+/// Resumes may add runs; a dialer paused and resumed more often than this
+/// refuses to resume, so that it stays small.
+pub const MAX_RUNS: usize = 256;
+
+impl Dialer {
+    /// Dials `count` callees from `start` on.
+    pub fn new(count: usize, start: i64, until: Option<i64>) -> Dialer {
+        Dialer {
+            runs: vec![(0, start)],
+            limit: count,
+            count,
+            until,
+            hold: Hold::None,
+        }
+    }
+
+    /// When dialing (first) starts.
+    pub fn start(&self) -> i64 {
+        self.runs.first().map_or(0, |r| r.1)
+    }
+
+    /// When callee `i` is (or would be) dialed.
+    fn dial_time(&self, i: usize) -> i64 {
+        let run = self.runs.partition_point(|r| r.0 <= i).saturating_sub(1);
+        let (first, at) = self.runs.get(run).copied().unwrap_or((0, 0));
+        let steps = i64::try_from(i - first.min(i)).unwrap_or(i64::MAX);
+        at.saturating_add(steps.saturating_mul(DIAL_GAP))
+    }
+
+    fn may_dial(&self, i: usize, now: i64) -> bool {
+        let t = self.dial_time(i);
+        i < self.limit.min(self.count) && t <= now && self.until.is_none_or(|u| t < u)
+    }
+
+    /// Callees dialed by `now` (dial times only grow with the index).
+    pub fn dialed(&self, now: i64) -> usize {
+        let (mut lo, mut hi) = (0, self.limit.min(self.count));
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if self.may_dial(mid, now) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
+
+    /// Stops dialing after the callees dialed by `now`.
+    pub fn hold(&mut self, now: i64, hold: Hold) {
+        self.limit = self.dialed(now);
+        self.hold = hold;
+    }
+
+    /// Dials the rest from `now` on (or from the start, if that is later);
+    /// false when it has been resumed too often.
+    pub fn resume(&mut self, now: i64) -> bool {
+        if self.runs.len() >= MAX_RUNS {
+            return false;
+        }
+        let at = now.max(self.start());
+        if self.limit < self.count {
+            self.runs.push((self.limit, at));
+        }
+        self.limit = self.count;
+        self.hold = Hold::None;
+        true
+    }
+
+    /// Whether every callee that will ever be dialed has been, and their calls
+    /// have ended, by `now`; `answer_rate` and `seed` decide the calls.
+    pub fn done(&self, now: i64, dice: &Dice, owner: Owner) -> bool {
+        let dialed = self.dialed(now);
+        let no_more = dialed >= self.count
+            || self.until.is_some_and(|u| now >= u)
+            || self.hold == Hold::Stopped;
+        no_more && (0..dialed).all(|i| self.call(i, dice, owner).ended <= now)
+    }
+
+    /// The call to callee `i` (whether or not it has happened yet).
+    pub fn call(&self, i: usize, dice: &Dice, owner: Owner) -> Call {
+        let dialed = self.dial_time(i);
+        let h = dice.roll(owner, i);
+        let answered = (h % 10_000) < dice.answer_per_10k;
+        let ring = if answered {
+            3 + (h >> 16) as i64 % 13
+        } else {
+            dice.ring_timeout.unwrap_or(RING_TIMEOUT)
+        };
+        let talk = 15 + (h >> 32) as i64 % 106;
+        let answered_at = dialed.saturating_add(ring);
+        Call {
+            index: i,
+            dialed,
+            answered: answered.then_some(answered_at),
+            ended: if answered {
+                answered_at.saturating_add(talk)
+            } else {
+                answered_at
+            },
+        }
+    }
+
+    /// Bytes held on the heap.
+    pub fn heap_bytes(&self) -> usize {
+        self.runs.capacity() * std::mem::size_of::<(usize, i64)>()
+    }
+}
+
+/// What decides calls: the emulator's seed, the share answered, the ring time.
+#[derive(Debug, Clone, Copy)]
+pub struct Dice {
+    /// The emulator's seed.
+    pub seed: u64,
+    /// Calls answered per 10,000.
+    pub answer_per_10k: u64,
+    /// How long unanswered calls ring.
+    pub ring_timeout: Option<i64>,
+}
+
+impl Dice {
+    /// A well-mixed 64-bit number for callee `i` of `owner` (SplitMix64's
+    /// finaliser over the inputs).
+    fn roll(&self, owner: Owner, i: usize) -> u64 {
+        let (kind, id) = match owner {
+            Owner::Task(id) => (1u64, id),
+            Owner::Campaign(id) => (2u64, id),
+        };
+        let mut z = self
+            .seed
+            .wrapping_add(kind.wrapping_mul(0x9e37_79b9_7f4a_7c15))
+            .wrapping_add((id as u64).wrapping_mul(0xbf58_476d_1ce4_e5b9))
+            .wrapping_add((i as u64).wrapping_mul(0x94d0_49bb_1331_11eb));
+        for _ in 0..2 {
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^= z >> 31;
+        }
+        z
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dice(rate: u64) -> Dice {
+        Dice {
+            seed: 7,
+            answer_per_10k: rate,
+            ring_timeout: None,
+        }
+    }
+
+    #[test]
+    fn dials_in_order_pauses_and_resumes() {
+        let mut d = Dialer::new(5, 1000, None);
+        assert_eq!(d.dialed(999), 0);
+        assert_eq!(d.dialed(1000), 1);
+        assert_eq!(d.dialed(1000 + DIAL_GAP), 2);
+        d.hold(1000 + DIAL_GAP, Hold::Paused);
+        assert_eq!(d.dialed(1_000_000), 2);
+        assert!(d.resume(5000));
+        assert_eq!(d.dialed(4999), 2);
+        assert_eq!(d.dialed(5000), 3);
+        assert_eq!(d.call(2, &dice(0), Owner::Task(1)).dialed, 5000);
+        assert_eq!(d.dialed(1_000_000), 5);
+        let until = Dialer::new(5, 0, Some(DIAL_GAP * 2));
+        assert_eq!(until.dialed(1_000_000), 2);
+        assert!(until.done(1_000_000, &dice(5000), Owner::Task(2)));
+    }
+
+    #[test]
+    fn calls_follow_the_seed_and_the_answer_rate() {
+        let d = Dialer::new(2000, 0, None);
+        for (rate, lo, hi) in [(0, 0, 0), (10_000, 2000, 2000), (5000, 850, 1150)] {
+            let answered = (0..2000)
+                .filter(|i| d.call(*i, &dice(rate), Owner::Task(3)).answered.is_some())
+                .count();
+            assert!((lo..=hi).contains(&answered), "rate {rate}: {answered}");
+        }
+        for i in 0..2000 {
+            let c = d.call(i, &dice(5000), Owner::Campaign(3));
+            assert_eq!(c, d.call(i, &dice(5000), Owner::Campaign(3)));
+            assert!(c.dialed <= c.ended && c.duration() >= 0 && c.duration() <= 120);
+        }
+    }
+}
