@@ -22,6 +22,7 @@
 //! - [`signing`]: TC3-HMAC-SHA256 as a pure function.
 
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
 mod action;
@@ -31,7 +32,9 @@ pub mod deviation;
 pub mod enums;
 mod error;
 mod generated;
+pub mod hooks;
 mod json;
+#[cfg(feature = "test-util")]
 pub mod mock;
 mod options;
 mod paginator;
@@ -42,6 +45,8 @@ mod retry;
 pub mod signing;
 
 pub use action::{Action, ActionVisitor};
+#[cfg(feature = "http2")]
+pub use client::Http2;
 pub use client::{
     Client, ClientBuilder, Language, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, REQUEST_CLIENT,
 };
@@ -63,7 +68,7 @@ pub use retry::RetryConfig;
 pub type Error = SdkError<ErrorCode>;
 
 /// The README's examples, compiled as doctests so that they stay true.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "test-util"))]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
 
