@@ -20,6 +20,21 @@
 //! - [`SdkError`]: what a call can fail with, typed by the action's error codes;
 //!   every action's error converts into [`Error`] with `?`.
 //! - [`signing`]: TC3-HMAC-SHA256 as a pure function.
+//! - [`hooks`]: code of yours around every attempt (trace ids, metrics).
+//!
+//! # Cargo features
+//!
+//! Additive; the defaults are `rustls-webpki-roots` and `gzip`.
+//!
+//! - `rustls-webpki-roots`: HTTPS through rustls with Mozilla's roots built in.
+//! - `rustls-native-roots`: HTTPS through rustls with the platform's roots.
+//! - `gzip`: accept gzip-compressed answers.
+//! - `http2`: allow HTTP/2 through `ClientBuilder::http2`; the client speaks
+//!   HTTP/1.1 unless told, as the official SDKs do.
+//! - `test-util`: `mock` and `Client::mocked`, for unit tests (enable it
+//!   under `[dev-dependencies]`).
+//!
+//! Without a root feature the client speaks plain HTTP only.
 
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -71,6 +86,11 @@ pub type Error = SdkError<ErrorCode>;
 #[cfg(all(doctest, feature = "test-util"))]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
+
+/// This crate's README (its page on crates.io), compiled as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct CrateReadmeDoctests;
 
 /// Errors of [`Client::call`] (untyped codes) convert into [`Error`] too.
 impl From<SdkError<String>> for Error {
