@@ -41,10 +41,18 @@ impl Hook for TraceIds {
     }
 }
 
-/// Attempts, failures and total latency per action.
+/// Attempts, failures and total latency of one action.
+#[derive(Default, Debug)]
+struct Tally {
+    attempts: u32,
+    failures: u32,
+    latency: Duration,
+}
+
+/// A [`Tally`] per action.
 #[derive(Default, Clone)]
 struct Metrics {
-    by_action: Arc<Mutex<BTreeMap<String, (u32, u32, Duration)>>>,
+    by_action: Arc<Mutex<BTreeMap<String, Tally>>>,
 }
 
 impl Hook for Metrics {
@@ -60,10 +68,10 @@ impl Hook for Metrics {
             attempt.will_retry(),
         );
         let mut map = self.by_action.lock().unwrap_or_else(|p| p.into_inner());
-        let entry = map.entry(attempt.action().to_owned()).or_default();
-        entry.0 += 1;
-        entry.1 += u32::from(!attempt.is_ok());
-        entry.2 += attempt.latency();
+        let tally = map.entry(attempt.action().to_owned()).or_default();
+        tally.attempts += 1;
+        tally.failures += u32::from(!attempt.is_ok());
+        tally.latency += attempt.latency();
     }
 }
 
@@ -96,8 +104,11 @@ async fn main() -> Result<(), ccc_api::Error> {
         .send()
         .await?;
     println!("task: {}", task.name);
-    for (action, (attempts, failures, latency)) in metrics.by_action.lock().unwrap().iter() {
-        println!("{action}: {attempts} attempts, {failures} failed, {latency:?} in all");
+    for (action, t) in metrics.by_action.lock().unwrap().iter() {
+        println!(
+            "{action}: {} attempts, {} failed, {:?} in all",
+            t.attempts, t.failures, t.latency
+        );
     }
     Ok(())
 }

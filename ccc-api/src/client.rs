@@ -686,8 +686,8 @@ impl Inner {
         headers.insert(AUTHORIZATION, authorization);
         match credentials.token() {
             Some(token) => {
-                let mut token =
-                    HeaderValue::from_str(token).map_err(|_| invalid_header("the session token"))?;
+                let mut token = HeaderValue::from_str(token)
+                    .map_err(|_| invalid_header("the session token"))?;
                 token.set_sensitive(true);
                 headers.insert(X_TC_TOKEN.clone(), token);
             }
@@ -1128,7 +1128,10 @@ mod tests {
         );
         assert_eq!(h["content-type"], "application/json");
         assert_eq!(h["user-agent"], REQUEST_CLIENT);
-        assert!(REQUEST_CLIENT.starts_with("ccc-api-rust/0."), "{REQUEST_CLIENT}");
+        assert!(
+            REQUEST_CLIENT.starts_with("ccc-api-rust/0."),
+            "{REQUEST_CLIENT}"
+        );
         assert_eq!(h["x-tc-version"], "2020-02-10");
         assert_eq!(h["x-tc-timestamp"], "1700000000");
         assert_eq!(h["x-tc-language"], "en-US");
@@ -1154,7 +1157,12 @@ mod tests {
             .credentials(Credentials::new("id", "key"))
             .build()
             .unwrap();
-        let h = signed_headers(&c, 1, &Credentials::new("id", "key"), &RequestOptions::default());
+        let h = signed_headers(
+            &c,
+            1,
+            &Credentials::new("id", "key"),
+            &RequestOptions::default(),
+        );
         for name in ["x-tc-region", "x-tc-token", "x-tc-language"] {
             assert!(!h.contains_key(name), "{name}");
         }

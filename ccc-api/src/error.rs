@@ -275,7 +275,9 @@ impl fmt::Display for BuildError {
             BuildError::MissingTypeMember { type_name, member } => {
                 write!(f, "{type_name} is missing required member `{member}`")
             }
-            BuildError::Refused(reason) => write!(f, "a hook refused to send the request: {reason}"),
+            BuildError::Refused(reason) => {
+                write!(f, "a hook refused to send the request: {reason}")
+            }
         }
     }
 }

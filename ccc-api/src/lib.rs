@@ -83,7 +83,8 @@ pub use retry::RetryConfig;
 pub type Error = SdkError<ErrorCode>;
 
 /// The README's examples, compiled as doctests so that they stay true.
-#[cfg(all(doctest, feature = "test-util"))]
+#[cfg(doctest)]
+#[cfg(feature = "test-util")]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
 

@@ -26,11 +26,14 @@ struct Seen {
     will_retry: bool,
 }
 
+/// Attempt numbers and the header names a hook was shown before each.
+type BeforeLog = Arc<Mutex<Vec<(u32, Vec<String>)>>>;
+
 /// Records every attempt, adds a trace id, and keeps everything it was shown
 /// as text so the test can look for secrets in it.
 #[derive(Default, Clone)]
 struct Recorder {
-    before: Arc<Mutex<Vec<(u32, Vec<String>)>>>,
+    before: BeforeLog,
     after: Arc<Mutex<Vec<Seen>>>,
     shown: Arc<Mutex<String>>,
 }
@@ -92,7 +95,9 @@ async fn every_attempt_of_a_retried_call_is_seen() {
         let answer = if i < 3 {
             Reply::service_error("RequestLimitExceeded", "slow down", &format!("rid-{i}"))
         } else {
-            Reply::json(format!(r#"{{"Response":{{"Name":"t","RequestId":"rid-{i}"}}}}"#))
+            Reply::json(format!(
+                r#"{{"Response":{{"Name":"t","RequestId":"rid-{i}"}}}}"#
+            ))
         };
         // A known least latency per attempt.
         Reply::Delayed(Duration::from_millis(50), Box::new(answer))
@@ -309,7 +314,15 @@ async fn failed_connections_are_seen_without_a_status() {
     let after = hook.after.lock().unwrap().clone();
     let summary: Vec<_> = after
         .iter()
-        .map(|s| (s.attempt, s.status, s.ok, s.will_retry, s.request_id.clone()))
+        .map(|s| {
+            (
+                s.attempt,
+                s.status,
+                s.ok,
+                s.will_retry,
+                s.request_id.clone(),
+            )
+        })
         .collect();
     assert_eq!(
         summary,

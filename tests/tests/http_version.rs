@@ -48,7 +48,10 @@ fn alpn_of(hello: &[u8]) -> Result<Vec<String>, String> {
             Ok(head)
         }
         fn number(&mut self, n: usize) -> Result<usize, String> {
-            Ok(self.take(n)?.iter().fold(0, |a, b| a << 8 | usize::from(*b)))
+            Ok(self
+                .take(n)?
+                .iter()
+                .fold(0, |a, b| a << 8 | usize::from(*b)))
         }
         fn vector(&mut self, len_bytes: usize) -> Result<Cursor<'a>, String> {
             let n = self.number(len_bytes)?;
@@ -88,7 +91,10 @@ fn alpn_of(hello: &[u8]) -> Result<Vec<String>, String> {
 /// Connects `client` to a listener that keeps the first TLS record it is sent.
 async fn offered_protocols(configure: impl FnOnce(&str) -> Client) -> Vec<String> {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("https://127.0.0.1:{}/", listener.local_addr().unwrap().port());
+    let url = format!(
+        "https://127.0.0.1:{}/",
+        listener.local_addr().unwrap().port()
+    );
     let client = configure(&url);
     let server = tokio::spawn(async move {
         let (mut socket, _) = listener.accept().await.unwrap();
@@ -169,8 +175,8 @@ async fn plain_http_is_http1_with_one_host() {
     let hosts: Vec<_> = lower.lines().filter(|l| l.starts_with("host:")).collect();
     assert_eq!(hosts, [format!("host: {addr}")], "{head}");
     // `Negotiate` changes nothing without TLS.
-    let (head, _) = http1_request_head(|url| builder(url).http2(Http2::Negotiate).build().unwrap())
-        .await;
+    let (head, _) =
+        http1_request_head(|url| builder(url).http2(Http2::Negotiate).build().unwrap()).await;
     assert!(head.starts_with("POST / HTTP/1.1\r\n"), "{head}");
 }
 

@@ -253,7 +253,11 @@ mod tests {
         let path = temp_file("cache");
         let p = ProfileFileProvider::new().path(&path);
         let reads = || p.cache.reads.load(Ordering::Relaxed);
-        write(&path, "[default]\nsecret_id = AKID1\nsecret_key = key1\n", 1_000);
+        write(
+            &path,
+            "[default]\nsecret_id = AKID1\nsecret_key = key1\n",
+            1_000,
+        );
         for _ in 0..100 {
             assert_eq!(p.load().unwrap().secret_id(), "AKID1");
         }
@@ -265,10 +269,26 @@ mod tests {
         // with the same time, a broken file (its error is cached too), a
         // repaired one, and a file that went away.
         let cases: [(&str, u64, Result<&str, &str>); 4] = [
-            ("[default]\nsecret_id = AKID2\nsecret_key = key1\n", 2_000, Ok("AKID2")),
-            ("[default]\nsecret_id = AKID33\nsecret_key = key1\n", 2_000, Ok("AKID33")),
-            ("[other]\nsecret_id = AKID4\nsecret_key = key4\n", 3_000, Err("no [default] profile")),
-            ("[default]\nsecret_id = AKID5\nsecret_key = key5\n", 4_000, Ok("AKID5")),
+            (
+                "[default]\nsecret_id = AKID2\nsecret_key = key1\n",
+                2_000,
+                Ok("AKID2"),
+            ),
+            (
+                "[default]\nsecret_id = AKID33\nsecret_key = key1\n",
+                2_000,
+                Ok("AKID33"),
+            ),
+            (
+                "[other]\nsecret_id = AKID4\nsecret_key = key4\n",
+                3_000,
+                Err("no [default] profile"),
+            ),
+            (
+                "[default]\nsecret_id = AKID5\nsecret_key = key5\n",
+                4_000,
+                Ok("AKID5"),
+            ),
         ];
         for (i, (text, modified, expected)) in cases.into_iter().enumerate() {
             write(&path, text, modified);
