@@ -421,6 +421,11 @@ impl Client {
             inner.protocol_headers(&mut headers, action, timestamp)?;
         }
         inner.sign(&mut headers, timestamp, &credentials, body)?;
+        // Without `test-util` the match has one arm.
+        #[cfg_attr(
+            not(feature = "test-util"),
+            allow(clippy::infallible_destructuring_match)
+        )]
         let http = match &inner.transport {
             Transport::Http(http) => http,
             #[cfg(feature = "test-util")]
