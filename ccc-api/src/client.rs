@@ -20,9 +20,7 @@ use crate::response::{read_envelope, RawResponse};
 use crate::retry::{retry_reason, RetryConfig};
 use crate::signing::{post_authorization, SigningKey};
 use crate::{Site, SERVICE, VERSION};
-use reqwest::header::{
-    HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, HOST, USER_AGENT,
-};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, HOST};
 use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -30,8 +28,8 @@ use tracing::Instrument;
 
 /// The content type the official SDKs send and sign, without a charset.
 const JSON: &str = "application/json";
-/// Sent as `X-TC-RequestClient` and `User-Agent` (not signed): this crate and
-/// its version.
+/// Sent as `X-TC-RequestClient`, and as the `User-Agent` of the HTTP client
+/// the builder makes (neither signed): this crate and its version.
 pub const REQUEST_CLIENT: &str = concat!("ccc-api-rust/", env!("CARGO_PKG_VERSION"));
 /// Deadline of a whole call, retries included, when none is set (as the official
 /// SDKs' request timeout).
@@ -369,11 +367,15 @@ impl Client {
     ) -> (Result<RawResponse, SdkError<String>>, Option<u16>) {
         let mut status = None;
         let result = self
+            .inner
             .try_attempt(action, body, limit, options, number, &mut status)
             .await;
         (result, status)
     }
+}
 
+impl Inner {
+    /// The body of [`Client::attempt`], recording the status when an answer came.
     async fn try_attempt(
         &self,
         action: &str,
@@ -383,7 +385,7 @@ impl Client {
         number: u32,
         status: &mut Option<u16>,
     ) -> Result<RawResponse, SdkError<String>> {
-        let inner = &*self.inner;
+        let inner = self;
         // A source that hangs must not hold the call past its time limit. Most
         // answer at once (fixed or cached keys): those cost no timer.
         let mut pending = inner.credentials.provide_credentials();
@@ -645,7 +647,6 @@ impl Inner {
             X_TC_REQUEST_CLIENT.clone(),
             HeaderValue::from_static(REQUEST_CLIENT),
         );
-        headers.insert(USER_AGENT, HeaderValue::from_static(REQUEST_CLIENT));
         Ok(headers)
     }
 
@@ -883,9 +884,11 @@ impl ClientBuilder {
         self
     }
 
-    /// Use this HTTP client (its proxy, TLS and pool settings) instead of a new one;
-    /// [`ClientBuilder::connect_timeout`] and [`ClientBuilder::proxy`] then have no
-    /// effect.
+    /// Use this HTTP client (its proxy, TLS, pool and `User-Agent` settings)
+    /// instead of a new one; [`ClientBuilder::connect_timeout`],
+    /// [`ClientBuilder::proxy`] and the HTTP version settings then have no
+    /// effect. Keep it on HTTP/1.1 (`http1_only()`) to speak as the official
+    /// SDKs do.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -1121,7 +1124,6 @@ mod tests {
             [
                 "authorization",
                 "content-type",
-                "user-agent",
                 "x-tc-action",
                 "x-tc-language",
                 "x-tc-region",
@@ -1132,7 +1134,6 @@ mod tests {
             ]
         );
         assert_eq!(h["content-type"], "application/json");
-        assert_eq!(h["user-agent"], REQUEST_CLIENT);
         assert!(
             REQUEST_CLIENT.starts_with("ccc-api-rust/0."),
             "{REQUEST_CLIENT}"
