@@ -248,6 +248,9 @@ pub enum BuildError {
         /// The member's wire name.
         member: &'static str,
     },
+    /// A hook refused to send the request ([`crate::hooks::Refused`]); the
+    /// reason is the hook's.
+    Refused(String),
 }
 
 impl BuildError {
@@ -271,6 +274,9 @@ impl fmt::Display for BuildError {
             BuildError::Encode(e) => write!(f, "request could not be encoded as JSON: {e}"),
             BuildError::MissingTypeMember { type_name, member } => {
                 write!(f, "{type_name} is missing required member `{member}`")
+            }
+            BuildError::Refused(reason) => {
+                write!(f, "a hook refused to send the request: {reason}")
             }
         }
     }
@@ -359,6 +365,7 @@ impl TransportError {
     }
 
     /// A failure of `kind` caused by `cause` (used by [`crate::mock`]).
+    #[cfg(feature = "test-util")]
     pub(crate) fn with_cause(
         kind: TransportErrorKind,
         cause: impl Into<Box<dyn StdError + Send + Sync + 'static>>,

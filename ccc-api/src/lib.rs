@@ -24,8 +24,24 @@
 //!   same runtime; the credential sources that assume roles call it.
 //! - [`Service`]: what the runtime knows about a service (name, version,
 //!   endpoints), generated from each spec's `service.json`.
+//! - [`hooks`]: code of yours around every attempt (trace ids, metrics).
+//!
+//! # Cargo features
+//!
+//! Additive; the defaults are `rustls-webpki-roots` and `gzip`.
+//!
+//! - `rustls-webpki-roots`: HTTPS through rustls with Mozilla's roots built in.
+//! - `rustls-native-roots`: HTTPS through rustls with the platform's roots.
+//! - `gzip`: accept gzip-compressed answers.
+//! - `http2`: allow HTTP/2 through `ClientBuilder::http2`; the client speaks
+//!   HTTP/1.1 unless told, as the official SDKs do.
+//! - `test-util`: `mock` and `Client::mocked`, for unit tests (enable it
+//!   under `[dev-dependencies]`).
+//!
+//! Without a root feature the client speaks plain HTTP only.
 
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
 mod action;
@@ -35,7 +51,9 @@ pub mod deviation;
 pub mod enums;
 mod error;
 mod generated;
+pub mod hooks;
 mod json;
+#[cfg(feature = "test-util")]
 pub mod mock;
 mod options;
 mod paginator;
@@ -48,6 +66,8 @@ pub mod signing;
 pub mod sts;
 
 pub use action::{Action, ActionVisitor};
+#[cfg(feature = "http2")]
+pub use client::Http2;
 pub use client::{
     Client, ClientBuilder, Language, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, REQUEST_CLIENT,
 };
@@ -75,8 +95,14 @@ pub(crate) static SERVICES: [&Service; 2] = [&SERVICE_DESCRIPTION, &sts::SERVICE
 
 /// The README's examples, compiled as doctests so that they stay true.
 #[cfg(doctest)]
+#[cfg(feature = "test-util")]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
+
+/// This crate's README (its page on crates.io), compiled as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct CrateReadmeDoctests;
 
 /// Errors of [`Client::call`] (untyped codes) convert into [`Error`] too.
 impl From<SdkError<String>> for Error {
