@@ -80,6 +80,8 @@ pub struct ActionInfo {
     pub output: &'static [MemberInfo],
     /// How it pages, for list actions.
     pub pagination: Option<PaginationInfo>,
+    /// The official example's request parameters (the JSON body).
+    pub example_request: Option<&'static str>,
     /// The official example answer, `{"Response": ...}`.
     pub example_response: Option<&'static str>,
     /// A minimal valid answer: every member that must be present, with zero values.
@@ -125,6 +127,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         ],
         output: &[],
         pagination: None,
+        example_request: Some("{\"CampaignId\":2569,\"SdkAppId\":1400000000}"),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"3c140219-cfe9-470e-b241-907877d6fb03\"}}",
         ),
@@ -167,6 +170,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         ],
         output: &[],
         pagination: None,
+        example_request: Some("{\"CampaignId\":2569,\"SdkAppId\":1400000000}"),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"3c140219-cfe9-470e-b241-907877d6fb03\"}}",
         ),
@@ -233,6 +237,9 @@ pub static ACTIONS: &[ActionInfo] = &[
         ],
         output: &[],
         pagination: None,
+        example_request: Some(
+            "{\"CallInInterface\":{\"URL\":\"https://cloud.tencent.com/\"},\"Number\":\"0086075586013388\",\"SdkAppId\":1400000000}",
+        ),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"3c140219-cfe9-470e-b241-907877d6fb03\"}}",
         ),
@@ -287,6 +294,9 @@ pub static ACTIONS: &[ActionInfo] = &[
         ],
         output: &[],
         pagination: None,
+        example_request: Some(
+            "{\"Number\":\"0086075512345678\",\"SdkAppId\":1400000000,\"SkillGroupIds\":[1,2,3]}",
+        ),
         example_response: Some("{\"Response\":{\"RequestId\":\"abc\"}}"),
         minimal_response: "{\"Response\":{\"RequestId\":\"emulated\"}}",
         minimal_request: "{\"Number\":\"\",\"SdkAppId\":0,\"SkillGroupIds\":[]}",
@@ -351,6 +361,9 @@ pub static ACTIONS: &[ActionInfo] = &[
         ],
         output: &[],
         pagination: None,
+        example_request: Some(
+            "{\"SdkAppId\":1400000000,\"StaffEmail\":\"staff1@xxx.com\",\"StaffSkillGroupList\":[{\"Priority\":1,\"SkillGroupId\":100}]}",
+        ),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"48edd236-7ef1-45af-9e12-fc376ba355bf\"}}",
         ),
@@ -429,6 +442,9 @@ pub static ACTIONS: &[ActionInfo] = &[
         ],
         output: &[],
         pagination: None,
+        example_request: Some(
+            "{\"Command\":\"ServerPushText\",\"SdkAppId\":1400000000,\"ServerPushText\":{\"Interrupt\":true,\"Text\":\"Hello, happy to serve you.\"},\"SessionId\":\"6bb56a09-2787-40bc-80c5-dc6dab783eff\"}",
+        ),
         example_response: Some("{\"Response\":{\"RequestId\":\"xxx-xxx\"}}"),
         minimal_response: "{\"Response\":{\"RequestId\":\"emulated\"}}",
         minimal_request: "{\"SdkAppId\":0,\"SessionId\":\"\"}",
@@ -542,6 +558,9 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
         ],
         pagination: None,
+        example_request: Some(
+            "{\"AIAgentId\":15,\"Callee\":\"008612300000000\",\"Callers\":[\"008601012345678\",\"008601012345679\"],\"SdkAppId\":1400000000,\"Variables\":[{\"Key\":\"foo\",\"Value\":\"bar\"},{\"Key\":\"dify-inputs-key\",\"Value\":\"value\"},{\"Key\":\"dify-inputs-user\",\"Value\":\"value\"},{\"Key\":\"dify-inputs-conversation_id\",\"Value\":\"value\"}]}",
+        ),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"6bb56a09-2787-40bc-80c5-dc6dab783eff\",\"SessionId\":\"6bb56a09278740bc80c5dc6dab783eff\"}}",
         ),
@@ -1137,6 +1156,9 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
         ],
         pagination: None,
+        example_request: Some(
+            "{\"APIKey\":\"sk-proj-xxxxx\",\"APIUrl\":\"https://api.openai.com/v1/\",\"Callee\":\"008612300000000\",\"EndFunctionEnable\":true,\"LLMType\":\"openai\",\"Model\":\"gpt-4o-mini\",\"SdkAppId\":1400000000,\"SystemPrompt\":\"You are Dr. Li, a friendly and kind follow-up doctor at the People's Hospital, making a phone call to the parent of patient Xiao Ming.\",\"VoiceType\":\"ZhiXi\",\"WelcomeMessage\":\"Hello\"}",
+        ),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"6bb56a09-2787-40bc-80c5-dc6dab783eff\",\"SessionId\":\"6bb56a09278740bc80c5dc6dab783eff\"}}",
         ),
@@ -1192,6 +1214,9 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
         ],
         pagination: None,
+        example_request: Some(
+            "{\"SdkAppId\":1400000000,\"SeatUserId\":\"foo@tencent.com\"}",
+        ),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"48edd236-7ef1-45af-9e12-fc376ba355bf\",\"URL\":\"https://tccc.qcloud.com/saas-manage/#/1400000000/home?token=6bb56a09-2787-40bc-80c5-dc6dab783eff\"}}",
         ),
@@ -1343,6 +1368,9 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
         ],
         pagination: None,
+        example_request: Some(
+            "{\"Agent\":\"foo@tencent.com\",\"CallOrder\":0,\"Callees\":[\"+8613012345678\",\"+8613012345679\",\"+8613012345670\"],\"Callers\":[\"0086075586013388\"],\"ConcurrencyNumber\":3,\"EndTime\":1708485433,\"Name\":\"New energy SUV recommendation\",\"SdkAppId\":1400000000,\"StartTime\":1708483433}",
+        ),
         example_response: Some(
             "{\"Response\":{\"CampaignId\":2569,\"RequestId\":\"3c140219-cfe9-470e-b241-907877d6fb03\"}}",
         ),
@@ -1657,6 +1685,9 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
         ],
         pagination: None,
+        example_request: Some(
+            "{\"AIAgentId\":973,\"Callees\":[\"008613675881491\"],\"Callers\":[\"0086075533614747\"],\"Name\":\"dinoggagagag\",\"NotBefore\":1777641412,\"SdkAppId\":1500098925,\"TimeZone\":\"Asia/Shanghai\",\"TriggerStrategy\":[{\"CallTags\":[{\"TagName\":\"test123\",\"TagValue\":\"345\"}],\"HangupTypes\":[\"202\",\"203\",\"206\"],\"InterfaceConfig\":{\"Async\":false,\"HeaderParams\":[{\"Key\":\"taskid\",\"Value\":\"{taskId}\"}],\"Params\":[{\"Key\":\"callStatus\",\"Value\":\"{callStatus}\"}],\"Url\":\"https://webhook.site/8f9aa946-3190-4107-b175-38914e8aa6f6\"},\"TriggerMode\":\"ALWAYS_ON_MATCH\"}]}",
+        ),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"ec683719-4460-4686-b976-a6dd64e4accb\",\"TaskId\":17110}}",
         ),
@@ -1736,6 +1767,9 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
         ],
         pagination: None,
+        example_request: Some(
+            "{\"MaxConcurrency\":1,\"SdkAppId\":1400000000,\"SkillGroupName\":\"Test\",\"SkillGroupType\":0}",
+        ),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"5ac74e13-ef15-41a6-9639-f1bc8c9896bd\",\"SkillGroupId\":602}}",
         ),
@@ -1863,6 +1897,9 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
         ],
         pagination: None,
+        example_request: Some(
+            "{\"Callee\":\"008612300000000\",\"IsForceUseMobile\":true,\"SdkAppId\":1400000000,\"UUI\":\"fooandbar\",\"UserId\":\"FooOrBar@tencent.com\"}",
+        ),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"6bb56a09-2787-40bc-80c5-dc6dab783eff\",\"SessionId\":\"6bb56a09278740bc80c5dc6dab783eff\"}}",
         ),
@@ -1942,6 +1979,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
         ],
         pagination: None,
+        example_request: None,
         example_response: None,
         minimal_response: "{\"Response\":{\"ApplicantId\":0,\"RequestId\":\"emulated\"}}",
         minimal_request: "{\"Callees\":[],\"Callers\":[],\"SdkAppId\":0}",
@@ -1983,6 +2021,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
         ],
         pagination: None,
+        example_request: None,
         example_response: None,
         minimal_response: "{\"Response\":{\"RequestId\":\"emulated\"}}",
         minimal_request: "{\"CompanyInfo\":{\"AcceptPicUrl\":\"\",\"ApplicantType\":0,\"BusinessId\":\"\",\"BusinessIdPicUrl\":\"\",\"CompanyAuthLetterPicUrl\":\"\",\"CompanyName\":\"\",\"CorporationId\":\"\",\"CorporationIdPicUrl\":\"\",\"CorporationMobile\":\"\",\"CorporationMobilePicUrl\":\"\",\"CorporationName\":\"\",\"IsEqualTencentCloud\":0,\"NetworkCommitmentPicUrl\":\"\",\"UseDescribeFileUrl\":\"\"}}",
@@ -2059,6 +2098,9 @@ pub static ACTIONS: &[ActionInfo] = &[
         ],
         output: &[],
         pagination: None,
+        example_request: Some(
+            "{\"ExtensionId\":\"1001\",\"ExtensionName\":\"Extension 1\",\"SdkAppId\":140000000}",
+        ),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"86a17f0e-bcb3-46bf-ac66-8f165fe52127\"}}",
         ),
@@ -2174,6 +2216,9 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
         ],
         pagination: None,
+        example_request: Some(
+            "{\"Callee\":\"008612300000000\",\"IVRId\":4500,\"SdkAppId\":1400000000}",
+        ),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"6bb56a09-2787-40bc-80c5-dc6dab783eff\",\"SessionId\":\"6bb56a09278740bc80c5dc6dab783eff\"}}",
         ),
@@ -2313,6 +2358,9 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
         ],
         pagination: None,
+        example_request: Some(
+            "{\"DetailList\":[{\"CallType\":2,\"MaxCallCount\":1,\"MaxCallPSec\":1,\"PhoneNumber\":\"02012345678\"}],\"Prefix\":\"1145\",\"SdkAppId\":1,\"SipTrunkId\":12}",
+        ),
         example_response: Some(
             "{\"Response\":{\"ApplyId\":1,\"RequestId\":\"foo-bar\"}}",
         ),
@@ -2560,6 +2608,9 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
         ],
         pagination: None,
+        example_request: Some(
+            "{\"CallOrder\":0,\"Callees\":[\"+8613012345678\",\"+8613012345679\",\"+8613012345670\"],\"Callers\":[\"0086075586013388\"],\"EndTime\":1708485433,\"ExpectedAbandonRate\":10,\"IVRId\":4600,\"Name\":\"New energy SUV recommendation\",\"Priority\":3,\"RetryInterval\":1800,\"RetryTimes\":1,\"SdkAppId\":1400000000,\"SkillGroupId\":255,\"StartTime\":1708483433}",
+        ),
         example_response: Some(
             "{\"Response\":{\"CampaignId\":2569,\"RequestId\":\"3c140219-cfe9-470e-b241-907877d6fb03\"}}",
         ),
@@ -2651,6 +2702,9 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
         ],
         pagination: None,
+        example_request: Some(
+            "{\"SdkAppId\":1400000000,\"SeatUserId\":\"FooOrBar@tencent.com\"}",
+        ),
         example_response: Some(
             "{\"Response\":{\"ExpiredTime\":1601371974,\"RequestId\":\"6bb56a09-2787-40bc-80c5-dc6dab783eff\",\"SdkURL\":\"https://29294-22989-29805-29810.cdn-go.cn/tccc-agent-sdk/latest/\",\"Token\":\"6bb56a09278740bc80c5dc6dab783eff\"}}",
         ),
@@ -2718,6 +2772,9 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
         ],
         pagination: None,
+        example_request: Some(
+            "{\"SdkAppId\":1400000000,\"Staffs\":[{\"Mail\":\"Contact person email\",\"Name\":\"Xiao Jun\",\"Phone\":\"Contact phone\",\"StaffNumber\":\"001\"}]}",
+        ),
         example_response: Some(
             "{\"Response\":{\"ErrorStaffList\":[],\"RequestId\":\"6bb56a09-2787-40bc-80c5-dc6dab783eff\"}}",
         ),
@@ -2797,6 +2854,9 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
         ],
         pagination: None,
+        example_request: Some(
+            "{\"ClientData\":\"{\\\"peerSource\\\":\\\"Tencent technology\\\",\\\"nickName\\\":\\\"penguin No.1\\\",\\\"avatarUrl\\\":\\\"https://foo.tencent.com/qieyihao.jpeg\\\",\\\"uid\\\":1846526}\",\"ExpiredTime\":3600,\"SdkAppId\":1400000000,\"Uid\":\"staff1@xxx.com\"}",
+        ),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"48edd236-7ef1-45af-9e12-fc376ba355bf\",\"UserSig\":\"eJw0jkFPwjAYQP-Ld9Wwfm2HtokHswhK9IBMBtw22uEHbpa1JRrjfzfZ5vW95OX9QP68mtgvR50FrYRSQonrHpKxbaCabAcaEFGmMAhvTqVzZECjZIxPJUc5GjqAho1fJMlpnlfb9iYJx2WZZ*YqnLO1m9Wrh-uXeD48ZR9vkYrl3ZgM1FjQOOXyNkXJ2UCjt10Va9CwLRbH3Xzd7Pi7K5vgqyK97B9n33vxiqY10m4*-1OX-pdPGPz*BQAA--9b7kId\"}}",
         ),
@@ -2839,6 +2899,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         ],
         output: &[],
         pagination: None,
+        example_request: Some("{\"SdkAppId\":1400000000,\"SkillGroupId\":58832}"),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"5ac74e13-ef15-41a6-9639-f1bc8c9812bd\"}}",
         ),
@@ -2881,6 +2942,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         ],
         output: &[],
         pagination: None,
+        example_request: Some("{\"ExtensionId\":\"1001\",\"SdkAppId\":140000000}"),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"86a17f0e-bcb3-46bf-ac66-8f165fe52127\"}}",
         ),
@@ -2923,6 +2985,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         ],
         output: &[],
         pagination: None,
+        example_request: Some("{\"CampaignId\":2569,\"SdkAppId\":1400000000}"),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"3c140219-cfe9-470e-b241-907877d6fb03\"}}",
         ),
@@ -2990,6 +3053,9 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
         ],
         pagination: None,
+        example_request: Some(
+            "{\"SdkAppId\":1400000000,\"StaffList\":[\"staff1@xxx.com\",\"staff2@xxx.com\"]}",
+        ),
         example_response: Some(
             "{\"Response\":{\"OnlineStaffList\":[],\"RequestId\":\"48edd236-7ef1-45af-9e12-fc376ba355bf\"}}",
         ),
@@ -3077,6 +3143,9 @@ pub static ACTIONS: &[ActionInfo] = &[
             total: Some("TotalCount"),
             item_cursor: None,
         }),
+        example_request: Some(
+            "{\"PageNumber\":5,\"PageSize\":1,\"SdkAppId\":1400692008}",
+        ),
         example_response: Some(
             "{\"Response\":{\"AIAgentInfoList\":[{\"AIAgentId\":69,\"AIAgentName\":\"u65b0u667au80fdu4f53\"}],\"RequestId\":\"1e6e8974-de10-4485-b53d-25d8c1bef18d\",\"TotalCount\":373}}",
         ),
@@ -3156,6 +3225,9 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
         ],
         pagination: None,
+        example_request: Some(
+            "{\"EndTime\":1737356008,\"SdkAppId\":1400000000,\"SessionId\":\"adcf61b8-dbb9-4c20-87bf-c0744c04bade\",\"StartTime\":1737350008}",
+        ),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"xxx-xxx\",\"ResultList\":[{\"Result\":\"Session summary\",\"Type\":\"summary\"},{\"Result\":\"Neutral\",\"Type\":\"mood\"},{\"Result\":\"pending follow-up\",\"Type\":\"intention\"}]}}",
         ),
@@ -3235,6 +3307,9 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
         ],
         pagination: None,
+        example_request: Some(
+            "{\"EndTime\":1737356008,\"SdkAppId\":1400000000,\"SessionId\":\"adcf61b8-dbb9-4c20-87bf-c0744c04bade\",\"StartTime\":1737350008}",
+        ),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"6bb56a09-2787-40bc-80c5-dc6dab783eff\",\"ResultList\":[{\"InfoContent\":\"Whether the user is interested in the product\",\"InfoName\":\"Interest\",\"InfoType\":\"Boolean\",\"Result\":{\"Boolean\":true,\"Chosen\":[],\"Number\":0,\"Text\":\"\"}}]}}",
         ),
@@ -3290,6 +3365,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
         ],
         pagination: None,
+        example_request: None,
         example_response: None,
         minimal_response: "{\"Response\":{\"RequestId\":\"emulated\"}}",
         minimal_request: "{\"SdkAppId\":0,\"SessionId\":\"\"}",
@@ -3379,6 +3455,9 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
         ],
         pagination: None,
+        example_request: Some(
+            "{\"EndTime\":1737356008,\"SdkAppId\":1400000000,\"SessionId\":\"adcf61b8-dbb9-4c20-87bf-c0744c04bade\",\"StartTime\":1737350008}",
+        ),
         example_response: Some(
             "{\"Response\":{\"AILatencyStatistics\":{\"ASRLatency\":{\"MiddleLatency\":308,\"MinLatency\":267,\"P90Latency\":338},\"ETELatency\":{\"MiddleLatency\":1327,\"MinLatency\":1209,\"P90Latency\":1540},\"LLMLatency\":{\"MiddleLatency\":754,\"MinLatency\":642,\"P90Latency\":912},\"TTSLatency\":{\"MiddleLatency\":267,\"MinLatency\":146,\"P90Latency\":366}},\"RequestId\":\"ca9c3062-202b-4401-a930-3728d1ef7886\"}}",
         ),
@@ -3490,6 +3569,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             total: Some("TotalCount"),
             item_cursor: None,
         }),
+        example_request: None,
         example_response: None,
         minimal_response: "{\"Response\":{\"ActiveCarrierPrivilegeNumbers\":[],\"PendingApplicantIds\":[],\"RequestId\":\"emulated\",\"TotalCount\":0}}",
         minimal_request: "{\"SdkAppId\":0}",
@@ -3651,6 +3731,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
         ],
         pagination: None,
+        example_request: Some("{\"CampaignId\":2569,\"SdkAppId\":1400000000}"),
         example_response: Some(
             "{\"Response\":{\"Agent\":\"foo@tencent.com\",\"CallOrder\":0,\"CalledCalleeCount\":200,\"ConcurrencyNumber\":3,\"EndTime\":1708485433,\"Name\":\"New energy SUV recommendation\",\"RequestId\":\"3c140219-cfe9-470e-b241-907877d6fb03\",\"StartTime\":1708483433,\"State\":2,\"TotalCalleeCount\":200,\"UUI\":\"\"}}",
         ),
@@ -3802,6 +3883,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
         ],
         pagination: None,
+        example_request: Some("{\"SdkAppId\":1,\"TaskId\":2}"),
         example_response: Some(
             "{\"Response\":{\"Callees\":[{\"Callee\":\"foobar\",\"Sessions\":[\"foobar\"],\"State\":1}],\"Callers\":[\"008610086\"],\"Description\":\"foobar\",\"IvrId\":1,\"Name\":\"foobar\",\"NotAfter\":1729905750,\"NotBefore\":1729905740,\"RequestId\":\"foobar\",\"State\":1}}",
         ),
@@ -3889,6 +3971,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             total: Some("TotalCount"),
             item_cursor: None,
         }),
+        example_request: Some("{\"PageNumber\":0,\"PageSize\":10,\"SdkAppId\":1}"),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"foo-bar\",\"Tasks\":[{\"CalleeCount\":1,\"Callers\":[\"008612345123456\"],\"IvrId\":1,\"Name\":\"foobar\",\"NotAfter\":0,\"NotBefore\":0,\"State\":1,\"TaskId\":3241}],\"TotalCount\":1}}",
         ),
@@ -3956,6 +4039,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
         ],
         pagination: None,
+        example_request: Some("{\"SdkAppIds\":[1400000000]}"),
         example_response: Some(
             "{\"Response\":{\"PackageBuyList\":[{\"BuyTime\":1613988825,\"CapacityRemain\":0,\"CapacitySize\":0,\"EndTime\":1623988825,\"PackageId\":\"d6253538\",\"Type\":0}],\"RequestId\":\"abc\",\"SdkAppIdBuyList\":[{\"Name\":\"Customer Service Center\",\"PhoneNumBuyList\":[{\"BuyTime\":1613988825,\"CallType\":0,\"EndTime\":1623988825,\"PhoneNum\":\"1809268888\",\"State\":0,\"Type\":0}],\"SdkAppId\":1400000000,\"SipBuyNum\":0,\"StaffBuyList\":[{\"BuyTime\":1613988825,\"EndTime\":1623988825,\"Num\":0,\"SipNum\":0}],\"StaffBuyNum\":0}],\"TotalCount\":0}}",
         ),
@@ -4071,6 +4155,9 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
         ],
         pagination: None,
+        example_request: Some(
+            "{\"EnabledNumber\":true,\"EnabledSkillGroup\":true,\"SdkAppId\":0}",
+        ),
         example_response: Some(
             "{\"Response\":{\"NumberMetrics\":[{\"Metrics\":{\"AcceptCount\":0,\"AvgAcceptDuration\":0,\"AvgQueueDuration\":0,\"AvgRingDuration\":0,\"IvrCount\":0,\"MaxAcceptDuration\":0,\"MaxQueueDuration\":0,\"MaxRingDuration\":0,\"QueueCount\":0,\"RingCount\":0,\"TransferOuterCount\":0},\"Number\":\"0218888888\",\"SkillGroupMetrics\":[{\"Metrics\":{\"AcceptCount\":0,\"AvgAcceptDuration\":0,\"AvgQueueDuration\":0,\"AvgRingDuration\":0,\"IvrCount\":0,\"MaxAcceptDuration\":0,\"MaxQueueDuration\":0,\"MaxRingDuration\":0,\"QueueCount\":0,\"RingCount\":0,\"TransferOuterCount\":0},\"Name\":\"Customer Service Group 1\",\"SkillGroupId\":0}]}],\"RequestId\":\"abc\",\"SkillGroupMetrics\":[{\"Name\":\"abc\",\"SkillGroupId\":0}],\"Timestamp\":0,\"TotalMetrics\":{\"AcceptCount\":0,\"AvgAcceptDuration\":0,\"AvgQueueDuration\":0,\"AvgRingDuration\":0,\"IvrCount\":0,\"MaxAcceptDuration\":0,\"MaxQueueDuration\":0,\"MaxRingDuration\":0,\"QueueCount\":0,\"RingCount\":0,\"TransferOuterCount\":0}}}",
         ),
@@ -4170,6 +4257,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             total: Some("TotalCount"),
             item_cursor: None,
         }),
+        example_request: None,
         example_response: None,
         minimal_response: "{\"Response\":{\"Applicants\":[],\"RequestId\":\"emulated\",\"TotalCount\":0}}",
         minimal_request: "{\"SdkAppId\":0}",
@@ -4303,6 +4391,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             total: Some("TotalCount"),
             item_cursor: None,
         }),
+        example_request: None,
         example_response: None,
         minimal_response: "{\"Response\":{\"Messages\":[],\"RequestId\":\"emulated\",\"TotalCount\":0}}",
         minimal_request: "{\"SdkAppId\":0}",
@@ -4412,6 +4501,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             total: Some("TotalCount"),
             item_cursor: None,
         }),
+        example_request: None,
         example_response: None,
         minimal_response: "{\"Response\":{\"RequestId\":\"emulated\"}}",
         minimal_request: "{\"PageNumber\":0,\"PageSize\":0}",
@@ -4513,6 +4603,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
         ],
         pagination: None,
+        example_request: Some("{\"ExtensionId\":\"1001\",\"SdkAppId\":140000000}"),
         example_response: Some(
             "{\"Response\":{\"ExtensionDomain\":\"1400000214.tccc.qcloud.com\",\"ExtensionId\":\"1001\",\"OutboundProxy\":\"sip.tccc.qcloud.com:5061\",\"Password\":\"0pMnxfdsdLT6G\",\"RequestId\":\"86a17f0e-bcb3-46bf-ac66-8f165fe52127\",\"Transport\":\"tls\"}}",
         ),
@@ -4636,6 +4727,9 @@ pub static ACTIONS: &[ActionInfo] = &[
             total: Some("Total"),
             item_cursor: None,
         }),
+        example_request: Some(
+            "{\"ExtensionIds\":[\"1001\"],\"PageNumber\":0,\"PageSize\":35,\"SdkAppId\":1400264214}",
+        ),
         example_response: Some(
             "{\"Response\":{\"ExtensionList\":[{\"CreateTime\":0,\"ExtensionId\":\"1001\",\"ExtensionName\":\"lulu\",\"FullExtensionId\":\"1001@140000014.tccc.qcloud.com\",\"ModifyTime\":0,\"Register\":false,\"Relation\":\"foobar@tencent.com\",\"RelationName\":\"foobar\",\"SdkAppId\":1400000014,\"SkillGroupId\":\"1532\",\"Status\":0}],\"RequestId\":\"86a17f0e-bcb3-46bf-ac66-8f165fe52127\",\"Total\":1}}",
         ),
@@ -4795,6 +4889,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             total: Some("Total"),
             item_cursor: None,
         }),
+        example_request: None,
         example_response: None,
         minimal_response: "{\"Response\":{\"RequestId\":\"emulated\"}}",
         minimal_request: "{\"EndTimestamp\":0,\"SdkAppId\":0,\"StartTimestamp\":0}",
@@ -4916,6 +5011,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             total: Some("TotalCount"),
             item_cursor: None,
         }),
+        example_request: None,
         example_response: None,
         minimal_response: "{\"Response\":{\"IMCdrList\":[],\"RequestId\":\"emulated\",\"TotalCount\":0}}",
         minimal_request: "{\"EndTimestamp\":0,\"SdkAppId\":0,\"StartTimestamp\":0}",
@@ -5061,6 +5157,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             total: Some("TotalCount"),
             item_cursor: None,
         }),
+        example_request: None,
         example_response: None,
         minimal_response: "{\"Response\":{\"IMCdrList\":null,\"IMCdrs\":[],\"RequestId\":\"emulated\",\"TotalCount\":0}}",
         minimal_request: "{\"EndTimestamp\":0,\"StartTimestamp\":0}",
@@ -5182,6 +5279,9 @@ pub static ACTIONS: &[ActionInfo] = &[
             total: Some("TotalCount"),
             item_cursor: None,
         }),
+        example_request: Some(
+            "{\"AudioFileName\":[],\"CustomFileName\":[\"Test file name\"],\"FileId\":[],\"PageNumber\":0,\"PageSize\":1,\"SdkAppId\":160000000}",
+        ),
         example_response: Some(
             "{\"Response\":{\"FileInfo\":[{\"AudioFileName\":\"a.mp3\",\"CustomFileName\":\"test file name\",\"FileId\":1,\"Status\":0}],\"RequestId\":\"abc\",\"TotalCount\":1}}",
         ),
@@ -5269,6 +5369,9 @@ pub static ACTIONS: &[ActionInfo] = &[
             total: Some("TotalCount"),
             item_cursor: None,
         }),
+        example_request: Some(
+            "{\"PageNumber\":0,\"PageSize\":10,\"SdkAppId\":1400000000}",
+        ),
         example_response: Some(
             "{\"Response\":{\"Numbers\":[{\"CallOutSkillGroupIds\":[1],\"Number\":\"0086075512345678\",\"State\":1}],\"RequestId\":\"abc\",\"TotalCount\":1}}",
         ),
@@ -5356,6 +5459,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             total: Some("Total"),
             item_cursor: None,
         }),
+        example_request: Some("{\"Limit\":25,\"Offset\":0,\"SdkAppId\":1400000000}"),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"53bccf04-0870-4520-8614-f4bdddfd68df\",\"Sessions\":[{\"AcceptTimestamp\":\"1607702329\",\"Callee\":\"00864001783747\",\"Caller\":\"00864009282737\",\"Direction\":1,\"ProtectedCallee\":\"\",\"ProtectedCaller\":\"\",\"RingTimestamp\":1607702299,\"RoomID\":\"32929373\",\"SessionID\":\"0cf5be1b-de75-4445-a0c4-8dff3fa4b68b\",\"SessionStatus\":\"inProgress\",\"StaffEmail\":\"foo@tencent.com\",\"StaffNumber\":\"1007\",\"StartTimestamp\":\"1607702199\"}],\"Total\":1}}",
         ),
@@ -5579,6 +5683,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
         ],
         pagination: None,
+        example_request: Some("{\"CampaignId\":2569,\"SdkAppId\":1400000000}"),
         example_response: Some(
             "{\"Response\":{\"CallOrder\":0,\"CampaignId\":2569,\"EndTime\":1708485433,\"ExpectedAbandonRate\":10,\"IVRId\":4600,\"Name\":\"New energy SUV recommendation\",\"Priority\":3,\"RequestId\":\"3c140219-cfe9-470e-b241-907877d6fb03\",\"RetryInterval\":1800,\"RetryTimes\":1,\"SkillGroupId\":255,\"StartTime\":1708483433}}",
         ),
@@ -5702,6 +5807,9 @@ pub static ACTIONS: &[ActionInfo] = &[
             total: Some("TotalCount"),
             item_cursor: None,
         }),
+        example_request: Some(
+            "{\"PageNumber\":0,\"PageSize\":25,\"SdkAppId\":1400000000}",
+        ),
         example_response: Some(
             "{\"Response\":{\"CampaignList\":[{\"CalleeCount\":1000,\"CampaignId\":2567,\"FinishedCalleeCount\":0,\"Name\":\"New energy SUV recommendation 1\",\"Priority\":3,\"SkillGroupId\":255,\"Status\":0,\"StatusReason\":0},{\"CalleeCount\":1000,\"CampaignId\":2568,\"FinishedCalleeCount\":0,\"Name\":\"New energy SUV recommendation 2\",\"Priority\":3,\"SkillGroupId\":255,\"Status\":0,\"StatusReason\":0},{\"CalleeCount\":1000,\"CampaignId\":2569,\"FinishedCalleeCount\":0,\"Name\":\"New energy SUV recommendation 3\",\"Priority\":3,\"SkillGroupId\":255,\"Status\":0,\"StatusReason\":0}],\"RequestId\":\"3c140219-cfe9-470e-b241-907877d6fb03\",\"TotalCount\":66}}",
         ),
@@ -5801,6 +5909,9 @@ pub static ACTIONS: &[ActionInfo] = &[
             total: Some("TotalCount"),
             item_cursor: None,
         }),
+        example_request: Some(
+            "{\"CampaignId\":2569,\"PageNumber\":0,\"PageSize\":25,\"SdkAppId\":1400000000}",
+        ),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"3c140219-cfe9-470e-b241-907877d6fb03\",\"SessionList\":[\"a5be1044-e8b0-4f02-9b25-64baee24374b\",\"22c3e170-f307-47c8-9f10-1b77413a646f\",\"e8557b17-d68b-4475-9a97-639a1108887b\"],\"TotalCount\":66}}",
         ),
@@ -5924,6 +6035,9 @@ pub static ACTIONS: &[ActionInfo] = &[
             total: Some("TotalCount"),
             item_cursor: None,
         }),
+        example_request: Some(
+            "{\"EndTimeStamp\":1590147606,\"PageNumber\":0,\"PageSize\":10,\"SdkAppId\":1400000000,\"StartTimeStamp\":1590547606}",
+        ),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"abc\",\"TelCdrList\":[{\"AcceptTimestamp\":1729756307,\"AsrStatus\":\"Complete\",\"AsrUrl\":\"https://xxxxxx\",\"Callee\":\"\",\"Caller\":\"\",\"CallerLocation\":\"Fixed line in Shenzhen, Guangdong\",\"CustomRecordURL\":\"https://xxxxxxxx.mp3\",\"Direction\":0,\"Duration\":8,\"EndStatus\":1,\"EndStatusString\":\"ok\",\"EndedTimestamp\":1729756315,\"HungUpSide\":\"seat\",\"IVRDuration\":15,\"IVRKeyPressed\":[\"Banana\"],\"IVRKeyPressedEx\":[{\"Key\":\"Banana\",\"Label\":\"Banana\",\"NodeLabel\":\"Automatic Speech Recognition Navigation\",\"OriginalContent\":\"Banana.\",\"TTSPrompt\":\"Enter your favorite fruit\",\"Timestamp\":1729756303211}],\"PostIVRKeyPressed\":[{\"Key\":\"1\",\"Label\":\"Dissatisfaction\",\"NodeLabel\":\"\",\"OriginalContent\":\"\",\"TTSPrompt\":\"\",\"Timestamp\":0}],\"ProtectedCallee\":\"ABABABABA\",\"ProtectedCaller\":\"CDCDCDCDC\",\"QueuedSkillGroupId\":2522,\"QueuedSkillGroupName\":\"test-tel\",\"QueuedTimestamp\":1729756306,\"RecordId\":\"e9fdbff5-2e35-4480-83f7-81917e723fa5\",\"RecordURL\":\"https://xxxxxxx.mp3\",\"Remark\":\"skillGroupId--34588\",\"RingTimestamp\":1729756306,\"SeatUser\":{\"Mail\":\"xxxxxxx@tencent.com\",\"Name\":\"xiaoming\",\"Nick\":\"guanjia\",\"Phone\":\"00861580000000\",\"SkillGroupNameList\":[\"1539\",\"2522\",\"3551\"],\"StaffNumber\":\"20012\",\"UserId\":\"xxxxxxx@tencent.com\"},\"ServeParticipants\":[{\"AcceptTimestamp\":1729756306,\"CustomRecordURL\":\"https://xxxxx.mp3\",\"EndStatusString\":\"ok\",\"EndedTimestamp\":1729756312,\"Mail\":\"xxxxxx@tencent.com\",\"Phone\":\"\",\"RecordId\":\"96eaa575-be4c-48f1-99b8-9722f2f816ec\",\"RecordURL\":\"https://xxxxxx.mp3\",\"RingTimestamp\":1729756306,\"Sequence\":0,\"SkillGroupId\":2522,\"SkillGroupName\":\"test-tel\",\"StartTimestamp\":1729756306,\"TransferFrom\":\"\",\"TransferFromType\":\"\",\"TransferTo\":\"\",\"TransferToType\":\"\",\"Type\":\"staffSeat\"}],\"SessionId\":\"0955de87-c86d-4457-aac2-bee3d0a0b67a\",\"SkillGroup\":\"test-tel\",\"SkillGroupId\":2522,\"StartTimestamp\":1729756291,\"Time\":1729756291,\"UUI\":\"\",\"Uui\":\"\",\"VoicemailAsrURL\":[],\"VoicemailRecordURL\":[]}],\"TotalCount\":1}}",
         ),
@@ -6327,6 +6441,9 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
         ],
         pagination: None,
+        example_request: Some(
+            "{\"EndTimestamp\":1756893037,\"SdkAppId\":1400000000,\"SessionId\":\"0f507d5d-e1e4-436e-a655-1d6c75a79b4f\",\"StartTimestamp\":1756372067}",
+        ),
         example_response: Some(
             "{\"Response\":{\"AcceptTimestamp\":1756892204,\"AsrURL\":\"https://tccc.qcloud.com/tcccadmin/cdr/getAsrText?key=PEbNJ4mQ723VpLFHvMinns4n8Pnq1nmySYbmD7tljzGXyrb6jvtOBGbrQBAg%3D%3D-k-fKVP3WIlGpg8m9LMW4jEkQ%3D%3D-k-Hz86ZdIwexo5JKCsB%2BGeybDY6nqSjwcpbXifo%2B%2FNDf9LzO9%IZHUrajgyWkRDUWxLNWxVQkF3N0N6V1VKZnlhVWljWmNVV01HR2NPL2NyRlBKeW92NFcwV0ZvUklibFl1RExOdkFaSkFONmlqOWxrQWlCMTFrNmNZWVgrQWdObEJ3OTZzTjJwTWk0UEZ2cS9tZXc9PSIsIm5vbmNlIjoiMDd1aFNLRDFmSTV4enQzNyX9\",\"CallType\":1,\"Callee\":\"0086158xxxxxxxx\",\"Caller\":\"00860755xxxxxxxx\",\"CustomRecordURL\":\"https://example.cos.ap-guangzhou.tencentcos.cn/record/2025/09/03/17/1756892231_f460fff5-0cad-8424-e904ef6a76d2.mp3\",\"EndStatus\":1,\"EndedTimestamp\":1756892230,\"Events\":[{\"EventType\":\"StaffHold\",\"StaffEventDetail\":{\"Staffs\":[{\"Mail\":\"foo@tencent.com\",\"StaffNumber\":\"20012\"}]},\"Timestamp\":1756892209},{\"EventType\":\"StaffUnhold\",\"StaffEventDetail\":{\"Staffs\":[{\"Mail\":\"foo@tencent.com\",\"StaffNumber\":\"20012\"}]},\"Timestamp\":1756892217},{\"EventType\":\"StaffMute\",\"StaffEventDetail\":{\"Staffs\":[{\"Mail\":\"foo@tencent.com\",\"StaffNumber\":\"20012\"}]},\"Timestamp\":1756892220},{\"EventType\":\"StaffUnmute\",\"StaffEventDetail\":{\"Staffs\":[{\"Mail\":\"foo@tencent.com\",\"StaffNumber\":\"20012\"}]},\"Timestamp\":1756892224}],\"HungUpSide\":\"user\",\"IVRKeyPressed\":[],\"PostIVRKeyPressed\":[],\"QueuedSkillGroupId\":0,\"QueuedSkillGroupName\":\"\",\"QueuedTimestamp\":0,\"RecordURL\":\"https://tccc.qcloud.com/tcccadmin/getRecord/PEbNJ4mQ723VpLFHvMinns4n8Pnq1nmySYbmD7tljzGXyrb6jDk+I%+Fd6MhhwvtOBGbrQBAg==-k-fKVP3WIlGpg8m9LMW4jEkQ==-k-nhmzd124T8YIkIsnUjieNBmvkGzu6mYJxMPYpb9zwZc4bsUdV%=/eyJ0b2tlbklkRW52IjoicW5icGdyOG1NaTdWOFo2c3F3N3UxSDdDVUYzYi9ZRzhqUE1heGJRY0pFdG9tZkJmNW9CNDdpNG1ZaWIzMXFNZW1XNzh2MWdqdm4wUE9JRkoxMFdRLzgvTXFDVEtzSFlOdVIzYTZPN295VDUvaHdoU2lXVVZNWlNOdlJTdXk5UWEwUGZjZ0RQbFo4Z0RubVd3SzNLTld0NTdTVmxQS3lVdEVEMGtCeGtnZzlIbHpDSnN3VllkN290R1ZTVjBpVHQ5eTRPRll4a0ErL2ZHYXpUMEpvcWZyckhtcVJVbnRYSTNQazJ4N0RPSTdvZ1F6VTNwUlBTTXNPU1hhNUF2S0g3YVRTRk44Yk9lTHowcmtTMXlFSVVRIiwibm9uY2UiOiJvVlBmQW9yU1NqMDNwWEZTIn0=/000-2529533707-11368-dd792000e656498092f0672dd10f1954-000-1756892321.mp3\",\"RequestId\":\"d6053004-779e-4cea-bbff-aa689b5fb9ff\",\"RingTimestamp\":1756892201,\"ServeParticipants\":[{\"AcceptTimestamp\":1756892204,\"CustomRecordURL\":\"https://example.cos.ap-guangzhou.tencentcos.cn/record/2025/09/03/17/1756892231_8a76adc6-e70c-459d-8921-56c88d91f840.mp3\",\"EndStatusString\":\"ok\",\"EndedTimestamp\":1756892230,\"Mail\":\"foo@tencent.com\",\"Phone\":\"\",\"RecordId\":\"8a76adc6-e70c-459d-8921-56c88d91f840\",\"RecordURL\":\"https://tccc.qcloud.com/tcccadmin/getRecord/PEbNJ4mQ723VpLFHvMinns4n8Pnq1nmySYbmD7tljzGXyrb6jDk+I%2Fte3zvgZBju2cQ+Fd6MhhwvtOBGbrQBAg==-k-fKVP3WIlGpg8m9LMW4jEkQ==-k-nhmzd124T8YIkIsnUjieNBmvkGzu6mYJxMPYpb9zwZc4bsUdV%2FRydVMnwbuKd1DLNvTC8LpUTz2ToslvXs4onjeAOlY=/eyJ0b2tlbklkRW52IjoiSjlkVXNhWlB4cGRydEJydEN6UEQ0dVBZNVBKTTM3ZjdoWjA3N05Ob3BFaVRQenlkVjRZK2tQNmpPWlN0Vjh2VFg1ZGJNcUFZK0RCckhMbHRnMks5ZGw1cWQwRzN5VURBQmdKeTZSYnVvcjYzejNTeXZxWHhZNGpEQUdYRkJ6NU9lMWZYbFB6akh0TEhRMFJhL0VvcTFlR1g2VDhiejVUUVJLNkk2Q3NMNDRRSUsvcDZ0QmlLV08xLzFCOW9RNXZIbk1zZmpzYXViem1Zb05RengvL1VuMERXcm9qeHNLby9RYzdLejhjVEtqZGE5dGtSVlJhK1hGZU90Q2pEMUNsbmdqYUhWd0pxVDNaQjMxMlZYeWNaIiwibm9uY2UiOiJWZkNxbU5teG1mcjVFeW1QIn0=/000-3989151499-12368-6808000033894582a618470286620405-000-1756892101.mp3\",\"RingTimestamp\":1756892198,\"Sequence\":0,\"SkillGroupId\":2522,\"SkillGroupName\":\"foo-tel\",\"StartTimestamp\":1756892198,\"TransferFrom\":\"\",\"TransferFromType\":\"\",\"TransferTo\":\"\",\"TransferToType\":\"\",\"Type\":\"staffSeat\"}],\"StaffUserId\":\"foo@tencent.com\",\"StartTimeStamp\":1756892198,\"UUI\":\"\",\"VoicemailAsrURL\":[],\"VoicemailRecordURL\":[]}}",
         ),
@@ -6450,6 +6567,9 @@ pub static ACTIONS: &[ActionInfo] = &[
             total: Some("TotalCount"),
             item_cursor: None,
         }),
+        example_request: Some(
+            "{\"ModifiedTime\":1590147606,\"PageNumber\":0,\"PageSize\":10,\"SdkAppId\":1400000000,\"SkillGroupId\":12}",
+        ),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"5ac74e13-ef15-41a6-9639-f1bc8c9896bd\",\"SkillGroupList\":[{\"Alias\":\"6666\",\"LastModifyTimestamp\":1613976392,\"MaxConcurrency\":1,\"RoutePolicy\":\"firstCreate\",\"SkillGroupId\":1115,\"SkillGroupName\":\"luluttt\",\"SkillGroupType\":1,\"Type\":\"TEL\",\"UsingLastSeat\":0}],\"TotalCount\":2}}",
         ),
@@ -6573,6 +6693,9 @@ pub static ACTIONS: &[ActionInfo] = &[
             total: Some("TotalCount"),
             item_cursor: None,
         }),
+        example_request: Some(
+            "{\"ModifiedTime\":1590147606,\"PageNumber\":0,\"PageSize\":10,\"SdkAppId\":1400000000,\"StaffMail\":\"121223@qq.com\"}",
+        ),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"5ac74e13-ef15-41a6-9639-f1bc8c9896bd\",\"StaffList\":[{\"LastModifyTimestamp\":1613988825,\"Mail\":\"1000273@qq.com\",\"Name\":\"xiao\",\"Nick\":\"Test3\",\"Phone\":\"008617636049517\",\"RoleId\":1,\"SkillGroupList\":[{\"Priority\":3,\"SkillGroupId\":53,\"SkillGroupName\":\"ALL-dingoding-Test\",\"Type\":\"ALL\"},{\"Priority\":1,\"SkillGroupId\":82,\"SkillGroupName\":\"uu\",\"Type\":\"IM\"}],\"StaffNumber\":\"125\"}],\"TotalCount\":602}}",
         ),
@@ -6684,6 +6807,9 @@ pub static ACTIONS: &[ActionInfo] = &[
             total: None,
             item_cursor: Some("Cursor"),
         }),
+        example_request: Some(
+            "{\"EndTimestamp\":1756815561,\"SdkAppId\":1400000000,\"StaffUserId\":\"foo@tencent.com\",\"StartTimestamp\":1756297161}",
+        ),
         example_response: Some(
             "{\"Response\":{\"Data\":[{\"Cursor\":\"MTc1NjgwMDU0ODI3NSx3ZWlqdW55aUB0ZW5jZW50LmNvbSww\",\"SessionId\":\"75d7fb65-878c-4db2-8b3a-4484f9e3b931\",\"Status\":\"busy\",\"Timestamp\":1756800548},{\"Cursor\":\"MTc1NjgwMDU1NzE0OCx3ZWlqdW55aUB0ZW5jZW50LmNvbSwx\",\"SessionId\":\"\",\"Status\":\"notReady\",\"Timestamp\":1756800557},{\"Cursor\":\"MTc1NjgwMjk1MzE4OSx3ZWlqdW55aUB0ZW5jZW50LmNvbSw1\",\"SessionId\":\"\",\"Status\":\"free\",\"Timestamp\":1756802953},{\"Cursor\":\"MTc1NjgwMjk4MjM5MSx3ZWlqdW55aUB0ZW5jZW50LmNvbSw2\",\"SessionId\":\"\",\"Status\":\"afterCallWork\",\"Timestamp\":1756802982}],\"RequestId\":\"df0c7f16-1886-4b98-ae1d-6fb8ac3464b9\"}}",
         ),
@@ -6770,6 +6896,9 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
         ],
         pagination: None,
+        example_request: Some(
+            "{\"GroupIdList\":[0],\"SdkAppId\":0,\"StaffList\":[\"aaa@abc.com\"],\"StatusList\":[\"free\"]}",
+        ),
         example_response: Some(
             "{\"Response\":{\"Metrics\":[{\"AfterCallWorkDuration\":0,\"BusyDuration\":0,\"Email\":\"aaa@abc.com\",\"FreeDuration\":0,\"LastOnlineTimestamp\":0,\"LastStatusTimestamp\":0,\"NotReadyDuration\":0,\"OnlineDuration\":0,\"Reason\":\"Meeting\",\"ReserveNotReady\":true,\"ReserveRest\":true,\"RestDuration\":0,\"Status\":\"free\",\"StatusExtra\":{\"Direct\":\"callin\",\"Type\":\"tel\"},\"UseMobileAccept\":0,\"UseMobileCallOut\":true}],\"RequestId\":\"abc\"}}",
         ),
@@ -6909,6 +7038,9 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
         ],
         pagination: None,
+        example_request: Some(
+            "{\"EndTimeStamp\":1773042460,\"SdkAppIdList\":[140000000],\"StartTimeStamp\":1773041460}",
+        ),
         example_response: Some(
             "{\"Response\":{\"AsrOfflineCount\":0,\"AsrRealtimeCount\":0,\"RequestId\":\"sfahfj-fasf\",\"SeatUsedCount\":0,\"TelCallInCount\":0,\"TelCallOutCount\":0,\"VOIPCallInCount\":0}}",
         ),
@@ -7092,6 +7224,9 @@ pub static ACTIONS: &[ActionInfo] = &[
             total: Some("TotalCount"),
             item_cursor: None,
         }),
+        example_request: Some(
+            "{\"EndTimeStamp\":1590147606,\"PageNumber\":0,\"PageSize\":10,\"SdkAppId\":1400000000,\"StartTimeStamp\":1590547606}",
+        ),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"abc\",\"TelCdrList\":[{\"AcceptTimestamp\":1729756307,\"AsrStatus\":\"Complete\",\"AsrUrl\":\"https://xxxxxx\",\"Callee\":\"00860200000000\",\"Caller\":\"0086075500000\",\"CallerLocation\":\"Fixed line in Shenzhen, Guangdong\",\"CustomRecordURL\":\"https://xxxxxxxx.mp3\",\"Direction\":0,\"Duration\":8,\"EndStatus\":1,\"EndStatusString\":\"ok\",\"EndedTimestamp\":1729756315,\"HungUpSide\":\"seat\",\"IVRDuration\":15,\"IVRKeyPressed\":[\"Banana\"],\"IVRKeyPressedEx\":[{\"Key\":\"Banana\",\"Label\":\"Banana\",\"NodeLabel\":\"Automatic Speech Recognition Navigation\",\"OriginalContent\":\"Banana.\",\"TTSPrompt\":\"Enter your favorite fruit\",\"Timestamp\":1729756303211}],\"PostIVRKeyPressed\":[{\"Key\":\"1\",\"Label\":\"Dissatisfaction\",\"NodeLabel\":\"\",\"OriginalContent\":\"\",\"TTSPrompt\":\"\",\"Timestamp\":0}],\"ProtectedCallee\":\"\",\"ProtectedCaller\":\"\",\"QueuedSkillGroupId\":2522,\"QueuedSkillGroupName\":\"test-tel\",\"QueuedTimestamp\":1729756306,\"RecordId\":\"e9fdbff5-2e35-4480-83f7-81917e723fa5\",\"RecordURL\":\"https://xxxxxxx.mp3\",\"Remark\":\"skillGroupId--34588\",\"RingTimestamp\":1729756306,\"SeatUser\":{\"Mail\":\"xxxxxxx@tencent.com\",\"Name\":\"xiaoming\",\"Nick\":\"guanjia\",\"Phone\":\"00861580000000\",\"SkillGroupNameList\":[\"1539\",\"2522\",\"3551\"],\"StaffNumber\":\"20012\",\"UserId\":\"xxxxxxx@tencent.com\"},\"ServeParticipants\":[{\"AcceptTimestamp\":1729756306,\"CustomRecordURL\":\"https://xxxxx.mp3\",\"EndStatusString\":\"ok\",\"EndedTimestamp\":1729756312,\"Mail\":\"xxxxxx@tencent.com\",\"Phone\":\"\",\"RecordId\":\"96eaa575-be4c-48f1-99b8-9722f2f816ec\",\"RecordURL\":\"https://xxxxxx.mp3\",\"RingTimestamp\":1729756306,\"Sequence\":0,\"SkillGroupId\":2522,\"SkillGroupName\":\"test-tel\",\"StartTimestamp\":1729756306,\"TransferFrom\":\"\",\"TransferFromType\":\"\",\"TransferTo\":\"\",\"TransferToType\":\"\",\"Type\":\"staffSeat\"}],\"SessionId\":\"0955de87-c86d-4457-aac2-bee3d0a0b67a\",\"SkillGroup\":\"test-tel\",\"SkillGroupId\":2522,\"StartTimestamp\":1729756291,\"Time\":1729756291,\"UUI\":\"\",\"Uui\":\"\",\"VoicemailAsrURL\":[],\"VoicemailRecordURL\":[]}],\"TotalCount\":1}}",
         ),
@@ -7147,6 +7282,9 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
         ],
         pagination: None,
+        example_request: Some(
+            "{\"SdkAppId\":1400000000,\"SessionId\":\"6bb56a09-2787-40bc-80c5-dc6dab783eff\"}",
+        ),
         example_response: Some(
             "{\"Response\":{\"AsrDataList\":[{\"End\":1729697245426,\"Message\":\"Test conversation\",\"Start\":1729697242236,\"User\":\"foo@tencent.com\"}],\"RequestId\":\"6bb56a09-2787-40bc-80c5-dc6dab783eff\"}}",
         ),
@@ -7202,6 +7340,9 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
         ],
         pagination: None,
+        example_request: Some(
+            "{\"SdkAppId\":1400000000,\"SessionId\":\"0cf5be1b-de75-4445-a0c4-8dff3fa4b68b\"}",
+        ),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"53bccf04-0870-4520-8614-f4bdddfd68df\",\"Session\":{\"AcceptTimestamp\":1607702329,\"Callee\":\"00864001783747\",\"Caller\":\"00864009282737\",\"Direction\":1,\"OutBoundCallee\":\"\",\"OutBoundCaller\":\"\",\"ProtectedCallee\":\"\",\"ProtectedCaller\":\"\",\"RingTimestamp\":1607702299,\"RoomID\":\"32929373\",\"SessionID\":\"0cf5be1b-de75-4445-a0c4-8dff3fa4b68b\",\"SessionStatus\":\"inProgress\",\"StaffEmail\":\"foo@tencent.com\",\"StaffNumber\":\"1007\",\"StartTimestamp\":1607702199}}}",
         ),
@@ -7256,6 +7397,9 @@ pub static ACTIONS: &[ActionInfo] = &[
         ],
         output: &[],
         pagination: None,
+        example_request: Some(
+            "{\"Disabled\":0,\"PhoneNumbers\":[\"008602112345678\"],\"SdkAppId\":1}",
+        ),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"3651cda6-6501-4482-9f4e-8d0c9548a4db\"}}",
         ),
@@ -7298,6 +7442,9 @@ pub static ACTIONS: &[ActionInfo] = &[
         ],
         output: &[],
         pagination: None,
+        example_request: Some(
+            "{\"SdkAppId\":1400000000,\"UserId\":\"user@example.com\"}",
+        ),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"5ac74e13-ef15-41a6-9639-f1bc8c9896bd\"}}",
         ),
@@ -7340,6 +7487,9 @@ pub static ACTIONS: &[ActionInfo] = &[
         ],
         output: &[],
         pagination: None,
+        example_request: Some(
+            "{\"SdkAppId\":140000000,\"SessionId\":\"9dc79b2c-9902-419c-b963-16bee762ae3a\"}",
+        ),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"86a17f0e-bcb3-46bf-ac66-8f165fe52127\"}}",
         ),
@@ -7382,6 +7532,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         ],
         output: &[],
         pagination: None,
+        example_request: None,
         example_response: None,
         minimal_response: "{\"Response\":{\"RequestId\":\"emulated\"}}",
         minimal_request: "{\"ApplyId\":0,\"CompanyInfo\":{\"AcceptPicUrl\":\"\",\"ApplicantType\":0,\"BusinessId\":\"\",\"BusinessIdPicUrl\":\"\",\"CompanyAuthLetterPicUrl\":\"\",\"CompanyName\":\"\",\"CorporationId\":\"\",\"CorporationIdPicUrl\":\"\",\"CorporationMobile\":\"\",\"CorporationMobilePicUrl\":\"\",\"CorporationName\":\"\",\"IsEqualTencentCloud\":0,\"NetworkCommitmentPicUrl\":\"\",\"UseDescribeFileUrl\":\"\"}}",
@@ -7458,6 +7609,9 @@ pub static ACTIONS: &[ActionInfo] = &[
         ],
         output: &[],
         pagination: None,
+        example_request: Some(
+            "{\"ExtensionId\":\"1001\",\"ExtensionName\":\"Extension 1\",\"Relation\":\"xxx@xxxx.com\",\"SdkAppId\":140000000,\"SkillGroupIds\":[1000]}",
+        ),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"86a17f0e-bcb3-46bf-ac66-8f165fe52127\"}}",
         ),
@@ -7584,6 +7738,9 @@ pub static ACTIONS: &[ActionInfo] = &[
         ],
         output: &[],
         pagination: None,
+        example_request: Some(
+            "{\"ApplyId\":1,\"DetailList\":[{\"CallType\":2,\"MaxCallCount\":1,\"MaxCallPSec\":1,\"PhoneNumber\":\"02012345678\"}],\"Prefix\":\"1145\",\"SdkAppId\":1}",
+        ),
         example_response: Some("{\"Response\":{\"RequestId\":\"foo-bar\"}}"),
         minimal_response: "{\"Response\":{\"RequestId\":\"emulated\"}}",
         minimal_request: "{\"DetailList\":[],\"SdkAppId\":0}",
@@ -7732,6 +7889,9 @@ pub static ACTIONS: &[ActionInfo] = &[
         ],
         output: &[],
         pagination: None,
+        example_request: Some(
+            "{\"Email\":\"xxx@tencent.com\",\"Phone\":\"008618092688910\",\"SdkAppId\":1400000000}",
+        ),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"6bb56a09-2787-40bc-80c5-dc6dab783eff\"}}",
         ),
@@ -7786,6 +7946,9 @@ pub static ACTIONS: &[ActionInfo] = &[
         ],
         output: &[],
         pagination: None,
+        example_request: Some(
+            "{\"Email\":\"a@qq.com\",\"Password\":\"foobar\",\"SdkAppId\":1600000000}",
+        ),
         example_response: Some("{\"Response\":{\"RequestId\":\"abc\"}}"),
         minimal_response: "{\"Response\":{\"RequestId\":\"emulated\"}}",
         minimal_request: "{\"Email\":\"\",\"Password\":\"\",\"SdkAppId\":0}",
@@ -7826,6 +7989,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         ],
         output: &[],
         pagination: None,
+        example_request: Some("{\"SdkAppId\":1400692008,\"TaskId\":16498}"),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"2a1c5200-25be-4a80-8a45-9183745188ea\"}}",
         ),
@@ -7868,6 +8032,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         ],
         output: &[],
         pagination: None,
+        example_request: Some("{\"CampaignId\":2569,\"SdkAppId\":1400000000}"),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"3c140219-cfe9-470e-b241-907877d6fb03\"}}",
         ),
@@ -7934,6 +8099,9 @@ pub static ACTIONS: &[ActionInfo] = &[
         ],
         output: &[],
         pagination: None,
+        example_request: Some(
+            "{\"FileId\":275,\"PlayTimes\":1,\"SdkAppId\":1400692008,\"SessionId\":\"f3be95fb-2786-466a-beab-5e3d8cb76272\"}",
+        ),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"e9f09db3-c740-430d-8713-33b35bc9ae7f\"}}",
         ),
@@ -7989,6 +8157,7 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
         ],
         pagination: None,
+        example_request: Some("{\"ExtensionId\":\"1001\",\"SdkAppId\":140000000}"),
         example_response: Some(
             "{\"Response\":{\"Password\":\"xxxxxxxxxxxxxxxxx\",\"RequestId\":\"86a17f0e-bcb3-46bf-ac66-8f165fe52127\"}}",
         ),
@@ -8031,6 +8200,9 @@ pub static ACTIONS: &[ActionInfo] = &[
         ],
         output: &[],
         pagination: None,
+        example_request: Some(
+            "{\"SdkAppId\":1400000000,\"UserId\":\"user@example.com\"}",
+        ),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"5ac74e13-ef15-41a6-9639-f1bc8c9896cd\"}}",
         ),
@@ -8073,6 +8245,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         ],
         output: &[],
         pagination: None,
+        example_request: Some("{\"SdkAppId\":1400692008,\"TaskId\":16497}"),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"d9c840d7-6d6a-4300-8273-6e0a7f00276e\"}}",
         ),
@@ -8115,6 +8288,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         ],
         output: &[],
         pagination: None,
+        example_request: Some("{\"CampaignId\":2569,\"SdkAppId\":1400000000}"),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"3c140219-cfe9-470e-b241-907877d6fb03\"}}",
         ),
@@ -8170,6 +8344,9 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
         ],
         pagination: None,
+        example_request: Some(
+            "{\"SdkAppId\":1400692008,\"StaffStatusList\":[{\"Reason\":\"huiyi\",\"StaffUserId\":\"weijuny***nt.com\",\"Status\":\"free\"}]}",
+        ),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"6980f29d-c779-4a49-bf65-736bfc3b76a0\",\"StaffStatusList\":[{\"ErrorCode\":\"\",\"ErrorMessage\":\"\",\"PreviousReason\":\"\",\"PreviousStatus\":\"rest\",\"Reason\":\"huiyi\",\"StaffUserId\":\"weijuny***nt.com\",\"Status\":\"free\"}]}}",
         ),
@@ -8212,6 +8389,7 @@ pub static ACTIONS: &[ActionInfo] = &[
         ],
         output: &[],
         pagination: None,
+        example_request: Some("{\"SdkAppId\":1400000000,\"TaskId\":1}"),
         example_response: Some("{\"Response\":{\"RequestId\":\"xxx\"}}"),
         minimal_response: "{\"Response\":{\"RequestId\":\"emulated\"}}",
         minimal_request: "{\"SdkAppId\":0,\"TaskId\":0}",
@@ -8264,6 +8442,9 @@ pub static ACTIONS: &[ActionInfo] = &[
         ],
         output: &[],
         pagination: None,
+        example_request: Some(
+            "{\"SdkAppId\":140000000,\"SessionId\":\"adcf61b8-dbb9-4c20-87bf-c0744c04bade\",\"SkillGroupId\":5002}",
+        ),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"86a17f0e-bcb3-46bf-ac66-8f165fe52127\"}}",
         ),
@@ -8318,6 +8499,9 @@ pub static ACTIONS: &[ActionInfo] = &[
         ],
         output: &[],
         pagination: None,
+        example_request: Some(
+            "{\"Number\":\"0086075512345678\",\"SdkAppId\":1400000000,\"SkillGroupIds\":[1,2,3]}",
+        ),
         example_response: Some("{\"Response\":{\"RequestId\":\"abc\"}}"),
         minimal_response: "{\"Response\":{\"RequestId\":\"emulated\"}}",
         minimal_request: "{\"Number\":\"\",\"SdkAppId\":0,\"SkillGroupIds\":[]}",
@@ -8370,6 +8554,9 @@ pub static ACTIONS: &[ActionInfo] = &[
         ],
         output: &[],
         pagination: None,
+        example_request: Some(
+            "{\"SdkAppId\":1400000000,\"SkillGroupList\":[100,101],\"StaffEmail\":\"staff1@xxx.com\"}",
+        ),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"48edd236-7ef1-45af-9e12-fc376ba355bf\"}}",
         ),
@@ -8448,6 +8635,9 @@ pub static ACTIONS: &[ActionInfo] = &[
         ],
         output: &[],
         pagination: None,
+        example_request: Some(
+            "{\"MaxConcurrency\":1,\"RingAll\":true,\"SdkAppId\":1400000,\"SkillGroupID\":1234,\"SkillGroupName\":\"Customer Group 1\"}",
+        ),
         example_response: Some("{\"Response\":{\"RequestId\":\"abc\"}}"),
         minimal_response: "{\"Response\":{\"RequestId\":\"emulated\"}}",
         minimal_request: "{\"SdkAppId\":0,\"SkillGroupID\":0}",
@@ -8668,6 +8858,9 @@ pub static ACTIONS: &[ActionInfo] = &[
         ],
         output: &[],
         pagination: None,
+        example_request: Some(
+            "{\"CallOrder\":0,\"Callees\":[\"+8613012345678\",\"+8613012345679\",\"+8613012345670\"],\"Callers\":[\"0086075586013388\"],\"CampaignId\":2569,\"EndTime\":1708485433,\"ExpectedAbandonRate\":10,\"IVRId\":4600,\"Name\":\"New energy SUV recommendation\",\"Priority\":3,\"RetryInterval\":1800,\"RetryTimes\":1,\"SdkAppId\":1400000000,\"SkillGroupId\":255,\"StartTime\":1708483433}",
+        ),
         example_response: Some(
             "{\"Response\":{\"RequestId\":\"3c140219-cfe9-470e-b241-907877d6fb03\"}}",
         ),
@@ -8735,6 +8928,9 @@ pub static ACTIONS: &[ActionInfo] = &[
             },
         ],
         pagination: None,
+        example_request: Some(
+            "{\"AudioList\":[{\"AudioUrl\":\"http://xxxx.com/a.mp3\",\"CustomFileName\":\"test file name\"}],\"SdkAppId\":140000000}",
+        ),
         example_response: Some(
             "{\"Response\":{\"FailedFileList\":[],\"RequestId\":\"a\",\"SuccessFileList\":[{\"AudioFileName\":\"business_id_pic5.mp3\",\"CustomFileName\":\"1231\",\"FileId\":50,\"Status\":0},{\"AudioFileName\":\"business_id_pic6.mp3\",\"CustomFileName\":\"4561\",\"FileId\":51,\"Status\":0}]}}",
         ),

@@ -45,6 +45,13 @@ pub(crate) fn table_module(model: &Model) -> TokenStream {
             }
             None => quote!(None),
         };
+        let example_request = match a.examples.first() {
+            Some(ex) => {
+                let text = serde_json::to_string(&ex.input).unwrap_or_default();
+                quote!(Some(#text))
+            }
+            None => quote!(None),
+        };
         let mut minimal = Map::new();
         for f in &a.output {
             if let Some(v) = minimal_field(model, f, 0) {
@@ -70,6 +77,7 @@ pub(crate) fn table_module(model: &Model) -> TokenStream {
                 input: &[#(#members),*],
                 output: &[#(#outputs),*],
                 pagination: #pagination,
+                example_request: #example_request,
                 example_response: #example,
                 minimal_response: #minimal,
                 minimal_request: #minimal_request,
@@ -172,6 +180,8 @@ pub(crate) fn table_module(model: &Model) -> TokenStream {
             pub output: &'static [MemberInfo],
             /// How it pages, for list actions.
             pub pagination: Option<PaginationInfo>,
+            /// The official example's request parameters (the JSON body).
+            pub example_request: Option<&'static str>,
             /// The official example answer, `{"Response": ...}`.
             pub example_response: Option<&'static str>,
             /// A minimal valid answer: every member that must be present, with zero values.
