@@ -60,7 +60,8 @@ fn cli() -> Command {
                         .arg(Arg::new("latency-ms").long("latency-ms").value_parser(clap::value_parser!(u64).range(0..=MAX_SECONDS * 1000)).help("Added latency of every answer (at most a day)"))
                         .arg(Arg::new("rate-limited").long("rate-limited").value_parser(share).help("Share (0-1) answered RequestLimitExceeded"))
                         .arg(Arg::new("server-errors").long("server-errors").value_parser(share).help("Share (0-1) answered HTTP 502"))
-                        .arg(Arg::new("dropped").long("dropped").value_parser(share).help("Share (0-1) of connections dropped")),
+                        .arg(Arg::new("dropped").long("dropped").value_parser(share).help("Share (0-1) of connections dropped"))
+                        .arg(Arg::new("tls").long("tls").action(ArgAction::SetTrue).help("Serve HTTPS with a certificate made at start (its authority written to a file for clients to trust); HTTP/2 is offered with and without TLS")),
                 ),
         )
         .subcommand(Command::new("demo").about("Start the emulator in-process and walk through an outbound task, printing each call"))
@@ -241,6 +242,7 @@ async fn serve(args: &ArgMatches) -> ExitCode {
         },
         ..Faults::default()
     };
+    config.tls = args.get_flag("tls");
     let test_pair = config.keys.contains_key(TEST_SECRET_ID);
     let emulator = match Emulator::start(config).await {
         Ok(e) => e,
@@ -252,6 +254,18 @@ async fn serve(args: &ArgMatches) -> ExitCode {
     // Serving is the job, the announcement a courtesy: with stdout gone (`ccc mock
     // serve | head -1`) it keeps serving.
     let mut announcement = format!("CCC emulator listening on {}\n", emulator.url());
+    if let Some(pem) = emulator.certificate_pem() {
+        let path =
+            std::env::temp_dir().join(format!("ccc-emulator-{}.pem", emulator.addr().port()));
+        if let Err(e) = std::fs::write(&path, pem) {
+            output::eprint(format_args!("error: cannot write {}: {e}", path.display()));
+            return ExitCode::from(4);
+        }
+        announcement.push_str(&format!(
+            "certificate authority made for this run (127.0.0.1, ::1, localhost), to trust: {}\n{pem}",
+            path.display()
+        ));
+    }
     if test_pair {
         announcement.push_str(&format!(
             "test key pair (valid only here):\n  export TENCENTCLOUD_SECRET_ID={TEST_SECRET_ID}\n  export TENCENTCLOUD_SECRET_KEY={TEST_SECRET_KEY}\n"

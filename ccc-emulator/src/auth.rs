@@ -265,7 +265,9 @@ fn tc3(
     if let Some(expected) = expected.filter(|e| !service_accepted(service, e, host)) {
         return Err((
             "AuthFailure.SignatureFailure",
-            format!("the credential scope names service `{service}`; this endpoint is `{expected}`"),
+            format!(
+                "the credential scope names service `{service}`; this endpoint is `{expected}`"
+            ),
         ));
     }
     // Each header once, in ascending order, as the signing documentation asks; this
@@ -292,7 +294,12 @@ fn tc3(
         });
     }
     let canonical = |host_value: &str| {
-        let mut c = format!("{}\n{}\n{}\n", request.method, request.path(), request.query());
+        let mut c = format!(
+            "{}\n{}\n{}\n",
+            request.method,
+            request.path(),
+            request.query()
+        );
         for (name, value) in names.iter().zip(&values) {
             c.push_str(name);
             c.push(':');
@@ -315,7 +322,10 @@ fn tc3(
         if hex(&hmac256(&k_signing, to_sign.as_bytes())) == *signature {
             return Ok(Signed {
                 action: request.header("x-tc-action").unwrap_or_default().to_owned(),
-                version: request.header("x-tc-version").unwrap_or_default().to_owned(),
+                version: request
+                    .header("x-tc-version")
+                    .unwrap_or_default()
+                    .to_owned(),
                 params: if request.method == "GET" || is_form(request) {
                     Params::Flat(action_params(form_params(request)))
                 } else {
@@ -338,7 +348,11 @@ fn tc3(
             "the signature does not match the request: the server hashed the canonical \
              request {} to {} (host with and without its port), over signed headers {} with \
              scope {date}/{service}/tc3_request and timestamp {timestamp}",
-            format_args!("{} {}", request.method, request.target.chars().take(200).collect::<String>()),
+            format_args!(
+                "{} {}",
+                request.method,
+                request.target.chars().take(200).collect::<String>()
+            ),
             hashes.join(" / "),
             seen.join(", "),
         ),
@@ -358,8 +372,17 @@ fn older(
     form: &[(String, String)],
     keys: &HashMap<String, String>,
 ) -> Result<Signed, AuthError> {
-    let get = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
-    let missing = |name: &str| ("MissingParameter", format!("the request has no {name} parameter"));
+    let get = |name: &str| {
+        form.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let missing = |name: &str| {
+        (
+            "MissingParameter",
+            format!("the request has no {name} parameter"),
+        )
+    };
     let secret_id = get("SecretId").ok_or_else(|| missing("SecretId"))?;
     let Some(secret_key) = keys.get(secret_id) else {
         return Err((
@@ -367,9 +390,13 @@ fn older(
             format!("SecretId {secret_id} does not exist"),
         ));
     };
-    let timestamp = check_timestamp(get("Timestamp").ok_or_else(|| missing("Timestamp"))?, "Timestamp")?;
+    let timestamp = check_timestamp(
+        get("Timestamp").ok_or_else(|| missing("Timestamp"))?,
+        "Timestamp",
+    )?;
     let method = get("SignatureMethod").unwrap_or("HmacSHA1");
-    let mut sorted: Vec<&(String, String)> = form.iter().filter(|(k, _)| k != "Signature").collect();
+    let mut sorted: Vec<&(String, String)> =
+        form.iter().filter(|(k, _)| k != "Signature").collect();
     sorted.sort_by(|a, b| a.0.cmp(&b.0));
     let joined = sorted
         .iter()
@@ -470,7 +497,11 @@ mod tests {
             ("emulator", "emulator.internal:8787", false),
             ("[::1]:80", "[::1]:80", true),
         ] {
-            assert_eq!(service_accepted(service, "ccc", host), accepted, "{service} {host}");
+            assert_eq!(
+                service_accepted(service, "ccc", host),
+                accepted,
+                "{service} {host}"
+            );
         }
     }
 }

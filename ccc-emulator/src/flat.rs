@@ -237,7 +237,10 @@ struct Entries<'a> {
 impl<'de> de::MapAccess<'de> for Entries<'_> {
     type Error = Error;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Error> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Error> {
         match self.entries.next() {
             Some((k, v)) => {
                 self.pending = Some((k, v));
@@ -266,7 +269,10 @@ struct Items<'a, I: Iterator<Item = (&'a Node, &'a mut Value)>> {
 impl<'a, 'de, I: Iterator<Item = (&'a Node, &'a mut Value)>> de::SeqAccess<'de> for Items<'a, I> {
     type Error = Error;
 
-    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, Error> {
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, Error> {
         match self.items.next() {
             Some((node, out)) => seed.deserialize(Leaves { node, out }).map(Some),
             None => Ok(None),
@@ -280,7 +286,9 @@ mod tests {
     use serde_json::json;
 
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -318,7 +326,10 @@ mod tests {
             &[("A", "1"), ("A.0", "2")][..],
             &[("A.0", "2"), ("A", "1")][..],
         ] {
-            assert!(to_json("DescribeNumbers", &pairs(list)).is_err(), "{list:?}");
+            assert!(
+                to_json("DescribeNumbers", &pairs(list)).is_err(),
+                "{list:?}"
+            );
         }
         // An unknown action: every leaf stays text.
         assert_eq!(

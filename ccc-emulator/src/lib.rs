@@ -29,9 +29,9 @@ pub mod auth;
 pub mod faults;
 mod flat;
 pub mod http;
+mod state;
 #[cfg(feature = "tls")]
 mod tls;
-mod state;
 pub mod validate;
 
 #[path = "generated/spec_table.rs"]
@@ -77,9 +77,9 @@ pub struct Config {
     pub faults: Faults,
     /// Seed of the fault dice, so that fault tests are repeatable.
     pub seed: u64,
-    /// Serve HTTPS with a self-signed certificate made at start (for
-    /// `127.0.0.1` and `localhost`; see [`Emulator::certificate_pem`]); needs the
-    /// `tls` feature.
+    /// Serve HTTPS with a certificate made at start (for `127.0.0.1`, `::1` and
+    /// `localhost`, signed by a throw-away authority: see
+    /// [`Emulator::certificate_pem`]); needs the `tls` feature.
     pub tls: bool,
 }
 
@@ -150,8 +150,8 @@ impl Emulator {
         })
     }
 
-    /// The PEM of the self-signed certificate it serves HTTPS with, for
-    /// clients to trust; `None` over plain HTTP.
+    /// The PEM of the certificate authority to trust for its HTTPS (made at
+    /// start, its key never leaves the process); `None` over plain HTTP.
     pub fn certificate_pem(&self) -> Option<&str> {
         self.certificate.as_deref()
     }
@@ -163,7 +163,11 @@ impl Emulator {
 
     /// `http://ADDR` (`https://` with TLS), to give a client as its endpoint.
     pub fn url(&self) -> String {
-        let scheme = if self.certificate.is_some() { "https" } else { "http" };
+        let scheme = if self.certificate.is_some() {
+            "https"
+        } else {
+            "http"
+        };
         format!("{scheme}://{}", self.addr)
     }
 
@@ -242,9 +246,7 @@ impl http::Handler for Shared {
             http::Refusal::TimedOut => {
                 http::response(408, "text/plain", "request not received in time\n")
             }
-            http::Refusal::Malformed(why) => {
-                http::response(400, "text/plain", format!("{why}\n"))
-            }
+            http::Refusal::Malformed(why) => http::response(400, "text/plain", format!("{why}\n")),
         }
     }
 }

@@ -8,6 +8,8 @@ Run (the SDK is not part of `cargo test`; install it outside the repository):
     /tmp/sdk/bin/python tests/official/smoke.py 127.0.0.1:8787 get       # TC3, query string
     /tmp/sdk/bin/python tests/official/smoke.py 127.0.0.1:8787 HmacSHA256
     /tmp/sdk/bin/python tests/official/smoke.py 127.0.0.1:8787 HmacSHA1
+    # with `ccc mock serve --tls`, which prints the file of its certificate authority:
+    SMOKE_CA=/tmp/ccc-emulator-8787.pem /tmp/sdk/bin/python tests/official/smoke.py localhost:8787 post
 
 Each action of smoke.json (shared with smoke.js) is called once through the SDK's typed client; a call
 passes when the SDK returns an answer (no exception). The last line is
@@ -32,7 +34,9 @@ SECRET_KEY = "EMULATORSECRETKEY000000000000000"
 def main():
     endpoint, mode = sys.argv[1], sys.argv[2]
     http = HttpProfile(endpoint=endpoint, reqMethod="GET" if mode == "get" else "POST")
-    http.scheme = "http"
+    # HTTPS: `SMOKE_CA=<the file \`ccc mock serve --tls\` wrote>`.
+    http.scheme = "https" if os.environ.get("SMOKE_CA") else "http"
+    http.certification = os.environ.get("SMOKE_CA")
     profile = ClientProfile(httpProfile=http)
     if mode in ("HmacSHA1", "HmacSHA256"):
         profile.signMethod = mode

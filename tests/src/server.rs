@@ -250,10 +250,7 @@ async fn answer(reply: Reply) -> Option<http::Response> {
             body,
         } => http::response(status, content_type, body),
         Reply::CutOff { declared, body } => {
-            let mut chunks = vec![
-                Err(std::io::Error::other("cut off")),
-                Ok(Bytes::from(body)),
-            ];
+            let mut chunks = vec![Err(std::io::Error::other("cut off")), Ok(Bytes::from(body))];
             let mut r = hyper::Response::new(streamed(move || chunks.pop()));
             r.headers_mut()
                 .insert("content-length", declared.to_string().parse().ok()?);
@@ -296,8 +293,7 @@ async fn answer(reply: Reply) -> Option<http::Response> {
                     vec![b'a'; 64 * 1024]
                 })
             };
-            let mut r =
-                hyper::Response::new(streamed(move || Some(chunk().map(Bytes::from))));
+            let mut r = hyper::Response::new(streamed(move || Some(chunk().map(Bytes::from))));
             r.headers_mut()
                 .insert("content-type", "application/json".parse().ok()?);
             if gzip {

@@ -111,7 +111,10 @@ async fn node_sdk_signing_is_accepted_for_local_endpoints_only() {
         .await;
         let code = error_code(&answer);
         if *accepted {
-            assert_eq!(code, None, "{host_header} {signed_host} {service}: {answer:.400}");
+            assert_eq!(
+                code, None,
+                "{host_header} {signed_host} {service}: {answer:.400}"
+            );
             assert!(answer.contains("\"TotalCount\""), "{answer:.400}");
         } else {
             assert_eq!(
@@ -202,18 +205,25 @@ async fn get_requests_signed_over_the_query_string() {
         ("PageSize=1", "MissingParameter"),
         ("SdkAppId=1&SdkAppId.0=1", "InvalidParameter"),
     ] {
-        let request = Tc3 {
-            query,
-            ..request
-        };
+        let request = Tc3 { query, ..request };
         let answer = raw(e.addr(), &request.bytes("DescribeNumbers")).await;
-        assert_eq!(error_code(&answer).as_deref(), Some(code), "{query}: {answer}");
+        assert_eq!(
+            error_code(&answer).as_deref(),
+            Some(code),
+            "{query}: {answer}"
+        );
     }
 }
 
 /// A request of the older signature method: parameters in the query (GET) or a
 /// form body (POST), signed over `METHOD host path ? sorted k=v`.
-fn older(method: &str, sign_method: &str, host: &str, params: &[(&str, &str)], key: &str) -> Vec<u8> {
+fn older(
+    method: &str,
+    sign_method: &str,
+    host: &str,
+    params: &[(&str, &str)],
+    key: &str,
+) -> Vec<u8> {
     let nonce = "4711".to_owned();
     let timestamp = now().to_string();
     let mut all: Vec<(&str, &str)> = params.to_vec();
@@ -276,7 +286,13 @@ async fn the_older_hmac_signature_methods() {
                 let name = format!("{method}-{sign_method}-{signed_host}");
                 let mut with_name = params.to_vec();
                 with_name.push(("SkillGroupName", &name));
-                let mut request = older(method, sign_method, signed_host, &with_name, TEST_SECRET_KEY);
+                let mut request = older(
+                    method,
+                    sign_method,
+                    signed_host,
+                    &with_name,
+                    TEST_SECRET_KEY,
+                );
                 if signed_host != host {
                     // Sent to the emulator's address all the same.
                     let text = String::from_utf8(request).unwrap().replace(
@@ -307,7 +323,8 @@ async fn the_older_hmac_signature_methods() {
         ("Timestamp=", "AuthFailure.SignatureExpire"),
         ("SecretId=", "AuthFailure.SecretIdNotFound"),
     ] {
-        let request = String::from_utf8(older("GET", "HmacSHA1", &host, &params, TEST_SECRET_KEY)).unwrap();
+        let request =
+            String::from_utf8(older("GET", "HmacSHA1", &host, &params, TEST_SECRET_KEY)).unwrap();
         let replacement = match tamper {
             "SignatureMethod=HmacSHA1" => "SignatureMethod=HmacMD5".to_owned(),
             "Timestamp=" => "Timestamp=1000&Old=".to_owned(),
@@ -315,7 +332,11 @@ async fn the_older_hmac_signature_methods() {
         };
         let request = request.replacen(tamper, &replacement, 1);
         let answer = raw(e.addr(), request.as_bytes()).await;
-        assert_eq!(error_code(&answer).as_deref(), Some(code), "{tamper}: {answer}");
+        assert_eq!(
+            error_code(&answer).as_deref(),
+            Some(code),
+            "{tamper}: {answer}"
+        );
     }
 }
 
@@ -355,7 +376,11 @@ async fn chunked_request_bodies() {
         let mut request = signed_head(e.addr(), body);
         request.push_str("Transfer-Encoding: chunked\r\n\r\n");
         for chunk in body.chunks(split) {
-            request.push_str(&format!("{:x}\r\n{}\r\n", chunk.len(), String::from_utf8_lossy(chunk)));
+            request.push_str(&format!(
+                "{:x}\r\n{}\r\n",
+                chunk.len(),
+                String::from_utf8_lossy(chunk)
+            ));
         }
         request.push_str("0\r\n\r\n");
         let answer = raw(e.addr(), request.as_bytes()).await;

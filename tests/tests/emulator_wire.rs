@@ -215,10 +215,7 @@ async fn hostile_header_values_get_the_service_error_codes() {
             with_header(&base, "X-Huge", Some(&"a".repeat(20_000))),
             "HTTP/1.1 431",
         ),
-        (
-            with_header(&base, "X-Nul", Some("a\u{0}b")),
-            "HTTP/1.1 400",
-        ),
+        (with_header(&base, "X-Nul", Some("a\u{0}b")), "HTTP/1.1 400"),
         (
             with_header(&base, "Transfer-Encoding", Some("chunked")),
             "HTTP/1.1 400",
