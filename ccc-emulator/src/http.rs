@@ -17,8 +17,8 @@
 //!   body arrives): [`Handler::refuse`] with [`Refusal::TooLarge`], before more is
 //!   read; body not received within [`Limits::body_timeout`]: [`Refusal::TimedOut`];
 //!   a body that breaks off or is badly chunked: [`Refusal::Malformed`];
-//! - at most [`Limits::max_connections`] connections at once: more wait in the
-//!   listen backlog. A failed `accept` is reported on stderr and retried with
+//! - at most [`Limits::max_connections`] connections at once (and [`MAX_STREAMS`]
+//!   requests at once on an HTTP/2 one): more wait in the listen backlog. A failed `accept` is reported on stderr and retried with
 //!   back-off instead of ending the server.
 
 use bytes::Bytes;
@@ -32,6 +32,9 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
+
+/// Requests in flight at once on one HTTP/2 connection.
+pub const MAX_STREAMS: u32 = 4;
 
 /// Largest request head accepted by default.
 pub const MAX_HEAD: usize = 16 * 1024;
@@ -310,7 +313,9 @@ where
             hyper::server::conn::http2::Builder::new(TokioExecutor::new())
                 .timer(TokioTimer::new())
                 .max_header_list_size(u32::try_from(limits.max_head).unwrap_or(u32::MAX))
-                .max_concurrent_streams(64)
+                // Each stream may hold a body of up to `max_body` bytes: few
+                // per connection keep memory within a small multiple of HTTP/1.1's.
+                .max_concurrent_streams(MAX_STREAMS)
                 // Peers that stop answering pings are dropped.
                 .keep_alive_interval(limits.head_timeout)
                 .keep_alive_timeout(limits.head_timeout)

@@ -2,9 +2,12 @@
 //! testing without a cloud account.
 //!
 //! It speaks the real wire protocol, so this crate's client and the official SDKs
-//! work against it unchanged: it checks the TC3 signature over whatever
-//! `SignedHeaders` lists, the timestamp (five minutes), the action, the version and
-//! the body against the spec, with the service's error codes. Tasks, campaigns,
+//! work against it unchanged: it checks the signature in every form they send
+//! ([`auth`]: TC3 over a JSON POST or a GET query, the older HmacSHA1/HmacSHA256
+//! method), the timestamp (five minutes), the action, the version and the
+//! parameters against the spec, with the service's error codes. It serves
+//! HTTP/1.1 and HTTP/2 on hyper ([`http`], the project's one server stack), and
+//! HTTPS with a certificate made at start ([`Config::tls`], `tls` feature). Tasks, campaigns,
 //! staff, skill groups, numbers and call records keep state in memory; every other
 //! action answers its official example (or a minimal valid answer). Fault knobs
 //! add latency, rate limiting, 5xx answers and dropped connections.
