@@ -79,7 +79,8 @@ impl Default for Limits {
 pub struct Request {
     /// `POST`, `GET`, ...
     pub method: String,
-    /// The path and query (`/`, `/?Action=...`, `/latest/meta-data/...`).
+    /// The request target as sent over HTTP/1.1 (`/`, `/?Action=...`, or an
+    /// absolute URL through a proxy); the path and query over HTTP/2.
     pub target: String,
     /// Header names lower-case, in arrival order. Over HTTP/2 the authority
     /// is given as a `host` header, as HTTP/1.1 clients send it.
@@ -97,14 +98,26 @@ impl Request {
             .map(|(_, v)| v.as_str())
     }
 
+    /// The path and query, without the scheme and host of an absolute target.
+    fn path_and_query(&self) -> &str {
+        let Some(rest) = self.target.split_once("://").map(|(_, r)| r) else {
+            return &self.target;
+        };
+        rest.find(['/', '?']).map_or("/", |at| &rest[at..])
+    }
+
     /// The path, without the query.
     pub fn path(&self) -> &str {
-        self.target.split_once('?').map_or(&self.target, |(p, _)| p)
+        let pq = self.path_and_query();
+        match pq.split_once('?').map_or(pq, |(p, _)| p) {
+            "" => "/",
+            path => path,
+        }
     }
 
     /// The query string as sent (without `?`; empty when there is none).
     pub fn query(&self) -> &str {
-        self.target.split_once('?').map_or("", |(_, q)| q)
+        self.path_and_query().split_once('?').map_or("", |(_, q)| q)
     }
 }
 
@@ -325,6 +338,33 @@ where
     };
 }
 
+#[cfg(test)]
+mod tests {
+    use super::Request;
+
+    #[test]
+    fn paths_and_queries_of_each_target_form() {
+        for (target, path, query) in [
+            ("/", "/", ""),
+            ("/?A=1&B.0=2", "/", "A=1&B.0=2"),
+            ("/x/y?", "/x/y", ""),
+            ("http://ccc.example.invalid/", "/", ""),
+            ("http://h:1/p?q=1", "/p", "q=1"),
+            ("http://h:1?q=1", "/", "q=1"),
+            ("http://h", "/", ""),
+            ("*", "*", ""),
+        ] {
+            let r = Request {
+                method: "GET".into(),
+                target: target.into(),
+                headers: Vec::new(),
+                body: Default::default(),
+            };
+            assert_eq!((r.path(), r.query()), (path, query), "{target}");
+        }
+    }
+}
+
 /// Reads the body of `request` within the limits.
 async fn receive(request: hyper::Request<Incoming>, limits: &Limits) -> Result<Request, Refusal> {
     let (parts, body) = request.into_parts();
@@ -363,10 +403,13 @@ async fn receive(request: hyper::Request<Incoming>, limits: &Limits) -> Result<R
     }));
     Ok(Request {
         method: parts.method.as_str().to_owned(),
-        target: parts
-            .uri
-            .path_and_query()
-            .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned()),
+        target: match parts.version {
+            hyper::Version::HTTP_2 => parts
+                .uri
+                .path_and_query()
+                .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned()),
+            _ => parts.uri.to_string(),
+        },
         headers,
         body,
     })
