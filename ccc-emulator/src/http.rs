@@ -338,33 +338,6 @@ where
     };
 }
 
-#[cfg(test)]
-mod tests {
-    use super::Request;
-
-    #[test]
-    fn paths_and_queries_of_each_target_form() {
-        for (target, path, query) in [
-            ("/", "/", ""),
-            ("/?A=1&B.0=2", "/", "A=1&B.0=2"),
-            ("/x/y?", "/x/y", ""),
-            ("http://ccc.example.invalid/", "/", ""),
-            ("http://h:1/p?q=1", "/p", "q=1"),
-            ("http://h:1?q=1", "/", "q=1"),
-            ("http://h", "/", ""),
-            ("*", "*", ""),
-        ] {
-            let r = Request {
-                method: "GET".into(),
-                target: target.into(),
-                headers: Vec::new(),
-                body: Default::default(),
-            };
-            assert_eq!((r.path(), r.query()), (path, query), "{target}");
-        }
-    }
-}
-
 /// Reads the body of `request` within the limits.
 async fn receive(request: hyper::Request<Incoming>, limits: &Limits) -> Result<Request, Refusal> {
     let (parts, body) = request.into_parts();
@@ -413,4 +386,31 @@ async fn receive(request: hyper::Request<Incoming>, limits: &Limits) -> Result<R
         headers,
         body,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Request;
+
+    #[test]
+    fn paths_and_queries_of_each_target_form() {
+        for (target, path, query) in [
+            ("/", "/", ""),
+            ("/?A=1&B.0=2", "/", "A=1&B.0=2"),
+            ("/x/y?", "/x/y", ""),
+            ("http://ccc.example.invalid/", "/", ""),
+            ("http://h:1/p?q=1", "/p", "q=1"),
+            ("http://h:1?q=1", "/", "q=1"),
+            ("http://h", "/", ""),
+            ("*", "*", ""),
+        ] {
+            let r = Request {
+                method: "GET".into(),
+                target: target.into(),
+                headers: Vec::new(),
+                body: Default::default(),
+            };
+            assert_eq!((r.path(), r.query()), (path, query), "{target}");
+        }
+    }
 }
