@@ -6,23 +6,14 @@
 //!     --endpoint https://ccc.intl.tencentcloudapi.com --sdk-app-id 1400000000 --task-id 3
 //! ```
 //!
-//! Without `--endpoint` it starts a small local stand-in of the service on
-//! 127.0.0.1 that checks the request's TC3 signature and answers the official
-//! example response; with `--endpoint` it calls that URL with credentials from
-//! `TENCENTCLOUD_SECRET_ID` / `TENCENTCLOUD_SECRET_KEY`.
+//! Without `--endpoint` it starts the project's emulator of the service
+//! in-process on 127.0.0.1 (it checks the TC3 signature like the service),
+//! creates a task there and describes it; with `--endpoint` it calls that URL
+//! with credentials from `TENCENTCLOUD_SECRET_ID` / `TENCENTCLOUD_SECRET_KEY`.
 
-use ccc_api::signing::{sign, SigningInput};
 use ccc_api::{Client, Credentials};
+use ccc_emulator::{Config, Emulator, TEST_SECRET_ID, TEST_SECRET_KEY};
 use std::process::ExitCode;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
-
-/// Key pair the local stand-in accepts; it is not valid anywhere else.
-const LOCAL_SECRET_ID: &str = "AKIDLOCALTESTKEY00000000000000000000";
-const LOCAL_SECRET_KEY: &str = "LOCALTESTSECRET00000000000000000";
-
-/// The official example response of the action.
-const EXAMPLE_RESPONSE: &str = r#"{"Response":{"IvrId":1,"Name":"foobar","NotBefore":1729905740,"NotAfter":1729905750,"State":1,"Callers":["008610086"],"RequestId":"foobar","Callees":[{"State":1,"Callee":"foobar","Sessions":["foobar"]}],"Description":"foobar"}}"#;
 
 struct Args {
     endpoint: Option<String>,
@@ -59,27 +50,31 @@ fn parse_args() -> Result<Args, String> {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    let args = match parse_args() {
+    let mut args = match parse_args() {
         Ok(a) => a,
         Err(e) => {
             eprintln!("{e}");
             return ExitCode::from(2);
         }
     };
+    // Kept until the end of `main`: the emulator stops when dropped.
+    let mut emulator = None;
     let builder = match &args.endpoint {
         Some(url) => Client::builder().endpoint_url(url),
         None => {
-            let url = match start_local_service().await {
-                Ok(url) => url,
+            let local = match Emulator::start(Config::default()).await {
+                Ok(e) => e,
                 Err(e) => {
-                    eprintln!("cannot start the local service: {e}");
+                    eprintln!("cannot start the local emulator: {e}");
                     return ExitCode::FAILURE;
                 }
             };
-            println!("local stand-in of the CCC API listening on {url}");
-            Client::builder()
-                .endpoint_url(url)
-                .credentials(Credentials::new(LOCAL_SECRET_ID, LOCAL_SECRET_KEY))
+            println!("local emulator of the CCC API listening on {}", local.url());
+            let builder = Client::builder()
+                .endpoint_url(local.url())
+                .credentials(Credentials::new(TEST_SECRET_ID, TEST_SECRET_KEY));
+            emulator = Some(local);
+            builder
         }
     };
     let client = match builder.build() {
@@ -89,6 +84,26 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if emulator.is_some() {
+        // A fresh emulator holds no task: make the one to describe.
+        let created = client
+            .create_auto_callout_task()
+            .sdk_app_id(args.sdk_app_id)
+            .not_before(1_700_000_000)
+            .callees(vec!["008613900000001".into()])
+            .callers(vec!["008675500000001".into()])
+            .ivr_id(1)
+            .name("example")
+            .send()
+            .await;
+        match created {
+            Ok(task) => args.task_id = task.task_id,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
     println!(
         "DescribeAutoCalloutTask SdkAppId={} TaskId={} via {}",
         args.sdk_app_id,
@@ -122,79 +137,4 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// Serves the example response to correctly signed requests on 127.0.0.1.
-async fn start_local_service() -> std::io::Result<String> {
-    let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 4096];
-                let (head, body) = loop {
-                    match stream.read(&mut chunk).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                    }
-                    if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                        let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
-                        let len = header(&head, "content-length")
-                            .and_then(|v| v.parse().ok())
-                            .unwrap_or(0);
-                        if buf.len() >= end + 4 + len {
-                            break (head, buf[end + 4..end + 4 + len].to_vec());
-                        }
-                    }
-                };
-                let answer = if signature_ok(&head, &body) {
-                    EXAMPLE_RESPONSE.to_owned()
-                } else {
-                    r#"{"Response":{"Error":{"Code":"AuthFailure.SignatureFailure","Message":"signature mismatch"},"RequestId":"local"}}"#.to_owned()
-                };
-                let reply = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}",
-                    answer.len()
-                );
-                let _ = stream.write_all(reply.as_bytes()).await;
-            });
-        }
-    });
-    Ok(url)
-}
-
-fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
-    head.lines().find_map(|l| {
-        l.split_once(':')
-            .filter(|(n, _)| n.trim() == name)
-            .map(|(_, v)| v.trim())
-    })
-}
-
-/// Recomputes the signature over `content-type;host`, as the client signs.
-fn signature_ok(head: &str, body: &[u8]) -> bool {
-    let (Some(ct), Some(host), Some(ts), Some(auth)) = (
-        header(head, "content-type"),
-        header(head, "host"),
-        header(head, "x-tc-timestamp").and_then(|t| t.parse().ok()),
-        header(head, "authorization"),
-    ) else {
-        return false;
-    };
-    let expected = sign(
-        LOCAL_SECRET_ID,
-        LOCAL_SECRET_KEY,
-        &SigningInput {
-            service: "ccc",
-            timestamp: ts,
-            method: "POST",
-            path: "/",
-            query: "",
-            headers: &[("content-type", ct), ("host", host)],
-            payload: body,
-        },
-    );
-    // The head was lower-cased, so compare case-insensitively.
-    expected.authorization.eq_ignore_ascii_case(auth)
 }

@@ -107,6 +107,7 @@ pub async fn serve(args: &ArgMatches) -> ExitCode {
     if let Some(speed) = args.get_one::<f64>("clock-speed") {
         config.clock_speed = *speed;
     }
+    config.tls = args.get_flag("tls");
     let test_pair = config.keys.contains_key(TEST_SECRET_ID);
     let emulator = match Emulator::start(config).await {
         Ok(e) => e,
@@ -118,6 +119,18 @@ pub async fn serve(args: &ArgMatches) -> ExitCode {
     // Serving is the job, the announcement a courtesy: with stdout gone (`ccc mock
     // serve | head -1`) it keeps serving.
     let mut announcement = format!("CCC emulator listening on {}\n", emulator.url());
+    if let Some(pem) = emulator.certificate_pem() {
+        let path =
+            std::env::temp_dir().join(format!("ccc-emulator-{}.pem", emulator.addr().port()));
+        if let Err(e) = std::fs::write(&path, pem) {
+            output::eprint(format_args!("error: cannot write {}: {e}", path.display()));
+            return ExitCode::from(4);
+        }
+        announcement.push_str(&format!(
+            "certificate authority made for this run (127.0.0.1, ::1, localhost), to trust: {}\n{pem}",
+            path.display()
+        ));
+    }
     if test_pair {
         announcement.push_str(&format!(
             "test key pair (valid only here):\n  export TENCENTCLOUD_SECRET_ID={TEST_SECRET_ID}\n  export TENCENTCLOUD_SECRET_KEY={TEST_SECRET_KEY}\n"

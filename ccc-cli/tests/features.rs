@@ -42,7 +42,10 @@ fn create_task(endpoint: &str, extra: &[&str]) -> u64 {
         r#"["008613900000001"]"#,
     ];
     // A test that sets its own start drops the default one.
-    if extra.iter().any(|a| a.eq_ignore_ascii_case("--notbefore") || *a == "--not-before") {
+    if extra
+        .iter()
+        .any(|a| a.eq_ignore_ascii_case("--notbefore") || *a == "--not-before")
+    {
         args.drain(3..5);
     }
     args.extend_from_slice(extra);

@@ -2,9 +2,12 @@
 //! testing without a cloud account.
 //!
 //! It speaks the real wire protocol, so this crate's client and the official SDKs
-//! work against it unchanged: it checks the TC3 signature over whatever
-//! `SignedHeaders` lists, the timestamp (five minutes), the action, the version and
-//! the body against the spec, with the service's error codes. Tasks, campaigns,
+//! work against it unchanged: it checks the signature in every form they send
+//! ([`auth`]: TC3 over a JSON POST or a GET query, the older HmacSHA1/HmacSHA256
+//! method), the timestamp (five minutes), the action, the version and the
+//! parameters against the spec, with the service's error codes. It serves
+//! HTTP/1.1 and HTTP/2 on hyper ([`http`], the project's one server stack), and
+//! HTTPS with a certificate made at start ([`Config::tls`], `tls` feature). Tasks, campaigns,
 //! staff, skill groups, numbers and call records keep state in memory; every other
 //! action answers its official example (or a minimal valid answer). Fault knobs
 //! add latency, rate limiting, 5xx answers and dropped connections.
@@ -29,12 +32,15 @@ pub mod auth;
 pub mod clock;
 pub mod control;
 pub mod faults;
+mod flat;
 mod freshen;
 pub mod http;
 pub mod seed;
 mod sim;
 mod state;
 mod sts;
+#[cfg(feature = "tls")]
+mod tls;
 pub mod validate;
 
 pub use ccc_spec as spec_table;
@@ -47,13 +53,11 @@ pub use state::{MAX_APPS, MAX_APP_BYTES, MAX_ENTRIES};
 use faults::{draw, Injected};
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
-use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::Semaphore;
+use tokio::net::TcpListener;
 
 /// SecretId of the well-known test key pair; valid only against an emulator.
 pub const TEST_SECRET_ID: &str = "AKIDEMULATOR000000000000000000000000";
@@ -69,10 +73,12 @@ pub struct Config {
     pub keys: HashMap<String, String>,
     /// Largest request body accepted, in bytes.
     pub max_body: usize,
-    /// How long a client may take to send one request.
+    /// How long a client may take to send a request body once its head arrived
+    /// (then `408`).
     pub read_timeout: Duration,
-    /// How long a connection may wait before its next request starts; idle
-    /// keep-alive connections are closed after it.
+    /// How long a connection may take to send a complete request head once it
+    /// is ready for one: idle keep-alive connections (and clients that stall in
+    /// the head) are closed after it.
     pub idle_timeout: Duration,
     /// Connections served at once; more wait in the listen backlog until one
     /// ends, so that clients cannot exhaust the process's file descriptors.
@@ -88,6 +94,10 @@ pub struct Config {
     /// Speed of the simulated clock: `1` real time, `0` stopped (tests move it
     /// with [`Emulator::clock`]), `60` a minute a second.
     pub clock_speed: f64,
+    /// Serve HTTPS with a certificate made at start (for `127.0.0.1`, `::1` and
+    /// `localhost`, signed by a throw-away authority: see
+    /// [`Emulator::certificate_pem`]); needs the `tls` feature.
+    pub tls: bool,
 }
 
 impl Default for Config {
@@ -103,15 +113,13 @@ impl Default for Config {
             seed: 0x5eed,
             world: Seed::default(),
             clock_speed: 1.0,
+            tls: false,
         }
     }
 }
 
 struct Shared {
     keys: HashMap<String, String>,
-    max_body: usize,
-    read_timeout: Duration,
-    idle_timeout: Duration,
     faults: RwLock<Faults>,
     dice: AtomicU64,
     requests: AtomicU64,
@@ -121,6 +129,7 @@ struct Shared {
 /// A running emulator; stops on [`Emulator::shutdown`] or when dropped.
 pub struct Emulator {
     addr: SocketAddr,
+    certificate: Option<String>,
     shared: Arc<Shared>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -147,23 +156,36 @@ impl Emulator {
                     .to_string(),
                 )
             })?;
+        let (transport, certificate) = transport(config.tls)?;
         let listener = TcpListener::bind(config.addr).await?;
         let addr = listener.local_addr()?;
+        let limits = http::Limits {
+            max_body: config.max_body,
+            max_head: http::MAX_HEAD,
+            head_timeout: config.idle_timeout,
+            body_timeout: config.read_timeout,
+            max_connections: config.max_connections,
+        };
         let shared = Arc::new(Shared {
             keys: config.keys,
-            max_body: config.max_body,
-            read_timeout: config.read_timeout,
-            idle_timeout: config.idle_timeout,
             faults: RwLock::new(config.faults),
             dice: AtomicU64::new(config.seed | 1),
             requests: AtomicU64::new(0),
             state,
         });
-        let slots = Arc::new(Semaphore::new(
-            config.max_connections.clamp(1, Semaphore::MAX_PERMITS),
-        ));
-        let task = tokio::spawn(accept_loop(listener, shared.clone(), slots));
-        Ok(Emulator { addr, shared, task })
+        let task = tokio::spawn(http::serve(listener, limits, transport, shared.clone()));
+        Ok(Emulator {
+            addr,
+            certificate,
+            shared,
+            task,
+        })
+    }
+
+    /// The PEM of the certificate authority to trust for its HTTPS (made at
+    /// start, its key never leaves the process); `None` over plain HTTP.
+    pub fn certificate_pem(&self) -> Option<&str> {
+        self.certificate.as_deref()
     }
 
     /// The address it listens on.
@@ -171,9 +193,14 @@ impl Emulator {
         self.addr
     }
 
-    /// `http://ADDR`, to give a client as its endpoint.
+    /// `http://ADDR` (`https://` with TLS), to give a client as its endpoint.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.certificate.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// Replaces the fault knobs.
@@ -206,107 +233,12 @@ impl Emulator {
     }
 }
 
-/// Shortest and longest pause after a failed `accept`.
-const ACCEPT_BACKOFF: (Duration, Duration) = (Duration::from_millis(10), Duration::from_secs(1));
-
-/// Accepts connections for as long as the emulator runs. A failed accept (out of
-/// file descriptors or memory, a connection aborted while queued) is passing: it
-/// is reported on stderr and retried after a pause growing up to a second, so
-/// that the loop neither ends nor spins while the cause lasts.
-async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, slots: Arc<Semaphore>) {
-    let mut backoff = ACCEPT_BACKOFF.0;
-    loop {
-        let Ok(slot) = slots.clone().acquire_owned().await else {
-            return;
-        };
-        match listener.accept().await {
-            Ok((stream, _)) => {
-                backoff = ACCEPT_BACKOFF.0;
-                let shared = shared.clone();
-                tokio::spawn(async move {
-                    serve_connection(stream, shared).await;
-                    drop(slot);
-                });
-            }
-            Err(e) => {
-                // Not `eprintln!`: a closed stderr must not end the loop with a panic.
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "ccc-emulator: cannot accept a connection: {e}; retrying in {backoff:?}"
-                );
-                tokio::time::sleep(backoff).await;
-                backoff = backoff.saturating_mul(2).min(ACCEPT_BACKOFF.1);
-            }
-        }
-    }
-}
-
-/// Whether a request starts on `stream` within `idle`.
-async fn request_arrives(stream: &TcpStream, idle: Duration) -> bool {
-    let mut byte = [0u8; 1];
-    matches!(tokio::time::timeout(idle, stream.peek(&mut byte)).await, Ok(Ok(n)) if n > 0)
-}
-
-async fn serve_connection(mut stream: TcpStream, shared: Arc<Shared>) {
-    let _ = stream.set_nodelay(true);
-    let mut buf = Vec::new();
-    loop {
-        if buf.is_empty() && !request_arrives(&stream, shared.idle_timeout).await {
-            return;
-        }
-        let request =
-            match http::read_request(&mut stream, &mut buf, shared.max_body, shared.read_timeout)
-                .await
-            {
-                Ok(r) => r,
-                Err(http::ReadError::Closed) => return,
-                Err(http::ReadError::TimedOut) => {
-                    let _ = http::write_response(
-                        &mut stream,
-                        408,
-                        "text/plain",
-                        b"request not received in time\n",
-                        true,
-                    )
-                    .await;
-                    return;
-                }
-                Err(http::ReadError::TooLarge(len)) => {
-                    let body = error_body(
-                        "RequestSizeLimitExceeded",
-                        &format!(
-                            "the request body has {len} bytes; at most {} are accepted",
-                            shared.max_body
-                        ),
-                    );
-                    let _ = http::write_response(
-                        &mut stream,
-                        413,
-                        "application/json",
-                        body.as_bytes(),
-                        true,
-                    )
-                    .await;
-                    return;
-                }
-                Err(http::ReadError::Malformed(why)) => {
-                    let _ = http::write_response(
-                        &mut stream,
-                        400,
-                        "text/plain",
-                        format!("{why}\n").as_bytes(),
-                        true,
-                    )
-                    .await;
-                    return;
-                }
-            };
-        shared.requests.fetch_add(1, Ordering::Relaxed);
-        let close = request
-            .header("connection")
-            .is_some_and(|c| c.eq_ignore_ascii_case("close"));
-        let action = request.header("x-tc-action").unwrap_or_default().to_owned();
-        let spec = shared
+/// The emulator as an HTTP handler: fault knobs first, then the service.
+impl http::Handler for Shared {
+    async fn handle(&self, request: http::Request) -> Option<http::Response> {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        let action = auth::action_name(&request);
+        let spec = self
             .faults
             .read()
             .map(|f| f.for_action(&action))
@@ -314,43 +246,64 @@ async fn serve_connection(mut stream: TcpStream, shared: Arc<Shared>) {
         if !spec.latency.is_zero() {
             tokio::time::sleep(spec.latency).await;
         }
-        let injected = draw(&spec, roll(&shared.dice));
-        let written = match injected {
-            Injected::Dropped => return,
-            Injected::ServerError => {
-                http::write_response(
-                    &mut stream,
-                    502,
-                    "text/html",
-                    b"<html><body><h1>502 Bad Gateway</h1></body></html>",
-                    close,
-                )
-                .await
-            }
-            Injected::RateLimited => {
-                let body = error_body(
+        Some(match draw(&spec, roll(&self.dice)) {
+            Injected::Dropped => return None,
+            Injected::ServerError => http::response(
+                502,
+                "text/html",
+                "<html><body><h1>502 Bad Gateway</h1></body></html>",
+            ),
+            Injected::RateLimited => http::response(
+                200,
+                "application/json",
+                error_body(
                     "RequestLimitExceeded",
                     "emulated rate limit: too many requests",
-                );
-                http::write_response(&mut stream, 200, "application/json", body.as_bytes(), close)
-                    .await
-            }
+                ),
+            ),
             Injected::None => {
-                let (status, body) = answer(&shared, &request);
-                http::write_response(
-                    &mut stream,
-                    status,
-                    "application/json",
-                    body.as_bytes(),
-                    close,
-                )
-                .await
+                let (status, body) = answer(self, &request);
+                http::response(status, "application/json", body)
             }
-        };
-        if written.is_err() || close {
-            return;
+        })
+    }
+
+    fn refuse(&self, refusal: http::Refusal, limits: &http::Limits) -> http::Response {
+        match refusal {
+            http::Refusal::TooLarge(declared) => {
+                let size = declared.map_or_else(|| "more than that".into(), |n| n.to_string());
+                let body = error_body(
+                    "RequestSizeLimitExceeded",
+                    &format!(
+                        "the request body has {size} bytes; at most {} are accepted",
+                        limits.max_body
+                    ),
+                );
+                http::response(413, "application/json", body)
+            }
+            http::Refusal::TimedOut => {
+                http::response(408, "text/plain", "request not received in time\n")
+            }
+            http::Refusal::Malformed(why) => http::response(400, "text/plain", format!("{why}\n")),
         }
     }
+}
+
+/// How connections are opened, and the certificate's PEM with TLS.
+fn transport(tls: bool) -> std::io::Result<(http::Transport, Option<String>)> {
+    if !tls {
+        return Ok((http::Transport::Plain, None));
+    }
+    #[cfg(feature = "tls")]
+    {
+        let (acceptor, pem) = tls::self_signed()?;
+        Ok((http::Transport::Tls(acceptor), Some(pem)))
+    }
+    #[cfg(not(feature = "tls"))]
+    Err(std::io::Error::new(
+        std::io::ErrorKind::Unsupported,
+        "HTTPS needs ccc-emulator's `tls` feature",
+    ))
 }
 
 /// A number in `0..1` from a shared xorshift state.
@@ -380,21 +333,20 @@ fn error_body(code: &str, message: &str) -> String {
 /// The status and body answering one request.
 fn answer(shared: &Shared, request: &http::Request) -> (u16, String) {
     let clock = shared.state.clock();
-    if let Some(answer) = control::answer(&request.method, &request.target, &request.body, clock) {
+    if let Some(answer) = control::answer(&request.method, request.path(), &request.body, clock) {
         return answer;
     }
-    if request.method != "POST" {
+    if request.method != "POST" && request.method != "GET" {
         return (
             405,
             error_body(
                 "UnsupportedProtocol",
-                "API 3.0 requests are POSTs with a JSON body",
+                "API 3.0 requests are POSTs (a JSON or form body) or GETs (a query string)",
             ),
         );
     }
     if sts::is_sts(request.header("x-tc-version")) {
-        let action = request.header("x-tc-action").unwrap_or_default();
-        return match sts::answer(action, &request.headers, &request.body, &shared.keys) {
+        return match sts::answer(request, &shared.keys) {
             Ok(mut response) => {
                 response["RequestId"] = json!(request_id());
                 (200, json!({ "Response": response }).to_string())
@@ -402,10 +354,11 @@ fn answer(shared: &Shared, request: &http::Request) -> (u16, String) {
             Err((code, message)) => (200, error_body(code, &message)),
         };
     }
-    if let Err((code, message)) = auth::verify(&request.headers, &request.body, &shared.keys) {
-        return (200, error_body(code, &message));
-    }
-    let action_name = request.header("x-tc-action").unwrap_or_default();
+    let signed = match auth::verify(request, &shared.keys, Some("ccc")) {
+        Ok(signed) => signed,
+        Err((code, message)) => return (200, error_body(code, &message)),
+    };
+    let action_name = signed.action.as_str();
     let Some(action) = spec_table::action(action_name) else {
         return (
             200,
@@ -415,7 +368,7 @@ fn answer(shared: &Shared, request: &http::Request) -> (u16, String) {
             ),
         );
     };
-    let version = request.header("x-tc-version").unwrap_or_default();
+    let version = signed.version.as_str();
     if version != ccc_api::VERSION {
         return (
             200,
@@ -425,7 +378,14 @@ fn answer(shared: &Shared, request: &http::Request) -> (u16, String) {
             ),
         );
     }
-    let params = match validate::check_body(action, &request.body) {
+    let body = match signed.params {
+        auth::Params::Json(body) => body,
+        auth::Params::Flat(pairs) => match flat::to_json(action.name, &pairs) {
+            Ok(json) => json.to_string().into(),
+            Err(message) => return (200, error_body("InvalidParameter", &message)),
+        },
+    };
+    let params = match validate::check_body(action, &body) {
         Ok(p) => p,
         Err((code, message)) => return (200, error_body(code, &message)),
     };

@@ -22,38 +22,33 @@ pub(crate) fn is_sts(version: Option<&str>) -> bool {
 /// The answer to an STS request: the `Response` object, or an error code and
 /// message.
 pub(crate) fn answer(
-    action: &str,
-    headers: &[(String, String)],
-    body: &[u8],
+    request: &crate::http::Request,
     keys: &HashMap<String, String>,
 ) -> Result<Value, (&'static str, String)> {
-    let header = |name: &str| {
-        headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    };
-    let unsigned = header("authorization") == Some("SKIP");
-    if action == "AssumeRoleWithWebIdentity" {
-        if !unsigned {
-            return Err((
-                "InvalidParameter",
-                "AssumeRoleWithWebIdentity is sent unsigned (Authorization: SKIP)".into(),
-            ));
-        }
-    } else {
-        auth::verify(headers, body, keys)?;
-        let scope = header("authorization")
-            .and_then(|a| a.split("Credential=").nth(1))
-            .and_then(|c| c.split('/').nth(2))
-            .unwrap_or_default();
-        if scope != ccc_api::sts::SERVICE {
-            return Err((
-                "AuthFailure.SignatureFailure",
-                format!("the credential scope names the service `{scope}`, not `sts`"),
-            ));
-        }
-    }
+    let action = request.header("x-tc-action").unwrap_or_default();
+    let unsigned = request.header("authorization") == Some("SKIP");
+    let body: &[u8] =
+        if action == "AssumeRoleWithWebIdentity" {
+            if !unsigned {
+                return Err((
+                    "InvalidParameter",
+                    "AssumeRoleWithWebIdentity is sent unsigned (Authorization: SKIP)".into(),
+                ));
+            }
+            &request.body
+        } else {
+            // The signature's scope must name `sts` (or, for a loopback endpoint,
+            // what the official clients derive from its host).
+            let signed = auth::verify(request, keys, Some(ccc_api::sts::SERVICE))?;
+            match signed.params {
+                auth::Params::Json(_) => &request.body,
+                auth::Params::Flat(_) => return Err((
+                    "InvalidParameter",
+                    "the emulator's STS takes a JSON body (POST), as the credential sources send"
+                        .into(),
+                )),
+            }
+        };
     let invalid = |e: serde_json::Error| ("InvalidParameter", format!("{action}: {e}"));
     match action {
         "AssumeRole" => {

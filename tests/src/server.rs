@@ -1,18 +1,22 @@
-//! A loopback HTTP/1.1 server for integration tests.
+//! A loopback HTTP server for integration tests, on the emulator's HTTP stack
+//! ([`ccc_emulator::http::serve`]).
 //!
-//! It verifies every request's TC3-HMAC-SHA256 signature with the emulator's
-//! checker (not the client's signer): it rebuilds the canonical request from whatever
+//! It verifies every request's signature with the emulator's checker (not the
+//! client's signer): it rebuilds the canonical request from whatever
 //! `SignedHeaders` lists, over the headers as received, and answers
 //! `AuthFailure.*` like the service when the check fails. Otherwise it answers what
 //! the test's responder says, which may be a malformed, truncated or slow answer.
 
-use ccc_emulator::http::read_request;
+use bytes::Bytes;
+use ccc_emulator::http::{self, Handler, Limits, Request, Transport};
+use http_body_util::{BodyExt, StreamBody};
+use hyper::body::Frame;
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::io::AsyncWriteExt;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 
 /// The well-known test key pair.
 pub const TEST_SECRET_ID: &str = "AKIDTESTKEY0000000000000000000000000";
@@ -66,9 +70,13 @@ pub enum Reply {
     Drop,
     /// `200` with the JSON gzip-compressed (`content-encoding: gzip`).
     Gzip(String),
-    /// A status line and header lines of the test's choosing (no blank line
-    /// at the end), then `body` with its `Content-Length`.
-    Head { head: String, body: Vec<u8> },
+    /// A status and headers of the test's choosing, then `body` with its
+    /// `Content-Length`.
+    Headers {
+        status: u16,
+        headers: Vec<(&'static str, String)>,
+        body: Vec<u8>,
+    },
     /// `200` with a chunked body that never ends: JSON-looking bytes, or with
     /// `gzip` a compressed stream of zeros that inflates without bound (a
     /// decompression bomb). Sent until the client stops reading.
@@ -101,7 +109,7 @@ type Responder = dyn Fn(&Received) -> Reply + Send + Sync;
 /// A running server; stops when dropped.
 pub struct TestServer {
     addr: SocketAddr,
-    connections: Arc<std::sync::atomic::AtomicUsize>,
+    connections: Arc<AtomicUsize>,
     received: Arc<Mutex<Vec<Received>>>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -109,6 +117,42 @@ pub struct TestServer {
 impl Drop for TestServer {
     fn drop(&mut self) {
         self.task.abort();
+    }
+}
+
+/// The scripted answers as an HTTP handler.
+struct Scripted {
+    keys: Option<HashMap<String, String>>,
+    respond: Arc<Responder>,
+    log: Arc<Mutex<Vec<Received>>>,
+    connections: Arc<AtomicUsize>,
+}
+
+impl Handler for Scripted {
+    fn connected(&self) {
+        self.connections.fetch_add(1, Ordering::SeqCst);
+    }
+
+    async fn handle(&self, request: Request) -> Option<http::Response> {
+        let signature = match &self.keys {
+            Some(keys) => verify(&request, keys),
+            None => Ok(()),
+        };
+        let req = Received {
+            method: request.method,
+            path: request.target,
+            headers: request.headers,
+            body: request.body.to_vec(),
+            signature,
+        };
+        let reply = match &req.signature {
+            Ok(()) => (self.respond)(&req),
+            Err((code, message)) => Reply::service_error(code, message, "sig-check"),
+        };
+        if let Ok(mut l) = self.log.lock() {
+            l.push(req);
+        }
+        answer(reply).await
     }
 }
 
@@ -142,19 +186,20 @@ impl TestServer {
             .expect("bind 127.0.0.1");
         let addr = listener.local_addr().expect("local address");
         let received = Arc::new(Mutex::new(Vec::new()));
-        let keys = Arc::new(keys);
-        let log = received.clone();
-        let connections = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let accepted = connections.clone();
-        let task = tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                accepted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                let (keys, respond, log) = (keys.clone(), respond.clone(), log.clone());
-                tokio::spawn(async move {
-                    let _ = serve(stream, &keys, &*respond, &log).await;
-                });
-            }
+        let connections = Arc::new(AtomicUsize::new(0));
+        let handler = Arc::new(Scripted {
+            keys,
+            respond,
+            log: received.clone(),
+            connections: connections.clone(),
         });
+        let limits = Limits {
+            max_body: 16 << 20,
+            head_timeout: Duration::from_secs(30),
+            body_timeout: Duration::from_secs(30),
+            ..Limits::default()
+        };
+        let task = tokio::spawn(http::serve(listener, limits, Transport::Plain, handler));
         TestServer {
             addr,
             connections,
@@ -170,7 +215,7 @@ impl TestServer {
 
     /// TCP connections accepted so far.
     pub fn connections(&self) -> usize {
-        self.connections.load(std::sync::atomic::Ordering::SeqCst)
+        self.connections.load(Ordering::SeqCst)
     }
 
     /// Every request received so far.
@@ -179,103 +224,64 @@ impl TestServer {
     }
 }
 
-async fn serve(
-    mut stream: TcpStream,
-    keys: &Option<HashMap<String, String>>,
-    respond: &Responder,
-    log: &Mutex<Vec<Received>>,
-) -> std::io::Result<()> {
-    let mut buf = Vec::new();
-    loop {
-        // Requests on one keep-alive connection, one after another.
-        let limit = Duration::from_secs(30);
-        let request = match read_request(&mut stream, &mut buf, 16 << 20, limit).await {
-            Ok(request) => request,
-            Err(_) => return Ok(()),
-        };
-        let (method, path, headers, body) = (
-            request.method,
-            request.target,
-            request.headers,
-            request.body,
-        );
-        let signature = match keys {
-            Some(keys) => verify(&headers, &body, keys),
-            None => Ok(()),
-        };
-        let req = Received {
-            method,
-            path,
-            headers,
-            body,
-            signature,
-        };
-        let reply = match &req.signature {
-            Ok(()) => respond(&req),
-            Err((code, message)) => Reply::service_error(code, message, "sig-check"),
-        };
-        if let Ok(mut l) = log.lock() {
-            l.push(req);
+/// A body sent chunk by chunk, each flushed to the socket before the next is
+/// made (hyper would otherwise gather chunks that are always ready into its
+/// buffer first); an `Err` item breaks the connection off.
+fn streamed(
+    mut next: impl FnMut() -> Option<std::io::Result<Bytes>> + Send + Sync + 'static,
+) -> http::Body {
+    let chunks = futures_util::stream::unfold((), move |()| {
+        let item = next();
+        async move {
+            // Pending once: hyper flushes what it holds meanwhile.
+            tokio::task::yield_now().await;
+            item.map(|i| (i.map(Frame::data), ()))
         }
-        if !write_reply(&mut stream, reply).await? {
-            return Ok(());
-        }
-    }
+    });
+    BodyExt::boxed(StreamBody::new(chunks))
 }
 
-/// Writes the reply; false when the connection must close.
-async fn write_reply(stream: &mut TcpStream, reply: Reply) -> std::io::Result<bool> {
-    match reply {
+/// The HTTP response of a reply; `None` drops the connection.
+async fn answer(reply: Reply) -> Option<http::Response> {
+    let mut response = match reply {
         Reply::Body {
             status,
             content_type,
             body,
-        } => {
-            let head = format!(
-                "HTTP/1.1 {status} {}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\n\r\n",
-                reason(status),
-                body.len()
-            );
-            stream.write_all(head.as_bytes()).await?;
-            stream.write_all(&body).await?;
-            Ok(true)
-        }
+        } => http::response(status, content_type, body),
         Reply::CutOff { declared, body } => {
-            let head = format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {declared}\r\n\r\n"
-            );
-            stream.write_all(head.as_bytes()).await?;
-            stream.write_all(&body).await?;
-            stream.shutdown().await?;
-            Ok(false)
+            let mut chunks = vec![Err(std::io::Error::other("cut off")), Ok(Bytes::from(body))];
+            let mut r = hyper::Response::new(streamed(move || chunks.pop()));
+            r.headers_mut()
+                .insert("content-length", declared.to_string().parse().ok()?);
+            r.headers_mut()
+                .insert("content-type", "application/json".parse().ok()?);
+            r
         }
         Reply::Delayed(wait, reply) => {
             tokio::time::sleep(wait).await;
-            Box::pin(write_reply(stream, *reply)).await
+            return Box::pin(answer(*reply)).await;
         }
-        Reply::Drop => Ok(false),
-        Reply::Head { head, body } => {
-            let head = format!("{head}\r\ncontent-length: {}\r\n\r\n", body.len());
-            stream.write_all(head.as_bytes()).await?;
-            stream.write_all(&body).await?;
-            Ok(true)
+        Reply::Drop => return None,
+        Reply::Headers {
+            status,
+            headers,
+            body,
+        } => {
+            let mut r = http::response(status, "application/json", body);
+            for (name, value) in headers {
+                r.headers_mut().insert(name, value.parse().ok()?);
+            }
+            r
         }
         Reply::Endless { gzip } => {
-            let encoding = if gzip {
-                "content-encoding: gzip\r\n"
-            } else {
-                ""
-            };
-            let head = format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n{encoding}transfer-encoding: chunked\r\n\r\n"
-            );
-            stream.write_all(head.as_bytes()).await?;
             let mut encoder =
                 flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
             let zeros = vec![0u8; 1 << 20];
             let mut first = true;
-            loop {
-                let chunk = if gzip {
+            // Sent until the client hangs up.
+            let mut chunk = move || -> std::io::Result<Vec<u8>> {
+                Ok(if gzip {
                     use std::io::Write;
                     encoder.write_all(&zeros)?;
                     encoder.flush()?;
@@ -285,59 +291,38 @@ async fn write_reply(stream: &mut TcpStream, reply: Reply) -> std::io::Result<bo
                     br#"{"Response":{"Name":""#.to_vec()
                 } else {
                     vec![b'a'; 64 * 1024]
-                };
-                if chunk.is_empty() {
-                    continue;
-                }
-                let frame = format!("{:x}\r\n", chunk.len());
-                // The client hanging up ends the stream.
-                if stream.write_all(frame.as_bytes()).await.is_err()
-                    || stream.write_all(&chunk).await.is_err()
-                    || stream.write_all(b"\r\n").await.is_err()
-                {
-                    return Ok(false);
-                }
+                })
+            };
+            let mut r = hyper::Response::new(streamed(move || Some(chunk().map(Bytes::from))));
+            r.headers_mut()
+                .insert("content-type", "application/json".parse().ok()?);
+            if gzip {
+                r.headers_mut()
+                    .insert("content-encoding", "gzip".parse().ok()?);
             }
+            r
         }
         Reply::Gzip(json) => {
             use std::io::Write;
             let mut encoder =
                 flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-            encoder.write_all(json.as_bytes())?;
-            let body = encoder.finish()?;
-            let head = format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-encoding: gzip\r\ncontent-length: {}\r\n\r\n",
-                body.len()
-            );
-            stream.write_all(head.as_bytes()).await?;
-            stream.write_all(&body).await?;
-            Ok(true)
+            encoder.write_all(json.as_bytes()).ok()?;
+            let mut r = http::response(200, "application/json", encoder.finish().ok()?);
+            r.headers_mut()
+                .insert("content-encoding", "gzip".parse().ok()?);
+            r
         }
-    }
+    };
+    // Like the hand-written servers before: keep the connection open for more.
+    response.headers_mut().remove("connection");
+    Some(response)
 }
 
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        301 => "Moved Permanently",
-        302 => "Found",
-        307 => "Temporary Redirect",
-        308 => "Permanent Redirect",
-        400 => "Bad Request",
-        500 => "Internal Server Error",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        _ => "Status",
-    }
-}
-
-/// Checks the TC3 signature as the service does (the emulator's checker, written
-/// apart from the client's signer); on failure the error code and message.
-pub fn verify(
-    headers: &[(String, String)],
-    body: &[u8],
-    keys: &HashMap<String, String>,
-) -> Result<(), (String, String)> {
-    ccc_emulator::auth::verify(headers, body, keys)
+/// Checks the signature as the service does (the emulator's checker, written
+/// apart from the client's signer), for whichever service the scope names; on
+/// failure the error code and message.
+pub fn verify(request: &Request, keys: &HashMap<String, String>) -> Result<(), (String, String)> {
+    ccc_emulator::auth::verify(request, keys, None)
+        .map(|_| ())
         .map_err(|(code, message)| (code.to_owned(), message))
 }

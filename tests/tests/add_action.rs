@@ -100,6 +100,15 @@ fn mirror(from: &Path, to: &Path) {
         let target = to.join(name);
         if path.is_dir() {
             mirror(&path, &target);
+        } else if name == "Cargo.toml" {
+            // The copy has no emulator: drop the dev-dependency of ccc-api's example.
+            let manifest: String = fs::read_to_string(&path)
+                .unwrap()
+                .lines()
+                .filter(|l| !l.starts_with("ccc-emulator"))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            write_if_changed(&target, manifest.as_bytes());
         } else {
             write_if_changed(&target, &fs::read(&path).unwrap());
         }

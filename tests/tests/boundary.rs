@@ -276,8 +276,9 @@ async fn redirects_are_not_followed_and_name_the_location() {
     let elsewhere = TestServer::start_unsigned(|_| Reply::json(TASK)).await;
     for status in [301u16, 302, 307, 308] {
         let location = format!("{}/steal?x=1", elsewhere.url());
-        let server = TestServer::start(move |_| Reply::Head {
-            head: format!("HTTP/1.1 {status} Moved\r\nlocation: {location}"),
+        let server = TestServer::start(move |_| Reply::Headers {
+            status,
+            headers: vec![("location", location.clone())],
             body: Vec::new(),
         })
         .await;
@@ -298,8 +299,9 @@ async fn redirects_are_not_followed_and_name_the_location() {
     // A caller-supplied HTTP client that follows redirects: the answer from
     // elsewhere is refused all the same.
     let target = format!("{}/", elsewhere.url());
-    let server = TestServer::start(move |_| Reply::Head {
-        head: format!("HTTP/1.1 307 Temporary Redirect\r\nlocation: {target}"),
+    let server = TestServer::start(move |_| Reply::Headers {
+        status: 307,
+        headers: vec![("location", target.clone())],
         body: Vec::new(),
     })
     .await;
