@@ -760,6 +760,7 @@ pub struct ClientBuilder {
     skip_signing: bool,
     credentials: Option<Arc<dyn ProvideCredentials>>,
     site: Option<&'static str>,
+    regional_endpoint: bool,
     endpoint_url: Option<String>,
     region: Option<String>,
     language: Option<Language>,
@@ -807,6 +808,7 @@ impl fmt::Debug for ClientBuilder {
                 &self.endpoint_url.as_deref().map(redact_url),
             )
             .field("region", &self.region)
+            .field("regional_endpoint", &self.regional_endpoint)
             .field("language", &self.language)
             .field("timeout", &self.timeout)
             .field("attempt_timeout", &self.attempt_timeout)
@@ -873,6 +875,18 @@ impl ClientBuilder {
     /// Region sent as `X-TC-Region` (`ap-singapore`); CCC does not require one.
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
+        self
+    }
+
+    /// Call the site's endpoint in the client's [region](ClientBuilder::region)
+    /// (`ccc.ap-guangzhou.tencentcloudapi.com`) instead of its nearest entry
+    /// point, where the service's description lists regional hosts for the
+    /// site. Building fails when there is no region, the region is not a
+    /// region name, or the site has no regional hosts: a request never goes to
+    /// a host the caller did not mean. Ignored with
+    /// [`endpoint_url`](ClientBuilder::endpoint_url).
+    pub fn regional_endpoint(mut self, regional: bool) -> Self {
+        self.regional_endpoint = regional;
         self
     }
 
@@ -1004,7 +1018,19 @@ impl ClientBuilder {
                         site.unwrap_or("(default)")
                     )));
                 };
-                format!("https://{}/", endpoint.host)
+                if self.regional_endpoint {
+                    let Some(region) = self.region.as_deref() else {
+                        return Err(ConfigError::new(
+                            "a regional endpoint needs a region (ClientBuilder::region)",
+                        ));
+                    };
+                    let host = endpoint.host_in(region.trim()).map_err(|e| {
+                        ConfigError::new(format!("{} regional endpoint: {e}", service.name))
+                    })?;
+                    format!("https://{host}/")
+                } else {
+                    format!("https://{}/", endpoint.host)
+                }
             }
         };
         let shown = redact_url(&url_text);
@@ -1163,6 +1189,61 @@ mod tests {
             .build()
             .unwrap();
         assert_eq!(c.inner.host, "ccc.tencentcloudapi.com");
+    }
+
+    #[test]
+    fn regional_endpoints_come_from_the_description_or_the_build_fails() {
+        let regional = |site: Option<Site>, region: Option<&str>, service: &'static Service| {
+            let mut b = Client::builder()
+                .credentials(creds())
+                .service(service)
+                .regional_endpoint(true);
+            if let Some(site) = site {
+                b = b.site(site);
+            }
+            if let Some(region) = region {
+                b = b.region(region);
+            }
+            b.build().map(|c| c.endpoint().to_owned())
+        };
+        let sts = &crate::sts::SERVICE_DESCRIPTION;
+        let ccc = &crate::SERVICE_DESCRIPTION;
+        assert_eq!(
+            regional(Some(Site::China), Some("ap-guangzhou"), ccc).unwrap(),
+            "https://ccc.ap-guangzhou.tencentcloudapi.com/"
+        );
+        // STS's default site is the China one.
+        assert_eq!(
+            regional(None, Some("ap-singapore"), sts).unwrap(),
+            "https://sts.ap-singapore.tencentcloudapi.com/"
+        );
+        // No region; a site without regional hosts (CCC's international one,
+        // its default); strings that would change what the host means.
+        assert!(regional(Some(Site::China), None, ccc).is_err());
+        assert!(regional(None, Some("ap-singapore"), ccc).is_err());
+        for bad in [
+            "",
+            "AP-GUANGZHOU",
+            "ap-guangzhou.evil.example",
+            "ap/x",
+            "ap:443",
+            "-ap",
+            "ap-",
+            "ap guangzhou",
+            "ap\u{0}",
+            &"a".repeat(65),
+        ] {
+            let e = regional(Some(Site::China), Some(bad), ccc).unwrap_err();
+            assert!(e.to_string().contains("not a region name"), "{bad:?}: {e}");
+        }
+        // Off by default: the region is only a header then.
+        let c = Client::builder()
+            .credentials(creds())
+            .site(Site::China)
+            .region("ap-guangzhou")
+            .build()
+            .unwrap();
+        assert_eq!(c.endpoint(), "https://ccc.tencentcloudapi.com/");
     }
 
     #[test]

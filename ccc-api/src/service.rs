@@ -83,6 +83,9 @@ pub struct Endpoint {
     pub host: &'static str,
     /// Whether clients use it unless told otherwise.
     pub default: bool,
+    /// The site's host in one region, `{region}` standing for the region
+    /// (`ccc.{region}.tencentcloudapi.com`), when the site has them.
+    pub regional_host: Option<&'static str>,
 }
 
 impl Endpoint {
@@ -92,7 +95,36 @@ impl Endpoint {
             site,
             host,
             default,
+            regional_host: None,
         }
+    }
+
+    /// The same endpoint with regional hosts following `pattern`.
+    pub const fn with_regional_host(mut self, pattern: &'static str) -> Self {
+        self.regional_host = Some(pattern);
+        self
+    }
+
+    /// The host of this site in `region` (`ap-guangzhou`), or why there is
+    /// none: the site has no regional hosts, or the region is not a region
+    /// name (lower-case letters, digits and `-`, as Tencent Cloud names them;
+    /// anything else would change the host's meaning).
+    pub fn host_in(&self, region: &str) -> Result<String, String> {
+        let Some(pattern) = self.regional_host else {
+            return Err(format!("the site {} has no regional endpoints", self.site));
+        };
+        let valid = !region.is_empty()
+            && region.len() <= 64
+            && !region.starts_with('-')
+            && !region.ends_with('-')
+            && region
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !valid {
+            let shown: String = region.chars().take(64).collect();
+            return Err(format!("`{shown}` is not a region name"));
+        }
+        Ok(pattern.replace("{region}", region))
     }
 }
 

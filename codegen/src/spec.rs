@@ -46,6 +46,12 @@ pub struct Endpoint {
     /// Whether clients use it unless told otherwise.
     #[serde(default, skip_serializing_if = "is_false")]
     pub default: bool,
+    /// The site's endpoint in one region, with `{region}` standing for the
+    /// region (`ccc.{region}.tencentcloudapi.com`); absent when the site has
+    /// no regional endpoints. Clients use it when asked to call the region
+    /// they name rather than the site's nearest entry point.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regional_host: Option<String>,
     /// What the site is.
     #[serde(default)]
     pub doc: String,

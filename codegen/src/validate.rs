@@ -128,6 +128,24 @@ pub fn validate(api: &Api, complete: bool, diags: &mut Diagnostics) -> Option<Mo
                 format!("`{}` is not a host name", excerpt(&e.host)),
             );
         }
+        if let Some(pattern) = &e.regional_host {
+            // One `{region}`, and a host name once it is filled in.
+            let filled = pattern.replacen("{region}", "ap-guangzhou", 1);
+            if pattern.matches("{region}").count() != 1
+                || !filled
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+            {
+                diags.push(
+                    sfile,
+                    format!("{at}/regional_host"),
+                    format!(
+                        "`{}` is not a host name with one `{{region}}` in it",
+                        excerpt(pattern)
+                    ),
+                );
+            }
+        }
         need_doc(diags, sfile, &format!("{at}/doc"), &e.doc);
     }
     let mut categories = BTreeSet::new();

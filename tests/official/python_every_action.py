@@ -4,7 +4,7 @@
 Each action gets its own freshly started emulator (default seed), so that no
 example depends on what another one did (one deletes campaign 2569, another
 describes it). The request is the action's official example from the spec
-(`spec/ccc/2020-02-10/actions/*.json`, the upstream examples); actions without an
+(`spec/ccc/2020-02-10/actions/*`, JSON or YAML: the upstream examples); actions without an
 example (documented only on the China site) get their required members with
 plausible values built from the spec's types. The request goes through the
 SDK's own request model (`models.<Action>Request`) and client method when the
@@ -12,7 +12,7 @@ SDK has them, otherwise through `call_json`.
 
 Set-up (the SDK is on PyPI):
 
-    python3 -m venv /tmp/pyccc && /tmp/pyccc/bin/pip install tencentcloud-sdk-python-ccc
+    python3 -m venv /tmp/pyccc && /tmp/pyccc/bin/pip install tencentcloud-sdk-python-ccc pyyaml
     cargo build -p ccc-cli
     /tmp/pyccc/bin/python tests/official/python_every_action.py [--ccc target/debug/ccc]
 
@@ -44,9 +44,21 @@ SECRET_KEY = "EMULATORSECRETKEY000000000000000"
 AGAINST_THE_DOCS = {"DescribeTelCdr"}
 
 
+def read_entry(path):
+    """A spec entry, JSON or YAML (YAML needs PyYAML: `pip install pyyaml`)."""
+    if path.suffix == ".json":
+        return json.loads(path.read_text())
+    import yaml
+
+    return yaml.safe_load(path.read_text())
+
+
 def load(kind, name):
-    path = SPEC / kind / f"{name}.json"
-    return json.loads(path.read_text()) if path.exists() else None
+    for ext in ("json", "yaml", "yml"):
+        path = SPEC / kind / f"{name}.{ext}"
+        if path.exists():
+            return read_entry(path)
+    return None
 
 
 def value_of(type_name, member_name, depth=0):
@@ -129,8 +141,9 @@ def main():
     args = parser.parse_args()
     counts = {False: [0, 0], True: [0, 0]}
     shared = start(args.ccc) if args.one_server else None
-    for path in sorted((SPEC / "actions").glob("*.json")):
-        spec = json.loads(path.read_text())
+    entries = [p for p in (SPEC / "actions").iterdir() if p.suffix in (".json", ".yaml", ".yml")]
+    for path in sorted(entries, key=lambda p: p.stem):
+        spec = read_entry(path)
         action, china = spec["action"], bool(spec.get("china_only"))
         params = request_of(spec)
         proc, endpoint = shared or start(args.ccc)

@@ -34,7 +34,8 @@ pub static SERVICE_DESCRIPTION: crate::Service = crate::Service::new(
     SERVICE,
     &[
         crate::Endpoint::new("International", "ccc.intl.tencentcloudapi.com", true),
-        crate::Endpoint::new("China", "ccc.tencentcloudapi.com", false),
+        crate::Endpoint::new("China", "ccc.tencentcloudapi.com", false)
+            .with_regional_host("ccc.{region}.tencentcloudapi.com"),
     ],
     &[
         crate::ActionInfo::new("AbortAgentCruiseDialingCampaign", None, false),

@@ -26,7 +26,8 @@ pub static SERVICE_DESCRIPTION: crate::Service = crate::Service::new(
     VERSION,
     SERVICE,
     &[
-        crate::Endpoint::new("China", "sts.tencentcloudapi.com", true),
+        crate::Endpoint::new("China", "sts.tencentcloudapi.com", true)
+            .with_regional_host("sts.{region}.tencentcloudapi.com"),
         crate::Endpoint::new("International", "sts.intl.tencentcloudapi.com", false),
     ],
     &[

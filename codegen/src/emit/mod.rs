@@ -168,7 +168,12 @@ fn root_module(model: &Model, paths: &Paths) -> TokenStream {
     });
     let endpoints = model.endpoints.iter().map(|e| {
         let (name, host, default) = (&e.name, &e.host, e.default);
-        quote! { #rt::Endpoint::new(#name, #host, #default) }
+        match &e.regional_host {
+            Some(pattern) => {
+                quote! { #rt::Endpoint::new(#name, #host, #default).with_regional_host(#pattern) }
+            }
+            None => quote! { #rt::Endpoint::new(#name, #host, #default) },
+        }
     });
     let actions = model.actions.iter().map(|a| {
         let name = &a.name;
