@@ -495,8 +495,59 @@ async fn credentials(
     ))
 }
 
+/// `--debug`: every attempt's headers as they leave (the library adds
+/// `Authorization` and `X-TC-Token` after hooks run, so no secret reaches
+/// this), and its outcome.
+struct DebugHook;
+
+impl ccc_api::hooks::Hook for DebugHook {
+    fn before_attempt(
+        &self,
+        attempt: &mut ccc_api::hooks::BeforeAttempt<'_>,
+    ) -> Result<(), ccc_api::hooks::Refused> {
+        let mut lines = format!(
+            "debug: attempt {} of {}: headers",
+            attempt.attempt(),
+            attempt.action()
+        );
+        for (name, value) in attempt.headers() {
+            let value = String::from_utf8_lossy(value.as_bytes());
+            lines.push_str(&format!("\ndebug:   {name}: {value}"));
+        }
+        lines.push_str(
+            "\ndebug:   authorization: TC3-HMAC-SHA256 Credential=... (signed when sent; redacted)",
+        );
+        output::eprint(lines);
+        Ok(())
+    }
+
+    fn after_attempt(&self, attempt: &ccc_api::hooks::AfterAttempt<'_>) {
+        let status = attempt
+            .status()
+            .map_or_else(|| "no answer".to_owned(), |s| format!("HTTP {s}"));
+        output::eprint(format_args!(
+            "debug: attempt {} of {}: {status} in {} ms, request id {}, {}{}",
+            attempt.attempt(),
+            attempt.action(),
+            attempt.latency().as_millis(),
+            attempt.request_id().unwrap_or("-"),
+            attempt
+                .code()
+                .unwrap_or(if attempt.is_ok() { "ok" } else { "failed" }),
+            if attempt.will_retry() {
+                ", retrying"
+            } else {
+                ""
+            },
+        ));
+    }
+}
+
 async fn client(s: &Settings, root: &ArgMatches, sub: &ArgMatches) -> Result<Client, String> {
     let mut b = Client::builder();
+    if s.debug {
+        b = b.hook(DebugHook);
+    }
     if let Some(url) = &s.endpoint {
         b = b.endpoint_url(url);
     }

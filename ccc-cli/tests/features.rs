@@ -730,6 +730,20 @@ async fn debug_shows_the_exchange_with_secrets_redacted() {
     );
     assert!(stderr.contains(r#""Password":"***""#), "{stderr}");
     assert!(stderr.contains("debug: response:"), "{stderr}");
+    // The headers as they leave, from the library's hook, and the outcome.
+    for header in [
+        "x-tc-action: ModifyStaffPassword",
+        "x-tc-timestamp: ",
+        "x-tc-version: 2020-02-10",
+        "content-type: application/json",
+    ] {
+        assert!(stderr.contains(header), "{header}: {stderr}");
+    }
+    assert!(
+        stderr.contains("attempt 1 of ModifyStaffPassword: HTTP 200"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("Signature="), "{stderr}");
     assert!(!stderr.contains("hunter2"), "{stderr}");
     assert!(!stderr.contains(ccc_emulator::TEST_SECRET_KEY), "{stderr}");
     let stderr = text(&logged.stderr);

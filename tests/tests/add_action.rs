@@ -87,8 +87,22 @@ fn repo_root() -> PathBuf {
 
 /// Copies `from` into `to`, writing only files whose contents differ (so that
 /// cargo sees unchanged files as fresh), skipping `target` and `generated`.
+/// What `from` no longer has is removed from `to` (an entry rewritten in
+/// another format must not be found twice by the loader).
 fn mirror(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(to).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap();
+        if name == "target" || name == "generated" || from.join(name).exists() {
+            continue;
+        }
+        if path.is_dir() {
+            fs::remove_dir_all(&path).unwrap();
+        } else {
+            fs::remove_file(&path).unwrap();
+        }
+    }
     for entry in fs::read_dir(from).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap();
