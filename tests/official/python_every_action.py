@@ -16,6 +16,11 @@ Set-up (the SDK is on PyPI):
     cargo build -p ccc-cli
     /tmp/pyccc/bin/python tests/official/python_every_action.py [--ccc target/debug/ccc]
 
+Through the Node SDK (`npm install tencentcloud-sdk-nodejs-intl-en`, which has
+the international actions only), endpoint `127.0.0.1:PORT`:
+
+    /tmp/pyccc/bin/python tests/official/python_every_action.py --node /tmp/sdk/node_modules
+
 The same sweep through tccli (`pip install tccli`), which always speaks HTTPS:
 each emulator then runs with `--tls` and tccli trusts the authority it made:
 
@@ -160,6 +165,26 @@ def call_tccli(tccli, endpoint, ca, action, params):
     return json.loads(out.stdout)
 
 
+def call_node(node_modules, endpoint, action, params):
+    """One call through the official Node SDK (tests/official/smoke.js), with
+    the endpoint as `127.0.0.1:PORT`, the form that used to fail its signature."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as cases:
+        json.dump([[action, params]], cases)
+    out = subprocess.run(
+        ["node", str(ROOT / "tests" / "official" / "smoke.js"), endpoint],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, NODE_PATH=node_modules, SMOKE_CASES=cases.name),
+        timeout=60,
+    )
+    os.unlink(cases.name)
+    if out.returncode != 0:
+        text = (out.stdout + out.stderr).strip()
+        code = text.split("FAIL", 1)[-1].split(":")[1].strip() if "FAIL" in text else "?"
+        raise TencentCloudSDKException(code, text[-300:])
+    return {}
+
+
 def call(endpoint, action, params):
     http = HttpProfile(endpoint=endpoint, protocol="http", reqTimeout=10)
     client = ccc_client.CccClient(
@@ -177,6 +202,11 @@ def call(endpoint, action, params):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--ccc", default=str(ROOT / "target" / "debug" / "ccc"))
+    parser.add_argument(
+        "--node",
+        metavar="NODE_MODULES",
+        help="send through the official Node SDK (tencentcloud-sdk-nodejs-intl-en in this node_modules)",
+    )
     parser.add_argument(
         "--tccli",
         help="send through this tccli (over HTTPS, `ccc mock serve --tls`) instead of the SDK",
@@ -199,6 +229,8 @@ def main():
         try:
             if tls:
                 answer = call_tccli(args.tccli, endpoint, ca, action, params)
+            elif args.node:
+                answer = call_node(args.node, endpoint, action, params)
             else:
                 answer = call(endpoint, action, params)
             ok = action not in AGAINST_THE_DOCS

@@ -35,7 +35,10 @@ async function main() {
     new Credential(SECRET_ID, SECRET_KEY), "", profile);
   const models = tencentcloud.ccc.v20200210.Models;
   // `$RUN` makes names that must be unique differ between runs.
-  const text = fs.readFileSync(path.join(__dirname, "smoke.json"), "utf8")
+  // SMOKE_CASES names another file of `[action, params]` pairs (the every-action
+  // sweep of python_every_action.py --node writes one per action).
+  const cases = process.env.SMOKE_CASES || path.join(__dirname, "smoke.json");
+  const text = fs.readFileSync(cases, "utf8")
     .split("$RUN").join(`node-${endpoint.split(":")[0]}-${method}-${signMethod}-${process.pid}`);
   let passed = 0, failed = 0;
   for (const [action, params] of JSON.parse(text)) {
