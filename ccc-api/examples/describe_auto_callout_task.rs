@@ -91,7 +91,7 @@ async fn main() -> ExitCode {
             .sdk_app_id(args.sdk_app_id)
             .not_before(1_700_000_000)
             .callees(vec!["008613900000001".into()])
-            .callers(vec!["008675500000001".into()])
+            .callers(vec!["0086075586013388".into()])
             .ivr_id(1)
             .name("example")
             .send()
