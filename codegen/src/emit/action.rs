@@ -70,8 +70,11 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
         }
     }
     let module_doc = docs::inner(&about);
+    // The link names the service's own module (`crate::sts::operation::..`
+    // for a service generated beside the primary one).
+    let root_path = root.to_string().replace(' ', "");
     let method_doc = docs::outer(&format!(
-        "{}\n\nSet the members on the returned builder, then `send()` it. See [`{}`](crate::operation::{}).",
+        "{}\n\nSet the members on the returned builder, then `send()` it. See [`{}`]({root_path}::operation::{}).",
         a.summary, a.name, a.snake
     ));
 

@@ -510,7 +510,7 @@ impl ::std::fmt::Display for AssumeRoleWithWebIdentityErrorCode {
 impl crate::sts::Client {
     /// Exchange an OIDC identity token for temporary credentials of a CAM role.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`AssumeRoleWithWebIdentity`](crate::operation::assume_role_with_web_identity).
+    /// Set the members on the returned builder, then `send()` it. See [`AssumeRoleWithWebIdentity`](crate::sts::operation::assume_role_with_web_identity).
     pub fn assume_role_with_web_identity(&self) -> AssumeRoleWithWebIdentityFluentBuilder {
         AssumeRoleWithWebIdentityFluentBuilder::new(self.core().clone())
     }

@@ -340,7 +340,7 @@ impl ::std::fmt::Display for GetCallerIdentityErrorCode {
 impl crate::sts::Client {
     /// Tell whose keys signed the request: account, user or role session.
     ///
-    /// Set the members on the returned builder, then `send()` it. See [`GetCallerIdentity`](crate::operation::get_caller_identity).
+    /// Set the members on the returned builder, then `send()` it. See [`GetCallerIdentity`](crate::sts::operation::get_caller_identity).
     pub fn get_caller_identity(&self) -> GetCallerIdentityFluentBuilder {
         GetCallerIdentityFluentBuilder::new(self.core().clone())
     }
