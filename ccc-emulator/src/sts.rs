@@ -100,22 +100,13 @@ fn credentials(seconds: u64) -> Value {
     })
 }
 
-/// `secs` since 1970 as `YYYY-MM-DDThh:mm:ssZ` (days to civil date as in
-/// Howard Hinnant's public-domain algorithm).
+/// `secs` since 1970 as `YYYY-MM-DDThh:mm:ssZ`: the signer's UTC date and
+/// the time of day.
 fn iso8601(secs: u64) -> String {
-    let days = i64::try_from(secs / 86_400).unwrap_or(0);
     let rest = secs % 86_400;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
     format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        "{}T{:02}:{:02}:{:02}Z",
+        ccc_api::signing::utc_date(secs),
         rest / 3600,
         rest / 60 % 60,
         rest % 60
