@@ -20,6 +20,7 @@ use crate::response::{read_envelope, RawResponse};
 use crate::retry::{retry_reason, RetryConfig};
 use crate::service::{PublicSite, Service};
 use crate::signing::{post_authorization, SigningKey};
+use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, HOST};
 use std::fmt;
 use std::sync::{Arc, Mutex};
@@ -77,6 +78,8 @@ pub struct Client {
 struct Inner {
     /// Name, version and signing scope of the service the client talks to.
     service: &'static Service,
+    /// `X-TC-Version`, the service's API version.
+    version: HeaderValue,
     /// Whether requests go out unsigned (`Authorization: SKIP`).
     skip_signing: bool,
     transport: Transport,
@@ -141,11 +144,23 @@ impl Transport {
     }
 }
 
-/// What an action's metadata says about sending it.
-#[derive(Clone, Copy)]
+/// What an action's metadata says about sending it, and its name as the
+/// `X-TC-Action` value, made once per call.
 struct Meta {
     rate_limit: Option<u32>,
     idempotent: bool,
+    header: HeaderValue,
+}
+
+/// `X-TC-Action` for a name known when the crate was built: shared, not copied.
+fn static_action_header(name: &'static str) -> Result<HeaderValue, SdkError<String>> {
+    // `from_static` panics on bytes a header cannot carry; spec names are
+    // letters and digits, and anything else takes the checked path.
+    if !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        Ok(HeaderValue::from_static(name))
+    } else {
+        HeaderValue::from_str(name).map_err(|_| invalid_header("the action name"))
+    }
 }
 
 impl Client {
@@ -209,9 +224,10 @@ impl Client {
         let meta = Meta {
             rate_limit: A::RATE_LIMIT,
             idempotent: A::IDEMPOTENT,
+            header: static_action_header(A::ACTION).map_err(SdkError::map_code)?,
         };
         let raw = self
-            .send(A::ACTION, meta, body, options)
+            .send(A::ACTION, meta, body.into(), options)
             .await
             .map_err(SdkError::map_code)?;
         raw.decode_typed(A::ACTION, self.inner.strict_responses)
@@ -249,14 +265,17 @@ impl Client {
             Some(known) => Meta {
                 rate_limit: known.rate_limit,
                 idempotent: known.idempotent,
+                header: static_action_header(known.name)?,
             },
             None => Meta {
                 rate_limit: None,
                 idempotent: action.starts_with("Describe"),
+                header: HeaderValue::from_str(action)
+                    .map_err(|_| invalid_header("the action name"))?,
             },
         };
         let body = crate::json::without_nulls(params).map_err(BuildError::Encode)?;
-        let raw = self.send(action, meta, body, options).await?;
+        let raw = self.send(action, meta, body.into(), options).await?;
         let response: serde_json::Value = raw.decode(action)?;
         if !response.is_object() {
             let detail = "`Response` is not an object".to_owned();
@@ -267,12 +286,13 @@ impl Client {
     }
 
     /// Rate limit, sign, post, read the envelope; retry what may be retried. Not
-    /// generic, so it is compiled once for all actions.
+    /// generic, so it is compiled once for all actions. The body is shared by
+    /// the attempts, never copied.
     async fn send(
         &self,
         action: &str,
         meta: Meta,
-        body: Vec<u8>,
+        body: Bytes,
         options: &RequestOptions,
     ) -> Result<RawResponse, SdkError<String>> {
         let inner = &*self.inner;
@@ -308,7 +328,9 @@ impl Client {
                 }
                 let limit = attempt_limit.map_or(remaining, |t| t.min(remaining));
                 let attempt_started = (!inner.hooks.is_empty()).then(Instant::now);
-                let (outcome, status) = self.attempt(action, &body, limit, options, attempt).await;
+                let (outcome, status) = self
+                    .attempt(action, &meta.header, &body, limit, options, attempt)
+                    .await;
                 let after = |error: Option<&SdkError<String>>, body, will_retry| {
                     if let Some(started) = attempt_started {
                         inner.hooks.after(&AfterAttempt {
@@ -341,8 +363,10 @@ impl Client {
                 tokio::time::sleep(backoff).await;
             };
             let span = tracing::Span::current();
-            span.record("attempts", attempt);
-            span.record("latency_ms", saturating_millis(started.elapsed()));
+            if !span.is_disabled() {
+                span.record("attempts", attempt);
+                span.record("latency_ms", saturating_millis(started.elapsed()));
+            }
             match result {
                 Ok(mut raw) => {
                     raw.attempts = attempt;
@@ -368,7 +392,8 @@ impl Client {
     async fn attempt(
         &self,
         action: &str,
-        body: &[u8],
+        action_header: &HeaderValue,
+        body: &Bytes,
         limit: Duration,
         options: &RequestOptions,
         number: u32,
@@ -376,7 +401,15 @@ impl Client {
         let mut status = None;
         let result = self
             .inner
-            .try_attempt(action, body, limit, options, number, &mut status)
+            .try_attempt(
+                action,
+                action_header,
+                body,
+                limit,
+                options,
+                number,
+                &mut status,
+            )
             .await;
         (result, status)
     }
@@ -384,10 +417,12 @@ impl Client {
 
 impl Inner {
     /// The body of [`Client::attempt`], recording the status when an answer came.
+    #[allow(clippy::too_many_arguments)]
     async fn try_attempt(
         &self,
         action: &str,
-        body: &[u8],
+        action_header: &HeaderValue,
+        body: &Bytes,
         limit: Duration,
         options: &RequestOptions,
         number: u32,
@@ -420,7 +455,7 @@ impl Inner {
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_secs())
             .unwrap_or(0);
-        let mut headers = inner.headers(action, timestamp, options)?;
+        let mut headers = inner.headers(action_header, timestamp, options)?;
         if !inner.hooks.is_empty() {
             let mut before = BeforeAttempt {
                 action,
@@ -433,7 +468,7 @@ impl Inner {
                 .map_err(|refused| SdkError::Build(BuildError::Refused(refused.to_string())))?;
             // What the protocol depends on is not a hook's to change.
             headers.remove(HOST);
-            inner.protocol_headers(&mut headers, action, timestamp)?;
+            inner.protocol_headers(&mut headers, action_header, timestamp);
         }
         inner.sign(&mut headers, timestamp, &credentials, body)?;
         // Without `test-util` the match has one arm.
@@ -450,16 +485,15 @@ impl Inner {
                 return read_envelope(action, code, body);
             }
         };
-        let response = http
-            .post(inner.url.clone())
-            .headers(headers)
-            .body(body.to_vec())
-            .timeout(limit)
-            .send()
-            .await
-            .map_err(|e| {
-                SdkError::Transport(TransportError::new(TransportErrorKind::Request, e))
-            })?;
+        // Built directly rather than through `RequestBuilder`, which would
+        // copy every header into a map of its own.
+        let mut request = reqwest::Request::new(reqwest::Method::POST, inner.url.clone());
+        *request.headers_mut() = headers;
+        *request.body_mut() = Some(body.clone().into());
+        *request.timeout_mut() = Some(limit);
+        let response = http.execute(request).await.map_err(|e| {
+            SdkError::Transport(TransportError::new(TransportErrorKind::Request, e))
+        })?;
         let code = response.status().as_u16();
         *status = Some(code);
         if response.status().is_redirection() || !same_origin(response.url(), &inner.url) {
@@ -656,12 +690,13 @@ impl Inner {
     /// `:authority`, and a separate `host` header would be a second one).
     fn headers(
         &self,
-        action: &str,
+        action: &HeaderValue,
         timestamp: u64,
         options: &RequestOptions,
     ) -> Result<HeaderMap, SdkError<String>> {
-        let mut headers = HeaderMap::with_capacity(12);
-        self.protocol_headers(&mut headers, action, timestamp)?;
+        // Room for these and the three reqwest adds, without regrowth.
+        let mut headers = HeaderMap::with_capacity(16);
+        self.protocol_headers(&mut headers, action, timestamp);
         if let Some(region) = options.region.as_ref().or(self.region.as_ref()) {
             headers.insert(
                 X_TC_REGION.clone(),
@@ -683,23 +718,11 @@ impl Inner {
 
     /// The headers the signature and the service's routing depend on; set
     /// before the hooks run and again after.
-    fn protocol_headers(
-        &self,
-        headers: &mut HeaderMap,
-        action: &str,
-        timestamp: u64,
-    ) -> Result<(), SdkError<String>> {
+    fn protocol_headers(&self, headers: &mut HeaderMap, action: &HeaderValue, timestamp: u64) {
         headers.insert(CONTENT_TYPE, HeaderValue::from_static(JSON));
-        headers.insert(
-            X_TC_ACTION.clone(),
-            HeaderValue::from_str(action).map_err(|_| invalid_header("the action name"))?,
-        );
+        headers.insert(X_TC_ACTION.clone(), action.clone());
         headers.insert(X_TC_TIMESTAMP.clone(), HeaderValue::from(timestamp));
-        headers.insert(
-            X_TC_VERSION.clone(),
-            HeaderValue::from_static(self.service.version),
-        );
-        Ok(())
+        headers.insert(X_TC_VERSION.clone(), self.version.clone());
     }
 
     /// Adds `Authorization` (TC3 over `content-type;host`) and the session
@@ -713,21 +736,22 @@ impl Inner {
     ) -> Result<(), SdkError<String>> {
         // An unsigned request (STS's OIDC exchange) says so as the service
         // expects: `Authorization: SKIP`, and no token.
-        let authorization = if self.skip_signing {
-            "SKIP".to_owned()
+        let mut authorization = if self.skip_signing {
+            HeaderValue::from_static("SKIP")
         } else {
             let key = self.signing_key(credentials, timestamp);
-            post_authorization(
+            let text = post_authorization(
                 credentials.secret_id(),
                 &key,
                 timestamp,
                 JSON,
                 &self.host,
                 body,
-            )
+            );
+            // Handed over without a copy; checked as any header value.
+            HeaderValue::from_maybe_shared(Bytes::from(text))
+                .map_err(|_| invalid_header("the SecretId"))?
         };
-        let mut authorization =
-            HeaderValue::from_str(&authorization).map_err(|_| invalid_header("the SecretId"))?;
         authorization.set_sensitive(true);
         headers.insert(AUTHORIZATION, authorization);
         match credentials.token() {
@@ -1106,9 +1130,19 @@ impl ClientBuilder {
                 )
             }
         };
+        // A service description is data a user may supply: checked, not trusted.
+        let version = if HeaderValue::from_str(service.version).is_ok() {
+            HeaderValue::from_static(service.version)
+        } else {
+            return Err(ConfigError::new(format!(
+                "{}: version `{}` is not a valid header value",
+                service.name, service.version
+            )));
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 service,
+                version,
                 skip_signing: self.skip_signing,
                 transport,
                 url,
