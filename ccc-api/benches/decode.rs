@@ -111,10 +111,19 @@ fn page(n: usize) -> Vec<u8> {
             r["EndedTimestamp"] = json!(t + 24 + (i % 300) as i64);
             r["Duration"] = json!(8 + (i % 300));
             r["Caller"] = json!(format!("0086075{:08}", 10_000_000 + i * 7919 % 90_000_000));
-            r["Callee"] = json!(format!("0086020{:08}", 20_000_000 + i * 104_729 % 80_000_000));
-            let id = format!("e9fdbff5-2e35-4480-83f7-{:012x}", 0x8191_7e72_3fa5u64 + i as u64);
+            r["Callee"] = json!(format!(
+                "0086020{:08}",
+                20_000_000 + i * 104_729 % 80_000_000
+            ));
+            let id = format!(
+                "e9fdbff5-2e35-4480-83f7-{:012x}",
+                0x8191_7e72_3fa5u64 + i as u64
+            );
             r["RecordId"] = json!(id);
-            r["SessionId"] = json!(format!("0955de87-c86d-4457-aac2-{:012x}", 0xbee3_d0a0_b67au64 + i as u64));
+            r["SessionId"] = json!(format!(
+                "0955de87-c86d-4457-aac2-{:012x}",
+                0xbee3_d0a0_b67au64 + i as u64
+            ));
             r["SeatUser"]["Name"] = json!(format!("坐席{}", i % 50));
             r["SeatUser"]["StaffNumber"] = json!(format!("{}", 20_000 + i % 50));
             r["Direction"] = json!(i % 2);
@@ -178,7 +187,11 @@ fn time_paths(body: &[u8], rounds: usize, iters: usize) -> (Duration, Duration) 
 /// For one decode whose input body is `body` bytes: the peak of live bytes
 /// during the decode and the body plus what the decode left live, both
 /// counted from what was live before the body existed.
-fn peak_and_bound<T>(body: &[u8], given_away: bool, decode: impl FnOnce(Vec<u8>) -> T) -> (isize, isize) {
+fn peak_and_bound<T>(
+    body: &[u8],
+    given_away: bool,
+    decode: impl FnOnce(Vec<u8>) -> T,
+) -> (isize, isize) {
     let copy = body.to_vec();
     let len = copy.len() as isize;
     let before = LIVE.load(Relaxed) - len;

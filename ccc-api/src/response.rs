@@ -97,9 +97,7 @@ impl RawResponse {
     /// answer with the decoded value (only done when something was filled).
     fn deviations_of<T: ActionResponse>(&self, response: &T) -> Vec<Deviation> {
         let received = match &self.response {
-            Some(range) => {
-                from_json::<serde_json::Value>(&self.body[range.clone()]).ok()
-            }
+            Some(range) => from_json::<serde_json::Value>(&self.body[range.clone()]).ok(),
             None => from_json::<Envelope<serde_json::Value>>(&self.body)
                 .ok()
                 .map(|e| e.response),
