@@ -224,15 +224,19 @@ fn alone(side: &str, runtime: tokio::runtime::Runtime, url: &str) {
             .build()
             .expect("raw client");
         let url: Arc<str> = url.into();
+        let n = std::env::var("CCC_BENCH_CALLS")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(64_000);
         let (wall, cpu) = if side == "raw" {
-            round(64_000, 64, move || raw_call(http.clone(), url.clone())).await
+            round(n, 64, move || raw_call(http.clone(), url.clone())).await
         } else {
-            round(64_000, 64, move || ccc_call(client.clone())).await
+            round(n, 64, move || ccc_call(client.clone())).await
         };
         println!(
             "{side}: {:.2} µs CPU per call, {:.0} calls/s",
-            cpu.as_secs_f64() * 1e6 / 64_000.0,
-            64_000.0 / wall.as_secs_f64()
+            cpu.as_secs_f64() * 1e6 / n as f64,
+            n as f64 / wall.as_secs_f64()
         );
     });
 }
@@ -281,7 +285,8 @@ fn main() {
             .expect("runtime")
     };
     // `CCC_BENCH_ONLY=ccc` (or `raw`): one side alone, 64 in flight on the
-    // multi-thread runtime for a few seconds, to run under a profiler.
+    // multi-thread runtime (`CCC_BENCH_CALLS` calls, 64,000 by default), to
+    // run under a profiler.
     if let Ok(side) = std::env::var("CCC_BENCH_ONLY") {
         // A server of one's own (`CCC_BENCH_SERVE=1` prints its address)
         // keeps the profile to the client.
@@ -305,20 +310,14 @@ fn main() {
     // The work raw reqwest skips: the signature (key cached, as the client
     // keeps it) and the typed decode of the answer.
     let key = ccc_api::signing::SigningKey::derive("benchkey", 1_700_000_000, "ccc");
+    let signer = ccc_api::signing::PostSigner::new("application/json", "127.0.0.1:8080");
     let sign = per_call(|| {
-        let input = ccc_api::signing::SigningInput {
-            service: "ccc",
-            timestamp: std::hint::black_box(1_700_000_000),
-            method: "POST",
-            path: "/",
-            query: "",
-            headers: &[
-                ("content-type", "application/json"),
-                ("host", "127.0.0.1:8080"),
-            ],
-            payload: std::hint::black_box(REQUEST_BODY),
-        };
-        std::hint::black_box(ccc_api::signing::sign_with_key("AKIDbench", &key, &input));
+        std::hint::black_box(signer.authorization(
+            "AKIDbench",
+            &key,
+            std::hint::black_box(1_700_000_000),
+            std::hint::black_box(REQUEST_BODY),
+        ));
     });
     let decode = per_call(|| {
         let body = std::hint::black_box(ANSWER.as_bytes()).to_vec();

@@ -19,7 +19,7 @@ use crate::rate_limit::{RateLimit, RateLimiter};
 use crate::response::{read_envelope, RawResponse};
 use crate::retry::{retry_reason, RetryConfig};
 use crate::service::{PublicSite, Service};
-use crate::signing::{post_authorization, SigningKey};
+use crate::signing::{PostSigner, SigningKey};
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, HOST};
 use std::fmt;
@@ -84,8 +84,9 @@ struct Inner {
     skip_signing: bool,
     transport: Transport,
     url: reqwest::Url,
-    /// `Host` as sent and signed: the host, plus the port when the URL names one.
-    host: String,
+    /// The signature's fixed part for the endpoint's `Host` (the host, plus the
+    /// port when the URL names one), as the transport sends it.
+    signer: PostSigner,
     region: Option<String>,
     language: Option<Language>,
     timeout: Duration,
@@ -740,14 +741,9 @@ impl Inner {
             HeaderValue::from_static("SKIP")
         } else {
             let key = self.signing_key(credentials, timestamp);
-            let text = post_authorization(
-                credentials.secret_id(),
-                &key,
-                timestamp,
-                JSON,
-                &self.host,
-                body,
-            );
+            let text = self
+                .signer
+                .authorization(credentials.secret_id(), &key, timestamp, body);
             // Handed over without a copy; checked as any header value.
             HeaderValue::from_maybe_shared(Bytes::from(text))
                 .map_err(|_| invalid_header("the SecretId"))?
@@ -1146,7 +1142,7 @@ impl ClientBuilder {
                 skip_signing: self.skip_signing,
                 transport,
                 url,
-                host,
+                signer: PostSigner::new(JSON, &host),
                 region: self.region.map(|r| r.trim().to_owned()),
                 language: self.language,
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
@@ -1180,8 +1176,8 @@ mod tests {
         credentials: &Credentials,
         options: &RequestOptions,
     ) -> HeaderMap {
-        let action = "DescribeAutoCalloutTask";
-        let mut h = c.inner.headers(action, timestamp, options).unwrap();
+        let action = static_action_header("DescribeAutoCalloutTask").unwrap();
+        let mut h = c.inner.headers(&action, timestamp, options).unwrap();
         c.inner.sign(&mut h, timestamp, credentials, b"{}").unwrap();
         h
     }
@@ -1207,22 +1203,22 @@ mod tests {
             .endpoint_url("http://127.0.0.1:8080")
             .build()
             .unwrap();
-        assert_eq!(c.inner.host, "127.0.0.1:8080");
+        assert_eq!(c.inner.signer.host(), "127.0.0.1:8080");
         let c = Client::builder()
             .credentials(creds())
             .endpoint_url("https://example.com:443/")
             .build()
             .unwrap();
-        assert_eq!(c.inner.host, "example.com");
+        assert_eq!(c.inner.signer.host(), "example.com");
         let c = Client::builder().credentials(creds()).build().unwrap();
-        assert_eq!(c.inner.host, "ccc.intl.tencentcloudapi.com");
+        assert_eq!(c.inner.signer.host(), "ccc.intl.tencentcloudapi.com");
         assert_eq!(c.endpoint(), "https://ccc.intl.tencentcloudapi.com/");
         let c = Client::builder()
             .credentials(creds())
             .site(Site::China)
             .build()
             .unwrap();
-        assert_eq!(c.inner.host, "ccc.tencentcloudapi.com");
+        assert_eq!(c.inner.signer.host(), "ccc.tencentcloudapi.com");
     }
 
     #[test]

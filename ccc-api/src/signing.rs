@@ -196,76 +196,138 @@ fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
-/// The `Authorization` value for an API 3.0 POST signed over `content-type;host`,
-/// as [`sign_with_key`] computes it, streamed through the hashes without building
-/// the intermediate texts: the client's per-request path.
-pub(crate) fn post_authorization(
-    secret_id: &str,
-    key: &SigningKey,
-    timestamp: u64,
-    content_type: &str,
-    host: &str,
-    payload: &[u8],
-) -> String {
-    let mut payload_hex = [0u8; 64];
-    hex_into(&Sha256::digest(payload), &mut payload_hex);
-    let mut canonical = Sha256::new();
-    for part in [
-        b"POST\n/\n\ncontent-type:".as_slice(),
-        content_type.trim().as_bytes(),
-        b"\nhost:",
-        host.trim().as_bytes(),
-        b"\n\ncontent-type;host\n",
-        &payload_hex,
-    ] {
-        canonical.update(part);
-    }
-    let mut canonical_hex = [0u8; 64];
-    hex_into(&canonical.finalize(), &mut canonical_hex);
-    let timestamp_text = timestamp.to_string();
-    let mut mac = key.mac.clone();
-    for part in [
-        b"TC3-HMAC-SHA256\n".as_slice(),
-        timestamp_text.as_bytes(),
-        b"\n",
-        key.date.as_bytes(),
-        b"/",
-        key.service.as_bytes(),
-        b"/tc3_request\n",
-        &canonical_hex,
-    ] {
-        mac.update(part);
-    }
-    let mut signature_hex = [0u8; 64];
-    hex_into(&mac.finalize().into_bytes(), &mut signature_hex);
-    let mut out = String::with_capacity(128 + secret_id.len() + key.service.len());
-    out.push_str("TC3-HMAC-SHA256 Credential=");
-    out.push_str(secret_id);
-    out.push('/');
-    out.push_str(&key.date);
-    out.push('/');
-    out.push_str(&key.service);
-    out.push_str("/tc3_request, SignedHeaders=content-type;host, Signature=");
-    // Hex digits are ASCII.
-    out.push_str(std::str::from_utf8(&signature_hex).unwrap_or_default());
-    out
+/// Signs a client's API 3.0 POSTs over `content-type;host`, as [`sign_with_key`]
+/// would, streamed through the hashes without building the intermediate texts:
+/// the client's per-request path.
+///
+/// Everything in the canonical request but the payload's hash is the same for
+/// every request to one host, so its leading blocks are hashed once, here, and
+/// each request starts from a copy of that state.
+#[derive(Clone)]
+pub struct PostSigner {
+    host: String,
+    /// SHA-256 state after `POST\n/\n\ncontent-type:…\nhost:…\n\ncontent-type;host\n`.
+    canonical_prefix: Sha256,
 }
 
-fn hex_into(bytes: &[u8], out: &mut [u8; 64]) {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    for (i, &b) in bytes.iter().take(32).enumerate() {
-        out[2 * i] = DIGITS[(b >> 4) as usize];
-        out[2 * i + 1] = DIGITS[(b & 0x0f) as usize];
+impl std::fmt::Debug for PostSigner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostSigner")
+            .field("host", &self.host)
+            .finish_non_exhaustive()
     }
 }
+
+impl PostSigner {
+    /// A signer of POSTs with this `Content-Type` to this `Host` (as sent,
+    /// port included when the URL names one).
+    pub fn new(content_type: &str, host: &str) -> PostSigner {
+        let mut canonical_prefix = Sha256::new();
+        for part in [
+            b"POST\n/\n\ncontent-type:".as_slice(),
+            content_type.trim().as_bytes(),
+            b"\nhost:",
+            host.trim().as_bytes(),
+            b"\n\ncontent-type;host\n",
+        ] {
+            canonical_prefix.update(part);
+        }
+        PostSigner {
+            host: host.trim().to_owned(),
+            canonical_prefix,
+        }
+    }
+
+    /// The `Host` value it signs.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// The `Authorization` value of a request carrying `payload` at
+    /// `timestamp`, by `secret_id` with `key`; the key must
+    /// [fit](SigningKey::fits) the timestamp.
+    pub fn authorization(
+        &self,
+        secret_id: &str,
+        key: &SigningKey,
+        timestamp: u64,
+        payload: &[u8],
+    ) -> String {
+        let mut payload_hex = [0u8; 64];
+        hex_into(&Sha256::digest(payload), &mut payload_hex);
+        let mut canonical = self.canonical_prefix.clone();
+        canonical.update(payload_hex);
+        let mut canonical_hex = [0u8; 64];
+        hex_into(&canonical.finalize(), &mut canonical_hex);
+        let mut digits = [0u8; 20];
+        let mut mac = key.mac.clone();
+        for part in [
+            b"TC3-HMAC-SHA256\n".as_slice(),
+            decimal(timestamp, &mut digits),
+            b"\n",
+            key.date.as_bytes(),
+            b"/",
+            key.service.as_bytes(),
+            b"/tc3_request\n",
+            &canonical_hex,
+        ] {
+            mac.update(part);
+        }
+        let mut signature_hex = [0u8; 64];
+        hex_into(&mac.finalize().into_bytes(), &mut signature_hex);
+        let mut out = String::with_capacity(128 + secret_id.len() + key.service.len());
+        out.push_str("TC3-HMAC-SHA256 Credential=");
+        out.push_str(secret_id);
+        out.push('/');
+        out.push_str(&key.date);
+        out.push('/');
+        out.push_str(&key.service);
+        out.push_str("/tc3_request, SignedHeaders=content-type;host, Signature=");
+        // Hex digits are ASCII.
+        out.push_str(std::str::from_utf8(&signature_hex).unwrap_or_default());
+        out
+    }
+}
+
+/// `n` in decimal, written at the end of `buf`: no allocation per request.
+fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return &buf[at..];
+        }
+    }
+}
+
+/// Lower-case hex of a digest, two digits per byte looked up at once.
+fn hex_into(bytes: &[u8], out: &mut [u8; 64]) {
+    for (pair, &b) in out.chunks_exact_mut(2).zip(bytes) {
+        pair.copy_from_slice(&HEX_PAIRS[usize::from(b)]);
+    }
+}
+
+/// The two lower-case hex digits of every byte value.
+static HEX_PAIRS: [[u8; 2]; 256] = {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut table = [[0u8; 2]; 256];
+    let mut i = 0;
+    while i < 256 {
+        table[i] = [DIGITS[i >> 4], DIGITS[i & 0x0f]];
+        i += 1;
+    }
+    table
+};
 
 /// Lower-case hex of `bytes`.
 pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
     for &b in bytes {
-        out.push(DIGITS[(b >> 4) as usize] as char);
-        out.push(DIGITS[(b & 0x0f) as usize] as char);
+        let [high, low] = HEX_PAIRS[usize::from(b)];
+        out.push(char::from(high));
+        out.push(char::from(low));
     }
     out
 }
@@ -317,8 +379,29 @@ mod tests {
             };
             let full = sign("AKIDx", "secret", &input);
             let key = SigningKey::derive("secret", ts, "ccc");
-            let fast = post_authorization("AKIDx", &key, ts, "application/json", host, body);
+            let fast =
+                PostSigner::new("application/json", host).authorization("AKIDx", &key, ts, body);
             assert_eq!(fast, full.authorization);
+        }
+    }
+
+    #[test]
+    fn hex_of_every_byte() {
+        let all: Vec<u8> = (0..=255).collect();
+        let expected: String = all.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hex(&all), expected);
+        for chunk in all.chunks(32) {
+            let mut out = [0u8; 64];
+            hex_into(chunk, &mut out);
+            assert_eq!(&out[..], hex(chunk).as_bytes());
+        }
+    }
+
+    #[test]
+    fn decimals() {
+        let mut buf = [0u8; 20];
+        for n in [0u64, 7, 10, 1_700_000_000, u64::MAX] {
+            assert_eq!(decimal(n, &mut buf), n.to_string().as_bytes());
         }
     }
 
