@@ -435,6 +435,8 @@ impl Inner {
         let credentials = if inner.skip_signing {
             // Unsigned requests carry no key and no token.
             Credentials::new("", "")
+        } else if let Some(ready) = inner.credentials.ready_credentials() {
+            ready
         } else {
             let mut pending = inner.credentials.provide_credentials();
             match futures_util::FutureExt::now_or_never(&mut pending) {

@@ -314,6 +314,17 @@ impl<P: ProvideCredentials + 'static> ProvideCredentials for CachingProvider<P> 
             }
         })
     }
+
+    /// The cached keys while they are fresh (not yet due for a refresh).
+    fn ready_credentials(&self) -> Option<Credentials> {
+        let now = (self.settings.clock)();
+        let state = lock(&self.state);
+        state
+            .keys
+            .as_ref()
+            .filter(|k| k.fresh_at(now))
+            .map(|k| k.creds.clone())
+    }
 }
 
 impl<P: fmt::Debug> fmt::Debug for CachingProvider<P> {
@@ -446,6 +457,36 @@ mod tests {
             .map(|&n| backoff(n).as_secs())
             .collect();
         assert_eq!(got, [1, 1, 2, 4, 8, 16, 32, 60, 60, 60]);
+    }
+
+    /// The synchronous path gives exactly what the asynchronous one would
+    /// give without asking the source, and nothing once a refresh is due.
+    #[tokio::test]
+    async fn ready_credentials_only_while_fresh() {
+        let (cache, clock, calls) = scripted(&[Ok(60), Ok(60)]);
+        assert!(cache.ready_credentials().is_none(), "nothing cached yet");
+        cache.provide_credentials().await.unwrap();
+        for t in [0.0, 10.0, 29.9] {
+            clock.set_secs(t);
+            let ready = cache.ready_credentials().map(|c| c.secret_id().to_owned());
+            assert_eq!(ready.as_deref(), Some("AKID0"), "at {t} s");
+        }
+        // Due for a refresh (half the life gone): the caller must go the
+        // asynchronous way, which asks the source.
+        clock.set_secs(30.0);
+        assert!(cache.ready_credentials().is_none());
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        assert_eq!(
+            cache.provide_credentials().await.unwrap().secret_id(),
+            "AKID1"
+        );
+        let fixed = Credentials::new("AKIDfixed", "k");
+        assert_eq!(
+            fixed.ready_credentials().map(|c| c.secret_id().to_owned()),
+            Some("AKIDfixed".to_owned())
+        );
+        let shared: Arc<dyn ProvideCredentials> = Arc::new(fixed);
+        assert!(shared.ready_credentials().is_some());
     }
 
     #[tokio::test]

@@ -89,4 +89,10 @@ impl ProvideCredentials for DefaultChain {
             ))
         })
     }
+
+    /// The last source that answered, if it has keys at hand.
+    fn ready_credentials(&self) -> Option<super::Credentials> {
+        let (_, source) = self.sources.get(self.last_good.load(Ordering::Relaxed))?;
+        source.ready_credentials()
+    }
 }

@@ -169,6 +169,15 @@ pub type CredentialsFuture<'a> =
 pub trait ProvideCredentials: Send + Sync + fmt::Debug {
     /// Credentials valid for a request sent now.
     fn provide_credentials(&self) -> CredentialsFuture<'_>;
+
+    /// The credentials [`provide_credentials`](Self::provide_credentials)
+    /// would give at once, when the source holds them without any work
+    /// (fixed keys, a fresh cache); `None` sends the caller to the
+    /// asynchronous path. It spares every request a boxed future; a source
+    /// need not implement it.
+    fn ready_credentials(&self) -> Option<Credentials> {
+        None
+    }
 }
 
 /// A shared source is a source: providers that wrap another one (say
@@ -177,12 +186,20 @@ impl ProvideCredentials for Arc<dyn ProvideCredentials> {
     fn provide_credentials(&self) -> CredentialsFuture<'_> {
         (**self).provide_credentials()
     }
+
+    fn ready_credentials(&self) -> Option<Credentials> {
+        (**self).ready_credentials()
+    }
 }
 
 impl ProvideCredentials for Credentials {
     fn provide_credentials(&self) -> CredentialsFuture<'_> {
         let creds = self.clone();
         Box::pin(async move { Ok(creds) })
+    }
+
+    fn ready_credentials(&self) -> Option<Credentials> {
+        Some(self.clone())
     }
 }
 
