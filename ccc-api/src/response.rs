@@ -4,10 +4,12 @@
 use crate::action::Action;
 use crate::deviation::{self, ActionResponse, Deviation};
 use crate::error::{DecodeError, DecodeErrorKind, SdkError, ServiceError};
+use memchr::memmem::Finder;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::ops::Range;
+use std::sync::LazyLock;
 
 /// An answer that is not a service error: the body and, when it has been located,
 /// where `Response`'s value sits in it.
@@ -169,12 +171,16 @@ pub(crate) fn read_envelope(
 /// depth and needs no envelope parse. The tests check this against a full
 /// parse on mutated bodies.
 fn may_name_error(body: &[u8]) -> bool {
-    memchr::memmem::find(body, b"\"Error\"").is_some() || escapes_a_letter_of_error(body)
+    // The searchers are built once: building one costs more than scanning a
+    // small answer.
+    static ERROR: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"\"Error\""));
+    ERROR.find(body).is_some() || escapes_a_letter_of_error(body)
 }
 
 /// Whether `body` holds `\u0045`, `\u0072`, `\u006f` or `\u006F`.
 fn escapes_a_letter_of_error(body: &[u8]) -> bool {
-    memchr::memmem::find_iter(body, b"\\u00").any(|at| {
+    static ESCAPE: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"\\u00"));
+    ESCAPE.find_iter(body).any(|at| {
         matches!(
             body.get(at + 4..at + 6),
             Some(b"45" | b"72" | b"6f" | b"6F")

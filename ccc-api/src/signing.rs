@@ -275,7 +275,8 @@ impl PostSigner {
         }
         let mut signature_hex = [0u8; 64];
         hex_into(&mac.finalize().into_bytes(), &mut signature_hex);
-        let mut out = String::with_capacity(128 + secret_id.len() + key.service.len());
+        // The fixed text, the date and the signature take 160 bytes.
+        let mut out = String::with_capacity(160 + secret_id.len() + key.service.len());
         out.push_str("TC3-HMAC-SHA256 Credential=");
         out.push_str(secret_id);
         out.push('/');
