@@ -1299,6 +1299,16 @@ mod tests {
             .build()
             .unwrap_err();
         assert!(e.reason.contains("region"), "{e}");
+        // A service description is data: a version no header can carry is
+        // refused when the client is built, not panicked on or sent.
+        static BROKEN: Service = Service::new("ccc", "2020-02-10\r\nX: y", "ccc", &[], &[], &[]);
+        let e = Client::builder()
+            .service(&BROKEN)
+            .endpoint_url("http://127.0.0.1:1")
+            .credentials(Credentials::new("AKID", "k"))
+            .build()
+            .unwrap_err();
+        assert!(e.reason.contains("not a valid header value"), "{e}");
     }
 
     #[test]
