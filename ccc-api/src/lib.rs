@@ -78,13 +78,13 @@ pub mod signing;
 pub mod sts;
 
 pub use action::{Action, ActionVisitor};
-/// Every text member of the generated types (see the crate docs, "Text members").
-pub use compact_str::CompactString;
 #[cfg(feature = "http2")]
 pub use client::Http2;
 pub use client::{
     Client, ClientBuilder, Language, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, REQUEST_CLIENT,
 };
+/// Every text member of the generated types (see the crate docs, "Text members").
+pub use compact_str::CompactString;
 pub use credentials::{Credentials, ProvideCredentials};
 pub use deviation::{ActionResponse, Deviation, DeviationKind};
 pub use error::{

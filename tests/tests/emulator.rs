@@ -430,8 +430,9 @@ async fn task_calls_its_callees_over_simulated_time_and_reports_consistently() {
     let c = client(&e);
     let clock = e.clock();
     let start = clock.now();
-    let callees: Vec<ccc_api::CompactString> =
-        (1..=3).map(|i| format!("00861390000000{i}").into()).collect();
+    let callees: Vec<ccc_api::CompactString> = (1..=3)
+        .map(|i| format!("00861390000000{i}").into())
+        .collect();
     let id = c
         .create_auto_callout_task()
         .sdk_app_id(7)

@@ -47,11 +47,7 @@ pub(crate) fn field_ident(name: &str) -> Ident {
 }
 
 /// The field's Rust type with its `Option` when it may be absent or null.
-pub(crate) fn field_type(
-    f: &Field,
-    rt: &TokenStream,
-    types: Option<&TokenStream>,
-) -> TokenStream {
+pub(crate) fn field_type(f: &Field, rt: &TokenStream, types: Option<&TokenStream>) -> TokenStream {
     let ty = rust_type(&f.declared(), rt, types);
     match f.presence {
         Presence::Required => ty,
