@@ -18,7 +18,7 @@ pub trait Action: Serialize + DeserializeOwned {
     /// The decoded successful response.
     type Response: crate::ActionResponse;
     /// The error codes documented for this action.
-    type ErrorCode: WireEnum<Raw = String>;
+    type ErrorCode: WireEnum<Raw = String, Key = str>;
 }
 
 /// Something to do with an action's types, chosen by the action's name at run

@@ -6,8 +6,11 @@
 //! matching on variants stays reliable, and for a member the answer left out
 //! (the wire type's zero value; the response's `deviations()` names it).
 
-use serde::{Deserialize, Deserializer};
+use crate::CompactString;
+use serde::de::{self, Deserialize, Deserializer, Visitor};
+use std::borrow::Borrow;
 use std::fmt;
+use std::marker::PhantomData;
 
 /// A wire value that the enum it sits in does not know.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -49,26 +52,31 @@ impl<T: fmt::Display> fmt::Display for UnknownValue<T> {
 
 /// An enum generated from the spec whose wire form is a `Raw` value.
 pub trait WireEnum: Sized {
-    /// The wire type: `u64`, `i64` or `String`.
-    type Raw;
+    /// The wire type as an `Unknown` variant keeps it: `u64`, `i64`,
+    /// [`CompactString`](crate::CompactString) (or `String` for error codes).
+    type Raw: Borrow<Self::Key>;
+
+    /// What a wire value is matched on: the number itself, or the borrowed
+    /// `str`, so that a documented text value is recognised without a copy.
+    type Key: ?Sized;
 
     /// The variant documented for `raw`, if any.
-    fn from_known(raw: &Self::Raw) -> Option<Self>;
+    fn from_known(raw: &Self::Key) -> Option<Self>;
 
     /// Wraps a value no variant documents.
     fn from_unknown(raw: UnknownValue<Self::Raw>) -> Self;
 
     /// The variant for `raw`: a documented one, or `Unknown` keeping the value.
     fn from_raw(raw: Self::Raw) -> Self {
-        match Self::from_known(&raw) {
+        match Self::from_known(raw.borrow()) {
             Some(known) => known,
             None => Self::from_unknown(UnknownValue(raw)),
         }
     }
 }
 
-/// Deserializes any [`WireEnum`] from its raw wire value; never fails on an unknown
-/// value. Generated `Deserialize` impls call this.
+/// Deserializes a numeric [`WireEnum`] from its raw wire value; never fails on
+/// an unknown value. Generated `Deserialize` impls call this.
 pub fn deserialize<'de, D, E>(deserializer: D) -> Result<E, D::Error>
 where
     D: Deserializer<'de>,
@@ -78,12 +86,43 @@ where
     E::Raw::deserialize(deserializer).map(E::from_raw)
 }
 
+/// Deserializes a text [`WireEnum`]: the value is matched as the `str` the
+/// parser lends (no copy for a documented value); only an unknown one is
+/// copied, inline when it fits. Never fails on an unknown value.
+pub fn deserialize_text<'de, D, E>(deserializer: D) -> Result<E, D::Error>
+where
+    D: Deserializer<'de>,
+    E: WireEnum<Raw = CompactString, Key = str>,
+{
+    struct Text<E>(PhantomData<E>);
+
+    impl<E: WireEnum<Raw = CompactString, Key = str>> Visitor<'_> for Text<E> {
+        type Value = E;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+
+        fn visit_str<Er: de::Error>(self, v: &str) -> Result<E, Er> {
+            Ok(E::from_known(v).unwrap_or_else(|| E::from_unknown(UnknownValue(v.into()))))
+        }
+
+        // An unescaped copy the parser made anyway: kept without another one.
+        fn visit_string<Er: de::Error>(self, v: String) -> Result<E, Er> {
+            Ok(E::from_known(&v).unwrap_or_else(|| E::from_unknown(UnknownValue(v.into()))))
+        }
+    }
+
+    deserializer.deserialize_str(Text(PhantomData))
+}
+
 /// Untyped codes: every value is "known" and kept as is.
 impl WireEnum for String {
     type Raw = String;
+    type Key = str;
 
-    fn from_known(raw: &String) -> Option<Self> {
-        Some(raw.clone())
+    fn from_known(raw: &str) -> Option<Self> {
+        Some(raw.to_owned())
     }
 
     fn from_unknown(raw: UnknownValue<String>) -> Self {

@@ -39,6 +39,18 @@
 //!   under `[dev-dependencies]`).
 //!
 //! Without a root feature the client speaks plain HTTP only.
+//!
+//! # Text members
+//!
+//! Every text member of requests, responses and shared types is a
+//! [`CompactString`] (re-exported here, so no dependency of your own is
+//! needed): values up to 24 bytes, which is most of what the service sends
+//! (ids, phone numbers, names, codes), live inline, so decoding a page of
+//! records does not make one heap allocation per member. It derefs to `str`,
+//! compares with `&str` and `String`, and converts with `.into()` /
+//! `.to_string()`; builder setters take `impl Into<CompactString>`, so `&str`
+//! and `String` both work. The type is re-exported under its own name rather
+//! than an alias so its documentation and methods show up as they are.
 
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -71,6 +83,8 @@ pub use client::Http2;
 pub use client::{
     Client, ClientBuilder, Language, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, REQUEST_CLIENT,
 };
+/// Every text member of the generated types (see the crate docs, "Text members").
+pub use compact_str::CompactString;
 pub use credentials::{Credentials, ProvideCredentials};
 pub use deviation::{ActionResponse, Deviation, DeviationKind};
 pub use error::{

@@ -21,7 +21,7 @@
 //! // The code under test: takes the client, as production code does.
 //! async fn task_name(client: &Client, id: u64) -> Result<String, ccc_api::Error> {
 //!     let task = client.describe_auto_callout_task().sdk_app_id(1).task_id(id).send().await?;
-//!     Ok(task.name)
+//!     Ok(task.name.into())
 //! }
 //!
 //! # #[tokio::main(flavor = "current_thread")]

@@ -74,9 +74,9 @@ pub fn documented(action: &str, code: &str) -> bool {
     impl ActionVisitor for Known<'_> {
         type Output = bool;
         fn visit<A: Action>(self) -> bool {
-            A::ErrorCode::from_known(&self.0.to_owned()).is_some()
+            A::ErrorCode::from_known(self.0).is_some()
         }
     }
-    let common = ccc_api::ErrorCode::from_known(&code.to_owned()).is_some_and(|c| c.is_common());
+    let common = ccc_api::ErrorCode::from_known(code).is_some_and(|c| c.is_common());
     common || ccc_api::operation::visit(action, Known(code)).unwrap_or(false)
 }

@@ -46,7 +46,7 @@ fn a_shared_type_is_built_with_its_builder() {
     let callee = AutoCalloutTaskCalleeInfo::builder()
         .callee("008613912345678")
         .state(AutoCalloutTaskCalleeState::Answered)
-        .sessions(vec!["s-1".to_owned()])
+        .sessions(vec!["s-1".into()])
         .build()
         .unwrap();
     assert_eq!(callee.callee, "008613912345678");
@@ -119,7 +119,7 @@ fn builders_name_the_first_missing_required_member() {
             let mut builder = AutoCalloutTaskCalleeInfo::builder()
                 // Set, then cleared unless the case wants it.
                 .callee("x")
-                .set_callee(a.then(|| "1".to_owned()));
+                .set_callee(a.then(|| "1".into()));
             if b {
                 builder = builder.state(AutoCalloutTaskCalleeState::Calling);
             }
@@ -133,7 +133,7 @@ fn builders_name_the_first_missing_required_member() {
         "SeatUserInfo",
         ["Name", "Mail", "StaffNumber"],
         |[a, b, c], optional| {
-            let mut builder = SeatUserInfo::builder().set_nick(optional.then(|| "n".to_owned()));
+            let mut builder = SeatUserInfo::builder().set_nick(optional.then(|| "n".into()));
             if a {
                 builder = builder.name("n");
             }

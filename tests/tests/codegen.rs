@@ -148,7 +148,10 @@ fn check_catches_a_hand_edit_and_a_stray_file() {
     let text = fs::read_to_string(&edited).unwrap();
     fs::write(
         &edited,
-        text.replace("pub name: String", "pub name: Option<String>"),
+        text.replace(
+            "pub name: crate::CompactString",
+            "pub name: Option<crate::CompactString>",
+        ),
     )
     .unwrap();
     fs::write(out.join("operation/leftover.rs"), "// stray\n").unwrap();

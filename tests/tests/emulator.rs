@@ -430,7 +430,9 @@ async fn task_calls_its_callees_over_simulated_time_and_reports_consistently() {
     let c = client(&e);
     let clock = e.clock();
     let start = clock.now();
-    let callees: Vec<String> = (1..=3).map(|i| format!("00861390000000{i}")).collect();
+    let callees: Vec<ccc_api::CompactString> = (1..=3)
+        .map(|i| format!("00861390000000{i}").into())
+        .collect();
     let id = c
         .create_auto_callout_task()
         .sdk_app_id(7)
@@ -468,7 +470,7 @@ async fn task_calls_its_callees_over_simulated_time_and_reports_consistently() {
         assert!(steps < 30, "not completed after {steps} simulated minutes");
     };
     let end = clock.now();
-    let sessions: Vec<String> = task
+    let sessions: Vec<ccc_api::CompactString> = task
         .callees
         .iter()
         .flat_map(|x| x.sessions.clone())
@@ -589,7 +591,9 @@ async fn not_after_and_pauses_hold_the_dialing() {
     let c = client(&e);
     let clock = e.clock();
     let now = clock.now();
-    let callees: Vec<String> = (0..10).map(|i| format!("0086139000001{i:02}")).collect();
+    let callees: Vec<ccc_api::CompactString> = (0..10)
+        .map(|i| format!("0086139000001{i:02}").into())
+        .collect();
     let id = c
         .create_auto_callout_task()
         .sdk_app_id(7)

@@ -413,3 +413,75 @@ fn paging_through_escaped_members() {
     assert_eq!(ListItemsRequest::total(&response), Some(42));
     assert_eq!(ListItemsRequest::items(&response)[0].self_, "a");
 }
+
+/// Text enums match the borrowed wire text: whatever the value and whichever
+/// way serde hands it over (borrowed from a `str`, unescaped into a scratch
+/// buffer, owned from a `Value`), a documented value decodes to its variant
+/// and nothing else does, the `Unknown` payload is the value exactly (inline
+/// or on the heap), and `from_raw`, `as_str` and serialisation agree.
+#[test]
+fn text_enum_decodes_alike_by_every_path_and_only_documented_values_are_known() {
+    let documented = ["small", "large"];
+    let check = |text: &str| {
+        let quoted = serde_json::to_string(text).unwrap();
+        // Every character escaped: serde_json unescapes into its scratch buffer.
+        let escaped: String = std::iter::once("\"".to_owned())
+            .chain(text.encode_utf16().map(|u| format!("\\u{u:04x}")))
+            .chain(std::iter::once("\"".to_owned()))
+            .collect();
+        let decoded = [
+            serde_json::from_str::<ThingKind>(&quoted).unwrap(),
+            serde_json::from_slice::<ThingKind>(quoted.as_bytes()).unwrap(),
+            serde_json::from_str::<ThingKind>(&escaped).unwrap(),
+            serde_json::from_value::<ThingKind>(json!(text)).unwrap(),
+        ];
+        let expected = ThingKind::from_raw(text.into());
+        for kind in &decoded {
+            assert_eq!(kind, &expected, "{text:?}");
+            assert_eq!(kind.as_str(), text);
+            assert_eq!(
+                matches!(kind, ThingKind::Unknown(_)),
+                !documented.contains(&text),
+                "{text:?}"
+            );
+            assert_eq!(serde_json::to_string(kind).unwrap(), quoted);
+        }
+    };
+    let table = [
+        "small",
+        "large",
+        "",
+        "Small",
+        "smal",
+        "small ",
+        "larg\u{e9}",
+        "24-bytes-exactly-inline!",
+        "25-bytes-just-off-inline!",
+        "坐席坐席坐席坐席",
+        "a value well beyond what a compact string keeps inline",
+    ];
+    for text in table {
+        check(text);
+    }
+    // Bounded random strings around the documented ones and the inline limit.
+    let alphabet: Vec<char> = "smalrgeSL _-坐\u{e9}\u{1f600}".chars().collect();
+    let mut rng = fastrand::Rng::with_seed(13);
+    for _ in 0..5_000 {
+        let text: String = if rng.bool() {
+            let base = documented[rng.usize(..documented.len())];
+            let cut = rng.usize(..=base.len());
+            let tail: String = (0..rng.usize(..3))
+                .map(|_| alphabet[rng.usize(..alphabet.len())])
+                .collect();
+            format!("{}{tail}", &base[..cut])
+        } else {
+            (0..rng.usize(..30))
+                .map(|_| alphabet[rng.usize(..alphabet.len())])
+                .collect()
+        };
+        check(&text);
+    }
+    // Not a string at all: a typed error, never a panic or a guess.
+    assert!(serde_json::from_str::<ThingKind>("7").is_err());
+    assert!(serde_json::from_str::<ThingKind>("null").is_err());
+}

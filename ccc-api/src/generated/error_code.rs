@@ -317,8 +317,9 @@ impl ErrorCode {
 }
 impl crate::enums::WireEnum for ErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "ActionOffline" => Some(Self::ActionOffline),
             "AuthFailure.InvalidAuthorization" => Some(Self::AuthFailureInvalidAuthorization),
             "AuthFailure.InvalidSecretId" => Some(Self::AuthFailureInvalidSecretId),

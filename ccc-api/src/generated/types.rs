@@ -48,7 +48,7 @@ pub struct AIAgentInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub ai_agent_name: Option<String>,
+    pub ai_agent_name: Option<crate::CompactString>,
     /// Names of the variables defined for the AI agent.
     ///
     /// Example: `["orderId"]`
@@ -57,7 +57,7 @@ pub struct AIAgentInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub variable_names: Option<Vec<String>>,
+    pub variable_names: Option<Vec<crate::CompactString>>,
 }
 impl AIAgentInfo {
     /// A builder with no member set.
@@ -69,8 +69,8 @@ impl AIAgentInfo {
 #[derive(Debug, Clone, Default)]
 pub struct AIAgentInfoBuilder {
     ai_agent_id: Option<AIAgentId>,
-    ai_agent_name: Option<String>,
-    variable_names: Option<Vec<String>>,
+    ai_agent_name: Option<crate::CompactString>,
+    variable_names: Option<Vec<crate::CompactString>>,
 }
 impl AIAgentInfoBuilder {
     /// Id of the AI agent.
@@ -88,24 +88,24 @@ impl AIAgentInfoBuilder {
     /// Display name of the AI agent.
     ///
     /// Example: `"新智能体"`
-    pub fn ai_agent_name(mut self, value: impl Into<String>) -> Self {
+    pub fn ai_agent_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.ai_agent_name = Some(value.into());
         self
     }
     /// Sets or clears `AIAgentName`.
-    pub fn set_ai_agent_name(mut self, value: Option<String>) -> Self {
+    pub fn set_ai_agent_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.ai_agent_name = value;
         self
     }
     /// Names of the variables defined for the AI agent.
     ///
     /// Example: `["orderId"]`
-    pub fn variable_names(mut self, value: Vec<String>) -> Self {
+    pub fn variable_names(mut self, value: Vec<crate::CompactString>) -> Self {
         self.variable_names = Some(value);
         self
     }
     /// Sets or clears `VariableNames`.
-    pub fn set_variable_names(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_variable_names(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.variable_names = value;
         self
     }
@@ -131,7 +131,7 @@ pub struct AIAnalysisResult {
     ///
     /// Example: `"会话小结结果"`
     #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
-    pub result: Option<String>,
+    pub result: Option<crate::CompactString>,
 }
 impl AIAnalysisResult {
     /// A builder with no member set.
@@ -143,7 +143,7 @@ impl AIAnalysisResult {
 #[derive(Debug, Clone, Default)]
 pub struct AIAnalysisResultBuilder {
     r#type: Option<AIAnalysisResultType>,
-    result: Option<String>,
+    result: Option<crate::CompactString>,
 }
 impl AIAnalysisResultBuilder {
     /// Kind of analysis: `summary` conversation summary, `mood` emotion analysis, `intention` intent extraction.
@@ -161,12 +161,12 @@ impl AIAnalysisResultBuilder {
     /// Analysis output for the given kind.
     ///
     /// Example: `"会话小结结果"`
-    pub fn result(mut self, value: impl Into<String>) -> Self {
+    pub fn result(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.result = Some(value.into());
         self
     }
     /// Sets or clears `Result`.
-    pub fn set_result(mut self, value: Option<String>) -> Self {
+    pub fn set_result(mut self, value: Option<crate::CompactString>) -> Self {
         self.result = value;
         self
     }
@@ -199,7 +199,7 @@ pub struct AICallExtractConfigElement {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub info_name: String,
+    pub info_name: crate::CompactString,
     /// Description of what the item should capture.
     ///
     /// Example: `"客户姓名"`
@@ -208,17 +208,17 @@ pub struct AICallExtractConfigElement {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub info_content: Option<String>,
+    pub info_content: Option<crate::CompactString>,
     /// Sample values illustrating what should be extracted.
     ///
     /// Example: `["张三"]`
     #[serde(rename = "Examples", default, skip_serializing_if = "Option::is_none")]
-    pub examples: Option<Vec<String>>,
+    pub examples: Option<Vec<crate::CompactString>>,
     /// Allowed options; required when `InfoType` is `Selector`.
     ///
     /// Example: `["动力","内饰","价格"]`
     #[serde(rename = "Choices", default, skip_serializing_if = "Option::is_none")]
-    pub choices: Option<Vec<String>>,
+    pub choices: Option<Vec<crate::CompactString>>,
 }
 impl AICallExtractConfigElement {
     /// A builder with no member set.
@@ -230,10 +230,10 @@ impl AICallExtractConfigElement {
 #[derive(Debug, Clone, Default)]
 pub struct AICallExtractConfigElementBuilder {
     info_type: Option<AICallExtractConfigElementInfoType>,
-    info_name: Option<String>,
-    info_content: Option<String>,
-    examples: Option<Vec<String>>,
-    choices: Option<Vec<String>>,
+    info_name: Option<crate::CompactString>,
+    info_content: Option<crate::CompactString>,
+    examples: Option<Vec<crate::CompactString>>,
+    choices: Option<Vec<crate::CompactString>>,
 }
 impl AICallExtractConfigElementBuilder {
     /// Type of the item: `Text`, `Selector` (one of given options), `Boolean` or `Number`.
@@ -251,48 +251,48 @@ impl AICallExtractConfigElementBuilder {
     /// Name of the item; must be unique.
     ///
     /// Example: `"姓名"`
-    pub fn info_name(mut self, value: impl Into<String>) -> Self {
+    pub fn info_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.info_name = Some(value.into());
         self
     }
     /// Sets or clears `InfoName`. Required.
-    pub fn set_info_name(mut self, value: Option<String>) -> Self {
+    pub fn set_info_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.info_name = value;
         self
     }
     /// Description of what the item should capture.
     ///
     /// Example: `"客户姓名"`
-    pub fn info_content(mut self, value: impl Into<String>) -> Self {
+    pub fn info_content(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.info_content = Some(value.into());
         self
     }
     /// Sets or clears `InfoContent`.
-    pub fn set_info_content(mut self, value: Option<String>) -> Self {
+    pub fn set_info_content(mut self, value: Option<crate::CompactString>) -> Self {
         self.info_content = value;
         self
     }
     /// Sample values illustrating what should be extracted.
     ///
     /// Example: `["张三"]`
-    pub fn examples(mut self, value: Vec<String>) -> Self {
+    pub fn examples(mut self, value: Vec<crate::CompactString>) -> Self {
         self.examples = Some(value);
         self
     }
     /// Sets or clears `Examples`.
-    pub fn set_examples(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_examples(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.examples = value;
         self
     }
     /// Allowed options; required when `InfoType` is `Selector`.
     ///
     /// Example: `["动力","内饰","价格"]`
-    pub fn choices(mut self, value: Vec<String>) -> Self {
+    pub fn choices(mut self, value: Vec<crate::CompactString>) -> Self {
         self.choices = Some(value);
         self
     }
     /// Sets or clears `Choices`.
-    pub fn set_choices(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_choices(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.choices = value;
         self
     }
@@ -326,7 +326,7 @@ pub struct AICallExtractResultElement {
     ///
     /// Example: `"驾龄"`
     #[serde(rename = "InfoName", default, skip_serializing_if = "Option::is_none")]
-    pub info_name: Option<String>,
+    pub info_name: Option<crate::CompactString>,
     /// Description of the extracted item, as configured.
     ///
     /// Example: `"客户具体驾龄是多少年"`
@@ -335,7 +335,7 @@ pub struct AICallExtractResultElement {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub info_content: Option<String>,
+    pub info_content: Option<crate::CompactString>,
     /// Extracted value.
     ///
     /// Example: `{"Boolean":true}`
@@ -352,8 +352,8 @@ impl AICallExtractResultElement {
 #[derive(Debug, Clone, Default)]
 pub struct AICallExtractResultElementBuilder {
     info_type: Option<AICallExtractConfigElementInfoType>,
-    info_name: Option<String>,
-    info_content: Option<String>,
+    info_name: Option<crate::CompactString>,
+    info_content: Option<crate::CompactString>,
     result: Option<AICallExtractResultInfo>,
 }
 impl AICallExtractResultElementBuilder {
@@ -372,24 +372,24 @@ impl AICallExtractResultElementBuilder {
     /// Name of the extracted item.
     ///
     /// Example: `"驾龄"`
-    pub fn info_name(mut self, value: impl Into<String>) -> Self {
+    pub fn info_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.info_name = Some(value.into());
         self
     }
     /// Sets or clears `InfoName`.
-    pub fn set_info_name(mut self, value: Option<String>) -> Self {
+    pub fn set_info_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.info_name = value;
         self
     }
     /// Description of the extracted item, as configured.
     ///
     /// Example: `"客户具体驾龄是多少年"`
-    pub fn info_content(mut self, value: impl Into<String>) -> Self {
+    pub fn info_content(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.info_content = Some(value.into());
         self
     }
     /// Sets or clears `InfoContent`.
-    pub fn set_info_content(mut self, value: Option<String>) -> Self {
+    pub fn set_info_content(mut self, value: Option<crate::CompactString>) -> Self {
         self.info_content = value;
         self
     }
@@ -423,12 +423,12 @@ pub struct AICallExtractResultInfo {
     ///
     /// Example: `"xx省xx市xx区xx街道"`
     #[serde(rename = "Text", default, skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
+    pub text: Option<crate::CompactString>,
     /// Selected options when the item type is `Selector`.
     ///
     /// Example: `["动力","价格"]`
     #[serde(rename = "Chosen", default, skip_serializing_if = "Option::is_none")]
-    pub chosen: Option<Vec<String>>,
+    pub chosen: Option<Vec<crate::CompactString>>,
     /// Extracted value when the item type is `Boolean`.
     ///
     /// Example: `true`
@@ -449,8 +449,8 @@ impl AICallExtractResultInfo {
 /// Builds a [`AICallExtractResultInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct AICallExtractResultInfoBuilder {
-    text: Option<String>,
-    chosen: Option<Vec<String>>,
+    text: Option<crate::CompactString>,
+    chosen: Option<Vec<crate::CompactString>>,
     boolean: Option<bool>,
     number: Option<f64>,
 }
@@ -458,24 +458,24 @@ impl AICallExtractResultInfoBuilder {
     /// Extracted value when the item type is `Text`.
     ///
     /// Example: `"xx省xx市xx区xx街道"`
-    pub fn text(mut self, value: impl Into<String>) -> Self {
+    pub fn text(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.text = Some(value.into());
         self
     }
     /// Sets or clears `Text`.
-    pub fn set_text(mut self, value: Option<String>) -> Self {
+    pub fn set_text(mut self, value: Option<crate::CompactString>) -> Self {
         self.text = value;
         self
     }
     /// Selected options when the item type is `Selector`.
     ///
     /// Example: `["动力","价格"]`
-    pub fn chosen(mut self, value: Vec<String>) -> Self {
+    pub fn chosen(mut self, value: Vec<crate::CompactString>) -> Self {
         self.chosen = Some(value);
         self
     }
     /// Sets or clears `Chosen`.
-    pub fn set_chosen(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_chosen(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.chosen = value;
         self
     }
@@ -521,7 +521,7 @@ pub struct AICallInteractionRound {
     ///
     /// Example: `"825468f9-c47d-451b-a74c-6090a2056357"`
     #[serde(rename = "RoundId", default, skip_serializing_if = "Option::is_none")]
-    pub round_id: Option<String>,
+    pub round_id: Option<crate::CompactString>,
     /// Sequence number of the round within the call.
     ///
     /// Example: `1`
@@ -535,7 +535,7 @@ pub struct AICallInteractionRound {
     ///
     /// Example: `"[{\"TagName\":\"testTagName\",\"TagValue\":\"testTagValue\",\"TagType\":1}]"`
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<String>,
+    pub tags: Option<crate::CompactString>,
     /// User and AI messages exchanged in this round.
     #[serde(rename = "Messages", default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<AIRoundMessage>>,
@@ -552,9 +552,9 @@ impl AICallInteractionRound {
 /// Builds a [`AICallInteractionRound`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct AICallInteractionRoundBuilder {
-    round_id: Option<String>,
+    round_id: Option<crate::CompactString>,
     round_index: Option<i64>,
-    tags: Option<String>,
+    tags: Option<crate::CompactString>,
     messages: Option<Vec<AIRoundMessage>>,
     paths: Option<Vec<AIRoundPath>>,
 }
@@ -562,12 +562,12 @@ impl AICallInteractionRoundBuilder {
     /// Unique id of this round.
     ///
     /// Example: `"825468f9-c47d-451b-a74c-6090a2056357"`
-    pub fn round_id(mut self, value: impl Into<String>) -> Self {
+    pub fn round_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.round_id = Some(value.into());
         self
     }
     /// Sets or clears `RoundId`.
-    pub fn set_round_id(mut self, value: Option<String>) -> Self {
+    pub fn set_round_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.round_id = value;
         self
     }
@@ -586,12 +586,12 @@ impl AICallInteractionRoundBuilder {
     /// Labels classifying the user reply, as a JSON-serialized string.
     ///
     /// Example: `"[{\"TagName\":\"testTagName\",\"TagValue\":\"testTagValue\",\"TagType\":1}]"`
-    pub fn tags(mut self, value: impl Into<String>) -> Self {
+    pub fn tags(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.tags = Some(value.into());
         self
     }
     /// Sets or clears `Tags`.
-    pub fn set_tags(mut self, value: Option<String>) -> Self {
+    pub fn set_tags(mut self, value: Option<crate::CompactString>) -> Self {
         self.tags = value;
         self
     }
@@ -748,7 +748,7 @@ pub struct AILatencyDetail {
     ///
     /// Example: `"0c489e76-41a7-4390-aaaf-4eb26a7c9987"`
     #[serde(rename = "RoundId", default, skip_serializing_if = "Option::is_none")]
-    pub round_id: Option<String>,
+    pub round_id: Option<crate::CompactString>,
     /// Speech recognition latency in milliseconds.
     ///
     /// Example: `100`
@@ -804,7 +804,7 @@ impl AILatencyDetail {
 /// Builds a [`AILatencyDetail`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct AILatencyDetailBuilder {
-    round_id: Option<String>,
+    round_id: Option<crate::CompactString>,
     asr_latency: Option<i64>,
     tts_latency: Option<i64>,
     llm_latency: Option<i64>,
@@ -815,12 +815,12 @@ impl AILatencyDetailBuilder {
     /// Id of the conversation round.
     ///
     /// Example: `"0c489e76-41a7-4390-aaaf-4eb26a7c9987"`
-    pub fn round_id(mut self, value: impl Into<String>) -> Self {
+    pub fn round_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.round_id = Some(value.into());
         self
     }
     /// Sets or clears `RoundId`.
-    pub fn set_round_id(mut self, value: Option<String>) -> Self {
+    pub fn set_round_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.round_id = value;
         self
     }
@@ -1164,7 +1164,7 @@ pub struct AIRoundPath {
     ///
     /// Example: `"对话 1"`
     #[serde(rename = "NodeName", default, skip_serializing_if = "Option::is_none")]
-    pub node_name: Option<String>,
+    pub node_name: Option<crate::CompactString>,
     /// Node type: `DIALOGUE` dialogue, `API_CALL` API call, `TRANSFER` transfer, `KEY_PRESS` key press, `END_CALL` hang up.
     ///
     /// Example: `"DIALOGUE"`
@@ -1185,7 +1185,7 @@ impl AIRoundPath {
 /// Builds a [`AIRoundPath`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct AIRoundPathBuilder {
-    node_name: Option<String>,
+    node_name: Option<crate::CompactString>,
     node_type: Option<AIRoundPathNodeType>,
     timestamp: Option<i64>,
 }
@@ -1193,12 +1193,12 @@ impl AIRoundPathBuilder {
     /// Name of the node in the canvas.
     ///
     /// Example: `"对话 1"`
-    pub fn node_name(mut self, value: impl Into<String>) -> Self {
+    pub fn node_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.node_name = Some(value.into());
         self
     }
     /// Sets or clears `NodeName`.
-    pub fn set_node_name(mut self, value: Option<String>) -> Self {
+    pub fn set_node_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.node_name = value;
         self
     }
@@ -1256,7 +1256,7 @@ pub struct AISpeakEvent {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub spoken_text: Option<String>,
+    pub spoken_text: Option<crate::CompactString>,
     /// Source of the utterance, e.g. `Script`, `KnowledgeBase`, `LLMFallback`, `NoResponseTip`, `SmartFollowUp`, `FAQ`, `TransferWaitingPrompt`, `PlayNoResponseEndPrompt`, `PlayQueuePrompt`, `PlayPromptBeforeReception`, `PlayQueueTimeoutPrompt`, `PlayTransferFailPrompt`, `Dtmf`, `PlayDtmfPrompt`, `PlayInvalidDtmfPrompt`, `PlayDtmfTimeoutPrompt` or `Other`.
     ///
     /// Example: `"PlayDtmfTimeoutPrompt"`
@@ -1281,7 +1281,7 @@ pub struct AISpeakEvent {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub traverse_reason: Option<String>,
+    pub traverse_reason: Option<crate::CompactString>,
 }
 impl AISpeakEvent {
     /// A builder with no member set.
@@ -1293,10 +1293,10 @@ impl AISpeakEvent {
 #[derive(Debug, Clone, Default)]
 pub struct AISpeakEventBuilder {
     can_be_interrupted: Option<bool>,
-    spoken_text: Option<String>,
+    spoken_text: Option<crate::CompactString>,
     spoken_type: Option<AISpeakEventSpokenType>,
     latency_metrics: Option<AICallLatencyMetrics>,
-    traverse_reason: Option<String>,
+    traverse_reason: Option<crate::CompactString>,
 }
 impl AISpeakEventBuilder {
     /// Whether the user's voice activity may interrupt this utterance.
@@ -1314,12 +1314,12 @@ impl AISpeakEventBuilder {
     /// Text the agent spoke.
     ///
     /// Example: `"售后咨询为你服务。 请问你的姓名是？"`
-    pub fn spoken_text(mut self, value: impl Into<String>) -> Self {
+    pub fn spoken_text(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.spoken_text = Some(value.into());
         self
     }
     /// Sets or clears `SpokenText`.
-    pub fn set_spoken_text(mut self, value: Option<String>) -> Self {
+    pub fn set_spoken_text(mut self, value: Option<crate::CompactString>) -> Self {
         self.spoken_text = value;
         self
     }
@@ -1348,12 +1348,12 @@ impl AISpeakEventBuilder {
     /// Why the flow moved to the next node; only set when the canvas runs in flexible mode.
     ///
     /// Example: `"用户回复“有的”，明确表达了购车意向，提取状态“购车意向”为“有意向购车”。根据条件匹配，流转至节点1（询问车型）。话术承接用户的肯定回答，并询问具体车型。"`
-    pub fn traverse_reason(mut self, value: impl Into<String>) -> Self {
+    pub fn traverse_reason(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.traverse_reason = Some(value.into());
         self
     }
     /// Sets or clears `TraverseReason`.
-    pub fn set_traverse_reason(mut self, value: Option<String>) -> Self {
+    pub fn set_traverse_reason(mut self, value: Option<crate::CompactString>) -> Self {
         self.traverse_reason = value;
         self
     }
@@ -1380,7 +1380,7 @@ pub struct AITransferItem {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub transfer_function_name: String,
+    pub transfer_function_name: crate::CompactString,
     /// Description of the transfer function call, used when `TransferFunctionEnable` is true; a built-in English description telling the model to transfer when the user asks for a human is used by default.
     ///
     /// Example: `"当客户表达出需要人工服务，或者机器人无法处理问题时，转人工"`
@@ -1389,7 +1389,7 @@ pub struct AITransferItem {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub transfer_function_desc: String,
+    pub transfer_function_desc: crate::CompactString,
     /// Id of the skill group that receives the transferred call.
     ///
     /// Example: `1`
@@ -1409,32 +1409,32 @@ impl AITransferItem {
 /// Builds a [`AITransferItem`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct AITransferItemBuilder {
-    transfer_function_name: Option<String>,
-    transfer_function_desc: Option<String>,
+    transfer_function_name: Option<crate::CompactString>,
+    transfer_function_desc: Option<crate::CompactString>,
     transfer_skill_group_id: Option<u64>,
 }
 impl AITransferItemBuilder {
     /// Name of the function call that triggers the transfer to a human.
     ///
     /// Example: `"transfer_to_human"`
-    pub fn transfer_function_name(mut self, value: impl Into<String>) -> Self {
+    pub fn transfer_function_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.transfer_function_name = Some(value.into());
         self
     }
     /// Sets or clears `TransferFunctionName`. Required.
-    pub fn set_transfer_function_name(mut self, value: Option<String>) -> Self {
+    pub fn set_transfer_function_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.transfer_function_name = value;
         self
     }
     /// Description of the transfer function call, used when `TransferFunctionEnable` is true; a built-in English description telling the model to transfer when the user asks for a human is used by default.
     ///
     /// Example: `"当客户表达出需要人工服务，或者机器人无法处理问题时，转人工"`
-    pub fn transfer_function_desc(mut self, value: impl Into<String>) -> Self {
+    pub fn transfer_function_desc(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.transfer_function_desc = Some(value.into());
         self
     }
     /// Sets or clears `TransferFunctionDesc`. Required.
-    pub fn set_transfer_function_desc(mut self, value: Option<String>) -> Self {
+    pub fn set_transfer_function_desc(mut self, value: Option<crate::CompactString>) -> Self {
         self.transfer_function_desc = value;
         self
     }
@@ -1478,12 +1478,12 @@ pub struct ActiveCarrierPrivilegeNumber {
     ///
     /// Example: `"008601012345678"`
     #[serde(rename = "Caller", default, skip_serializing_if = "Option::is_none")]
-    pub caller: Option<String>,
+    pub caller: Option<crate::CompactString>,
     /// Called number.
     ///
     /// Example: `"008601012345678"`
     #[serde(rename = "Callee", default, skip_serializing_if = "Option::is_none")]
-    pub callee: Option<String>,
+    pub callee: Option<crate::CompactString>,
     /// Unix time in seconds when the entry took effect.
     ///
     /// Example: `1668590448`
@@ -1504,8 +1504,8 @@ impl ActiveCarrierPrivilegeNumber {
 #[derive(Debug, Clone, Default)]
 pub struct ActiveCarrierPrivilegeNumberBuilder {
     sdk_app_id: Option<SdkAppId>,
-    caller: Option<String>,
-    callee: Option<String>,
+    caller: Option<crate::CompactString>,
+    callee: Option<crate::CompactString>,
     create_time: Option<i64>,
 }
 impl ActiveCarrierPrivilegeNumberBuilder {
@@ -1524,24 +1524,24 @@ impl ActiveCarrierPrivilegeNumberBuilder {
     /// Calling number.
     ///
     /// Example: `"008601012345678"`
-    pub fn caller(mut self, value: impl Into<String>) -> Self {
+    pub fn caller(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.caller = Some(value.into());
         self
     }
     /// Sets or clears `Caller`.
-    pub fn set_caller(mut self, value: Option<String>) -> Self {
+    pub fn set_caller(mut self, value: Option<crate::CompactString>) -> Self {
         self.caller = value;
         self
     }
     /// Called number.
     ///
     /// Example: `"008601012345678"`
-    pub fn callee(mut self, value: impl Into<String>) -> Self {
+    pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`.
-    pub fn set_callee(mut self, value: Option<String>) -> Self {
+    pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
         self.callee = value;
         self
     }
@@ -1575,12 +1575,12 @@ pub struct AsrData {
     ///
     /// Example: `"xxx@xxx.com"`
     #[serde(rename = "User", default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
+    pub user: Option<crate::CompactString>,
     /// Transcribed text.
     ///
     /// Example: `"hello world"`
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<crate::CompactString>,
     /// Timestamp of the sentence.
     ///
     /// Example: `1644488608`
@@ -1606,8 +1606,8 @@ impl AsrData {
 /// Builds a [`AsrData`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct AsrDataBuilder {
-    user: Option<String>,
-    message: Option<String>,
+    user: Option<crate::CompactString>,
+    message: Option<crate::CompactString>,
     timestamp: Option<i64>,
     start: Option<i64>,
     end: Option<i64>,
@@ -1616,24 +1616,24 @@ impl AsrDataBuilder {
     /// Party who spoke the sentence.
     ///
     /// Example: `"xxx@xxx.com"`
-    pub fn user(mut self, value: impl Into<String>) -> Self {
+    pub fn user(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.user = Some(value.into());
         self
     }
     /// Sets or clears `User`.
-    pub fn set_user(mut self, value: Option<String>) -> Self {
+    pub fn set_user(mut self, value: Option<crate::CompactString>) -> Self {
         self.user = value;
         self
     }
     /// Transcribed text.
     ///
     /// Example: `"hello world"`
-    pub fn message(mut self, value: impl Into<String>) -> Self {
+    pub fn message(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.message = Some(value.into());
         self
     }
     /// Sets or clears `Message`.
-    pub fn set_message(mut self, value: Option<String>) -> Self {
+    pub fn set_message(mut self, value: Option<crate::CompactString>) -> Self {
         self.message = value;
         self
     }
@@ -1701,7 +1701,7 @@ pub struct AudioFileInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub custom_file_name: Option<String>,
+    pub custom_file_name: Option<crate::CompactString>,
     /// Original file name.
     ///
     /// Example: `"xxx.mp3"`
@@ -1710,7 +1710,7 @@ pub struct AudioFileInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub audio_file_name: Option<String>,
+    pub audio_file_name: Option<crate::CompactString>,
     /// Review status: `0` not yet reviewed, `1` approved, `2` rejected.
     ///
     /// Example: `1`
@@ -1727,8 +1727,8 @@ impl AudioFileInfo {
 #[derive(Debug, Clone, Default)]
 pub struct AudioFileInfoBuilder {
     file_id: Option<FileId>,
-    custom_file_name: Option<String>,
-    audio_file_name: Option<String>,
+    custom_file_name: Option<crate::CompactString>,
+    audio_file_name: Option<crate::CompactString>,
     status: Option<AudioFileInfoStatus>,
 }
 impl AudioFileInfoBuilder {
@@ -1747,24 +1747,24 @@ impl AudioFileInfoBuilder {
     /// Alias given to the file.
     ///
     /// Example: `"欢迎"`
-    pub fn custom_file_name(mut self, value: impl Into<String>) -> Self {
+    pub fn custom_file_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.custom_file_name = Some(value.into());
         self
     }
     /// Sets or clears `CustomFileName`.
-    pub fn set_custom_file_name(mut self, value: Option<String>) -> Self {
+    pub fn set_custom_file_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.custom_file_name = value;
         self
     }
     /// Original file name.
     ///
     /// Example: `"xxx.mp3"`
-    pub fn audio_file_name(mut self, value: impl Into<String>) -> Self {
+    pub fn audio_file_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.audio_file_name = Some(value.into());
         self
     }
     /// Sets or clears `AudioFileName`.
-    pub fn set_audio_file_name(mut self, value: Option<String>) -> Self {
+    pub fn set_audio_file_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.audio_file_name = value;
         self
     }
@@ -1802,7 +1802,7 @@ pub struct AutoCalloutTaskCalleeInfo {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub callee: String,
+    pub callee: crate::CompactString,
     /// Where calling this callee stands.
     ///
     /// Example: `1`
@@ -1820,7 +1820,7 @@ pub struct AutoCalloutTaskCalleeInfo {
         default,
         deserialize_with = "crate::deviation::null_as_empty"
     )]
-    pub sessions: Vec<String>,
+    pub sessions: Vec<crate::CompactString>,
 }
 impl AutoCalloutTaskCalleeInfo {
     /// A builder with no member set.
@@ -1831,20 +1831,20 @@ impl AutoCalloutTaskCalleeInfo {
 /// Builds a [`AutoCalloutTaskCalleeInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct AutoCalloutTaskCalleeInfoBuilder {
-    callee: Option<String>,
+    callee: Option<crate::CompactString>,
     state: Option<AutoCalloutTaskCalleeState>,
-    sessions: Option<Vec<String>>,
+    sessions: Option<Vec<crate::CompactString>>,
 }
 impl AutoCalloutTaskCalleeInfoBuilder {
     /// The callee's phone number.
     ///
     /// Example: `"008613912345678"`
-    pub fn callee(mut self, value: impl Into<String>) -> Self {
+    pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
-    pub fn set_callee(mut self, value: Option<String>) -> Self {
+    pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
         self.callee = value;
         self
     }
@@ -1863,12 +1863,12 @@ impl AutoCalloutTaskCalleeInfoBuilder {
     /// Ids of the call sessions placed to this callee, oldest first.
     ///
     /// Example: `["aaaa-xxxx"]`
-    pub fn sessions(mut self, value: Vec<String>) -> Self {
+    pub fn sessions(mut self, value: Vec<crate::CompactString>) -> Self {
         self.sessions = Some(value);
         self
     }
     /// Sets or clears `Sessions`. Required.
-    pub fn set_sessions(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_sessions(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.sessions = value;
         self
     }
@@ -1898,7 +1898,7 @@ pub struct AutoCalloutTaskInfo {
     ///
     /// Example: `"任务1"`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<crate::CompactString>,
     /// Number of callees in the task.
     ///
     /// Example: `5`
@@ -1912,7 +1912,7 @@ pub struct AutoCalloutTaskInfo {
     ///
     /// Example: `["008601012345678"]`
     #[serde(rename = "Callers", default, skip_serializing_if = "Option::is_none")]
-    pub callers: Option<Vec<String>>,
+    pub callers: Option<Vec<crate::CompactString>>,
     /// Unix timestamp at which the task starts.
     ///
     /// Example: `1145`
@@ -1957,9 +1957,9 @@ impl AutoCalloutTaskInfo {
 /// Builds a [`AutoCalloutTaskInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct AutoCalloutTaskInfoBuilder {
-    name: Option<String>,
+    name: Option<crate::CompactString>,
     callee_count: Option<CalleeCount>,
-    callers: Option<Vec<String>>,
+    callers: Option<Vec<crate::CompactString>>,
     not_before: Option<i64>,
     not_after: Option<i64>,
     ivr_id: Option<IvrId>,
@@ -1971,12 +1971,12 @@ impl AutoCalloutTaskInfoBuilder {
     /// Task name.
     ///
     /// Example: `"任务1"`
-    pub fn name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
-    pub fn set_name(mut self, value: Option<String>) -> Self {
+    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.name = value;
         self
     }
@@ -1995,12 +1995,12 @@ impl AutoCalloutTaskInfoBuilder {
     /// Calling numbers used by the task.
     ///
     /// Example: `["008601012345678"]`
-    pub fn callers(mut self, value: Vec<String>) -> Self {
+    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.callers = value;
         self
     }
@@ -2184,7 +2184,7 @@ pub struct BasicAuth {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub basic_token: Option<String>,
+    pub basic_token: Option<crate::CompactString>,
 }
 impl ::std::fmt::Debug for BasicAuth {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -2205,7 +2205,7 @@ impl BasicAuth {
 /// Builds a [`BasicAuth`] member by member; `build` names the first required member left unset.
 #[derive(Clone, Default)]
 pub struct BasicAuthBuilder {
-    basic_token: Option<String>,
+    basic_token: Option<crate::CompactString>,
 }
 impl ::std::fmt::Debug for BasicAuthBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -2219,12 +2219,12 @@ impl ::std::fmt::Debug for BasicAuthBuilder {
 }
 impl BasicAuthBuilder {
     /// Token sent in the Basic authorization header.
-    pub fn basic_token(mut self, value: impl Into<String>) -> Self {
+    pub fn basic_token(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.basic_token = Some(value.into());
         self
     }
     /// Sets or clears `BasicToken`.
-    pub fn set_basic_token(mut self, value: Option<String>) -> Self {
+    pub fn set_basic_token(mut self, value: Option<crate::CompactString>) -> Self {
         self.basic_token = value;
         self
     }
@@ -2245,7 +2245,7 @@ pub struct BearerAuth {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub bearer_token: Option<String>,
+    pub bearer_token: Option<crate::CompactString>,
 }
 impl ::std::fmt::Debug for BearerAuth {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -2266,7 +2266,7 @@ impl BearerAuth {
 /// Builds a [`BearerAuth`] member by member; `build` names the first required member left unset.
 #[derive(Clone, Default)]
 pub struct BearerAuthBuilder {
-    bearer_token: Option<String>,
+    bearer_token: Option<crate::CompactString>,
 }
 impl ::std::fmt::Debug for BearerAuthBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -2280,12 +2280,12 @@ impl ::std::fmt::Debug for BearerAuthBuilder {
 }
 impl BearerAuthBuilder {
     /// Token sent in the Bearer authorization header.
-    pub fn bearer_token(mut self, value: impl Into<String>) -> Self {
+    pub fn bearer_token(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.bearer_token = Some(value.into());
         self
     }
     /// Sets or clears `BearerToken`.
-    pub fn set_bearer_token(mut self, value: Option<String>) -> Self {
+    pub fn set_bearer_token(mut self, value: Option<crate::CompactString>) -> Self {
         self.bearer_token = value;
         self
     }
@@ -2571,7 +2571,7 @@ pub struct CallInNumberMetrics {
     ///
     /// Example: `"02188888888"`
     #[serde(rename = "Number", default, skip_serializing_if = "Option::is_none")]
-    pub number: Option<String>,
+    pub number: Option<crate::CompactString>,
     /// Metrics for the line.
     ///
     /// Example: `{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0}`
@@ -2596,7 +2596,7 @@ impl CallInNumberMetrics {
 /// Builds a [`CallInNumberMetrics`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct CallInNumberMetricsBuilder {
-    number: Option<String>,
+    number: Option<crate::CompactString>,
     metrics: Option<CallInMetrics>,
     skill_group_metrics: Option<Vec<CallInSkillGroupMetrics>>,
 }
@@ -2604,12 +2604,12 @@ impl CallInNumberMetricsBuilder {
     /// Line number.
     ///
     /// Example: `"02188888888"`
-    pub fn number(mut self, value: impl Into<String>) -> Self {
+    pub fn number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.number = Some(value.into());
         self
     }
     /// Sets or clears `Number`.
-    pub fn set_number(mut self, value: Option<String>) -> Self {
+    pub fn set_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.number = value;
         self
     }
@@ -2670,7 +2670,7 @@ pub struct CallInSkillGroupMetrics {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub name: String,
+    pub name: crate::CompactString,
 }
 impl CallInSkillGroupMetrics {
     /// A builder with no member set.
@@ -2683,7 +2683,7 @@ impl CallInSkillGroupMetrics {
 pub struct CallInSkillGroupMetricsBuilder {
     skill_group_id: Option<SkillGroupId>,
     metrics: Option<CallInMetrics>,
-    name: Option<String>,
+    name: Option<crate::CompactString>,
 }
 impl CallInSkillGroupMetricsBuilder {
     /// Id of the skill group.
@@ -2711,12 +2711,12 @@ impl CallInSkillGroupMetricsBuilder {
     /// Name of the skill group.
     ///
     /// Example: `"技能组名称"`
-    pub fn name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
-    pub fn set_name(mut self, value: Option<String>) -> Self {
+    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.name = value;
         self
     }
@@ -2749,12 +2749,12 @@ pub struct CalleeAttribute {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub callee: String,
+    pub callee: crate::CompactString,
     /// User-to-user information carried along with the call.
     ///
     /// Example: `"foobar"`
     #[serde(rename = "UUI", default, skip_serializing_if = "Option::is_none")]
-    pub uui: Option<String>,
+    pub uui: Option<crate::CompactString>,
     /// Variables passed to the call flow for this callee.
     #[serde(rename = "Variables", default, skip_serializing_if = "Option::is_none")]
     pub variables: Option<Vec<Variable>>,
@@ -2768,32 +2768,32 @@ impl CalleeAttribute {
 /// Builds a [`CalleeAttribute`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct CalleeAttributeBuilder {
-    callee: Option<String>,
-    uui: Option<String>,
+    callee: Option<crate::CompactString>,
+    uui: Option<crate::CompactString>,
     variables: Option<Vec<Variable>>,
 }
 impl CalleeAttributeBuilder {
     /// Number to call.
     ///
     /// Example: `"0086130xxxxxxxx"`
-    pub fn callee(mut self, value: impl Into<String>) -> Self {
+    pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
-    pub fn set_callee(mut self, value: Option<String>) -> Self {
+    pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
         self.callee = value;
         self
     }
     /// User-to-user information carried along with the call.
     ///
     /// Example: `"foobar"`
-    pub fn uui(mut self, value: impl Into<String>) -> Self {
+    pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
-    pub fn set_uui(mut self, value: Option<String>) -> Self {
+    pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
         self.uui = value;
         self
     }
@@ -2841,12 +2841,12 @@ pub struct CarrierPrivilegeNumberApplicant {
     ///
     /// Example: `["008601012345678"]`
     #[serde(rename = "Callers", default, skip_serializing_if = "Option::is_none")]
-    pub callers: Option<Vec<String>>,
+    pub callers: Option<Vec<crate::CompactString>>,
     /// Called numbers covered by the application.
     ///
     /// Example: `["008601012345678"]`
     #[serde(rename = "Callees", default, skip_serializing_if = "Option::is_none")]
-    pub callees: Option<Vec<String>>,
+    pub callees: Option<Vec<crate::CompactString>>,
     /// Free-text description.
     ///
     /// Example: `"申请描述"`
@@ -2855,7 +2855,7 @@ pub struct CarrierPrivilegeNumberApplicant {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub description: Option<String>,
+    pub description: Option<crate::CompactString>,
     /// Review state: `1` pending, `2` approved, `3` rejected.
     ///
     /// Example: `1`
@@ -2891,9 +2891,9 @@ impl CarrierPrivilegeNumberApplicant {
 pub struct CarrierPrivilegeNumberApplicantBuilder {
     sdk_app_id: Option<SdkAppId>,
     applicant_id: Option<u64>,
-    callers: Option<Vec<String>>,
-    callees: Option<Vec<String>>,
-    description: Option<String>,
+    callers: Option<Vec<crate::CompactString>>,
+    callees: Option<Vec<crate::CompactString>>,
+    description: Option<crate::CompactString>,
     state: Option<CarrierPrivilegeNumberApplicantState>,
     create_time: Option<i64>,
     update_time: Option<i64>,
@@ -2926,36 +2926,36 @@ impl CarrierPrivilegeNumberApplicantBuilder {
     /// Calling numbers covered by the application.
     ///
     /// Example: `["008601012345678"]`
-    pub fn callers(mut self, value: Vec<String>) -> Self {
+    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.callers = value;
         self
     }
     /// Called numbers covered by the application.
     ///
     /// Example: `["008601012345678"]`
-    pub fn callees(mut self, value: Vec<String>) -> Self {
+    pub fn callees(mut self, value: Vec<crate::CompactString>) -> Self {
         self.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`.
-    pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_callees(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.callees = value;
         self
     }
     /// Free-text description.
     ///
     /// Example: `"申请描述"`
-    pub fn description(mut self, value: impl Into<String>) -> Self {
+    pub fn description(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Sets or clears `Description`.
-    pub fn set_description(mut self, value: Option<String>) -> Self {
+    pub fn set_description(mut self, value: Option<crate::CompactString>) -> Self {
         self.description = value;
         self
     }
@@ -3098,7 +3098,7 @@ pub struct CompanyApplyInfo {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub company_name: String,
+    pub company_name: crate::CompactString,
     /// Unified social credit code of the company.
     ///
     /// Example: `"91411111111111111"`
@@ -3107,7 +3107,7 @@ pub struct CompanyApplyInfo {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub business_id: String,
+    pub business_id: crate::CompactString,
     /// URL of the business license scan bearing the company seal; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
@@ -3116,7 +3116,7 @@ pub struct CompanyApplyInfo {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub business_id_pic_url: String,
+    pub business_id_pic_url: crate::CompactString,
     /// Name of the legal representative.
     ///
     /// Example: `"王某某"`
@@ -3125,7 +3125,7 @@ pub struct CompanyApplyInfo {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub corporation_name: String,
+    pub corporation_name: crate::CompactString,
     /// ID card number of the legal representative.
     ///
     /// Example: `"610000000000008"`
@@ -3134,7 +3134,7 @@ pub struct CompanyApplyInfo {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub corporation_id: String,
+    pub corporation_id: crate::CompactString,
     /// URL of scans of both sides of the legal representative's ID card; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
@@ -3143,7 +3143,7 @@ pub struct CompanyApplyInfo {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub corporation_id_pic_url: String,
+    pub corporation_id_pic_url: crate::CompactString,
     /// URL of the signed security and compliance commitment letter; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
@@ -3152,7 +3152,7 @@ pub struct CompanyApplyInfo {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub network_commitment_pic_url: String,
+    pub network_commitment_pic_url: crate::CompactString,
     /// Whether the qualification matches that of the Tencent Cloud account: `0` no, `1` yes.
     ///
     /// Example: `1`
@@ -3170,7 +3170,7 @@ pub struct CompanyApplyInfo {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub corporation_mobile: String,
+    pub corporation_mobile: crate::CompactString,
     /// URL of proof of real-name registration of the legal representative's mobile number; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
@@ -3179,7 +3179,7 @@ pub struct CompanyApplyInfo {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub corporation_mobile_pic_url: String,
+    pub corporation_mobile_pic_url: crate::CompactString,
     /// URL of the call script document; DOC or DOCX up to 50 MB, template in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
@@ -3188,7 +3188,7 @@ pub struct CompanyApplyInfo {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub use_describe_file_url: String,
+    pub use_describe_file_url: crate::CompactString,
     /// URL of the company authorization letter; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
@@ -3197,7 +3197,7 @@ pub struct CompanyApplyInfo {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub company_auth_letter_pic_url: String,
+    pub company_auth_letter_pic_url: crate::CompactString,
     /// URL of the telephone service acceptance form; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
@@ -3206,7 +3206,7 @@ pub struct CompanyApplyInfo {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub accept_pic_url: String,
+    pub accept_pic_url: crate::CompactString,
     /// URL of a photo of the legal representative holding the ID card; required when `ApplicantType` is `0`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
@@ -3215,7 +3215,7 @@ pub struct CompanyApplyInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub corporation_holding_on_id_pic_url: Option<String>,
+    pub corporation_holding_on_id_pic_url: Option<crate::CompactString>,
     /// Name of the operator; required when `ApplicantType` is `1`.
     ///
     /// Example: `"李某某"`
@@ -3224,7 +3224,7 @@ pub struct CompanyApplyInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub operator_name: Option<String>,
+    pub operator_name: Option<crate::CompactString>,
     /// ID document number of the operator; required when `ApplicantType` is `1`.
     ///
     /// Example: `"61011111111111111"`
@@ -3233,7 +3233,7 @@ pub struct CompanyApplyInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub operator_id: Option<String>,
+    pub operator_id: Option<crate::CompactString>,
     /// URL of scans of both sides of the operator's ID card; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
@@ -3242,7 +3242,7 @@ pub struct CompanyApplyInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub operator_id_pic_url: Option<String>,
+    pub operator_id_pic_url: Option<crate::CompactString>,
     /// URL of a photo of the operator holding the ID card; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
@@ -3251,7 +3251,7 @@ pub struct CompanyApplyInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub operator_holding_on_id_pic_url: Option<String>,
+    pub operator_holding_on_id_pic_url: Option<crate::CompactString>,
     /// URL of the power of attorney; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
@@ -3260,7 +3260,7 @@ pub struct CompanyApplyInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub commission_pic_url: Option<String>,
+    pub commission_pic_url: Option<crate::CompactString>,
     /// Mobile number of the operator; required when `ApplicantType` is `1`.
     ///
     /// Example: `"18022222222"`
@@ -3269,7 +3269,7 @@ pub struct CompanyApplyInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub operator_mobile: Option<String>,
+    pub operator_mobile: Option<crate::CompactString>,
     /// Email address of the operator; required when `ApplicantType` is `1`.
     ///
     /// Example: `"111@qq.com"`
@@ -3278,7 +3278,7 @@ pub struct CompanyApplyInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub operator_email: Option<String>,
+    pub operator_email: Option<crate::CompactString>,
     /// URL of proof of real-name registration of the operator's mobile number; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
@@ -3287,7 +3287,7 @@ pub struct CompanyApplyInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub operator_mobile_pic_url: Option<String>,
+    pub operator_mobile_pic_url: Option<crate::CompactString>,
 }
 impl CompanyApplyInfo {
     /// A builder with no member set.
@@ -3299,28 +3299,28 @@ impl CompanyApplyInfo {
 #[derive(Debug, Clone, Default)]
 pub struct CompanyApplyInfoBuilder {
     applicant_type: Option<CompanyApplyInfoApplicantType>,
-    company_name: Option<String>,
-    business_id: Option<String>,
-    business_id_pic_url: Option<String>,
-    corporation_name: Option<String>,
-    corporation_id: Option<String>,
-    corporation_id_pic_url: Option<String>,
-    network_commitment_pic_url: Option<String>,
+    company_name: Option<crate::CompactString>,
+    business_id: Option<crate::CompactString>,
+    business_id_pic_url: Option<crate::CompactString>,
+    corporation_name: Option<crate::CompactString>,
+    corporation_id: Option<crate::CompactString>,
+    corporation_id_pic_url: Option<crate::CompactString>,
+    network_commitment_pic_url: Option<crate::CompactString>,
     is_equal_tencent_cloud: Option<CompanyApplyInfoIsEqualTencentCloud>,
-    corporation_mobile: Option<String>,
-    corporation_mobile_pic_url: Option<String>,
-    use_describe_file_url: Option<String>,
-    company_auth_letter_pic_url: Option<String>,
-    accept_pic_url: Option<String>,
-    corporation_holding_on_id_pic_url: Option<String>,
-    operator_name: Option<String>,
-    operator_id: Option<String>,
-    operator_id_pic_url: Option<String>,
-    operator_holding_on_id_pic_url: Option<String>,
-    commission_pic_url: Option<String>,
-    operator_mobile: Option<String>,
-    operator_email: Option<String>,
-    operator_mobile_pic_url: Option<String>,
+    corporation_mobile: Option<crate::CompactString>,
+    corporation_mobile_pic_url: Option<crate::CompactString>,
+    use_describe_file_url: Option<crate::CompactString>,
+    company_auth_letter_pic_url: Option<crate::CompactString>,
+    accept_pic_url: Option<crate::CompactString>,
+    corporation_holding_on_id_pic_url: Option<crate::CompactString>,
+    operator_name: Option<crate::CompactString>,
+    operator_id: Option<crate::CompactString>,
+    operator_id_pic_url: Option<crate::CompactString>,
+    operator_holding_on_id_pic_url: Option<crate::CompactString>,
+    commission_pic_url: Option<crate::CompactString>,
+    operator_mobile: Option<crate::CompactString>,
+    operator_email: Option<crate::CompactString>,
+    operator_mobile_pic_url: Option<crate::CompactString>,
 }
 impl CompanyApplyInfoBuilder {
     /// Who applies: `0` the legal representative, `1` an authorized operator acting for the legal representative.
@@ -3338,84 +3338,84 @@ impl CompanyApplyInfoBuilder {
     /// Company name.
     ///
     /// Example: `"北京XXCC有限责任公司"`
-    pub fn company_name(mut self, value: impl Into<String>) -> Self {
+    pub fn company_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.company_name = Some(value.into());
         self
     }
     /// Sets or clears `CompanyName`. Required.
-    pub fn set_company_name(mut self, value: Option<String>) -> Self {
+    pub fn set_company_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.company_name = value;
         self
     }
     /// Unified social credit code of the company.
     ///
     /// Example: `"91411111111111111"`
-    pub fn business_id(mut self, value: impl Into<String>) -> Self {
+    pub fn business_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.business_id = Some(value.into());
         self
     }
     /// Sets or clears `BusinessId`. Required.
-    pub fn set_business_id(mut self, value: Option<String>) -> Self {
+    pub fn set_business_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.business_id = value;
         self
     }
     /// URL of the business license scan bearing the company seal; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    pub fn business_id_pic_url(mut self, value: impl Into<String>) -> Self {
+    pub fn business_id_pic_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.business_id_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `BusinessIdPicUrl`. Required.
-    pub fn set_business_id_pic_url(mut self, value: Option<String>) -> Self {
+    pub fn set_business_id_pic_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.business_id_pic_url = value;
         self
     }
     /// Name of the legal representative.
     ///
     /// Example: `"王某某"`
-    pub fn corporation_name(mut self, value: impl Into<String>) -> Self {
+    pub fn corporation_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.corporation_name = Some(value.into());
         self
     }
     /// Sets or clears `CorporationName`. Required.
-    pub fn set_corporation_name(mut self, value: Option<String>) -> Self {
+    pub fn set_corporation_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.corporation_name = value;
         self
     }
     /// ID card number of the legal representative.
     ///
     /// Example: `"610000000000008"`
-    pub fn corporation_id(mut self, value: impl Into<String>) -> Self {
+    pub fn corporation_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.corporation_id = Some(value.into());
         self
     }
     /// Sets or clears `CorporationId`. Required.
-    pub fn set_corporation_id(mut self, value: Option<String>) -> Self {
+    pub fn set_corporation_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.corporation_id = value;
         self
     }
     /// URL of scans of both sides of the legal representative's ID card; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    pub fn corporation_id_pic_url(mut self, value: impl Into<String>) -> Self {
+    pub fn corporation_id_pic_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.corporation_id_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `CorporationIdPicUrl`. Required.
-    pub fn set_corporation_id_pic_url(mut self, value: Option<String>) -> Self {
+    pub fn set_corporation_id_pic_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.corporation_id_pic_url = value;
         self
     }
     /// URL of the signed security and compliance commitment letter; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    pub fn network_commitment_pic_url(mut self, value: impl Into<String>) -> Self {
+    pub fn network_commitment_pic_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.network_commitment_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `NetworkCommitmentPicUrl`. Required.
-    pub fn set_network_commitment_pic_url(mut self, value: Option<String>) -> Self {
+    pub fn set_network_commitment_pic_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.network_commitment_pic_url = value;
         self
     }
@@ -3437,168 +3437,180 @@ impl CompanyApplyInfoBuilder {
     /// Mobile number of the legal representative.
     ///
     /// Example: `"18011111111"`
-    pub fn corporation_mobile(mut self, value: impl Into<String>) -> Self {
+    pub fn corporation_mobile(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.corporation_mobile = Some(value.into());
         self
     }
     /// Sets or clears `CorporationMobile`. Required.
-    pub fn set_corporation_mobile(mut self, value: Option<String>) -> Self {
+    pub fn set_corporation_mobile(mut self, value: Option<crate::CompactString>) -> Self {
         self.corporation_mobile = value;
         self
     }
     /// URL of proof of real-name registration of the legal representative's mobile number; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    pub fn corporation_mobile_pic_url(mut self, value: impl Into<String>) -> Self {
+    pub fn corporation_mobile_pic_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.corporation_mobile_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `CorporationMobilePicUrl`. Required.
-    pub fn set_corporation_mobile_pic_url(mut self, value: Option<String>) -> Self {
+    pub fn set_corporation_mobile_pic_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.corporation_mobile_pic_url = value;
         self
     }
     /// URL of the call script document; DOC or DOCX up to 50 MB, template in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    pub fn use_describe_file_url(mut self, value: impl Into<String>) -> Self {
+    pub fn use_describe_file_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.use_describe_file_url = Some(value.into());
         self
     }
     /// Sets or clears `UseDescribeFileUrl`. Required.
-    pub fn set_use_describe_file_url(mut self, value: Option<String>) -> Self {
+    pub fn set_use_describe_file_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.use_describe_file_url = value;
         self
     }
     /// URL of the company authorization letter; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    pub fn company_auth_letter_pic_url(mut self, value: impl Into<String>) -> Self {
+    pub fn company_auth_letter_pic_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.company_auth_letter_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `CompanyAuthLetterPicUrl`. Required.
-    pub fn set_company_auth_letter_pic_url(mut self, value: Option<String>) -> Self {
+    pub fn set_company_auth_letter_pic_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.company_auth_letter_pic_url = value;
         self
     }
     /// URL of the telephone service acceptance form; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    pub fn accept_pic_url(mut self, value: impl Into<String>) -> Self {
+    pub fn accept_pic_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.accept_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `AcceptPicUrl`. Required.
-    pub fn set_accept_pic_url(mut self, value: Option<String>) -> Self {
+    pub fn set_accept_pic_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.accept_pic_url = value;
         self
     }
     /// URL of a photo of the legal representative holding the ID card; required when `ApplicantType` is `0`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    pub fn corporation_holding_on_id_pic_url(mut self, value: impl Into<String>) -> Self {
+    pub fn corporation_holding_on_id_pic_url(
+        mut self,
+        value: impl Into<crate::CompactString>,
+    ) -> Self {
         self.corporation_holding_on_id_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `CorporationHoldingOnIdPicUrl`.
-    pub fn set_corporation_holding_on_id_pic_url(mut self, value: Option<String>) -> Self {
+    pub fn set_corporation_holding_on_id_pic_url(
+        mut self,
+        value: Option<crate::CompactString>,
+    ) -> Self {
         self.corporation_holding_on_id_pic_url = value;
         self
     }
     /// Name of the operator; required when `ApplicantType` is `1`.
     ///
     /// Example: `"李某某"`
-    pub fn operator_name(mut self, value: impl Into<String>) -> Self {
+    pub fn operator_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.operator_name = Some(value.into());
         self
     }
     /// Sets or clears `OperatorName`.
-    pub fn set_operator_name(mut self, value: Option<String>) -> Self {
+    pub fn set_operator_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.operator_name = value;
         self
     }
     /// ID document number of the operator; required when `ApplicantType` is `1`.
     ///
     /// Example: `"61011111111111111"`
-    pub fn operator_id(mut self, value: impl Into<String>) -> Self {
+    pub fn operator_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.operator_id = Some(value.into());
         self
     }
     /// Sets or clears `OperatorId`.
-    pub fn set_operator_id(mut self, value: Option<String>) -> Self {
+    pub fn set_operator_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.operator_id = value;
         self
     }
     /// URL of scans of both sides of the operator's ID card; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    pub fn operator_id_pic_url(mut self, value: impl Into<String>) -> Self {
+    pub fn operator_id_pic_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.operator_id_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `OperatorIdPicUrl`.
-    pub fn set_operator_id_pic_url(mut self, value: Option<String>) -> Self {
+    pub fn set_operator_id_pic_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.operator_id_pic_url = value;
         self
     }
     /// URL of a photo of the operator holding the ID card; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    pub fn operator_holding_on_id_pic_url(mut self, value: impl Into<String>) -> Self {
+    pub fn operator_holding_on_id_pic_url(
+        mut self,
+        value: impl Into<crate::CompactString>,
+    ) -> Self {
         self.operator_holding_on_id_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `OperatorHoldingOnIdPicUrl`.
-    pub fn set_operator_holding_on_id_pic_url(mut self, value: Option<String>) -> Self {
+    pub fn set_operator_holding_on_id_pic_url(
+        mut self,
+        value: Option<crate::CompactString>,
+    ) -> Self {
         self.operator_holding_on_id_pic_url = value;
         self
     }
     /// URL of the power of attorney; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    pub fn commission_pic_url(mut self, value: impl Into<String>) -> Self {
+    pub fn commission_pic_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.commission_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `CommissionPicUrl`.
-    pub fn set_commission_pic_url(mut self, value: Option<String>) -> Self {
+    pub fn set_commission_pic_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.commission_pic_url = value;
         self
     }
     /// Mobile number of the operator; required when `ApplicantType` is `1`.
     ///
     /// Example: `"18022222222"`
-    pub fn operator_mobile(mut self, value: impl Into<String>) -> Self {
+    pub fn operator_mobile(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.operator_mobile = Some(value.into());
         self
     }
     /// Sets or clears `OperatorMobile`.
-    pub fn set_operator_mobile(mut self, value: Option<String>) -> Self {
+    pub fn set_operator_mobile(mut self, value: Option<crate::CompactString>) -> Self {
         self.operator_mobile = value;
         self
     }
     /// Email address of the operator; required when `ApplicantType` is `1`.
     ///
     /// Example: `"111@qq.com"`
-    pub fn operator_email(mut self, value: impl Into<String>) -> Self {
+    pub fn operator_email(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.operator_email = Some(value.into());
         self
     }
     /// Sets or clears `OperatorEmail`.
-    pub fn set_operator_email(mut self, value: Option<String>) -> Self {
+    pub fn set_operator_email(mut self, value: Option<crate::CompactString>) -> Self {
         self.operator_email = value;
         self
     }
     /// URL of proof of real-name registration of the operator's mobile number; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    pub fn operator_mobile_pic_url(mut self, value: impl Into<String>) -> Self {
+    pub fn operator_mobile_pic_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.operator_mobile_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `OperatorMobilePicUrl`.
-    pub fn set_operator_mobile_pic_url(mut self, value: Option<String>) -> Self {
+    pub fn set_operator_mobile_pic_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.operator_mobile_pic_url = value;
         self
     }
@@ -3690,7 +3702,7 @@ pub struct CompanyStateInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub company_name: Option<String>,
+    pub company_name: Option<crate::CompactString>,
     /// Unix time in seconds when the application was created.
     ///
     /// Example: `1653534444`
@@ -3709,7 +3721,7 @@ pub struct CompanyStateInfo {
     ///
     /// Example: `"通过了"`
     #[serde(rename = "CheckMsg", default, skip_serializing_if = "Option::is_none")]
-    pub check_msg: Option<String>,
+    pub check_msg: Option<crate::CompactString>,
     /// Review state: `1` pending review, `2` approved, `3` rejected.
     ///
     /// Example: `1`
@@ -3723,7 +3735,7 @@ pub struct CompanyStateInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub business_id: Option<String>,
+    pub business_id: Option<crate::CompactString>,
     /// Unix time in seconds when the application was last modified.
     ///
     /// Example: `1653534444`
@@ -3741,7 +3753,7 @@ pub struct CompanyStateInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub contract_no: Option<String>,
+    pub contract_no: Option<crate::CompactString>,
 }
 impl CompanyStateInfo {
     /// A builder with no member set.
@@ -3753,14 +3765,14 @@ impl CompanyStateInfo {
 #[derive(Debug, Clone, Default)]
 pub struct CompanyStateInfoBuilder {
     id: Option<i64>,
-    company_name: Option<String>,
+    company_name: Option<crate::CompactString>,
     create_time: Option<i64>,
     check_time: Option<i64>,
-    check_msg: Option<String>,
+    check_msg: Option<crate::CompactString>,
     state: Option<CompanyStateInfoState>,
-    business_id: Option<String>,
+    business_id: Option<crate::CompactString>,
     modify_time: Option<i64>,
-    contract_no: Option<String>,
+    contract_no: Option<crate::CompactString>,
 }
 impl CompanyStateInfoBuilder {
     /// Id of the qualification application.
@@ -3778,12 +3790,12 @@ impl CompanyStateInfoBuilder {
     /// Name of the company.
     ///
     /// Example: `"北京XX公司"`
-    pub fn company_name(mut self, value: impl Into<String>) -> Self {
+    pub fn company_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.company_name = Some(value.into());
         self
     }
     /// Sets or clears `CompanyName`.
-    pub fn set_company_name(mut self, value: Option<String>) -> Self {
+    pub fn set_company_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.company_name = value;
         self
     }
@@ -3814,12 +3826,12 @@ impl CompanyStateInfoBuilder {
     /// Reviewer's remark on the application.
     ///
     /// Example: `"通过了"`
-    pub fn check_msg(mut self, value: impl Into<String>) -> Self {
+    pub fn check_msg(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.check_msg = Some(value.into());
         self
     }
     /// Sets or clears `CheckMsg`.
-    pub fn set_check_msg(mut self, value: Option<String>) -> Self {
+    pub fn set_check_msg(mut self, value: Option<crate::CompactString>) -> Self {
         self.check_msg = value;
         self
     }
@@ -3838,12 +3850,12 @@ impl CompanyStateInfoBuilder {
     /// Unified social credit code of the company.
     ///
     /// Example: `"546346435646"`
-    pub fn business_id(mut self, value: impl Into<String>) -> Self {
+    pub fn business_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.business_id = Some(value.into());
         self
     }
     /// Sets or clears `BusinessId`.
-    pub fn set_business_id(mut self, value: Option<String>) -> Self {
+    pub fn set_business_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.business_id = value;
         self
     }
@@ -3862,12 +3874,12 @@ impl CompanyStateInfoBuilder {
     /// Contract number.
     ///
     /// Example: `"12324xxxxx"`
-    pub fn contract_no(mut self, value: impl Into<String>) -> Self {
+    pub fn contract_no(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.contract_no = Some(value.into());
         self
     }
     /// Sets or clears `ContractNo`.
-    pub fn set_contract_no(mut self, value: Option<String>) -> Self {
+    pub fn set_contract_no(mut self, value: Option<crate::CompactString>) -> Self {
         self.contract_no = value;
         self
     }
@@ -3903,7 +3915,7 @@ pub struct DescribePredictiveDialingCampaignsElement {
     ///
     /// Example: `"新能源SUV推荐"`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<crate::CompactString>,
     /// Task state: `0` not started, `1` running, `2` paused, `3` terminated, `4` finished.
     ///
     /// Example: `0`
@@ -3961,7 +3973,7 @@ impl DescribePredictiveDialingCampaignsElement {
 #[derive(Debug, Clone, Default)]
 pub struct DescribePredictiveDialingCampaignsElementBuilder {
     campaign_id: Option<CampaignId>,
-    name: Option<String>,
+    name: Option<crate::CompactString>,
     status: Option<DescribePredictiveDialingCampaignsElementStatus>,
     status_reason: Option<DescribePredictiveDialingCampaignsElementStatusReason>,
     callee_count: Option<CalleeCount>,
@@ -3985,12 +3997,12 @@ impl DescribePredictiveDialingCampaignsElementBuilder {
     /// Name of the task.
     ///
     /// Example: `"新能源SUV推荐"`
-    pub fn name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
-    pub fn set_name(mut self, value: Option<String>) -> Self {
+    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.name = value;
         self
     }
@@ -4101,17 +4113,17 @@ pub struct ErrStaffItem {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub staff_email: Option<String>,
+    pub staff_email: Option<crate::CompactString>,
     /// Error code for the failure.
     ///
     /// Example: `"err"`
     #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
+    pub code: Option<crate::CompactString>,
     /// Human-readable description of the failure.
     ///
     /// Example: `"some error"`
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<crate::CompactString>,
 }
 impl ErrStaffItem {
     /// A builder with no member set.
@@ -4122,44 +4134,44 @@ impl ErrStaffItem {
 /// Builds a [`ErrStaffItem`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct ErrStaffItemBuilder {
-    staff_email: Option<String>,
-    code: Option<String>,
-    message: Option<String>,
+    staff_email: Option<crate::CompactString>,
+    code: Option<crate::CompactString>,
+    message: Option<crate::CompactString>,
 }
 impl ErrStaffItemBuilder {
     /// Email address of the agent that failed.
     ///
     /// Example: `"xxx@xxx.com"`
-    pub fn staff_email(mut self, value: impl Into<String>) -> Self {
+    pub fn staff_email(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`.
-    pub fn set_staff_email(mut self, value: Option<String>) -> Self {
+    pub fn set_staff_email(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_email = value;
         self
     }
     /// Error code for the failure.
     ///
     /// Example: `"err"`
-    pub fn code(mut self, value: impl Into<String>) -> Self {
+    pub fn code(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.code = Some(value.into());
         self
     }
     /// Sets or clears `Code`.
-    pub fn set_code(mut self, value: Option<String>) -> Self {
+    pub fn set_code(mut self, value: Option<crate::CompactString>) -> Self {
         self.code = value;
         self
     }
     /// Human-readable description of the failure.
     ///
     /// Example: `"some error"`
-    pub fn message(mut self, value: impl Into<String>) -> Self {
+    pub fn message(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.message = Some(value.into());
         self
     }
     /// Sets or clears `Message`.
-    pub fn set_message(mut self, value: Option<String>) -> Self {
+    pub fn set_message(mut self, value: Option<crate::CompactString>) -> Self {
         self.message = value;
         self
     }
@@ -4217,7 +4229,7 @@ pub struct EventStaffElement {
     ///
     /// Example: `"foo@tencent.com"`
     #[serde(rename = "Mail", default, skip_serializing_if = "Option::is_none")]
-    pub mail: Option<String>,
+    pub mail: Option<crate::CompactString>,
     /// Employee number of the agent.
     ///
     /// Example: `"9527"`
@@ -4226,7 +4238,7 @@ pub struct EventStaffElement {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub staff_number: Option<String>,
+    pub staff_number: Option<crate::CompactString>,
 }
 impl EventStaffElement {
     /// A builder with no member set.
@@ -4237,31 +4249,31 @@ impl EventStaffElement {
 /// Builds a [`EventStaffElement`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct EventStaffElementBuilder {
-    mail: Option<String>,
-    staff_number: Option<String>,
+    mail: Option<crate::CompactString>,
+    staff_number: Option<crate::CompactString>,
 }
 impl EventStaffElementBuilder {
     /// Email account of the agent.
     ///
     /// Example: `"foo@tencent.com"`
-    pub fn mail(mut self, value: impl Into<String>) -> Self {
+    pub fn mail(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.mail = Some(value.into());
         self
     }
     /// Sets or clears `Mail`.
-    pub fn set_mail(mut self, value: Option<String>) -> Self {
+    pub fn set_mail(mut self, value: Option<crate::CompactString>) -> Self {
         self.mail = value;
         self
     }
     /// Employee number of the agent.
     ///
     /// Example: `"9527"`
-    pub fn staff_number(mut self, value: impl Into<String>) -> Self {
+    pub fn staff_number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_number = Some(value.into());
         self
     }
     /// Sets or clears `StaffNumber`.
-    pub fn set_staff_number(mut self, value: Option<String>) -> Self {
+    pub fn set_staff_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_number = value;
         self
     }
@@ -4290,7 +4302,7 @@ pub struct ExtensionInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub full_extension_id: Option<String>,
+    pub full_extension_id: Option<crate::CompactString>,
     /// Extension number.
     ///
     /// Example: `"1001"`
@@ -4299,7 +4311,7 @@ pub struct ExtensionInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub extension_id: Option<String>,
+    pub extension_id: Option<crate::CompactString>,
     /// Skill groups the extension belongs to.
     ///
     /// Example: `"1000,1001"`
@@ -4308,7 +4320,7 @@ pub struct ExtensionInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub skill_group_id: Option<String>,
+    pub skill_group_id: Option<crate::CompactString>,
     /// Display name of the extension.
     ///
     /// Example: `"分机1"`
@@ -4317,7 +4329,7 @@ pub struct ExtensionInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub extension_name: Option<String>,
+    pub extension_name: Option<crate::CompactString>,
     /// Unix time in seconds when the extension was created.
     ///
     /// Example: `1617184839`
@@ -4350,7 +4362,7 @@ pub struct ExtensionInfo {
     ///
     /// Example: `"xxx@xxx.com"`
     #[serde(rename = "Relation", default, skip_serializing_if = "Option::is_none")]
-    pub relation: Option<String>,
+    pub relation: Option<crate::CompactString>,
     /// Name of the agent bound to the extension.
     ///
     /// Example: `"座席1"`
@@ -4359,7 +4371,7 @@ pub struct ExtensionInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub relation_name: Option<String>,
+    pub relation_name: Option<crate::CompactString>,
 }
 impl ExtensionInfo {
     /// A builder with no member set.
@@ -4371,16 +4383,16 @@ impl ExtensionInfo {
 #[derive(Debug, Clone, Default)]
 pub struct ExtensionInfoBuilder {
     sdk_app_id: Option<SdkAppId>,
-    full_extension_id: Option<String>,
-    extension_id: Option<String>,
-    skill_group_id: Option<String>,
-    extension_name: Option<String>,
+    full_extension_id: Option<crate::CompactString>,
+    extension_id: Option<crate::CompactString>,
+    skill_group_id: Option<crate::CompactString>,
+    extension_name: Option<crate::CompactString>,
     create_time: Option<i64>,
     modify_time: Option<i64>,
     status: Option<ExtensionInfoStatus>,
     register: Option<bool>,
-    relation: Option<String>,
-    relation_name: Option<String>,
+    relation: Option<crate::CompactString>,
+    relation_name: Option<crate::CompactString>,
 }
 impl ExtensionInfoBuilder {
     /// Id of the CCC instance (`SdkAppId`) the extension belongs to.
@@ -4398,48 +4410,48 @@ impl ExtensionInfoBuilder {
     /// Full name of the extension.
     ///
     /// Example: `"xxx@xxx.com"`
-    pub fn full_extension_id(mut self, value: impl Into<String>) -> Self {
+    pub fn full_extension_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.full_extension_id = Some(value.into());
         self
     }
     /// Sets or clears `FullExtensionId`.
-    pub fn set_full_extension_id(mut self, value: Option<String>) -> Self {
+    pub fn set_full_extension_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.full_extension_id = value;
         self
     }
     /// Extension number.
     ///
     /// Example: `"1001"`
-    pub fn extension_id(mut self, value: impl Into<String>) -> Self {
+    pub fn extension_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`.
-    pub fn set_extension_id(mut self, value: Option<String>) -> Self {
+    pub fn set_extension_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.extension_id = value;
         self
     }
     /// Skill groups the extension belongs to.
     ///
     /// Example: `"1000,1001"`
-    pub fn skill_group_id(mut self, value: impl Into<String>) -> Self {
+    pub fn skill_group_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.skill_group_id = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupId`.
-    pub fn set_skill_group_id(mut self, value: Option<String>) -> Self {
+    pub fn set_skill_group_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.skill_group_id = value;
         self
     }
     /// Display name of the extension.
     ///
     /// Example: `"分机1"`
-    pub fn extension_name(mut self, value: impl Into<String>) -> Self {
+    pub fn extension_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.extension_name = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionName`.
-    pub fn set_extension_name(mut self, value: Option<String>) -> Self {
+    pub fn set_extension_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.extension_name = value;
         self
     }
@@ -4494,24 +4506,24 @@ impl ExtensionInfoBuilder {
     /// Email of the agent bound to the extension.
     ///
     /// Example: `"xxx@xxx.com"`
-    pub fn relation(mut self, value: impl Into<String>) -> Self {
+    pub fn relation(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.relation = Some(value.into());
         self
     }
     /// Sets or clears `Relation`.
-    pub fn set_relation(mut self, value: Option<String>) -> Self {
+    pub fn set_relation(mut self, value: Option<crate::CompactString>) -> Self {
         self.relation = value;
         self
     }
     /// Name of the agent bound to the extension.
     ///
     /// Example: `"座席1"`
-    pub fn relation_name(mut self, value: impl Into<String>) -> Self {
+    pub fn relation_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.relation_name = Some(value.into());
         self
     }
     /// Sets or clears `RelationName`.
-    pub fn set_relation_name(mut self, value: Option<String>) -> Self {
+    pub fn set_relation_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.relation_name = value;
         self
     }
@@ -4540,12 +4552,12 @@ pub struct Filter {
     ///
     /// Example: `"Key"`
     #[serde(rename = "Name", default)]
-    pub name: Option<String>,
+    pub name: Option<crate::CompactString>,
     /// Values the field is matched against.
     ///
     /// Example: `["Value1","Value2"]`
     #[serde(rename = "Values", default)]
-    pub values: Option<Vec<String>>,
+    pub values: Option<Vec<crate::CompactString>>,
 }
 impl Filter {
     /// A builder with no member set.
@@ -4556,31 +4568,31 @@ impl Filter {
 /// Builds a [`Filter`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct FilterBuilder {
-    name: Option<String>,
-    values: Option<Vec<String>>,
+    name: Option<crate::CompactString>,
+    values: Option<Vec<crate::CompactString>>,
 }
 impl FilterBuilder {
     /// Name of the field to filter on.
     ///
     /// Example: `"Key"`
-    pub fn name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
-    pub fn set_name(mut self, value: Option<String>) -> Self {
+    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.name = value;
         self
     }
     /// Values the field is matched against.
     ///
     /// Example: `["Value1","Value2"]`
-    pub fn values(mut self, value: Vec<String>) -> Self {
+    pub fn values(mut self, value: Vec<crate::CompactString>) -> Self {
         self.values = Some(value);
         self
     }
     /// Sets or clears `Values`.
-    pub fn set_values(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_values(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.values = value;
         self
     }
@@ -4600,7 +4612,7 @@ pub struct FlashSMSRecord {
     ///
     /// Example: `"a021c341-19aa-47dc-972c-262c75399c77"`
     #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
-    pub session_id: Option<String>,
+    pub session_id: Option<crate::CompactString>,
     /// Number the flash SMS was delivered to (the callee).
     ///
     /// Example: `"0086158******69"`
@@ -4609,7 +4621,7 @@ pub struct FlashSMSRecord {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub delivery_number: Option<String>,
+    pub delivery_number: Option<crate::CompactString>,
     /// System number associated with the call.
     ///
     /// Example: `"0086021******07"`
@@ -4618,7 +4630,7 @@ pub struct FlashSMSRecord {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub serving_number: Option<String>,
+    pub serving_number: Option<crate::CompactString>,
     /// Delivery result: `1` success; any other value means failure.
     ///
     /// Example: `1`
@@ -4636,7 +4648,7 @@ pub struct FlashSMSRecord {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub delivery_message: Option<String>,
+    pub delivery_message: Option<crate::CompactString>,
     /// Unix time in seconds when delivery was attempted.
     ///
     /// Example: `1769613044`
@@ -4665,11 +4677,11 @@ impl FlashSMSRecord {
 /// Builds a [`FlashSMSRecord`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct FlashSMSRecordBuilder {
-    session_id: Option<String>,
-    delivery_number: Option<String>,
-    serving_number: Option<String>,
+    session_id: Option<crate::CompactString>,
+    delivery_number: Option<crate::CompactString>,
+    serving_number: Option<crate::CompactString>,
     delivery_status: Option<i64>,
-    delivery_message: Option<String>,
+    delivery_message: Option<crate::CompactString>,
     delivery_timestamp: Option<i64>,
     arrive_timestamp: Option<i64>,
 }
@@ -4677,36 +4689,36 @@ impl FlashSMSRecordBuilder {
     /// Id of the call session the flash SMS belongs to.
     ///
     /// Example: `"a021c341-19aa-47dc-972c-262c75399c77"`
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_id = value;
         self
     }
     /// Number the flash SMS was delivered to (the callee).
     ///
     /// Example: `"0086158******69"`
-    pub fn delivery_number(mut self, value: impl Into<String>) -> Self {
+    pub fn delivery_number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.delivery_number = Some(value.into());
         self
     }
     /// Sets or clears `DeliveryNumber`.
-    pub fn set_delivery_number(mut self, value: Option<String>) -> Self {
+    pub fn set_delivery_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.delivery_number = value;
         self
     }
     /// System number associated with the call.
     ///
     /// Example: `"0086021******07"`
-    pub fn serving_number(mut self, value: impl Into<String>) -> Self {
+    pub fn serving_number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.serving_number = Some(value.into());
         self
     }
     /// Sets or clears `ServingNumber`.
-    pub fn set_serving_number(mut self, value: Option<String>) -> Self {
+    pub fn set_serving_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.serving_number = value;
         self
     }
@@ -4725,12 +4737,12 @@ impl FlashSMSRecordBuilder {
     /// Reason the delivery failed.
     ///
     /// Example: `"success"`
-    pub fn delivery_message(mut self, value: impl Into<String>) -> Self {
+    pub fn delivery_message(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.delivery_message = Some(value.into());
         self
     }
     /// Sets or clears `DeliveryMessage`.
-    pub fn set_delivery_message(mut self, value: Option<String>) -> Self {
+    pub fn set_delivery_message(mut self, value: Option<crate::CompactString>) -> Self {
         self.delivery_message = value;
         self
     }
@@ -4867,7 +4879,7 @@ pub struct ForwardingTarget {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub staff_user_id: Option<String>,
+    pub staff_user_id: Option<crate::CompactString>,
     /// Id of the destination skill group; set when `Type` is `2`.
     ///
     /// Example: `1254`
@@ -4881,7 +4893,7 @@ pub struct ForwardingTarget {
     ///
     /// Example: `"1003@1400000000.sip.tccc.qcloud.com"`
     #[serde(rename = "Extension", default, skip_serializing_if = "Option::is_none")]
-    pub extension: Option<String>,
+    pub extension: Option<crate::CompactString>,
 }
 impl ForwardingTarget {
     /// A builder with no member set.
@@ -4893,9 +4905,9 @@ impl ForwardingTarget {
 #[derive(Debug, Clone, Default)]
 pub struct ForwardingTargetBuilder {
     r#type: Option<ForwardingTargetType>,
-    staff_user_id: Option<String>,
+    staff_user_id: Option<crate::CompactString>,
     skill_group_id: Option<SkillGroupId>,
-    extension: Option<String>,
+    extension: Option<crate::CompactString>,
 }
 impl ForwardingTargetBuilder {
     /// Kind of destination: `1` agent, `2` skill group, `3` extension.
@@ -4913,12 +4925,12 @@ impl ForwardingTargetBuilder {
     /// Account of the destination agent; set when `Type` is `1`.
     ///
     /// Example: `"foo@tencent.com"`
-    pub fn staff_user_id(mut self, value: impl Into<String>) -> Self {
+    pub fn staff_user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_user_id = Some(value.into());
         self
     }
     /// Sets or clears `StaffUserId`.
-    pub fn set_staff_user_id(mut self, value: Option<String>) -> Self {
+    pub fn set_staff_user_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_user_id = value;
         self
     }
@@ -4937,12 +4949,12 @@ impl ForwardingTargetBuilder {
     /// Account of the destination extension; set when `Type` is `3`.
     ///
     /// Example: `"1003@1400000000.sip.tccc.qcloud.com"`
-    pub fn extension(mut self, value: impl Into<String>) -> Self {
+    pub fn extension(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.extension = Some(value.into());
         self
     }
     /// Sets or clears `Extension`.
-    pub fn set_extension(mut self, value: Option<String>) -> Self {
+    pub fn set_extension(mut self, value: Option<crate::CompactString>) -> Self {
         self.extension = value;
         self
     }
@@ -4962,10 +4974,10 @@ impl ForwardingTargetBuilder {
 pub struct HeaderParams {
     /// Header name.
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
+    pub key: Option<crate::CompactString>,
     /// Header value.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+    pub value: Option<crate::CompactString>,
 }
 impl ::std::fmt::Debug for HeaderParams {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -4984,8 +4996,8 @@ impl HeaderParams {
 /// Builds a [`HeaderParams`] member by member; `build` names the first required member left unset.
 #[derive(Clone, Default)]
 pub struct HeaderParamsBuilder {
-    key: Option<String>,
-    value: Option<String>,
+    key: Option<crate::CompactString>,
+    value: Option<crate::CompactString>,
 }
 impl ::std::fmt::Debug for HeaderParamsBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -4997,22 +5009,22 @@ impl ::std::fmt::Debug for HeaderParamsBuilder {
 }
 impl HeaderParamsBuilder {
     /// Header name.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
+    pub fn key(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets or clears `Key`.
-    pub fn set_key(mut self, value: Option<String>) -> Self {
+    pub fn set_key(mut self, value: Option<crate::CompactString>) -> Self {
         self.key = value;
         self
     }
     /// Header value.
-    pub fn value(mut self, value: impl Into<String>) -> Self {
+    pub fn value(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.value = Some(value.into());
         self
     }
     /// Sets or clears `Value`.
-    pub fn set_value(mut self, value: Option<String>) -> Self {
+    pub fn set_value(mut self, value: Option<crate::CompactString>) -> Self {
         self.value = value;
         self
     }
@@ -5032,7 +5044,7 @@ pub struct HttpCallbackConfig {
     ///
     /// Example: `"https://webhook.site/5e789103-af06-4d93-8ffc-8bd8871fad0b"`
     #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: Option<crate::CompactString>,
     /// HTTP headers to send with the request.
     #[serde(
         rename = "HeaderParams",
@@ -5090,7 +5102,7 @@ impl HttpCallbackConfig {
 /// Builds a [`HttpCallbackConfig`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct HttpCallbackConfigBuilder {
-    url: Option<String>,
+    url: Option<crate::CompactString>,
     header_params: Option<Vec<HeaderParams>>,
     params: Option<Vec<HttpParams>>,
     returns: Option<Vec<ReturnKey>>,
@@ -5105,12 +5117,12 @@ impl HttpCallbackConfigBuilder {
     /// Standard HTTP URL of the endpoint to call.
     ///
     /// Example: `"https://webhook.site/5e789103-af06-4d93-8ffc-8bd8871fad0b"`
-    pub fn url(mut self, value: impl Into<String>) -> Self {
+    pub fn url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.url = Some(value.into());
         self
     }
     /// Sets or clears `Url`.
-    pub fn set_url(mut self, value: Option<String>) -> Self {
+    pub fn set_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.url = value;
         self
     }
@@ -5230,13 +5242,13 @@ impl HttpCallbackConfigBuilder {
 pub struct HttpParams {
     /// Parameter name.
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
+    pub key: Option<crate::CompactString>,
     /// Parameter value.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+    pub value: Option<crate::CompactString>,
     /// Data type of the parameter value.
     #[serde(rename = "ValueType", default, skip_serializing_if = "Option::is_none")]
-    pub value_type: Option<String>,
+    pub value_type: Option<crate::CompactString>,
 }
 impl ::std::fmt::Debug for HttpParams {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -5256,9 +5268,9 @@ impl HttpParams {
 /// Builds a [`HttpParams`] member by member; `build` names the first required member left unset.
 #[derive(Clone, Default)]
 pub struct HttpParamsBuilder {
-    key: Option<String>,
-    value: Option<String>,
-    value_type: Option<String>,
+    key: Option<crate::CompactString>,
+    value: Option<crate::CompactString>,
+    value_type: Option<crate::CompactString>,
 }
 impl ::std::fmt::Debug for HttpParamsBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -5271,32 +5283,32 @@ impl ::std::fmt::Debug for HttpParamsBuilder {
 }
 impl HttpParamsBuilder {
     /// Parameter name.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
+    pub fn key(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets or clears `Key`.
-    pub fn set_key(mut self, value: Option<String>) -> Self {
+    pub fn set_key(mut self, value: Option<crate::CompactString>) -> Self {
         self.key = value;
         self
     }
     /// Parameter value.
-    pub fn value(mut self, value: impl Into<String>) -> Self {
+    pub fn value(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.value = Some(value.into());
         self
     }
     /// Sets or clears `Value`.
-    pub fn set_value(mut self, value: Option<String>) -> Self {
+    pub fn set_value(mut self, value: Option<crate::CompactString>) -> Self {
         self.value = value;
         self
     }
     /// Data type of the parameter value.
-    pub fn value_type(mut self, value: impl Into<String>) -> Self {
+    pub fn value_type(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.value_type = Some(value.into());
         self
     }
     /// Sets or clears `ValueType`.
-    pub fn set_value_type(mut self, value: Option<String>) -> Self {
+    pub fn set_value_type(mut self, value: Option<crate::CompactString>) -> Self {
         self.value_type = value;
         self
     }
@@ -5317,7 +5329,7 @@ pub struct IMCdrInfo {
     ///
     /// Example: `"12933"`
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<crate::CompactString>,
     /// Length of the service in seconds.
     ///
     /// Example: `199`
@@ -5332,7 +5344,7 @@ pub struct IMCdrInfo {
     ///
     /// Example: `"访客_e8d6"`
     #[serde(rename = "Nickname", default, skip_serializing_if = "Option::is_none")]
-    pub nickname: Option<String>,
+    pub nickname: Option<crate::CompactString>,
     /// Service type: `1` omnichannel, `2` text customer service.
     ///
     /// Example: `2`
@@ -5342,7 +5354,7 @@ pub struct IMCdrInfo {
     ///
     /// Example: `"foo@tencent.com"`
     #[serde(rename = "StaffId", default, skip_serializing_if = "Option::is_none")]
-    pub staff_id: Option<String>,
+    pub staff_id: Option<crate::CompactString>,
     /// Unix timestamp of the service.
     ///
     /// Example: `1632814604`
@@ -5352,7 +5364,7 @@ pub struct IMCdrInfo {
     ///
     /// Example: `"87fa1d7a-4194-4f2a-83dc-d7c293411720"`
     #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
-    pub session_id: Option<String>,
+    pub session_id: Option<crate::CompactString>,
     /// Id of the skill group.
     ///
     /// Example: `"1154"`
@@ -5361,7 +5373,7 @@ pub struct IMCdrInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub skill_group_id: Option<String>,
+    pub skill_group_id: Option<crate::CompactString>,
     /// Name of the skill group.
     ///
     /// Example: `"foo"`
@@ -5370,7 +5382,7 @@ pub struct IMCdrInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub skill_group_name: Option<String>,
+    pub skill_group_name: Option<crate::CompactString>,
     /// Satisfaction rating given by the user; may be null if unavailable.
     ///
     /// Example: `{"Id":1,"Label":"满意"}`
@@ -5388,7 +5400,7 @@ pub struct IMCdrInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub client_user_id: Option<String>,
+    pub client_user_id: Option<crate::CompactString>,
 }
 impl IMCdrInfo {
     /// A builder with no member set.
@@ -5399,29 +5411,29 @@ impl IMCdrInfo {
 /// Builds a [`IMCdrInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct IMCdrInfoBuilder {
-    id: Option<String>,
+    id: Option<crate::CompactString>,
     duration: Option<i64>,
     end_status: Option<IMCdrInfoEndStatus>,
-    nickname: Option<String>,
+    nickname: Option<crate::CompactString>,
     r#type: Option<IMCdrInfoType>,
-    staff_id: Option<String>,
+    staff_id: Option<crate::CompactString>,
     timestamp: Option<i64>,
-    session_id: Option<String>,
-    skill_group_id: Option<String>,
-    skill_group_name: Option<String>,
+    session_id: Option<crate::CompactString>,
+    skill_group_id: Option<crate::CompactString>,
+    skill_group_name: Option<crate::CompactString>,
     satisfaction: Option<IMSatisfaction>,
-    client_user_id: Option<String>,
+    client_user_id: Option<crate::CompactString>,
 }
 impl IMCdrInfoBuilder {
     /// Id of the service record.
     ///
     /// Example: `"12933"`
-    pub fn id(mut self, value: impl Into<String>) -> Self {
+    pub fn id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Sets or clears `Id`.
-    pub fn set_id(mut self, value: Option<String>) -> Self {
+    pub fn set_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.id = value;
         self
     }
@@ -5452,12 +5464,12 @@ impl IMCdrInfoBuilder {
     /// Nickname of the user.
     ///
     /// Example: `"访客_e8d6"`
-    pub fn nickname(mut self, value: impl Into<String>) -> Self {
+    pub fn nickname(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.nickname = Some(value.into());
         self
     }
     /// Sets or clears `Nickname`.
-    pub fn set_nickname(mut self, value: Option<String>) -> Self {
+    pub fn set_nickname(mut self, value: Option<crate::CompactString>) -> Self {
         self.nickname = value;
         self
     }
@@ -5476,12 +5488,12 @@ impl IMCdrInfoBuilder {
     /// Id of the agent who served the session.
     ///
     /// Example: `"foo@tencent.com"`
-    pub fn staff_id(mut self, value: impl Into<String>) -> Self {
+    pub fn staff_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_id = Some(value.into());
         self
     }
     /// Sets or clears `StaffId`.
-    pub fn set_staff_id(mut self, value: Option<String>) -> Self {
+    pub fn set_staff_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_id = value;
         self
     }
@@ -5500,36 +5512,36 @@ impl IMCdrInfoBuilder {
     /// Id of the session.
     ///
     /// Example: `"87fa1d7a-4194-4f2a-83dc-d7c293411720"`
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_id = value;
         self
     }
     /// Id of the skill group.
     ///
     /// Example: `"1154"`
-    pub fn skill_group_id(mut self, value: impl Into<String>) -> Self {
+    pub fn skill_group_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.skill_group_id = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupId`.
-    pub fn set_skill_group_id(mut self, value: Option<String>) -> Self {
+    pub fn set_skill_group_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.skill_group_id = value;
         self
     }
     /// Name of the skill group.
     ///
     /// Example: `"foo"`
-    pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
+    pub fn skill_group_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`.
-    pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
+    pub fn set_skill_group_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.skill_group_name = value;
         self
     }
@@ -5548,12 +5560,12 @@ impl IMCdrInfoBuilder {
     /// Id of the user.
     ///
     /// Example: `"user123"`
-    pub fn client_user_id(mut self, value: impl Into<String>) -> Self {
+    pub fn client_user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.client_user_id = Some(value.into());
         self
     }
     /// Sets or clears `ClientUserId`.
-    pub fn set_client_user_id(mut self, value: Option<String>) -> Self {
+    pub fn set_client_user_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.client_user_id = value;
         self
     }
@@ -5588,7 +5600,7 @@ pub struct IMSatisfaction {
     ///
     /// Example: `"非常满意"`
     #[serde(rename = "Label", default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    pub label: Option<crate::CompactString>,
 }
 impl IMSatisfaction {
     /// A builder with no member set.
@@ -5600,7 +5612,7 @@ impl IMSatisfaction {
 #[derive(Debug, Clone, Default)]
 pub struct IMSatisfactionBuilder {
     id: Option<i64>,
-    label: Option<String>,
+    label: Option<crate::CompactString>,
 }
 impl IMSatisfactionBuilder {
     /// Numeric satisfaction value.
@@ -5618,12 +5630,12 @@ impl IMSatisfactionBuilder {
     /// Label of the satisfaction value.
     ///
     /// Example: `"非常满意"`
-    pub fn label(mut self, value: impl Into<String>) -> Self {
+    pub fn label(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.label = Some(value.into());
         self
     }
     /// Sets or clears `Label`.
-    pub fn set_label(mut self, value: Option<String>) -> Self {
+    pub fn set_label(mut self, value: Option<crate::CompactString>) -> Self {
         self.label = value;
         self
     }
@@ -5643,12 +5655,12 @@ pub struct IVRKeyPressedElement {
     ///
     /// Example: `"1"`
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
+    pub key: Option<crate::CompactString>,
     /// Tag associated with the key.
     ///
     /// Example: `"非常满意"`
     #[serde(rename = "Label", default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    pub label: Option<crate::CompactString>,
     /// Unix time in milliseconds of the input.
     ///
     /// Example: `1729697241440`
@@ -5658,7 +5670,7 @@ pub struct IVRKeyPressedElement {
     ///
     /// Example: `"分支节点"`
     #[serde(rename = "NodeLabel", default, skip_serializing_if = "Option::is_none")]
-    pub node_label: Option<String>,
+    pub node_label: Option<crate::CompactString>,
     /// Raw input from the user.
     ///
     /// Example: `"1"`
@@ -5667,12 +5679,12 @@ pub struct IVRKeyPressedElement {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub original_content: Option<String>,
+    pub original_content: Option<crate::CompactString>,
     /// Text of the TTS prompt played.
     ///
     /// Example: `"您好"`
     #[serde(rename = "TTSPrompt", default, skip_serializing_if = "Option::is_none")]
-    pub tts_prompt: Option<String>,
+    pub tts_prompt: Option<crate::CompactString>,
 }
 impl IVRKeyPressedElement {
     /// A builder with no member set.
@@ -5683,35 +5695,35 @@ impl IVRKeyPressedElement {
 /// Builds a [`IVRKeyPressedElement`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct IVRKeyPressedElementBuilder {
-    key: Option<String>,
-    label: Option<String>,
+    key: Option<crate::CompactString>,
+    label: Option<crate::CompactString>,
     timestamp: Option<i64>,
-    node_label: Option<String>,
-    original_content: Option<String>,
-    tts_prompt: Option<String>,
+    node_label: Option<crate::CompactString>,
+    original_content: Option<crate::CompactString>,
+    tts_prompt: Option<crate::CompactString>,
 }
 impl IVRKeyPressedElementBuilder {
     /// Key pressed or keyword matched.
     ///
     /// Example: `"1"`
-    pub fn key(mut self, value: impl Into<String>) -> Self {
+    pub fn key(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets or clears `Key`.
-    pub fn set_key(mut self, value: Option<String>) -> Self {
+    pub fn set_key(mut self, value: Option<crate::CompactString>) -> Self {
         self.key = value;
         self
     }
     /// Tag associated with the key.
     ///
     /// Example: `"非常满意"`
-    pub fn label(mut self, value: impl Into<String>) -> Self {
+    pub fn label(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.label = Some(value.into());
         self
     }
     /// Sets or clears `Label`.
-    pub fn set_label(mut self, value: Option<String>) -> Self {
+    pub fn set_label(mut self, value: Option<crate::CompactString>) -> Self {
         self.label = value;
         self
     }
@@ -5730,36 +5742,36 @@ impl IVRKeyPressedElementBuilder {
     /// Tag of the IVR node.
     ///
     /// Example: `"分支节点"`
-    pub fn node_label(mut self, value: impl Into<String>) -> Self {
+    pub fn node_label(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.node_label = Some(value.into());
         self
     }
     /// Sets or clears `NodeLabel`.
-    pub fn set_node_label(mut self, value: Option<String>) -> Self {
+    pub fn set_node_label(mut self, value: Option<crate::CompactString>) -> Self {
         self.node_label = value;
         self
     }
     /// Raw input from the user.
     ///
     /// Example: `"1"`
-    pub fn original_content(mut self, value: impl Into<String>) -> Self {
+    pub fn original_content(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.original_content = Some(value.into());
         self
     }
     /// Sets or clears `OriginalContent`.
-    pub fn set_original_content(mut self, value: Option<String>) -> Self {
+    pub fn set_original_content(mut self, value: Option<crate::CompactString>) -> Self {
         self.original_content = value;
         self
     }
     /// Text of the TTS prompt played.
     ///
     /// Example: `"您好"`
-    pub fn tts_prompt(mut self, value: impl Into<String>) -> Self {
+    pub fn tts_prompt(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.tts_prompt = Some(value.into());
         self
     }
     /// Sets or clears `TTSPrompt`.
-    pub fn set_tts_prompt(mut self, value: Option<String>) -> Self {
+    pub fn set_tts_prompt(mut self, value: Option<crate::CompactString>) -> Self {
         self.tts_prompt = value;
         self
     }
@@ -5787,7 +5799,7 @@ pub struct Interface {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub url: String,
+    pub url: crate::CompactString,
 }
 impl Interface {
     /// A builder with no member set.
@@ -5798,18 +5810,18 @@ impl Interface {
 /// Builds a [`Interface`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct InterfaceBuilder {
-    url: Option<String>,
+    url: Option<crate::CompactString>,
 }
 impl InterfaceBuilder {
     /// Address of the callback endpoint.
     ///
     /// Example: `"https://cloud.tencent.com/"`
-    pub fn url(mut self, value: impl Into<String>) -> Self {
+    pub fn url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.url = Some(value.into());
         self
     }
     /// Sets or clears `URL`. Required.
-    pub fn set_url(mut self, value: Option<String>) -> Self {
+    pub fn set_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.url = value;
         self
     }
@@ -5830,7 +5842,7 @@ pub struct InvokeLLM {
     ///
     /// Example: `"今天天气怎么样"`
     #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
-    pub content: Option<String>,
+    pub content: Option<crate::CompactString>,
     /// Whether this text may interrupt the bot while it is speaking.
     ///
     /// Example: `false`
@@ -5846,19 +5858,19 @@ impl InvokeLLM {
 /// Builds a [`InvokeLLM`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct InvokeLLMBuilder {
-    content: Option<String>,
+    content: Option<crate::CompactString>,
     interrupt: Option<bool>,
 }
 impl InvokeLLMBuilder {
     /// Content to send to the LLM.
     ///
     /// Example: `"今天天气怎么样"`
-    pub fn content(mut self, value: impl Into<String>) -> Self {
+    pub fn content(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.content = Some(value.into());
         self
     }
     /// Sets or clears `Content`.
-    pub fn set_content(mut self, value: Option<String>) -> Self {
+    pub fn set_content(mut self, value: Option<crate::CompactString>) -> Self {
         self.content = value;
         self
     }
@@ -5890,12 +5902,12 @@ pub struct Message {
     ///
     /// Example: `"Text"`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
+    pub r#type: Option<crate::CompactString>,
     /// Body of the message.
     ///
     /// Example: `"您好，我是您的小助手"`
     #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
-    pub content: Option<String>,
+    pub content: Option<crate::CompactString>,
 }
 impl Message {
     /// A builder with no member set.
@@ -5906,31 +5918,31 @@ impl Message {
 /// Builds a [`Message`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct MessageBuilder {
-    r#type: Option<String>,
-    content: Option<String>,
+    r#type: Option<crate::CompactString>,
+    content: Option<crate::CompactString>,
 }
 impl MessageBuilder {
     /// Kind of message, such as `Text`.
     ///
     /// Example: `"Text"`
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    pub fn r#type(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.r#type = Some(value.into());
         self
     }
     /// Sets or clears `Type`.
-    pub fn set_type(mut self, value: Option<String>) -> Self {
+    pub fn set_type(mut self, value: Option<crate::CompactString>) -> Self {
         self.r#type = value;
         self
     }
     /// Body of the message.
     ///
     /// Example: `"您好，我是您的小助手"`
-    pub fn content(mut self, value: impl Into<String>) -> Self {
+    pub fn content(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.content = Some(value.into());
         self
     }
     /// Sets or clears `Content`.
-    pub fn set_content(mut self, value: Option<String>) -> Self {
+    pub fn set_content(mut self, value: Option<crate::CompactString>) -> Self {
         self.content = value;
         self
     }
@@ -5955,7 +5967,7 @@ pub struct MessageBody {
     ///
     /// Example: `"Alan"`
     #[serde(rename = "From", default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
+    pub from: Option<crate::CompactString>,
     /// Messages contained in this entry.
     ///
     /// Example: `[{"Content":"您好呀！","Type":"Text"}]`
@@ -5972,7 +5984,7 @@ impl MessageBody {
 #[derive(Debug, Clone, Default)]
 pub struct MessageBodyBuilder {
     timestamp: Option<i64>,
-    from: Option<String>,
+    from: Option<crate::CompactString>,
     messages: Option<Vec<Message>>,
 }
 impl MessageBodyBuilder {
@@ -5991,12 +6003,12 @@ impl MessageBodyBuilder {
     /// Id of the user who sent the message.
     ///
     /// Example: `"Alan"`
-    pub fn from(mut self, value: impl Into<String>) -> Self {
+    pub fn from(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.from = Some(value.into());
         self
     }
     /// Sets or clears `From`.
-    pub fn set_from(mut self, value: Option<String>) -> Self {
+    pub fn set_from(mut self, value: Option<crate::CompactString>) -> Self {
         self.from = value;
         self
     }
@@ -6029,7 +6041,7 @@ pub struct NumberInfo {
     ///
     /// Example: `"0086075512345678"`
     #[serde(rename = "Number", default, skip_serializing_if = "Option::is_none")]
-    pub number: Option<String>,
+    pub number: Option<crate::CompactString>,
     /// Ids of the outbound skill groups bound to the number.
     ///
     /// Example: `[1,2,3]`
@@ -6059,7 +6071,7 @@ impl NumberInfo {
 /// Builds a [`NumberInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct NumberInfoBuilder {
-    number: Option<String>,
+    number: Option<crate::CompactString>,
     call_out_skill_group_ids: Option<Vec<SkillGroupId>>,
     state: Option<NumberInfoState>,
     cost_type: Option<NumberInfoCostType>,
@@ -6068,12 +6080,12 @@ impl NumberInfoBuilder {
     /// The phone number.
     ///
     /// Example: `"0086075512345678"`
-    pub fn number(mut self, value: impl Into<String>) -> Self {
+    pub fn number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.number = Some(value.into());
         self
     }
     /// Sets or clears `Number`.
-    pub fn set_number(mut self, value: Option<String>) -> Self {
+    pub fn set_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.number = value;
         self
     }
@@ -6129,17 +6141,17 @@ impl NumberInfoBuilder {
 pub struct OauthConfig {
     /// URL of the endpoint that issues access tokens.
     #[serde(rename = "TokenURL", default, skip_serializing_if = "Option::is_none")]
-    pub token_url: Option<String>,
+    pub token_url: Option<crate::CompactString>,
     /// OAuth2 client id.
     #[serde(rename = "ClientId", default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
+    pub client_id: Option<crate::CompactString>,
     /// OAuth2 client secret.
     #[serde(
         rename = "ClientSecret",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub client_secret: Option<String>,
+    pub client_secret: Option<crate::CompactString>,
 }
 impl ::std::fmt::Debug for OauthConfig {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -6162,9 +6174,9 @@ impl OauthConfig {
 /// Builds a [`OauthConfig`] member by member; `build` names the first required member left unset.
 #[derive(Clone, Default)]
 pub struct OauthConfigBuilder {
-    token_url: Option<String>,
-    client_id: Option<String>,
-    client_secret: Option<String>,
+    token_url: Option<crate::CompactString>,
+    client_id: Option<crate::CompactString>,
+    client_secret: Option<crate::CompactString>,
 }
 impl ::std::fmt::Debug for OauthConfigBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -6180,32 +6192,32 @@ impl ::std::fmt::Debug for OauthConfigBuilder {
 }
 impl OauthConfigBuilder {
     /// URL of the endpoint that issues access tokens.
-    pub fn token_url(mut self, value: impl Into<String>) -> Self {
+    pub fn token_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.token_url = Some(value.into());
         self
     }
     /// Sets or clears `TokenURL`.
-    pub fn set_token_url(mut self, value: Option<String>) -> Self {
+    pub fn set_token_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.token_url = value;
         self
     }
     /// OAuth2 client id.
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
+    pub fn client_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.client_id = Some(value.into());
         self
     }
     /// Sets or clears `ClientId`.
-    pub fn set_client_id(mut self, value: Option<String>) -> Self {
+    pub fn set_client_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.client_id = value;
         self
     }
     /// OAuth2 client secret.
-    pub fn client_secret(mut self, value: impl Into<String>) -> Self {
+    pub fn client_secret(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.client_secret = Some(value.into());
         self
     }
     /// Sets or clears `ClientSecret`.
-    pub fn set_client_secret(mut self, value: Option<String>) -> Self {
+    pub fn set_client_secret(mut self, value: Option<crate::CompactString>) -> Self {
         self.client_secret = value;
         self
     }
@@ -6239,7 +6251,7 @@ pub struct OwnNumberApplyDetailItem {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub phone_number: String,
+    pub phone_number: crate::CompactString,
     /// Maximum number of concurrent calls.
     ///
     /// Example: `1`
@@ -6275,7 +6287,7 @@ pub struct OwnNumberApplyDetailItem {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub carrier_phone_number: Option<String>,
+    pub carrier_phone_number: Option<crate::CompactString>,
 }
 impl OwnNumberApplyDetailItem {
     /// A builder with no member set.
@@ -6287,11 +6299,11 @@ impl OwnNumberApplyDetailItem {
 #[derive(Debug, Clone, Default)]
 pub struct OwnNumberApplyDetailItemBuilder {
     call_type: Option<OwnNumberApplyDetailItemCallType>,
-    phone_number: Option<String>,
+    phone_number: Option<crate::CompactString>,
     max_call_count: Option<i64>,
     max_call_p_sec: Option<i64>,
     outbound_callee_format: Option<OwnNumberApplyDetailItemOutboundCalleeFormat>,
-    carrier_phone_number: Option<String>,
+    carrier_phone_number: Option<crate::CompactString>,
 }
 impl OwnNumberApplyDetailItemBuilder {
     /// Number usage: `0` inbound, `1` outbound, `2` inbound and outbound.
@@ -6309,12 +6321,12 @@ impl OwnNumberApplyDetailItemBuilder {
     /// Line number.
     ///
     /// Example: `"02066660000"`
-    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
+    pub fn phone_number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.phone_number = Some(value.into());
         self
     }
     /// Sets or clears `PhoneNumber`. Required.
-    pub fn set_phone_number(mut self, value: Option<String>) -> Self {
+    pub fn set_phone_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.phone_number = value;
         self
     }
@@ -6363,12 +6375,12 @@ impl OwnNumberApplyDetailItemBuilder {
     /// Number assigned by the carrier.
     ///
     /// Example: `"66660000"`
-    pub fn carrier_phone_number(mut self, value: impl Into<String>) -> Self {
+    pub fn carrier_phone_number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.carrier_phone_number = Some(value.into());
         self
     }
     /// Sets or clears `CarrierPhoneNumber`.
-    pub fn set_carrier_phone_number(mut self, value: Option<String>) -> Self {
+    pub fn set_carrier_phone_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.carrier_phone_number = value;
         self
     }
@@ -6408,22 +6420,22 @@ pub struct PSTNSession {
     ///
     /// Example: `"d62a280a-b7dc-4a05-8295-eba7b61c2490"`
     #[serde(rename = "SessionID", default, skip_serializing_if = "Option::is_none")]
-    pub session_id: Option<String>,
+    pub session_id: Option<crate::CompactString>,
     /// Id of the temporary room used by the session.
     ///
     /// Example: `"0"`
     #[serde(rename = "RoomID", default, skip_serializing_if = "Option::is_none")]
-    pub room_id: Option<String>,
+    pub room_id: Option<crate::CompactString>,
     /// Caller number.
     ///
     /// Example: `"00861010101033"`
     #[serde(rename = "Caller", default, skip_serializing_if = "Option::is_none")]
-    pub caller: Option<String>,
+    pub caller: Option<crate::CompactString>,
     /// Callee number.
     ///
     /// Example: `"00861010101031"`
     #[serde(rename = "Callee", default, skip_serializing_if = "Option::is_none")]
-    pub callee: Option<String>,
+    pub callee: Option<crate::CompactString>,
     /// Unix timestamp when the session started.
     ///
     /// Example: `1617184839`
@@ -6459,7 +6471,7 @@ pub struct PSTNSession {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub staff_email: Option<String>,
+    pub staff_email: Option<crate::CompactString>,
     /// Employee number of the agent.
     ///
     /// Example: `"007"`
@@ -6468,7 +6480,7 @@ pub struct PSTNSession {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub staff_number: Option<String>,
+    pub staff_number: Option<crate::CompactString>,
     /// Session state: `ringing` ringing, `seatJoining` waiting for the agent to answer, `inProgress` in progress, `finished` finished.
     ///
     /// Example: `"finished"`
@@ -6491,7 +6503,7 @@ pub struct PSTNSession {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub out_bound_caller: Option<String>,
+    pub out_bound_caller: Option<crate::CompactString>,
     /// Callee number when the call is transferred to an external line.
     ///
     /// Example: `"00861010101032"`
@@ -6500,7 +6512,7 @@ pub struct PSTNSession {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub out_bound_callee: Option<String>,
+    pub out_bound_callee: Option<crate::CompactString>,
     /// Protected id of the caller number; set only when number protection mapping is on, in which case `Caller` is empty.
     ///
     /// Example: `"008613XXXX5678"`
@@ -6509,7 +6521,7 @@ pub struct PSTNSession {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub protected_caller: Option<String>,
+    pub protected_caller: Option<crate::CompactString>,
     /// Protected id of the callee number; set only when number protection mapping is on, in which case `Callee` is empty.
     ///
     /// Example: `"008613XXXX5678"`
@@ -6518,7 +6530,7 @@ pub struct PSTNSession {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub protected_callee: Option<String>,
+    pub protected_callee: Option<crate::CompactString>,
 }
 impl PSTNSession {
     /// A builder with no member set.
@@ -6529,68 +6541,68 @@ impl PSTNSession {
 /// Builds a [`PSTNSession`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct PSTNSessionBuilder {
-    session_id: Option<String>,
-    room_id: Option<String>,
-    caller: Option<String>,
-    callee: Option<String>,
+    session_id: Option<crate::CompactString>,
+    room_id: Option<crate::CompactString>,
+    caller: Option<crate::CompactString>,
+    callee: Option<crate::CompactString>,
     start_timestamp: Option<i64>,
     ring_timestamp: Option<i64>,
     accept_timestamp: Option<i64>,
-    staff_email: Option<String>,
-    staff_number: Option<String>,
+    staff_email: Option<crate::CompactString>,
+    staff_number: Option<crate::CompactString>,
     session_status: Option<PSTNSessionSessionStatus>,
     direction: Option<PSTNSessionDirection>,
-    out_bound_caller: Option<String>,
-    out_bound_callee: Option<String>,
-    protected_caller: Option<String>,
-    protected_callee: Option<String>,
+    out_bound_caller: Option<crate::CompactString>,
+    out_bound_callee: Option<crate::CompactString>,
+    protected_caller: Option<crate::CompactString>,
+    protected_callee: Option<crate::CompactString>,
 }
 impl PSTNSessionBuilder {
     /// Id of the session.
     ///
     /// Example: `"d62a280a-b7dc-4a05-8295-eba7b61c2490"`
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionID`.
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_id = value;
         self
     }
     /// Id of the temporary room used by the session.
     ///
     /// Example: `"0"`
-    pub fn room_id(mut self, value: impl Into<String>) -> Self {
+    pub fn room_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.room_id = Some(value.into());
         self
     }
     /// Sets or clears `RoomID`.
-    pub fn set_room_id(mut self, value: Option<String>) -> Self {
+    pub fn set_room_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.room_id = value;
         self
     }
     /// Caller number.
     ///
     /// Example: `"00861010101033"`
-    pub fn caller(mut self, value: impl Into<String>) -> Self {
+    pub fn caller(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.caller = Some(value.into());
         self
     }
     /// Sets or clears `Caller`.
-    pub fn set_caller(mut self, value: Option<String>) -> Self {
+    pub fn set_caller(mut self, value: Option<crate::CompactString>) -> Self {
         self.caller = value;
         self
     }
     /// Callee number.
     ///
     /// Example: `"00861010101031"`
-    pub fn callee(mut self, value: impl Into<String>) -> Self {
+    pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`.
-    pub fn set_callee(mut self, value: Option<String>) -> Self {
+    pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
         self.callee = value;
         self
     }
@@ -6633,24 +6645,24 @@ impl PSTNSessionBuilder {
     /// Email of the agent.
     ///
     /// Example: `"foo@tencent.com"`
-    pub fn staff_email(mut self, value: impl Into<String>) -> Self {
+    pub fn staff_email(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`.
-    pub fn set_staff_email(mut self, value: Option<String>) -> Self {
+    pub fn set_staff_email(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_email = value;
         self
     }
     /// Employee number of the agent.
     ///
     /// Example: `"007"`
-    pub fn staff_number(mut self, value: impl Into<String>) -> Self {
+    pub fn staff_number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_number = Some(value.into());
         self
     }
     /// Sets or clears `StaffNumber`.
-    pub fn set_staff_number(mut self, value: Option<String>) -> Self {
+    pub fn set_staff_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_number = value;
         self
     }
@@ -6681,48 +6693,48 @@ impl PSTNSessionBuilder {
     /// Number used as caller when the call is transferred to an external line.
     ///
     /// Example: `"00861010101031"`
-    pub fn out_bound_caller(mut self, value: impl Into<String>) -> Self {
+    pub fn out_bound_caller(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.out_bound_caller = Some(value.into());
         self
     }
     /// Sets or clears `OutBoundCaller`.
-    pub fn set_out_bound_caller(mut self, value: Option<String>) -> Self {
+    pub fn set_out_bound_caller(mut self, value: Option<crate::CompactString>) -> Self {
         self.out_bound_caller = value;
         self
     }
     /// Callee number when the call is transferred to an external line.
     ///
     /// Example: `"00861010101032"`
-    pub fn out_bound_callee(mut self, value: impl Into<String>) -> Self {
+    pub fn out_bound_callee(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.out_bound_callee = Some(value.into());
         self
     }
     /// Sets or clears `OutBoundCallee`.
-    pub fn set_out_bound_callee(mut self, value: Option<String>) -> Self {
+    pub fn set_out_bound_callee(mut self, value: Option<crate::CompactString>) -> Self {
         self.out_bound_callee = value;
         self
     }
     /// Protected id of the caller number; set only when number protection mapping is on, in which case `Caller` is empty.
     ///
     /// Example: `"008613XXXX5678"`
-    pub fn protected_caller(mut self, value: impl Into<String>) -> Self {
+    pub fn protected_caller(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.protected_caller = Some(value.into());
         self
     }
     /// Sets or clears `ProtectedCaller`.
-    pub fn set_protected_caller(mut self, value: Option<String>) -> Self {
+    pub fn set_protected_caller(mut self, value: Option<crate::CompactString>) -> Self {
         self.protected_caller = value;
         self
     }
     /// Protected id of the callee number; set only when number protection mapping is on, in which case `Callee` is empty.
     ///
     /// Example: `"008613XXXX5678"`
-    pub fn protected_callee(mut self, value: impl Into<String>) -> Self {
+    pub fn protected_callee(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.protected_callee = Some(value.into());
         self
     }
     /// Sets or clears `ProtectedCallee`.
-    pub fn set_protected_callee(mut self, value: Option<String>) -> Self {
+    pub fn set_protected_callee(mut self, value: Option<crate::CompactString>) -> Self {
         self.protected_callee = value;
         self
     }
@@ -6755,22 +6767,22 @@ pub struct PSTNSessionInfo {
     ///
     /// Example: `"1"`
     #[serde(rename = "SessionID", default, skip_serializing_if = "Option::is_none")]
-    pub session_id: Option<String>,
+    pub session_id: Option<crate::CompactString>,
     /// Id of the temporary room used by the session.
     ///
     /// Example: `"1"`
     #[serde(rename = "RoomID", default, skip_serializing_if = "Option::is_none")]
-    pub room_id: Option<String>,
+    pub room_id: Option<crate::CompactString>,
     /// Caller number.
     ///
     /// Example: `"13712345678"`
     #[serde(rename = "Caller", default, skip_serializing_if = "Option::is_none")]
-    pub caller: Option<String>,
+    pub caller: Option<crate::CompactString>,
     /// Callee number.
     ///
     /// Example: `"13712345678"`
     #[serde(rename = "Callee", default, skip_serializing_if = "Option::is_none")]
-    pub callee: Option<String>,
+    pub callee: Option<crate::CompactString>,
     /// Unix timestamp when the session started.
     ///
     /// Example: `"1617184839"`
@@ -6779,7 +6791,7 @@ pub struct PSTNSessionInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub start_timestamp: Option<String>,
+    pub start_timestamp: Option<crate::CompactString>,
     /// Unix timestamp when the call was answered.
     ///
     /// Example: `"1617184839"`
@@ -6788,7 +6800,7 @@ pub struct PSTNSessionInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub accept_timestamp: Option<String>,
+    pub accept_timestamp: Option<crate::CompactString>,
     /// Email of the agent.
     ///
     /// Example: `"xxx@xxx.com"`
@@ -6797,7 +6809,7 @@ pub struct PSTNSessionInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub staff_email: Option<String>,
+    pub staff_email: Option<crate::CompactString>,
     /// Employee number of the agent.
     ///
     /// Example: `"1"`
@@ -6806,7 +6818,7 @@ pub struct PSTNSessionInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub staff_number: Option<String>,
+    pub staff_number: Option<crate::CompactString>,
     /// Session state, for example `inProgress` while the call is ongoing.
     ///
     /// Example: `"inProgress"`
@@ -6815,7 +6827,7 @@ pub struct PSTNSessionInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub session_status: Option<String>,
+    pub session_status: Option<crate::CompactString>,
     /// Call direction: `0` inbound, `1` outbound.
     ///
     /// Example: `0`
@@ -6838,7 +6850,7 @@ pub struct PSTNSessionInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub protected_caller: Option<String>,
+    pub protected_caller: Option<crate::CompactString>,
     /// Protected id of the callee number; set only when number protection mapping is on, in which case `Callee` is empty.
     ///
     /// Example: `"008613XXXX5678"`
@@ -6847,7 +6859,7 @@ pub struct PSTNSessionInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub protected_callee: Option<String>,
+    pub protected_callee: Option<crate::CompactString>,
 }
 impl PSTNSessionInfo {
     /// A builder with no member set.
@@ -6858,126 +6870,126 @@ impl PSTNSessionInfo {
 /// Builds a [`PSTNSessionInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct PSTNSessionInfoBuilder {
-    session_id: Option<String>,
-    room_id: Option<String>,
-    caller: Option<String>,
-    callee: Option<String>,
-    start_timestamp: Option<String>,
-    accept_timestamp: Option<String>,
-    staff_email: Option<String>,
-    staff_number: Option<String>,
-    session_status: Option<String>,
+    session_id: Option<crate::CompactString>,
+    room_id: Option<crate::CompactString>,
+    caller: Option<crate::CompactString>,
+    callee: Option<crate::CompactString>,
+    start_timestamp: Option<crate::CompactString>,
+    accept_timestamp: Option<crate::CompactString>,
+    staff_email: Option<crate::CompactString>,
+    staff_number: Option<crate::CompactString>,
+    session_status: Option<crate::CompactString>,
     direction: Option<PSTNSessionDirection>,
     ring_timestamp: Option<i64>,
-    protected_caller: Option<String>,
-    protected_callee: Option<String>,
+    protected_caller: Option<crate::CompactString>,
+    protected_callee: Option<crate::CompactString>,
 }
 impl PSTNSessionInfoBuilder {
     /// Id of the session.
     ///
     /// Example: `"1"`
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionID`.
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_id = value;
         self
     }
     /// Id of the temporary room used by the session.
     ///
     /// Example: `"1"`
-    pub fn room_id(mut self, value: impl Into<String>) -> Self {
+    pub fn room_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.room_id = Some(value.into());
         self
     }
     /// Sets or clears `RoomID`.
-    pub fn set_room_id(mut self, value: Option<String>) -> Self {
+    pub fn set_room_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.room_id = value;
         self
     }
     /// Caller number.
     ///
     /// Example: `"13712345678"`
-    pub fn caller(mut self, value: impl Into<String>) -> Self {
+    pub fn caller(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.caller = Some(value.into());
         self
     }
     /// Sets or clears `Caller`.
-    pub fn set_caller(mut self, value: Option<String>) -> Self {
+    pub fn set_caller(mut self, value: Option<crate::CompactString>) -> Self {
         self.caller = value;
         self
     }
     /// Callee number.
     ///
     /// Example: `"13712345678"`
-    pub fn callee(mut self, value: impl Into<String>) -> Self {
+    pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`.
-    pub fn set_callee(mut self, value: Option<String>) -> Self {
+    pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
         self.callee = value;
         self
     }
     /// Unix timestamp when the session started.
     ///
     /// Example: `"1617184839"`
-    pub fn start_timestamp(mut self, value: impl Into<String>) -> Self {
+    pub fn start_timestamp(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.start_timestamp = Some(value.into());
         self
     }
     /// Sets or clears `StartTimestamp`.
-    pub fn set_start_timestamp(mut self, value: Option<String>) -> Self {
+    pub fn set_start_timestamp(mut self, value: Option<crate::CompactString>) -> Self {
         self.start_timestamp = value;
         self
     }
     /// Unix timestamp when the call was answered.
     ///
     /// Example: `"1617184839"`
-    pub fn accept_timestamp(mut self, value: impl Into<String>) -> Self {
+    pub fn accept_timestamp(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.accept_timestamp = Some(value.into());
         self
     }
     /// Sets or clears `AcceptTimestamp`.
-    pub fn set_accept_timestamp(mut self, value: Option<String>) -> Self {
+    pub fn set_accept_timestamp(mut self, value: Option<crate::CompactString>) -> Self {
         self.accept_timestamp = value;
         self
     }
     /// Email of the agent.
     ///
     /// Example: `"xxx@xxx.com"`
-    pub fn staff_email(mut self, value: impl Into<String>) -> Self {
+    pub fn staff_email(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`.
-    pub fn set_staff_email(mut self, value: Option<String>) -> Self {
+    pub fn set_staff_email(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_email = value;
         self
     }
     /// Employee number of the agent.
     ///
     /// Example: `"1"`
-    pub fn staff_number(mut self, value: impl Into<String>) -> Self {
+    pub fn staff_number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_number = Some(value.into());
         self
     }
     /// Sets or clears `StaffNumber`.
-    pub fn set_staff_number(mut self, value: Option<String>) -> Self {
+    pub fn set_staff_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_number = value;
         self
     }
     /// Session state, for example `inProgress` while the call is ongoing.
     ///
     /// Example: `"inProgress"`
-    pub fn session_status(mut self, value: impl Into<String>) -> Self {
+    pub fn session_status(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_status = Some(value.into());
         self
     }
     /// Sets or clears `SessionStatus`.
-    pub fn set_session_status(mut self, value: Option<String>) -> Self {
+    pub fn set_session_status(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_status = value;
         self
     }
@@ -7008,24 +7020,24 @@ impl PSTNSessionInfoBuilder {
     /// Protected id of the caller number; set only when number protection mapping is on, in which case `Caller` is empty.
     ///
     /// Example: `"008613XXXX5678"`
-    pub fn protected_caller(mut self, value: impl Into<String>) -> Self {
+    pub fn protected_caller(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.protected_caller = Some(value.into());
         self
     }
     /// Sets or clears `ProtectedCaller`.
-    pub fn set_protected_caller(mut self, value: Option<String>) -> Self {
+    pub fn set_protected_caller(mut self, value: Option<crate::CompactString>) -> Self {
         self.protected_caller = value;
         self
     }
     /// Protected id of the callee number; set only when number protection mapping is on, in which case `Callee` is empty.
     ///
     /// Example: `"008613XXXX5678"`
-    pub fn protected_callee(mut self, value: impl Into<String>) -> Self {
+    pub fn protected_callee(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.protected_callee = Some(value.into());
         self
     }
     /// Sets or clears `ProtectedCallee`.
-    pub fn set_protected_callee(mut self, value: Option<String>) -> Self {
+    pub fn set_protected_callee(mut self, value: Option<crate::CompactString>) -> Self {
         self.protected_callee = value;
         self
     }
@@ -7060,7 +7072,7 @@ pub struct PackageBuyInfo {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub package_id: String,
+    pub package_id: crate::CompactString,
     /// Package type: `0` outbound call package, `1` inbound 400-number package.
     ///
     /// Example: `1`
@@ -7116,7 +7128,7 @@ impl PackageBuyInfo {
 /// Builds a [`PackageBuyInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct PackageBuyInfoBuilder {
-    package_id: Option<String>,
+    package_id: Option<crate::CompactString>,
     r#type: Option<PackageBuyInfoType>,
     capacity_size: Option<i64>,
     capacity_remain: Option<i64>,
@@ -7127,12 +7139,12 @@ impl PackageBuyInfoBuilder {
     /// Id of the package.
     ///
     /// Example: `"1001"`
-    pub fn package_id(mut self, value: impl Into<String>) -> Self {
+    pub fn package_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.package_id = Some(value.into());
         self
     }
     /// Sets or clears `PackageId`. Required.
-    pub fn set_package_id(mut self, value: Option<String>) -> Self {
+    pub fn set_package_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.package_id = value;
         self
     }
@@ -7241,7 +7253,7 @@ pub struct PhoneNumBuyInfo {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub phone_num: String,
+    pub phone_num: crate::CompactString,
     /// Number type: `0` landline, `1` virtual operator number, `2` carrier number, `3` 400 number.
     ///
     /// Example: `1`
@@ -7297,7 +7309,7 @@ impl PhoneNumBuyInfo {
 /// Builds a [`PhoneNumBuyInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct PhoneNumBuyInfoBuilder {
-    phone_num: Option<String>,
+    phone_num: Option<crate::CompactString>,
     r#type: Option<PhoneNumBuyInfoType>,
     call_type: Option<PhoneNumBuyInfoCallType>,
     buy_time: Option<i64>,
@@ -7308,12 +7320,12 @@ impl PhoneNumBuyInfoBuilder {
     /// The phone number.
     ///
     /// Example: `"008602112345678"`
-    pub fn phone_num(mut self, value: impl Into<String>) -> Self {
+    pub fn phone_num(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.phone_num = Some(value.into());
         self
     }
     /// Sets or clears `PhoneNum`. Required.
-    pub fn set_phone_num(mut self, value: Option<String>) -> Self {
+    pub fn set_phone_num(mut self, value: Option<crate::CompactString>) -> Self {
         self.phone_num = value;
         self
     }
@@ -7415,12 +7427,12 @@ pub struct RetryTagItem {
     ///
     /// Example: `"是否需要稍后联系"`
     #[serde(rename = "TagName", default, skip_serializing_if = "Option::is_none")]
-    pub tag_name: Option<String>,
+    pub tag_name: Option<crate::CompactString>,
     /// Value of the tag.
     ///
     /// Example: `"需要"`
     #[serde(rename = "TagValue", default, skip_serializing_if = "Option::is_none")]
-    pub tag_value: Option<String>,
+    pub tag_value: Option<crate::CompactString>,
 }
 impl RetryTagItem {
     /// A builder with no member set.
@@ -7431,31 +7443,31 @@ impl RetryTagItem {
 /// Builds a [`RetryTagItem`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct RetryTagItemBuilder {
-    tag_name: Option<String>,
-    tag_value: Option<String>,
+    tag_name: Option<crate::CompactString>,
+    tag_value: Option<crate::CompactString>,
 }
 impl RetryTagItemBuilder {
     /// Name of the tag.
     ///
     /// Example: `"是否需要稍后联系"`
-    pub fn tag_name(mut self, value: impl Into<String>) -> Self {
+    pub fn tag_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.tag_name = Some(value.into());
         self
     }
     /// Sets or clears `TagName`.
-    pub fn set_tag_name(mut self, value: Option<String>) -> Self {
+    pub fn set_tag_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.tag_name = value;
         self
     }
     /// Value of the tag.
     ///
     /// Example: `"需要"`
-    pub fn tag_value(mut self, value: impl Into<String>) -> Self {
+    pub fn tag_value(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.tag_value = Some(value.into());
         self
     }
     /// Sets or clears `TagValue`.
-    pub fn set_tag_value(mut self, value: Option<String>) -> Self {
+    pub fn set_tag_value(mut self, value: Option<crate::CompactString>) -> Self {
         self.tag_value = value;
         self
     }
@@ -7473,7 +7485,7 @@ impl RetryTagItemBuilder {
 pub struct ReturnKey {
     /// Name of a field the remote endpoint's JSON response must contain; its value is taken as output.
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
+    pub key: Option<crate::CompactString>,
 }
 impl ReturnKey {
     /// A builder with no member set.
@@ -7484,16 +7496,16 @@ impl ReturnKey {
 /// Builds a [`ReturnKey`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct ReturnKeyBuilder {
-    key: Option<String>,
+    key: Option<crate::CompactString>,
 }
 impl ReturnKeyBuilder {
     /// Name of a field the remote endpoint's JSON response must contain; its value is taken as output.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
+    pub fn key(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets or clears `Key`.
-    pub fn set_key(mut self, value: Option<String>) -> Self {
+    pub fn set_key(mut self, value: Option<crate::CompactString>) -> Self {
         self.key = value;
         self
     }
@@ -7515,7 +7527,7 @@ pub struct SdkAppIdBuyInfo {
     ///
     /// Example: `"Test"`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<crate::CompactString>,
     /// Number of agent seats bought that are still valid.
     ///
     /// Example: `10`
@@ -7559,7 +7571,7 @@ impl SdkAppIdBuyInfo {
 #[derive(Debug, Clone, Default)]
 pub struct SdkAppIdBuyInfoBuilder {
     sdk_app_id: Option<SdkAppId>,
-    name: Option<String>,
+    name: Option<crate::CompactString>,
     staff_buy_num: Option<i64>,
     staff_buy_list: Option<Vec<StaffBuyInfo>>,
     phone_num_buy_list: Option<Vec<PhoneNumBuyInfo>>,
@@ -7581,12 +7593,12 @@ impl SdkAppIdBuyInfoBuilder {
     /// Name of the application.
     ///
     /// Example: `"Test"`
-    pub fn name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
-    pub fn set_name(mut self, value: Option<String>) -> Self {
+    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.name = value;
         self
     }
@@ -7662,7 +7674,7 @@ pub struct SeatUserInfo {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub name: String,
+    pub name: crate::CompactString,
     /// Email address of the agent.
     ///
     /// Example: `"foo@tencent.com"`
@@ -7671,7 +7683,7 @@ pub struct SeatUserInfo {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub mail: String,
+    pub mail: crate::CompactString,
     /// Employee number of the agent.
     ///
     /// Example: `"007"`
@@ -7680,22 +7692,22 @@ pub struct SeatUserInfo {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub staff_number: String,
+    pub staff_number: crate::CompactString,
     /// Phone number of the agent, prefixed with `0086`.
     ///
     /// Example: `"008613012345678"`
     #[serde(rename = "Phone", default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
+    pub phone: Option<crate::CompactString>,
     /// Nickname of the agent.
     ///
     /// Example: `"三三"`
     #[serde(rename = "Nick", default, skip_serializing_if = "Option::is_none")]
-    pub nick: Option<String>,
+    pub nick: Option<crate::CompactString>,
     /// Id of the user.
     ///
     /// Example: `"foo@tencent.com"`
     #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
+    pub user_id: Option<crate::CompactString>,
     /// Names of the skill groups the agent belongs to.
     ///
     /// Example: `["测试技能组"]`
@@ -7704,7 +7716,7 @@ pub struct SeatUserInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub skill_group_name_list: Option<Vec<String>>,
+    pub skill_group_name_list: Option<Vec<crate::CompactString>>,
     /// Role: `1` admin, `2` quality inspector, `3` regular agent; any other value is a custom role id.
     ///
     /// Example: `1`
@@ -7718,7 +7730,7 @@ pub struct SeatUserInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub extension_number: Option<String>,
+    pub extension_number: Option<crate::CompactString>,
 }
 impl SeatUserInfo {
     /// A builder with no member set.
@@ -7729,98 +7741,98 @@ impl SeatUserInfo {
 /// Builds a [`SeatUserInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct SeatUserInfoBuilder {
-    name: Option<String>,
-    mail: Option<String>,
-    staff_number: Option<String>,
-    phone: Option<String>,
-    nick: Option<String>,
-    user_id: Option<String>,
-    skill_group_name_list: Option<Vec<String>>,
+    name: Option<crate::CompactString>,
+    mail: Option<crate::CompactString>,
+    staff_number: Option<crate::CompactString>,
+    phone: Option<crate::CompactString>,
+    nick: Option<crate::CompactString>,
+    user_id: Option<crate::CompactString>,
+    skill_group_name_list: Option<Vec<crate::CompactString>>,
     role: Option<i64>,
-    extension_number: Option<String>,
+    extension_number: Option<crate::CompactString>,
 }
 impl SeatUserInfoBuilder {
     /// Display name of the agent.
     ///
     /// Example: `"张三"`
-    pub fn name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
-    pub fn set_name(mut self, value: Option<String>) -> Self {
+    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.name = value;
         self
     }
     /// Email address of the agent.
     ///
     /// Example: `"foo@tencent.com"`
-    pub fn mail(mut self, value: impl Into<String>) -> Self {
+    pub fn mail(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.mail = Some(value.into());
         self
     }
     /// Sets or clears `Mail`. Required.
-    pub fn set_mail(mut self, value: Option<String>) -> Self {
+    pub fn set_mail(mut self, value: Option<crate::CompactString>) -> Self {
         self.mail = value;
         self
     }
     /// Employee number of the agent.
     ///
     /// Example: `"007"`
-    pub fn staff_number(mut self, value: impl Into<String>) -> Self {
+    pub fn staff_number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_number = Some(value.into());
         self
     }
     /// Sets or clears `StaffNumber`. Required.
-    pub fn set_staff_number(mut self, value: Option<String>) -> Self {
+    pub fn set_staff_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_number = value;
         self
     }
     /// Phone number of the agent, prefixed with `0086`.
     ///
     /// Example: `"008613012345678"`
-    pub fn phone(mut self, value: impl Into<String>) -> Self {
+    pub fn phone(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.phone = Some(value.into());
         self
     }
     /// Sets or clears `Phone`.
-    pub fn set_phone(mut self, value: Option<String>) -> Self {
+    pub fn set_phone(mut self, value: Option<crate::CompactString>) -> Self {
         self.phone = value;
         self
     }
     /// Nickname of the agent.
     ///
     /// Example: `"三三"`
-    pub fn nick(mut self, value: impl Into<String>) -> Self {
+    pub fn nick(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.nick = Some(value.into());
         self
     }
     /// Sets or clears `Nick`.
-    pub fn set_nick(mut self, value: Option<String>) -> Self {
+    pub fn set_nick(mut self, value: Option<crate::CompactString>) -> Self {
         self.nick = value;
         self
     }
     /// Id of the user.
     ///
     /// Example: `"foo@tencent.com"`
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+    pub fn user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.user_id = Some(value.into());
         self
     }
     /// Sets or clears `UserId`.
-    pub fn set_user_id(mut self, value: Option<String>) -> Self {
+    pub fn set_user_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.user_id = value;
         self
     }
     /// Names of the skill groups the agent belongs to.
     ///
     /// Example: `["测试技能组"]`
-    pub fn skill_group_name_list(mut self, value: Vec<String>) -> Self {
+    pub fn skill_group_name_list(mut self, value: Vec<crate::CompactString>) -> Self {
         self.skill_group_name_list = Some(value);
         self
     }
     /// Sets or clears `SkillGroupNameList`.
-    pub fn set_skill_group_name_list(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_skill_group_name_list(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.skill_group_name_list = value;
         self
     }
@@ -7839,12 +7851,12 @@ impl SeatUserInfoBuilder {
     /// Extension number of the agent: 4-6 digits, first digit 1-8.
     ///
     /// Example: `"1003"`
-    pub fn extension_number(mut self, value: impl Into<String>) -> Self {
+    pub fn extension_number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.extension_number = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionNumber`.
-    pub fn set_extension_number(mut self, value: Option<String>) -> Self {
+    pub fn set_extension_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.extension_number = value;
         self
     }
@@ -7878,12 +7890,12 @@ pub struct ServeParticipant {
     ///
     /// Example: `"foo@tencent.com"`
     #[serde(rename = "Mail", default, skip_serializing_if = "Option::is_none")]
-    pub mail: Option<String>,
+    pub mail: Option<crate::CompactString>,
     /// Phone number of the agent.
     ///
     /// Example: `"008613012345678"`
     #[serde(rename = "Phone", default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
+    pub phone: Option<crate::CompactString>,
     /// Unix time in seconds when this participant started ringing.
     ///
     /// Example: `1611631881`
@@ -7915,7 +7927,7 @@ pub struct ServeParticipant {
     ///
     /// Example: `"1611631881"`
     #[serde(rename = "RecordId", default, skip_serializing_if = "Option::is_none")]
-    pub record_id: Option<String>,
+    pub record_id: Option<crate::CompactString>,
     /// Participant type: `staffSeat`, `outboundSeat` or `staffPhoneSeat`.
     ///
     /// Example: `"staffSeat"`
@@ -7929,7 +7941,7 @@ pub struct ServeParticipant {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub transfer_from: Option<String>,
+    pub transfer_from: Option<crate::CompactString>,
     /// Participant type of the transfer source; same values as `Type`.
     ///
     /// Example: `"staffSeat"`
@@ -7947,7 +7959,7 @@ pub struct ServeParticipant {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub transfer_to: Option<String>,
+    pub transfer_to: Option<crate::CompactString>,
     /// Participant type of the transfer target; same values as `Type`.
     ///
     /// Example: `"staffSeat"`
@@ -7974,12 +7986,12 @@ pub struct ServeParticipant {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub end_status_string: Option<String>,
+    pub end_status_string: Option<crate::CompactString>,
     /// Download address of the recording.
     ///
     /// Example: `"https://xxxxxxx"`
     #[serde(rename = "RecordURL", default, skip_serializing_if = "Option::is_none")]
-    pub record_url: Option<String>,
+    pub record_url: Option<crate::CompactString>,
     /// Position of the participant in the session, starting at 0.
     ///
     /// Example: `0`
@@ -8002,7 +8014,7 @@ pub struct ServeParticipant {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub skill_group_name: Option<String>,
+    pub skill_group_name: Option<crate::CompactString>,
     /// Address of the recording copy stored in a third-party COS bucket.
     ///
     /// Example: `"https://xxxxxxx"`
@@ -8011,7 +8023,7 @@ pub struct ServeParticipant {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub custom_record_url: Option<String>,
+    pub custom_record_url: Option<crate::CompactString>,
 }
 impl ServeParticipant {
     /// A builder with no member set.
@@ -8022,47 +8034,47 @@ impl ServeParticipant {
 /// Builds a [`ServeParticipant`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct ServeParticipantBuilder {
-    mail: Option<String>,
-    phone: Option<String>,
+    mail: Option<crate::CompactString>,
+    phone: Option<crate::CompactString>,
     ring_timestamp: Option<i64>,
     accept_timestamp: Option<i64>,
     ended_timestamp: Option<i64>,
-    record_id: Option<String>,
+    record_id: Option<crate::CompactString>,
     r#type: Option<ServeParticipantType>,
-    transfer_from: Option<String>,
+    transfer_from: Option<crate::CompactString>,
     transfer_from_type: Option<ServeParticipantType>,
-    transfer_to: Option<String>,
+    transfer_to: Option<crate::CompactString>,
     transfer_to_type: Option<ServeParticipantType>,
     skill_group_id: Option<SkillGroupId>,
-    end_status_string: Option<String>,
-    record_url: Option<String>,
+    end_status_string: Option<crate::CompactString>,
+    record_url: Option<crate::CompactString>,
     sequence: Option<i64>,
     start_timestamp: Option<i64>,
-    skill_group_name: Option<String>,
-    custom_record_url: Option<String>,
+    skill_group_name: Option<crate::CompactString>,
+    custom_record_url: Option<crate::CompactString>,
 }
 impl ServeParticipantBuilder {
     /// Email address of the agent.
     ///
     /// Example: `"foo@tencent.com"`
-    pub fn mail(mut self, value: impl Into<String>) -> Self {
+    pub fn mail(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.mail = Some(value.into());
         self
     }
     /// Sets or clears `Mail`.
-    pub fn set_mail(mut self, value: Option<String>) -> Self {
+    pub fn set_mail(mut self, value: Option<crate::CompactString>) -> Self {
         self.mail = value;
         self
     }
     /// Phone number of the agent.
     ///
     /// Example: `"008613012345678"`
-    pub fn phone(mut self, value: impl Into<String>) -> Self {
+    pub fn phone(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.phone = Some(value.into());
         self
     }
     /// Sets or clears `Phone`.
-    pub fn set_phone(mut self, value: Option<String>) -> Self {
+    pub fn set_phone(mut self, value: Option<crate::CompactString>) -> Self {
         self.phone = value;
         self
     }
@@ -8105,12 +8117,12 @@ impl ServeParticipantBuilder {
     /// Recording id; identifies the recording made on the agent side.
     ///
     /// Example: `"1611631881"`
-    pub fn record_id(mut self, value: impl Into<String>) -> Self {
+    pub fn record_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.record_id = Some(value.into());
         self
     }
     /// Sets or clears `RecordId`.
-    pub fn set_record_id(mut self, value: Option<String>) -> Self {
+    pub fn set_record_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.record_id = value;
         self
     }
@@ -8129,12 +8141,12 @@ impl ServeParticipantBuilder {
     /// Agent the call was transferred from.
     ///
     /// Example: `"bar@tencent.com"`
-    pub fn transfer_from(mut self, value: impl Into<String>) -> Self {
+    pub fn transfer_from(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.transfer_from = Some(value.into());
         self
     }
     /// Sets or clears `TransferFrom`.
-    pub fn set_transfer_from(mut self, value: Option<String>) -> Self {
+    pub fn set_transfer_from(mut self, value: Option<crate::CompactString>) -> Self {
         self.transfer_from = value;
         self
     }
@@ -8153,12 +8165,12 @@ impl ServeParticipantBuilder {
     /// Agent the call was transferred to.
     ///
     /// Example: `"san@tencent.com"`
-    pub fn transfer_to(mut self, value: impl Into<String>) -> Self {
+    pub fn transfer_to(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.transfer_to = Some(value.into());
         self
     }
     /// Sets or clears `TransferTo`.
-    pub fn set_transfer_to(mut self, value: Option<String>) -> Self {
+    pub fn set_transfer_to(mut self, value: Option<crate::CompactString>) -> Self {
         self.transfer_to = value;
         self
     }
@@ -8189,24 +8201,24 @@ impl ServeParticipantBuilder {
     /// End status of this leg as a string code; see `EndStatus` of `TelCdrInfo` for the values.
     ///
     /// Example: `"ok seatGiveUp seatForward outboundForward ivrGiveUp"`
-    pub fn end_status_string(mut self, value: impl Into<String>) -> Self {
+    pub fn end_status_string(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.end_status_string = Some(value.into());
         self
     }
     /// Sets or clears `EndStatusString`.
-    pub fn set_end_status_string(mut self, value: Option<String>) -> Self {
+    pub fn set_end_status_string(mut self, value: Option<crate::CompactString>) -> Self {
         self.end_status_string = value;
         self
     }
     /// Download address of the recording.
     ///
     /// Example: `"https://xxxxxxx"`
-    pub fn record_url(mut self, value: impl Into<String>) -> Self {
+    pub fn record_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.record_url = Some(value.into());
         self
     }
     /// Sets or clears `RecordURL`.
-    pub fn set_record_url(mut self, value: Option<String>) -> Self {
+    pub fn set_record_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.record_url = value;
         self
     }
@@ -8237,24 +8249,24 @@ impl ServeParticipantBuilder {
     /// Name of the skill group.
     ///
     /// Example: `"tel"`
-    pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
+    pub fn skill_group_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`.
-    pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
+    pub fn set_skill_group_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.skill_group_name = value;
         self
     }
     /// Address of the recording copy stored in a third-party COS bucket.
     ///
     /// Example: `"https://xxxxxxx"`
-    pub fn custom_record_url(mut self, value: impl Into<String>) -> Self {
+    pub fn custom_record_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.custom_record_url = Some(value.into());
         self
     }
     /// Sets or clears `CustomRecordURL`.
-    pub fn set_custom_record_url(mut self, value: Option<String>) -> Self {
+    pub fn set_custom_record_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.custom_record_url = value;
         self
     }
@@ -8290,7 +8302,7 @@ pub struct ServerPushText {
     ///
     /// Example: `"无"`
     #[serde(rename = "Text", default, skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
+    pub text: Option<crate::CompactString>,
     /// Whether this message may interrupt what the bot is currently saying.
     #[serde(rename = "Interrupt", default, skip_serializing_if = "Option::is_none")]
     pub interrupt: Option<bool>,
@@ -8305,7 +8317,7 @@ pub struct ServerPushText {
     ///
     /// Example: `"无"`
     #[serde(rename = "Audio", default, skip_serializing_if = "Option::is_none")]
-    pub audio: Option<String>,
+    pub audio: Option<crate::CompactString>,
     /// Handling when an interaction is in progress, used only if `Interrupt` is false: `0` (default) drop the message, `1` queue it until the interaction ends. Queued messages are discarded if an interruption occurs.
     ///
     /// Example: `0`
@@ -8335,10 +8347,10 @@ impl ServerPushText {
 /// Builds a [`ServerPushText`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct ServerPushTextBuilder {
-    text: Option<String>,
+    text: Option<crate::CompactString>,
     interrupt: Option<bool>,
     stop_after_play: Option<bool>,
-    audio: Option<String>,
+    audio: Option<crate::CompactString>,
     drop_mode: Option<ServerPushTextDropMode>,
     priority: Option<ServerPushTextPriority>,
     add_history: Option<bool>,
@@ -8347,12 +8359,12 @@ impl ServerPushTextBuilder {
     /// Text for the bot to speak.
     ///
     /// Example: `"无"`
-    pub fn text(mut self, value: impl Into<String>) -> Self {
+    pub fn text(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.text = Some(value.into());
         self
     }
     /// Sets or clears `Text`.
-    pub fn set_text(mut self, value: Option<String>) -> Self {
+    pub fn set_text(mut self, value: Option<crate::CompactString>) -> Self {
         self.text = value;
         self
     }
@@ -8379,12 +8391,12 @@ impl ServerPushTextBuilder {
     /// Audio to play instead of text: mono, sample rate matching the TTS, Base64-encoded. When set, `Text` is ignored and the audio is played as is.
     ///
     /// Example: `"无"`
-    pub fn audio(mut self, value: impl Into<String>) -> Self {
+    pub fn audio(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.audio = Some(value.into());
         self
     }
     /// Sets or clears `Audio`.
-    pub fn set_audio(mut self, value: Option<String>) -> Self {
+    pub fn set_audio(mut self, value: Option<crate::CompactString>) -> Self {
         self.audio = value;
         self
     }
@@ -8526,7 +8538,7 @@ pub struct SetStaffStatusItem {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub staff_user_id: String,
+    pub staff_user_id: crate::CompactString,
     /// Status to set: `free` available, `notReady` busy, `rest` short break.
     #[serde(
         rename = "Status",
@@ -8536,7 +8548,7 @@ pub struct SetStaffStatusItem {
     pub status: SetStaffStatusItemStatus,
     /// Reason for the break, when `Status` is `rest`.
     #[serde(rename = "Reason", default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<crate::CompactString>,
 }
 impl SetStaffStatusItem {
     /// A builder with no member set.
@@ -8547,18 +8559,18 @@ impl SetStaffStatusItem {
 /// Builds a [`SetStaffStatusItem`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct SetStaffStatusItemBuilder {
-    staff_user_id: Option<String>,
+    staff_user_id: Option<crate::CompactString>,
     status: Option<SetStaffStatusItemStatus>,
-    reason: Option<String>,
+    reason: Option<crate::CompactString>,
 }
 impl SetStaffStatusItemBuilder {
     /// Agent account.
-    pub fn staff_user_id(mut self, value: impl Into<String>) -> Self {
+    pub fn staff_user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_user_id = Some(value.into());
         self
     }
     /// Sets or clears `StaffUserId`. Required.
-    pub fn set_staff_user_id(mut self, value: Option<String>) -> Self {
+    pub fn set_staff_user_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_user_id = value;
         self
     }
@@ -8573,12 +8585,12 @@ impl SetStaffStatusItemBuilder {
         self
     }
     /// Reason for the break, when `Status` is `rest`.
-    pub fn reason(mut self, value: impl Into<String>) -> Self {
+    pub fn reason(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.reason = Some(value.into());
         self
     }
     /// Sets or clears `Reason`.
-    pub fn set_reason(mut self, value: Option<String>) -> Self {
+    pub fn set_reason(mut self, value: Option<crate::CompactString>) -> Self {
         self.reason = value;
         self
     }
@@ -8609,37 +8621,37 @@ pub struct SetStaffStatusRspItem {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub staff_user_id: Option<String>,
+    pub staff_user_id: Option<crate::CompactString>,
     /// Error code for this agent, from the API's common error codes.
     #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
-    pub error_code: Option<String>,
+    pub error_code: Option<crate::CompactString>,
     /// Error message for this agent.
     #[serde(
         rename = "ErrorMessage",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub error_message: Option<String>,
+    pub error_message: Option<crate::CompactString>,
     /// Status of the agent after the change.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<crate::CompactString>,
     /// Break reason if the current status is a break.
     #[serde(rename = "Reason", default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<crate::CompactString>,
     /// Status of the agent before the change.
     #[serde(
         rename = "PreviousStatus",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub previous_status: Option<String>,
+    pub previous_status: Option<crate::CompactString>,
     /// Break reason if the previous status was a break.
     #[serde(
         rename = "PreviousReason",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub previous_reason: Option<String>,
+    pub previous_reason: Option<crate::CompactString>,
 }
 impl SetStaffStatusRspItem {
     /// A builder with no member set.
@@ -8650,82 +8662,82 @@ impl SetStaffStatusRspItem {
 /// Builds a [`SetStaffStatusRspItem`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct SetStaffStatusRspItemBuilder {
-    staff_user_id: Option<String>,
-    error_code: Option<String>,
-    error_message: Option<String>,
-    status: Option<String>,
-    reason: Option<String>,
-    previous_status: Option<String>,
-    previous_reason: Option<String>,
+    staff_user_id: Option<crate::CompactString>,
+    error_code: Option<crate::CompactString>,
+    error_message: Option<crate::CompactString>,
+    status: Option<crate::CompactString>,
+    reason: Option<crate::CompactString>,
+    previous_status: Option<crate::CompactString>,
+    previous_reason: Option<crate::CompactString>,
 }
 impl SetStaffStatusRspItemBuilder {
     /// Agent account.
-    pub fn staff_user_id(mut self, value: impl Into<String>) -> Self {
+    pub fn staff_user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_user_id = Some(value.into());
         self
     }
     /// Sets or clears `StaffUserId`.
-    pub fn set_staff_user_id(mut self, value: Option<String>) -> Self {
+    pub fn set_staff_user_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_user_id = value;
         self
     }
     /// Error code for this agent, from the API's common error codes.
-    pub fn error_code(mut self, value: impl Into<String>) -> Self {
+    pub fn error_code(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.error_code = Some(value.into());
         self
     }
     /// Sets or clears `ErrorCode`.
-    pub fn set_error_code(mut self, value: Option<String>) -> Self {
+    pub fn set_error_code(mut self, value: Option<crate::CompactString>) -> Self {
         self.error_code = value;
         self
     }
     /// Error message for this agent.
-    pub fn error_message(mut self, value: impl Into<String>) -> Self {
+    pub fn error_message(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.error_message = Some(value.into());
         self
     }
     /// Sets or clears `ErrorMessage`.
-    pub fn set_error_message(mut self, value: Option<String>) -> Self {
+    pub fn set_error_message(mut self, value: Option<crate::CompactString>) -> Self {
         self.error_message = value;
         self
     }
     /// Status of the agent after the change.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    pub fn status(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Sets or clears `Status`.
-    pub fn set_status(mut self, value: Option<String>) -> Self {
+    pub fn set_status(mut self, value: Option<crate::CompactString>) -> Self {
         self.status = value;
         self
     }
     /// Break reason if the current status is a break.
-    pub fn reason(mut self, value: impl Into<String>) -> Self {
+    pub fn reason(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.reason = Some(value.into());
         self
     }
     /// Sets or clears `Reason`.
-    pub fn set_reason(mut self, value: Option<String>) -> Self {
+    pub fn set_reason(mut self, value: Option<crate::CompactString>) -> Self {
         self.reason = value;
         self
     }
     /// Status of the agent before the change.
-    pub fn previous_status(mut self, value: impl Into<String>) -> Self {
+    pub fn previous_status(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.previous_status = Some(value.into());
         self
     }
     /// Sets or clears `PreviousStatus`.
-    pub fn set_previous_status(mut self, value: Option<String>) -> Self {
+    pub fn set_previous_status(mut self, value: Option<crate::CompactString>) -> Self {
         self.previous_status = value;
         self
     }
     /// Break reason if the previous status was a break.
-    pub fn previous_reason(mut self, value: impl Into<String>) -> Self {
+    pub fn previous_reason(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.previous_reason = Some(value.into());
         self
     }
     /// Sets or clears `PreviousReason`.
-    pub fn set_previous_reason(mut self, value: Option<String>) -> Self {
+    pub fn set_previous_reason(mut self, value: Option<crate::CompactString>) -> Self {
         self.previous_reason = value;
         self
     }
@@ -8763,7 +8775,7 @@ pub struct SkillGroupInfoItem {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub skill_group_name: Option<String>,
+    pub skill_group_name: Option<crate::CompactString>,
     /// Deprecated. Media type: `IM`, `TEL` or `ALL` (all media).
     ///
     /// Example: `"IM"`
@@ -8777,7 +8789,7 @@ pub struct SkillGroupInfoItem {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub route_policy: Option<String>,
+    pub route_policy: Option<crate::CompactString>,
     /// Whether sessions go first to the agent who last served the customer.
     ///
     /// Example: `0`
@@ -8818,7 +8830,7 @@ pub struct SkillGroupInfoItem {
     ///
     /// Example: `"6666"`
     #[serde(rename = "Alias", default, skip_serializing_if = "Option::is_none")]
-    pub alias: Option<String>,
+    pub alias: Option<crate::CompactString>,
     /// Whether all agents in the group ring at the same time.
     ///
     /// Example: `false`
@@ -8835,14 +8847,14 @@ impl SkillGroupInfoItem {
 #[derive(Debug, Clone, Default)]
 pub struct SkillGroupInfoItemBuilder {
     skill_group_id: Option<SkillGroupId>,
-    skill_group_name: Option<String>,
+    skill_group_name: Option<crate::CompactString>,
     r#type: Option<SkillGroupInfoItemType>,
-    route_policy: Option<String>,
+    route_policy: Option<crate::CompactString>,
     using_last_seat: Option<i64>,
     max_concurrency: Option<MaxConcurrency>,
     last_modify_timestamp: Option<i64>,
     skill_group_type: Option<SkillGroupInfoItemSkillGroupType>,
-    alias: Option<String>,
+    alias: Option<crate::CompactString>,
     ring_all: Option<bool>,
 }
 impl SkillGroupInfoItemBuilder {
@@ -8861,12 +8873,12 @@ impl SkillGroupInfoItemBuilder {
     /// Name of the skill group.
     ///
     /// Example: `"Test"`
-    pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
+    pub fn skill_group_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`.
-    pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
+    pub fn set_skill_group_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.skill_group_name = value;
         self
     }
@@ -8885,12 +8897,12 @@ impl SkillGroupInfoItemBuilder {
     /// Policy used to assign sessions to agents.
     ///
     /// Example: `"fifo"`
-    pub fn route_policy(mut self, value: impl Into<String>) -> Self {
+    pub fn route_policy(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.route_policy = Some(value.into());
         self
     }
     /// Sets or clears `RoutePolicy`.
-    pub fn set_route_policy(mut self, value: Option<String>) -> Self {
+    pub fn set_route_policy(mut self, value: Option<crate::CompactString>) -> Self {
         self.route_policy = value;
         self
     }
@@ -8945,12 +8957,12 @@ impl SkillGroupInfoItemBuilder {
     /// Internal line number of the skill group.
     ///
     /// Example: `"6666"`
-    pub fn alias(mut self, value: impl Into<String>) -> Self {
+    pub fn alias(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.alias = Some(value.into());
         self
     }
     /// Sets or clears `Alias`.
-    pub fn set_alias(mut self, value: Option<String>) -> Self {
+    pub fn set_alias(mut self, value: Option<crate::CompactString>) -> Self {
         self.alias = value;
         self
     }
@@ -9003,7 +9015,7 @@ pub struct SkillGroupItem {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub skill_group_name: String,
+    pub skill_group_name: crate::CompactString,
     /// Priority of the agent within the skill group.
     ///
     /// Example: `1`
@@ -9033,7 +9045,7 @@ impl SkillGroupItem {
 #[derive(Debug, Clone, Default)]
 pub struct SkillGroupItemBuilder {
     skill_group_id: Option<SkillGroupId>,
-    skill_group_name: Option<String>,
+    skill_group_name: Option<crate::CompactString>,
     priority: Option<i64>,
     r#type: Option<SkillGroupInfoItemType>,
 }
@@ -9053,12 +9065,12 @@ impl SkillGroupItemBuilder {
     /// Name of the skill group.
     ///
     /// Example: `"Test"`
-    pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
+    pub fn skill_group_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`. Required.
-    pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
+    pub fn set_skill_group_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.skill_group_name = value;
         self
     }
@@ -9217,22 +9229,22 @@ pub struct StaffInfo {
     ///
     /// Example: `"xiaowang"`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<crate::CompactString>,
     /// Email address of the agent.
     ///
     /// Example: `"10982291@qq.com"`
     #[serde(rename = "Mail", default, skip_serializing_if = "Option::is_none")]
-    pub mail: Option<String>,
+    pub mail: Option<crate::CompactString>,
     /// Phone number of the agent.
     ///
     /// Example: `"18092226822"`
     #[serde(rename = "Phone", default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
+    pub phone: Option<crate::CompactString>,
     /// Nickname of the agent.
     ///
     /// Example: `"xiaohong"`
     #[serde(rename = "Nick", default, skip_serializing_if = "Option::is_none")]
-    pub nick: Option<String>,
+    pub nick: Option<crate::CompactString>,
     /// Employee number of the agent.
     ///
     /// Example: `"101"`
@@ -9241,7 +9253,7 @@ pub struct StaffInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub staff_number: Option<String>,
+    pub staff_number: Option<crate::CompactString>,
     /// Role id of the user; if the user has several roles, use `RoleIdList` instead.
     ///
     /// Example: `1`
@@ -9283,7 +9295,7 @@ pub struct StaffInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub extension_number: Option<String>,
+    pub extension_number: Option<crate::CompactString>,
     /// Call forwarding settings of the agent.
     ///
     /// Example: `{"Condition":2,"Enabled":true,"Target":{"StaffUserId":"foo@tencent.com","Type":1}}`
@@ -9303,77 +9315,77 @@ impl StaffInfo {
 /// Builds a [`StaffInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct StaffInfoBuilder {
-    name: Option<String>,
-    mail: Option<String>,
-    phone: Option<String>,
-    nick: Option<String>,
-    staff_number: Option<String>,
+    name: Option<crate::CompactString>,
+    mail: Option<crate::CompactString>,
+    phone: Option<crate::CompactString>,
+    nick: Option<crate::CompactString>,
+    staff_number: Option<crate::CompactString>,
     role_id: Option<u64>,
     role_id_list: Option<u64>,
     role_list: Option<Vec<u64>>,
     skill_group_list: Option<Vec<SkillGroupItem>>,
     last_modify_timestamp: Option<i64>,
-    extension_number: Option<String>,
+    extension_number: Option<crate::CompactString>,
     forwarding_config: Option<ForwardingConfig>,
 }
 impl StaffInfoBuilder {
     /// Display name of the agent.
     ///
     /// Example: `"xiaowang"`
-    pub fn name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
-    pub fn set_name(mut self, value: Option<String>) -> Self {
+    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.name = value;
         self
     }
     /// Email address of the agent.
     ///
     /// Example: `"10982291@qq.com"`
-    pub fn mail(mut self, value: impl Into<String>) -> Self {
+    pub fn mail(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.mail = Some(value.into());
         self
     }
     /// Sets or clears `Mail`.
-    pub fn set_mail(mut self, value: Option<String>) -> Self {
+    pub fn set_mail(mut self, value: Option<crate::CompactString>) -> Self {
         self.mail = value;
         self
     }
     /// Phone number of the agent.
     ///
     /// Example: `"18092226822"`
-    pub fn phone(mut self, value: impl Into<String>) -> Self {
+    pub fn phone(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.phone = Some(value.into());
         self
     }
     /// Sets or clears `Phone`.
-    pub fn set_phone(mut self, value: Option<String>) -> Self {
+    pub fn set_phone(mut self, value: Option<crate::CompactString>) -> Self {
         self.phone = value;
         self
     }
     /// Nickname of the agent.
     ///
     /// Example: `"xiaohong"`
-    pub fn nick(mut self, value: impl Into<String>) -> Self {
+    pub fn nick(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.nick = Some(value.into());
         self
     }
     /// Sets or clears `Nick`.
-    pub fn set_nick(mut self, value: Option<String>) -> Self {
+    pub fn set_nick(mut self, value: Option<crate::CompactString>) -> Self {
         self.nick = value;
         self
     }
     /// Employee number of the agent.
     ///
     /// Example: `"101"`
-    pub fn staff_number(mut self, value: impl Into<String>) -> Self {
+    pub fn staff_number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_number = Some(value.into());
         self
     }
     /// Sets or clears `StaffNumber`.
-    pub fn set_staff_number(mut self, value: Option<String>) -> Self {
+    pub fn set_staff_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_number = value;
         self
     }
@@ -9436,12 +9448,12 @@ impl StaffInfoBuilder {
     /// Extension number of the agent: 4-6 digits, first digit 1-8.
     ///
     /// Example: `"1003"`
-    pub fn extension_number(mut self, value: impl Into<String>) -> Self {
+    pub fn extension_number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.extension_number = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionNumber`.
-    pub fn set_extension_number(mut self, value: Option<String>) -> Self {
+    pub fn set_extension_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.extension_number = value;
         self
     }
@@ -9552,7 +9564,7 @@ pub struct StaffStatus {
     ///
     /// Example: `"foo-and-bar"`
     #[serde(rename = "Cursor", default, skip_serializing_if = "Option::is_none")]
-    pub cursor: Option<String>,
+    pub cursor: Option<crate::CompactString>,
     /// Unix time in seconds when the status took effect.
     ///
     /// Example: `1756297161`
@@ -9567,12 +9579,12 @@ pub struct StaffStatus {
     ///
     /// Example: `"aaed24da-c8a5-412f-a346-157f2316ae75"`
     #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
-    pub session_id: Option<String>,
+    pub session_id: Option<crate::CompactString>,
     /// Break reason.
     ///
     /// Example: `"会议"`
     #[serde(rename = "Reason", default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<crate::CompactString>,
     /// Email address of the agent.
     ///
     /// Example: `"101@qq.com"`
@@ -9581,12 +9593,12 @@ pub struct StaffStatus {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub staff_email: Option<String>,
+    pub staff_email: Option<crate::CompactString>,
     /// Employee number of the agent.
     ///
     /// Example: `"10001"`
     #[serde(rename = "StaffNo", default, skip_serializing_if = "Option::is_none")]
-    pub staff_no: Option<String>,
+    pub staff_no: Option<crate::CompactString>,
 }
 impl StaffStatus {
     /// A builder with no member set.
@@ -9597,24 +9609,24 @@ impl StaffStatus {
 /// Builds a [`StaffStatus`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct StaffStatusBuilder {
-    cursor: Option<String>,
+    cursor: Option<crate::CompactString>,
     timestamp: Option<i64>,
     status: Option<StaffStatusStatus>,
-    session_id: Option<String>,
-    reason: Option<String>,
-    staff_email: Option<String>,
-    staff_no: Option<String>,
+    session_id: Option<crate::CompactString>,
+    reason: Option<crate::CompactString>,
+    staff_email: Option<crate::CompactString>,
+    staff_no: Option<crate::CompactString>,
 }
 impl StaffStatusBuilder {
     /// Cursor for fetching the next page of results.
     ///
     /// Example: `"foo-and-bar"`
-    pub fn cursor(mut self, value: impl Into<String>) -> Self {
+    pub fn cursor(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.cursor = Some(value.into());
         self
     }
     /// Sets or clears `Cursor`.
-    pub fn set_cursor(mut self, value: Option<String>) -> Self {
+    pub fn set_cursor(mut self, value: Option<crate::CompactString>) -> Self {
         self.cursor = value;
         self
     }
@@ -9645,48 +9657,48 @@ impl StaffStatusBuilder {
     /// Id of the session linked to this status.
     ///
     /// Example: `"aaed24da-c8a5-412f-a346-157f2316ae75"`
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_id = value;
         self
     }
     /// Break reason.
     ///
     /// Example: `"会议"`
-    pub fn reason(mut self, value: impl Into<String>) -> Self {
+    pub fn reason(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.reason = Some(value.into());
         self
     }
     /// Sets or clears `Reason`.
-    pub fn set_reason(mut self, value: Option<String>) -> Self {
+    pub fn set_reason(mut self, value: Option<crate::CompactString>) -> Self {
         self.reason = value;
         self
     }
     /// Email address of the agent.
     ///
     /// Example: `"101@qq.com"`
-    pub fn staff_email(mut self, value: impl Into<String>) -> Self {
+    pub fn staff_email(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`.
-    pub fn set_staff_email(mut self, value: Option<String>) -> Self {
+    pub fn set_staff_email(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_email = value;
         self
     }
     /// Employee number of the agent.
     ///
     /// Example: `"10001"`
-    pub fn staff_no(mut self, value: impl Into<String>) -> Self {
+    pub fn staff_no(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_no = Some(value.into());
         self
     }
     /// Sets or clears `StaffNo`.
-    pub fn set_staff_no(mut self, value: Option<String>) -> Self {
+    pub fn set_staff_no(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_no = value;
         self
     }
@@ -9771,7 +9783,7 @@ pub struct StaffStatusMetrics {
     ///
     /// Example: `"xxx@xxx.com"`
     #[serde(rename = "Email", default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
+    pub email: Option<crate::CompactString>,
     /// Agent status: `free`, `busy`, `rest` (break), `notReady`, `afterCallWork` or `offline`.
     ///
     /// Example: `"free"`
@@ -9842,7 +9854,7 @@ pub struct StaffStatusMetrics {
     ///
     /// Example: `"会议"`
     #[serde(rename = "Reason", default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<crate::CompactString>,
     /// Whether a break has been scheduled.
     ///
     /// Example: `false`
@@ -9916,7 +9928,7 @@ impl StaffStatusMetrics {
 /// Builds a [`StaffStatusMetrics`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct StaffStatusMetricsBuilder {
-    email: Option<String>,
+    email: Option<crate::CompactString>,
     status: Option<StaffStatusStatus>,
     status_extra: Option<StaffStatusExtra>,
     online_duration: Option<i64>,
@@ -9925,7 +9937,7 @@ pub struct StaffStatusMetricsBuilder {
     not_ready_duration: Option<i64>,
     rest_duration: Option<i64>,
     after_call_work_duration: Option<i64>,
-    reason: Option<String>,
+    reason: Option<crate::CompactString>,
     reserve_rest: Option<bool>,
     reserve_not_ready: Option<bool>,
     use_mobile_accept: Option<StaffStatusMetricsUseMobileAccept>,
@@ -9938,12 +9950,12 @@ impl StaffStatusMetricsBuilder {
     /// Email address of the agent.
     ///
     /// Example: `"xxx@xxx.com"`
-    pub fn email(mut self, value: impl Into<String>) -> Self {
+    pub fn email(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.email = Some(value.into());
         self
     }
     /// Sets or clears `Email`.
-    pub fn set_email(mut self, value: Option<String>) -> Self {
+    pub fn set_email(mut self, value: Option<crate::CompactString>) -> Self {
         self.email = value;
         self
     }
@@ -10044,12 +10056,12 @@ impl StaffStatusMetricsBuilder {
     /// Break reason.
     ///
     /// Example: `"会议"`
-    pub fn reason(mut self, value: impl Into<String>) -> Self {
+    pub fn reason(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.reason = Some(value.into());
         self
     }
     /// Sets or clears `Reason`.
-    pub fn set_reason(mut self, value: Option<String>) -> Self {
+    pub fn set_reason(mut self, value: Option<crate::CompactString>) -> Self {
         self.reason = value;
         self
     }
@@ -10171,12 +10183,12 @@ pub struct TelCdrInfo {
     ///
     /// Example: `"0086010xxxxxxxx"`
     #[serde(rename = "Caller", default, skip_serializing_if = "Option::is_none")]
-    pub caller: Option<String>,
+    pub caller: Option<crate::CompactString>,
     /// Called number.
     ///
     /// Example: `"0086130xxxxxxxx"`
     #[serde(rename = "Callee", default, skip_serializing_if = "Option::is_none")]
-    pub callee: Option<String>,
+    pub callee: Option<crate::CompactString>,
     /// Unix time in seconds when the call was initiated.
     ///
     /// Example: `1611631881`
@@ -10201,12 +10213,12 @@ pub struct TelCdrInfo {
     ///
     /// Example: `"https://xxxxx"`
     #[serde(rename = "RecordURL", default, skip_serializing_if = "Option::is_none")]
-    pub record_url: Option<String>,
+    pub record_url: Option<crate::CompactString>,
     /// Id of the recording.
     ///
     /// Example: `"1611631881"`
     #[serde(rename = "RecordId", default, skip_serializing_if = "Option::is_none")]
-    pub record_id: Option<String>,
+    pub record_id: Option<crate::CompactString>,
     /// Agent who handled the call.
     #[serde(rename = "SeatUser", default, skip_serializing_if = "Option::is_none")]
     pub seat_user: Option<SeatUserInfo>,
@@ -10223,7 +10235,7 @@ pub struct TelCdrInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub skill_group: Option<String>,
+    pub skill_group: Option<crate::CompactString>,
     /// Location the calling number belongs to.
     ///
     /// Example: `"广东深圳"`
@@ -10232,7 +10244,7 @@ pub struct TelCdrInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub caller_location: Option<String>,
+    pub caller_location: Option<crate::CompactString>,
     /// Time spent in the IVR, in seconds.
     ///
     /// Example: `5`
@@ -10277,7 +10289,7 @@ pub struct TelCdrInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub ivr_key_pressed: Option<Vec<String>>,
+    pub ivr_key_pressed: Option<Vec<crate::CompactString>>,
     /// Keys pressed in the IVR, each with its label.
     #[serde(
         rename = "IVRKeyPressedEx",
@@ -10364,7 +10376,7 @@ pub struct TelCdrInfo {
     ///
     /// Example: `"c2b303a5-7814-42f4-ab7d-573b7f195d30"`
     #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
-    pub session_id: Option<String>,
+    pub session_id: Option<crate::CompactString>,
     /// Protected id of the calling number; set when number masking is enabled, in which case `Caller` is empty.
     ///
     /// Example: `"0086130xxxxxxxx"`
@@ -10373,7 +10385,7 @@ pub struct TelCdrInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub protected_caller: Option<String>,
+    pub protected_caller: Option<crate::CompactString>,
     /// Protected id of the called number; set when number masking is enabled, in which case `Callee` is empty.
     ///
     /// Example: `"0086130xxxxxxxx"`
@@ -10382,22 +10394,22 @@ pub struct TelCdrInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub protected_callee: Option<String>,
+    pub protected_callee: Option<crate::CompactString>,
     /// Custom user-to-user data attached by the customer; may be null.
     ///
     /// Example: `"whatever"`
     #[serde(rename = "Uui", default, skip_serializing_if = "Option::is_none")]
-    pub uui_deprecated: Option<String>,
+    pub uui_deprecated: Option<crate::CompactString>,
     /// Custom user-to-user data attached by the customer.
     ///
     /// Example: `"whatever"`
     #[serde(rename = "UUI", default, skip_serializing_if = "Option::is_none")]
-    pub uui: Option<String>,
+    pub uui: Option<crate::CompactString>,
     /// Address to fetch the speech recognition transcript of the recording.
     ///
     /// Example: `"https://api.tccc.qcloud.com/tcccadmin/cdr/getAsrText?session_id="`
     #[serde(rename = "AsrUrl", default, skip_serializing_if = "Option::is_none")]
-    pub asr_url: Option<String>,
+    pub asr_url: Option<crate::CompactString>,
     /// State of `AsrUrl`: `Complete`, `Processing`, or `NotExists` (offline ASR not enabled or no package).
     ///
     /// Example: `"Complete"`
@@ -10411,12 +10423,12 @@ pub struct TelCdrInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub custom_record_url: Option<String>,
+    pub custom_record_url: Option<crate::CompactString>,
     /// Remarks.
     ///
     /// Example: `"备注"`
     #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
-    pub remark: Option<String>,
+    pub remark: Option<crate::CompactString>,
     /// Name of the skill group the call queued for.
     ///
     /// Example: `"销售组"`
@@ -10425,7 +10437,7 @@ pub struct TelCdrInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub queued_skill_group_name: Option<String>,
+    pub queued_skill_group_name: Option<crate::CompactString>,
     /// Addresses of voicemail recordings left during the call.
     ///
     /// Example: `["https://xxxxx"]`
@@ -10434,7 +10446,7 @@ pub struct TelCdrInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub voicemail_record_url: Option<Vec<String>>,
+    pub voicemail_record_url: Option<Vec<crate::CompactString>>,
     /// Addresses of the speech recognition transcripts of voicemails left during the call.
     ///
     /// Example: `["https://xxxxx"]`
@@ -10443,7 +10455,7 @@ pub struct TelCdrInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub voicemail_asr_url: Option<Vec<String>>,
+    pub voicemail_asr_url: Option<Vec<crate::CompactString>>,
     /// Id of the AI agent, for calls involving one.
     ///
     /// Example: `9527`
@@ -10457,7 +10469,7 @@ pub struct TelCdrInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub ai_agent_name: Option<String>,
+    pub ai_agent_name: Option<crate::CompactString>,
     /// Code of the reason the system hung up after the call connected.
     ///
     /// Example: `1010`
@@ -10475,7 +10487,7 @@ pub struct TelCdrInfo {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub sys_hangup_reason_string: Option<String>,
+    pub sys_hangup_reason_string: Option<crate::CompactString>,
 }
 impl TelCdrInfo {
     /// A builder with no member set.
@@ -10486,23 +10498,23 @@ impl TelCdrInfo {
 /// Builds a [`TelCdrInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct TelCdrInfoBuilder {
-    caller: Option<String>,
-    callee: Option<String>,
+    caller: Option<crate::CompactString>,
+    callee: Option<crate::CompactString>,
     time: Option<i64>,
     direction: Option<TelCdrInfoDirection>,
     call_type: Option<TelCdrInfoCallType>,
     duration: Option<i64>,
-    record_url: Option<String>,
-    record_id: Option<String>,
+    record_url: Option<crate::CompactString>,
+    record_id: Option<crate::CompactString>,
     seat_user: Option<SeatUserInfo>,
     end_status: Option<TelCdrInfoEndStatus>,
-    skill_group: Option<String>,
-    caller_location: Option<String>,
+    skill_group: Option<crate::CompactString>,
+    caller_location: Option<crate::CompactString>,
     ivr_duration: Option<i64>,
     ring_timestamp: Option<i64>,
     accept_timestamp: Option<i64>,
     ended_timestamp: Option<i64>,
-    ivr_key_pressed: Option<Vec<String>>,
+    ivr_key_pressed: Option<Vec<crate::CompactString>>,
     ivr_key_pressed_ex: Option<Vec<IVRKeyPressedElement>>,
     hung_up_side: Option<TelCdrInfoHungUpSide>,
     serve_participants: Option<Vec<ServeParticipant>>,
@@ -10513,45 +10525,45 @@ pub struct TelCdrInfoBuilder {
     post_ivr_key_pressed: Option<Vec<IVRKeyPressedElement>>,
     post_ivr_key_pressed_ex: Option<Vec<IVRKeyPressedElement>>,
     queued_skill_group_id: Option<i64>,
-    session_id: Option<String>,
-    protected_caller: Option<String>,
-    protected_callee: Option<String>,
-    uui_deprecated: Option<String>,
-    uui: Option<String>,
-    asr_url: Option<String>,
+    session_id: Option<crate::CompactString>,
+    protected_caller: Option<crate::CompactString>,
+    protected_callee: Option<crate::CompactString>,
+    uui_deprecated: Option<crate::CompactString>,
+    uui: Option<crate::CompactString>,
+    asr_url: Option<crate::CompactString>,
     asr_status: Option<TelCdrInfoAsrStatus>,
-    custom_record_url: Option<String>,
-    remark: Option<String>,
-    queued_skill_group_name: Option<String>,
-    voicemail_record_url: Option<Vec<String>>,
-    voicemail_asr_url: Option<Vec<String>>,
+    custom_record_url: Option<crate::CompactString>,
+    remark: Option<crate::CompactString>,
+    queued_skill_group_name: Option<crate::CompactString>,
+    voicemail_record_url: Option<Vec<crate::CompactString>>,
+    voicemail_asr_url: Option<Vec<crate::CompactString>>,
     ai_agent_id: Option<AIAgentId>,
-    ai_agent_name: Option<String>,
+    ai_agent_name: Option<crate::CompactString>,
     sys_hangup_reason: Option<i64>,
-    sys_hangup_reason_string: Option<String>,
+    sys_hangup_reason_string: Option<crate::CompactString>,
 }
 impl TelCdrInfoBuilder {
     /// Calling number.
     ///
     /// Example: `"0086010xxxxxxxx"`
-    pub fn caller(mut self, value: impl Into<String>) -> Self {
+    pub fn caller(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.caller = Some(value.into());
         self
     }
     /// Sets or clears `Caller`.
-    pub fn set_caller(mut self, value: Option<String>) -> Self {
+    pub fn set_caller(mut self, value: Option<crate::CompactString>) -> Self {
         self.caller = value;
         self
     }
     /// Called number.
     ///
     /// Example: `"0086130xxxxxxxx"`
-    pub fn callee(mut self, value: impl Into<String>) -> Self {
+    pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`.
-    pub fn set_callee(mut self, value: Option<String>) -> Self {
+    pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
         self.callee = value;
         self
     }
@@ -10606,24 +10618,24 @@ impl TelCdrInfoBuilder {
     /// Download address of the call recording.
     ///
     /// Example: `"https://xxxxx"`
-    pub fn record_url(mut self, value: impl Into<String>) -> Self {
+    pub fn record_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.record_url = Some(value.into());
         self
     }
     /// Sets or clears `RecordURL`.
-    pub fn set_record_url(mut self, value: Option<String>) -> Self {
+    pub fn set_record_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.record_url = value;
         self
     }
     /// Id of the recording.
     ///
     /// Example: `"1611631881"`
-    pub fn record_id(mut self, value: impl Into<String>) -> Self {
+    pub fn record_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.record_id = Some(value.into());
         self
     }
     /// Sets or clears `RecordId`.
-    pub fn set_record_id(mut self, value: Option<String>) -> Self {
+    pub fn set_record_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.record_id = value;
         self
     }
@@ -10652,24 +10664,24 @@ impl TelCdrInfoBuilder {
     /// Name of the skill group.
     ///
     /// Example: `"tel"`
-    pub fn skill_group(mut self, value: impl Into<String>) -> Self {
+    pub fn skill_group(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.skill_group = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroup`.
-    pub fn set_skill_group(mut self, value: Option<String>) -> Self {
+    pub fn set_skill_group(mut self, value: Option<crate::CompactString>) -> Self {
         self.skill_group = value;
         self
     }
     /// Location the calling number belongs to.
     ///
     /// Example: `"广东深圳"`
-    pub fn caller_location(mut self, value: impl Into<String>) -> Self {
+    pub fn caller_location(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.caller_location = Some(value.into());
         self
     }
     /// Sets or clears `CallerLocation`.
-    pub fn set_caller_location(mut self, value: Option<String>) -> Self {
+    pub fn set_caller_location(mut self, value: Option<crate::CompactString>) -> Self {
         self.caller_location = value;
         self
     }
@@ -10724,12 +10736,12 @@ impl TelCdrInfoBuilder {
     /// Keys pressed in the IVR, e.g. `1`, `2`, `3`.
     ///
     /// Example: `["1","2","3"]`
-    pub fn ivr_key_pressed(mut self, value: Vec<String>) -> Self {
+    pub fn ivr_key_pressed(mut self, value: Vec<crate::CompactString>) -> Self {
         self.ivr_key_pressed = Some(value);
         self
     }
     /// Sets or clears `IVRKeyPressed`.
-    pub fn set_ivr_key_pressed(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_ivr_key_pressed(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.ivr_key_pressed = value;
         self
     }
@@ -10848,72 +10860,72 @@ impl TelCdrInfoBuilder {
     /// Id of the session.
     ///
     /// Example: `"c2b303a5-7814-42f4-ab7d-573b7f195d30"`
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_id = value;
         self
     }
     /// Protected id of the calling number; set when number masking is enabled, in which case `Caller` is empty.
     ///
     /// Example: `"0086130xxxxxxxx"`
-    pub fn protected_caller(mut self, value: impl Into<String>) -> Self {
+    pub fn protected_caller(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.protected_caller = Some(value.into());
         self
     }
     /// Sets or clears `ProtectedCaller`.
-    pub fn set_protected_caller(mut self, value: Option<String>) -> Self {
+    pub fn set_protected_caller(mut self, value: Option<crate::CompactString>) -> Self {
         self.protected_caller = value;
         self
     }
     /// Protected id of the called number; set when number masking is enabled, in which case `Callee` is empty.
     ///
     /// Example: `"0086130xxxxxxxx"`
-    pub fn protected_callee(mut self, value: impl Into<String>) -> Self {
+    pub fn protected_callee(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.protected_callee = Some(value.into());
         self
     }
     /// Sets or clears `ProtectedCallee`.
-    pub fn set_protected_callee(mut self, value: Option<String>) -> Self {
+    pub fn set_protected_callee(mut self, value: Option<crate::CompactString>) -> Self {
         self.protected_callee = value;
         self
     }
     /// Custom user-to-user data attached by the customer; may be null.
     ///
     /// Example: `"whatever"`
-    pub fn uui_deprecated(mut self, value: impl Into<String>) -> Self {
+    pub fn uui_deprecated(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.uui_deprecated = Some(value.into());
         self
     }
     /// Sets or clears `Uui`.
-    pub fn set_uui_deprecated(mut self, value: Option<String>) -> Self {
+    pub fn set_uui_deprecated(mut self, value: Option<crate::CompactString>) -> Self {
         self.uui_deprecated = value;
         self
     }
     /// Custom user-to-user data attached by the customer.
     ///
     /// Example: `"whatever"`
-    pub fn uui(mut self, value: impl Into<String>) -> Self {
+    pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
-    pub fn set_uui(mut self, value: Option<String>) -> Self {
+    pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
         self.uui = value;
         self
     }
     /// Address to fetch the speech recognition transcript of the recording.
     ///
     /// Example: `"https://api.tccc.qcloud.com/tcccadmin/cdr/getAsrText?session_id="`
-    pub fn asr_url(mut self, value: impl Into<String>) -> Self {
+    pub fn asr_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.asr_url = Some(value.into());
         self
     }
     /// Sets or clears `AsrUrl`.
-    pub fn set_asr_url(mut self, value: Option<String>) -> Self {
+    pub fn set_asr_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.asr_url = value;
         self
     }
@@ -10932,60 +10944,60 @@ impl TelCdrInfoBuilder {
     /// Address of the recording copy stored in a third-party COS bucket.
     ///
     /// Example: `"https://xxxxx"`
-    pub fn custom_record_url(mut self, value: impl Into<String>) -> Self {
+    pub fn custom_record_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.custom_record_url = Some(value.into());
         self
     }
     /// Sets or clears `CustomRecordURL`.
-    pub fn set_custom_record_url(mut self, value: Option<String>) -> Self {
+    pub fn set_custom_record_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.custom_record_url = value;
         self
     }
     /// Remarks.
     ///
     /// Example: `"备注"`
-    pub fn remark(mut self, value: impl Into<String>) -> Self {
+    pub fn remark(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.remark = Some(value.into());
         self
     }
     /// Sets or clears `Remark`.
-    pub fn set_remark(mut self, value: Option<String>) -> Self {
+    pub fn set_remark(mut self, value: Option<crate::CompactString>) -> Self {
         self.remark = value;
         self
     }
     /// Name of the skill group the call queued for.
     ///
     /// Example: `"销售组"`
-    pub fn queued_skill_group_name(mut self, value: impl Into<String>) -> Self {
+    pub fn queued_skill_group_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.queued_skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `QueuedSkillGroupName`.
-    pub fn set_queued_skill_group_name(mut self, value: Option<String>) -> Self {
+    pub fn set_queued_skill_group_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.queued_skill_group_name = value;
         self
     }
     /// Addresses of voicemail recordings left during the call.
     ///
     /// Example: `["https://xxxxx"]`
-    pub fn voicemail_record_url(mut self, value: Vec<String>) -> Self {
+    pub fn voicemail_record_url(mut self, value: Vec<crate::CompactString>) -> Self {
         self.voicemail_record_url = Some(value);
         self
     }
     /// Sets or clears `VoicemailRecordURL`.
-    pub fn set_voicemail_record_url(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_voicemail_record_url(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.voicemail_record_url = value;
         self
     }
     /// Addresses of the speech recognition transcripts of voicemails left during the call.
     ///
     /// Example: `["https://xxxxx"]`
-    pub fn voicemail_asr_url(mut self, value: Vec<String>) -> Self {
+    pub fn voicemail_asr_url(mut self, value: Vec<crate::CompactString>) -> Self {
         self.voicemail_asr_url = Some(value);
         self
     }
     /// Sets or clears `VoicemailAsrURL`.
-    pub fn set_voicemail_asr_url(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_voicemail_asr_url(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.voicemail_asr_url = value;
         self
     }
@@ -11004,12 +11016,12 @@ impl TelCdrInfoBuilder {
     /// Name of the AI agent, for calls involving one.
     ///
     /// Example: `"新款智能体销售"`
-    pub fn ai_agent_name(mut self, value: impl Into<String>) -> Self {
+    pub fn ai_agent_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.ai_agent_name = Some(value.into());
         self
     }
     /// Sets or clears `AIAgentName`.
-    pub fn set_ai_agent_name(mut self, value: Option<String>) -> Self {
+    pub fn set_ai_agent_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.ai_agent_name = value;
         self
     }
@@ -11028,12 +11040,12 @@ impl TelCdrInfoBuilder {
     /// Text description of the reason the system hung up after the call connected.
     ///
     /// Example: `"用户挂断智能体通话"`
-    pub fn sys_hangup_reason_string(mut self, value: impl Into<String>) -> Self {
+    pub fn sys_hangup_reason_string(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.sys_hangup_reason_string = Some(value.into());
         self
     }
     /// Sets or clears `SysHangupReasonString`.
-    pub fn set_sys_hangup_reason_string(mut self, value: Option<String>) -> Self {
+    pub fn set_sys_hangup_reason_string(mut self, value: Option<crate::CompactString>) -> Self {
         self.sys_hangup_reason_string = value;
         self
     }
@@ -11094,12 +11106,12 @@ pub struct TimeRange {
     ///
     /// Example: `"09:00:00"`
     #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
-    pub start_time: Option<String>,
+    pub start_time: Option<crate::CompactString>,
     /// End of the window, `HH:MM:SS`.
     ///
     /// Example: `"14:00:00"`
     #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<String>,
+    pub end_time: Option<crate::CompactString>,
 }
 impl TimeRange {
     /// A builder with no member set.
@@ -11110,31 +11122,31 @@ impl TimeRange {
 /// Builds a [`TimeRange`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct TimeRangeBuilder {
-    start_time: Option<String>,
-    end_time: Option<String>,
+    start_time: Option<crate::CompactString>,
+    end_time: Option<crate::CompactString>,
 }
 impl TimeRangeBuilder {
     /// Start of the window, `HH:MM:SS`.
     ///
     /// Example: `"09:00:00"`
-    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+    pub fn start_time(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.start_time = Some(value.into());
         self
     }
     /// Sets or clears `StartTime`.
-    pub fn set_start_time(mut self, value: Option<String>) -> Self {
+    pub fn set_start_time(mut self, value: Option<crate::CompactString>) -> Self {
         self.start_time = value;
         self
     }
     /// End of the window, `HH:MM:SS`.
     ///
     /// Example: `"14:00:00"`
-    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+    pub fn end_time(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.end_time = Some(value.into());
         self
     }
     /// Sets or clears `EndTime`.
-    pub fn set_end_time(mut self, value: Option<String>) -> Self {
+    pub fn set_end_time(mut self, value: Option<crate::CompactString>) -> Self {
         self.end_time = value;
         self
     }
@@ -11226,7 +11238,7 @@ pub struct TransferToAgentItem {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub transfer_to_agent_name: String,
+    pub transfer_to_agent_name: crate::CompactString,
     /// Description of when to hand over to the target agent, used by the model to decide.
     ///
     /// Example: `"当用户想要售后服务时"`
@@ -11235,7 +11247,7 @@ pub struct TransferToAgentItem {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub transfer_to_agent_desc: String,
+    pub transfer_to_agent_desc: crate::CompactString,
     /// Id of the target AI agent.
     ///
     /// Example: `1288`
@@ -11255,32 +11267,32 @@ impl TransferToAgentItem {
 /// Builds a [`TransferToAgentItem`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct TransferToAgentItemBuilder {
-    transfer_to_agent_name: Option<String>,
-    transfer_to_agent_desc: Option<String>,
+    transfer_to_agent_name: Option<crate::CompactString>,
+    transfer_to_agent_desc: Option<crate::CompactString>,
     transfer_to_agent_id: Option<u64>,
 }
 impl TransferToAgentItemBuilder {
     /// Name of the function call the model uses to trigger the handover.
     ///
     /// Example: `"transfer_to_agent1"`
-    pub fn transfer_to_agent_name(mut self, value: impl Into<String>) -> Self {
+    pub fn transfer_to_agent_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.transfer_to_agent_name = Some(value.into());
         self
     }
     /// Sets or clears `TransferToAgentName`. Required.
-    pub fn set_transfer_to_agent_name(mut self, value: Option<String>) -> Self {
+    pub fn set_transfer_to_agent_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.transfer_to_agent_name = value;
         self
     }
     /// Description of when to hand over to the target agent, used by the model to decide.
     ///
     /// Example: `"当用户想要售后服务时"`
-    pub fn transfer_to_agent_desc(mut self, value: impl Into<String>) -> Self {
+    pub fn transfer_to_agent_desc(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.transfer_to_agent_desc = Some(value.into());
         self
     }
     /// Sets or clears `TransferToAgentDesc`. Required.
-    pub fn set_transfer_to_agent_desc(mut self, value: Option<String>) -> Self {
+    pub fn set_transfer_to_agent_desc(mut self, value: Option<crate::CompactString>) -> Self {
         self.transfer_to_agent_desc = value;
         self
     }
@@ -11330,7 +11342,7 @@ pub struct TriggerStrategyItem {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub hangup_types: Option<Vec<String>>,
+    pub hangup_types: Option<Vec<crate::CompactString>>,
     /// Call tags that make the rule fire.
     #[serde(rename = "CallTags", default, skip_serializing_if = "Option::is_none")]
     pub call_tags: Option<Vec<RetryTagItem>>,
@@ -11354,7 +11366,7 @@ impl TriggerStrategyItem {
 #[derive(Debug, Clone, Default)]
 pub struct TriggerStrategyItemBuilder {
     interface_config: Option<HttpCallbackConfig>,
-    hangup_types: Option<Vec<String>>,
+    hangup_types: Option<Vec<crate::CompactString>>,
     call_tags: Option<Vec<RetryTagItem>>,
     trigger_mode: Option<TriggerStrategyItemTriggerMode>,
 }
@@ -11372,12 +11384,12 @@ impl TriggerStrategyItemBuilder {
     /// Hangup types (codes such as `206`) that make the rule fire.
     ///
     /// Example: `["206"]`
-    pub fn hangup_types(mut self, value: Vec<String>) -> Self {
+    pub fn hangup_types(mut self, value: Vec<crate::CompactString>) -> Self {
         self.hangup_types = Some(value);
         self
     }
     /// Sets or clears `HangupTypes`.
-    pub fn set_hangup_types(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_hangup_types(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.hangup_types = value;
         self
     }
@@ -11425,7 +11437,7 @@ pub struct UploadAudioInfo {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub custom_file_name: String,
+    pub custom_file_name: crate::CompactString,
     /// Link to download the audio from; mp3 or wav, at most 5 MB.
     ///
     /// Example: `"http://xxx.com/aa.mp3"`
@@ -11434,7 +11446,7 @@ pub struct UploadAudioInfo {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub audio_url: String,
+    pub audio_url: crate::CompactString,
 }
 impl UploadAudioInfo {
     /// A builder with no member set.
@@ -11445,31 +11457,31 @@ impl UploadAudioInfo {
 /// Builds a [`UploadAudioInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct UploadAudioInfoBuilder {
-    custom_file_name: Option<String>,
-    audio_url: Option<String>,
+    custom_file_name: Option<crate::CompactString>,
+    audio_url: Option<crate::CompactString>,
 }
 impl UploadAudioInfoBuilder {
     /// Alias of the file; need not be unique.
     ///
     /// Example: `"呼入使用"`
-    pub fn custom_file_name(mut self, value: impl Into<String>) -> Self {
+    pub fn custom_file_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.custom_file_name = Some(value.into());
         self
     }
     /// Sets or clears `CustomFileName`. Required.
-    pub fn set_custom_file_name(mut self, value: Option<String>) -> Self {
+    pub fn set_custom_file_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.custom_file_name = value;
         self
     }
     /// Link to download the audio from; mp3 or wav, at most 5 MB.
     ///
     /// Example: `"http://xxx.com/aa.mp3"`
-    pub fn audio_url(mut self, value: impl Into<String>) -> Self {
+    pub fn audio_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.audio_url = Some(value.into());
         self
     }
     /// Sets or clears `AudioUrl`. Required.
-    pub fn set_audio_url(mut self, value: Option<String>) -> Self {
+    pub fn set_audio_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.audio_url = value;
         self
     }
@@ -11497,12 +11509,12 @@ pub struct UploadIvrAudioFailedInfo {
     ///
     /// Example: `"xxx.mp3"`
     #[serde(rename = "FileName", default, skip_serializing_if = "Option::is_none")]
-    pub file_name: Option<String>,
+    pub file_name: Option<crate::CompactString>,
     /// Why the upload failed.
     ///
     /// Example: `"文件内容重复"`
     #[serde(rename = "FailedMsg", default, skip_serializing_if = "Option::is_none")]
-    pub failed_msg: Option<String>,
+    pub failed_msg: Option<crate::CompactString>,
 }
 impl UploadIvrAudioFailedInfo {
     /// A builder with no member set.
@@ -11513,31 +11525,31 @@ impl UploadIvrAudioFailedInfo {
 /// Builds a [`UploadIvrAudioFailedInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct UploadIvrAudioFailedInfoBuilder {
-    file_name: Option<String>,
-    failed_msg: Option<String>,
+    file_name: Option<crate::CompactString>,
+    failed_msg: Option<crate::CompactString>,
 }
 impl UploadIvrAudioFailedInfoBuilder {
     /// Name of the file that failed.
     ///
     /// Example: `"xxx.mp3"`
-    pub fn file_name(mut self, value: impl Into<String>) -> Self {
+    pub fn file_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.file_name = Some(value.into());
         self
     }
     /// Sets or clears `FileName`.
-    pub fn set_file_name(mut self, value: Option<String>) -> Self {
+    pub fn set_file_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.file_name = value;
         self
     }
     /// Why the upload failed.
     ///
     /// Example: `"文件内容重复"`
-    pub fn failed_msg(mut self, value: impl Into<String>) -> Self {
+    pub fn failed_msg(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.failed_msg = Some(value.into());
         self
     }
     /// Sets or clears `FailedMsg`.
-    pub fn set_failed_msg(mut self, value: Option<String>) -> Self {
+    pub fn set_failed_msg(mut self, value: Option<crate::CompactString>) -> Self {
         self.failed_msg = value;
         self
     }
@@ -11561,7 +11573,7 @@ pub struct UserReplyEvent {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub asr_transcript: Option<String>,
+    pub asr_transcript: Option<crate::CompactString>,
     /// Reply category of the current dialogue node in the flow canvas that the user's reply matched.
     ///
     /// Example: `"收集${name}结束"`
@@ -11570,7 +11582,7 @@ pub struct UserReplyEvent {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub matched_intent: Option<String>,
+    pub matched_intent: Option<crate::CompactString>,
     /// Tags extracted from the reply, as a JSON-encoded string.
     ///
     /// Example: `"[{\"TagName\":\"name\",\"TagValue\":\"小康\",\"TagType\":3}]"`
@@ -11579,7 +11591,7 @@ pub struct UserReplyEvent {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub extracted_slots: Option<String>,
+    pub extracted_slots: Option<crate::CompactString>,
     /// Kind of branch the reply matched: `Intent`, `Fallback`, `NoResponse`, `SlotCollectionSuccess`, `SlotCollectionFail`, `GlobalIntent`, `LogicAnd`, `LogicOr`, `DTMFSuccess`, `DTMFFail`, `DTMFNavigation`, `DTMFExtension`, `DTMFCollection`, `TransferAgentFail`.
     ///
     /// Example: `"Intent"`
@@ -11599,45 +11611,45 @@ impl UserReplyEvent {
 /// Builds a [`UserReplyEvent`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct UserReplyEventBuilder {
-    asr_transcript: Option<String>,
-    matched_intent: Option<String>,
-    extracted_slots: Option<String>,
+    asr_transcript: Option<crate::CompactString>,
+    matched_intent: Option<crate::CompactString>,
+    extracted_slots: Option<crate::CompactString>,
     branch_type: Option<UserReplyEventBranchType>,
 }
 impl UserReplyEventBuilder {
     /// Raw text that speech recognition produced from the user's speech.
     ///
     /// Example: `"Something?"`
-    pub fn asr_transcript(mut self, value: impl Into<String>) -> Self {
+    pub fn asr_transcript(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.asr_transcript = Some(value.into());
         self
     }
     /// Sets or clears `ASRTranscript`.
-    pub fn set_asr_transcript(mut self, value: Option<String>) -> Self {
+    pub fn set_asr_transcript(mut self, value: Option<crate::CompactString>) -> Self {
         self.asr_transcript = value;
         self
     }
     /// Reply category of the current dialogue node in the flow canvas that the user's reply matched.
     ///
     /// Example: `"收集${name}结束"`
-    pub fn matched_intent(mut self, value: impl Into<String>) -> Self {
+    pub fn matched_intent(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.matched_intent = Some(value.into());
         self
     }
     /// Sets or clears `MatchedIntent`.
-    pub fn set_matched_intent(mut self, value: Option<String>) -> Self {
+    pub fn set_matched_intent(mut self, value: Option<crate::CompactString>) -> Self {
         self.matched_intent = value;
         self
     }
     /// Tags extracted from the reply, as a JSON-encoded string.
     ///
     /// Example: `"[{\"TagName\":\"name\",\"TagValue\":\"小康\",\"TagType\":3}]"`
-    pub fn extracted_slots(mut self, value: impl Into<String>) -> Self {
+    pub fn extracted_slots(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.extracted_slots = Some(value.into());
         self
     }
     /// Sets or clears `ExtractedSlots`.
-    pub fn set_extracted_slots(mut self, value: Option<String>) -> Self {
+    pub fn set_extracted_slots(mut self, value: Option<crate::CompactString>) -> Self {
         self.extracted_slots = value;
         self
     }
@@ -11675,7 +11687,7 @@ pub struct Variable {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub key: String,
+    pub key: crate::CompactString,
     /// Value of the variable.
     ///
     /// Example: `"bar"`
@@ -11684,7 +11696,7 @@ pub struct Variable {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub value: String,
+    pub value: crate::CompactString,
 }
 impl Variable {
     /// A builder with no member set.
@@ -11695,31 +11707,31 @@ impl Variable {
 /// Builds a [`Variable`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct VariableBuilder {
-    key: Option<String>,
-    value: Option<String>,
+    key: Option<crate::CompactString>,
+    value: Option<crate::CompactString>,
 }
 impl VariableBuilder {
     /// Name of the variable.
     ///
     /// Example: `"foo"`
-    pub fn key(mut self, value: impl Into<String>) -> Self {
+    pub fn key(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets or clears `Key`. Required.
-    pub fn set_key(mut self, value: Option<String>) -> Self {
+    pub fn set_key(mut self, value: Option<crate::CompactString>) -> Self {
         self.key = value;
         self
     }
     /// Value of the variable.
     ///
     /// Example: `"bar"`
-    pub fn value(mut self, value: impl Into<String>) -> Self {
+    pub fn value(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.value = Some(value.into());
         self
     }
     /// Sets or clears `Value`. Required.
-    pub fn set_value(mut self, value: Option<String>) -> Self {
+    pub fn set_value(mut self, value: Option<crate::CompactString>) -> Self {
         self.value = value;
         self
     }
@@ -11743,17 +11755,17 @@ pub struct ZHToneWordsInfo {
     ///
     /// Example: `["嗯嗯"]`
     #[serde(rename = "Neutral", default, skip_serializing_if = "Option::is_none")]
-    pub neutral: Option<Vec<String>>,
+    pub neutral: Option<Vec<crate::CompactString>>,
     /// Positive filler words.
     ///
     /// Example: `["嗯嗯"]`
     #[serde(rename = "Positive", default, skip_serializing_if = "Option::is_none")]
-    pub positive: Option<Vec<String>>,
+    pub positive: Option<Vec<crate::CompactString>>,
     /// Negative filler words.
     ///
     /// Example: `["嗯嗯"]`
     #[serde(rename = "Negative", default, skip_serializing_if = "Option::is_none")]
-    pub negative: Option<Vec<String>>,
+    pub negative: Option<Vec<crate::CompactString>>,
 }
 impl ZHToneWordsInfo {
     /// A builder with no member set.
@@ -11764,44 +11776,44 @@ impl ZHToneWordsInfo {
 /// Builds a [`ZHToneWordsInfo`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct ZHToneWordsInfoBuilder {
-    neutral: Option<Vec<String>>,
-    positive: Option<Vec<String>>,
-    negative: Option<Vec<String>>,
+    neutral: Option<Vec<crate::CompactString>>,
+    positive: Option<Vec<crate::CompactString>>,
+    negative: Option<Vec<crate::CompactString>>,
 }
 impl ZHToneWordsInfoBuilder {
     /// Neutral filler words.
     ///
     /// Example: `["嗯嗯"]`
-    pub fn neutral(mut self, value: Vec<String>) -> Self {
+    pub fn neutral(mut self, value: Vec<crate::CompactString>) -> Self {
         self.neutral = Some(value);
         self
     }
     /// Sets or clears `Neutral`.
-    pub fn set_neutral(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_neutral(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.neutral = value;
         self
     }
     /// Positive filler words.
     ///
     /// Example: `["嗯嗯"]`
-    pub fn positive(mut self, value: Vec<String>) -> Self {
+    pub fn positive(mut self, value: Vec<crate::CompactString>) -> Self {
         self.positive = Some(value);
         self
     }
     /// Sets or clears `Positive`.
-    pub fn set_positive(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_positive(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.positive = value;
         self
     }
     /// Negative filler words.
     ///
     /// Example: `["嗯嗯"]`
-    pub fn negative(mut self, value: Vec<String>) -> Self {
+    pub fn negative(mut self, value: Vec<crate::CompactString>) -> Self {
         self.negative = Some(value);
         self
     }
     /// Sets or clears `Negative`.
-    pub fn set_negative(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_negative(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.negative = value;
         self
     }
@@ -11825,7 +11837,7 @@ pub enum AIAnalysisResultType {
     /// Intent extracted from the conversation. (`"intention"`)
     Intention,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(crate::enums::UnknownValue<crate::CompactString>),
 }
 impl AIAnalysisResultType {
     /// The value as sent on the wire.
@@ -11834,21 +11846,22 @@ impl AIAnalysisResultType {
             Self::Summary => "summary",
             Self::Mood => "mood",
             Self::Intention => "intention",
-            Self::Unknown(v) => v.value(),
+            Self::Unknown(v) => v.value().as_str(),
         }
     }
 }
 impl crate::enums::WireEnum for AIAnalysisResultType {
-    type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Raw = crate::CompactString;
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "summary" => Some(Self::Summary),
             "mood" => Some(Self::Mood),
             "intention" => Some(Self::Intention),
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -11859,7 +11872,7 @@ impl ::serde::Serialize for AIAnalysisResultType {
 }
 impl<'de> ::serde::Deserialize<'de> for AIAnalysisResultType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        crate::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
@@ -11882,7 +11895,7 @@ pub enum AICallExtractConfigElementInfoType {
     /// Numeric value. (`"Number"`)
     Number,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(crate::enums::UnknownValue<crate::CompactString>),
 }
 impl AICallExtractConfigElementInfoType {
     /// The value as sent on the wire.
@@ -11892,14 +11905,15 @@ impl AICallExtractConfigElementInfoType {
             Self::Selector => "Selector",
             Self::Boolean => "Boolean",
             Self::Number => "Number",
-            Self::Unknown(v) => v.value(),
+            Self::Unknown(v) => v.value().as_str(),
         }
     }
 }
 impl crate::enums::WireEnum for AICallExtractConfigElementInfoType {
-    type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Raw = crate::CompactString;
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "Text" => Some(Self::Text),
             "Selector" => Some(Self::Selector),
             "Boolean" => Some(Self::Boolean),
@@ -11907,7 +11921,7 @@ impl crate::enums::WireEnum for AICallExtractConfigElementInfoType {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -11918,7 +11932,7 @@ impl ::serde::Serialize for AICallExtractConfigElementInfoType {
 }
 impl<'de> ::serde::Deserialize<'de> for AICallExtractConfigElementInfoType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        crate::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
@@ -11943,7 +11957,7 @@ pub enum AIRoundPathNodeType {
     /// Node hanging up the call. (`"END_CALL"`)
     EndCall,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(crate::enums::UnknownValue<crate::CompactString>),
 }
 impl AIRoundPathNodeType {
     /// The value as sent on the wire.
@@ -11954,14 +11968,15 @@ impl AIRoundPathNodeType {
             Self::Transfer => "TRANSFER",
             Self::KeyPress => "KEY_PRESS",
             Self::EndCall => "END_CALL",
-            Self::Unknown(v) => v.value(),
+            Self::Unknown(v) => v.value().as_str(),
         }
     }
 }
 impl crate::enums::WireEnum for AIRoundPathNodeType {
-    type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Raw = crate::CompactString;
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "DIALOGUE" => Some(Self::Dialogue),
             "API_CALL" => Some(Self::ApiCall),
             "TRANSFER" => Some(Self::Transfer),
@@ -11970,7 +11985,7 @@ impl crate::enums::WireEnum for AIRoundPathNodeType {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -11981,7 +11996,7 @@ impl ::serde::Serialize for AIRoundPathNodeType {
 }
 impl<'de> ::serde::Deserialize<'de> for AIRoundPathNodeType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        crate::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
@@ -12030,7 +12045,7 @@ pub enum AISpeakEventSpokenType {
     /// Any other kind of utterance. (`"Other"`)
     Other,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(crate::enums::UnknownValue<crate::CompactString>),
 }
 impl AISpeakEventSpokenType {
     /// The value as sent on the wire.
@@ -12053,14 +12068,15 @@ impl AISpeakEventSpokenType {
             Self::PlayInvalidDtmfPrompt => "PlayInvalidDtmfPrompt",
             Self::PlayDtmfTimeoutPrompt => "PlayDtmfTimeoutPrompt",
             Self::Other => "Other",
-            Self::Unknown(v) => v.value(),
+            Self::Unknown(v) => v.value().as_str(),
         }
     }
 }
 impl crate::enums::WireEnum for AISpeakEventSpokenType {
-    type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Raw = crate::CompactString;
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "Script" => Some(Self::Script),
             "KnowledgeBase" => Some(Self::KnowledgeBase),
             "LLMFallback" => Some(Self::LlmFallback),
@@ -12081,7 +12097,7 @@ impl crate::enums::WireEnum for AISpeakEventSpokenType {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -12092,7 +12108,7 @@ impl ::serde::Serialize for AISpeakEventSpokenType {
 }
 impl<'de> ::serde::Deserialize<'de> for AISpeakEventSpokenType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        crate::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
@@ -12128,6 +12144,7 @@ impl AudioFileInfoStatus {
 }
 impl crate::enums::WireEnum for AudioFileInfoStatus {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             0 => Some(Self::Unreviewed),
@@ -12189,6 +12206,7 @@ impl AutoCalloutTaskCalleeState {
 }
 impl crate::enums::WireEnum for AutoCalloutTaskCalleeState {
     type Raw = u64;
+    type Key = u64;
     fn from_known(raw: &u64) -> Option<Self> {
         match *raw {
             0 => Some(Self::Initial),
@@ -12255,6 +12273,7 @@ impl AutoCalloutTaskInfoState {
 }
 impl crate::enums::WireEnum for AutoCalloutTaskInfoState {
     type Raw = u64;
+    type Key = u64;
     fn from_known(raw: &u64) -> Option<Self> {
         match *raw {
             0 => Some(Self::Initial),
@@ -12322,6 +12341,7 @@ impl AutoCalloutTaskState {
 }
 impl crate::enums::WireEnum for AutoCalloutTaskState {
     type Raw = u64;
+    type Key = u64;
     fn from_known(raw: &u64) -> Option<Self> {
         match *raw {
             0 => Some(Self::Initial),
@@ -12367,7 +12387,7 @@ pub enum AvailableTimeConfigDayType {
     /// Chosen days of the week. (`"Custom"`)
     Custom,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(crate::enums::UnknownValue<crate::CompactString>),
 }
 impl AvailableTimeConfigDayType {
     /// The value as sent on the wire.
@@ -12377,14 +12397,15 @@ impl AvailableTimeConfigDayType {
             Self::BusinessDay => "BusinessDay",
             Self::Holiday => "Holiday",
             Self::Custom => "Custom",
-            Self::Unknown(v) => v.value(),
+            Self::Unknown(v) => v.value().as_str(),
         }
     }
 }
 impl crate::enums::WireEnum for AvailableTimeConfigDayType {
-    type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Raw = crate::CompactString;
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "EveryDay" => Some(Self::EveryDay),
             "BusinessDay" => Some(Self::BusinessDay),
             "Holiday" => Some(Self::Holiday),
@@ -12392,7 +12413,7 @@ impl crate::enums::WireEnum for AvailableTimeConfigDayType {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -12403,7 +12424,7 @@ impl ::serde::Serialize for AvailableTimeConfigDayType {
 }
 impl<'de> ::serde::Deserialize<'de> for AvailableTimeConfigDayType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        crate::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
@@ -12432,7 +12453,7 @@ pub enum AvailableTimeConfigDaysOfWeek {
     /// Sunday. (`"Sunday"`)
     Sunday,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(crate::enums::UnknownValue<crate::CompactString>),
 }
 impl AvailableTimeConfigDaysOfWeek {
     /// The value as sent on the wire.
@@ -12445,14 +12466,15 @@ impl AvailableTimeConfigDaysOfWeek {
             Self::Friday => "Friday",
             Self::Saturday => "Saturday",
             Self::Sunday => "Sunday",
-            Self::Unknown(v) => v.value(),
+            Self::Unknown(v) => v.value().as_str(),
         }
     }
 }
 impl crate::enums::WireEnum for AvailableTimeConfigDaysOfWeek {
-    type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Raw = crate::CompactString;
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "Monday" => Some(Self::Monday),
             "Tuesday" => Some(Self::Tuesday),
             "Wednesday" => Some(Self::Wednesday),
@@ -12463,7 +12485,7 @@ impl crate::enums::WireEnum for AvailableTimeConfigDaysOfWeek {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -12474,7 +12496,7 @@ impl ::serde::Serialize for AvailableTimeConfigDaysOfWeek {
 }
 impl<'de> ::serde::Deserialize<'de> for AvailableTimeConfigDaysOfWeek {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        crate::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
@@ -12493,7 +12515,7 @@ pub enum BindNumberCallInInterfaceNumberType {
     /// An ordinary line number reachable from the phone network. (`"number"`)
     Number,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(crate::enums::UnknownValue<crate::CompactString>),
 }
 impl BindNumberCallInInterfaceNumberType {
     /// The value as sent on the wire.
@@ -12501,20 +12523,21 @@ impl BindNumberCallInInterfaceNumberType {
         match self {
             Self::Inner => "inner",
             Self::Number => "number",
-            Self::Unknown(v) => v.value(),
+            Self::Unknown(v) => v.value().as_str(),
         }
     }
 }
 impl crate::enums::WireEnum for BindNumberCallInInterfaceNumberType {
-    type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Raw = crate::CompactString;
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "inner" => Some(Self::Inner),
             "number" => Some(Self::Number),
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -12525,7 +12548,7 @@ impl ::serde::Serialize for BindNumberCallInInterfaceNumberType {
 }
 impl<'de> ::serde::Deserialize<'de> for BindNumberCallInInterfaceNumberType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        crate::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
@@ -12561,6 +12584,7 @@ impl CarrierPrivilegeNumberApplicantState {
 }
 impl crate::enums::WireEnum for CarrierPrivilegeNumberApplicantState {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             1 => Some(Self::Pending),
@@ -12599,7 +12623,7 @@ pub enum ClientInfoClientType {
     /// WeChat mini program. (`"WeChatMiniProgram"`)
     WeChatMiniProgram,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(crate::enums::UnknownValue<crate::CompactString>),
 }
 impl ClientInfoClientType {
     /// The value as sent on the wire.
@@ -12607,20 +12631,21 @@ impl ClientInfoClientType {
         match self {
             Self::Web => "Web",
             Self::WeChatMiniProgram => "WeChatMiniProgram",
-            Self::Unknown(v) => v.value(),
+            Self::Unknown(v) => v.value().as_str(),
         }
     }
 }
 impl crate::enums::WireEnum for ClientInfoClientType {
-    type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Raw = crate::CompactString;
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "Web" => Some(Self::Web),
             "WeChatMiniProgram" => Some(Self::WeChatMiniProgram),
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -12631,7 +12656,7 @@ impl ::serde::Serialize for ClientInfoClientType {
 }
 impl<'de> ::serde::Deserialize<'de> for ClientInfoClientType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        crate::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
@@ -12664,6 +12689,7 @@ impl CompanyApplyInfoApplicantType {
 }
 impl crate::enums::WireEnum for CompanyApplyInfoApplicantType {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             0 => Some(Self::LegalRepresentative),
@@ -12715,6 +12741,7 @@ impl CompanyApplyInfoIsEqualTencentCloud {
 }
 impl crate::enums::WireEnum for CompanyApplyInfoIsEqualTencentCloud {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             0 => Some(Self::No),
@@ -12769,6 +12796,7 @@ impl CompanyStateInfoState {
 }
 impl crate::enums::WireEnum for CompanyStateInfoState {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             1 => Some(Self::PendingReview),
@@ -12807,7 +12835,7 @@ pub enum ControlAIConversationCommand {
     /// The text in `InvokeLLM` is passed to the large model to start a dialogue turn. (`"InvokeLLM"`)
     InvokeLLM,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(crate::enums::UnknownValue<crate::CompactString>),
 }
 impl ControlAIConversationCommand {
     /// The value as sent on the wire.
@@ -12815,20 +12843,21 @@ impl ControlAIConversationCommand {
         match self {
             Self::ServerPushText => "ServerPushText",
             Self::InvokeLLM => "InvokeLLM",
-            Self::Unknown(v) => v.value(),
+            Self::Unknown(v) => v.value().as_str(),
         }
     }
 }
 impl crate::enums::WireEnum for ControlAIConversationCommand {
-    type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Raw = crate::CompactString;
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "ServerPushText" => Some(Self::ServerPushText),
             "InvokeLLM" => Some(Self::InvokeLLM),
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -12839,7 +12868,7 @@ impl ::serde::Serialize for ControlAIConversationCommand {
 }
 impl<'de> ::serde::Deserialize<'de> for ControlAIConversationCommand {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        crate::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
@@ -12858,7 +12887,7 @@ pub enum CreateAICallAmbientSoundType {
     /// Busy customer service centre ambience. (`"busy_office"`)
     BusyOffice,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(crate::enums::UnknownValue<crate::CompactString>),
 }
 impl CreateAICallAmbientSoundType {
     /// The value as sent on the wire.
@@ -12866,20 +12895,21 @@ impl CreateAICallAmbientSoundType {
         match self {
             Self::CoffeeShops => "coffee_shops",
             Self::BusyOffice => "busy_office",
-            Self::Unknown(v) => v.value(),
+            Self::Unknown(v) => v.value().as_str(),
         }
     }
 }
 impl crate::enums::WireEnum for CreateAICallAmbientSoundType {
-    type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Raw = crate::CompactString;
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "coffee_shops" => Some(Self::CoffeeShops),
             "busy_office" => Some(Self::BusyOffice),
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -12890,7 +12920,7 @@ impl ::serde::Serialize for CreateAICallAmbientSoundType {
 }
 impl<'de> ::serde::Deserialize<'de> for CreateAICallAmbientSoundType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        crate::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
@@ -12923,6 +12953,7 @@ impl CreateAICallInterruptMode {
 }
 impl crate::enums::WireEnum for CreateAICallInterruptMode {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             0 => Some(Self::Automatic),
@@ -12964,7 +12995,7 @@ pub enum CreateAICallLLMType {
     /// Dify protocol. (`"dify"`)
     Dify,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(crate::enums::UnknownValue<crate::CompactString>),
 }
 impl CreateAICallLLMType {
     /// The value as sent on the wire.
@@ -12974,14 +13005,15 @@ impl CreateAICallLLMType {
             Self::Azure => "azure",
             Self::Minimax => "minimax",
             Self::Dify => "dify",
-            Self::Unknown(v) => v.value(),
+            Self::Unknown(v) => v.value().as_str(),
         }
     }
 }
 impl crate::enums::WireEnum for CreateAICallLLMType {
-    type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Raw = crate::CompactString;
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "openai" => Some(Self::OpenAi),
             "azure" => Some(Self::Azure),
             "minimax" => Some(Self::Minimax),
@@ -12989,7 +13021,7 @@ impl crate::enums::WireEnum for CreateAICallLLMType {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -13000,7 +13032,7 @@ impl ::serde::Serialize for CreateAICallLLMType {
 }
 impl<'de> ::serde::Deserialize<'de> for CreateAICallLLMType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        crate::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
@@ -13055,7 +13087,7 @@ pub enum CreateAICallLanguages {
     /// Russian. (`"ru"`)
     Russian,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(crate::enums::UnknownValue<crate::CompactString>),
 }
 impl CreateAICallLanguages {
     /// The value as sent on the wire.
@@ -13081,14 +13113,15 @@ impl CreateAICallLanguages {
             Self::German => "de",
             Self::Italian => "it",
             Self::Russian => "ru",
-            Self::Unknown(v) => v.value(),
+            Self::Unknown(v) => v.value().as_str(),
         }
     }
 }
 impl crate::enums::WireEnum for CreateAICallLanguages {
-    type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Raw = crate::CompactString;
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "zh" => Some(Self::Chinese),
             "zh-TW" => Some(Self::ChineseTaiwan),
             "zh-dialect" => Some(Self::ChineseDialect),
@@ -13112,7 +13145,7 @@ impl crate::enums::WireEnum for CreateAICallLanguages {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -13123,7 +13156,7 @@ impl ::serde::Serialize for CreateAICallLanguages {
 }
 impl<'de> ::serde::Deserialize<'de> for CreateAICallLanguages {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        crate::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
@@ -13166,7 +13199,7 @@ pub enum CreateAICallVoiceType {
     /// Vietnamese voice. (`"HoaiMy"`)
     HoaiMy,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(crate::enums::UnknownValue<crate::CompactString>),
 }
 impl CreateAICallVoiceType {
     /// The value as sent on the wire.
@@ -13186,14 +13219,15 @@ impl CreateAICallVoiceType {
             Self::Kani => "Kani",
             Self::Achara => "Achara",
             Self::HoaiMy => "HoaiMy",
-            Self::Unknown(v) => v.value(),
+            Self::Unknown(v) => v.value().as_str(),
         }
     }
 }
 impl crate::enums::WireEnum for CreateAICallVoiceType {
-    type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Raw = crate::CompactString;
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "ZhiMei" => Some(Self::ZhiMei),
             "ZhiXi" => Some(Self::ZhiXi),
             "ZhiQi" => Some(Self::ZhiQi),
@@ -13211,7 +13245,7 @@ impl crate::enums::WireEnum for CreateAICallVoiceType {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -13222,7 +13256,7 @@ impl ::serde::Serialize for CreateAICallVoiceType {
 }
 impl<'de> ::serde::Deserialize<'de> for CreateAICallVoiceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        crate::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
@@ -13252,6 +13286,7 @@ impl CreateAICallVoicemailAction {
 }
 impl crate::enums::WireEnum for CreateAICallVoicemailAction {
     type Raw = u64;
+    type Key = u64;
     fn from_known(raw: &u64) -> Option<Self> {
         match *raw {
             0 => Some(Self::HangUp),
@@ -13302,6 +13337,7 @@ impl CreateAICallWelcomeMessagePriority {
 }
 impl crate::enums::WireEnum for CreateAICallWelcomeMessagePriority {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             0 => Some(Self::Interruptible),
@@ -13353,6 +13389,7 @@ impl CreateAICallWelcomeType {
 }
 impl crate::enums::WireEnum for CreateAICallWelcomeType {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             0 => Some(Self::WelcomeMessage),
@@ -13404,6 +13441,7 @@ impl CreateAgentCruiseDialingCampaignCallOrder {
 }
 impl crate::enums::WireEnum for CreateAgentCruiseDialingCampaignCallOrder {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             0 => Some(Self::Random),
@@ -13473,7 +13511,7 @@ pub enum CreateAutoCalloutTaskRetryHangupTypes {
     /// Hang-up status 234; listed as retryable, meaning not documented. (`"234"`)
     Status234,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(crate::enums::UnknownValue<crate::CompactString>),
 }
 impl CreateAutoCalloutTaskRetryHangupTypes {
     /// The value as sent on the wire.
@@ -13497,14 +13535,15 @@ impl CreateAutoCalloutTaskRetryHangupTypes {
             Self::CallerCancelWithoutRing => "221",
             Self::VoiceMailReached => "222",
             Self::Status234 => "234",
-            Self::Unknown(v) => v.value(),
+            Self::Unknown(v) => v.value().as_str(),
         }
     }
 }
 impl crate::enums::WireEnum for CreateAutoCalloutTaskRetryHangupTypes {
-    type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Raw = crate::CompactString;
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "202" => Some(Self::NotAnswer),
             "203" => Some(Self::UserReject),
             "204" => Some(Self::PowerOff),
@@ -13526,7 +13565,7 @@ impl crate::enums::WireEnum for CreateAutoCalloutTaskRetryHangupTypes {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -13537,7 +13576,7 @@ impl ::serde::Serialize for CreateAutoCalloutTaskRetryHangupTypes {
 }
 impl<'de> ::serde::Deserialize<'de> for CreateAutoCalloutTaskRetryHangupTypes {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        crate::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
@@ -13576,6 +13615,7 @@ impl CreateCCCSkillGroupSkillGroupType {
 }
 impl crate::enums::WireEnum for CreateCCCSkillGroupSkillGroupType {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             0 => Some(Self::Phone),
@@ -13629,6 +13669,7 @@ impl CreatePredictiveDialingCampaignCallOrder {
 }
 impl crate::enums::WireEnum for CreatePredictiveDialingCampaignCallOrder {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             0 => Some(Self::Random),
@@ -13686,6 +13727,7 @@ impl DescribeAgentCruiseDialingCampaignState {
 }
 impl crate::enums::WireEnum for DescribeAgentCruiseDialingCampaignState {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             0 => Some(Self::NotStarted),
@@ -13739,6 +13781,7 @@ impl DescribeChatMessagesOrder {
 }
 impl crate::enums::WireEnum for DescribeChatMessagesOrder {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             1 => Some(Self::OldestFirst),
@@ -13793,6 +13836,7 @@ impl DescribeCompanyListState {
 }
 impl crate::enums::WireEnum for DescribeCompanyListState {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             1 => Some(Self::Pending),
@@ -13845,6 +13889,7 @@ impl DescribeIMCdrListType {
 }
 impl crate::enums::WireEnum for DescribeIMCdrListType {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             1 => Some(Self::Omnichannel),
@@ -13896,6 +13941,7 @@ impl DescribePredictiveDialingCampaignCallOrder {
 }
 impl crate::enums::WireEnum for DescribePredictiveDialingCampaignCallOrder {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             0 => Some(Self::Random),
@@ -13956,6 +14002,7 @@ impl DescribePredictiveDialingCampaignStatus {
 }
 impl crate::enums::WireEnum for DescribePredictiveDialingCampaignStatus {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             0 => Some(Self::NotStarted),
@@ -14013,6 +14060,7 @@ impl DescribePredictiveDialingCampaignStatusReason {
 }
 impl crate::enums::WireEnum for DescribePredictiveDialingCampaignStatusReason {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             0 => Some(Self::Normal),
@@ -14074,6 +14122,7 @@ impl DescribePredictiveDialingCampaignsElementStatus {
 }
 impl crate::enums::WireEnum for DescribePredictiveDialingCampaignsElementStatus {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             0 => Some(Self::NotStarted),
@@ -14131,6 +14180,7 @@ impl DescribePredictiveDialingCampaignsElementStatusReason {
 }
 impl crate::enums::WireEnum for DescribePredictiveDialingCampaignsElementStatusReason {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             0 => Some(Self::Normal),
@@ -14192,6 +14242,7 @@ impl DescribeSessionDetailCallType {
 }
 impl crate::enums::WireEnum for DescribeSessionDetailCallType {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             1 => Some(Self::Outbound),
@@ -14345,6 +14396,7 @@ impl DescribeSessionDetailEndStatus {
 }
 impl crate::enums::WireEnum for DescribeSessionDetailEndStatus {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             1 => Some(Self::Ok),
@@ -14417,7 +14469,7 @@ pub enum DescribeSessionDetailHungUpSide {
     /// The system ended the call. (`"system"`)
     System,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(crate::enums::UnknownValue<crate::CompactString>),
 }
 impl DescribeSessionDetailHungUpSide {
     /// The value as sent on the wire.
@@ -14426,21 +14478,22 @@ impl DescribeSessionDetailHungUpSide {
             Self::Seat => "seat",
             Self::User => "user",
             Self::System => "system",
-            Self::Unknown(v) => v.value(),
+            Self::Unknown(v) => v.value().as_str(),
         }
     }
 }
 impl crate::enums::WireEnum for DescribeSessionDetailHungUpSide {
-    type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Raw = crate::CompactString;
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "seat" => Some(Self::Seat),
             "user" => Some(Self::User),
             "system" => Some(Self::System),
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -14451,7 +14504,7 @@ impl ::serde::Serialize for DescribeSessionDetailHungUpSide {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeSessionDetailHungUpSide {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        crate::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
@@ -14478,7 +14531,7 @@ pub enum DescribeStaffStatusMetricsStatusList {
     /// Not signed in. (`"offline"`)
     Offline,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(crate::enums::UnknownValue<crate::CompactString>),
 }
 impl DescribeStaffStatusMetricsStatusList {
     /// The value as sent on the wire.
@@ -14490,14 +14543,15 @@ impl DescribeStaffStatusMetricsStatusList {
             Self::NotReady => "notReady",
             Self::AfterCallWork => "afterCallWork",
             Self::Offline => "offline",
-            Self::Unknown(v) => v.value(),
+            Self::Unknown(v) => v.value().as_str(),
         }
     }
 }
 impl crate::enums::WireEnum for DescribeStaffStatusMetricsStatusList {
-    type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Raw = crate::CompactString;
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "free" => Some(Self::Free),
             "busy" => Some(Self::Busy),
             "rest" => Some(Self::Rest),
@@ -14507,7 +14561,7 @@ impl crate::enums::WireEnum for DescribeStaffStatusMetricsStatusList {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -14518,7 +14572,7 @@ impl ::serde::Serialize for DescribeStaffStatusMetricsStatusList {
 }
 impl<'de> ::serde::Deserialize<'de> for DescribeStaffStatusMetricsStatusList {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        crate::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
@@ -14551,6 +14605,7 @@ impl DisableCCCPhoneNumberDisabled {
 }
 impl crate::enums::WireEnum for DisableCCCPhoneNumberDisabled {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             0 => Some(Self::Enabled),
@@ -14605,6 +14660,7 @@ impl ExtensionInfoStatus {
 }
 impl crate::enums::WireEnum for ExtensionInfoStatus {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             0 => Some(Self::Offline),
@@ -14657,6 +14713,7 @@ impl ForwardingConfigCondition {
 }
 impl crate::enums::WireEnum for ForwardingConfigCondition {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             1 => Some(Self::Always),
@@ -14711,6 +14768,7 @@ impl ForwardingTargetType {
 }
 impl crate::enums::WireEnum for ForwardingTargetType {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             1 => Some(Self::Agent),
@@ -14763,6 +14821,7 @@ impl HttpCallbackConfigAuthType {
 }
 impl crate::enums::WireEnum for HttpCallbackConfigAuthType {
     type Raw = u64;
+    type Key = u64;
     fn from_known(raw: &u64) -> Option<Self> {
         match *raw {
             0 => Some(Self::Disabled),
@@ -14835,6 +14894,7 @@ impl IMCdrInfoEndStatus {
 }
 impl crate::enums::WireEnum for IMCdrInfoEndStatus {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             0 => Some(Self::Abnormal),
@@ -14893,6 +14953,7 @@ impl IMCdrInfoType {
 }
 impl crate::enums::WireEnum for IMCdrInfoType {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             1 => Some(Self::Omnichannel),
@@ -14947,6 +15008,7 @@ impl ModifyStaffUseMobileAccept {
 }
 impl crate::enums::WireEnum for ModifyStaffUseMobileAccept {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             0 => Some(Self::Off),
@@ -14999,6 +15061,7 @@ impl NumberInfoCostType {
 }
 impl crate::enums::WireEnum for NumberInfoCostType {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             0 => Some(Self::NotOwn),
@@ -15056,6 +15119,7 @@ impl NumberInfoState {
 }
 impl crate::enums::WireEnum for NumberInfoState {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             1 => Some(Self::Normal),
@@ -15112,6 +15176,7 @@ impl OwnNumberApplyDetailItemCallType {
 }
 impl crate::enums::WireEnum for OwnNumberApplyDetailItemCallType {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             0 => Some(Self::Inbound),
@@ -15150,7 +15215,7 @@ pub enum OwnNumberApplyDetailItemOutboundCalleeFormat {
     /// E.164 number without a plus sign. (`"{E.164}"`)
     E164,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(crate::enums::UnknownValue<crate::CompactString>),
 }
 impl OwnNumberApplyDetailItemOutboundCalleeFormat {
     /// The value as sent on the wire.
@@ -15158,20 +15223,21 @@ impl OwnNumberApplyDetailItemOutboundCalleeFormat {
         match self {
             Self::PlusE164 => "{+E.164}",
             Self::E164 => "{E.164}",
-            Self::Unknown(v) => v.value(),
+            Self::Unknown(v) => v.value().as_str(),
         }
     }
 }
 impl crate::enums::WireEnum for OwnNumberApplyDetailItemOutboundCalleeFormat {
-    type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Raw = crate::CompactString;
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "{+E.164}" => Some(Self::PlusE164),
             "{E.164}" => Some(Self::E164),
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -15182,7 +15248,7 @@ impl ::serde::Serialize for OwnNumberApplyDetailItemOutboundCalleeFormat {
 }
 impl<'de> ::serde::Deserialize<'de> for OwnNumberApplyDetailItemOutboundCalleeFormat {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        crate::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
@@ -15215,6 +15281,7 @@ impl PSTNSessionDirection {
 }
 impl crate::enums::WireEnum for PSTNSessionDirection {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             0 => Some(Self::Inbound),
@@ -15256,7 +15323,7 @@ pub enum PSTNSessionSessionStatus {
     /// The call has ended. (`"finished"`)
     Finished,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(crate::enums::UnknownValue<crate::CompactString>),
 }
 impl PSTNSessionSessionStatus {
     /// The value as sent on the wire.
@@ -15266,14 +15333,15 @@ impl PSTNSessionSessionStatus {
             Self::SeatJoining => "seatJoining",
             Self::InProgress => "inProgress",
             Self::Finished => "finished",
-            Self::Unknown(v) => v.value(),
+            Self::Unknown(v) => v.value().as_str(),
         }
     }
 }
 impl crate::enums::WireEnum for PSTNSessionSessionStatus {
-    type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Raw = crate::CompactString;
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "ringing" => Some(Self::Ringing),
             "seatJoining" => Some(Self::SeatJoining),
             "inProgress" => Some(Self::InProgress),
@@ -15281,7 +15349,7 @@ impl crate::enums::WireEnum for PSTNSessionSessionStatus {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -15292,7 +15360,7 @@ impl ::serde::Serialize for PSTNSessionSessionStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for PSTNSessionSessionStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        crate::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
@@ -15325,6 +15393,7 @@ impl PackageBuyInfoType {
 }
 impl crate::enums::WireEnum for PackageBuyInfoType {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             0 => Some(Self::Outbound),
@@ -15379,6 +15448,7 @@ impl PhoneNumBuyInfoCallType {
 }
 impl crate::enums::WireEnum for PhoneNumBuyInfoCallType {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             1 => Some(Self::Inbound),
@@ -15437,6 +15507,7 @@ impl PhoneNumBuyInfoState {
 }
 impl crate::enums::WireEnum for PhoneNumBuyInfoState {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             1 => Some(Self::Normal),
@@ -15496,6 +15567,7 @@ impl PhoneNumBuyInfoType {
 }
 impl crate::enums::WireEnum for PhoneNumBuyInfoType {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             0 => Some(Self::Landline),
@@ -15537,7 +15609,7 @@ pub enum ServeParticipantType {
     /// Agent answering on a phone. (`"staffPhoneSeat"`)
     StaffPhoneSeat,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(crate::enums::UnknownValue<crate::CompactString>),
 }
 impl ServeParticipantType {
     /// The value as sent on the wire.
@@ -15546,21 +15618,22 @@ impl ServeParticipantType {
             Self::StaffSeat => "staffSeat",
             Self::OutboundSeat => "outboundSeat",
             Self::StaffPhoneSeat => "staffPhoneSeat",
-            Self::Unknown(v) => v.value(),
+            Self::Unknown(v) => v.value().as_str(),
         }
     }
 }
 impl crate::enums::WireEnum for ServeParticipantType {
-    type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Raw = crate::CompactString;
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "staffSeat" => Some(Self::StaffSeat),
             "outboundSeat" => Some(Self::OutboundSeat),
             "staffPhoneSeat" => Some(Self::StaffPhoneSeat),
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -15571,7 +15644,7 @@ impl ::serde::Serialize for ServeParticipantType {
 }
 impl<'de> ::serde::Deserialize<'de> for ServeParticipantType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        crate::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
@@ -15604,6 +15677,7 @@ impl ServerPushTextDropMode {
 }
 impl crate::enums::WireEnum for ServerPushTextDropMode {
     type Raw = u64;
+    type Key = u64;
     fn from_known(raw: &u64) -> Option<Self> {
         match *raw {
             0 => Some(Self::Drop),
@@ -15655,6 +15729,7 @@ impl ServerPushTextPriority {
 }
 impl crate::enums::WireEnum for ServerPushTextPriority {
     type Raw = u64;
+    type Key = u64;
     fn from_known(raw: &u64) -> Option<Self> {
         match *raw {
             0 => Some(Self::Interruptible),
@@ -15696,7 +15771,7 @@ pub enum SessionEventEventType {
     /// The agent unmuted the microphone. (`"StaffUnmute"`)
     StaffUnmute,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(crate::enums::UnknownValue<crate::CompactString>),
 }
 impl SessionEventEventType {
     /// The value as sent on the wire.
@@ -15706,14 +15781,15 @@ impl SessionEventEventType {
             Self::StaffUnhold => "StaffUnhold",
             Self::StaffMute => "StaffMute",
             Self::StaffUnmute => "StaffUnmute",
-            Self::Unknown(v) => v.value(),
+            Self::Unknown(v) => v.value().as_str(),
         }
     }
 }
 impl crate::enums::WireEnum for SessionEventEventType {
-    type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Raw = crate::CompactString;
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "StaffHold" => Some(Self::StaffHold),
             "StaffUnhold" => Some(Self::StaffUnhold),
             "StaffMute" => Some(Self::StaffMute),
@@ -15721,7 +15797,7 @@ impl crate::enums::WireEnum for SessionEventEventType {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -15732,7 +15808,7 @@ impl ::serde::Serialize for SessionEventEventType {
 }
 impl<'de> ::serde::Deserialize<'de> for SessionEventEventType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        crate::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
@@ -15753,7 +15829,7 @@ pub enum SetStaffStatusItemStatus {
     /// On a short break. (`"rest"`)
     Rest,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(crate::enums::UnknownValue<crate::CompactString>),
 }
 impl SetStaffStatusItemStatus {
     /// The value as sent on the wire.
@@ -15762,21 +15838,22 @@ impl SetStaffStatusItemStatus {
             Self::Free => "free",
             Self::NotReady => "notReady",
             Self::Rest => "rest",
-            Self::Unknown(v) => v.value(),
+            Self::Unknown(v) => v.value().as_str(),
         }
     }
 }
 impl crate::enums::WireEnum for SetStaffStatusItemStatus {
-    type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Raw = crate::CompactString;
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "free" => Some(Self::Free),
             "notReady" => Some(Self::NotReady),
             "rest" => Some(Self::Rest),
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -15787,7 +15864,7 @@ impl ::serde::Serialize for SetStaffStatusItemStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for SetStaffStatusItemStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        crate::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
@@ -15826,6 +15903,7 @@ impl SkillGroupInfoItemSkillGroupType {
 }
 impl crate::enums::WireEnum for SkillGroupInfoItemSkillGroupType {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             0 => Some(Self::Phone),
@@ -15867,7 +15945,7 @@ pub enum SkillGroupInfoItemType {
     /// All media. (`"ALL"`)
     All,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(crate::enums::UnknownValue<crate::CompactString>),
 }
 impl SkillGroupInfoItemType {
     /// The value as sent on the wire.
@@ -15876,21 +15954,22 @@ impl SkillGroupInfoItemType {
             Self::Im => "IM",
             Self::Tel => "TEL",
             Self::All => "ALL",
-            Self::Unknown(v) => v.value(),
+            Self::Unknown(v) => v.value().as_str(),
         }
     }
 }
 impl crate::enums::WireEnum for SkillGroupInfoItemType {
-    type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Raw = crate::CompactString;
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "IM" => Some(Self::Im),
             "TEL" => Some(Self::Tel),
             "ALL" => Some(Self::All),
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -15901,7 +15980,7 @@ impl ::serde::Serialize for SkillGroupInfoItemType {
 }
 impl<'de> ::serde::Deserialize<'de> for SkillGroupInfoItemType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        crate::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
@@ -15920,7 +15999,7 @@ pub enum StaffStatusExtraDirect {
     /// Outgoing call. (`"out"`)
     Out,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(crate::enums::UnknownValue<crate::CompactString>),
 }
 impl StaffStatusExtraDirect {
     /// The value as sent on the wire.
@@ -15928,20 +16007,21 @@ impl StaffStatusExtraDirect {
         match self {
             Self::In => "in",
             Self::Out => "out",
-            Self::Unknown(v) => v.value(),
+            Self::Unknown(v) => v.value().as_str(),
         }
     }
 }
 impl crate::enums::WireEnum for StaffStatusExtraDirect {
-    type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Raw = crate::CompactString;
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "in" => Some(Self::In),
             "out" => Some(Self::Out),
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -15952,7 +16032,7 @@ impl ::serde::Serialize for StaffStatusExtraDirect {
 }
 impl<'de> ::serde::Deserialize<'de> for StaffStatusExtraDirect {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        crate::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
@@ -15973,7 +16053,7 @@ pub enum StaffStatusExtraType {
     /// All media. (`"all"`)
     All,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(crate::enums::UnknownValue<crate::CompactString>),
 }
 impl StaffStatusExtraType {
     /// The value as sent on the wire.
@@ -15982,21 +16062,22 @@ impl StaffStatusExtraType {
             Self::Im => "im",
             Self::Tel => "tel",
             Self::All => "all",
-            Self::Unknown(v) => v.value(),
+            Self::Unknown(v) => v.value().as_str(),
         }
     }
 }
 impl crate::enums::WireEnum for StaffStatusExtraType {
-    type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Raw = crate::CompactString;
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "im" => Some(Self::Im),
             "tel" => Some(Self::Tel),
             "all" => Some(Self::All),
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -16007,7 +16088,7 @@ impl ::serde::Serialize for StaffStatusExtraType {
 }
 impl<'de> ::serde::Deserialize<'de> for StaffStatusExtraType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        crate::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
@@ -16043,6 +16124,7 @@ impl StaffStatusMetricsUseMobileAccept {
 }
 impl crate::enums::WireEnum for StaffStatusMetricsUseMobileAccept {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             0 => Some(Self::Off),
@@ -16089,7 +16171,7 @@ pub enum StaffStatusStatus {
     /// Not logged in. (`"offline"`)
     Offline,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(crate::enums::UnknownValue<crate::CompactString>),
 }
 impl StaffStatusStatus {
     /// The value as sent on the wire.
@@ -16101,14 +16183,15 @@ impl StaffStatusStatus {
             Self::NotReady => "notReady",
             Self::AfterCallWork => "afterCallWork",
             Self::Offline => "offline",
-            Self::Unknown(v) => v.value(),
+            Self::Unknown(v) => v.value().as_str(),
         }
     }
 }
 impl crate::enums::WireEnum for StaffStatusStatus {
-    type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Raw = crate::CompactString;
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "free" => Some(Self::Free),
             "busy" => Some(Self::Busy),
             "rest" => Some(Self::Rest),
@@ -16118,7 +16201,7 @@ impl crate::enums::WireEnum for StaffStatusStatus {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -16129,7 +16212,7 @@ impl ::serde::Serialize for StaffStatusStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for StaffStatusStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        crate::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
@@ -16150,7 +16233,7 @@ pub enum TelCdrInfoAsrStatus {
     /// No transcript: offline recognition is off or no package is available. (`"NotExists"`)
     NotExists,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(crate::enums::UnknownValue<crate::CompactString>),
 }
 impl TelCdrInfoAsrStatus {
     /// The value as sent on the wire.
@@ -16159,21 +16242,22 @@ impl TelCdrInfoAsrStatus {
             Self::Complete => "Complete",
             Self::Processing => "Processing",
             Self::NotExists => "NotExists",
-            Self::Unknown(v) => v.value(),
+            Self::Unknown(v) => v.value().as_str(),
         }
     }
 }
 impl crate::enums::WireEnum for TelCdrInfoAsrStatus {
-    type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Raw = crate::CompactString;
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "Complete" => Some(Self::Complete),
             "Processing" => Some(Self::Processing),
             "NotExists" => Some(Self::NotExists),
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -16184,7 +16268,7 @@ impl ::serde::Serialize for TelCdrInfoAsrStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for TelCdrInfoAsrStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        crate::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
@@ -16226,6 +16310,7 @@ impl TelCdrInfoCallType {
 }
 impl crate::enums::WireEnum for TelCdrInfoCallType {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             1 => Some(Self::Outbound),
@@ -16280,6 +16365,7 @@ impl TelCdrInfoDirection {
 }
 impl crate::enums::WireEnum for TelCdrInfoDirection {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             0 => Some(Self::Inbound),
@@ -16430,6 +16516,7 @@ impl TelCdrInfoEndStatus {
 }
 impl crate::enums::WireEnum for TelCdrInfoEndStatus {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             1 => Some(Self::Ok),
@@ -16566,7 +16653,7 @@ pub enum TelCdrInfoEndStatusString {
     /// Error in the VoIP client. (`"voipClientError"`)
     VoipClientError,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(crate::enums::UnknownValue<crate::CompactString>),
 }
 impl TelCdrInfoEndStatusString {
     /// The value as sent on the wire.
@@ -16607,14 +16694,15 @@ impl TelCdrInfoEndStatusString {
             Self::CallConflict => "callConflict",
             Self::ClientTimeout => "clientTimeout",
             Self::VoipClientError => "voipClientError",
-            Self::Unknown(v) => v.value(),
+            Self::Unknown(v) => v.value().as_str(),
         }
     }
 }
 impl crate::enums::WireEnum for TelCdrInfoEndStatusString {
-    type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Raw = crate::CompactString;
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "ok" => Some(Self::Ok),
             "blackList" => Some(Self::BlackList),
             "ivrGiveUp" => Some(Self::IvrGiveUp),
@@ -16653,7 +16741,7 @@ impl crate::enums::WireEnum for TelCdrInfoEndStatusString {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -16664,7 +16752,7 @@ impl ::serde::Serialize for TelCdrInfoEndStatusString {
 }
 impl<'de> ::serde::Deserialize<'de> for TelCdrInfoEndStatusString {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        crate::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
@@ -16685,7 +16773,7 @@ pub enum TelCdrInfoHungUpSide {
     /// The system ended the call. (`"system"`)
     System,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(crate::enums::UnknownValue<crate::CompactString>),
 }
 impl TelCdrInfoHungUpSide {
     /// The value as sent on the wire.
@@ -16694,21 +16782,22 @@ impl TelCdrInfoHungUpSide {
             Self::Seat => "seat",
             Self::User => "user",
             Self::System => "system",
-            Self::Unknown(v) => v.value(),
+            Self::Unknown(v) => v.value().as_str(),
         }
     }
 }
 impl crate::enums::WireEnum for TelCdrInfoHungUpSide {
-    type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Raw = crate::CompactString;
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "seat" => Some(Self::Seat),
             "user" => Some(Self::User),
             "system" => Some(Self::System),
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -16719,7 +16808,7 @@ impl ::serde::Serialize for TelCdrInfoHungUpSide {
 }
 impl<'de> ::serde::Deserialize<'de> for TelCdrInfoHungUpSide {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        crate::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
@@ -16738,7 +16827,7 @@ pub enum TriggerStrategyItemTriggerMode {
     /// Fires every time the conditions match. (`"ALWAYS_ON_MATCH"`)
     AlwaysOnMatch,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(crate::enums::UnknownValue<crate::CompactString>),
 }
 impl TriggerStrategyItemTriggerMode {
     /// The value as sent on the wire.
@@ -16746,20 +16835,21 @@ impl TriggerStrategyItemTriggerMode {
         match self {
             Self::OncePerNumber => "ONCE_PER_NUMBER",
             Self::AlwaysOnMatch => "ALWAYS_ON_MATCH",
-            Self::Unknown(v) => v.value(),
+            Self::Unknown(v) => v.value().as_str(),
         }
     }
 }
 impl crate::enums::WireEnum for TriggerStrategyItemTriggerMode {
-    type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Raw = crate::CompactString;
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "ONCE_PER_NUMBER" => Some(Self::OncePerNumber),
             "ALWAYS_ON_MATCH" => Some(Self::AlwaysOnMatch),
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -16770,7 +16860,7 @@ impl ::serde::Serialize for TriggerStrategyItemTriggerMode {
 }
 impl<'de> ::serde::Deserialize<'de> for TriggerStrategyItemTriggerMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        crate::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the
@@ -16803,6 +16893,7 @@ impl UpdatePredictiveDialingCampaignCallOrder {
 }
 impl crate::enums::WireEnum for UpdatePredictiveDialingCampaignCallOrder {
     type Raw = i64;
+    type Key = i64;
     fn from_known(raw: &i64) -> Option<Self> {
         match *raw {
             0 => Some(Self::Random),
@@ -16864,7 +16955,7 @@ pub enum UserReplyEventBranchType {
     /// Handover to another AI agent node failed. (`"TransferAgentFail"`)
     TransferAgentFail,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(crate::enums::UnknownValue<String>),
+    Unknown(crate::enums::UnknownValue<crate::CompactString>),
 }
 impl UserReplyEventBranchType {
     /// The value as sent on the wire.
@@ -16884,14 +16975,15 @@ impl UserReplyEventBranchType {
             Self::DTMFExtension => "DTMFExtension",
             Self::DTMFCollection => "DTMFCollection",
             Self::TransferAgentFail => "TransferAgentFail",
-            Self::Unknown(v) => v.value(),
+            Self::Unknown(v) => v.value().as_str(),
         }
     }
 }
 impl crate::enums::WireEnum for UserReplyEventBranchType {
-    type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Raw = crate::CompactString;
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "Intent" => Some(Self::Intent),
             "Fallback" => Some(Self::Fallback),
             "NoResponse" => Some(Self::NoResponse),
@@ -16909,7 +17001,7 @@ impl crate::enums::WireEnum for UserReplyEventBranchType {
             _ => None,
         }
     }
-    fn from_unknown(raw: crate::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: crate::enums::UnknownValue<crate::CompactString>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -16920,7 +17012,7 @@ impl ::serde::Serialize for UserReplyEventBranchType {
 }
 impl<'de> ::serde::Deserialize<'de> for UserReplyEventBranchType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::enums::deserialize(deserializer)
+        crate::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the

@@ -13,7 +13,7 @@ pub struct Credentials {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub token: String,
+    pub token: crate::CompactString,
     /// Id of the temporary key, used in signatures like a SecretId; up to 1,024 bytes.
     ///
     /// Example: `"AKID***"`
@@ -22,7 +22,7 @@ pub struct Credentials {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub tmp_secret_id: String,
+    pub tmp_secret_id: crate::CompactString,
     /// The temporary secret key signatures are computed with; up to 1,024 bytes.
     ///
     /// Example: `"q95K***"`
@@ -31,7 +31,7 @@ pub struct Credentials {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub tmp_secret_key: String,
+    pub tmp_secret_key: crate::CompactString,
 }
 impl ::std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -51,9 +51,9 @@ impl Credentials {
 /// Builds a [`Credentials`] member by member; `build` names the first required member left unset.
 #[derive(Clone, Default)]
 pub struct CredentialsBuilder {
-    token: Option<String>,
-    tmp_secret_id: Option<String>,
-    tmp_secret_key: Option<String>,
+    token: Option<crate::CompactString>,
+    tmp_secret_id: Option<crate::CompactString>,
+    tmp_secret_key: Option<crate::CompactString>,
 }
 impl ::std::fmt::Debug for CredentialsBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -71,36 +71,36 @@ impl CredentialsBuilder {
     /// Session token, sent as `X-TC-Token` with every request signed by these keys; up to 4,096 bytes.
     ///
     /// Example: `"da1e***"`
-    pub fn token(mut self, value: impl Into<String>) -> Self {
+    pub fn token(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.token = Some(value.into());
         self
     }
     /// Sets or clears `Token`. Required.
-    pub fn set_token(mut self, value: Option<String>) -> Self {
+    pub fn set_token(mut self, value: Option<crate::CompactString>) -> Self {
         self.token = value;
         self
     }
     /// Id of the temporary key, used in signatures like a SecretId; up to 1,024 bytes.
     ///
     /// Example: `"AKID***"`
-    pub fn tmp_secret_id(mut self, value: impl Into<String>) -> Self {
+    pub fn tmp_secret_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.tmp_secret_id = Some(value.into());
         self
     }
     /// Sets or clears `TmpSecretId`. Required.
-    pub fn set_tmp_secret_id(mut self, value: Option<String>) -> Self {
+    pub fn set_tmp_secret_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.tmp_secret_id = value;
         self
     }
     /// The temporary secret key signatures are computed with; up to 1,024 bytes.
     ///
     /// Example: `"q95K***"`
-    pub fn tmp_secret_key(mut self, value: impl Into<String>) -> Self {
+    pub fn tmp_secret_key(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.tmp_secret_key = Some(value.into());
         self
     }
     /// Sets or clears `TmpSecretKey`. Required.
-    pub fn set_tmp_secret_key(mut self, value: Option<String>) -> Self {
+    pub fn set_tmp_secret_key(mut self, value: Option<crate::CompactString>) -> Self {
         self.tmp_secret_key = value;
         self
     }
@@ -137,7 +137,7 @@ pub struct Tag {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub key: String,
+    pub key: crate::CompactString,
     /// Tag value: up to 256 characters, case-sensitive.
     ///
     /// Example: `"engineering"`
@@ -146,7 +146,7 @@ pub struct Tag {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub value: String,
+    pub value: crate::CompactString,
 }
 impl Tag {
     /// A builder with no member set.
@@ -157,31 +157,31 @@ impl Tag {
 /// Builds a [`Tag`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct TagBuilder {
-    key: Option<String>,
-    value: Option<String>,
+    key: Option<crate::CompactString>,
+    value: Option<crate::CompactString>,
 }
 impl TagBuilder {
     /// Tag key: up to 128 characters, case-sensitive.
     ///
     /// Example: `"department"`
-    pub fn key(mut self, value: impl Into<String>) -> Self {
+    pub fn key(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets or clears `Key`. Required.
-    pub fn set_key(mut self, value: Option<String>) -> Self {
+    pub fn set_key(mut self, value: Option<crate::CompactString>) -> Self {
         self.key = value;
         self
     }
     /// Tag value: up to 256 characters, case-sensitive.
     ///
     /// Example: `"engineering"`
-    pub fn value(mut self, value: impl Into<String>) -> Self {
+    pub fn value(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.value = Some(value.into());
         self
     }
     /// Sets or clears `Value`. Required.
-    pub fn set_value(mut self, value: Option<String>) -> Self {
+    pub fn set_value(mut self, value: Option<crate::CompactString>) -> Self {
         self.value = value;
         self
     }

@@ -84,12 +84,12 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
     let request_fields = a
         .input
         .iter()
-        .map(|f| struct_field(f, Some(types), Decoding::Strict));
+        .map(|f| struct_field(f, rt, Some(types), Decoding::Strict));
     let response_doc = docs::outer(&format!("Successful response of `{name}`."));
     let response_fields = a
         .output
         .iter()
-        .map(|f| struct_field(f, Some(types), Decoding::Tolerant { rt }));
+        .map(|f| struct_field(f, rt, Some(types), Decoding::Tolerant { rt }));
 
     let build_fields = a.input.iter().map(|f| {
         let ident = field_ident(&f.rust);
@@ -103,7 +103,7 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
     });
     let fluent_setters = a.input.iter().map(|f| {
         let ident = field_ident(&f.rust);
-        setter(f, Some(types), true, quote!(self.inner.#ident))
+        setter(f, rt, Some(types), true, quote!(self.inner.#ident))
     });
 
     let codes_doc = format!(
@@ -113,6 +113,7 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
         &format!("Builds a [`{request}`] member by member."),
         &builder,
         &a.input,
+        rt,
         Some(types),
         true,
         quote! {
@@ -270,7 +271,7 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
             #(#response_fields)*
             /// Id the service gave this request; quote it when asking support.
             #[serde(rename = "RequestId", default = #absent, deserialize_with = #null_as_default)]
-            pub request_id: String,
+            pub request_id: #rt::CompactString,
             #[serde(skip)]
             _deviations: Vec<#rt::Deviation>,
         }
@@ -387,7 +388,7 @@ fn paginated_impl(
     let TypeRef::List(item_ty) = &items.ty else {
         return quote!();
     };
-    let item = rust_type(item_ty, Some(types));
+    let item = rust_type(item_ty, rt, Some(types));
     let max = proc_macro2::Literal::u64_unsuffixed(p.max_size);
     let style = match p.style {
         PageStyle::PageNumber => quote!(#rt::PageStyle::PageNumber),
@@ -422,8 +423,8 @@ fn paginated_impl(
         PageStyle::Cursor => {
             let id = field_ident(&page.rust);
             let set = match page.presence {
-                Presence::Required => quote!(self.#id = cursor;),
-                _ => quote!(self.#id = Some(cursor);),
+                Presence::Required => quote!(self.#id = cursor.into();),
+                _ => quote!(self.#id = Some(cursor.into());),
             };
             (quote!(None), quote!(let _ = value;), set)
         }
@@ -463,8 +464,8 @@ fn paginated_impl(
                 Some(f) => {
                     let id = field_ident(&f.rust);
                     match f.presence {
-                        Presence::Required => quote!(Some(item.#id.clone())),
-                        _ => quote!(item.#id.clone()),
+                        Presence::Required => quote!(Some(item.#id.to_string())),
+                        _ => quote!(item.#id.as_ref().map(|c| c.to_string())),
                     }
                 }
                 None => quote!(None),
@@ -550,6 +551,7 @@ fn response_builder(a: &Action, response: &proc_macro2::Ident, paths: &Paths) ->
         ),
         &builder,
         &fields,
+        &paths.rt,
         Some(&paths.types),
         false,
         quote! {

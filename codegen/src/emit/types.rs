@@ -9,10 +9,16 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
 /// The Rust type of `ty`; named types are qualified with `types` unless the code
-/// sits in the types module itself.
-pub(crate) fn rust_type(ty: &TypeRef, types: Option<&TokenStream>) -> TokenStream {
+/// sits in the types module itself. Text is the runtime's (`rt`) re-exported
+/// `CompactString`: most wire strings (ids, numbers, names, short URLs) fit its
+/// 24 inline bytes, so decoding a record does not allocate once per member.
+pub(crate) fn rust_type(
+    ty: &TypeRef,
+    rt: &TokenStream,
+    types: Option<&TokenStream>,
+) -> TokenStream {
     match ty {
-        TypeRef::String => quote!(String),
+        TypeRef::String => quote!(#rt::CompactString),
         TypeRef::Int64 => quote!(i64),
         TypeRef::Uint64 => quote!(u64),
         TypeRef::Float => quote!(f64),
@@ -25,7 +31,7 @@ pub(crate) fn rust_type(ty: &TypeRef, types: Option<&TokenStream>) -> TokenStrea
             }
         }
         TypeRef::List(inner) => {
-            let inner = rust_type(inner, types);
+            let inner = rust_type(inner, rt, types);
             quote!(Vec<#inner>)
         }
     }
@@ -41,8 +47,8 @@ pub(crate) fn field_ident(name: &str) -> Ident {
 }
 
 /// The field's Rust type with its `Option` when it may be absent or null.
-pub(crate) fn field_type(f: &Field, types: Option<&TokenStream>) -> TokenStream {
-    let ty = rust_type(&f.declared(), types);
+pub(crate) fn field_type(f: &Field, rt: &TokenStream, types: Option<&TokenStream>) -> TokenStream {
+    let ty = rust_type(&f.declared(), rt, types);
     match f.presence {
         Presence::Required => ty,
         Presence::Optional | Presence::Nullable => quote!(Option<#ty>),
@@ -64,12 +70,13 @@ pub(crate) enum Decoding<'a> {
 /// `pub name: Type` with its doc and serde attributes.
 pub(crate) fn struct_field(
     f: &Field,
+    rt: &TokenStream,
     types: Option<&TokenStream>,
     decoding: Decoding<'_>,
 ) -> TokenStream {
     let doc = docs::outer(&docs::with_example(&f.doc, f.example.as_ref()));
     let ident = field_ident(&f.rust);
-    let ty = field_type(f, types);
+    let ty = field_type(f, rt, types);
     let wire = &f.wire;
     let serde = match (f.presence, &f.ty, decoding) {
         // Servers leave empty lists out; an absent (or null) list reads as empty.
@@ -110,7 +117,7 @@ pub(crate) fn types_module(model: &Model, paths: &Paths) -> TokenStream {
     let scalars = model.scalars.iter().map(|s| {
         let doc = docs::outer(&s.doc);
         let name = format_ident!("{}", s.name);
-        let ty = rust_type(&s.ty, None);
+        let ty = rust_type(&s.ty, &paths.rt, None);
         quote! {
             #doc
             pub type #name = #ty;
@@ -132,7 +139,7 @@ fn object(o: &Object, paths: &Paths) -> TokenStream {
     // Shared types may sit in answers, so they read tolerantly; in requests
     // the emulator checks them strictly by counting what was filled in.
     let decoding = Decoding::Tolerant { rt };
-    let fields = o.fields.iter().map(|f| struct_field(f, None, decoding));
+    let fields = o.fields.iter().map(|f| struct_field(f, rt, None, decoding));
     let (derive, debug) = if has_sensitive(&o.fields) {
         (
             quote!(#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]),
@@ -162,6 +169,7 @@ fn object(o: &Object, paths: &Paths) -> TokenStream {
         &builder_doc,
         &builder_name,
         &o.fields,
+        rt,
         None,
         true,
         quote! {
@@ -197,7 +205,7 @@ fn object(o: &Object, paths: &Paths) -> TokenStream {
 }
 
 /// A builder over `fields`: each member an `Option`, set by `name(value)`
-/// (strings take `impl Into<String>`) or `set_name(Option<value>)`, with secrets
+/// (text takes `impl Into<CompactString>`: `&str` and `String` alike) or `set_name(Option<value>)`, with secrets
 /// redacted from `Debug` as in the built type; `build` is the finishing method,
 /// which differs between requests, shared types and responses.
 /// `checks_required`: whether `build` refuses a required member left unset
@@ -206,6 +214,7 @@ pub(crate) fn builder_type(
     doc: &str,
     builder: &Ident,
     fields: &[Field],
+    rt: &TokenStream,
     types: Option<&TokenStream>,
     checks_required: bool,
     build: TokenStream,
@@ -213,12 +222,12 @@ pub(crate) fn builder_type(
     let doc = docs::outer(doc);
     let members = fields.iter().map(|f| {
         let ident = field_ident(&f.rust);
-        let ty = rust_type(&f.declared(), types);
+        let ty = rust_type(&f.declared(), rt, types);
         quote! { #ident: Option<#ty>, }
     });
     let setters = fields.iter().map(|f| {
         let ident = field_ident(&f.rust);
-        setter(f, types, checks_required, quote!(self.#ident))
+        setter(f, rt, types, checks_required, quote!(self.#ident))
     });
     let (derive, debug) = if has_sensitive(fields) {
         (
@@ -248,13 +257,14 @@ pub(crate) fn builder_type(
 /// `name(value)` and `set_name(Option<value>)`, storing into `target`.
 pub(crate) fn setter(
     f: &Field,
+    rt: &TokenStream,
     types: Option<&TokenStream>,
     checks_required: bool,
     target: TokenStream,
 ) -> TokenStream {
     let ident = field_ident(&f.rust);
     let set = format_ident!("set_{}", f.rust);
-    let ty = rust_type(&f.declared(), types);
+    let ty = rust_type(&f.declared(), rt, types);
     let doc = docs::outer(&docs::with_example(&f.doc, f.example.as_ref()));
     let required = if checks_required && f.presence == Presence::Required {
         " Required."
@@ -263,7 +273,7 @@ pub(crate) fn setter(
     };
     let set_doc = docs::outer(&format!("Sets or clears `{}`.{required}", f.wire));
     let (param, convert) = match f.ty {
-        TypeRef::String => (quote!(impl Into<String>), quote!(value.into())),
+        TypeRef::String => (quote!(impl Into<#ty>), quote!(value.into())),
         _ => (quote!(#ty), quote!(value)),
     };
     quote! {
@@ -285,10 +295,16 @@ fn enum_type(e: &Enum, paths: &Paths) -> TokenStream {
     let rt = &paths.rt;
     let doc = docs::outer(&e.doc);
     let name = format_ident!("{}", e.name);
-    let raw = match e.repr {
-        Repr::Uint64 => quote!(u64),
-        Repr::Int64 => quote!(i64),
-        Repr::String => quote!(String),
+    // Text values are matched on the borrowed `str` (`Key`) and only an
+    // unknown one is copied into a `CompactString`.
+    let (raw, key, read) = match e.repr {
+        Repr::Uint64 => (quote!(u64), quote!(u64), quote!(deserialize)),
+        Repr::Int64 => (quote!(i64), quote!(i64), quote!(deserialize)),
+        Repr::String => (
+            quote!(#rt::CompactString),
+            quote!(str),
+            quote!(deserialize_text),
+        ),
     };
     let variants = e.variants.iter().map(|v| {
         let doc = docs::outer(&format!("{} (`{}`)", v.doc, value_text(&v.value)));
@@ -311,8 +327,8 @@ fn enum_type(e: &Enum, paths: &Paths) -> TokenStream {
                 /// The value as sent on the wire.
                 pub fn as_str(&self) -> &str
             },
-            quote! { Self::Unknown(v) => v.value(), },
-            quote! { raw.as_str() },
+            quote! { Self::Unknown(v) => v.value().as_str(), },
+            quote! { raw },
             quote! { serializer.serialize_str(self.as_str()) },
         ),
         Repr::Uint64 => (
@@ -355,8 +371,9 @@ fn enum_type(e: &Enum, paths: &Paths) -> TokenStream {
 
         impl #rt::enums::WireEnum for #name {
             type Raw = #raw;
+            type Key = #key;
 
-            fn from_known(raw: &#raw) -> Option<Self> {
+            fn from_known(raw: &#key) -> Option<Self> {
                 match #match_on {
                     #(#from_raw)*
                     _ => None,
@@ -376,7 +393,7 @@ fn enum_type(e: &Enum, paths: &Paths) -> TokenStream {
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                #rt::enums::deserialize(deserializer)
+                #rt::enums::#read(deserializer)
             }
         }
 
@@ -437,7 +454,7 @@ pub(crate) fn error_code_enum(
         }
     } else {
         quote! {
-            match raw.as_str() {
+            match raw {
                 #(#from_str)*
                 _ => None,
             }
@@ -465,8 +482,9 @@ pub(crate) fn error_code_enum(
 
         impl #rt::enums::WireEnum for #name {
             type Raw = String;
+            type Key = str;
 
-            fn from_known(raw: &String) -> Option<Self> {
+            fn from_known(raw: &str) -> Option<Self> {
                 #from_known
             }
 

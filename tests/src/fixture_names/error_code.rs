@@ -33,8 +33,9 @@ impl ErrorCode {
 }
 impl ::ccc_api::enums::WireEnum for ErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "Err" => Some(Self::Err),
             "None" => Some(Self::None),
             "Ok" => Some(Self::Ok),

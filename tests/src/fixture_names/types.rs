@@ -11,16 +11,16 @@ pub struct PutThingRequest {
         default = "::ccc_api::deviation::absent",
         deserialize_with = "::ccc_api::deviation::null_as_default"
     )]
-    pub self_: String,
+    pub self_: ::ccc_api::CompactString,
     /// Another one.
     #[serde(rename = "Super", default, skip_serializing_if = "Option::is_none")]
-    pub super_: Option<String>,
+    pub super_: Option<::ccc_api::CompactString>,
     /// A raw identifier.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
+    pub r#type: Option<::ccc_api::CompactString>,
     /// Objects have no methods; kept as `new`.
     #[serde(rename = "New", default, skip_serializing_if = "Option::is_none")]
-    pub new: Option<String>,
+    pub new: Option<::ccc_api::CompactString>,
 }
 impl PutThingRequest {
     /// A builder with no member set.
@@ -31,49 +31,49 @@ impl PutThingRequest {
 /// Builds a [`PutThingRequest`] member by member; `build` names the first required member left unset.
 #[derive(Debug, Clone, Default)]
 pub struct PutThingRequestBuilder {
-    self_: Option<String>,
-    super_: Option<String>,
-    r#type: Option<String>,
-    new: Option<String>,
+    self_: Option<::ccc_api::CompactString>,
+    super_: Option<::ccc_api::CompactString>,
+    r#type: Option<::ccc_api::CompactString>,
+    new: Option<::ccc_api::CompactString>,
 }
 impl PutThingRequestBuilder {
     /// Objects escape keywords that cannot be raw identifiers.
-    pub fn self_(mut self, value: impl Into<String>) -> Self {
+    pub fn self_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.self_ = Some(value.into());
         self
     }
     /// Sets or clears `Self`. Required.
-    pub fn set_self_(mut self, value: Option<String>) -> Self {
+    pub fn set_self_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.self_ = value;
         self
     }
     /// Another one.
-    pub fn super_(mut self, value: impl Into<String>) -> Self {
+    pub fn super_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.super_ = Some(value.into());
         self
     }
     /// Sets or clears `Super`.
-    pub fn set_super_(mut self, value: Option<String>) -> Self {
+    pub fn set_super_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.super_ = value;
         self
     }
     /// A raw identifier.
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    pub fn r#type(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.r#type = Some(value.into());
         self
     }
     /// Sets or clears `Type`.
-    pub fn set_type(mut self, value: Option<String>) -> Self {
+    pub fn set_type(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.r#type = value;
         self
     }
     /// Objects have no methods; kept as `new`.
-    pub fn new(mut self, value: impl Into<String>) -> Self {
+    pub fn new(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.new = Some(value.into());
         self
     }
     /// Sets or clears `New`.
-    pub fn set_new(mut self, value: Option<String>) -> Self {
+    pub fn set_new(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.new = value;
         self
     }
@@ -100,14 +100,14 @@ pub struct Vault {
         default = "::ccc_api::deviation::absent",
         deserialize_with = "::ccc_api::deviation::null_as_default"
     )]
-    pub label: String,
+    pub label: ::ccc_api::CompactString,
     /// Never shown by Debug.
     #[serde(
         rename = "Token",
         default = "::ccc_api::deviation::absent",
         deserialize_with = "::ccc_api::deviation::null_as_default"
     )]
-    pub token: String,
+    pub token: ::ccc_api::CompactString,
 }
 impl ::std::fmt::Debug for Vault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -126,8 +126,8 @@ impl Vault {
 /// Builds a [`Vault`] member by member; `build` names the first required member left unset.
 #[derive(Clone, Default)]
 pub struct VaultBuilder {
-    label: Option<String>,
-    token: Option<String>,
+    label: Option<::ccc_api::CompactString>,
+    token: Option<::ccc_api::CompactString>,
 }
 impl ::std::fmt::Debug for VaultBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -139,22 +139,22 @@ impl ::std::fmt::Debug for VaultBuilder {
 }
 impl VaultBuilder {
     /// Shown by Debug.
-    pub fn label(mut self, value: impl Into<String>) -> Self {
+    pub fn label(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.label = Some(value.into());
         self
     }
     /// Sets or clears `Label`. Required.
-    pub fn set_label(mut self, value: Option<String>) -> Self {
+    pub fn set_label(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.label = value;
         self
     }
     /// Never shown by Debug.
-    pub fn token(mut self, value: impl Into<String>) -> Self {
+    pub fn token(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.token = Some(value.into());
         self
     }
     /// Sets or clears `Token`. Required.
-    pub fn set_token(mut self, value: Option<String>) -> Self {
+    pub fn set_token(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.token = value;
         self
     }
@@ -183,7 +183,7 @@ pub enum ErrorCode {
     /// Named like the trait. (`"default"`)
     Default,
     /// A value this version of the spec does not document, kept as sent.
-    Unknown(::ccc_api::enums::UnknownValue<String>),
+    Unknown(::ccc_api::enums::UnknownValue<::ccc_api::CompactString>),
 }
 impl ErrorCode {
     /// The value as sent on the wire.
@@ -193,14 +193,15 @@ impl ErrorCode {
             Self::None => "none",
             Self::Ok => "ok",
             Self::Default => "default",
-            Self::Unknown(v) => v.value(),
+            Self::Unknown(v) => v.value().as_str(),
         }
     }
 }
 impl ::ccc_api::enums::WireEnum for ErrorCode {
-    type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Raw = ::ccc_api::CompactString;
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "some" => Some(Self::Some),
             "none" => Some(Self::None),
             "ok" => Some(Self::Ok),
@@ -208,7 +209,7 @@ impl ::ccc_api::enums::WireEnum for ErrorCode {
             _ => None,
         }
     }
-    fn from_unknown(raw: ::ccc_api::enums::UnknownValue<String>) -> Self {
+    fn from_unknown(raw: ::ccc_api::enums::UnknownValue<::ccc_api::CompactString>) -> Self {
         Self::Unknown(raw)
     }
 }
@@ -219,7 +220,7 @@ impl ::serde::Serialize for ErrorCode {
 }
 impl<'de> ::serde::Deserialize<'de> for ErrorCode {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        ::ccc_api::enums::deserialize(deserializer)
+        ::ccc_api::enums::deserialize_text(deserializer)
     }
 }
 /// `Unknown` holding the wire type's zero value: what a member the

@@ -44,7 +44,7 @@ pub struct BindNumberCallInInterfaceRequest {
     ///
     /// Example: `"0086075512345678"`
     #[serde(rename = "Number")]
-    pub number: String,
+    pub number: crate::CompactString,
     /// Callback endpoint (URL) to bind.
     #[serde(
         rename = "CallInInterface",
@@ -79,7 +79,7 @@ impl crate::Action for BindNumberCallInInterfaceRequest {
 #[derive(Debug, Clone, Default)]
 pub struct BindNumberCallInInterfaceRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    number: Option<String>,
+    number: Option<crate::CompactString>,
     call_in_interface: Option<crate::types::Interface>,
     number_type: Option<crate::types::BindNumberCallInInterfaceNumberType>,
 }
@@ -99,12 +99,12 @@ impl BindNumberCallInInterfaceRequestBuilder {
     /// Number to bind the callback to.
     ///
     /// Example: `"0086075512345678"`
-    pub fn number(mut self, value: impl Into<String>) -> Self {
+    pub fn number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.number = Some(value.into());
         self
     }
     /// Sets or clears `Number`. Required.
-    pub fn set_number(mut self, value: Option<String>) -> Self {
+    pub fn set_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.number = value;
         self
     }
@@ -180,12 +180,12 @@ impl BindNumberCallInInterfaceFluentBuilder {
     /// Number to bind the callback to.
     ///
     /// Example: `"0086075512345678"`
-    pub fn number(mut self, value: impl Into<String>) -> Self {
+    pub fn number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.number = Some(value.into());
         self
     }
     /// Sets or clears `Number`. Required.
-    pub fn set_number(mut self, value: Option<String>) -> Self {
+    pub fn set_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.number = value;
         self
     }
@@ -245,7 +245,7 @@ pub struct BindNumberCallInInterfaceResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -265,16 +265,16 @@ impl BindNumberCallInInterfaceResponse {
 /// Builds a [`BindNumberCallInInterfaceResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct BindNumberCallInInterfaceResponseBuilder {
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl BindNumberCallInInterfaceResponseBuilder {
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -314,8 +314,9 @@ impl BindNumberCallInInterfaceErrorCode {
 }
 impl crate::enums::WireEnum for BindNumberCallInInterfaceErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             _ => None,
         }

@@ -44,7 +44,7 @@ pub struct BindNumberCallOutSkillGroupRequest {
     ///
     /// Example: `"0086075512345678"`
     #[serde(rename = "Number")]
-    pub number: String,
+    pub number: crate::CompactString,
     /// Ids of the skill groups to bind.
     ///
     /// Example: `[1,2,3]`
@@ -68,7 +68,7 @@ impl crate::Action for BindNumberCallOutSkillGroupRequest {
 #[derive(Debug, Clone, Default)]
 pub struct BindNumberCallOutSkillGroupRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    number: Option<String>,
+    number: Option<crate::CompactString>,
     skill_group_ids: Option<Vec<crate::types::SkillGroupId>>,
 }
 impl BindNumberCallOutSkillGroupRequestBuilder {
@@ -87,12 +87,12 @@ impl BindNumberCallOutSkillGroupRequestBuilder {
     /// Number to bind the skill groups to.
     ///
     /// Example: `"0086075512345678"`
-    pub fn number(mut self, value: impl Into<String>) -> Self {
+    pub fn number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.number = Some(value.into());
         self
     }
     /// Sets or clears `Number`. Required.
-    pub fn set_number(mut self, value: Option<String>) -> Self {
+    pub fn set_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.number = value;
         self
     }
@@ -157,12 +157,12 @@ impl BindNumberCallOutSkillGroupFluentBuilder {
     /// Number to bind the skill groups to.
     ///
     /// Example: `"0086075512345678"`
-    pub fn number(mut self, value: impl Into<String>) -> Self {
+    pub fn number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.number = Some(value.into());
         self
     }
     /// Sets or clears `Number`. Required.
-    pub fn set_number(mut self, value: Option<String>) -> Self {
+    pub fn set_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.number = value;
         self
     }
@@ -209,7 +209,7 @@ pub struct BindNumberCallOutSkillGroupResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -229,16 +229,16 @@ impl BindNumberCallOutSkillGroupResponse {
 /// Builds a [`BindNumberCallOutSkillGroupResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct BindNumberCallOutSkillGroupResponseBuilder {
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl BindNumberCallOutSkillGroupResponseBuilder {
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -278,8 +278,9 @@ impl BindNumberCallOutSkillGroupErrorCode {
 }
 impl crate::enums::WireEnum for BindNumberCallOutSkillGroupErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             _ => None,
         }

@@ -45,7 +45,7 @@ pub struct BindStaffSkillGroupListRequest {
     ///
     /// Example: `"staff1@xx.com"`
     #[serde(rename = "StaffEmail")]
-    pub staff_email: String,
+    pub staff_email: crate::CompactString,
     /// Skill groups to bind the agent to, with per-group settings.
     ///
     /// Example: `[{"Priority":1,"SkillGroupId":100},{"Priority":2,"SkillGroupId":200}]`
@@ -78,7 +78,7 @@ impl crate::Action for BindStaffSkillGroupListRequest {
 #[derive(Debug, Clone, Default)]
 pub struct BindStaffSkillGroupListRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    staff_email: Option<String>,
+    staff_email: Option<crate::CompactString>,
     staff_skill_group_list: Option<Vec<crate::types::StaffSkillGroupList>>,
     skill_group_list: Option<Vec<crate::types::SkillGroupId>>,
 }
@@ -98,12 +98,12 @@ impl BindStaffSkillGroupListRequestBuilder {
     /// Email of the agent.
     ///
     /// Example: `"staff1@xx.com"`
-    pub fn staff_email(mut self, value: impl Into<String>) -> Self {
+    pub fn staff_email(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`. Required.
-    pub fn set_staff_email(mut self, value: Option<String>) -> Self {
+    pub fn set_staff_email(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_email = value;
         self
     }
@@ -183,12 +183,12 @@ impl BindStaffSkillGroupListFluentBuilder {
     /// Email of the agent.
     ///
     /// Example: `"staff1@xx.com"`
-    pub fn staff_email(mut self, value: impl Into<String>) -> Self {
+    pub fn staff_email(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`. Required.
-    pub fn set_staff_email(mut self, value: Option<String>) -> Self {
+    pub fn set_staff_email(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.staff_email = value;
         self
     }
@@ -248,7 +248,7 @@ pub struct BindStaffSkillGroupListResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -268,16 +268,16 @@ impl BindStaffSkillGroupListResponse {
 /// Builds a [`BindStaffSkillGroupListResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct BindStaffSkillGroupListResponseBuilder {
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl BindStaffSkillGroupListResponseBuilder {
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -326,8 +326,9 @@ impl BindStaffSkillGroupListErrorCode {
 }
 impl crate::enums::WireEnum for BindStaffSkillGroupListErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError" => Some(Self::InternalError),
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameter" => Some(Self::InvalidParameter),

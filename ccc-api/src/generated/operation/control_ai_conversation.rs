@@ -43,7 +43,7 @@ pub struct ControlAIConversationRequest {
     ///
     /// Example: `"7cb26a84-83b2-42d8-a19b-7dae78e9b78e"`
     #[serde(rename = "SessionId")]
-    pub session_id: String,
+    pub session_id: crate::CompactString,
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
@@ -81,7 +81,7 @@ impl crate::Action for ControlAIConversationRequest {
 /// Builds a [`ControlAIConversationRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct ControlAIConversationRequestBuilder {
-    session_id: Option<String>,
+    session_id: Option<crate::CompactString>,
     sdk_app_id: Option<crate::types::SdkAppId>,
     command: Option<crate::types::ControlAIConversationCommand>,
     server_push_text: Option<crate::types::ServerPushText>,
@@ -91,12 +91,12 @@ impl ControlAIConversationRequestBuilder {
     /// Id of the session to control.
     ///
     /// Example: `"7cb26a84-83b2-42d8-a19b-7dae78e9b78e"`
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_id = value;
         self
     }
@@ -183,12 +183,12 @@ impl ControlAIConversationFluentBuilder {
     /// Id of the session to control.
     ///
     /// Example: `"7cb26a84-83b2-42d8-a19b-7dae78e9b78e"`
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.session_id = value;
         self
     }
@@ -268,7 +268,7 @@ pub struct ControlAIConversationResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -288,16 +288,16 @@ impl ControlAIConversationResponse {
 /// Builds a [`ControlAIConversationResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct ControlAIConversationResponseBuilder {
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl ControlAIConversationResponseBuilder {
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -348,8 +348,9 @@ impl ControlAIConversationErrorCode {
 }
 impl crate::enums::WireEnum for ControlAIConversationErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "FailedOperation.ControlAIConversation" => {
                 Some(Self::FailedOperationControlAiConversation)
             }

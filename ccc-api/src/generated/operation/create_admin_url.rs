@@ -42,7 +42,7 @@ pub struct CreateAdminURLRequest {
     ///
     /// Example: `"foo@tencent.com"`
     #[serde(rename = "SeatUserId")]
-    pub seat_user_id: String,
+    pub seat_user_id: crate::CompactString,
 }
 impl CreateAdminURLRequest {
     /// A builder with no member set.
@@ -61,7 +61,7 @@ impl crate::Action for CreateAdminURLRequest {
 #[derive(Debug, Clone, Default)]
 pub struct CreateAdminURLRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    seat_user_id: Option<String>,
+    seat_user_id: Option<crate::CompactString>,
 }
 impl CreateAdminURLRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -79,12 +79,12 @@ impl CreateAdminURLRequestBuilder {
     /// Administrator account to create the link for.
     ///
     /// Example: `"foo@tencent.com"`
-    pub fn seat_user_id(mut self, value: impl Into<String>) -> Self {
+    pub fn seat_user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.seat_user_id = Some(value.into());
         self
     }
     /// Sets or clears `SeatUserId`. Required.
-    pub fn set_seat_user_id(mut self, value: Option<String>) -> Self {
+    pub fn set_seat_user_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.seat_user_id = value;
         self
     }
@@ -131,12 +131,12 @@ impl CreateAdminURLFluentBuilder {
     /// Administrator account to create the link for.
     ///
     /// Example: `"foo@tencent.com"`
-    pub fn seat_user_id(mut self, value: impl Into<String>) -> Self {
+    pub fn seat_user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.seat_user_id = Some(value.into());
         self
     }
     /// Sets or clears `SeatUserId`. Required.
-    pub fn set_seat_user_id(mut self, value: Option<String>) -> Self {
+    pub fn set_seat_user_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.seat_user_id = value;
         self
     }
@@ -170,14 +170,14 @@ pub struct CreateAdminURLResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub url: String,
+    pub url: crate::CompactString,
     /// Id the service gave this request; quote it when asking support.
     #[serde(
         rename = "RequestId",
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -206,8 +206,8 @@ impl CreateAdminURLResponse {
 /// Builds a [`CreateAdminURLResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Clone, Default)]
 pub struct CreateAdminURLResponseBuilder {
-    url: Option<String>,
-    request_id: Option<String>,
+    url: Option<crate::CompactString>,
+    request_id: Option<crate::CompactString>,
 }
 impl ::std::fmt::Debug for CreateAdminURLResponseBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -221,22 +221,22 @@ impl CreateAdminURLResponseBuilder {
     /// Login link.
     ///
     /// Example: `"https://tccc.qcloud.com/saas-manage/#/1400000000/home?token=6bb56a09-2787-40bc-80c5-dc6dab783eff"`
-    pub fn url(mut self, value: impl Into<String>) -> Self {
+    pub fn url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.url = Some(value.into());
         self
     }
     /// Sets or clears `URL`.
-    pub fn set_url(mut self, value: Option<String>) -> Self {
+    pub fn set_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.url = value;
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -317,8 +317,9 @@ impl CreateAdminURLErrorCode {
 }
 impl crate::enums::WireEnum for CreateAdminURLErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "FailedOperation.CallOutFailed" => Some(Self::FailedOperationCallOutFailed),
             "FailedOperation.CalleeIsBlackUser" => Some(Self::FailedOperationCalleeIsBlackUser),
             "FailedOperation.CallerOverFrequency" => Some(Self::FailedOperationCallerOverFrequency),

@@ -57,12 +57,12 @@ pub struct CreateAgentCruiseDialingCampaignRequest {
     ///
     /// Example: `"新能源SUV推荐"`
     #[serde(rename = "Name")]
-    pub name: String,
+    pub name: crate::CompactString,
     /// Account of the agent who handles the calls.
     ///
     /// Example: `"foo@tencent.com"`
     #[serde(rename = "Agent")]
-    pub agent: String,
+    pub agent: crate::CompactString,
     /// Number of concurrent calls per round, 1-20.
     ///
     /// Example: `3`
@@ -80,10 +80,10 @@ pub struct CreateAgentCruiseDialingCampaignRequest {
     pub end_time: i64,
     /// Numbers to call, in E.164 format or without a country code.
     #[serde(rename = "Callees", default, skip_serializing_if = "Option::is_none")]
-    pub callees: Option<Vec<String>>,
+    pub callees: Option<Vec<crate::CompactString>>,
     /// Caller numbers, in the format shown in the management console.
     #[serde(rename = "Callers", default, skip_serializing_if = "Option::is_none")]
-    pub callers: Option<Vec<String>>,
+    pub callers: Option<Vec<crate::CompactString>>,
     /// Order of calling: `0` random, `1` in list order.
     ///
     /// Example: `0`
@@ -93,7 +93,7 @@ pub struct CreateAgentCruiseDialingCampaignRequest {
     ///
     /// Example: `"foobar"`
     #[serde(rename = "UUI", default, skip_serializing_if = "Option::is_none")]
-    pub uui: Option<String>,
+    pub uui: Option<crate::CompactString>,
 }
 impl CreateAgentCruiseDialingCampaignRequest {
     /// A builder with no member set.
@@ -112,15 +112,15 @@ impl crate::Action for CreateAgentCruiseDialingCampaignRequest {
 #[derive(Debug, Clone, Default)]
 pub struct CreateAgentCruiseDialingCampaignRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    name: Option<String>,
-    agent: Option<String>,
+    name: Option<crate::CompactString>,
+    agent: Option<crate::CompactString>,
     concurrency_number: Option<i64>,
     start_time: Option<i64>,
     end_time: Option<i64>,
-    callees: Option<Vec<String>>,
-    callers: Option<Vec<String>>,
+    callees: Option<Vec<crate::CompactString>>,
+    callers: Option<Vec<crate::CompactString>>,
     call_order: Option<crate::types::CreateAgentCruiseDialingCampaignCallOrder>,
-    uui: Option<String>,
+    uui: Option<crate::CompactString>,
 }
 impl CreateAgentCruiseDialingCampaignRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -138,24 +138,24 @@ impl CreateAgentCruiseDialingCampaignRequestBuilder {
     /// Task name.
     ///
     /// Example: `"新能源SUV推荐"`
-    pub fn name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
-    pub fn set_name(mut self, value: Option<String>) -> Self {
+    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.name = value;
         self
     }
     /// Account of the agent who handles the calls.
     ///
     /// Example: `"foo@tencent.com"`
-    pub fn agent(mut self, value: impl Into<String>) -> Self {
+    pub fn agent(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.agent = Some(value.into());
         self
     }
     /// Sets or clears `Agent`. Required.
-    pub fn set_agent(mut self, value: Option<String>) -> Self {
+    pub fn set_agent(mut self, value: Option<crate::CompactString>) -> Self {
         self.agent = value;
         self
     }
@@ -196,22 +196,22 @@ impl CreateAgentCruiseDialingCampaignRequestBuilder {
         self
     }
     /// Numbers to call, in E.164 format or without a country code.
-    pub fn callees(mut self, value: Vec<String>) -> Self {
+    pub fn callees(mut self, value: Vec<crate::CompactString>) -> Self {
         self.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`.
-    pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_callees(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.callees = value;
         self
     }
     /// Caller numbers, in the format shown in the management console.
-    pub fn callers(mut self, value: Vec<String>) -> Self {
+    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.callers = value;
         self
     }
@@ -236,12 +236,12 @@ impl CreateAgentCruiseDialingCampaignRequestBuilder {
     /// Custom caller data, up to 1024 characters.
     ///
     /// Example: `"foobar"`
-    pub fn uui(mut self, value: impl Into<String>) -> Self {
+    pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
-    pub fn set_uui(mut self, value: Option<String>) -> Self {
+    pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
         self.uui = value;
         self
     }
@@ -310,24 +310,24 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
     /// Task name.
     ///
     /// Example: `"新能源SUV推荐"`
-    pub fn name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
-    pub fn set_name(mut self, value: Option<String>) -> Self {
+    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.name = value;
         self
     }
     /// Account of the agent who handles the calls.
     ///
     /// Example: `"foo@tencent.com"`
-    pub fn agent(mut self, value: impl Into<String>) -> Self {
+    pub fn agent(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.agent = Some(value.into());
         self
     }
     /// Sets or clears `Agent`. Required.
-    pub fn set_agent(mut self, value: Option<String>) -> Self {
+    pub fn set_agent(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.agent = value;
         self
     }
@@ -368,22 +368,22 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
         self
     }
     /// Numbers to call, in E.164 format or without a country code.
-    pub fn callees(mut self, value: Vec<String>) -> Self {
+    pub fn callees(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`.
-    pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_callees(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.callees = value;
         self
     }
     /// Caller numbers, in the format shown in the management console.
-    pub fn callers(mut self, value: Vec<String>) -> Self {
+    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.callers = value;
         self
     }
@@ -408,12 +408,12 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
     /// Custom caller data, up to 1024 characters.
     ///
     /// Example: `"foobar"`
-    pub fn uui(mut self, value: impl Into<String>) -> Self {
+    pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
-    pub fn set_uui(mut self, value: Option<String>) -> Self {
+    pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.uui = value;
         self
     }
@@ -457,7 +457,7 @@ pub struct CreateAgentCruiseDialingCampaignResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -478,7 +478,7 @@ impl CreateAgentCruiseDialingCampaignResponse {
 #[derive(Debug, Clone, Default)]
 pub struct CreateAgentCruiseDialingCampaignResponseBuilder {
     campaign_id: Option<crate::types::CampaignId>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl CreateAgentCruiseDialingCampaignResponseBuilder {
     /// Id of the created task.
@@ -494,12 +494,12 @@ impl CreateAgentCruiseDialingCampaignResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -549,8 +549,9 @@ impl CreateAgentCruiseDialingCampaignErrorCode {
 }
 impl crate::enums::WireEnum for CreateAgentCruiseDialingCampaignErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError" => Some(Self::InternalError),
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameterValue" => Some(Self::InvalidParameterValue),

@@ -70,12 +70,12 @@ pub struct CreateAIAgentCallRequest {
     ///
     /// Example: `"008613012345678"`
     #[serde(rename = "Callee")]
-    pub callee: String,
+    pub callee: crate::CompactString,
     /// Caller numbers to use.
     ///
     /// Example: `["008601012341234","008601012341235"]`
     #[serde(rename = "Callers", default, skip_serializing_if = "Option::is_none")]
-    pub callers: Option<Vec<String>>,
+    pub callers: Option<Vec<crate::CompactString>>,
     /// Variables substituted into the prompt.
     #[serde(
         rename = "PromptVariables",
@@ -114,8 +114,8 @@ impl crate::Action for CreateAIAgentCallRequest {
 pub struct CreateAIAgentCallRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
     ai_agent_id: Option<crate::types::AIAgentId>,
-    callee: Option<String>,
-    callers: Option<Vec<String>>,
+    callee: Option<crate::CompactString>,
+    callers: Option<Vec<crate::CompactString>>,
     prompt_variables: Option<Vec<crate::types::Variable>>,
     variables: Option<Vec<crate::types::Variable>>,
     max_ring_timeout_second: Option<i64>,
@@ -148,24 +148,24 @@ impl CreateAIAgentCallRequestBuilder {
     /// Number to call.
     ///
     /// Example: `"008613012345678"`
-    pub fn callee(mut self, value: impl Into<String>) -> Self {
+    pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
-    pub fn set_callee(mut self, value: Option<String>) -> Self {
+    pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
         self.callee = value;
         self
     }
     /// Caller numbers to use.
     ///
     /// Example: `["008601012341234","008601012341235"]`
-    pub fn callers(mut self, value: Vec<String>) -> Self {
+    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.callers = value;
         self
     }
@@ -263,24 +263,24 @@ impl CreateAIAgentCallFluentBuilder {
     /// Number to call.
     ///
     /// Example: `"008613012345678"`
-    pub fn callee(mut self, value: impl Into<String>) -> Self {
+    pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
-    pub fn set_callee(mut self, value: Option<String>) -> Self {
+    pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.callee = value;
         self
     }
     /// Caller numbers to use.
     ///
     /// Example: `["008601012341234","008601012341235"]`
-    pub fn callers(mut self, value: Vec<String>) -> Self {
+    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.callers = value;
         self
     }
@@ -342,14 +342,14 @@ pub struct CreateAIAgentCallResponse {
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
     #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
-    pub session_id: Option<String>,
+    pub session_id: Option<crate::CompactString>,
     /// Id the service gave this request; quote it when asking support.
     #[serde(
         rename = "RequestId",
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -369,29 +369,29 @@ impl CreateAIAgentCallResponse {
 /// Builds a [`CreateAIAgentCallResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct CreateAIAgentCallResponseBuilder {
-    session_id: Option<String>,
-    request_id: Option<String>,
+    session_id: Option<crate::CompactString>,
+    request_id: Option<crate::CompactString>,
 }
 impl CreateAIAgentCallResponseBuilder {
     /// Id of the newly created session.
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_id = value;
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -478,8 +478,9 @@ impl CreateAIAgentCallErrorCode {
 }
 impl crate::enums::WireEnum for CreateAIAgentCallErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "FailedOperation.AILicenseHasExpired" => Some(Self::FailedOperationAiLicenseHasExpired),
             "FailedOperation.AcquireQuota" => Some(Self::FailedOperationAcquireQuota),
             "FailedOperation.CallOutFailed" => Some(Self::FailedOperationCallOutFailed),

@@ -52,7 +52,7 @@ pub struct CreateAICallRequest {
     ///
     /// Example: `"0086xxx"`
     #[serde(rename = "Callee")]
-    pub callee: String,
+    pub callee: crate::CompactString,
     /// Protocol of the model API: `openai` (OpenAI-compatible, e.g. GPT, Hunyuan, DeepSeek), `azure`, `minimax` or `dify`.
     ///
     /// Example: `"openai"`
@@ -62,12 +62,12 @@ pub struct CreateAICallRequest {
     ///
     /// Example: `"sk-proj-xxxx"`
     #[serde(rename = "APIKey")]
-    pub api_key: String,
+    pub api_key: crate::CompactString,
     /// Base URL of the model API endpoint for the chosen protocol (OpenAI, DeepSeek, Azure resource or Minimax endpoint).
     ///
     /// Example: `"https://api.openai.com/v1/"`
     #[serde(rename = "APIUrl")]
-    pub api_url: String,
+    pub api_url: crate::CompactString,
     /// System prompt that sets the bot persona, style and task.
     ///
     /// Example: `"示例值请看上方描述"`
@@ -76,12 +76,12 @@ pub struct CreateAICallRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub system_prompt: Option<String>,
+    pub system_prompt: Option<crate::CompactString>,
     /// Model name, for example `gpt-4o-mini`, `gpt-4o` or `deepseek-chat`.
     ///
     /// Example: `"gpt-4o-mini"`
     #[serde(rename = "Model", default, skip_serializing_if = "Option::is_none")]
-    pub model: Option<String>,
+    pub model: Option<crate::CompactString>,
     /// Built-in voice, for example `ZhiMei`, `ZhiXi`, `ZhiQi`, `ZhiTian`, `AiXiaoJing` (Chinese), `WeRose`, `Monika` (English), `Nanami` (Japanese), `SunHi` (Korean). Leave empty when using `CustomTTSConfig`.
     ///
     /// Example: `"ZhiQi"`
@@ -91,7 +91,7 @@ pub struct CreateAICallRequest {
     ///
     /// Example: `["string"]`
     #[serde(rename = "Callers", default, skip_serializing_if = "Option::is_none")]
-    pub callers: Option<Vec<String>>,
+    pub callers: Option<Vec<crate::CompactString>>,
     /// Greeting spoken by the AI agent.
     ///
     /// Example: `"您好"`
@@ -100,7 +100,7 @@ pub struct CreateAICallRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub welcome_message: Option<String>,
+    pub welcome_message: Option<crate::CompactString>,
     /// Greeting mode: `0` use `WelcomeMessage` (bot speaks first if set, otherwise the callee does), `1` let the model generate the greeting from the prompt and speak first.
     ///
     /// Example: `0`
@@ -168,7 +168,7 @@ pub struct CreateAICallRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub end_function_desc: Option<String>,
+    pub end_function_desc: Option<crate::CompactString>,
     /// Whether to enable the `transfer_to_human` function call.
     ///
     /// Example: `true`
@@ -218,7 +218,7 @@ pub struct CreateAICallRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub notify_message: Option<String>,
+    pub notify_message: Option<crate::CompactString>,
     /// Maximum number of reminders; unlimited by default.
     ///
     /// Example: `1`
@@ -236,7 +236,7 @@ pub struct CreateAICallRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub custom_tts_config: Option<String>,
+    pub custom_tts_config: Option<crate::CompactString>,
     /// Variables substituted into the prompt.
     #[serde(
         rename = "PromptVariables",
@@ -320,7 +320,7 @@ pub struct CreateAICallRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub llm_extra_body: Option<String>,
+    pub llm_extra_body: Option<crate::CompactString>,
     /// Maximum call duration in milliseconds; unlimited by default.
     ///
     /// Example: `600000`
@@ -374,7 +374,7 @@ pub struct CreateAICallRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub custom_stt_config: Option<String>,
+    pub custom_stt_config: Option<crate::CompactString>,
 }
 impl ::std::fmt::Debug for CreateAICallRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -452,15 +452,15 @@ impl crate::Action for CreateAICallRequest {
 #[derive(Clone, Default)]
 pub struct CreateAICallRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    callee: Option<String>,
+    callee: Option<crate::CompactString>,
     llm_type: Option<crate::types::CreateAICallLLMType>,
-    api_key: Option<String>,
-    api_url: Option<String>,
-    system_prompt: Option<String>,
-    model: Option<String>,
+    api_key: Option<crate::CompactString>,
+    api_url: Option<crate::CompactString>,
+    system_prompt: Option<crate::CompactString>,
+    model: Option<crate::CompactString>,
     voice_type: Option<crate::types::CreateAICallVoiceType>,
-    callers: Option<Vec<String>>,
-    welcome_message: Option<String>,
+    callers: Option<Vec<crate::CompactString>>,
+    welcome_message: Option<crate::CompactString>,
     welcome_type: Option<crate::types::CreateAICallWelcomeType>,
     welcome_message_priority: Option<crate::types::CreateAICallWelcomeMessagePriority>,
     max_duration: Option<i64>,
@@ -468,15 +468,15 @@ pub struct CreateAICallRequestBuilder {
     interrupt_mode: Option<crate::types::CreateAICallInterruptMode>,
     interrupt_speech_duration: Option<i64>,
     end_function_enable: Option<bool>,
-    end_function_desc: Option<String>,
+    end_function_desc: Option<crate::CompactString>,
     transfer_function_enable: Option<bool>,
     transfer_items: Option<Vec<crate::types::AITransferItem>>,
     transfer_to_agent_enable: Option<bool>,
     transfer_to_agent_items: Option<Vec<crate::types::TransferToAgentItem>>,
     notify_duration: Option<i64>,
-    notify_message: Option<String>,
+    notify_message: Option<crate::CompactString>,
     notify_max_count: Option<u64>,
-    custom_tts_config: Option<String>,
+    custom_tts_config: Option<crate::CompactString>,
     prompt_variables: Option<Vec<crate::types::Variable>>,
     vad_silence_time: Option<i64>,
     extract_config: Option<Vec<crate::types::AICallExtractConfigElement>>,
@@ -488,13 +488,13 @@ pub struct CreateAICallRequestBuilder {
     enable_compliance_audio: Option<bool>,
     enable_voicemail_detection: Option<bool>,
     voicemail_action: Option<crate::types::CreateAICallVoicemailAction>,
-    llm_extra_body: Option<String>,
+    llm_extra_body: Option<crate::CompactString>,
     max_call_duration_ms: Option<u64>,
     max_ring_timeout_second: Option<i64>,
     ambient_sound_type: Option<crate::types::CreateAICallAmbientSoundType>,
     ambient_sound_volume: Option<f64>,
     acquire_timeout_second: Option<u64>,
-    custom_stt_config: Option<String>,
+    custom_stt_config: Option<crate::CompactString>,
 }
 impl ::std::fmt::Debug for CreateAICallRequestBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -571,12 +571,12 @@ impl CreateAICallRequestBuilder {
     /// Number to call.
     ///
     /// Example: `"0086xxx"`
-    pub fn callee(mut self, value: impl Into<String>) -> Self {
+    pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
-    pub fn set_callee(mut self, value: Option<String>) -> Self {
+    pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
         self.callee = value;
         self
     }
@@ -595,48 +595,48 @@ impl CreateAICallRequestBuilder {
     /// API key for the model provider, used for authentication.
     ///
     /// Example: `"sk-proj-xxxx"`
-    pub fn api_key(mut self, value: impl Into<String>) -> Self {
+    pub fn api_key(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.api_key = Some(value.into());
         self
     }
     /// Sets or clears `APIKey`. Required.
-    pub fn set_api_key(mut self, value: Option<String>) -> Self {
+    pub fn set_api_key(mut self, value: Option<crate::CompactString>) -> Self {
         self.api_key = value;
         self
     }
     /// Base URL of the model API endpoint for the chosen protocol (OpenAI, DeepSeek, Azure resource or Minimax endpoint).
     ///
     /// Example: `"https://api.openai.com/v1/"`
-    pub fn api_url(mut self, value: impl Into<String>) -> Self {
+    pub fn api_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.api_url = Some(value.into());
         self
     }
     /// Sets or clears `APIUrl`. Required.
-    pub fn set_api_url(mut self, value: Option<String>) -> Self {
+    pub fn set_api_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.api_url = value;
         self
     }
     /// System prompt that sets the bot persona, style and task.
     ///
     /// Example: `"示例值请看上方描述"`
-    pub fn system_prompt(mut self, value: impl Into<String>) -> Self {
+    pub fn system_prompt(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.system_prompt = Some(value.into());
         self
     }
     /// Sets or clears `SystemPrompt`.
-    pub fn set_system_prompt(mut self, value: Option<String>) -> Self {
+    pub fn set_system_prompt(mut self, value: Option<crate::CompactString>) -> Self {
         self.system_prompt = value;
         self
     }
     /// Model name, for example `gpt-4o-mini`, `gpt-4o` or `deepseek-chat`.
     ///
     /// Example: `"gpt-4o-mini"`
-    pub fn model(mut self, value: impl Into<String>) -> Self {
+    pub fn model(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.model = Some(value.into());
         self
     }
     /// Sets or clears `Model`.
-    pub fn set_model(mut self, value: Option<String>) -> Self {
+    pub fn set_model(mut self, value: Option<crate::CompactString>) -> Self {
         self.model = value;
         self
     }
@@ -655,24 +655,24 @@ impl CreateAICallRequestBuilder {
     /// Caller numbers to use.
     ///
     /// Example: `["string"]`
-    pub fn callers(mut self, value: Vec<String>) -> Self {
+    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.callers = value;
         self
     }
     /// Greeting spoken by the AI agent.
     ///
     /// Example: `"您好"`
-    pub fn welcome_message(mut self, value: impl Into<String>) -> Self {
+    pub fn welcome_message(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.welcome_message = Some(value.into());
         self
     }
     /// Sets or clears `WelcomeMessage`.
-    pub fn set_welcome_message(mut self, value: Option<String>) -> Self {
+    pub fn set_welcome_message(mut self, value: Option<crate::CompactString>) -> Self {
         self.welcome_message = value;
         self
     }
@@ -778,12 +778,12 @@ impl CreateAICallRequestBuilder {
     /// Description of the `call_end` function when `EndFunctionEnable` is true; a default hang-up description is used if empty.
     ///
     /// Example: `"在用户不想继续通话或者展现出不开心的情绪时挂断通话"`
-    pub fn end_function_desc(mut self, value: impl Into<String>) -> Self {
+    pub fn end_function_desc(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.end_function_desc = Some(value.into());
         self
     }
     /// Sets or clears `EndFunctionDesc`.
-    pub fn set_end_function_desc(mut self, value: Option<String>) -> Self {
+    pub fn set_end_function_desc(mut self, value: Option<crate::CompactString>) -> Self {
         self.end_function_desc = value;
         self
     }
@@ -852,12 +852,12 @@ impl CreateAICallRequestBuilder {
     /// Reminder spoken after `NotifyDuration` of silence; a default asking the user to repeat is used if empty.
     ///
     /// Example: `"抱歉，我没听清。您可以重复下吗？"`
-    pub fn notify_message(mut self, value: impl Into<String>) -> Self {
+    pub fn notify_message(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.notify_message = Some(value.into());
         self
     }
     /// Sets or clears `NotifyMessage`.
-    pub fn set_notify_message(mut self, value: Option<String>) -> Self {
+    pub fn set_notify_message(mut self, value: Option<crate::CompactString>) -> Self {
         self.notify_message = value;
         self
     }
@@ -876,12 +876,12 @@ impl CreateAICallRequestBuilder {
     /// Custom text-to-speech configuration as a JSON string, for example with `TTSType` `tencent` or `minimax` and its credentials. Either this or `VoiceType` is required.
     ///
     /// Example: `"{ \"TTSType\": \"azure\", \"SubscriptionKey\": \"xx\", \"Region\": \"chinanorth3\", \"VoiceName\": \"zh-CN-\", \"Language\": \"zh-CN\", \"Rate\": 1 }"`
-    pub fn custom_tts_config(mut self, value: impl Into<String>) -> Self {
+    pub fn custom_tts_config(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.custom_tts_config = Some(value.into());
         self
     }
     /// Sets or clears `CustomTTSConfig`.
-    pub fn set_custom_tts_config(mut self, value: Option<String>) -> Self {
+    pub fn set_custom_tts_config(mut self, value: Option<crate::CompactString>) -> Self {
         self.custom_tts_config = value;
         self
     }
@@ -1018,12 +1018,12 @@ impl CreateAICallRequestBuilder {
     /// Extra model request parameters as a JSON string.
     ///
     /// Example: `"{}"`
-    pub fn llm_extra_body(mut self, value: impl Into<String>) -> Self {
+    pub fn llm_extra_body(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.llm_extra_body = Some(value.into());
         self
     }
     /// Sets or clears `LLMExtraBody`.
-    pub fn set_llm_extra_body(mut self, value: Option<String>) -> Self {
+    pub fn set_llm_extra_body(mut self, value: Option<crate::CompactString>) -> Self {
         self.llm_extra_body = value;
         self
     }
@@ -1093,12 +1093,12 @@ impl CreateAICallRequestBuilder {
     /// Custom speech-to-text configuration as a JSON string; contact Tencent Cloud before use.
     ///
     /// Example: `"{\"STTType\":\"trtc\",\"AppId\":\"1300168489\",\"SecretId\":\"************************************\",\"SecretKey\":\"********************************\"}"`
-    pub fn custom_stt_config(mut self, value: impl Into<String>) -> Self {
+    pub fn custom_stt_config(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.custom_stt_config = Some(value.into());
         self
     }
     /// Sets or clears `CustomSTTConfig`.
-    pub fn set_custom_stt_config(mut self, value: Option<String>) -> Self {
+    pub fn set_custom_stt_config(mut self, value: Option<crate::CompactString>) -> Self {
         self.custom_stt_config = value;
         self
     }
@@ -1193,12 +1193,12 @@ impl CreateAICallFluentBuilder {
     /// Number to call.
     ///
     /// Example: `"0086xxx"`
-    pub fn callee(mut self, value: impl Into<String>) -> Self {
+    pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
-    pub fn set_callee(mut self, value: Option<String>) -> Self {
+    pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.callee = value;
         self
     }
@@ -1217,48 +1217,48 @@ impl CreateAICallFluentBuilder {
     /// API key for the model provider, used for authentication.
     ///
     /// Example: `"sk-proj-xxxx"`
-    pub fn api_key(mut self, value: impl Into<String>) -> Self {
+    pub fn api_key(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.api_key = Some(value.into());
         self
     }
     /// Sets or clears `APIKey`. Required.
-    pub fn set_api_key(mut self, value: Option<String>) -> Self {
+    pub fn set_api_key(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.api_key = value;
         self
     }
     /// Base URL of the model API endpoint for the chosen protocol (OpenAI, DeepSeek, Azure resource or Minimax endpoint).
     ///
     /// Example: `"https://api.openai.com/v1/"`
-    pub fn api_url(mut self, value: impl Into<String>) -> Self {
+    pub fn api_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.api_url = Some(value.into());
         self
     }
     /// Sets or clears `APIUrl`. Required.
-    pub fn set_api_url(mut self, value: Option<String>) -> Self {
+    pub fn set_api_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.api_url = value;
         self
     }
     /// System prompt that sets the bot persona, style and task.
     ///
     /// Example: `"示例值请看上方描述"`
-    pub fn system_prompt(mut self, value: impl Into<String>) -> Self {
+    pub fn system_prompt(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.system_prompt = Some(value.into());
         self
     }
     /// Sets or clears `SystemPrompt`.
-    pub fn set_system_prompt(mut self, value: Option<String>) -> Self {
+    pub fn set_system_prompt(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.system_prompt = value;
         self
     }
     /// Model name, for example `gpt-4o-mini`, `gpt-4o` or `deepseek-chat`.
     ///
     /// Example: `"gpt-4o-mini"`
-    pub fn model(mut self, value: impl Into<String>) -> Self {
+    pub fn model(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.model = Some(value.into());
         self
     }
     /// Sets or clears `Model`.
-    pub fn set_model(mut self, value: Option<String>) -> Self {
+    pub fn set_model(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.model = value;
         self
     }
@@ -1277,24 +1277,24 @@ impl CreateAICallFluentBuilder {
     /// Caller numbers to use.
     ///
     /// Example: `["string"]`
-    pub fn callers(mut self, value: Vec<String>) -> Self {
+    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.callers = value;
         self
     }
     /// Greeting spoken by the AI agent.
     ///
     /// Example: `"您好"`
-    pub fn welcome_message(mut self, value: impl Into<String>) -> Self {
+    pub fn welcome_message(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.welcome_message = Some(value.into());
         self
     }
     /// Sets or clears `WelcomeMessage`.
-    pub fn set_welcome_message(mut self, value: Option<String>) -> Self {
+    pub fn set_welcome_message(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.welcome_message = value;
         self
     }
@@ -1400,12 +1400,12 @@ impl CreateAICallFluentBuilder {
     /// Description of the `call_end` function when `EndFunctionEnable` is true; a default hang-up description is used if empty.
     ///
     /// Example: `"在用户不想继续通话或者展现出不开心的情绪时挂断通话"`
-    pub fn end_function_desc(mut self, value: impl Into<String>) -> Self {
+    pub fn end_function_desc(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.end_function_desc = Some(value.into());
         self
     }
     /// Sets or clears `EndFunctionDesc`.
-    pub fn set_end_function_desc(mut self, value: Option<String>) -> Self {
+    pub fn set_end_function_desc(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.end_function_desc = value;
         self
     }
@@ -1474,12 +1474,12 @@ impl CreateAICallFluentBuilder {
     /// Reminder spoken after `NotifyDuration` of silence; a default asking the user to repeat is used if empty.
     ///
     /// Example: `"抱歉，我没听清。您可以重复下吗？"`
-    pub fn notify_message(mut self, value: impl Into<String>) -> Self {
+    pub fn notify_message(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.notify_message = Some(value.into());
         self
     }
     /// Sets or clears `NotifyMessage`.
-    pub fn set_notify_message(mut self, value: Option<String>) -> Self {
+    pub fn set_notify_message(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.notify_message = value;
         self
     }
@@ -1498,12 +1498,12 @@ impl CreateAICallFluentBuilder {
     /// Custom text-to-speech configuration as a JSON string, for example with `TTSType` `tencent` or `minimax` and its credentials. Either this or `VoiceType` is required.
     ///
     /// Example: `"{ \"TTSType\": \"azure\", \"SubscriptionKey\": \"xx\", \"Region\": \"chinanorth3\", \"VoiceName\": \"zh-CN-\", \"Language\": \"zh-CN\", \"Rate\": 1 }"`
-    pub fn custom_tts_config(mut self, value: impl Into<String>) -> Self {
+    pub fn custom_tts_config(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.custom_tts_config = Some(value.into());
         self
     }
     /// Sets or clears `CustomTTSConfig`.
-    pub fn set_custom_tts_config(mut self, value: Option<String>) -> Self {
+    pub fn set_custom_tts_config(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.custom_tts_config = value;
         self
     }
@@ -1640,12 +1640,12 @@ impl CreateAICallFluentBuilder {
     /// Extra model request parameters as a JSON string.
     ///
     /// Example: `"{}"`
-    pub fn llm_extra_body(mut self, value: impl Into<String>) -> Self {
+    pub fn llm_extra_body(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.llm_extra_body = Some(value.into());
         self
     }
     /// Sets or clears `LLMExtraBody`.
-    pub fn set_llm_extra_body(mut self, value: Option<String>) -> Self {
+    pub fn set_llm_extra_body(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.llm_extra_body = value;
         self
     }
@@ -1715,12 +1715,12 @@ impl CreateAICallFluentBuilder {
     /// Custom speech-to-text configuration as a JSON string; contact Tencent Cloud before use.
     ///
     /// Example: `"{\"STTType\":\"trtc\",\"AppId\":\"1300168489\",\"SecretId\":\"************************************\",\"SecretKey\":\"********************************\"}"`
-    pub fn custom_stt_config(mut self, value: impl Into<String>) -> Self {
+    pub fn custom_stt_config(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.custom_stt_config = Some(value.into());
         self
     }
     /// Sets or clears `CustomSTTConfig`.
-    pub fn set_custom_stt_config(mut self, value: Option<String>) -> Self {
+    pub fn set_custom_stt_config(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.custom_stt_config = value;
         self
     }
@@ -1750,14 +1750,14 @@ pub struct CreateAICallResponse {
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
     #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
-    pub session_id: Option<String>,
+    pub session_id: Option<crate::CompactString>,
     /// Id the service gave this request; quote it when asking support.
     #[serde(
         rename = "RequestId",
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -1777,29 +1777,29 @@ impl CreateAICallResponse {
 /// Builds a [`CreateAICallResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct CreateAICallResponseBuilder {
-    session_id: Option<String>,
-    request_id: Option<String>,
+    session_id: Option<crate::CompactString>,
+    request_id: Option<crate::CompactString>,
 }
 impl CreateAICallResponseBuilder {
     /// Id of the newly created session.
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_id = value;
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -1880,8 +1880,9 @@ impl CreateAICallErrorCode {
 }
 impl crate::enums::WireEnum for CreateAICallErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "FailedOperation.CallOutFailed" => Some(Self::FailedOperationCallOutFailed),
             "FailedOperation.CalleeIsBlackUser" => Some(Self::FailedOperationCalleeIsBlackUser),
             "FailedOperation.CallerOverFrequency" => Some(Self::FailedOperationCallerOverFrequency),

@@ -88,12 +88,12 @@ pub struct CreateAutoCalloutTaskRequest {
     ///
     /// Example: `["0086139xxxxxxxx","0086130xxxxxxxxx"]`
     #[serde(rename = "Callees", default)]
-    pub callees: Vec<String>,
+    pub callees: Vec<crate::CompactString>,
     /// Caller numbers to use.
     ///
     /// Example: `["0086010xxxxxxxx"]`
     #[serde(rename = "Callers", default)]
-    pub callers: Vec<String>,
+    pub callers: Vec<crate::CompactString>,
     /// Id of the IVR used for the calls; required if `AIAgentId` is not set.
     ///
     /// Example: `3`
@@ -103,7 +103,7 @@ pub struct CreateAutoCalloutTaskRequest {
     ///
     /// Example: `"任务1"`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<crate::CompactString>,
     /// Task description.
     ///
     /// Example: `"任务描述1"`
@@ -112,7 +112,7 @@ pub struct CreateAutoCalloutTaskRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub description: Option<String>,
+    pub description: Option<crate::CompactString>,
     /// Unix time in seconds when the task stops.
     ///
     /// Example: `1642500622`
@@ -130,7 +130,7 @@ pub struct CreateAutoCalloutTaskRequest {
     ///
     /// Example: `"foobar"`
     #[serde(rename = "UUI", default, skip_serializing_if = "Option::is_none")]
-    pub uui: Option<String>,
+    pub uui: Option<crate::CompactString>,
     /// Per-callee attributes.
     #[serde(
         rename = "CalleeAttributes",
@@ -142,7 +142,7 @@ pub struct CreateAutoCalloutTaskRequest {
     ///
     /// Example: `"Asia/Shanghai"`
     #[serde(rename = "TimeZone", default, skip_serializing_if = "Option::is_none")]
-    pub time_zone: Option<String>,
+    pub time_zone: Option<crate::CompactString>,
     /// Time ranges in which calls may be made.
     #[serde(
         rename = "AvailableTime",
@@ -227,17 +227,17 @@ impl crate::Action for CreateAutoCalloutTaskRequest {
 pub struct CreateAutoCalloutTaskRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
     not_before: Option<i64>,
-    callees: Option<Vec<String>>,
-    callers: Option<Vec<String>>,
+    callees: Option<Vec<crate::CompactString>>,
+    callers: Option<Vec<crate::CompactString>>,
     ivr_id: Option<crate::types::IvrId>,
-    name: Option<String>,
-    description: Option<String>,
+    name: Option<crate::CompactString>,
+    description: Option<crate::CompactString>,
     not_after: Option<i64>,
     tries: Option<u64>,
     variables: Option<Vec<crate::types::Variable>>,
-    uui: Option<String>,
+    uui: Option<crate::CompactString>,
     callee_attributes: Option<Vec<crate::types::CalleeAttribute>>,
-    time_zone: Option<String>,
+    time_zone: Option<crate::CompactString>,
     available_time: Option<Vec<crate::types::TimeRange>>,
     ai_agent_id: Option<crate::types::AIAgentId>,
     retry_interval: Option<i64>,
@@ -276,24 +276,24 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// Numbers to call.
     ///
     /// Example: `["0086139xxxxxxxx","0086130xxxxxxxxx"]`
-    pub fn callees(mut self, value: Vec<String>) -> Self {
+    pub fn callees(mut self, value: Vec<crate::CompactString>) -> Self {
         self.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`. Required.
-    pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_callees(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.callees = value;
         self
     }
     /// Caller numbers to use.
     ///
     /// Example: `["0086010xxxxxxxx"]`
-    pub fn callers(mut self, value: Vec<String>) -> Self {
+    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`. Required.
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.callers = value;
         self
     }
@@ -312,24 +312,24 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// Task name.
     ///
     /// Example: `"任务1"`
-    pub fn name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
-    pub fn set_name(mut self, value: Option<String>) -> Self {
+    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.name = value;
         self
     }
     /// Task description.
     ///
     /// Example: `"任务描述1"`
-    pub fn description(mut self, value: impl Into<String>) -> Self {
+    pub fn description(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Sets or clears `Description`.
-    pub fn set_description(mut self, value: Option<String>) -> Self {
+    pub fn set_description(mut self, value: Option<crate::CompactString>) -> Self {
         self.description = value;
         self
     }
@@ -370,12 +370,12 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// Custom user data; a `UUI` in `CalleeAttributes` takes precedence.
     ///
     /// Example: `"foobar"`
-    pub fn uui(mut self, value: impl Into<String>) -> Self {
+    pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
-    pub fn set_uui(mut self, value: Option<String>) -> Self {
+    pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
         self.uui = value;
         self
     }
@@ -395,12 +395,12 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// IANA time zone name, for example `Asia/Shanghai`.
     ///
     /// Example: `"Asia/Shanghai"`
-    pub fn time_zone(mut self, value: impl Into<String>) -> Self {
+    pub fn time_zone(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.time_zone = Some(value.into());
         self
     }
     /// Sets or clears `TimeZone`.
-    pub fn set_time_zone(mut self, value: Option<String>) -> Self {
+    pub fn set_time_zone(mut self, value: Option<crate::CompactString>) -> Self {
         self.time_zone = value;
         self
     }
@@ -602,24 +602,24 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// Numbers to call.
     ///
     /// Example: `["0086139xxxxxxxx","0086130xxxxxxxxx"]`
-    pub fn callees(mut self, value: Vec<String>) -> Self {
+    pub fn callees(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`. Required.
-    pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_callees(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.callees = value;
         self
     }
     /// Caller numbers to use.
     ///
     /// Example: `["0086010xxxxxxxx"]`
-    pub fn callers(mut self, value: Vec<String>) -> Self {
+    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`. Required.
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.callers = value;
         self
     }
@@ -638,24 +638,24 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// Task name.
     ///
     /// Example: `"任务1"`
-    pub fn name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
-    pub fn set_name(mut self, value: Option<String>) -> Self {
+    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.name = value;
         self
     }
     /// Task description.
     ///
     /// Example: `"任务描述1"`
-    pub fn description(mut self, value: impl Into<String>) -> Self {
+    pub fn description(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `Description`.
-    pub fn set_description(mut self, value: Option<String>) -> Self {
+    pub fn set_description(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.description = value;
         self
     }
@@ -696,12 +696,12 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// Custom user data; a `UUI` in `CalleeAttributes` takes precedence.
     ///
     /// Example: `"foobar"`
-    pub fn uui(mut self, value: impl Into<String>) -> Self {
+    pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
-    pub fn set_uui(mut self, value: Option<String>) -> Self {
+    pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.uui = value;
         self
     }
@@ -721,12 +721,12 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// IANA time zone name, for example `Asia/Shanghai`.
     ///
     /// Example: `"Asia/Shanghai"`
-    pub fn time_zone(mut self, value: impl Into<String>) -> Self {
+    pub fn time_zone(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.time_zone = Some(value.into());
         self
     }
     /// Sets or clears `TimeZone`.
-    pub fn set_time_zone(mut self, value: Option<String>) -> Self {
+    pub fn set_time_zone(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.time_zone = value;
         self
     }
@@ -883,7 +883,7 @@ pub struct CreateAutoCalloutTaskResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -904,7 +904,7 @@ impl CreateAutoCalloutTaskResponse {
 #[derive(Debug, Clone, Default)]
 pub struct CreateAutoCalloutTaskResponseBuilder {
     task_id: Option<crate::types::TaskId>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl CreateAutoCalloutTaskResponseBuilder {
     /// Id of the created task.
@@ -920,12 +920,12 @@ impl CreateAutoCalloutTaskResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -983,8 +983,9 @@ impl CreateAutoCalloutTaskErrorCode {
 }
 impl crate::enums::WireEnum for CreateAutoCalloutTaskErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "FailedOperation.PermissionDenied" => Some(Self::FailedOperationPermissionDenied),
             "InternalError" => Some(Self::InternalError),
             "InternalError.DBError" => Some(Self::InternalErrorDbError),

@@ -47,22 +47,22 @@ pub struct CreateCallOutSessionRequest {
     ///
     /// Example: `"foo@tencent.com"`
     #[serde(rename = "UserId")]
-    pub user_id: String,
+    pub user_id: crate::CompactString,
     /// Number to call, prefixed with `0086`; must not be the agent bound mobile number.
     ///
     /// Example: `"008613012345678"`
     #[serde(rename = "Callee")]
-    pub callee: String,
+    pub callee: crate::CompactString,
     /// Caller number prefixed with `0086`; deprecated, use `Callers`.
     ///
     /// Example: `"008610086"`
     #[serde(rename = "Caller", default, skip_serializing_if = "Option::is_none")]
-    pub caller: Option<String>,
+    pub caller: Option<crate::CompactString>,
     /// Caller numbers prefixed with `0086`; if one fails the next is tried.
     ///
     /// Example: `["0086075512345678","0086075512345679"]`
     #[serde(rename = "Callers", default, skip_serializing_if = "Option::is_none")]
-    pub callers: Option<Vec<String>>,
+    pub callers: Option<Vec<crate::CompactString>>,
     /// Whether to force calling through the agent mobile phone; only `true` is supported and the allowlist must be configured.
     ///
     /// Example: `true`
@@ -76,12 +76,12 @@ pub struct CreateCallOutSessionRequest {
     ///
     /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU="`
     #[serde(rename = "Uui", default, skip_serializing_if = "Option::is_none")]
-    pub uui_deprecated: Option<String>,
+    pub uui_deprecated: Option<crate::CompactString>,
     /// Custom data, up to 1024 bytes.
     ///
     /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU"`
     #[serde(rename = "UUI", default, skip_serializing_if = "Option::is_none")]
-    pub uui: Option<String>,
+    pub uui: Option<crate::CompactString>,
 }
 impl CreateCallOutSessionRequest {
     /// A builder with no member set.
@@ -100,13 +100,13 @@ impl crate::Action for CreateCallOutSessionRequest {
 #[derive(Debug, Clone, Default)]
 pub struct CreateCallOutSessionRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    user_id: Option<String>,
-    callee: Option<String>,
-    caller: Option<String>,
-    callers: Option<Vec<String>>,
+    user_id: Option<crate::CompactString>,
+    callee: Option<crate::CompactString>,
+    caller: Option<crate::CompactString>,
+    callers: Option<Vec<crate::CompactString>>,
     is_force_use_mobile: Option<bool>,
-    uui_deprecated: Option<String>,
-    uui: Option<String>,
+    uui_deprecated: Option<crate::CompactString>,
+    uui: Option<crate::CompactString>,
 }
 impl CreateCallOutSessionRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -124,48 +124,48 @@ impl CreateCallOutSessionRequestBuilder {
     /// Email of the agent; the agent must have a bound mobile number.
     ///
     /// Example: `"foo@tencent.com"`
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+    pub fn user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.user_id = Some(value.into());
         self
     }
     /// Sets or clears `UserId`. Required.
-    pub fn set_user_id(mut self, value: Option<String>) -> Self {
+    pub fn set_user_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.user_id = value;
         self
     }
     /// Number to call, prefixed with `0086`; must not be the agent bound mobile number.
     ///
     /// Example: `"008613012345678"`
-    pub fn callee(mut self, value: impl Into<String>) -> Self {
+    pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
-    pub fn set_callee(mut self, value: Option<String>) -> Self {
+    pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
         self.callee = value;
         self
     }
     /// Caller number prefixed with `0086`; deprecated, use `Callers`.
     ///
     /// Example: `"008610086"`
-    pub fn caller(mut self, value: impl Into<String>) -> Self {
+    pub fn caller(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.caller = Some(value.into());
         self
     }
     /// Sets or clears `Caller`.
-    pub fn set_caller(mut self, value: Option<String>) -> Self {
+    pub fn set_caller(mut self, value: Option<crate::CompactString>) -> Self {
         self.caller = value;
         self
     }
     /// Caller numbers prefixed with `0086`; if one fails the next is tried.
     ///
     /// Example: `["0086075512345678","0086075512345679"]`
-    pub fn callers(mut self, value: Vec<String>) -> Self {
+    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.callers = value;
         self
     }
@@ -184,24 +184,24 @@ impl CreateCallOutSessionRequestBuilder {
     /// Custom data, up to 1024 bytes.
     ///
     /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU="`
-    pub fn uui_deprecated(mut self, value: impl Into<String>) -> Self {
+    pub fn uui_deprecated(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.uui_deprecated = Some(value.into());
         self
     }
     /// Sets or clears `Uui`.
-    pub fn set_uui_deprecated(mut self, value: Option<String>) -> Self {
+    pub fn set_uui_deprecated(mut self, value: Option<crate::CompactString>) -> Self {
         self.uui_deprecated = value;
         self
     }
     /// Custom data, up to 1024 bytes.
     ///
     /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU"`
-    pub fn uui(mut self, value: impl Into<String>) -> Self {
+    pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
-    pub fn set_uui(mut self, value: Option<String>) -> Self {
+    pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
         self.uui = value;
         self
     }
@@ -257,48 +257,48 @@ impl CreateCallOutSessionFluentBuilder {
     /// Email of the agent; the agent must have a bound mobile number.
     ///
     /// Example: `"foo@tencent.com"`
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+    pub fn user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `UserId`. Required.
-    pub fn set_user_id(mut self, value: Option<String>) -> Self {
+    pub fn set_user_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.user_id = value;
         self
     }
     /// Number to call, prefixed with `0086`; must not be the agent bound mobile number.
     ///
     /// Example: `"008613012345678"`
-    pub fn callee(mut self, value: impl Into<String>) -> Self {
+    pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
-    pub fn set_callee(mut self, value: Option<String>) -> Self {
+    pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.callee = value;
         self
     }
     /// Caller number prefixed with `0086`; deprecated, use `Callers`.
     ///
     /// Example: `"008610086"`
-    pub fn caller(mut self, value: impl Into<String>) -> Self {
+    pub fn caller(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.caller = Some(value.into());
         self
     }
     /// Sets or clears `Caller`.
-    pub fn set_caller(mut self, value: Option<String>) -> Self {
+    pub fn set_caller(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.caller = value;
         self
     }
     /// Caller numbers prefixed with `0086`; if one fails the next is tried.
     ///
     /// Example: `["0086075512345678","0086075512345679"]`
-    pub fn callers(mut self, value: Vec<String>) -> Self {
+    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.callers = value;
         self
     }
@@ -317,24 +317,24 @@ impl CreateCallOutSessionFluentBuilder {
     /// Custom data, up to 1024 bytes.
     ///
     /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU="`
-    pub fn uui_deprecated(mut self, value: impl Into<String>) -> Self {
+    pub fn uui_deprecated(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.uui_deprecated = Some(value.into());
         self
     }
     /// Sets or clears `Uui`.
-    pub fn set_uui_deprecated(mut self, value: Option<String>) -> Self {
+    pub fn set_uui_deprecated(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.uui_deprecated = value;
         self
     }
     /// Custom data, up to 1024 bytes.
     ///
     /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU"`
-    pub fn uui(mut self, value: impl Into<String>) -> Self {
+    pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
-    pub fn set_uui(mut self, value: Option<String>) -> Self {
+    pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.uui = value;
         self
     }
@@ -368,14 +368,14 @@ pub struct CreateCallOutSessionResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub session_id: String,
+    pub session_id: crate::CompactString,
     /// Id the service gave this request; quote it when asking support.
     #[serde(
         rename = "RequestId",
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -395,29 +395,29 @@ impl CreateCallOutSessionResponse {
 /// Builds a [`CreateCallOutSessionResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct CreateCallOutSessionResponseBuilder {
-    session_id: Option<String>,
-    request_id: Option<String>,
+    session_id: Option<crate::CompactString>,
+    request_id: Option<crate::CompactString>,
 }
 impl CreateCallOutSessionResponseBuilder {
     /// Id of the newly created session.
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_id = value;
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -488,8 +488,9 @@ impl CreateCallOutSessionErrorCode {
 }
 impl crate::enums::WireEnum for CreateCallOutSessionErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "FailedOperation.CallOutFailed" => Some(Self::FailedOperationCallOutFailed),
             "FailedOperation.CalleeIsLimited" => Some(Self::FailedOperationCalleeIsLimited),
             "FailedOperation.CallerOverFrequency" => Some(Self::FailedOperationCallerOverFrequency),

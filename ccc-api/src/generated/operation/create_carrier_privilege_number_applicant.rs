@@ -20,12 +20,12 @@ pub struct CreateCarrierPrivilegeNumberApplicantRequest {
     ///
     /// Example: `["008601012345678"]`
     #[serde(rename = "Callers", default)]
-    pub callers: Vec<String>,
+    pub callers: Vec<crate::CompactString>,
     /// Callee numbers, which must be mobile numbers bound to agents of the instance, in the form `0086xxxx`; only mainland China numbers.
     ///
     /// Example: `["008618612345678"]`
     #[serde(rename = "Callees", default)]
-    pub callees: Vec<String>,
+    pub callees: Vec<crate::CompactString>,
     /// Description of the application.
     ///
     /// Example: `"foobar"`
@@ -34,7 +34,7 @@ pub struct CreateCarrierPrivilegeNumberApplicantRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub description: Option<String>,
+    pub description: Option<crate::CompactString>,
 }
 impl CreateCarrierPrivilegeNumberApplicantRequest {
     /// A builder with no member set.
@@ -53,9 +53,9 @@ impl crate::Action for CreateCarrierPrivilegeNumberApplicantRequest {
 #[derive(Debug, Clone, Default)]
 pub struct CreateCarrierPrivilegeNumberApplicantRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    callers: Option<Vec<String>>,
-    callees: Option<Vec<String>>,
-    description: Option<String>,
+    callers: Option<Vec<crate::CompactString>>,
+    callees: Option<Vec<crate::CompactString>>,
+    description: Option<crate::CompactString>,
 }
 impl CreateCarrierPrivilegeNumberApplicantRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -73,36 +73,36 @@ impl CreateCarrierPrivilegeNumberApplicantRequestBuilder {
     /// Caller numbers, which must exist in the instance, in the form `0086xxxx`; only mainland China numbers.
     ///
     /// Example: `["008601012345678"]`
-    pub fn callers(mut self, value: Vec<String>) -> Self {
+    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`. Required.
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.callers = value;
         self
     }
     /// Callee numbers, which must be mobile numbers bound to agents of the instance, in the form `0086xxxx`; only mainland China numbers.
     ///
     /// Example: `["008618612345678"]`
-    pub fn callees(mut self, value: Vec<String>) -> Self {
+    pub fn callees(mut self, value: Vec<crate::CompactString>) -> Self {
         self.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`. Required.
-    pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_callees(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.callees = value;
         self
     }
     /// Description of the application.
     ///
     /// Example: `"foobar"`
-    pub fn description(mut self, value: impl Into<String>) -> Self {
+    pub fn description(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Sets or clears `Description`.
-    pub fn set_description(mut self, value: Option<String>) -> Self {
+    pub fn set_description(mut self, value: Option<crate::CompactString>) -> Self {
         self.description = value;
         self
     }
@@ -156,36 +156,36 @@ impl CreateCarrierPrivilegeNumberApplicantFluentBuilder {
     /// Caller numbers, which must exist in the instance, in the form `0086xxxx`; only mainland China numbers.
     ///
     /// Example: `["008601012345678"]`
-    pub fn callers(mut self, value: Vec<String>) -> Self {
+    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`. Required.
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.callers = value;
         self
     }
     /// Callee numbers, which must be mobile numbers bound to agents of the instance, in the form `0086xxxx`; only mainland China numbers.
     ///
     /// Example: `["008618612345678"]`
-    pub fn callees(mut self, value: Vec<String>) -> Self {
+    pub fn callees(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`. Required.
-    pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_callees(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.callees = value;
         self
     }
     /// Description of the application.
     ///
     /// Example: `"foobar"`
-    pub fn description(mut self, value: impl Into<String>) -> Self {
+    pub fn description(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `Description`.
-    pub fn set_description(mut self, value: Option<String>) -> Self {
+    pub fn set_description(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.description = value;
         self
     }
@@ -229,7 +229,7 @@ pub struct CreateCarrierPrivilegeNumberApplicantResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -250,7 +250,7 @@ impl CreateCarrierPrivilegeNumberApplicantResponse {
 #[derive(Debug, Clone, Default)]
 pub struct CreateCarrierPrivilegeNumberApplicantResponseBuilder {
     applicant_id: Option<u64>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl CreateCarrierPrivilegeNumberApplicantResponseBuilder {
     /// Id of the application.
@@ -266,12 +266,12 @@ impl CreateCarrierPrivilegeNumberApplicantResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -342,8 +342,9 @@ impl CreateCarrierPrivilegeNumberApplicantErrorCode {
 }
 impl crate::enums::WireEnum for CreateCarrierPrivilegeNumberApplicantErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "FailedOperation.CallOutFailed" => Some(Self::FailedOperationCallOutFailed),
             "FailedOperation.CalleeIsLimited" => Some(Self::FailedOperationCalleeIsLimited),
             "FailedOperation.CallerOverFrequency" => Some(Self::FailedOperationCallerOverFrequency),

@@ -46,7 +46,7 @@ pub struct CreateCCCSkillGroupRequest {
     ///
     /// Example: `"foobar技能组"`
     #[serde(rename = "SkillGroupName")]
-    pub skill_group_name: String,
+    pub skill_group_name: crate::CompactString,
     /// Skill group type: `0` phone, `1` online, `3` audio, `4` video.
     ///
     /// Example: `0`
@@ -79,7 +79,7 @@ impl crate::Action for CreateCCCSkillGroupRequest {
 #[derive(Debug, Clone, Default)]
 pub struct CreateCCCSkillGroupRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    skill_group_name: Option<String>,
+    skill_group_name: Option<crate::CompactString>,
     skill_group_type: Option<crate::types::CreateCCCSkillGroupSkillGroupType>,
     max_concurrency: Option<crate::types::MaxConcurrency>,
 }
@@ -99,12 +99,12 @@ impl CreateCCCSkillGroupRequestBuilder {
     /// Name of the skill group.
     ///
     /// Example: `"foobar技能组"`
-    pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
+    pub fn skill_group_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`. Required.
-    pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
+    pub fn set_skill_group_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.skill_group_name = value;
         self
     }
@@ -188,12 +188,12 @@ impl CreateCCCSkillGroupFluentBuilder {
     /// Name of the skill group.
     ///
     /// Example: `"foobar技能组"`
-    pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
+    pub fn skill_group_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`. Required.
-    pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
+    pub fn set_skill_group_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.skill_group_name = value;
         self
     }
@@ -264,7 +264,7 @@ pub struct CreateCCCSkillGroupResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -285,7 +285,7 @@ impl CreateCCCSkillGroupResponse {
 #[derive(Debug, Clone, Default)]
 pub struct CreateCCCSkillGroupResponseBuilder {
     skill_group_id: Option<crate::types::SkillGroupId>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl CreateCCCSkillGroupResponseBuilder {
     /// Id of the created skill group.
@@ -301,12 +301,12 @@ impl CreateCCCSkillGroupResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -356,8 +356,9 @@ impl CreateCCCSkillGroupErrorCode {
 }
 impl crate::enums::WireEnum for CreateCCCSkillGroupErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError" => Some(Self::InternalError),
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameter" => Some(Self::InvalidParameter),

@@ -113,7 +113,7 @@ pub struct CreateCompanyApplyResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -134,7 +134,7 @@ impl CreateCompanyApplyResponse {
 #[derive(Debug, Clone, Default)]
 pub struct CreateCompanyApplyResponseBuilder {
     id: Option<i64>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl CreateCompanyApplyResponseBuilder {
     /// Id of the application.
@@ -150,12 +150,12 @@ impl CreateCompanyApplyResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -210,8 +210,9 @@ impl CreateCompanyApplyErrorCode {
 }
 impl crate::enums::WireEnum for CreateCompanyApplyErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError" => Some(Self::InternalError),
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameterValue" => Some(Self::InvalidParameterValue),

@@ -40,12 +40,12 @@ pub struct CreateExtensionRequest {
     ///
     /// Example: `"1001"`
     #[serde(rename = "ExtensionId")]
-    pub extension_id: String,
+    pub extension_id: crate::CompactString,
     /// Display name of the extension.
     ///
     /// Example: `"分机1"`
     #[serde(rename = "ExtensionName")]
-    pub extension_name: String,
+    pub extension_name: crate::CompactString,
     /// Ids of the skill groups to bind the extension to.
     ///
     /// Example: `[1,2,3,4,5]`
@@ -59,7 +59,7 @@ pub struct CreateExtensionRequest {
     ///
     /// Example: `"aaa@bbb.com"`
     #[serde(rename = "Relation", default, skip_serializing_if = "Option::is_none")]
-    pub relation: Option<String>,
+    pub relation: Option<crate::CompactString>,
 }
 impl CreateExtensionRequest {
     /// A builder with no member set.
@@ -78,10 +78,10 @@ impl crate::Action for CreateExtensionRequest {
 #[derive(Debug, Clone, Default)]
 pub struct CreateExtensionRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    extension_id: Option<String>,
-    extension_name: Option<String>,
+    extension_id: Option<crate::CompactString>,
+    extension_name: Option<crate::CompactString>,
     skill_group_ids: Option<Vec<crate::types::SkillGroupId>>,
-    relation: Option<String>,
+    relation: Option<crate::CompactString>,
 }
 impl CreateExtensionRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
@@ -99,24 +99,24 @@ impl CreateExtensionRequestBuilder {
     /// Extension number.
     ///
     /// Example: `"1001"`
-    pub fn extension_id(mut self, value: impl Into<String>) -> Self {
+    pub fn extension_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
-    pub fn set_extension_id(mut self, value: Option<String>) -> Self {
+    pub fn set_extension_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.extension_id = value;
         self
     }
     /// Display name of the extension.
     ///
     /// Example: `"分机1"`
-    pub fn extension_name(mut self, value: impl Into<String>) -> Self {
+    pub fn extension_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.extension_name = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionName`. Required.
-    pub fn set_extension_name(mut self, value: Option<String>) -> Self {
+    pub fn set_extension_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.extension_name = value;
         self
     }
@@ -135,12 +135,12 @@ impl CreateExtensionRequestBuilder {
     /// Email of the agent to bind the extension to.
     ///
     /// Example: `"aaa@bbb.com"`
-    pub fn relation(mut self, value: impl Into<String>) -> Self {
+    pub fn relation(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.relation = Some(value.into());
         self
     }
     /// Sets or clears `Relation`.
-    pub fn set_relation(mut self, value: Option<String>) -> Self {
+    pub fn set_relation(mut self, value: Option<crate::CompactString>) -> Self {
         self.relation = value;
         self
     }
@@ -193,24 +193,24 @@ impl CreateExtensionFluentBuilder {
     /// Extension number.
     ///
     /// Example: `"1001"`
-    pub fn extension_id(mut self, value: impl Into<String>) -> Self {
+    pub fn extension_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
-    pub fn set_extension_id(mut self, value: Option<String>) -> Self {
+    pub fn set_extension_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.extension_id = value;
         self
     }
     /// Display name of the extension.
     ///
     /// Example: `"分机1"`
-    pub fn extension_name(mut self, value: impl Into<String>) -> Self {
+    pub fn extension_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.extension_name = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionName`. Required.
-    pub fn set_extension_name(mut self, value: Option<String>) -> Self {
+    pub fn set_extension_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.extension_name = value;
         self
     }
@@ -229,12 +229,12 @@ impl CreateExtensionFluentBuilder {
     /// Email of the agent to bind the extension to.
     ///
     /// Example: `"aaa@bbb.com"`
-    pub fn relation(mut self, value: impl Into<String>) -> Self {
+    pub fn relation(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.relation = Some(value.into());
         self
     }
     /// Sets or clears `Relation`.
-    pub fn set_relation(mut self, value: Option<String>) -> Self {
+    pub fn set_relation(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.relation = value;
         self
     }
@@ -266,7 +266,7 @@ pub struct CreateExtensionResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -286,16 +286,16 @@ impl CreateExtensionResponse {
 /// Builds a [`CreateExtensionResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct CreateExtensionResponseBuilder {
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl CreateExtensionResponseBuilder {
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -338,8 +338,9 @@ impl CreateExtensionErrorCode {
 }
 impl crate::enums::WireEnum for CreateExtensionErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameterValue.InstanceNotExist" => {
                 Some(Self::InvalidParameterValueInstanceNotExist)

@@ -43,7 +43,7 @@ pub struct CreateIVRSessionRequest {
     ///
     /// Example: `"+8613012345678"`
     #[serde(rename = "Callee")]
-    pub callee: String,
+    pub callee: crate::CompactString,
     /// Id of the IVR to run; inbound and automatic outbound types are supported.
     ///
     /// Example: `4600`
@@ -53,7 +53,7 @@ pub struct CreateIVRSessionRequest {
     ///
     /// Example: `["008602155066897"]`
     #[serde(rename = "Callers", default, skip_serializing_if = "Option::is_none")]
-    pub callers: Option<Vec<String>>,
+    pub callers: Option<Vec<crate::CompactString>>,
     /// Custom variables passed to the IVR.
     #[serde(rename = "Variables", default, skip_serializing_if = "Option::is_none")]
     pub variables: Option<Vec<crate::types::Variable>>,
@@ -61,7 +61,7 @@ pub struct CreateIVRSessionRequest {
     ///
     /// Example: `"foobar"`
     #[serde(rename = "UUI", default, skip_serializing_if = "Option::is_none")]
-    pub uui: Option<String>,
+    pub uui: Option<crate::CompactString>,
     /// Maximum ringing time in seconds before hanging up; only supported for your own numbers.
     ///
     /// Example: `15`
@@ -89,11 +89,11 @@ impl crate::Action for CreateIVRSessionRequest {
 #[derive(Debug, Clone, Default)]
 pub struct CreateIVRSessionRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    callee: Option<String>,
+    callee: Option<crate::CompactString>,
     ivr_id: Option<crate::types::IvrId>,
-    callers: Option<Vec<String>>,
+    callers: Option<Vec<crate::CompactString>>,
     variables: Option<Vec<crate::types::Variable>>,
-    uui: Option<String>,
+    uui: Option<crate::CompactString>,
     max_ring_timeout_second: Option<i64>,
 }
 impl CreateIVRSessionRequestBuilder {
@@ -112,12 +112,12 @@ impl CreateIVRSessionRequestBuilder {
     /// Number to call.
     ///
     /// Example: `"+8613012345678"`
-    pub fn callee(mut self, value: impl Into<String>) -> Self {
+    pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
-    pub fn set_callee(mut self, value: Option<String>) -> Self {
+    pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
         self.callee = value;
         self
     }
@@ -136,12 +136,12 @@ impl CreateIVRSessionRequestBuilder {
     /// Caller numbers to use.
     ///
     /// Example: `["008602155066897"]`
-    pub fn callers(mut self, value: Vec<String>) -> Self {
+    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.callers = value;
         self
     }
@@ -158,12 +158,12 @@ impl CreateIVRSessionRequestBuilder {
     /// Custom user data.
     ///
     /// Example: `"foobar"`
-    pub fn uui(mut self, value: impl Into<String>) -> Self {
+    pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
-    pub fn set_uui(mut self, value: Option<String>) -> Self {
+    pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
         self.uui = value;
         self
     }
@@ -229,12 +229,12 @@ impl CreateIVRSessionFluentBuilder {
     /// Number to call.
     ///
     /// Example: `"+8613012345678"`
-    pub fn callee(mut self, value: impl Into<String>) -> Self {
+    pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
-    pub fn set_callee(mut self, value: Option<String>) -> Self {
+    pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.callee = value;
         self
     }
@@ -253,12 +253,12 @@ impl CreateIVRSessionFluentBuilder {
     /// Caller numbers to use.
     ///
     /// Example: `["008602155066897"]`
-    pub fn callers(mut self, value: Vec<String>) -> Self {
+    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.callers = value;
         self
     }
@@ -275,12 +275,12 @@ impl CreateIVRSessionFluentBuilder {
     /// Custom user data.
     ///
     /// Example: `"foobar"`
-    pub fn uui(mut self, value: impl Into<String>) -> Self {
+    pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
-    pub fn set_uui(mut self, value: Option<String>) -> Self {
+    pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.uui = value;
         self
     }
@@ -322,14 +322,14 @@ pub struct CreateIVRSessionResponse {
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
     #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
-    pub session_id: Option<String>,
+    pub session_id: Option<crate::CompactString>,
     /// Id the service gave this request; quote it when asking support.
     #[serde(
         rename = "RequestId",
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -349,29 +349,29 @@ impl CreateIVRSessionResponse {
 /// Builds a [`CreateIVRSessionResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct CreateIVRSessionResponseBuilder {
-    session_id: Option<String>,
-    request_id: Option<String>,
+    session_id: Option<crate::CompactString>,
+    request_id: Option<crate::CompactString>,
 }
 impl CreateIVRSessionResponseBuilder {
     /// Id of the newly created session.
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_id = value;
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -460,8 +460,9 @@ impl CreateIVRSessionErrorCode {
 }
 impl crate::enums::WireEnum for CreateIVRSessionErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "FailedOperation.AIConcurrentNoPackage" => {
                 Some(Self::FailedOperationAiConcurrentNoPackage)
             }

@@ -59,7 +59,7 @@ pub struct CreateOwnNumberApplyRequest {
     ///
     /// Example: `"0"`
     #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
-    pub prefix: Option<String>,
+    pub prefix: Option<crate::CompactString>,
     /// National long-distance prefix used when dialing domestic mobile numbers.
     ///
     /// Example: `"0"`
@@ -68,7 +68,7 @@ pub struct CreateOwnNumberApplyRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub mobile_ndd_prefix: Option<String>,
+    pub mobile_ndd_prefix: Option<crate::CompactString>,
     /// Whether to strip the area code when dialing local numbers.
     ///
     /// Example: `false`
@@ -104,7 +104,7 @@ pub struct CreateOwnNumberApplyRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub international_number_prefix: Option<String>,
+    pub international_number_prefix: Option<crate::CompactString>,
 }
 impl CreateOwnNumberApplyRequest {
     /// A builder with no member set.
@@ -125,12 +125,12 @@ pub struct CreateOwnNumberApplyRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
     sip_trunk_id: Option<i64>,
     detail_list: Option<Vec<crate::types::OwnNumberApplyDetailItem>>,
-    prefix: Option<String>,
-    mobile_ndd_prefix: Option<String>,
+    prefix: Option<crate::CompactString>,
+    mobile_ndd_prefix: Option<crate::CompactString>,
     local_number_trim_ac: Option<bool>,
     callee_format_passthrough: Option<bool>,
     caller_format_passthrough: Option<bool>,
-    international_number_prefix: Option<String>,
+    international_number_prefix: Option<crate::CompactString>,
 }
 impl CreateOwnNumberApplyRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -173,24 +173,24 @@ impl CreateOwnNumberApplyRequestBuilder {
     /// Prefix added to numbers sent out over the trunk.
     ///
     /// Example: `"0"`
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
+    pub fn prefix(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.prefix = Some(value.into());
         self
     }
     /// Sets or clears `Prefix`.
-    pub fn set_prefix(mut self, value: Option<String>) -> Self {
+    pub fn set_prefix(mut self, value: Option<crate::CompactString>) -> Self {
         self.prefix = value;
         self
     }
     /// National long-distance prefix used when dialing domestic mobile numbers.
     ///
     /// Example: `"0"`
-    pub fn mobile_ndd_prefix(mut self, value: impl Into<String>) -> Self {
+    pub fn mobile_ndd_prefix(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.mobile_ndd_prefix = Some(value.into());
         self
     }
     /// Sets or clears `MobileNddPrefix`.
-    pub fn set_mobile_ndd_prefix(mut self, value: Option<String>) -> Self {
+    pub fn set_mobile_ndd_prefix(mut self, value: Option<crate::CompactString>) -> Self {
         self.mobile_ndd_prefix = value;
         self
     }
@@ -233,12 +233,12 @@ impl CreateOwnNumberApplyRequestBuilder {
     /// Prefix used for international long-distance calls.
     ///
     /// Example: `"00"`
-    pub fn international_number_prefix(mut self, value: impl Into<String>) -> Self {
+    pub fn international_number_prefix(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.international_number_prefix = Some(value.into());
         self
     }
     /// Sets or clears `InternationalNumberPrefix`.
-    pub fn set_international_number_prefix(mut self, value: Option<String>) -> Self {
+    pub fn set_international_number_prefix(mut self, value: Option<crate::CompactString>) -> Self {
         self.international_number_prefix = value;
         self
     }
@@ -322,24 +322,24 @@ impl CreateOwnNumberApplyFluentBuilder {
     /// Prefix added to numbers sent out over the trunk.
     ///
     /// Example: `"0"`
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
+    pub fn prefix(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.prefix = Some(value.into());
         self
     }
     /// Sets or clears `Prefix`.
-    pub fn set_prefix(mut self, value: Option<String>) -> Self {
+    pub fn set_prefix(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.prefix = value;
         self
     }
     /// National long-distance prefix used when dialing domestic mobile numbers.
     ///
     /// Example: `"0"`
-    pub fn mobile_ndd_prefix(mut self, value: impl Into<String>) -> Self {
+    pub fn mobile_ndd_prefix(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.mobile_ndd_prefix = Some(value.into());
         self
     }
     /// Sets or clears `MobileNddPrefix`.
-    pub fn set_mobile_ndd_prefix(mut self, value: Option<String>) -> Self {
+    pub fn set_mobile_ndd_prefix(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.mobile_ndd_prefix = value;
         self
     }
@@ -382,12 +382,12 @@ impl CreateOwnNumberApplyFluentBuilder {
     /// Prefix used for international long-distance calls.
     ///
     /// Example: `"00"`
-    pub fn international_number_prefix(mut self, value: impl Into<String>) -> Self {
+    pub fn international_number_prefix(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.international_number_prefix = Some(value.into());
         self
     }
     /// Sets or clears `InternationalNumberPrefix`.
-    pub fn set_international_number_prefix(mut self, value: Option<String>) -> Self {
+    pub fn set_international_number_prefix(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.international_number_prefix = value;
         self
     }
@@ -428,7 +428,7 @@ pub struct CreateOwnNumberApplyResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -449,7 +449,7 @@ impl CreateOwnNumberApplyResponse {
 #[derive(Debug, Clone, Default)]
 pub struct CreateOwnNumberApplyResponseBuilder {
     apply_id: Option<crate::types::ApplyId>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl CreateOwnNumberApplyResponseBuilder {
     /// Id of the created approval request.
@@ -465,12 +465,12 @@ impl CreateOwnNumberApplyResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -540,8 +540,9 @@ impl CreateOwnNumberApplyErrorCode {
 }
 impl crate::enums::WireEnum for CreateOwnNumberApplyErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "FailedOperation.PermissionDenied" => Some(Self::FailedOperationPermissionDenied),
             "InternalError" => Some(Self::InternalError),
             "InternalError.DBError" => Some(Self::InternalErrorDbError),

@@ -61,17 +61,17 @@ pub struct CreatePredictiveDialingCampaignRequest {
     ///
     /// Example: `"新能源SUV推荐"`
     #[serde(rename = "Name")]
-    pub name: String,
+    pub name: crate::CompactString,
     /// Numbers to call, in E.164 format or without country code.
     ///
     /// Example: `["+8613012345678"]`
     #[serde(rename = "Callees", default)]
-    pub callees: Vec<String>,
+    pub callees: Vec<crate::CompactString>,
     /// Caller numbers to use, in the format shown in the console.
     ///
     /// Example: `["0086075586013388"]`
     #[serde(rename = "Callers", default)]
-    pub callers: Vec<String>,
+    pub callers: Vec<crate::CompactString>,
     /// Order in which callees are dialed: `0` random, `1` in list order.
     ///
     /// Example: `0`
@@ -128,7 +128,7 @@ pub struct CreatePredictiveDialingCampaignRequest {
     ///
     /// Example: `"foobar"`
     #[serde(rename = "UUI", default, skip_serializing_if = "Option::is_none")]
-    pub uui: Option<String>,
+    pub uui: Option<crate::CompactString>,
     /// Per-callee attributes.
     #[serde(
         rename = "CalleeAttributes",
@@ -140,7 +140,7 @@ pub struct CreatePredictiveDialingCampaignRequest {
     ///
     /// Example: `"Asia/Shanghai"`
     #[serde(rename = "TimeZone", default, skip_serializing_if = "Option::is_none")]
-    pub time_zone: Option<String>,
+    pub time_zone: Option<crate::CompactString>,
     /// Time windows in which calls may be placed.
     #[serde(
         rename = "AvailableTime",
@@ -166,9 +166,9 @@ impl crate::Action for CreatePredictiveDialingCampaignRequest {
 #[derive(Debug, Clone, Default)]
 pub struct CreatePredictiveDialingCampaignRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    name: Option<String>,
-    callees: Option<Vec<String>>,
-    callers: Option<Vec<String>>,
+    name: Option<crate::CompactString>,
+    callees: Option<Vec<crate::CompactString>>,
+    callers: Option<Vec<crate::CompactString>>,
     call_order: Option<crate::types::CreatePredictiveDialingCampaignCallOrder>,
     skill_group_id: Option<crate::types::SkillGroupId>,
     priority: Option<i64>,
@@ -179,9 +179,9 @@ pub struct CreatePredictiveDialingCampaignRequestBuilder {
     ivr_id: Option<crate::types::IvrId>,
     retry_times: Option<i64>,
     variables: Option<Vec<crate::types::Variable>>,
-    uui: Option<String>,
+    uui: Option<crate::CompactString>,
     callee_attributes: Option<Vec<crate::types::CalleeAttribute>>,
-    time_zone: Option<String>,
+    time_zone: Option<crate::CompactString>,
     available_time: Option<Vec<crate::types::TimeRange>>,
 }
 impl CreatePredictiveDialingCampaignRequestBuilder {
@@ -200,36 +200,36 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     /// Name of the task.
     ///
     /// Example: `"新能源SUV推荐"`
-    pub fn name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
-    pub fn set_name(mut self, value: Option<String>) -> Self {
+    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.name = value;
         self
     }
     /// Numbers to call, in E.164 format or without country code.
     ///
     /// Example: `["+8613012345678"]`
-    pub fn callees(mut self, value: Vec<String>) -> Self {
+    pub fn callees(mut self, value: Vec<crate::CompactString>) -> Self {
         self.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`. Required.
-    pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_callees(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.callees = value;
         self
     }
     /// Caller numbers to use, in the format shown in the console.
     ///
     /// Example: `["0086075586013388"]`
-    pub fn callers(mut self, value: Vec<String>) -> Self {
+    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`. Required.
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.callers = value;
         self
     }
@@ -360,12 +360,12 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     /// User-to-user information attached to the calls.
     ///
     /// Example: `"foobar"`
-    pub fn uui(mut self, value: impl Into<String>) -> Self {
+    pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
-    pub fn set_uui(mut self, value: Option<String>) -> Self {
+    pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
         self.uui = value;
         self
     }
@@ -385,12 +385,12 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     /// IANA time zone name used to interpret the available time windows.
     ///
     /// Example: `"Asia/Shanghai"`
-    pub fn time_zone(mut self, value: impl Into<String>) -> Self {
+    pub fn time_zone(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.time_zone = Some(value.into());
         self
     }
     /// Sets or clears `TimeZone`.
-    pub fn set_time_zone(mut self, value: Option<String>) -> Self {
+    pub fn set_time_zone(mut self, value: Option<crate::CompactString>) -> Self {
         self.time_zone = value;
         self
     }
@@ -494,36 +494,36 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     /// Name of the task.
     ///
     /// Example: `"新能源SUV推荐"`
-    pub fn name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
-    pub fn set_name(mut self, value: Option<String>) -> Self {
+    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.name = value;
         self
     }
     /// Numbers to call, in E.164 format or without country code.
     ///
     /// Example: `["+8613012345678"]`
-    pub fn callees(mut self, value: Vec<String>) -> Self {
+    pub fn callees(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`. Required.
-    pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_callees(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.callees = value;
         self
     }
     /// Caller numbers to use, in the format shown in the console.
     ///
     /// Example: `["0086075586013388"]`
-    pub fn callers(mut self, value: Vec<String>) -> Self {
+    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`. Required.
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.callers = value;
         self
     }
@@ -654,12 +654,12 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     /// User-to-user information attached to the calls.
     ///
     /// Example: `"foobar"`
-    pub fn uui(mut self, value: impl Into<String>) -> Self {
+    pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
-    pub fn set_uui(mut self, value: Option<String>) -> Self {
+    pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.uui = value;
         self
     }
@@ -679,12 +679,12 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     /// IANA time zone name used to interpret the available time windows.
     ///
     /// Example: `"Asia/Shanghai"`
-    pub fn time_zone(mut self, value: impl Into<String>) -> Self {
+    pub fn time_zone(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.time_zone = Some(value.into());
         self
     }
     /// Sets or clears `TimeZone`.
-    pub fn set_time_zone(mut self, value: Option<String>) -> Self {
+    pub fn set_time_zone(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.time_zone = value;
         self
     }
@@ -738,7 +738,7 @@ pub struct CreatePredictiveDialingCampaignResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -759,7 +759,7 @@ impl CreatePredictiveDialingCampaignResponse {
 #[derive(Debug, Clone, Default)]
 pub struct CreatePredictiveDialingCampaignResponseBuilder {
     campaign_id: Option<crate::types::CampaignId>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl CreatePredictiveDialingCampaignResponseBuilder {
     /// Id of the created task.
@@ -775,12 +775,12 @@ impl CreatePredictiveDialingCampaignResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -830,8 +830,9 @@ impl CreatePredictiveDialingCampaignErrorCode {
 }
 impl crate::enums::WireEnum for CreatePredictiveDialingCampaignErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError" => Some(Self::InternalError),
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameterValue" => Some(Self::InvalidParameterValue),

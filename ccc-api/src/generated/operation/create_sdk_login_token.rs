@@ -46,7 +46,7 @@ pub struct CreateSDKLoginTokenRequest {
     ///
     /// Example: `"FooOrBar@tencent.com"`
     #[serde(rename = "SeatUserId")]
-    pub seat_user_id: String,
+    pub seat_user_id: crate::CompactString,
     /// Whether the token may be used for a single verification only.
     ///
     /// Example: `false`
@@ -70,7 +70,7 @@ impl crate::Action for CreateSDKLoginTokenRequest {
 #[derive(Debug, Clone, Default)]
 pub struct CreateSDKLoginTokenRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    seat_user_id: Option<String>,
+    seat_user_id: Option<crate::CompactString>,
     only_once: Option<bool>,
 }
 impl CreateSDKLoginTokenRequestBuilder {
@@ -89,12 +89,12 @@ impl CreateSDKLoginTokenRequestBuilder {
     /// Agent account, usually the agent's email.
     ///
     /// Example: `"FooOrBar@tencent.com"`
-    pub fn seat_user_id(mut self, value: impl Into<String>) -> Self {
+    pub fn seat_user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.seat_user_id = Some(value.into());
         self
     }
     /// Sets or clears `SeatUserId`. Required.
-    pub fn set_seat_user_id(mut self, value: Option<String>) -> Self {
+    pub fn set_seat_user_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.seat_user_id = value;
         self
     }
@@ -156,12 +156,12 @@ impl CreateSDKLoginTokenFluentBuilder {
     /// Agent account, usually the agent's email.
     ///
     /// Example: `"FooOrBar@tencent.com"`
-    pub fn seat_user_id(mut self, value: impl Into<String>) -> Self {
+    pub fn seat_user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.seat_user_id = Some(value.into());
         self
     }
     /// Sets or clears `SeatUserId`. Required.
-    pub fn set_seat_user_id(mut self, value: Option<String>) -> Self {
+    pub fn set_seat_user_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.seat_user_id = value;
         self
     }
@@ -207,7 +207,7 @@ pub struct CreateSDKLoginTokenResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub token: String,
+    pub token: crate::CompactString,
     /// Unix time in seconds when the token expires.
     ///
     /// Example: `1601371974`
@@ -225,14 +225,14 @@ pub struct CreateSDKLoginTokenResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub sdk_url: String,
+    pub sdk_url: crate::CompactString,
     /// Id the service gave this request; quote it when asking support.
     #[serde(
         rename = "RequestId",
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -263,10 +263,10 @@ impl CreateSDKLoginTokenResponse {
 /// Builds a [`CreateSDKLoginTokenResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Clone, Default)]
 pub struct CreateSDKLoginTokenResponseBuilder {
-    token: Option<String>,
+    token: Option<crate::CompactString>,
     expired_time: Option<i64>,
-    sdk_url: Option<String>,
-    request_id: Option<String>,
+    sdk_url: Option<crate::CompactString>,
+    request_id: Option<crate::CompactString>,
 }
 impl ::std::fmt::Debug for CreateSDKLoginTokenResponseBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -282,12 +282,12 @@ impl CreateSDKLoginTokenResponseBuilder {
     /// Login token for the SDK.
     ///
     /// Example: `"some_token"`
-    pub fn token(mut self, value: impl Into<String>) -> Self {
+    pub fn token(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.token = Some(value.into());
         self
     }
     /// Sets or clears `Token`.
-    pub fn set_token(mut self, value: Option<String>) -> Self {
+    pub fn set_token(mut self, value: Option<crate::CompactString>) -> Self {
         self.token = value;
         self
     }
@@ -306,22 +306,22 @@ impl CreateSDKLoginTokenResponseBuilder {
     /// URL to load the SDK from; it changes with SDK releases.
     ///
     /// Example: `"https://tccc/sdk.js"`
-    pub fn sdk_url(mut self, value: impl Into<String>) -> Self {
+    pub fn sdk_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.sdk_url = Some(value.into());
         self
     }
     /// Sets or clears `SdkURL`.
-    pub fn set_sdk_url(mut self, value: Option<String>) -> Self {
+    pub fn set_sdk_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.sdk_url = value;
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -379,8 +379,9 @@ impl CreateSDKLoginTokenErrorCode {
 }
 impl crate::enums::WireEnum for CreateSDKLoginTokenErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError" => Some(Self::InternalError),
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameter.InstanceNotExist" => Some(Self::InvalidParameterInstanceNotExist),

@@ -219,7 +219,7 @@ pub struct CreateStaffResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -240,7 +240,7 @@ impl CreateStaffResponse {
 #[derive(Debug, Clone, Default)]
 pub struct CreateStaffResponseBuilder {
     error_staff_list: Option<Vec<crate::types::ErrStaffItem>>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl CreateStaffResponseBuilder {
     /// Agents that failed to be created, with error details.
@@ -256,12 +256,12 @@ impl CreateStaffResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -320,8 +320,9 @@ impl CreateStaffErrorCode {
 }
 impl crate::enums::WireEnum for CreateStaffErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "FailedOperation.DuplicatedAccount" => Some(Self::FailedOperationDuplicatedAccount),
             "InternalError" => Some(Self::InternalError),
             "InvalidParameter" => Some(Self::InvalidParameter),

@@ -44,12 +44,12 @@ pub struct CreateUserSigRequest {
     ///
     /// Example: `"foo"`
     #[serde(rename = "Uid")]
-    pub uid: String,
+    pub uid: crate::CompactString,
     /// User data to sign, as a JSON string.
     ///
     /// Example: `"参考下文示例"`
     #[serde(rename = "ClientData")]
-    pub client_data: String,
+    pub client_data: crate::CompactString,
     /// Validity period in seconds, at most 3600.
     ///
     /// Example: `3600`
@@ -73,8 +73,8 @@ impl crate::Action for CreateUserSigRequest {
 #[derive(Debug, Clone, Default)]
 pub struct CreateUserSigRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    uid: Option<String>,
-    client_data: Option<String>,
+    uid: Option<crate::CompactString>,
+    client_data: Option<crate::CompactString>,
     expired_time: Option<i64>,
 }
 impl CreateUserSigRequestBuilder {
@@ -93,24 +93,24 @@ impl CreateUserSigRequestBuilder {
     /// User id; must equal the `Uid` inside `ClientData`.
     ///
     /// Example: `"foo"`
-    pub fn uid(mut self, value: impl Into<String>) -> Self {
+    pub fn uid(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.uid = Some(value.into());
         self
     }
     /// Sets or clears `Uid`. Required.
-    pub fn set_uid(mut self, value: Option<String>) -> Self {
+    pub fn set_uid(mut self, value: Option<crate::CompactString>) -> Self {
         self.uid = value;
         self
     }
     /// User data to sign, as a JSON string.
     ///
     /// Example: `"参考下文示例"`
-    pub fn client_data(mut self, value: impl Into<String>) -> Self {
+    pub fn client_data(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.client_data = Some(value.into());
         self
     }
     /// Sets or clears `ClientData`. Required.
-    pub fn set_client_data(mut self, value: Option<String>) -> Self {
+    pub fn set_client_data(mut self, value: Option<crate::CompactString>) -> Self {
         self.client_data = value;
         self
     }
@@ -175,24 +175,24 @@ impl CreateUserSigFluentBuilder {
     /// User id; must equal the `Uid` inside `ClientData`.
     ///
     /// Example: `"foo"`
-    pub fn uid(mut self, value: impl Into<String>) -> Self {
+    pub fn uid(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.uid = Some(value.into());
         self
     }
     /// Sets or clears `Uid`. Required.
-    pub fn set_uid(mut self, value: Option<String>) -> Self {
+    pub fn set_uid(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.uid = value;
         self
     }
     /// User data to sign, as a JSON string.
     ///
     /// Example: `"参考下文示例"`
-    pub fn client_data(mut self, value: impl Into<String>) -> Self {
+    pub fn client_data(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.client_data = Some(value.into());
         self
     }
     /// Sets or clears `ClientData`. Required.
-    pub fn set_client_data(mut self, value: Option<String>) -> Self {
+    pub fn set_client_data(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.client_data = value;
         self
     }
@@ -238,14 +238,14 @@ pub struct CreateUserSigResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub user_sig: String,
+    pub user_sig: crate::CompactString,
     /// Id the service gave this request; quote it when asking support.
     #[serde(
         rename = "RequestId",
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -274,8 +274,8 @@ impl CreateUserSigResponse {
 /// Builds a [`CreateUserSigResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Clone, Default)]
 pub struct CreateUserSigResponseBuilder {
-    user_sig: Option<String>,
-    request_id: Option<String>,
+    user_sig: Option<crate::CompactString>,
+    request_id: Option<crate::CompactString>,
 }
 impl ::std::fmt::Debug for CreateUserSigResponseBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -292,22 +292,22 @@ impl CreateUserSigResponseBuilder {
     /// Resulting signature.
     ///
     /// Example: `"eJw0jkFPwjAYQP-Ld9Wwfm2HtokHswhK9IBMBtw22uEHbpa1JRrjfzfZ5vW95OX9"`
-    pub fn user_sig(mut self, value: impl Into<String>) -> Self {
+    pub fn user_sig(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.user_sig = Some(value.into());
         self
     }
     /// Sets or clears `UserSig`.
-    pub fn set_user_sig(mut self, value: Option<String>) -> Self {
+    pub fn set_user_sig(mut self, value: Option<crate::CompactString>) -> Self {
         self.user_sig = value;
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -357,8 +357,9 @@ impl CreateUserSigErrorCode {
 }
 impl crate::enums::WireEnum for CreateUserSigErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError" => Some(Self::InternalError),
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameter" => Some(Self::InvalidParameter),

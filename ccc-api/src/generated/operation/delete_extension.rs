@@ -39,7 +39,7 @@ pub struct DeleteExtensionRequest {
     ///
     /// Example: `"1001"`
     #[serde(rename = "ExtensionId")]
-    pub extension_id: String,
+    pub extension_id: crate::CompactString,
 }
 impl DeleteExtensionRequest {
     /// A builder with no member set.
@@ -58,7 +58,7 @@ impl crate::Action for DeleteExtensionRequest {
 #[derive(Debug, Clone, Default)]
 pub struct DeleteExtensionRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    extension_id: Option<String>,
+    extension_id: Option<crate::CompactString>,
 }
 impl DeleteExtensionRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -76,12 +76,12 @@ impl DeleteExtensionRequestBuilder {
     /// Extension number to delete.
     ///
     /// Example: `"1001"`
-    pub fn extension_id(mut self, value: impl Into<String>) -> Self {
+    pub fn extension_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
-    pub fn set_extension_id(mut self, value: Option<String>) -> Self {
+    pub fn set_extension_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.extension_id = value;
         self
     }
@@ -128,12 +128,12 @@ impl DeleteExtensionFluentBuilder {
     /// Extension number to delete.
     ///
     /// Example: `"1001"`
-    pub fn extension_id(mut self, value: impl Into<String>) -> Self {
+    pub fn extension_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
-    pub fn set_extension_id(mut self, value: Option<String>) -> Self {
+    pub fn set_extension_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.extension_id = value;
         self
     }
@@ -165,7 +165,7 @@ pub struct DeleteExtensionResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -185,16 +185,16 @@ impl DeleteExtensionResponse {
 /// Builds a [`DeleteExtensionResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct DeleteExtensionResponseBuilder {
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl DeleteExtensionResponseBuilder {
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -243,8 +243,9 @@ impl DeleteExtensionErrorCode {
 }
 impl crate::enums::WireEnum for DeleteExtensionErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError" => Some(Self::InternalError),
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameterValue" => Some(Self::InvalidParameterValue),

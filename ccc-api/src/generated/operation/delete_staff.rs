@@ -43,7 +43,7 @@ pub struct DeleteStaffRequest {
     ///
     /// Example: `["staff1@xxx.com","staff2@xxx.com"]`
     #[serde(rename = "StaffList", default)]
-    pub staff_list: Vec<String>,
+    pub staff_list: Vec<crate::CompactString>,
 }
 impl DeleteStaffRequest {
     /// A builder with no member set.
@@ -62,7 +62,7 @@ impl crate::Action for DeleteStaffRequest {
 #[derive(Debug, Clone, Default)]
 pub struct DeleteStaffRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    staff_list: Option<Vec<String>>,
+    staff_list: Option<Vec<crate::CompactString>>,
 }
 impl DeleteStaffRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -80,12 +80,12 @@ impl DeleteStaffRequestBuilder {
     /// Emails of the agents to delete, at most 200.
     ///
     /// Example: `["staff1@xxx.com","staff2@xxx.com"]`
-    pub fn staff_list(mut self, value: Vec<String>) -> Self {
+    pub fn staff_list(mut self, value: Vec<crate::CompactString>) -> Self {
         self.staff_list = Some(value);
         self
     }
     /// Sets or clears `StaffList`. Required.
-    pub fn set_staff_list(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_staff_list(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.staff_list = value;
         self
     }
@@ -132,12 +132,12 @@ impl DeleteStaffFluentBuilder {
     /// Emails of the agents to delete, at most 200.
     ///
     /// Example: `["staff1@xxx.com","staff2@xxx.com"]`
-    pub fn staff_list(mut self, value: Vec<String>) -> Self {
+    pub fn staff_list(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.staff_list = Some(value);
         self
     }
     /// Sets or clears `StaffList`. Required.
-    pub fn set_staff_list(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_staff_list(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.staff_list = value;
         self
     }
@@ -169,7 +169,7 @@ pub struct DeleteStaffResponse {
         default,
         deserialize_with = "crate::deviation::null_as_empty"
     )]
-    pub online_staff_list: Vec<String>,
+    pub online_staff_list: Vec<crate::CompactString>,
     /// Details about the outcome of the deletion.
     ///
     /// Example: `"All members have been deleted"`
@@ -178,14 +178,14 @@ pub struct DeleteStaffResponse {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub delete_status_info: Option<String>,
+    pub delete_status_info: Option<crate::CompactString>,
     /// Id the service gave this request; quote it when asking support.
     #[serde(
         rename = "RequestId",
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -205,42 +205,42 @@ impl DeleteStaffResponse {
 /// Builds a [`DeleteStaffResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct DeleteStaffResponseBuilder {
-    online_staff_list: Option<Vec<String>>,
-    delete_status_info: Option<String>,
-    request_id: Option<String>,
+    online_staff_list: Option<Vec<crate::CompactString>>,
+    delete_status_info: Option<crate::CompactString>,
+    request_id: Option<crate::CompactString>,
 }
 impl DeleteStaffResponseBuilder {
     /// Agents that were not deleted because they are online.
     ///
     /// Example: `["staff1@xxx.com","staff2@xxx.com"]`
-    pub fn online_staff_list(mut self, value: Vec<String>) -> Self {
+    pub fn online_staff_list(mut self, value: Vec<crate::CompactString>) -> Self {
         self.online_staff_list = Some(value);
         self
     }
     /// Sets or clears `OnlineStaffList`.
-    pub fn set_online_staff_list(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_online_staff_list(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.online_staff_list = value;
         self
     }
     /// Details about the outcome of the deletion.
     ///
     /// Example: `"All members have been deleted"`
-    pub fn delete_status_info(mut self, value: impl Into<String>) -> Self {
+    pub fn delete_status_info(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.delete_status_info = Some(value.into());
         self
     }
     /// Sets or clears `DeleteStatusInfo`.
-    pub fn set_delete_status_info(mut self, value: Option<String>) -> Self {
+    pub fn set_delete_status_info(mut self, value: Option<crate::CompactString>) -> Self {
         self.delete_status_info = value;
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -288,8 +288,9 @@ impl DeleteStaffErrorCode {
 }
 impl crate::enums::WireEnum for DeleteStaffErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError" => Some(Self::InternalError),
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameterValue.InstanceNotExist" => {

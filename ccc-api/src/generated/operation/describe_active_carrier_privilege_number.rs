@@ -257,7 +257,7 @@ pub struct DescribeActiveCarrierPrivilegeNumberResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -280,7 +280,7 @@ pub struct DescribeActiveCarrierPrivilegeNumberResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     active_carrier_privilege_numbers: Option<Vec<crate::types::ActiveCarrierPrivilegeNumber>>,
     pending_applicant_ids: Option<Vec<u64>>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl DescribeActiveCarrierPrivilegeNumberResponseBuilder {
     /// Total number of active rules.
@@ -326,12 +326,12 @@ impl DescribeActiveCarrierPrivilegeNumberResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -382,8 +382,9 @@ impl DescribeActiveCarrierPrivilegeNumberErrorCode {
 }
 impl crate::enums::WireEnum for DescribeActiveCarrierPrivilegeNumberErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameter.InstanceNotExist" => Some(Self::InvalidParameterInstanceNotExist),
             "InvalidParameterValue.InstanceNotExist" => {

@@ -182,12 +182,12 @@ pub struct DescribeAgentCruiseDialingCampaignResponse {
     ///
     /// Example: `"新能源SUV推荐"`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<crate::CompactString>,
     /// Account of the agent running the task.
     ///
     /// Example: `"foo@tencent.com"`
     #[serde(rename = "Agent", default, skip_serializing_if = "Option::is_none")]
-    pub agent: Option<String>,
+    pub agent: Option<crate::CompactString>,
     /// Number of concurrent calls per round, 1-20.
     ///
     /// Example: `3`
@@ -216,7 +216,7 @@ pub struct DescribeAgentCruiseDialingCampaignResponse {
     ///
     /// Example: `"foobar"`
     #[serde(rename = "UUI", default, skip_serializing_if = "Option::is_none")]
-    pub uui: Option<String>,
+    pub uui: Option<crate::CompactString>,
     /// Task state: `0` not started, `1` running, `2` completed, `3` terminated.
     ///
     /// Example: `2`
@@ -246,7 +246,7 @@ pub struct DescribeAgentCruiseDialingCampaignResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -266,40 +266,40 @@ impl DescribeAgentCruiseDialingCampaignResponse {
 /// Builds a [`DescribeAgentCruiseDialingCampaignResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeAgentCruiseDialingCampaignResponseBuilder {
-    name: Option<String>,
-    agent: Option<String>,
+    name: Option<crate::CompactString>,
+    agent: Option<crate::CompactString>,
     concurrency_number: Option<i64>,
     start_time: Option<i64>,
     end_time: Option<i64>,
     call_order: Option<crate::types::CreatePredictiveDialingCampaignCallOrder>,
-    uui: Option<String>,
+    uui: Option<crate::CompactString>,
     state: Option<crate::types::DescribeAgentCruiseDialingCampaignState>,
     total_callee_count: Option<i64>,
     called_callee_count: Option<i64>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl DescribeAgentCruiseDialingCampaignResponseBuilder {
     /// Name of the task.
     ///
     /// Example: `"新能源SUV推荐"`
-    pub fn name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
-    pub fn set_name(mut self, value: Option<String>) -> Self {
+    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.name = value;
         self
     }
     /// Account of the agent running the task.
     ///
     /// Example: `"foo@tencent.com"`
-    pub fn agent(mut self, value: impl Into<String>) -> Self {
+    pub fn agent(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.agent = Some(value.into());
         self
     }
     /// Sets or clears `Agent`.
-    pub fn set_agent(mut self, value: Option<String>) -> Self {
+    pub fn set_agent(mut self, value: Option<crate::CompactString>) -> Self {
         self.agent = value;
         self
     }
@@ -360,12 +360,12 @@ impl DescribeAgentCruiseDialingCampaignResponseBuilder {
     /// Caller-defined data, up to 1024 characters.
     ///
     /// Example: `"foobar"`
-    pub fn uui(mut self, value: impl Into<String>) -> Self {
+    pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
-    pub fn set_uui(mut self, value: Option<String>) -> Self {
+    pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
         self.uui = value;
         self
     }
@@ -409,12 +409,12 @@ impl DescribeAgentCruiseDialingCampaignResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -470,8 +470,9 @@ impl DescribeAgentCruiseDialingCampaignErrorCode {
 }
 impl crate::enums::WireEnum for DescribeAgentCruiseDialingCampaignErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError" => Some(Self::InternalError),
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameterValue" => Some(Self::InvalidParameterValue),

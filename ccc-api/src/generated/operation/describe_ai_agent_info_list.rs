@@ -242,7 +242,7 @@ pub struct DescribeAIAgentInfoListResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -264,7 +264,7 @@ impl DescribeAIAgentInfoListResponse {
 pub struct DescribeAIAgentInfoListResponseBuilder {
     ai_agent_info_list: Option<Vec<crate::types::AIAgentInfo>>,
     total_count: Option<crate::types::TotalCount>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl DescribeAIAgentInfoListResponseBuilder {
     /// Intelligent agents on this page.
@@ -290,12 +290,12 @@ impl DescribeAIAgentInfoListResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -346,8 +346,9 @@ impl DescribeAIAgentInfoListErrorCode {
 }
 impl crate::enums::WireEnum for DescribeAIAgentInfoListErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError" => Some(Self::InternalError),
             "InvalidParameter.InstanceNotExist" => Some(Self::InvalidParameterInstanceNotExist),
             "InvalidParameterValue" => Some(Self::InvalidParameterValue),

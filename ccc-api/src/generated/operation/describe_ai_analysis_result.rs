@@ -57,7 +57,7 @@ pub struct DescribeAIAnalysisResultRequest {
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
     #[serde(rename = "SessionId")]
-    pub session_id: String,
+    pub session_id: crate::CompactString,
     /// Start of the search range, Unix time in seconds.
     ///
     /// Example: `1737350008`
@@ -86,7 +86,7 @@ impl crate::Action for DescribeAIAnalysisResultRequest {
 #[derive(Debug, Clone, Default)]
 pub struct DescribeAIAnalysisResultRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    session_id: Option<String>,
+    session_id: Option<crate::CompactString>,
     start_time: Option<i64>,
     end_time: Option<i64>,
 }
@@ -106,12 +106,12 @@ impl DescribeAIAnalysisResultRequestBuilder {
     /// Id of the session to look up.
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_id = value;
         self
     }
@@ -192,12 +192,12 @@ impl DescribeAIAnalysisResultFluentBuilder {
     /// Id of the session to look up.
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.session_id = value;
         self
     }
@@ -261,7 +261,7 @@ pub struct DescribeAIAnalysisResultResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -282,7 +282,7 @@ impl DescribeAIAnalysisResultResponse {
 #[derive(Debug, Clone, Default)]
 pub struct DescribeAIAnalysisResultResponseBuilder {
     result_list: Option<Vec<crate::types::AIAnalysisResult>>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl DescribeAIAnalysisResultResponseBuilder {
     /// Analysis results of the session.
@@ -296,12 +296,12 @@ impl DescribeAIAnalysisResultResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -348,8 +348,9 @@ impl DescribeAIAnalysisResultErrorCode {
 }
 impl crate::enums::WireEnum for DescribeAIAnalysisResultErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameter.InstanceNotExist" => Some(Self::InvalidParameterInstanceNotExist),
             "InvalidParameterValue.InstanceNotExist" => {

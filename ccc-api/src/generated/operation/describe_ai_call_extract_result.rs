@@ -58,7 +58,7 @@ pub struct DescribeAICallExtractResultRequest {
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
     #[serde(rename = "SessionId")]
-    pub session_id: String,
+    pub session_id: crate::CompactString,
     /// Start of the search range, Unix time in seconds.
     ///
     /// Example: `1737350008`
@@ -87,7 +87,7 @@ impl crate::Action for DescribeAICallExtractResultRequest {
 #[derive(Debug, Clone, Default)]
 pub struct DescribeAICallExtractResultRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    session_id: Option<String>,
+    session_id: Option<crate::CompactString>,
     start_time: Option<i64>,
     end_time: Option<i64>,
 }
@@ -107,12 +107,12 @@ impl DescribeAICallExtractResultRequestBuilder {
     /// Id of the session to look up.
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_id = value;
         self
     }
@@ -193,12 +193,12 @@ impl DescribeAICallExtractResultFluentBuilder {
     /// Id of the session to look up.
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.session_id = value;
         self
     }
@@ -266,7 +266,7 @@ pub struct DescribeAICallExtractResultResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -287,7 +287,7 @@ impl DescribeAICallExtractResultResponse {
 #[derive(Debug, Clone, Default)]
 pub struct DescribeAICallExtractResultResponseBuilder {
     result_list: Option<Vec<crate::types::AICallExtractResultElement>>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl DescribeAICallExtractResultResponseBuilder {
     /// Extracted tag results.
@@ -306,12 +306,12 @@ impl DescribeAICallExtractResultResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -358,8 +358,9 @@ impl DescribeAICallExtractResultErrorCode {
 }
 impl crate::enums::WireEnum for DescribeAICallExtractResultErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError" => Some(Self::InternalError),
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameterValue" => Some(Self::InvalidParameterValue),

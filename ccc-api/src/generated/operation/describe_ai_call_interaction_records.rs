@@ -20,7 +20,7 @@ pub struct DescribeAICallInteractionRecordsRequest {
     ///
     /// Example: `"ac0726e8-018b-4f9d-9d15-004a4c349cd5"`
     #[serde(rename = "SessionId")]
-    pub session_id: String,
+    pub session_id: crate::CompactString,
 }
 impl DescribeAICallInteractionRecordsRequest {
     /// A builder with no member set.
@@ -39,7 +39,7 @@ impl crate::Action for DescribeAICallInteractionRecordsRequest {
 #[derive(Debug, Clone, Default)]
 pub struct DescribeAICallInteractionRecordsRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    session_id: Option<String>,
+    session_id: Option<crate::CompactString>,
 }
 impl DescribeAICallInteractionRecordsRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -57,12 +57,12 @@ impl DescribeAICallInteractionRecordsRequestBuilder {
     /// Id of the session to look up.
     ///
     /// Example: `"ac0726e8-018b-4f9d-9d15-004a4c349cd5"`
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_id = value;
         self
     }
@@ -111,12 +111,12 @@ impl DescribeAICallInteractionRecordsFluentBuilder {
     /// Id of the session to look up.
     ///
     /// Example: `"ac0726e8-018b-4f9d-9d15-004a4c349cd5"`
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.session_id = value;
         self
     }
@@ -158,7 +158,7 @@ pub struct DescribeAICallInteractionRecordsResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -179,7 +179,7 @@ impl DescribeAICallInteractionRecordsResponse {
 #[derive(Debug, Clone, Default)]
 pub struct DescribeAICallInteractionRecordsResponseBuilder {
     interaction_event_list: Option<Vec<crate::types::AICallInteractionRound>>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl DescribeAICallInteractionRecordsResponseBuilder {
     /// Interaction rounds of the session.
@@ -199,12 +199,12 @@ impl DescribeAICallInteractionRecordsResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -254,8 +254,9 @@ impl DescribeAICallInteractionRecordsErrorCode {
 }
 impl crate::enums::WireEnum for DescribeAICallInteractionRecordsErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "FailedOperation.SessionNotExists" => Some(Self::FailedOperationSessionNotExists),
             "InternalError" => Some(Self::InternalError),
             "InternalError.DBError" => Some(Self::InternalErrorDbError),

@@ -63,7 +63,7 @@ pub struct DescribeAILatencyRequest {
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
     #[serde(rename = "SessionId")]
-    pub session_id: String,
+    pub session_id: crate::CompactString,
     /// Start of the search range, Unix time in seconds.
     ///
     /// Example: `1737350008`
@@ -92,7 +92,7 @@ impl crate::Action for DescribeAILatencyRequest {
 #[derive(Debug, Clone, Default)]
 pub struct DescribeAILatencyRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    session_id: Option<String>,
+    session_id: Option<crate::CompactString>,
     start_time: Option<i64>,
     end_time: Option<i64>,
 }
@@ -112,12 +112,12 @@ impl DescribeAILatencyRequestBuilder {
     /// Id of the session to look up.
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_id = value;
         self
     }
@@ -194,12 +194,12 @@ impl DescribeAILatencyFluentBuilder {
     /// Id of the session to look up.
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.session_id = value;
         self
     }
@@ -269,7 +269,7 @@ pub struct DescribeAILatencyResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -291,7 +291,7 @@ impl DescribeAILatencyResponse {
 pub struct DescribeAILatencyResponseBuilder {
     ai_latency_detail: Option<Vec<crate::types::AILatencyDetail>>,
     ai_latency_statistics: Option<crate::types::AILatencyStatistics>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl DescribeAILatencyResponseBuilder {
     /// Latency details per turn; `-1` means no data.
@@ -321,12 +321,12 @@ impl DescribeAILatencyResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -374,8 +374,9 @@ impl DescribeAILatencyErrorCode {
 }
 impl crate::enums::WireEnum for DescribeAILatencyErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameter.InstanceNotExist" => Some(Self::InvalidParameterInstanceNotExist),
             "InvalidParameterValue.InstanceNotExist" => {

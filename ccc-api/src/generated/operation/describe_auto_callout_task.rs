@@ -190,7 +190,7 @@ pub struct DescribeAutoCalloutTaskResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub name: String,
+    pub name: crate::CompactString,
     /// Free-text description of the task.
     ///
     /// Example: `"Payment reminder"`
@@ -199,7 +199,7 @@ pub struct DescribeAutoCalloutTaskResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub description: String,
+    pub description: crate::CompactString,
     /// Time the task may start dialing, Unix seconds.
     ///
     /// Example: `1729905740`
@@ -222,7 +222,7 @@ pub struct DescribeAutoCalloutTaskResponse {
         default,
         deserialize_with = "crate::deviation::null_as_empty"
     )]
-    pub callers: Vec<String>,
+    pub callers: Vec<crate::CompactString>,
     /// Every callee of the task with its call state and sessions.
     #[serde(
         rename = "Callees",
@@ -263,7 +263,7 @@ pub struct DescribeAutoCalloutTaskResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -283,39 +283,39 @@ impl DescribeAutoCalloutTaskResponse {
 /// Builds a [`DescribeAutoCalloutTaskResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct DescribeAutoCalloutTaskResponseBuilder {
-    name: Option<String>,
-    description: Option<String>,
+    name: Option<crate::CompactString>,
+    description: Option<crate::CompactString>,
     not_before: Option<i64>,
     not_after: Option<i64>,
-    callers: Option<Vec<String>>,
+    callers: Option<Vec<crate::CompactString>>,
     callees: Option<Vec<crate::types::AutoCalloutTaskCalleeInfo>>,
     ivr_id: Option<crate::types::IvrId>,
     state: Option<crate::types::AutoCalloutTaskState>,
     max_ring_timeout_second: Option<i64>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl DescribeAutoCalloutTaskResponseBuilder {
     /// Name given to the task.
     ///
     /// Example: `"Task 1"`
-    pub fn name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
-    pub fn set_name(mut self, value: Option<String>) -> Self {
+    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.name = value;
         self
     }
     /// Free-text description of the task.
     ///
     /// Example: `"Payment reminder"`
-    pub fn description(mut self, value: impl Into<String>) -> Self {
+    pub fn description(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Sets or clears `Description`.
-    pub fn set_description(mut self, value: Option<String>) -> Self {
+    pub fn set_description(mut self, value: Option<crate::CompactString>) -> Self {
         self.description = value;
         self
     }
@@ -346,12 +346,12 @@ impl DescribeAutoCalloutTaskResponseBuilder {
     /// Caller numbers the task dials from.
     ///
     /// Example: `["008610086"]`
-    pub fn callers(mut self, value: Vec<String>) -> Self {
+    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.callers = value;
         self
     }
@@ -405,12 +405,12 @@ impl DescribeAutoCalloutTaskResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -465,8 +465,9 @@ impl DescribeAutoCalloutTaskErrorCode {
 }
 impl crate::enums::WireEnum for DescribeAutoCalloutTaskErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameter" => Some(Self::InvalidParameter),
             "InvalidParameterValue" => Some(Self::InvalidParameterValue),

@@ -250,7 +250,7 @@ pub struct DescribeAutoCalloutTasksResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -272,7 +272,7 @@ impl DescribeAutoCalloutTasksResponse {
 pub struct DescribeAutoCalloutTasksResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     tasks: Option<Vec<crate::types::AutoCalloutTaskInfo>>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl DescribeAutoCalloutTasksResponseBuilder {
     /// Total number of tasks.
@@ -300,12 +300,12 @@ impl DescribeAutoCalloutTasksResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -353,8 +353,9 @@ impl DescribeAutoCalloutTasksErrorCode {
 }
 impl crate::enums::WireEnum for DescribeAutoCalloutTasksErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameter" => Some(Self::InvalidParameter),
             "InvalidParameterValue" => Some(Self::InvalidParameterValue),

@@ -333,7 +333,7 @@ pub struct DescribeCallInMetricsResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -357,7 +357,7 @@ pub struct DescribeCallInMetricsResponseBuilder {
     total_metrics: Option<crate::types::CallInMetrics>,
     number_metrics: Option<Vec<crate::types::CallInNumberMetrics>>,
     skill_group_metrics: Option<Vec<crate::types::CallInSkillGroupMetrics>>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl DescribeCallInMetricsResponseBuilder {
     /// Unix time in seconds when the metrics were taken.
@@ -418,12 +418,12 @@ impl DescribeCallInMetricsResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -479,8 +479,9 @@ impl DescribeCallInMetricsErrorCode {
 }
 impl crate::enums::WireEnum for DescribeCallInMetricsErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError" => Some(Self::InternalError),
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameter" => Some(Self::InvalidParameter),

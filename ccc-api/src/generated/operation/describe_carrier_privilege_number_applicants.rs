@@ -250,7 +250,7 @@ pub struct DescribeCarrierPrivilegeNumberApplicantsResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -272,7 +272,7 @@ impl DescribeCarrierPrivilegeNumberApplicantsResponse {
 pub struct DescribeCarrierPrivilegeNumberApplicantsResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     applicants: Option<Vec<crate::types::CarrierPrivilegeNumberApplicant>>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl DescribeCarrierPrivilegeNumberApplicantsResponseBuilder {
     /// Total number of matching applications.
@@ -303,12 +303,12 @@ impl DescribeCarrierPrivilegeNumberApplicantsResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -362,8 +362,9 @@ impl DescribeCarrierPrivilegeNumberApplicantsErrorCode {
 }
 impl crate::enums::WireEnum for DescribeCarrierPrivilegeNumberApplicantsErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError" => Some(Self::InternalError),
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameter" => Some(Self::InvalidParameter),

@@ -198,7 +198,7 @@ pub struct DescribeCCCBuyInfoListResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -221,7 +221,7 @@ pub struct DescribeCCCBuyInfoListResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     sdk_app_id_buy_list: Option<Vec<crate::types::SdkAppIdBuyInfo>>,
     package_buy_list: Option<Vec<crate::types::PackageBuyInfo>>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl DescribeCCCBuyInfoListResponseBuilder {
     /// Total number of applications.
@@ -267,12 +267,12 @@ impl DescribeCCCBuyInfoListResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -327,8 +327,9 @@ impl DescribeCCCBuyInfoListErrorCode {
 }
 impl crate::enums::WireEnum for DescribeCCCBuyInfoListErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError" => Some(Self::InternalError),
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameter" => Some(Self::InvalidParameter),

@@ -31,7 +31,7 @@ pub struct DescribeChatMessagesRequest {
     ///
     /// Example: `"13503"`
     #[serde(rename = "CdrId", default, skip_serializing_if = "Option::is_none")]
-    pub cdr_id: Option<String>,
+    pub cdr_id: Option<crate::CompactString>,
     /// Maximum number of records to return, at most 100; defaults to `20`.
     ///
     /// Example: `20`
@@ -51,7 +51,7 @@ pub struct DescribeChatMessagesRequest {
     ///
     /// Example: `"d6253538-7c28-477b-998a-919059801899"`
     #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
-    pub session_id: Option<String>,
+    pub session_id: Option<crate::CompactString>,
 }
 impl DescribeChatMessagesRequest {
     /// A builder with no member set.
@@ -71,11 +71,11 @@ impl crate::Action for DescribeChatMessagesRequest {
 pub struct DescribeChatMessagesRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
     instance_id: Option<i64>,
-    cdr_id: Option<String>,
+    cdr_id: Option<crate::CompactString>,
     limit: Option<crate::types::Limit>,
     offset: Option<crate::types::Offset>,
     order: Option<crate::types::DescribeChatMessagesOrder>,
-    session_id: Option<String>,
+    session_id: Option<crate::CompactString>,
 }
 impl DescribeChatMessagesRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
@@ -105,12 +105,12 @@ impl DescribeChatMessagesRequestBuilder {
     /// Service record id; deprecated, use `SessionId`.
     ///
     /// Example: `"13503"`
-    pub fn cdr_id(mut self, value: impl Into<String>) -> Self {
+    pub fn cdr_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.cdr_id = Some(value.into());
         self
     }
     /// Sets or clears `CdrId`.
-    pub fn set_cdr_id(mut self, value: Option<String>) -> Self {
+    pub fn set_cdr_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.cdr_id = value;
         self
     }
@@ -153,12 +153,12 @@ impl DescribeChatMessagesRequestBuilder {
     /// Session id of the service record.
     ///
     /// Example: `"d6253538-7c28-477b-998a-919059801899"`
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_id = value;
         self
     }
@@ -221,12 +221,12 @@ impl DescribeChatMessagesFluentBuilder {
     /// Service record id; deprecated, use `SessionId`.
     ///
     /// Example: `"13503"`
-    pub fn cdr_id(mut self, value: impl Into<String>) -> Self {
+    pub fn cdr_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.cdr_id = Some(value.into());
         self
     }
     /// Sets or clears `CdrId`.
-    pub fn set_cdr_id(mut self, value: Option<String>) -> Self {
+    pub fn set_cdr_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.cdr_id = value;
         self
     }
@@ -269,12 +269,12 @@ impl DescribeChatMessagesFluentBuilder {
     /// Session id of the service record.
     ///
     /// Example: `"d6253538-7c28-477b-998a-919059801899"`
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.session_id = value;
         self
     }
@@ -336,7 +336,7 @@ pub struct DescribeChatMessagesResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -358,7 +358,7 @@ impl DescribeChatMessagesResponse {
 pub struct DescribeChatMessagesResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     messages: Option<Vec<crate::types::MessageBody>>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl DescribeChatMessagesResponseBuilder {
     /// Total number of records.
@@ -386,12 +386,12 @@ impl DescribeChatMessagesResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -445,8 +445,9 @@ impl DescribeChatMessagesErrorCode {
 }
 impl crate::enums::WireEnum for DescribeChatMessagesErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError" => Some(Self::InternalError),
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameterValue" => Some(Self::InvalidParameterValue),

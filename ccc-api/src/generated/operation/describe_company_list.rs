@@ -29,7 +29,7 @@ pub struct DescribeCompanyListRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub company_name: Option<Vec<String>>,
+    pub company_name: Option<Vec<crate::CompactString>>,
     /// Review state to filter by: `1` pending, `2` approved, `3` rejected.
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<Vec<crate::types::DescribeCompanyListState>>,
@@ -55,7 +55,7 @@ impl crate::Action for DescribeCompanyListRequest {
 pub struct DescribeCompanyListRequestBuilder {
     page_size: Option<crate::types::PageSize>,
     page_number: Option<crate::types::PageNumber>,
-    company_name: Option<Vec<String>>,
+    company_name: Option<Vec<crate::CompactString>>,
     state: Option<Vec<crate::types::DescribeCompanyListState>>,
     apply_id: Option<Vec<crate::types::ApplyId>>,
 }
@@ -85,12 +85,12 @@ impl DescribeCompanyListRequestBuilder {
         self
     }
     /// Company name to filter by.
-    pub fn company_name(mut self, value: Vec<String>) -> Self {
+    pub fn company_name(mut self, value: Vec<crate::CompactString>) -> Self {
         self.company_name = Some(value);
         self
     }
     /// Sets or clears `CompanyName`.
-    pub fn set_company_name(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_company_name(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.company_name = value;
         self
     }
@@ -172,12 +172,12 @@ impl DescribeCompanyListFluentBuilder {
         self
     }
     /// Company name to filter by.
-    pub fn company_name(mut self, value: Vec<String>) -> Self {
+    pub fn company_name(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.company_name = Some(value);
         self
     }
     /// Sets or clears `CompanyName`.
-    pub fn set_company_name(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_company_name(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.company_name = value;
         self
     }
@@ -257,7 +257,7 @@ pub struct DescribeCompanyListResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -279,7 +279,7 @@ impl DescribeCompanyListResponse {
 pub struct DescribeCompanyListResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     company_info: Option<Vec<crate::types::CompanyStateInfo>>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl DescribeCompanyListResponseBuilder {
     /// Total number of applications.
@@ -305,12 +305,12 @@ impl DescribeCompanyListResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -355,8 +355,9 @@ impl DescribeCompanyListErrorCode {
 }
 impl crate::enums::WireEnum for DescribeCompanyListErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameterValue" => Some(Self::InvalidParameterValue),
             _ => None,

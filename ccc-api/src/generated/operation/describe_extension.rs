@@ -46,7 +46,7 @@ pub struct DescribeExtensionRequest {
     ///
     /// Example: `"1001"`
     #[serde(rename = "ExtensionId")]
-    pub extension_id: String,
+    pub extension_id: crate::CompactString,
 }
 impl DescribeExtensionRequest {
     /// A builder with no member set.
@@ -65,7 +65,7 @@ impl crate::Action for DescribeExtensionRequest {
 #[derive(Debug, Clone, Default)]
 pub struct DescribeExtensionRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    extension_id: Option<String>,
+    extension_id: Option<crate::CompactString>,
 }
 impl DescribeExtensionRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
@@ -83,12 +83,12 @@ impl DescribeExtensionRequestBuilder {
     /// Extension number to look up.
     ///
     /// Example: `"1001"`
-    pub fn extension_id(mut self, value: impl Into<String>) -> Self {
+    pub fn extension_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
-    pub fn set_extension_id(mut self, value: Option<String>) -> Self {
+    pub fn set_extension_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.extension_id = value;
         self
     }
@@ -136,12 +136,12 @@ impl DescribeExtensionFluentBuilder {
     /// Extension number to look up.
     ///
     /// Example: `"1001"`
-    pub fn extension_id(mut self, value: impl Into<String>) -> Self {
+    pub fn extension_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
-    pub fn set_extension_id(mut self, value: Option<String>) -> Self {
+    pub fn set_extension_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.extension_id = value;
         self
     }
@@ -175,7 +175,7 @@ pub struct DescribeExtensionResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub extension_id: String,
+    pub extension_id: crate::CompactString,
     /// SIP domain the extension registers to.
     ///
     /// Example: `"14000000.tccc.qcloud.com"`
@@ -184,7 +184,7 @@ pub struct DescribeExtensionResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub extension_domain: String,
+    pub extension_domain: crate::CompactString,
     /// Password used to register the extension.
     ///
     /// Example: `"foobarfoobar"`
@@ -193,7 +193,7 @@ pub struct DescribeExtensionResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub password: String,
+    pub password: crate::CompactString,
     /// Address of the SIP proxy server.
     ///
     /// Example: `"sip.tcc.qcloud.com"`
@@ -202,7 +202,7 @@ pub struct DescribeExtensionResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub outbound_proxy: String,
+    pub outbound_proxy: crate::CompactString,
     /// Transport protocol used for SIP signalling, for example `tls`.
     ///
     /// Example: `"tls"`
@@ -211,14 +211,14 @@ pub struct DescribeExtensionResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub transport: String,
+    pub transport: crate::CompactString,
     /// Id the service gave this request; quote it when asking support.
     #[serde(
         rename = "RequestId",
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -251,12 +251,12 @@ impl DescribeExtensionResponse {
 /// Builds a [`DescribeExtensionResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Clone, Default)]
 pub struct DescribeExtensionResponseBuilder {
-    extension_id: Option<String>,
-    extension_domain: Option<String>,
-    password: Option<String>,
-    outbound_proxy: Option<String>,
-    transport: Option<String>,
-    request_id: Option<String>,
+    extension_id: Option<crate::CompactString>,
+    extension_domain: Option<crate::CompactString>,
+    password: Option<crate::CompactString>,
+    outbound_proxy: Option<crate::CompactString>,
+    transport: Option<crate::CompactString>,
+    request_id: Option<crate::CompactString>,
 }
 impl ::std::fmt::Debug for DescribeExtensionResponseBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -277,70 +277,70 @@ impl DescribeExtensionResponseBuilder {
     /// Extension number.
     ///
     /// Example: `"1001"`
-    pub fn extension_id(mut self, value: impl Into<String>) -> Self {
+    pub fn extension_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`.
-    pub fn set_extension_id(mut self, value: Option<String>) -> Self {
+    pub fn set_extension_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.extension_id = value;
         self
     }
     /// SIP domain the extension registers to.
     ///
     /// Example: `"14000000.tccc.qcloud.com"`
-    pub fn extension_domain(mut self, value: impl Into<String>) -> Self {
+    pub fn extension_domain(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.extension_domain = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionDomain`.
-    pub fn set_extension_domain(mut self, value: Option<String>) -> Self {
+    pub fn set_extension_domain(mut self, value: Option<crate::CompactString>) -> Self {
         self.extension_domain = value;
         self
     }
     /// Password used to register the extension.
     ///
     /// Example: `"foobarfoobar"`
-    pub fn password(mut self, value: impl Into<String>) -> Self {
+    pub fn password(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.password = Some(value.into());
         self
     }
     /// Sets or clears `Password`.
-    pub fn set_password(mut self, value: Option<String>) -> Self {
+    pub fn set_password(mut self, value: Option<crate::CompactString>) -> Self {
         self.password = value;
         self
     }
     /// Address of the SIP proxy server.
     ///
     /// Example: `"sip.tcc.qcloud.com"`
-    pub fn outbound_proxy(mut self, value: impl Into<String>) -> Self {
+    pub fn outbound_proxy(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.outbound_proxy = Some(value.into());
         self
     }
     /// Sets or clears `OutboundProxy`.
-    pub fn set_outbound_proxy(mut self, value: Option<String>) -> Self {
+    pub fn set_outbound_proxy(mut self, value: Option<crate::CompactString>) -> Self {
         self.outbound_proxy = value;
         self
     }
     /// Transport protocol used for SIP signalling, for example `tls`.
     ///
     /// Example: `"tls"`
-    pub fn transport(mut self, value: impl Into<String>) -> Self {
+    pub fn transport(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.transport = Some(value.into());
         self
     }
     /// Sets or clears `Transport`.
-    pub fn set_transport(mut self, value: Option<String>) -> Self {
+    pub fn set_transport(mut self, value: Option<crate::CompactString>) -> Self {
         self.transport = value;
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -385,8 +385,9 @@ impl DescribeExtensionErrorCode {
 }
 impl crate::enums::WireEnum for DescribeExtensionErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             _ => None,
         }

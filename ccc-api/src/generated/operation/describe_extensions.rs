@@ -72,7 +72,7 @@ pub struct DescribeExtensionsRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub extension_ids: Option<Vec<String>>,
+    pub extension_ids: Option<Vec<crate::CompactString>>,
     /// Number of entries per page.
     ///
     /// Example: `50`
@@ -86,7 +86,7 @@ pub struct DescribeExtensionsRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub fuzzing_key_word: Option<String>,
+    pub fuzzing_key_word: Option<crate::CompactString>,
     /// Whether to include the current status of each phone.
     ///
     /// Example: `false`
@@ -115,9 +115,9 @@ impl crate::Action for DescribeExtensionsRequest {
 pub struct DescribeExtensionsRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
     page_number: Option<crate::types::PageNumber>,
-    extension_ids: Option<Vec<String>>,
+    extension_ids: Option<Vec<crate::CompactString>>,
     page_size: Option<crate::types::PageSize>,
-    fuzzing_key_word: Option<String>,
+    fuzzing_key_word: Option<crate::CompactString>,
     is_need_status: Option<bool>,
 }
 impl DescribeExtensionsRequestBuilder {
@@ -148,12 +148,12 @@ impl DescribeExtensionsRequestBuilder {
     /// Only return these extension numbers.
     ///
     /// Example: `["1001","1002"]`
-    pub fn extension_ids(mut self, value: Vec<String>) -> Self {
+    pub fn extension_ids(mut self, value: Vec<crate::CompactString>) -> Self {
         self.extension_ids = Some(value);
         self
     }
     /// Sets or clears `ExtensionIds`.
-    pub fn set_extension_ids(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_extension_ids(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.extension_ids = value;
         self
     }
@@ -172,12 +172,12 @@ impl DescribeExtensionsRequestBuilder {
     /// Keyword matched loosely against extension number, extension name, agent email and agent name.
     ///
     /// Example: `"foobar"`
-    pub fn fuzzing_key_word(mut self, value: impl Into<String>) -> Self {
+    pub fn fuzzing_key_word(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.fuzzing_key_word = Some(value.into());
         self
     }
     /// Sets or clears `FuzzingKeyWord`.
-    pub fn set_fuzzing_key_word(mut self, value: Option<String>) -> Self {
+    pub fn set_fuzzing_key_word(mut self, value: Option<crate::CompactString>) -> Self {
         self.fuzzing_key_word = value;
         self
     }
@@ -253,12 +253,12 @@ impl DescribeExtensionsFluentBuilder {
     /// Only return these extension numbers.
     ///
     /// Example: `["1001","1002"]`
-    pub fn extension_ids(mut self, value: Vec<String>) -> Self {
+    pub fn extension_ids(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.extension_ids = Some(value);
         self
     }
     /// Sets or clears `ExtensionIds`.
-    pub fn set_extension_ids(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_extension_ids(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.extension_ids = value;
         self
     }
@@ -277,12 +277,12 @@ impl DescribeExtensionsFluentBuilder {
     /// Keyword matched loosely against extension number, extension name, agent email and agent name.
     ///
     /// Example: `"foobar"`
-    pub fn fuzzing_key_word(mut self, value: impl Into<String>) -> Self {
+    pub fn fuzzing_key_word(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.fuzzing_key_word = Some(value.into());
         self
     }
     /// Sets or clears `FuzzingKeyWord`.
-    pub fn set_fuzzing_key_word(mut self, value: Option<String>) -> Self {
+    pub fn set_fuzzing_key_word(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.fuzzing_key_word = value;
         self
     }
@@ -356,7 +356,7 @@ pub struct DescribeExtensionsResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -378,7 +378,7 @@ impl DescribeExtensionsResponse {
 pub struct DescribeExtensionsResponseBuilder {
     total: Option<crate::types::TotalCount>,
     extension_list: Option<Vec<crate::types::ExtensionInfo>>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl DescribeExtensionsResponseBuilder {
     /// Total number of matching extensions.
@@ -406,12 +406,12 @@ impl DescribeExtensionsResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -456,8 +456,9 @@ impl DescribeExtensionsErrorCode {
 }
 impl crate::enums::WireEnum for DescribeExtensionsErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameterValue.InstanceNotExist" => {
                 Some(Self::InvalidParameterValueInstanceNotExist)

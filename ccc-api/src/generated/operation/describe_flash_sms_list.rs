@@ -36,7 +36,7 @@ pub struct DescribeFlashSMSListRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub delivery_number: Option<String>,
+    pub delivery_number: Option<crate::CompactString>,
     /// System number associated with the call.
     ///
     /// Example: `"0086021******07"`
@@ -45,12 +45,12 @@ pub struct DescribeFlashSMSListRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub serving_number: Option<String>,
+    pub serving_number: Option<crate::CompactString>,
     /// Id of the call session.
     ///
     /// Example: `"15adb830-****-****-****-20c7d825d845"`
     #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
-    pub session_id: Option<String>,
+    pub session_id: Option<crate::CompactString>,
     /// Delivery result: `1` success, any other value failure.
     ///
     /// Example: `1`
@@ -94,9 +94,9 @@ pub struct DescribeFlashSMSListRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
     start_timestamp: Option<i64>,
     end_timestamp: Option<i64>,
-    delivery_number: Option<String>,
-    serving_number: Option<String>,
-    session_id: Option<String>,
+    delivery_number: Option<crate::CompactString>,
+    serving_number: Option<crate::CompactString>,
+    session_id: Option<crate::CompactString>,
     delivery_status: Option<i64>,
     page_size: Option<crate::types::PageSize>,
     page_number: Option<crate::types::PageNumber>,
@@ -141,36 +141,36 @@ impl DescribeFlashSMSListRequestBuilder {
     /// Number the flash SMS was delivered to (the callee).
     ///
     /// Example: `"00860755******88"`
-    pub fn delivery_number(mut self, value: impl Into<String>) -> Self {
+    pub fn delivery_number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.delivery_number = Some(value.into());
         self
     }
     /// Sets or clears `DeliveryNumber`.
-    pub fn set_delivery_number(mut self, value: Option<String>) -> Self {
+    pub fn set_delivery_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.delivery_number = value;
         self
     }
     /// System number associated with the call.
     ///
     /// Example: `"0086021******07"`
-    pub fn serving_number(mut self, value: impl Into<String>) -> Self {
+    pub fn serving_number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.serving_number = Some(value.into());
         self
     }
     /// Sets or clears `ServingNumber`.
-    pub fn set_serving_number(mut self, value: Option<String>) -> Self {
+    pub fn set_serving_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.serving_number = value;
         self
     }
     /// Id of the call session.
     ///
     /// Example: `"15adb830-****-****-****-20c7d825d845"`
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_id = value;
         self
     }
@@ -289,36 +289,36 @@ impl DescribeFlashSMSListFluentBuilder {
     /// Number the flash SMS was delivered to (the callee).
     ///
     /// Example: `"00860755******88"`
-    pub fn delivery_number(mut self, value: impl Into<String>) -> Self {
+    pub fn delivery_number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.delivery_number = Some(value.into());
         self
     }
     /// Sets or clears `DeliveryNumber`.
-    pub fn set_delivery_number(mut self, value: Option<String>) -> Self {
+    pub fn set_delivery_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.delivery_number = value;
         self
     }
     /// System number associated with the call.
     ///
     /// Example: `"0086021******07"`
-    pub fn serving_number(mut self, value: impl Into<String>) -> Self {
+    pub fn serving_number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.serving_number = Some(value.into());
         self
     }
     /// Sets or clears `ServingNumber`.
-    pub fn set_serving_number(mut self, value: Option<String>) -> Self {
+    pub fn set_serving_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.serving_number = value;
         self
     }
     /// Id of the call session.
     ///
     /// Example: `"15adb830-****-****-****-20c7d825d845"`
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.session_id = value;
         self
     }
@@ -410,7 +410,7 @@ pub struct DescribeFlashSMSListResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -432,7 +432,7 @@ impl DescribeFlashSMSListResponse {
 pub struct DescribeFlashSMSListResponseBuilder {
     total: Option<crate::types::TotalCount>,
     flash_sms_list: Option<Vec<crate::types::FlashSMSRecord>>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl DescribeFlashSMSListResponseBuilder {
     /// Total number of matching records.
@@ -458,12 +458,12 @@ impl DescribeFlashSMSListResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -508,8 +508,9 @@ impl DescribeFlashSMSListErrorCode {
 }
 impl crate::enums::WireEnum for DescribeFlashSMSListErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError" => Some(Self::InternalError),
             "InvalidParameterValue" => Some(Self::InvalidParameterValue),
             _ => None,

@@ -306,7 +306,7 @@ pub struct DescribeIMCdrListResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -328,7 +328,7 @@ impl DescribeIMCdrListResponse {
 pub struct DescribeIMCdrListResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     im_cdr_list: Option<Vec<crate::types::IMCdrInfo>>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl DescribeIMCdrListResponseBuilder {
     /// Total number of matching records.
@@ -356,12 +356,12 @@ impl DescribeIMCdrListResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -412,8 +412,9 @@ impl DescribeIMCdrListErrorCode {
 }
 impl crate::enums::WireEnum for DescribeIMCdrListErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError" => Some(Self::InternalError),
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameter" => Some(Self::InvalidParameter),

@@ -343,7 +343,7 @@ pub struct DescribeIMCdrsResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -366,7 +366,7 @@ pub struct DescribeIMCdrsResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     im_cdrs: Option<Vec<crate::types::IMCdrInfo>>,
     im_cdr_list: Option<Vec<crate::types::IMCdrInfo>>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl DescribeIMCdrsResponseBuilder {
     /// Total number of matching records.
@@ -406,12 +406,12 @@ impl DescribeIMCdrsResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -463,8 +463,9 @@ impl DescribeIMCdrsErrorCode {
 }
 impl crate::enums::WireEnum for DescribeIMCdrsErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError" => Some(Self::InternalError),
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameter" => Some(Self::InvalidParameter),

@@ -68,14 +68,14 @@ pub struct DescribeIvrAudioListRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub custom_file_name: Option<Vec<String>>,
+    pub custom_file_name: Option<Vec<crate::CompactString>>,
     /// Only return files with these file names.
     #[serde(
         rename = "AudioFileName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub audio_file_name: Option<Vec<String>>,
+    pub audio_file_name: Option<Vec<crate::CompactString>>,
     /// Only return files with these ids.
     #[serde(rename = "FileId", default, skip_serializing_if = "Option::is_none")]
     pub file_id: Option<Vec<crate::types::FileId>>,
@@ -99,8 +99,8 @@ pub struct DescribeIvrAudioListRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
     page_size: Option<crate::types::PageSize>,
     page_number: Option<crate::types::PageNumber>,
-    custom_file_name: Option<Vec<String>>,
-    audio_file_name: Option<Vec<String>>,
+    custom_file_name: Option<Vec<crate::CompactString>>,
+    audio_file_name: Option<Vec<crate::CompactString>>,
     file_id: Option<Vec<crate::types::FileId>>,
 }
 impl DescribeIvrAudioListRequestBuilder {
@@ -141,22 +141,22 @@ impl DescribeIvrAudioListRequestBuilder {
         self
     }
     /// Only return files with these aliases.
-    pub fn custom_file_name(mut self, value: Vec<String>) -> Self {
+    pub fn custom_file_name(mut self, value: Vec<crate::CompactString>) -> Self {
         self.custom_file_name = Some(value);
         self
     }
     /// Sets or clears `CustomFileName`.
-    pub fn set_custom_file_name(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_custom_file_name(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.custom_file_name = value;
         self
     }
     /// Only return files with these file names.
-    pub fn audio_file_name(mut self, value: Vec<String>) -> Self {
+    pub fn audio_file_name(mut self, value: Vec<crate::CompactString>) -> Self {
         self.audio_file_name = Some(value);
         self
     }
     /// Sets or clears `AudioFileName`.
-    pub fn set_audio_file_name(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_audio_file_name(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.audio_file_name = value;
         self
     }
@@ -244,22 +244,22 @@ impl DescribeIvrAudioListFluentBuilder {
         self
     }
     /// Only return files with these aliases.
-    pub fn custom_file_name(mut self, value: Vec<String>) -> Self {
+    pub fn custom_file_name(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.custom_file_name = Some(value);
         self
     }
     /// Sets or clears `CustomFileName`.
-    pub fn set_custom_file_name(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_custom_file_name(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.custom_file_name = value;
         self
     }
     /// Only return files with these file names.
-    pub fn audio_file_name(mut self, value: Vec<String>) -> Self {
+    pub fn audio_file_name(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.audio_file_name = Some(value);
         self
     }
     /// Sets or clears `AudioFileName`.
-    pub fn set_audio_file_name(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_audio_file_name(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.audio_file_name = value;
         self
     }
@@ -325,7 +325,7 @@ pub struct DescribeIvrAudioListResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -347,7 +347,7 @@ impl DescribeIvrAudioListResponse {
 pub struct DescribeIvrAudioListResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     file_info: Option<Vec<crate::types::AudioFileInfo>>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl DescribeIvrAudioListResponseBuilder {
     /// Total number of matching files.
@@ -373,12 +373,12 @@ impl DescribeIvrAudioListResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -426,8 +426,9 @@ impl DescribeIvrAudioListErrorCode {
 }
 impl crate::enums::WireEnum for DescribeIvrAudioListErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError" => Some(Self::InternalError),
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameterValue" => Some(Self::InvalidParameterValue),

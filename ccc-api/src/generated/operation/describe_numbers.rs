@@ -239,7 +239,7 @@ pub struct DescribeNumbersResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -261,7 +261,7 @@ impl DescribeNumbersResponse {
 pub struct DescribeNumbersResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     numbers: Option<Vec<crate::types::NumberInfo>>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl DescribeNumbersResponseBuilder {
     /// Total number of numbers.
@@ -287,12 +287,12 @@ impl DescribeNumbersResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -340,8 +340,9 @@ impl DescribeNumbersErrorCode {
 }
 impl crate::enums::WireEnum for DescribeNumbersErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError" => Some(Self::InternalError),
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameterValue" => Some(Self::InvalidParameterValue),

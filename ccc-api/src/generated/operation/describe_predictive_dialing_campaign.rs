@@ -192,7 +192,7 @@ pub struct DescribePredictiveDialingCampaignResponse {
     ///
     /// Example: `"新能源SUV推荐"`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<crate::CompactString>,
     /// Order in which callees are dialled: `0` random, `1` sequential.
     ///
     /// Example: `0`
@@ -261,7 +261,7 @@ pub struct DescribePredictiveDialingCampaignResponse {
     ///
     /// Example: `"foobar"`
     #[serde(rename = "UUI", default, skip_serializing_if = "Option::is_none")]
-    pub uui: Option<String>,
+    pub uui: Option<crate::CompactString>,
     /// Task status: `0` not started, `1` running, `2` paused, `3` stopped, `4` completed.
     ///
     /// Example: `1`
@@ -282,7 +282,7 @@ pub struct DescribePredictiveDialingCampaignResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -303,7 +303,7 @@ impl DescribePredictiveDialingCampaignResponse {
 #[derive(Debug, Clone, Default)]
 pub struct DescribePredictiveDialingCampaignResponseBuilder {
     campaign_id: Option<crate::types::CampaignId>,
-    name: Option<String>,
+    name: Option<crate::CompactString>,
     call_order: Option<crate::types::DescribePredictiveDialingCampaignCallOrder>,
     skill_group_id: Option<crate::types::SkillGroupId>,
     ivr_id: Option<crate::types::IvrId>,
@@ -314,10 +314,10 @@ pub struct DescribePredictiveDialingCampaignResponseBuilder {
     start_time: Option<i64>,
     end_time: Option<i64>,
     variables: Option<Vec<crate::types::Variable>>,
-    uui: Option<String>,
+    uui: Option<crate::CompactString>,
     status: Option<crate::types::DescribePredictiveDialingCampaignStatus>,
     status_reason: Option<crate::types::DescribePredictiveDialingCampaignStatusReason>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl DescribePredictiveDialingCampaignResponseBuilder {
     /// Id of the task.
@@ -335,12 +335,12 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
     /// Task name.
     ///
     /// Example: `"新能源SUV推荐"`
-    pub fn name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
-    pub fn set_name(mut self, value: Option<String>) -> Self {
+    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.name = value;
         self
     }
@@ -471,12 +471,12 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
     /// User-to-User Information data attached to the calls.
     ///
     /// Example: `"foobar"`
-    pub fn uui(mut self, value: impl Into<String>) -> Self {
+    pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
-    pub fn set_uui(mut self, value: Option<String>) -> Self {
+    pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
         self.uui = value;
         self
     }
@@ -514,12 +514,12 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -577,8 +577,9 @@ impl DescribePredictiveDialingCampaignErrorCode {
 }
 impl crate::enums::WireEnum for DescribePredictiveDialingCampaignErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameterValue" => Some(Self::InvalidParameterValue),
             _ => None,

@@ -87,7 +87,7 @@ pub struct DescribePredictiveDialingCampaignsRequest {
     ///
     /// Example: `"推荐"`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<crate::CompactString>,
     /// Only return tasks served by this skill group.
     ///
     /// Example: `255`
@@ -126,7 +126,7 @@ pub struct DescribePredictiveDialingCampaignsRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
     page_size: Option<crate::types::PageSize>,
     page_number: Option<crate::types::PageNumber>,
-    name: Option<String>,
+    name: Option<crate::CompactString>,
     skill_group_id: Option<crate::types::SkillGroupId>,
     campaign_id: Option<crate::types::CampaignId>,
 }
@@ -170,12 +170,12 @@ impl DescribePredictiveDialingCampaignsRequestBuilder {
     /// Keyword matched against task names.
     ///
     /// Example: `"推荐"`
-    pub fn name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
-    pub fn set_name(mut self, value: Option<String>) -> Self {
+    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.name = value;
         self
     }
@@ -279,12 +279,12 @@ impl DescribePredictiveDialingCampaignsFluentBuilder {
     /// Keyword matched against task names.
     ///
     /// Example: `"推荐"`
-    pub fn name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
-    pub fn set_name(mut self, value: Option<String>) -> Self {
+    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.name = value;
         self
     }
@@ -371,7 +371,7 @@ pub struct DescribePredictiveDialingCampaignsResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -393,7 +393,7 @@ impl DescribePredictiveDialingCampaignsResponse {
 pub struct DescribePredictiveDialingCampaignsResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     campaign_list: Option<Vec<crate::types::DescribePredictiveDialingCampaignsElement>>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl DescribePredictiveDialingCampaignsResponseBuilder {
     /// Total number of matching tasks.
@@ -425,12 +425,12 @@ impl DescribePredictiveDialingCampaignsResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -475,8 +475,9 @@ impl DescribePredictiveDialingCampaignsErrorCode {
 }
 impl crate::enums::WireEnum for DescribePredictiveDialingCampaignsErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameterValue" => Some(Self::InvalidParameterValue),
             _ => None,

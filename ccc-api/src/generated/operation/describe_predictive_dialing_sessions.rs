@@ -273,14 +273,14 @@ pub struct DescribePredictiveDialingSessionsResponse {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub session_list: Option<Vec<String>>,
+    pub session_list: Option<Vec<crate::CompactString>>,
     /// Id the service gave this request; quote it when asking support.
     #[serde(
         rename = "RequestId",
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -301,8 +301,8 @@ impl DescribePredictiveDialingSessionsResponse {
 #[derive(Debug, Clone, Default)]
 pub struct DescribePredictiveDialingSessionsResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
-    session_list: Option<Vec<String>>,
-    request_id: Option<String>,
+    session_list: Option<Vec<crate::CompactString>>,
+    request_id: Option<crate::CompactString>,
 }
 impl DescribePredictiveDialingSessionsResponseBuilder {
     /// Total number of calls.
@@ -320,22 +320,22 @@ impl DescribePredictiveDialingSessionsResponseBuilder {
     /// Session ids of the calls on the requested page; use them to fetch detailed call records in bulk.
     ///
     /// Example: `["e4b2d3f1-8c27-4a9d-bef1-0b412a7c5e8d","a3e8f4c9-2b7d-4e1f-9d82-6c5a8b0d3f1e","f7d2b4e9-1c8a-5d9e-b0f3-2e1a3c4b5d6f"]`
-    pub fn session_list(mut self, value: Vec<String>) -> Self {
+    pub fn session_list(mut self, value: Vec<crate::CompactString>) -> Self {
         self.session_list = Some(value);
         self
     }
     /// Sets or clears `SessionList`.
-    pub fn set_session_list(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_session_list(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.session_list = value;
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -380,8 +380,9 @@ impl DescribePredictiveDialingSessionsErrorCode {
 }
 impl crate::enums::WireEnum for DescribePredictiveDialingSessionsErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameterValue" => Some(Self::InvalidParameterValue),
             _ => None,
@@ -397,7 +398,7 @@ impl ::std::fmt::Display for DescribePredictiveDialingSessionsErrorCode {
     }
 }
 impl crate::Paginated for DescribePredictiveDialingSessionsRequest {
-    type Item = String;
+    type Item = crate::CompactString;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 1000;
     fn page_size(&self) -> Option<u64> {

@@ -411,7 +411,7 @@ pub struct DescribeProtectedTelCdrResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -434,7 +434,7 @@ pub struct DescribeProtectedTelCdrResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     tel_cdrs: Option<Vec<crate::types::TelCdrInfo>>,
     tel_cdr_list: Option<Vec<crate::types::TelCdrInfo>>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl DescribeProtectedTelCdrResponseBuilder {
     /// Total number of call records.
@@ -474,12 +474,12 @@ impl DescribeProtectedTelCdrResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -534,8 +534,9 @@ impl DescribeProtectedTelCdrErrorCode {
 }
 impl crate::enums::WireEnum for DescribeProtectedTelCdrErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError" => Some(Self::InternalError),
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameter.InstanceNotExist" => Some(Self::InvalidParameterInstanceNotExist),

@@ -259,7 +259,7 @@ pub struct DescribePSTNActiveSessionListResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -281,7 +281,7 @@ impl DescribePSTNActiveSessionListResponse {
 pub struct DescribePSTNActiveSessionListResponseBuilder {
     total: Option<crate::types::TotalCount>,
     sessions: Option<Vec<crate::types::PSTNSessionInfo>>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl DescribePSTNActiveSessionListResponseBuilder {
     /// Total number of active sessions.
@@ -309,12 +309,12 @@ impl DescribePSTNActiveSessionListResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -362,8 +362,9 @@ impl DescribePSTNActiveSessionListErrorCode {
 }
 impl crate::enums::WireEnum for DescribePSTNActiveSessionListErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "FailedOperation.PermissionDenied" => Some(Self::FailedOperationPermissionDenied),
             "InternalError" => Some(Self::InternalError),
             "LimitExceeded.OutOfCountLimit" => Some(Self::LimitExceededOutOfCountLimit),

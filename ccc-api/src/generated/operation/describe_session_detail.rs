@@ -136,7 +136,7 @@ pub struct DescribeSessionDetailRequest {
     ///
     /// Example: `"6164325c-39aa-45dc-83e2-2ecbc9b37ad5"`
     #[serde(rename = "SessionId")]
-    pub session_id: String,
+    pub session_id: crate::CompactString,
     /// Start of the search window, Unix time in seconds; at most about 180 days in the past.
     ///
     /// Example: `1756372067`
@@ -165,7 +165,7 @@ impl crate::Action for DescribeSessionDetailRequest {
 #[derive(Debug, Clone, Default)]
 pub struct DescribeSessionDetailRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    session_id: Option<String>,
+    session_id: Option<crate::CompactString>,
     start_timestamp: Option<i64>,
     end_timestamp: Option<i64>,
 }
@@ -185,12 +185,12 @@ impl DescribeSessionDetailRequestBuilder {
     /// Session id of the call.
     ///
     /// Example: `"6164325c-39aa-45dc-83e2-2ecbc9b37ad5"`
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_id = value;
         self
     }
@@ -271,12 +271,12 @@ impl DescribeSessionDetailFluentBuilder {
     /// Session id of the call.
     ///
     /// Example: `"6164325c-39aa-45dc-83e2-2ecbc9b37ad5"`
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.session_id = value;
         self
     }
@@ -331,12 +331,12 @@ pub struct DescribeSessionDetailResponse {
     ///
     /// Example: `"0086130xxxxxxxx"`
     #[serde(rename = "Caller", default, skip_serializing_if = "Option::is_none")]
-    pub caller: Option<String>,
+    pub caller: Option<crate::CompactString>,
     /// Called number.
     ///
     /// Example: `"0086010xxxxxxxx"`
     #[serde(rename = "Callee", default, skip_serializing_if = "Option::is_none")]
-    pub callee: Option<String>,
+    pub callee: Option<crate::CompactString>,
     /// Call type: `1` outbound, `2` inbound, `3` audio inbound, `5` predictive outbound, `6` internal extension call.
     ///
     /// Example: `1`
@@ -395,7 +395,7 @@ pub struct DescribeSessionDetailResponse {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub staff_user_id: Option<String>,
+    pub staff_user_id: Option<crate::CompactString>,
     /// Final call status; same meaning as `EndStatus` in `DescribeTelCdr`.
     ///
     /// Example: `1`
@@ -418,12 +418,12 @@ pub struct DescribeSessionDetailResponse {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub queued_skill_group_name: Option<String>,
+    pub queued_skill_group_name: Option<crate::CompactString>,
     /// Signed, time-limited recording link; download within 24 hours and do not store it, call again for a fresh link.
     ///
     /// Example: `"https://xxxxx"`
     #[serde(rename = "RecordURL", default, skip_serializing_if = "Option::is_none")]
-    pub record_url: Option<String>,
+    pub record_url: Option<crate::CompactString>,
     /// Link to the recording copied to your own COS bucket.
     ///
     /// Example: `"https://xxxxx"`
@@ -432,12 +432,12 @@ pub struct DescribeSessionDetailResponse {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub custom_record_url: Option<String>,
+    pub custom_record_url: Option<crate::CompactString>,
     /// Signed, time-limited link to the recording transcript; download within 24 hours and do not store it.
     ///
     /// Example: `"https://xxxxx"`
     #[serde(rename = "AsrURL", default, skip_serializing_if = "Option::is_none")]
-    pub asr_url: Option<String>,
+    pub asr_url: Option<crate::CompactString>,
     /// Links to voicemail recordings.
     ///
     /// Example: `["https://xxxxx"]`
@@ -446,7 +446,7 @@ pub struct DescribeSessionDetailResponse {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub voicemail_record_url: Option<Vec<String>>,
+    pub voicemail_record_url: Option<Vec<crate::CompactString>>,
     /// Links to voicemail transcripts; requires an offline speech recognition package enabled in the console.
     ///
     /// Example: `["https://xxxxx"]`
@@ -455,7 +455,7 @@ pub struct DescribeSessionDetailResponse {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub voicemail_asr_url: Option<Vec<String>>,
+    pub voicemail_asr_url: Option<Vec<crate::CompactString>>,
     /// Keys pressed in the IVR.
     #[serde(
         rename = "IVRKeyPressed",
@@ -483,7 +483,7 @@ pub struct DescribeSessionDetailResponse {
     ///
     /// Example: `"foo-bar"`
     #[serde(rename = "UUI", default, skip_serializing_if = "Option::is_none")]
-    pub uui: Option<String>,
+    pub uui: Option<crate::CompactString>,
     /// Events that occurred during the call.
     #[serde(rename = "Events", default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<crate::types::SessionEvent>>,
@@ -511,14 +511,14 @@ pub struct DescribeSessionDetailResponse {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub sys_hangup_reason_string: Option<String>,
+    pub sys_hangup_reason_string: Option<crate::CompactString>,
     /// Id the service gave this request; quote it when asking support.
     #[serde(
         rename = "RequestId",
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -574,32 +574,32 @@ impl DescribeSessionDetailResponse {
 /// Builds a [`DescribeSessionDetailResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Clone, Default)]
 pub struct DescribeSessionDetailResponseBuilder {
-    caller: Option<String>,
-    callee: Option<String>,
+    caller: Option<crate::CompactString>,
+    callee: Option<crate::CompactString>,
     call_type: Option<crate::types::DescribeSessionDetailCallType>,
     start_time_stamp: Option<i64>,
     ring_timestamp: Option<i64>,
     accept_timestamp: Option<i64>,
     ended_timestamp: Option<i64>,
     queued_timestamp: Option<i64>,
-    staff_user_id: Option<String>,
+    staff_user_id: Option<crate::CompactString>,
     end_status: Option<crate::types::DescribeSessionDetailEndStatus>,
     queued_skill_group_id: Option<i64>,
-    queued_skill_group_name: Option<String>,
-    record_url: Option<String>,
-    custom_record_url: Option<String>,
-    asr_url: Option<String>,
-    voicemail_record_url: Option<Vec<String>>,
-    voicemail_asr_url: Option<Vec<String>>,
+    queued_skill_group_name: Option<crate::CompactString>,
+    record_url: Option<crate::CompactString>,
+    custom_record_url: Option<crate::CompactString>,
+    asr_url: Option<crate::CompactString>,
+    voicemail_record_url: Option<Vec<crate::CompactString>>,
+    voicemail_asr_url: Option<Vec<crate::CompactString>>,
     ivr_key_pressed: Option<Vec<crate::types::IVRKeyPressedElement>>,
     post_ivr_key_pressed: Option<Vec<crate::types::IVRKeyPressedElement>>,
     hung_up_side: Option<crate::types::DescribeSessionDetailHungUpSide>,
-    uui: Option<String>,
+    uui: Option<crate::CompactString>,
     events: Option<Vec<crate::types::SessionEvent>>,
     serve_participants: Option<Vec<crate::types::ServeParticipant>>,
     sys_hangup_reason: Option<i64>,
-    sys_hangup_reason_string: Option<String>,
-    request_id: Option<String>,
+    sys_hangup_reason_string: Option<crate::CompactString>,
+    request_id: Option<crate::CompactString>,
 }
 impl ::std::fmt::Debug for DescribeSessionDetailResponseBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -640,24 +640,24 @@ impl DescribeSessionDetailResponseBuilder {
     /// Calling number.
     ///
     /// Example: `"0086130xxxxxxxx"`
-    pub fn caller(mut self, value: impl Into<String>) -> Self {
+    pub fn caller(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.caller = Some(value.into());
         self
     }
     /// Sets or clears `Caller`.
-    pub fn set_caller(mut self, value: Option<String>) -> Self {
+    pub fn set_caller(mut self, value: Option<crate::CompactString>) -> Self {
         self.caller = value;
         self
     }
     /// Called number.
     ///
     /// Example: `"0086010xxxxxxxx"`
-    pub fn callee(mut self, value: impl Into<String>) -> Self {
+    pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`.
-    pub fn set_callee(mut self, value: Option<String>) -> Self {
+    pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
         self.callee = value;
         self
     }
@@ -739,12 +739,12 @@ impl DescribeSessionDetailResponseBuilder {
     /// Account of the agent who handled the call.
     ///
     /// Example: `"foo@tencent.com"`
-    pub fn staff_user_id(mut self, value: impl Into<String>) -> Self {
+    pub fn staff_user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_user_id = Some(value.into());
         self
     }
     /// Sets or clears `StaffUserId`.
-    pub fn set_staff_user_id(mut self, value: Option<String>) -> Self {
+    pub fn set_staff_user_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_user_id = value;
         self
     }
@@ -778,72 +778,72 @@ impl DescribeSessionDetailResponseBuilder {
     /// Name of the skill group the call queued for.
     ///
     /// Example: `"销售组"`
-    pub fn queued_skill_group_name(mut self, value: impl Into<String>) -> Self {
+    pub fn queued_skill_group_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.queued_skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `QueuedSkillGroupName`.
-    pub fn set_queued_skill_group_name(mut self, value: Option<String>) -> Self {
+    pub fn set_queued_skill_group_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.queued_skill_group_name = value;
         self
     }
     /// Signed, time-limited recording link; download within 24 hours and do not store it, call again for a fresh link.
     ///
     /// Example: `"https://xxxxx"`
-    pub fn record_url(mut self, value: impl Into<String>) -> Self {
+    pub fn record_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.record_url = Some(value.into());
         self
     }
     /// Sets or clears `RecordURL`.
-    pub fn set_record_url(mut self, value: Option<String>) -> Self {
+    pub fn set_record_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.record_url = value;
         self
     }
     /// Link to the recording copied to your own COS bucket.
     ///
     /// Example: `"https://xxxxx"`
-    pub fn custom_record_url(mut self, value: impl Into<String>) -> Self {
+    pub fn custom_record_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.custom_record_url = Some(value.into());
         self
     }
     /// Sets or clears `CustomRecordURL`.
-    pub fn set_custom_record_url(mut self, value: Option<String>) -> Self {
+    pub fn set_custom_record_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.custom_record_url = value;
         self
     }
     /// Signed, time-limited link to the recording transcript; download within 24 hours and do not store it.
     ///
     /// Example: `"https://xxxxx"`
-    pub fn asr_url(mut self, value: impl Into<String>) -> Self {
+    pub fn asr_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.asr_url = Some(value.into());
         self
     }
     /// Sets or clears `AsrURL`.
-    pub fn set_asr_url(mut self, value: Option<String>) -> Self {
+    pub fn set_asr_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.asr_url = value;
         self
     }
     /// Links to voicemail recordings.
     ///
     /// Example: `["https://xxxxx"]`
-    pub fn voicemail_record_url(mut self, value: Vec<String>) -> Self {
+    pub fn voicemail_record_url(mut self, value: Vec<crate::CompactString>) -> Self {
         self.voicemail_record_url = Some(value);
         self
     }
     /// Sets or clears `VoicemailRecordURL`.
-    pub fn set_voicemail_record_url(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_voicemail_record_url(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.voicemail_record_url = value;
         self
     }
     /// Links to voicemail transcripts; requires an offline speech recognition package enabled in the console.
     ///
     /// Example: `["https://xxxxx"]`
-    pub fn voicemail_asr_url(mut self, value: Vec<String>) -> Self {
+    pub fn voicemail_asr_url(mut self, value: Vec<crate::CompactString>) -> Self {
         self.voicemail_asr_url = Some(value);
         self
     }
     /// Sets or clears `VoicemailAsrURL`.
-    pub fn set_voicemail_asr_url(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_voicemail_asr_url(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.voicemail_asr_url = value;
         self
     }
@@ -891,12 +891,12 @@ impl DescribeSessionDetailResponseBuilder {
     /// Custom User-to-User Information data attached to the call.
     ///
     /// Example: `"foo-bar"`
-    pub fn uui(mut self, value: impl Into<String>) -> Self {
+    pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
-    pub fn set_uui(mut self, value: Option<String>) -> Self {
+    pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
         self.uui = value;
         self
     }
@@ -938,22 +938,22 @@ impl DescribeSessionDetailResponseBuilder {
     /// Text explaining why the system hung up after the call connected.
     ///
     /// Example: `"userHangupDuringAIAgent"`
-    pub fn sys_hangup_reason_string(mut self, value: impl Into<String>) -> Self {
+    pub fn sys_hangup_reason_string(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.sys_hangup_reason_string = Some(value.into());
         self
     }
     /// Sets or clears `SysHangupReasonString`.
-    pub fn set_sys_hangup_reason_string(mut self, value: Option<String>) -> Self {
+    pub fn set_sys_hangup_reason_string(mut self, value: Option<crate::CompactString>) -> Self {
         self.sys_hangup_reason_string = value;
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -1027,8 +1027,9 @@ impl DescribeSessionDetailErrorCode {
 }
 impl crate::enums::WireEnum for DescribeSessionDetailErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "FailedOperation.SessionNotExists" => Some(Self::FailedOperationSessionNotExists),
             "InternalError" => Some(Self::InternalError),
             "InternalError.DBError" => Some(Self::InternalErrorDbError),

@@ -90,7 +90,7 @@ pub struct DescribeSkillGroupInfoListRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub skill_group_name: Option<String>,
+    pub skill_group_name: Option<crate::CompactString>,
 }
 impl DescribeSkillGroupInfoListRequest {
     /// A builder with no member set.
@@ -113,7 +113,7 @@ pub struct DescribeSkillGroupInfoListRequestBuilder {
     page_number: Option<crate::types::PageNumber>,
     skill_group_id: Option<crate::types::SkillGroupId>,
     modified_time: Option<i64>,
-    skill_group_name: Option<String>,
+    skill_group_name: Option<crate::CompactString>,
 }
 impl DescribeSkillGroupInfoListRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
@@ -179,12 +179,12 @@ impl DescribeSkillGroupInfoListRequestBuilder {
     /// Skill group name to filter by.
     ///
     /// Example: `"销售组"`
-    pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
+    pub fn skill_group_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`.
-    pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
+    pub fn set_skill_group_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.skill_group_name = value;
         self
     }
@@ -288,12 +288,12 @@ impl DescribeSkillGroupInfoListFluentBuilder {
     /// Skill group name to filter by.
     ///
     /// Example: `"销售组"`
-    pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
+    pub fn skill_group_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`.
-    pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
+    pub fn set_skill_group_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.skill_group_name = value;
         self
     }
@@ -358,7 +358,7 @@ pub struct DescribeSkillGroupInfoListResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -380,7 +380,7 @@ impl DescribeSkillGroupInfoListResponse {
 pub struct DescribeSkillGroupInfoListResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     skill_group_list: Option<Vec<crate::types::SkillGroupInfoItem>>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl DescribeSkillGroupInfoListResponseBuilder {
     /// Total number of matching skill groups.
@@ -411,12 +411,12 @@ impl DescribeSkillGroupInfoListResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -470,8 +470,9 @@ impl DescribeSkillGroupInfoListErrorCode {
 }
 impl crate::enums::WireEnum for DescribeSkillGroupInfoListErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError" => Some(Self::InternalError),
             "InvalidParameter" => Some(Self::InvalidParameter),
             "InvalidParameter.InstanceNotExist" => Some(Self::InvalidParameterInstanceNotExist),

@@ -82,7 +82,7 @@ pub struct DescribeStaffInfoListRequest {
     ///
     /// Example: `"102992@qq.com"`
     #[serde(rename = "StaffMail", default, skip_serializing_if = "Option::is_none")]
-    pub staff_mail: Option<String>,
+    pub staff_mail: Option<crate::CompactString>,
     /// Only return agents modified at or after this Unix time in seconds.
     ///
     /// Example: `1611631881`
@@ -121,7 +121,7 @@ pub struct DescribeStaffInfoListRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
     page_size: Option<crate::types::PageSize>,
     page_number: Option<crate::types::PageNumber>,
-    staff_mail: Option<String>,
+    staff_mail: Option<crate::CompactString>,
     modified_time: Option<i64>,
     skill_group_id: Option<crate::types::SkillGroupId>,
 }
@@ -165,12 +165,12 @@ impl DescribeStaffInfoListRequestBuilder {
     /// Account of a single agent to return.
     ///
     /// Example: `"102992@qq.com"`
-    pub fn staff_mail(mut self, value: impl Into<String>) -> Self {
+    pub fn staff_mail(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_mail = Some(value.into());
         self
     }
     /// Sets or clears `StaffMail`.
-    pub fn set_staff_mail(mut self, value: Option<String>) -> Self {
+    pub fn set_staff_mail(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_mail = value;
         self
     }
@@ -274,12 +274,12 @@ impl DescribeStaffInfoListFluentBuilder {
     /// Account of a single agent to return.
     ///
     /// Example: `"102992@qq.com"`
-    pub fn staff_mail(mut self, value: impl Into<String>) -> Self {
+    pub fn staff_mail(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.staff_mail = Some(value.into());
         self
     }
     /// Sets or clears `StaffMail`.
-    pub fn set_staff_mail(mut self, value: Option<String>) -> Self {
+    pub fn set_staff_mail(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.staff_mail = value;
         self
     }
@@ -364,7 +364,7 @@ pub struct DescribeStaffInfoListResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -386,7 +386,7 @@ impl DescribeStaffInfoListResponse {
 pub struct DescribeStaffInfoListResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     staff_list: Option<Vec<crate::types::StaffInfo>>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl DescribeStaffInfoListResponseBuilder {
     /// Total number of matching agents.
@@ -412,12 +412,12 @@ impl DescribeStaffInfoListResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -468,8 +468,9 @@ impl DescribeStaffInfoListErrorCode {
 }
 impl crate::enums::WireEnum for DescribeStaffInfoListErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError" => Some(Self::InternalError),
             "InvalidParameter.InstanceNotExist" => Some(Self::InvalidParameterInstanceNotExist),
             "InvalidParameterValue" => Some(Self::InvalidParameterValue),

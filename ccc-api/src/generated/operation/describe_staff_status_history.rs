@@ -71,7 +71,7 @@ pub struct DescribeStaffStatusHistoryRequest {
     ///
     /// Example: `"foo@tencent.com"`
     #[serde(rename = "StaffUserId")]
-    pub staff_user_id: String,
+    pub staff_user_id: crate::CompactString,
     /// Start of the window, Unix time in seconds; at most about 180 days in the past.
     ///
     /// Example: `1753925234`
@@ -86,7 +86,7 @@ pub struct DescribeStaffStatusHistoryRequest {
     ///
     /// Example: `"foo-and-bar"`
     #[serde(rename = "Cursor", default, skip_serializing_if = "Option::is_none")]
-    pub cursor: Option<String>,
+    pub cursor: Option<crate::CompactString>,
     /// Number of entries per page.
     ///
     /// Example: `1000`
@@ -110,10 +110,10 @@ impl crate::Action for DescribeStaffStatusHistoryRequest {
 #[derive(Debug, Clone, Default)]
 pub struct DescribeStaffStatusHistoryRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    staff_user_id: Option<String>,
+    staff_user_id: Option<crate::CompactString>,
     start_timestamp: Option<i64>,
     end_timestamp: Option<i64>,
-    cursor: Option<String>,
+    cursor: Option<crate::CompactString>,
     page_size: Option<crate::types::PageSize>,
 }
 impl DescribeStaffStatusHistoryRequestBuilder {
@@ -132,12 +132,12 @@ impl DescribeStaffStatusHistoryRequestBuilder {
     /// Account of the agent.
     ///
     /// Example: `"foo@tencent.com"`
-    pub fn staff_user_id(mut self, value: impl Into<String>) -> Self {
+    pub fn staff_user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_user_id = Some(value.into());
         self
     }
     /// Sets or clears `StaffUserId`. Required.
-    pub fn set_staff_user_id(mut self, value: Option<String>) -> Self {
+    pub fn set_staff_user_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_user_id = value;
         self
     }
@@ -168,12 +168,12 @@ impl DescribeStaffStatusHistoryRequestBuilder {
     /// Cursor for fetching the next page, taken from the previous response.
     ///
     /// Example: `"foo-and-bar"`
-    pub fn cursor(mut self, value: impl Into<String>) -> Self {
+    pub fn cursor(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.cursor = Some(value.into());
         self
     }
     /// Sets or clears `Cursor`.
-    pub fn set_cursor(mut self, value: Option<String>) -> Self {
+    pub fn set_cursor(mut self, value: Option<crate::CompactString>) -> Self {
         self.cursor = value;
         self
     }
@@ -244,12 +244,12 @@ impl DescribeStaffStatusHistoryFluentBuilder {
     /// Account of the agent.
     ///
     /// Example: `"foo@tencent.com"`
-    pub fn staff_user_id(mut self, value: impl Into<String>) -> Self {
+    pub fn staff_user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.staff_user_id = Some(value.into());
         self
     }
     /// Sets or clears `StaffUserId`. Required.
-    pub fn set_staff_user_id(mut self, value: Option<String>) -> Self {
+    pub fn set_staff_user_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.staff_user_id = value;
         self
     }
@@ -280,12 +280,12 @@ impl DescribeStaffStatusHistoryFluentBuilder {
     /// Cursor for fetching the next page, taken from the previous response.
     ///
     /// Example: `"foo-and-bar"`
-    pub fn cursor(mut self, value: impl Into<String>) -> Self {
+    pub fn cursor(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.cursor = Some(value.into());
         self
     }
     /// Sets or clears `Cursor`.
-    pub fn set_cursor(mut self, value: Option<String>) -> Self {
+    pub fn set_cursor(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.cursor = value;
         self
     }
@@ -344,7 +344,7 @@ pub struct DescribeStaffStatusHistoryResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -365,7 +365,7 @@ impl DescribeStaffStatusHistoryResponse {
 #[derive(Debug, Clone, Default)]
 pub struct DescribeStaffStatusHistoryResponseBuilder {
     data: Option<Vec<crate::types::StaffStatus>>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl DescribeStaffStatusHistoryResponseBuilder {
     /// Agent status entries.
@@ -379,12 +379,12 @@ impl DescribeStaffStatusHistoryResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -428,8 +428,9 @@ impl DescribeStaffStatusHistoryErrorCode {
 }
 impl crate::enums::WireEnum for DescribeStaffStatusHistoryErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameterValue" => Some(Self::InvalidParameterValue),
             _ => None,
@@ -461,7 +462,7 @@ impl crate::Paginated for DescribeStaffStatusHistoryRequest {
         let _ = value;
     }
     fn set_cursor(&mut self, cursor: String) {
-        self.cursor = Some(cursor);
+        self.cursor = Some(cursor.into());
     }
     fn items(response: &Self::Response) -> &[Self::Item] {
         response.data.as_deref().unwrap_or(&[])
@@ -475,7 +476,7 @@ impl crate::Paginated for DescribeStaffStatusHistoryRequest {
     }
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;
-        item.cursor.clone()
+        item.cursor.as_ref().map(|c| c.to_string())
     }
 }
 impl crate::Client {

@@ -70,7 +70,7 @@ pub struct DescribeStaffStatusMetricsRequest {
     pub sdk_app_id: crate::types::SdkAppId,
     /// Agent accounts to include; omit to return all agents.
     #[serde(rename = "StaffList", default, skip_serializing_if = "Option::is_none")]
-    pub staff_list: Option<Vec<String>>,
+    pub staff_list: Option<Vec<crate::CompactString>>,
     /// Skill group ids to filter by.
     ///
     /// Example: `[1,2,3,4,5,6]`
@@ -107,7 +107,7 @@ impl crate::Action for DescribeStaffStatusMetricsRequest {
 #[derive(Debug, Clone, Default)]
 pub struct DescribeStaffStatusMetricsRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    staff_list: Option<Vec<String>>,
+    staff_list: Option<Vec<crate::CompactString>>,
     group_id_list: Option<Vec<i64>>,
     status_list: Option<Vec<crate::types::DescribeStaffStatusMetricsStatusList>>,
 }
@@ -125,12 +125,12 @@ impl DescribeStaffStatusMetricsRequestBuilder {
         self
     }
     /// Agent accounts to include; omit to return all agents.
-    pub fn staff_list(mut self, value: Vec<String>) -> Self {
+    pub fn staff_list(mut self, value: Vec<crate::CompactString>) -> Self {
         self.staff_list = Some(value);
         self
     }
     /// Sets or clears `StaffList`.
-    pub fn set_staff_list(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_staff_list(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.staff_list = value;
         self
     }
@@ -206,12 +206,12 @@ impl DescribeStaffStatusMetricsFluentBuilder {
         self
     }
     /// Agent accounts to include; omit to return all agents.
-    pub fn staff_list(mut self, value: Vec<String>) -> Self {
+    pub fn staff_list(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.staff_list = Some(value);
         self
     }
     /// Sets or clears `StaffList`.
-    pub fn set_staff_list(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_staff_list(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.staff_list = value;
         self
     }
@@ -285,7 +285,7 @@ pub struct DescribeStaffStatusMetricsResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -306,7 +306,7 @@ impl DescribeStaffStatusMetricsResponse {
 #[derive(Debug, Clone, Default)]
 pub struct DescribeStaffStatusMetricsResponseBuilder {
     metrics: Option<Vec<crate::types::StaffStatusMetrics>>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl DescribeStaffStatusMetricsResponseBuilder {
     /// Real-time status metrics, one entry per agent.
@@ -322,12 +322,12 @@ impl DescribeStaffStatusMetricsResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -380,8 +380,9 @@ impl DescribeStaffStatusMetricsErrorCode {
 }
 impl crate::enums::WireEnum for DescribeStaffStatusMetricsErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError" => Some(Self::InternalError),
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameter" => Some(Self::InvalidParameter),

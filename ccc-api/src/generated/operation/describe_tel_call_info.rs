@@ -275,7 +275,7 @@ pub struct DescribeTelCallInfoResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -302,7 +302,7 @@ pub struct DescribeTelCallInfoResponseBuilder {
     voip_call_in_count: Option<i64>,
     asr_offline_count: Option<i64>,
     asr_realtime_count: Option<i64>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl DescribeTelCallInfoResponseBuilder {
     /// Minutes consumed from the outbound call package.
@@ -390,12 +390,12 @@ impl DescribeTelCallInfoResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -457,8 +457,9 @@ impl DescribeTelCallInfoErrorCode {
 }
 impl crate::enums::WireEnum for DescribeTelCallInfoErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "FailedOperation.DuplicatedAccount" => Some(Self::FailedOperationDuplicatedAccount),
             "FailedOperation.PermissionDenied" => Some(Self::FailedOperationPermissionDenied),
             "InternalError.DBError" => Some(Self::InternalErrorDbError),

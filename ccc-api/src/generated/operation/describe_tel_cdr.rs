@@ -182,7 +182,7 @@ pub struct DescribeTelCdrRequest {
     ///
     /// Example: `["008613012345678"]`
     #[serde(rename = "Phones", default, skip_serializing_if = "Option::is_none")]
-    pub phones: Option<Vec<String>>,
+    pub phones: Option<Vec<crate::CompactString>>,
     /// Only return records with these session ids.
     ///
     /// Example: `["7cb26a84-83b2-42d8-a19b-7dae78e9b78e"]`
@@ -191,7 +191,7 @@ pub struct DescribeTelCdrRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub session_ids: Option<Vec<String>>,
+    pub session_ids: Option<Vec<crate::CompactString>>,
 }
 impl DescribeTelCdrRequest {
     /// A builder with no member set.
@@ -217,8 +217,8 @@ pub struct DescribeTelCdrRequestBuilder {
     instance_id: Option<i64>,
     limit: Option<crate::types::Limit>,
     offset: Option<crate::types::Offset>,
-    phones: Option<Vec<String>>,
-    session_ids: Option<Vec<String>>,
+    phones: Option<Vec<crate::CompactString>>,
+    session_ids: Option<Vec<crate::CompactString>>,
 }
 impl DescribeTelCdrRequestBuilder {
     /// Start of the query range, Unix time in seconds; at most 180 days in the past.
@@ -320,24 +320,24 @@ impl DescribeTelCdrRequestBuilder {
     /// Only return records involving these phone numbers.
     ///
     /// Example: `["008613012345678"]`
-    pub fn phones(mut self, value: Vec<String>) -> Self {
+    pub fn phones(mut self, value: Vec<crate::CompactString>) -> Self {
         self.phones = Some(value);
         self
     }
     /// Sets or clears `Phones`.
-    pub fn set_phones(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_phones(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.phones = value;
         self
     }
     /// Only return records with these session ids.
     ///
     /// Example: `["7cb26a84-83b2-42d8-a19b-7dae78e9b78e"]`
-    pub fn session_ids(mut self, value: Vec<String>) -> Self {
+    pub fn session_ids(mut self, value: Vec<crate::CompactString>) -> Self {
         self.session_ids = Some(value);
         self
     }
     /// Sets or clears `SessionIds`.
-    pub fn set_session_ids(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_session_ids(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.session_ids = value;
         self
     }
@@ -483,24 +483,24 @@ impl DescribeTelCdrFluentBuilder {
     /// Only return records involving these phone numbers.
     ///
     /// Example: `["008613012345678"]`
-    pub fn phones(mut self, value: Vec<String>) -> Self {
+    pub fn phones(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.phones = Some(value);
         self
     }
     /// Sets or clears `Phones`.
-    pub fn set_phones(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_phones(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.phones = value;
         self
     }
     /// Only return records with these session ids.
     ///
     /// Example: `["7cb26a84-83b2-42d8-a19b-7dae78e9b78e"]`
-    pub fn session_ids(mut self, value: Vec<String>) -> Self {
+    pub fn session_ids(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.session_ids = Some(value);
         self
     }
     /// Sets or clears `SessionIds`.
-    pub fn set_session_ids(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_session_ids(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.session_ids = value;
         self
     }
@@ -571,7 +571,7 @@ pub struct DescribeTelCdrResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -594,7 +594,7 @@ pub struct DescribeTelCdrResponseBuilder {
     total_count: Option<crate::types::TotalCount>,
     tel_cdrs: Option<Vec<crate::types::TelCdrInfo>>,
     tel_cdr_list: Option<Vec<crate::types::TelCdrInfo>>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl DescribeTelCdrResponseBuilder {
     /// Total number of matching call records.
@@ -634,12 +634,12 @@ impl DescribeTelCdrResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -694,8 +694,9 @@ impl DescribeTelCdrErrorCode {
 }
 impl crate::enums::WireEnum for DescribeTelCdrErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError" => Some(Self::InternalError),
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameter.InstanceNotExist" => Some(Self::InvalidParameterInstanceNotExist),

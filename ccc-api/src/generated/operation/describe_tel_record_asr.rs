@@ -49,7 +49,7 @@ pub struct DescribeTelRecordAsrRequest {
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
     #[serde(rename = "SessionId")]
-    pub session_id: String,
+    pub session_id: crate::CompactString,
 }
 impl DescribeTelRecordAsrRequest {
     /// A builder with no member set.
@@ -68,7 +68,7 @@ impl crate::Action for DescribeTelRecordAsrRequest {
 #[derive(Debug, Clone, Default)]
 pub struct DescribeTelRecordAsrRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    session_id: Option<String>,
+    session_id: Option<crate::CompactString>,
 }
 impl DescribeTelRecordAsrRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -86,12 +86,12 @@ impl DescribeTelRecordAsrRequestBuilder {
     /// Id of the call session.
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_id = value;
         self
     }
@@ -140,12 +140,12 @@ impl DescribeTelRecordAsrFluentBuilder {
     /// Id of the call session.
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.session_id = value;
         self
     }
@@ -184,7 +184,7 @@ pub struct DescribeTelRecordAsrResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -205,7 +205,7 @@ impl DescribeTelRecordAsrResponse {
 #[derive(Debug, Clone, Default)]
 pub struct DescribeTelRecordAsrResponseBuilder {
     asr_data_list: Option<Vec<crate::types::AsrData>>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl DescribeTelRecordAsrResponseBuilder {
     /// Transcript entries of the recording.
@@ -219,12 +219,12 @@ impl DescribeTelRecordAsrResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -277,8 +277,9 @@ impl DescribeTelRecordAsrErrorCode {
 }
 impl crate::enums::WireEnum for DescribeTelRecordAsrErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError" => Some(Self::InternalError),
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameter.InstanceNotExist" => Some(Self::InvalidParameterInstanceNotExist),

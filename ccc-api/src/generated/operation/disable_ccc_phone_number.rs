@@ -37,7 +37,7 @@
 pub struct DisableCCCPhoneNumberRequest {
     /// Numbers to change, each starting with `0086`.
     #[serde(rename = "PhoneNumbers", default)]
-    pub phone_numbers: Vec<String>,
+    pub phone_numbers: Vec<crate::CompactString>,
     /// Switch value: `0` enable, `1` disable.
     ///
     /// Example: `1`
@@ -65,18 +65,18 @@ impl crate::Action for DisableCCCPhoneNumberRequest {
 /// Builds a [`DisableCCCPhoneNumberRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct DisableCCCPhoneNumberRequestBuilder {
-    phone_numbers: Option<Vec<String>>,
+    phone_numbers: Option<Vec<crate::CompactString>>,
     disabled: Option<crate::types::DisableCCCPhoneNumberDisabled>,
     sdk_app_id: Option<crate::types::SdkAppId>,
 }
 impl DisableCCCPhoneNumberRequestBuilder {
     /// Numbers to change, each starting with `0086`.
-    pub fn phone_numbers(mut self, value: Vec<String>) -> Self {
+    pub fn phone_numbers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.phone_numbers = Some(value);
         self
     }
     /// Sets or clears `PhoneNumbers`. Required.
-    pub fn set_phone_numbers(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_phone_numbers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.phone_numbers = value;
         self
     }
@@ -139,12 +139,12 @@ impl DisableCCCPhoneNumberFluentBuilder {
         }
     }
     /// Numbers to change, each starting with `0086`.
-    pub fn phone_numbers(mut self, value: Vec<String>) -> Self {
+    pub fn phone_numbers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.phone_numbers = Some(value);
         self
     }
     /// Sets or clears `PhoneNumbers`. Required.
-    pub fn set_phone_numbers(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_phone_numbers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.phone_numbers = value;
         self
     }
@@ -204,7 +204,7 @@ pub struct DisableCCCPhoneNumberResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -224,16 +224,16 @@ impl DisableCCCPhoneNumberResponse {
 /// Builds a [`DisableCCCPhoneNumberResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct DisableCCCPhoneNumberResponseBuilder {
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl DisableCCCPhoneNumberResponseBuilder {
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -320,8 +320,9 @@ impl DisableCCCPhoneNumberErrorCode {
 }
 impl crate::enums::WireEnum for DisableCCCPhoneNumberErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "FailedOperation.CurStateNotAllowModify" => {
                 Some(Self::FailedOperationCurStateNotAllowModify)
             }

@@ -39,7 +39,7 @@ pub struct ForceMemberOfflineRequest {
     ///
     /// Example: `"user@example.com"`
     #[serde(rename = "UserId")]
-    pub user_id: String,
+    pub user_id: crate::CompactString,
 }
 impl ForceMemberOfflineRequest {
     /// A builder with no member set.
@@ -58,7 +58,7 @@ impl crate::Action for ForceMemberOfflineRequest {
 #[derive(Debug, Clone, Default)]
 pub struct ForceMemberOfflineRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    user_id: Option<String>,
+    user_id: Option<crate::CompactString>,
 }
 impl ForceMemberOfflineRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -76,12 +76,12 @@ impl ForceMemberOfflineRequestBuilder {
     /// Id of the customer service agent.
     ///
     /// Example: `"user@example.com"`
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+    pub fn user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.user_id = Some(value.into());
         self
     }
     /// Sets or clears `UserId`. Required.
-    pub fn set_user_id(mut self, value: Option<String>) -> Self {
+    pub fn set_user_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.user_id = value;
         self
     }
@@ -128,12 +128,12 @@ impl ForceMemberOfflineFluentBuilder {
     /// Id of the customer service agent.
     ///
     /// Example: `"user@example.com"`
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+    pub fn user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `UserId`. Required.
-    pub fn set_user_id(mut self, value: Option<String>) -> Self {
+    pub fn set_user_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.user_id = value;
         self
     }
@@ -165,7 +165,7 @@ pub struct ForceMemberOfflineResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -185,16 +185,16 @@ impl ForceMemberOfflineResponse {
 /// Builds a [`ForceMemberOfflineResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct ForceMemberOfflineResponseBuilder {
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl ForceMemberOfflineResponseBuilder {
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -240,8 +240,9 @@ impl ForceMemberOfflineErrorCode {
 }
 impl crate::enums::WireEnum for ForceMemberOfflineErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError" => Some(Self::InternalError),
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameterValue" => Some(Self::InvalidParameterValue),

@@ -46,7 +46,7 @@ pub struct ModifyExtensionRequest {
     ///
     /// Example: `"1001"`
     #[serde(rename = "ExtensionId")]
-    pub extension_id: String,
+    pub extension_id: crate::CompactString,
     /// New display name of the extension.
     ///
     /// Example: `"分机1"`
@@ -55,7 +55,7 @@ pub struct ModifyExtensionRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub extension_name: Option<String>,
+    pub extension_name: Option<crate::CompactString>,
     /// Ids of the skill groups the extension belongs to.
     ///
     /// Example: `[1,2,3,4,5,6]`
@@ -69,7 +69,7 @@ pub struct ModifyExtensionRequest {
     ///
     /// Example: `"xxx@xxx.com"`
     #[serde(rename = "Relation", default, skip_serializing_if = "Option::is_none")]
-    pub relation: Option<String>,
+    pub relation: Option<crate::CompactString>,
 }
 impl ModifyExtensionRequest {
     /// A builder with no member set.
@@ -88,10 +88,10 @@ impl crate::Action for ModifyExtensionRequest {
 #[derive(Debug, Clone, Default)]
 pub struct ModifyExtensionRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    extension_id: Option<String>,
-    extension_name: Option<String>,
+    extension_id: Option<crate::CompactString>,
+    extension_name: Option<crate::CompactString>,
     skill_group_ids: Option<Vec<crate::types::SkillGroupId>>,
-    relation: Option<String>,
+    relation: Option<crate::CompactString>,
 }
 impl ModifyExtensionRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -109,24 +109,24 @@ impl ModifyExtensionRequestBuilder {
     /// Extension number to modify.
     ///
     /// Example: `"1001"`
-    pub fn extension_id(mut self, value: impl Into<String>) -> Self {
+    pub fn extension_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
-    pub fn set_extension_id(mut self, value: Option<String>) -> Self {
+    pub fn set_extension_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.extension_id = value;
         self
     }
     /// New display name of the extension.
     ///
     /// Example: `"分机1"`
-    pub fn extension_name(mut self, value: impl Into<String>) -> Self {
+    pub fn extension_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.extension_name = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionName`.
-    pub fn set_extension_name(mut self, value: Option<String>) -> Self {
+    pub fn set_extension_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.extension_name = value;
         self
     }
@@ -145,12 +145,12 @@ impl ModifyExtensionRequestBuilder {
     /// Email account of the agent to bind to the extension.
     ///
     /// Example: `"xxx@xxx.com"`
-    pub fn relation(mut self, value: impl Into<String>) -> Self {
+    pub fn relation(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.relation = Some(value.into());
         self
     }
     /// Sets or clears `Relation`.
-    pub fn set_relation(mut self, value: Option<String>) -> Self {
+    pub fn set_relation(mut self, value: Option<crate::CompactString>) -> Self {
         self.relation = value;
         self
     }
@@ -200,24 +200,24 @@ impl ModifyExtensionFluentBuilder {
     /// Extension number to modify.
     ///
     /// Example: `"1001"`
-    pub fn extension_id(mut self, value: impl Into<String>) -> Self {
+    pub fn extension_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
-    pub fn set_extension_id(mut self, value: Option<String>) -> Self {
+    pub fn set_extension_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.extension_id = value;
         self
     }
     /// New display name of the extension.
     ///
     /// Example: `"分机1"`
-    pub fn extension_name(mut self, value: impl Into<String>) -> Self {
+    pub fn extension_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.extension_name = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionName`.
-    pub fn set_extension_name(mut self, value: Option<String>) -> Self {
+    pub fn set_extension_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.extension_name = value;
         self
     }
@@ -236,12 +236,12 @@ impl ModifyExtensionFluentBuilder {
     /// Email account of the agent to bind to the extension.
     ///
     /// Example: `"xxx@xxx.com"`
-    pub fn relation(mut self, value: impl Into<String>) -> Self {
+    pub fn relation(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.relation = Some(value.into());
         self
     }
     /// Sets or clears `Relation`.
-    pub fn set_relation(mut self, value: Option<String>) -> Self {
+    pub fn set_relation(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.relation = value;
         self
     }
@@ -273,7 +273,7 @@ pub struct ModifyExtensionResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -293,16 +293,16 @@ impl ModifyExtensionResponse {
 /// Builds a [`ModifyExtensionResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct ModifyExtensionResponseBuilder {
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl ModifyExtensionResponseBuilder {
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -345,8 +345,9 @@ impl ModifyExtensionErrorCode {
 }
 impl crate::enums::WireEnum for ModifyExtensionErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameterValue.InstanceNotExist" => {
                 Some(Self::InvalidParameterValueInstanceNotExist)

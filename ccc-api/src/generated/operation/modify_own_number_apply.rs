@@ -58,7 +58,7 @@ pub struct ModifyOwnNumberApplyRequest {
     ///
     /// Example: `"0"`
     #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
-    pub prefix: Option<String>,
+    pub prefix: Option<crate::CompactString>,
     /// Prefix for domestic long-distance calls to mobile phones.
     ///
     /// Example: `"0"`
@@ -67,7 +67,7 @@ pub struct ModifyOwnNumberApplyRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub mobile_ndd_prefix: Option<String>,
+    pub mobile_ndd_prefix: Option<crate::CompactString>,
     /// Whether to strip the area code on local calls.
     ///
     /// Example: `false`
@@ -103,7 +103,7 @@ pub struct ModifyOwnNumberApplyRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub international_number_prefix: Option<String>,
+    pub international_number_prefix: Option<crate::CompactString>,
 }
 impl ModifyOwnNumberApplyRequest {
     /// A builder with no member set.
@@ -124,12 +124,12 @@ pub struct ModifyOwnNumberApplyRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
     detail_list: Option<Vec<crate::types::OwnNumberApplyDetailItem>>,
     apply_id: Option<crate::types::ApplyId>,
-    prefix: Option<String>,
-    mobile_ndd_prefix: Option<String>,
+    prefix: Option<crate::CompactString>,
+    mobile_ndd_prefix: Option<crate::CompactString>,
     local_number_trim_ac: Option<bool>,
     callee_format_passthrough: Option<bool>,
     caller_format_passthrough: Option<bool>,
-    international_number_prefix: Option<String>,
+    international_number_prefix: Option<crate::CompactString>,
 }
 impl ModifyOwnNumberApplyRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -172,24 +172,24 @@ impl ModifyOwnNumberApplyRequestBuilder {
     /// Prefix added to the number sent out.
     ///
     /// Example: `"0"`
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
+    pub fn prefix(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.prefix = Some(value.into());
         self
     }
     /// Sets or clears `Prefix`.
-    pub fn set_prefix(mut self, value: Option<String>) -> Self {
+    pub fn set_prefix(mut self, value: Option<crate::CompactString>) -> Self {
         self.prefix = value;
         self
     }
     /// Prefix for domestic long-distance calls to mobile phones.
     ///
     /// Example: `"0"`
-    pub fn mobile_ndd_prefix(mut self, value: impl Into<String>) -> Self {
+    pub fn mobile_ndd_prefix(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.mobile_ndd_prefix = Some(value.into());
         self
     }
     /// Sets or clears `MobileNddPrefix`.
-    pub fn set_mobile_ndd_prefix(mut self, value: Option<String>) -> Self {
+    pub fn set_mobile_ndd_prefix(mut self, value: Option<crate::CompactString>) -> Self {
         self.mobile_ndd_prefix = value;
         self
     }
@@ -232,12 +232,12 @@ impl ModifyOwnNumberApplyRequestBuilder {
     /// Prefix for international long-distance calls.
     ///
     /// Example: `"00"`
-    pub fn international_number_prefix(mut self, value: impl Into<String>) -> Self {
+    pub fn international_number_prefix(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.international_number_prefix = Some(value.into());
         self
     }
     /// Sets or clears `InternationalNumberPrefix`.
-    pub fn set_international_number_prefix(mut self, value: Option<String>) -> Self {
+    pub fn set_international_number_prefix(mut self, value: Option<crate::CompactString>) -> Self {
         self.international_number_prefix = value;
         self
     }
@@ -318,24 +318,24 @@ impl ModifyOwnNumberApplyFluentBuilder {
     /// Prefix added to the number sent out.
     ///
     /// Example: `"0"`
-    pub fn prefix(mut self, value: impl Into<String>) -> Self {
+    pub fn prefix(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.prefix = Some(value.into());
         self
     }
     /// Sets or clears `Prefix`.
-    pub fn set_prefix(mut self, value: Option<String>) -> Self {
+    pub fn set_prefix(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.prefix = value;
         self
     }
     /// Prefix for domestic long-distance calls to mobile phones.
     ///
     /// Example: `"0"`
-    pub fn mobile_ndd_prefix(mut self, value: impl Into<String>) -> Self {
+    pub fn mobile_ndd_prefix(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.mobile_ndd_prefix = Some(value.into());
         self
     }
     /// Sets or clears `MobileNddPrefix`.
-    pub fn set_mobile_ndd_prefix(mut self, value: Option<String>) -> Self {
+    pub fn set_mobile_ndd_prefix(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.mobile_ndd_prefix = value;
         self
     }
@@ -378,12 +378,12 @@ impl ModifyOwnNumberApplyFluentBuilder {
     /// Prefix for international long-distance calls.
     ///
     /// Example: `"00"`
-    pub fn international_number_prefix(mut self, value: impl Into<String>) -> Self {
+    pub fn international_number_prefix(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.international_number_prefix = Some(value.into());
         self
     }
     /// Sets or clears `InternationalNumberPrefix`.
-    pub fn set_international_number_prefix(mut self, value: Option<String>) -> Self {
+    pub fn set_international_number_prefix(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.international_number_prefix = value;
         self
     }
@@ -415,7 +415,7 @@ pub struct ModifyOwnNumberApplyResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -435,16 +435,16 @@ impl ModifyOwnNumberApplyResponse {
 /// Builds a [`ModifyOwnNumberApplyResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct ModifyOwnNumberApplyResponseBuilder {
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl ModifyOwnNumberApplyResponseBuilder {
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -511,8 +511,9 @@ impl ModifyOwnNumberApplyErrorCode {
 }
 impl crate::enums::WireEnum for ModifyOwnNumberApplyErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "FailedOperation.PermissionDenied" => Some(Self::FailedOperationPermissionDenied),
             "InternalError" => Some(Self::InternalError),
             "InternalError.DBError" => Some(Self::InternalErrorDbError),

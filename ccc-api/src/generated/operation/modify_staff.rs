@@ -42,27 +42,27 @@ pub struct ModifyStaffRequest {
     ///
     /// Example: `"xx@tencent.com"`
     #[serde(rename = "Email")]
-    pub email: String,
+    pub email: crate::CompactString,
     /// Agent name.
     ///
     /// Example: `"小王"`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<crate::CompactString>,
     /// Agent phone number with `0086` prefix, e.g. `008618011111111`.
     ///
     /// Example: `"008618088888888"`
     #[serde(rename = "Phone", default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
+    pub phone: Option<crate::CompactString>,
     /// Agent nickname.
     ///
     /// Example: `"小管家"`
     #[serde(rename = "Nick", default, skip_serializing_if = "Option::is_none")]
-    pub nick: Option<String>,
+    pub nick: Option<crate::CompactString>,
     /// Agent staff number.
     ///
     /// Example: `"114514"`
     #[serde(rename = "StaffNo", default, skip_serializing_if = "Option::is_none")]
-    pub staff_no: Option<String>,
+    pub staff_no: Option<crate::CompactString>,
     /// Ids of the skill groups to bind the agent to.
     ///
     /// Example: `[123,134]`
@@ -98,7 +98,7 @@ pub struct ModifyStaffRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub extension_number: Option<String>,
+    pub extension_number: Option<crate::CompactString>,
     /// Call forwarding settings.
     ///
     /// Example: `{"Condition":2,"Enabled":true,"Target":{"StaffUserId":"foo@tencent.com","Type":1}}`
@@ -126,15 +126,15 @@ impl crate::Action for ModifyStaffRequest {
 #[derive(Debug, Clone, Default)]
 pub struct ModifyStaffRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    email: Option<String>,
-    name: Option<String>,
-    phone: Option<String>,
-    nick: Option<String>,
-    staff_no: Option<String>,
+    email: Option<crate::CompactString>,
+    name: Option<crate::CompactString>,
+    phone: Option<crate::CompactString>,
+    nick: Option<crate::CompactString>,
+    staff_no: Option<crate::CompactString>,
     skill_group_ids: Option<Vec<crate::types::SkillGroupId>>,
     use_mobile_call_out: Option<bool>,
     use_mobile_accept: Option<crate::types::ModifyStaffUseMobileAccept>,
-    extension_number: Option<String>,
+    extension_number: Option<crate::CompactString>,
     forwarding_config: Option<crate::types::ForwardingConfig>,
 }
 impl ModifyStaffRequestBuilder {
@@ -153,60 +153,60 @@ impl ModifyStaffRequestBuilder {
     /// Account (email) of the agent to modify.
     ///
     /// Example: `"xx@tencent.com"`
-    pub fn email(mut self, value: impl Into<String>) -> Self {
+    pub fn email(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.email = Some(value.into());
         self
     }
     /// Sets or clears `Email`. Required.
-    pub fn set_email(mut self, value: Option<String>) -> Self {
+    pub fn set_email(mut self, value: Option<crate::CompactString>) -> Self {
         self.email = value;
         self
     }
     /// Agent name.
     ///
     /// Example: `"小王"`
-    pub fn name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
-    pub fn set_name(mut self, value: Option<String>) -> Self {
+    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.name = value;
         self
     }
     /// Agent phone number with `0086` prefix, e.g. `008618011111111`.
     ///
     /// Example: `"008618088888888"`
-    pub fn phone(mut self, value: impl Into<String>) -> Self {
+    pub fn phone(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.phone = Some(value.into());
         self
     }
     /// Sets or clears `Phone`.
-    pub fn set_phone(mut self, value: Option<String>) -> Self {
+    pub fn set_phone(mut self, value: Option<crate::CompactString>) -> Self {
         self.phone = value;
         self
     }
     /// Agent nickname.
     ///
     /// Example: `"小管家"`
-    pub fn nick(mut self, value: impl Into<String>) -> Self {
+    pub fn nick(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.nick = Some(value.into());
         self
     }
     /// Sets or clears `Nick`.
-    pub fn set_nick(mut self, value: Option<String>) -> Self {
+    pub fn set_nick(mut self, value: Option<crate::CompactString>) -> Self {
         self.nick = value;
         self
     }
     /// Agent staff number.
     ///
     /// Example: `"114514"`
-    pub fn staff_no(mut self, value: impl Into<String>) -> Self {
+    pub fn staff_no(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_no = Some(value.into());
         self
     }
     /// Sets or clears `StaffNo`.
-    pub fn set_staff_no(mut self, value: Option<String>) -> Self {
+    pub fn set_staff_no(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_no = value;
         self
     }
@@ -252,12 +252,12 @@ impl ModifyStaffRequestBuilder {
     /// Agent extension number: 4-6 digits, starting with 1-8.
     ///
     /// Example: `"1003"`
-    pub fn extension_number(mut self, value: impl Into<String>) -> Self {
+    pub fn extension_number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.extension_number = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionNumber`.
-    pub fn set_extension_number(mut self, value: Option<String>) -> Self {
+    pub fn set_extension_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.extension_number = value;
         self
     }
@@ -325,60 +325,60 @@ impl ModifyStaffFluentBuilder {
     /// Account (email) of the agent to modify.
     ///
     /// Example: `"xx@tencent.com"`
-    pub fn email(mut self, value: impl Into<String>) -> Self {
+    pub fn email(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.email = Some(value.into());
         self
     }
     /// Sets or clears `Email`. Required.
-    pub fn set_email(mut self, value: Option<String>) -> Self {
+    pub fn set_email(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.email = value;
         self
     }
     /// Agent name.
     ///
     /// Example: `"小王"`
-    pub fn name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
-    pub fn set_name(mut self, value: Option<String>) -> Self {
+    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.name = value;
         self
     }
     /// Agent phone number with `0086` prefix, e.g. `008618011111111`.
     ///
     /// Example: `"008618088888888"`
-    pub fn phone(mut self, value: impl Into<String>) -> Self {
+    pub fn phone(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.phone = Some(value.into());
         self
     }
     /// Sets or clears `Phone`.
-    pub fn set_phone(mut self, value: Option<String>) -> Self {
+    pub fn set_phone(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.phone = value;
         self
     }
     /// Agent nickname.
     ///
     /// Example: `"小管家"`
-    pub fn nick(mut self, value: impl Into<String>) -> Self {
+    pub fn nick(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.nick = Some(value.into());
         self
     }
     /// Sets or clears `Nick`.
-    pub fn set_nick(mut self, value: Option<String>) -> Self {
+    pub fn set_nick(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.nick = value;
         self
     }
     /// Agent staff number.
     ///
     /// Example: `"114514"`
-    pub fn staff_no(mut self, value: impl Into<String>) -> Self {
+    pub fn staff_no(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.staff_no = Some(value.into());
         self
     }
     /// Sets or clears `StaffNo`.
-    pub fn set_staff_no(mut self, value: Option<String>) -> Self {
+    pub fn set_staff_no(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.staff_no = value;
         self
     }
@@ -424,12 +424,12 @@ impl ModifyStaffFluentBuilder {
     /// Agent extension number: 4-6 digits, starting with 1-8.
     ///
     /// Example: `"1003"`
-    pub fn extension_number(mut self, value: impl Into<String>) -> Self {
+    pub fn extension_number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.extension_number = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionNumber`.
-    pub fn set_extension_number(mut self, value: Option<String>) -> Self {
+    pub fn set_extension_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.extension_number = value;
         self
     }
@@ -471,7 +471,7 @@ pub struct ModifyStaffResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -491,16 +491,16 @@ impl ModifyStaffResponse {
 /// Builds a [`ModifyStaffResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct ModifyStaffResponseBuilder {
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl ModifyStaffResponseBuilder {
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -566,8 +566,9 @@ impl ModifyStaffErrorCode {
 }
 impl crate::enums::WireEnum for ModifyStaffErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError" => Some(Self::InternalError),
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameter" => Some(Self::InvalidParameter),

@@ -40,12 +40,12 @@ pub struct ModifyStaffPasswordRequest {
     ///
     /// Example: `"a@qq.com"`
     #[serde(rename = "Email")]
-    pub email: String,
+    pub email: crate::CompactString,
     /// New password to set.
     ///
     /// Example: `"abcdefg"`
     #[serde(rename = "Password")]
-    pub password: String,
+    pub password: crate::CompactString,
 }
 impl ::std::fmt::Debug for ModifyStaffPasswordRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -73,8 +73,8 @@ impl crate::Action for ModifyStaffPasswordRequest {
 #[derive(Clone, Default)]
 pub struct ModifyStaffPasswordRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    email: Option<String>,
-    password: Option<String>,
+    email: Option<crate::CompactString>,
+    password: Option<crate::CompactString>,
 }
 impl ::std::fmt::Debug for ModifyStaffPasswordRequestBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -104,24 +104,24 @@ impl ModifyStaffPasswordRequestBuilder {
     /// Email of the agent.
     ///
     /// Example: `"a@qq.com"`
-    pub fn email(mut self, value: impl Into<String>) -> Self {
+    pub fn email(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.email = Some(value.into());
         self
     }
     /// Sets or clears `Email`. Required.
-    pub fn set_email(mut self, value: Option<String>) -> Self {
+    pub fn set_email(mut self, value: Option<crate::CompactString>) -> Self {
         self.email = value;
         self
     }
     /// New password to set.
     ///
     /// Example: `"abcdefg"`
-    pub fn password(mut self, value: impl Into<String>) -> Self {
+    pub fn password(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.password = Some(value.into());
         self
     }
     /// Sets or clears `Password`. Required.
-    pub fn set_password(mut self, value: Option<String>) -> Self {
+    pub fn set_password(mut self, value: Option<crate::CompactString>) -> Self {
         self.password = value;
         self
     }
@@ -173,24 +173,24 @@ impl ModifyStaffPasswordFluentBuilder {
     /// Email of the agent.
     ///
     /// Example: `"a@qq.com"`
-    pub fn email(mut self, value: impl Into<String>) -> Self {
+    pub fn email(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.email = Some(value.into());
         self
     }
     /// Sets or clears `Email`. Required.
-    pub fn set_email(mut self, value: Option<String>) -> Self {
+    pub fn set_email(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.email = value;
         self
     }
     /// New password to set.
     ///
     /// Example: `"abcdefg"`
-    pub fn password(mut self, value: impl Into<String>) -> Self {
+    pub fn password(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.password = Some(value.into());
         self
     }
     /// Sets or clears `Password`. Required.
-    pub fn set_password(mut self, value: Option<String>) -> Self {
+    pub fn set_password(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.password = value;
         self
     }
@@ -222,7 +222,7 @@ pub struct ModifyStaffPasswordResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -242,16 +242,16 @@ impl ModifyStaffPasswordResponse {
 /// Builds a [`ModifyStaffPasswordResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct ModifyStaffPasswordResponseBuilder {
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl ModifyStaffPasswordResponseBuilder {
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -294,8 +294,9 @@ impl ModifyStaffPasswordErrorCode {
 }
 impl crate::enums::WireEnum for ModifyStaffPasswordErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InvalidParameterValue.AccountNotExist" => {
                 Some(Self::InvalidParameterValueAccountNotExist)
             }

@@ -43,7 +43,7 @@ pub struct PlaySoundCallRequest {
     ///
     /// Example: `"f3be95fb-2786-466a-beab-5e3d8cb76272"`
     #[serde(rename = "SessionId")]
-    pub session_id: String,
+    pub session_id: crate::CompactString,
     /// Id of the audio file, as managed under audio files in the console.
     ///
     /// Example: `27500`
@@ -72,7 +72,7 @@ impl crate::Action for PlaySoundCallRequest {
 #[derive(Debug, Clone, Default)]
 pub struct PlaySoundCallRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    session_id: Option<String>,
+    session_id: Option<crate::CompactString>,
     file_id: Option<crate::types::FileId>,
     play_times: Option<i64>,
 }
@@ -92,12 +92,12 @@ impl PlaySoundCallRequestBuilder {
     /// Id of the call session.
     ///
     /// Example: `"f3be95fb-2786-466a-beab-5e3d8cb76272"`
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_id = value;
         self
     }
@@ -170,12 +170,12 @@ impl PlaySoundCallFluentBuilder {
     /// Id of the call session.
     ///
     /// Example: `"f3be95fb-2786-466a-beab-5e3d8cb76272"`
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.session_id = value;
         self
     }
@@ -231,7 +231,7 @@ pub struct PlaySoundCallResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -251,16 +251,16 @@ impl PlaySoundCallResponse {
 /// Builds a [`PlaySoundCallResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct PlaySoundCallResponseBuilder {
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl PlaySoundCallResponseBuilder {
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -314,8 +314,9 @@ impl PlaySoundCallErrorCode {
 }
 impl crate::enums::WireEnum for PlaySoundCallErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "FailedOperation.PermissionDenied" => Some(Self::FailedOperationPermissionDenied),
             "FailedOperation.SessionNotExists" => Some(Self::FailedOperationSessionNotExists),
             "FailedOperation.SessionNotInControlState" => {

@@ -40,7 +40,7 @@ pub struct ResetExtensionPasswordRequest {
     ///
     /// Example: `"1001"`
     #[serde(rename = "ExtensionId")]
-    pub extension_id: String,
+    pub extension_id: crate::CompactString,
 }
 impl ResetExtensionPasswordRequest {
     /// A builder with no member set.
@@ -59,7 +59,7 @@ impl crate::Action for ResetExtensionPasswordRequest {
 #[derive(Debug, Clone, Default)]
 pub struct ResetExtensionPasswordRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    extension_id: Option<String>,
+    extension_id: Option<crate::CompactString>,
 }
 impl ResetExtensionPasswordRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -77,12 +77,12 @@ impl ResetExtensionPasswordRequestBuilder {
     /// Extension number whose password is reset.
     ///
     /// Example: `"1001"`
-    pub fn extension_id(mut self, value: impl Into<String>) -> Self {
+    pub fn extension_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
-    pub fn set_extension_id(mut self, value: Option<String>) -> Self {
+    pub fn set_extension_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.extension_id = value;
         self
     }
@@ -131,12 +131,12 @@ impl ResetExtensionPasswordFluentBuilder {
     /// Extension number whose password is reset.
     ///
     /// Example: `"1001"`
-    pub fn extension_id(mut self, value: impl Into<String>) -> Self {
+    pub fn extension_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
-    pub fn set_extension_id(mut self, value: Option<String>) -> Self {
+    pub fn set_extension_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.extension_id = value;
         self
     }
@@ -171,14 +171,14 @@ pub struct ResetExtensionPasswordResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub password: String,
+    pub password: crate::CompactString,
     /// Id the service gave this request; quote it when asking support.
     #[serde(
         rename = "RequestId",
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -207,8 +207,8 @@ impl ResetExtensionPasswordResponse {
 /// Builds a [`ResetExtensionPasswordResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Clone, Default)]
 pub struct ResetExtensionPasswordResponseBuilder {
-    password: Option<String>,
-    request_id: Option<String>,
+    password: Option<crate::CompactString>,
+    request_id: Option<crate::CompactString>,
 }
 impl ::std::fmt::Debug for ResetExtensionPasswordResponseBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -225,22 +225,22 @@ impl ResetExtensionPasswordResponseBuilder {
     /// The newly generated password.
     ///
     /// Example: `"foobar"`
-    pub fn password(mut self, value: impl Into<String>) -> Self {
+    pub fn password(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.password = Some(value.into());
         self
     }
     /// Sets or clears `Password`.
-    pub fn set_password(mut self, value: Option<String>) -> Self {
+    pub fn set_password(mut self, value: Option<crate::CompactString>) -> Self {
         self.password = value;
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -295,8 +295,9 @@ impl ResetExtensionPasswordErrorCode {
 }
 impl crate::enums::WireEnum for ResetExtensionPasswordErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "FailedOperation.PermissionDenied" => Some(Self::FailedOperationPermissionDenied),
             "FailedOperation.SessionNotExists" => Some(Self::FailedOperationSessionNotExists),
             "FailedOperation.SessionNotInControlState" => {

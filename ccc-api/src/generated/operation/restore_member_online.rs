@@ -39,7 +39,7 @@ pub struct RestoreMemberOnlineRequest {
     ///
     /// Example: `"user@example.com"`
     #[serde(rename = "UserId")]
-    pub user_id: String,
+    pub user_id: crate::CompactString,
 }
 impl RestoreMemberOnlineRequest {
     /// A builder with no member set.
@@ -58,7 +58,7 @@ impl crate::Action for RestoreMemberOnlineRequest {
 #[derive(Debug, Clone, Default)]
 pub struct RestoreMemberOnlineRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    user_id: Option<String>,
+    user_id: Option<crate::CompactString>,
 }
 impl RestoreMemberOnlineRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
@@ -76,12 +76,12 @@ impl RestoreMemberOnlineRequestBuilder {
     /// Id of the customer service agent.
     ///
     /// Example: `"user@example.com"`
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+    pub fn user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.user_id = Some(value.into());
         self
     }
     /// Sets or clears `UserId`. Required.
-    pub fn set_user_id(mut self, value: Option<String>) -> Self {
+    pub fn set_user_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.user_id = value;
         self
     }
@@ -129,12 +129,12 @@ impl RestoreMemberOnlineFluentBuilder {
     /// Id of the customer service agent.
     ///
     /// Example: `"user@example.com"`
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+    pub fn user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `UserId`. Required.
-    pub fn set_user_id(mut self, value: Option<String>) -> Self {
+    pub fn set_user_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.user_id = value;
         self
     }
@@ -166,7 +166,7 @@ pub struct RestoreMemberOnlineResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -186,16 +186,16 @@ impl RestoreMemberOnlineResponse {
 /// Builds a [`RestoreMemberOnlineResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct RestoreMemberOnlineResponseBuilder {
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl RestoreMemberOnlineResponseBuilder {
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -241,8 +241,9 @@ impl RestoreMemberOnlineErrorCode {
 }
 impl crate::enums::WireEnum for RestoreMemberOnlineErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError" => Some(Self::InternalError),
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameterValue" => Some(Self::InvalidParameterValue),

@@ -170,7 +170,7 @@ pub struct ResumePredictiveDialingCampaignResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -190,16 +190,16 @@ impl ResumePredictiveDialingCampaignResponse {
 /// Builds a [`ResumePredictiveDialingCampaignResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct ResumePredictiveDialingCampaignResponseBuilder {
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl ResumePredictiveDialingCampaignResponseBuilder {
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -242,8 +242,9 @@ impl ResumePredictiveDialingCampaignErrorCode {
 }
 impl crate::enums::WireEnum for ResumePredictiveDialingCampaignErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError" => Some(Self::InternalError),
             "InvalidParameterValue" => Some(Self::InvalidParameterValue),
             _ => None,

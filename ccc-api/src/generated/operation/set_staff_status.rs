@@ -192,7 +192,7 @@ pub struct SetStaffStatusResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -213,7 +213,7 @@ impl SetStaffStatusResponse {
 #[derive(Debug, Clone, Default)]
 pub struct SetStaffStatusResponseBuilder {
     staff_status_list: Option<Vec<crate::types::SetStaffStatusRspItem>>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl SetStaffStatusResponseBuilder {
     /// Result of the status change for each agent.
@@ -230,12 +230,12 @@ impl SetStaffStatusResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -285,8 +285,9 @@ impl SetStaffStatusErrorCode {
 }
 impl crate::enums::WireEnum for SetStaffStatusErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "FailedOperation" => Some(Self::FailedOperation),
             "InternalError" => Some(Self::InternalError),
             "InternalError.DBError" => Some(Self::InternalErrorDbError),

@@ -166,7 +166,7 @@ pub struct StopAutoCalloutTaskResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -186,16 +186,16 @@ impl StopAutoCalloutTaskResponse {
 /// Builds a [`StopAutoCalloutTaskResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct StopAutoCalloutTaskResponseBuilder {
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl StopAutoCalloutTaskResponseBuilder {
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -244,8 +244,9 @@ impl StopAutoCalloutTaskErrorCode {
 }
 impl crate::enums::WireEnum for StopAutoCalloutTaskErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameter" => Some(Self::InvalidParameter),
             "InvalidParameterValue" => Some(Self::InvalidParameterValue),

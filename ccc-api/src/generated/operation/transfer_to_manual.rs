@@ -40,7 +40,7 @@ pub struct TransferToManualRequest {
     ///
     /// Example: `"d6253538-7c28-477b-998a-919059801899"`
     #[serde(rename = "SessionId")]
-    pub session_id: String,
+    pub session_id: crate::CompactString,
     /// Id of the skill group whose agents receive the session.
     ///
     /// Example: `5002`
@@ -64,7 +64,7 @@ impl crate::Action for TransferToManualRequest {
 #[derive(Debug, Clone, Default)]
 pub struct TransferToManualRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    session_id: Option<String>,
+    session_id: Option<crate::CompactString>,
     skill_group_id: Option<crate::types::SkillGroupId>,
 }
 impl TransferToManualRequestBuilder {
@@ -83,12 +83,12 @@ impl TransferToManualRequestBuilder {
     /// Id of the session to transfer.
     ///
     /// Example: `"d6253538-7c28-477b-998a-919059801899"`
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_id = value;
         self
     }
@@ -151,12 +151,12 @@ impl TransferToManualFluentBuilder {
     /// Id of the session to transfer.
     ///
     /// Example: `"d6253538-7c28-477b-998a-919059801899"`
-    pub fn session_id(mut self, value: impl Into<String>) -> Self {
+    pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
-    pub fn set_session_id(mut self, value: Option<String>) -> Self {
+    pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.session_id = value;
         self
     }
@@ -200,7 +200,7 @@ pub struct TransferToManualResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -220,16 +220,16 @@ impl TransferToManualResponse {
 /// Builds a [`TransferToManualResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct TransferToManualResponseBuilder {
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl TransferToManualResponseBuilder {
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -286,8 +286,9 @@ impl TransferToManualErrorCode {
 }
 impl crate::enums::WireEnum for TransferToManualErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "FailedOperation.SessionNotExists" => Some(Self::FailedOperationSessionNotExists),
             "InternalError" => Some(Self::InternalError),
             "InvalidParameterValue" => Some(Self::InvalidParameterValue),

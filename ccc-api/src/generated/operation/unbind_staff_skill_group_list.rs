@@ -43,7 +43,7 @@ pub struct UnbindStaffSkillGroupListRequest {
     ///
     /// Example: `"staff1@xx.com"`
     #[serde(rename = "StaffEmail")]
-    pub staff_email: String,
+    pub staff_email: crate::CompactString,
     /// Ids of the skill groups to remove the agent from.
     ///
     /// Example: `[1,2,3,4,5,6]`
@@ -67,7 +67,7 @@ impl crate::Action for UnbindStaffSkillGroupListRequest {
 #[derive(Debug, Clone, Default)]
 pub struct UnbindStaffSkillGroupListRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
-    staff_email: Option<String>,
+    staff_email: Option<crate::CompactString>,
     skill_group_list: Option<Vec<crate::types::SkillGroupId>>,
 }
 impl UnbindStaffSkillGroupListRequestBuilder {
@@ -86,12 +86,12 @@ impl UnbindStaffSkillGroupListRequestBuilder {
     /// Email of the agent.
     ///
     /// Example: `"staff1@xx.com"`
-    pub fn staff_email(mut self, value: impl Into<String>) -> Self {
+    pub fn staff_email(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`. Required.
-    pub fn set_staff_email(mut self, value: Option<String>) -> Self {
+    pub fn set_staff_email(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_email = value;
         self
     }
@@ -156,12 +156,12 @@ impl UnbindStaffSkillGroupListFluentBuilder {
     /// Email of the agent.
     ///
     /// Example: `"staff1@xx.com"`
-    pub fn staff_email(mut self, value: impl Into<String>) -> Self {
+    pub fn staff_email(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`. Required.
-    pub fn set_staff_email(mut self, value: Option<String>) -> Self {
+    pub fn set_staff_email(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.staff_email = value;
         self
     }
@@ -208,7 +208,7 @@ pub struct UnbindStaffSkillGroupListResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -228,16 +228,16 @@ impl UnbindStaffSkillGroupListResponse {
 /// Builds a [`UnbindStaffSkillGroupListResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct UnbindStaffSkillGroupListResponseBuilder {
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl UnbindStaffSkillGroupListResponseBuilder {
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -286,8 +286,9 @@ impl UnbindStaffSkillGroupListErrorCode {
 }
 impl crate::enums::WireEnum for UnbindStaffSkillGroupListErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError" => Some(Self::InternalError),
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameter" => Some(Self::InvalidParameter),

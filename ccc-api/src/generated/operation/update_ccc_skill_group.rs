@@ -53,7 +53,7 @@ pub struct UpdateCCCSkillGroupRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub skill_group_name: Option<String>,
+    pub skill_group_name: Option<crate::CompactString>,
     /// New maximum concurrency; at most `2` when ringing all agents at once.
     ///
     /// Example: `1`
@@ -87,7 +87,7 @@ impl crate::Action for UpdateCCCSkillGroupRequest {
 pub struct UpdateCCCSkillGroupRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
     skill_group_id: Option<crate::types::SkillGroupId>,
-    skill_group_name: Option<String>,
+    skill_group_name: Option<crate::CompactString>,
     max_concurrency: Option<crate::types::MaxConcurrency>,
     ring_all: Option<bool>,
 }
@@ -119,12 +119,12 @@ impl UpdateCCCSkillGroupRequestBuilder {
     /// New skill group name.
     ///
     /// Example: `"客户一组"`
-    pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
+    pub fn skill_group_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`.
-    pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
+    pub fn set_skill_group_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.skill_group_name = value;
         self
     }
@@ -212,12 +212,12 @@ impl UpdateCCCSkillGroupFluentBuilder {
     /// New skill group name.
     ///
     /// Example: `"客户一组"`
-    pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
+    pub fn skill_group_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`.
-    pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
+    pub fn set_skill_group_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.skill_group_name = value;
         self
     }
@@ -273,7 +273,7 @@ pub struct UpdateCCCSkillGroupResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -293,16 +293,16 @@ impl UpdateCCCSkillGroupResponse {
 /// Builds a [`UpdateCCCSkillGroupResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct UpdateCCCSkillGroupResponseBuilder {
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl UpdateCCCSkillGroupResponseBuilder {
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -351,8 +351,9 @@ impl UpdateCCCSkillGroupErrorCode {
 }
 impl crate::enums::WireEnum for UpdateCCCSkillGroupErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError" => Some(Self::InternalError),
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameter" => Some(Self::InvalidParameter),

@@ -66,13 +66,13 @@ pub struct UpdatePredictiveDialingCampaignRequest {
     ///
     /// Example: `"新能源SUV推荐"`
     #[serde(rename = "Name")]
-    pub name: String,
+    pub name: crate::CompactString,
     /// Numbers to call, in E.164 format or without country code.
     #[serde(rename = "Callees", default)]
-    pub callees: Vec<String>,
+    pub callees: Vec<crate::CompactString>,
     /// Caller numbers, in the format shown in the console.
     #[serde(rename = "Callers", default)]
-    pub callers: Vec<String>,
+    pub callers: Vec<crate::CompactString>,
     /// Calling order: `0` random, `1` in list order.
     ///
     /// Example: `0`
@@ -131,7 +131,7 @@ pub struct UpdatePredictiveDialingCampaignRequest {
     ///
     /// Example: `"foobar"`
     #[serde(rename = "UUI", default, skip_serializing_if = "Option::is_none")]
-    pub uui: Option<String>,
+    pub uui: Option<crate::CompactString>,
     /// Per-callee attributes.
     #[serde(
         rename = "CalleeAttributes",
@@ -158,9 +158,9 @@ impl crate::Action for UpdatePredictiveDialingCampaignRequest {
 pub struct UpdatePredictiveDialingCampaignRequestBuilder {
     sdk_app_id: Option<crate::types::SdkAppId>,
     campaign_id: Option<crate::types::CampaignId>,
-    name: Option<String>,
-    callees: Option<Vec<String>>,
-    callers: Option<Vec<String>>,
+    name: Option<crate::CompactString>,
+    callees: Option<Vec<crate::CompactString>>,
+    callers: Option<Vec<crate::CompactString>>,
     call_order: Option<crate::types::UpdatePredictiveDialingCampaignCallOrder>,
     skill_group_id: Option<crate::types::SkillGroupId>,
     priority: Option<i64>,
@@ -171,7 +171,7 @@ pub struct UpdatePredictiveDialingCampaignRequestBuilder {
     ivr_id: Option<crate::types::IvrId>,
     retry_times: Option<i64>,
     variables: Option<Vec<crate::types::Variable>>,
-    uui: Option<String>,
+    uui: Option<crate::CompactString>,
     callee_attributes: Option<Vec<crate::types::CalleeAttribute>>,
 }
 impl UpdatePredictiveDialingCampaignRequestBuilder {
@@ -202,32 +202,32 @@ impl UpdatePredictiveDialingCampaignRequestBuilder {
     /// Task name.
     ///
     /// Example: `"新能源SUV推荐"`
-    pub fn name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
-    pub fn set_name(mut self, value: Option<String>) -> Self {
+    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.name = value;
         self
     }
     /// Numbers to call, in E.164 format or without country code.
-    pub fn callees(mut self, value: Vec<String>) -> Self {
+    pub fn callees(mut self, value: Vec<crate::CompactString>) -> Self {
         self.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`. Required.
-    pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_callees(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.callees = value;
         self
     }
     /// Caller numbers, in the format shown in the console.
-    pub fn callers(mut self, value: Vec<String>) -> Self {
+    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`. Required.
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.callers = value;
         self
     }
@@ -360,12 +360,12 @@ impl UpdatePredictiveDialingCampaignRequestBuilder {
     /// User-to-user information passed with the calls.
     ///
     /// Example: `"foobar"`
-    pub fn uui(mut self, value: impl Into<String>) -> Self {
+    pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
-    pub fn set_uui(mut self, value: Option<String>) -> Self {
+    pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
         self.uui = value;
         self
     }
@@ -486,32 +486,32 @@ impl UpdatePredictiveDialingCampaignFluentBuilder {
     /// Task name.
     ///
     /// Example: `"新能源SUV推荐"`
-    pub fn name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
-    pub fn set_name(mut self, value: Option<String>) -> Self {
+    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.name = value;
         self
     }
     /// Numbers to call, in E.164 format or without country code.
-    pub fn callees(mut self, value: Vec<String>) -> Self {
+    pub fn callees(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`. Required.
-    pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_callees(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.callees = value;
         self
     }
     /// Caller numbers, in the format shown in the console.
-    pub fn callers(mut self, value: Vec<String>) -> Self {
+    pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`. Required.
-    pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
+    pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.callers = value;
         self
     }
@@ -644,12 +644,12 @@ impl UpdatePredictiveDialingCampaignFluentBuilder {
     /// User-to-user information passed with the calls.
     ///
     /// Example: `"foobar"`
-    pub fn uui(mut self, value: impl Into<String>) -> Self {
+    pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
-    pub fn set_uui(mut self, value: Option<String>) -> Self {
+    pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.uui = value;
         self
     }
@@ -697,7 +697,7 @@ pub struct UpdatePredictiveDialingCampaignResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -717,16 +717,16 @@ impl UpdatePredictiveDialingCampaignResponse {
 /// Builds a [`UpdatePredictiveDialingCampaignResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct UpdatePredictiveDialingCampaignResponseBuilder {
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl UpdatePredictiveDialingCampaignResponseBuilder {
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -775,8 +775,9 @@ impl UpdatePredictiveDialingCampaignErrorCode {
 }
 impl crate::enums::WireEnum for UpdatePredictiveDialingCampaignErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError" => Some(Self::InternalError),
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameterValue" => Some(Self::InvalidParameterValue),

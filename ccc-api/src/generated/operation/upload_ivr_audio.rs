@@ -195,7 +195,7 @@ pub struct UploadIvrAudioResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -217,7 +217,7 @@ impl UploadIvrAudioResponse {
 pub struct UploadIvrAudioResponseBuilder {
     failed_file_list: Option<Vec<crate::types::UploadIvrAudioFailedInfo>>,
     success_file_list: Option<Vec<crate::types::AudioFileInfo>>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl UploadIvrAudioResponseBuilder {
     /// Files whose upload failed.
@@ -247,12 +247,12 @@ impl UploadIvrAudioResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -300,8 +300,9 @@ impl UploadIvrAudioErrorCode {
 }
 impl crate::enums::WireEnum for UploadIvrAudioErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "FailedOperation.UploadFileOverflow" => Some(Self::FailedOperationUploadFileOverflow),
             "InternalError.DBError" => Some(Self::InternalErrorDbError),
             "InvalidParameterValue" => Some(Self::InvalidParameterValue),

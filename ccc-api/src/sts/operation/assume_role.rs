@@ -41,12 +41,12 @@ pub struct AssumeRoleRequest {
     ///
     /// Example: `"qcs::cam::uin/10001:roleName/readOnlyRole"`
     #[serde(rename = "RoleArn")]
-    pub role_arn: String,
+    pub role_arn: crate::CompactString,
     /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
     ///
     /// Example: `"cts"`
     #[serde(rename = "RoleSessionName")]
-    pub role_session_name: String,
+    pub role_session_name: crate::CompactString,
     /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
     ///
     /// Example: `1800`
@@ -60,7 +60,7 @@ pub struct AssumeRoleRequest {
     ///
     /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%5B%22cam%3AGetUser%22%5D%2C%22resource%22%3A%5B%22*%22%5D%7D%5D%7D%22%7D%7D%7D"`
     #[serde(rename = "Policy", default, skip_serializing_if = "Option::is_none")]
-    pub policy: Option<String>,
+    pub policy: Option<crate::CompactString>,
     /// The external id the role's trust policy demands, if it demands one: 2 to 128 letters, digits or `=,.@:/-`.
     ///
     /// Example: `"role-external-id"`
@@ -69,7 +69,7 @@ pub struct AssumeRoleRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub external_id: Option<String>,
+    pub external_id: Option<crate::CompactString>,
     /// Session tags attached to the credentials, at most 50, keys unique.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<crate::sts::types::Tag>>,
@@ -81,7 +81,7 @@ pub struct AssumeRoleRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub source_identity: Option<String>,
+    pub source_identity: Option<crate::CompactString>,
     /// Resource name of the MFA device, when the trust policy demands multi-factor authentication.
     ///
     /// Example: `"qcs::cam:uin/10001::mfa/softToken"`
@@ -90,12 +90,12 @@ pub struct AssumeRoleRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub serial_number: Option<String>,
+    pub serial_number: Option<crate::CompactString>,
     /// The current code shown by the MFA device named in `SerialNumber`.
     ///
     /// Example: `"482724"`
     #[serde(rename = "TokenCode", default, skip_serializing_if = "Option::is_none")]
-    pub token_code: Option<String>,
+    pub token_code: Option<crate::CompactString>,
 }
 impl ::std::fmt::Debug for AssumeRoleRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -131,15 +131,15 @@ impl crate::Action for AssumeRoleRequest {
 /// Builds a [`AssumeRoleRequest`] member by member.
 #[derive(Clone, Default)]
 pub struct AssumeRoleRequestBuilder {
-    role_arn: Option<String>,
-    role_session_name: Option<String>,
+    role_arn: Option<crate::CompactString>,
+    role_session_name: Option<crate::CompactString>,
     duration_seconds: Option<u64>,
-    policy: Option<String>,
-    external_id: Option<String>,
+    policy: Option<crate::CompactString>,
+    external_id: Option<crate::CompactString>,
     tags: Option<Vec<crate::sts::types::Tag>>,
-    source_identity: Option<String>,
-    serial_number: Option<String>,
-    token_code: Option<String>,
+    source_identity: Option<crate::CompactString>,
+    serial_number: Option<crate::CompactString>,
+    token_code: Option<crate::CompactString>,
 }
 impl ::std::fmt::Debug for AssumeRoleRequestBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -163,24 +163,24 @@ impl AssumeRoleRequestBuilder {
     /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
     ///
     /// Example: `"qcs::cam::uin/10001:roleName/readOnlyRole"`
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
+    pub fn role_arn(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.role_arn = Some(value.into());
         self
     }
     /// Sets or clears `RoleArn`. Required.
-    pub fn set_role_arn(mut self, value: Option<String>) -> Self {
+    pub fn set_role_arn(mut self, value: Option<crate::CompactString>) -> Self {
         self.role_arn = value;
         self
     }
     /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
     ///
     /// Example: `"cts"`
-    pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
+    pub fn role_session_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.role_session_name = Some(value.into());
         self
     }
     /// Sets or clears `RoleSessionName`. Required.
-    pub fn set_role_session_name(mut self, value: Option<String>) -> Self {
+    pub fn set_role_session_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.role_session_name = value;
         self
     }
@@ -199,24 +199,24 @@ impl AssumeRoleRequestBuilder {
     /// A CAM policy (JSON, URL-encoded) that narrows what the credentials may do; it cannot widen the role's or user's own permissions and may not name a principal.
     ///
     /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%5B%22cam%3AGetUser%22%5D%2C%22resource%22%3A%5B%22*%22%5D%7D%5D%7D%22%7D%7D%7D"`
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
+    pub fn policy(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.policy = Some(value.into());
         self
     }
     /// Sets or clears `Policy`.
-    pub fn set_policy(mut self, value: Option<String>) -> Self {
+    pub fn set_policy(mut self, value: Option<crate::CompactString>) -> Self {
         self.policy = value;
         self
     }
     /// The external id the role's trust policy demands, if it demands one: 2 to 128 letters, digits or `=,.@:/-`.
     ///
     /// Example: `"role-external-id"`
-    pub fn external_id(mut self, value: impl Into<String>) -> Self {
+    pub fn external_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.external_id = Some(value.into());
         self
     }
     /// Sets or clears `ExternalId`.
-    pub fn set_external_id(mut self, value: Option<String>) -> Self {
+    pub fn set_external_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.external_id = value;
         self
     }
@@ -233,36 +233,36 @@ impl AssumeRoleRequestBuilder {
     /// Account (UIN) of whoever started the chain of role sessions, kept for auditing.
     ///
     /// Example: `"1000001"`
-    pub fn source_identity(mut self, value: impl Into<String>) -> Self {
+    pub fn source_identity(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.source_identity = Some(value.into());
         self
     }
     /// Sets or clears `SourceIdentity`.
-    pub fn set_source_identity(mut self, value: Option<String>) -> Self {
+    pub fn set_source_identity(mut self, value: Option<crate::CompactString>) -> Self {
         self.source_identity = value;
         self
     }
     /// Resource name of the MFA device, when the trust policy demands multi-factor authentication.
     ///
     /// Example: `"qcs::cam:uin/10001::mfa/softToken"`
-    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
+    pub fn serial_number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.serial_number = Some(value.into());
         self
     }
     /// Sets or clears `SerialNumber`.
-    pub fn set_serial_number(mut self, value: Option<String>) -> Self {
+    pub fn set_serial_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.serial_number = value;
         self
     }
     /// The current code shown by the MFA device named in `SerialNumber`.
     ///
     /// Example: `"482724"`
-    pub fn token_code(mut self, value: impl Into<String>) -> Self {
+    pub fn token_code(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.token_code = Some(value.into());
         self
     }
     /// Sets or clears `TokenCode`.
-    pub fn set_token_code(mut self, value: Option<String>) -> Self {
+    pub fn set_token_code(mut self, value: Option<crate::CompactString>) -> Self {
         self.token_code = value;
         self
     }
@@ -304,24 +304,24 @@ impl AssumeRoleFluentBuilder {
     /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
     ///
     /// Example: `"qcs::cam::uin/10001:roleName/readOnlyRole"`
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
+    pub fn role_arn(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.role_arn = Some(value.into());
         self
     }
     /// Sets or clears `RoleArn`. Required.
-    pub fn set_role_arn(mut self, value: Option<String>) -> Self {
+    pub fn set_role_arn(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.role_arn = value;
         self
     }
     /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
     ///
     /// Example: `"cts"`
-    pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
+    pub fn role_session_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.role_session_name = Some(value.into());
         self
     }
     /// Sets or clears `RoleSessionName`. Required.
-    pub fn set_role_session_name(mut self, value: Option<String>) -> Self {
+    pub fn set_role_session_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.role_session_name = value;
         self
     }
@@ -340,24 +340,24 @@ impl AssumeRoleFluentBuilder {
     /// A CAM policy (JSON, URL-encoded) that narrows what the credentials may do; it cannot widen the role's or user's own permissions and may not name a principal.
     ///
     /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%5B%22cam%3AGetUser%22%5D%2C%22resource%22%3A%5B%22*%22%5D%7D%5D%7D%22%7D%7D%7D"`
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
+    pub fn policy(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.policy = Some(value.into());
         self
     }
     /// Sets or clears `Policy`.
-    pub fn set_policy(mut self, value: Option<String>) -> Self {
+    pub fn set_policy(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.policy = value;
         self
     }
     /// The external id the role's trust policy demands, if it demands one: 2 to 128 letters, digits or `=,.@:/-`.
     ///
     /// Example: `"role-external-id"`
-    pub fn external_id(mut self, value: impl Into<String>) -> Self {
+    pub fn external_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.external_id = Some(value.into());
         self
     }
     /// Sets or clears `ExternalId`.
-    pub fn set_external_id(mut self, value: Option<String>) -> Self {
+    pub fn set_external_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.external_id = value;
         self
     }
@@ -374,36 +374,36 @@ impl AssumeRoleFluentBuilder {
     /// Account (UIN) of whoever started the chain of role sessions, kept for auditing.
     ///
     /// Example: `"1000001"`
-    pub fn source_identity(mut self, value: impl Into<String>) -> Self {
+    pub fn source_identity(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.source_identity = Some(value.into());
         self
     }
     /// Sets or clears `SourceIdentity`.
-    pub fn set_source_identity(mut self, value: Option<String>) -> Self {
+    pub fn set_source_identity(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.source_identity = value;
         self
     }
     /// Resource name of the MFA device, when the trust policy demands multi-factor authentication.
     ///
     /// Example: `"qcs::cam:uin/10001::mfa/softToken"`
-    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
+    pub fn serial_number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.serial_number = Some(value.into());
         self
     }
     /// Sets or clears `SerialNumber`.
-    pub fn set_serial_number(mut self, value: Option<String>) -> Self {
+    pub fn set_serial_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.serial_number = value;
         self
     }
     /// The current code shown by the MFA device named in `SerialNumber`.
     ///
     /// Example: `"482724"`
-    pub fn token_code(mut self, value: impl Into<String>) -> Self {
+    pub fn token_code(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.token_code = Some(value.into());
         self
     }
     /// Sets or clears `TokenCode`.
-    pub fn set_token_code(mut self, value: Option<String>) -> Self {
+    pub fn set_token_code(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.token_code = value;
         self
     }
@@ -451,14 +451,14 @@ pub struct AssumeRoleResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub expiration: String,
+    pub expiration: crate::CompactString,
     /// Id the service gave this request; quote it when asking support.
     #[serde(
         rename = "RequestId",
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -491,8 +491,8 @@ impl AssumeRoleResponse {
 pub struct AssumeRoleResponseBuilder {
     credentials: Option<crate::sts::types::Credentials>,
     expired_time: Option<i64>,
-    expiration: Option<String>,
-    request_id: Option<String>,
+    expiration: Option<crate::CompactString>,
+    request_id: Option<crate::CompactString>,
 }
 impl ::std::fmt::Debug for AssumeRoleResponseBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -533,22 +533,22 @@ impl AssumeRoleResponseBuilder {
     /// When the credentials stop working, as an ISO 8601 UTC time (`2018-12-04T09:06:16Z`).
     ///
     /// Example: `"2018-12-04T09:06:16Z"`
-    pub fn expiration(mut self, value: impl Into<String>) -> Self {
+    pub fn expiration(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.expiration = Some(value.into());
         self
     }
     /// Sets or clears `Expiration`.
-    pub fn set_expiration(mut self, value: Option<String>) -> Self {
+    pub fn set_expiration(mut self, value: Option<crate::CompactString>) -> Self {
         self.expiration = value;
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -647,8 +647,9 @@ impl AssumeRoleErrorCode {
 }
 impl crate::enums::WireEnum for AssumeRoleErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError.DbError" => Some(Self::InternalErrorDbError),
             "InternalError.EncryptError" => Some(Self::InternalErrorEncryptError),
             "InternalError.GetAppIdError" => Some(Self::InternalErrorGetAppIdError),

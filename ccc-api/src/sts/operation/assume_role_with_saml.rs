@@ -43,22 +43,22 @@ pub struct AssumeRoleWithSAMLRequest {
     ///
     /// Example: `"c2FtbC***Rpb24="`
     #[serde(rename = "SAMLAssertion")]
-    pub saml_assertion: String,
+    pub saml_assertion: crate::CompactString,
     /// Resource name of the SAML identity provider registered in CAM.
     ///
     /// Example: `"qcs::cam::uin/7989***:saml-provider/OneLogin"`
     #[serde(rename = "PrincipalArn")]
-    pub principal_arn: String,
+    pub principal_arn: crate::CompactString,
     /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
     ///
     /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
     #[serde(rename = "RoleArn")]
-    pub role_arn: String,
+    pub role_arn: crate::CompactString,
     /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
     ///
     /// Example: `"readOnlySession"`
     #[serde(rename = "RoleSessionName")]
-    pub role_session_name: String,
+    pub role_session_name: crate::CompactString,
     /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
     ///
     /// Example: `1800`
@@ -96,10 +96,10 @@ impl crate::Action for AssumeRoleWithSAMLRequest {
 /// Builds a [`AssumeRoleWithSAMLRequest`] member by member.
 #[derive(Clone, Default)]
 pub struct AssumeRoleWithSAMLRequestBuilder {
-    saml_assertion: Option<String>,
-    principal_arn: Option<String>,
-    role_arn: Option<String>,
-    role_session_name: Option<String>,
+    saml_assertion: Option<crate::CompactString>,
+    principal_arn: Option<crate::CompactString>,
+    role_arn: Option<crate::CompactString>,
+    role_session_name: Option<crate::CompactString>,
     duration_seconds: Option<u64>,
 }
 impl ::std::fmt::Debug for AssumeRoleWithSAMLRequestBuilder {
@@ -120,48 +120,48 @@ impl AssumeRoleWithSAMLRequestBuilder {
     /// The base64-encoded SAML assertion issued by the identity provider.
     ///
     /// Example: `"c2FtbC***Rpb24="`
-    pub fn saml_assertion(mut self, value: impl Into<String>) -> Self {
+    pub fn saml_assertion(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.saml_assertion = Some(value.into());
         self
     }
     /// Sets or clears `SAMLAssertion`. Required.
-    pub fn set_saml_assertion(mut self, value: Option<String>) -> Self {
+    pub fn set_saml_assertion(mut self, value: Option<crate::CompactString>) -> Self {
         self.saml_assertion = value;
         self
     }
     /// Resource name of the SAML identity provider registered in CAM.
     ///
     /// Example: `"qcs::cam::uin/7989***:saml-provider/OneLogin"`
-    pub fn principal_arn(mut self, value: impl Into<String>) -> Self {
+    pub fn principal_arn(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.principal_arn = Some(value.into());
         self
     }
     /// Sets or clears `PrincipalArn`. Required.
-    pub fn set_principal_arn(mut self, value: Option<String>) -> Self {
+    pub fn set_principal_arn(mut self, value: Option<crate::CompactString>) -> Self {
         self.principal_arn = value;
         self
     }
     /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
     ///
     /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
+    pub fn role_arn(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.role_arn = Some(value.into());
         self
     }
     /// Sets or clears `RoleArn`. Required.
-    pub fn set_role_arn(mut self, value: Option<String>) -> Self {
+    pub fn set_role_arn(mut self, value: Option<crate::CompactString>) -> Self {
         self.role_arn = value;
         self
     }
     /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
     ///
     /// Example: `"readOnlySession"`
-    pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
+    pub fn role_session_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.role_session_name = Some(value.into());
         self
     }
     /// Sets or clears `RoleSessionName`. Required.
-    pub fn set_role_session_name(mut self, value: Option<String>) -> Self {
+    pub fn set_role_session_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.role_session_name = value;
         self
     }
@@ -218,48 +218,48 @@ impl AssumeRoleWithSAMLFluentBuilder {
     /// The base64-encoded SAML assertion issued by the identity provider.
     ///
     /// Example: `"c2FtbC***Rpb24="`
-    pub fn saml_assertion(mut self, value: impl Into<String>) -> Self {
+    pub fn saml_assertion(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.saml_assertion = Some(value.into());
         self
     }
     /// Sets or clears `SAMLAssertion`. Required.
-    pub fn set_saml_assertion(mut self, value: Option<String>) -> Self {
+    pub fn set_saml_assertion(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.saml_assertion = value;
         self
     }
     /// Resource name of the SAML identity provider registered in CAM.
     ///
     /// Example: `"qcs::cam::uin/7989***:saml-provider/OneLogin"`
-    pub fn principal_arn(mut self, value: impl Into<String>) -> Self {
+    pub fn principal_arn(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.principal_arn = Some(value.into());
         self
     }
     /// Sets or clears `PrincipalArn`. Required.
-    pub fn set_principal_arn(mut self, value: Option<String>) -> Self {
+    pub fn set_principal_arn(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.principal_arn = value;
         self
     }
     /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
     ///
     /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
+    pub fn role_arn(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.role_arn = Some(value.into());
         self
     }
     /// Sets or clears `RoleArn`. Required.
-    pub fn set_role_arn(mut self, value: Option<String>) -> Self {
+    pub fn set_role_arn(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.role_arn = value;
         self
     }
     /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
     ///
     /// Example: `"readOnlySession"`
-    pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
+    pub fn role_session_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.role_session_name = Some(value.into());
         self
     }
     /// Sets or clears `RoleSessionName`. Required.
-    pub fn set_role_session_name(mut self, value: Option<String>) -> Self {
+    pub fn set_role_session_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.role_session_name = value;
         self
     }
@@ -323,14 +323,14 @@ pub struct AssumeRoleWithSAMLResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub expiration: String,
+    pub expiration: crate::CompactString,
     /// Id the service gave this request; quote it when asking support.
     #[serde(
         rename = "RequestId",
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -363,8 +363,8 @@ impl AssumeRoleWithSAMLResponse {
 pub struct AssumeRoleWithSAMLResponseBuilder {
     credentials: Option<crate::sts::types::Credentials>,
     expired_time: Option<u64>,
-    expiration: Option<String>,
-    request_id: Option<String>,
+    expiration: Option<crate::CompactString>,
+    request_id: Option<crate::CompactString>,
 }
 impl ::std::fmt::Debug for AssumeRoleWithSAMLResponseBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -407,22 +407,22 @@ impl AssumeRoleWithSAMLResponseBuilder {
     /// When the credentials stop working, as an ISO 8601 UTC time (`2018-12-04T09:06:16Z`).
     ///
     /// Example: `"2018-12-04T09:06:16Z"`
-    pub fn expiration(mut self, value: impl Into<String>) -> Self {
+    pub fn expiration(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.expiration = Some(value.into());
         self
     }
     /// Sets or clears `Expiration`.
-    pub fn set_expiration(mut self, value: Option<String>) -> Self {
+    pub fn set_expiration(mut self, value: Option<crate::CompactString>) -> Self {
         self.expiration = value;
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -482,8 +482,9 @@ impl AssumeRoleWithSAMLErrorCode {
 }
 impl crate::enums::WireEnum for AssumeRoleWithSAMLErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError.EncryptError" => Some(Self::InternalErrorEncryptError),
             "InternalError.GetRoleError" => Some(Self::InternalErrorGetRoleError),
             "InternalError.SystemError" => Some(Self::InternalErrorSystemError),

@@ -44,22 +44,22 @@ pub struct AssumeRoleWithWebIdentityRequest {
     ///
     /// Example: `"OIDC"`
     #[serde(rename = "ProviderId")]
-    pub provider_id: String,
+    pub provider_id: crate::CompactString,
     /// The OIDC identity token (a JWT) issued by the provider; a secret for as long as it is valid.
     ///
     /// Example: `"eyJraWQiOiJkT**********CNOQ"`
     #[serde(rename = "WebIdentityToken")]
-    pub web_identity_token: String,
+    pub web_identity_token: crate::CompactString,
     /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
     ///
     /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
     #[serde(rename = "RoleArn")]
-    pub role_arn: String,
+    pub role_arn: crate::CompactString,
     /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
     ///
     /// Example: `"test_OIDC"`
     #[serde(rename = "RoleSessionName")]
-    pub role_session_name: String,
+    pub role_session_name: crate::CompactString,
     /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
     ///
     /// Example: `3600`
@@ -97,10 +97,10 @@ impl crate::Action for AssumeRoleWithWebIdentityRequest {
 /// Builds a [`AssumeRoleWithWebIdentityRequest`] member by member.
 #[derive(Clone, Default)]
 pub struct AssumeRoleWithWebIdentityRequestBuilder {
-    provider_id: Option<String>,
-    web_identity_token: Option<String>,
-    role_arn: Option<String>,
-    role_session_name: Option<String>,
+    provider_id: Option<crate::CompactString>,
+    web_identity_token: Option<crate::CompactString>,
+    role_arn: Option<crate::CompactString>,
+    role_session_name: Option<crate::CompactString>,
     duration_seconds: Option<i64>,
 }
 impl ::std::fmt::Debug for AssumeRoleWithWebIdentityRequestBuilder {
@@ -121,48 +121,48 @@ impl AssumeRoleWithWebIdentityRequestBuilder {
     /// Name of the OIDC identity provider registered in CAM (`OIDC` for TKE).
     ///
     /// Example: `"OIDC"`
-    pub fn provider_id(mut self, value: impl Into<String>) -> Self {
+    pub fn provider_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.provider_id = Some(value.into());
         self
     }
     /// Sets or clears `ProviderId`. Required.
-    pub fn set_provider_id(mut self, value: Option<String>) -> Self {
+    pub fn set_provider_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.provider_id = value;
         self
     }
     /// The OIDC identity token (a JWT) issued by the provider; a secret for as long as it is valid.
     ///
     /// Example: `"eyJraWQiOiJkT**********CNOQ"`
-    pub fn web_identity_token(mut self, value: impl Into<String>) -> Self {
+    pub fn web_identity_token(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.web_identity_token = Some(value.into());
         self
     }
     /// Sets or clears `WebIdentityToken`. Required.
-    pub fn set_web_identity_token(mut self, value: Option<String>) -> Self {
+    pub fn set_web_identity_token(mut self, value: Option<crate::CompactString>) -> Self {
         self.web_identity_token = value;
         self
     }
     /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
     ///
     /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
+    pub fn role_arn(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.role_arn = Some(value.into());
         self
     }
     /// Sets or clears `RoleArn`. Required.
-    pub fn set_role_arn(mut self, value: Option<String>) -> Self {
+    pub fn set_role_arn(mut self, value: Option<crate::CompactString>) -> Self {
         self.role_arn = value;
         self
     }
     /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
     ///
     /// Example: `"test_OIDC"`
-    pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
+    pub fn role_session_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.role_session_name = Some(value.into());
         self
     }
     /// Sets or clears `RoleSessionName`. Required.
-    pub fn set_role_session_name(mut self, value: Option<String>) -> Self {
+    pub fn set_role_session_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.role_session_name = value;
         self
     }
@@ -220,48 +220,48 @@ impl AssumeRoleWithWebIdentityFluentBuilder {
     /// Name of the OIDC identity provider registered in CAM (`OIDC` for TKE).
     ///
     /// Example: `"OIDC"`
-    pub fn provider_id(mut self, value: impl Into<String>) -> Self {
+    pub fn provider_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.provider_id = Some(value.into());
         self
     }
     /// Sets or clears `ProviderId`. Required.
-    pub fn set_provider_id(mut self, value: Option<String>) -> Self {
+    pub fn set_provider_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.provider_id = value;
         self
     }
     /// The OIDC identity token (a JWT) issued by the provider; a secret for as long as it is valid.
     ///
     /// Example: `"eyJraWQiOiJkT**********CNOQ"`
-    pub fn web_identity_token(mut self, value: impl Into<String>) -> Self {
+    pub fn web_identity_token(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.web_identity_token = Some(value.into());
         self
     }
     /// Sets or clears `WebIdentityToken`. Required.
-    pub fn set_web_identity_token(mut self, value: Option<String>) -> Self {
+    pub fn set_web_identity_token(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.web_identity_token = value;
         self
     }
     /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
     ///
     /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
-    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
+    pub fn role_arn(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.role_arn = Some(value.into());
         self
     }
     /// Sets or clears `RoleArn`. Required.
-    pub fn set_role_arn(mut self, value: Option<String>) -> Self {
+    pub fn set_role_arn(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.role_arn = value;
         self
     }
     /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
     ///
     /// Example: `"test_OIDC"`
-    pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
+    pub fn role_session_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.role_session_name = Some(value.into());
         self
     }
     /// Sets or clears `RoleSessionName`. Required.
-    pub fn set_role_session_name(mut self, value: Option<String>) -> Self {
+    pub fn set_role_session_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.role_session_name = value;
         self
     }
@@ -319,7 +319,7 @@ pub struct AssumeRoleWithWebIdentityResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub expiration: String,
+    pub expiration: crate::CompactString,
     /// The temporary keys and their session token.
     ///
     /// Example: `{"TmpSecretId":"AKID***","TmpSecretKey":"q95K***","Token":"1siMD***"}`
@@ -335,7 +335,7 @@ pub struct AssumeRoleWithWebIdentityResponse {
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -367,9 +367,9 @@ impl AssumeRoleWithWebIdentityResponse {
 #[derive(Clone, Default)]
 pub struct AssumeRoleWithWebIdentityResponseBuilder {
     expired_time: Option<u64>,
-    expiration: Option<String>,
+    expiration: Option<crate::CompactString>,
     credentials: Option<crate::sts::types::Credentials>,
-    request_id: Option<String>,
+    request_id: Option<crate::CompactString>,
 }
 impl ::std::fmt::Debug for AssumeRoleWithWebIdentityResponseBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -400,12 +400,12 @@ impl AssumeRoleWithWebIdentityResponseBuilder {
     /// When the credentials stop working, as an ISO 8601 UTC time (`2018-12-04T09:06:16Z`).
     ///
     /// Example: `"2018-12-04T09:06:16Z"`
-    pub fn expiration(mut self, value: impl Into<String>) -> Self {
+    pub fn expiration(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.expiration = Some(value.into());
         self
     }
     /// Sets or clears `Expiration`.
-    pub fn set_expiration(mut self, value: Option<String>) -> Self {
+    pub fn set_expiration(mut self, value: Option<crate::CompactString>) -> Self {
         self.expiration = value;
         self
     }
@@ -422,12 +422,12 @@ impl AssumeRoleWithWebIdentityResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -485,8 +485,9 @@ impl AssumeRoleWithWebIdentityErrorCode {
 }
 impl crate::enums::WireEnum for AssumeRoleWithWebIdentityErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError.EncryptError" => Some(Self::InternalErrorEncryptError),
             "InternalError.GetRoleError" => Some(Self::InternalErrorGetRoleError),
             "InternalError.SystemError" => Some(Self::InternalErrorSystemError),

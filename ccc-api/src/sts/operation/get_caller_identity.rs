@@ -148,17 +148,17 @@ pub struct GetCallerIdentityResponse {
     ///
     /// Example: `"qcs::sts:1000262***:federated-user/1000261****"`
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
-    pub arn: Option<String>,
+    pub arn: Option<crate::CompactString>,
     /// Account (UIN) of the root account the caller belongs to.
     ///
     /// Example: `"1000262***"`
     #[serde(rename = "AccountId", default, skip_serializing_if = "Option::is_none")]
-    pub account_id: Option<String>,
+    pub account_id: Option<crate::CompactString>,
     /// Who the caller is: the account's UIN for an account or CAM user, `<roleId>:<sessionName>` for a role session, `<uin>:<name>` for a federated user.
     ///
     /// Example: `"1000261****:federatedUserName"`
     #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
+    pub user_id: Option<crate::CompactString>,
     /// Account (UIN) that owns the keys: the account itself, or the account that assumed the role.
     ///
     /// Example: `"1000261****"`
@@ -167,19 +167,19 @@ pub struct GetCallerIdentityResponse {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub principal_id: Option<String>,
+    pub principal_id: Option<crate::CompactString>,
     /// Kind of caller (`CAMUser`, `RoleUser`, `FederatedUser`, ...).
     ///
     /// Example: `"CAMUser"`
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
+    pub r#type: Option<crate::CompactString>,
     /// Id the service gave this request; quote it when asking support.
     #[serde(
         rename = "RequestId",
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -199,81 +199,81 @@ impl GetCallerIdentityResponse {
 /// Builds a [`GetCallerIdentityResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct GetCallerIdentityResponseBuilder {
-    arn: Option<String>,
-    account_id: Option<String>,
-    user_id: Option<String>,
-    principal_id: Option<String>,
-    r#type: Option<String>,
-    request_id: Option<String>,
+    arn: Option<crate::CompactString>,
+    account_id: Option<crate::CompactString>,
+    user_id: Option<crate::CompactString>,
+    principal_id: Option<crate::CompactString>,
+    r#type: Option<crate::CompactString>,
+    request_id: Option<crate::CompactString>,
 }
 impl GetCallerIdentityResponseBuilder {
     /// Resource name of the caller: an account, a CAM user, a role session or a federated user.
     ///
     /// Example: `"qcs::sts:1000262***:federated-user/1000261****"`
-    pub fn arn(mut self, value: impl Into<String>) -> Self {
+    pub fn arn(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.arn = Some(value.into());
         self
     }
     /// Sets or clears `Arn`.
-    pub fn set_arn(mut self, value: Option<String>) -> Self {
+    pub fn set_arn(mut self, value: Option<crate::CompactString>) -> Self {
         self.arn = value;
         self
     }
     /// Account (UIN) of the root account the caller belongs to.
     ///
     /// Example: `"1000262***"`
-    pub fn account_id(mut self, value: impl Into<String>) -> Self {
+    pub fn account_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.account_id = Some(value.into());
         self
     }
     /// Sets or clears `AccountId`.
-    pub fn set_account_id(mut self, value: Option<String>) -> Self {
+    pub fn set_account_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.account_id = value;
         self
     }
     /// Who the caller is: the account's UIN for an account or CAM user, `<roleId>:<sessionName>` for a role session, `<uin>:<name>` for a federated user.
     ///
     /// Example: `"1000261****:federatedUserName"`
-    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+    pub fn user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.user_id = Some(value.into());
         self
     }
     /// Sets or clears `UserId`.
-    pub fn set_user_id(mut self, value: Option<String>) -> Self {
+    pub fn set_user_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.user_id = value;
         self
     }
     /// Account (UIN) that owns the keys: the account itself, or the account that assumed the role.
     ///
     /// Example: `"1000261****"`
-    pub fn principal_id(mut self, value: impl Into<String>) -> Self {
+    pub fn principal_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.principal_id = Some(value.into());
         self
     }
     /// Sets or clears `PrincipalId`.
-    pub fn set_principal_id(mut self, value: Option<String>) -> Self {
+    pub fn set_principal_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.principal_id = value;
         self
     }
     /// Kind of caller (`CAMUser`, `RoleUser`, `FederatedUser`, ...).
     ///
     /// Example: `"CAMUser"`
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    pub fn r#type(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.r#type = Some(value.into());
         self
     }
     /// Sets or clears `Type`.
-    pub fn set_type(mut self, value: Option<String>) -> Self {
+    pub fn set_type(mut self, value: Option<crate::CompactString>) -> Self {
         self.r#type = value;
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -321,8 +321,9 @@ impl GetCallerIdentityErrorCode {
 }
 impl crate::enums::WireEnum for GetCallerIdentityErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError.SystemError" => Some(Self::InternalErrorSystemError),
             "InvalidParameter.ParamError" => Some(Self::InvalidParameterParamError),
             _ => None,

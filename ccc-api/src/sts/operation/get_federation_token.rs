@@ -43,12 +43,12 @@ pub struct GetFederationTokenRequest {
     ///
     /// Example: `"readOnly"`
     #[serde(rename = "Name")]
-    pub name: String,
+    pub name: crate::CompactString,
     /// A CAM policy (JSON, URL-encoded) that narrows what the credentials may do; it cannot widen the role's or user's own permissions and may not name a principal.
     ///
     /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%22sts%3AAssumeRole%22%2C%22resource%22%3A%22%2A%22%7D%5D%7D"`
     #[serde(rename = "Policy")]
-    pub policy: String,
+    pub policy: crate::CompactString,
     /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
     ///
     /// Example: `1800`
@@ -75,32 +75,32 @@ impl crate::Action for GetFederationTokenRequest {
 /// Builds a [`GetFederationTokenRequest`] member by member.
 #[derive(Debug, Clone, Default)]
 pub struct GetFederationTokenRequestBuilder {
-    name: Option<String>,
-    policy: Option<String>,
+    name: Option<crate::CompactString>,
+    policy: Option<crate::CompactString>,
     duration_seconds: Option<u64>,
 }
 impl GetFederationTokenRequestBuilder {
     /// Name of the federated user, recorded in audit logs.
     ///
     /// Example: `"readOnly"`
-    pub fn name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
-    pub fn set_name(mut self, value: Option<String>) -> Self {
+    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.name = value;
         self
     }
     /// A CAM policy (JSON, URL-encoded) that narrows what the credentials may do; it cannot widen the role's or user's own permissions and may not name a principal.
     ///
     /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%22sts%3AAssumeRole%22%2C%22resource%22%3A%22%2A%22%7D%5D%7D"`
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
+    pub fn policy(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.policy = Some(value.into());
         self
     }
     /// Sets or clears `Policy`. Required.
-    pub fn set_policy(mut self, value: Option<String>) -> Self {
+    pub fn set_policy(mut self, value: Option<crate::CompactString>) -> Self {
         self.policy = value;
         self
     }
@@ -148,24 +148,24 @@ impl GetFederationTokenFluentBuilder {
     /// Name of the federated user, recorded in audit logs.
     ///
     /// Example: `"readOnly"`
-    pub fn name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
-    pub fn set_name(mut self, value: Option<String>) -> Self {
+    pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.name = value;
         self
     }
     /// A CAM policy (JSON, URL-encoded) that narrows what the credentials may do; it cannot widen the role's or user's own permissions and may not name a principal.
     ///
     /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%22sts%3AAssumeRole%22%2C%22resource%22%3A%22%2A%22%7D%5D%7D"`
-    pub fn policy(mut self, value: impl Into<String>) -> Self {
+    pub fn policy(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.policy = Some(value.into());
         self
     }
     /// Sets or clears `Policy`. Required.
-    pub fn set_policy(mut self, value: Option<String>) -> Self {
+    pub fn set_policy(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.policy = value;
         self
     }
@@ -223,14 +223,14 @@ pub struct GetFederationTokenResponse {
     ///
     /// Example: `"2023-06-13T13:55:53Z"`
     #[serde(rename = "Expiration", default)]
-    pub expiration: Option<String>,
+    pub expiration: Option<crate::CompactString>,
     /// Id the service gave this request; quote it when asking support.
     #[serde(
         rename = "RequestId",
         default = "crate::deviation::absent",
         deserialize_with = "crate::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: crate::CompactString,
     #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
@@ -263,8 +263,8 @@ impl GetFederationTokenResponse {
 pub struct GetFederationTokenResponseBuilder {
     credentials: Option<crate::sts::types::Credentials>,
     expired_time: Option<u64>,
-    expiration: Option<String>,
-    request_id: Option<String>,
+    expiration: Option<crate::CompactString>,
+    request_id: Option<crate::CompactString>,
 }
 impl ::std::fmt::Debug for GetFederationTokenResponseBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -305,22 +305,22 @@ impl GetFederationTokenResponseBuilder {
     /// When the credentials stop working, as an ISO 8601 UTC time (`2018-12-04T09:06:16Z`).
     ///
     /// Example: `"2023-06-13T13:55:53Z"`
-    pub fn expiration(mut self, value: impl Into<String>) -> Self {
+    pub fn expiration(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.expiration = Some(value.into());
         self
     }
     /// Sets or clears `Expiration`.
-    pub fn set_expiration(mut self, value: Option<String>) -> Self {
+    pub fn set_expiration(mut self, value: Option<crate::CompactString>) -> Self {
         self.expiration = value;
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -395,8 +395,9 @@ impl GetFederationTokenErrorCode {
 }
 impl crate::enums::WireEnum for GetFederationTokenErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "InternalError.EncryptError" => Some(Self::InternalErrorEncryptError),
             "InternalError.GetSeedTokenError" => Some(Self::InternalErrorGetSeedTokenError),
             "InternalError.SystemError" => Some(Self::InternalErrorSystemError),

@@ -148,7 +148,7 @@ pub struct ListItemsResponse {
         default = "::ccc_api::deviation::absent",
         deserialize_with = "::ccc_api::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: ::ccc_api::CompactString,
     #[serde(skip)]
     _deviations: Vec<::ccc_api::Deviation>,
 }
@@ -170,7 +170,7 @@ impl ListItemsResponse {
 pub struct ListItemsResponseBuilder {
     request_id_: Option<i64>,
     self_: Option<Vec<crate::fixture_names::types::PutThingRequest>>,
-    request_id: Option<String>,
+    request_id: Option<::ccc_api::CompactString>,
 }
 impl ListItemsResponseBuilder {
     /// Total; maps to `request_id`, which every response has.
@@ -197,12 +197,12 @@ impl ListItemsResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -241,7 +241,8 @@ impl ListItemsErrorCode {
 }
 impl ::ccc_api::enums::WireEnum for ListItemsErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
         let _ = raw;
         None
     }

@@ -11,77 +11,77 @@
 pub struct PutThingRequest {
     /// Named like the fluent builder's constructor.
     #[serde(rename = "New")]
-    pub new_: String,
+    pub new_: ::ccc_api::CompactString,
     /// Named like the fluent builder's `send`.
     #[serde(rename = "Send", default, skip_serializing_if = "Option::is_none")]
-    pub send_: Option<String>,
+    pub send_: Option<::ccc_api::CompactString>,
     /// Named like the request builder's `build`.
     #[serde(rename = "Build", default, skip_serializing_if = "Option::is_none")]
-    pub build_: Option<String>,
+    pub build_: Option<::ccc_api::CompactString>,
     /// Named like the fluent builder's `options`.
     #[serde(rename = "Options", default, skip_serializing_if = "Option::is_none")]
-    pub options_: Option<String>,
+    pub options_: Option<::ccc_api::CompactString>,
     /// Named like the fluent builder's `as_builder`.
     #[serde(rename = "AsBuilder", default, skip_serializing_if = "Option::is_none")]
-    pub as_builder_: Option<String>,
+    pub as_builder_: Option<::ccc_api::CompactString>,
     /// Named like `into_paginator`.
     #[serde(
         rename = "IntoPaginator",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub into_paginator_: Option<String>,
+    pub into_paginator_: Option<::ccc_api::CompactString>,
     /// Named like `Default::default`.
     #[serde(rename = "Default", default, skip_serializing_if = "Option::is_none")]
-    pub default_: Option<String>,
+    pub default_: Option<::ccc_api::CompactString>,
     /// Named like `Clone::clone`.
     #[serde(rename = "Clone", default, skip_serializing_if = "Option::is_none")]
-    pub clone_: Option<String>,
+    pub clone_: Option<::ccc_api::CompactString>,
     /// Named like `Into::into`.
     #[serde(rename = "Into", default, skip_serializing_if = "Option::is_none")]
-    pub into_: Option<String>,
+    pub into_: Option<::ccc_api::CompactString>,
     /// Named like `Debug::fmt`.
     #[serde(rename = "Fmt", default, skip_serializing_if = "Option::is_none")]
-    pub fmt_: Option<String>,
+    pub fmt_: Option<::ccc_api::CompactString>,
     /// An ordinary member, whose setter is `set_name`.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<::ccc_api::CompactString>,
     /// Named like the setter of `Name`.
     #[serde(rename = "SetName", default, skip_serializing_if = "Option::is_none")]
-    pub set_name_: Option<String>,
+    pub set_name_: Option<::ccc_api::CompactString>,
     /// A keyword that works as a raw identifier.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
+    pub r#type: Option<::ccc_api::CompactString>,
     /// Named like the setter of `Type`.
     #[serde(rename = "SetType", default, skip_serializing_if = "Option::is_none")]
-    pub set_type_: Option<String>,
+    pub set_type_: Option<::ccc_api::CompactString>,
     /// A keyword that cannot be a raw identifier.
     #[serde(rename = "Self", default, skip_serializing_if = "Option::is_none")]
-    pub self_: Option<String>,
+    pub self_: Option<::ccc_api::CompactString>,
     /// A keyword that cannot be a raw identifier.
     #[serde(rename = "Super", default, skip_serializing_if = "Option::is_none")]
-    pub super_: Option<String>,
+    pub super_: Option<::ccc_api::CompactString>,
     /// A keyword that cannot be a raw identifier.
     #[serde(rename = "Crate", default, skip_serializing_if = "Option::is_none")]
-    pub crate_: Option<String>,
+    pub crate_: Option<::ccc_api::CompactString>,
     /// Named like the fluent builder's field.
     #[serde(rename = "Client", default, skip_serializing_if = "Option::is_none")]
-    pub client: Option<String>,
+    pub client: Option<::ccc_api::CompactString>,
     /// Named like the fluent builder's field.
     #[serde(rename = "Inner", default, skip_serializing_if = "Option::is_none")]
-    pub inner: Option<String>,
+    pub inner: Option<::ccc_api::CompactString>,
     /// Named like the request's `builder`.
     #[serde(rename = "Builder", default, skip_serializing_if = "Option::is_none")]
-    pub builder: Option<String>,
+    pub builder: Option<::ccc_api::CompactString>,
     /// Only responses have a `request_id` of their own.
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
+    pub request_id: Option<::ccc_api::CompactString>,
     /// A shared type named like this action's request.
     #[serde(rename = "Body", default, skip_serializing_if = "Option::is_none")]
     pub body: Option<crate::fixture_names::types::PutThingRequest>,
     /// A secret that an escaped neighbour must not reveal.
     #[serde(rename = "ApiKey", default, skip_serializing_if = "Option::is_none")]
-    pub api_key: Option<String>,
+    pub api_key: Option<::ccc_api::CompactString>,
 }
 impl ::std::fmt::Debug for PutThingRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -128,29 +128,29 @@ impl ::ccc_api::Action for PutThingRequest {
 /// Builds a [`PutThingRequest`] member by member.
 #[derive(Clone, Default)]
 pub struct PutThingRequestBuilder {
-    new_: Option<String>,
-    send_: Option<String>,
-    build_: Option<String>,
-    options_: Option<String>,
-    as_builder_: Option<String>,
-    into_paginator_: Option<String>,
-    default_: Option<String>,
-    clone_: Option<String>,
-    into_: Option<String>,
-    fmt_: Option<String>,
-    name: Option<String>,
-    set_name_: Option<String>,
-    r#type: Option<String>,
-    set_type_: Option<String>,
-    self_: Option<String>,
-    super_: Option<String>,
-    crate_: Option<String>,
-    client: Option<String>,
-    inner: Option<String>,
-    builder: Option<String>,
-    request_id: Option<String>,
+    new_: Option<::ccc_api::CompactString>,
+    send_: Option<::ccc_api::CompactString>,
+    build_: Option<::ccc_api::CompactString>,
+    options_: Option<::ccc_api::CompactString>,
+    as_builder_: Option<::ccc_api::CompactString>,
+    into_paginator_: Option<::ccc_api::CompactString>,
+    default_: Option<::ccc_api::CompactString>,
+    clone_: Option<::ccc_api::CompactString>,
+    into_: Option<::ccc_api::CompactString>,
+    fmt_: Option<::ccc_api::CompactString>,
+    name: Option<::ccc_api::CompactString>,
+    set_name_: Option<::ccc_api::CompactString>,
+    r#type: Option<::ccc_api::CompactString>,
+    set_type_: Option<::ccc_api::CompactString>,
+    self_: Option<::ccc_api::CompactString>,
+    super_: Option<::ccc_api::CompactString>,
+    crate_: Option<::ccc_api::CompactString>,
+    client: Option<::ccc_api::CompactString>,
+    inner: Option<::ccc_api::CompactString>,
+    builder: Option<::ccc_api::CompactString>,
+    request_id: Option<::ccc_api::CompactString>,
     body: Option<crate::fixture_names::types::PutThingRequest>,
-    api_key: Option<String>,
+    api_key: Option<::ccc_api::CompactString>,
 }
 impl ::std::fmt::Debug for PutThingRequestBuilder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -183,212 +183,212 @@ impl ::std::fmt::Debug for PutThingRequestBuilder {
 }
 impl PutThingRequestBuilder {
     /// Named like the fluent builder's constructor.
-    pub fn new_(mut self, value: impl Into<String>) -> Self {
+    pub fn new_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.new_ = Some(value.into());
         self
     }
     /// Sets or clears `New`. Required.
-    pub fn set_new_(mut self, value: Option<String>) -> Self {
+    pub fn set_new_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.new_ = value;
         self
     }
     /// Named like the fluent builder's `send`.
-    pub fn send_(mut self, value: impl Into<String>) -> Self {
+    pub fn send_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.send_ = Some(value.into());
         self
     }
     /// Sets or clears `Send`.
-    pub fn set_send_(mut self, value: Option<String>) -> Self {
+    pub fn set_send_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.send_ = value;
         self
     }
     /// Named like the request builder's `build`.
-    pub fn build_(mut self, value: impl Into<String>) -> Self {
+    pub fn build_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.build_ = Some(value.into());
         self
     }
     /// Sets or clears `Build`.
-    pub fn set_build_(mut self, value: Option<String>) -> Self {
+    pub fn set_build_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.build_ = value;
         self
     }
     /// Named like the fluent builder's `options`.
-    pub fn options_(mut self, value: impl Into<String>) -> Self {
+    pub fn options_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.options_ = Some(value.into());
         self
     }
     /// Sets or clears `Options`.
-    pub fn set_options_(mut self, value: Option<String>) -> Self {
+    pub fn set_options_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.options_ = value;
         self
     }
     /// Named like the fluent builder's `as_builder`.
-    pub fn as_builder_(mut self, value: impl Into<String>) -> Self {
+    pub fn as_builder_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.as_builder_ = Some(value.into());
         self
     }
     /// Sets or clears `AsBuilder`.
-    pub fn set_as_builder_(mut self, value: Option<String>) -> Self {
+    pub fn set_as_builder_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.as_builder_ = value;
         self
     }
     /// Named like `into_paginator`.
-    pub fn into_paginator_(mut self, value: impl Into<String>) -> Self {
+    pub fn into_paginator_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.into_paginator_ = Some(value.into());
         self
     }
     /// Sets or clears `IntoPaginator`.
-    pub fn set_into_paginator_(mut self, value: Option<String>) -> Self {
+    pub fn set_into_paginator_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.into_paginator_ = value;
         self
     }
     /// Named like `Default::default`.
-    pub fn default_(mut self, value: impl Into<String>) -> Self {
+    pub fn default_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.default_ = Some(value.into());
         self
     }
     /// Sets or clears `Default`.
-    pub fn set_default_(mut self, value: Option<String>) -> Self {
+    pub fn set_default_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.default_ = value;
         self
     }
     /// Named like `Clone::clone`.
-    pub fn clone_(mut self, value: impl Into<String>) -> Self {
+    pub fn clone_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.clone_ = Some(value.into());
         self
     }
     /// Sets or clears `Clone`.
-    pub fn set_clone_(mut self, value: Option<String>) -> Self {
+    pub fn set_clone_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.clone_ = value;
         self
     }
     /// Named like `Into::into`.
-    pub fn into_(mut self, value: impl Into<String>) -> Self {
+    pub fn into_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.into_ = Some(value.into());
         self
     }
     /// Sets or clears `Into`.
-    pub fn set_into_(mut self, value: Option<String>) -> Self {
+    pub fn set_into_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.into_ = value;
         self
     }
     /// Named like `Debug::fmt`.
-    pub fn fmt_(mut self, value: impl Into<String>) -> Self {
+    pub fn fmt_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.fmt_ = Some(value.into());
         self
     }
     /// Sets or clears `Fmt`.
-    pub fn set_fmt_(mut self, value: Option<String>) -> Self {
+    pub fn set_fmt_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.fmt_ = value;
         self
     }
     /// An ordinary member, whose setter is `set_name`.
-    pub fn name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
-    pub fn set_name(mut self, value: Option<String>) -> Self {
+    pub fn set_name(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.name = value;
         self
     }
     /// Named like the setter of `Name`.
-    pub fn set_name_(mut self, value: impl Into<String>) -> Self {
+    pub fn set_name_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.set_name_ = Some(value.into());
         self
     }
     /// Sets or clears `SetName`.
-    pub fn set_set_name_(mut self, value: Option<String>) -> Self {
+    pub fn set_set_name_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.set_name_ = value;
         self
     }
     /// A keyword that works as a raw identifier.
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    pub fn r#type(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.r#type = Some(value.into());
         self
     }
     /// Sets or clears `Type`.
-    pub fn set_type(mut self, value: Option<String>) -> Self {
+    pub fn set_type(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.r#type = value;
         self
     }
     /// Named like the setter of `Type`.
-    pub fn set_type_(mut self, value: impl Into<String>) -> Self {
+    pub fn set_type_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.set_type_ = Some(value.into());
         self
     }
     /// Sets or clears `SetType`.
-    pub fn set_set_type_(mut self, value: Option<String>) -> Self {
+    pub fn set_set_type_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.set_type_ = value;
         self
     }
     /// A keyword that cannot be a raw identifier.
-    pub fn self_(mut self, value: impl Into<String>) -> Self {
+    pub fn self_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.self_ = Some(value.into());
         self
     }
     /// Sets or clears `Self`.
-    pub fn set_self_(mut self, value: Option<String>) -> Self {
+    pub fn set_self_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.self_ = value;
         self
     }
     /// A keyword that cannot be a raw identifier.
-    pub fn super_(mut self, value: impl Into<String>) -> Self {
+    pub fn super_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.super_ = Some(value.into());
         self
     }
     /// Sets or clears `Super`.
-    pub fn set_super_(mut self, value: Option<String>) -> Self {
+    pub fn set_super_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.super_ = value;
         self
     }
     /// A keyword that cannot be a raw identifier.
-    pub fn crate_(mut self, value: impl Into<String>) -> Self {
+    pub fn crate_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.crate_ = Some(value.into());
         self
     }
     /// Sets or clears `Crate`.
-    pub fn set_crate_(mut self, value: Option<String>) -> Self {
+    pub fn set_crate_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.crate_ = value;
         self
     }
     /// Named like the fluent builder's field.
-    pub fn client(mut self, value: impl Into<String>) -> Self {
+    pub fn client(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.client = Some(value.into());
         self
     }
     /// Sets or clears `Client`.
-    pub fn set_client(mut self, value: Option<String>) -> Self {
+    pub fn set_client(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.client = value;
         self
     }
     /// Named like the fluent builder's field.
-    pub fn inner(mut self, value: impl Into<String>) -> Self {
+    pub fn inner(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner = Some(value.into());
         self
     }
     /// Sets or clears `Inner`.
-    pub fn set_inner(mut self, value: Option<String>) -> Self {
+    pub fn set_inner(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner = value;
         self
     }
     /// Named like the request's `builder`.
-    pub fn builder(mut self, value: impl Into<String>) -> Self {
+    pub fn builder(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.builder = Some(value.into());
         self
     }
     /// Sets or clears `Builder`.
-    pub fn set_builder(mut self, value: Option<String>) -> Self {
+    pub fn set_builder(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.builder = value;
         self
     }
     /// Only responses have a `request_id` of their own.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -403,12 +403,12 @@ impl PutThingRequestBuilder {
         self
     }
     /// A secret that an escaped neighbour must not reveal.
-    pub fn api_key(mut self, value: impl Into<String>) -> Self {
+    pub fn api_key(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.api_key = Some(value.into());
         self
     }
     /// Sets or clears `ApiKey`.
-    pub fn set_api_key(mut self, value: Option<String>) -> Self {
+    pub fn set_api_key(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.api_key = value;
         self
     }
@@ -460,212 +460,212 @@ impl PutThingFluentBuilder {
         }
     }
     /// Named like the fluent builder's constructor.
-    pub fn new_(mut self, value: impl Into<String>) -> Self {
+    pub fn new_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.new_ = Some(value.into());
         self
     }
     /// Sets or clears `New`. Required.
-    pub fn set_new_(mut self, value: Option<String>) -> Self {
+    pub fn set_new_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.new_ = value;
         self
     }
     /// Named like the fluent builder's `send`.
-    pub fn send_(mut self, value: impl Into<String>) -> Self {
+    pub fn send_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.send_ = Some(value.into());
         self
     }
     /// Sets or clears `Send`.
-    pub fn set_send_(mut self, value: Option<String>) -> Self {
+    pub fn set_send_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.send_ = value;
         self
     }
     /// Named like the request builder's `build`.
-    pub fn build_(mut self, value: impl Into<String>) -> Self {
+    pub fn build_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.build_ = Some(value.into());
         self
     }
     /// Sets or clears `Build`.
-    pub fn set_build_(mut self, value: Option<String>) -> Self {
+    pub fn set_build_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.build_ = value;
         self
     }
     /// Named like the fluent builder's `options`.
-    pub fn options_(mut self, value: impl Into<String>) -> Self {
+    pub fn options_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.options_ = Some(value.into());
         self
     }
     /// Sets or clears `Options`.
-    pub fn set_options_(mut self, value: Option<String>) -> Self {
+    pub fn set_options_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.options_ = value;
         self
     }
     /// Named like the fluent builder's `as_builder`.
-    pub fn as_builder_(mut self, value: impl Into<String>) -> Self {
+    pub fn as_builder_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.as_builder_ = Some(value.into());
         self
     }
     /// Sets or clears `AsBuilder`.
-    pub fn set_as_builder_(mut self, value: Option<String>) -> Self {
+    pub fn set_as_builder_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.as_builder_ = value;
         self
     }
     /// Named like `into_paginator`.
-    pub fn into_paginator_(mut self, value: impl Into<String>) -> Self {
+    pub fn into_paginator_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.into_paginator_ = Some(value.into());
         self
     }
     /// Sets or clears `IntoPaginator`.
-    pub fn set_into_paginator_(mut self, value: Option<String>) -> Self {
+    pub fn set_into_paginator_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.into_paginator_ = value;
         self
     }
     /// Named like `Default::default`.
-    pub fn default_(mut self, value: impl Into<String>) -> Self {
+    pub fn default_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.default_ = Some(value.into());
         self
     }
     /// Sets or clears `Default`.
-    pub fn set_default_(mut self, value: Option<String>) -> Self {
+    pub fn set_default_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.default_ = value;
         self
     }
     /// Named like `Clone::clone`.
-    pub fn clone_(mut self, value: impl Into<String>) -> Self {
+    pub fn clone_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.clone_ = Some(value.into());
         self
     }
     /// Sets or clears `Clone`.
-    pub fn set_clone_(mut self, value: Option<String>) -> Self {
+    pub fn set_clone_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.clone_ = value;
         self
     }
     /// Named like `Into::into`.
-    pub fn into_(mut self, value: impl Into<String>) -> Self {
+    pub fn into_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.into_ = Some(value.into());
         self
     }
     /// Sets or clears `Into`.
-    pub fn set_into_(mut self, value: Option<String>) -> Self {
+    pub fn set_into_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.into_ = value;
         self
     }
     /// Named like `Debug::fmt`.
-    pub fn fmt_(mut self, value: impl Into<String>) -> Self {
+    pub fn fmt_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.fmt_ = Some(value.into());
         self
     }
     /// Sets or clears `Fmt`.
-    pub fn set_fmt_(mut self, value: Option<String>) -> Self {
+    pub fn set_fmt_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.fmt_ = value;
         self
     }
     /// An ordinary member, whose setter is `set_name`.
-    pub fn name(mut self, value: impl Into<String>) -> Self {
+    pub fn name(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
-    pub fn set_name(mut self, value: Option<String>) -> Self {
+    pub fn set_name(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.name = value;
         self
     }
     /// Named like the setter of `Name`.
-    pub fn set_name_(mut self, value: impl Into<String>) -> Self {
+    pub fn set_name_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.set_name_ = Some(value.into());
         self
     }
     /// Sets or clears `SetName`.
-    pub fn set_set_name_(mut self, value: Option<String>) -> Self {
+    pub fn set_set_name_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.set_name_ = value;
         self
     }
     /// A keyword that works as a raw identifier.
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    pub fn r#type(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `Type`.
-    pub fn set_type(mut self, value: Option<String>) -> Self {
+    pub fn set_type(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Named like the setter of `Type`.
-    pub fn set_type_(mut self, value: impl Into<String>) -> Self {
+    pub fn set_type_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.set_type_ = Some(value.into());
         self
     }
     /// Sets or clears `SetType`.
-    pub fn set_set_type_(mut self, value: Option<String>) -> Self {
+    pub fn set_set_type_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.set_type_ = value;
         self
     }
     /// A keyword that cannot be a raw identifier.
-    pub fn self_(mut self, value: impl Into<String>) -> Self {
+    pub fn self_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.self_ = Some(value.into());
         self
     }
     /// Sets or clears `Self`.
-    pub fn set_self_(mut self, value: Option<String>) -> Self {
+    pub fn set_self_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.self_ = value;
         self
     }
     /// A keyword that cannot be a raw identifier.
-    pub fn super_(mut self, value: impl Into<String>) -> Self {
+    pub fn super_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.super_ = Some(value.into());
         self
     }
     /// Sets or clears `Super`.
-    pub fn set_super_(mut self, value: Option<String>) -> Self {
+    pub fn set_super_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.super_ = value;
         self
     }
     /// A keyword that cannot be a raw identifier.
-    pub fn crate_(mut self, value: impl Into<String>) -> Self {
+    pub fn crate_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.crate_ = Some(value.into());
         self
     }
     /// Sets or clears `Crate`.
-    pub fn set_crate_(mut self, value: Option<String>) -> Self {
+    pub fn set_crate_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.crate_ = value;
         self
     }
     /// Named like the fluent builder's field.
-    pub fn client(mut self, value: impl Into<String>) -> Self {
+    pub fn client(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.client = Some(value.into());
         self
     }
     /// Sets or clears `Client`.
-    pub fn set_client(mut self, value: Option<String>) -> Self {
+    pub fn set_client(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.client = value;
         self
     }
     /// Named like the fluent builder's field.
-    pub fn inner(mut self, value: impl Into<String>) -> Self {
+    pub fn inner(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.inner = Some(value.into());
         self
     }
     /// Sets or clears `Inner`.
-    pub fn set_inner(mut self, value: Option<String>) -> Self {
+    pub fn set_inner(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.inner = value;
         self
     }
     /// Named like the request's `builder`.
-    pub fn builder(mut self, value: impl Into<String>) -> Self {
+    pub fn builder(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.builder = Some(value.into());
         self
     }
     /// Sets or clears `Builder`.
-    pub fn set_builder(mut self, value: Option<String>) -> Self {
+    pub fn set_builder(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.builder = value;
         self
     }
     /// Only responses have a `request_id` of their own.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.request_id = value;
         self
     }
@@ -680,12 +680,12 @@ impl PutThingFluentBuilder {
         self
     }
     /// A secret that an escaped neighbour must not reveal.
-    pub fn api_key(mut self, value: impl Into<String>) -> Self {
+    pub fn api_key(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.api_key = Some(value.into());
         self
     }
     /// Sets or clears `ApiKey`.
-    pub fn set_api_key(mut self, value: Option<String>) -> Self {
+    pub fn set_api_key(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.api_key = value;
         self
     }
@@ -715,13 +715,13 @@ pub struct PutThingResponse {
         default = "::ccc_api::deviation::absent",
         deserialize_with = "::ccc_api::deviation::null_as_default"
     )]
-    pub request_id_: String,
+    pub request_id_: ::ccc_api::CompactString,
     /// Responses have no methods; kept as `send`.
     #[serde(rename = "Send", default, skip_serializing_if = "Option::is_none")]
-    pub send: Option<String>,
+    pub send: Option<::ccc_api::CompactString>,
     /// A keyword that cannot be a raw identifier.
     #[serde(rename = "Self", default, skip_serializing_if = "Option::is_none")]
-    pub self_: Option<String>,
+    pub self_: Option<::ccc_api::CompactString>,
     /// A shared enum named like the service's error code.
     #[serde(rename = "Kind", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<crate::fixture_names::types::ErrorCode>,
@@ -734,7 +734,7 @@ pub struct PutThingResponse {
         default = "::ccc_api::deviation::absent",
         deserialize_with = "::ccc_api::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: ::ccc_api::CompactString,
     #[serde(skip)]
     _deviations: Vec<::ccc_api::Deviation>,
 }
@@ -754,41 +754,41 @@ impl PutThingResponse {
 /// Builds a [`PutThingResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct PutThingResponseBuilder {
-    request_id_: Option<String>,
-    send: Option<String>,
-    self_: Option<String>,
+    request_id_: Option<::ccc_api::CompactString>,
+    send: Option<::ccc_api::CompactString>,
+    self_: Option<::ccc_api::CompactString>,
     kind: Option<crate::fixture_names::types::ErrorCode>,
     vault: Option<Vec<Vec<crate::fixture_names::types::Vault>>>,
-    request_id: Option<String>,
+    request_id: Option<::ccc_api::CompactString>,
 }
 impl PutThingResponseBuilder {
     /// Maps to `request_id`, which every response has.
-    pub fn request_id_(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.request_id_ = Some(value.into());
         self
     }
     /// Sets or clears `RequestID`.
-    pub fn set_request_id_(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.request_id_ = value;
         self
     }
     /// Responses have no methods; kept as `send`.
-    pub fn send(mut self, value: impl Into<String>) -> Self {
+    pub fn send(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.send = Some(value.into());
         self
     }
     /// Sets or clears `Send`.
-    pub fn set_send(mut self, value: Option<String>) -> Self {
+    pub fn set_send(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.send = value;
         self
     }
     /// A keyword that cannot be a raw identifier.
-    pub fn self_(mut self, value: impl Into<String>) -> Self {
+    pub fn self_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.self_ = Some(value.into());
         self
     }
     /// Sets or clears `Self`.
-    pub fn set_self_(mut self, value: Option<String>) -> Self {
+    pub fn set_self_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.self_ = value;
         self
     }
@@ -816,12 +816,12 @@ impl PutThingResponseBuilder {
         self
     }
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -878,8 +878,9 @@ impl PutThingErrorCode {
 }
 impl ::ccc_api::enums::WireEnum for PutThingErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
-        match raw.as_str() {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
+        match raw {
             "Ok" => Some(Self::Ok),
             "Err" => Some(Self::Err),
             "Some" => Some(Self::Some),

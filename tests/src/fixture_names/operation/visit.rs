@@ -103,7 +103,7 @@ pub struct VisitResponse {
         default = "::ccc_api::deviation::absent",
         deserialize_with = "::ccc_api::deviation::null_as_default"
     )]
-    pub request_id: String,
+    pub request_id: ::ccc_api::CompactString,
     #[serde(skip)]
     _deviations: Vec<::ccc_api::Deviation>,
 }
@@ -123,16 +123,16 @@ impl VisitResponse {
 /// Builds a [`VisitResponse`] member by member, for tests and replays: members left unset read as their defaults, as a lenient decoder reads them.
 #[derive(Debug, Clone, Default)]
 pub struct VisitResponseBuilder {
-    request_id: Option<String>,
+    request_id: Option<::ccc_api::CompactString>,
 }
 impl VisitResponseBuilder {
     /// Id the service gave this request.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
-    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+    pub fn set_request_id(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.request_id = value;
         self
     }
@@ -169,7 +169,8 @@ impl VisitErrorCode {
 }
 impl ::ccc_api::enums::WireEnum for VisitErrorCode {
     type Raw = String;
-    fn from_known(raw: &String) -> Option<Self> {
+    type Key = str;
+    fn from_known(raw: &str) -> Option<Self> {
         let _ = raw;
         None
     }
