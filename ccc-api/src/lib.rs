@@ -35,8 +35,11 @@
 //! - `gzip`: accept gzip-compressed answers.
 //! - `http2`: allow HTTP/2 through `ClientBuilder::http2`; the client speaks
 //!   HTTP/1.1 unless told, as the official SDKs do.
+//! - `serde-roundtrip`: requests also deserialize and responses also
+//!   serialize (a client needs only the other directions), for servers,
+//!   replays and tests; see [`RoundTrip`].
 //! - `test-util`: `mock` and `Client::mocked`, for unit tests (enable it
-//!   under `[dev-dependencies]`).
+//!   under `[dev-dependencies]`); implies `serde-roundtrip`.
 //!
 //! Without a root feature the client speaks plain HTTP only.
 
@@ -46,6 +49,8 @@
 
 mod action;
 mod client;
+#[doc(hidden)]
+pub mod codec;
 pub mod credentials;
 pub mod deviation;
 pub mod enums;
@@ -65,7 +70,7 @@ mod service;
 pub mod signing;
 pub mod sts;
 
-pub use action::{Action, ActionVisitor};
+pub use action::{Action, ActionVisitor, RoundTrip};
 #[cfg(feature = "http2")]
 pub use client::Http2;
 pub use client::{

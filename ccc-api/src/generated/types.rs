@@ -32,32 +32,88 @@ pub type TaskId = u64;
 /// Total number of items matching a query, across all pages.
 pub type TotalCount = u64;
 /// Basic information about an AI agent.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AIAgentInfo {
     /// Id of the AI agent.
     ///
     /// Example: `69`
-    #[serde(rename = "AIAgentId", default, skip_serializing_if = "Option::is_none")]
     pub ai_agent_id: Option<AIAgentId>,
     /// Display name of the AI agent.
     ///
     /// Example: `"新智能体"`
-    #[serde(
-        rename = "AIAgentName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ai_agent_name: Option<String>,
     /// Names of the variables defined for the AI agent.
     ///
     /// Example: `["orderId"]`
-    #[serde(
-        rename = "VariableNames",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub variable_names: Option<Vec<String>>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AIAgentInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AIAgentInfo", 3)?;
+        if self.ai_agent_id.is_some() {
+            s.serialize_field("AIAgentId", &self.ai_agent_id)?;
+        }
+        if self.ai_agent_name.is_some() {
+            s.serialize_field("AIAgentName", &self.ai_agent_name)?;
+        }
+        if self.variable_names.is_some() {
+            s.serialize_field("VariableNames", &self.variable_names)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AIAgentInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for AIAgentInfo {
+    const EXPECTING: &'static str = "struct AIAgentInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["AIAgentId", "AIAgentName", "VariableNames"]);
+        let mut f_ai_agent_id: Option<Option<AIAgentId>> = None;
+        let mut f_ai_agent_name: Option<Option<String>> = None;
+        let mut f_variable_names: Option<Option<Vec<String>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_ai_agent_id)?,
+                1 => members.value(&mut map, &mut f_ai_agent_name)?,
+                2 => members.value(&mut map, &mut f_variable_names)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AIAgentInfo {
+            ai_agent_id: f_ai_agent_id.flatten(),
+            ai_agent_name: f_ai_agent_name.flatten(),
+            variable_names: f_variable_names.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for AIAgentInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "AIAgentId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "AIAgentName",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "VariableNames",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl AIAgentInfo {
     /// A builder with no member set.
@@ -119,19 +175,72 @@ impl AIAgentInfoBuilder {
     }
 }
 /// One result of the AI analysis of a conversation.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AIAnalysisResult {
     /// Kind of analysis: `summary` conversation summary, `mood` emotion analysis, `intention` intent extraction.
     ///
     /// Example: `"summary"`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<AIAnalysisResultType>,
     /// Analysis output for the given kind.
     ///
     /// Example: `"会话小结结果"`
-    #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AIAnalysisResult {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AIAnalysisResult", 2)?;
+        if self.r#type.is_some() {
+            s.serialize_field("Type", &self.r#type)?;
+        }
+        if self.result.is_some() {
+            s.serialize_field("Result", &self.result)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AIAnalysisResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for AIAnalysisResult {
+    const EXPECTING: &'static str = "struct AIAnalysisResult";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Type", "Result"]);
+        let mut f_type: Option<Option<AIAnalysisResultType>> = None;
+        let mut f_result: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_type)?,
+                1 => members.value(&mut map, &mut f_result)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AIAnalysisResult {
+            r#type: f_type.flatten(),
+            result: f_result.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for AIAnalysisResult {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Result",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Type",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl AIAnalysisResult {
     /// A builder with no member set.
@@ -179,46 +288,88 @@ impl AIAnalysisResultBuilder {
     }
 }
 /// One item describing information to extract from an AI call.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AICallExtractConfigElement {
     /// Type of the item: `Text`, `Selector` (one of given options), `Boolean` or `Number`.
     ///
     /// Example: `"Number"`
-    #[serde(
-        rename = "InfoType",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub info_type: AICallExtractConfigElementInfoType,
     /// Name of the item; must be unique.
     ///
     /// Example: `"姓名"`
-    #[serde(
-        rename = "InfoName",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub info_name: String,
     /// Description of what the item should capture.
     ///
     /// Example: `"客户姓名"`
-    #[serde(
-        rename = "InfoContent",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub info_content: Option<String>,
     /// Sample values illustrating what should be extracted.
     ///
     /// Example: `["张三"]`
-    #[serde(rename = "Examples", default, skip_serializing_if = "Option::is_none")]
     pub examples: Option<Vec<String>>,
     /// Allowed options; required when `InfoType` is `Selector`.
     ///
     /// Example: `["动力","内饰","价格"]`
-    #[serde(rename = "Choices", default, skip_serializing_if = "Option::is_none")]
     pub choices: Option<Vec<String>>,
+}
+impl ::serde::Serialize for AICallExtractConfigElement {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AICallExtractConfigElement", 5)?;
+        s.serialize_field("InfoType", &self.info_type)?;
+        s.serialize_field("InfoName", &self.info_name)?;
+        if self.info_content.is_some() {
+            s.serialize_field("InfoContent", &self.info_content)?;
+        }
+        if self.examples.is_some() {
+            s.serialize_field("Examples", &self.examples)?;
+        }
+        if self.choices.is_some() {
+            s.serialize_field("Choices", &self.choices)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for AICallExtractConfigElement {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for AICallExtractConfigElement {
+    const EXPECTING: &'static str = "struct AICallExtractConfigElement";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "InfoType",
+            "InfoName",
+            "InfoContent",
+            "Examples",
+            "Choices",
+        ]);
+        let mut f_info_type: Option<AICallExtractConfigElementInfoType> = None;
+        let mut f_info_name: Option<String> = None;
+        let mut f_info_content: Option<Option<String>> = None;
+        let mut f_examples: Option<Option<Vec<String>>> = None;
+        let mut f_choices: Option<Option<Vec<String>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_info_type)?,
+                1 => members.filled(&mut map, &mut f_info_name)?,
+                2 => members.value(&mut map, &mut f_info_content)?,
+                3 => members.value(&mut map, &mut f_examples)?,
+                4 => members.value(&mut map, &mut f_choices)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AICallExtractConfigElement {
+            info_type: f_info_type.unwrap_or_else(crate::deviation::absent),
+            info_name: f_info_name.unwrap_or_else(crate::deviation::absent),
+            info_content: f_info_content.flatten(),
+            examples: f_examples.flatten(),
+            choices: f_choices.flatten(),
+        })
+    }
 }
 impl AICallExtractConfigElement {
     /// A builder with no member set.
@@ -314,33 +465,103 @@ impl AICallExtractConfigElementBuilder {
     }
 }
 /// One piece of information extracted from an AI call.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AICallExtractResultElement {
     /// Type of the extracted item: `Text`, `Selector`, `Boolean` or `Number`.
     ///
     /// Example: `"Number"`
-    #[serde(rename = "InfoType", default, skip_serializing_if = "Option::is_none")]
     pub info_type: Option<AICallExtractConfigElementInfoType>,
     /// Name of the extracted item.
     ///
     /// Example: `"驾龄"`
-    #[serde(rename = "InfoName", default, skip_serializing_if = "Option::is_none")]
     pub info_name: Option<String>,
     /// Description of the extracted item, as configured.
     ///
     /// Example: `"客户具体驾龄是多少年"`
-    #[serde(
-        rename = "InfoContent",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub info_content: Option<String>,
     /// Extracted value.
     ///
     /// Example: `{"Boolean":true}`
-    #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
     pub result: Option<AICallExtractResultInfo>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AICallExtractResultElement {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AICallExtractResultElement", 4)?;
+        if self.info_type.is_some() {
+            s.serialize_field("InfoType", &self.info_type)?;
+        }
+        if self.info_name.is_some() {
+            s.serialize_field("InfoName", &self.info_name)?;
+        }
+        if self.info_content.is_some() {
+            s.serialize_field("InfoContent", &self.info_content)?;
+        }
+        if self.result.is_some() {
+            s.serialize_field("Result", &self.result)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AICallExtractResultElement {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for AICallExtractResultElement {
+    const EXPECTING: &'static str = "struct AICallExtractResultElement";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["InfoType", "InfoName", "InfoContent", "Result"]);
+        let mut f_info_type: Option<Option<AICallExtractConfigElementInfoType>> = None;
+        let mut f_info_name: Option<Option<String>> = None;
+        let mut f_info_content: Option<Option<String>> = None;
+        let mut f_result: Option<Option<AICallExtractResultInfo>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_info_type)?,
+                1 => members.value(&mut map, &mut f_info_name)?,
+                2 => members.value(&mut map, &mut f_info_content)?,
+                3 => members.value(&mut map, &mut f_result)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AICallExtractResultElement {
+            info_type: f_info_type.flatten(),
+            info_name: f_info_name.flatten(),
+            info_content: f_info_content.flatten(),
+            result: f_result.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for AICallExtractResultElement {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "InfoContent",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "InfoName",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "InfoType",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Result",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<AICallExtractResultInfo as crate::deviation::Described>::members),
+            },
+        ];
+        MEMBERS
+    }
 }
 impl AICallExtractResultElement {
     /// A builder with no member set.
@@ -416,29 +637,102 @@ impl AICallExtractResultElementBuilder {
     }
 }
 /// Value extracted from an AI call; the field matching the item type is set.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AICallExtractResultInfo {
     /// Extracted value when the item type is `Text`.
     ///
     /// Example: `"xx省xx市xx区xx街道"`
-    #[serde(rename = "Text", default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Selected options when the item type is `Selector`.
     ///
     /// Example: `["动力","价格"]`
-    #[serde(rename = "Chosen", default, skip_serializing_if = "Option::is_none")]
     pub chosen: Option<Vec<String>>,
     /// Extracted value when the item type is `Boolean`.
     ///
     /// Example: `true`
-    #[serde(rename = "Boolean", default, skip_serializing_if = "Option::is_none")]
     pub boolean: Option<bool>,
     /// Extracted value when the item type is `Number`.
     ///
     /// Example: `7.0`
-    #[serde(rename = "Number", default, skip_serializing_if = "Option::is_none")]
     pub number: Option<f64>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AICallExtractResultInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AICallExtractResultInfo", 4)?;
+        if self.text.is_some() {
+            s.serialize_field("Text", &self.text)?;
+        }
+        if self.chosen.is_some() {
+            s.serialize_field("Chosen", &self.chosen)?;
+        }
+        if self.boolean.is_some() {
+            s.serialize_field("Boolean", &self.boolean)?;
+        }
+        if self.number.is_some() {
+            s.serialize_field("Number", &self.number)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AICallExtractResultInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for AICallExtractResultInfo {
+    const EXPECTING: &'static str = "struct AICallExtractResultInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Text", "Chosen", "Boolean", "Number"]);
+        let mut f_text: Option<Option<String>> = None;
+        let mut f_chosen: Option<Option<Vec<String>>> = None;
+        let mut f_boolean: Option<Option<bool>> = None;
+        let mut f_number: Option<Option<f64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_text)?,
+                1 => members.value(&mut map, &mut f_chosen)?,
+                2 => members.value(&mut map, &mut f_boolean)?,
+                3 => members.value(&mut map, &mut f_number)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AICallExtractResultInfo {
+            text: f_text.flatten(),
+            chosen: f_chosen.flatten(),
+            boolean: f_boolean.flatten(),
+            number: f_number.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for AICallExtractResultInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Boolean",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Chosen",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Number",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Text",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl AICallExtractResultInfo {
     /// A builder with no member set.
@@ -514,34 +808,114 @@ impl AICallExtractResultInfoBuilder {
     }
 }
 /// One complete round of interaction between the user and the AI agent.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AICallInteractionRound {
     /// Unique id of this round.
     ///
     /// Example: `"825468f9-c47d-451b-a74c-6090a2056357"`
-    #[serde(rename = "RoundId", default, skip_serializing_if = "Option::is_none")]
     pub round_id: Option<String>,
     /// Sequence number of the round within the call.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "RoundIndex",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub round_index: Option<i64>,
     /// Labels classifying the user reply, as a JSON-serialized string.
     ///
     /// Example: `"[{\"TagName\":\"testTagName\",\"TagValue\":\"testTagValue\",\"TagType\":1}]"`
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<String>,
     /// User and AI messages exchanged in this round.
-    #[serde(rename = "Messages", default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<AIRoundMessage>>,
     /// Canvas nodes traversed during this round.
-    #[serde(rename = "Paths", default, skip_serializing_if = "Option::is_none")]
     pub paths: Option<Vec<AIRoundPath>>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AICallInteractionRound {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AICallInteractionRound", 5)?;
+        if self.round_id.is_some() {
+            s.serialize_field("RoundId", &self.round_id)?;
+        }
+        if self.round_index.is_some() {
+            s.serialize_field("RoundIndex", &self.round_index)?;
+        }
+        if self.tags.is_some() {
+            s.serialize_field("Tags", &self.tags)?;
+        }
+        if self.messages.is_some() {
+            s.serialize_field("Messages", &self.messages)?;
+        }
+        if self.paths.is_some() {
+            s.serialize_field("Paths", &self.paths)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AICallInteractionRound {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for AICallInteractionRound {
+    const EXPECTING: &'static str = "struct AICallInteractionRound";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["RoundId", "RoundIndex", "Tags", "Messages", "Paths"]);
+        let mut f_round_id: Option<Option<String>> = None;
+        let mut f_round_index: Option<Option<i64>> = None;
+        let mut f_tags: Option<Option<String>> = None;
+        let mut f_messages: Option<Option<Vec<AIRoundMessage>>> = None;
+        let mut f_paths: Option<Option<Vec<AIRoundPath>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_round_id)?,
+                1 => members.value(&mut map, &mut f_round_index)?,
+                2 => members.value(&mut map, &mut f_tags)?,
+                3 => members.value(&mut map, &mut f_messages)?,
+                4 => members.value(&mut map, &mut f_paths)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AICallInteractionRound {
+            round_id: f_round_id.flatten(),
+            round_index: f_round_index.flatten(),
+            tags: f_tags.flatten(),
+            messages: f_messages.flatten(),
+            paths: f_paths.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for AICallInteractionRound {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Messages",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<AIRoundMessage as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "Paths",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<AIRoundPath as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "RoundId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RoundIndex",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Tags",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl AICallInteractionRound {
     /// A builder with no member set.
@@ -627,45 +1001,107 @@ impl AICallInteractionRoundBuilder {
     }
 }
 /// Response latency of the AI agent for one reply.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AICallLatencyMetrics {
     /// Speech recognition latency in milliseconds; `-1` if there was none.
     ///
     /// Example: `715`
-    #[serde(
-        rename = "AsrLatency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub asr_latency: Option<i64>,
     /// Time until the language model produced its first token, in milliseconds.
     ///
     /// Example: `29`
-    #[serde(
-        rename = "LLMFirstTokenLatency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub llm_first_token_latency: Option<i64>,
     /// Speech synthesis latency in milliseconds; `-1` if there was none.
     ///
     /// Example: `295`
-    #[serde(
-        rename = "TTSLatency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub tts_latency: Option<i64>,
     /// Overall response latency in milliseconds.
     ///
     /// Example: `329`
-    #[serde(
-        rename = "TotalLatency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_latency: Option<i64>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AICallLatencyMetrics {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AICallLatencyMetrics", 4)?;
+        if self.asr_latency.is_some() {
+            s.serialize_field("AsrLatency", &self.asr_latency)?;
+        }
+        if self.llm_first_token_latency.is_some() {
+            s.serialize_field("LLMFirstTokenLatency", &self.llm_first_token_latency)?;
+        }
+        if self.tts_latency.is_some() {
+            s.serialize_field("TTSLatency", &self.tts_latency)?;
+        }
+        if self.total_latency.is_some() {
+            s.serialize_field("TotalLatency", &self.total_latency)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AICallLatencyMetrics {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for AICallLatencyMetrics {
+    const EXPECTING: &'static str = "struct AICallLatencyMetrics";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "AsrLatency",
+            "LLMFirstTokenLatency",
+            "TTSLatency",
+            "TotalLatency",
+        ]);
+        let mut f_asr_latency: Option<Option<i64>> = None;
+        let mut f_llm_first_token_latency: Option<Option<i64>> = None;
+        let mut f_tts_latency: Option<Option<i64>> = None;
+        let mut f_total_latency: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_asr_latency)?,
+                1 => members.value(&mut map, &mut f_llm_first_token_latency)?,
+                2 => members.value(&mut map, &mut f_tts_latency)?,
+                3 => members.value(&mut map, &mut f_total_latency)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AICallLatencyMetrics {
+            asr_latency: f_asr_latency.flatten(),
+            llm_first_token_latency: f_llm_first_token_latency.flatten(),
+            tts_latency: f_tts_latency.flatten(),
+            total_latency: f_total_latency.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for AICallLatencyMetrics {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "AsrLatency",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "LLMFirstTokenLatency",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TTSLatency",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TotalLatency",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl AICallLatencyMetrics {
     /// A builder with no member set.
@@ -741,59 +1177,139 @@ impl AICallLatencyMetricsBuilder {
     }
 }
 /// Latency breakdown for one conversation round of an AI call.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AILatencyDetail {
     /// Id of the conversation round.
     ///
     /// Example: `"0c489e76-41a7-4390-aaaf-4eb26a7c9987"`
-    #[serde(rename = "RoundId", default, skip_serializing_if = "Option::is_none")]
     pub round_id: Option<String>,
     /// Speech recognition latency in milliseconds.
     ///
     /// Example: `100`
-    #[serde(
-        rename = "ASRLatency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub asr_latency: Option<i64>,
     /// Speech synthesis latency in milliseconds.
     ///
     /// Example: `100`
-    #[serde(
-        rename = "TTSLatency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub tts_latency: Option<i64>,
     /// Language model latency in milliseconds.
     ///
     /// Example: `100`
-    #[serde(
-        rename = "LLMLatency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub llm_latency: Option<i64>,
     /// Time until the language model produced its first token, in milliseconds.
     ///
     /// Example: `100`
-    #[serde(
-        rename = "LLMFirstTokenLatency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub llm_first_token_latency: Option<i64>,
     /// End-to-end latency in milliseconds.
     ///
     /// Example: `100`
-    #[serde(
-        rename = "ETELatency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ete_latency: Option<i64>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AILatencyDetail {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AILatencyDetail", 6)?;
+        if self.round_id.is_some() {
+            s.serialize_field("RoundId", &self.round_id)?;
+        }
+        if self.asr_latency.is_some() {
+            s.serialize_field("ASRLatency", &self.asr_latency)?;
+        }
+        if self.tts_latency.is_some() {
+            s.serialize_field("TTSLatency", &self.tts_latency)?;
+        }
+        if self.llm_latency.is_some() {
+            s.serialize_field("LLMLatency", &self.llm_latency)?;
+        }
+        if self.llm_first_token_latency.is_some() {
+            s.serialize_field("LLMFirstTokenLatency", &self.llm_first_token_latency)?;
+        }
+        if self.ete_latency.is_some() {
+            s.serialize_field("ETELatency", &self.ete_latency)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AILatencyDetail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for AILatencyDetail {
+    const EXPECTING: &'static str = "struct AILatencyDetail";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "RoundId",
+            "ASRLatency",
+            "TTSLatency",
+            "LLMLatency",
+            "LLMFirstTokenLatency",
+            "ETELatency",
+        ]);
+        let mut f_round_id: Option<Option<String>> = None;
+        let mut f_asr_latency: Option<Option<i64>> = None;
+        let mut f_tts_latency: Option<Option<i64>> = None;
+        let mut f_llm_latency: Option<Option<i64>> = None;
+        let mut f_llm_first_token_latency: Option<Option<i64>> = None;
+        let mut f_ete_latency: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_round_id)?,
+                1 => members.value(&mut map, &mut f_asr_latency)?,
+                2 => members.value(&mut map, &mut f_tts_latency)?,
+                3 => members.value(&mut map, &mut f_llm_latency)?,
+                4 => members.value(&mut map, &mut f_llm_first_token_latency)?,
+                5 => members.value(&mut map, &mut f_ete_latency)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AILatencyDetail {
+            round_id: f_round_id.flatten(),
+            asr_latency: f_asr_latency.flatten(),
+            tts_latency: f_tts_latency.flatten(),
+            llm_latency: f_llm_latency.flatten(),
+            llm_first_token_latency: f_llm_first_token_latency.flatten(),
+            ete_latency: f_ete_latency.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for AILatencyDetail {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "ASRLatency",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ETELatency",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "LLMFirstTokenLatency",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "LLMLatency",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RoundId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TTSLatency",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl AILatencyDetail {
     /// A builder with no member set.
@@ -897,37 +1413,95 @@ impl AILatencyDetailBuilder {
     }
 }
 /// Aggregated latency statistics of an AI call, per processing stage.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AILatencyStatistics {
     /// Statistics of speech recognition latency.
-    #[serde(
-        rename = "ASRLatency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub asr_latency: Option<AILatencyStatisticsInfo>,
     /// Statistics of speech synthesis latency.
-    #[serde(
-        rename = "TTSLatency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub tts_latency: Option<AILatencyStatisticsInfo>,
     /// Statistics of language model latency.
-    #[serde(
-        rename = "LLMLatency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub llm_latency: Option<AILatencyStatisticsInfo>,
     /// Statistics of end-to-end latency.
-    #[serde(
-        rename = "ETELatency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ete_latency: Option<AILatencyStatisticsInfo>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AILatencyStatistics {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AILatencyStatistics", 4)?;
+        if self.asr_latency.is_some() {
+            s.serialize_field("ASRLatency", &self.asr_latency)?;
+        }
+        if self.tts_latency.is_some() {
+            s.serialize_field("TTSLatency", &self.tts_latency)?;
+        }
+        if self.llm_latency.is_some() {
+            s.serialize_field("LLMLatency", &self.llm_latency)?;
+        }
+        if self.ete_latency.is_some() {
+            s.serialize_field("ETELatency", &self.ete_latency)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AILatencyStatistics {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for AILatencyStatistics {
+    const EXPECTING: &'static str = "struct AILatencyStatistics";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["ASRLatency", "TTSLatency", "LLMLatency", "ETELatency"]);
+        let mut f_asr_latency: Option<Option<AILatencyStatisticsInfo>> = None;
+        let mut f_tts_latency: Option<Option<AILatencyStatisticsInfo>> = None;
+        let mut f_llm_latency: Option<Option<AILatencyStatisticsInfo>> = None;
+        let mut f_ete_latency: Option<Option<AILatencyStatisticsInfo>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_asr_latency)?,
+                1 => members.value(&mut map, &mut f_tts_latency)?,
+                2 => members.value(&mut map, &mut f_llm_latency)?,
+                3 => members.value(&mut map, &mut f_ete_latency)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AILatencyStatistics {
+            asr_latency: f_asr_latency.flatten(),
+            tts_latency: f_tts_latency.flatten(),
+            llm_latency: f_llm_latency.flatten(),
+            ete_latency: f_ete_latency.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for AILatencyStatistics {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "ASRLatency",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<AILatencyStatisticsInfo as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "ETELatency",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<AILatencyStatisticsInfo as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "LLMLatency",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<AILatencyStatisticsInfo as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "TTSLatency",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<AILatencyStatisticsInfo as crate::deviation::Described>::members),
+            },
+        ];
+        MEMBERS
+    }
 }
 impl AILatencyStatistics {
     /// A builder with no member set.
@@ -995,36 +1569,88 @@ impl AILatencyStatisticsBuilder {
     }
 }
 /// Summary figures for one kind of AI latency.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AILatencyStatisticsInfo {
     /// Smallest observed latency.
     ///
     /// Example: `100`
-    #[serde(
-        rename = "MinLatency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub min_latency: Option<i64>,
     /// Median latency.
     ///
     /// Example: `100`
-    #[serde(
-        rename = "MiddleLatency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub middle_latency: Option<i64>,
     /// 90th percentile latency.
     ///
     /// Example: `100`
-    #[serde(
-        rename = "P90Latency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub p90_latency: Option<i64>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AILatencyStatisticsInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AILatencyStatisticsInfo", 3)?;
+        if self.min_latency.is_some() {
+            s.serialize_field("MinLatency", &self.min_latency)?;
+        }
+        if self.middle_latency.is_some() {
+            s.serialize_field("MiddleLatency", &self.middle_latency)?;
+        }
+        if self.p90_latency.is_some() {
+            s.serialize_field("P90Latency", &self.p90_latency)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AILatencyStatisticsInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for AILatencyStatisticsInfo {
+    const EXPECTING: &'static str = "struct AILatencyStatisticsInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["MinLatency", "MiddleLatency", "P90Latency"]);
+        let mut f_min_latency: Option<Option<i64>> = None;
+        let mut f_middle_latency: Option<Option<i64>> = None;
+        let mut f_p90_latency: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_min_latency)?,
+                1 => members.value(&mut map, &mut f_middle_latency)?,
+                2 => members.value(&mut map, &mut f_p90_latency)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AILatencyStatisticsInfo {
+            min_latency: f_min_latency.flatten(),
+            middle_latency: f_middle_latency.flatten(),
+            p90_latency: f_p90_latency.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for AILatencyStatisticsInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "MiddleLatency",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "MinLatency",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "P90Latency",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl AILatencyStatisticsInfo {
     /// A builder with no member set.
@@ -1086,20 +1712,83 @@ impl AILatencyStatisticsInfoBuilder {
     }
 }
 /// A user message or AI agent response within a conversation round.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AIRoundMessage {
     /// Time of the message as a Unix timestamp in milliseconds.
     ///
     /// Example: `1775543019321`
-    #[serde(rename = "Timestamp", default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<i64>,
     /// What the user said, if this entry is a user message.
-    #[serde(rename = "UserReply", default, skip_serializing_if = "Option::is_none")]
     pub user_reply: Option<UserReplyEvent>,
     /// What the AI agent said, if this entry is an agent response.
-    #[serde(rename = "AISpeak", default, skip_serializing_if = "Option::is_none")]
     pub ai_speak: Option<AISpeakEvent>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AIRoundMessage {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AIRoundMessage", 3)?;
+        if self.timestamp.is_some() {
+            s.serialize_field("Timestamp", &self.timestamp)?;
+        }
+        if self.user_reply.is_some() {
+            s.serialize_field("UserReply", &self.user_reply)?;
+        }
+        if self.ai_speak.is_some() {
+            s.serialize_field("AISpeak", &self.ai_speak)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AIRoundMessage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for AIRoundMessage {
+    const EXPECTING: &'static str = "struct AIRoundMessage";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Timestamp", "UserReply", "AISpeak"]);
+        let mut f_timestamp: Option<Option<i64>> = None;
+        let mut f_user_reply: Option<Option<UserReplyEvent>> = None;
+        let mut f_ai_speak: Option<Option<AISpeakEvent>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_timestamp)?,
+                1 => members.value(&mut map, &mut f_user_reply)?,
+                2 => members.value(&mut map, &mut f_ai_speak)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AIRoundMessage {
+            timestamp: f_timestamp.flatten(),
+            user_reply: f_user_reply.flatten(),
+            ai_speak: f_ai_speak.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for AIRoundMessage {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "AISpeak",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<AISpeakEvent as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "Timestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "UserReply",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<UserReplyEvent as crate::deviation::Described>::members),
+            },
+        ];
+        MEMBERS
+    }
 }
 impl AIRoundMessage {
     /// A builder with no member set.
@@ -1157,24 +1846,87 @@ impl AIRoundMessageBuilder {
     }
 }
 /// A canvas node passed through during a conversation round.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AIRoundPath {
     /// Name of the node in the canvas.
     ///
     /// Example: `"对话 1"`
-    #[serde(rename = "NodeName", default, skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
     /// Node type: `DIALOGUE` dialogue, `API_CALL` API call, `TRANSFER` transfer, `KEY_PRESS` key press, `END_CALL` hang up.
     ///
     /// Example: `"DIALOGUE"`
-    #[serde(rename = "NodeType", default, skip_serializing_if = "Option::is_none")]
     pub node_type: Option<AIRoundPathNodeType>,
     /// Unix time in milliseconds when the node was reached.
     ///
     /// Example: `1775543019294`
-    #[serde(rename = "Timestamp", default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<i64>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AIRoundPath {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AIRoundPath", 3)?;
+        if self.node_name.is_some() {
+            s.serialize_field("NodeName", &self.node_name)?;
+        }
+        if self.node_type.is_some() {
+            s.serialize_field("NodeType", &self.node_type)?;
+        }
+        if self.timestamp.is_some() {
+            s.serialize_field("Timestamp", &self.timestamp)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AIRoundPath {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for AIRoundPath {
+    const EXPECTING: &'static str = "struct AIRoundPath";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["NodeName", "NodeType", "Timestamp"]);
+        let mut f_node_name: Option<Option<String>> = None;
+        let mut f_node_type: Option<Option<AIRoundPathNodeType>> = None;
+        let mut f_timestamp: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_node_name)?,
+                1 => members.value(&mut map, &mut f_node_type)?,
+                2 => members.value(&mut map, &mut f_timestamp)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AIRoundPath {
+            node_name: f_node_name.flatten(),
+            node_type: f_node_type.flatten(),
+            timestamp: f_timestamp.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for AIRoundPath {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "NodeName",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "NodeType",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Timestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl AIRoundPath {
     /// A builder with no member set.
@@ -1236,52 +1988,121 @@ impl AIRoundPathBuilder {
     }
 }
 /// An utterance spoken by the AI agent.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AISpeakEvent {
     /// Whether the user's voice activity may interrupt this utterance.
     ///
     /// Example: `true`
-    #[serde(
-        rename = "CanBeInterrupted",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub can_be_interrupted: Option<bool>,
     /// Text the agent spoke.
     ///
     /// Example: `"售后咨询为你服务。 请问你的姓名是？"`
-    #[serde(
-        rename = "SpokenText",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub spoken_text: Option<String>,
     /// Source of the utterance, e.g. `Script`, `KnowledgeBase`, `LLMFallback`, `NoResponseTip`, `SmartFollowUp`, `FAQ`, `TransferWaitingPrompt`, `PlayNoResponseEndPrompt`, `PlayQueuePrompt`, `PlayPromptBeforeReception`, `PlayQueueTimeoutPrompt`, `PlayTransferFailPrompt`, `Dtmf`, `PlayDtmfPrompt`, `PlayInvalidDtmfPrompt`, `PlayDtmfTimeoutPrompt` or `Other`.
     ///
     /// Example: `"PlayDtmfTimeoutPrompt"`
-    #[serde(
-        rename = "SpokenType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub spoken_type: Option<AISpeakEventSpokenType>,
     /// Latency of generating this response; may be absent.
-    #[serde(
-        rename = "LatencyMetrics",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub latency_metrics: Option<AICallLatencyMetrics>,
     /// Why the flow moved to the next node; only set when the canvas runs in flexible mode.
     ///
     /// Example: `"用户回复“有的”，明确表达了购车意向，提取状态“购车意向”为“有意向购车”。根据条件匹配，流转至节点1（询问车型）。话术承接用户的肯定回答，并询问具体车型。"`
-    #[serde(
-        rename = "TraverseReason",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub traverse_reason: Option<String>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AISpeakEvent {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AISpeakEvent", 5)?;
+        if self.can_be_interrupted.is_some() {
+            s.serialize_field("CanBeInterrupted", &self.can_be_interrupted)?;
+        }
+        if self.spoken_text.is_some() {
+            s.serialize_field("SpokenText", &self.spoken_text)?;
+        }
+        if self.spoken_type.is_some() {
+            s.serialize_field("SpokenType", &self.spoken_type)?;
+        }
+        if self.latency_metrics.is_some() {
+            s.serialize_field("LatencyMetrics", &self.latency_metrics)?;
+        }
+        if self.traverse_reason.is_some() {
+            s.serialize_field("TraverseReason", &self.traverse_reason)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AISpeakEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for AISpeakEvent {
+    const EXPECTING: &'static str = "struct AISpeakEvent";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "CanBeInterrupted",
+            "SpokenText",
+            "SpokenType",
+            "LatencyMetrics",
+            "TraverseReason",
+        ]);
+        let mut f_can_be_interrupted: Option<Option<bool>> = None;
+        let mut f_spoken_text: Option<Option<String>> = None;
+        let mut f_spoken_type: Option<Option<AISpeakEventSpokenType>> = None;
+        let mut f_latency_metrics: Option<Option<AICallLatencyMetrics>> = None;
+        let mut f_traverse_reason: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_can_be_interrupted)?,
+                1 => members.value(&mut map, &mut f_spoken_text)?,
+                2 => members.value(&mut map, &mut f_spoken_type)?,
+                3 => members.value(&mut map, &mut f_latency_metrics)?,
+                4 => members.value(&mut map, &mut f_traverse_reason)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AISpeakEvent {
+            can_be_interrupted: f_can_be_interrupted.flatten(),
+            spoken_text: f_spoken_text.flatten(),
+            spoken_type: f_spoken_type.flatten(),
+            latency_metrics: f_latency_metrics.flatten(),
+            traverse_reason: f_traverse_reason.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for AISpeakEvent {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "CanBeInterrupted",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "LatencyMetrics",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<AICallLatencyMetrics as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "SpokenText",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SpokenType",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TraverseReason",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl AISpeakEvent {
     /// A builder with no member set.
@@ -1369,36 +2190,67 @@ impl AISpeakEventBuilder {
     }
 }
 /// Settings for handing an AI call over to a human agent.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AITransferItem {
     /// Name of the function call that triggers the transfer to a human.
     ///
     /// Example: `"transfer_to_human"`
-    #[serde(
-        rename = "TransferFunctionName",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub transfer_function_name: String,
     /// Description of the transfer function call, used when `TransferFunctionEnable` is true; a built-in English description telling the model to transfer when the user asks for a human is used by default.
     ///
     /// Example: `"当客户表达出需要人工服务，或者机器人无法处理问题时，转人工"`
-    #[serde(
-        rename = "TransferFunctionDesc",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub transfer_function_desc: String,
     /// Id of the skill group that receives the transferred call.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "TransferSkillGroupId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub transfer_skill_group_id: u64,
+}
+impl ::serde::Serialize for AITransferItem {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AITransferItem", 3)?;
+        s.serialize_field("TransferFunctionName", &self.transfer_function_name)?;
+        s.serialize_field("TransferFunctionDesc", &self.transfer_function_desc)?;
+        s.serialize_field("TransferSkillGroupId", &self.transfer_skill_group_id)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for AITransferItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for AITransferItem {
+    const EXPECTING: &'static str = "struct AITransferItem";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "TransferFunctionName",
+            "TransferFunctionDesc",
+            "TransferSkillGroupId",
+        ]);
+        let mut f_transfer_function_name: Option<String> = None;
+        let mut f_transfer_function_desc: Option<String> = None;
+        let mut f_transfer_skill_group_id: Option<u64> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_transfer_function_name)?,
+                1 => members.filled(&mut map, &mut f_transfer_function_desc)?,
+                2 => members.filled(&mut map, &mut f_transfer_skill_group_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AITransferItem {
+            transfer_function_name: f_transfer_function_name
+                .unwrap_or_else(crate::deviation::absent),
+            transfer_function_desc: f_transfer_function_desc
+                .unwrap_or_else(crate::deviation::absent),
+            transfer_skill_group_id: f_transfer_skill_group_id
+                .unwrap_or_else(crate::deviation::absent),
+        })
+    }
 }
 impl AITransferItem {
     /// A builder with no member set.
@@ -1466,33 +2318,103 @@ impl AITransferItemBuilder {
     }
 }
 /// A caller/callee pair currently on the carrier allowlist.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActiveCarrierPrivilegeNumber {
     /// Id of the contact center application.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId", default, skip_serializing_if = "Option::is_none")]
     pub sdk_app_id: Option<SdkAppId>,
     /// Calling number.
     ///
     /// Example: `"008601012345678"`
-    #[serde(rename = "Caller", default, skip_serializing_if = "Option::is_none")]
     pub caller: Option<String>,
     /// Called number.
     ///
     /// Example: `"008601012345678"`
-    #[serde(rename = "Callee", default, skip_serializing_if = "Option::is_none")]
     pub callee: Option<String>,
     /// Unix time in seconds when the entry took effect.
     ///
     /// Example: `1668590448`
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub create_time: Option<i64>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for ActiveCarrierPrivilegeNumber {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ActiveCarrierPrivilegeNumber", 4)?;
+        if self.sdk_app_id.is_some() {
+            s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        }
+        if self.caller.is_some() {
+            s.serialize_field("Caller", &self.caller)?;
+        }
+        if self.callee.is_some() {
+            s.serialize_field("Callee", &self.callee)?;
+        }
+        if self.create_time.is_some() {
+            s.serialize_field("CreateTime", &self.create_time)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ActiveCarrierPrivilegeNumber {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for ActiveCarrierPrivilegeNumber {
+    const EXPECTING: &'static str = "struct ActiveCarrierPrivilegeNumber";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["SdkAppId", "Caller", "Callee", "CreateTime"]);
+        let mut f_sdk_app_id: Option<Option<SdkAppId>> = None;
+        let mut f_caller: Option<Option<String>> = None;
+        let mut f_callee: Option<Option<String>> = None;
+        let mut f_create_time: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_caller)?,
+                2 => members.value(&mut map, &mut f_callee)?,
+                3 => members.value(&mut map, &mut f_create_time)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ActiveCarrierPrivilegeNumber {
+            sdk_app_id: f_sdk_app_id.flatten(),
+            caller: f_caller.flatten(),
+            callee: f_callee.flatten(),
+            create_time: f_create_time.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for ActiveCarrierPrivilegeNumber {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Callee",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Caller",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "CreateTime",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SdkAppId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl ActiveCarrierPrivilegeNumber {
     /// A builder with no member set.
@@ -1568,34 +2490,118 @@ impl ActiveCarrierPrivilegeNumberBuilder {
     }
 }
 /// One transcribed sentence from speech recognition.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AsrData {
     /// Party who spoke the sentence.
     ///
     /// Example: `"xxx@xxx.com"`
-    #[serde(rename = "User", default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Transcribed text.
     ///
     /// Example: `"hello world"`
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Timestamp of the sentence.
     ///
     /// Example: `1644488608`
-    #[serde(rename = "Timestamp", default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<i64>,
     /// Unix time in milliseconds when the sentence began.
     ///
     /// Example: `1729697242236`
-    #[serde(rename = "Start", default, skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
     /// Unix time in milliseconds when the sentence ended.
     ///
     /// Example: `1729697245426`
-    #[serde(rename = "End", default, skip_serializing_if = "Option::is_none")]
     pub end: Option<i64>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AsrData {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AsrData", 5)?;
+        if self.user.is_some() {
+            s.serialize_field("User", &self.user)?;
+        }
+        if self.message.is_some() {
+            s.serialize_field("Message", &self.message)?;
+        }
+        if self.timestamp.is_some() {
+            s.serialize_field("Timestamp", &self.timestamp)?;
+        }
+        if self.start.is_some() {
+            s.serialize_field("Start", &self.start)?;
+        }
+        if self.end.is_some() {
+            s.serialize_field("End", &self.end)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AsrData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for AsrData {
+    const EXPECTING: &'static str = "struct AsrData";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["User", "Message", "Timestamp", "Start", "End"]);
+        let mut f_user: Option<Option<String>> = None;
+        let mut f_message: Option<Option<String>> = None;
+        let mut f_timestamp: Option<Option<i64>> = None;
+        let mut f_start: Option<Option<i64>> = None;
+        let mut f_end: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_user)?,
+                1 => members.value(&mut map, &mut f_message)?,
+                2 => members.value(&mut map, &mut f_timestamp)?,
+                3 => members.value(&mut map, &mut f_start)?,
+                4 => members.value(&mut map, &mut f_end)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AsrData {
+            user: f_user.flatten(),
+            message: f_message.flatten(),
+            timestamp: f_timestamp.flatten(),
+            start: f_start.flatten(),
+            end: f_end.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for AsrData {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "End",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Message",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Start",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Timestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "User",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl AsrData {
     /// A builder with no member set.
@@ -1685,37 +2691,103 @@ impl AsrDataBuilder {
     }
 }
 /// An uploaded audio file and its review state.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudioFileInfo {
     /// Id of the audio file.
     ///
     /// Example: `1`
-    #[serde(rename = "FileId", default, skip_serializing_if = "Option::is_none")]
     pub file_id: Option<FileId>,
     /// Alias given to the file.
     ///
     /// Example: `"欢迎"`
-    #[serde(
-        rename = "CustomFileName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub custom_file_name: Option<String>,
     /// Original file name.
     ///
     /// Example: `"xxx.mp3"`
-    #[serde(
-        rename = "AudioFileName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub audio_file_name: Option<String>,
     /// Review status: `0` not yet reviewed, `1` approved, `2` rejected.
     ///
     /// Example: `1`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<AudioFileInfoStatus>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AudioFileInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AudioFileInfo", 4)?;
+        if self.file_id.is_some() {
+            s.serialize_field("FileId", &self.file_id)?;
+        }
+        if self.custom_file_name.is_some() {
+            s.serialize_field("CustomFileName", &self.custom_file_name)?;
+        }
+        if self.audio_file_name.is_some() {
+            s.serialize_field("AudioFileName", &self.audio_file_name)?;
+        }
+        if self.status.is_some() {
+            s.serialize_field("Status", &self.status)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AudioFileInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for AudioFileInfo {
+    const EXPECTING: &'static str = "struct AudioFileInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["FileId", "CustomFileName", "AudioFileName", "Status"]);
+        let mut f_file_id: Option<Option<FileId>> = None;
+        let mut f_custom_file_name: Option<Option<String>> = None;
+        let mut f_audio_file_name: Option<Option<String>> = None;
+        let mut f_status: Option<Option<AudioFileInfoStatus>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_file_id)?,
+                1 => members.value(&mut map, &mut f_custom_file_name)?,
+                2 => members.value(&mut map, &mut f_audio_file_name)?,
+                3 => members.value(&mut map, &mut f_status)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AudioFileInfo {
+            file_id: f_file_id.flatten(),
+            custom_file_name: f_custom_file_name.flatten(),
+            audio_file_name: f_audio_file_name.flatten(),
+            status: f_status.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for AudioFileInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "AudioFileName",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "CustomFileName",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "FileId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Status",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl AudioFileInfo {
     /// A builder with no member set.
@@ -1791,36 +2863,81 @@ impl AudioFileInfoBuilder {
     }
 }
 /// One callee of an automatic outbound call task and how calling it went.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AutoCalloutTaskCalleeInfo {
     /// The callee's phone number.
     ///
     /// Example: `"008613912345678"`
-    #[serde(
-        rename = "Callee",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub callee: String,
     /// Where calling this callee stands.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "State",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub state: AutoCalloutTaskCalleeState,
     /// Ids of the call sessions placed to this callee, oldest first.
     ///
     /// Example: `["aaaa-xxxx"]`
-    #[serde(
-        rename = "Sessions",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub sessions: Vec<String>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AutoCalloutTaskCalleeInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AutoCalloutTaskCalleeInfo", 3)?;
+        s.serialize_field("Callee", &self.callee)?;
+        s.serialize_field("State", &self.state)?;
+        s.serialize_field("Sessions", &self.sessions)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AutoCalloutTaskCalleeInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for AutoCalloutTaskCalleeInfo {
+    const EXPECTING: &'static str = "struct AutoCalloutTaskCalleeInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Callee", "State", "Sessions"]);
+        let mut f_callee: Option<String> = None;
+        let mut f_state: Option<AutoCalloutTaskCalleeState> = None;
+        let mut f_sessions: Option<Vec<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_callee)?,
+                1 => members.filled(&mut map, &mut f_state)?,
+                2 => members.filled(&mut map, &mut f_sessions)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AutoCalloutTaskCalleeInfo {
+            callee: f_callee.unwrap_or_else(crate::deviation::absent),
+            state: f_state.unwrap_or_else(crate::deviation::absent),
+            sessions: f_sessions.unwrap_or_default(),
+        })
+    }
+}
+impl crate::deviation::Described for AutoCalloutTaskCalleeInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Callee",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Sessions",
+                rule: crate::deviation::Rule::List,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "State",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl AutoCalloutTaskCalleeInfo {
     /// A builder with no member set.
@@ -1891,62 +3008,187 @@ impl AutoCalloutTaskCalleeInfoBuilder {
     }
 }
 /// Summary of an automatic outbound call task, as listed.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AutoCalloutTaskInfo {
     /// Task name.
     ///
     /// Example: `"任务1"`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Number of callees in the task.
     ///
     /// Example: `5`
-    #[serde(
-        rename = "CalleeCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub callee_count: Option<CalleeCount>,
     /// Calling numbers used by the task.
     ///
     /// Example: `["008601012345678"]`
-    #[serde(rename = "Callers", default, skip_serializing_if = "Option::is_none")]
     pub callers: Option<Vec<String>>,
     /// Unix timestamp at which the task starts.
     ///
     /// Example: `1145`
-    #[serde(rename = "NotBefore", default, skip_serializing_if = "Option::is_none")]
     pub not_before: Option<i64>,
     /// Unix timestamp at which the task ends; may be absent.
     ///
     /// Example: `1146`
-    #[serde(rename = "NotAfter", default, skip_serializing_if = "Option::is_none")]
     pub not_after: Option<i64>,
     /// Id of the IVR flow the task runs.
     ///
     /// Example: `5`
-    #[serde(rename = "IvrId", default, skip_serializing_if = "Option::is_none")]
     pub ivr_id: Option<IvrId>,
     /// Task state: `0` created but not calling yet, `1` running, `2` all calls finished, `3` expired with calls still ongoing, `4` expired and ended, `5` paused and resumable.
     ///
     /// Example: `1`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<AutoCalloutTaskInfoState>,
     /// Id of the task.
     ///
     /// Example: `341431`
-    #[serde(rename = "TaskId", default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<TaskId>,
     /// Maximum ringing time in seconds before the call is hung up automatically; only supported for customer-owned numbers.
     ///
     /// Example: `15`
-    #[serde(
-        rename = "MaxRingTimeoutSecond",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_ring_timeout_second: Option<i64>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AutoCalloutTaskInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AutoCalloutTaskInfo", 9)?;
+        if self.name.is_some() {
+            s.serialize_field("Name", &self.name)?;
+        }
+        if self.callee_count.is_some() {
+            s.serialize_field("CalleeCount", &self.callee_count)?;
+        }
+        if self.callers.is_some() {
+            s.serialize_field("Callers", &self.callers)?;
+        }
+        if self.not_before.is_some() {
+            s.serialize_field("NotBefore", &self.not_before)?;
+        }
+        if self.not_after.is_some() {
+            s.serialize_field("NotAfter", &self.not_after)?;
+        }
+        if self.ivr_id.is_some() {
+            s.serialize_field("IvrId", &self.ivr_id)?;
+        }
+        if self.state.is_some() {
+            s.serialize_field("State", &self.state)?;
+        }
+        if self.task_id.is_some() {
+            s.serialize_field("TaskId", &self.task_id)?;
+        }
+        if self.max_ring_timeout_second.is_some() {
+            s.serialize_field("MaxRingTimeoutSecond", &self.max_ring_timeout_second)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AutoCalloutTaskInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for AutoCalloutTaskInfo {
+    const EXPECTING: &'static str = "struct AutoCalloutTaskInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "Name",
+            "CalleeCount",
+            "Callers",
+            "NotBefore",
+            "NotAfter",
+            "IvrId",
+            "State",
+            "TaskId",
+            "MaxRingTimeoutSecond",
+        ]);
+        let mut f_name: Option<Option<String>> = None;
+        let mut f_callee_count: Option<Option<CalleeCount>> = None;
+        let mut f_callers: Option<Option<Vec<String>>> = None;
+        let mut f_not_before: Option<Option<i64>> = None;
+        let mut f_not_after: Option<Option<i64>> = None;
+        let mut f_ivr_id: Option<Option<IvrId>> = None;
+        let mut f_state: Option<Option<AutoCalloutTaskInfoState>> = None;
+        let mut f_task_id: Option<Option<TaskId>> = None;
+        let mut f_max_ring_timeout_second: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_name)?,
+                1 => members.value(&mut map, &mut f_callee_count)?,
+                2 => members.value(&mut map, &mut f_callers)?,
+                3 => members.value(&mut map, &mut f_not_before)?,
+                4 => members.value(&mut map, &mut f_not_after)?,
+                5 => members.value(&mut map, &mut f_ivr_id)?,
+                6 => members.value(&mut map, &mut f_state)?,
+                7 => members.value(&mut map, &mut f_task_id)?,
+                8 => members.value(&mut map, &mut f_max_ring_timeout_second)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AutoCalloutTaskInfo {
+            name: f_name.flatten(),
+            callee_count: f_callee_count.flatten(),
+            callers: f_callers.flatten(),
+            not_before: f_not_before.flatten(),
+            not_after: f_not_after.flatten(),
+            ivr_id: f_ivr_id.flatten(),
+            state: f_state.flatten(),
+            task_id: f_task_id.flatten(),
+            max_ring_timeout_second: f_max_ring_timeout_second.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for AutoCalloutTaskInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "CalleeCount",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Callers",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "IvrId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "MaxRingTimeoutSecond",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Name",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "NotAfter",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "NotBefore",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "State",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TaskId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl AutoCalloutTaskInfo {
     /// A builder with no member set.
@@ -2092,30 +3334,64 @@ impl AutoCalloutTaskInfoBuilder {
     }
 }
 /// Working-hours setting for one kind of day.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AvailableTimeConfig {
     /// Days the setting applies to: `EveryDay` (default), `BusinessDay` statutory working days, `Holiday` statutory days off, `Custom` chosen weekdays.
     ///
     /// Example: `"Custom"`
-    #[serde(rename = "DayType", default, skip_serializing_if = "Option::is_none")]
     pub day_type: Option<AvailableTimeConfigDayType>,
     /// Weekdays the setting applies to, from `Monday` to `Sunday`; only used when `DayType` is `Custom`.
     ///
     /// Example: `["Wednesday"]`
-    #[serde(
-        rename = "DaysOfWeek",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub days_of_week: Option<Vec<AvailableTimeConfigDaysOfWeek>>,
     /// Time ranges that count as working hours on those days.
-    #[serde(
-        rename = "TimeRanges",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub time_ranges: Option<Vec<TimeRange>>,
+}
+impl ::serde::Serialize for AvailableTimeConfig {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AvailableTimeConfig", 3)?;
+        if self.day_type.is_some() {
+            s.serialize_field("DayType", &self.day_type)?;
+        }
+        if self.days_of_week.is_some() {
+            s.serialize_field("DaysOfWeek", &self.days_of_week)?;
+        }
+        if self.time_ranges.is_some() {
+            s.serialize_field("TimeRanges", &self.time_ranges)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for AvailableTimeConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for AvailableTimeConfig {
+    const EXPECTING: &'static str = "struct AvailableTimeConfig";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["DayType", "DaysOfWeek", "TimeRanges"]);
+        let mut f_day_type: Option<Option<AvailableTimeConfigDayType>> = None;
+        let mut f_days_of_week: Option<Option<Vec<AvailableTimeConfigDaysOfWeek>>> = None;
+        let mut f_time_ranges: Option<Option<Vec<TimeRange>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_day_type)?,
+                1 => members.value(&mut map, &mut f_days_of_week)?,
+                2 => members.value(&mut map, &mut f_time_ranges)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AvailableTimeConfig {
+            day_type: f_day_type.flatten(),
+            days_of_week: f_days_of_week.flatten(),
+            time_ranges: f_time_ranges.flatten(),
+        })
+    }
 }
 impl AvailableTimeConfig {
     /// A builder with no member set.
@@ -2175,15 +3451,10 @@ impl AvailableTimeConfigBuilder {
     }
 }
 /// HTTP Basic authentication credentials.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BasicAuth {
     /// Token sent in the Basic authorization header.
-    #[serde(
-        rename = "BasicToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub basic_token: Option<String>,
 }
 impl ::std::fmt::Debug for BasicAuth {
@@ -2194,6 +3465,39 @@ impl ::std::fmt::Debug for BasicAuth {
                 &self.basic_token.as_ref().map(|_| "** redacted **"),
             )
             .finish()
+    }
+}
+impl ::serde::Serialize for BasicAuth {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("BasicAuth", 1)?;
+        if self.basic_token.is_some() {
+            s.serialize_field("BasicToken", &self.basic_token)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for BasicAuth {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for BasicAuth {
+    const EXPECTING: &'static str = "struct BasicAuth";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["BasicToken"]);
+        let mut f_basic_token: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_basic_token)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(BasicAuth {
+            basic_token: f_basic_token.flatten(),
+        })
     }
 }
 impl BasicAuth {
@@ -2236,15 +3540,10 @@ impl BasicAuthBuilder {
     }
 }
 /// HTTP Bearer token authentication.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BearerAuth {
     /// Token sent in the Bearer authorization header.
-    #[serde(
-        rename = "BearerToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub bearer_token: Option<String>,
 }
 impl ::std::fmt::Debug for BearerAuth {
@@ -2255,6 +3554,39 @@ impl ::std::fmt::Debug for BearerAuth {
                 &self.bearer_token.as_ref().map(|_| "** redacted **"),
             )
             .finish()
+    }
+}
+impl ::serde::Serialize for BearerAuth {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("BearerAuth", 1)?;
+        if self.bearer_token.is_some() {
+            s.serialize_field("BearerToken", &self.bearer_token)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for BearerAuth {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for BearerAuth {
+    const EXPECTING: &'static str = "struct BearerAuth";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["BearerToken"]);
+        let mut f_bearer_token: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_bearer_token)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(BearerAuth {
+            bearer_token: f_bearer_token.flatten(),
+        })
     }
 }
 impl BearerAuth {
@@ -2297,100 +3629,219 @@ impl BearerAuthBuilder {
     }
 }
 /// Real-time metrics for inbound calls.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CallInMetrics {
     /// Number of calls currently in the IVR.
     ///
     /// Example: `0`
-    #[serde(rename = "IvrCount", default, skip_serializing_if = "Option::is_none")]
     pub ivr_count: Option<i64>,
     /// Number of calls currently waiting in queue.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "QueueCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub queue_count: Option<i64>,
     /// Number of calls currently ringing.
     ///
     /// Example: `0`
-    #[serde(rename = "RingCount", default, skip_serializing_if = "Option::is_none")]
     pub ring_count: Option<i64>,
     /// Number of calls currently connected.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "AcceptCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub accept_count: Option<i64>,
     /// Number of calls currently transferred by agents to external lines.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "TransferOuterCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub transfer_outer_count: Option<i64>,
     /// Longest queue wait.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "MaxQueueDuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_queue_duration: Option<i64>,
     /// Average queue wait.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "AvgQueueDuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub avg_queue_duration: Option<i64>,
     /// Longest ringing time.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "MaxRingDuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_ring_duration: Option<i64>,
     /// Average ringing time.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "AvgRingDuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub avg_ring_duration: Option<i64>,
     /// Longest connected time.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "MaxAcceptDuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_accept_duration: Option<i64>,
     /// Average connected time.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "AvgAcceptDuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub avg_accept_duration: Option<i64>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CallInMetrics {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CallInMetrics", 11)?;
+        if self.ivr_count.is_some() {
+            s.serialize_field("IvrCount", &self.ivr_count)?;
+        }
+        if self.queue_count.is_some() {
+            s.serialize_field("QueueCount", &self.queue_count)?;
+        }
+        if self.ring_count.is_some() {
+            s.serialize_field("RingCount", &self.ring_count)?;
+        }
+        if self.accept_count.is_some() {
+            s.serialize_field("AcceptCount", &self.accept_count)?;
+        }
+        if self.transfer_outer_count.is_some() {
+            s.serialize_field("TransferOuterCount", &self.transfer_outer_count)?;
+        }
+        if self.max_queue_duration.is_some() {
+            s.serialize_field("MaxQueueDuration", &self.max_queue_duration)?;
+        }
+        if self.avg_queue_duration.is_some() {
+            s.serialize_field("AvgQueueDuration", &self.avg_queue_duration)?;
+        }
+        if self.max_ring_duration.is_some() {
+            s.serialize_field("MaxRingDuration", &self.max_ring_duration)?;
+        }
+        if self.avg_ring_duration.is_some() {
+            s.serialize_field("AvgRingDuration", &self.avg_ring_duration)?;
+        }
+        if self.max_accept_duration.is_some() {
+            s.serialize_field("MaxAcceptDuration", &self.max_accept_duration)?;
+        }
+        if self.avg_accept_duration.is_some() {
+            s.serialize_field("AvgAcceptDuration", &self.avg_accept_duration)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CallInMetrics {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CallInMetrics {
+    const EXPECTING: &'static str = "struct CallInMetrics";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "IvrCount",
+            "QueueCount",
+            "RingCount",
+            "AcceptCount",
+            "TransferOuterCount",
+            "MaxQueueDuration",
+            "AvgQueueDuration",
+            "MaxRingDuration",
+            "AvgRingDuration",
+            "MaxAcceptDuration",
+            "AvgAcceptDuration",
+        ]);
+        let mut f_ivr_count: Option<Option<i64>> = None;
+        let mut f_queue_count: Option<Option<i64>> = None;
+        let mut f_ring_count: Option<Option<i64>> = None;
+        let mut f_accept_count: Option<Option<i64>> = None;
+        let mut f_transfer_outer_count: Option<Option<i64>> = None;
+        let mut f_max_queue_duration: Option<Option<i64>> = None;
+        let mut f_avg_queue_duration: Option<Option<i64>> = None;
+        let mut f_max_ring_duration: Option<Option<i64>> = None;
+        let mut f_avg_ring_duration: Option<Option<i64>> = None;
+        let mut f_max_accept_duration: Option<Option<i64>> = None;
+        let mut f_avg_accept_duration: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_ivr_count)?,
+                1 => members.value(&mut map, &mut f_queue_count)?,
+                2 => members.value(&mut map, &mut f_ring_count)?,
+                3 => members.value(&mut map, &mut f_accept_count)?,
+                4 => members.value(&mut map, &mut f_transfer_outer_count)?,
+                5 => members.value(&mut map, &mut f_max_queue_duration)?,
+                6 => members.value(&mut map, &mut f_avg_queue_duration)?,
+                7 => members.value(&mut map, &mut f_max_ring_duration)?,
+                8 => members.value(&mut map, &mut f_avg_ring_duration)?,
+                9 => members.value(&mut map, &mut f_max_accept_duration)?,
+                10 => members.value(&mut map, &mut f_avg_accept_duration)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CallInMetrics {
+            ivr_count: f_ivr_count.flatten(),
+            queue_count: f_queue_count.flatten(),
+            ring_count: f_ring_count.flatten(),
+            accept_count: f_accept_count.flatten(),
+            transfer_outer_count: f_transfer_outer_count.flatten(),
+            max_queue_duration: f_max_queue_duration.flatten(),
+            avg_queue_duration: f_avg_queue_duration.flatten(),
+            max_ring_duration: f_max_ring_duration.flatten(),
+            avg_ring_duration: f_avg_ring_duration.flatten(),
+            max_accept_duration: f_max_accept_duration.flatten(),
+            avg_accept_duration: f_avg_accept_duration.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for CallInMetrics {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "AcceptCount",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "AvgAcceptDuration",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "AvgQueueDuration",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "AvgRingDuration",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "IvrCount",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "MaxAcceptDuration",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "MaxQueueDuration",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "MaxRingDuration",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "QueueCount",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RingCount",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TransferOuterCount",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl CallInMetrics {
     /// A builder with no member set.
@@ -2564,28 +4015,87 @@ impl CallInMetricsBuilder {
     }
 }
 /// Real-time inbound metrics for one line number.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CallInNumberMetrics {
     /// Line number.
     ///
     /// Example: `"02188888888"`
-    #[serde(rename = "Number", default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// Metrics for the line.
     ///
     /// Example: `{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0}`
-    #[serde(rename = "Metrics", default, skip_serializing_if = "Option::is_none")]
     pub metrics: Option<CallInMetrics>,
     /// Metrics of the skill groups bound to the line.
     ///
     /// Example: `[{"Metrics":{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0},"Name":"abc","SkillGroupId":0}]`
-    #[serde(
-        rename = "SkillGroupMetrics",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_metrics: Option<Vec<CallInSkillGroupMetrics>>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CallInNumberMetrics {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CallInNumberMetrics", 3)?;
+        if self.number.is_some() {
+            s.serialize_field("Number", &self.number)?;
+        }
+        if self.metrics.is_some() {
+            s.serialize_field("Metrics", &self.metrics)?;
+        }
+        if self.skill_group_metrics.is_some() {
+            s.serialize_field("SkillGroupMetrics", &self.skill_group_metrics)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CallInNumberMetrics {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CallInNumberMetrics {
+    const EXPECTING: &'static str = "struct CallInNumberMetrics";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Number", "Metrics", "SkillGroupMetrics"]);
+        let mut f_number: Option<Option<String>> = None;
+        let mut f_metrics: Option<Option<CallInMetrics>> = None;
+        let mut f_skill_group_metrics: Option<Option<Vec<CallInSkillGroupMetrics>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_number)?,
+                1 => members.value(&mut map, &mut f_metrics)?,
+                2 => members.value(&mut map, &mut f_skill_group_metrics)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CallInNumberMetrics {
+            number: f_number.flatten(),
+            metrics: f_metrics.flatten(),
+            skill_group_metrics: f_skill_group_metrics.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for CallInNumberMetrics {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Metrics",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<CallInMetrics as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "Number",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupMetrics",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<CallInSkillGroupMetrics as crate::deviation::Described>::members),
+            },
+        ];
+        MEMBERS
+    }
 }
 impl CallInNumberMetrics {
     /// A builder with no member set.
@@ -2647,30 +4157,81 @@ impl CallInNumberMetricsBuilder {
     }
 }
 /// Real-time inbound metrics for one skill group.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CallInSkillGroupMetrics {
     /// Id of the skill group.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "SkillGroupId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub skill_group_id: SkillGroupId,
     /// Metrics for the skill group.
-    #[serde(rename = "Metrics", default, skip_serializing_if = "Option::is_none")]
     pub metrics: Option<CallInMetrics>,
     /// Name of the skill group.
     ///
     /// Example: `"技能组名称"`
-    #[serde(
-        rename = "Name",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub name: String,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CallInSkillGroupMetrics {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CallInSkillGroupMetrics", 3)?;
+        s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        if self.metrics.is_some() {
+            s.serialize_field("Metrics", &self.metrics)?;
+        }
+        s.serialize_field("Name", &self.name)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CallInSkillGroupMetrics {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CallInSkillGroupMetrics {
+    const EXPECTING: &'static str = "struct CallInSkillGroupMetrics";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SkillGroupId", "Metrics", "Name"]);
+        let mut f_skill_group_id: Option<SkillGroupId> = None;
+        let mut f_metrics: Option<Option<CallInMetrics>> = None;
+        let mut f_name: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_skill_group_id)?,
+                1 => members.value(&mut map, &mut f_metrics)?,
+                2 => members.filled(&mut map, &mut f_name)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CallInSkillGroupMetrics {
+            skill_group_id: f_skill_group_id.unwrap_or_else(crate::deviation::absent),
+            metrics: f_metrics.flatten(),
+            name: f_name.unwrap_or_else(crate::deviation::absent),
+        })
+    }
+}
+impl crate::deviation::Described for CallInSkillGroupMetrics {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Metrics",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<CallInMetrics as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "Name",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl CallInSkillGroupMetrics {
     /// A builder with no member set.
@@ -2738,26 +4299,62 @@ impl CallInSkillGroupMetricsBuilder {
     }
 }
 /// Per-callee settings of an outbound call.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CalleeAttribute {
     /// Number to call.
     ///
     /// Example: `"0086130xxxxxxxx"`
-    #[serde(
-        rename = "Callee",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub callee: String,
     /// User-to-user information carried along with the call.
     ///
     /// Example: `"foobar"`
-    #[serde(rename = "UUI", default, skip_serializing_if = "Option::is_none")]
     pub uui: Option<String>,
     /// Variables passed to the call flow for this callee.
-    #[serde(rename = "Variables", default, skip_serializing_if = "Option::is_none")]
     pub variables: Option<Vec<Variable>>,
+}
+impl ::serde::Serialize for CalleeAttribute {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CalleeAttribute", 3)?;
+        s.serialize_field("Callee", &self.callee)?;
+        if self.uui.is_some() {
+            s.serialize_field("UUI", &self.uui)?;
+        }
+        if self.variables.is_some() {
+            s.serialize_field("Variables", &self.variables)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CalleeAttribute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for CalleeAttribute {
+    const EXPECTING: &'static str = "struct CalleeAttribute";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Callee", "UUI", "Variables"]);
+        let mut f_callee: Option<String> = None;
+        let mut f_uui: Option<Option<String>> = None;
+        let mut f_variables: Option<Option<Vec<Variable>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_callee)?,
+                1 => members.value(&mut map, &mut f_uui)?,
+                2 => members.value(&mut map, &mut f_variables)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CalleeAttribute {
+            callee: f_callee.unwrap_or_else(crate::deviation::absent),
+            uui: f_uui.flatten(),
+            variables: f_variables.flatten(),
+        })
+    }
 }
 impl CalleeAttribute {
     /// A builder with no member set.
@@ -2820,65 +4417,171 @@ impl CalleeAttributeBuilder {
     }
 }
 /// An application for adding numbers to the carrier allowlist.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CarrierPrivilegeNumberApplicant {
     /// Id of the contact center application.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId", default, skip_serializing_if = "Option::is_none")]
     pub sdk_app_id: Option<SdkAppId>,
     /// Id of the application.
     ///
     /// Example: `1145`
-    #[serde(
-        rename = "ApplicantId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub applicant_id: Option<u64>,
     /// Calling numbers covered by the application.
     ///
     /// Example: `["008601012345678"]`
-    #[serde(rename = "Callers", default, skip_serializing_if = "Option::is_none")]
     pub callers: Option<Vec<String>>,
     /// Called numbers covered by the application.
     ///
     /// Example: `["008601012345678"]`
-    #[serde(rename = "Callees", default, skip_serializing_if = "Option::is_none")]
     pub callees: Option<Vec<String>>,
     /// Free-text description.
     ///
     /// Example: `"申请描述"`
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub description: Option<String>,
     /// Review state: `1` pending, `2` approved, `3` rejected.
     ///
     /// Example: `1`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<CarrierPrivilegeNumberApplicantState>,
     /// Unix time in seconds when the application was created.
     ///
     /// Example: `1668573686`
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub create_time: Option<i64>,
     /// Unix time in seconds when the application was last updated.
     ///
     /// Example: `1668573686`
-    #[serde(
-        rename = "UpdateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub update_time: Option<i64>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CarrierPrivilegeNumberApplicant {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CarrierPrivilegeNumberApplicant", 8)?;
+        if self.sdk_app_id.is_some() {
+            s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        }
+        if self.applicant_id.is_some() {
+            s.serialize_field("ApplicantId", &self.applicant_id)?;
+        }
+        if self.callers.is_some() {
+            s.serialize_field("Callers", &self.callers)?;
+        }
+        if self.callees.is_some() {
+            s.serialize_field("Callees", &self.callees)?;
+        }
+        if self.description.is_some() {
+            s.serialize_field("Description", &self.description)?;
+        }
+        if self.state.is_some() {
+            s.serialize_field("State", &self.state)?;
+        }
+        if self.create_time.is_some() {
+            s.serialize_field("CreateTime", &self.create_time)?;
+        }
+        if self.update_time.is_some() {
+            s.serialize_field("UpdateTime", &self.update_time)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CarrierPrivilegeNumberApplicant {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CarrierPrivilegeNumberApplicant {
+    const EXPECTING: &'static str = "struct CarrierPrivilegeNumberApplicant";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "ApplicantId",
+            "Callers",
+            "Callees",
+            "Description",
+            "State",
+            "CreateTime",
+            "UpdateTime",
+        ]);
+        let mut f_sdk_app_id: Option<Option<SdkAppId>> = None;
+        let mut f_applicant_id: Option<Option<u64>> = None;
+        let mut f_callers: Option<Option<Vec<String>>> = None;
+        let mut f_callees: Option<Option<Vec<String>>> = None;
+        let mut f_description: Option<Option<String>> = None;
+        let mut f_state: Option<Option<CarrierPrivilegeNumberApplicantState>> = None;
+        let mut f_create_time: Option<Option<i64>> = None;
+        let mut f_update_time: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_applicant_id)?,
+                2 => members.value(&mut map, &mut f_callers)?,
+                3 => members.value(&mut map, &mut f_callees)?,
+                4 => members.value(&mut map, &mut f_description)?,
+                5 => members.value(&mut map, &mut f_state)?,
+                6 => members.value(&mut map, &mut f_create_time)?,
+                7 => members.value(&mut map, &mut f_update_time)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CarrierPrivilegeNumberApplicant {
+            sdk_app_id: f_sdk_app_id.flatten(),
+            applicant_id: f_applicant_id.flatten(),
+            callers: f_callers.flatten(),
+            callees: f_callees.flatten(),
+            description: f_description.flatten(),
+            state: f_state.flatten(),
+            create_time: f_create_time.flatten(),
+            update_time: f_update_time.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for CarrierPrivilegeNumberApplicant {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "ApplicantId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Callees",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Callers",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "CreateTime",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Description",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SdkAppId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "State",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "UpdateTime",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl CarrierPrivilegeNumberApplicant {
     /// A builder with no member set.
@@ -3010,27 +4713,72 @@ impl CarrierPrivilegeNumberApplicantBuilder {
     }
 }
 /// A client through which an agent is logged in.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ClientInfo {
     /// Client kind: `Web` web workstation, `WeChatMiniProgram` WeChat mini program.
     ///
     /// Example: `"Web"`
-    #[serde(
-        rename = "ClientType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub client_type: Option<ClientInfoClientType>,
     /// Whether the client is in the foreground; always true for `Web`, and for `WeChatMiniProgram` false when the mini program is in the background.
     ///
     /// Example: `true`
-    #[serde(
-        rename = "IsConnected",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_connected: Option<bool>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for ClientInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ClientInfo", 2)?;
+        if self.client_type.is_some() {
+            s.serialize_field("ClientType", &self.client_type)?;
+        }
+        if self.is_connected.is_some() {
+            s.serialize_field("IsConnected", &self.is_connected)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ClientInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for ClientInfo {
+    const EXPECTING: &'static str = "struct ClientInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["ClientType", "IsConnected"]);
+        let mut f_client_type: Option<Option<ClientInfoClientType>> = None;
+        let mut f_is_connected: Option<Option<bool>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_client_type)?,
+                1 => members.value(&mut map, &mut f_is_connected)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ClientInfo {
+            client_type: f_client_type.flatten(),
+            is_connected: f_is_connected.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for ClientInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "ClientType",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "IsConnected",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl ClientInfo {
     /// A builder with no member set.
@@ -3078,216 +4826,273 @@ impl ClientInfoBuilder {
     }
 }
 /// Company qualification information submitted for review.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CompanyApplyInfo {
     /// Who applies: `0` the legal representative, `1` an authorized operator acting for the legal representative.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "ApplicantType",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub applicant_type: CompanyApplyInfoApplicantType,
     /// Company name.
     ///
     /// Example: `"北京XXCC有限责任公司"`
-    #[serde(
-        rename = "CompanyName",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub company_name: String,
     /// Unified social credit code of the company.
     ///
     /// Example: `"91411111111111111"`
-    #[serde(
-        rename = "BusinessId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub business_id: String,
     /// URL of the business license scan bearing the company seal; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[serde(
-        rename = "BusinessIdPicUrl",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub business_id_pic_url: String,
     /// Name of the legal representative.
     ///
     /// Example: `"王某某"`
-    #[serde(
-        rename = "CorporationName",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub corporation_name: String,
     /// ID card number of the legal representative.
     ///
     /// Example: `"610000000000008"`
-    #[serde(
-        rename = "CorporationId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub corporation_id: String,
     /// URL of scans of both sides of the legal representative's ID card; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[serde(
-        rename = "CorporationIdPicUrl",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub corporation_id_pic_url: String,
     /// URL of the signed security and compliance commitment letter; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[serde(
-        rename = "NetworkCommitmentPicUrl",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub network_commitment_pic_url: String,
     /// Whether the qualification matches that of the Tencent Cloud account: `0` no, `1` yes.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "IsEqualTencentCloud",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub is_equal_tencent_cloud: CompanyApplyInfoIsEqualTencentCloud,
     /// Mobile number of the legal representative.
     ///
     /// Example: `"18011111111"`
-    #[serde(
-        rename = "CorporationMobile",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub corporation_mobile: String,
     /// URL of proof of real-name registration of the legal representative's mobile number; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[serde(
-        rename = "CorporationMobilePicUrl",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub corporation_mobile_pic_url: String,
     /// URL of the call script document; DOC or DOCX up to 50 MB, template in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[serde(
-        rename = "UseDescribeFileUrl",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub use_describe_file_url: String,
     /// URL of the company authorization letter; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[serde(
-        rename = "CompanyAuthLetterPicUrl",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub company_auth_letter_pic_url: String,
     /// URL of the telephone service acceptance form; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[serde(
-        rename = "AcceptPicUrl",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub accept_pic_url: String,
     /// URL of a photo of the legal representative holding the ID card; required when `ApplicantType` is `0`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[serde(
-        rename = "CorporationHoldingOnIdPicUrl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub corporation_holding_on_id_pic_url: Option<String>,
     /// Name of the operator; required when `ApplicantType` is `1`.
     ///
     /// Example: `"李某某"`
-    #[serde(
-        rename = "OperatorName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub operator_name: Option<String>,
     /// ID document number of the operator; required when `ApplicantType` is `1`.
     ///
     /// Example: `"61011111111111111"`
-    #[serde(
-        rename = "OperatorId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub operator_id: Option<String>,
     /// URL of scans of both sides of the operator's ID card; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[serde(
-        rename = "OperatorIdPicUrl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub operator_id_pic_url: Option<String>,
     /// URL of a photo of the operator holding the ID card; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[serde(
-        rename = "OperatorHoldingOnIdPicUrl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub operator_holding_on_id_pic_url: Option<String>,
     /// URL of the power of attorney; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[serde(
-        rename = "CommissionPicUrl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub commission_pic_url: Option<String>,
     /// Mobile number of the operator; required when `ApplicantType` is `1`.
     ///
     /// Example: `"18022222222"`
-    #[serde(
-        rename = "OperatorMobile",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub operator_mobile: Option<String>,
     /// Email address of the operator; required when `ApplicantType` is `1`.
     ///
     /// Example: `"111@qq.com"`
-    #[serde(
-        rename = "OperatorEmail",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub operator_email: Option<String>,
     /// URL of proof of real-name registration of the operator's mobile number; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[serde(
-        rename = "OperatorMobilePicUrl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub operator_mobile_pic_url: Option<String>,
+}
+impl ::serde::Serialize for CompanyApplyInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CompanyApplyInfo", 23)?;
+        s.serialize_field("ApplicantType", &self.applicant_type)?;
+        s.serialize_field("CompanyName", &self.company_name)?;
+        s.serialize_field("BusinessId", &self.business_id)?;
+        s.serialize_field("BusinessIdPicUrl", &self.business_id_pic_url)?;
+        s.serialize_field("CorporationName", &self.corporation_name)?;
+        s.serialize_field("CorporationId", &self.corporation_id)?;
+        s.serialize_field("CorporationIdPicUrl", &self.corporation_id_pic_url)?;
+        s.serialize_field("NetworkCommitmentPicUrl", &self.network_commitment_pic_url)?;
+        s.serialize_field("IsEqualTencentCloud", &self.is_equal_tencent_cloud)?;
+        s.serialize_field("CorporationMobile", &self.corporation_mobile)?;
+        s.serialize_field("CorporationMobilePicUrl", &self.corporation_mobile_pic_url)?;
+        s.serialize_field("UseDescribeFileUrl", &self.use_describe_file_url)?;
+        s.serialize_field("CompanyAuthLetterPicUrl", &self.company_auth_letter_pic_url)?;
+        s.serialize_field("AcceptPicUrl", &self.accept_pic_url)?;
+        if self.corporation_holding_on_id_pic_url.is_some() {
+            s.serialize_field(
+                "CorporationHoldingOnIdPicUrl",
+                &self.corporation_holding_on_id_pic_url,
+            )?;
+        }
+        if self.operator_name.is_some() {
+            s.serialize_field("OperatorName", &self.operator_name)?;
+        }
+        if self.operator_id.is_some() {
+            s.serialize_field("OperatorId", &self.operator_id)?;
+        }
+        if self.operator_id_pic_url.is_some() {
+            s.serialize_field("OperatorIdPicUrl", &self.operator_id_pic_url)?;
+        }
+        if self.operator_holding_on_id_pic_url.is_some() {
+            s.serialize_field(
+                "OperatorHoldingOnIdPicUrl",
+                &self.operator_holding_on_id_pic_url,
+            )?;
+        }
+        if self.commission_pic_url.is_some() {
+            s.serialize_field("CommissionPicUrl", &self.commission_pic_url)?;
+        }
+        if self.operator_mobile.is_some() {
+            s.serialize_field("OperatorMobile", &self.operator_mobile)?;
+        }
+        if self.operator_email.is_some() {
+            s.serialize_field("OperatorEmail", &self.operator_email)?;
+        }
+        if self.operator_mobile_pic_url.is_some() {
+            s.serialize_field("OperatorMobilePicUrl", &self.operator_mobile_pic_url)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CompanyApplyInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for CompanyApplyInfo {
+    const EXPECTING: &'static str = "struct CompanyApplyInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "ApplicantType",
+            "CompanyName",
+            "BusinessId",
+            "BusinessIdPicUrl",
+            "CorporationName",
+            "CorporationId",
+            "CorporationIdPicUrl",
+            "NetworkCommitmentPicUrl",
+            "IsEqualTencentCloud",
+            "CorporationMobile",
+            "CorporationMobilePicUrl",
+            "UseDescribeFileUrl",
+            "CompanyAuthLetterPicUrl",
+            "AcceptPicUrl",
+            "CorporationHoldingOnIdPicUrl",
+            "OperatorName",
+            "OperatorId",
+            "OperatorIdPicUrl",
+            "OperatorHoldingOnIdPicUrl",
+            "CommissionPicUrl",
+            "OperatorMobile",
+            "OperatorEmail",
+            "OperatorMobilePicUrl",
+        ]);
+        let mut f_applicant_type: Option<CompanyApplyInfoApplicantType> = None;
+        let mut f_company_name: Option<String> = None;
+        let mut f_business_id: Option<String> = None;
+        let mut f_business_id_pic_url: Option<String> = None;
+        let mut f_corporation_name: Option<String> = None;
+        let mut f_corporation_id: Option<String> = None;
+        let mut f_corporation_id_pic_url: Option<String> = None;
+        let mut f_network_commitment_pic_url: Option<String> = None;
+        let mut f_is_equal_tencent_cloud: Option<CompanyApplyInfoIsEqualTencentCloud> = None;
+        let mut f_corporation_mobile: Option<String> = None;
+        let mut f_corporation_mobile_pic_url: Option<String> = None;
+        let mut f_use_describe_file_url: Option<String> = None;
+        let mut f_company_auth_letter_pic_url: Option<String> = None;
+        let mut f_accept_pic_url: Option<String> = None;
+        let mut f_corporation_holding_on_id_pic_url: Option<Option<String>> = None;
+        let mut f_operator_name: Option<Option<String>> = None;
+        let mut f_operator_id: Option<Option<String>> = None;
+        let mut f_operator_id_pic_url: Option<Option<String>> = None;
+        let mut f_operator_holding_on_id_pic_url: Option<Option<String>> = None;
+        let mut f_commission_pic_url: Option<Option<String>> = None;
+        let mut f_operator_mobile: Option<Option<String>> = None;
+        let mut f_operator_email: Option<Option<String>> = None;
+        let mut f_operator_mobile_pic_url: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_applicant_type)?,
+                1 => members.filled(&mut map, &mut f_company_name)?,
+                2 => members.filled(&mut map, &mut f_business_id)?,
+                3 => members.filled(&mut map, &mut f_business_id_pic_url)?,
+                4 => members.filled(&mut map, &mut f_corporation_name)?,
+                5 => members.filled(&mut map, &mut f_corporation_id)?,
+                6 => members.filled(&mut map, &mut f_corporation_id_pic_url)?,
+                7 => members.filled(&mut map, &mut f_network_commitment_pic_url)?,
+                8 => members.filled(&mut map, &mut f_is_equal_tencent_cloud)?,
+                9 => members.filled(&mut map, &mut f_corporation_mobile)?,
+                10 => members.filled(&mut map, &mut f_corporation_mobile_pic_url)?,
+                11 => members.filled(&mut map, &mut f_use_describe_file_url)?,
+                12 => members.filled(&mut map, &mut f_company_auth_letter_pic_url)?,
+                13 => members.filled(&mut map, &mut f_accept_pic_url)?,
+                14 => members.value(&mut map, &mut f_corporation_holding_on_id_pic_url)?,
+                15 => members.value(&mut map, &mut f_operator_name)?,
+                16 => members.value(&mut map, &mut f_operator_id)?,
+                17 => members.value(&mut map, &mut f_operator_id_pic_url)?,
+                18 => members.value(&mut map, &mut f_operator_holding_on_id_pic_url)?,
+                19 => members.value(&mut map, &mut f_commission_pic_url)?,
+                20 => members.value(&mut map, &mut f_operator_mobile)?,
+                21 => members.value(&mut map, &mut f_operator_email)?,
+                22 => members.value(&mut map, &mut f_operator_mobile_pic_url)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CompanyApplyInfo {
+            applicant_type: f_applicant_type.unwrap_or_else(crate::deviation::absent),
+            company_name: f_company_name.unwrap_or_else(crate::deviation::absent),
+            business_id: f_business_id.unwrap_or_else(crate::deviation::absent),
+            business_id_pic_url: f_business_id_pic_url.unwrap_or_else(crate::deviation::absent),
+            corporation_name: f_corporation_name.unwrap_or_else(crate::deviation::absent),
+            corporation_id: f_corporation_id.unwrap_or_else(crate::deviation::absent),
+            corporation_id_pic_url: f_corporation_id_pic_url
+                .unwrap_or_else(crate::deviation::absent),
+            network_commitment_pic_url: f_network_commitment_pic_url
+                .unwrap_or_else(crate::deviation::absent),
+            is_equal_tencent_cloud: f_is_equal_tencent_cloud
+                .unwrap_or_else(crate::deviation::absent),
+            corporation_mobile: f_corporation_mobile.unwrap_or_else(crate::deviation::absent),
+            corporation_mobile_pic_url: f_corporation_mobile_pic_url
+                .unwrap_or_else(crate::deviation::absent),
+            use_describe_file_url: f_use_describe_file_url.unwrap_or_else(crate::deviation::absent),
+            company_auth_letter_pic_url: f_company_auth_letter_pic_url
+                .unwrap_or_else(crate::deviation::absent),
+            accept_pic_url: f_accept_pic_url.unwrap_or_else(crate::deviation::absent),
+            corporation_holding_on_id_pic_url: f_corporation_holding_on_id_pic_url.flatten(),
+            operator_name: f_operator_name.flatten(),
+            operator_id: f_operator_id.flatten(),
+            operator_id_pic_url: f_operator_id_pic_url.flatten(),
+            operator_holding_on_id_pic_url: f_operator_holding_on_id_pic_url.flatten(),
+            commission_pic_url: f_commission_pic_url.flatten(),
+            operator_mobile: f_operator_mobile.flatten(),
+            operator_email: f_operator_email.flatten(),
+            operator_mobile_pic_url: f_operator_mobile_pic_url.flatten(),
+        })
+    }
 }
 impl CompanyApplyInfo {
     /// A builder with no member set.
@@ -3674,74 +5479,187 @@ impl CompanyApplyInfoBuilder {
     }
 }
 /// Review status of a company qualification application.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CompanyStateInfo {
     /// Id of the qualification application.
     ///
     /// Example: `1`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Name of the company.
     ///
     /// Example: `"北京XX公司"`
-    #[serde(
-        rename = "CompanyName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub company_name: Option<String>,
     /// Unix time in seconds when the application was created.
     ///
     /// Example: `1653534444`
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub create_time: Option<i64>,
     /// Unix time in seconds when the application was reviewed.
     ///
     /// Example: `1653534444`
-    #[serde(rename = "CheckTime", default, skip_serializing_if = "Option::is_none")]
     pub check_time: Option<i64>,
     /// Reviewer's remark on the application.
     ///
     /// Example: `"通过了"`
-    #[serde(rename = "CheckMsg", default, skip_serializing_if = "Option::is_none")]
     pub check_msg: Option<String>,
     /// Review state: `1` pending review, `2` approved, `3` rejected.
     ///
     /// Example: `1`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<CompanyStateInfoState>,
     /// Unified social credit code of the company.
     ///
     /// Example: `"546346435646"`
-    #[serde(
-        rename = "BusinessId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub business_id: Option<String>,
     /// Unix time in seconds when the application was last modified.
     ///
     /// Example: `1653534444`
-    #[serde(
-        rename = "ModifyTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub modify_time: Option<i64>,
     /// Contract number.
     ///
     /// Example: `"12324xxxxx"`
-    #[serde(
-        rename = "ContractNo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub contract_no: Option<String>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CompanyStateInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CompanyStateInfo", 9)?;
+        if self.id.is_some() {
+            s.serialize_field("Id", &self.id)?;
+        }
+        if self.company_name.is_some() {
+            s.serialize_field("CompanyName", &self.company_name)?;
+        }
+        if self.create_time.is_some() {
+            s.serialize_field("CreateTime", &self.create_time)?;
+        }
+        if self.check_time.is_some() {
+            s.serialize_field("CheckTime", &self.check_time)?;
+        }
+        if self.check_msg.is_some() {
+            s.serialize_field("CheckMsg", &self.check_msg)?;
+        }
+        if self.state.is_some() {
+            s.serialize_field("State", &self.state)?;
+        }
+        if self.business_id.is_some() {
+            s.serialize_field("BusinessId", &self.business_id)?;
+        }
+        if self.modify_time.is_some() {
+            s.serialize_field("ModifyTime", &self.modify_time)?;
+        }
+        if self.contract_no.is_some() {
+            s.serialize_field("ContractNo", &self.contract_no)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyStateInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CompanyStateInfo {
+    const EXPECTING: &'static str = "struct CompanyStateInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "Id",
+            "CompanyName",
+            "CreateTime",
+            "CheckTime",
+            "CheckMsg",
+            "State",
+            "BusinessId",
+            "ModifyTime",
+            "ContractNo",
+        ]);
+        let mut f_id: Option<Option<i64>> = None;
+        let mut f_company_name: Option<Option<String>> = None;
+        let mut f_create_time: Option<Option<i64>> = None;
+        let mut f_check_time: Option<Option<i64>> = None;
+        let mut f_check_msg: Option<Option<String>> = None;
+        let mut f_state: Option<Option<CompanyStateInfoState>> = None;
+        let mut f_business_id: Option<Option<String>> = None;
+        let mut f_modify_time: Option<Option<i64>> = None;
+        let mut f_contract_no: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_id)?,
+                1 => members.value(&mut map, &mut f_company_name)?,
+                2 => members.value(&mut map, &mut f_create_time)?,
+                3 => members.value(&mut map, &mut f_check_time)?,
+                4 => members.value(&mut map, &mut f_check_msg)?,
+                5 => members.value(&mut map, &mut f_state)?,
+                6 => members.value(&mut map, &mut f_business_id)?,
+                7 => members.value(&mut map, &mut f_modify_time)?,
+                8 => members.value(&mut map, &mut f_contract_no)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CompanyStateInfo {
+            id: f_id.flatten(),
+            company_name: f_company_name.flatten(),
+            create_time: f_create_time.flatten(),
+            check_time: f_check_time.flatten(),
+            check_msg: f_check_msg.flatten(),
+            state: f_state.flatten(),
+            business_id: f_business_id.flatten(),
+            modify_time: f_modify_time.flatten(),
+            contract_no: f_contract_no.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for CompanyStateInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "BusinessId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "CheckMsg",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "CheckTime",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "CompanyName",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ContractNo",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "CreateTime",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Id",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ModifyTime",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "State",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl CompanyStateInfo {
     /// A builder with no member set.
@@ -3887,69 +5805,173 @@ impl CompanyStateInfoBuilder {
     }
 }
 /// One predictive dialing task in a task listing.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePredictiveDialingCampaignsElement {
     /// Id of the predictive dialing task.
     ///
     /// Example: `2569`
-    #[serde(
-        rename = "CampaignId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub campaign_id: Option<CampaignId>,
     /// Name of the task.
     ///
     /// Example: `"新能源SUV推荐"`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Task state: `0` not started, `1` running, `2` paused, `3` terminated, `4` finished.
     ///
     /// Example: `0`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<DescribePredictiveDialingCampaignsElementStatus>,
     /// Why the task is in its state: `0` normal, `1` ended manually, `2` ended because it timed out.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "StatusReason",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub status_reason: Option<DescribePredictiveDialingCampaignsElementStatusReason>,
     /// Total number of callee numbers in the task.
     ///
     /// Example: `1000`
-    #[serde(
-        rename = "CalleeCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub callee_count: Option<CalleeCount>,
     /// Number of callees whose calls are done.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "FinishedCalleeCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub finished_callee_count: Option<i64>,
     /// Scheduling priority among tasks of the same instance, `1` (highest) to `5` (lowest).
     ///
     /// Example: `3`
-    #[serde(rename = "Priority", default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
     /// Id of the agent skill group that handles the task's calls.
     ///
     /// Example: `255`
-    #[serde(
-        rename = "SkillGroupId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_id: Option<SkillGroupId>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribePredictiveDialingCampaignsElement {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribePredictiveDialingCampaignsElement", 8)?;
+        if self.campaign_id.is_some() {
+            s.serialize_field("CampaignId", &self.campaign_id)?;
+        }
+        if self.name.is_some() {
+            s.serialize_field("Name", &self.name)?;
+        }
+        if self.status.is_some() {
+            s.serialize_field("Status", &self.status)?;
+        }
+        if self.status_reason.is_some() {
+            s.serialize_field("StatusReason", &self.status_reason)?;
+        }
+        if self.callee_count.is_some() {
+            s.serialize_field("CalleeCount", &self.callee_count)?;
+        }
+        if self.finished_callee_count.is_some() {
+            s.serialize_field("FinishedCalleeCount", &self.finished_callee_count)?;
+        }
+        if self.priority.is_some() {
+            s.serialize_field("Priority", &self.priority)?;
+        }
+        if self.skill_group_id.is_some() {
+            s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignsElement {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribePredictiveDialingCampaignsElement {
+    const EXPECTING: &'static str = "struct DescribePredictiveDialingCampaignsElement";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "CampaignId",
+            "Name",
+            "Status",
+            "StatusReason",
+            "CalleeCount",
+            "FinishedCalleeCount",
+            "Priority",
+            "SkillGroupId",
+        ]);
+        let mut f_campaign_id: Option<Option<CampaignId>> = None;
+        let mut f_name: Option<Option<String>> = None;
+        let mut f_status: Option<Option<DescribePredictiveDialingCampaignsElementStatus>> = None;
+        let mut f_status_reason: Option<
+            Option<DescribePredictiveDialingCampaignsElementStatusReason>,
+        > = None;
+        let mut f_callee_count: Option<Option<CalleeCount>> = None;
+        let mut f_finished_callee_count: Option<Option<i64>> = None;
+        let mut f_priority: Option<Option<i64>> = None;
+        let mut f_skill_group_id: Option<Option<SkillGroupId>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_campaign_id)?,
+                1 => members.value(&mut map, &mut f_name)?,
+                2 => members.value(&mut map, &mut f_status)?,
+                3 => members.value(&mut map, &mut f_status_reason)?,
+                4 => members.value(&mut map, &mut f_callee_count)?,
+                5 => members.value(&mut map, &mut f_finished_callee_count)?,
+                6 => members.value(&mut map, &mut f_priority)?,
+                7 => members.value(&mut map, &mut f_skill_group_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribePredictiveDialingCampaignsElement {
+            campaign_id: f_campaign_id.flatten(),
+            name: f_name.flatten(),
+            status: f_status.flatten(),
+            status_reason: f_status_reason.flatten(),
+            callee_count: f_callee_count.flatten(),
+            finished_callee_count: f_finished_callee_count.flatten(),
+            priority: f_priority.flatten(),
+            skill_group_id: f_skill_group_id.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribePredictiveDialingCampaignsElement {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "CalleeCount",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "CampaignId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "FinishedCalleeCount",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Name",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Priority",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Status",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StatusReason",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribePredictiveDialingCampaignsElement {
     /// A builder with no member set.
@@ -4090,28 +6112,87 @@ impl DescribePredictiveDialingCampaignsElementBuilder {
     }
 }
 /// An agent that failed to be added in a batch agent creation, with the reason.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ErrStaffItem {
     /// Email address of the agent that failed.
     ///
     /// Example: `"xxx@xxx.com"`
-    #[serde(
-        rename = "StaffEmail",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub staff_email: Option<String>,
     /// Error code for the failure.
     ///
     /// Example: `"err"`
-    #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Human-readable description of the failure.
     ///
     /// Example: `"some error"`
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for ErrStaffItem {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ErrStaffItem", 3)?;
+        if self.staff_email.is_some() {
+            s.serialize_field("StaffEmail", &self.staff_email)?;
+        }
+        if self.code.is_some() {
+            s.serialize_field("Code", &self.code)?;
+        }
+        if self.message.is_some() {
+            s.serialize_field("Message", &self.message)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ErrStaffItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for ErrStaffItem {
+    const EXPECTING: &'static str = "struct ErrStaffItem";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["StaffEmail", "Code", "Message"]);
+        let mut f_staff_email: Option<Option<String>> = None;
+        let mut f_code: Option<Option<String>> = None;
+        let mut f_message: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_staff_email)?,
+                1 => members.value(&mut map, &mut f_code)?,
+                2 => members.value(&mut map, &mut f_message)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ErrStaffItem {
+            staff_email: f_staff_email.flatten(),
+            code: f_code.flatten(),
+            message: f_message.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for ErrStaffItem {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Code",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Message",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StaffEmail",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl ErrStaffItem {
     /// A builder with no member set.
@@ -4173,12 +6254,53 @@ impl ErrStaffItemBuilder {
     }
 }
 /// Agent-related details carried by an event.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EventStaffDetail {
     /// Agents involved in the event.
-    #[serde(rename = "Staffs", default, skip_serializing_if = "Option::is_none")]
     pub staffs: Option<Vec<EventStaffElement>>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for EventStaffDetail {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("EventStaffDetail", 1)?;
+        if self.staffs.is_some() {
+            s.serialize_field("Staffs", &self.staffs)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EventStaffDetail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for EventStaffDetail {
+    const EXPECTING: &'static str = "struct EventStaffDetail";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Staffs"]);
+        let mut f_staffs: Option<Option<Vec<EventStaffElement>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_staffs)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(EventStaffDetail {
+            staffs: f_staffs.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for EventStaffDetail {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
+            wire: "Staffs",
+            rule: crate::deviation::Rule::Optional,
+            nested: Some(<EventStaffElement as crate::deviation::Described>::members),
+        }];
+        MEMBERS
+    }
 }
 impl EventStaffDetail {
     /// A builder with no member set.
@@ -4210,23 +6332,72 @@ impl EventStaffDetailBuilder {
     }
 }
 /// Identity of one agent involved in an event.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EventStaffElement {
     /// Email account of the agent.
     ///
     /// Example: `"foo@tencent.com"`
-    #[serde(rename = "Mail", default, skip_serializing_if = "Option::is_none")]
     pub mail: Option<String>,
     /// Employee number of the agent.
     ///
     /// Example: `"9527"`
-    #[serde(
-        rename = "StaffNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub staff_number: Option<String>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for EventStaffElement {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("EventStaffElement", 2)?;
+        if self.mail.is_some() {
+            s.serialize_field("Mail", &self.mail)?;
+        }
+        if self.staff_number.is_some() {
+            s.serialize_field("StaffNumber", &self.staff_number)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EventStaffElement {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for EventStaffElement {
+    const EXPECTING: &'static str = "struct EventStaffElement";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Mail", "StaffNumber"]);
+        let mut f_mail: Option<Option<String>> = None;
+        let mut f_staff_number: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_mail)?,
+                1 => members.value(&mut map, &mut f_staff_number)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(EventStaffElement {
+            mail: f_mail.flatten(),
+            staff_number: f_staff_number.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for EventStaffElement {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Mail",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StaffNumber",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl EventStaffElement {
     /// A builder with no member set.
@@ -4274,92 +6445,219 @@ impl EventStaffElementBuilder {
     }
 }
 /// Details of a SIP phone extension.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExtensionInfo {
     /// Id of the CCC instance (`SdkAppId`) the extension belongs to.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId", default, skip_serializing_if = "Option::is_none")]
     pub sdk_app_id: Option<SdkAppId>,
     /// Full name of the extension.
     ///
     /// Example: `"xxx@xxx.com"`
-    #[serde(
-        rename = "FullExtensionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub full_extension_id: Option<String>,
     /// Extension number.
     ///
     /// Example: `"1001"`
-    #[serde(
-        rename = "ExtensionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub extension_id: Option<String>,
     /// Skill groups the extension belongs to.
     ///
     /// Example: `"1000,1001"`
-    #[serde(
-        rename = "SkillGroupId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_id: Option<String>,
     /// Display name of the extension.
     ///
     /// Example: `"分机1"`
-    #[serde(
-        rename = "ExtensionName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub extension_name: Option<String>,
     /// Unix time in seconds when the extension was created.
     ///
     /// Example: `1617184839`
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub create_time: Option<i64>,
     /// Unix time in seconds of the last modification.
     ///
     /// Example: `1617184839`
-    #[serde(
-        rename = "ModifyTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub modify_time: Option<i64>,
     /// Phone state: `0` offline, `100` idle, `200` busy.
     ///
     /// Example: `100`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ExtensionInfoStatus>,
     /// Whether the phone is registered.
     ///
     /// Example: `true`
-    #[serde(rename = "Register", default, skip_serializing_if = "Option::is_none")]
     pub register: Option<bool>,
     /// Email of the agent bound to the extension.
     ///
     /// Example: `"xxx@xxx.com"`
-    #[serde(rename = "Relation", default, skip_serializing_if = "Option::is_none")]
     pub relation: Option<String>,
     /// Name of the agent bound to the extension.
     ///
     /// Example: `"座席1"`
-    #[serde(
-        rename = "RelationName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub relation_name: Option<String>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for ExtensionInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ExtensionInfo", 11)?;
+        if self.sdk_app_id.is_some() {
+            s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        }
+        if self.full_extension_id.is_some() {
+            s.serialize_field("FullExtensionId", &self.full_extension_id)?;
+        }
+        if self.extension_id.is_some() {
+            s.serialize_field("ExtensionId", &self.extension_id)?;
+        }
+        if self.skill_group_id.is_some() {
+            s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        }
+        if self.extension_name.is_some() {
+            s.serialize_field("ExtensionName", &self.extension_name)?;
+        }
+        if self.create_time.is_some() {
+            s.serialize_field("CreateTime", &self.create_time)?;
+        }
+        if self.modify_time.is_some() {
+            s.serialize_field("ModifyTime", &self.modify_time)?;
+        }
+        if self.status.is_some() {
+            s.serialize_field("Status", &self.status)?;
+        }
+        if self.register.is_some() {
+            s.serialize_field("Register", &self.register)?;
+        }
+        if self.relation.is_some() {
+            s.serialize_field("Relation", &self.relation)?;
+        }
+        if self.relation_name.is_some() {
+            s.serialize_field("RelationName", &self.relation_name)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ExtensionInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for ExtensionInfo {
+    const EXPECTING: &'static str = "struct ExtensionInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "FullExtensionId",
+            "ExtensionId",
+            "SkillGroupId",
+            "ExtensionName",
+            "CreateTime",
+            "ModifyTime",
+            "Status",
+            "Register",
+            "Relation",
+            "RelationName",
+        ]);
+        let mut f_sdk_app_id: Option<Option<SdkAppId>> = None;
+        let mut f_full_extension_id: Option<Option<String>> = None;
+        let mut f_extension_id: Option<Option<String>> = None;
+        let mut f_skill_group_id: Option<Option<String>> = None;
+        let mut f_extension_name: Option<Option<String>> = None;
+        let mut f_create_time: Option<Option<i64>> = None;
+        let mut f_modify_time: Option<Option<i64>> = None;
+        let mut f_status: Option<Option<ExtensionInfoStatus>> = None;
+        let mut f_register: Option<Option<bool>> = None;
+        let mut f_relation: Option<Option<String>> = None;
+        let mut f_relation_name: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_full_extension_id)?,
+                2 => members.value(&mut map, &mut f_extension_id)?,
+                3 => members.value(&mut map, &mut f_skill_group_id)?,
+                4 => members.value(&mut map, &mut f_extension_name)?,
+                5 => members.value(&mut map, &mut f_create_time)?,
+                6 => members.value(&mut map, &mut f_modify_time)?,
+                7 => members.value(&mut map, &mut f_status)?,
+                8 => members.value(&mut map, &mut f_register)?,
+                9 => members.value(&mut map, &mut f_relation)?,
+                10 => members.value(&mut map, &mut f_relation_name)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ExtensionInfo {
+            sdk_app_id: f_sdk_app_id.flatten(),
+            full_extension_id: f_full_extension_id.flatten(),
+            extension_id: f_extension_id.flatten(),
+            skill_group_id: f_skill_group_id.flatten(),
+            extension_name: f_extension_name.flatten(),
+            create_time: f_create_time.flatten(),
+            modify_time: f_modify_time.flatten(),
+            status: f_status.flatten(),
+            register: f_register.flatten(),
+            relation: f_relation.flatten(),
+            relation_name: f_relation_name.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for ExtensionInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "CreateTime",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ExtensionId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ExtensionName",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "FullExtensionId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ModifyTime",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Register",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Relation",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RelationName",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SdkAppId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Status",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl ExtensionInfo {
     /// A builder with no member set.
@@ -4533,19 +6831,52 @@ impl ExtensionInfoBuilder {
     }
 }
 /// A query filter: a field name and the values to match.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Filter {
     /// Name of the field to filter on.
     ///
     /// Example: `"Key"`
-    #[serde(rename = "Name", default)]
     pub name: Option<String>,
     /// Values the field is matched against.
     ///
     /// Example: `["Value1","Value2"]`
-    #[serde(rename = "Values", default)]
     pub values: Option<Vec<String>>,
+}
+impl ::serde::Serialize for Filter {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Filter", 2)?;
+        s.serialize_field("Name", &self.name)?;
+        s.serialize_field("Values", &self.values)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for Filter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for Filter {
+    const EXPECTING: &'static str = "struct Filter";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Name", "Values"]);
+        let mut f_name: Option<Option<String>> = None;
+        let mut f_values: Option<Option<Vec<String>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_name)?,
+                1 => members.value(&mut map, &mut f_values)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(Filter {
+            name: f_name.flatten(),
+            values: f_values.flatten(),
+        })
+    }
 }
 impl Filter {
     /// A builder with no member set.
@@ -4593,68 +6924,155 @@ impl FilterBuilder {
     }
 }
 /// Record of one flash SMS delivery.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlashSMSRecord {
     /// Id of the call session the flash SMS belongs to.
     ///
     /// Example: `"a021c341-19aa-47dc-972c-262c75399c77"`
-    #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     /// Number the flash SMS was delivered to (the callee).
     ///
     /// Example: `"0086158******69"`
-    #[serde(
-        rename = "DeliveryNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delivery_number: Option<String>,
     /// System number associated with the call.
     ///
     /// Example: `"0086021******07"`
-    #[serde(
-        rename = "ServingNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub serving_number: Option<String>,
     /// Delivery result: `1` success; any other value means failure.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "DeliveryStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delivery_status: Option<i64>,
     /// Reason the delivery failed.
     ///
     /// Example: `"success"`
-    #[serde(
-        rename = "DeliveryMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delivery_message: Option<String>,
     /// Unix time in seconds when delivery was attempted.
     ///
     /// Example: `1769613044`
-    #[serde(
-        rename = "DeliveryTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delivery_timestamp: Option<i64>,
     /// Unix time in seconds when the message arrived, if delivered successfully.
     ///
     /// Example: `1769613046`
-    #[serde(
-        rename = "ArriveTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub arrive_timestamp: Option<i64>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for FlashSMSRecord {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("FlashSMSRecord", 7)?;
+        if self.session_id.is_some() {
+            s.serialize_field("SessionId", &self.session_id)?;
+        }
+        if self.delivery_number.is_some() {
+            s.serialize_field("DeliveryNumber", &self.delivery_number)?;
+        }
+        if self.serving_number.is_some() {
+            s.serialize_field("ServingNumber", &self.serving_number)?;
+        }
+        if self.delivery_status.is_some() {
+            s.serialize_field("DeliveryStatus", &self.delivery_status)?;
+        }
+        if self.delivery_message.is_some() {
+            s.serialize_field("DeliveryMessage", &self.delivery_message)?;
+        }
+        if self.delivery_timestamp.is_some() {
+            s.serialize_field("DeliveryTimestamp", &self.delivery_timestamp)?;
+        }
+        if self.arrive_timestamp.is_some() {
+            s.serialize_field("ArriveTimestamp", &self.arrive_timestamp)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FlashSMSRecord {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for FlashSMSRecord {
+    const EXPECTING: &'static str = "struct FlashSMSRecord";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SessionId",
+            "DeliveryNumber",
+            "ServingNumber",
+            "DeliveryStatus",
+            "DeliveryMessage",
+            "DeliveryTimestamp",
+            "ArriveTimestamp",
+        ]);
+        let mut f_session_id: Option<Option<String>> = None;
+        let mut f_delivery_number: Option<Option<String>> = None;
+        let mut f_serving_number: Option<Option<String>> = None;
+        let mut f_delivery_status: Option<Option<i64>> = None;
+        let mut f_delivery_message: Option<Option<String>> = None;
+        let mut f_delivery_timestamp: Option<Option<i64>> = None;
+        let mut f_arrive_timestamp: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_session_id)?,
+                1 => members.value(&mut map, &mut f_delivery_number)?,
+                2 => members.value(&mut map, &mut f_serving_number)?,
+                3 => members.value(&mut map, &mut f_delivery_status)?,
+                4 => members.value(&mut map, &mut f_delivery_message)?,
+                5 => members.value(&mut map, &mut f_delivery_timestamp)?,
+                6 => members.value(&mut map, &mut f_arrive_timestamp)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(FlashSMSRecord {
+            session_id: f_session_id.flatten(),
+            delivery_number: f_delivery_number.flatten(),
+            serving_number: f_serving_number.flatten(),
+            delivery_status: f_delivery_status.flatten(),
+            delivery_message: f_delivery_message.flatten(),
+            delivery_timestamp: f_delivery_timestamp.flatten(),
+            arrive_timestamp: f_arrive_timestamp.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for FlashSMSRecord {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "ArriveTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "DeliveryMessage",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "DeliveryNumber",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "DeliveryStatus",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "DeliveryTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ServingNumber",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SessionId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl FlashSMSRecord {
     /// A builder with no member set.
@@ -4772,24 +7190,86 @@ impl FlashSMSRecordBuilder {
     }
 }
 /// Call forwarding settings.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ForwardingConfig {
     /// Whether call forwarding is turned on.
     ///
     /// Example: `true`
-    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Forwarding mode: `1` always forward, `2` forward only under certain conditions.
     ///
     /// Example: `2`
-    #[serde(rename = "Condition", default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<ForwardingConfigCondition>,
     /// Where calls are forwarded to.
     ///
     /// Example: `{"StaffUserId":"foo@tencent.com","Type":1}`
-    #[serde(rename = "Target", default, skip_serializing_if = "Option::is_none")]
     pub target: Option<ForwardingTarget>,
+}
+impl ::serde::Serialize for ForwardingConfig {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ForwardingConfig", 3)?;
+        if self.enabled.is_some() {
+            s.serialize_field("Enabled", &self.enabled)?;
+        }
+        if self.condition.is_some() {
+            s.serialize_field("Condition", &self.condition)?;
+        }
+        if self.target.is_some() {
+            s.serialize_field("Target", &self.target)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ForwardingConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for ForwardingConfig {
+    const EXPECTING: &'static str = "struct ForwardingConfig";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Enabled", "Condition", "Target"]);
+        let mut f_enabled: Option<Option<bool>> = None;
+        let mut f_condition: Option<Option<ForwardingConfigCondition>> = None;
+        let mut f_target: Option<Option<ForwardingTarget>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_enabled)?,
+                1 => members.value(&mut map, &mut f_condition)?,
+                2 => members.value(&mut map, &mut f_target)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ForwardingConfig {
+            enabled: f_enabled.flatten(),
+            condition: f_condition.flatten(),
+            target: f_target.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for ForwardingConfig {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Condition",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Enabled",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Target",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<ForwardingTarget as crate::deviation::Described>::members),
+            },
+        ];
+        MEMBERS
+    }
 }
 impl ForwardingConfig {
     /// A builder with no member set.
@@ -4851,37 +7331,102 @@ impl ForwardingConfigBuilder {
     }
 }
 /// Destination that calls are forwarded to.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ForwardingTarget {
     /// Kind of destination: `1` agent, `2` skill group, `3` extension.
     ///
     /// Example: `1`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ForwardingTargetType>,
     /// Account of the destination agent; set when `Type` is `1`.
     ///
     /// Example: `"foo@tencent.com"`
-    #[serde(
-        rename = "StaffUserId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub staff_user_id: Option<String>,
     /// Id of the destination skill group; set when `Type` is `2`.
     ///
     /// Example: `1254`
-    #[serde(
-        rename = "SkillGroupId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_id: Option<SkillGroupId>,
     /// Account of the destination extension; set when `Type` is `3`.
     ///
     /// Example: `"1003@1400000000.sip.tccc.qcloud.com"`
-    #[serde(rename = "Extension", default, skip_serializing_if = "Option::is_none")]
     pub extension: Option<String>,
+}
+impl ::serde::Serialize for ForwardingTarget {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ForwardingTarget", 4)?;
+        if self.r#type.is_some() {
+            s.serialize_field("Type", &self.r#type)?;
+        }
+        if self.staff_user_id.is_some() {
+            s.serialize_field("StaffUserId", &self.staff_user_id)?;
+        }
+        if self.skill_group_id.is_some() {
+            s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        }
+        if self.extension.is_some() {
+            s.serialize_field("Extension", &self.extension)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ForwardingTarget {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for ForwardingTarget {
+    const EXPECTING: &'static str = "struct ForwardingTarget";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["Type", "StaffUserId", "SkillGroupId", "Extension"]);
+        let mut f_type: Option<Option<ForwardingTargetType>> = None;
+        let mut f_staff_user_id: Option<Option<String>> = None;
+        let mut f_skill_group_id: Option<Option<SkillGroupId>> = None;
+        let mut f_extension: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_type)?,
+                1 => members.value(&mut map, &mut f_staff_user_id)?,
+                2 => members.value(&mut map, &mut f_skill_group_id)?,
+                3 => members.value(&mut map, &mut f_extension)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ForwardingTarget {
+            r#type: f_type.flatten(),
+            staff_user_id: f_staff_user_id.flatten(),
+            skill_group_id: f_skill_group_id.flatten(),
+            extension: f_extension.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for ForwardingTarget {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Extension",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StaffUserId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Type",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl ForwardingTarget {
     /// A builder with no member set.
@@ -4957,14 +7502,12 @@ impl ForwardingTargetBuilder {
     }
 }
 /// One HTTP header sent with a callback request.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HeaderParams {
     /// Header name.
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Header value.
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 impl ::std::fmt::Debug for HeaderParams {
@@ -4973,6 +7516,45 @@ impl ::std::fmt::Debug for HeaderParams {
             .field("key", &self.key)
             .field("value", &self.value.as_ref().map(|_| "** redacted **"))
             .finish()
+    }
+}
+impl ::serde::Serialize for HeaderParams {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("HeaderParams", 2)?;
+        if self.key.is_some() {
+            s.serialize_field("Key", &self.key)?;
+        }
+        if self.value.is_some() {
+            s.serialize_field("Value", &self.value)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for HeaderParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for HeaderParams {
+    const EXPECTING: &'static str = "struct HeaderParams";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Key", "Value"]);
+        let mut f_key: Option<Option<String>> = None;
+        let mut f_value: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_key)?,
+                1 => members.value(&mut map, &mut f_value)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(HeaderParams {
+            key: f_key.flatten(),
+            value: f_value.flatten(),
+        })
     }
 }
 impl HeaderParams {
@@ -5025,61 +7607,133 @@ impl HeaderParamsBuilder {
     }
 }
 /// Settings for an HTTP callback request sent to an external endpoint.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HttpCallbackConfig {
     /// Standard HTTP URL of the endpoint to call.
     ///
     /// Example: `"https://webhook.site/5e789103-af06-4d93-8ffc-8bd8871fad0b"`
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// HTTP headers to send with the request.
-    #[serde(
-        rename = "HeaderParams",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub header_params: Option<Vec<HeaderParams>>,
     /// Parameters to put in the request body.
-    #[serde(rename = "Params", default, skip_serializing_if = "Option::is_none")]
     pub params: Option<Vec<HttpParams>>,
     /// Output values expected back; each must be a field of the JSON body returned by the endpoint.
-    #[serde(rename = "Returns", default, skip_serializing_if = "Option::is_none")]
     pub returns: Option<Vec<ReturnKey>>,
     /// Whether the request is made asynchronously.
     ///
     /// Example: `true`
-    #[serde(rename = "Async", default, skip_serializing_if = "Option::is_none")]
     pub r#async: Option<bool>,
     /// Whether authentication is used: `0` disabled, `1` enabled.
     ///
     /// Example: `0`
-    #[serde(rename = "AuthType", default, skip_serializing_if = "Option::is_none")]
     pub auth_type: Option<HttpCallbackConfigAuthType>,
     /// Credentials for HTTP basic authentication.
-    #[serde(rename = "BasicAuth", default, skip_serializing_if = "Option::is_none")]
     pub basic_auth: Option<BasicAuth>,
     /// Settings for bearer token authentication.
-    #[serde(
-        rename = "BearerAuth",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub bearer_auth: Option<BearerAuth>,
     /// Settings for custom authentication.
-    #[serde(
-        rename = "CustomAuth",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub custom_auth: Option<HttpParams>,
     /// Settings for OAuth2 authentication.
-    #[serde(
-        rename = "Oauth2Auth",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub oauth2_auth: Option<OauthConfig>,
+}
+impl ::serde::Serialize for HttpCallbackConfig {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("HttpCallbackConfig", 10)?;
+        if self.url.is_some() {
+            s.serialize_field("Url", &self.url)?;
+        }
+        if self.header_params.is_some() {
+            s.serialize_field("HeaderParams", &self.header_params)?;
+        }
+        if self.params.is_some() {
+            s.serialize_field("Params", &self.params)?;
+        }
+        if self.returns.is_some() {
+            s.serialize_field("Returns", &self.returns)?;
+        }
+        if self.r#async.is_some() {
+            s.serialize_field("Async", &self.r#async)?;
+        }
+        if self.auth_type.is_some() {
+            s.serialize_field("AuthType", &self.auth_type)?;
+        }
+        if self.basic_auth.is_some() {
+            s.serialize_field("BasicAuth", &self.basic_auth)?;
+        }
+        if self.bearer_auth.is_some() {
+            s.serialize_field("BearerAuth", &self.bearer_auth)?;
+        }
+        if self.custom_auth.is_some() {
+            s.serialize_field("CustomAuth", &self.custom_auth)?;
+        }
+        if self.oauth2_auth.is_some() {
+            s.serialize_field("Oauth2Auth", &self.oauth2_auth)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for HttpCallbackConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for HttpCallbackConfig {
+    const EXPECTING: &'static str = "struct HttpCallbackConfig";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "Url",
+            "HeaderParams",
+            "Params",
+            "Returns",
+            "Async",
+            "AuthType",
+            "BasicAuth",
+            "BearerAuth",
+            "CustomAuth",
+            "Oauth2Auth",
+        ]);
+        let mut f_url: Option<Option<String>> = None;
+        let mut f_header_params: Option<Option<Vec<HeaderParams>>> = None;
+        let mut f_params: Option<Option<Vec<HttpParams>>> = None;
+        let mut f_returns: Option<Option<Vec<ReturnKey>>> = None;
+        let mut f_async: Option<Option<bool>> = None;
+        let mut f_auth_type: Option<Option<HttpCallbackConfigAuthType>> = None;
+        let mut f_basic_auth: Option<Option<BasicAuth>> = None;
+        let mut f_bearer_auth: Option<Option<BearerAuth>> = None;
+        let mut f_custom_auth: Option<Option<HttpParams>> = None;
+        let mut f_oauth2_auth: Option<Option<OauthConfig>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_url)?,
+                1 => members.value(&mut map, &mut f_header_params)?,
+                2 => members.value(&mut map, &mut f_params)?,
+                3 => members.value(&mut map, &mut f_returns)?,
+                4 => members.value(&mut map, &mut f_async)?,
+                5 => members.value(&mut map, &mut f_auth_type)?,
+                6 => members.value(&mut map, &mut f_basic_auth)?,
+                7 => members.value(&mut map, &mut f_bearer_auth)?,
+                8 => members.value(&mut map, &mut f_custom_auth)?,
+                9 => members.value(&mut map, &mut f_oauth2_auth)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(HttpCallbackConfig {
+            url: f_url.flatten(),
+            header_params: f_header_params.flatten(),
+            params: f_params.flatten(),
+            returns: f_returns.flatten(),
+            r#async: f_async.flatten(),
+            auth_type: f_auth_type.flatten(),
+            basic_auth: f_basic_auth.flatten(),
+            bearer_auth: f_bearer_auth.flatten(),
+            custom_auth: f_custom_auth.flatten(),
+            oauth2_auth: f_oauth2_auth.flatten(),
+        })
+    }
 }
 impl HttpCallbackConfig {
     /// A builder with no member set.
@@ -5225,17 +7879,14 @@ impl HttpCallbackConfigBuilder {
     }
 }
 /// One parameter of an HTTP request body.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HttpParams {
     /// Parameter name.
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Parameter value.
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Data type of the parameter value.
-    #[serde(rename = "ValueType", default, skip_serializing_if = "Option::is_none")]
     pub value_type: Option<String>,
 }
 impl ::std::fmt::Debug for HttpParams {
@@ -5245,6 +7896,51 @@ impl ::std::fmt::Debug for HttpParams {
             .field("value", &self.value.as_ref().map(|_| "** redacted **"))
             .field("value_type", &self.value_type)
             .finish()
+    }
+}
+impl ::serde::Serialize for HttpParams {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("HttpParams", 3)?;
+        if self.key.is_some() {
+            s.serialize_field("Key", &self.key)?;
+        }
+        if self.value.is_some() {
+            s.serialize_field("Value", &self.value)?;
+        }
+        if self.value_type.is_some() {
+            s.serialize_field("ValueType", &self.value_type)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for HttpParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for HttpParams {
+    const EXPECTING: &'static str = "struct HttpParams";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Key", "Value", "ValueType"]);
+        let mut f_key: Option<Option<String>> = None;
+        let mut f_value: Option<Option<String>> = None;
+        let mut f_value_type: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_key)?,
+                1 => members.value(&mut map, &mut f_value)?,
+                2 => members.value(&mut map, &mut f_value_type)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(HttpParams {
+            key: f_key.flatten(),
+            value: f_value.flatten(),
+            value_type: f_value_type.flatten(),
+        })
     }
 }
 impl HttpParams {
@@ -5310,85 +8006,235 @@ impl HttpParamsBuilder {
     }
 }
 /// Service record of a text (chat) session.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IMCdrInfo {
     /// Id of the service record.
     ///
     /// Example: `"12933"`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Length of the service in seconds.
     ///
     /// Example: `199`
-    #[serde(rename = "Duration", default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
     /// How the session ended: `0` abnormal end, `1` normal end, `3` no agent online, `17` agent declined to answer, `100` blocklisted, `101` transferred manually by the agent, `102` abandoned in the IVR stage, `108` ended automatically after user timeout, `109` ended by the user.
     ///
     /// Example: `1`
-    #[serde(rename = "EndStatus", default, skip_serializing_if = "Option::is_none")]
     pub end_status: Option<IMCdrInfoEndStatus>,
     /// Nickname of the user.
     ///
     /// Example: `"访客_e8d6"`
-    #[serde(rename = "Nickname", default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// Service type: `1` omnichannel, `2` text customer service.
     ///
     /// Example: `2`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<IMCdrInfoType>,
     /// Id of the agent who served the session.
     ///
     /// Example: `"foo@tencent.com"`
-    #[serde(rename = "StaffId", default, skip_serializing_if = "Option::is_none")]
     pub staff_id: Option<String>,
     /// Unix timestamp of the service.
     ///
     /// Example: `1632814604`
-    #[serde(rename = "Timestamp", default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<i64>,
     /// Id of the session.
     ///
     /// Example: `"87fa1d7a-4194-4f2a-83dc-d7c293411720"`
-    #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     /// Id of the skill group.
     ///
     /// Example: `"1154"`
-    #[serde(
-        rename = "SkillGroupId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_id: Option<String>,
     /// Name of the skill group.
     ///
     /// Example: `"foo"`
-    #[serde(
-        rename = "SkillGroupName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_name: Option<String>,
     /// Satisfaction rating given by the user; may be null if unavailable.
     ///
     /// Example: `{"Id":1,"Label":"满意"}`
-    #[serde(
-        rename = "Satisfaction",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub satisfaction: Option<IMSatisfaction>,
     /// Id of the user.
     ///
     /// Example: `"user123"`
-    #[serde(
-        rename = "ClientUserId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub client_user_id: Option<String>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for IMCdrInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("IMCdrInfo", 12)?;
+        if self.id.is_some() {
+            s.serialize_field("Id", &self.id)?;
+        }
+        if self.duration.is_some() {
+            s.serialize_field("Duration", &self.duration)?;
+        }
+        if self.end_status.is_some() {
+            s.serialize_field("EndStatus", &self.end_status)?;
+        }
+        if self.nickname.is_some() {
+            s.serialize_field("Nickname", &self.nickname)?;
+        }
+        if self.r#type.is_some() {
+            s.serialize_field("Type", &self.r#type)?;
+        }
+        if self.staff_id.is_some() {
+            s.serialize_field("StaffId", &self.staff_id)?;
+        }
+        if self.timestamp.is_some() {
+            s.serialize_field("Timestamp", &self.timestamp)?;
+        }
+        if self.session_id.is_some() {
+            s.serialize_field("SessionId", &self.session_id)?;
+        }
+        if self.skill_group_id.is_some() {
+            s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        }
+        if self.skill_group_name.is_some() {
+            s.serialize_field("SkillGroupName", &self.skill_group_name)?;
+        }
+        if self.satisfaction.is_some() {
+            s.serialize_field("Satisfaction", &self.satisfaction)?;
+        }
+        if self.client_user_id.is_some() {
+            s.serialize_field("ClientUserId", &self.client_user_id)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IMCdrInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for IMCdrInfo {
+    const EXPECTING: &'static str = "struct IMCdrInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "Id",
+            "Duration",
+            "EndStatus",
+            "Nickname",
+            "Type",
+            "StaffId",
+            "Timestamp",
+            "SessionId",
+            "SkillGroupId",
+            "SkillGroupName",
+            "Satisfaction",
+            "ClientUserId",
+        ]);
+        let mut f_id: Option<Option<String>> = None;
+        let mut f_duration: Option<Option<i64>> = None;
+        let mut f_end_status: Option<Option<IMCdrInfoEndStatus>> = None;
+        let mut f_nickname: Option<Option<String>> = None;
+        let mut f_type: Option<Option<IMCdrInfoType>> = None;
+        let mut f_staff_id: Option<Option<String>> = None;
+        let mut f_timestamp: Option<Option<i64>> = None;
+        let mut f_session_id: Option<Option<String>> = None;
+        let mut f_skill_group_id: Option<Option<String>> = None;
+        let mut f_skill_group_name: Option<Option<String>> = None;
+        let mut f_satisfaction: Option<Option<IMSatisfaction>> = None;
+        let mut f_client_user_id: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_id)?,
+                1 => members.value(&mut map, &mut f_duration)?,
+                2 => members.value(&mut map, &mut f_end_status)?,
+                3 => members.value(&mut map, &mut f_nickname)?,
+                4 => members.value(&mut map, &mut f_type)?,
+                5 => members.value(&mut map, &mut f_staff_id)?,
+                6 => members.value(&mut map, &mut f_timestamp)?,
+                7 => members.value(&mut map, &mut f_session_id)?,
+                8 => members.value(&mut map, &mut f_skill_group_id)?,
+                9 => members.value(&mut map, &mut f_skill_group_name)?,
+                10 => members.value(&mut map, &mut f_satisfaction)?,
+                11 => members.value(&mut map, &mut f_client_user_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(IMCdrInfo {
+            id: f_id.flatten(),
+            duration: f_duration.flatten(),
+            end_status: f_end_status.flatten(),
+            nickname: f_nickname.flatten(),
+            r#type: f_type.flatten(),
+            staff_id: f_staff_id.flatten(),
+            timestamp: f_timestamp.flatten(),
+            session_id: f_session_id.flatten(),
+            skill_group_id: f_skill_group_id.flatten(),
+            skill_group_name: f_skill_group_name.flatten(),
+            satisfaction: f_satisfaction.flatten(),
+            client_user_id: f_client_user_id.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for IMCdrInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "ClientUserId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Duration",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "EndStatus",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Id",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Nickname",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Satisfaction",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<IMSatisfaction as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "SessionId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupName",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StaffId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Timestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Type",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl IMCdrInfo {
     /// A builder with no member set.
@@ -5576,19 +8422,72 @@ impl IMCdrInfoBuilder {
     }
 }
 /// Satisfaction rating of a chat session.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IMSatisfaction {
     /// Numeric satisfaction value.
     ///
     /// Example: `2`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Label of the satisfaction value.
     ///
     /// Example: `"非常满意"`
-    #[serde(rename = "Label", default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for IMSatisfaction {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("IMSatisfaction", 2)?;
+        if self.id.is_some() {
+            s.serialize_field("Id", &self.id)?;
+        }
+        if self.label.is_some() {
+            s.serialize_field("Label", &self.label)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IMSatisfaction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for IMSatisfaction {
+    const EXPECTING: &'static str = "struct IMSatisfaction";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Id", "Label"]);
+        let mut f_id: Option<Option<i64>> = None;
+        let mut f_label: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_id)?,
+                1 => members.value(&mut map, &mut f_label)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(IMSatisfaction {
+            id: f_id.flatten(),
+            label: f_label.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for IMSatisfaction {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Id",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Label",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl IMSatisfaction {
     /// A builder with no member set.
@@ -5636,43 +8535,139 @@ impl IMSatisfactionBuilder {
     }
 }
 /// A key press or recognized keyword captured in the IVR.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IVRKeyPressedElement {
     /// Key pressed or keyword matched.
     ///
     /// Example: `"1"`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Tag associated with the key.
     ///
     /// Example: `"非常满意"`
-    #[serde(rename = "Label", default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Unix time in milliseconds of the input.
     ///
     /// Example: `1729697241440`
-    #[serde(rename = "Timestamp", default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<i64>,
     /// Tag of the IVR node.
     ///
     /// Example: `"分支节点"`
-    #[serde(rename = "NodeLabel", default, skip_serializing_if = "Option::is_none")]
     pub node_label: Option<String>,
     /// Raw input from the user.
     ///
     /// Example: `"1"`
-    #[serde(
-        rename = "OriginalContent",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub original_content: Option<String>,
     /// Text of the TTS prompt played.
     ///
     /// Example: `"您好"`
-    #[serde(rename = "TTSPrompt", default, skip_serializing_if = "Option::is_none")]
     pub tts_prompt: Option<String>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for IVRKeyPressedElement {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("IVRKeyPressedElement", 6)?;
+        if self.key.is_some() {
+            s.serialize_field("Key", &self.key)?;
+        }
+        if self.label.is_some() {
+            s.serialize_field("Label", &self.label)?;
+        }
+        if self.timestamp.is_some() {
+            s.serialize_field("Timestamp", &self.timestamp)?;
+        }
+        if self.node_label.is_some() {
+            s.serialize_field("NodeLabel", &self.node_label)?;
+        }
+        if self.original_content.is_some() {
+            s.serialize_field("OriginalContent", &self.original_content)?;
+        }
+        if self.tts_prompt.is_some() {
+            s.serialize_field("TTSPrompt", &self.tts_prompt)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IVRKeyPressedElement {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for IVRKeyPressedElement {
+    const EXPECTING: &'static str = "struct IVRKeyPressedElement";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "Key",
+            "Label",
+            "Timestamp",
+            "NodeLabel",
+            "OriginalContent",
+            "TTSPrompt",
+        ]);
+        let mut f_key: Option<Option<String>> = None;
+        let mut f_label: Option<Option<String>> = None;
+        let mut f_timestamp: Option<Option<i64>> = None;
+        let mut f_node_label: Option<Option<String>> = None;
+        let mut f_original_content: Option<Option<String>> = None;
+        let mut f_tts_prompt: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_key)?,
+                1 => members.value(&mut map, &mut f_label)?,
+                2 => members.value(&mut map, &mut f_timestamp)?,
+                3 => members.value(&mut map, &mut f_node_label)?,
+                4 => members.value(&mut map, &mut f_original_content)?,
+                5 => members.value(&mut map, &mut f_tts_prompt)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(IVRKeyPressedElement {
+            key: f_key.flatten(),
+            label: f_label.flatten(),
+            timestamp: f_timestamp.flatten(),
+            node_label: f_node_label.flatten(),
+            original_content: f_original_content.flatten(),
+            tts_prompt: f_tts_prompt.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for IVRKeyPressedElement {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Key",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Label",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "NodeLabel",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "OriginalContent",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TTSPrompt",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Timestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl IVRKeyPressedElement {
     /// A builder with no member set.
@@ -5776,18 +8771,44 @@ impl IVRKeyPressedElementBuilder {
     }
 }
 /// A callback endpoint.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Interface {
     /// Address of the callback endpoint.
     ///
     /// Example: `"https://cloud.tencent.com/"`
-    #[serde(
-        rename = "URL",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub url: String,
+}
+impl ::serde::Serialize for Interface {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Interface", 1)?;
+        s.serialize_field("URL", &self.url)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for Interface {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for Interface {
+    const EXPECTING: &'static str = "struct Interface";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["URL"]);
+        let mut f_url: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_url)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(Interface {
+            url: f_url.unwrap_or_else(crate::deviation::absent),
+        })
+    }
 }
 impl Interface {
     /// A builder with no member set.
@@ -5823,19 +8844,56 @@ impl InterfaceBuilder {
     }
 }
 /// A request the server side sends on its own initiative to the LLM of an AI agent call.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InvokeLLM {
     /// Content to send to the LLM.
     ///
     /// Example: `"今天天气怎么样"`
-    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// Whether this text may interrupt the bot while it is speaking.
     ///
     /// Example: `false`
-    #[serde(rename = "Interrupt", default, skip_serializing_if = "Option::is_none")]
     pub interrupt: Option<bool>,
+}
+impl ::serde::Serialize for InvokeLLM {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("InvokeLLM", 2)?;
+        if self.content.is_some() {
+            s.serialize_field("Content", &self.content)?;
+        }
+        if self.interrupt.is_some() {
+            s.serialize_field("Interrupt", &self.interrupt)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for InvokeLLM {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for InvokeLLM {
+    const EXPECTING: &'static str = "struct InvokeLLM";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Content", "Interrupt"]);
+        let mut f_content: Option<Option<String>> = None;
+        let mut f_interrupt: Option<Option<bool>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_content)?,
+                1 => members.value(&mut map, &mut f_interrupt)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(InvokeLLM {
+            content: f_content.flatten(),
+            interrupt: f_interrupt.flatten(),
+        })
+    }
 }
 impl InvokeLLM {
     /// A builder with no member set.
@@ -5883,19 +8941,72 @@ impl InvokeLLMBuilder {
     }
 }
 /// A single message within a chat.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Message {
     /// Kind of message, such as `Text`.
     ///
     /// Example: `"Text"`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Body of the message.
     ///
     /// Example: `"您好，我是您的小助手"`
-    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for Message {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Message", 2)?;
+        if self.r#type.is_some() {
+            s.serialize_field("Type", &self.r#type)?;
+        }
+        if self.content.is_some() {
+            s.serialize_field("Content", &self.content)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Message {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for Message {
+    const EXPECTING: &'static str = "struct Message";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Type", "Content"]);
+        let mut f_type: Option<Option<String>> = None;
+        let mut f_content: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_type)?,
+                1 => members.value(&mut map, &mut f_content)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(Message {
+            r#type: f_type.flatten(),
+            content: f_content.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for Message {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Content",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Type",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl Message {
     /// A builder with no member set.
@@ -5943,24 +9054,87 @@ impl MessageBuilder {
     }
 }
 /// A chat message entry sent by one user.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessageBody {
     /// Unix timestamp of the message.
     ///
     /// Example: `1600007226`
-    #[serde(rename = "Timestamp", default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<i64>,
     /// Id of the user who sent the message.
     ///
     /// Example: `"Alan"`
-    #[serde(rename = "From", default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// Messages contained in this entry.
     ///
     /// Example: `[{"Content":"您好呀！","Type":"Text"}]`
-    #[serde(rename = "Messages", default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<Message>>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for MessageBody {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("MessageBody", 3)?;
+        if self.timestamp.is_some() {
+            s.serialize_field("Timestamp", &self.timestamp)?;
+        }
+        if self.from.is_some() {
+            s.serialize_field("From", &self.from)?;
+        }
+        if self.messages.is_some() {
+            s.serialize_field("Messages", &self.messages)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MessageBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for MessageBody {
+    const EXPECTING: &'static str = "struct MessageBody";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Timestamp", "From", "Messages"]);
+        let mut f_timestamp: Option<Option<i64>> = None;
+        let mut f_from: Option<Option<String>> = None;
+        let mut f_messages: Option<Option<Vec<Message>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_timestamp)?,
+                1 => members.value(&mut map, &mut f_from)?,
+                2 => members.value(&mut map, &mut f_messages)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(MessageBody {
+            timestamp: f_timestamp.flatten(),
+            from: f_from.flatten(),
+            messages: f_messages.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for MessageBody {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "From",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Messages",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<Message as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "Timestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl MessageBody {
     /// A builder with no member set.
@@ -6022,33 +9196,103 @@ impl MessageBodyBuilder {
     }
 }
 /// Details of a phone number.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NumberInfo {
     /// The phone number.
     ///
     /// Example: `"0086075512345678"`
-    #[serde(rename = "Number", default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// Ids of the outbound skill groups bound to the number.
     ///
     /// Example: `[1,2,3]`
-    #[serde(
-        rename = "CallOutSkillGroupIds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub call_out_skill_group_ids: Option<Vec<SkillGroupId>>,
     /// Number state: `1` normal, `2` suspended for overdue payment, `4` suspended by the administrator, `5` suspended for a violation.
     ///
     /// Example: `1`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<NumberInfoState>,
     /// Whether the number is a bring-your-own number: `0` no, `1` yes.
     ///
     /// Example: `1`
-    #[serde(rename = "CostType", default, skip_serializing_if = "Option::is_none")]
     pub cost_type: Option<NumberInfoCostType>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for NumberInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("NumberInfo", 4)?;
+        if self.number.is_some() {
+            s.serialize_field("Number", &self.number)?;
+        }
+        if self.call_out_skill_group_ids.is_some() {
+            s.serialize_field("CallOutSkillGroupIds", &self.call_out_skill_group_ids)?;
+        }
+        if self.state.is_some() {
+            s.serialize_field("State", &self.state)?;
+        }
+        if self.cost_type.is_some() {
+            s.serialize_field("CostType", &self.cost_type)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for NumberInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for NumberInfo {
+    const EXPECTING: &'static str = "struct NumberInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["Number", "CallOutSkillGroupIds", "State", "CostType"]);
+        let mut f_number: Option<Option<String>> = None;
+        let mut f_call_out_skill_group_ids: Option<Option<Vec<SkillGroupId>>> = None;
+        let mut f_state: Option<Option<NumberInfoState>> = None;
+        let mut f_cost_type: Option<Option<NumberInfoCostType>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_number)?,
+                1 => members.value(&mut map, &mut f_call_out_skill_group_ids)?,
+                2 => members.value(&mut map, &mut f_state)?,
+                3 => members.value(&mut map, &mut f_cost_type)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(NumberInfo {
+            number: f_number.flatten(),
+            call_out_skill_group_ids: f_call_out_skill_group_ids.flatten(),
+            state: f_state.flatten(),
+            cost_type: f_cost_type.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for NumberInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "CallOutSkillGroupIds",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "CostType",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Number",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "State",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl NumberInfo {
     /// A builder with no member set.
@@ -6124,21 +9368,14 @@ impl NumberInfoBuilder {
     }
 }
 /// Settings for OAuth2 authentication.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OauthConfig {
     /// URL of the endpoint that issues access tokens.
-    #[serde(rename = "TokenURL", default, skip_serializing_if = "Option::is_none")]
     pub token_url: Option<String>,
     /// OAuth2 client id.
-    #[serde(rename = "ClientId", default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// OAuth2 client secret.
-    #[serde(
-        rename = "ClientSecret",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub client_secret: Option<String>,
 }
 impl ::std::fmt::Debug for OauthConfig {
@@ -6151,6 +9388,51 @@ impl ::std::fmt::Debug for OauthConfig {
                 &self.client_secret.as_ref().map(|_| "** redacted **"),
             )
             .finish()
+    }
+}
+impl ::serde::Serialize for OauthConfig {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("OauthConfig", 3)?;
+        if self.token_url.is_some() {
+            s.serialize_field("TokenURL", &self.token_url)?;
+        }
+        if self.client_id.is_some() {
+            s.serialize_field("ClientId", &self.client_id)?;
+        }
+        if self.client_secret.is_some() {
+            s.serialize_field("ClientSecret", &self.client_secret)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for OauthConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for OauthConfig {
+    const EXPECTING: &'static str = "struct OauthConfig";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["TokenURL", "ClientId", "ClientSecret"]);
+        let mut f_token_url: Option<Option<String>> = None;
+        let mut f_client_id: Option<Option<String>> = None;
+        let mut f_client_secret: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_token_url)?,
+                1 => members.value(&mut map, &mut f_client_id)?,
+                2 => members.value(&mut map, &mut f_client_secret)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(OauthConfig {
+            token_url: f_token_url.flatten(),
+            client_id: f_client_id.flatten(),
+            client_secret: f_client_secret.flatten(),
+        })
     }
 }
 impl OauthConfig {
@@ -6219,63 +9501,97 @@ impl OauthConfigBuilder {
     }
 }
 /// Detail of one line in an application to use the customer's own numbers.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OwnNumberApplyDetailItem {
     /// Number usage: `0` inbound, `1` outbound, `2` inbound and outbound.
     ///
     /// Example: `2`
-    #[serde(
-        rename = "CallType",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub call_type: OwnNumberApplyDetailItemCallType,
     /// Line number.
     ///
     /// Example: `"02066660000"`
-    #[serde(
-        rename = "PhoneNumber",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub phone_number: String,
     /// Maximum number of concurrent calls.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "MaxCallCount",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub max_call_count: i64,
     /// Maximum number of new calls per second.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "MaxCallPSec",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub max_call_p_sec: i64,
     /// Format of the callee number on outbound calls: `{+E.164}` or `{E.164}`.
     ///
     /// Example: `"{+E.164}"`
-    #[serde(
-        rename = "OutboundCalleeFormat",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub outbound_callee_format: Option<OwnNumberApplyDetailItemOutboundCalleeFormat>,
     /// Number assigned by the carrier.
     ///
     /// Example: `"66660000"`
-    #[serde(
-        rename = "CarrierPhoneNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub carrier_phone_number: Option<String>,
+}
+impl ::serde::Serialize for OwnNumberApplyDetailItem {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("OwnNumberApplyDetailItem", 6)?;
+        s.serialize_field("CallType", &self.call_type)?;
+        s.serialize_field("PhoneNumber", &self.phone_number)?;
+        s.serialize_field("MaxCallCount", &self.max_call_count)?;
+        s.serialize_field("MaxCallPSec", &self.max_call_p_sec)?;
+        if self.outbound_callee_format.is_some() {
+            s.serialize_field("OutboundCalleeFormat", &self.outbound_callee_format)?;
+        }
+        if self.carrier_phone_number.is_some() {
+            s.serialize_field("CarrierPhoneNumber", &self.carrier_phone_number)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for OwnNumberApplyDetailItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for OwnNumberApplyDetailItem {
+    const EXPECTING: &'static str = "struct OwnNumberApplyDetailItem";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "CallType",
+            "PhoneNumber",
+            "MaxCallCount",
+            "MaxCallPSec",
+            "OutboundCalleeFormat",
+            "CarrierPhoneNumber",
+        ]);
+        let mut f_call_type: Option<OwnNumberApplyDetailItemCallType> = None;
+        let mut f_phone_number: Option<String> = None;
+        let mut f_max_call_count: Option<i64> = None;
+        let mut f_max_call_p_sec: Option<i64> = None;
+        let mut f_outbound_callee_format: Option<
+            Option<OwnNumberApplyDetailItemOutboundCalleeFormat>,
+        > = None;
+        let mut f_carrier_phone_number: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_call_type)?,
+                1 => members.filled(&mut map, &mut f_phone_number)?,
+                2 => members.filled(&mut map, &mut f_max_call_count)?,
+                3 => members.filled(&mut map, &mut f_max_call_p_sec)?,
+                4 => members.value(&mut map, &mut f_outbound_callee_format)?,
+                5 => members.value(&mut map, &mut f_carrier_phone_number)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(OwnNumberApplyDetailItem {
+            call_type: f_call_type.unwrap_or_else(crate::deviation::absent),
+            phone_number: f_phone_number.unwrap_or_else(crate::deviation::absent),
+            max_call_count: f_max_call_count.unwrap_or_else(crate::deviation::absent),
+            max_call_p_sec: f_max_call_p_sec.unwrap_or_else(crate::deviation::absent),
+            outbound_callee_format: f_outbound_callee_format.flatten(),
+            carrier_phone_number: f_carrier_phone_number.flatten(),
+        })
+    }
 }
 impl OwnNumberApplyDetailItem {
     /// A builder with no member set.
@@ -6401,124 +9717,283 @@ impl OwnNumberApplyDetailItemBuilder {
     }
 }
 /// A PSTN call session.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PSTNSession {
     /// Id of the session.
     ///
     /// Example: `"d62a280a-b7dc-4a05-8295-eba7b61c2490"`
-    #[serde(rename = "SessionID", default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     /// Id of the temporary room used by the session.
     ///
     /// Example: `"0"`
-    #[serde(rename = "RoomID", default, skip_serializing_if = "Option::is_none")]
     pub room_id: Option<String>,
     /// Caller number.
     ///
     /// Example: `"00861010101033"`
-    #[serde(rename = "Caller", default, skip_serializing_if = "Option::is_none")]
     pub caller: Option<String>,
     /// Callee number.
     ///
     /// Example: `"00861010101031"`
-    #[serde(rename = "Callee", default, skip_serializing_if = "Option::is_none")]
     pub callee: Option<String>,
     /// Unix timestamp when the session started.
     ///
     /// Example: `1617184839`
-    #[serde(
-        rename = "StartTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub start_timestamp: Option<i64>,
     /// Unix timestamp when ringing started.
     ///
     /// Example: `1617184839`
-    #[serde(
-        rename = "RingTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ring_timestamp: Option<i64>,
     /// Unix timestamp when the call was answered.
     ///
     /// Example: `1617184839`
-    #[serde(
-        rename = "AcceptTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub accept_timestamp: Option<i64>,
     /// Email of the agent.
     ///
     /// Example: `"foo@tencent.com"`
-    #[serde(
-        rename = "StaffEmail",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub staff_email: Option<String>,
     /// Employee number of the agent.
     ///
     /// Example: `"007"`
-    #[serde(
-        rename = "StaffNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub staff_number: Option<String>,
     /// Session state: `ringing` ringing, `seatJoining` waiting for the agent to answer, `inProgress` in progress, `finished` finished.
     ///
     /// Example: `"finished"`
-    #[serde(
-        rename = "SessionStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub session_status: Option<PSTNSessionSessionStatus>,
     /// Call direction: `0` inbound, `1` outbound.
     ///
     /// Example: `0`
-    #[serde(rename = "Direction", default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<PSTNSessionDirection>,
     /// Number used as caller when the call is transferred to an external line.
     ///
     /// Example: `"00861010101031"`
-    #[serde(
-        rename = "OutBoundCaller",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub out_bound_caller: Option<String>,
     /// Callee number when the call is transferred to an external line.
     ///
     /// Example: `"00861010101032"`
-    #[serde(
-        rename = "OutBoundCallee",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub out_bound_callee: Option<String>,
     /// Protected id of the caller number; set only when number protection mapping is on, in which case `Caller` is empty.
     ///
     /// Example: `"008613XXXX5678"`
-    #[serde(
-        rename = "ProtectedCaller",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub protected_caller: Option<String>,
     /// Protected id of the callee number; set only when number protection mapping is on, in which case `Callee` is empty.
     ///
     /// Example: `"008613XXXX5678"`
-    #[serde(
-        rename = "ProtectedCallee",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub protected_callee: Option<String>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for PSTNSession {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("PSTNSession", 15)?;
+        if self.session_id.is_some() {
+            s.serialize_field("SessionID", &self.session_id)?;
+        }
+        if self.room_id.is_some() {
+            s.serialize_field("RoomID", &self.room_id)?;
+        }
+        if self.caller.is_some() {
+            s.serialize_field("Caller", &self.caller)?;
+        }
+        if self.callee.is_some() {
+            s.serialize_field("Callee", &self.callee)?;
+        }
+        if self.start_timestamp.is_some() {
+            s.serialize_field("StartTimestamp", &self.start_timestamp)?;
+        }
+        if self.ring_timestamp.is_some() {
+            s.serialize_field("RingTimestamp", &self.ring_timestamp)?;
+        }
+        if self.accept_timestamp.is_some() {
+            s.serialize_field("AcceptTimestamp", &self.accept_timestamp)?;
+        }
+        if self.staff_email.is_some() {
+            s.serialize_field("StaffEmail", &self.staff_email)?;
+        }
+        if self.staff_number.is_some() {
+            s.serialize_field("StaffNumber", &self.staff_number)?;
+        }
+        if self.session_status.is_some() {
+            s.serialize_field("SessionStatus", &self.session_status)?;
+        }
+        if self.direction.is_some() {
+            s.serialize_field("Direction", &self.direction)?;
+        }
+        if self.out_bound_caller.is_some() {
+            s.serialize_field("OutBoundCaller", &self.out_bound_caller)?;
+        }
+        if self.out_bound_callee.is_some() {
+            s.serialize_field("OutBoundCallee", &self.out_bound_callee)?;
+        }
+        if self.protected_caller.is_some() {
+            s.serialize_field("ProtectedCaller", &self.protected_caller)?;
+        }
+        if self.protected_callee.is_some() {
+            s.serialize_field("ProtectedCallee", &self.protected_callee)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PSTNSession {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for PSTNSession {
+    const EXPECTING: &'static str = "struct PSTNSession";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SessionID",
+            "RoomID",
+            "Caller",
+            "Callee",
+            "StartTimestamp",
+            "RingTimestamp",
+            "AcceptTimestamp",
+            "StaffEmail",
+            "StaffNumber",
+            "SessionStatus",
+            "Direction",
+            "OutBoundCaller",
+            "OutBoundCallee",
+            "ProtectedCaller",
+            "ProtectedCallee",
+        ]);
+        let mut f_session_id: Option<Option<String>> = None;
+        let mut f_room_id: Option<Option<String>> = None;
+        let mut f_caller: Option<Option<String>> = None;
+        let mut f_callee: Option<Option<String>> = None;
+        let mut f_start_timestamp: Option<Option<i64>> = None;
+        let mut f_ring_timestamp: Option<Option<i64>> = None;
+        let mut f_accept_timestamp: Option<Option<i64>> = None;
+        let mut f_staff_email: Option<Option<String>> = None;
+        let mut f_staff_number: Option<Option<String>> = None;
+        let mut f_session_status: Option<Option<PSTNSessionSessionStatus>> = None;
+        let mut f_direction: Option<Option<PSTNSessionDirection>> = None;
+        let mut f_out_bound_caller: Option<Option<String>> = None;
+        let mut f_out_bound_callee: Option<Option<String>> = None;
+        let mut f_protected_caller: Option<Option<String>> = None;
+        let mut f_protected_callee: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_session_id)?,
+                1 => members.value(&mut map, &mut f_room_id)?,
+                2 => members.value(&mut map, &mut f_caller)?,
+                3 => members.value(&mut map, &mut f_callee)?,
+                4 => members.value(&mut map, &mut f_start_timestamp)?,
+                5 => members.value(&mut map, &mut f_ring_timestamp)?,
+                6 => members.value(&mut map, &mut f_accept_timestamp)?,
+                7 => members.value(&mut map, &mut f_staff_email)?,
+                8 => members.value(&mut map, &mut f_staff_number)?,
+                9 => members.value(&mut map, &mut f_session_status)?,
+                10 => members.value(&mut map, &mut f_direction)?,
+                11 => members.value(&mut map, &mut f_out_bound_caller)?,
+                12 => members.value(&mut map, &mut f_out_bound_callee)?,
+                13 => members.value(&mut map, &mut f_protected_caller)?,
+                14 => members.value(&mut map, &mut f_protected_callee)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(PSTNSession {
+            session_id: f_session_id.flatten(),
+            room_id: f_room_id.flatten(),
+            caller: f_caller.flatten(),
+            callee: f_callee.flatten(),
+            start_timestamp: f_start_timestamp.flatten(),
+            ring_timestamp: f_ring_timestamp.flatten(),
+            accept_timestamp: f_accept_timestamp.flatten(),
+            staff_email: f_staff_email.flatten(),
+            staff_number: f_staff_number.flatten(),
+            session_status: f_session_status.flatten(),
+            direction: f_direction.flatten(),
+            out_bound_caller: f_out_bound_caller.flatten(),
+            out_bound_callee: f_out_bound_callee.flatten(),
+            protected_caller: f_protected_caller.flatten(),
+            protected_callee: f_protected_callee.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for PSTNSession {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "AcceptTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Callee",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Caller",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Direction",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "OutBoundCallee",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "OutBoundCaller",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ProtectedCallee",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ProtectedCaller",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RingTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RoomID",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SessionID",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SessionStatus",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StaffEmail",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StaffNumber",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StartTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl PSTNSession {
     /// A builder with no member set.
@@ -6748,106 +10223,251 @@ impl PSTNSessionBuilder {
     }
 }
 /// Information about an ongoing PSTN session.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PSTNSessionInfo {
     /// Id of the session.
     ///
     /// Example: `"1"`
-    #[serde(rename = "SessionID", default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     /// Id of the temporary room used by the session.
     ///
     /// Example: `"1"`
-    #[serde(rename = "RoomID", default, skip_serializing_if = "Option::is_none")]
     pub room_id: Option<String>,
     /// Caller number.
     ///
     /// Example: `"13712345678"`
-    #[serde(rename = "Caller", default, skip_serializing_if = "Option::is_none")]
     pub caller: Option<String>,
     /// Callee number.
     ///
     /// Example: `"13712345678"`
-    #[serde(rename = "Callee", default, skip_serializing_if = "Option::is_none")]
     pub callee: Option<String>,
     /// Unix timestamp when the session started.
     ///
     /// Example: `"1617184839"`
-    #[serde(
-        rename = "StartTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub start_timestamp: Option<String>,
     /// Unix timestamp when the call was answered.
     ///
     /// Example: `"1617184839"`
-    #[serde(
-        rename = "AcceptTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub accept_timestamp: Option<String>,
     /// Email of the agent.
     ///
     /// Example: `"xxx@xxx.com"`
-    #[serde(
-        rename = "StaffEmail",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub staff_email: Option<String>,
     /// Employee number of the agent.
     ///
     /// Example: `"1"`
-    #[serde(
-        rename = "StaffNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub staff_number: Option<String>,
     /// Session state, for example `inProgress` while the call is ongoing.
     ///
     /// Example: `"inProgress"`
-    #[serde(
-        rename = "SessionStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub session_status: Option<String>,
     /// Call direction: `0` inbound, `1` outbound.
     ///
     /// Example: `0`
-    #[serde(rename = "Direction", default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<PSTNSessionDirection>,
     /// Unix timestamp when ringing started.
     ///
     /// Example: `1617184839`
-    #[serde(
-        rename = "RingTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ring_timestamp: Option<i64>,
     /// Protected id of the caller number; set only when number protection mapping is on, in which case `Caller` is empty.
     ///
     /// Example: `"008613XXXX5678"`
-    #[serde(
-        rename = "ProtectedCaller",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub protected_caller: Option<String>,
     /// Protected id of the callee number; set only when number protection mapping is on, in which case `Callee` is empty.
     ///
     /// Example: `"008613XXXX5678"`
-    #[serde(
-        rename = "ProtectedCallee",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub protected_callee: Option<String>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for PSTNSessionInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("PSTNSessionInfo", 13)?;
+        if self.session_id.is_some() {
+            s.serialize_field("SessionID", &self.session_id)?;
+        }
+        if self.room_id.is_some() {
+            s.serialize_field("RoomID", &self.room_id)?;
+        }
+        if self.caller.is_some() {
+            s.serialize_field("Caller", &self.caller)?;
+        }
+        if self.callee.is_some() {
+            s.serialize_field("Callee", &self.callee)?;
+        }
+        if self.start_timestamp.is_some() {
+            s.serialize_field("StartTimestamp", &self.start_timestamp)?;
+        }
+        if self.accept_timestamp.is_some() {
+            s.serialize_field("AcceptTimestamp", &self.accept_timestamp)?;
+        }
+        if self.staff_email.is_some() {
+            s.serialize_field("StaffEmail", &self.staff_email)?;
+        }
+        if self.staff_number.is_some() {
+            s.serialize_field("StaffNumber", &self.staff_number)?;
+        }
+        if self.session_status.is_some() {
+            s.serialize_field("SessionStatus", &self.session_status)?;
+        }
+        if self.direction.is_some() {
+            s.serialize_field("Direction", &self.direction)?;
+        }
+        if self.ring_timestamp.is_some() {
+            s.serialize_field("RingTimestamp", &self.ring_timestamp)?;
+        }
+        if self.protected_caller.is_some() {
+            s.serialize_field("ProtectedCaller", &self.protected_caller)?;
+        }
+        if self.protected_callee.is_some() {
+            s.serialize_field("ProtectedCallee", &self.protected_callee)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PSTNSessionInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for PSTNSessionInfo {
+    const EXPECTING: &'static str = "struct PSTNSessionInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SessionID",
+            "RoomID",
+            "Caller",
+            "Callee",
+            "StartTimestamp",
+            "AcceptTimestamp",
+            "StaffEmail",
+            "StaffNumber",
+            "SessionStatus",
+            "Direction",
+            "RingTimestamp",
+            "ProtectedCaller",
+            "ProtectedCallee",
+        ]);
+        let mut f_session_id: Option<Option<String>> = None;
+        let mut f_room_id: Option<Option<String>> = None;
+        let mut f_caller: Option<Option<String>> = None;
+        let mut f_callee: Option<Option<String>> = None;
+        let mut f_start_timestamp: Option<Option<String>> = None;
+        let mut f_accept_timestamp: Option<Option<String>> = None;
+        let mut f_staff_email: Option<Option<String>> = None;
+        let mut f_staff_number: Option<Option<String>> = None;
+        let mut f_session_status: Option<Option<String>> = None;
+        let mut f_direction: Option<Option<PSTNSessionDirection>> = None;
+        let mut f_ring_timestamp: Option<Option<i64>> = None;
+        let mut f_protected_caller: Option<Option<String>> = None;
+        let mut f_protected_callee: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_session_id)?,
+                1 => members.value(&mut map, &mut f_room_id)?,
+                2 => members.value(&mut map, &mut f_caller)?,
+                3 => members.value(&mut map, &mut f_callee)?,
+                4 => members.value(&mut map, &mut f_start_timestamp)?,
+                5 => members.value(&mut map, &mut f_accept_timestamp)?,
+                6 => members.value(&mut map, &mut f_staff_email)?,
+                7 => members.value(&mut map, &mut f_staff_number)?,
+                8 => members.value(&mut map, &mut f_session_status)?,
+                9 => members.value(&mut map, &mut f_direction)?,
+                10 => members.value(&mut map, &mut f_ring_timestamp)?,
+                11 => members.value(&mut map, &mut f_protected_caller)?,
+                12 => members.value(&mut map, &mut f_protected_callee)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(PSTNSessionInfo {
+            session_id: f_session_id.flatten(),
+            room_id: f_room_id.flatten(),
+            caller: f_caller.flatten(),
+            callee: f_callee.flatten(),
+            start_timestamp: f_start_timestamp.flatten(),
+            accept_timestamp: f_accept_timestamp.flatten(),
+            staff_email: f_staff_email.flatten(),
+            staff_number: f_staff_number.flatten(),
+            session_status: f_session_status.flatten(),
+            direction: f_direction.flatten(),
+            ring_timestamp: f_ring_timestamp.flatten(),
+            protected_caller: f_protected_caller.flatten(),
+            protected_callee: f_protected_callee.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for PSTNSessionInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "AcceptTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Callee",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Caller",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Direction",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ProtectedCallee",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ProtectedCaller",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RingTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RoomID",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SessionID",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SessionStatus",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StaffEmail",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StaffNumber",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StartTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl PSTNSessionInfo {
     /// A builder with no member set.
@@ -7049,63 +10669,127 @@ impl PSTNSessionInfoBuilder {
     }
 }
 /// A purchased call package and how much of it is left.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PackageBuyInfo {
     /// Id of the package.
     ///
     /// Example: `"1001"`
-    #[serde(
-        rename = "PackageId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub package_id: String,
     /// Package type: `0` outbound call package, `1` inbound 400-number package.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "Type",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub r#type: PackageBuyInfoType,
     /// Total capacity of the package.
     ///
     /// Example: `10000`
-    #[serde(
-        rename = "CapacitySize",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub capacity_size: i64,
     /// Capacity still unused in the package.
     ///
     /// Example: `143`
-    #[serde(
-        rename = "CapacityRemain",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub capacity_remain: i64,
     /// Unix time in seconds when the package was bought.
     ///
     /// Example: `1630000000`
-    #[serde(
-        rename = "BuyTime",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub buy_time: i64,
     /// Unix time in seconds when the package expires.
     ///
     /// Example: `1640000000`
-    #[serde(
-        rename = "EndTime",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub end_time: i64,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for PackageBuyInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("PackageBuyInfo", 6)?;
+        s.serialize_field("PackageId", &self.package_id)?;
+        s.serialize_field("Type", &self.r#type)?;
+        s.serialize_field("CapacitySize", &self.capacity_size)?;
+        s.serialize_field("CapacityRemain", &self.capacity_remain)?;
+        s.serialize_field("BuyTime", &self.buy_time)?;
+        s.serialize_field("EndTime", &self.end_time)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PackageBuyInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for PackageBuyInfo {
+    const EXPECTING: &'static str = "struct PackageBuyInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "PackageId",
+            "Type",
+            "CapacitySize",
+            "CapacityRemain",
+            "BuyTime",
+            "EndTime",
+        ]);
+        let mut f_package_id: Option<String> = None;
+        let mut f_type: Option<PackageBuyInfoType> = None;
+        let mut f_capacity_size: Option<i64> = None;
+        let mut f_capacity_remain: Option<i64> = None;
+        let mut f_buy_time: Option<i64> = None;
+        let mut f_end_time: Option<i64> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_package_id)?,
+                1 => members.filled(&mut map, &mut f_type)?,
+                2 => members.filled(&mut map, &mut f_capacity_size)?,
+                3 => members.filled(&mut map, &mut f_capacity_remain)?,
+                4 => members.filled(&mut map, &mut f_buy_time)?,
+                5 => members.filled(&mut map, &mut f_end_time)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(PackageBuyInfo {
+            package_id: f_package_id.unwrap_or_else(crate::deviation::absent),
+            r#type: f_type.unwrap_or_else(crate::deviation::absent),
+            capacity_size: f_capacity_size.unwrap_or_else(crate::deviation::absent),
+            capacity_remain: f_capacity_remain.unwrap_or_else(crate::deviation::absent),
+            buy_time: f_buy_time.unwrap_or_else(crate::deviation::absent),
+            end_time: f_end_time.unwrap_or_else(crate::deviation::absent),
+        })
+    }
+}
+impl crate::deviation::Described for PackageBuyInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "BuyTime",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "CapacityRemain",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "CapacitySize",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "EndTime",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "PackageId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Type",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl PackageBuyInfo {
     /// A builder with no member set.
@@ -7230,63 +10914,122 @@ impl PackageBuyInfoBuilder {
     }
 }
 /// A phone number bought for an application, with its type and state.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PhoneNumBuyInfo {
     /// The phone number.
     ///
     /// Example: `"008602112345678"`
-    #[serde(
-        rename = "PhoneNum",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub phone_num: String,
     /// Number type: `0` landline, `1` virtual operator number, `2` carrier number, `3` 400 number.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "Type",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub r#type: PhoneNumBuyInfoType,
     /// Allowed call direction: `1` inbound, `2` outbound, `3` both.
     ///
     /// Example: `2`
-    #[serde(
-        rename = "CallType",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub call_type: PhoneNumBuyInfoCallType,
     /// Unix time in seconds when the number was bought.
     ///
     /// Example: `1630000000`
-    #[serde(
-        rename = "BuyTime",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub buy_time: i64,
     /// Unix time in seconds when the number expires.
     ///
     /// Example: `1640000000`
-    #[serde(
-        rename = "EndTime",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub end_time: i64,
     /// Number state: `1` normal, `2` suspended for overdue payment, `4` suspended by an admin, `5` suspended for a violation.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "State",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub state: PhoneNumBuyInfoState,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for PhoneNumBuyInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("PhoneNumBuyInfo", 6)?;
+        s.serialize_field("PhoneNum", &self.phone_num)?;
+        s.serialize_field("Type", &self.r#type)?;
+        s.serialize_field("CallType", &self.call_type)?;
+        s.serialize_field("BuyTime", &self.buy_time)?;
+        s.serialize_field("EndTime", &self.end_time)?;
+        s.serialize_field("State", &self.state)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PhoneNumBuyInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for PhoneNumBuyInfo {
+    const EXPECTING: &'static str = "struct PhoneNumBuyInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "PhoneNum", "Type", "CallType", "BuyTime", "EndTime", "State",
+        ]);
+        let mut f_phone_num: Option<String> = None;
+        let mut f_type: Option<PhoneNumBuyInfoType> = None;
+        let mut f_call_type: Option<PhoneNumBuyInfoCallType> = None;
+        let mut f_buy_time: Option<i64> = None;
+        let mut f_end_time: Option<i64> = None;
+        let mut f_state: Option<PhoneNumBuyInfoState> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_phone_num)?,
+                1 => members.filled(&mut map, &mut f_type)?,
+                2 => members.filled(&mut map, &mut f_call_type)?,
+                3 => members.filled(&mut map, &mut f_buy_time)?,
+                4 => members.filled(&mut map, &mut f_end_time)?,
+                5 => members.filled(&mut map, &mut f_state)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(PhoneNumBuyInfo {
+            phone_num: f_phone_num.unwrap_or_else(crate::deviation::absent),
+            r#type: f_type.unwrap_or_else(crate::deviation::absent),
+            call_type: f_call_type.unwrap_or_else(crate::deviation::absent),
+            buy_time: f_buy_time.unwrap_or_else(crate::deviation::absent),
+            end_time: f_end_time.unwrap_or_else(crate::deviation::absent),
+            state: f_state.unwrap_or_else(crate::deviation::absent),
+        })
+    }
+}
+impl crate::deviation::Described for PhoneNumBuyInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "BuyTime",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "CallType",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "EndTime",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "PhoneNum",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "State",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Type",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl PhoneNumBuyInfo {
     /// A builder with no member set.
@@ -7408,19 +11151,56 @@ impl PhoneNumBuyInfoBuilder {
     }
 }
 /// A tag that restricts which automatic outbound calls are retried.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RetryTagItem {
     /// Name of the tag.
     ///
     /// Example: `"是否需要稍后联系"`
-    #[serde(rename = "TagName", default, skip_serializing_if = "Option::is_none")]
     pub tag_name: Option<String>,
     /// Value of the tag.
     ///
     /// Example: `"需要"`
-    #[serde(rename = "TagValue", default, skip_serializing_if = "Option::is_none")]
     pub tag_value: Option<String>,
+}
+impl ::serde::Serialize for RetryTagItem {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("RetryTagItem", 2)?;
+        if self.tag_name.is_some() {
+            s.serialize_field("TagName", &self.tag_name)?;
+        }
+        if self.tag_value.is_some() {
+            s.serialize_field("TagValue", &self.tag_value)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for RetryTagItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for RetryTagItem {
+    const EXPECTING: &'static str = "struct RetryTagItem";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["TagName", "TagValue"]);
+        let mut f_tag_name: Option<Option<String>> = None;
+        let mut f_tag_value: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_tag_name)?,
+                1 => members.value(&mut map, &mut f_tag_value)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(RetryTagItem {
+            tag_name: f_tag_name.flatten(),
+            tag_value: f_tag_value.flatten(),
+        })
+    }
 }
 impl RetryTagItem {
     /// A builder with no member set.
@@ -7468,12 +11248,44 @@ impl RetryTagItemBuilder {
     }
 }
 /// A key expected in the JSON body returned by an HTTP endpoint.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReturnKey {
     /// Name of a field the remote endpoint's JSON response must contain; its value is taken as output.
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+}
+impl ::serde::Serialize for ReturnKey {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ReturnKey", 1)?;
+        if self.key.is_some() {
+            s.serialize_field("Key", &self.key)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for ReturnKey {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for ReturnKey {
+    const EXPECTING: &'static str = "struct ReturnKey";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Key"]);
+        let mut f_key: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_key)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ReturnKey {
+            key: f_key.flatten(),
+        })
+    }
 }
 impl ReturnKey {
     /// A builder with no member set.
@@ -7503,51 +11315,139 @@ impl ReturnKeyBuilder {
     }
 }
 /// Purchase summary of one application: agent seats, office phones and numbers.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SdkAppIdBuyInfo {
     /// Id of the application.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId", default, skip_serializing_if = "Option::is_none")]
     pub sdk_app_id: Option<SdkAppId>,
     /// Name of the application.
     ///
     /// Example: `"Test"`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Number of agent seats bought that are still valid.
     ///
     /// Example: `10`
-    #[serde(
-        rename = "StaffBuyNum",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub staff_buy_num: Option<i64>,
     /// Agent seat purchases that are still valid.
     ///
     /// Example: `[]`
-    #[serde(
-        rename = "StaffBuyList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub staff_buy_list: Option<Vec<StaffBuyInfo>>,
     /// Phone numbers bought for the application.
     ///
     /// Example: `[]`
-    #[serde(
-        rename = "PhoneNumBuyList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub phone_num_buy_list: Option<Vec<PhoneNumBuyInfo>>,
     /// Number of office phones bought that are still valid.
     ///
     /// Example: `10`
-    #[serde(rename = "SipBuyNum", default, skip_serializing_if = "Option::is_none")]
     pub sip_buy_num: Option<i64>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for SdkAppIdBuyInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("SdkAppIdBuyInfo", 6)?;
+        if self.sdk_app_id.is_some() {
+            s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        }
+        if self.name.is_some() {
+            s.serialize_field("Name", &self.name)?;
+        }
+        if self.staff_buy_num.is_some() {
+            s.serialize_field("StaffBuyNum", &self.staff_buy_num)?;
+        }
+        if self.staff_buy_list.is_some() {
+            s.serialize_field("StaffBuyList", &self.staff_buy_list)?;
+        }
+        if self.phone_num_buy_list.is_some() {
+            s.serialize_field("PhoneNumBuyList", &self.phone_num_buy_list)?;
+        }
+        if self.sip_buy_num.is_some() {
+            s.serialize_field("SipBuyNum", &self.sip_buy_num)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SdkAppIdBuyInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for SdkAppIdBuyInfo {
+    const EXPECTING: &'static str = "struct SdkAppIdBuyInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "Name",
+            "StaffBuyNum",
+            "StaffBuyList",
+            "PhoneNumBuyList",
+            "SipBuyNum",
+        ]);
+        let mut f_sdk_app_id: Option<Option<SdkAppId>> = None;
+        let mut f_name: Option<Option<String>> = None;
+        let mut f_staff_buy_num: Option<Option<i64>> = None;
+        let mut f_staff_buy_list: Option<Option<Vec<StaffBuyInfo>>> = None;
+        let mut f_phone_num_buy_list: Option<Option<Vec<PhoneNumBuyInfo>>> = None;
+        let mut f_sip_buy_num: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_name)?,
+                2 => members.value(&mut map, &mut f_staff_buy_num)?,
+                3 => members.value(&mut map, &mut f_staff_buy_list)?,
+                4 => members.value(&mut map, &mut f_phone_num_buy_list)?,
+                5 => members.value(&mut map, &mut f_sip_buy_num)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(SdkAppIdBuyInfo {
+            sdk_app_id: f_sdk_app_id.flatten(),
+            name: f_name.flatten(),
+            staff_buy_num: f_staff_buy_num.flatten(),
+            staff_buy_list: f_staff_buy_list.flatten(),
+            phone_num_buy_list: f_phone_num_buy_list.flatten(),
+            sip_buy_num: f_sip_buy_num.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for SdkAppIdBuyInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Name",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "PhoneNumBuyList",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<PhoneNumBuyInfo as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "SdkAppId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SipBuyNum",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StaffBuyList",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<StaffBuyInfo as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "StaffBuyNum",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl SdkAppIdBuyInfo {
     /// A builder with no member set.
@@ -7651,74 +11551,180 @@ impl SdkAppIdBuyInfoBuilder {
     }
 }
 /// Profile of an agent (seat user).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SeatUserInfo {
     /// Display name of the agent.
     ///
     /// Example: `"张三"`
-    #[serde(
-        rename = "Name",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub name: String,
     /// Email address of the agent.
     ///
     /// Example: `"foo@tencent.com"`
-    #[serde(
-        rename = "Mail",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub mail: String,
     /// Employee number of the agent.
     ///
     /// Example: `"007"`
-    #[serde(
-        rename = "StaffNumber",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub staff_number: String,
     /// Phone number of the agent, prefixed with `0086`.
     ///
     /// Example: `"008613012345678"`
-    #[serde(rename = "Phone", default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Nickname of the agent.
     ///
     /// Example: `"三三"`
-    #[serde(rename = "Nick", default, skip_serializing_if = "Option::is_none")]
     pub nick: Option<String>,
     /// Id of the user.
     ///
     /// Example: `"foo@tencent.com"`
-    #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Names of the skill groups the agent belongs to.
     ///
     /// Example: `["测试技能组"]`
-    #[serde(
-        rename = "SkillGroupNameList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_name_list: Option<Vec<String>>,
     /// Role: `1` admin, `2` quality inspector, `3` regular agent; any other value is a custom role id.
     ///
     /// Example: `1`
-    #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
     pub role: Option<i64>,
     /// Extension number of the agent: 4-6 digits, first digit 1-8.
     ///
     /// Example: `"1003"`
-    #[serde(
-        rename = "ExtensionNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub extension_number: Option<String>,
+}
+impl ::serde::Serialize for SeatUserInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("SeatUserInfo", 9)?;
+        s.serialize_field("Name", &self.name)?;
+        s.serialize_field("Mail", &self.mail)?;
+        s.serialize_field("StaffNumber", &self.staff_number)?;
+        if self.phone.is_some() {
+            s.serialize_field("Phone", &self.phone)?;
+        }
+        if self.nick.is_some() {
+            s.serialize_field("Nick", &self.nick)?;
+        }
+        if self.user_id.is_some() {
+            s.serialize_field("UserId", &self.user_id)?;
+        }
+        if self.skill_group_name_list.is_some() {
+            s.serialize_field("SkillGroupNameList", &self.skill_group_name_list)?;
+        }
+        if self.role.is_some() {
+            s.serialize_field("Role", &self.role)?;
+        }
+        if self.extension_number.is_some() {
+            s.serialize_field("ExtensionNumber", &self.extension_number)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SeatUserInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for SeatUserInfo {
+    const EXPECTING: &'static str = "struct SeatUserInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "Name",
+            "Mail",
+            "StaffNumber",
+            "Phone",
+            "Nick",
+            "UserId",
+            "SkillGroupNameList",
+            "Role",
+            "ExtensionNumber",
+        ]);
+        let mut f_name: Option<String> = None;
+        let mut f_mail: Option<String> = None;
+        let mut f_staff_number: Option<String> = None;
+        let mut f_phone: Option<Option<String>> = None;
+        let mut f_nick: Option<Option<String>> = None;
+        let mut f_user_id: Option<Option<String>> = None;
+        let mut f_skill_group_name_list: Option<Option<Vec<String>>> = None;
+        let mut f_role: Option<Option<i64>> = None;
+        let mut f_extension_number: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_name)?,
+                1 => members.filled(&mut map, &mut f_mail)?,
+                2 => members.filled(&mut map, &mut f_staff_number)?,
+                3 => members.value(&mut map, &mut f_phone)?,
+                4 => members.value(&mut map, &mut f_nick)?,
+                5 => members.value(&mut map, &mut f_user_id)?,
+                6 => members.value(&mut map, &mut f_skill_group_name_list)?,
+                7 => members.value(&mut map, &mut f_role)?,
+                8 => members.value(&mut map, &mut f_extension_number)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(SeatUserInfo {
+            name: f_name.unwrap_or_else(crate::deviation::absent),
+            mail: f_mail.unwrap_or_else(crate::deviation::absent),
+            staff_number: f_staff_number.unwrap_or_else(crate::deviation::absent),
+            phone: f_phone.flatten(),
+            nick: f_nick.flatten(),
+            user_id: f_user_id.flatten(),
+            skill_group_name_list: f_skill_group_name_list.flatten(),
+            role: f_role.flatten(),
+            extension_number: f_extension_number.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for SeatUserInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "ExtensionNumber",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Mail",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Name",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Nick",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Phone",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Role",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupNameList",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StaffNumber",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "UserId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl SeatUserInfo {
     /// A builder with no member set.
@@ -7871,147 +11877,331 @@ impl SeatUserInfoBuilder {
     }
 }
 /// One participant (agent leg) that served a call session.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ServeParticipant {
     /// Email address of the agent.
     ///
     /// Example: `"foo@tencent.com"`
-    #[serde(rename = "Mail", default, skip_serializing_if = "Option::is_none")]
     pub mail: Option<String>,
     /// Phone number of the agent.
     ///
     /// Example: `"008613012345678"`
-    #[serde(rename = "Phone", default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Unix time in seconds when this participant started ringing.
     ///
     /// Example: `1611631881`
-    #[serde(
-        rename = "RingTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ring_timestamp: Option<i64>,
     /// Unix time in seconds when this participant answered.
     ///
     /// Example: `1611631881`
-    #[serde(
-        rename = "AcceptTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub accept_timestamp: Option<i64>,
     /// Unix time in seconds when this participant's leg ended.
     ///
     /// Example: `1611631891`
-    #[serde(
-        rename = "EndedTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ended_timestamp: Option<i64>,
     /// Recording id; identifies the recording made on the agent side.
     ///
     /// Example: `"1611631881"`
-    #[serde(rename = "RecordId", default, skip_serializing_if = "Option::is_none")]
     pub record_id: Option<String>,
     /// Participant type: `staffSeat`, `outboundSeat` or `staffPhoneSeat`.
     ///
     /// Example: `"staffSeat"`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ServeParticipantType>,
     /// Agent the call was transferred from.
     ///
     /// Example: `"bar@tencent.com"`
-    #[serde(
-        rename = "TransferFrom",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub transfer_from: Option<String>,
     /// Participant type of the transfer source; same values as `Type`.
     ///
     /// Example: `"staffSeat"`
-    #[serde(
-        rename = "TransferFromType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub transfer_from_type: Option<ServeParticipantType>,
     /// Agent the call was transferred to.
     ///
     /// Example: `"san@tencent.com"`
-    #[serde(
-        rename = "TransferTo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub transfer_to: Option<String>,
     /// Participant type of the transfer target; same values as `Type`.
     ///
     /// Example: `"staffSeat"`
-    #[serde(
-        rename = "TransferToType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub transfer_to_type: Option<ServeParticipantType>,
     /// Id of the skill group.
     ///
     /// Example: `1101`
-    #[serde(
-        rename = "SkillGroupId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_id: Option<SkillGroupId>,
     /// End status of this leg as a string code; see `EndStatus` of `TelCdrInfo` for the values.
     ///
     /// Example: `"ok seatGiveUp seatForward outboundForward ivrGiveUp"`
-    #[serde(
-        rename = "EndStatusString",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub end_status_string: Option<String>,
     /// Download address of the recording.
     ///
     /// Example: `"https://xxxxxxx"`
-    #[serde(rename = "RecordURL", default, skip_serializing_if = "Option::is_none")]
     pub record_url: Option<String>,
     /// Position of the participant in the session, starting at 0.
     ///
     /// Example: `0`
-    #[serde(rename = "Sequence", default, skip_serializing_if = "Option::is_none")]
     pub sequence: Option<i64>,
     /// Unix time in seconds when this participant's leg started.
     ///
     /// Example: `1611631881`
-    #[serde(
-        rename = "StartTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub start_timestamp: Option<i64>,
     /// Name of the skill group.
     ///
     /// Example: `"tel"`
-    #[serde(
-        rename = "SkillGroupName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_name: Option<String>,
     /// Address of the recording copy stored in a third-party COS bucket.
     ///
     /// Example: `"https://xxxxxxx"`
-    #[serde(
-        rename = "CustomRecordURL",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub custom_record_url: Option<String>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for ServeParticipant {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ServeParticipant", 18)?;
+        if self.mail.is_some() {
+            s.serialize_field("Mail", &self.mail)?;
+        }
+        if self.phone.is_some() {
+            s.serialize_field("Phone", &self.phone)?;
+        }
+        if self.ring_timestamp.is_some() {
+            s.serialize_field("RingTimestamp", &self.ring_timestamp)?;
+        }
+        if self.accept_timestamp.is_some() {
+            s.serialize_field("AcceptTimestamp", &self.accept_timestamp)?;
+        }
+        if self.ended_timestamp.is_some() {
+            s.serialize_field("EndedTimestamp", &self.ended_timestamp)?;
+        }
+        if self.record_id.is_some() {
+            s.serialize_field("RecordId", &self.record_id)?;
+        }
+        if self.r#type.is_some() {
+            s.serialize_field("Type", &self.r#type)?;
+        }
+        if self.transfer_from.is_some() {
+            s.serialize_field("TransferFrom", &self.transfer_from)?;
+        }
+        if self.transfer_from_type.is_some() {
+            s.serialize_field("TransferFromType", &self.transfer_from_type)?;
+        }
+        if self.transfer_to.is_some() {
+            s.serialize_field("TransferTo", &self.transfer_to)?;
+        }
+        if self.transfer_to_type.is_some() {
+            s.serialize_field("TransferToType", &self.transfer_to_type)?;
+        }
+        if self.skill_group_id.is_some() {
+            s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        }
+        if self.end_status_string.is_some() {
+            s.serialize_field("EndStatusString", &self.end_status_string)?;
+        }
+        if self.record_url.is_some() {
+            s.serialize_field("RecordURL", &self.record_url)?;
+        }
+        if self.sequence.is_some() {
+            s.serialize_field("Sequence", &self.sequence)?;
+        }
+        if self.start_timestamp.is_some() {
+            s.serialize_field("StartTimestamp", &self.start_timestamp)?;
+        }
+        if self.skill_group_name.is_some() {
+            s.serialize_field("SkillGroupName", &self.skill_group_name)?;
+        }
+        if self.custom_record_url.is_some() {
+            s.serialize_field("CustomRecordURL", &self.custom_record_url)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ServeParticipant {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for ServeParticipant {
+    const EXPECTING: &'static str = "struct ServeParticipant";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "Mail",
+            "Phone",
+            "RingTimestamp",
+            "AcceptTimestamp",
+            "EndedTimestamp",
+            "RecordId",
+            "Type",
+            "TransferFrom",
+            "TransferFromType",
+            "TransferTo",
+            "TransferToType",
+            "SkillGroupId",
+            "EndStatusString",
+            "RecordURL",
+            "Sequence",
+            "StartTimestamp",
+            "SkillGroupName",
+            "CustomRecordURL",
+        ]);
+        let mut f_mail: Option<Option<String>> = None;
+        let mut f_phone: Option<Option<String>> = None;
+        let mut f_ring_timestamp: Option<Option<i64>> = None;
+        let mut f_accept_timestamp: Option<Option<i64>> = None;
+        let mut f_ended_timestamp: Option<Option<i64>> = None;
+        let mut f_record_id: Option<Option<String>> = None;
+        let mut f_type: Option<Option<ServeParticipantType>> = None;
+        let mut f_transfer_from: Option<Option<String>> = None;
+        let mut f_transfer_from_type: Option<Option<ServeParticipantType>> = None;
+        let mut f_transfer_to: Option<Option<String>> = None;
+        let mut f_transfer_to_type: Option<Option<ServeParticipantType>> = None;
+        let mut f_skill_group_id: Option<Option<SkillGroupId>> = None;
+        let mut f_end_status_string: Option<Option<String>> = None;
+        let mut f_record_url: Option<Option<String>> = None;
+        let mut f_sequence: Option<Option<i64>> = None;
+        let mut f_start_timestamp: Option<Option<i64>> = None;
+        let mut f_skill_group_name: Option<Option<String>> = None;
+        let mut f_custom_record_url: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_mail)?,
+                1 => members.value(&mut map, &mut f_phone)?,
+                2 => members.value(&mut map, &mut f_ring_timestamp)?,
+                3 => members.value(&mut map, &mut f_accept_timestamp)?,
+                4 => members.value(&mut map, &mut f_ended_timestamp)?,
+                5 => members.value(&mut map, &mut f_record_id)?,
+                6 => members.value(&mut map, &mut f_type)?,
+                7 => members.value(&mut map, &mut f_transfer_from)?,
+                8 => members.value(&mut map, &mut f_transfer_from_type)?,
+                9 => members.value(&mut map, &mut f_transfer_to)?,
+                10 => members.value(&mut map, &mut f_transfer_to_type)?,
+                11 => members.value(&mut map, &mut f_skill_group_id)?,
+                12 => members.value(&mut map, &mut f_end_status_string)?,
+                13 => members.value(&mut map, &mut f_record_url)?,
+                14 => members.value(&mut map, &mut f_sequence)?,
+                15 => members.value(&mut map, &mut f_start_timestamp)?,
+                16 => members.value(&mut map, &mut f_skill_group_name)?,
+                17 => members.value(&mut map, &mut f_custom_record_url)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ServeParticipant {
+            mail: f_mail.flatten(),
+            phone: f_phone.flatten(),
+            ring_timestamp: f_ring_timestamp.flatten(),
+            accept_timestamp: f_accept_timestamp.flatten(),
+            ended_timestamp: f_ended_timestamp.flatten(),
+            record_id: f_record_id.flatten(),
+            r#type: f_type.flatten(),
+            transfer_from: f_transfer_from.flatten(),
+            transfer_from_type: f_transfer_from_type.flatten(),
+            transfer_to: f_transfer_to.flatten(),
+            transfer_to_type: f_transfer_to_type.flatten(),
+            skill_group_id: f_skill_group_id.flatten(),
+            end_status_string: f_end_status_string.flatten(),
+            record_url: f_record_url.flatten(),
+            sequence: f_sequence.flatten(),
+            start_timestamp: f_start_timestamp.flatten(),
+            skill_group_name: f_skill_group_name.flatten(),
+            custom_record_url: f_custom_record_url.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for ServeParticipant {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "AcceptTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "CustomRecordURL",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "EndStatusString",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "EndedTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Mail",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Phone",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RecordId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RecordURL",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RingTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Sequence",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupName",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StartTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TransferFrom",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TransferFromType",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TransferTo",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TransferToType",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Type",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl ServeParticipant {
     /// A builder with no member set.
@@ -8283,48 +12473,110 @@ impl ServeParticipantBuilder {
     }
 }
 /// Text or audio that the server makes an AI conversation bot speak.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ServerPushText {
     /// Text for the bot to speak.
     ///
     /// Example: `"无"`
-    #[serde(rename = "Text", default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Whether this message may interrupt what the bot is currently saying.
-    #[serde(rename = "Interrupt", default, skip_serializing_if = "Option::is_none")]
     pub interrupt: Option<bool>,
     /// Whether to end the conversation task once the message has been played.
-    #[serde(
-        rename = "StopAfterPlay",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub stop_after_play: Option<bool>,
     /// Audio to play instead of text: mono, sample rate matching the TTS, Base64-encoded. When set, `Text` is ignored and the audio is played as is.
     ///
     /// Example: `"无"`
-    #[serde(rename = "Audio", default, skip_serializing_if = "Option::is_none")]
     pub audio: Option<String>,
     /// Handling when an interaction is in progress, used only if `Interrupt` is false: `0` (default) drop the message, `1` queue it until the interaction ends. Queued messages are discarded if an interruption occurs.
     ///
     /// Example: `0`
-    #[serde(rename = "DropMode", default, skip_serializing_if = "Option::is_none")]
     pub drop_mode: Option<ServerPushTextDropMode>,
     /// Message priority: `0` may be interrupted, `1` cannot be interrupted. While a priority `1` message is being handled, all other messages are ignored. Combine with `Interrupt` and `DropMode`.
     ///
     /// Example: `0`
-    #[serde(rename = "Priority", default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<ServerPushTextPriority>,
     /// Whether to add the text to the LLM conversation history.
     ///
     /// Example: `true`
-    #[serde(
-        rename = "AddHistory",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub add_history: Option<bool>,
+}
+impl ::serde::Serialize for ServerPushText {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ServerPushText", 7)?;
+        if self.text.is_some() {
+            s.serialize_field("Text", &self.text)?;
+        }
+        if self.interrupt.is_some() {
+            s.serialize_field("Interrupt", &self.interrupt)?;
+        }
+        if self.stop_after_play.is_some() {
+            s.serialize_field("StopAfterPlay", &self.stop_after_play)?;
+        }
+        if self.audio.is_some() {
+            s.serialize_field("Audio", &self.audio)?;
+        }
+        if self.drop_mode.is_some() {
+            s.serialize_field("DropMode", &self.drop_mode)?;
+        }
+        if self.priority.is_some() {
+            s.serialize_field("Priority", &self.priority)?;
+        }
+        if self.add_history.is_some() {
+            s.serialize_field("AddHistory", &self.add_history)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for ServerPushText {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for ServerPushText {
+    const EXPECTING: &'static str = "struct ServerPushText";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "Text",
+            "Interrupt",
+            "StopAfterPlay",
+            "Audio",
+            "DropMode",
+            "Priority",
+            "AddHistory",
+        ]);
+        let mut f_text: Option<Option<String>> = None;
+        let mut f_interrupt: Option<Option<bool>> = None;
+        let mut f_stop_after_play: Option<Option<bool>> = None;
+        let mut f_audio: Option<Option<String>> = None;
+        let mut f_drop_mode: Option<Option<ServerPushTextDropMode>> = None;
+        let mut f_priority: Option<Option<ServerPushTextPriority>> = None;
+        let mut f_add_history: Option<Option<bool>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_text)?,
+                1 => members.value(&mut map, &mut f_interrupt)?,
+                2 => members.value(&mut map, &mut f_stop_after_play)?,
+                3 => members.value(&mut map, &mut f_audio)?,
+                4 => members.value(&mut map, &mut f_drop_mode)?,
+                5 => members.value(&mut map, &mut f_priority)?,
+                6 => members.value(&mut map, &mut f_add_history)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ServerPushText {
+            text: f_text.flatten(),
+            interrupt: f_interrupt.flatten(),
+            stop_after_play: f_stop_after_play.flatten(),
+            audio: f_audio.flatten(),
+            drop_mode: f_drop_mode.flatten(),
+            priority: f_priority.flatten(),
+            add_history: f_add_history.flatten(),
+        })
+    }
 }
 impl ServerPushText {
     /// A builder with no member set.
@@ -8438,26 +12690,86 @@ impl ServerPushTextBuilder {
     }
 }
 /// An event that happened during a call, such as hold or mute.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SessionEvent {
     /// Unix time in seconds when the event occurred.
     ///
     /// Example: `1756372067`
-    #[serde(rename = "Timestamp", default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<i64>,
     /// Event type: `StaffHold`, `StaffUnhold`, `StaffMute` or `StaffUnmute`.
     ///
     /// Example: `"StaffHold"`
-    #[serde(rename = "EventType", default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<SessionEventEventType>,
     /// Agent-related details of the event.
-    #[serde(
-        rename = "StaffEventDetail",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub staff_event_detail: Option<EventStaffDetail>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for SessionEvent {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("SessionEvent", 3)?;
+        if self.timestamp.is_some() {
+            s.serialize_field("Timestamp", &self.timestamp)?;
+        }
+        if self.event_type.is_some() {
+            s.serialize_field("EventType", &self.event_type)?;
+        }
+        if self.staff_event_detail.is_some() {
+            s.serialize_field("StaffEventDetail", &self.staff_event_detail)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SessionEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for SessionEvent {
+    const EXPECTING: &'static str = "struct SessionEvent";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["Timestamp", "EventType", "StaffEventDetail"]);
+        let mut f_timestamp: Option<Option<i64>> = None;
+        let mut f_event_type: Option<Option<SessionEventEventType>> = None;
+        let mut f_staff_event_detail: Option<Option<EventStaffDetail>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_timestamp)?,
+                1 => members.value(&mut map, &mut f_event_type)?,
+                2 => members.value(&mut map, &mut f_staff_event_detail)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(SessionEvent {
+            timestamp: f_timestamp.flatten(),
+            event_type: f_event_type.flatten(),
+            staff_event_detail: f_staff_event_detail.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for SessionEvent {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "EventType",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StaffEventDetail",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<EventStaffDetail as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "Timestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl SessionEvent {
     /// A builder with no member set.
@@ -8517,26 +12829,56 @@ impl SessionEventBuilder {
     }
 }
 /// Target status for one agent in a status-change request.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetStaffStatusItem {
     /// Agent account.
-    #[serde(
-        rename = "StaffUserId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub staff_user_id: String,
     /// Status to set: `free` available, `notReady` busy, `rest` short break.
-    #[serde(
-        rename = "Status",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub status: SetStaffStatusItemStatus,
     /// Reason for the break, when `Status` is `rest`.
-    #[serde(rename = "Reason", default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+impl ::serde::Serialize for SetStaffStatusItem {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("SetStaffStatusItem", 3)?;
+        s.serialize_field("StaffUserId", &self.staff_user_id)?;
+        s.serialize_field("Status", &self.status)?;
+        if self.reason.is_some() {
+            s.serialize_field("Reason", &self.reason)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for SetStaffStatusItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for SetStaffStatusItem {
+    const EXPECTING: &'static str = "struct SetStaffStatusItem";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["StaffUserId", "Status", "Reason"]);
+        let mut f_staff_user_id: Option<String> = None;
+        let mut f_status: Option<SetStaffStatusItemStatus> = None;
+        let mut f_reason: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_staff_user_id)?,
+                1 => members.filled(&mut map, &mut f_status)?,
+                2 => members.value(&mut map, &mut f_reason)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(SetStaffStatusItem {
+            staff_user_id: f_staff_user_id.unwrap_or_else(crate::deviation::absent),
+            status: f_status.unwrap_or_else(crate::deviation::absent),
+            reason: f_reason.flatten(),
+        })
+    }
 }
 impl SetStaffStatusItem {
     /// A builder with no member set.
@@ -8600,46 +12942,141 @@ impl SetStaffStatusItemBuilder {
     }
 }
 /// Result of changing the status of one agent.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetStaffStatusRspItem {
     /// Agent account.
-    #[serde(
-        rename = "StaffUserId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub staff_user_id: Option<String>,
     /// Error code for this agent, from the API's common error codes.
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// Error message for this agent.
-    #[serde(
-        rename = "ErrorMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub error_message: Option<String>,
     /// Status of the agent after the change.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Break reason if the current status is a break.
-    #[serde(rename = "Reason", default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Status of the agent before the change.
-    #[serde(
-        rename = "PreviousStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub previous_status: Option<String>,
     /// Break reason if the previous status was a break.
-    #[serde(
-        rename = "PreviousReason",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub previous_reason: Option<String>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for SetStaffStatusRspItem {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("SetStaffStatusRspItem", 7)?;
+        if self.staff_user_id.is_some() {
+            s.serialize_field("StaffUserId", &self.staff_user_id)?;
+        }
+        if self.error_code.is_some() {
+            s.serialize_field("ErrorCode", &self.error_code)?;
+        }
+        if self.error_message.is_some() {
+            s.serialize_field("ErrorMessage", &self.error_message)?;
+        }
+        if self.status.is_some() {
+            s.serialize_field("Status", &self.status)?;
+        }
+        if self.reason.is_some() {
+            s.serialize_field("Reason", &self.reason)?;
+        }
+        if self.previous_status.is_some() {
+            s.serialize_field("PreviousStatus", &self.previous_status)?;
+        }
+        if self.previous_reason.is_some() {
+            s.serialize_field("PreviousReason", &self.previous_reason)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SetStaffStatusRspItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for SetStaffStatusRspItem {
+    const EXPECTING: &'static str = "struct SetStaffStatusRspItem";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "StaffUserId",
+            "ErrorCode",
+            "ErrorMessage",
+            "Status",
+            "Reason",
+            "PreviousStatus",
+            "PreviousReason",
+        ]);
+        let mut f_staff_user_id: Option<Option<String>> = None;
+        let mut f_error_code: Option<Option<String>> = None;
+        let mut f_error_message: Option<Option<String>> = None;
+        let mut f_status: Option<Option<String>> = None;
+        let mut f_reason: Option<Option<String>> = None;
+        let mut f_previous_status: Option<Option<String>> = None;
+        let mut f_previous_reason: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_staff_user_id)?,
+                1 => members.value(&mut map, &mut f_error_code)?,
+                2 => members.value(&mut map, &mut f_error_message)?,
+                3 => members.value(&mut map, &mut f_status)?,
+                4 => members.value(&mut map, &mut f_reason)?,
+                5 => members.value(&mut map, &mut f_previous_status)?,
+                6 => members.value(&mut map, &mut f_previous_reason)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(SetStaffStatusRspItem {
+            staff_user_id: f_staff_user_id.flatten(),
+            error_code: f_error_code.flatten(),
+            error_message: f_error_message.flatten(),
+            status: f_status.flatten(),
+            reason: f_reason.flatten(),
+            previous_status: f_previous_status.flatten(),
+            previous_reason: f_previous_reason.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for SetStaffStatusRspItem {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "ErrorCode",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ErrorMessage",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "PreviousReason",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "PreviousStatus",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Reason",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StaffUserId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Status",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl SetStaffStatusRspItem {
     /// A builder with no member set.
@@ -8743,87 +13180,203 @@ impl SetStaffStatusRspItemBuilder {
     }
 }
 /// Settings of a skill group.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SkillGroupInfoItem {
     /// Id of the skill group.
     ///
     /// Example: `1400000000`
-    #[serde(
-        rename = "SkillGroupId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_id: Option<SkillGroupId>,
     /// Name of the skill group.
     ///
     /// Example: `"Test"`
-    #[serde(
-        rename = "SkillGroupName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_name: Option<String>,
     /// Deprecated. Media type: `IM`, `TEL` or `ALL` (all media).
     ///
     /// Example: `"IM"`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SkillGroupInfoItemType>,
     /// Policy used to assign sessions to agents.
     ///
     /// Example: `"fifo"`
-    #[serde(
-        rename = "RoutePolicy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub route_policy: Option<String>,
     /// Whether sessions go first to the agent who last served the customer.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "UsingLastSeat",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub using_last_seat: Option<i64>,
     /// Maximum concurrent sessions per agent; `1` by default for phone groups.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "MaxConcurrency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_concurrency: Option<MaxConcurrency>,
     /// Unix time in seconds of the last modification.
     ///
     /// Example: `1611631881`
-    #[serde(
-        rename = "LastModifyTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_modify_timestamp: Option<i64>,
     /// Skill group type: `0` phone, `1` online, `3` audio, `4` video.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "SkillGroupType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_type: Option<SkillGroupInfoItemSkillGroupType>,
     /// Internal line number of the skill group.
     ///
     /// Example: `"6666"`
-    #[serde(rename = "Alias", default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
     /// Whether all agents in the group ring at the same time.
     ///
     /// Example: `false`
-    #[serde(rename = "RingAll", default, skip_serializing_if = "Option::is_none")]
     pub ring_all: Option<bool>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for SkillGroupInfoItem {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("SkillGroupInfoItem", 10)?;
+        if self.skill_group_id.is_some() {
+            s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        }
+        if self.skill_group_name.is_some() {
+            s.serialize_field("SkillGroupName", &self.skill_group_name)?;
+        }
+        if self.r#type.is_some() {
+            s.serialize_field("Type", &self.r#type)?;
+        }
+        if self.route_policy.is_some() {
+            s.serialize_field("RoutePolicy", &self.route_policy)?;
+        }
+        if self.using_last_seat.is_some() {
+            s.serialize_field("UsingLastSeat", &self.using_last_seat)?;
+        }
+        if self.max_concurrency.is_some() {
+            s.serialize_field("MaxConcurrency", &self.max_concurrency)?;
+        }
+        if self.last_modify_timestamp.is_some() {
+            s.serialize_field("LastModifyTimestamp", &self.last_modify_timestamp)?;
+        }
+        if self.skill_group_type.is_some() {
+            s.serialize_field("SkillGroupType", &self.skill_group_type)?;
+        }
+        if self.alias.is_some() {
+            s.serialize_field("Alias", &self.alias)?;
+        }
+        if self.ring_all.is_some() {
+            s.serialize_field("RingAll", &self.ring_all)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SkillGroupInfoItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for SkillGroupInfoItem {
+    const EXPECTING: &'static str = "struct SkillGroupInfoItem";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SkillGroupId",
+            "SkillGroupName",
+            "Type",
+            "RoutePolicy",
+            "UsingLastSeat",
+            "MaxConcurrency",
+            "LastModifyTimestamp",
+            "SkillGroupType",
+            "Alias",
+            "RingAll",
+        ]);
+        let mut f_skill_group_id: Option<Option<SkillGroupId>> = None;
+        let mut f_skill_group_name: Option<Option<String>> = None;
+        let mut f_type: Option<Option<SkillGroupInfoItemType>> = None;
+        let mut f_route_policy: Option<Option<String>> = None;
+        let mut f_using_last_seat: Option<Option<i64>> = None;
+        let mut f_max_concurrency: Option<Option<MaxConcurrency>> = None;
+        let mut f_last_modify_timestamp: Option<Option<i64>> = None;
+        let mut f_skill_group_type: Option<Option<SkillGroupInfoItemSkillGroupType>> = None;
+        let mut f_alias: Option<Option<String>> = None;
+        let mut f_ring_all: Option<Option<bool>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_skill_group_id)?,
+                1 => members.value(&mut map, &mut f_skill_group_name)?,
+                2 => members.value(&mut map, &mut f_type)?,
+                3 => members.value(&mut map, &mut f_route_policy)?,
+                4 => members.value(&mut map, &mut f_using_last_seat)?,
+                5 => members.value(&mut map, &mut f_max_concurrency)?,
+                6 => members.value(&mut map, &mut f_last_modify_timestamp)?,
+                7 => members.value(&mut map, &mut f_skill_group_type)?,
+                8 => members.value(&mut map, &mut f_alias)?,
+                9 => members.value(&mut map, &mut f_ring_all)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(SkillGroupInfoItem {
+            skill_group_id: f_skill_group_id.flatten(),
+            skill_group_name: f_skill_group_name.flatten(),
+            r#type: f_type.flatten(),
+            route_policy: f_route_policy.flatten(),
+            using_last_seat: f_using_last_seat.flatten(),
+            max_concurrency: f_max_concurrency.flatten(),
+            last_modify_timestamp: f_last_modify_timestamp.flatten(),
+            skill_group_type: f_skill_group_type.flatten(),
+            alias: f_alias.flatten(),
+            ring_all: f_ring_all.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for SkillGroupInfoItem {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Alias",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "LastModifyTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "MaxConcurrency",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RingAll",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RoutePolicy",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupName",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupType",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Type",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "UsingLastSeat",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl SkillGroupInfoItem {
     /// A builder with no member set.
@@ -8983,45 +13536,95 @@ impl SkillGroupInfoItemBuilder {
     }
 }
 /// A skill group an agent belongs to, with the agent's priority in it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SkillGroupItem {
     /// Id of the skill group.
     ///
     /// Example: `101`
-    #[serde(
-        rename = "SkillGroupId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub skill_group_id: SkillGroupId,
     /// Name of the skill group.
     ///
     /// Example: `"Test"`
-    #[serde(
-        rename = "SkillGroupName",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub skill_group_name: String,
     /// Priority of the agent within the skill group.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "Priority",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub priority: i64,
     /// Media type: `IM`, `TEL` or `ALL` (all media).
     ///
     /// Example: `"IM"`
-    #[serde(
-        rename = "Type",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub r#type: SkillGroupInfoItemType,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for SkillGroupItem {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("SkillGroupItem", 4)?;
+        s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        s.serialize_field("SkillGroupName", &self.skill_group_name)?;
+        s.serialize_field("Priority", &self.priority)?;
+        s.serialize_field("Type", &self.r#type)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SkillGroupItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for SkillGroupItem {
+    const EXPECTING: &'static str = "struct SkillGroupItem";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["SkillGroupId", "SkillGroupName", "Priority", "Type"]);
+        let mut f_skill_group_id: Option<SkillGroupId> = None;
+        let mut f_skill_group_name: Option<String> = None;
+        let mut f_priority: Option<i64> = None;
+        let mut f_type: Option<SkillGroupInfoItemType> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_skill_group_id)?,
+                1 => members.filled(&mut map, &mut f_skill_group_name)?,
+                2 => members.filled(&mut map, &mut f_priority)?,
+                3 => members.filled(&mut map, &mut f_type)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(SkillGroupItem {
+            skill_group_id: f_skill_group_id.unwrap_or_else(crate::deviation::absent),
+            skill_group_name: f_skill_group_name.unwrap_or_else(crate::deviation::absent),
+            priority: f_priority.unwrap_or_else(crate::deviation::absent),
+            r#type: f_type.unwrap_or_else(crate::deviation::absent),
+        })
+    }
+}
+impl crate::deviation::Described for SkillGroupItem {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Priority",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupName",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Type",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl SkillGroupItem {
     /// A builder with no member set.
@@ -9112,29 +13715,102 @@ impl SkillGroupItemBuilder {
     }
 }
 /// One purchase of agent seats and office phones.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StaffBuyInfo {
     /// Number of agent seats bought.
     ///
     /// Example: `10`
-    #[serde(rename = "Num", default, skip_serializing_if = "Option::is_none")]
     pub num: Option<i64>,
     /// Unix time in seconds when the purchase was made.
     ///
     /// Example: `163000000`
-    #[serde(rename = "BuyTime", default, skip_serializing_if = "Option::is_none")]
     pub buy_time: Option<i64>,
     /// Unix time in seconds when the purchase expires.
     ///
     /// Example: `164000000`
-    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// Number of office phones bought.
     ///
     /// Example: `12`
-    #[serde(rename = "SipNum", default, skip_serializing_if = "Option::is_none")]
     pub sip_num: Option<i64>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for StaffBuyInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("StaffBuyInfo", 4)?;
+        if self.num.is_some() {
+            s.serialize_field("Num", &self.num)?;
+        }
+        if self.buy_time.is_some() {
+            s.serialize_field("BuyTime", &self.buy_time)?;
+        }
+        if self.end_time.is_some() {
+            s.serialize_field("EndTime", &self.end_time)?;
+        }
+        if self.sip_num.is_some() {
+            s.serialize_field("SipNum", &self.sip_num)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StaffBuyInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for StaffBuyInfo {
+    const EXPECTING: &'static str = "struct StaffBuyInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Num", "BuyTime", "EndTime", "SipNum"]);
+        let mut f_num: Option<Option<i64>> = None;
+        let mut f_buy_time: Option<Option<i64>> = None;
+        let mut f_end_time: Option<Option<i64>> = None;
+        let mut f_sip_num: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_num)?,
+                1 => members.value(&mut map, &mut f_buy_time)?,
+                2 => members.value(&mut map, &mut f_end_time)?,
+                3 => members.value(&mut map, &mut f_sip_num)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(StaffBuyInfo {
+            num: f_num.flatten(),
+            buy_time: f_buy_time.flatten(),
+            end_time: f_end_time.flatten(),
+            sip_num: f_sip_num.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for StaffBuyInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "BuyTime",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "EndTime",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Num",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SipNum",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl StaffBuyInfo {
     /// A builder with no member set.
@@ -9210,89 +13886,231 @@ impl StaffBuyInfoBuilder {
     }
 }
 /// Agent details, including the skill groups and priorities the agent has.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StaffInfo {
     /// Display name of the agent.
     ///
     /// Example: `"xiaowang"`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Email address of the agent.
     ///
     /// Example: `"10982291@qq.com"`
-    #[serde(rename = "Mail", default, skip_serializing_if = "Option::is_none")]
     pub mail: Option<String>,
     /// Phone number of the agent.
     ///
     /// Example: `"18092226822"`
-    #[serde(rename = "Phone", default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Nickname of the agent.
     ///
     /// Example: `"xiaohong"`
-    #[serde(rename = "Nick", default, skip_serializing_if = "Option::is_none")]
     pub nick: Option<String>,
     /// Employee number of the agent.
     ///
     /// Example: `"101"`
-    #[serde(
-        rename = "StaffNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub staff_number: Option<String>,
     /// Role id of the user; if the user has several roles, use `RoleIdList` instead.
     ///
     /// Example: `1`
-    #[serde(rename = "RoleId", default, skip_serializing_if = "Option::is_none")]
     pub role_id: Option<u64>,
     /// Role ids of the user.
-    #[serde(
-        rename = "RoleIdList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub role_id_list: Option<u64>,
     /// Role ids of the user.
     ///
     /// Example: `[1]`
-    #[serde(rename = "RoleList", default, skip_serializing_if = "Option::is_none")]
     pub role_list: Option<Vec<u64>>,
     /// Skill groups the agent belongs to.
-    #[serde(
-        rename = "SkillGroupList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_list: Option<Vec<SkillGroupItem>>,
     /// Unix time in seconds of the last modification.
     ///
     /// Example: `1614149408`
-    #[serde(
-        rename = "LastModifyTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_modify_timestamp: Option<i64>,
     /// Extension number of the agent: 4-6 digits, first digit 1-8.
     ///
     /// Example: `"1003"`
-    #[serde(
-        rename = "ExtensionNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub extension_number: Option<String>,
     /// Call forwarding settings of the agent.
     ///
     /// Example: `{"Condition":2,"Enabled":true,"Target":{"StaffUserId":"foo@tencent.com","Type":1}}`
-    #[serde(
-        rename = "ForwardingConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub forwarding_config: Option<ForwardingConfig>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for StaffInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("StaffInfo", 12)?;
+        if self.name.is_some() {
+            s.serialize_field("Name", &self.name)?;
+        }
+        if self.mail.is_some() {
+            s.serialize_field("Mail", &self.mail)?;
+        }
+        if self.phone.is_some() {
+            s.serialize_field("Phone", &self.phone)?;
+        }
+        if self.nick.is_some() {
+            s.serialize_field("Nick", &self.nick)?;
+        }
+        if self.staff_number.is_some() {
+            s.serialize_field("StaffNumber", &self.staff_number)?;
+        }
+        if self.role_id.is_some() {
+            s.serialize_field("RoleId", &self.role_id)?;
+        }
+        if self.role_id_list.is_some() {
+            s.serialize_field("RoleIdList", &self.role_id_list)?;
+        }
+        if self.role_list.is_some() {
+            s.serialize_field("RoleList", &self.role_list)?;
+        }
+        if self.skill_group_list.is_some() {
+            s.serialize_field("SkillGroupList", &self.skill_group_list)?;
+        }
+        if self.last_modify_timestamp.is_some() {
+            s.serialize_field("LastModifyTimestamp", &self.last_modify_timestamp)?;
+        }
+        if self.extension_number.is_some() {
+            s.serialize_field("ExtensionNumber", &self.extension_number)?;
+        }
+        if self.forwarding_config.is_some() {
+            s.serialize_field("ForwardingConfig", &self.forwarding_config)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StaffInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for StaffInfo {
+    const EXPECTING: &'static str = "struct StaffInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "Name",
+            "Mail",
+            "Phone",
+            "Nick",
+            "StaffNumber",
+            "RoleId",
+            "RoleIdList",
+            "RoleList",
+            "SkillGroupList",
+            "LastModifyTimestamp",
+            "ExtensionNumber",
+            "ForwardingConfig",
+        ]);
+        let mut f_name: Option<Option<String>> = None;
+        let mut f_mail: Option<Option<String>> = None;
+        let mut f_phone: Option<Option<String>> = None;
+        let mut f_nick: Option<Option<String>> = None;
+        let mut f_staff_number: Option<Option<String>> = None;
+        let mut f_role_id: Option<Option<u64>> = None;
+        let mut f_role_id_list: Option<Option<u64>> = None;
+        let mut f_role_list: Option<Option<Vec<u64>>> = None;
+        let mut f_skill_group_list: Option<Option<Vec<SkillGroupItem>>> = None;
+        let mut f_last_modify_timestamp: Option<Option<i64>> = None;
+        let mut f_extension_number: Option<Option<String>> = None;
+        let mut f_forwarding_config: Option<Option<ForwardingConfig>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_name)?,
+                1 => members.value(&mut map, &mut f_mail)?,
+                2 => members.value(&mut map, &mut f_phone)?,
+                3 => members.value(&mut map, &mut f_nick)?,
+                4 => members.value(&mut map, &mut f_staff_number)?,
+                5 => members.value(&mut map, &mut f_role_id)?,
+                6 => members.value(&mut map, &mut f_role_id_list)?,
+                7 => members.value(&mut map, &mut f_role_list)?,
+                8 => members.value(&mut map, &mut f_skill_group_list)?,
+                9 => members.value(&mut map, &mut f_last_modify_timestamp)?,
+                10 => members.value(&mut map, &mut f_extension_number)?,
+                11 => members.value(&mut map, &mut f_forwarding_config)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(StaffInfo {
+            name: f_name.flatten(),
+            mail: f_mail.flatten(),
+            phone: f_phone.flatten(),
+            nick: f_nick.flatten(),
+            staff_number: f_staff_number.flatten(),
+            role_id: f_role_id.flatten(),
+            role_id_list: f_role_id_list.flatten(),
+            role_list: f_role_list.flatten(),
+            skill_group_list: f_skill_group_list.flatten(),
+            last_modify_timestamp: f_last_modify_timestamp.flatten(),
+            extension_number: f_extension_number.flatten(),
+            forwarding_config: f_forwarding_config.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for StaffInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "ExtensionNumber",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ForwardingConfig",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<ForwardingConfig as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "LastModifyTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Mail",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Name",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Nick",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Phone",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RoleId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RoleIdList",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RoleList",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupList",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<SkillGroupItem as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "StaffNumber",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl StaffInfo {
     /// A builder with no member set.
@@ -9476,23 +14294,54 @@ impl StaffInfoBuilder {
     }
 }
 /// A skill group to bind an agent to, with the agent's priority.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StaffSkillGroupList {
     /// Id of the skill group.
     ///
     /// Example: `2134`
-    #[serde(
-        rename = "SkillGroupId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub skill_group_id: SkillGroupId,
     /// Priority of the agent in the group, `1` (highest) to `5` (lowest); default `3`.
     ///
     /// Example: `1`
-    #[serde(rename = "Priority", default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
+}
+impl ::serde::Serialize for StaffSkillGroupList {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("StaffSkillGroupList", 2)?;
+        s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        if self.priority.is_some() {
+            s.serialize_field("Priority", &self.priority)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for StaffSkillGroupList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for StaffSkillGroupList {
+    const EXPECTING: &'static str = "struct StaffSkillGroupList";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SkillGroupId", "Priority"]);
+        let mut f_skill_group_id: Option<SkillGroupId> = None;
+        let mut f_priority: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_skill_group_id)?,
+                1 => members.value(&mut map, &mut f_priority)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(StaffSkillGroupList {
+            skill_group_id: f_skill_group_id.unwrap_or_else(crate::deviation::absent),
+            priority: f_priority.flatten(),
+        })
+    }
 }
 impl StaffSkillGroupList {
     /// A builder with no member set.
@@ -9545,48 +14394,155 @@ impl StaffSkillGroupListBuilder {
     }
 }
 /// A status record of an agent.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StaffStatus {
     /// Cursor for fetching the next page of results.
     ///
     /// Example: `"foo-and-bar"`
-    #[serde(rename = "Cursor", default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
     /// Unix time in seconds when the status took effect.
     ///
     /// Example: `1756297161`
-    #[serde(rename = "Timestamp", default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<i64>,
     /// Agent status: `free`, `busy`, `rest` (break), `notReady`, `afterCallWork` or `offline`.
     ///
     /// Example: `"free"`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<StaffStatusStatus>,
     /// Id of the session linked to this status.
     ///
     /// Example: `"aaed24da-c8a5-412f-a346-157f2316ae75"`
-    #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     /// Break reason.
     ///
     /// Example: `"会议"`
-    #[serde(rename = "Reason", default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Email address of the agent.
     ///
     /// Example: `"101@qq.com"`
-    #[serde(
-        rename = "StaffEmail",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub staff_email: Option<String>,
     /// Employee number of the agent.
     ///
     /// Example: `"10001"`
-    #[serde(rename = "StaffNo", default, skip_serializing_if = "Option::is_none")]
     pub staff_no: Option<String>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for StaffStatus {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("StaffStatus", 7)?;
+        if self.cursor.is_some() {
+            s.serialize_field("Cursor", &self.cursor)?;
+        }
+        if self.timestamp.is_some() {
+            s.serialize_field("Timestamp", &self.timestamp)?;
+        }
+        if self.status.is_some() {
+            s.serialize_field("Status", &self.status)?;
+        }
+        if self.session_id.is_some() {
+            s.serialize_field("SessionId", &self.session_id)?;
+        }
+        if self.reason.is_some() {
+            s.serialize_field("Reason", &self.reason)?;
+        }
+        if self.staff_email.is_some() {
+            s.serialize_field("StaffEmail", &self.staff_email)?;
+        }
+        if self.staff_no.is_some() {
+            s.serialize_field("StaffNo", &self.staff_no)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StaffStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for StaffStatus {
+    const EXPECTING: &'static str = "struct StaffStatus";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "Cursor",
+            "Timestamp",
+            "Status",
+            "SessionId",
+            "Reason",
+            "StaffEmail",
+            "StaffNo",
+        ]);
+        let mut f_cursor: Option<Option<String>> = None;
+        let mut f_timestamp: Option<Option<i64>> = None;
+        let mut f_status: Option<Option<StaffStatusStatus>> = None;
+        let mut f_session_id: Option<Option<String>> = None;
+        let mut f_reason: Option<Option<String>> = None;
+        let mut f_staff_email: Option<Option<String>> = None;
+        let mut f_staff_no: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_cursor)?,
+                1 => members.value(&mut map, &mut f_timestamp)?,
+                2 => members.value(&mut map, &mut f_status)?,
+                3 => members.value(&mut map, &mut f_session_id)?,
+                4 => members.value(&mut map, &mut f_reason)?,
+                5 => members.value(&mut map, &mut f_staff_email)?,
+                6 => members.value(&mut map, &mut f_staff_no)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(StaffStatus {
+            cursor: f_cursor.flatten(),
+            timestamp: f_timestamp.flatten(),
+            status: f_status.flatten(),
+            session_id: f_session_id.flatten(),
+            reason: f_reason.flatten(),
+            staff_email: f_staff_email.flatten(),
+            staff_no: f_staff_no.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for StaffStatus {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Cursor",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Reason",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SessionId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StaffEmail",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StaffNo",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Status",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Timestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl StaffStatus {
     /// A builder with no member set.
@@ -9704,19 +14660,72 @@ impl StaffStatusBuilder {
     }
 }
 /// Extra details about an agent's current status.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StaffStatusExtra {
     /// Media type: `im` text, `tel` phone, `all` all media.
     ///
     /// Example: `"tel"`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<StaffStatusExtraType>,
     /// Call direction: `in` inbound, `out` outbound.
     ///
     /// Example: `"in"`
-    #[serde(rename = "Direct", default, skip_serializing_if = "Option::is_none")]
     pub direct: Option<StaffStatusExtraDirect>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for StaffStatusExtra {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("StaffStatusExtra", 2)?;
+        if self.r#type.is_some() {
+            s.serialize_field("Type", &self.r#type)?;
+        }
+        if self.direct.is_some() {
+            s.serialize_field("Direct", &self.direct)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StaffStatusExtra {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for StaffStatusExtra {
+    const EXPECTING: &'static str = "struct StaffStatusExtra";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Type", "Direct"]);
+        let mut f_type: Option<Option<StaffStatusExtraType>> = None;
+        let mut f_direct: Option<Option<StaffStatusExtraDirect>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_type)?,
+                1 => members.value(&mut map, &mut f_direct)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(StaffStatusExtra {
+            r#type: f_type.flatten(),
+            direct: f_direct.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for StaffStatusExtra {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Direct",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Type",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl StaffStatusExtra {
     /// A builder with no member set.
@@ -9764,148 +14773,313 @@ impl StaffStatusExtraBuilder {
     }
 }
 /// Current status and daily status durations of an agent.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StaffStatusMetrics {
     /// Email address of the agent.
     ///
     /// Example: `"xxx@xxx.com"`
-    #[serde(rename = "Email", default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Agent status: `free`, `busy`, `rest` (break), `notReady`, `afterCallWork` or `offline`.
     ///
     /// Example: `"free"`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<StaffStatusStatus>,
     /// Extra details about the current status.
-    #[serde(
-        rename = "StatusExtra",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub status_extra: Option<StaffStatusExtra>,
     /// Total time online today, in seconds.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "OnlineDuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub online_duration: Option<i64>,
     /// Total time available today, in seconds.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "FreeDuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub free_duration: Option<i64>,
     /// Total time busy today, in seconds.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "BusyDuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub busy_duration: Option<i64>,
     /// Total time in `notReady` status today, in seconds.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "NotReadyDuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub not_ready_duration: Option<i64>,
     /// Total break time today, in seconds.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "RestDuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub rest_duration: Option<i64>,
     /// Total after-call work time today, in seconds.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "AfterCallWorkDuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub after_call_work_duration: Option<i64>,
     /// Break reason.
     ///
     /// Example: `"会议"`
-    #[serde(rename = "Reason", default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Whether a break has been scheduled.
     ///
     /// Example: `false`
-    #[serde(
-        rename = "ReserveRest",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub reserve_rest: Option<bool>,
     /// Whether a switch to `notReady` has been scheduled.
     ///
     /// Example: `false`
-    #[serde(
-        rename = "ReserveNotReady",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub reserve_not_ready: Option<bool>,
     /// Answering on mobile phone: `0` off, `1` only when offline, `2` always.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "UseMobileAccept",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub use_mobile_accept: Option<StaffStatusMetricsUseMobileAccept>,
     /// Whether outbound calls via mobile phone are enabled.
     ///
     /// Example: `false`
-    #[serde(
-        rename = "UseMobileCallOut",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub use_mobile_call_out: Option<bool>,
     /// Unix time in seconds when the agent last came online; may be null.
     ///
     /// Example: `1679300000`
-    #[serde(
-        rename = "LastOnlineTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_online_timestamp: Option<i64>,
     /// Unix time in seconds of the last status change; may be null.
     ///
     /// Example: `1679300000`
-    #[serde(
-        rename = "LastStatusTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_status_timestamp: Option<i64>,
     /// Clients the agent is logged in on.
     ///
     /// Example: `[{"ClientType":"Web","IsConnected":true}]`
-    #[serde(
-        rename = "ClientInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub client_info: Option<Vec<ClientInfo>>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for StaffStatusMetrics {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("StaffStatusMetrics", 17)?;
+        if self.email.is_some() {
+            s.serialize_field("Email", &self.email)?;
+        }
+        if self.status.is_some() {
+            s.serialize_field("Status", &self.status)?;
+        }
+        if self.status_extra.is_some() {
+            s.serialize_field("StatusExtra", &self.status_extra)?;
+        }
+        if self.online_duration.is_some() {
+            s.serialize_field("OnlineDuration", &self.online_duration)?;
+        }
+        if self.free_duration.is_some() {
+            s.serialize_field("FreeDuration", &self.free_duration)?;
+        }
+        if self.busy_duration.is_some() {
+            s.serialize_field("BusyDuration", &self.busy_duration)?;
+        }
+        if self.not_ready_duration.is_some() {
+            s.serialize_field("NotReadyDuration", &self.not_ready_duration)?;
+        }
+        if self.rest_duration.is_some() {
+            s.serialize_field("RestDuration", &self.rest_duration)?;
+        }
+        if self.after_call_work_duration.is_some() {
+            s.serialize_field("AfterCallWorkDuration", &self.after_call_work_duration)?;
+        }
+        if self.reason.is_some() {
+            s.serialize_field("Reason", &self.reason)?;
+        }
+        if self.reserve_rest.is_some() {
+            s.serialize_field("ReserveRest", &self.reserve_rest)?;
+        }
+        if self.reserve_not_ready.is_some() {
+            s.serialize_field("ReserveNotReady", &self.reserve_not_ready)?;
+        }
+        if self.use_mobile_accept.is_some() {
+            s.serialize_field("UseMobileAccept", &self.use_mobile_accept)?;
+        }
+        if self.use_mobile_call_out.is_some() {
+            s.serialize_field("UseMobileCallOut", &self.use_mobile_call_out)?;
+        }
+        if self.last_online_timestamp.is_some() {
+            s.serialize_field("LastOnlineTimestamp", &self.last_online_timestamp)?;
+        }
+        if self.last_status_timestamp.is_some() {
+            s.serialize_field("LastStatusTimestamp", &self.last_status_timestamp)?;
+        }
+        if self.client_info.is_some() {
+            s.serialize_field("ClientInfo", &self.client_info)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StaffStatusMetrics {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for StaffStatusMetrics {
+    const EXPECTING: &'static str = "struct StaffStatusMetrics";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "Email",
+            "Status",
+            "StatusExtra",
+            "OnlineDuration",
+            "FreeDuration",
+            "BusyDuration",
+            "NotReadyDuration",
+            "RestDuration",
+            "AfterCallWorkDuration",
+            "Reason",
+            "ReserveRest",
+            "ReserveNotReady",
+            "UseMobileAccept",
+            "UseMobileCallOut",
+            "LastOnlineTimestamp",
+            "LastStatusTimestamp",
+            "ClientInfo",
+        ]);
+        let mut f_email: Option<Option<String>> = None;
+        let mut f_status: Option<Option<StaffStatusStatus>> = None;
+        let mut f_status_extra: Option<Option<StaffStatusExtra>> = None;
+        let mut f_online_duration: Option<Option<i64>> = None;
+        let mut f_free_duration: Option<Option<i64>> = None;
+        let mut f_busy_duration: Option<Option<i64>> = None;
+        let mut f_not_ready_duration: Option<Option<i64>> = None;
+        let mut f_rest_duration: Option<Option<i64>> = None;
+        let mut f_after_call_work_duration: Option<Option<i64>> = None;
+        let mut f_reason: Option<Option<String>> = None;
+        let mut f_reserve_rest: Option<Option<bool>> = None;
+        let mut f_reserve_not_ready: Option<Option<bool>> = None;
+        let mut f_use_mobile_accept: Option<Option<StaffStatusMetricsUseMobileAccept>> = None;
+        let mut f_use_mobile_call_out: Option<Option<bool>> = None;
+        let mut f_last_online_timestamp: Option<Option<i64>> = None;
+        let mut f_last_status_timestamp: Option<Option<i64>> = None;
+        let mut f_client_info: Option<Option<Vec<ClientInfo>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_email)?,
+                1 => members.value(&mut map, &mut f_status)?,
+                2 => members.value(&mut map, &mut f_status_extra)?,
+                3 => members.value(&mut map, &mut f_online_duration)?,
+                4 => members.value(&mut map, &mut f_free_duration)?,
+                5 => members.value(&mut map, &mut f_busy_duration)?,
+                6 => members.value(&mut map, &mut f_not_ready_duration)?,
+                7 => members.value(&mut map, &mut f_rest_duration)?,
+                8 => members.value(&mut map, &mut f_after_call_work_duration)?,
+                9 => members.value(&mut map, &mut f_reason)?,
+                10 => members.value(&mut map, &mut f_reserve_rest)?,
+                11 => members.value(&mut map, &mut f_reserve_not_ready)?,
+                12 => members.value(&mut map, &mut f_use_mobile_accept)?,
+                13 => members.value(&mut map, &mut f_use_mobile_call_out)?,
+                14 => members.value(&mut map, &mut f_last_online_timestamp)?,
+                15 => members.value(&mut map, &mut f_last_status_timestamp)?,
+                16 => members.value(&mut map, &mut f_client_info)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(StaffStatusMetrics {
+            email: f_email.flatten(),
+            status: f_status.flatten(),
+            status_extra: f_status_extra.flatten(),
+            online_duration: f_online_duration.flatten(),
+            free_duration: f_free_duration.flatten(),
+            busy_duration: f_busy_duration.flatten(),
+            not_ready_duration: f_not_ready_duration.flatten(),
+            rest_duration: f_rest_duration.flatten(),
+            after_call_work_duration: f_after_call_work_duration.flatten(),
+            reason: f_reason.flatten(),
+            reserve_rest: f_reserve_rest.flatten(),
+            reserve_not_ready: f_reserve_not_ready.flatten(),
+            use_mobile_accept: f_use_mobile_accept.flatten(),
+            use_mobile_call_out: f_use_mobile_call_out.flatten(),
+            last_online_timestamp: f_last_online_timestamp.flatten(),
+            last_status_timestamp: f_last_status_timestamp.flatten(),
+            client_info: f_client_info.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for StaffStatusMetrics {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "AfterCallWorkDuration",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "BusyDuration",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ClientInfo",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<ClientInfo as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "Email",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "FreeDuration",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "LastOnlineTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "LastStatusTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "NotReadyDuration",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "OnlineDuration",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Reason",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ReserveNotReady",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ReserveRest",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RestDuration",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Status",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StatusExtra",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<StaffStatusExtra as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "UseMobileAccept",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "UseMobileCallOut",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl StaffStatusMetrics {
     /// A builder with no member set.
@@ -10164,318 +15338,721 @@ impl StaffStatusMetricsBuilder {
     }
 }
 /// Call detail record of a phone or audio call.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TelCdrInfo {
     /// Calling number.
     ///
     /// Example: `"0086010xxxxxxxx"`
-    #[serde(rename = "Caller", default, skip_serializing_if = "Option::is_none")]
     pub caller: Option<String>,
     /// Called number.
     ///
     /// Example: `"0086130xxxxxxxx"`
-    #[serde(rename = "Callee", default, skip_serializing_if = "Option::is_none")]
     pub callee: Option<String>,
     /// Unix time in seconds when the call was initiated.
     ///
     /// Example: `1611631881`
-    #[serde(rename = "Time", default, skip_serializing_if = "Option::is_none")]
     pub time: Option<i64>,
     /// Call direction: `0` inbound, `1` outbound.
     ///
     /// Example: `0`
-    #[serde(rename = "Direction", default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<TelCdrInfoDirection>,
     /// Call type: `1` outbound, `2` inbound, `3` audio inbound, `5` predictive dialing, `6` internal call between agents.
     ///
     /// Example: `1`
-    #[serde(rename = "CallType", default, skip_serializing_if = "Option::is_none")]
     pub call_type: Option<TelCdrInfoCallType>,
     /// Talk time in seconds.
     ///
     /// Example: `120`
-    #[serde(rename = "Duration", default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
     /// Download address of the call recording.
     ///
     /// Example: `"https://xxxxx"`
-    #[serde(rename = "RecordURL", default, skip_serializing_if = "Option::is_none")]
     pub record_url: Option<String>,
     /// Id of the recording.
     ///
     /// Example: `"1611631881"`
-    #[serde(rename = "RecordId", default, skip_serializing_if = "Option::is_none")]
     pub record_id: Option<String>,
     /// Agent who handled the call.
-    #[serde(rename = "SeatUser", default, skip_serializing_if = "Option::is_none")]
     pub seat_user: Option<SeatUserInfo>,
     /// Numeric end status, paired with `EndStatusString`: `1` ok; inbound `100` blackList, `102` ivrGiveUp, `103` waitingGiveUp, `104` ringingGiveUp, `105` noSeatOnline, `106` notWorkTime, `107` ivrEnd; outbound `108` restrictedCallee, `109` tooManyRequest, `110` restrictedArea, `111` restrictedTime, `202` notAnswer, `203` userReject, `204` powerOff, `205` numberNotExist, `206` busy, `207` outOfCredit, `208` operatorError, `209` callerCancel, `210` notInService, `212` carrierBlocked, `213` callReminder, `215` numberInvalid, `216` callRestricted, `217` calleeRestricted, `218` areaRestricted, `219` promptCallForwarding, `220` callerCancelWhileRing, `221` callerCancelWithoutRing, `222` voiceMailReached; `211` clientError; audio `501` callConflict, `502` clientTimeout, `503` voipClientError.
     ///
     /// Example: `1`
-    #[serde(rename = "EndStatus", default, skip_serializing_if = "Option::is_none")]
     pub end_status: Option<TelCdrInfoEndStatus>,
     /// Name of the skill group.
     ///
     /// Example: `"tel"`
-    #[serde(
-        rename = "SkillGroup",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group: Option<String>,
     /// Location the calling number belongs to.
     ///
     /// Example: `"广东深圳"`
-    #[serde(
-        rename = "CallerLocation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub caller_location: Option<String>,
     /// Time spent in the IVR, in seconds.
     ///
     /// Example: `5`
-    #[serde(
-        rename = "IVRDuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ivr_duration: Option<i64>,
     /// Unix time in seconds when ringing started.
     ///
     /// Example: `1611631881`
-    #[serde(
-        rename = "RingTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ring_timestamp: Option<i64>,
     /// Unix time in seconds when the call was answered.
     ///
     /// Example: `1611631881`
-    #[serde(
-        rename = "AcceptTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub accept_timestamp: Option<i64>,
     /// Unix time in seconds when the call ended.
     ///
     /// Example: `1611631881`
-    #[serde(
-        rename = "EndedTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ended_timestamp: Option<i64>,
     /// Keys pressed in the IVR, e.g. `1`, `2`, `3`.
     ///
     /// Example: `["1","2","3"]`
-    #[serde(
-        rename = "IVRKeyPressed",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ivr_key_pressed: Option<Vec<String>>,
     /// Keys pressed in the IVR, each with its label.
-    #[serde(
-        rename = "IVRKeyPressedEx",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ivr_key_pressed_ex: Option<Vec<IVRKeyPressedElement>>,
     /// Who hung up: `seat` agent, `user` customer, `system`.
     ///
     /// Example: `"user"`
-    #[serde(
-        rename = "HungUpSide",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub hung_up_side: Option<TelCdrInfoHungUpSide>,
     /// Participants who served the call.
-    #[serde(
-        rename = "ServeParticipants",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub serve_participants: Option<Vec<ServeParticipant>>,
     /// Id of the skill group.
     ///
     /// Example: `110`
-    #[serde(
-        rename = "SkillGroupId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_id: Option<SkillGroupId>,
     /// End status as a string code; see `EndStatus`.
     ///
     /// Example: `"ok"`
-    #[serde(
-        rename = "EndStatusString",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub end_status_string: Option<TelCdrInfoEndStatusString>,
     /// Unix time in seconds when the session started.
     ///
     /// Example: `1611631891`
-    #[serde(
-        rename = "StartTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub start_timestamp: Option<i64>,
     /// Unix time in seconds when the call entered the queue.
     ///
     /// Example: `1611631891`
-    #[serde(
-        rename = "QueuedTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub queued_timestamp: Option<i64>,
     /// Keys pressed in the post-call IVR, each with its label.
-    #[serde(
-        rename = "PostIVRKeyPressed",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub post_ivr_key_pressed: Option<Vec<IVRKeyPressedElement>>,
     /// Keys pressed in the satisfaction survey; key `noInput` means the survey was reached but no key pressed.
-    #[serde(
-        rename = "PostIVRKeyPressedEx",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub post_ivr_key_pressed_ex: Option<Vec<IVRKeyPressedElement>>,
     /// Id of the skill group the call queued for.
     ///
     /// Example: `110`
-    #[serde(
-        rename = "QueuedSkillGroupId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub queued_skill_group_id: Option<i64>,
     /// Id of the session.
     ///
     /// Example: `"c2b303a5-7814-42f4-ab7d-573b7f195d30"`
-    #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     /// Protected id of the calling number; set when number masking is enabled, in which case `Caller` is empty.
     ///
     /// Example: `"0086130xxxxxxxx"`
-    #[serde(
-        rename = "ProtectedCaller",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub protected_caller: Option<String>,
     /// Protected id of the called number; set when number masking is enabled, in which case `Callee` is empty.
     ///
     /// Example: `"0086130xxxxxxxx"`
-    #[serde(
-        rename = "ProtectedCallee",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub protected_callee: Option<String>,
     /// Custom user-to-user data attached by the customer; may be null.
     ///
     /// Example: `"whatever"`
-    #[serde(rename = "Uui", default, skip_serializing_if = "Option::is_none")]
     pub uui_deprecated: Option<String>,
     /// Custom user-to-user data attached by the customer.
     ///
     /// Example: `"whatever"`
-    #[serde(rename = "UUI", default, skip_serializing_if = "Option::is_none")]
     pub uui: Option<String>,
     /// Address to fetch the speech recognition transcript of the recording.
     ///
     /// Example: `"https://api.tccc.qcloud.com/tcccadmin/cdr/getAsrText?session_id="`
-    #[serde(rename = "AsrUrl", default, skip_serializing_if = "Option::is_none")]
     pub asr_url: Option<String>,
     /// State of `AsrUrl`: `Complete`, `Processing`, or `NotExists` (offline ASR not enabled or no package).
     ///
     /// Example: `"Complete"`
-    #[serde(rename = "AsrStatus", default, skip_serializing_if = "Option::is_none")]
     pub asr_status: Option<TelCdrInfoAsrStatus>,
     /// Address of the recording copy stored in a third-party COS bucket.
     ///
     /// Example: `"https://xxxxx"`
-    #[serde(
-        rename = "CustomRecordURL",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub custom_record_url: Option<String>,
     /// Remarks.
     ///
     /// Example: `"备注"`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
     /// Name of the skill group the call queued for.
     ///
     /// Example: `"销售组"`
-    #[serde(
-        rename = "QueuedSkillGroupName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub queued_skill_group_name: Option<String>,
     /// Addresses of voicemail recordings left during the call.
     ///
     /// Example: `["https://xxxxx"]`
-    #[serde(
-        rename = "VoicemailRecordURL",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub voicemail_record_url: Option<Vec<String>>,
     /// Addresses of the speech recognition transcripts of voicemails left during the call.
     ///
     /// Example: `["https://xxxxx"]`
-    #[serde(
-        rename = "VoicemailAsrURL",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub voicemail_asr_url: Option<Vec<String>>,
     /// Id of the AI agent, for calls involving one.
     ///
     /// Example: `9527`
-    #[serde(rename = "AIAgentId", default, skip_serializing_if = "Option::is_none")]
     pub ai_agent_id: Option<AIAgentId>,
     /// Name of the AI agent, for calls involving one.
     ///
     /// Example: `"新款智能体销售"`
-    #[serde(
-        rename = "AIAgentName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ai_agent_name: Option<String>,
     /// Code of the reason the system hung up after the call connected.
     ///
     /// Example: `1010`
-    #[serde(
-        rename = "SysHangupReason",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub sys_hangup_reason: Option<i64>,
     /// Text description of the reason the system hung up after the call connected.
     ///
     /// Example: `"用户挂断智能体通话"`
-    #[serde(
-        rename = "SysHangupReasonString",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub sys_hangup_reason_string: Option<String>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for TelCdrInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("TelCdrInfo", 43)?;
+        if self.caller.is_some() {
+            s.serialize_field("Caller", &self.caller)?;
+        }
+        if self.callee.is_some() {
+            s.serialize_field("Callee", &self.callee)?;
+        }
+        if self.time.is_some() {
+            s.serialize_field("Time", &self.time)?;
+        }
+        if self.direction.is_some() {
+            s.serialize_field("Direction", &self.direction)?;
+        }
+        if self.call_type.is_some() {
+            s.serialize_field("CallType", &self.call_type)?;
+        }
+        if self.duration.is_some() {
+            s.serialize_field("Duration", &self.duration)?;
+        }
+        if self.record_url.is_some() {
+            s.serialize_field("RecordURL", &self.record_url)?;
+        }
+        if self.record_id.is_some() {
+            s.serialize_field("RecordId", &self.record_id)?;
+        }
+        if self.seat_user.is_some() {
+            s.serialize_field("SeatUser", &self.seat_user)?;
+        }
+        if self.end_status.is_some() {
+            s.serialize_field("EndStatus", &self.end_status)?;
+        }
+        if self.skill_group.is_some() {
+            s.serialize_field("SkillGroup", &self.skill_group)?;
+        }
+        if self.caller_location.is_some() {
+            s.serialize_field("CallerLocation", &self.caller_location)?;
+        }
+        if self.ivr_duration.is_some() {
+            s.serialize_field("IVRDuration", &self.ivr_duration)?;
+        }
+        if self.ring_timestamp.is_some() {
+            s.serialize_field("RingTimestamp", &self.ring_timestamp)?;
+        }
+        if self.accept_timestamp.is_some() {
+            s.serialize_field("AcceptTimestamp", &self.accept_timestamp)?;
+        }
+        if self.ended_timestamp.is_some() {
+            s.serialize_field("EndedTimestamp", &self.ended_timestamp)?;
+        }
+        if self.ivr_key_pressed.is_some() {
+            s.serialize_field("IVRKeyPressed", &self.ivr_key_pressed)?;
+        }
+        if self.ivr_key_pressed_ex.is_some() {
+            s.serialize_field("IVRKeyPressedEx", &self.ivr_key_pressed_ex)?;
+        }
+        if self.hung_up_side.is_some() {
+            s.serialize_field("HungUpSide", &self.hung_up_side)?;
+        }
+        if self.serve_participants.is_some() {
+            s.serialize_field("ServeParticipants", &self.serve_participants)?;
+        }
+        if self.skill_group_id.is_some() {
+            s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        }
+        if self.end_status_string.is_some() {
+            s.serialize_field("EndStatusString", &self.end_status_string)?;
+        }
+        if self.start_timestamp.is_some() {
+            s.serialize_field("StartTimestamp", &self.start_timestamp)?;
+        }
+        if self.queued_timestamp.is_some() {
+            s.serialize_field("QueuedTimestamp", &self.queued_timestamp)?;
+        }
+        if self.post_ivr_key_pressed.is_some() {
+            s.serialize_field("PostIVRKeyPressed", &self.post_ivr_key_pressed)?;
+        }
+        if self.post_ivr_key_pressed_ex.is_some() {
+            s.serialize_field("PostIVRKeyPressedEx", &self.post_ivr_key_pressed_ex)?;
+        }
+        if self.queued_skill_group_id.is_some() {
+            s.serialize_field("QueuedSkillGroupId", &self.queued_skill_group_id)?;
+        }
+        if self.session_id.is_some() {
+            s.serialize_field("SessionId", &self.session_id)?;
+        }
+        if self.protected_caller.is_some() {
+            s.serialize_field("ProtectedCaller", &self.protected_caller)?;
+        }
+        if self.protected_callee.is_some() {
+            s.serialize_field("ProtectedCallee", &self.protected_callee)?;
+        }
+        if self.uui_deprecated.is_some() {
+            s.serialize_field("Uui", &self.uui_deprecated)?;
+        }
+        if self.uui.is_some() {
+            s.serialize_field("UUI", &self.uui)?;
+        }
+        if self.asr_url.is_some() {
+            s.serialize_field("AsrUrl", &self.asr_url)?;
+        }
+        if self.asr_status.is_some() {
+            s.serialize_field("AsrStatus", &self.asr_status)?;
+        }
+        if self.custom_record_url.is_some() {
+            s.serialize_field("CustomRecordURL", &self.custom_record_url)?;
+        }
+        if self.remark.is_some() {
+            s.serialize_field("Remark", &self.remark)?;
+        }
+        if self.queued_skill_group_name.is_some() {
+            s.serialize_field("QueuedSkillGroupName", &self.queued_skill_group_name)?;
+        }
+        if self.voicemail_record_url.is_some() {
+            s.serialize_field("VoicemailRecordURL", &self.voicemail_record_url)?;
+        }
+        if self.voicemail_asr_url.is_some() {
+            s.serialize_field("VoicemailAsrURL", &self.voicemail_asr_url)?;
+        }
+        if self.ai_agent_id.is_some() {
+            s.serialize_field("AIAgentId", &self.ai_agent_id)?;
+        }
+        if self.ai_agent_name.is_some() {
+            s.serialize_field("AIAgentName", &self.ai_agent_name)?;
+        }
+        if self.sys_hangup_reason.is_some() {
+            s.serialize_field("SysHangupReason", &self.sys_hangup_reason)?;
+        }
+        if self.sys_hangup_reason_string.is_some() {
+            s.serialize_field("SysHangupReasonString", &self.sys_hangup_reason_string)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TelCdrInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for TelCdrInfo {
+    const EXPECTING: &'static str = "struct TelCdrInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "Caller",
+            "Callee",
+            "Time",
+            "Direction",
+            "CallType",
+            "Duration",
+            "RecordURL",
+            "RecordId",
+            "SeatUser",
+            "EndStatus",
+            "SkillGroup",
+            "CallerLocation",
+            "IVRDuration",
+            "RingTimestamp",
+            "AcceptTimestamp",
+            "EndedTimestamp",
+            "IVRKeyPressed",
+            "IVRKeyPressedEx",
+            "HungUpSide",
+            "ServeParticipants",
+            "SkillGroupId",
+            "EndStatusString",
+            "StartTimestamp",
+            "QueuedTimestamp",
+            "PostIVRKeyPressed",
+            "PostIVRKeyPressedEx",
+            "QueuedSkillGroupId",
+            "SessionId",
+            "ProtectedCaller",
+            "ProtectedCallee",
+            "Uui",
+            "UUI",
+            "AsrUrl",
+            "AsrStatus",
+            "CustomRecordURL",
+            "Remark",
+            "QueuedSkillGroupName",
+            "VoicemailRecordURL",
+            "VoicemailAsrURL",
+            "AIAgentId",
+            "AIAgentName",
+            "SysHangupReason",
+            "SysHangupReasonString",
+        ]);
+        let mut f_caller: Option<Option<String>> = None;
+        let mut f_callee: Option<Option<String>> = None;
+        let mut f_time: Option<Option<i64>> = None;
+        let mut f_direction: Option<Option<TelCdrInfoDirection>> = None;
+        let mut f_call_type: Option<Option<TelCdrInfoCallType>> = None;
+        let mut f_duration: Option<Option<i64>> = None;
+        let mut f_record_url: Option<Option<String>> = None;
+        let mut f_record_id: Option<Option<String>> = None;
+        let mut f_seat_user: Option<Option<SeatUserInfo>> = None;
+        let mut f_end_status: Option<Option<TelCdrInfoEndStatus>> = None;
+        let mut f_skill_group: Option<Option<String>> = None;
+        let mut f_caller_location: Option<Option<String>> = None;
+        let mut f_ivr_duration: Option<Option<i64>> = None;
+        let mut f_ring_timestamp: Option<Option<i64>> = None;
+        let mut f_accept_timestamp: Option<Option<i64>> = None;
+        let mut f_ended_timestamp: Option<Option<i64>> = None;
+        let mut f_ivr_key_pressed: Option<Option<Vec<String>>> = None;
+        let mut f_ivr_key_pressed_ex: Option<Option<Vec<IVRKeyPressedElement>>> = None;
+        let mut f_hung_up_side: Option<Option<TelCdrInfoHungUpSide>> = None;
+        let mut f_serve_participants: Option<Option<Vec<ServeParticipant>>> = None;
+        let mut f_skill_group_id: Option<Option<SkillGroupId>> = None;
+        let mut f_end_status_string: Option<Option<TelCdrInfoEndStatusString>> = None;
+        let mut f_start_timestamp: Option<Option<i64>> = None;
+        let mut f_queued_timestamp: Option<Option<i64>> = None;
+        let mut f_post_ivr_key_pressed: Option<Option<Vec<IVRKeyPressedElement>>> = None;
+        let mut f_post_ivr_key_pressed_ex: Option<Option<Vec<IVRKeyPressedElement>>> = None;
+        let mut f_queued_skill_group_id: Option<Option<i64>> = None;
+        let mut f_session_id: Option<Option<String>> = None;
+        let mut f_protected_caller: Option<Option<String>> = None;
+        let mut f_protected_callee: Option<Option<String>> = None;
+        let mut f_uui_deprecated: Option<Option<String>> = None;
+        let mut f_uui: Option<Option<String>> = None;
+        let mut f_asr_url: Option<Option<String>> = None;
+        let mut f_asr_status: Option<Option<TelCdrInfoAsrStatus>> = None;
+        let mut f_custom_record_url: Option<Option<String>> = None;
+        let mut f_remark: Option<Option<String>> = None;
+        let mut f_queued_skill_group_name: Option<Option<String>> = None;
+        let mut f_voicemail_record_url: Option<Option<Vec<String>>> = None;
+        let mut f_voicemail_asr_url: Option<Option<Vec<String>>> = None;
+        let mut f_ai_agent_id: Option<Option<AIAgentId>> = None;
+        let mut f_ai_agent_name: Option<Option<String>> = None;
+        let mut f_sys_hangup_reason: Option<Option<i64>> = None;
+        let mut f_sys_hangup_reason_string: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_caller)?,
+                1 => members.value(&mut map, &mut f_callee)?,
+                2 => members.value(&mut map, &mut f_time)?,
+                3 => members.value(&mut map, &mut f_direction)?,
+                4 => members.value(&mut map, &mut f_call_type)?,
+                5 => members.value(&mut map, &mut f_duration)?,
+                6 => members.value(&mut map, &mut f_record_url)?,
+                7 => members.value(&mut map, &mut f_record_id)?,
+                8 => members.value(&mut map, &mut f_seat_user)?,
+                9 => members.value(&mut map, &mut f_end_status)?,
+                10 => members.value(&mut map, &mut f_skill_group)?,
+                11 => members.value(&mut map, &mut f_caller_location)?,
+                12 => members.value(&mut map, &mut f_ivr_duration)?,
+                13 => members.value(&mut map, &mut f_ring_timestamp)?,
+                14 => members.value(&mut map, &mut f_accept_timestamp)?,
+                15 => members.value(&mut map, &mut f_ended_timestamp)?,
+                16 => members.value(&mut map, &mut f_ivr_key_pressed)?,
+                17 => members.value(&mut map, &mut f_ivr_key_pressed_ex)?,
+                18 => members.value(&mut map, &mut f_hung_up_side)?,
+                19 => members.value(&mut map, &mut f_serve_participants)?,
+                20 => members.value(&mut map, &mut f_skill_group_id)?,
+                21 => members.value(&mut map, &mut f_end_status_string)?,
+                22 => members.value(&mut map, &mut f_start_timestamp)?,
+                23 => members.value(&mut map, &mut f_queued_timestamp)?,
+                24 => members.value(&mut map, &mut f_post_ivr_key_pressed)?,
+                25 => members.value(&mut map, &mut f_post_ivr_key_pressed_ex)?,
+                26 => members.value(&mut map, &mut f_queued_skill_group_id)?,
+                27 => members.value(&mut map, &mut f_session_id)?,
+                28 => members.value(&mut map, &mut f_protected_caller)?,
+                29 => members.value(&mut map, &mut f_protected_callee)?,
+                30 => members.value(&mut map, &mut f_uui_deprecated)?,
+                31 => members.value(&mut map, &mut f_uui)?,
+                32 => members.value(&mut map, &mut f_asr_url)?,
+                33 => members.value(&mut map, &mut f_asr_status)?,
+                34 => members.value(&mut map, &mut f_custom_record_url)?,
+                35 => members.value(&mut map, &mut f_remark)?,
+                36 => members.value(&mut map, &mut f_queued_skill_group_name)?,
+                37 => members.value(&mut map, &mut f_voicemail_record_url)?,
+                38 => members.value(&mut map, &mut f_voicemail_asr_url)?,
+                39 => members.value(&mut map, &mut f_ai_agent_id)?,
+                40 => members.value(&mut map, &mut f_ai_agent_name)?,
+                41 => members.value(&mut map, &mut f_sys_hangup_reason)?,
+                42 => members.value(&mut map, &mut f_sys_hangup_reason_string)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(TelCdrInfo {
+            caller: f_caller.flatten(),
+            callee: f_callee.flatten(),
+            time: f_time.flatten(),
+            direction: f_direction.flatten(),
+            call_type: f_call_type.flatten(),
+            duration: f_duration.flatten(),
+            record_url: f_record_url.flatten(),
+            record_id: f_record_id.flatten(),
+            seat_user: f_seat_user.flatten(),
+            end_status: f_end_status.flatten(),
+            skill_group: f_skill_group.flatten(),
+            caller_location: f_caller_location.flatten(),
+            ivr_duration: f_ivr_duration.flatten(),
+            ring_timestamp: f_ring_timestamp.flatten(),
+            accept_timestamp: f_accept_timestamp.flatten(),
+            ended_timestamp: f_ended_timestamp.flatten(),
+            ivr_key_pressed: f_ivr_key_pressed.flatten(),
+            ivr_key_pressed_ex: f_ivr_key_pressed_ex.flatten(),
+            hung_up_side: f_hung_up_side.flatten(),
+            serve_participants: f_serve_participants.flatten(),
+            skill_group_id: f_skill_group_id.flatten(),
+            end_status_string: f_end_status_string.flatten(),
+            start_timestamp: f_start_timestamp.flatten(),
+            queued_timestamp: f_queued_timestamp.flatten(),
+            post_ivr_key_pressed: f_post_ivr_key_pressed.flatten(),
+            post_ivr_key_pressed_ex: f_post_ivr_key_pressed_ex.flatten(),
+            queued_skill_group_id: f_queued_skill_group_id.flatten(),
+            session_id: f_session_id.flatten(),
+            protected_caller: f_protected_caller.flatten(),
+            protected_callee: f_protected_callee.flatten(),
+            uui_deprecated: f_uui_deprecated.flatten(),
+            uui: f_uui.flatten(),
+            asr_url: f_asr_url.flatten(),
+            asr_status: f_asr_status.flatten(),
+            custom_record_url: f_custom_record_url.flatten(),
+            remark: f_remark.flatten(),
+            queued_skill_group_name: f_queued_skill_group_name.flatten(),
+            voicemail_record_url: f_voicemail_record_url.flatten(),
+            voicemail_asr_url: f_voicemail_asr_url.flatten(),
+            ai_agent_id: f_ai_agent_id.flatten(),
+            ai_agent_name: f_ai_agent_name.flatten(),
+            sys_hangup_reason: f_sys_hangup_reason.flatten(),
+            sys_hangup_reason_string: f_sys_hangup_reason_string.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for TelCdrInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "AIAgentId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "AIAgentName",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "AcceptTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "AsrStatus",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "AsrUrl",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "CallType",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Callee",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Caller",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "CallerLocation",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "CustomRecordURL",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Direction",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Duration",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "EndStatus",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "EndStatusString",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "EndedTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "HungUpSide",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "IVRDuration",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "IVRKeyPressed",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "IVRKeyPressedEx",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<IVRKeyPressedElement as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "PostIVRKeyPressed",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<IVRKeyPressedElement as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "PostIVRKeyPressedEx",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<IVRKeyPressedElement as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "ProtectedCallee",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ProtectedCaller",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "QueuedSkillGroupId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "QueuedSkillGroupName",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "QueuedTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RecordId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RecordURL",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Remark",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RingTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SeatUser",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<SeatUserInfo as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "ServeParticipants",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<ServeParticipant as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "SessionId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroup",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StartTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SysHangupReason",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SysHangupReasonString",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Time",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "UUI",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Uui",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "VoicemailAsrURL",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "VoicemailRecordURL",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl TelCdrInfo {
     /// A builder with no member set.
@@ -11087,19 +16664,56 @@ impl TelCdrInfoBuilder {
     }
 }
 /// Daily time window in 24-hour clock, each bound formatted `HH:MM:SS`, e.g. `09:00:00`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TimeRange {
     /// Start of the window, `HH:MM:SS`.
     ///
     /// Example: `"09:00:00"`
-    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
     /// End of the window, `HH:MM:SS`.
     ///
     /// Example: `"14:00:00"`
-    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
+}
+impl ::serde::Serialize for TimeRange {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("TimeRange", 2)?;
+        if self.start_time.is_some() {
+            s.serialize_field("StartTime", &self.start_time)?;
+        }
+        if self.end_time.is_some() {
+            s.serialize_field("EndTime", &self.end_time)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for TimeRange {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for TimeRange {
+    const EXPECTING: &'static str = "struct TimeRange";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["StartTime", "EndTime"]);
+        let mut f_start_time: Option<Option<String>> = None;
+        let mut f_end_time: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_start_time)?,
+                1 => members.value(&mut map, &mut f_end_time)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(TimeRange {
+            start_time: f_start_time.flatten(),
+            end_time: f_end_time.flatten(),
+        })
+    }
 }
 impl TimeRange {
     /// A builder with no member set.
@@ -11147,27 +16761,56 @@ impl TimeRangeBuilder {
     }
 }
 /// Settings for the filler words the AI agent utters to bridge pauses while it prepares a reply.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ToneWordInfo {
     /// Timeout in seconds for the first sentence; once exceeded, a filler word is played.
     ///
     /// Example: `0.4`
-    #[serde(
-        rename = "FirstSentenceTimeout",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub first_sentence_timeout: Option<f64>,
     /// Chinese filler words grouped by tone.
     ///
     /// Example: `{"Negative":["好悲催","太差劲了"],"Neutral":["嘿嘿","差不多"],"Positive":["真不错","挺好的"]}`
-    #[serde(
-        rename = "ZHToneWords",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub zh_tone_words: Option<ZHToneWordsInfo>,
+}
+impl ::serde::Serialize for ToneWordInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ToneWordInfo", 2)?;
+        if self.first_sentence_timeout.is_some() {
+            s.serialize_field("FirstSentenceTimeout", &self.first_sentence_timeout)?;
+        }
+        if self.zh_tone_words.is_some() {
+            s.serialize_field("ZHToneWords", &self.zh_tone_words)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for ToneWordInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for ToneWordInfo {
+    const EXPECTING: &'static str = "struct ToneWordInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["FirstSentenceTimeout", "ZHToneWords"]);
+        let mut f_first_sentence_timeout: Option<Option<f64>> = None;
+        let mut f_zh_tone_words: Option<Option<ZHToneWordsInfo>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_first_sentence_timeout)?,
+                1 => members.value(&mut map, &mut f_zh_tone_words)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ToneWordInfo {
+            first_sentence_timeout: f_first_sentence_timeout.flatten(),
+            zh_tone_words: f_zh_tone_words.flatten(),
+        })
+    }
 }
 impl ToneWordInfo {
     /// A builder with no member set.
@@ -11215,36 +16858,66 @@ impl ToneWordInfoBuilder {
     }
 }
 /// Configuration for handing a conversation over to another AI agent.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TransferToAgentItem {
     /// Name of the function call the model uses to trigger the handover.
     ///
     /// Example: `"transfer_to_agent1"`
-    #[serde(
-        rename = "TransferToAgentName",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub transfer_to_agent_name: String,
     /// Description of when to hand over to the target agent, used by the model to decide.
     ///
     /// Example: `"当用户想要售后服务时"`
-    #[serde(
-        rename = "TransferToAgentDesc",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub transfer_to_agent_desc: String,
     /// Id of the target AI agent.
     ///
     /// Example: `1288`
-    #[serde(
-        rename = "TransferToAgentId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub transfer_to_agent_id: u64,
+}
+impl ::serde::Serialize for TransferToAgentItem {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("TransferToAgentItem", 3)?;
+        s.serialize_field("TransferToAgentName", &self.transfer_to_agent_name)?;
+        s.serialize_field("TransferToAgentDesc", &self.transfer_to_agent_desc)?;
+        s.serialize_field("TransferToAgentId", &self.transfer_to_agent_id)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for TransferToAgentItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for TransferToAgentItem {
+    const EXPECTING: &'static str = "struct TransferToAgentItem";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "TransferToAgentName",
+            "TransferToAgentDesc",
+            "TransferToAgentId",
+        ]);
+        let mut f_transfer_to_agent_name: Option<String> = None;
+        let mut f_transfer_to_agent_desc: Option<String> = None;
+        let mut f_transfer_to_agent_id: Option<u64> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_transfer_to_agent_name)?,
+                1 => members.filled(&mut map, &mut f_transfer_to_agent_desc)?,
+                2 => members.filled(&mut map, &mut f_transfer_to_agent_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(TransferToAgentItem {
+            transfer_to_agent_name: f_transfer_to_agent_name
+                .unwrap_or_else(crate::deviation::absent),
+            transfer_to_agent_desc: f_transfer_to_agent_desc
+                .unwrap_or_else(crate::deviation::absent),
+            transfer_to_agent_id: f_transfer_to_agent_id.unwrap_or_else(crate::deviation::absent),
+        })
+    }
 }
 impl TransferToAgentItem {
     /// A builder with no member set.
@@ -11312,37 +16985,77 @@ impl TransferToAgentItemBuilder {
     }
 }
 /// Rule of an automatic outbound task that calls an HTTP interface when a finished call matches given hangup types or call tags.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TriggerStrategyItem {
     /// HTTP interface to call when the rule fires.
-    #[serde(
-        rename = "InterfaceConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub interface_config: Option<HttpCallbackConfig>,
     /// Hangup types (codes such as `206`) that make the rule fire.
     ///
     /// Example: `["206"]`
-    #[serde(
-        rename = "HangupTypes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub hangup_types: Option<Vec<String>>,
     /// Call tags that make the rule fire.
-    #[serde(rename = "CallTags", default, skip_serializing_if = "Option::is_none")]
     pub call_tags: Option<Vec<RetryTagItem>>,
     /// When the rule fires: `ONCE_PER_NUMBER` only on the first match for each number, `ALWAYS_ON_MATCH` on every match.
     ///
     /// Example: `"ONCE_PER_NUMBER"`
-    #[serde(
-        rename = "TriggerMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub trigger_mode: Option<TriggerStrategyItemTriggerMode>,
+}
+impl ::serde::Serialize for TriggerStrategyItem {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("TriggerStrategyItem", 4)?;
+        if self.interface_config.is_some() {
+            s.serialize_field("InterfaceConfig", &self.interface_config)?;
+        }
+        if self.hangup_types.is_some() {
+            s.serialize_field("HangupTypes", &self.hangup_types)?;
+        }
+        if self.call_tags.is_some() {
+            s.serialize_field("CallTags", &self.call_tags)?;
+        }
+        if self.trigger_mode.is_some() {
+            s.serialize_field("TriggerMode", &self.trigger_mode)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for TriggerStrategyItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for TriggerStrategyItem {
+    const EXPECTING: &'static str = "struct TriggerStrategyItem";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "InterfaceConfig",
+            "HangupTypes",
+            "CallTags",
+            "TriggerMode",
+        ]);
+        let mut f_interface_config: Option<Option<HttpCallbackConfig>> = None;
+        let mut f_hangup_types: Option<Option<Vec<String>>> = None;
+        let mut f_call_tags: Option<Option<Vec<RetryTagItem>>> = None;
+        let mut f_trigger_mode: Option<Option<TriggerStrategyItemTriggerMode>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_interface_config)?,
+                1 => members.value(&mut map, &mut f_hangup_types)?,
+                2 => members.value(&mut map, &mut f_call_tags)?,
+                3 => members.value(&mut map, &mut f_trigger_mode)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(TriggerStrategyItem {
+            interface_config: f_interface_config.flatten(),
+            hangup_types: f_hangup_types.flatten(),
+            call_tags: f_call_tags.flatten(),
+            trigger_mode: f_trigger_mode.flatten(),
+        })
+    }
 }
 impl TriggerStrategyItem {
     /// A builder with no member set.
@@ -11414,27 +17127,52 @@ impl TriggerStrategyItemBuilder {
     }
 }
 /// Audio file to upload, given by alias and download link.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UploadAudioInfo {
     /// Alias of the file; need not be unique.
     ///
     /// Example: `"呼入使用"`
-    #[serde(
-        rename = "CustomFileName",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub custom_file_name: String,
     /// Link to download the audio from; mp3 or wav, at most 5 MB.
     ///
     /// Example: `"http://xxx.com/aa.mp3"`
-    #[serde(
-        rename = "AudioUrl",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub audio_url: String,
+}
+impl ::serde::Serialize for UploadAudioInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("UploadAudioInfo", 2)?;
+        s.serialize_field("CustomFileName", &self.custom_file_name)?;
+        s.serialize_field("AudioUrl", &self.audio_url)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for UploadAudioInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for UploadAudioInfo {
+    const EXPECTING: &'static str = "struct UploadAudioInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["CustomFileName", "AudioUrl"]);
+        let mut f_custom_file_name: Option<String> = None;
+        let mut f_audio_url: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_custom_file_name)?,
+                1 => members.filled(&mut map, &mut f_audio_url)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(UploadAudioInfo {
+            custom_file_name: f_custom_file_name.unwrap_or_else(crate::deviation::absent),
+            audio_url: f_audio_url.unwrap_or_else(crate::deviation::absent),
+        })
+    }
 }
 impl UploadAudioInfo {
     /// A builder with no member set.
@@ -11490,19 +17228,72 @@ impl UploadAudioInfoBuilder {
     }
 }
 /// Audio file that could not be uploaded, with the reason.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UploadIvrAudioFailedInfo {
     /// Name of the file that failed.
     ///
     /// Example: `"xxx.mp3"`
-    #[serde(rename = "FileName", default, skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
     /// Why the upload failed.
     ///
     /// Example: `"文件内容重复"`
-    #[serde(rename = "FailedMsg", default, skip_serializing_if = "Option::is_none")]
     pub failed_msg: Option<String>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for UploadIvrAudioFailedInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("UploadIvrAudioFailedInfo", 2)?;
+        if self.file_name.is_some() {
+            s.serialize_field("FileName", &self.file_name)?;
+        }
+        if self.failed_msg.is_some() {
+            s.serialize_field("FailedMsg", &self.failed_msg)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UploadIvrAudioFailedInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for UploadIvrAudioFailedInfo {
+    const EXPECTING: &'static str = "struct UploadIvrAudioFailedInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["FileName", "FailedMsg"]);
+        let mut f_file_name: Option<Option<String>> = None;
+        let mut f_failed_msg: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_file_name)?,
+                1 => members.value(&mut map, &mut f_failed_msg)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(UploadIvrAudioFailedInfo {
+            file_name: f_file_name.flatten(),
+            failed_msg: f_failed_msg.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for UploadIvrAudioFailedInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "FailedMsg",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "FileName",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl UploadIvrAudioFailedInfo {
     /// A builder with no member set.
@@ -11550,45 +17341,107 @@ impl UploadIvrAudioFailedInfoBuilder {
     }
 }
 /// Event raised when the user speaks during an AI call.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserReplyEvent {
     /// Raw text that speech recognition produced from the user's speech.
     ///
     /// Example: `"Something?"`
-    #[serde(
-        rename = "ASRTranscript",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub asr_transcript: Option<String>,
     /// Reply category of the current dialogue node in the flow canvas that the user's reply matched.
     ///
     /// Example: `"收集${name}结束"`
-    #[serde(
-        rename = "MatchedIntent",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub matched_intent: Option<String>,
     /// Tags extracted from the reply, as a JSON-encoded string.
     ///
     /// Example: `"[{\"TagName\":\"name\",\"TagValue\":\"小康\",\"TagType\":3}]"`
-    #[serde(
-        rename = "ExtractedSlots",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub extracted_slots: Option<String>,
     /// Kind of branch the reply matched: `Intent`, `Fallback`, `NoResponse`, `SlotCollectionSuccess`, `SlotCollectionFail`, `GlobalIntent`, `LogicAnd`, `LogicOr`, `DTMFSuccess`, `DTMFFail`, `DTMFNavigation`, `DTMFExtension`, `DTMFCollection`, `TransferAgentFail`.
     ///
     /// Example: `"Intent"`
-    #[serde(
-        rename = "BranchType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub branch_type: Option<UserReplyEventBranchType>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for UserReplyEvent {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("UserReplyEvent", 4)?;
+        if self.asr_transcript.is_some() {
+            s.serialize_field("ASRTranscript", &self.asr_transcript)?;
+        }
+        if self.matched_intent.is_some() {
+            s.serialize_field("MatchedIntent", &self.matched_intent)?;
+        }
+        if self.extracted_slots.is_some() {
+            s.serialize_field("ExtractedSlots", &self.extracted_slots)?;
+        }
+        if self.branch_type.is_some() {
+            s.serialize_field("BranchType", &self.branch_type)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UserReplyEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for UserReplyEvent {
+    const EXPECTING: &'static str = "struct UserReplyEvent";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "ASRTranscript",
+            "MatchedIntent",
+            "ExtractedSlots",
+            "BranchType",
+        ]);
+        let mut f_asr_transcript: Option<Option<String>> = None;
+        let mut f_matched_intent: Option<Option<String>> = None;
+        let mut f_extracted_slots: Option<Option<String>> = None;
+        let mut f_branch_type: Option<Option<UserReplyEventBranchType>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_asr_transcript)?,
+                1 => members.value(&mut map, &mut f_matched_intent)?,
+                2 => members.value(&mut map, &mut f_extracted_slots)?,
+                3 => members.value(&mut map, &mut f_branch_type)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(UserReplyEvent {
+            asr_transcript: f_asr_transcript.flatten(),
+            matched_intent: f_matched_intent.flatten(),
+            extracted_slots: f_extracted_slots.flatten(),
+            branch_type: f_branch_type.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for UserReplyEvent {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "ASRTranscript",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "BranchType",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ExtractedSlots",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "MatchedIntent",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl UserReplyEvent {
     /// A builder with no member set.
@@ -11664,27 +17517,67 @@ impl UserReplyEventBuilder {
     }
 }
 /// Named variable as a key and value pair.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Variable {
     /// Name of the variable.
     ///
     /// Example: `"foo"`
-    #[serde(
-        rename = "Key",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub key: String,
     /// Value of the variable.
     ///
     /// Example: `"bar"`
-    #[serde(
-        rename = "Value",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub value: String,
+}
+impl ::serde::Serialize for Variable {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Variable", 2)?;
+        s.serialize_field("Key", &self.key)?;
+        s.serialize_field("Value", &self.value)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Variable {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for Variable {
+    const EXPECTING: &'static str = "struct Variable";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Key", "Value"]);
+        let mut f_key: Option<String> = None;
+        let mut f_value: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_key)?,
+                1 => members.filled(&mut map, &mut f_value)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(Variable {
+            key: f_key.unwrap_or_else(crate::deviation::absent),
+            value: f_value.unwrap_or_else(crate::deviation::absent),
+        })
+    }
+}
+impl crate::deviation::Described for Variable {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Key",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Value",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl Variable {
     /// A builder with no member set.
@@ -11736,24 +17629,66 @@ impl VariableBuilder {
     }
 }
 /// Chinese filler words grouped by tone.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ZHToneWordsInfo {
     /// Neutral filler words.
     ///
     /// Example: `["嗯嗯"]`
-    #[serde(rename = "Neutral", default, skip_serializing_if = "Option::is_none")]
     pub neutral: Option<Vec<String>>,
     /// Positive filler words.
     ///
     /// Example: `["嗯嗯"]`
-    #[serde(rename = "Positive", default, skip_serializing_if = "Option::is_none")]
     pub positive: Option<Vec<String>>,
     /// Negative filler words.
     ///
     /// Example: `["嗯嗯"]`
-    #[serde(rename = "Negative", default, skip_serializing_if = "Option::is_none")]
     pub negative: Option<Vec<String>>,
+}
+impl ::serde::Serialize for ZHToneWordsInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ZHToneWordsInfo", 3)?;
+        if self.neutral.is_some() {
+            s.serialize_field("Neutral", &self.neutral)?;
+        }
+        if self.positive.is_some() {
+            s.serialize_field("Positive", &self.positive)?;
+        }
+        if self.negative.is_some() {
+            s.serialize_field("Negative", &self.negative)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for ZHToneWordsInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for ZHToneWordsInfo {
+    const EXPECTING: &'static str = "struct ZHToneWordsInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Neutral", "Positive", "Negative"]);
+        let mut f_neutral: Option<Option<Vec<String>>> = None;
+        let mut f_positive: Option<Option<Vec<String>>> = None;
+        let mut f_negative: Option<Option<Vec<String>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_neutral)?,
+                1 => members.value(&mut map, &mut f_positive)?,
+                2 => members.value(&mut map, &mut f_negative)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ZHToneWordsInfo {
+            neutral: f_neutral.flatten(),
+            positive: f_positive.flatten(),
+            negative: f_negative.flatten(),
+        })
+    }
 }
 impl ZHToneWordsInfo {
     /// A builder with no member set.
@@ -11852,6 +17787,7 @@ impl crate::enums::WireEnum for AIAnalysisResultType {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for AIAnalysisResultType {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -11974,6 +17910,7 @@ impl crate::enums::WireEnum for AIRoundPathNodeType {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for AIRoundPathNodeType {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -12085,6 +18022,7 @@ impl crate::enums::WireEnum for AISpeakEventSpokenType {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for AISpeakEventSpokenType {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -12140,6 +18078,7 @@ impl crate::enums::WireEnum for AudioFileInfoStatus {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for AudioFileInfoStatus {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -12203,6 +18142,7 @@ impl crate::enums::WireEnum for AutoCalloutTaskCalleeState {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for AutoCalloutTaskCalleeState {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_u64(self.value())
@@ -12270,6 +18210,7 @@ impl crate::enums::WireEnum for AutoCalloutTaskInfoState {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for AutoCalloutTaskInfoState {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_u64(self.value())
@@ -12337,6 +18278,7 @@ impl crate::enums::WireEnum for AutoCalloutTaskState {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for AutoCalloutTaskState {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_u64(self.value())
@@ -12401,6 +18343,7 @@ impl ::serde::Serialize for AvailableTimeConfigDayType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for AvailableTimeConfigDayType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -12472,6 +18415,7 @@ impl ::serde::Serialize for AvailableTimeConfigDaysOfWeek {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for AvailableTimeConfigDaysOfWeek {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -12523,6 +18467,7 @@ impl ::serde::Serialize for BindNumberCallInInterfaceNumberType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for BindNumberCallInInterfaceNumberType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -12573,6 +18518,7 @@ impl crate::enums::WireEnum for CarrierPrivilegeNumberApplicantState {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for CarrierPrivilegeNumberApplicantState {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -12624,6 +18570,7 @@ impl crate::enums::WireEnum for ClientInfoClientType {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for ClientInfoClientType {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -12680,6 +18627,7 @@ impl ::serde::Serialize for CompanyApplyInfoApplicantType {
         serializer.serialize_i64(self.value())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CompanyApplyInfoApplicantType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -12731,6 +18679,7 @@ impl ::serde::Serialize for CompanyApplyInfoIsEqualTencentCloud {
         serializer.serialize_i64(self.value())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CompanyApplyInfoIsEqualTencentCloud {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -12781,6 +18730,7 @@ impl crate::enums::WireEnum for CompanyStateInfoState {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for CompanyStateInfoState {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -12837,6 +18787,7 @@ impl ::serde::Serialize for ControlAIConversationCommand {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for ControlAIConversationCommand {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -12888,6 +18839,7 @@ impl ::serde::Serialize for CreateAICallAmbientSoundType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateAICallAmbientSoundType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -12939,6 +18891,7 @@ impl ::serde::Serialize for CreateAICallInterruptMode {
         serializer.serialize_i64(self.value())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateAICallInterruptMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -12998,6 +18951,7 @@ impl ::serde::Serialize for CreateAICallLLMType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateAICallLLMType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -13121,6 +19075,7 @@ impl ::serde::Serialize for CreateAICallLanguages {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateAICallLanguages {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -13220,6 +19175,7 @@ impl ::serde::Serialize for CreateAICallVoiceType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateAICallVoiceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -13267,6 +19223,7 @@ impl ::serde::Serialize for CreateAICallVoicemailAction {
         serializer.serialize_u64(self.value())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateAICallVoicemailAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -13318,6 +19275,7 @@ impl ::serde::Serialize for CreateAICallWelcomeMessagePriority {
         serializer.serialize_i64(self.value())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateAICallWelcomeMessagePriority {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -13369,6 +19327,7 @@ impl ::serde::Serialize for CreateAICallWelcomeType {
         serializer.serialize_i64(self.value())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateAICallWelcomeType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -13420,6 +19379,7 @@ impl ::serde::Serialize for CreateAgentCruiseDialingCampaignCallOrder {
         serializer.serialize_i64(self.value())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateAgentCruiseDialingCampaignCallOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -13535,6 +19495,7 @@ impl ::serde::Serialize for CreateAutoCalloutTaskRetryHangupTypes {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateAutoCalloutTaskRetryHangupTypes {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -13594,6 +19555,7 @@ impl ::serde::Serialize for CreateCCCSkillGroupSkillGroupType {
         serializer.serialize_i64(self.value())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateCCCSkillGroupSkillGroupType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -13699,6 +19661,7 @@ impl crate::enums::WireEnum for DescribeAgentCruiseDialingCampaignState {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribeAgentCruiseDialingCampaignState {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -13755,6 +19718,7 @@ impl ::serde::Serialize for DescribeChatMessagesOrder {
         serializer.serialize_i64(self.value())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeChatMessagesOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -13810,6 +19774,7 @@ impl ::serde::Serialize for DescribeCompanyListState {
         serializer.serialize_i64(self.value())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeCompanyListState {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -13861,6 +19826,7 @@ impl ::serde::Serialize for DescribeIMCdrListType {
         serializer.serialize_i64(self.value())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeIMCdrListType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -13907,6 +19873,7 @@ impl crate::enums::WireEnum for DescribePredictiveDialingCampaignCallOrder {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribePredictiveDialingCampaignCallOrder {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -13970,6 +19937,7 @@ impl crate::enums::WireEnum for DescribePredictiveDialingCampaignStatus {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribePredictiveDialingCampaignStatus {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -14025,6 +19993,7 @@ impl crate::enums::WireEnum for DescribePredictiveDialingCampaignStatusReason {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribePredictiveDialingCampaignStatusReason {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -14088,6 +20057,7 @@ impl crate::enums::WireEnum for DescribePredictiveDialingCampaignsElementStatus 
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribePredictiveDialingCampaignsElementStatus {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -14143,6 +20113,7 @@ impl crate::enums::WireEnum for DescribePredictiveDialingCampaignsElementStatusR
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribePredictiveDialingCampaignsElementStatusReason {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -14206,6 +20177,7 @@ impl crate::enums::WireEnum for DescribeSessionDetailCallType {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribeSessionDetailCallType {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -14389,6 +20361,7 @@ impl crate::enums::WireEnum for DescribeSessionDetailEndStatus {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribeSessionDetailEndStatus {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -14444,6 +20417,7 @@ impl crate::enums::WireEnum for DescribeSessionDetailHungUpSide {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribeSessionDetailHungUpSide {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -14516,6 +20490,7 @@ impl ::serde::Serialize for DescribeStaffStatusMetricsStatusList {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeStaffStatusMetricsStatusList {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -14567,6 +20542,7 @@ impl ::serde::Serialize for DisableCCCPhoneNumberDisabled {
         serializer.serialize_i64(self.value())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DisableCCCPhoneNumberDisabled {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -14617,6 +20593,7 @@ impl crate::enums::WireEnum for ExtensionInfoStatus {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for ExtensionInfoStatus {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -14779,6 +20756,7 @@ impl ::serde::Serialize for HttpCallbackConfigAuthType {
         serializer.serialize_u64(self.value())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for HttpCallbackConfigAuthType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -14853,6 +20831,7 @@ impl crate::enums::WireEnum for IMCdrInfoEndStatus {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for IMCdrInfoEndStatus {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -14904,6 +20883,7 @@ impl crate::enums::WireEnum for IMCdrInfoType {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for IMCdrInfoType {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -14964,6 +20944,7 @@ impl ::serde::Serialize for ModifyStaffUseMobileAccept {
         serializer.serialize_i64(self.value())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for ModifyStaffUseMobileAccept {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -15010,6 +20991,7 @@ impl crate::enums::WireEnum for NumberInfoCostType {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for NumberInfoCostType {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -15069,6 +21051,7 @@ impl crate::enums::WireEnum for NumberInfoState {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for NumberInfoState {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -15129,6 +21112,7 @@ impl ::serde::Serialize for OwnNumberApplyDetailItemCallType {
         serializer.serialize_i64(self.value())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for OwnNumberApplyDetailItemCallType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -15180,6 +21164,7 @@ impl ::serde::Serialize for OwnNumberApplyDetailItemOutboundCalleeFormat {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for OwnNumberApplyDetailItemOutboundCalleeFormat {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -15226,6 +21211,7 @@ impl crate::enums::WireEnum for PSTNSessionDirection {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for PSTNSessionDirection {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -15285,6 +21271,7 @@ impl crate::enums::WireEnum for PSTNSessionSessionStatus {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for PSTNSessionSessionStatus {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -15336,6 +21323,7 @@ impl crate::enums::WireEnum for PackageBuyInfoType {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for PackageBuyInfoType {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -15391,6 +21379,7 @@ impl crate::enums::WireEnum for PhoneNumBuyInfoCallType {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for PhoneNumBuyInfoCallType {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -15450,6 +21439,7 @@ impl crate::enums::WireEnum for PhoneNumBuyInfoState {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for PhoneNumBuyInfoState {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -15509,6 +21499,7 @@ impl crate::enums::WireEnum for PhoneNumBuyInfoType {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for PhoneNumBuyInfoType {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -15564,6 +21555,7 @@ impl crate::enums::WireEnum for ServeParticipantType {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for ServeParticipantType {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -15620,6 +21612,7 @@ impl ::serde::Serialize for ServerPushTextDropMode {
         serializer.serialize_u64(self.value())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for ServerPushTextDropMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -15671,6 +21664,7 @@ impl ::serde::Serialize for ServerPushTextPriority {
         serializer.serialize_u64(self.value())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for ServerPushTextPriority {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -15725,6 +21719,7 @@ impl crate::enums::WireEnum for SessionEventEventType {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for SessionEventEventType {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -15785,6 +21780,7 @@ impl ::serde::Serialize for SetStaffStatusItemStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for SetStaffStatusItemStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -15839,6 +21835,7 @@ impl crate::enums::WireEnum for SkillGroupInfoItemSkillGroupType {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for SkillGroupInfoItemSkillGroupType {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -15894,6 +21891,7 @@ impl crate::enums::WireEnum for SkillGroupInfoItemType {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for SkillGroupInfoItemType {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -15945,6 +21943,7 @@ impl crate::enums::WireEnum for StaffStatusExtraDirect {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for StaffStatusExtraDirect {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -16000,6 +21999,7 @@ impl crate::enums::WireEnum for StaffStatusExtraType {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for StaffStatusExtraType {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -16055,6 +22055,7 @@ impl crate::enums::WireEnum for StaffStatusMetricsUseMobileAccept {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for StaffStatusMetricsUseMobileAccept {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -16122,6 +22123,7 @@ impl crate::enums::WireEnum for StaffStatusStatus {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for StaffStatusStatus {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -16177,6 +22179,7 @@ impl crate::enums::WireEnum for TelCdrInfoAsrStatus {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for TelCdrInfoAsrStatus {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -16240,6 +22243,7 @@ impl crate::enums::WireEnum for TelCdrInfoCallType {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for TelCdrInfoCallType {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -16291,6 +22295,7 @@ impl crate::enums::WireEnum for TelCdrInfoDirection {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for TelCdrInfoDirection {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -16474,6 +22479,7 @@ impl crate::enums::WireEnum for TelCdrInfoEndStatus {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for TelCdrInfoEndStatus {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -16657,6 +22663,7 @@ impl crate::enums::WireEnum for TelCdrInfoEndStatusString {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for TelCdrInfoEndStatusString {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -16712,6 +22719,7 @@ impl crate::enums::WireEnum for TelCdrInfoHungUpSide {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for TelCdrInfoHungUpSide {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -16768,6 +22776,7 @@ impl ::serde::Serialize for TriggerStrategyItemTriggerMode {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for TriggerStrategyItemTriggerMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -16819,6 +22828,7 @@ impl ::serde::Serialize for UpdatePredictiveDialingCampaignCallOrder {
         serializer.serialize_i64(self.value())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for UpdatePredictiveDialingCampaignCallOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -16913,6 +22923,7 @@ impl crate::enums::WireEnum for UserReplyEventBranchType {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for UserReplyEventBranchType {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())

@@ -2,6 +2,7 @@
 //! error codes, the `Action` impl and (inside `ccc-api`) the `Client` method.
 
 use super::docs;
+use super::serde::{self, Directions};
 use super::types::{
     builder_type, error_code_enum, field_ident, has_sensitive, redacting_debug, rust_type, setter,
     struct_field, Decoding,
@@ -84,12 +85,12 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
     let request_fields = a
         .input
         .iter()
-        .map(|f| struct_field(f, Some(types), Decoding::Strict));
+        .map(|f| struct_field(f, Some(types)));
     let response_doc = docs::outer(&format!("Successful response of `{name}`."));
     let response_fields = a
         .output
         .iter()
-        .map(|f| struct_field(f, Some(types), Decoding::Tolerant { rt }));
+        .map(|f| struct_field(f, Some(types)));
 
     let build_fields = a.input.iter().map(|f| {
         let ident = field_ident(&f.rust);
@@ -161,10 +162,8 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
         }
     });
 
-    let data_derive =
-        quote!(#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]);
-    let secret_derive =
-        quote!(#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]);
+    let data_derive = quote!(#[derive(Debug, Clone, PartialEq)]);
+    let secret_derive = quote!(#[derive(Clone, PartialEq)]);
     let (request_derive, request_debug) = if has_sensitive(&a.input) {
         (
             secret_derive.clone(),
@@ -186,9 +185,26 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
     } else {
         (data_derive, quote!())
     };
-    let rt_text = rt.to_string().replace(' ', "");
-    let absent = format!("{rt_text}::deviation::absent");
-    let null_as_default = format!("{rt_text}::deviation::null_as_default");
+    let request_serde = serde::impls(
+        &request,
+        &a.input,
+        Some(types),
+        Decoding::Strict,
+        Directions::REQUEST,
+        false,
+        None,
+        paths,
+    );
+    let response_serde = serde::impls(
+        &response,
+        &with_request_id(&a.output),
+        Some(types),
+        Decoding::Tolerant,
+        Directions::RESPONSE,
+        true,
+        Some(&format_ident!("_deviations")),
+        paths,
+    );
     let (into_paginator, paginated) = match &a.pagination {
         Some(p) => (
             into_paginator(a, p, paths, &request),
@@ -208,6 +224,8 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
         }
 
         #request_debug
+
+        #request_serde
 
         impl #request {
             /// A builder with no member set.
@@ -269,13 +287,13 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
         pub struct #response {
             #(#response_fields)*
             /// Id the service gave this request; quote it when asking support.
-            #[serde(rename = "RequestId", default = #absent, deserialize_with = #null_as_default)]
             pub request_id: String,
-            #[serde(skip)]
             _deviations: Vec<#rt::Deviation>,
         }
 
         #response_debug
+
+        #response_serde
 
         impl #response {
             /// A builder with no member set, for canned answers in tests and
@@ -525,17 +543,7 @@ fn paginated_impl(
 /// code under test reads.
 fn response_builder(a: &Action, response: &proc_macro2::Ident, paths: &Paths) -> TokenStream {
     let builder = format_ident!("{}Builder", response);
-    let mut fields = a.output.clone();
-    fields.push(Field {
-        wire: "RequestId".into(),
-        rust: "request_id".into(),
-        ty: TypeRef::String,
-        presence: Presence::Required,
-        doc: "Id the service gave this request.".into(),
-        example: None,
-        sensitive: false,
-        shape: None,
-    });
+    let fields = with_request_id(&a.output);
     let build_fields = fields.iter().map(|f| {
         let ident = field_ident(&f.rust);
         match f.presence {
@@ -562,4 +570,20 @@ fn response_builder(a: &Action, response: &proc_macro2::Ident, paths: &Paths) ->
             }
         },
     )
+}
+
+/// A response's members: the action's output and `RequestId`.
+fn with_request_id(output: &[Field]) -> Vec<Field> {
+    let mut fields = output.to_vec();
+    fields.push(Field {
+        wire: "RequestId".into(),
+        rust: "request_id".into(),
+        ty: TypeRef::String,
+        presence: Presence::Required,
+        doc: "Id the service gave this request.".into(),
+        example: None,
+        sensitive: false,
+        shape: None,
+    });
+    fields
 }

@@ -9,6 +9,7 @@
 
 mod action;
 mod docs;
+mod serde;
 mod table;
 mod types;
 
@@ -77,6 +78,8 @@ pub(crate) struct Paths {
     pub root: TokenStream,
     pub in_runtime_crate: bool,
     pub service_client: bool,
+    /// Which types requests and responses reach.
+    pub usage: serde::Usage,
 }
 
 fn path_tokens(text: &str) -> Result<TokenStream, String> {
@@ -100,6 +103,7 @@ pub(crate) fn emit(model: &Model, options: &Options) -> Result<Vec<Unformatted>,
         root: path_tokens(&options.root_path)?,
         in_runtime_crate: options.in_runtime_crate,
         service_client: options.service_client && options.in_runtime_crate,
+        usage: serde::Usage::of(model),
     };
     let mut files = vec![
         Unformatted {

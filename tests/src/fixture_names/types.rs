@@ -2,25 +2,91 @@
 
 //! Data types shared by the actions' requests and responses.
 /// A shared type named like the request of `PutThing`; the types module and the action module keep them apart.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutThingRequest {
     /// Objects escape keywords that cannot be raw identifiers.
-    #[serde(
-        rename = "Self",
-        default = "::ccc_api::deviation::absent",
-        deserialize_with = "::ccc_api::deviation::null_as_default"
-    )]
     pub self_: String,
     /// Another one.
-    #[serde(rename = "Super", default, skip_serializing_if = "Option::is_none")]
     pub super_: Option<String>,
     /// A raw identifier.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Objects have no methods; kept as `new`.
-    #[serde(rename = "New", default, skip_serializing_if = "Option::is_none")]
     pub new: Option<String>,
+}
+impl ::serde::Serialize for PutThingRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("PutThingRequest", 4)?;
+        s.serialize_field("Self", &self.self_)?;
+        if self.super_.is_some() {
+            s.serialize_field("Super", &self.super_)?;
+        }
+        if self.r#type.is_some() {
+            s.serialize_field("Type", &self.r#type)?;
+        }
+        if self.new.is_some() {
+            s.serialize_field("New", &self.new)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PutThingRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::ccc_api::codec::object(deserializer)
+    }
+}
+impl ::ccc_api::codec::FromMembers for PutThingRequest {
+    const EXPECTING: &'static str = "struct PutThingRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = ::ccc_api::codec::Members::new(&["Self", "Super", "Type", "New"]);
+        let mut f_self_: Option<String> = None;
+        let mut f_super_: Option<Option<String>> = None;
+        let mut f_type: Option<Option<String>> = None;
+        let mut f_new: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_self_)?,
+                1 => members.value(&mut map, &mut f_super_)?,
+                2 => members.value(&mut map, &mut f_type)?,
+                3 => members.value(&mut map, &mut f_new)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(PutThingRequest {
+            self_: f_self_.unwrap_or_else(::ccc_api::deviation::absent),
+            super_: f_super_.flatten(),
+            r#type: f_type.flatten(),
+            new: f_new.flatten(),
+        })
+    }
+}
+impl ::ccc_api::deviation::Described for PutThingRequest {
+    fn members() -> &'static [::ccc_api::deviation::Member] {
+        const MEMBERS: &[::ccc_api::deviation::Member] = &[
+            ::ccc_api::deviation::Member {
+                wire: "New",
+                rule: ::ccc_api::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::ccc_api::deviation::Member {
+                wire: "Self",
+                rule: ::ccc_api::deviation::Rule::Promised,
+                nested: None,
+            },
+            ::ccc_api::deviation::Member {
+                wire: "Super",
+                rule: ::ccc_api::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::ccc_api::deviation::Member {
+                wire: "Type",
+                rule: ::ccc_api::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl PutThingRequest {
     /// A builder with no member set.
@@ -91,22 +157,12 @@ impl PutThingRequestBuilder {
     }
 }
 /// Holds a secret, deep inside a response.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Vault {
     /// Shown by Debug.
-    #[serde(
-        rename = "Label",
-        default = "::ccc_api::deviation::absent",
-        deserialize_with = "::ccc_api::deviation::null_as_default"
-    )]
     pub label: String,
     /// Never shown by Debug.
-    #[serde(
-        rename = "Token",
-        default = "::ccc_api::deviation::absent",
-        deserialize_with = "::ccc_api::deviation::null_as_default"
-    )]
     pub token: String,
 }
 impl ::std::fmt::Debug for Vault {
@@ -115,6 +171,56 @@ impl ::std::fmt::Debug for Vault {
             .field("label", &self.label)
             .field("token", &"** redacted **")
             .finish()
+    }
+}
+impl ::serde::Serialize for Vault {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Vault", 2)?;
+        s.serialize_field("Label", &self.label)?;
+        s.serialize_field("Token", &self.token)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Vault {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::ccc_api::codec::object(deserializer)
+    }
+}
+impl ::ccc_api::codec::FromMembers for Vault {
+    const EXPECTING: &'static str = "struct Vault";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = ::ccc_api::codec::Members::new(&["Label", "Token"]);
+        let mut f_label: Option<String> = None;
+        let mut f_token: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_label)?,
+                1 => members.filled(&mut map, &mut f_token)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(Vault {
+            label: f_label.unwrap_or_else(::ccc_api::deviation::absent),
+            token: f_token.unwrap_or_else(::ccc_api::deviation::absent),
+        })
+    }
+}
+impl ::ccc_api::deviation::Described for Vault {
+    fn members() -> &'static [::ccc_api::deviation::Member] {
+        const MEMBERS: &[::ccc_api::deviation::Member] = &[
+            ::ccc_api::deviation::Member {
+                wire: "Label",
+                rule: ::ccc_api::deviation::Rule::Promised,
+                nested: None,
+            },
+            ::ccc_api::deviation::Member {
+                wire: "Token",
+                rule: ::ccc_api::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
     }
 }
 impl Vault {

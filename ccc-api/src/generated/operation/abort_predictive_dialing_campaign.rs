@@ -27,19 +27,52 @@
 //! }
 //! ```
 /// Request of `AbortPredictiveDialingCampaign`. Build it with [`AbortPredictiveDialingCampaignRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AbortPredictiveDialingCampaignRequest {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Id of the predictive dialing task.
     ///
     /// Example: `2569`
-    #[serde(rename = "CampaignId")]
     pub campaign_id: crate::types::CampaignId,
+}
+impl ::serde::Serialize for AbortPredictiveDialingCampaignRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AbortPredictiveDialingCampaignRequest", 2)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("CampaignId", &self.campaign_id)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for AbortPredictiveDialingCampaignRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for AbortPredictiveDialingCampaignRequest {
+    const EXPECTING: &'static str = "struct AbortPredictiveDialingCampaignRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SdkAppId", "CampaignId"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_campaign_id: Option<crate::types::CampaignId> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_campaign_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AbortPredictiveDialingCampaignRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            campaign_id: members.required(f_campaign_id, 1)?,
+        })
+    }
 }
 impl AbortPredictiveDialingCampaignRequest {
     /// A builder with no member set.
@@ -161,18 +194,53 @@ impl AbortPredictiveDialingCampaignFluentBuilder {
     }
 }
 /// Successful response of `AbortPredictiveDialingCampaign`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AbortPredictiveDialingCampaignResponse {
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AbortPredictiveDialingCampaignResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AbortPredictiveDialingCampaignResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AbortPredictiveDialingCampaignResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for AbortPredictiveDialingCampaignResponse {
+    const EXPECTING: &'static str = "struct AbortPredictiveDialingCampaignResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["RequestId"]);
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AbortPredictiveDialingCampaignResponse {
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for AbortPredictiveDialingCampaignResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
+            wire: "RequestId",
+            rule: crate::deviation::Rule::Promised,
+            nested: None,
+        }];
+        MEMBERS
+    }
 }
 impl AbortPredictiveDialingCampaignResponse {
     /// A builder with no member set, for canned answers in tests and

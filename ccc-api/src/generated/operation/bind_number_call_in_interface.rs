@@ -32,35 +32,72 @@
 //! }
 //! ```
 /// Request of `BindNumberCallInInterface`. Build it with [`BindNumberCallInInterfaceRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BindNumberCallInInterfaceRequest {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Number to bind the callback to.
     ///
     /// Example: `"0086075512345678"`
-    #[serde(rename = "Number")]
     pub number: String,
     /// Callback endpoint (URL) to bind.
-    #[serde(
-        rename = "CallInInterface",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub call_in_interface: Option<crate::types::Interface>,
     /// Kind of number being bound: `inner` internal number, `number` line number.
     ///
     /// Example: `"number"`
-    #[serde(
-        rename = "NumberType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub number_type: Option<crate::types::BindNumberCallInInterfaceNumberType>,
+}
+impl ::serde::Serialize for BindNumberCallInInterfaceRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("BindNumberCallInInterfaceRequest", 4)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("Number", &self.number)?;
+        if self.call_in_interface.is_some() {
+            s.serialize_field("CallInInterface", &self.call_in_interface)?;
+        }
+        if self.number_type.is_some() {
+            s.serialize_field("NumberType", &self.number_type)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for BindNumberCallInInterfaceRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for BindNumberCallInInterfaceRequest {
+    const EXPECTING: &'static str = "struct BindNumberCallInInterfaceRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["SdkAppId", "Number", "CallInInterface", "NumberType"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_number: Option<String> = None;
+        let mut f_call_in_interface: Option<Option<crate::types::Interface>> = None;
+        let mut f_number_type: Option<Option<crate::types::BindNumberCallInInterfaceNumberType>> =
+            None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_number)?,
+                2 => members.value(&mut map, &mut f_call_in_interface)?,
+                3 => members.value(&mut map, &mut f_number_type)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(BindNumberCallInInterfaceRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            number: members.required(f_number, 1)?,
+            call_in_interface: f_call_in_interface.flatten(),
+            number_type: f_number_type.flatten(),
+        })
+    }
 }
 impl BindNumberCallInInterfaceRequest {
     /// A builder with no member set.
@@ -236,18 +273,53 @@ impl BindNumberCallInInterfaceFluentBuilder {
     }
 }
 /// Successful response of `BindNumberCallInInterface`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BindNumberCallInInterfaceResponse {
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for BindNumberCallInInterfaceResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("BindNumberCallInInterfaceResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BindNumberCallInInterfaceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for BindNumberCallInInterfaceResponse {
+    const EXPECTING: &'static str = "struct BindNumberCallInInterfaceResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["RequestId"]);
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(BindNumberCallInInterfaceResponse {
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for BindNumberCallInInterfaceResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
+            wire: "RequestId",
+            rule: crate::deviation::Rule::Promised,
+            nested: None,
+        }];
+        MEMBERS
+    }
 }
 impl BindNumberCallInInterfaceResponse {
     /// A builder with no member set, for canned answers in tests and

@@ -33,33 +33,75 @@
 //! }
 //! ```
 /// Request of `BindStaffSkillGroupList`. Build it with [`BindStaffSkillGroupListRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BindStaffSkillGroupListRequest {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Email of the agent.
     ///
     /// Example: `"staff1@xx.com"`
-    #[serde(rename = "StaffEmail")]
     pub staff_email: String,
     /// Skill groups to bind the agent to, with per-group settings.
     ///
     /// Example: `[{"Priority":1,"SkillGroupId":100},{"Priority":2,"SkillGroupId":200}]`
-    #[serde(rename = "StaffSkillGroupList", default)]
     pub staff_skill_group_list: Vec<crate::types::StaffSkillGroupList>,
     /// Ids of the skill groups to bind (older form of `StaffSkillGroupList`).
     ///
     /// Example: `[1,2,3,4,5,6]`
-    #[serde(
-        rename = "SkillGroupList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_list: Option<Vec<crate::types::SkillGroupId>>,
+}
+impl ::serde::Serialize for BindStaffSkillGroupListRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("BindStaffSkillGroupListRequest", 4)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("StaffEmail", &self.staff_email)?;
+        s.serialize_field("StaffSkillGroupList", &self.staff_skill_group_list)?;
+        if self.skill_group_list.is_some() {
+            s.serialize_field("SkillGroupList", &self.skill_group_list)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for BindStaffSkillGroupListRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for BindStaffSkillGroupListRequest {
+    const EXPECTING: &'static str = "struct BindStaffSkillGroupListRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "StaffEmail",
+            "StaffSkillGroupList",
+            "SkillGroupList",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_staff_email: Option<String> = None;
+        let mut f_staff_skill_group_list: Option<Vec<crate::types::StaffSkillGroupList>> = None;
+        let mut f_skill_group_list: Option<Option<Vec<crate::types::SkillGroupId>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_staff_email)?,
+                2 => members.value(&mut map, &mut f_staff_skill_group_list)?,
+                3 => members.value(&mut map, &mut f_skill_group_list)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(BindStaffSkillGroupListRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            staff_email: members.required(f_staff_email, 1)?,
+            staff_skill_group_list: f_staff_skill_group_list.unwrap_or_default(),
+            skill_group_list: f_skill_group_list.flatten(),
+        })
+    }
 }
 impl BindStaffSkillGroupListRequest {
     /// A builder with no member set.
@@ -239,18 +281,53 @@ impl BindStaffSkillGroupListFluentBuilder {
     }
 }
 /// Successful response of `BindStaffSkillGroupList`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BindStaffSkillGroupListResponse {
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for BindStaffSkillGroupListResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("BindStaffSkillGroupListResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BindStaffSkillGroupListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for BindStaffSkillGroupListResponse {
+    const EXPECTING: &'static str = "struct BindStaffSkillGroupListResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["RequestId"]);
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(BindStaffSkillGroupListResponse {
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for BindStaffSkillGroupListResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
+            wire: "RequestId",
+            rule: crate::deviation::Rule::Promised,
+            nested: None,
+        }];
+        MEMBERS
+    }
 }
 impl BindStaffSkillGroupListResponse {
     /// A builder with no member set, for canned answers in tests and

@@ -36,34 +36,84 @@
 //!
 //! Repaired from the official text: the text to push stood as a bare line inside `ServerPushText`; it is now its `Text` member, followed by the missing comma; `SdkAppId` was the string "1400000000", now the number the member's type requires
 /// Request of `ControlAIConversation`. Build it with [`ControlAIConversationRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ControlAIConversationRequest {
     /// Id of the session to control.
     ///
     /// Example: `"7cb26a84-83b2-42d8-a19b-7dae78e9b78e"`
-    #[serde(rename = "SessionId")]
     pub session_id: String,
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Command to run: `ServerPushText` makes the bot speak the given text, `InvokeLLM` sends text to the large model to trigger a dialogue turn.
     ///
     /// Example: `"ServerPushText"`
-    #[serde(rename = "Command", default, skip_serializing_if = "Option::is_none")]
     pub command: Option<crate::types::ControlAIConversationCommand>,
     /// Text to broadcast; required when `Command` is `ServerPushText`.
-    #[serde(
-        rename = "ServerPushText",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub server_push_text: Option<crate::types::ServerPushText>,
     /// Content sent to the large model when `Command` is `InvokeLLM`; the request carries the header `X-Invoke-LLM: 1`.
-    #[serde(rename = "InvokeLLM", default, skip_serializing_if = "Option::is_none")]
     pub invoke_llm: Option<crate::types::InvokeLLM>,
+}
+impl ::serde::Serialize for ControlAIConversationRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ControlAIConversationRequest", 5)?;
+        s.serialize_field("SessionId", &self.session_id)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        if self.command.is_some() {
+            s.serialize_field("Command", &self.command)?;
+        }
+        if self.server_push_text.is_some() {
+            s.serialize_field("ServerPushText", &self.server_push_text)?;
+        }
+        if self.invoke_llm.is_some() {
+            s.serialize_field("InvokeLLM", &self.invoke_llm)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for ControlAIConversationRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for ControlAIConversationRequest {
+    const EXPECTING: &'static str = "struct ControlAIConversationRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SessionId",
+            "SdkAppId",
+            "Command",
+            "ServerPushText",
+            "InvokeLLM",
+        ]);
+        let mut f_session_id: Option<String> = None;
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_command: Option<Option<crate::types::ControlAIConversationCommand>> = None;
+        let mut f_server_push_text: Option<Option<crate::types::ServerPushText>> = None;
+        let mut f_invoke_llm: Option<Option<crate::types::InvokeLLM>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_session_id)?,
+                1 => members.value(&mut map, &mut f_sdk_app_id)?,
+                2 => members.value(&mut map, &mut f_command)?,
+                3 => members.value(&mut map, &mut f_server_push_text)?,
+                4 => members.value(&mut map, &mut f_invoke_llm)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ControlAIConversationRequest {
+            session_id: members.required(f_session_id, 0)?,
+            sdk_app_id: members.required(f_sdk_app_id, 1)?,
+            command: f_command.flatten(),
+            server_push_text: f_server_push_text.flatten(),
+            invoke_llm: f_invoke_llm.flatten(),
+        })
+    }
 }
 impl ControlAIConversationRequest {
     /// A builder with no member set.
@@ -259,18 +309,53 @@ impl ControlAIConversationFluentBuilder {
     }
 }
 /// Successful response of `ControlAIConversation`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ControlAIConversationResponse {
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for ControlAIConversationResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ControlAIConversationResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ControlAIConversationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for ControlAIConversationResponse {
+    const EXPECTING: &'static str = "struct ControlAIConversationResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["RequestId"]);
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ControlAIConversationResponse {
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for ControlAIConversationResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
+            wire: "RequestId",
+            rule: crate::deviation::Rule::Promised,
+            nested: None,
+        }];
+        MEMBERS
+    }
 }
 impl ControlAIConversationResponse {
     /// A builder with no member set, for canned answers in tests and

@@ -30,19 +30,52 @@
 //! }
 //! ```
 /// Request of `CreateAdminURL`. Build it with [`CreateAdminURLRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAdminURLRequest {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Administrator account to create the link for.
     ///
     /// Example: `"foo@tencent.com"`
-    #[serde(rename = "SeatUserId")]
     pub seat_user_id: String,
+}
+impl ::serde::Serialize for CreateAdminURLRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateAdminURLRequest", 2)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("SeatUserId", &self.seat_user_id)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateAdminURLRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for CreateAdminURLRequest {
+    const EXPECTING: &'static str = "struct CreateAdminURLRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SdkAppId", "SeatUserId"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_seat_user_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_seat_user_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateAdminURLRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            seat_user_id: members.required(f_seat_user_id, 1)?,
+        })
+    }
 }
 impl CreateAdminURLRequest {
     /// A builder with no member set.
@@ -159,26 +192,15 @@ impl CreateAdminURLFluentBuilder {
     }
 }
 /// Successful response of `CreateAdminURL`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAdminURLResponse {
     /// Login link.
     ///
     /// Example: `"https://tccc.qcloud.com/saas-manage/#/1400000000/home?token=6bb56a09-2787-40bc-80c5-dc6dab783eff"`
-    #[serde(
-        rename = "URL",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub url: String,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
 impl ::std::fmt::Debug for CreateAdminURLResponse {
@@ -188,6 +210,58 @@ impl ::std::fmt::Debug for CreateAdminURLResponse {
             .field("request_id", &self.request_id)
             .field("_deviations", &self._deviations)
             .finish()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateAdminURLResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateAdminURLResponse", 2)?;
+        s.serialize_field("URL", &self.url)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateAdminURLResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CreateAdminURLResponse {
+    const EXPECTING: &'static str = "struct CreateAdminURLResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["URL", "RequestId"]);
+        let mut f_url: Option<String> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_url)?,
+                1 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateAdminURLResponse {
+            url: f_url.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for CreateAdminURLResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "URL",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
     }
 }
 impl CreateAdminURLResponse {

@@ -45,55 +45,133 @@
 //!
 //! Repaired from the official text: inserted 1 missing comma(s) in the request
 /// Request of `CreateAgentCruiseDialingCampaign`. Build it with [`CreateAgentCruiseDialingCampaignRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAgentCruiseDialingCampaignRequest {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Task name.
     ///
     /// Example: `"新能源SUV推荐"`
-    #[serde(rename = "Name")]
     pub name: String,
     /// Account of the agent who handles the calls.
     ///
     /// Example: `"foo@tencent.com"`
-    #[serde(rename = "Agent")]
     pub agent: String,
     /// Number of concurrent calls per round, 1-20.
     ///
     /// Example: `3`
-    #[serde(rename = "ConcurrencyNumber")]
     pub concurrency_number: i64,
     /// Unix time in seconds when the task starts automatically.
     ///
     /// Example: `1708483433`
-    #[serde(rename = "StartTime")]
     pub start_time: i64,
     /// Unix time in seconds when the task ends automatically.
     ///
     /// Example: `1708485433`
-    #[serde(rename = "EndTime")]
     pub end_time: i64,
     /// Numbers to call, in E.164 format or without a country code.
-    #[serde(rename = "Callees", default, skip_serializing_if = "Option::is_none")]
     pub callees: Option<Vec<String>>,
     /// Caller numbers, in the format shown in the management console.
-    #[serde(rename = "Callers", default, skip_serializing_if = "Option::is_none")]
     pub callers: Option<Vec<String>>,
     /// Order of calling: `0` random, `1` in list order.
     ///
     /// Example: `0`
-    #[serde(rename = "CallOrder", default, skip_serializing_if = "Option::is_none")]
     pub call_order: Option<crate::types::CreateAgentCruiseDialingCampaignCallOrder>,
     /// Custom caller data, up to 1024 characters.
     ///
     /// Example: `"foobar"`
-    #[serde(rename = "UUI", default, skip_serializing_if = "Option::is_none")]
     pub uui: Option<String>,
+}
+impl ::serde::Serialize for CreateAgentCruiseDialingCampaignRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateAgentCruiseDialingCampaignRequest", 10)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("Name", &self.name)?;
+        s.serialize_field("Agent", &self.agent)?;
+        s.serialize_field("ConcurrencyNumber", &self.concurrency_number)?;
+        s.serialize_field("StartTime", &self.start_time)?;
+        s.serialize_field("EndTime", &self.end_time)?;
+        if self.callees.is_some() {
+            s.serialize_field("Callees", &self.callees)?;
+        }
+        if self.callers.is_some() {
+            s.serialize_field("Callers", &self.callers)?;
+        }
+        if self.call_order.is_some() {
+            s.serialize_field("CallOrder", &self.call_order)?;
+        }
+        if self.uui.is_some() {
+            s.serialize_field("UUI", &self.uui)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateAgentCruiseDialingCampaignRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for CreateAgentCruiseDialingCampaignRequest {
+    const EXPECTING: &'static str = "struct CreateAgentCruiseDialingCampaignRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "Name",
+            "Agent",
+            "ConcurrencyNumber",
+            "StartTime",
+            "EndTime",
+            "Callees",
+            "Callers",
+            "CallOrder",
+            "UUI",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_name: Option<String> = None;
+        let mut f_agent: Option<String> = None;
+        let mut f_concurrency_number: Option<i64> = None;
+        let mut f_start_time: Option<i64> = None;
+        let mut f_end_time: Option<i64> = None;
+        let mut f_callees: Option<Option<Vec<String>>> = None;
+        let mut f_callers: Option<Option<Vec<String>>> = None;
+        let mut f_call_order: Option<
+            Option<crate::types::CreateAgentCruiseDialingCampaignCallOrder>,
+        > = None;
+        let mut f_uui: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_name)?,
+                2 => members.value(&mut map, &mut f_agent)?,
+                3 => members.value(&mut map, &mut f_concurrency_number)?,
+                4 => members.value(&mut map, &mut f_start_time)?,
+                5 => members.value(&mut map, &mut f_end_time)?,
+                6 => members.value(&mut map, &mut f_callees)?,
+                7 => members.value(&mut map, &mut f_callers)?,
+                8 => members.value(&mut map, &mut f_call_order)?,
+                9 => members.value(&mut map, &mut f_uui)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateAgentCruiseDialingCampaignRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            name: members.required(f_name, 1)?,
+            agent: members.required(f_agent, 2)?,
+            concurrency_number: members.required(f_concurrency_number, 3)?,
+            start_time: members.required(f_start_time, 4)?,
+            end_time: members.required(f_end_time, 5)?,
+            callees: f_callees.flatten(),
+            callers: f_callers.flatten(),
+            call_order: f_call_order.flatten(),
+            uui: f_uui.flatten(),
+        })
+    }
 }
 impl CreateAgentCruiseDialingCampaignRequest {
     /// A builder with no member set.
@@ -439,27 +517,70 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
     }
 }
 /// Successful response of `CreateAgentCruiseDialingCampaign`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAgentCruiseDialingCampaignResponse {
     /// Id of the created task.
     ///
     /// Example: `2569`
-    #[serde(
-        rename = "CampaignId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub campaign_id: Option<crate::types::CampaignId>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateAgentCruiseDialingCampaignResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateAgentCruiseDialingCampaignResponse", 2)?;
+        if self.campaign_id.is_some() {
+            s.serialize_field("CampaignId", &self.campaign_id)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateAgentCruiseDialingCampaignResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CreateAgentCruiseDialingCampaignResponse {
+    const EXPECTING: &'static str = "struct CreateAgentCruiseDialingCampaignResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["CampaignId", "RequestId"]);
+        let mut f_campaign_id: Option<Option<crate::types::CampaignId>> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_campaign_id)?,
+                1 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateAgentCruiseDialingCampaignResponse {
+            campaign_id: f_campaign_id.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for CreateAgentCruiseDialingCampaignResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "CampaignId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl CreateAgentCruiseDialingCampaignResponse {
     /// A builder with no member set, for canned answers in tests and

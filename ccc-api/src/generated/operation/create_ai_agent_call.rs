@@ -53,48 +53,104 @@
 //! }
 //! ```
 /// Request of `CreateAIAgentCall`. Build it with [`CreateAIAgentCallRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAIAgentCallRequest {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Id of the AI agent that handles the call.
     ///
     /// Example: `1`
-    #[serde(rename = "AIAgentId")]
     pub ai_agent_id: crate::types::AIAgentId,
     /// Number to call.
     ///
     /// Example: `"008613012345678"`
-    #[serde(rename = "Callee")]
     pub callee: String,
     /// Caller numbers to use.
     ///
     /// Example: `["008601012341234","008601012341235"]`
-    #[serde(rename = "Callers", default, skip_serializing_if = "Option::is_none")]
     pub callers: Option<Vec<String>>,
     /// Variables substituted into the prompt.
-    #[serde(
-        rename = "PromptVariables",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub prompt_variables: Option<Vec<crate::types::Variable>>,
     /// General variables: prompt and welcome message variables, `welcome-message-delay` (seconds to delay the welcome message), and Dify variables such as `dify-inputs-xxx`, `dify-inputs-user` and `dify-inputs-conversation_id`.
-    #[serde(rename = "Variables", default, skip_serializing_if = "Option::is_none")]
     pub variables: Option<Vec<crate::types::Variable>>,
     /// Maximum ringing time in seconds before the call is hung up; only supported for your own numbers.
     ///
     /// Example: `15`
-    #[serde(
-        rename = "MaxRingTimeoutSecond",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_ring_timeout_second: Option<i64>,
+}
+impl ::serde::Serialize for CreateAIAgentCallRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateAIAgentCallRequest", 7)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("AIAgentId", &self.ai_agent_id)?;
+        s.serialize_field("Callee", &self.callee)?;
+        if self.callers.is_some() {
+            s.serialize_field("Callers", &self.callers)?;
+        }
+        if self.prompt_variables.is_some() {
+            s.serialize_field("PromptVariables", &self.prompt_variables)?;
+        }
+        if self.variables.is_some() {
+            s.serialize_field("Variables", &self.variables)?;
+        }
+        if self.max_ring_timeout_second.is_some() {
+            s.serialize_field("MaxRingTimeoutSecond", &self.max_ring_timeout_second)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateAIAgentCallRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for CreateAIAgentCallRequest {
+    const EXPECTING: &'static str = "struct CreateAIAgentCallRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "AIAgentId",
+            "Callee",
+            "Callers",
+            "PromptVariables",
+            "Variables",
+            "MaxRingTimeoutSecond",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_ai_agent_id: Option<crate::types::AIAgentId> = None;
+        let mut f_callee: Option<String> = None;
+        let mut f_callers: Option<Option<Vec<String>>> = None;
+        let mut f_prompt_variables: Option<Option<Vec<crate::types::Variable>>> = None;
+        let mut f_variables: Option<Option<Vec<crate::types::Variable>>> = None;
+        let mut f_max_ring_timeout_second: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_ai_agent_id)?,
+                2 => members.value(&mut map, &mut f_callee)?,
+                3 => members.value(&mut map, &mut f_callers)?,
+                4 => members.value(&mut map, &mut f_prompt_variables)?,
+                5 => members.value(&mut map, &mut f_variables)?,
+                6 => members.value(&mut map, &mut f_max_ring_timeout_second)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateAIAgentCallRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            ai_agent_id: members.required(f_ai_agent_id, 1)?,
+            callee: members.required(f_callee, 2)?,
+            callers: f_callers.flatten(),
+            prompt_variables: f_prompt_variables.flatten(),
+            variables: f_variables.flatten(),
+            max_ring_timeout_second: f_max_ring_timeout_second.flatten(),
+        })
+    }
 }
 impl CreateAIAgentCallRequest {
     /// A builder with no member set.
@@ -335,23 +391,70 @@ impl CreateAIAgentCallFluentBuilder {
     }
 }
 /// Successful response of `CreateAIAgentCall`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAIAgentCallResponse {
     /// Id of the newly created session.
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
-    #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateAIAgentCallResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateAIAgentCallResponse", 2)?;
+        if self.session_id.is_some() {
+            s.serialize_field("SessionId", &self.session_id)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateAIAgentCallResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CreateAIAgentCallResponse {
+    const EXPECTING: &'static str = "struct CreateAIAgentCallResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SessionId", "RequestId"]);
+        let mut f_session_id: Option<Option<String>> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_session_id)?,
+                1 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateAIAgentCallResponse {
+            session_id: f_session_id.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for CreateAIAgentCallResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SessionId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl CreateAIAgentCallResponse {
     /// A builder with no member set, for canned answers in tests and

@@ -40,340 +40,172 @@
 //!
 //! Repaired from the official text: inserted 2 missing comma(s) in the request
 /// Request of `CreateAICall`. Build it with [`CreateAICallRequest::builder`], which checks that every required member is set.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAICallRequest {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Number to call.
     ///
     /// Example: `"0086xxx"`
-    #[serde(rename = "Callee")]
     pub callee: String,
     /// Protocol of the model API: `openai` (OpenAI-compatible, e.g. GPT, Hunyuan, DeepSeek), `azure`, `minimax` or `dify`.
     ///
     /// Example: `"openai"`
-    #[serde(rename = "LLMType")]
     pub llm_type: crate::types::CreateAICallLLMType,
     /// API key for the model provider, used for authentication.
     ///
     /// Example: `"sk-proj-xxxx"`
-    #[serde(rename = "APIKey")]
     pub api_key: String,
     /// Base URL of the model API endpoint for the chosen protocol (OpenAI, DeepSeek, Azure resource or Minimax endpoint).
     ///
     /// Example: `"https://api.openai.com/v1/"`
-    #[serde(rename = "APIUrl")]
     pub api_url: String,
     /// System prompt that sets the bot persona, style and task.
     ///
     /// Example: `"示例值请看上方描述"`
-    #[serde(
-        rename = "SystemPrompt",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub system_prompt: Option<String>,
     /// Model name, for example `gpt-4o-mini`, `gpt-4o` or `deepseek-chat`.
     ///
     /// Example: `"gpt-4o-mini"`
-    #[serde(rename = "Model", default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// Built-in voice, for example `ZhiMei`, `ZhiXi`, `ZhiQi`, `ZhiTian`, `AiXiaoJing` (Chinese), `WeRose`, `Monika` (English), `Nanami` (Japanese), `SunHi` (Korean). Leave empty when using `CustomTTSConfig`.
     ///
     /// Example: `"ZhiQi"`
-    #[serde(rename = "VoiceType", default, skip_serializing_if = "Option::is_none")]
     pub voice_type: Option<crate::types::CreateAICallVoiceType>,
     /// Caller numbers to use.
     ///
     /// Example: `["string"]`
-    #[serde(rename = "Callers", default, skip_serializing_if = "Option::is_none")]
     pub callers: Option<Vec<String>>,
     /// Greeting spoken by the AI agent.
     ///
     /// Example: `"您好"`
-    #[serde(
-        rename = "WelcomeMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub welcome_message: Option<String>,
     /// Greeting mode: `0` use `WelcomeMessage` (bot speaks first if set, otherwise the callee does), `1` let the model generate the greeting from the prompt and speak first.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "WelcomeType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub welcome_type: Option<crate::types::CreateAICallWelcomeType>,
     /// Greeting priority: `0` interruptible (default), `2` high priority, cannot be interrupted.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "WelcomeMessagePriority",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub welcome_message_priority: Option<crate::types::CreateAICallWelcomeMessagePriority>,
     /// Maximum wait in milliseconds for the user to speak before the call ends; default 60000.
     ///
     /// Example: `60000`
-    #[serde(
-        rename = "MaxDuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_duration: Option<i64>,
     /// Speech recognition languages as ISO 639 codes, up to 4; the first is primary, default `zh`. Examples: `zh`, `zh-TW`, `zh-dialect`, `en`, `vi`, `ja`, `ko`. Extra languages are ignored when the primary is a Chinese dialect.
     ///
     /// Example: `["zh","en"]`
-    #[serde(rename = "Languages", default, skip_serializing_if = "Option::is_none")]
     pub languages: Option<Vec<crate::types::CreateAICallLanguages>>,
     /// How the user can interrupt the bot: `0` automatic interruption (default), `1` no interruption.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "InterruptMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub interrupt_mode: Option<crate::types::CreateAICallInterruptMode>,
     /// With `InterruptMode` `0`, milliseconds of continuous user speech that interrupt the bot; default 500.
     ///
     /// Example: `500`
-    #[serde(
-        rename = "InterruptSpeechDuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub interrupt_speech_duration: Option<i64>,
     /// Whether to enable the `call_end` function call, letting the model hang up.
     ///
     /// Example: `true`
-    #[serde(
-        rename = "EndFunctionEnable",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub end_function_enable: Option<bool>,
     /// Description of the `call_end` function when `EndFunctionEnable` is true; a default hang-up description is used if empty.
     ///
     /// Example: `"在用户不想继续通话或者展现出不开心的情绪时挂断通话"`
-    #[serde(
-        rename = "EndFunctionDesc",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub end_function_desc: Option<String>,
     /// Whether to enable the `transfer_to_human` function call.
     ///
     /// Example: `true`
-    #[serde(
-        rename = "TransferFunctionEnable",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub transfer_function_enable: Option<bool>,
     /// Transfer-to-human settings; used when `TransferFunctionEnable` is true.
-    #[serde(
-        rename = "TransferItems",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub transfer_items: Option<Vec<crate::types::AITransferItem>>,
     /// Whether to enable the function call that hands the conversation to another AI agent.
     ///
     /// Example: `true`
-    #[serde(
-        rename = "TransferToAgentEnable",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub transfer_to_agent_enable: Option<bool>,
     /// Settings for handing over to other AI agents; used when `TransferToAgentEnable` is true.
-    #[serde(
-        rename = "TransferToAgentItems",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub transfer_to_agent_items: Option<Vec<crate::types::TransferToAgentItem>>,
     /// Milliseconds of user silence before the bot plays a reminder; minimum and default 10000.
     ///
     /// Example: `10000`
-    #[serde(
-        rename = "NotifyDuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub notify_duration: Option<i64>,
     /// Reminder spoken after `NotifyDuration` of silence; a default asking the user to repeat is used if empty.
     ///
     /// Example: `"抱歉，我没听清。您可以重复下吗？"`
-    #[serde(
-        rename = "NotifyMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub notify_message: Option<String>,
     /// Maximum number of reminders; unlimited by default.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "NotifyMaxCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub notify_max_count: Option<u64>,
     /// Custom text-to-speech configuration as a JSON string, for example with `TTSType` `tencent` or `minimax` and its credentials. Either this or `VoiceType` is required.
     ///
     /// Example: `"{ \"TTSType\": \"azure\", \"SubscriptionKey\": \"xx\", \"Region\": \"chinanorth3\", \"VoiceName\": \"zh-CN-\", \"Language\": \"zh-CN\", \"Rate\": 1 }"`
-    #[serde(
-        rename = "CustomTTSConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub custom_tts_config: Option<String>,
     /// Variables substituted into the prompt.
-    #[serde(
-        rename = "PromptVariables",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub prompt_variables: Option<Vec<crate::types::Variable>>,
     /// Voice activity detection silence time in milliseconds, 240-2000, default 1000; smaller values segment speech faster.
     ///
     /// Example: `500`
-    #[serde(
-        rename = "VadSilenceTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub vad_silence_time: Option<i64>,
     /// Settings for extracting information from the call content.
-    #[serde(
-        rename = "ExtractConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub extract_config: Option<Vec<crate::types::AICallExtractConfigElement>>,
     /// Sampling temperature of the model.
     ///
     /// Example: `0.1`
-    #[serde(
-        rename = "Temperature",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub temperature: Option<f64>,
     /// General variables: prompt and welcome message variables, `welcome-message-delay` (seconds to delay the welcome message), and Dify variables such as `dify-inputs-xxx`, `dify-inputs-user` and `dify-inputs-conversation_id`.
-    #[serde(rename = "Variables", default, skip_serializing_if = "Option::is_none")]
     pub variables: Option<Vec<crate::types::Variable>>,
     /// Top-p sampling value of the model.
     ///
     /// Example: `0.8`
-    #[serde(rename = "TopP", default, skip_serializing_if = "Option::is_none")]
     pub top_p: Option<f64>,
     /// Far-field voice suppression level, 0-3, default `0`; `2` is recommended. Does not affect recognition accuracy.
     ///
     /// Example: `1`
-    #[serde(rename = "VadLevel", default, skip_serializing_if = "Option::is_none")]
     pub vad_level: Option<u64>,
     /// Filler phrases played while the model is responding.
-    #[serde(rename = "ToneWord", default, skip_serializing_if = "Option::is_none")]
     pub tone_word: Option<crate::types::ToneWordInfo>,
     /// Whether to play the compliance notice that the conversation is AI-generated; default `true`. Setting `false` means you accept the related legal obligations.
     ///
     /// Example: `false`
-    #[serde(
-        rename = "EnableComplianceAudio",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub enable_compliance_audio: Option<bool>,
     /// Whether to detect voicemail on the callee side.
     ///
     /// Example: `true`
-    #[serde(
-        rename = "EnableVoicemailDetection",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub enable_voicemail_detection: Option<bool>,
     /// Action when voicemail is detected, used with `EnableVoicemailDetection`: `0` hang up (default).
     ///
     /// Example: `0`
-    #[serde(
-        rename = "VoicemailAction",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub voicemail_action: Option<crate::types::CreateAICallVoicemailAction>,
     /// Extra model request parameters as a JSON string.
     ///
     /// Example: `"{}"`
-    #[serde(
-        rename = "LLMExtraBody",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub llm_extra_body: Option<String>,
     /// Maximum call duration in milliseconds; unlimited by default.
     ///
     /// Example: `600000`
-    #[serde(
-        rename = "MaxCallDurationMs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_call_duration_ms: Option<u64>,
     /// Maximum ringing time in seconds before hanging up; only supported for your own numbers.
     ///
     /// Example: `15`
-    #[serde(
-        rename = "MaxRingTimeoutSecond",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_ring_timeout_second: Option<i64>,
     /// Background sound scene: `coffee_shops` or `busy_office`; leave empty for none.
     ///
     /// Example: `"coffee_shops"`
-    #[serde(
-        rename = "AmbientSoundType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ambient_sound_type: Option<crate::types::CreateAICallAmbientSoundType>,
     /// Background sound volume, 0-2, default 1; only used with `AmbientSoundType`.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "AmbientSoundVolume",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ambient_sound_volume: Option<f64>,
     /// Seconds to wait in queue when AI agent concurrency is exhausted, 0-5, default 5.
     ///
     /// Example: `3`
-    #[serde(
-        rename = "AcquireTimeoutSecond",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub acquire_timeout_second: Option<u64>,
     /// Custom speech-to-text configuration as a JSON string; contact Tencent Cloud before use.
     ///
     /// Example: `"{\"STTType\":\"trtc\",\"AppId\":\"1300168489\",\"SecretId\":\"************************************\",\"SecretKey\":\"********************************\"}"`
-    #[serde(
-        rename = "CustomSTTConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub custom_stt_config: Option<String>,
 }
 impl ::std::fmt::Debug for CreateAICallRequest {
@@ -433,6 +265,338 @@ impl ::std::fmt::Debug for CreateAICallRequest {
                 &self.custom_stt_config.as_ref().map(|_| "** redacted **"),
             )
             .finish()
+    }
+}
+impl ::serde::Serialize for CreateAICallRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateAICallRequest", 44)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("Callee", &self.callee)?;
+        s.serialize_field("LLMType", &self.llm_type)?;
+        s.serialize_field("APIKey", &self.api_key)?;
+        s.serialize_field("APIUrl", &self.api_url)?;
+        if self.system_prompt.is_some() {
+            s.serialize_field("SystemPrompt", &self.system_prompt)?;
+        }
+        if self.model.is_some() {
+            s.serialize_field("Model", &self.model)?;
+        }
+        if self.voice_type.is_some() {
+            s.serialize_field("VoiceType", &self.voice_type)?;
+        }
+        if self.callers.is_some() {
+            s.serialize_field("Callers", &self.callers)?;
+        }
+        if self.welcome_message.is_some() {
+            s.serialize_field("WelcomeMessage", &self.welcome_message)?;
+        }
+        if self.welcome_type.is_some() {
+            s.serialize_field("WelcomeType", &self.welcome_type)?;
+        }
+        if self.welcome_message_priority.is_some() {
+            s.serialize_field("WelcomeMessagePriority", &self.welcome_message_priority)?;
+        }
+        if self.max_duration.is_some() {
+            s.serialize_field("MaxDuration", &self.max_duration)?;
+        }
+        if self.languages.is_some() {
+            s.serialize_field("Languages", &self.languages)?;
+        }
+        if self.interrupt_mode.is_some() {
+            s.serialize_field("InterruptMode", &self.interrupt_mode)?;
+        }
+        if self.interrupt_speech_duration.is_some() {
+            s.serialize_field("InterruptSpeechDuration", &self.interrupt_speech_duration)?;
+        }
+        if self.end_function_enable.is_some() {
+            s.serialize_field("EndFunctionEnable", &self.end_function_enable)?;
+        }
+        if self.end_function_desc.is_some() {
+            s.serialize_field("EndFunctionDesc", &self.end_function_desc)?;
+        }
+        if self.transfer_function_enable.is_some() {
+            s.serialize_field("TransferFunctionEnable", &self.transfer_function_enable)?;
+        }
+        if self.transfer_items.is_some() {
+            s.serialize_field("TransferItems", &self.transfer_items)?;
+        }
+        if self.transfer_to_agent_enable.is_some() {
+            s.serialize_field("TransferToAgentEnable", &self.transfer_to_agent_enable)?;
+        }
+        if self.transfer_to_agent_items.is_some() {
+            s.serialize_field("TransferToAgentItems", &self.transfer_to_agent_items)?;
+        }
+        if self.notify_duration.is_some() {
+            s.serialize_field("NotifyDuration", &self.notify_duration)?;
+        }
+        if self.notify_message.is_some() {
+            s.serialize_field("NotifyMessage", &self.notify_message)?;
+        }
+        if self.notify_max_count.is_some() {
+            s.serialize_field("NotifyMaxCount", &self.notify_max_count)?;
+        }
+        if self.custom_tts_config.is_some() {
+            s.serialize_field("CustomTTSConfig", &self.custom_tts_config)?;
+        }
+        if self.prompt_variables.is_some() {
+            s.serialize_field("PromptVariables", &self.prompt_variables)?;
+        }
+        if self.vad_silence_time.is_some() {
+            s.serialize_field("VadSilenceTime", &self.vad_silence_time)?;
+        }
+        if self.extract_config.is_some() {
+            s.serialize_field("ExtractConfig", &self.extract_config)?;
+        }
+        if self.temperature.is_some() {
+            s.serialize_field("Temperature", &self.temperature)?;
+        }
+        if self.variables.is_some() {
+            s.serialize_field("Variables", &self.variables)?;
+        }
+        if self.top_p.is_some() {
+            s.serialize_field("TopP", &self.top_p)?;
+        }
+        if self.vad_level.is_some() {
+            s.serialize_field("VadLevel", &self.vad_level)?;
+        }
+        if self.tone_word.is_some() {
+            s.serialize_field("ToneWord", &self.tone_word)?;
+        }
+        if self.enable_compliance_audio.is_some() {
+            s.serialize_field("EnableComplianceAudio", &self.enable_compliance_audio)?;
+        }
+        if self.enable_voicemail_detection.is_some() {
+            s.serialize_field("EnableVoicemailDetection", &self.enable_voicemail_detection)?;
+        }
+        if self.voicemail_action.is_some() {
+            s.serialize_field("VoicemailAction", &self.voicemail_action)?;
+        }
+        if self.llm_extra_body.is_some() {
+            s.serialize_field("LLMExtraBody", &self.llm_extra_body)?;
+        }
+        if self.max_call_duration_ms.is_some() {
+            s.serialize_field("MaxCallDurationMs", &self.max_call_duration_ms)?;
+        }
+        if self.max_ring_timeout_second.is_some() {
+            s.serialize_field("MaxRingTimeoutSecond", &self.max_ring_timeout_second)?;
+        }
+        if self.ambient_sound_type.is_some() {
+            s.serialize_field("AmbientSoundType", &self.ambient_sound_type)?;
+        }
+        if self.ambient_sound_volume.is_some() {
+            s.serialize_field("AmbientSoundVolume", &self.ambient_sound_volume)?;
+        }
+        if self.acquire_timeout_second.is_some() {
+            s.serialize_field("AcquireTimeoutSecond", &self.acquire_timeout_second)?;
+        }
+        if self.custom_stt_config.is_some() {
+            s.serialize_field("CustomSTTConfig", &self.custom_stt_config)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateAICallRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for CreateAICallRequest {
+    const EXPECTING: &'static str = "struct CreateAICallRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "Callee",
+            "LLMType",
+            "APIKey",
+            "APIUrl",
+            "SystemPrompt",
+            "Model",
+            "VoiceType",
+            "Callers",
+            "WelcomeMessage",
+            "WelcomeType",
+            "WelcomeMessagePriority",
+            "MaxDuration",
+            "Languages",
+            "InterruptMode",
+            "InterruptSpeechDuration",
+            "EndFunctionEnable",
+            "EndFunctionDesc",
+            "TransferFunctionEnable",
+            "TransferItems",
+            "TransferToAgentEnable",
+            "TransferToAgentItems",
+            "NotifyDuration",
+            "NotifyMessage",
+            "NotifyMaxCount",
+            "CustomTTSConfig",
+            "PromptVariables",
+            "VadSilenceTime",
+            "ExtractConfig",
+            "Temperature",
+            "Variables",
+            "TopP",
+            "VadLevel",
+            "ToneWord",
+            "EnableComplianceAudio",
+            "EnableVoicemailDetection",
+            "VoicemailAction",
+            "LLMExtraBody",
+            "MaxCallDurationMs",
+            "MaxRingTimeoutSecond",
+            "AmbientSoundType",
+            "AmbientSoundVolume",
+            "AcquireTimeoutSecond",
+            "CustomSTTConfig",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_callee: Option<String> = None;
+        let mut f_llm_type: Option<crate::types::CreateAICallLLMType> = None;
+        let mut f_api_key: Option<String> = None;
+        let mut f_api_url: Option<String> = None;
+        let mut f_system_prompt: Option<Option<String>> = None;
+        let mut f_model: Option<Option<String>> = None;
+        let mut f_voice_type: Option<Option<crate::types::CreateAICallVoiceType>> = None;
+        let mut f_callers: Option<Option<Vec<String>>> = None;
+        let mut f_welcome_message: Option<Option<String>> = None;
+        let mut f_welcome_type: Option<Option<crate::types::CreateAICallWelcomeType>> = None;
+        let mut f_welcome_message_priority: Option<
+            Option<crate::types::CreateAICallWelcomeMessagePriority>,
+        > = None;
+        let mut f_max_duration: Option<Option<i64>> = None;
+        let mut f_languages: Option<Option<Vec<crate::types::CreateAICallLanguages>>> = None;
+        let mut f_interrupt_mode: Option<Option<crate::types::CreateAICallInterruptMode>> = None;
+        let mut f_interrupt_speech_duration: Option<Option<i64>> = None;
+        let mut f_end_function_enable: Option<Option<bool>> = None;
+        let mut f_end_function_desc: Option<Option<String>> = None;
+        let mut f_transfer_function_enable: Option<Option<bool>> = None;
+        let mut f_transfer_items: Option<Option<Vec<crate::types::AITransferItem>>> = None;
+        let mut f_transfer_to_agent_enable: Option<Option<bool>> = None;
+        let mut f_transfer_to_agent_items: Option<Option<Vec<crate::types::TransferToAgentItem>>> =
+            None;
+        let mut f_notify_duration: Option<Option<i64>> = None;
+        let mut f_notify_message: Option<Option<String>> = None;
+        let mut f_notify_max_count: Option<Option<u64>> = None;
+        let mut f_custom_tts_config: Option<Option<String>> = None;
+        let mut f_prompt_variables: Option<Option<Vec<crate::types::Variable>>> = None;
+        let mut f_vad_silence_time: Option<Option<i64>> = None;
+        let mut f_extract_config: Option<Option<Vec<crate::types::AICallExtractConfigElement>>> =
+            None;
+        let mut f_temperature: Option<Option<f64>> = None;
+        let mut f_variables: Option<Option<Vec<crate::types::Variable>>> = None;
+        let mut f_top_p: Option<Option<f64>> = None;
+        let mut f_vad_level: Option<Option<u64>> = None;
+        let mut f_tone_word: Option<Option<crate::types::ToneWordInfo>> = None;
+        let mut f_enable_compliance_audio: Option<Option<bool>> = None;
+        let mut f_enable_voicemail_detection: Option<Option<bool>> = None;
+        let mut f_voicemail_action: Option<Option<crate::types::CreateAICallVoicemailAction>> =
+            None;
+        let mut f_llm_extra_body: Option<Option<String>> = None;
+        let mut f_max_call_duration_ms: Option<Option<u64>> = None;
+        let mut f_max_ring_timeout_second: Option<Option<i64>> = None;
+        let mut f_ambient_sound_type: Option<Option<crate::types::CreateAICallAmbientSoundType>> =
+            None;
+        let mut f_ambient_sound_volume: Option<Option<f64>> = None;
+        let mut f_acquire_timeout_second: Option<Option<u64>> = None;
+        let mut f_custom_stt_config: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_callee)?,
+                2 => members.value(&mut map, &mut f_llm_type)?,
+                3 => members.value(&mut map, &mut f_api_key)?,
+                4 => members.value(&mut map, &mut f_api_url)?,
+                5 => members.value(&mut map, &mut f_system_prompt)?,
+                6 => members.value(&mut map, &mut f_model)?,
+                7 => members.value(&mut map, &mut f_voice_type)?,
+                8 => members.value(&mut map, &mut f_callers)?,
+                9 => members.value(&mut map, &mut f_welcome_message)?,
+                10 => members.value(&mut map, &mut f_welcome_type)?,
+                11 => members.value(&mut map, &mut f_welcome_message_priority)?,
+                12 => members.value(&mut map, &mut f_max_duration)?,
+                13 => members.value(&mut map, &mut f_languages)?,
+                14 => members.value(&mut map, &mut f_interrupt_mode)?,
+                15 => members.value(&mut map, &mut f_interrupt_speech_duration)?,
+                16 => members.value(&mut map, &mut f_end_function_enable)?,
+                17 => members.value(&mut map, &mut f_end_function_desc)?,
+                18 => members.value(&mut map, &mut f_transfer_function_enable)?,
+                19 => members.value(&mut map, &mut f_transfer_items)?,
+                20 => members.value(&mut map, &mut f_transfer_to_agent_enable)?,
+                21 => members.value(&mut map, &mut f_transfer_to_agent_items)?,
+                22 => members.value(&mut map, &mut f_notify_duration)?,
+                23 => members.value(&mut map, &mut f_notify_message)?,
+                24 => members.value(&mut map, &mut f_notify_max_count)?,
+                25 => members.value(&mut map, &mut f_custom_tts_config)?,
+                26 => members.value(&mut map, &mut f_prompt_variables)?,
+                27 => members.value(&mut map, &mut f_vad_silence_time)?,
+                28 => members.value(&mut map, &mut f_extract_config)?,
+                29 => members.value(&mut map, &mut f_temperature)?,
+                30 => members.value(&mut map, &mut f_variables)?,
+                31 => members.value(&mut map, &mut f_top_p)?,
+                32 => members.value(&mut map, &mut f_vad_level)?,
+                33 => members.value(&mut map, &mut f_tone_word)?,
+                34 => members.value(&mut map, &mut f_enable_compliance_audio)?,
+                35 => members.value(&mut map, &mut f_enable_voicemail_detection)?,
+                36 => members.value(&mut map, &mut f_voicemail_action)?,
+                37 => members.value(&mut map, &mut f_llm_extra_body)?,
+                38 => members.value(&mut map, &mut f_max_call_duration_ms)?,
+                39 => members.value(&mut map, &mut f_max_ring_timeout_second)?,
+                40 => members.value(&mut map, &mut f_ambient_sound_type)?,
+                41 => members.value(&mut map, &mut f_ambient_sound_volume)?,
+                42 => members.value(&mut map, &mut f_acquire_timeout_second)?,
+                43 => members.value(&mut map, &mut f_custom_stt_config)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateAICallRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            callee: members.required(f_callee, 1)?,
+            llm_type: members.required(f_llm_type, 2)?,
+            api_key: members.required(f_api_key, 3)?,
+            api_url: members.required(f_api_url, 4)?,
+            system_prompt: f_system_prompt.flatten(),
+            model: f_model.flatten(),
+            voice_type: f_voice_type.flatten(),
+            callers: f_callers.flatten(),
+            welcome_message: f_welcome_message.flatten(),
+            welcome_type: f_welcome_type.flatten(),
+            welcome_message_priority: f_welcome_message_priority.flatten(),
+            max_duration: f_max_duration.flatten(),
+            languages: f_languages.flatten(),
+            interrupt_mode: f_interrupt_mode.flatten(),
+            interrupt_speech_duration: f_interrupt_speech_duration.flatten(),
+            end_function_enable: f_end_function_enable.flatten(),
+            end_function_desc: f_end_function_desc.flatten(),
+            transfer_function_enable: f_transfer_function_enable.flatten(),
+            transfer_items: f_transfer_items.flatten(),
+            transfer_to_agent_enable: f_transfer_to_agent_enable.flatten(),
+            transfer_to_agent_items: f_transfer_to_agent_items.flatten(),
+            notify_duration: f_notify_duration.flatten(),
+            notify_message: f_notify_message.flatten(),
+            notify_max_count: f_notify_max_count.flatten(),
+            custom_tts_config: f_custom_tts_config.flatten(),
+            prompt_variables: f_prompt_variables.flatten(),
+            vad_silence_time: f_vad_silence_time.flatten(),
+            extract_config: f_extract_config.flatten(),
+            temperature: f_temperature.flatten(),
+            variables: f_variables.flatten(),
+            top_p: f_top_p.flatten(),
+            vad_level: f_vad_level.flatten(),
+            tone_word: f_tone_word.flatten(),
+            enable_compliance_audio: f_enable_compliance_audio.flatten(),
+            enable_voicemail_detection: f_enable_voicemail_detection.flatten(),
+            voicemail_action: f_voicemail_action.flatten(),
+            llm_extra_body: f_llm_extra_body.flatten(),
+            max_call_duration_ms: f_max_call_duration_ms.flatten(),
+            max_ring_timeout_second: f_max_ring_timeout_second.flatten(),
+            ambient_sound_type: f_ambient_sound_type.flatten(),
+            ambient_sound_volume: f_ambient_sound_volume.flatten(),
+            acquire_timeout_second: f_acquire_timeout_second.flatten(),
+            custom_stt_config: f_custom_stt_config.flatten(),
+        })
     }
 }
 impl CreateAICallRequest {
@@ -1743,23 +1907,70 @@ impl CreateAICallFluentBuilder {
     }
 }
 /// Successful response of `CreateAICall`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAICallResponse {
     /// Id of the newly created session.
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
-    #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateAICallResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateAICallResponse", 2)?;
+        if self.session_id.is_some() {
+            s.serialize_field("SessionId", &self.session_id)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateAICallResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CreateAICallResponse {
+    const EXPECTING: &'static str = "struct CreateAICallResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SessionId", "RequestId"]);
+        let mut f_session_id: Option<Option<String>> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_session_id)?,
+                1 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateAICallResponse {
+            session_id: f_session_id.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for CreateAICallResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SessionId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl CreateAICallResponse {
     /// A builder with no member set, for canned answers in tests and

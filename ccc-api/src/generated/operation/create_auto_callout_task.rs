@@ -71,143 +71,263 @@
 //! }
 //! ```
 /// Request of `CreateAutoCalloutTask`. Build it with [`CreateAutoCalloutTaskRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAutoCalloutTaskRequest {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Unix time in seconds when the task starts.
     ///
     /// Example: `1642500621`
-    #[serde(rename = "NotBefore")]
     pub not_before: i64,
     /// Numbers to call.
     ///
     /// Example: `["0086139xxxxxxxx","0086130xxxxxxxxx"]`
-    #[serde(rename = "Callees", default)]
     pub callees: Vec<String>,
     /// Caller numbers to use.
     ///
     /// Example: `["0086010xxxxxxxx"]`
-    #[serde(rename = "Callers", default)]
     pub callers: Vec<String>,
     /// Id of the IVR used for the calls; required if `AIAgentId` is not set.
     ///
     /// Example: `3`
-    #[serde(rename = "IvrId", default, skip_serializing_if = "Option::is_none")]
     pub ivr_id: Option<crate::types::IvrId>,
     /// Task name.
     ///
     /// Example: `"任务1"`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Task description.
     ///
     /// Example: `"任务描述1"`
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub description: Option<String>,
     /// Unix time in seconds when the task stops.
     ///
     /// Example: `1642500622`
-    #[serde(rename = "NotAfter", default, skip_serializing_if = "Option::is_none")]
     pub not_after: Option<i64>,
     /// Maximum number of attempts per number, 1-3.
     ///
     /// Example: `1`
-    #[serde(rename = "Tries", default, skip_serializing_if = "Option::is_none")]
     pub tries: Option<u64>,
     /// Custom variables (advanced edition only); a variable with the same name in `CalleeAttributes` takes precedence.
-    #[serde(rename = "Variables", default, skip_serializing_if = "Option::is_none")]
     pub variables: Option<Vec<crate::types::Variable>>,
     /// Custom user data; a `UUI` in `CalleeAttributes` takes precedence.
     ///
     /// Example: `"foobar"`
-    #[serde(rename = "UUI", default, skip_serializing_if = "Option::is_none")]
     pub uui: Option<String>,
     /// Per-callee attributes.
-    #[serde(
-        rename = "CalleeAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub callee_attributes: Option<Vec<crate::types::CalleeAttribute>>,
     /// IANA time zone name, for example `Asia/Shanghai`.
     ///
     /// Example: `"Asia/Shanghai"`
-    #[serde(rename = "TimeZone", default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
     /// Time ranges in which calls may be made.
-    #[serde(
-        rename = "AvailableTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub available_time: Option<Vec<crate::types::TimeRange>>,
     /// Id of the AI agent used for the calls; required if `IvrId` is not set.
     ///
     /// Example: `5845`
-    #[serde(rename = "AIAgentId", default, skip_serializing_if = "Option::is_none")]
     pub ai_agent_id: Option<crate::types::AIAgentId>,
     /// Interval between retries of failed calls, in seconds, 600-86400.
     ///
     /// Example: `600`
-    #[serde(
-        rename = "RetryInterval",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub retry_interval: Option<i64>,
     /// Maximum ringing time in seconds before hanging up; only supported for your own numbers.
     ///
     /// Example: `15`
-    #[serde(
-        rename = "MaxRingTimeoutSecond",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_ring_timeout_second: Option<i64>,
     /// Hang-up status codes that trigger a retry; allowed: `202`-`208`, `210`, `212`, `213`, `215`-`219`, `221`, `222`, `234`. Only applies to tasks using `AIAgentId`.
     ///
     /// Example: `["212"]`
-    #[serde(
-        rename = "RetryHangupTypes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub retry_hangup_types: Option<Vec<crate::types::CreateAutoCalloutTaskRetryHangupTypes>>,
     /// Post-conversation tags that trigger a retry; only for `AIAgentId` tasks using a dialogue model. Tags are defined in the agent configuration.
-    #[serde(rename = "RetryTags", default, skip_serializing_if = "Option::is_none")]
     pub retry_tags: Option<Vec<crate::types::RetryTagItem>>,
     /// Working time configuration; preferred over `AvailableTime`, which wins if both are set.
-    #[serde(
-        rename = "AvailableWorkTimeConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub available_work_time_config: Option<Vec<crate::types::AvailableTimeConfig>>,
     /// Trigger strategy for the task.
-    #[serde(
-        rename = "TriggerStrategy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub trigger_strategy: Option<Vec<crate::types::TriggerStrategyItem>>,
     /// Maximum number of concurrent AI agent calls for the task.
     ///
     /// Example: `2`
-    #[serde(
-        rename = "ConcurrencyLimit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub concurrency_limit: Option<i64>,
+}
+impl ::serde::Serialize for CreateAutoCalloutTaskRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateAutoCalloutTaskRequest", 22)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("NotBefore", &self.not_before)?;
+        s.serialize_field("Callees", &self.callees)?;
+        s.serialize_field("Callers", &self.callers)?;
+        if self.ivr_id.is_some() {
+            s.serialize_field("IvrId", &self.ivr_id)?;
+        }
+        if self.name.is_some() {
+            s.serialize_field("Name", &self.name)?;
+        }
+        if self.description.is_some() {
+            s.serialize_field("Description", &self.description)?;
+        }
+        if self.not_after.is_some() {
+            s.serialize_field("NotAfter", &self.not_after)?;
+        }
+        if self.tries.is_some() {
+            s.serialize_field("Tries", &self.tries)?;
+        }
+        if self.variables.is_some() {
+            s.serialize_field("Variables", &self.variables)?;
+        }
+        if self.uui.is_some() {
+            s.serialize_field("UUI", &self.uui)?;
+        }
+        if self.callee_attributes.is_some() {
+            s.serialize_field("CalleeAttributes", &self.callee_attributes)?;
+        }
+        if self.time_zone.is_some() {
+            s.serialize_field("TimeZone", &self.time_zone)?;
+        }
+        if self.available_time.is_some() {
+            s.serialize_field("AvailableTime", &self.available_time)?;
+        }
+        if self.ai_agent_id.is_some() {
+            s.serialize_field("AIAgentId", &self.ai_agent_id)?;
+        }
+        if self.retry_interval.is_some() {
+            s.serialize_field("RetryInterval", &self.retry_interval)?;
+        }
+        if self.max_ring_timeout_second.is_some() {
+            s.serialize_field("MaxRingTimeoutSecond", &self.max_ring_timeout_second)?;
+        }
+        if self.retry_hangup_types.is_some() {
+            s.serialize_field("RetryHangupTypes", &self.retry_hangup_types)?;
+        }
+        if self.retry_tags.is_some() {
+            s.serialize_field("RetryTags", &self.retry_tags)?;
+        }
+        if self.available_work_time_config.is_some() {
+            s.serialize_field("AvailableWorkTimeConfig", &self.available_work_time_config)?;
+        }
+        if self.trigger_strategy.is_some() {
+            s.serialize_field("TriggerStrategy", &self.trigger_strategy)?;
+        }
+        if self.concurrency_limit.is_some() {
+            s.serialize_field("ConcurrencyLimit", &self.concurrency_limit)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateAutoCalloutTaskRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for CreateAutoCalloutTaskRequest {
+    const EXPECTING: &'static str = "struct CreateAutoCalloutTaskRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "NotBefore",
+            "Callees",
+            "Callers",
+            "IvrId",
+            "Name",
+            "Description",
+            "NotAfter",
+            "Tries",
+            "Variables",
+            "UUI",
+            "CalleeAttributes",
+            "TimeZone",
+            "AvailableTime",
+            "AIAgentId",
+            "RetryInterval",
+            "MaxRingTimeoutSecond",
+            "RetryHangupTypes",
+            "RetryTags",
+            "AvailableWorkTimeConfig",
+            "TriggerStrategy",
+            "ConcurrencyLimit",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_not_before: Option<i64> = None;
+        let mut f_callees: Option<Vec<String>> = None;
+        let mut f_callers: Option<Vec<String>> = None;
+        let mut f_ivr_id: Option<Option<crate::types::IvrId>> = None;
+        let mut f_name: Option<Option<String>> = None;
+        let mut f_description: Option<Option<String>> = None;
+        let mut f_not_after: Option<Option<i64>> = None;
+        let mut f_tries: Option<Option<u64>> = None;
+        let mut f_variables: Option<Option<Vec<crate::types::Variable>>> = None;
+        let mut f_uui: Option<Option<String>> = None;
+        let mut f_callee_attributes: Option<Option<Vec<crate::types::CalleeAttribute>>> = None;
+        let mut f_time_zone: Option<Option<String>> = None;
+        let mut f_available_time: Option<Option<Vec<crate::types::TimeRange>>> = None;
+        let mut f_ai_agent_id: Option<Option<crate::types::AIAgentId>> = None;
+        let mut f_retry_interval: Option<Option<i64>> = None;
+        let mut f_max_ring_timeout_second: Option<Option<i64>> = None;
+        let mut f_retry_hangup_types: Option<
+            Option<Vec<crate::types::CreateAutoCalloutTaskRetryHangupTypes>>,
+        > = None;
+        let mut f_retry_tags: Option<Option<Vec<crate::types::RetryTagItem>>> = None;
+        let mut f_available_work_time_config: Option<
+            Option<Vec<crate::types::AvailableTimeConfig>>,
+        > = None;
+        let mut f_trigger_strategy: Option<Option<Vec<crate::types::TriggerStrategyItem>>> = None;
+        let mut f_concurrency_limit: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_not_before)?,
+                2 => members.value(&mut map, &mut f_callees)?,
+                3 => members.value(&mut map, &mut f_callers)?,
+                4 => members.value(&mut map, &mut f_ivr_id)?,
+                5 => members.value(&mut map, &mut f_name)?,
+                6 => members.value(&mut map, &mut f_description)?,
+                7 => members.value(&mut map, &mut f_not_after)?,
+                8 => members.value(&mut map, &mut f_tries)?,
+                9 => members.value(&mut map, &mut f_variables)?,
+                10 => members.value(&mut map, &mut f_uui)?,
+                11 => members.value(&mut map, &mut f_callee_attributes)?,
+                12 => members.value(&mut map, &mut f_time_zone)?,
+                13 => members.value(&mut map, &mut f_available_time)?,
+                14 => members.value(&mut map, &mut f_ai_agent_id)?,
+                15 => members.value(&mut map, &mut f_retry_interval)?,
+                16 => members.value(&mut map, &mut f_max_ring_timeout_second)?,
+                17 => members.value(&mut map, &mut f_retry_hangup_types)?,
+                18 => members.value(&mut map, &mut f_retry_tags)?,
+                19 => members.value(&mut map, &mut f_available_work_time_config)?,
+                20 => members.value(&mut map, &mut f_trigger_strategy)?,
+                21 => members.value(&mut map, &mut f_concurrency_limit)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateAutoCalloutTaskRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            not_before: members.required(f_not_before, 1)?,
+            callees: f_callees.unwrap_or_default(),
+            callers: f_callers.unwrap_or_default(),
+            ivr_id: f_ivr_id.flatten(),
+            name: f_name.flatten(),
+            description: f_description.flatten(),
+            not_after: f_not_after.flatten(),
+            tries: f_tries.flatten(),
+            variables: f_variables.flatten(),
+            uui: f_uui.flatten(),
+            callee_attributes: f_callee_attributes.flatten(),
+            time_zone: f_time_zone.flatten(),
+            available_time: f_available_time.flatten(),
+            ai_agent_id: f_ai_agent_id.flatten(),
+            retry_interval: f_retry_interval.flatten(),
+            max_ring_timeout_second: f_max_ring_timeout_second.flatten(),
+            retry_hangup_types: f_retry_hangup_types.flatten(),
+            retry_tags: f_retry_tags.flatten(),
+            available_work_time_config: f_available_work_time_config.flatten(),
+            trigger_strategy: f_trigger_strategy.flatten(),
+            concurrency_limit: f_concurrency_limit.flatten(),
+        })
+    }
 }
 impl CreateAutoCalloutTaskRequest {
     /// A builder with no member set.
@@ -865,27 +985,68 @@ impl CreateAutoCalloutTaskFluentBuilder {
     }
 }
 /// Successful response of `CreateAutoCalloutTask`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAutoCalloutTaskResponse {
     /// Id of the created task.
     ///
     /// Example: `2`
-    #[serde(
-        rename = "TaskId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub task_id: crate::types::TaskId,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateAutoCalloutTaskResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateAutoCalloutTaskResponse", 2)?;
+        s.serialize_field("TaskId", &self.task_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateAutoCalloutTaskResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CreateAutoCalloutTaskResponse {
+    const EXPECTING: &'static str = "struct CreateAutoCalloutTaskResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["TaskId", "RequestId"]);
+        let mut f_task_id: Option<crate::types::TaskId> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_task_id)?,
+                1 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateAutoCalloutTaskResponse {
+            task_id: f_task_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for CreateAutoCalloutTaskResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TaskId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl CreateAutoCalloutTaskResponse {
     /// A builder with no member set, for canned answers in tests and

@@ -35,53 +35,119 @@
 //!
 //! Repaired from the official text: `IsForceUseMobile` was the string "true", now the boolean the member's type requires
 /// Request of `CreateCallOutSession`. Build it with [`CreateCallOutSessionRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCallOutSessionRequest {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `14000000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Email of the agent; the agent must have a bound mobile number.
     ///
     /// Example: `"foo@tencent.com"`
-    #[serde(rename = "UserId")]
     pub user_id: String,
     /// Number to call, prefixed with `0086`; must not be the agent bound mobile number.
     ///
     /// Example: `"008613012345678"`
-    #[serde(rename = "Callee")]
     pub callee: String,
     /// Caller number prefixed with `0086`; deprecated, use `Callers`.
     ///
     /// Example: `"008610086"`
-    #[serde(rename = "Caller", default, skip_serializing_if = "Option::is_none")]
     pub caller: Option<String>,
     /// Caller numbers prefixed with `0086`; if one fails the next is tried.
     ///
     /// Example: `["0086075512345678","0086075512345679"]`
-    #[serde(rename = "Callers", default, skip_serializing_if = "Option::is_none")]
     pub callers: Option<Vec<String>>,
     /// Whether to force calling through the agent mobile phone; only `true` is supported and the allowlist must be configured.
     ///
     /// Example: `true`
-    #[serde(
-        rename = "IsForceUseMobile",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_force_use_mobile: Option<bool>,
     /// Custom data, up to 1024 bytes.
     ///
     /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU="`
-    #[serde(rename = "Uui", default, skip_serializing_if = "Option::is_none")]
     pub uui_deprecated: Option<String>,
     /// Custom data, up to 1024 bytes.
     ///
     /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU"`
-    #[serde(rename = "UUI", default, skip_serializing_if = "Option::is_none")]
     pub uui: Option<String>,
+}
+impl ::serde::Serialize for CreateCallOutSessionRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateCallOutSessionRequest", 8)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("UserId", &self.user_id)?;
+        s.serialize_field("Callee", &self.callee)?;
+        if self.caller.is_some() {
+            s.serialize_field("Caller", &self.caller)?;
+        }
+        if self.callers.is_some() {
+            s.serialize_field("Callers", &self.callers)?;
+        }
+        if self.is_force_use_mobile.is_some() {
+            s.serialize_field("IsForceUseMobile", &self.is_force_use_mobile)?;
+        }
+        if self.uui_deprecated.is_some() {
+            s.serialize_field("Uui", &self.uui_deprecated)?;
+        }
+        if self.uui.is_some() {
+            s.serialize_field("UUI", &self.uui)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateCallOutSessionRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for CreateCallOutSessionRequest {
+    const EXPECTING: &'static str = "struct CreateCallOutSessionRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "UserId",
+            "Callee",
+            "Caller",
+            "Callers",
+            "IsForceUseMobile",
+            "Uui",
+            "UUI",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_user_id: Option<String> = None;
+        let mut f_callee: Option<String> = None;
+        let mut f_caller: Option<Option<String>> = None;
+        let mut f_callers: Option<Option<Vec<String>>> = None;
+        let mut f_is_force_use_mobile: Option<Option<bool>> = None;
+        let mut f_uui_deprecated: Option<Option<String>> = None;
+        let mut f_uui: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_user_id)?,
+                2 => members.value(&mut map, &mut f_callee)?,
+                3 => members.value(&mut map, &mut f_caller)?,
+                4 => members.value(&mut map, &mut f_callers)?,
+                5 => members.value(&mut map, &mut f_is_force_use_mobile)?,
+                6 => members.value(&mut map, &mut f_uui_deprecated)?,
+                7 => members.value(&mut map, &mut f_uui)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateCallOutSessionRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            user_id: members.required(f_user_id, 1)?,
+            callee: members.required(f_callee, 2)?,
+            caller: f_caller.flatten(),
+            callers: f_callers.flatten(),
+            is_force_use_mobile: f_is_force_use_mobile.flatten(),
+            uui_deprecated: f_uui_deprecated.flatten(),
+            uui: f_uui.flatten(),
+        })
+    }
 }
 impl CreateCallOutSessionRequest {
     /// A builder with no member set.
@@ -357,27 +423,68 @@ impl CreateCallOutSessionFluentBuilder {
     }
 }
 /// Successful response of `CreateCallOutSession`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCallOutSessionResponse {
     /// Id of the newly created session.
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
-    #[serde(
-        rename = "SessionId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub session_id: String,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateCallOutSessionResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateCallOutSessionResponse", 2)?;
+        s.serialize_field("SessionId", &self.session_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateCallOutSessionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CreateCallOutSessionResponse {
+    const EXPECTING: &'static str = "struct CreateCallOutSessionResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SessionId", "RequestId"]);
+        let mut f_session_id: Option<String> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_session_id)?,
+                1 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateCallOutSessionResponse {
+            session_id: f_session_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for CreateCallOutSessionResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SessionId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl CreateCallOutSessionResponse {
     /// A builder with no member set, for canned answers in tests and

@@ -8,33 +8,72 @@
 //!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=CreateCarrierPrivilegeNumberApplicant>
 /// Request of `CreateCarrierPrivilegeNumberApplicant`. Build it with [`CreateCarrierPrivilegeNumberApplicantRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCarrierPrivilegeNumberApplicantRequest {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `140000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Caller numbers, which must exist in the instance, in the form `0086xxxx`; only mainland China numbers.
     ///
     /// Example: `["008601012345678"]`
-    #[serde(rename = "Callers", default)]
     pub callers: Vec<String>,
     /// Callee numbers, which must be mobile numbers bound to agents of the instance, in the form `0086xxxx`; only mainland China numbers.
     ///
     /// Example: `["008618612345678"]`
-    #[serde(rename = "Callees", default)]
     pub callees: Vec<String>,
     /// Description of the application.
     ///
     /// Example: `"foobar"`
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub description: Option<String>,
+}
+impl ::serde::Serialize for CreateCarrierPrivilegeNumberApplicantRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s =
+            serializer.serialize_struct("CreateCarrierPrivilegeNumberApplicantRequest", 4)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("Callers", &self.callers)?;
+        s.serialize_field("Callees", &self.callees)?;
+        if self.description.is_some() {
+            s.serialize_field("Description", &self.description)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateCarrierPrivilegeNumberApplicantRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for CreateCarrierPrivilegeNumberApplicantRequest {
+    const EXPECTING: &'static str = "struct CreateCarrierPrivilegeNumberApplicantRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["SdkAppId", "Callers", "Callees", "Description"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_callers: Option<Vec<String>> = None;
+        let mut f_callees: Option<Vec<String>> = None;
+        let mut f_description: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_callers)?,
+                2 => members.value(&mut map, &mut f_callees)?,
+                3 => members.value(&mut map, &mut f_description)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateCarrierPrivilegeNumberApplicantRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            callers: f_callers.unwrap_or_default(),
+            callees: f_callees.unwrap_or_default(),
+            description: f_description.flatten(),
+        })
+    }
 }
 impl CreateCarrierPrivilegeNumberApplicantRequest {
     /// A builder with no member set.
@@ -211,27 +250,69 @@ impl CreateCarrierPrivilegeNumberApplicantFluentBuilder {
     }
 }
 /// Successful response of `CreateCarrierPrivilegeNumberApplicant`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCarrierPrivilegeNumberApplicantResponse {
     /// Id of the application.
     ///
     /// Example: `1543`
-    #[serde(
-        rename = "ApplicantId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub applicant_id: u64,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateCarrierPrivilegeNumberApplicantResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s =
+            serializer.serialize_struct("CreateCarrierPrivilegeNumberApplicantResponse", 2)?;
+        s.serialize_field("ApplicantId", &self.applicant_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateCarrierPrivilegeNumberApplicantResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CreateCarrierPrivilegeNumberApplicantResponse {
+    const EXPECTING: &'static str = "struct CreateCarrierPrivilegeNumberApplicantResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["ApplicantId", "RequestId"]);
+        let mut f_applicant_id: Option<u64> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_applicant_id)?,
+                1 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateCarrierPrivilegeNumberApplicantResponse {
+            applicant_id: f_applicant_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for CreateCarrierPrivilegeNumberApplicantResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "ApplicantId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl CreateCarrierPrivilegeNumberApplicantResponse {
     /// A builder with no member set, for canned answers in tests and

@@ -34,33 +34,75 @@
 //!
 //! Repaired from the official text: the request was a GET query string, converted to the JSON body
 /// Request of `CreateCCCSkillGroup`. Build it with [`CreateCCCSkillGroupRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCCCSkillGroupRequest {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Name of the skill group.
     ///
     /// Example: `"foobar技能组"`
-    #[serde(rename = "SkillGroupName")]
     pub skill_group_name: String,
     /// Skill group type: `0` phone, `1` online, `3` audio, `4` video.
     ///
     /// Example: `0`
-    #[serde(rename = "SkillGroupType")]
     pub skill_group_type: crate::types::CreateCCCSkillGroupSkillGroupType,
     /// Maximum number of sessions one agent in the group can handle at once; default `1`. Only online groups may exceed `1`.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "MaxConcurrency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_concurrency: Option<crate::types::MaxConcurrency>,
+}
+impl ::serde::Serialize for CreateCCCSkillGroupRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateCCCSkillGroupRequest", 4)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("SkillGroupName", &self.skill_group_name)?;
+        s.serialize_field("SkillGroupType", &self.skill_group_type)?;
+        if self.max_concurrency.is_some() {
+            s.serialize_field("MaxConcurrency", &self.max_concurrency)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateCCCSkillGroupRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for CreateCCCSkillGroupRequest {
+    const EXPECTING: &'static str = "struct CreateCCCSkillGroupRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "SkillGroupName",
+            "SkillGroupType",
+            "MaxConcurrency",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_skill_group_name: Option<String> = None;
+        let mut f_skill_group_type: Option<crate::types::CreateCCCSkillGroupSkillGroupType> = None;
+        let mut f_max_concurrency: Option<Option<crate::types::MaxConcurrency>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_skill_group_name)?,
+                2 => members.value(&mut map, &mut f_skill_group_type)?,
+                3 => members.value(&mut map, &mut f_max_concurrency)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateCCCSkillGroupRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            skill_group_name: members.required(f_skill_group_name, 1)?,
+            skill_group_type: members.required(f_skill_group_type, 2)?,
+            max_concurrency: f_max_concurrency.flatten(),
+        })
+    }
 }
 impl CreateCCCSkillGroupRequest {
     /// A builder with no member set.
@@ -246,27 +288,68 @@ impl CreateCCCSkillGroupFluentBuilder {
     }
 }
 /// Successful response of `CreateCCCSkillGroup`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCCCSkillGroupResponse {
     /// Id of the created skill group.
     ///
     /// Example: `10`
-    #[serde(
-        rename = "SkillGroupId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub skill_group_id: crate::types::SkillGroupId,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateCCCSkillGroupResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateCCCSkillGroupResponse", 2)?;
+        s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateCCCSkillGroupResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CreateCCCSkillGroupResponse {
+    const EXPECTING: &'static str = "struct CreateCCCSkillGroupResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SkillGroupId", "RequestId"]);
+        let mut f_skill_group_id: Option<crate::types::SkillGroupId> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_skill_group_id)?,
+                1 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateCCCSkillGroupResponse {
+            skill_group_id: f_skill_group_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for CreateCCCSkillGroupResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl CreateCCCSkillGroupResponse {
     /// A builder with no member set, for canned answers in tests and

@@ -8,12 +8,42 @@
 //!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=CreateCompanyApply>
 /// Request of `CreateCompanyApply`. Build it with [`CreateCompanyApplyRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCompanyApplyRequest {
     /// Company qualification details.
-    #[serde(rename = "CompanyInfo")]
     pub company_info: crate::types::CompanyApplyInfo,
+}
+impl ::serde::Serialize for CreateCompanyApplyRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateCompanyApplyRequest", 1)?;
+        s.serialize_field("CompanyInfo", &self.company_info)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateCompanyApplyRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for CreateCompanyApplyRequest {
+    const EXPECTING: &'static str = "struct CreateCompanyApplyRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["CompanyInfo"]);
+        let mut f_company_info: Option<crate::types::CompanyApplyInfo> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_company_info)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateCompanyApplyRequest {
+            company_info: members.required(f_company_info, 0)?,
+        })
+    }
 }
 impl CreateCompanyApplyRequest {
     /// A builder with no member set.
@@ -99,23 +129,70 @@ impl CreateCompanyApplyFluentBuilder {
     }
 }
 /// Successful response of `CreateCompanyApply`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCompanyApplyResponse {
     /// Id of the application.
     ///
     /// Example: `1145`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateCompanyApplyResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateCompanyApplyResponse", 2)?;
+        if self.id.is_some() {
+            s.serialize_field("Id", &self.id)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateCompanyApplyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CreateCompanyApplyResponse {
+    const EXPECTING: &'static str = "struct CreateCompanyApplyResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Id", "RequestId"]);
+        let mut f_id: Option<Option<i64>> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_id)?,
+                1 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateCompanyApplyResponse {
+            id: f_id.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for CreateCompanyApplyResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Id",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl CreateCompanyApplyResponse {
     /// A builder with no member set, for canned answers in tests and

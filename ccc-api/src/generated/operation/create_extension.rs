@@ -28,38 +28,86 @@
 //! }
 //! ```
 /// Request of `CreateExtension`. Build it with [`CreateExtensionRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateExtensionRequest {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Extension number.
     ///
     /// Example: `"1001"`
-    #[serde(rename = "ExtensionId")]
     pub extension_id: String,
     /// Display name of the extension.
     ///
     /// Example: `"分机1"`
-    #[serde(rename = "ExtensionName")]
     pub extension_name: String,
     /// Ids of the skill groups to bind the extension to.
     ///
     /// Example: `[1,2,3,4,5]`
-    #[serde(
-        rename = "SkillGroupIds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_ids: Option<Vec<crate::types::SkillGroupId>>,
     /// Email of the agent to bind the extension to.
     ///
     /// Example: `"aaa@bbb.com"`
-    #[serde(rename = "Relation", default, skip_serializing_if = "Option::is_none")]
     pub relation: Option<String>,
+}
+impl ::serde::Serialize for CreateExtensionRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateExtensionRequest", 5)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("ExtensionId", &self.extension_id)?;
+        s.serialize_field("ExtensionName", &self.extension_name)?;
+        if self.skill_group_ids.is_some() {
+            s.serialize_field("SkillGroupIds", &self.skill_group_ids)?;
+        }
+        if self.relation.is_some() {
+            s.serialize_field("Relation", &self.relation)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateExtensionRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for CreateExtensionRequest {
+    const EXPECTING: &'static str = "struct CreateExtensionRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "ExtensionId",
+            "ExtensionName",
+            "SkillGroupIds",
+            "Relation",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_extension_id: Option<String> = None;
+        let mut f_extension_name: Option<String> = None;
+        let mut f_skill_group_ids: Option<Option<Vec<crate::types::SkillGroupId>>> = None;
+        let mut f_relation: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_extension_id)?,
+                2 => members.value(&mut map, &mut f_extension_name)?,
+                3 => members.value(&mut map, &mut f_skill_group_ids)?,
+                4 => members.value(&mut map, &mut f_relation)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateExtensionRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            extension_id: members.required(f_extension_id, 1)?,
+            extension_name: members.required(f_extension_name, 2)?,
+            skill_group_ids: f_skill_group_ids.flatten(),
+            relation: f_relation.flatten(),
+        })
+    }
 }
 impl CreateExtensionRequest {
     /// A builder with no member set.
@@ -257,18 +305,53 @@ impl CreateExtensionFluentBuilder {
     }
 }
 /// Successful response of `CreateExtension`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateExtensionResponse {
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateExtensionResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateExtensionResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateExtensionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CreateExtensionResponse {
+    const EXPECTING: &'static str = "struct CreateExtensionResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["RequestId"]);
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateExtensionResponse {
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for CreateExtensionResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
+            wire: "RequestId",
+            rule: crate::deviation::Rule::Promised,
+            nested: None,
+        }];
+        MEMBERS
+    }
 }
 impl CreateExtensionResponse {
     /// A builder with no member set, for canned answers in tests and

@@ -31,46 +31,106 @@
 //! }
 //! ```
 /// Request of `CreateIVRSession`. Build it with [`CreateIVRSessionRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateIVRSessionRequest {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Number to call.
     ///
     /// Example: `"+8613012345678"`
-    #[serde(rename = "Callee")]
     pub callee: String,
     /// Id of the IVR to run; inbound and automatic outbound types are supported.
     ///
     /// Example: `4600`
-    #[serde(rename = "IVRId")]
     pub ivr_id: crate::types::IvrId,
     /// Caller numbers to use.
     ///
     /// Example: `["008602155066897"]`
-    #[serde(rename = "Callers", default, skip_serializing_if = "Option::is_none")]
     pub callers: Option<Vec<String>>,
     /// Custom variables passed to the IVR.
-    #[serde(rename = "Variables", default, skip_serializing_if = "Option::is_none")]
     pub variables: Option<Vec<crate::types::Variable>>,
     /// Custom user data.
     ///
     /// Example: `"foobar"`
-    #[serde(rename = "UUI", default, skip_serializing_if = "Option::is_none")]
     pub uui: Option<String>,
     /// Maximum ringing time in seconds before hanging up; only supported for your own numbers.
     ///
     /// Example: `15`
-    #[serde(
-        rename = "MaxRingTimeoutSecond",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_ring_timeout_second: Option<i64>,
+}
+impl ::serde::Serialize for CreateIVRSessionRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateIVRSessionRequest", 7)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("Callee", &self.callee)?;
+        s.serialize_field("IVRId", &self.ivr_id)?;
+        if self.callers.is_some() {
+            s.serialize_field("Callers", &self.callers)?;
+        }
+        if self.variables.is_some() {
+            s.serialize_field("Variables", &self.variables)?;
+        }
+        if self.uui.is_some() {
+            s.serialize_field("UUI", &self.uui)?;
+        }
+        if self.max_ring_timeout_second.is_some() {
+            s.serialize_field("MaxRingTimeoutSecond", &self.max_ring_timeout_second)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateIVRSessionRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for CreateIVRSessionRequest {
+    const EXPECTING: &'static str = "struct CreateIVRSessionRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "Callee",
+            "IVRId",
+            "Callers",
+            "Variables",
+            "UUI",
+            "MaxRingTimeoutSecond",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_callee: Option<String> = None;
+        let mut f_ivr_id: Option<crate::types::IvrId> = None;
+        let mut f_callers: Option<Option<Vec<String>>> = None;
+        let mut f_variables: Option<Option<Vec<crate::types::Variable>>> = None;
+        let mut f_uui: Option<Option<String>> = None;
+        let mut f_max_ring_timeout_second: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_callee)?,
+                2 => members.value(&mut map, &mut f_ivr_id)?,
+                3 => members.value(&mut map, &mut f_callers)?,
+                4 => members.value(&mut map, &mut f_variables)?,
+                5 => members.value(&mut map, &mut f_uui)?,
+                6 => members.value(&mut map, &mut f_max_ring_timeout_second)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateIVRSessionRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            callee: members.required(f_callee, 1)?,
+            ivr_id: members.required(f_ivr_id, 2)?,
+            callers: f_callers.flatten(),
+            variables: f_variables.flatten(),
+            uui: f_uui.flatten(),
+            max_ring_timeout_second: f_max_ring_timeout_second.flatten(),
+        })
+    }
 }
 impl CreateIVRSessionRequest {
     /// A builder with no member set.
@@ -315,23 +375,70 @@ impl CreateIVRSessionFluentBuilder {
     }
 }
 /// Successful response of `CreateIVRSession`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateIVRSessionResponse {
     /// Id of the newly created session.
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
-    #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateIVRSessionResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateIVRSessionResponse", 2)?;
+        if self.session_id.is_some() {
+            s.serialize_field("SessionId", &self.session_id)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateIVRSessionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CreateIVRSessionResponse {
+    const EXPECTING: &'static str = "struct CreateIVRSessionResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SessionId", "RequestId"]);
+        let mut f_session_id: Option<Option<String>> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_session_id)?,
+                1 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateIVRSessionResponse {
+            session_id: f_session_id.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for CreateIVRSessionResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SessionId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl CreateIVRSessionResponse {
     /// A builder with no member set, for canned answers in tests and

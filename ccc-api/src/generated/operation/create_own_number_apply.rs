@@ -39,72 +39,131 @@
 //! }
 //! ```
 /// Request of `CreateOwnNumberApply`. Build it with [`CreateOwnNumberApplyRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateOwnNumberApplyRequest {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Id of the SIP trunk connection the numbers come in on.
     ///
     /// Example: `1`
-    #[serde(rename = "SipTrunkId")]
     pub sip_trunk_id: i64,
     /// Per-number line settings to apply for.
-    #[serde(rename = "DetailList", default)]
     pub detail_list: Vec<crate::types::OwnNumberApplyDetailItem>,
     /// Prefix added to numbers sent out over the trunk.
     ///
     /// Example: `"0"`
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// National long-distance prefix used when dialing domestic mobile numbers.
     ///
     /// Example: `"0"`
-    #[serde(
-        rename = "MobileNddPrefix",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub mobile_ndd_prefix: Option<String>,
     /// Whether to strip the area code when dialing local numbers.
     ///
     /// Example: `false`
-    #[serde(
-        rename = "LocalNumberTrimAC",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub local_number_trim_ac: Option<bool>,
     /// Whether to pass the callee number through exactly as entered, without reformatting.
     ///
     /// Example: `false`
-    #[serde(
-        rename = "CalleeFormatPassthrough",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub callee_format_passthrough: Option<bool>,
     /// Whether to pass the caller number through exactly as entered, without reformatting.
     ///
     /// Example: `false`
-    #[serde(
-        rename = "CallerFormatPassthrough",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub caller_format_passthrough: Option<bool>,
     /// Prefix used for international long-distance calls.
     ///
     /// Example: `"00"`
-    #[serde(
-        rename = "InternationalNumberPrefix",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub international_number_prefix: Option<String>,
+}
+impl ::serde::Serialize for CreateOwnNumberApplyRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateOwnNumberApplyRequest", 9)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("SipTrunkId", &self.sip_trunk_id)?;
+        s.serialize_field("DetailList", &self.detail_list)?;
+        if self.prefix.is_some() {
+            s.serialize_field("Prefix", &self.prefix)?;
+        }
+        if self.mobile_ndd_prefix.is_some() {
+            s.serialize_field("MobileNddPrefix", &self.mobile_ndd_prefix)?;
+        }
+        if self.local_number_trim_ac.is_some() {
+            s.serialize_field("LocalNumberTrimAC", &self.local_number_trim_ac)?;
+        }
+        if self.callee_format_passthrough.is_some() {
+            s.serialize_field("CalleeFormatPassthrough", &self.callee_format_passthrough)?;
+        }
+        if self.caller_format_passthrough.is_some() {
+            s.serialize_field("CallerFormatPassthrough", &self.caller_format_passthrough)?;
+        }
+        if self.international_number_prefix.is_some() {
+            s.serialize_field(
+                "InternationalNumberPrefix",
+                &self.international_number_prefix,
+            )?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateOwnNumberApplyRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for CreateOwnNumberApplyRequest {
+    const EXPECTING: &'static str = "struct CreateOwnNumberApplyRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "SipTrunkId",
+            "DetailList",
+            "Prefix",
+            "MobileNddPrefix",
+            "LocalNumberTrimAC",
+            "CalleeFormatPassthrough",
+            "CallerFormatPassthrough",
+            "InternationalNumberPrefix",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_sip_trunk_id: Option<i64> = None;
+        let mut f_detail_list: Option<Vec<crate::types::OwnNumberApplyDetailItem>> = None;
+        let mut f_prefix: Option<Option<String>> = None;
+        let mut f_mobile_ndd_prefix: Option<Option<String>> = None;
+        let mut f_local_number_trim_ac: Option<Option<bool>> = None;
+        let mut f_callee_format_passthrough: Option<Option<bool>> = None;
+        let mut f_caller_format_passthrough: Option<Option<bool>> = None;
+        let mut f_international_number_prefix: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_sip_trunk_id)?,
+                2 => members.value(&mut map, &mut f_detail_list)?,
+                3 => members.value(&mut map, &mut f_prefix)?,
+                4 => members.value(&mut map, &mut f_mobile_ndd_prefix)?,
+                5 => members.value(&mut map, &mut f_local_number_trim_ac)?,
+                6 => members.value(&mut map, &mut f_callee_format_passthrough)?,
+                7 => members.value(&mut map, &mut f_caller_format_passthrough)?,
+                8 => members.value(&mut map, &mut f_international_number_prefix)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateOwnNumberApplyRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            sip_trunk_id: members.required(f_sip_trunk_id, 1)?,
+            detail_list: f_detail_list.unwrap_or_default(),
+            prefix: f_prefix.flatten(),
+            mobile_ndd_prefix: f_mobile_ndd_prefix.flatten(),
+            local_number_trim_ac: f_local_number_trim_ac.flatten(),
+            callee_format_passthrough: f_callee_format_passthrough.flatten(),
+            caller_format_passthrough: f_caller_format_passthrough.flatten(),
+            international_number_prefix: f_international_number_prefix.flatten(),
+        })
+    }
 }
 impl CreateOwnNumberApplyRequest {
     /// A builder with no member set.
@@ -410,27 +469,68 @@ impl CreateOwnNumberApplyFluentBuilder {
     }
 }
 /// Successful response of `CreateOwnNumberApply`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateOwnNumberApplyResponse {
     /// Id of the created approval request.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "ApplyId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub apply_id: crate::types::ApplyId,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateOwnNumberApplyResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateOwnNumberApplyResponse", 2)?;
+        s.serialize_field("ApplyId", &self.apply_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateOwnNumberApplyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CreateOwnNumberApplyResponse {
+    const EXPECTING: &'static str = "struct CreateOwnNumberApplyResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["ApplyId", "RequestId"]);
+        let mut f_apply_id: Option<crate::types::ApplyId> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_apply_id)?,
+                1 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateOwnNumberApplyResponse {
+            apply_id: f_apply_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for CreateOwnNumberApplyResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "ApplyId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl CreateOwnNumberApplyResponse {
     /// A builder with no member set, for canned answers in tests and

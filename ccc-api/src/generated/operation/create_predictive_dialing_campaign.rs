@@ -49,105 +49,207 @@
 //!
 //! Repaired from the official text: inserted 1 missing comma(s) in the request
 /// Request of `CreatePredictiveDialingCampaign`. Build it with [`CreatePredictiveDialingCampaignRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePredictiveDialingCampaignRequest {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Name of the task.
     ///
     /// Example: `"新能源SUV推荐"`
-    #[serde(rename = "Name")]
     pub name: String,
     /// Numbers to call, in E.164 format or without country code.
     ///
     /// Example: `["+8613012345678"]`
-    #[serde(rename = "Callees", default)]
     pub callees: Vec<String>,
     /// Caller numbers to use, in the format shown in the console.
     ///
     /// Example: `["0086075586013388"]`
-    #[serde(rename = "Callers", default)]
     pub callers: Vec<String>,
     /// Order in which callees are dialed: `0` random, `1` in list order.
     ///
     /// Example: `0`
-    #[serde(rename = "CallOrder")]
     pub call_order: crate::types::CreatePredictiveDialingCampaignCallOrder,
     /// Id of the skill group whose agents handle the answered calls.
     ///
     /// Example: `255`
-    #[serde(rename = "SkillGroupId")]
     pub skill_group_id: crate::types::SkillGroupId,
     /// Priority among tasks of the same application, `1` (highest) to `5` (lowest).
     ///
     /// Example: `3`
-    #[serde(rename = "Priority")]
     pub priority: i64,
     /// Target call abandon rate in percent, 0-50.
     ///
     /// Example: `10`
-    #[serde(rename = "ExpectedAbandonRate")]
     pub expected_abandon_rate: i64,
     /// Interval between retries in seconds, 60-86400.
     ///
     /// Example: `1800`
-    #[serde(rename = "RetryInterval")]
     pub retry_interval: i64,
     /// Unix time in seconds after which the task starts automatically.
     ///
     /// Example: `1708483433`
-    #[serde(rename = "StartTime")]
     pub start_time: i64,
     /// Unix time in seconds after which the task stops automatically.
     ///
     /// Example: `1708485433`
-    #[serde(rename = "EndTime")]
     pub end_time: i64,
     /// Id of the IVR flow to use.
     ///
     /// Example: `4600`
-    #[serde(rename = "IVRId", default, skip_serializing_if = "Option::is_none")]
     pub ivr_id: Option<crate::types::IvrId>,
     /// Number of retries for a callee, 0-2.
     ///
     /// Example: `2`
-    #[serde(
-        rename = "RetryTimes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub retry_times: Option<i64>,
     /// Custom variables passed to the calls.
-    #[serde(rename = "Variables", default, skip_serializing_if = "Option::is_none")]
     pub variables: Option<Vec<crate::types::Variable>>,
     /// User-to-user information attached to the calls.
     ///
     /// Example: `"foobar"`
-    #[serde(rename = "UUI", default, skip_serializing_if = "Option::is_none")]
     pub uui: Option<String>,
     /// Per-callee attributes.
-    #[serde(
-        rename = "CalleeAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub callee_attributes: Option<Vec<crate::types::CalleeAttribute>>,
     /// IANA time zone name used to interpret the available time windows.
     ///
     /// Example: `"Asia/Shanghai"`
-    #[serde(rename = "TimeZone", default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
     /// Time windows in which calls may be placed.
-    #[serde(
-        rename = "AvailableTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub available_time: Option<Vec<crate::types::TimeRange>>,
+}
+impl ::serde::Serialize for CreatePredictiveDialingCampaignRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreatePredictiveDialingCampaignRequest", 18)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("Name", &self.name)?;
+        s.serialize_field("Callees", &self.callees)?;
+        s.serialize_field("Callers", &self.callers)?;
+        s.serialize_field("CallOrder", &self.call_order)?;
+        s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        s.serialize_field("Priority", &self.priority)?;
+        s.serialize_field("ExpectedAbandonRate", &self.expected_abandon_rate)?;
+        s.serialize_field("RetryInterval", &self.retry_interval)?;
+        s.serialize_field("StartTime", &self.start_time)?;
+        s.serialize_field("EndTime", &self.end_time)?;
+        if self.ivr_id.is_some() {
+            s.serialize_field("IVRId", &self.ivr_id)?;
+        }
+        if self.retry_times.is_some() {
+            s.serialize_field("RetryTimes", &self.retry_times)?;
+        }
+        if self.variables.is_some() {
+            s.serialize_field("Variables", &self.variables)?;
+        }
+        if self.uui.is_some() {
+            s.serialize_field("UUI", &self.uui)?;
+        }
+        if self.callee_attributes.is_some() {
+            s.serialize_field("CalleeAttributes", &self.callee_attributes)?;
+        }
+        if self.time_zone.is_some() {
+            s.serialize_field("TimeZone", &self.time_zone)?;
+        }
+        if self.available_time.is_some() {
+            s.serialize_field("AvailableTime", &self.available_time)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreatePredictiveDialingCampaignRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for CreatePredictiveDialingCampaignRequest {
+    const EXPECTING: &'static str = "struct CreatePredictiveDialingCampaignRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "Name",
+            "Callees",
+            "Callers",
+            "CallOrder",
+            "SkillGroupId",
+            "Priority",
+            "ExpectedAbandonRate",
+            "RetryInterval",
+            "StartTime",
+            "EndTime",
+            "IVRId",
+            "RetryTimes",
+            "Variables",
+            "UUI",
+            "CalleeAttributes",
+            "TimeZone",
+            "AvailableTime",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_name: Option<String> = None;
+        let mut f_callees: Option<Vec<String>> = None;
+        let mut f_callers: Option<Vec<String>> = None;
+        let mut f_call_order: Option<crate::types::CreatePredictiveDialingCampaignCallOrder> = None;
+        let mut f_skill_group_id: Option<crate::types::SkillGroupId> = None;
+        let mut f_priority: Option<i64> = None;
+        let mut f_expected_abandon_rate: Option<i64> = None;
+        let mut f_retry_interval: Option<i64> = None;
+        let mut f_start_time: Option<i64> = None;
+        let mut f_end_time: Option<i64> = None;
+        let mut f_ivr_id: Option<Option<crate::types::IvrId>> = None;
+        let mut f_retry_times: Option<Option<i64>> = None;
+        let mut f_variables: Option<Option<Vec<crate::types::Variable>>> = None;
+        let mut f_uui: Option<Option<String>> = None;
+        let mut f_callee_attributes: Option<Option<Vec<crate::types::CalleeAttribute>>> = None;
+        let mut f_time_zone: Option<Option<String>> = None;
+        let mut f_available_time: Option<Option<Vec<crate::types::TimeRange>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_name)?,
+                2 => members.value(&mut map, &mut f_callees)?,
+                3 => members.value(&mut map, &mut f_callers)?,
+                4 => members.value(&mut map, &mut f_call_order)?,
+                5 => members.value(&mut map, &mut f_skill_group_id)?,
+                6 => members.value(&mut map, &mut f_priority)?,
+                7 => members.value(&mut map, &mut f_expected_abandon_rate)?,
+                8 => members.value(&mut map, &mut f_retry_interval)?,
+                9 => members.value(&mut map, &mut f_start_time)?,
+                10 => members.value(&mut map, &mut f_end_time)?,
+                11 => members.value(&mut map, &mut f_ivr_id)?,
+                12 => members.value(&mut map, &mut f_retry_times)?,
+                13 => members.value(&mut map, &mut f_variables)?,
+                14 => members.value(&mut map, &mut f_uui)?,
+                15 => members.value(&mut map, &mut f_callee_attributes)?,
+                16 => members.value(&mut map, &mut f_time_zone)?,
+                17 => members.value(&mut map, &mut f_available_time)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreatePredictiveDialingCampaignRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            name: members.required(f_name, 1)?,
+            callees: f_callees.unwrap_or_default(),
+            callers: f_callers.unwrap_or_default(),
+            call_order: members.required(f_call_order, 4)?,
+            skill_group_id: members.required(f_skill_group_id, 5)?,
+            priority: members.required(f_priority, 6)?,
+            expected_abandon_rate: members.required(f_expected_abandon_rate, 7)?,
+            retry_interval: members.required(f_retry_interval, 8)?,
+            start_time: members.required(f_start_time, 9)?,
+            end_time: members.required(f_end_time, 10)?,
+            ivr_id: f_ivr_id.flatten(),
+            retry_times: f_retry_times.flatten(),
+            variables: f_variables.flatten(),
+            uui: f_uui.flatten(),
+            callee_attributes: f_callee_attributes.flatten(),
+            time_zone: f_time_zone.flatten(),
+            available_time: f_available_time.flatten(),
+        })
+    }
 }
 impl CreatePredictiveDialingCampaignRequest {
     /// A builder with no member set.
@@ -720,27 +822,70 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     }
 }
 /// Successful response of `CreatePredictiveDialingCampaign`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePredictiveDialingCampaignResponse {
     /// Id of the created task.
     ///
     /// Example: `2569`
-    #[serde(
-        rename = "CampaignId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub campaign_id: Option<crate::types::CampaignId>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreatePredictiveDialingCampaignResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreatePredictiveDialingCampaignResponse", 2)?;
+        if self.campaign_id.is_some() {
+            s.serialize_field("CampaignId", &self.campaign_id)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreatePredictiveDialingCampaignResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CreatePredictiveDialingCampaignResponse {
+    const EXPECTING: &'static str = "struct CreatePredictiveDialingCampaignResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["CampaignId", "RequestId"]);
+        let mut f_campaign_id: Option<Option<crate::types::CampaignId>> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_campaign_id)?,
+                1 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreatePredictiveDialingCampaignResponse {
+            campaign_id: f_campaign_id.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for CreatePredictiveDialingCampaignResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "CampaignId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl CreatePredictiveDialingCampaignResponse {
     /// A builder with no member set, for canned answers in tests and

@@ -34,24 +34,62 @@
 //!
 //! Repaired from the official text: the request was a GET query string, converted to the JSON body
 /// Request of `CreateSDKLoginToken`. Build it with [`CreateSDKLoginTokenRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSDKLoginTokenRequest {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Agent account, usually the agent's email.
     ///
     /// Example: `"FooOrBar@tencent.com"`
-    #[serde(rename = "SeatUserId")]
     pub seat_user_id: String,
     /// Whether the token may be used for a single verification only.
     ///
     /// Example: `false`
-    #[serde(rename = "OnlyOnce", default, skip_serializing_if = "Option::is_none")]
     pub only_once: Option<bool>,
+}
+impl ::serde::Serialize for CreateSDKLoginTokenRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateSDKLoginTokenRequest", 3)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("SeatUserId", &self.seat_user_id)?;
+        if self.only_once.is_some() {
+            s.serialize_field("OnlyOnce", &self.only_once)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateSDKLoginTokenRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for CreateSDKLoginTokenRequest {
+    const EXPECTING: &'static str = "struct CreateSDKLoginTokenRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SdkAppId", "SeatUserId", "OnlyOnce"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_seat_user_id: Option<String> = None;
+        let mut f_only_once: Option<Option<bool>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_seat_user_id)?,
+                2 => members.value(&mut map, &mut f_only_once)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateSDKLoginTokenRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            seat_user_id: members.required(f_seat_user_id, 1)?,
+            only_once: f_only_once.flatten(),
+        })
+    }
 }
 impl CreateSDKLoginTokenRequest {
     /// A builder with no member set.
@@ -196,44 +234,23 @@ impl CreateSDKLoginTokenFluentBuilder {
     }
 }
 /// Successful response of `CreateSDKLoginToken`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSDKLoginTokenResponse {
     /// Login token for the SDK.
     ///
     /// Example: `"some_token"`
-    #[serde(
-        rename = "Token",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub token: String,
     /// Unix time in seconds when the token expires.
     ///
     /// Example: `1601371974`
-    #[serde(
-        rename = "ExpiredTime",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub expired_time: i64,
     /// URL to load the SDK from; it changes with SDK releases.
     ///
     /// Example: `"https://tccc/sdk.js"`
-    #[serde(
-        rename = "SdkURL",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub sdk_url: String,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
 impl ::std::fmt::Debug for CreateSDKLoginTokenResponse {
@@ -245,6 +262,77 @@ impl ::std::fmt::Debug for CreateSDKLoginTokenResponse {
             .field("request_id", &self.request_id)
             .field("_deviations", &self._deviations)
             .finish()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateSDKLoginTokenResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateSDKLoginTokenResponse", 4)?;
+        s.serialize_field("Token", &self.token)?;
+        s.serialize_field("ExpiredTime", &self.expired_time)?;
+        s.serialize_field("SdkURL", &self.sdk_url)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateSDKLoginTokenResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CreateSDKLoginTokenResponse {
+    const EXPECTING: &'static str = "struct CreateSDKLoginTokenResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["Token", "ExpiredTime", "SdkURL", "RequestId"]);
+        let mut f_token: Option<String> = None;
+        let mut f_expired_time: Option<i64> = None;
+        let mut f_sdk_url: Option<String> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_token)?,
+                1 => members.filled(&mut map, &mut f_expired_time)?,
+                2 => members.filled(&mut map, &mut f_sdk_url)?,
+                3 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateSDKLoginTokenResponse {
+            token: f_token.unwrap_or_else(crate::deviation::absent),
+            expired_time: f_expired_time.unwrap_or_else(crate::deviation::absent),
+            sdk_url: f_sdk_url.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for CreateSDKLoginTokenResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "ExpiredTime",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SdkURL",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Token",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
     }
 }
 impl CreateSDKLoginTokenResponse {

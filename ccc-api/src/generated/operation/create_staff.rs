@@ -39,28 +39,62 @@
 //!
 //! Repaired from the official text: inserted 1 missing comma(s) in the request
 /// Request of `CreateStaff`. Build it with [`CreateStaffRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateStaffRequest {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Agents to create, at most 10.
     ///
     /// Example: `[{"Mail":"john.doe@example.com","Name":"John Doe","Phone":"00861234567890","Role":1,"StaffNumber":"123456"},{"Mail":"jane.smith@example.com","Name":"Jane Smith","Phone":"00861234567890","Role":1,"StaffNumber":"789012"}]`
-    #[serde(rename = "Staffs", default)]
     pub staffs: Vec<crate::types::SeatUserInfo>,
     /// Whether to email a password to each new agent; defaults to `true`.
     ///
     /// Example: `false`
-    #[serde(
-        rename = "SendPassword",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub send_password: Option<bool>,
+}
+impl ::serde::Serialize for CreateStaffRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateStaffRequest", 3)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("Staffs", &self.staffs)?;
+        if self.send_password.is_some() {
+            s.serialize_field("SendPassword", &self.send_password)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateStaffRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for CreateStaffRequest {
+    const EXPECTING: &'static str = "struct CreateStaffRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SdkAppId", "Staffs", "SendPassword"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_staffs: Option<Vec<crate::types::SeatUserInfo>> = None;
+        let mut f_send_password: Option<Option<bool>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_staffs)?,
+                2 => members.value(&mut map, &mut f_send_password)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateStaffRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            staffs: f_staffs.unwrap_or_default(),
+            send_password: f_send_password.flatten(),
+        })
+    }
 }
 impl CreateStaffRequest {
     /// A builder with no member set.
@@ -201,27 +235,68 @@ impl CreateStaffFluentBuilder {
     }
 }
 /// Successful response of `CreateStaff`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateStaffResponse {
     /// Agents that failed to be created, with error details.
     ///
     /// Example: `[{"StaffEmail":"foobar@example.com"}]`
-    #[serde(
-        rename = "ErrorStaffList",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub error_staff_list: Vec<crate::types::ErrStaffItem>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateStaffResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateStaffResponse", 2)?;
+        s.serialize_field("ErrorStaffList", &self.error_staff_list)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateStaffResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CreateStaffResponse {
+    const EXPECTING: &'static str = "struct CreateStaffResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["ErrorStaffList", "RequestId"]);
+        let mut f_error_staff_list: Option<Vec<crate::types::ErrStaffItem>> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_error_staff_list)?,
+                1 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateStaffResponse {
+            error_staff_list: f_error_staff_list.unwrap_or_default(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for CreateStaffResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "ErrorStaffList",
+                rule: crate::deviation::Rule::List,
+                nested: Some(<crate::types::ErrStaffItem as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl CreateStaffResponse {
     /// A builder with no member set, for canned answers in tests and

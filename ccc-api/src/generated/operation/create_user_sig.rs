@@ -32,29 +32,69 @@
 //! }
 //! ```
 /// Request of `CreateUserSig`. Build it with [`CreateUserSigRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateUserSigRequest {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// User id; must equal the `Uid` inside `ClientData`.
     ///
     /// Example: `"foo"`
-    #[serde(rename = "Uid")]
     pub uid: String,
     /// User data to sign, as a JSON string.
     ///
     /// Example: `"参考下文示例"`
-    #[serde(rename = "ClientData")]
     pub client_data: String,
     /// Validity period in seconds, at most 3600.
     ///
     /// Example: `3600`
-    #[serde(rename = "ExpiredTime")]
     pub expired_time: i64,
+}
+impl ::serde::Serialize for CreateUserSigRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateUserSigRequest", 4)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("Uid", &self.uid)?;
+        s.serialize_field("ClientData", &self.client_data)?;
+        s.serialize_field("ExpiredTime", &self.expired_time)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateUserSigRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for CreateUserSigRequest {
+    const EXPECTING: &'static str = "struct CreateUserSigRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["SdkAppId", "Uid", "ClientData", "ExpiredTime"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_uid: Option<String> = None;
+        let mut f_client_data: Option<String> = None;
+        let mut f_expired_time: Option<i64> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_uid)?,
+                2 => members.value(&mut map, &mut f_client_data)?,
+                3 => members.value(&mut map, &mut f_expired_time)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateUserSigRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            uid: members.required(f_uid, 1)?,
+            client_data: members.required(f_client_data, 2)?,
+            expired_time: members.required(f_expired_time, 3)?,
+        })
+    }
 }
 impl CreateUserSigRequest {
     /// A builder with no member set.
@@ -227,26 +267,15 @@ impl CreateUserSigFluentBuilder {
     }
 }
 /// Successful response of `CreateUserSig`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateUserSigResponse {
     /// Resulting signature.
     ///
     /// Example: `"eJw0jkFPwjAYQP-Ld9Wwfm2HtokHswhK9IBMBtw22uEHbpa1JRrjfzfZ5vW95OX9"`
-    #[serde(
-        rename = "UserSig",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub user_sig: String,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
 impl ::std::fmt::Debug for CreateUserSigResponse {
@@ -256,6 +285,58 @@ impl ::std::fmt::Debug for CreateUserSigResponse {
             .field("request_id", &self.request_id)
             .field("_deviations", &self._deviations)
             .finish()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateUserSigResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateUserSigResponse", 2)?;
+        s.serialize_field("UserSig", &self.user_sig)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateUserSigResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CreateUserSigResponse {
+    const EXPECTING: &'static str = "struct CreateUserSigResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["UserSig", "RequestId"]);
+        let mut f_user_sig: Option<String> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_user_sig)?,
+                1 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateUserSigResponse {
+            user_sig: f_user_sig.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for CreateUserSigResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "UserSig",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
     }
 }
 impl CreateUserSigResponse {

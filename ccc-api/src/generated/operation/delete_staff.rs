@@ -31,19 +31,52 @@
 //! }
 //! ```
 /// Request of `DeleteStaff`. Build it with [`DeleteStaffRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteStaffRequest {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Emails of the agents to delete, at most 200.
     ///
     /// Example: `["staff1@xxx.com","staff2@xxx.com"]`
-    #[serde(rename = "StaffList", default)]
     pub staff_list: Vec<String>,
+}
+impl ::serde::Serialize for DeleteStaffRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DeleteStaffRequest", 2)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("StaffList", &self.staff_list)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DeleteStaffRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DeleteStaffRequest {
+    const EXPECTING: &'static str = "struct DeleteStaffRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SdkAppId", "StaffList"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_staff_list: Option<Vec<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_staff_list)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DeleteStaffRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            staff_list: f_staff_list.unwrap_or_default(),
+        })
+    }
 }
 impl DeleteStaffRequest {
     /// A builder with no member set.
@@ -158,36 +191,84 @@ impl DeleteStaffFluentBuilder {
     }
 }
 /// Successful response of `DeleteStaff`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteStaffResponse {
     /// Agents that were not deleted because they are online.
     ///
     /// Example: `["staff1@xxx.com","staff2@xxx.com"]`
-    #[serde(
-        rename = "OnlineStaffList",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub online_staff_list: Vec<String>,
     /// Details about the outcome of the deletion.
     ///
     /// Example: `"All members have been deleted"`
-    #[serde(
-        rename = "DeleteStatusInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delete_status_info: Option<String>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DeleteStaffResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DeleteStaffResponse", 3)?;
+        s.serialize_field("OnlineStaffList", &self.online_staff_list)?;
+        if self.delete_status_info.is_some() {
+            s.serialize_field("DeleteStatusInfo", &self.delete_status_info)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DeleteStaffResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DeleteStaffResponse {
+    const EXPECTING: &'static str = "struct DeleteStaffResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["OnlineStaffList", "DeleteStatusInfo", "RequestId"]);
+        let mut f_online_staff_list: Option<Vec<String>> = None;
+        let mut f_delete_status_info: Option<Option<String>> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_online_staff_list)?,
+                1 => members.value(&mut map, &mut f_delete_status_info)?,
+                2 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DeleteStaffResponse {
+            online_staff_list: f_online_staff_list.unwrap_or_default(),
+            delete_status_info: f_delete_status_info.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DeleteStaffResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "DeleteStatusInfo",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "OnlineStaffList",
+                rule: crate::deviation::Rule::List,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DeleteStaffResponse {
     /// A builder with no member set, for canned answers in tests and

@@ -10,33 +10,76 @@
 //!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeActiveCarrierPrivilegeNumber>
 /// Request of `DescribeActiveCarrierPrivilegeNumber`. Build it with [`DescribeActiveCarrierPrivilegeNumberRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeActiveCarrierPrivilegeNumberRequest {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Page number, starting at 0; defaults to `0`.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "PageNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub page_number: Option<crate::types::PageNumber>,
     /// Page size, at most 100; defaults to `10`.
     ///
     /// Example: `10`
-    #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<crate::types::PageSize>,
     /// Filters; `Name` may be `PhoneNumber` for a fuzzy number match.
     ///
     /// Example: `[]`
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<crate::types::Filter>>,
+}
+impl ::serde::Serialize for DescribeActiveCarrierPrivilegeNumberRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s =
+            serializer.serialize_struct("DescribeActiveCarrierPrivilegeNumberRequest", 4)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        if self.page_number.is_some() {
+            s.serialize_field("PageNumber", &self.page_number)?;
+        }
+        if self.page_size.is_some() {
+            s.serialize_field("PageSize", &self.page_size)?;
+        }
+        if self.filters.is_some() {
+            s.serialize_field("Filters", &self.filters)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeActiveCarrierPrivilegeNumberRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeActiveCarrierPrivilegeNumberRequest {
+    const EXPECTING: &'static str = "struct DescribeActiveCarrierPrivilegeNumberRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["SdkAppId", "PageNumber", "PageSize", "Filters"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_page_number: Option<Option<crate::types::PageNumber>> = None;
+        let mut f_page_size: Option<Option<crate::types::PageSize>> = None;
+        let mut f_filters: Option<Option<Vec<crate::types::Filter>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_page_number)?,
+                2 => members.value(&mut map, &mut f_page_size)?,
+                3 => members.value(&mut map, &mut f_filters)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeActiveCarrierPrivilegeNumberRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            page_number: f_page_number.flatten(),
+            page_size: f_page_size.flatten(),
+            filters: f_filters.flatten(),
+        })
+    }
 }
 impl DescribeActiveCarrierPrivilegeNumberRequest {
     /// A builder with no member set.
@@ -221,45 +264,108 @@ impl DescribeActiveCarrierPrivilegeNumberFluentBuilder {
     }
 }
 /// Successful response of `DescribeActiveCarrierPrivilegeNumber`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeActiveCarrierPrivilegeNumberResponse {
     /// Total number of active rules.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "TotalCount",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub total_count: crate::types::TotalCount,
     /// Active rules on this page.
     ///
     /// Example: `[{"Callee":"008601012345679","Caller":"008601012345678","CreateTime":1729905740,"SdkAppId":1}]`
-    #[serde(
-        rename = "ActiveCarrierPrivilegeNumbers",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub active_carrier_privilege_numbers: Vec<crate::types::ActiveCarrierPrivilegeNumber>,
     /// Ids of applications waiting for review.
     ///
     /// Example: `[1,2]`
-    #[serde(
-        rename = "PendingApplicantIds",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub pending_applicant_ids: Vec<u64>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeActiveCarrierPrivilegeNumberResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s =
+            serializer.serialize_struct("DescribeActiveCarrierPrivilegeNumberResponse", 4)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.serialize_field(
+            "ActiveCarrierPrivilegeNumbers",
+            &self.active_carrier_privilege_numbers,
+        )?;
+        s.serialize_field("PendingApplicantIds", &self.pending_applicant_ids)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeActiveCarrierPrivilegeNumberResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeActiveCarrierPrivilegeNumberResponse {
+    const EXPECTING: &'static str = "struct DescribeActiveCarrierPrivilegeNumberResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "TotalCount",
+            "ActiveCarrierPrivilegeNumbers",
+            "PendingApplicantIds",
+            "RequestId",
+        ]);
+        let mut f_total_count: Option<crate::types::TotalCount> = None;
+        let mut f_active_carrier_privilege_numbers: Option<
+            Vec<crate::types::ActiveCarrierPrivilegeNumber>,
+        > = None;
+        let mut f_pending_applicant_ids: Option<Vec<u64>> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_total_count)?,
+                1 => members.filled(&mut map, &mut f_active_carrier_privilege_numbers)?,
+                2 => members.filled(&mut map, &mut f_pending_applicant_ids)?,
+                3 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeActiveCarrierPrivilegeNumberResponse {
+            total_count: f_total_count.unwrap_or_else(crate::deviation::absent),
+            active_carrier_privilege_numbers: f_active_carrier_privilege_numbers
+                .unwrap_or_default(),
+            pending_applicant_ids: f_pending_applicant_ids.unwrap_or_default(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeActiveCarrierPrivilegeNumberResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "ActiveCarrierPrivilegeNumbers",
+                rule: crate::deviation::Rule::List,
+                nested: Some(
+                    <crate::types::ActiveCarrierPrivilegeNumber as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "PendingApplicantIds",
+                rule: crate::deviation::Rule::List,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TotalCount",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeActiveCarrierPrivilegeNumberResponse {
     /// A builder with no member set, for canned answers in tests and

@@ -39,24 +39,60 @@
 //! }
 //! ```
 /// Request of `DescribeAIAgentInfoList`. Build it with [`DescribeAIAgentInfoListRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAIAgentInfoListRequest {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400692008`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Page size, at most 100.
     ///
     /// Example: `1`
-    #[serde(rename = "PageSize")]
     pub page_size: crate::types::PageSize,
     /// Page number, starting at 0.
     ///
     /// Example: `5`
-    #[serde(rename = "PageNumber")]
     pub page_number: crate::types::PageNumber,
+}
+impl ::serde::Serialize for DescribeAIAgentInfoListRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeAIAgentInfoListRequest", 3)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("PageSize", &self.page_size)?;
+        s.serialize_field("PageNumber", &self.page_number)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeAIAgentInfoListRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeAIAgentInfoListRequest {
+    const EXPECTING: &'static str = "struct DescribeAIAgentInfoListRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SdkAppId", "PageSize", "PageNumber"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_page_size: Option<crate::types::PageSize> = None;
+        let mut f_page_number: Option<crate::types::PageNumber> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_page_size)?,
+                2 => members.value(&mut map, &mut f_page_number)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeAIAgentInfoListRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            page_size: members.required(f_page_size, 1)?,
+            page_number: members.required(f_page_number, 2)?,
+        })
+    }
 }
 impl DescribeAIAgentInfoListRequest {
     /// A builder with no member set.
@@ -217,34 +253,80 @@ impl DescribeAIAgentInfoListFluentBuilder {
     }
 }
 /// Successful response of `DescribeAIAgentInfoList`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAIAgentInfoListResponse {
     /// Intelligent agents on this page.
-    #[serde(
-        rename = "AIAgentInfoList",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub ai_agent_info_list: Vec<crate::types::AIAgentInfo>,
     /// Total number of intelligent agents.
     ///
     /// Example: `373`
-    #[serde(
-        rename = "TotalCount",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub total_count: crate::types::TotalCount,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeAIAgentInfoListResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeAIAgentInfoListResponse", 3)?;
+        s.serialize_field("AIAgentInfoList", &self.ai_agent_info_list)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeAIAgentInfoListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeAIAgentInfoListResponse {
+    const EXPECTING: &'static str = "struct DescribeAIAgentInfoListResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["AIAgentInfoList", "TotalCount", "RequestId"]);
+        let mut f_ai_agent_info_list: Option<Vec<crate::types::AIAgentInfo>> = None;
+        let mut f_total_count: Option<crate::types::TotalCount> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_ai_agent_info_list)?,
+                1 => members.filled(&mut map, &mut f_total_count)?,
+                2 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeAIAgentInfoListResponse {
+            ai_agent_info_list: f_ai_agent_info_list.unwrap_or_default(),
+            total_count: f_total_count.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeAIAgentInfoListResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "AIAgentInfoList",
+                rule: crate::deviation::Rule::List,
+                nested: Some(<crate::types::AIAgentInfo as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TotalCount",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeAIAgentInfoListResponse {
     /// A builder with no member set, for canned answers in tests and

@@ -46,29 +46,69 @@
 //!
 //! Repaired from the official text: inserted 2 missing comma(s) in the response
 /// Request of `DescribeAICallExtractResult`. Build it with [`DescribeAICallExtractResultRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAICallExtractResultRequest {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Id of the session to look up.
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
-    #[serde(rename = "SessionId")]
     pub session_id: String,
     /// Start of the search range, Unix time in seconds.
     ///
     /// Example: `1737350008`
-    #[serde(rename = "StartTime")]
     pub start_time: i64,
     /// End of the search range, Unix time in seconds.
     ///
     /// Example: `1737356008`
-    #[serde(rename = "EndTime")]
     pub end_time: i64,
+}
+impl ::serde::Serialize for DescribeAICallExtractResultRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeAICallExtractResultRequest", 4)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("SessionId", &self.session_id)?;
+        s.serialize_field("StartTime", &self.start_time)?;
+        s.serialize_field("EndTime", &self.end_time)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeAICallExtractResultRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeAICallExtractResultRequest {
+    const EXPECTING: &'static str = "struct DescribeAICallExtractResultRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["SdkAppId", "SessionId", "StartTime", "EndTime"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_session_id: Option<String> = None;
+        let mut f_start_time: Option<i64> = None;
+        let mut f_end_time: Option<i64> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_session_id)?,
+                2 => members.value(&mut map, &mut f_start_time)?,
+                3 => members.value(&mut map, &mut f_end_time)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeAICallExtractResultRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            session_id: members.required(f_session_id, 1)?,
+            start_time: members.required(f_start_time, 2)?,
+            end_time: members.required(f_end_time, 3)?,
+        })
+    }
 }
 impl DescribeAICallExtractResultRequest {
     /// A builder with no member set.
@@ -248,27 +288,72 @@ impl DescribeAICallExtractResultFluentBuilder {
     }
 }
 /// Successful response of `DescribeAICallExtractResult`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAICallExtractResultResponse {
     /// Extracted tag results.
     ///
     /// Example: `[{"InfoContent":"用户是否对产品感兴趣","InfoName":"兴趣","InfoType":"Boolean","Result":{"Boolean":true}}]`
-    #[serde(
-        rename = "ResultList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub result_list: Option<Vec<crate::types::AICallExtractResultElement>>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeAICallExtractResultResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeAICallExtractResultResponse", 2)?;
+        if self.result_list.is_some() {
+            s.serialize_field("ResultList", &self.result_list)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeAICallExtractResultResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeAICallExtractResultResponse {
+    const EXPECTING: &'static str = "struct DescribeAICallExtractResultResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["ResultList", "RequestId"]);
+        let mut f_result_list: Option<Option<Vec<crate::types::AICallExtractResultElement>>> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_result_list)?,
+                1 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeAICallExtractResultResponse {
+            result_list: f_result_list.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeAICallExtractResultResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ResultList",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(
+                    <crate::types::AICallExtractResultElement as crate::deviation::Described>::members,
+                ),
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeAICallExtractResultResponse {
     /// A builder with no member set, for canned answers in tests and

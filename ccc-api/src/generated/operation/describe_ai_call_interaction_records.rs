@@ -8,19 +8,52 @@
 //!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeAICallInteractionRecords>
 /// Request of `DescribeAICallInteractionRecords`. Build it with [`DescribeAICallInteractionRecordsRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAICallInteractionRecordsRequest {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1500098925`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Id of the session to look up.
     ///
     /// Example: `"ac0726e8-018b-4f9d-9d15-004a4c349cd5"`
-    #[serde(rename = "SessionId")]
     pub session_id: String,
+}
+impl ::serde::Serialize for DescribeAICallInteractionRecordsRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeAICallInteractionRecordsRequest", 2)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("SessionId", &self.session_id)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeAICallInteractionRecordsRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeAICallInteractionRecordsRequest {
+    const EXPECTING: &'static str = "struct DescribeAICallInteractionRecordsRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SdkAppId", "SessionId"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_session_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_session_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeAICallInteractionRecordsRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            session_id: members.required(f_session_id, 1)?,
+        })
+    }
 }
 impl DescribeAICallInteractionRecordsRequest {
     /// A builder with no member set.
@@ -142,25 +175,72 @@ impl DescribeAICallInteractionRecordsFluentBuilder {
     }
 }
 /// Successful response of `DescribeAICallInteractionRecords`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAICallInteractionRecordsResponse {
     /// Interaction rounds of the session.
-    #[serde(
-        rename = "InteractionEventList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub interaction_event_list: Option<Vec<crate::types::AICallInteractionRound>>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeAICallInteractionRecordsResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeAICallInteractionRecordsResponse", 2)?;
+        if self.interaction_event_list.is_some() {
+            s.serialize_field("InteractionEventList", &self.interaction_event_list)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeAICallInteractionRecordsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeAICallInteractionRecordsResponse {
+    const EXPECTING: &'static str = "struct DescribeAICallInteractionRecordsResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["InteractionEventList", "RequestId"]);
+        let mut f_interaction_event_list: Option<
+            Option<Vec<crate::types::AICallInteractionRound>>,
+        > = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_interaction_event_list)?,
+                1 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeAICallInteractionRecordsResponse {
+            interaction_event_list: f_interaction_event_list.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeAICallInteractionRecordsResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "InteractionEventList",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(
+                    <crate::types::AICallInteractionRound as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeAICallInteractionRecordsResponse {
     /// A builder with no member set, for canned answers in tests and

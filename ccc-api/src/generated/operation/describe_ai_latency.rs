@@ -51,29 +51,69 @@
 //! }
 //! ```
 /// Request of `DescribeAILatency`. Build it with [`DescribeAILatencyRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAILatencyRequest {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Id of the session to look up.
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
-    #[serde(rename = "SessionId")]
     pub session_id: String,
     /// Start of the search range, Unix time in seconds.
     ///
     /// Example: `1737350008`
-    #[serde(rename = "StartTime")]
     pub start_time: i64,
     /// End of the search range, Unix time in seconds.
     ///
     /// Example: `1737350008`
-    #[serde(rename = "EndTime")]
     pub end_time: i64,
+}
+impl ::serde::Serialize for DescribeAILatencyRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeAILatencyRequest", 4)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("SessionId", &self.session_id)?;
+        s.serialize_field("StartTime", &self.start_time)?;
+        s.serialize_field("EndTime", &self.end_time)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeAILatencyRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeAILatencyRequest {
+    const EXPECTING: &'static str = "struct DescribeAILatencyRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["SdkAppId", "SessionId", "StartTime", "EndTime"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_session_id: Option<String> = None;
+        let mut f_start_time: Option<i64> = None;
+        let mut f_end_time: Option<i64> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_session_id)?,
+                2 => members.value(&mut map, &mut f_start_time)?,
+                3 => members.value(&mut map, &mut f_end_time)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeAILatencyRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            session_id: members.required(f_session_id, 1)?,
+            start_time: members.required(f_start_time, 2)?,
+            end_time: members.required(f_end_time, 3)?,
+        })
+    }
 }
 impl DescribeAILatencyRequest {
     /// A builder with no member set.
@@ -246,32 +286,86 @@ impl DescribeAILatencyFluentBuilder {
     }
 }
 /// Successful response of `DescribeAILatency`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAILatencyResponse {
     /// Latency details per turn; `-1` means no data.
-    #[serde(
-        rename = "AILatencyDetail",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ai_latency_detail: Option<Vec<crate::types::AILatencyDetail>>,
     /// Aggregate latency statistics; `-1` means no data.
-    #[serde(
-        rename = "AILatencyStatistics",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ai_latency_statistics: Option<crate::types::AILatencyStatistics>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeAILatencyResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeAILatencyResponse", 3)?;
+        if self.ai_latency_detail.is_some() {
+            s.serialize_field("AILatencyDetail", &self.ai_latency_detail)?;
+        }
+        if self.ai_latency_statistics.is_some() {
+            s.serialize_field("AILatencyStatistics", &self.ai_latency_statistics)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeAILatencyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeAILatencyResponse {
+    const EXPECTING: &'static str = "struct DescribeAILatencyResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["AILatencyDetail", "AILatencyStatistics", "RequestId"]);
+        let mut f_ai_latency_detail: Option<Option<Vec<crate::types::AILatencyDetail>>> = None;
+        let mut f_ai_latency_statistics: Option<Option<crate::types::AILatencyStatistics>> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_ai_latency_detail)?,
+                1 => members.value(&mut map, &mut f_ai_latency_statistics)?,
+                2 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeAILatencyResponse {
+            ai_latency_detail: f_ai_latency_detail.flatten(),
+            ai_latency_statistics: f_ai_latency_statistics.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeAILatencyResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "AILatencyDetail",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(
+                    <crate::types::AILatencyDetail as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "AILatencyStatistics",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(
+                    <crate::types::AILatencyStatistics as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeAILatencyResponse {
     /// A builder with no member set, for canned answers in tests and

@@ -47,19 +47,52 @@
 //! }
 //! ```
 /// Request of `DescribeAutoCalloutTask`. Build it with [`DescribeAutoCalloutTaskRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAutoCalloutTaskRequest {
     /// Id of the contact-center application (SdkAppId) the task belongs to, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Id of the task, as returned by `CreateAutoCalloutTask`.
     ///
     /// Example: `3`
-    #[serde(rename = "TaskId")]
     pub task_id: crate::types::TaskId,
+}
+impl ::serde::Serialize for DescribeAutoCalloutTaskRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeAutoCalloutTaskRequest", 2)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("TaskId", &self.task_id)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeAutoCalloutTaskRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeAutoCalloutTaskRequest {
+    const EXPECTING: &'static str = "struct DescribeAutoCalloutTaskRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SdkAppId", "TaskId"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_task_id: Option<crate::types::TaskId> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_task_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeAutoCalloutTaskRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            task_id: members.required(f_task_id, 1)?,
+        })
+    }
 }
 impl DescribeAutoCalloutTaskRequest {
     /// A builder with no member set.
@@ -179,93 +212,185 @@ impl DescribeAutoCalloutTaskFluentBuilder {
     }
 }
 /// Successful response of `DescribeAutoCalloutTask`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAutoCalloutTaskResponse {
     /// Name given to the task.
     ///
     /// Example: `"Task 1"`
-    #[serde(
-        rename = "Name",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub name: String,
     /// Free-text description of the task.
     ///
     /// Example: `"Payment reminder"`
-    #[serde(
-        rename = "Description",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub description: String,
     /// Time the task may start dialing, Unix seconds.
     ///
     /// Example: `1729905740`
-    #[serde(
-        rename = "NotBefore",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub not_before: i64,
     /// Time after which the task stops dialing, Unix seconds; null when the task has no end time.
     ///
     /// Example: `1729905750`
-    #[serde(rename = "NotAfter", default)]
     pub not_after: Option<i64>,
     /// Caller numbers the task dials from.
     ///
     /// Example: `["008610086"]`
-    #[serde(
-        rename = "Callers",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub callers: Vec<String>,
     /// Every callee of the task with its call state and sessions.
-    #[serde(
-        rename = "Callees",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub callees: Vec<crate::types::AutoCalloutTaskCalleeInfo>,
     /// Id of the IVR flow the answered calls run.
     ///
     /// Example: `2`
-    #[serde(
-        rename = "IvrId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub ivr_id: crate::types::IvrId,
     /// Lifecycle state of the task.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "State",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub state: crate::types::AutoCalloutTaskState,
     /// Seconds a call may ring before it is hung up; only set for tasks dialing from the customer's own numbers.
     ///
     /// Example: `15`
-    #[serde(
-        rename = "MaxRingTimeoutSecond",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_ring_timeout_second: Option<i64>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeAutoCalloutTaskResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeAutoCalloutTaskResponse", 10)?;
+        s.serialize_field("Name", &self.name)?;
+        s.serialize_field("Description", &self.description)?;
+        s.serialize_field("NotBefore", &self.not_before)?;
+        s.serialize_field("NotAfter", &self.not_after)?;
+        s.serialize_field("Callers", &self.callers)?;
+        s.serialize_field("Callees", &self.callees)?;
+        s.serialize_field("IvrId", &self.ivr_id)?;
+        s.serialize_field("State", &self.state)?;
+        if self.max_ring_timeout_second.is_some() {
+            s.serialize_field("MaxRingTimeoutSecond", &self.max_ring_timeout_second)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeAutoCalloutTaskResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeAutoCalloutTaskResponse {
+    const EXPECTING: &'static str = "struct DescribeAutoCalloutTaskResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "Name",
+            "Description",
+            "NotBefore",
+            "NotAfter",
+            "Callers",
+            "Callees",
+            "IvrId",
+            "State",
+            "MaxRingTimeoutSecond",
+            "RequestId",
+        ]);
+        let mut f_name: Option<String> = None;
+        let mut f_description: Option<String> = None;
+        let mut f_not_before: Option<i64> = None;
+        let mut f_not_after: Option<Option<i64>> = None;
+        let mut f_callers: Option<Vec<String>> = None;
+        let mut f_callees: Option<Vec<crate::types::AutoCalloutTaskCalleeInfo>> = None;
+        let mut f_ivr_id: Option<crate::types::IvrId> = None;
+        let mut f_state: Option<crate::types::AutoCalloutTaskState> = None;
+        let mut f_max_ring_timeout_second: Option<Option<i64>> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_name)?,
+                1 => members.filled(&mut map, &mut f_description)?,
+                2 => members.filled(&mut map, &mut f_not_before)?,
+                3 => members.value(&mut map, &mut f_not_after)?,
+                4 => members.filled(&mut map, &mut f_callers)?,
+                5 => members.filled(&mut map, &mut f_callees)?,
+                6 => members.filled(&mut map, &mut f_ivr_id)?,
+                7 => members.filled(&mut map, &mut f_state)?,
+                8 => members.value(&mut map, &mut f_max_ring_timeout_second)?,
+                9 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeAutoCalloutTaskResponse {
+            name: f_name.unwrap_or_else(crate::deviation::absent),
+            description: f_description.unwrap_or_else(crate::deviation::absent),
+            not_before: f_not_before.unwrap_or_else(crate::deviation::absent),
+            not_after: f_not_after.flatten(),
+            callers: f_callers.unwrap_or_default(),
+            callees: f_callees.unwrap_or_default(),
+            ivr_id: f_ivr_id.unwrap_or_else(crate::deviation::absent),
+            state: f_state.unwrap_or_else(crate::deviation::absent),
+            max_ring_timeout_second: f_max_ring_timeout_second.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeAutoCalloutTaskResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Callees",
+                rule: crate::deviation::Rule::List,
+                nested: Some(
+                    <crate::types::AutoCalloutTaskCalleeInfo as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "Callers",
+                rule: crate::deviation::Rule::List,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Description",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "IvrId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "MaxRingTimeoutSecond",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Name",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "NotAfter",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "NotBefore",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "State",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeAutoCalloutTaskResponse {
     /// A builder with no member set, for canned answers in tests and

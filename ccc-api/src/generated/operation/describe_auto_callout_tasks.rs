@@ -45,24 +45,60 @@
 //! }
 //! ```
 /// Request of `DescribeAutoCalloutTasks`. Build it with [`DescribeAutoCalloutTasksRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAutoCalloutTasksRequest {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Page size.
     ///
     /// Example: `10`
-    #[serde(rename = "PageSize")]
     pub page_size: crate::types::PageSize,
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    #[serde(rename = "PageNumber")]
     pub page_number: crate::types::PageNumber,
+}
+impl ::serde::Serialize for DescribeAutoCalloutTasksRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeAutoCalloutTasksRequest", 3)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("PageSize", &self.page_size)?;
+        s.serialize_field("PageNumber", &self.page_number)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeAutoCalloutTasksRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeAutoCalloutTasksRequest {
+    const EXPECTING: &'static str = "struct DescribeAutoCalloutTasksRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SdkAppId", "PageSize", "PageNumber"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_page_size: Option<crate::types::PageSize> = None;
+        let mut f_page_number: Option<crate::types::PageNumber> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_page_size)?,
+                2 => members.value(&mut map, &mut f_page_number)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeAutoCalloutTasksRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            page_size: members.required(f_page_size, 1)?,
+            page_number: members.required(f_page_number, 2)?,
+        })
+    }
 }
 impl DescribeAutoCalloutTasksRequest {
     /// A builder with no member set.
@@ -223,36 +259,83 @@ impl DescribeAutoCalloutTasksFluentBuilder {
     }
 }
 /// Successful response of `DescribeAutoCalloutTasks`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAutoCalloutTasksResponse {
     /// Total number of tasks.
     ///
     /// Example: `5`
-    #[serde(
-        rename = "TotalCount",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub total_count: crate::types::TotalCount,
     /// Tasks on this page.
     ///
     /// Example: `[{"CalleeCount":1,"Callers":["foobar"],"IvrId":1,"Name":"foobar","NotAfter":0,"NotBefore":0,"State":1,"TaskId":3241}]`
-    #[serde(
-        rename = "Tasks",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub tasks: Vec<crate::types::AutoCalloutTaskInfo>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeAutoCalloutTasksResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeAutoCalloutTasksResponse", 3)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.serialize_field("Tasks", &self.tasks)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeAutoCalloutTasksResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeAutoCalloutTasksResponse {
+    const EXPECTING: &'static str = "struct DescribeAutoCalloutTasksResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["TotalCount", "Tasks", "RequestId"]);
+        let mut f_total_count: Option<crate::types::TotalCount> = None;
+        let mut f_tasks: Option<Vec<crate::types::AutoCalloutTaskInfo>> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_total_count)?,
+                1 => members.filled(&mut map, &mut f_tasks)?,
+                2 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeAutoCalloutTasksResponse {
+            total_count: f_total_count.unwrap_or_else(crate::deviation::absent),
+            tasks: f_tasks.unwrap_or_default(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeAutoCalloutTasksResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Tasks",
+                rule: crate::deviation::Rule::List,
+                nested: Some(
+                    <crate::types::AutoCalloutTaskInfo as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "TotalCount",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeAutoCalloutTasksResponse {
     /// A builder with no member set, for canned answers in tests and

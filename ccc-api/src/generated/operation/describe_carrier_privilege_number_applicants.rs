@@ -10,33 +10,76 @@
 //!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeCarrierPrivilegeNumberApplicants>
 /// Request of `DescribeCarrierPrivilegeNumberApplicants`. Build it with [`DescribeCarrierPrivilegeNumberApplicantsRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCarrierPrivilegeNumberApplicantsRequest {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Page number, starting at 0; defaults to `0`.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "PageNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub page_number: Option<crate::types::PageNumber>,
     /// Page size, at most 100; defaults to `10`.
     ///
     /// Example: `10`
-    #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<crate::types::PageSize>,
     /// Filters; `Name` may be `ApplicantId` or `PhoneNumber` (fuzzy number match).
     ///
     /// Example: `[{"Name":"ApplicantId","Values":"1"}]`
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<crate::types::Filter>>,
+}
+impl ::serde::Serialize for DescribeCarrierPrivilegeNumberApplicantsRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s =
+            serializer.serialize_struct("DescribeCarrierPrivilegeNumberApplicantsRequest", 4)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        if self.page_number.is_some() {
+            s.serialize_field("PageNumber", &self.page_number)?;
+        }
+        if self.page_size.is_some() {
+            s.serialize_field("PageSize", &self.page_size)?;
+        }
+        if self.filters.is_some() {
+            s.serialize_field("Filters", &self.filters)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeCarrierPrivilegeNumberApplicantsRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeCarrierPrivilegeNumberApplicantsRequest {
+    const EXPECTING: &'static str = "struct DescribeCarrierPrivilegeNumberApplicantsRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["SdkAppId", "PageNumber", "PageSize", "Filters"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_page_number: Option<Option<crate::types::PageNumber>> = None;
+        let mut f_page_size: Option<Option<crate::types::PageSize>> = None;
+        let mut f_filters: Option<Option<Vec<crate::types::Filter>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_page_number)?,
+                2 => members.value(&mut map, &mut f_page_size)?,
+                3 => members.value(&mut map, &mut f_filters)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeCarrierPrivilegeNumberApplicantsRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            page_number: f_page_number.flatten(),
+            page_size: f_page_size.flatten(),
+            filters: f_filters.flatten(),
+        })
+    }
 }
 impl DescribeCarrierPrivilegeNumberApplicantsRequest {
     /// A builder with no member set.
@@ -223,36 +266,84 @@ impl DescribeCarrierPrivilegeNumberApplicantsFluentBuilder {
     }
 }
 /// Successful response of `DescribeCarrierPrivilegeNumberApplicants`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCarrierPrivilegeNumberApplicantsResponse {
     /// Total number of matching applications.
     ///
     /// Example: `13`
-    #[serde(
-        rename = "TotalCount",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub total_count: crate::types::TotalCount,
     /// Applications on this page.
     ///
     /// Example: `[{"ApplicantId":3,"Callees":["008618612345678"],"Callers":["008601012345678"],"CreateTime":1623145120,"SdkAppId":1400000000,"State":1,"UpdateTime":1623145120}]`
-    #[serde(
-        rename = "Applicants",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub applicants: Vec<crate::types::CarrierPrivilegeNumberApplicant>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeCarrierPrivilegeNumberApplicantsResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s =
+            serializer.serialize_struct("DescribeCarrierPrivilegeNumberApplicantsResponse", 3)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.serialize_field("Applicants", &self.applicants)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeCarrierPrivilegeNumberApplicantsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeCarrierPrivilegeNumberApplicantsResponse {
+    const EXPECTING: &'static str = "struct DescribeCarrierPrivilegeNumberApplicantsResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["TotalCount", "Applicants", "RequestId"]);
+        let mut f_total_count: Option<crate::types::TotalCount> = None;
+        let mut f_applicants: Option<Vec<crate::types::CarrierPrivilegeNumberApplicant>> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_total_count)?,
+                1 => members.filled(&mut map, &mut f_applicants)?,
+                2 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeCarrierPrivilegeNumberApplicantsResponse {
+            total_count: f_total_count.unwrap_or_else(crate::deviation::absent),
+            applicants: f_applicants.unwrap_or_default(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeCarrierPrivilegeNumberApplicantsResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Applicants",
+                rule: crate::deviation::Rule::List,
+                nested: Some(
+                    <crate::types::CarrierPrivilegeNumberApplicant as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TotalCount",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeCarrierPrivilegeNumberApplicantsResponse {
     /// A builder with no member set, for canned answers in tests and

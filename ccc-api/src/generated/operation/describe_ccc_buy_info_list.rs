@@ -67,14 +67,46 @@
 //!
 //! Repaired from the official text: the request was a GET query string, converted to the JSON body; inserted 1 missing comma(s) in the response
 /// Request of `DescribeCCCBuyInfoList`. Build it with [`DescribeCCCBuyInfoListRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCCCBuyInfoListRequest {
     /// Application ids to query; all applications if omitted.
     ///
     /// Example: `[1400000,14000001]`
-    #[serde(rename = "SdkAppIds", default, skip_serializing_if = "Option::is_none")]
     pub sdk_app_ids: Option<Vec<crate::types::SdkAppId>>,
+}
+impl ::serde::Serialize for DescribeCCCBuyInfoListRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeCCCBuyInfoListRequest", 1)?;
+        if self.sdk_app_ids.is_some() {
+            s.serialize_field("SdkAppIds", &self.sdk_app_ids)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeCCCBuyInfoListRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeCCCBuyInfoListRequest {
+    const EXPECTING: &'static str = "struct DescribeCCCBuyInfoListRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SdkAppIds"]);
+        let mut f_sdk_app_ids: Option<Option<Vec<crate::types::SdkAppId>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_ids)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeCCCBuyInfoListRequest {
+            sdk_app_ids: f_sdk_app_ids.flatten(),
+        })
+    }
 }
 impl DescribeCCCBuyInfoListRequest {
     /// A builder with no member set.
@@ -162,45 +194,103 @@ impl DescribeCCCBuyInfoListFluentBuilder {
     }
 }
 /// Successful response of `DescribeCCCBuyInfoList`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCCCBuyInfoListResponse {
     /// Total number of applications.
     ///
     /// Example: `10`
-    #[serde(
-        rename = "TotalCount",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub total_count: crate::types::TotalCount,
     /// Purchase details per application.
     ///
     /// Example: `[]`
-    #[serde(
-        rename = "SdkAppIdBuyList",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub sdk_app_id_buy_list: Vec<crate::types::SdkAppIdBuyInfo>,
     /// Purchased packages.
     ///
     /// Example: `[]`
-    #[serde(
-        rename = "PackageBuyList",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub package_buy_list: Vec<crate::types::PackageBuyInfo>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeCCCBuyInfoListResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeCCCBuyInfoListResponse", 4)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.serialize_field("SdkAppIdBuyList", &self.sdk_app_id_buy_list)?;
+        s.serialize_field("PackageBuyList", &self.package_buy_list)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeCCCBuyInfoListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeCCCBuyInfoListResponse {
+    const EXPECTING: &'static str = "struct DescribeCCCBuyInfoListResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "TotalCount",
+            "SdkAppIdBuyList",
+            "PackageBuyList",
+            "RequestId",
+        ]);
+        let mut f_total_count: Option<crate::types::TotalCount> = None;
+        let mut f_sdk_app_id_buy_list: Option<Vec<crate::types::SdkAppIdBuyInfo>> = None;
+        let mut f_package_buy_list: Option<Vec<crate::types::PackageBuyInfo>> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_total_count)?,
+                1 => members.filled(&mut map, &mut f_sdk_app_id_buy_list)?,
+                2 => members.filled(&mut map, &mut f_package_buy_list)?,
+                3 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeCCCBuyInfoListResponse {
+            total_count: f_total_count.unwrap_or_else(crate::deviation::absent),
+            sdk_app_id_buy_list: f_sdk_app_id_buy_list.unwrap_or_default(),
+            package_buy_list: f_package_buy_list.unwrap_or_default(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeCCCBuyInfoListResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "PackageBuyList",
+                rule: crate::deviation::Rule::List,
+                nested: Some(
+                    <crate::types::PackageBuyInfo as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SdkAppIdBuyList",
+                rule: crate::deviation::Rule::List,
+                nested: Some(
+                    <crate::types::SdkAppIdBuyInfo as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "TotalCount",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeCCCBuyInfoListResponse {
     /// A builder with no member set, for canned answers in tests and

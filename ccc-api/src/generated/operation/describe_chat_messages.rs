@@ -10,48 +10,112 @@
 //!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeChatMessages>
 /// Request of `DescribeChatMessages`. Build it with [`DescribeChatMessagesRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeChatMessagesRequest {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Instance id; deprecated.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub instance_id: Option<i64>,
     /// Service record id; deprecated, use `SessionId`.
     ///
     /// Example: `"13503"`
-    #[serde(rename = "CdrId", default, skip_serializing_if = "Option::is_none")]
     pub cdr_id: Option<String>,
     /// Maximum number of records to return, at most 100; defaults to `20`.
     ///
     /// Example: `20`
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<crate::types::Limit>,
     /// Offset of the first record; defaults to `0`.
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<crate::types::Offset>,
     /// Sort order: `1` oldest first, `2` newest first (default).
     ///
     /// Example: `1`
-    #[serde(rename = "Order", default, skip_serializing_if = "Option::is_none")]
     pub order: Option<crate::types::DescribeChatMessagesOrder>,
     /// Session id of the service record.
     ///
     /// Example: `"d6253538-7c28-477b-998a-919059801899"`
-    #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
+}
+impl ::serde::Serialize for DescribeChatMessagesRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeChatMessagesRequest", 7)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        if self.instance_id.is_some() {
+            s.serialize_field("InstanceId", &self.instance_id)?;
+        }
+        if self.cdr_id.is_some() {
+            s.serialize_field("CdrId", &self.cdr_id)?;
+        }
+        if self.limit.is_some() {
+            s.serialize_field("Limit", &self.limit)?;
+        }
+        if self.offset.is_some() {
+            s.serialize_field("Offset", &self.offset)?;
+        }
+        if self.order.is_some() {
+            s.serialize_field("Order", &self.order)?;
+        }
+        if self.session_id.is_some() {
+            s.serialize_field("SessionId", &self.session_id)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeChatMessagesRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeChatMessagesRequest {
+    const EXPECTING: &'static str = "struct DescribeChatMessagesRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "InstanceId",
+            "CdrId",
+            "Limit",
+            "Offset",
+            "Order",
+            "SessionId",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_instance_id: Option<Option<i64>> = None;
+        let mut f_cdr_id: Option<Option<String>> = None;
+        let mut f_limit: Option<Option<crate::types::Limit>> = None;
+        let mut f_offset: Option<Option<crate::types::Offset>> = None;
+        let mut f_order: Option<Option<crate::types::DescribeChatMessagesOrder>> = None;
+        let mut f_session_id: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_instance_id)?,
+                2 => members.value(&mut map, &mut f_cdr_id)?,
+                3 => members.value(&mut map, &mut f_limit)?,
+                4 => members.value(&mut map, &mut f_offset)?,
+                5 => members.value(&mut map, &mut f_order)?,
+                6 => members.value(&mut map, &mut f_session_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeChatMessagesRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            instance_id: f_instance_id.flatten(),
+            cdr_id: f_cdr_id.flatten(),
+            limit: f_limit.flatten(),
+            offset: f_offset.flatten(),
+            order: f_order.flatten(),
+            session_id: f_session_id.flatten(),
+        })
+    }
 }
 impl DescribeChatMessagesRequest {
     /// A builder with no member set.
@@ -309,36 +373,81 @@ impl DescribeChatMessagesFluentBuilder {
     }
 }
 /// Successful response of `DescribeChatMessages`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeChatMessagesResponse {
     /// Total number of records.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "TotalCount",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub total_count: crate::types::TotalCount,
     /// Messages of the session.
     ///
     /// Example: `[{"From":"John","Messages":[{"Content":"Hello, how are you?","Type":"Text"},{"Content":"https://example.com/image.jpg","Type":"Image"}],"Timestamp":1600007226},{"From":"Alice","Messages":[{"Content":"Hi there!","Type":"Text"}],"Timestamp":1400753150}]`
-    #[serde(
-        rename = "Messages",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub messages: Vec<crate::types::MessageBody>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeChatMessagesResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeChatMessagesResponse", 3)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.serialize_field("Messages", &self.messages)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeChatMessagesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeChatMessagesResponse {
+    const EXPECTING: &'static str = "struct DescribeChatMessagesResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["TotalCount", "Messages", "RequestId"]);
+        let mut f_total_count: Option<crate::types::TotalCount> = None;
+        let mut f_messages: Option<Vec<crate::types::MessageBody>> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_total_count)?,
+                1 => members.filled(&mut map, &mut f_messages)?,
+                2 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeChatMessagesResponse {
+            total_count: f_total_count.unwrap_or_else(crate::deviation::absent),
+            messages: f_messages.unwrap_or_default(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeChatMessagesResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Messages",
+                rule: crate::deviation::Rule::List,
+                nested: Some(<crate::types::MessageBody as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TotalCount",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeChatMessagesResponse {
     /// A builder with no member set, for canned answers in tests and

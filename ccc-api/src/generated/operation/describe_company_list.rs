@@ -10,32 +10,82 @@
 //!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeCompanyList>
 /// Request of `DescribeCompanyList`. Build it with [`DescribeCompanyListRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCompanyListRequest {
     /// Page size, at most 100.
     ///
     /// Example: `10`
-    #[serde(rename = "PageSize")]
     pub page_size: crate::types::PageSize,
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    #[serde(rename = "PageNumber")]
     pub page_number: crate::types::PageNumber,
     /// Company name to filter by.
-    #[serde(
-        rename = "CompanyName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub company_name: Option<Vec<String>>,
     /// Review state to filter by: `1` pending, `2` approved, `3` rejected.
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<Vec<crate::types::DescribeCompanyListState>>,
     /// Application id to filter by.
-    #[serde(rename = "ApplyID", default, skip_serializing_if = "Option::is_none")]
     pub apply_id: Option<Vec<crate::types::ApplyId>>,
+}
+impl ::serde::Serialize for DescribeCompanyListRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeCompanyListRequest", 5)?;
+        s.serialize_field("PageSize", &self.page_size)?;
+        s.serialize_field("PageNumber", &self.page_number)?;
+        if self.company_name.is_some() {
+            s.serialize_field("CompanyName", &self.company_name)?;
+        }
+        if self.state.is_some() {
+            s.serialize_field("State", &self.state)?;
+        }
+        if self.apply_id.is_some() {
+            s.serialize_field("ApplyID", &self.apply_id)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeCompanyListRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeCompanyListRequest {
+    const EXPECTING: &'static str = "struct DescribeCompanyListRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "PageSize",
+            "PageNumber",
+            "CompanyName",
+            "State",
+            "ApplyID",
+        ]);
+        let mut f_page_size: Option<crate::types::PageSize> = None;
+        let mut f_page_number: Option<crate::types::PageNumber> = None;
+        let mut f_company_name: Option<Option<Vec<String>>> = None;
+        let mut f_state: Option<Option<Vec<crate::types::DescribeCompanyListState>>> = None;
+        let mut f_apply_id: Option<Option<Vec<crate::types::ApplyId>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_page_size)?,
+                1 => members.value(&mut map, &mut f_page_number)?,
+                2 => members.value(&mut map, &mut f_company_name)?,
+                3 => members.value(&mut map, &mut f_state)?,
+                4 => members.value(&mut map, &mut f_apply_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeCompanyListRequest {
+            page_size: members.required(f_page_size, 0)?,
+            page_number: members.required(f_page_number, 1)?,
+            company_name: f_company_name.flatten(),
+            state: f_state.flatten(),
+            apply_id: f_apply_id.flatten(),
+        })
+    }
 }
 impl DescribeCompanyListRequest {
     /// A builder with no member set.
@@ -232,34 +282,85 @@ impl DescribeCompanyListFluentBuilder {
     }
 }
 /// Successful response of `DescribeCompanyList`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCompanyListResponse {
     /// Total number of applications.
     ///
     /// Example: `12`
-    #[serde(
-        rename = "TotalCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_count: Option<crate::types::TotalCount>,
     /// Company qualification review details.
-    #[serde(
-        rename = "CompanyInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub company_info: Option<Vec<crate::types::CompanyStateInfo>>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeCompanyListResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeCompanyListResponse", 3)?;
+        if self.total_count.is_some() {
+            s.serialize_field("TotalCount", &self.total_count)?;
+        }
+        if self.company_info.is_some() {
+            s.serialize_field("CompanyInfo", &self.company_info)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeCompanyListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeCompanyListResponse {
+    const EXPECTING: &'static str = "struct DescribeCompanyListResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["TotalCount", "CompanyInfo", "RequestId"]);
+        let mut f_total_count: Option<Option<crate::types::TotalCount>> = None;
+        let mut f_company_info: Option<Option<Vec<crate::types::CompanyStateInfo>>> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_total_count)?,
+                1 => members.value(&mut map, &mut f_company_info)?,
+                2 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeCompanyListResponse {
+            total_count: f_total_count.flatten(),
+            company_info: f_company_info.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeCompanyListResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "CompanyInfo",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(
+                    <crate::types::CompanyStateInfo as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TotalCount",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeCompanyListResponse {
     /// A builder with no member set, for canned answers in tests and

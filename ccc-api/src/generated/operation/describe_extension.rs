@@ -34,19 +34,52 @@
 //! }
 //! ```
 /// Request of `DescribeExtension`. Build it with [`DescribeExtensionRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeExtensionRequest {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Extension number to look up.
     ///
     /// Example: `"1001"`
-    #[serde(rename = "ExtensionId")]
     pub extension_id: String,
+}
+impl ::serde::Serialize for DescribeExtensionRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeExtensionRequest", 2)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("ExtensionId", &self.extension_id)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeExtensionRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeExtensionRequest {
+    const EXPECTING: &'static str = "struct DescribeExtensionRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SdkAppId", "ExtensionId"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_extension_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_extension_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeExtensionRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            extension_id: members.required(f_extension_id, 1)?,
+        })
+    }
 }
 impl DescribeExtensionRequest {
     /// A builder with no member set.
@@ -164,62 +197,31 @@ impl DescribeExtensionFluentBuilder {
     }
 }
 /// Successful response of `DescribeExtension`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeExtensionResponse {
     /// Extension number.
     ///
     /// Example: `"1001"`
-    #[serde(
-        rename = "ExtensionId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub extension_id: String,
     /// SIP domain the extension registers to.
     ///
     /// Example: `"14000000.tccc.qcloud.com"`
-    #[serde(
-        rename = "ExtensionDomain",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub extension_domain: String,
     /// Password used to register the extension.
     ///
     /// Example: `"foobarfoobar"`
-    #[serde(
-        rename = "Password",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub password: String,
     /// Address of the SIP proxy server.
     ///
     /// Example: `"sip.tcc.qcloud.com"`
-    #[serde(
-        rename = "OutboundProxy",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub outbound_proxy: String,
     /// Transport protocol used for SIP signalling, for example `tls`.
     ///
     /// Example: `"tls"`
-    #[serde(
-        rename = "Transport",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub transport: String,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
 impl ::std::fmt::Debug for DescribeExtensionResponse {
@@ -233,6 +235,101 @@ impl ::std::fmt::Debug for DescribeExtensionResponse {
             .field("request_id", &self.request_id)
             .field("_deviations", &self._deviations)
             .finish()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeExtensionResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeExtensionResponse", 6)?;
+        s.serialize_field("ExtensionId", &self.extension_id)?;
+        s.serialize_field("ExtensionDomain", &self.extension_domain)?;
+        s.serialize_field("Password", &self.password)?;
+        s.serialize_field("OutboundProxy", &self.outbound_proxy)?;
+        s.serialize_field("Transport", &self.transport)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeExtensionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeExtensionResponse {
+    const EXPECTING: &'static str = "struct DescribeExtensionResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "ExtensionId",
+            "ExtensionDomain",
+            "Password",
+            "OutboundProxy",
+            "Transport",
+            "RequestId",
+        ]);
+        let mut f_extension_id: Option<String> = None;
+        let mut f_extension_domain: Option<String> = None;
+        let mut f_password: Option<String> = None;
+        let mut f_outbound_proxy: Option<String> = None;
+        let mut f_transport: Option<String> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_extension_id)?,
+                1 => members.filled(&mut map, &mut f_extension_domain)?,
+                2 => members.filled(&mut map, &mut f_password)?,
+                3 => members.filled(&mut map, &mut f_outbound_proxy)?,
+                4 => members.filled(&mut map, &mut f_transport)?,
+                5 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeExtensionResponse {
+            extension_id: f_extension_id.unwrap_or_else(crate::deviation::absent),
+            extension_domain: f_extension_domain.unwrap_or_else(crate::deviation::absent),
+            password: f_password.unwrap_or_else(crate::deviation::absent),
+            outbound_proxy: f_outbound_proxy.unwrap_or_else(crate::deviation::absent),
+            transport: f_transport.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeExtensionResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "ExtensionDomain",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ExtensionId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "OutboundProxy",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Password",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Transport",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
     }
 }
 impl DescribeExtensionResponse {

@@ -51,51 +51,99 @@
 //! }
 //! ```
 /// Request of `DescribeExtensions`. Build it with [`DescribeExtensionsRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeExtensionsRequest {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    #[serde(rename = "PageNumber")]
     pub page_number: crate::types::PageNumber,
     /// Only return these extension numbers.
     ///
     /// Example: `["1001","1002"]`
-    #[serde(
-        rename = "ExtensionIds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub extension_ids: Option<Vec<String>>,
     /// Number of entries per page.
     ///
     /// Example: `50`
-    #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<crate::types::PageSize>,
     /// Keyword matched loosely against extension number, extension name, agent email and agent name.
     ///
     /// Example: `"foobar"`
-    #[serde(
-        rename = "FuzzingKeyWord",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub fuzzing_key_word: Option<String>,
     /// Whether to include the current status of each phone.
     ///
     /// Example: `false`
-    #[serde(
-        rename = "IsNeedStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_need_status: Option<bool>,
+}
+impl ::serde::Serialize for DescribeExtensionsRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeExtensionsRequest", 6)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("PageNumber", &self.page_number)?;
+        if self.extension_ids.is_some() {
+            s.serialize_field("ExtensionIds", &self.extension_ids)?;
+        }
+        if self.page_size.is_some() {
+            s.serialize_field("PageSize", &self.page_size)?;
+        }
+        if self.fuzzing_key_word.is_some() {
+            s.serialize_field("FuzzingKeyWord", &self.fuzzing_key_word)?;
+        }
+        if self.is_need_status.is_some() {
+            s.serialize_field("IsNeedStatus", &self.is_need_status)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeExtensionsRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeExtensionsRequest {
+    const EXPECTING: &'static str = "struct DescribeExtensionsRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "PageNumber",
+            "ExtensionIds",
+            "PageSize",
+            "FuzzingKeyWord",
+            "IsNeedStatus",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_page_number: Option<crate::types::PageNumber> = None;
+        let mut f_extension_ids: Option<Option<Vec<String>>> = None;
+        let mut f_page_size: Option<Option<crate::types::PageSize>> = None;
+        let mut f_fuzzing_key_word: Option<Option<String>> = None;
+        let mut f_is_need_status: Option<Option<bool>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_page_number)?,
+                2 => members.value(&mut map, &mut f_extension_ids)?,
+                3 => members.value(&mut map, &mut f_page_size)?,
+                4 => members.value(&mut map, &mut f_fuzzing_key_word)?,
+                5 => members.value(&mut map, &mut f_is_need_status)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeExtensionsRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            page_number: members.required(f_page_number, 1)?,
+            extension_ids: f_extension_ids.flatten(),
+            page_size: f_page_size.flatten(),
+            fuzzing_key_word: f_fuzzing_key_word.flatten(),
+            is_need_status: f_is_need_status.flatten(),
+        })
+    }
 }
 impl DescribeExtensionsRequest {
     /// A builder with no member set.
@@ -329,36 +377,81 @@ impl DescribeExtensionsFluentBuilder {
     }
 }
 /// Successful response of `DescribeExtensions`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeExtensionsResponse {
     /// Total number of matching extensions.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "Total",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub total: crate::types::TotalCount,
     /// Extensions on the requested page.
     ///
     /// Example: `[{"CreateTime":0,"ExtensionId":"1001","ExtensionName":"lulu","FullExtensionId":"1001@140000014.tccc.qcloud.com","ModifyTime":0,"Register":false,"Relation":"123456","RelationName":"foobar","SdkAppId":1400000014,"SkillGroupId":"1532","Status":0}]`
-    #[serde(
-        rename = "ExtensionList",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub extension_list: Vec<crate::types::ExtensionInfo>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeExtensionsResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeExtensionsResponse", 3)?;
+        s.serialize_field("Total", &self.total)?;
+        s.serialize_field("ExtensionList", &self.extension_list)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeExtensionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeExtensionsResponse {
+    const EXPECTING: &'static str = "struct DescribeExtensionsResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Total", "ExtensionList", "RequestId"]);
+        let mut f_total: Option<crate::types::TotalCount> = None;
+        let mut f_extension_list: Option<Vec<crate::types::ExtensionInfo>> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_total)?,
+                1 => members.filled(&mut map, &mut f_extension_list)?,
+                2 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeExtensionsResponse {
+            total: f_total.unwrap_or_else(crate::deviation::absent),
+            extension_list: f_extension_list.unwrap_or_default(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeExtensionsResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "ExtensionList",
+                rule: crate::deviation::Rule::List,
+                nested: Some(<crate::types::ExtensionInfo as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Total",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeExtensionsResponse {
     /// A builder with no member set, for canned answers in tests and

@@ -10,70 +10,130 @@
 //!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeFlashSMSList>
 /// Request of `DescribeFlashSMSList`. Build it with [`DescribeFlashSMSListRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeFlashSMSListRequest {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1500098920`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Start of the window, Unix time in seconds; at most about 180 days in the past.
     ///
     /// Example: `1769730111`
-    #[serde(rename = "StartTimestamp")]
     pub start_timestamp: i64,
     /// End of the window, Unix time in seconds; must be less than 90 days after the start.
     ///
     /// Example: `1769749111`
-    #[serde(rename = "EndTimestamp")]
     pub end_timestamp: i64,
     /// Number the flash SMS was delivered to (the callee).
     ///
     /// Example: `"00860755******88"`
-    #[serde(
-        rename = "DeliveryNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delivery_number: Option<String>,
     /// System number associated with the call.
     ///
     /// Example: `"0086021******07"`
-    #[serde(
-        rename = "ServingNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub serving_number: Option<String>,
     /// Id of the call session.
     ///
     /// Example: `"15adb830-****-****-****-20c7d825d845"`
-    #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     /// Delivery result: `1` success, any other value failure.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "DeliveryStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delivery_status: Option<i64>,
     /// Page size, 20-1000; defaults to `20`.
     ///
     /// Example: `20`
-    #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<crate::types::PageSize>,
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "PageNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub page_number: Option<crate::types::PageNumber>,
+}
+impl ::serde::Serialize for DescribeFlashSMSListRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeFlashSMSListRequest", 9)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("StartTimestamp", &self.start_timestamp)?;
+        s.serialize_field("EndTimestamp", &self.end_timestamp)?;
+        if self.delivery_number.is_some() {
+            s.serialize_field("DeliveryNumber", &self.delivery_number)?;
+        }
+        if self.serving_number.is_some() {
+            s.serialize_field("ServingNumber", &self.serving_number)?;
+        }
+        if self.session_id.is_some() {
+            s.serialize_field("SessionId", &self.session_id)?;
+        }
+        if self.delivery_status.is_some() {
+            s.serialize_field("DeliveryStatus", &self.delivery_status)?;
+        }
+        if self.page_size.is_some() {
+            s.serialize_field("PageSize", &self.page_size)?;
+        }
+        if self.page_number.is_some() {
+            s.serialize_field("PageNumber", &self.page_number)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeFlashSMSListRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeFlashSMSListRequest {
+    const EXPECTING: &'static str = "struct DescribeFlashSMSListRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "StartTimestamp",
+            "EndTimestamp",
+            "DeliveryNumber",
+            "ServingNumber",
+            "SessionId",
+            "DeliveryStatus",
+            "PageSize",
+            "PageNumber",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_start_timestamp: Option<i64> = None;
+        let mut f_end_timestamp: Option<i64> = None;
+        let mut f_delivery_number: Option<Option<String>> = None;
+        let mut f_serving_number: Option<Option<String>> = None;
+        let mut f_session_id: Option<Option<String>> = None;
+        let mut f_delivery_status: Option<Option<i64>> = None;
+        let mut f_page_size: Option<Option<crate::types::PageSize>> = None;
+        let mut f_page_number: Option<Option<crate::types::PageNumber>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_start_timestamp)?,
+                2 => members.value(&mut map, &mut f_end_timestamp)?,
+                3 => members.value(&mut map, &mut f_delivery_number)?,
+                4 => members.value(&mut map, &mut f_serving_number)?,
+                5 => members.value(&mut map, &mut f_session_id)?,
+                6 => members.value(&mut map, &mut f_delivery_status)?,
+                7 => members.value(&mut map, &mut f_page_size)?,
+                8 => members.value(&mut map, &mut f_page_number)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeFlashSMSListRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            start_timestamp: members.required(f_start_timestamp, 1)?,
+            end_timestamp: members.required(f_end_timestamp, 2)?,
+            delivery_number: f_delivery_number.flatten(),
+            serving_number: f_serving_number.flatten(),
+            session_id: f_session_id.flatten(),
+            delivery_status: f_delivery_status.flatten(),
+            page_size: f_page_size.flatten(),
+            page_number: f_page_number.flatten(),
+        })
+    }
 }
 impl DescribeFlashSMSListRequest {
     /// A builder with no member set.
@@ -389,30 +449,85 @@ impl DescribeFlashSMSListFluentBuilder {
     }
 }
 /// Successful response of `DescribeFlashSMSList`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeFlashSMSListResponse {
     /// Total number of matching records.
     ///
     /// Example: `1`
-    #[serde(rename = "Total", default, skip_serializing_if = "Option::is_none")]
     pub total: Option<crate::types::TotalCount>,
     /// Flash SMS records on the requested page.
-    #[serde(
-        rename = "FlashSMSList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub flash_sms_list: Option<Vec<crate::types::FlashSMSRecord>>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeFlashSMSListResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeFlashSMSListResponse", 3)?;
+        if self.total.is_some() {
+            s.serialize_field("Total", &self.total)?;
+        }
+        if self.flash_sms_list.is_some() {
+            s.serialize_field("FlashSMSList", &self.flash_sms_list)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeFlashSMSListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeFlashSMSListResponse {
+    const EXPECTING: &'static str = "struct DescribeFlashSMSListResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Total", "FlashSMSList", "RequestId"]);
+        let mut f_total: Option<Option<crate::types::TotalCount>> = None;
+        let mut f_flash_sms_list: Option<Option<Vec<crate::types::FlashSMSRecord>>> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_total)?,
+                1 => members.value(&mut map, &mut f_flash_sms_list)?,
+                2 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeFlashSMSListResponse {
+            total: f_total.flatten(),
+            flash_sms_list: f_flash_sms_list.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeFlashSMSListResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "FlashSMSList",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(
+                    <crate::types::FlashSMSRecord as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Total",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeFlashSMSListResponse {
     /// A builder with no member set, for canned answers in tests and

@@ -10,39 +10,97 @@
 //!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeIMCdrList>
 /// Request of `DescribeIMCdrList`. Build it with [`DescribeIMCdrListRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIMCdrListRequest {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Start of the window, Unix time in seconds.
     ///
     /// Example: `1603877878`
-    #[serde(rename = "StartTimestamp")]
     pub start_timestamp: i64,
     /// End of the window, Unix time in seconds.
     ///
     /// Example: `1603877879`
-    #[serde(rename = "EndTimestamp")]
     pub end_timestamp: i64,
     /// Maximum number of records to return, up to 100; defaults to `20`.
     ///
     /// Example: `100`
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<crate::types::Limit>,
     /// Number of records to skip; defaults to `0`.
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<crate::types::Offset>,
     /// Record kind: `1` omnichannel, `2` text chat; omit to return both.
     ///
     /// Example: `2`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<crate::types::DescribeIMCdrListType>,
+}
+impl ::serde::Serialize for DescribeIMCdrListRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeIMCdrListRequest", 6)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("StartTimestamp", &self.start_timestamp)?;
+        s.serialize_field("EndTimestamp", &self.end_timestamp)?;
+        if self.limit.is_some() {
+            s.serialize_field("Limit", &self.limit)?;
+        }
+        if self.offset.is_some() {
+            s.serialize_field("Offset", &self.offset)?;
+        }
+        if self.r#type.is_some() {
+            s.serialize_field("Type", &self.r#type)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeIMCdrListRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeIMCdrListRequest {
+    const EXPECTING: &'static str = "struct DescribeIMCdrListRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "StartTimestamp",
+            "EndTimestamp",
+            "Limit",
+            "Offset",
+            "Type",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_start_timestamp: Option<i64> = None;
+        let mut f_end_timestamp: Option<i64> = None;
+        let mut f_limit: Option<Option<crate::types::Limit>> = None;
+        let mut f_offset: Option<Option<crate::types::Offset>> = None;
+        let mut f_type: Option<Option<crate::types::DescribeIMCdrListType>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_start_timestamp)?,
+                2 => members.value(&mut map, &mut f_end_timestamp)?,
+                3 => members.value(&mut map, &mut f_limit)?,
+                4 => members.value(&mut map, &mut f_offset)?,
+                5 => members.value(&mut map, &mut f_type)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeIMCdrListRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            start_timestamp: members.required(f_start_timestamp, 1)?,
+            end_timestamp: members.required(f_end_timestamp, 2)?,
+            limit: f_limit.flatten(),
+            offset: f_offset.flatten(),
+            r#type: f_type.flatten(),
+        })
+    }
 }
 impl DescribeIMCdrListRequest {
     /// A builder with no member set.
@@ -279,36 +337,81 @@ impl DescribeIMCdrListFluentBuilder {
     }
 }
 /// Successful response of `DescribeIMCdrList`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIMCdrListResponse {
     /// Total number of matching records.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "TotalCount",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub total_count: crate::types::TotalCount,
     /// Service records on the requested page.
     ///
     /// Example: `[{"ClientUserId":"8b997a86199ac962210017263","Duration":100,"EndStatus":1,"Id":"12933","Nickname":"bar","Satisfaction":{"Id":1,"Label":"满意"},"SessionId":"87fa1d7a-4194-4f2a-83dc-d7c293411720","SkillGroupId":"1001","SkillGroupName":"bar","StaffId":"foo@tencent.com","Timestamp":1632814604,"Type":2}]`
-    #[serde(
-        rename = "IMCdrList",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub im_cdr_list: Vec<crate::types::IMCdrInfo>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeIMCdrListResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeIMCdrListResponse", 3)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.serialize_field("IMCdrList", &self.im_cdr_list)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeIMCdrListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeIMCdrListResponse {
+    const EXPECTING: &'static str = "struct DescribeIMCdrListResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["TotalCount", "IMCdrList", "RequestId"]);
+        let mut f_total_count: Option<crate::types::TotalCount> = None;
+        let mut f_im_cdr_list: Option<Vec<crate::types::IMCdrInfo>> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_total_count)?,
+                1 => members.filled(&mut map, &mut f_im_cdr_list)?,
+                2 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeIMCdrListResponse {
+            total_count: f_total_count.unwrap_or_else(crate::deviation::absent),
+            im_cdr_list: f_im_cdr_list.unwrap_or_default(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeIMCdrListResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "IMCdrList",
+                rule: crate::deviation::Rule::List,
+                nested: Some(<crate::types::IMCdrInfo as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TotalCount",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeIMCdrListResponse {
     /// A builder with no member set, for canned answers in tests and

@@ -10,48 +10,110 @@
 //!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeIMCdrs>
 /// Request of `DescribeIMCdrs`. Build it with [`DescribeIMCdrsRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIMCdrsRequest {
     /// Start of the window, Unix time in seconds.
     ///
     /// Example: `1603877878`
-    #[serde(rename = "StartTimestamp")]
     pub start_timestamp: i64,
     /// End of the window, Unix time in seconds.
     ///
     /// Example: `1603877879`
-    #[serde(rename = "EndTimestamp")]
     pub end_timestamp: i64,
     /// Instance id; deprecated, use `SdkAppId` instead.
     ///
     /// Example: `11`
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub instance_id: Option<i64>,
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId", default, skip_serializing_if = "Option::is_none")]
     pub sdk_app_id: Option<crate::types::SdkAppId>,
     /// Maximum number of records to return, up to 100; defaults to `20`.
     ///
     /// Example: `100`
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<crate::types::Limit>,
     /// Number of records to skip; defaults to `0`.
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<crate::types::Offset>,
     /// Record kind: `1` omnichannel, `2` text chat; omit to return both.
     ///
     /// Example: `2`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<crate::types::DescribeIMCdrListType>,
+}
+impl ::serde::Serialize for DescribeIMCdrsRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeIMCdrsRequest", 7)?;
+        s.serialize_field("StartTimestamp", &self.start_timestamp)?;
+        s.serialize_field("EndTimestamp", &self.end_timestamp)?;
+        if self.instance_id.is_some() {
+            s.serialize_field("InstanceId", &self.instance_id)?;
+        }
+        if self.sdk_app_id.is_some() {
+            s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        }
+        if self.limit.is_some() {
+            s.serialize_field("Limit", &self.limit)?;
+        }
+        if self.offset.is_some() {
+            s.serialize_field("Offset", &self.offset)?;
+        }
+        if self.r#type.is_some() {
+            s.serialize_field("Type", &self.r#type)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeIMCdrsRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeIMCdrsRequest {
+    const EXPECTING: &'static str = "struct DescribeIMCdrsRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "StartTimestamp",
+            "EndTimestamp",
+            "InstanceId",
+            "SdkAppId",
+            "Limit",
+            "Offset",
+            "Type",
+        ]);
+        let mut f_start_timestamp: Option<i64> = None;
+        let mut f_end_timestamp: Option<i64> = None;
+        let mut f_instance_id: Option<Option<i64>> = None;
+        let mut f_sdk_app_id: Option<Option<crate::types::SdkAppId>> = None;
+        let mut f_limit: Option<Option<crate::types::Limit>> = None;
+        let mut f_offset: Option<Option<crate::types::Offset>> = None;
+        let mut f_type: Option<Option<crate::types::DescribeIMCdrListType>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_start_timestamp)?,
+                1 => members.value(&mut map, &mut f_end_timestamp)?,
+                2 => members.value(&mut map, &mut f_instance_id)?,
+                3 => members.value(&mut map, &mut f_sdk_app_id)?,
+                4 => members.value(&mut map, &mut f_limit)?,
+                5 => members.value(&mut map, &mut f_offset)?,
+                6 => members.value(&mut map, &mut f_type)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeIMCdrsRequest {
+            start_timestamp: members.required(f_start_timestamp, 0)?,
+            end_timestamp: members.required(f_end_timestamp, 1)?,
+            instance_id: f_instance_id.flatten(),
+            sdk_app_id: f_sdk_app_id.flatten(),
+            limit: f_limit.flatten(),
+            offset: f_offset.flatten(),
+            r#type: f_type.flatten(),
+        })
+    }
 }
 impl DescribeIMCdrsRequest {
     /// A builder with no member set.
@@ -311,41 +373,95 @@ impl DescribeIMCdrsFluentBuilder {
     }
 }
 /// Successful response of `DescribeIMCdrs`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIMCdrsResponse {
     /// Total number of matching records.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "TotalCount",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub total_count: crate::types::TotalCount,
     /// Service records on the requested page.
     ///
     /// Example: `[{"Duration":100,"EndStatus":1,"Id":"12933","Nickname":"bar","Satisfaction":{"Id":1,"Label":"满意"},"SessionId":"87fa1d7a-4194-4f2a-83dc-d7c293411720","SkillGroupId":"1001","SkillGroupName":"bar","StaffId":"foo@tencent.com","Timestamp":1632814604,"Type":2}]`
-    #[serde(
-        rename = "IMCdrs",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub im_cdrs: Vec<crate::types::IMCdrInfo>,
     /// Service records on the requested page; may be null.
     ///
     /// Example: `[{"Duration":100,"EndStatus":1,"Id":"12933","Nickname":"bar","Satisfaction":{"Id":1,"Label":"满意"},"SessionId":"87fa1d7a-4194-4f2a-83dc-d7c293411720","SkillGroupId":"1001","SkillGroupName":"bar","StaffId":"foo@tencent.com","Timestamp":1632814604,"Type":2}]`
-    #[serde(rename = "IMCdrList", default)]
     pub im_cdr_list: Option<Vec<crate::types::IMCdrInfo>>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeIMCdrsResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeIMCdrsResponse", 4)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.serialize_field("IMCdrs", &self.im_cdrs)?;
+        s.serialize_field("IMCdrList", &self.im_cdr_list)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeIMCdrsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeIMCdrsResponse {
+    const EXPECTING: &'static str = "struct DescribeIMCdrsResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["TotalCount", "IMCdrs", "IMCdrList", "RequestId"]);
+        let mut f_total_count: Option<crate::types::TotalCount> = None;
+        let mut f_im_cdrs: Option<Vec<crate::types::IMCdrInfo>> = None;
+        let mut f_im_cdr_list: Option<Option<Vec<crate::types::IMCdrInfo>>> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_total_count)?,
+                1 => members.filled(&mut map, &mut f_im_cdrs)?,
+                2 => members.value(&mut map, &mut f_im_cdr_list)?,
+                3 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeIMCdrsResponse {
+            total_count: f_total_count.unwrap_or_else(crate::deviation::absent),
+            im_cdrs: f_im_cdrs.unwrap_or_default(),
+            im_cdr_list: f_im_cdr_list.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeIMCdrsResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "IMCdrList",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<crate::types::IMCdrInfo as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "IMCdrs",
+                rule: crate::deviation::Rule::List,
+                nested: Some(<crate::types::IMCdrInfo as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TotalCount",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeIMCdrsResponse {
     /// A builder with no member set, for canned answers in tests and

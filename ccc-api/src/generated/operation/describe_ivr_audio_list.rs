@@ -44,41 +44,91 @@
 //! }
 //! ```
 /// Request of `DescribeIvrAudioList`. Build it with [`DescribeIvrAudioListRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIvrAudioListRequest {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1600000001`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Page size, at most 50.
     ///
     /// Example: `10`
-    #[serde(rename = "PageSize")]
     pub page_size: crate::types::PageSize,
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    #[serde(rename = "PageNumber")]
     pub page_number: crate::types::PageNumber,
     /// Only return files with these aliases.
-    #[serde(
-        rename = "CustomFileName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub custom_file_name: Option<Vec<String>>,
     /// Only return files with these file names.
-    #[serde(
-        rename = "AudioFileName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub audio_file_name: Option<Vec<String>>,
     /// Only return files with these ids.
-    #[serde(rename = "FileId", default, skip_serializing_if = "Option::is_none")]
     pub file_id: Option<Vec<crate::types::FileId>>,
+}
+impl ::serde::Serialize for DescribeIvrAudioListRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeIvrAudioListRequest", 6)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("PageSize", &self.page_size)?;
+        s.serialize_field("PageNumber", &self.page_number)?;
+        if self.custom_file_name.is_some() {
+            s.serialize_field("CustomFileName", &self.custom_file_name)?;
+        }
+        if self.audio_file_name.is_some() {
+            s.serialize_field("AudioFileName", &self.audio_file_name)?;
+        }
+        if self.file_id.is_some() {
+            s.serialize_field("FileId", &self.file_id)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeIvrAudioListRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeIvrAudioListRequest {
+    const EXPECTING: &'static str = "struct DescribeIvrAudioListRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "PageSize",
+            "PageNumber",
+            "CustomFileName",
+            "AudioFileName",
+            "FileId",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_page_size: Option<crate::types::PageSize> = None;
+        let mut f_page_number: Option<crate::types::PageNumber> = None;
+        let mut f_custom_file_name: Option<Option<Vec<String>>> = None;
+        let mut f_audio_file_name: Option<Option<Vec<String>>> = None;
+        let mut f_file_id: Option<Option<Vec<crate::types::FileId>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_page_size)?,
+                2 => members.value(&mut map, &mut f_page_number)?,
+                3 => members.value(&mut map, &mut f_custom_file_name)?,
+                4 => members.value(&mut map, &mut f_audio_file_name)?,
+                5 => members.value(&mut map, &mut f_file_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeIvrAudioListRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            page_size: members.required(f_page_size, 1)?,
+            page_number: members.required(f_page_number, 2)?,
+            custom_file_name: f_custom_file_name.flatten(),
+            audio_file_name: f_audio_file_name.flatten(),
+            file_id: f_file_id.flatten(),
+        })
+    }
 }
 impl DescribeIvrAudioListRequest {
     /// A builder with no member set.
@@ -304,30 +354,81 @@ impl DescribeIvrAudioListFluentBuilder {
     }
 }
 /// Successful response of `DescribeIvrAudioList`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIvrAudioListResponse {
     /// Total number of matching files.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "TotalCount",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub total_count: crate::types::TotalCount,
     /// Audio files on the requested page.
-    #[serde(rename = "FileInfo", default, skip_serializing_if = "Option::is_none")]
     pub file_info: Option<Vec<crate::types::AudioFileInfo>>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeIvrAudioListResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeIvrAudioListResponse", 3)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        if self.file_info.is_some() {
+            s.serialize_field("FileInfo", &self.file_info)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeIvrAudioListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeIvrAudioListResponse {
+    const EXPECTING: &'static str = "struct DescribeIvrAudioListResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["TotalCount", "FileInfo", "RequestId"]);
+        let mut f_total_count: Option<crate::types::TotalCount> = None;
+        let mut f_file_info: Option<Option<Vec<crate::types::AudioFileInfo>>> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_total_count)?,
+                1 => members.value(&mut map, &mut f_file_info)?,
+                2 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeIvrAudioListResponse {
+            total_count: f_total_count.unwrap_or_else(crate::deviation::absent),
+            file_info: f_file_info.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeIvrAudioListResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "FileInfo",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<crate::types::AudioFileInfo as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TotalCount",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeIvrAudioListResponse {
     /// A builder with no member set, for canned answers in tests and

@@ -40,28 +40,64 @@
 //! }
 //! ```
 /// Request of `DescribeNumbers`. Build it with [`DescribeNumbersRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeNumbersRequest {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "PageNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub page_number: Option<crate::types::PageNumber>,
     /// Page size; defaults to `20`.
     ///
     /// Example: `20`
-    #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<crate::types::PageSize>,
+}
+impl ::serde::Serialize for DescribeNumbersRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeNumbersRequest", 3)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        if self.page_number.is_some() {
+            s.serialize_field("PageNumber", &self.page_number)?;
+        }
+        if self.page_size.is_some() {
+            s.serialize_field("PageSize", &self.page_size)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeNumbersRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeNumbersRequest {
+    const EXPECTING: &'static str = "struct DescribeNumbersRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SdkAppId", "PageNumber", "PageSize"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_page_number: Option<Option<crate::types::PageNumber>> = None;
+        let mut f_page_size: Option<Option<crate::types::PageSize>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_page_number)?,
+                2 => members.value(&mut map, &mut f_page_size)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeNumbersRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            page_number: f_page_number.flatten(),
+            page_size: f_page_size.flatten(),
+        })
+    }
 }
 impl DescribeNumbersRequest {
     /// A builder with no member set.
@@ -214,34 +250,79 @@ impl DescribeNumbersFluentBuilder {
     }
 }
 /// Successful response of `DescribeNumbers`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeNumbersResponse {
     /// Total number of numbers.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "TotalCount",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub total_count: crate::types::TotalCount,
     /// Numbers on the requested page.
-    #[serde(
-        rename = "Numbers",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub numbers: Vec<crate::types::NumberInfo>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeNumbersResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeNumbersResponse", 3)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.serialize_field("Numbers", &self.numbers)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeNumbersResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeNumbersResponse {
+    const EXPECTING: &'static str = "struct DescribeNumbersResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["TotalCount", "Numbers", "RequestId"]);
+        let mut f_total_count: Option<crate::types::TotalCount> = None;
+        let mut f_numbers: Option<Vec<crate::types::NumberInfo>> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_total_count)?,
+                1 => members.filled(&mut map, &mut f_numbers)?,
+                2 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeNumbersResponse {
+            total_count: f_total_count.unwrap_or_else(crate::deviation::absent),
+            numbers: f_numbers.unwrap_or_default(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeNumbersResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Numbers",
+                rule: crate::deviation::Rule::List,
+                nested: Some(<crate::types::NumberInfo as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TotalCount",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeNumbersResponse {
     /// A builder with no member set, for canned answers in tests and

@@ -65,47 +65,97 @@
 //!
 //! Repaired from the official text: inserted 2 missing comma(s) in the response
 /// Request of `DescribePredictiveDialingCampaigns`. Build it with [`DescribePredictiveDialingCampaignsRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePredictiveDialingCampaignsRequest {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Page size, at most 100.
     ///
     /// Example: `25`
-    #[serde(rename = "PageSize")]
     pub page_size: crate::types::PageSize,
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    #[serde(rename = "PageNumber")]
     pub page_number: crate::types::PageNumber,
     /// Keyword matched against task names.
     ///
     /// Example: `"推荐"`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Only return tasks served by this skill group.
     ///
     /// Example: `255`
-    #[serde(
-        rename = "SkillGroupId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_id: Option<crate::types::SkillGroupId>,
     /// Only return the task with this id.
     ///
     /// Example: `9854`
-    #[serde(
-        rename = "CampaignId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub campaign_id: Option<crate::types::CampaignId>,
+}
+impl ::serde::Serialize for DescribePredictiveDialingCampaignsRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribePredictiveDialingCampaignsRequest", 6)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("PageSize", &self.page_size)?;
+        s.serialize_field("PageNumber", &self.page_number)?;
+        if self.name.is_some() {
+            s.serialize_field("Name", &self.name)?;
+        }
+        if self.skill_group_id.is_some() {
+            s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        }
+        if self.campaign_id.is_some() {
+            s.serialize_field("CampaignId", &self.campaign_id)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignsRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribePredictiveDialingCampaignsRequest {
+    const EXPECTING: &'static str = "struct DescribePredictiveDialingCampaignsRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "PageSize",
+            "PageNumber",
+            "Name",
+            "SkillGroupId",
+            "CampaignId",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_page_size: Option<crate::types::PageSize> = None;
+        let mut f_page_number: Option<crate::types::PageNumber> = None;
+        let mut f_name: Option<Option<String>> = None;
+        let mut f_skill_group_id: Option<Option<crate::types::SkillGroupId>> = None;
+        let mut f_campaign_id: Option<Option<crate::types::CampaignId>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_page_size)?,
+                2 => members.value(&mut map, &mut f_page_number)?,
+                3 => members.value(&mut map, &mut f_name)?,
+                4 => members.value(&mut map, &mut f_skill_group_id)?,
+                5 => members.value(&mut map, &mut f_campaign_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribePredictiveDialingCampaignsRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            page_size: members.required(f_page_size, 1)?,
+            page_number: members.required(f_page_number, 2)?,
+            name: f_name.flatten(),
+            skill_group_id: f_skill_group_id.flatten(),
+            campaign_id: f_campaign_id.flatten(),
+        })
+    }
 }
 impl DescribePredictiveDialingCampaignsRequest {
     /// A builder with no member set.
@@ -346,34 +396,87 @@ impl DescribePredictiveDialingCampaignsFluentBuilder {
     }
 }
 /// Successful response of `DescribePredictiveDialingCampaigns`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePredictiveDialingCampaignsResponse {
     /// Total number of matching tasks.
     ///
     /// Example: `66`
-    #[serde(
-        rename = "TotalCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_count: Option<crate::types::TotalCount>,
     /// Tasks on the requested page.
-    #[serde(
-        rename = "CampaignList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub campaign_list: Option<Vec<crate::types::DescribePredictiveDialingCampaignsElement>>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribePredictiveDialingCampaignsResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribePredictiveDialingCampaignsResponse", 3)?;
+        if self.total_count.is_some() {
+            s.serialize_field("TotalCount", &self.total_count)?;
+        }
+        if self.campaign_list.is_some() {
+            s.serialize_field("CampaignList", &self.campaign_list)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribePredictiveDialingCampaignsResponse {
+    const EXPECTING: &'static str = "struct DescribePredictiveDialingCampaignsResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["TotalCount", "CampaignList", "RequestId"]);
+        let mut f_total_count: Option<Option<crate::types::TotalCount>> = None;
+        let mut f_campaign_list: Option<
+            Option<Vec<crate::types::DescribePredictiveDialingCampaignsElement>>,
+        > = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_total_count)?,
+                1 => members.value(&mut map, &mut f_campaign_list)?,
+                2 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribePredictiveDialingCampaignsResponse {
+            total_count: f_total_count.flatten(),
+            campaign_list: f_campaign_list.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribePredictiveDialingCampaignsResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "CampaignList",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(
+                    <crate::types::DescribePredictiveDialingCampaignsElement as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TotalCount",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribePredictiveDialingCampaignsResponse {
     /// A builder with no member set, for canned answers in tests and

@@ -39,29 +39,69 @@
 //! }
 //! ```
 /// Request of `DescribePredictiveDialingSessions`. Build it with [`DescribePredictiveDialingSessionsRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePredictiveDialingSessionsRequest {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Id of the task, as returned by `CreatePredictiveDialingCampaign`.
     ///
     /// Example: `2569`
-    #[serde(rename = "CampaignId")]
     pub campaign_id: crate::types::CampaignId,
     /// Page size, at most 1000.
     ///
     /// Example: `25`
-    #[serde(rename = "PageSize")]
     pub page_size: crate::types::PageSize,
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    #[serde(rename = "PageNumber")]
     pub page_number: crate::types::PageNumber,
+}
+impl ::serde::Serialize for DescribePredictiveDialingSessionsRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribePredictiveDialingSessionsRequest", 4)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("CampaignId", &self.campaign_id)?;
+        s.serialize_field("PageSize", &self.page_size)?;
+        s.serialize_field("PageNumber", &self.page_number)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingSessionsRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribePredictiveDialingSessionsRequest {
+    const EXPECTING: &'static str = "struct DescribePredictiveDialingSessionsRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["SdkAppId", "CampaignId", "PageSize", "PageNumber"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_campaign_id: Option<crate::types::CampaignId> = None;
+        let mut f_page_size: Option<crate::types::PageSize> = None;
+        let mut f_page_number: Option<crate::types::PageNumber> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_campaign_id)?,
+                2 => members.value(&mut map, &mut f_page_size)?,
+                3 => members.value(&mut map, &mut f_page_number)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribePredictiveDialingSessionsRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            campaign_id: members.required(f_campaign_id, 1)?,
+            page_size: members.required(f_page_size, 2)?,
+            page_number: members.required(f_page_number, 3)?,
+        })
+    }
 }
 impl DescribePredictiveDialingSessionsRequest {
     /// A builder with no member set.
@@ -253,36 +293,85 @@ impl DescribePredictiveDialingSessionsFluentBuilder {
     }
 }
 /// Successful response of `DescribePredictiveDialingSessions`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePredictiveDialingSessionsResponse {
     /// Total number of calls.
     ///
     /// Example: `3000`
-    #[serde(
-        rename = "TotalCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_count: Option<crate::types::TotalCount>,
     /// Session ids of the calls on the requested page; use them to fetch detailed call records in bulk.
     ///
     /// Example: `["e4b2d3f1-8c27-4a9d-bef1-0b412a7c5e8d","a3e8f4c9-2b7d-4e1f-9d82-6c5a8b0d3f1e","f7d2b4e9-1c8a-5d9e-b0f3-2e1a3c4b5d6f"]`
-    #[serde(
-        rename = "SessionList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub session_list: Option<Vec<String>>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribePredictiveDialingSessionsResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribePredictiveDialingSessionsResponse", 3)?;
+        if self.total_count.is_some() {
+            s.serialize_field("TotalCount", &self.total_count)?;
+        }
+        if self.session_list.is_some() {
+            s.serialize_field("SessionList", &self.session_list)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingSessionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribePredictiveDialingSessionsResponse {
+    const EXPECTING: &'static str = "struct DescribePredictiveDialingSessionsResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["TotalCount", "SessionList", "RequestId"]);
+        let mut f_total_count: Option<Option<crate::types::TotalCount>> = None;
+        let mut f_session_list: Option<Option<Vec<String>>> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_total_count)?,
+                1 => members.value(&mut map, &mut f_session_list)?,
+                2 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribePredictiveDialingSessionsResponse {
+            total_count: f_total_count.flatten(),
+            session_list: f_session_list.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribePredictiveDialingSessionsResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SessionList",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TotalCount",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribePredictiveDialingSessionsResponse {
     /// A builder with no member set, for canned answers in tests and

@@ -129,34 +129,82 @@
 //!
 //! Repaired from the official text: the request was a GET query string, converted to the JSON body; inserted 7 missing comma(s) in the response
 /// Request of `DescribeProtectedTelCdr`. Build it with [`DescribeProtectedTelCdrRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeProtectedTelCdrRequest {
     /// Start of the window, Unix time in seconds.
     ///
     /// Example: `1611631881`
-    #[serde(rename = "StartTimeStamp")]
     pub start_time_stamp: i64,
     /// End of the window, Unix time in seconds.
     ///
     /// Example: `1611631881`
-    #[serde(rename = "EndTimeStamp")]
     pub end_time_stamp: i64,
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Page size, at most 100.
     ///
     /// Example: `100`
-    #[serde(rename = "PageSize")]
     pub page_size: crate::types::PageSize,
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    #[serde(rename = "PageNumber")]
     pub page_number: crate::types::PageNumber,
+}
+impl ::serde::Serialize for DescribeProtectedTelCdrRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeProtectedTelCdrRequest", 5)?;
+        s.serialize_field("StartTimeStamp", &self.start_time_stamp)?;
+        s.serialize_field("EndTimeStamp", &self.end_time_stamp)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("PageSize", &self.page_size)?;
+        s.serialize_field("PageNumber", &self.page_number)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeProtectedTelCdrRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeProtectedTelCdrRequest {
+    const EXPECTING: &'static str = "struct DescribeProtectedTelCdrRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "StartTimeStamp",
+            "EndTimeStamp",
+            "SdkAppId",
+            "PageSize",
+            "PageNumber",
+        ]);
+        let mut f_start_time_stamp: Option<i64> = None;
+        let mut f_end_time_stamp: Option<i64> = None;
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_page_size: Option<crate::types::PageSize> = None;
+        let mut f_page_number: Option<crate::types::PageNumber> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_start_time_stamp)?,
+                1 => members.value(&mut map, &mut f_end_time_stamp)?,
+                2 => members.value(&mut map, &mut f_sdk_app_id)?,
+                3 => members.value(&mut map, &mut f_page_size)?,
+                4 => members.value(&mut map, &mut f_page_number)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeProtectedTelCdrRequest {
+            start_time_stamp: members.required(f_start_time_stamp, 0)?,
+            end_time_stamp: members.required(f_end_time_stamp, 1)?,
+            sdk_app_id: members.required(f_sdk_app_id, 2)?,
+            page_size: members.required(f_page_size, 3)?,
+            page_number: members.required(f_page_number, 4)?,
+        })
+    }
 }
 impl DescribeProtectedTelCdrRequest {
     /// A builder with no member set.
@@ -375,45 +423,95 @@ impl DescribeProtectedTelCdrFluentBuilder {
     }
 }
 /// Successful response of `DescribeProtectedTelCdr`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeProtectedTelCdrResponse {
     /// Total number of call records.
     ///
     /// Example: `2`
-    #[serde(
-        rename = "TotalCount",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub total_count: crate::types::TotalCount,
     /// Call records on the requested page.
     ///
     /// Example: `[{"AcceptTimestamp":1729756307,"AsrStatus":"Complete","AsrUrl":"https://xxxxxx","Callee":"","Caller":"","CallerLocation":"广东深圳固话","CustomRecordURL":"https://xxxxxxxx.mp3","Direction":0,"Duration":8,"EndStatus":1,"EndStatusString":"ok","EndedTimestamp":1729756315,"HungUpSide":"seat","IVRDuration":15,"IVRKeyPressed":["香蕉"],"IVRKeyPressedEx":[{"Key":"香蕉","Label":"香蕉","NodeLabel":"语音识别导航","OriginalContent":"香蕉。","TTSPrompt":"输入您喜欢吃的水果","Timestamp":1729756303211}],"PostIVRKeyPressed":[{"Key":"1","Label":"不满意","NodeLabel":"","OriginalContent":"","TTSPrompt":"","Timestamp":0}],"ProtectedCallee":"ABABABABA","ProtectedCaller":"CDCDCDCDC","QueuedSkillGroupId":2522,"QueuedSkillGroupName":"test-tel","QueuedTimestamp":1729756306,"RecordId":"e9fdbff5-2e35-4480-83f7-81917e723fa5","RecordURL":"https://xxxxxxx.mp3","Remark":"skillGroupId--34588","RingTimestamp":1729756306,"SeatUser":{"Mail":"xxxxxxx@tencent.com","Name":"xiaoming","Nick":"guanjia","Phone":"00861580000000","SkillGroupNameList":["1539","2522","3551"],"StaffNumber":"20012","UserId":"xxxxxxx@tencent.com"},"ServeParticipants":[{"AcceptTimestamp":1729756306,"CustomRecordURL":"https://xxxxx.mp3","EndStatusString":"ok","EndedTimestamp":1729756312,"Mail":"xxxxxx@tencent.com","Phone":"","RecordId":"96eaa575-be4c-48f1-99b8-9722f2f816ec","RecordURL":"https://xxxxxx.mp3","RingTimestamp":1729756306,"Sequence":0,"SkillGroupId":2522,"SkillGroupName":"test-tel","StartTimestamp":1729756306,"TransferFrom":"","TransferFromType":"","TransferTo":"","TransferToType":"","Type":"staffSeat"}],"SessionId":"0955de87-c86d-4457-aac2-bee3d0a0b67a","SkillGroup":"test-tel","SkillGroupId":2522,"StartTimestamp":1729756291,"Time":1729756291,"UUI":"","Uui":"","VoicemailAsrURL":[],"VoicemailRecordURL":[]}]`
-    #[serde(
-        rename = "TelCdrs",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub tel_cdrs: Vec<crate::types::TelCdrInfo>,
     /// Call records on the requested page.
     ///
     /// Example: `[{"AcceptTimestamp":1729756307,"AsrStatus":"Complete","AsrUrl":"https://xxxxxx","Callee":"","Caller":"","CallerLocation":"广东深圳固话","CustomRecordURL":"https://xxxxxxxx.mp3","Direction":0,"Duration":8,"EndStatus":1,"EndStatusString":"ok","EndedTimestamp":1729756315,"HungUpSide":"seat","IVRDuration":15,"IVRKeyPressed":["香蕉"],"IVRKeyPressedEx":[{"Key":"香蕉","Label":"香蕉","NodeLabel":"语音识别导航","OriginalContent":"香蕉。","TTSPrompt":"输入您喜欢吃的水果","Timestamp":1729756303211}],"PostIVRKeyPressed":[{"Key":"1","Label":"不满意","NodeLabel":"","OriginalContent":"","TTSPrompt":"","Timestamp":0}],"ProtectedCallee":"ABABABABA","ProtectedCaller":"CDCDCDCDC","QueuedSkillGroupId":2522,"QueuedSkillGroupName":"test-tel","QueuedTimestamp":1729756306,"RecordId":"e9fdbff5-2e35-4480-83f7-81917e723fa5","RecordURL":"https://xxxxxxx.mp3","Remark":"skillGroupId--34588","RingTimestamp":1729756306,"SeatUser":{"Mail":"xxxxxxx@tencent.com","Name":"xiaoming","Nick":"guanjia","Phone":"00861580000000","SkillGroupNameList":["1539","2522","3551"],"StaffNumber":"20012","UserId":"xxxxxxx@tencent.com"},"ServeParticipants":[{"AcceptTimestamp":1729756306,"CustomRecordURL":"https://xxxxx.mp3","EndStatusString":"ok","EndedTimestamp":1729756312,"Mail":"xxxxxx@tencent.com","Phone":"","RecordId":"96eaa575-be4c-48f1-99b8-9722f2f816ec","RecordURL":"https://xxxxxx.mp3","RingTimestamp":1729756306,"Sequence":0,"SkillGroupId":2522,"SkillGroupName":"test-tel","StartTimestamp":1729756306,"TransferFrom":"","TransferFromType":"","TransferTo":"","TransferToType":"","Type":"staffSeat"}],"SessionId":"0955de87-c86d-4457-aac2-bee3d0a0b67a","SkillGroup":"test-tel","SkillGroupId":2522,"StartTimestamp":1729756291,"Time":1729756291,"UUI":"","Uui":"","VoicemailAsrURL":[],"VoicemailRecordURL":[]}]`
-    #[serde(
-        rename = "TelCdrList",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub tel_cdr_list: Vec<crate::types::TelCdrInfo>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeProtectedTelCdrResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeProtectedTelCdrResponse", 4)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.serialize_field("TelCdrs", &self.tel_cdrs)?;
+        s.serialize_field("TelCdrList", &self.tel_cdr_list)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeProtectedTelCdrResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeProtectedTelCdrResponse {
+    const EXPECTING: &'static str = "struct DescribeProtectedTelCdrResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["TotalCount", "TelCdrs", "TelCdrList", "RequestId"]);
+        let mut f_total_count: Option<crate::types::TotalCount> = None;
+        let mut f_tel_cdrs: Option<Vec<crate::types::TelCdrInfo>> = None;
+        let mut f_tel_cdr_list: Option<Vec<crate::types::TelCdrInfo>> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_total_count)?,
+                1 => members.filled(&mut map, &mut f_tel_cdrs)?,
+                2 => members.filled(&mut map, &mut f_tel_cdr_list)?,
+                3 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeProtectedTelCdrResponse {
+            total_count: f_total_count.unwrap_or_else(crate::deviation::absent),
+            tel_cdrs: f_tel_cdrs.unwrap_or_default(),
+            tel_cdr_list: f_tel_cdr_list.unwrap_or_default(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeProtectedTelCdrResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TelCdrList",
+                rule: crate::deviation::Rule::List,
+                nested: Some(<crate::types::TelCdrInfo as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "TelCdrs",
+                rule: crate::deviation::Rule::List,
+                nested: Some(<crate::types::TelCdrInfo as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "TotalCount",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeProtectedTelCdrResponse {
     /// A builder with no member set, for canned answers in tests and

@@ -52,24 +52,60 @@
 //!
 //! Repaired from the official text: the request was a GET query string, converted to the JSON body
 /// Request of `DescribePSTNActiveSessionList`. Build it with [`DescribePSTNActiveSessionListRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePSTNActiveSessionListRequest {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Number of entries to skip.
     ///
     /// Example: `0`
-    #[serde(rename = "Offset")]
     pub offset: crate::types::Offset,
     /// Maximum number of entries to return, up to 25.
     ///
     /// Example: `25`
-    #[serde(rename = "Limit")]
     pub limit: crate::types::Limit,
+}
+impl ::serde::Serialize for DescribePSTNActiveSessionListRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribePSTNActiveSessionListRequest", 3)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("Offset", &self.offset)?;
+        s.serialize_field("Limit", &self.limit)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribePSTNActiveSessionListRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribePSTNActiveSessionListRequest {
+    const EXPECTING: &'static str = "struct DescribePSTNActiveSessionListRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SdkAppId", "Offset", "Limit"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_offset: Option<crate::types::Offset> = None;
+        let mut f_limit: Option<crate::types::Limit> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_offset)?,
+                2 => members.value(&mut map, &mut f_limit)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribePSTNActiveSessionListRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            offset: members.required(f_offset, 1)?,
+            limit: members.required(f_limit, 2)?,
+        })
+    }
 }
 impl DescribePSTNActiveSessionListRequest {
     /// A builder with no member set.
@@ -232,36 +268,83 @@ impl DescribePSTNActiveSessionListFluentBuilder {
     }
 }
 /// Successful response of `DescribePSTNActiveSessionList`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePSTNActiveSessionListResponse {
     /// Total number of active sessions.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "Total",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub total: crate::types::TotalCount,
     /// Active sessions on the requested page.
     ///
     /// Example: `[{"acceptTimestamp":"1600007250","callType":"callin","callee":"Alice","caller":"John","protectedCallee":"+9876543210","protectedCaller":"+1234567890","ringTimestamp":"1600007240","roomId":"9876","sessionId":"123456789","sessionStatus":"Active","staffNo":"S123","staffUserId":"staff123","startTimestamp":"1600007226"},{"acceptTimestamp":"1400753170","callType":"callout","callee":"John","caller":"Alice","ringTimestamp":"1400753160","roomId":"1234","sessionId":"987654321","sessionStatus":"Completed","staffNo":"S456","staffUserId":"staff456","startTimestamp":"1400753150"}]`
-    #[serde(
-        rename = "Sessions",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub sessions: Vec<crate::types::PSTNSessionInfo>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribePSTNActiveSessionListResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribePSTNActiveSessionListResponse", 3)?;
+        s.serialize_field("Total", &self.total)?;
+        s.serialize_field("Sessions", &self.sessions)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribePSTNActiveSessionListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribePSTNActiveSessionListResponse {
+    const EXPECTING: &'static str = "struct DescribePSTNActiveSessionListResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Total", "Sessions", "RequestId"]);
+        let mut f_total: Option<crate::types::TotalCount> = None;
+        let mut f_sessions: Option<Vec<crate::types::PSTNSessionInfo>> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_total)?,
+                1 => members.filled(&mut map, &mut f_sessions)?,
+                2 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribePSTNActiveSessionListResponse {
+            total: f_total.unwrap_or_else(crate::deviation::absent),
+            sessions: f_sessions.unwrap_or_default(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribePSTNActiveSessionListResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Sessions",
+                rule: crate::deviation::Rule::List,
+                nested: Some(
+                    <crate::types::PSTNSessionInfo as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "Total",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribePSTNActiveSessionListResponse {
     /// A builder with no member set, for canned answers in tests and

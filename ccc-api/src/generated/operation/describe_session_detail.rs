@@ -124,29 +124,73 @@
 //! }
 //! ```
 /// Request of `DescribeSessionDetail`. Build it with [`DescribeSessionDetailRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSessionDetailRequest {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Session id of the call.
     ///
     /// Example: `"6164325c-39aa-45dc-83e2-2ecbc9b37ad5"`
-    #[serde(rename = "SessionId")]
     pub session_id: String,
     /// Start of the search window, Unix time in seconds; at most about 180 days in the past.
     ///
     /// Example: `1756372067`
-    #[serde(rename = "StartTimestamp")]
     pub start_timestamp: i64,
     /// End of the search window, Unix time in seconds; must be less than 90 days after the start.
     ///
     /// Example: `1756372167`
-    #[serde(rename = "EndTimestamp")]
     pub end_timestamp: i64,
+}
+impl ::serde::Serialize for DescribeSessionDetailRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeSessionDetailRequest", 4)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("SessionId", &self.session_id)?;
+        s.serialize_field("StartTimestamp", &self.start_timestamp)?;
+        s.serialize_field("EndTimestamp", &self.end_timestamp)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeSessionDetailRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeSessionDetailRequest {
+    const EXPECTING: &'static str = "struct DescribeSessionDetailRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "SessionId",
+            "StartTimestamp",
+            "EndTimestamp",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_session_id: Option<String> = None;
+        let mut f_start_timestamp: Option<i64> = None;
+        let mut f_end_timestamp: Option<i64> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_session_id)?,
+                2 => members.value(&mut map, &mut f_start_timestamp)?,
+                3 => members.value(&mut map, &mut f_end_timestamp)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeSessionDetailRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            session_id: members.required(f_session_id, 1)?,
+            start_timestamp: members.required(f_start_timestamp, 2)?,
+            end_timestamp: members.required(f_end_timestamp, 3)?,
+        })
+    }
 }
 impl DescribeSessionDetailRequest {
     /// A builder with no member set.
@@ -324,202 +368,103 @@ impl DescribeSessionDetailFluentBuilder {
     }
 }
 /// Successful response of `DescribeSessionDetail`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSessionDetailResponse {
     /// Calling number.
     ///
     /// Example: `"0086130xxxxxxxx"`
-    #[serde(rename = "Caller", default, skip_serializing_if = "Option::is_none")]
     pub caller: Option<String>,
     /// Called number.
     ///
     /// Example: `"0086010xxxxxxxx"`
-    #[serde(rename = "Callee", default, skip_serializing_if = "Option::is_none")]
     pub callee: Option<String>,
     /// Call type: `1` outbound, `2` inbound, `3` audio inbound, `5` predictive outbound, `6` internal extension call.
     ///
     /// Example: `1`
-    #[serde(rename = "CallType", default, skip_serializing_if = "Option::is_none")]
     pub call_type: Option<crate::types::DescribeSessionDetailCallType>,
     /// Unix time in seconds when the call started.
     ///
     /// Example: `1611631881`
-    #[serde(
-        rename = "StartTimeStamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub start_time_stamp: Option<i64>,
     /// Unix time in seconds when ringing started.
     ///
     /// Example: `1611631885`
-    #[serde(
-        rename = "RingTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ring_timestamp: Option<i64>,
     /// Unix time in seconds when the call was answered.
     ///
     /// Example: `1611631891`
-    #[serde(
-        rename = "AcceptTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub accept_timestamp: Option<i64>,
     /// Unix time in seconds when the call ended.
     ///
     /// Example: `1611631991`
-    #[serde(
-        rename = "EndedTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ended_timestamp: Option<i64>,
     /// Unix time in seconds when the call entered the queue.
     ///
     /// Example: `1611631889`
-    #[serde(
-        rename = "QueuedTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub queued_timestamp: Option<i64>,
     /// Account of the agent who handled the call.
     ///
     /// Example: `"foo@tencent.com"`
-    #[serde(
-        rename = "StaffUserId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub staff_user_id: Option<String>,
     /// Final call status; same meaning as `EndStatus` in `DescribeTelCdr`.
     ///
     /// Example: `1`
-    #[serde(rename = "EndStatus", default, skip_serializing_if = "Option::is_none")]
     pub end_status: Option<crate::types::DescribeSessionDetailEndStatus>,
     /// Id of the skill group the call queued for.
     ///
     /// Example: `203`
-    #[serde(
-        rename = "QueuedSkillGroupId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub queued_skill_group_id: Option<i64>,
     /// Name of the skill group the call queued for.
     ///
     /// Example: `"销售组"`
-    #[serde(
-        rename = "QueuedSkillGroupName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub queued_skill_group_name: Option<String>,
     /// Signed, time-limited recording link; download within 24 hours and do not store it, call again for a fresh link.
     ///
     /// Example: `"https://xxxxx"`
-    #[serde(rename = "RecordURL", default, skip_serializing_if = "Option::is_none")]
     pub record_url: Option<String>,
     /// Link to the recording copied to your own COS bucket.
     ///
     /// Example: `"https://xxxxx"`
-    #[serde(
-        rename = "CustomRecordURL",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub custom_record_url: Option<String>,
     /// Signed, time-limited link to the recording transcript; download within 24 hours and do not store it.
     ///
     /// Example: `"https://xxxxx"`
-    #[serde(rename = "AsrURL", default, skip_serializing_if = "Option::is_none")]
     pub asr_url: Option<String>,
     /// Links to voicemail recordings.
     ///
     /// Example: `["https://xxxxx"]`
-    #[serde(
-        rename = "VoicemailRecordURL",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub voicemail_record_url: Option<Vec<String>>,
     /// Links to voicemail transcripts; requires an offline speech recognition package enabled in the console.
     ///
     /// Example: `["https://xxxxx"]`
-    #[serde(
-        rename = "VoicemailAsrURL",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub voicemail_asr_url: Option<Vec<String>>,
     /// Keys pressed in the IVR.
-    #[serde(
-        rename = "IVRKeyPressed",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ivr_key_pressed: Option<Vec<crate::types::IVRKeyPressedElement>>,
     /// Keys pressed in the satisfaction survey.
-    #[serde(
-        rename = "PostIVRKeyPressed",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub post_ivr_key_pressed: Option<Vec<crate::types::IVRKeyPressedElement>>,
     /// Who hung up: `seat` agent, `user` customer, `system` system.
     ///
     /// Example: `"user"`
-    #[serde(
-        rename = "HungUpSide",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub hung_up_side: Option<crate::types::DescribeSessionDetailHungUpSide>,
     /// Custom User-to-User Information data attached to the call.
     ///
     /// Example: `"foo-bar"`
-    #[serde(rename = "UUI", default, skip_serializing_if = "Option::is_none")]
     pub uui: Option<String>,
     /// Events that occurred during the call.
-    #[serde(rename = "Events", default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<crate::types::SessionEvent>>,
     /// Participants who served the call.
-    #[serde(
-        rename = "ServeParticipants",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub serve_participants: Option<Vec<crate::types::ServeParticipant>>,
     /// Status code explaining why the system hung up after the call connected.
     ///
     /// Example: `1010`
-    #[serde(
-        rename = "SysHangupReason",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub sys_hangup_reason: Option<i64>,
     /// Text explaining why the system hung up after the call connected.
     ///
     /// Example: `"userHangupDuringAIAgent"`
-    #[serde(
-        rename = "SysHangupReasonString",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub sys_hangup_reason_string: Option<String>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
 impl ::std::fmt::Debug for DescribeSessionDetailResponse {
@@ -556,6 +501,359 @@ impl ::std::fmt::Debug for DescribeSessionDetailResponse {
             .field("request_id", &self.request_id)
             .field("_deviations", &self._deviations)
             .finish()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeSessionDetailResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeSessionDetailResponse", 26)?;
+        if self.caller.is_some() {
+            s.serialize_field("Caller", &self.caller)?;
+        }
+        if self.callee.is_some() {
+            s.serialize_field("Callee", &self.callee)?;
+        }
+        if self.call_type.is_some() {
+            s.serialize_field("CallType", &self.call_type)?;
+        }
+        if self.start_time_stamp.is_some() {
+            s.serialize_field("StartTimeStamp", &self.start_time_stamp)?;
+        }
+        if self.ring_timestamp.is_some() {
+            s.serialize_field("RingTimestamp", &self.ring_timestamp)?;
+        }
+        if self.accept_timestamp.is_some() {
+            s.serialize_field("AcceptTimestamp", &self.accept_timestamp)?;
+        }
+        if self.ended_timestamp.is_some() {
+            s.serialize_field("EndedTimestamp", &self.ended_timestamp)?;
+        }
+        if self.queued_timestamp.is_some() {
+            s.serialize_field("QueuedTimestamp", &self.queued_timestamp)?;
+        }
+        if self.staff_user_id.is_some() {
+            s.serialize_field("StaffUserId", &self.staff_user_id)?;
+        }
+        if self.end_status.is_some() {
+            s.serialize_field("EndStatus", &self.end_status)?;
+        }
+        if self.queued_skill_group_id.is_some() {
+            s.serialize_field("QueuedSkillGroupId", &self.queued_skill_group_id)?;
+        }
+        if self.queued_skill_group_name.is_some() {
+            s.serialize_field("QueuedSkillGroupName", &self.queued_skill_group_name)?;
+        }
+        if self.record_url.is_some() {
+            s.serialize_field("RecordURL", &self.record_url)?;
+        }
+        if self.custom_record_url.is_some() {
+            s.serialize_field("CustomRecordURL", &self.custom_record_url)?;
+        }
+        if self.asr_url.is_some() {
+            s.serialize_field("AsrURL", &self.asr_url)?;
+        }
+        if self.voicemail_record_url.is_some() {
+            s.serialize_field("VoicemailRecordURL", &self.voicemail_record_url)?;
+        }
+        if self.voicemail_asr_url.is_some() {
+            s.serialize_field("VoicemailAsrURL", &self.voicemail_asr_url)?;
+        }
+        if self.ivr_key_pressed.is_some() {
+            s.serialize_field("IVRKeyPressed", &self.ivr_key_pressed)?;
+        }
+        if self.post_ivr_key_pressed.is_some() {
+            s.serialize_field("PostIVRKeyPressed", &self.post_ivr_key_pressed)?;
+        }
+        if self.hung_up_side.is_some() {
+            s.serialize_field("HungUpSide", &self.hung_up_side)?;
+        }
+        if self.uui.is_some() {
+            s.serialize_field("UUI", &self.uui)?;
+        }
+        if self.events.is_some() {
+            s.serialize_field("Events", &self.events)?;
+        }
+        if self.serve_participants.is_some() {
+            s.serialize_field("ServeParticipants", &self.serve_participants)?;
+        }
+        if self.sys_hangup_reason.is_some() {
+            s.serialize_field("SysHangupReason", &self.sys_hangup_reason)?;
+        }
+        if self.sys_hangup_reason_string.is_some() {
+            s.serialize_field("SysHangupReasonString", &self.sys_hangup_reason_string)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeSessionDetailResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeSessionDetailResponse {
+    const EXPECTING: &'static str = "struct DescribeSessionDetailResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "Caller",
+            "Callee",
+            "CallType",
+            "StartTimeStamp",
+            "RingTimestamp",
+            "AcceptTimestamp",
+            "EndedTimestamp",
+            "QueuedTimestamp",
+            "StaffUserId",
+            "EndStatus",
+            "QueuedSkillGroupId",
+            "QueuedSkillGroupName",
+            "RecordURL",
+            "CustomRecordURL",
+            "AsrURL",
+            "VoicemailRecordURL",
+            "VoicemailAsrURL",
+            "IVRKeyPressed",
+            "PostIVRKeyPressed",
+            "HungUpSide",
+            "UUI",
+            "Events",
+            "ServeParticipants",
+            "SysHangupReason",
+            "SysHangupReasonString",
+            "RequestId",
+        ]);
+        let mut f_caller: Option<Option<String>> = None;
+        let mut f_callee: Option<Option<String>> = None;
+        let mut f_call_type: Option<Option<crate::types::DescribeSessionDetailCallType>> = None;
+        let mut f_start_time_stamp: Option<Option<i64>> = None;
+        let mut f_ring_timestamp: Option<Option<i64>> = None;
+        let mut f_accept_timestamp: Option<Option<i64>> = None;
+        let mut f_ended_timestamp: Option<Option<i64>> = None;
+        let mut f_queued_timestamp: Option<Option<i64>> = None;
+        let mut f_staff_user_id: Option<Option<String>> = None;
+        let mut f_end_status: Option<Option<crate::types::DescribeSessionDetailEndStatus>> = None;
+        let mut f_queued_skill_group_id: Option<Option<i64>> = None;
+        let mut f_queued_skill_group_name: Option<Option<String>> = None;
+        let mut f_record_url: Option<Option<String>> = None;
+        let mut f_custom_record_url: Option<Option<String>> = None;
+        let mut f_asr_url: Option<Option<String>> = None;
+        let mut f_voicemail_record_url: Option<Option<Vec<String>>> = None;
+        let mut f_voicemail_asr_url: Option<Option<Vec<String>>> = None;
+        let mut f_ivr_key_pressed: Option<Option<Vec<crate::types::IVRKeyPressedElement>>> = None;
+        let mut f_post_ivr_key_pressed: Option<Option<Vec<crate::types::IVRKeyPressedElement>>> =
+            None;
+        let mut f_hung_up_side: Option<Option<crate::types::DescribeSessionDetailHungUpSide>> =
+            None;
+        let mut f_uui: Option<Option<String>> = None;
+        let mut f_events: Option<Option<Vec<crate::types::SessionEvent>>> = None;
+        let mut f_serve_participants: Option<Option<Vec<crate::types::ServeParticipant>>> = None;
+        let mut f_sys_hangup_reason: Option<Option<i64>> = None;
+        let mut f_sys_hangup_reason_string: Option<Option<String>> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_caller)?,
+                1 => members.value(&mut map, &mut f_callee)?,
+                2 => members.value(&mut map, &mut f_call_type)?,
+                3 => members.value(&mut map, &mut f_start_time_stamp)?,
+                4 => members.value(&mut map, &mut f_ring_timestamp)?,
+                5 => members.value(&mut map, &mut f_accept_timestamp)?,
+                6 => members.value(&mut map, &mut f_ended_timestamp)?,
+                7 => members.value(&mut map, &mut f_queued_timestamp)?,
+                8 => members.value(&mut map, &mut f_staff_user_id)?,
+                9 => members.value(&mut map, &mut f_end_status)?,
+                10 => members.value(&mut map, &mut f_queued_skill_group_id)?,
+                11 => members.value(&mut map, &mut f_queued_skill_group_name)?,
+                12 => members.value(&mut map, &mut f_record_url)?,
+                13 => members.value(&mut map, &mut f_custom_record_url)?,
+                14 => members.value(&mut map, &mut f_asr_url)?,
+                15 => members.value(&mut map, &mut f_voicemail_record_url)?,
+                16 => members.value(&mut map, &mut f_voicemail_asr_url)?,
+                17 => members.value(&mut map, &mut f_ivr_key_pressed)?,
+                18 => members.value(&mut map, &mut f_post_ivr_key_pressed)?,
+                19 => members.value(&mut map, &mut f_hung_up_side)?,
+                20 => members.value(&mut map, &mut f_uui)?,
+                21 => members.value(&mut map, &mut f_events)?,
+                22 => members.value(&mut map, &mut f_serve_participants)?,
+                23 => members.value(&mut map, &mut f_sys_hangup_reason)?,
+                24 => members.value(&mut map, &mut f_sys_hangup_reason_string)?,
+                25 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeSessionDetailResponse {
+            caller: f_caller.flatten(),
+            callee: f_callee.flatten(),
+            call_type: f_call_type.flatten(),
+            start_time_stamp: f_start_time_stamp.flatten(),
+            ring_timestamp: f_ring_timestamp.flatten(),
+            accept_timestamp: f_accept_timestamp.flatten(),
+            ended_timestamp: f_ended_timestamp.flatten(),
+            queued_timestamp: f_queued_timestamp.flatten(),
+            staff_user_id: f_staff_user_id.flatten(),
+            end_status: f_end_status.flatten(),
+            queued_skill_group_id: f_queued_skill_group_id.flatten(),
+            queued_skill_group_name: f_queued_skill_group_name.flatten(),
+            record_url: f_record_url.flatten(),
+            custom_record_url: f_custom_record_url.flatten(),
+            asr_url: f_asr_url.flatten(),
+            voicemail_record_url: f_voicemail_record_url.flatten(),
+            voicemail_asr_url: f_voicemail_asr_url.flatten(),
+            ivr_key_pressed: f_ivr_key_pressed.flatten(),
+            post_ivr_key_pressed: f_post_ivr_key_pressed.flatten(),
+            hung_up_side: f_hung_up_side.flatten(),
+            uui: f_uui.flatten(),
+            events: f_events.flatten(),
+            serve_participants: f_serve_participants.flatten(),
+            sys_hangup_reason: f_sys_hangup_reason.flatten(),
+            sys_hangup_reason_string: f_sys_hangup_reason_string.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeSessionDetailResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "AcceptTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "AsrURL",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "CallType",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Callee",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Caller",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "CustomRecordURL",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "EndStatus",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "EndedTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Events",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<crate::types::SessionEvent as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "HungUpSide",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "IVRKeyPressed",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(
+                    <crate::types::IVRKeyPressedElement as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "PostIVRKeyPressed",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(
+                    <crate::types::IVRKeyPressedElement as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "QueuedSkillGroupId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "QueuedSkillGroupName",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "QueuedTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RecordURL",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RingTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ServeParticipants",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(
+                    <crate::types::ServeParticipant as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "StaffUserId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StartTimeStamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SysHangupReason",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SysHangupReasonString",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "UUI",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "VoicemailAsrURL",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "VoicemailRecordURL",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
     }
 }
 impl DescribeSessionDetailResponse {

@@ -46,51 +46,97 @@
 //! }
 //! ```
 /// Request of `DescribeSkillGroupInfoList`. Build it with [`DescribeSkillGroupInfoListRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSkillGroupInfoListRequest {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Page size, at most 100.
     ///
     /// Example: `100`
-    #[serde(rename = "PageSize")]
     pub page_size: crate::types::PageSize,
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    #[serde(rename = "PageNumber")]
     pub page_number: crate::types::PageNumber,
     /// Id of a single skill group to return.
     ///
     /// Example: `12`
-    #[serde(
-        rename = "SkillGroupId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_id: Option<crate::types::SkillGroupId>,
     /// Only return skill groups modified at or after this Unix time in seconds.
     ///
     /// Example: `1611631881`
-    #[serde(
-        rename = "ModifiedTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub modified_time: Option<i64>,
     /// Skill group name to filter by.
     ///
     /// Example: `"销售组"`
-    #[serde(
-        rename = "SkillGroupName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_name: Option<String>,
+}
+impl ::serde::Serialize for DescribeSkillGroupInfoListRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeSkillGroupInfoListRequest", 6)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("PageSize", &self.page_size)?;
+        s.serialize_field("PageNumber", &self.page_number)?;
+        if self.skill_group_id.is_some() {
+            s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        }
+        if self.modified_time.is_some() {
+            s.serialize_field("ModifiedTime", &self.modified_time)?;
+        }
+        if self.skill_group_name.is_some() {
+            s.serialize_field("SkillGroupName", &self.skill_group_name)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeSkillGroupInfoListRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeSkillGroupInfoListRequest {
+    const EXPECTING: &'static str = "struct DescribeSkillGroupInfoListRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "PageSize",
+            "PageNumber",
+            "SkillGroupId",
+            "ModifiedTime",
+            "SkillGroupName",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_page_size: Option<crate::types::PageSize> = None;
+        let mut f_page_number: Option<crate::types::PageNumber> = None;
+        let mut f_skill_group_id: Option<Option<crate::types::SkillGroupId>> = None;
+        let mut f_modified_time: Option<Option<i64>> = None;
+        let mut f_skill_group_name: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_page_size)?,
+                2 => members.value(&mut map, &mut f_page_number)?,
+                3 => members.value(&mut map, &mut f_skill_group_id)?,
+                4 => members.value(&mut map, &mut f_modified_time)?,
+                5 => members.value(&mut map, &mut f_skill_group_name)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeSkillGroupInfoListRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            page_size: members.required(f_page_size, 1)?,
+            page_number: members.required(f_page_number, 2)?,
+            skill_group_id: f_skill_group_id.flatten(),
+            modified_time: f_modified_time.flatten(),
+            skill_group_name: f_skill_group_name.flatten(),
+        })
+    }
 }
 impl DescribeSkillGroupInfoListRequest {
     /// A builder with no member set.
@@ -331,36 +377,84 @@ impl DescribeSkillGroupInfoListFluentBuilder {
     }
 }
 /// Successful response of `DescribeSkillGroupInfoList`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSkillGroupInfoListResponse {
     /// Total number of matching skill groups.
     ///
     /// Example: `10`
-    #[serde(
-        rename = "TotalCount",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub total_count: crate::types::TotalCount,
     /// Skill groups on the requested page.
     ///
     /// Example: `[{"LastModifyTimestamp":1613976392,"MaxConcurrency":1,"RoutePolicy":"firstCreate","SkillGroupId":1115,"SkillGroupName":"luluttt","Type":"TEL","UsingLastSeat":0}]`
-    #[serde(
-        rename = "SkillGroupList",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub skill_group_list: Vec<crate::types::SkillGroupInfoItem>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeSkillGroupInfoListResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeSkillGroupInfoListResponse", 3)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.serialize_field("SkillGroupList", &self.skill_group_list)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeSkillGroupInfoListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeSkillGroupInfoListResponse {
+    const EXPECTING: &'static str = "struct DescribeSkillGroupInfoListResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["TotalCount", "SkillGroupList", "RequestId"]);
+        let mut f_total_count: Option<crate::types::TotalCount> = None;
+        let mut f_skill_group_list: Option<Vec<crate::types::SkillGroupInfoItem>> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_total_count)?,
+                1 => members.filled(&mut map, &mut f_skill_group_list)?,
+                2 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeSkillGroupInfoListResponse {
+            total_count: f_total_count.unwrap_or_else(crate::deviation::absent),
+            skill_group_list: f_skill_group_list.unwrap_or_default(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeSkillGroupInfoListResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupList",
+                rule: crate::deviation::Rule::List,
+                nested: Some(
+                    <crate::types::SkillGroupInfoItem as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "TotalCount",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeSkillGroupInfoListResponse {
     /// A builder with no member set, for canned answers in tests and

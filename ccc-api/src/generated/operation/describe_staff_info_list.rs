@@ -60,47 +60,97 @@
 //! }
 //! ```
 /// Request of `DescribeStaffInfoList`. Build it with [`DescribeStaffInfoListRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeStaffInfoListRequest {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Page size, at most 9999.
     ///
     /// Example: `9999`
-    #[serde(rename = "PageSize")]
     pub page_size: crate::types::PageSize,
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    #[serde(rename = "PageNumber")]
     pub page_number: crate::types::PageNumber,
     /// Account of a single agent to return.
     ///
     /// Example: `"102992@qq.com"`
-    #[serde(rename = "StaffMail", default, skip_serializing_if = "Option::is_none")]
     pub staff_mail: Option<String>,
     /// Only return agents modified at or after this Unix time in seconds.
     ///
     /// Example: `1611631881`
-    #[serde(
-        rename = "ModifiedTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub modified_time: Option<i64>,
     /// Only return agents in this skill group.
     ///
     /// Example: `1145`
-    #[serde(
-        rename = "SkillGroupId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_id: Option<crate::types::SkillGroupId>,
+}
+impl ::serde::Serialize for DescribeStaffInfoListRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeStaffInfoListRequest", 6)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("PageSize", &self.page_size)?;
+        s.serialize_field("PageNumber", &self.page_number)?;
+        if self.staff_mail.is_some() {
+            s.serialize_field("StaffMail", &self.staff_mail)?;
+        }
+        if self.modified_time.is_some() {
+            s.serialize_field("ModifiedTime", &self.modified_time)?;
+        }
+        if self.skill_group_id.is_some() {
+            s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeStaffInfoListRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeStaffInfoListRequest {
+    const EXPECTING: &'static str = "struct DescribeStaffInfoListRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "PageSize",
+            "PageNumber",
+            "StaffMail",
+            "ModifiedTime",
+            "SkillGroupId",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_page_size: Option<crate::types::PageSize> = None;
+        let mut f_page_number: Option<crate::types::PageNumber> = None;
+        let mut f_staff_mail: Option<Option<String>> = None;
+        let mut f_modified_time: Option<Option<i64>> = None;
+        let mut f_skill_group_id: Option<Option<crate::types::SkillGroupId>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_page_size)?,
+                2 => members.value(&mut map, &mut f_page_number)?,
+                3 => members.value(&mut map, &mut f_staff_mail)?,
+                4 => members.value(&mut map, &mut f_modified_time)?,
+                5 => members.value(&mut map, &mut f_skill_group_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeStaffInfoListRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            page_size: members.required(f_page_size, 1)?,
+            page_number: members.required(f_page_number, 2)?,
+            staff_mail: f_staff_mail.flatten(),
+            modified_time: f_modified_time.flatten(),
+            skill_group_id: f_skill_group_id.flatten(),
+        })
+    }
 }
 impl DescribeStaffInfoListRequest {
     /// A builder with no member set.
@@ -339,34 +389,79 @@ impl DescribeStaffInfoListFluentBuilder {
     }
 }
 /// Successful response of `DescribeStaffInfoList`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeStaffInfoListResponse {
     /// Total number of matching agents.
     ///
     /// Example: `10`
-    #[serde(
-        rename = "TotalCount",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub total_count: crate::types::TotalCount,
     /// Agents on the requested page.
-    #[serde(
-        rename = "StaffList",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub staff_list: Vec<crate::types::StaffInfo>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeStaffInfoListResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeStaffInfoListResponse", 3)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.serialize_field("StaffList", &self.staff_list)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeStaffInfoListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeStaffInfoListResponse {
+    const EXPECTING: &'static str = "struct DescribeStaffInfoListResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["TotalCount", "StaffList", "RequestId"]);
+        let mut f_total_count: Option<crate::types::TotalCount> = None;
+        let mut f_staff_list: Option<Vec<crate::types::StaffInfo>> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_total_count)?,
+                1 => members.filled(&mut map, &mut f_staff_list)?,
+                2 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeStaffInfoListResponse {
+            total_count: f_total_count.unwrap_or_else(crate::deviation::absent),
+            staff_list: f_staff_list.unwrap_or_default(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeStaffInfoListResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StaffList",
+                rule: crate::deviation::Rule::List,
+                nested: Some(<crate::types::StaffInfo as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "TotalCount",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeStaffInfoListResponse {
     /// A builder with no member set, for canned answers in tests and

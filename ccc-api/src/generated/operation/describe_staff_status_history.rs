@@ -59,39 +59,95 @@
 //! }
 //! ```
 /// Request of `DescribeStaffStatusHistory`. Build it with [`DescribeStaffStatusHistoryRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeStaffStatusHistoryRequest {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Account of the agent.
     ///
     /// Example: `"foo@tencent.com"`
-    #[serde(rename = "StaffUserId")]
     pub staff_user_id: String,
     /// Start of the window, Unix time in seconds; at most about 180 days in the past.
     ///
     /// Example: `1753925234`
-    #[serde(rename = "StartTimestamp")]
     pub start_timestamp: i64,
     /// End of the window, Unix time in seconds; must be less than 7 days after the start.
     ///
     /// Example: `1753926234`
-    #[serde(rename = "EndTimestamp")]
     pub end_timestamp: i64,
     /// Cursor for fetching the next page, taken from the previous response.
     ///
     /// Example: `"foo-and-bar"`
-    #[serde(rename = "Cursor", default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
     /// Number of entries per page.
     ///
     /// Example: `1000`
-    #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<crate::types::PageSize>,
+}
+impl ::serde::Serialize for DescribeStaffStatusHistoryRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeStaffStatusHistoryRequest", 6)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("StaffUserId", &self.staff_user_id)?;
+        s.serialize_field("StartTimestamp", &self.start_timestamp)?;
+        s.serialize_field("EndTimestamp", &self.end_timestamp)?;
+        if self.cursor.is_some() {
+            s.serialize_field("Cursor", &self.cursor)?;
+        }
+        if self.page_size.is_some() {
+            s.serialize_field("PageSize", &self.page_size)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeStaffStatusHistoryRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeStaffStatusHistoryRequest {
+    const EXPECTING: &'static str = "struct DescribeStaffStatusHistoryRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "StaffUserId",
+            "StartTimestamp",
+            "EndTimestamp",
+            "Cursor",
+            "PageSize",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_staff_user_id: Option<String> = None;
+        let mut f_start_timestamp: Option<i64> = None;
+        let mut f_end_timestamp: Option<i64> = None;
+        let mut f_cursor: Option<Option<String>> = None;
+        let mut f_page_size: Option<Option<crate::types::PageSize>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_staff_user_id)?,
+                2 => members.value(&mut map, &mut f_start_timestamp)?,
+                3 => members.value(&mut map, &mut f_end_timestamp)?,
+                4 => members.value(&mut map, &mut f_cursor)?,
+                5 => members.value(&mut map, &mut f_page_size)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeStaffStatusHistoryRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            staff_user_id: members.required(f_staff_user_id, 1)?,
+            start_timestamp: members.required(f_start_timestamp, 2)?,
+            end_timestamp: members.required(f_end_timestamp, 3)?,
+            cursor: f_cursor.flatten(),
+            page_size: f_page_size.flatten(),
+        })
+    }
 }
 impl DescribeStaffStatusHistoryRequest {
     /// A builder with no member set.
@@ -332,21 +388,68 @@ impl DescribeStaffStatusHistoryFluentBuilder {
     }
 }
 /// Successful response of `DescribeStaffStatusHistory`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeStaffStatusHistoryResponse {
     /// Agent status entries.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::StaffStatus>>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeStaffStatusHistoryResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeStaffStatusHistoryResponse", 2)?;
+        if self.data.is_some() {
+            s.serialize_field("Data", &self.data)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeStaffStatusHistoryResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeStaffStatusHistoryResponse {
+    const EXPECTING: &'static str = "struct DescribeStaffStatusHistoryResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Data", "RequestId"]);
+        let mut f_data: Option<Option<Vec<crate::types::StaffStatus>>> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_data)?,
+                1 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeStaffStatusHistoryResponse {
+            data: f_data.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeStaffStatusHistoryResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Data",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<crate::types::StaffStatus as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeStaffStatusHistoryResponse {
     /// A builder with no member set, for canned answers in tests and

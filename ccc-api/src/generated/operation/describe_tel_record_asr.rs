@@ -37,19 +37,52 @@
 //!
 //! Repaired from the official text: the request was a GET query string, converted to the JSON body; inserted 1 missing comma(s) in the response
 /// Request of `DescribeTelRecordAsr`. Build it with [`DescribeTelRecordAsrRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTelRecordAsrRequest {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Id of the call session.
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
-    #[serde(rename = "SessionId")]
     pub session_id: String,
+}
+impl ::serde::Serialize for DescribeTelRecordAsrRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeTelRecordAsrRequest", 2)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("SessionId", &self.session_id)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeTelRecordAsrRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeTelRecordAsrRequest {
+    const EXPECTING: &'static str = "struct DescribeTelRecordAsrRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SdkAppId", "SessionId"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_session_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_session_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeTelRecordAsrRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            session_id: members.required(f_session_id, 1)?,
+        })
+    }
 }
 impl DescribeTelRecordAsrRequest {
     /// A builder with no member set.
@@ -168,25 +201,66 @@ impl DescribeTelRecordAsrFluentBuilder {
     }
 }
 /// Successful response of `DescribeTelRecordAsr`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTelRecordAsrResponse {
     /// Transcript entries of the recording.
-    #[serde(
-        rename = "AsrDataList",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub asr_data_list: Vec<crate::types::AsrData>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeTelRecordAsrResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeTelRecordAsrResponse", 2)?;
+        s.serialize_field("AsrDataList", &self.asr_data_list)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeTelRecordAsrResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeTelRecordAsrResponse {
+    const EXPECTING: &'static str = "struct DescribeTelRecordAsrResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["AsrDataList", "RequestId"]);
+        let mut f_asr_data_list: Option<Vec<crate::types::AsrData>> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_asr_data_list)?,
+                1 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeTelRecordAsrResponse {
+            asr_data_list: f_asr_data_list.unwrap_or_default(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeTelRecordAsrResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "AsrDataList",
+                rule: crate::deviation::Rule::List,
+                nested: Some(<crate::types::AsrData as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeTelRecordAsrResponse {
     /// A builder with no member set, for canned answers in tests and

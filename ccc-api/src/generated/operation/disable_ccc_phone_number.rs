@@ -32,22 +32,60 @@
 //! }
 //! ```
 /// Request of `DisableCCCPhoneNumber`. Build it with [`DisableCCCPhoneNumberRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DisableCCCPhoneNumberRequest {
     /// Numbers to change, each starting with `0086`.
-    #[serde(rename = "PhoneNumbers", default)]
     pub phone_numbers: Vec<String>,
     /// Switch value: `0` enable, `1` disable.
     ///
     /// Example: `1`
-    #[serde(rename = "Disabled")]
     pub disabled: crate::types::DisableCCCPhoneNumberDisabled,
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId", default, skip_serializing_if = "Option::is_none")]
     pub sdk_app_id: Option<crate::types::SdkAppId>,
+}
+impl ::serde::Serialize for DisableCCCPhoneNumberRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DisableCCCPhoneNumberRequest", 3)?;
+        s.serialize_field("PhoneNumbers", &self.phone_numbers)?;
+        s.serialize_field("Disabled", &self.disabled)?;
+        if self.sdk_app_id.is_some() {
+            s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DisableCCCPhoneNumberRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DisableCCCPhoneNumberRequest {
+    const EXPECTING: &'static str = "struct DisableCCCPhoneNumberRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["PhoneNumbers", "Disabled", "SdkAppId"]);
+        let mut f_phone_numbers: Option<Vec<String>> = None;
+        let mut f_disabled: Option<crate::types::DisableCCCPhoneNumberDisabled> = None;
+        let mut f_sdk_app_id: Option<Option<crate::types::SdkAppId>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_phone_numbers)?,
+                1 => members.value(&mut map, &mut f_disabled)?,
+                2 => members.value(&mut map, &mut f_sdk_app_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DisableCCCPhoneNumberRequest {
+            phone_numbers: f_phone_numbers.unwrap_or_default(),
+            disabled: members.required(f_disabled, 1)?,
+            sdk_app_id: f_sdk_app_id.flatten(),
+        })
+    }
 }
 impl DisableCCCPhoneNumberRequest {
     /// A builder with no member set.
@@ -195,18 +233,53 @@ impl DisableCCCPhoneNumberFluentBuilder {
     }
 }
 /// Successful response of `DisableCCCPhoneNumber`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DisableCCCPhoneNumberResponse {
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DisableCCCPhoneNumberResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DisableCCCPhoneNumberResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DisableCCCPhoneNumberResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DisableCCCPhoneNumberResponse {
+    const EXPECTING: &'static str = "struct DisableCCCPhoneNumberResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["RequestId"]);
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DisableCCCPhoneNumberResponse {
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DisableCCCPhoneNumberResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
+            wire: "RequestId",
+            rule: crate::deviation::Rule::Promised,
+            nested: None,
+        }];
+        MEMBERS
+    }
 }
 impl DisableCCCPhoneNumberResponse {
     /// A builder with no member set, for canned answers in tests and

@@ -27,19 +27,52 @@
 //! }
 //! ```
 /// Request of `HangUpCall`. Build it with [`HangUpCallRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct HangUpCallRequest {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Id of the call session to end.
     ///
     /// Example: `"1001"`
-    #[serde(rename = "SessionId")]
     pub session_id: String,
+}
+impl ::serde::Serialize for HangUpCallRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("HangUpCallRequest", 2)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("SessionId", &self.session_id)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for HangUpCallRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for HangUpCallRequest {
+    const EXPECTING: &'static str = "struct HangUpCallRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SdkAppId", "SessionId"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_session_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_session_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(HangUpCallRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            session_id: members.required(f_session_id, 1)?,
+        })
+    }
 }
 impl HangUpCallRequest {
     /// A builder with no member set.
@@ -154,18 +187,53 @@ impl HangUpCallFluentBuilder {
     }
 }
 /// Successful response of `HangUpCall`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct HangUpCallResponse {
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for HangUpCallResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("HangUpCallResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for HangUpCallResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for HangUpCallResponse {
+    const EXPECTING: &'static str = "struct HangUpCallResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["RequestId"]);
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(HangUpCallResponse {
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for HangUpCallResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
+            wire: "RequestId",
+            rule: crate::deviation::Rule::Promised,
+            nested: None,
+        }];
+        MEMBERS
+    }
 }
 impl HangUpCallResponse {
     /// A builder with no member set, for canned answers in tests and

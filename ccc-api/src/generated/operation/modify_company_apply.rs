@@ -8,17 +8,50 @@
 //!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=ModifyCompanyApply>
 /// Request of `ModifyCompanyApply`. Build it with [`ModifyCompanyApplyRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyCompanyApplyRequest {
     /// Id of the application; it must be in the rejected or pending review state.
     ///
     /// Example: `1`
-    #[serde(rename = "ApplyId")]
     pub apply_id: crate::types::ApplyId,
     /// Enterprise qualification details to submit.
-    #[serde(rename = "CompanyInfo")]
     pub company_info: crate::types::CompanyApplyInfo,
+}
+impl ::serde::Serialize for ModifyCompanyApplyRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ModifyCompanyApplyRequest", 2)?;
+        s.serialize_field("ApplyId", &self.apply_id)?;
+        s.serialize_field("CompanyInfo", &self.company_info)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for ModifyCompanyApplyRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for ModifyCompanyApplyRequest {
+    const EXPECTING: &'static str = "struct ModifyCompanyApplyRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["ApplyId", "CompanyInfo"]);
+        let mut f_apply_id: Option<crate::types::ApplyId> = None;
+        let mut f_company_info: Option<crate::types::CompanyApplyInfo> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_apply_id)?,
+                1 => members.value(&mut map, &mut f_company_info)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ModifyCompanyApplyRequest {
+            apply_id: members.required(f_apply_id, 0)?,
+            company_info: members.required(f_company_info, 1)?,
+        })
+    }
 }
 impl ModifyCompanyApplyRequest {
     /// A builder with no member set.
@@ -132,18 +165,53 @@ impl ModifyCompanyApplyFluentBuilder {
     }
 }
 /// Successful response of `ModifyCompanyApply`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyCompanyApplyResponse {
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for ModifyCompanyApplyResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ModifyCompanyApplyResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ModifyCompanyApplyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for ModifyCompanyApplyResponse {
+    const EXPECTING: &'static str = "struct ModifyCompanyApplyResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["RequestId"]);
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ModifyCompanyApplyResponse {
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for ModifyCompanyApplyResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
+            wire: "RequestId",
+            rule: crate::deviation::Rule::Promised,
+            nested: None,
+        }];
+        MEMBERS
+    }
 }
 impl ModifyCompanyApplyResponse {
     /// A builder with no member set, for canned answers in tests and

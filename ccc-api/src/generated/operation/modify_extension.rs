@@ -34,42 +34,88 @@
 //!
 //! Repaired from the official text: inserted 1 missing comma(s) in the request
 /// Request of `ModifyExtension`. Build it with [`ModifyExtensionRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyExtensionRequest {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Extension number to modify.
     ///
     /// Example: `"1001"`
-    #[serde(rename = "ExtensionId")]
     pub extension_id: String,
     /// New display name of the extension.
     ///
     /// Example: `"分机1"`
-    #[serde(
-        rename = "ExtensionName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub extension_name: Option<String>,
     /// Ids of the skill groups the extension belongs to.
     ///
     /// Example: `[1,2,3,4,5,6]`
-    #[serde(
-        rename = "SkillGroupIds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_ids: Option<Vec<crate::types::SkillGroupId>>,
     /// Email account of the agent to bind to the extension.
     ///
     /// Example: `"xxx@xxx.com"`
-    #[serde(rename = "Relation", default, skip_serializing_if = "Option::is_none")]
     pub relation: Option<String>,
+}
+impl ::serde::Serialize for ModifyExtensionRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ModifyExtensionRequest", 5)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("ExtensionId", &self.extension_id)?;
+        if self.extension_name.is_some() {
+            s.serialize_field("ExtensionName", &self.extension_name)?;
+        }
+        if self.skill_group_ids.is_some() {
+            s.serialize_field("SkillGroupIds", &self.skill_group_ids)?;
+        }
+        if self.relation.is_some() {
+            s.serialize_field("Relation", &self.relation)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for ModifyExtensionRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for ModifyExtensionRequest {
+    const EXPECTING: &'static str = "struct ModifyExtensionRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "ExtensionId",
+            "ExtensionName",
+            "SkillGroupIds",
+            "Relation",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_extension_id: Option<String> = None;
+        let mut f_extension_name: Option<Option<String>> = None;
+        let mut f_skill_group_ids: Option<Option<Vec<crate::types::SkillGroupId>>> = None;
+        let mut f_relation: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_extension_id)?,
+                2 => members.value(&mut map, &mut f_extension_name)?,
+                3 => members.value(&mut map, &mut f_skill_group_ids)?,
+                4 => members.value(&mut map, &mut f_relation)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ModifyExtensionRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            extension_id: members.required(f_extension_id, 1)?,
+            extension_name: f_extension_name.flatten(),
+            skill_group_ids: f_skill_group_ids.flatten(),
+            relation: f_relation.flatten(),
+        })
+    }
 }
 impl ModifyExtensionRequest {
     /// A builder with no member set.
@@ -264,18 +310,53 @@ impl ModifyExtensionFluentBuilder {
     }
 }
 /// Successful response of `ModifyExtension`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyExtensionResponse {
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for ModifyExtensionResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ModifyExtensionResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ModifyExtensionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for ModifyExtensionResponse {
+    const EXPECTING: &'static str = "struct ModifyExtensionResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["RequestId"]);
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ModifyExtensionResponse {
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for ModifyExtensionResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
+            wire: "RequestId",
+            rule: crate::deviation::Rule::Promised,
+            nested: None,
+        }];
+        MEMBERS
+    }
 }
 impl ModifyExtensionResponse {
     /// A builder with no member set, for canned answers in tests and

@@ -38,72 +38,133 @@
 //! }
 //! ```
 /// Request of `ModifyOwnNumberApply`. Build it with [`ModifyOwnNumberApplyRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyOwnNumberApplyRequest {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Circuit-related settings of the numbers.
-    #[serde(rename = "DetailList", default)]
     pub detail_list: Vec<crate::types::OwnNumberApplyDetailItem>,
     /// Id of the approval request to modify.
     ///
     /// Example: `1`
-    #[serde(rename = "ApplyId", default, skip_serializing_if = "Option::is_none")]
     pub apply_id: Option<crate::types::ApplyId>,
     /// Prefix added to the number sent out.
     ///
     /// Example: `"0"`
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     /// Prefix for domestic long-distance calls to mobile phones.
     ///
     /// Example: `"0"`
-    #[serde(
-        rename = "MobileNddPrefix",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub mobile_ndd_prefix: Option<String>,
     /// Whether to strip the area code on local calls.
     ///
     /// Example: `false`
-    #[serde(
-        rename = "LocalNumberTrimAC",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub local_number_trim_ac: Option<bool>,
     /// Whether to pass the callee number through exactly as entered, without reformatting.
     ///
     /// Example: `false`
-    #[serde(
-        rename = "CalleeFormatPassthrough",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub callee_format_passthrough: Option<bool>,
     /// Whether to pass the caller number through exactly as entered, without reformatting.
     ///
     /// Example: `false`
-    #[serde(
-        rename = "CallerFormatPassthrough",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub caller_format_passthrough: Option<bool>,
     /// Prefix for international long-distance calls.
     ///
     /// Example: `"00"`
-    #[serde(
-        rename = "InternationalNumberPrefix",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub international_number_prefix: Option<String>,
+}
+impl ::serde::Serialize for ModifyOwnNumberApplyRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ModifyOwnNumberApplyRequest", 9)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("DetailList", &self.detail_list)?;
+        if self.apply_id.is_some() {
+            s.serialize_field("ApplyId", &self.apply_id)?;
+        }
+        if self.prefix.is_some() {
+            s.serialize_field("Prefix", &self.prefix)?;
+        }
+        if self.mobile_ndd_prefix.is_some() {
+            s.serialize_field("MobileNddPrefix", &self.mobile_ndd_prefix)?;
+        }
+        if self.local_number_trim_ac.is_some() {
+            s.serialize_field("LocalNumberTrimAC", &self.local_number_trim_ac)?;
+        }
+        if self.callee_format_passthrough.is_some() {
+            s.serialize_field("CalleeFormatPassthrough", &self.callee_format_passthrough)?;
+        }
+        if self.caller_format_passthrough.is_some() {
+            s.serialize_field("CallerFormatPassthrough", &self.caller_format_passthrough)?;
+        }
+        if self.international_number_prefix.is_some() {
+            s.serialize_field(
+                "InternationalNumberPrefix",
+                &self.international_number_prefix,
+            )?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for ModifyOwnNumberApplyRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for ModifyOwnNumberApplyRequest {
+    const EXPECTING: &'static str = "struct ModifyOwnNumberApplyRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "DetailList",
+            "ApplyId",
+            "Prefix",
+            "MobileNddPrefix",
+            "LocalNumberTrimAC",
+            "CalleeFormatPassthrough",
+            "CallerFormatPassthrough",
+            "InternationalNumberPrefix",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_detail_list: Option<Vec<crate::types::OwnNumberApplyDetailItem>> = None;
+        let mut f_apply_id: Option<Option<crate::types::ApplyId>> = None;
+        let mut f_prefix: Option<Option<String>> = None;
+        let mut f_mobile_ndd_prefix: Option<Option<String>> = None;
+        let mut f_local_number_trim_ac: Option<Option<bool>> = None;
+        let mut f_callee_format_passthrough: Option<Option<bool>> = None;
+        let mut f_caller_format_passthrough: Option<Option<bool>> = None;
+        let mut f_international_number_prefix: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_detail_list)?,
+                2 => members.value(&mut map, &mut f_apply_id)?,
+                3 => members.value(&mut map, &mut f_prefix)?,
+                4 => members.value(&mut map, &mut f_mobile_ndd_prefix)?,
+                5 => members.value(&mut map, &mut f_local_number_trim_ac)?,
+                6 => members.value(&mut map, &mut f_callee_format_passthrough)?,
+                7 => members.value(&mut map, &mut f_caller_format_passthrough)?,
+                8 => members.value(&mut map, &mut f_international_number_prefix)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ModifyOwnNumberApplyRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            detail_list: f_detail_list.unwrap_or_default(),
+            apply_id: f_apply_id.flatten(),
+            prefix: f_prefix.flatten(),
+            mobile_ndd_prefix: f_mobile_ndd_prefix.flatten(),
+            local_number_trim_ac: f_local_number_trim_ac.flatten(),
+            callee_format_passthrough: f_callee_format_passthrough.flatten(),
+            caller_format_passthrough: f_caller_format_passthrough.flatten(),
+            international_number_prefix: f_international_number_prefix.flatten(),
+        })
+    }
 }
 impl ModifyOwnNumberApplyRequest {
     /// A builder with no member set.
@@ -406,18 +467,53 @@ impl ModifyOwnNumberApplyFluentBuilder {
     }
 }
 /// Successful response of `ModifyOwnNumberApply`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyOwnNumberApplyResponse {
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for ModifyOwnNumberApplyResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ModifyOwnNumberApplyResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ModifyOwnNumberApplyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for ModifyOwnNumberApplyResponse {
+    const EXPECTING: &'static str = "struct ModifyOwnNumberApplyResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["RequestId"]);
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ModifyOwnNumberApplyResponse {
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for ModifyOwnNumberApplyResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
+            wire: "RequestId",
+            rule: crate::deviation::Rule::Promised,
+            nested: None,
+        }];
+        MEMBERS
+    }
 }
 impl ModifyOwnNumberApplyResponse {
     /// A builder with no member set, for canned answers in tests and

@@ -30,84 +30,155 @@
 //! }
 //! ```
 /// Request of `ModifyStaff`. Build it with [`ModifyStaffRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyStaffRequest {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Account (email) of the agent to modify.
     ///
     /// Example: `"xx@tencent.com"`
-    #[serde(rename = "Email")]
     pub email: String,
     /// Agent name.
     ///
     /// Example: `"小王"`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Agent phone number with `0086` prefix, e.g. `008618011111111`.
     ///
     /// Example: `"008618088888888"`
-    #[serde(rename = "Phone", default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Agent nickname.
     ///
     /// Example: `"小管家"`
-    #[serde(rename = "Nick", default, skip_serializing_if = "Option::is_none")]
     pub nick: Option<String>,
     /// Agent staff number.
     ///
     /// Example: `"114514"`
-    #[serde(rename = "StaffNo", default, skip_serializing_if = "Option::is_none")]
     pub staff_no: Option<String>,
     /// Ids of the skill groups to bind the agent to.
     ///
     /// Example: `[123,134]`
-    #[serde(
-        rename = "SkillGroupIds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_ids: Option<Vec<crate::types::SkillGroupId>>,
     /// Whether outbound calls from the agent's mobile phone are enabled.
     ///
     /// Example: `true`
-    #[serde(
-        rename = "UseMobileCallOut",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub use_mobile_call_out: Option<bool>,
     /// Answering calls on the mobile phone: `0` off, `1` only when offline, `2` always.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "UseMobileAccept",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub use_mobile_accept: Option<crate::types::ModifyStaffUseMobileAccept>,
     /// Agent extension number: 4-6 digits, starting with 1-8.
     ///
     /// Example: `"1003"`
-    #[serde(
-        rename = "ExtensionNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub extension_number: Option<String>,
     /// Call forwarding settings.
     ///
     /// Example: `{"Condition":2,"Enabled":true,"Target":{"StaffUserId":"foo@tencent.com","Type":1}}`
-    #[serde(
-        rename = "ForwardingConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub forwarding_config: Option<crate::types::ForwardingConfig>,
+}
+impl ::serde::Serialize for ModifyStaffRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ModifyStaffRequest", 11)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("Email", &self.email)?;
+        if self.name.is_some() {
+            s.serialize_field("Name", &self.name)?;
+        }
+        if self.phone.is_some() {
+            s.serialize_field("Phone", &self.phone)?;
+        }
+        if self.nick.is_some() {
+            s.serialize_field("Nick", &self.nick)?;
+        }
+        if self.staff_no.is_some() {
+            s.serialize_field("StaffNo", &self.staff_no)?;
+        }
+        if self.skill_group_ids.is_some() {
+            s.serialize_field("SkillGroupIds", &self.skill_group_ids)?;
+        }
+        if self.use_mobile_call_out.is_some() {
+            s.serialize_field("UseMobileCallOut", &self.use_mobile_call_out)?;
+        }
+        if self.use_mobile_accept.is_some() {
+            s.serialize_field("UseMobileAccept", &self.use_mobile_accept)?;
+        }
+        if self.extension_number.is_some() {
+            s.serialize_field("ExtensionNumber", &self.extension_number)?;
+        }
+        if self.forwarding_config.is_some() {
+            s.serialize_field("ForwardingConfig", &self.forwarding_config)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for ModifyStaffRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for ModifyStaffRequest {
+    const EXPECTING: &'static str = "struct ModifyStaffRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "Email",
+            "Name",
+            "Phone",
+            "Nick",
+            "StaffNo",
+            "SkillGroupIds",
+            "UseMobileCallOut",
+            "UseMobileAccept",
+            "ExtensionNumber",
+            "ForwardingConfig",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_email: Option<String> = None;
+        let mut f_name: Option<Option<String>> = None;
+        let mut f_phone: Option<Option<String>> = None;
+        let mut f_nick: Option<Option<String>> = None;
+        let mut f_staff_no: Option<Option<String>> = None;
+        let mut f_skill_group_ids: Option<Option<Vec<crate::types::SkillGroupId>>> = None;
+        let mut f_use_mobile_call_out: Option<Option<bool>> = None;
+        let mut f_use_mobile_accept: Option<Option<crate::types::ModifyStaffUseMobileAccept>> =
+            None;
+        let mut f_extension_number: Option<Option<String>> = None;
+        let mut f_forwarding_config: Option<Option<crate::types::ForwardingConfig>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_email)?,
+                2 => members.value(&mut map, &mut f_name)?,
+                3 => members.value(&mut map, &mut f_phone)?,
+                4 => members.value(&mut map, &mut f_nick)?,
+                5 => members.value(&mut map, &mut f_staff_no)?,
+                6 => members.value(&mut map, &mut f_skill_group_ids)?,
+                7 => members.value(&mut map, &mut f_use_mobile_call_out)?,
+                8 => members.value(&mut map, &mut f_use_mobile_accept)?,
+                9 => members.value(&mut map, &mut f_extension_number)?,
+                10 => members.value(&mut map, &mut f_forwarding_config)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ModifyStaffRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            email: members.required(f_email, 1)?,
+            name: f_name.flatten(),
+            phone: f_phone.flatten(),
+            nick: f_nick.flatten(),
+            staff_no: f_staff_no.flatten(),
+            skill_group_ids: f_skill_group_ids.flatten(),
+            use_mobile_call_out: f_use_mobile_call_out.flatten(),
+            use_mobile_accept: f_use_mobile_accept.flatten(),
+            extension_number: f_extension_number.flatten(),
+            forwarding_config: f_forwarding_config.flatten(),
+        })
+    }
 }
 impl ModifyStaffRequest {
     /// A builder with no member set.
@@ -462,18 +533,53 @@ impl ModifyStaffFluentBuilder {
     }
 }
 /// Successful response of `ModifyStaff`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyStaffResponse {
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for ModifyStaffResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ModifyStaffResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ModifyStaffResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for ModifyStaffResponse {
+    const EXPECTING: &'static str = "struct ModifyStaffResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["RequestId"]);
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ModifyStaffResponse {
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for ModifyStaffResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
+            wire: "RequestId",
+            rule: crate::deviation::Rule::Promised,
+            nested: None,
+        }];
+        MEMBERS
+    }
 }
 impl ModifyStaffResponse {
     /// A builder with no member set, for canned answers in tests and

@@ -28,23 +28,20 @@
 //! }
 //! ```
 /// Request of `ModifyStaffPassword`. Build it with [`ModifyStaffPasswordRequest::builder`], which checks that every required member is set.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyStaffPasswordRequest {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `16000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Email of the agent.
     ///
     /// Example: `"a@qq.com"`
-    #[serde(rename = "Email")]
     pub email: String,
     /// New password to set.
     ///
     /// Example: `"abcdefg"`
-    #[serde(rename = "Password")]
     pub password: String,
 }
 impl ::std::fmt::Debug for ModifyStaffPasswordRequest {
@@ -54,6 +51,45 @@ impl ::std::fmt::Debug for ModifyStaffPasswordRequest {
             .field("email", &self.email)
             .field("password", &"** redacted **")
             .finish()
+    }
+}
+impl ::serde::Serialize for ModifyStaffPasswordRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ModifyStaffPasswordRequest", 3)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("Email", &self.email)?;
+        s.serialize_field("Password", &self.password)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for ModifyStaffPasswordRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for ModifyStaffPasswordRequest {
+    const EXPECTING: &'static str = "struct ModifyStaffPasswordRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SdkAppId", "Email", "Password"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_email: Option<String> = None;
+        let mut f_password: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_email)?,
+                2 => members.value(&mut map, &mut f_password)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ModifyStaffPasswordRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            email: members.required(f_email, 1)?,
+            password: members.required(f_password, 2)?,
+        })
     }
 }
 impl ModifyStaffPasswordRequest {
@@ -213,18 +249,53 @@ impl ModifyStaffPasswordFluentBuilder {
     }
 }
 /// Successful response of `ModifyStaffPassword`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyStaffPasswordResponse {
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for ModifyStaffPasswordResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ModifyStaffPasswordResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ModifyStaffPasswordResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for ModifyStaffPasswordResponse {
+    const EXPECTING: &'static str = "struct ModifyStaffPasswordResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["RequestId"]);
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ModifyStaffPasswordResponse {
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for ModifyStaffPasswordResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
+            wire: "RequestId",
+            rule: crate::deviation::Rule::Promised,
+            nested: None,
+        }];
+        MEMBERS
+    }
 }
 impl ModifyStaffPasswordResponse {
     /// A builder with no member set, for canned answers in tests and

@@ -31,29 +31,73 @@
 //! }
 //! ```
 /// Request of `PlaySoundCall`. Build it with [`PlaySoundCallRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PlaySoundCallRequest {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400692008`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Id of the call session.
     ///
     /// Example: `"f3be95fb-2786-466a-beab-5e3d8cb76272"`
-    #[serde(rename = "SessionId")]
     pub session_id: String,
     /// Id of the audio file, as managed under audio files in the console.
     ///
     /// Example: `27500`
-    #[serde(rename = "FileId", default, skip_serializing_if = "Option::is_none")]
     pub file_id: Option<crate::types::FileId>,
     /// Number of times to play the file; defaults to `1`.
     ///
     /// Example: `1`
-    #[serde(rename = "PlayTimes", default, skip_serializing_if = "Option::is_none")]
     pub play_times: Option<i64>,
+}
+impl ::serde::Serialize for PlaySoundCallRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("PlaySoundCallRequest", 4)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("SessionId", &self.session_id)?;
+        if self.file_id.is_some() {
+            s.serialize_field("FileId", &self.file_id)?;
+        }
+        if self.play_times.is_some() {
+            s.serialize_field("PlayTimes", &self.play_times)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for PlaySoundCallRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for PlaySoundCallRequest {
+    const EXPECTING: &'static str = "struct PlaySoundCallRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["SdkAppId", "SessionId", "FileId", "PlayTimes"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_session_id: Option<String> = None;
+        let mut f_file_id: Option<Option<crate::types::FileId>> = None;
+        let mut f_play_times: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_session_id)?,
+                2 => members.value(&mut map, &mut f_file_id)?,
+                3 => members.value(&mut map, &mut f_play_times)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(PlaySoundCallRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            session_id: members.required(f_session_id, 1)?,
+            file_id: f_file_id.flatten(),
+            play_times: f_play_times.flatten(),
+        })
+    }
 }
 impl PlaySoundCallRequest {
     /// A builder with no member set.
@@ -222,18 +266,53 @@ impl PlaySoundCallFluentBuilder {
     }
 }
 /// Successful response of `PlaySoundCall`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PlaySoundCallResponse {
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for PlaySoundCallResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("PlaySoundCallResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PlaySoundCallResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for PlaySoundCallResponse {
+    const EXPECTING: &'static str = "struct PlaySoundCallResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["RequestId"]);
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(PlaySoundCallResponse {
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for PlaySoundCallResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
+            wire: "RequestId",
+            rule: crate::deviation::Rule::Promised,
+            nested: None,
+        }];
+        MEMBERS
+    }
 }
 impl PlaySoundCallResponse {
     /// A builder with no member set, for canned answers in tests and

@@ -29,19 +29,52 @@
 //! }
 //! ```
 /// Request of `ResumeAutoCalloutTask`. Build it with [`ResumeAutoCalloutTaskRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResumeAutoCalloutTaskRequest {
     /// Id of the task to resume.
     ///
     /// Example: `16497`
-    #[serde(rename = "TaskId")]
     pub task_id: crate::types::TaskId,
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400692008`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
+}
+impl ::serde::Serialize for ResumeAutoCalloutTaskRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ResumeAutoCalloutTaskRequest", 2)?;
+        s.serialize_field("TaskId", &self.task_id)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for ResumeAutoCalloutTaskRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for ResumeAutoCalloutTaskRequest {
+    const EXPECTING: &'static str = "struct ResumeAutoCalloutTaskRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["TaskId", "SdkAppId"]);
+        let mut f_task_id: Option<crate::types::TaskId> = None;
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_task_id)?,
+                1 => members.value(&mut map, &mut f_sdk_app_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ResumeAutoCalloutTaskRequest {
+            task_id: members.required(f_task_id, 0)?,
+            sdk_app_id: members.required(f_sdk_app_id, 1)?,
+        })
+    }
 }
 impl ResumeAutoCalloutTaskRequest {
     /// A builder with no member set.
@@ -161,18 +194,53 @@ impl ResumeAutoCalloutTaskFluentBuilder {
     }
 }
 /// Successful response of `ResumeAutoCalloutTask`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResumeAutoCalloutTaskResponse {
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for ResumeAutoCalloutTaskResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ResumeAutoCalloutTaskResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResumeAutoCalloutTaskResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for ResumeAutoCalloutTaskResponse {
+    const EXPECTING: &'static str = "struct ResumeAutoCalloutTaskResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["RequestId"]);
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ResumeAutoCalloutTaskResponse {
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for ResumeAutoCalloutTaskResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
+            wire: "RequestId",
+            rule: crate::deviation::Rule::Promised,
+            nested: None,
+        }];
+        MEMBERS
+    }
 }
 impl ResumeAutoCalloutTaskResponse {
     /// A builder with no member set, for canned answers in tests and

@@ -27,19 +27,52 @@
 //! }
 //! ```
 /// Request of `ResumePredictiveDialingCampaign`. Build it with [`ResumePredictiveDialingCampaignRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResumePredictiveDialingCampaignRequest {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Id of the campaign to resume.
     ///
     /// Example: `2569`
-    #[serde(rename = "CampaignId")]
     pub campaign_id: crate::types::CampaignId,
+}
+impl ::serde::Serialize for ResumePredictiveDialingCampaignRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ResumePredictiveDialingCampaignRequest", 2)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("CampaignId", &self.campaign_id)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for ResumePredictiveDialingCampaignRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for ResumePredictiveDialingCampaignRequest {
+    const EXPECTING: &'static str = "struct ResumePredictiveDialingCampaignRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SdkAppId", "CampaignId"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_campaign_id: Option<crate::types::CampaignId> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_campaign_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ResumePredictiveDialingCampaignRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            campaign_id: members.required(f_campaign_id, 1)?,
+        })
+    }
 }
 impl ResumePredictiveDialingCampaignRequest {
     /// A builder with no member set.
@@ -161,18 +194,53 @@ impl ResumePredictiveDialingCampaignFluentBuilder {
     }
 }
 /// Successful response of `ResumePredictiveDialingCampaign`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResumePredictiveDialingCampaignResponse {
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for ResumePredictiveDialingCampaignResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ResumePredictiveDialingCampaignResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResumePredictiveDialingCampaignResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for ResumePredictiveDialingCampaignResponse {
+    const EXPECTING: &'static str = "struct ResumePredictiveDialingCampaignResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["RequestId"]);
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ResumePredictiveDialingCampaignResponse {
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for ResumePredictiveDialingCampaignResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
+            wire: "RequestId",
+            rule: crate::deviation::Rule::Promised,
+            nested: None,
+        }];
+        MEMBERS
+    }
 }
 impl ResumePredictiveDialingCampaignResponse {
     /// A builder with no member set, for canned answers in tests and

@@ -46,17 +46,50 @@
 //! }
 //! ```
 /// Request of `SetStaffStatus`. Build it with [`SetStaffStatusRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SetStaffStatusRequest {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400692008`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Agents and the statuses to set, at most 10.
-    #[serde(rename = "StaffStatusList", default)]
     pub staff_status_list: Vec<crate::types::SetStaffStatusItem>,
+}
+impl ::serde::Serialize for SetStaffStatusRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("SetStaffStatusRequest", 2)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("StaffStatusList", &self.staff_status_list)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for SetStaffStatusRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for SetStaffStatusRequest {
+    const EXPECTING: &'static str = "struct SetStaffStatusRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SdkAppId", "StaffStatusList"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_staff_status_list: Option<Vec<crate::types::SetStaffStatusItem>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_staff_status_list)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(SetStaffStatusRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            staff_status_list: f_staff_status_list.unwrap_or_default(),
+        })
+    }
 }
 impl SetStaffStatusRequest {
     /// A builder with no member set.
@@ -176,25 +209,71 @@ impl SetStaffStatusFluentBuilder {
     }
 }
 /// Successful response of `SetStaffStatus`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SetStaffStatusResponse {
     /// Result of the status change for each agent.
-    #[serde(
-        rename = "StaffStatusList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub staff_status_list: Option<Vec<crate::types::SetStaffStatusRspItem>>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for SetStaffStatusResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("SetStaffStatusResponse", 2)?;
+        if self.staff_status_list.is_some() {
+            s.serialize_field("StaffStatusList", &self.staff_status_list)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SetStaffStatusResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for SetStaffStatusResponse {
+    const EXPECTING: &'static str = "struct SetStaffStatusResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["StaffStatusList", "RequestId"]);
+        let mut f_staff_status_list: Option<Option<Vec<crate::types::SetStaffStatusRspItem>>> =
+            None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_staff_status_list)?,
+                1 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(SetStaffStatusResponse {
+            staff_status_list: f_staff_status_list.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for SetStaffStatusResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StaffStatusList",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(
+                    <crate::types::SetStaffStatusRspItem as crate::deviation::Described>::members,
+                ),
+            },
+        ];
+        MEMBERS
+    }
 }
 impl SetStaffStatusResponse {
     /// A builder with no member set, for canned answers in tests and

@@ -32,24 +32,60 @@
 //! }
 //! ```
 /// Request of `UnbindNumberCallOutSkillGroup`. Build it with [`UnbindNumberCallOutSkillGroupRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UnbindNumberCallOutSkillGroupRequest {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Number to unbind.
     ///
     /// Example: `"0086075512345678"`
-    #[serde(rename = "Number")]
     pub number: String,
     /// Ids of the skill groups to unbind from the number.
     ///
     /// Example: `[1,2,3]`
-    #[serde(rename = "SkillGroupIds", default)]
     pub skill_group_ids: Vec<crate::types::SkillGroupId>,
+}
+impl ::serde::Serialize for UnbindNumberCallOutSkillGroupRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("UnbindNumberCallOutSkillGroupRequest", 3)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("Number", &self.number)?;
+        s.serialize_field("SkillGroupIds", &self.skill_group_ids)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for UnbindNumberCallOutSkillGroupRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for UnbindNumberCallOutSkillGroupRequest {
+    const EXPECTING: &'static str = "struct UnbindNumberCallOutSkillGroupRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SdkAppId", "Number", "SkillGroupIds"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_number: Option<String> = None;
+        let mut f_skill_group_ids: Option<Vec<crate::types::SkillGroupId>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_number)?,
+                2 => members.value(&mut map, &mut f_skill_group_ids)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(UnbindNumberCallOutSkillGroupRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            number: members.required(f_number, 1)?,
+            skill_group_ids: f_skill_group_ids.unwrap_or_default(),
+        })
+    }
 }
 impl UnbindNumberCallOutSkillGroupRequest {
     /// A builder with no member set.
@@ -200,18 +236,53 @@ impl UnbindNumberCallOutSkillGroupFluentBuilder {
     }
 }
 /// Successful response of `UnbindNumberCallOutSkillGroup`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UnbindNumberCallOutSkillGroupResponse {
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for UnbindNumberCallOutSkillGroupResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("UnbindNumberCallOutSkillGroupResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UnbindNumberCallOutSkillGroupResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for UnbindNumberCallOutSkillGroupResponse {
+    const EXPECTING: &'static str = "struct UnbindNumberCallOutSkillGroupResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["RequestId"]);
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(UnbindNumberCallOutSkillGroupResponse {
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for UnbindNumberCallOutSkillGroupResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
+            wire: "RequestId",
+            rule: crate::deviation::Rule::Promised,
+            nested: None,
+        }];
+        MEMBERS
+    }
 }
 impl UnbindNumberCallOutSkillGroupResponse {
     /// A builder with no member set, for canned answers in tests and

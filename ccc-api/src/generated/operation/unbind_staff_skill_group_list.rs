@@ -31,24 +31,60 @@
 //! }
 //! ```
 /// Request of `UnbindStaffSkillGroupList`. Build it with [`UnbindStaffSkillGroupListRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UnbindStaffSkillGroupListRequest {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Email of the agent.
     ///
     /// Example: `"staff1@xx.com"`
-    #[serde(rename = "StaffEmail")]
     pub staff_email: String,
     /// Ids of the skill groups to remove the agent from.
     ///
     /// Example: `[1,2,3,4,5,6]`
-    #[serde(rename = "SkillGroupList", default)]
     pub skill_group_list: Vec<crate::types::SkillGroupId>,
+}
+impl ::serde::Serialize for UnbindStaffSkillGroupListRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("UnbindStaffSkillGroupListRequest", 3)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("StaffEmail", &self.staff_email)?;
+        s.serialize_field("SkillGroupList", &self.skill_group_list)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for UnbindStaffSkillGroupListRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for UnbindStaffSkillGroupListRequest {
+    const EXPECTING: &'static str = "struct UnbindStaffSkillGroupListRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SdkAppId", "StaffEmail", "SkillGroupList"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_staff_email: Option<String> = None;
+        let mut f_skill_group_list: Option<Vec<crate::types::SkillGroupId>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_staff_email)?,
+                2 => members.value(&mut map, &mut f_skill_group_list)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(UnbindStaffSkillGroupListRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            staff_email: members.required(f_staff_email, 1)?,
+            skill_group_list: f_skill_group_list.unwrap_or_default(),
+        })
+    }
 }
 impl UnbindStaffSkillGroupListRequest {
     /// A builder with no member set.
@@ -199,18 +235,53 @@ impl UnbindStaffSkillGroupListFluentBuilder {
     }
 }
 /// Successful response of `UnbindStaffSkillGroupList`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UnbindStaffSkillGroupListResponse {
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for UnbindStaffSkillGroupListResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("UnbindStaffSkillGroupListResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UnbindStaffSkillGroupListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for UnbindStaffSkillGroupListResponse {
+    const EXPECTING: &'static str = "struct UnbindStaffSkillGroupListResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["RequestId"]);
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(UnbindStaffSkillGroupListResponse {
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for UnbindStaffSkillGroupListResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
+            wire: "RequestId",
+            rule: crate::deviation::Rule::Promised,
+            nested: None,
+        }];
+        MEMBERS
+    }
 }
 impl UnbindStaffSkillGroupListResponse {
     /// A builder with no member set, for canned answers in tests and

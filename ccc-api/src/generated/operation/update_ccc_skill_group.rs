@@ -32,42 +32,88 @@
 //!
 //! Repaired from the official text: inserted 1 missing comma(s) in the request
 /// Request of `UpdateCCCSkillGroup`. Build it with [`UpdateCCCSkillGroupRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateCCCSkillGroupRequest {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Id of the skill group to update.
     ///
     /// Example: `12345678`
-    #[serde(rename = "SkillGroupID")]
     pub skill_group_id: crate::types::SkillGroupId,
     /// New skill group name.
     ///
     /// Example: `"客户一组"`
-    #[serde(
-        rename = "SkillGroupName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_name: Option<String>,
     /// New maximum concurrency; at most `2` when ringing all agents at once.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "MaxConcurrency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_concurrency: Option<crate::types::MaxConcurrency>,
     /// Ringing mode: `true` ring all agents at once, `false` ring them one after another.
     ///
     /// Example: `true`
-    #[serde(rename = "RingAll", default, skip_serializing_if = "Option::is_none")]
     pub ring_all: Option<bool>,
+}
+impl ::serde::Serialize for UpdateCCCSkillGroupRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("UpdateCCCSkillGroupRequest", 5)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("SkillGroupID", &self.skill_group_id)?;
+        if self.skill_group_name.is_some() {
+            s.serialize_field("SkillGroupName", &self.skill_group_name)?;
+        }
+        if self.max_concurrency.is_some() {
+            s.serialize_field("MaxConcurrency", &self.max_concurrency)?;
+        }
+        if self.ring_all.is_some() {
+            s.serialize_field("RingAll", &self.ring_all)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for UpdateCCCSkillGroupRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for UpdateCCCSkillGroupRequest {
+    const EXPECTING: &'static str = "struct UpdateCCCSkillGroupRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "SkillGroupID",
+            "SkillGroupName",
+            "MaxConcurrency",
+            "RingAll",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_skill_group_id: Option<crate::types::SkillGroupId> = None;
+        let mut f_skill_group_name: Option<Option<String>> = None;
+        let mut f_max_concurrency: Option<Option<crate::types::MaxConcurrency>> = None;
+        let mut f_ring_all: Option<Option<bool>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_skill_group_id)?,
+                2 => members.value(&mut map, &mut f_skill_group_name)?,
+                3 => members.value(&mut map, &mut f_max_concurrency)?,
+                4 => members.value(&mut map, &mut f_ring_all)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(UpdateCCCSkillGroupRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            skill_group_id: members.required(f_skill_group_id, 1)?,
+            skill_group_name: f_skill_group_name.flatten(),
+            max_concurrency: f_max_concurrency.flatten(),
+            ring_all: f_ring_all.flatten(),
+        })
+    }
 }
 impl UpdateCCCSkillGroupRequest {
     /// A builder with no member set.
@@ -264,18 +310,53 @@ impl UpdateCCCSkillGroupFluentBuilder {
     }
 }
 /// Successful response of `UpdateCCCSkillGroup`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateCCCSkillGroupResponse {
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for UpdateCCCSkillGroupResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("UpdateCCCSkillGroupResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateCCCSkillGroupResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for UpdateCCCSkillGroupResponse {
+    const EXPECTING: &'static str = "struct UpdateCCCSkillGroupResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["RequestId"]);
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(UpdateCCCSkillGroupResponse {
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for UpdateCCCSkillGroupResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
+            wire: "RequestId",
+            rule: crate::deviation::Rule::Promised,
+            nested: None,
+        }];
+        MEMBERS
+    }
 }
 impl UpdateCCCSkillGroupResponse {
     /// A builder with no member set, for canned answers in tests and

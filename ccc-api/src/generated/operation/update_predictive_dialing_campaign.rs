@@ -49,96 +49,194 @@
 //!
 //! Repaired from the official text: inserted 1 missing comma(s) in the request
 /// Request of `UpdatePredictiveDialingCampaign`. Build it with [`UpdatePredictiveDialingCampaignRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdatePredictiveDialingCampaignRequest {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Id of the campaign, as generated on creation.
     ///
     /// Example: `2569`
-    #[serde(rename = "CampaignId")]
     pub campaign_id: crate::types::CampaignId,
     /// Task name.
     ///
     /// Example: `"新能源SUV推荐"`
-    #[serde(rename = "Name")]
     pub name: String,
     /// Numbers to call, in E.164 format or without country code.
-    #[serde(rename = "Callees", default)]
     pub callees: Vec<String>,
     /// Caller numbers, in the format shown in the console.
-    #[serde(rename = "Callers", default)]
     pub callers: Vec<String>,
     /// Calling order: `0` random, `1` in list order.
     ///
     /// Example: `0`
-    #[serde(rename = "CallOrder")]
     pub call_order: crate::types::UpdatePredictiveDialingCampaignCallOrder,
     /// Id of the agent skill group used by the task.
     ///
     /// Example: `255`
-    #[serde(rename = "SkillGroupId")]
     pub skill_group_id: crate::types::SkillGroupId,
     /// Priority among tasks of the same application, `1` (highest) to `5` (lowest).
     ///
     /// Example: `3`
-    #[serde(rename = "Priority")]
     pub priority: i64,
     /// Expected call abandon rate in percent, 5-50.
     ///
     /// Example: `10`
-    #[serde(rename = "ExpectedAbandonRate")]
     pub expected_abandon_rate: i64,
     /// Interval between call retries in seconds, 60-86400.
     ///
     /// Example: `1800`
-    #[serde(rename = "RetryInterval")]
     pub retry_interval: i64,
     /// Unix time in seconds when the task starts automatically.
     ///
     /// Example: `1708483433`
-    #[serde(rename = "StartTime")]
     pub start_time: i64,
     /// Unix time in seconds when the task ends automatically.
     ///
     /// Example: `1708485433`
-    #[serde(rename = "EndTime")]
     pub end_time: i64,
     /// Id of the IVR flow to use.
     ///
     /// Example: `4600`
-    #[serde(rename = "IVRId", default, skip_serializing_if = "Option::is_none")]
     pub ivr_id: Option<crate::types::IvrId>,
     /// Number of call retries, 0-2.
     ///
     /// Example: `2`
-    #[serde(
-        rename = "RetryTimes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub retry_times: Option<i64>,
     /// Custom variables.
     ///
     /// Example: `[{"Key":"foo","Value":"bar"}]`
-    #[serde(rename = "Variables", default, skip_serializing_if = "Option::is_none")]
     pub variables: Option<Vec<crate::types::Variable>>,
     /// User-to-user information passed with the calls.
     ///
     /// Example: `"foobar"`
-    #[serde(rename = "UUI", default, skip_serializing_if = "Option::is_none")]
     pub uui: Option<String>,
     /// Per-callee attributes.
-    #[serde(
-        rename = "CalleeAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub callee_attributes: Option<Vec<crate::types::CalleeAttribute>>,
+}
+impl ::serde::Serialize for UpdatePredictiveDialingCampaignRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("UpdatePredictiveDialingCampaignRequest", 17)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("CampaignId", &self.campaign_id)?;
+        s.serialize_field("Name", &self.name)?;
+        s.serialize_field("Callees", &self.callees)?;
+        s.serialize_field("Callers", &self.callers)?;
+        s.serialize_field("CallOrder", &self.call_order)?;
+        s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        s.serialize_field("Priority", &self.priority)?;
+        s.serialize_field("ExpectedAbandonRate", &self.expected_abandon_rate)?;
+        s.serialize_field("RetryInterval", &self.retry_interval)?;
+        s.serialize_field("StartTime", &self.start_time)?;
+        s.serialize_field("EndTime", &self.end_time)?;
+        if self.ivr_id.is_some() {
+            s.serialize_field("IVRId", &self.ivr_id)?;
+        }
+        if self.retry_times.is_some() {
+            s.serialize_field("RetryTimes", &self.retry_times)?;
+        }
+        if self.variables.is_some() {
+            s.serialize_field("Variables", &self.variables)?;
+        }
+        if self.uui.is_some() {
+            s.serialize_field("UUI", &self.uui)?;
+        }
+        if self.callee_attributes.is_some() {
+            s.serialize_field("CalleeAttributes", &self.callee_attributes)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for UpdatePredictiveDialingCampaignRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for UpdatePredictiveDialingCampaignRequest {
+    const EXPECTING: &'static str = "struct UpdatePredictiveDialingCampaignRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "CampaignId",
+            "Name",
+            "Callees",
+            "Callers",
+            "CallOrder",
+            "SkillGroupId",
+            "Priority",
+            "ExpectedAbandonRate",
+            "RetryInterval",
+            "StartTime",
+            "EndTime",
+            "IVRId",
+            "RetryTimes",
+            "Variables",
+            "UUI",
+            "CalleeAttributes",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_campaign_id: Option<crate::types::CampaignId> = None;
+        let mut f_name: Option<String> = None;
+        let mut f_callees: Option<Vec<String>> = None;
+        let mut f_callers: Option<Vec<String>> = None;
+        let mut f_call_order: Option<crate::types::UpdatePredictiveDialingCampaignCallOrder> = None;
+        let mut f_skill_group_id: Option<crate::types::SkillGroupId> = None;
+        let mut f_priority: Option<i64> = None;
+        let mut f_expected_abandon_rate: Option<i64> = None;
+        let mut f_retry_interval: Option<i64> = None;
+        let mut f_start_time: Option<i64> = None;
+        let mut f_end_time: Option<i64> = None;
+        let mut f_ivr_id: Option<Option<crate::types::IvrId>> = None;
+        let mut f_retry_times: Option<Option<i64>> = None;
+        let mut f_variables: Option<Option<Vec<crate::types::Variable>>> = None;
+        let mut f_uui: Option<Option<String>> = None;
+        let mut f_callee_attributes: Option<Option<Vec<crate::types::CalleeAttribute>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_campaign_id)?,
+                2 => members.value(&mut map, &mut f_name)?,
+                3 => members.value(&mut map, &mut f_callees)?,
+                4 => members.value(&mut map, &mut f_callers)?,
+                5 => members.value(&mut map, &mut f_call_order)?,
+                6 => members.value(&mut map, &mut f_skill_group_id)?,
+                7 => members.value(&mut map, &mut f_priority)?,
+                8 => members.value(&mut map, &mut f_expected_abandon_rate)?,
+                9 => members.value(&mut map, &mut f_retry_interval)?,
+                10 => members.value(&mut map, &mut f_start_time)?,
+                11 => members.value(&mut map, &mut f_end_time)?,
+                12 => members.value(&mut map, &mut f_ivr_id)?,
+                13 => members.value(&mut map, &mut f_retry_times)?,
+                14 => members.value(&mut map, &mut f_variables)?,
+                15 => members.value(&mut map, &mut f_uui)?,
+                16 => members.value(&mut map, &mut f_callee_attributes)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(UpdatePredictiveDialingCampaignRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            campaign_id: members.required(f_campaign_id, 1)?,
+            name: members.required(f_name, 2)?,
+            callees: f_callees.unwrap_or_default(),
+            callers: f_callers.unwrap_or_default(),
+            call_order: members.required(f_call_order, 5)?,
+            skill_group_id: members.required(f_skill_group_id, 6)?,
+            priority: members.required(f_priority, 7)?,
+            expected_abandon_rate: members.required(f_expected_abandon_rate, 8)?,
+            retry_interval: members.required(f_retry_interval, 9)?,
+            start_time: members.required(f_start_time, 10)?,
+            end_time: members.required(f_end_time, 11)?,
+            ivr_id: f_ivr_id.flatten(),
+            retry_times: f_retry_times.flatten(),
+            variables: f_variables.flatten(),
+            uui: f_uui.flatten(),
+            callee_attributes: f_callee_attributes.flatten(),
+        })
+    }
 }
 impl UpdatePredictiveDialingCampaignRequest {
     /// A builder with no member set.
@@ -688,18 +786,53 @@ impl UpdatePredictiveDialingCampaignFluentBuilder {
     }
 }
 /// Successful response of `UpdatePredictiveDialingCampaign`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdatePredictiveDialingCampaignResponse {
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for UpdatePredictiveDialingCampaignResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("UpdatePredictiveDialingCampaignResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UpdatePredictiveDialingCampaignResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for UpdatePredictiveDialingCampaignResponse {
+    const EXPECTING: &'static str = "struct UpdatePredictiveDialingCampaignResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["RequestId"]);
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(UpdatePredictiveDialingCampaignResponse {
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for UpdatePredictiveDialingCampaignResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
+            wire: "RequestId",
+            rule: crate::deviation::Rule::Promised,
+            nested: None,
+        }];
+        MEMBERS
+    }
 }
 impl UpdatePredictiveDialingCampaignResponse {
     /// A builder with no member set, for canned answers in tests and

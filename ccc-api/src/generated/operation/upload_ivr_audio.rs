@@ -49,17 +49,50 @@
 //! }
 //! ```
 /// Request of `UploadIvrAudio`. Build it with [`UploadIvrAudioRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UploadIvrAudioRequest {
     /// Id of the contact center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1600000001`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Audio files to upload.
-    #[serde(rename = "AudioList", default)]
     pub audio_list: Vec<crate::types::UploadAudioInfo>,
+}
+impl ::serde::Serialize for UploadIvrAudioRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("UploadIvrAudioRequest", 2)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("AudioList", &self.audio_list)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for UploadIvrAudioRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for UploadIvrAudioRequest {
+    const EXPECTING: &'static str = "struct UploadIvrAudioRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SdkAppId", "AudioList"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_audio_list: Option<Vec<crate::types::UploadAudioInfo>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_audio_list)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(UploadIvrAudioRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            audio_list: f_audio_list.unwrap_or_default(),
+        })
+    }
 }
 impl UploadIvrAudioRequest {
     /// A builder with no member set.
@@ -172,32 +205,87 @@ impl UploadIvrAudioFluentBuilder {
     }
 }
 /// Successful response of `UploadIvrAudio`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UploadIvrAudioResponse {
     /// Files whose upload failed.
-    #[serde(
-        rename = "FailedFileList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub failed_file_list: Option<Vec<crate::types::UploadIvrAudioFailedInfo>>,
     /// Files that were uploaded successfully.
-    #[serde(
-        rename = "SuccessFileList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub success_file_list: Option<Vec<crate::types::AudioFileInfo>>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for UploadIvrAudioResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("UploadIvrAudioResponse", 3)?;
+        if self.failed_file_list.is_some() {
+            s.serialize_field("FailedFileList", &self.failed_file_list)?;
+        }
+        if self.success_file_list.is_some() {
+            s.serialize_field("SuccessFileList", &self.success_file_list)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UploadIvrAudioResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for UploadIvrAudioResponse {
+    const EXPECTING: &'static str = "struct UploadIvrAudioResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["FailedFileList", "SuccessFileList", "RequestId"]);
+        let mut f_failed_file_list: Option<Option<Vec<crate::types::UploadIvrAudioFailedInfo>>> =
+            None;
+        let mut f_success_file_list: Option<Option<Vec<crate::types::AudioFileInfo>>> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_failed_file_list)?,
+                1 => members.value(&mut map, &mut f_success_file_list)?,
+                2 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(UploadIvrAudioResponse {
+            failed_file_list: f_failed_file_list.flatten(),
+            success_file_list: f_success_file_list.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for UploadIvrAudioResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "FailedFileList",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(
+                    <crate::types::UploadIvrAudioFailedInfo as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SuccessFileList",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(
+                    <crate::types::AudioFileInfo as crate::deviation::Described>::members,
+                ),
+            },
+        ];
+        MEMBERS
+    }
 }
 impl UploadIvrAudioResponse {
     /// A builder with no member set, for canned answers in tests and

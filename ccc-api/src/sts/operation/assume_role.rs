@@ -34,67 +34,42 @@
 //! }
 //! ```
 /// Request of `AssumeRole`. Build it with [`AssumeRoleRequest::builder`], which checks that every required member is set.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssumeRoleRequest {
     /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
     ///
     /// Example: `"qcs::cam::uin/10001:roleName/readOnlyRole"`
-    #[serde(rename = "RoleArn")]
     pub role_arn: String,
     /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
     ///
     /// Example: `"cts"`
-    #[serde(rename = "RoleSessionName")]
     pub role_session_name: String,
     /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
     ///
     /// Example: `1800`
-    #[serde(
-        rename = "DurationSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub duration_seconds: Option<u64>,
     /// A CAM policy (JSON, URL-encoded) that narrows what the credentials may do; it cannot widen the role's or user's own permissions and may not name a principal.
     ///
     /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%5B%22cam%3AGetUser%22%5D%2C%22resource%22%3A%5B%22*%22%5D%7D%5D%7D%22%7D%7D%7D"`
-    #[serde(rename = "Policy", default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
     /// The external id the role's trust policy demands, if it demands one: 2 to 128 letters, digits or `=,.@:/-`.
     ///
     /// Example: `"role-external-id"`
-    #[serde(
-        rename = "ExternalId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub external_id: Option<String>,
     /// Session tags attached to the credentials, at most 50, keys unique.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<crate::sts::types::Tag>>,
     /// Account (UIN) of whoever started the chain of role sessions, kept for auditing.
     ///
     /// Example: `"1000001"`
-    #[serde(
-        rename = "SourceIdentity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub source_identity: Option<String>,
     /// Resource name of the MFA device, when the trust policy demands multi-factor authentication.
     ///
     /// Example: `"qcs::cam:uin/10001::mfa/softToken"`
-    #[serde(
-        rename = "SerialNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub serial_number: Option<String>,
     /// The current code shown by the MFA device named in `SerialNumber`.
     ///
     /// Example: `"482724"`
-    #[serde(rename = "TokenCode", default, skip_serializing_if = "Option::is_none")]
     pub token_code: Option<String>,
 }
 impl ::std::fmt::Debug for AssumeRoleRequest {
@@ -113,6 +88,93 @@ impl ::std::fmt::Debug for AssumeRoleRequest {
                 &self.token_code.as_ref().map(|_| "** redacted **"),
             )
             .finish()
+    }
+}
+impl ::serde::Serialize for AssumeRoleRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AssumeRoleRequest", 9)?;
+        s.serialize_field("RoleArn", &self.role_arn)?;
+        s.serialize_field("RoleSessionName", &self.role_session_name)?;
+        if self.duration_seconds.is_some() {
+            s.serialize_field("DurationSeconds", &self.duration_seconds)?;
+        }
+        if self.policy.is_some() {
+            s.serialize_field("Policy", &self.policy)?;
+        }
+        if self.external_id.is_some() {
+            s.serialize_field("ExternalId", &self.external_id)?;
+        }
+        if self.tags.is_some() {
+            s.serialize_field("Tags", &self.tags)?;
+        }
+        if self.source_identity.is_some() {
+            s.serialize_field("SourceIdentity", &self.source_identity)?;
+        }
+        if self.serial_number.is_some() {
+            s.serialize_field("SerialNumber", &self.serial_number)?;
+        }
+        if self.token_code.is_some() {
+            s.serialize_field("TokenCode", &self.token_code)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for AssumeRoleRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for AssumeRoleRequest {
+    const EXPECTING: &'static str = "struct AssumeRoleRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "RoleArn",
+            "RoleSessionName",
+            "DurationSeconds",
+            "Policy",
+            "ExternalId",
+            "Tags",
+            "SourceIdentity",
+            "SerialNumber",
+            "TokenCode",
+        ]);
+        let mut f_role_arn: Option<String> = None;
+        let mut f_role_session_name: Option<String> = None;
+        let mut f_duration_seconds: Option<Option<u64>> = None;
+        let mut f_policy: Option<Option<String>> = None;
+        let mut f_external_id: Option<Option<String>> = None;
+        let mut f_tags: Option<Option<Vec<crate::sts::types::Tag>>> = None;
+        let mut f_source_identity: Option<Option<String>> = None;
+        let mut f_serial_number: Option<Option<String>> = None;
+        let mut f_token_code: Option<Option<String>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_role_arn)?,
+                1 => members.value(&mut map, &mut f_role_session_name)?,
+                2 => members.value(&mut map, &mut f_duration_seconds)?,
+                3 => members.value(&mut map, &mut f_policy)?,
+                4 => members.value(&mut map, &mut f_external_id)?,
+                5 => members.value(&mut map, &mut f_tags)?,
+                6 => members.value(&mut map, &mut f_source_identity)?,
+                7 => members.value(&mut map, &mut f_serial_number)?,
+                8 => members.value(&mut map, &mut f_token_code)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AssumeRoleRequest {
+            role_arn: members.required(f_role_arn, 0)?,
+            role_session_name: members.required(f_role_session_name, 1)?,
+            duration_seconds: f_duration_seconds.flatten(),
+            policy: f_policy.flatten(),
+            external_id: f_external_id.flatten(),
+            tags: f_tags.flatten(),
+            source_identity: f_source_identity.flatten(),
+            serial_number: f_serial_number.flatten(),
+            token_code: f_token_code.flatten(),
+        })
     }
 }
 impl AssumeRoleRequest {
@@ -424,42 +486,21 @@ impl AssumeRoleFluentBuilder {
     }
 }
 /// Successful response of `AssumeRole`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssumeRoleResponse {
     /// The temporary keys and their session token.
-    #[serde(
-        rename = "Credentials",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub credentials: crate::sts::types::Credentials,
     /// When the credentials stop working, Unix seconds.
     ///
     /// Example: `1543914376`
-    #[serde(
-        rename = "ExpiredTime",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub expired_time: i64,
     /// When the credentials stop working, as an ISO 8601 UTC time (`2018-12-04T09:06:16Z`).
     ///
     /// Example: `"2018-12-04T09:06:16Z"`
-    #[serde(
-        rename = "Expiration",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub expiration: String,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
 impl ::std::fmt::Debug for AssumeRoleResponse {
@@ -471,6 +512,79 @@ impl ::std::fmt::Debug for AssumeRoleResponse {
             .field("request_id", &self.request_id)
             .field("_deviations", &self._deviations)
             .finish()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AssumeRoleResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AssumeRoleResponse", 4)?;
+        s.serialize_field("Credentials", &self.credentials)?;
+        s.serialize_field("ExpiredTime", &self.expired_time)?;
+        s.serialize_field("Expiration", &self.expiration)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AssumeRoleResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for AssumeRoleResponse {
+    const EXPECTING: &'static str = "struct AssumeRoleResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["Credentials", "ExpiredTime", "Expiration", "RequestId"]);
+        let mut f_credentials: Option<crate::sts::types::Credentials> = None;
+        let mut f_expired_time: Option<i64> = None;
+        let mut f_expiration: Option<String> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_credentials)?,
+                1 => members.filled(&mut map, &mut f_expired_time)?,
+                2 => members.filled(&mut map, &mut f_expiration)?,
+                3 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AssumeRoleResponse {
+            credentials: f_credentials.unwrap_or_else(crate::deviation::absent),
+            expired_time: f_expired_time.unwrap_or_else(crate::deviation::absent),
+            expiration: f_expiration.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for AssumeRoleResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Credentials",
+                rule: crate::deviation::Rule::Promised,
+                nested: Some(
+                    <crate::sts::types::Credentials as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "Expiration",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ExpiredTime",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
     }
 }
 impl AssumeRoleResponse {

@@ -37,37 +37,28 @@
 //! }
 //! ```
 /// Request of `AssumeRoleWithWebIdentity`. Build it with [`AssumeRoleWithWebIdentityRequest::builder`], which checks that every required member is set.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssumeRoleWithWebIdentityRequest {
     /// Name of the OIDC identity provider registered in CAM (`OIDC` for TKE).
     ///
     /// Example: `"OIDC"`
-    #[serde(rename = "ProviderId")]
     pub provider_id: String,
     /// The OIDC identity token (a JWT) issued by the provider; a secret for as long as it is valid.
     ///
     /// Example: `"eyJraWQiOiJkT**********CNOQ"`
-    #[serde(rename = "WebIdentityToken")]
     pub web_identity_token: String,
     /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
     ///
     /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
-    #[serde(rename = "RoleArn")]
     pub role_arn: String,
     /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
     ///
     /// Example: `"test_OIDC"`
-    #[serde(rename = "RoleSessionName")]
     pub role_session_name: String,
     /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
     ///
     /// Example: `3600`
-    #[serde(
-        rename = "DurationSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub duration_seconds: Option<i64>,
 }
 impl ::std::fmt::Debug for AssumeRoleWithWebIdentityRequest {
@@ -79,6 +70,61 @@ impl ::std::fmt::Debug for AssumeRoleWithWebIdentityRequest {
             .field("role_session_name", &self.role_session_name)
             .field("duration_seconds", &self.duration_seconds)
             .finish()
+    }
+}
+impl ::serde::Serialize for AssumeRoleWithWebIdentityRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AssumeRoleWithWebIdentityRequest", 5)?;
+        s.serialize_field("ProviderId", &self.provider_id)?;
+        s.serialize_field("WebIdentityToken", &self.web_identity_token)?;
+        s.serialize_field("RoleArn", &self.role_arn)?;
+        s.serialize_field("RoleSessionName", &self.role_session_name)?;
+        if self.duration_seconds.is_some() {
+            s.serialize_field("DurationSeconds", &self.duration_seconds)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for AssumeRoleWithWebIdentityRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for AssumeRoleWithWebIdentityRequest {
+    const EXPECTING: &'static str = "struct AssumeRoleWithWebIdentityRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "ProviderId",
+            "WebIdentityToken",
+            "RoleArn",
+            "RoleSessionName",
+            "DurationSeconds",
+        ]);
+        let mut f_provider_id: Option<String> = None;
+        let mut f_web_identity_token: Option<String> = None;
+        let mut f_role_arn: Option<String> = None;
+        let mut f_role_session_name: Option<String> = None;
+        let mut f_duration_seconds: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_provider_id)?,
+                1 => members.value(&mut map, &mut f_web_identity_token)?,
+                2 => members.value(&mut map, &mut f_role_arn)?,
+                3 => members.value(&mut map, &mut f_role_session_name)?,
+                4 => members.value(&mut map, &mut f_duration_seconds)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AssumeRoleWithWebIdentityRequest {
+            provider_id: members.required(f_provider_id, 0)?,
+            web_identity_token: members.required(f_web_identity_token, 1)?,
+            role_arn: members.required(f_role_arn, 2)?,
+            role_session_name: members.required(f_role_session_name, 3)?,
+            duration_seconds: f_duration_seconds.flatten(),
+        })
     }
 }
 impl AssumeRoleWithWebIdentityRequest {
@@ -299,44 +345,23 @@ impl AssumeRoleWithWebIdentityFluentBuilder {
     }
 }
 /// Successful response of `AssumeRoleWithWebIdentity`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssumeRoleWithWebIdentityResponse {
     /// When the credentials stop working, Unix seconds.
     ///
     /// Example: `1543914376`
-    #[serde(
-        rename = "ExpiredTime",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub expired_time: u64,
     /// When the credentials stop working, as an ISO 8601 UTC time (`2018-12-04T09:06:16Z`).
     ///
     /// Example: `"2018-12-04T09:06:16Z"`
-    #[serde(
-        rename = "Expiration",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub expiration: String,
     /// The temporary keys and their session token.
     ///
     /// Example: `{"TmpSecretId":"AKID***","TmpSecretKey":"q95K***","Token":"1siMD***"}`
-    #[serde(
-        rename = "Credentials",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub credentials: crate::sts::types::Credentials,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
 impl ::std::fmt::Debug for AssumeRoleWithWebIdentityResponse {
@@ -348,6 +373,79 @@ impl ::std::fmt::Debug for AssumeRoleWithWebIdentityResponse {
             .field("request_id", &self.request_id)
             .field("_deviations", &self._deviations)
             .finish()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AssumeRoleWithWebIdentityResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AssumeRoleWithWebIdentityResponse", 4)?;
+        s.serialize_field("ExpiredTime", &self.expired_time)?;
+        s.serialize_field("Expiration", &self.expiration)?;
+        s.serialize_field("Credentials", &self.credentials)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AssumeRoleWithWebIdentityResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for AssumeRoleWithWebIdentityResponse {
+    const EXPECTING: &'static str = "struct AssumeRoleWithWebIdentityResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["ExpiredTime", "Expiration", "Credentials", "RequestId"]);
+        let mut f_expired_time: Option<u64> = None;
+        let mut f_expiration: Option<String> = None;
+        let mut f_credentials: Option<crate::sts::types::Credentials> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_expired_time)?,
+                1 => members.filled(&mut map, &mut f_expiration)?,
+                2 => members.filled(&mut map, &mut f_credentials)?,
+                3 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AssumeRoleWithWebIdentityResponse {
+            expired_time: f_expired_time.unwrap_or_else(crate::deviation::absent),
+            expiration: f_expiration.unwrap_or_else(crate::deviation::absent),
+            credentials: f_credentials.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for AssumeRoleWithWebIdentityResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Credentials",
+                rule: crate::deviation::Rule::Promised,
+                nested: Some(
+                    <crate::sts::types::Credentials as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "Expiration",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ExpiredTime",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
     }
 }
 impl AssumeRoleWithWebIdentityResponse {

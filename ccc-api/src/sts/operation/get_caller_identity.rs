@@ -81,9 +81,35 @@
 //!
 //! Repaired from the official text: the request was a GET query string, converted to the JSON body
 /// Request of `GetCallerIdentity`. Build it with [`GetCallerIdentityRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetCallerIdentityRequest {}
+impl ::serde::Serialize for GetCallerIdentityRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let s = serializer.serialize_struct("GetCallerIdentityRequest", 0)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for GetCallerIdentityRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for GetCallerIdentityRequest {
+    const EXPECTING: &'static str = "struct GetCallerIdentityRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[]);
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(GetCallerIdentityRequest {})
+    }
+}
 impl GetCallerIdentityRequest {
     /// A builder with no member set.
     pub fn builder() -> GetCallerIdentityRequestBuilder {
@@ -141,47 +167,137 @@ impl GetCallerIdentityFluentBuilder {
     }
 }
 /// Successful response of `GetCallerIdentity`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetCallerIdentityResponse {
     /// Resource name of the caller: an account, a CAM user, a role session or a federated user.
     ///
     /// Example: `"qcs::sts:1000262***:federated-user/1000261****"`
-    #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: Option<String>,
     /// Account (UIN) of the root account the caller belongs to.
     ///
     /// Example: `"1000262***"`
-    #[serde(rename = "AccountId", default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
     /// Who the caller is: the account's UIN for an account or CAM user, `<roleId>:<sessionName>` for a role session, `<uin>:<name>` for a federated user.
     ///
     /// Example: `"1000261****:federatedUserName"`
-    #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Account (UIN) that owns the keys: the account itself, or the account that assumed the role.
     ///
     /// Example: `"1000261****"`
-    #[serde(
-        rename = "PrincipalId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub principal_id: Option<String>,
     /// Kind of caller (`CAMUser`, `RoleUser`, `FederatedUser`, ...).
     ///
     /// Example: `"CAMUser"`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for GetCallerIdentityResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("GetCallerIdentityResponse", 6)?;
+        if self.arn.is_some() {
+            s.serialize_field("Arn", &self.arn)?;
+        }
+        if self.account_id.is_some() {
+            s.serialize_field("AccountId", &self.account_id)?;
+        }
+        if self.user_id.is_some() {
+            s.serialize_field("UserId", &self.user_id)?;
+        }
+        if self.principal_id.is_some() {
+            s.serialize_field("PrincipalId", &self.principal_id)?;
+        }
+        if self.r#type.is_some() {
+            s.serialize_field("Type", &self.r#type)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetCallerIdentityResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for GetCallerIdentityResponse {
+    const EXPECTING: &'static str = "struct GetCallerIdentityResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "Arn",
+            "AccountId",
+            "UserId",
+            "PrincipalId",
+            "Type",
+            "RequestId",
+        ]);
+        let mut f_arn: Option<Option<String>> = None;
+        let mut f_account_id: Option<Option<String>> = None;
+        let mut f_user_id: Option<Option<String>> = None;
+        let mut f_principal_id: Option<Option<String>> = None;
+        let mut f_type: Option<Option<String>> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_arn)?,
+                1 => members.value(&mut map, &mut f_account_id)?,
+                2 => members.value(&mut map, &mut f_user_id)?,
+                3 => members.value(&mut map, &mut f_principal_id)?,
+                4 => members.value(&mut map, &mut f_type)?,
+                5 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(GetCallerIdentityResponse {
+            arn: f_arn.flatten(),
+            account_id: f_account_id.flatten(),
+            user_id: f_user_id.flatten(),
+            principal_id: f_principal_id.flatten(),
+            r#type: f_type.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for GetCallerIdentityResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "AccountId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Arn",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "PrincipalId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Type",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "UserId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl GetCallerIdentityResponse {
     /// A builder with no member set, for canned answers in tests and

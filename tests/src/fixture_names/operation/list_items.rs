@@ -8,15 +8,48 @@
 //!
 //! Reference: <https://names.example.com/docs/ListItems>
 /// Request of `ListItems`. Build it with [`ListItemsRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListItemsRequest {
     /// Offset; named like `Default::default`.
-    #[serde(rename = "Default", default, skip_serializing_if = "Option::is_none")]
     pub default_: Option<i64>,
     /// Page size; named like `Clone::clone`.
-    #[serde(rename = "Clone")]
     pub clone_: u64,
+}
+impl ::serde::Serialize for ListItemsRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ListItemsRequest", 2)?;
+        if self.default_.is_some() {
+            s.serialize_field("Default", &self.default_)?;
+        }
+        s.serialize_field("Clone", &self.clone_)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListItemsRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::ccc_api::codec::object(deserializer)
+    }
+}
+impl ::ccc_api::codec::FromMembers for ListItemsRequest {
+    const EXPECTING: &'static str = "struct ListItemsRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = ::ccc_api::codec::Members::new(&["Default", "Clone"]);
+        let mut f_default_: Option<Option<i64>> = None;
+        let mut f_clone_: Option<u64> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_default_)?,
+                1 => members.value(&mut map, &mut f_clone_)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ListItemsRequest {
+            default_: f_default_.flatten(),
+            clone_: members.required(f_clone_, 1)?,
+        })
+    }
 }
 impl ListItemsRequest {
     /// A builder with no member set.
@@ -133,24 +166,80 @@ impl ListItemsFluentBuilder {
     }
 }
 /// Successful response of `ListItems`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListItemsResponse {
     /// Total; maps to `request_id`, which every response has.
-    #[serde(rename = "RequestID", default)]
     pub request_id_: Option<i64>,
     /// Items; a keyword that cannot be a raw identifier.
-    #[serde(rename = "Self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<Vec<crate::fixture_names::types::PutThingRequest>>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "::ccc_api::deviation::absent",
-        deserialize_with = "::ccc_api::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<::ccc_api::Deviation>,
+}
+impl ::serde::Serialize for ListItemsResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ListItemsResponse", 3)?;
+        s.serialize_field("RequestID", &self.request_id_)?;
+        if self.self_.is_some() {
+            s.serialize_field("Self", &self.self_)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListItemsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::ccc_api::codec::object(deserializer)
+    }
+}
+impl ::ccc_api::codec::FromMembers for ListItemsResponse {
+    const EXPECTING: &'static str = "struct ListItemsResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = ::ccc_api::codec::Members::new(&["RequestID", "Self", "RequestId"]);
+        let mut f_request_id_: Option<Option<i64>> = None;
+        let mut f_self_: Option<Option<Vec<crate::fixture_names::types::PutThingRequest>>> = None;
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_request_id_)?,
+                1 => members.value(&mut map, &mut f_self_)?,
+                2 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ListItemsResponse {
+            request_id_: f_request_id_.flatten(),
+            self_: f_self_.flatten(),
+            request_id: f_request_id.unwrap_or_else(::ccc_api::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl ::ccc_api::deviation::Described for ListItemsResponse {
+    fn members() -> &'static [::ccc_api::deviation::Member] {
+        const MEMBERS: &[::ccc_api::deviation::Member] = &[
+            ::ccc_api::deviation::Member {
+                wire: "RequestID",
+                rule: ::ccc_api::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::ccc_api::deviation::Member {
+                wire: "RequestId",
+                rule: ::ccc_api::deviation::Rule::Promised,
+                nested: None,
+            },
+            ::ccc_api::deviation::Member {
+                wire: "Self",
+                rule: ::ccc_api::deviation::Rule::Optional,
+                nested: Some(
+                    <crate::fixture_names::types::PutThingRequest as ::ccc_api::deviation::Described>::members,
+                ),
+            },
+        ];
+        MEMBERS
+    }
 }
 impl ListItemsResponse {
     /// A builder with no member set, for canned answers in tests and

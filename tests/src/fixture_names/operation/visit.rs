@@ -6,12 +6,40 @@
 //!
 //! Reference: <https://names.example.com/docs/Visit>
 /// Request of `Visit`. Build it with [`VisitRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VisitRequest {
     /// Which thing.
-    #[serde(rename = "Id")]
     pub id: u64,
+}
+impl ::serde::Serialize for VisitRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("VisitRequest", 1)?;
+        s.serialize_field("Id", &self.id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VisitRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::ccc_api::codec::object(deserializer)
+    }
+}
+impl ::ccc_api::codec::FromMembers for VisitRequest {
+    const EXPECTING: &'static str = "struct VisitRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = ::ccc_api::codec::Members::new(&["Id"]);
+        let mut f_id: Option<u64> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(VisitRequest {
+            id: members.required(f_id, 0)?,
+        })
+    }
 }
 impl VisitRequest {
     /// A builder with no member set.
@@ -94,18 +122,52 @@ impl VisitFluentBuilder {
     }
 }
 /// Successful response of `Visit`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VisitResponse {
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "::ccc_api::deviation::absent",
-        deserialize_with = "::ccc_api::deviation::null_as_default"
-    )]
     pub request_id: String,
-    #[serde(skip)]
     _deviations: Vec<::ccc_api::Deviation>,
+}
+impl ::serde::Serialize for VisitResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("VisitResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VisitResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::ccc_api::codec::object(deserializer)
+    }
+}
+impl ::ccc_api::codec::FromMembers for VisitResponse {
+    const EXPECTING: &'static str = "struct VisitResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = ::ccc_api::codec::Members::new(&["RequestId"]);
+        let mut f_request_id: Option<String> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(VisitResponse {
+            request_id: f_request_id.unwrap_or_else(::ccc_api::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl ::ccc_api::deviation::Described for VisitResponse {
+    fn members() -> &'static [::ccc_api::deviation::Member] {
+        const MEMBERS: &[::ccc_api::deviation::Member] = &[::ccc_api::deviation::Member {
+            wire: "RequestId",
+            rule: ::ccc_api::deviation::Rule::Promised,
+            nested: None,
+        }];
+        MEMBERS
+    }
 }
 impl VisitResponse {
     /// A builder with no member set, for canned answers in tests and
