@@ -117,6 +117,7 @@ impl crate::deviation::Described for AIAgentInfo {
 }
 impl AIAgentInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AIAgentInfoBuilder {
         AIAgentInfoBuilder::default()
     }
@@ -132,11 +133,13 @@ impl AIAgentInfoBuilder {
     /// Id of the AI agent.
     ///
     /// Example: `69`
+    #[inline]
     pub fn ai_agent_id(mut self, value: AIAgentId) -> Self {
         self.ai_agent_id = Some(value);
         self
     }
     /// Sets or clears `AIAgentId`.
+    #[inline]
     pub fn set_ai_agent_id(mut self, value: Option<AIAgentId>) -> Self {
         self.ai_agent_id = value;
         self
@@ -144,11 +147,13 @@ impl AIAgentInfoBuilder {
     /// Display name of the AI agent.
     ///
     /// Example: `"新智能体"`
+    #[inline]
     pub fn ai_agent_name(mut self, value: impl Into<String>) -> Self {
         self.ai_agent_name = Some(value.into());
         self
     }
     /// Sets or clears `AIAgentName`.
+    #[inline]
     pub fn set_ai_agent_name(mut self, value: Option<String>) -> Self {
         self.ai_agent_name = value;
         self
@@ -156,16 +161,19 @@ impl AIAgentInfoBuilder {
     /// Names of the variables defined for the AI agent.
     ///
     /// Example: `["orderId"]`
+    #[inline]
     pub fn variable_names(mut self, value: Vec<String>) -> Self {
         self.variable_names = Some(value);
         self
     }
     /// Sets or clears `VariableNames`.
+    #[inline]
     pub fn set_variable_names(mut self, value: Option<Vec<String>>) -> Self {
         self.variable_names = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AIAgentInfo, crate::BuildError> {
         Ok(AIAgentInfo {
             ai_agent_id: self.ai_agent_id,
@@ -244,6 +252,7 @@ impl crate::deviation::Described for AIAnalysisResult {
 }
 impl AIAnalysisResult {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AIAnalysisResultBuilder {
         AIAnalysisResultBuilder::default()
     }
@@ -258,11 +267,13 @@ impl AIAnalysisResultBuilder {
     /// Kind of analysis: `summary` conversation summary, `mood` emotion analysis, `intention` intent extraction.
     ///
     /// Example: `"summary"`
+    #[inline]
     pub fn r#type(mut self, value: AIAnalysisResultType) -> Self {
         self.r#type = Some(value);
         self
     }
     /// Sets or clears `Type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<AIAnalysisResultType>) -> Self {
         self.r#type = value;
         self
@@ -270,16 +281,19 @@ impl AIAnalysisResultBuilder {
     /// Analysis output for the given kind.
     ///
     /// Example: `"会话小结结果"`
+    #[inline]
     pub fn result(mut self, value: impl Into<String>) -> Self {
         self.result = Some(value.into());
         self
     }
     /// Sets or clears `Result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<String>) -> Self {
         self.result = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AIAnalysisResult, crate::BuildError> {
         Ok(AIAnalysisResult {
             r#type: self.r#type,
@@ -373,6 +387,7 @@ impl crate::codec::FromMembers for AICallExtractConfigElement {
 }
 impl AICallExtractConfigElement {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AICallExtractConfigElementBuilder {
         AICallExtractConfigElementBuilder::default()
     }
@@ -390,11 +405,13 @@ impl AICallExtractConfigElementBuilder {
     /// Type of the item: `Text`, `Selector` (one of given options), `Boolean` or `Number`.
     ///
     /// Example: `"Number"`
+    #[inline]
     pub fn info_type(mut self, value: AICallExtractConfigElementInfoType) -> Self {
         self.info_type = Some(value);
         self
     }
     /// Sets or clears `InfoType`. Required.
+    #[inline]
     pub fn set_info_type(mut self, value: Option<AICallExtractConfigElementInfoType>) -> Self {
         self.info_type = value;
         self
@@ -402,11 +419,13 @@ impl AICallExtractConfigElementBuilder {
     /// Name of the item; must be unique.
     ///
     /// Example: `"姓名"`
+    #[inline]
     pub fn info_name(mut self, value: impl Into<String>) -> Self {
         self.info_name = Some(value.into());
         self
     }
     /// Sets or clears `InfoName`. Required.
+    #[inline]
     pub fn set_info_name(mut self, value: Option<String>) -> Self {
         self.info_name = value;
         self
@@ -414,11 +433,13 @@ impl AICallExtractConfigElementBuilder {
     /// Description of what the item should capture.
     ///
     /// Example: `"客户姓名"`
+    #[inline]
     pub fn info_content(mut self, value: impl Into<String>) -> Self {
         self.info_content = Some(value.into());
         self
     }
     /// Sets or clears `InfoContent`.
+    #[inline]
     pub fn set_info_content(mut self, value: Option<String>) -> Self {
         self.info_content = value;
         self
@@ -426,11 +447,13 @@ impl AICallExtractConfigElementBuilder {
     /// Sample values illustrating what should be extracted.
     ///
     /// Example: `["张三"]`
+    #[inline]
     pub fn examples(mut self, value: Vec<String>) -> Self {
         self.examples = Some(value);
         self
     }
     /// Sets or clears `Examples`.
+    #[inline]
     pub fn set_examples(mut self, value: Option<Vec<String>>) -> Self {
         self.examples = value;
         self
@@ -438,16 +461,19 @@ impl AICallExtractConfigElementBuilder {
     /// Allowed options; required when `InfoType` is `Selector`.
     ///
     /// Example: `["动力","内饰","价格"]`
+    #[inline]
     pub fn choices(mut self, value: Vec<String>) -> Self {
         self.choices = Some(value);
         self
     }
     /// Sets or clears `Choices`.
+    #[inline]
     pub fn set_choices(mut self, value: Option<Vec<String>>) -> Self {
         self.choices = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AICallExtractConfigElement, crate::BuildError> {
         Ok(AICallExtractConfigElement {
             info_type: self.info_type.ok_or(crate::BuildError::missing_in_type(
@@ -565,6 +591,7 @@ impl crate::deviation::Described for AICallExtractResultElement {
 }
 impl AICallExtractResultElement {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AICallExtractResultElementBuilder {
         AICallExtractResultElementBuilder::default()
     }
@@ -581,11 +608,13 @@ impl AICallExtractResultElementBuilder {
     /// Type of the extracted item: `Text`, `Selector`, `Boolean` or `Number`.
     ///
     /// Example: `"Number"`
+    #[inline]
     pub fn info_type(mut self, value: AICallExtractConfigElementInfoType) -> Self {
         self.info_type = Some(value);
         self
     }
     /// Sets or clears `InfoType`.
+    #[inline]
     pub fn set_info_type(mut self, value: Option<AICallExtractConfigElementInfoType>) -> Self {
         self.info_type = value;
         self
@@ -593,11 +622,13 @@ impl AICallExtractResultElementBuilder {
     /// Name of the extracted item.
     ///
     /// Example: `"驾龄"`
+    #[inline]
     pub fn info_name(mut self, value: impl Into<String>) -> Self {
         self.info_name = Some(value.into());
         self
     }
     /// Sets or clears `InfoName`.
+    #[inline]
     pub fn set_info_name(mut self, value: Option<String>) -> Self {
         self.info_name = value;
         self
@@ -605,11 +636,13 @@ impl AICallExtractResultElementBuilder {
     /// Description of the extracted item, as configured.
     ///
     /// Example: `"客户具体驾龄是多少年"`
+    #[inline]
     pub fn info_content(mut self, value: impl Into<String>) -> Self {
         self.info_content = Some(value.into());
         self
     }
     /// Sets or clears `InfoContent`.
+    #[inline]
     pub fn set_info_content(mut self, value: Option<String>) -> Self {
         self.info_content = value;
         self
@@ -617,16 +650,19 @@ impl AICallExtractResultElementBuilder {
     /// Extracted value.
     ///
     /// Example: `{"Boolean":true}`
+    #[inline]
     pub fn result(mut self, value: AICallExtractResultInfo) -> Self {
         self.result = Some(value);
         self
     }
     /// Sets or clears `Result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<AICallExtractResultInfo>) -> Self {
         self.result = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AICallExtractResultElement, crate::BuildError> {
         Ok(AICallExtractResultElement {
             info_type: self.info_type,
@@ -736,6 +772,7 @@ impl crate::deviation::Described for AICallExtractResultInfo {
 }
 impl AICallExtractResultInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AICallExtractResultInfoBuilder {
         AICallExtractResultInfoBuilder::default()
     }
@@ -752,11 +789,13 @@ impl AICallExtractResultInfoBuilder {
     /// Extracted value when the item type is `Text`.
     ///
     /// Example: `"xx省xx市xx区xx街道"`
+    #[inline]
     pub fn text(mut self, value: impl Into<String>) -> Self {
         self.text = Some(value.into());
         self
     }
     /// Sets or clears `Text`.
+    #[inline]
     pub fn set_text(mut self, value: Option<String>) -> Self {
         self.text = value;
         self
@@ -764,11 +803,13 @@ impl AICallExtractResultInfoBuilder {
     /// Selected options when the item type is `Selector`.
     ///
     /// Example: `["动力","价格"]`
+    #[inline]
     pub fn chosen(mut self, value: Vec<String>) -> Self {
         self.chosen = Some(value);
         self
     }
     /// Sets or clears `Chosen`.
+    #[inline]
     pub fn set_chosen(mut self, value: Option<Vec<String>>) -> Self {
         self.chosen = value;
         self
@@ -776,11 +817,13 @@ impl AICallExtractResultInfoBuilder {
     /// Extracted value when the item type is `Boolean`.
     ///
     /// Example: `true`
+    #[inline]
     pub fn boolean(mut self, value: bool) -> Self {
         self.boolean = Some(value);
         self
     }
     /// Sets or clears `Boolean`.
+    #[inline]
     pub fn set_boolean(mut self, value: Option<bool>) -> Self {
         self.boolean = value;
         self
@@ -788,16 +831,19 @@ impl AICallExtractResultInfoBuilder {
     /// Extracted value when the item type is `Number`.
     ///
     /// Example: `7.0`
+    #[inline]
     pub fn number(mut self, value: f64) -> Self {
         self.number = Some(value);
         self
     }
     /// Sets or clears `Number`.
+    #[inline]
     pub fn set_number(mut self, value: Option<f64>) -> Self {
         self.number = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AICallExtractResultInfo, crate::BuildError> {
         Ok(AICallExtractResultInfo {
             text: self.text,
@@ -919,6 +965,7 @@ impl crate::deviation::Described for AICallInteractionRound {
 }
 impl AICallInteractionRound {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AICallInteractionRoundBuilder {
         AICallInteractionRoundBuilder::default()
     }
@@ -936,11 +983,13 @@ impl AICallInteractionRoundBuilder {
     /// Unique id of this round.
     ///
     /// Example: `"825468f9-c47d-451b-a74c-6090a2056357"`
+    #[inline]
     pub fn round_id(mut self, value: impl Into<String>) -> Self {
         self.round_id = Some(value.into());
         self
     }
     /// Sets or clears `RoundId`.
+    #[inline]
     pub fn set_round_id(mut self, value: Option<String>) -> Self {
         self.round_id = value;
         self
@@ -948,11 +997,13 @@ impl AICallInteractionRoundBuilder {
     /// Sequence number of the round within the call.
     ///
     /// Example: `1`
+    #[inline]
     pub fn round_index(mut self, value: i64) -> Self {
         self.round_index = Some(value);
         self
     }
     /// Sets or clears `RoundIndex`.
+    #[inline]
     pub fn set_round_index(mut self, value: Option<i64>) -> Self {
         self.round_index = value;
         self
@@ -960,36 +1011,43 @@ impl AICallInteractionRoundBuilder {
     /// Labels classifying the user reply, as a JSON-serialized string.
     ///
     /// Example: `"[{\"TagName\":\"testTagName\",\"TagValue\":\"testTagValue\",\"TagType\":1}]"`
+    #[inline]
     pub fn tags(mut self, value: impl Into<String>) -> Self {
         self.tags = Some(value.into());
         self
     }
     /// Sets or clears `Tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<String>) -> Self {
         self.tags = value;
         self
     }
     /// User and AI messages exchanged in this round.
+    #[inline]
     pub fn messages(mut self, value: Vec<AIRoundMessage>) -> Self {
         self.messages = Some(value);
         self
     }
     /// Sets or clears `Messages`.
+    #[inline]
     pub fn set_messages(mut self, value: Option<Vec<AIRoundMessage>>) -> Self {
         self.messages = value;
         self
     }
     /// Canvas nodes traversed during this round.
+    #[inline]
     pub fn paths(mut self, value: Vec<AIRoundPath>) -> Self {
         self.paths = Some(value);
         self
     }
     /// Sets or clears `Paths`.
+    #[inline]
     pub fn set_paths(mut self, value: Option<Vec<AIRoundPath>>) -> Self {
         self.paths = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AICallInteractionRound, crate::BuildError> {
         Ok(AICallInteractionRound {
             round_id: self.round_id,
@@ -1105,6 +1163,7 @@ impl crate::deviation::Described for AICallLatencyMetrics {
 }
 impl AICallLatencyMetrics {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AICallLatencyMetricsBuilder {
         AICallLatencyMetricsBuilder::default()
     }
@@ -1121,11 +1180,13 @@ impl AICallLatencyMetricsBuilder {
     /// Speech recognition latency in milliseconds; `-1` if there was none.
     ///
     /// Example: `715`
+    #[inline]
     pub fn asr_latency(mut self, value: i64) -> Self {
         self.asr_latency = Some(value);
         self
     }
     /// Sets or clears `AsrLatency`.
+    #[inline]
     pub fn set_asr_latency(mut self, value: Option<i64>) -> Self {
         self.asr_latency = value;
         self
@@ -1133,11 +1194,13 @@ impl AICallLatencyMetricsBuilder {
     /// Time until the language model produced its first token, in milliseconds.
     ///
     /// Example: `29`
+    #[inline]
     pub fn llm_first_token_latency(mut self, value: i64) -> Self {
         self.llm_first_token_latency = Some(value);
         self
     }
     /// Sets or clears `LLMFirstTokenLatency`.
+    #[inline]
     pub fn set_llm_first_token_latency(mut self, value: Option<i64>) -> Self {
         self.llm_first_token_latency = value;
         self
@@ -1145,11 +1208,13 @@ impl AICallLatencyMetricsBuilder {
     /// Speech synthesis latency in milliseconds; `-1` if there was none.
     ///
     /// Example: `295`
+    #[inline]
     pub fn tts_latency(mut self, value: i64) -> Self {
         self.tts_latency = Some(value);
         self
     }
     /// Sets or clears `TTSLatency`.
+    #[inline]
     pub fn set_tts_latency(mut self, value: Option<i64>) -> Self {
         self.tts_latency = value;
         self
@@ -1157,16 +1222,19 @@ impl AICallLatencyMetricsBuilder {
     /// Overall response latency in milliseconds.
     ///
     /// Example: `329`
+    #[inline]
     pub fn total_latency(mut self, value: i64) -> Self {
         self.total_latency = Some(value);
         self
     }
     /// Sets or clears `TotalLatency`.
+    #[inline]
     pub fn set_total_latency(mut self, value: Option<i64>) -> Self {
         self.total_latency = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AICallLatencyMetrics, crate::BuildError> {
         Ok(AICallLatencyMetrics {
             asr_latency: self.asr_latency,
@@ -1313,6 +1381,7 @@ impl crate::deviation::Described for AILatencyDetail {
 }
 impl AILatencyDetail {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AILatencyDetailBuilder {
         AILatencyDetailBuilder::default()
     }
@@ -1331,11 +1400,13 @@ impl AILatencyDetailBuilder {
     /// Id of the conversation round.
     ///
     /// Example: `"0c489e76-41a7-4390-aaaf-4eb26a7c9987"`
+    #[inline]
     pub fn round_id(mut self, value: impl Into<String>) -> Self {
         self.round_id = Some(value.into());
         self
     }
     /// Sets or clears `RoundId`.
+    #[inline]
     pub fn set_round_id(mut self, value: Option<String>) -> Self {
         self.round_id = value;
         self
@@ -1343,11 +1414,13 @@ impl AILatencyDetailBuilder {
     /// Speech recognition latency in milliseconds.
     ///
     /// Example: `100`
+    #[inline]
     pub fn asr_latency(mut self, value: i64) -> Self {
         self.asr_latency = Some(value);
         self
     }
     /// Sets or clears `ASRLatency`.
+    #[inline]
     pub fn set_asr_latency(mut self, value: Option<i64>) -> Self {
         self.asr_latency = value;
         self
@@ -1355,11 +1428,13 @@ impl AILatencyDetailBuilder {
     /// Speech synthesis latency in milliseconds.
     ///
     /// Example: `100`
+    #[inline]
     pub fn tts_latency(mut self, value: i64) -> Self {
         self.tts_latency = Some(value);
         self
     }
     /// Sets or clears `TTSLatency`.
+    #[inline]
     pub fn set_tts_latency(mut self, value: Option<i64>) -> Self {
         self.tts_latency = value;
         self
@@ -1367,11 +1442,13 @@ impl AILatencyDetailBuilder {
     /// Language model latency in milliseconds.
     ///
     /// Example: `100`
+    #[inline]
     pub fn llm_latency(mut self, value: i64) -> Self {
         self.llm_latency = Some(value);
         self
     }
     /// Sets or clears `LLMLatency`.
+    #[inline]
     pub fn set_llm_latency(mut self, value: Option<i64>) -> Self {
         self.llm_latency = value;
         self
@@ -1379,11 +1456,13 @@ impl AILatencyDetailBuilder {
     /// Time until the language model produced its first token, in milliseconds.
     ///
     /// Example: `100`
+    #[inline]
     pub fn llm_first_token_latency(mut self, value: i64) -> Self {
         self.llm_first_token_latency = Some(value);
         self
     }
     /// Sets or clears `LLMFirstTokenLatency`.
+    #[inline]
     pub fn set_llm_first_token_latency(mut self, value: Option<i64>) -> Self {
         self.llm_first_token_latency = value;
         self
@@ -1391,16 +1470,19 @@ impl AILatencyDetailBuilder {
     /// End-to-end latency in milliseconds.
     ///
     /// Example: `100`
+    #[inline]
     pub fn ete_latency(mut self, value: i64) -> Self {
         self.ete_latency = Some(value);
         self
     }
     /// Sets or clears `ETELatency`.
+    #[inline]
     pub fn set_ete_latency(mut self, value: Option<i64>) -> Self {
         self.ete_latency = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AILatencyDetail, crate::BuildError> {
         Ok(AILatencyDetail {
             round_id: self.round_id,
@@ -1505,6 +1587,7 @@ impl crate::deviation::Described for AILatencyStatistics {
 }
 impl AILatencyStatistics {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AILatencyStatisticsBuilder {
         AILatencyStatisticsBuilder::default()
     }
@@ -1519,46 +1602,55 @@ pub struct AILatencyStatisticsBuilder {
 }
 impl AILatencyStatisticsBuilder {
     /// Statistics of speech recognition latency.
+    #[inline]
     pub fn asr_latency(mut self, value: AILatencyStatisticsInfo) -> Self {
         self.asr_latency = Some(value);
         self
     }
     /// Sets or clears `ASRLatency`.
+    #[inline]
     pub fn set_asr_latency(mut self, value: Option<AILatencyStatisticsInfo>) -> Self {
         self.asr_latency = value;
         self
     }
     /// Statistics of speech synthesis latency.
+    #[inline]
     pub fn tts_latency(mut self, value: AILatencyStatisticsInfo) -> Self {
         self.tts_latency = Some(value);
         self
     }
     /// Sets or clears `TTSLatency`.
+    #[inline]
     pub fn set_tts_latency(mut self, value: Option<AILatencyStatisticsInfo>) -> Self {
         self.tts_latency = value;
         self
     }
     /// Statistics of language model latency.
+    #[inline]
     pub fn llm_latency(mut self, value: AILatencyStatisticsInfo) -> Self {
         self.llm_latency = Some(value);
         self
     }
     /// Sets or clears `LLMLatency`.
+    #[inline]
     pub fn set_llm_latency(mut self, value: Option<AILatencyStatisticsInfo>) -> Self {
         self.llm_latency = value;
         self
     }
     /// Statistics of end-to-end latency.
+    #[inline]
     pub fn ete_latency(mut self, value: AILatencyStatisticsInfo) -> Self {
         self.ete_latency = Some(value);
         self
     }
     /// Sets or clears `ETELatency`.
+    #[inline]
     pub fn set_ete_latency(mut self, value: Option<AILatencyStatisticsInfo>) -> Self {
         self.ete_latency = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AILatencyStatistics, crate::BuildError> {
         Ok(AILatencyStatistics {
             asr_latency: self.asr_latency,
@@ -1654,6 +1746,7 @@ impl crate::deviation::Described for AILatencyStatisticsInfo {
 }
 impl AILatencyStatisticsInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AILatencyStatisticsInfoBuilder {
         AILatencyStatisticsInfoBuilder::default()
     }
@@ -1669,11 +1762,13 @@ impl AILatencyStatisticsInfoBuilder {
     /// Smallest observed latency.
     ///
     /// Example: `100`
+    #[inline]
     pub fn min_latency(mut self, value: i64) -> Self {
         self.min_latency = Some(value);
         self
     }
     /// Sets or clears `MinLatency`.
+    #[inline]
     pub fn set_min_latency(mut self, value: Option<i64>) -> Self {
         self.min_latency = value;
         self
@@ -1681,11 +1776,13 @@ impl AILatencyStatisticsInfoBuilder {
     /// Median latency.
     ///
     /// Example: `100`
+    #[inline]
     pub fn middle_latency(mut self, value: i64) -> Self {
         self.middle_latency = Some(value);
         self
     }
     /// Sets or clears `MiddleLatency`.
+    #[inline]
     pub fn set_middle_latency(mut self, value: Option<i64>) -> Self {
         self.middle_latency = value;
         self
@@ -1693,16 +1790,19 @@ impl AILatencyStatisticsInfoBuilder {
     /// 90th percentile latency.
     ///
     /// Example: `100`
+    #[inline]
     pub fn p90_latency(mut self, value: i64) -> Self {
         self.p90_latency = Some(value);
         self
     }
     /// Sets or clears `P90Latency`.
+    #[inline]
     pub fn set_p90_latency(mut self, value: Option<i64>) -> Self {
         self.p90_latency = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AILatencyStatisticsInfo, crate::BuildError> {
         Ok(AILatencyStatisticsInfo {
             min_latency: self.min_latency,
@@ -1792,6 +1892,7 @@ impl crate::deviation::Described for AIRoundMessage {
 }
 impl AIRoundMessage {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AIRoundMessageBuilder {
         AIRoundMessageBuilder::default()
     }
@@ -1807,36 +1908,43 @@ impl AIRoundMessageBuilder {
     /// Time of the message as a Unix timestamp in milliseconds.
     ///
     /// Example: `1775543019321`
+    #[inline]
     pub fn timestamp(mut self, value: i64) -> Self {
         self.timestamp = Some(value);
         self
     }
     /// Sets or clears `Timestamp`.
+    #[inline]
     pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
         self.timestamp = value;
         self
     }
     /// What the user said, if this entry is a user message.
+    #[inline]
     pub fn user_reply(mut self, value: UserReplyEvent) -> Self {
         self.user_reply = Some(value);
         self
     }
     /// Sets or clears `UserReply`.
+    #[inline]
     pub fn set_user_reply(mut self, value: Option<UserReplyEvent>) -> Self {
         self.user_reply = value;
         self
     }
     /// What the AI agent said, if this entry is an agent response.
+    #[inline]
     pub fn ai_speak(mut self, value: AISpeakEvent) -> Self {
         self.ai_speak = Some(value);
         self
     }
     /// Sets or clears `AISpeak`.
+    #[inline]
     pub fn set_ai_speak(mut self, value: Option<AISpeakEvent>) -> Self {
         self.ai_speak = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AIRoundMessage, crate::BuildError> {
         Ok(AIRoundMessage {
             timestamp: self.timestamp,
@@ -1930,6 +2038,7 @@ impl crate::deviation::Described for AIRoundPath {
 }
 impl AIRoundPath {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AIRoundPathBuilder {
         AIRoundPathBuilder::default()
     }
@@ -1945,11 +2054,13 @@ impl AIRoundPathBuilder {
     /// Name of the node in the canvas.
     ///
     /// Example: `"对话 1"`
+    #[inline]
     pub fn node_name(mut self, value: impl Into<String>) -> Self {
         self.node_name = Some(value.into());
         self
     }
     /// Sets or clears `NodeName`.
+    #[inline]
     pub fn set_node_name(mut self, value: Option<String>) -> Self {
         self.node_name = value;
         self
@@ -1957,11 +2068,13 @@ impl AIRoundPathBuilder {
     /// Node type: `DIALOGUE` dialogue, `API_CALL` API call, `TRANSFER` transfer, `KEY_PRESS` key press, `END_CALL` hang up.
     ///
     /// Example: `"DIALOGUE"`
+    #[inline]
     pub fn node_type(mut self, value: AIRoundPathNodeType) -> Self {
         self.node_type = Some(value);
         self
     }
     /// Sets or clears `NodeType`.
+    #[inline]
     pub fn set_node_type(mut self, value: Option<AIRoundPathNodeType>) -> Self {
         self.node_type = value;
         self
@@ -1969,16 +2082,19 @@ impl AIRoundPathBuilder {
     /// Unix time in milliseconds when the node was reached.
     ///
     /// Example: `1775543019294`
+    #[inline]
     pub fn timestamp(mut self, value: i64) -> Self {
         self.timestamp = Some(value);
         self
     }
     /// Sets or clears `Timestamp`.
+    #[inline]
     pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
         self.timestamp = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AIRoundPath, crate::BuildError> {
         Ok(AIRoundPath {
             node_name: self.node_name,
@@ -2106,6 +2222,7 @@ impl crate::deviation::Described for AISpeakEvent {
 }
 impl AISpeakEvent {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AISpeakEventBuilder {
         AISpeakEventBuilder::default()
     }
@@ -2123,11 +2240,13 @@ impl AISpeakEventBuilder {
     /// Whether the user's voice activity may interrupt this utterance.
     ///
     /// Example: `true`
+    #[inline]
     pub fn can_be_interrupted(mut self, value: bool) -> Self {
         self.can_be_interrupted = Some(value);
         self
     }
     /// Sets or clears `CanBeInterrupted`.
+    #[inline]
     pub fn set_can_be_interrupted(mut self, value: Option<bool>) -> Self {
         self.can_be_interrupted = value;
         self
@@ -2135,11 +2254,13 @@ impl AISpeakEventBuilder {
     /// Text the agent spoke.
     ///
     /// Example: `"售后咨询为你服务。 请问你的姓名是？"`
+    #[inline]
     pub fn spoken_text(mut self, value: impl Into<String>) -> Self {
         self.spoken_text = Some(value.into());
         self
     }
     /// Sets or clears `SpokenText`.
+    #[inline]
     pub fn set_spoken_text(mut self, value: Option<String>) -> Self {
         self.spoken_text = value;
         self
@@ -2147,21 +2268,25 @@ impl AISpeakEventBuilder {
     /// Source of the utterance, e.g. `Script`, `KnowledgeBase`, `LLMFallback`, `NoResponseTip`, `SmartFollowUp`, `FAQ`, `TransferWaitingPrompt`, `PlayNoResponseEndPrompt`, `PlayQueuePrompt`, `PlayPromptBeforeReception`, `PlayQueueTimeoutPrompt`, `PlayTransferFailPrompt`, `Dtmf`, `PlayDtmfPrompt`, `PlayInvalidDtmfPrompt`, `PlayDtmfTimeoutPrompt` or `Other`.
     ///
     /// Example: `"PlayDtmfTimeoutPrompt"`
+    #[inline]
     pub fn spoken_type(mut self, value: AISpeakEventSpokenType) -> Self {
         self.spoken_type = Some(value);
         self
     }
     /// Sets or clears `SpokenType`.
+    #[inline]
     pub fn set_spoken_type(mut self, value: Option<AISpeakEventSpokenType>) -> Self {
         self.spoken_type = value;
         self
     }
     /// Latency of generating this response; may be absent.
+    #[inline]
     pub fn latency_metrics(mut self, value: AICallLatencyMetrics) -> Self {
         self.latency_metrics = Some(value);
         self
     }
     /// Sets or clears `LatencyMetrics`.
+    #[inline]
     pub fn set_latency_metrics(mut self, value: Option<AICallLatencyMetrics>) -> Self {
         self.latency_metrics = value;
         self
@@ -2169,16 +2294,19 @@ impl AISpeakEventBuilder {
     /// Why the flow moved to the next node; only set when the canvas runs in flexible mode.
     ///
     /// Example: `"用户回复“有的”，明确表达了购车意向，提取状态“购车意向”为“有意向购车”。根据条件匹配，流转至节点1（询问车型）。话术承接用户的肯定回答，并询问具体车型。"`
+    #[inline]
     pub fn traverse_reason(mut self, value: impl Into<String>) -> Self {
         self.traverse_reason = Some(value.into());
         self
     }
     /// Sets or clears `TraverseReason`.
+    #[inline]
     pub fn set_traverse_reason(mut self, value: Option<String>) -> Self {
         self.traverse_reason = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AISpeakEvent, crate::BuildError> {
         Ok(AISpeakEvent {
             can_be_interrupted: self.can_be_interrupted,
@@ -2254,6 +2382,7 @@ impl crate::codec::FromMembers for AITransferItem {
 }
 impl AITransferItem {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AITransferItemBuilder {
         AITransferItemBuilder::default()
     }
@@ -2269,11 +2398,13 @@ impl AITransferItemBuilder {
     /// Name of the function call that triggers the transfer to a human.
     ///
     /// Example: `"transfer_to_human"`
+    #[inline]
     pub fn transfer_function_name(mut self, value: impl Into<String>) -> Self {
         self.transfer_function_name = Some(value.into());
         self
     }
     /// Sets or clears `TransferFunctionName`. Required.
+    #[inline]
     pub fn set_transfer_function_name(mut self, value: Option<String>) -> Self {
         self.transfer_function_name = value;
         self
@@ -2281,11 +2412,13 @@ impl AITransferItemBuilder {
     /// Description of the transfer function call, used when `TransferFunctionEnable` is true; a built-in English description telling the model to transfer when the user asks for a human is used by default.
     ///
     /// Example: `"当客户表达出需要人工服务，或者机器人无法处理问题时，转人工"`
+    #[inline]
     pub fn transfer_function_desc(mut self, value: impl Into<String>) -> Self {
         self.transfer_function_desc = Some(value.into());
         self
     }
     /// Sets or clears `TransferFunctionDesc`. Required.
+    #[inline]
     pub fn set_transfer_function_desc(mut self, value: Option<String>) -> Self {
         self.transfer_function_desc = value;
         self
@@ -2293,16 +2426,19 @@ impl AITransferItemBuilder {
     /// Id of the skill group that receives the transferred call.
     ///
     /// Example: `1`
+    #[inline]
     pub fn transfer_skill_group_id(mut self, value: u64) -> Self {
         self.transfer_skill_group_id = Some(value);
         self
     }
     /// Sets or clears `TransferSkillGroupId`. Required.
+    #[inline]
     pub fn set_transfer_skill_group_id(mut self, value: Option<u64>) -> Self {
         self.transfer_skill_group_id = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AITransferItem, crate::BuildError> {
         Ok(AITransferItem {
             transfer_function_name: self.transfer_function_name.ok_or(
@@ -2418,6 +2554,7 @@ impl crate::deviation::Described for ActiveCarrierPrivilegeNumber {
 }
 impl ActiveCarrierPrivilegeNumber {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> ActiveCarrierPrivilegeNumberBuilder {
         ActiveCarrierPrivilegeNumberBuilder::default()
     }
@@ -2434,11 +2571,13 @@ impl ActiveCarrierPrivilegeNumberBuilder {
     /// Id of the contact center application.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -2446,11 +2585,13 @@ impl ActiveCarrierPrivilegeNumberBuilder {
     /// Calling number.
     ///
     /// Example: `"008601012345678"`
+    #[inline]
     pub fn caller(mut self, value: impl Into<String>) -> Self {
         self.caller = Some(value.into());
         self
     }
     /// Sets or clears `Caller`.
+    #[inline]
     pub fn set_caller(mut self, value: Option<String>) -> Self {
         self.caller = value;
         self
@@ -2458,11 +2599,13 @@ impl ActiveCarrierPrivilegeNumberBuilder {
     /// Called number.
     ///
     /// Example: `"008601012345678"`
+    #[inline]
     pub fn callee(mut self, value: impl Into<String>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`.
+    #[inline]
     pub fn set_callee(mut self, value: Option<String>) -> Self {
         self.callee = value;
         self
@@ -2470,16 +2613,19 @@ impl ActiveCarrierPrivilegeNumberBuilder {
     /// Unix time in seconds when the entry took effect.
     ///
     /// Example: `1668590448`
+    #[inline]
     pub fn create_time(mut self, value: i64) -> Self {
         self.create_time = Some(value);
         self
     }
     /// Sets or clears `CreateTime`.
+    #[inline]
     pub fn set_create_time(mut self, value: Option<i64>) -> Self {
         self.create_time = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<ActiveCarrierPrivilegeNumber, crate::BuildError> {
         Ok(ActiveCarrierPrivilegeNumber {
             sdk_app_id: self.sdk_app_id,
@@ -2605,6 +2751,7 @@ impl crate::deviation::Described for AsrData {
 }
 impl AsrData {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AsrDataBuilder {
         AsrDataBuilder::default()
     }
@@ -2622,11 +2769,13 @@ impl AsrDataBuilder {
     /// Party who spoke the sentence.
     ///
     /// Example: `"xxx@xxx.com"`
+    #[inline]
     pub fn user(mut self, value: impl Into<String>) -> Self {
         self.user = Some(value.into());
         self
     }
     /// Sets or clears `User`.
+    #[inline]
     pub fn set_user(mut self, value: Option<String>) -> Self {
         self.user = value;
         self
@@ -2634,11 +2783,13 @@ impl AsrDataBuilder {
     /// Transcribed text.
     ///
     /// Example: `"hello world"`
+    #[inline]
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
     /// Sets or clears `Message`.
+    #[inline]
     pub fn set_message(mut self, value: Option<String>) -> Self {
         self.message = value;
         self
@@ -2646,11 +2797,13 @@ impl AsrDataBuilder {
     /// Timestamp of the sentence.
     ///
     /// Example: `1644488608`
+    #[inline]
     pub fn timestamp(mut self, value: i64) -> Self {
         self.timestamp = Some(value);
         self
     }
     /// Sets or clears `Timestamp`.
+    #[inline]
     pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
         self.timestamp = value;
         self
@@ -2658,11 +2811,13 @@ impl AsrDataBuilder {
     /// Unix time in milliseconds when the sentence began.
     ///
     /// Example: `1729697242236`
+    #[inline]
     pub fn start(mut self, value: i64) -> Self {
         self.start = Some(value);
         self
     }
     /// Sets or clears `Start`.
+    #[inline]
     pub fn set_start(mut self, value: Option<i64>) -> Self {
         self.start = value;
         self
@@ -2670,16 +2825,19 @@ impl AsrDataBuilder {
     /// Unix time in milliseconds when the sentence ended.
     ///
     /// Example: `1729697245426`
+    #[inline]
     pub fn end(mut self, value: i64) -> Self {
         self.end = Some(value);
         self
     }
     /// Sets or clears `End`.
+    #[inline]
     pub fn set_end(mut self, value: Option<i64>) -> Self {
         self.end = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AsrData, crate::BuildError> {
         Ok(AsrData {
             user: self.user,
@@ -2791,6 +2949,7 @@ impl crate::deviation::Described for AudioFileInfo {
 }
 impl AudioFileInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AudioFileInfoBuilder {
         AudioFileInfoBuilder::default()
     }
@@ -2807,11 +2966,13 @@ impl AudioFileInfoBuilder {
     /// Id of the audio file.
     ///
     /// Example: `1`
+    #[inline]
     pub fn file_id(mut self, value: FileId) -> Self {
         self.file_id = Some(value);
         self
     }
     /// Sets or clears `FileId`.
+    #[inline]
     pub fn set_file_id(mut self, value: Option<FileId>) -> Self {
         self.file_id = value;
         self
@@ -2819,11 +2980,13 @@ impl AudioFileInfoBuilder {
     /// Alias given to the file.
     ///
     /// Example: `"欢迎"`
+    #[inline]
     pub fn custom_file_name(mut self, value: impl Into<String>) -> Self {
         self.custom_file_name = Some(value.into());
         self
     }
     /// Sets or clears `CustomFileName`.
+    #[inline]
     pub fn set_custom_file_name(mut self, value: Option<String>) -> Self {
         self.custom_file_name = value;
         self
@@ -2831,11 +2994,13 @@ impl AudioFileInfoBuilder {
     /// Original file name.
     ///
     /// Example: `"xxx.mp3"`
+    #[inline]
     pub fn audio_file_name(mut self, value: impl Into<String>) -> Self {
         self.audio_file_name = Some(value.into());
         self
     }
     /// Sets or clears `AudioFileName`.
+    #[inline]
     pub fn set_audio_file_name(mut self, value: Option<String>) -> Self {
         self.audio_file_name = value;
         self
@@ -2843,16 +3008,19 @@ impl AudioFileInfoBuilder {
     /// Review status: `0` not yet reviewed, `1` approved, `2` rejected.
     ///
     /// Example: `1`
+    #[inline]
     pub fn status(mut self, value: AudioFileInfoStatus) -> Self {
         self.status = Some(value);
         self
     }
     /// Sets or clears `Status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<AudioFileInfoStatus>) -> Self {
         self.status = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AudioFileInfo, crate::BuildError> {
         Ok(AudioFileInfo {
             file_id: self.file_id,
@@ -2941,6 +3109,7 @@ impl crate::deviation::Described for AutoCalloutTaskCalleeInfo {
 }
 impl AutoCalloutTaskCalleeInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AutoCalloutTaskCalleeInfoBuilder {
         AutoCalloutTaskCalleeInfoBuilder::default()
     }
@@ -2956,11 +3125,13 @@ impl AutoCalloutTaskCalleeInfoBuilder {
     /// The callee's phone number.
     ///
     /// Example: `"008613912345678"`
+    #[inline]
     pub fn callee(mut self, value: impl Into<String>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
+    #[inline]
     pub fn set_callee(mut self, value: Option<String>) -> Self {
         self.callee = value;
         self
@@ -2968,11 +3139,13 @@ impl AutoCalloutTaskCalleeInfoBuilder {
     /// Where calling this callee stands.
     ///
     /// Example: `1`
+    #[inline]
     pub fn state(mut self, value: AutoCalloutTaskCalleeState) -> Self {
         self.state = Some(value);
         self
     }
     /// Sets or clears `State`. Required.
+    #[inline]
     pub fn set_state(mut self, value: Option<AutoCalloutTaskCalleeState>) -> Self {
         self.state = value;
         self
@@ -2980,16 +3153,19 @@ impl AutoCalloutTaskCalleeInfoBuilder {
     /// Ids of the call sessions placed to this callee, oldest first.
     ///
     /// Example: `["aaaa-xxxx"]`
+    #[inline]
     pub fn sessions(mut self, value: Vec<String>) -> Self {
         self.sessions = Some(value);
         self
     }
     /// Sets or clears `Sessions`. Required.
+    #[inline]
     pub fn set_sessions(mut self, value: Option<Vec<String>>) -> Self {
         self.sessions = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AutoCalloutTaskCalleeInfo, crate::BuildError> {
         Ok(AutoCalloutTaskCalleeInfo {
             callee: self.callee.ok_or(crate::BuildError::missing_in_type(
@@ -3192,6 +3368,7 @@ impl crate::deviation::Described for AutoCalloutTaskInfo {
 }
 impl AutoCalloutTaskInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AutoCalloutTaskInfoBuilder {
         AutoCalloutTaskInfoBuilder::default()
     }
@@ -3213,11 +3390,13 @@ impl AutoCalloutTaskInfoBuilder {
     /// Task name.
     ///
     /// Example: `"任务1"`
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
@@ -3225,11 +3404,13 @@ impl AutoCalloutTaskInfoBuilder {
     /// Number of callees in the task.
     ///
     /// Example: `5`
+    #[inline]
     pub fn callee_count(mut self, value: CalleeCount) -> Self {
         self.callee_count = Some(value);
         self
     }
     /// Sets or clears `CalleeCount`.
+    #[inline]
     pub fn set_callee_count(mut self, value: Option<CalleeCount>) -> Self {
         self.callee_count = value;
         self
@@ -3237,11 +3418,13 @@ impl AutoCalloutTaskInfoBuilder {
     /// Calling numbers used by the task.
     ///
     /// Example: `["008601012345678"]`
+    #[inline]
     pub fn callers(mut self, value: Vec<String>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
+    #[inline]
     pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.callers = value;
         self
@@ -3249,11 +3432,13 @@ impl AutoCalloutTaskInfoBuilder {
     /// Unix timestamp at which the task starts.
     ///
     /// Example: `1145`
+    #[inline]
     pub fn not_before(mut self, value: i64) -> Self {
         self.not_before = Some(value);
         self
     }
     /// Sets or clears `NotBefore`.
+    #[inline]
     pub fn set_not_before(mut self, value: Option<i64>) -> Self {
         self.not_before = value;
         self
@@ -3261,11 +3446,13 @@ impl AutoCalloutTaskInfoBuilder {
     /// Unix timestamp at which the task ends; may be absent.
     ///
     /// Example: `1146`
+    #[inline]
     pub fn not_after(mut self, value: i64) -> Self {
         self.not_after = Some(value);
         self
     }
     /// Sets or clears `NotAfter`.
+    #[inline]
     pub fn set_not_after(mut self, value: Option<i64>) -> Self {
         self.not_after = value;
         self
@@ -3273,11 +3460,13 @@ impl AutoCalloutTaskInfoBuilder {
     /// Id of the IVR flow the task runs.
     ///
     /// Example: `5`
+    #[inline]
     pub fn ivr_id(mut self, value: IvrId) -> Self {
         self.ivr_id = Some(value);
         self
     }
     /// Sets or clears `IvrId`.
+    #[inline]
     pub fn set_ivr_id(mut self, value: Option<IvrId>) -> Self {
         self.ivr_id = value;
         self
@@ -3285,11 +3474,13 @@ impl AutoCalloutTaskInfoBuilder {
     /// Task state: `0` created but not calling yet, `1` running, `2` all calls finished, `3` expired with calls still ongoing, `4` expired and ended, `5` paused and resumable.
     ///
     /// Example: `1`
+    #[inline]
     pub fn state(mut self, value: AutoCalloutTaskInfoState) -> Self {
         self.state = Some(value);
         self
     }
     /// Sets or clears `State`.
+    #[inline]
     pub fn set_state(mut self, value: Option<AutoCalloutTaskInfoState>) -> Self {
         self.state = value;
         self
@@ -3297,11 +3488,13 @@ impl AutoCalloutTaskInfoBuilder {
     /// Id of the task.
     ///
     /// Example: `341431`
+    #[inline]
     pub fn task_id(mut self, value: TaskId) -> Self {
         self.task_id = Some(value);
         self
     }
     /// Sets or clears `TaskId`.
+    #[inline]
     pub fn set_task_id(mut self, value: Option<TaskId>) -> Self {
         self.task_id = value;
         self
@@ -3309,16 +3502,19 @@ impl AutoCalloutTaskInfoBuilder {
     /// Maximum ringing time in seconds before the call is hung up automatically; only supported for customer-owned numbers.
     ///
     /// Example: `15`
+    #[inline]
     pub fn max_ring_timeout_second(mut self, value: i64) -> Self {
         self.max_ring_timeout_second = Some(value);
         self
     }
     /// Sets or clears `MaxRingTimeoutSecond`.
+    #[inline]
     pub fn set_max_ring_timeout_second(mut self, value: Option<i64>) -> Self {
         self.max_ring_timeout_second = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AutoCalloutTaskInfo, crate::BuildError> {
         Ok(AutoCalloutTaskInfo {
             name: self.name,
@@ -3395,6 +3591,7 @@ impl crate::codec::FromMembers for AvailableTimeConfig {
 }
 impl AvailableTimeConfig {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AvailableTimeConfigBuilder {
         AvailableTimeConfigBuilder::default()
     }
@@ -3410,11 +3607,13 @@ impl AvailableTimeConfigBuilder {
     /// Days the setting applies to: `EveryDay` (default), `BusinessDay` statutory working days, `Holiday` statutory days off, `Custom` chosen weekdays.
     ///
     /// Example: `"Custom"`
+    #[inline]
     pub fn day_type(mut self, value: AvailableTimeConfigDayType) -> Self {
         self.day_type = Some(value);
         self
     }
     /// Sets or clears `DayType`.
+    #[inline]
     pub fn set_day_type(mut self, value: Option<AvailableTimeConfigDayType>) -> Self {
         self.day_type = value;
         self
@@ -3422,26 +3621,31 @@ impl AvailableTimeConfigBuilder {
     /// Weekdays the setting applies to, from `Monday` to `Sunday`; only used when `DayType` is `Custom`.
     ///
     /// Example: `["Wednesday"]`
+    #[inline]
     pub fn days_of_week(mut self, value: Vec<AvailableTimeConfigDaysOfWeek>) -> Self {
         self.days_of_week = Some(value);
         self
     }
     /// Sets or clears `DaysOfWeek`.
+    #[inline]
     pub fn set_days_of_week(mut self, value: Option<Vec<AvailableTimeConfigDaysOfWeek>>) -> Self {
         self.days_of_week = value;
         self
     }
     /// Time ranges that count as working hours on those days.
+    #[inline]
     pub fn time_ranges(mut self, value: Vec<TimeRange>) -> Self {
         self.time_ranges = Some(value);
         self
     }
     /// Sets or clears `TimeRanges`.
+    #[inline]
     pub fn set_time_ranges(mut self, value: Option<Vec<TimeRange>>) -> Self {
         self.time_ranges = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AvailableTimeConfig, crate::BuildError> {
         Ok(AvailableTimeConfig {
             day_type: self.day_type,
@@ -3502,6 +3706,7 @@ impl crate::codec::FromMembers for BasicAuth {
 }
 impl BasicAuth {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> BasicAuthBuilder {
         BasicAuthBuilder::default()
     }
@@ -3523,16 +3728,19 @@ impl ::std::fmt::Debug for BasicAuthBuilder {
 }
 impl BasicAuthBuilder {
     /// Token sent in the Basic authorization header.
+    #[inline]
     pub fn basic_token(mut self, value: impl Into<String>) -> Self {
         self.basic_token = Some(value.into());
         self
     }
     /// Sets or clears `BasicToken`.
+    #[inline]
     pub fn set_basic_token(mut self, value: Option<String>) -> Self {
         self.basic_token = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<BasicAuth, crate::BuildError> {
         Ok(BasicAuth {
             basic_token: self.basic_token,
@@ -3591,6 +3799,7 @@ impl crate::codec::FromMembers for BearerAuth {
 }
 impl BearerAuth {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> BearerAuthBuilder {
         BearerAuthBuilder::default()
     }
@@ -3612,16 +3821,19 @@ impl ::std::fmt::Debug for BearerAuthBuilder {
 }
 impl BearerAuthBuilder {
     /// Token sent in the Bearer authorization header.
+    #[inline]
     pub fn bearer_token(mut self, value: impl Into<String>) -> Self {
         self.bearer_token = Some(value.into());
         self
     }
     /// Sets or clears `BearerToken`.
+    #[inline]
     pub fn set_bearer_token(mut self, value: Option<String>) -> Self {
         self.bearer_token = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<BearerAuth, crate::BuildError> {
         Ok(BearerAuth {
             bearer_token: self.bearer_token,
@@ -3845,6 +4057,7 @@ impl crate::deviation::Described for CallInMetrics {
 }
 impl CallInMetrics {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CallInMetricsBuilder {
         CallInMetricsBuilder::default()
     }
@@ -3868,11 +4081,13 @@ impl CallInMetricsBuilder {
     /// Number of calls currently in the IVR.
     ///
     /// Example: `0`
+    #[inline]
     pub fn ivr_count(mut self, value: i64) -> Self {
         self.ivr_count = Some(value);
         self
     }
     /// Sets or clears `IvrCount`.
+    #[inline]
     pub fn set_ivr_count(mut self, value: Option<i64>) -> Self {
         self.ivr_count = value;
         self
@@ -3880,11 +4095,13 @@ impl CallInMetricsBuilder {
     /// Number of calls currently waiting in queue.
     ///
     /// Example: `0`
+    #[inline]
     pub fn queue_count(mut self, value: i64) -> Self {
         self.queue_count = Some(value);
         self
     }
     /// Sets or clears `QueueCount`.
+    #[inline]
     pub fn set_queue_count(mut self, value: Option<i64>) -> Self {
         self.queue_count = value;
         self
@@ -3892,11 +4109,13 @@ impl CallInMetricsBuilder {
     /// Number of calls currently ringing.
     ///
     /// Example: `0`
+    #[inline]
     pub fn ring_count(mut self, value: i64) -> Self {
         self.ring_count = Some(value);
         self
     }
     /// Sets or clears `RingCount`.
+    #[inline]
     pub fn set_ring_count(mut self, value: Option<i64>) -> Self {
         self.ring_count = value;
         self
@@ -3904,11 +4123,13 @@ impl CallInMetricsBuilder {
     /// Number of calls currently connected.
     ///
     /// Example: `0`
+    #[inline]
     pub fn accept_count(mut self, value: i64) -> Self {
         self.accept_count = Some(value);
         self
     }
     /// Sets or clears `AcceptCount`.
+    #[inline]
     pub fn set_accept_count(mut self, value: Option<i64>) -> Self {
         self.accept_count = value;
         self
@@ -3916,11 +4137,13 @@ impl CallInMetricsBuilder {
     /// Number of calls currently transferred by agents to external lines.
     ///
     /// Example: `0`
+    #[inline]
     pub fn transfer_outer_count(mut self, value: i64) -> Self {
         self.transfer_outer_count = Some(value);
         self
     }
     /// Sets or clears `TransferOuterCount`.
+    #[inline]
     pub fn set_transfer_outer_count(mut self, value: Option<i64>) -> Self {
         self.transfer_outer_count = value;
         self
@@ -3928,11 +4151,13 @@ impl CallInMetricsBuilder {
     /// Longest queue wait.
     ///
     /// Example: `0`
+    #[inline]
     pub fn max_queue_duration(mut self, value: i64) -> Self {
         self.max_queue_duration = Some(value);
         self
     }
     /// Sets or clears `MaxQueueDuration`.
+    #[inline]
     pub fn set_max_queue_duration(mut self, value: Option<i64>) -> Self {
         self.max_queue_duration = value;
         self
@@ -3940,11 +4165,13 @@ impl CallInMetricsBuilder {
     /// Average queue wait.
     ///
     /// Example: `0`
+    #[inline]
     pub fn avg_queue_duration(mut self, value: i64) -> Self {
         self.avg_queue_duration = Some(value);
         self
     }
     /// Sets or clears `AvgQueueDuration`.
+    #[inline]
     pub fn set_avg_queue_duration(mut self, value: Option<i64>) -> Self {
         self.avg_queue_duration = value;
         self
@@ -3952,11 +4179,13 @@ impl CallInMetricsBuilder {
     /// Longest ringing time.
     ///
     /// Example: `0`
+    #[inline]
     pub fn max_ring_duration(mut self, value: i64) -> Self {
         self.max_ring_duration = Some(value);
         self
     }
     /// Sets or clears `MaxRingDuration`.
+    #[inline]
     pub fn set_max_ring_duration(mut self, value: Option<i64>) -> Self {
         self.max_ring_duration = value;
         self
@@ -3964,11 +4193,13 @@ impl CallInMetricsBuilder {
     /// Average ringing time.
     ///
     /// Example: `0`
+    #[inline]
     pub fn avg_ring_duration(mut self, value: i64) -> Self {
         self.avg_ring_duration = Some(value);
         self
     }
     /// Sets or clears `AvgRingDuration`.
+    #[inline]
     pub fn set_avg_ring_duration(mut self, value: Option<i64>) -> Self {
         self.avg_ring_duration = value;
         self
@@ -3976,11 +4207,13 @@ impl CallInMetricsBuilder {
     /// Longest connected time.
     ///
     /// Example: `0`
+    #[inline]
     pub fn max_accept_duration(mut self, value: i64) -> Self {
         self.max_accept_duration = Some(value);
         self
     }
     /// Sets or clears `MaxAcceptDuration`.
+    #[inline]
     pub fn set_max_accept_duration(mut self, value: Option<i64>) -> Self {
         self.max_accept_duration = value;
         self
@@ -3988,16 +4221,19 @@ impl CallInMetricsBuilder {
     /// Average connected time.
     ///
     /// Example: `0`
+    #[inline]
     pub fn avg_accept_duration(mut self, value: i64) -> Self {
         self.avg_accept_duration = Some(value);
         self
     }
     /// Sets or clears `AvgAcceptDuration`.
+    #[inline]
     pub fn set_avg_accept_duration(mut self, value: Option<i64>) -> Self {
         self.avg_accept_duration = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CallInMetrics, crate::BuildError> {
         Ok(CallInMetrics {
             ivr_count: self.ivr_count,
@@ -4099,6 +4335,7 @@ impl crate::deviation::Described for CallInNumberMetrics {
 }
 impl CallInNumberMetrics {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CallInNumberMetricsBuilder {
         CallInNumberMetricsBuilder::default()
     }
@@ -4114,11 +4351,13 @@ impl CallInNumberMetricsBuilder {
     /// Line number.
     ///
     /// Example: `"02188888888"`
+    #[inline]
     pub fn number(mut self, value: impl Into<String>) -> Self {
         self.number = Some(value.into());
         self
     }
     /// Sets or clears `Number`.
+    #[inline]
     pub fn set_number(mut self, value: Option<String>) -> Self {
         self.number = value;
         self
@@ -4126,11 +4365,13 @@ impl CallInNumberMetricsBuilder {
     /// Metrics for the line.
     ///
     /// Example: `{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0}`
+    #[inline]
     pub fn metrics(mut self, value: CallInMetrics) -> Self {
         self.metrics = Some(value);
         self
     }
     /// Sets or clears `Metrics`.
+    #[inline]
     pub fn set_metrics(mut self, value: Option<CallInMetrics>) -> Self {
         self.metrics = value;
         self
@@ -4138,16 +4379,19 @@ impl CallInNumberMetricsBuilder {
     /// Metrics of the skill groups bound to the line.
     ///
     /// Example: `[{"Metrics":{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0},"Name":"abc","SkillGroupId":0}]`
+    #[inline]
     pub fn skill_group_metrics(mut self, value: Vec<CallInSkillGroupMetrics>) -> Self {
         self.skill_group_metrics = Some(value);
         self
     }
     /// Sets or clears `SkillGroupMetrics`.
+    #[inline]
     pub fn set_skill_group_metrics(mut self, value: Option<Vec<CallInSkillGroupMetrics>>) -> Self {
         self.skill_group_metrics = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CallInNumberMetrics, crate::BuildError> {
         Ok(CallInNumberMetrics {
             number: self.number,
@@ -4235,6 +4479,7 @@ impl crate::deviation::Described for CallInSkillGroupMetrics {
 }
 impl CallInSkillGroupMetrics {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CallInSkillGroupMetricsBuilder {
         CallInSkillGroupMetricsBuilder::default()
     }
@@ -4250,21 +4495,25 @@ impl CallInSkillGroupMetricsBuilder {
     /// Id of the skill group.
     ///
     /// Example: `1`
+    #[inline]
     pub fn skill_group_id(mut self, value: SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`. Required.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
     }
     /// Metrics for the skill group.
+    #[inline]
     pub fn metrics(mut self, value: CallInMetrics) -> Self {
         self.metrics = Some(value);
         self
     }
     /// Sets or clears `Metrics`.
+    #[inline]
     pub fn set_metrics(mut self, value: Option<CallInMetrics>) -> Self {
         self.metrics = value;
         self
@@ -4272,16 +4521,19 @@ impl CallInSkillGroupMetricsBuilder {
     /// Name of the skill group.
     ///
     /// Example: `"技能组名称"`
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CallInSkillGroupMetrics, crate::BuildError> {
         Ok(CallInSkillGroupMetrics {
             skill_group_id: self
@@ -4358,6 +4610,7 @@ impl crate::codec::FromMembers for CalleeAttribute {
 }
 impl CalleeAttribute {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CalleeAttributeBuilder {
         CalleeAttributeBuilder::default()
     }
@@ -4373,11 +4626,13 @@ impl CalleeAttributeBuilder {
     /// Number to call.
     ///
     /// Example: `"0086130xxxxxxxx"`
+    #[inline]
     pub fn callee(mut self, value: impl Into<String>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
+    #[inline]
     pub fn set_callee(mut self, value: Option<String>) -> Self {
         self.callee = value;
         self
@@ -4385,26 +4640,31 @@ impl CalleeAttributeBuilder {
     /// User-to-user information carried along with the call.
     ///
     /// Example: `"foobar"`
+    #[inline]
     pub fn uui(mut self, value: impl Into<String>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
+    #[inline]
     pub fn set_uui(mut self, value: Option<String>) -> Self {
         self.uui = value;
         self
     }
     /// Variables passed to the call flow for this callee.
+    #[inline]
     pub fn variables(mut self, value: Vec<Variable>) -> Self {
         self.variables = Some(value);
         self
     }
     /// Sets or clears `Variables`.
+    #[inline]
     pub fn set_variables(mut self, value: Option<Vec<Variable>>) -> Self {
         self.variables = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CalleeAttribute, crate::BuildError> {
         Ok(CalleeAttribute {
             callee: self.callee.ok_or(crate::BuildError::missing_in_type(
@@ -4585,6 +4845,7 @@ impl crate::deviation::Described for CarrierPrivilegeNumberApplicant {
 }
 impl CarrierPrivilegeNumberApplicant {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CarrierPrivilegeNumberApplicantBuilder {
         CarrierPrivilegeNumberApplicantBuilder::default()
     }
@@ -4605,11 +4866,13 @@ impl CarrierPrivilegeNumberApplicantBuilder {
     /// Id of the contact center application.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -4617,11 +4880,13 @@ impl CarrierPrivilegeNumberApplicantBuilder {
     /// Id of the application.
     ///
     /// Example: `1145`
+    #[inline]
     pub fn applicant_id(mut self, value: u64) -> Self {
         self.applicant_id = Some(value);
         self
     }
     /// Sets or clears `ApplicantId`.
+    #[inline]
     pub fn set_applicant_id(mut self, value: Option<u64>) -> Self {
         self.applicant_id = value;
         self
@@ -4629,11 +4894,13 @@ impl CarrierPrivilegeNumberApplicantBuilder {
     /// Calling numbers covered by the application.
     ///
     /// Example: `["008601012345678"]`
+    #[inline]
     pub fn callers(mut self, value: Vec<String>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
+    #[inline]
     pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.callers = value;
         self
@@ -4641,11 +4908,13 @@ impl CarrierPrivilegeNumberApplicantBuilder {
     /// Called numbers covered by the application.
     ///
     /// Example: `["008601012345678"]`
+    #[inline]
     pub fn callees(mut self, value: Vec<String>) -> Self {
         self.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`.
+    #[inline]
     pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
         self.callees = value;
         self
@@ -4653,11 +4922,13 @@ impl CarrierPrivilegeNumberApplicantBuilder {
     /// Free-text description.
     ///
     /// Example: `"申请描述"`
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Sets or clears `Description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.description = value;
         self
@@ -4665,11 +4936,13 @@ impl CarrierPrivilegeNumberApplicantBuilder {
     /// Review state: `1` pending, `2` approved, `3` rejected.
     ///
     /// Example: `1`
+    #[inline]
     pub fn state(mut self, value: CarrierPrivilegeNumberApplicantState) -> Self {
         self.state = Some(value);
         self
     }
     /// Sets or clears `State`.
+    #[inline]
     pub fn set_state(mut self, value: Option<CarrierPrivilegeNumberApplicantState>) -> Self {
         self.state = value;
         self
@@ -4677,11 +4950,13 @@ impl CarrierPrivilegeNumberApplicantBuilder {
     /// Unix time in seconds when the application was created.
     ///
     /// Example: `1668573686`
+    #[inline]
     pub fn create_time(mut self, value: i64) -> Self {
         self.create_time = Some(value);
         self
     }
     /// Sets or clears `CreateTime`.
+    #[inline]
     pub fn set_create_time(mut self, value: Option<i64>) -> Self {
         self.create_time = value;
         self
@@ -4689,16 +4964,19 @@ impl CarrierPrivilegeNumberApplicantBuilder {
     /// Unix time in seconds when the application was last updated.
     ///
     /// Example: `1668573686`
+    #[inline]
     pub fn update_time(mut self, value: i64) -> Self {
         self.update_time = Some(value);
         self
     }
     /// Sets or clears `UpdateTime`.
+    #[inline]
     pub fn set_update_time(mut self, value: Option<i64>) -> Self {
         self.update_time = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CarrierPrivilegeNumberApplicant, crate::BuildError> {
         Ok(CarrierPrivilegeNumberApplicant {
             sdk_app_id: self.sdk_app_id,
@@ -4782,6 +5060,7 @@ impl crate::deviation::Described for ClientInfo {
 }
 impl ClientInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> ClientInfoBuilder {
         ClientInfoBuilder::default()
     }
@@ -4796,11 +5075,13 @@ impl ClientInfoBuilder {
     /// Client kind: `Web` web workstation, `WeChatMiniProgram` WeChat mini program.
     ///
     /// Example: `"Web"`
+    #[inline]
     pub fn client_type(mut self, value: ClientInfoClientType) -> Self {
         self.client_type = Some(value);
         self
     }
     /// Sets or clears `ClientType`.
+    #[inline]
     pub fn set_client_type(mut self, value: Option<ClientInfoClientType>) -> Self {
         self.client_type = value;
         self
@@ -4808,16 +5089,19 @@ impl ClientInfoBuilder {
     /// Whether the client is in the foreground; always true for `Web`, and for `WeChatMiniProgram` false when the mini program is in the background.
     ///
     /// Example: `true`
+    #[inline]
     pub fn is_connected(mut self, value: bool) -> Self {
         self.is_connected = Some(value);
         self
     }
     /// Sets or clears `IsConnected`.
+    #[inline]
     pub fn set_is_connected(mut self, value: Option<bool>) -> Self {
         self.is_connected = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<ClientInfo, crate::BuildError> {
         Ok(ClientInfo {
             client_type: self.client_type,
@@ -5096,6 +5380,7 @@ impl crate::codec::FromMembers for CompanyApplyInfo {
 }
 impl CompanyApplyInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CompanyApplyInfoBuilder {
         CompanyApplyInfoBuilder::default()
     }
@@ -5131,11 +5416,13 @@ impl CompanyApplyInfoBuilder {
     /// Who applies: `0` the legal representative, `1` an authorized operator acting for the legal representative.
     ///
     /// Example: `1`
+    #[inline]
     pub fn applicant_type(mut self, value: CompanyApplyInfoApplicantType) -> Self {
         self.applicant_type = Some(value);
         self
     }
     /// Sets or clears `ApplicantType`. Required.
+    #[inline]
     pub fn set_applicant_type(mut self, value: Option<CompanyApplyInfoApplicantType>) -> Self {
         self.applicant_type = value;
         self
@@ -5143,11 +5430,13 @@ impl CompanyApplyInfoBuilder {
     /// Company name.
     ///
     /// Example: `"北京XXCC有限责任公司"`
+    #[inline]
     pub fn company_name(mut self, value: impl Into<String>) -> Self {
         self.company_name = Some(value.into());
         self
     }
     /// Sets or clears `CompanyName`. Required.
+    #[inline]
     pub fn set_company_name(mut self, value: Option<String>) -> Self {
         self.company_name = value;
         self
@@ -5155,11 +5444,13 @@ impl CompanyApplyInfoBuilder {
     /// Unified social credit code of the company.
     ///
     /// Example: `"91411111111111111"`
+    #[inline]
     pub fn business_id(mut self, value: impl Into<String>) -> Self {
         self.business_id = Some(value.into());
         self
     }
     /// Sets or clears `BusinessId`. Required.
+    #[inline]
     pub fn set_business_id(mut self, value: Option<String>) -> Self {
         self.business_id = value;
         self
@@ -5167,11 +5458,13 @@ impl CompanyApplyInfoBuilder {
     /// URL of the business license scan bearing the company seal; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
+    #[inline]
     pub fn business_id_pic_url(mut self, value: impl Into<String>) -> Self {
         self.business_id_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `BusinessIdPicUrl`. Required.
+    #[inline]
     pub fn set_business_id_pic_url(mut self, value: Option<String>) -> Self {
         self.business_id_pic_url = value;
         self
@@ -5179,11 +5472,13 @@ impl CompanyApplyInfoBuilder {
     /// Name of the legal representative.
     ///
     /// Example: `"王某某"`
+    #[inline]
     pub fn corporation_name(mut self, value: impl Into<String>) -> Self {
         self.corporation_name = Some(value.into());
         self
     }
     /// Sets or clears `CorporationName`. Required.
+    #[inline]
     pub fn set_corporation_name(mut self, value: Option<String>) -> Self {
         self.corporation_name = value;
         self
@@ -5191,11 +5486,13 @@ impl CompanyApplyInfoBuilder {
     /// ID card number of the legal representative.
     ///
     /// Example: `"610000000000008"`
+    #[inline]
     pub fn corporation_id(mut self, value: impl Into<String>) -> Self {
         self.corporation_id = Some(value.into());
         self
     }
     /// Sets or clears `CorporationId`. Required.
+    #[inline]
     pub fn set_corporation_id(mut self, value: Option<String>) -> Self {
         self.corporation_id = value;
         self
@@ -5203,11 +5500,13 @@ impl CompanyApplyInfoBuilder {
     /// URL of scans of both sides of the legal representative's ID card; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
+    #[inline]
     pub fn corporation_id_pic_url(mut self, value: impl Into<String>) -> Self {
         self.corporation_id_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `CorporationIdPicUrl`. Required.
+    #[inline]
     pub fn set_corporation_id_pic_url(mut self, value: Option<String>) -> Self {
         self.corporation_id_pic_url = value;
         self
@@ -5215,11 +5514,13 @@ impl CompanyApplyInfoBuilder {
     /// URL of the signed security and compliance commitment letter; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
+    #[inline]
     pub fn network_commitment_pic_url(mut self, value: impl Into<String>) -> Self {
         self.network_commitment_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `NetworkCommitmentPicUrl`. Required.
+    #[inline]
     pub fn set_network_commitment_pic_url(mut self, value: Option<String>) -> Self {
         self.network_commitment_pic_url = value;
         self
@@ -5227,11 +5528,13 @@ impl CompanyApplyInfoBuilder {
     /// Whether the qualification matches that of the Tencent Cloud account: `0` no, `1` yes.
     ///
     /// Example: `1`
+    #[inline]
     pub fn is_equal_tencent_cloud(mut self, value: CompanyApplyInfoIsEqualTencentCloud) -> Self {
         self.is_equal_tencent_cloud = Some(value);
         self
     }
     /// Sets or clears `IsEqualTencentCloud`. Required.
+    #[inline]
     pub fn set_is_equal_tencent_cloud(
         mut self,
         value: Option<CompanyApplyInfoIsEqualTencentCloud>,
@@ -5242,11 +5545,13 @@ impl CompanyApplyInfoBuilder {
     /// Mobile number of the legal representative.
     ///
     /// Example: `"18011111111"`
+    #[inline]
     pub fn corporation_mobile(mut self, value: impl Into<String>) -> Self {
         self.corporation_mobile = Some(value.into());
         self
     }
     /// Sets or clears `CorporationMobile`. Required.
+    #[inline]
     pub fn set_corporation_mobile(mut self, value: Option<String>) -> Self {
         self.corporation_mobile = value;
         self
@@ -5254,11 +5559,13 @@ impl CompanyApplyInfoBuilder {
     /// URL of proof of real-name registration of the legal representative's mobile number; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
+    #[inline]
     pub fn corporation_mobile_pic_url(mut self, value: impl Into<String>) -> Self {
         self.corporation_mobile_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `CorporationMobilePicUrl`. Required.
+    #[inline]
     pub fn set_corporation_mobile_pic_url(mut self, value: Option<String>) -> Self {
         self.corporation_mobile_pic_url = value;
         self
@@ -5266,11 +5573,13 @@ impl CompanyApplyInfoBuilder {
     /// URL of the call script document; DOC or DOCX up to 50 MB, template in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
+    #[inline]
     pub fn use_describe_file_url(mut self, value: impl Into<String>) -> Self {
         self.use_describe_file_url = Some(value.into());
         self
     }
     /// Sets or clears `UseDescribeFileUrl`. Required.
+    #[inline]
     pub fn set_use_describe_file_url(mut self, value: Option<String>) -> Self {
         self.use_describe_file_url = value;
         self
@@ -5278,11 +5587,13 @@ impl CompanyApplyInfoBuilder {
     /// URL of the company authorization letter; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
+    #[inline]
     pub fn company_auth_letter_pic_url(mut self, value: impl Into<String>) -> Self {
         self.company_auth_letter_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `CompanyAuthLetterPicUrl`. Required.
+    #[inline]
     pub fn set_company_auth_letter_pic_url(mut self, value: Option<String>) -> Self {
         self.company_auth_letter_pic_url = value;
         self
@@ -5290,11 +5601,13 @@ impl CompanyApplyInfoBuilder {
     /// URL of the telephone service acceptance form; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
+    #[inline]
     pub fn accept_pic_url(mut self, value: impl Into<String>) -> Self {
         self.accept_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `AcceptPicUrl`. Required.
+    #[inline]
     pub fn set_accept_pic_url(mut self, value: Option<String>) -> Self {
         self.accept_pic_url = value;
         self
@@ -5302,11 +5615,13 @@ impl CompanyApplyInfoBuilder {
     /// URL of a photo of the legal representative holding the ID card; required when `ApplicantType` is `0`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
+    #[inline]
     pub fn corporation_holding_on_id_pic_url(mut self, value: impl Into<String>) -> Self {
         self.corporation_holding_on_id_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `CorporationHoldingOnIdPicUrl`.
+    #[inline]
     pub fn set_corporation_holding_on_id_pic_url(mut self, value: Option<String>) -> Self {
         self.corporation_holding_on_id_pic_url = value;
         self
@@ -5314,11 +5629,13 @@ impl CompanyApplyInfoBuilder {
     /// Name of the operator; required when `ApplicantType` is `1`.
     ///
     /// Example: `"李某某"`
+    #[inline]
     pub fn operator_name(mut self, value: impl Into<String>) -> Self {
         self.operator_name = Some(value.into());
         self
     }
     /// Sets or clears `OperatorName`.
+    #[inline]
     pub fn set_operator_name(mut self, value: Option<String>) -> Self {
         self.operator_name = value;
         self
@@ -5326,11 +5643,13 @@ impl CompanyApplyInfoBuilder {
     /// ID document number of the operator; required when `ApplicantType` is `1`.
     ///
     /// Example: `"61011111111111111"`
+    #[inline]
     pub fn operator_id(mut self, value: impl Into<String>) -> Self {
         self.operator_id = Some(value.into());
         self
     }
     /// Sets or clears `OperatorId`.
+    #[inline]
     pub fn set_operator_id(mut self, value: Option<String>) -> Self {
         self.operator_id = value;
         self
@@ -5338,11 +5657,13 @@ impl CompanyApplyInfoBuilder {
     /// URL of scans of both sides of the operator's ID card; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
+    #[inline]
     pub fn operator_id_pic_url(mut self, value: impl Into<String>) -> Self {
         self.operator_id_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `OperatorIdPicUrl`.
+    #[inline]
     pub fn set_operator_id_pic_url(mut self, value: Option<String>) -> Self {
         self.operator_id_pic_url = value;
         self
@@ -5350,11 +5671,13 @@ impl CompanyApplyInfoBuilder {
     /// URL of a photo of the operator holding the ID card; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
+    #[inline]
     pub fn operator_holding_on_id_pic_url(mut self, value: impl Into<String>) -> Self {
         self.operator_holding_on_id_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `OperatorHoldingOnIdPicUrl`.
+    #[inline]
     pub fn set_operator_holding_on_id_pic_url(mut self, value: Option<String>) -> Self {
         self.operator_holding_on_id_pic_url = value;
         self
@@ -5362,11 +5685,13 @@ impl CompanyApplyInfoBuilder {
     /// URL of the power of attorney; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
+    #[inline]
     pub fn commission_pic_url(mut self, value: impl Into<String>) -> Self {
         self.commission_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `CommissionPicUrl`.
+    #[inline]
     pub fn set_commission_pic_url(mut self, value: Option<String>) -> Self {
         self.commission_pic_url = value;
         self
@@ -5374,11 +5699,13 @@ impl CompanyApplyInfoBuilder {
     /// Mobile number of the operator; required when `ApplicantType` is `1`.
     ///
     /// Example: `"18022222222"`
+    #[inline]
     pub fn operator_mobile(mut self, value: impl Into<String>) -> Self {
         self.operator_mobile = Some(value.into());
         self
     }
     /// Sets or clears `OperatorMobile`.
+    #[inline]
     pub fn set_operator_mobile(mut self, value: Option<String>) -> Self {
         self.operator_mobile = value;
         self
@@ -5386,11 +5713,13 @@ impl CompanyApplyInfoBuilder {
     /// Email address of the operator; required when `ApplicantType` is `1`.
     ///
     /// Example: `"111@qq.com"`
+    #[inline]
     pub fn operator_email(mut self, value: impl Into<String>) -> Self {
         self.operator_email = Some(value.into());
         self
     }
     /// Sets or clears `OperatorEmail`.
+    #[inline]
     pub fn set_operator_email(mut self, value: Option<String>) -> Self {
         self.operator_email = value;
         self
@@ -5398,16 +5727,19 @@ impl CompanyApplyInfoBuilder {
     /// URL of proof of real-name registration of the operator's mobile number; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
+    #[inline]
     pub fn operator_mobile_pic_url(mut self, value: impl Into<String>) -> Self {
         self.operator_mobile_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `OperatorMobilePicUrl`.
+    #[inline]
     pub fn set_operator_mobile_pic_url(mut self, value: Option<String>) -> Self {
         self.operator_mobile_pic_url = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CompanyApplyInfo, crate::BuildError> {
         Ok(CompanyApplyInfo {
             applicant_type: self
@@ -5663,6 +5995,7 @@ impl crate::deviation::Described for CompanyStateInfo {
 }
 impl CompanyStateInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CompanyStateInfoBuilder {
         CompanyStateInfoBuilder::default()
     }
@@ -5684,11 +6017,13 @@ impl CompanyStateInfoBuilder {
     /// Id of the qualification application.
     ///
     /// Example: `1`
+    #[inline]
     pub fn id(mut self, value: i64) -> Self {
         self.id = Some(value);
         self
     }
     /// Sets or clears `Id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<i64>) -> Self {
         self.id = value;
         self
@@ -5696,11 +6031,13 @@ impl CompanyStateInfoBuilder {
     /// Name of the company.
     ///
     /// Example: `"北京XX公司"`
+    #[inline]
     pub fn company_name(mut self, value: impl Into<String>) -> Self {
         self.company_name = Some(value.into());
         self
     }
     /// Sets or clears `CompanyName`.
+    #[inline]
     pub fn set_company_name(mut self, value: Option<String>) -> Self {
         self.company_name = value;
         self
@@ -5708,11 +6045,13 @@ impl CompanyStateInfoBuilder {
     /// Unix time in seconds when the application was created.
     ///
     /// Example: `1653534444`
+    #[inline]
     pub fn create_time(mut self, value: i64) -> Self {
         self.create_time = Some(value);
         self
     }
     /// Sets or clears `CreateTime`.
+    #[inline]
     pub fn set_create_time(mut self, value: Option<i64>) -> Self {
         self.create_time = value;
         self
@@ -5720,11 +6059,13 @@ impl CompanyStateInfoBuilder {
     /// Unix time in seconds when the application was reviewed.
     ///
     /// Example: `1653534444`
+    #[inline]
     pub fn check_time(mut self, value: i64) -> Self {
         self.check_time = Some(value);
         self
     }
     /// Sets or clears `CheckTime`.
+    #[inline]
     pub fn set_check_time(mut self, value: Option<i64>) -> Self {
         self.check_time = value;
         self
@@ -5732,11 +6073,13 @@ impl CompanyStateInfoBuilder {
     /// Reviewer's remark on the application.
     ///
     /// Example: `"通过了"`
+    #[inline]
     pub fn check_msg(mut self, value: impl Into<String>) -> Self {
         self.check_msg = Some(value.into());
         self
     }
     /// Sets or clears `CheckMsg`.
+    #[inline]
     pub fn set_check_msg(mut self, value: Option<String>) -> Self {
         self.check_msg = value;
         self
@@ -5744,11 +6087,13 @@ impl CompanyStateInfoBuilder {
     /// Review state: `1` pending review, `2` approved, `3` rejected.
     ///
     /// Example: `1`
+    #[inline]
     pub fn state(mut self, value: CompanyStateInfoState) -> Self {
         self.state = Some(value);
         self
     }
     /// Sets or clears `State`.
+    #[inline]
     pub fn set_state(mut self, value: Option<CompanyStateInfoState>) -> Self {
         self.state = value;
         self
@@ -5756,11 +6101,13 @@ impl CompanyStateInfoBuilder {
     /// Unified social credit code of the company.
     ///
     /// Example: `"546346435646"`
+    #[inline]
     pub fn business_id(mut self, value: impl Into<String>) -> Self {
         self.business_id = Some(value.into());
         self
     }
     /// Sets or clears `BusinessId`.
+    #[inline]
     pub fn set_business_id(mut self, value: Option<String>) -> Self {
         self.business_id = value;
         self
@@ -5768,11 +6115,13 @@ impl CompanyStateInfoBuilder {
     /// Unix time in seconds when the application was last modified.
     ///
     /// Example: `1653534444`
+    #[inline]
     pub fn modify_time(mut self, value: i64) -> Self {
         self.modify_time = Some(value);
         self
     }
     /// Sets or clears `ModifyTime`.
+    #[inline]
     pub fn set_modify_time(mut self, value: Option<i64>) -> Self {
         self.modify_time = value;
         self
@@ -5780,16 +6129,19 @@ impl CompanyStateInfoBuilder {
     /// Contract number.
     ///
     /// Example: `"12324xxxxx"`
+    #[inline]
     pub fn contract_no(mut self, value: impl Into<String>) -> Self {
         self.contract_no = Some(value.into());
         self
     }
     /// Sets or clears `ContractNo`.
+    #[inline]
     pub fn set_contract_no(mut self, value: Option<String>) -> Self {
         self.contract_no = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CompanyStateInfo, crate::BuildError> {
         Ok(CompanyStateInfo {
             id: self.id,
@@ -5975,6 +6327,7 @@ impl crate::deviation::Described for DescribePredictiveDialingCampaignsElement {
 }
 impl DescribePredictiveDialingCampaignsElement {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribePredictiveDialingCampaignsElementBuilder {
         DescribePredictiveDialingCampaignsElementBuilder::default()
     }
@@ -5995,11 +6348,13 @@ impl DescribePredictiveDialingCampaignsElementBuilder {
     /// Id of the predictive dialing task.
     ///
     /// Example: `2569`
+    #[inline]
     pub fn campaign_id(mut self, value: CampaignId) -> Self {
         self.campaign_id = Some(value);
         self
     }
     /// Sets or clears `CampaignId`.
+    #[inline]
     pub fn set_campaign_id(mut self, value: Option<CampaignId>) -> Self {
         self.campaign_id = value;
         self
@@ -6007,11 +6362,13 @@ impl DescribePredictiveDialingCampaignsElementBuilder {
     /// Name of the task.
     ///
     /// Example: `"新能源SUV推荐"`
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
@@ -6019,11 +6376,13 @@ impl DescribePredictiveDialingCampaignsElementBuilder {
     /// Task state: `0` not started, `1` running, `2` paused, `3` terminated, `4` finished.
     ///
     /// Example: `0`
+    #[inline]
     pub fn status(mut self, value: DescribePredictiveDialingCampaignsElementStatus) -> Self {
         self.status = Some(value);
         self
     }
     /// Sets or clears `Status`.
+    #[inline]
     pub fn set_status(
         mut self,
         value: Option<DescribePredictiveDialingCampaignsElementStatus>,
@@ -6034,6 +6393,7 @@ impl DescribePredictiveDialingCampaignsElementBuilder {
     /// Why the task is in its state: `0` normal, `1` ended manually, `2` ended because it timed out.
     ///
     /// Example: `0`
+    #[inline]
     pub fn status_reason(
         mut self,
         value: DescribePredictiveDialingCampaignsElementStatusReason,
@@ -6042,6 +6402,7 @@ impl DescribePredictiveDialingCampaignsElementBuilder {
         self
     }
     /// Sets or clears `StatusReason`.
+    #[inline]
     pub fn set_status_reason(
         mut self,
         value: Option<DescribePredictiveDialingCampaignsElementStatusReason>,
@@ -6052,11 +6413,13 @@ impl DescribePredictiveDialingCampaignsElementBuilder {
     /// Total number of callee numbers in the task.
     ///
     /// Example: `1000`
+    #[inline]
     pub fn callee_count(mut self, value: CalleeCount) -> Self {
         self.callee_count = Some(value);
         self
     }
     /// Sets or clears `CalleeCount`.
+    #[inline]
     pub fn set_callee_count(mut self, value: Option<CalleeCount>) -> Self {
         self.callee_count = value;
         self
@@ -6064,11 +6427,13 @@ impl DescribePredictiveDialingCampaignsElementBuilder {
     /// Number of callees whose calls are done.
     ///
     /// Example: `0`
+    #[inline]
     pub fn finished_callee_count(mut self, value: i64) -> Self {
         self.finished_callee_count = Some(value);
         self
     }
     /// Sets or clears `FinishedCalleeCount`.
+    #[inline]
     pub fn set_finished_callee_count(mut self, value: Option<i64>) -> Self {
         self.finished_callee_count = value;
         self
@@ -6076,11 +6441,13 @@ impl DescribePredictiveDialingCampaignsElementBuilder {
     /// Scheduling priority among tasks of the same instance, `1` (highest) to `5` (lowest).
     ///
     /// Example: `3`
+    #[inline]
     pub fn priority(mut self, value: i64) -> Self {
         self.priority = Some(value);
         self
     }
     /// Sets or clears `Priority`.
+    #[inline]
     pub fn set_priority(mut self, value: Option<i64>) -> Self {
         self.priority = value;
         self
@@ -6088,16 +6455,19 @@ impl DescribePredictiveDialingCampaignsElementBuilder {
     /// Id of the agent skill group that handles the task's calls.
     ///
     /// Example: `255`
+    #[inline]
     pub fn skill_group_id(mut self, value: SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribePredictiveDialingCampaignsElement, crate::BuildError> {
         Ok(DescribePredictiveDialingCampaignsElement {
             campaign_id: self.campaign_id,
@@ -6196,6 +6566,7 @@ impl crate::deviation::Described for ErrStaffItem {
 }
 impl ErrStaffItem {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> ErrStaffItemBuilder {
         ErrStaffItemBuilder::default()
     }
@@ -6211,11 +6582,13 @@ impl ErrStaffItemBuilder {
     /// Email address of the agent that failed.
     ///
     /// Example: `"xxx@xxx.com"`
+    #[inline]
     pub fn staff_email(mut self, value: impl Into<String>) -> Self {
         self.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`.
+    #[inline]
     pub fn set_staff_email(mut self, value: Option<String>) -> Self {
         self.staff_email = value;
         self
@@ -6223,11 +6596,13 @@ impl ErrStaffItemBuilder {
     /// Error code for the failure.
     ///
     /// Example: `"err"`
+    #[inline]
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(value.into());
         self
     }
     /// Sets or clears `Code`.
+    #[inline]
     pub fn set_code(mut self, value: Option<String>) -> Self {
         self.code = value;
         self
@@ -6235,16 +6610,19 @@ impl ErrStaffItemBuilder {
     /// Human-readable description of the failure.
     ///
     /// Example: `"some error"`
+    #[inline]
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
     /// Sets or clears `Message`.
+    #[inline]
     pub fn set_message(mut self, value: Option<String>) -> Self {
         self.message = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<ErrStaffItem, crate::BuildError> {
         Ok(ErrStaffItem {
             staff_email: self.staff_email,
@@ -6304,6 +6682,7 @@ impl crate::deviation::Described for EventStaffDetail {
 }
 impl EventStaffDetail {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> EventStaffDetailBuilder {
         EventStaffDetailBuilder::default()
     }
@@ -6315,16 +6694,19 @@ pub struct EventStaffDetailBuilder {
 }
 impl EventStaffDetailBuilder {
     /// Agents involved in the event.
+    #[inline]
     pub fn staffs(mut self, value: Vec<EventStaffElement>) -> Self {
         self.staffs = Some(value);
         self
     }
     /// Sets or clears `Staffs`.
+    #[inline]
     pub fn set_staffs(mut self, value: Option<Vec<EventStaffElement>>) -> Self {
         self.staffs = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<EventStaffDetail, crate::BuildError> {
         Ok(EventStaffDetail {
             staffs: self.staffs,
@@ -6401,6 +6783,7 @@ impl crate::deviation::Described for EventStaffElement {
 }
 impl EventStaffElement {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> EventStaffElementBuilder {
         EventStaffElementBuilder::default()
     }
@@ -6415,11 +6798,13 @@ impl EventStaffElementBuilder {
     /// Email account of the agent.
     ///
     /// Example: `"foo@tencent.com"`
+    #[inline]
     pub fn mail(mut self, value: impl Into<String>) -> Self {
         self.mail = Some(value.into());
         self
     }
     /// Sets or clears `Mail`.
+    #[inline]
     pub fn set_mail(mut self, value: Option<String>) -> Self {
         self.mail = value;
         self
@@ -6427,16 +6812,19 @@ impl EventStaffElementBuilder {
     /// Employee number of the agent.
     ///
     /// Example: `"9527"`
+    #[inline]
     pub fn staff_number(mut self, value: impl Into<String>) -> Self {
         self.staff_number = Some(value.into());
         self
     }
     /// Sets or clears `StaffNumber`.
+    #[inline]
     pub fn set_staff_number(mut self, value: Option<String>) -> Self {
         self.staff_number = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<EventStaffElement, crate::BuildError> {
         Ok(EventStaffElement {
             mail: self.mail,
@@ -6661,6 +7049,7 @@ impl crate::deviation::Described for ExtensionInfo {
 }
 impl ExtensionInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> ExtensionInfoBuilder {
         ExtensionInfoBuilder::default()
     }
@@ -6684,11 +7073,13 @@ impl ExtensionInfoBuilder {
     /// Id of the CCC instance (`SdkAppId`) the extension belongs to.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -6696,11 +7087,13 @@ impl ExtensionInfoBuilder {
     /// Full name of the extension.
     ///
     /// Example: `"xxx@xxx.com"`
+    #[inline]
     pub fn full_extension_id(mut self, value: impl Into<String>) -> Self {
         self.full_extension_id = Some(value.into());
         self
     }
     /// Sets or clears `FullExtensionId`.
+    #[inline]
     pub fn set_full_extension_id(mut self, value: Option<String>) -> Self {
         self.full_extension_id = value;
         self
@@ -6708,11 +7101,13 @@ impl ExtensionInfoBuilder {
     /// Extension number.
     ///
     /// Example: `"1001"`
+    #[inline]
     pub fn extension_id(mut self, value: impl Into<String>) -> Self {
         self.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`.
+    #[inline]
     pub fn set_extension_id(mut self, value: Option<String>) -> Self {
         self.extension_id = value;
         self
@@ -6720,11 +7115,13 @@ impl ExtensionInfoBuilder {
     /// Skill groups the extension belongs to.
     ///
     /// Example: `"1000,1001"`
+    #[inline]
     pub fn skill_group_id(mut self, value: impl Into<String>) -> Self {
         self.skill_group_id = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupId`.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<String>) -> Self {
         self.skill_group_id = value;
         self
@@ -6732,11 +7129,13 @@ impl ExtensionInfoBuilder {
     /// Display name of the extension.
     ///
     /// Example: `"分机1"`
+    #[inline]
     pub fn extension_name(mut self, value: impl Into<String>) -> Self {
         self.extension_name = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionName`.
+    #[inline]
     pub fn set_extension_name(mut self, value: Option<String>) -> Self {
         self.extension_name = value;
         self
@@ -6744,11 +7143,13 @@ impl ExtensionInfoBuilder {
     /// Unix time in seconds when the extension was created.
     ///
     /// Example: `1617184839`
+    #[inline]
     pub fn create_time(mut self, value: i64) -> Self {
         self.create_time = Some(value);
         self
     }
     /// Sets or clears `CreateTime`.
+    #[inline]
     pub fn set_create_time(mut self, value: Option<i64>) -> Self {
         self.create_time = value;
         self
@@ -6756,11 +7157,13 @@ impl ExtensionInfoBuilder {
     /// Unix time in seconds of the last modification.
     ///
     /// Example: `1617184839`
+    #[inline]
     pub fn modify_time(mut self, value: i64) -> Self {
         self.modify_time = Some(value);
         self
     }
     /// Sets or clears `ModifyTime`.
+    #[inline]
     pub fn set_modify_time(mut self, value: Option<i64>) -> Self {
         self.modify_time = value;
         self
@@ -6768,11 +7171,13 @@ impl ExtensionInfoBuilder {
     /// Phone state: `0` offline, `100` idle, `200` busy.
     ///
     /// Example: `100`
+    #[inline]
     pub fn status(mut self, value: ExtensionInfoStatus) -> Self {
         self.status = Some(value);
         self
     }
     /// Sets or clears `Status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<ExtensionInfoStatus>) -> Self {
         self.status = value;
         self
@@ -6780,11 +7185,13 @@ impl ExtensionInfoBuilder {
     /// Whether the phone is registered.
     ///
     /// Example: `true`
+    #[inline]
     pub fn register(mut self, value: bool) -> Self {
         self.register = Some(value);
         self
     }
     /// Sets or clears `Register`.
+    #[inline]
     pub fn set_register(mut self, value: Option<bool>) -> Self {
         self.register = value;
         self
@@ -6792,11 +7199,13 @@ impl ExtensionInfoBuilder {
     /// Email of the agent bound to the extension.
     ///
     /// Example: `"xxx@xxx.com"`
+    #[inline]
     pub fn relation(mut self, value: impl Into<String>) -> Self {
         self.relation = Some(value.into());
         self
     }
     /// Sets or clears `Relation`.
+    #[inline]
     pub fn set_relation(mut self, value: Option<String>) -> Self {
         self.relation = value;
         self
@@ -6804,16 +7213,19 @@ impl ExtensionInfoBuilder {
     /// Name of the agent bound to the extension.
     ///
     /// Example: `"座席1"`
+    #[inline]
     pub fn relation_name(mut self, value: impl Into<String>) -> Self {
         self.relation_name = Some(value.into());
         self
     }
     /// Sets or clears `RelationName`.
+    #[inline]
     pub fn set_relation_name(mut self, value: Option<String>) -> Self {
         self.relation_name = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<ExtensionInfo, crate::BuildError> {
         Ok(ExtensionInfo {
             sdk_app_id: self.sdk_app_id,
@@ -6880,6 +7292,7 @@ impl crate::codec::FromMembers for Filter {
 }
 impl Filter {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> FilterBuilder {
         FilterBuilder::default()
     }
@@ -6894,11 +7307,13 @@ impl FilterBuilder {
     /// Name of the field to filter on.
     ///
     /// Example: `"Key"`
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
@@ -6906,16 +7321,19 @@ impl FilterBuilder {
     /// Values the field is matched against.
     ///
     /// Example: `["Value1","Value2"]`
+    #[inline]
     pub fn values(mut self, value: Vec<String>) -> Self {
         self.values = Some(value);
         self
     }
     /// Sets or clears `Values`.
+    #[inline]
     pub fn set_values(mut self, value: Option<Vec<String>>) -> Self {
         self.values = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<Filter, crate::BuildError> {
         Ok(Filter {
             name: self.name,
@@ -7076,6 +7494,7 @@ impl crate::deviation::Described for FlashSMSRecord {
 }
 impl FlashSMSRecord {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> FlashSMSRecordBuilder {
         FlashSMSRecordBuilder::default()
     }
@@ -7095,11 +7514,13 @@ impl FlashSMSRecordBuilder {
     /// Id of the call session the flash SMS belongs to.
     ///
     /// Example: `"a021c341-19aa-47dc-972c-262c75399c77"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
@@ -7107,11 +7528,13 @@ impl FlashSMSRecordBuilder {
     /// Number the flash SMS was delivered to (the callee).
     ///
     /// Example: `"0086158******69"`
+    #[inline]
     pub fn delivery_number(mut self, value: impl Into<String>) -> Self {
         self.delivery_number = Some(value.into());
         self
     }
     /// Sets or clears `DeliveryNumber`.
+    #[inline]
     pub fn set_delivery_number(mut self, value: Option<String>) -> Self {
         self.delivery_number = value;
         self
@@ -7119,11 +7542,13 @@ impl FlashSMSRecordBuilder {
     /// System number associated with the call.
     ///
     /// Example: `"0086021******07"`
+    #[inline]
     pub fn serving_number(mut self, value: impl Into<String>) -> Self {
         self.serving_number = Some(value.into());
         self
     }
     /// Sets or clears `ServingNumber`.
+    #[inline]
     pub fn set_serving_number(mut self, value: Option<String>) -> Self {
         self.serving_number = value;
         self
@@ -7131,11 +7556,13 @@ impl FlashSMSRecordBuilder {
     /// Delivery result: `1` success; any other value means failure.
     ///
     /// Example: `1`
+    #[inline]
     pub fn delivery_status(mut self, value: i64) -> Self {
         self.delivery_status = Some(value);
         self
     }
     /// Sets or clears `DeliveryStatus`.
+    #[inline]
     pub fn set_delivery_status(mut self, value: Option<i64>) -> Self {
         self.delivery_status = value;
         self
@@ -7143,11 +7570,13 @@ impl FlashSMSRecordBuilder {
     /// Reason the delivery failed.
     ///
     /// Example: `"success"`
+    #[inline]
     pub fn delivery_message(mut self, value: impl Into<String>) -> Self {
         self.delivery_message = Some(value.into());
         self
     }
     /// Sets or clears `DeliveryMessage`.
+    #[inline]
     pub fn set_delivery_message(mut self, value: Option<String>) -> Self {
         self.delivery_message = value;
         self
@@ -7155,11 +7584,13 @@ impl FlashSMSRecordBuilder {
     /// Unix time in seconds when delivery was attempted.
     ///
     /// Example: `1769613044`
+    #[inline]
     pub fn delivery_timestamp(mut self, value: i64) -> Self {
         self.delivery_timestamp = Some(value);
         self
     }
     /// Sets or clears `DeliveryTimestamp`.
+    #[inline]
     pub fn set_delivery_timestamp(mut self, value: Option<i64>) -> Self {
         self.delivery_timestamp = value;
         self
@@ -7167,16 +7598,19 @@ impl FlashSMSRecordBuilder {
     /// Unix time in seconds when the message arrived, if delivered successfully.
     ///
     /// Example: `1769613046`
+    #[inline]
     pub fn arrive_timestamp(mut self, value: i64) -> Self {
         self.arrive_timestamp = Some(value);
         self
     }
     /// Sets or clears `ArriveTimestamp`.
+    #[inline]
     pub fn set_arrive_timestamp(mut self, value: Option<i64>) -> Self {
         self.arrive_timestamp = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<FlashSMSRecord, crate::BuildError> {
         Ok(FlashSMSRecord {
             session_id: self.session_id,
@@ -7273,6 +7707,7 @@ impl crate::deviation::Described for ForwardingConfig {
 }
 impl ForwardingConfig {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> ForwardingConfigBuilder {
         ForwardingConfigBuilder::default()
     }
@@ -7288,11 +7723,13 @@ impl ForwardingConfigBuilder {
     /// Whether call forwarding is turned on.
     ///
     /// Example: `true`
+    #[inline]
     pub fn enabled(mut self, value: bool) -> Self {
         self.enabled = Some(value);
         self
     }
     /// Sets or clears `Enabled`.
+    #[inline]
     pub fn set_enabled(mut self, value: Option<bool>) -> Self {
         self.enabled = value;
         self
@@ -7300,11 +7737,13 @@ impl ForwardingConfigBuilder {
     /// Forwarding mode: `1` always forward, `2` forward only under certain conditions.
     ///
     /// Example: `2`
+    #[inline]
     pub fn condition(mut self, value: ForwardingConfigCondition) -> Self {
         self.condition = Some(value);
         self
     }
     /// Sets or clears `Condition`.
+    #[inline]
     pub fn set_condition(mut self, value: Option<ForwardingConfigCondition>) -> Self {
         self.condition = value;
         self
@@ -7312,16 +7751,19 @@ impl ForwardingConfigBuilder {
     /// Where calls are forwarded to.
     ///
     /// Example: `{"StaffUserId":"foo@tencent.com","Type":1}`
+    #[inline]
     pub fn target(mut self, value: ForwardingTarget) -> Self {
         self.target = Some(value);
         self
     }
     /// Sets or clears `Target`.
+    #[inline]
     pub fn set_target(mut self, value: Option<ForwardingTarget>) -> Self {
         self.target = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<ForwardingConfig, crate::BuildError> {
         Ok(ForwardingConfig {
             enabled: self.enabled,
@@ -7430,6 +7872,7 @@ impl crate::deviation::Described for ForwardingTarget {
 }
 impl ForwardingTarget {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> ForwardingTargetBuilder {
         ForwardingTargetBuilder::default()
     }
@@ -7446,11 +7889,13 @@ impl ForwardingTargetBuilder {
     /// Kind of destination: `1` agent, `2` skill group, `3` extension.
     ///
     /// Example: `1`
+    #[inline]
     pub fn r#type(mut self, value: ForwardingTargetType) -> Self {
         self.r#type = Some(value);
         self
     }
     /// Sets or clears `Type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<ForwardingTargetType>) -> Self {
         self.r#type = value;
         self
@@ -7458,11 +7903,13 @@ impl ForwardingTargetBuilder {
     /// Account of the destination agent; set when `Type` is `1`.
     ///
     /// Example: `"foo@tencent.com"`
+    #[inline]
     pub fn staff_user_id(mut self, value: impl Into<String>) -> Self {
         self.staff_user_id = Some(value.into());
         self
     }
     /// Sets or clears `StaffUserId`.
+    #[inline]
     pub fn set_staff_user_id(mut self, value: Option<String>) -> Self {
         self.staff_user_id = value;
         self
@@ -7470,11 +7917,13 @@ impl ForwardingTargetBuilder {
     /// Id of the destination skill group; set when `Type` is `2`.
     ///
     /// Example: `1254`
+    #[inline]
     pub fn skill_group_id(mut self, value: SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
@@ -7482,16 +7931,19 @@ impl ForwardingTargetBuilder {
     /// Account of the destination extension; set when `Type` is `3`.
     ///
     /// Example: `"1003@1400000000.sip.tccc.qcloud.com"`
+    #[inline]
     pub fn extension(mut self, value: impl Into<String>) -> Self {
         self.extension = Some(value.into());
         self
     }
     /// Sets or clears `Extension`.
+    #[inline]
     pub fn set_extension(mut self, value: Option<String>) -> Self {
         self.extension = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<ForwardingTarget, crate::BuildError> {
         Ok(ForwardingTarget {
             r#type: self.r#type,
@@ -7559,6 +8011,7 @@ impl crate::codec::FromMembers for HeaderParams {
 }
 impl HeaderParams {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> HeaderParamsBuilder {
         HeaderParamsBuilder::default()
     }
@@ -7579,26 +8032,31 @@ impl ::std::fmt::Debug for HeaderParamsBuilder {
 }
 impl HeaderParamsBuilder {
     /// Header name.
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets or clears `Key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.key = value;
         self
     }
     /// Header value.
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
     /// Sets or clears `Value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.value = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<HeaderParams, crate::BuildError> {
         Ok(HeaderParams {
             key: self.key,
@@ -7737,6 +8195,7 @@ impl crate::codec::FromMembers for HttpCallbackConfig {
 }
 impl HttpCallbackConfig {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> HttpCallbackConfigBuilder {
         HttpCallbackConfigBuilder::default()
     }
@@ -7759,41 +8218,49 @@ impl HttpCallbackConfigBuilder {
     /// Standard HTTP URL of the endpoint to call.
     ///
     /// Example: `"https://webhook.site/5e789103-af06-4d93-8ffc-8bd8871fad0b"`
+    #[inline]
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
     /// Sets or clears `Url`.
+    #[inline]
     pub fn set_url(mut self, value: Option<String>) -> Self {
         self.url = value;
         self
     }
     /// HTTP headers to send with the request.
+    #[inline]
     pub fn header_params(mut self, value: Vec<HeaderParams>) -> Self {
         self.header_params = Some(value);
         self
     }
     /// Sets or clears `HeaderParams`.
+    #[inline]
     pub fn set_header_params(mut self, value: Option<Vec<HeaderParams>>) -> Self {
         self.header_params = value;
         self
     }
     /// Parameters to put in the request body.
+    #[inline]
     pub fn params(mut self, value: Vec<HttpParams>) -> Self {
         self.params = Some(value);
         self
     }
     /// Sets or clears `Params`.
+    #[inline]
     pub fn set_params(mut self, value: Option<Vec<HttpParams>>) -> Self {
         self.params = value;
         self
     }
     /// Output values expected back; each must be a field of the JSON body returned by the endpoint.
+    #[inline]
     pub fn returns(mut self, value: Vec<ReturnKey>) -> Self {
         self.returns = Some(value);
         self
     }
     /// Sets or clears `Returns`.
+    #[inline]
     pub fn set_returns(mut self, value: Option<Vec<ReturnKey>>) -> Self {
         self.returns = value;
         self
@@ -7801,11 +8268,13 @@ impl HttpCallbackConfigBuilder {
     /// Whether the request is made asynchronously.
     ///
     /// Example: `true`
+    #[inline]
     pub fn r#async(mut self, value: bool) -> Self {
         self.r#async = Some(value);
         self
     }
     /// Sets or clears `Async`.
+    #[inline]
     pub fn set_async(mut self, value: Option<bool>) -> Self {
         self.r#async = value;
         self
@@ -7813,56 +8282,67 @@ impl HttpCallbackConfigBuilder {
     /// Whether authentication is used: `0` disabled, `1` enabled.
     ///
     /// Example: `0`
+    #[inline]
     pub fn auth_type(mut self, value: HttpCallbackConfigAuthType) -> Self {
         self.auth_type = Some(value);
         self
     }
     /// Sets or clears `AuthType`.
+    #[inline]
     pub fn set_auth_type(mut self, value: Option<HttpCallbackConfigAuthType>) -> Self {
         self.auth_type = value;
         self
     }
     /// Credentials for HTTP basic authentication.
+    #[inline]
     pub fn basic_auth(mut self, value: BasicAuth) -> Self {
         self.basic_auth = Some(value);
         self
     }
     /// Sets or clears `BasicAuth`.
+    #[inline]
     pub fn set_basic_auth(mut self, value: Option<BasicAuth>) -> Self {
         self.basic_auth = value;
         self
     }
     /// Settings for bearer token authentication.
+    #[inline]
     pub fn bearer_auth(mut self, value: BearerAuth) -> Self {
         self.bearer_auth = Some(value);
         self
     }
     /// Sets or clears `BearerAuth`.
+    #[inline]
     pub fn set_bearer_auth(mut self, value: Option<BearerAuth>) -> Self {
         self.bearer_auth = value;
         self
     }
     /// Settings for custom authentication.
+    #[inline]
     pub fn custom_auth(mut self, value: HttpParams) -> Self {
         self.custom_auth = Some(value);
         self
     }
     /// Sets or clears `CustomAuth`.
+    #[inline]
     pub fn set_custom_auth(mut self, value: Option<HttpParams>) -> Self {
         self.custom_auth = value;
         self
     }
     /// Settings for OAuth2 authentication.
+    #[inline]
     pub fn oauth2_auth(mut self, value: OauthConfig) -> Self {
         self.oauth2_auth = Some(value);
         self
     }
     /// Sets or clears `Oauth2Auth`.
+    #[inline]
     pub fn set_oauth2_auth(mut self, value: Option<OauthConfig>) -> Self {
         self.oauth2_auth = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<HttpCallbackConfig, crate::BuildError> {
         Ok(HttpCallbackConfig {
             url: self.url,
@@ -7945,6 +8425,7 @@ impl crate::codec::FromMembers for HttpParams {
 }
 impl HttpParams {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> HttpParamsBuilder {
         HttpParamsBuilder::default()
     }
@@ -7967,36 +8448,43 @@ impl ::std::fmt::Debug for HttpParamsBuilder {
 }
 impl HttpParamsBuilder {
     /// Parameter name.
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets or clears `Key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.key = value;
         self
     }
     /// Parameter value.
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
     /// Sets or clears `Value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.value = value;
         self
     }
     /// Data type of the parameter value.
+    #[inline]
     pub fn value_type(mut self, value: impl Into<String>) -> Self {
         self.value_type = Some(value.into());
         self
     }
     /// Sets or clears `ValueType`.
+    #[inline]
     pub fn set_value_type(mut self, value: Option<String>) -> Self {
         self.value_type = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<HttpParams, crate::BuildError> {
         Ok(HttpParams {
             key: self.key,
@@ -8238,6 +8726,7 @@ impl crate::deviation::Described for IMCdrInfo {
 }
 impl IMCdrInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> IMCdrInfoBuilder {
         IMCdrInfoBuilder::default()
     }
@@ -8262,11 +8751,13 @@ impl IMCdrInfoBuilder {
     /// Id of the service record.
     ///
     /// Example: `"12933"`
+    #[inline]
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Sets or clears `Id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<String>) -> Self {
         self.id = value;
         self
@@ -8274,11 +8765,13 @@ impl IMCdrInfoBuilder {
     /// Length of the service in seconds.
     ///
     /// Example: `199`
+    #[inline]
     pub fn duration(mut self, value: i64) -> Self {
         self.duration = Some(value);
         self
     }
     /// Sets or clears `Duration`.
+    #[inline]
     pub fn set_duration(mut self, value: Option<i64>) -> Self {
         self.duration = value;
         self
@@ -8286,11 +8779,13 @@ impl IMCdrInfoBuilder {
     /// How the session ended: `0` abnormal end, `1` normal end, `3` no agent online, `17` agent declined to answer, `100` blocklisted, `101` transferred manually by the agent, `102` abandoned in the IVR stage, `108` ended automatically after user timeout, `109` ended by the user.
     ///
     /// Example: `1`
+    #[inline]
     pub fn end_status(mut self, value: IMCdrInfoEndStatus) -> Self {
         self.end_status = Some(value);
         self
     }
     /// Sets or clears `EndStatus`.
+    #[inline]
     pub fn set_end_status(mut self, value: Option<IMCdrInfoEndStatus>) -> Self {
         self.end_status = value;
         self
@@ -8298,11 +8793,13 @@ impl IMCdrInfoBuilder {
     /// Nickname of the user.
     ///
     /// Example: `"访客_e8d6"`
+    #[inline]
     pub fn nickname(mut self, value: impl Into<String>) -> Self {
         self.nickname = Some(value.into());
         self
     }
     /// Sets or clears `Nickname`.
+    #[inline]
     pub fn set_nickname(mut self, value: Option<String>) -> Self {
         self.nickname = value;
         self
@@ -8310,11 +8807,13 @@ impl IMCdrInfoBuilder {
     /// Service type: `1` omnichannel, `2` text customer service.
     ///
     /// Example: `2`
+    #[inline]
     pub fn r#type(mut self, value: IMCdrInfoType) -> Self {
         self.r#type = Some(value);
         self
     }
     /// Sets or clears `Type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<IMCdrInfoType>) -> Self {
         self.r#type = value;
         self
@@ -8322,11 +8821,13 @@ impl IMCdrInfoBuilder {
     /// Id of the agent who served the session.
     ///
     /// Example: `"foo@tencent.com"`
+    #[inline]
     pub fn staff_id(mut self, value: impl Into<String>) -> Self {
         self.staff_id = Some(value.into());
         self
     }
     /// Sets or clears `StaffId`.
+    #[inline]
     pub fn set_staff_id(mut self, value: Option<String>) -> Self {
         self.staff_id = value;
         self
@@ -8334,11 +8835,13 @@ impl IMCdrInfoBuilder {
     /// Unix timestamp of the service.
     ///
     /// Example: `1632814604`
+    #[inline]
     pub fn timestamp(mut self, value: i64) -> Self {
         self.timestamp = Some(value);
         self
     }
     /// Sets or clears `Timestamp`.
+    #[inline]
     pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
         self.timestamp = value;
         self
@@ -8346,11 +8849,13 @@ impl IMCdrInfoBuilder {
     /// Id of the session.
     ///
     /// Example: `"87fa1d7a-4194-4f2a-83dc-d7c293411720"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
@@ -8358,11 +8863,13 @@ impl IMCdrInfoBuilder {
     /// Id of the skill group.
     ///
     /// Example: `"1154"`
+    #[inline]
     pub fn skill_group_id(mut self, value: impl Into<String>) -> Self {
         self.skill_group_id = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupId`.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<String>) -> Self {
         self.skill_group_id = value;
         self
@@ -8370,11 +8877,13 @@ impl IMCdrInfoBuilder {
     /// Name of the skill group.
     ///
     /// Example: `"foo"`
+    #[inline]
     pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
         self.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`.
+    #[inline]
     pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
         self.skill_group_name = value;
         self
@@ -8382,11 +8891,13 @@ impl IMCdrInfoBuilder {
     /// Satisfaction rating given by the user; may be null if unavailable.
     ///
     /// Example: `{"Id":1,"Label":"满意"}`
+    #[inline]
     pub fn satisfaction(mut self, value: IMSatisfaction) -> Self {
         self.satisfaction = Some(value);
         self
     }
     /// Sets or clears `Satisfaction`.
+    #[inline]
     pub fn set_satisfaction(mut self, value: Option<IMSatisfaction>) -> Self {
         self.satisfaction = value;
         self
@@ -8394,16 +8905,19 @@ impl IMCdrInfoBuilder {
     /// Id of the user.
     ///
     /// Example: `"user123"`
+    #[inline]
     pub fn client_user_id(mut self, value: impl Into<String>) -> Self {
         self.client_user_id = Some(value.into());
         self
     }
     /// Sets or clears `ClientUserId`.
+    #[inline]
     pub fn set_client_user_id(mut self, value: Option<String>) -> Self {
         self.client_user_id = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<IMCdrInfo, crate::BuildError> {
         Ok(IMCdrInfo {
             id: self.id,
@@ -8491,6 +9005,7 @@ impl crate::deviation::Described for IMSatisfaction {
 }
 impl IMSatisfaction {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> IMSatisfactionBuilder {
         IMSatisfactionBuilder::default()
     }
@@ -8505,11 +9020,13 @@ impl IMSatisfactionBuilder {
     /// Numeric satisfaction value.
     ///
     /// Example: `2`
+    #[inline]
     pub fn id(mut self, value: i64) -> Self {
         self.id = Some(value);
         self
     }
     /// Sets or clears `Id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<i64>) -> Self {
         self.id = value;
         self
@@ -8517,16 +9034,19 @@ impl IMSatisfactionBuilder {
     /// Label of the satisfaction value.
     ///
     /// Example: `"非常满意"`
+    #[inline]
     pub fn label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
     /// Sets or clears `Label`.
+    #[inline]
     pub fn set_label(mut self, value: Option<String>) -> Self {
         self.label = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<IMSatisfaction, crate::BuildError> {
         Ok(IMSatisfaction {
             id: self.id,
@@ -8671,6 +9191,7 @@ impl crate::deviation::Described for IVRKeyPressedElement {
 }
 impl IVRKeyPressedElement {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> IVRKeyPressedElementBuilder {
         IVRKeyPressedElementBuilder::default()
     }
@@ -8689,11 +9210,13 @@ impl IVRKeyPressedElementBuilder {
     /// Key pressed or keyword matched.
     ///
     /// Example: `"1"`
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets or clears `Key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.key = value;
         self
@@ -8701,11 +9224,13 @@ impl IVRKeyPressedElementBuilder {
     /// Tag associated with the key.
     ///
     /// Example: `"非常满意"`
+    #[inline]
     pub fn label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
     /// Sets or clears `Label`.
+    #[inline]
     pub fn set_label(mut self, value: Option<String>) -> Self {
         self.label = value;
         self
@@ -8713,11 +9238,13 @@ impl IVRKeyPressedElementBuilder {
     /// Unix time in milliseconds of the input.
     ///
     /// Example: `1729697241440`
+    #[inline]
     pub fn timestamp(mut self, value: i64) -> Self {
         self.timestamp = Some(value);
         self
     }
     /// Sets or clears `Timestamp`.
+    #[inline]
     pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
         self.timestamp = value;
         self
@@ -8725,11 +9252,13 @@ impl IVRKeyPressedElementBuilder {
     /// Tag of the IVR node.
     ///
     /// Example: `"分支节点"`
+    #[inline]
     pub fn node_label(mut self, value: impl Into<String>) -> Self {
         self.node_label = Some(value.into());
         self
     }
     /// Sets or clears `NodeLabel`.
+    #[inline]
     pub fn set_node_label(mut self, value: Option<String>) -> Self {
         self.node_label = value;
         self
@@ -8737,11 +9266,13 @@ impl IVRKeyPressedElementBuilder {
     /// Raw input from the user.
     ///
     /// Example: `"1"`
+    #[inline]
     pub fn original_content(mut self, value: impl Into<String>) -> Self {
         self.original_content = Some(value.into());
         self
     }
     /// Sets or clears `OriginalContent`.
+    #[inline]
     pub fn set_original_content(mut self, value: Option<String>) -> Self {
         self.original_content = value;
         self
@@ -8749,16 +9280,19 @@ impl IVRKeyPressedElementBuilder {
     /// Text of the TTS prompt played.
     ///
     /// Example: `"您好"`
+    #[inline]
     pub fn tts_prompt(mut self, value: impl Into<String>) -> Self {
         self.tts_prompt = Some(value.into());
         self
     }
     /// Sets or clears `TTSPrompt`.
+    #[inline]
     pub fn set_tts_prompt(mut self, value: Option<String>) -> Self {
         self.tts_prompt = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<IVRKeyPressedElement, crate::BuildError> {
         Ok(IVRKeyPressedElement {
             key: self.key,
@@ -8812,6 +9346,7 @@ impl crate::codec::FromMembers for Interface {
 }
 impl Interface {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> InterfaceBuilder {
         InterfaceBuilder::default()
     }
@@ -8825,16 +9360,19 @@ impl InterfaceBuilder {
     /// Address of the callback endpoint.
     ///
     /// Example: `"https://cloud.tencent.com/"`
+    #[inline]
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
     /// Sets or clears `URL`. Required.
+    #[inline]
     pub fn set_url(mut self, value: Option<String>) -> Self {
         self.url = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<Interface, crate::BuildError> {
         Ok(Interface {
             url: self
@@ -8897,6 +9435,7 @@ impl crate::codec::FromMembers for InvokeLLM {
 }
 impl InvokeLLM {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> InvokeLLMBuilder {
         InvokeLLMBuilder::default()
     }
@@ -8911,11 +9450,13 @@ impl InvokeLLMBuilder {
     /// Content to send to the LLM.
     ///
     /// Example: `"今天天气怎么样"`
+    #[inline]
     pub fn content(mut self, value: impl Into<String>) -> Self {
         self.content = Some(value.into());
         self
     }
     /// Sets or clears `Content`.
+    #[inline]
     pub fn set_content(mut self, value: Option<String>) -> Self {
         self.content = value;
         self
@@ -8923,16 +9464,19 @@ impl InvokeLLMBuilder {
     /// Whether this text may interrupt the bot while it is speaking.
     ///
     /// Example: `false`
+    #[inline]
     pub fn interrupt(mut self, value: bool) -> Self {
         self.interrupt = Some(value);
         self
     }
     /// Sets or clears `Interrupt`.
+    #[inline]
     pub fn set_interrupt(mut self, value: Option<bool>) -> Self {
         self.interrupt = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<InvokeLLM, crate::BuildError> {
         Ok(InvokeLLM {
             content: self.content,
@@ -9010,6 +9554,7 @@ impl crate::deviation::Described for Message {
 }
 impl Message {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> MessageBuilder {
         MessageBuilder::default()
     }
@@ -9024,11 +9569,13 @@ impl MessageBuilder {
     /// Kind of message, such as `Text`.
     ///
     /// Example: `"Text"`
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
     /// Sets or clears `Type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.r#type = value;
         self
@@ -9036,16 +9583,19 @@ impl MessageBuilder {
     /// Body of the message.
     ///
     /// Example: `"您好，我是您的小助手"`
+    #[inline]
     pub fn content(mut self, value: impl Into<String>) -> Self {
         self.content = Some(value.into());
         self
     }
     /// Sets or clears `Content`.
+    #[inline]
     pub fn set_content(mut self, value: Option<String>) -> Self {
         self.content = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<Message, crate::BuildError> {
         Ok(Message {
             r#type: self.r#type,
@@ -9138,6 +9688,7 @@ impl crate::deviation::Described for MessageBody {
 }
 impl MessageBody {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> MessageBodyBuilder {
         MessageBodyBuilder::default()
     }
@@ -9153,11 +9704,13 @@ impl MessageBodyBuilder {
     /// Unix timestamp of the message.
     ///
     /// Example: `1600007226`
+    #[inline]
     pub fn timestamp(mut self, value: i64) -> Self {
         self.timestamp = Some(value);
         self
     }
     /// Sets or clears `Timestamp`.
+    #[inline]
     pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
         self.timestamp = value;
         self
@@ -9165,11 +9718,13 @@ impl MessageBodyBuilder {
     /// Id of the user who sent the message.
     ///
     /// Example: `"Alan"`
+    #[inline]
     pub fn from(mut self, value: impl Into<String>) -> Self {
         self.from = Some(value.into());
         self
     }
     /// Sets or clears `From`.
+    #[inline]
     pub fn set_from(mut self, value: Option<String>) -> Self {
         self.from = value;
         self
@@ -9177,16 +9732,19 @@ impl MessageBodyBuilder {
     /// Messages contained in this entry.
     ///
     /// Example: `[{"Content":"您好呀！","Type":"Text"}]`
+    #[inline]
     pub fn messages(mut self, value: Vec<Message>) -> Self {
         self.messages = Some(value);
         self
     }
     /// Sets or clears `Messages`.
+    #[inline]
     pub fn set_messages(mut self, value: Option<Vec<Message>>) -> Self {
         self.messages = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<MessageBody, crate::BuildError> {
         Ok(MessageBody {
             timestamp: self.timestamp,
@@ -9296,6 +9854,7 @@ impl crate::deviation::Described for NumberInfo {
 }
 impl NumberInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> NumberInfoBuilder {
         NumberInfoBuilder::default()
     }
@@ -9312,11 +9871,13 @@ impl NumberInfoBuilder {
     /// The phone number.
     ///
     /// Example: `"0086075512345678"`
+    #[inline]
     pub fn number(mut self, value: impl Into<String>) -> Self {
         self.number = Some(value.into());
         self
     }
     /// Sets or clears `Number`.
+    #[inline]
     pub fn set_number(mut self, value: Option<String>) -> Self {
         self.number = value;
         self
@@ -9324,11 +9885,13 @@ impl NumberInfoBuilder {
     /// Ids of the outbound skill groups bound to the number.
     ///
     /// Example: `[1,2,3]`
+    #[inline]
     pub fn call_out_skill_group_ids(mut self, value: Vec<SkillGroupId>) -> Self {
         self.call_out_skill_group_ids = Some(value);
         self
     }
     /// Sets or clears `CallOutSkillGroupIds`.
+    #[inline]
     pub fn set_call_out_skill_group_ids(mut self, value: Option<Vec<SkillGroupId>>) -> Self {
         self.call_out_skill_group_ids = value;
         self
@@ -9336,11 +9899,13 @@ impl NumberInfoBuilder {
     /// Number state: `1` normal, `2` suspended for overdue payment, `4` suspended by the administrator, `5` suspended for a violation.
     ///
     /// Example: `1`
+    #[inline]
     pub fn state(mut self, value: NumberInfoState) -> Self {
         self.state = Some(value);
         self
     }
     /// Sets or clears `State`.
+    #[inline]
     pub fn set_state(mut self, value: Option<NumberInfoState>) -> Self {
         self.state = value;
         self
@@ -9348,16 +9913,19 @@ impl NumberInfoBuilder {
     /// Whether the number is a bring-your-own number: `0` no, `1` yes.
     ///
     /// Example: `1`
+    #[inline]
     pub fn cost_type(mut self, value: NumberInfoCostType) -> Self {
         self.cost_type = Some(value);
         self
     }
     /// Sets or clears `CostType`.
+    #[inline]
     pub fn set_cost_type(mut self, value: Option<NumberInfoCostType>) -> Self {
         self.cost_type = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<NumberInfo, crate::BuildError> {
         Ok(NumberInfo {
             number: self.number,
@@ -9437,6 +10005,7 @@ impl crate::codec::FromMembers for OauthConfig {
 }
 impl OauthConfig {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> OauthConfigBuilder {
         OauthConfigBuilder::default()
     }
@@ -9462,36 +10031,43 @@ impl ::std::fmt::Debug for OauthConfigBuilder {
 }
 impl OauthConfigBuilder {
     /// URL of the endpoint that issues access tokens.
+    #[inline]
     pub fn token_url(mut self, value: impl Into<String>) -> Self {
         self.token_url = Some(value.into());
         self
     }
     /// Sets or clears `TokenURL`.
+    #[inline]
     pub fn set_token_url(mut self, value: Option<String>) -> Self {
         self.token_url = value;
         self
     }
     /// OAuth2 client id.
+    #[inline]
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.client_id = Some(value.into());
         self
     }
     /// Sets or clears `ClientId`.
+    #[inline]
     pub fn set_client_id(mut self, value: Option<String>) -> Self {
         self.client_id = value;
         self
     }
     /// OAuth2 client secret.
+    #[inline]
     pub fn client_secret(mut self, value: impl Into<String>) -> Self {
         self.client_secret = Some(value.into());
         self
     }
     /// Sets or clears `ClientSecret`.
+    #[inline]
     pub fn set_client_secret(mut self, value: Option<String>) -> Self {
         self.client_secret = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<OauthConfig, crate::BuildError> {
         Ok(OauthConfig {
             token_url: self.token_url,
@@ -9595,6 +10171,7 @@ impl crate::codec::FromMembers for OwnNumberApplyDetailItem {
 }
 impl OwnNumberApplyDetailItem {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> OwnNumberApplyDetailItemBuilder {
         OwnNumberApplyDetailItemBuilder::default()
     }
@@ -9613,11 +10190,13 @@ impl OwnNumberApplyDetailItemBuilder {
     /// Number usage: `0` inbound, `1` outbound, `2` inbound and outbound.
     ///
     /// Example: `2`
+    #[inline]
     pub fn call_type(mut self, value: OwnNumberApplyDetailItemCallType) -> Self {
         self.call_type = Some(value);
         self
     }
     /// Sets or clears `CallType`. Required.
+    #[inline]
     pub fn set_call_type(mut self, value: Option<OwnNumberApplyDetailItemCallType>) -> Self {
         self.call_type = value;
         self
@@ -9625,11 +10204,13 @@ impl OwnNumberApplyDetailItemBuilder {
     /// Line number.
     ///
     /// Example: `"02066660000"`
+    #[inline]
     pub fn phone_number(mut self, value: impl Into<String>) -> Self {
         self.phone_number = Some(value.into());
         self
     }
     /// Sets or clears `PhoneNumber`. Required.
+    #[inline]
     pub fn set_phone_number(mut self, value: Option<String>) -> Self {
         self.phone_number = value;
         self
@@ -9637,11 +10218,13 @@ impl OwnNumberApplyDetailItemBuilder {
     /// Maximum number of concurrent calls.
     ///
     /// Example: `1`
+    #[inline]
     pub fn max_call_count(mut self, value: i64) -> Self {
         self.max_call_count = Some(value);
         self
     }
     /// Sets or clears `MaxCallCount`. Required.
+    #[inline]
     pub fn set_max_call_count(mut self, value: Option<i64>) -> Self {
         self.max_call_count = value;
         self
@@ -9649,11 +10232,13 @@ impl OwnNumberApplyDetailItemBuilder {
     /// Maximum number of new calls per second.
     ///
     /// Example: `1`
+    #[inline]
     pub fn max_call_p_sec(mut self, value: i64) -> Self {
         self.max_call_p_sec = Some(value);
         self
     }
     /// Sets or clears `MaxCallPSec`. Required.
+    #[inline]
     pub fn set_max_call_p_sec(mut self, value: Option<i64>) -> Self {
         self.max_call_p_sec = value;
         self
@@ -9661,6 +10246,7 @@ impl OwnNumberApplyDetailItemBuilder {
     /// Format of the callee number on outbound calls: `{+E.164}` or `{E.164}`.
     ///
     /// Example: `"{+E.164}"`
+    #[inline]
     pub fn outbound_callee_format(
         mut self,
         value: OwnNumberApplyDetailItemOutboundCalleeFormat,
@@ -9669,6 +10255,7 @@ impl OwnNumberApplyDetailItemBuilder {
         self
     }
     /// Sets or clears `OutboundCalleeFormat`.
+    #[inline]
     pub fn set_outbound_callee_format(
         mut self,
         value: Option<OwnNumberApplyDetailItemOutboundCalleeFormat>,
@@ -9679,16 +10266,19 @@ impl OwnNumberApplyDetailItemBuilder {
     /// Number assigned by the carrier.
     ///
     /// Example: `"66660000"`
+    #[inline]
     pub fn carrier_phone_number(mut self, value: impl Into<String>) -> Self {
         self.carrier_phone_number = Some(value.into());
         self
     }
     /// Sets or clears `CarrierPhoneNumber`.
+    #[inline]
     pub fn set_carrier_phone_number(mut self, value: Option<String>) -> Self {
         self.carrier_phone_number = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<OwnNumberApplyDetailItem, crate::BuildError> {
         Ok(OwnNumberApplyDetailItem {
             call_type: self.call_type.ok_or(crate::BuildError::missing_in_type(
@@ -9997,6 +10587,7 @@ impl crate::deviation::Described for PSTNSession {
 }
 impl PSTNSession {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> PSTNSessionBuilder {
         PSTNSessionBuilder::default()
     }
@@ -10024,11 +10615,13 @@ impl PSTNSessionBuilder {
     /// Id of the session.
     ///
     /// Example: `"d62a280a-b7dc-4a05-8295-eba7b61c2490"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionID`.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
@@ -10036,11 +10629,13 @@ impl PSTNSessionBuilder {
     /// Id of the temporary room used by the session.
     ///
     /// Example: `"0"`
+    #[inline]
     pub fn room_id(mut self, value: impl Into<String>) -> Self {
         self.room_id = Some(value.into());
         self
     }
     /// Sets or clears `RoomID`.
+    #[inline]
     pub fn set_room_id(mut self, value: Option<String>) -> Self {
         self.room_id = value;
         self
@@ -10048,11 +10643,13 @@ impl PSTNSessionBuilder {
     /// Caller number.
     ///
     /// Example: `"00861010101033"`
+    #[inline]
     pub fn caller(mut self, value: impl Into<String>) -> Self {
         self.caller = Some(value.into());
         self
     }
     /// Sets or clears `Caller`.
+    #[inline]
     pub fn set_caller(mut self, value: Option<String>) -> Self {
         self.caller = value;
         self
@@ -10060,11 +10657,13 @@ impl PSTNSessionBuilder {
     /// Callee number.
     ///
     /// Example: `"00861010101031"`
+    #[inline]
     pub fn callee(mut self, value: impl Into<String>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`.
+    #[inline]
     pub fn set_callee(mut self, value: Option<String>) -> Self {
         self.callee = value;
         self
@@ -10072,11 +10671,13 @@ impl PSTNSessionBuilder {
     /// Unix timestamp when the session started.
     ///
     /// Example: `1617184839`
+    #[inline]
     pub fn start_timestamp(mut self, value: i64) -> Self {
         self.start_timestamp = Some(value);
         self
     }
     /// Sets or clears `StartTimestamp`.
+    #[inline]
     pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
         self.start_timestamp = value;
         self
@@ -10084,11 +10685,13 @@ impl PSTNSessionBuilder {
     /// Unix timestamp when ringing started.
     ///
     /// Example: `1617184839`
+    #[inline]
     pub fn ring_timestamp(mut self, value: i64) -> Self {
         self.ring_timestamp = Some(value);
         self
     }
     /// Sets or clears `RingTimestamp`.
+    #[inline]
     pub fn set_ring_timestamp(mut self, value: Option<i64>) -> Self {
         self.ring_timestamp = value;
         self
@@ -10096,11 +10699,13 @@ impl PSTNSessionBuilder {
     /// Unix timestamp when the call was answered.
     ///
     /// Example: `1617184839`
+    #[inline]
     pub fn accept_timestamp(mut self, value: i64) -> Self {
         self.accept_timestamp = Some(value);
         self
     }
     /// Sets or clears `AcceptTimestamp`.
+    #[inline]
     pub fn set_accept_timestamp(mut self, value: Option<i64>) -> Self {
         self.accept_timestamp = value;
         self
@@ -10108,11 +10713,13 @@ impl PSTNSessionBuilder {
     /// Email of the agent.
     ///
     /// Example: `"foo@tencent.com"`
+    #[inline]
     pub fn staff_email(mut self, value: impl Into<String>) -> Self {
         self.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`.
+    #[inline]
     pub fn set_staff_email(mut self, value: Option<String>) -> Self {
         self.staff_email = value;
         self
@@ -10120,11 +10727,13 @@ impl PSTNSessionBuilder {
     /// Employee number of the agent.
     ///
     /// Example: `"007"`
+    #[inline]
     pub fn staff_number(mut self, value: impl Into<String>) -> Self {
         self.staff_number = Some(value.into());
         self
     }
     /// Sets or clears `StaffNumber`.
+    #[inline]
     pub fn set_staff_number(mut self, value: Option<String>) -> Self {
         self.staff_number = value;
         self
@@ -10132,11 +10741,13 @@ impl PSTNSessionBuilder {
     /// Session state: `ringing` ringing, `seatJoining` waiting for the agent to answer, `inProgress` in progress, `finished` finished.
     ///
     /// Example: `"finished"`
+    #[inline]
     pub fn session_status(mut self, value: PSTNSessionSessionStatus) -> Self {
         self.session_status = Some(value);
         self
     }
     /// Sets or clears `SessionStatus`.
+    #[inline]
     pub fn set_session_status(mut self, value: Option<PSTNSessionSessionStatus>) -> Self {
         self.session_status = value;
         self
@@ -10144,11 +10755,13 @@ impl PSTNSessionBuilder {
     /// Call direction: `0` inbound, `1` outbound.
     ///
     /// Example: `0`
+    #[inline]
     pub fn direction(mut self, value: PSTNSessionDirection) -> Self {
         self.direction = Some(value);
         self
     }
     /// Sets or clears `Direction`.
+    #[inline]
     pub fn set_direction(mut self, value: Option<PSTNSessionDirection>) -> Self {
         self.direction = value;
         self
@@ -10156,11 +10769,13 @@ impl PSTNSessionBuilder {
     /// Number used as caller when the call is transferred to an external line.
     ///
     /// Example: `"00861010101031"`
+    #[inline]
     pub fn out_bound_caller(mut self, value: impl Into<String>) -> Self {
         self.out_bound_caller = Some(value.into());
         self
     }
     /// Sets or clears `OutBoundCaller`.
+    #[inline]
     pub fn set_out_bound_caller(mut self, value: Option<String>) -> Self {
         self.out_bound_caller = value;
         self
@@ -10168,11 +10783,13 @@ impl PSTNSessionBuilder {
     /// Callee number when the call is transferred to an external line.
     ///
     /// Example: `"00861010101032"`
+    #[inline]
     pub fn out_bound_callee(mut self, value: impl Into<String>) -> Self {
         self.out_bound_callee = Some(value.into());
         self
     }
     /// Sets or clears `OutBoundCallee`.
+    #[inline]
     pub fn set_out_bound_callee(mut self, value: Option<String>) -> Self {
         self.out_bound_callee = value;
         self
@@ -10180,11 +10797,13 @@ impl PSTNSessionBuilder {
     /// Protected id of the caller number; set only when number protection mapping is on, in which case `Caller` is empty.
     ///
     /// Example: `"008613XXXX5678"`
+    #[inline]
     pub fn protected_caller(mut self, value: impl Into<String>) -> Self {
         self.protected_caller = Some(value.into());
         self
     }
     /// Sets or clears `ProtectedCaller`.
+    #[inline]
     pub fn set_protected_caller(mut self, value: Option<String>) -> Self {
         self.protected_caller = value;
         self
@@ -10192,16 +10811,19 @@ impl PSTNSessionBuilder {
     /// Protected id of the callee number; set only when number protection mapping is on, in which case `Callee` is empty.
     ///
     /// Example: `"008613XXXX5678"`
+    #[inline]
     pub fn protected_callee(mut self, value: impl Into<String>) -> Self {
         self.protected_callee = Some(value.into());
         self
     }
     /// Sets or clears `ProtectedCallee`.
+    #[inline]
     pub fn set_protected_callee(mut self, value: Option<String>) -> Self {
         self.protected_callee = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<PSTNSession, crate::BuildError> {
         Ok(PSTNSession {
             session_id: self.session_id,
@@ -10471,6 +11093,7 @@ impl crate::deviation::Described for PSTNSessionInfo {
 }
 impl PSTNSessionInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> PSTNSessionInfoBuilder {
         PSTNSessionInfoBuilder::default()
     }
@@ -10496,11 +11119,13 @@ impl PSTNSessionInfoBuilder {
     /// Id of the session.
     ///
     /// Example: `"1"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionID`.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
@@ -10508,11 +11133,13 @@ impl PSTNSessionInfoBuilder {
     /// Id of the temporary room used by the session.
     ///
     /// Example: `"1"`
+    #[inline]
     pub fn room_id(mut self, value: impl Into<String>) -> Self {
         self.room_id = Some(value.into());
         self
     }
     /// Sets or clears `RoomID`.
+    #[inline]
     pub fn set_room_id(mut self, value: Option<String>) -> Self {
         self.room_id = value;
         self
@@ -10520,11 +11147,13 @@ impl PSTNSessionInfoBuilder {
     /// Caller number.
     ///
     /// Example: `"13712345678"`
+    #[inline]
     pub fn caller(mut self, value: impl Into<String>) -> Self {
         self.caller = Some(value.into());
         self
     }
     /// Sets or clears `Caller`.
+    #[inline]
     pub fn set_caller(mut self, value: Option<String>) -> Self {
         self.caller = value;
         self
@@ -10532,11 +11161,13 @@ impl PSTNSessionInfoBuilder {
     /// Callee number.
     ///
     /// Example: `"13712345678"`
+    #[inline]
     pub fn callee(mut self, value: impl Into<String>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`.
+    #[inline]
     pub fn set_callee(mut self, value: Option<String>) -> Self {
         self.callee = value;
         self
@@ -10544,11 +11175,13 @@ impl PSTNSessionInfoBuilder {
     /// Unix timestamp when the session started.
     ///
     /// Example: `"1617184839"`
+    #[inline]
     pub fn start_timestamp(mut self, value: impl Into<String>) -> Self {
         self.start_timestamp = Some(value.into());
         self
     }
     /// Sets or clears `StartTimestamp`.
+    #[inline]
     pub fn set_start_timestamp(mut self, value: Option<String>) -> Self {
         self.start_timestamp = value;
         self
@@ -10556,11 +11189,13 @@ impl PSTNSessionInfoBuilder {
     /// Unix timestamp when the call was answered.
     ///
     /// Example: `"1617184839"`
+    #[inline]
     pub fn accept_timestamp(mut self, value: impl Into<String>) -> Self {
         self.accept_timestamp = Some(value.into());
         self
     }
     /// Sets or clears `AcceptTimestamp`.
+    #[inline]
     pub fn set_accept_timestamp(mut self, value: Option<String>) -> Self {
         self.accept_timestamp = value;
         self
@@ -10568,11 +11203,13 @@ impl PSTNSessionInfoBuilder {
     /// Email of the agent.
     ///
     /// Example: `"xxx@xxx.com"`
+    #[inline]
     pub fn staff_email(mut self, value: impl Into<String>) -> Self {
         self.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`.
+    #[inline]
     pub fn set_staff_email(mut self, value: Option<String>) -> Self {
         self.staff_email = value;
         self
@@ -10580,11 +11217,13 @@ impl PSTNSessionInfoBuilder {
     /// Employee number of the agent.
     ///
     /// Example: `"1"`
+    #[inline]
     pub fn staff_number(mut self, value: impl Into<String>) -> Self {
         self.staff_number = Some(value.into());
         self
     }
     /// Sets or clears `StaffNumber`.
+    #[inline]
     pub fn set_staff_number(mut self, value: Option<String>) -> Self {
         self.staff_number = value;
         self
@@ -10592,11 +11231,13 @@ impl PSTNSessionInfoBuilder {
     /// Session state, for example `inProgress` while the call is ongoing.
     ///
     /// Example: `"inProgress"`
+    #[inline]
     pub fn session_status(mut self, value: impl Into<String>) -> Self {
         self.session_status = Some(value.into());
         self
     }
     /// Sets or clears `SessionStatus`.
+    #[inline]
     pub fn set_session_status(mut self, value: Option<String>) -> Self {
         self.session_status = value;
         self
@@ -10604,11 +11245,13 @@ impl PSTNSessionInfoBuilder {
     /// Call direction: `0` inbound, `1` outbound.
     ///
     /// Example: `0`
+    #[inline]
     pub fn direction(mut self, value: PSTNSessionDirection) -> Self {
         self.direction = Some(value);
         self
     }
     /// Sets or clears `Direction`.
+    #[inline]
     pub fn set_direction(mut self, value: Option<PSTNSessionDirection>) -> Self {
         self.direction = value;
         self
@@ -10616,11 +11259,13 @@ impl PSTNSessionInfoBuilder {
     /// Unix timestamp when ringing started.
     ///
     /// Example: `1617184839`
+    #[inline]
     pub fn ring_timestamp(mut self, value: i64) -> Self {
         self.ring_timestamp = Some(value);
         self
     }
     /// Sets or clears `RingTimestamp`.
+    #[inline]
     pub fn set_ring_timestamp(mut self, value: Option<i64>) -> Self {
         self.ring_timestamp = value;
         self
@@ -10628,11 +11273,13 @@ impl PSTNSessionInfoBuilder {
     /// Protected id of the caller number; set only when number protection mapping is on, in which case `Caller` is empty.
     ///
     /// Example: `"008613XXXX5678"`
+    #[inline]
     pub fn protected_caller(mut self, value: impl Into<String>) -> Self {
         self.protected_caller = Some(value.into());
         self
     }
     /// Sets or clears `ProtectedCaller`.
+    #[inline]
     pub fn set_protected_caller(mut self, value: Option<String>) -> Self {
         self.protected_caller = value;
         self
@@ -10640,16 +11287,19 @@ impl PSTNSessionInfoBuilder {
     /// Protected id of the callee number; set only when number protection mapping is on, in which case `Callee` is empty.
     ///
     /// Example: `"008613XXXX5678"`
+    #[inline]
     pub fn protected_callee(mut self, value: impl Into<String>) -> Self {
         self.protected_callee = Some(value.into());
         self
     }
     /// Sets or clears `ProtectedCallee`.
+    #[inline]
     pub fn set_protected_callee(mut self, value: Option<String>) -> Self {
         self.protected_callee = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<PSTNSessionInfo, crate::BuildError> {
         Ok(PSTNSessionInfo {
             session_id: self.session_id,
@@ -10793,6 +11443,7 @@ impl crate::deviation::Described for PackageBuyInfo {
 }
 impl PackageBuyInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> PackageBuyInfoBuilder {
         PackageBuyInfoBuilder::default()
     }
@@ -10811,11 +11462,13 @@ impl PackageBuyInfoBuilder {
     /// Id of the package.
     ///
     /// Example: `"1001"`
+    #[inline]
     pub fn package_id(mut self, value: impl Into<String>) -> Self {
         self.package_id = Some(value.into());
         self
     }
     /// Sets or clears `PackageId`. Required.
+    #[inline]
     pub fn set_package_id(mut self, value: Option<String>) -> Self {
         self.package_id = value;
         self
@@ -10823,11 +11476,13 @@ impl PackageBuyInfoBuilder {
     /// Package type: `0` outbound call package, `1` inbound 400-number package.
     ///
     /// Example: `1`
+    #[inline]
     pub fn r#type(mut self, value: PackageBuyInfoType) -> Self {
         self.r#type = Some(value);
         self
     }
     /// Sets or clears `Type`. Required.
+    #[inline]
     pub fn set_type(mut self, value: Option<PackageBuyInfoType>) -> Self {
         self.r#type = value;
         self
@@ -10835,11 +11490,13 @@ impl PackageBuyInfoBuilder {
     /// Total capacity of the package.
     ///
     /// Example: `10000`
+    #[inline]
     pub fn capacity_size(mut self, value: i64) -> Self {
         self.capacity_size = Some(value);
         self
     }
     /// Sets or clears `CapacitySize`. Required.
+    #[inline]
     pub fn set_capacity_size(mut self, value: Option<i64>) -> Self {
         self.capacity_size = value;
         self
@@ -10847,11 +11504,13 @@ impl PackageBuyInfoBuilder {
     /// Capacity still unused in the package.
     ///
     /// Example: `143`
+    #[inline]
     pub fn capacity_remain(mut self, value: i64) -> Self {
         self.capacity_remain = Some(value);
         self
     }
     /// Sets or clears `CapacityRemain`. Required.
+    #[inline]
     pub fn set_capacity_remain(mut self, value: Option<i64>) -> Self {
         self.capacity_remain = value;
         self
@@ -10859,11 +11518,13 @@ impl PackageBuyInfoBuilder {
     /// Unix time in seconds when the package was bought.
     ///
     /// Example: `1630000000`
+    #[inline]
     pub fn buy_time(mut self, value: i64) -> Self {
         self.buy_time = Some(value);
         self
     }
     /// Sets or clears `BuyTime`. Required.
+    #[inline]
     pub fn set_buy_time(mut self, value: Option<i64>) -> Self {
         self.buy_time = value;
         self
@@ -10871,16 +11532,19 @@ impl PackageBuyInfoBuilder {
     /// Unix time in seconds when the package expires.
     ///
     /// Example: `1640000000`
+    #[inline]
     pub fn end_time(mut self, value: i64) -> Self {
         self.end_time = Some(value);
         self
     }
     /// Sets or clears `EndTime`. Required.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<i64>) -> Self {
         self.end_time = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<PackageBuyInfo, crate::BuildError> {
         Ok(PackageBuyInfo {
             package_id: self.package_id.ok_or(crate::BuildError::missing_in_type(
@@ -11033,6 +11697,7 @@ impl crate::deviation::Described for PhoneNumBuyInfo {
 }
 impl PhoneNumBuyInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> PhoneNumBuyInfoBuilder {
         PhoneNumBuyInfoBuilder::default()
     }
@@ -11051,11 +11716,13 @@ impl PhoneNumBuyInfoBuilder {
     /// The phone number.
     ///
     /// Example: `"008602112345678"`
+    #[inline]
     pub fn phone_num(mut self, value: impl Into<String>) -> Self {
         self.phone_num = Some(value.into());
         self
     }
     /// Sets or clears `PhoneNum`. Required.
+    #[inline]
     pub fn set_phone_num(mut self, value: Option<String>) -> Self {
         self.phone_num = value;
         self
@@ -11063,11 +11730,13 @@ impl PhoneNumBuyInfoBuilder {
     /// Number type: `0` landline, `1` virtual operator number, `2` carrier number, `3` 400 number.
     ///
     /// Example: `1`
+    #[inline]
     pub fn r#type(mut self, value: PhoneNumBuyInfoType) -> Self {
         self.r#type = Some(value);
         self
     }
     /// Sets or clears `Type`. Required.
+    #[inline]
     pub fn set_type(mut self, value: Option<PhoneNumBuyInfoType>) -> Self {
         self.r#type = value;
         self
@@ -11075,11 +11744,13 @@ impl PhoneNumBuyInfoBuilder {
     /// Allowed call direction: `1` inbound, `2` outbound, `3` both.
     ///
     /// Example: `2`
+    #[inline]
     pub fn call_type(mut self, value: PhoneNumBuyInfoCallType) -> Self {
         self.call_type = Some(value);
         self
     }
     /// Sets or clears `CallType`. Required.
+    #[inline]
     pub fn set_call_type(mut self, value: Option<PhoneNumBuyInfoCallType>) -> Self {
         self.call_type = value;
         self
@@ -11087,11 +11758,13 @@ impl PhoneNumBuyInfoBuilder {
     /// Unix time in seconds when the number was bought.
     ///
     /// Example: `1630000000`
+    #[inline]
     pub fn buy_time(mut self, value: i64) -> Self {
         self.buy_time = Some(value);
         self
     }
     /// Sets or clears `BuyTime`. Required.
+    #[inline]
     pub fn set_buy_time(mut self, value: Option<i64>) -> Self {
         self.buy_time = value;
         self
@@ -11099,11 +11772,13 @@ impl PhoneNumBuyInfoBuilder {
     /// Unix time in seconds when the number expires.
     ///
     /// Example: `1640000000`
+    #[inline]
     pub fn end_time(mut self, value: i64) -> Self {
         self.end_time = Some(value);
         self
     }
     /// Sets or clears `EndTime`. Required.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<i64>) -> Self {
         self.end_time = value;
         self
@@ -11111,16 +11786,19 @@ impl PhoneNumBuyInfoBuilder {
     /// Number state: `1` normal, `2` suspended for overdue payment, `4` suspended by an admin, `5` suspended for a violation.
     ///
     /// Example: `1`
+    #[inline]
     pub fn state(mut self, value: PhoneNumBuyInfoState) -> Self {
         self.state = Some(value);
         self
     }
     /// Sets or clears `State`. Required.
+    #[inline]
     pub fn set_state(mut self, value: Option<PhoneNumBuyInfoState>) -> Self {
         self.state = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<PhoneNumBuyInfo, crate::BuildError> {
         Ok(PhoneNumBuyInfo {
             phone_num: self.phone_num.ok_or(crate::BuildError::missing_in_type(
@@ -11204,6 +11882,7 @@ impl crate::codec::FromMembers for RetryTagItem {
 }
 impl RetryTagItem {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> RetryTagItemBuilder {
         RetryTagItemBuilder::default()
     }
@@ -11218,11 +11897,13 @@ impl RetryTagItemBuilder {
     /// Name of the tag.
     ///
     /// Example: `"是否需要稍后联系"`
+    #[inline]
     pub fn tag_name(mut self, value: impl Into<String>) -> Self {
         self.tag_name = Some(value.into());
         self
     }
     /// Sets or clears `TagName`.
+    #[inline]
     pub fn set_tag_name(mut self, value: Option<String>) -> Self {
         self.tag_name = value;
         self
@@ -11230,16 +11911,19 @@ impl RetryTagItemBuilder {
     /// Value of the tag.
     ///
     /// Example: `"需要"`
+    #[inline]
     pub fn tag_value(mut self, value: impl Into<String>) -> Self {
         self.tag_value = Some(value.into());
         self
     }
     /// Sets or clears `TagValue`.
+    #[inline]
     pub fn set_tag_value(mut self, value: Option<String>) -> Self {
         self.tag_value = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<RetryTagItem, crate::BuildError> {
         Ok(RetryTagItem {
             tag_name: self.tag_name,
@@ -11289,6 +11973,7 @@ impl crate::codec::FromMembers for ReturnKey {
 }
 impl ReturnKey {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> ReturnKeyBuilder {
         ReturnKeyBuilder::default()
     }
@@ -11300,16 +11985,19 @@ pub struct ReturnKeyBuilder {
 }
 impl ReturnKeyBuilder {
     /// Name of a field the remote endpoint's JSON response must contain; its value is taken as output.
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets or clears `Key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.key = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<ReturnKey, crate::BuildError> {
         Ok(ReturnKey { key: self.key })
     }
@@ -11451,6 +12139,7 @@ impl crate::deviation::Described for SdkAppIdBuyInfo {
 }
 impl SdkAppIdBuyInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> SdkAppIdBuyInfoBuilder {
         SdkAppIdBuyInfoBuilder::default()
     }
@@ -11469,11 +12158,13 @@ impl SdkAppIdBuyInfoBuilder {
     /// Id of the application.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -11481,11 +12172,13 @@ impl SdkAppIdBuyInfoBuilder {
     /// Name of the application.
     ///
     /// Example: `"Test"`
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
@@ -11493,11 +12186,13 @@ impl SdkAppIdBuyInfoBuilder {
     /// Number of agent seats bought that are still valid.
     ///
     /// Example: `10`
+    #[inline]
     pub fn staff_buy_num(mut self, value: i64) -> Self {
         self.staff_buy_num = Some(value);
         self
     }
     /// Sets or clears `StaffBuyNum`.
+    #[inline]
     pub fn set_staff_buy_num(mut self, value: Option<i64>) -> Self {
         self.staff_buy_num = value;
         self
@@ -11505,11 +12200,13 @@ impl SdkAppIdBuyInfoBuilder {
     /// Agent seat purchases that are still valid.
     ///
     /// Example: `[]`
+    #[inline]
     pub fn staff_buy_list(mut self, value: Vec<StaffBuyInfo>) -> Self {
         self.staff_buy_list = Some(value);
         self
     }
     /// Sets or clears `StaffBuyList`.
+    #[inline]
     pub fn set_staff_buy_list(mut self, value: Option<Vec<StaffBuyInfo>>) -> Self {
         self.staff_buy_list = value;
         self
@@ -11517,11 +12214,13 @@ impl SdkAppIdBuyInfoBuilder {
     /// Phone numbers bought for the application.
     ///
     /// Example: `[]`
+    #[inline]
     pub fn phone_num_buy_list(mut self, value: Vec<PhoneNumBuyInfo>) -> Self {
         self.phone_num_buy_list = Some(value);
         self
     }
     /// Sets or clears `PhoneNumBuyList`.
+    #[inline]
     pub fn set_phone_num_buy_list(mut self, value: Option<Vec<PhoneNumBuyInfo>>) -> Self {
         self.phone_num_buy_list = value;
         self
@@ -11529,16 +12228,19 @@ impl SdkAppIdBuyInfoBuilder {
     /// Number of office phones bought that are still valid.
     ///
     /// Example: `10`
+    #[inline]
     pub fn sip_buy_num(mut self, value: i64) -> Self {
         self.sip_buy_num = Some(value);
         self
     }
     /// Sets or clears `SipBuyNum`.
+    #[inline]
     pub fn set_sip_buy_num(mut self, value: Option<i64>) -> Self {
         self.sip_buy_num = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<SdkAppIdBuyInfo, crate::BuildError> {
         Ok(SdkAppIdBuyInfo {
             sdk_app_id: self.sdk_app_id,
@@ -11728,6 +12430,7 @@ impl crate::deviation::Described for SeatUserInfo {
 }
 impl SeatUserInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> SeatUserInfoBuilder {
         SeatUserInfoBuilder::default()
     }
@@ -11749,11 +12452,13 @@ impl SeatUserInfoBuilder {
     /// Display name of the agent.
     ///
     /// Example: `"张三"`
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
@@ -11761,11 +12466,13 @@ impl SeatUserInfoBuilder {
     /// Email address of the agent.
     ///
     /// Example: `"foo@tencent.com"`
+    #[inline]
     pub fn mail(mut self, value: impl Into<String>) -> Self {
         self.mail = Some(value.into());
         self
     }
     /// Sets or clears `Mail`. Required.
+    #[inline]
     pub fn set_mail(mut self, value: Option<String>) -> Self {
         self.mail = value;
         self
@@ -11773,11 +12480,13 @@ impl SeatUserInfoBuilder {
     /// Employee number of the agent.
     ///
     /// Example: `"007"`
+    #[inline]
     pub fn staff_number(mut self, value: impl Into<String>) -> Self {
         self.staff_number = Some(value.into());
         self
     }
     /// Sets or clears `StaffNumber`. Required.
+    #[inline]
     pub fn set_staff_number(mut self, value: Option<String>) -> Self {
         self.staff_number = value;
         self
@@ -11785,11 +12494,13 @@ impl SeatUserInfoBuilder {
     /// Phone number of the agent, prefixed with `0086`.
     ///
     /// Example: `"008613012345678"`
+    #[inline]
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
     /// Sets or clears `Phone`.
+    #[inline]
     pub fn set_phone(mut self, value: Option<String>) -> Self {
         self.phone = value;
         self
@@ -11797,11 +12508,13 @@ impl SeatUserInfoBuilder {
     /// Nickname of the agent.
     ///
     /// Example: `"三三"`
+    #[inline]
     pub fn nick(mut self, value: impl Into<String>) -> Self {
         self.nick = Some(value.into());
         self
     }
     /// Sets or clears `Nick`.
+    #[inline]
     pub fn set_nick(mut self, value: Option<String>) -> Self {
         self.nick = value;
         self
@@ -11809,11 +12522,13 @@ impl SeatUserInfoBuilder {
     /// Id of the user.
     ///
     /// Example: `"foo@tencent.com"`
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
     /// Sets or clears `UserId`.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.user_id = value;
         self
@@ -11821,11 +12536,13 @@ impl SeatUserInfoBuilder {
     /// Names of the skill groups the agent belongs to.
     ///
     /// Example: `["测试技能组"]`
+    #[inline]
     pub fn skill_group_name_list(mut self, value: Vec<String>) -> Self {
         self.skill_group_name_list = Some(value);
         self
     }
     /// Sets or clears `SkillGroupNameList`.
+    #[inline]
     pub fn set_skill_group_name_list(mut self, value: Option<Vec<String>>) -> Self {
         self.skill_group_name_list = value;
         self
@@ -11833,11 +12550,13 @@ impl SeatUserInfoBuilder {
     /// Role: `1` admin, `2` quality inspector, `3` regular agent; any other value is a custom role id.
     ///
     /// Example: `1`
+    #[inline]
     pub fn role(mut self, value: i64) -> Self {
         self.role = Some(value);
         self
     }
     /// Sets or clears `Role`.
+    #[inline]
     pub fn set_role(mut self, value: Option<i64>) -> Self {
         self.role = value;
         self
@@ -11845,16 +12564,19 @@ impl SeatUserInfoBuilder {
     /// Extension number of the agent: 4-6 digits, first digit 1-8.
     ///
     /// Example: `"1003"`
+    #[inline]
     pub fn extension_number(mut self, value: impl Into<String>) -> Self {
         self.extension_number = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionNumber`.
+    #[inline]
     pub fn set_extension_number(mut self, value: Option<String>) -> Self {
         self.extension_number = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<SeatUserInfo, crate::BuildError> {
         Ok(SeatUserInfo {
             name: self
@@ -12205,6 +12927,7 @@ impl crate::deviation::Described for ServeParticipant {
 }
 impl ServeParticipant {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> ServeParticipantBuilder {
         ServeParticipantBuilder::default()
     }
@@ -12235,11 +12958,13 @@ impl ServeParticipantBuilder {
     /// Email address of the agent.
     ///
     /// Example: `"foo@tencent.com"`
+    #[inline]
     pub fn mail(mut self, value: impl Into<String>) -> Self {
         self.mail = Some(value.into());
         self
     }
     /// Sets or clears `Mail`.
+    #[inline]
     pub fn set_mail(mut self, value: Option<String>) -> Self {
         self.mail = value;
         self
@@ -12247,11 +12972,13 @@ impl ServeParticipantBuilder {
     /// Phone number of the agent.
     ///
     /// Example: `"008613012345678"`
+    #[inline]
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
     /// Sets or clears `Phone`.
+    #[inline]
     pub fn set_phone(mut self, value: Option<String>) -> Self {
         self.phone = value;
         self
@@ -12259,11 +12986,13 @@ impl ServeParticipantBuilder {
     /// Unix time in seconds when this participant started ringing.
     ///
     /// Example: `1611631881`
+    #[inline]
     pub fn ring_timestamp(mut self, value: i64) -> Self {
         self.ring_timestamp = Some(value);
         self
     }
     /// Sets or clears `RingTimestamp`.
+    #[inline]
     pub fn set_ring_timestamp(mut self, value: Option<i64>) -> Self {
         self.ring_timestamp = value;
         self
@@ -12271,11 +13000,13 @@ impl ServeParticipantBuilder {
     /// Unix time in seconds when this participant answered.
     ///
     /// Example: `1611631881`
+    #[inline]
     pub fn accept_timestamp(mut self, value: i64) -> Self {
         self.accept_timestamp = Some(value);
         self
     }
     /// Sets or clears `AcceptTimestamp`.
+    #[inline]
     pub fn set_accept_timestamp(mut self, value: Option<i64>) -> Self {
         self.accept_timestamp = value;
         self
@@ -12283,11 +13014,13 @@ impl ServeParticipantBuilder {
     /// Unix time in seconds when this participant's leg ended.
     ///
     /// Example: `1611631891`
+    #[inline]
     pub fn ended_timestamp(mut self, value: i64) -> Self {
         self.ended_timestamp = Some(value);
         self
     }
     /// Sets or clears `EndedTimestamp`.
+    #[inline]
     pub fn set_ended_timestamp(mut self, value: Option<i64>) -> Self {
         self.ended_timestamp = value;
         self
@@ -12295,11 +13028,13 @@ impl ServeParticipantBuilder {
     /// Recording id; identifies the recording made on the agent side.
     ///
     /// Example: `"1611631881"`
+    #[inline]
     pub fn record_id(mut self, value: impl Into<String>) -> Self {
         self.record_id = Some(value.into());
         self
     }
     /// Sets or clears `RecordId`.
+    #[inline]
     pub fn set_record_id(mut self, value: Option<String>) -> Self {
         self.record_id = value;
         self
@@ -12307,11 +13042,13 @@ impl ServeParticipantBuilder {
     /// Participant type: `staffSeat`, `outboundSeat` or `staffPhoneSeat`.
     ///
     /// Example: `"staffSeat"`
+    #[inline]
     pub fn r#type(mut self, value: ServeParticipantType) -> Self {
         self.r#type = Some(value);
         self
     }
     /// Sets or clears `Type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<ServeParticipantType>) -> Self {
         self.r#type = value;
         self
@@ -12319,11 +13056,13 @@ impl ServeParticipantBuilder {
     /// Agent the call was transferred from.
     ///
     /// Example: `"bar@tencent.com"`
+    #[inline]
     pub fn transfer_from(mut self, value: impl Into<String>) -> Self {
         self.transfer_from = Some(value.into());
         self
     }
     /// Sets or clears `TransferFrom`.
+    #[inline]
     pub fn set_transfer_from(mut self, value: Option<String>) -> Self {
         self.transfer_from = value;
         self
@@ -12331,11 +13070,13 @@ impl ServeParticipantBuilder {
     /// Participant type of the transfer source; same values as `Type`.
     ///
     /// Example: `"staffSeat"`
+    #[inline]
     pub fn transfer_from_type(mut self, value: ServeParticipantType) -> Self {
         self.transfer_from_type = Some(value);
         self
     }
     /// Sets or clears `TransferFromType`.
+    #[inline]
     pub fn set_transfer_from_type(mut self, value: Option<ServeParticipantType>) -> Self {
         self.transfer_from_type = value;
         self
@@ -12343,11 +13084,13 @@ impl ServeParticipantBuilder {
     /// Agent the call was transferred to.
     ///
     /// Example: `"san@tencent.com"`
+    #[inline]
     pub fn transfer_to(mut self, value: impl Into<String>) -> Self {
         self.transfer_to = Some(value.into());
         self
     }
     /// Sets or clears `TransferTo`.
+    #[inline]
     pub fn set_transfer_to(mut self, value: Option<String>) -> Self {
         self.transfer_to = value;
         self
@@ -12355,11 +13098,13 @@ impl ServeParticipantBuilder {
     /// Participant type of the transfer target; same values as `Type`.
     ///
     /// Example: `"staffSeat"`
+    #[inline]
     pub fn transfer_to_type(mut self, value: ServeParticipantType) -> Self {
         self.transfer_to_type = Some(value);
         self
     }
     /// Sets or clears `TransferToType`.
+    #[inline]
     pub fn set_transfer_to_type(mut self, value: Option<ServeParticipantType>) -> Self {
         self.transfer_to_type = value;
         self
@@ -12367,11 +13112,13 @@ impl ServeParticipantBuilder {
     /// Id of the skill group.
     ///
     /// Example: `1101`
+    #[inline]
     pub fn skill_group_id(mut self, value: SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
@@ -12379,11 +13126,13 @@ impl ServeParticipantBuilder {
     /// End status of this leg as a string code; see `EndStatus` of `TelCdrInfo` for the values.
     ///
     /// Example: `"ok seatGiveUp seatForward outboundForward ivrGiveUp"`
+    #[inline]
     pub fn end_status_string(mut self, value: impl Into<String>) -> Self {
         self.end_status_string = Some(value.into());
         self
     }
     /// Sets or clears `EndStatusString`.
+    #[inline]
     pub fn set_end_status_string(mut self, value: Option<String>) -> Self {
         self.end_status_string = value;
         self
@@ -12391,11 +13140,13 @@ impl ServeParticipantBuilder {
     /// Download address of the recording.
     ///
     /// Example: `"https://xxxxxxx"`
+    #[inline]
     pub fn record_url(mut self, value: impl Into<String>) -> Self {
         self.record_url = Some(value.into());
         self
     }
     /// Sets or clears `RecordURL`.
+    #[inline]
     pub fn set_record_url(mut self, value: Option<String>) -> Self {
         self.record_url = value;
         self
@@ -12403,11 +13154,13 @@ impl ServeParticipantBuilder {
     /// Position of the participant in the session, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn sequence(mut self, value: i64) -> Self {
         self.sequence = Some(value);
         self
     }
     /// Sets or clears `Sequence`.
+    #[inline]
     pub fn set_sequence(mut self, value: Option<i64>) -> Self {
         self.sequence = value;
         self
@@ -12415,11 +13168,13 @@ impl ServeParticipantBuilder {
     /// Unix time in seconds when this participant's leg started.
     ///
     /// Example: `1611631881`
+    #[inline]
     pub fn start_timestamp(mut self, value: i64) -> Self {
         self.start_timestamp = Some(value);
         self
     }
     /// Sets or clears `StartTimestamp`.
+    #[inline]
     pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
         self.start_timestamp = value;
         self
@@ -12427,11 +13182,13 @@ impl ServeParticipantBuilder {
     /// Name of the skill group.
     ///
     /// Example: `"tel"`
+    #[inline]
     pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
         self.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`.
+    #[inline]
     pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
         self.skill_group_name = value;
         self
@@ -12439,16 +13196,19 @@ impl ServeParticipantBuilder {
     /// Address of the recording copy stored in a third-party COS bucket.
     ///
     /// Example: `"https://xxxxxxx"`
+    #[inline]
     pub fn custom_record_url(mut self, value: impl Into<String>) -> Self {
         self.custom_record_url = Some(value.into());
         self
     }
     /// Sets or clears `CustomRecordURL`.
+    #[inline]
     pub fn set_custom_record_url(mut self, value: Option<String>) -> Self {
         self.custom_record_url = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<ServeParticipant, crate::BuildError> {
         Ok(ServeParticipant {
             mail: self.mail,
@@ -12580,6 +13340,7 @@ impl crate::codec::FromMembers for ServerPushText {
 }
 impl ServerPushText {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> ServerPushTextBuilder {
         ServerPushTextBuilder::default()
     }
@@ -12599,31 +13360,37 @@ impl ServerPushTextBuilder {
     /// Text for the bot to speak.
     ///
     /// Example: `"无"`
+    #[inline]
     pub fn text(mut self, value: impl Into<String>) -> Self {
         self.text = Some(value.into());
         self
     }
     /// Sets or clears `Text`.
+    #[inline]
     pub fn set_text(mut self, value: Option<String>) -> Self {
         self.text = value;
         self
     }
     /// Whether this message may interrupt what the bot is currently saying.
+    #[inline]
     pub fn interrupt(mut self, value: bool) -> Self {
         self.interrupt = Some(value);
         self
     }
     /// Sets or clears `Interrupt`.
+    #[inline]
     pub fn set_interrupt(mut self, value: Option<bool>) -> Self {
         self.interrupt = value;
         self
     }
     /// Whether to end the conversation task once the message has been played.
+    #[inline]
     pub fn stop_after_play(mut self, value: bool) -> Self {
         self.stop_after_play = Some(value);
         self
     }
     /// Sets or clears `StopAfterPlay`.
+    #[inline]
     pub fn set_stop_after_play(mut self, value: Option<bool>) -> Self {
         self.stop_after_play = value;
         self
@@ -12631,11 +13398,13 @@ impl ServerPushTextBuilder {
     /// Audio to play instead of text: mono, sample rate matching the TTS, Base64-encoded. When set, `Text` is ignored and the audio is played as is.
     ///
     /// Example: `"无"`
+    #[inline]
     pub fn audio(mut self, value: impl Into<String>) -> Self {
         self.audio = Some(value.into());
         self
     }
     /// Sets or clears `Audio`.
+    #[inline]
     pub fn set_audio(mut self, value: Option<String>) -> Self {
         self.audio = value;
         self
@@ -12643,11 +13412,13 @@ impl ServerPushTextBuilder {
     /// Handling when an interaction is in progress, used only if `Interrupt` is false: `0` (default) drop the message, `1` queue it until the interaction ends. Queued messages are discarded if an interruption occurs.
     ///
     /// Example: `0`
+    #[inline]
     pub fn drop_mode(mut self, value: ServerPushTextDropMode) -> Self {
         self.drop_mode = Some(value);
         self
     }
     /// Sets or clears `DropMode`.
+    #[inline]
     pub fn set_drop_mode(mut self, value: Option<ServerPushTextDropMode>) -> Self {
         self.drop_mode = value;
         self
@@ -12655,11 +13426,13 @@ impl ServerPushTextBuilder {
     /// Message priority: `0` may be interrupted, `1` cannot be interrupted. While a priority `1` message is being handled, all other messages are ignored. Combine with `Interrupt` and `DropMode`.
     ///
     /// Example: `0`
+    #[inline]
     pub fn priority(mut self, value: ServerPushTextPriority) -> Self {
         self.priority = Some(value);
         self
     }
     /// Sets or clears `Priority`.
+    #[inline]
     pub fn set_priority(mut self, value: Option<ServerPushTextPriority>) -> Self {
         self.priority = value;
         self
@@ -12667,16 +13440,19 @@ impl ServerPushTextBuilder {
     /// Whether to add the text to the LLM conversation history.
     ///
     /// Example: `true`
+    #[inline]
     pub fn add_history(mut self, value: bool) -> Self {
         self.add_history = Some(value);
         self
     }
     /// Sets or clears `AddHistory`.
+    #[inline]
     pub fn set_add_history(mut self, value: Option<bool>) -> Self {
         self.add_history = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<ServerPushText, crate::BuildError> {
         Ok(ServerPushText {
             text: self.text,
@@ -12773,6 +13549,7 @@ impl crate::deviation::Described for SessionEvent {
 }
 impl SessionEvent {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> SessionEventBuilder {
         SessionEventBuilder::default()
     }
@@ -12788,11 +13565,13 @@ impl SessionEventBuilder {
     /// Unix time in seconds when the event occurred.
     ///
     /// Example: `1756372067`
+    #[inline]
     pub fn timestamp(mut self, value: i64) -> Self {
         self.timestamp = Some(value);
         self
     }
     /// Sets or clears `Timestamp`.
+    #[inline]
     pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
         self.timestamp = value;
         self
@@ -12800,26 +13579,31 @@ impl SessionEventBuilder {
     /// Event type: `StaffHold`, `StaffUnhold`, `StaffMute` or `StaffUnmute`.
     ///
     /// Example: `"StaffHold"`
+    #[inline]
     pub fn event_type(mut self, value: SessionEventEventType) -> Self {
         self.event_type = Some(value);
         self
     }
     /// Sets or clears `EventType`.
+    #[inline]
     pub fn set_event_type(mut self, value: Option<SessionEventEventType>) -> Self {
         self.event_type = value;
         self
     }
     /// Agent-related details of the event.
+    #[inline]
     pub fn staff_event_detail(mut self, value: EventStaffDetail) -> Self {
         self.staff_event_detail = Some(value);
         self
     }
     /// Sets or clears `StaffEventDetail`.
+    #[inline]
     pub fn set_staff_event_detail(mut self, value: Option<EventStaffDetail>) -> Self {
         self.staff_event_detail = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<SessionEvent, crate::BuildError> {
         Ok(SessionEvent {
             timestamp: self.timestamp,
@@ -12882,6 +13666,7 @@ impl crate::codec::FromMembers for SetStaffStatusItem {
 }
 impl SetStaffStatusItem {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> SetStaffStatusItemBuilder {
         SetStaffStatusItemBuilder::default()
     }
@@ -12895,36 +13680,43 @@ pub struct SetStaffStatusItemBuilder {
 }
 impl SetStaffStatusItemBuilder {
     /// Agent account.
+    #[inline]
     pub fn staff_user_id(mut self, value: impl Into<String>) -> Self {
         self.staff_user_id = Some(value.into());
         self
     }
     /// Sets or clears `StaffUserId`. Required.
+    #[inline]
     pub fn set_staff_user_id(mut self, value: Option<String>) -> Self {
         self.staff_user_id = value;
         self
     }
     /// Status to set: `free` available, `notReady` busy, `rest` short break.
+    #[inline]
     pub fn status(mut self, value: SetStaffStatusItemStatus) -> Self {
         self.status = Some(value);
         self
     }
     /// Sets or clears `Status`. Required.
+    #[inline]
     pub fn set_status(mut self, value: Option<SetStaffStatusItemStatus>) -> Self {
         self.status = value;
         self
     }
     /// Reason for the break, when `Status` is `rest`.
+    #[inline]
     pub fn reason(mut self, value: impl Into<String>) -> Self {
         self.reason = Some(value.into());
         self
     }
     /// Sets or clears `Reason`.
+    #[inline]
     pub fn set_reason(mut self, value: Option<String>) -> Self {
         self.reason = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<SetStaffStatusItem, crate::BuildError> {
         Ok(SetStaffStatusItem {
             staff_user_id: self
@@ -13080,6 +13872,7 @@ impl crate::deviation::Described for SetStaffStatusRspItem {
 }
 impl SetStaffStatusRspItem {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> SetStaffStatusRspItemBuilder {
         SetStaffStatusRspItemBuilder::default()
     }
@@ -13097,76 +13890,91 @@ pub struct SetStaffStatusRspItemBuilder {
 }
 impl SetStaffStatusRspItemBuilder {
     /// Agent account.
+    #[inline]
     pub fn staff_user_id(mut self, value: impl Into<String>) -> Self {
         self.staff_user_id = Some(value.into());
         self
     }
     /// Sets or clears `StaffUserId`.
+    #[inline]
     pub fn set_staff_user_id(mut self, value: Option<String>) -> Self {
         self.staff_user_id = value;
         self
     }
     /// Error code for this agent, from the API's common error codes.
+    #[inline]
     pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.error_code = Some(value.into());
         self
     }
     /// Sets or clears `ErrorCode`.
+    #[inline]
     pub fn set_error_code(mut self, value: Option<String>) -> Self {
         self.error_code = value;
         self
     }
     /// Error message for this agent.
+    #[inline]
     pub fn error_message(mut self, value: impl Into<String>) -> Self {
         self.error_message = Some(value.into());
         self
     }
     /// Sets or clears `ErrorMessage`.
+    #[inline]
     pub fn set_error_message(mut self, value: Option<String>) -> Self {
         self.error_message = value;
         self
     }
     /// Status of the agent after the change.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Sets or clears `Status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<String>) -> Self {
         self.status = value;
         self
     }
     /// Break reason if the current status is a break.
+    #[inline]
     pub fn reason(mut self, value: impl Into<String>) -> Self {
         self.reason = Some(value.into());
         self
     }
     /// Sets or clears `Reason`.
+    #[inline]
     pub fn set_reason(mut self, value: Option<String>) -> Self {
         self.reason = value;
         self
     }
     /// Status of the agent before the change.
+    #[inline]
     pub fn previous_status(mut self, value: impl Into<String>) -> Self {
         self.previous_status = Some(value.into());
         self
     }
     /// Sets or clears `PreviousStatus`.
+    #[inline]
     pub fn set_previous_status(mut self, value: Option<String>) -> Self {
         self.previous_status = value;
         self
     }
     /// Break reason if the previous status was a break.
+    #[inline]
     pub fn previous_reason(mut self, value: impl Into<String>) -> Self {
         self.previous_reason = Some(value.into());
         self
     }
     /// Sets or clears `PreviousReason`.
+    #[inline]
     pub fn set_previous_reason(mut self, value: Option<String>) -> Self {
         self.previous_reason = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<SetStaffStatusRspItem, crate::BuildError> {
         Ok(SetStaffStatusRspItem {
             staff_user_id: self.staff_user_id,
@@ -13380,6 +14188,7 @@ impl crate::deviation::Described for SkillGroupInfoItem {
 }
 impl SkillGroupInfoItem {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> SkillGroupInfoItemBuilder {
         SkillGroupInfoItemBuilder::default()
     }
@@ -13402,11 +14211,13 @@ impl SkillGroupInfoItemBuilder {
     /// Id of the skill group.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn skill_group_id(mut self, value: SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
@@ -13414,11 +14225,13 @@ impl SkillGroupInfoItemBuilder {
     /// Name of the skill group.
     ///
     /// Example: `"Test"`
+    #[inline]
     pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
         self.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`.
+    #[inline]
     pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
         self.skill_group_name = value;
         self
@@ -13426,11 +14239,13 @@ impl SkillGroupInfoItemBuilder {
     /// Deprecated. Media type: `IM`, `TEL` or `ALL` (all media).
     ///
     /// Example: `"IM"`
+    #[inline]
     pub fn r#type(mut self, value: SkillGroupInfoItemType) -> Self {
         self.r#type = Some(value);
         self
     }
     /// Sets or clears `Type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<SkillGroupInfoItemType>) -> Self {
         self.r#type = value;
         self
@@ -13438,11 +14253,13 @@ impl SkillGroupInfoItemBuilder {
     /// Policy used to assign sessions to agents.
     ///
     /// Example: `"fifo"`
+    #[inline]
     pub fn route_policy(mut self, value: impl Into<String>) -> Self {
         self.route_policy = Some(value.into());
         self
     }
     /// Sets or clears `RoutePolicy`.
+    #[inline]
     pub fn set_route_policy(mut self, value: Option<String>) -> Self {
         self.route_policy = value;
         self
@@ -13450,11 +14267,13 @@ impl SkillGroupInfoItemBuilder {
     /// Whether sessions go first to the agent who last served the customer.
     ///
     /// Example: `0`
+    #[inline]
     pub fn using_last_seat(mut self, value: i64) -> Self {
         self.using_last_seat = Some(value);
         self
     }
     /// Sets or clears `UsingLastSeat`.
+    #[inline]
     pub fn set_using_last_seat(mut self, value: Option<i64>) -> Self {
         self.using_last_seat = value;
         self
@@ -13462,11 +14281,13 @@ impl SkillGroupInfoItemBuilder {
     /// Maximum concurrent sessions per agent; `1` by default for phone groups.
     ///
     /// Example: `1`
+    #[inline]
     pub fn max_concurrency(mut self, value: MaxConcurrency) -> Self {
         self.max_concurrency = Some(value);
         self
     }
     /// Sets or clears `MaxConcurrency`.
+    #[inline]
     pub fn set_max_concurrency(mut self, value: Option<MaxConcurrency>) -> Self {
         self.max_concurrency = value;
         self
@@ -13474,11 +14295,13 @@ impl SkillGroupInfoItemBuilder {
     /// Unix time in seconds of the last modification.
     ///
     /// Example: `1611631881`
+    #[inline]
     pub fn last_modify_timestamp(mut self, value: i64) -> Self {
         self.last_modify_timestamp = Some(value);
         self
     }
     /// Sets or clears `LastModifyTimestamp`.
+    #[inline]
     pub fn set_last_modify_timestamp(mut self, value: Option<i64>) -> Self {
         self.last_modify_timestamp = value;
         self
@@ -13486,11 +14309,13 @@ impl SkillGroupInfoItemBuilder {
     /// Skill group type: `0` phone, `1` online, `3` audio, `4` video.
     ///
     /// Example: `1`
+    #[inline]
     pub fn skill_group_type(mut self, value: SkillGroupInfoItemSkillGroupType) -> Self {
         self.skill_group_type = Some(value);
         self
     }
     /// Sets or clears `SkillGroupType`.
+    #[inline]
     pub fn set_skill_group_type(mut self, value: Option<SkillGroupInfoItemSkillGroupType>) -> Self {
         self.skill_group_type = value;
         self
@@ -13498,11 +14323,13 @@ impl SkillGroupInfoItemBuilder {
     /// Internal line number of the skill group.
     ///
     /// Example: `"6666"`
+    #[inline]
     pub fn alias(mut self, value: impl Into<String>) -> Self {
         self.alias = Some(value.into());
         self
     }
     /// Sets or clears `Alias`.
+    #[inline]
     pub fn set_alias(mut self, value: Option<String>) -> Self {
         self.alias = value;
         self
@@ -13510,16 +14337,19 @@ impl SkillGroupInfoItemBuilder {
     /// Whether all agents in the group ring at the same time.
     ///
     /// Example: `false`
+    #[inline]
     pub fn ring_all(mut self, value: bool) -> Self {
         self.ring_all = Some(value);
         self
     }
     /// Sets or clears `RingAll`.
+    #[inline]
     pub fn set_ring_all(mut self, value: Option<bool>) -> Self {
         self.ring_all = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<SkillGroupInfoItem, crate::BuildError> {
         Ok(SkillGroupInfoItem {
             skill_group_id: self.skill_group_id,
@@ -13628,6 +14458,7 @@ impl crate::deviation::Described for SkillGroupItem {
 }
 impl SkillGroupItem {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> SkillGroupItemBuilder {
         SkillGroupItemBuilder::default()
     }
@@ -13644,11 +14475,13 @@ impl SkillGroupItemBuilder {
     /// Id of the skill group.
     ///
     /// Example: `101`
+    #[inline]
     pub fn skill_group_id(mut self, value: SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`. Required.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
@@ -13656,11 +14489,13 @@ impl SkillGroupItemBuilder {
     /// Name of the skill group.
     ///
     /// Example: `"Test"`
+    #[inline]
     pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
         self.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`. Required.
+    #[inline]
     pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
         self.skill_group_name = value;
         self
@@ -13668,11 +14503,13 @@ impl SkillGroupItemBuilder {
     /// Priority of the agent within the skill group.
     ///
     /// Example: `1`
+    #[inline]
     pub fn priority(mut self, value: i64) -> Self {
         self.priority = Some(value);
         self
     }
     /// Sets or clears `Priority`. Required.
+    #[inline]
     pub fn set_priority(mut self, value: Option<i64>) -> Self {
         self.priority = value;
         self
@@ -13680,16 +14517,19 @@ impl SkillGroupItemBuilder {
     /// Media type: `IM`, `TEL` or `ALL` (all media).
     ///
     /// Example: `"IM"`
+    #[inline]
     pub fn r#type(mut self, value: SkillGroupInfoItemType) -> Self {
         self.r#type = Some(value);
         self
     }
     /// Sets or clears `Type`. Required.
+    #[inline]
     pub fn set_type(mut self, value: Option<SkillGroupInfoItemType>) -> Self {
         self.r#type = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<SkillGroupItem, crate::BuildError> {
         Ok(SkillGroupItem {
             skill_group_id: self
@@ -13814,6 +14654,7 @@ impl crate::deviation::Described for StaffBuyInfo {
 }
 impl StaffBuyInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> StaffBuyInfoBuilder {
         StaffBuyInfoBuilder::default()
     }
@@ -13830,11 +14671,13 @@ impl StaffBuyInfoBuilder {
     /// Number of agent seats bought.
     ///
     /// Example: `10`
+    #[inline]
     pub fn num(mut self, value: i64) -> Self {
         self.num = Some(value);
         self
     }
     /// Sets or clears `Num`.
+    #[inline]
     pub fn set_num(mut self, value: Option<i64>) -> Self {
         self.num = value;
         self
@@ -13842,11 +14685,13 @@ impl StaffBuyInfoBuilder {
     /// Unix time in seconds when the purchase was made.
     ///
     /// Example: `163000000`
+    #[inline]
     pub fn buy_time(mut self, value: i64) -> Self {
         self.buy_time = Some(value);
         self
     }
     /// Sets or clears `BuyTime`.
+    #[inline]
     pub fn set_buy_time(mut self, value: Option<i64>) -> Self {
         self.buy_time = value;
         self
@@ -13854,11 +14699,13 @@ impl StaffBuyInfoBuilder {
     /// Unix time in seconds when the purchase expires.
     ///
     /// Example: `164000000`
+    #[inline]
     pub fn end_time(mut self, value: i64) -> Self {
         self.end_time = Some(value);
         self
     }
     /// Sets or clears `EndTime`.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<i64>) -> Self {
         self.end_time = value;
         self
@@ -13866,16 +14713,19 @@ impl StaffBuyInfoBuilder {
     /// Number of office phones bought.
     ///
     /// Example: `12`
+    #[inline]
     pub fn sip_num(mut self, value: i64) -> Self {
         self.sip_num = Some(value);
         self
     }
     /// Sets or clears `SipNum`.
+    #[inline]
     pub fn set_sip_num(mut self, value: Option<i64>) -> Self {
         self.sip_num = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<StaffBuyInfo, crate::BuildError> {
         Ok(StaffBuyInfo {
             num: self.num,
@@ -14114,6 +14964,7 @@ impl crate::deviation::Described for StaffInfo {
 }
 impl StaffInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> StaffInfoBuilder {
         StaffInfoBuilder::default()
     }
@@ -14138,11 +14989,13 @@ impl StaffInfoBuilder {
     /// Display name of the agent.
     ///
     /// Example: `"xiaowang"`
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
@@ -14150,11 +15003,13 @@ impl StaffInfoBuilder {
     /// Email address of the agent.
     ///
     /// Example: `"10982291@qq.com"`
+    #[inline]
     pub fn mail(mut self, value: impl Into<String>) -> Self {
         self.mail = Some(value.into());
         self
     }
     /// Sets or clears `Mail`.
+    #[inline]
     pub fn set_mail(mut self, value: Option<String>) -> Self {
         self.mail = value;
         self
@@ -14162,11 +15017,13 @@ impl StaffInfoBuilder {
     /// Phone number of the agent.
     ///
     /// Example: `"18092226822"`
+    #[inline]
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
     /// Sets or clears `Phone`.
+    #[inline]
     pub fn set_phone(mut self, value: Option<String>) -> Self {
         self.phone = value;
         self
@@ -14174,11 +15031,13 @@ impl StaffInfoBuilder {
     /// Nickname of the agent.
     ///
     /// Example: `"xiaohong"`
+    #[inline]
     pub fn nick(mut self, value: impl Into<String>) -> Self {
         self.nick = Some(value.into());
         self
     }
     /// Sets or clears `Nick`.
+    #[inline]
     pub fn set_nick(mut self, value: Option<String>) -> Self {
         self.nick = value;
         self
@@ -14186,11 +15045,13 @@ impl StaffInfoBuilder {
     /// Employee number of the agent.
     ///
     /// Example: `"101"`
+    #[inline]
     pub fn staff_number(mut self, value: impl Into<String>) -> Self {
         self.staff_number = Some(value.into());
         self
     }
     /// Sets or clears `StaffNumber`.
+    #[inline]
     pub fn set_staff_number(mut self, value: Option<String>) -> Self {
         self.staff_number = value;
         self
@@ -14198,21 +15059,25 @@ impl StaffInfoBuilder {
     /// Role id of the user; if the user has several roles, use `RoleIdList` instead.
     ///
     /// Example: `1`
+    #[inline]
     pub fn role_id(mut self, value: u64) -> Self {
         self.role_id = Some(value);
         self
     }
     /// Sets or clears `RoleId`.
+    #[inline]
     pub fn set_role_id(mut self, value: Option<u64>) -> Self {
         self.role_id = value;
         self
     }
     /// Role ids of the user.
+    #[inline]
     pub fn role_id_list(mut self, value: u64) -> Self {
         self.role_id_list = Some(value);
         self
     }
     /// Sets or clears `RoleIdList`.
+    #[inline]
     pub fn set_role_id_list(mut self, value: Option<u64>) -> Self {
         self.role_id_list = value;
         self
@@ -14220,21 +15085,25 @@ impl StaffInfoBuilder {
     /// Role ids of the user.
     ///
     /// Example: `[1]`
+    #[inline]
     pub fn role_list(mut self, value: Vec<u64>) -> Self {
         self.role_list = Some(value);
         self
     }
     /// Sets or clears `RoleList`.
+    #[inline]
     pub fn set_role_list(mut self, value: Option<Vec<u64>>) -> Self {
         self.role_list = value;
         self
     }
     /// Skill groups the agent belongs to.
+    #[inline]
     pub fn skill_group_list(mut self, value: Vec<SkillGroupItem>) -> Self {
         self.skill_group_list = Some(value);
         self
     }
     /// Sets or clears `SkillGroupList`.
+    #[inline]
     pub fn set_skill_group_list(mut self, value: Option<Vec<SkillGroupItem>>) -> Self {
         self.skill_group_list = value;
         self
@@ -14242,11 +15111,13 @@ impl StaffInfoBuilder {
     /// Unix time in seconds of the last modification.
     ///
     /// Example: `1614149408`
+    #[inline]
     pub fn last_modify_timestamp(mut self, value: i64) -> Self {
         self.last_modify_timestamp = Some(value);
         self
     }
     /// Sets or clears `LastModifyTimestamp`.
+    #[inline]
     pub fn set_last_modify_timestamp(mut self, value: Option<i64>) -> Self {
         self.last_modify_timestamp = value;
         self
@@ -14254,11 +15125,13 @@ impl StaffInfoBuilder {
     /// Extension number of the agent: 4-6 digits, first digit 1-8.
     ///
     /// Example: `"1003"`
+    #[inline]
     pub fn extension_number(mut self, value: impl Into<String>) -> Self {
         self.extension_number = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionNumber`.
+    #[inline]
     pub fn set_extension_number(mut self, value: Option<String>) -> Self {
         self.extension_number = value;
         self
@@ -14266,16 +15139,19 @@ impl StaffInfoBuilder {
     /// Call forwarding settings of the agent.
     ///
     /// Example: `{"Condition":2,"Enabled":true,"Target":{"StaffUserId":"foo@tencent.com","Type":1}}`
+    #[inline]
     pub fn forwarding_config(mut self, value: ForwardingConfig) -> Self {
         self.forwarding_config = Some(value);
         self
     }
     /// Sets or clears `ForwardingConfig`.
+    #[inline]
     pub fn set_forwarding_config(mut self, value: Option<ForwardingConfig>) -> Self {
         self.forwarding_config = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<StaffInfo, crate::BuildError> {
         Ok(StaffInfo {
             name: self.name,
@@ -14345,6 +15221,7 @@ impl crate::codec::FromMembers for StaffSkillGroupList {
 }
 impl StaffSkillGroupList {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> StaffSkillGroupListBuilder {
         StaffSkillGroupListBuilder::default()
     }
@@ -14359,11 +15236,13 @@ impl StaffSkillGroupListBuilder {
     /// Id of the skill group.
     ///
     /// Example: `2134`
+    #[inline]
     pub fn skill_group_id(mut self, value: SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`. Required.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
@@ -14371,16 +15250,19 @@ impl StaffSkillGroupListBuilder {
     /// Priority of the agent in the group, `1` (highest) to `5` (lowest); default `3`.
     ///
     /// Example: `1`
+    #[inline]
     pub fn priority(mut self, value: i64) -> Self {
         self.priority = Some(value);
         self
     }
     /// Sets or clears `Priority`.
+    #[inline]
     pub fn set_priority(mut self, value: Option<i64>) -> Self {
         self.priority = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<StaffSkillGroupList, crate::BuildError> {
         Ok(StaffSkillGroupList {
             skill_group_id: self
@@ -14546,6 +15428,7 @@ impl crate::deviation::Described for StaffStatus {
 }
 impl StaffStatus {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> StaffStatusBuilder {
         StaffStatusBuilder::default()
     }
@@ -14565,11 +15448,13 @@ impl StaffStatusBuilder {
     /// Cursor for fetching the next page of results.
     ///
     /// Example: `"foo-and-bar"`
+    #[inline]
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
     }
     /// Sets or clears `Cursor`.
+    #[inline]
     pub fn set_cursor(mut self, value: Option<String>) -> Self {
         self.cursor = value;
         self
@@ -14577,11 +15462,13 @@ impl StaffStatusBuilder {
     /// Unix time in seconds when the status took effect.
     ///
     /// Example: `1756297161`
+    #[inline]
     pub fn timestamp(mut self, value: i64) -> Self {
         self.timestamp = Some(value);
         self
     }
     /// Sets or clears `Timestamp`.
+    #[inline]
     pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
         self.timestamp = value;
         self
@@ -14589,11 +15476,13 @@ impl StaffStatusBuilder {
     /// Agent status: `free`, `busy`, `rest` (break), `notReady`, `afterCallWork` or `offline`.
     ///
     /// Example: `"free"`
+    #[inline]
     pub fn status(mut self, value: StaffStatusStatus) -> Self {
         self.status = Some(value);
         self
     }
     /// Sets or clears `Status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<StaffStatusStatus>) -> Self {
         self.status = value;
         self
@@ -14601,11 +15490,13 @@ impl StaffStatusBuilder {
     /// Id of the session linked to this status.
     ///
     /// Example: `"aaed24da-c8a5-412f-a346-157f2316ae75"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
@@ -14613,11 +15504,13 @@ impl StaffStatusBuilder {
     /// Break reason.
     ///
     /// Example: `"会议"`
+    #[inline]
     pub fn reason(mut self, value: impl Into<String>) -> Self {
         self.reason = Some(value.into());
         self
     }
     /// Sets or clears `Reason`.
+    #[inline]
     pub fn set_reason(mut self, value: Option<String>) -> Self {
         self.reason = value;
         self
@@ -14625,11 +15518,13 @@ impl StaffStatusBuilder {
     /// Email address of the agent.
     ///
     /// Example: `"101@qq.com"`
+    #[inline]
     pub fn staff_email(mut self, value: impl Into<String>) -> Self {
         self.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`.
+    #[inline]
     pub fn set_staff_email(mut self, value: Option<String>) -> Self {
         self.staff_email = value;
         self
@@ -14637,16 +15532,19 @@ impl StaffStatusBuilder {
     /// Employee number of the agent.
     ///
     /// Example: `"10001"`
+    #[inline]
     pub fn staff_no(mut self, value: impl Into<String>) -> Self {
         self.staff_no = Some(value.into());
         self
     }
     /// Sets or clears `StaffNo`.
+    #[inline]
     pub fn set_staff_no(mut self, value: Option<String>) -> Self {
         self.staff_no = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<StaffStatus, crate::BuildError> {
         Ok(StaffStatus {
             cursor: self.cursor,
@@ -14729,6 +15627,7 @@ impl crate::deviation::Described for StaffStatusExtra {
 }
 impl StaffStatusExtra {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> StaffStatusExtraBuilder {
         StaffStatusExtraBuilder::default()
     }
@@ -14743,11 +15642,13 @@ impl StaffStatusExtraBuilder {
     /// Media type: `im` text, `tel` phone, `all` all media.
     ///
     /// Example: `"tel"`
+    #[inline]
     pub fn r#type(mut self, value: StaffStatusExtraType) -> Self {
         self.r#type = Some(value);
         self
     }
     /// Sets or clears `Type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<StaffStatusExtraType>) -> Self {
         self.r#type = value;
         self
@@ -14755,16 +15656,19 @@ impl StaffStatusExtraBuilder {
     /// Call direction: `in` inbound, `out` outbound.
     ///
     /// Example: `"in"`
+    #[inline]
     pub fn direct(mut self, value: StaffStatusExtraDirect) -> Self {
         self.direct = Some(value);
         self
     }
     /// Sets or clears `Direct`.
+    #[inline]
     pub fn set_direct(mut self, value: Option<StaffStatusExtraDirect>) -> Self {
         self.direct = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<StaffStatusExtra, crate::BuildError> {
         Ok(StaffStatusExtra {
             r#type: self.r#type,
@@ -15083,6 +15987,7 @@ impl crate::deviation::Described for StaffStatusMetrics {
 }
 impl StaffStatusMetrics {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> StaffStatusMetricsBuilder {
         StaffStatusMetricsBuilder::default()
     }
@@ -15112,11 +16017,13 @@ impl StaffStatusMetricsBuilder {
     /// Email address of the agent.
     ///
     /// Example: `"xxx@xxx.com"`
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
     /// Sets or clears `Email`.
+    #[inline]
     pub fn set_email(mut self, value: Option<String>) -> Self {
         self.email = value;
         self
@@ -15124,21 +16031,25 @@ impl StaffStatusMetricsBuilder {
     /// Agent status: `free`, `busy`, `rest` (break), `notReady`, `afterCallWork` or `offline`.
     ///
     /// Example: `"free"`
+    #[inline]
     pub fn status(mut self, value: StaffStatusStatus) -> Self {
         self.status = Some(value);
         self
     }
     /// Sets or clears `Status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<StaffStatusStatus>) -> Self {
         self.status = value;
         self
     }
     /// Extra details about the current status.
+    #[inline]
     pub fn status_extra(mut self, value: StaffStatusExtra) -> Self {
         self.status_extra = Some(value);
         self
     }
     /// Sets or clears `StatusExtra`.
+    #[inline]
     pub fn set_status_extra(mut self, value: Option<StaffStatusExtra>) -> Self {
         self.status_extra = value;
         self
@@ -15146,11 +16057,13 @@ impl StaffStatusMetricsBuilder {
     /// Total time online today, in seconds.
     ///
     /// Example: `0`
+    #[inline]
     pub fn online_duration(mut self, value: i64) -> Self {
         self.online_duration = Some(value);
         self
     }
     /// Sets or clears `OnlineDuration`.
+    #[inline]
     pub fn set_online_duration(mut self, value: Option<i64>) -> Self {
         self.online_duration = value;
         self
@@ -15158,11 +16071,13 @@ impl StaffStatusMetricsBuilder {
     /// Total time available today, in seconds.
     ///
     /// Example: `0`
+    #[inline]
     pub fn free_duration(mut self, value: i64) -> Self {
         self.free_duration = Some(value);
         self
     }
     /// Sets or clears `FreeDuration`.
+    #[inline]
     pub fn set_free_duration(mut self, value: Option<i64>) -> Self {
         self.free_duration = value;
         self
@@ -15170,11 +16085,13 @@ impl StaffStatusMetricsBuilder {
     /// Total time busy today, in seconds.
     ///
     /// Example: `0`
+    #[inline]
     pub fn busy_duration(mut self, value: i64) -> Self {
         self.busy_duration = Some(value);
         self
     }
     /// Sets or clears `BusyDuration`.
+    #[inline]
     pub fn set_busy_duration(mut self, value: Option<i64>) -> Self {
         self.busy_duration = value;
         self
@@ -15182,11 +16099,13 @@ impl StaffStatusMetricsBuilder {
     /// Total time in `notReady` status today, in seconds.
     ///
     /// Example: `0`
+    #[inline]
     pub fn not_ready_duration(mut self, value: i64) -> Self {
         self.not_ready_duration = Some(value);
         self
     }
     /// Sets or clears `NotReadyDuration`.
+    #[inline]
     pub fn set_not_ready_duration(mut self, value: Option<i64>) -> Self {
         self.not_ready_duration = value;
         self
@@ -15194,11 +16113,13 @@ impl StaffStatusMetricsBuilder {
     /// Total break time today, in seconds.
     ///
     /// Example: `0`
+    #[inline]
     pub fn rest_duration(mut self, value: i64) -> Self {
         self.rest_duration = Some(value);
         self
     }
     /// Sets or clears `RestDuration`.
+    #[inline]
     pub fn set_rest_duration(mut self, value: Option<i64>) -> Self {
         self.rest_duration = value;
         self
@@ -15206,11 +16127,13 @@ impl StaffStatusMetricsBuilder {
     /// Total after-call work time today, in seconds.
     ///
     /// Example: `0`
+    #[inline]
     pub fn after_call_work_duration(mut self, value: i64) -> Self {
         self.after_call_work_duration = Some(value);
         self
     }
     /// Sets or clears `AfterCallWorkDuration`.
+    #[inline]
     pub fn set_after_call_work_duration(mut self, value: Option<i64>) -> Self {
         self.after_call_work_duration = value;
         self
@@ -15218,11 +16141,13 @@ impl StaffStatusMetricsBuilder {
     /// Break reason.
     ///
     /// Example: `"会议"`
+    #[inline]
     pub fn reason(mut self, value: impl Into<String>) -> Self {
         self.reason = Some(value.into());
         self
     }
     /// Sets or clears `Reason`.
+    #[inline]
     pub fn set_reason(mut self, value: Option<String>) -> Self {
         self.reason = value;
         self
@@ -15230,11 +16155,13 @@ impl StaffStatusMetricsBuilder {
     /// Whether a break has been scheduled.
     ///
     /// Example: `false`
+    #[inline]
     pub fn reserve_rest(mut self, value: bool) -> Self {
         self.reserve_rest = Some(value);
         self
     }
     /// Sets or clears `ReserveRest`.
+    #[inline]
     pub fn set_reserve_rest(mut self, value: Option<bool>) -> Self {
         self.reserve_rest = value;
         self
@@ -15242,11 +16169,13 @@ impl StaffStatusMetricsBuilder {
     /// Whether a switch to `notReady` has been scheduled.
     ///
     /// Example: `false`
+    #[inline]
     pub fn reserve_not_ready(mut self, value: bool) -> Self {
         self.reserve_not_ready = Some(value);
         self
     }
     /// Sets or clears `ReserveNotReady`.
+    #[inline]
     pub fn set_reserve_not_ready(mut self, value: Option<bool>) -> Self {
         self.reserve_not_ready = value;
         self
@@ -15254,11 +16183,13 @@ impl StaffStatusMetricsBuilder {
     /// Answering on mobile phone: `0` off, `1` only when offline, `2` always.
     ///
     /// Example: `0`
+    #[inline]
     pub fn use_mobile_accept(mut self, value: StaffStatusMetricsUseMobileAccept) -> Self {
         self.use_mobile_accept = Some(value);
         self
     }
     /// Sets or clears `UseMobileAccept`.
+    #[inline]
     pub fn set_use_mobile_accept(
         mut self,
         value: Option<StaffStatusMetricsUseMobileAccept>,
@@ -15269,11 +16200,13 @@ impl StaffStatusMetricsBuilder {
     /// Whether outbound calls via mobile phone are enabled.
     ///
     /// Example: `false`
+    #[inline]
     pub fn use_mobile_call_out(mut self, value: bool) -> Self {
         self.use_mobile_call_out = Some(value);
         self
     }
     /// Sets or clears `UseMobileCallOut`.
+    #[inline]
     pub fn set_use_mobile_call_out(mut self, value: Option<bool>) -> Self {
         self.use_mobile_call_out = value;
         self
@@ -15281,11 +16214,13 @@ impl StaffStatusMetricsBuilder {
     /// Unix time in seconds when the agent last came online; may be null.
     ///
     /// Example: `1679300000`
+    #[inline]
     pub fn last_online_timestamp(mut self, value: i64) -> Self {
         self.last_online_timestamp = Some(value);
         self
     }
     /// Sets or clears `LastOnlineTimestamp`.
+    #[inline]
     pub fn set_last_online_timestamp(mut self, value: Option<i64>) -> Self {
         self.last_online_timestamp = value;
         self
@@ -15293,11 +16228,13 @@ impl StaffStatusMetricsBuilder {
     /// Unix time in seconds of the last status change; may be null.
     ///
     /// Example: `1679300000`
+    #[inline]
     pub fn last_status_timestamp(mut self, value: i64) -> Self {
         self.last_status_timestamp = Some(value);
         self
     }
     /// Sets or clears `LastStatusTimestamp`.
+    #[inline]
     pub fn set_last_status_timestamp(mut self, value: Option<i64>) -> Self {
         self.last_status_timestamp = value;
         self
@@ -15305,16 +16242,19 @@ impl StaffStatusMetricsBuilder {
     /// Clients the agent is logged in on.
     ///
     /// Example: `[{"ClientType":"Web","IsConnected":true}]`
+    #[inline]
     pub fn client_info(mut self, value: Vec<ClientInfo>) -> Self {
         self.client_info = Some(value);
         self
     }
     /// Sets or clears `ClientInfo`.
+    #[inline]
     pub fn set_client_info(mut self, value: Option<Vec<ClientInfo>>) -> Self {
         self.client_info = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<StaffStatusMetrics, crate::BuildError> {
         Ok(StaffStatusMetrics {
             email: self.email,
@@ -16056,6 +16996,7 @@ impl crate::deviation::Described for TelCdrInfo {
 }
 impl TelCdrInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> TelCdrInfoBuilder {
         TelCdrInfoBuilder::default()
     }
@@ -16111,11 +17052,13 @@ impl TelCdrInfoBuilder {
     /// Calling number.
     ///
     /// Example: `"0086010xxxxxxxx"`
+    #[inline]
     pub fn caller(mut self, value: impl Into<String>) -> Self {
         self.caller = Some(value.into());
         self
     }
     /// Sets or clears `Caller`.
+    #[inline]
     pub fn set_caller(mut self, value: Option<String>) -> Self {
         self.caller = value;
         self
@@ -16123,11 +17066,13 @@ impl TelCdrInfoBuilder {
     /// Called number.
     ///
     /// Example: `"0086130xxxxxxxx"`
+    #[inline]
     pub fn callee(mut self, value: impl Into<String>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`.
+    #[inline]
     pub fn set_callee(mut self, value: Option<String>) -> Self {
         self.callee = value;
         self
@@ -16135,11 +17080,13 @@ impl TelCdrInfoBuilder {
     /// Unix time in seconds when the call was initiated.
     ///
     /// Example: `1611631881`
+    #[inline]
     pub fn time(mut self, value: i64) -> Self {
         self.time = Some(value);
         self
     }
     /// Sets or clears `Time`.
+    #[inline]
     pub fn set_time(mut self, value: Option<i64>) -> Self {
         self.time = value;
         self
@@ -16147,11 +17094,13 @@ impl TelCdrInfoBuilder {
     /// Call direction: `0` inbound, `1` outbound.
     ///
     /// Example: `0`
+    #[inline]
     pub fn direction(mut self, value: TelCdrInfoDirection) -> Self {
         self.direction = Some(value);
         self
     }
     /// Sets or clears `Direction`.
+    #[inline]
     pub fn set_direction(mut self, value: Option<TelCdrInfoDirection>) -> Self {
         self.direction = value;
         self
@@ -16159,11 +17108,13 @@ impl TelCdrInfoBuilder {
     /// Call type: `1` outbound, `2` inbound, `3` audio inbound, `5` predictive dialing, `6` internal call between agents.
     ///
     /// Example: `1`
+    #[inline]
     pub fn call_type(mut self, value: TelCdrInfoCallType) -> Self {
         self.call_type = Some(value);
         self
     }
     /// Sets or clears `CallType`.
+    #[inline]
     pub fn set_call_type(mut self, value: Option<TelCdrInfoCallType>) -> Self {
         self.call_type = value;
         self
@@ -16171,11 +17122,13 @@ impl TelCdrInfoBuilder {
     /// Talk time in seconds.
     ///
     /// Example: `120`
+    #[inline]
     pub fn duration(mut self, value: i64) -> Self {
         self.duration = Some(value);
         self
     }
     /// Sets or clears `Duration`.
+    #[inline]
     pub fn set_duration(mut self, value: Option<i64>) -> Self {
         self.duration = value;
         self
@@ -16183,11 +17136,13 @@ impl TelCdrInfoBuilder {
     /// Download address of the call recording.
     ///
     /// Example: `"https://xxxxx"`
+    #[inline]
     pub fn record_url(mut self, value: impl Into<String>) -> Self {
         self.record_url = Some(value.into());
         self
     }
     /// Sets or clears `RecordURL`.
+    #[inline]
     pub fn set_record_url(mut self, value: Option<String>) -> Self {
         self.record_url = value;
         self
@@ -16195,21 +17150,25 @@ impl TelCdrInfoBuilder {
     /// Id of the recording.
     ///
     /// Example: `"1611631881"`
+    #[inline]
     pub fn record_id(mut self, value: impl Into<String>) -> Self {
         self.record_id = Some(value.into());
         self
     }
     /// Sets or clears `RecordId`.
+    #[inline]
     pub fn set_record_id(mut self, value: Option<String>) -> Self {
         self.record_id = value;
         self
     }
     /// Agent who handled the call.
+    #[inline]
     pub fn seat_user(mut self, value: SeatUserInfo) -> Self {
         self.seat_user = Some(value);
         self
     }
     /// Sets or clears `SeatUser`.
+    #[inline]
     pub fn set_seat_user(mut self, value: Option<SeatUserInfo>) -> Self {
         self.seat_user = value;
         self
@@ -16217,11 +17176,13 @@ impl TelCdrInfoBuilder {
     /// Numeric end status, paired with `EndStatusString`: `1` ok; inbound `100` blackList, `102` ivrGiveUp, `103` waitingGiveUp, `104` ringingGiveUp, `105` noSeatOnline, `106` notWorkTime, `107` ivrEnd; outbound `108` restrictedCallee, `109` tooManyRequest, `110` restrictedArea, `111` restrictedTime, `202` notAnswer, `203` userReject, `204` powerOff, `205` numberNotExist, `206` busy, `207` outOfCredit, `208` operatorError, `209` callerCancel, `210` notInService, `212` carrierBlocked, `213` callReminder, `215` numberInvalid, `216` callRestricted, `217` calleeRestricted, `218` areaRestricted, `219` promptCallForwarding, `220` callerCancelWhileRing, `221` callerCancelWithoutRing, `222` voiceMailReached; `211` clientError; audio `501` callConflict, `502` clientTimeout, `503` voipClientError.
     ///
     /// Example: `1`
+    #[inline]
     pub fn end_status(mut self, value: TelCdrInfoEndStatus) -> Self {
         self.end_status = Some(value);
         self
     }
     /// Sets or clears `EndStatus`.
+    #[inline]
     pub fn set_end_status(mut self, value: Option<TelCdrInfoEndStatus>) -> Self {
         self.end_status = value;
         self
@@ -16229,11 +17190,13 @@ impl TelCdrInfoBuilder {
     /// Name of the skill group.
     ///
     /// Example: `"tel"`
+    #[inline]
     pub fn skill_group(mut self, value: impl Into<String>) -> Self {
         self.skill_group = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroup`.
+    #[inline]
     pub fn set_skill_group(mut self, value: Option<String>) -> Self {
         self.skill_group = value;
         self
@@ -16241,11 +17204,13 @@ impl TelCdrInfoBuilder {
     /// Location the calling number belongs to.
     ///
     /// Example: `"广东深圳"`
+    #[inline]
     pub fn caller_location(mut self, value: impl Into<String>) -> Self {
         self.caller_location = Some(value.into());
         self
     }
     /// Sets or clears `CallerLocation`.
+    #[inline]
     pub fn set_caller_location(mut self, value: Option<String>) -> Self {
         self.caller_location = value;
         self
@@ -16253,11 +17218,13 @@ impl TelCdrInfoBuilder {
     /// Time spent in the IVR, in seconds.
     ///
     /// Example: `5`
+    #[inline]
     pub fn ivr_duration(mut self, value: i64) -> Self {
         self.ivr_duration = Some(value);
         self
     }
     /// Sets or clears `IVRDuration`.
+    #[inline]
     pub fn set_ivr_duration(mut self, value: Option<i64>) -> Self {
         self.ivr_duration = value;
         self
@@ -16265,11 +17232,13 @@ impl TelCdrInfoBuilder {
     /// Unix time in seconds when ringing started.
     ///
     /// Example: `1611631881`
+    #[inline]
     pub fn ring_timestamp(mut self, value: i64) -> Self {
         self.ring_timestamp = Some(value);
         self
     }
     /// Sets or clears `RingTimestamp`.
+    #[inline]
     pub fn set_ring_timestamp(mut self, value: Option<i64>) -> Self {
         self.ring_timestamp = value;
         self
@@ -16277,11 +17246,13 @@ impl TelCdrInfoBuilder {
     /// Unix time in seconds when the call was answered.
     ///
     /// Example: `1611631881`
+    #[inline]
     pub fn accept_timestamp(mut self, value: i64) -> Self {
         self.accept_timestamp = Some(value);
         self
     }
     /// Sets or clears `AcceptTimestamp`.
+    #[inline]
     pub fn set_accept_timestamp(mut self, value: Option<i64>) -> Self {
         self.accept_timestamp = value;
         self
@@ -16289,11 +17260,13 @@ impl TelCdrInfoBuilder {
     /// Unix time in seconds when the call ended.
     ///
     /// Example: `1611631881`
+    #[inline]
     pub fn ended_timestamp(mut self, value: i64) -> Self {
         self.ended_timestamp = Some(value);
         self
     }
     /// Sets or clears `EndedTimestamp`.
+    #[inline]
     pub fn set_ended_timestamp(mut self, value: Option<i64>) -> Self {
         self.ended_timestamp = value;
         self
@@ -16301,21 +17274,25 @@ impl TelCdrInfoBuilder {
     /// Keys pressed in the IVR, e.g. `1`, `2`, `3`.
     ///
     /// Example: `["1","2","3"]`
+    #[inline]
     pub fn ivr_key_pressed(mut self, value: Vec<String>) -> Self {
         self.ivr_key_pressed = Some(value);
         self
     }
     /// Sets or clears `IVRKeyPressed`.
+    #[inline]
     pub fn set_ivr_key_pressed(mut self, value: Option<Vec<String>>) -> Self {
         self.ivr_key_pressed = value;
         self
     }
     /// Keys pressed in the IVR, each with its label.
+    #[inline]
     pub fn ivr_key_pressed_ex(mut self, value: Vec<IVRKeyPressedElement>) -> Self {
         self.ivr_key_pressed_ex = Some(value);
         self
     }
     /// Sets or clears `IVRKeyPressedEx`.
+    #[inline]
     pub fn set_ivr_key_pressed_ex(mut self, value: Option<Vec<IVRKeyPressedElement>>) -> Self {
         self.ivr_key_pressed_ex = value;
         self
@@ -16323,21 +17300,25 @@ impl TelCdrInfoBuilder {
     /// Who hung up: `seat` agent, `user` customer, `system`.
     ///
     /// Example: `"user"`
+    #[inline]
     pub fn hung_up_side(mut self, value: TelCdrInfoHungUpSide) -> Self {
         self.hung_up_side = Some(value);
         self
     }
     /// Sets or clears `HungUpSide`.
+    #[inline]
     pub fn set_hung_up_side(mut self, value: Option<TelCdrInfoHungUpSide>) -> Self {
         self.hung_up_side = value;
         self
     }
     /// Participants who served the call.
+    #[inline]
     pub fn serve_participants(mut self, value: Vec<ServeParticipant>) -> Self {
         self.serve_participants = Some(value);
         self
     }
     /// Sets or clears `ServeParticipants`.
+    #[inline]
     pub fn set_serve_participants(mut self, value: Option<Vec<ServeParticipant>>) -> Self {
         self.serve_participants = value;
         self
@@ -16345,11 +17326,13 @@ impl TelCdrInfoBuilder {
     /// Id of the skill group.
     ///
     /// Example: `110`
+    #[inline]
     pub fn skill_group_id(mut self, value: SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
@@ -16357,11 +17340,13 @@ impl TelCdrInfoBuilder {
     /// End status as a string code; see `EndStatus`.
     ///
     /// Example: `"ok"`
+    #[inline]
     pub fn end_status_string(mut self, value: TelCdrInfoEndStatusString) -> Self {
         self.end_status_string = Some(value);
         self
     }
     /// Sets or clears `EndStatusString`.
+    #[inline]
     pub fn set_end_status_string(mut self, value: Option<TelCdrInfoEndStatusString>) -> Self {
         self.end_status_string = value;
         self
@@ -16369,11 +17354,13 @@ impl TelCdrInfoBuilder {
     /// Unix time in seconds when the session started.
     ///
     /// Example: `1611631891`
+    #[inline]
     pub fn start_timestamp(mut self, value: i64) -> Self {
         self.start_timestamp = Some(value);
         self
     }
     /// Sets or clears `StartTimestamp`.
+    #[inline]
     pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
         self.start_timestamp = value;
         self
@@ -16381,31 +17368,37 @@ impl TelCdrInfoBuilder {
     /// Unix time in seconds when the call entered the queue.
     ///
     /// Example: `1611631891`
+    #[inline]
     pub fn queued_timestamp(mut self, value: i64) -> Self {
         self.queued_timestamp = Some(value);
         self
     }
     /// Sets or clears `QueuedTimestamp`.
+    #[inline]
     pub fn set_queued_timestamp(mut self, value: Option<i64>) -> Self {
         self.queued_timestamp = value;
         self
     }
     /// Keys pressed in the post-call IVR, each with its label.
+    #[inline]
     pub fn post_ivr_key_pressed(mut self, value: Vec<IVRKeyPressedElement>) -> Self {
         self.post_ivr_key_pressed = Some(value);
         self
     }
     /// Sets or clears `PostIVRKeyPressed`.
+    #[inline]
     pub fn set_post_ivr_key_pressed(mut self, value: Option<Vec<IVRKeyPressedElement>>) -> Self {
         self.post_ivr_key_pressed = value;
         self
     }
     /// Keys pressed in the satisfaction survey; key `noInput` means the survey was reached but no key pressed.
+    #[inline]
     pub fn post_ivr_key_pressed_ex(mut self, value: Vec<IVRKeyPressedElement>) -> Self {
         self.post_ivr_key_pressed_ex = Some(value);
         self
     }
     /// Sets or clears `PostIVRKeyPressedEx`.
+    #[inline]
     pub fn set_post_ivr_key_pressed_ex(mut self, value: Option<Vec<IVRKeyPressedElement>>) -> Self {
         self.post_ivr_key_pressed_ex = value;
         self
@@ -16413,11 +17406,13 @@ impl TelCdrInfoBuilder {
     /// Id of the skill group the call queued for.
     ///
     /// Example: `110`
+    #[inline]
     pub fn queued_skill_group_id(mut self, value: i64) -> Self {
         self.queued_skill_group_id = Some(value);
         self
     }
     /// Sets or clears `QueuedSkillGroupId`.
+    #[inline]
     pub fn set_queued_skill_group_id(mut self, value: Option<i64>) -> Self {
         self.queued_skill_group_id = value;
         self
@@ -16425,11 +17420,13 @@ impl TelCdrInfoBuilder {
     /// Id of the session.
     ///
     /// Example: `"c2b303a5-7814-42f4-ab7d-573b7f195d30"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
@@ -16437,11 +17434,13 @@ impl TelCdrInfoBuilder {
     /// Protected id of the calling number; set when number masking is enabled, in which case `Caller` is empty.
     ///
     /// Example: `"0086130xxxxxxxx"`
+    #[inline]
     pub fn protected_caller(mut self, value: impl Into<String>) -> Self {
         self.protected_caller = Some(value.into());
         self
     }
     /// Sets or clears `ProtectedCaller`.
+    #[inline]
     pub fn set_protected_caller(mut self, value: Option<String>) -> Self {
         self.protected_caller = value;
         self
@@ -16449,11 +17448,13 @@ impl TelCdrInfoBuilder {
     /// Protected id of the called number; set when number masking is enabled, in which case `Callee` is empty.
     ///
     /// Example: `"0086130xxxxxxxx"`
+    #[inline]
     pub fn protected_callee(mut self, value: impl Into<String>) -> Self {
         self.protected_callee = Some(value.into());
         self
     }
     /// Sets or clears `ProtectedCallee`.
+    #[inline]
     pub fn set_protected_callee(mut self, value: Option<String>) -> Self {
         self.protected_callee = value;
         self
@@ -16461,11 +17462,13 @@ impl TelCdrInfoBuilder {
     /// Custom user-to-user data attached by the customer; may be null.
     ///
     /// Example: `"whatever"`
+    #[inline]
     pub fn uui_deprecated(mut self, value: impl Into<String>) -> Self {
         self.uui_deprecated = Some(value.into());
         self
     }
     /// Sets or clears `Uui`.
+    #[inline]
     pub fn set_uui_deprecated(mut self, value: Option<String>) -> Self {
         self.uui_deprecated = value;
         self
@@ -16473,11 +17476,13 @@ impl TelCdrInfoBuilder {
     /// Custom user-to-user data attached by the customer.
     ///
     /// Example: `"whatever"`
+    #[inline]
     pub fn uui(mut self, value: impl Into<String>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
+    #[inline]
     pub fn set_uui(mut self, value: Option<String>) -> Self {
         self.uui = value;
         self
@@ -16485,11 +17490,13 @@ impl TelCdrInfoBuilder {
     /// Address to fetch the speech recognition transcript of the recording.
     ///
     /// Example: `"https://api.tccc.qcloud.com/tcccadmin/cdr/getAsrText?session_id="`
+    #[inline]
     pub fn asr_url(mut self, value: impl Into<String>) -> Self {
         self.asr_url = Some(value.into());
         self
     }
     /// Sets or clears `AsrUrl`.
+    #[inline]
     pub fn set_asr_url(mut self, value: Option<String>) -> Self {
         self.asr_url = value;
         self
@@ -16497,11 +17504,13 @@ impl TelCdrInfoBuilder {
     /// State of `AsrUrl`: `Complete`, `Processing`, or `NotExists` (offline ASR not enabled or no package).
     ///
     /// Example: `"Complete"`
+    #[inline]
     pub fn asr_status(mut self, value: TelCdrInfoAsrStatus) -> Self {
         self.asr_status = Some(value);
         self
     }
     /// Sets or clears `AsrStatus`.
+    #[inline]
     pub fn set_asr_status(mut self, value: Option<TelCdrInfoAsrStatus>) -> Self {
         self.asr_status = value;
         self
@@ -16509,11 +17518,13 @@ impl TelCdrInfoBuilder {
     /// Address of the recording copy stored in a third-party COS bucket.
     ///
     /// Example: `"https://xxxxx"`
+    #[inline]
     pub fn custom_record_url(mut self, value: impl Into<String>) -> Self {
         self.custom_record_url = Some(value.into());
         self
     }
     /// Sets or clears `CustomRecordURL`.
+    #[inline]
     pub fn set_custom_record_url(mut self, value: Option<String>) -> Self {
         self.custom_record_url = value;
         self
@@ -16521,11 +17532,13 @@ impl TelCdrInfoBuilder {
     /// Remarks.
     ///
     /// Example: `"备注"`
+    #[inline]
     pub fn remark(mut self, value: impl Into<String>) -> Self {
         self.remark = Some(value.into());
         self
     }
     /// Sets or clears `Remark`.
+    #[inline]
     pub fn set_remark(mut self, value: Option<String>) -> Self {
         self.remark = value;
         self
@@ -16533,11 +17546,13 @@ impl TelCdrInfoBuilder {
     /// Name of the skill group the call queued for.
     ///
     /// Example: `"销售组"`
+    #[inline]
     pub fn queued_skill_group_name(mut self, value: impl Into<String>) -> Self {
         self.queued_skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `QueuedSkillGroupName`.
+    #[inline]
     pub fn set_queued_skill_group_name(mut self, value: Option<String>) -> Self {
         self.queued_skill_group_name = value;
         self
@@ -16545,11 +17560,13 @@ impl TelCdrInfoBuilder {
     /// Addresses of voicemail recordings left during the call.
     ///
     /// Example: `["https://xxxxx"]`
+    #[inline]
     pub fn voicemail_record_url(mut self, value: Vec<String>) -> Self {
         self.voicemail_record_url = Some(value);
         self
     }
     /// Sets or clears `VoicemailRecordURL`.
+    #[inline]
     pub fn set_voicemail_record_url(mut self, value: Option<Vec<String>>) -> Self {
         self.voicemail_record_url = value;
         self
@@ -16557,11 +17574,13 @@ impl TelCdrInfoBuilder {
     /// Addresses of the speech recognition transcripts of voicemails left during the call.
     ///
     /// Example: `["https://xxxxx"]`
+    #[inline]
     pub fn voicemail_asr_url(mut self, value: Vec<String>) -> Self {
         self.voicemail_asr_url = Some(value);
         self
     }
     /// Sets or clears `VoicemailAsrURL`.
+    #[inline]
     pub fn set_voicemail_asr_url(mut self, value: Option<Vec<String>>) -> Self {
         self.voicemail_asr_url = value;
         self
@@ -16569,11 +17588,13 @@ impl TelCdrInfoBuilder {
     /// Id of the AI agent, for calls involving one.
     ///
     /// Example: `9527`
+    #[inline]
     pub fn ai_agent_id(mut self, value: AIAgentId) -> Self {
         self.ai_agent_id = Some(value);
         self
     }
     /// Sets or clears `AIAgentId`.
+    #[inline]
     pub fn set_ai_agent_id(mut self, value: Option<AIAgentId>) -> Self {
         self.ai_agent_id = value;
         self
@@ -16581,11 +17602,13 @@ impl TelCdrInfoBuilder {
     /// Name of the AI agent, for calls involving one.
     ///
     /// Example: `"新款智能体销售"`
+    #[inline]
     pub fn ai_agent_name(mut self, value: impl Into<String>) -> Self {
         self.ai_agent_name = Some(value.into());
         self
     }
     /// Sets or clears `AIAgentName`.
+    #[inline]
     pub fn set_ai_agent_name(mut self, value: Option<String>) -> Self {
         self.ai_agent_name = value;
         self
@@ -16593,11 +17616,13 @@ impl TelCdrInfoBuilder {
     /// Code of the reason the system hung up after the call connected.
     ///
     /// Example: `1010`
+    #[inline]
     pub fn sys_hangup_reason(mut self, value: i64) -> Self {
         self.sys_hangup_reason = Some(value);
         self
     }
     /// Sets or clears `SysHangupReason`.
+    #[inline]
     pub fn set_sys_hangup_reason(mut self, value: Option<i64>) -> Self {
         self.sys_hangup_reason = value;
         self
@@ -16605,16 +17630,19 @@ impl TelCdrInfoBuilder {
     /// Text description of the reason the system hung up after the call connected.
     ///
     /// Example: `"用户挂断智能体通话"`
+    #[inline]
     pub fn sys_hangup_reason_string(mut self, value: impl Into<String>) -> Self {
         self.sys_hangup_reason_string = Some(value.into());
         self
     }
     /// Sets or clears `SysHangupReasonString`.
+    #[inline]
     pub fn set_sys_hangup_reason_string(mut self, value: Option<String>) -> Self {
         self.sys_hangup_reason_string = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<TelCdrInfo, crate::BuildError> {
         Ok(TelCdrInfo {
             caller: self.caller,
@@ -16717,6 +17745,7 @@ impl crate::codec::FromMembers for TimeRange {
 }
 impl TimeRange {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> TimeRangeBuilder {
         TimeRangeBuilder::default()
     }
@@ -16731,11 +17760,13 @@ impl TimeRangeBuilder {
     /// Start of the window, `HH:MM:SS`.
     ///
     /// Example: `"09:00:00"`
+    #[inline]
     pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = Some(value.into());
         self
     }
     /// Sets or clears `StartTime`.
+    #[inline]
     pub fn set_start_time(mut self, value: Option<String>) -> Self {
         self.start_time = value;
         self
@@ -16743,16 +17774,19 @@ impl TimeRangeBuilder {
     /// End of the window, `HH:MM:SS`.
     ///
     /// Example: `"14:00:00"`
+    #[inline]
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
     }
     /// Sets or clears `EndTime`.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<String>) -> Self {
         self.end_time = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<TimeRange, crate::BuildError> {
         Ok(TimeRange {
             start_time: self.start_time,
@@ -16814,6 +17848,7 @@ impl crate::codec::FromMembers for ToneWordInfo {
 }
 impl ToneWordInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> ToneWordInfoBuilder {
         ToneWordInfoBuilder::default()
     }
@@ -16828,11 +17863,13 @@ impl ToneWordInfoBuilder {
     /// Timeout in seconds for the first sentence; once exceeded, a filler word is played.
     ///
     /// Example: `0.4`
+    #[inline]
     pub fn first_sentence_timeout(mut self, value: f64) -> Self {
         self.first_sentence_timeout = Some(value);
         self
     }
     /// Sets or clears `FirstSentenceTimeout`.
+    #[inline]
     pub fn set_first_sentence_timeout(mut self, value: Option<f64>) -> Self {
         self.first_sentence_timeout = value;
         self
@@ -16840,16 +17877,19 @@ impl ToneWordInfoBuilder {
     /// Chinese filler words grouped by tone.
     ///
     /// Example: `{"Negative":["好悲催","太差劲了"],"Neutral":["嘿嘿","差不多"],"Positive":["真不错","挺好的"]}`
+    #[inline]
     pub fn zh_tone_words(mut self, value: ZHToneWordsInfo) -> Self {
         self.zh_tone_words = Some(value);
         self
     }
     /// Sets or clears `ZHToneWords`.
+    #[inline]
     pub fn set_zh_tone_words(mut self, value: Option<ZHToneWordsInfo>) -> Self {
         self.zh_tone_words = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<ToneWordInfo, crate::BuildError> {
         Ok(ToneWordInfo {
             first_sentence_timeout: self.first_sentence_timeout,
@@ -16921,6 +17961,7 @@ impl crate::codec::FromMembers for TransferToAgentItem {
 }
 impl TransferToAgentItem {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> TransferToAgentItemBuilder {
         TransferToAgentItemBuilder::default()
     }
@@ -16936,11 +17977,13 @@ impl TransferToAgentItemBuilder {
     /// Name of the function call the model uses to trigger the handover.
     ///
     /// Example: `"transfer_to_agent1"`
+    #[inline]
     pub fn transfer_to_agent_name(mut self, value: impl Into<String>) -> Self {
         self.transfer_to_agent_name = Some(value.into());
         self
     }
     /// Sets or clears `TransferToAgentName`. Required.
+    #[inline]
     pub fn set_transfer_to_agent_name(mut self, value: Option<String>) -> Self {
         self.transfer_to_agent_name = value;
         self
@@ -16948,11 +17991,13 @@ impl TransferToAgentItemBuilder {
     /// Description of when to hand over to the target agent, used by the model to decide.
     ///
     /// Example: `"当用户想要售后服务时"`
+    #[inline]
     pub fn transfer_to_agent_desc(mut self, value: impl Into<String>) -> Self {
         self.transfer_to_agent_desc = Some(value.into());
         self
     }
     /// Sets or clears `TransferToAgentDesc`. Required.
+    #[inline]
     pub fn set_transfer_to_agent_desc(mut self, value: Option<String>) -> Self {
         self.transfer_to_agent_desc = value;
         self
@@ -16960,16 +18005,19 @@ impl TransferToAgentItemBuilder {
     /// Id of the target AI agent.
     ///
     /// Example: `1288`
+    #[inline]
     pub fn transfer_to_agent_id(mut self, value: u64) -> Self {
         self.transfer_to_agent_id = Some(value);
         self
     }
     /// Sets or clears `TransferToAgentId`. Required.
+    #[inline]
     pub fn set_transfer_to_agent_id(mut self, value: Option<u64>) -> Self {
         self.transfer_to_agent_id = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<TransferToAgentItem, crate::BuildError> {
         Ok(TransferToAgentItem {
             transfer_to_agent_name: self.transfer_to_agent_name.ok_or(
@@ -17059,6 +18107,7 @@ impl crate::codec::FromMembers for TriggerStrategyItem {
 }
 impl TriggerStrategyItem {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> TriggerStrategyItemBuilder {
         TriggerStrategyItemBuilder::default()
     }
@@ -17073,11 +18122,13 @@ pub struct TriggerStrategyItemBuilder {
 }
 impl TriggerStrategyItemBuilder {
     /// HTTP interface to call when the rule fires.
+    #[inline]
     pub fn interface_config(mut self, value: HttpCallbackConfig) -> Self {
         self.interface_config = Some(value);
         self
     }
     /// Sets or clears `InterfaceConfig`.
+    #[inline]
     pub fn set_interface_config(mut self, value: Option<HttpCallbackConfig>) -> Self {
         self.interface_config = value;
         self
@@ -17085,21 +18136,25 @@ impl TriggerStrategyItemBuilder {
     /// Hangup types (codes such as `206`) that make the rule fire.
     ///
     /// Example: `["206"]`
+    #[inline]
     pub fn hangup_types(mut self, value: Vec<String>) -> Self {
         self.hangup_types = Some(value);
         self
     }
     /// Sets or clears `HangupTypes`.
+    #[inline]
     pub fn set_hangup_types(mut self, value: Option<Vec<String>>) -> Self {
         self.hangup_types = value;
         self
     }
     /// Call tags that make the rule fire.
+    #[inline]
     pub fn call_tags(mut self, value: Vec<RetryTagItem>) -> Self {
         self.call_tags = Some(value);
         self
     }
     /// Sets or clears `CallTags`.
+    #[inline]
     pub fn set_call_tags(mut self, value: Option<Vec<RetryTagItem>>) -> Self {
         self.call_tags = value;
         self
@@ -17107,16 +18162,19 @@ impl TriggerStrategyItemBuilder {
     /// When the rule fires: `ONCE_PER_NUMBER` only on the first match for each number, `ALWAYS_ON_MATCH` on every match.
     ///
     /// Example: `"ONCE_PER_NUMBER"`
+    #[inline]
     pub fn trigger_mode(mut self, value: TriggerStrategyItemTriggerMode) -> Self {
         self.trigger_mode = Some(value);
         self
     }
     /// Sets or clears `TriggerMode`.
+    #[inline]
     pub fn set_trigger_mode(mut self, value: Option<TriggerStrategyItemTriggerMode>) -> Self {
         self.trigger_mode = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<TriggerStrategyItem, crate::BuildError> {
         Ok(TriggerStrategyItem {
             interface_config: self.interface_config,
@@ -17176,6 +18234,7 @@ impl crate::codec::FromMembers for UploadAudioInfo {
 }
 impl UploadAudioInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> UploadAudioInfoBuilder {
         UploadAudioInfoBuilder::default()
     }
@@ -17190,11 +18249,13 @@ impl UploadAudioInfoBuilder {
     /// Alias of the file; need not be unique.
     ///
     /// Example: `"呼入使用"`
+    #[inline]
     pub fn custom_file_name(mut self, value: impl Into<String>) -> Self {
         self.custom_file_name = Some(value.into());
         self
     }
     /// Sets or clears `CustomFileName`. Required.
+    #[inline]
     pub fn set_custom_file_name(mut self, value: Option<String>) -> Self {
         self.custom_file_name = value;
         self
@@ -17202,16 +18263,19 @@ impl UploadAudioInfoBuilder {
     /// Link to download the audio from; mp3 or wav, at most 5 MB.
     ///
     /// Example: `"http://xxx.com/aa.mp3"`
+    #[inline]
     pub fn audio_url(mut self, value: impl Into<String>) -> Self {
         self.audio_url = Some(value.into());
         self
     }
     /// Sets or clears `AudioUrl`. Required.
+    #[inline]
     pub fn set_audio_url(mut self, value: Option<String>) -> Self {
         self.audio_url = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<UploadAudioInfo, crate::BuildError> {
         Ok(UploadAudioInfo {
             custom_file_name: self
@@ -17297,6 +18361,7 @@ impl crate::deviation::Described for UploadIvrAudioFailedInfo {
 }
 impl UploadIvrAudioFailedInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> UploadIvrAudioFailedInfoBuilder {
         UploadIvrAudioFailedInfoBuilder::default()
     }
@@ -17311,11 +18376,13 @@ impl UploadIvrAudioFailedInfoBuilder {
     /// Name of the file that failed.
     ///
     /// Example: `"xxx.mp3"`
+    #[inline]
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.file_name = Some(value.into());
         self
     }
     /// Sets or clears `FileName`.
+    #[inline]
     pub fn set_file_name(mut self, value: Option<String>) -> Self {
         self.file_name = value;
         self
@@ -17323,16 +18390,19 @@ impl UploadIvrAudioFailedInfoBuilder {
     /// Why the upload failed.
     ///
     /// Example: `"文件内容重复"`
+    #[inline]
     pub fn failed_msg(mut self, value: impl Into<String>) -> Self {
         self.failed_msg = Some(value.into());
         self
     }
     /// Sets or clears `FailedMsg`.
+    #[inline]
     pub fn set_failed_msg(mut self, value: Option<String>) -> Self {
         self.failed_msg = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<UploadIvrAudioFailedInfo, crate::BuildError> {
         Ok(UploadIvrAudioFailedInfo {
             file_name: self.file_name,
@@ -17445,6 +18515,7 @@ impl crate::deviation::Described for UserReplyEvent {
 }
 impl UserReplyEvent {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> UserReplyEventBuilder {
         UserReplyEventBuilder::default()
     }
@@ -17461,11 +18532,13 @@ impl UserReplyEventBuilder {
     /// Raw text that speech recognition produced from the user's speech.
     ///
     /// Example: `"Something?"`
+    #[inline]
     pub fn asr_transcript(mut self, value: impl Into<String>) -> Self {
         self.asr_transcript = Some(value.into());
         self
     }
     /// Sets or clears `ASRTranscript`.
+    #[inline]
     pub fn set_asr_transcript(mut self, value: Option<String>) -> Self {
         self.asr_transcript = value;
         self
@@ -17473,11 +18546,13 @@ impl UserReplyEventBuilder {
     /// Reply category of the current dialogue node in the flow canvas that the user's reply matched.
     ///
     /// Example: `"收集${name}结束"`
+    #[inline]
     pub fn matched_intent(mut self, value: impl Into<String>) -> Self {
         self.matched_intent = Some(value.into());
         self
     }
     /// Sets or clears `MatchedIntent`.
+    #[inline]
     pub fn set_matched_intent(mut self, value: Option<String>) -> Self {
         self.matched_intent = value;
         self
@@ -17485,11 +18560,13 @@ impl UserReplyEventBuilder {
     /// Tags extracted from the reply, as a JSON-encoded string.
     ///
     /// Example: `"[{\"TagName\":\"name\",\"TagValue\":\"小康\",\"TagType\":3}]"`
+    #[inline]
     pub fn extracted_slots(mut self, value: impl Into<String>) -> Self {
         self.extracted_slots = Some(value.into());
         self
     }
     /// Sets or clears `ExtractedSlots`.
+    #[inline]
     pub fn set_extracted_slots(mut self, value: Option<String>) -> Self {
         self.extracted_slots = value;
         self
@@ -17497,16 +18574,19 @@ impl UserReplyEventBuilder {
     /// Kind of branch the reply matched: `Intent`, `Fallback`, `NoResponse`, `SlotCollectionSuccess`, `SlotCollectionFail`, `GlobalIntent`, `LogicAnd`, `LogicOr`, `DTMFSuccess`, `DTMFFail`, `DTMFNavigation`, `DTMFExtension`, `DTMFCollection`, `TransferAgentFail`.
     ///
     /// Example: `"Intent"`
+    #[inline]
     pub fn branch_type(mut self, value: UserReplyEventBranchType) -> Self {
         self.branch_type = Some(value);
         self
     }
     /// Sets or clears `BranchType`.
+    #[inline]
     pub fn set_branch_type(mut self, value: Option<UserReplyEventBranchType>) -> Self {
         self.branch_type = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<UserReplyEvent, crate::BuildError> {
         Ok(UserReplyEvent {
             asr_transcript: self.asr_transcript,
@@ -17581,6 +18661,7 @@ impl crate::deviation::Described for Variable {
 }
 impl Variable {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> VariableBuilder {
         VariableBuilder::default()
     }
@@ -17595,11 +18676,13 @@ impl VariableBuilder {
     /// Name of the variable.
     ///
     /// Example: `"foo"`
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets or clears `Key`. Required.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.key = value;
         self
@@ -17607,16 +18690,19 @@ impl VariableBuilder {
     /// Value of the variable.
     ///
     /// Example: `"bar"`
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
     /// Sets or clears `Value`. Required.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.value = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<Variable, crate::BuildError> {
         Ok(Variable {
             key: self
@@ -17692,6 +18778,7 @@ impl crate::codec::FromMembers for ZHToneWordsInfo {
 }
 impl ZHToneWordsInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> ZHToneWordsInfoBuilder {
         ZHToneWordsInfoBuilder::default()
     }
@@ -17707,11 +18794,13 @@ impl ZHToneWordsInfoBuilder {
     /// Neutral filler words.
     ///
     /// Example: `["嗯嗯"]`
+    #[inline]
     pub fn neutral(mut self, value: Vec<String>) -> Self {
         self.neutral = Some(value);
         self
     }
     /// Sets or clears `Neutral`.
+    #[inline]
     pub fn set_neutral(mut self, value: Option<Vec<String>>) -> Self {
         self.neutral = value;
         self
@@ -17719,11 +18808,13 @@ impl ZHToneWordsInfoBuilder {
     /// Positive filler words.
     ///
     /// Example: `["嗯嗯"]`
+    #[inline]
     pub fn positive(mut self, value: Vec<String>) -> Self {
         self.positive = Some(value);
         self
     }
     /// Sets or clears `Positive`.
+    #[inline]
     pub fn set_positive(mut self, value: Option<Vec<String>>) -> Self {
         self.positive = value;
         self
@@ -17731,16 +18822,19 @@ impl ZHToneWordsInfoBuilder {
     /// Negative filler words.
     ///
     /// Example: `["嗯嗯"]`
+    #[inline]
     pub fn negative(mut self, value: Vec<String>) -> Self {
         self.negative = Some(value);
         self
     }
     /// Sets or clears `Negative`.
+    #[inline]
     pub fn set_negative(mut self, value: Option<Vec<String>>) -> Self {
         self.negative = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<ZHToneWordsInfo, crate::BuildError> {
         Ok(ZHToneWordsInfo {
             neutral: self.neutral,

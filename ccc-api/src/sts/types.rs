@@ -89,6 +89,7 @@ impl crate::deviation::Described for Credentials {
 }
 impl Credentials {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CredentialsBuilder {
         CredentialsBuilder::default()
     }
@@ -116,11 +117,13 @@ impl CredentialsBuilder {
     /// Session token, sent as `X-TC-Token` with every request signed by these keys; up to 4,096 bytes.
     ///
     /// Example: `"da1e***"`
+    #[inline]
     pub fn token(mut self, value: impl Into<String>) -> Self {
         self.token = Some(value.into());
         self
     }
     /// Sets or clears `Token`. Required.
+    #[inline]
     pub fn set_token(mut self, value: Option<String>) -> Self {
         self.token = value;
         self
@@ -128,11 +131,13 @@ impl CredentialsBuilder {
     /// Id of the temporary key, used in signatures like a SecretId; up to 1,024 bytes.
     ///
     /// Example: `"AKID***"`
+    #[inline]
     pub fn tmp_secret_id(mut self, value: impl Into<String>) -> Self {
         self.tmp_secret_id = Some(value.into());
         self
     }
     /// Sets or clears `TmpSecretId`. Required.
+    #[inline]
     pub fn set_tmp_secret_id(mut self, value: Option<String>) -> Self {
         self.tmp_secret_id = value;
         self
@@ -140,16 +145,19 @@ impl CredentialsBuilder {
     /// The temporary secret key signatures are computed with; up to 1,024 bytes.
     ///
     /// Example: `"q95K***"`
+    #[inline]
     pub fn tmp_secret_key(mut self, value: impl Into<String>) -> Self {
         self.tmp_secret_key = Some(value.into());
         self
     }
     /// Sets or clears `TmpSecretKey`. Required.
+    #[inline]
     pub fn set_tmp_secret_key(mut self, value: Option<String>) -> Self {
         self.tmp_secret_key = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<Credentials, crate::BuildError> {
         Ok(Credentials {
             token: self
@@ -220,6 +228,7 @@ impl crate::codec::FromMembers for Tag {
 }
 impl Tag {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> TagBuilder {
         TagBuilder::default()
     }
@@ -234,11 +243,13 @@ impl TagBuilder {
     /// Tag key: up to 128 characters, case-sensitive.
     ///
     /// Example: `"department"`
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets or clears `Key`. Required.
+    #[inline]
     pub fn set_key(mut self, value: Option<String>) -> Self {
         self.key = value;
         self
@@ -246,16 +257,19 @@ impl TagBuilder {
     /// Tag value: up to 256 characters, case-sensitive.
     ///
     /// Example: `"engineering"`
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
     /// Sets or clears `Value`. Required.
+    #[inline]
     pub fn set_value(mut self, value: Option<String>) -> Self {
         self.value = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<Tag, crate::BuildError> {
         Ok(Tag {
             key: self

@@ -118,6 +118,7 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
         true,
         quote! {
             /// The request, or the first required member that is missing.
+            #[inline]
             pub fn build(self) -> Result<#request, #rt::BuildError> {
                 Ok(#request {
                     #(#build_fields)*
@@ -149,12 +150,14 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
         quote! {
             impl #client {
                 #method_doc
+                #[inline]
                 pub fn #method(&self) -> #fluent {
                     #fluent::new(#core)
                 }
             }
 
             impl From<#rt::SdkError<#error_code>> for #rt::SdkError<#root::ErrorCode> {
+                #[inline]
                 fn from(error: #rt::SdkError<#error_code>) -> Self {
                     error.map_code()
                 }
@@ -229,6 +232,7 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
 
         impl #request {
             /// A builder with no member set.
+            #[inline]
             pub fn builder() -> #builder {
                 #builder::default()
             }
@@ -254,6 +258,7 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
 
         impl #fluent {
             /// A call through `client` with no member set.
+            #[inline]
             pub fn new(client: #rt::Client) -> Self {
                 Self { client, inner: #builder::default(), options: #rt::RequestOptions::default() }
             }
@@ -261,18 +266,21 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
             #(#fluent_setters)*
 
             /// The request as built so far.
+            #[inline]
             pub fn as_builder(&self) -> &#builder {
                 &self.inner
             }
 
             /// Overrides client settings (timeouts, retries, region, language) for
             /// this call.
+            #[inline]
             pub fn options(mut self, options: #rt::RequestOptions) -> Self {
                 self.options = options;
                 self
             }
 
             /// Checks the required members and sends the request.
+            #[inline]
             pub async fn send(self) -> Result<#response, #rt::SdkError<#error_code>> {
                 let request = self.inner.build()?;
                 self.client.execute_with(&request, &self.options).await
@@ -298,6 +306,7 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
         impl #response {
             /// A builder with no member set, for canned answers in tests and
             /// replays.
+            #[inline]
             pub fn builder() -> #response_builder_name {
                 #response_builder_name::default()
             }
@@ -305,6 +314,7 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
             /// Members the answer left out or sent as null although the spec
             /// promises them (read as their defaults); empty when the answer
             /// matches the spec.
+            #[inline]
             pub fn deviations(&self) -> &[#rt::Deviation] {
                 &self._deviations
             }
@@ -313,10 +323,12 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
         #response_builder
 
         impl #rt::ActionResponse for #response {
+            #[inline]
             fn deviations(&self) -> &[#rt::Deviation] {
                 &self._deviations
             }
 
+            #[inline]
             fn set_deviations(&mut self, deviations: Vec<#rt::Deviation>) {
                 self._deviations = deviations;
             }
@@ -377,6 +389,7 @@ fn into_paginator(
     ));
     quote! {
         #doc
+        #[inline]
         pub fn into_paginator(mut self) -> #rt::Paginator<#request> {
             #size
             #position
@@ -496,38 +509,47 @@ fn paginated_impl(
             const STYLE: #rt::PageStyle = #style;
             const MAX_PAGE_SIZE: u64 = #max;
 
+            #[inline]
             fn page_size(&self) -> Option<u64> {
                 #size_read
             }
 
+            #[inline]
             fn set_page_size(&mut self, value: u64) {
                 #size_write
             }
 
+            #[inline]
             fn position(&self) -> Option<u64> {
                 #position_read
             }
 
+            #[inline]
             fn set_position(&mut self, value: u64) {
                 #position_write
             }
 
+            #[inline]
             fn set_cursor(&mut self, cursor: String) {
                 #cursor_write
             }
 
+            #[inline]
             fn items(response: &Self::Response) -> &[Self::Item] {
                 #items_ref
             }
 
+            #[inline]
             fn into_items(response: Self::Response) -> Vec<Self::Item> {
                 #items_owned
             }
 
+            #[inline]
             fn total(response: &Self::Response) -> Option<u64> {
                 #total
             }
 
+            #[inline]
             fn cursor_of(item: &Self::Item) -> Option<String> {
                 let _ = item;
                 #cursor_of
@@ -562,6 +584,7 @@ fn response_builder(a: &Action, response: &proc_macro2::Ident, paths: &Paths) ->
         false,
         quote! {
             /// The response; unset members hold their defaults.
+            #[inline]
             pub fn build(self) -> #response {
                 #response {
                     #(#build_fields)*

@@ -142,6 +142,7 @@ fn object(o: &Object, paths: &Paths) -> TokenStream {
         true,
         quote! {
             /// The value, or the first required member that is missing.
+            #[inline]
             pub fn build(self) -> Result<#name, #rt::BuildError> {
                 Ok(#name {
                     #(#build_fields)*
@@ -165,6 +166,7 @@ fn object(o: &Object, paths: &Paths) -> TokenStream {
 
         impl #name {
             /// A builder with no member set.
+            #[inline]
             pub fn builder() -> #builder_name {
                 #builder_name::default()
             }
@@ -246,12 +248,14 @@ pub(crate) fn setter(
     };
     quote! {
         #doc
+        #[inline]
         pub fn #ident(mut self, value: #param) -> Self {
             #target = Some(#convert);
             self
         }
 
         #set_doc
+        #[inline]
         pub fn #set(mut self, value: Option<#ty>) -> Self {
             #target = value;
             self

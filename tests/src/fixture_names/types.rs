@@ -90,6 +90,7 @@ impl ::ccc_api::deviation::Described for PutThingRequest {
 }
 impl PutThingRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> PutThingRequestBuilder {
         PutThingRequestBuilder::default()
     }
@@ -104,46 +105,55 @@ pub struct PutThingRequestBuilder {
 }
 impl PutThingRequestBuilder {
     /// Objects escape keywords that cannot be raw identifiers.
+    #[inline]
     pub fn self_(mut self, value: impl Into<String>) -> Self {
         self.self_ = Some(value.into());
         self
     }
     /// Sets or clears `Self`. Required.
+    #[inline]
     pub fn set_self_(mut self, value: Option<String>) -> Self {
         self.self_ = value;
         self
     }
     /// Another one.
+    #[inline]
     pub fn super_(mut self, value: impl Into<String>) -> Self {
         self.super_ = Some(value.into());
         self
     }
     /// Sets or clears `Super`.
+    #[inline]
     pub fn set_super_(mut self, value: Option<String>) -> Self {
         self.super_ = value;
         self
     }
     /// A raw identifier.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
     /// Sets or clears `Type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.r#type = value;
         self
     }
     /// Objects have no methods; kept as `new`.
+    #[inline]
     pub fn new(mut self, value: impl Into<String>) -> Self {
         self.new = Some(value.into());
         self
     }
     /// Sets or clears `New`.
+    #[inline]
     pub fn set_new(mut self, value: Option<String>) -> Self {
         self.new = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<PutThingRequest, ::ccc_api::BuildError> {
         Ok(PutThingRequest {
             self_: self.self_.ok_or(::ccc_api::BuildError::missing_in_type(
@@ -225,6 +235,7 @@ impl ::ccc_api::deviation::Described for Vault {
 }
 impl Vault {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> VaultBuilder {
         VaultBuilder::default()
     }
@@ -245,26 +256,31 @@ impl ::std::fmt::Debug for VaultBuilder {
 }
 impl VaultBuilder {
     /// Shown by Debug.
+    #[inline]
     pub fn label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
     /// Sets or clears `Label`. Required.
+    #[inline]
     pub fn set_label(mut self, value: Option<String>) -> Self {
         self.label = value;
         self
     }
     /// Never shown by Debug.
+    #[inline]
     pub fn token(mut self, value: impl Into<String>) -> Self {
         self.token = Some(value.into());
         self
     }
     /// Sets or clears `Token`. Required.
+    #[inline]
     pub fn set_token(mut self, value: Option<String>) -> Self {
         self.token = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<Vault, ::ccc_api::BuildError> {
         Ok(Vault {
             label: self

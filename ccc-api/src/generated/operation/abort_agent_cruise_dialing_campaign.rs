@@ -76,6 +76,7 @@ impl crate::codec::FromMembers for AbortAgentCruiseDialingCampaignRequest {
 }
 impl AbortAgentCruiseDialingCampaignRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AbortAgentCruiseDialingCampaignRequestBuilder {
         AbortAgentCruiseDialingCampaignRequestBuilder::default()
     }
@@ -97,11 +98,13 @@ impl AbortAgentCruiseDialingCampaignRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -109,16 +112,19 @@ impl AbortAgentCruiseDialingCampaignRequestBuilder {
     /// Id of the task, as returned by `CreateAgentCruiseDialingCampaign`.
     ///
     /// Example: `2569`
+    #[inline]
     pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
         self.campaign_id = Some(value);
         self
     }
     /// Sets or clears `CampaignId`. Required.
+    #[inline]
     pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
         self.campaign_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AbortAgentCruiseDialingCampaignRequest, crate::BuildError> {
         Ok(AbortAgentCruiseDialingCampaignRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -141,6 +147,7 @@ pub struct AbortAgentCruiseDialingCampaignFluentBuilder {
 }
 impl AbortAgentCruiseDialingCampaignFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -151,11 +158,13 @@ impl AbortAgentCruiseDialingCampaignFluentBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -163,26 +172,31 @@ impl AbortAgentCruiseDialingCampaignFluentBuilder {
     /// Id of the task, as returned by `CreateAgentCruiseDialingCampaign`.
     ///
     /// Example: `2569`
+    #[inline]
     pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
         self.inner.campaign_id = Some(value);
         self
     }
     /// Sets or clears `CampaignId`. Required.
+    #[inline]
     pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
         self.inner.campaign_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &AbortAgentCruiseDialingCampaignRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -245,12 +259,14 @@ impl crate::deviation::Described for AbortAgentCruiseDialingCampaignResponse {
 impl AbortAgentCruiseDialingCampaignResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> AbortAgentCruiseDialingCampaignResponseBuilder {
         AbortAgentCruiseDialingCampaignResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -262,16 +278,19 @@ pub struct AbortAgentCruiseDialingCampaignResponseBuilder {
 }
 impl AbortAgentCruiseDialingCampaignResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> AbortAgentCruiseDialingCampaignResponse {
         AbortAgentCruiseDialingCampaignResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -280,9 +299,11 @@ impl AbortAgentCruiseDialingCampaignResponseBuilder {
     }
 }
 impl crate::ActionResponse for AbortAgentCruiseDialingCampaignResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -330,6 +351,7 @@ impl crate::Client {
     /// Stop an agent cruise-style outbound call task.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`AbortAgentCruiseDialingCampaign`](crate::operation::abort_agent_cruise_dialing_campaign).
+    #[inline]
     pub fn abort_agent_cruise_dialing_campaign(
         &self,
     ) -> AbortAgentCruiseDialingCampaignFluentBuilder {
@@ -339,6 +361,7 @@ impl crate::Client {
 impl From<crate::SdkError<AbortAgentCruiseDialingCampaignErrorCode>>
     for crate::SdkError<crate::ErrorCode>
 {
+    #[inline]
     fn from(error: crate::SdkError<AbortAgentCruiseDialingCampaignErrorCode>) -> Self {
         error.map_code()
     }

@@ -101,6 +101,7 @@ impl crate::codec::FromMembers for BindNumberCallInInterfaceRequest {
 }
 impl BindNumberCallInInterfaceRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> BindNumberCallInInterfaceRequestBuilder {
         BindNumberCallInInterfaceRequestBuilder::default()
     }
@@ -124,11 +125,13 @@ impl BindNumberCallInInterfaceRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -136,21 +139,25 @@ impl BindNumberCallInInterfaceRequestBuilder {
     /// Number to bind the callback to.
     ///
     /// Example: `"0086075512345678"`
+    #[inline]
     pub fn number(mut self, value: impl Into<String>) -> Self {
         self.number = Some(value.into());
         self
     }
     /// Sets or clears `Number`. Required.
+    #[inline]
     pub fn set_number(mut self, value: Option<String>) -> Self {
         self.number = value;
         self
     }
     /// Callback endpoint (URL) to bind.
+    #[inline]
     pub fn call_in_interface(mut self, value: crate::types::Interface) -> Self {
         self.call_in_interface = Some(value);
         self
     }
     /// Sets or clears `CallInInterface`.
+    #[inline]
     pub fn set_call_in_interface(mut self, value: Option<crate::types::Interface>) -> Self {
         self.call_in_interface = value;
         self
@@ -158,11 +165,13 @@ impl BindNumberCallInInterfaceRequestBuilder {
     /// Kind of number being bound: `inner` internal number, `number` line number.
     ///
     /// Example: `"number"`
+    #[inline]
     pub fn number_type(mut self, value: crate::types::BindNumberCallInInterfaceNumberType) -> Self {
         self.number_type = Some(value);
         self
     }
     /// Sets or clears `NumberType`.
+    #[inline]
     pub fn set_number_type(
         mut self,
         value: Option<crate::types::BindNumberCallInInterfaceNumberType>,
@@ -171,6 +180,7 @@ impl BindNumberCallInInterfaceRequestBuilder {
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<BindNumberCallInInterfaceRequest, crate::BuildError> {
         Ok(BindNumberCallInInterfaceRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -195,6 +205,7 @@ pub struct BindNumberCallInInterfaceFluentBuilder {
 }
 impl BindNumberCallInInterfaceFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -205,11 +216,13 @@ impl BindNumberCallInInterfaceFluentBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -217,21 +230,25 @@ impl BindNumberCallInInterfaceFluentBuilder {
     /// Number to bind the callback to.
     ///
     /// Example: `"0086075512345678"`
+    #[inline]
     pub fn number(mut self, value: impl Into<String>) -> Self {
         self.inner.number = Some(value.into());
         self
     }
     /// Sets or clears `Number`. Required.
+    #[inline]
     pub fn set_number(mut self, value: Option<String>) -> Self {
         self.inner.number = value;
         self
     }
     /// Callback endpoint (URL) to bind.
+    #[inline]
     pub fn call_in_interface(mut self, value: crate::types::Interface) -> Self {
         self.inner.call_in_interface = Some(value);
         self
     }
     /// Sets or clears `CallInInterface`.
+    #[inline]
     pub fn set_call_in_interface(mut self, value: Option<crate::types::Interface>) -> Self {
         self.inner.call_in_interface = value;
         self
@@ -239,11 +256,13 @@ impl BindNumberCallInInterfaceFluentBuilder {
     /// Kind of number being bound: `inner` internal number, `number` line number.
     ///
     /// Example: `"number"`
+    #[inline]
     pub fn number_type(mut self, value: crate::types::BindNumberCallInInterfaceNumberType) -> Self {
         self.inner.number_type = Some(value);
         self
     }
     /// Sets or clears `NumberType`.
+    #[inline]
     pub fn set_number_type(
         mut self,
         value: Option<crate::types::BindNumberCallInInterfaceNumberType>,
@@ -252,16 +271,19 @@ impl BindNumberCallInInterfaceFluentBuilder {
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &BindNumberCallInInterfaceRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -324,12 +346,14 @@ impl crate::deviation::Described for BindNumberCallInInterfaceResponse {
 impl BindNumberCallInInterfaceResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> BindNumberCallInInterfaceResponseBuilder {
         BindNumberCallInInterfaceResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -341,16 +365,19 @@ pub struct BindNumberCallInInterfaceResponseBuilder {
 }
 impl BindNumberCallInInterfaceResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> BindNumberCallInInterfaceResponse {
         BindNumberCallInInterfaceResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -359,9 +386,11 @@ impl BindNumberCallInInterfaceResponseBuilder {
     }
 }
 impl crate::ActionResponse for BindNumberCallInInterfaceResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -405,6 +434,7 @@ impl crate::Client {
     /// Bind an incoming-call callback interface to a number.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`BindNumberCallInInterface`](crate::operation::bind_number_call_in_interface).
+    #[inline]
     pub fn bind_number_call_in_interface(&self) -> BindNumberCallInInterfaceFluentBuilder {
         BindNumberCallInInterfaceFluentBuilder::new(self.clone())
     }
@@ -412,6 +442,7 @@ impl crate::Client {
 impl From<crate::SdkError<BindNumberCallInInterfaceErrorCode>>
     for crate::SdkError<crate::ErrorCode>
 {
+    #[inline]
     fn from(error: crate::SdkError<BindNumberCallInInterfaceErrorCode>) -> Self {
         error.map_code()
     }

@@ -105,6 +105,7 @@ impl crate::codec::FromMembers for BindStaffSkillGroupListRequest {
 }
 impl BindStaffSkillGroupListRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> BindStaffSkillGroupListRequestBuilder {
         BindStaffSkillGroupListRequestBuilder::default()
     }
@@ -128,11 +129,13 @@ impl BindStaffSkillGroupListRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -140,11 +143,13 @@ impl BindStaffSkillGroupListRequestBuilder {
     /// Email of the agent.
     ///
     /// Example: `"staff1@xx.com"`
+    #[inline]
     pub fn staff_email(mut self, value: impl Into<String>) -> Self {
         self.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`. Required.
+    #[inline]
     pub fn set_staff_email(mut self, value: Option<String>) -> Self {
         self.staff_email = value;
         self
@@ -152,11 +157,13 @@ impl BindStaffSkillGroupListRequestBuilder {
     /// Skill groups to bind the agent to, with per-group settings.
     ///
     /// Example: `[{"Priority":1,"SkillGroupId":100},{"Priority":2,"SkillGroupId":200}]`
+    #[inline]
     pub fn staff_skill_group_list(mut self, value: Vec<crate::types::StaffSkillGroupList>) -> Self {
         self.staff_skill_group_list = Some(value);
         self
     }
     /// Sets or clears `StaffSkillGroupList`. Required.
+    #[inline]
     pub fn set_staff_skill_group_list(
         mut self,
         value: Option<Vec<crate::types::StaffSkillGroupList>>,
@@ -167,16 +174,19 @@ impl BindStaffSkillGroupListRequestBuilder {
     /// Ids of the skill groups to bind (older form of `StaffSkillGroupList`).
     ///
     /// Example: `[1,2,3,4,5,6]`
+    #[inline]
     pub fn skill_group_list(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
         self.skill_group_list = Some(value);
         self
     }
     /// Sets or clears `SkillGroupList`.
+    #[inline]
     pub fn set_skill_group_list(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
         self.skill_group_list = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<BindStaffSkillGroupListRequest, crate::BuildError> {
         Ok(BindStaffSkillGroupListRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -203,6 +213,7 @@ pub struct BindStaffSkillGroupListFluentBuilder {
 }
 impl BindStaffSkillGroupListFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -213,11 +224,13 @@ impl BindStaffSkillGroupListFluentBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -225,11 +238,13 @@ impl BindStaffSkillGroupListFluentBuilder {
     /// Email of the agent.
     ///
     /// Example: `"staff1@xx.com"`
+    #[inline]
     pub fn staff_email(mut self, value: impl Into<String>) -> Self {
         self.inner.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`. Required.
+    #[inline]
     pub fn set_staff_email(mut self, value: Option<String>) -> Self {
         self.inner.staff_email = value;
         self
@@ -237,11 +252,13 @@ impl BindStaffSkillGroupListFluentBuilder {
     /// Skill groups to bind the agent to, with per-group settings.
     ///
     /// Example: `[{"Priority":1,"SkillGroupId":100},{"Priority":2,"SkillGroupId":200}]`
+    #[inline]
     pub fn staff_skill_group_list(mut self, value: Vec<crate::types::StaffSkillGroupList>) -> Self {
         self.inner.staff_skill_group_list = Some(value);
         self
     }
     /// Sets or clears `StaffSkillGroupList`. Required.
+    #[inline]
     pub fn set_staff_skill_group_list(
         mut self,
         value: Option<Vec<crate::types::StaffSkillGroupList>>,
@@ -252,26 +269,31 @@ impl BindStaffSkillGroupListFluentBuilder {
     /// Ids of the skill groups to bind (older form of `StaffSkillGroupList`).
     ///
     /// Example: `[1,2,3,4,5,6]`
+    #[inline]
     pub fn skill_group_list(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
         self.inner.skill_group_list = Some(value);
         self
     }
     /// Sets or clears `SkillGroupList`.
+    #[inline]
     pub fn set_skill_group_list(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
         self.inner.skill_group_list = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &BindStaffSkillGroupListRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<BindStaffSkillGroupListResponse, crate::SdkError<BindStaffSkillGroupListErrorCode>>
@@ -332,12 +354,14 @@ impl crate::deviation::Described for BindStaffSkillGroupListResponse {
 impl BindStaffSkillGroupListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> BindStaffSkillGroupListResponseBuilder {
         BindStaffSkillGroupListResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -349,16 +373,19 @@ pub struct BindStaffSkillGroupListResponseBuilder {
 }
 impl BindStaffSkillGroupListResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> BindStaffSkillGroupListResponse {
         BindStaffSkillGroupListResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -367,9 +394,11 @@ impl BindStaffSkillGroupListResponseBuilder {
     }
 }
 impl crate::ActionResponse for BindStaffSkillGroupListResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -427,11 +456,13 @@ impl crate::Client {
     /// Bind an agent to a list of skill groups.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`BindStaffSkillGroupList`](crate::operation::bind_staff_skill_group_list).
+    #[inline]
     pub fn bind_staff_skill_group_list(&self) -> BindStaffSkillGroupListFluentBuilder {
         BindStaffSkillGroupListFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<BindStaffSkillGroupListErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<BindStaffSkillGroupListErrorCode>) -> Self {
         error.map_code()
     }

@@ -117,6 +117,7 @@ impl crate::codec::FromMembers for ControlAIConversationRequest {
 }
 impl ControlAIConversationRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> ControlAIConversationRequestBuilder {
         ControlAIConversationRequestBuilder::default()
     }
@@ -141,11 +142,13 @@ impl ControlAIConversationRequestBuilder {
     /// Id of the session to control.
     ///
     /// Example: `"7cb26a84-83b2-42d8-a19b-7dae78e9b78e"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
@@ -153,11 +156,13 @@ impl ControlAIConversationRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -165,11 +170,13 @@ impl ControlAIConversationRequestBuilder {
     /// Command to run: `ServerPushText` makes the bot speak the given text, `InvokeLLM` sends text to the large model to trigger a dialogue turn.
     ///
     /// Example: `"ServerPushText"`
+    #[inline]
     pub fn command(mut self, value: crate::types::ControlAIConversationCommand) -> Self {
         self.command = Some(value);
         self
     }
     /// Sets or clears `Command`.
+    #[inline]
     pub fn set_command(
         mut self,
         value: Option<crate::types::ControlAIConversationCommand>,
@@ -178,26 +185,31 @@ impl ControlAIConversationRequestBuilder {
         self
     }
     /// Text to broadcast; required when `Command` is `ServerPushText`.
+    #[inline]
     pub fn server_push_text(mut self, value: crate::types::ServerPushText) -> Self {
         self.server_push_text = Some(value);
         self
     }
     /// Sets or clears `ServerPushText`.
+    #[inline]
     pub fn set_server_push_text(mut self, value: Option<crate::types::ServerPushText>) -> Self {
         self.server_push_text = value;
         self
     }
     /// Content sent to the large model when `Command` is `InvokeLLM`; the request carries the header `X-Invoke-LLM: 1`.
+    #[inline]
     pub fn invoke_llm(mut self, value: crate::types::InvokeLLM) -> Self {
         self.invoke_llm = Some(value);
         self
     }
     /// Sets or clears `InvokeLLM`.
+    #[inline]
     pub fn set_invoke_llm(mut self, value: Option<crate::types::InvokeLLM>) -> Self {
         self.invoke_llm = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<ControlAIConversationRequest, crate::BuildError> {
         Ok(ControlAIConversationRequest {
             session_id: self.session_id.ok_or(crate::BuildError::missing(
@@ -223,6 +235,7 @@ pub struct ControlAIConversationFluentBuilder {
 }
 impl ControlAIConversationFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -233,11 +246,13 @@ impl ControlAIConversationFluentBuilder {
     /// Id of the session to control.
     ///
     /// Example: `"7cb26a84-83b2-42d8-a19b-7dae78e9b78e"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.inner.session_id = value;
         self
@@ -245,11 +260,13 @@ impl ControlAIConversationFluentBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -257,11 +274,13 @@ impl ControlAIConversationFluentBuilder {
     /// Command to run: `ServerPushText` makes the bot speak the given text, `InvokeLLM` sends text to the large model to trigger a dialogue turn.
     ///
     /// Example: `"ServerPushText"`
+    #[inline]
     pub fn command(mut self, value: crate::types::ControlAIConversationCommand) -> Self {
         self.inner.command = Some(value);
         self
     }
     /// Sets or clears `Command`.
+    #[inline]
     pub fn set_command(
         mut self,
         value: Option<crate::types::ControlAIConversationCommand>,
@@ -270,36 +289,43 @@ impl ControlAIConversationFluentBuilder {
         self
     }
     /// Text to broadcast; required when `Command` is `ServerPushText`.
+    #[inline]
     pub fn server_push_text(mut self, value: crate::types::ServerPushText) -> Self {
         self.inner.server_push_text = Some(value);
         self
     }
     /// Sets or clears `ServerPushText`.
+    #[inline]
     pub fn set_server_push_text(mut self, value: Option<crate::types::ServerPushText>) -> Self {
         self.inner.server_push_text = value;
         self
     }
     /// Content sent to the large model when `Command` is `InvokeLLM`; the request carries the header `X-Invoke-LLM: 1`.
+    #[inline]
     pub fn invoke_llm(mut self, value: crate::types::InvokeLLM) -> Self {
         self.inner.invoke_llm = Some(value);
         self
     }
     /// Sets or clears `InvokeLLM`.
+    #[inline]
     pub fn set_invoke_llm(mut self, value: Option<crate::types::InvokeLLM>) -> Self {
         self.inner.invoke_llm = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &ControlAIConversationRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<ControlAIConversationResponse, crate::SdkError<ControlAIConversationErrorCode>>
@@ -360,12 +386,14 @@ impl crate::deviation::Described for ControlAIConversationResponse {
 impl ControlAIConversationResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> ControlAIConversationResponseBuilder {
         ControlAIConversationResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -377,16 +405,19 @@ pub struct ControlAIConversationResponseBuilder {
 }
 impl ControlAIConversationResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> ControlAIConversationResponse {
         ControlAIConversationResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -395,9 +426,11 @@ impl ControlAIConversationResponseBuilder {
     }
 }
 impl crate::ActionResponse for ControlAIConversationResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -461,11 +494,13 @@ impl crate::Client {
     /// Send a server-side control command to an AI conversation.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`ControlAIConversation`](crate::operation::control_ai_conversation).
+    #[inline]
     pub fn control_ai_conversation(&self) -> ControlAIConversationFluentBuilder {
         ControlAIConversationFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<ControlAIConversationErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<ControlAIConversationErrorCode>) -> Self {
         error.map_code()
     }

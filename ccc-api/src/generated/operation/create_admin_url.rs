@@ -79,6 +79,7 @@ impl crate::codec::FromMembers for CreateAdminURLRequest {
 }
 impl CreateAdminURLRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CreateAdminURLRequestBuilder {
         CreateAdminURLRequestBuilder::default()
     }
@@ -100,11 +101,13 @@ impl CreateAdminURLRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -112,16 +115,19 @@ impl CreateAdminURLRequestBuilder {
     /// Administrator account to create the link for.
     ///
     /// Example: `"foo@tencent.com"`
+    #[inline]
     pub fn seat_user_id(mut self, value: impl Into<String>) -> Self {
         self.seat_user_id = Some(value.into());
         self
     }
     /// Sets or clears `SeatUserId`. Required.
+    #[inline]
     pub fn set_seat_user_id(mut self, value: Option<String>) -> Self {
         self.seat_user_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CreateAdminURLRequest, crate::BuildError> {
         Ok(CreateAdminURLRequest {
             sdk_app_id: self
@@ -142,6 +148,7 @@ pub struct CreateAdminURLFluentBuilder {
 }
 impl CreateAdminURLFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -152,11 +159,13 @@ impl CreateAdminURLFluentBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -164,26 +173,31 @@ impl CreateAdminURLFluentBuilder {
     /// Administrator account to create the link for.
     ///
     /// Example: `"foo@tencent.com"`
+    #[inline]
     pub fn seat_user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.seat_user_id = Some(value.into());
         self
     }
     /// Sets or clears `SeatUserId`. Required.
+    #[inline]
     pub fn set_seat_user_id(mut self, value: Option<String>) -> Self {
         self.inner.seat_user_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &CreateAdminURLRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<CreateAdminURLResponse, crate::SdkError<CreateAdminURLErrorCode>> {
@@ -267,12 +281,14 @@ impl crate::deviation::Described for CreateAdminURLResponse {
 impl CreateAdminURLResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> CreateAdminURLResponseBuilder {
         CreateAdminURLResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -295,26 +311,31 @@ impl CreateAdminURLResponseBuilder {
     /// Login link.
     ///
     /// Example: `"https://tccc.qcloud.com/saas-manage/#/1400000000/home?token=6bb56a09-2787-40bc-80c5-dc6dab783eff"`
+    #[inline]
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
     /// Sets or clears `URL`.
+    #[inline]
     pub fn set_url(mut self, value: Option<String>) -> Self {
         self.url = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> CreateAdminURLResponse {
         CreateAdminURLResponse {
             url: self.url.unwrap_or_default(),
@@ -324,9 +345,11 @@ impl CreateAdminURLResponseBuilder {
     }
 }
 impl crate::ActionResponse for CreateAdminURLResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -432,11 +455,13 @@ impl crate::Client {
     /// Create a login link for an administrator.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`CreateAdminURL`](crate::operation::create_admin_url).
+    #[inline]
     pub fn create_admin_url(&self) -> CreateAdminURLFluentBuilder {
         CreateAdminURLFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<CreateAdminURLErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<CreateAdminURLErrorCode>) -> Self {
         error.map_code()
     }

@@ -175,6 +175,7 @@ impl crate::codec::FromMembers for CreateAgentCruiseDialingCampaignRequest {
 }
 impl CreateAgentCruiseDialingCampaignRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CreateAgentCruiseDialingCampaignRequestBuilder {
         CreateAgentCruiseDialingCampaignRequestBuilder::default()
     }
@@ -204,11 +205,13 @@ impl CreateAgentCruiseDialingCampaignRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -216,11 +219,13 @@ impl CreateAgentCruiseDialingCampaignRequestBuilder {
     /// Task name.
     ///
     /// Example: `"新能源SUV推荐"`
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
@@ -228,11 +233,13 @@ impl CreateAgentCruiseDialingCampaignRequestBuilder {
     /// Account of the agent who handles the calls.
     ///
     /// Example: `"foo@tencent.com"`
+    #[inline]
     pub fn agent(mut self, value: impl Into<String>) -> Self {
         self.agent = Some(value.into());
         self
     }
     /// Sets or clears `Agent`. Required.
+    #[inline]
     pub fn set_agent(mut self, value: Option<String>) -> Self {
         self.agent = value;
         self
@@ -240,11 +247,13 @@ impl CreateAgentCruiseDialingCampaignRequestBuilder {
     /// Number of concurrent calls per round, 1-20.
     ///
     /// Example: `3`
+    #[inline]
     pub fn concurrency_number(mut self, value: i64) -> Self {
         self.concurrency_number = Some(value);
         self
     }
     /// Sets or clears `ConcurrencyNumber`. Required.
+    #[inline]
     pub fn set_concurrency_number(mut self, value: Option<i64>) -> Self {
         self.concurrency_number = value;
         self
@@ -252,11 +261,13 @@ impl CreateAgentCruiseDialingCampaignRequestBuilder {
     /// Unix time in seconds when the task starts automatically.
     ///
     /// Example: `1708483433`
+    #[inline]
     pub fn start_time(mut self, value: i64) -> Self {
         self.start_time = Some(value);
         self
     }
     /// Sets or clears `StartTime`. Required.
+    #[inline]
     pub fn set_start_time(mut self, value: Option<i64>) -> Self {
         self.start_time = value;
         self
@@ -264,31 +275,37 @@ impl CreateAgentCruiseDialingCampaignRequestBuilder {
     /// Unix time in seconds when the task ends automatically.
     ///
     /// Example: `1708485433`
+    #[inline]
     pub fn end_time(mut self, value: i64) -> Self {
         self.end_time = Some(value);
         self
     }
     /// Sets or clears `EndTime`. Required.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<i64>) -> Self {
         self.end_time = value;
         self
     }
     /// Numbers to call, in E.164 format or without a country code.
+    #[inline]
     pub fn callees(mut self, value: Vec<String>) -> Self {
         self.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`.
+    #[inline]
     pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
         self.callees = value;
         self
     }
     /// Caller numbers, in the format shown in the management console.
+    #[inline]
     pub fn callers(mut self, value: Vec<String>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
+    #[inline]
     pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.callers = value;
         self
@@ -296,6 +313,7 @@ impl CreateAgentCruiseDialingCampaignRequestBuilder {
     /// Order of calling: `0` random, `1` in list order.
     ///
     /// Example: `0`
+    #[inline]
     pub fn call_order(
         mut self,
         value: crate::types::CreateAgentCruiseDialingCampaignCallOrder,
@@ -304,6 +322,7 @@ impl CreateAgentCruiseDialingCampaignRequestBuilder {
         self
     }
     /// Sets or clears `CallOrder`.
+    #[inline]
     pub fn set_call_order(
         mut self,
         value: Option<crate::types::CreateAgentCruiseDialingCampaignCallOrder>,
@@ -314,16 +333,19 @@ impl CreateAgentCruiseDialingCampaignRequestBuilder {
     /// Custom caller data, up to 1024 characters.
     ///
     /// Example: `"foobar"`
+    #[inline]
     pub fn uui(mut self, value: impl Into<String>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
+    #[inline]
     pub fn set_uui(mut self, value: Option<String>) -> Self {
         self.uui = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CreateAgentCruiseDialingCampaignRequest, crate::BuildError> {
         Ok(CreateAgentCruiseDialingCampaignRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -366,6 +388,7 @@ pub struct CreateAgentCruiseDialingCampaignFluentBuilder {
 }
 impl CreateAgentCruiseDialingCampaignFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -376,11 +399,13 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -388,11 +413,13 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
     /// Task name.
     ///
     /// Example: `"新能源SUV推荐"`
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
@@ -400,11 +427,13 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
     /// Account of the agent who handles the calls.
     ///
     /// Example: `"foo@tencent.com"`
+    #[inline]
     pub fn agent(mut self, value: impl Into<String>) -> Self {
         self.inner.agent = Some(value.into());
         self
     }
     /// Sets or clears `Agent`. Required.
+    #[inline]
     pub fn set_agent(mut self, value: Option<String>) -> Self {
         self.inner.agent = value;
         self
@@ -412,11 +441,13 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
     /// Number of concurrent calls per round, 1-20.
     ///
     /// Example: `3`
+    #[inline]
     pub fn concurrency_number(mut self, value: i64) -> Self {
         self.inner.concurrency_number = Some(value);
         self
     }
     /// Sets or clears `ConcurrencyNumber`. Required.
+    #[inline]
     pub fn set_concurrency_number(mut self, value: Option<i64>) -> Self {
         self.inner.concurrency_number = value;
         self
@@ -424,11 +455,13 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
     /// Unix time in seconds when the task starts automatically.
     ///
     /// Example: `1708483433`
+    #[inline]
     pub fn start_time(mut self, value: i64) -> Self {
         self.inner.start_time = Some(value);
         self
     }
     /// Sets or clears `StartTime`. Required.
+    #[inline]
     pub fn set_start_time(mut self, value: Option<i64>) -> Self {
         self.inner.start_time = value;
         self
@@ -436,31 +469,37 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
     /// Unix time in seconds when the task ends automatically.
     ///
     /// Example: `1708485433`
+    #[inline]
     pub fn end_time(mut self, value: i64) -> Self {
         self.inner.end_time = Some(value);
         self
     }
     /// Sets or clears `EndTime`. Required.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<i64>) -> Self {
         self.inner.end_time = value;
         self
     }
     /// Numbers to call, in E.164 format or without a country code.
+    #[inline]
     pub fn callees(mut self, value: Vec<String>) -> Self {
         self.inner.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`.
+    #[inline]
     pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.callees = value;
         self
     }
     /// Caller numbers, in the format shown in the management console.
+    #[inline]
     pub fn callers(mut self, value: Vec<String>) -> Self {
         self.inner.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
+    #[inline]
     pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.callers = value;
         self
@@ -468,6 +507,7 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
     /// Order of calling: `0` random, `1` in list order.
     ///
     /// Example: `0`
+    #[inline]
     pub fn call_order(
         mut self,
         value: crate::types::CreateAgentCruiseDialingCampaignCallOrder,
@@ -476,6 +516,7 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
         self
     }
     /// Sets or clears `CallOrder`.
+    #[inline]
     pub fn set_call_order(
         mut self,
         value: Option<crate::types::CreateAgentCruiseDialingCampaignCallOrder>,
@@ -486,26 +527,31 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
     /// Custom caller data, up to 1024 characters.
     ///
     /// Example: `"foobar"`
+    #[inline]
     pub fn uui(mut self, value: impl Into<String>) -> Self {
         self.inner.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
+    #[inline]
     pub fn set_uui(mut self, value: Option<String>) -> Self {
         self.inner.uui = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &CreateAgentCruiseDialingCampaignRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -585,12 +631,14 @@ impl crate::deviation::Described for CreateAgentCruiseDialingCampaignResponse {
 impl CreateAgentCruiseDialingCampaignResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> CreateAgentCruiseDialingCampaignResponseBuilder {
         CreateAgentCruiseDialingCampaignResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -605,26 +653,31 @@ impl CreateAgentCruiseDialingCampaignResponseBuilder {
     /// Id of the created task.
     ///
     /// Example: `2569`
+    #[inline]
     pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
         self.campaign_id = Some(value);
         self
     }
     /// Sets or clears `CampaignId`.
+    #[inline]
     pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
         self.campaign_id = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> CreateAgentCruiseDialingCampaignResponse {
         CreateAgentCruiseDialingCampaignResponse {
             campaign_id: self.campaign_id,
@@ -634,9 +687,11 @@ impl CreateAgentCruiseDialingCampaignResponseBuilder {
     }
 }
 impl crate::ActionResponse for CreateAgentCruiseDialingCampaignResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -692,6 +747,7 @@ impl crate::Client {
     /// Create an agent cruise-style outbound call task.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`CreateAgentCruiseDialingCampaign`](crate::operation::create_agent_cruise_dialing_campaign).
+    #[inline]
     pub fn create_agent_cruise_dialing_campaign(
         &self,
     ) -> CreateAgentCruiseDialingCampaignFluentBuilder {
@@ -701,6 +757,7 @@ impl crate::Client {
 impl From<crate::SdkError<CreateAgentCruiseDialingCampaignErrorCode>>
     for crate::SdkError<crate::ErrorCode>
 {
+    #[inline]
     fn from(error: crate::SdkError<CreateAgentCruiseDialingCampaignErrorCode>) -> Self {
         error.map_code()
     }

@@ -154,6 +154,7 @@ impl crate::codec::FromMembers for CreateAIAgentCallRequest {
 }
 impl CreateAIAgentCallRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CreateAIAgentCallRequestBuilder {
         CreateAIAgentCallRequestBuilder::default()
     }
@@ -180,11 +181,13 @@ impl CreateAIAgentCallRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -192,11 +195,13 @@ impl CreateAIAgentCallRequestBuilder {
     /// Id of the AI agent that handles the call.
     ///
     /// Example: `1`
+    #[inline]
     pub fn ai_agent_id(mut self, value: crate::types::AIAgentId) -> Self {
         self.ai_agent_id = Some(value);
         self
     }
     /// Sets or clears `AIAgentId`. Required.
+    #[inline]
     pub fn set_ai_agent_id(mut self, value: Option<crate::types::AIAgentId>) -> Self {
         self.ai_agent_id = value;
         self
@@ -204,11 +209,13 @@ impl CreateAIAgentCallRequestBuilder {
     /// Number to call.
     ///
     /// Example: `"008613012345678"`
+    #[inline]
     pub fn callee(mut self, value: impl Into<String>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
+    #[inline]
     pub fn set_callee(mut self, value: Option<String>) -> Self {
         self.callee = value;
         self
@@ -216,31 +223,37 @@ impl CreateAIAgentCallRequestBuilder {
     /// Caller numbers to use.
     ///
     /// Example: `["008601012341234","008601012341235"]`
+    #[inline]
     pub fn callers(mut self, value: Vec<String>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
+    #[inline]
     pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.callers = value;
         self
     }
     /// Variables substituted into the prompt.
+    #[inline]
     pub fn prompt_variables(mut self, value: Vec<crate::types::Variable>) -> Self {
         self.prompt_variables = Some(value);
         self
     }
     /// Sets or clears `PromptVariables`.
+    #[inline]
     pub fn set_prompt_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
         self.prompt_variables = value;
         self
     }
     /// General variables: prompt and welcome message variables, `welcome-message-delay` (seconds to delay the welcome message), and Dify variables such as `dify-inputs-xxx`, `dify-inputs-user` and `dify-inputs-conversation_id`.
+    #[inline]
     pub fn variables(mut self, value: Vec<crate::types::Variable>) -> Self {
         self.variables = Some(value);
         self
     }
     /// Sets or clears `Variables`.
+    #[inline]
     pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
         self.variables = value;
         self
@@ -248,16 +261,19 @@ impl CreateAIAgentCallRequestBuilder {
     /// Maximum ringing time in seconds before the call is hung up; only supported for your own numbers.
     ///
     /// Example: `15`
+    #[inline]
     pub fn max_ring_timeout_second(mut self, value: i64) -> Self {
         self.max_ring_timeout_second = Some(value);
         self
     }
     /// Sets or clears `MaxRingTimeoutSecond`.
+    #[inline]
     pub fn set_max_ring_timeout_second(mut self, value: Option<i64>) -> Self {
         self.max_ring_timeout_second = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CreateAIAgentCallRequest, crate::BuildError> {
         Ok(CreateAIAgentCallRequest {
             sdk_app_id: self
@@ -285,6 +301,7 @@ pub struct CreateAIAgentCallFluentBuilder {
 }
 impl CreateAIAgentCallFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -295,11 +312,13 @@ impl CreateAIAgentCallFluentBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -307,11 +326,13 @@ impl CreateAIAgentCallFluentBuilder {
     /// Id of the AI agent that handles the call.
     ///
     /// Example: `1`
+    #[inline]
     pub fn ai_agent_id(mut self, value: crate::types::AIAgentId) -> Self {
         self.inner.ai_agent_id = Some(value);
         self
     }
     /// Sets or clears `AIAgentId`. Required.
+    #[inline]
     pub fn set_ai_agent_id(mut self, value: Option<crate::types::AIAgentId>) -> Self {
         self.inner.ai_agent_id = value;
         self
@@ -319,11 +340,13 @@ impl CreateAIAgentCallFluentBuilder {
     /// Number to call.
     ///
     /// Example: `"008613012345678"`
+    #[inline]
     pub fn callee(mut self, value: impl Into<String>) -> Self {
         self.inner.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
+    #[inline]
     pub fn set_callee(mut self, value: Option<String>) -> Self {
         self.inner.callee = value;
         self
@@ -331,31 +354,37 @@ impl CreateAIAgentCallFluentBuilder {
     /// Caller numbers to use.
     ///
     /// Example: `["008601012341234","008601012341235"]`
+    #[inline]
     pub fn callers(mut self, value: Vec<String>) -> Self {
         self.inner.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
+    #[inline]
     pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.callers = value;
         self
     }
     /// Variables substituted into the prompt.
+    #[inline]
     pub fn prompt_variables(mut self, value: Vec<crate::types::Variable>) -> Self {
         self.inner.prompt_variables = Some(value);
         self
     }
     /// Sets or clears `PromptVariables`.
+    #[inline]
     pub fn set_prompt_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
         self.inner.prompt_variables = value;
         self
     }
     /// General variables: prompt and welcome message variables, `welcome-message-delay` (seconds to delay the welcome message), and Dify variables such as `dify-inputs-xxx`, `dify-inputs-user` and `dify-inputs-conversation_id`.
+    #[inline]
     pub fn variables(mut self, value: Vec<crate::types::Variable>) -> Self {
         self.inner.variables = Some(value);
         self
     }
     /// Sets or clears `Variables`.
+    #[inline]
     pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
         self.inner.variables = value;
         self
@@ -363,26 +392,31 @@ impl CreateAIAgentCallFluentBuilder {
     /// Maximum ringing time in seconds before the call is hung up; only supported for your own numbers.
     ///
     /// Example: `15`
+    #[inline]
     pub fn max_ring_timeout_second(mut self, value: i64) -> Self {
         self.inner.max_ring_timeout_second = Some(value);
         self
     }
     /// Sets or clears `MaxRingTimeoutSecond`.
+    #[inline]
     pub fn set_max_ring_timeout_second(mut self, value: Option<i64>) -> Self {
         self.inner.max_ring_timeout_second = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &CreateAIAgentCallRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<CreateAIAgentCallResponse, crate::SdkError<CreateAIAgentCallErrorCode>> {
@@ -459,12 +493,14 @@ impl crate::deviation::Described for CreateAIAgentCallResponse {
 impl CreateAIAgentCallResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> CreateAIAgentCallResponseBuilder {
         CreateAIAgentCallResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -479,26 +515,31 @@ impl CreateAIAgentCallResponseBuilder {
     /// Id of the newly created session.
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> CreateAIAgentCallResponse {
         CreateAIAgentCallResponse {
             session_id: self.session_id,
@@ -508,9 +549,11 @@ impl CreateAIAgentCallResponseBuilder {
     }
 }
 impl crate::ActionResponse for CreateAIAgentCallResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -624,11 +667,13 @@ impl crate::Client {
     /// Start a single outbound call handled by a configured AI agent.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`CreateAIAgentCall`](crate::operation::create_ai_agent_call).
+    #[inline]
     pub fn create_ai_agent_call(&self) -> CreateAIAgentCallFluentBuilder {
         CreateAIAgentCallFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<CreateAIAgentCallErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<CreateAIAgentCallErrorCode>) -> Self {
         error.map_code()
     }

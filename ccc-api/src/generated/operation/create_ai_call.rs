@@ -601,6 +601,7 @@ impl crate::codec::FromMembers for CreateAICallRequest {
 }
 impl CreateAICallRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CreateAICallRequestBuilder {
         CreateAICallRequestBuilder::default()
     }
@@ -723,11 +724,13 @@ impl CreateAICallRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -735,11 +738,13 @@ impl CreateAICallRequestBuilder {
     /// Number to call.
     ///
     /// Example: `"0086xxx"`
+    #[inline]
     pub fn callee(mut self, value: impl Into<String>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
+    #[inline]
     pub fn set_callee(mut self, value: Option<String>) -> Self {
         self.callee = value;
         self
@@ -747,11 +752,13 @@ impl CreateAICallRequestBuilder {
     /// Protocol of the model API: `openai` (OpenAI-compatible, e.g. GPT, Hunyuan, DeepSeek), `azure`, `minimax` or `dify`.
     ///
     /// Example: `"openai"`
+    #[inline]
     pub fn llm_type(mut self, value: crate::types::CreateAICallLLMType) -> Self {
         self.llm_type = Some(value);
         self
     }
     /// Sets or clears `LLMType`. Required.
+    #[inline]
     pub fn set_llm_type(mut self, value: Option<crate::types::CreateAICallLLMType>) -> Self {
         self.llm_type = value;
         self
@@ -759,11 +766,13 @@ impl CreateAICallRequestBuilder {
     /// API key for the model provider, used for authentication.
     ///
     /// Example: `"sk-proj-xxxx"`
+    #[inline]
     pub fn api_key(mut self, value: impl Into<String>) -> Self {
         self.api_key = Some(value.into());
         self
     }
     /// Sets or clears `APIKey`. Required.
+    #[inline]
     pub fn set_api_key(mut self, value: Option<String>) -> Self {
         self.api_key = value;
         self
@@ -771,11 +780,13 @@ impl CreateAICallRequestBuilder {
     /// Base URL of the model API endpoint for the chosen protocol (OpenAI, DeepSeek, Azure resource or Minimax endpoint).
     ///
     /// Example: `"https://api.openai.com/v1/"`
+    #[inline]
     pub fn api_url(mut self, value: impl Into<String>) -> Self {
         self.api_url = Some(value.into());
         self
     }
     /// Sets or clears `APIUrl`. Required.
+    #[inline]
     pub fn set_api_url(mut self, value: Option<String>) -> Self {
         self.api_url = value;
         self
@@ -783,11 +794,13 @@ impl CreateAICallRequestBuilder {
     /// System prompt that sets the bot persona, style and task.
     ///
     /// Example: `"示例值请看上方描述"`
+    #[inline]
     pub fn system_prompt(mut self, value: impl Into<String>) -> Self {
         self.system_prompt = Some(value.into());
         self
     }
     /// Sets or clears `SystemPrompt`.
+    #[inline]
     pub fn set_system_prompt(mut self, value: Option<String>) -> Self {
         self.system_prompt = value;
         self
@@ -795,11 +808,13 @@ impl CreateAICallRequestBuilder {
     /// Model name, for example `gpt-4o-mini`, `gpt-4o` or `deepseek-chat`.
     ///
     /// Example: `"gpt-4o-mini"`
+    #[inline]
     pub fn model(mut self, value: impl Into<String>) -> Self {
         self.model = Some(value.into());
         self
     }
     /// Sets or clears `Model`.
+    #[inline]
     pub fn set_model(mut self, value: Option<String>) -> Self {
         self.model = value;
         self
@@ -807,11 +822,13 @@ impl CreateAICallRequestBuilder {
     /// Built-in voice, for example `ZhiMei`, `ZhiXi`, `ZhiQi`, `ZhiTian`, `AiXiaoJing` (Chinese), `WeRose`, `Monika` (English), `Nanami` (Japanese), `SunHi` (Korean). Leave empty when using `CustomTTSConfig`.
     ///
     /// Example: `"ZhiQi"`
+    #[inline]
     pub fn voice_type(mut self, value: crate::types::CreateAICallVoiceType) -> Self {
         self.voice_type = Some(value);
         self
     }
     /// Sets or clears `VoiceType`.
+    #[inline]
     pub fn set_voice_type(mut self, value: Option<crate::types::CreateAICallVoiceType>) -> Self {
         self.voice_type = value;
         self
@@ -819,11 +836,13 @@ impl CreateAICallRequestBuilder {
     /// Caller numbers to use.
     ///
     /// Example: `["string"]`
+    #[inline]
     pub fn callers(mut self, value: Vec<String>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
+    #[inline]
     pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.callers = value;
         self
@@ -831,11 +850,13 @@ impl CreateAICallRequestBuilder {
     /// Greeting spoken by the AI agent.
     ///
     /// Example: `"您好"`
+    #[inline]
     pub fn welcome_message(mut self, value: impl Into<String>) -> Self {
         self.welcome_message = Some(value.into());
         self
     }
     /// Sets or clears `WelcomeMessage`.
+    #[inline]
     pub fn set_welcome_message(mut self, value: Option<String>) -> Self {
         self.welcome_message = value;
         self
@@ -843,11 +864,13 @@ impl CreateAICallRequestBuilder {
     /// Greeting mode: `0` use `WelcomeMessage` (bot speaks first if set, otherwise the callee does), `1` let the model generate the greeting from the prompt and speak first.
     ///
     /// Example: `0`
+    #[inline]
     pub fn welcome_type(mut self, value: crate::types::CreateAICallWelcomeType) -> Self {
         self.welcome_type = Some(value);
         self
     }
     /// Sets or clears `WelcomeType`.
+    #[inline]
     pub fn set_welcome_type(
         mut self,
         value: Option<crate::types::CreateAICallWelcomeType>,
@@ -858,6 +881,7 @@ impl CreateAICallRequestBuilder {
     /// Greeting priority: `0` interruptible (default), `2` high priority, cannot be interrupted.
     ///
     /// Example: `0`
+    #[inline]
     pub fn welcome_message_priority(
         mut self,
         value: crate::types::CreateAICallWelcomeMessagePriority,
@@ -866,6 +890,7 @@ impl CreateAICallRequestBuilder {
         self
     }
     /// Sets or clears `WelcomeMessagePriority`.
+    #[inline]
     pub fn set_welcome_message_priority(
         mut self,
         value: Option<crate::types::CreateAICallWelcomeMessagePriority>,
@@ -876,11 +901,13 @@ impl CreateAICallRequestBuilder {
     /// Maximum wait in milliseconds for the user to speak before the call ends; default 60000.
     ///
     /// Example: `60000`
+    #[inline]
     pub fn max_duration(mut self, value: i64) -> Self {
         self.max_duration = Some(value);
         self
     }
     /// Sets or clears `MaxDuration`.
+    #[inline]
     pub fn set_max_duration(mut self, value: Option<i64>) -> Self {
         self.max_duration = value;
         self
@@ -888,11 +915,13 @@ impl CreateAICallRequestBuilder {
     /// Speech recognition languages as ISO 639 codes, up to 4; the first is primary, default `zh`. Examples: `zh`, `zh-TW`, `zh-dialect`, `en`, `vi`, `ja`, `ko`. Extra languages are ignored when the primary is a Chinese dialect.
     ///
     /// Example: `["zh","en"]`
+    #[inline]
     pub fn languages(mut self, value: Vec<crate::types::CreateAICallLanguages>) -> Self {
         self.languages = Some(value);
         self
     }
     /// Sets or clears `Languages`.
+    #[inline]
     pub fn set_languages(
         mut self,
         value: Option<Vec<crate::types::CreateAICallLanguages>>,
@@ -903,11 +932,13 @@ impl CreateAICallRequestBuilder {
     /// How the user can interrupt the bot: `0` automatic interruption (default), `1` no interruption.
     ///
     /// Example: `1`
+    #[inline]
     pub fn interrupt_mode(mut self, value: crate::types::CreateAICallInterruptMode) -> Self {
         self.interrupt_mode = Some(value);
         self
     }
     /// Sets or clears `InterruptMode`.
+    #[inline]
     pub fn set_interrupt_mode(
         mut self,
         value: Option<crate::types::CreateAICallInterruptMode>,
@@ -918,11 +949,13 @@ impl CreateAICallRequestBuilder {
     /// With `InterruptMode` `0`, milliseconds of continuous user speech that interrupt the bot; default 500.
     ///
     /// Example: `500`
+    #[inline]
     pub fn interrupt_speech_duration(mut self, value: i64) -> Self {
         self.interrupt_speech_duration = Some(value);
         self
     }
     /// Sets or clears `InterruptSpeechDuration`.
+    #[inline]
     pub fn set_interrupt_speech_duration(mut self, value: Option<i64>) -> Self {
         self.interrupt_speech_duration = value;
         self
@@ -930,11 +963,13 @@ impl CreateAICallRequestBuilder {
     /// Whether to enable the `call_end` function call, letting the model hang up.
     ///
     /// Example: `true`
+    #[inline]
     pub fn end_function_enable(mut self, value: bool) -> Self {
         self.end_function_enable = Some(value);
         self
     }
     /// Sets or clears `EndFunctionEnable`.
+    #[inline]
     pub fn set_end_function_enable(mut self, value: Option<bool>) -> Self {
         self.end_function_enable = value;
         self
@@ -942,11 +977,13 @@ impl CreateAICallRequestBuilder {
     /// Description of the `call_end` function when `EndFunctionEnable` is true; a default hang-up description is used if empty.
     ///
     /// Example: `"在用户不想继续通话或者展现出不开心的情绪时挂断通话"`
+    #[inline]
     pub fn end_function_desc(mut self, value: impl Into<String>) -> Self {
         self.end_function_desc = Some(value.into());
         self
     }
     /// Sets or clears `EndFunctionDesc`.
+    #[inline]
     pub fn set_end_function_desc(mut self, value: Option<String>) -> Self {
         self.end_function_desc = value;
         self
@@ -954,21 +991,25 @@ impl CreateAICallRequestBuilder {
     /// Whether to enable the `transfer_to_human` function call.
     ///
     /// Example: `true`
+    #[inline]
     pub fn transfer_function_enable(mut self, value: bool) -> Self {
         self.transfer_function_enable = Some(value);
         self
     }
     /// Sets or clears `TransferFunctionEnable`.
+    #[inline]
     pub fn set_transfer_function_enable(mut self, value: Option<bool>) -> Self {
         self.transfer_function_enable = value;
         self
     }
     /// Transfer-to-human settings; used when `TransferFunctionEnable` is true.
+    #[inline]
     pub fn transfer_items(mut self, value: Vec<crate::types::AITransferItem>) -> Self {
         self.transfer_items = Some(value);
         self
     }
     /// Sets or clears `TransferItems`.
+    #[inline]
     pub fn set_transfer_items(mut self, value: Option<Vec<crate::types::AITransferItem>>) -> Self {
         self.transfer_items = value;
         self
@@ -976,16 +1017,19 @@ impl CreateAICallRequestBuilder {
     /// Whether to enable the function call that hands the conversation to another AI agent.
     ///
     /// Example: `true`
+    #[inline]
     pub fn transfer_to_agent_enable(mut self, value: bool) -> Self {
         self.transfer_to_agent_enable = Some(value);
         self
     }
     /// Sets or clears `TransferToAgentEnable`.
+    #[inline]
     pub fn set_transfer_to_agent_enable(mut self, value: Option<bool>) -> Self {
         self.transfer_to_agent_enable = value;
         self
     }
     /// Settings for handing over to other AI agents; used when `TransferToAgentEnable` is true.
+    #[inline]
     pub fn transfer_to_agent_items(
         mut self,
         value: Vec<crate::types::TransferToAgentItem>,
@@ -994,6 +1038,7 @@ impl CreateAICallRequestBuilder {
         self
     }
     /// Sets or clears `TransferToAgentItems`.
+    #[inline]
     pub fn set_transfer_to_agent_items(
         mut self,
         value: Option<Vec<crate::types::TransferToAgentItem>>,
@@ -1004,11 +1049,13 @@ impl CreateAICallRequestBuilder {
     /// Milliseconds of user silence before the bot plays a reminder; minimum and default 10000.
     ///
     /// Example: `10000`
+    #[inline]
     pub fn notify_duration(mut self, value: i64) -> Self {
         self.notify_duration = Some(value);
         self
     }
     /// Sets or clears `NotifyDuration`.
+    #[inline]
     pub fn set_notify_duration(mut self, value: Option<i64>) -> Self {
         self.notify_duration = value;
         self
@@ -1016,11 +1063,13 @@ impl CreateAICallRequestBuilder {
     /// Reminder spoken after `NotifyDuration` of silence; a default asking the user to repeat is used if empty.
     ///
     /// Example: `"抱歉，我没听清。您可以重复下吗？"`
+    #[inline]
     pub fn notify_message(mut self, value: impl Into<String>) -> Self {
         self.notify_message = Some(value.into());
         self
     }
     /// Sets or clears `NotifyMessage`.
+    #[inline]
     pub fn set_notify_message(mut self, value: Option<String>) -> Self {
         self.notify_message = value;
         self
@@ -1028,11 +1077,13 @@ impl CreateAICallRequestBuilder {
     /// Maximum number of reminders; unlimited by default.
     ///
     /// Example: `1`
+    #[inline]
     pub fn notify_max_count(mut self, value: u64) -> Self {
         self.notify_max_count = Some(value);
         self
     }
     /// Sets or clears `NotifyMaxCount`.
+    #[inline]
     pub fn set_notify_max_count(mut self, value: Option<u64>) -> Self {
         self.notify_max_count = value;
         self
@@ -1040,21 +1091,25 @@ impl CreateAICallRequestBuilder {
     /// Custom text-to-speech configuration as a JSON string, for example with `TTSType` `tencent` or `minimax` and its credentials. Either this or `VoiceType` is required.
     ///
     /// Example: `"{ \"TTSType\": \"azure\", \"SubscriptionKey\": \"xx\", \"Region\": \"chinanorth3\", \"VoiceName\": \"zh-CN-\", \"Language\": \"zh-CN\", \"Rate\": 1 }"`
+    #[inline]
     pub fn custom_tts_config(mut self, value: impl Into<String>) -> Self {
         self.custom_tts_config = Some(value.into());
         self
     }
     /// Sets or clears `CustomTTSConfig`.
+    #[inline]
     pub fn set_custom_tts_config(mut self, value: Option<String>) -> Self {
         self.custom_tts_config = value;
         self
     }
     /// Variables substituted into the prompt.
+    #[inline]
     pub fn prompt_variables(mut self, value: Vec<crate::types::Variable>) -> Self {
         self.prompt_variables = Some(value);
         self
     }
     /// Sets or clears `PromptVariables`.
+    #[inline]
     pub fn set_prompt_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
         self.prompt_variables = value;
         self
@@ -1062,21 +1117,25 @@ impl CreateAICallRequestBuilder {
     /// Voice activity detection silence time in milliseconds, 240-2000, default 1000; smaller values segment speech faster.
     ///
     /// Example: `500`
+    #[inline]
     pub fn vad_silence_time(mut self, value: i64) -> Self {
         self.vad_silence_time = Some(value);
         self
     }
     /// Sets or clears `VadSilenceTime`.
+    #[inline]
     pub fn set_vad_silence_time(mut self, value: Option<i64>) -> Self {
         self.vad_silence_time = value;
         self
     }
     /// Settings for extracting information from the call content.
+    #[inline]
     pub fn extract_config(mut self, value: Vec<crate::types::AICallExtractConfigElement>) -> Self {
         self.extract_config = Some(value);
         self
     }
     /// Sets or clears `ExtractConfig`.
+    #[inline]
     pub fn set_extract_config(
         mut self,
         value: Option<Vec<crate::types::AICallExtractConfigElement>>,
@@ -1087,21 +1146,25 @@ impl CreateAICallRequestBuilder {
     /// Sampling temperature of the model.
     ///
     /// Example: `0.1`
+    #[inline]
     pub fn temperature(mut self, value: f64) -> Self {
         self.temperature = Some(value);
         self
     }
     /// Sets or clears `Temperature`.
+    #[inline]
     pub fn set_temperature(mut self, value: Option<f64>) -> Self {
         self.temperature = value;
         self
     }
     /// General variables: prompt and welcome message variables, `welcome-message-delay` (seconds to delay the welcome message), and Dify variables such as `dify-inputs-xxx`, `dify-inputs-user` and `dify-inputs-conversation_id`.
+    #[inline]
     pub fn variables(mut self, value: Vec<crate::types::Variable>) -> Self {
         self.variables = Some(value);
         self
     }
     /// Sets or clears `Variables`.
+    #[inline]
     pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
         self.variables = value;
         self
@@ -1109,11 +1172,13 @@ impl CreateAICallRequestBuilder {
     /// Top-p sampling value of the model.
     ///
     /// Example: `0.8`
+    #[inline]
     pub fn top_p(mut self, value: f64) -> Self {
         self.top_p = Some(value);
         self
     }
     /// Sets or clears `TopP`.
+    #[inline]
     pub fn set_top_p(mut self, value: Option<f64>) -> Self {
         self.top_p = value;
         self
@@ -1121,21 +1186,25 @@ impl CreateAICallRequestBuilder {
     /// Far-field voice suppression level, 0-3, default `0`; `2` is recommended. Does not affect recognition accuracy.
     ///
     /// Example: `1`
+    #[inline]
     pub fn vad_level(mut self, value: u64) -> Self {
         self.vad_level = Some(value);
         self
     }
     /// Sets or clears `VadLevel`.
+    #[inline]
     pub fn set_vad_level(mut self, value: Option<u64>) -> Self {
         self.vad_level = value;
         self
     }
     /// Filler phrases played while the model is responding.
+    #[inline]
     pub fn tone_word(mut self, value: crate::types::ToneWordInfo) -> Self {
         self.tone_word = Some(value);
         self
     }
     /// Sets or clears `ToneWord`.
+    #[inline]
     pub fn set_tone_word(mut self, value: Option<crate::types::ToneWordInfo>) -> Self {
         self.tone_word = value;
         self
@@ -1143,11 +1212,13 @@ impl CreateAICallRequestBuilder {
     /// Whether to play the compliance notice that the conversation is AI-generated; default `true`. Setting `false` means you accept the related legal obligations.
     ///
     /// Example: `false`
+    #[inline]
     pub fn enable_compliance_audio(mut self, value: bool) -> Self {
         self.enable_compliance_audio = Some(value);
         self
     }
     /// Sets or clears `EnableComplianceAudio`.
+    #[inline]
     pub fn set_enable_compliance_audio(mut self, value: Option<bool>) -> Self {
         self.enable_compliance_audio = value;
         self
@@ -1155,11 +1226,13 @@ impl CreateAICallRequestBuilder {
     /// Whether to detect voicemail on the callee side.
     ///
     /// Example: `true`
+    #[inline]
     pub fn enable_voicemail_detection(mut self, value: bool) -> Self {
         self.enable_voicemail_detection = Some(value);
         self
     }
     /// Sets or clears `EnableVoicemailDetection`.
+    #[inline]
     pub fn set_enable_voicemail_detection(mut self, value: Option<bool>) -> Self {
         self.enable_voicemail_detection = value;
         self
@@ -1167,11 +1240,13 @@ impl CreateAICallRequestBuilder {
     /// Action when voicemail is detected, used with `EnableVoicemailDetection`: `0` hang up (default).
     ///
     /// Example: `0`
+    #[inline]
     pub fn voicemail_action(mut self, value: crate::types::CreateAICallVoicemailAction) -> Self {
         self.voicemail_action = Some(value);
         self
     }
     /// Sets or clears `VoicemailAction`.
+    #[inline]
     pub fn set_voicemail_action(
         mut self,
         value: Option<crate::types::CreateAICallVoicemailAction>,
@@ -1182,11 +1257,13 @@ impl CreateAICallRequestBuilder {
     /// Extra model request parameters as a JSON string.
     ///
     /// Example: `"{}"`
+    #[inline]
     pub fn llm_extra_body(mut self, value: impl Into<String>) -> Self {
         self.llm_extra_body = Some(value.into());
         self
     }
     /// Sets or clears `LLMExtraBody`.
+    #[inline]
     pub fn set_llm_extra_body(mut self, value: Option<String>) -> Self {
         self.llm_extra_body = value;
         self
@@ -1194,11 +1271,13 @@ impl CreateAICallRequestBuilder {
     /// Maximum call duration in milliseconds; unlimited by default.
     ///
     /// Example: `600000`
+    #[inline]
     pub fn max_call_duration_ms(mut self, value: u64) -> Self {
         self.max_call_duration_ms = Some(value);
         self
     }
     /// Sets or clears `MaxCallDurationMs`.
+    #[inline]
     pub fn set_max_call_duration_ms(mut self, value: Option<u64>) -> Self {
         self.max_call_duration_ms = value;
         self
@@ -1206,11 +1285,13 @@ impl CreateAICallRequestBuilder {
     /// Maximum ringing time in seconds before hanging up; only supported for your own numbers.
     ///
     /// Example: `15`
+    #[inline]
     pub fn max_ring_timeout_second(mut self, value: i64) -> Self {
         self.max_ring_timeout_second = Some(value);
         self
     }
     /// Sets or clears `MaxRingTimeoutSecond`.
+    #[inline]
     pub fn set_max_ring_timeout_second(mut self, value: Option<i64>) -> Self {
         self.max_ring_timeout_second = value;
         self
@@ -1218,11 +1299,13 @@ impl CreateAICallRequestBuilder {
     /// Background sound scene: `coffee_shops` or `busy_office`; leave empty for none.
     ///
     /// Example: `"coffee_shops"`
+    #[inline]
     pub fn ambient_sound_type(mut self, value: crate::types::CreateAICallAmbientSoundType) -> Self {
         self.ambient_sound_type = Some(value);
         self
     }
     /// Sets or clears `AmbientSoundType`.
+    #[inline]
     pub fn set_ambient_sound_type(
         mut self,
         value: Option<crate::types::CreateAICallAmbientSoundType>,
@@ -1233,11 +1316,13 @@ impl CreateAICallRequestBuilder {
     /// Background sound volume, 0-2, default 1; only used with `AmbientSoundType`.
     ///
     /// Example: `1`
+    #[inline]
     pub fn ambient_sound_volume(mut self, value: f64) -> Self {
         self.ambient_sound_volume = Some(value);
         self
     }
     /// Sets or clears `AmbientSoundVolume`.
+    #[inline]
     pub fn set_ambient_sound_volume(mut self, value: Option<f64>) -> Self {
         self.ambient_sound_volume = value;
         self
@@ -1245,11 +1330,13 @@ impl CreateAICallRequestBuilder {
     /// Seconds to wait in queue when AI agent concurrency is exhausted, 0-5, default 5.
     ///
     /// Example: `3`
+    #[inline]
     pub fn acquire_timeout_second(mut self, value: u64) -> Self {
         self.acquire_timeout_second = Some(value);
         self
     }
     /// Sets or clears `AcquireTimeoutSecond`.
+    #[inline]
     pub fn set_acquire_timeout_second(mut self, value: Option<u64>) -> Self {
         self.acquire_timeout_second = value;
         self
@@ -1257,16 +1344,19 @@ impl CreateAICallRequestBuilder {
     /// Custom speech-to-text configuration as a JSON string; contact Tencent Cloud before use.
     ///
     /// Example: `"{\"STTType\":\"trtc\",\"AppId\":\"1300168489\",\"SecretId\":\"************************************\",\"SecretKey\":\"********************************\"}"`
+    #[inline]
     pub fn custom_stt_config(mut self, value: impl Into<String>) -> Self {
         self.custom_stt_config = Some(value.into());
         self
     }
     /// Sets or clears `CustomSTTConfig`.
+    #[inline]
     pub fn set_custom_stt_config(mut self, value: Option<String>) -> Self {
         self.custom_stt_config = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CreateAICallRequest, crate::BuildError> {
         Ok(CreateAICallRequest {
             sdk_app_id: self
@@ -1335,6 +1425,7 @@ pub struct CreateAICallFluentBuilder {
 }
 impl CreateAICallFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -1345,11 +1436,13 @@ impl CreateAICallFluentBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -1357,11 +1450,13 @@ impl CreateAICallFluentBuilder {
     /// Number to call.
     ///
     /// Example: `"0086xxx"`
+    #[inline]
     pub fn callee(mut self, value: impl Into<String>) -> Self {
         self.inner.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
+    #[inline]
     pub fn set_callee(mut self, value: Option<String>) -> Self {
         self.inner.callee = value;
         self
@@ -1369,11 +1464,13 @@ impl CreateAICallFluentBuilder {
     /// Protocol of the model API: `openai` (OpenAI-compatible, e.g. GPT, Hunyuan, DeepSeek), `azure`, `minimax` or `dify`.
     ///
     /// Example: `"openai"`
+    #[inline]
     pub fn llm_type(mut self, value: crate::types::CreateAICallLLMType) -> Self {
         self.inner.llm_type = Some(value);
         self
     }
     /// Sets or clears `LLMType`. Required.
+    #[inline]
     pub fn set_llm_type(mut self, value: Option<crate::types::CreateAICallLLMType>) -> Self {
         self.inner.llm_type = value;
         self
@@ -1381,11 +1478,13 @@ impl CreateAICallFluentBuilder {
     /// API key for the model provider, used for authentication.
     ///
     /// Example: `"sk-proj-xxxx"`
+    #[inline]
     pub fn api_key(mut self, value: impl Into<String>) -> Self {
         self.inner.api_key = Some(value.into());
         self
     }
     /// Sets or clears `APIKey`. Required.
+    #[inline]
     pub fn set_api_key(mut self, value: Option<String>) -> Self {
         self.inner.api_key = value;
         self
@@ -1393,11 +1492,13 @@ impl CreateAICallFluentBuilder {
     /// Base URL of the model API endpoint for the chosen protocol (OpenAI, DeepSeek, Azure resource or Minimax endpoint).
     ///
     /// Example: `"https://api.openai.com/v1/"`
+    #[inline]
     pub fn api_url(mut self, value: impl Into<String>) -> Self {
         self.inner.api_url = Some(value.into());
         self
     }
     /// Sets or clears `APIUrl`. Required.
+    #[inline]
     pub fn set_api_url(mut self, value: Option<String>) -> Self {
         self.inner.api_url = value;
         self
@@ -1405,11 +1506,13 @@ impl CreateAICallFluentBuilder {
     /// System prompt that sets the bot persona, style and task.
     ///
     /// Example: `"示例值请看上方描述"`
+    #[inline]
     pub fn system_prompt(mut self, value: impl Into<String>) -> Self {
         self.inner.system_prompt = Some(value.into());
         self
     }
     /// Sets or clears `SystemPrompt`.
+    #[inline]
     pub fn set_system_prompt(mut self, value: Option<String>) -> Self {
         self.inner.system_prompt = value;
         self
@@ -1417,11 +1520,13 @@ impl CreateAICallFluentBuilder {
     /// Model name, for example `gpt-4o-mini`, `gpt-4o` or `deepseek-chat`.
     ///
     /// Example: `"gpt-4o-mini"`
+    #[inline]
     pub fn model(mut self, value: impl Into<String>) -> Self {
         self.inner.model = Some(value.into());
         self
     }
     /// Sets or clears `Model`.
+    #[inline]
     pub fn set_model(mut self, value: Option<String>) -> Self {
         self.inner.model = value;
         self
@@ -1429,11 +1534,13 @@ impl CreateAICallFluentBuilder {
     /// Built-in voice, for example `ZhiMei`, `ZhiXi`, `ZhiQi`, `ZhiTian`, `AiXiaoJing` (Chinese), `WeRose`, `Monika` (English), `Nanami` (Japanese), `SunHi` (Korean). Leave empty when using `CustomTTSConfig`.
     ///
     /// Example: `"ZhiQi"`
+    #[inline]
     pub fn voice_type(mut self, value: crate::types::CreateAICallVoiceType) -> Self {
         self.inner.voice_type = Some(value);
         self
     }
     /// Sets or clears `VoiceType`.
+    #[inline]
     pub fn set_voice_type(mut self, value: Option<crate::types::CreateAICallVoiceType>) -> Self {
         self.inner.voice_type = value;
         self
@@ -1441,11 +1548,13 @@ impl CreateAICallFluentBuilder {
     /// Caller numbers to use.
     ///
     /// Example: `["string"]`
+    #[inline]
     pub fn callers(mut self, value: Vec<String>) -> Self {
         self.inner.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
+    #[inline]
     pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.callers = value;
         self
@@ -1453,11 +1562,13 @@ impl CreateAICallFluentBuilder {
     /// Greeting spoken by the AI agent.
     ///
     /// Example: `"您好"`
+    #[inline]
     pub fn welcome_message(mut self, value: impl Into<String>) -> Self {
         self.inner.welcome_message = Some(value.into());
         self
     }
     /// Sets or clears `WelcomeMessage`.
+    #[inline]
     pub fn set_welcome_message(mut self, value: Option<String>) -> Self {
         self.inner.welcome_message = value;
         self
@@ -1465,11 +1576,13 @@ impl CreateAICallFluentBuilder {
     /// Greeting mode: `0` use `WelcomeMessage` (bot speaks first if set, otherwise the callee does), `1` let the model generate the greeting from the prompt and speak first.
     ///
     /// Example: `0`
+    #[inline]
     pub fn welcome_type(mut self, value: crate::types::CreateAICallWelcomeType) -> Self {
         self.inner.welcome_type = Some(value);
         self
     }
     /// Sets or clears `WelcomeType`.
+    #[inline]
     pub fn set_welcome_type(
         mut self,
         value: Option<crate::types::CreateAICallWelcomeType>,
@@ -1480,6 +1593,7 @@ impl CreateAICallFluentBuilder {
     /// Greeting priority: `0` interruptible (default), `2` high priority, cannot be interrupted.
     ///
     /// Example: `0`
+    #[inline]
     pub fn welcome_message_priority(
         mut self,
         value: crate::types::CreateAICallWelcomeMessagePriority,
@@ -1488,6 +1602,7 @@ impl CreateAICallFluentBuilder {
         self
     }
     /// Sets or clears `WelcomeMessagePriority`.
+    #[inline]
     pub fn set_welcome_message_priority(
         mut self,
         value: Option<crate::types::CreateAICallWelcomeMessagePriority>,
@@ -1498,11 +1613,13 @@ impl CreateAICallFluentBuilder {
     /// Maximum wait in milliseconds for the user to speak before the call ends; default 60000.
     ///
     /// Example: `60000`
+    #[inline]
     pub fn max_duration(mut self, value: i64) -> Self {
         self.inner.max_duration = Some(value);
         self
     }
     /// Sets or clears `MaxDuration`.
+    #[inline]
     pub fn set_max_duration(mut self, value: Option<i64>) -> Self {
         self.inner.max_duration = value;
         self
@@ -1510,11 +1627,13 @@ impl CreateAICallFluentBuilder {
     /// Speech recognition languages as ISO 639 codes, up to 4; the first is primary, default `zh`. Examples: `zh`, `zh-TW`, `zh-dialect`, `en`, `vi`, `ja`, `ko`. Extra languages are ignored when the primary is a Chinese dialect.
     ///
     /// Example: `["zh","en"]`
+    #[inline]
     pub fn languages(mut self, value: Vec<crate::types::CreateAICallLanguages>) -> Self {
         self.inner.languages = Some(value);
         self
     }
     /// Sets or clears `Languages`.
+    #[inline]
     pub fn set_languages(
         mut self,
         value: Option<Vec<crate::types::CreateAICallLanguages>>,
@@ -1525,11 +1644,13 @@ impl CreateAICallFluentBuilder {
     /// How the user can interrupt the bot: `0` automatic interruption (default), `1` no interruption.
     ///
     /// Example: `1`
+    #[inline]
     pub fn interrupt_mode(mut self, value: crate::types::CreateAICallInterruptMode) -> Self {
         self.inner.interrupt_mode = Some(value);
         self
     }
     /// Sets or clears `InterruptMode`.
+    #[inline]
     pub fn set_interrupt_mode(
         mut self,
         value: Option<crate::types::CreateAICallInterruptMode>,
@@ -1540,11 +1661,13 @@ impl CreateAICallFluentBuilder {
     /// With `InterruptMode` `0`, milliseconds of continuous user speech that interrupt the bot; default 500.
     ///
     /// Example: `500`
+    #[inline]
     pub fn interrupt_speech_duration(mut self, value: i64) -> Self {
         self.inner.interrupt_speech_duration = Some(value);
         self
     }
     /// Sets or clears `InterruptSpeechDuration`.
+    #[inline]
     pub fn set_interrupt_speech_duration(mut self, value: Option<i64>) -> Self {
         self.inner.interrupt_speech_duration = value;
         self
@@ -1552,11 +1675,13 @@ impl CreateAICallFluentBuilder {
     /// Whether to enable the `call_end` function call, letting the model hang up.
     ///
     /// Example: `true`
+    #[inline]
     pub fn end_function_enable(mut self, value: bool) -> Self {
         self.inner.end_function_enable = Some(value);
         self
     }
     /// Sets or clears `EndFunctionEnable`.
+    #[inline]
     pub fn set_end_function_enable(mut self, value: Option<bool>) -> Self {
         self.inner.end_function_enable = value;
         self
@@ -1564,11 +1689,13 @@ impl CreateAICallFluentBuilder {
     /// Description of the `call_end` function when `EndFunctionEnable` is true; a default hang-up description is used if empty.
     ///
     /// Example: `"在用户不想继续通话或者展现出不开心的情绪时挂断通话"`
+    #[inline]
     pub fn end_function_desc(mut self, value: impl Into<String>) -> Self {
         self.inner.end_function_desc = Some(value.into());
         self
     }
     /// Sets or clears `EndFunctionDesc`.
+    #[inline]
     pub fn set_end_function_desc(mut self, value: Option<String>) -> Self {
         self.inner.end_function_desc = value;
         self
@@ -1576,21 +1703,25 @@ impl CreateAICallFluentBuilder {
     /// Whether to enable the `transfer_to_human` function call.
     ///
     /// Example: `true`
+    #[inline]
     pub fn transfer_function_enable(mut self, value: bool) -> Self {
         self.inner.transfer_function_enable = Some(value);
         self
     }
     /// Sets or clears `TransferFunctionEnable`.
+    #[inline]
     pub fn set_transfer_function_enable(mut self, value: Option<bool>) -> Self {
         self.inner.transfer_function_enable = value;
         self
     }
     /// Transfer-to-human settings; used when `TransferFunctionEnable` is true.
+    #[inline]
     pub fn transfer_items(mut self, value: Vec<crate::types::AITransferItem>) -> Self {
         self.inner.transfer_items = Some(value);
         self
     }
     /// Sets or clears `TransferItems`.
+    #[inline]
     pub fn set_transfer_items(mut self, value: Option<Vec<crate::types::AITransferItem>>) -> Self {
         self.inner.transfer_items = value;
         self
@@ -1598,16 +1729,19 @@ impl CreateAICallFluentBuilder {
     /// Whether to enable the function call that hands the conversation to another AI agent.
     ///
     /// Example: `true`
+    #[inline]
     pub fn transfer_to_agent_enable(mut self, value: bool) -> Self {
         self.inner.transfer_to_agent_enable = Some(value);
         self
     }
     /// Sets or clears `TransferToAgentEnable`.
+    #[inline]
     pub fn set_transfer_to_agent_enable(mut self, value: Option<bool>) -> Self {
         self.inner.transfer_to_agent_enable = value;
         self
     }
     /// Settings for handing over to other AI agents; used when `TransferToAgentEnable` is true.
+    #[inline]
     pub fn transfer_to_agent_items(
         mut self,
         value: Vec<crate::types::TransferToAgentItem>,
@@ -1616,6 +1750,7 @@ impl CreateAICallFluentBuilder {
         self
     }
     /// Sets or clears `TransferToAgentItems`.
+    #[inline]
     pub fn set_transfer_to_agent_items(
         mut self,
         value: Option<Vec<crate::types::TransferToAgentItem>>,
@@ -1626,11 +1761,13 @@ impl CreateAICallFluentBuilder {
     /// Milliseconds of user silence before the bot plays a reminder; minimum and default 10000.
     ///
     /// Example: `10000`
+    #[inline]
     pub fn notify_duration(mut self, value: i64) -> Self {
         self.inner.notify_duration = Some(value);
         self
     }
     /// Sets or clears `NotifyDuration`.
+    #[inline]
     pub fn set_notify_duration(mut self, value: Option<i64>) -> Self {
         self.inner.notify_duration = value;
         self
@@ -1638,11 +1775,13 @@ impl CreateAICallFluentBuilder {
     /// Reminder spoken after `NotifyDuration` of silence; a default asking the user to repeat is used if empty.
     ///
     /// Example: `"抱歉，我没听清。您可以重复下吗？"`
+    #[inline]
     pub fn notify_message(mut self, value: impl Into<String>) -> Self {
         self.inner.notify_message = Some(value.into());
         self
     }
     /// Sets or clears `NotifyMessage`.
+    #[inline]
     pub fn set_notify_message(mut self, value: Option<String>) -> Self {
         self.inner.notify_message = value;
         self
@@ -1650,11 +1789,13 @@ impl CreateAICallFluentBuilder {
     /// Maximum number of reminders; unlimited by default.
     ///
     /// Example: `1`
+    #[inline]
     pub fn notify_max_count(mut self, value: u64) -> Self {
         self.inner.notify_max_count = Some(value);
         self
     }
     /// Sets or clears `NotifyMaxCount`.
+    #[inline]
     pub fn set_notify_max_count(mut self, value: Option<u64>) -> Self {
         self.inner.notify_max_count = value;
         self
@@ -1662,21 +1803,25 @@ impl CreateAICallFluentBuilder {
     /// Custom text-to-speech configuration as a JSON string, for example with `TTSType` `tencent` or `minimax` and its credentials. Either this or `VoiceType` is required.
     ///
     /// Example: `"{ \"TTSType\": \"azure\", \"SubscriptionKey\": \"xx\", \"Region\": \"chinanorth3\", \"VoiceName\": \"zh-CN-\", \"Language\": \"zh-CN\", \"Rate\": 1 }"`
+    #[inline]
     pub fn custom_tts_config(mut self, value: impl Into<String>) -> Self {
         self.inner.custom_tts_config = Some(value.into());
         self
     }
     /// Sets or clears `CustomTTSConfig`.
+    #[inline]
     pub fn set_custom_tts_config(mut self, value: Option<String>) -> Self {
         self.inner.custom_tts_config = value;
         self
     }
     /// Variables substituted into the prompt.
+    #[inline]
     pub fn prompt_variables(mut self, value: Vec<crate::types::Variable>) -> Self {
         self.inner.prompt_variables = Some(value);
         self
     }
     /// Sets or clears `PromptVariables`.
+    #[inline]
     pub fn set_prompt_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
         self.inner.prompt_variables = value;
         self
@@ -1684,21 +1829,25 @@ impl CreateAICallFluentBuilder {
     /// Voice activity detection silence time in milliseconds, 240-2000, default 1000; smaller values segment speech faster.
     ///
     /// Example: `500`
+    #[inline]
     pub fn vad_silence_time(mut self, value: i64) -> Self {
         self.inner.vad_silence_time = Some(value);
         self
     }
     /// Sets or clears `VadSilenceTime`.
+    #[inline]
     pub fn set_vad_silence_time(mut self, value: Option<i64>) -> Self {
         self.inner.vad_silence_time = value;
         self
     }
     /// Settings for extracting information from the call content.
+    #[inline]
     pub fn extract_config(mut self, value: Vec<crate::types::AICallExtractConfigElement>) -> Self {
         self.inner.extract_config = Some(value);
         self
     }
     /// Sets or clears `ExtractConfig`.
+    #[inline]
     pub fn set_extract_config(
         mut self,
         value: Option<Vec<crate::types::AICallExtractConfigElement>>,
@@ -1709,21 +1858,25 @@ impl CreateAICallFluentBuilder {
     /// Sampling temperature of the model.
     ///
     /// Example: `0.1`
+    #[inline]
     pub fn temperature(mut self, value: f64) -> Self {
         self.inner.temperature = Some(value);
         self
     }
     /// Sets or clears `Temperature`.
+    #[inline]
     pub fn set_temperature(mut self, value: Option<f64>) -> Self {
         self.inner.temperature = value;
         self
     }
     /// General variables: prompt and welcome message variables, `welcome-message-delay` (seconds to delay the welcome message), and Dify variables such as `dify-inputs-xxx`, `dify-inputs-user` and `dify-inputs-conversation_id`.
+    #[inline]
     pub fn variables(mut self, value: Vec<crate::types::Variable>) -> Self {
         self.inner.variables = Some(value);
         self
     }
     /// Sets or clears `Variables`.
+    #[inline]
     pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
         self.inner.variables = value;
         self
@@ -1731,11 +1884,13 @@ impl CreateAICallFluentBuilder {
     /// Top-p sampling value of the model.
     ///
     /// Example: `0.8`
+    #[inline]
     pub fn top_p(mut self, value: f64) -> Self {
         self.inner.top_p = Some(value);
         self
     }
     /// Sets or clears `TopP`.
+    #[inline]
     pub fn set_top_p(mut self, value: Option<f64>) -> Self {
         self.inner.top_p = value;
         self
@@ -1743,21 +1898,25 @@ impl CreateAICallFluentBuilder {
     /// Far-field voice suppression level, 0-3, default `0`; `2` is recommended. Does not affect recognition accuracy.
     ///
     /// Example: `1`
+    #[inline]
     pub fn vad_level(mut self, value: u64) -> Self {
         self.inner.vad_level = Some(value);
         self
     }
     /// Sets or clears `VadLevel`.
+    #[inline]
     pub fn set_vad_level(mut self, value: Option<u64>) -> Self {
         self.inner.vad_level = value;
         self
     }
     /// Filler phrases played while the model is responding.
+    #[inline]
     pub fn tone_word(mut self, value: crate::types::ToneWordInfo) -> Self {
         self.inner.tone_word = Some(value);
         self
     }
     /// Sets or clears `ToneWord`.
+    #[inline]
     pub fn set_tone_word(mut self, value: Option<crate::types::ToneWordInfo>) -> Self {
         self.inner.tone_word = value;
         self
@@ -1765,11 +1924,13 @@ impl CreateAICallFluentBuilder {
     /// Whether to play the compliance notice that the conversation is AI-generated; default `true`. Setting `false` means you accept the related legal obligations.
     ///
     /// Example: `false`
+    #[inline]
     pub fn enable_compliance_audio(mut self, value: bool) -> Self {
         self.inner.enable_compliance_audio = Some(value);
         self
     }
     /// Sets or clears `EnableComplianceAudio`.
+    #[inline]
     pub fn set_enable_compliance_audio(mut self, value: Option<bool>) -> Self {
         self.inner.enable_compliance_audio = value;
         self
@@ -1777,11 +1938,13 @@ impl CreateAICallFluentBuilder {
     /// Whether to detect voicemail on the callee side.
     ///
     /// Example: `true`
+    #[inline]
     pub fn enable_voicemail_detection(mut self, value: bool) -> Self {
         self.inner.enable_voicemail_detection = Some(value);
         self
     }
     /// Sets or clears `EnableVoicemailDetection`.
+    #[inline]
     pub fn set_enable_voicemail_detection(mut self, value: Option<bool>) -> Self {
         self.inner.enable_voicemail_detection = value;
         self
@@ -1789,11 +1952,13 @@ impl CreateAICallFluentBuilder {
     /// Action when voicemail is detected, used with `EnableVoicemailDetection`: `0` hang up (default).
     ///
     /// Example: `0`
+    #[inline]
     pub fn voicemail_action(mut self, value: crate::types::CreateAICallVoicemailAction) -> Self {
         self.inner.voicemail_action = Some(value);
         self
     }
     /// Sets or clears `VoicemailAction`.
+    #[inline]
     pub fn set_voicemail_action(
         mut self,
         value: Option<crate::types::CreateAICallVoicemailAction>,
@@ -1804,11 +1969,13 @@ impl CreateAICallFluentBuilder {
     /// Extra model request parameters as a JSON string.
     ///
     /// Example: `"{}"`
+    #[inline]
     pub fn llm_extra_body(mut self, value: impl Into<String>) -> Self {
         self.inner.llm_extra_body = Some(value.into());
         self
     }
     /// Sets or clears `LLMExtraBody`.
+    #[inline]
     pub fn set_llm_extra_body(mut self, value: Option<String>) -> Self {
         self.inner.llm_extra_body = value;
         self
@@ -1816,11 +1983,13 @@ impl CreateAICallFluentBuilder {
     /// Maximum call duration in milliseconds; unlimited by default.
     ///
     /// Example: `600000`
+    #[inline]
     pub fn max_call_duration_ms(mut self, value: u64) -> Self {
         self.inner.max_call_duration_ms = Some(value);
         self
     }
     /// Sets or clears `MaxCallDurationMs`.
+    #[inline]
     pub fn set_max_call_duration_ms(mut self, value: Option<u64>) -> Self {
         self.inner.max_call_duration_ms = value;
         self
@@ -1828,11 +1997,13 @@ impl CreateAICallFluentBuilder {
     /// Maximum ringing time in seconds before hanging up; only supported for your own numbers.
     ///
     /// Example: `15`
+    #[inline]
     pub fn max_ring_timeout_second(mut self, value: i64) -> Self {
         self.inner.max_ring_timeout_second = Some(value);
         self
     }
     /// Sets or clears `MaxRingTimeoutSecond`.
+    #[inline]
     pub fn set_max_ring_timeout_second(mut self, value: Option<i64>) -> Self {
         self.inner.max_ring_timeout_second = value;
         self
@@ -1840,11 +2011,13 @@ impl CreateAICallFluentBuilder {
     /// Background sound scene: `coffee_shops` or `busy_office`; leave empty for none.
     ///
     /// Example: `"coffee_shops"`
+    #[inline]
     pub fn ambient_sound_type(mut self, value: crate::types::CreateAICallAmbientSoundType) -> Self {
         self.inner.ambient_sound_type = Some(value);
         self
     }
     /// Sets or clears `AmbientSoundType`.
+    #[inline]
     pub fn set_ambient_sound_type(
         mut self,
         value: Option<crate::types::CreateAICallAmbientSoundType>,
@@ -1855,11 +2028,13 @@ impl CreateAICallFluentBuilder {
     /// Background sound volume, 0-2, default 1; only used with `AmbientSoundType`.
     ///
     /// Example: `1`
+    #[inline]
     pub fn ambient_sound_volume(mut self, value: f64) -> Self {
         self.inner.ambient_sound_volume = Some(value);
         self
     }
     /// Sets or clears `AmbientSoundVolume`.
+    #[inline]
     pub fn set_ambient_sound_volume(mut self, value: Option<f64>) -> Self {
         self.inner.ambient_sound_volume = value;
         self
@@ -1867,11 +2042,13 @@ impl CreateAICallFluentBuilder {
     /// Seconds to wait in queue when AI agent concurrency is exhausted, 0-5, default 5.
     ///
     /// Example: `3`
+    #[inline]
     pub fn acquire_timeout_second(mut self, value: u64) -> Self {
         self.inner.acquire_timeout_second = Some(value);
         self
     }
     /// Sets or clears `AcquireTimeoutSecond`.
+    #[inline]
     pub fn set_acquire_timeout_second(mut self, value: Option<u64>) -> Self {
         self.inner.acquire_timeout_second = value;
         self
@@ -1879,26 +2056,31 @@ impl CreateAICallFluentBuilder {
     /// Custom speech-to-text configuration as a JSON string; contact Tencent Cloud before use.
     ///
     /// Example: `"{\"STTType\":\"trtc\",\"AppId\":\"1300168489\",\"SecretId\":\"************************************\",\"SecretKey\":\"********************************\"}"`
+    #[inline]
     pub fn custom_stt_config(mut self, value: impl Into<String>) -> Self {
         self.inner.custom_stt_config = Some(value.into());
         self
     }
     /// Sets or clears `CustomSTTConfig`.
+    #[inline]
     pub fn set_custom_stt_config(mut self, value: Option<String>) -> Self {
         self.inner.custom_stt_config = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &CreateAICallRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<CreateAICallResponse, crate::SdkError<CreateAICallErrorCode>> {
@@ -1975,12 +2157,14 @@ impl crate::deviation::Described for CreateAICallResponse {
 impl CreateAICallResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> CreateAICallResponseBuilder {
         CreateAICallResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -1995,26 +2179,31 @@ impl CreateAICallResponseBuilder {
     /// Id of the newly created session.
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> CreateAICallResponse {
         CreateAICallResponse {
             session_id: self.session_id,
@@ -2024,9 +2213,11 @@ impl CreateAICallResponseBuilder {
     }
 }
 impl crate::ActionResponse for CreateAICallResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -2132,11 +2323,13 @@ impl crate::Client {
     /// Start a single AI outbound call using your own large model.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`CreateAICall`](crate::operation::create_ai_call).
+    #[inline]
     pub fn create_ai_call(&self) -> CreateAICallFluentBuilder {
         CreateAICallFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<CreateAICallErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<CreateAICallErrorCode>) -> Self {
         error.map_code()
     }

@@ -331,6 +331,7 @@ impl crate::codec::FromMembers for CreateAutoCalloutTaskRequest {
 }
 impl CreateAutoCalloutTaskRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CreateAutoCalloutTaskRequestBuilder {
         CreateAutoCalloutTaskRequestBuilder::default()
     }
@@ -372,11 +373,13 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -384,11 +387,13 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// Unix time in seconds when the task starts.
     ///
     /// Example: `1642500621`
+    #[inline]
     pub fn not_before(mut self, value: i64) -> Self {
         self.not_before = Some(value);
         self
     }
     /// Sets or clears `NotBefore`. Required.
+    #[inline]
     pub fn set_not_before(mut self, value: Option<i64>) -> Self {
         self.not_before = value;
         self
@@ -396,11 +401,13 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// Numbers to call.
     ///
     /// Example: `["0086139xxxxxxxx","0086130xxxxxxxxx"]`
+    #[inline]
     pub fn callees(mut self, value: Vec<String>) -> Self {
         self.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`. Required.
+    #[inline]
     pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
         self.callees = value;
         self
@@ -408,11 +415,13 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// Caller numbers to use.
     ///
     /// Example: `["0086010xxxxxxxx"]`
+    #[inline]
     pub fn callers(mut self, value: Vec<String>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`. Required.
+    #[inline]
     pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.callers = value;
         self
@@ -420,11 +429,13 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// Id of the IVR used for the calls; required if `AIAgentId` is not set.
     ///
     /// Example: `3`
+    #[inline]
     pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
         self.ivr_id = Some(value);
         self
     }
     /// Sets or clears `IvrId`.
+    #[inline]
     pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
         self.ivr_id = value;
         self
@@ -432,11 +443,13 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// Task name.
     ///
     /// Example: `"任务1"`
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
@@ -444,11 +457,13 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// Task description.
     ///
     /// Example: `"任务描述1"`
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Sets or clears `Description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.description = value;
         self
@@ -456,11 +471,13 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// Unix time in seconds when the task stops.
     ///
     /// Example: `1642500622`
+    #[inline]
     pub fn not_after(mut self, value: i64) -> Self {
         self.not_after = Some(value);
         self
     }
     /// Sets or clears `NotAfter`.
+    #[inline]
     pub fn set_not_after(mut self, value: Option<i64>) -> Self {
         self.not_after = value;
         self
@@ -468,21 +485,25 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// Maximum number of attempts per number, 1-3.
     ///
     /// Example: `1`
+    #[inline]
     pub fn tries(mut self, value: u64) -> Self {
         self.tries = Some(value);
         self
     }
     /// Sets or clears `Tries`.
+    #[inline]
     pub fn set_tries(mut self, value: Option<u64>) -> Self {
         self.tries = value;
         self
     }
     /// Custom variables (advanced edition only); a variable with the same name in `CalleeAttributes` takes precedence.
+    #[inline]
     pub fn variables(mut self, value: Vec<crate::types::Variable>) -> Self {
         self.variables = Some(value);
         self
     }
     /// Sets or clears `Variables`.
+    #[inline]
     pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
         self.variables = value;
         self
@@ -490,21 +511,25 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// Custom user data; a `UUI` in `CalleeAttributes` takes precedence.
     ///
     /// Example: `"foobar"`
+    #[inline]
     pub fn uui(mut self, value: impl Into<String>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
+    #[inline]
     pub fn set_uui(mut self, value: Option<String>) -> Self {
         self.uui = value;
         self
     }
     /// Per-callee attributes.
+    #[inline]
     pub fn callee_attributes(mut self, value: Vec<crate::types::CalleeAttribute>) -> Self {
         self.callee_attributes = Some(value);
         self
     }
     /// Sets or clears `CalleeAttributes`.
+    #[inline]
     pub fn set_callee_attributes(
         mut self,
         value: Option<Vec<crate::types::CalleeAttribute>>,
@@ -515,21 +540,25 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// IANA time zone name, for example `Asia/Shanghai`.
     ///
     /// Example: `"Asia/Shanghai"`
+    #[inline]
     pub fn time_zone(mut self, value: impl Into<String>) -> Self {
         self.time_zone = Some(value.into());
         self
     }
     /// Sets or clears `TimeZone`.
+    #[inline]
     pub fn set_time_zone(mut self, value: Option<String>) -> Self {
         self.time_zone = value;
         self
     }
     /// Time ranges in which calls may be made.
+    #[inline]
     pub fn available_time(mut self, value: Vec<crate::types::TimeRange>) -> Self {
         self.available_time = Some(value);
         self
     }
     /// Sets or clears `AvailableTime`.
+    #[inline]
     pub fn set_available_time(mut self, value: Option<Vec<crate::types::TimeRange>>) -> Self {
         self.available_time = value;
         self
@@ -537,11 +566,13 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// Id of the AI agent used for the calls; required if `IvrId` is not set.
     ///
     /// Example: `5845`
+    #[inline]
     pub fn ai_agent_id(mut self, value: crate::types::AIAgentId) -> Self {
         self.ai_agent_id = Some(value);
         self
     }
     /// Sets or clears `AIAgentId`.
+    #[inline]
     pub fn set_ai_agent_id(mut self, value: Option<crate::types::AIAgentId>) -> Self {
         self.ai_agent_id = value;
         self
@@ -549,11 +580,13 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// Interval between retries of failed calls, in seconds, 600-86400.
     ///
     /// Example: `600`
+    #[inline]
     pub fn retry_interval(mut self, value: i64) -> Self {
         self.retry_interval = Some(value);
         self
     }
     /// Sets or clears `RetryInterval`.
+    #[inline]
     pub fn set_retry_interval(mut self, value: Option<i64>) -> Self {
         self.retry_interval = value;
         self
@@ -561,11 +594,13 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// Maximum ringing time in seconds before hanging up; only supported for your own numbers.
     ///
     /// Example: `15`
+    #[inline]
     pub fn max_ring_timeout_second(mut self, value: i64) -> Self {
         self.max_ring_timeout_second = Some(value);
         self
     }
     /// Sets or clears `MaxRingTimeoutSecond`.
+    #[inline]
     pub fn set_max_ring_timeout_second(mut self, value: Option<i64>) -> Self {
         self.max_ring_timeout_second = value;
         self
@@ -573,6 +608,7 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// Hang-up status codes that trigger a retry; allowed: `202`-`208`, `210`, `212`, `213`, `215`-`219`, `221`, `222`, `234`. Only applies to tasks using `AIAgentId`.
     ///
     /// Example: `["212"]`
+    #[inline]
     pub fn retry_hangup_types(
         mut self,
         value: Vec<crate::types::CreateAutoCalloutTaskRetryHangupTypes>,
@@ -581,6 +617,7 @@ impl CreateAutoCalloutTaskRequestBuilder {
         self
     }
     /// Sets or clears `RetryHangupTypes`.
+    #[inline]
     pub fn set_retry_hangup_types(
         mut self,
         value: Option<Vec<crate::types::CreateAutoCalloutTaskRetryHangupTypes>>,
@@ -589,16 +626,19 @@ impl CreateAutoCalloutTaskRequestBuilder {
         self
     }
     /// Post-conversation tags that trigger a retry; only for `AIAgentId` tasks using a dialogue model. Tags are defined in the agent configuration.
+    #[inline]
     pub fn retry_tags(mut self, value: Vec<crate::types::RetryTagItem>) -> Self {
         self.retry_tags = Some(value);
         self
     }
     /// Sets or clears `RetryTags`.
+    #[inline]
     pub fn set_retry_tags(mut self, value: Option<Vec<crate::types::RetryTagItem>>) -> Self {
         self.retry_tags = value;
         self
     }
     /// Working time configuration; preferred over `AvailableTime`, which wins if both are set.
+    #[inline]
     pub fn available_work_time_config(
         mut self,
         value: Vec<crate::types::AvailableTimeConfig>,
@@ -607,6 +647,7 @@ impl CreateAutoCalloutTaskRequestBuilder {
         self
     }
     /// Sets or clears `AvailableWorkTimeConfig`.
+    #[inline]
     pub fn set_available_work_time_config(
         mut self,
         value: Option<Vec<crate::types::AvailableTimeConfig>>,
@@ -615,11 +656,13 @@ impl CreateAutoCalloutTaskRequestBuilder {
         self
     }
     /// Trigger strategy for the task.
+    #[inline]
     pub fn trigger_strategy(mut self, value: Vec<crate::types::TriggerStrategyItem>) -> Self {
         self.trigger_strategy = Some(value);
         self
     }
     /// Sets or clears `TriggerStrategy`.
+    #[inline]
     pub fn set_trigger_strategy(
         mut self,
         value: Option<Vec<crate::types::TriggerStrategyItem>>,
@@ -630,16 +673,19 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// Maximum number of concurrent AI agent calls for the task.
     ///
     /// Example: `2`
+    #[inline]
     pub fn concurrency_limit(mut self, value: i64) -> Self {
         self.concurrency_limit = Some(value);
         self
     }
     /// Sets or clears `ConcurrencyLimit`.
+    #[inline]
     pub fn set_concurrency_limit(mut self, value: Option<i64>) -> Self {
         self.concurrency_limit = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CreateAutoCalloutTaskRequest, crate::BuildError> {
         Ok(CreateAutoCalloutTaskRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -688,6 +734,7 @@ pub struct CreateAutoCalloutTaskFluentBuilder {
 }
 impl CreateAutoCalloutTaskFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -698,11 +745,13 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -710,11 +759,13 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// Unix time in seconds when the task starts.
     ///
     /// Example: `1642500621`
+    #[inline]
     pub fn not_before(mut self, value: i64) -> Self {
         self.inner.not_before = Some(value);
         self
     }
     /// Sets or clears `NotBefore`. Required.
+    #[inline]
     pub fn set_not_before(mut self, value: Option<i64>) -> Self {
         self.inner.not_before = value;
         self
@@ -722,11 +773,13 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// Numbers to call.
     ///
     /// Example: `["0086139xxxxxxxx","0086130xxxxxxxxx"]`
+    #[inline]
     pub fn callees(mut self, value: Vec<String>) -> Self {
         self.inner.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`. Required.
+    #[inline]
     pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.callees = value;
         self
@@ -734,11 +787,13 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// Caller numbers to use.
     ///
     /// Example: `["0086010xxxxxxxx"]`
+    #[inline]
     pub fn callers(mut self, value: Vec<String>) -> Self {
         self.inner.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`. Required.
+    #[inline]
     pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.callers = value;
         self
@@ -746,11 +801,13 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// Id of the IVR used for the calls; required if `AIAgentId` is not set.
     ///
     /// Example: `3`
+    #[inline]
     pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
         self.inner.ivr_id = Some(value);
         self
     }
     /// Sets or clears `IvrId`.
+    #[inline]
     pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
         self.inner.ivr_id = value;
         self
@@ -758,11 +815,13 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// Task name.
     ///
     /// Example: `"任务1"`
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
@@ -770,11 +829,13 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// Task description.
     ///
     /// Example: `"任务描述1"`
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `Description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
@@ -782,11 +843,13 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// Unix time in seconds when the task stops.
     ///
     /// Example: `1642500622`
+    #[inline]
     pub fn not_after(mut self, value: i64) -> Self {
         self.inner.not_after = Some(value);
         self
     }
     /// Sets or clears `NotAfter`.
+    #[inline]
     pub fn set_not_after(mut self, value: Option<i64>) -> Self {
         self.inner.not_after = value;
         self
@@ -794,21 +857,25 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// Maximum number of attempts per number, 1-3.
     ///
     /// Example: `1`
+    #[inline]
     pub fn tries(mut self, value: u64) -> Self {
         self.inner.tries = Some(value);
         self
     }
     /// Sets or clears `Tries`.
+    #[inline]
     pub fn set_tries(mut self, value: Option<u64>) -> Self {
         self.inner.tries = value;
         self
     }
     /// Custom variables (advanced edition only); a variable with the same name in `CalleeAttributes` takes precedence.
+    #[inline]
     pub fn variables(mut self, value: Vec<crate::types::Variable>) -> Self {
         self.inner.variables = Some(value);
         self
     }
     /// Sets or clears `Variables`.
+    #[inline]
     pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
         self.inner.variables = value;
         self
@@ -816,21 +883,25 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// Custom user data; a `UUI` in `CalleeAttributes` takes precedence.
     ///
     /// Example: `"foobar"`
+    #[inline]
     pub fn uui(mut self, value: impl Into<String>) -> Self {
         self.inner.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
+    #[inline]
     pub fn set_uui(mut self, value: Option<String>) -> Self {
         self.inner.uui = value;
         self
     }
     /// Per-callee attributes.
+    #[inline]
     pub fn callee_attributes(mut self, value: Vec<crate::types::CalleeAttribute>) -> Self {
         self.inner.callee_attributes = Some(value);
         self
     }
     /// Sets or clears `CalleeAttributes`.
+    #[inline]
     pub fn set_callee_attributes(
         mut self,
         value: Option<Vec<crate::types::CalleeAttribute>>,
@@ -841,21 +912,25 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// IANA time zone name, for example `Asia/Shanghai`.
     ///
     /// Example: `"Asia/Shanghai"`
+    #[inline]
     pub fn time_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.time_zone = Some(value.into());
         self
     }
     /// Sets or clears `TimeZone`.
+    #[inline]
     pub fn set_time_zone(mut self, value: Option<String>) -> Self {
         self.inner.time_zone = value;
         self
     }
     /// Time ranges in which calls may be made.
+    #[inline]
     pub fn available_time(mut self, value: Vec<crate::types::TimeRange>) -> Self {
         self.inner.available_time = Some(value);
         self
     }
     /// Sets or clears `AvailableTime`.
+    #[inline]
     pub fn set_available_time(mut self, value: Option<Vec<crate::types::TimeRange>>) -> Self {
         self.inner.available_time = value;
         self
@@ -863,11 +938,13 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// Id of the AI agent used for the calls; required if `IvrId` is not set.
     ///
     /// Example: `5845`
+    #[inline]
     pub fn ai_agent_id(mut self, value: crate::types::AIAgentId) -> Self {
         self.inner.ai_agent_id = Some(value);
         self
     }
     /// Sets or clears `AIAgentId`.
+    #[inline]
     pub fn set_ai_agent_id(mut self, value: Option<crate::types::AIAgentId>) -> Self {
         self.inner.ai_agent_id = value;
         self
@@ -875,11 +952,13 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// Interval between retries of failed calls, in seconds, 600-86400.
     ///
     /// Example: `600`
+    #[inline]
     pub fn retry_interval(mut self, value: i64) -> Self {
         self.inner.retry_interval = Some(value);
         self
     }
     /// Sets or clears `RetryInterval`.
+    #[inline]
     pub fn set_retry_interval(mut self, value: Option<i64>) -> Self {
         self.inner.retry_interval = value;
         self
@@ -887,11 +966,13 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// Maximum ringing time in seconds before hanging up; only supported for your own numbers.
     ///
     /// Example: `15`
+    #[inline]
     pub fn max_ring_timeout_second(mut self, value: i64) -> Self {
         self.inner.max_ring_timeout_second = Some(value);
         self
     }
     /// Sets or clears `MaxRingTimeoutSecond`.
+    #[inline]
     pub fn set_max_ring_timeout_second(mut self, value: Option<i64>) -> Self {
         self.inner.max_ring_timeout_second = value;
         self
@@ -899,6 +980,7 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// Hang-up status codes that trigger a retry; allowed: `202`-`208`, `210`, `212`, `213`, `215`-`219`, `221`, `222`, `234`. Only applies to tasks using `AIAgentId`.
     ///
     /// Example: `["212"]`
+    #[inline]
     pub fn retry_hangup_types(
         mut self,
         value: Vec<crate::types::CreateAutoCalloutTaskRetryHangupTypes>,
@@ -907,6 +989,7 @@ impl CreateAutoCalloutTaskFluentBuilder {
         self
     }
     /// Sets or clears `RetryHangupTypes`.
+    #[inline]
     pub fn set_retry_hangup_types(
         mut self,
         value: Option<Vec<crate::types::CreateAutoCalloutTaskRetryHangupTypes>>,
@@ -915,16 +998,19 @@ impl CreateAutoCalloutTaskFluentBuilder {
         self
     }
     /// Post-conversation tags that trigger a retry; only for `AIAgentId` tasks using a dialogue model. Tags are defined in the agent configuration.
+    #[inline]
     pub fn retry_tags(mut self, value: Vec<crate::types::RetryTagItem>) -> Self {
         self.inner.retry_tags = Some(value);
         self
     }
     /// Sets or clears `RetryTags`.
+    #[inline]
     pub fn set_retry_tags(mut self, value: Option<Vec<crate::types::RetryTagItem>>) -> Self {
         self.inner.retry_tags = value;
         self
     }
     /// Working time configuration; preferred over `AvailableTime`, which wins if both are set.
+    #[inline]
     pub fn available_work_time_config(
         mut self,
         value: Vec<crate::types::AvailableTimeConfig>,
@@ -933,6 +1019,7 @@ impl CreateAutoCalloutTaskFluentBuilder {
         self
     }
     /// Sets or clears `AvailableWorkTimeConfig`.
+    #[inline]
     pub fn set_available_work_time_config(
         mut self,
         value: Option<Vec<crate::types::AvailableTimeConfig>>,
@@ -941,11 +1028,13 @@ impl CreateAutoCalloutTaskFluentBuilder {
         self
     }
     /// Trigger strategy for the task.
+    #[inline]
     pub fn trigger_strategy(mut self, value: Vec<crate::types::TriggerStrategyItem>) -> Self {
         self.inner.trigger_strategy = Some(value);
         self
     }
     /// Sets or clears `TriggerStrategy`.
+    #[inline]
     pub fn set_trigger_strategy(
         mut self,
         value: Option<Vec<crate::types::TriggerStrategyItem>>,
@@ -956,26 +1045,31 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// Maximum number of concurrent AI agent calls for the task.
     ///
     /// Example: `2`
+    #[inline]
     pub fn concurrency_limit(mut self, value: i64) -> Self {
         self.inner.concurrency_limit = Some(value);
         self
     }
     /// Sets or clears `ConcurrencyLimit`.
+    #[inline]
     pub fn set_concurrency_limit(mut self, value: Option<i64>) -> Self {
         self.inner.concurrency_limit = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &CreateAutoCalloutTaskRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<CreateAutoCalloutTaskResponse, crate::SdkError<CreateAutoCalloutTaskErrorCode>>
@@ -1051,12 +1145,14 @@ impl crate::deviation::Described for CreateAutoCalloutTaskResponse {
 impl CreateAutoCalloutTaskResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> CreateAutoCalloutTaskResponseBuilder {
         CreateAutoCalloutTaskResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -1071,26 +1167,31 @@ impl CreateAutoCalloutTaskResponseBuilder {
     /// Id of the created task.
     ///
     /// Example: `2`
+    #[inline]
     pub fn task_id(mut self, value: crate::types::TaskId) -> Self {
         self.task_id = Some(value);
         self
     }
     /// Sets or clears `TaskId`.
+    #[inline]
     pub fn set_task_id(mut self, value: Option<crate::types::TaskId>) -> Self {
         self.task_id = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> CreateAutoCalloutTaskResponse {
         CreateAutoCalloutTaskResponse {
             task_id: self.task_id.unwrap_or_default(),
@@ -1100,9 +1201,11 @@ impl CreateAutoCalloutTaskResponseBuilder {
     }
 }
 impl crate::ActionResponse for CreateAutoCalloutTaskResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -1170,11 +1273,13 @@ impl crate::Client {
     /// Create a batch automatic outbound call task.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`CreateAutoCalloutTask`](crate::operation::create_auto_callout_task).
+    #[inline]
     pub fn create_auto_callout_task(&self) -> CreateAutoCalloutTaskFluentBuilder {
         CreateAutoCalloutTaskFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<CreateAutoCalloutTaskErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<CreateAutoCalloutTaskErrorCode>) -> Self {
         error.map_code()
     }

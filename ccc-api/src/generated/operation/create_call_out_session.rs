@@ -151,6 +151,7 @@ impl crate::codec::FromMembers for CreateCallOutSessionRequest {
 }
 impl CreateCallOutSessionRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CreateCallOutSessionRequestBuilder {
         CreateCallOutSessionRequestBuilder::default()
     }
@@ -178,11 +179,13 @@ impl CreateCallOutSessionRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `14000000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -190,11 +193,13 @@ impl CreateCallOutSessionRequestBuilder {
     /// Email of the agent; the agent must have a bound mobile number.
     ///
     /// Example: `"foo@tencent.com"`
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
     /// Sets or clears `UserId`. Required.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.user_id = value;
         self
@@ -202,11 +207,13 @@ impl CreateCallOutSessionRequestBuilder {
     /// Number to call, prefixed with `0086`; must not be the agent bound mobile number.
     ///
     /// Example: `"008613012345678"`
+    #[inline]
     pub fn callee(mut self, value: impl Into<String>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
+    #[inline]
     pub fn set_callee(mut self, value: Option<String>) -> Self {
         self.callee = value;
         self
@@ -214,11 +221,13 @@ impl CreateCallOutSessionRequestBuilder {
     /// Caller number prefixed with `0086`; deprecated, use `Callers`.
     ///
     /// Example: `"008610086"`
+    #[inline]
     pub fn caller(mut self, value: impl Into<String>) -> Self {
         self.caller = Some(value.into());
         self
     }
     /// Sets or clears `Caller`.
+    #[inline]
     pub fn set_caller(mut self, value: Option<String>) -> Self {
         self.caller = value;
         self
@@ -226,11 +235,13 @@ impl CreateCallOutSessionRequestBuilder {
     /// Caller numbers prefixed with `0086`; if one fails the next is tried.
     ///
     /// Example: `["0086075512345678","0086075512345679"]`
+    #[inline]
     pub fn callers(mut self, value: Vec<String>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
+    #[inline]
     pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.callers = value;
         self
@@ -238,11 +249,13 @@ impl CreateCallOutSessionRequestBuilder {
     /// Whether to force calling through the agent mobile phone; only `true` is supported and the allowlist must be configured.
     ///
     /// Example: `true`
+    #[inline]
     pub fn is_force_use_mobile(mut self, value: bool) -> Self {
         self.is_force_use_mobile = Some(value);
         self
     }
     /// Sets or clears `IsForceUseMobile`.
+    #[inline]
     pub fn set_is_force_use_mobile(mut self, value: Option<bool>) -> Self {
         self.is_force_use_mobile = value;
         self
@@ -250,11 +263,13 @@ impl CreateCallOutSessionRequestBuilder {
     /// Custom data, up to 1024 bytes.
     ///
     /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU="`
+    #[inline]
     pub fn uui_deprecated(mut self, value: impl Into<String>) -> Self {
         self.uui_deprecated = Some(value.into());
         self
     }
     /// Sets or clears `Uui`.
+    #[inline]
     pub fn set_uui_deprecated(mut self, value: Option<String>) -> Self {
         self.uui_deprecated = value;
         self
@@ -262,16 +277,19 @@ impl CreateCallOutSessionRequestBuilder {
     /// Custom data, up to 1024 bytes.
     ///
     /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU"`
+    #[inline]
     pub fn uui(mut self, value: impl Into<String>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
+    #[inline]
     pub fn set_uui(mut self, value: Option<String>) -> Self {
         self.uui = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CreateCallOutSessionRequest, crate::BuildError> {
         Ok(CreateCallOutSessionRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -301,6 +319,7 @@ pub struct CreateCallOutSessionFluentBuilder {
 }
 impl CreateCallOutSessionFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -311,11 +330,13 @@ impl CreateCallOutSessionFluentBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `14000000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -323,11 +344,13 @@ impl CreateCallOutSessionFluentBuilder {
     /// Email of the agent; the agent must have a bound mobile number.
     ///
     /// Example: `"foo@tencent.com"`
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `UserId`. Required.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.inner.user_id = value;
         self
@@ -335,11 +358,13 @@ impl CreateCallOutSessionFluentBuilder {
     /// Number to call, prefixed with `0086`; must not be the agent bound mobile number.
     ///
     /// Example: `"008613012345678"`
+    #[inline]
     pub fn callee(mut self, value: impl Into<String>) -> Self {
         self.inner.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
+    #[inline]
     pub fn set_callee(mut self, value: Option<String>) -> Self {
         self.inner.callee = value;
         self
@@ -347,11 +372,13 @@ impl CreateCallOutSessionFluentBuilder {
     /// Caller number prefixed with `0086`; deprecated, use `Callers`.
     ///
     /// Example: `"008610086"`
+    #[inline]
     pub fn caller(mut self, value: impl Into<String>) -> Self {
         self.inner.caller = Some(value.into());
         self
     }
     /// Sets or clears `Caller`.
+    #[inline]
     pub fn set_caller(mut self, value: Option<String>) -> Self {
         self.inner.caller = value;
         self
@@ -359,11 +386,13 @@ impl CreateCallOutSessionFluentBuilder {
     /// Caller numbers prefixed with `0086`; if one fails the next is tried.
     ///
     /// Example: `["0086075512345678","0086075512345679"]`
+    #[inline]
     pub fn callers(mut self, value: Vec<String>) -> Self {
         self.inner.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
+    #[inline]
     pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.callers = value;
         self
@@ -371,11 +400,13 @@ impl CreateCallOutSessionFluentBuilder {
     /// Whether to force calling through the agent mobile phone; only `true` is supported and the allowlist must be configured.
     ///
     /// Example: `true`
+    #[inline]
     pub fn is_force_use_mobile(mut self, value: bool) -> Self {
         self.inner.is_force_use_mobile = Some(value);
         self
     }
     /// Sets or clears `IsForceUseMobile`.
+    #[inline]
     pub fn set_is_force_use_mobile(mut self, value: Option<bool>) -> Self {
         self.inner.is_force_use_mobile = value;
         self
@@ -383,11 +414,13 @@ impl CreateCallOutSessionFluentBuilder {
     /// Custom data, up to 1024 bytes.
     ///
     /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU="`
+    #[inline]
     pub fn uui_deprecated(mut self, value: impl Into<String>) -> Self {
         self.inner.uui_deprecated = Some(value.into());
         self
     }
     /// Sets or clears `Uui`.
+    #[inline]
     pub fn set_uui_deprecated(mut self, value: Option<String>) -> Self {
         self.inner.uui_deprecated = value;
         self
@@ -395,26 +428,31 @@ impl CreateCallOutSessionFluentBuilder {
     /// Custom data, up to 1024 bytes.
     ///
     /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU"`
+    #[inline]
     pub fn uui(mut self, value: impl Into<String>) -> Self {
         self.inner.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
+    #[inline]
     pub fn set_uui(mut self, value: Option<String>) -> Self {
         self.inner.uui = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &CreateCallOutSessionRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<CreateCallOutSessionResponse, crate::SdkError<CreateCallOutSessionErrorCode>> {
@@ -489,12 +527,14 @@ impl crate::deviation::Described for CreateCallOutSessionResponse {
 impl CreateCallOutSessionResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> CreateCallOutSessionResponseBuilder {
         CreateCallOutSessionResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -509,26 +549,31 @@ impl CreateCallOutSessionResponseBuilder {
     /// Id of the newly created session.
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> CreateCallOutSessionResponse {
         CreateCallOutSessionResponse {
             session_id: self.session_id.unwrap_or_default(),
@@ -538,9 +583,11 @@ impl CreateCallOutSessionResponseBuilder {
     }
 }
 impl crate::ActionResponse for CreateCallOutSessionResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -626,11 +673,13 @@ impl crate::Client {
     /// Start a two-leg outbound call between an agent mobile phone and a user.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`CreateCallOutSession`](crate::operation::create_call_out_session).
+    #[inline]
     pub fn create_call_out_session(&self) -> CreateCallOutSessionFluentBuilder {
         CreateCallOutSessionFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<CreateCallOutSessionErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<CreateCallOutSessionErrorCode>) -> Self {
         error.map_code()
     }

@@ -77,6 +77,7 @@ impl crate::codec::FromMembers for CreateCarrierPrivilegeNumberApplicantRequest 
 }
 impl CreateCarrierPrivilegeNumberApplicantRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CreateCarrierPrivilegeNumberApplicantRequestBuilder {
         CreateCarrierPrivilegeNumberApplicantRequestBuilder::default()
     }
@@ -100,11 +101,13 @@ impl CreateCarrierPrivilegeNumberApplicantRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `140000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -112,11 +115,13 @@ impl CreateCarrierPrivilegeNumberApplicantRequestBuilder {
     /// Caller numbers, which must exist in the instance, in the form `0086xxxx`; only mainland China numbers.
     ///
     /// Example: `["008601012345678"]`
+    #[inline]
     pub fn callers(mut self, value: Vec<String>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`. Required.
+    #[inline]
     pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.callers = value;
         self
@@ -124,11 +129,13 @@ impl CreateCarrierPrivilegeNumberApplicantRequestBuilder {
     /// Callee numbers, which must be mobile numbers bound to agents of the instance, in the form `0086xxxx`; only mainland China numbers.
     ///
     /// Example: `["008618612345678"]`
+    #[inline]
     pub fn callees(mut self, value: Vec<String>) -> Self {
         self.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`. Required.
+    #[inline]
     pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
         self.callees = value;
         self
@@ -136,16 +143,19 @@ impl CreateCarrierPrivilegeNumberApplicantRequestBuilder {
     /// Description of the application.
     ///
     /// Example: `"foobar"`
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Sets or clears `Description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.description = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CreateCarrierPrivilegeNumberApplicantRequest, crate::BuildError> {
         Ok(CreateCarrierPrivilegeNumberApplicantRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -173,6 +183,7 @@ pub struct CreateCarrierPrivilegeNumberApplicantFluentBuilder {
 }
 impl CreateCarrierPrivilegeNumberApplicantFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -183,11 +194,13 @@ impl CreateCarrierPrivilegeNumberApplicantFluentBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `140000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -195,11 +208,13 @@ impl CreateCarrierPrivilegeNumberApplicantFluentBuilder {
     /// Caller numbers, which must exist in the instance, in the form `0086xxxx`; only mainland China numbers.
     ///
     /// Example: `["008601012345678"]`
+    #[inline]
     pub fn callers(mut self, value: Vec<String>) -> Self {
         self.inner.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`. Required.
+    #[inline]
     pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.callers = value;
         self
@@ -207,11 +222,13 @@ impl CreateCarrierPrivilegeNumberApplicantFluentBuilder {
     /// Callee numbers, which must be mobile numbers bound to agents of the instance, in the form `0086xxxx`; only mainland China numbers.
     ///
     /// Example: `["008618612345678"]`
+    #[inline]
     pub fn callees(mut self, value: Vec<String>) -> Self {
         self.inner.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`. Required.
+    #[inline]
     pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.callees = value;
         self
@@ -219,26 +236,31 @@ impl CreateCarrierPrivilegeNumberApplicantFluentBuilder {
     /// Description of the application.
     ///
     /// Example: `"foobar"`
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `Description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.inner.description = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &CreateCarrierPrivilegeNumberApplicantRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -317,12 +339,14 @@ impl crate::deviation::Described for CreateCarrierPrivilegeNumberApplicantRespon
 impl CreateCarrierPrivilegeNumberApplicantResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> CreateCarrierPrivilegeNumberApplicantResponseBuilder {
         CreateCarrierPrivilegeNumberApplicantResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -337,26 +361,31 @@ impl CreateCarrierPrivilegeNumberApplicantResponseBuilder {
     /// Id of the application.
     ///
     /// Example: `1543`
+    #[inline]
     pub fn applicant_id(mut self, value: u64) -> Self {
         self.applicant_id = Some(value);
         self
     }
     /// Sets or clears `ApplicantId`.
+    #[inline]
     pub fn set_applicant_id(mut self, value: Option<u64>) -> Self {
         self.applicant_id = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> CreateCarrierPrivilegeNumberApplicantResponse {
         CreateCarrierPrivilegeNumberApplicantResponse {
             applicant_id: self.applicant_id.unwrap_or_default(),
@@ -366,9 +395,11 @@ impl CreateCarrierPrivilegeNumberApplicantResponseBuilder {
     }
 }
 impl crate::ActionResponse for CreateCarrierPrivilegeNumberApplicantResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -454,6 +485,7 @@ impl crate::Client {
     /// Apply for a carrier allowlist entry for agent mobile numbers.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`CreateCarrierPrivilegeNumberApplicant`](crate::operation::create_carrier_privilege_number_applicant).
+    #[inline]
     pub fn create_carrier_privilege_number_applicant(
         &self,
     ) -> CreateCarrierPrivilegeNumberApplicantFluentBuilder {
@@ -463,6 +495,7 @@ impl crate::Client {
 impl From<crate::SdkError<CreateCarrierPrivilegeNumberApplicantErrorCode>>
     for crate::SdkError<crate::ErrorCode>
 {
+    #[inline]
     fn from(error: crate::SdkError<CreateCarrierPrivilegeNumberApplicantErrorCode>) -> Self {
         error.map_code()
     }

@@ -106,6 +106,7 @@ impl crate::codec::FromMembers for CreateCCCSkillGroupRequest {
 }
 impl CreateCCCSkillGroupRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CreateCCCSkillGroupRequestBuilder {
         CreateCCCSkillGroupRequestBuilder::default()
     }
@@ -129,11 +130,13 @@ impl CreateCCCSkillGroupRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -141,11 +144,13 @@ impl CreateCCCSkillGroupRequestBuilder {
     /// Name of the skill group.
     ///
     /// Example: `"foobar技能组"`
+    #[inline]
     pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
         self.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`. Required.
+    #[inline]
     pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
         self.skill_group_name = value;
         self
@@ -153,6 +158,7 @@ impl CreateCCCSkillGroupRequestBuilder {
     /// Skill group type: `0` phone, `1` online, `3` audio, `4` video.
     ///
     /// Example: `0`
+    #[inline]
     pub fn skill_group_type(
         mut self,
         value: crate::types::CreateCCCSkillGroupSkillGroupType,
@@ -161,6 +167,7 @@ impl CreateCCCSkillGroupRequestBuilder {
         self
     }
     /// Sets or clears `SkillGroupType`. Required.
+    #[inline]
     pub fn set_skill_group_type(
         mut self,
         value: Option<crate::types::CreateCCCSkillGroupSkillGroupType>,
@@ -171,16 +178,19 @@ impl CreateCCCSkillGroupRequestBuilder {
     /// Maximum number of sessions one agent in the group can handle at once; default `1`. Only online groups may exceed `1`.
     ///
     /// Example: `1`
+    #[inline]
     pub fn max_concurrency(mut self, value: crate::types::MaxConcurrency) -> Self {
         self.max_concurrency = Some(value);
         self
     }
     /// Sets or clears `MaxConcurrency`.
+    #[inline]
     pub fn set_max_concurrency(mut self, value: Option<crate::types::MaxConcurrency>) -> Self {
         self.max_concurrency = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CreateCCCSkillGroupRequest, crate::BuildError> {
         Ok(CreateCCCSkillGroupRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -208,6 +218,7 @@ pub struct CreateCCCSkillGroupFluentBuilder {
 }
 impl CreateCCCSkillGroupFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -218,11 +229,13 @@ impl CreateCCCSkillGroupFluentBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -230,11 +243,13 @@ impl CreateCCCSkillGroupFluentBuilder {
     /// Name of the skill group.
     ///
     /// Example: `"foobar技能组"`
+    #[inline]
     pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
         self.inner.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`. Required.
+    #[inline]
     pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
         self.inner.skill_group_name = value;
         self
@@ -242,6 +257,7 @@ impl CreateCCCSkillGroupFluentBuilder {
     /// Skill group type: `0` phone, `1` online, `3` audio, `4` video.
     ///
     /// Example: `0`
+    #[inline]
     pub fn skill_group_type(
         mut self,
         value: crate::types::CreateCCCSkillGroupSkillGroupType,
@@ -250,6 +266,7 @@ impl CreateCCCSkillGroupFluentBuilder {
         self
     }
     /// Sets or clears `SkillGroupType`. Required.
+    #[inline]
     pub fn set_skill_group_type(
         mut self,
         value: Option<crate::types::CreateCCCSkillGroupSkillGroupType>,
@@ -260,26 +277,31 @@ impl CreateCCCSkillGroupFluentBuilder {
     /// Maximum number of sessions one agent in the group can handle at once; default `1`. Only online groups may exceed `1`.
     ///
     /// Example: `1`
+    #[inline]
     pub fn max_concurrency(mut self, value: crate::types::MaxConcurrency) -> Self {
         self.inner.max_concurrency = Some(value);
         self
     }
     /// Sets or clears `MaxConcurrency`.
+    #[inline]
     pub fn set_max_concurrency(mut self, value: Option<crate::types::MaxConcurrency>) -> Self {
         self.inner.max_concurrency = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &CreateCCCSkillGroupRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<CreateCCCSkillGroupResponse, crate::SdkError<CreateCCCSkillGroupErrorCode>> {
@@ -354,12 +376,14 @@ impl crate::deviation::Described for CreateCCCSkillGroupResponse {
 impl CreateCCCSkillGroupResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> CreateCCCSkillGroupResponseBuilder {
         CreateCCCSkillGroupResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -374,26 +398,31 @@ impl CreateCCCSkillGroupResponseBuilder {
     /// Id of the created skill group.
     ///
     /// Example: `10`
+    #[inline]
     pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> CreateCCCSkillGroupResponse {
         CreateCCCSkillGroupResponse {
             skill_group_id: self.skill_group_id.unwrap_or_default(),
@@ -403,9 +432,11 @@ impl CreateCCCSkillGroupResponseBuilder {
     }
 }
 impl crate::ActionResponse for CreateCCCSkillGroupResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -463,11 +494,13 @@ impl crate::Client {
     /// Create a skill group.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`CreateCCCSkillGroup`](crate::operation::create_ccc_skill_group).
+    #[inline]
     pub fn create_ccc_skill_group(&self) -> CreateCCCSkillGroupFluentBuilder {
         CreateCCCSkillGroupFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<CreateCCCSkillGroupErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<CreateCCCSkillGroupErrorCode>) -> Self {
         error.map_code()
     }

@@ -47,6 +47,7 @@ impl crate::codec::FromMembers for CreateCompanyApplyRequest {
 }
 impl CreateCompanyApplyRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CreateCompanyApplyRequestBuilder {
         CreateCompanyApplyRequestBuilder::default()
     }
@@ -65,16 +66,19 @@ pub struct CreateCompanyApplyRequestBuilder {
 }
 impl CreateCompanyApplyRequestBuilder {
     /// Company qualification details.
+    #[inline]
     pub fn company_info(mut self, value: crate::types::CompanyApplyInfo) -> Self {
         self.company_info = Some(value);
         self
     }
     /// Sets or clears `CompanyInfo`. Required.
+    #[inline]
     pub fn set_company_info(mut self, value: Option<crate::types::CompanyApplyInfo>) -> Self {
         self.company_info = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CreateCompanyApplyRequest, crate::BuildError> {
         Ok(CreateCompanyApplyRequest {
             company_info: self.company_info.ok_or(crate::BuildError::missing(
@@ -93,6 +97,7 @@ pub struct CreateCompanyApplyFluentBuilder {
 }
 impl CreateCompanyApplyFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -101,26 +106,31 @@ impl CreateCompanyApplyFluentBuilder {
         }
     }
     /// Company qualification details.
+    #[inline]
     pub fn company_info(mut self, value: crate::types::CompanyApplyInfo) -> Self {
         self.inner.company_info = Some(value);
         self
     }
     /// Sets or clears `CompanyInfo`. Required.
+    #[inline]
     pub fn set_company_info(mut self, value: Option<crate::types::CompanyApplyInfo>) -> Self {
         self.inner.company_info = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &CreateCompanyApplyRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<CreateCompanyApplyResponse, crate::SdkError<CreateCompanyApplyErrorCode>> {
@@ -197,12 +207,14 @@ impl crate::deviation::Described for CreateCompanyApplyResponse {
 impl CreateCompanyApplyResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> CreateCompanyApplyResponseBuilder {
         CreateCompanyApplyResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -217,26 +229,31 @@ impl CreateCompanyApplyResponseBuilder {
     /// Id of the application.
     ///
     /// Example: `1145`
+    #[inline]
     pub fn id(mut self, value: i64) -> Self {
         self.id = Some(value);
         self
     }
     /// Sets or clears `Id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<i64>) -> Self {
         self.id = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> CreateCompanyApplyResponse {
         CreateCompanyApplyResponse {
             id: self.id,
@@ -246,9 +263,11 @@ impl CreateCompanyApplyResponseBuilder {
     }
 }
 impl crate::ActionResponse for CreateCompanyApplyResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -312,11 +331,13 @@ impl crate::Client {
     /// Submit a company qualification application.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`CreateCompanyApply`](crate::operation::create_company_apply).
+    #[inline]
     pub fn create_company_apply(&self) -> CreateCompanyApplyFluentBuilder {
         CreateCompanyApplyFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<CreateCompanyApplyErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<CreateCompanyApplyErrorCode>) -> Self {
         error.map_code()
     }

@@ -111,6 +111,7 @@ impl crate::codec::FromMembers for CreateExtensionRequest {
 }
 impl CreateExtensionRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CreateExtensionRequestBuilder {
         CreateExtensionRequestBuilder::default()
     }
@@ -135,11 +136,13 @@ impl CreateExtensionRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -147,11 +150,13 @@ impl CreateExtensionRequestBuilder {
     /// Extension number.
     ///
     /// Example: `"1001"`
+    #[inline]
     pub fn extension_id(mut self, value: impl Into<String>) -> Self {
         self.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
+    #[inline]
     pub fn set_extension_id(mut self, value: Option<String>) -> Self {
         self.extension_id = value;
         self
@@ -159,11 +164,13 @@ impl CreateExtensionRequestBuilder {
     /// Display name of the extension.
     ///
     /// Example: `"分机1"`
+    #[inline]
     pub fn extension_name(mut self, value: impl Into<String>) -> Self {
         self.extension_name = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionName`. Required.
+    #[inline]
     pub fn set_extension_name(mut self, value: Option<String>) -> Self {
         self.extension_name = value;
         self
@@ -171,11 +178,13 @@ impl CreateExtensionRequestBuilder {
     /// Ids of the skill groups to bind the extension to.
     ///
     /// Example: `[1,2,3,4,5]`
+    #[inline]
     pub fn skill_group_ids(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
         self.skill_group_ids = Some(value);
         self
     }
     /// Sets or clears `SkillGroupIds`.
+    #[inline]
     pub fn set_skill_group_ids(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
         self.skill_group_ids = value;
         self
@@ -183,16 +192,19 @@ impl CreateExtensionRequestBuilder {
     /// Email of the agent to bind the extension to.
     ///
     /// Example: `"aaa@bbb.com"`
+    #[inline]
     pub fn relation(mut self, value: impl Into<String>) -> Self {
         self.relation = Some(value.into());
         self
     }
     /// Sets or clears `Relation`.
+    #[inline]
     pub fn set_relation(mut self, value: Option<String>) -> Self {
         self.relation = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CreateExtensionRequest, crate::BuildError> {
         Ok(CreateExtensionRequest {
             sdk_app_id: self
@@ -219,6 +231,7 @@ pub struct CreateExtensionFluentBuilder {
 }
 impl CreateExtensionFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -229,11 +242,13 @@ impl CreateExtensionFluentBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -241,11 +256,13 @@ impl CreateExtensionFluentBuilder {
     /// Extension number.
     ///
     /// Example: `"1001"`
+    #[inline]
     pub fn extension_id(mut self, value: impl Into<String>) -> Self {
         self.inner.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
+    #[inline]
     pub fn set_extension_id(mut self, value: Option<String>) -> Self {
         self.inner.extension_id = value;
         self
@@ -253,11 +270,13 @@ impl CreateExtensionFluentBuilder {
     /// Display name of the extension.
     ///
     /// Example: `"分机1"`
+    #[inline]
     pub fn extension_name(mut self, value: impl Into<String>) -> Self {
         self.inner.extension_name = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionName`. Required.
+    #[inline]
     pub fn set_extension_name(mut self, value: Option<String>) -> Self {
         self.inner.extension_name = value;
         self
@@ -265,11 +284,13 @@ impl CreateExtensionFluentBuilder {
     /// Ids of the skill groups to bind the extension to.
     ///
     /// Example: `[1,2,3,4,5]`
+    #[inline]
     pub fn skill_group_ids(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
         self.inner.skill_group_ids = Some(value);
         self
     }
     /// Sets or clears `SkillGroupIds`.
+    #[inline]
     pub fn set_skill_group_ids(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
         self.inner.skill_group_ids = value;
         self
@@ -277,26 +298,31 @@ impl CreateExtensionFluentBuilder {
     /// Email of the agent to bind the extension to.
     ///
     /// Example: `"aaa@bbb.com"`
+    #[inline]
     pub fn relation(mut self, value: impl Into<String>) -> Self {
         self.inner.relation = Some(value.into());
         self
     }
     /// Sets or clears `Relation`.
+    #[inline]
     pub fn set_relation(mut self, value: Option<String>) -> Self {
         self.inner.relation = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &CreateExtensionRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<CreateExtensionResponse, crate::SdkError<CreateExtensionErrorCode>> {
@@ -356,12 +382,14 @@ impl crate::deviation::Described for CreateExtensionResponse {
 impl CreateExtensionResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> CreateExtensionResponseBuilder {
         CreateExtensionResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -373,16 +401,19 @@ pub struct CreateExtensionResponseBuilder {
 }
 impl CreateExtensionResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> CreateExtensionResponse {
         CreateExtensionResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -391,9 +422,11 @@ impl CreateExtensionResponseBuilder {
     }
 }
 impl crate::ActionResponse for CreateExtensionResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -443,11 +476,13 @@ impl crate::Client {
     /// Create a SIP phone extension account.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`CreateExtension`](crate::operation::create_extension).
+    #[inline]
     pub fn create_extension(&self) -> CreateExtensionFluentBuilder {
         CreateExtensionFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<CreateExtensionErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<CreateExtensionErrorCode>) -> Self {
         error.map_code()
     }

@@ -134,6 +134,7 @@ impl crate::codec::FromMembers for CreateIVRSessionRequest {
 }
 impl CreateIVRSessionRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CreateIVRSessionRequestBuilder {
         CreateIVRSessionRequestBuilder::default()
     }
@@ -160,11 +161,13 @@ impl CreateIVRSessionRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -172,11 +175,13 @@ impl CreateIVRSessionRequestBuilder {
     /// Number to call.
     ///
     /// Example: `"+8613012345678"`
+    #[inline]
     pub fn callee(mut self, value: impl Into<String>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
+    #[inline]
     pub fn set_callee(mut self, value: Option<String>) -> Self {
         self.callee = value;
         self
@@ -184,11 +189,13 @@ impl CreateIVRSessionRequestBuilder {
     /// Id of the IVR to run; inbound and automatic outbound types are supported.
     ///
     /// Example: `4600`
+    #[inline]
     pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
         self.ivr_id = Some(value);
         self
     }
     /// Sets or clears `IVRId`. Required.
+    #[inline]
     pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
         self.ivr_id = value;
         self
@@ -196,21 +203,25 @@ impl CreateIVRSessionRequestBuilder {
     /// Caller numbers to use.
     ///
     /// Example: `["008602155066897"]`
+    #[inline]
     pub fn callers(mut self, value: Vec<String>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
+    #[inline]
     pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.callers = value;
         self
     }
     /// Custom variables passed to the IVR.
+    #[inline]
     pub fn variables(mut self, value: Vec<crate::types::Variable>) -> Self {
         self.variables = Some(value);
         self
     }
     /// Sets or clears `Variables`.
+    #[inline]
     pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
         self.variables = value;
         self
@@ -218,11 +229,13 @@ impl CreateIVRSessionRequestBuilder {
     /// Custom user data.
     ///
     /// Example: `"foobar"`
+    #[inline]
     pub fn uui(mut self, value: impl Into<String>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
+    #[inline]
     pub fn set_uui(mut self, value: Option<String>) -> Self {
         self.uui = value;
         self
@@ -230,16 +243,19 @@ impl CreateIVRSessionRequestBuilder {
     /// Maximum ringing time in seconds before hanging up; only supported for your own numbers.
     ///
     /// Example: `15`
+    #[inline]
     pub fn max_ring_timeout_second(mut self, value: i64) -> Self {
         self.max_ring_timeout_second = Some(value);
         self
     }
     /// Sets or clears `MaxRingTimeoutSecond`.
+    #[inline]
     pub fn set_max_ring_timeout_second(mut self, value: Option<i64>) -> Self {
         self.max_ring_timeout_second = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CreateIVRSessionRequest, crate::BuildError> {
         Ok(CreateIVRSessionRequest {
             sdk_app_id: self
@@ -267,6 +283,7 @@ pub struct CreateIVRSessionFluentBuilder {
 }
 impl CreateIVRSessionFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -277,11 +294,13 @@ impl CreateIVRSessionFluentBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -289,11 +308,13 @@ impl CreateIVRSessionFluentBuilder {
     /// Number to call.
     ///
     /// Example: `"+8613012345678"`
+    #[inline]
     pub fn callee(mut self, value: impl Into<String>) -> Self {
         self.inner.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
+    #[inline]
     pub fn set_callee(mut self, value: Option<String>) -> Self {
         self.inner.callee = value;
         self
@@ -301,11 +322,13 @@ impl CreateIVRSessionFluentBuilder {
     /// Id of the IVR to run; inbound and automatic outbound types are supported.
     ///
     /// Example: `4600`
+    #[inline]
     pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
         self.inner.ivr_id = Some(value);
         self
     }
     /// Sets or clears `IVRId`. Required.
+    #[inline]
     pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
         self.inner.ivr_id = value;
         self
@@ -313,21 +336,25 @@ impl CreateIVRSessionFluentBuilder {
     /// Caller numbers to use.
     ///
     /// Example: `["008602155066897"]`
+    #[inline]
     pub fn callers(mut self, value: Vec<String>) -> Self {
         self.inner.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
+    #[inline]
     pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.callers = value;
         self
     }
     /// Custom variables passed to the IVR.
+    #[inline]
     pub fn variables(mut self, value: Vec<crate::types::Variable>) -> Self {
         self.inner.variables = Some(value);
         self
     }
     /// Sets or clears `Variables`.
+    #[inline]
     pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
         self.inner.variables = value;
         self
@@ -335,11 +362,13 @@ impl CreateIVRSessionFluentBuilder {
     /// Custom user data.
     ///
     /// Example: `"foobar"`
+    #[inline]
     pub fn uui(mut self, value: impl Into<String>) -> Self {
         self.inner.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
+    #[inline]
     pub fn set_uui(mut self, value: Option<String>) -> Self {
         self.inner.uui = value;
         self
@@ -347,26 +376,31 @@ impl CreateIVRSessionFluentBuilder {
     /// Maximum ringing time in seconds before hanging up; only supported for your own numbers.
     ///
     /// Example: `15`
+    #[inline]
     pub fn max_ring_timeout_second(mut self, value: i64) -> Self {
         self.inner.max_ring_timeout_second = Some(value);
         self
     }
     /// Sets or clears `MaxRingTimeoutSecond`.
+    #[inline]
     pub fn set_max_ring_timeout_second(mut self, value: Option<i64>) -> Self {
         self.inner.max_ring_timeout_second = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &CreateIVRSessionRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<CreateIVRSessionResponse, crate::SdkError<CreateIVRSessionErrorCode>> {
@@ -443,12 +477,14 @@ impl crate::deviation::Described for CreateIVRSessionResponse {
 impl CreateIVRSessionResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> CreateIVRSessionResponseBuilder {
         CreateIVRSessionResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -463,26 +499,31 @@ impl CreateIVRSessionResponseBuilder {
     /// Id of the newly created session.
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> CreateIVRSessionResponse {
         CreateIVRSessionResponse {
             session_id: self.session_id,
@@ -492,9 +533,11 @@ impl CreateIVRSessionResponseBuilder {
     }
 }
 impl crate::ActionResponse for CreateIVRSessionResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -614,11 +657,13 @@ impl crate::Client {
     /// Call a number and connect it to an IVR flow.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`CreateIVRSession`](crate::operation::create_ivr_session).
+    #[inline]
     pub fn create_ivr_session(&self) -> CreateIVRSessionFluentBuilder {
         CreateIVRSessionFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<CreateIVRSessionErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<CreateIVRSessionErrorCode>) -> Self {
         error.map_code()
     }

@@ -167,6 +167,7 @@ impl crate::codec::FromMembers for CreateOwnNumberApplyRequest {
 }
 impl CreateOwnNumberApplyRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CreateOwnNumberApplyRequestBuilder {
         CreateOwnNumberApplyRequestBuilder::default()
     }
@@ -195,11 +196,13 @@ impl CreateOwnNumberApplyRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -207,21 +210,25 @@ impl CreateOwnNumberApplyRequestBuilder {
     /// Id of the SIP trunk connection the numbers come in on.
     ///
     /// Example: `1`
+    #[inline]
     pub fn sip_trunk_id(mut self, value: i64) -> Self {
         self.sip_trunk_id = Some(value);
         self
     }
     /// Sets or clears `SipTrunkId`. Required.
+    #[inline]
     pub fn set_sip_trunk_id(mut self, value: Option<i64>) -> Self {
         self.sip_trunk_id = value;
         self
     }
     /// Per-number line settings to apply for.
+    #[inline]
     pub fn detail_list(mut self, value: Vec<crate::types::OwnNumberApplyDetailItem>) -> Self {
         self.detail_list = Some(value);
         self
     }
     /// Sets or clears `DetailList`. Required.
+    #[inline]
     pub fn set_detail_list(
         mut self,
         value: Option<Vec<crate::types::OwnNumberApplyDetailItem>>,
@@ -232,11 +239,13 @@ impl CreateOwnNumberApplyRequestBuilder {
     /// Prefix added to numbers sent out over the trunk.
     ///
     /// Example: `"0"`
+    #[inline]
     pub fn prefix(mut self, value: impl Into<String>) -> Self {
         self.prefix = Some(value.into());
         self
     }
     /// Sets or clears `Prefix`.
+    #[inline]
     pub fn set_prefix(mut self, value: Option<String>) -> Self {
         self.prefix = value;
         self
@@ -244,11 +253,13 @@ impl CreateOwnNumberApplyRequestBuilder {
     /// National long-distance prefix used when dialing domestic mobile numbers.
     ///
     /// Example: `"0"`
+    #[inline]
     pub fn mobile_ndd_prefix(mut self, value: impl Into<String>) -> Self {
         self.mobile_ndd_prefix = Some(value.into());
         self
     }
     /// Sets or clears `MobileNddPrefix`.
+    #[inline]
     pub fn set_mobile_ndd_prefix(mut self, value: Option<String>) -> Self {
         self.mobile_ndd_prefix = value;
         self
@@ -256,11 +267,13 @@ impl CreateOwnNumberApplyRequestBuilder {
     /// Whether to strip the area code when dialing local numbers.
     ///
     /// Example: `false`
+    #[inline]
     pub fn local_number_trim_ac(mut self, value: bool) -> Self {
         self.local_number_trim_ac = Some(value);
         self
     }
     /// Sets or clears `LocalNumberTrimAC`.
+    #[inline]
     pub fn set_local_number_trim_ac(mut self, value: Option<bool>) -> Self {
         self.local_number_trim_ac = value;
         self
@@ -268,11 +281,13 @@ impl CreateOwnNumberApplyRequestBuilder {
     /// Whether to pass the callee number through exactly as entered, without reformatting.
     ///
     /// Example: `false`
+    #[inline]
     pub fn callee_format_passthrough(mut self, value: bool) -> Self {
         self.callee_format_passthrough = Some(value);
         self
     }
     /// Sets or clears `CalleeFormatPassthrough`.
+    #[inline]
     pub fn set_callee_format_passthrough(mut self, value: Option<bool>) -> Self {
         self.callee_format_passthrough = value;
         self
@@ -280,11 +295,13 @@ impl CreateOwnNumberApplyRequestBuilder {
     /// Whether to pass the caller number through exactly as entered, without reformatting.
     ///
     /// Example: `false`
+    #[inline]
     pub fn caller_format_passthrough(mut self, value: bool) -> Self {
         self.caller_format_passthrough = Some(value);
         self
     }
     /// Sets or clears `CallerFormatPassthrough`.
+    #[inline]
     pub fn set_caller_format_passthrough(mut self, value: Option<bool>) -> Self {
         self.caller_format_passthrough = value;
         self
@@ -292,16 +309,19 @@ impl CreateOwnNumberApplyRequestBuilder {
     /// Prefix used for international long-distance calls.
     ///
     /// Example: `"00"`
+    #[inline]
     pub fn international_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.international_number_prefix = Some(value.into());
         self
     }
     /// Sets or clears `InternationalNumberPrefix`.
+    #[inline]
     pub fn set_international_number_prefix(mut self, value: Option<String>) -> Self {
         self.international_number_prefix = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CreateOwnNumberApplyRequest, crate::BuildError> {
         Ok(CreateOwnNumberApplyRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -334,6 +354,7 @@ pub struct CreateOwnNumberApplyFluentBuilder {
 }
 impl CreateOwnNumberApplyFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -344,11 +365,13 @@ impl CreateOwnNumberApplyFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -356,21 +379,25 @@ impl CreateOwnNumberApplyFluentBuilder {
     /// Id of the SIP trunk connection the numbers come in on.
     ///
     /// Example: `1`
+    #[inline]
     pub fn sip_trunk_id(mut self, value: i64) -> Self {
         self.inner.sip_trunk_id = Some(value);
         self
     }
     /// Sets or clears `SipTrunkId`. Required.
+    #[inline]
     pub fn set_sip_trunk_id(mut self, value: Option<i64>) -> Self {
         self.inner.sip_trunk_id = value;
         self
     }
     /// Per-number line settings to apply for.
+    #[inline]
     pub fn detail_list(mut self, value: Vec<crate::types::OwnNumberApplyDetailItem>) -> Self {
         self.inner.detail_list = Some(value);
         self
     }
     /// Sets or clears `DetailList`. Required.
+    #[inline]
     pub fn set_detail_list(
         mut self,
         value: Option<Vec<crate::types::OwnNumberApplyDetailItem>>,
@@ -381,11 +408,13 @@ impl CreateOwnNumberApplyFluentBuilder {
     /// Prefix added to numbers sent out over the trunk.
     ///
     /// Example: `"0"`
+    #[inline]
     pub fn prefix(mut self, value: impl Into<String>) -> Self {
         self.inner.prefix = Some(value.into());
         self
     }
     /// Sets or clears `Prefix`.
+    #[inline]
     pub fn set_prefix(mut self, value: Option<String>) -> Self {
         self.inner.prefix = value;
         self
@@ -393,11 +422,13 @@ impl CreateOwnNumberApplyFluentBuilder {
     /// National long-distance prefix used when dialing domestic mobile numbers.
     ///
     /// Example: `"0"`
+    #[inline]
     pub fn mobile_ndd_prefix(mut self, value: impl Into<String>) -> Self {
         self.inner.mobile_ndd_prefix = Some(value.into());
         self
     }
     /// Sets or clears `MobileNddPrefix`.
+    #[inline]
     pub fn set_mobile_ndd_prefix(mut self, value: Option<String>) -> Self {
         self.inner.mobile_ndd_prefix = value;
         self
@@ -405,11 +436,13 @@ impl CreateOwnNumberApplyFluentBuilder {
     /// Whether to strip the area code when dialing local numbers.
     ///
     /// Example: `false`
+    #[inline]
     pub fn local_number_trim_ac(mut self, value: bool) -> Self {
         self.inner.local_number_trim_ac = Some(value);
         self
     }
     /// Sets or clears `LocalNumberTrimAC`.
+    #[inline]
     pub fn set_local_number_trim_ac(mut self, value: Option<bool>) -> Self {
         self.inner.local_number_trim_ac = value;
         self
@@ -417,11 +450,13 @@ impl CreateOwnNumberApplyFluentBuilder {
     /// Whether to pass the callee number through exactly as entered, without reformatting.
     ///
     /// Example: `false`
+    #[inline]
     pub fn callee_format_passthrough(mut self, value: bool) -> Self {
         self.inner.callee_format_passthrough = Some(value);
         self
     }
     /// Sets or clears `CalleeFormatPassthrough`.
+    #[inline]
     pub fn set_callee_format_passthrough(mut self, value: Option<bool>) -> Self {
         self.inner.callee_format_passthrough = value;
         self
@@ -429,11 +464,13 @@ impl CreateOwnNumberApplyFluentBuilder {
     /// Whether to pass the caller number through exactly as entered, without reformatting.
     ///
     /// Example: `false`
+    #[inline]
     pub fn caller_format_passthrough(mut self, value: bool) -> Self {
         self.inner.caller_format_passthrough = Some(value);
         self
     }
     /// Sets or clears `CallerFormatPassthrough`.
+    #[inline]
     pub fn set_caller_format_passthrough(mut self, value: Option<bool>) -> Self {
         self.inner.caller_format_passthrough = value;
         self
@@ -441,26 +478,31 @@ impl CreateOwnNumberApplyFluentBuilder {
     /// Prefix used for international long-distance calls.
     ///
     /// Example: `"00"`
+    #[inline]
     pub fn international_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.inner.international_number_prefix = Some(value.into());
         self
     }
     /// Sets or clears `InternationalNumberPrefix`.
+    #[inline]
     pub fn set_international_number_prefix(mut self, value: Option<String>) -> Self {
         self.inner.international_number_prefix = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &CreateOwnNumberApplyRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<CreateOwnNumberApplyResponse, crate::SdkError<CreateOwnNumberApplyErrorCode>> {
@@ -535,12 +577,14 @@ impl crate::deviation::Described for CreateOwnNumberApplyResponse {
 impl CreateOwnNumberApplyResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> CreateOwnNumberApplyResponseBuilder {
         CreateOwnNumberApplyResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -555,26 +599,31 @@ impl CreateOwnNumberApplyResponseBuilder {
     /// Id of the created approval request.
     ///
     /// Example: `1`
+    #[inline]
     pub fn apply_id(mut self, value: crate::types::ApplyId) -> Self {
         self.apply_id = Some(value);
         self
     }
     /// Sets or clears `ApplyId`.
+    #[inline]
     pub fn set_apply_id(mut self, value: Option<crate::types::ApplyId>) -> Self {
         self.apply_id = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> CreateOwnNumberApplyResponse {
         CreateOwnNumberApplyResponse {
             apply_id: self.apply_id.unwrap_or_default(),
@@ -584,9 +633,11 @@ impl CreateOwnNumberApplyResponseBuilder {
     }
 }
 impl crate::ActionResponse for CreateOwnNumberApplyResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -676,11 +727,13 @@ impl crate::Client {
     /// Submit an application to connect the customer's own numbers.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`CreateOwnNumberApply`](crate::operation::create_own_number_apply).
+    #[inline]
     pub fn create_own_number_apply(&self) -> CreateOwnNumberApplyFluentBuilder {
         CreateOwnNumberApplyFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<CreateOwnNumberApplyErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<CreateOwnNumberApplyErrorCode>) -> Self {
         error.map_code()
     }

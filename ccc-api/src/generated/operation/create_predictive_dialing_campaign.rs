@@ -253,6 +253,7 @@ impl crate::codec::FromMembers for CreatePredictiveDialingCampaignRequest {
 }
 impl CreatePredictiveDialingCampaignRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CreatePredictiveDialingCampaignRequestBuilder {
         CreatePredictiveDialingCampaignRequestBuilder::default()
     }
@@ -290,11 +291,13 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -302,11 +305,13 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     /// Name of the task.
     ///
     /// Example: `"新能源SUV推荐"`
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
@@ -314,11 +319,13 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     /// Numbers to call, in E.164 format or without country code.
     ///
     /// Example: `["+8613012345678"]`
+    #[inline]
     pub fn callees(mut self, value: Vec<String>) -> Self {
         self.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`. Required.
+    #[inline]
     pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
         self.callees = value;
         self
@@ -326,11 +333,13 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     /// Caller numbers to use, in the format shown in the console.
     ///
     /// Example: `["0086075586013388"]`
+    #[inline]
     pub fn callers(mut self, value: Vec<String>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`. Required.
+    #[inline]
     pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.callers = value;
         self
@@ -338,6 +347,7 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     /// Order in which callees are dialed: `0` random, `1` in list order.
     ///
     /// Example: `0`
+    #[inline]
     pub fn call_order(
         mut self,
         value: crate::types::CreatePredictiveDialingCampaignCallOrder,
@@ -346,6 +356,7 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
         self
     }
     /// Sets or clears `CallOrder`. Required.
+    #[inline]
     pub fn set_call_order(
         mut self,
         value: Option<crate::types::CreatePredictiveDialingCampaignCallOrder>,
@@ -356,11 +367,13 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     /// Id of the skill group whose agents handle the answered calls.
     ///
     /// Example: `255`
+    #[inline]
     pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`. Required.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
@@ -368,11 +381,13 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     /// Priority among tasks of the same application, `1` (highest) to `5` (lowest).
     ///
     /// Example: `3`
+    #[inline]
     pub fn priority(mut self, value: i64) -> Self {
         self.priority = Some(value);
         self
     }
     /// Sets or clears `Priority`. Required.
+    #[inline]
     pub fn set_priority(mut self, value: Option<i64>) -> Self {
         self.priority = value;
         self
@@ -380,11 +395,13 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     /// Target call abandon rate in percent, 0-50.
     ///
     /// Example: `10`
+    #[inline]
     pub fn expected_abandon_rate(mut self, value: i64) -> Self {
         self.expected_abandon_rate = Some(value);
         self
     }
     /// Sets or clears `ExpectedAbandonRate`. Required.
+    #[inline]
     pub fn set_expected_abandon_rate(mut self, value: Option<i64>) -> Self {
         self.expected_abandon_rate = value;
         self
@@ -392,11 +409,13 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     /// Interval between retries in seconds, 60-86400.
     ///
     /// Example: `1800`
+    #[inline]
     pub fn retry_interval(mut self, value: i64) -> Self {
         self.retry_interval = Some(value);
         self
     }
     /// Sets or clears `RetryInterval`. Required.
+    #[inline]
     pub fn set_retry_interval(mut self, value: Option<i64>) -> Self {
         self.retry_interval = value;
         self
@@ -404,11 +423,13 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     /// Unix time in seconds after which the task starts automatically.
     ///
     /// Example: `1708483433`
+    #[inline]
     pub fn start_time(mut self, value: i64) -> Self {
         self.start_time = Some(value);
         self
     }
     /// Sets or clears `StartTime`. Required.
+    #[inline]
     pub fn set_start_time(mut self, value: Option<i64>) -> Self {
         self.start_time = value;
         self
@@ -416,11 +437,13 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     /// Unix time in seconds after which the task stops automatically.
     ///
     /// Example: `1708485433`
+    #[inline]
     pub fn end_time(mut self, value: i64) -> Self {
         self.end_time = Some(value);
         self
     }
     /// Sets or clears `EndTime`. Required.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<i64>) -> Self {
         self.end_time = value;
         self
@@ -428,11 +451,13 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     /// Id of the IVR flow to use.
     ///
     /// Example: `4600`
+    #[inline]
     pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
         self.ivr_id = Some(value);
         self
     }
     /// Sets or clears `IVRId`.
+    #[inline]
     pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
         self.ivr_id = value;
         self
@@ -440,21 +465,25 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     /// Number of retries for a callee, 0-2.
     ///
     /// Example: `2`
+    #[inline]
     pub fn retry_times(mut self, value: i64) -> Self {
         self.retry_times = Some(value);
         self
     }
     /// Sets or clears `RetryTimes`.
+    #[inline]
     pub fn set_retry_times(mut self, value: Option<i64>) -> Self {
         self.retry_times = value;
         self
     }
     /// Custom variables passed to the calls.
+    #[inline]
     pub fn variables(mut self, value: Vec<crate::types::Variable>) -> Self {
         self.variables = Some(value);
         self
     }
     /// Sets or clears `Variables`.
+    #[inline]
     pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
         self.variables = value;
         self
@@ -462,21 +491,25 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     /// User-to-user information attached to the calls.
     ///
     /// Example: `"foobar"`
+    #[inline]
     pub fn uui(mut self, value: impl Into<String>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
+    #[inline]
     pub fn set_uui(mut self, value: Option<String>) -> Self {
         self.uui = value;
         self
     }
     /// Per-callee attributes.
+    #[inline]
     pub fn callee_attributes(mut self, value: Vec<crate::types::CalleeAttribute>) -> Self {
         self.callee_attributes = Some(value);
         self
     }
     /// Sets or clears `CalleeAttributes`.
+    #[inline]
     pub fn set_callee_attributes(
         mut self,
         value: Option<Vec<crate::types::CalleeAttribute>>,
@@ -487,26 +520,31 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     /// IANA time zone name used to interpret the available time windows.
     ///
     /// Example: `"Asia/Shanghai"`
+    #[inline]
     pub fn time_zone(mut self, value: impl Into<String>) -> Self {
         self.time_zone = Some(value.into());
         self
     }
     /// Sets or clears `TimeZone`.
+    #[inline]
     pub fn set_time_zone(mut self, value: Option<String>) -> Self {
         self.time_zone = value;
         self
     }
     /// Time windows in which calls may be placed.
+    #[inline]
     pub fn available_time(mut self, value: Vec<crate::types::TimeRange>) -> Self {
         self.available_time = Some(value);
         self
     }
     /// Sets or clears `AvailableTime`.
+    #[inline]
     pub fn set_available_time(mut self, value: Option<Vec<crate::types::TimeRange>>) -> Self {
         self.available_time = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CreatePredictiveDialingCampaignRequest, crate::BuildError> {
         Ok(CreatePredictiveDialingCampaignRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -574,6 +612,7 @@ pub struct CreatePredictiveDialingCampaignFluentBuilder {
 }
 impl CreatePredictiveDialingCampaignFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -584,11 +623,13 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -596,11 +637,13 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     /// Name of the task.
     ///
     /// Example: `"新能源SUV推荐"`
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
@@ -608,11 +651,13 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     /// Numbers to call, in E.164 format or without country code.
     ///
     /// Example: `["+8613012345678"]`
+    #[inline]
     pub fn callees(mut self, value: Vec<String>) -> Self {
         self.inner.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`. Required.
+    #[inline]
     pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.callees = value;
         self
@@ -620,11 +665,13 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     /// Caller numbers to use, in the format shown in the console.
     ///
     /// Example: `["0086075586013388"]`
+    #[inline]
     pub fn callers(mut self, value: Vec<String>) -> Self {
         self.inner.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`. Required.
+    #[inline]
     pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.callers = value;
         self
@@ -632,6 +679,7 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     /// Order in which callees are dialed: `0` random, `1` in list order.
     ///
     /// Example: `0`
+    #[inline]
     pub fn call_order(
         mut self,
         value: crate::types::CreatePredictiveDialingCampaignCallOrder,
@@ -640,6 +688,7 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
         self
     }
     /// Sets or clears `CallOrder`. Required.
+    #[inline]
     pub fn set_call_order(
         mut self,
         value: Option<crate::types::CreatePredictiveDialingCampaignCallOrder>,
@@ -650,11 +699,13 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     /// Id of the skill group whose agents handle the answered calls.
     ///
     /// Example: `255`
+    #[inline]
     pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.inner.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`. Required.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.inner.skill_group_id = value;
         self
@@ -662,11 +713,13 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     /// Priority among tasks of the same application, `1` (highest) to `5` (lowest).
     ///
     /// Example: `3`
+    #[inline]
     pub fn priority(mut self, value: i64) -> Self {
         self.inner.priority = Some(value);
         self
     }
     /// Sets or clears `Priority`. Required.
+    #[inline]
     pub fn set_priority(mut self, value: Option<i64>) -> Self {
         self.inner.priority = value;
         self
@@ -674,11 +727,13 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     /// Target call abandon rate in percent, 0-50.
     ///
     /// Example: `10`
+    #[inline]
     pub fn expected_abandon_rate(mut self, value: i64) -> Self {
         self.inner.expected_abandon_rate = Some(value);
         self
     }
     /// Sets or clears `ExpectedAbandonRate`. Required.
+    #[inline]
     pub fn set_expected_abandon_rate(mut self, value: Option<i64>) -> Self {
         self.inner.expected_abandon_rate = value;
         self
@@ -686,11 +741,13 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     /// Interval between retries in seconds, 60-86400.
     ///
     /// Example: `1800`
+    #[inline]
     pub fn retry_interval(mut self, value: i64) -> Self {
         self.inner.retry_interval = Some(value);
         self
     }
     /// Sets or clears `RetryInterval`. Required.
+    #[inline]
     pub fn set_retry_interval(mut self, value: Option<i64>) -> Self {
         self.inner.retry_interval = value;
         self
@@ -698,11 +755,13 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     /// Unix time in seconds after which the task starts automatically.
     ///
     /// Example: `1708483433`
+    #[inline]
     pub fn start_time(mut self, value: i64) -> Self {
         self.inner.start_time = Some(value);
         self
     }
     /// Sets or clears `StartTime`. Required.
+    #[inline]
     pub fn set_start_time(mut self, value: Option<i64>) -> Self {
         self.inner.start_time = value;
         self
@@ -710,11 +769,13 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     /// Unix time in seconds after which the task stops automatically.
     ///
     /// Example: `1708485433`
+    #[inline]
     pub fn end_time(mut self, value: i64) -> Self {
         self.inner.end_time = Some(value);
         self
     }
     /// Sets or clears `EndTime`. Required.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<i64>) -> Self {
         self.inner.end_time = value;
         self
@@ -722,11 +783,13 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     /// Id of the IVR flow to use.
     ///
     /// Example: `4600`
+    #[inline]
     pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
         self.inner.ivr_id = Some(value);
         self
     }
     /// Sets or clears `IVRId`.
+    #[inline]
     pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
         self.inner.ivr_id = value;
         self
@@ -734,21 +797,25 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     /// Number of retries for a callee, 0-2.
     ///
     /// Example: `2`
+    #[inline]
     pub fn retry_times(mut self, value: i64) -> Self {
         self.inner.retry_times = Some(value);
         self
     }
     /// Sets or clears `RetryTimes`.
+    #[inline]
     pub fn set_retry_times(mut self, value: Option<i64>) -> Self {
         self.inner.retry_times = value;
         self
     }
     /// Custom variables passed to the calls.
+    #[inline]
     pub fn variables(mut self, value: Vec<crate::types::Variable>) -> Self {
         self.inner.variables = Some(value);
         self
     }
     /// Sets or clears `Variables`.
+    #[inline]
     pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
         self.inner.variables = value;
         self
@@ -756,21 +823,25 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     /// User-to-user information attached to the calls.
     ///
     /// Example: `"foobar"`
+    #[inline]
     pub fn uui(mut self, value: impl Into<String>) -> Self {
         self.inner.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
+    #[inline]
     pub fn set_uui(mut self, value: Option<String>) -> Self {
         self.inner.uui = value;
         self
     }
     /// Per-callee attributes.
+    #[inline]
     pub fn callee_attributes(mut self, value: Vec<crate::types::CalleeAttribute>) -> Self {
         self.inner.callee_attributes = Some(value);
         self
     }
     /// Sets or clears `CalleeAttributes`.
+    #[inline]
     pub fn set_callee_attributes(
         mut self,
         value: Option<Vec<crate::types::CalleeAttribute>>,
@@ -781,36 +852,43 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     /// IANA time zone name used to interpret the available time windows.
     ///
     /// Example: `"Asia/Shanghai"`
+    #[inline]
     pub fn time_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.time_zone = Some(value.into());
         self
     }
     /// Sets or clears `TimeZone`.
+    #[inline]
     pub fn set_time_zone(mut self, value: Option<String>) -> Self {
         self.inner.time_zone = value;
         self
     }
     /// Time windows in which calls may be placed.
+    #[inline]
     pub fn available_time(mut self, value: Vec<crate::types::TimeRange>) -> Self {
         self.inner.available_time = Some(value);
         self
     }
     /// Sets or clears `AvailableTime`.
+    #[inline]
     pub fn set_available_time(mut self, value: Option<Vec<crate::types::TimeRange>>) -> Self {
         self.inner.available_time = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &CreatePredictiveDialingCampaignRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -890,12 +968,14 @@ impl crate::deviation::Described for CreatePredictiveDialingCampaignResponse {
 impl CreatePredictiveDialingCampaignResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> CreatePredictiveDialingCampaignResponseBuilder {
         CreatePredictiveDialingCampaignResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -910,26 +990,31 @@ impl CreatePredictiveDialingCampaignResponseBuilder {
     /// Id of the created task.
     ///
     /// Example: `2569`
+    #[inline]
     pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
         self.campaign_id = Some(value);
         self
     }
     /// Sets or clears `CampaignId`.
+    #[inline]
     pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
         self.campaign_id = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> CreatePredictiveDialingCampaignResponse {
         CreatePredictiveDialingCampaignResponse {
             campaign_id: self.campaign_id,
@@ -939,9 +1024,11 @@ impl CreatePredictiveDialingCampaignResponseBuilder {
     }
 }
 impl crate::ActionResponse for CreatePredictiveDialingCampaignResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -997,6 +1084,7 @@ impl crate::Client {
     /// Create a predictive outbound call campaign.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`CreatePredictiveDialingCampaign`](crate::operation::create_predictive_dialing_campaign).
+    #[inline]
     pub fn create_predictive_dialing_campaign(
         &self,
     ) -> CreatePredictiveDialingCampaignFluentBuilder {
@@ -1006,6 +1094,7 @@ impl crate::Client {
 impl From<crate::SdkError<CreatePredictiveDialingCampaignErrorCode>>
     for crate::SdkError<crate::ErrorCode>
 {
+    #[inline]
     fn from(error: crate::SdkError<CreatePredictiveDialingCampaignErrorCode>) -> Self {
         error.map_code()
     }

@@ -93,6 +93,7 @@ impl crate::codec::FromMembers for CreateSDKLoginTokenRequest {
 }
 impl CreateSDKLoginTokenRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CreateSDKLoginTokenRequestBuilder {
         CreateSDKLoginTokenRequestBuilder::default()
     }
@@ -115,11 +116,13 @@ impl CreateSDKLoginTokenRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -127,11 +130,13 @@ impl CreateSDKLoginTokenRequestBuilder {
     /// Agent account, usually the agent's email.
     ///
     /// Example: `"FooOrBar@tencent.com"`
+    #[inline]
     pub fn seat_user_id(mut self, value: impl Into<String>) -> Self {
         self.seat_user_id = Some(value.into());
         self
     }
     /// Sets or clears `SeatUserId`. Required.
+    #[inline]
     pub fn set_seat_user_id(mut self, value: Option<String>) -> Self {
         self.seat_user_id = value;
         self
@@ -139,16 +144,19 @@ impl CreateSDKLoginTokenRequestBuilder {
     /// Whether the token may be used for a single verification only.
     ///
     /// Example: `false`
+    #[inline]
     pub fn only_once(mut self, value: bool) -> Self {
         self.only_once = Some(value);
         self
     }
     /// Sets or clears `OnlyOnce`.
+    #[inline]
     pub fn set_only_once(mut self, value: Option<bool>) -> Self {
         self.only_once = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CreateSDKLoginTokenRequest, crate::BuildError> {
         Ok(CreateSDKLoginTokenRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -172,6 +180,7 @@ pub struct CreateSDKLoginTokenFluentBuilder {
 }
 impl CreateSDKLoginTokenFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -182,11 +191,13 @@ impl CreateSDKLoginTokenFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -194,11 +205,13 @@ impl CreateSDKLoginTokenFluentBuilder {
     /// Agent account, usually the agent's email.
     ///
     /// Example: `"FooOrBar@tencent.com"`
+    #[inline]
     pub fn seat_user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.seat_user_id = Some(value.into());
         self
     }
     /// Sets or clears `SeatUserId`. Required.
+    #[inline]
     pub fn set_seat_user_id(mut self, value: Option<String>) -> Self {
         self.inner.seat_user_id = value;
         self
@@ -206,26 +219,31 @@ impl CreateSDKLoginTokenFluentBuilder {
     /// Whether the token may be used for a single verification only.
     ///
     /// Example: `false`
+    #[inline]
     pub fn only_once(mut self, value: bool) -> Self {
         self.inner.only_once = Some(value);
         self
     }
     /// Sets or clears `OnlyOnce`.
+    #[inline]
     pub fn set_only_once(mut self, value: Option<bool>) -> Self {
         self.inner.only_once = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &CreateSDKLoginTokenRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<CreateSDKLoginTokenResponse, crate::SdkError<CreateSDKLoginTokenErrorCode>> {
@@ -338,12 +356,14 @@ impl crate::deviation::Described for CreateSDKLoginTokenResponse {
 impl CreateSDKLoginTokenResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> CreateSDKLoginTokenResponseBuilder {
         CreateSDKLoginTokenResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -370,11 +390,13 @@ impl CreateSDKLoginTokenResponseBuilder {
     /// Login token for the SDK.
     ///
     /// Example: `"some_token"`
+    #[inline]
     pub fn token(mut self, value: impl Into<String>) -> Self {
         self.token = Some(value.into());
         self
     }
     /// Sets or clears `Token`.
+    #[inline]
     pub fn set_token(mut self, value: Option<String>) -> Self {
         self.token = value;
         self
@@ -382,11 +404,13 @@ impl CreateSDKLoginTokenResponseBuilder {
     /// Unix time in seconds when the token expires.
     ///
     /// Example: `1601371974`
+    #[inline]
     pub fn expired_time(mut self, value: i64) -> Self {
         self.expired_time = Some(value);
         self
     }
     /// Sets or clears `ExpiredTime`.
+    #[inline]
     pub fn set_expired_time(mut self, value: Option<i64>) -> Self {
         self.expired_time = value;
         self
@@ -394,26 +418,31 @@ impl CreateSDKLoginTokenResponseBuilder {
     /// URL to load the SDK from; it changes with SDK releases.
     ///
     /// Example: `"https://tccc/sdk.js"`
+    #[inline]
     pub fn sdk_url(mut self, value: impl Into<String>) -> Self {
         self.sdk_url = Some(value.into());
         self
     }
     /// Sets or clears `SdkURL`.
+    #[inline]
     pub fn set_sdk_url(mut self, value: Option<String>) -> Self {
         self.sdk_url = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> CreateSDKLoginTokenResponse {
         CreateSDKLoginTokenResponse {
             token: self.token.unwrap_or_default(),
@@ -425,9 +454,11 @@ impl CreateSDKLoginTokenResponseBuilder {
     }
 }
 impl crate::ActionResponse for CreateSDKLoginTokenResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -495,11 +526,13 @@ impl crate::Client {
     /// Create a login token for the agent SDK.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`CreateSDKLoginToken`](crate::operation::create_sdk_login_token).
+    #[inline]
     pub fn create_sdk_login_token(&self) -> CreateSDKLoginTokenFluentBuilder {
         CreateSDKLoginTokenFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<CreateSDKLoginTokenErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<CreateSDKLoginTokenErrorCode>) -> Self {
         error.map_code()
     }

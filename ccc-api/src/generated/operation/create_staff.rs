@@ -98,6 +98,7 @@ impl crate::codec::FromMembers for CreateStaffRequest {
 }
 impl CreateStaffRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CreateStaffRequestBuilder {
         CreateStaffRequestBuilder::default()
     }
@@ -120,11 +121,13 @@ impl CreateStaffRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -132,11 +135,13 @@ impl CreateStaffRequestBuilder {
     /// Agents to create, at most 10.
     ///
     /// Example: `[{"Mail":"john.doe@example.com","Name":"John Doe","Phone":"00861234567890","Role":1,"StaffNumber":"123456"},{"Mail":"jane.smith@example.com","Name":"Jane Smith","Phone":"00861234567890","Role":1,"StaffNumber":"789012"}]`
+    #[inline]
     pub fn staffs(mut self, value: Vec<crate::types::SeatUserInfo>) -> Self {
         self.staffs = Some(value);
         self
     }
     /// Sets or clears `Staffs`. Required.
+    #[inline]
     pub fn set_staffs(mut self, value: Option<Vec<crate::types::SeatUserInfo>>) -> Self {
         self.staffs = value;
         self
@@ -144,16 +149,19 @@ impl CreateStaffRequestBuilder {
     /// Whether to email a password to each new agent; defaults to `true`.
     ///
     /// Example: `false`
+    #[inline]
     pub fn send_password(mut self, value: bool) -> Self {
         self.send_password = Some(value);
         self
     }
     /// Sets or clears `SendPassword`.
+    #[inline]
     pub fn set_send_password(mut self, value: Option<bool>) -> Self {
         self.send_password = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CreateStaffRequest, crate::BuildError> {
         Ok(CreateStaffRequest {
             sdk_app_id: self
@@ -175,6 +183,7 @@ pub struct CreateStaffFluentBuilder {
 }
 impl CreateStaffFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -185,11 +194,13 @@ impl CreateStaffFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -197,11 +208,13 @@ impl CreateStaffFluentBuilder {
     /// Agents to create, at most 10.
     ///
     /// Example: `[{"Mail":"john.doe@example.com","Name":"John Doe","Phone":"00861234567890","Role":1,"StaffNumber":"123456"},{"Mail":"jane.smith@example.com","Name":"Jane Smith","Phone":"00861234567890","Role":1,"StaffNumber":"789012"}]`
+    #[inline]
     pub fn staffs(mut self, value: Vec<crate::types::SeatUserInfo>) -> Self {
         self.inner.staffs = Some(value);
         self
     }
     /// Sets or clears `Staffs`. Required.
+    #[inline]
     pub fn set_staffs(mut self, value: Option<Vec<crate::types::SeatUserInfo>>) -> Self {
         self.inner.staffs = value;
         self
@@ -209,26 +222,31 @@ impl CreateStaffFluentBuilder {
     /// Whether to email a password to each new agent; defaults to `true`.
     ///
     /// Example: `false`
+    #[inline]
     pub fn send_password(mut self, value: bool) -> Self {
         self.inner.send_password = Some(value);
         self
     }
     /// Sets or clears `SendPassword`.
+    #[inline]
     pub fn set_send_password(mut self, value: Option<bool>) -> Self {
         self.inner.send_password = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &CreateStaffRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(self) -> Result<CreateStaffResponse, crate::SdkError<CreateStaffErrorCode>> {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
@@ -301,12 +319,14 @@ impl crate::deviation::Described for CreateStaffResponse {
 impl CreateStaffResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> CreateStaffResponseBuilder {
         CreateStaffResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -321,26 +341,31 @@ impl CreateStaffResponseBuilder {
     /// Agents that failed to be created, with error details.
     ///
     /// Example: `[{"StaffEmail":"foobar@example.com"}]`
+    #[inline]
     pub fn error_staff_list(mut self, value: Vec<crate::types::ErrStaffItem>) -> Self {
         self.error_staff_list = Some(value);
         self
     }
     /// Sets or clears `ErrorStaffList`.
+    #[inline]
     pub fn set_error_staff_list(mut self, value: Option<Vec<crate::types::ErrStaffItem>>) -> Self {
         self.error_staff_list = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> CreateStaffResponse {
         CreateStaffResponse {
             error_staff_list: self.error_staff_list.unwrap_or_default(),
@@ -350,9 +375,11 @@ impl CreateStaffResponseBuilder {
     }
 }
 impl crate::ActionResponse for CreateStaffResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -422,11 +449,13 @@ impl crate::Client {
     /// Create agent accounts.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`CreateStaff`](crate::operation::create_staff).
+    #[inline]
     pub fn create_staff(&self) -> CreateStaffFluentBuilder {
         CreateStaffFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<CreateStaffErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<CreateStaffErrorCode>) -> Self {
         error.map_code()
     }

@@ -98,6 +98,7 @@ impl crate::codec::FromMembers for CreateUserSigRequest {
 }
 impl CreateUserSigRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CreateUserSigRequestBuilder {
         CreateUserSigRequestBuilder::default()
     }
@@ -121,11 +122,13 @@ impl CreateUserSigRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -133,11 +136,13 @@ impl CreateUserSigRequestBuilder {
     /// User id; must equal the `Uid` inside `ClientData`.
     ///
     /// Example: `"foo"`
+    #[inline]
     pub fn uid(mut self, value: impl Into<String>) -> Self {
         self.uid = Some(value.into());
         self
     }
     /// Sets or clears `Uid`. Required.
+    #[inline]
     pub fn set_uid(mut self, value: Option<String>) -> Self {
         self.uid = value;
         self
@@ -145,11 +150,13 @@ impl CreateUserSigRequestBuilder {
     /// User data to sign, as a JSON string.
     ///
     /// Example: `"参考下文示例"`
+    #[inline]
     pub fn client_data(mut self, value: impl Into<String>) -> Self {
         self.client_data = Some(value.into());
         self
     }
     /// Sets or clears `ClientData`. Required.
+    #[inline]
     pub fn set_client_data(mut self, value: Option<String>) -> Self {
         self.client_data = value;
         self
@@ -157,16 +164,19 @@ impl CreateUserSigRequestBuilder {
     /// Validity period in seconds, at most 3600.
     ///
     /// Example: `3600`
+    #[inline]
     pub fn expired_time(mut self, value: i64) -> Self {
         self.expired_time = Some(value);
         self
     }
     /// Sets or clears `ExpiredTime`. Required.
+    #[inline]
     pub fn set_expired_time(mut self, value: Option<i64>) -> Self {
         self.expired_time = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CreateUserSigRequest, crate::BuildError> {
         Ok(CreateUserSigRequest {
             sdk_app_id: self
@@ -193,6 +203,7 @@ pub struct CreateUserSigFluentBuilder {
 }
 impl CreateUserSigFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -203,11 +214,13 @@ impl CreateUserSigFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -215,11 +228,13 @@ impl CreateUserSigFluentBuilder {
     /// User id; must equal the `Uid` inside `ClientData`.
     ///
     /// Example: `"foo"`
+    #[inline]
     pub fn uid(mut self, value: impl Into<String>) -> Self {
         self.inner.uid = Some(value.into());
         self
     }
     /// Sets or clears `Uid`. Required.
+    #[inline]
     pub fn set_uid(mut self, value: Option<String>) -> Self {
         self.inner.uid = value;
         self
@@ -227,11 +242,13 @@ impl CreateUserSigFluentBuilder {
     /// User data to sign, as a JSON string.
     ///
     /// Example: `"参考下文示例"`
+    #[inline]
     pub fn client_data(mut self, value: impl Into<String>) -> Self {
         self.inner.client_data = Some(value.into());
         self
     }
     /// Sets or clears `ClientData`. Required.
+    #[inline]
     pub fn set_client_data(mut self, value: Option<String>) -> Self {
         self.inner.client_data = value;
         self
@@ -239,26 +256,31 @@ impl CreateUserSigFluentBuilder {
     /// Validity period in seconds, at most 3600.
     ///
     /// Example: `3600`
+    #[inline]
     pub fn expired_time(mut self, value: i64) -> Self {
         self.inner.expired_time = Some(value);
         self
     }
     /// Sets or clears `ExpiredTime`. Required.
+    #[inline]
     pub fn set_expired_time(mut self, value: Option<i64>) -> Self {
         self.inner.expired_time = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &CreateUserSigRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<CreateUserSigResponse, crate::SdkError<CreateUserSigErrorCode>> {
@@ -342,12 +364,14 @@ impl crate::deviation::Described for CreateUserSigResponse {
 impl CreateUserSigResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> CreateUserSigResponseBuilder {
         CreateUserSigResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -373,26 +397,31 @@ impl CreateUserSigResponseBuilder {
     /// Resulting signature.
     ///
     /// Example: `"eJw0jkFPwjAYQP-Ld9Wwfm2HtokHswhK9IBMBtw22uEHbpa1JRrjfzfZ5vW95OX9"`
+    #[inline]
     pub fn user_sig(mut self, value: impl Into<String>) -> Self {
         self.user_sig = Some(value.into());
         self
     }
     /// Sets or clears `UserSig`.
+    #[inline]
     pub fn set_user_sig(mut self, value: Option<String>) -> Self {
         self.user_sig = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> CreateUserSigResponse {
         CreateUserSigResponse {
             user_sig: self.user_sig.unwrap_or_default(),
@@ -402,9 +431,11 @@ impl CreateUserSigResponseBuilder {
     }
 }
 impl crate::ActionResponse for CreateUserSigResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -462,11 +493,13 @@ impl crate::Client {
     /// Create a signature for user data.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`CreateUserSig`](crate::operation::create_user_sig).
+    #[inline]
     pub fn create_user_sig(&self) -> CreateUserSigFluentBuilder {
         CreateUserSigFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<CreateUserSigErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<CreateUserSigErrorCode>) -> Self {
         error.map_code()
     }

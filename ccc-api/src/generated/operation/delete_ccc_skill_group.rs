@@ -76,6 +76,7 @@ impl crate::codec::FromMembers for DeleteCCCSkillGroupRequest {
 }
 impl DeleteCCCSkillGroupRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DeleteCCCSkillGroupRequestBuilder {
         DeleteCCCSkillGroupRequestBuilder::default()
     }
@@ -97,11 +98,13 @@ impl DeleteCCCSkillGroupRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -109,16 +112,19 @@ impl DeleteCCCSkillGroupRequestBuilder {
     /// Id of the skill group to delete.
     ///
     /// Example: `58832`
+    #[inline]
     pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`. Required.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DeleteCCCSkillGroupRequest, crate::BuildError> {
         Ok(DeleteCCCSkillGroupRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -141,6 +147,7 @@ pub struct DeleteCCCSkillGroupFluentBuilder {
 }
 impl DeleteCCCSkillGroupFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -151,11 +158,13 @@ impl DeleteCCCSkillGroupFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -163,26 +172,31 @@ impl DeleteCCCSkillGroupFluentBuilder {
     /// Id of the skill group to delete.
     ///
     /// Example: `58832`
+    #[inline]
     pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.inner.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`. Required.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.inner.skill_group_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DeleteCCCSkillGroupRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DeleteCCCSkillGroupResponse, crate::SdkError<DeleteCCCSkillGroupErrorCode>> {
@@ -242,12 +256,14 @@ impl crate::deviation::Described for DeleteCCCSkillGroupResponse {
 impl DeleteCCCSkillGroupResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DeleteCCCSkillGroupResponseBuilder {
         DeleteCCCSkillGroupResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -259,16 +275,19 @@ pub struct DeleteCCCSkillGroupResponseBuilder {
 }
 impl DeleteCCCSkillGroupResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DeleteCCCSkillGroupResponse {
         DeleteCCCSkillGroupResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -277,9 +296,11 @@ impl DeleteCCCSkillGroupResponseBuilder {
     }
 }
 impl crate::ActionResponse for DeleteCCCSkillGroupResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -335,11 +356,13 @@ impl crate::Client {
     /// Delete a skill group.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DeleteCCCSkillGroup`](crate::operation::delete_ccc_skill_group).
+    #[inline]
     pub fn delete_ccc_skill_group(&self) -> DeleteCCCSkillGroupFluentBuilder {
         DeleteCCCSkillGroupFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<DeleteCCCSkillGroupErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<DeleteCCCSkillGroupErrorCode>) -> Self {
         error.map_code()
     }

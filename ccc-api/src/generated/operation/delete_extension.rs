@@ -76,6 +76,7 @@ impl crate::codec::FromMembers for DeleteExtensionRequest {
 }
 impl DeleteExtensionRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DeleteExtensionRequestBuilder {
         DeleteExtensionRequestBuilder::default()
     }
@@ -97,11 +98,13 @@ impl DeleteExtensionRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -109,16 +112,19 @@ impl DeleteExtensionRequestBuilder {
     /// Extension number to delete.
     ///
     /// Example: `"1001"`
+    #[inline]
     pub fn extension_id(mut self, value: impl Into<String>) -> Self {
         self.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
+    #[inline]
     pub fn set_extension_id(mut self, value: Option<String>) -> Self {
         self.extension_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DeleteExtensionRequest, crate::BuildError> {
         Ok(DeleteExtensionRequest {
             sdk_app_id: self
@@ -139,6 +145,7 @@ pub struct DeleteExtensionFluentBuilder {
 }
 impl DeleteExtensionFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -149,11 +156,13 @@ impl DeleteExtensionFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -161,26 +170,31 @@ impl DeleteExtensionFluentBuilder {
     /// Extension number to delete.
     ///
     /// Example: `"1001"`
+    #[inline]
     pub fn extension_id(mut self, value: impl Into<String>) -> Self {
         self.inner.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
+    #[inline]
     pub fn set_extension_id(mut self, value: Option<String>) -> Self {
         self.inner.extension_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DeleteExtensionRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DeleteExtensionResponse, crate::SdkError<DeleteExtensionErrorCode>> {
@@ -240,12 +254,14 @@ impl crate::deviation::Described for DeleteExtensionResponse {
 impl DeleteExtensionResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DeleteExtensionResponseBuilder {
         DeleteExtensionResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -257,16 +273,19 @@ pub struct DeleteExtensionResponseBuilder {
 }
 impl DeleteExtensionResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DeleteExtensionResponse {
         DeleteExtensionResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -275,9 +294,11 @@ impl DeleteExtensionResponseBuilder {
     }
 }
 impl crate::ActionResponse for DeleteExtensionResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -333,11 +354,13 @@ impl crate::Client {
     /// Delete a SIP phone account.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DeleteExtension`](crate::operation::delete_extension).
+    #[inline]
     pub fn delete_extension(&self) -> DeleteExtensionFluentBuilder {
         DeleteExtensionFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<DeleteExtensionErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<DeleteExtensionErrorCode>) -> Self {
         error.map_code()
     }

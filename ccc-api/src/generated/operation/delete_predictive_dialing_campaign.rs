@@ -76,6 +76,7 @@ impl crate::codec::FromMembers for DeletePredictiveDialingCampaignRequest {
 }
 impl DeletePredictiveDialingCampaignRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DeletePredictiveDialingCampaignRequestBuilder {
         DeletePredictiveDialingCampaignRequestBuilder::default()
     }
@@ -97,11 +98,13 @@ impl DeletePredictiveDialingCampaignRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -109,16 +112,19 @@ impl DeletePredictiveDialingCampaignRequestBuilder {
     /// Id of the task to delete.
     ///
     /// Example: `2569`
+    #[inline]
     pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
         self.campaign_id = Some(value);
         self
     }
     /// Sets or clears `CampaignId`. Required.
+    #[inline]
     pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
         self.campaign_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DeletePredictiveDialingCampaignRequest, crate::BuildError> {
         Ok(DeletePredictiveDialingCampaignRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -141,6 +147,7 @@ pub struct DeletePredictiveDialingCampaignFluentBuilder {
 }
 impl DeletePredictiveDialingCampaignFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -151,11 +158,13 @@ impl DeletePredictiveDialingCampaignFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -163,26 +172,31 @@ impl DeletePredictiveDialingCampaignFluentBuilder {
     /// Id of the task to delete.
     ///
     /// Example: `2569`
+    #[inline]
     pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
         self.inner.campaign_id = Some(value);
         self
     }
     /// Sets or clears `CampaignId`. Required.
+    #[inline]
     pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
         self.inner.campaign_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DeletePredictiveDialingCampaignRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -245,12 +259,14 @@ impl crate::deviation::Described for DeletePredictiveDialingCampaignResponse {
 impl DeletePredictiveDialingCampaignResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DeletePredictiveDialingCampaignResponseBuilder {
         DeletePredictiveDialingCampaignResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -262,16 +278,19 @@ pub struct DeletePredictiveDialingCampaignResponseBuilder {
 }
 impl DeletePredictiveDialingCampaignResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DeletePredictiveDialingCampaignResponse {
         DeletePredictiveDialingCampaignResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -280,9 +299,11 @@ impl DeletePredictiveDialingCampaignResponseBuilder {
     }
 }
 impl crate::ActionResponse for DeletePredictiveDialingCampaignResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -330,6 +351,7 @@ impl crate::Client {
     /// Delete a predictive outbound call campaign.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DeletePredictiveDialingCampaign`](crate::operation::delete_predictive_dialing_campaign).
+    #[inline]
     pub fn delete_predictive_dialing_campaign(
         &self,
     ) -> DeletePredictiveDialingCampaignFluentBuilder {
@@ -339,6 +361,7 @@ impl crate::Client {
 impl From<crate::SdkError<DeletePredictiveDialingCampaignErrorCode>>
     for crate::SdkError<crate::ErrorCode>
 {
+    #[inline]
     fn from(error: crate::SdkError<DeletePredictiveDialingCampaignErrorCode>) -> Self {
         error.map_code()
     }

@@ -80,6 +80,7 @@ impl crate::codec::FromMembers for DeleteStaffRequest {
 }
 impl DeleteStaffRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DeleteStaffRequestBuilder {
         DeleteStaffRequestBuilder::default()
     }
@@ -101,11 +102,13 @@ impl DeleteStaffRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -113,16 +116,19 @@ impl DeleteStaffRequestBuilder {
     /// Emails of the agents to delete, at most 200.
     ///
     /// Example: `["staff1@xxx.com","staff2@xxx.com"]`
+    #[inline]
     pub fn staff_list(mut self, value: Vec<String>) -> Self {
         self.staff_list = Some(value);
         self
     }
     /// Sets or clears `StaffList`. Required.
+    #[inline]
     pub fn set_staff_list(mut self, value: Option<Vec<String>>) -> Self {
         self.staff_list = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DeleteStaffRequest, crate::BuildError> {
         Ok(DeleteStaffRequest {
             sdk_app_id: self
@@ -143,6 +149,7 @@ pub struct DeleteStaffFluentBuilder {
 }
 impl DeleteStaffFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -153,11 +160,13 @@ impl DeleteStaffFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -165,26 +174,31 @@ impl DeleteStaffFluentBuilder {
     /// Emails of the agents to delete, at most 200.
     ///
     /// Example: `["staff1@xxx.com","staff2@xxx.com"]`
+    #[inline]
     pub fn staff_list(mut self, value: Vec<String>) -> Self {
         self.inner.staff_list = Some(value);
         self
     }
     /// Sets or clears `StaffList`. Required.
+    #[inline]
     pub fn set_staff_list(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.staff_list = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DeleteStaffRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(self) -> Result<DeleteStaffResponse, crate::SdkError<DeleteStaffErrorCode>> {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
@@ -273,12 +287,14 @@ impl crate::deviation::Described for DeleteStaffResponse {
 impl DeleteStaffResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DeleteStaffResponseBuilder {
         DeleteStaffResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -294,11 +310,13 @@ impl DeleteStaffResponseBuilder {
     /// Agents that were not deleted because they are online.
     ///
     /// Example: `["staff1@xxx.com","staff2@xxx.com"]`
+    #[inline]
     pub fn online_staff_list(mut self, value: Vec<String>) -> Self {
         self.online_staff_list = Some(value);
         self
     }
     /// Sets or clears `OnlineStaffList`.
+    #[inline]
     pub fn set_online_staff_list(mut self, value: Option<Vec<String>>) -> Self {
         self.online_staff_list = value;
         self
@@ -306,26 +324,31 @@ impl DeleteStaffResponseBuilder {
     /// Details about the outcome of the deletion.
     ///
     /// Example: `"All members have been deleted"`
+    #[inline]
     pub fn delete_status_info(mut self, value: impl Into<String>) -> Self {
         self.delete_status_info = Some(value.into());
         self
     }
     /// Sets or clears `DeleteStatusInfo`.
+    #[inline]
     pub fn set_delete_status_info(mut self, value: Option<String>) -> Self {
         self.delete_status_info = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DeleteStaffResponse {
         DeleteStaffResponse {
             online_staff_list: self.online_staff_list.unwrap_or_default(),
@@ -336,9 +359,11 @@ impl DeleteStaffResponseBuilder {
     }
 }
 impl crate::ActionResponse for DeleteStaffResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -392,11 +417,13 @@ impl crate::Client {
     /// Delete agent accounts.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DeleteStaff`](crate::operation::delete_staff).
+    #[inline]
     pub fn delete_staff(&self) -> DeleteStaffFluentBuilder {
         DeleteStaffFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<DeleteStaffErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<DeleteStaffErrorCode>) -> Self {
         error.map_code()
     }

@@ -83,6 +83,7 @@ impl crate::codec::FromMembers for DescribeActiveCarrierPrivilegeNumberRequest {
 }
 impl DescribeActiveCarrierPrivilegeNumberRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeActiveCarrierPrivilegeNumberRequestBuilder {
         DescribeActiveCarrierPrivilegeNumberRequestBuilder::default()
     }
@@ -106,11 +107,13 @@ impl DescribeActiveCarrierPrivilegeNumberRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -118,11 +121,13 @@ impl DescribeActiveCarrierPrivilegeNumberRequestBuilder {
     /// Page number, starting at 0; defaults to `0`.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.page_number = value;
         self
@@ -130,11 +135,13 @@ impl DescribeActiveCarrierPrivilegeNumberRequestBuilder {
     /// Page size, at most 100; defaults to `10`.
     ///
     /// Example: `10`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
@@ -142,16 +149,19 @@ impl DescribeActiveCarrierPrivilegeNumberRequestBuilder {
     /// Filters; `Name` may be `PhoneNumber` for a fuzzy number match.
     ///
     /// Example: `[]`
+    #[inline]
     pub fn filters(mut self, value: Vec<crate::types::Filter>) -> Self {
         self.filters = Some(value);
         self
     }
     /// Sets or clears `Filters`.
+    #[inline]
     pub fn set_filters(mut self, value: Option<Vec<crate::types::Filter>>) -> Self {
         self.filters = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeActiveCarrierPrivilegeNumberRequest, crate::BuildError> {
         Ok(DescribeActiveCarrierPrivilegeNumberRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -173,6 +183,7 @@ pub struct DescribeActiveCarrierPrivilegeNumberFluentBuilder {
 }
 impl DescribeActiveCarrierPrivilegeNumberFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -183,11 +194,13 @@ impl DescribeActiveCarrierPrivilegeNumberFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -195,11 +208,13 @@ impl DescribeActiveCarrierPrivilegeNumberFluentBuilder {
     /// Page number, starting at 0; defaults to `0`.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.inner.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.inner.page_number = value;
         self
@@ -207,11 +222,13 @@ impl DescribeActiveCarrierPrivilegeNumberFluentBuilder {
     /// Page size, at most 100; defaults to `10`.
     ///
     /// Example: `10`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
@@ -219,26 +236,31 @@ impl DescribeActiveCarrierPrivilegeNumberFluentBuilder {
     /// Filters; `Name` may be `PhoneNumber` for a fuzzy number match.
     ///
     /// Example: `[]`
+    #[inline]
     pub fn filters(mut self, value: Vec<crate::types::Filter>) -> Self {
         self.inner.filters = Some(value);
         self
     }
     /// Sets or clears `Filters`.
+    #[inline]
     pub fn set_filters(mut self, value: Option<Vec<crate::types::Filter>>) -> Self {
         self.inner.filters = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeActiveCarrierPrivilegeNumberRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -251,6 +273,7 @@ impl DescribeActiveCarrierPrivilegeNumberFluentBuilder {
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///
     /// Page size 100: The documented maximum.
+    #[inline]
     pub fn into_paginator(
         mut self,
     ) -> crate::Paginator<DescribeActiveCarrierPrivilegeNumberRequest> {
@@ -370,12 +393,14 @@ impl crate::deviation::Described for DescribeActiveCarrierPrivilegeNumberRespons
 impl DescribeActiveCarrierPrivilegeNumberResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeActiveCarrierPrivilegeNumberResponseBuilder {
         DescribeActiveCarrierPrivilegeNumberResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -392,11 +417,13 @@ impl DescribeActiveCarrierPrivilegeNumberResponseBuilder {
     /// Total number of active rules.
     ///
     /// Example: `1`
+    #[inline]
     pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
         self.total_count = Some(value);
         self
     }
     /// Sets or clears `TotalCount`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
         self.total_count = value;
         self
@@ -404,6 +431,7 @@ impl DescribeActiveCarrierPrivilegeNumberResponseBuilder {
     /// Active rules on this page.
     ///
     /// Example: `[{"Callee":"008601012345679","Caller":"008601012345678","CreateTime":1729905740,"SdkAppId":1}]`
+    #[inline]
     pub fn active_carrier_privilege_numbers(
         mut self,
         value: Vec<crate::types::ActiveCarrierPrivilegeNumber>,
@@ -412,6 +440,7 @@ impl DescribeActiveCarrierPrivilegeNumberResponseBuilder {
         self
     }
     /// Sets or clears `ActiveCarrierPrivilegeNumbers`.
+    #[inline]
     pub fn set_active_carrier_privilege_numbers(
         mut self,
         value: Option<Vec<crate::types::ActiveCarrierPrivilegeNumber>>,
@@ -422,26 +451,31 @@ impl DescribeActiveCarrierPrivilegeNumberResponseBuilder {
     /// Ids of applications waiting for review.
     ///
     /// Example: `[1,2]`
+    #[inline]
     pub fn pending_applicant_ids(mut self, value: Vec<u64>) -> Self {
         self.pending_applicant_ids = Some(value);
         self
     }
     /// Sets or clears `PendingApplicantIds`.
+    #[inline]
     pub fn set_pending_applicant_ids(mut self, value: Option<Vec<u64>>) -> Self {
         self.pending_applicant_ids = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeActiveCarrierPrivilegeNumberResponse {
         DescribeActiveCarrierPrivilegeNumberResponse {
             total_count: self.total_count.unwrap_or_default(),
@@ -455,9 +489,11 @@ impl DescribeActiveCarrierPrivilegeNumberResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeActiveCarrierPrivilegeNumberResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -511,30 +547,39 @@ impl crate::Paginated for DescribeActiveCarrierPrivilegeNumberRequest {
     type Item = crate::types::ActiveCarrierPrivilegeNumber;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 100;
+    #[inline]
     fn page_size(&self) -> Option<u64> {
         self.page_size
     }
+    #[inline]
     fn set_page_size(&mut self, value: u64) {
         self.page_size = Some(value);
     }
+    #[inline]
     fn position(&self) -> Option<u64> {
         self.page_number
     }
+    #[inline]
     fn set_position(&mut self, value: u64) {
         self.page_number = Some(value);
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
     }
+    #[inline]
     fn items(response: &Self::Response) -> &[Self::Item] {
         &response.active_carrier_privilege_numbers
     }
+    #[inline]
     fn into_items(response: Self::Response) -> Vec<Self::Item> {
         response.active_carrier_privilege_numbers
     }
+    #[inline]
     fn total(response: &Self::Response) -> Option<u64> {
         Some(response.total_count)
     }
+    #[inline]
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;
         None
@@ -544,6 +589,7 @@ impl crate::Client {
     /// List active carrier privilege number rules.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeActiveCarrierPrivilegeNumber`](crate::operation::describe_active_carrier_privilege_number).
+    #[inline]
     pub fn describe_active_carrier_privilege_number(
         &self,
     ) -> DescribeActiveCarrierPrivilegeNumberFluentBuilder {
@@ -553,6 +599,7 @@ impl crate::Client {
 impl From<crate::SdkError<DescribeActiveCarrierPrivilegeNumberErrorCode>>
     for crate::SdkError<crate::ErrorCode>
 {
+    #[inline]
     fn from(error: crate::SdkError<DescribeActiveCarrierPrivilegeNumberErrorCode>) -> Self {
         error.map_code()
     }

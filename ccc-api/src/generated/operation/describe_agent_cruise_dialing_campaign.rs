@@ -90,6 +90,7 @@ impl crate::codec::FromMembers for DescribeAgentCruiseDialingCampaignRequest {
 }
 impl DescribeAgentCruiseDialingCampaignRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeAgentCruiseDialingCampaignRequestBuilder {
         DescribeAgentCruiseDialingCampaignRequestBuilder::default()
     }
@@ -111,11 +112,13 @@ impl DescribeAgentCruiseDialingCampaignRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -123,16 +126,19 @@ impl DescribeAgentCruiseDialingCampaignRequestBuilder {
     /// Id of the task.
     ///
     /// Example: `2569`
+    #[inline]
     pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
         self.campaign_id = Some(value);
         self
     }
     /// Sets or clears `CampaignId`. Required.
+    #[inline]
     pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
         self.campaign_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeAgentCruiseDialingCampaignRequest, crate::BuildError> {
         Ok(DescribeAgentCruiseDialingCampaignRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -155,6 +161,7 @@ pub struct DescribeAgentCruiseDialingCampaignFluentBuilder {
 }
 impl DescribeAgentCruiseDialingCampaignFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -165,11 +172,13 @@ impl DescribeAgentCruiseDialingCampaignFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -177,26 +186,31 @@ impl DescribeAgentCruiseDialingCampaignFluentBuilder {
     /// Id of the task.
     ///
     /// Example: `2569`
+    #[inline]
     pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
         self.inner.campaign_id = Some(value);
         self
     }
     /// Sets or clears `CampaignId`. Required.
+    #[inline]
     pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
         self.inner.campaign_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeAgentCruiseDialingCampaignRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -427,12 +441,14 @@ impl crate::deviation::Described for DescribeAgentCruiseDialingCampaignResponse 
 impl DescribeAgentCruiseDialingCampaignResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeAgentCruiseDialingCampaignResponseBuilder {
         DescribeAgentCruiseDialingCampaignResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -456,11 +472,13 @@ impl DescribeAgentCruiseDialingCampaignResponseBuilder {
     /// Name of the task.
     ///
     /// Example: `"新能源SUV推荐"`
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
@@ -468,11 +486,13 @@ impl DescribeAgentCruiseDialingCampaignResponseBuilder {
     /// Account of the agent running the task.
     ///
     /// Example: `"foo@tencent.com"`
+    #[inline]
     pub fn agent(mut self, value: impl Into<String>) -> Self {
         self.agent = Some(value.into());
         self
     }
     /// Sets or clears `Agent`.
+    #[inline]
     pub fn set_agent(mut self, value: Option<String>) -> Self {
         self.agent = value;
         self
@@ -480,11 +500,13 @@ impl DescribeAgentCruiseDialingCampaignResponseBuilder {
     /// Number of concurrent calls per round, 1-20.
     ///
     /// Example: `3`
+    #[inline]
     pub fn concurrency_number(mut self, value: i64) -> Self {
         self.concurrency_number = Some(value);
         self
     }
     /// Sets or clears `ConcurrencyNumber`.
+    #[inline]
     pub fn set_concurrency_number(mut self, value: Option<i64>) -> Self {
         self.concurrency_number = value;
         self
@@ -492,11 +514,13 @@ impl DescribeAgentCruiseDialingCampaignResponseBuilder {
     /// Unix time in seconds after which the task starts automatically.
     ///
     /// Example: `1708483433`
+    #[inline]
     pub fn start_time(mut self, value: i64) -> Self {
         self.start_time = Some(value);
         self
     }
     /// Sets or clears `StartTime`.
+    #[inline]
     pub fn set_start_time(mut self, value: Option<i64>) -> Self {
         self.start_time = value;
         self
@@ -504,11 +528,13 @@ impl DescribeAgentCruiseDialingCampaignResponseBuilder {
     /// Unix time in seconds after which the task stops automatically.
     ///
     /// Example: `1708485433`
+    #[inline]
     pub fn end_time(mut self, value: i64) -> Self {
         self.end_time = Some(value);
         self
     }
     /// Sets or clears `EndTime`.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<i64>) -> Self {
         self.end_time = value;
         self
@@ -516,6 +542,7 @@ impl DescribeAgentCruiseDialingCampaignResponseBuilder {
     /// Order in which callees are dialed: `0` random, `1` in list order.
     ///
     /// Example: `0`
+    #[inline]
     pub fn call_order(
         mut self,
         value: crate::types::CreatePredictiveDialingCampaignCallOrder,
@@ -524,6 +551,7 @@ impl DescribeAgentCruiseDialingCampaignResponseBuilder {
         self
     }
     /// Sets or clears `CallOrder`.
+    #[inline]
     pub fn set_call_order(
         mut self,
         value: Option<crate::types::CreatePredictiveDialingCampaignCallOrder>,
@@ -534,11 +562,13 @@ impl DescribeAgentCruiseDialingCampaignResponseBuilder {
     /// Caller-defined data, up to 1024 characters.
     ///
     /// Example: `"foobar"`
+    #[inline]
     pub fn uui(mut self, value: impl Into<String>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
+    #[inline]
     pub fn set_uui(mut self, value: Option<String>) -> Self {
         self.uui = value;
         self
@@ -546,11 +576,13 @@ impl DescribeAgentCruiseDialingCampaignResponseBuilder {
     /// Task state: `0` not started, `1` running, `2` completed, `3` terminated.
     ///
     /// Example: `2`
+    #[inline]
     pub fn state(mut self, value: crate::types::DescribeAgentCruiseDialingCampaignState) -> Self {
         self.state = Some(value);
         self
     }
     /// Sets or clears `State`.
+    #[inline]
     pub fn set_state(
         mut self,
         value: Option<crate::types::DescribeAgentCruiseDialingCampaignState>,
@@ -561,11 +593,13 @@ impl DescribeAgentCruiseDialingCampaignResponseBuilder {
     /// Total number of callees.
     ///
     /// Example: `200`
+    #[inline]
     pub fn total_callee_count(mut self, value: i64) -> Self {
         self.total_callee_count = Some(value);
         self
     }
     /// Sets or clears `TotalCalleeCount`.
+    #[inline]
     pub fn set_total_callee_count(mut self, value: Option<i64>) -> Self {
         self.total_callee_count = value;
         self
@@ -573,26 +607,31 @@ impl DescribeAgentCruiseDialingCampaignResponseBuilder {
     /// Number of callees already called.
     ///
     /// Example: `200`
+    #[inline]
     pub fn called_callee_count(mut self, value: i64) -> Self {
         self.called_callee_count = Some(value);
         self
     }
     /// Sets or clears `CalledCalleeCount`.
+    #[inline]
     pub fn set_called_callee_count(mut self, value: Option<i64>) -> Self {
         self.called_callee_count = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeAgentCruiseDialingCampaignResponse {
         DescribeAgentCruiseDialingCampaignResponse {
             name: self.name,
@@ -611,9 +650,11 @@ impl DescribeAgentCruiseDialingCampaignResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeAgentCruiseDialingCampaignResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -665,6 +706,7 @@ impl crate::Client {
     /// Get an agent cruise outbound call campaign.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeAgentCruiseDialingCampaign`](crate::operation::describe_agent_cruise_dialing_campaign).
+    #[inline]
     pub fn describe_agent_cruise_dialing_campaign(
         &self,
     ) -> DescribeAgentCruiseDialingCampaignFluentBuilder {
@@ -674,6 +716,7 @@ impl crate::Client {
 impl From<crate::SdkError<DescribeAgentCruiseDialingCampaignErrorCode>>
     for crate::SdkError<crate::ErrorCode>
 {
+    #[inline]
     fn from(error: crate::SdkError<DescribeAgentCruiseDialingCampaignErrorCode>) -> Self {
         error.map_code()
     }

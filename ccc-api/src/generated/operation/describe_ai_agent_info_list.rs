@@ -96,6 +96,7 @@ impl crate::codec::FromMembers for DescribeAIAgentInfoListRequest {
 }
 impl DescribeAIAgentInfoListRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeAIAgentInfoListRequestBuilder {
         DescribeAIAgentInfoListRequestBuilder::default()
     }
@@ -118,11 +119,13 @@ impl DescribeAIAgentInfoListRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400692008`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -130,11 +133,13 @@ impl DescribeAIAgentInfoListRequestBuilder {
     /// Page size, at most 100.
     ///
     /// Example: `1`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
@@ -142,16 +147,19 @@ impl DescribeAIAgentInfoListRequestBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `5`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.page_number = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeAIAgentInfoListRequest, crate::BuildError> {
         Ok(DescribeAIAgentInfoListRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -178,6 +186,7 @@ pub struct DescribeAIAgentInfoListFluentBuilder {
 }
 impl DescribeAIAgentInfoListFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -188,11 +197,13 @@ impl DescribeAIAgentInfoListFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400692008`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -200,11 +211,13 @@ impl DescribeAIAgentInfoListFluentBuilder {
     /// Page size, at most 100.
     ///
     /// Example: `1`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
@@ -212,26 +225,31 @@ impl DescribeAIAgentInfoListFluentBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `5`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.inner.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.inner.page_number = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeAIAgentInfoListRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DescribeAIAgentInfoListResponse, crate::SdkError<DescribeAIAgentInfoListErrorCode>>
@@ -242,6 +260,7 @@ impl DescribeAIAgentInfoListFluentBuilder {
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///
     /// Page size 100: The documented maximum.
+    #[inline]
     pub fn into_paginator(mut self) -> crate::Paginator<DescribeAIAgentInfoListRequest> {
         if self.inner.page_size.is_none() {
             self.inner.page_size = Some(100);
@@ -331,12 +350,14 @@ impl crate::deviation::Described for DescribeAIAgentInfoListResponse {
 impl DescribeAIAgentInfoListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeAIAgentInfoListResponseBuilder {
         DescribeAIAgentInfoListResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -350,11 +371,13 @@ pub struct DescribeAIAgentInfoListResponseBuilder {
 }
 impl DescribeAIAgentInfoListResponseBuilder {
     /// Intelligent agents on this page.
+    #[inline]
     pub fn ai_agent_info_list(mut self, value: Vec<crate::types::AIAgentInfo>) -> Self {
         self.ai_agent_info_list = Some(value);
         self
     }
     /// Sets or clears `AIAgentInfoList`.
+    #[inline]
     pub fn set_ai_agent_info_list(mut self, value: Option<Vec<crate::types::AIAgentInfo>>) -> Self {
         self.ai_agent_info_list = value;
         self
@@ -362,26 +385,31 @@ impl DescribeAIAgentInfoListResponseBuilder {
     /// Total number of intelligent agents.
     ///
     /// Example: `373`
+    #[inline]
     pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
         self.total_count = Some(value);
         self
     }
     /// Sets or clears `TotalCount`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
         self.total_count = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeAIAgentInfoListResponse {
         DescribeAIAgentInfoListResponse {
             ai_agent_info_list: self.ai_agent_info_list.unwrap_or_default(),
@@ -392,9 +420,11 @@ impl DescribeAIAgentInfoListResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeAIAgentInfoListResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -452,30 +482,39 @@ impl crate::Paginated for DescribeAIAgentInfoListRequest {
     type Item = crate::types::AIAgentInfo;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 100;
+    #[inline]
     fn page_size(&self) -> Option<u64> {
         Some(self.page_size)
     }
+    #[inline]
     fn set_page_size(&mut self, value: u64) {
         self.page_size = value;
     }
+    #[inline]
     fn position(&self) -> Option<u64> {
         Some(self.page_number)
     }
+    #[inline]
     fn set_position(&mut self, value: u64) {
         self.page_number = value;
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
     }
+    #[inline]
     fn items(response: &Self::Response) -> &[Self::Item] {
         &response.ai_agent_info_list
     }
+    #[inline]
     fn into_items(response: Self::Response) -> Vec<Self::Item> {
         response.ai_agent_info_list
     }
+    #[inline]
     fn total(response: &Self::Response) -> Option<u64> {
         Some(response.total_count)
     }
+    #[inline]
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;
         None
@@ -485,11 +524,13 @@ impl crate::Client {
     /// List the AI agents configured for an application.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeAIAgentInfoList`](crate::operation::describe_ai_agent_info_list).
+    #[inline]
     pub fn describe_ai_agent_info_list(&self) -> DescribeAIAgentInfoListFluentBuilder {
         DescribeAIAgentInfoListFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<DescribeAIAgentInfoListErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<DescribeAIAgentInfoListErrorCode>) -> Self {
         error.map_code()
     }

@@ -111,6 +111,7 @@ impl crate::codec::FromMembers for DescribeAIAnalysisResultRequest {
 }
 impl DescribeAIAnalysisResultRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeAIAnalysisResultRequestBuilder {
         DescribeAIAnalysisResultRequestBuilder::default()
     }
@@ -134,11 +135,13 @@ impl DescribeAIAnalysisResultRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -146,11 +149,13 @@ impl DescribeAIAnalysisResultRequestBuilder {
     /// Id of the session to look up.
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
@@ -158,11 +163,13 @@ impl DescribeAIAnalysisResultRequestBuilder {
     /// Start of the search range, Unix time in seconds.
     ///
     /// Example: `1737350008`
+    #[inline]
     pub fn start_time(mut self, value: i64) -> Self {
         self.start_time = Some(value);
         self
     }
     /// Sets or clears `StartTime`. Required.
+    #[inline]
     pub fn set_start_time(mut self, value: Option<i64>) -> Self {
         self.start_time = value;
         self
@@ -170,16 +177,19 @@ impl DescribeAIAnalysisResultRequestBuilder {
     /// End of the search range, Unix time in seconds.
     ///
     /// Example: `1737350008`
+    #[inline]
     pub fn end_time(mut self, value: i64) -> Self {
         self.end_time = Some(value);
         self
     }
     /// Sets or clears `EndTime`. Required.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<i64>) -> Self {
         self.end_time = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeAIAnalysisResultRequest, crate::BuildError> {
         Ok(DescribeAIAnalysisResultRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -210,6 +220,7 @@ pub struct DescribeAIAnalysisResultFluentBuilder {
 }
 impl DescribeAIAnalysisResultFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -220,11 +231,13 @@ impl DescribeAIAnalysisResultFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -232,11 +245,13 @@ impl DescribeAIAnalysisResultFluentBuilder {
     /// Id of the session to look up.
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.inner.session_id = value;
         self
@@ -244,11 +259,13 @@ impl DescribeAIAnalysisResultFluentBuilder {
     /// Start of the search range, Unix time in seconds.
     ///
     /// Example: `1737350008`
+    #[inline]
     pub fn start_time(mut self, value: i64) -> Self {
         self.inner.start_time = Some(value);
         self
     }
     /// Sets or clears `StartTime`. Required.
+    #[inline]
     pub fn set_start_time(mut self, value: Option<i64>) -> Self {
         self.inner.start_time = value;
         self
@@ -256,26 +273,31 @@ impl DescribeAIAnalysisResultFluentBuilder {
     /// End of the search range, Unix time in seconds.
     ///
     /// Example: `1737350008`
+    #[inline]
     pub fn end_time(mut self, value: i64) -> Self {
         self.inner.end_time = Some(value);
         self
     }
     /// Sets or clears `EndTime`. Required.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<i64>) -> Self {
         self.inner.end_time = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeAIAnalysisResultRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DescribeAIAnalysisResultResponse, crate::SdkError<DescribeAIAnalysisResultErrorCode>>
@@ -353,12 +375,14 @@ impl crate::deviation::Described for DescribeAIAnalysisResultResponse {
 impl DescribeAIAnalysisResultResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeAIAnalysisResultResponseBuilder {
         DescribeAIAnalysisResultResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -371,26 +395,31 @@ pub struct DescribeAIAnalysisResultResponseBuilder {
 }
 impl DescribeAIAnalysisResultResponseBuilder {
     /// Analysis results of the session.
+    #[inline]
     pub fn result_list(mut self, value: Vec<crate::types::AIAnalysisResult>) -> Self {
         self.result_list = Some(value);
         self
     }
     /// Sets or clears `ResultList`.
+    #[inline]
     pub fn set_result_list(mut self, value: Option<Vec<crate::types::AIAnalysisResult>>) -> Self {
         self.result_list = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeAIAnalysisResultResponse {
         DescribeAIAnalysisResultResponse {
             result_list: self.result_list,
@@ -400,9 +429,11 @@ impl DescribeAIAnalysisResultResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeAIAnalysisResultResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -456,6 +487,7 @@ impl crate::Client {
     /// Get the AI analysis results of a conversation.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeAIAnalysisResult`](crate::operation::describe_ai_analysis_result).
+    #[inline]
     pub fn describe_ai_analysis_result(&self) -> DescribeAIAnalysisResultFluentBuilder {
         DescribeAIAnalysisResultFluentBuilder::new(self.clone())
     }
@@ -463,6 +495,7 @@ impl crate::Client {
 impl From<crate::SdkError<DescribeAIAnalysisResultErrorCode>>
     for crate::SdkError<crate::ErrorCode>
 {
+    #[inline]
     fn from(error: crate::SdkError<DescribeAIAnalysisResultErrorCode>) -> Self {
         error.map_code()
     }

@@ -112,6 +112,7 @@ impl crate::codec::FromMembers for DescribeAICallExtractResultRequest {
 }
 impl DescribeAICallExtractResultRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeAICallExtractResultRequestBuilder {
         DescribeAICallExtractResultRequestBuilder::default()
     }
@@ -135,11 +136,13 @@ impl DescribeAICallExtractResultRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -147,11 +150,13 @@ impl DescribeAICallExtractResultRequestBuilder {
     /// Id of the session to look up.
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
@@ -159,11 +164,13 @@ impl DescribeAICallExtractResultRequestBuilder {
     /// Start of the search range, Unix time in seconds.
     ///
     /// Example: `1737350008`
+    #[inline]
     pub fn start_time(mut self, value: i64) -> Self {
         self.start_time = Some(value);
         self
     }
     /// Sets or clears `StartTime`. Required.
+    #[inline]
     pub fn set_start_time(mut self, value: Option<i64>) -> Self {
         self.start_time = value;
         self
@@ -171,16 +178,19 @@ impl DescribeAICallExtractResultRequestBuilder {
     /// End of the search range, Unix time in seconds.
     ///
     /// Example: `1737356008`
+    #[inline]
     pub fn end_time(mut self, value: i64) -> Self {
         self.end_time = Some(value);
         self
     }
     /// Sets or clears `EndTime`. Required.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<i64>) -> Self {
         self.end_time = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeAICallExtractResultRequest, crate::BuildError> {
         Ok(DescribeAICallExtractResultRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -211,6 +221,7 @@ pub struct DescribeAICallExtractResultFluentBuilder {
 }
 impl DescribeAICallExtractResultFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -221,11 +232,13 @@ impl DescribeAICallExtractResultFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -233,11 +246,13 @@ impl DescribeAICallExtractResultFluentBuilder {
     /// Id of the session to look up.
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.inner.session_id = value;
         self
@@ -245,11 +260,13 @@ impl DescribeAICallExtractResultFluentBuilder {
     /// Start of the search range, Unix time in seconds.
     ///
     /// Example: `1737350008`
+    #[inline]
     pub fn start_time(mut self, value: i64) -> Self {
         self.inner.start_time = Some(value);
         self
     }
     /// Sets or clears `StartTime`. Required.
+    #[inline]
     pub fn set_start_time(mut self, value: Option<i64>) -> Self {
         self.inner.start_time = value;
         self
@@ -257,26 +274,31 @@ impl DescribeAICallExtractResultFluentBuilder {
     /// End of the search range, Unix time in seconds.
     ///
     /// Example: `1737356008`
+    #[inline]
     pub fn end_time(mut self, value: i64) -> Self {
         self.inner.end_time = Some(value);
         self
     }
     /// Sets or clears `EndTime`. Required.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<i64>) -> Self {
         self.inner.end_time = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeAICallExtractResultRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -358,12 +380,14 @@ impl crate::deviation::Described for DescribeAICallExtractResultResponse {
 impl DescribeAICallExtractResultResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeAICallExtractResultResponseBuilder {
         DescribeAICallExtractResultResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -378,11 +402,13 @@ impl DescribeAICallExtractResultResponseBuilder {
     /// Extracted tag results.
     ///
     /// Example: `[{"InfoContent":"用户是否对产品感兴趣","InfoName":"兴趣","InfoType":"Boolean","Result":{"Boolean":true}}]`
+    #[inline]
     pub fn result_list(mut self, value: Vec<crate::types::AICallExtractResultElement>) -> Self {
         self.result_list = Some(value);
         self
     }
     /// Sets or clears `ResultList`.
+    #[inline]
     pub fn set_result_list(
         mut self,
         value: Option<Vec<crate::types::AICallExtractResultElement>>,
@@ -391,16 +417,19 @@ impl DescribeAICallExtractResultResponseBuilder {
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeAICallExtractResultResponse {
         DescribeAICallExtractResultResponse {
             result_list: self.result_list,
@@ -410,9 +439,11 @@ impl DescribeAICallExtractResultResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeAICallExtractResultResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -464,6 +495,7 @@ impl crate::Client {
     /// Get the post-call tag results of an AI agent call.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeAICallExtractResult`](crate::operation::describe_ai_call_extract_result).
+    #[inline]
     pub fn describe_ai_call_extract_result(&self) -> DescribeAICallExtractResultFluentBuilder {
         DescribeAICallExtractResultFluentBuilder::new(self.clone())
     }
@@ -471,6 +503,7 @@ impl crate::Client {
 impl From<crate::SdkError<DescribeAICallExtractResultErrorCode>>
     for crate::SdkError<crate::ErrorCode>
 {
+    #[inline]
     fn from(error: crate::SdkError<DescribeAICallExtractResultErrorCode>) -> Self {
         error.map_code()
     }

@@ -57,6 +57,7 @@ impl crate::codec::FromMembers for DescribeAICallInteractionRecordsRequest {
 }
 impl DescribeAICallInteractionRecordsRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeAICallInteractionRecordsRequestBuilder {
         DescribeAICallInteractionRecordsRequestBuilder::default()
     }
@@ -78,11 +79,13 @@ impl DescribeAICallInteractionRecordsRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1500098925`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -90,16 +93,19 @@ impl DescribeAICallInteractionRecordsRequestBuilder {
     /// Id of the session to look up.
     ///
     /// Example: `"ac0726e8-018b-4f9d-9d15-004a4c349cd5"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeAICallInteractionRecordsRequest, crate::BuildError> {
         Ok(DescribeAICallInteractionRecordsRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -122,6 +128,7 @@ pub struct DescribeAICallInteractionRecordsFluentBuilder {
 }
 impl DescribeAICallInteractionRecordsFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -132,11 +139,13 @@ impl DescribeAICallInteractionRecordsFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1500098925`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -144,26 +153,31 @@ impl DescribeAICallInteractionRecordsFluentBuilder {
     /// Id of the session to look up.
     ///
     /// Example: `"ac0726e8-018b-4f9d-9d15-004a4c349cd5"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.inner.session_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeAICallInteractionRecordsRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -245,12 +259,14 @@ impl crate::deviation::Described for DescribeAICallInteractionRecordsResponse {
 impl DescribeAICallInteractionRecordsResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeAICallInteractionRecordsResponseBuilder {
         DescribeAICallInteractionRecordsResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -263,6 +279,7 @@ pub struct DescribeAICallInteractionRecordsResponseBuilder {
 }
 impl DescribeAICallInteractionRecordsResponseBuilder {
     /// Interaction rounds of the session.
+    #[inline]
     pub fn interaction_event_list(
         mut self,
         value: Vec<crate::types::AICallInteractionRound>,
@@ -271,6 +288,7 @@ impl DescribeAICallInteractionRecordsResponseBuilder {
         self
     }
     /// Sets or clears `InteractionEventList`.
+    #[inline]
     pub fn set_interaction_event_list(
         mut self,
         value: Option<Vec<crate::types::AICallInteractionRound>>,
@@ -279,16 +297,19 @@ impl DescribeAICallInteractionRecordsResponseBuilder {
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeAICallInteractionRecordsResponse {
         DescribeAICallInteractionRecordsResponse {
             interaction_event_list: self.interaction_event_list,
@@ -298,9 +319,11 @@ impl DescribeAICallInteractionRecordsResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeAICallInteractionRecordsResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -356,6 +379,7 @@ impl crate::Client {
     /// Get the interaction event stream of an AI call.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeAICallInteractionRecords`](crate::operation::describe_ai_call_interaction_records).
+    #[inline]
     pub fn describe_ai_call_interaction_records(
         &self,
     ) -> DescribeAICallInteractionRecordsFluentBuilder {
@@ -365,6 +389,7 @@ impl crate::Client {
 impl From<crate::SdkError<DescribeAICallInteractionRecordsErrorCode>>
     for crate::SdkError<crate::ErrorCode>
 {
+    #[inline]
     fn from(error: crate::SdkError<DescribeAICallInteractionRecordsErrorCode>) -> Self {
         error.map_code()
     }

@@ -117,6 +117,7 @@ impl crate::codec::FromMembers for DescribeAILatencyRequest {
 }
 impl DescribeAILatencyRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeAILatencyRequestBuilder {
         DescribeAILatencyRequestBuilder::default()
     }
@@ -140,11 +141,13 @@ impl DescribeAILatencyRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -152,11 +155,13 @@ impl DescribeAILatencyRequestBuilder {
     /// Id of the session to look up.
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
@@ -164,11 +169,13 @@ impl DescribeAILatencyRequestBuilder {
     /// Start of the search range, Unix time in seconds.
     ///
     /// Example: `1737350008`
+    #[inline]
     pub fn start_time(mut self, value: i64) -> Self {
         self.start_time = Some(value);
         self
     }
     /// Sets or clears `StartTime`. Required.
+    #[inline]
     pub fn set_start_time(mut self, value: Option<i64>) -> Self {
         self.start_time = value;
         self
@@ -176,16 +183,19 @@ impl DescribeAILatencyRequestBuilder {
     /// End of the search range, Unix time in seconds.
     ///
     /// Example: `1737350008`
+    #[inline]
     pub fn end_time(mut self, value: i64) -> Self {
         self.end_time = Some(value);
         self
     }
     /// Sets or clears `EndTime`. Required.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<i64>) -> Self {
         self.end_time = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeAILatencyRequest, crate::BuildError> {
         Ok(DescribeAILatencyRequest {
             sdk_app_id: self
@@ -212,6 +222,7 @@ pub struct DescribeAILatencyFluentBuilder {
 }
 impl DescribeAILatencyFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -222,11 +233,13 @@ impl DescribeAILatencyFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -234,11 +247,13 @@ impl DescribeAILatencyFluentBuilder {
     /// Id of the session to look up.
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.inner.session_id = value;
         self
@@ -246,11 +261,13 @@ impl DescribeAILatencyFluentBuilder {
     /// Start of the search range, Unix time in seconds.
     ///
     /// Example: `1737350008`
+    #[inline]
     pub fn start_time(mut self, value: i64) -> Self {
         self.inner.start_time = Some(value);
         self
     }
     /// Sets or clears `StartTime`. Required.
+    #[inline]
     pub fn set_start_time(mut self, value: Option<i64>) -> Self {
         self.inner.start_time = value;
         self
@@ -258,26 +275,31 @@ impl DescribeAILatencyFluentBuilder {
     /// End of the search range, Unix time in seconds.
     ///
     /// Example: `1737350008`
+    #[inline]
     pub fn end_time(mut self, value: i64) -> Self {
         self.inner.end_time = Some(value);
         self
     }
     /// Sets or clears `EndTime`. Required.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<i64>) -> Self {
         self.inner.end_time = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeAILatencyRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DescribeAILatencyResponse, crate::SdkError<DescribeAILatencyErrorCode>> {
@@ -370,12 +392,14 @@ impl crate::deviation::Described for DescribeAILatencyResponse {
 impl DescribeAILatencyResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeAILatencyResponseBuilder {
         DescribeAILatencyResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -389,11 +413,13 @@ pub struct DescribeAILatencyResponseBuilder {
 }
 impl DescribeAILatencyResponseBuilder {
     /// Latency details per turn; `-1` means no data.
+    #[inline]
     pub fn ai_latency_detail(mut self, value: Vec<crate::types::AILatencyDetail>) -> Self {
         self.ai_latency_detail = Some(value);
         self
     }
     /// Sets or clears `AILatencyDetail`.
+    #[inline]
     pub fn set_ai_latency_detail(
         mut self,
         value: Option<Vec<crate::types::AILatencyDetail>>,
@@ -402,11 +428,13 @@ impl DescribeAILatencyResponseBuilder {
         self
     }
     /// Aggregate latency statistics; `-1` means no data.
+    #[inline]
     pub fn ai_latency_statistics(mut self, value: crate::types::AILatencyStatistics) -> Self {
         self.ai_latency_statistics = Some(value);
         self
     }
     /// Sets or clears `AILatencyStatistics`.
+    #[inline]
     pub fn set_ai_latency_statistics(
         mut self,
         value: Option<crate::types::AILatencyStatistics>,
@@ -415,16 +443,19 @@ impl DescribeAILatencyResponseBuilder {
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeAILatencyResponse {
         DescribeAILatencyResponse {
             ai_latency_detail: self.ai_latency_detail,
@@ -435,9 +466,11 @@ impl DescribeAILatencyResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeAILatencyResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -491,11 +524,13 @@ impl crate::Client {
     /// Get AI processing latency for a session.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeAILatency`](crate::operation::describe_ai_latency).
+    #[inline]
     pub fn describe_ai_latency(&self) -> DescribeAILatencyFluentBuilder {
         DescribeAILatencyFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<DescribeAILatencyErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<DescribeAILatencyErrorCode>) -> Self {
         error.map_code()
     }

@@ -96,6 +96,7 @@ impl crate::codec::FromMembers for DescribeAutoCalloutTaskRequest {
 }
 impl DescribeAutoCalloutTaskRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeAutoCalloutTaskRequestBuilder {
         DescribeAutoCalloutTaskRequestBuilder::default()
     }
@@ -117,11 +118,13 @@ impl DescribeAutoCalloutTaskRequestBuilder {
     /// Id of the contact-center application (SdkAppId) the task belongs to, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -129,16 +132,19 @@ impl DescribeAutoCalloutTaskRequestBuilder {
     /// Id of the task, as returned by `CreateAutoCalloutTask`.
     ///
     /// Example: `3`
+    #[inline]
     pub fn task_id(mut self, value: crate::types::TaskId) -> Self {
         self.task_id = Some(value);
         self
     }
     /// Sets or clears `TaskId`. Required.
+    #[inline]
     pub fn set_task_id(mut self, value: Option<crate::types::TaskId>) -> Self {
         self.task_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeAutoCalloutTaskRequest, crate::BuildError> {
         Ok(DescribeAutoCalloutTaskRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -161,6 +167,7 @@ pub struct DescribeAutoCalloutTaskFluentBuilder {
 }
 impl DescribeAutoCalloutTaskFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -171,11 +178,13 @@ impl DescribeAutoCalloutTaskFluentBuilder {
     /// Id of the contact-center application (SdkAppId) the task belongs to, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -183,26 +192,31 @@ impl DescribeAutoCalloutTaskFluentBuilder {
     /// Id of the task, as returned by `CreateAutoCalloutTask`.
     ///
     /// Example: `3`
+    #[inline]
     pub fn task_id(mut self, value: crate::types::TaskId) -> Self {
         self.inner.task_id = Some(value);
         self
     }
     /// Sets or clears `TaskId`. Required.
+    #[inline]
     pub fn set_task_id(mut self, value: Option<crate::types::TaskId>) -> Self {
         self.inner.task_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeAutoCalloutTaskRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DescribeAutoCalloutTaskResponse, crate::SdkError<DescribeAutoCalloutTaskErrorCode>>
@@ -395,12 +409,14 @@ impl crate::deviation::Described for DescribeAutoCalloutTaskResponse {
 impl DescribeAutoCalloutTaskResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeAutoCalloutTaskResponseBuilder {
         DescribeAutoCalloutTaskResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -423,11 +439,13 @@ impl DescribeAutoCalloutTaskResponseBuilder {
     /// Name given to the task.
     ///
     /// Example: `"Task 1"`
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
@@ -435,11 +453,13 @@ impl DescribeAutoCalloutTaskResponseBuilder {
     /// Free-text description of the task.
     ///
     /// Example: `"Payment reminder"`
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Sets or clears `Description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<String>) -> Self {
         self.description = value;
         self
@@ -447,11 +467,13 @@ impl DescribeAutoCalloutTaskResponseBuilder {
     /// Time the task may start dialing, Unix seconds.
     ///
     /// Example: `1729905740`
+    #[inline]
     pub fn not_before(mut self, value: i64) -> Self {
         self.not_before = Some(value);
         self
     }
     /// Sets or clears `NotBefore`.
+    #[inline]
     pub fn set_not_before(mut self, value: Option<i64>) -> Self {
         self.not_before = value;
         self
@@ -459,11 +481,13 @@ impl DescribeAutoCalloutTaskResponseBuilder {
     /// Time after which the task stops dialing, Unix seconds; null when the task has no end time.
     ///
     /// Example: `1729905750`
+    #[inline]
     pub fn not_after(mut self, value: i64) -> Self {
         self.not_after = Some(value);
         self
     }
     /// Sets or clears `NotAfter`.
+    #[inline]
     pub fn set_not_after(mut self, value: Option<i64>) -> Self {
         self.not_after = value;
         self
@@ -471,21 +495,25 @@ impl DescribeAutoCalloutTaskResponseBuilder {
     /// Caller numbers the task dials from.
     ///
     /// Example: `["008610086"]`
+    #[inline]
     pub fn callers(mut self, value: Vec<String>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
+    #[inline]
     pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.callers = value;
         self
     }
     /// Every callee of the task with its call state and sessions.
+    #[inline]
     pub fn callees(mut self, value: Vec<crate::types::AutoCalloutTaskCalleeInfo>) -> Self {
         self.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`.
+    #[inline]
     pub fn set_callees(
         mut self,
         value: Option<Vec<crate::types::AutoCalloutTaskCalleeInfo>>,
@@ -496,11 +524,13 @@ impl DescribeAutoCalloutTaskResponseBuilder {
     /// Id of the IVR flow the answered calls run.
     ///
     /// Example: `2`
+    #[inline]
     pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
         self.ivr_id = Some(value);
         self
     }
     /// Sets or clears `IvrId`.
+    #[inline]
     pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
         self.ivr_id = value;
         self
@@ -508,11 +538,13 @@ impl DescribeAutoCalloutTaskResponseBuilder {
     /// Lifecycle state of the task.
     ///
     /// Example: `1`
+    #[inline]
     pub fn state(mut self, value: crate::types::AutoCalloutTaskState) -> Self {
         self.state = Some(value);
         self
     }
     /// Sets or clears `State`.
+    #[inline]
     pub fn set_state(mut self, value: Option<crate::types::AutoCalloutTaskState>) -> Self {
         self.state = value;
         self
@@ -520,26 +552,31 @@ impl DescribeAutoCalloutTaskResponseBuilder {
     /// Seconds a call may ring before it is hung up; only set for tasks dialing from the customer's own numbers.
     ///
     /// Example: `15`
+    #[inline]
     pub fn max_ring_timeout_second(mut self, value: i64) -> Self {
         self.max_ring_timeout_second = Some(value);
         self
     }
     /// Sets or clears `MaxRingTimeoutSecond`.
+    #[inline]
     pub fn set_max_ring_timeout_second(mut self, value: Option<i64>) -> Self {
         self.max_ring_timeout_second = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeAutoCalloutTaskResponse {
         DescribeAutoCalloutTaskResponse {
             name: self.name.unwrap_or_default(),
@@ -557,9 +594,11 @@ impl DescribeAutoCalloutTaskResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeAutoCalloutTaskResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -611,11 +650,13 @@ impl crate::Client {
     /// Get one automatic outbound call task: its settings, callee list and progress.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeAutoCalloutTask`](crate::operation::describe_auto_callout_task).
+    #[inline]
     pub fn describe_auto_callout_task(&self) -> DescribeAutoCalloutTaskFluentBuilder {
         DescribeAutoCalloutTaskFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<DescribeAutoCalloutTaskErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<DescribeAutoCalloutTaskErrorCode>) -> Self {
         error.map_code()
     }

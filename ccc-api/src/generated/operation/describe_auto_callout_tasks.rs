@@ -102,6 +102,7 @@ impl crate::codec::FromMembers for DescribeAutoCalloutTasksRequest {
 }
 impl DescribeAutoCalloutTasksRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeAutoCalloutTasksRequestBuilder {
         DescribeAutoCalloutTasksRequestBuilder::default()
     }
@@ -124,11 +125,13 @@ impl DescribeAutoCalloutTasksRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -136,11 +139,13 @@ impl DescribeAutoCalloutTasksRequestBuilder {
     /// Page size.
     ///
     /// Example: `10`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
@@ -148,16 +153,19 @@ impl DescribeAutoCalloutTasksRequestBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.page_number = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeAutoCalloutTasksRequest, crate::BuildError> {
         Ok(DescribeAutoCalloutTasksRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -184,6 +192,7 @@ pub struct DescribeAutoCalloutTasksFluentBuilder {
 }
 impl DescribeAutoCalloutTasksFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -194,11 +203,13 @@ impl DescribeAutoCalloutTasksFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -206,11 +217,13 @@ impl DescribeAutoCalloutTasksFluentBuilder {
     /// Page size.
     ///
     /// Example: `10`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
@@ -218,26 +231,31 @@ impl DescribeAutoCalloutTasksFluentBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.inner.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.inner.page_number = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeAutoCalloutTasksRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DescribeAutoCalloutTasksResponse, crate::SdkError<DescribeAutoCalloutTasksErrorCode>>
@@ -248,6 +266,7 @@ impl DescribeAutoCalloutTasksFluentBuilder {
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///
     /// Page size 100: No maximum is documented; 100, the largest page size the service documents for its other list actions.
+    #[inline]
     pub fn into_paginator(mut self) -> crate::Paginator<DescribeAutoCalloutTasksRequest> {
         if self.inner.page_size.is_none() {
             self.inner.page_size = Some(100);
@@ -340,12 +359,14 @@ impl crate::deviation::Described for DescribeAutoCalloutTasksResponse {
 impl DescribeAutoCalloutTasksResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeAutoCalloutTasksResponseBuilder {
         DescribeAutoCalloutTasksResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -361,11 +382,13 @@ impl DescribeAutoCalloutTasksResponseBuilder {
     /// Total number of tasks.
     ///
     /// Example: `5`
+    #[inline]
     pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
         self.total_count = Some(value);
         self
     }
     /// Sets or clears `TotalCount`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
         self.total_count = value;
         self
@@ -373,26 +396,31 @@ impl DescribeAutoCalloutTasksResponseBuilder {
     /// Tasks on this page.
     ///
     /// Example: `[{"CalleeCount":1,"Callers":["foobar"],"IvrId":1,"Name":"foobar","NotAfter":0,"NotBefore":0,"State":1,"TaskId":3241}]`
+    #[inline]
     pub fn tasks(mut self, value: Vec<crate::types::AutoCalloutTaskInfo>) -> Self {
         self.tasks = Some(value);
         self
     }
     /// Sets or clears `Tasks`.
+    #[inline]
     pub fn set_tasks(mut self, value: Option<Vec<crate::types::AutoCalloutTaskInfo>>) -> Self {
         self.tasks = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeAutoCalloutTasksResponse {
         DescribeAutoCalloutTasksResponse {
             total_count: self.total_count.unwrap_or_default(),
@@ -403,9 +431,11 @@ impl DescribeAutoCalloutTasksResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeAutoCalloutTasksResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -457,30 +487,39 @@ impl crate::Paginated for DescribeAutoCalloutTasksRequest {
     type Item = crate::types::AutoCalloutTaskInfo;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 100;
+    #[inline]
     fn page_size(&self) -> Option<u64> {
         Some(self.page_size)
     }
+    #[inline]
     fn set_page_size(&mut self, value: u64) {
         self.page_size = value;
     }
+    #[inline]
     fn position(&self) -> Option<u64> {
         Some(self.page_number)
     }
+    #[inline]
     fn set_position(&mut self, value: u64) {
         self.page_number = value;
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
     }
+    #[inline]
     fn items(response: &Self::Response) -> &[Self::Item] {
         &response.tasks
     }
+    #[inline]
     fn into_items(response: Self::Response) -> Vec<Self::Item> {
         response.tasks
     }
+    #[inline]
     fn total(response: &Self::Response) -> Option<u64> {
         Some(response.total_count)
     }
+    #[inline]
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;
         None
@@ -490,6 +529,7 @@ impl crate::Client {
     /// List automatic outbound call tasks.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeAutoCalloutTasks`](crate::operation::describe_auto_callout_tasks).
+    #[inline]
     pub fn describe_auto_callout_tasks(&self) -> DescribeAutoCalloutTasksFluentBuilder {
         DescribeAutoCalloutTasksFluentBuilder::new(self.clone())
     }
@@ -497,6 +537,7 @@ impl crate::Client {
 impl From<crate::SdkError<DescribeAutoCalloutTasksErrorCode>>
     for crate::SdkError<crate::ErrorCode>
 {
+    #[inline]
     fn from(error: crate::SdkError<DescribeAutoCalloutTasksErrorCode>) -> Self {
         error.map_code()
     }

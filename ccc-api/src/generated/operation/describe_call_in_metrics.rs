@@ -161,6 +161,7 @@ impl crate::codec::FromMembers for DescribeCallInMetricsRequest {
 }
 impl DescribeCallInMetricsRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeCallInMetricsRequestBuilder {
         DescribeCallInMetricsRequestBuilder::default()
     }
@@ -184,11 +185,13 @@ impl DescribeCallInMetricsRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -196,11 +199,13 @@ impl DescribeCallInMetricsRequestBuilder {
     /// Whether to include per-skill-group metrics; defaults to `true`.
     ///
     /// Example: `true`
+    #[inline]
     pub fn enabled_skill_group(mut self, value: bool) -> Self {
         self.enabled_skill_group = Some(value);
         self
     }
     /// Sets or clears `EnabledSkillGroup`.
+    #[inline]
     pub fn set_enabled_skill_group(mut self, value: Option<bool>) -> Self {
         self.enabled_skill_group = value;
         self
@@ -208,11 +213,13 @@ impl DescribeCallInMetricsRequestBuilder {
     /// Whether to include per-number metrics; defaults to `false`.
     ///
     /// Example: `false`
+    #[inline]
     pub fn enabled_number(mut self, value: bool) -> Self {
         self.enabled_number = Some(value);
         self
     }
     /// Sets or clears `EnabledNumber`.
+    #[inline]
     pub fn set_enabled_number(mut self, value: Option<bool>) -> Self {
         self.enabled_number = value;
         self
@@ -220,16 +227,19 @@ impl DescribeCallInMetricsRequestBuilder {
     /// Skill group ids to restrict the results to.
     ///
     /// Example: `[1,2,3,4,5]`
+    #[inline]
     pub fn group_id_list(mut self, value: Vec<i64>) -> Self {
         self.group_id_list = Some(value);
         self
     }
     /// Sets or clears `GroupIdList`.
+    #[inline]
     pub fn set_group_id_list(mut self, value: Option<Vec<i64>>) -> Self {
         self.group_id_list = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeCallInMetricsRequest, crate::BuildError> {
         Ok(DescribeCallInMetricsRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -251,6 +261,7 @@ pub struct DescribeCallInMetricsFluentBuilder {
 }
 impl DescribeCallInMetricsFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -261,11 +272,13 @@ impl DescribeCallInMetricsFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -273,11 +286,13 @@ impl DescribeCallInMetricsFluentBuilder {
     /// Whether to include per-skill-group metrics; defaults to `true`.
     ///
     /// Example: `true`
+    #[inline]
     pub fn enabled_skill_group(mut self, value: bool) -> Self {
         self.inner.enabled_skill_group = Some(value);
         self
     }
     /// Sets or clears `EnabledSkillGroup`.
+    #[inline]
     pub fn set_enabled_skill_group(mut self, value: Option<bool>) -> Self {
         self.inner.enabled_skill_group = value;
         self
@@ -285,11 +300,13 @@ impl DescribeCallInMetricsFluentBuilder {
     /// Whether to include per-number metrics; defaults to `false`.
     ///
     /// Example: `false`
+    #[inline]
     pub fn enabled_number(mut self, value: bool) -> Self {
         self.inner.enabled_number = Some(value);
         self
     }
     /// Sets or clears `EnabledNumber`.
+    #[inline]
     pub fn set_enabled_number(mut self, value: Option<bool>) -> Self {
         self.inner.enabled_number = value;
         self
@@ -297,26 +314,31 @@ impl DescribeCallInMetricsFluentBuilder {
     /// Skill group ids to restrict the results to.
     ///
     /// Example: `[1,2,3,4,5]`
+    #[inline]
     pub fn group_id_list(mut self, value: Vec<i64>) -> Self {
         self.inner.group_id_list = Some(value);
         self
     }
     /// Sets or clears `GroupIdList`.
+    #[inline]
     pub fn set_group_id_list(mut self, value: Option<Vec<i64>>) -> Self {
         self.inner.group_id_list = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeCallInMetricsRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DescribeCallInMetricsResponse, crate::SdkError<DescribeCallInMetricsErrorCode>>
@@ -441,12 +463,14 @@ impl crate::deviation::Described for DescribeCallInMetricsResponse {
 impl DescribeCallInMetricsResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeCallInMetricsResponseBuilder {
         DescribeCallInMetricsResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -464,11 +488,13 @@ impl DescribeCallInMetricsResponseBuilder {
     /// Unix time in seconds when the metrics were taken.
     ///
     /// Example: `1`
+    #[inline]
     pub fn timestamp(mut self, value: i64) -> Self {
         self.timestamp = Some(value);
         self
     }
     /// Sets or clears `Timestamp`.
+    #[inline]
     pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
         self.timestamp = value;
         self
@@ -476,11 +502,13 @@ impl DescribeCallInMetricsResponseBuilder {
     /// Metrics for the whole application.
     ///
     /// Example: `{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0}`
+    #[inline]
     pub fn total_metrics(mut self, value: crate::types::CallInMetrics) -> Self {
         self.total_metrics = Some(value);
         self
     }
     /// Sets or clears `TotalMetrics`.
+    #[inline]
     pub fn set_total_metrics(mut self, value: Option<crate::types::CallInMetrics>) -> Self {
         self.total_metrics = value;
         self
@@ -488,11 +516,13 @@ impl DescribeCallInMetricsResponseBuilder {
     /// Metrics per number.
     ///
     /// Example: `[{"Metrics":{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0},"Number":"021111111","SkillGroupMetrics":[{"Metrics":{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0},"Name":"abc","SkillGroupId":0}]}]`
+    #[inline]
     pub fn number_metrics(mut self, value: Vec<crate::types::CallInNumberMetrics>) -> Self {
         self.number_metrics = Some(value);
         self
     }
     /// Sets or clears `NumberMetrics`.
+    #[inline]
     pub fn set_number_metrics(
         mut self,
         value: Option<Vec<crate::types::CallInNumberMetrics>>,
@@ -503,6 +533,7 @@ impl DescribeCallInMetricsResponseBuilder {
     /// Metrics per skill group.
     ///
     /// Example: `[{"Name":"客服一组","SkillGroupId":0}]`
+    #[inline]
     pub fn skill_group_metrics(
         mut self,
         value: Vec<crate::types::CallInSkillGroupMetrics>,
@@ -511,6 +542,7 @@ impl DescribeCallInMetricsResponseBuilder {
         self
     }
     /// Sets or clears `SkillGroupMetrics`.
+    #[inline]
     pub fn set_skill_group_metrics(
         mut self,
         value: Option<Vec<crate::types::CallInSkillGroupMetrics>>,
@@ -519,16 +551,19 @@ impl DescribeCallInMetricsResponseBuilder {
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeCallInMetricsResponse {
         DescribeCallInMetricsResponse {
             timestamp: self.timestamp.unwrap_or_default(),
@@ -541,9 +576,11 @@ impl DescribeCallInMetricsResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeCallInMetricsResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -605,11 +642,13 @@ impl crate::Client {
     /// Get real-time inbound call metrics.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeCallInMetrics`](crate::operation::describe_call_in_metrics).
+    #[inline]
     pub fn describe_call_in_metrics(&self) -> DescribeCallInMetricsFluentBuilder {
         DescribeCallInMetricsFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<DescribeCallInMetricsErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<DescribeCallInMetricsErrorCode>) -> Self {
         error.map_code()
     }

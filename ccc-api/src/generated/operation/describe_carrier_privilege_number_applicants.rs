@@ -83,6 +83,7 @@ impl crate::codec::FromMembers for DescribeCarrierPrivilegeNumberApplicantsReque
 }
 impl DescribeCarrierPrivilegeNumberApplicantsRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeCarrierPrivilegeNumberApplicantsRequestBuilder {
         DescribeCarrierPrivilegeNumberApplicantsRequestBuilder::default()
     }
@@ -106,11 +107,13 @@ impl DescribeCarrierPrivilegeNumberApplicantsRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -118,11 +121,13 @@ impl DescribeCarrierPrivilegeNumberApplicantsRequestBuilder {
     /// Page number, starting at 0; defaults to `0`.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.page_number = value;
         self
@@ -130,11 +135,13 @@ impl DescribeCarrierPrivilegeNumberApplicantsRequestBuilder {
     /// Page size, at most 100; defaults to `10`.
     ///
     /// Example: `10`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
@@ -142,16 +149,19 @@ impl DescribeCarrierPrivilegeNumberApplicantsRequestBuilder {
     /// Filters; `Name` may be `ApplicantId` or `PhoneNumber` (fuzzy number match).
     ///
     /// Example: `[{"Name":"ApplicantId","Values":"1"}]`
+    #[inline]
     pub fn filters(mut self, value: Vec<crate::types::Filter>) -> Self {
         self.filters = Some(value);
         self
     }
     /// Sets or clears `Filters`.
+    #[inline]
     pub fn set_filters(mut self, value: Option<Vec<crate::types::Filter>>) -> Self {
         self.filters = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<DescribeCarrierPrivilegeNumberApplicantsRequest, crate::BuildError> {
@@ -175,6 +185,7 @@ pub struct DescribeCarrierPrivilegeNumberApplicantsFluentBuilder {
 }
 impl DescribeCarrierPrivilegeNumberApplicantsFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -185,11 +196,13 @@ impl DescribeCarrierPrivilegeNumberApplicantsFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -197,11 +210,13 @@ impl DescribeCarrierPrivilegeNumberApplicantsFluentBuilder {
     /// Page number, starting at 0; defaults to `0`.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.inner.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.inner.page_number = value;
         self
@@ -209,11 +224,13 @@ impl DescribeCarrierPrivilegeNumberApplicantsFluentBuilder {
     /// Page size, at most 100; defaults to `10`.
     ///
     /// Example: `10`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
@@ -221,26 +238,31 @@ impl DescribeCarrierPrivilegeNumberApplicantsFluentBuilder {
     /// Filters; `Name` may be `ApplicantId` or `PhoneNumber` (fuzzy number match).
     ///
     /// Example: `[{"Name":"ApplicantId","Values":"1"}]`
+    #[inline]
     pub fn filters(mut self, value: Vec<crate::types::Filter>) -> Self {
         self.inner.filters = Some(value);
         self
     }
     /// Sets or clears `Filters`.
+    #[inline]
     pub fn set_filters(mut self, value: Option<Vec<crate::types::Filter>>) -> Self {
         self.inner.filters = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeCarrierPrivilegeNumberApplicantsRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -253,6 +275,7 @@ impl DescribeCarrierPrivilegeNumberApplicantsFluentBuilder {
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///
     /// Page size 100: The documented maximum.
+    #[inline]
     pub fn into_paginator(
         mut self,
     ) -> crate::Paginator<DescribeCarrierPrivilegeNumberApplicantsRequest> {
@@ -348,12 +371,14 @@ impl crate::deviation::Described for DescribeCarrierPrivilegeNumberApplicantsRes
 impl DescribeCarrierPrivilegeNumberApplicantsResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeCarrierPrivilegeNumberApplicantsResponseBuilder {
         DescribeCarrierPrivilegeNumberApplicantsResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -369,11 +394,13 @@ impl DescribeCarrierPrivilegeNumberApplicantsResponseBuilder {
     /// Total number of matching applications.
     ///
     /// Example: `13`
+    #[inline]
     pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
         self.total_count = Some(value);
         self
     }
     /// Sets or clears `TotalCount`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
         self.total_count = value;
         self
@@ -381,11 +408,13 @@ impl DescribeCarrierPrivilegeNumberApplicantsResponseBuilder {
     /// Applications on this page.
     ///
     /// Example: `[{"ApplicantId":3,"Callees":["008618612345678"],"Callers":["008601012345678"],"CreateTime":1623145120,"SdkAppId":1400000000,"State":1,"UpdateTime":1623145120}]`
+    #[inline]
     pub fn applicants(mut self, value: Vec<crate::types::CarrierPrivilegeNumberApplicant>) -> Self {
         self.applicants = Some(value);
         self
     }
     /// Sets or clears `Applicants`.
+    #[inline]
     pub fn set_applicants(
         mut self,
         value: Option<Vec<crate::types::CarrierPrivilegeNumberApplicant>>,
@@ -394,16 +423,19 @@ impl DescribeCarrierPrivilegeNumberApplicantsResponseBuilder {
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeCarrierPrivilegeNumberApplicantsResponse {
         DescribeCarrierPrivilegeNumberApplicantsResponse {
             total_count: self.total_count.unwrap_or_default(),
@@ -414,9 +446,11 @@ impl DescribeCarrierPrivilegeNumberApplicantsResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeCarrierPrivilegeNumberApplicantsResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -478,30 +512,39 @@ impl crate::Paginated for DescribeCarrierPrivilegeNumberApplicantsRequest {
     type Item = crate::types::CarrierPrivilegeNumberApplicant;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 100;
+    #[inline]
     fn page_size(&self) -> Option<u64> {
         self.page_size
     }
+    #[inline]
     fn set_page_size(&mut self, value: u64) {
         self.page_size = Some(value);
     }
+    #[inline]
     fn position(&self) -> Option<u64> {
         self.page_number
     }
+    #[inline]
     fn set_position(&mut self, value: u64) {
         self.page_number = Some(value);
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
     }
+    #[inline]
     fn items(response: &Self::Response) -> &[Self::Item] {
         &response.applicants
     }
+    #[inline]
     fn into_items(response: Self::Response) -> Vec<Self::Item> {
         response.applicants
     }
+    #[inline]
     fn total(response: &Self::Response) -> Option<u64> {
         Some(response.total_count)
     }
+    #[inline]
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;
         None
@@ -511,6 +554,7 @@ impl crate::Client {
     /// List carrier privilege number applications.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeCarrierPrivilegeNumberApplicants`](crate::operation::describe_carrier_privilege_number_applicants).
+    #[inline]
     pub fn describe_carrier_privilege_number_applicants(
         &self,
     ) -> DescribeCarrierPrivilegeNumberApplicantsFluentBuilder {
@@ -520,6 +564,7 @@ impl crate::Client {
 impl From<crate::SdkError<DescribeCarrierPrivilegeNumberApplicantsErrorCode>>
     for crate::SdkError<crate::ErrorCode>
 {
+    #[inline]
     fn from(error: crate::SdkError<DescribeCarrierPrivilegeNumberApplicantsErrorCode>) -> Self {
         error.map_code()
     }

@@ -110,6 +110,7 @@ impl crate::codec::FromMembers for DescribeCCCBuyInfoListRequest {
 }
 impl DescribeCCCBuyInfoListRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeCCCBuyInfoListRequestBuilder {
         DescribeCCCBuyInfoListRequestBuilder::default()
     }
@@ -130,16 +131,19 @@ impl DescribeCCCBuyInfoListRequestBuilder {
     /// Application ids to query; all applications if omitted.
     ///
     /// Example: `[1400000,14000001]`
+    #[inline]
     pub fn sdk_app_ids(mut self, value: Vec<crate::types::SdkAppId>) -> Self {
         self.sdk_app_ids = Some(value);
         self
     }
     /// Sets or clears `SdkAppIds`.
+    #[inline]
     pub fn set_sdk_app_ids(mut self, value: Option<Vec<crate::types::SdkAppId>>) -> Self {
         self.sdk_app_ids = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeCCCBuyInfoListRequest, crate::BuildError> {
         Ok(DescribeCCCBuyInfoListRequest {
             sdk_app_ids: self.sdk_app_ids,
@@ -155,6 +159,7 @@ pub struct DescribeCCCBuyInfoListFluentBuilder {
 }
 impl DescribeCCCBuyInfoListFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -165,26 +170,31 @@ impl DescribeCCCBuyInfoListFluentBuilder {
     /// Application ids to query; all applications if omitted.
     ///
     /// Example: `[1400000,14000001]`
+    #[inline]
     pub fn sdk_app_ids(mut self, value: Vec<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_ids = Some(value);
         self
     }
     /// Sets or clears `SdkAppIds`.
+    #[inline]
     pub fn set_sdk_app_ids(mut self, value: Option<Vec<crate::types::SdkAppId>>) -> Self {
         self.inner.sdk_app_ids = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeCCCBuyInfoListRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DescribeCCCBuyInfoListResponse, crate::SdkError<DescribeCCCBuyInfoListErrorCode>>
@@ -295,12 +305,14 @@ impl crate::deviation::Described for DescribeCCCBuyInfoListResponse {
 impl DescribeCCCBuyInfoListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeCCCBuyInfoListResponseBuilder {
         DescribeCCCBuyInfoListResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -317,11 +329,13 @@ impl DescribeCCCBuyInfoListResponseBuilder {
     /// Total number of applications.
     ///
     /// Example: `10`
+    #[inline]
     pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
         self.total_count = Some(value);
         self
     }
     /// Sets or clears `TotalCount`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
         self.total_count = value;
         self
@@ -329,11 +343,13 @@ impl DescribeCCCBuyInfoListResponseBuilder {
     /// Purchase details per application.
     ///
     /// Example: `[]`
+    #[inline]
     pub fn sdk_app_id_buy_list(mut self, value: Vec<crate::types::SdkAppIdBuyInfo>) -> Self {
         self.sdk_app_id_buy_list = Some(value);
         self
     }
     /// Sets or clears `SdkAppIdBuyList`.
+    #[inline]
     pub fn set_sdk_app_id_buy_list(
         mut self,
         value: Option<Vec<crate::types::SdkAppIdBuyInfo>>,
@@ -344,11 +360,13 @@ impl DescribeCCCBuyInfoListResponseBuilder {
     /// Purchased packages.
     ///
     /// Example: `[]`
+    #[inline]
     pub fn package_buy_list(mut self, value: Vec<crate::types::PackageBuyInfo>) -> Self {
         self.package_buy_list = Some(value);
         self
     }
     /// Sets or clears `PackageBuyList`.
+    #[inline]
     pub fn set_package_buy_list(
         mut self,
         value: Option<Vec<crate::types::PackageBuyInfo>>,
@@ -357,16 +375,19 @@ impl DescribeCCCBuyInfoListResponseBuilder {
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeCCCBuyInfoListResponse {
         DescribeCCCBuyInfoListResponse {
             total_count: self.total_count.unwrap_or_default(),
@@ -378,9 +399,11 @@ impl DescribeCCCBuyInfoListResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeCCCBuyInfoListResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -442,11 +465,13 @@ impl crate::Client {
     /// List purchase information of the account.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeCCCBuyInfoList`](crate::operation::describe_ccc_buy_info_list).
+    #[inline]
     pub fn describe_ccc_buy_info_list(&self) -> DescribeCCCBuyInfoListFluentBuilder {
         DescribeCCCBuyInfoListFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<DescribeCCCBuyInfoListErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<DescribeCCCBuyInfoListErrorCode>) -> Self {
         error.map_code()
     }

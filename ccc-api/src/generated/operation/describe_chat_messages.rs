@@ -119,6 +119,7 @@ impl crate::codec::FromMembers for DescribeChatMessagesRequest {
 }
 impl DescribeChatMessagesRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeChatMessagesRequestBuilder {
         DescribeChatMessagesRequestBuilder::default()
     }
@@ -145,11 +146,13 @@ impl DescribeChatMessagesRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -157,11 +160,13 @@ impl DescribeChatMessagesRequestBuilder {
     /// Instance id; deprecated.
     ///
     /// Example: `0`
+    #[inline]
     pub fn instance_id(mut self, value: i64) -> Self {
         self.instance_id = Some(value);
         self
     }
     /// Sets or clears `InstanceId`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<i64>) -> Self {
         self.instance_id = value;
         self
@@ -169,11 +174,13 @@ impl DescribeChatMessagesRequestBuilder {
     /// Service record id; deprecated, use `SessionId`.
     ///
     /// Example: `"13503"`
+    #[inline]
     pub fn cdr_id(mut self, value: impl Into<String>) -> Self {
         self.cdr_id = Some(value.into());
         self
     }
     /// Sets or clears `CdrId`.
+    #[inline]
     pub fn set_cdr_id(mut self, value: Option<String>) -> Self {
         self.cdr_id = value;
         self
@@ -181,11 +188,13 @@ impl DescribeChatMessagesRequestBuilder {
     /// Maximum number of records to return, at most 100; defaults to `20`.
     ///
     /// Example: `20`
+    #[inline]
     pub fn limit(mut self, value: crate::types::Limit) -> Self {
         self.limit = Some(value);
         self
     }
     /// Sets or clears `Limit`.
+    #[inline]
     pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
         self.limit = value;
         self
@@ -193,11 +202,13 @@ impl DescribeChatMessagesRequestBuilder {
     /// Offset of the first record; defaults to `0`.
     ///
     /// Example: `0`
+    #[inline]
     pub fn offset(mut self, value: crate::types::Offset) -> Self {
         self.offset = Some(value);
         self
     }
     /// Sets or clears `Offset`.
+    #[inline]
     pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
         self.offset = value;
         self
@@ -205,11 +216,13 @@ impl DescribeChatMessagesRequestBuilder {
     /// Sort order: `1` oldest first, `2` newest first (default).
     ///
     /// Example: `1`
+    #[inline]
     pub fn order(mut self, value: crate::types::DescribeChatMessagesOrder) -> Self {
         self.order = Some(value);
         self
     }
     /// Sets or clears `Order`.
+    #[inline]
     pub fn set_order(mut self, value: Option<crate::types::DescribeChatMessagesOrder>) -> Self {
         self.order = value;
         self
@@ -217,16 +230,19 @@ impl DescribeChatMessagesRequestBuilder {
     /// Session id of the service record.
     ///
     /// Example: `"d6253538-7c28-477b-998a-919059801899"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeChatMessagesRequest, crate::BuildError> {
         Ok(DescribeChatMessagesRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -251,6 +267,7 @@ pub struct DescribeChatMessagesFluentBuilder {
 }
 impl DescribeChatMessagesFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -261,11 +278,13 @@ impl DescribeChatMessagesFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -273,11 +292,13 @@ impl DescribeChatMessagesFluentBuilder {
     /// Instance id; deprecated.
     ///
     /// Example: `0`
+    #[inline]
     pub fn instance_id(mut self, value: i64) -> Self {
         self.inner.instance_id = Some(value);
         self
     }
     /// Sets or clears `InstanceId`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<i64>) -> Self {
         self.inner.instance_id = value;
         self
@@ -285,11 +306,13 @@ impl DescribeChatMessagesFluentBuilder {
     /// Service record id; deprecated, use `SessionId`.
     ///
     /// Example: `"13503"`
+    #[inline]
     pub fn cdr_id(mut self, value: impl Into<String>) -> Self {
         self.inner.cdr_id = Some(value.into());
         self
     }
     /// Sets or clears `CdrId`.
+    #[inline]
     pub fn set_cdr_id(mut self, value: Option<String>) -> Self {
         self.inner.cdr_id = value;
         self
@@ -297,11 +320,13 @@ impl DescribeChatMessagesFluentBuilder {
     /// Maximum number of records to return, at most 100; defaults to `20`.
     ///
     /// Example: `20`
+    #[inline]
     pub fn limit(mut self, value: crate::types::Limit) -> Self {
         self.inner.limit = Some(value);
         self
     }
     /// Sets or clears `Limit`.
+    #[inline]
     pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
         self.inner.limit = value;
         self
@@ -309,11 +334,13 @@ impl DescribeChatMessagesFluentBuilder {
     /// Offset of the first record; defaults to `0`.
     ///
     /// Example: `0`
+    #[inline]
     pub fn offset(mut self, value: crate::types::Offset) -> Self {
         self.inner.offset = Some(value);
         self
     }
     /// Sets or clears `Offset`.
+    #[inline]
     pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
         self.inner.offset = value;
         self
@@ -321,11 +348,13 @@ impl DescribeChatMessagesFluentBuilder {
     /// Sort order: `1` oldest first, `2` newest first (default).
     ///
     /// Example: `1`
+    #[inline]
     pub fn order(mut self, value: crate::types::DescribeChatMessagesOrder) -> Self {
         self.inner.order = Some(value);
         self
     }
     /// Sets or clears `Order`.
+    #[inline]
     pub fn set_order(mut self, value: Option<crate::types::DescribeChatMessagesOrder>) -> Self {
         self.inner.order = value;
         self
@@ -333,26 +362,31 @@ impl DescribeChatMessagesFluentBuilder {
     /// Session id of the service record.
     ///
     /// Example: `"d6253538-7c28-477b-998a-919059801899"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.inner.session_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeChatMessagesRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DescribeChatMessagesResponse, crate::SdkError<DescribeChatMessagesErrorCode>> {
@@ -362,6 +396,7 @@ impl DescribeChatMessagesFluentBuilder {
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `Offset`/`Limit` are set here or on the paginator.
     ///
     /// Page size 100: The documented maximum.
+    #[inline]
     pub fn into_paginator(mut self) -> crate::Paginator<DescribeChatMessagesRequest> {
         if self.inner.limit.is_none() {
             self.inner.limit = Some(100);
@@ -452,12 +487,14 @@ impl crate::deviation::Described for DescribeChatMessagesResponse {
 impl DescribeChatMessagesResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeChatMessagesResponseBuilder {
         DescribeChatMessagesResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -473,11 +510,13 @@ impl DescribeChatMessagesResponseBuilder {
     /// Total number of records.
     ///
     /// Example: `0`
+    #[inline]
     pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
         self.total_count = Some(value);
         self
     }
     /// Sets or clears `TotalCount`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
         self.total_count = value;
         self
@@ -485,26 +524,31 @@ impl DescribeChatMessagesResponseBuilder {
     /// Messages of the session.
     ///
     /// Example: `[{"From":"John","Messages":[{"Content":"Hello, how are you?","Type":"Text"},{"Content":"https://example.com/image.jpg","Type":"Image"}],"Timestamp":1600007226},{"From":"Alice","Messages":[{"Content":"Hi there!","Type":"Text"}],"Timestamp":1400753150}]`
+    #[inline]
     pub fn messages(mut self, value: Vec<crate::types::MessageBody>) -> Self {
         self.messages = Some(value);
         self
     }
     /// Sets or clears `Messages`.
+    #[inline]
     pub fn set_messages(mut self, value: Option<Vec<crate::types::MessageBody>>) -> Self {
         self.messages = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeChatMessagesResponse {
         DescribeChatMessagesResponse {
             total_count: self.total_count.unwrap_or_default(),
@@ -515,9 +559,11 @@ impl DescribeChatMessagesResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeChatMessagesResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -581,30 +627,39 @@ impl crate::Paginated for DescribeChatMessagesRequest {
     type Item = crate::types::MessageBody;
     const STYLE: crate::PageStyle = crate::PageStyle::Offset;
     const MAX_PAGE_SIZE: u64 = 100;
+    #[inline]
     fn page_size(&self) -> Option<u64> {
         self.limit
     }
+    #[inline]
     fn set_page_size(&mut self, value: u64) {
         self.limit = Some(value);
     }
+    #[inline]
     fn position(&self) -> Option<u64> {
         self.offset
     }
+    #[inline]
     fn set_position(&mut self, value: u64) {
         self.offset = Some(value);
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
     }
+    #[inline]
     fn items(response: &Self::Response) -> &[Self::Item] {
         &response.messages
     }
+    #[inline]
     fn into_items(response: Self::Response) -> Vec<Self::Item> {
         response.messages
     }
+    #[inline]
     fn total(response: &Self::Response) -> Option<u64> {
         Some(response.total_count)
     }
+    #[inline]
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;
         None
@@ -614,11 +669,13 @@ impl crate::Client {
     /// Get the text messages of an online chat session.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeChatMessages`](crate::operation::describe_chat_messages).
+    #[inline]
     pub fn describe_chat_messages(&self) -> DescribeChatMessagesFluentBuilder {
         DescribeChatMessagesFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<DescribeChatMessagesErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<DescribeChatMessagesErrorCode>) -> Self {
         error.map_code()
     }

@@ -89,6 +89,7 @@ impl crate::codec::FromMembers for DescribeCompanyListRequest {
 }
 impl DescribeCompanyListRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeCompanyListRequestBuilder {
         DescribeCompanyListRequestBuilder::default()
     }
@@ -113,11 +114,13 @@ impl DescribeCompanyListRequestBuilder {
     /// Page size, at most 100.
     ///
     /// Example: `10`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
@@ -125,46 +128,55 @@ impl DescribeCompanyListRequestBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.page_number = value;
         self
     }
     /// Company name to filter by.
+    #[inline]
     pub fn company_name(mut self, value: Vec<String>) -> Self {
         self.company_name = Some(value);
         self
     }
     /// Sets or clears `CompanyName`.
+    #[inline]
     pub fn set_company_name(mut self, value: Option<Vec<String>>) -> Self {
         self.company_name = value;
         self
     }
     /// Review state to filter by: `1` pending, `2` approved, `3` rejected.
+    #[inline]
     pub fn state(mut self, value: Vec<crate::types::DescribeCompanyListState>) -> Self {
         self.state = Some(value);
         self
     }
     /// Sets or clears `State`.
+    #[inline]
     pub fn set_state(mut self, value: Option<Vec<crate::types::DescribeCompanyListState>>) -> Self {
         self.state = value;
         self
     }
     /// Application id to filter by.
+    #[inline]
     pub fn apply_id(mut self, value: Vec<crate::types::ApplyId>) -> Self {
         self.apply_id = Some(value);
         self
     }
     /// Sets or clears `ApplyID`.
+    #[inline]
     pub fn set_apply_id(mut self, value: Option<Vec<crate::types::ApplyId>>) -> Self {
         self.apply_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeCompanyListRequest, crate::BuildError> {
         Ok(DescribeCompanyListRequest {
             page_size: self.page_size.ok_or(crate::BuildError::missing(
@@ -190,6 +202,7 @@ pub struct DescribeCompanyListFluentBuilder {
 }
 impl DescribeCompanyListFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -200,11 +213,13 @@ impl DescribeCompanyListFluentBuilder {
     /// Page size, at most 100.
     ///
     /// Example: `10`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
@@ -212,56 +227,67 @@ impl DescribeCompanyListFluentBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.inner.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.inner.page_number = value;
         self
     }
     /// Company name to filter by.
+    #[inline]
     pub fn company_name(mut self, value: Vec<String>) -> Self {
         self.inner.company_name = Some(value);
         self
     }
     /// Sets or clears `CompanyName`.
+    #[inline]
     pub fn set_company_name(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.company_name = value;
         self
     }
     /// Review state to filter by: `1` pending, `2` approved, `3` rejected.
+    #[inline]
     pub fn state(mut self, value: Vec<crate::types::DescribeCompanyListState>) -> Self {
         self.inner.state = Some(value);
         self
     }
     /// Sets or clears `State`.
+    #[inline]
     pub fn set_state(mut self, value: Option<Vec<crate::types::DescribeCompanyListState>>) -> Self {
         self.inner.state = value;
         self
     }
     /// Application id to filter by.
+    #[inline]
     pub fn apply_id(mut self, value: Vec<crate::types::ApplyId>) -> Self {
         self.inner.apply_id = Some(value);
         self
     }
     /// Sets or clears `ApplyID`.
+    #[inline]
     pub fn set_apply_id(mut self, value: Option<Vec<crate::types::ApplyId>>) -> Self {
         self.inner.apply_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeCompanyListRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DescribeCompanyListResponse, crate::SdkError<DescribeCompanyListErrorCode>> {
@@ -271,6 +297,7 @@ impl DescribeCompanyListFluentBuilder {
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///
     /// Page size 100: The documented maximum.
+    #[inline]
     pub fn into_paginator(mut self) -> crate::Paginator<DescribeCompanyListRequest> {
         if self.inner.page_size.is_none() {
             self.inner.page_size = Some(100);
@@ -365,12 +392,14 @@ impl crate::deviation::Described for DescribeCompanyListResponse {
 impl DescribeCompanyListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeCompanyListResponseBuilder {
         DescribeCompanyListResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -386,36 +415,43 @@ impl DescribeCompanyListResponseBuilder {
     /// Total number of applications.
     ///
     /// Example: `12`
+    #[inline]
     pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
         self.total_count = Some(value);
         self
     }
     /// Sets or clears `TotalCount`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
         self.total_count = value;
         self
     }
     /// Company qualification review details.
+    #[inline]
     pub fn company_info(mut self, value: Vec<crate::types::CompanyStateInfo>) -> Self {
         self.company_info = Some(value);
         self
     }
     /// Sets or clears `CompanyInfo`.
+    #[inline]
     pub fn set_company_info(mut self, value: Option<Vec<crate::types::CompanyStateInfo>>) -> Self {
         self.company_info = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeCompanyListResponse {
         DescribeCompanyListResponse {
             total_count: self.total_count,
@@ -426,9 +462,11 @@ impl DescribeCompanyListResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeCompanyListResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -476,30 +514,39 @@ impl crate::Paginated for DescribeCompanyListRequest {
     type Item = crate::types::CompanyStateInfo;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 100;
+    #[inline]
     fn page_size(&self) -> Option<u64> {
         Some(self.page_size)
     }
+    #[inline]
     fn set_page_size(&mut self, value: u64) {
         self.page_size = value;
     }
+    #[inline]
     fn position(&self) -> Option<u64> {
         Some(self.page_number)
     }
+    #[inline]
     fn set_position(&mut self, value: u64) {
         self.page_number = value;
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
     }
+    #[inline]
     fn items(response: &Self::Response) -> &[Self::Item] {
         response.company_info.as_deref().unwrap_or(&[])
     }
+    #[inline]
     fn into_items(response: Self::Response) -> Vec<Self::Item> {
         response.company_info.unwrap_or_default()
     }
+    #[inline]
     fn total(response: &Self::Response) -> Option<u64> {
         response.total_count
     }
+    #[inline]
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;
         None
@@ -509,11 +556,13 @@ impl crate::Client {
     /// List company qualification applications.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeCompanyList`](crate::operation::describe_company_list).
+    #[inline]
     pub fn describe_company_list(&self) -> DescribeCompanyListFluentBuilder {
         DescribeCompanyListFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<DescribeCompanyListErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<DescribeCompanyListErrorCode>) -> Self {
         error.map_code()
     }

@@ -83,6 +83,7 @@ impl crate::codec::FromMembers for DescribeExtensionRequest {
 }
 impl DescribeExtensionRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeExtensionRequestBuilder {
         DescribeExtensionRequestBuilder::default()
     }
@@ -104,11 +105,13 @@ impl DescribeExtensionRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -116,16 +119,19 @@ impl DescribeExtensionRequestBuilder {
     /// Extension number to look up.
     ///
     /// Example: `"1001"`
+    #[inline]
     pub fn extension_id(mut self, value: impl Into<String>) -> Self {
         self.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
+    #[inline]
     pub fn set_extension_id(mut self, value: Option<String>) -> Self {
         self.extension_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeExtensionRequest, crate::BuildError> {
         Ok(DescribeExtensionRequest {
             sdk_app_id: self
@@ -147,6 +153,7 @@ pub struct DescribeExtensionFluentBuilder {
 }
 impl DescribeExtensionFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -157,11 +164,13 @@ impl DescribeExtensionFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -169,26 +178,31 @@ impl DescribeExtensionFluentBuilder {
     /// Extension number to look up.
     ///
     /// Example: `"1001"`
+    #[inline]
     pub fn extension_id(mut self, value: impl Into<String>) -> Self {
         self.inner.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
+    #[inline]
     pub fn set_extension_id(mut self, value: Option<String>) -> Self {
         self.inner.extension_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeExtensionRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DescribeExtensionResponse, crate::SdkError<DescribeExtensionErrorCode>> {
@@ -335,12 +349,14 @@ impl crate::deviation::Described for DescribeExtensionResponse {
 impl DescribeExtensionResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeExtensionResponseBuilder {
         DescribeExtensionResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -374,11 +390,13 @@ impl DescribeExtensionResponseBuilder {
     /// Extension number.
     ///
     /// Example: `"1001"`
+    #[inline]
     pub fn extension_id(mut self, value: impl Into<String>) -> Self {
         self.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`.
+    #[inline]
     pub fn set_extension_id(mut self, value: Option<String>) -> Self {
         self.extension_id = value;
         self
@@ -386,11 +404,13 @@ impl DescribeExtensionResponseBuilder {
     /// SIP domain the extension registers to.
     ///
     /// Example: `"14000000.tccc.qcloud.com"`
+    #[inline]
     pub fn extension_domain(mut self, value: impl Into<String>) -> Self {
         self.extension_domain = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionDomain`.
+    #[inline]
     pub fn set_extension_domain(mut self, value: Option<String>) -> Self {
         self.extension_domain = value;
         self
@@ -398,11 +418,13 @@ impl DescribeExtensionResponseBuilder {
     /// Password used to register the extension.
     ///
     /// Example: `"foobarfoobar"`
+    #[inline]
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.password = Some(value.into());
         self
     }
     /// Sets or clears `Password`.
+    #[inline]
     pub fn set_password(mut self, value: Option<String>) -> Self {
         self.password = value;
         self
@@ -410,11 +432,13 @@ impl DescribeExtensionResponseBuilder {
     /// Address of the SIP proxy server.
     ///
     /// Example: `"sip.tcc.qcloud.com"`
+    #[inline]
     pub fn outbound_proxy(mut self, value: impl Into<String>) -> Self {
         self.outbound_proxy = Some(value.into());
         self
     }
     /// Sets or clears `OutboundProxy`.
+    #[inline]
     pub fn set_outbound_proxy(mut self, value: Option<String>) -> Self {
         self.outbound_proxy = value;
         self
@@ -422,26 +446,31 @@ impl DescribeExtensionResponseBuilder {
     /// Transport protocol used for SIP signalling, for example `tls`.
     ///
     /// Example: `"tls"`
+    #[inline]
     pub fn transport(mut self, value: impl Into<String>) -> Self {
         self.transport = Some(value.into());
         self
     }
     /// Sets or clears `Transport`.
+    #[inline]
     pub fn set_transport(mut self, value: Option<String>) -> Self {
         self.transport = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeExtensionResponse {
         DescribeExtensionResponse {
             extension_id: self.extension_id.unwrap_or_default(),
@@ -455,9 +484,11 @@ impl DescribeExtensionResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeExtensionResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -501,11 +532,13 @@ impl crate::Client {
     /// Get the details of one SIP phone extension.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeExtension`](crate::operation::describe_extension).
+    #[inline]
     pub fn describe_extension(&self) -> DescribeExtensionFluentBuilder {
         DescribeExtensionFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<DescribeExtensionErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<DescribeExtensionErrorCode>) -> Self {
         error.map_code()
     }

@@ -147,6 +147,7 @@ impl crate::codec::FromMembers for DescribeExtensionsRequest {
 }
 impl DescribeExtensionsRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeExtensionsRequestBuilder {
         DescribeExtensionsRequestBuilder::default()
     }
@@ -172,11 +173,13 @@ impl DescribeExtensionsRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -184,11 +187,13 @@ impl DescribeExtensionsRequestBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.page_number = value;
         self
@@ -196,11 +201,13 @@ impl DescribeExtensionsRequestBuilder {
     /// Only return these extension numbers.
     ///
     /// Example: `["1001","1002"]`
+    #[inline]
     pub fn extension_ids(mut self, value: Vec<String>) -> Self {
         self.extension_ids = Some(value);
         self
     }
     /// Sets or clears `ExtensionIds`.
+    #[inline]
     pub fn set_extension_ids(mut self, value: Option<Vec<String>>) -> Self {
         self.extension_ids = value;
         self
@@ -208,11 +215,13 @@ impl DescribeExtensionsRequestBuilder {
     /// Number of entries per page.
     ///
     /// Example: `50`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
@@ -220,11 +229,13 @@ impl DescribeExtensionsRequestBuilder {
     /// Keyword matched loosely against extension number, extension name, agent email and agent name.
     ///
     /// Example: `"foobar"`
+    #[inline]
     pub fn fuzzing_key_word(mut self, value: impl Into<String>) -> Self {
         self.fuzzing_key_word = Some(value.into());
         self
     }
     /// Sets or clears `FuzzingKeyWord`.
+    #[inline]
     pub fn set_fuzzing_key_word(mut self, value: Option<String>) -> Self {
         self.fuzzing_key_word = value;
         self
@@ -232,16 +243,19 @@ impl DescribeExtensionsRequestBuilder {
     /// Whether to include the current status of each phone.
     ///
     /// Example: `false`
+    #[inline]
     pub fn is_need_status(mut self, value: bool) -> Self {
         self.is_need_status = Some(value);
         self
     }
     /// Sets or clears `IsNeedStatus`.
+    #[inline]
     pub fn set_is_need_status(mut self, value: Option<bool>) -> Self {
         self.is_need_status = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeExtensionsRequest, crate::BuildError> {
         Ok(DescribeExtensionsRequest {
             sdk_app_id: self
@@ -267,6 +281,7 @@ pub struct DescribeExtensionsFluentBuilder {
 }
 impl DescribeExtensionsFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -277,11 +292,13 @@ impl DescribeExtensionsFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -289,11 +306,13 @@ impl DescribeExtensionsFluentBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.inner.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.inner.page_number = value;
         self
@@ -301,11 +320,13 @@ impl DescribeExtensionsFluentBuilder {
     /// Only return these extension numbers.
     ///
     /// Example: `["1001","1002"]`
+    #[inline]
     pub fn extension_ids(mut self, value: Vec<String>) -> Self {
         self.inner.extension_ids = Some(value);
         self
     }
     /// Sets or clears `ExtensionIds`.
+    #[inline]
     pub fn set_extension_ids(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.extension_ids = value;
         self
@@ -313,11 +334,13 @@ impl DescribeExtensionsFluentBuilder {
     /// Number of entries per page.
     ///
     /// Example: `50`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
@@ -325,11 +348,13 @@ impl DescribeExtensionsFluentBuilder {
     /// Keyword matched loosely against extension number, extension name, agent email and agent name.
     ///
     /// Example: `"foobar"`
+    #[inline]
     pub fn fuzzing_key_word(mut self, value: impl Into<String>) -> Self {
         self.inner.fuzzing_key_word = Some(value.into());
         self
     }
     /// Sets or clears `FuzzingKeyWord`.
+    #[inline]
     pub fn set_fuzzing_key_word(mut self, value: Option<String>) -> Self {
         self.inner.fuzzing_key_word = value;
         self
@@ -337,26 +362,31 @@ impl DescribeExtensionsFluentBuilder {
     /// Whether to include the current status of each phone.
     ///
     /// Example: `false`
+    #[inline]
     pub fn is_need_status(mut self, value: bool) -> Self {
         self.inner.is_need_status = Some(value);
         self
     }
     /// Sets or clears `IsNeedStatus`.
+    #[inline]
     pub fn set_is_need_status(mut self, value: Option<bool>) -> Self {
         self.inner.is_need_status = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeExtensionsRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DescribeExtensionsResponse, crate::SdkError<DescribeExtensionsErrorCode>> {
@@ -366,6 +396,7 @@ impl DescribeExtensionsFluentBuilder {
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///
     /// Page size 100: No maximum is documented; 100, the largest page size the service documents for its other list actions.
+    #[inline]
     pub fn into_paginator(mut self) -> crate::Paginator<DescribeExtensionsRequest> {
         if self.inner.page_size.is_none() {
             self.inner.page_size = Some(100);
@@ -456,12 +487,14 @@ impl crate::deviation::Described for DescribeExtensionsResponse {
 impl DescribeExtensionsResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeExtensionsResponseBuilder {
         DescribeExtensionsResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -477,11 +510,13 @@ impl DescribeExtensionsResponseBuilder {
     /// Total number of matching extensions.
     ///
     /// Example: `1`
+    #[inline]
     pub fn total(mut self, value: crate::types::TotalCount) -> Self {
         self.total = Some(value);
         self
     }
     /// Sets or clears `Total`.
+    #[inline]
     pub fn set_total(mut self, value: Option<crate::types::TotalCount>) -> Self {
         self.total = value;
         self
@@ -489,26 +524,31 @@ impl DescribeExtensionsResponseBuilder {
     /// Extensions on the requested page.
     ///
     /// Example: `[{"CreateTime":0,"ExtensionId":"1001","ExtensionName":"lulu","FullExtensionId":"1001@140000014.tccc.qcloud.com","ModifyTime":0,"Register":false,"Relation":"123456","RelationName":"foobar","SdkAppId":1400000014,"SkillGroupId":"1532","Status":0}]`
+    #[inline]
     pub fn extension_list(mut self, value: Vec<crate::types::ExtensionInfo>) -> Self {
         self.extension_list = Some(value);
         self
     }
     /// Sets or clears `ExtensionList`.
+    #[inline]
     pub fn set_extension_list(mut self, value: Option<Vec<crate::types::ExtensionInfo>>) -> Self {
         self.extension_list = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeExtensionsResponse {
         DescribeExtensionsResponse {
             total: self.total.unwrap_or_default(),
@@ -519,9 +559,11 @@ impl DescribeExtensionsResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeExtensionsResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -571,30 +613,39 @@ impl crate::Paginated for DescribeExtensionsRequest {
     type Item = crate::types::ExtensionInfo;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 100;
+    #[inline]
     fn page_size(&self) -> Option<u64> {
         self.page_size
     }
+    #[inline]
     fn set_page_size(&mut self, value: u64) {
         self.page_size = Some(value);
     }
+    #[inline]
     fn position(&self) -> Option<u64> {
         Some(self.page_number)
     }
+    #[inline]
     fn set_position(&mut self, value: u64) {
         self.page_number = value;
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
     }
+    #[inline]
     fn items(response: &Self::Response) -> &[Self::Item] {
         &response.extension_list
     }
+    #[inline]
     fn into_items(response: Self::Response) -> Vec<Self::Item> {
         response.extension_list
     }
+    #[inline]
     fn total(response: &Self::Response) -> Option<u64> {
         Some(response.total)
     }
+    #[inline]
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;
         None
@@ -604,11 +655,13 @@ impl crate::Client {
     /// List the SIP phone extensions of an application.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeExtensions`](crate::operation::describe_extensions).
+    #[inline]
     pub fn describe_extensions(&self) -> DescribeExtensionsFluentBuilder {
         DescribeExtensionsFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<DescribeExtensionsErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<DescribeExtensionsErrorCode>) -> Self {
         error.map_code()
     }

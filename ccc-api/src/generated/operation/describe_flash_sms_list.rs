@@ -137,6 +137,7 @@ impl crate::codec::FromMembers for DescribeFlashSMSListRequest {
 }
 impl DescribeFlashSMSListRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeFlashSMSListRequestBuilder {
         DescribeFlashSMSListRequestBuilder::default()
     }
@@ -165,11 +166,13 @@ impl DescribeFlashSMSListRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1500098920`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -177,11 +180,13 @@ impl DescribeFlashSMSListRequestBuilder {
     /// Start of the window, Unix time in seconds; at most about 180 days in the past.
     ///
     /// Example: `1769730111`
+    #[inline]
     pub fn start_timestamp(mut self, value: i64) -> Self {
         self.start_timestamp = Some(value);
         self
     }
     /// Sets or clears `StartTimestamp`. Required.
+    #[inline]
     pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
         self.start_timestamp = value;
         self
@@ -189,11 +194,13 @@ impl DescribeFlashSMSListRequestBuilder {
     /// End of the window, Unix time in seconds; must be less than 90 days after the start.
     ///
     /// Example: `1769749111`
+    #[inline]
     pub fn end_timestamp(mut self, value: i64) -> Self {
         self.end_timestamp = Some(value);
         self
     }
     /// Sets or clears `EndTimestamp`. Required.
+    #[inline]
     pub fn set_end_timestamp(mut self, value: Option<i64>) -> Self {
         self.end_timestamp = value;
         self
@@ -201,11 +208,13 @@ impl DescribeFlashSMSListRequestBuilder {
     /// Number the flash SMS was delivered to (the callee).
     ///
     /// Example: `"00860755******88"`
+    #[inline]
     pub fn delivery_number(mut self, value: impl Into<String>) -> Self {
         self.delivery_number = Some(value.into());
         self
     }
     /// Sets or clears `DeliveryNumber`.
+    #[inline]
     pub fn set_delivery_number(mut self, value: Option<String>) -> Self {
         self.delivery_number = value;
         self
@@ -213,11 +222,13 @@ impl DescribeFlashSMSListRequestBuilder {
     /// System number associated with the call.
     ///
     /// Example: `"0086021******07"`
+    #[inline]
     pub fn serving_number(mut self, value: impl Into<String>) -> Self {
         self.serving_number = Some(value.into());
         self
     }
     /// Sets or clears `ServingNumber`.
+    #[inline]
     pub fn set_serving_number(mut self, value: Option<String>) -> Self {
         self.serving_number = value;
         self
@@ -225,11 +236,13 @@ impl DescribeFlashSMSListRequestBuilder {
     /// Id of the call session.
     ///
     /// Example: `"15adb830-****-****-****-20c7d825d845"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
@@ -237,11 +250,13 @@ impl DescribeFlashSMSListRequestBuilder {
     /// Delivery result: `1` success, any other value failure.
     ///
     /// Example: `1`
+    #[inline]
     pub fn delivery_status(mut self, value: i64) -> Self {
         self.delivery_status = Some(value);
         self
     }
     /// Sets or clears `DeliveryStatus`.
+    #[inline]
     pub fn set_delivery_status(mut self, value: Option<i64>) -> Self {
         self.delivery_status = value;
         self
@@ -249,11 +264,13 @@ impl DescribeFlashSMSListRequestBuilder {
     /// Page size, 20-1000; defaults to `20`.
     ///
     /// Example: `20`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
@@ -261,16 +278,19 @@ impl DescribeFlashSMSListRequestBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.page_number = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeFlashSMSListRequest, crate::BuildError> {
         Ok(DescribeFlashSMSListRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -303,6 +323,7 @@ pub struct DescribeFlashSMSListFluentBuilder {
 }
 impl DescribeFlashSMSListFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -313,11 +334,13 @@ impl DescribeFlashSMSListFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1500098920`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -325,11 +348,13 @@ impl DescribeFlashSMSListFluentBuilder {
     /// Start of the window, Unix time in seconds; at most about 180 days in the past.
     ///
     /// Example: `1769730111`
+    #[inline]
     pub fn start_timestamp(mut self, value: i64) -> Self {
         self.inner.start_timestamp = Some(value);
         self
     }
     /// Sets or clears `StartTimestamp`. Required.
+    #[inline]
     pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
         self.inner.start_timestamp = value;
         self
@@ -337,11 +362,13 @@ impl DescribeFlashSMSListFluentBuilder {
     /// End of the window, Unix time in seconds; must be less than 90 days after the start.
     ///
     /// Example: `1769749111`
+    #[inline]
     pub fn end_timestamp(mut self, value: i64) -> Self {
         self.inner.end_timestamp = Some(value);
         self
     }
     /// Sets or clears `EndTimestamp`. Required.
+    #[inline]
     pub fn set_end_timestamp(mut self, value: Option<i64>) -> Self {
         self.inner.end_timestamp = value;
         self
@@ -349,11 +376,13 @@ impl DescribeFlashSMSListFluentBuilder {
     /// Number the flash SMS was delivered to (the callee).
     ///
     /// Example: `"00860755******88"`
+    #[inline]
     pub fn delivery_number(mut self, value: impl Into<String>) -> Self {
         self.inner.delivery_number = Some(value.into());
         self
     }
     /// Sets or clears `DeliveryNumber`.
+    #[inline]
     pub fn set_delivery_number(mut self, value: Option<String>) -> Self {
         self.inner.delivery_number = value;
         self
@@ -361,11 +390,13 @@ impl DescribeFlashSMSListFluentBuilder {
     /// System number associated with the call.
     ///
     /// Example: `"0086021******07"`
+    #[inline]
     pub fn serving_number(mut self, value: impl Into<String>) -> Self {
         self.inner.serving_number = Some(value.into());
         self
     }
     /// Sets or clears `ServingNumber`.
+    #[inline]
     pub fn set_serving_number(mut self, value: Option<String>) -> Self {
         self.inner.serving_number = value;
         self
@@ -373,11 +404,13 @@ impl DescribeFlashSMSListFluentBuilder {
     /// Id of the call session.
     ///
     /// Example: `"15adb830-****-****-****-20c7d825d845"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.inner.session_id = value;
         self
@@ -385,11 +418,13 @@ impl DescribeFlashSMSListFluentBuilder {
     /// Delivery result: `1` success, any other value failure.
     ///
     /// Example: `1`
+    #[inline]
     pub fn delivery_status(mut self, value: i64) -> Self {
         self.inner.delivery_status = Some(value);
         self
     }
     /// Sets or clears `DeliveryStatus`.
+    #[inline]
     pub fn set_delivery_status(mut self, value: Option<i64>) -> Self {
         self.inner.delivery_status = value;
         self
@@ -397,11 +432,13 @@ impl DescribeFlashSMSListFluentBuilder {
     /// Page size, 20-1000; defaults to `20`.
     ///
     /// Example: `20`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
@@ -409,26 +446,31 @@ impl DescribeFlashSMSListFluentBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.inner.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.inner.page_number = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeFlashSMSListRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DescribeFlashSMSListResponse, crate::SdkError<DescribeFlashSMSListErrorCode>> {
@@ -438,6 +480,7 @@ impl DescribeFlashSMSListFluentBuilder {
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 1000 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///
     /// Page size 1000: The documented maximum.
+    #[inline]
     pub fn into_paginator(mut self) -> crate::Paginator<DescribeFlashSMSListRequest> {
         if self.inner.page_size.is_none() {
             self.inner.page_size = Some(1000);
@@ -532,12 +575,14 @@ impl crate::deviation::Described for DescribeFlashSMSListResponse {
 impl DescribeFlashSMSListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeFlashSMSListResponseBuilder {
         DescribeFlashSMSListResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -553,36 +598,43 @@ impl DescribeFlashSMSListResponseBuilder {
     /// Total number of matching records.
     ///
     /// Example: `1`
+    #[inline]
     pub fn total(mut self, value: crate::types::TotalCount) -> Self {
         self.total = Some(value);
         self
     }
     /// Sets or clears `Total`.
+    #[inline]
     pub fn set_total(mut self, value: Option<crate::types::TotalCount>) -> Self {
         self.total = value;
         self
     }
     /// Flash SMS records on the requested page.
+    #[inline]
     pub fn flash_sms_list(mut self, value: Vec<crate::types::FlashSMSRecord>) -> Self {
         self.flash_sms_list = Some(value);
         self
     }
     /// Sets or clears `FlashSMSList`.
+    #[inline]
     pub fn set_flash_sms_list(mut self, value: Option<Vec<crate::types::FlashSMSRecord>>) -> Self {
         self.flash_sms_list = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeFlashSMSListResponse {
         DescribeFlashSMSListResponse {
             total: self.total,
@@ -593,9 +645,11 @@ impl DescribeFlashSMSListResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeFlashSMSListResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -643,30 +697,39 @@ impl crate::Paginated for DescribeFlashSMSListRequest {
     type Item = crate::types::FlashSMSRecord;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 1000;
+    #[inline]
     fn page_size(&self) -> Option<u64> {
         self.page_size
     }
+    #[inline]
     fn set_page_size(&mut self, value: u64) {
         self.page_size = Some(value);
     }
+    #[inline]
     fn position(&self) -> Option<u64> {
         self.page_number
     }
+    #[inline]
     fn set_position(&mut self, value: u64) {
         self.page_number = Some(value);
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
     }
+    #[inline]
     fn items(response: &Self::Response) -> &[Self::Item] {
         response.flash_sms_list.as_deref().unwrap_or(&[])
     }
+    #[inline]
     fn into_items(response: Self::Response) -> Vec<Self::Item> {
         response.flash_sms_list.unwrap_or_default()
     }
+    #[inline]
     fn total(response: &Self::Response) -> Option<u64> {
         response.total
     }
+    #[inline]
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;
         None
@@ -676,11 +739,13 @@ impl crate::Client {
     /// List flash SMS delivery records.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeFlashSMSList`](crate::operation::describe_flash_sms_list).
+    #[inline]
     pub fn describe_flash_sms_list(&self) -> DescribeFlashSMSListFluentBuilder {
         DescribeFlashSMSListFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<DescribeFlashSMSListErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<DescribeFlashSMSListErrorCode>) -> Self {
         error.map_code()
     }

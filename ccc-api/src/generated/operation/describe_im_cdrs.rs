@@ -117,6 +117,7 @@ impl crate::codec::FromMembers for DescribeIMCdrsRequest {
 }
 impl DescribeIMCdrsRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeIMCdrsRequestBuilder {
         DescribeIMCdrsRequestBuilder::default()
     }
@@ -143,11 +144,13 @@ impl DescribeIMCdrsRequestBuilder {
     /// Start of the window, Unix time in seconds.
     ///
     /// Example: `1603877878`
+    #[inline]
     pub fn start_timestamp(mut self, value: i64) -> Self {
         self.start_timestamp = Some(value);
         self
     }
     /// Sets or clears `StartTimestamp`. Required.
+    #[inline]
     pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
         self.start_timestamp = value;
         self
@@ -155,11 +158,13 @@ impl DescribeIMCdrsRequestBuilder {
     /// End of the window, Unix time in seconds.
     ///
     /// Example: `1603877879`
+    #[inline]
     pub fn end_timestamp(mut self, value: i64) -> Self {
         self.end_timestamp = Some(value);
         self
     }
     /// Sets or clears `EndTimestamp`. Required.
+    #[inline]
     pub fn set_end_timestamp(mut self, value: Option<i64>) -> Self {
         self.end_timestamp = value;
         self
@@ -167,11 +172,13 @@ impl DescribeIMCdrsRequestBuilder {
     /// Instance id; deprecated, use `SdkAppId` instead.
     ///
     /// Example: `11`
+    #[inline]
     pub fn instance_id(mut self, value: i64) -> Self {
         self.instance_id = Some(value);
         self
     }
     /// Sets or clears `InstanceId`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<i64>) -> Self {
         self.instance_id = value;
         self
@@ -179,11 +186,13 @@ impl DescribeIMCdrsRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -191,11 +200,13 @@ impl DescribeIMCdrsRequestBuilder {
     /// Maximum number of records to return, up to 100; defaults to `20`.
     ///
     /// Example: `100`
+    #[inline]
     pub fn limit(mut self, value: crate::types::Limit) -> Self {
         self.limit = Some(value);
         self
     }
     /// Sets or clears `Limit`.
+    #[inline]
     pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
         self.limit = value;
         self
@@ -203,11 +214,13 @@ impl DescribeIMCdrsRequestBuilder {
     /// Number of records to skip; defaults to `0`.
     ///
     /// Example: `0`
+    #[inline]
     pub fn offset(mut self, value: crate::types::Offset) -> Self {
         self.offset = Some(value);
         self
     }
     /// Sets or clears `Offset`.
+    #[inline]
     pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
         self.offset = value;
         self
@@ -215,16 +228,19 @@ impl DescribeIMCdrsRequestBuilder {
     /// Record kind: `1` omnichannel, `2` text chat; omit to return both.
     ///
     /// Example: `2`
+    #[inline]
     pub fn r#type(mut self, value: crate::types::DescribeIMCdrListType) -> Self {
         self.r#type = Some(value);
         self
     }
     /// Sets or clears `Type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<crate::types::DescribeIMCdrListType>) -> Self {
         self.r#type = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeIMCdrsRequest, crate::BuildError> {
         Ok(DescribeIMCdrsRequest {
             start_timestamp: self.start_timestamp.ok_or(crate::BuildError::missing(
@@ -251,6 +267,7 @@ pub struct DescribeIMCdrsFluentBuilder {
 }
 impl DescribeIMCdrsFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -261,11 +278,13 @@ impl DescribeIMCdrsFluentBuilder {
     /// Start of the window, Unix time in seconds.
     ///
     /// Example: `1603877878`
+    #[inline]
     pub fn start_timestamp(mut self, value: i64) -> Self {
         self.inner.start_timestamp = Some(value);
         self
     }
     /// Sets or clears `StartTimestamp`. Required.
+    #[inline]
     pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
         self.inner.start_timestamp = value;
         self
@@ -273,11 +292,13 @@ impl DescribeIMCdrsFluentBuilder {
     /// End of the window, Unix time in seconds.
     ///
     /// Example: `1603877879`
+    #[inline]
     pub fn end_timestamp(mut self, value: i64) -> Self {
         self.inner.end_timestamp = Some(value);
         self
     }
     /// Sets or clears `EndTimestamp`. Required.
+    #[inline]
     pub fn set_end_timestamp(mut self, value: Option<i64>) -> Self {
         self.inner.end_timestamp = value;
         self
@@ -285,11 +306,13 @@ impl DescribeIMCdrsFluentBuilder {
     /// Instance id; deprecated, use `SdkAppId` instead.
     ///
     /// Example: `11`
+    #[inline]
     pub fn instance_id(mut self, value: i64) -> Self {
         self.inner.instance_id = Some(value);
         self
     }
     /// Sets or clears `InstanceId`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<i64>) -> Self {
         self.inner.instance_id = value;
         self
@@ -297,11 +320,13 @@ impl DescribeIMCdrsFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -309,11 +334,13 @@ impl DescribeIMCdrsFluentBuilder {
     /// Maximum number of records to return, up to 100; defaults to `20`.
     ///
     /// Example: `100`
+    #[inline]
     pub fn limit(mut self, value: crate::types::Limit) -> Self {
         self.inner.limit = Some(value);
         self
     }
     /// Sets or clears `Limit`.
+    #[inline]
     pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
         self.inner.limit = value;
         self
@@ -321,11 +348,13 @@ impl DescribeIMCdrsFluentBuilder {
     /// Number of records to skip; defaults to `0`.
     ///
     /// Example: `0`
+    #[inline]
     pub fn offset(mut self, value: crate::types::Offset) -> Self {
         self.inner.offset = Some(value);
         self
     }
     /// Sets or clears `Offset`.
+    #[inline]
     pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
         self.inner.offset = value;
         self
@@ -333,26 +362,31 @@ impl DescribeIMCdrsFluentBuilder {
     /// Record kind: `1` omnichannel, `2` text chat; omit to return both.
     ///
     /// Example: `2`
+    #[inline]
     pub fn r#type(mut self, value: crate::types::DescribeIMCdrListType) -> Self {
         self.inner.r#type = Some(value);
         self
     }
     /// Sets or clears `Type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<crate::types::DescribeIMCdrListType>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeIMCdrsRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DescribeIMCdrsResponse, crate::SdkError<DescribeIMCdrsErrorCode>> {
@@ -362,6 +396,7 @@ impl DescribeIMCdrsFluentBuilder {
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `Offset`/`Limit` are set here or on the paginator.
     ///
     /// Page size 100: The documented maximum.
+    #[inline]
     pub fn into_paginator(mut self) -> crate::Paginator<DescribeIMCdrsRequest> {
         if self.inner.limit.is_none() {
             self.inner.limit = Some(100);
@@ -466,12 +501,14 @@ impl crate::deviation::Described for DescribeIMCdrsResponse {
 impl DescribeIMCdrsResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeIMCdrsResponseBuilder {
         DescribeIMCdrsResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -488,11 +525,13 @@ impl DescribeIMCdrsResponseBuilder {
     /// Total number of matching records.
     ///
     /// Example: `0`
+    #[inline]
     pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
         self.total_count = Some(value);
         self
     }
     /// Sets or clears `TotalCount`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
         self.total_count = value;
         self
@@ -500,11 +539,13 @@ impl DescribeIMCdrsResponseBuilder {
     /// Service records on the requested page.
     ///
     /// Example: `[{"Duration":100,"EndStatus":1,"Id":"12933","Nickname":"bar","Satisfaction":{"Id":1,"Label":"满意"},"SessionId":"87fa1d7a-4194-4f2a-83dc-d7c293411720","SkillGroupId":"1001","SkillGroupName":"bar","StaffId":"foo@tencent.com","Timestamp":1632814604,"Type":2}]`
+    #[inline]
     pub fn im_cdrs(mut self, value: Vec<crate::types::IMCdrInfo>) -> Self {
         self.im_cdrs = Some(value);
         self
     }
     /// Sets or clears `IMCdrs`.
+    #[inline]
     pub fn set_im_cdrs(mut self, value: Option<Vec<crate::types::IMCdrInfo>>) -> Self {
         self.im_cdrs = value;
         self
@@ -512,26 +553,31 @@ impl DescribeIMCdrsResponseBuilder {
     /// Service records on the requested page; may be null.
     ///
     /// Example: `[{"Duration":100,"EndStatus":1,"Id":"12933","Nickname":"bar","Satisfaction":{"Id":1,"Label":"满意"},"SessionId":"87fa1d7a-4194-4f2a-83dc-d7c293411720","SkillGroupId":"1001","SkillGroupName":"bar","StaffId":"foo@tencent.com","Timestamp":1632814604,"Type":2}]`
+    #[inline]
     pub fn im_cdr_list(mut self, value: Vec<crate::types::IMCdrInfo>) -> Self {
         self.im_cdr_list = Some(value);
         self
     }
     /// Sets or clears `IMCdrList`.
+    #[inline]
     pub fn set_im_cdr_list(mut self, value: Option<Vec<crate::types::IMCdrInfo>>) -> Self {
         self.im_cdr_list = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeIMCdrsResponse {
         DescribeIMCdrsResponse {
             total_count: self.total_count.unwrap_or_default(),
@@ -543,9 +589,11 @@ impl DescribeIMCdrsResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeIMCdrsResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -603,30 +651,39 @@ impl crate::Paginated for DescribeIMCdrsRequest {
     type Item = crate::types::IMCdrInfo;
     const STYLE: crate::PageStyle = crate::PageStyle::Offset;
     const MAX_PAGE_SIZE: u64 = 100;
+    #[inline]
     fn page_size(&self) -> Option<u64> {
         self.limit
     }
+    #[inline]
     fn set_page_size(&mut self, value: u64) {
         self.limit = Some(value);
     }
+    #[inline]
     fn position(&self) -> Option<u64> {
         self.offset
     }
+    #[inline]
     fn set_position(&mut self, value: u64) {
         self.offset = Some(value);
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
     }
+    #[inline]
     fn items(response: &Self::Response) -> &[Self::Item] {
         response.im_cdr_list.as_deref().unwrap_or(&[])
     }
+    #[inline]
     fn into_items(response: Self::Response) -> Vec<Self::Item> {
         response.im_cdr_list.unwrap_or_default()
     }
+    #[inline]
     fn total(response: &Self::Response) -> Option<u64> {
         Some(response.total_count)
     }
+    #[inline]
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;
         None
@@ -636,11 +693,13 @@ impl crate::Client {
     /// List online customer service records (deprecated).
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeIMCdrs`](crate::operation::describe_im_cdrs).
+    #[inline]
     pub fn describe_im_cdrs(&self) -> DescribeIMCdrsFluentBuilder {
         DescribeIMCdrsFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<DescribeIMCdrsErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<DescribeIMCdrsErrorCode>) -> Self {
         error.map_code()
     }

@@ -132,6 +132,7 @@ impl crate::codec::FromMembers for DescribeIvrAudioListRequest {
 }
 impl DescribeIvrAudioListRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeIvrAudioListRequestBuilder {
         DescribeIvrAudioListRequestBuilder::default()
     }
@@ -157,11 +158,13 @@ impl DescribeIvrAudioListRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1600000001`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -169,11 +172,13 @@ impl DescribeIvrAudioListRequestBuilder {
     /// Page size, at most 50.
     ///
     /// Example: `10`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
@@ -181,46 +186,55 @@ impl DescribeIvrAudioListRequestBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.page_number = value;
         self
     }
     /// Only return files with these aliases.
+    #[inline]
     pub fn custom_file_name(mut self, value: Vec<String>) -> Self {
         self.custom_file_name = Some(value);
         self
     }
     /// Sets or clears `CustomFileName`.
+    #[inline]
     pub fn set_custom_file_name(mut self, value: Option<Vec<String>>) -> Self {
         self.custom_file_name = value;
         self
     }
     /// Only return files with these file names.
+    #[inline]
     pub fn audio_file_name(mut self, value: Vec<String>) -> Self {
         self.audio_file_name = Some(value);
         self
     }
     /// Sets or clears `AudioFileName`.
+    #[inline]
     pub fn set_audio_file_name(mut self, value: Option<Vec<String>>) -> Self {
         self.audio_file_name = value;
         self
     }
     /// Only return files with these ids.
+    #[inline]
     pub fn file_id(mut self, value: Vec<crate::types::FileId>) -> Self {
         self.file_id = Some(value);
         self
     }
     /// Sets or clears `FileId`.
+    #[inline]
     pub fn set_file_id(mut self, value: Option<Vec<crate::types::FileId>>) -> Self {
         self.file_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeIvrAudioListRequest, crate::BuildError> {
         Ok(DescribeIvrAudioListRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -250,6 +264,7 @@ pub struct DescribeIvrAudioListFluentBuilder {
 }
 impl DescribeIvrAudioListFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -260,11 +275,13 @@ impl DescribeIvrAudioListFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1600000001`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -272,11 +289,13 @@ impl DescribeIvrAudioListFluentBuilder {
     /// Page size, at most 50.
     ///
     /// Example: `10`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
@@ -284,56 +303,67 @@ impl DescribeIvrAudioListFluentBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.inner.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.inner.page_number = value;
         self
     }
     /// Only return files with these aliases.
+    #[inline]
     pub fn custom_file_name(mut self, value: Vec<String>) -> Self {
         self.inner.custom_file_name = Some(value);
         self
     }
     /// Sets or clears `CustomFileName`.
+    #[inline]
     pub fn set_custom_file_name(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.custom_file_name = value;
         self
     }
     /// Only return files with these file names.
+    #[inline]
     pub fn audio_file_name(mut self, value: Vec<String>) -> Self {
         self.inner.audio_file_name = Some(value);
         self
     }
     /// Sets or clears `AudioFileName`.
+    #[inline]
     pub fn set_audio_file_name(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.audio_file_name = value;
         self
     }
     /// Only return files with these ids.
+    #[inline]
     pub fn file_id(mut self, value: Vec<crate::types::FileId>) -> Self {
         self.inner.file_id = Some(value);
         self
     }
     /// Sets or clears `FileId`.
+    #[inline]
     pub fn set_file_id(mut self, value: Option<Vec<crate::types::FileId>>) -> Self {
         self.inner.file_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeIvrAudioListRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DescribeIvrAudioListResponse, crate::SdkError<DescribeIvrAudioListErrorCode>> {
@@ -343,6 +373,7 @@ impl DescribeIvrAudioListFluentBuilder {
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 50 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///
     /// Page size 50: The documented maximum.
+    #[inline]
     pub fn into_paginator(mut self) -> crate::Paginator<DescribeIvrAudioListRequest> {
         if self.inner.page_size.is_none() {
             self.inner.page_size = Some(50);
@@ -433,12 +464,14 @@ impl crate::deviation::Described for DescribeIvrAudioListResponse {
 impl DescribeIvrAudioListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeIvrAudioListResponseBuilder {
         DescribeIvrAudioListResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -454,36 +487,43 @@ impl DescribeIvrAudioListResponseBuilder {
     /// Total number of matching files.
     ///
     /// Example: `0`
+    #[inline]
     pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
         self.total_count = Some(value);
         self
     }
     /// Sets or clears `TotalCount`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
         self.total_count = value;
         self
     }
     /// Audio files on the requested page.
+    #[inline]
     pub fn file_info(mut self, value: Vec<crate::types::AudioFileInfo>) -> Self {
         self.file_info = Some(value);
         self
     }
     /// Sets or clears `FileInfo`.
+    #[inline]
     pub fn set_file_info(mut self, value: Option<Vec<crate::types::AudioFileInfo>>) -> Self {
         self.file_info = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeIvrAudioListResponse {
         DescribeIvrAudioListResponse {
             total_count: self.total_count.unwrap_or_default(),
@@ -494,9 +534,11 @@ impl DescribeIvrAudioListResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeIvrAudioListResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -548,30 +590,39 @@ impl crate::Paginated for DescribeIvrAudioListRequest {
     type Item = crate::types::AudioFileInfo;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 50;
+    #[inline]
     fn page_size(&self) -> Option<u64> {
         Some(self.page_size)
     }
+    #[inline]
     fn set_page_size(&mut self, value: u64) {
         self.page_size = value;
     }
+    #[inline]
     fn position(&self) -> Option<u64> {
         Some(self.page_number)
     }
+    #[inline]
     fn set_position(&mut self, value: u64) {
         self.page_number = value;
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
     }
+    #[inline]
     fn items(response: &Self::Response) -> &[Self::Item] {
         response.file_info.as_deref().unwrap_or(&[])
     }
+    #[inline]
     fn into_items(response: Self::Response) -> Vec<Self::Item> {
         response.file_info.unwrap_or_default()
     }
+    #[inline]
     fn total(response: &Self::Response) -> Option<u64> {
         Some(response.total_count)
     }
+    #[inline]
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;
         None
@@ -581,11 +632,13 @@ impl crate::Client {
     /// List the IVR audio files of an application.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeIvrAudioList`](crate::operation::describe_ivr_audio_list).
+    #[inline]
     pub fn describe_ivr_audio_list(&self) -> DescribeIvrAudioListFluentBuilder {
         DescribeIvrAudioListFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<DescribeIvrAudioListErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<DescribeIvrAudioListErrorCode>) -> Self {
         error.map_code()
     }

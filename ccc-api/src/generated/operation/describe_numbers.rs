@@ -101,6 +101,7 @@ impl crate::codec::FromMembers for DescribeNumbersRequest {
 }
 impl DescribeNumbersRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeNumbersRequestBuilder {
         DescribeNumbersRequestBuilder::default()
     }
@@ -123,11 +124,13 @@ impl DescribeNumbersRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -135,11 +138,13 @@ impl DescribeNumbersRequestBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.page_number = value;
         self
@@ -147,16 +152,19 @@ impl DescribeNumbersRequestBuilder {
     /// Page size; defaults to `20`.
     ///
     /// Example: `20`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeNumbersRequest, crate::BuildError> {
         Ok(DescribeNumbersRequest {
             sdk_app_id: self
@@ -176,6 +184,7 @@ pub struct DescribeNumbersFluentBuilder {
 }
 impl DescribeNumbersFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -186,11 +195,13 @@ impl DescribeNumbersFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -198,11 +209,13 @@ impl DescribeNumbersFluentBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.inner.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.inner.page_number = value;
         self
@@ -210,26 +223,31 @@ impl DescribeNumbersFluentBuilder {
     /// Page size; defaults to `20`.
     ///
     /// Example: `20`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeNumbersRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DescribeNumbersResponse, crate::SdkError<DescribeNumbersErrorCode>> {
@@ -239,6 +257,7 @@ impl DescribeNumbersFluentBuilder {
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 20 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///
     /// Page size 20: No maximum is documented; 20, the documented default, which the service always accepts.
+    #[inline]
     pub fn into_paginator(mut self) -> crate::Paginator<DescribeNumbersRequest> {
         if self.inner.page_size.is_none() {
             self.inner.page_size = Some(20);
@@ -327,12 +346,14 @@ impl crate::deviation::Described for DescribeNumbersResponse {
 impl DescribeNumbersResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeNumbersResponseBuilder {
         DescribeNumbersResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -348,36 +369,43 @@ impl DescribeNumbersResponseBuilder {
     /// Total number of numbers.
     ///
     /// Example: `1`
+    #[inline]
     pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
         self.total_count = Some(value);
         self
     }
     /// Sets or clears `TotalCount`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
         self.total_count = value;
         self
     }
     /// Numbers on the requested page.
+    #[inline]
     pub fn numbers(mut self, value: Vec<crate::types::NumberInfo>) -> Self {
         self.numbers = Some(value);
         self
     }
     /// Sets or clears `Numbers`.
+    #[inline]
     pub fn set_numbers(mut self, value: Option<Vec<crate::types::NumberInfo>>) -> Self {
         self.numbers = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeNumbersResponse {
         DescribeNumbersResponse {
             total_count: self.total_count.unwrap_or_default(),
@@ -388,9 +416,11 @@ impl DescribeNumbersResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeNumbersResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -442,30 +472,39 @@ impl crate::Paginated for DescribeNumbersRequest {
     type Item = crate::types::NumberInfo;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 20;
+    #[inline]
     fn page_size(&self) -> Option<u64> {
         self.page_size
     }
+    #[inline]
     fn set_page_size(&mut self, value: u64) {
         self.page_size = Some(value);
     }
+    #[inline]
     fn position(&self) -> Option<u64> {
         self.page_number
     }
+    #[inline]
     fn set_position(&mut self, value: u64) {
         self.page_number = Some(value);
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
     }
+    #[inline]
     fn items(response: &Self::Response) -> &[Self::Item] {
         &response.numbers
     }
+    #[inline]
     fn into_items(response: Self::Response) -> Vec<Self::Item> {
         response.numbers
     }
+    #[inline]
     fn total(response: &Self::Response) -> Option<u64> {
         Some(response.total_count)
     }
+    #[inline]
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;
         None
@@ -475,11 +514,13 @@ impl crate::Client {
     /// List the phone numbers of an application.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeNumbers`](crate::operation::describe_numbers).
+    #[inline]
     pub fn describe_numbers(&self) -> DescribeNumbersFluentBuilder {
         DescribeNumbersFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<DescribeNumbersErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<DescribeNumbersErrorCode>) -> Self {
         error.map_code()
     }

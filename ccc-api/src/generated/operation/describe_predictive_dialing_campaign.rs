@@ -91,6 +91,7 @@ impl crate::codec::FromMembers for DescribePredictiveDialingCampaignRequest {
 }
 impl DescribePredictiveDialingCampaignRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribePredictiveDialingCampaignRequestBuilder {
         DescribePredictiveDialingCampaignRequestBuilder::default()
     }
@@ -112,11 +113,13 @@ impl DescribePredictiveDialingCampaignRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -124,16 +127,19 @@ impl DescribePredictiveDialingCampaignRequestBuilder {
     /// Id of the task to look up.
     ///
     /// Example: `2569`
+    #[inline]
     pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
         self.campaign_id = Some(value);
         self
     }
     /// Sets or clears `CampaignId`. Required.
+    #[inline]
     pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
         self.campaign_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribePredictiveDialingCampaignRequest, crate::BuildError> {
         Ok(DescribePredictiveDialingCampaignRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -156,6 +162,7 @@ pub struct DescribePredictiveDialingCampaignFluentBuilder {
 }
 impl DescribePredictiveDialingCampaignFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -166,11 +173,13 @@ impl DescribePredictiveDialingCampaignFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -178,26 +187,31 @@ impl DescribePredictiveDialingCampaignFluentBuilder {
     /// Id of the task to look up.
     ///
     /// Example: `2569`
+    #[inline]
     pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
         self.inner.campaign_id = Some(value);
         self
     }
     /// Sets or clears `CampaignId`. Required.
+    #[inline]
     pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
         self.inner.campaign_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribePredictiveDialingCampaignRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -507,12 +521,14 @@ impl crate::deviation::Described for DescribePredictiveDialingCampaignResponse {
 impl DescribePredictiveDialingCampaignResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribePredictiveDialingCampaignResponseBuilder {
         DescribePredictiveDialingCampaignResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -541,11 +557,13 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
     /// Id of the task.
     ///
     /// Example: `2569`
+    #[inline]
     pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
         self.campaign_id = Some(value);
         self
     }
     /// Sets or clears `CampaignId`.
+    #[inline]
     pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
         self.campaign_id = value;
         self
@@ -553,11 +571,13 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
     /// Task name.
     ///
     /// Example: `"新能源SUV推荐"`
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
@@ -565,6 +585,7 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
     /// Order in which callees are dialled: `0` random, `1` sequential.
     ///
     /// Example: `0`
+    #[inline]
     pub fn call_order(
         mut self,
         value: crate::types::DescribePredictiveDialingCampaignCallOrder,
@@ -573,6 +594,7 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
         self
     }
     /// Sets or clears `CallOrder`.
+    #[inline]
     pub fn set_call_order(
         mut self,
         value: Option<crate::types::DescribePredictiveDialingCampaignCallOrder>,
@@ -583,11 +605,13 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
     /// Id of the agent skill group serving the task.
     ///
     /// Example: `255`
+    #[inline]
     pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
@@ -595,11 +619,13 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
     /// Id of the IVR flow used by the task.
     ///
     /// Example: `4600`
+    #[inline]
     pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
         self.ivr_id = Some(value);
         self
     }
     /// Sets or clears `IVRId`.
+    #[inline]
     pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
         self.ivr_id = value;
         self
@@ -607,11 +633,13 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
     /// Priority among tasks of the same application, `1` (highest) to `5` (lowest).
     ///
     /// Example: `3`
+    #[inline]
     pub fn priority(mut self, value: i64) -> Self {
         self.priority = Some(value);
         self
     }
     /// Sets or clears `Priority`.
+    #[inline]
     pub fn set_priority(mut self, value: Option<i64>) -> Self {
         self.priority = value;
         self
@@ -619,11 +647,13 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
     /// Target abandoned-call rate in percent, 5-50.
     ///
     /// Example: `10`
+    #[inline]
     pub fn expected_abandon_rate(mut self, value: i64) -> Self {
         self.expected_abandon_rate = Some(value);
         self
     }
     /// Sets or clears `ExpectedAbandonRate`.
+    #[inline]
     pub fn set_expected_abandon_rate(mut self, value: Option<i64>) -> Self {
         self.expected_abandon_rate = value;
         self
@@ -631,11 +661,13 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
     /// Number of call retries, 0-2.
     ///
     /// Example: `2`
+    #[inline]
     pub fn retry_times(mut self, value: i64) -> Self {
         self.retry_times = Some(value);
         self
     }
     /// Sets or clears `RetryTimes`.
+    #[inline]
     pub fn set_retry_times(mut self, value: Option<i64>) -> Self {
         self.retry_times = value;
         self
@@ -643,11 +675,13 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
     /// Interval between retries in seconds, 60-86400.
     ///
     /// Example: `1800`
+    #[inline]
     pub fn retry_interval(mut self, value: i64) -> Self {
         self.retry_interval = Some(value);
         self
     }
     /// Sets or clears `RetryInterval`.
+    #[inline]
     pub fn set_retry_interval(mut self, value: Option<i64>) -> Self {
         self.retry_interval = value;
         self
@@ -655,11 +689,13 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
     /// Unix time in seconds at which the task starts automatically.
     ///
     /// Example: `1708483433`
+    #[inline]
     pub fn start_time(mut self, value: i64) -> Self {
         self.start_time = Some(value);
         self
     }
     /// Sets or clears `StartTime`.
+    #[inline]
     pub fn set_start_time(mut self, value: Option<i64>) -> Self {
         self.start_time = value;
         self
@@ -667,21 +703,25 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
     /// Unix time in seconds at which the task is stopped automatically.
     ///
     /// Example: `1708485433`
+    #[inline]
     pub fn end_time(mut self, value: i64) -> Self {
         self.end_time = Some(value);
         self
     }
     /// Sets or clears `EndTime`.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<i64>) -> Self {
         self.end_time = value;
         self
     }
     /// Custom variables of the task.
+    #[inline]
     pub fn variables(mut self, value: Vec<crate::types::Variable>) -> Self {
         self.variables = Some(value);
         self
     }
     /// Sets or clears `Variables`.
+    #[inline]
     pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
         self.variables = value;
         self
@@ -689,11 +729,13 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
     /// User-to-User Information data attached to the calls.
     ///
     /// Example: `"foobar"`
+    #[inline]
     pub fn uui(mut self, value: impl Into<String>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
+    #[inline]
     pub fn set_uui(mut self, value: Option<String>) -> Self {
         self.uui = value;
         self
@@ -701,11 +743,13 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
     /// Task status: `0` not started, `1` running, `2` paused, `3` stopped, `4` completed.
     ///
     /// Example: `1`
+    #[inline]
     pub fn status(mut self, value: crate::types::DescribePredictiveDialingCampaignStatus) -> Self {
         self.status = Some(value);
         self
     }
     /// Sets or clears `Status`.
+    #[inline]
     pub fn set_status(
         mut self,
         value: Option<crate::types::DescribePredictiveDialingCampaignStatus>,
@@ -716,6 +760,7 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
     /// Reason for the status: `0` normal, `1` ended manually, `2` ended by timeout.
     ///
     /// Example: `0`
+    #[inline]
     pub fn status_reason(
         mut self,
         value: crate::types::DescribePredictiveDialingCampaignStatusReason,
@@ -724,6 +769,7 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
         self
     }
     /// Sets or clears `StatusReason`.
+    #[inline]
     pub fn set_status_reason(
         mut self,
         value: Option<crate::types::DescribePredictiveDialingCampaignStatusReason>,
@@ -732,16 +778,19 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribePredictiveDialingCampaignResponse {
         DescribePredictiveDialingCampaignResponse {
             campaign_id: self.campaign_id,
@@ -765,9 +814,11 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribePredictiveDialingCampaignResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -815,6 +866,7 @@ impl crate::Client {
     /// Get the details of a predictive outbound call task.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribePredictiveDialingCampaign`](crate::operation::describe_predictive_dialing_campaign).
+    #[inline]
     pub fn describe_predictive_dialing_campaign(
         &self,
     ) -> DescribePredictiveDialingCampaignFluentBuilder {
@@ -824,6 +876,7 @@ impl crate::Client {
 impl From<crate::SdkError<DescribePredictiveDialingCampaignErrorCode>>
     for crate::SdkError<crate::ErrorCode>
 {
+    #[inline]
     fn from(error: crate::SdkError<DescribePredictiveDialingCampaignErrorCode>) -> Self {
         error.map_code()
     }

@@ -159,6 +159,7 @@ impl crate::codec::FromMembers for DescribePredictiveDialingCampaignsRequest {
 }
 impl DescribePredictiveDialingCampaignsRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribePredictiveDialingCampaignsRequestBuilder {
         DescribePredictiveDialingCampaignsRequestBuilder::default()
     }
@@ -184,11 +185,13 @@ impl DescribePredictiveDialingCampaignsRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -196,11 +199,13 @@ impl DescribePredictiveDialingCampaignsRequestBuilder {
     /// Page size, at most 100.
     ///
     /// Example: `25`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
@@ -208,11 +213,13 @@ impl DescribePredictiveDialingCampaignsRequestBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.page_number = value;
         self
@@ -220,11 +227,13 @@ impl DescribePredictiveDialingCampaignsRequestBuilder {
     /// Keyword matched against task names.
     ///
     /// Example: `"推荐"`
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
@@ -232,11 +241,13 @@ impl DescribePredictiveDialingCampaignsRequestBuilder {
     /// Only return tasks served by this skill group.
     ///
     /// Example: `255`
+    #[inline]
     pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
@@ -244,16 +255,19 @@ impl DescribePredictiveDialingCampaignsRequestBuilder {
     /// Only return the task with this id.
     ///
     /// Example: `9854`
+    #[inline]
     pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
         self.campaign_id = Some(value);
         self
     }
     /// Sets or clears `CampaignId`.
+    #[inline]
     pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
         self.campaign_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribePredictiveDialingCampaignsRequest, crate::BuildError> {
         Ok(DescribePredictiveDialingCampaignsRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -283,6 +297,7 @@ pub struct DescribePredictiveDialingCampaignsFluentBuilder {
 }
 impl DescribePredictiveDialingCampaignsFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -293,11 +308,13 @@ impl DescribePredictiveDialingCampaignsFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -305,11 +322,13 @@ impl DescribePredictiveDialingCampaignsFluentBuilder {
     /// Page size, at most 100.
     ///
     /// Example: `25`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
@@ -317,11 +336,13 @@ impl DescribePredictiveDialingCampaignsFluentBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.inner.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.inner.page_number = value;
         self
@@ -329,11 +350,13 @@ impl DescribePredictiveDialingCampaignsFluentBuilder {
     /// Keyword matched against task names.
     ///
     /// Example: `"推荐"`
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
@@ -341,11 +364,13 @@ impl DescribePredictiveDialingCampaignsFluentBuilder {
     /// Only return tasks served by this skill group.
     ///
     /// Example: `255`
+    #[inline]
     pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.inner.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.inner.skill_group_id = value;
         self
@@ -353,26 +378,31 @@ impl DescribePredictiveDialingCampaignsFluentBuilder {
     /// Only return the task with this id.
     ///
     /// Example: `9854`
+    #[inline]
     pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
         self.inner.campaign_id = Some(value);
         self
     }
     /// Sets or clears `CampaignId`.
+    #[inline]
     pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
         self.inner.campaign_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribePredictiveDialingCampaignsRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -385,6 +415,7 @@ impl DescribePredictiveDialingCampaignsFluentBuilder {
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///
     /// Page size 100: The documented maximum.
+    #[inline]
     pub fn into_paginator(mut self) -> crate::Paginator<DescribePredictiveDialingCampaignsRequest> {
         if self.inner.page_size.is_none() {
             self.inner.page_size = Some(100);
@@ -481,12 +512,14 @@ impl crate::deviation::Described for DescribePredictiveDialingCampaignsResponse 
 impl DescribePredictiveDialingCampaignsResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribePredictiveDialingCampaignsResponseBuilder {
         DescribePredictiveDialingCampaignsResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -502,16 +535,19 @@ impl DescribePredictiveDialingCampaignsResponseBuilder {
     /// Total number of matching tasks.
     ///
     /// Example: `66`
+    #[inline]
     pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
         self.total_count = Some(value);
         self
     }
     /// Sets or clears `TotalCount`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
         self.total_count = value;
         self
     }
     /// Tasks on the requested page.
+    #[inline]
     pub fn campaign_list(
         mut self,
         value: Vec<crate::types::DescribePredictiveDialingCampaignsElement>,
@@ -520,6 +556,7 @@ impl DescribePredictiveDialingCampaignsResponseBuilder {
         self
     }
     /// Sets or clears `CampaignList`.
+    #[inline]
     pub fn set_campaign_list(
         mut self,
         value: Option<Vec<crate::types::DescribePredictiveDialingCampaignsElement>>,
@@ -528,16 +565,19 @@ impl DescribePredictiveDialingCampaignsResponseBuilder {
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribePredictiveDialingCampaignsResponse {
         DescribePredictiveDialingCampaignsResponse {
             total_count: self.total_count,
@@ -548,9 +588,11 @@ impl DescribePredictiveDialingCampaignsResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribePredictiveDialingCampaignsResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -598,30 +640,39 @@ impl crate::Paginated for DescribePredictiveDialingCampaignsRequest {
     type Item = crate::types::DescribePredictiveDialingCampaignsElement;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 100;
+    #[inline]
     fn page_size(&self) -> Option<u64> {
         Some(self.page_size)
     }
+    #[inline]
     fn set_page_size(&mut self, value: u64) {
         self.page_size = value;
     }
+    #[inline]
     fn position(&self) -> Option<u64> {
         Some(self.page_number)
     }
+    #[inline]
     fn set_position(&mut self, value: u64) {
         self.page_number = value;
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
     }
+    #[inline]
     fn items(response: &Self::Response) -> &[Self::Item] {
         response.campaign_list.as_deref().unwrap_or(&[])
     }
+    #[inline]
     fn into_items(response: Self::Response) -> Vec<Self::Item> {
         response.campaign_list.unwrap_or_default()
     }
+    #[inline]
     fn total(response: &Self::Response) -> Option<u64> {
         response.total_count
     }
+    #[inline]
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;
         None
@@ -631,6 +682,7 @@ impl crate::Client {
     /// List predictive outbound call tasks.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribePredictiveDialingCampaigns`](crate::operation::describe_predictive_dialing_campaigns).
+    #[inline]
     pub fn describe_predictive_dialing_campaigns(
         &self,
     ) -> DescribePredictiveDialingCampaignsFluentBuilder {
@@ -640,6 +692,7 @@ impl crate::Client {
 impl From<crate::SdkError<DescribePredictiveDialingCampaignsErrorCode>>
     for crate::SdkError<crate::ErrorCode>
 {
+    #[inline]
     fn from(error: crate::SdkError<DescribePredictiveDialingCampaignsErrorCode>) -> Self {
         error.map_code()
     }

@@ -105,6 +105,7 @@ impl crate::codec::FromMembers for DescribePredictiveDialingSessionsRequest {
 }
 impl DescribePredictiveDialingSessionsRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribePredictiveDialingSessionsRequestBuilder {
         DescribePredictiveDialingSessionsRequestBuilder::default()
     }
@@ -128,11 +129,13 @@ impl DescribePredictiveDialingSessionsRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -140,11 +143,13 @@ impl DescribePredictiveDialingSessionsRequestBuilder {
     /// Id of the task, as returned by `CreatePredictiveDialingCampaign`.
     ///
     /// Example: `2569`
+    #[inline]
     pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
         self.campaign_id = Some(value);
         self
     }
     /// Sets or clears `CampaignId`. Required.
+    #[inline]
     pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
         self.campaign_id = value;
         self
@@ -152,11 +157,13 @@ impl DescribePredictiveDialingSessionsRequestBuilder {
     /// Page size, at most 1000.
     ///
     /// Example: `25`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
@@ -164,16 +171,19 @@ impl DescribePredictiveDialingSessionsRequestBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.page_number = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribePredictiveDialingSessionsRequest, crate::BuildError> {
         Ok(DescribePredictiveDialingSessionsRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -204,6 +214,7 @@ pub struct DescribePredictiveDialingSessionsFluentBuilder {
 }
 impl DescribePredictiveDialingSessionsFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -214,11 +225,13 @@ impl DescribePredictiveDialingSessionsFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -226,11 +239,13 @@ impl DescribePredictiveDialingSessionsFluentBuilder {
     /// Id of the task, as returned by `CreatePredictiveDialingCampaign`.
     ///
     /// Example: `2569`
+    #[inline]
     pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
         self.inner.campaign_id = Some(value);
         self
     }
     /// Sets or clears `CampaignId`. Required.
+    #[inline]
     pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
         self.inner.campaign_id = value;
         self
@@ -238,11 +253,13 @@ impl DescribePredictiveDialingSessionsFluentBuilder {
     /// Page size, at most 1000.
     ///
     /// Example: `25`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
@@ -250,26 +267,31 @@ impl DescribePredictiveDialingSessionsFluentBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.inner.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.inner.page_number = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribePredictiveDialingSessionsRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -282,6 +304,7 @@ impl DescribePredictiveDialingSessionsFluentBuilder {
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 1000 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///
     /// Page size 1000: The documented maximum.
+    #[inline]
     pub fn into_paginator(mut self) -> crate::Paginator<DescribePredictiveDialingSessionsRequest> {
         if self.inner.page_size.is_none() {
             self.inner.page_size = Some(1000);
@@ -376,12 +399,14 @@ impl crate::deviation::Described for DescribePredictiveDialingSessionsResponse {
 impl DescribePredictiveDialingSessionsResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribePredictiveDialingSessionsResponseBuilder {
         DescribePredictiveDialingSessionsResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -397,11 +422,13 @@ impl DescribePredictiveDialingSessionsResponseBuilder {
     /// Total number of calls.
     ///
     /// Example: `3000`
+    #[inline]
     pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
         self.total_count = Some(value);
         self
     }
     /// Sets or clears `TotalCount`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
         self.total_count = value;
         self
@@ -409,26 +436,31 @@ impl DescribePredictiveDialingSessionsResponseBuilder {
     /// Session ids of the calls on the requested page; use them to fetch detailed call records in bulk.
     ///
     /// Example: `["e4b2d3f1-8c27-4a9d-bef1-0b412a7c5e8d","a3e8f4c9-2b7d-4e1f-9d82-6c5a8b0d3f1e","f7d2b4e9-1c8a-5d9e-b0f3-2e1a3c4b5d6f"]`
+    #[inline]
     pub fn session_list(mut self, value: Vec<String>) -> Self {
         self.session_list = Some(value);
         self
     }
     /// Sets or clears `SessionList`.
+    #[inline]
     pub fn set_session_list(mut self, value: Option<Vec<String>>) -> Self {
         self.session_list = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribePredictiveDialingSessionsResponse {
         DescribePredictiveDialingSessionsResponse {
             total_count: self.total_count,
@@ -439,9 +471,11 @@ impl DescribePredictiveDialingSessionsResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribePredictiveDialingSessionsResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -489,30 +523,39 @@ impl crate::Paginated for DescribePredictiveDialingSessionsRequest {
     type Item = String;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 1000;
+    #[inline]
     fn page_size(&self) -> Option<u64> {
         Some(self.page_size)
     }
+    #[inline]
     fn set_page_size(&mut self, value: u64) {
         self.page_size = value;
     }
+    #[inline]
     fn position(&self) -> Option<u64> {
         Some(self.page_number)
     }
+    #[inline]
     fn set_position(&mut self, value: u64) {
         self.page_number = value;
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
     }
+    #[inline]
     fn items(response: &Self::Response) -> &[Self::Item] {
         response.session_list.as_deref().unwrap_or(&[])
     }
+    #[inline]
     fn into_items(response: Self::Response) -> Vec<Self::Item> {
         response.session_list.unwrap_or_default()
     }
+    #[inline]
     fn total(response: &Self::Response) -> Option<u64> {
         response.total_count
     }
+    #[inline]
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;
         None
@@ -522,6 +565,7 @@ impl crate::Client {
     /// List the calls placed by a predictive outbound call task.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribePredictiveDialingSessions`](crate::operation::describe_predictive_dialing_sessions).
+    #[inline]
     pub fn describe_predictive_dialing_sessions(
         &self,
     ) -> DescribePredictiveDialingSessionsFluentBuilder {
@@ -531,6 +575,7 @@ impl crate::Client {
 impl From<crate::SdkError<DescribePredictiveDialingSessionsErrorCode>>
     for crate::SdkError<crate::ErrorCode>
 {
+    #[inline]
     fn from(error: crate::SdkError<DescribePredictiveDialingSessionsErrorCode>) -> Self {
         error.map_code()
     }

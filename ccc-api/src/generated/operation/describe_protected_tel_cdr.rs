@@ -208,6 +208,7 @@ impl crate::codec::FromMembers for DescribeProtectedTelCdrRequest {
 }
 impl DescribeProtectedTelCdrRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeProtectedTelCdrRequestBuilder {
         DescribeProtectedTelCdrRequestBuilder::default()
     }
@@ -232,11 +233,13 @@ impl DescribeProtectedTelCdrRequestBuilder {
     /// Start of the window, Unix time in seconds.
     ///
     /// Example: `1611631881`
+    #[inline]
     pub fn start_time_stamp(mut self, value: i64) -> Self {
         self.start_time_stamp = Some(value);
         self
     }
     /// Sets or clears `StartTimeStamp`. Required.
+    #[inline]
     pub fn set_start_time_stamp(mut self, value: Option<i64>) -> Self {
         self.start_time_stamp = value;
         self
@@ -244,11 +247,13 @@ impl DescribeProtectedTelCdrRequestBuilder {
     /// End of the window, Unix time in seconds.
     ///
     /// Example: `1611631881`
+    #[inline]
     pub fn end_time_stamp(mut self, value: i64) -> Self {
         self.end_time_stamp = Some(value);
         self
     }
     /// Sets or clears `EndTimeStamp`. Required.
+    #[inline]
     pub fn set_end_time_stamp(mut self, value: Option<i64>) -> Self {
         self.end_time_stamp = value;
         self
@@ -256,11 +261,13 @@ impl DescribeProtectedTelCdrRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -268,11 +275,13 @@ impl DescribeProtectedTelCdrRequestBuilder {
     /// Page size, at most 100.
     ///
     /// Example: `100`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
@@ -280,16 +289,19 @@ impl DescribeProtectedTelCdrRequestBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.page_number = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeProtectedTelCdrRequest, crate::BuildError> {
         Ok(DescribeProtectedTelCdrRequest {
             start_time_stamp: self.start_time_stamp.ok_or(crate::BuildError::missing(
@@ -324,6 +336,7 @@ pub struct DescribeProtectedTelCdrFluentBuilder {
 }
 impl DescribeProtectedTelCdrFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -334,11 +347,13 @@ impl DescribeProtectedTelCdrFluentBuilder {
     /// Start of the window, Unix time in seconds.
     ///
     /// Example: `1611631881`
+    #[inline]
     pub fn start_time_stamp(mut self, value: i64) -> Self {
         self.inner.start_time_stamp = Some(value);
         self
     }
     /// Sets or clears `StartTimeStamp`. Required.
+    #[inline]
     pub fn set_start_time_stamp(mut self, value: Option<i64>) -> Self {
         self.inner.start_time_stamp = value;
         self
@@ -346,11 +361,13 @@ impl DescribeProtectedTelCdrFluentBuilder {
     /// End of the window, Unix time in seconds.
     ///
     /// Example: `1611631881`
+    #[inline]
     pub fn end_time_stamp(mut self, value: i64) -> Self {
         self.inner.end_time_stamp = Some(value);
         self
     }
     /// Sets or clears `EndTimeStamp`. Required.
+    #[inline]
     pub fn set_end_time_stamp(mut self, value: Option<i64>) -> Self {
         self.inner.end_time_stamp = value;
         self
@@ -358,11 +375,13 @@ impl DescribeProtectedTelCdrFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -370,11 +389,13 @@ impl DescribeProtectedTelCdrFluentBuilder {
     /// Page size, at most 100.
     ///
     /// Example: `100`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
@@ -382,26 +403,31 @@ impl DescribeProtectedTelCdrFluentBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.inner.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.inner.page_number = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeProtectedTelCdrRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DescribeProtectedTelCdrResponse, crate::SdkError<DescribeProtectedTelCdrErrorCode>>
@@ -412,6 +438,7 @@ impl DescribeProtectedTelCdrFluentBuilder {
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///
     /// Page size 100: The documented maximum.
+    #[inline]
     pub fn into_paginator(mut self) -> crate::Paginator<DescribeProtectedTelCdrRequest> {
         if self.inner.page_size.is_none() {
             self.inner.page_size = Some(100);
@@ -516,12 +543,14 @@ impl crate::deviation::Described for DescribeProtectedTelCdrResponse {
 impl DescribeProtectedTelCdrResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeProtectedTelCdrResponseBuilder {
         DescribeProtectedTelCdrResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -538,11 +567,13 @@ impl DescribeProtectedTelCdrResponseBuilder {
     /// Total number of call records.
     ///
     /// Example: `2`
+    #[inline]
     pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
         self.total_count = Some(value);
         self
     }
     /// Sets or clears `TotalCount`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
         self.total_count = value;
         self
@@ -550,11 +581,13 @@ impl DescribeProtectedTelCdrResponseBuilder {
     /// Call records on the requested page.
     ///
     /// Example: `[{"AcceptTimestamp":1729756307,"AsrStatus":"Complete","AsrUrl":"https://xxxxxx","Callee":"","Caller":"","CallerLocation":"广东深圳固话","CustomRecordURL":"https://xxxxxxxx.mp3","Direction":0,"Duration":8,"EndStatus":1,"EndStatusString":"ok","EndedTimestamp":1729756315,"HungUpSide":"seat","IVRDuration":15,"IVRKeyPressed":["香蕉"],"IVRKeyPressedEx":[{"Key":"香蕉","Label":"香蕉","NodeLabel":"语音识别导航","OriginalContent":"香蕉。","TTSPrompt":"输入您喜欢吃的水果","Timestamp":1729756303211}],"PostIVRKeyPressed":[{"Key":"1","Label":"不满意","NodeLabel":"","OriginalContent":"","TTSPrompt":"","Timestamp":0}],"ProtectedCallee":"ABABABABA","ProtectedCaller":"CDCDCDCDC","QueuedSkillGroupId":2522,"QueuedSkillGroupName":"test-tel","QueuedTimestamp":1729756306,"RecordId":"e9fdbff5-2e35-4480-83f7-81917e723fa5","RecordURL":"https://xxxxxxx.mp3","Remark":"skillGroupId--34588","RingTimestamp":1729756306,"SeatUser":{"Mail":"xxxxxxx@tencent.com","Name":"xiaoming","Nick":"guanjia","Phone":"00861580000000","SkillGroupNameList":["1539","2522","3551"],"StaffNumber":"20012","UserId":"xxxxxxx@tencent.com"},"ServeParticipants":[{"AcceptTimestamp":1729756306,"CustomRecordURL":"https://xxxxx.mp3","EndStatusString":"ok","EndedTimestamp":1729756312,"Mail":"xxxxxx@tencent.com","Phone":"","RecordId":"96eaa575-be4c-48f1-99b8-9722f2f816ec","RecordURL":"https://xxxxxx.mp3","RingTimestamp":1729756306,"Sequence":0,"SkillGroupId":2522,"SkillGroupName":"test-tel","StartTimestamp":1729756306,"TransferFrom":"","TransferFromType":"","TransferTo":"","TransferToType":"","Type":"staffSeat"}],"SessionId":"0955de87-c86d-4457-aac2-bee3d0a0b67a","SkillGroup":"test-tel","SkillGroupId":2522,"StartTimestamp":1729756291,"Time":1729756291,"UUI":"","Uui":"","VoicemailAsrURL":[],"VoicemailRecordURL":[]}]`
+    #[inline]
     pub fn tel_cdrs(mut self, value: Vec<crate::types::TelCdrInfo>) -> Self {
         self.tel_cdrs = Some(value);
         self
     }
     /// Sets or clears `TelCdrs`.
+    #[inline]
     pub fn set_tel_cdrs(mut self, value: Option<Vec<crate::types::TelCdrInfo>>) -> Self {
         self.tel_cdrs = value;
         self
@@ -562,26 +595,31 @@ impl DescribeProtectedTelCdrResponseBuilder {
     /// Call records on the requested page.
     ///
     /// Example: `[{"AcceptTimestamp":1729756307,"AsrStatus":"Complete","AsrUrl":"https://xxxxxx","Callee":"","Caller":"","CallerLocation":"广东深圳固话","CustomRecordURL":"https://xxxxxxxx.mp3","Direction":0,"Duration":8,"EndStatus":1,"EndStatusString":"ok","EndedTimestamp":1729756315,"HungUpSide":"seat","IVRDuration":15,"IVRKeyPressed":["香蕉"],"IVRKeyPressedEx":[{"Key":"香蕉","Label":"香蕉","NodeLabel":"语音识别导航","OriginalContent":"香蕉。","TTSPrompt":"输入您喜欢吃的水果","Timestamp":1729756303211}],"PostIVRKeyPressed":[{"Key":"1","Label":"不满意","NodeLabel":"","OriginalContent":"","TTSPrompt":"","Timestamp":0}],"ProtectedCallee":"ABABABABA","ProtectedCaller":"CDCDCDCDC","QueuedSkillGroupId":2522,"QueuedSkillGroupName":"test-tel","QueuedTimestamp":1729756306,"RecordId":"e9fdbff5-2e35-4480-83f7-81917e723fa5","RecordURL":"https://xxxxxxx.mp3","Remark":"skillGroupId--34588","RingTimestamp":1729756306,"SeatUser":{"Mail":"xxxxxxx@tencent.com","Name":"xiaoming","Nick":"guanjia","Phone":"00861580000000","SkillGroupNameList":["1539","2522","3551"],"StaffNumber":"20012","UserId":"xxxxxxx@tencent.com"},"ServeParticipants":[{"AcceptTimestamp":1729756306,"CustomRecordURL":"https://xxxxx.mp3","EndStatusString":"ok","EndedTimestamp":1729756312,"Mail":"xxxxxx@tencent.com","Phone":"","RecordId":"96eaa575-be4c-48f1-99b8-9722f2f816ec","RecordURL":"https://xxxxxx.mp3","RingTimestamp":1729756306,"Sequence":0,"SkillGroupId":2522,"SkillGroupName":"test-tel","StartTimestamp":1729756306,"TransferFrom":"","TransferFromType":"","TransferTo":"","TransferToType":"","Type":"staffSeat"}],"SessionId":"0955de87-c86d-4457-aac2-bee3d0a0b67a","SkillGroup":"test-tel","SkillGroupId":2522,"StartTimestamp":1729756291,"Time":1729756291,"UUI":"","Uui":"","VoicemailAsrURL":[],"VoicemailRecordURL":[]}]`
+    #[inline]
     pub fn tel_cdr_list(mut self, value: Vec<crate::types::TelCdrInfo>) -> Self {
         self.tel_cdr_list = Some(value);
         self
     }
     /// Sets or clears `TelCdrList`.
+    #[inline]
     pub fn set_tel_cdr_list(mut self, value: Option<Vec<crate::types::TelCdrInfo>>) -> Self {
         self.tel_cdr_list = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeProtectedTelCdrResponse {
         DescribeProtectedTelCdrResponse {
             total_count: self.total_count.unwrap_or_default(),
@@ -593,9 +631,11 @@ impl DescribeProtectedTelCdrResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeProtectedTelCdrResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -657,30 +697,39 @@ impl crate::Paginated for DescribeProtectedTelCdrRequest {
     type Item = crate::types::TelCdrInfo;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 100;
+    #[inline]
     fn page_size(&self) -> Option<u64> {
         Some(self.page_size)
     }
+    #[inline]
     fn set_page_size(&mut self, value: u64) {
         self.page_size = value;
     }
+    #[inline]
     fn position(&self) -> Option<u64> {
         Some(self.page_number)
     }
+    #[inline]
     fn set_position(&mut self, value: u64) {
         self.page_number = value;
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
     }
+    #[inline]
     fn items(response: &Self::Response) -> &[Self::Item] {
         &response.tel_cdr_list
     }
+    #[inline]
     fn into_items(response: Self::Response) -> Vec<Self::Item> {
         response.tel_cdr_list
     }
+    #[inline]
     fn total(response: &Self::Response) -> Option<u64> {
         Some(response.total_count)
     }
+    #[inline]
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;
         None
@@ -690,11 +739,13 @@ impl crate::Client {
     /// List call records and recordings of number-protected calls.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeProtectedTelCdr`](crate::operation::describe_protected_tel_cdr).
+    #[inline]
     pub fn describe_protected_tel_cdr(&self) -> DescribeProtectedTelCdrFluentBuilder {
         DescribeProtectedTelCdrFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<DescribeProtectedTelCdrErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<DescribeProtectedTelCdrErrorCode>) -> Self {
         error.map_code()
     }

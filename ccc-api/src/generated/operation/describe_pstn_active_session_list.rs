@@ -109,6 +109,7 @@ impl crate::codec::FromMembers for DescribePSTNActiveSessionListRequest {
 }
 impl DescribePSTNActiveSessionListRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribePSTNActiveSessionListRequestBuilder {
         DescribePSTNActiveSessionListRequestBuilder::default()
     }
@@ -131,11 +132,13 @@ impl DescribePSTNActiveSessionListRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -143,11 +146,13 @@ impl DescribePSTNActiveSessionListRequestBuilder {
     /// Number of entries to skip.
     ///
     /// Example: `0`
+    #[inline]
     pub fn offset(mut self, value: crate::types::Offset) -> Self {
         self.offset = Some(value);
         self
     }
     /// Sets or clears `Offset`. Required.
+    #[inline]
     pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
         self.offset = value;
         self
@@ -155,16 +160,19 @@ impl DescribePSTNActiveSessionListRequestBuilder {
     /// Maximum number of entries to return, up to 25.
     ///
     /// Example: `25`
+    #[inline]
     pub fn limit(mut self, value: crate::types::Limit) -> Self {
         self.limit = Some(value);
         self
     }
     /// Sets or clears `Limit`. Required.
+    #[inline]
     pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
         self.limit = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribePSTNActiveSessionListRequest, crate::BuildError> {
         Ok(DescribePSTNActiveSessionListRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -191,6 +199,7 @@ pub struct DescribePSTNActiveSessionListFluentBuilder {
 }
 impl DescribePSTNActiveSessionListFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -201,11 +210,13 @@ impl DescribePSTNActiveSessionListFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -213,11 +224,13 @@ impl DescribePSTNActiveSessionListFluentBuilder {
     /// Number of entries to skip.
     ///
     /// Example: `0`
+    #[inline]
     pub fn offset(mut self, value: crate::types::Offset) -> Self {
         self.inner.offset = Some(value);
         self
     }
     /// Sets or clears `Offset`. Required.
+    #[inline]
     pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
         self.inner.offset = value;
         self
@@ -225,26 +238,31 @@ impl DescribePSTNActiveSessionListFluentBuilder {
     /// Maximum number of entries to return, up to 25.
     ///
     /// Example: `25`
+    #[inline]
     pub fn limit(mut self, value: crate::types::Limit) -> Self {
         self.inner.limit = Some(value);
         self
     }
     /// Sets or clears `Limit`. Required.
+    #[inline]
     pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
         self.inner.limit = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribePSTNActiveSessionListRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -257,6 +275,7 @@ impl DescribePSTNActiveSessionListFluentBuilder {
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 25 items unless `Offset`/`Limit` are set here or on the paginator.
     ///
     /// Page size 25: The documented maximum.
+    #[inline]
     pub fn into_paginator(mut self) -> crate::Paginator<DescribePSTNActiveSessionListRequest> {
         if self.inner.limit.is_none() {
             self.inner.limit = Some(25);
@@ -349,12 +368,14 @@ impl crate::deviation::Described for DescribePSTNActiveSessionListResponse {
 impl DescribePSTNActiveSessionListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribePSTNActiveSessionListResponseBuilder {
         DescribePSTNActiveSessionListResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -370,11 +391,13 @@ impl DescribePSTNActiveSessionListResponseBuilder {
     /// Total number of active sessions.
     ///
     /// Example: `1`
+    #[inline]
     pub fn total(mut self, value: crate::types::TotalCount) -> Self {
         self.total = Some(value);
         self
     }
     /// Sets or clears `Total`.
+    #[inline]
     pub fn set_total(mut self, value: Option<crate::types::TotalCount>) -> Self {
         self.total = value;
         self
@@ -382,26 +405,31 @@ impl DescribePSTNActiveSessionListResponseBuilder {
     /// Active sessions on the requested page.
     ///
     /// Example: `[{"acceptTimestamp":"1600007250","callType":"callin","callee":"Alice","caller":"John","protectedCallee":"+9876543210","protectedCaller":"+1234567890","ringTimestamp":"1600007240","roomId":"9876","sessionId":"123456789","sessionStatus":"Active","staffNo":"S123","staffUserId":"staff123","startTimestamp":"1600007226"},{"acceptTimestamp":"1400753170","callType":"callout","callee":"John","caller":"Alice","ringTimestamp":"1400753160","roomId":"1234","sessionId":"987654321","sessionStatus":"Completed","staffNo":"S456","staffUserId":"staff456","startTimestamp":"1400753150"}]`
+    #[inline]
     pub fn sessions(mut self, value: Vec<crate::types::PSTNSessionInfo>) -> Self {
         self.sessions = Some(value);
         self
     }
     /// Sets or clears `Sessions`.
+    #[inline]
     pub fn set_sessions(mut self, value: Option<Vec<crate::types::PSTNSessionInfo>>) -> Self {
         self.sessions = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribePSTNActiveSessionListResponse {
         DescribePSTNActiveSessionListResponse {
             total: self.total.unwrap_or_default(),
@@ -412,9 +440,11 @@ impl DescribePSTNActiveSessionListResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribePSTNActiveSessionListResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -466,30 +496,39 @@ impl crate::Paginated for DescribePSTNActiveSessionListRequest {
     type Item = crate::types::PSTNSessionInfo;
     const STYLE: crate::PageStyle = crate::PageStyle::Offset;
     const MAX_PAGE_SIZE: u64 = 25;
+    #[inline]
     fn page_size(&self) -> Option<u64> {
         Some(self.limit)
     }
+    #[inline]
     fn set_page_size(&mut self, value: u64) {
         self.limit = value;
     }
+    #[inline]
     fn position(&self) -> Option<u64> {
         Some(self.offset)
     }
+    #[inline]
     fn set_position(&mut self, value: u64) {
         self.offset = value;
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
     }
+    #[inline]
     fn items(response: &Self::Response) -> &[Self::Item] {
         &response.sessions
     }
+    #[inline]
     fn into_items(response: Self::Response) -> Vec<Self::Item> {
         response.sessions
     }
+    #[inline]
     fn total(response: &Self::Response) -> Option<u64> {
         Some(response.total)
     }
+    #[inline]
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;
         None
@@ -499,6 +538,7 @@ impl crate::Client {
     /// List the PSTN calls currently in progress.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribePSTNActiveSessionList`](crate::operation::describe_pstn_active_session_list).
+    #[inline]
     pub fn describe_pstn_active_session_list(&self) -> DescribePSTNActiveSessionListFluentBuilder {
         DescribePSTNActiveSessionListFluentBuilder::new(self.clone())
     }
@@ -506,6 +546,7 @@ impl crate::Client {
 impl From<crate::SdkError<DescribePSTNActiveSessionListErrorCode>>
     for crate::SdkError<crate::ErrorCode>
 {
+    #[inline]
     fn from(error: crate::SdkError<DescribePSTNActiveSessionListErrorCode>) -> Self {
         error.map_code()
     }

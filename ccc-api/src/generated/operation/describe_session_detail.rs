@@ -194,6 +194,7 @@ impl crate::codec::FromMembers for DescribeSessionDetailRequest {
 }
 impl DescribeSessionDetailRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeSessionDetailRequestBuilder {
         DescribeSessionDetailRequestBuilder::default()
     }
@@ -217,11 +218,13 @@ impl DescribeSessionDetailRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -229,11 +232,13 @@ impl DescribeSessionDetailRequestBuilder {
     /// Session id of the call.
     ///
     /// Example: `"6164325c-39aa-45dc-83e2-2ecbc9b37ad5"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
@@ -241,11 +246,13 @@ impl DescribeSessionDetailRequestBuilder {
     /// Start of the search window, Unix time in seconds; at most about 180 days in the past.
     ///
     /// Example: `1756372067`
+    #[inline]
     pub fn start_timestamp(mut self, value: i64) -> Self {
         self.start_timestamp = Some(value);
         self
     }
     /// Sets or clears `StartTimestamp`. Required.
+    #[inline]
     pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
         self.start_timestamp = value;
         self
@@ -253,16 +260,19 @@ impl DescribeSessionDetailRequestBuilder {
     /// End of the search window, Unix time in seconds; must be less than 90 days after the start.
     ///
     /// Example: `1756372167`
+    #[inline]
     pub fn end_timestamp(mut self, value: i64) -> Self {
         self.end_timestamp = Some(value);
         self
     }
     /// Sets or clears `EndTimestamp`. Required.
+    #[inline]
     pub fn set_end_timestamp(mut self, value: Option<i64>) -> Self {
         self.end_timestamp = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeSessionDetailRequest, crate::BuildError> {
         Ok(DescribeSessionDetailRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -293,6 +303,7 @@ pub struct DescribeSessionDetailFluentBuilder {
 }
 impl DescribeSessionDetailFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -303,11 +314,13 @@ impl DescribeSessionDetailFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -315,11 +328,13 @@ impl DescribeSessionDetailFluentBuilder {
     /// Session id of the call.
     ///
     /// Example: `"6164325c-39aa-45dc-83e2-2ecbc9b37ad5"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.inner.session_id = value;
         self
@@ -327,11 +342,13 @@ impl DescribeSessionDetailFluentBuilder {
     /// Start of the search window, Unix time in seconds; at most about 180 days in the past.
     ///
     /// Example: `1756372067`
+    #[inline]
     pub fn start_timestamp(mut self, value: i64) -> Self {
         self.inner.start_timestamp = Some(value);
         self
     }
     /// Sets or clears `StartTimestamp`. Required.
+    #[inline]
     pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
         self.inner.start_timestamp = value;
         self
@@ -339,26 +356,31 @@ impl DescribeSessionDetailFluentBuilder {
     /// End of the search window, Unix time in seconds; must be less than 90 days after the start.
     ///
     /// Example: `1756372167`
+    #[inline]
     pub fn end_timestamp(mut self, value: i64) -> Self {
         self.inner.end_timestamp = Some(value);
         self
     }
     /// Sets or clears `EndTimestamp`. Required.
+    #[inline]
     pub fn set_end_timestamp(mut self, value: Option<i64>) -> Self {
         self.inner.end_timestamp = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeSessionDetailRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DescribeSessionDetailResponse, crate::SdkError<DescribeSessionDetailErrorCode>>
@@ -859,12 +881,14 @@ impl crate::deviation::Described for DescribeSessionDetailResponse {
 impl DescribeSessionDetailResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeSessionDetailResponseBuilder {
         DescribeSessionDetailResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -938,11 +962,13 @@ impl DescribeSessionDetailResponseBuilder {
     /// Calling number.
     ///
     /// Example: `"0086130xxxxxxxx"`
+    #[inline]
     pub fn caller(mut self, value: impl Into<String>) -> Self {
         self.caller = Some(value.into());
         self
     }
     /// Sets or clears `Caller`.
+    #[inline]
     pub fn set_caller(mut self, value: Option<String>) -> Self {
         self.caller = value;
         self
@@ -950,11 +976,13 @@ impl DescribeSessionDetailResponseBuilder {
     /// Called number.
     ///
     /// Example: `"0086010xxxxxxxx"`
+    #[inline]
     pub fn callee(mut self, value: impl Into<String>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`.
+    #[inline]
     pub fn set_callee(mut self, value: Option<String>) -> Self {
         self.callee = value;
         self
@@ -962,11 +990,13 @@ impl DescribeSessionDetailResponseBuilder {
     /// Call type: `1` outbound, `2` inbound, `3` audio inbound, `5` predictive outbound, `6` internal extension call.
     ///
     /// Example: `1`
+    #[inline]
     pub fn call_type(mut self, value: crate::types::DescribeSessionDetailCallType) -> Self {
         self.call_type = Some(value);
         self
     }
     /// Sets or clears `CallType`.
+    #[inline]
     pub fn set_call_type(
         mut self,
         value: Option<crate::types::DescribeSessionDetailCallType>,
@@ -977,11 +1007,13 @@ impl DescribeSessionDetailResponseBuilder {
     /// Unix time in seconds when the call started.
     ///
     /// Example: `1611631881`
+    #[inline]
     pub fn start_time_stamp(mut self, value: i64) -> Self {
         self.start_time_stamp = Some(value);
         self
     }
     /// Sets or clears `StartTimeStamp`.
+    #[inline]
     pub fn set_start_time_stamp(mut self, value: Option<i64>) -> Self {
         self.start_time_stamp = value;
         self
@@ -989,11 +1021,13 @@ impl DescribeSessionDetailResponseBuilder {
     /// Unix time in seconds when ringing started.
     ///
     /// Example: `1611631885`
+    #[inline]
     pub fn ring_timestamp(mut self, value: i64) -> Self {
         self.ring_timestamp = Some(value);
         self
     }
     /// Sets or clears `RingTimestamp`.
+    #[inline]
     pub fn set_ring_timestamp(mut self, value: Option<i64>) -> Self {
         self.ring_timestamp = value;
         self
@@ -1001,11 +1035,13 @@ impl DescribeSessionDetailResponseBuilder {
     /// Unix time in seconds when the call was answered.
     ///
     /// Example: `1611631891`
+    #[inline]
     pub fn accept_timestamp(mut self, value: i64) -> Self {
         self.accept_timestamp = Some(value);
         self
     }
     /// Sets or clears `AcceptTimestamp`.
+    #[inline]
     pub fn set_accept_timestamp(mut self, value: Option<i64>) -> Self {
         self.accept_timestamp = value;
         self
@@ -1013,11 +1049,13 @@ impl DescribeSessionDetailResponseBuilder {
     /// Unix time in seconds when the call ended.
     ///
     /// Example: `1611631991`
+    #[inline]
     pub fn ended_timestamp(mut self, value: i64) -> Self {
         self.ended_timestamp = Some(value);
         self
     }
     /// Sets or clears `EndedTimestamp`.
+    #[inline]
     pub fn set_ended_timestamp(mut self, value: Option<i64>) -> Self {
         self.ended_timestamp = value;
         self
@@ -1025,11 +1063,13 @@ impl DescribeSessionDetailResponseBuilder {
     /// Unix time in seconds when the call entered the queue.
     ///
     /// Example: `1611631889`
+    #[inline]
     pub fn queued_timestamp(mut self, value: i64) -> Self {
         self.queued_timestamp = Some(value);
         self
     }
     /// Sets or clears `QueuedTimestamp`.
+    #[inline]
     pub fn set_queued_timestamp(mut self, value: Option<i64>) -> Self {
         self.queued_timestamp = value;
         self
@@ -1037,11 +1077,13 @@ impl DescribeSessionDetailResponseBuilder {
     /// Account of the agent who handled the call.
     ///
     /// Example: `"foo@tencent.com"`
+    #[inline]
     pub fn staff_user_id(mut self, value: impl Into<String>) -> Self {
         self.staff_user_id = Some(value.into());
         self
     }
     /// Sets or clears `StaffUserId`.
+    #[inline]
     pub fn set_staff_user_id(mut self, value: Option<String>) -> Self {
         self.staff_user_id = value;
         self
@@ -1049,11 +1091,13 @@ impl DescribeSessionDetailResponseBuilder {
     /// Final call status; same meaning as `EndStatus` in `DescribeTelCdr`.
     ///
     /// Example: `1`
+    #[inline]
     pub fn end_status(mut self, value: crate::types::DescribeSessionDetailEndStatus) -> Self {
         self.end_status = Some(value);
         self
     }
     /// Sets or clears `EndStatus`.
+    #[inline]
     pub fn set_end_status(
         mut self,
         value: Option<crate::types::DescribeSessionDetailEndStatus>,
@@ -1064,11 +1108,13 @@ impl DescribeSessionDetailResponseBuilder {
     /// Id of the skill group the call queued for.
     ///
     /// Example: `203`
+    #[inline]
     pub fn queued_skill_group_id(mut self, value: i64) -> Self {
         self.queued_skill_group_id = Some(value);
         self
     }
     /// Sets or clears `QueuedSkillGroupId`.
+    #[inline]
     pub fn set_queued_skill_group_id(mut self, value: Option<i64>) -> Self {
         self.queued_skill_group_id = value;
         self
@@ -1076,11 +1122,13 @@ impl DescribeSessionDetailResponseBuilder {
     /// Name of the skill group the call queued for.
     ///
     /// Example: `"销售组"`
+    #[inline]
     pub fn queued_skill_group_name(mut self, value: impl Into<String>) -> Self {
         self.queued_skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `QueuedSkillGroupName`.
+    #[inline]
     pub fn set_queued_skill_group_name(mut self, value: Option<String>) -> Self {
         self.queued_skill_group_name = value;
         self
@@ -1088,11 +1136,13 @@ impl DescribeSessionDetailResponseBuilder {
     /// Signed, time-limited recording link; download within 24 hours and do not store it, call again for a fresh link.
     ///
     /// Example: `"https://xxxxx"`
+    #[inline]
     pub fn record_url(mut self, value: impl Into<String>) -> Self {
         self.record_url = Some(value.into());
         self
     }
     /// Sets or clears `RecordURL`.
+    #[inline]
     pub fn set_record_url(mut self, value: Option<String>) -> Self {
         self.record_url = value;
         self
@@ -1100,11 +1150,13 @@ impl DescribeSessionDetailResponseBuilder {
     /// Link to the recording copied to your own COS bucket.
     ///
     /// Example: `"https://xxxxx"`
+    #[inline]
     pub fn custom_record_url(mut self, value: impl Into<String>) -> Self {
         self.custom_record_url = Some(value.into());
         self
     }
     /// Sets or clears `CustomRecordURL`.
+    #[inline]
     pub fn set_custom_record_url(mut self, value: Option<String>) -> Self {
         self.custom_record_url = value;
         self
@@ -1112,11 +1164,13 @@ impl DescribeSessionDetailResponseBuilder {
     /// Signed, time-limited link to the recording transcript; download within 24 hours and do not store it.
     ///
     /// Example: `"https://xxxxx"`
+    #[inline]
     pub fn asr_url(mut self, value: impl Into<String>) -> Self {
         self.asr_url = Some(value.into());
         self
     }
     /// Sets or clears `AsrURL`.
+    #[inline]
     pub fn set_asr_url(mut self, value: Option<String>) -> Self {
         self.asr_url = value;
         self
@@ -1124,11 +1178,13 @@ impl DescribeSessionDetailResponseBuilder {
     /// Links to voicemail recordings.
     ///
     /// Example: `["https://xxxxx"]`
+    #[inline]
     pub fn voicemail_record_url(mut self, value: Vec<String>) -> Self {
         self.voicemail_record_url = Some(value);
         self
     }
     /// Sets or clears `VoicemailRecordURL`.
+    #[inline]
     pub fn set_voicemail_record_url(mut self, value: Option<Vec<String>>) -> Self {
         self.voicemail_record_url = value;
         self
@@ -1136,21 +1192,25 @@ impl DescribeSessionDetailResponseBuilder {
     /// Links to voicemail transcripts; requires an offline speech recognition package enabled in the console.
     ///
     /// Example: `["https://xxxxx"]`
+    #[inline]
     pub fn voicemail_asr_url(mut self, value: Vec<String>) -> Self {
         self.voicemail_asr_url = Some(value);
         self
     }
     /// Sets or clears `VoicemailAsrURL`.
+    #[inline]
     pub fn set_voicemail_asr_url(mut self, value: Option<Vec<String>>) -> Self {
         self.voicemail_asr_url = value;
         self
     }
     /// Keys pressed in the IVR.
+    #[inline]
     pub fn ivr_key_pressed(mut self, value: Vec<crate::types::IVRKeyPressedElement>) -> Self {
         self.ivr_key_pressed = Some(value);
         self
     }
     /// Sets or clears `IVRKeyPressed`.
+    #[inline]
     pub fn set_ivr_key_pressed(
         mut self,
         value: Option<Vec<crate::types::IVRKeyPressedElement>>,
@@ -1159,11 +1219,13 @@ impl DescribeSessionDetailResponseBuilder {
         self
     }
     /// Keys pressed in the satisfaction survey.
+    #[inline]
     pub fn post_ivr_key_pressed(mut self, value: Vec<crate::types::IVRKeyPressedElement>) -> Self {
         self.post_ivr_key_pressed = Some(value);
         self
     }
     /// Sets or clears `PostIVRKeyPressed`.
+    #[inline]
     pub fn set_post_ivr_key_pressed(
         mut self,
         value: Option<Vec<crate::types::IVRKeyPressedElement>>,
@@ -1174,11 +1236,13 @@ impl DescribeSessionDetailResponseBuilder {
     /// Who hung up: `seat` agent, `user` customer, `system` system.
     ///
     /// Example: `"user"`
+    #[inline]
     pub fn hung_up_side(mut self, value: crate::types::DescribeSessionDetailHungUpSide) -> Self {
         self.hung_up_side = Some(value);
         self
     }
     /// Sets or clears `HungUpSide`.
+    #[inline]
     pub fn set_hung_up_side(
         mut self,
         value: Option<crate::types::DescribeSessionDetailHungUpSide>,
@@ -1189,31 +1253,37 @@ impl DescribeSessionDetailResponseBuilder {
     /// Custom User-to-User Information data attached to the call.
     ///
     /// Example: `"foo-bar"`
+    #[inline]
     pub fn uui(mut self, value: impl Into<String>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
+    #[inline]
     pub fn set_uui(mut self, value: Option<String>) -> Self {
         self.uui = value;
         self
     }
     /// Events that occurred during the call.
+    #[inline]
     pub fn events(mut self, value: Vec<crate::types::SessionEvent>) -> Self {
         self.events = Some(value);
         self
     }
     /// Sets or clears `Events`.
+    #[inline]
     pub fn set_events(mut self, value: Option<Vec<crate::types::SessionEvent>>) -> Self {
         self.events = value;
         self
     }
     /// Participants who served the call.
+    #[inline]
     pub fn serve_participants(mut self, value: Vec<crate::types::ServeParticipant>) -> Self {
         self.serve_participants = Some(value);
         self
     }
     /// Sets or clears `ServeParticipants`.
+    #[inline]
     pub fn set_serve_participants(
         mut self,
         value: Option<Vec<crate::types::ServeParticipant>>,
@@ -1224,11 +1294,13 @@ impl DescribeSessionDetailResponseBuilder {
     /// Status code explaining why the system hung up after the call connected.
     ///
     /// Example: `1010`
+    #[inline]
     pub fn sys_hangup_reason(mut self, value: i64) -> Self {
         self.sys_hangup_reason = Some(value);
         self
     }
     /// Sets or clears `SysHangupReason`.
+    #[inline]
     pub fn set_sys_hangup_reason(mut self, value: Option<i64>) -> Self {
         self.sys_hangup_reason = value;
         self
@@ -1236,26 +1308,31 @@ impl DescribeSessionDetailResponseBuilder {
     /// Text explaining why the system hung up after the call connected.
     ///
     /// Example: `"userHangupDuringAIAgent"`
+    #[inline]
     pub fn sys_hangup_reason_string(mut self, value: impl Into<String>) -> Self {
         self.sys_hangup_reason_string = Some(value.into());
         self
     }
     /// Sets or clears `SysHangupReasonString`.
+    #[inline]
     pub fn set_sys_hangup_reason_string(mut self, value: Option<String>) -> Self {
         self.sys_hangup_reason_string = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeSessionDetailResponse {
         DescribeSessionDetailResponse {
             caller: self.caller,
@@ -1289,9 +1366,11 @@ impl DescribeSessionDetailResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeSessionDetailResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -1347,11 +1426,13 @@ impl crate::Client {
     /// Get the details of a single finished call.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeSessionDetail`](crate::operation::describe_session_detail).
+    #[inline]
     pub fn describe_session_detail(&self) -> DescribeSessionDetailFluentBuilder {
         DescribeSessionDetailFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<DescribeSessionDetailErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<DescribeSessionDetailErrorCode>) -> Self {
         error.map_code()
     }

@@ -140,6 +140,7 @@ impl crate::codec::FromMembers for DescribeSkillGroupInfoListRequest {
 }
 impl DescribeSkillGroupInfoListRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeSkillGroupInfoListRequestBuilder {
         DescribeSkillGroupInfoListRequestBuilder::default()
     }
@@ -165,11 +166,13 @@ impl DescribeSkillGroupInfoListRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -177,11 +180,13 @@ impl DescribeSkillGroupInfoListRequestBuilder {
     /// Page size, at most 100.
     ///
     /// Example: `100`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
@@ -189,11 +194,13 @@ impl DescribeSkillGroupInfoListRequestBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.page_number = value;
         self
@@ -201,11 +208,13 @@ impl DescribeSkillGroupInfoListRequestBuilder {
     /// Id of a single skill group to return.
     ///
     /// Example: `12`
+    #[inline]
     pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
@@ -213,11 +222,13 @@ impl DescribeSkillGroupInfoListRequestBuilder {
     /// Only return skill groups modified at or after this Unix time in seconds.
     ///
     /// Example: `1611631881`
+    #[inline]
     pub fn modified_time(mut self, value: i64) -> Self {
         self.modified_time = Some(value);
         self
     }
     /// Sets or clears `ModifiedTime`.
+    #[inline]
     pub fn set_modified_time(mut self, value: Option<i64>) -> Self {
         self.modified_time = value;
         self
@@ -225,16 +236,19 @@ impl DescribeSkillGroupInfoListRequestBuilder {
     /// Skill group name to filter by.
     ///
     /// Example: `"销售组"`
+    #[inline]
     pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
         self.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`.
+    #[inline]
     pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
         self.skill_group_name = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeSkillGroupInfoListRequest, crate::BuildError> {
         Ok(DescribeSkillGroupInfoListRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -264,6 +278,7 @@ pub struct DescribeSkillGroupInfoListFluentBuilder {
 }
 impl DescribeSkillGroupInfoListFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -274,11 +289,13 @@ impl DescribeSkillGroupInfoListFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -286,11 +303,13 @@ impl DescribeSkillGroupInfoListFluentBuilder {
     /// Page size, at most 100.
     ///
     /// Example: `100`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
@@ -298,11 +317,13 @@ impl DescribeSkillGroupInfoListFluentBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.inner.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.inner.page_number = value;
         self
@@ -310,11 +331,13 @@ impl DescribeSkillGroupInfoListFluentBuilder {
     /// Id of a single skill group to return.
     ///
     /// Example: `12`
+    #[inline]
     pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.inner.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.inner.skill_group_id = value;
         self
@@ -322,11 +345,13 @@ impl DescribeSkillGroupInfoListFluentBuilder {
     /// Only return skill groups modified at or after this Unix time in seconds.
     ///
     /// Example: `1611631881`
+    #[inline]
     pub fn modified_time(mut self, value: i64) -> Self {
         self.inner.modified_time = Some(value);
         self
     }
     /// Sets or clears `ModifiedTime`.
+    #[inline]
     pub fn set_modified_time(mut self, value: Option<i64>) -> Self {
         self.inner.modified_time = value;
         self
@@ -334,26 +359,31 @@ impl DescribeSkillGroupInfoListFluentBuilder {
     /// Skill group name to filter by.
     ///
     /// Example: `"销售组"`
+    #[inline]
     pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
         self.inner.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`.
+    #[inline]
     pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
         self.inner.skill_group_name = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeSkillGroupInfoListRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -366,6 +396,7 @@ impl DescribeSkillGroupInfoListFluentBuilder {
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///
     /// Page size 100: The documented maximum.
+    #[inline]
     pub fn into_paginator(mut self) -> crate::Paginator<DescribeSkillGroupInfoListRequest> {
         if self.inner.page_size.is_none() {
             self.inner.page_size = Some(100);
@@ -459,12 +490,14 @@ impl crate::deviation::Described for DescribeSkillGroupInfoListResponse {
 impl DescribeSkillGroupInfoListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeSkillGroupInfoListResponseBuilder {
         DescribeSkillGroupInfoListResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -480,11 +513,13 @@ impl DescribeSkillGroupInfoListResponseBuilder {
     /// Total number of matching skill groups.
     ///
     /// Example: `10`
+    #[inline]
     pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
         self.total_count = Some(value);
         self
     }
     /// Sets or clears `TotalCount`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
         self.total_count = value;
         self
@@ -492,11 +527,13 @@ impl DescribeSkillGroupInfoListResponseBuilder {
     /// Skill groups on the requested page.
     ///
     /// Example: `[{"LastModifyTimestamp":1613976392,"MaxConcurrency":1,"RoutePolicy":"firstCreate","SkillGroupId":1115,"SkillGroupName":"luluttt","Type":"TEL","UsingLastSeat":0}]`
+    #[inline]
     pub fn skill_group_list(mut self, value: Vec<crate::types::SkillGroupInfoItem>) -> Self {
         self.skill_group_list = Some(value);
         self
     }
     /// Sets or clears `SkillGroupList`.
+    #[inline]
     pub fn set_skill_group_list(
         mut self,
         value: Option<Vec<crate::types::SkillGroupInfoItem>>,
@@ -505,16 +542,19 @@ impl DescribeSkillGroupInfoListResponseBuilder {
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeSkillGroupInfoListResponse {
         DescribeSkillGroupInfoListResponse {
             total_count: self.total_count.unwrap_or_default(),
@@ -525,9 +565,11 @@ impl DescribeSkillGroupInfoListResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeSkillGroupInfoListResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -589,30 +631,39 @@ impl crate::Paginated for DescribeSkillGroupInfoListRequest {
     type Item = crate::types::SkillGroupInfoItem;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 100;
+    #[inline]
     fn page_size(&self) -> Option<u64> {
         Some(self.page_size)
     }
+    #[inline]
     fn set_page_size(&mut self, value: u64) {
         self.page_size = value;
     }
+    #[inline]
     fn position(&self) -> Option<u64> {
         Some(self.page_number)
     }
+    #[inline]
     fn set_position(&mut self, value: u64) {
         self.page_number = value;
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
     }
+    #[inline]
     fn items(response: &Self::Response) -> &[Self::Item] {
         &response.skill_group_list
     }
+    #[inline]
     fn into_items(response: Self::Response) -> Vec<Self::Item> {
         response.skill_group_list
     }
+    #[inline]
     fn total(response: &Self::Response) -> Option<u64> {
         Some(response.total_count)
     }
+    #[inline]
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;
         None
@@ -622,6 +673,7 @@ impl crate::Client {
     /// List the skill groups of an application.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeSkillGroupInfoList`](crate::operation::describe_skill_group_info_list).
+    #[inline]
     pub fn describe_skill_group_info_list(&self) -> DescribeSkillGroupInfoListFluentBuilder {
         DescribeSkillGroupInfoListFluentBuilder::new(self.clone())
     }
@@ -629,6 +681,7 @@ impl crate::Client {
 impl From<crate::SdkError<DescribeSkillGroupInfoListErrorCode>>
     for crate::SdkError<crate::ErrorCode>
 {
+    #[inline]
     fn from(error: crate::SdkError<DescribeSkillGroupInfoListErrorCode>) -> Self {
         error.map_code()
     }

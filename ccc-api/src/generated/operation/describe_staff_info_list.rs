@@ -154,6 +154,7 @@ impl crate::codec::FromMembers for DescribeStaffInfoListRequest {
 }
 impl DescribeStaffInfoListRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeStaffInfoListRequestBuilder {
         DescribeStaffInfoListRequestBuilder::default()
     }
@@ -179,11 +180,13 @@ impl DescribeStaffInfoListRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -191,11 +194,13 @@ impl DescribeStaffInfoListRequestBuilder {
     /// Page size, at most 9999.
     ///
     /// Example: `9999`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
@@ -203,11 +208,13 @@ impl DescribeStaffInfoListRequestBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.page_number = value;
         self
@@ -215,11 +222,13 @@ impl DescribeStaffInfoListRequestBuilder {
     /// Account of a single agent to return.
     ///
     /// Example: `"102992@qq.com"`
+    #[inline]
     pub fn staff_mail(mut self, value: impl Into<String>) -> Self {
         self.staff_mail = Some(value.into());
         self
     }
     /// Sets or clears `StaffMail`.
+    #[inline]
     pub fn set_staff_mail(mut self, value: Option<String>) -> Self {
         self.staff_mail = value;
         self
@@ -227,11 +236,13 @@ impl DescribeStaffInfoListRequestBuilder {
     /// Only return agents modified at or after this Unix time in seconds.
     ///
     /// Example: `1611631881`
+    #[inline]
     pub fn modified_time(mut self, value: i64) -> Self {
         self.modified_time = Some(value);
         self
     }
     /// Sets or clears `ModifiedTime`.
+    #[inline]
     pub fn set_modified_time(mut self, value: Option<i64>) -> Self {
         self.modified_time = value;
         self
@@ -239,16 +250,19 @@ impl DescribeStaffInfoListRequestBuilder {
     /// Only return agents in this skill group.
     ///
     /// Example: `1145`
+    #[inline]
     pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeStaffInfoListRequest, crate::BuildError> {
         Ok(DescribeStaffInfoListRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -278,6 +292,7 @@ pub struct DescribeStaffInfoListFluentBuilder {
 }
 impl DescribeStaffInfoListFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -288,11 +303,13 @@ impl DescribeStaffInfoListFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -300,11 +317,13 @@ impl DescribeStaffInfoListFluentBuilder {
     /// Page size, at most 9999.
     ///
     /// Example: `9999`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
@@ -312,11 +331,13 @@ impl DescribeStaffInfoListFluentBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.inner.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.inner.page_number = value;
         self
@@ -324,11 +345,13 @@ impl DescribeStaffInfoListFluentBuilder {
     /// Account of a single agent to return.
     ///
     /// Example: `"102992@qq.com"`
+    #[inline]
     pub fn staff_mail(mut self, value: impl Into<String>) -> Self {
         self.inner.staff_mail = Some(value.into());
         self
     }
     /// Sets or clears `StaffMail`.
+    #[inline]
     pub fn set_staff_mail(mut self, value: Option<String>) -> Self {
         self.inner.staff_mail = value;
         self
@@ -336,11 +359,13 @@ impl DescribeStaffInfoListFluentBuilder {
     /// Only return agents modified at or after this Unix time in seconds.
     ///
     /// Example: `1611631881`
+    #[inline]
     pub fn modified_time(mut self, value: i64) -> Self {
         self.inner.modified_time = Some(value);
         self
     }
     /// Sets or clears `ModifiedTime`.
+    #[inline]
     pub fn set_modified_time(mut self, value: Option<i64>) -> Self {
         self.inner.modified_time = value;
         self
@@ -348,26 +373,31 @@ impl DescribeStaffInfoListFluentBuilder {
     /// Only return agents in this skill group.
     ///
     /// Example: `1145`
+    #[inline]
     pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.inner.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.inner.skill_group_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeStaffInfoListRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DescribeStaffInfoListResponse, crate::SdkError<DescribeStaffInfoListErrorCode>>
@@ -378,6 +408,7 @@ impl DescribeStaffInfoListFluentBuilder {
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 9999 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///
     /// Page size 9999: The documented maximum.
+    #[inline]
     pub fn into_paginator(mut self) -> crate::Paginator<DescribeStaffInfoListRequest> {
         if self.inner.page_size.is_none() {
             self.inner.page_size = Some(9999);
@@ -466,12 +497,14 @@ impl crate::deviation::Described for DescribeStaffInfoListResponse {
 impl DescribeStaffInfoListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeStaffInfoListResponseBuilder {
         DescribeStaffInfoListResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -487,36 +520,43 @@ impl DescribeStaffInfoListResponseBuilder {
     /// Total number of matching agents.
     ///
     /// Example: `10`
+    #[inline]
     pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
         self.total_count = Some(value);
         self
     }
     /// Sets or clears `TotalCount`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
         self.total_count = value;
         self
     }
     /// Agents on the requested page.
+    #[inline]
     pub fn staff_list(mut self, value: Vec<crate::types::StaffInfo>) -> Self {
         self.staff_list = Some(value);
         self
     }
     /// Sets or clears `StaffList`.
+    #[inline]
     pub fn set_staff_list(mut self, value: Option<Vec<crate::types::StaffInfo>>) -> Self {
         self.staff_list = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeStaffInfoListResponse {
         DescribeStaffInfoListResponse {
             total_count: self.total_count.unwrap_or_default(),
@@ -527,9 +567,11 @@ impl DescribeStaffInfoListResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeStaffInfoListResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -587,30 +629,39 @@ impl crate::Paginated for DescribeStaffInfoListRequest {
     type Item = crate::types::StaffInfo;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 9999;
+    #[inline]
     fn page_size(&self) -> Option<u64> {
         Some(self.page_size)
     }
+    #[inline]
     fn set_page_size(&mut self, value: u64) {
         self.page_size = value;
     }
+    #[inline]
     fn position(&self) -> Option<u64> {
         Some(self.page_number)
     }
+    #[inline]
     fn set_position(&mut self, value: u64) {
         self.page_number = value;
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
     }
+    #[inline]
     fn items(response: &Self::Response) -> &[Self::Item] {
         &response.staff_list
     }
+    #[inline]
     fn into_items(response: Self::Response) -> Vec<Self::Item> {
         response.staff_list
     }
+    #[inline]
     fn total(response: &Self::Response) -> Option<u64> {
         Some(response.total_count)
     }
+    #[inline]
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;
         None
@@ -620,11 +671,13 @@ impl crate::Client {
     /// List the agents of an application.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeStaffInfoList`](crate::operation::describe_staff_info_list).
+    #[inline]
     pub fn describe_staff_info_list(&self) -> DescribeStaffInfoListFluentBuilder {
         DescribeStaffInfoListFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<DescribeStaffInfoListErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<DescribeStaffInfoListErrorCode>) -> Self {
         error.map_code()
     }

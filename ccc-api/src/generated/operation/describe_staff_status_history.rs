@@ -151,6 +151,7 @@ impl crate::codec::FromMembers for DescribeStaffStatusHistoryRequest {
 }
 impl DescribeStaffStatusHistoryRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeStaffStatusHistoryRequestBuilder {
         DescribeStaffStatusHistoryRequestBuilder::default()
     }
@@ -176,11 +177,13 @@ impl DescribeStaffStatusHistoryRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -188,11 +191,13 @@ impl DescribeStaffStatusHistoryRequestBuilder {
     /// Account of the agent.
     ///
     /// Example: `"foo@tencent.com"`
+    #[inline]
     pub fn staff_user_id(mut self, value: impl Into<String>) -> Self {
         self.staff_user_id = Some(value.into());
         self
     }
     /// Sets or clears `StaffUserId`. Required.
+    #[inline]
     pub fn set_staff_user_id(mut self, value: Option<String>) -> Self {
         self.staff_user_id = value;
         self
@@ -200,11 +205,13 @@ impl DescribeStaffStatusHistoryRequestBuilder {
     /// Start of the window, Unix time in seconds; at most about 180 days in the past.
     ///
     /// Example: `1753925234`
+    #[inline]
     pub fn start_timestamp(mut self, value: i64) -> Self {
         self.start_timestamp = Some(value);
         self
     }
     /// Sets or clears `StartTimestamp`. Required.
+    #[inline]
     pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
         self.start_timestamp = value;
         self
@@ -212,11 +219,13 @@ impl DescribeStaffStatusHistoryRequestBuilder {
     /// End of the window, Unix time in seconds; must be less than 7 days after the start.
     ///
     /// Example: `1753926234`
+    #[inline]
     pub fn end_timestamp(mut self, value: i64) -> Self {
         self.end_timestamp = Some(value);
         self
     }
     /// Sets or clears `EndTimestamp`. Required.
+    #[inline]
     pub fn set_end_timestamp(mut self, value: Option<i64>) -> Self {
         self.end_timestamp = value;
         self
@@ -224,11 +233,13 @@ impl DescribeStaffStatusHistoryRequestBuilder {
     /// Cursor for fetching the next page, taken from the previous response.
     ///
     /// Example: `"foo-and-bar"`
+    #[inline]
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
     }
     /// Sets or clears `Cursor`.
+    #[inline]
     pub fn set_cursor(mut self, value: Option<String>) -> Self {
         self.cursor = value;
         self
@@ -236,16 +247,19 @@ impl DescribeStaffStatusHistoryRequestBuilder {
     /// Number of entries per page.
     ///
     /// Example: `1000`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeStaffStatusHistoryRequest, crate::BuildError> {
         Ok(DescribeStaffStatusHistoryRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -278,6 +292,7 @@ pub struct DescribeStaffStatusHistoryFluentBuilder {
 }
 impl DescribeStaffStatusHistoryFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -288,11 +303,13 @@ impl DescribeStaffStatusHistoryFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -300,11 +317,13 @@ impl DescribeStaffStatusHistoryFluentBuilder {
     /// Account of the agent.
     ///
     /// Example: `"foo@tencent.com"`
+    #[inline]
     pub fn staff_user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.staff_user_id = Some(value.into());
         self
     }
     /// Sets or clears `StaffUserId`. Required.
+    #[inline]
     pub fn set_staff_user_id(mut self, value: Option<String>) -> Self {
         self.inner.staff_user_id = value;
         self
@@ -312,11 +331,13 @@ impl DescribeStaffStatusHistoryFluentBuilder {
     /// Start of the window, Unix time in seconds; at most about 180 days in the past.
     ///
     /// Example: `1753925234`
+    #[inline]
     pub fn start_timestamp(mut self, value: i64) -> Self {
         self.inner.start_timestamp = Some(value);
         self
     }
     /// Sets or clears `StartTimestamp`. Required.
+    #[inline]
     pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
         self.inner.start_timestamp = value;
         self
@@ -324,11 +345,13 @@ impl DescribeStaffStatusHistoryFluentBuilder {
     /// End of the window, Unix time in seconds; must be less than 7 days after the start.
     ///
     /// Example: `1753926234`
+    #[inline]
     pub fn end_timestamp(mut self, value: i64) -> Self {
         self.inner.end_timestamp = Some(value);
         self
     }
     /// Sets or clears `EndTimestamp`. Required.
+    #[inline]
     pub fn set_end_timestamp(mut self, value: Option<i64>) -> Self {
         self.inner.end_timestamp = value;
         self
@@ -336,11 +359,13 @@ impl DescribeStaffStatusHistoryFluentBuilder {
     /// Cursor for fetching the next page, taken from the previous response.
     ///
     /// Example: `"foo-and-bar"`
+    #[inline]
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.inner.cursor = Some(value.into());
         self
     }
     /// Sets or clears `Cursor`.
+    #[inline]
     pub fn set_cursor(mut self, value: Option<String>) -> Self {
         self.inner.cursor = value;
         self
@@ -348,26 +373,31 @@ impl DescribeStaffStatusHistoryFluentBuilder {
     /// Number of entries per page.
     ///
     /// Example: `1000`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeStaffStatusHistoryRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -380,6 +410,7 @@ impl DescribeStaffStatusHistoryFluentBuilder {
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `Cursor`/`PageSize` are set here or on the paginator.
     ///
     /// Page size 100: No maximum is documented; 100, the largest page size the service documents for its other list actions.
+    #[inline]
     pub fn into_paginator(mut self) -> crate::Paginator<DescribeStaffStatusHistoryRequest> {
         if self.inner.page_size.is_none() {
             self.inner.page_size = Some(100);
@@ -454,12 +485,14 @@ impl crate::deviation::Described for DescribeStaffStatusHistoryResponse {
 impl DescribeStaffStatusHistoryResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeStaffStatusHistoryResponseBuilder {
         DescribeStaffStatusHistoryResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -472,26 +505,31 @@ pub struct DescribeStaffStatusHistoryResponseBuilder {
 }
 impl DescribeStaffStatusHistoryResponseBuilder {
     /// Agent status entries.
+    #[inline]
     pub fn data(mut self, value: Vec<crate::types::StaffStatus>) -> Self {
         self.data = Some(value);
         self
     }
     /// Sets or clears `Data`.
+    #[inline]
     pub fn set_data(mut self, value: Option<Vec<crate::types::StaffStatus>>) -> Self {
         self.data = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeStaffStatusHistoryResponse {
         DescribeStaffStatusHistoryResponse {
             data: self.data,
@@ -501,9 +539,11 @@ impl DescribeStaffStatusHistoryResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeStaffStatusHistoryResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -551,31 +591,40 @@ impl crate::Paginated for DescribeStaffStatusHistoryRequest {
     type Item = crate::types::StaffStatus;
     const STYLE: crate::PageStyle = crate::PageStyle::Cursor;
     const MAX_PAGE_SIZE: u64 = 100;
+    #[inline]
     fn page_size(&self) -> Option<u64> {
         self.page_size
     }
+    #[inline]
     fn set_page_size(&mut self, value: u64) {
         self.page_size = Some(value);
     }
+    #[inline]
     fn position(&self) -> Option<u64> {
         None
     }
+    #[inline]
     fn set_position(&mut self, value: u64) {
         let _ = value;
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.cursor = Some(cursor);
     }
+    #[inline]
     fn items(response: &Self::Response) -> &[Self::Item] {
         response.data.as_deref().unwrap_or(&[])
     }
+    #[inline]
     fn into_items(response: Self::Response) -> Vec<Self::Item> {
         response.data.unwrap_or_default()
     }
+    #[inline]
     fn total(response: &Self::Response) -> Option<u64> {
         let _ = response;
         None
     }
+    #[inline]
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;
         item.cursor.clone()
@@ -585,6 +634,7 @@ impl crate::Client {
     /// Get the status history of an agent.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeStaffStatusHistory`](crate::operation::describe_staff_status_history).
+    #[inline]
     pub fn describe_staff_status_history(&self) -> DescribeStaffStatusHistoryFluentBuilder {
         DescribeStaffStatusHistoryFluentBuilder::new(self.clone())
     }
@@ -592,6 +642,7 @@ impl crate::Client {
 impl From<crate::SdkError<DescribeStaffStatusHistoryErrorCode>>
     for crate::SdkError<crate::ErrorCode>
 {
+    #[inline]
     fn from(error: crate::SdkError<DescribeStaffStatusHistoryErrorCode>) -> Self {
         error.map_code()
     }

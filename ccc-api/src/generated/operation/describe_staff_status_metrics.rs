@@ -132,6 +132,7 @@ impl crate::codec::FromMembers for DescribeStaffStatusMetricsRequest {
 }
 impl DescribeStaffStatusMetricsRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeStaffStatusMetricsRequestBuilder {
         DescribeStaffStatusMetricsRequestBuilder::default()
     }
@@ -155,21 +156,25 @@ impl DescribeStaffStatusMetricsRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
     /// Agent accounts to include; omit to return all agents.
+    #[inline]
     pub fn staff_list(mut self, value: Vec<String>) -> Self {
         self.staff_list = Some(value);
         self
     }
     /// Sets or clears `StaffList`.
+    #[inline]
     pub fn set_staff_list(mut self, value: Option<Vec<String>>) -> Self {
         self.staff_list = value;
         self
@@ -177,11 +182,13 @@ impl DescribeStaffStatusMetricsRequestBuilder {
     /// Skill group ids to filter by.
     ///
     /// Example: `[1,2,3,4,5,6]`
+    #[inline]
     pub fn group_id_list(mut self, value: Vec<i64>) -> Self {
         self.group_id_list = Some(value);
         self
     }
     /// Sets or clears `GroupIdList`.
+    #[inline]
     pub fn set_group_id_list(mut self, value: Option<Vec<i64>>) -> Self {
         self.group_id_list = value;
         self
@@ -189,6 +196,7 @@ impl DescribeStaffStatusMetricsRequestBuilder {
     /// Agent statuses to filter by: `free` available, `busy` busy, `rest` on break, `notReady` not ready, `afterCallWork` post-call wrap-up, `offline` offline.
     ///
     /// Example: `["free"]`
+    #[inline]
     pub fn status_list(
         mut self,
         value: Vec<crate::types::DescribeStaffStatusMetricsStatusList>,
@@ -197,6 +205,7 @@ impl DescribeStaffStatusMetricsRequestBuilder {
         self
     }
     /// Sets or clears `StatusList`.
+    #[inline]
     pub fn set_status_list(
         mut self,
         value: Option<Vec<crate::types::DescribeStaffStatusMetricsStatusList>>,
@@ -205,6 +214,7 @@ impl DescribeStaffStatusMetricsRequestBuilder {
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeStaffStatusMetricsRequest, crate::BuildError> {
         Ok(DescribeStaffStatusMetricsRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -226,6 +236,7 @@ pub struct DescribeStaffStatusMetricsFluentBuilder {
 }
 impl DescribeStaffStatusMetricsFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -236,21 +247,25 @@ impl DescribeStaffStatusMetricsFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
     /// Agent accounts to include; omit to return all agents.
+    #[inline]
     pub fn staff_list(mut self, value: Vec<String>) -> Self {
         self.inner.staff_list = Some(value);
         self
     }
     /// Sets or clears `StaffList`.
+    #[inline]
     pub fn set_staff_list(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.staff_list = value;
         self
@@ -258,11 +273,13 @@ impl DescribeStaffStatusMetricsFluentBuilder {
     /// Skill group ids to filter by.
     ///
     /// Example: `[1,2,3,4,5,6]`
+    #[inline]
     pub fn group_id_list(mut self, value: Vec<i64>) -> Self {
         self.inner.group_id_list = Some(value);
         self
     }
     /// Sets or clears `GroupIdList`.
+    #[inline]
     pub fn set_group_id_list(mut self, value: Option<Vec<i64>>) -> Self {
         self.inner.group_id_list = value;
         self
@@ -270,6 +287,7 @@ impl DescribeStaffStatusMetricsFluentBuilder {
     /// Agent statuses to filter by: `free` available, `busy` busy, `rest` on break, `notReady` not ready, `afterCallWork` post-call wrap-up, `offline` offline.
     ///
     /// Example: `["free"]`
+    #[inline]
     pub fn status_list(
         mut self,
         value: Vec<crate::types::DescribeStaffStatusMetricsStatusList>,
@@ -278,6 +296,7 @@ impl DescribeStaffStatusMetricsFluentBuilder {
         self
     }
     /// Sets or clears `StatusList`.
+    #[inline]
     pub fn set_status_list(
         mut self,
         value: Option<Vec<crate::types::DescribeStaffStatusMetricsStatusList>>,
@@ -286,16 +305,19 @@ impl DescribeStaffStatusMetricsFluentBuilder {
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeStaffStatusMetricsRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -375,12 +397,14 @@ impl crate::deviation::Described for DescribeStaffStatusMetricsResponse {
 impl DescribeStaffStatusMetricsResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeStaffStatusMetricsResponseBuilder {
         DescribeStaffStatusMetricsResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -395,26 +419,31 @@ impl DescribeStaffStatusMetricsResponseBuilder {
     /// Real-time status metrics, one entry per agent.
     ///
     /// Example: `[{"AfterCallWorkDuration":0,"BusyDuration":0,"Email":"aaa@abc.com","FreeDuration":0,"LastOnlineTimestamp":0,"LastStatusTimestamp":0,"NotReadyDuration":0,"OnlineDuration":0,"Reason":"abc","ReserveNotReady":true,"ReserveRest":true,"RestDuration":0,"Status":"free","StatusExtra":{"Direct":"callin","Type":"tel"},"UseMobileAccept":0,"UseMobileCallOut":true}]`
+    #[inline]
     pub fn metrics(mut self, value: Vec<crate::types::StaffStatusMetrics>) -> Self {
         self.metrics = Some(value);
         self
     }
     /// Sets or clears `Metrics`.
+    #[inline]
     pub fn set_metrics(mut self, value: Option<Vec<crate::types::StaffStatusMetrics>>) -> Self {
         self.metrics = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeStaffStatusMetricsResponse {
         DescribeStaffStatusMetricsResponse {
             metrics: self.metrics.unwrap_or_default(),
@@ -424,9 +453,11 @@ impl DescribeStaffStatusMetricsResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeStaffStatusMetricsResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -488,6 +519,7 @@ impl crate::Client {
     /// Get real-time status metrics for agents.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeStaffStatusMetrics`](crate::operation::describe_staff_status_metrics).
+    #[inline]
     pub fn describe_staff_status_metrics(&self) -> DescribeStaffStatusMetricsFluentBuilder {
         DescribeStaffStatusMetricsFluentBuilder::new(self.clone())
     }
@@ -495,6 +527,7 @@ impl crate::Client {
 impl From<crate::SdkError<DescribeStaffStatusMetricsErrorCode>>
     for crate::SdkError<crate::ErrorCode>
 {
+    #[inline]
     fn from(error: crate::SdkError<DescribeStaffStatusMetricsErrorCode>) -> Self {
         error.map_code()
     }

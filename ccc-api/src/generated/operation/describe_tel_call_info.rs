@@ -96,6 +96,7 @@ impl crate::codec::FromMembers for DescribeTelCallInfoRequest {
 }
 impl DescribeTelCallInfoRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeTelCallInfoRequestBuilder {
         DescribeTelCallInfoRequestBuilder::default()
     }
@@ -118,11 +119,13 @@ impl DescribeTelCallInfoRequestBuilder {
     /// Start of the range as a Unix timestamp in seconds; granularity is whole days, so pass the start of the first day, e.g. 00:00:00.
     ///
     /// Example: `1773041460`
+    #[inline]
     pub fn start_time_stamp(mut self, value: i64) -> Self {
         self.start_time_stamp = Some(value);
         self
     }
     /// Sets or clears `StartTimeStamp`. Required.
+    #[inline]
     pub fn set_start_time_stamp(mut self, value: Option<i64>) -> Self {
         self.start_time_stamp = value;
         self
@@ -130,11 +133,13 @@ impl DescribeTelCallInfoRequestBuilder {
     /// End of the range as a Unix timestamp in seconds; pass the end of the last day, e.g. 23:59:59. The range may span at most 90 days.
     ///
     /// Example: `1773042460`
+    #[inline]
     pub fn end_time_stamp(mut self, value: i64) -> Self {
         self.end_time_stamp = Some(value);
         self
     }
     /// Sets or clears `EndTimeStamp`. Required.
+    #[inline]
     pub fn set_end_time_stamp(mut self, value: Option<i64>) -> Self {
         self.end_time_stamp = value;
         self
@@ -142,16 +147,19 @@ impl DescribeTelCallInfoRequestBuilder {
     /// Application ids to query; results are summed over all of them.
     ///
     /// Example: `[140000000]`
+    #[inline]
     pub fn sdk_app_id_list(mut self, value: Vec<i64>) -> Self {
         self.sdk_app_id_list = Some(value);
         self
     }
     /// Sets or clears `SdkAppIdList`. Required.
+    #[inline]
     pub fn set_sdk_app_id_list(mut self, value: Option<Vec<i64>>) -> Self {
         self.sdk_app_id_list = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeTelCallInfoRequest, crate::BuildError> {
         Ok(DescribeTelCallInfoRequest {
             start_time_stamp: self.start_time_stamp.ok_or(crate::BuildError::missing(
@@ -178,6 +186,7 @@ pub struct DescribeTelCallInfoFluentBuilder {
 }
 impl DescribeTelCallInfoFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -188,11 +197,13 @@ impl DescribeTelCallInfoFluentBuilder {
     /// Start of the range as a Unix timestamp in seconds; granularity is whole days, so pass the start of the first day, e.g. 00:00:00.
     ///
     /// Example: `1773041460`
+    #[inline]
     pub fn start_time_stamp(mut self, value: i64) -> Self {
         self.inner.start_time_stamp = Some(value);
         self
     }
     /// Sets or clears `StartTimeStamp`. Required.
+    #[inline]
     pub fn set_start_time_stamp(mut self, value: Option<i64>) -> Self {
         self.inner.start_time_stamp = value;
         self
@@ -200,11 +211,13 @@ impl DescribeTelCallInfoFluentBuilder {
     /// End of the range as a Unix timestamp in seconds; pass the end of the last day, e.g. 23:59:59. The range may span at most 90 days.
     ///
     /// Example: `1773042460`
+    #[inline]
     pub fn end_time_stamp(mut self, value: i64) -> Self {
         self.inner.end_time_stamp = Some(value);
         self
     }
     /// Sets or clears `EndTimeStamp`. Required.
+    #[inline]
     pub fn set_end_time_stamp(mut self, value: Option<i64>) -> Self {
         self.inner.end_time_stamp = value;
         self
@@ -212,26 +225,31 @@ impl DescribeTelCallInfoFluentBuilder {
     /// Application ids to query; results are summed over all of them.
     ///
     /// Example: `[140000000]`
+    #[inline]
     pub fn sdk_app_id_list(mut self, value: Vec<i64>) -> Self {
         self.inner.sdk_app_id_list = Some(value);
         self
     }
     /// Sets or clears `SdkAppIdList`. Required.
+    #[inline]
     pub fn set_sdk_app_id_list(mut self, value: Option<Vec<i64>>) -> Self {
         self.inner.sdk_app_id_list = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeTelCallInfoRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DescribeTelCallInfoResponse, crate::SdkError<DescribeTelCallInfoErrorCode>> {
@@ -395,12 +413,14 @@ impl crate::deviation::Described for DescribeTelCallInfoResponse {
 impl DescribeTelCallInfoResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeTelCallInfoResponseBuilder {
         DescribeTelCallInfoResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -421,11 +441,13 @@ impl DescribeTelCallInfoResponseBuilder {
     /// Minutes consumed from the outbound call package.
     ///
     /// Example: `10`
+    #[inline]
     pub fn tel_call_out_count(mut self, value: i64) -> Self {
         self.tel_call_out_count = Some(value);
         self
     }
     /// Sets or clears `TelCallOutCount`.
+    #[inline]
     pub fn set_tel_call_out_count(mut self, value: Option<i64>) -> Self {
         self.tel_call_out_count = value;
         self
@@ -433,11 +455,13 @@ impl DescribeTelCallInfoResponseBuilder {
     /// Minutes consumed from the inbound call package.
     ///
     /// Example: `10`
+    #[inline]
     pub fn tel_call_in_count(mut self, value: i64) -> Self {
         self.tel_call_in_count = Some(value);
         self
     }
     /// Sets or clears `TelCallInCount`.
+    #[inline]
     pub fn set_tel_call_in_count(mut self, value: Option<i64>) -> Self {
         self.tel_call_in_count = value;
         self
@@ -445,11 +469,13 @@ impl DescribeTelCallInfoResponseBuilder {
     /// Number of agent seats used.
     ///
     /// Example: `50`
+    #[inline]
     pub fn seat_used_count(mut self, value: i64) -> Self {
         self.seat_used_count = Some(value);
         self
     }
     /// Sets or clears `SeatUsedCount`.
+    #[inline]
     pub fn set_seat_used_count(mut self, value: Option<i64>) -> Self {
         self.seat_used_count = value;
         self
@@ -457,11 +483,13 @@ impl DescribeTelCallInfoResponseBuilder {
     /// Minutes consumed from the audio package (deprecated spelling, use `VOIPCallInCount`).
     ///
     /// Example: `10`
+    #[inline]
     pub fn voip_call_in_count_deprecated(mut self, value: i64) -> Self {
         self.voip_call_in_count_deprecated = Some(value);
         self
     }
     /// Sets or clears `VoipCallInCount`.
+    #[inline]
     pub fn set_voip_call_in_count_deprecated(mut self, value: Option<i64>) -> Self {
         self.voip_call_in_count_deprecated = value;
         self
@@ -469,11 +497,13 @@ impl DescribeTelCallInfoResponseBuilder {
     /// Minutes consumed from the audio package.
     ///
     /// Example: `10`
+    #[inline]
     pub fn voip_call_in_count(mut self, value: i64) -> Self {
         self.voip_call_in_count = Some(value);
         self
     }
     /// Sets or clears `VOIPCallInCount`.
+    #[inline]
     pub fn set_voip_call_in_count(mut self, value: Option<i64>) -> Self {
         self.voip_call_in_count = value;
         self
@@ -481,11 +511,13 @@ impl DescribeTelCallInfoResponseBuilder {
     /// Minutes consumed from the offline speech-to-text package.
     ///
     /// Example: `1`
+    #[inline]
     pub fn asr_offline_count(mut self, value: i64) -> Self {
         self.asr_offline_count = Some(value);
         self
     }
     /// Sets or clears `AsrOfflineCount`.
+    #[inline]
     pub fn set_asr_offline_count(mut self, value: Option<i64>) -> Self {
         self.asr_offline_count = value;
         self
@@ -493,26 +525,31 @@ impl DescribeTelCallInfoResponseBuilder {
     /// Minutes consumed from the real-time speech-to-text package.
     ///
     /// Example: `1`
+    #[inline]
     pub fn asr_realtime_count(mut self, value: i64) -> Self {
         self.asr_realtime_count = Some(value);
         self
     }
     /// Sets or clears `AsrRealtimeCount`.
+    #[inline]
     pub fn set_asr_realtime_count(mut self, value: Option<i64>) -> Self {
         self.asr_realtime_count = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeTelCallInfoResponse {
         DescribeTelCallInfoResponse {
             tel_call_out_count: self.tel_call_out_count.unwrap_or_default(),
@@ -528,9 +565,11 @@ impl DescribeTelCallInfoResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeTelCallInfoResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -596,11 +635,13 @@ impl crate::Client {
     /// Get telephony usage statistics for one or more instances.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeTelCallInfo`](crate::operation::describe_tel_call_info).
+    #[inline]
     pub fn describe_tel_call_info(&self) -> DescribeTelCallInfoFluentBuilder {
         DescribeTelCallInfoFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<DescribeTelCallInfoErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<DescribeTelCallInfoErrorCode>) -> Self {
         error.map_code()
     }

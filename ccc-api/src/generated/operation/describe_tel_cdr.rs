@@ -265,6 +265,7 @@ impl crate::codec::FromMembers for DescribeTelCdrRequest {
 }
 impl DescribeTelCdrRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeTelCdrRequestBuilder {
         DescribeTelCdrRequestBuilder::default()
     }
@@ -294,11 +295,13 @@ impl DescribeTelCdrRequestBuilder {
     /// Start of the query range, Unix time in seconds; at most 180 days in the past.
     ///
     /// Example: `1611631881`
+    #[inline]
     pub fn start_time_stamp(mut self, value: i64) -> Self {
         self.start_time_stamp = Some(value);
         self
     }
     /// Sets or clears `StartTimeStamp`. Required.
+    #[inline]
     pub fn set_start_time_stamp(mut self, value: Option<i64>) -> Self {
         self.start_time_stamp = value;
         self
@@ -306,11 +309,13 @@ impl DescribeTelCdrRequestBuilder {
     /// End of the query range, Unix time in seconds; must be less than 90 days after the start.
     ///
     /// Example: `1611631881`
+    #[inline]
     pub fn end_time_stamp(mut self, value: i64) -> Self {
         self.end_time_stamp = Some(value);
         self
     }
     /// Sets or clears `EndTimeStamp`. Required.
+    #[inline]
     pub fn set_end_time_stamp(mut self, value: Option<i64>) -> Self {
         self.end_time_stamp = value;
         self
@@ -318,11 +323,13 @@ impl DescribeTelCdrRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -330,11 +337,13 @@ impl DescribeTelCdrRequestBuilder {
     /// Page size, up to 100.
     ///
     /// Example: `100`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
@@ -342,11 +351,13 @@ impl DescribeTelCdrRequestBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.page_number = value;
         self
@@ -354,11 +365,13 @@ impl DescribeTelCdrRequestBuilder {
     /// Instance id; deprecated, use `SdkAppId`.
     ///
     /// Example: `11`
+    #[inline]
     pub fn instance_id(mut self, value: i64) -> Self {
         self.instance_id = Some(value);
         self
     }
     /// Sets or clears `InstanceId`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<i64>) -> Self {
         self.instance_id = value;
         self
@@ -366,11 +379,13 @@ impl DescribeTelCdrRequestBuilder {
     /// Maximum number of records to return; deprecated, use `PageSize`.
     ///
     /// Example: `0`
+    #[inline]
     pub fn limit(mut self, value: crate::types::Limit) -> Self {
         self.limit = Some(value);
         self
     }
     /// Sets or clears `Limit`.
+    #[inline]
     pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
         self.limit = value;
         self
@@ -378,11 +393,13 @@ impl DescribeTelCdrRequestBuilder {
     /// Record offset; deprecated, use `PageNumber`.
     ///
     /// Example: `0`
+    #[inline]
     pub fn offset(mut self, value: crate::types::Offset) -> Self {
         self.offset = Some(value);
         self
     }
     /// Sets or clears `Offset`.
+    #[inline]
     pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
         self.offset = value;
         self
@@ -390,11 +407,13 @@ impl DescribeTelCdrRequestBuilder {
     /// Only return records involving these phone numbers.
     ///
     /// Example: `["008613012345678"]`
+    #[inline]
     pub fn phones(mut self, value: Vec<String>) -> Self {
         self.phones = Some(value);
         self
     }
     /// Sets or clears `Phones`.
+    #[inline]
     pub fn set_phones(mut self, value: Option<Vec<String>>) -> Self {
         self.phones = value;
         self
@@ -402,16 +421,19 @@ impl DescribeTelCdrRequestBuilder {
     /// Only return records with these session ids.
     ///
     /// Example: `["7cb26a84-83b2-42d8-a19b-7dae78e9b78e"]`
+    #[inline]
     pub fn session_ids(mut self, value: Vec<String>) -> Self {
         self.session_ids = Some(value);
         self
     }
     /// Sets or clears `SessionIds`.
+    #[inline]
     pub fn set_session_ids(mut self, value: Option<Vec<String>>) -> Self {
         self.session_ids = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeTelCdrRequest, crate::BuildError> {
         Ok(DescribeTelCdrRequest {
             start_time_stamp: self.start_time_stamp.ok_or(crate::BuildError::missing(
@@ -447,6 +469,7 @@ pub struct DescribeTelCdrFluentBuilder {
 }
 impl DescribeTelCdrFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -457,11 +480,13 @@ impl DescribeTelCdrFluentBuilder {
     /// Start of the query range, Unix time in seconds; at most 180 days in the past.
     ///
     /// Example: `1611631881`
+    #[inline]
     pub fn start_time_stamp(mut self, value: i64) -> Self {
         self.inner.start_time_stamp = Some(value);
         self
     }
     /// Sets or clears `StartTimeStamp`. Required.
+    #[inline]
     pub fn set_start_time_stamp(mut self, value: Option<i64>) -> Self {
         self.inner.start_time_stamp = value;
         self
@@ -469,11 +494,13 @@ impl DescribeTelCdrFluentBuilder {
     /// End of the query range, Unix time in seconds; must be less than 90 days after the start.
     ///
     /// Example: `1611631881`
+    #[inline]
     pub fn end_time_stamp(mut self, value: i64) -> Self {
         self.inner.end_time_stamp = Some(value);
         self
     }
     /// Sets or clears `EndTimeStamp`. Required.
+    #[inline]
     pub fn set_end_time_stamp(mut self, value: Option<i64>) -> Self {
         self.inner.end_time_stamp = value;
         self
@@ -481,11 +508,13 @@ impl DescribeTelCdrFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -493,11 +522,13 @@ impl DescribeTelCdrFluentBuilder {
     /// Page size, up to 100.
     ///
     /// Example: `100`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
@@ -505,11 +536,13 @@ impl DescribeTelCdrFluentBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.inner.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.inner.page_number = value;
         self
@@ -517,11 +550,13 @@ impl DescribeTelCdrFluentBuilder {
     /// Instance id; deprecated, use `SdkAppId`.
     ///
     /// Example: `11`
+    #[inline]
     pub fn instance_id(mut self, value: i64) -> Self {
         self.inner.instance_id = Some(value);
         self
     }
     /// Sets or clears `InstanceId`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<i64>) -> Self {
         self.inner.instance_id = value;
         self
@@ -529,11 +564,13 @@ impl DescribeTelCdrFluentBuilder {
     /// Maximum number of records to return; deprecated, use `PageSize`.
     ///
     /// Example: `0`
+    #[inline]
     pub fn limit(mut self, value: crate::types::Limit) -> Self {
         self.inner.limit = Some(value);
         self
     }
     /// Sets or clears `Limit`.
+    #[inline]
     pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
         self.inner.limit = value;
         self
@@ -541,11 +578,13 @@ impl DescribeTelCdrFluentBuilder {
     /// Record offset; deprecated, use `PageNumber`.
     ///
     /// Example: `0`
+    #[inline]
     pub fn offset(mut self, value: crate::types::Offset) -> Self {
         self.inner.offset = Some(value);
         self
     }
     /// Sets or clears `Offset`.
+    #[inline]
     pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
         self.inner.offset = value;
         self
@@ -553,11 +592,13 @@ impl DescribeTelCdrFluentBuilder {
     /// Only return records involving these phone numbers.
     ///
     /// Example: `["008613012345678"]`
+    #[inline]
     pub fn phones(mut self, value: Vec<String>) -> Self {
         self.inner.phones = Some(value);
         self
     }
     /// Sets or clears `Phones`.
+    #[inline]
     pub fn set_phones(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.phones = value;
         self
@@ -565,26 +606,31 @@ impl DescribeTelCdrFluentBuilder {
     /// Only return records with these session ids.
     ///
     /// Example: `["7cb26a84-83b2-42d8-a19b-7dae78e9b78e"]`
+    #[inline]
     pub fn session_ids(mut self, value: Vec<String>) -> Self {
         self.inner.session_ids = Some(value);
         self
     }
     /// Sets or clears `SessionIds`.
+    #[inline]
     pub fn set_session_ids(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.session_ids = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeTelCdrRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DescribeTelCdrResponse, crate::SdkError<DescribeTelCdrErrorCode>> {
@@ -594,6 +640,7 @@ impl DescribeTelCdrFluentBuilder {
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///
     /// Page size 100: The documented maximum.
+    #[inline]
     pub fn into_paginator(mut self) -> crate::Paginator<DescribeTelCdrRequest> {
         if self.inner.page_size.is_none() {
             self.inner.page_size = Some(100);
@@ -698,12 +745,14 @@ impl crate::deviation::Described for DescribeTelCdrResponse {
 impl DescribeTelCdrResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeTelCdrResponseBuilder {
         DescribeTelCdrResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -720,11 +769,13 @@ impl DescribeTelCdrResponseBuilder {
     /// Total number of matching call records.
     ///
     /// Example: `2`
+    #[inline]
     pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
         self.total_count = Some(value);
         self
     }
     /// Sets or clears `TotalCount`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
         self.total_count = value;
         self
@@ -732,11 +783,13 @@ impl DescribeTelCdrResponseBuilder {
     /// Call records; deprecated, use `TelCdrList`.
     ///
     /// Example: `[{"AcceptTimestamp":1729756307,"AsrStatus":"Complete","AsrUrl":"https://xxxxxx","Callee":"00860200000000","Caller":"0086075500000","CallerLocation":"广东深圳固话","CustomRecordURL":"https://xxxxxxxx.mp3","Direction":0,"Duration":8,"EndStatus":1,"EndStatusString":"ok","EndedTimestamp":1729756315,"HungUpSide":"seat","IVRDuration":15,"IVRKeyPressed":["香蕉"],"IVRKeyPressedEx":[{"Key":"香蕉","Label":"香蕉","NodeLabel":"语音识别导航","OriginalContent":"香蕉。","TTSPrompt":"输入您喜欢吃的水果","Timestamp":1729756303211}],"PostIVRKeyPressed":[{"Key":"1","Label":"不满意","NodeLabel":"","OriginalContent":"","TTSPrompt":"","Timestamp":0}],"ProtectedCallee":"","ProtectedCaller":"","QueuedSkillGroupId":2522,"QueuedSkillGroupName":"test-tel","QueuedTimestamp":1729756306,"RecordId":"e9fdbff5-2e35-4480-83f7-81917e723fa5","RecordURL":"https://xxxxxxx.mp3","Remark":"skillGroupId--34588","RingTimestamp":1729756306,"SeatUser":{"Mail":"xxxxxxx@tencent.com","Name":"xiaoming","Nick":"guanjia","Phone":"00861580000000","SkillGroupNameList":["1539","2522","3551"],"StaffNumber":"20012","UserId":"xxxxxxx@tencent.com"},"ServeParticipants":[{"AcceptTimestamp":1729756306,"CustomRecordURL":"https://xxxxx.mp3","EndStatusString":"ok","EndedTimestamp":1729756312,"Mail":"xxxxxx@tencent.com","Phone":"","RecordId":"96eaa575-be4c-48f1-99b8-9722f2f816ec","RecordURL":"https://xxxxxx.mp3","RingTimestamp":1729756306,"Sequence":0,"SkillGroupId":2522,"SkillGroupName":"test-tel","StartTimestamp":1729756306,"TransferFrom":"","TransferFromType":"","TransferTo":"","TransferToType":"","Type":"staffSeat"}],"SessionId":"0955de87-c86d-4457-aac2-bee3d0a0b67a","SkillGroup":"test-tel","SkillGroupId":2522,"StartTimestamp":1729756291,"Time":1729756291,"UUI":"","Uui":"","VoicemailAsrURL":[],"VoicemailRecordURL":[]}]`
+    #[inline]
     pub fn tel_cdrs(mut self, value: Vec<crate::types::TelCdrInfo>) -> Self {
         self.tel_cdrs = Some(value);
         self
     }
     /// Sets or clears `TelCdrs`.
+    #[inline]
     pub fn set_tel_cdrs(mut self, value: Option<Vec<crate::types::TelCdrInfo>>) -> Self {
         self.tel_cdrs = value;
         self
@@ -744,26 +797,31 @@ impl DescribeTelCdrResponseBuilder {
     /// Call records on this page.
     ///
     /// Example: `[{"AcceptTimestamp":1729756307,"AsrStatus":"Complete","AsrUrl":"https://xxxxxx","Callee":"00860200000000","Caller":"0086075500000","CallerLocation":"广东深圳固话","CustomRecordURL":"https://xxxxxxxx.mp3","Direction":0,"Duration":8,"EndStatus":1,"EndStatusString":"ok","EndedTimestamp":1729756315,"HungUpSide":"seat","IVRDuration":15,"IVRKeyPressed":["香蕉"],"IVRKeyPressedEx":[{"Key":"香蕉","Label":"香蕉","NodeLabel":"语音识别导航","OriginalContent":"香蕉。","TTSPrompt":"输入您喜欢吃的水果","Timestamp":1729756303211}],"PostIVRKeyPressed":[{"Key":"1","Label":"不满意","NodeLabel":"","OriginalContent":"","TTSPrompt":"","Timestamp":0}],"ProtectedCallee":"","ProtectedCaller":"","QueuedSkillGroupId":2522,"QueuedSkillGroupName":"test-tel","QueuedTimestamp":1729756306,"RecordId":"e9fdbff5-2e35-4480-83f7-81917e723fa5","RecordURL":"https://xxxxxxx.mp3","Remark":"skillGroupId--34588","RingTimestamp":1729756306,"SeatUser":{"Mail":"xxxxxxx@tencent.com","Name":"xiaoming","Nick":"guanjia","Phone":"00861580000000","SkillGroupNameList":["1539","2522","3551"],"StaffNumber":"20012","UserId":"xxxxxxx@tencent.com"},"ServeParticipants":[{"AcceptTimestamp":1729756306,"CustomRecordURL":"https://xxxxx.mp3","EndStatusString":"ok","EndedTimestamp":1729756312,"Mail":"xxxxxx@tencent.com","Phone":"","RecordId":"96eaa575-be4c-48f1-99b8-9722f2f816ec","RecordURL":"https://xxxxxx.mp3","RingTimestamp":1729756306,"Sequence":0,"SkillGroupId":2522,"SkillGroupName":"test-tel","StartTimestamp":1729756306,"TransferFrom":"","TransferFromType":"","TransferTo":"","TransferToType":"","Type":"staffSeat"}],"SessionId":"0955de87-c86d-4457-aac2-bee3d0a0b67a","SkillGroup":"test-tel","SkillGroupId":2522,"StartTimestamp":1729756291,"Time":1729756291,"UUI":"","Uui":"","VoicemailAsrURL":[],"VoicemailRecordURL":[]}]`
+    #[inline]
     pub fn tel_cdr_list(mut self, value: Vec<crate::types::TelCdrInfo>) -> Self {
         self.tel_cdr_list = Some(value);
         self
     }
     /// Sets or clears `TelCdrList`.
+    #[inline]
     pub fn set_tel_cdr_list(mut self, value: Option<Vec<crate::types::TelCdrInfo>>) -> Self {
         self.tel_cdr_list = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeTelCdrResponse {
         DescribeTelCdrResponse {
             total_count: self.total_count.unwrap_or_default(),
@@ -775,9 +833,11 @@ impl DescribeTelCdrResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeTelCdrResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -839,30 +899,39 @@ impl crate::Paginated for DescribeTelCdrRequest {
     type Item = crate::types::TelCdrInfo;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 100;
+    #[inline]
     fn page_size(&self) -> Option<u64> {
         Some(self.page_size)
     }
+    #[inline]
     fn set_page_size(&mut self, value: u64) {
         self.page_size = value;
     }
+    #[inline]
     fn position(&self) -> Option<u64> {
         Some(self.page_number)
     }
+    #[inline]
     fn set_position(&mut self, value: u64) {
         self.page_number = value;
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
     }
+    #[inline]
     fn items(response: &Self::Response) -> &[Self::Item] {
         &response.tel_cdr_list
     }
+    #[inline]
     fn into_items(response: Self::Response) -> Vec<Self::Item> {
         response.tel_cdr_list
     }
+    #[inline]
     fn total(response: &Self::Response) -> Option<u64> {
         Some(response.total_count)
     }
+    #[inline]
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;
         None
@@ -872,11 +941,13 @@ impl crate::Client {
     /// List phone call records and their recordings.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeTelCdr`](crate::operation::describe_tel_cdr).
+    #[inline]
     pub fn describe_tel_cdr(&self) -> DescribeTelCdrFluentBuilder {
         DescribeTelCdrFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<DescribeTelCdrErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<DescribeTelCdrErrorCode>) -> Self {
         error.map_code()
     }

@@ -86,6 +86,7 @@ impl crate::codec::FromMembers for DescribeTelRecordAsrRequest {
 }
 impl DescribeTelRecordAsrRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeTelRecordAsrRequestBuilder {
         DescribeTelRecordAsrRequestBuilder::default()
     }
@@ -107,11 +108,13 @@ impl DescribeTelRecordAsrRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -119,16 +122,19 @@ impl DescribeTelRecordAsrRequestBuilder {
     /// Id of the call session.
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeTelRecordAsrRequest, crate::BuildError> {
         Ok(DescribeTelRecordAsrRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -151,6 +157,7 @@ pub struct DescribeTelRecordAsrFluentBuilder {
 }
 impl DescribeTelRecordAsrFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -161,11 +168,13 @@ impl DescribeTelRecordAsrFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -173,26 +182,31 @@ impl DescribeTelRecordAsrFluentBuilder {
     /// Id of the call session.
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.inner.session_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeTelRecordAsrRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DescribeTelRecordAsrResponse, crate::SdkError<DescribeTelRecordAsrErrorCode>> {
@@ -265,12 +279,14 @@ impl crate::deviation::Described for DescribeTelRecordAsrResponse {
 impl DescribeTelRecordAsrResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeTelRecordAsrResponseBuilder {
         DescribeTelRecordAsrResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -283,26 +299,31 @@ pub struct DescribeTelRecordAsrResponseBuilder {
 }
 impl DescribeTelRecordAsrResponseBuilder {
     /// Transcript entries of the recording.
+    #[inline]
     pub fn asr_data_list(mut self, value: Vec<crate::types::AsrData>) -> Self {
         self.asr_data_list = Some(value);
         self
     }
     /// Sets or clears `AsrDataList`.
+    #[inline]
     pub fn set_asr_data_list(mut self, value: Option<Vec<crate::types::AsrData>>) -> Self {
         self.asr_data_list = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeTelRecordAsrResponse {
         DescribeTelRecordAsrResponse {
             asr_data_list: self.asr_data_list.unwrap_or_default(),
@@ -312,9 +333,11 @@ impl DescribeTelRecordAsrResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeTelRecordAsrResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -374,11 +397,13 @@ impl crate::Client {
     /// Get the speech-to-text transcript of a call recording.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeTelRecordAsr`](crate::operation::describe_tel_record_asr).
+    #[inline]
     pub fn describe_tel_record_asr(&self) -> DescribeTelRecordAsrFluentBuilder {
         DescribeTelRecordAsrFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<DescribeTelRecordAsrErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<DescribeTelRecordAsrErrorCode>) -> Self {
         error.map_code()
     }

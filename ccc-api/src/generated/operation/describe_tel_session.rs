@@ -95,6 +95,7 @@ impl crate::codec::FromMembers for DescribeTelSessionRequest {
 }
 impl DescribeTelSessionRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeTelSessionRequestBuilder {
         DescribeTelSessionRequestBuilder::default()
     }
@@ -116,11 +117,13 @@ impl DescribeTelSessionRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -128,16 +131,19 @@ impl DescribeTelSessionRequestBuilder {
     /// Id of the call session.
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeTelSessionRequest, crate::BuildError> {
         Ok(DescribeTelSessionRequest {
             sdk_app_id: self
@@ -159,6 +165,7 @@ pub struct DescribeTelSessionFluentBuilder {
 }
 impl DescribeTelSessionFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -169,11 +176,13 @@ impl DescribeTelSessionFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -181,26 +190,31 @@ impl DescribeTelSessionFluentBuilder {
     /// Id of the call session.
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.inner.session_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeTelSessionRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DescribeTelSessionResponse, crate::SdkError<DescribeTelSessionErrorCode>> {
@@ -275,12 +289,14 @@ impl crate::deviation::Described for DescribeTelSessionResponse {
 impl DescribeTelSessionResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeTelSessionResponseBuilder {
         DescribeTelSessionResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -295,26 +311,31 @@ impl DescribeTelSessionResponseBuilder {
     /// Details of the session.
     ///
     /// Example: `{"AcceptTimestamp":1607702329,"Callee":"00864001783747","Caller":"00864009282737","Direction":1,"OutBoundCallee":"","OutBoundCaller":"","ProtectedCallee":"","ProtectedCaller":"","RingTimestamp":1607702299,"RoomID":"32929373","SessionID":"0cf5be1b-de75-4445-a0c4-8dff3fa4b68b","SessionStatus":"inProgress","StaffEmail":"foo@tencent.com","StaffNumber":"1007","StartTimestamp":1607702199}`
+    #[inline]
     pub fn session(mut self, value: crate::types::PSTNSession) -> Self {
         self.session = Some(value);
         self
     }
     /// Sets or clears `Session`.
+    #[inline]
     pub fn set_session(mut self, value: Option<crate::types::PSTNSession>) -> Self {
         self.session = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeTelSessionResponse {
         DescribeTelSessionResponse {
             session: self.session.unwrap_or_default(),
@@ -324,9 +345,11 @@ impl DescribeTelSessionResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeTelSessionResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -380,11 +403,13 @@ impl crate::Client {
     /// Get information about a PSTN session.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeTelSession`](crate::operation::describe_tel_session).
+    #[inline]
     pub fn describe_tel_session(&self) -> DescribeTelSessionFluentBuilder {
         DescribeTelSessionFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<DescribeTelSessionErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<DescribeTelSessionErrorCode>) -> Self {
         error.map_code()
     }

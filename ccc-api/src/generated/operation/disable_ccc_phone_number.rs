@@ -89,6 +89,7 @@ impl crate::codec::FromMembers for DisableCCCPhoneNumberRequest {
 }
 impl DisableCCCPhoneNumberRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DisableCCCPhoneNumberRequestBuilder {
         DisableCCCPhoneNumberRequestBuilder::default()
     }
@@ -109,11 +110,13 @@ pub struct DisableCCCPhoneNumberRequestBuilder {
 }
 impl DisableCCCPhoneNumberRequestBuilder {
     /// Numbers to change, each starting with `0086`.
+    #[inline]
     pub fn phone_numbers(mut self, value: Vec<String>) -> Self {
         self.phone_numbers = Some(value);
         self
     }
     /// Sets or clears `PhoneNumbers`. Required.
+    #[inline]
     pub fn set_phone_numbers(mut self, value: Option<Vec<String>>) -> Self {
         self.phone_numbers = value;
         self
@@ -121,11 +124,13 @@ impl DisableCCCPhoneNumberRequestBuilder {
     /// Switch value: `0` enable, `1` disable.
     ///
     /// Example: `1`
+    #[inline]
     pub fn disabled(mut self, value: crate::types::DisableCCCPhoneNumberDisabled) -> Self {
         self.disabled = Some(value);
         self
     }
     /// Sets or clears `Disabled`. Required.
+    #[inline]
     pub fn set_disabled(
         mut self,
         value: Option<crate::types::DisableCCCPhoneNumberDisabled>,
@@ -136,16 +141,19 @@ impl DisableCCCPhoneNumberRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DisableCCCPhoneNumberRequest, crate::BuildError> {
         Ok(DisableCCCPhoneNumberRequest {
             phone_numbers: self.phone_numbers.ok_or(crate::BuildError::missing(
@@ -169,6 +177,7 @@ pub struct DisableCCCPhoneNumberFluentBuilder {
 }
 impl DisableCCCPhoneNumberFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -177,11 +186,13 @@ impl DisableCCCPhoneNumberFluentBuilder {
         }
     }
     /// Numbers to change, each starting with `0086`.
+    #[inline]
     pub fn phone_numbers(mut self, value: Vec<String>) -> Self {
         self.inner.phone_numbers = Some(value);
         self
     }
     /// Sets or clears `PhoneNumbers`. Required.
+    #[inline]
     pub fn set_phone_numbers(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.phone_numbers = value;
         self
@@ -189,11 +200,13 @@ impl DisableCCCPhoneNumberFluentBuilder {
     /// Switch value: `0` enable, `1` disable.
     ///
     /// Example: `1`
+    #[inline]
     pub fn disabled(mut self, value: crate::types::DisableCCCPhoneNumberDisabled) -> Self {
         self.inner.disabled = Some(value);
         self
     }
     /// Sets or clears `Disabled`. Required.
+    #[inline]
     pub fn set_disabled(
         mut self,
         value: Option<crate::types::DisableCCCPhoneNumberDisabled>,
@@ -204,26 +217,31 @@ impl DisableCCCPhoneNumberFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DisableCCCPhoneNumberRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DisableCCCPhoneNumberResponse, crate::SdkError<DisableCCCPhoneNumberErrorCode>>
@@ -284,12 +302,14 @@ impl crate::deviation::Described for DisableCCCPhoneNumberResponse {
 impl DisableCCCPhoneNumberResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DisableCCCPhoneNumberResponseBuilder {
         DisableCCCPhoneNumberResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -301,16 +321,19 @@ pub struct DisableCCCPhoneNumberResponseBuilder {
 }
 impl DisableCCCPhoneNumberResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DisableCCCPhoneNumberResponse {
         DisableCCCPhoneNumberResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -319,9 +342,11 @@ impl DisableCCCPhoneNumberResponseBuilder {
     }
 }
 impl crate::ActionResponse for DisableCCCPhoneNumberResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -437,11 +462,13 @@ impl crate::Client {
     /// Enable or disable phone numbers.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DisableCCCPhoneNumber`](crate::operation::disable_ccc_phone_number).
+    #[inline]
     pub fn disable_ccc_phone_number(&self) -> DisableCCCPhoneNumberFluentBuilder {
         DisableCCCPhoneNumberFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<DisableCCCPhoneNumberErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<DisableCCCPhoneNumberErrorCode>) -> Self {
         error.map_code()
     }

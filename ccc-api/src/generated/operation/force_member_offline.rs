@@ -76,6 +76,7 @@ impl crate::codec::FromMembers for ForceMemberOfflineRequest {
 }
 impl ForceMemberOfflineRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> ForceMemberOfflineRequestBuilder {
         ForceMemberOfflineRequestBuilder::default()
     }
@@ -97,11 +98,13 @@ impl ForceMemberOfflineRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -109,16 +112,19 @@ impl ForceMemberOfflineRequestBuilder {
     /// Id of the customer service agent.
     ///
     /// Example: `"user@example.com"`
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
     /// Sets or clears `UserId`. Required.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.user_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<ForceMemberOfflineRequest, crate::BuildError> {
         Ok(ForceMemberOfflineRequest {
             sdk_app_id: self
@@ -139,6 +145,7 @@ pub struct ForceMemberOfflineFluentBuilder {
 }
 impl ForceMemberOfflineFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -149,11 +156,13 @@ impl ForceMemberOfflineFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -161,26 +170,31 @@ impl ForceMemberOfflineFluentBuilder {
     /// Id of the customer service agent.
     ///
     /// Example: `"user@example.com"`
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `UserId`. Required.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.inner.user_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &ForceMemberOfflineRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<ForceMemberOfflineResponse, crate::SdkError<ForceMemberOfflineErrorCode>> {
@@ -240,12 +254,14 @@ impl crate::deviation::Described for ForceMemberOfflineResponse {
 impl ForceMemberOfflineResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> ForceMemberOfflineResponseBuilder {
         ForceMemberOfflineResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -257,16 +273,19 @@ pub struct ForceMemberOfflineResponseBuilder {
 }
 impl ForceMemberOfflineResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> ForceMemberOfflineResponse {
         ForceMemberOfflineResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -275,9 +294,11 @@ impl ForceMemberOfflineResponseBuilder {
     }
 }
 impl crate::ActionResponse for ForceMemberOfflineResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -329,11 +350,13 @@ impl crate::Client {
     /// Force an agent offline.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`ForceMemberOffline`](crate::operation::force_member_offline).
+    #[inline]
     pub fn force_member_offline(&self) -> ForceMemberOfflineFluentBuilder {
         ForceMemberOfflineFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<ForceMemberOfflineErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<ForceMemberOfflineErrorCode>) -> Self {
         error.map_code()
     }

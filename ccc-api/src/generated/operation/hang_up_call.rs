@@ -76,6 +76,7 @@ impl crate::codec::FromMembers for HangUpCallRequest {
 }
 impl HangUpCallRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> HangUpCallRequestBuilder {
         HangUpCallRequestBuilder::default()
     }
@@ -97,11 +98,13 @@ impl HangUpCallRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -109,16 +112,19 @@ impl HangUpCallRequestBuilder {
     /// Id of the call session to end.
     ///
     /// Example: `"1001"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<HangUpCallRequest, crate::BuildError> {
         Ok(HangUpCallRequest {
             sdk_app_id: self
@@ -139,6 +145,7 @@ pub struct HangUpCallFluentBuilder {
 }
 impl HangUpCallFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -149,11 +156,13 @@ impl HangUpCallFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -161,26 +170,31 @@ impl HangUpCallFluentBuilder {
     /// Id of the call session to end.
     ///
     /// Example: `"1001"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.inner.session_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &HangUpCallRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(self) -> Result<HangUpCallResponse, crate::SdkError<HangUpCallErrorCode>> {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
@@ -238,12 +252,14 @@ impl crate::deviation::Described for HangUpCallResponse {
 impl HangUpCallResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> HangUpCallResponseBuilder {
         HangUpCallResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -255,16 +271,19 @@ pub struct HangUpCallResponseBuilder {
 }
 impl HangUpCallResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> HangUpCallResponse {
         HangUpCallResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -273,9 +292,11 @@ impl HangUpCallResponseBuilder {
     }
 }
 impl crate::ActionResponse for HangUpCallResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -319,11 +340,13 @@ impl crate::Client {
     /// Hang up a call.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`HangUpCall`](crate::operation::hang_up_call).
+    #[inline]
     pub fn hang_up_call(&self) -> HangUpCallFluentBuilder {
         HangUpCallFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<HangUpCallErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<HangUpCallErrorCode>) -> Self {
         error.map_code()
     }

@@ -55,6 +55,7 @@ impl crate::codec::FromMembers for ModifyCompanyApplyRequest {
 }
 impl ModifyCompanyApplyRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> ModifyCompanyApplyRequestBuilder {
         ModifyCompanyApplyRequestBuilder::default()
     }
@@ -76,26 +77,31 @@ impl ModifyCompanyApplyRequestBuilder {
     /// Id of the application; it must be in the rejected or pending review state.
     ///
     /// Example: `1`
+    #[inline]
     pub fn apply_id(mut self, value: crate::types::ApplyId) -> Self {
         self.apply_id = Some(value);
         self
     }
     /// Sets or clears `ApplyId`. Required.
+    #[inline]
     pub fn set_apply_id(mut self, value: Option<crate::types::ApplyId>) -> Self {
         self.apply_id = value;
         self
     }
     /// Enterprise qualification details to submit.
+    #[inline]
     pub fn company_info(mut self, value: crate::types::CompanyApplyInfo) -> Self {
         self.company_info = Some(value);
         self
     }
     /// Sets or clears `CompanyInfo`. Required.
+    #[inline]
     pub fn set_company_info(mut self, value: Option<crate::types::CompanyApplyInfo>) -> Self {
         self.company_info = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<ModifyCompanyApplyRequest, crate::BuildError> {
         Ok(ModifyCompanyApplyRequest {
             apply_id: self
@@ -117,6 +123,7 @@ pub struct ModifyCompanyApplyFluentBuilder {
 }
 impl ModifyCompanyApplyFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -127,36 +134,43 @@ impl ModifyCompanyApplyFluentBuilder {
     /// Id of the application; it must be in the rejected or pending review state.
     ///
     /// Example: `1`
+    #[inline]
     pub fn apply_id(mut self, value: crate::types::ApplyId) -> Self {
         self.inner.apply_id = Some(value);
         self
     }
     /// Sets or clears `ApplyId`. Required.
+    #[inline]
     pub fn set_apply_id(mut self, value: Option<crate::types::ApplyId>) -> Self {
         self.inner.apply_id = value;
         self
     }
     /// Enterprise qualification details to submit.
+    #[inline]
     pub fn company_info(mut self, value: crate::types::CompanyApplyInfo) -> Self {
         self.inner.company_info = Some(value);
         self
     }
     /// Sets or clears `CompanyInfo`. Required.
+    #[inline]
     pub fn set_company_info(mut self, value: Option<crate::types::CompanyApplyInfo>) -> Self {
         self.inner.company_info = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &ModifyCompanyApplyRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<ModifyCompanyApplyResponse, crate::SdkError<ModifyCompanyApplyErrorCode>> {
@@ -216,12 +230,14 @@ impl crate::deviation::Described for ModifyCompanyApplyResponse {
 impl ModifyCompanyApplyResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> ModifyCompanyApplyResponseBuilder {
         ModifyCompanyApplyResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -233,16 +249,19 @@ pub struct ModifyCompanyApplyResponseBuilder {
 }
 impl ModifyCompanyApplyResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> ModifyCompanyApplyResponse {
         ModifyCompanyApplyResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -251,9 +270,11 @@ impl ModifyCompanyApplyResponseBuilder {
     }
 }
 impl crate::ActionResponse for ModifyCompanyApplyResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -315,11 +336,13 @@ impl crate::Client {
     /// Modify a company qualification application.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`ModifyCompanyApply`](crate::operation::modify_company_apply).
+    #[inline]
     pub fn modify_company_apply(&self) -> ModifyCompanyApplyFluentBuilder {
         ModifyCompanyApplyFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<ModifyCompanyApplyErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<ModifyCompanyApplyErrorCode>) -> Self {
         error.map_code()
     }

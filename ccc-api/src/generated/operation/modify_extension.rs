@@ -119,6 +119,7 @@ impl crate::codec::FromMembers for ModifyExtensionRequest {
 }
 impl ModifyExtensionRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> ModifyExtensionRequestBuilder {
         ModifyExtensionRequestBuilder::default()
     }
@@ -143,11 +144,13 @@ impl ModifyExtensionRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -155,11 +158,13 @@ impl ModifyExtensionRequestBuilder {
     /// Extension number to modify.
     ///
     /// Example: `"1001"`
+    #[inline]
     pub fn extension_id(mut self, value: impl Into<String>) -> Self {
         self.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
+    #[inline]
     pub fn set_extension_id(mut self, value: Option<String>) -> Self {
         self.extension_id = value;
         self
@@ -167,11 +172,13 @@ impl ModifyExtensionRequestBuilder {
     /// New display name of the extension.
     ///
     /// Example: `"分机1"`
+    #[inline]
     pub fn extension_name(mut self, value: impl Into<String>) -> Self {
         self.extension_name = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionName`.
+    #[inline]
     pub fn set_extension_name(mut self, value: Option<String>) -> Self {
         self.extension_name = value;
         self
@@ -179,11 +186,13 @@ impl ModifyExtensionRequestBuilder {
     /// Ids of the skill groups the extension belongs to.
     ///
     /// Example: `[1,2,3,4,5,6]`
+    #[inline]
     pub fn skill_group_ids(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
         self.skill_group_ids = Some(value);
         self
     }
     /// Sets or clears `SkillGroupIds`.
+    #[inline]
     pub fn set_skill_group_ids(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
         self.skill_group_ids = value;
         self
@@ -191,16 +200,19 @@ impl ModifyExtensionRequestBuilder {
     /// Email account of the agent to bind to the extension.
     ///
     /// Example: `"xxx@xxx.com"`
+    #[inline]
     pub fn relation(mut self, value: impl Into<String>) -> Self {
         self.relation = Some(value.into());
         self
     }
     /// Sets or clears `Relation`.
+    #[inline]
     pub fn set_relation(mut self, value: Option<String>) -> Self {
         self.relation = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<ModifyExtensionRequest, crate::BuildError> {
         Ok(ModifyExtensionRequest {
             sdk_app_id: self
@@ -224,6 +236,7 @@ pub struct ModifyExtensionFluentBuilder {
 }
 impl ModifyExtensionFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -234,11 +247,13 @@ impl ModifyExtensionFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -246,11 +261,13 @@ impl ModifyExtensionFluentBuilder {
     /// Extension number to modify.
     ///
     /// Example: `"1001"`
+    #[inline]
     pub fn extension_id(mut self, value: impl Into<String>) -> Self {
         self.inner.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
+    #[inline]
     pub fn set_extension_id(mut self, value: Option<String>) -> Self {
         self.inner.extension_id = value;
         self
@@ -258,11 +275,13 @@ impl ModifyExtensionFluentBuilder {
     /// New display name of the extension.
     ///
     /// Example: `"分机1"`
+    #[inline]
     pub fn extension_name(mut self, value: impl Into<String>) -> Self {
         self.inner.extension_name = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionName`.
+    #[inline]
     pub fn set_extension_name(mut self, value: Option<String>) -> Self {
         self.inner.extension_name = value;
         self
@@ -270,11 +289,13 @@ impl ModifyExtensionFluentBuilder {
     /// Ids of the skill groups the extension belongs to.
     ///
     /// Example: `[1,2,3,4,5,6]`
+    #[inline]
     pub fn skill_group_ids(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
         self.inner.skill_group_ids = Some(value);
         self
     }
     /// Sets or clears `SkillGroupIds`.
+    #[inline]
     pub fn set_skill_group_ids(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
         self.inner.skill_group_ids = value;
         self
@@ -282,26 +303,31 @@ impl ModifyExtensionFluentBuilder {
     /// Email account of the agent to bind to the extension.
     ///
     /// Example: `"xxx@xxx.com"`
+    #[inline]
     pub fn relation(mut self, value: impl Into<String>) -> Self {
         self.inner.relation = Some(value.into());
         self
     }
     /// Sets or clears `Relation`.
+    #[inline]
     pub fn set_relation(mut self, value: Option<String>) -> Self {
         self.inner.relation = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &ModifyExtensionRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<ModifyExtensionResponse, crate::SdkError<ModifyExtensionErrorCode>> {
@@ -361,12 +387,14 @@ impl crate::deviation::Described for ModifyExtensionResponse {
 impl ModifyExtensionResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> ModifyExtensionResponseBuilder {
         ModifyExtensionResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -378,16 +406,19 @@ pub struct ModifyExtensionResponseBuilder {
 }
 impl ModifyExtensionResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> ModifyExtensionResponse {
         ModifyExtensionResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -396,9 +427,11 @@ impl ModifyExtensionResponseBuilder {
     }
 }
 impl crate::ActionResponse for ModifyExtensionResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -448,11 +481,13 @@ impl crate::Client {
     /// Modify a SIP phone extension.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`ModifyExtension`](crate::operation::modify_extension).
+    #[inline]
     pub fn modify_extension(&self) -> ModifyExtensionFluentBuilder {
         ModifyExtensionFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<ModifyExtensionErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<ModifyExtensionErrorCode>) -> Self {
         error.map_code()
     }

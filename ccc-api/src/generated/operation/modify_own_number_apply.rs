@@ -168,6 +168,7 @@ impl crate::codec::FromMembers for ModifyOwnNumberApplyRequest {
 }
 impl ModifyOwnNumberApplyRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> ModifyOwnNumberApplyRequestBuilder {
         ModifyOwnNumberApplyRequestBuilder::default()
     }
@@ -196,21 +197,25 @@ impl ModifyOwnNumberApplyRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
     /// Circuit-related settings of the numbers.
+    #[inline]
     pub fn detail_list(mut self, value: Vec<crate::types::OwnNumberApplyDetailItem>) -> Self {
         self.detail_list = Some(value);
         self
     }
     /// Sets or clears `DetailList`. Required.
+    #[inline]
     pub fn set_detail_list(
         mut self,
         value: Option<Vec<crate::types::OwnNumberApplyDetailItem>>,
@@ -221,11 +226,13 @@ impl ModifyOwnNumberApplyRequestBuilder {
     /// Id of the approval request to modify.
     ///
     /// Example: `1`
+    #[inline]
     pub fn apply_id(mut self, value: crate::types::ApplyId) -> Self {
         self.apply_id = Some(value);
         self
     }
     /// Sets or clears `ApplyId`.
+    #[inline]
     pub fn set_apply_id(mut self, value: Option<crate::types::ApplyId>) -> Self {
         self.apply_id = value;
         self
@@ -233,11 +240,13 @@ impl ModifyOwnNumberApplyRequestBuilder {
     /// Prefix added to the number sent out.
     ///
     /// Example: `"0"`
+    #[inline]
     pub fn prefix(mut self, value: impl Into<String>) -> Self {
         self.prefix = Some(value.into());
         self
     }
     /// Sets or clears `Prefix`.
+    #[inline]
     pub fn set_prefix(mut self, value: Option<String>) -> Self {
         self.prefix = value;
         self
@@ -245,11 +254,13 @@ impl ModifyOwnNumberApplyRequestBuilder {
     /// Prefix for domestic long-distance calls to mobile phones.
     ///
     /// Example: `"0"`
+    #[inline]
     pub fn mobile_ndd_prefix(mut self, value: impl Into<String>) -> Self {
         self.mobile_ndd_prefix = Some(value.into());
         self
     }
     /// Sets or clears `MobileNddPrefix`.
+    #[inline]
     pub fn set_mobile_ndd_prefix(mut self, value: Option<String>) -> Self {
         self.mobile_ndd_prefix = value;
         self
@@ -257,11 +268,13 @@ impl ModifyOwnNumberApplyRequestBuilder {
     /// Whether to strip the area code on local calls.
     ///
     /// Example: `false`
+    #[inline]
     pub fn local_number_trim_ac(mut self, value: bool) -> Self {
         self.local_number_trim_ac = Some(value);
         self
     }
     /// Sets or clears `LocalNumberTrimAC`.
+    #[inline]
     pub fn set_local_number_trim_ac(mut self, value: Option<bool>) -> Self {
         self.local_number_trim_ac = value;
         self
@@ -269,11 +282,13 @@ impl ModifyOwnNumberApplyRequestBuilder {
     /// Whether to pass the callee number through exactly as entered, without reformatting.
     ///
     /// Example: `false`
+    #[inline]
     pub fn callee_format_passthrough(mut self, value: bool) -> Self {
         self.callee_format_passthrough = Some(value);
         self
     }
     /// Sets or clears `CalleeFormatPassthrough`.
+    #[inline]
     pub fn set_callee_format_passthrough(mut self, value: Option<bool>) -> Self {
         self.callee_format_passthrough = value;
         self
@@ -281,11 +296,13 @@ impl ModifyOwnNumberApplyRequestBuilder {
     /// Whether to pass the caller number through exactly as entered, without reformatting.
     ///
     /// Example: `false`
+    #[inline]
     pub fn caller_format_passthrough(mut self, value: bool) -> Self {
         self.caller_format_passthrough = Some(value);
         self
     }
     /// Sets or clears `CallerFormatPassthrough`.
+    #[inline]
     pub fn set_caller_format_passthrough(mut self, value: Option<bool>) -> Self {
         self.caller_format_passthrough = value;
         self
@@ -293,16 +310,19 @@ impl ModifyOwnNumberApplyRequestBuilder {
     /// Prefix for international long-distance calls.
     ///
     /// Example: `"00"`
+    #[inline]
     pub fn international_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.international_number_prefix = Some(value.into());
         self
     }
     /// Sets or clears `InternationalNumberPrefix`.
+    #[inline]
     pub fn set_international_number_prefix(mut self, value: Option<String>) -> Self {
         self.international_number_prefix = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<ModifyOwnNumberApplyRequest, crate::BuildError> {
         Ok(ModifyOwnNumberApplyRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -332,6 +352,7 @@ pub struct ModifyOwnNumberApplyFluentBuilder {
 }
 impl ModifyOwnNumberApplyFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -342,21 +363,25 @@ impl ModifyOwnNumberApplyFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
     /// Circuit-related settings of the numbers.
+    #[inline]
     pub fn detail_list(mut self, value: Vec<crate::types::OwnNumberApplyDetailItem>) -> Self {
         self.inner.detail_list = Some(value);
         self
     }
     /// Sets or clears `DetailList`. Required.
+    #[inline]
     pub fn set_detail_list(
         mut self,
         value: Option<Vec<crate::types::OwnNumberApplyDetailItem>>,
@@ -367,11 +392,13 @@ impl ModifyOwnNumberApplyFluentBuilder {
     /// Id of the approval request to modify.
     ///
     /// Example: `1`
+    #[inline]
     pub fn apply_id(mut self, value: crate::types::ApplyId) -> Self {
         self.inner.apply_id = Some(value);
         self
     }
     /// Sets or clears `ApplyId`.
+    #[inline]
     pub fn set_apply_id(mut self, value: Option<crate::types::ApplyId>) -> Self {
         self.inner.apply_id = value;
         self
@@ -379,11 +406,13 @@ impl ModifyOwnNumberApplyFluentBuilder {
     /// Prefix added to the number sent out.
     ///
     /// Example: `"0"`
+    #[inline]
     pub fn prefix(mut self, value: impl Into<String>) -> Self {
         self.inner.prefix = Some(value.into());
         self
     }
     /// Sets or clears `Prefix`.
+    #[inline]
     pub fn set_prefix(mut self, value: Option<String>) -> Self {
         self.inner.prefix = value;
         self
@@ -391,11 +420,13 @@ impl ModifyOwnNumberApplyFluentBuilder {
     /// Prefix for domestic long-distance calls to mobile phones.
     ///
     /// Example: `"0"`
+    #[inline]
     pub fn mobile_ndd_prefix(mut self, value: impl Into<String>) -> Self {
         self.inner.mobile_ndd_prefix = Some(value.into());
         self
     }
     /// Sets or clears `MobileNddPrefix`.
+    #[inline]
     pub fn set_mobile_ndd_prefix(mut self, value: Option<String>) -> Self {
         self.inner.mobile_ndd_prefix = value;
         self
@@ -403,11 +434,13 @@ impl ModifyOwnNumberApplyFluentBuilder {
     /// Whether to strip the area code on local calls.
     ///
     /// Example: `false`
+    #[inline]
     pub fn local_number_trim_ac(mut self, value: bool) -> Self {
         self.inner.local_number_trim_ac = Some(value);
         self
     }
     /// Sets or clears `LocalNumberTrimAC`.
+    #[inline]
     pub fn set_local_number_trim_ac(mut self, value: Option<bool>) -> Self {
         self.inner.local_number_trim_ac = value;
         self
@@ -415,11 +448,13 @@ impl ModifyOwnNumberApplyFluentBuilder {
     /// Whether to pass the callee number through exactly as entered, without reformatting.
     ///
     /// Example: `false`
+    #[inline]
     pub fn callee_format_passthrough(mut self, value: bool) -> Self {
         self.inner.callee_format_passthrough = Some(value);
         self
     }
     /// Sets or clears `CalleeFormatPassthrough`.
+    #[inline]
     pub fn set_callee_format_passthrough(mut self, value: Option<bool>) -> Self {
         self.inner.callee_format_passthrough = value;
         self
@@ -427,11 +462,13 @@ impl ModifyOwnNumberApplyFluentBuilder {
     /// Whether to pass the caller number through exactly as entered, without reformatting.
     ///
     /// Example: `false`
+    #[inline]
     pub fn caller_format_passthrough(mut self, value: bool) -> Self {
         self.inner.caller_format_passthrough = Some(value);
         self
     }
     /// Sets or clears `CallerFormatPassthrough`.
+    #[inline]
     pub fn set_caller_format_passthrough(mut self, value: Option<bool>) -> Self {
         self.inner.caller_format_passthrough = value;
         self
@@ -439,26 +476,31 @@ impl ModifyOwnNumberApplyFluentBuilder {
     /// Prefix for international long-distance calls.
     ///
     /// Example: `"00"`
+    #[inline]
     pub fn international_number_prefix(mut self, value: impl Into<String>) -> Self {
         self.inner.international_number_prefix = Some(value.into());
         self
     }
     /// Sets or clears `InternationalNumberPrefix`.
+    #[inline]
     pub fn set_international_number_prefix(mut self, value: Option<String>) -> Self {
         self.inner.international_number_prefix = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &ModifyOwnNumberApplyRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<ModifyOwnNumberApplyResponse, crate::SdkError<ModifyOwnNumberApplyErrorCode>> {
@@ -518,12 +560,14 @@ impl crate::deviation::Described for ModifyOwnNumberApplyResponse {
 impl ModifyOwnNumberApplyResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> ModifyOwnNumberApplyResponseBuilder {
         ModifyOwnNumberApplyResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -535,16 +579,19 @@ pub struct ModifyOwnNumberApplyResponseBuilder {
 }
 impl ModifyOwnNumberApplyResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> ModifyOwnNumberApplyResponse {
         ModifyOwnNumberApplyResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -553,9 +600,11 @@ impl ModifyOwnNumberApplyResponseBuilder {
     }
 }
 impl crate::ActionResponse for ModifyOwnNumberApplyResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -643,11 +692,13 @@ impl crate::Client {
     /// Modify an application for using the customer's own numbers.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`ModifyOwnNumberApply`](crate::operation::modify_own_number_apply).
+    #[inline]
     pub fn modify_own_number_apply(&self) -> ModifyOwnNumberApplyFluentBuilder {
         ModifyOwnNumberApplyFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<ModifyOwnNumberApplyErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<ModifyOwnNumberApplyErrorCode>) -> Self {
         error.map_code()
     }

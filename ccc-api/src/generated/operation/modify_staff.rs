@@ -182,6 +182,7 @@ impl crate::codec::FromMembers for ModifyStaffRequest {
 }
 impl ModifyStaffRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> ModifyStaffRequestBuilder {
         ModifyStaffRequestBuilder::default()
     }
@@ -212,11 +213,13 @@ impl ModifyStaffRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -224,11 +227,13 @@ impl ModifyStaffRequestBuilder {
     /// Account (email) of the agent to modify.
     ///
     /// Example: `"xx@tencent.com"`
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
     /// Sets or clears `Email`. Required.
+    #[inline]
     pub fn set_email(mut self, value: Option<String>) -> Self {
         self.email = value;
         self
@@ -236,11 +241,13 @@ impl ModifyStaffRequestBuilder {
     /// Agent name.
     ///
     /// Example: `"小王"`
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
@@ -248,11 +255,13 @@ impl ModifyStaffRequestBuilder {
     /// Agent phone number with `0086` prefix, e.g. `008618011111111`.
     ///
     /// Example: `"008618088888888"`
+    #[inline]
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
     /// Sets or clears `Phone`.
+    #[inline]
     pub fn set_phone(mut self, value: Option<String>) -> Self {
         self.phone = value;
         self
@@ -260,11 +269,13 @@ impl ModifyStaffRequestBuilder {
     /// Agent nickname.
     ///
     /// Example: `"小管家"`
+    #[inline]
     pub fn nick(mut self, value: impl Into<String>) -> Self {
         self.nick = Some(value.into());
         self
     }
     /// Sets or clears `Nick`.
+    #[inline]
     pub fn set_nick(mut self, value: Option<String>) -> Self {
         self.nick = value;
         self
@@ -272,11 +283,13 @@ impl ModifyStaffRequestBuilder {
     /// Agent staff number.
     ///
     /// Example: `"114514"`
+    #[inline]
     pub fn staff_no(mut self, value: impl Into<String>) -> Self {
         self.staff_no = Some(value.into());
         self
     }
     /// Sets or clears `StaffNo`.
+    #[inline]
     pub fn set_staff_no(mut self, value: Option<String>) -> Self {
         self.staff_no = value;
         self
@@ -284,11 +297,13 @@ impl ModifyStaffRequestBuilder {
     /// Ids of the skill groups to bind the agent to.
     ///
     /// Example: `[123,134]`
+    #[inline]
     pub fn skill_group_ids(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
         self.skill_group_ids = Some(value);
         self
     }
     /// Sets or clears `SkillGroupIds`.
+    #[inline]
     pub fn set_skill_group_ids(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
         self.skill_group_ids = value;
         self
@@ -296,11 +311,13 @@ impl ModifyStaffRequestBuilder {
     /// Whether outbound calls from the agent's mobile phone are enabled.
     ///
     /// Example: `true`
+    #[inline]
     pub fn use_mobile_call_out(mut self, value: bool) -> Self {
         self.use_mobile_call_out = Some(value);
         self
     }
     /// Sets or clears `UseMobileCallOut`.
+    #[inline]
     pub fn set_use_mobile_call_out(mut self, value: Option<bool>) -> Self {
         self.use_mobile_call_out = value;
         self
@@ -308,11 +325,13 @@ impl ModifyStaffRequestBuilder {
     /// Answering calls on the mobile phone: `0` off, `1` only when offline, `2` always.
     ///
     /// Example: `0`
+    #[inline]
     pub fn use_mobile_accept(mut self, value: crate::types::ModifyStaffUseMobileAccept) -> Self {
         self.use_mobile_accept = Some(value);
         self
     }
     /// Sets or clears `UseMobileAccept`.
+    #[inline]
     pub fn set_use_mobile_accept(
         mut self,
         value: Option<crate::types::ModifyStaffUseMobileAccept>,
@@ -323,11 +342,13 @@ impl ModifyStaffRequestBuilder {
     /// Agent extension number: 4-6 digits, starting with 1-8.
     ///
     /// Example: `"1003"`
+    #[inline]
     pub fn extension_number(mut self, value: impl Into<String>) -> Self {
         self.extension_number = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionNumber`.
+    #[inline]
     pub fn set_extension_number(mut self, value: Option<String>) -> Self {
         self.extension_number = value;
         self
@@ -335,16 +356,19 @@ impl ModifyStaffRequestBuilder {
     /// Call forwarding settings.
     ///
     /// Example: `{"Condition":2,"Enabled":true,"Target":{"StaffUserId":"foo@tencent.com","Type":1}}`
+    #[inline]
     pub fn forwarding_config(mut self, value: crate::types::ForwardingConfig) -> Self {
         self.forwarding_config = Some(value);
         self
     }
     /// Sets or clears `ForwardingConfig`.
+    #[inline]
     pub fn set_forwarding_config(mut self, value: Option<crate::types::ForwardingConfig>) -> Self {
         self.forwarding_config = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<ModifyStaffRequest, crate::BuildError> {
         Ok(ModifyStaffRequest {
             sdk_app_id: self
@@ -374,6 +398,7 @@ pub struct ModifyStaffFluentBuilder {
 }
 impl ModifyStaffFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -384,11 +409,13 @@ impl ModifyStaffFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -396,11 +423,13 @@ impl ModifyStaffFluentBuilder {
     /// Account (email) of the agent to modify.
     ///
     /// Example: `"xx@tencent.com"`
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.inner.email = Some(value.into());
         self
     }
     /// Sets or clears `Email`. Required.
+    #[inline]
     pub fn set_email(mut self, value: Option<String>) -> Self {
         self.inner.email = value;
         self
@@ -408,11 +437,13 @@ impl ModifyStaffFluentBuilder {
     /// Agent name.
     ///
     /// Example: `"小王"`
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
@@ -420,11 +451,13 @@ impl ModifyStaffFluentBuilder {
     /// Agent phone number with `0086` prefix, e.g. `008618011111111`.
     ///
     /// Example: `"008618088888888"`
+    #[inline]
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.inner.phone = Some(value.into());
         self
     }
     /// Sets or clears `Phone`.
+    #[inline]
     pub fn set_phone(mut self, value: Option<String>) -> Self {
         self.inner.phone = value;
         self
@@ -432,11 +465,13 @@ impl ModifyStaffFluentBuilder {
     /// Agent nickname.
     ///
     /// Example: `"小管家"`
+    #[inline]
     pub fn nick(mut self, value: impl Into<String>) -> Self {
         self.inner.nick = Some(value.into());
         self
     }
     /// Sets or clears `Nick`.
+    #[inline]
     pub fn set_nick(mut self, value: Option<String>) -> Self {
         self.inner.nick = value;
         self
@@ -444,11 +479,13 @@ impl ModifyStaffFluentBuilder {
     /// Agent staff number.
     ///
     /// Example: `"114514"`
+    #[inline]
     pub fn staff_no(mut self, value: impl Into<String>) -> Self {
         self.inner.staff_no = Some(value.into());
         self
     }
     /// Sets or clears `StaffNo`.
+    #[inline]
     pub fn set_staff_no(mut self, value: Option<String>) -> Self {
         self.inner.staff_no = value;
         self
@@ -456,11 +493,13 @@ impl ModifyStaffFluentBuilder {
     /// Ids of the skill groups to bind the agent to.
     ///
     /// Example: `[123,134]`
+    #[inline]
     pub fn skill_group_ids(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
         self.inner.skill_group_ids = Some(value);
         self
     }
     /// Sets or clears `SkillGroupIds`.
+    #[inline]
     pub fn set_skill_group_ids(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
         self.inner.skill_group_ids = value;
         self
@@ -468,11 +507,13 @@ impl ModifyStaffFluentBuilder {
     /// Whether outbound calls from the agent's mobile phone are enabled.
     ///
     /// Example: `true`
+    #[inline]
     pub fn use_mobile_call_out(mut self, value: bool) -> Self {
         self.inner.use_mobile_call_out = Some(value);
         self
     }
     /// Sets or clears `UseMobileCallOut`.
+    #[inline]
     pub fn set_use_mobile_call_out(mut self, value: Option<bool>) -> Self {
         self.inner.use_mobile_call_out = value;
         self
@@ -480,11 +521,13 @@ impl ModifyStaffFluentBuilder {
     /// Answering calls on the mobile phone: `0` off, `1` only when offline, `2` always.
     ///
     /// Example: `0`
+    #[inline]
     pub fn use_mobile_accept(mut self, value: crate::types::ModifyStaffUseMobileAccept) -> Self {
         self.inner.use_mobile_accept = Some(value);
         self
     }
     /// Sets or clears `UseMobileAccept`.
+    #[inline]
     pub fn set_use_mobile_accept(
         mut self,
         value: Option<crate::types::ModifyStaffUseMobileAccept>,
@@ -495,11 +538,13 @@ impl ModifyStaffFluentBuilder {
     /// Agent extension number: 4-6 digits, starting with 1-8.
     ///
     /// Example: `"1003"`
+    #[inline]
     pub fn extension_number(mut self, value: impl Into<String>) -> Self {
         self.inner.extension_number = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionNumber`.
+    #[inline]
     pub fn set_extension_number(mut self, value: Option<String>) -> Self {
         self.inner.extension_number = value;
         self
@@ -507,26 +552,31 @@ impl ModifyStaffFluentBuilder {
     /// Call forwarding settings.
     ///
     /// Example: `{"Condition":2,"Enabled":true,"Target":{"StaffUserId":"foo@tencent.com","Type":1}}`
+    #[inline]
     pub fn forwarding_config(mut self, value: crate::types::ForwardingConfig) -> Self {
         self.inner.forwarding_config = Some(value);
         self
     }
     /// Sets or clears `ForwardingConfig`.
+    #[inline]
     pub fn set_forwarding_config(mut self, value: Option<crate::types::ForwardingConfig>) -> Self {
         self.inner.forwarding_config = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &ModifyStaffRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(self) -> Result<ModifyStaffResponse, crate::SdkError<ModifyStaffErrorCode>> {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
@@ -584,12 +634,14 @@ impl crate::deviation::Described for ModifyStaffResponse {
 impl ModifyStaffResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> ModifyStaffResponseBuilder {
         ModifyStaffResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -601,16 +653,19 @@ pub struct ModifyStaffResponseBuilder {
 }
 impl ModifyStaffResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> ModifyStaffResponse {
         ModifyStaffResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -619,9 +674,11 @@ impl ModifyStaffResponseBuilder {
     }
 }
 impl crate::ActionResponse for ModifyStaffResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -707,11 +764,13 @@ impl crate::Client {
     /// Modify an agent account.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`ModifyStaff`](crate::operation::modify_staff).
+    #[inline]
     pub fn modify_staff(&self) -> ModifyStaffFluentBuilder {
         ModifyStaffFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<ModifyStaffErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<ModifyStaffErrorCode>) -> Self {
         error.map_code()
     }

@@ -94,6 +94,7 @@ impl crate::codec::FromMembers for ModifyStaffPasswordRequest {
 }
 impl ModifyStaffPasswordRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> ModifyStaffPasswordRequestBuilder {
         ModifyStaffPasswordRequestBuilder::default()
     }
@@ -128,11 +129,13 @@ impl ModifyStaffPasswordRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `16000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -140,11 +143,13 @@ impl ModifyStaffPasswordRequestBuilder {
     /// Email of the agent.
     ///
     /// Example: `"a@qq.com"`
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
     /// Sets or clears `Email`. Required.
+    #[inline]
     pub fn set_email(mut self, value: Option<String>) -> Self {
         self.email = value;
         self
@@ -152,16 +157,19 @@ impl ModifyStaffPasswordRequestBuilder {
     /// New password to set.
     ///
     /// Example: `"abcdefg"`
+    #[inline]
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.password = Some(value.into());
         self
     }
     /// Sets or clears `Password`. Required.
+    #[inline]
     pub fn set_password(mut self, value: Option<String>) -> Self {
         self.password = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<ModifyStaffPasswordRequest, crate::BuildError> {
         Ok(ModifyStaffPasswordRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -187,6 +195,7 @@ pub struct ModifyStaffPasswordFluentBuilder {
 }
 impl ModifyStaffPasswordFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -197,11 +206,13 @@ impl ModifyStaffPasswordFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `16000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -209,11 +220,13 @@ impl ModifyStaffPasswordFluentBuilder {
     /// Email of the agent.
     ///
     /// Example: `"a@qq.com"`
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.inner.email = Some(value.into());
         self
     }
     /// Sets or clears `Email`. Required.
+    #[inline]
     pub fn set_email(mut self, value: Option<String>) -> Self {
         self.inner.email = value;
         self
@@ -221,26 +234,31 @@ impl ModifyStaffPasswordFluentBuilder {
     /// New password to set.
     ///
     /// Example: `"abcdefg"`
+    #[inline]
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.inner.password = Some(value.into());
         self
     }
     /// Sets or clears `Password`. Required.
+    #[inline]
     pub fn set_password(mut self, value: Option<String>) -> Self {
         self.inner.password = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &ModifyStaffPasswordRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<ModifyStaffPasswordResponse, crate::SdkError<ModifyStaffPasswordErrorCode>> {
@@ -300,12 +318,14 @@ impl crate::deviation::Described for ModifyStaffPasswordResponse {
 impl ModifyStaffPasswordResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> ModifyStaffPasswordResponseBuilder {
         ModifyStaffPasswordResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -317,16 +337,19 @@ pub struct ModifyStaffPasswordResponseBuilder {
 }
 impl ModifyStaffPasswordResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> ModifyStaffPasswordResponse {
         ModifyStaffPasswordResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -335,9 +358,11 @@ impl ModifyStaffPasswordResponseBuilder {
     }
 }
 impl crate::ActionResponse for ModifyStaffPasswordResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -389,11 +414,13 @@ impl crate::Client {
     /// Change an agent's password.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`ModifyStaffPassword`](crate::operation::modify_staff_password).
+    #[inline]
     pub fn modify_staff_password(&self) -> ModifyStaffPasswordFluentBuilder {
         ModifyStaffPasswordFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<ModifyStaffPasswordErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<ModifyStaffPasswordErrorCode>) -> Self {
         error.map_code()
     }

@@ -78,6 +78,7 @@ impl crate::codec::FromMembers for PauseAutoCalloutTaskRequest {
 }
 impl PauseAutoCalloutTaskRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> PauseAutoCalloutTaskRequestBuilder {
         PauseAutoCalloutTaskRequestBuilder::default()
     }
@@ -99,11 +100,13 @@ impl PauseAutoCalloutTaskRequestBuilder {
     /// Id of the task to pause.
     ///
     /// Example: `16498`
+    #[inline]
     pub fn task_id(mut self, value: crate::types::TaskId) -> Self {
         self.task_id = Some(value);
         self
     }
     /// Sets or clears `TaskId`. Required.
+    #[inline]
     pub fn set_task_id(mut self, value: Option<crate::types::TaskId>) -> Self {
         self.task_id = value;
         self
@@ -111,16 +114,19 @@ impl PauseAutoCalloutTaskRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400692008`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<PauseAutoCalloutTaskRequest, crate::BuildError> {
         Ok(PauseAutoCalloutTaskRequest {
             task_id: self
@@ -142,6 +148,7 @@ pub struct PauseAutoCalloutTaskFluentBuilder {
 }
 impl PauseAutoCalloutTaskFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -152,11 +159,13 @@ impl PauseAutoCalloutTaskFluentBuilder {
     /// Id of the task to pause.
     ///
     /// Example: `16498`
+    #[inline]
     pub fn task_id(mut self, value: crate::types::TaskId) -> Self {
         self.inner.task_id = Some(value);
         self
     }
     /// Sets or clears `TaskId`. Required.
+    #[inline]
     pub fn set_task_id(mut self, value: Option<crate::types::TaskId>) -> Self {
         self.inner.task_id = value;
         self
@@ -164,26 +173,31 @@ impl PauseAutoCalloutTaskFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400692008`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &PauseAutoCalloutTaskRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<PauseAutoCalloutTaskResponse, crate::SdkError<PauseAutoCalloutTaskErrorCode>> {
@@ -243,12 +257,14 @@ impl crate::deviation::Described for PauseAutoCalloutTaskResponse {
 impl PauseAutoCalloutTaskResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> PauseAutoCalloutTaskResponseBuilder {
         PauseAutoCalloutTaskResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -260,16 +276,19 @@ pub struct PauseAutoCalloutTaskResponseBuilder {
 }
 impl PauseAutoCalloutTaskResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> PauseAutoCalloutTaskResponse {
         PauseAutoCalloutTaskResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -278,9 +297,11 @@ impl PauseAutoCalloutTaskResponseBuilder {
     }
 }
 impl crate::ActionResponse for PauseAutoCalloutTaskResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -336,11 +357,13 @@ impl crate::Client {
     /// Pause a running automatic outbound call task.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`PauseAutoCalloutTask`](crate::operation::pause_auto_callout_task).
+    #[inline]
     pub fn pause_auto_callout_task(&self) -> PauseAutoCalloutTaskFluentBuilder {
         PauseAutoCalloutTaskFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<PauseAutoCalloutTaskErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<PauseAutoCalloutTaskErrorCode>) -> Self {
         error.map_code()
     }

@@ -101,6 +101,7 @@ impl crate::codec::FromMembers for PlaySoundCallRequest {
 }
 impl PlaySoundCallRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> PlaySoundCallRequestBuilder {
         PlaySoundCallRequestBuilder::default()
     }
@@ -124,11 +125,13 @@ impl PlaySoundCallRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400692008`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -136,11 +139,13 @@ impl PlaySoundCallRequestBuilder {
     /// Id of the call session.
     ///
     /// Example: `"f3be95fb-2786-466a-beab-5e3d8cb76272"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
@@ -148,11 +153,13 @@ impl PlaySoundCallRequestBuilder {
     /// Id of the audio file, as managed under audio files in the console.
     ///
     /// Example: `27500`
+    #[inline]
     pub fn file_id(mut self, value: crate::types::FileId) -> Self {
         self.file_id = Some(value);
         self
     }
     /// Sets or clears `FileId`.
+    #[inline]
     pub fn set_file_id(mut self, value: Option<crate::types::FileId>) -> Self {
         self.file_id = value;
         self
@@ -160,16 +167,19 @@ impl PlaySoundCallRequestBuilder {
     /// Number of times to play the file; defaults to `1`.
     ///
     /// Example: `1`
+    #[inline]
     pub fn play_times(mut self, value: i64) -> Self {
         self.play_times = Some(value);
         self
     }
     /// Sets or clears `PlayTimes`.
+    #[inline]
     pub fn set_play_times(mut self, value: Option<i64>) -> Self {
         self.play_times = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<PlaySoundCallRequest, crate::BuildError> {
         Ok(PlaySoundCallRequest {
             sdk_app_id: self
@@ -192,6 +202,7 @@ pub struct PlaySoundCallFluentBuilder {
 }
 impl PlaySoundCallFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -202,11 +213,13 @@ impl PlaySoundCallFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400692008`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -214,11 +227,13 @@ impl PlaySoundCallFluentBuilder {
     /// Id of the call session.
     ///
     /// Example: `"f3be95fb-2786-466a-beab-5e3d8cb76272"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.inner.session_id = value;
         self
@@ -226,11 +241,13 @@ impl PlaySoundCallFluentBuilder {
     /// Id of the audio file, as managed under audio files in the console.
     ///
     /// Example: `27500`
+    #[inline]
     pub fn file_id(mut self, value: crate::types::FileId) -> Self {
         self.inner.file_id = Some(value);
         self
     }
     /// Sets or clears `FileId`.
+    #[inline]
     pub fn set_file_id(mut self, value: Option<crate::types::FileId>) -> Self {
         self.inner.file_id = value;
         self
@@ -238,26 +255,31 @@ impl PlaySoundCallFluentBuilder {
     /// Number of times to play the file; defaults to `1`.
     ///
     /// Example: `1`
+    #[inline]
     pub fn play_times(mut self, value: i64) -> Self {
         self.inner.play_times = Some(value);
         self
     }
     /// Sets or clears `PlayTimes`.
+    #[inline]
     pub fn set_play_times(mut self, value: Option<i64>) -> Self {
         self.inner.play_times = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &PlaySoundCallRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<PlaySoundCallResponse, crate::SdkError<PlaySoundCallErrorCode>> {
@@ -317,12 +339,14 @@ impl crate::deviation::Described for PlaySoundCallResponse {
 impl PlaySoundCallResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> PlaySoundCallResponseBuilder {
         PlaySoundCallResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -334,16 +358,19 @@ pub struct PlaySoundCallResponseBuilder {
 }
 impl PlaySoundCallResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> PlaySoundCallResponse {
         PlaySoundCallResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -352,9 +379,11 @@ impl PlaySoundCallResponseBuilder {
     }
 }
 impl crate::ActionResponse for PlaySoundCallResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -418,11 +447,13 @@ impl crate::Client {
     /// Play an audio file into a call.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`PlaySoundCall`](crate::operation::play_sound_call).
+    #[inline]
     pub fn play_sound_call(&self) -> PlaySoundCallFluentBuilder {
         PlaySoundCallFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<PlaySoundCallErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<PlaySoundCallErrorCode>) -> Self {
         error.map_code()
     }

@@ -77,6 +77,7 @@ impl crate::codec::FromMembers for ResetExtensionPasswordRequest {
 }
 impl ResetExtensionPasswordRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> ResetExtensionPasswordRequestBuilder {
         ResetExtensionPasswordRequestBuilder::default()
     }
@@ -98,11 +99,13 @@ impl ResetExtensionPasswordRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -110,16 +113,19 @@ impl ResetExtensionPasswordRequestBuilder {
     /// Extension number whose password is reset.
     ///
     /// Example: `"1001"`
+    #[inline]
     pub fn extension_id(mut self, value: impl Into<String>) -> Self {
         self.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
+    #[inline]
     pub fn set_extension_id(mut self, value: Option<String>) -> Self {
         self.extension_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<ResetExtensionPasswordRequest, crate::BuildError> {
         Ok(ResetExtensionPasswordRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -142,6 +148,7 @@ pub struct ResetExtensionPasswordFluentBuilder {
 }
 impl ResetExtensionPasswordFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -152,11 +159,13 @@ impl ResetExtensionPasswordFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -164,26 +173,31 @@ impl ResetExtensionPasswordFluentBuilder {
     /// Extension number whose password is reset.
     ///
     /// Example: `"1001"`
+    #[inline]
     pub fn extension_id(mut self, value: impl Into<String>) -> Self {
         self.inner.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
+    #[inline]
     pub fn set_extension_id(mut self, value: Option<String>) -> Self {
         self.inner.extension_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &ResetExtensionPasswordRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<ResetExtensionPasswordResponse, crate::SdkError<ResetExtensionPasswordErrorCode>>
@@ -268,12 +282,14 @@ impl crate::deviation::Described for ResetExtensionPasswordResponse {
 impl ResetExtensionPasswordResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> ResetExtensionPasswordResponseBuilder {
         ResetExtensionPasswordResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -299,26 +315,31 @@ impl ResetExtensionPasswordResponseBuilder {
     /// The newly generated password.
     ///
     /// Example: `"foobar"`
+    #[inline]
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.password = Some(value.into());
         self
     }
     /// Sets or clears `Password`.
+    #[inline]
     pub fn set_password(mut self, value: Option<String>) -> Self {
         self.password = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> ResetExtensionPasswordResponse {
         ResetExtensionPasswordResponse {
             password: self.password.unwrap_or_default(),
@@ -328,9 +349,11 @@ impl ResetExtensionPasswordResponseBuilder {
     }
 }
 impl crate::ActionResponse for ResetExtensionPasswordResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -394,11 +417,13 @@ impl crate::Client {
     /// Reset the registration password of a SIP phone extension.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`ResetExtensionPassword`](crate::operation::reset_extension_password).
+    #[inline]
     pub fn reset_extension_password(&self) -> ResetExtensionPasswordFluentBuilder {
         ResetExtensionPasswordFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<ResetExtensionPasswordErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<ResetExtensionPasswordErrorCode>) -> Self {
         error.map_code()
     }

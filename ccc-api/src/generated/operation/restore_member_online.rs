@@ -76,6 +76,7 @@ impl crate::codec::FromMembers for RestoreMemberOnlineRequest {
 }
 impl RestoreMemberOnlineRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> RestoreMemberOnlineRequestBuilder {
         RestoreMemberOnlineRequestBuilder::default()
     }
@@ -97,11 +98,13 @@ impl RestoreMemberOnlineRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -109,16 +112,19 @@ impl RestoreMemberOnlineRequestBuilder {
     /// Id of the customer service agent.
     ///
     /// Example: `"user@example.com"`
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
     /// Sets or clears `UserId`. Required.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.user_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<RestoreMemberOnlineRequest, crate::BuildError> {
         Ok(RestoreMemberOnlineRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -140,6 +146,7 @@ pub struct RestoreMemberOnlineFluentBuilder {
 }
 impl RestoreMemberOnlineFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -150,11 +157,13 @@ impl RestoreMemberOnlineFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -162,26 +171,31 @@ impl RestoreMemberOnlineFluentBuilder {
     /// Id of the customer service agent.
     ///
     /// Example: `"user@example.com"`
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `UserId`. Required.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.inner.user_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &RestoreMemberOnlineRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<RestoreMemberOnlineResponse, crate::SdkError<RestoreMemberOnlineErrorCode>> {
@@ -241,12 +255,14 @@ impl crate::deviation::Described for RestoreMemberOnlineResponse {
 impl RestoreMemberOnlineResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> RestoreMemberOnlineResponseBuilder {
         RestoreMemberOnlineResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -258,16 +274,19 @@ pub struct RestoreMemberOnlineResponseBuilder {
 }
 impl RestoreMemberOnlineResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> RestoreMemberOnlineResponse {
         RestoreMemberOnlineResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -276,9 +295,11 @@ impl RestoreMemberOnlineResponseBuilder {
     }
 }
 impl crate::ActionResponse for RestoreMemberOnlineResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -330,11 +351,13 @@ impl crate::Client {
     /// Let a forced-offline agent go online again.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`RestoreMemberOnline`](crate::operation::restore_member_online).
+    #[inline]
     pub fn restore_member_online(&self) -> RestoreMemberOnlineFluentBuilder {
         RestoreMemberOnlineFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<RestoreMemberOnlineErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<RestoreMemberOnlineErrorCode>) -> Self {
         error.map_code()
     }

@@ -78,6 +78,7 @@ impl crate::codec::FromMembers for ResumeAutoCalloutTaskRequest {
 }
 impl ResumeAutoCalloutTaskRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> ResumeAutoCalloutTaskRequestBuilder {
         ResumeAutoCalloutTaskRequestBuilder::default()
     }
@@ -99,11 +100,13 @@ impl ResumeAutoCalloutTaskRequestBuilder {
     /// Id of the task to resume.
     ///
     /// Example: `16497`
+    #[inline]
     pub fn task_id(mut self, value: crate::types::TaskId) -> Self {
         self.task_id = Some(value);
         self
     }
     /// Sets or clears `TaskId`. Required.
+    #[inline]
     pub fn set_task_id(mut self, value: Option<crate::types::TaskId>) -> Self {
         self.task_id = value;
         self
@@ -111,16 +114,19 @@ impl ResumeAutoCalloutTaskRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400692008`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<ResumeAutoCalloutTaskRequest, crate::BuildError> {
         Ok(ResumeAutoCalloutTaskRequest {
             task_id: self.task_id.ok_or(crate::BuildError::missing(
@@ -143,6 +149,7 @@ pub struct ResumeAutoCalloutTaskFluentBuilder {
 }
 impl ResumeAutoCalloutTaskFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -153,11 +160,13 @@ impl ResumeAutoCalloutTaskFluentBuilder {
     /// Id of the task to resume.
     ///
     /// Example: `16497`
+    #[inline]
     pub fn task_id(mut self, value: crate::types::TaskId) -> Self {
         self.inner.task_id = Some(value);
         self
     }
     /// Sets or clears `TaskId`. Required.
+    #[inline]
     pub fn set_task_id(mut self, value: Option<crate::types::TaskId>) -> Self {
         self.inner.task_id = value;
         self
@@ -165,26 +174,31 @@ impl ResumeAutoCalloutTaskFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400692008`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &ResumeAutoCalloutTaskRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<ResumeAutoCalloutTaskResponse, crate::SdkError<ResumeAutoCalloutTaskErrorCode>>
@@ -245,12 +259,14 @@ impl crate::deviation::Described for ResumeAutoCalloutTaskResponse {
 impl ResumeAutoCalloutTaskResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> ResumeAutoCalloutTaskResponseBuilder {
         ResumeAutoCalloutTaskResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -262,16 +278,19 @@ pub struct ResumeAutoCalloutTaskResponseBuilder {
 }
 impl ResumeAutoCalloutTaskResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> ResumeAutoCalloutTaskResponse {
         ResumeAutoCalloutTaskResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -280,9 +299,11 @@ impl ResumeAutoCalloutTaskResponseBuilder {
     }
 }
 impl crate::ActionResponse for ResumeAutoCalloutTaskResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -338,11 +359,13 @@ impl crate::Client {
     /// Resume a paused automatic outbound call task.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`ResumeAutoCalloutTask`](crate::operation::resume_auto_callout_task).
+    #[inline]
     pub fn resume_auto_callout_task(&self) -> ResumeAutoCalloutTaskFluentBuilder {
         ResumeAutoCalloutTaskFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<ResumeAutoCalloutTaskErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<ResumeAutoCalloutTaskErrorCode>) -> Self {
         error.map_code()
     }

@@ -93,6 +93,7 @@ impl crate::codec::FromMembers for SetStaffStatusRequest {
 }
 impl SetStaffStatusRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> SetStaffStatusRequestBuilder {
         SetStaffStatusRequestBuilder::default()
     }
@@ -114,21 +115,25 @@ impl SetStaffStatusRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400692008`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
     /// Agents and the statuses to set, at most 10.
+    #[inline]
     pub fn staff_status_list(mut self, value: Vec<crate::types::SetStaffStatusItem>) -> Self {
         self.staff_status_list = Some(value);
         self
     }
     /// Sets or clears `StaffStatusList`. Required.
+    #[inline]
     pub fn set_staff_status_list(
         mut self,
         value: Option<Vec<crate::types::SetStaffStatusItem>>,
@@ -137,6 +142,7 @@ impl SetStaffStatusRequestBuilder {
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<SetStaffStatusRequest, crate::BuildError> {
         Ok(SetStaffStatusRequest {
             sdk_app_id: self
@@ -158,6 +164,7 @@ pub struct SetStaffStatusFluentBuilder {
 }
 impl SetStaffStatusFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -168,21 +175,25 @@ impl SetStaffStatusFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400692008`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
     /// Agents and the statuses to set, at most 10.
+    #[inline]
     pub fn staff_status_list(mut self, value: Vec<crate::types::SetStaffStatusItem>) -> Self {
         self.inner.staff_status_list = Some(value);
         self
     }
     /// Sets or clears `StaffStatusList`. Required.
+    #[inline]
     pub fn set_staff_status_list(
         mut self,
         value: Option<Vec<crate::types::SetStaffStatusItem>>,
@@ -191,16 +202,19 @@ impl SetStaffStatusFluentBuilder {
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &SetStaffStatusRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<SetStaffStatusResponse, crate::SdkError<SetStaffStatusErrorCode>> {
@@ -278,12 +292,14 @@ impl crate::deviation::Described for SetStaffStatusResponse {
 impl SetStaffStatusResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> SetStaffStatusResponseBuilder {
         SetStaffStatusResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -296,11 +312,13 @@ pub struct SetStaffStatusResponseBuilder {
 }
 impl SetStaffStatusResponseBuilder {
     /// Result of the status change for each agent.
+    #[inline]
     pub fn staff_status_list(mut self, value: Vec<crate::types::SetStaffStatusRspItem>) -> Self {
         self.staff_status_list = Some(value);
         self
     }
     /// Sets or clears `StaffStatusList`.
+    #[inline]
     pub fn set_staff_status_list(
         mut self,
         value: Option<Vec<crate::types::SetStaffStatusRspItem>>,
@@ -309,16 +327,19 @@ impl SetStaffStatusResponseBuilder {
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> SetStaffStatusResponse {
         SetStaffStatusResponse {
             staff_status_list: self.staff_status_list,
@@ -328,9 +349,11 @@ impl SetStaffStatusResponseBuilder {
     }
 }
 impl crate::ActionResponse for SetStaffStatusResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -386,11 +409,13 @@ impl crate::Client {
     /// Set the status of agents.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`SetStaffStatus`](crate::operation::set_staff_status).
+    #[inline]
     pub fn set_staff_status(&self) -> SetStaffStatusFluentBuilder {
         SetStaffStatusFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<SetStaffStatusErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<SetStaffStatusErrorCode>) -> Self {
         error.map_code()
     }

@@ -76,6 +76,7 @@ impl crate::codec::FromMembers for StopAutoCalloutTaskRequest {
 }
 impl StopAutoCalloutTaskRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> StopAutoCalloutTaskRequestBuilder {
         StopAutoCalloutTaskRequestBuilder::default()
     }
@@ -97,11 +98,13 @@ impl StopAutoCalloutTaskRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -109,16 +112,19 @@ impl StopAutoCalloutTaskRequestBuilder {
     /// Id of the task to stop.
     ///
     /// Example: `1`
+    #[inline]
     pub fn task_id(mut self, value: crate::types::TaskId) -> Self {
         self.task_id = Some(value);
         self
     }
     /// Sets or clears `TaskId`. Required.
+    #[inline]
     pub fn set_task_id(mut self, value: Option<crate::types::TaskId>) -> Self {
         self.task_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<StopAutoCalloutTaskRequest, crate::BuildError> {
         Ok(StopAutoCalloutTaskRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -140,6 +146,7 @@ pub struct StopAutoCalloutTaskFluentBuilder {
 }
 impl StopAutoCalloutTaskFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -150,11 +157,13 @@ impl StopAutoCalloutTaskFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -162,26 +171,31 @@ impl StopAutoCalloutTaskFluentBuilder {
     /// Id of the task to stop.
     ///
     /// Example: `1`
+    #[inline]
     pub fn task_id(mut self, value: crate::types::TaskId) -> Self {
         self.inner.task_id = Some(value);
         self
     }
     /// Sets or clears `TaskId`. Required.
+    #[inline]
     pub fn set_task_id(mut self, value: Option<crate::types::TaskId>) -> Self {
         self.inner.task_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &StopAutoCalloutTaskRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<StopAutoCalloutTaskResponse, crate::SdkError<StopAutoCalloutTaskErrorCode>> {
@@ -241,12 +255,14 @@ impl crate::deviation::Described for StopAutoCalloutTaskResponse {
 impl StopAutoCalloutTaskResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> StopAutoCalloutTaskResponseBuilder {
         StopAutoCalloutTaskResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -258,16 +274,19 @@ pub struct StopAutoCalloutTaskResponseBuilder {
 }
 impl StopAutoCalloutTaskResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> StopAutoCalloutTaskResponse {
         StopAutoCalloutTaskResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -276,9 +295,11 @@ impl StopAutoCalloutTaskResponseBuilder {
     }
 }
 impl crate::ActionResponse for StopAutoCalloutTaskResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -334,11 +355,13 @@ impl crate::Client {
     /// Stop an automatic outbound call task.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`StopAutoCalloutTask`](crate::operation::stop_auto_callout_task).
+    #[inline]
     pub fn stop_auto_callout_task(&self) -> StopAutoCalloutTaskFluentBuilder {
         StopAutoCalloutTaskFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<StopAutoCalloutTaskErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<StopAutoCalloutTaskErrorCode>) -> Self {
         error.map_code()
     }

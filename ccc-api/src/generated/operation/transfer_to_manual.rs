@@ -85,6 +85,7 @@ impl crate::codec::FromMembers for TransferToManualRequest {
 }
 impl TransferToManualRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> TransferToManualRequestBuilder {
         TransferToManualRequestBuilder::default()
     }
@@ -107,11 +108,13 @@ impl TransferToManualRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -119,11 +122,13 @@ impl TransferToManualRequestBuilder {
     /// Id of the session to transfer.
     ///
     /// Example: `"d6253538-7c28-477b-998a-919059801899"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.session_id = value;
         self
@@ -131,16 +136,19 @@ impl TransferToManualRequestBuilder {
     /// Id of the skill group whose agents receive the session.
     ///
     /// Example: `5002`
+    #[inline]
     pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`. Required.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<TransferToManualRequest, crate::BuildError> {
         Ok(TransferToManualRequest {
             sdk_app_id: self
@@ -165,6 +173,7 @@ pub struct TransferToManualFluentBuilder {
 }
 impl TransferToManualFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -175,11 +184,13 @@ impl TransferToManualFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -187,11 +198,13 @@ impl TransferToManualFluentBuilder {
     /// Id of the session to transfer.
     ///
     /// Example: `"d6253538-7c28-477b-998a-919059801899"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<String>) -> Self {
         self.inner.session_id = value;
         self
@@ -199,26 +212,31 @@ impl TransferToManualFluentBuilder {
     /// Id of the skill group whose agents receive the session.
     ///
     /// Example: `5002`
+    #[inline]
     pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.inner.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`. Required.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.inner.skill_group_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &TransferToManualRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<TransferToManualResponse, crate::SdkError<TransferToManualErrorCode>> {
@@ -278,12 +296,14 @@ impl crate::deviation::Described for TransferToManualResponse {
 impl TransferToManualResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> TransferToManualResponseBuilder {
         TransferToManualResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -295,16 +315,19 @@ pub struct TransferToManualResponseBuilder {
 }
 impl TransferToManualResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> TransferToManualResponse {
         TransferToManualResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -313,9 +336,11 @@ impl TransferToManualResponseBuilder {
     }
 }
 impl crate::ActionResponse for TransferToManualResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -387,11 +412,13 @@ impl crate::Client {
     /// Transfer a session to a human agent.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`TransferToManual`](crate::operation::transfer_to_manual).
+    #[inline]
     pub fn transfer_to_manual(&self) -> TransferToManualFluentBuilder {
         TransferToManualFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<TransferToManualErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<TransferToManualErrorCode>) -> Self {
         error.map_code()
     }

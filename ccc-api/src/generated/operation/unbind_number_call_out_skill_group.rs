@@ -89,6 +89,7 @@ impl crate::codec::FromMembers for UnbindNumberCallOutSkillGroupRequest {
 }
 impl UnbindNumberCallOutSkillGroupRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> UnbindNumberCallOutSkillGroupRequestBuilder {
         UnbindNumberCallOutSkillGroupRequestBuilder::default()
     }
@@ -111,11 +112,13 @@ impl UnbindNumberCallOutSkillGroupRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -123,11 +126,13 @@ impl UnbindNumberCallOutSkillGroupRequestBuilder {
     /// Number to unbind.
     ///
     /// Example: `"0086075512345678"`
+    #[inline]
     pub fn number(mut self, value: impl Into<String>) -> Self {
         self.number = Some(value.into());
         self
     }
     /// Sets or clears `Number`. Required.
+    #[inline]
     pub fn set_number(mut self, value: Option<String>) -> Self {
         self.number = value;
         self
@@ -135,16 +140,19 @@ impl UnbindNumberCallOutSkillGroupRequestBuilder {
     /// Ids of the skill groups to unbind from the number.
     ///
     /// Example: `[1,2,3]`
+    #[inline]
     pub fn skill_group_ids(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
         self.skill_group_ids = Some(value);
         self
     }
     /// Sets or clears `SkillGroupIds`. Required.
+    #[inline]
     pub fn set_skill_group_ids(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
         self.skill_group_ids = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<UnbindNumberCallOutSkillGroupRequest, crate::BuildError> {
         Ok(UnbindNumberCallOutSkillGroupRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -171,6 +179,7 @@ pub struct UnbindNumberCallOutSkillGroupFluentBuilder {
 }
 impl UnbindNumberCallOutSkillGroupFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -181,11 +190,13 @@ impl UnbindNumberCallOutSkillGroupFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -193,11 +204,13 @@ impl UnbindNumberCallOutSkillGroupFluentBuilder {
     /// Number to unbind.
     ///
     /// Example: `"0086075512345678"`
+    #[inline]
     pub fn number(mut self, value: impl Into<String>) -> Self {
         self.inner.number = Some(value.into());
         self
     }
     /// Sets or clears `Number`. Required.
+    #[inline]
     pub fn set_number(mut self, value: Option<String>) -> Self {
         self.inner.number = value;
         self
@@ -205,26 +218,31 @@ impl UnbindNumberCallOutSkillGroupFluentBuilder {
     /// Ids of the skill groups to unbind from the number.
     ///
     /// Example: `[1,2,3]`
+    #[inline]
     pub fn skill_group_ids(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
         self.inner.skill_group_ids = Some(value);
         self
     }
     /// Sets or clears `SkillGroupIds`. Required.
+    #[inline]
     pub fn set_skill_group_ids(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
         self.inner.skill_group_ids = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &UnbindNumberCallOutSkillGroupRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -287,12 +305,14 @@ impl crate::deviation::Described for UnbindNumberCallOutSkillGroupResponse {
 impl UnbindNumberCallOutSkillGroupResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> UnbindNumberCallOutSkillGroupResponseBuilder {
         UnbindNumberCallOutSkillGroupResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -304,16 +324,19 @@ pub struct UnbindNumberCallOutSkillGroupResponseBuilder {
 }
 impl UnbindNumberCallOutSkillGroupResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> UnbindNumberCallOutSkillGroupResponse {
         UnbindNumberCallOutSkillGroupResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -322,9 +345,11 @@ impl UnbindNumberCallOutSkillGroupResponseBuilder {
     }
 }
 impl crate::ActionResponse for UnbindNumberCallOutSkillGroupResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -396,6 +421,7 @@ impl crate::Client {
     /// Unbind a number from outbound call skill groups.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`UnbindNumberCallOutSkillGroup`](crate::operation::unbind_number_call_out_skill_group).
+    #[inline]
     pub fn unbind_number_call_out_skill_group(&self) -> UnbindNumberCallOutSkillGroupFluentBuilder {
         UnbindNumberCallOutSkillGroupFluentBuilder::new(self.clone())
     }
@@ -403,6 +429,7 @@ impl crate::Client {
 impl From<crate::SdkError<UnbindNumberCallOutSkillGroupErrorCode>>
     for crate::SdkError<crate::ErrorCode>
 {
+    #[inline]
     fn from(error: crate::SdkError<UnbindNumberCallOutSkillGroupErrorCode>) -> Self {
         error.map_code()
     }

@@ -88,6 +88,7 @@ impl crate::codec::FromMembers for UnbindStaffSkillGroupListRequest {
 }
 impl UnbindStaffSkillGroupListRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> UnbindStaffSkillGroupListRequestBuilder {
         UnbindStaffSkillGroupListRequestBuilder::default()
     }
@@ -110,11 +111,13 @@ impl UnbindStaffSkillGroupListRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -122,11 +125,13 @@ impl UnbindStaffSkillGroupListRequestBuilder {
     /// Email of the agent.
     ///
     /// Example: `"staff1@xx.com"`
+    #[inline]
     pub fn staff_email(mut self, value: impl Into<String>) -> Self {
         self.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`. Required.
+    #[inline]
     pub fn set_staff_email(mut self, value: Option<String>) -> Self {
         self.staff_email = value;
         self
@@ -134,16 +139,19 @@ impl UnbindStaffSkillGroupListRequestBuilder {
     /// Ids of the skill groups to remove the agent from.
     ///
     /// Example: `[1,2,3,4,5,6]`
+    #[inline]
     pub fn skill_group_list(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
         self.skill_group_list = Some(value);
         self
     }
     /// Sets or clears `SkillGroupList`. Required.
+    #[inline]
     pub fn set_skill_group_list(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
         self.skill_group_list = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<UnbindStaffSkillGroupListRequest, crate::BuildError> {
         Ok(UnbindStaffSkillGroupListRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -170,6 +178,7 @@ pub struct UnbindStaffSkillGroupListFluentBuilder {
 }
 impl UnbindStaffSkillGroupListFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -180,11 +189,13 @@ impl UnbindStaffSkillGroupListFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -192,11 +203,13 @@ impl UnbindStaffSkillGroupListFluentBuilder {
     /// Email of the agent.
     ///
     /// Example: `"staff1@xx.com"`
+    #[inline]
     pub fn staff_email(mut self, value: impl Into<String>) -> Self {
         self.inner.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`. Required.
+    #[inline]
     pub fn set_staff_email(mut self, value: Option<String>) -> Self {
         self.inner.staff_email = value;
         self
@@ -204,26 +217,31 @@ impl UnbindStaffSkillGroupListFluentBuilder {
     /// Ids of the skill groups to remove the agent from.
     ///
     /// Example: `[1,2,3,4,5,6]`
+    #[inline]
     pub fn skill_group_list(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
         self.inner.skill_group_list = Some(value);
         self
     }
     /// Sets or clears `SkillGroupList`. Required.
+    #[inline]
     pub fn set_skill_group_list(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
         self.inner.skill_group_list = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &UnbindStaffSkillGroupListRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -286,12 +304,14 @@ impl crate::deviation::Described for UnbindStaffSkillGroupListResponse {
 impl UnbindStaffSkillGroupListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> UnbindStaffSkillGroupListResponseBuilder {
         UnbindStaffSkillGroupListResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -303,16 +323,19 @@ pub struct UnbindStaffSkillGroupListResponseBuilder {
 }
 impl UnbindStaffSkillGroupListResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> UnbindStaffSkillGroupListResponse {
         UnbindStaffSkillGroupListResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -321,9 +344,11 @@ impl UnbindStaffSkillGroupListResponseBuilder {
     }
 }
 impl crate::ActionResponse for UnbindStaffSkillGroupListResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -381,6 +406,7 @@ impl crate::Client {
     /// Remove an agent from skill groups.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`UnbindStaffSkillGroupList`](crate::operation::unbind_staff_skill_group_list).
+    #[inline]
     pub fn unbind_staff_skill_group_list(&self) -> UnbindStaffSkillGroupListFluentBuilder {
         UnbindStaffSkillGroupListFluentBuilder::new(self.clone())
     }
@@ -388,6 +414,7 @@ impl crate::Client {
 impl From<crate::SdkError<UnbindStaffSkillGroupListErrorCode>>
     for crate::SdkError<crate::ErrorCode>
 {
+    #[inline]
     fn from(error: crate::SdkError<UnbindStaffSkillGroupListErrorCode>) -> Self {
         error.map_code()
     }

@@ -117,6 +117,7 @@ impl crate::codec::FromMembers for UpdateCCCSkillGroupRequest {
 }
 impl UpdateCCCSkillGroupRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> UpdateCCCSkillGroupRequestBuilder {
         UpdateCCCSkillGroupRequestBuilder::default()
     }
@@ -141,11 +142,13 @@ impl UpdateCCCSkillGroupRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -153,11 +156,13 @@ impl UpdateCCCSkillGroupRequestBuilder {
     /// Id of the skill group to update.
     ///
     /// Example: `12345678`
+    #[inline]
     pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupID`. Required.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
@@ -165,11 +170,13 @@ impl UpdateCCCSkillGroupRequestBuilder {
     /// New skill group name.
     ///
     /// Example: `"客户一组"`
+    #[inline]
     pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
         self.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`.
+    #[inline]
     pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
         self.skill_group_name = value;
         self
@@ -177,11 +184,13 @@ impl UpdateCCCSkillGroupRequestBuilder {
     /// New maximum concurrency; at most `2` when ringing all agents at once.
     ///
     /// Example: `1`
+    #[inline]
     pub fn max_concurrency(mut self, value: crate::types::MaxConcurrency) -> Self {
         self.max_concurrency = Some(value);
         self
     }
     /// Sets or clears `MaxConcurrency`.
+    #[inline]
     pub fn set_max_concurrency(mut self, value: Option<crate::types::MaxConcurrency>) -> Self {
         self.max_concurrency = value;
         self
@@ -189,16 +198,19 @@ impl UpdateCCCSkillGroupRequestBuilder {
     /// Ringing mode: `true` ring all agents at once, `false` ring them one after another.
     ///
     /// Example: `true`
+    #[inline]
     pub fn ring_all(mut self, value: bool) -> Self {
         self.ring_all = Some(value);
         self
     }
     /// Sets or clears `RingAll`.
+    #[inline]
     pub fn set_ring_all(mut self, value: Option<bool>) -> Self {
         self.ring_all = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<UpdateCCCSkillGroupRequest, crate::BuildError> {
         Ok(UpdateCCCSkillGroupRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -224,6 +236,7 @@ pub struct UpdateCCCSkillGroupFluentBuilder {
 }
 impl UpdateCCCSkillGroupFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -234,11 +247,13 @@ impl UpdateCCCSkillGroupFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -246,11 +261,13 @@ impl UpdateCCCSkillGroupFluentBuilder {
     /// Id of the skill group to update.
     ///
     /// Example: `12345678`
+    #[inline]
     pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.inner.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupID`. Required.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.inner.skill_group_id = value;
         self
@@ -258,11 +275,13 @@ impl UpdateCCCSkillGroupFluentBuilder {
     /// New skill group name.
     ///
     /// Example: `"客户一组"`
+    #[inline]
     pub fn skill_group_name(mut self, value: impl Into<String>) -> Self {
         self.inner.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`.
+    #[inline]
     pub fn set_skill_group_name(mut self, value: Option<String>) -> Self {
         self.inner.skill_group_name = value;
         self
@@ -270,11 +289,13 @@ impl UpdateCCCSkillGroupFluentBuilder {
     /// New maximum concurrency; at most `2` when ringing all agents at once.
     ///
     /// Example: `1`
+    #[inline]
     pub fn max_concurrency(mut self, value: crate::types::MaxConcurrency) -> Self {
         self.inner.max_concurrency = Some(value);
         self
     }
     /// Sets or clears `MaxConcurrency`.
+    #[inline]
     pub fn set_max_concurrency(mut self, value: Option<crate::types::MaxConcurrency>) -> Self {
         self.inner.max_concurrency = value;
         self
@@ -282,26 +303,31 @@ impl UpdateCCCSkillGroupFluentBuilder {
     /// Ringing mode: `true` ring all agents at once, `false` ring them one after another.
     ///
     /// Example: `true`
+    #[inline]
     pub fn ring_all(mut self, value: bool) -> Self {
         self.inner.ring_all = Some(value);
         self
     }
     /// Sets or clears `RingAll`.
+    #[inline]
     pub fn set_ring_all(mut self, value: Option<bool>) -> Self {
         self.inner.ring_all = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &UpdateCCCSkillGroupRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<UpdateCCCSkillGroupResponse, crate::SdkError<UpdateCCCSkillGroupErrorCode>> {
@@ -361,12 +387,14 @@ impl crate::deviation::Described for UpdateCCCSkillGroupResponse {
 impl UpdateCCCSkillGroupResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> UpdateCCCSkillGroupResponseBuilder {
         UpdateCCCSkillGroupResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -378,16 +406,19 @@ pub struct UpdateCCCSkillGroupResponseBuilder {
 }
 impl UpdateCCCSkillGroupResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> UpdateCCCSkillGroupResponse {
         UpdateCCCSkillGroupResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -396,9 +427,11 @@ impl UpdateCCCSkillGroupResponseBuilder {
     }
 }
 impl crate::ActionResponse for UpdateCCCSkillGroupResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -456,11 +489,13 @@ impl crate::Client {
     /// Update a skill group.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`UpdateCCCSkillGroup`](crate::operation::update_ccc_skill_group).
+    #[inline]
     pub fn update_ccc_skill_group(&self) -> UpdateCCCSkillGroupFluentBuilder {
         UpdateCCCSkillGroupFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<UpdateCCCSkillGroupErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<UpdateCCCSkillGroupErrorCode>) -> Self {
         error.map_code()
     }

@@ -240,6 +240,7 @@ impl crate::codec::FromMembers for UpdatePredictiveDialingCampaignRequest {
 }
 impl UpdatePredictiveDialingCampaignRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> UpdatePredictiveDialingCampaignRequestBuilder {
         UpdatePredictiveDialingCampaignRequestBuilder::default()
     }
@@ -276,11 +277,13 @@ impl UpdatePredictiveDialingCampaignRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -288,11 +291,13 @@ impl UpdatePredictiveDialingCampaignRequestBuilder {
     /// Id of the campaign, as generated on creation.
     ///
     /// Example: `2569`
+    #[inline]
     pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
         self.campaign_id = Some(value);
         self
     }
     /// Sets or clears `CampaignId`. Required.
+    #[inline]
     pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
         self.campaign_id = value;
         self
@@ -300,31 +305,37 @@ impl UpdatePredictiveDialingCampaignRequestBuilder {
     /// Task name.
     ///
     /// Example: `"新能源SUV推荐"`
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
     }
     /// Numbers to call, in E.164 format or without country code.
+    #[inline]
     pub fn callees(mut self, value: Vec<String>) -> Self {
         self.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`. Required.
+    #[inline]
     pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
         self.callees = value;
         self
     }
     /// Caller numbers, in the format shown in the console.
+    #[inline]
     pub fn callers(mut self, value: Vec<String>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`. Required.
+    #[inline]
     pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.callers = value;
         self
@@ -332,6 +343,7 @@ impl UpdatePredictiveDialingCampaignRequestBuilder {
     /// Calling order: `0` random, `1` in list order.
     ///
     /// Example: `0`
+    #[inline]
     pub fn call_order(
         mut self,
         value: crate::types::UpdatePredictiveDialingCampaignCallOrder,
@@ -340,6 +352,7 @@ impl UpdatePredictiveDialingCampaignRequestBuilder {
         self
     }
     /// Sets or clears `CallOrder`. Required.
+    #[inline]
     pub fn set_call_order(
         mut self,
         value: Option<crate::types::UpdatePredictiveDialingCampaignCallOrder>,
@@ -350,11 +363,13 @@ impl UpdatePredictiveDialingCampaignRequestBuilder {
     /// Id of the agent skill group used by the task.
     ///
     /// Example: `255`
+    #[inline]
     pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`. Required.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
@@ -362,11 +377,13 @@ impl UpdatePredictiveDialingCampaignRequestBuilder {
     /// Priority among tasks of the same application, `1` (highest) to `5` (lowest).
     ///
     /// Example: `3`
+    #[inline]
     pub fn priority(mut self, value: i64) -> Self {
         self.priority = Some(value);
         self
     }
     /// Sets or clears `Priority`. Required.
+    #[inline]
     pub fn set_priority(mut self, value: Option<i64>) -> Self {
         self.priority = value;
         self
@@ -374,11 +391,13 @@ impl UpdatePredictiveDialingCampaignRequestBuilder {
     /// Expected call abandon rate in percent, 5-50.
     ///
     /// Example: `10`
+    #[inline]
     pub fn expected_abandon_rate(mut self, value: i64) -> Self {
         self.expected_abandon_rate = Some(value);
         self
     }
     /// Sets or clears `ExpectedAbandonRate`. Required.
+    #[inline]
     pub fn set_expected_abandon_rate(mut self, value: Option<i64>) -> Self {
         self.expected_abandon_rate = value;
         self
@@ -386,11 +405,13 @@ impl UpdatePredictiveDialingCampaignRequestBuilder {
     /// Interval between call retries in seconds, 60-86400.
     ///
     /// Example: `1800`
+    #[inline]
     pub fn retry_interval(mut self, value: i64) -> Self {
         self.retry_interval = Some(value);
         self
     }
     /// Sets or clears `RetryInterval`. Required.
+    #[inline]
     pub fn set_retry_interval(mut self, value: Option<i64>) -> Self {
         self.retry_interval = value;
         self
@@ -398,11 +419,13 @@ impl UpdatePredictiveDialingCampaignRequestBuilder {
     /// Unix time in seconds when the task starts automatically.
     ///
     /// Example: `1708483433`
+    #[inline]
     pub fn start_time(mut self, value: i64) -> Self {
         self.start_time = Some(value);
         self
     }
     /// Sets or clears `StartTime`. Required.
+    #[inline]
     pub fn set_start_time(mut self, value: Option<i64>) -> Self {
         self.start_time = value;
         self
@@ -410,11 +433,13 @@ impl UpdatePredictiveDialingCampaignRequestBuilder {
     /// Unix time in seconds when the task ends automatically.
     ///
     /// Example: `1708485433`
+    #[inline]
     pub fn end_time(mut self, value: i64) -> Self {
         self.end_time = Some(value);
         self
     }
     /// Sets or clears `EndTime`. Required.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<i64>) -> Self {
         self.end_time = value;
         self
@@ -422,11 +447,13 @@ impl UpdatePredictiveDialingCampaignRequestBuilder {
     /// Id of the IVR flow to use.
     ///
     /// Example: `4600`
+    #[inline]
     pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
         self.ivr_id = Some(value);
         self
     }
     /// Sets or clears `IVRId`.
+    #[inline]
     pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
         self.ivr_id = value;
         self
@@ -434,11 +461,13 @@ impl UpdatePredictiveDialingCampaignRequestBuilder {
     /// Number of call retries, 0-2.
     ///
     /// Example: `2`
+    #[inline]
     pub fn retry_times(mut self, value: i64) -> Self {
         self.retry_times = Some(value);
         self
     }
     /// Sets or clears `RetryTimes`.
+    #[inline]
     pub fn set_retry_times(mut self, value: Option<i64>) -> Self {
         self.retry_times = value;
         self
@@ -446,11 +475,13 @@ impl UpdatePredictiveDialingCampaignRequestBuilder {
     /// Custom variables.
     ///
     /// Example: `[{"Key":"foo","Value":"bar"}]`
+    #[inline]
     pub fn variables(mut self, value: Vec<crate::types::Variable>) -> Self {
         self.variables = Some(value);
         self
     }
     /// Sets or clears `Variables`.
+    #[inline]
     pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
         self.variables = value;
         self
@@ -458,21 +489,25 @@ impl UpdatePredictiveDialingCampaignRequestBuilder {
     /// User-to-user information passed with the calls.
     ///
     /// Example: `"foobar"`
+    #[inline]
     pub fn uui(mut self, value: impl Into<String>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
+    #[inline]
     pub fn set_uui(mut self, value: Option<String>) -> Self {
         self.uui = value;
         self
     }
     /// Per-callee attributes.
+    #[inline]
     pub fn callee_attributes(mut self, value: Vec<crate::types::CalleeAttribute>) -> Self {
         self.callee_attributes = Some(value);
         self
     }
     /// Sets or clears `CalleeAttributes`.
+    #[inline]
     pub fn set_callee_attributes(
         mut self,
         value: Option<Vec<crate::types::CalleeAttribute>>,
@@ -481,6 +516,7 @@ impl UpdatePredictiveDialingCampaignRequestBuilder {
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<UpdatePredictiveDialingCampaignRequest, crate::BuildError> {
         Ok(UpdatePredictiveDialingCampaignRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -550,6 +586,7 @@ pub struct UpdatePredictiveDialingCampaignFluentBuilder {
 }
 impl UpdatePredictiveDialingCampaignFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -560,11 +597,13 @@ impl UpdatePredictiveDialingCampaignFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -572,11 +611,13 @@ impl UpdatePredictiveDialingCampaignFluentBuilder {
     /// Id of the campaign, as generated on creation.
     ///
     /// Example: `2569`
+    #[inline]
     pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
         self.inner.campaign_id = Some(value);
         self
     }
     /// Sets or clears `CampaignId`. Required.
+    #[inline]
     pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
         self.inner.campaign_id = value;
         self
@@ -584,31 +625,37 @@ impl UpdatePredictiveDialingCampaignFluentBuilder {
     /// Task name.
     ///
     /// Example: `"新能源SUV推荐"`
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Numbers to call, in E.164 format or without country code.
+    #[inline]
     pub fn callees(mut self, value: Vec<String>) -> Self {
         self.inner.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`. Required.
+    #[inline]
     pub fn set_callees(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.callees = value;
         self
     }
     /// Caller numbers, in the format shown in the console.
+    #[inline]
     pub fn callers(mut self, value: Vec<String>) -> Self {
         self.inner.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`. Required.
+    #[inline]
     pub fn set_callers(mut self, value: Option<Vec<String>>) -> Self {
         self.inner.callers = value;
         self
@@ -616,6 +663,7 @@ impl UpdatePredictiveDialingCampaignFluentBuilder {
     /// Calling order: `0` random, `1` in list order.
     ///
     /// Example: `0`
+    #[inline]
     pub fn call_order(
         mut self,
         value: crate::types::UpdatePredictiveDialingCampaignCallOrder,
@@ -624,6 +672,7 @@ impl UpdatePredictiveDialingCampaignFluentBuilder {
         self
     }
     /// Sets or clears `CallOrder`. Required.
+    #[inline]
     pub fn set_call_order(
         mut self,
         value: Option<crate::types::UpdatePredictiveDialingCampaignCallOrder>,
@@ -634,11 +683,13 @@ impl UpdatePredictiveDialingCampaignFluentBuilder {
     /// Id of the agent skill group used by the task.
     ///
     /// Example: `255`
+    #[inline]
     pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.inner.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`. Required.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.inner.skill_group_id = value;
         self
@@ -646,11 +697,13 @@ impl UpdatePredictiveDialingCampaignFluentBuilder {
     /// Priority among tasks of the same application, `1` (highest) to `5` (lowest).
     ///
     /// Example: `3`
+    #[inline]
     pub fn priority(mut self, value: i64) -> Self {
         self.inner.priority = Some(value);
         self
     }
     /// Sets or clears `Priority`. Required.
+    #[inline]
     pub fn set_priority(mut self, value: Option<i64>) -> Self {
         self.inner.priority = value;
         self
@@ -658,11 +711,13 @@ impl UpdatePredictiveDialingCampaignFluentBuilder {
     /// Expected call abandon rate in percent, 5-50.
     ///
     /// Example: `10`
+    #[inline]
     pub fn expected_abandon_rate(mut self, value: i64) -> Self {
         self.inner.expected_abandon_rate = Some(value);
         self
     }
     /// Sets or clears `ExpectedAbandonRate`. Required.
+    #[inline]
     pub fn set_expected_abandon_rate(mut self, value: Option<i64>) -> Self {
         self.inner.expected_abandon_rate = value;
         self
@@ -670,11 +725,13 @@ impl UpdatePredictiveDialingCampaignFluentBuilder {
     /// Interval between call retries in seconds, 60-86400.
     ///
     /// Example: `1800`
+    #[inline]
     pub fn retry_interval(mut self, value: i64) -> Self {
         self.inner.retry_interval = Some(value);
         self
     }
     /// Sets or clears `RetryInterval`. Required.
+    #[inline]
     pub fn set_retry_interval(mut self, value: Option<i64>) -> Self {
         self.inner.retry_interval = value;
         self
@@ -682,11 +739,13 @@ impl UpdatePredictiveDialingCampaignFluentBuilder {
     /// Unix time in seconds when the task starts automatically.
     ///
     /// Example: `1708483433`
+    #[inline]
     pub fn start_time(mut self, value: i64) -> Self {
         self.inner.start_time = Some(value);
         self
     }
     /// Sets or clears `StartTime`. Required.
+    #[inline]
     pub fn set_start_time(mut self, value: Option<i64>) -> Self {
         self.inner.start_time = value;
         self
@@ -694,11 +753,13 @@ impl UpdatePredictiveDialingCampaignFluentBuilder {
     /// Unix time in seconds when the task ends automatically.
     ///
     /// Example: `1708485433`
+    #[inline]
     pub fn end_time(mut self, value: i64) -> Self {
         self.inner.end_time = Some(value);
         self
     }
     /// Sets or clears `EndTime`. Required.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<i64>) -> Self {
         self.inner.end_time = value;
         self
@@ -706,11 +767,13 @@ impl UpdatePredictiveDialingCampaignFluentBuilder {
     /// Id of the IVR flow to use.
     ///
     /// Example: `4600`
+    #[inline]
     pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
         self.inner.ivr_id = Some(value);
         self
     }
     /// Sets or clears `IVRId`.
+    #[inline]
     pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
         self.inner.ivr_id = value;
         self
@@ -718,11 +781,13 @@ impl UpdatePredictiveDialingCampaignFluentBuilder {
     /// Number of call retries, 0-2.
     ///
     /// Example: `2`
+    #[inline]
     pub fn retry_times(mut self, value: i64) -> Self {
         self.inner.retry_times = Some(value);
         self
     }
     /// Sets or clears `RetryTimes`.
+    #[inline]
     pub fn set_retry_times(mut self, value: Option<i64>) -> Self {
         self.inner.retry_times = value;
         self
@@ -730,11 +795,13 @@ impl UpdatePredictiveDialingCampaignFluentBuilder {
     /// Custom variables.
     ///
     /// Example: `[{"Key":"foo","Value":"bar"}]`
+    #[inline]
     pub fn variables(mut self, value: Vec<crate::types::Variable>) -> Self {
         self.inner.variables = Some(value);
         self
     }
     /// Sets or clears `Variables`.
+    #[inline]
     pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
         self.inner.variables = value;
         self
@@ -742,21 +809,25 @@ impl UpdatePredictiveDialingCampaignFluentBuilder {
     /// User-to-user information passed with the calls.
     ///
     /// Example: `"foobar"`
+    #[inline]
     pub fn uui(mut self, value: impl Into<String>) -> Self {
         self.inner.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
+    #[inline]
     pub fn set_uui(mut self, value: Option<String>) -> Self {
         self.inner.uui = value;
         self
     }
     /// Per-callee attributes.
+    #[inline]
     pub fn callee_attributes(mut self, value: Vec<crate::types::CalleeAttribute>) -> Self {
         self.inner.callee_attributes = Some(value);
         self
     }
     /// Sets or clears `CalleeAttributes`.
+    #[inline]
     pub fn set_callee_attributes(
         mut self,
         value: Option<Vec<crate::types::CalleeAttribute>>,
@@ -765,16 +836,19 @@ impl UpdatePredictiveDialingCampaignFluentBuilder {
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &UpdatePredictiveDialingCampaignRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -837,12 +911,14 @@ impl crate::deviation::Described for UpdatePredictiveDialingCampaignResponse {
 impl UpdatePredictiveDialingCampaignResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> UpdatePredictiveDialingCampaignResponseBuilder {
         UpdatePredictiveDialingCampaignResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -854,16 +930,19 @@ pub struct UpdatePredictiveDialingCampaignResponseBuilder {
 }
 impl UpdatePredictiveDialingCampaignResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> UpdatePredictiveDialingCampaignResponse {
         UpdatePredictiveDialingCampaignResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -872,9 +951,11 @@ impl UpdatePredictiveDialingCampaignResponseBuilder {
     }
 }
 impl crate::ActionResponse for UpdatePredictiveDialingCampaignResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -930,6 +1011,7 @@ impl crate::Client {
     /// Update a predictive outbound call campaign before it starts.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`UpdatePredictiveDialingCampaign`](crate::operation::update_predictive_dialing_campaign).
+    #[inline]
     pub fn update_predictive_dialing_campaign(
         &self,
     ) -> UpdatePredictiveDialingCampaignFluentBuilder {
@@ -939,6 +1021,7 @@ impl crate::Client {
 impl From<crate::SdkError<UpdatePredictiveDialingCampaignErrorCode>>
     for crate::SdkError<crate::ErrorCode>
 {
+    #[inline]
     fn from(error: crate::SdkError<UpdatePredictiveDialingCampaignErrorCode>) -> Self {
         error.map_code()
     }

@@ -96,6 +96,7 @@ impl crate::codec::FromMembers for UploadIvrAudioRequest {
 }
 impl UploadIvrAudioRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> UploadIvrAudioRequestBuilder {
         UploadIvrAudioRequestBuilder::default()
     }
@@ -117,26 +118,31 @@ impl UploadIvrAudioRequestBuilder {
     /// Id of the contact center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1600000001`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
     /// Audio files to upload.
+    #[inline]
     pub fn audio_list(mut self, value: Vec<crate::types::UploadAudioInfo>) -> Self {
         self.audio_list = Some(value);
         self
     }
     /// Sets or clears `AudioList`. Required.
+    #[inline]
     pub fn set_audio_list(mut self, value: Option<Vec<crate::types::UploadAudioInfo>>) -> Self {
         self.audio_list = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<UploadIvrAudioRequest, crate::BuildError> {
         Ok(UploadIvrAudioRequest {
             sdk_app_id: self
@@ -157,6 +163,7 @@ pub struct UploadIvrAudioFluentBuilder {
 }
 impl UploadIvrAudioFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -167,36 +174,43 @@ impl UploadIvrAudioFluentBuilder {
     /// Id of the contact center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1600000001`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
     /// Audio files to upload.
+    #[inline]
     pub fn audio_list(mut self, value: Vec<crate::types::UploadAudioInfo>) -> Self {
         self.inner.audio_list = Some(value);
         self
     }
     /// Sets or clears `AudioList`. Required.
+    #[inline]
     pub fn set_audio_list(mut self, value: Option<Vec<crate::types::UploadAudioInfo>>) -> Self {
         self.inner.audio_list = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &UploadIvrAudioRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<UploadIvrAudioResponse, crate::SdkError<UploadIvrAudioErrorCode>> {
@@ -290,12 +304,14 @@ impl crate::deviation::Described for UploadIvrAudioResponse {
 impl UploadIvrAudioResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> UploadIvrAudioResponseBuilder {
         UploadIvrAudioResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -309,11 +325,13 @@ pub struct UploadIvrAudioResponseBuilder {
 }
 impl UploadIvrAudioResponseBuilder {
     /// Files whose upload failed.
+    #[inline]
     pub fn failed_file_list(mut self, value: Vec<crate::types::UploadIvrAudioFailedInfo>) -> Self {
         self.failed_file_list = Some(value);
         self
     }
     /// Sets or clears `FailedFileList`.
+    #[inline]
     pub fn set_failed_file_list(
         mut self,
         value: Option<Vec<crate::types::UploadIvrAudioFailedInfo>>,
@@ -322,11 +340,13 @@ impl UploadIvrAudioResponseBuilder {
         self
     }
     /// Files that were uploaded successfully.
+    #[inline]
     pub fn success_file_list(mut self, value: Vec<crate::types::AudioFileInfo>) -> Self {
         self.success_file_list = Some(value);
         self
     }
     /// Sets or clears `SuccessFileList`.
+    #[inline]
     pub fn set_success_file_list(
         mut self,
         value: Option<Vec<crate::types::AudioFileInfo>>,
@@ -335,16 +355,19 @@ impl UploadIvrAudioResponseBuilder {
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> UploadIvrAudioResponse {
         UploadIvrAudioResponse {
             failed_file_list: self.failed_file_list,
@@ -355,9 +378,11 @@ impl UploadIvrAudioResponseBuilder {
     }
 }
 impl crate::ActionResponse for UploadIvrAudioResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -409,11 +434,13 @@ impl crate::Client {
     /// Upload audio files for use in IVR flows.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`UploadIvrAudio`](crate::operation::upload_ivr_audio).
+    #[inline]
     pub fn upload_ivr_audio(&self) -> UploadIvrAudioFluentBuilder {
         UploadIvrAudioFluentBuilder::new(self.clone())
     }
 }
 impl From<crate::SdkError<UploadIvrAudioErrorCode>> for crate::SdkError<crate::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<UploadIvrAudioErrorCode>) -> Self {
         error.map_code()
     }

@@ -179,6 +179,7 @@ impl crate::codec::FromMembers for AssumeRoleRequest {
 }
 impl AssumeRoleRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AssumeRoleRequestBuilder {
         AssumeRoleRequestBuilder::default()
     }
@@ -225,11 +226,13 @@ impl AssumeRoleRequestBuilder {
     /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
     ///
     /// Example: `"qcs::cam::uin/10001:roleName/readOnlyRole"`
+    #[inline]
     pub fn role_arn(mut self, value: impl Into<String>) -> Self {
         self.role_arn = Some(value.into());
         self
     }
     /// Sets or clears `RoleArn`. Required.
+    #[inline]
     pub fn set_role_arn(mut self, value: Option<String>) -> Self {
         self.role_arn = value;
         self
@@ -237,11 +240,13 @@ impl AssumeRoleRequestBuilder {
     /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
     ///
     /// Example: `"cts"`
+    #[inline]
     pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
         self.role_session_name = Some(value.into());
         self
     }
     /// Sets or clears `RoleSessionName`. Required.
+    #[inline]
     pub fn set_role_session_name(mut self, value: Option<String>) -> Self {
         self.role_session_name = value;
         self
@@ -249,11 +254,13 @@ impl AssumeRoleRequestBuilder {
     /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
     ///
     /// Example: `1800`
+    #[inline]
     pub fn duration_seconds(mut self, value: u64) -> Self {
         self.duration_seconds = Some(value);
         self
     }
     /// Sets or clears `DurationSeconds`.
+    #[inline]
     pub fn set_duration_seconds(mut self, value: Option<u64>) -> Self {
         self.duration_seconds = value;
         self
@@ -261,11 +268,13 @@ impl AssumeRoleRequestBuilder {
     /// A CAM policy (JSON, URL-encoded) that narrows what the credentials may do; it cannot widen the role's or user's own permissions and may not name a principal.
     ///
     /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%5B%22cam%3AGetUser%22%5D%2C%22resource%22%3A%5B%22*%22%5D%7D%5D%7D%22%7D%7D%7D"`
+    #[inline]
     pub fn policy(mut self, value: impl Into<String>) -> Self {
         self.policy = Some(value.into());
         self
     }
     /// Sets or clears `Policy`.
+    #[inline]
     pub fn set_policy(mut self, value: Option<String>) -> Self {
         self.policy = value;
         self
@@ -273,21 +282,25 @@ impl AssumeRoleRequestBuilder {
     /// The external id the role's trust policy demands, if it demands one: 2 to 128 letters, digits or `=,.@:/-`.
     ///
     /// Example: `"role-external-id"`
+    #[inline]
     pub fn external_id(mut self, value: impl Into<String>) -> Self {
         self.external_id = Some(value.into());
         self
     }
     /// Sets or clears `ExternalId`.
+    #[inline]
     pub fn set_external_id(mut self, value: Option<String>) -> Self {
         self.external_id = value;
         self
     }
     /// Session tags attached to the credentials, at most 50, keys unique.
+    #[inline]
     pub fn tags(mut self, value: Vec<crate::sts::types::Tag>) -> Self {
         self.tags = Some(value);
         self
     }
     /// Sets or clears `Tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<crate::sts::types::Tag>>) -> Self {
         self.tags = value;
         self
@@ -295,11 +308,13 @@ impl AssumeRoleRequestBuilder {
     /// Account (UIN) of whoever started the chain of role sessions, kept for auditing.
     ///
     /// Example: `"1000001"`
+    #[inline]
     pub fn source_identity(mut self, value: impl Into<String>) -> Self {
         self.source_identity = Some(value.into());
         self
     }
     /// Sets or clears `SourceIdentity`.
+    #[inline]
     pub fn set_source_identity(mut self, value: Option<String>) -> Self {
         self.source_identity = value;
         self
@@ -307,11 +322,13 @@ impl AssumeRoleRequestBuilder {
     /// Resource name of the MFA device, when the trust policy demands multi-factor authentication.
     ///
     /// Example: `"qcs::cam:uin/10001::mfa/softToken"`
+    #[inline]
     pub fn serial_number(mut self, value: impl Into<String>) -> Self {
         self.serial_number = Some(value.into());
         self
     }
     /// Sets or clears `SerialNumber`.
+    #[inline]
     pub fn set_serial_number(mut self, value: Option<String>) -> Self {
         self.serial_number = value;
         self
@@ -319,16 +336,19 @@ impl AssumeRoleRequestBuilder {
     /// The current code shown by the MFA device named in `SerialNumber`.
     ///
     /// Example: `"482724"`
+    #[inline]
     pub fn token_code(mut self, value: impl Into<String>) -> Self {
         self.token_code = Some(value.into());
         self
     }
     /// Sets or clears `TokenCode`.
+    #[inline]
     pub fn set_token_code(mut self, value: Option<String>) -> Self {
         self.token_code = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AssumeRoleRequest, crate::BuildError> {
         Ok(AssumeRoleRequest {
             role_arn: self
@@ -356,6 +376,7 @@ pub struct AssumeRoleFluentBuilder {
 }
 impl AssumeRoleFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -366,11 +387,13 @@ impl AssumeRoleFluentBuilder {
     /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
     ///
     /// Example: `"qcs::cam::uin/10001:roleName/readOnlyRole"`
+    #[inline]
     pub fn role_arn(mut self, value: impl Into<String>) -> Self {
         self.inner.role_arn = Some(value.into());
         self
     }
     /// Sets or clears `RoleArn`. Required.
+    #[inline]
     pub fn set_role_arn(mut self, value: Option<String>) -> Self {
         self.inner.role_arn = value;
         self
@@ -378,11 +401,13 @@ impl AssumeRoleFluentBuilder {
     /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
     ///
     /// Example: `"cts"`
+    #[inline]
     pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
         self.inner.role_session_name = Some(value.into());
         self
     }
     /// Sets or clears `RoleSessionName`. Required.
+    #[inline]
     pub fn set_role_session_name(mut self, value: Option<String>) -> Self {
         self.inner.role_session_name = value;
         self
@@ -390,11 +415,13 @@ impl AssumeRoleFluentBuilder {
     /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
     ///
     /// Example: `1800`
+    #[inline]
     pub fn duration_seconds(mut self, value: u64) -> Self {
         self.inner.duration_seconds = Some(value);
         self
     }
     /// Sets or clears `DurationSeconds`.
+    #[inline]
     pub fn set_duration_seconds(mut self, value: Option<u64>) -> Self {
         self.inner.duration_seconds = value;
         self
@@ -402,11 +429,13 @@ impl AssumeRoleFluentBuilder {
     /// A CAM policy (JSON, URL-encoded) that narrows what the credentials may do; it cannot widen the role's or user's own permissions and may not name a principal.
     ///
     /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%5B%22cam%3AGetUser%22%5D%2C%22resource%22%3A%5B%22*%22%5D%7D%5D%7D%22%7D%7D%7D"`
+    #[inline]
     pub fn policy(mut self, value: impl Into<String>) -> Self {
         self.inner.policy = Some(value.into());
         self
     }
     /// Sets or clears `Policy`.
+    #[inline]
     pub fn set_policy(mut self, value: Option<String>) -> Self {
         self.inner.policy = value;
         self
@@ -414,21 +443,25 @@ impl AssumeRoleFluentBuilder {
     /// The external id the role's trust policy demands, if it demands one: 2 to 128 letters, digits or `=,.@:/-`.
     ///
     /// Example: `"role-external-id"`
+    #[inline]
     pub fn external_id(mut self, value: impl Into<String>) -> Self {
         self.inner.external_id = Some(value.into());
         self
     }
     /// Sets or clears `ExternalId`.
+    #[inline]
     pub fn set_external_id(mut self, value: Option<String>) -> Self {
         self.inner.external_id = value;
         self
     }
     /// Session tags attached to the credentials, at most 50, keys unique.
+    #[inline]
     pub fn tags(mut self, value: Vec<crate::sts::types::Tag>) -> Self {
         self.inner.tags = Some(value);
         self
     }
     /// Sets or clears `Tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<crate::sts::types::Tag>>) -> Self {
         self.inner.tags = value;
         self
@@ -436,11 +469,13 @@ impl AssumeRoleFluentBuilder {
     /// Account (UIN) of whoever started the chain of role sessions, kept for auditing.
     ///
     /// Example: `"1000001"`
+    #[inline]
     pub fn source_identity(mut self, value: impl Into<String>) -> Self {
         self.inner.source_identity = Some(value.into());
         self
     }
     /// Sets or clears `SourceIdentity`.
+    #[inline]
     pub fn set_source_identity(mut self, value: Option<String>) -> Self {
         self.inner.source_identity = value;
         self
@@ -448,11 +483,13 @@ impl AssumeRoleFluentBuilder {
     /// Resource name of the MFA device, when the trust policy demands multi-factor authentication.
     ///
     /// Example: `"qcs::cam:uin/10001::mfa/softToken"`
+    #[inline]
     pub fn serial_number(mut self, value: impl Into<String>) -> Self {
         self.inner.serial_number = Some(value.into());
         self
     }
     /// Sets or clears `SerialNumber`.
+    #[inline]
     pub fn set_serial_number(mut self, value: Option<String>) -> Self {
         self.inner.serial_number = value;
         self
@@ -460,26 +497,31 @@ impl AssumeRoleFluentBuilder {
     /// The current code shown by the MFA device named in `SerialNumber`.
     ///
     /// Example: `"482724"`
+    #[inline]
     pub fn token_code(mut self, value: impl Into<String>) -> Self {
         self.inner.token_code = Some(value.into());
         self
     }
     /// Sets or clears `TokenCode`.
+    #[inline]
     pub fn set_token_code(mut self, value: Option<String>) -> Self {
         self.inner.token_code = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &AssumeRoleRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(self) -> Result<AssumeRoleResponse, crate::SdkError<AssumeRoleErrorCode>> {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
@@ -590,12 +632,14 @@ impl crate::deviation::Described for AssumeRoleResponse {
 impl AssumeRoleResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> AssumeRoleResponseBuilder {
         AssumeRoleResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -623,11 +667,13 @@ impl ::std::fmt::Debug for AssumeRoleResponseBuilder {
 }
 impl AssumeRoleResponseBuilder {
     /// The temporary keys and their session token.
+    #[inline]
     pub fn credentials(mut self, value: crate::sts::types::Credentials) -> Self {
         self.credentials = Some(value);
         self
     }
     /// Sets or clears `Credentials`.
+    #[inline]
     pub fn set_credentials(mut self, value: Option<crate::sts::types::Credentials>) -> Self {
         self.credentials = value;
         self
@@ -635,11 +681,13 @@ impl AssumeRoleResponseBuilder {
     /// When the credentials stop working, Unix seconds.
     ///
     /// Example: `1543914376`
+    #[inline]
     pub fn expired_time(mut self, value: i64) -> Self {
         self.expired_time = Some(value);
         self
     }
     /// Sets or clears `ExpiredTime`.
+    #[inline]
     pub fn set_expired_time(mut self, value: Option<i64>) -> Self {
         self.expired_time = value;
         self
@@ -647,26 +695,31 @@ impl AssumeRoleResponseBuilder {
     /// When the credentials stop working, as an ISO 8601 UTC time (`2018-12-04T09:06:16Z`).
     ///
     /// Example: `"2018-12-04T09:06:16Z"`
+    #[inline]
     pub fn expiration(mut self, value: impl Into<String>) -> Self {
         self.expiration = Some(value.into());
         self
     }
     /// Sets or clears `Expiration`.
+    #[inline]
     pub fn set_expiration(mut self, value: Option<String>) -> Self {
         self.expiration = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> AssumeRoleResponse {
         AssumeRoleResponse {
             credentials: self.credentials.unwrap_or_default(),
@@ -678,9 +731,11 @@ impl AssumeRoleResponseBuilder {
     }
 }
 impl crate::ActionResponse for AssumeRoleResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -806,11 +861,13 @@ impl crate::sts::Client {
     /// Exchange keys for temporary credentials of a CAM role.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`AssumeRole`](crate::sts::operation::assume_role).
+    #[inline]
     pub fn assume_role(&self) -> AssumeRoleFluentBuilder {
         AssumeRoleFluentBuilder::new(self.core().clone())
     }
 }
 impl From<crate::SdkError<AssumeRoleErrorCode>> for crate::SdkError<crate::sts::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<AssumeRoleErrorCode>) -> Self {
         error.map_code()
     }

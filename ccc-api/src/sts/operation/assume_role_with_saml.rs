@@ -128,6 +128,7 @@ impl crate::codec::FromMembers for AssumeRoleWithSAMLRequest {
 }
 impl AssumeRoleWithSAMLRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AssumeRoleWithSAMLRequestBuilder {
         AssumeRoleWithSAMLRequestBuilder::default()
     }
@@ -166,11 +167,13 @@ impl AssumeRoleWithSAMLRequestBuilder {
     /// The base64-encoded SAML assertion issued by the identity provider.
     ///
     /// Example: `"c2FtbC***Rpb24="`
+    #[inline]
     pub fn saml_assertion(mut self, value: impl Into<String>) -> Self {
         self.saml_assertion = Some(value.into());
         self
     }
     /// Sets or clears `SAMLAssertion`. Required.
+    #[inline]
     pub fn set_saml_assertion(mut self, value: Option<String>) -> Self {
         self.saml_assertion = value;
         self
@@ -178,11 +181,13 @@ impl AssumeRoleWithSAMLRequestBuilder {
     /// Resource name of the SAML identity provider registered in CAM.
     ///
     /// Example: `"qcs::cam::uin/7989***:saml-provider/OneLogin"`
+    #[inline]
     pub fn principal_arn(mut self, value: impl Into<String>) -> Self {
         self.principal_arn = Some(value.into());
         self
     }
     /// Sets or clears `PrincipalArn`. Required.
+    #[inline]
     pub fn set_principal_arn(mut self, value: Option<String>) -> Self {
         self.principal_arn = value;
         self
@@ -190,11 +195,13 @@ impl AssumeRoleWithSAMLRequestBuilder {
     /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
     ///
     /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
+    #[inline]
     pub fn role_arn(mut self, value: impl Into<String>) -> Self {
         self.role_arn = Some(value.into());
         self
     }
     /// Sets or clears `RoleArn`. Required.
+    #[inline]
     pub fn set_role_arn(mut self, value: Option<String>) -> Self {
         self.role_arn = value;
         self
@@ -202,11 +209,13 @@ impl AssumeRoleWithSAMLRequestBuilder {
     /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
     ///
     /// Example: `"readOnlySession"`
+    #[inline]
     pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
         self.role_session_name = Some(value.into());
         self
     }
     /// Sets or clears `RoleSessionName`. Required.
+    #[inline]
     pub fn set_role_session_name(mut self, value: Option<String>) -> Self {
         self.role_session_name = value;
         self
@@ -214,16 +223,19 @@ impl AssumeRoleWithSAMLRequestBuilder {
     /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
     ///
     /// Example: `1800`
+    #[inline]
     pub fn duration_seconds(mut self, value: u64) -> Self {
         self.duration_seconds = Some(value);
         self
     }
     /// Sets or clears `DurationSeconds`.
+    #[inline]
     pub fn set_duration_seconds(mut self, value: Option<u64>) -> Self {
         self.duration_seconds = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AssumeRoleWithSAMLRequest, crate::BuildError> {
         Ok(AssumeRoleWithSAMLRequest {
             saml_assertion: self.saml_assertion.ok_or(crate::BuildError::missing(
@@ -254,6 +266,7 @@ pub struct AssumeRoleWithSAMLFluentBuilder {
 }
 impl AssumeRoleWithSAMLFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -264,11 +277,13 @@ impl AssumeRoleWithSAMLFluentBuilder {
     /// The base64-encoded SAML assertion issued by the identity provider.
     ///
     /// Example: `"c2FtbC***Rpb24="`
+    #[inline]
     pub fn saml_assertion(mut self, value: impl Into<String>) -> Self {
         self.inner.saml_assertion = Some(value.into());
         self
     }
     /// Sets or clears `SAMLAssertion`. Required.
+    #[inline]
     pub fn set_saml_assertion(mut self, value: Option<String>) -> Self {
         self.inner.saml_assertion = value;
         self
@@ -276,11 +291,13 @@ impl AssumeRoleWithSAMLFluentBuilder {
     /// Resource name of the SAML identity provider registered in CAM.
     ///
     /// Example: `"qcs::cam::uin/7989***:saml-provider/OneLogin"`
+    #[inline]
     pub fn principal_arn(mut self, value: impl Into<String>) -> Self {
         self.inner.principal_arn = Some(value.into());
         self
     }
     /// Sets or clears `PrincipalArn`. Required.
+    #[inline]
     pub fn set_principal_arn(mut self, value: Option<String>) -> Self {
         self.inner.principal_arn = value;
         self
@@ -288,11 +305,13 @@ impl AssumeRoleWithSAMLFluentBuilder {
     /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
     ///
     /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
+    #[inline]
     pub fn role_arn(mut self, value: impl Into<String>) -> Self {
         self.inner.role_arn = Some(value.into());
         self
     }
     /// Sets or clears `RoleArn`. Required.
+    #[inline]
     pub fn set_role_arn(mut self, value: Option<String>) -> Self {
         self.inner.role_arn = value;
         self
@@ -300,11 +319,13 @@ impl AssumeRoleWithSAMLFluentBuilder {
     /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
     ///
     /// Example: `"readOnlySession"`
+    #[inline]
     pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
         self.inner.role_session_name = Some(value.into());
         self
     }
     /// Sets or clears `RoleSessionName`. Required.
+    #[inline]
     pub fn set_role_session_name(mut self, value: Option<String>) -> Self {
         self.inner.role_session_name = value;
         self
@@ -312,26 +333,31 @@ impl AssumeRoleWithSAMLFluentBuilder {
     /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
     ///
     /// Example: `1800`
+    #[inline]
     pub fn duration_seconds(mut self, value: u64) -> Self {
         self.inner.duration_seconds = Some(value);
         self
     }
     /// Sets or clears `DurationSeconds`.
+    #[inline]
     pub fn set_duration_seconds(mut self, value: Option<u64>) -> Self {
         self.inner.duration_seconds = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &AssumeRoleWithSAMLRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<AssumeRoleWithSAMLResponse, crate::SdkError<AssumeRoleWithSAMLErrorCode>> {
@@ -446,12 +472,14 @@ impl crate::deviation::Described for AssumeRoleWithSAMLResponse {
 impl AssumeRoleWithSAMLResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> AssumeRoleWithSAMLResponseBuilder {
         AssumeRoleWithSAMLResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -481,11 +509,13 @@ impl AssumeRoleWithSAMLResponseBuilder {
     /// The temporary keys and their session token.
     ///
     /// Example: `{"TmpSecretId":"AKID***","TmpSecretKey":"q95K***","Token":"1siMD***"}`
+    #[inline]
     pub fn credentials(mut self, value: crate::sts::types::Credentials) -> Self {
         self.credentials = Some(value);
         self
     }
     /// Sets or clears `Credentials`.
+    #[inline]
     pub fn set_credentials(mut self, value: Option<crate::sts::types::Credentials>) -> Self {
         self.credentials = value;
         self
@@ -493,11 +523,13 @@ impl AssumeRoleWithSAMLResponseBuilder {
     /// When the credentials stop working, Unix seconds.
     ///
     /// Example: `1543914376`
+    #[inline]
     pub fn expired_time(mut self, value: u64) -> Self {
         self.expired_time = Some(value);
         self
     }
     /// Sets or clears `ExpiredTime`.
+    #[inline]
     pub fn set_expired_time(mut self, value: Option<u64>) -> Self {
         self.expired_time = value;
         self
@@ -505,26 +537,31 @@ impl AssumeRoleWithSAMLResponseBuilder {
     /// When the credentials stop working, as an ISO 8601 UTC time (`2018-12-04T09:06:16Z`).
     ///
     /// Example: `"2018-12-04T09:06:16Z"`
+    #[inline]
     pub fn expiration(mut self, value: impl Into<String>) -> Self {
         self.expiration = Some(value.into());
         self
     }
     /// Sets or clears `Expiration`.
+    #[inline]
     pub fn set_expiration(mut self, value: Option<String>) -> Self {
         self.expiration = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> AssumeRoleWithSAMLResponse {
         AssumeRoleWithSAMLResponse {
             credentials: self.credentials.unwrap_or_default(),
@@ -536,9 +573,11 @@ impl AssumeRoleWithSAMLResponseBuilder {
     }
 }
 impl crate::ActionResponse for AssumeRoleWithSAMLResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -606,11 +645,13 @@ impl crate::sts::Client {
     /// Exchange a SAML assertion of an identity provider for temporary credentials of a CAM role.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`AssumeRoleWithSAML`](crate::sts::operation::assume_role_with_saml).
+    #[inline]
     pub fn assume_role_with_saml(&self) -> AssumeRoleWithSAMLFluentBuilder {
         AssumeRoleWithSAMLFluentBuilder::new(self.core().clone())
     }
 }
 impl From<crate::SdkError<AssumeRoleWithSAMLErrorCode>> for crate::SdkError<crate::sts::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<AssumeRoleWithSAMLErrorCode>) -> Self {
         error.map_code()
     }

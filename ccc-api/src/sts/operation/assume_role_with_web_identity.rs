@@ -129,6 +129,7 @@ impl crate::codec::FromMembers for AssumeRoleWithWebIdentityRequest {
 }
 impl AssumeRoleWithWebIdentityRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AssumeRoleWithWebIdentityRequestBuilder {
         AssumeRoleWithWebIdentityRequestBuilder::default()
     }
@@ -167,11 +168,13 @@ impl AssumeRoleWithWebIdentityRequestBuilder {
     /// Name of the OIDC identity provider registered in CAM (`OIDC` for TKE).
     ///
     /// Example: `"OIDC"`
+    #[inline]
     pub fn provider_id(mut self, value: impl Into<String>) -> Self {
         self.provider_id = Some(value.into());
         self
     }
     /// Sets or clears `ProviderId`. Required.
+    #[inline]
     pub fn set_provider_id(mut self, value: Option<String>) -> Self {
         self.provider_id = value;
         self
@@ -179,11 +182,13 @@ impl AssumeRoleWithWebIdentityRequestBuilder {
     /// The OIDC identity token (a JWT) issued by the provider; a secret for as long as it is valid.
     ///
     /// Example: `"eyJraWQiOiJkT**********CNOQ"`
+    #[inline]
     pub fn web_identity_token(mut self, value: impl Into<String>) -> Self {
         self.web_identity_token = Some(value.into());
         self
     }
     /// Sets or clears `WebIdentityToken`. Required.
+    #[inline]
     pub fn set_web_identity_token(mut self, value: Option<String>) -> Self {
         self.web_identity_token = value;
         self
@@ -191,11 +196,13 @@ impl AssumeRoleWithWebIdentityRequestBuilder {
     /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
     ///
     /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
+    #[inline]
     pub fn role_arn(mut self, value: impl Into<String>) -> Self {
         self.role_arn = Some(value.into());
         self
     }
     /// Sets or clears `RoleArn`. Required.
+    #[inline]
     pub fn set_role_arn(mut self, value: Option<String>) -> Self {
         self.role_arn = value;
         self
@@ -203,11 +210,13 @@ impl AssumeRoleWithWebIdentityRequestBuilder {
     /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
     ///
     /// Example: `"test_OIDC"`
+    #[inline]
     pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
         self.role_session_name = Some(value.into());
         self
     }
     /// Sets or clears `RoleSessionName`. Required.
+    #[inline]
     pub fn set_role_session_name(mut self, value: Option<String>) -> Self {
         self.role_session_name = value;
         self
@@ -215,16 +224,19 @@ impl AssumeRoleWithWebIdentityRequestBuilder {
     /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
     ///
     /// Example: `3600`
+    #[inline]
     pub fn duration_seconds(mut self, value: i64) -> Self {
         self.duration_seconds = Some(value);
         self
     }
     /// Sets or clears `DurationSeconds`.
+    #[inline]
     pub fn set_duration_seconds(mut self, value: Option<i64>) -> Self {
         self.duration_seconds = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AssumeRoleWithWebIdentityRequest, crate::BuildError> {
         Ok(AssumeRoleWithWebIdentityRequest {
             provider_id: self.provider_id.ok_or(crate::BuildError::missing(
@@ -256,6 +268,7 @@ pub struct AssumeRoleWithWebIdentityFluentBuilder {
 }
 impl AssumeRoleWithWebIdentityFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -266,11 +279,13 @@ impl AssumeRoleWithWebIdentityFluentBuilder {
     /// Name of the OIDC identity provider registered in CAM (`OIDC` for TKE).
     ///
     /// Example: `"OIDC"`
+    #[inline]
     pub fn provider_id(mut self, value: impl Into<String>) -> Self {
         self.inner.provider_id = Some(value.into());
         self
     }
     /// Sets or clears `ProviderId`. Required.
+    #[inline]
     pub fn set_provider_id(mut self, value: Option<String>) -> Self {
         self.inner.provider_id = value;
         self
@@ -278,11 +293,13 @@ impl AssumeRoleWithWebIdentityFluentBuilder {
     /// The OIDC identity token (a JWT) issued by the provider; a secret for as long as it is valid.
     ///
     /// Example: `"eyJraWQiOiJkT**********CNOQ"`
+    #[inline]
     pub fn web_identity_token(mut self, value: impl Into<String>) -> Self {
         self.inner.web_identity_token = Some(value.into());
         self
     }
     /// Sets or clears `WebIdentityToken`. Required.
+    #[inline]
     pub fn set_web_identity_token(mut self, value: Option<String>) -> Self {
         self.inner.web_identity_token = value;
         self
@@ -290,11 +307,13 @@ impl AssumeRoleWithWebIdentityFluentBuilder {
     /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
     ///
     /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
+    #[inline]
     pub fn role_arn(mut self, value: impl Into<String>) -> Self {
         self.inner.role_arn = Some(value.into());
         self
     }
     /// Sets or clears `RoleArn`. Required.
+    #[inline]
     pub fn set_role_arn(mut self, value: Option<String>) -> Self {
         self.inner.role_arn = value;
         self
@@ -302,11 +321,13 @@ impl AssumeRoleWithWebIdentityFluentBuilder {
     /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
     ///
     /// Example: `"test_OIDC"`
+    #[inline]
     pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
         self.inner.role_session_name = Some(value.into());
         self
     }
     /// Sets or clears `RoleSessionName`. Required.
+    #[inline]
     pub fn set_role_session_name(mut self, value: Option<String>) -> Self {
         self.inner.role_session_name = value;
         self
@@ -314,26 +335,31 @@ impl AssumeRoleWithWebIdentityFluentBuilder {
     /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
     ///
     /// Example: `3600`
+    #[inline]
     pub fn duration_seconds(mut self, value: i64) -> Self {
         self.inner.duration_seconds = Some(value);
         self
     }
     /// Sets or clears `DurationSeconds`.
+    #[inline]
     pub fn set_duration_seconds(mut self, value: Option<i64>) -> Self {
         self.inner.duration_seconds = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &AssumeRoleWithWebIdentityRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -451,12 +477,14 @@ impl crate::deviation::Described for AssumeRoleWithWebIdentityResponse {
 impl AssumeRoleWithWebIdentityResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> AssumeRoleWithWebIdentityResponseBuilder {
         AssumeRoleWithWebIdentityResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -486,11 +514,13 @@ impl AssumeRoleWithWebIdentityResponseBuilder {
     /// When the credentials stop working, Unix seconds.
     ///
     /// Example: `1543914376`
+    #[inline]
     pub fn expired_time(mut self, value: u64) -> Self {
         self.expired_time = Some(value);
         self
     }
     /// Sets or clears `ExpiredTime`.
+    #[inline]
     pub fn set_expired_time(mut self, value: Option<u64>) -> Self {
         self.expired_time = value;
         self
@@ -498,11 +528,13 @@ impl AssumeRoleWithWebIdentityResponseBuilder {
     /// When the credentials stop working, as an ISO 8601 UTC time (`2018-12-04T09:06:16Z`).
     ///
     /// Example: `"2018-12-04T09:06:16Z"`
+    #[inline]
     pub fn expiration(mut self, value: impl Into<String>) -> Self {
         self.expiration = Some(value.into());
         self
     }
     /// Sets or clears `Expiration`.
+    #[inline]
     pub fn set_expiration(mut self, value: Option<String>) -> Self {
         self.expiration = value;
         self
@@ -510,26 +542,31 @@ impl AssumeRoleWithWebIdentityResponseBuilder {
     /// The temporary keys and their session token.
     ///
     /// Example: `{"TmpSecretId":"AKID***","TmpSecretKey":"q95K***","Token":"1siMD***"}`
+    #[inline]
     pub fn credentials(mut self, value: crate::sts::types::Credentials) -> Self {
         self.credentials = Some(value);
         self
     }
     /// Sets or clears `Credentials`.
+    #[inline]
     pub fn set_credentials(mut self, value: Option<crate::sts::types::Credentials>) -> Self {
         self.credentials = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> AssumeRoleWithWebIdentityResponse {
         AssumeRoleWithWebIdentityResponse {
             expired_time: self.expired_time.unwrap_or_default(),
@@ -541,9 +578,11 @@ impl AssumeRoleWithWebIdentityResponseBuilder {
     }
 }
 impl crate::ActionResponse for AssumeRoleWithWebIdentityResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -609,6 +648,7 @@ impl crate::sts::Client {
     /// Exchange an OIDC identity token for temporary credentials of a CAM role.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`AssumeRoleWithWebIdentity`](crate::sts::operation::assume_role_with_web_identity).
+    #[inline]
     pub fn assume_role_with_web_identity(&self) -> AssumeRoleWithWebIdentityFluentBuilder {
         AssumeRoleWithWebIdentityFluentBuilder::new(self.core().clone())
     }
@@ -616,6 +656,7 @@ impl crate::sts::Client {
 impl From<crate::SdkError<AssumeRoleWithWebIdentityErrorCode>>
     for crate::SdkError<crate::sts::ErrorCode>
 {
+    #[inline]
     fn from(error: crate::SdkError<AssumeRoleWithWebIdentityErrorCode>) -> Self {
         error.map_code()
     }

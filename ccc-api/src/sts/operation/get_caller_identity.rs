@@ -112,6 +112,7 @@ impl crate::codec::FromMembers for GetCallerIdentityRequest {
 }
 impl GetCallerIdentityRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> GetCallerIdentityRequestBuilder {
         GetCallerIdentityRequestBuilder::default()
     }
@@ -128,6 +129,7 @@ impl crate::Action for GetCallerIdentityRequest {
 pub struct GetCallerIdentityRequestBuilder {}
 impl GetCallerIdentityRequestBuilder {
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<GetCallerIdentityRequest, crate::BuildError> {
         Ok(GetCallerIdentityRequest {})
     }
@@ -141,6 +143,7 @@ pub struct GetCallerIdentityFluentBuilder {
 }
 impl GetCallerIdentityFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -149,16 +152,19 @@ impl GetCallerIdentityFluentBuilder {
         }
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &GetCallerIdentityRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<GetCallerIdentityResponse, crate::SdkError<GetCallerIdentityErrorCode>> {
@@ -302,12 +308,14 @@ impl crate::deviation::Described for GetCallerIdentityResponse {
 impl GetCallerIdentityResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> GetCallerIdentityResponseBuilder {
         GetCallerIdentityResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -326,11 +334,13 @@ impl GetCallerIdentityResponseBuilder {
     /// Resource name of the caller: an account, a CAM user, a role session or a federated user.
     ///
     /// Example: `"qcs::sts:1000262***:federated-user/1000261****"`
+    #[inline]
     pub fn arn(mut self, value: impl Into<String>) -> Self {
         self.arn = Some(value.into());
         self
     }
     /// Sets or clears `Arn`.
+    #[inline]
     pub fn set_arn(mut self, value: Option<String>) -> Self {
         self.arn = value;
         self
@@ -338,11 +348,13 @@ impl GetCallerIdentityResponseBuilder {
     /// Account (UIN) of the root account the caller belongs to.
     ///
     /// Example: `"1000262***"`
+    #[inline]
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.account_id = Some(value.into());
         self
     }
     /// Sets or clears `AccountId`.
+    #[inline]
     pub fn set_account_id(mut self, value: Option<String>) -> Self {
         self.account_id = value;
         self
@@ -350,11 +362,13 @@ impl GetCallerIdentityResponseBuilder {
     /// Who the caller is: the account's UIN for an account or CAM user, `<roleId>:<sessionName>` for a role session, `<uin>:<name>` for a federated user.
     ///
     /// Example: `"1000261****:federatedUserName"`
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
     /// Sets or clears `UserId`.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<String>) -> Self {
         self.user_id = value;
         self
@@ -362,11 +376,13 @@ impl GetCallerIdentityResponseBuilder {
     /// Account (UIN) that owns the keys: the account itself, or the account that assumed the role.
     ///
     /// Example: `"1000261****"`
+    #[inline]
     pub fn principal_id(mut self, value: impl Into<String>) -> Self {
         self.principal_id = Some(value.into());
         self
     }
     /// Sets or clears `PrincipalId`.
+    #[inline]
     pub fn set_principal_id(mut self, value: Option<String>) -> Self {
         self.principal_id = value;
         self
@@ -374,26 +390,31 @@ impl GetCallerIdentityResponseBuilder {
     /// Kind of caller (`CAMUser`, `RoleUser`, `FederatedUser`, ...).
     ///
     /// Example: `"CAMUser"`
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
     /// Sets or clears `Type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.r#type = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> GetCallerIdentityResponse {
         GetCallerIdentityResponse {
             arn: self.arn,
@@ -407,9 +428,11 @@ impl GetCallerIdentityResponseBuilder {
     }
 }
 impl crate::ActionResponse for GetCallerIdentityResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -457,11 +480,13 @@ impl crate::sts::Client {
     /// Tell whose keys signed the request: account, user or role session.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`GetCallerIdentity`](crate::sts::operation::get_caller_identity).
+    #[inline]
     pub fn get_caller_identity(&self) -> GetCallerIdentityFluentBuilder {
         GetCallerIdentityFluentBuilder::new(self.core().clone())
     }
 }
 impl From<crate::SdkError<GetCallerIdentityErrorCode>> for crate::SdkError<crate::sts::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<GetCallerIdentityErrorCode>) -> Self {
         error.map_code()
     }

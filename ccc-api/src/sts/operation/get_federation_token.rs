@@ -95,6 +95,7 @@ impl crate::codec::FromMembers for GetFederationTokenRequest {
 }
 impl GetFederationTokenRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> GetFederationTokenRequestBuilder {
         GetFederationTokenRequestBuilder::default()
     }
@@ -117,11 +118,13 @@ impl GetFederationTokenRequestBuilder {
     /// Name of the federated user, recorded in audit logs.
     ///
     /// Example: `"readOnly"`
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
@@ -129,11 +132,13 @@ impl GetFederationTokenRequestBuilder {
     /// A CAM policy (JSON, URL-encoded) that narrows what the credentials may do; it cannot widen the role's or user's own permissions and may not name a principal.
     ///
     /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%22sts%3AAssumeRole%22%2C%22resource%22%3A%22%2A%22%7D%5D%7D"`
+    #[inline]
     pub fn policy(mut self, value: impl Into<String>) -> Self {
         self.policy = Some(value.into());
         self
     }
     /// Sets or clears `Policy`. Required.
+    #[inline]
     pub fn set_policy(mut self, value: Option<String>) -> Self {
         self.policy = value;
         self
@@ -141,16 +146,19 @@ impl GetFederationTokenRequestBuilder {
     /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
     ///
     /// Example: `1800`
+    #[inline]
     pub fn duration_seconds(mut self, value: u64) -> Self {
         self.duration_seconds = Some(value);
         self
     }
     /// Sets or clears `DurationSeconds`.
+    #[inline]
     pub fn set_duration_seconds(mut self, value: Option<u64>) -> Self {
         self.duration_seconds = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<GetFederationTokenRequest, crate::BuildError> {
         Ok(GetFederationTokenRequest {
             name: self
@@ -172,6 +180,7 @@ pub struct GetFederationTokenFluentBuilder {
 }
 impl GetFederationTokenFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -182,11 +191,13 @@ impl GetFederationTokenFluentBuilder {
     /// Name of the federated user, recorded in audit logs.
     ///
     /// Example: `"readOnly"`
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
@@ -194,11 +205,13 @@ impl GetFederationTokenFluentBuilder {
     /// A CAM policy (JSON, URL-encoded) that narrows what the credentials may do; it cannot widen the role's or user's own permissions and may not name a principal.
     ///
     /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%22sts%3AAssumeRole%22%2C%22resource%22%3A%22%2A%22%7D%5D%7D"`
+    #[inline]
     pub fn policy(mut self, value: impl Into<String>) -> Self {
         self.inner.policy = Some(value.into());
         self
     }
     /// Sets or clears `Policy`. Required.
+    #[inline]
     pub fn set_policy(mut self, value: Option<String>) -> Self {
         self.inner.policy = value;
         self
@@ -206,26 +219,31 @@ impl GetFederationTokenFluentBuilder {
     /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
     ///
     /// Example: `1800`
+    #[inline]
     pub fn duration_seconds(mut self, value: u64) -> Self {
         self.inner.duration_seconds = Some(value);
         self
     }
     /// Sets or clears `DurationSeconds`.
+    #[inline]
     pub fn set_duration_seconds(mut self, value: Option<u64>) -> Self {
         self.inner.duration_seconds = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &GetFederationTokenRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<GetFederationTokenResponse, crate::SdkError<GetFederationTokenErrorCode>> {
@@ -338,12 +356,14 @@ impl crate::deviation::Described for GetFederationTokenResponse {
 impl GetFederationTokenResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> GetFederationTokenResponseBuilder {
         GetFederationTokenResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -371,11 +391,13 @@ impl ::std::fmt::Debug for GetFederationTokenResponseBuilder {
 }
 impl GetFederationTokenResponseBuilder {
     /// The temporary keys and their session token.
+    #[inline]
     pub fn credentials(mut self, value: crate::sts::types::Credentials) -> Self {
         self.credentials = Some(value);
         self
     }
     /// Sets or clears `Credentials`.
+    #[inline]
     pub fn set_credentials(mut self, value: Option<crate::sts::types::Credentials>) -> Self {
         self.credentials = value;
         self
@@ -383,11 +405,13 @@ impl GetFederationTokenResponseBuilder {
     /// When the credentials stop working, Unix seconds.
     ///
     /// Example: `1686664553`
+    #[inline]
     pub fn expired_time(mut self, value: u64) -> Self {
         self.expired_time = Some(value);
         self
     }
     /// Sets or clears `ExpiredTime`.
+    #[inline]
     pub fn set_expired_time(mut self, value: Option<u64>) -> Self {
         self.expired_time = value;
         self
@@ -395,26 +419,31 @@ impl GetFederationTokenResponseBuilder {
     /// When the credentials stop working, as an ISO 8601 UTC time (`2018-12-04T09:06:16Z`).
     ///
     /// Example: `"2023-06-13T13:55:53Z"`
+    #[inline]
     pub fn expiration(mut self, value: impl Into<String>) -> Self {
         self.expiration = Some(value.into());
         self
     }
     /// Sets or clears `Expiration`.
+    #[inline]
     pub fn set_expiration(mut self, value: Option<String>) -> Self {
         self.expiration = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> GetFederationTokenResponse {
         GetFederationTokenResponse {
             credentials: self.credentials.unwrap_or_default(),
@@ -426,9 +455,11 @@ impl GetFederationTokenResponseBuilder {
     }
 }
 impl crate::ActionResponse for GetFederationTokenResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -518,11 +549,13 @@ impl crate::sts::Client {
     /// Issue temporary credentials for a federated user, limited by a policy.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`GetFederationToken`](crate::sts::operation::get_federation_token).
+    #[inline]
     pub fn get_federation_token(&self) -> GetFederationTokenFluentBuilder {
         GetFederationTokenFluentBuilder::new(self.core().clone())
     }
 }
 impl From<crate::SdkError<GetFederationTokenErrorCode>> for crate::SdkError<crate::sts::ErrorCode> {
+    #[inline]
     fn from(error: crate::SdkError<GetFederationTokenErrorCode>) -> Self {
         error.map_code()
     }

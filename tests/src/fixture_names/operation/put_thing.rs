@@ -272,6 +272,7 @@ impl ::ccc_api::codec::FromMembers for PutThingRequest {
 }
 impl PutThingRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> PutThingRequestBuilder {
         PutThingRequestBuilder::default()
     }
@@ -341,236 +342,283 @@ impl ::std::fmt::Debug for PutThingRequestBuilder {
 }
 impl PutThingRequestBuilder {
     /// Named like the fluent builder's constructor.
+    #[inline]
     pub fn new_(mut self, value: impl Into<String>) -> Self {
         self.new_ = Some(value.into());
         self
     }
     /// Sets or clears `New`. Required.
+    #[inline]
     pub fn set_new_(mut self, value: Option<String>) -> Self {
         self.new_ = value;
         self
     }
     /// Named like the fluent builder's `send`.
+    #[inline]
     pub fn send_(mut self, value: impl Into<String>) -> Self {
         self.send_ = Some(value.into());
         self
     }
     /// Sets or clears `Send`.
+    #[inline]
     pub fn set_send_(mut self, value: Option<String>) -> Self {
         self.send_ = value;
         self
     }
     /// Named like the request builder's `build`.
+    #[inline]
     pub fn build_(mut self, value: impl Into<String>) -> Self {
         self.build_ = Some(value.into());
         self
     }
     /// Sets or clears `Build`.
+    #[inline]
     pub fn set_build_(mut self, value: Option<String>) -> Self {
         self.build_ = value;
         self
     }
     /// Named like the fluent builder's `options`.
+    #[inline]
     pub fn options_(mut self, value: impl Into<String>) -> Self {
         self.options_ = Some(value.into());
         self
     }
     /// Sets or clears `Options`.
+    #[inline]
     pub fn set_options_(mut self, value: Option<String>) -> Self {
         self.options_ = value;
         self
     }
     /// Named like the fluent builder's `as_builder`.
+    #[inline]
     pub fn as_builder_(mut self, value: impl Into<String>) -> Self {
         self.as_builder_ = Some(value.into());
         self
     }
     /// Sets or clears `AsBuilder`.
+    #[inline]
     pub fn set_as_builder_(mut self, value: Option<String>) -> Self {
         self.as_builder_ = value;
         self
     }
     /// Named like `into_paginator`.
+    #[inline]
     pub fn into_paginator_(mut self, value: impl Into<String>) -> Self {
         self.into_paginator_ = Some(value.into());
         self
     }
     /// Sets or clears `IntoPaginator`.
+    #[inline]
     pub fn set_into_paginator_(mut self, value: Option<String>) -> Self {
         self.into_paginator_ = value;
         self
     }
     /// Named like `Default::default`.
+    #[inline]
     pub fn default_(mut self, value: impl Into<String>) -> Self {
         self.default_ = Some(value.into());
         self
     }
     /// Sets or clears `Default`.
+    #[inline]
     pub fn set_default_(mut self, value: Option<String>) -> Self {
         self.default_ = value;
         self
     }
     /// Named like `Clone::clone`.
+    #[inline]
     pub fn clone_(mut self, value: impl Into<String>) -> Self {
         self.clone_ = Some(value.into());
         self
     }
     /// Sets or clears `Clone`.
+    #[inline]
     pub fn set_clone_(mut self, value: Option<String>) -> Self {
         self.clone_ = value;
         self
     }
     /// Named like `Into::into`.
+    #[inline]
     pub fn into_(mut self, value: impl Into<String>) -> Self {
         self.into_ = Some(value.into());
         self
     }
     /// Sets or clears `Into`.
+    #[inline]
     pub fn set_into_(mut self, value: Option<String>) -> Self {
         self.into_ = value;
         self
     }
     /// Named like `Debug::fmt`.
+    #[inline]
     pub fn fmt_(mut self, value: impl Into<String>) -> Self {
         self.fmt_ = Some(value.into());
         self
     }
     /// Sets or clears `Fmt`.
+    #[inline]
     pub fn set_fmt_(mut self, value: Option<String>) -> Self {
         self.fmt_ = value;
         self
     }
     /// An ordinary member, whose setter is `set_name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.name = value;
         self
     }
     /// Named like the setter of `Name`.
+    #[inline]
     pub fn set_name_(mut self, value: impl Into<String>) -> Self {
         self.set_name_ = Some(value.into());
         self
     }
     /// Sets or clears `SetName`.
+    #[inline]
     pub fn set_set_name_(mut self, value: Option<String>) -> Self {
         self.set_name_ = value;
         self
     }
     /// A keyword that works as a raw identifier.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
     /// Sets or clears `Type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.r#type = value;
         self
     }
     /// Named like the setter of `Type`.
+    #[inline]
     pub fn set_type_(mut self, value: impl Into<String>) -> Self {
         self.set_type_ = Some(value.into());
         self
     }
     /// Sets or clears `SetType`.
+    #[inline]
     pub fn set_set_type_(mut self, value: Option<String>) -> Self {
         self.set_type_ = value;
         self
     }
     /// A keyword that cannot be a raw identifier.
+    #[inline]
     pub fn self_(mut self, value: impl Into<String>) -> Self {
         self.self_ = Some(value.into());
         self
     }
     /// Sets or clears `Self`.
+    #[inline]
     pub fn set_self_(mut self, value: Option<String>) -> Self {
         self.self_ = value;
         self
     }
     /// A keyword that cannot be a raw identifier.
+    #[inline]
     pub fn super_(mut self, value: impl Into<String>) -> Self {
         self.super_ = Some(value.into());
         self
     }
     /// Sets or clears `Super`.
+    #[inline]
     pub fn set_super_(mut self, value: Option<String>) -> Self {
         self.super_ = value;
         self
     }
     /// A keyword that cannot be a raw identifier.
+    #[inline]
     pub fn crate_(mut self, value: impl Into<String>) -> Self {
         self.crate_ = Some(value.into());
         self
     }
     /// Sets or clears `Crate`.
+    #[inline]
     pub fn set_crate_(mut self, value: Option<String>) -> Self {
         self.crate_ = value;
         self
     }
     /// Named like the fluent builder's field.
+    #[inline]
     pub fn client(mut self, value: impl Into<String>) -> Self {
         self.client = Some(value.into());
         self
     }
     /// Sets or clears `Client`.
+    #[inline]
     pub fn set_client(mut self, value: Option<String>) -> Self {
         self.client = value;
         self
     }
     /// Named like the fluent builder's field.
+    #[inline]
     pub fn inner(mut self, value: impl Into<String>) -> Self {
         self.inner = Some(value.into());
         self
     }
     /// Sets or clears `Inner`.
+    #[inline]
     pub fn set_inner(mut self, value: Option<String>) -> Self {
         self.inner = value;
         self
     }
     /// Named like the request's `builder`.
+    #[inline]
     pub fn builder(mut self, value: impl Into<String>) -> Self {
         self.builder = Some(value.into());
         self
     }
     /// Sets or clears `Builder`.
+    #[inline]
     pub fn set_builder(mut self, value: Option<String>) -> Self {
         self.builder = value;
         self
     }
     /// Only responses have a `request_id` of their own.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// A shared type named like this action's request.
+    #[inline]
     pub fn body(mut self, value: crate::fixture_names::types::PutThingRequest) -> Self {
         self.body = Some(value);
         self
     }
     /// Sets or clears `Body`.
+    #[inline]
     pub fn set_body(mut self, value: Option<crate::fixture_names::types::PutThingRequest>) -> Self {
         self.body = value;
         self
     }
     /// A secret that an escaped neighbour must not reveal.
+    #[inline]
     pub fn api_key(mut self, value: impl Into<String>) -> Self {
         self.api_key = Some(value.into());
         self
     }
     /// Sets or clears `ApiKey`.
+    #[inline]
     pub fn set_api_key(mut self, value: Option<String>) -> Self {
         self.api_key = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<PutThingRequest, ::ccc_api::BuildError> {
         Ok(PutThingRequest {
             new_: self
@@ -610,6 +658,7 @@ pub struct PutThingFluentBuilder {
 }
 impl PutThingFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: ::ccc_api::Client) -> Self {
         Self {
             client,
@@ -618,246 +667,295 @@ impl PutThingFluentBuilder {
         }
     }
     /// Named like the fluent builder's constructor.
+    #[inline]
     pub fn new_(mut self, value: impl Into<String>) -> Self {
         self.inner.new_ = Some(value.into());
         self
     }
     /// Sets or clears `New`. Required.
+    #[inline]
     pub fn set_new_(mut self, value: Option<String>) -> Self {
         self.inner.new_ = value;
         self
     }
     /// Named like the fluent builder's `send`.
+    #[inline]
     pub fn send_(mut self, value: impl Into<String>) -> Self {
         self.inner.send_ = Some(value.into());
         self
     }
     /// Sets or clears `Send`.
+    #[inline]
     pub fn set_send_(mut self, value: Option<String>) -> Self {
         self.inner.send_ = value;
         self
     }
     /// Named like the request builder's `build`.
+    #[inline]
     pub fn build_(mut self, value: impl Into<String>) -> Self {
         self.inner.build_ = Some(value.into());
         self
     }
     /// Sets or clears `Build`.
+    #[inline]
     pub fn set_build_(mut self, value: Option<String>) -> Self {
         self.inner.build_ = value;
         self
     }
     /// Named like the fluent builder's `options`.
+    #[inline]
     pub fn options_(mut self, value: impl Into<String>) -> Self {
         self.inner.options_ = Some(value.into());
         self
     }
     /// Sets or clears `Options`.
+    #[inline]
     pub fn set_options_(mut self, value: Option<String>) -> Self {
         self.inner.options_ = value;
         self
     }
     /// Named like the fluent builder's `as_builder`.
+    #[inline]
     pub fn as_builder_(mut self, value: impl Into<String>) -> Self {
         self.inner.as_builder_ = Some(value.into());
         self
     }
     /// Sets or clears `AsBuilder`.
+    #[inline]
     pub fn set_as_builder_(mut self, value: Option<String>) -> Self {
         self.inner.as_builder_ = value;
         self
     }
     /// Named like `into_paginator`.
+    #[inline]
     pub fn into_paginator_(mut self, value: impl Into<String>) -> Self {
         self.inner.into_paginator_ = Some(value.into());
         self
     }
     /// Sets or clears `IntoPaginator`.
+    #[inline]
     pub fn set_into_paginator_(mut self, value: Option<String>) -> Self {
         self.inner.into_paginator_ = value;
         self
     }
     /// Named like `Default::default`.
+    #[inline]
     pub fn default_(mut self, value: impl Into<String>) -> Self {
         self.inner.default_ = Some(value.into());
         self
     }
     /// Sets or clears `Default`.
+    #[inline]
     pub fn set_default_(mut self, value: Option<String>) -> Self {
         self.inner.default_ = value;
         self
     }
     /// Named like `Clone::clone`.
+    #[inline]
     pub fn clone_(mut self, value: impl Into<String>) -> Self {
         self.inner.clone_ = Some(value.into());
         self
     }
     /// Sets or clears `Clone`.
+    #[inline]
     pub fn set_clone_(mut self, value: Option<String>) -> Self {
         self.inner.clone_ = value;
         self
     }
     /// Named like `Into::into`.
+    #[inline]
     pub fn into_(mut self, value: impl Into<String>) -> Self {
         self.inner.into_ = Some(value.into());
         self
     }
     /// Sets or clears `Into`.
+    #[inline]
     pub fn set_into_(mut self, value: Option<String>) -> Self {
         self.inner.into_ = value;
         self
     }
     /// Named like `Debug::fmt`.
+    #[inline]
     pub fn fmt_(mut self, value: impl Into<String>) -> Self {
         self.inner.fmt_ = Some(value.into());
         self
     }
     /// Sets or clears `Fmt`.
+    #[inline]
     pub fn set_fmt_(mut self, value: Option<String>) -> Self {
         self.inner.fmt_ = value;
         self
     }
     /// An ordinary member, whose setter is `set_name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<String>) -> Self {
         self.inner.name = value;
         self
     }
     /// Named like the setter of `Name`.
+    #[inline]
     pub fn set_name_(mut self, value: impl Into<String>) -> Self {
         self.inner.set_name_ = Some(value.into());
         self
     }
     /// Sets or clears `SetName`.
+    #[inline]
     pub fn set_set_name_(mut self, value: Option<String>) -> Self {
         self.inner.set_name_ = value;
         self
     }
     /// A keyword that works as a raw identifier.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `Type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<String>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Named like the setter of `Type`.
+    #[inline]
     pub fn set_type_(mut self, value: impl Into<String>) -> Self {
         self.inner.set_type_ = Some(value.into());
         self
     }
     /// Sets or clears `SetType`.
+    #[inline]
     pub fn set_set_type_(mut self, value: Option<String>) -> Self {
         self.inner.set_type_ = value;
         self
     }
     /// A keyword that cannot be a raw identifier.
+    #[inline]
     pub fn self_(mut self, value: impl Into<String>) -> Self {
         self.inner.self_ = Some(value.into());
         self
     }
     /// Sets or clears `Self`.
+    #[inline]
     pub fn set_self_(mut self, value: Option<String>) -> Self {
         self.inner.self_ = value;
         self
     }
     /// A keyword that cannot be a raw identifier.
+    #[inline]
     pub fn super_(mut self, value: impl Into<String>) -> Self {
         self.inner.super_ = Some(value.into());
         self
     }
     /// Sets or clears `Super`.
+    #[inline]
     pub fn set_super_(mut self, value: Option<String>) -> Self {
         self.inner.super_ = value;
         self
     }
     /// A keyword that cannot be a raw identifier.
+    #[inline]
     pub fn crate_(mut self, value: impl Into<String>) -> Self {
         self.inner.crate_ = Some(value.into());
         self
     }
     /// Sets or clears `Crate`.
+    #[inline]
     pub fn set_crate_(mut self, value: Option<String>) -> Self {
         self.inner.crate_ = value;
         self
     }
     /// Named like the fluent builder's field.
+    #[inline]
     pub fn client(mut self, value: impl Into<String>) -> Self {
         self.inner.client = Some(value.into());
         self
     }
     /// Sets or clears `Client`.
+    #[inline]
     pub fn set_client(mut self, value: Option<String>) -> Self {
         self.inner.client = value;
         self
     }
     /// Named like the fluent builder's field.
+    #[inline]
     pub fn inner(mut self, value: impl Into<String>) -> Self {
         self.inner.inner = Some(value.into());
         self
     }
     /// Sets or clears `Inner`.
+    #[inline]
     pub fn set_inner(mut self, value: Option<String>) -> Self {
         self.inner.inner = value;
         self
     }
     /// Named like the request's `builder`.
+    #[inline]
     pub fn builder(mut self, value: impl Into<String>) -> Self {
         self.inner.builder = Some(value.into());
         self
     }
     /// Sets or clears `Builder`.
+    #[inline]
     pub fn set_builder(mut self, value: Option<String>) -> Self {
         self.inner.builder = value;
         self
     }
     /// Only responses have a `request_id` of their own.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// A shared type named like this action's request.
+    #[inline]
     pub fn body(mut self, value: crate::fixture_names::types::PutThingRequest) -> Self {
         self.inner.body = Some(value);
         self
     }
     /// Sets or clears `Body`.
+    #[inline]
     pub fn set_body(mut self, value: Option<crate::fixture_names::types::PutThingRequest>) -> Self {
         self.inner.body = value;
         self
     }
     /// A secret that an escaped neighbour must not reveal.
+    #[inline]
     pub fn api_key(mut self, value: impl Into<String>) -> Self {
         self.inner.api_key = Some(value.into());
         self
     }
     /// Sets or clears `ApiKey`.
+    #[inline]
     pub fn set_api_key(mut self, value: Option<String>) -> Self {
         self.inner.api_key = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &PutThingRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: ::ccc_api::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(self) -> Result<PutThingResponse, ::ccc_api::SdkError<PutThingErrorCode>> {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
@@ -988,12 +1086,14 @@ impl ::ccc_api::deviation::Described for PutThingResponse {
 impl PutThingResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> PutThingResponseBuilder {
         PutThingResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[::ccc_api::Deviation] {
         &self._deviations
     }
@@ -1010,51 +1110,61 @@ pub struct PutThingResponseBuilder {
 }
 impl PutThingResponseBuilder {
     /// Maps to `request_id`, which every response has.
+    #[inline]
     pub fn request_id_(mut self, value: impl Into<String>) -> Self {
         self.request_id_ = Some(value.into());
         self
     }
     /// Sets or clears `RequestID`.
+    #[inline]
     pub fn set_request_id_(mut self, value: Option<String>) -> Self {
         self.request_id_ = value;
         self
     }
     /// Responses have no methods; kept as `send`.
+    #[inline]
     pub fn send(mut self, value: impl Into<String>) -> Self {
         self.send = Some(value.into());
         self
     }
     /// Sets or clears `Send`.
+    #[inline]
     pub fn set_send(mut self, value: Option<String>) -> Self {
         self.send = value;
         self
     }
     /// A keyword that cannot be a raw identifier.
+    #[inline]
     pub fn self_(mut self, value: impl Into<String>) -> Self {
         self.self_ = Some(value.into());
         self
     }
     /// Sets or clears `Self`.
+    #[inline]
     pub fn set_self_(mut self, value: Option<String>) -> Self {
         self.self_ = value;
         self
     }
     /// A shared enum named like the service's error code.
+    #[inline]
     pub fn kind(mut self, value: crate::fixture_names::types::ErrorCode) -> Self {
         self.kind = Some(value);
         self
     }
     /// Sets or clears `Kind`.
+    #[inline]
     pub fn set_kind(mut self, value: Option<crate::fixture_names::types::ErrorCode>) -> Self {
         self.kind = value;
         self
     }
     /// Secrets nested in lists.
+    #[inline]
     pub fn vault(mut self, value: Vec<Vec<crate::fixture_names::types::Vault>>) -> Self {
         self.vault = Some(value);
         self
     }
     /// Sets or clears `Vault`.
+    #[inline]
     pub fn set_vault(
         mut self,
         value: Option<Vec<Vec<crate::fixture_names::types::Vault>>>,
@@ -1063,16 +1173,19 @@ impl PutThingResponseBuilder {
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> PutThingResponse {
         PutThingResponse {
             request_id_: self.request_id_.unwrap_or_default(),
@@ -1086,9 +1199,11 @@ impl PutThingResponseBuilder {
     }
 }
 impl ::ccc_api::ActionResponse for PutThingResponse {
+    #[inline]
     fn deviations(&self) -> &[::ccc_api::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<::ccc_api::Deviation>) {
         self._deviations = deviations;
     }

@@ -43,6 +43,7 @@ impl ::ccc_api::codec::FromMembers for VisitRequest {
 }
 impl VisitRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> VisitRequestBuilder {
         VisitRequestBuilder::default()
     }
@@ -61,16 +62,19 @@ pub struct VisitRequestBuilder {
 }
 impl VisitRequestBuilder {
     /// Which thing.
+    #[inline]
     pub fn id(mut self, value: u64) -> Self {
         self.id = Some(value);
         self
     }
     /// Sets or clears `Id`. Required.
+    #[inline]
     pub fn set_id(mut self, value: Option<u64>) -> Self {
         self.id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<VisitRequest, ::ccc_api::BuildError> {
         Ok(VisitRequest {
             id: self
@@ -88,6 +92,7 @@ pub struct VisitFluentBuilder {
 }
 impl VisitFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: ::ccc_api::Client) -> Self {
         Self {
             client,
@@ -96,26 +101,31 @@ impl VisitFluentBuilder {
         }
     }
     /// Which thing.
+    #[inline]
     pub fn id(mut self, value: u64) -> Self {
         self.inner.id = Some(value);
         self
     }
     /// Sets or clears `Id`. Required.
+    #[inline]
     pub fn set_id(mut self, value: Option<u64>) -> Self {
         self.inner.id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &VisitRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: ::ccc_api::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(self) -> Result<VisitResponse, ::ccc_api::SdkError<VisitErrorCode>> {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
@@ -172,12 +182,14 @@ impl ::ccc_api::deviation::Described for VisitResponse {
 impl VisitResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> VisitResponseBuilder {
         VisitResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[::ccc_api::Deviation] {
         &self._deviations
     }
@@ -189,16 +201,19 @@ pub struct VisitResponseBuilder {
 }
 impl VisitResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<String>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> VisitResponse {
         VisitResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -207,9 +222,11 @@ impl VisitResponseBuilder {
     }
 }
 impl ::ccc_api::ActionResponse for VisitResponse {
+    #[inline]
     fn deviations(&self) -> &[::ccc_api::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<::ccc_api::Deviation>) {
         self._deviations = deviations;
     }
