@@ -82,7 +82,9 @@ pub use error::{
     BuildError, ConfigError, CredentialsError, DecodeError, DecodeErrorKind, SdkError,
     ServiceError, TransportError, TransportErrorKind,
 };
-pub use generated::{operation, types, ErrorCode, Site, SERVICE, SERVICE_DESCRIPTION, VERSION};
+pub use generated::{
+    operation, types, ActionErrorCode, ErrorCode, Site, SERVICE, SERVICE_DESCRIPTION, VERSION,
+};
 pub use options::RequestOptions;
 pub use paginator::{Collected, Items, PageStyle, Pages, Paginated, Paginator};
 pub use rate_limit::RateLimit;

@@ -156,12 +156,7 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
                 }
             }
 
-            impl From<#rt::SdkError<#error_code>> for #rt::SdkError<#root::ErrorCode> {
-                #[inline]
-                fn from(error: #rt::SdkError<#error_code>) -> Self {
-                    error.map_code()
-                }
-            }
+            impl #root::ActionErrorCode for #error_code {}
         }
     });
 

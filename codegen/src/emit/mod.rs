@@ -202,6 +202,23 @@ fn root_module(model: &Model, paths: &Paths) -> TokenStream {
     sensitive.sort_unstable();
     sensitive.dedup();
     let client = paths.service_client.then(|| service_client(model, paths));
+    // One blanket conversion rather than one impl per action: coherence
+    // compares every pair of impls with the same self type.
+    let conversion = paths.in_runtime_crate.then(|| {
+        quote! {
+            /// The error codes of this service's actions: an error with any of
+            /// them converts into one with the service-wide [`ErrorCode`], so
+            /// `?` works across actions.
+            pub trait ActionErrorCode: #rt::enums::WireEnum<Raw = String> {}
+
+            impl<C: ActionErrorCode> From<#rt::SdkError<C>> for #rt::SdkError<ErrorCode> {
+                #[inline]
+                fn from(error: #rt::SdkError<C>) -> Self {
+                    error.map_code()
+                }
+            }
+        }
+    });
     quote! {
         #module_doc
         pub mod operation;
@@ -252,6 +269,8 @@ fn root_module(model: &Model, paths: &Paths) -> TokenStream {
                 }
             }
         }
+
+        #conversion
 
         #client
     }

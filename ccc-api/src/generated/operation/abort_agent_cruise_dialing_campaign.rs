@@ -358,11 +358,4 @@ impl crate::Client {
         AbortAgentCruiseDialingCampaignFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<AbortAgentCruiseDialingCampaignErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    #[inline]
-    fn from(error: crate::SdkError<AbortAgentCruiseDialingCampaignErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for AbortAgentCruiseDialingCampaignErrorCode {}

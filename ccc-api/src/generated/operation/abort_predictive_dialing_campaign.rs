@@ -356,11 +356,4 @@ impl crate::Client {
         AbortPredictiveDialingCampaignFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<AbortPredictiveDialingCampaignErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    #[inline]
-    fn from(error: crate::SdkError<AbortPredictiveDialingCampaignErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for AbortPredictiveDialingCampaignErrorCode {}

@@ -439,11 +439,4 @@ impl crate::Client {
         BindNumberCallInInterfaceFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<BindNumberCallInInterfaceErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    #[inline]
-    fn from(error: crate::SdkError<BindNumberCallInInterfaceErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for BindNumberCallInInterfaceErrorCode {}

@@ -398,11 +398,4 @@ impl crate::Client {
         BindNumberCallOutSkillGroupFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<BindNumberCallOutSkillGroupErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    #[inline]
-    fn from(error: crate::SdkError<BindNumberCallOutSkillGroupErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for BindNumberCallOutSkillGroupErrorCode {}

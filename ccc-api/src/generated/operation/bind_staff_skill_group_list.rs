@@ -461,9 +461,4 @@ impl crate::Client {
         BindStaffSkillGroupListFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<BindStaffSkillGroupListErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<BindStaffSkillGroupListErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for BindStaffSkillGroupListErrorCode {}

@@ -499,9 +499,4 @@ impl crate::Client {
         ControlAIConversationFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<ControlAIConversationErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<ControlAIConversationErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for ControlAIConversationErrorCode {}

@@ -460,9 +460,4 @@ impl crate::Client {
         CreateAdminURLFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<CreateAdminURLErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<CreateAdminURLErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for CreateAdminURLErrorCode {}

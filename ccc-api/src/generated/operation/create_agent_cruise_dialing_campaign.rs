@@ -754,11 +754,4 @@ impl crate::Client {
         CreateAgentCruiseDialingCampaignFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<CreateAgentCruiseDialingCampaignErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    #[inline]
-    fn from(error: crate::SdkError<CreateAgentCruiseDialingCampaignErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for CreateAgentCruiseDialingCampaignErrorCode {}

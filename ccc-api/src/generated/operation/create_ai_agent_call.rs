@@ -672,9 +672,4 @@ impl crate::Client {
         CreateAIAgentCallFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<CreateAIAgentCallErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<CreateAIAgentCallErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for CreateAIAgentCallErrorCode {}

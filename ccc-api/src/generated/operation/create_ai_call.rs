@@ -2328,9 +2328,4 @@ impl crate::Client {
         CreateAICallFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<CreateAICallErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<CreateAICallErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for CreateAICallErrorCode {}

@@ -1278,9 +1278,4 @@ impl crate::Client {
         CreateAutoCalloutTaskFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<CreateAutoCalloutTaskErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<CreateAutoCalloutTaskErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for CreateAutoCalloutTaskErrorCode {}

@@ -678,9 +678,4 @@ impl crate::Client {
         CreateCallOutSessionFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<CreateCallOutSessionErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<CreateCallOutSessionErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for CreateCallOutSessionErrorCode {}

@@ -492,11 +492,4 @@ impl crate::Client {
         CreateCarrierPrivilegeNumberApplicantFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<CreateCarrierPrivilegeNumberApplicantErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    #[inline]
-    fn from(error: crate::SdkError<CreateCarrierPrivilegeNumberApplicantErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for CreateCarrierPrivilegeNumberApplicantErrorCode {}

@@ -499,9 +499,4 @@ impl crate::Client {
         CreateCCCSkillGroupFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<CreateCCCSkillGroupErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<CreateCCCSkillGroupErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for CreateCCCSkillGroupErrorCode {}

@@ -336,9 +336,4 @@ impl crate::Client {
         CreateCompanyApplyFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<CreateCompanyApplyErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<CreateCompanyApplyErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for CreateCompanyApplyErrorCode {}

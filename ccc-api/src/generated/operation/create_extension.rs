@@ -481,9 +481,4 @@ impl crate::Client {
         CreateExtensionFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<CreateExtensionErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<CreateExtensionErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for CreateExtensionErrorCode {}

@@ -662,9 +662,4 @@ impl crate::Client {
         CreateIVRSessionFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<CreateIVRSessionErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<CreateIVRSessionErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for CreateIVRSessionErrorCode {}

@@ -732,9 +732,4 @@ impl crate::Client {
         CreateOwnNumberApplyFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<CreateOwnNumberApplyErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<CreateOwnNumberApplyErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for CreateOwnNumberApplyErrorCode {}

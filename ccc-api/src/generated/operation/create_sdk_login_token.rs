@@ -531,9 +531,4 @@ impl crate::Client {
         CreateSDKLoginTokenFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<CreateSDKLoginTokenErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<CreateSDKLoginTokenErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for CreateSDKLoginTokenErrorCode {}

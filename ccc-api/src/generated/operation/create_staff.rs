@@ -454,9 +454,4 @@ impl crate::Client {
         CreateStaffFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<CreateStaffErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<CreateStaffErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for CreateStaffErrorCode {}

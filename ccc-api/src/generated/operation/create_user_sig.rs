@@ -498,9 +498,4 @@ impl crate::Client {
         CreateUserSigFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<CreateUserSigErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<CreateUserSigErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for CreateUserSigErrorCode {}

@@ -361,9 +361,4 @@ impl crate::Client {
         DeleteCCCSkillGroupFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DeleteCCCSkillGroupErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<DeleteCCCSkillGroupErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DeleteCCCSkillGroupErrorCode {}

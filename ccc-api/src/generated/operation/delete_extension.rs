@@ -359,9 +359,4 @@ impl crate::Client {
         DeleteExtensionFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DeleteExtensionErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<DeleteExtensionErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DeleteExtensionErrorCode {}

@@ -358,11 +358,4 @@ impl crate::Client {
         DeletePredictiveDialingCampaignFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DeletePredictiveDialingCampaignErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    #[inline]
-    fn from(error: crate::SdkError<DeletePredictiveDialingCampaignErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DeletePredictiveDialingCampaignErrorCode {}

@@ -422,9 +422,4 @@ impl crate::Client {
         DeleteStaffFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DeleteStaffErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<DeleteStaffErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DeleteStaffErrorCode {}

@@ -596,11 +596,4 @@ impl crate::Client {
         DescribeActiveCarrierPrivilegeNumberFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeActiveCarrierPrivilegeNumberErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    #[inline]
-    fn from(error: crate::SdkError<DescribeActiveCarrierPrivilegeNumberErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeActiveCarrierPrivilegeNumberErrorCode {}

@@ -713,11 +713,4 @@ impl crate::Client {
         DescribeAgentCruiseDialingCampaignFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeAgentCruiseDialingCampaignErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    #[inline]
-    fn from(error: crate::SdkError<DescribeAgentCruiseDialingCampaignErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeAgentCruiseDialingCampaignErrorCode {}

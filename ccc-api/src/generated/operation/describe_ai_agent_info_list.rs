@@ -529,9 +529,4 @@ impl crate::Client {
         DescribeAIAgentInfoListFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeAIAgentInfoListErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<DescribeAIAgentInfoListErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeAIAgentInfoListErrorCode {}

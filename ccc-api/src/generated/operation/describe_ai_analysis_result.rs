@@ -492,11 +492,4 @@ impl crate::Client {
         DescribeAIAnalysisResultFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeAIAnalysisResultErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    #[inline]
-    fn from(error: crate::SdkError<DescribeAIAnalysisResultErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeAIAnalysisResultErrorCode {}

@@ -500,11 +500,4 @@ impl crate::Client {
         DescribeAICallExtractResultFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeAICallExtractResultErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    #[inline]
-    fn from(error: crate::SdkError<DescribeAICallExtractResultErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeAICallExtractResultErrorCode {}

@@ -386,11 +386,4 @@ impl crate::Client {
         DescribeAICallInteractionRecordsFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeAICallInteractionRecordsErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    #[inline]
-    fn from(error: crate::SdkError<DescribeAICallInteractionRecordsErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeAICallInteractionRecordsErrorCode {}

@@ -529,9 +529,4 @@ impl crate::Client {
         DescribeAILatencyFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeAILatencyErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<DescribeAILatencyErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeAILatencyErrorCode {}

@@ -655,9 +655,4 @@ impl crate::Client {
         DescribeAutoCalloutTaskFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeAutoCalloutTaskErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<DescribeAutoCalloutTaskErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeAutoCalloutTaskErrorCode {}

@@ -534,11 +534,4 @@ impl crate::Client {
         DescribeAutoCalloutTasksFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeAutoCalloutTasksErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    #[inline]
-    fn from(error: crate::SdkError<DescribeAutoCalloutTasksErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeAutoCalloutTasksErrorCode {}

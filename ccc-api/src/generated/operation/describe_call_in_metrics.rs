@@ -647,9 +647,4 @@ impl crate::Client {
         DescribeCallInMetricsFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeCallInMetricsErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<DescribeCallInMetricsErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeCallInMetricsErrorCode {}

@@ -561,11 +561,4 @@ impl crate::Client {
         DescribeCarrierPrivilegeNumberApplicantsFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeCarrierPrivilegeNumberApplicantsErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    #[inline]
-    fn from(error: crate::SdkError<DescribeCarrierPrivilegeNumberApplicantsErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeCarrierPrivilegeNumberApplicantsErrorCode {}

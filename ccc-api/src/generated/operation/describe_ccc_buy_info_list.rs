@@ -470,9 +470,4 @@ impl crate::Client {
         DescribeCCCBuyInfoListFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeCCCBuyInfoListErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<DescribeCCCBuyInfoListErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeCCCBuyInfoListErrorCode {}

@@ -674,9 +674,4 @@ impl crate::Client {
         DescribeChatMessagesFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeChatMessagesErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<DescribeChatMessagesErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeChatMessagesErrorCode {}

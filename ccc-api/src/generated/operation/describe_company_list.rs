@@ -561,9 +561,4 @@ impl crate::Client {
         DescribeCompanyListFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeCompanyListErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<DescribeCompanyListErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeCompanyListErrorCode {}

@@ -537,9 +537,4 @@ impl crate::Client {
         DescribeExtensionFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeExtensionErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<DescribeExtensionErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeExtensionErrorCode {}

@@ -660,9 +660,4 @@ impl crate::Client {
         DescribeExtensionsFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeExtensionsErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<DescribeExtensionsErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeExtensionsErrorCode {}

@@ -744,9 +744,4 @@ impl crate::Client {
         DescribeFlashSMSListFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeFlashSMSListErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<DescribeFlashSMSListErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeFlashSMSListErrorCode {}

@@ -628,9 +628,4 @@ impl crate::Client {
         DescribeIMCdrListFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeIMCdrListErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<DescribeIMCdrListErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeIMCdrListErrorCode {}

@@ -698,9 +698,4 @@ impl crate::Client {
         DescribeIMCdrsFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeIMCdrsErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<DescribeIMCdrsErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeIMCdrsErrorCode {}

@@ -637,9 +637,4 @@ impl crate::Client {
         DescribeIvrAudioListFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeIvrAudioListErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<DescribeIvrAudioListErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeIvrAudioListErrorCode {}

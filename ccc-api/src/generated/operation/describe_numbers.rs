@@ -519,9 +519,4 @@ impl crate::Client {
         DescribeNumbersFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeNumbersErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<DescribeNumbersErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeNumbersErrorCode {}

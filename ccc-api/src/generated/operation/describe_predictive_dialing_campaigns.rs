@@ -689,11 +689,4 @@ impl crate::Client {
         DescribePredictiveDialingCampaignsFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribePredictiveDialingCampaignsErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    #[inline]
-    fn from(error: crate::SdkError<DescribePredictiveDialingCampaignsErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribePredictiveDialingCampaignsErrorCode {}

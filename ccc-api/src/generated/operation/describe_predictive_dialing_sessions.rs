@@ -572,11 +572,4 @@ impl crate::Client {
         DescribePredictiveDialingSessionsFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribePredictiveDialingSessionsErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    #[inline]
-    fn from(error: crate::SdkError<DescribePredictiveDialingSessionsErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribePredictiveDialingSessionsErrorCode {}

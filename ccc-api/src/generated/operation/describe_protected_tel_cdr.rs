@@ -744,9 +744,4 @@ impl crate::Client {
         DescribeProtectedTelCdrFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeProtectedTelCdrErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<DescribeProtectedTelCdrErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeProtectedTelCdrErrorCode {}

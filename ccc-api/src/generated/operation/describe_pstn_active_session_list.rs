@@ -543,11 +543,4 @@ impl crate::Client {
         DescribePSTNActiveSessionListFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribePSTNActiveSessionListErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    #[inline]
-    fn from(error: crate::SdkError<DescribePSTNActiveSessionListErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribePSTNActiveSessionListErrorCode {}

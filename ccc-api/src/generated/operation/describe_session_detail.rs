@@ -1431,9 +1431,4 @@ impl crate::Client {
         DescribeSessionDetailFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeSessionDetailErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<DescribeSessionDetailErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeSessionDetailErrorCode {}

@@ -678,11 +678,4 @@ impl crate::Client {
         DescribeSkillGroupInfoListFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeSkillGroupInfoListErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    #[inline]
-    fn from(error: crate::SdkError<DescribeSkillGroupInfoListErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeSkillGroupInfoListErrorCode {}

@@ -676,9 +676,4 @@ impl crate::Client {
         DescribeStaffInfoListFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeStaffInfoListErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<DescribeStaffInfoListErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeStaffInfoListErrorCode {}

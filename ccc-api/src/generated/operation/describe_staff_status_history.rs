@@ -639,11 +639,4 @@ impl crate::Client {
         DescribeStaffStatusHistoryFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeStaffStatusHistoryErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    #[inline]
-    fn from(error: crate::SdkError<DescribeStaffStatusHistoryErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeStaffStatusHistoryErrorCode {}

@@ -524,11 +524,4 @@ impl crate::Client {
         DescribeStaffStatusMetricsFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeStaffStatusMetricsErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    #[inline]
-    fn from(error: crate::SdkError<DescribeStaffStatusMetricsErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeStaffStatusMetricsErrorCode {}

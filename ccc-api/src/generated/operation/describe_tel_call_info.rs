@@ -640,9 +640,4 @@ impl crate::Client {
         DescribeTelCallInfoFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeTelCallInfoErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<DescribeTelCallInfoErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeTelCallInfoErrorCode {}

@@ -946,9 +946,4 @@ impl crate::Client {
         DescribeTelCdrFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeTelCdrErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<DescribeTelCdrErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeTelCdrErrorCode {}

@@ -402,9 +402,4 @@ impl crate::Client {
         DescribeTelRecordAsrFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeTelRecordAsrErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<DescribeTelRecordAsrErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeTelRecordAsrErrorCode {}

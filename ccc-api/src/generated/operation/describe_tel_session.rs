@@ -408,9 +408,4 @@ impl crate::Client {
         DescribeTelSessionFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeTelSessionErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<DescribeTelSessionErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeTelSessionErrorCode {}

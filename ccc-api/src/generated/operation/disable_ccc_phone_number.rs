@@ -467,9 +467,4 @@ impl crate::Client {
         DisableCCCPhoneNumberFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DisableCCCPhoneNumberErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<DisableCCCPhoneNumberErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DisableCCCPhoneNumberErrorCode {}

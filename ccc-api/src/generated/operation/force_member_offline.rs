@@ -355,9 +355,4 @@ impl crate::Client {
         ForceMemberOfflineFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<ForceMemberOfflineErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<ForceMemberOfflineErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for ForceMemberOfflineErrorCode {}

@@ -345,9 +345,4 @@ impl crate::Client {
         HangUpCallFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<HangUpCallErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<HangUpCallErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for HangUpCallErrorCode {}

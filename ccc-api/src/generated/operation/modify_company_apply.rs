@@ -341,9 +341,4 @@ impl crate::Client {
         ModifyCompanyApplyFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<ModifyCompanyApplyErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<ModifyCompanyApplyErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for ModifyCompanyApplyErrorCode {}

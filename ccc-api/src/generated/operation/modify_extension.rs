@@ -486,9 +486,4 @@ impl crate::Client {
         ModifyExtensionFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<ModifyExtensionErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<ModifyExtensionErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for ModifyExtensionErrorCode {}

@@ -697,9 +697,4 @@ impl crate::Client {
         ModifyOwnNumberApplyFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<ModifyOwnNumberApplyErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<ModifyOwnNumberApplyErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for ModifyOwnNumberApplyErrorCode {}

@@ -769,9 +769,4 @@ impl crate::Client {
         ModifyStaffFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<ModifyStaffErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<ModifyStaffErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for ModifyStaffErrorCode {}

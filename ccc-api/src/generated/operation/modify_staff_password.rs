@@ -419,9 +419,4 @@ impl crate::Client {
         ModifyStaffPasswordFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<ModifyStaffPasswordErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<ModifyStaffPasswordErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for ModifyStaffPasswordErrorCode {}

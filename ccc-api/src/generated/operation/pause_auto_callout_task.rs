@@ -362,9 +362,4 @@ impl crate::Client {
         PauseAutoCalloutTaskFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<PauseAutoCalloutTaskErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<PauseAutoCalloutTaskErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for PauseAutoCalloutTaskErrorCode {}

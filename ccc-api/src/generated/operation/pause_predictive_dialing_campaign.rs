@@ -356,11 +356,4 @@ impl crate::Client {
         PausePredictiveDialingCampaignFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<PausePredictiveDialingCampaignErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    #[inline]
-    fn from(error: crate::SdkError<PausePredictiveDialingCampaignErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for PausePredictiveDialingCampaignErrorCode {}

@@ -452,9 +452,4 @@ impl crate::Client {
         PlaySoundCallFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<PlaySoundCallErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<PlaySoundCallErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for PlaySoundCallErrorCode {}

@@ -422,9 +422,4 @@ impl crate::Client {
         ResetExtensionPasswordFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<ResetExtensionPasswordErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<ResetExtensionPasswordErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for ResetExtensionPasswordErrorCode {}

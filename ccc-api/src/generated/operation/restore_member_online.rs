@@ -356,9 +356,4 @@ impl crate::Client {
         RestoreMemberOnlineFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<RestoreMemberOnlineErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<RestoreMemberOnlineErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for RestoreMemberOnlineErrorCode {}

@@ -364,9 +364,4 @@ impl crate::Client {
         ResumeAutoCalloutTaskFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<ResumeAutoCalloutTaskErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<ResumeAutoCalloutTaskErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for ResumeAutoCalloutTaskErrorCode {}

@@ -358,11 +358,4 @@ impl crate::Client {
         ResumePredictiveDialingCampaignFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<ResumePredictiveDialingCampaignErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    #[inline]
-    fn from(error: crate::SdkError<ResumePredictiveDialingCampaignErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for ResumePredictiveDialingCampaignErrorCode {}

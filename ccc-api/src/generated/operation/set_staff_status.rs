@@ -414,9 +414,4 @@ impl crate::Client {
         SetStaffStatusFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<SetStaffStatusErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<SetStaffStatusErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for SetStaffStatusErrorCode {}

@@ -360,9 +360,4 @@ impl crate::Client {
         StopAutoCalloutTaskFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<StopAutoCalloutTaskErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<StopAutoCalloutTaskErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for StopAutoCalloutTaskErrorCode {}

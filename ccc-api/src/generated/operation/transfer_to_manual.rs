@@ -417,9 +417,4 @@ impl crate::Client {
         TransferToManualFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<TransferToManualErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<TransferToManualErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for TransferToManualErrorCode {}

@@ -426,11 +426,4 @@ impl crate::Client {
         UnbindNumberCallOutSkillGroupFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<UnbindNumberCallOutSkillGroupErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    #[inline]
-    fn from(error: crate::SdkError<UnbindNumberCallOutSkillGroupErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for UnbindNumberCallOutSkillGroupErrorCode {}

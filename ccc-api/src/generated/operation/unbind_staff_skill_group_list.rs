@@ -411,11 +411,4 @@ impl crate::Client {
         UnbindStaffSkillGroupListFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<UnbindStaffSkillGroupListErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    #[inline]
-    fn from(error: crate::SdkError<UnbindStaffSkillGroupListErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for UnbindStaffSkillGroupListErrorCode {}

@@ -494,9 +494,4 @@ impl crate::Client {
         UpdateCCCSkillGroupFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<UpdateCCCSkillGroupErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<UpdateCCCSkillGroupErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for UpdateCCCSkillGroupErrorCode {}

@@ -1018,11 +1018,4 @@ impl crate::Client {
         UpdatePredictiveDialingCampaignFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<UpdatePredictiveDialingCampaignErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    #[inline]
-    fn from(error: crate::SdkError<UpdatePredictiveDialingCampaignErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for UpdatePredictiveDialingCampaignErrorCode {}

@@ -439,9 +439,4 @@ impl crate::Client {
         UploadIvrAudioFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<UploadIvrAudioErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<UploadIvrAudioErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for UploadIvrAudioErrorCode {}

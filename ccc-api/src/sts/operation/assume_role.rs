@@ -866,9 +866,4 @@ impl crate::sts::Client {
         AssumeRoleFluentBuilder::new(self.core().clone())
     }
 }
-impl From<crate::SdkError<AssumeRoleErrorCode>> for crate::SdkError<crate::sts::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<AssumeRoleErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::sts::ActionErrorCode for AssumeRoleErrorCode {}

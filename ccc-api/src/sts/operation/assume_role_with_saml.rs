@@ -650,9 +650,4 @@ impl crate::sts::Client {
         AssumeRoleWithSAMLFluentBuilder::new(self.core().clone())
     }
 }
-impl From<crate::SdkError<AssumeRoleWithSAMLErrorCode>> for crate::SdkError<crate::sts::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<AssumeRoleWithSAMLErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::sts::ActionErrorCode for AssumeRoleWithSAMLErrorCode {}

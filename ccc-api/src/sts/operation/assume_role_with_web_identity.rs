@@ -653,11 +653,4 @@ impl crate::sts::Client {
         AssumeRoleWithWebIdentityFluentBuilder::new(self.core().clone())
     }
 }
-impl From<crate::SdkError<AssumeRoleWithWebIdentityErrorCode>>
-    for crate::SdkError<crate::sts::ErrorCode>
-{
-    #[inline]
-    fn from(error: crate::SdkError<AssumeRoleWithWebIdentityErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::sts::ActionErrorCode for AssumeRoleWithWebIdentityErrorCode {}

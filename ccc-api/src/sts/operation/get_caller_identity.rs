@@ -485,9 +485,4 @@ impl crate::sts::Client {
         GetCallerIdentityFluentBuilder::new(self.core().clone())
     }
 }
-impl From<crate::SdkError<GetCallerIdentityErrorCode>> for crate::SdkError<crate::sts::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<GetCallerIdentityErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::sts::ActionErrorCode for GetCallerIdentityErrorCode {}

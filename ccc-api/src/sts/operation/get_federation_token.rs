@@ -554,9 +554,4 @@ impl crate::sts::Client {
         GetFederationTokenFluentBuilder::new(self.core().clone())
     }
 }
-impl From<crate::SdkError<GetFederationTokenErrorCode>> for crate::SdkError<crate::sts::ErrorCode> {
-    #[inline]
-    fn from(error: crate::SdkError<GetFederationTokenErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::sts::ActionErrorCode for GetFederationTokenErrorCode {}
