@@ -82,15 +82,9 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
     let request_doc = docs::outer(&format!(
         "Request of `{name}`. Build it with [`{request}::builder`], which checks that every required member is set."
     ));
-    let request_fields = a
-        .input
-        .iter()
-        .map(|f| struct_field(f, Some(types)));
+    let request_fields = a.input.iter().map(|f| struct_field(f, Some(types)));
     let response_doc = docs::outer(&format!("Successful response of `{name}`."));
-    let response_fields = a
-        .output
-        .iter()
-        .map(|f| struct_field(f, Some(types)));
+    let response_fields = a.output.iter().map(|f| struct_field(f, Some(types)));
 
     let build_fields = a.input.iter().map(|f| {
         let ident = field_ident(&f.rust);
@@ -189,7 +183,6 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
         Some(types),
         Decoding::Strict,
         Directions::REQUEST,
-        false,
         None,
         paths,
     );
@@ -199,7 +192,6 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
         Some(types),
         Decoding::Tolerant,
         Directions::RESPONSE,
-        true,
         Some(&format_ident!("_deviations")),
         paths,
     );

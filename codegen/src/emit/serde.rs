@@ -26,13 +26,19 @@ impl Usage {
     pub(crate) fn of(model: &Model) -> Usage {
         let reach = |roots: &mut dyn Iterator<Item = &Field>| {
             let mut seen = BTreeSet::new();
-            let mut todo: Vec<String> = roots.filter_map(|f| f.ty.named().map(String::from)).collect();
+            let mut todo: Vec<String> = roots
+                .filter_map(|f| f.ty.named().map(String::from))
+                .collect();
             while let Some(name) = todo.pop() {
                 if !seen.insert(name.clone()) {
                     continue;
                 }
                 if let Some(o) = model.objects.iter().find(|o| o.name == name) {
-                    todo.extend(o.fields.iter().filter_map(|f| f.ty.named().map(String::from)));
+                    todo.extend(
+                        o.fields
+                            .iter()
+                            .filter_map(|f| f.ty.named().map(String::from)),
+                    );
                 }
             }
             seen
@@ -47,11 +53,6 @@ impl Usage {
     /// Whether `name` is an object type (not an enum or a scalar shape).
     pub(crate) fn is_object(&self, name: &str) -> bool {
         self.objects.contains(name)
-    }
-
-    /// Whether the named type sits in an answer (and so needs a member table).
-    pub(crate) fn in_responses(&self, name: &str) -> bool {
-        self.responses.contains(name)
     }
 
     /// Which directions the named type always has.
@@ -93,7 +94,8 @@ pub(crate) fn gate(needed: bool, paths: &Paths) -> TokenStream {
     }
 }
 
-/// A type's serde impls, with its member table when it may sit in an answer.
+/// A type's serde impls, with its member table when it may sit in an answer
+/// (when a client deserializes it).
 /// `fields` are all its wire members; `deviations` names the response's
 /// private deviations field, which the decoded value starts with empty.
 pub(crate) fn impls(
@@ -102,7 +104,6 @@ pub(crate) fn impls(
     types: Option<&TokenStream>,
     decoding: Decoding,
     directions: Directions,
-    described: bool,
     deviations: Option<&Ident>,
     paths: &Paths,
 ) -> TokenStream {
@@ -110,7 +111,9 @@ pub(crate) fn impls(
     let de_gate = gate(directions.deserialize, paths);
     let serialize = serialize(name, fields);
     let deserialize = deserialize(name, fields, types, decoding, deviations, &de_gate, paths);
-    let table = described.then(|| member_table(name, fields, types, paths));
+    let table = directions
+        .deserialize
+        .then(|| member_table(name, fields, types, paths));
     quote! {
         #ser_gate
         #serialize
@@ -280,4 +283,3 @@ fn member_table(
         }
     }
 }
-

@@ -108,7 +108,10 @@ fn object(o: &Object, paths: &Paths) -> TokenStream {
             redacting_debug(&name, &o.fields, false, &[]),
         )
     } else {
-        (quote!(#[derive(Debug, Clone, Default, PartialEq)]), quote!())
+        (
+            quote!(#[derive(Debug, Clone, Default, PartialEq)]),
+            quote!(),
+        )
     };
     let serde = super::serde::impls(
         &name,
@@ -116,7 +119,6 @@ fn object(o: &Object, paths: &Paths) -> TokenStream {
         None,
         decoding,
         paths.usage.directions(&o.name),
-        paths.usage.in_responses(&o.name),
         None,
         paths,
     );
