@@ -206,6 +206,22 @@ fn deserialize(
         quote!(#ident: #value,)
     });
     let deviations = deviations.map(|d| quote!(#d: Vec::new(),));
+    let read = if fields.is_empty() {
+        quote! {
+            while members.next_key(&mut map)?.is_some() {
+                members.skip(&mut map)?;
+            }
+        }
+    } else {
+        quote! {
+            while let Some(i) = members.next_key(&mut map)? {
+                match i {
+                    #(#arms)*
+                    _ => members.skip(&mut map)?,
+                }
+            }
+        }
+    };
     quote! {
         #gate
         impl<'de> ::serde::Deserialize<'de> for #name {
@@ -221,12 +237,7 @@ fn deserialize(
             fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
                 let mut members = #rt::codec::Members::new(&[#(#wires),*]);
                 #(#slots)*
-                while let Some(i) = members.next_key(&mut map)? {
-                    match i {
-                        #(#arms)*
-                        _ => members.skip(&mut map)?,
-                    }
-                }
+                #read
                 Ok(#name {
                     #(#values)*
                     #deviations

@@ -102,10 +102,8 @@ impl crate::codec::FromMembers for GetCallerIdentityRequest {
     const EXPECTING: &'static str = "struct GetCallerIdentityRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut members = crate::codec::Members::new(&[]);
-        while let Some(i) = members.next_key(&mut map)? {
-            match i {
-                _ => members.skip(&mut map)?,
-            }
+        while members.next_key(&mut map)?.is_some() {
+            members.skip(&mut map)?;
         }
         Ok(GetCallerIdentityRequest {})
     }
