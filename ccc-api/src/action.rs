@@ -2,12 +2,14 @@
 //! request type so that one generic call path serves all actions.
 
 use crate::enums::WireEnum;
+#[cfg(feature = "serde-roundtrip")]
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-/// A request type of one action. Requests and responses both encode and decode,
-/// so recorded traffic can be replayed and servers can be written with them.
-pub trait Action: Serialize + DeserializeOwned {
+/// A request type of one action. With the `serde-roundtrip` feature requests and
+/// responses both encode and decode (see [`RoundTrip`]), so recorded traffic
+/// can be replayed and servers can be written with them.
+pub trait Action: Serialize + RoundTrip {
     /// The action name sent in `X-TC-Action`.
     const ACTION: &'static str;
     /// The service's documented limit for this action, in requests per second.
@@ -30,3 +32,23 @@ pub trait ActionVisitor {
     /// Called with the request type of the action.
     fn visit<A: Action>(self) -> Self::Output;
 }
+
+/// What the `serde-roundtrip` feature adds to every request and response: with
+/// it, `Serialize + DeserializeOwned`; without it, nothing (a client only
+/// encodes requests and decodes responses, and the other directions' impls
+/// are not compiled).
+#[cfg(feature = "serde-roundtrip")]
+pub trait RoundTrip: Serialize + DeserializeOwned {}
+
+#[cfg(feature = "serde-roundtrip")]
+impl<T: Serialize + DeserializeOwned> RoundTrip for T {}
+
+/// What the `serde-roundtrip` feature adds to every request and response: with
+/// it, `Serialize + DeserializeOwned`; without it, nothing (a client only
+/// encodes requests and decodes responses, and the other directions' impls
+/// are not compiled).
+#[cfg(not(feature = "serde-roundtrip"))]
+pub trait RoundTrip {}
+
+#[cfg(not(feature = "serde-roundtrip"))]
+impl<T> RoundTrip for T {}

@@ -16,10 +16,10 @@
 //! reads as empty too, and is reported).
 //!
 //! Filling is counted on the decoding thread while serde runs; only when the
-//! count is not zero is the answer compared with the decoded value to name the
-//! members, so a conforming answer costs nothing extra.
+//! count is not zero is the received answer walked, guided by the response
+//! type's [`Member`] table, to name the members, so a conforming answer costs
+//! nothing extra.
 
-use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 use std::cell::Cell;
 use std::fmt;
@@ -63,7 +63,7 @@ impl fmt::Display for Deviation {
 }
 
 /// A generated response type: it can report the members its answer lacked.
-pub trait ActionResponse: Serialize + serde::de::DeserializeOwned {
+pub trait ActionResponse: serde::de::DeserializeOwned + crate::RoundTrip + Described {
     /// The members the answer left out or sent as null although the spec
     /// promises them; empty for an answer that matches the spec.
     fn deviations(&self) -> &[Deviation];
@@ -73,40 +73,44 @@ pub trait ActionResponse: Serialize + serde::de::DeserializeOwned {
     fn set_deviations(&mut self, deviations: Vec<Deviation>);
 }
 
+/// A generated type that may sit in an answer: its members, for naming what
+/// an answer lacked.
+#[doc(hidden)]
+pub trait Described {
+    /// The type's members, sorted by wire name.
+    fn members() -> &'static [Member];
+}
+
+/// One member of a generated type that may sit in an answer: the data the
+/// deviation walk needs, generated as a table rather than as code.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct Member {
+    /// Wire name.
+    pub wire: &'static str,
+    /// What the spec says of its presence.
+    pub rule: Rule,
+    /// The members of its object type (of the items, for a list), if it is one.
+    pub nested: Option<fn() -> &'static [Member]>,
+}
+
+/// What the spec promises about a member's presence.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// May be absent or null: never a deviation itself.
+    Optional,
+    /// A list: absent reads as empty silently, `null` is a deviation.
+    List,
+    /// Promised present and not null.
+    Promised,
+}
+
 /// Serde `default` of a member the spec promises: counts the filling.
 #[doc(hidden)]
 pub fn absent<T: Default>() -> T {
     FILLED.with(|n| n.set(n.get().saturating_add(1)));
     T::default()
-}
-
-/// Serde `deserialize_with` of a member the spec promises is never null: a
-/// `null` reads as the default, and is counted.
-#[doc(hidden)]
-pub fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de> + Default,
-{
-    match Option::<T>::deserialize(deserializer)? {
-        Some(value) => Ok(value),
-        None => Ok(absent()),
-    }
-}
-
-/// Serde `deserialize_with` of a list: `null` reads as empty and is counted
-/// (an absent list reads as empty through `default`, uncounted: servers leave
-/// empty lists out).
-#[doc(hidden)]
-pub fn null_as_empty<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de> + Default,
-{
-    match Option::<T>::deserialize(deserializer)? {
-        Some(list) => Ok(list),
-        None => Ok(absent()),
-    }
 }
 
 /// Runs `decode` (a serde decode of a generated type on this thread) and
@@ -118,51 +122,41 @@ pub fn count_filled<T>(decode: impl FnOnce() -> T) -> (T, u32) {
     (out, filled)
 }
 
-/// Names the members of `received` (the answer's `Response` object) that were
-/// filled in to make `decoded` (the same answer, decoded and serialized
-/// again): present in `decoded` with a value, but absent or null in
-/// `received`. Lists and `null`s in `decoded` are never deviations.
-pub(crate) fn find(decoded: &Value, received: &Value) -> Vec<Deviation> {
+/// Names the members of `received` (the answer's `Response` object, which
+/// decoded as a type with `members`) that were filled in: promised, but
+/// absent or null. Within an object, members are listed by wire name.
+pub(crate) fn find(members: &[Member], received: &Value) -> Vec<Deviation> {
     let mut found = Vec::new();
-    walk(decoded, received, &mut String::new(), &mut found);
+    walk(Some(members), received, &mut String::new(), &mut found);
     found
 }
 
-fn walk(decoded: &Value, received: &Value, path: &mut String, found: &mut Vec<Deviation>) {
+fn walk(
+    members: Option<&[Member]>,
+    received: &Value,
+    path: &mut String,
+    found: &mut Vec<Deviation>,
+) {
     if found.len() >= MAX_LISTED {
         return;
     }
-    match (decoded, received) {
-        (Value::Object(d), Value::Object(r)) => {
-            for (name, value) in d {
-                if value.is_null() || value.is_array() {
-                    if let (Value::Array(_), Some(rv)) = (value, r.get(name)) {
-                        let len = path.len();
-                        push_name(path, name);
-                        if rv.is_null() {
-                            found.push(Deviation {
-                                path: path.clone(),
-                                kind: DeviationKind::Null,
-                            });
-                        } else {
-                            walk(value, rv, path, found);
-                        }
-                        path.truncate(len);
-                    }
-                    continue;
-                }
+    match (members, received) {
+        (Some(members), Value::Object(r)) => {
+            for m in members {
+                let nested = m.nested.map(|members| members());
                 let len = path.len();
-                push_name(path, name);
-                match r.get(name) {
-                    None => found.push(Deviation {
-                        path: path.clone(),
-                        kind: DeviationKind::Missing,
-                    }),
-                    Some(Value::Null) => found.push(Deviation {
+                push_name(path, m.wire);
+                match (m.rule, r.get(m.wire)) {
+                    (_, Some(Value::Null)) if m.rule != Rule::Optional => found.push(Deviation {
                         path: path.clone(),
                         kind: DeviationKind::Null,
                     }),
-                    Some(rv) => walk(value, rv, path, found),
+                    (Rule::Promised, None) => found.push(Deviation {
+                        path: path.clone(),
+                        kind: DeviationKind::Missing,
+                    }),
+                    (_, Some(rv)) => walk(nested, rv, path, found),
+                    (_, None) => {}
                 }
                 path.truncate(len);
                 if found.len() >= MAX_LISTED {
@@ -170,11 +164,11 @@ fn walk(decoded: &Value, received: &Value, path: &mut String, found: &mut Vec<De
                 }
             }
         }
-        (Value::Array(d), Value::Array(r)) => {
-            for (i, (dv, rv)) in d.iter().zip(r).enumerate() {
+        (_, Value::Array(items)) => {
+            for (i, item) in items.iter().enumerate() {
                 let len = path.len();
                 path.push_str(&format!("[{i}]"));
-                walk(dv, rv, path, found);
+                walk(members, item, path, found);
                 path.truncate(len);
             }
         }
@@ -194,18 +188,57 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    const fn member(wire: &'static str, rule: Rule) -> Member {
+        Member {
+            wire,
+            rule,
+            nested: None,
+        }
+    }
+
+    fn obj() -> &'static [Member] {
+        const M: &[Member] = &[member("A", Rule::Promised), member("B", Rule::Promised)];
+        M
+    }
+
+    fn user() -> &'static [Member] {
+        const M: &[Member] = &[member("StaffNumber", Rule::Promised)];
+        M
+    }
+
+    fn record() -> &'static [Member] {
+        const M: &[Member] = &[Member {
+            nested: Some(user),
+            ..member("User", Rule::Promised)
+        }];
+        M
+    }
+
     #[test]
     fn names_filled_members_at_any_depth() {
-        let decoded = json!({
-            "Name": "", "Count": 0, "Opt": null, "List": [], "Obj": {"A": 0, "B": "b"},
-            "Records": [{"User": {"StaffNumber": ""}}, {"User": {"StaffNumber": "7"}}],
-            "Nulled": []
-        });
+        let members = [
+            member("Count", Rule::Promised),
+            member("List", Rule::List),
+            member("Name", Rule::Promised),
+            member("Nulled", Rule::List),
+            Member {
+                nested: Some(obj),
+                ..member("Obj", Rule::Promised)
+            },
+            Member {
+                nested: Some(obj),
+                ..member("Opt", Rule::Optional)
+            },
+            Member {
+                nested: Some(record),
+                ..member("Records", Rule::List)
+            },
+        ];
         let received = json!({
-            "Count": null, "Obj": {"B": "b"}, "Nulled": null,
+            "Count": null, "Obj": {"B": "b"}, "Nulled": null, "Opt": null,
             "Records": [{"User": {}}, {"User": {"StaffNumber": "7"}}]
         });
-        let found: Vec<String> = find(&decoded, &received)
+        let found: Vec<String> = find(&members, &received)
             .iter()
             .map(ToString::to_string)
             .collect();
@@ -219,13 +252,27 @@ mod tests {
                 "`Records[0].User.StaffNumber` missing"
             ]
         );
+        // An optional object that is there is walked too.
+        let received = json!({"Count": 1, "Name": "n", "Obj": {"A": 1, "B": 2}, "Opt": {"A": 1}});
+        let found: Vec<String> = find(&members, &received)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(found, ["`Opt.B` missing"]);
     }
 
     #[test]
     fn the_list_is_bounded() {
-        let decoded = json!({"R": vec![json!({"A": 1}); 1000]});
+        fn item() -> &'static [Member] {
+            const M: &[Member] = &[member("A", Rule::Promised)];
+            M
+        }
+        let members = [Member {
+            nested: Some(item),
+            ..member("R", Rule::List)
+        }];
         let received = json!({"R": vec![json!({}); 1000]});
-        assert_eq!(find(&decoded, &received).len(), MAX_LISTED);
+        assert_eq!(find(&members, &received).len(), MAX_LISTED);
     }
 
     #[test]

@@ -35,8 +35,11 @@
 //! - `gzip`: accept gzip-compressed answers.
 //! - `http2`: allow HTTP/2 through `ClientBuilder::http2`; the client speaks
 //!   HTTP/1.1 unless told, as the official SDKs do.
+//! - `serde-roundtrip`: requests also deserialize and responses also
+//!   serialize (a client needs only the other directions), for servers,
+//!   replays and tests; see [`RoundTrip`].
 //! - `test-util`: `mock` and `Client::mocked`, for unit tests (enable it
-//!   under `[dev-dependencies]`).
+//!   under `[dev-dependencies]`); implies `serde-roundtrip`.
 //!
 //! Without a root feature the client speaks plain HTTP only.
 //!
@@ -58,6 +61,8 @@
 
 mod action;
 mod client;
+#[doc(hidden)]
+pub mod codec;
 pub mod credentials;
 pub mod deviation;
 pub mod enums;
@@ -77,7 +82,7 @@ mod service;
 pub mod signing;
 pub mod sts;
 
-pub use action::{Action, ActionVisitor};
+pub use action::{Action, ActionVisitor, RoundTrip};
 #[cfg(feature = "http2")]
 pub use client::Http2;
 pub use client::{
@@ -91,7 +96,9 @@ pub use error::{
     BuildError, ConfigError, CredentialsError, DecodeError, DecodeErrorKind, SdkError,
     ServiceError, TransportError, TransportErrorKind,
 };
-pub use generated::{operation, types, ErrorCode, Site, SERVICE, SERVICE_DESCRIPTION, VERSION};
+pub use generated::{
+    operation, types, ActionErrorCode, ErrorCode, Site, SERVICE, SERVICE_DESCRIPTION, VERSION,
+};
 pub use options::RequestOptions;
 pub use paginator::{Collected, Items, PageStyle, Pages, Paginated, Paginator};
 pub use rate_limit::RateLimit;

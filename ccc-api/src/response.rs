@@ -73,7 +73,7 @@ impl RawResponse {
         if filled == 0 {
             return Ok(response);
         }
-        let deviations = self.deviations_of(&response);
+        let deviations = self.deviations_of::<T>();
         let listed = deviations
             .iter()
             .map(ToString::to_string)
@@ -95,18 +95,19 @@ impl RawResponse {
         Ok(response)
     }
 
-    /// The members filled in to decode `response`, found by comparing the
-    /// answer with the decoded value (only done when something was filled).
-    fn deviations_of<T: ActionResponse>(&self, response: &T) -> Vec<Deviation> {
+    /// The members filled in to decode the answer as `T`, found by walking
+    /// the answer along `T`'s member table (only done when something was
+    /// filled).
+    fn deviations_of<T: ActionResponse>(&self) -> Vec<Deviation> {
         let received = match &self.response {
             Some(range) => from_json::<serde_json::Value>(&self.body[range.clone()]).ok(),
             None => from_json::<Envelope<serde_json::Value>>(&self.body)
                 .ok()
                 .map(|e| e.response),
         };
-        match (serde_json::to_value(response), received) {
-            (Ok(decoded), Some(received)) => deviation::find(&decoded, &received),
-            _ => Vec::new(),
+        match received {
+            Some(received) => deviation::find(T::members(), &received),
+            None => Vec::new(),
         }
     }
 }

@@ -156,3 +156,13 @@ impl crate::PublicSite for Site {
         }
     }
 }
+/// The error codes of this service's actions: an error with any of
+/// them converts into one with the service-wide [`ErrorCode`], so
+/// `?` works across actions.
+pub trait ActionErrorCode: crate::enums::WireEnum<Raw = String> {}
+impl<C: ActionErrorCode> From<crate::SdkError<C>> for crate::SdkError<ErrorCode> {
+    #[inline]
+    fn from(error: crate::SdkError<C>) -> Self {
+        error.map_code()
+    }
+}

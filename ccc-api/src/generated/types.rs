@@ -32,35 +32,92 @@ pub type TaskId = u64;
 /// Total number of items matching a query, across all pages.
 pub type TotalCount = u64;
 /// Basic information about an AI agent.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AIAgentInfo {
     /// Id of the AI agent.
     ///
     /// Example: `69`
-    #[serde(rename = "AIAgentId", default, skip_serializing_if = "Option::is_none")]
     pub ai_agent_id: Option<AIAgentId>,
     /// Display name of the AI agent.
     ///
     /// Example: `"新智能体"`
-    #[serde(
-        rename = "AIAgentName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ai_agent_name: Option<crate::CompactString>,
     /// Names of the variables defined for the AI agent.
     ///
     /// Example: `["orderId"]`
-    #[serde(
-        rename = "VariableNames",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub variable_names: Option<Vec<crate::CompactString>>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AIAgentInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AIAgentInfo", 3)?;
+        if self.ai_agent_id.is_some() {
+            s.serialize_field("AIAgentId", &self.ai_agent_id)?;
+        }
+        if self.ai_agent_name.is_some() {
+            s.serialize_field("AIAgentName", &self.ai_agent_name)?;
+        }
+        if self.variable_names.is_some() {
+            s.serialize_field("VariableNames", &self.variable_names)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AIAgentInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for AIAgentInfo {
+    const EXPECTING: &'static str = "struct AIAgentInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["AIAgentId", "AIAgentName", "VariableNames"]);
+        let mut f_ai_agent_id: Option<Option<AIAgentId>> = None;
+        let mut f_ai_agent_name: Option<Option<crate::CompactString>> = None;
+        let mut f_variable_names: Option<Option<Vec<crate::CompactString>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_ai_agent_id)?,
+                1 => members.value(&mut map, &mut f_ai_agent_name)?,
+                2 => members.value(&mut map, &mut f_variable_names)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AIAgentInfo {
+            ai_agent_id: f_ai_agent_id.flatten(),
+            ai_agent_name: f_ai_agent_name.flatten(),
+            variable_names: f_variable_names.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for AIAgentInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "AIAgentId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "AIAgentName",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "VariableNames",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl AIAgentInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AIAgentInfoBuilder {
         AIAgentInfoBuilder::default()
     }
@@ -76,11 +133,13 @@ impl AIAgentInfoBuilder {
     /// Id of the AI agent.
     ///
     /// Example: `69`
+    #[inline]
     pub fn ai_agent_id(mut self, value: AIAgentId) -> Self {
         self.ai_agent_id = Some(value);
         self
     }
     /// Sets or clears `AIAgentId`.
+    #[inline]
     pub fn set_ai_agent_id(mut self, value: Option<AIAgentId>) -> Self {
         self.ai_agent_id = value;
         self
@@ -88,11 +147,13 @@ impl AIAgentInfoBuilder {
     /// Display name of the AI agent.
     ///
     /// Example: `"新智能体"`
+    #[inline]
     pub fn ai_agent_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.ai_agent_name = Some(value.into());
         self
     }
     /// Sets or clears `AIAgentName`.
+    #[inline]
     pub fn set_ai_agent_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.ai_agent_name = value;
         self
@@ -100,16 +161,19 @@ impl AIAgentInfoBuilder {
     /// Names of the variables defined for the AI agent.
     ///
     /// Example: `["orderId"]`
+    #[inline]
     pub fn variable_names(mut self, value: Vec<crate::CompactString>) -> Self {
         self.variable_names = Some(value);
         self
     }
     /// Sets or clears `VariableNames`.
+    #[inline]
     pub fn set_variable_names(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.variable_names = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AIAgentInfo, crate::BuildError> {
         Ok(AIAgentInfo {
             ai_agent_id: self.ai_agent_id,
@@ -119,22 +183,76 @@ impl AIAgentInfoBuilder {
     }
 }
 /// One result of the AI analysis of a conversation.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AIAnalysisResult {
     /// Kind of analysis: `summary` conversation summary, `mood` emotion analysis, `intention` intent extraction.
     ///
     /// Example: `"summary"`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<AIAnalysisResultType>,
     /// Analysis output for the given kind.
     ///
     /// Example: `"会话小结结果"`
-    #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
     pub result: Option<crate::CompactString>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AIAnalysisResult {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AIAnalysisResult", 2)?;
+        if self.r#type.is_some() {
+            s.serialize_field("Type", &self.r#type)?;
+        }
+        if self.result.is_some() {
+            s.serialize_field("Result", &self.result)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AIAnalysisResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for AIAnalysisResult {
+    const EXPECTING: &'static str = "struct AIAnalysisResult";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Type", "Result"]);
+        let mut f_type: Option<Option<AIAnalysisResultType>> = None;
+        let mut f_result: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_type)?,
+                1 => members.value(&mut map, &mut f_result)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AIAnalysisResult {
+            r#type: f_type.flatten(),
+            result: f_result.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for AIAnalysisResult {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Result",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Type",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl AIAnalysisResult {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AIAnalysisResultBuilder {
         AIAnalysisResultBuilder::default()
     }
@@ -149,11 +267,13 @@ impl AIAnalysisResultBuilder {
     /// Kind of analysis: `summary` conversation summary, `mood` emotion analysis, `intention` intent extraction.
     ///
     /// Example: `"summary"`
+    #[inline]
     pub fn r#type(mut self, value: AIAnalysisResultType) -> Self {
         self.r#type = Some(value);
         self
     }
     /// Sets or clears `Type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<AIAnalysisResultType>) -> Self {
         self.r#type = value;
         self
@@ -161,16 +281,19 @@ impl AIAnalysisResultBuilder {
     /// Analysis output for the given kind.
     ///
     /// Example: `"会话小结结果"`
+    #[inline]
     pub fn result(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.result = Some(value.into());
         self
     }
     /// Sets or clears `Result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<crate::CompactString>) -> Self {
         self.result = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AIAnalysisResult, crate::BuildError> {
         Ok(AIAnalysisResult {
             r#type: self.r#type,
@@ -179,49 +302,92 @@ impl AIAnalysisResultBuilder {
     }
 }
 /// One item describing information to extract from an AI call.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AICallExtractConfigElement {
     /// Type of the item: `Text`, `Selector` (one of given options), `Boolean` or `Number`.
     ///
     /// Example: `"Number"`
-    #[serde(
-        rename = "InfoType",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub info_type: AICallExtractConfigElementInfoType,
     /// Name of the item; must be unique.
     ///
     /// Example: `"姓名"`
-    #[serde(
-        rename = "InfoName",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub info_name: crate::CompactString,
     /// Description of what the item should capture.
     ///
     /// Example: `"客户姓名"`
-    #[serde(
-        rename = "InfoContent",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub info_content: Option<crate::CompactString>,
     /// Sample values illustrating what should be extracted.
     ///
     /// Example: `["张三"]`
-    #[serde(rename = "Examples", default, skip_serializing_if = "Option::is_none")]
     pub examples: Option<Vec<crate::CompactString>>,
     /// Allowed options; required when `InfoType` is `Selector`.
     ///
     /// Example: `["动力","内饰","价格"]`
-    #[serde(rename = "Choices", default, skip_serializing_if = "Option::is_none")]
     pub choices: Option<Vec<crate::CompactString>>,
+}
+impl ::serde::Serialize for AICallExtractConfigElement {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AICallExtractConfigElement", 5)?;
+        s.serialize_field("InfoType", &self.info_type)?;
+        s.serialize_field("InfoName", &self.info_name)?;
+        if self.info_content.is_some() {
+            s.serialize_field("InfoContent", &self.info_content)?;
+        }
+        if self.examples.is_some() {
+            s.serialize_field("Examples", &self.examples)?;
+        }
+        if self.choices.is_some() {
+            s.serialize_field("Choices", &self.choices)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for AICallExtractConfigElement {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for AICallExtractConfigElement {
+    const EXPECTING: &'static str = "struct AICallExtractConfigElement";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "InfoType",
+            "InfoName",
+            "InfoContent",
+            "Examples",
+            "Choices",
+        ]);
+        let mut f_info_type: Option<AICallExtractConfigElementInfoType> = None;
+        let mut f_info_name: Option<crate::CompactString> = None;
+        let mut f_info_content: Option<Option<crate::CompactString>> = None;
+        let mut f_examples: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_choices: Option<Option<Vec<crate::CompactString>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_info_type)?,
+                1 => members.filled(&mut map, &mut f_info_name)?,
+                2 => members.value(&mut map, &mut f_info_content)?,
+                3 => members.value(&mut map, &mut f_examples)?,
+                4 => members.value(&mut map, &mut f_choices)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AICallExtractConfigElement {
+            info_type: f_info_type.unwrap_or_else(crate::deviation::absent),
+            info_name: f_info_name.unwrap_or_else(crate::deviation::absent),
+            info_content: f_info_content.flatten(),
+            examples: f_examples.flatten(),
+            choices: f_choices.flatten(),
+        })
+    }
 }
 impl AICallExtractConfigElement {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AICallExtractConfigElementBuilder {
         AICallExtractConfigElementBuilder::default()
     }
@@ -239,11 +405,13 @@ impl AICallExtractConfigElementBuilder {
     /// Type of the item: `Text`, `Selector` (one of given options), `Boolean` or `Number`.
     ///
     /// Example: `"Number"`
+    #[inline]
     pub fn info_type(mut self, value: AICallExtractConfigElementInfoType) -> Self {
         self.info_type = Some(value);
         self
     }
     /// Sets or clears `InfoType`. Required.
+    #[inline]
     pub fn set_info_type(mut self, value: Option<AICallExtractConfigElementInfoType>) -> Self {
         self.info_type = value;
         self
@@ -251,11 +419,13 @@ impl AICallExtractConfigElementBuilder {
     /// Name of the item; must be unique.
     ///
     /// Example: `"姓名"`
+    #[inline]
     pub fn info_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.info_name = Some(value.into());
         self
     }
     /// Sets or clears `InfoName`. Required.
+    #[inline]
     pub fn set_info_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.info_name = value;
         self
@@ -263,11 +433,13 @@ impl AICallExtractConfigElementBuilder {
     /// Description of what the item should capture.
     ///
     /// Example: `"客户姓名"`
+    #[inline]
     pub fn info_content(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.info_content = Some(value.into());
         self
     }
     /// Sets or clears `InfoContent`.
+    #[inline]
     pub fn set_info_content(mut self, value: Option<crate::CompactString>) -> Self {
         self.info_content = value;
         self
@@ -275,11 +447,13 @@ impl AICallExtractConfigElementBuilder {
     /// Sample values illustrating what should be extracted.
     ///
     /// Example: `["张三"]`
+    #[inline]
     pub fn examples(mut self, value: Vec<crate::CompactString>) -> Self {
         self.examples = Some(value);
         self
     }
     /// Sets or clears `Examples`.
+    #[inline]
     pub fn set_examples(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.examples = value;
         self
@@ -287,16 +461,19 @@ impl AICallExtractConfigElementBuilder {
     /// Allowed options; required when `InfoType` is `Selector`.
     ///
     /// Example: `["动力","内饰","价格"]`
+    #[inline]
     pub fn choices(mut self, value: Vec<crate::CompactString>) -> Self {
         self.choices = Some(value);
         self
     }
     /// Sets or clears `Choices`.
+    #[inline]
     pub fn set_choices(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.choices = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AICallExtractConfigElement, crate::BuildError> {
         Ok(AICallExtractConfigElement {
             info_type: self.info_type.ok_or(crate::BuildError::missing_in_type(
@@ -314,36 +491,107 @@ impl AICallExtractConfigElementBuilder {
     }
 }
 /// One piece of information extracted from an AI call.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AICallExtractResultElement {
     /// Type of the extracted item: `Text`, `Selector`, `Boolean` or `Number`.
     ///
     /// Example: `"Number"`
-    #[serde(rename = "InfoType", default, skip_serializing_if = "Option::is_none")]
     pub info_type: Option<AICallExtractConfigElementInfoType>,
     /// Name of the extracted item.
     ///
     /// Example: `"驾龄"`
-    #[serde(rename = "InfoName", default, skip_serializing_if = "Option::is_none")]
     pub info_name: Option<crate::CompactString>,
     /// Description of the extracted item, as configured.
     ///
     /// Example: `"客户具体驾龄是多少年"`
-    #[serde(
-        rename = "InfoContent",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub info_content: Option<crate::CompactString>,
     /// Extracted value.
     ///
     /// Example: `{"Boolean":true}`
-    #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
     pub result: Option<AICallExtractResultInfo>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AICallExtractResultElement {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AICallExtractResultElement", 4)?;
+        if self.info_type.is_some() {
+            s.serialize_field("InfoType", &self.info_type)?;
+        }
+        if self.info_name.is_some() {
+            s.serialize_field("InfoName", &self.info_name)?;
+        }
+        if self.info_content.is_some() {
+            s.serialize_field("InfoContent", &self.info_content)?;
+        }
+        if self.result.is_some() {
+            s.serialize_field("Result", &self.result)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AICallExtractResultElement {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for AICallExtractResultElement {
+    const EXPECTING: &'static str = "struct AICallExtractResultElement";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["InfoType", "InfoName", "InfoContent", "Result"]);
+        let mut f_info_type: Option<Option<AICallExtractConfigElementInfoType>> = None;
+        let mut f_info_name: Option<Option<crate::CompactString>> = None;
+        let mut f_info_content: Option<Option<crate::CompactString>> = None;
+        let mut f_result: Option<Option<AICallExtractResultInfo>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_info_type)?,
+                1 => members.value(&mut map, &mut f_info_name)?,
+                2 => members.value(&mut map, &mut f_info_content)?,
+                3 => members.value(&mut map, &mut f_result)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AICallExtractResultElement {
+            info_type: f_info_type.flatten(),
+            info_name: f_info_name.flatten(),
+            info_content: f_info_content.flatten(),
+            result: f_result.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for AICallExtractResultElement {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "InfoContent",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "InfoName",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "InfoType",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Result",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<AICallExtractResultInfo as crate::deviation::Described>::members),
+            },
+        ];
+        MEMBERS
+    }
 }
 impl AICallExtractResultElement {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AICallExtractResultElementBuilder {
         AICallExtractResultElementBuilder::default()
     }
@@ -360,11 +608,13 @@ impl AICallExtractResultElementBuilder {
     /// Type of the extracted item: `Text`, `Selector`, `Boolean` or `Number`.
     ///
     /// Example: `"Number"`
+    #[inline]
     pub fn info_type(mut self, value: AICallExtractConfigElementInfoType) -> Self {
         self.info_type = Some(value);
         self
     }
     /// Sets or clears `InfoType`.
+    #[inline]
     pub fn set_info_type(mut self, value: Option<AICallExtractConfigElementInfoType>) -> Self {
         self.info_type = value;
         self
@@ -372,11 +622,13 @@ impl AICallExtractResultElementBuilder {
     /// Name of the extracted item.
     ///
     /// Example: `"驾龄"`
+    #[inline]
     pub fn info_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.info_name = Some(value.into());
         self
     }
     /// Sets or clears `InfoName`.
+    #[inline]
     pub fn set_info_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.info_name = value;
         self
@@ -384,11 +636,13 @@ impl AICallExtractResultElementBuilder {
     /// Description of the extracted item, as configured.
     ///
     /// Example: `"客户具体驾龄是多少年"`
+    #[inline]
     pub fn info_content(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.info_content = Some(value.into());
         self
     }
     /// Sets or clears `InfoContent`.
+    #[inline]
     pub fn set_info_content(mut self, value: Option<crate::CompactString>) -> Self {
         self.info_content = value;
         self
@@ -396,16 +650,19 @@ impl AICallExtractResultElementBuilder {
     /// Extracted value.
     ///
     /// Example: `{"Boolean":true}`
+    #[inline]
     pub fn result(mut self, value: AICallExtractResultInfo) -> Self {
         self.result = Some(value);
         self
     }
     /// Sets or clears `Result`.
+    #[inline]
     pub fn set_result(mut self, value: Option<AICallExtractResultInfo>) -> Self {
         self.result = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AICallExtractResultElement, crate::BuildError> {
         Ok(AICallExtractResultElement {
             info_type: self.info_type,
@@ -416,32 +673,106 @@ impl AICallExtractResultElementBuilder {
     }
 }
 /// Value extracted from an AI call; the field matching the item type is set.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AICallExtractResultInfo {
     /// Extracted value when the item type is `Text`.
     ///
     /// Example: `"xx省xx市xx区xx街道"`
-    #[serde(rename = "Text", default, skip_serializing_if = "Option::is_none")]
     pub text: Option<crate::CompactString>,
     /// Selected options when the item type is `Selector`.
     ///
     /// Example: `["动力","价格"]`
-    #[serde(rename = "Chosen", default, skip_serializing_if = "Option::is_none")]
     pub chosen: Option<Vec<crate::CompactString>>,
     /// Extracted value when the item type is `Boolean`.
     ///
     /// Example: `true`
-    #[serde(rename = "Boolean", default, skip_serializing_if = "Option::is_none")]
     pub boolean: Option<bool>,
     /// Extracted value when the item type is `Number`.
     ///
     /// Example: `7.0`
-    #[serde(rename = "Number", default, skip_serializing_if = "Option::is_none")]
     pub number: Option<f64>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AICallExtractResultInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AICallExtractResultInfo", 4)?;
+        if self.text.is_some() {
+            s.serialize_field("Text", &self.text)?;
+        }
+        if self.chosen.is_some() {
+            s.serialize_field("Chosen", &self.chosen)?;
+        }
+        if self.boolean.is_some() {
+            s.serialize_field("Boolean", &self.boolean)?;
+        }
+        if self.number.is_some() {
+            s.serialize_field("Number", &self.number)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AICallExtractResultInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for AICallExtractResultInfo {
+    const EXPECTING: &'static str = "struct AICallExtractResultInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Text", "Chosen", "Boolean", "Number"]);
+        let mut f_text: Option<Option<crate::CompactString>> = None;
+        let mut f_chosen: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_boolean: Option<Option<bool>> = None;
+        let mut f_number: Option<Option<f64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_text)?,
+                1 => members.value(&mut map, &mut f_chosen)?,
+                2 => members.value(&mut map, &mut f_boolean)?,
+                3 => members.value(&mut map, &mut f_number)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AICallExtractResultInfo {
+            text: f_text.flatten(),
+            chosen: f_chosen.flatten(),
+            boolean: f_boolean.flatten(),
+            number: f_number.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for AICallExtractResultInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Boolean",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Chosen",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Number",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Text",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl AICallExtractResultInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AICallExtractResultInfoBuilder {
         AICallExtractResultInfoBuilder::default()
     }
@@ -458,11 +789,13 @@ impl AICallExtractResultInfoBuilder {
     /// Extracted value when the item type is `Text`.
     ///
     /// Example: `"xx省xx市xx区xx街道"`
+    #[inline]
     pub fn text(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.text = Some(value.into());
         self
     }
     /// Sets or clears `Text`.
+    #[inline]
     pub fn set_text(mut self, value: Option<crate::CompactString>) -> Self {
         self.text = value;
         self
@@ -470,11 +803,13 @@ impl AICallExtractResultInfoBuilder {
     /// Selected options when the item type is `Selector`.
     ///
     /// Example: `["动力","价格"]`
+    #[inline]
     pub fn chosen(mut self, value: Vec<crate::CompactString>) -> Self {
         self.chosen = Some(value);
         self
     }
     /// Sets or clears `Chosen`.
+    #[inline]
     pub fn set_chosen(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.chosen = value;
         self
@@ -482,11 +817,13 @@ impl AICallExtractResultInfoBuilder {
     /// Extracted value when the item type is `Boolean`.
     ///
     /// Example: `true`
+    #[inline]
     pub fn boolean(mut self, value: bool) -> Self {
         self.boolean = Some(value);
         self
     }
     /// Sets or clears `Boolean`.
+    #[inline]
     pub fn set_boolean(mut self, value: Option<bool>) -> Self {
         self.boolean = value;
         self
@@ -494,16 +831,19 @@ impl AICallExtractResultInfoBuilder {
     /// Extracted value when the item type is `Number`.
     ///
     /// Example: `7.0`
+    #[inline]
     pub fn number(mut self, value: f64) -> Self {
         self.number = Some(value);
         self
     }
     /// Sets or clears `Number`.
+    #[inline]
     pub fn set_number(mut self, value: Option<f64>) -> Self {
         self.number = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AICallExtractResultInfo, crate::BuildError> {
         Ok(AICallExtractResultInfo {
             text: self.text,
@@ -514,37 +854,118 @@ impl AICallExtractResultInfoBuilder {
     }
 }
 /// One complete round of interaction between the user and the AI agent.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AICallInteractionRound {
     /// Unique id of this round.
     ///
     /// Example: `"825468f9-c47d-451b-a74c-6090a2056357"`
-    #[serde(rename = "RoundId", default, skip_serializing_if = "Option::is_none")]
     pub round_id: Option<crate::CompactString>,
     /// Sequence number of the round within the call.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "RoundIndex",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub round_index: Option<i64>,
     /// Labels classifying the user reply, as a JSON-serialized string.
     ///
     /// Example: `"[{\"TagName\":\"testTagName\",\"TagValue\":\"testTagValue\",\"TagType\":1}]"`
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<crate::CompactString>,
     /// User and AI messages exchanged in this round.
-    #[serde(rename = "Messages", default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<AIRoundMessage>>,
     /// Canvas nodes traversed during this round.
-    #[serde(rename = "Paths", default, skip_serializing_if = "Option::is_none")]
     pub paths: Option<Vec<AIRoundPath>>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AICallInteractionRound {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AICallInteractionRound", 5)?;
+        if self.round_id.is_some() {
+            s.serialize_field("RoundId", &self.round_id)?;
+        }
+        if self.round_index.is_some() {
+            s.serialize_field("RoundIndex", &self.round_index)?;
+        }
+        if self.tags.is_some() {
+            s.serialize_field("Tags", &self.tags)?;
+        }
+        if self.messages.is_some() {
+            s.serialize_field("Messages", &self.messages)?;
+        }
+        if self.paths.is_some() {
+            s.serialize_field("Paths", &self.paths)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AICallInteractionRound {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for AICallInteractionRound {
+    const EXPECTING: &'static str = "struct AICallInteractionRound";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["RoundId", "RoundIndex", "Tags", "Messages", "Paths"]);
+        let mut f_round_id: Option<Option<crate::CompactString>> = None;
+        let mut f_round_index: Option<Option<i64>> = None;
+        let mut f_tags: Option<Option<crate::CompactString>> = None;
+        let mut f_messages: Option<Option<Vec<AIRoundMessage>>> = None;
+        let mut f_paths: Option<Option<Vec<AIRoundPath>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_round_id)?,
+                1 => members.value(&mut map, &mut f_round_index)?,
+                2 => members.value(&mut map, &mut f_tags)?,
+                3 => members.value(&mut map, &mut f_messages)?,
+                4 => members.value(&mut map, &mut f_paths)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AICallInteractionRound {
+            round_id: f_round_id.flatten(),
+            round_index: f_round_index.flatten(),
+            tags: f_tags.flatten(),
+            messages: f_messages.flatten(),
+            paths: f_paths.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for AICallInteractionRound {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Messages",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<AIRoundMessage as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "Paths",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<AIRoundPath as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "RoundId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RoundIndex",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Tags",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl AICallInteractionRound {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AICallInteractionRoundBuilder {
         AICallInteractionRoundBuilder::default()
     }
@@ -562,11 +983,13 @@ impl AICallInteractionRoundBuilder {
     /// Unique id of this round.
     ///
     /// Example: `"825468f9-c47d-451b-a74c-6090a2056357"`
+    #[inline]
     pub fn round_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.round_id = Some(value.into());
         self
     }
     /// Sets or clears `RoundId`.
+    #[inline]
     pub fn set_round_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.round_id = value;
         self
@@ -574,11 +997,13 @@ impl AICallInteractionRoundBuilder {
     /// Sequence number of the round within the call.
     ///
     /// Example: `1`
+    #[inline]
     pub fn round_index(mut self, value: i64) -> Self {
         self.round_index = Some(value);
         self
     }
     /// Sets or clears `RoundIndex`.
+    #[inline]
     pub fn set_round_index(mut self, value: Option<i64>) -> Self {
         self.round_index = value;
         self
@@ -586,36 +1011,43 @@ impl AICallInteractionRoundBuilder {
     /// Labels classifying the user reply, as a JSON-serialized string.
     ///
     /// Example: `"[{\"TagName\":\"testTagName\",\"TagValue\":\"testTagValue\",\"TagType\":1}]"`
+    #[inline]
     pub fn tags(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.tags = Some(value.into());
         self
     }
     /// Sets or clears `Tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<crate::CompactString>) -> Self {
         self.tags = value;
         self
     }
     /// User and AI messages exchanged in this round.
+    #[inline]
     pub fn messages(mut self, value: Vec<AIRoundMessage>) -> Self {
         self.messages = Some(value);
         self
     }
     /// Sets or clears `Messages`.
+    #[inline]
     pub fn set_messages(mut self, value: Option<Vec<AIRoundMessage>>) -> Self {
         self.messages = value;
         self
     }
     /// Canvas nodes traversed during this round.
+    #[inline]
     pub fn paths(mut self, value: Vec<AIRoundPath>) -> Self {
         self.paths = Some(value);
         self
     }
     /// Sets or clears `Paths`.
+    #[inline]
     pub fn set_paths(mut self, value: Option<Vec<AIRoundPath>>) -> Self {
         self.paths = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AICallInteractionRound, crate::BuildError> {
         Ok(AICallInteractionRound {
             round_id: self.round_id,
@@ -627,48 +1059,111 @@ impl AICallInteractionRoundBuilder {
     }
 }
 /// Response latency of the AI agent for one reply.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AICallLatencyMetrics {
     /// Speech recognition latency in milliseconds; `-1` if there was none.
     ///
     /// Example: `715`
-    #[serde(
-        rename = "AsrLatency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub asr_latency: Option<i64>,
     /// Time until the language model produced its first token, in milliseconds.
     ///
     /// Example: `29`
-    #[serde(
-        rename = "LLMFirstTokenLatency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub llm_first_token_latency: Option<i64>,
     /// Speech synthesis latency in milliseconds; `-1` if there was none.
     ///
     /// Example: `295`
-    #[serde(
-        rename = "TTSLatency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub tts_latency: Option<i64>,
     /// Overall response latency in milliseconds.
     ///
     /// Example: `329`
-    #[serde(
-        rename = "TotalLatency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_latency: Option<i64>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AICallLatencyMetrics {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AICallLatencyMetrics", 4)?;
+        if self.asr_latency.is_some() {
+            s.serialize_field("AsrLatency", &self.asr_latency)?;
+        }
+        if self.llm_first_token_latency.is_some() {
+            s.serialize_field("LLMFirstTokenLatency", &self.llm_first_token_latency)?;
+        }
+        if self.tts_latency.is_some() {
+            s.serialize_field("TTSLatency", &self.tts_latency)?;
+        }
+        if self.total_latency.is_some() {
+            s.serialize_field("TotalLatency", &self.total_latency)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AICallLatencyMetrics {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for AICallLatencyMetrics {
+    const EXPECTING: &'static str = "struct AICallLatencyMetrics";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "AsrLatency",
+            "LLMFirstTokenLatency",
+            "TTSLatency",
+            "TotalLatency",
+        ]);
+        let mut f_asr_latency: Option<Option<i64>> = None;
+        let mut f_llm_first_token_latency: Option<Option<i64>> = None;
+        let mut f_tts_latency: Option<Option<i64>> = None;
+        let mut f_total_latency: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_asr_latency)?,
+                1 => members.value(&mut map, &mut f_llm_first_token_latency)?,
+                2 => members.value(&mut map, &mut f_tts_latency)?,
+                3 => members.value(&mut map, &mut f_total_latency)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AICallLatencyMetrics {
+            asr_latency: f_asr_latency.flatten(),
+            llm_first_token_latency: f_llm_first_token_latency.flatten(),
+            tts_latency: f_tts_latency.flatten(),
+            total_latency: f_total_latency.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for AICallLatencyMetrics {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "AsrLatency",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "LLMFirstTokenLatency",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TTSLatency",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TotalLatency",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl AICallLatencyMetrics {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AICallLatencyMetricsBuilder {
         AICallLatencyMetricsBuilder::default()
     }
@@ -685,11 +1180,13 @@ impl AICallLatencyMetricsBuilder {
     /// Speech recognition latency in milliseconds; `-1` if there was none.
     ///
     /// Example: `715`
+    #[inline]
     pub fn asr_latency(mut self, value: i64) -> Self {
         self.asr_latency = Some(value);
         self
     }
     /// Sets or clears `AsrLatency`.
+    #[inline]
     pub fn set_asr_latency(mut self, value: Option<i64>) -> Self {
         self.asr_latency = value;
         self
@@ -697,11 +1194,13 @@ impl AICallLatencyMetricsBuilder {
     /// Time until the language model produced its first token, in milliseconds.
     ///
     /// Example: `29`
+    #[inline]
     pub fn llm_first_token_latency(mut self, value: i64) -> Self {
         self.llm_first_token_latency = Some(value);
         self
     }
     /// Sets or clears `LLMFirstTokenLatency`.
+    #[inline]
     pub fn set_llm_first_token_latency(mut self, value: Option<i64>) -> Self {
         self.llm_first_token_latency = value;
         self
@@ -709,11 +1208,13 @@ impl AICallLatencyMetricsBuilder {
     /// Speech synthesis latency in milliseconds; `-1` if there was none.
     ///
     /// Example: `295`
+    #[inline]
     pub fn tts_latency(mut self, value: i64) -> Self {
         self.tts_latency = Some(value);
         self
     }
     /// Sets or clears `TTSLatency`.
+    #[inline]
     pub fn set_tts_latency(mut self, value: Option<i64>) -> Self {
         self.tts_latency = value;
         self
@@ -721,16 +1222,19 @@ impl AICallLatencyMetricsBuilder {
     /// Overall response latency in milliseconds.
     ///
     /// Example: `329`
+    #[inline]
     pub fn total_latency(mut self, value: i64) -> Self {
         self.total_latency = Some(value);
         self
     }
     /// Sets or clears `TotalLatency`.
+    #[inline]
     pub fn set_total_latency(mut self, value: Option<i64>) -> Self {
         self.total_latency = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AICallLatencyMetrics, crate::BuildError> {
         Ok(AICallLatencyMetrics {
             asr_latency: self.asr_latency,
@@ -741,62 +1245,143 @@ impl AICallLatencyMetricsBuilder {
     }
 }
 /// Latency breakdown for one conversation round of an AI call.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AILatencyDetail {
     /// Id of the conversation round.
     ///
     /// Example: `"0c489e76-41a7-4390-aaaf-4eb26a7c9987"`
-    #[serde(rename = "RoundId", default, skip_serializing_if = "Option::is_none")]
     pub round_id: Option<crate::CompactString>,
     /// Speech recognition latency in milliseconds.
     ///
     /// Example: `100`
-    #[serde(
-        rename = "ASRLatency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub asr_latency: Option<i64>,
     /// Speech synthesis latency in milliseconds.
     ///
     /// Example: `100`
-    #[serde(
-        rename = "TTSLatency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub tts_latency: Option<i64>,
     /// Language model latency in milliseconds.
     ///
     /// Example: `100`
-    #[serde(
-        rename = "LLMLatency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub llm_latency: Option<i64>,
     /// Time until the language model produced its first token, in milliseconds.
     ///
     /// Example: `100`
-    #[serde(
-        rename = "LLMFirstTokenLatency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub llm_first_token_latency: Option<i64>,
     /// End-to-end latency in milliseconds.
     ///
     /// Example: `100`
-    #[serde(
-        rename = "ETELatency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ete_latency: Option<i64>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AILatencyDetail {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AILatencyDetail", 6)?;
+        if self.round_id.is_some() {
+            s.serialize_field("RoundId", &self.round_id)?;
+        }
+        if self.asr_latency.is_some() {
+            s.serialize_field("ASRLatency", &self.asr_latency)?;
+        }
+        if self.tts_latency.is_some() {
+            s.serialize_field("TTSLatency", &self.tts_latency)?;
+        }
+        if self.llm_latency.is_some() {
+            s.serialize_field("LLMLatency", &self.llm_latency)?;
+        }
+        if self.llm_first_token_latency.is_some() {
+            s.serialize_field("LLMFirstTokenLatency", &self.llm_first_token_latency)?;
+        }
+        if self.ete_latency.is_some() {
+            s.serialize_field("ETELatency", &self.ete_latency)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AILatencyDetail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for AILatencyDetail {
+    const EXPECTING: &'static str = "struct AILatencyDetail";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "RoundId",
+            "ASRLatency",
+            "TTSLatency",
+            "LLMLatency",
+            "LLMFirstTokenLatency",
+            "ETELatency",
+        ]);
+        let mut f_round_id: Option<Option<crate::CompactString>> = None;
+        let mut f_asr_latency: Option<Option<i64>> = None;
+        let mut f_tts_latency: Option<Option<i64>> = None;
+        let mut f_llm_latency: Option<Option<i64>> = None;
+        let mut f_llm_first_token_latency: Option<Option<i64>> = None;
+        let mut f_ete_latency: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_round_id)?,
+                1 => members.value(&mut map, &mut f_asr_latency)?,
+                2 => members.value(&mut map, &mut f_tts_latency)?,
+                3 => members.value(&mut map, &mut f_llm_latency)?,
+                4 => members.value(&mut map, &mut f_llm_first_token_latency)?,
+                5 => members.value(&mut map, &mut f_ete_latency)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AILatencyDetail {
+            round_id: f_round_id.flatten(),
+            asr_latency: f_asr_latency.flatten(),
+            tts_latency: f_tts_latency.flatten(),
+            llm_latency: f_llm_latency.flatten(),
+            llm_first_token_latency: f_llm_first_token_latency.flatten(),
+            ete_latency: f_ete_latency.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for AILatencyDetail {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "ASRLatency",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ETELatency",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "LLMFirstTokenLatency",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "LLMLatency",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RoundId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TTSLatency",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl AILatencyDetail {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AILatencyDetailBuilder {
         AILatencyDetailBuilder::default()
     }
@@ -815,11 +1400,13 @@ impl AILatencyDetailBuilder {
     /// Id of the conversation round.
     ///
     /// Example: `"0c489e76-41a7-4390-aaaf-4eb26a7c9987"`
+    #[inline]
     pub fn round_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.round_id = Some(value.into());
         self
     }
     /// Sets or clears `RoundId`.
+    #[inline]
     pub fn set_round_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.round_id = value;
         self
@@ -827,11 +1414,13 @@ impl AILatencyDetailBuilder {
     /// Speech recognition latency in milliseconds.
     ///
     /// Example: `100`
+    #[inline]
     pub fn asr_latency(mut self, value: i64) -> Self {
         self.asr_latency = Some(value);
         self
     }
     /// Sets or clears `ASRLatency`.
+    #[inline]
     pub fn set_asr_latency(mut self, value: Option<i64>) -> Self {
         self.asr_latency = value;
         self
@@ -839,11 +1428,13 @@ impl AILatencyDetailBuilder {
     /// Speech synthesis latency in milliseconds.
     ///
     /// Example: `100`
+    #[inline]
     pub fn tts_latency(mut self, value: i64) -> Self {
         self.tts_latency = Some(value);
         self
     }
     /// Sets or clears `TTSLatency`.
+    #[inline]
     pub fn set_tts_latency(mut self, value: Option<i64>) -> Self {
         self.tts_latency = value;
         self
@@ -851,11 +1442,13 @@ impl AILatencyDetailBuilder {
     /// Language model latency in milliseconds.
     ///
     /// Example: `100`
+    #[inline]
     pub fn llm_latency(mut self, value: i64) -> Self {
         self.llm_latency = Some(value);
         self
     }
     /// Sets or clears `LLMLatency`.
+    #[inline]
     pub fn set_llm_latency(mut self, value: Option<i64>) -> Self {
         self.llm_latency = value;
         self
@@ -863,11 +1456,13 @@ impl AILatencyDetailBuilder {
     /// Time until the language model produced its first token, in milliseconds.
     ///
     /// Example: `100`
+    #[inline]
     pub fn llm_first_token_latency(mut self, value: i64) -> Self {
         self.llm_first_token_latency = Some(value);
         self
     }
     /// Sets or clears `LLMFirstTokenLatency`.
+    #[inline]
     pub fn set_llm_first_token_latency(mut self, value: Option<i64>) -> Self {
         self.llm_first_token_latency = value;
         self
@@ -875,16 +1470,19 @@ impl AILatencyDetailBuilder {
     /// End-to-end latency in milliseconds.
     ///
     /// Example: `100`
+    #[inline]
     pub fn ete_latency(mut self, value: i64) -> Self {
         self.ete_latency = Some(value);
         self
     }
     /// Sets or clears `ETELatency`.
+    #[inline]
     pub fn set_ete_latency(mut self, value: Option<i64>) -> Self {
         self.ete_latency = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AILatencyDetail, crate::BuildError> {
         Ok(AILatencyDetail {
             round_id: self.round_id,
@@ -897,40 +1495,99 @@ impl AILatencyDetailBuilder {
     }
 }
 /// Aggregated latency statistics of an AI call, per processing stage.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AILatencyStatistics {
     /// Statistics of speech recognition latency.
-    #[serde(
-        rename = "ASRLatency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub asr_latency: Option<AILatencyStatisticsInfo>,
     /// Statistics of speech synthesis latency.
-    #[serde(
-        rename = "TTSLatency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub tts_latency: Option<AILatencyStatisticsInfo>,
     /// Statistics of language model latency.
-    #[serde(
-        rename = "LLMLatency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub llm_latency: Option<AILatencyStatisticsInfo>,
     /// Statistics of end-to-end latency.
-    #[serde(
-        rename = "ETELatency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ete_latency: Option<AILatencyStatisticsInfo>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AILatencyStatistics {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AILatencyStatistics", 4)?;
+        if self.asr_latency.is_some() {
+            s.serialize_field("ASRLatency", &self.asr_latency)?;
+        }
+        if self.tts_latency.is_some() {
+            s.serialize_field("TTSLatency", &self.tts_latency)?;
+        }
+        if self.llm_latency.is_some() {
+            s.serialize_field("LLMLatency", &self.llm_latency)?;
+        }
+        if self.ete_latency.is_some() {
+            s.serialize_field("ETELatency", &self.ete_latency)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AILatencyStatistics {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for AILatencyStatistics {
+    const EXPECTING: &'static str = "struct AILatencyStatistics";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["ASRLatency", "TTSLatency", "LLMLatency", "ETELatency"]);
+        let mut f_asr_latency: Option<Option<AILatencyStatisticsInfo>> = None;
+        let mut f_tts_latency: Option<Option<AILatencyStatisticsInfo>> = None;
+        let mut f_llm_latency: Option<Option<AILatencyStatisticsInfo>> = None;
+        let mut f_ete_latency: Option<Option<AILatencyStatisticsInfo>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_asr_latency)?,
+                1 => members.value(&mut map, &mut f_tts_latency)?,
+                2 => members.value(&mut map, &mut f_llm_latency)?,
+                3 => members.value(&mut map, &mut f_ete_latency)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AILatencyStatistics {
+            asr_latency: f_asr_latency.flatten(),
+            tts_latency: f_tts_latency.flatten(),
+            llm_latency: f_llm_latency.flatten(),
+            ete_latency: f_ete_latency.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for AILatencyStatistics {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "ASRLatency",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<AILatencyStatisticsInfo as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "ETELatency",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<AILatencyStatisticsInfo as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "LLMLatency",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<AILatencyStatisticsInfo as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "TTSLatency",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<AILatencyStatisticsInfo as crate::deviation::Described>::members),
+            },
+        ];
+        MEMBERS
+    }
 }
 impl AILatencyStatistics {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AILatencyStatisticsBuilder {
         AILatencyStatisticsBuilder::default()
     }
@@ -945,46 +1602,55 @@ pub struct AILatencyStatisticsBuilder {
 }
 impl AILatencyStatisticsBuilder {
     /// Statistics of speech recognition latency.
+    #[inline]
     pub fn asr_latency(mut self, value: AILatencyStatisticsInfo) -> Self {
         self.asr_latency = Some(value);
         self
     }
     /// Sets or clears `ASRLatency`.
+    #[inline]
     pub fn set_asr_latency(mut self, value: Option<AILatencyStatisticsInfo>) -> Self {
         self.asr_latency = value;
         self
     }
     /// Statistics of speech synthesis latency.
+    #[inline]
     pub fn tts_latency(mut self, value: AILatencyStatisticsInfo) -> Self {
         self.tts_latency = Some(value);
         self
     }
     /// Sets or clears `TTSLatency`.
+    #[inline]
     pub fn set_tts_latency(mut self, value: Option<AILatencyStatisticsInfo>) -> Self {
         self.tts_latency = value;
         self
     }
     /// Statistics of language model latency.
+    #[inline]
     pub fn llm_latency(mut self, value: AILatencyStatisticsInfo) -> Self {
         self.llm_latency = Some(value);
         self
     }
     /// Sets or clears `LLMLatency`.
+    #[inline]
     pub fn set_llm_latency(mut self, value: Option<AILatencyStatisticsInfo>) -> Self {
         self.llm_latency = value;
         self
     }
     /// Statistics of end-to-end latency.
+    #[inline]
     pub fn ete_latency(mut self, value: AILatencyStatisticsInfo) -> Self {
         self.ete_latency = Some(value);
         self
     }
     /// Sets or clears `ETELatency`.
+    #[inline]
     pub fn set_ete_latency(mut self, value: Option<AILatencyStatisticsInfo>) -> Self {
         self.ete_latency = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AILatencyStatistics, crate::BuildError> {
         Ok(AILatencyStatistics {
             asr_latency: self.asr_latency,
@@ -995,39 +1661,92 @@ impl AILatencyStatisticsBuilder {
     }
 }
 /// Summary figures for one kind of AI latency.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AILatencyStatisticsInfo {
     /// Smallest observed latency.
     ///
     /// Example: `100`
-    #[serde(
-        rename = "MinLatency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub min_latency: Option<i64>,
     /// Median latency.
     ///
     /// Example: `100`
-    #[serde(
-        rename = "MiddleLatency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub middle_latency: Option<i64>,
     /// 90th percentile latency.
     ///
     /// Example: `100`
-    #[serde(
-        rename = "P90Latency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub p90_latency: Option<i64>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AILatencyStatisticsInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AILatencyStatisticsInfo", 3)?;
+        if self.min_latency.is_some() {
+            s.serialize_field("MinLatency", &self.min_latency)?;
+        }
+        if self.middle_latency.is_some() {
+            s.serialize_field("MiddleLatency", &self.middle_latency)?;
+        }
+        if self.p90_latency.is_some() {
+            s.serialize_field("P90Latency", &self.p90_latency)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AILatencyStatisticsInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for AILatencyStatisticsInfo {
+    const EXPECTING: &'static str = "struct AILatencyStatisticsInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["MinLatency", "MiddleLatency", "P90Latency"]);
+        let mut f_min_latency: Option<Option<i64>> = None;
+        let mut f_middle_latency: Option<Option<i64>> = None;
+        let mut f_p90_latency: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_min_latency)?,
+                1 => members.value(&mut map, &mut f_middle_latency)?,
+                2 => members.value(&mut map, &mut f_p90_latency)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AILatencyStatisticsInfo {
+            min_latency: f_min_latency.flatten(),
+            middle_latency: f_middle_latency.flatten(),
+            p90_latency: f_p90_latency.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for AILatencyStatisticsInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "MiddleLatency",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "MinLatency",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "P90Latency",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl AILatencyStatisticsInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AILatencyStatisticsInfoBuilder {
         AILatencyStatisticsInfoBuilder::default()
     }
@@ -1043,11 +1762,13 @@ impl AILatencyStatisticsInfoBuilder {
     /// Smallest observed latency.
     ///
     /// Example: `100`
+    #[inline]
     pub fn min_latency(mut self, value: i64) -> Self {
         self.min_latency = Some(value);
         self
     }
     /// Sets or clears `MinLatency`.
+    #[inline]
     pub fn set_min_latency(mut self, value: Option<i64>) -> Self {
         self.min_latency = value;
         self
@@ -1055,11 +1776,13 @@ impl AILatencyStatisticsInfoBuilder {
     /// Median latency.
     ///
     /// Example: `100`
+    #[inline]
     pub fn middle_latency(mut self, value: i64) -> Self {
         self.middle_latency = Some(value);
         self
     }
     /// Sets or clears `MiddleLatency`.
+    #[inline]
     pub fn set_middle_latency(mut self, value: Option<i64>) -> Self {
         self.middle_latency = value;
         self
@@ -1067,16 +1790,19 @@ impl AILatencyStatisticsInfoBuilder {
     /// 90th percentile latency.
     ///
     /// Example: `100`
+    #[inline]
     pub fn p90_latency(mut self, value: i64) -> Self {
         self.p90_latency = Some(value);
         self
     }
     /// Sets or clears `P90Latency`.
+    #[inline]
     pub fn set_p90_latency(mut self, value: Option<i64>) -> Self {
         self.p90_latency = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AILatencyStatisticsInfo, crate::BuildError> {
         Ok(AILatencyStatisticsInfo {
             min_latency: self.min_latency,
@@ -1086,23 +1812,87 @@ impl AILatencyStatisticsInfoBuilder {
     }
 }
 /// A user message or AI agent response within a conversation round.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AIRoundMessage {
     /// Time of the message as a Unix timestamp in milliseconds.
     ///
     /// Example: `1775543019321`
-    #[serde(rename = "Timestamp", default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<i64>,
     /// What the user said, if this entry is a user message.
-    #[serde(rename = "UserReply", default, skip_serializing_if = "Option::is_none")]
     pub user_reply: Option<UserReplyEvent>,
     /// What the AI agent said, if this entry is an agent response.
-    #[serde(rename = "AISpeak", default, skip_serializing_if = "Option::is_none")]
     pub ai_speak: Option<AISpeakEvent>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AIRoundMessage {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AIRoundMessage", 3)?;
+        if self.timestamp.is_some() {
+            s.serialize_field("Timestamp", &self.timestamp)?;
+        }
+        if self.user_reply.is_some() {
+            s.serialize_field("UserReply", &self.user_reply)?;
+        }
+        if self.ai_speak.is_some() {
+            s.serialize_field("AISpeak", &self.ai_speak)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AIRoundMessage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for AIRoundMessage {
+    const EXPECTING: &'static str = "struct AIRoundMessage";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Timestamp", "UserReply", "AISpeak"]);
+        let mut f_timestamp: Option<Option<i64>> = None;
+        let mut f_user_reply: Option<Option<UserReplyEvent>> = None;
+        let mut f_ai_speak: Option<Option<AISpeakEvent>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_timestamp)?,
+                1 => members.value(&mut map, &mut f_user_reply)?,
+                2 => members.value(&mut map, &mut f_ai_speak)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AIRoundMessage {
+            timestamp: f_timestamp.flatten(),
+            user_reply: f_user_reply.flatten(),
+            ai_speak: f_ai_speak.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for AIRoundMessage {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "AISpeak",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<AISpeakEvent as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "Timestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "UserReply",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<UserReplyEvent as crate::deviation::Described>::members),
+            },
+        ];
+        MEMBERS
+    }
 }
 impl AIRoundMessage {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AIRoundMessageBuilder {
         AIRoundMessageBuilder::default()
     }
@@ -1118,36 +1908,43 @@ impl AIRoundMessageBuilder {
     /// Time of the message as a Unix timestamp in milliseconds.
     ///
     /// Example: `1775543019321`
+    #[inline]
     pub fn timestamp(mut self, value: i64) -> Self {
         self.timestamp = Some(value);
         self
     }
     /// Sets or clears `Timestamp`.
+    #[inline]
     pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
         self.timestamp = value;
         self
     }
     /// What the user said, if this entry is a user message.
+    #[inline]
     pub fn user_reply(mut self, value: UserReplyEvent) -> Self {
         self.user_reply = Some(value);
         self
     }
     /// Sets or clears `UserReply`.
+    #[inline]
     pub fn set_user_reply(mut self, value: Option<UserReplyEvent>) -> Self {
         self.user_reply = value;
         self
     }
     /// What the AI agent said, if this entry is an agent response.
+    #[inline]
     pub fn ai_speak(mut self, value: AISpeakEvent) -> Self {
         self.ai_speak = Some(value);
         self
     }
     /// Sets or clears `AISpeak`.
+    #[inline]
     pub fn set_ai_speak(mut self, value: Option<AISpeakEvent>) -> Self {
         self.ai_speak = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AIRoundMessage, crate::BuildError> {
         Ok(AIRoundMessage {
             timestamp: self.timestamp,
@@ -1157,27 +1954,91 @@ impl AIRoundMessageBuilder {
     }
 }
 /// A canvas node passed through during a conversation round.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AIRoundPath {
     /// Name of the node in the canvas.
     ///
     /// Example: `"对话 1"`
-    #[serde(rename = "NodeName", default, skip_serializing_if = "Option::is_none")]
     pub node_name: Option<crate::CompactString>,
     /// Node type: `DIALOGUE` dialogue, `API_CALL` API call, `TRANSFER` transfer, `KEY_PRESS` key press, `END_CALL` hang up.
     ///
     /// Example: `"DIALOGUE"`
-    #[serde(rename = "NodeType", default, skip_serializing_if = "Option::is_none")]
     pub node_type: Option<AIRoundPathNodeType>,
     /// Unix time in milliseconds when the node was reached.
     ///
     /// Example: `1775543019294`
-    #[serde(rename = "Timestamp", default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<i64>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AIRoundPath {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AIRoundPath", 3)?;
+        if self.node_name.is_some() {
+            s.serialize_field("NodeName", &self.node_name)?;
+        }
+        if self.node_type.is_some() {
+            s.serialize_field("NodeType", &self.node_type)?;
+        }
+        if self.timestamp.is_some() {
+            s.serialize_field("Timestamp", &self.timestamp)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AIRoundPath {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for AIRoundPath {
+    const EXPECTING: &'static str = "struct AIRoundPath";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["NodeName", "NodeType", "Timestamp"]);
+        let mut f_node_name: Option<Option<crate::CompactString>> = None;
+        let mut f_node_type: Option<Option<AIRoundPathNodeType>> = None;
+        let mut f_timestamp: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_node_name)?,
+                1 => members.value(&mut map, &mut f_node_type)?,
+                2 => members.value(&mut map, &mut f_timestamp)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AIRoundPath {
+            node_name: f_node_name.flatten(),
+            node_type: f_node_type.flatten(),
+            timestamp: f_timestamp.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for AIRoundPath {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "NodeName",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "NodeType",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Timestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl AIRoundPath {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AIRoundPathBuilder {
         AIRoundPathBuilder::default()
     }
@@ -1193,11 +2054,13 @@ impl AIRoundPathBuilder {
     /// Name of the node in the canvas.
     ///
     /// Example: `"对话 1"`
+    #[inline]
     pub fn node_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.node_name = Some(value.into());
         self
     }
     /// Sets or clears `NodeName`.
+    #[inline]
     pub fn set_node_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.node_name = value;
         self
@@ -1205,11 +2068,13 @@ impl AIRoundPathBuilder {
     /// Node type: `DIALOGUE` dialogue, `API_CALL` API call, `TRANSFER` transfer, `KEY_PRESS` key press, `END_CALL` hang up.
     ///
     /// Example: `"DIALOGUE"`
+    #[inline]
     pub fn node_type(mut self, value: AIRoundPathNodeType) -> Self {
         self.node_type = Some(value);
         self
     }
     /// Sets or clears `NodeType`.
+    #[inline]
     pub fn set_node_type(mut self, value: Option<AIRoundPathNodeType>) -> Self {
         self.node_type = value;
         self
@@ -1217,16 +2082,19 @@ impl AIRoundPathBuilder {
     /// Unix time in milliseconds when the node was reached.
     ///
     /// Example: `1775543019294`
+    #[inline]
     pub fn timestamp(mut self, value: i64) -> Self {
         self.timestamp = Some(value);
         self
     }
     /// Sets or clears `Timestamp`.
+    #[inline]
     pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
         self.timestamp = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AIRoundPath, crate::BuildError> {
         Ok(AIRoundPath {
             node_name: self.node_name,
@@ -1236,55 +2104,125 @@ impl AIRoundPathBuilder {
     }
 }
 /// An utterance spoken by the AI agent.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AISpeakEvent {
     /// Whether the user's voice activity may interrupt this utterance.
     ///
     /// Example: `true`
-    #[serde(
-        rename = "CanBeInterrupted",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub can_be_interrupted: Option<bool>,
     /// Text the agent spoke.
     ///
     /// Example: `"售后咨询为你服务。 请问你的姓名是？"`
-    #[serde(
-        rename = "SpokenText",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub spoken_text: Option<crate::CompactString>,
     /// Source of the utterance, e.g. `Script`, `KnowledgeBase`, `LLMFallback`, `NoResponseTip`, `SmartFollowUp`, `FAQ`, `TransferWaitingPrompt`, `PlayNoResponseEndPrompt`, `PlayQueuePrompt`, `PlayPromptBeforeReception`, `PlayQueueTimeoutPrompt`, `PlayTransferFailPrompt`, `Dtmf`, `PlayDtmfPrompt`, `PlayInvalidDtmfPrompt`, `PlayDtmfTimeoutPrompt` or `Other`.
     ///
     /// Example: `"PlayDtmfTimeoutPrompt"`
-    #[serde(
-        rename = "SpokenType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub spoken_type: Option<AISpeakEventSpokenType>,
     /// Latency of generating this response; may be absent.
-    #[serde(
-        rename = "LatencyMetrics",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub latency_metrics: Option<AICallLatencyMetrics>,
     /// Why the flow moved to the next node; only set when the canvas runs in flexible mode.
     ///
     /// Example: `"用户回复“有的”，明确表达了购车意向，提取状态“购车意向”为“有意向购车”。根据条件匹配，流转至节点1（询问车型）。话术承接用户的肯定回答，并询问具体车型。"`
-    #[serde(
-        rename = "TraverseReason",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub traverse_reason: Option<crate::CompactString>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AISpeakEvent {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AISpeakEvent", 5)?;
+        if self.can_be_interrupted.is_some() {
+            s.serialize_field("CanBeInterrupted", &self.can_be_interrupted)?;
+        }
+        if self.spoken_text.is_some() {
+            s.serialize_field("SpokenText", &self.spoken_text)?;
+        }
+        if self.spoken_type.is_some() {
+            s.serialize_field("SpokenType", &self.spoken_type)?;
+        }
+        if self.latency_metrics.is_some() {
+            s.serialize_field("LatencyMetrics", &self.latency_metrics)?;
+        }
+        if self.traverse_reason.is_some() {
+            s.serialize_field("TraverseReason", &self.traverse_reason)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AISpeakEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for AISpeakEvent {
+    const EXPECTING: &'static str = "struct AISpeakEvent";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "CanBeInterrupted",
+            "SpokenText",
+            "SpokenType",
+            "LatencyMetrics",
+            "TraverseReason",
+        ]);
+        let mut f_can_be_interrupted: Option<Option<bool>> = None;
+        let mut f_spoken_text: Option<Option<crate::CompactString>> = None;
+        let mut f_spoken_type: Option<Option<AISpeakEventSpokenType>> = None;
+        let mut f_latency_metrics: Option<Option<AICallLatencyMetrics>> = None;
+        let mut f_traverse_reason: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_can_be_interrupted)?,
+                1 => members.value(&mut map, &mut f_spoken_text)?,
+                2 => members.value(&mut map, &mut f_spoken_type)?,
+                3 => members.value(&mut map, &mut f_latency_metrics)?,
+                4 => members.value(&mut map, &mut f_traverse_reason)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AISpeakEvent {
+            can_be_interrupted: f_can_be_interrupted.flatten(),
+            spoken_text: f_spoken_text.flatten(),
+            spoken_type: f_spoken_type.flatten(),
+            latency_metrics: f_latency_metrics.flatten(),
+            traverse_reason: f_traverse_reason.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for AISpeakEvent {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "CanBeInterrupted",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "LatencyMetrics",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<AICallLatencyMetrics as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "SpokenText",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SpokenType",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TraverseReason",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl AISpeakEvent {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AISpeakEventBuilder {
         AISpeakEventBuilder::default()
     }
@@ -1302,11 +2240,13 @@ impl AISpeakEventBuilder {
     /// Whether the user's voice activity may interrupt this utterance.
     ///
     /// Example: `true`
+    #[inline]
     pub fn can_be_interrupted(mut self, value: bool) -> Self {
         self.can_be_interrupted = Some(value);
         self
     }
     /// Sets or clears `CanBeInterrupted`.
+    #[inline]
     pub fn set_can_be_interrupted(mut self, value: Option<bool>) -> Self {
         self.can_be_interrupted = value;
         self
@@ -1314,11 +2254,13 @@ impl AISpeakEventBuilder {
     /// Text the agent spoke.
     ///
     /// Example: `"售后咨询为你服务。 请问你的姓名是？"`
+    #[inline]
     pub fn spoken_text(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.spoken_text = Some(value.into());
         self
     }
     /// Sets or clears `SpokenText`.
+    #[inline]
     pub fn set_spoken_text(mut self, value: Option<crate::CompactString>) -> Self {
         self.spoken_text = value;
         self
@@ -1326,21 +2268,25 @@ impl AISpeakEventBuilder {
     /// Source of the utterance, e.g. `Script`, `KnowledgeBase`, `LLMFallback`, `NoResponseTip`, `SmartFollowUp`, `FAQ`, `TransferWaitingPrompt`, `PlayNoResponseEndPrompt`, `PlayQueuePrompt`, `PlayPromptBeforeReception`, `PlayQueueTimeoutPrompt`, `PlayTransferFailPrompt`, `Dtmf`, `PlayDtmfPrompt`, `PlayInvalidDtmfPrompt`, `PlayDtmfTimeoutPrompt` or `Other`.
     ///
     /// Example: `"PlayDtmfTimeoutPrompt"`
+    #[inline]
     pub fn spoken_type(mut self, value: AISpeakEventSpokenType) -> Self {
         self.spoken_type = Some(value);
         self
     }
     /// Sets or clears `SpokenType`.
+    #[inline]
     pub fn set_spoken_type(mut self, value: Option<AISpeakEventSpokenType>) -> Self {
         self.spoken_type = value;
         self
     }
     /// Latency of generating this response; may be absent.
+    #[inline]
     pub fn latency_metrics(mut self, value: AICallLatencyMetrics) -> Self {
         self.latency_metrics = Some(value);
         self
     }
     /// Sets or clears `LatencyMetrics`.
+    #[inline]
     pub fn set_latency_metrics(mut self, value: Option<AICallLatencyMetrics>) -> Self {
         self.latency_metrics = value;
         self
@@ -1348,16 +2294,19 @@ impl AISpeakEventBuilder {
     /// Why the flow moved to the next node; only set when the canvas runs in flexible mode.
     ///
     /// Example: `"用户回复“有的”，明确表达了购车意向，提取状态“购车意向”为“有意向购车”。根据条件匹配，流转至节点1（询问车型）。话术承接用户的肯定回答，并询问具体车型。"`
+    #[inline]
     pub fn traverse_reason(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.traverse_reason = Some(value.into());
         self
     }
     /// Sets or clears `TraverseReason`.
+    #[inline]
     pub fn set_traverse_reason(mut self, value: Option<crate::CompactString>) -> Self {
         self.traverse_reason = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AISpeakEvent, crate::BuildError> {
         Ok(AISpeakEvent {
             can_be_interrupted: self.can_be_interrupted,
@@ -1369,39 +2318,71 @@ impl AISpeakEventBuilder {
     }
 }
 /// Settings for handing an AI call over to a human agent.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AITransferItem {
     /// Name of the function call that triggers the transfer to a human.
     ///
     /// Example: `"transfer_to_human"`
-    #[serde(
-        rename = "TransferFunctionName",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub transfer_function_name: crate::CompactString,
     /// Description of the transfer function call, used when `TransferFunctionEnable` is true; a built-in English description telling the model to transfer when the user asks for a human is used by default.
     ///
     /// Example: `"当客户表达出需要人工服务，或者机器人无法处理问题时，转人工"`
-    #[serde(
-        rename = "TransferFunctionDesc",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub transfer_function_desc: crate::CompactString,
     /// Id of the skill group that receives the transferred call.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "TransferSkillGroupId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub transfer_skill_group_id: u64,
+}
+impl ::serde::Serialize for AITransferItem {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AITransferItem", 3)?;
+        s.serialize_field("TransferFunctionName", &self.transfer_function_name)?;
+        s.serialize_field("TransferFunctionDesc", &self.transfer_function_desc)?;
+        s.serialize_field("TransferSkillGroupId", &self.transfer_skill_group_id)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for AITransferItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for AITransferItem {
+    const EXPECTING: &'static str = "struct AITransferItem";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "TransferFunctionName",
+            "TransferFunctionDesc",
+            "TransferSkillGroupId",
+        ]);
+        let mut f_transfer_function_name: Option<crate::CompactString> = None;
+        let mut f_transfer_function_desc: Option<crate::CompactString> = None;
+        let mut f_transfer_skill_group_id: Option<u64> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_transfer_function_name)?,
+                1 => members.filled(&mut map, &mut f_transfer_function_desc)?,
+                2 => members.filled(&mut map, &mut f_transfer_skill_group_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AITransferItem {
+            transfer_function_name: f_transfer_function_name
+                .unwrap_or_else(crate::deviation::absent),
+            transfer_function_desc: f_transfer_function_desc
+                .unwrap_or_else(crate::deviation::absent),
+            transfer_skill_group_id: f_transfer_skill_group_id
+                .unwrap_or_else(crate::deviation::absent),
+        })
+    }
 }
 impl AITransferItem {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AITransferItemBuilder {
         AITransferItemBuilder::default()
     }
@@ -1417,11 +2398,13 @@ impl AITransferItemBuilder {
     /// Name of the function call that triggers the transfer to a human.
     ///
     /// Example: `"transfer_to_human"`
+    #[inline]
     pub fn transfer_function_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.transfer_function_name = Some(value.into());
         self
     }
     /// Sets or clears `TransferFunctionName`. Required.
+    #[inline]
     pub fn set_transfer_function_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.transfer_function_name = value;
         self
@@ -1429,11 +2412,13 @@ impl AITransferItemBuilder {
     /// Description of the transfer function call, used when `TransferFunctionEnable` is true; a built-in English description telling the model to transfer when the user asks for a human is used by default.
     ///
     /// Example: `"当客户表达出需要人工服务，或者机器人无法处理问题时，转人工"`
+    #[inline]
     pub fn transfer_function_desc(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.transfer_function_desc = Some(value.into());
         self
     }
     /// Sets or clears `TransferFunctionDesc`. Required.
+    #[inline]
     pub fn set_transfer_function_desc(mut self, value: Option<crate::CompactString>) -> Self {
         self.transfer_function_desc = value;
         self
@@ -1441,16 +2426,19 @@ impl AITransferItemBuilder {
     /// Id of the skill group that receives the transferred call.
     ///
     /// Example: `1`
+    #[inline]
     pub fn transfer_skill_group_id(mut self, value: u64) -> Self {
         self.transfer_skill_group_id = Some(value);
         self
     }
     /// Sets or clears `TransferSkillGroupId`. Required.
+    #[inline]
     pub fn set_transfer_skill_group_id(mut self, value: Option<u64>) -> Self {
         self.transfer_skill_group_id = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AITransferItem, crate::BuildError> {
         Ok(AITransferItem {
             transfer_function_name: self.transfer_function_name.ok_or(
@@ -1466,36 +2454,107 @@ impl AITransferItemBuilder {
     }
 }
 /// A caller/callee pair currently on the carrier allowlist.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActiveCarrierPrivilegeNumber {
     /// Id of the contact center application.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId", default, skip_serializing_if = "Option::is_none")]
     pub sdk_app_id: Option<SdkAppId>,
     /// Calling number.
     ///
     /// Example: `"008601012345678"`
-    #[serde(rename = "Caller", default, skip_serializing_if = "Option::is_none")]
     pub caller: Option<crate::CompactString>,
     /// Called number.
     ///
     /// Example: `"008601012345678"`
-    #[serde(rename = "Callee", default, skip_serializing_if = "Option::is_none")]
     pub callee: Option<crate::CompactString>,
     /// Unix time in seconds when the entry took effect.
     ///
     /// Example: `1668590448`
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub create_time: Option<i64>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for ActiveCarrierPrivilegeNumber {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ActiveCarrierPrivilegeNumber", 4)?;
+        if self.sdk_app_id.is_some() {
+            s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        }
+        if self.caller.is_some() {
+            s.serialize_field("Caller", &self.caller)?;
+        }
+        if self.callee.is_some() {
+            s.serialize_field("Callee", &self.callee)?;
+        }
+        if self.create_time.is_some() {
+            s.serialize_field("CreateTime", &self.create_time)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ActiveCarrierPrivilegeNumber {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for ActiveCarrierPrivilegeNumber {
+    const EXPECTING: &'static str = "struct ActiveCarrierPrivilegeNumber";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["SdkAppId", "Caller", "Callee", "CreateTime"]);
+        let mut f_sdk_app_id: Option<Option<SdkAppId>> = None;
+        let mut f_caller: Option<Option<crate::CompactString>> = None;
+        let mut f_callee: Option<Option<crate::CompactString>> = None;
+        let mut f_create_time: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_caller)?,
+                2 => members.value(&mut map, &mut f_callee)?,
+                3 => members.value(&mut map, &mut f_create_time)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ActiveCarrierPrivilegeNumber {
+            sdk_app_id: f_sdk_app_id.flatten(),
+            caller: f_caller.flatten(),
+            callee: f_callee.flatten(),
+            create_time: f_create_time.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for ActiveCarrierPrivilegeNumber {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Callee",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Caller",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "CreateTime",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SdkAppId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl ActiveCarrierPrivilegeNumber {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> ActiveCarrierPrivilegeNumberBuilder {
         ActiveCarrierPrivilegeNumberBuilder::default()
     }
@@ -1512,11 +2571,13 @@ impl ActiveCarrierPrivilegeNumberBuilder {
     /// Id of the contact center application.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -1524,11 +2585,13 @@ impl ActiveCarrierPrivilegeNumberBuilder {
     /// Calling number.
     ///
     /// Example: `"008601012345678"`
+    #[inline]
     pub fn caller(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.caller = Some(value.into());
         self
     }
     /// Sets or clears `Caller`.
+    #[inline]
     pub fn set_caller(mut self, value: Option<crate::CompactString>) -> Self {
         self.caller = value;
         self
@@ -1536,11 +2599,13 @@ impl ActiveCarrierPrivilegeNumberBuilder {
     /// Called number.
     ///
     /// Example: `"008601012345678"`
+    #[inline]
     pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`.
+    #[inline]
     pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
         self.callee = value;
         self
@@ -1548,16 +2613,19 @@ impl ActiveCarrierPrivilegeNumberBuilder {
     /// Unix time in seconds when the entry took effect.
     ///
     /// Example: `1668590448`
+    #[inline]
     pub fn create_time(mut self, value: i64) -> Self {
         self.create_time = Some(value);
         self
     }
     /// Sets or clears `CreateTime`.
+    #[inline]
     pub fn set_create_time(mut self, value: Option<i64>) -> Self {
         self.create_time = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<ActiveCarrierPrivilegeNumber, crate::BuildError> {
         Ok(ActiveCarrierPrivilegeNumber {
             sdk_app_id: self.sdk_app_id,
@@ -1568,37 +2636,122 @@ impl ActiveCarrierPrivilegeNumberBuilder {
     }
 }
 /// One transcribed sentence from speech recognition.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AsrData {
     /// Party who spoke the sentence.
     ///
     /// Example: `"xxx@xxx.com"`
-    #[serde(rename = "User", default, skip_serializing_if = "Option::is_none")]
     pub user: Option<crate::CompactString>,
     /// Transcribed text.
     ///
     /// Example: `"hello world"`
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<crate::CompactString>,
     /// Timestamp of the sentence.
     ///
     /// Example: `1644488608`
-    #[serde(rename = "Timestamp", default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<i64>,
     /// Unix time in milliseconds when the sentence began.
     ///
     /// Example: `1729697242236`
-    #[serde(rename = "Start", default, skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
     /// Unix time in milliseconds when the sentence ended.
     ///
     /// Example: `1729697245426`
-    #[serde(rename = "End", default, skip_serializing_if = "Option::is_none")]
     pub end: Option<i64>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AsrData {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AsrData", 5)?;
+        if self.user.is_some() {
+            s.serialize_field("User", &self.user)?;
+        }
+        if self.message.is_some() {
+            s.serialize_field("Message", &self.message)?;
+        }
+        if self.timestamp.is_some() {
+            s.serialize_field("Timestamp", &self.timestamp)?;
+        }
+        if self.start.is_some() {
+            s.serialize_field("Start", &self.start)?;
+        }
+        if self.end.is_some() {
+            s.serialize_field("End", &self.end)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AsrData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for AsrData {
+    const EXPECTING: &'static str = "struct AsrData";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["User", "Message", "Timestamp", "Start", "End"]);
+        let mut f_user: Option<Option<crate::CompactString>> = None;
+        let mut f_message: Option<Option<crate::CompactString>> = None;
+        let mut f_timestamp: Option<Option<i64>> = None;
+        let mut f_start: Option<Option<i64>> = None;
+        let mut f_end: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_user)?,
+                1 => members.value(&mut map, &mut f_message)?,
+                2 => members.value(&mut map, &mut f_timestamp)?,
+                3 => members.value(&mut map, &mut f_start)?,
+                4 => members.value(&mut map, &mut f_end)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AsrData {
+            user: f_user.flatten(),
+            message: f_message.flatten(),
+            timestamp: f_timestamp.flatten(),
+            start: f_start.flatten(),
+            end: f_end.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for AsrData {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "End",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Message",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Start",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Timestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "User",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl AsrData {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AsrDataBuilder {
         AsrDataBuilder::default()
     }
@@ -1616,11 +2769,13 @@ impl AsrDataBuilder {
     /// Party who spoke the sentence.
     ///
     /// Example: `"xxx@xxx.com"`
+    #[inline]
     pub fn user(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.user = Some(value.into());
         self
     }
     /// Sets or clears `User`.
+    #[inline]
     pub fn set_user(mut self, value: Option<crate::CompactString>) -> Self {
         self.user = value;
         self
@@ -1628,11 +2783,13 @@ impl AsrDataBuilder {
     /// Transcribed text.
     ///
     /// Example: `"hello world"`
+    #[inline]
     pub fn message(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.message = Some(value.into());
         self
     }
     /// Sets or clears `Message`.
+    #[inline]
     pub fn set_message(mut self, value: Option<crate::CompactString>) -> Self {
         self.message = value;
         self
@@ -1640,11 +2797,13 @@ impl AsrDataBuilder {
     /// Timestamp of the sentence.
     ///
     /// Example: `1644488608`
+    #[inline]
     pub fn timestamp(mut self, value: i64) -> Self {
         self.timestamp = Some(value);
         self
     }
     /// Sets or clears `Timestamp`.
+    #[inline]
     pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
         self.timestamp = value;
         self
@@ -1652,11 +2811,13 @@ impl AsrDataBuilder {
     /// Unix time in milliseconds when the sentence began.
     ///
     /// Example: `1729697242236`
+    #[inline]
     pub fn start(mut self, value: i64) -> Self {
         self.start = Some(value);
         self
     }
     /// Sets or clears `Start`.
+    #[inline]
     pub fn set_start(mut self, value: Option<i64>) -> Self {
         self.start = value;
         self
@@ -1664,16 +2825,19 @@ impl AsrDataBuilder {
     /// Unix time in milliseconds when the sentence ended.
     ///
     /// Example: `1729697245426`
+    #[inline]
     pub fn end(mut self, value: i64) -> Self {
         self.end = Some(value);
         self
     }
     /// Sets or clears `End`.
+    #[inline]
     pub fn set_end(mut self, value: Option<i64>) -> Self {
         self.end = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AsrData, crate::BuildError> {
         Ok(AsrData {
             user: self.user,
@@ -1685,40 +2849,107 @@ impl AsrDataBuilder {
     }
 }
 /// An uploaded audio file and its review state.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudioFileInfo {
     /// Id of the audio file.
     ///
     /// Example: `1`
-    #[serde(rename = "FileId", default, skip_serializing_if = "Option::is_none")]
     pub file_id: Option<FileId>,
     /// Alias given to the file.
     ///
     /// Example: `"欢迎"`
-    #[serde(
-        rename = "CustomFileName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub custom_file_name: Option<crate::CompactString>,
     /// Original file name.
     ///
     /// Example: `"xxx.mp3"`
-    #[serde(
-        rename = "AudioFileName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub audio_file_name: Option<crate::CompactString>,
     /// Review status: `0` not yet reviewed, `1` approved, `2` rejected.
     ///
     /// Example: `1`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<AudioFileInfoStatus>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AudioFileInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AudioFileInfo", 4)?;
+        if self.file_id.is_some() {
+            s.serialize_field("FileId", &self.file_id)?;
+        }
+        if self.custom_file_name.is_some() {
+            s.serialize_field("CustomFileName", &self.custom_file_name)?;
+        }
+        if self.audio_file_name.is_some() {
+            s.serialize_field("AudioFileName", &self.audio_file_name)?;
+        }
+        if self.status.is_some() {
+            s.serialize_field("Status", &self.status)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AudioFileInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for AudioFileInfo {
+    const EXPECTING: &'static str = "struct AudioFileInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["FileId", "CustomFileName", "AudioFileName", "Status"]);
+        let mut f_file_id: Option<Option<FileId>> = None;
+        let mut f_custom_file_name: Option<Option<crate::CompactString>> = None;
+        let mut f_audio_file_name: Option<Option<crate::CompactString>> = None;
+        let mut f_status: Option<Option<AudioFileInfoStatus>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_file_id)?,
+                1 => members.value(&mut map, &mut f_custom_file_name)?,
+                2 => members.value(&mut map, &mut f_audio_file_name)?,
+                3 => members.value(&mut map, &mut f_status)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AudioFileInfo {
+            file_id: f_file_id.flatten(),
+            custom_file_name: f_custom_file_name.flatten(),
+            audio_file_name: f_audio_file_name.flatten(),
+            status: f_status.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for AudioFileInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "AudioFileName",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "CustomFileName",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "FileId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Status",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl AudioFileInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AudioFileInfoBuilder {
         AudioFileInfoBuilder::default()
     }
@@ -1735,11 +2966,13 @@ impl AudioFileInfoBuilder {
     /// Id of the audio file.
     ///
     /// Example: `1`
+    #[inline]
     pub fn file_id(mut self, value: FileId) -> Self {
         self.file_id = Some(value);
         self
     }
     /// Sets or clears `FileId`.
+    #[inline]
     pub fn set_file_id(mut self, value: Option<FileId>) -> Self {
         self.file_id = value;
         self
@@ -1747,11 +2980,13 @@ impl AudioFileInfoBuilder {
     /// Alias given to the file.
     ///
     /// Example: `"欢迎"`
+    #[inline]
     pub fn custom_file_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.custom_file_name = Some(value.into());
         self
     }
     /// Sets or clears `CustomFileName`.
+    #[inline]
     pub fn set_custom_file_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.custom_file_name = value;
         self
@@ -1759,11 +2994,13 @@ impl AudioFileInfoBuilder {
     /// Original file name.
     ///
     /// Example: `"xxx.mp3"`
+    #[inline]
     pub fn audio_file_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.audio_file_name = Some(value.into());
         self
     }
     /// Sets or clears `AudioFileName`.
+    #[inline]
     pub fn set_audio_file_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.audio_file_name = value;
         self
@@ -1771,16 +3008,19 @@ impl AudioFileInfoBuilder {
     /// Review status: `0` not yet reviewed, `1` approved, `2` rejected.
     ///
     /// Example: `1`
+    #[inline]
     pub fn status(mut self, value: AudioFileInfoStatus) -> Self {
         self.status = Some(value);
         self
     }
     /// Sets or clears `Status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<AudioFileInfoStatus>) -> Self {
         self.status = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AudioFileInfo, crate::BuildError> {
         Ok(AudioFileInfo {
             file_id: self.file_id,
@@ -1791,39 +3031,85 @@ impl AudioFileInfoBuilder {
     }
 }
 /// One callee of an automatic outbound call task and how calling it went.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AutoCalloutTaskCalleeInfo {
     /// The callee's phone number.
     ///
     /// Example: `"008613912345678"`
-    #[serde(
-        rename = "Callee",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub callee: crate::CompactString,
     /// Where calling this callee stands.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "State",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub state: AutoCalloutTaskCalleeState,
     /// Ids of the call sessions placed to this callee, oldest first.
     ///
     /// Example: `["aaaa-xxxx"]`
-    #[serde(
-        rename = "Sessions",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub sessions: Vec<crate::CompactString>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AutoCalloutTaskCalleeInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AutoCalloutTaskCalleeInfo", 3)?;
+        s.serialize_field("Callee", &self.callee)?;
+        s.serialize_field("State", &self.state)?;
+        s.serialize_field("Sessions", &self.sessions)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AutoCalloutTaskCalleeInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for AutoCalloutTaskCalleeInfo {
+    const EXPECTING: &'static str = "struct AutoCalloutTaskCalleeInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Callee", "State", "Sessions"]);
+        let mut f_callee: Option<crate::CompactString> = None;
+        let mut f_state: Option<AutoCalloutTaskCalleeState> = None;
+        let mut f_sessions: Option<Vec<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_callee)?,
+                1 => members.filled(&mut map, &mut f_state)?,
+                2 => members.filled(&mut map, &mut f_sessions)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AutoCalloutTaskCalleeInfo {
+            callee: f_callee.unwrap_or_else(crate::deviation::absent),
+            state: f_state.unwrap_or_else(crate::deviation::absent),
+            sessions: f_sessions.unwrap_or_default(),
+        })
+    }
+}
+impl crate::deviation::Described for AutoCalloutTaskCalleeInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Callee",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Sessions",
+                rule: crate::deviation::Rule::List,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "State",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl AutoCalloutTaskCalleeInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AutoCalloutTaskCalleeInfoBuilder {
         AutoCalloutTaskCalleeInfoBuilder::default()
     }
@@ -1839,11 +3125,13 @@ impl AutoCalloutTaskCalleeInfoBuilder {
     /// The callee's phone number.
     ///
     /// Example: `"008613912345678"`
+    #[inline]
     pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
+    #[inline]
     pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
         self.callee = value;
         self
@@ -1851,11 +3139,13 @@ impl AutoCalloutTaskCalleeInfoBuilder {
     /// Where calling this callee stands.
     ///
     /// Example: `1`
+    #[inline]
     pub fn state(mut self, value: AutoCalloutTaskCalleeState) -> Self {
         self.state = Some(value);
         self
     }
     /// Sets or clears `State`. Required.
+    #[inline]
     pub fn set_state(mut self, value: Option<AutoCalloutTaskCalleeState>) -> Self {
         self.state = value;
         self
@@ -1863,16 +3153,19 @@ impl AutoCalloutTaskCalleeInfoBuilder {
     /// Ids of the call sessions placed to this callee, oldest first.
     ///
     /// Example: `["aaaa-xxxx"]`
+    #[inline]
     pub fn sessions(mut self, value: Vec<crate::CompactString>) -> Self {
         self.sessions = Some(value);
         self
     }
     /// Sets or clears `Sessions`. Required.
+    #[inline]
     pub fn set_sessions(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.sessions = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AutoCalloutTaskCalleeInfo, crate::BuildError> {
         Ok(AutoCalloutTaskCalleeInfo {
             callee: self.callee.ok_or(crate::BuildError::missing_in_type(
@@ -1891,65 +3184,191 @@ impl AutoCalloutTaskCalleeInfoBuilder {
     }
 }
 /// Summary of an automatic outbound call task, as listed.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AutoCalloutTaskInfo {
     /// Task name.
     ///
     /// Example: `"任务1"`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<crate::CompactString>,
     /// Number of callees in the task.
     ///
     /// Example: `5`
-    #[serde(
-        rename = "CalleeCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub callee_count: Option<CalleeCount>,
     /// Calling numbers used by the task.
     ///
     /// Example: `["008601012345678"]`
-    #[serde(rename = "Callers", default, skip_serializing_if = "Option::is_none")]
     pub callers: Option<Vec<crate::CompactString>>,
     /// Unix timestamp at which the task starts.
     ///
     /// Example: `1145`
-    #[serde(rename = "NotBefore", default, skip_serializing_if = "Option::is_none")]
     pub not_before: Option<i64>,
     /// Unix timestamp at which the task ends; may be absent.
     ///
     /// Example: `1146`
-    #[serde(rename = "NotAfter", default, skip_serializing_if = "Option::is_none")]
     pub not_after: Option<i64>,
     /// Id of the IVR flow the task runs.
     ///
     /// Example: `5`
-    #[serde(rename = "IvrId", default, skip_serializing_if = "Option::is_none")]
     pub ivr_id: Option<IvrId>,
     /// Task state: `0` created but not calling yet, `1` running, `2` all calls finished, `3` expired with calls still ongoing, `4` expired and ended, `5` paused and resumable.
     ///
     /// Example: `1`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<AutoCalloutTaskInfoState>,
     /// Id of the task.
     ///
     /// Example: `341431`
-    #[serde(rename = "TaskId", default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<TaskId>,
     /// Maximum ringing time in seconds before the call is hung up automatically; only supported for customer-owned numbers.
     ///
     /// Example: `15`
-    #[serde(
-        rename = "MaxRingTimeoutSecond",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_ring_timeout_second: Option<i64>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AutoCalloutTaskInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AutoCalloutTaskInfo", 9)?;
+        if self.name.is_some() {
+            s.serialize_field("Name", &self.name)?;
+        }
+        if self.callee_count.is_some() {
+            s.serialize_field("CalleeCount", &self.callee_count)?;
+        }
+        if self.callers.is_some() {
+            s.serialize_field("Callers", &self.callers)?;
+        }
+        if self.not_before.is_some() {
+            s.serialize_field("NotBefore", &self.not_before)?;
+        }
+        if self.not_after.is_some() {
+            s.serialize_field("NotAfter", &self.not_after)?;
+        }
+        if self.ivr_id.is_some() {
+            s.serialize_field("IvrId", &self.ivr_id)?;
+        }
+        if self.state.is_some() {
+            s.serialize_field("State", &self.state)?;
+        }
+        if self.task_id.is_some() {
+            s.serialize_field("TaskId", &self.task_id)?;
+        }
+        if self.max_ring_timeout_second.is_some() {
+            s.serialize_field("MaxRingTimeoutSecond", &self.max_ring_timeout_second)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AutoCalloutTaskInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for AutoCalloutTaskInfo {
+    const EXPECTING: &'static str = "struct AutoCalloutTaskInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "Name",
+            "CalleeCount",
+            "Callers",
+            "NotBefore",
+            "NotAfter",
+            "IvrId",
+            "State",
+            "TaskId",
+            "MaxRingTimeoutSecond",
+        ]);
+        let mut f_name: Option<Option<crate::CompactString>> = None;
+        let mut f_callee_count: Option<Option<CalleeCount>> = None;
+        let mut f_callers: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_not_before: Option<Option<i64>> = None;
+        let mut f_not_after: Option<Option<i64>> = None;
+        let mut f_ivr_id: Option<Option<IvrId>> = None;
+        let mut f_state: Option<Option<AutoCalloutTaskInfoState>> = None;
+        let mut f_task_id: Option<Option<TaskId>> = None;
+        let mut f_max_ring_timeout_second: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_name)?,
+                1 => members.value(&mut map, &mut f_callee_count)?,
+                2 => members.value(&mut map, &mut f_callers)?,
+                3 => members.value(&mut map, &mut f_not_before)?,
+                4 => members.value(&mut map, &mut f_not_after)?,
+                5 => members.value(&mut map, &mut f_ivr_id)?,
+                6 => members.value(&mut map, &mut f_state)?,
+                7 => members.value(&mut map, &mut f_task_id)?,
+                8 => members.value(&mut map, &mut f_max_ring_timeout_second)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AutoCalloutTaskInfo {
+            name: f_name.flatten(),
+            callee_count: f_callee_count.flatten(),
+            callers: f_callers.flatten(),
+            not_before: f_not_before.flatten(),
+            not_after: f_not_after.flatten(),
+            ivr_id: f_ivr_id.flatten(),
+            state: f_state.flatten(),
+            task_id: f_task_id.flatten(),
+            max_ring_timeout_second: f_max_ring_timeout_second.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for AutoCalloutTaskInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "CalleeCount",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Callers",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "IvrId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "MaxRingTimeoutSecond",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Name",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "NotAfter",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "NotBefore",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "State",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TaskId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl AutoCalloutTaskInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AutoCalloutTaskInfoBuilder {
         AutoCalloutTaskInfoBuilder::default()
     }
@@ -1971,11 +3390,13 @@ impl AutoCalloutTaskInfoBuilder {
     /// Task name.
     ///
     /// Example: `"任务1"`
+    #[inline]
     pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.name = value;
         self
@@ -1983,11 +3404,13 @@ impl AutoCalloutTaskInfoBuilder {
     /// Number of callees in the task.
     ///
     /// Example: `5`
+    #[inline]
     pub fn callee_count(mut self, value: CalleeCount) -> Self {
         self.callee_count = Some(value);
         self
     }
     /// Sets or clears `CalleeCount`.
+    #[inline]
     pub fn set_callee_count(mut self, value: Option<CalleeCount>) -> Self {
         self.callee_count = value;
         self
@@ -1995,11 +3418,13 @@ impl AutoCalloutTaskInfoBuilder {
     /// Calling numbers used by the task.
     ///
     /// Example: `["008601012345678"]`
+    #[inline]
     pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
+    #[inline]
     pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.callers = value;
         self
@@ -2007,11 +3432,13 @@ impl AutoCalloutTaskInfoBuilder {
     /// Unix timestamp at which the task starts.
     ///
     /// Example: `1145`
+    #[inline]
     pub fn not_before(mut self, value: i64) -> Self {
         self.not_before = Some(value);
         self
     }
     /// Sets or clears `NotBefore`.
+    #[inline]
     pub fn set_not_before(mut self, value: Option<i64>) -> Self {
         self.not_before = value;
         self
@@ -2019,11 +3446,13 @@ impl AutoCalloutTaskInfoBuilder {
     /// Unix timestamp at which the task ends; may be absent.
     ///
     /// Example: `1146`
+    #[inline]
     pub fn not_after(mut self, value: i64) -> Self {
         self.not_after = Some(value);
         self
     }
     /// Sets or clears `NotAfter`.
+    #[inline]
     pub fn set_not_after(mut self, value: Option<i64>) -> Self {
         self.not_after = value;
         self
@@ -2031,11 +3460,13 @@ impl AutoCalloutTaskInfoBuilder {
     /// Id of the IVR flow the task runs.
     ///
     /// Example: `5`
+    #[inline]
     pub fn ivr_id(mut self, value: IvrId) -> Self {
         self.ivr_id = Some(value);
         self
     }
     /// Sets or clears `IvrId`.
+    #[inline]
     pub fn set_ivr_id(mut self, value: Option<IvrId>) -> Self {
         self.ivr_id = value;
         self
@@ -2043,11 +3474,13 @@ impl AutoCalloutTaskInfoBuilder {
     /// Task state: `0` created but not calling yet, `1` running, `2` all calls finished, `3` expired with calls still ongoing, `4` expired and ended, `5` paused and resumable.
     ///
     /// Example: `1`
+    #[inline]
     pub fn state(mut self, value: AutoCalloutTaskInfoState) -> Self {
         self.state = Some(value);
         self
     }
     /// Sets or clears `State`.
+    #[inline]
     pub fn set_state(mut self, value: Option<AutoCalloutTaskInfoState>) -> Self {
         self.state = value;
         self
@@ -2055,11 +3488,13 @@ impl AutoCalloutTaskInfoBuilder {
     /// Id of the task.
     ///
     /// Example: `341431`
+    #[inline]
     pub fn task_id(mut self, value: TaskId) -> Self {
         self.task_id = Some(value);
         self
     }
     /// Sets or clears `TaskId`.
+    #[inline]
     pub fn set_task_id(mut self, value: Option<TaskId>) -> Self {
         self.task_id = value;
         self
@@ -2067,16 +3502,19 @@ impl AutoCalloutTaskInfoBuilder {
     /// Maximum ringing time in seconds before the call is hung up automatically; only supported for customer-owned numbers.
     ///
     /// Example: `15`
+    #[inline]
     pub fn max_ring_timeout_second(mut self, value: i64) -> Self {
         self.max_ring_timeout_second = Some(value);
         self
     }
     /// Sets or clears `MaxRingTimeoutSecond`.
+    #[inline]
     pub fn set_max_ring_timeout_second(mut self, value: Option<i64>) -> Self {
         self.max_ring_timeout_second = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AutoCalloutTaskInfo, crate::BuildError> {
         Ok(AutoCalloutTaskInfo {
             name: self.name,
@@ -2092,33 +3530,68 @@ impl AutoCalloutTaskInfoBuilder {
     }
 }
 /// Working-hours setting for one kind of day.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AvailableTimeConfig {
     /// Days the setting applies to: `EveryDay` (default), `BusinessDay` statutory working days, `Holiday` statutory days off, `Custom` chosen weekdays.
     ///
     /// Example: `"Custom"`
-    #[serde(rename = "DayType", default, skip_serializing_if = "Option::is_none")]
     pub day_type: Option<AvailableTimeConfigDayType>,
     /// Weekdays the setting applies to, from `Monday` to `Sunday`; only used when `DayType` is `Custom`.
     ///
     /// Example: `["Wednesday"]`
-    #[serde(
-        rename = "DaysOfWeek",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub days_of_week: Option<Vec<AvailableTimeConfigDaysOfWeek>>,
     /// Time ranges that count as working hours on those days.
-    #[serde(
-        rename = "TimeRanges",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub time_ranges: Option<Vec<TimeRange>>,
+}
+impl ::serde::Serialize for AvailableTimeConfig {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AvailableTimeConfig", 3)?;
+        if self.day_type.is_some() {
+            s.serialize_field("DayType", &self.day_type)?;
+        }
+        if self.days_of_week.is_some() {
+            s.serialize_field("DaysOfWeek", &self.days_of_week)?;
+        }
+        if self.time_ranges.is_some() {
+            s.serialize_field("TimeRanges", &self.time_ranges)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for AvailableTimeConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for AvailableTimeConfig {
+    const EXPECTING: &'static str = "struct AvailableTimeConfig";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["DayType", "DaysOfWeek", "TimeRanges"]);
+        let mut f_day_type: Option<Option<AvailableTimeConfigDayType>> = None;
+        let mut f_days_of_week: Option<Option<Vec<AvailableTimeConfigDaysOfWeek>>> = None;
+        let mut f_time_ranges: Option<Option<Vec<TimeRange>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_day_type)?,
+                1 => members.value(&mut map, &mut f_days_of_week)?,
+                2 => members.value(&mut map, &mut f_time_ranges)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AvailableTimeConfig {
+            day_type: f_day_type.flatten(),
+            days_of_week: f_days_of_week.flatten(),
+            time_ranges: f_time_ranges.flatten(),
+        })
+    }
 }
 impl AvailableTimeConfig {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AvailableTimeConfigBuilder {
         AvailableTimeConfigBuilder::default()
     }
@@ -2134,11 +3607,13 @@ impl AvailableTimeConfigBuilder {
     /// Days the setting applies to: `EveryDay` (default), `BusinessDay` statutory working days, `Holiday` statutory days off, `Custom` chosen weekdays.
     ///
     /// Example: `"Custom"`
+    #[inline]
     pub fn day_type(mut self, value: AvailableTimeConfigDayType) -> Self {
         self.day_type = Some(value);
         self
     }
     /// Sets or clears `DayType`.
+    #[inline]
     pub fn set_day_type(mut self, value: Option<AvailableTimeConfigDayType>) -> Self {
         self.day_type = value;
         self
@@ -2146,26 +3621,31 @@ impl AvailableTimeConfigBuilder {
     /// Weekdays the setting applies to, from `Monday` to `Sunday`; only used when `DayType` is `Custom`.
     ///
     /// Example: `["Wednesday"]`
+    #[inline]
     pub fn days_of_week(mut self, value: Vec<AvailableTimeConfigDaysOfWeek>) -> Self {
         self.days_of_week = Some(value);
         self
     }
     /// Sets or clears `DaysOfWeek`.
+    #[inline]
     pub fn set_days_of_week(mut self, value: Option<Vec<AvailableTimeConfigDaysOfWeek>>) -> Self {
         self.days_of_week = value;
         self
     }
     /// Time ranges that count as working hours on those days.
+    #[inline]
     pub fn time_ranges(mut self, value: Vec<TimeRange>) -> Self {
         self.time_ranges = Some(value);
         self
     }
     /// Sets or clears `TimeRanges`.
+    #[inline]
     pub fn set_time_ranges(mut self, value: Option<Vec<TimeRange>>) -> Self {
         self.time_ranges = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AvailableTimeConfig, crate::BuildError> {
         Ok(AvailableTimeConfig {
             day_type: self.day_type,
@@ -2175,15 +3655,10 @@ impl AvailableTimeConfigBuilder {
     }
 }
 /// HTTP Basic authentication credentials.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BasicAuth {
     /// Token sent in the Basic authorization header.
-    #[serde(
-        rename = "BasicToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub basic_token: Option<crate::CompactString>,
 }
 impl ::std::fmt::Debug for BasicAuth {
@@ -2196,8 +3671,42 @@ impl ::std::fmt::Debug for BasicAuth {
             .finish()
     }
 }
+impl ::serde::Serialize for BasicAuth {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("BasicAuth", 1)?;
+        if self.basic_token.is_some() {
+            s.serialize_field("BasicToken", &self.basic_token)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for BasicAuth {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for BasicAuth {
+    const EXPECTING: &'static str = "struct BasicAuth";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["BasicToken"]);
+        let mut f_basic_token: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_basic_token)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(BasicAuth {
+            basic_token: f_basic_token.flatten(),
+        })
+    }
+}
 impl BasicAuth {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> BasicAuthBuilder {
         BasicAuthBuilder::default()
     }
@@ -2219,16 +3728,19 @@ impl ::std::fmt::Debug for BasicAuthBuilder {
 }
 impl BasicAuthBuilder {
     /// Token sent in the Basic authorization header.
+    #[inline]
     pub fn basic_token(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.basic_token = Some(value.into());
         self
     }
     /// Sets or clears `BasicToken`.
+    #[inline]
     pub fn set_basic_token(mut self, value: Option<crate::CompactString>) -> Self {
         self.basic_token = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<BasicAuth, crate::BuildError> {
         Ok(BasicAuth {
             basic_token: self.basic_token,
@@ -2236,15 +3748,10 @@ impl BasicAuthBuilder {
     }
 }
 /// HTTP Bearer token authentication.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BearerAuth {
     /// Token sent in the Bearer authorization header.
-    #[serde(
-        rename = "BearerToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub bearer_token: Option<crate::CompactString>,
 }
 impl ::std::fmt::Debug for BearerAuth {
@@ -2257,8 +3764,42 @@ impl ::std::fmt::Debug for BearerAuth {
             .finish()
     }
 }
+impl ::serde::Serialize for BearerAuth {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("BearerAuth", 1)?;
+        if self.bearer_token.is_some() {
+            s.serialize_field("BearerToken", &self.bearer_token)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for BearerAuth {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for BearerAuth {
+    const EXPECTING: &'static str = "struct BearerAuth";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["BearerToken"]);
+        let mut f_bearer_token: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_bearer_token)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(BearerAuth {
+            bearer_token: f_bearer_token.flatten(),
+        })
+    }
+}
 impl BearerAuth {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> BearerAuthBuilder {
         BearerAuthBuilder::default()
     }
@@ -2280,16 +3821,19 @@ impl ::std::fmt::Debug for BearerAuthBuilder {
 }
 impl BearerAuthBuilder {
     /// Token sent in the Bearer authorization header.
+    #[inline]
     pub fn bearer_token(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.bearer_token = Some(value.into());
         self
     }
     /// Sets or clears `BearerToken`.
+    #[inline]
     pub fn set_bearer_token(mut self, value: Option<crate::CompactString>) -> Self {
         self.bearer_token = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<BearerAuth, crate::BuildError> {
         Ok(BearerAuth {
             bearer_token: self.bearer_token,
@@ -2297,103 +3841,223 @@ impl BearerAuthBuilder {
     }
 }
 /// Real-time metrics for inbound calls.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CallInMetrics {
     /// Number of calls currently in the IVR.
     ///
     /// Example: `0`
-    #[serde(rename = "IvrCount", default, skip_serializing_if = "Option::is_none")]
     pub ivr_count: Option<i64>,
     /// Number of calls currently waiting in queue.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "QueueCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub queue_count: Option<i64>,
     /// Number of calls currently ringing.
     ///
     /// Example: `0`
-    #[serde(rename = "RingCount", default, skip_serializing_if = "Option::is_none")]
     pub ring_count: Option<i64>,
     /// Number of calls currently connected.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "AcceptCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub accept_count: Option<i64>,
     /// Number of calls currently transferred by agents to external lines.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "TransferOuterCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub transfer_outer_count: Option<i64>,
     /// Longest queue wait.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "MaxQueueDuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_queue_duration: Option<i64>,
     /// Average queue wait.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "AvgQueueDuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub avg_queue_duration: Option<i64>,
     /// Longest ringing time.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "MaxRingDuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_ring_duration: Option<i64>,
     /// Average ringing time.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "AvgRingDuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub avg_ring_duration: Option<i64>,
     /// Longest connected time.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "MaxAcceptDuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_accept_duration: Option<i64>,
     /// Average connected time.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "AvgAcceptDuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub avg_accept_duration: Option<i64>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CallInMetrics {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CallInMetrics", 11)?;
+        if self.ivr_count.is_some() {
+            s.serialize_field("IvrCount", &self.ivr_count)?;
+        }
+        if self.queue_count.is_some() {
+            s.serialize_field("QueueCount", &self.queue_count)?;
+        }
+        if self.ring_count.is_some() {
+            s.serialize_field("RingCount", &self.ring_count)?;
+        }
+        if self.accept_count.is_some() {
+            s.serialize_field("AcceptCount", &self.accept_count)?;
+        }
+        if self.transfer_outer_count.is_some() {
+            s.serialize_field("TransferOuterCount", &self.transfer_outer_count)?;
+        }
+        if self.max_queue_duration.is_some() {
+            s.serialize_field("MaxQueueDuration", &self.max_queue_duration)?;
+        }
+        if self.avg_queue_duration.is_some() {
+            s.serialize_field("AvgQueueDuration", &self.avg_queue_duration)?;
+        }
+        if self.max_ring_duration.is_some() {
+            s.serialize_field("MaxRingDuration", &self.max_ring_duration)?;
+        }
+        if self.avg_ring_duration.is_some() {
+            s.serialize_field("AvgRingDuration", &self.avg_ring_duration)?;
+        }
+        if self.max_accept_duration.is_some() {
+            s.serialize_field("MaxAcceptDuration", &self.max_accept_duration)?;
+        }
+        if self.avg_accept_duration.is_some() {
+            s.serialize_field("AvgAcceptDuration", &self.avg_accept_duration)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CallInMetrics {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CallInMetrics {
+    const EXPECTING: &'static str = "struct CallInMetrics";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "IvrCount",
+            "QueueCount",
+            "RingCount",
+            "AcceptCount",
+            "TransferOuterCount",
+            "MaxQueueDuration",
+            "AvgQueueDuration",
+            "MaxRingDuration",
+            "AvgRingDuration",
+            "MaxAcceptDuration",
+            "AvgAcceptDuration",
+        ]);
+        let mut f_ivr_count: Option<Option<i64>> = None;
+        let mut f_queue_count: Option<Option<i64>> = None;
+        let mut f_ring_count: Option<Option<i64>> = None;
+        let mut f_accept_count: Option<Option<i64>> = None;
+        let mut f_transfer_outer_count: Option<Option<i64>> = None;
+        let mut f_max_queue_duration: Option<Option<i64>> = None;
+        let mut f_avg_queue_duration: Option<Option<i64>> = None;
+        let mut f_max_ring_duration: Option<Option<i64>> = None;
+        let mut f_avg_ring_duration: Option<Option<i64>> = None;
+        let mut f_max_accept_duration: Option<Option<i64>> = None;
+        let mut f_avg_accept_duration: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_ivr_count)?,
+                1 => members.value(&mut map, &mut f_queue_count)?,
+                2 => members.value(&mut map, &mut f_ring_count)?,
+                3 => members.value(&mut map, &mut f_accept_count)?,
+                4 => members.value(&mut map, &mut f_transfer_outer_count)?,
+                5 => members.value(&mut map, &mut f_max_queue_duration)?,
+                6 => members.value(&mut map, &mut f_avg_queue_duration)?,
+                7 => members.value(&mut map, &mut f_max_ring_duration)?,
+                8 => members.value(&mut map, &mut f_avg_ring_duration)?,
+                9 => members.value(&mut map, &mut f_max_accept_duration)?,
+                10 => members.value(&mut map, &mut f_avg_accept_duration)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CallInMetrics {
+            ivr_count: f_ivr_count.flatten(),
+            queue_count: f_queue_count.flatten(),
+            ring_count: f_ring_count.flatten(),
+            accept_count: f_accept_count.flatten(),
+            transfer_outer_count: f_transfer_outer_count.flatten(),
+            max_queue_duration: f_max_queue_duration.flatten(),
+            avg_queue_duration: f_avg_queue_duration.flatten(),
+            max_ring_duration: f_max_ring_duration.flatten(),
+            avg_ring_duration: f_avg_ring_duration.flatten(),
+            max_accept_duration: f_max_accept_duration.flatten(),
+            avg_accept_duration: f_avg_accept_duration.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for CallInMetrics {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "AcceptCount",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "AvgAcceptDuration",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "AvgQueueDuration",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "AvgRingDuration",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "IvrCount",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "MaxAcceptDuration",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "MaxQueueDuration",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "MaxRingDuration",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "QueueCount",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RingCount",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TransferOuterCount",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl CallInMetrics {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CallInMetricsBuilder {
         CallInMetricsBuilder::default()
     }
@@ -2417,11 +4081,13 @@ impl CallInMetricsBuilder {
     /// Number of calls currently in the IVR.
     ///
     /// Example: `0`
+    #[inline]
     pub fn ivr_count(mut self, value: i64) -> Self {
         self.ivr_count = Some(value);
         self
     }
     /// Sets or clears `IvrCount`.
+    #[inline]
     pub fn set_ivr_count(mut self, value: Option<i64>) -> Self {
         self.ivr_count = value;
         self
@@ -2429,11 +4095,13 @@ impl CallInMetricsBuilder {
     /// Number of calls currently waiting in queue.
     ///
     /// Example: `0`
+    #[inline]
     pub fn queue_count(mut self, value: i64) -> Self {
         self.queue_count = Some(value);
         self
     }
     /// Sets or clears `QueueCount`.
+    #[inline]
     pub fn set_queue_count(mut self, value: Option<i64>) -> Self {
         self.queue_count = value;
         self
@@ -2441,11 +4109,13 @@ impl CallInMetricsBuilder {
     /// Number of calls currently ringing.
     ///
     /// Example: `0`
+    #[inline]
     pub fn ring_count(mut self, value: i64) -> Self {
         self.ring_count = Some(value);
         self
     }
     /// Sets or clears `RingCount`.
+    #[inline]
     pub fn set_ring_count(mut self, value: Option<i64>) -> Self {
         self.ring_count = value;
         self
@@ -2453,11 +4123,13 @@ impl CallInMetricsBuilder {
     /// Number of calls currently connected.
     ///
     /// Example: `0`
+    #[inline]
     pub fn accept_count(mut self, value: i64) -> Self {
         self.accept_count = Some(value);
         self
     }
     /// Sets or clears `AcceptCount`.
+    #[inline]
     pub fn set_accept_count(mut self, value: Option<i64>) -> Self {
         self.accept_count = value;
         self
@@ -2465,11 +4137,13 @@ impl CallInMetricsBuilder {
     /// Number of calls currently transferred by agents to external lines.
     ///
     /// Example: `0`
+    #[inline]
     pub fn transfer_outer_count(mut self, value: i64) -> Self {
         self.transfer_outer_count = Some(value);
         self
     }
     /// Sets or clears `TransferOuterCount`.
+    #[inline]
     pub fn set_transfer_outer_count(mut self, value: Option<i64>) -> Self {
         self.transfer_outer_count = value;
         self
@@ -2477,11 +4151,13 @@ impl CallInMetricsBuilder {
     /// Longest queue wait.
     ///
     /// Example: `0`
+    #[inline]
     pub fn max_queue_duration(mut self, value: i64) -> Self {
         self.max_queue_duration = Some(value);
         self
     }
     /// Sets or clears `MaxQueueDuration`.
+    #[inline]
     pub fn set_max_queue_duration(mut self, value: Option<i64>) -> Self {
         self.max_queue_duration = value;
         self
@@ -2489,11 +4165,13 @@ impl CallInMetricsBuilder {
     /// Average queue wait.
     ///
     /// Example: `0`
+    #[inline]
     pub fn avg_queue_duration(mut self, value: i64) -> Self {
         self.avg_queue_duration = Some(value);
         self
     }
     /// Sets or clears `AvgQueueDuration`.
+    #[inline]
     pub fn set_avg_queue_duration(mut self, value: Option<i64>) -> Self {
         self.avg_queue_duration = value;
         self
@@ -2501,11 +4179,13 @@ impl CallInMetricsBuilder {
     /// Longest ringing time.
     ///
     /// Example: `0`
+    #[inline]
     pub fn max_ring_duration(mut self, value: i64) -> Self {
         self.max_ring_duration = Some(value);
         self
     }
     /// Sets or clears `MaxRingDuration`.
+    #[inline]
     pub fn set_max_ring_duration(mut self, value: Option<i64>) -> Self {
         self.max_ring_duration = value;
         self
@@ -2513,11 +4193,13 @@ impl CallInMetricsBuilder {
     /// Average ringing time.
     ///
     /// Example: `0`
+    #[inline]
     pub fn avg_ring_duration(mut self, value: i64) -> Self {
         self.avg_ring_duration = Some(value);
         self
     }
     /// Sets or clears `AvgRingDuration`.
+    #[inline]
     pub fn set_avg_ring_duration(mut self, value: Option<i64>) -> Self {
         self.avg_ring_duration = value;
         self
@@ -2525,11 +4207,13 @@ impl CallInMetricsBuilder {
     /// Longest connected time.
     ///
     /// Example: `0`
+    #[inline]
     pub fn max_accept_duration(mut self, value: i64) -> Self {
         self.max_accept_duration = Some(value);
         self
     }
     /// Sets or clears `MaxAcceptDuration`.
+    #[inline]
     pub fn set_max_accept_duration(mut self, value: Option<i64>) -> Self {
         self.max_accept_duration = value;
         self
@@ -2537,16 +4221,19 @@ impl CallInMetricsBuilder {
     /// Average connected time.
     ///
     /// Example: `0`
+    #[inline]
     pub fn avg_accept_duration(mut self, value: i64) -> Self {
         self.avg_accept_duration = Some(value);
         self
     }
     /// Sets or clears `AvgAcceptDuration`.
+    #[inline]
     pub fn set_avg_accept_duration(mut self, value: Option<i64>) -> Self {
         self.avg_accept_duration = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CallInMetrics, crate::BuildError> {
         Ok(CallInMetrics {
             ivr_count: self.ivr_count,
@@ -2564,31 +4251,91 @@ impl CallInMetricsBuilder {
     }
 }
 /// Real-time inbound metrics for one line number.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CallInNumberMetrics {
     /// Line number.
     ///
     /// Example: `"02188888888"`
-    #[serde(rename = "Number", default, skip_serializing_if = "Option::is_none")]
     pub number: Option<crate::CompactString>,
     /// Metrics for the line.
     ///
     /// Example: `{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0}`
-    #[serde(rename = "Metrics", default, skip_serializing_if = "Option::is_none")]
     pub metrics: Option<CallInMetrics>,
     /// Metrics of the skill groups bound to the line.
     ///
     /// Example: `[{"Metrics":{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0},"Name":"abc","SkillGroupId":0}]`
-    #[serde(
-        rename = "SkillGroupMetrics",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_metrics: Option<Vec<CallInSkillGroupMetrics>>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CallInNumberMetrics {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CallInNumberMetrics", 3)?;
+        if self.number.is_some() {
+            s.serialize_field("Number", &self.number)?;
+        }
+        if self.metrics.is_some() {
+            s.serialize_field("Metrics", &self.metrics)?;
+        }
+        if self.skill_group_metrics.is_some() {
+            s.serialize_field("SkillGroupMetrics", &self.skill_group_metrics)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CallInNumberMetrics {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CallInNumberMetrics {
+    const EXPECTING: &'static str = "struct CallInNumberMetrics";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Number", "Metrics", "SkillGroupMetrics"]);
+        let mut f_number: Option<Option<crate::CompactString>> = None;
+        let mut f_metrics: Option<Option<CallInMetrics>> = None;
+        let mut f_skill_group_metrics: Option<Option<Vec<CallInSkillGroupMetrics>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_number)?,
+                1 => members.value(&mut map, &mut f_metrics)?,
+                2 => members.value(&mut map, &mut f_skill_group_metrics)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CallInNumberMetrics {
+            number: f_number.flatten(),
+            metrics: f_metrics.flatten(),
+            skill_group_metrics: f_skill_group_metrics.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for CallInNumberMetrics {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Metrics",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<CallInMetrics as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "Number",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupMetrics",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<CallInSkillGroupMetrics as crate::deviation::Described>::members),
+            },
+        ];
+        MEMBERS
+    }
 }
 impl CallInNumberMetrics {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CallInNumberMetricsBuilder {
         CallInNumberMetricsBuilder::default()
     }
@@ -2604,11 +4351,13 @@ impl CallInNumberMetricsBuilder {
     /// Line number.
     ///
     /// Example: `"02188888888"`
+    #[inline]
     pub fn number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.number = Some(value.into());
         self
     }
     /// Sets or clears `Number`.
+    #[inline]
     pub fn set_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.number = value;
         self
@@ -2616,11 +4365,13 @@ impl CallInNumberMetricsBuilder {
     /// Metrics for the line.
     ///
     /// Example: `{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0}`
+    #[inline]
     pub fn metrics(mut self, value: CallInMetrics) -> Self {
         self.metrics = Some(value);
         self
     }
     /// Sets or clears `Metrics`.
+    #[inline]
     pub fn set_metrics(mut self, value: Option<CallInMetrics>) -> Self {
         self.metrics = value;
         self
@@ -2628,16 +4379,19 @@ impl CallInNumberMetricsBuilder {
     /// Metrics of the skill groups bound to the line.
     ///
     /// Example: `[{"Metrics":{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0},"Name":"abc","SkillGroupId":0}]`
+    #[inline]
     pub fn skill_group_metrics(mut self, value: Vec<CallInSkillGroupMetrics>) -> Self {
         self.skill_group_metrics = Some(value);
         self
     }
     /// Sets or clears `SkillGroupMetrics`.
+    #[inline]
     pub fn set_skill_group_metrics(mut self, value: Option<Vec<CallInSkillGroupMetrics>>) -> Self {
         self.skill_group_metrics = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CallInNumberMetrics, crate::BuildError> {
         Ok(CallInNumberMetrics {
             number: self.number,
@@ -2647,33 +4401,85 @@ impl CallInNumberMetricsBuilder {
     }
 }
 /// Real-time inbound metrics for one skill group.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CallInSkillGroupMetrics {
     /// Id of the skill group.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "SkillGroupId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub skill_group_id: SkillGroupId,
     /// Metrics for the skill group.
-    #[serde(rename = "Metrics", default, skip_serializing_if = "Option::is_none")]
     pub metrics: Option<CallInMetrics>,
     /// Name of the skill group.
     ///
     /// Example: `"技能组名称"`
-    #[serde(
-        rename = "Name",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub name: crate::CompactString,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CallInSkillGroupMetrics {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CallInSkillGroupMetrics", 3)?;
+        s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        if self.metrics.is_some() {
+            s.serialize_field("Metrics", &self.metrics)?;
+        }
+        s.serialize_field("Name", &self.name)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CallInSkillGroupMetrics {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CallInSkillGroupMetrics {
+    const EXPECTING: &'static str = "struct CallInSkillGroupMetrics";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SkillGroupId", "Metrics", "Name"]);
+        let mut f_skill_group_id: Option<SkillGroupId> = None;
+        let mut f_metrics: Option<Option<CallInMetrics>> = None;
+        let mut f_name: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_skill_group_id)?,
+                1 => members.value(&mut map, &mut f_metrics)?,
+                2 => members.filled(&mut map, &mut f_name)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CallInSkillGroupMetrics {
+            skill_group_id: f_skill_group_id.unwrap_or_else(crate::deviation::absent),
+            metrics: f_metrics.flatten(),
+            name: f_name.unwrap_or_else(crate::deviation::absent),
+        })
+    }
+}
+impl crate::deviation::Described for CallInSkillGroupMetrics {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Metrics",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<CallInMetrics as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "Name",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl CallInSkillGroupMetrics {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CallInSkillGroupMetricsBuilder {
         CallInSkillGroupMetricsBuilder::default()
     }
@@ -2689,21 +4495,25 @@ impl CallInSkillGroupMetricsBuilder {
     /// Id of the skill group.
     ///
     /// Example: `1`
+    #[inline]
     pub fn skill_group_id(mut self, value: SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`. Required.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
     }
     /// Metrics for the skill group.
+    #[inline]
     pub fn metrics(mut self, value: CallInMetrics) -> Self {
         self.metrics = Some(value);
         self
     }
     /// Sets or clears `Metrics`.
+    #[inline]
     pub fn set_metrics(mut self, value: Option<CallInMetrics>) -> Self {
         self.metrics = value;
         self
@@ -2711,16 +4521,19 @@ impl CallInSkillGroupMetricsBuilder {
     /// Name of the skill group.
     ///
     /// Example: `"技能组名称"`
+    #[inline]
     pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
+    #[inline]
     pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.name = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CallInSkillGroupMetrics, crate::BuildError> {
         Ok(CallInSkillGroupMetrics {
             skill_group_id: self
@@ -2738,29 +4551,66 @@ impl CallInSkillGroupMetricsBuilder {
     }
 }
 /// Per-callee settings of an outbound call.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CalleeAttribute {
     /// Number to call.
     ///
     /// Example: `"0086130xxxxxxxx"`
-    #[serde(
-        rename = "Callee",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub callee: crate::CompactString,
     /// User-to-user information carried along with the call.
     ///
     /// Example: `"foobar"`
-    #[serde(rename = "UUI", default, skip_serializing_if = "Option::is_none")]
     pub uui: Option<crate::CompactString>,
     /// Variables passed to the call flow for this callee.
-    #[serde(rename = "Variables", default, skip_serializing_if = "Option::is_none")]
     pub variables: Option<Vec<Variable>>,
+}
+impl ::serde::Serialize for CalleeAttribute {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CalleeAttribute", 3)?;
+        s.serialize_field("Callee", &self.callee)?;
+        if self.uui.is_some() {
+            s.serialize_field("UUI", &self.uui)?;
+        }
+        if self.variables.is_some() {
+            s.serialize_field("Variables", &self.variables)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CalleeAttribute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for CalleeAttribute {
+    const EXPECTING: &'static str = "struct CalleeAttribute";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Callee", "UUI", "Variables"]);
+        let mut f_callee: Option<crate::CompactString> = None;
+        let mut f_uui: Option<Option<crate::CompactString>> = None;
+        let mut f_variables: Option<Option<Vec<Variable>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_callee)?,
+                1 => members.value(&mut map, &mut f_uui)?,
+                2 => members.value(&mut map, &mut f_variables)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CalleeAttribute {
+            callee: f_callee.unwrap_or_else(crate::deviation::absent),
+            uui: f_uui.flatten(),
+            variables: f_variables.flatten(),
+        })
+    }
 }
 impl CalleeAttribute {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CalleeAttributeBuilder {
         CalleeAttributeBuilder::default()
     }
@@ -2776,11 +4626,13 @@ impl CalleeAttributeBuilder {
     /// Number to call.
     ///
     /// Example: `"0086130xxxxxxxx"`
+    #[inline]
     pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
+    #[inline]
     pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
         self.callee = value;
         self
@@ -2788,26 +4640,31 @@ impl CalleeAttributeBuilder {
     /// User-to-user information carried along with the call.
     ///
     /// Example: `"foobar"`
+    #[inline]
     pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
+    #[inline]
     pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
         self.uui = value;
         self
     }
     /// Variables passed to the call flow for this callee.
+    #[inline]
     pub fn variables(mut self, value: Vec<Variable>) -> Self {
         self.variables = Some(value);
         self
     }
     /// Sets or clears `Variables`.
+    #[inline]
     pub fn set_variables(mut self, value: Option<Vec<Variable>>) -> Self {
         self.variables = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CalleeAttribute, crate::BuildError> {
         Ok(CalleeAttribute {
             callee: self.callee.ok_or(crate::BuildError::missing_in_type(
@@ -2820,68 +4677,175 @@ impl CalleeAttributeBuilder {
     }
 }
 /// An application for adding numbers to the carrier allowlist.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CarrierPrivilegeNumberApplicant {
     /// Id of the contact center application.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId", default, skip_serializing_if = "Option::is_none")]
     pub sdk_app_id: Option<SdkAppId>,
     /// Id of the application.
     ///
     /// Example: `1145`
-    #[serde(
-        rename = "ApplicantId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub applicant_id: Option<u64>,
     /// Calling numbers covered by the application.
     ///
     /// Example: `["008601012345678"]`
-    #[serde(rename = "Callers", default, skip_serializing_if = "Option::is_none")]
     pub callers: Option<Vec<crate::CompactString>>,
     /// Called numbers covered by the application.
     ///
     /// Example: `["008601012345678"]`
-    #[serde(rename = "Callees", default, skip_serializing_if = "Option::is_none")]
     pub callees: Option<Vec<crate::CompactString>>,
     /// Free-text description.
     ///
     /// Example: `"申请描述"`
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub description: Option<crate::CompactString>,
     /// Review state: `1` pending, `2` approved, `3` rejected.
     ///
     /// Example: `1`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<CarrierPrivilegeNumberApplicantState>,
     /// Unix time in seconds when the application was created.
     ///
     /// Example: `1668573686`
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub create_time: Option<i64>,
     /// Unix time in seconds when the application was last updated.
     ///
     /// Example: `1668573686`
-    #[serde(
-        rename = "UpdateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub update_time: Option<i64>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CarrierPrivilegeNumberApplicant {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CarrierPrivilegeNumberApplicant", 8)?;
+        if self.sdk_app_id.is_some() {
+            s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        }
+        if self.applicant_id.is_some() {
+            s.serialize_field("ApplicantId", &self.applicant_id)?;
+        }
+        if self.callers.is_some() {
+            s.serialize_field("Callers", &self.callers)?;
+        }
+        if self.callees.is_some() {
+            s.serialize_field("Callees", &self.callees)?;
+        }
+        if self.description.is_some() {
+            s.serialize_field("Description", &self.description)?;
+        }
+        if self.state.is_some() {
+            s.serialize_field("State", &self.state)?;
+        }
+        if self.create_time.is_some() {
+            s.serialize_field("CreateTime", &self.create_time)?;
+        }
+        if self.update_time.is_some() {
+            s.serialize_field("UpdateTime", &self.update_time)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CarrierPrivilegeNumberApplicant {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CarrierPrivilegeNumberApplicant {
+    const EXPECTING: &'static str = "struct CarrierPrivilegeNumberApplicant";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "ApplicantId",
+            "Callers",
+            "Callees",
+            "Description",
+            "State",
+            "CreateTime",
+            "UpdateTime",
+        ]);
+        let mut f_sdk_app_id: Option<Option<SdkAppId>> = None;
+        let mut f_applicant_id: Option<Option<u64>> = None;
+        let mut f_callers: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_callees: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_description: Option<Option<crate::CompactString>> = None;
+        let mut f_state: Option<Option<CarrierPrivilegeNumberApplicantState>> = None;
+        let mut f_create_time: Option<Option<i64>> = None;
+        let mut f_update_time: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_applicant_id)?,
+                2 => members.value(&mut map, &mut f_callers)?,
+                3 => members.value(&mut map, &mut f_callees)?,
+                4 => members.value(&mut map, &mut f_description)?,
+                5 => members.value(&mut map, &mut f_state)?,
+                6 => members.value(&mut map, &mut f_create_time)?,
+                7 => members.value(&mut map, &mut f_update_time)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CarrierPrivilegeNumberApplicant {
+            sdk_app_id: f_sdk_app_id.flatten(),
+            applicant_id: f_applicant_id.flatten(),
+            callers: f_callers.flatten(),
+            callees: f_callees.flatten(),
+            description: f_description.flatten(),
+            state: f_state.flatten(),
+            create_time: f_create_time.flatten(),
+            update_time: f_update_time.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for CarrierPrivilegeNumberApplicant {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "ApplicantId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Callees",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Callers",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "CreateTime",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Description",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SdkAppId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "State",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "UpdateTime",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl CarrierPrivilegeNumberApplicant {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CarrierPrivilegeNumberApplicantBuilder {
         CarrierPrivilegeNumberApplicantBuilder::default()
     }
@@ -2902,11 +4866,13 @@ impl CarrierPrivilegeNumberApplicantBuilder {
     /// Id of the contact center application.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -2914,11 +4880,13 @@ impl CarrierPrivilegeNumberApplicantBuilder {
     /// Id of the application.
     ///
     /// Example: `1145`
+    #[inline]
     pub fn applicant_id(mut self, value: u64) -> Self {
         self.applicant_id = Some(value);
         self
     }
     /// Sets or clears `ApplicantId`.
+    #[inline]
     pub fn set_applicant_id(mut self, value: Option<u64>) -> Self {
         self.applicant_id = value;
         self
@@ -2926,11 +4894,13 @@ impl CarrierPrivilegeNumberApplicantBuilder {
     /// Calling numbers covered by the application.
     ///
     /// Example: `["008601012345678"]`
+    #[inline]
     pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
+    #[inline]
     pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.callers = value;
         self
@@ -2938,11 +4908,13 @@ impl CarrierPrivilegeNumberApplicantBuilder {
     /// Called numbers covered by the application.
     ///
     /// Example: `["008601012345678"]`
+    #[inline]
     pub fn callees(mut self, value: Vec<crate::CompactString>) -> Self {
         self.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`.
+    #[inline]
     pub fn set_callees(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.callees = value;
         self
@@ -2950,11 +4922,13 @@ impl CarrierPrivilegeNumberApplicantBuilder {
     /// Free-text description.
     ///
     /// Example: `"申请描述"`
+    #[inline]
     pub fn description(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Sets or clears `Description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<crate::CompactString>) -> Self {
         self.description = value;
         self
@@ -2962,11 +4936,13 @@ impl CarrierPrivilegeNumberApplicantBuilder {
     /// Review state: `1` pending, `2` approved, `3` rejected.
     ///
     /// Example: `1`
+    #[inline]
     pub fn state(mut self, value: CarrierPrivilegeNumberApplicantState) -> Self {
         self.state = Some(value);
         self
     }
     /// Sets or clears `State`.
+    #[inline]
     pub fn set_state(mut self, value: Option<CarrierPrivilegeNumberApplicantState>) -> Self {
         self.state = value;
         self
@@ -2974,11 +4950,13 @@ impl CarrierPrivilegeNumberApplicantBuilder {
     /// Unix time in seconds when the application was created.
     ///
     /// Example: `1668573686`
+    #[inline]
     pub fn create_time(mut self, value: i64) -> Self {
         self.create_time = Some(value);
         self
     }
     /// Sets or clears `CreateTime`.
+    #[inline]
     pub fn set_create_time(mut self, value: Option<i64>) -> Self {
         self.create_time = value;
         self
@@ -2986,16 +4964,19 @@ impl CarrierPrivilegeNumberApplicantBuilder {
     /// Unix time in seconds when the application was last updated.
     ///
     /// Example: `1668573686`
+    #[inline]
     pub fn update_time(mut self, value: i64) -> Self {
         self.update_time = Some(value);
         self
     }
     /// Sets or clears `UpdateTime`.
+    #[inline]
     pub fn set_update_time(mut self, value: Option<i64>) -> Self {
         self.update_time = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CarrierPrivilegeNumberApplicant, crate::BuildError> {
         Ok(CarrierPrivilegeNumberApplicant {
             sdk_app_id: self.sdk_app_id,
@@ -3010,30 +4991,76 @@ impl CarrierPrivilegeNumberApplicantBuilder {
     }
 }
 /// A client through which an agent is logged in.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ClientInfo {
     /// Client kind: `Web` web workstation, `WeChatMiniProgram` WeChat mini program.
     ///
     /// Example: `"Web"`
-    #[serde(
-        rename = "ClientType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub client_type: Option<ClientInfoClientType>,
     /// Whether the client is in the foreground; always true for `Web`, and for `WeChatMiniProgram` false when the mini program is in the background.
     ///
     /// Example: `true`
-    #[serde(
-        rename = "IsConnected",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_connected: Option<bool>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for ClientInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ClientInfo", 2)?;
+        if self.client_type.is_some() {
+            s.serialize_field("ClientType", &self.client_type)?;
+        }
+        if self.is_connected.is_some() {
+            s.serialize_field("IsConnected", &self.is_connected)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ClientInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for ClientInfo {
+    const EXPECTING: &'static str = "struct ClientInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["ClientType", "IsConnected"]);
+        let mut f_client_type: Option<Option<ClientInfoClientType>> = None;
+        let mut f_is_connected: Option<Option<bool>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_client_type)?,
+                1 => members.value(&mut map, &mut f_is_connected)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ClientInfo {
+            client_type: f_client_type.flatten(),
+            is_connected: f_is_connected.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for ClientInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "ClientType",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "IsConnected",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl ClientInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> ClientInfoBuilder {
         ClientInfoBuilder::default()
     }
@@ -3048,11 +5075,13 @@ impl ClientInfoBuilder {
     /// Client kind: `Web` web workstation, `WeChatMiniProgram` WeChat mini program.
     ///
     /// Example: `"Web"`
+    #[inline]
     pub fn client_type(mut self, value: ClientInfoClientType) -> Self {
         self.client_type = Some(value);
         self
     }
     /// Sets or clears `ClientType`.
+    #[inline]
     pub fn set_client_type(mut self, value: Option<ClientInfoClientType>) -> Self {
         self.client_type = value;
         self
@@ -3060,16 +5089,19 @@ impl ClientInfoBuilder {
     /// Whether the client is in the foreground; always true for `Web`, and for `WeChatMiniProgram` false when the mini program is in the background.
     ///
     /// Example: `true`
+    #[inline]
     pub fn is_connected(mut self, value: bool) -> Self {
         self.is_connected = Some(value);
         self
     }
     /// Sets or clears `IsConnected`.
+    #[inline]
     pub fn set_is_connected(mut self, value: Option<bool>) -> Self {
         self.is_connected = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<ClientInfo, crate::BuildError> {
         Ok(ClientInfo {
             client_type: self.client_type,
@@ -3078,219 +5110,277 @@ impl ClientInfoBuilder {
     }
 }
 /// Company qualification information submitted for review.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CompanyApplyInfo {
     /// Who applies: `0` the legal representative, `1` an authorized operator acting for the legal representative.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "ApplicantType",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub applicant_type: CompanyApplyInfoApplicantType,
     /// Company name.
     ///
     /// Example: `"北京XXCC有限责任公司"`
-    #[serde(
-        rename = "CompanyName",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub company_name: crate::CompactString,
     /// Unified social credit code of the company.
     ///
     /// Example: `"91411111111111111"`
-    #[serde(
-        rename = "BusinessId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub business_id: crate::CompactString,
     /// URL of the business license scan bearing the company seal; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[serde(
-        rename = "BusinessIdPicUrl",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub business_id_pic_url: crate::CompactString,
     /// Name of the legal representative.
     ///
     /// Example: `"王某某"`
-    #[serde(
-        rename = "CorporationName",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub corporation_name: crate::CompactString,
     /// ID card number of the legal representative.
     ///
     /// Example: `"610000000000008"`
-    #[serde(
-        rename = "CorporationId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub corporation_id: crate::CompactString,
     /// URL of scans of both sides of the legal representative's ID card; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[serde(
-        rename = "CorporationIdPicUrl",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub corporation_id_pic_url: crate::CompactString,
     /// URL of the signed security and compliance commitment letter; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[serde(
-        rename = "NetworkCommitmentPicUrl",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub network_commitment_pic_url: crate::CompactString,
     /// Whether the qualification matches that of the Tencent Cloud account: `0` no, `1` yes.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "IsEqualTencentCloud",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub is_equal_tencent_cloud: CompanyApplyInfoIsEqualTencentCloud,
     /// Mobile number of the legal representative.
     ///
     /// Example: `"18011111111"`
-    #[serde(
-        rename = "CorporationMobile",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub corporation_mobile: crate::CompactString,
     /// URL of proof of real-name registration of the legal representative's mobile number; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[serde(
-        rename = "CorporationMobilePicUrl",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub corporation_mobile_pic_url: crate::CompactString,
     /// URL of the call script document; DOC or DOCX up to 50 MB, template in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[serde(
-        rename = "UseDescribeFileUrl",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub use_describe_file_url: crate::CompactString,
     /// URL of the company authorization letter; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[serde(
-        rename = "CompanyAuthLetterPicUrl",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub company_auth_letter_pic_url: crate::CompactString,
     /// URL of the telephone service acceptance form; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[serde(
-        rename = "AcceptPicUrl",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub accept_pic_url: crate::CompactString,
     /// URL of a photo of the legal representative holding the ID card; required when `ApplicantType` is `0`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[serde(
-        rename = "CorporationHoldingOnIdPicUrl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub corporation_holding_on_id_pic_url: Option<crate::CompactString>,
     /// Name of the operator; required when `ApplicantType` is `1`.
     ///
     /// Example: `"李某某"`
-    #[serde(
-        rename = "OperatorName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub operator_name: Option<crate::CompactString>,
     /// ID document number of the operator; required when `ApplicantType` is `1`.
     ///
     /// Example: `"61011111111111111"`
-    #[serde(
-        rename = "OperatorId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub operator_id: Option<crate::CompactString>,
     /// URL of scans of both sides of the operator's ID card; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[serde(
-        rename = "OperatorIdPicUrl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub operator_id_pic_url: Option<crate::CompactString>,
     /// URL of a photo of the operator holding the ID card; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[serde(
-        rename = "OperatorHoldingOnIdPicUrl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub operator_holding_on_id_pic_url: Option<crate::CompactString>,
     /// URL of the power of attorney; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[serde(
-        rename = "CommissionPicUrl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub commission_pic_url: Option<crate::CompactString>,
     /// Mobile number of the operator; required when `ApplicantType` is `1`.
     ///
     /// Example: `"18022222222"`
-    #[serde(
-        rename = "OperatorMobile",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub operator_mobile: Option<crate::CompactString>,
     /// Email address of the operator; required when `ApplicantType` is `1`.
     ///
     /// Example: `"111@qq.com"`
-    #[serde(
-        rename = "OperatorEmail",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub operator_email: Option<crate::CompactString>,
     /// URL of proof of real-name registration of the operator's mobile number; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
-    #[serde(
-        rename = "OperatorMobilePicUrl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub operator_mobile_pic_url: Option<crate::CompactString>,
+}
+impl ::serde::Serialize for CompanyApplyInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CompanyApplyInfo", 23)?;
+        s.serialize_field("ApplicantType", &self.applicant_type)?;
+        s.serialize_field("CompanyName", &self.company_name)?;
+        s.serialize_field("BusinessId", &self.business_id)?;
+        s.serialize_field("BusinessIdPicUrl", &self.business_id_pic_url)?;
+        s.serialize_field("CorporationName", &self.corporation_name)?;
+        s.serialize_field("CorporationId", &self.corporation_id)?;
+        s.serialize_field("CorporationIdPicUrl", &self.corporation_id_pic_url)?;
+        s.serialize_field("NetworkCommitmentPicUrl", &self.network_commitment_pic_url)?;
+        s.serialize_field("IsEqualTencentCloud", &self.is_equal_tencent_cloud)?;
+        s.serialize_field("CorporationMobile", &self.corporation_mobile)?;
+        s.serialize_field("CorporationMobilePicUrl", &self.corporation_mobile_pic_url)?;
+        s.serialize_field("UseDescribeFileUrl", &self.use_describe_file_url)?;
+        s.serialize_field("CompanyAuthLetterPicUrl", &self.company_auth_letter_pic_url)?;
+        s.serialize_field("AcceptPicUrl", &self.accept_pic_url)?;
+        if self.corporation_holding_on_id_pic_url.is_some() {
+            s.serialize_field(
+                "CorporationHoldingOnIdPicUrl",
+                &self.corporation_holding_on_id_pic_url,
+            )?;
+        }
+        if self.operator_name.is_some() {
+            s.serialize_field("OperatorName", &self.operator_name)?;
+        }
+        if self.operator_id.is_some() {
+            s.serialize_field("OperatorId", &self.operator_id)?;
+        }
+        if self.operator_id_pic_url.is_some() {
+            s.serialize_field("OperatorIdPicUrl", &self.operator_id_pic_url)?;
+        }
+        if self.operator_holding_on_id_pic_url.is_some() {
+            s.serialize_field(
+                "OperatorHoldingOnIdPicUrl",
+                &self.operator_holding_on_id_pic_url,
+            )?;
+        }
+        if self.commission_pic_url.is_some() {
+            s.serialize_field("CommissionPicUrl", &self.commission_pic_url)?;
+        }
+        if self.operator_mobile.is_some() {
+            s.serialize_field("OperatorMobile", &self.operator_mobile)?;
+        }
+        if self.operator_email.is_some() {
+            s.serialize_field("OperatorEmail", &self.operator_email)?;
+        }
+        if self.operator_mobile_pic_url.is_some() {
+            s.serialize_field("OperatorMobilePicUrl", &self.operator_mobile_pic_url)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CompanyApplyInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for CompanyApplyInfo {
+    const EXPECTING: &'static str = "struct CompanyApplyInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "ApplicantType",
+            "CompanyName",
+            "BusinessId",
+            "BusinessIdPicUrl",
+            "CorporationName",
+            "CorporationId",
+            "CorporationIdPicUrl",
+            "NetworkCommitmentPicUrl",
+            "IsEqualTencentCloud",
+            "CorporationMobile",
+            "CorporationMobilePicUrl",
+            "UseDescribeFileUrl",
+            "CompanyAuthLetterPicUrl",
+            "AcceptPicUrl",
+            "CorporationHoldingOnIdPicUrl",
+            "OperatorName",
+            "OperatorId",
+            "OperatorIdPicUrl",
+            "OperatorHoldingOnIdPicUrl",
+            "CommissionPicUrl",
+            "OperatorMobile",
+            "OperatorEmail",
+            "OperatorMobilePicUrl",
+        ]);
+        let mut f_applicant_type: Option<CompanyApplyInfoApplicantType> = None;
+        let mut f_company_name: Option<crate::CompactString> = None;
+        let mut f_business_id: Option<crate::CompactString> = None;
+        let mut f_business_id_pic_url: Option<crate::CompactString> = None;
+        let mut f_corporation_name: Option<crate::CompactString> = None;
+        let mut f_corporation_id: Option<crate::CompactString> = None;
+        let mut f_corporation_id_pic_url: Option<crate::CompactString> = None;
+        let mut f_network_commitment_pic_url: Option<crate::CompactString> = None;
+        let mut f_is_equal_tencent_cloud: Option<CompanyApplyInfoIsEqualTencentCloud> = None;
+        let mut f_corporation_mobile: Option<crate::CompactString> = None;
+        let mut f_corporation_mobile_pic_url: Option<crate::CompactString> = None;
+        let mut f_use_describe_file_url: Option<crate::CompactString> = None;
+        let mut f_company_auth_letter_pic_url: Option<crate::CompactString> = None;
+        let mut f_accept_pic_url: Option<crate::CompactString> = None;
+        let mut f_corporation_holding_on_id_pic_url: Option<Option<crate::CompactString>> = None;
+        let mut f_operator_name: Option<Option<crate::CompactString>> = None;
+        let mut f_operator_id: Option<Option<crate::CompactString>> = None;
+        let mut f_operator_id_pic_url: Option<Option<crate::CompactString>> = None;
+        let mut f_operator_holding_on_id_pic_url: Option<Option<crate::CompactString>> = None;
+        let mut f_commission_pic_url: Option<Option<crate::CompactString>> = None;
+        let mut f_operator_mobile: Option<Option<crate::CompactString>> = None;
+        let mut f_operator_email: Option<Option<crate::CompactString>> = None;
+        let mut f_operator_mobile_pic_url: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_applicant_type)?,
+                1 => members.filled(&mut map, &mut f_company_name)?,
+                2 => members.filled(&mut map, &mut f_business_id)?,
+                3 => members.filled(&mut map, &mut f_business_id_pic_url)?,
+                4 => members.filled(&mut map, &mut f_corporation_name)?,
+                5 => members.filled(&mut map, &mut f_corporation_id)?,
+                6 => members.filled(&mut map, &mut f_corporation_id_pic_url)?,
+                7 => members.filled(&mut map, &mut f_network_commitment_pic_url)?,
+                8 => members.filled(&mut map, &mut f_is_equal_tencent_cloud)?,
+                9 => members.filled(&mut map, &mut f_corporation_mobile)?,
+                10 => members.filled(&mut map, &mut f_corporation_mobile_pic_url)?,
+                11 => members.filled(&mut map, &mut f_use_describe_file_url)?,
+                12 => members.filled(&mut map, &mut f_company_auth_letter_pic_url)?,
+                13 => members.filled(&mut map, &mut f_accept_pic_url)?,
+                14 => members.value(&mut map, &mut f_corporation_holding_on_id_pic_url)?,
+                15 => members.value(&mut map, &mut f_operator_name)?,
+                16 => members.value(&mut map, &mut f_operator_id)?,
+                17 => members.value(&mut map, &mut f_operator_id_pic_url)?,
+                18 => members.value(&mut map, &mut f_operator_holding_on_id_pic_url)?,
+                19 => members.value(&mut map, &mut f_commission_pic_url)?,
+                20 => members.value(&mut map, &mut f_operator_mobile)?,
+                21 => members.value(&mut map, &mut f_operator_email)?,
+                22 => members.value(&mut map, &mut f_operator_mobile_pic_url)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CompanyApplyInfo {
+            applicant_type: f_applicant_type.unwrap_or_else(crate::deviation::absent),
+            company_name: f_company_name.unwrap_or_else(crate::deviation::absent),
+            business_id: f_business_id.unwrap_or_else(crate::deviation::absent),
+            business_id_pic_url: f_business_id_pic_url.unwrap_or_else(crate::deviation::absent),
+            corporation_name: f_corporation_name.unwrap_or_else(crate::deviation::absent),
+            corporation_id: f_corporation_id.unwrap_or_else(crate::deviation::absent),
+            corporation_id_pic_url: f_corporation_id_pic_url
+                .unwrap_or_else(crate::deviation::absent),
+            network_commitment_pic_url: f_network_commitment_pic_url
+                .unwrap_or_else(crate::deviation::absent),
+            is_equal_tencent_cloud: f_is_equal_tencent_cloud
+                .unwrap_or_else(crate::deviation::absent),
+            corporation_mobile: f_corporation_mobile.unwrap_or_else(crate::deviation::absent),
+            corporation_mobile_pic_url: f_corporation_mobile_pic_url
+                .unwrap_or_else(crate::deviation::absent),
+            use_describe_file_url: f_use_describe_file_url.unwrap_or_else(crate::deviation::absent),
+            company_auth_letter_pic_url: f_company_auth_letter_pic_url
+                .unwrap_or_else(crate::deviation::absent),
+            accept_pic_url: f_accept_pic_url.unwrap_or_else(crate::deviation::absent),
+            corporation_holding_on_id_pic_url: f_corporation_holding_on_id_pic_url.flatten(),
+            operator_name: f_operator_name.flatten(),
+            operator_id: f_operator_id.flatten(),
+            operator_id_pic_url: f_operator_id_pic_url.flatten(),
+            operator_holding_on_id_pic_url: f_operator_holding_on_id_pic_url.flatten(),
+            commission_pic_url: f_commission_pic_url.flatten(),
+            operator_mobile: f_operator_mobile.flatten(),
+            operator_email: f_operator_email.flatten(),
+            operator_mobile_pic_url: f_operator_mobile_pic_url.flatten(),
+        })
+    }
 }
 impl CompanyApplyInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CompanyApplyInfoBuilder {
         CompanyApplyInfoBuilder::default()
     }
@@ -3326,11 +5416,13 @@ impl CompanyApplyInfoBuilder {
     /// Who applies: `0` the legal representative, `1` an authorized operator acting for the legal representative.
     ///
     /// Example: `1`
+    #[inline]
     pub fn applicant_type(mut self, value: CompanyApplyInfoApplicantType) -> Self {
         self.applicant_type = Some(value);
         self
     }
     /// Sets or clears `ApplicantType`. Required.
+    #[inline]
     pub fn set_applicant_type(mut self, value: Option<CompanyApplyInfoApplicantType>) -> Self {
         self.applicant_type = value;
         self
@@ -3338,11 +5430,13 @@ impl CompanyApplyInfoBuilder {
     /// Company name.
     ///
     /// Example: `"北京XXCC有限责任公司"`
+    #[inline]
     pub fn company_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.company_name = Some(value.into());
         self
     }
     /// Sets or clears `CompanyName`. Required.
+    #[inline]
     pub fn set_company_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.company_name = value;
         self
@@ -3350,11 +5444,13 @@ impl CompanyApplyInfoBuilder {
     /// Unified social credit code of the company.
     ///
     /// Example: `"91411111111111111"`
+    #[inline]
     pub fn business_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.business_id = Some(value.into());
         self
     }
     /// Sets or clears `BusinessId`. Required.
+    #[inline]
     pub fn set_business_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.business_id = value;
         self
@@ -3362,11 +5458,13 @@ impl CompanyApplyInfoBuilder {
     /// URL of the business license scan bearing the company seal; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
+    #[inline]
     pub fn business_id_pic_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.business_id_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `BusinessIdPicUrl`. Required.
+    #[inline]
     pub fn set_business_id_pic_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.business_id_pic_url = value;
         self
@@ -3374,11 +5472,13 @@ impl CompanyApplyInfoBuilder {
     /// Name of the legal representative.
     ///
     /// Example: `"王某某"`
+    #[inline]
     pub fn corporation_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.corporation_name = Some(value.into());
         self
     }
     /// Sets or clears `CorporationName`. Required.
+    #[inline]
     pub fn set_corporation_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.corporation_name = value;
         self
@@ -3386,11 +5486,13 @@ impl CompanyApplyInfoBuilder {
     /// ID card number of the legal representative.
     ///
     /// Example: `"610000000000008"`
+    #[inline]
     pub fn corporation_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.corporation_id = Some(value.into());
         self
     }
     /// Sets or clears `CorporationId`. Required.
+    #[inline]
     pub fn set_corporation_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.corporation_id = value;
         self
@@ -3398,11 +5500,13 @@ impl CompanyApplyInfoBuilder {
     /// URL of scans of both sides of the legal representative's ID card; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
+    #[inline]
     pub fn corporation_id_pic_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.corporation_id_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `CorporationIdPicUrl`. Required.
+    #[inline]
     pub fn set_corporation_id_pic_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.corporation_id_pic_url = value;
         self
@@ -3410,11 +5514,13 @@ impl CompanyApplyInfoBuilder {
     /// URL of the signed security and compliance commitment letter; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
+    #[inline]
     pub fn network_commitment_pic_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.network_commitment_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `NetworkCommitmentPicUrl`. Required.
+    #[inline]
     pub fn set_network_commitment_pic_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.network_commitment_pic_url = value;
         self
@@ -3422,11 +5528,13 @@ impl CompanyApplyInfoBuilder {
     /// Whether the qualification matches that of the Tencent Cloud account: `0` no, `1` yes.
     ///
     /// Example: `1`
+    #[inline]
     pub fn is_equal_tencent_cloud(mut self, value: CompanyApplyInfoIsEqualTencentCloud) -> Self {
         self.is_equal_tencent_cloud = Some(value);
         self
     }
     /// Sets or clears `IsEqualTencentCloud`. Required.
+    #[inline]
     pub fn set_is_equal_tencent_cloud(
         mut self,
         value: Option<CompanyApplyInfoIsEqualTencentCloud>,
@@ -3437,11 +5545,13 @@ impl CompanyApplyInfoBuilder {
     /// Mobile number of the legal representative.
     ///
     /// Example: `"18011111111"`
+    #[inline]
     pub fn corporation_mobile(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.corporation_mobile = Some(value.into());
         self
     }
     /// Sets or clears `CorporationMobile`. Required.
+    #[inline]
     pub fn set_corporation_mobile(mut self, value: Option<crate::CompactString>) -> Self {
         self.corporation_mobile = value;
         self
@@ -3449,11 +5559,13 @@ impl CompanyApplyInfoBuilder {
     /// URL of proof of real-name registration of the legal representative's mobile number; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
+    #[inline]
     pub fn corporation_mobile_pic_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.corporation_mobile_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `CorporationMobilePicUrl`. Required.
+    #[inline]
     pub fn set_corporation_mobile_pic_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.corporation_mobile_pic_url = value;
         self
@@ -3461,11 +5573,13 @@ impl CompanyApplyInfoBuilder {
     /// URL of the call script document; DOC or DOCX up to 50 MB, template in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
+    #[inline]
     pub fn use_describe_file_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.use_describe_file_url = Some(value.into());
         self
     }
     /// Sets or clears `UseDescribeFileUrl`. Required.
+    #[inline]
     pub fn set_use_describe_file_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.use_describe_file_url = value;
         self
@@ -3473,11 +5587,13 @@ impl CompanyApplyInfoBuilder {
     /// URL of the company authorization letter; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
+    #[inline]
     pub fn company_auth_letter_pic_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.company_auth_letter_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `CompanyAuthLetterPicUrl`. Required.
+    #[inline]
     pub fn set_company_auth_letter_pic_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.company_auth_letter_pic_url = value;
         self
@@ -3485,11 +5601,13 @@ impl CompanyApplyInfoBuilder {
     /// URL of the telephone service acceptance form; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
+    #[inline]
     pub fn accept_pic_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.accept_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `AcceptPicUrl`. Required.
+    #[inline]
     pub fn set_accept_pic_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.accept_pic_url = value;
         self
@@ -3497,6 +5615,7 @@ impl CompanyApplyInfoBuilder {
     /// URL of a photo of the legal representative holding the ID card; required when `ApplicantType` is `0`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
+    #[inline]
     pub fn corporation_holding_on_id_pic_url(
         mut self,
         value: impl Into<crate::CompactString>,
@@ -3505,6 +5624,7 @@ impl CompanyApplyInfoBuilder {
         self
     }
     /// Sets or clears `CorporationHoldingOnIdPicUrl`.
+    #[inline]
     pub fn set_corporation_holding_on_id_pic_url(
         mut self,
         value: Option<crate::CompactString>,
@@ -3515,11 +5635,13 @@ impl CompanyApplyInfoBuilder {
     /// Name of the operator; required when `ApplicantType` is `1`.
     ///
     /// Example: `"李某某"`
+    #[inline]
     pub fn operator_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.operator_name = Some(value.into());
         self
     }
     /// Sets or clears `OperatorName`.
+    #[inline]
     pub fn set_operator_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.operator_name = value;
         self
@@ -3527,11 +5649,13 @@ impl CompanyApplyInfoBuilder {
     /// ID document number of the operator; required when `ApplicantType` is `1`.
     ///
     /// Example: `"61011111111111111"`
+    #[inline]
     pub fn operator_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.operator_id = Some(value.into());
         self
     }
     /// Sets or clears `OperatorId`.
+    #[inline]
     pub fn set_operator_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.operator_id = value;
         self
@@ -3539,11 +5663,13 @@ impl CompanyApplyInfoBuilder {
     /// URL of scans of both sides of the operator's ID card; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
+    #[inline]
     pub fn operator_id_pic_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.operator_id_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `OperatorIdPicUrl`.
+    #[inline]
     pub fn set_operator_id_pic_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.operator_id_pic_url = value;
         self
@@ -3551,6 +5677,7 @@ impl CompanyApplyInfoBuilder {
     /// URL of a photo of the operator holding the ID card; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
+    #[inline]
     pub fn operator_holding_on_id_pic_url(
         mut self,
         value: impl Into<crate::CompactString>,
@@ -3559,6 +5686,7 @@ impl CompanyApplyInfoBuilder {
         self
     }
     /// Sets or clears `OperatorHoldingOnIdPicUrl`.
+    #[inline]
     pub fn set_operator_holding_on_id_pic_url(
         mut self,
         value: Option<crate::CompactString>,
@@ -3569,11 +5697,13 @@ impl CompanyApplyInfoBuilder {
     /// URL of the power of attorney; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
+    #[inline]
     pub fn commission_pic_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.commission_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `CommissionPicUrl`.
+    #[inline]
     pub fn set_commission_pic_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.commission_pic_url = value;
         self
@@ -3581,11 +5711,13 @@ impl CompanyApplyInfoBuilder {
     /// Mobile number of the operator; required when `ApplicantType` is `1`.
     ///
     /// Example: `"18022222222"`
+    #[inline]
     pub fn operator_mobile(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.operator_mobile = Some(value.into());
         self
     }
     /// Sets or clears `OperatorMobile`.
+    #[inline]
     pub fn set_operator_mobile(mut self, value: Option<crate::CompactString>) -> Self {
         self.operator_mobile = value;
         self
@@ -3593,11 +5725,13 @@ impl CompanyApplyInfoBuilder {
     /// Email address of the operator; required when `ApplicantType` is `1`.
     ///
     /// Example: `"111@qq.com"`
+    #[inline]
     pub fn operator_email(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.operator_email = Some(value.into());
         self
     }
     /// Sets or clears `OperatorEmail`.
+    #[inline]
     pub fn set_operator_email(mut self, value: Option<crate::CompactString>) -> Self {
         self.operator_email = value;
         self
@@ -3605,16 +5739,19 @@ impl CompanyApplyInfoBuilder {
     /// URL of proof of real-name registration of the operator's mobile number; required when `ApplicantType` is `1`; JPG, PNG, GIF or JPEG image between 50 KB and 5 MB; a template is available in the CCC console.
     ///
     /// Example: `"https://xxxx.com/xxxxx.jpg"`
+    #[inline]
     pub fn operator_mobile_pic_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.operator_mobile_pic_url = Some(value.into());
         self
     }
     /// Sets or clears `OperatorMobilePicUrl`.
+    #[inline]
     pub fn set_operator_mobile_pic_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.operator_mobile_pic_url = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CompanyApplyInfo, crate::BuildError> {
         Ok(CompanyApplyInfo {
             applicant_type: self
@@ -3686,77 +5823,191 @@ impl CompanyApplyInfoBuilder {
     }
 }
 /// Review status of a company qualification application.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CompanyStateInfo {
     /// Id of the qualification application.
     ///
     /// Example: `1`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Name of the company.
     ///
     /// Example: `"北京XX公司"`
-    #[serde(
-        rename = "CompanyName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub company_name: Option<crate::CompactString>,
     /// Unix time in seconds when the application was created.
     ///
     /// Example: `1653534444`
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub create_time: Option<i64>,
     /// Unix time in seconds when the application was reviewed.
     ///
     /// Example: `1653534444`
-    #[serde(rename = "CheckTime", default, skip_serializing_if = "Option::is_none")]
     pub check_time: Option<i64>,
     /// Reviewer's remark on the application.
     ///
     /// Example: `"通过了"`
-    #[serde(rename = "CheckMsg", default, skip_serializing_if = "Option::is_none")]
     pub check_msg: Option<crate::CompactString>,
     /// Review state: `1` pending review, `2` approved, `3` rejected.
     ///
     /// Example: `1`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<CompanyStateInfoState>,
     /// Unified social credit code of the company.
     ///
     /// Example: `"546346435646"`
-    #[serde(
-        rename = "BusinessId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub business_id: Option<crate::CompactString>,
     /// Unix time in seconds when the application was last modified.
     ///
     /// Example: `1653534444`
-    #[serde(
-        rename = "ModifyTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub modify_time: Option<i64>,
     /// Contract number.
     ///
     /// Example: `"12324xxxxx"`
-    #[serde(
-        rename = "ContractNo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub contract_no: Option<crate::CompactString>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CompanyStateInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CompanyStateInfo", 9)?;
+        if self.id.is_some() {
+            s.serialize_field("Id", &self.id)?;
+        }
+        if self.company_name.is_some() {
+            s.serialize_field("CompanyName", &self.company_name)?;
+        }
+        if self.create_time.is_some() {
+            s.serialize_field("CreateTime", &self.create_time)?;
+        }
+        if self.check_time.is_some() {
+            s.serialize_field("CheckTime", &self.check_time)?;
+        }
+        if self.check_msg.is_some() {
+            s.serialize_field("CheckMsg", &self.check_msg)?;
+        }
+        if self.state.is_some() {
+            s.serialize_field("State", &self.state)?;
+        }
+        if self.business_id.is_some() {
+            s.serialize_field("BusinessId", &self.business_id)?;
+        }
+        if self.modify_time.is_some() {
+            s.serialize_field("ModifyTime", &self.modify_time)?;
+        }
+        if self.contract_no.is_some() {
+            s.serialize_field("ContractNo", &self.contract_no)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyStateInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CompanyStateInfo {
+    const EXPECTING: &'static str = "struct CompanyStateInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "Id",
+            "CompanyName",
+            "CreateTime",
+            "CheckTime",
+            "CheckMsg",
+            "State",
+            "BusinessId",
+            "ModifyTime",
+            "ContractNo",
+        ]);
+        let mut f_id: Option<Option<i64>> = None;
+        let mut f_company_name: Option<Option<crate::CompactString>> = None;
+        let mut f_create_time: Option<Option<i64>> = None;
+        let mut f_check_time: Option<Option<i64>> = None;
+        let mut f_check_msg: Option<Option<crate::CompactString>> = None;
+        let mut f_state: Option<Option<CompanyStateInfoState>> = None;
+        let mut f_business_id: Option<Option<crate::CompactString>> = None;
+        let mut f_modify_time: Option<Option<i64>> = None;
+        let mut f_contract_no: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_id)?,
+                1 => members.value(&mut map, &mut f_company_name)?,
+                2 => members.value(&mut map, &mut f_create_time)?,
+                3 => members.value(&mut map, &mut f_check_time)?,
+                4 => members.value(&mut map, &mut f_check_msg)?,
+                5 => members.value(&mut map, &mut f_state)?,
+                6 => members.value(&mut map, &mut f_business_id)?,
+                7 => members.value(&mut map, &mut f_modify_time)?,
+                8 => members.value(&mut map, &mut f_contract_no)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CompanyStateInfo {
+            id: f_id.flatten(),
+            company_name: f_company_name.flatten(),
+            create_time: f_create_time.flatten(),
+            check_time: f_check_time.flatten(),
+            check_msg: f_check_msg.flatten(),
+            state: f_state.flatten(),
+            business_id: f_business_id.flatten(),
+            modify_time: f_modify_time.flatten(),
+            contract_no: f_contract_no.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for CompanyStateInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "BusinessId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "CheckMsg",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "CheckTime",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "CompanyName",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ContractNo",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "CreateTime",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Id",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ModifyTime",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "State",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl CompanyStateInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CompanyStateInfoBuilder {
         CompanyStateInfoBuilder::default()
     }
@@ -3778,11 +6029,13 @@ impl CompanyStateInfoBuilder {
     /// Id of the qualification application.
     ///
     /// Example: `1`
+    #[inline]
     pub fn id(mut self, value: i64) -> Self {
         self.id = Some(value);
         self
     }
     /// Sets or clears `Id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<i64>) -> Self {
         self.id = value;
         self
@@ -3790,11 +6043,13 @@ impl CompanyStateInfoBuilder {
     /// Name of the company.
     ///
     /// Example: `"北京XX公司"`
+    #[inline]
     pub fn company_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.company_name = Some(value.into());
         self
     }
     /// Sets or clears `CompanyName`.
+    #[inline]
     pub fn set_company_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.company_name = value;
         self
@@ -3802,11 +6057,13 @@ impl CompanyStateInfoBuilder {
     /// Unix time in seconds when the application was created.
     ///
     /// Example: `1653534444`
+    #[inline]
     pub fn create_time(mut self, value: i64) -> Self {
         self.create_time = Some(value);
         self
     }
     /// Sets or clears `CreateTime`.
+    #[inline]
     pub fn set_create_time(mut self, value: Option<i64>) -> Self {
         self.create_time = value;
         self
@@ -3814,11 +6071,13 @@ impl CompanyStateInfoBuilder {
     /// Unix time in seconds when the application was reviewed.
     ///
     /// Example: `1653534444`
+    #[inline]
     pub fn check_time(mut self, value: i64) -> Self {
         self.check_time = Some(value);
         self
     }
     /// Sets or clears `CheckTime`.
+    #[inline]
     pub fn set_check_time(mut self, value: Option<i64>) -> Self {
         self.check_time = value;
         self
@@ -3826,11 +6085,13 @@ impl CompanyStateInfoBuilder {
     /// Reviewer's remark on the application.
     ///
     /// Example: `"通过了"`
+    #[inline]
     pub fn check_msg(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.check_msg = Some(value.into());
         self
     }
     /// Sets or clears `CheckMsg`.
+    #[inline]
     pub fn set_check_msg(mut self, value: Option<crate::CompactString>) -> Self {
         self.check_msg = value;
         self
@@ -3838,11 +6099,13 @@ impl CompanyStateInfoBuilder {
     /// Review state: `1` pending review, `2` approved, `3` rejected.
     ///
     /// Example: `1`
+    #[inline]
     pub fn state(mut self, value: CompanyStateInfoState) -> Self {
         self.state = Some(value);
         self
     }
     /// Sets or clears `State`.
+    #[inline]
     pub fn set_state(mut self, value: Option<CompanyStateInfoState>) -> Self {
         self.state = value;
         self
@@ -3850,11 +6113,13 @@ impl CompanyStateInfoBuilder {
     /// Unified social credit code of the company.
     ///
     /// Example: `"546346435646"`
+    #[inline]
     pub fn business_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.business_id = Some(value.into());
         self
     }
     /// Sets or clears `BusinessId`.
+    #[inline]
     pub fn set_business_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.business_id = value;
         self
@@ -3862,11 +6127,13 @@ impl CompanyStateInfoBuilder {
     /// Unix time in seconds when the application was last modified.
     ///
     /// Example: `1653534444`
+    #[inline]
     pub fn modify_time(mut self, value: i64) -> Self {
         self.modify_time = Some(value);
         self
     }
     /// Sets or clears `ModifyTime`.
+    #[inline]
     pub fn set_modify_time(mut self, value: Option<i64>) -> Self {
         self.modify_time = value;
         self
@@ -3874,16 +6141,19 @@ impl CompanyStateInfoBuilder {
     /// Contract number.
     ///
     /// Example: `"12324xxxxx"`
+    #[inline]
     pub fn contract_no(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.contract_no = Some(value.into());
         self
     }
     /// Sets or clears `ContractNo`.
+    #[inline]
     pub fn set_contract_no(mut self, value: Option<crate::CompactString>) -> Self {
         self.contract_no = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CompanyStateInfo, crate::BuildError> {
         Ok(CompanyStateInfo {
             id: self.id,
@@ -3899,72 +6169,177 @@ impl CompanyStateInfoBuilder {
     }
 }
 /// One predictive dialing task in a task listing.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePredictiveDialingCampaignsElement {
     /// Id of the predictive dialing task.
     ///
     /// Example: `2569`
-    #[serde(
-        rename = "CampaignId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub campaign_id: Option<CampaignId>,
     /// Name of the task.
     ///
     /// Example: `"新能源SUV推荐"`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<crate::CompactString>,
     /// Task state: `0` not started, `1` running, `2` paused, `3` terminated, `4` finished.
     ///
     /// Example: `0`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<DescribePredictiveDialingCampaignsElementStatus>,
     /// Why the task is in its state: `0` normal, `1` ended manually, `2` ended because it timed out.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "StatusReason",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub status_reason: Option<DescribePredictiveDialingCampaignsElementStatusReason>,
     /// Total number of callee numbers in the task.
     ///
     /// Example: `1000`
-    #[serde(
-        rename = "CalleeCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub callee_count: Option<CalleeCount>,
     /// Number of callees whose calls are done.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "FinishedCalleeCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub finished_callee_count: Option<i64>,
     /// Scheduling priority among tasks of the same instance, `1` (highest) to `5` (lowest).
     ///
     /// Example: `3`
-    #[serde(rename = "Priority", default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
     /// Id of the agent skill group that handles the task's calls.
     ///
     /// Example: `255`
-    #[serde(
-        rename = "SkillGroupId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_id: Option<SkillGroupId>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribePredictiveDialingCampaignsElement {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribePredictiveDialingCampaignsElement", 8)?;
+        if self.campaign_id.is_some() {
+            s.serialize_field("CampaignId", &self.campaign_id)?;
+        }
+        if self.name.is_some() {
+            s.serialize_field("Name", &self.name)?;
+        }
+        if self.status.is_some() {
+            s.serialize_field("Status", &self.status)?;
+        }
+        if self.status_reason.is_some() {
+            s.serialize_field("StatusReason", &self.status_reason)?;
+        }
+        if self.callee_count.is_some() {
+            s.serialize_field("CalleeCount", &self.callee_count)?;
+        }
+        if self.finished_callee_count.is_some() {
+            s.serialize_field("FinishedCalleeCount", &self.finished_callee_count)?;
+        }
+        if self.priority.is_some() {
+            s.serialize_field("Priority", &self.priority)?;
+        }
+        if self.skill_group_id.is_some() {
+            s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignsElement {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribePredictiveDialingCampaignsElement {
+    const EXPECTING: &'static str = "struct DescribePredictiveDialingCampaignsElement";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "CampaignId",
+            "Name",
+            "Status",
+            "StatusReason",
+            "CalleeCount",
+            "FinishedCalleeCount",
+            "Priority",
+            "SkillGroupId",
+        ]);
+        let mut f_campaign_id: Option<Option<CampaignId>> = None;
+        let mut f_name: Option<Option<crate::CompactString>> = None;
+        let mut f_status: Option<Option<DescribePredictiveDialingCampaignsElementStatus>> = None;
+        let mut f_status_reason: Option<
+            Option<DescribePredictiveDialingCampaignsElementStatusReason>,
+        > = None;
+        let mut f_callee_count: Option<Option<CalleeCount>> = None;
+        let mut f_finished_callee_count: Option<Option<i64>> = None;
+        let mut f_priority: Option<Option<i64>> = None;
+        let mut f_skill_group_id: Option<Option<SkillGroupId>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_campaign_id)?,
+                1 => members.value(&mut map, &mut f_name)?,
+                2 => members.value(&mut map, &mut f_status)?,
+                3 => members.value(&mut map, &mut f_status_reason)?,
+                4 => members.value(&mut map, &mut f_callee_count)?,
+                5 => members.value(&mut map, &mut f_finished_callee_count)?,
+                6 => members.value(&mut map, &mut f_priority)?,
+                7 => members.value(&mut map, &mut f_skill_group_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribePredictiveDialingCampaignsElement {
+            campaign_id: f_campaign_id.flatten(),
+            name: f_name.flatten(),
+            status: f_status.flatten(),
+            status_reason: f_status_reason.flatten(),
+            callee_count: f_callee_count.flatten(),
+            finished_callee_count: f_finished_callee_count.flatten(),
+            priority: f_priority.flatten(),
+            skill_group_id: f_skill_group_id.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribePredictiveDialingCampaignsElement {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "CalleeCount",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "CampaignId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "FinishedCalleeCount",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Name",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Priority",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Status",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StatusReason",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribePredictiveDialingCampaignsElement {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribePredictiveDialingCampaignsElementBuilder {
         DescribePredictiveDialingCampaignsElementBuilder::default()
     }
@@ -3985,11 +6360,13 @@ impl DescribePredictiveDialingCampaignsElementBuilder {
     /// Id of the predictive dialing task.
     ///
     /// Example: `2569`
+    #[inline]
     pub fn campaign_id(mut self, value: CampaignId) -> Self {
         self.campaign_id = Some(value);
         self
     }
     /// Sets or clears `CampaignId`.
+    #[inline]
     pub fn set_campaign_id(mut self, value: Option<CampaignId>) -> Self {
         self.campaign_id = value;
         self
@@ -3997,11 +6374,13 @@ impl DescribePredictiveDialingCampaignsElementBuilder {
     /// Name of the task.
     ///
     /// Example: `"新能源SUV推荐"`
+    #[inline]
     pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.name = value;
         self
@@ -4009,11 +6388,13 @@ impl DescribePredictiveDialingCampaignsElementBuilder {
     /// Task state: `0` not started, `1` running, `2` paused, `3` terminated, `4` finished.
     ///
     /// Example: `0`
+    #[inline]
     pub fn status(mut self, value: DescribePredictiveDialingCampaignsElementStatus) -> Self {
         self.status = Some(value);
         self
     }
     /// Sets or clears `Status`.
+    #[inline]
     pub fn set_status(
         mut self,
         value: Option<DescribePredictiveDialingCampaignsElementStatus>,
@@ -4024,6 +6405,7 @@ impl DescribePredictiveDialingCampaignsElementBuilder {
     /// Why the task is in its state: `0` normal, `1` ended manually, `2` ended because it timed out.
     ///
     /// Example: `0`
+    #[inline]
     pub fn status_reason(
         mut self,
         value: DescribePredictiveDialingCampaignsElementStatusReason,
@@ -4032,6 +6414,7 @@ impl DescribePredictiveDialingCampaignsElementBuilder {
         self
     }
     /// Sets or clears `StatusReason`.
+    #[inline]
     pub fn set_status_reason(
         mut self,
         value: Option<DescribePredictiveDialingCampaignsElementStatusReason>,
@@ -4042,11 +6425,13 @@ impl DescribePredictiveDialingCampaignsElementBuilder {
     /// Total number of callee numbers in the task.
     ///
     /// Example: `1000`
+    #[inline]
     pub fn callee_count(mut self, value: CalleeCount) -> Self {
         self.callee_count = Some(value);
         self
     }
     /// Sets or clears `CalleeCount`.
+    #[inline]
     pub fn set_callee_count(mut self, value: Option<CalleeCount>) -> Self {
         self.callee_count = value;
         self
@@ -4054,11 +6439,13 @@ impl DescribePredictiveDialingCampaignsElementBuilder {
     /// Number of callees whose calls are done.
     ///
     /// Example: `0`
+    #[inline]
     pub fn finished_callee_count(mut self, value: i64) -> Self {
         self.finished_callee_count = Some(value);
         self
     }
     /// Sets or clears `FinishedCalleeCount`.
+    #[inline]
     pub fn set_finished_callee_count(mut self, value: Option<i64>) -> Self {
         self.finished_callee_count = value;
         self
@@ -4066,11 +6453,13 @@ impl DescribePredictiveDialingCampaignsElementBuilder {
     /// Scheduling priority among tasks of the same instance, `1` (highest) to `5` (lowest).
     ///
     /// Example: `3`
+    #[inline]
     pub fn priority(mut self, value: i64) -> Self {
         self.priority = Some(value);
         self
     }
     /// Sets or clears `Priority`.
+    #[inline]
     pub fn set_priority(mut self, value: Option<i64>) -> Self {
         self.priority = value;
         self
@@ -4078,16 +6467,19 @@ impl DescribePredictiveDialingCampaignsElementBuilder {
     /// Id of the agent skill group that handles the task's calls.
     ///
     /// Example: `255`
+    #[inline]
     pub fn skill_group_id(mut self, value: SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribePredictiveDialingCampaignsElement, crate::BuildError> {
         Ok(DescribePredictiveDialingCampaignsElement {
             campaign_id: self.campaign_id,
@@ -4102,31 +6494,91 @@ impl DescribePredictiveDialingCampaignsElementBuilder {
     }
 }
 /// An agent that failed to be added in a batch agent creation, with the reason.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ErrStaffItem {
     /// Email address of the agent that failed.
     ///
     /// Example: `"xxx@xxx.com"`
-    #[serde(
-        rename = "StaffEmail",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub staff_email: Option<crate::CompactString>,
     /// Error code for the failure.
     ///
     /// Example: `"err"`
-    #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::CompactString>,
     /// Human-readable description of the failure.
     ///
     /// Example: `"some error"`
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<crate::CompactString>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for ErrStaffItem {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ErrStaffItem", 3)?;
+        if self.staff_email.is_some() {
+            s.serialize_field("StaffEmail", &self.staff_email)?;
+        }
+        if self.code.is_some() {
+            s.serialize_field("Code", &self.code)?;
+        }
+        if self.message.is_some() {
+            s.serialize_field("Message", &self.message)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ErrStaffItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for ErrStaffItem {
+    const EXPECTING: &'static str = "struct ErrStaffItem";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["StaffEmail", "Code", "Message"]);
+        let mut f_staff_email: Option<Option<crate::CompactString>> = None;
+        let mut f_code: Option<Option<crate::CompactString>> = None;
+        let mut f_message: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_staff_email)?,
+                1 => members.value(&mut map, &mut f_code)?,
+                2 => members.value(&mut map, &mut f_message)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ErrStaffItem {
+            staff_email: f_staff_email.flatten(),
+            code: f_code.flatten(),
+            message: f_message.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for ErrStaffItem {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Code",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Message",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StaffEmail",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl ErrStaffItem {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> ErrStaffItemBuilder {
         ErrStaffItemBuilder::default()
     }
@@ -4142,11 +6594,13 @@ impl ErrStaffItemBuilder {
     /// Email address of the agent that failed.
     ///
     /// Example: `"xxx@xxx.com"`
+    #[inline]
     pub fn staff_email(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`.
+    #[inline]
     pub fn set_staff_email(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_email = value;
         self
@@ -4154,11 +6608,13 @@ impl ErrStaffItemBuilder {
     /// Error code for the failure.
     ///
     /// Example: `"err"`
+    #[inline]
     pub fn code(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.code = Some(value.into());
         self
     }
     /// Sets or clears `Code`.
+    #[inline]
     pub fn set_code(mut self, value: Option<crate::CompactString>) -> Self {
         self.code = value;
         self
@@ -4166,16 +6622,19 @@ impl ErrStaffItemBuilder {
     /// Human-readable description of the failure.
     ///
     /// Example: `"some error"`
+    #[inline]
     pub fn message(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.message = Some(value.into());
         self
     }
     /// Sets or clears `Message`.
+    #[inline]
     pub fn set_message(mut self, value: Option<crate::CompactString>) -> Self {
         self.message = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<ErrStaffItem, crate::BuildError> {
         Ok(ErrStaffItem {
             staff_email: self.staff_email,
@@ -4185,15 +6644,57 @@ impl ErrStaffItemBuilder {
     }
 }
 /// Agent-related details carried by an event.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EventStaffDetail {
     /// Agents involved in the event.
-    #[serde(rename = "Staffs", default, skip_serializing_if = "Option::is_none")]
     pub staffs: Option<Vec<EventStaffElement>>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for EventStaffDetail {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("EventStaffDetail", 1)?;
+        if self.staffs.is_some() {
+            s.serialize_field("Staffs", &self.staffs)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EventStaffDetail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for EventStaffDetail {
+    const EXPECTING: &'static str = "struct EventStaffDetail";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Staffs"]);
+        let mut f_staffs: Option<Option<Vec<EventStaffElement>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_staffs)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(EventStaffDetail {
+            staffs: f_staffs.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for EventStaffDetail {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
+            wire: "Staffs",
+            rule: crate::deviation::Rule::Optional,
+            nested: Some(<EventStaffElement as crate::deviation::Described>::members),
+        }];
+        MEMBERS
+    }
 }
 impl EventStaffDetail {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> EventStaffDetailBuilder {
         EventStaffDetailBuilder::default()
     }
@@ -4205,16 +6706,19 @@ pub struct EventStaffDetailBuilder {
 }
 impl EventStaffDetailBuilder {
     /// Agents involved in the event.
+    #[inline]
     pub fn staffs(mut self, value: Vec<EventStaffElement>) -> Self {
         self.staffs = Some(value);
         self
     }
     /// Sets or clears `Staffs`.
+    #[inline]
     pub fn set_staffs(mut self, value: Option<Vec<EventStaffElement>>) -> Self {
         self.staffs = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<EventStaffDetail, crate::BuildError> {
         Ok(EventStaffDetail {
             staffs: self.staffs,
@@ -4222,26 +6726,76 @@ impl EventStaffDetailBuilder {
     }
 }
 /// Identity of one agent involved in an event.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EventStaffElement {
     /// Email account of the agent.
     ///
     /// Example: `"foo@tencent.com"`
-    #[serde(rename = "Mail", default, skip_serializing_if = "Option::is_none")]
     pub mail: Option<crate::CompactString>,
     /// Employee number of the agent.
     ///
     /// Example: `"9527"`
-    #[serde(
-        rename = "StaffNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub staff_number: Option<crate::CompactString>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for EventStaffElement {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("EventStaffElement", 2)?;
+        if self.mail.is_some() {
+            s.serialize_field("Mail", &self.mail)?;
+        }
+        if self.staff_number.is_some() {
+            s.serialize_field("StaffNumber", &self.staff_number)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EventStaffElement {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for EventStaffElement {
+    const EXPECTING: &'static str = "struct EventStaffElement";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Mail", "StaffNumber"]);
+        let mut f_mail: Option<Option<crate::CompactString>> = None;
+        let mut f_staff_number: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_mail)?,
+                1 => members.value(&mut map, &mut f_staff_number)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(EventStaffElement {
+            mail: f_mail.flatten(),
+            staff_number: f_staff_number.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for EventStaffElement {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Mail",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StaffNumber",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl EventStaffElement {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> EventStaffElementBuilder {
         EventStaffElementBuilder::default()
     }
@@ -4256,11 +6810,13 @@ impl EventStaffElementBuilder {
     /// Email account of the agent.
     ///
     /// Example: `"foo@tencent.com"`
+    #[inline]
     pub fn mail(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.mail = Some(value.into());
         self
     }
     /// Sets or clears `Mail`.
+    #[inline]
     pub fn set_mail(mut self, value: Option<crate::CompactString>) -> Self {
         self.mail = value;
         self
@@ -4268,16 +6824,19 @@ impl EventStaffElementBuilder {
     /// Employee number of the agent.
     ///
     /// Example: `"9527"`
+    #[inline]
     pub fn staff_number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_number = Some(value.into());
         self
     }
     /// Sets or clears `StaffNumber`.
+    #[inline]
     pub fn set_staff_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_number = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<EventStaffElement, crate::BuildError> {
         Ok(EventStaffElement {
             mail: self.mail,
@@ -4286,95 +6845,223 @@ impl EventStaffElementBuilder {
     }
 }
 /// Details of a SIP phone extension.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExtensionInfo {
     /// Id of the CCC instance (`SdkAppId`) the extension belongs to.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId", default, skip_serializing_if = "Option::is_none")]
     pub sdk_app_id: Option<SdkAppId>,
     /// Full name of the extension.
     ///
     /// Example: `"xxx@xxx.com"`
-    #[serde(
-        rename = "FullExtensionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub full_extension_id: Option<crate::CompactString>,
     /// Extension number.
     ///
     /// Example: `"1001"`
-    #[serde(
-        rename = "ExtensionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub extension_id: Option<crate::CompactString>,
     /// Skill groups the extension belongs to.
     ///
     /// Example: `"1000,1001"`
-    #[serde(
-        rename = "SkillGroupId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_id: Option<crate::CompactString>,
     /// Display name of the extension.
     ///
     /// Example: `"分机1"`
-    #[serde(
-        rename = "ExtensionName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub extension_name: Option<crate::CompactString>,
     /// Unix time in seconds when the extension was created.
     ///
     /// Example: `1617184839`
-    #[serde(
-        rename = "CreateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub create_time: Option<i64>,
     /// Unix time in seconds of the last modification.
     ///
     /// Example: `1617184839`
-    #[serde(
-        rename = "ModifyTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub modify_time: Option<i64>,
     /// Phone state: `0` offline, `100` idle, `200` busy.
     ///
     /// Example: `100`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ExtensionInfoStatus>,
     /// Whether the phone is registered.
     ///
     /// Example: `true`
-    #[serde(rename = "Register", default, skip_serializing_if = "Option::is_none")]
     pub register: Option<bool>,
     /// Email of the agent bound to the extension.
     ///
     /// Example: `"xxx@xxx.com"`
-    #[serde(rename = "Relation", default, skip_serializing_if = "Option::is_none")]
     pub relation: Option<crate::CompactString>,
     /// Name of the agent bound to the extension.
     ///
     /// Example: `"座席1"`
-    #[serde(
-        rename = "RelationName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub relation_name: Option<crate::CompactString>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for ExtensionInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ExtensionInfo", 11)?;
+        if self.sdk_app_id.is_some() {
+            s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        }
+        if self.full_extension_id.is_some() {
+            s.serialize_field("FullExtensionId", &self.full_extension_id)?;
+        }
+        if self.extension_id.is_some() {
+            s.serialize_field("ExtensionId", &self.extension_id)?;
+        }
+        if self.skill_group_id.is_some() {
+            s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        }
+        if self.extension_name.is_some() {
+            s.serialize_field("ExtensionName", &self.extension_name)?;
+        }
+        if self.create_time.is_some() {
+            s.serialize_field("CreateTime", &self.create_time)?;
+        }
+        if self.modify_time.is_some() {
+            s.serialize_field("ModifyTime", &self.modify_time)?;
+        }
+        if self.status.is_some() {
+            s.serialize_field("Status", &self.status)?;
+        }
+        if self.register.is_some() {
+            s.serialize_field("Register", &self.register)?;
+        }
+        if self.relation.is_some() {
+            s.serialize_field("Relation", &self.relation)?;
+        }
+        if self.relation_name.is_some() {
+            s.serialize_field("RelationName", &self.relation_name)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ExtensionInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for ExtensionInfo {
+    const EXPECTING: &'static str = "struct ExtensionInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "FullExtensionId",
+            "ExtensionId",
+            "SkillGroupId",
+            "ExtensionName",
+            "CreateTime",
+            "ModifyTime",
+            "Status",
+            "Register",
+            "Relation",
+            "RelationName",
+        ]);
+        let mut f_sdk_app_id: Option<Option<SdkAppId>> = None;
+        let mut f_full_extension_id: Option<Option<crate::CompactString>> = None;
+        let mut f_extension_id: Option<Option<crate::CompactString>> = None;
+        let mut f_skill_group_id: Option<Option<crate::CompactString>> = None;
+        let mut f_extension_name: Option<Option<crate::CompactString>> = None;
+        let mut f_create_time: Option<Option<i64>> = None;
+        let mut f_modify_time: Option<Option<i64>> = None;
+        let mut f_status: Option<Option<ExtensionInfoStatus>> = None;
+        let mut f_register: Option<Option<bool>> = None;
+        let mut f_relation: Option<Option<crate::CompactString>> = None;
+        let mut f_relation_name: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_full_extension_id)?,
+                2 => members.value(&mut map, &mut f_extension_id)?,
+                3 => members.value(&mut map, &mut f_skill_group_id)?,
+                4 => members.value(&mut map, &mut f_extension_name)?,
+                5 => members.value(&mut map, &mut f_create_time)?,
+                6 => members.value(&mut map, &mut f_modify_time)?,
+                7 => members.value(&mut map, &mut f_status)?,
+                8 => members.value(&mut map, &mut f_register)?,
+                9 => members.value(&mut map, &mut f_relation)?,
+                10 => members.value(&mut map, &mut f_relation_name)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ExtensionInfo {
+            sdk_app_id: f_sdk_app_id.flatten(),
+            full_extension_id: f_full_extension_id.flatten(),
+            extension_id: f_extension_id.flatten(),
+            skill_group_id: f_skill_group_id.flatten(),
+            extension_name: f_extension_name.flatten(),
+            create_time: f_create_time.flatten(),
+            modify_time: f_modify_time.flatten(),
+            status: f_status.flatten(),
+            register: f_register.flatten(),
+            relation: f_relation.flatten(),
+            relation_name: f_relation_name.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for ExtensionInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "CreateTime",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ExtensionId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ExtensionName",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "FullExtensionId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ModifyTime",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Register",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Relation",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RelationName",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SdkAppId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Status",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl ExtensionInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> ExtensionInfoBuilder {
         ExtensionInfoBuilder::default()
     }
@@ -4398,11 +7085,13 @@ impl ExtensionInfoBuilder {
     /// Id of the CCC instance (`SdkAppId`) the extension belongs to.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -4410,11 +7099,13 @@ impl ExtensionInfoBuilder {
     /// Full name of the extension.
     ///
     /// Example: `"xxx@xxx.com"`
+    #[inline]
     pub fn full_extension_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.full_extension_id = Some(value.into());
         self
     }
     /// Sets or clears `FullExtensionId`.
+    #[inline]
     pub fn set_full_extension_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.full_extension_id = value;
         self
@@ -4422,11 +7113,13 @@ impl ExtensionInfoBuilder {
     /// Extension number.
     ///
     /// Example: `"1001"`
+    #[inline]
     pub fn extension_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`.
+    #[inline]
     pub fn set_extension_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.extension_id = value;
         self
@@ -4434,11 +7127,13 @@ impl ExtensionInfoBuilder {
     /// Skill groups the extension belongs to.
     ///
     /// Example: `"1000,1001"`
+    #[inline]
     pub fn skill_group_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.skill_group_id = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupId`.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.skill_group_id = value;
         self
@@ -4446,11 +7141,13 @@ impl ExtensionInfoBuilder {
     /// Display name of the extension.
     ///
     /// Example: `"分机1"`
+    #[inline]
     pub fn extension_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.extension_name = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionName`.
+    #[inline]
     pub fn set_extension_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.extension_name = value;
         self
@@ -4458,11 +7155,13 @@ impl ExtensionInfoBuilder {
     /// Unix time in seconds when the extension was created.
     ///
     /// Example: `1617184839`
+    #[inline]
     pub fn create_time(mut self, value: i64) -> Self {
         self.create_time = Some(value);
         self
     }
     /// Sets or clears `CreateTime`.
+    #[inline]
     pub fn set_create_time(mut self, value: Option<i64>) -> Self {
         self.create_time = value;
         self
@@ -4470,11 +7169,13 @@ impl ExtensionInfoBuilder {
     /// Unix time in seconds of the last modification.
     ///
     /// Example: `1617184839`
+    #[inline]
     pub fn modify_time(mut self, value: i64) -> Self {
         self.modify_time = Some(value);
         self
     }
     /// Sets or clears `ModifyTime`.
+    #[inline]
     pub fn set_modify_time(mut self, value: Option<i64>) -> Self {
         self.modify_time = value;
         self
@@ -4482,11 +7183,13 @@ impl ExtensionInfoBuilder {
     /// Phone state: `0` offline, `100` idle, `200` busy.
     ///
     /// Example: `100`
+    #[inline]
     pub fn status(mut self, value: ExtensionInfoStatus) -> Self {
         self.status = Some(value);
         self
     }
     /// Sets or clears `Status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<ExtensionInfoStatus>) -> Self {
         self.status = value;
         self
@@ -4494,11 +7197,13 @@ impl ExtensionInfoBuilder {
     /// Whether the phone is registered.
     ///
     /// Example: `true`
+    #[inline]
     pub fn register(mut self, value: bool) -> Self {
         self.register = Some(value);
         self
     }
     /// Sets or clears `Register`.
+    #[inline]
     pub fn set_register(mut self, value: Option<bool>) -> Self {
         self.register = value;
         self
@@ -4506,11 +7211,13 @@ impl ExtensionInfoBuilder {
     /// Email of the agent bound to the extension.
     ///
     /// Example: `"xxx@xxx.com"`
+    #[inline]
     pub fn relation(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.relation = Some(value.into());
         self
     }
     /// Sets or clears `Relation`.
+    #[inline]
     pub fn set_relation(mut self, value: Option<crate::CompactString>) -> Self {
         self.relation = value;
         self
@@ -4518,16 +7225,19 @@ impl ExtensionInfoBuilder {
     /// Name of the agent bound to the extension.
     ///
     /// Example: `"座席1"`
+    #[inline]
     pub fn relation_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.relation_name = Some(value.into());
         self
     }
     /// Sets or clears `RelationName`.
+    #[inline]
     pub fn set_relation_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.relation_name = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<ExtensionInfo, crate::BuildError> {
         Ok(ExtensionInfo {
             sdk_app_id: self.sdk_app_id,
@@ -4545,22 +7255,56 @@ impl ExtensionInfoBuilder {
     }
 }
 /// A query filter: a field name and the values to match.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Filter {
     /// Name of the field to filter on.
     ///
     /// Example: `"Key"`
-    #[serde(rename = "Name", default)]
     pub name: Option<crate::CompactString>,
     /// Values the field is matched against.
     ///
     /// Example: `["Value1","Value2"]`
-    #[serde(rename = "Values", default)]
     pub values: Option<Vec<crate::CompactString>>,
+}
+impl ::serde::Serialize for Filter {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Filter", 2)?;
+        s.serialize_field("Name", &self.name)?;
+        s.serialize_field("Values", &self.values)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for Filter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for Filter {
+    const EXPECTING: &'static str = "struct Filter";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Name", "Values"]);
+        let mut f_name: Option<Option<crate::CompactString>> = None;
+        let mut f_values: Option<Option<Vec<crate::CompactString>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_name)?,
+                1 => members.value(&mut map, &mut f_values)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(Filter {
+            name: f_name.flatten(),
+            values: f_values.flatten(),
+        })
+    }
 }
 impl Filter {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> FilterBuilder {
         FilterBuilder::default()
     }
@@ -4575,11 +7319,13 @@ impl FilterBuilder {
     /// Name of the field to filter on.
     ///
     /// Example: `"Key"`
+    #[inline]
     pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.name = value;
         self
@@ -4587,16 +7333,19 @@ impl FilterBuilder {
     /// Values the field is matched against.
     ///
     /// Example: `["Value1","Value2"]`
+    #[inline]
     pub fn values(mut self, value: Vec<crate::CompactString>) -> Self {
         self.values = Some(value);
         self
     }
     /// Sets or clears `Values`.
+    #[inline]
     pub fn set_values(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.values = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<Filter, crate::BuildError> {
         Ok(Filter {
             name: self.name,
@@ -4605,71 +7354,159 @@ impl FilterBuilder {
     }
 }
 /// Record of one flash SMS delivery.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlashSMSRecord {
     /// Id of the call session the flash SMS belongs to.
     ///
     /// Example: `"a021c341-19aa-47dc-972c-262c75399c77"`
-    #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<crate::CompactString>,
     /// Number the flash SMS was delivered to (the callee).
     ///
     /// Example: `"0086158******69"`
-    #[serde(
-        rename = "DeliveryNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delivery_number: Option<crate::CompactString>,
     /// System number associated with the call.
     ///
     /// Example: `"0086021******07"`
-    #[serde(
-        rename = "ServingNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub serving_number: Option<crate::CompactString>,
     /// Delivery result: `1` success; any other value means failure.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "DeliveryStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delivery_status: Option<i64>,
     /// Reason the delivery failed.
     ///
     /// Example: `"success"`
-    #[serde(
-        rename = "DeliveryMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delivery_message: Option<crate::CompactString>,
     /// Unix time in seconds when delivery was attempted.
     ///
     /// Example: `1769613044`
-    #[serde(
-        rename = "DeliveryTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delivery_timestamp: Option<i64>,
     /// Unix time in seconds when the message arrived, if delivered successfully.
     ///
     /// Example: `1769613046`
-    #[serde(
-        rename = "ArriveTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub arrive_timestamp: Option<i64>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for FlashSMSRecord {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("FlashSMSRecord", 7)?;
+        if self.session_id.is_some() {
+            s.serialize_field("SessionId", &self.session_id)?;
+        }
+        if self.delivery_number.is_some() {
+            s.serialize_field("DeliveryNumber", &self.delivery_number)?;
+        }
+        if self.serving_number.is_some() {
+            s.serialize_field("ServingNumber", &self.serving_number)?;
+        }
+        if self.delivery_status.is_some() {
+            s.serialize_field("DeliveryStatus", &self.delivery_status)?;
+        }
+        if self.delivery_message.is_some() {
+            s.serialize_field("DeliveryMessage", &self.delivery_message)?;
+        }
+        if self.delivery_timestamp.is_some() {
+            s.serialize_field("DeliveryTimestamp", &self.delivery_timestamp)?;
+        }
+        if self.arrive_timestamp.is_some() {
+            s.serialize_field("ArriveTimestamp", &self.arrive_timestamp)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FlashSMSRecord {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for FlashSMSRecord {
+    const EXPECTING: &'static str = "struct FlashSMSRecord";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SessionId",
+            "DeliveryNumber",
+            "ServingNumber",
+            "DeliveryStatus",
+            "DeliveryMessage",
+            "DeliveryTimestamp",
+            "ArriveTimestamp",
+        ]);
+        let mut f_session_id: Option<Option<crate::CompactString>> = None;
+        let mut f_delivery_number: Option<Option<crate::CompactString>> = None;
+        let mut f_serving_number: Option<Option<crate::CompactString>> = None;
+        let mut f_delivery_status: Option<Option<i64>> = None;
+        let mut f_delivery_message: Option<Option<crate::CompactString>> = None;
+        let mut f_delivery_timestamp: Option<Option<i64>> = None;
+        let mut f_arrive_timestamp: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_session_id)?,
+                1 => members.value(&mut map, &mut f_delivery_number)?,
+                2 => members.value(&mut map, &mut f_serving_number)?,
+                3 => members.value(&mut map, &mut f_delivery_status)?,
+                4 => members.value(&mut map, &mut f_delivery_message)?,
+                5 => members.value(&mut map, &mut f_delivery_timestamp)?,
+                6 => members.value(&mut map, &mut f_arrive_timestamp)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(FlashSMSRecord {
+            session_id: f_session_id.flatten(),
+            delivery_number: f_delivery_number.flatten(),
+            serving_number: f_serving_number.flatten(),
+            delivery_status: f_delivery_status.flatten(),
+            delivery_message: f_delivery_message.flatten(),
+            delivery_timestamp: f_delivery_timestamp.flatten(),
+            arrive_timestamp: f_arrive_timestamp.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for FlashSMSRecord {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "ArriveTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "DeliveryMessage",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "DeliveryNumber",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "DeliveryStatus",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "DeliveryTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ServingNumber",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SessionId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl FlashSMSRecord {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> FlashSMSRecordBuilder {
         FlashSMSRecordBuilder::default()
     }
@@ -4689,11 +7526,13 @@ impl FlashSMSRecordBuilder {
     /// Id of the call session the flash SMS belongs to.
     ///
     /// Example: `"a021c341-19aa-47dc-972c-262c75399c77"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_id = value;
         self
@@ -4701,11 +7540,13 @@ impl FlashSMSRecordBuilder {
     /// Number the flash SMS was delivered to (the callee).
     ///
     /// Example: `"0086158******69"`
+    #[inline]
     pub fn delivery_number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.delivery_number = Some(value.into());
         self
     }
     /// Sets or clears `DeliveryNumber`.
+    #[inline]
     pub fn set_delivery_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.delivery_number = value;
         self
@@ -4713,11 +7554,13 @@ impl FlashSMSRecordBuilder {
     /// System number associated with the call.
     ///
     /// Example: `"0086021******07"`
+    #[inline]
     pub fn serving_number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.serving_number = Some(value.into());
         self
     }
     /// Sets or clears `ServingNumber`.
+    #[inline]
     pub fn set_serving_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.serving_number = value;
         self
@@ -4725,11 +7568,13 @@ impl FlashSMSRecordBuilder {
     /// Delivery result: `1` success; any other value means failure.
     ///
     /// Example: `1`
+    #[inline]
     pub fn delivery_status(mut self, value: i64) -> Self {
         self.delivery_status = Some(value);
         self
     }
     /// Sets or clears `DeliveryStatus`.
+    #[inline]
     pub fn set_delivery_status(mut self, value: Option<i64>) -> Self {
         self.delivery_status = value;
         self
@@ -4737,11 +7582,13 @@ impl FlashSMSRecordBuilder {
     /// Reason the delivery failed.
     ///
     /// Example: `"success"`
+    #[inline]
     pub fn delivery_message(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.delivery_message = Some(value.into());
         self
     }
     /// Sets or clears `DeliveryMessage`.
+    #[inline]
     pub fn set_delivery_message(mut self, value: Option<crate::CompactString>) -> Self {
         self.delivery_message = value;
         self
@@ -4749,11 +7596,13 @@ impl FlashSMSRecordBuilder {
     /// Unix time in seconds when delivery was attempted.
     ///
     /// Example: `1769613044`
+    #[inline]
     pub fn delivery_timestamp(mut self, value: i64) -> Self {
         self.delivery_timestamp = Some(value);
         self
     }
     /// Sets or clears `DeliveryTimestamp`.
+    #[inline]
     pub fn set_delivery_timestamp(mut self, value: Option<i64>) -> Self {
         self.delivery_timestamp = value;
         self
@@ -4761,16 +7610,19 @@ impl FlashSMSRecordBuilder {
     /// Unix time in seconds when the message arrived, if delivered successfully.
     ///
     /// Example: `1769613046`
+    #[inline]
     pub fn arrive_timestamp(mut self, value: i64) -> Self {
         self.arrive_timestamp = Some(value);
         self
     }
     /// Sets or clears `ArriveTimestamp`.
+    #[inline]
     pub fn set_arrive_timestamp(mut self, value: Option<i64>) -> Self {
         self.arrive_timestamp = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<FlashSMSRecord, crate::BuildError> {
         Ok(FlashSMSRecord {
             session_id: self.session_id,
@@ -4784,27 +7636,90 @@ impl FlashSMSRecordBuilder {
     }
 }
 /// Call forwarding settings.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ForwardingConfig {
     /// Whether call forwarding is turned on.
     ///
     /// Example: `true`
-    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Forwarding mode: `1` always forward, `2` forward only under certain conditions.
     ///
     /// Example: `2`
-    #[serde(rename = "Condition", default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<ForwardingConfigCondition>,
     /// Where calls are forwarded to.
     ///
     /// Example: `{"StaffUserId":"foo@tencent.com","Type":1}`
-    #[serde(rename = "Target", default, skip_serializing_if = "Option::is_none")]
     pub target: Option<ForwardingTarget>,
+}
+impl ::serde::Serialize for ForwardingConfig {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ForwardingConfig", 3)?;
+        if self.enabled.is_some() {
+            s.serialize_field("Enabled", &self.enabled)?;
+        }
+        if self.condition.is_some() {
+            s.serialize_field("Condition", &self.condition)?;
+        }
+        if self.target.is_some() {
+            s.serialize_field("Target", &self.target)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ForwardingConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for ForwardingConfig {
+    const EXPECTING: &'static str = "struct ForwardingConfig";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Enabled", "Condition", "Target"]);
+        let mut f_enabled: Option<Option<bool>> = None;
+        let mut f_condition: Option<Option<ForwardingConfigCondition>> = None;
+        let mut f_target: Option<Option<ForwardingTarget>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_enabled)?,
+                1 => members.value(&mut map, &mut f_condition)?,
+                2 => members.value(&mut map, &mut f_target)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ForwardingConfig {
+            enabled: f_enabled.flatten(),
+            condition: f_condition.flatten(),
+            target: f_target.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for ForwardingConfig {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Condition",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Enabled",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Target",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<ForwardingTarget as crate::deviation::Described>::members),
+            },
+        ];
+        MEMBERS
+    }
 }
 impl ForwardingConfig {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> ForwardingConfigBuilder {
         ForwardingConfigBuilder::default()
     }
@@ -4820,11 +7735,13 @@ impl ForwardingConfigBuilder {
     /// Whether call forwarding is turned on.
     ///
     /// Example: `true`
+    #[inline]
     pub fn enabled(mut self, value: bool) -> Self {
         self.enabled = Some(value);
         self
     }
     /// Sets or clears `Enabled`.
+    #[inline]
     pub fn set_enabled(mut self, value: Option<bool>) -> Self {
         self.enabled = value;
         self
@@ -4832,11 +7749,13 @@ impl ForwardingConfigBuilder {
     /// Forwarding mode: `1` always forward, `2` forward only under certain conditions.
     ///
     /// Example: `2`
+    #[inline]
     pub fn condition(mut self, value: ForwardingConfigCondition) -> Self {
         self.condition = Some(value);
         self
     }
     /// Sets or clears `Condition`.
+    #[inline]
     pub fn set_condition(mut self, value: Option<ForwardingConfigCondition>) -> Self {
         self.condition = value;
         self
@@ -4844,16 +7763,19 @@ impl ForwardingConfigBuilder {
     /// Where calls are forwarded to.
     ///
     /// Example: `{"StaffUserId":"foo@tencent.com","Type":1}`
+    #[inline]
     pub fn target(mut self, value: ForwardingTarget) -> Self {
         self.target = Some(value);
         self
     }
     /// Sets or clears `Target`.
+    #[inline]
     pub fn set_target(mut self, value: Option<ForwardingTarget>) -> Self {
         self.target = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<ForwardingConfig, crate::BuildError> {
         Ok(ForwardingConfig {
             enabled: self.enabled,
@@ -4863,40 +7785,106 @@ impl ForwardingConfigBuilder {
     }
 }
 /// Destination that calls are forwarded to.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ForwardingTarget {
     /// Kind of destination: `1` agent, `2` skill group, `3` extension.
     ///
     /// Example: `1`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ForwardingTargetType>,
     /// Account of the destination agent; set when `Type` is `1`.
     ///
     /// Example: `"foo@tencent.com"`
-    #[serde(
-        rename = "StaffUserId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub staff_user_id: Option<crate::CompactString>,
     /// Id of the destination skill group; set when `Type` is `2`.
     ///
     /// Example: `1254`
-    #[serde(
-        rename = "SkillGroupId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_id: Option<SkillGroupId>,
     /// Account of the destination extension; set when `Type` is `3`.
     ///
     /// Example: `"1003@1400000000.sip.tccc.qcloud.com"`
-    #[serde(rename = "Extension", default, skip_serializing_if = "Option::is_none")]
     pub extension: Option<crate::CompactString>,
+}
+impl ::serde::Serialize for ForwardingTarget {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ForwardingTarget", 4)?;
+        if self.r#type.is_some() {
+            s.serialize_field("Type", &self.r#type)?;
+        }
+        if self.staff_user_id.is_some() {
+            s.serialize_field("StaffUserId", &self.staff_user_id)?;
+        }
+        if self.skill_group_id.is_some() {
+            s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        }
+        if self.extension.is_some() {
+            s.serialize_field("Extension", &self.extension)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ForwardingTarget {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for ForwardingTarget {
+    const EXPECTING: &'static str = "struct ForwardingTarget";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["Type", "StaffUserId", "SkillGroupId", "Extension"]);
+        let mut f_type: Option<Option<ForwardingTargetType>> = None;
+        let mut f_staff_user_id: Option<Option<crate::CompactString>> = None;
+        let mut f_skill_group_id: Option<Option<SkillGroupId>> = None;
+        let mut f_extension: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_type)?,
+                1 => members.value(&mut map, &mut f_staff_user_id)?,
+                2 => members.value(&mut map, &mut f_skill_group_id)?,
+                3 => members.value(&mut map, &mut f_extension)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ForwardingTarget {
+            r#type: f_type.flatten(),
+            staff_user_id: f_staff_user_id.flatten(),
+            skill_group_id: f_skill_group_id.flatten(),
+            extension: f_extension.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for ForwardingTarget {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Extension",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StaffUserId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Type",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl ForwardingTarget {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> ForwardingTargetBuilder {
         ForwardingTargetBuilder::default()
     }
@@ -4913,11 +7901,13 @@ impl ForwardingTargetBuilder {
     /// Kind of destination: `1` agent, `2` skill group, `3` extension.
     ///
     /// Example: `1`
+    #[inline]
     pub fn r#type(mut self, value: ForwardingTargetType) -> Self {
         self.r#type = Some(value);
         self
     }
     /// Sets or clears `Type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<ForwardingTargetType>) -> Self {
         self.r#type = value;
         self
@@ -4925,11 +7915,13 @@ impl ForwardingTargetBuilder {
     /// Account of the destination agent; set when `Type` is `1`.
     ///
     /// Example: `"foo@tencent.com"`
+    #[inline]
     pub fn staff_user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_user_id = Some(value.into());
         self
     }
     /// Sets or clears `StaffUserId`.
+    #[inline]
     pub fn set_staff_user_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_user_id = value;
         self
@@ -4937,11 +7929,13 @@ impl ForwardingTargetBuilder {
     /// Id of the destination skill group; set when `Type` is `2`.
     ///
     /// Example: `1254`
+    #[inline]
     pub fn skill_group_id(mut self, value: SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
@@ -4949,16 +7943,19 @@ impl ForwardingTargetBuilder {
     /// Account of the destination extension; set when `Type` is `3`.
     ///
     /// Example: `"1003@1400000000.sip.tccc.qcloud.com"`
+    #[inline]
     pub fn extension(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.extension = Some(value.into());
         self
     }
     /// Sets or clears `Extension`.
+    #[inline]
     pub fn set_extension(mut self, value: Option<crate::CompactString>) -> Self {
         self.extension = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<ForwardingTarget, crate::BuildError> {
         Ok(ForwardingTarget {
             r#type: self.r#type,
@@ -4969,14 +7966,12 @@ impl ForwardingTargetBuilder {
     }
 }
 /// One HTTP header sent with a callback request.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HeaderParams {
     /// Header name.
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<crate::CompactString>,
     /// Header value.
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<crate::CompactString>,
 }
 impl ::std::fmt::Debug for HeaderParams {
@@ -4987,8 +7982,48 @@ impl ::std::fmt::Debug for HeaderParams {
             .finish()
     }
 }
+impl ::serde::Serialize for HeaderParams {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("HeaderParams", 2)?;
+        if self.key.is_some() {
+            s.serialize_field("Key", &self.key)?;
+        }
+        if self.value.is_some() {
+            s.serialize_field("Value", &self.value)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for HeaderParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for HeaderParams {
+    const EXPECTING: &'static str = "struct HeaderParams";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Key", "Value"]);
+        let mut f_key: Option<Option<crate::CompactString>> = None;
+        let mut f_value: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_key)?,
+                1 => members.value(&mut map, &mut f_value)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(HeaderParams {
+            key: f_key.flatten(),
+            value: f_value.flatten(),
+        })
+    }
+}
 impl HeaderParams {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> HeaderParamsBuilder {
         HeaderParamsBuilder::default()
     }
@@ -5009,26 +8044,31 @@ impl ::std::fmt::Debug for HeaderParamsBuilder {
 }
 impl HeaderParamsBuilder {
     /// Header name.
+    #[inline]
     pub fn key(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets or clears `Key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<crate::CompactString>) -> Self {
         self.key = value;
         self
     }
     /// Header value.
+    #[inline]
     pub fn value(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.value = Some(value.into());
         self
     }
     /// Sets or clears `Value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<crate::CompactString>) -> Self {
         self.value = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<HeaderParams, crate::BuildError> {
         Ok(HeaderParams {
             key: self.key,
@@ -5037,64 +8077,137 @@ impl HeaderParamsBuilder {
     }
 }
 /// Settings for an HTTP callback request sent to an external endpoint.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HttpCallbackConfig {
     /// Standard HTTP URL of the endpoint to call.
     ///
     /// Example: `"https://webhook.site/5e789103-af06-4d93-8ffc-8bd8871fad0b"`
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     pub url: Option<crate::CompactString>,
     /// HTTP headers to send with the request.
-    #[serde(
-        rename = "HeaderParams",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub header_params: Option<Vec<HeaderParams>>,
     /// Parameters to put in the request body.
-    #[serde(rename = "Params", default, skip_serializing_if = "Option::is_none")]
     pub params: Option<Vec<HttpParams>>,
     /// Output values expected back; each must be a field of the JSON body returned by the endpoint.
-    #[serde(rename = "Returns", default, skip_serializing_if = "Option::is_none")]
     pub returns: Option<Vec<ReturnKey>>,
     /// Whether the request is made asynchronously.
     ///
     /// Example: `true`
-    #[serde(rename = "Async", default, skip_serializing_if = "Option::is_none")]
     pub r#async: Option<bool>,
     /// Whether authentication is used: `0` disabled, `1` enabled.
     ///
     /// Example: `0`
-    #[serde(rename = "AuthType", default, skip_serializing_if = "Option::is_none")]
     pub auth_type: Option<HttpCallbackConfigAuthType>,
     /// Credentials for HTTP basic authentication.
-    #[serde(rename = "BasicAuth", default, skip_serializing_if = "Option::is_none")]
     pub basic_auth: Option<BasicAuth>,
     /// Settings for bearer token authentication.
-    #[serde(
-        rename = "BearerAuth",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub bearer_auth: Option<BearerAuth>,
     /// Settings for custom authentication.
-    #[serde(
-        rename = "CustomAuth",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub custom_auth: Option<HttpParams>,
     /// Settings for OAuth2 authentication.
-    #[serde(
-        rename = "Oauth2Auth",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub oauth2_auth: Option<OauthConfig>,
+}
+impl ::serde::Serialize for HttpCallbackConfig {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("HttpCallbackConfig", 10)?;
+        if self.url.is_some() {
+            s.serialize_field("Url", &self.url)?;
+        }
+        if self.header_params.is_some() {
+            s.serialize_field("HeaderParams", &self.header_params)?;
+        }
+        if self.params.is_some() {
+            s.serialize_field("Params", &self.params)?;
+        }
+        if self.returns.is_some() {
+            s.serialize_field("Returns", &self.returns)?;
+        }
+        if self.r#async.is_some() {
+            s.serialize_field("Async", &self.r#async)?;
+        }
+        if self.auth_type.is_some() {
+            s.serialize_field("AuthType", &self.auth_type)?;
+        }
+        if self.basic_auth.is_some() {
+            s.serialize_field("BasicAuth", &self.basic_auth)?;
+        }
+        if self.bearer_auth.is_some() {
+            s.serialize_field("BearerAuth", &self.bearer_auth)?;
+        }
+        if self.custom_auth.is_some() {
+            s.serialize_field("CustomAuth", &self.custom_auth)?;
+        }
+        if self.oauth2_auth.is_some() {
+            s.serialize_field("Oauth2Auth", &self.oauth2_auth)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for HttpCallbackConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for HttpCallbackConfig {
+    const EXPECTING: &'static str = "struct HttpCallbackConfig";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "Url",
+            "HeaderParams",
+            "Params",
+            "Returns",
+            "Async",
+            "AuthType",
+            "BasicAuth",
+            "BearerAuth",
+            "CustomAuth",
+            "Oauth2Auth",
+        ]);
+        let mut f_url: Option<Option<crate::CompactString>> = None;
+        let mut f_header_params: Option<Option<Vec<HeaderParams>>> = None;
+        let mut f_params: Option<Option<Vec<HttpParams>>> = None;
+        let mut f_returns: Option<Option<Vec<ReturnKey>>> = None;
+        let mut f_async: Option<Option<bool>> = None;
+        let mut f_auth_type: Option<Option<HttpCallbackConfigAuthType>> = None;
+        let mut f_basic_auth: Option<Option<BasicAuth>> = None;
+        let mut f_bearer_auth: Option<Option<BearerAuth>> = None;
+        let mut f_custom_auth: Option<Option<HttpParams>> = None;
+        let mut f_oauth2_auth: Option<Option<OauthConfig>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_url)?,
+                1 => members.value(&mut map, &mut f_header_params)?,
+                2 => members.value(&mut map, &mut f_params)?,
+                3 => members.value(&mut map, &mut f_returns)?,
+                4 => members.value(&mut map, &mut f_async)?,
+                5 => members.value(&mut map, &mut f_auth_type)?,
+                6 => members.value(&mut map, &mut f_basic_auth)?,
+                7 => members.value(&mut map, &mut f_bearer_auth)?,
+                8 => members.value(&mut map, &mut f_custom_auth)?,
+                9 => members.value(&mut map, &mut f_oauth2_auth)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(HttpCallbackConfig {
+            url: f_url.flatten(),
+            header_params: f_header_params.flatten(),
+            params: f_params.flatten(),
+            returns: f_returns.flatten(),
+            r#async: f_async.flatten(),
+            auth_type: f_auth_type.flatten(),
+            basic_auth: f_basic_auth.flatten(),
+            bearer_auth: f_bearer_auth.flatten(),
+            custom_auth: f_custom_auth.flatten(),
+            oauth2_auth: f_oauth2_auth.flatten(),
+        })
+    }
 }
 impl HttpCallbackConfig {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> HttpCallbackConfigBuilder {
         HttpCallbackConfigBuilder::default()
     }
@@ -5117,41 +8230,49 @@ impl HttpCallbackConfigBuilder {
     /// Standard HTTP URL of the endpoint to call.
     ///
     /// Example: `"https://webhook.site/5e789103-af06-4d93-8ffc-8bd8871fad0b"`
+    #[inline]
     pub fn url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.url = Some(value.into());
         self
     }
     /// Sets or clears `Url`.
+    #[inline]
     pub fn set_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.url = value;
         self
     }
     /// HTTP headers to send with the request.
+    #[inline]
     pub fn header_params(mut self, value: Vec<HeaderParams>) -> Self {
         self.header_params = Some(value);
         self
     }
     /// Sets or clears `HeaderParams`.
+    #[inline]
     pub fn set_header_params(mut self, value: Option<Vec<HeaderParams>>) -> Self {
         self.header_params = value;
         self
     }
     /// Parameters to put in the request body.
+    #[inline]
     pub fn params(mut self, value: Vec<HttpParams>) -> Self {
         self.params = Some(value);
         self
     }
     /// Sets or clears `Params`.
+    #[inline]
     pub fn set_params(mut self, value: Option<Vec<HttpParams>>) -> Self {
         self.params = value;
         self
     }
     /// Output values expected back; each must be a field of the JSON body returned by the endpoint.
+    #[inline]
     pub fn returns(mut self, value: Vec<ReturnKey>) -> Self {
         self.returns = Some(value);
         self
     }
     /// Sets or clears `Returns`.
+    #[inline]
     pub fn set_returns(mut self, value: Option<Vec<ReturnKey>>) -> Self {
         self.returns = value;
         self
@@ -5159,11 +8280,13 @@ impl HttpCallbackConfigBuilder {
     /// Whether the request is made asynchronously.
     ///
     /// Example: `true`
+    #[inline]
     pub fn r#async(mut self, value: bool) -> Self {
         self.r#async = Some(value);
         self
     }
     /// Sets or clears `Async`.
+    #[inline]
     pub fn set_async(mut self, value: Option<bool>) -> Self {
         self.r#async = value;
         self
@@ -5171,56 +8294,67 @@ impl HttpCallbackConfigBuilder {
     /// Whether authentication is used: `0` disabled, `1` enabled.
     ///
     /// Example: `0`
+    #[inline]
     pub fn auth_type(mut self, value: HttpCallbackConfigAuthType) -> Self {
         self.auth_type = Some(value);
         self
     }
     /// Sets or clears `AuthType`.
+    #[inline]
     pub fn set_auth_type(mut self, value: Option<HttpCallbackConfigAuthType>) -> Self {
         self.auth_type = value;
         self
     }
     /// Credentials for HTTP basic authentication.
+    #[inline]
     pub fn basic_auth(mut self, value: BasicAuth) -> Self {
         self.basic_auth = Some(value);
         self
     }
     /// Sets or clears `BasicAuth`.
+    #[inline]
     pub fn set_basic_auth(mut self, value: Option<BasicAuth>) -> Self {
         self.basic_auth = value;
         self
     }
     /// Settings for bearer token authentication.
+    #[inline]
     pub fn bearer_auth(mut self, value: BearerAuth) -> Self {
         self.bearer_auth = Some(value);
         self
     }
     /// Sets or clears `BearerAuth`.
+    #[inline]
     pub fn set_bearer_auth(mut self, value: Option<BearerAuth>) -> Self {
         self.bearer_auth = value;
         self
     }
     /// Settings for custom authentication.
+    #[inline]
     pub fn custom_auth(mut self, value: HttpParams) -> Self {
         self.custom_auth = Some(value);
         self
     }
     /// Sets or clears `CustomAuth`.
+    #[inline]
     pub fn set_custom_auth(mut self, value: Option<HttpParams>) -> Self {
         self.custom_auth = value;
         self
     }
     /// Settings for OAuth2 authentication.
+    #[inline]
     pub fn oauth2_auth(mut self, value: OauthConfig) -> Self {
         self.oauth2_auth = Some(value);
         self
     }
     /// Sets or clears `Oauth2Auth`.
+    #[inline]
     pub fn set_oauth2_auth(mut self, value: Option<OauthConfig>) -> Self {
         self.oauth2_auth = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<HttpCallbackConfig, crate::BuildError> {
         Ok(HttpCallbackConfig {
             url: self.url,
@@ -5237,17 +8371,14 @@ impl HttpCallbackConfigBuilder {
     }
 }
 /// One parameter of an HTTP request body.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HttpParams {
     /// Parameter name.
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<crate::CompactString>,
     /// Parameter value.
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<crate::CompactString>,
     /// Data type of the parameter value.
-    #[serde(rename = "ValueType", default, skip_serializing_if = "Option::is_none")]
     pub value_type: Option<crate::CompactString>,
 }
 impl ::std::fmt::Debug for HttpParams {
@@ -5259,8 +8390,54 @@ impl ::std::fmt::Debug for HttpParams {
             .finish()
     }
 }
+impl ::serde::Serialize for HttpParams {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("HttpParams", 3)?;
+        if self.key.is_some() {
+            s.serialize_field("Key", &self.key)?;
+        }
+        if self.value.is_some() {
+            s.serialize_field("Value", &self.value)?;
+        }
+        if self.value_type.is_some() {
+            s.serialize_field("ValueType", &self.value_type)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for HttpParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for HttpParams {
+    const EXPECTING: &'static str = "struct HttpParams";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Key", "Value", "ValueType"]);
+        let mut f_key: Option<Option<crate::CompactString>> = None;
+        let mut f_value: Option<Option<crate::CompactString>> = None;
+        let mut f_value_type: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_key)?,
+                1 => members.value(&mut map, &mut f_value)?,
+                2 => members.value(&mut map, &mut f_value_type)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(HttpParams {
+            key: f_key.flatten(),
+            value: f_value.flatten(),
+            value_type: f_value_type.flatten(),
+        })
+    }
+}
 impl HttpParams {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> HttpParamsBuilder {
         HttpParamsBuilder::default()
     }
@@ -5283,36 +8460,43 @@ impl ::std::fmt::Debug for HttpParamsBuilder {
 }
 impl HttpParamsBuilder {
     /// Parameter name.
+    #[inline]
     pub fn key(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets or clears `Key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<crate::CompactString>) -> Self {
         self.key = value;
         self
     }
     /// Parameter value.
+    #[inline]
     pub fn value(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.value = Some(value.into());
         self
     }
     /// Sets or clears `Value`.
+    #[inline]
     pub fn set_value(mut self, value: Option<crate::CompactString>) -> Self {
         self.value = value;
         self
     }
     /// Data type of the parameter value.
+    #[inline]
     pub fn value_type(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.value_type = Some(value.into());
         self
     }
     /// Sets or clears `ValueType`.
+    #[inline]
     pub fn set_value_type(mut self, value: Option<crate::CompactString>) -> Self {
         self.value_type = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<HttpParams, crate::BuildError> {
         Ok(HttpParams {
             key: self.key,
@@ -5322,88 +8506,239 @@ impl HttpParamsBuilder {
     }
 }
 /// Service record of a text (chat) session.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IMCdrInfo {
     /// Id of the service record.
     ///
     /// Example: `"12933"`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<crate::CompactString>,
     /// Length of the service in seconds.
     ///
     /// Example: `199`
-    #[serde(rename = "Duration", default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
     /// How the session ended: `0` abnormal end, `1` normal end, `3` no agent online, `17` agent declined to answer, `100` blocklisted, `101` transferred manually by the agent, `102` abandoned in the IVR stage, `108` ended automatically after user timeout, `109` ended by the user.
     ///
     /// Example: `1`
-    #[serde(rename = "EndStatus", default, skip_serializing_if = "Option::is_none")]
     pub end_status: Option<IMCdrInfoEndStatus>,
     /// Nickname of the user.
     ///
     /// Example: `"访客_e8d6"`
-    #[serde(rename = "Nickname", default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<crate::CompactString>,
     /// Service type: `1` omnichannel, `2` text customer service.
     ///
     /// Example: `2`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<IMCdrInfoType>,
     /// Id of the agent who served the session.
     ///
     /// Example: `"foo@tencent.com"`
-    #[serde(rename = "StaffId", default, skip_serializing_if = "Option::is_none")]
     pub staff_id: Option<crate::CompactString>,
     /// Unix timestamp of the service.
     ///
     /// Example: `1632814604`
-    #[serde(rename = "Timestamp", default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<i64>,
     /// Id of the session.
     ///
     /// Example: `"87fa1d7a-4194-4f2a-83dc-d7c293411720"`
-    #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<crate::CompactString>,
     /// Id of the skill group.
     ///
     /// Example: `"1154"`
-    #[serde(
-        rename = "SkillGroupId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_id: Option<crate::CompactString>,
     /// Name of the skill group.
     ///
     /// Example: `"foo"`
-    #[serde(
-        rename = "SkillGroupName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_name: Option<crate::CompactString>,
     /// Satisfaction rating given by the user; may be null if unavailable.
     ///
     /// Example: `{"Id":1,"Label":"满意"}`
-    #[serde(
-        rename = "Satisfaction",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub satisfaction: Option<IMSatisfaction>,
     /// Id of the user.
     ///
     /// Example: `"user123"`
-    #[serde(
-        rename = "ClientUserId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub client_user_id: Option<crate::CompactString>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for IMCdrInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("IMCdrInfo", 12)?;
+        if self.id.is_some() {
+            s.serialize_field("Id", &self.id)?;
+        }
+        if self.duration.is_some() {
+            s.serialize_field("Duration", &self.duration)?;
+        }
+        if self.end_status.is_some() {
+            s.serialize_field("EndStatus", &self.end_status)?;
+        }
+        if self.nickname.is_some() {
+            s.serialize_field("Nickname", &self.nickname)?;
+        }
+        if self.r#type.is_some() {
+            s.serialize_field("Type", &self.r#type)?;
+        }
+        if self.staff_id.is_some() {
+            s.serialize_field("StaffId", &self.staff_id)?;
+        }
+        if self.timestamp.is_some() {
+            s.serialize_field("Timestamp", &self.timestamp)?;
+        }
+        if self.session_id.is_some() {
+            s.serialize_field("SessionId", &self.session_id)?;
+        }
+        if self.skill_group_id.is_some() {
+            s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        }
+        if self.skill_group_name.is_some() {
+            s.serialize_field("SkillGroupName", &self.skill_group_name)?;
+        }
+        if self.satisfaction.is_some() {
+            s.serialize_field("Satisfaction", &self.satisfaction)?;
+        }
+        if self.client_user_id.is_some() {
+            s.serialize_field("ClientUserId", &self.client_user_id)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IMCdrInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for IMCdrInfo {
+    const EXPECTING: &'static str = "struct IMCdrInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "Id",
+            "Duration",
+            "EndStatus",
+            "Nickname",
+            "Type",
+            "StaffId",
+            "Timestamp",
+            "SessionId",
+            "SkillGroupId",
+            "SkillGroupName",
+            "Satisfaction",
+            "ClientUserId",
+        ]);
+        let mut f_id: Option<Option<crate::CompactString>> = None;
+        let mut f_duration: Option<Option<i64>> = None;
+        let mut f_end_status: Option<Option<IMCdrInfoEndStatus>> = None;
+        let mut f_nickname: Option<Option<crate::CompactString>> = None;
+        let mut f_type: Option<Option<IMCdrInfoType>> = None;
+        let mut f_staff_id: Option<Option<crate::CompactString>> = None;
+        let mut f_timestamp: Option<Option<i64>> = None;
+        let mut f_session_id: Option<Option<crate::CompactString>> = None;
+        let mut f_skill_group_id: Option<Option<crate::CompactString>> = None;
+        let mut f_skill_group_name: Option<Option<crate::CompactString>> = None;
+        let mut f_satisfaction: Option<Option<IMSatisfaction>> = None;
+        let mut f_client_user_id: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_id)?,
+                1 => members.value(&mut map, &mut f_duration)?,
+                2 => members.value(&mut map, &mut f_end_status)?,
+                3 => members.value(&mut map, &mut f_nickname)?,
+                4 => members.value(&mut map, &mut f_type)?,
+                5 => members.value(&mut map, &mut f_staff_id)?,
+                6 => members.value(&mut map, &mut f_timestamp)?,
+                7 => members.value(&mut map, &mut f_session_id)?,
+                8 => members.value(&mut map, &mut f_skill_group_id)?,
+                9 => members.value(&mut map, &mut f_skill_group_name)?,
+                10 => members.value(&mut map, &mut f_satisfaction)?,
+                11 => members.value(&mut map, &mut f_client_user_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(IMCdrInfo {
+            id: f_id.flatten(),
+            duration: f_duration.flatten(),
+            end_status: f_end_status.flatten(),
+            nickname: f_nickname.flatten(),
+            r#type: f_type.flatten(),
+            staff_id: f_staff_id.flatten(),
+            timestamp: f_timestamp.flatten(),
+            session_id: f_session_id.flatten(),
+            skill_group_id: f_skill_group_id.flatten(),
+            skill_group_name: f_skill_group_name.flatten(),
+            satisfaction: f_satisfaction.flatten(),
+            client_user_id: f_client_user_id.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for IMCdrInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "ClientUserId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Duration",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "EndStatus",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Id",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Nickname",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Satisfaction",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<IMSatisfaction as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "SessionId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupName",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StaffId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Timestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Type",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl IMCdrInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> IMCdrInfoBuilder {
         IMCdrInfoBuilder::default()
     }
@@ -5428,11 +8763,13 @@ impl IMCdrInfoBuilder {
     /// Id of the service record.
     ///
     /// Example: `"12933"`
+    #[inline]
     pub fn id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Sets or clears `Id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.id = value;
         self
@@ -5440,11 +8777,13 @@ impl IMCdrInfoBuilder {
     /// Length of the service in seconds.
     ///
     /// Example: `199`
+    #[inline]
     pub fn duration(mut self, value: i64) -> Self {
         self.duration = Some(value);
         self
     }
     /// Sets or clears `Duration`.
+    #[inline]
     pub fn set_duration(mut self, value: Option<i64>) -> Self {
         self.duration = value;
         self
@@ -5452,11 +8791,13 @@ impl IMCdrInfoBuilder {
     /// How the session ended: `0` abnormal end, `1` normal end, `3` no agent online, `17` agent declined to answer, `100` blocklisted, `101` transferred manually by the agent, `102` abandoned in the IVR stage, `108` ended automatically after user timeout, `109` ended by the user.
     ///
     /// Example: `1`
+    #[inline]
     pub fn end_status(mut self, value: IMCdrInfoEndStatus) -> Self {
         self.end_status = Some(value);
         self
     }
     /// Sets or clears `EndStatus`.
+    #[inline]
     pub fn set_end_status(mut self, value: Option<IMCdrInfoEndStatus>) -> Self {
         self.end_status = value;
         self
@@ -5464,11 +8805,13 @@ impl IMCdrInfoBuilder {
     /// Nickname of the user.
     ///
     /// Example: `"访客_e8d6"`
+    #[inline]
     pub fn nickname(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.nickname = Some(value.into());
         self
     }
     /// Sets or clears `Nickname`.
+    #[inline]
     pub fn set_nickname(mut self, value: Option<crate::CompactString>) -> Self {
         self.nickname = value;
         self
@@ -5476,11 +8819,13 @@ impl IMCdrInfoBuilder {
     /// Service type: `1` omnichannel, `2` text customer service.
     ///
     /// Example: `2`
+    #[inline]
     pub fn r#type(mut self, value: IMCdrInfoType) -> Self {
         self.r#type = Some(value);
         self
     }
     /// Sets or clears `Type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<IMCdrInfoType>) -> Self {
         self.r#type = value;
         self
@@ -5488,11 +8833,13 @@ impl IMCdrInfoBuilder {
     /// Id of the agent who served the session.
     ///
     /// Example: `"foo@tencent.com"`
+    #[inline]
     pub fn staff_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_id = Some(value.into());
         self
     }
     /// Sets or clears `StaffId`.
+    #[inline]
     pub fn set_staff_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_id = value;
         self
@@ -5500,11 +8847,13 @@ impl IMCdrInfoBuilder {
     /// Unix timestamp of the service.
     ///
     /// Example: `1632814604`
+    #[inline]
     pub fn timestamp(mut self, value: i64) -> Self {
         self.timestamp = Some(value);
         self
     }
     /// Sets or clears `Timestamp`.
+    #[inline]
     pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
         self.timestamp = value;
         self
@@ -5512,11 +8861,13 @@ impl IMCdrInfoBuilder {
     /// Id of the session.
     ///
     /// Example: `"87fa1d7a-4194-4f2a-83dc-d7c293411720"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_id = value;
         self
@@ -5524,11 +8875,13 @@ impl IMCdrInfoBuilder {
     /// Id of the skill group.
     ///
     /// Example: `"1154"`
+    #[inline]
     pub fn skill_group_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.skill_group_id = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupId`.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.skill_group_id = value;
         self
@@ -5536,11 +8889,13 @@ impl IMCdrInfoBuilder {
     /// Name of the skill group.
     ///
     /// Example: `"foo"`
+    #[inline]
     pub fn skill_group_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`.
+    #[inline]
     pub fn set_skill_group_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.skill_group_name = value;
         self
@@ -5548,11 +8903,13 @@ impl IMCdrInfoBuilder {
     /// Satisfaction rating given by the user; may be null if unavailable.
     ///
     /// Example: `{"Id":1,"Label":"满意"}`
+    #[inline]
     pub fn satisfaction(mut self, value: IMSatisfaction) -> Self {
         self.satisfaction = Some(value);
         self
     }
     /// Sets or clears `Satisfaction`.
+    #[inline]
     pub fn set_satisfaction(mut self, value: Option<IMSatisfaction>) -> Self {
         self.satisfaction = value;
         self
@@ -5560,16 +8917,19 @@ impl IMCdrInfoBuilder {
     /// Id of the user.
     ///
     /// Example: `"user123"`
+    #[inline]
     pub fn client_user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.client_user_id = Some(value.into());
         self
     }
     /// Sets or clears `ClientUserId`.
+    #[inline]
     pub fn set_client_user_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.client_user_id = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<IMCdrInfo, crate::BuildError> {
         Ok(IMCdrInfo {
             id: self.id,
@@ -5588,22 +8948,76 @@ impl IMCdrInfoBuilder {
     }
 }
 /// Satisfaction rating of a chat session.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IMSatisfaction {
     /// Numeric satisfaction value.
     ///
     /// Example: `2`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Label of the satisfaction value.
     ///
     /// Example: `"非常满意"`
-    #[serde(rename = "Label", default, skip_serializing_if = "Option::is_none")]
     pub label: Option<crate::CompactString>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for IMSatisfaction {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("IMSatisfaction", 2)?;
+        if self.id.is_some() {
+            s.serialize_field("Id", &self.id)?;
+        }
+        if self.label.is_some() {
+            s.serialize_field("Label", &self.label)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IMSatisfaction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for IMSatisfaction {
+    const EXPECTING: &'static str = "struct IMSatisfaction";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Id", "Label"]);
+        let mut f_id: Option<Option<i64>> = None;
+        let mut f_label: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_id)?,
+                1 => members.value(&mut map, &mut f_label)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(IMSatisfaction {
+            id: f_id.flatten(),
+            label: f_label.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for IMSatisfaction {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Id",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Label",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl IMSatisfaction {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> IMSatisfactionBuilder {
         IMSatisfactionBuilder::default()
     }
@@ -5618,11 +9032,13 @@ impl IMSatisfactionBuilder {
     /// Numeric satisfaction value.
     ///
     /// Example: `2`
+    #[inline]
     pub fn id(mut self, value: i64) -> Self {
         self.id = Some(value);
         self
     }
     /// Sets or clears `Id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<i64>) -> Self {
         self.id = value;
         self
@@ -5630,16 +9046,19 @@ impl IMSatisfactionBuilder {
     /// Label of the satisfaction value.
     ///
     /// Example: `"非常满意"`
+    #[inline]
     pub fn label(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.label = Some(value.into());
         self
     }
     /// Sets or clears `Label`.
+    #[inline]
     pub fn set_label(mut self, value: Option<crate::CompactString>) -> Self {
         self.label = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<IMSatisfaction, crate::BuildError> {
         Ok(IMSatisfaction {
             id: self.id,
@@ -5648,46 +9067,143 @@ impl IMSatisfactionBuilder {
     }
 }
 /// A key press or recognized keyword captured in the IVR.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IVRKeyPressedElement {
     /// Key pressed or keyword matched.
     ///
     /// Example: `"1"`
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<crate::CompactString>,
     /// Tag associated with the key.
     ///
     /// Example: `"非常满意"`
-    #[serde(rename = "Label", default, skip_serializing_if = "Option::is_none")]
     pub label: Option<crate::CompactString>,
     /// Unix time in milliseconds of the input.
     ///
     /// Example: `1729697241440`
-    #[serde(rename = "Timestamp", default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<i64>,
     /// Tag of the IVR node.
     ///
     /// Example: `"分支节点"`
-    #[serde(rename = "NodeLabel", default, skip_serializing_if = "Option::is_none")]
     pub node_label: Option<crate::CompactString>,
     /// Raw input from the user.
     ///
     /// Example: `"1"`
-    #[serde(
-        rename = "OriginalContent",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub original_content: Option<crate::CompactString>,
     /// Text of the TTS prompt played.
     ///
     /// Example: `"您好"`
-    #[serde(rename = "TTSPrompt", default, skip_serializing_if = "Option::is_none")]
     pub tts_prompt: Option<crate::CompactString>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for IVRKeyPressedElement {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("IVRKeyPressedElement", 6)?;
+        if self.key.is_some() {
+            s.serialize_field("Key", &self.key)?;
+        }
+        if self.label.is_some() {
+            s.serialize_field("Label", &self.label)?;
+        }
+        if self.timestamp.is_some() {
+            s.serialize_field("Timestamp", &self.timestamp)?;
+        }
+        if self.node_label.is_some() {
+            s.serialize_field("NodeLabel", &self.node_label)?;
+        }
+        if self.original_content.is_some() {
+            s.serialize_field("OriginalContent", &self.original_content)?;
+        }
+        if self.tts_prompt.is_some() {
+            s.serialize_field("TTSPrompt", &self.tts_prompt)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IVRKeyPressedElement {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for IVRKeyPressedElement {
+    const EXPECTING: &'static str = "struct IVRKeyPressedElement";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "Key",
+            "Label",
+            "Timestamp",
+            "NodeLabel",
+            "OriginalContent",
+            "TTSPrompt",
+        ]);
+        let mut f_key: Option<Option<crate::CompactString>> = None;
+        let mut f_label: Option<Option<crate::CompactString>> = None;
+        let mut f_timestamp: Option<Option<i64>> = None;
+        let mut f_node_label: Option<Option<crate::CompactString>> = None;
+        let mut f_original_content: Option<Option<crate::CompactString>> = None;
+        let mut f_tts_prompt: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_key)?,
+                1 => members.value(&mut map, &mut f_label)?,
+                2 => members.value(&mut map, &mut f_timestamp)?,
+                3 => members.value(&mut map, &mut f_node_label)?,
+                4 => members.value(&mut map, &mut f_original_content)?,
+                5 => members.value(&mut map, &mut f_tts_prompt)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(IVRKeyPressedElement {
+            key: f_key.flatten(),
+            label: f_label.flatten(),
+            timestamp: f_timestamp.flatten(),
+            node_label: f_node_label.flatten(),
+            original_content: f_original_content.flatten(),
+            tts_prompt: f_tts_prompt.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for IVRKeyPressedElement {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Key",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Label",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "NodeLabel",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "OriginalContent",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TTSPrompt",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Timestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl IVRKeyPressedElement {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> IVRKeyPressedElementBuilder {
         IVRKeyPressedElementBuilder::default()
     }
@@ -5706,11 +9222,13 @@ impl IVRKeyPressedElementBuilder {
     /// Key pressed or keyword matched.
     ///
     /// Example: `"1"`
+    #[inline]
     pub fn key(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets or clears `Key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<crate::CompactString>) -> Self {
         self.key = value;
         self
@@ -5718,11 +9236,13 @@ impl IVRKeyPressedElementBuilder {
     /// Tag associated with the key.
     ///
     /// Example: `"非常满意"`
+    #[inline]
     pub fn label(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.label = Some(value.into());
         self
     }
     /// Sets or clears `Label`.
+    #[inline]
     pub fn set_label(mut self, value: Option<crate::CompactString>) -> Self {
         self.label = value;
         self
@@ -5730,11 +9250,13 @@ impl IVRKeyPressedElementBuilder {
     /// Unix time in milliseconds of the input.
     ///
     /// Example: `1729697241440`
+    #[inline]
     pub fn timestamp(mut self, value: i64) -> Self {
         self.timestamp = Some(value);
         self
     }
     /// Sets or clears `Timestamp`.
+    #[inline]
     pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
         self.timestamp = value;
         self
@@ -5742,11 +9264,13 @@ impl IVRKeyPressedElementBuilder {
     /// Tag of the IVR node.
     ///
     /// Example: `"分支节点"`
+    #[inline]
     pub fn node_label(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.node_label = Some(value.into());
         self
     }
     /// Sets or clears `NodeLabel`.
+    #[inline]
     pub fn set_node_label(mut self, value: Option<crate::CompactString>) -> Self {
         self.node_label = value;
         self
@@ -5754,11 +9278,13 @@ impl IVRKeyPressedElementBuilder {
     /// Raw input from the user.
     ///
     /// Example: `"1"`
+    #[inline]
     pub fn original_content(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.original_content = Some(value.into());
         self
     }
     /// Sets or clears `OriginalContent`.
+    #[inline]
     pub fn set_original_content(mut self, value: Option<crate::CompactString>) -> Self {
         self.original_content = value;
         self
@@ -5766,16 +9292,19 @@ impl IVRKeyPressedElementBuilder {
     /// Text of the TTS prompt played.
     ///
     /// Example: `"您好"`
+    #[inline]
     pub fn tts_prompt(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.tts_prompt = Some(value.into());
         self
     }
     /// Sets or clears `TTSPrompt`.
+    #[inline]
     pub fn set_tts_prompt(mut self, value: Option<crate::CompactString>) -> Self {
         self.tts_prompt = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<IVRKeyPressedElement, crate::BuildError> {
         Ok(IVRKeyPressedElement {
             key: self.key,
@@ -5788,21 +9317,48 @@ impl IVRKeyPressedElementBuilder {
     }
 }
 /// A callback endpoint.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Interface {
     /// Address of the callback endpoint.
     ///
     /// Example: `"https://cloud.tencent.com/"`
-    #[serde(
-        rename = "URL",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub url: crate::CompactString,
+}
+impl ::serde::Serialize for Interface {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Interface", 1)?;
+        s.serialize_field("URL", &self.url)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for Interface {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for Interface {
+    const EXPECTING: &'static str = "struct Interface";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["URL"]);
+        let mut f_url: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_url)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(Interface {
+            url: f_url.unwrap_or_else(crate::deviation::absent),
+        })
+    }
 }
 impl Interface {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> InterfaceBuilder {
         InterfaceBuilder::default()
     }
@@ -5816,16 +9372,19 @@ impl InterfaceBuilder {
     /// Address of the callback endpoint.
     ///
     /// Example: `"https://cloud.tencent.com/"`
+    #[inline]
     pub fn url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.url = Some(value.into());
         self
     }
     /// Sets or clears `URL`. Required.
+    #[inline]
     pub fn set_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.url = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<Interface, crate::BuildError> {
         Ok(Interface {
             url: self
@@ -5835,22 +9394,60 @@ impl InterfaceBuilder {
     }
 }
 /// A request the server side sends on its own initiative to the LLM of an AI agent call.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InvokeLLM {
     /// Content to send to the LLM.
     ///
     /// Example: `"今天天气怎么样"`
-    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<crate::CompactString>,
     /// Whether this text may interrupt the bot while it is speaking.
     ///
     /// Example: `false`
-    #[serde(rename = "Interrupt", default, skip_serializing_if = "Option::is_none")]
     pub interrupt: Option<bool>,
+}
+impl ::serde::Serialize for InvokeLLM {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("InvokeLLM", 2)?;
+        if self.content.is_some() {
+            s.serialize_field("Content", &self.content)?;
+        }
+        if self.interrupt.is_some() {
+            s.serialize_field("Interrupt", &self.interrupt)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for InvokeLLM {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for InvokeLLM {
+    const EXPECTING: &'static str = "struct InvokeLLM";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Content", "Interrupt"]);
+        let mut f_content: Option<Option<crate::CompactString>> = None;
+        let mut f_interrupt: Option<Option<bool>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_content)?,
+                1 => members.value(&mut map, &mut f_interrupt)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(InvokeLLM {
+            content: f_content.flatten(),
+            interrupt: f_interrupt.flatten(),
+        })
+    }
 }
 impl InvokeLLM {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> InvokeLLMBuilder {
         InvokeLLMBuilder::default()
     }
@@ -5865,11 +9462,13 @@ impl InvokeLLMBuilder {
     /// Content to send to the LLM.
     ///
     /// Example: `"今天天气怎么样"`
+    #[inline]
     pub fn content(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.content = Some(value.into());
         self
     }
     /// Sets or clears `Content`.
+    #[inline]
     pub fn set_content(mut self, value: Option<crate::CompactString>) -> Self {
         self.content = value;
         self
@@ -5877,16 +9476,19 @@ impl InvokeLLMBuilder {
     /// Whether this text may interrupt the bot while it is speaking.
     ///
     /// Example: `false`
+    #[inline]
     pub fn interrupt(mut self, value: bool) -> Self {
         self.interrupt = Some(value);
         self
     }
     /// Sets or clears `Interrupt`.
+    #[inline]
     pub fn set_interrupt(mut self, value: Option<bool>) -> Self {
         self.interrupt = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<InvokeLLM, crate::BuildError> {
         Ok(InvokeLLM {
             content: self.content,
@@ -5895,22 +9497,76 @@ impl InvokeLLMBuilder {
     }
 }
 /// A single message within a chat.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Message {
     /// Kind of message, such as `Text`.
     ///
     /// Example: `"Text"`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<crate::CompactString>,
     /// Body of the message.
     ///
     /// Example: `"您好，我是您的小助手"`
-    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<crate::CompactString>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for Message {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Message", 2)?;
+        if self.r#type.is_some() {
+            s.serialize_field("Type", &self.r#type)?;
+        }
+        if self.content.is_some() {
+            s.serialize_field("Content", &self.content)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Message {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for Message {
+    const EXPECTING: &'static str = "struct Message";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Type", "Content"]);
+        let mut f_type: Option<Option<crate::CompactString>> = None;
+        let mut f_content: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_type)?,
+                1 => members.value(&mut map, &mut f_content)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(Message {
+            r#type: f_type.flatten(),
+            content: f_content.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for Message {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Content",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Type",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl Message {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> MessageBuilder {
         MessageBuilder::default()
     }
@@ -5925,11 +9581,13 @@ impl MessageBuilder {
     /// Kind of message, such as `Text`.
     ///
     /// Example: `"Text"`
+    #[inline]
     pub fn r#type(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.r#type = Some(value.into());
         self
     }
     /// Sets or clears `Type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<crate::CompactString>) -> Self {
         self.r#type = value;
         self
@@ -5937,16 +9595,19 @@ impl MessageBuilder {
     /// Body of the message.
     ///
     /// Example: `"您好，我是您的小助手"`
+    #[inline]
     pub fn content(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.content = Some(value.into());
         self
     }
     /// Sets or clears `Content`.
+    #[inline]
     pub fn set_content(mut self, value: Option<crate::CompactString>) -> Self {
         self.content = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<Message, crate::BuildError> {
         Ok(Message {
             r#type: self.r#type,
@@ -5955,27 +9616,91 @@ impl MessageBuilder {
     }
 }
 /// A chat message entry sent by one user.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessageBody {
     /// Unix timestamp of the message.
     ///
     /// Example: `1600007226`
-    #[serde(rename = "Timestamp", default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<i64>,
     /// Id of the user who sent the message.
     ///
     /// Example: `"Alan"`
-    #[serde(rename = "From", default, skip_serializing_if = "Option::is_none")]
     pub from: Option<crate::CompactString>,
     /// Messages contained in this entry.
     ///
     /// Example: `[{"Content":"您好呀！","Type":"Text"}]`
-    #[serde(rename = "Messages", default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<Message>>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for MessageBody {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("MessageBody", 3)?;
+        if self.timestamp.is_some() {
+            s.serialize_field("Timestamp", &self.timestamp)?;
+        }
+        if self.from.is_some() {
+            s.serialize_field("From", &self.from)?;
+        }
+        if self.messages.is_some() {
+            s.serialize_field("Messages", &self.messages)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MessageBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for MessageBody {
+    const EXPECTING: &'static str = "struct MessageBody";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Timestamp", "From", "Messages"]);
+        let mut f_timestamp: Option<Option<i64>> = None;
+        let mut f_from: Option<Option<crate::CompactString>> = None;
+        let mut f_messages: Option<Option<Vec<Message>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_timestamp)?,
+                1 => members.value(&mut map, &mut f_from)?,
+                2 => members.value(&mut map, &mut f_messages)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(MessageBody {
+            timestamp: f_timestamp.flatten(),
+            from: f_from.flatten(),
+            messages: f_messages.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for MessageBody {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "From",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Messages",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<Message as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "Timestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl MessageBody {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> MessageBodyBuilder {
         MessageBodyBuilder::default()
     }
@@ -5991,11 +9716,13 @@ impl MessageBodyBuilder {
     /// Unix timestamp of the message.
     ///
     /// Example: `1600007226`
+    #[inline]
     pub fn timestamp(mut self, value: i64) -> Self {
         self.timestamp = Some(value);
         self
     }
     /// Sets or clears `Timestamp`.
+    #[inline]
     pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
         self.timestamp = value;
         self
@@ -6003,11 +9730,13 @@ impl MessageBodyBuilder {
     /// Id of the user who sent the message.
     ///
     /// Example: `"Alan"`
+    #[inline]
     pub fn from(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.from = Some(value.into());
         self
     }
     /// Sets or clears `From`.
+    #[inline]
     pub fn set_from(mut self, value: Option<crate::CompactString>) -> Self {
         self.from = value;
         self
@@ -6015,16 +9744,19 @@ impl MessageBodyBuilder {
     /// Messages contained in this entry.
     ///
     /// Example: `[{"Content":"您好呀！","Type":"Text"}]`
+    #[inline]
     pub fn messages(mut self, value: Vec<Message>) -> Self {
         self.messages = Some(value);
         self
     }
     /// Sets or clears `Messages`.
+    #[inline]
     pub fn set_messages(mut self, value: Option<Vec<Message>>) -> Self {
         self.messages = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<MessageBody, crate::BuildError> {
         Ok(MessageBody {
             timestamp: self.timestamp,
@@ -6034,36 +9766,107 @@ impl MessageBodyBuilder {
     }
 }
 /// Details of a phone number.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NumberInfo {
     /// The phone number.
     ///
     /// Example: `"0086075512345678"`
-    #[serde(rename = "Number", default, skip_serializing_if = "Option::is_none")]
     pub number: Option<crate::CompactString>,
     /// Ids of the outbound skill groups bound to the number.
     ///
     /// Example: `[1,2,3]`
-    #[serde(
-        rename = "CallOutSkillGroupIds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub call_out_skill_group_ids: Option<Vec<SkillGroupId>>,
     /// Number state: `1` normal, `2` suspended for overdue payment, `4` suspended by the administrator, `5` suspended for a violation.
     ///
     /// Example: `1`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<NumberInfoState>,
     /// Whether the number is a bring-your-own number: `0` no, `1` yes.
     ///
     /// Example: `1`
-    #[serde(rename = "CostType", default, skip_serializing_if = "Option::is_none")]
     pub cost_type: Option<NumberInfoCostType>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for NumberInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("NumberInfo", 4)?;
+        if self.number.is_some() {
+            s.serialize_field("Number", &self.number)?;
+        }
+        if self.call_out_skill_group_ids.is_some() {
+            s.serialize_field("CallOutSkillGroupIds", &self.call_out_skill_group_ids)?;
+        }
+        if self.state.is_some() {
+            s.serialize_field("State", &self.state)?;
+        }
+        if self.cost_type.is_some() {
+            s.serialize_field("CostType", &self.cost_type)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for NumberInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for NumberInfo {
+    const EXPECTING: &'static str = "struct NumberInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["Number", "CallOutSkillGroupIds", "State", "CostType"]);
+        let mut f_number: Option<Option<crate::CompactString>> = None;
+        let mut f_call_out_skill_group_ids: Option<Option<Vec<SkillGroupId>>> = None;
+        let mut f_state: Option<Option<NumberInfoState>> = None;
+        let mut f_cost_type: Option<Option<NumberInfoCostType>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_number)?,
+                1 => members.value(&mut map, &mut f_call_out_skill_group_ids)?,
+                2 => members.value(&mut map, &mut f_state)?,
+                3 => members.value(&mut map, &mut f_cost_type)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(NumberInfo {
+            number: f_number.flatten(),
+            call_out_skill_group_ids: f_call_out_skill_group_ids.flatten(),
+            state: f_state.flatten(),
+            cost_type: f_cost_type.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for NumberInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "CallOutSkillGroupIds",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "CostType",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Number",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "State",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl NumberInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> NumberInfoBuilder {
         NumberInfoBuilder::default()
     }
@@ -6080,11 +9883,13 @@ impl NumberInfoBuilder {
     /// The phone number.
     ///
     /// Example: `"0086075512345678"`
+    #[inline]
     pub fn number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.number = Some(value.into());
         self
     }
     /// Sets or clears `Number`.
+    #[inline]
     pub fn set_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.number = value;
         self
@@ -6092,11 +9897,13 @@ impl NumberInfoBuilder {
     /// Ids of the outbound skill groups bound to the number.
     ///
     /// Example: `[1,2,3]`
+    #[inline]
     pub fn call_out_skill_group_ids(mut self, value: Vec<SkillGroupId>) -> Self {
         self.call_out_skill_group_ids = Some(value);
         self
     }
     /// Sets or clears `CallOutSkillGroupIds`.
+    #[inline]
     pub fn set_call_out_skill_group_ids(mut self, value: Option<Vec<SkillGroupId>>) -> Self {
         self.call_out_skill_group_ids = value;
         self
@@ -6104,11 +9911,13 @@ impl NumberInfoBuilder {
     /// Number state: `1` normal, `2` suspended for overdue payment, `4` suspended by the administrator, `5` suspended for a violation.
     ///
     /// Example: `1`
+    #[inline]
     pub fn state(mut self, value: NumberInfoState) -> Self {
         self.state = Some(value);
         self
     }
     /// Sets or clears `State`.
+    #[inline]
     pub fn set_state(mut self, value: Option<NumberInfoState>) -> Self {
         self.state = value;
         self
@@ -6116,16 +9925,19 @@ impl NumberInfoBuilder {
     /// Whether the number is a bring-your-own number: `0` no, `1` yes.
     ///
     /// Example: `1`
+    #[inline]
     pub fn cost_type(mut self, value: NumberInfoCostType) -> Self {
         self.cost_type = Some(value);
         self
     }
     /// Sets or clears `CostType`.
+    #[inline]
     pub fn set_cost_type(mut self, value: Option<NumberInfoCostType>) -> Self {
         self.cost_type = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<NumberInfo, crate::BuildError> {
         Ok(NumberInfo {
             number: self.number,
@@ -6136,21 +9948,14 @@ impl NumberInfoBuilder {
     }
 }
 /// Settings for OAuth2 authentication.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OauthConfig {
     /// URL of the endpoint that issues access tokens.
-    #[serde(rename = "TokenURL", default, skip_serializing_if = "Option::is_none")]
     pub token_url: Option<crate::CompactString>,
     /// OAuth2 client id.
-    #[serde(rename = "ClientId", default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<crate::CompactString>,
     /// OAuth2 client secret.
-    #[serde(
-        rename = "ClientSecret",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub client_secret: Option<crate::CompactString>,
 }
 impl ::std::fmt::Debug for OauthConfig {
@@ -6165,8 +9970,54 @@ impl ::std::fmt::Debug for OauthConfig {
             .finish()
     }
 }
+impl ::serde::Serialize for OauthConfig {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("OauthConfig", 3)?;
+        if self.token_url.is_some() {
+            s.serialize_field("TokenURL", &self.token_url)?;
+        }
+        if self.client_id.is_some() {
+            s.serialize_field("ClientId", &self.client_id)?;
+        }
+        if self.client_secret.is_some() {
+            s.serialize_field("ClientSecret", &self.client_secret)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for OauthConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for OauthConfig {
+    const EXPECTING: &'static str = "struct OauthConfig";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["TokenURL", "ClientId", "ClientSecret"]);
+        let mut f_token_url: Option<Option<crate::CompactString>> = None;
+        let mut f_client_id: Option<Option<crate::CompactString>> = None;
+        let mut f_client_secret: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_token_url)?,
+                1 => members.value(&mut map, &mut f_client_id)?,
+                2 => members.value(&mut map, &mut f_client_secret)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(OauthConfig {
+            token_url: f_token_url.flatten(),
+            client_id: f_client_id.flatten(),
+            client_secret: f_client_secret.flatten(),
+        })
+    }
+}
 impl OauthConfig {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> OauthConfigBuilder {
         OauthConfigBuilder::default()
     }
@@ -6192,36 +10043,43 @@ impl ::std::fmt::Debug for OauthConfigBuilder {
 }
 impl OauthConfigBuilder {
     /// URL of the endpoint that issues access tokens.
+    #[inline]
     pub fn token_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.token_url = Some(value.into());
         self
     }
     /// Sets or clears `TokenURL`.
+    #[inline]
     pub fn set_token_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.token_url = value;
         self
     }
     /// OAuth2 client id.
+    #[inline]
     pub fn client_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.client_id = Some(value.into());
         self
     }
     /// Sets or clears `ClientId`.
+    #[inline]
     pub fn set_client_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.client_id = value;
         self
     }
     /// OAuth2 client secret.
+    #[inline]
     pub fn client_secret(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.client_secret = Some(value.into());
         self
     }
     /// Sets or clears `ClientSecret`.
+    #[inline]
     pub fn set_client_secret(mut self, value: Option<crate::CompactString>) -> Self {
         self.client_secret = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<OauthConfig, crate::BuildError> {
         Ok(OauthConfig {
             token_url: self.token_url,
@@ -6231,66 +10089,101 @@ impl OauthConfigBuilder {
     }
 }
 /// Detail of one line in an application to use the customer's own numbers.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OwnNumberApplyDetailItem {
     /// Number usage: `0` inbound, `1` outbound, `2` inbound and outbound.
     ///
     /// Example: `2`
-    #[serde(
-        rename = "CallType",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub call_type: OwnNumberApplyDetailItemCallType,
     /// Line number.
     ///
     /// Example: `"02066660000"`
-    #[serde(
-        rename = "PhoneNumber",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub phone_number: crate::CompactString,
     /// Maximum number of concurrent calls.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "MaxCallCount",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub max_call_count: i64,
     /// Maximum number of new calls per second.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "MaxCallPSec",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub max_call_p_sec: i64,
     /// Format of the callee number on outbound calls: `{+E.164}` or `{E.164}`.
     ///
     /// Example: `"{+E.164}"`
-    #[serde(
-        rename = "OutboundCalleeFormat",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub outbound_callee_format: Option<OwnNumberApplyDetailItemOutboundCalleeFormat>,
     /// Number assigned by the carrier.
     ///
     /// Example: `"66660000"`
-    #[serde(
-        rename = "CarrierPhoneNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub carrier_phone_number: Option<crate::CompactString>,
+}
+impl ::serde::Serialize for OwnNumberApplyDetailItem {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("OwnNumberApplyDetailItem", 6)?;
+        s.serialize_field("CallType", &self.call_type)?;
+        s.serialize_field("PhoneNumber", &self.phone_number)?;
+        s.serialize_field("MaxCallCount", &self.max_call_count)?;
+        s.serialize_field("MaxCallPSec", &self.max_call_p_sec)?;
+        if self.outbound_callee_format.is_some() {
+            s.serialize_field("OutboundCalleeFormat", &self.outbound_callee_format)?;
+        }
+        if self.carrier_phone_number.is_some() {
+            s.serialize_field("CarrierPhoneNumber", &self.carrier_phone_number)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for OwnNumberApplyDetailItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for OwnNumberApplyDetailItem {
+    const EXPECTING: &'static str = "struct OwnNumberApplyDetailItem";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "CallType",
+            "PhoneNumber",
+            "MaxCallCount",
+            "MaxCallPSec",
+            "OutboundCalleeFormat",
+            "CarrierPhoneNumber",
+        ]);
+        let mut f_call_type: Option<OwnNumberApplyDetailItemCallType> = None;
+        let mut f_phone_number: Option<crate::CompactString> = None;
+        let mut f_max_call_count: Option<i64> = None;
+        let mut f_max_call_p_sec: Option<i64> = None;
+        let mut f_outbound_callee_format: Option<
+            Option<OwnNumberApplyDetailItemOutboundCalleeFormat>,
+        > = None;
+        let mut f_carrier_phone_number: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_call_type)?,
+                1 => members.filled(&mut map, &mut f_phone_number)?,
+                2 => members.filled(&mut map, &mut f_max_call_count)?,
+                3 => members.filled(&mut map, &mut f_max_call_p_sec)?,
+                4 => members.value(&mut map, &mut f_outbound_callee_format)?,
+                5 => members.value(&mut map, &mut f_carrier_phone_number)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(OwnNumberApplyDetailItem {
+            call_type: f_call_type.unwrap_or_else(crate::deviation::absent),
+            phone_number: f_phone_number.unwrap_or_else(crate::deviation::absent),
+            max_call_count: f_max_call_count.unwrap_or_else(crate::deviation::absent),
+            max_call_p_sec: f_max_call_p_sec.unwrap_or_else(crate::deviation::absent),
+            outbound_callee_format: f_outbound_callee_format.flatten(),
+            carrier_phone_number: f_carrier_phone_number.flatten(),
+        })
+    }
 }
 impl OwnNumberApplyDetailItem {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> OwnNumberApplyDetailItemBuilder {
         OwnNumberApplyDetailItemBuilder::default()
     }
@@ -6309,11 +10202,13 @@ impl OwnNumberApplyDetailItemBuilder {
     /// Number usage: `0` inbound, `1` outbound, `2` inbound and outbound.
     ///
     /// Example: `2`
+    #[inline]
     pub fn call_type(mut self, value: OwnNumberApplyDetailItemCallType) -> Self {
         self.call_type = Some(value);
         self
     }
     /// Sets or clears `CallType`. Required.
+    #[inline]
     pub fn set_call_type(mut self, value: Option<OwnNumberApplyDetailItemCallType>) -> Self {
         self.call_type = value;
         self
@@ -6321,11 +10216,13 @@ impl OwnNumberApplyDetailItemBuilder {
     /// Line number.
     ///
     /// Example: `"02066660000"`
+    #[inline]
     pub fn phone_number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.phone_number = Some(value.into());
         self
     }
     /// Sets or clears `PhoneNumber`. Required.
+    #[inline]
     pub fn set_phone_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.phone_number = value;
         self
@@ -6333,11 +10230,13 @@ impl OwnNumberApplyDetailItemBuilder {
     /// Maximum number of concurrent calls.
     ///
     /// Example: `1`
+    #[inline]
     pub fn max_call_count(mut self, value: i64) -> Self {
         self.max_call_count = Some(value);
         self
     }
     /// Sets or clears `MaxCallCount`. Required.
+    #[inline]
     pub fn set_max_call_count(mut self, value: Option<i64>) -> Self {
         self.max_call_count = value;
         self
@@ -6345,11 +10244,13 @@ impl OwnNumberApplyDetailItemBuilder {
     /// Maximum number of new calls per second.
     ///
     /// Example: `1`
+    #[inline]
     pub fn max_call_p_sec(mut self, value: i64) -> Self {
         self.max_call_p_sec = Some(value);
         self
     }
     /// Sets or clears `MaxCallPSec`. Required.
+    #[inline]
     pub fn set_max_call_p_sec(mut self, value: Option<i64>) -> Self {
         self.max_call_p_sec = value;
         self
@@ -6357,6 +10258,7 @@ impl OwnNumberApplyDetailItemBuilder {
     /// Format of the callee number on outbound calls: `{+E.164}` or `{E.164}`.
     ///
     /// Example: `"{+E.164}"`
+    #[inline]
     pub fn outbound_callee_format(
         mut self,
         value: OwnNumberApplyDetailItemOutboundCalleeFormat,
@@ -6365,6 +10267,7 @@ impl OwnNumberApplyDetailItemBuilder {
         self
     }
     /// Sets or clears `OutboundCalleeFormat`.
+    #[inline]
     pub fn set_outbound_callee_format(
         mut self,
         value: Option<OwnNumberApplyDetailItemOutboundCalleeFormat>,
@@ -6375,16 +10278,19 @@ impl OwnNumberApplyDetailItemBuilder {
     /// Number assigned by the carrier.
     ///
     /// Example: `"66660000"`
+    #[inline]
     pub fn carrier_phone_number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.carrier_phone_number = Some(value.into());
         self
     }
     /// Sets or clears `CarrierPhoneNumber`.
+    #[inline]
     pub fn set_carrier_phone_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.carrier_phone_number = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<OwnNumberApplyDetailItem, crate::BuildError> {
         Ok(OwnNumberApplyDetailItem {
             call_type: self.call_type.ok_or(crate::BuildError::missing_in_type(
@@ -6413,127 +10319,287 @@ impl OwnNumberApplyDetailItemBuilder {
     }
 }
 /// A PSTN call session.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PSTNSession {
     /// Id of the session.
     ///
     /// Example: `"d62a280a-b7dc-4a05-8295-eba7b61c2490"`
-    #[serde(rename = "SessionID", default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<crate::CompactString>,
     /// Id of the temporary room used by the session.
     ///
     /// Example: `"0"`
-    #[serde(rename = "RoomID", default, skip_serializing_if = "Option::is_none")]
     pub room_id: Option<crate::CompactString>,
     /// Caller number.
     ///
     /// Example: `"00861010101033"`
-    #[serde(rename = "Caller", default, skip_serializing_if = "Option::is_none")]
     pub caller: Option<crate::CompactString>,
     /// Callee number.
     ///
     /// Example: `"00861010101031"`
-    #[serde(rename = "Callee", default, skip_serializing_if = "Option::is_none")]
     pub callee: Option<crate::CompactString>,
     /// Unix timestamp when the session started.
     ///
     /// Example: `1617184839`
-    #[serde(
-        rename = "StartTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub start_timestamp: Option<i64>,
     /// Unix timestamp when ringing started.
     ///
     /// Example: `1617184839`
-    #[serde(
-        rename = "RingTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ring_timestamp: Option<i64>,
     /// Unix timestamp when the call was answered.
     ///
     /// Example: `1617184839`
-    #[serde(
-        rename = "AcceptTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub accept_timestamp: Option<i64>,
     /// Email of the agent.
     ///
     /// Example: `"foo@tencent.com"`
-    #[serde(
-        rename = "StaffEmail",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub staff_email: Option<crate::CompactString>,
     /// Employee number of the agent.
     ///
     /// Example: `"007"`
-    #[serde(
-        rename = "StaffNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub staff_number: Option<crate::CompactString>,
     /// Session state: `ringing` ringing, `seatJoining` waiting for the agent to answer, `inProgress` in progress, `finished` finished.
     ///
     /// Example: `"finished"`
-    #[serde(
-        rename = "SessionStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub session_status: Option<PSTNSessionSessionStatus>,
     /// Call direction: `0` inbound, `1` outbound.
     ///
     /// Example: `0`
-    #[serde(rename = "Direction", default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<PSTNSessionDirection>,
     /// Number used as caller when the call is transferred to an external line.
     ///
     /// Example: `"00861010101031"`
-    #[serde(
-        rename = "OutBoundCaller",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub out_bound_caller: Option<crate::CompactString>,
     /// Callee number when the call is transferred to an external line.
     ///
     /// Example: `"00861010101032"`
-    #[serde(
-        rename = "OutBoundCallee",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub out_bound_callee: Option<crate::CompactString>,
     /// Protected id of the caller number; set only when number protection mapping is on, in which case `Caller` is empty.
     ///
     /// Example: `"008613XXXX5678"`
-    #[serde(
-        rename = "ProtectedCaller",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub protected_caller: Option<crate::CompactString>,
     /// Protected id of the callee number; set only when number protection mapping is on, in which case `Callee` is empty.
     ///
     /// Example: `"008613XXXX5678"`
-    #[serde(
-        rename = "ProtectedCallee",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub protected_callee: Option<crate::CompactString>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for PSTNSession {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("PSTNSession", 15)?;
+        if self.session_id.is_some() {
+            s.serialize_field("SessionID", &self.session_id)?;
+        }
+        if self.room_id.is_some() {
+            s.serialize_field("RoomID", &self.room_id)?;
+        }
+        if self.caller.is_some() {
+            s.serialize_field("Caller", &self.caller)?;
+        }
+        if self.callee.is_some() {
+            s.serialize_field("Callee", &self.callee)?;
+        }
+        if self.start_timestamp.is_some() {
+            s.serialize_field("StartTimestamp", &self.start_timestamp)?;
+        }
+        if self.ring_timestamp.is_some() {
+            s.serialize_field("RingTimestamp", &self.ring_timestamp)?;
+        }
+        if self.accept_timestamp.is_some() {
+            s.serialize_field("AcceptTimestamp", &self.accept_timestamp)?;
+        }
+        if self.staff_email.is_some() {
+            s.serialize_field("StaffEmail", &self.staff_email)?;
+        }
+        if self.staff_number.is_some() {
+            s.serialize_field("StaffNumber", &self.staff_number)?;
+        }
+        if self.session_status.is_some() {
+            s.serialize_field("SessionStatus", &self.session_status)?;
+        }
+        if self.direction.is_some() {
+            s.serialize_field("Direction", &self.direction)?;
+        }
+        if self.out_bound_caller.is_some() {
+            s.serialize_field("OutBoundCaller", &self.out_bound_caller)?;
+        }
+        if self.out_bound_callee.is_some() {
+            s.serialize_field("OutBoundCallee", &self.out_bound_callee)?;
+        }
+        if self.protected_caller.is_some() {
+            s.serialize_field("ProtectedCaller", &self.protected_caller)?;
+        }
+        if self.protected_callee.is_some() {
+            s.serialize_field("ProtectedCallee", &self.protected_callee)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PSTNSession {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for PSTNSession {
+    const EXPECTING: &'static str = "struct PSTNSession";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SessionID",
+            "RoomID",
+            "Caller",
+            "Callee",
+            "StartTimestamp",
+            "RingTimestamp",
+            "AcceptTimestamp",
+            "StaffEmail",
+            "StaffNumber",
+            "SessionStatus",
+            "Direction",
+            "OutBoundCaller",
+            "OutBoundCallee",
+            "ProtectedCaller",
+            "ProtectedCallee",
+        ]);
+        let mut f_session_id: Option<Option<crate::CompactString>> = None;
+        let mut f_room_id: Option<Option<crate::CompactString>> = None;
+        let mut f_caller: Option<Option<crate::CompactString>> = None;
+        let mut f_callee: Option<Option<crate::CompactString>> = None;
+        let mut f_start_timestamp: Option<Option<i64>> = None;
+        let mut f_ring_timestamp: Option<Option<i64>> = None;
+        let mut f_accept_timestamp: Option<Option<i64>> = None;
+        let mut f_staff_email: Option<Option<crate::CompactString>> = None;
+        let mut f_staff_number: Option<Option<crate::CompactString>> = None;
+        let mut f_session_status: Option<Option<PSTNSessionSessionStatus>> = None;
+        let mut f_direction: Option<Option<PSTNSessionDirection>> = None;
+        let mut f_out_bound_caller: Option<Option<crate::CompactString>> = None;
+        let mut f_out_bound_callee: Option<Option<crate::CompactString>> = None;
+        let mut f_protected_caller: Option<Option<crate::CompactString>> = None;
+        let mut f_protected_callee: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_session_id)?,
+                1 => members.value(&mut map, &mut f_room_id)?,
+                2 => members.value(&mut map, &mut f_caller)?,
+                3 => members.value(&mut map, &mut f_callee)?,
+                4 => members.value(&mut map, &mut f_start_timestamp)?,
+                5 => members.value(&mut map, &mut f_ring_timestamp)?,
+                6 => members.value(&mut map, &mut f_accept_timestamp)?,
+                7 => members.value(&mut map, &mut f_staff_email)?,
+                8 => members.value(&mut map, &mut f_staff_number)?,
+                9 => members.value(&mut map, &mut f_session_status)?,
+                10 => members.value(&mut map, &mut f_direction)?,
+                11 => members.value(&mut map, &mut f_out_bound_caller)?,
+                12 => members.value(&mut map, &mut f_out_bound_callee)?,
+                13 => members.value(&mut map, &mut f_protected_caller)?,
+                14 => members.value(&mut map, &mut f_protected_callee)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(PSTNSession {
+            session_id: f_session_id.flatten(),
+            room_id: f_room_id.flatten(),
+            caller: f_caller.flatten(),
+            callee: f_callee.flatten(),
+            start_timestamp: f_start_timestamp.flatten(),
+            ring_timestamp: f_ring_timestamp.flatten(),
+            accept_timestamp: f_accept_timestamp.flatten(),
+            staff_email: f_staff_email.flatten(),
+            staff_number: f_staff_number.flatten(),
+            session_status: f_session_status.flatten(),
+            direction: f_direction.flatten(),
+            out_bound_caller: f_out_bound_caller.flatten(),
+            out_bound_callee: f_out_bound_callee.flatten(),
+            protected_caller: f_protected_caller.flatten(),
+            protected_callee: f_protected_callee.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for PSTNSession {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "AcceptTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Callee",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Caller",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Direction",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "OutBoundCallee",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "OutBoundCaller",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ProtectedCallee",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ProtectedCaller",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RingTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RoomID",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SessionID",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SessionStatus",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StaffEmail",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StaffNumber",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StartTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl PSTNSession {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> PSTNSessionBuilder {
         PSTNSessionBuilder::default()
     }
@@ -6561,11 +10627,13 @@ impl PSTNSessionBuilder {
     /// Id of the session.
     ///
     /// Example: `"d62a280a-b7dc-4a05-8295-eba7b61c2490"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionID`.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_id = value;
         self
@@ -6573,11 +10641,13 @@ impl PSTNSessionBuilder {
     /// Id of the temporary room used by the session.
     ///
     /// Example: `"0"`
+    #[inline]
     pub fn room_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.room_id = Some(value.into());
         self
     }
     /// Sets or clears `RoomID`.
+    #[inline]
     pub fn set_room_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.room_id = value;
         self
@@ -6585,11 +10655,13 @@ impl PSTNSessionBuilder {
     /// Caller number.
     ///
     /// Example: `"00861010101033"`
+    #[inline]
     pub fn caller(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.caller = Some(value.into());
         self
     }
     /// Sets or clears `Caller`.
+    #[inline]
     pub fn set_caller(mut self, value: Option<crate::CompactString>) -> Self {
         self.caller = value;
         self
@@ -6597,11 +10669,13 @@ impl PSTNSessionBuilder {
     /// Callee number.
     ///
     /// Example: `"00861010101031"`
+    #[inline]
     pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`.
+    #[inline]
     pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
         self.callee = value;
         self
@@ -6609,11 +10683,13 @@ impl PSTNSessionBuilder {
     /// Unix timestamp when the session started.
     ///
     /// Example: `1617184839`
+    #[inline]
     pub fn start_timestamp(mut self, value: i64) -> Self {
         self.start_timestamp = Some(value);
         self
     }
     /// Sets or clears `StartTimestamp`.
+    #[inline]
     pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
         self.start_timestamp = value;
         self
@@ -6621,11 +10697,13 @@ impl PSTNSessionBuilder {
     /// Unix timestamp when ringing started.
     ///
     /// Example: `1617184839`
+    #[inline]
     pub fn ring_timestamp(mut self, value: i64) -> Self {
         self.ring_timestamp = Some(value);
         self
     }
     /// Sets or clears `RingTimestamp`.
+    #[inline]
     pub fn set_ring_timestamp(mut self, value: Option<i64>) -> Self {
         self.ring_timestamp = value;
         self
@@ -6633,11 +10711,13 @@ impl PSTNSessionBuilder {
     /// Unix timestamp when the call was answered.
     ///
     /// Example: `1617184839`
+    #[inline]
     pub fn accept_timestamp(mut self, value: i64) -> Self {
         self.accept_timestamp = Some(value);
         self
     }
     /// Sets or clears `AcceptTimestamp`.
+    #[inline]
     pub fn set_accept_timestamp(mut self, value: Option<i64>) -> Self {
         self.accept_timestamp = value;
         self
@@ -6645,11 +10725,13 @@ impl PSTNSessionBuilder {
     /// Email of the agent.
     ///
     /// Example: `"foo@tencent.com"`
+    #[inline]
     pub fn staff_email(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`.
+    #[inline]
     pub fn set_staff_email(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_email = value;
         self
@@ -6657,11 +10739,13 @@ impl PSTNSessionBuilder {
     /// Employee number of the agent.
     ///
     /// Example: `"007"`
+    #[inline]
     pub fn staff_number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_number = Some(value.into());
         self
     }
     /// Sets or clears `StaffNumber`.
+    #[inline]
     pub fn set_staff_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_number = value;
         self
@@ -6669,11 +10753,13 @@ impl PSTNSessionBuilder {
     /// Session state: `ringing` ringing, `seatJoining` waiting for the agent to answer, `inProgress` in progress, `finished` finished.
     ///
     /// Example: `"finished"`
+    #[inline]
     pub fn session_status(mut self, value: PSTNSessionSessionStatus) -> Self {
         self.session_status = Some(value);
         self
     }
     /// Sets or clears `SessionStatus`.
+    #[inline]
     pub fn set_session_status(mut self, value: Option<PSTNSessionSessionStatus>) -> Self {
         self.session_status = value;
         self
@@ -6681,11 +10767,13 @@ impl PSTNSessionBuilder {
     /// Call direction: `0` inbound, `1` outbound.
     ///
     /// Example: `0`
+    #[inline]
     pub fn direction(mut self, value: PSTNSessionDirection) -> Self {
         self.direction = Some(value);
         self
     }
     /// Sets or clears `Direction`.
+    #[inline]
     pub fn set_direction(mut self, value: Option<PSTNSessionDirection>) -> Self {
         self.direction = value;
         self
@@ -6693,11 +10781,13 @@ impl PSTNSessionBuilder {
     /// Number used as caller when the call is transferred to an external line.
     ///
     /// Example: `"00861010101031"`
+    #[inline]
     pub fn out_bound_caller(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.out_bound_caller = Some(value.into());
         self
     }
     /// Sets or clears `OutBoundCaller`.
+    #[inline]
     pub fn set_out_bound_caller(mut self, value: Option<crate::CompactString>) -> Self {
         self.out_bound_caller = value;
         self
@@ -6705,11 +10795,13 @@ impl PSTNSessionBuilder {
     /// Callee number when the call is transferred to an external line.
     ///
     /// Example: `"00861010101032"`
+    #[inline]
     pub fn out_bound_callee(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.out_bound_callee = Some(value.into());
         self
     }
     /// Sets or clears `OutBoundCallee`.
+    #[inline]
     pub fn set_out_bound_callee(mut self, value: Option<crate::CompactString>) -> Self {
         self.out_bound_callee = value;
         self
@@ -6717,11 +10809,13 @@ impl PSTNSessionBuilder {
     /// Protected id of the caller number; set only when number protection mapping is on, in which case `Caller` is empty.
     ///
     /// Example: `"008613XXXX5678"`
+    #[inline]
     pub fn protected_caller(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.protected_caller = Some(value.into());
         self
     }
     /// Sets or clears `ProtectedCaller`.
+    #[inline]
     pub fn set_protected_caller(mut self, value: Option<crate::CompactString>) -> Self {
         self.protected_caller = value;
         self
@@ -6729,16 +10823,19 @@ impl PSTNSessionBuilder {
     /// Protected id of the callee number; set only when number protection mapping is on, in which case `Callee` is empty.
     ///
     /// Example: `"008613XXXX5678"`
+    #[inline]
     pub fn protected_callee(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.protected_callee = Some(value.into());
         self
     }
     /// Sets or clears `ProtectedCallee`.
+    #[inline]
     pub fn set_protected_callee(mut self, value: Option<crate::CompactString>) -> Self {
         self.protected_callee = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<PSTNSession, crate::BuildError> {
         Ok(PSTNSession {
             session_id: self.session_id,
@@ -6760,109 +10857,255 @@ impl PSTNSessionBuilder {
     }
 }
 /// Information about an ongoing PSTN session.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PSTNSessionInfo {
     /// Id of the session.
     ///
     /// Example: `"1"`
-    #[serde(rename = "SessionID", default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<crate::CompactString>,
     /// Id of the temporary room used by the session.
     ///
     /// Example: `"1"`
-    #[serde(rename = "RoomID", default, skip_serializing_if = "Option::is_none")]
     pub room_id: Option<crate::CompactString>,
     /// Caller number.
     ///
     /// Example: `"13712345678"`
-    #[serde(rename = "Caller", default, skip_serializing_if = "Option::is_none")]
     pub caller: Option<crate::CompactString>,
     /// Callee number.
     ///
     /// Example: `"13712345678"`
-    #[serde(rename = "Callee", default, skip_serializing_if = "Option::is_none")]
     pub callee: Option<crate::CompactString>,
     /// Unix timestamp when the session started.
     ///
     /// Example: `"1617184839"`
-    #[serde(
-        rename = "StartTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub start_timestamp: Option<crate::CompactString>,
     /// Unix timestamp when the call was answered.
     ///
     /// Example: `"1617184839"`
-    #[serde(
-        rename = "AcceptTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub accept_timestamp: Option<crate::CompactString>,
     /// Email of the agent.
     ///
     /// Example: `"xxx@xxx.com"`
-    #[serde(
-        rename = "StaffEmail",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub staff_email: Option<crate::CompactString>,
     /// Employee number of the agent.
     ///
     /// Example: `"1"`
-    #[serde(
-        rename = "StaffNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub staff_number: Option<crate::CompactString>,
     /// Session state, for example `inProgress` while the call is ongoing.
     ///
     /// Example: `"inProgress"`
-    #[serde(
-        rename = "SessionStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub session_status: Option<crate::CompactString>,
     /// Call direction: `0` inbound, `1` outbound.
     ///
     /// Example: `0`
-    #[serde(rename = "Direction", default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<PSTNSessionDirection>,
     /// Unix timestamp when ringing started.
     ///
     /// Example: `1617184839`
-    #[serde(
-        rename = "RingTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ring_timestamp: Option<i64>,
     /// Protected id of the caller number; set only when number protection mapping is on, in which case `Caller` is empty.
     ///
     /// Example: `"008613XXXX5678"`
-    #[serde(
-        rename = "ProtectedCaller",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub protected_caller: Option<crate::CompactString>,
     /// Protected id of the callee number; set only when number protection mapping is on, in which case `Callee` is empty.
     ///
     /// Example: `"008613XXXX5678"`
-    #[serde(
-        rename = "ProtectedCallee",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub protected_callee: Option<crate::CompactString>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for PSTNSessionInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("PSTNSessionInfo", 13)?;
+        if self.session_id.is_some() {
+            s.serialize_field("SessionID", &self.session_id)?;
+        }
+        if self.room_id.is_some() {
+            s.serialize_field("RoomID", &self.room_id)?;
+        }
+        if self.caller.is_some() {
+            s.serialize_field("Caller", &self.caller)?;
+        }
+        if self.callee.is_some() {
+            s.serialize_field("Callee", &self.callee)?;
+        }
+        if self.start_timestamp.is_some() {
+            s.serialize_field("StartTimestamp", &self.start_timestamp)?;
+        }
+        if self.accept_timestamp.is_some() {
+            s.serialize_field("AcceptTimestamp", &self.accept_timestamp)?;
+        }
+        if self.staff_email.is_some() {
+            s.serialize_field("StaffEmail", &self.staff_email)?;
+        }
+        if self.staff_number.is_some() {
+            s.serialize_field("StaffNumber", &self.staff_number)?;
+        }
+        if self.session_status.is_some() {
+            s.serialize_field("SessionStatus", &self.session_status)?;
+        }
+        if self.direction.is_some() {
+            s.serialize_field("Direction", &self.direction)?;
+        }
+        if self.ring_timestamp.is_some() {
+            s.serialize_field("RingTimestamp", &self.ring_timestamp)?;
+        }
+        if self.protected_caller.is_some() {
+            s.serialize_field("ProtectedCaller", &self.protected_caller)?;
+        }
+        if self.protected_callee.is_some() {
+            s.serialize_field("ProtectedCallee", &self.protected_callee)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PSTNSessionInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for PSTNSessionInfo {
+    const EXPECTING: &'static str = "struct PSTNSessionInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SessionID",
+            "RoomID",
+            "Caller",
+            "Callee",
+            "StartTimestamp",
+            "AcceptTimestamp",
+            "StaffEmail",
+            "StaffNumber",
+            "SessionStatus",
+            "Direction",
+            "RingTimestamp",
+            "ProtectedCaller",
+            "ProtectedCallee",
+        ]);
+        let mut f_session_id: Option<Option<crate::CompactString>> = None;
+        let mut f_room_id: Option<Option<crate::CompactString>> = None;
+        let mut f_caller: Option<Option<crate::CompactString>> = None;
+        let mut f_callee: Option<Option<crate::CompactString>> = None;
+        let mut f_start_timestamp: Option<Option<crate::CompactString>> = None;
+        let mut f_accept_timestamp: Option<Option<crate::CompactString>> = None;
+        let mut f_staff_email: Option<Option<crate::CompactString>> = None;
+        let mut f_staff_number: Option<Option<crate::CompactString>> = None;
+        let mut f_session_status: Option<Option<crate::CompactString>> = None;
+        let mut f_direction: Option<Option<PSTNSessionDirection>> = None;
+        let mut f_ring_timestamp: Option<Option<i64>> = None;
+        let mut f_protected_caller: Option<Option<crate::CompactString>> = None;
+        let mut f_protected_callee: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_session_id)?,
+                1 => members.value(&mut map, &mut f_room_id)?,
+                2 => members.value(&mut map, &mut f_caller)?,
+                3 => members.value(&mut map, &mut f_callee)?,
+                4 => members.value(&mut map, &mut f_start_timestamp)?,
+                5 => members.value(&mut map, &mut f_accept_timestamp)?,
+                6 => members.value(&mut map, &mut f_staff_email)?,
+                7 => members.value(&mut map, &mut f_staff_number)?,
+                8 => members.value(&mut map, &mut f_session_status)?,
+                9 => members.value(&mut map, &mut f_direction)?,
+                10 => members.value(&mut map, &mut f_ring_timestamp)?,
+                11 => members.value(&mut map, &mut f_protected_caller)?,
+                12 => members.value(&mut map, &mut f_protected_callee)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(PSTNSessionInfo {
+            session_id: f_session_id.flatten(),
+            room_id: f_room_id.flatten(),
+            caller: f_caller.flatten(),
+            callee: f_callee.flatten(),
+            start_timestamp: f_start_timestamp.flatten(),
+            accept_timestamp: f_accept_timestamp.flatten(),
+            staff_email: f_staff_email.flatten(),
+            staff_number: f_staff_number.flatten(),
+            session_status: f_session_status.flatten(),
+            direction: f_direction.flatten(),
+            ring_timestamp: f_ring_timestamp.flatten(),
+            protected_caller: f_protected_caller.flatten(),
+            protected_callee: f_protected_callee.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for PSTNSessionInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "AcceptTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Callee",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Caller",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Direction",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ProtectedCallee",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ProtectedCaller",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RingTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RoomID",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SessionID",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SessionStatus",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StaffEmail",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StaffNumber",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StartTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl PSTNSessionInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> PSTNSessionInfoBuilder {
         PSTNSessionInfoBuilder::default()
     }
@@ -6888,11 +11131,13 @@ impl PSTNSessionInfoBuilder {
     /// Id of the session.
     ///
     /// Example: `"1"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionID`.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_id = value;
         self
@@ -6900,11 +11145,13 @@ impl PSTNSessionInfoBuilder {
     /// Id of the temporary room used by the session.
     ///
     /// Example: `"1"`
+    #[inline]
     pub fn room_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.room_id = Some(value.into());
         self
     }
     /// Sets or clears `RoomID`.
+    #[inline]
     pub fn set_room_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.room_id = value;
         self
@@ -6912,11 +11159,13 @@ impl PSTNSessionInfoBuilder {
     /// Caller number.
     ///
     /// Example: `"13712345678"`
+    #[inline]
     pub fn caller(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.caller = Some(value.into());
         self
     }
     /// Sets or clears `Caller`.
+    #[inline]
     pub fn set_caller(mut self, value: Option<crate::CompactString>) -> Self {
         self.caller = value;
         self
@@ -6924,11 +11173,13 @@ impl PSTNSessionInfoBuilder {
     /// Callee number.
     ///
     /// Example: `"13712345678"`
+    #[inline]
     pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`.
+    #[inline]
     pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
         self.callee = value;
         self
@@ -6936,11 +11187,13 @@ impl PSTNSessionInfoBuilder {
     /// Unix timestamp when the session started.
     ///
     /// Example: `"1617184839"`
+    #[inline]
     pub fn start_timestamp(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.start_timestamp = Some(value.into());
         self
     }
     /// Sets or clears `StartTimestamp`.
+    #[inline]
     pub fn set_start_timestamp(mut self, value: Option<crate::CompactString>) -> Self {
         self.start_timestamp = value;
         self
@@ -6948,11 +11201,13 @@ impl PSTNSessionInfoBuilder {
     /// Unix timestamp when the call was answered.
     ///
     /// Example: `"1617184839"`
+    #[inline]
     pub fn accept_timestamp(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.accept_timestamp = Some(value.into());
         self
     }
     /// Sets or clears `AcceptTimestamp`.
+    #[inline]
     pub fn set_accept_timestamp(mut self, value: Option<crate::CompactString>) -> Self {
         self.accept_timestamp = value;
         self
@@ -6960,11 +11215,13 @@ impl PSTNSessionInfoBuilder {
     /// Email of the agent.
     ///
     /// Example: `"xxx@xxx.com"`
+    #[inline]
     pub fn staff_email(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`.
+    #[inline]
     pub fn set_staff_email(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_email = value;
         self
@@ -6972,11 +11229,13 @@ impl PSTNSessionInfoBuilder {
     /// Employee number of the agent.
     ///
     /// Example: `"1"`
+    #[inline]
     pub fn staff_number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_number = Some(value.into());
         self
     }
     /// Sets or clears `StaffNumber`.
+    #[inline]
     pub fn set_staff_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_number = value;
         self
@@ -6984,11 +11243,13 @@ impl PSTNSessionInfoBuilder {
     /// Session state, for example `inProgress` while the call is ongoing.
     ///
     /// Example: `"inProgress"`
+    #[inline]
     pub fn session_status(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_status = Some(value.into());
         self
     }
     /// Sets or clears `SessionStatus`.
+    #[inline]
     pub fn set_session_status(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_status = value;
         self
@@ -6996,11 +11257,13 @@ impl PSTNSessionInfoBuilder {
     /// Call direction: `0` inbound, `1` outbound.
     ///
     /// Example: `0`
+    #[inline]
     pub fn direction(mut self, value: PSTNSessionDirection) -> Self {
         self.direction = Some(value);
         self
     }
     /// Sets or clears `Direction`.
+    #[inline]
     pub fn set_direction(mut self, value: Option<PSTNSessionDirection>) -> Self {
         self.direction = value;
         self
@@ -7008,11 +11271,13 @@ impl PSTNSessionInfoBuilder {
     /// Unix timestamp when ringing started.
     ///
     /// Example: `1617184839`
+    #[inline]
     pub fn ring_timestamp(mut self, value: i64) -> Self {
         self.ring_timestamp = Some(value);
         self
     }
     /// Sets or clears `RingTimestamp`.
+    #[inline]
     pub fn set_ring_timestamp(mut self, value: Option<i64>) -> Self {
         self.ring_timestamp = value;
         self
@@ -7020,11 +11285,13 @@ impl PSTNSessionInfoBuilder {
     /// Protected id of the caller number; set only when number protection mapping is on, in which case `Caller` is empty.
     ///
     /// Example: `"008613XXXX5678"`
+    #[inline]
     pub fn protected_caller(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.protected_caller = Some(value.into());
         self
     }
     /// Sets or clears `ProtectedCaller`.
+    #[inline]
     pub fn set_protected_caller(mut self, value: Option<crate::CompactString>) -> Self {
         self.protected_caller = value;
         self
@@ -7032,16 +11299,19 @@ impl PSTNSessionInfoBuilder {
     /// Protected id of the callee number; set only when number protection mapping is on, in which case `Callee` is empty.
     ///
     /// Example: `"008613XXXX5678"`
+    #[inline]
     pub fn protected_callee(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.protected_callee = Some(value.into());
         self
     }
     /// Sets or clears `ProtectedCallee`.
+    #[inline]
     pub fn set_protected_callee(mut self, value: Option<crate::CompactString>) -> Self {
         self.protected_callee = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<PSTNSessionInfo, crate::BuildError> {
         Ok(PSTNSessionInfo {
             session_id: self.session_id,
@@ -7061,66 +11331,131 @@ impl PSTNSessionInfoBuilder {
     }
 }
 /// A purchased call package and how much of it is left.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PackageBuyInfo {
     /// Id of the package.
     ///
     /// Example: `"1001"`
-    #[serde(
-        rename = "PackageId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub package_id: crate::CompactString,
     /// Package type: `0` outbound call package, `1` inbound 400-number package.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "Type",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub r#type: PackageBuyInfoType,
     /// Total capacity of the package.
     ///
     /// Example: `10000`
-    #[serde(
-        rename = "CapacitySize",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub capacity_size: i64,
     /// Capacity still unused in the package.
     ///
     /// Example: `143`
-    #[serde(
-        rename = "CapacityRemain",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub capacity_remain: i64,
     /// Unix time in seconds when the package was bought.
     ///
     /// Example: `1630000000`
-    #[serde(
-        rename = "BuyTime",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub buy_time: i64,
     /// Unix time in seconds when the package expires.
     ///
     /// Example: `1640000000`
-    #[serde(
-        rename = "EndTime",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub end_time: i64,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for PackageBuyInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("PackageBuyInfo", 6)?;
+        s.serialize_field("PackageId", &self.package_id)?;
+        s.serialize_field("Type", &self.r#type)?;
+        s.serialize_field("CapacitySize", &self.capacity_size)?;
+        s.serialize_field("CapacityRemain", &self.capacity_remain)?;
+        s.serialize_field("BuyTime", &self.buy_time)?;
+        s.serialize_field("EndTime", &self.end_time)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PackageBuyInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for PackageBuyInfo {
+    const EXPECTING: &'static str = "struct PackageBuyInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "PackageId",
+            "Type",
+            "CapacitySize",
+            "CapacityRemain",
+            "BuyTime",
+            "EndTime",
+        ]);
+        let mut f_package_id: Option<crate::CompactString> = None;
+        let mut f_type: Option<PackageBuyInfoType> = None;
+        let mut f_capacity_size: Option<i64> = None;
+        let mut f_capacity_remain: Option<i64> = None;
+        let mut f_buy_time: Option<i64> = None;
+        let mut f_end_time: Option<i64> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_package_id)?,
+                1 => members.filled(&mut map, &mut f_type)?,
+                2 => members.filled(&mut map, &mut f_capacity_size)?,
+                3 => members.filled(&mut map, &mut f_capacity_remain)?,
+                4 => members.filled(&mut map, &mut f_buy_time)?,
+                5 => members.filled(&mut map, &mut f_end_time)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(PackageBuyInfo {
+            package_id: f_package_id.unwrap_or_else(crate::deviation::absent),
+            r#type: f_type.unwrap_or_else(crate::deviation::absent),
+            capacity_size: f_capacity_size.unwrap_or_else(crate::deviation::absent),
+            capacity_remain: f_capacity_remain.unwrap_or_else(crate::deviation::absent),
+            buy_time: f_buy_time.unwrap_or_else(crate::deviation::absent),
+            end_time: f_end_time.unwrap_or_else(crate::deviation::absent),
+        })
+    }
+}
+impl crate::deviation::Described for PackageBuyInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "BuyTime",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "CapacityRemain",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "CapacitySize",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "EndTime",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "PackageId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Type",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl PackageBuyInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> PackageBuyInfoBuilder {
         PackageBuyInfoBuilder::default()
     }
@@ -7139,11 +11474,13 @@ impl PackageBuyInfoBuilder {
     /// Id of the package.
     ///
     /// Example: `"1001"`
+    #[inline]
     pub fn package_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.package_id = Some(value.into());
         self
     }
     /// Sets or clears `PackageId`. Required.
+    #[inline]
     pub fn set_package_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.package_id = value;
         self
@@ -7151,11 +11488,13 @@ impl PackageBuyInfoBuilder {
     /// Package type: `0` outbound call package, `1` inbound 400-number package.
     ///
     /// Example: `1`
+    #[inline]
     pub fn r#type(mut self, value: PackageBuyInfoType) -> Self {
         self.r#type = Some(value);
         self
     }
     /// Sets or clears `Type`. Required.
+    #[inline]
     pub fn set_type(mut self, value: Option<PackageBuyInfoType>) -> Self {
         self.r#type = value;
         self
@@ -7163,11 +11502,13 @@ impl PackageBuyInfoBuilder {
     /// Total capacity of the package.
     ///
     /// Example: `10000`
+    #[inline]
     pub fn capacity_size(mut self, value: i64) -> Self {
         self.capacity_size = Some(value);
         self
     }
     /// Sets or clears `CapacitySize`. Required.
+    #[inline]
     pub fn set_capacity_size(mut self, value: Option<i64>) -> Self {
         self.capacity_size = value;
         self
@@ -7175,11 +11516,13 @@ impl PackageBuyInfoBuilder {
     /// Capacity still unused in the package.
     ///
     /// Example: `143`
+    #[inline]
     pub fn capacity_remain(mut self, value: i64) -> Self {
         self.capacity_remain = Some(value);
         self
     }
     /// Sets or clears `CapacityRemain`. Required.
+    #[inline]
     pub fn set_capacity_remain(mut self, value: Option<i64>) -> Self {
         self.capacity_remain = value;
         self
@@ -7187,11 +11530,13 @@ impl PackageBuyInfoBuilder {
     /// Unix time in seconds when the package was bought.
     ///
     /// Example: `1630000000`
+    #[inline]
     pub fn buy_time(mut self, value: i64) -> Self {
         self.buy_time = Some(value);
         self
     }
     /// Sets or clears `BuyTime`. Required.
+    #[inline]
     pub fn set_buy_time(mut self, value: Option<i64>) -> Self {
         self.buy_time = value;
         self
@@ -7199,16 +11544,19 @@ impl PackageBuyInfoBuilder {
     /// Unix time in seconds when the package expires.
     ///
     /// Example: `1640000000`
+    #[inline]
     pub fn end_time(mut self, value: i64) -> Self {
         self.end_time = Some(value);
         self
     }
     /// Sets or clears `EndTime`. Required.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<i64>) -> Self {
         self.end_time = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<PackageBuyInfo, crate::BuildError> {
         Ok(PackageBuyInfo {
             package_id: self.package_id.ok_or(crate::BuildError::missing_in_type(
@@ -7242,66 +11590,126 @@ impl PackageBuyInfoBuilder {
     }
 }
 /// A phone number bought for an application, with its type and state.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PhoneNumBuyInfo {
     /// The phone number.
     ///
     /// Example: `"008602112345678"`
-    #[serde(
-        rename = "PhoneNum",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub phone_num: crate::CompactString,
     /// Number type: `0` landline, `1` virtual operator number, `2` carrier number, `3` 400 number.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "Type",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub r#type: PhoneNumBuyInfoType,
     /// Allowed call direction: `1` inbound, `2` outbound, `3` both.
     ///
     /// Example: `2`
-    #[serde(
-        rename = "CallType",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub call_type: PhoneNumBuyInfoCallType,
     /// Unix time in seconds when the number was bought.
     ///
     /// Example: `1630000000`
-    #[serde(
-        rename = "BuyTime",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub buy_time: i64,
     /// Unix time in seconds when the number expires.
     ///
     /// Example: `1640000000`
-    #[serde(
-        rename = "EndTime",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub end_time: i64,
     /// Number state: `1` normal, `2` suspended for overdue payment, `4` suspended by an admin, `5` suspended for a violation.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "State",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub state: PhoneNumBuyInfoState,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for PhoneNumBuyInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("PhoneNumBuyInfo", 6)?;
+        s.serialize_field("PhoneNum", &self.phone_num)?;
+        s.serialize_field("Type", &self.r#type)?;
+        s.serialize_field("CallType", &self.call_type)?;
+        s.serialize_field("BuyTime", &self.buy_time)?;
+        s.serialize_field("EndTime", &self.end_time)?;
+        s.serialize_field("State", &self.state)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PhoneNumBuyInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for PhoneNumBuyInfo {
+    const EXPECTING: &'static str = "struct PhoneNumBuyInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "PhoneNum", "Type", "CallType", "BuyTime", "EndTime", "State",
+        ]);
+        let mut f_phone_num: Option<crate::CompactString> = None;
+        let mut f_type: Option<PhoneNumBuyInfoType> = None;
+        let mut f_call_type: Option<PhoneNumBuyInfoCallType> = None;
+        let mut f_buy_time: Option<i64> = None;
+        let mut f_end_time: Option<i64> = None;
+        let mut f_state: Option<PhoneNumBuyInfoState> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_phone_num)?,
+                1 => members.filled(&mut map, &mut f_type)?,
+                2 => members.filled(&mut map, &mut f_call_type)?,
+                3 => members.filled(&mut map, &mut f_buy_time)?,
+                4 => members.filled(&mut map, &mut f_end_time)?,
+                5 => members.filled(&mut map, &mut f_state)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(PhoneNumBuyInfo {
+            phone_num: f_phone_num.unwrap_or_else(crate::deviation::absent),
+            r#type: f_type.unwrap_or_else(crate::deviation::absent),
+            call_type: f_call_type.unwrap_or_else(crate::deviation::absent),
+            buy_time: f_buy_time.unwrap_or_else(crate::deviation::absent),
+            end_time: f_end_time.unwrap_or_else(crate::deviation::absent),
+            state: f_state.unwrap_or_else(crate::deviation::absent),
+        })
+    }
+}
+impl crate::deviation::Described for PhoneNumBuyInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "BuyTime",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "CallType",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "EndTime",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "PhoneNum",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "State",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Type",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl PhoneNumBuyInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> PhoneNumBuyInfoBuilder {
         PhoneNumBuyInfoBuilder::default()
     }
@@ -7320,11 +11728,13 @@ impl PhoneNumBuyInfoBuilder {
     /// The phone number.
     ///
     /// Example: `"008602112345678"`
+    #[inline]
     pub fn phone_num(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.phone_num = Some(value.into());
         self
     }
     /// Sets or clears `PhoneNum`. Required.
+    #[inline]
     pub fn set_phone_num(mut self, value: Option<crate::CompactString>) -> Self {
         self.phone_num = value;
         self
@@ -7332,11 +11742,13 @@ impl PhoneNumBuyInfoBuilder {
     /// Number type: `0` landline, `1` virtual operator number, `2` carrier number, `3` 400 number.
     ///
     /// Example: `1`
+    #[inline]
     pub fn r#type(mut self, value: PhoneNumBuyInfoType) -> Self {
         self.r#type = Some(value);
         self
     }
     /// Sets or clears `Type`. Required.
+    #[inline]
     pub fn set_type(mut self, value: Option<PhoneNumBuyInfoType>) -> Self {
         self.r#type = value;
         self
@@ -7344,11 +11756,13 @@ impl PhoneNumBuyInfoBuilder {
     /// Allowed call direction: `1` inbound, `2` outbound, `3` both.
     ///
     /// Example: `2`
+    #[inline]
     pub fn call_type(mut self, value: PhoneNumBuyInfoCallType) -> Self {
         self.call_type = Some(value);
         self
     }
     /// Sets or clears `CallType`. Required.
+    #[inline]
     pub fn set_call_type(mut self, value: Option<PhoneNumBuyInfoCallType>) -> Self {
         self.call_type = value;
         self
@@ -7356,11 +11770,13 @@ impl PhoneNumBuyInfoBuilder {
     /// Unix time in seconds when the number was bought.
     ///
     /// Example: `1630000000`
+    #[inline]
     pub fn buy_time(mut self, value: i64) -> Self {
         self.buy_time = Some(value);
         self
     }
     /// Sets or clears `BuyTime`. Required.
+    #[inline]
     pub fn set_buy_time(mut self, value: Option<i64>) -> Self {
         self.buy_time = value;
         self
@@ -7368,11 +11784,13 @@ impl PhoneNumBuyInfoBuilder {
     /// Unix time in seconds when the number expires.
     ///
     /// Example: `1640000000`
+    #[inline]
     pub fn end_time(mut self, value: i64) -> Self {
         self.end_time = Some(value);
         self
     }
     /// Sets or clears `EndTime`. Required.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<i64>) -> Self {
         self.end_time = value;
         self
@@ -7380,16 +11798,19 @@ impl PhoneNumBuyInfoBuilder {
     /// Number state: `1` normal, `2` suspended for overdue payment, `4` suspended by an admin, `5` suspended for a violation.
     ///
     /// Example: `1`
+    #[inline]
     pub fn state(mut self, value: PhoneNumBuyInfoState) -> Self {
         self.state = Some(value);
         self
     }
     /// Sets or clears `State`. Required.
+    #[inline]
     pub fn set_state(mut self, value: Option<PhoneNumBuyInfoState>) -> Self {
         self.state = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<PhoneNumBuyInfo, crate::BuildError> {
         Ok(PhoneNumBuyInfo {
             phone_num: self.phone_num.ok_or(crate::BuildError::missing_in_type(
@@ -7420,22 +11841,60 @@ impl PhoneNumBuyInfoBuilder {
     }
 }
 /// A tag that restricts which automatic outbound calls are retried.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RetryTagItem {
     /// Name of the tag.
     ///
     /// Example: `"是否需要稍后联系"`
-    #[serde(rename = "TagName", default, skip_serializing_if = "Option::is_none")]
     pub tag_name: Option<crate::CompactString>,
     /// Value of the tag.
     ///
     /// Example: `"需要"`
-    #[serde(rename = "TagValue", default, skip_serializing_if = "Option::is_none")]
     pub tag_value: Option<crate::CompactString>,
+}
+impl ::serde::Serialize for RetryTagItem {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("RetryTagItem", 2)?;
+        if self.tag_name.is_some() {
+            s.serialize_field("TagName", &self.tag_name)?;
+        }
+        if self.tag_value.is_some() {
+            s.serialize_field("TagValue", &self.tag_value)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for RetryTagItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for RetryTagItem {
+    const EXPECTING: &'static str = "struct RetryTagItem";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["TagName", "TagValue"]);
+        let mut f_tag_name: Option<Option<crate::CompactString>> = None;
+        let mut f_tag_value: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_tag_name)?,
+                1 => members.value(&mut map, &mut f_tag_value)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(RetryTagItem {
+            tag_name: f_tag_name.flatten(),
+            tag_value: f_tag_value.flatten(),
+        })
+    }
 }
 impl RetryTagItem {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> RetryTagItemBuilder {
         RetryTagItemBuilder::default()
     }
@@ -7450,11 +11909,13 @@ impl RetryTagItemBuilder {
     /// Name of the tag.
     ///
     /// Example: `"是否需要稍后联系"`
+    #[inline]
     pub fn tag_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.tag_name = Some(value.into());
         self
     }
     /// Sets or clears `TagName`.
+    #[inline]
     pub fn set_tag_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.tag_name = value;
         self
@@ -7462,16 +11923,19 @@ impl RetryTagItemBuilder {
     /// Value of the tag.
     ///
     /// Example: `"需要"`
+    #[inline]
     pub fn tag_value(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.tag_value = Some(value.into());
         self
     }
     /// Sets or clears `TagValue`.
+    #[inline]
     pub fn set_tag_value(mut self, value: Option<crate::CompactString>) -> Self {
         self.tag_value = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<RetryTagItem, crate::BuildError> {
         Ok(RetryTagItem {
             tag_name: self.tag_name,
@@ -7480,15 +11944,48 @@ impl RetryTagItemBuilder {
     }
 }
 /// A key expected in the JSON body returned by an HTTP endpoint.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReturnKey {
     /// Name of a field the remote endpoint's JSON response must contain; its value is taken as output.
-    #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     pub key: Option<crate::CompactString>,
+}
+impl ::serde::Serialize for ReturnKey {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ReturnKey", 1)?;
+        if self.key.is_some() {
+            s.serialize_field("Key", &self.key)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for ReturnKey {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for ReturnKey {
+    const EXPECTING: &'static str = "struct ReturnKey";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Key"]);
+        let mut f_key: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_key)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ReturnKey {
+            key: f_key.flatten(),
+        })
+    }
 }
 impl ReturnKey {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> ReturnKeyBuilder {
         ReturnKeyBuilder::default()
     }
@@ -7500,69 +11997,161 @@ pub struct ReturnKeyBuilder {
 }
 impl ReturnKeyBuilder {
     /// Name of a field the remote endpoint's JSON response must contain; its value is taken as output.
+    #[inline]
     pub fn key(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets or clears `Key`.
+    #[inline]
     pub fn set_key(mut self, value: Option<crate::CompactString>) -> Self {
         self.key = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<ReturnKey, crate::BuildError> {
         Ok(ReturnKey { key: self.key })
     }
 }
 /// Purchase summary of one application: agent seats, office phones and numbers.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SdkAppIdBuyInfo {
     /// Id of the application.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId", default, skip_serializing_if = "Option::is_none")]
     pub sdk_app_id: Option<SdkAppId>,
     /// Name of the application.
     ///
     /// Example: `"Test"`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<crate::CompactString>,
     /// Number of agent seats bought that are still valid.
     ///
     /// Example: `10`
-    #[serde(
-        rename = "StaffBuyNum",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub staff_buy_num: Option<i64>,
     /// Agent seat purchases that are still valid.
     ///
     /// Example: `[]`
-    #[serde(
-        rename = "StaffBuyList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub staff_buy_list: Option<Vec<StaffBuyInfo>>,
     /// Phone numbers bought for the application.
     ///
     /// Example: `[]`
-    #[serde(
-        rename = "PhoneNumBuyList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub phone_num_buy_list: Option<Vec<PhoneNumBuyInfo>>,
     /// Number of office phones bought that are still valid.
     ///
     /// Example: `10`
-    #[serde(rename = "SipBuyNum", default, skip_serializing_if = "Option::is_none")]
     pub sip_buy_num: Option<i64>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for SdkAppIdBuyInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("SdkAppIdBuyInfo", 6)?;
+        if self.sdk_app_id.is_some() {
+            s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        }
+        if self.name.is_some() {
+            s.serialize_field("Name", &self.name)?;
+        }
+        if self.staff_buy_num.is_some() {
+            s.serialize_field("StaffBuyNum", &self.staff_buy_num)?;
+        }
+        if self.staff_buy_list.is_some() {
+            s.serialize_field("StaffBuyList", &self.staff_buy_list)?;
+        }
+        if self.phone_num_buy_list.is_some() {
+            s.serialize_field("PhoneNumBuyList", &self.phone_num_buy_list)?;
+        }
+        if self.sip_buy_num.is_some() {
+            s.serialize_field("SipBuyNum", &self.sip_buy_num)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SdkAppIdBuyInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for SdkAppIdBuyInfo {
+    const EXPECTING: &'static str = "struct SdkAppIdBuyInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "Name",
+            "StaffBuyNum",
+            "StaffBuyList",
+            "PhoneNumBuyList",
+            "SipBuyNum",
+        ]);
+        let mut f_sdk_app_id: Option<Option<SdkAppId>> = None;
+        let mut f_name: Option<Option<crate::CompactString>> = None;
+        let mut f_staff_buy_num: Option<Option<i64>> = None;
+        let mut f_staff_buy_list: Option<Option<Vec<StaffBuyInfo>>> = None;
+        let mut f_phone_num_buy_list: Option<Option<Vec<PhoneNumBuyInfo>>> = None;
+        let mut f_sip_buy_num: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_name)?,
+                2 => members.value(&mut map, &mut f_staff_buy_num)?,
+                3 => members.value(&mut map, &mut f_staff_buy_list)?,
+                4 => members.value(&mut map, &mut f_phone_num_buy_list)?,
+                5 => members.value(&mut map, &mut f_sip_buy_num)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(SdkAppIdBuyInfo {
+            sdk_app_id: f_sdk_app_id.flatten(),
+            name: f_name.flatten(),
+            staff_buy_num: f_staff_buy_num.flatten(),
+            staff_buy_list: f_staff_buy_list.flatten(),
+            phone_num_buy_list: f_phone_num_buy_list.flatten(),
+            sip_buy_num: f_sip_buy_num.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for SdkAppIdBuyInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Name",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "PhoneNumBuyList",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<PhoneNumBuyInfo as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "SdkAppId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SipBuyNum",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StaffBuyList",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<StaffBuyInfo as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "StaffBuyNum",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl SdkAppIdBuyInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> SdkAppIdBuyInfoBuilder {
         SdkAppIdBuyInfoBuilder::default()
     }
@@ -7581,11 +12170,13 @@ impl SdkAppIdBuyInfoBuilder {
     /// Id of the application.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -7593,11 +12184,13 @@ impl SdkAppIdBuyInfoBuilder {
     /// Name of the application.
     ///
     /// Example: `"Test"`
+    #[inline]
     pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.name = value;
         self
@@ -7605,11 +12198,13 @@ impl SdkAppIdBuyInfoBuilder {
     /// Number of agent seats bought that are still valid.
     ///
     /// Example: `10`
+    #[inline]
     pub fn staff_buy_num(mut self, value: i64) -> Self {
         self.staff_buy_num = Some(value);
         self
     }
     /// Sets or clears `StaffBuyNum`.
+    #[inline]
     pub fn set_staff_buy_num(mut self, value: Option<i64>) -> Self {
         self.staff_buy_num = value;
         self
@@ -7617,11 +12212,13 @@ impl SdkAppIdBuyInfoBuilder {
     /// Agent seat purchases that are still valid.
     ///
     /// Example: `[]`
+    #[inline]
     pub fn staff_buy_list(mut self, value: Vec<StaffBuyInfo>) -> Self {
         self.staff_buy_list = Some(value);
         self
     }
     /// Sets or clears `StaffBuyList`.
+    #[inline]
     pub fn set_staff_buy_list(mut self, value: Option<Vec<StaffBuyInfo>>) -> Self {
         self.staff_buy_list = value;
         self
@@ -7629,11 +12226,13 @@ impl SdkAppIdBuyInfoBuilder {
     /// Phone numbers bought for the application.
     ///
     /// Example: `[]`
+    #[inline]
     pub fn phone_num_buy_list(mut self, value: Vec<PhoneNumBuyInfo>) -> Self {
         self.phone_num_buy_list = Some(value);
         self
     }
     /// Sets or clears `PhoneNumBuyList`.
+    #[inline]
     pub fn set_phone_num_buy_list(mut self, value: Option<Vec<PhoneNumBuyInfo>>) -> Self {
         self.phone_num_buy_list = value;
         self
@@ -7641,16 +12240,19 @@ impl SdkAppIdBuyInfoBuilder {
     /// Number of office phones bought that are still valid.
     ///
     /// Example: `10`
+    #[inline]
     pub fn sip_buy_num(mut self, value: i64) -> Self {
         self.sip_buy_num = Some(value);
         self
     }
     /// Sets or clears `SipBuyNum`.
+    #[inline]
     pub fn set_sip_buy_num(mut self, value: Option<i64>) -> Self {
         self.sip_buy_num = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<SdkAppIdBuyInfo, crate::BuildError> {
         Ok(SdkAppIdBuyInfo {
             sdk_app_id: self.sdk_app_id,
@@ -7663,77 +12265,184 @@ impl SdkAppIdBuyInfoBuilder {
     }
 }
 /// Profile of an agent (seat user).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SeatUserInfo {
     /// Display name of the agent.
     ///
     /// Example: `"张三"`
-    #[serde(
-        rename = "Name",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub name: crate::CompactString,
     /// Email address of the agent.
     ///
     /// Example: `"foo@tencent.com"`
-    #[serde(
-        rename = "Mail",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub mail: crate::CompactString,
     /// Employee number of the agent.
     ///
     /// Example: `"007"`
-    #[serde(
-        rename = "StaffNumber",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub staff_number: crate::CompactString,
     /// Phone number of the agent, prefixed with `0086`.
     ///
     /// Example: `"008613012345678"`
-    #[serde(rename = "Phone", default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<crate::CompactString>,
     /// Nickname of the agent.
     ///
     /// Example: `"三三"`
-    #[serde(rename = "Nick", default, skip_serializing_if = "Option::is_none")]
     pub nick: Option<crate::CompactString>,
     /// Id of the user.
     ///
     /// Example: `"foo@tencent.com"`
-    #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<crate::CompactString>,
     /// Names of the skill groups the agent belongs to.
     ///
     /// Example: `["测试技能组"]`
-    #[serde(
-        rename = "SkillGroupNameList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_name_list: Option<Vec<crate::CompactString>>,
     /// Role: `1` admin, `2` quality inspector, `3` regular agent; any other value is a custom role id.
     ///
     /// Example: `1`
-    #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
     pub role: Option<i64>,
     /// Extension number of the agent: 4-6 digits, first digit 1-8.
     ///
     /// Example: `"1003"`
-    #[serde(
-        rename = "ExtensionNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub extension_number: Option<crate::CompactString>,
+}
+impl ::serde::Serialize for SeatUserInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("SeatUserInfo", 9)?;
+        s.serialize_field("Name", &self.name)?;
+        s.serialize_field("Mail", &self.mail)?;
+        s.serialize_field("StaffNumber", &self.staff_number)?;
+        if self.phone.is_some() {
+            s.serialize_field("Phone", &self.phone)?;
+        }
+        if self.nick.is_some() {
+            s.serialize_field("Nick", &self.nick)?;
+        }
+        if self.user_id.is_some() {
+            s.serialize_field("UserId", &self.user_id)?;
+        }
+        if self.skill_group_name_list.is_some() {
+            s.serialize_field("SkillGroupNameList", &self.skill_group_name_list)?;
+        }
+        if self.role.is_some() {
+            s.serialize_field("Role", &self.role)?;
+        }
+        if self.extension_number.is_some() {
+            s.serialize_field("ExtensionNumber", &self.extension_number)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SeatUserInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for SeatUserInfo {
+    const EXPECTING: &'static str = "struct SeatUserInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "Name",
+            "Mail",
+            "StaffNumber",
+            "Phone",
+            "Nick",
+            "UserId",
+            "SkillGroupNameList",
+            "Role",
+            "ExtensionNumber",
+        ]);
+        let mut f_name: Option<crate::CompactString> = None;
+        let mut f_mail: Option<crate::CompactString> = None;
+        let mut f_staff_number: Option<crate::CompactString> = None;
+        let mut f_phone: Option<Option<crate::CompactString>> = None;
+        let mut f_nick: Option<Option<crate::CompactString>> = None;
+        let mut f_user_id: Option<Option<crate::CompactString>> = None;
+        let mut f_skill_group_name_list: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_role: Option<Option<i64>> = None;
+        let mut f_extension_number: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_name)?,
+                1 => members.filled(&mut map, &mut f_mail)?,
+                2 => members.filled(&mut map, &mut f_staff_number)?,
+                3 => members.value(&mut map, &mut f_phone)?,
+                4 => members.value(&mut map, &mut f_nick)?,
+                5 => members.value(&mut map, &mut f_user_id)?,
+                6 => members.value(&mut map, &mut f_skill_group_name_list)?,
+                7 => members.value(&mut map, &mut f_role)?,
+                8 => members.value(&mut map, &mut f_extension_number)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(SeatUserInfo {
+            name: f_name.unwrap_or_else(crate::deviation::absent),
+            mail: f_mail.unwrap_or_else(crate::deviation::absent),
+            staff_number: f_staff_number.unwrap_or_else(crate::deviation::absent),
+            phone: f_phone.flatten(),
+            nick: f_nick.flatten(),
+            user_id: f_user_id.flatten(),
+            skill_group_name_list: f_skill_group_name_list.flatten(),
+            role: f_role.flatten(),
+            extension_number: f_extension_number.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for SeatUserInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "ExtensionNumber",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Mail",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Name",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Nick",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Phone",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Role",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupNameList",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StaffNumber",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "UserId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl SeatUserInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> SeatUserInfoBuilder {
         SeatUserInfoBuilder::default()
     }
@@ -7755,11 +12464,13 @@ impl SeatUserInfoBuilder {
     /// Display name of the agent.
     ///
     /// Example: `"张三"`
+    #[inline]
     pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
+    #[inline]
     pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.name = value;
         self
@@ -7767,11 +12478,13 @@ impl SeatUserInfoBuilder {
     /// Email address of the agent.
     ///
     /// Example: `"foo@tencent.com"`
+    #[inline]
     pub fn mail(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.mail = Some(value.into());
         self
     }
     /// Sets or clears `Mail`. Required.
+    #[inline]
     pub fn set_mail(mut self, value: Option<crate::CompactString>) -> Self {
         self.mail = value;
         self
@@ -7779,11 +12492,13 @@ impl SeatUserInfoBuilder {
     /// Employee number of the agent.
     ///
     /// Example: `"007"`
+    #[inline]
     pub fn staff_number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_number = Some(value.into());
         self
     }
     /// Sets or clears `StaffNumber`. Required.
+    #[inline]
     pub fn set_staff_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_number = value;
         self
@@ -7791,11 +12506,13 @@ impl SeatUserInfoBuilder {
     /// Phone number of the agent, prefixed with `0086`.
     ///
     /// Example: `"008613012345678"`
+    #[inline]
     pub fn phone(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.phone = Some(value.into());
         self
     }
     /// Sets or clears `Phone`.
+    #[inline]
     pub fn set_phone(mut self, value: Option<crate::CompactString>) -> Self {
         self.phone = value;
         self
@@ -7803,11 +12520,13 @@ impl SeatUserInfoBuilder {
     /// Nickname of the agent.
     ///
     /// Example: `"三三"`
+    #[inline]
     pub fn nick(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.nick = Some(value.into());
         self
     }
     /// Sets or clears `Nick`.
+    #[inline]
     pub fn set_nick(mut self, value: Option<crate::CompactString>) -> Self {
         self.nick = value;
         self
@@ -7815,11 +12534,13 @@ impl SeatUserInfoBuilder {
     /// Id of the user.
     ///
     /// Example: `"foo@tencent.com"`
+    #[inline]
     pub fn user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.user_id = Some(value.into());
         self
     }
     /// Sets or clears `UserId`.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.user_id = value;
         self
@@ -7827,11 +12548,13 @@ impl SeatUserInfoBuilder {
     /// Names of the skill groups the agent belongs to.
     ///
     /// Example: `["测试技能组"]`
+    #[inline]
     pub fn skill_group_name_list(mut self, value: Vec<crate::CompactString>) -> Self {
         self.skill_group_name_list = Some(value);
         self
     }
     /// Sets or clears `SkillGroupNameList`.
+    #[inline]
     pub fn set_skill_group_name_list(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.skill_group_name_list = value;
         self
@@ -7839,11 +12562,13 @@ impl SeatUserInfoBuilder {
     /// Role: `1` admin, `2` quality inspector, `3` regular agent; any other value is a custom role id.
     ///
     /// Example: `1`
+    #[inline]
     pub fn role(mut self, value: i64) -> Self {
         self.role = Some(value);
         self
     }
     /// Sets or clears `Role`.
+    #[inline]
     pub fn set_role(mut self, value: Option<i64>) -> Self {
         self.role = value;
         self
@@ -7851,16 +12576,19 @@ impl SeatUserInfoBuilder {
     /// Extension number of the agent: 4-6 digits, first digit 1-8.
     ///
     /// Example: `"1003"`
+    #[inline]
     pub fn extension_number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.extension_number = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionNumber`.
+    #[inline]
     pub fn set_extension_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.extension_number = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<SeatUserInfo, crate::BuildError> {
         Ok(SeatUserInfo {
             name: self
@@ -7883,150 +12611,335 @@ impl SeatUserInfoBuilder {
     }
 }
 /// One participant (agent leg) that served a call session.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ServeParticipant {
     /// Email address of the agent.
     ///
     /// Example: `"foo@tencent.com"`
-    #[serde(rename = "Mail", default, skip_serializing_if = "Option::is_none")]
     pub mail: Option<crate::CompactString>,
     /// Phone number of the agent.
     ///
     /// Example: `"008613012345678"`
-    #[serde(rename = "Phone", default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<crate::CompactString>,
     /// Unix time in seconds when this participant started ringing.
     ///
     /// Example: `1611631881`
-    #[serde(
-        rename = "RingTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ring_timestamp: Option<i64>,
     /// Unix time in seconds when this participant answered.
     ///
     /// Example: `1611631881`
-    #[serde(
-        rename = "AcceptTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub accept_timestamp: Option<i64>,
     /// Unix time in seconds when this participant's leg ended.
     ///
     /// Example: `1611631891`
-    #[serde(
-        rename = "EndedTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ended_timestamp: Option<i64>,
     /// Recording id; identifies the recording made on the agent side.
     ///
     /// Example: `"1611631881"`
-    #[serde(rename = "RecordId", default, skip_serializing_if = "Option::is_none")]
     pub record_id: Option<crate::CompactString>,
     /// Participant type: `staffSeat`, `outboundSeat` or `staffPhoneSeat`.
     ///
     /// Example: `"staffSeat"`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ServeParticipantType>,
     /// Agent the call was transferred from.
     ///
     /// Example: `"bar@tencent.com"`
-    #[serde(
-        rename = "TransferFrom",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub transfer_from: Option<crate::CompactString>,
     /// Participant type of the transfer source; same values as `Type`.
     ///
     /// Example: `"staffSeat"`
-    #[serde(
-        rename = "TransferFromType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub transfer_from_type: Option<ServeParticipantType>,
     /// Agent the call was transferred to.
     ///
     /// Example: `"san@tencent.com"`
-    #[serde(
-        rename = "TransferTo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub transfer_to: Option<crate::CompactString>,
     /// Participant type of the transfer target; same values as `Type`.
     ///
     /// Example: `"staffSeat"`
-    #[serde(
-        rename = "TransferToType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub transfer_to_type: Option<ServeParticipantType>,
     /// Id of the skill group.
     ///
     /// Example: `1101`
-    #[serde(
-        rename = "SkillGroupId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_id: Option<SkillGroupId>,
     /// End status of this leg as a string code; see `EndStatus` of `TelCdrInfo` for the values.
     ///
     /// Example: `"ok seatGiveUp seatForward outboundForward ivrGiveUp"`
-    #[serde(
-        rename = "EndStatusString",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub end_status_string: Option<crate::CompactString>,
     /// Download address of the recording.
     ///
     /// Example: `"https://xxxxxxx"`
-    #[serde(rename = "RecordURL", default, skip_serializing_if = "Option::is_none")]
     pub record_url: Option<crate::CompactString>,
     /// Position of the participant in the session, starting at 0.
     ///
     /// Example: `0`
-    #[serde(rename = "Sequence", default, skip_serializing_if = "Option::is_none")]
     pub sequence: Option<i64>,
     /// Unix time in seconds when this participant's leg started.
     ///
     /// Example: `1611631881`
-    #[serde(
-        rename = "StartTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub start_timestamp: Option<i64>,
     /// Name of the skill group.
     ///
     /// Example: `"tel"`
-    #[serde(
-        rename = "SkillGroupName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_name: Option<crate::CompactString>,
     /// Address of the recording copy stored in a third-party COS bucket.
     ///
     /// Example: `"https://xxxxxxx"`
-    #[serde(
-        rename = "CustomRecordURL",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub custom_record_url: Option<crate::CompactString>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for ServeParticipant {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ServeParticipant", 18)?;
+        if self.mail.is_some() {
+            s.serialize_field("Mail", &self.mail)?;
+        }
+        if self.phone.is_some() {
+            s.serialize_field("Phone", &self.phone)?;
+        }
+        if self.ring_timestamp.is_some() {
+            s.serialize_field("RingTimestamp", &self.ring_timestamp)?;
+        }
+        if self.accept_timestamp.is_some() {
+            s.serialize_field("AcceptTimestamp", &self.accept_timestamp)?;
+        }
+        if self.ended_timestamp.is_some() {
+            s.serialize_field("EndedTimestamp", &self.ended_timestamp)?;
+        }
+        if self.record_id.is_some() {
+            s.serialize_field("RecordId", &self.record_id)?;
+        }
+        if self.r#type.is_some() {
+            s.serialize_field("Type", &self.r#type)?;
+        }
+        if self.transfer_from.is_some() {
+            s.serialize_field("TransferFrom", &self.transfer_from)?;
+        }
+        if self.transfer_from_type.is_some() {
+            s.serialize_field("TransferFromType", &self.transfer_from_type)?;
+        }
+        if self.transfer_to.is_some() {
+            s.serialize_field("TransferTo", &self.transfer_to)?;
+        }
+        if self.transfer_to_type.is_some() {
+            s.serialize_field("TransferToType", &self.transfer_to_type)?;
+        }
+        if self.skill_group_id.is_some() {
+            s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        }
+        if self.end_status_string.is_some() {
+            s.serialize_field("EndStatusString", &self.end_status_string)?;
+        }
+        if self.record_url.is_some() {
+            s.serialize_field("RecordURL", &self.record_url)?;
+        }
+        if self.sequence.is_some() {
+            s.serialize_field("Sequence", &self.sequence)?;
+        }
+        if self.start_timestamp.is_some() {
+            s.serialize_field("StartTimestamp", &self.start_timestamp)?;
+        }
+        if self.skill_group_name.is_some() {
+            s.serialize_field("SkillGroupName", &self.skill_group_name)?;
+        }
+        if self.custom_record_url.is_some() {
+            s.serialize_field("CustomRecordURL", &self.custom_record_url)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ServeParticipant {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for ServeParticipant {
+    const EXPECTING: &'static str = "struct ServeParticipant";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "Mail",
+            "Phone",
+            "RingTimestamp",
+            "AcceptTimestamp",
+            "EndedTimestamp",
+            "RecordId",
+            "Type",
+            "TransferFrom",
+            "TransferFromType",
+            "TransferTo",
+            "TransferToType",
+            "SkillGroupId",
+            "EndStatusString",
+            "RecordURL",
+            "Sequence",
+            "StartTimestamp",
+            "SkillGroupName",
+            "CustomRecordURL",
+        ]);
+        let mut f_mail: Option<Option<crate::CompactString>> = None;
+        let mut f_phone: Option<Option<crate::CompactString>> = None;
+        let mut f_ring_timestamp: Option<Option<i64>> = None;
+        let mut f_accept_timestamp: Option<Option<i64>> = None;
+        let mut f_ended_timestamp: Option<Option<i64>> = None;
+        let mut f_record_id: Option<Option<crate::CompactString>> = None;
+        let mut f_type: Option<Option<ServeParticipantType>> = None;
+        let mut f_transfer_from: Option<Option<crate::CompactString>> = None;
+        let mut f_transfer_from_type: Option<Option<ServeParticipantType>> = None;
+        let mut f_transfer_to: Option<Option<crate::CompactString>> = None;
+        let mut f_transfer_to_type: Option<Option<ServeParticipantType>> = None;
+        let mut f_skill_group_id: Option<Option<SkillGroupId>> = None;
+        let mut f_end_status_string: Option<Option<crate::CompactString>> = None;
+        let mut f_record_url: Option<Option<crate::CompactString>> = None;
+        let mut f_sequence: Option<Option<i64>> = None;
+        let mut f_start_timestamp: Option<Option<i64>> = None;
+        let mut f_skill_group_name: Option<Option<crate::CompactString>> = None;
+        let mut f_custom_record_url: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_mail)?,
+                1 => members.value(&mut map, &mut f_phone)?,
+                2 => members.value(&mut map, &mut f_ring_timestamp)?,
+                3 => members.value(&mut map, &mut f_accept_timestamp)?,
+                4 => members.value(&mut map, &mut f_ended_timestamp)?,
+                5 => members.value(&mut map, &mut f_record_id)?,
+                6 => members.value(&mut map, &mut f_type)?,
+                7 => members.value(&mut map, &mut f_transfer_from)?,
+                8 => members.value(&mut map, &mut f_transfer_from_type)?,
+                9 => members.value(&mut map, &mut f_transfer_to)?,
+                10 => members.value(&mut map, &mut f_transfer_to_type)?,
+                11 => members.value(&mut map, &mut f_skill_group_id)?,
+                12 => members.value(&mut map, &mut f_end_status_string)?,
+                13 => members.value(&mut map, &mut f_record_url)?,
+                14 => members.value(&mut map, &mut f_sequence)?,
+                15 => members.value(&mut map, &mut f_start_timestamp)?,
+                16 => members.value(&mut map, &mut f_skill_group_name)?,
+                17 => members.value(&mut map, &mut f_custom_record_url)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ServeParticipant {
+            mail: f_mail.flatten(),
+            phone: f_phone.flatten(),
+            ring_timestamp: f_ring_timestamp.flatten(),
+            accept_timestamp: f_accept_timestamp.flatten(),
+            ended_timestamp: f_ended_timestamp.flatten(),
+            record_id: f_record_id.flatten(),
+            r#type: f_type.flatten(),
+            transfer_from: f_transfer_from.flatten(),
+            transfer_from_type: f_transfer_from_type.flatten(),
+            transfer_to: f_transfer_to.flatten(),
+            transfer_to_type: f_transfer_to_type.flatten(),
+            skill_group_id: f_skill_group_id.flatten(),
+            end_status_string: f_end_status_string.flatten(),
+            record_url: f_record_url.flatten(),
+            sequence: f_sequence.flatten(),
+            start_timestamp: f_start_timestamp.flatten(),
+            skill_group_name: f_skill_group_name.flatten(),
+            custom_record_url: f_custom_record_url.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for ServeParticipant {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "AcceptTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "CustomRecordURL",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "EndStatusString",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "EndedTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Mail",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Phone",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RecordId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RecordURL",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RingTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Sequence",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupName",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StartTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TransferFrom",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TransferFromType",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TransferTo",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TransferToType",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Type",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl ServeParticipant {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> ServeParticipantBuilder {
         ServeParticipantBuilder::default()
     }
@@ -8057,11 +12970,13 @@ impl ServeParticipantBuilder {
     /// Email address of the agent.
     ///
     /// Example: `"foo@tencent.com"`
+    #[inline]
     pub fn mail(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.mail = Some(value.into());
         self
     }
     /// Sets or clears `Mail`.
+    #[inline]
     pub fn set_mail(mut self, value: Option<crate::CompactString>) -> Self {
         self.mail = value;
         self
@@ -8069,11 +12984,13 @@ impl ServeParticipantBuilder {
     /// Phone number of the agent.
     ///
     /// Example: `"008613012345678"`
+    #[inline]
     pub fn phone(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.phone = Some(value.into());
         self
     }
     /// Sets or clears `Phone`.
+    #[inline]
     pub fn set_phone(mut self, value: Option<crate::CompactString>) -> Self {
         self.phone = value;
         self
@@ -8081,11 +12998,13 @@ impl ServeParticipantBuilder {
     /// Unix time in seconds when this participant started ringing.
     ///
     /// Example: `1611631881`
+    #[inline]
     pub fn ring_timestamp(mut self, value: i64) -> Self {
         self.ring_timestamp = Some(value);
         self
     }
     /// Sets or clears `RingTimestamp`.
+    #[inline]
     pub fn set_ring_timestamp(mut self, value: Option<i64>) -> Self {
         self.ring_timestamp = value;
         self
@@ -8093,11 +13012,13 @@ impl ServeParticipantBuilder {
     /// Unix time in seconds when this participant answered.
     ///
     /// Example: `1611631881`
+    #[inline]
     pub fn accept_timestamp(mut self, value: i64) -> Self {
         self.accept_timestamp = Some(value);
         self
     }
     /// Sets or clears `AcceptTimestamp`.
+    #[inline]
     pub fn set_accept_timestamp(mut self, value: Option<i64>) -> Self {
         self.accept_timestamp = value;
         self
@@ -8105,11 +13026,13 @@ impl ServeParticipantBuilder {
     /// Unix time in seconds when this participant's leg ended.
     ///
     /// Example: `1611631891`
+    #[inline]
     pub fn ended_timestamp(mut self, value: i64) -> Self {
         self.ended_timestamp = Some(value);
         self
     }
     /// Sets or clears `EndedTimestamp`.
+    #[inline]
     pub fn set_ended_timestamp(mut self, value: Option<i64>) -> Self {
         self.ended_timestamp = value;
         self
@@ -8117,11 +13040,13 @@ impl ServeParticipantBuilder {
     /// Recording id; identifies the recording made on the agent side.
     ///
     /// Example: `"1611631881"`
+    #[inline]
     pub fn record_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.record_id = Some(value.into());
         self
     }
     /// Sets or clears `RecordId`.
+    #[inline]
     pub fn set_record_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.record_id = value;
         self
@@ -8129,11 +13054,13 @@ impl ServeParticipantBuilder {
     /// Participant type: `staffSeat`, `outboundSeat` or `staffPhoneSeat`.
     ///
     /// Example: `"staffSeat"`
+    #[inline]
     pub fn r#type(mut self, value: ServeParticipantType) -> Self {
         self.r#type = Some(value);
         self
     }
     /// Sets or clears `Type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<ServeParticipantType>) -> Self {
         self.r#type = value;
         self
@@ -8141,11 +13068,13 @@ impl ServeParticipantBuilder {
     /// Agent the call was transferred from.
     ///
     /// Example: `"bar@tencent.com"`
+    #[inline]
     pub fn transfer_from(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.transfer_from = Some(value.into());
         self
     }
     /// Sets or clears `TransferFrom`.
+    #[inline]
     pub fn set_transfer_from(mut self, value: Option<crate::CompactString>) -> Self {
         self.transfer_from = value;
         self
@@ -8153,11 +13082,13 @@ impl ServeParticipantBuilder {
     /// Participant type of the transfer source; same values as `Type`.
     ///
     /// Example: `"staffSeat"`
+    #[inline]
     pub fn transfer_from_type(mut self, value: ServeParticipantType) -> Self {
         self.transfer_from_type = Some(value);
         self
     }
     /// Sets or clears `TransferFromType`.
+    #[inline]
     pub fn set_transfer_from_type(mut self, value: Option<ServeParticipantType>) -> Self {
         self.transfer_from_type = value;
         self
@@ -8165,11 +13096,13 @@ impl ServeParticipantBuilder {
     /// Agent the call was transferred to.
     ///
     /// Example: `"san@tencent.com"`
+    #[inline]
     pub fn transfer_to(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.transfer_to = Some(value.into());
         self
     }
     /// Sets or clears `TransferTo`.
+    #[inline]
     pub fn set_transfer_to(mut self, value: Option<crate::CompactString>) -> Self {
         self.transfer_to = value;
         self
@@ -8177,11 +13110,13 @@ impl ServeParticipantBuilder {
     /// Participant type of the transfer target; same values as `Type`.
     ///
     /// Example: `"staffSeat"`
+    #[inline]
     pub fn transfer_to_type(mut self, value: ServeParticipantType) -> Self {
         self.transfer_to_type = Some(value);
         self
     }
     /// Sets or clears `TransferToType`.
+    #[inline]
     pub fn set_transfer_to_type(mut self, value: Option<ServeParticipantType>) -> Self {
         self.transfer_to_type = value;
         self
@@ -8189,11 +13124,13 @@ impl ServeParticipantBuilder {
     /// Id of the skill group.
     ///
     /// Example: `1101`
+    #[inline]
     pub fn skill_group_id(mut self, value: SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
@@ -8201,11 +13138,13 @@ impl ServeParticipantBuilder {
     /// End status of this leg as a string code; see `EndStatus` of `TelCdrInfo` for the values.
     ///
     /// Example: `"ok seatGiveUp seatForward outboundForward ivrGiveUp"`
+    #[inline]
     pub fn end_status_string(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.end_status_string = Some(value.into());
         self
     }
     /// Sets or clears `EndStatusString`.
+    #[inline]
     pub fn set_end_status_string(mut self, value: Option<crate::CompactString>) -> Self {
         self.end_status_string = value;
         self
@@ -8213,11 +13152,13 @@ impl ServeParticipantBuilder {
     /// Download address of the recording.
     ///
     /// Example: `"https://xxxxxxx"`
+    #[inline]
     pub fn record_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.record_url = Some(value.into());
         self
     }
     /// Sets or clears `RecordURL`.
+    #[inline]
     pub fn set_record_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.record_url = value;
         self
@@ -8225,11 +13166,13 @@ impl ServeParticipantBuilder {
     /// Position of the participant in the session, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn sequence(mut self, value: i64) -> Self {
         self.sequence = Some(value);
         self
     }
     /// Sets or clears `Sequence`.
+    #[inline]
     pub fn set_sequence(mut self, value: Option<i64>) -> Self {
         self.sequence = value;
         self
@@ -8237,11 +13180,13 @@ impl ServeParticipantBuilder {
     /// Unix time in seconds when this participant's leg started.
     ///
     /// Example: `1611631881`
+    #[inline]
     pub fn start_timestamp(mut self, value: i64) -> Self {
         self.start_timestamp = Some(value);
         self
     }
     /// Sets or clears `StartTimestamp`.
+    #[inline]
     pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
         self.start_timestamp = value;
         self
@@ -8249,11 +13194,13 @@ impl ServeParticipantBuilder {
     /// Name of the skill group.
     ///
     /// Example: `"tel"`
+    #[inline]
     pub fn skill_group_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`.
+    #[inline]
     pub fn set_skill_group_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.skill_group_name = value;
         self
@@ -8261,16 +13208,19 @@ impl ServeParticipantBuilder {
     /// Address of the recording copy stored in a third-party COS bucket.
     ///
     /// Example: `"https://xxxxxxx"`
+    #[inline]
     pub fn custom_record_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.custom_record_url = Some(value.into());
         self
     }
     /// Sets or clears `CustomRecordURL`.
+    #[inline]
     pub fn set_custom_record_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.custom_record_url = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<ServeParticipant, crate::BuildError> {
         Ok(ServeParticipant {
             mail: self.mail,
@@ -8295,51 +13245,114 @@ impl ServeParticipantBuilder {
     }
 }
 /// Text or audio that the server makes an AI conversation bot speak.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ServerPushText {
     /// Text for the bot to speak.
     ///
     /// Example: `"无"`
-    #[serde(rename = "Text", default, skip_serializing_if = "Option::is_none")]
     pub text: Option<crate::CompactString>,
     /// Whether this message may interrupt what the bot is currently saying.
-    #[serde(rename = "Interrupt", default, skip_serializing_if = "Option::is_none")]
     pub interrupt: Option<bool>,
     /// Whether to end the conversation task once the message has been played.
-    #[serde(
-        rename = "StopAfterPlay",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub stop_after_play: Option<bool>,
     /// Audio to play instead of text: mono, sample rate matching the TTS, Base64-encoded. When set, `Text` is ignored and the audio is played as is.
     ///
     /// Example: `"无"`
-    #[serde(rename = "Audio", default, skip_serializing_if = "Option::is_none")]
     pub audio: Option<crate::CompactString>,
     /// Handling when an interaction is in progress, used only if `Interrupt` is false: `0` (default) drop the message, `1` queue it until the interaction ends. Queued messages are discarded if an interruption occurs.
     ///
     /// Example: `0`
-    #[serde(rename = "DropMode", default, skip_serializing_if = "Option::is_none")]
     pub drop_mode: Option<ServerPushTextDropMode>,
     /// Message priority: `0` may be interrupted, `1` cannot be interrupted. While a priority `1` message is being handled, all other messages are ignored. Combine with `Interrupt` and `DropMode`.
     ///
     /// Example: `0`
-    #[serde(rename = "Priority", default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<ServerPushTextPriority>,
     /// Whether to add the text to the LLM conversation history.
     ///
     /// Example: `true`
-    #[serde(
-        rename = "AddHistory",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub add_history: Option<bool>,
+}
+impl ::serde::Serialize for ServerPushText {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ServerPushText", 7)?;
+        if self.text.is_some() {
+            s.serialize_field("Text", &self.text)?;
+        }
+        if self.interrupt.is_some() {
+            s.serialize_field("Interrupt", &self.interrupt)?;
+        }
+        if self.stop_after_play.is_some() {
+            s.serialize_field("StopAfterPlay", &self.stop_after_play)?;
+        }
+        if self.audio.is_some() {
+            s.serialize_field("Audio", &self.audio)?;
+        }
+        if self.drop_mode.is_some() {
+            s.serialize_field("DropMode", &self.drop_mode)?;
+        }
+        if self.priority.is_some() {
+            s.serialize_field("Priority", &self.priority)?;
+        }
+        if self.add_history.is_some() {
+            s.serialize_field("AddHistory", &self.add_history)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for ServerPushText {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for ServerPushText {
+    const EXPECTING: &'static str = "struct ServerPushText";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "Text",
+            "Interrupt",
+            "StopAfterPlay",
+            "Audio",
+            "DropMode",
+            "Priority",
+            "AddHistory",
+        ]);
+        let mut f_text: Option<Option<crate::CompactString>> = None;
+        let mut f_interrupt: Option<Option<bool>> = None;
+        let mut f_stop_after_play: Option<Option<bool>> = None;
+        let mut f_audio: Option<Option<crate::CompactString>> = None;
+        let mut f_drop_mode: Option<Option<ServerPushTextDropMode>> = None;
+        let mut f_priority: Option<Option<ServerPushTextPriority>> = None;
+        let mut f_add_history: Option<Option<bool>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_text)?,
+                1 => members.value(&mut map, &mut f_interrupt)?,
+                2 => members.value(&mut map, &mut f_stop_after_play)?,
+                3 => members.value(&mut map, &mut f_audio)?,
+                4 => members.value(&mut map, &mut f_drop_mode)?,
+                5 => members.value(&mut map, &mut f_priority)?,
+                6 => members.value(&mut map, &mut f_add_history)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ServerPushText {
+            text: f_text.flatten(),
+            interrupt: f_interrupt.flatten(),
+            stop_after_play: f_stop_after_play.flatten(),
+            audio: f_audio.flatten(),
+            drop_mode: f_drop_mode.flatten(),
+            priority: f_priority.flatten(),
+            add_history: f_add_history.flatten(),
+        })
+    }
 }
 impl ServerPushText {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> ServerPushTextBuilder {
         ServerPushTextBuilder::default()
     }
@@ -8359,31 +13372,37 @@ impl ServerPushTextBuilder {
     /// Text for the bot to speak.
     ///
     /// Example: `"无"`
+    #[inline]
     pub fn text(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.text = Some(value.into());
         self
     }
     /// Sets or clears `Text`.
+    #[inline]
     pub fn set_text(mut self, value: Option<crate::CompactString>) -> Self {
         self.text = value;
         self
     }
     /// Whether this message may interrupt what the bot is currently saying.
+    #[inline]
     pub fn interrupt(mut self, value: bool) -> Self {
         self.interrupt = Some(value);
         self
     }
     /// Sets or clears `Interrupt`.
+    #[inline]
     pub fn set_interrupt(mut self, value: Option<bool>) -> Self {
         self.interrupt = value;
         self
     }
     /// Whether to end the conversation task once the message has been played.
+    #[inline]
     pub fn stop_after_play(mut self, value: bool) -> Self {
         self.stop_after_play = Some(value);
         self
     }
     /// Sets or clears `StopAfterPlay`.
+    #[inline]
     pub fn set_stop_after_play(mut self, value: Option<bool>) -> Self {
         self.stop_after_play = value;
         self
@@ -8391,11 +13410,13 @@ impl ServerPushTextBuilder {
     /// Audio to play instead of text: mono, sample rate matching the TTS, Base64-encoded. When set, `Text` is ignored and the audio is played as is.
     ///
     /// Example: `"无"`
+    #[inline]
     pub fn audio(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.audio = Some(value.into());
         self
     }
     /// Sets or clears `Audio`.
+    #[inline]
     pub fn set_audio(mut self, value: Option<crate::CompactString>) -> Self {
         self.audio = value;
         self
@@ -8403,11 +13424,13 @@ impl ServerPushTextBuilder {
     /// Handling when an interaction is in progress, used only if `Interrupt` is false: `0` (default) drop the message, `1` queue it until the interaction ends. Queued messages are discarded if an interruption occurs.
     ///
     /// Example: `0`
+    #[inline]
     pub fn drop_mode(mut self, value: ServerPushTextDropMode) -> Self {
         self.drop_mode = Some(value);
         self
     }
     /// Sets or clears `DropMode`.
+    #[inline]
     pub fn set_drop_mode(mut self, value: Option<ServerPushTextDropMode>) -> Self {
         self.drop_mode = value;
         self
@@ -8415,11 +13438,13 @@ impl ServerPushTextBuilder {
     /// Message priority: `0` may be interrupted, `1` cannot be interrupted. While a priority `1` message is being handled, all other messages are ignored. Combine with `Interrupt` and `DropMode`.
     ///
     /// Example: `0`
+    #[inline]
     pub fn priority(mut self, value: ServerPushTextPriority) -> Self {
         self.priority = Some(value);
         self
     }
     /// Sets or clears `Priority`.
+    #[inline]
     pub fn set_priority(mut self, value: Option<ServerPushTextPriority>) -> Self {
         self.priority = value;
         self
@@ -8427,16 +13452,19 @@ impl ServerPushTextBuilder {
     /// Whether to add the text to the LLM conversation history.
     ///
     /// Example: `true`
+    #[inline]
     pub fn add_history(mut self, value: bool) -> Self {
         self.add_history = Some(value);
         self
     }
     /// Sets or clears `AddHistory`.
+    #[inline]
     pub fn set_add_history(mut self, value: Option<bool>) -> Self {
         self.add_history = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<ServerPushText, crate::BuildError> {
         Ok(ServerPushText {
             text: self.text,
@@ -8450,29 +13478,90 @@ impl ServerPushTextBuilder {
     }
 }
 /// An event that happened during a call, such as hold or mute.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SessionEvent {
     /// Unix time in seconds when the event occurred.
     ///
     /// Example: `1756372067`
-    #[serde(rename = "Timestamp", default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<i64>,
     /// Event type: `StaffHold`, `StaffUnhold`, `StaffMute` or `StaffUnmute`.
     ///
     /// Example: `"StaffHold"`
-    #[serde(rename = "EventType", default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<SessionEventEventType>,
     /// Agent-related details of the event.
-    #[serde(
-        rename = "StaffEventDetail",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub staff_event_detail: Option<EventStaffDetail>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for SessionEvent {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("SessionEvent", 3)?;
+        if self.timestamp.is_some() {
+            s.serialize_field("Timestamp", &self.timestamp)?;
+        }
+        if self.event_type.is_some() {
+            s.serialize_field("EventType", &self.event_type)?;
+        }
+        if self.staff_event_detail.is_some() {
+            s.serialize_field("StaffEventDetail", &self.staff_event_detail)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SessionEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for SessionEvent {
+    const EXPECTING: &'static str = "struct SessionEvent";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["Timestamp", "EventType", "StaffEventDetail"]);
+        let mut f_timestamp: Option<Option<i64>> = None;
+        let mut f_event_type: Option<Option<SessionEventEventType>> = None;
+        let mut f_staff_event_detail: Option<Option<EventStaffDetail>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_timestamp)?,
+                1 => members.value(&mut map, &mut f_event_type)?,
+                2 => members.value(&mut map, &mut f_staff_event_detail)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(SessionEvent {
+            timestamp: f_timestamp.flatten(),
+            event_type: f_event_type.flatten(),
+            staff_event_detail: f_staff_event_detail.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for SessionEvent {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "EventType",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StaffEventDetail",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<EventStaffDetail as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "Timestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl SessionEvent {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> SessionEventBuilder {
         SessionEventBuilder::default()
     }
@@ -8488,11 +13577,13 @@ impl SessionEventBuilder {
     /// Unix time in seconds when the event occurred.
     ///
     /// Example: `1756372067`
+    #[inline]
     pub fn timestamp(mut self, value: i64) -> Self {
         self.timestamp = Some(value);
         self
     }
     /// Sets or clears `Timestamp`.
+    #[inline]
     pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
         self.timestamp = value;
         self
@@ -8500,26 +13591,31 @@ impl SessionEventBuilder {
     /// Event type: `StaffHold`, `StaffUnhold`, `StaffMute` or `StaffUnmute`.
     ///
     /// Example: `"StaffHold"`
+    #[inline]
     pub fn event_type(mut self, value: SessionEventEventType) -> Self {
         self.event_type = Some(value);
         self
     }
     /// Sets or clears `EventType`.
+    #[inline]
     pub fn set_event_type(mut self, value: Option<SessionEventEventType>) -> Self {
         self.event_type = value;
         self
     }
     /// Agent-related details of the event.
+    #[inline]
     pub fn staff_event_detail(mut self, value: EventStaffDetail) -> Self {
         self.staff_event_detail = Some(value);
         self
     }
     /// Sets or clears `StaffEventDetail`.
+    #[inline]
     pub fn set_staff_event_detail(mut self, value: Option<EventStaffDetail>) -> Self {
         self.staff_event_detail = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<SessionEvent, crate::BuildError> {
         Ok(SessionEvent {
             timestamp: self.timestamp,
@@ -8529,29 +13625,60 @@ impl SessionEventBuilder {
     }
 }
 /// Target status for one agent in a status-change request.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetStaffStatusItem {
     /// Agent account.
-    #[serde(
-        rename = "StaffUserId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub staff_user_id: crate::CompactString,
     /// Status to set: `free` available, `notReady` busy, `rest` short break.
-    #[serde(
-        rename = "Status",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub status: SetStaffStatusItemStatus,
     /// Reason for the break, when `Status` is `rest`.
-    #[serde(rename = "Reason", default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<crate::CompactString>,
+}
+impl ::serde::Serialize for SetStaffStatusItem {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("SetStaffStatusItem", 3)?;
+        s.serialize_field("StaffUserId", &self.staff_user_id)?;
+        s.serialize_field("Status", &self.status)?;
+        if self.reason.is_some() {
+            s.serialize_field("Reason", &self.reason)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for SetStaffStatusItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for SetStaffStatusItem {
+    const EXPECTING: &'static str = "struct SetStaffStatusItem";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["StaffUserId", "Status", "Reason"]);
+        let mut f_staff_user_id: Option<crate::CompactString> = None;
+        let mut f_status: Option<SetStaffStatusItemStatus> = None;
+        let mut f_reason: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_staff_user_id)?,
+                1 => members.filled(&mut map, &mut f_status)?,
+                2 => members.value(&mut map, &mut f_reason)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(SetStaffStatusItem {
+            staff_user_id: f_staff_user_id.unwrap_or_else(crate::deviation::absent),
+            status: f_status.unwrap_or_else(crate::deviation::absent),
+            reason: f_reason.flatten(),
+        })
+    }
 }
 impl SetStaffStatusItem {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> SetStaffStatusItemBuilder {
         SetStaffStatusItemBuilder::default()
     }
@@ -8565,36 +13692,43 @@ pub struct SetStaffStatusItemBuilder {
 }
 impl SetStaffStatusItemBuilder {
     /// Agent account.
+    #[inline]
     pub fn staff_user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_user_id = Some(value.into());
         self
     }
     /// Sets or clears `StaffUserId`. Required.
+    #[inline]
     pub fn set_staff_user_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_user_id = value;
         self
     }
     /// Status to set: `free` available, `notReady` busy, `rest` short break.
+    #[inline]
     pub fn status(mut self, value: SetStaffStatusItemStatus) -> Self {
         self.status = Some(value);
         self
     }
     /// Sets or clears `Status`. Required.
+    #[inline]
     pub fn set_status(mut self, value: Option<SetStaffStatusItemStatus>) -> Self {
         self.status = value;
         self
     }
     /// Reason for the break, when `Status` is `rest`.
+    #[inline]
     pub fn reason(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.reason = Some(value.into());
         self
     }
     /// Sets or clears `Reason`.
+    #[inline]
     pub fn set_reason(mut self, value: Option<crate::CompactString>) -> Self {
         self.reason = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<SetStaffStatusItem, crate::BuildError> {
         Ok(SetStaffStatusItem {
             staff_user_id: self
@@ -8612,49 +13746,145 @@ impl SetStaffStatusItemBuilder {
     }
 }
 /// Result of changing the status of one agent.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetStaffStatusRspItem {
     /// Agent account.
-    #[serde(
-        rename = "StaffUserId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub staff_user_id: Option<crate::CompactString>,
     /// Error code for this agent, from the API's common error codes.
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<crate::CompactString>,
     /// Error message for this agent.
-    #[serde(
-        rename = "ErrorMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub error_message: Option<crate::CompactString>,
     /// Status of the agent after the change.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::CompactString>,
     /// Break reason if the current status is a break.
-    #[serde(rename = "Reason", default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<crate::CompactString>,
     /// Status of the agent before the change.
-    #[serde(
-        rename = "PreviousStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub previous_status: Option<crate::CompactString>,
     /// Break reason if the previous status was a break.
-    #[serde(
-        rename = "PreviousReason",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub previous_reason: Option<crate::CompactString>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for SetStaffStatusRspItem {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("SetStaffStatusRspItem", 7)?;
+        if self.staff_user_id.is_some() {
+            s.serialize_field("StaffUserId", &self.staff_user_id)?;
+        }
+        if self.error_code.is_some() {
+            s.serialize_field("ErrorCode", &self.error_code)?;
+        }
+        if self.error_message.is_some() {
+            s.serialize_field("ErrorMessage", &self.error_message)?;
+        }
+        if self.status.is_some() {
+            s.serialize_field("Status", &self.status)?;
+        }
+        if self.reason.is_some() {
+            s.serialize_field("Reason", &self.reason)?;
+        }
+        if self.previous_status.is_some() {
+            s.serialize_field("PreviousStatus", &self.previous_status)?;
+        }
+        if self.previous_reason.is_some() {
+            s.serialize_field("PreviousReason", &self.previous_reason)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SetStaffStatusRspItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for SetStaffStatusRspItem {
+    const EXPECTING: &'static str = "struct SetStaffStatusRspItem";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "StaffUserId",
+            "ErrorCode",
+            "ErrorMessage",
+            "Status",
+            "Reason",
+            "PreviousStatus",
+            "PreviousReason",
+        ]);
+        let mut f_staff_user_id: Option<Option<crate::CompactString>> = None;
+        let mut f_error_code: Option<Option<crate::CompactString>> = None;
+        let mut f_error_message: Option<Option<crate::CompactString>> = None;
+        let mut f_status: Option<Option<crate::CompactString>> = None;
+        let mut f_reason: Option<Option<crate::CompactString>> = None;
+        let mut f_previous_status: Option<Option<crate::CompactString>> = None;
+        let mut f_previous_reason: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_staff_user_id)?,
+                1 => members.value(&mut map, &mut f_error_code)?,
+                2 => members.value(&mut map, &mut f_error_message)?,
+                3 => members.value(&mut map, &mut f_status)?,
+                4 => members.value(&mut map, &mut f_reason)?,
+                5 => members.value(&mut map, &mut f_previous_status)?,
+                6 => members.value(&mut map, &mut f_previous_reason)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(SetStaffStatusRspItem {
+            staff_user_id: f_staff_user_id.flatten(),
+            error_code: f_error_code.flatten(),
+            error_message: f_error_message.flatten(),
+            status: f_status.flatten(),
+            reason: f_reason.flatten(),
+            previous_status: f_previous_status.flatten(),
+            previous_reason: f_previous_reason.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for SetStaffStatusRspItem {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "ErrorCode",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ErrorMessage",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "PreviousReason",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "PreviousStatus",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Reason",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StaffUserId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Status",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl SetStaffStatusRspItem {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> SetStaffStatusRspItemBuilder {
         SetStaffStatusRspItemBuilder::default()
     }
@@ -8672,76 +13902,91 @@ pub struct SetStaffStatusRspItemBuilder {
 }
 impl SetStaffStatusRspItemBuilder {
     /// Agent account.
+    #[inline]
     pub fn staff_user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_user_id = Some(value.into());
         self
     }
     /// Sets or clears `StaffUserId`.
+    #[inline]
     pub fn set_staff_user_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_user_id = value;
         self
     }
     /// Error code for this agent, from the API's common error codes.
+    #[inline]
     pub fn error_code(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.error_code = Some(value.into());
         self
     }
     /// Sets or clears `ErrorCode`.
+    #[inline]
     pub fn set_error_code(mut self, value: Option<crate::CompactString>) -> Self {
         self.error_code = value;
         self
     }
     /// Error message for this agent.
+    #[inline]
     pub fn error_message(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.error_message = Some(value.into());
         self
     }
     /// Sets or clears `ErrorMessage`.
+    #[inline]
     pub fn set_error_message(mut self, value: Option<crate::CompactString>) -> Self {
         self.error_message = value;
         self
     }
     /// Status of the agent after the change.
+    #[inline]
     pub fn status(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Sets or clears `Status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<crate::CompactString>) -> Self {
         self.status = value;
         self
     }
     /// Break reason if the current status is a break.
+    #[inline]
     pub fn reason(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.reason = Some(value.into());
         self
     }
     /// Sets or clears `Reason`.
+    #[inline]
     pub fn set_reason(mut self, value: Option<crate::CompactString>) -> Self {
         self.reason = value;
         self
     }
     /// Status of the agent before the change.
+    #[inline]
     pub fn previous_status(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.previous_status = Some(value.into());
         self
     }
     /// Sets or clears `PreviousStatus`.
+    #[inline]
     pub fn set_previous_status(mut self, value: Option<crate::CompactString>) -> Self {
         self.previous_status = value;
         self
     }
     /// Break reason if the previous status was a break.
+    #[inline]
     pub fn previous_reason(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.previous_reason = Some(value.into());
         self
     }
     /// Sets or clears `PreviousReason`.
+    #[inline]
     pub fn set_previous_reason(mut self, value: Option<crate::CompactString>) -> Self {
         self.previous_reason = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<SetStaffStatusRspItem, crate::BuildError> {
         Ok(SetStaffStatusRspItem {
             staff_user_id: self.staff_user_id,
@@ -8755,90 +14000,207 @@ impl SetStaffStatusRspItemBuilder {
     }
 }
 /// Settings of a skill group.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SkillGroupInfoItem {
     /// Id of the skill group.
     ///
     /// Example: `1400000000`
-    #[serde(
-        rename = "SkillGroupId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_id: Option<SkillGroupId>,
     /// Name of the skill group.
     ///
     /// Example: `"Test"`
-    #[serde(
-        rename = "SkillGroupName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_name: Option<crate::CompactString>,
     /// Deprecated. Media type: `IM`, `TEL` or `ALL` (all media).
     ///
     /// Example: `"IM"`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SkillGroupInfoItemType>,
     /// Policy used to assign sessions to agents.
     ///
     /// Example: `"fifo"`
-    #[serde(
-        rename = "RoutePolicy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub route_policy: Option<crate::CompactString>,
     /// Whether sessions go first to the agent who last served the customer.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "UsingLastSeat",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub using_last_seat: Option<i64>,
     /// Maximum concurrent sessions per agent; `1` by default for phone groups.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "MaxConcurrency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_concurrency: Option<MaxConcurrency>,
     /// Unix time in seconds of the last modification.
     ///
     /// Example: `1611631881`
-    #[serde(
-        rename = "LastModifyTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_modify_timestamp: Option<i64>,
     /// Skill group type: `0` phone, `1` online, `3` audio, `4` video.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "SkillGroupType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_type: Option<SkillGroupInfoItemSkillGroupType>,
     /// Internal line number of the skill group.
     ///
     /// Example: `"6666"`
-    #[serde(rename = "Alias", default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<crate::CompactString>,
     /// Whether all agents in the group ring at the same time.
     ///
     /// Example: `false`
-    #[serde(rename = "RingAll", default, skip_serializing_if = "Option::is_none")]
     pub ring_all: Option<bool>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for SkillGroupInfoItem {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("SkillGroupInfoItem", 10)?;
+        if self.skill_group_id.is_some() {
+            s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        }
+        if self.skill_group_name.is_some() {
+            s.serialize_field("SkillGroupName", &self.skill_group_name)?;
+        }
+        if self.r#type.is_some() {
+            s.serialize_field("Type", &self.r#type)?;
+        }
+        if self.route_policy.is_some() {
+            s.serialize_field("RoutePolicy", &self.route_policy)?;
+        }
+        if self.using_last_seat.is_some() {
+            s.serialize_field("UsingLastSeat", &self.using_last_seat)?;
+        }
+        if self.max_concurrency.is_some() {
+            s.serialize_field("MaxConcurrency", &self.max_concurrency)?;
+        }
+        if self.last_modify_timestamp.is_some() {
+            s.serialize_field("LastModifyTimestamp", &self.last_modify_timestamp)?;
+        }
+        if self.skill_group_type.is_some() {
+            s.serialize_field("SkillGroupType", &self.skill_group_type)?;
+        }
+        if self.alias.is_some() {
+            s.serialize_field("Alias", &self.alias)?;
+        }
+        if self.ring_all.is_some() {
+            s.serialize_field("RingAll", &self.ring_all)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SkillGroupInfoItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for SkillGroupInfoItem {
+    const EXPECTING: &'static str = "struct SkillGroupInfoItem";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SkillGroupId",
+            "SkillGroupName",
+            "Type",
+            "RoutePolicy",
+            "UsingLastSeat",
+            "MaxConcurrency",
+            "LastModifyTimestamp",
+            "SkillGroupType",
+            "Alias",
+            "RingAll",
+        ]);
+        let mut f_skill_group_id: Option<Option<SkillGroupId>> = None;
+        let mut f_skill_group_name: Option<Option<crate::CompactString>> = None;
+        let mut f_type: Option<Option<SkillGroupInfoItemType>> = None;
+        let mut f_route_policy: Option<Option<crate::CompactString>> = None;
+        let mut f_using_last_seat: Option<Option<i64>> = None;
+        let mut f_max_concurrency: Option<Option<MaxConcurrency>> = None;
+        let mut f_last_modify_timestamp: Option<Option<i64>> = None;
+        let mut f_skill_group_type: Option<Option<SkillGroupInfoItemSkillGroupType>> = None;
+        let mut f_alias: Option<Option<crate::CompactString>> = None;
+        let mut f_ring_all: Option<Option<bool>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_skill_group_id)?,
+                1 => members.value(&mut map, &mut f_skill_group_name)?,
+                2 => members.value(&mut map, &mut f_type)?,
+                3 => members.value(&mut map, &mut f_route_policy)?,
+                4 => members.value(&mut map, &mut f_using_last_seat)?,
+                5 => members.value(&mut map, &mut f_max_concurrency)?,
+                6 => members.value(&mut map, &mut f_last_modify_timestamp)?,
+                7 => members.value(&mut map, &mut f_skill_group_type)?,
+                8 => members.value(&mut map, &mut f_alias)?,
+                9 => members.value(&mut map, &mut f_ring_all)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(SkillGroupInfoItem {
+            skill_group_id: f_skill_group_id.flatten(),
+            skill_group_name: f_skill_group_name.flatten(),
+            r#type: f_type.flatten(),
+            route_policy: f_route_policy.flatten(),
+            using_last_seat: f_using_last_seat.flatten(),
+            max_concurrency: f_max_concurrency.flatten(),
+            last_modify_timestamp: f_last_modify_timestamp.flatten(),
+            skill_group_type: f_skill_group_type.flatten(),
+            alias: f_alias.flatten(),
+            ring_all: f_ring_all.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for SkillGroupInfoItem {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Alias",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "LastModifyTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "MaxConcurrency",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RingAll",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RoutePolicy",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupName",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupType",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Type",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "UsingLastSeat",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl SkillGroupInfoItem {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> SkillGroupInfoItemBuilder {
         SkillGroupInfoItemBuilder::default()
     }
@@ -8861,11 +14223,13 @@ impl SkillGroupInfoItemBuilder {
     /// Id of the skill group.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn skill_group_id(mut self, value: SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
@@ -8873,11 +14237,13 @@ impl SkillGroupInfoItemBuilder {
     /// Name of the skill group.
     ///
     /// Example: `"Test"`
+    #[inline]
     pub fn skill_group_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`.
+    #[inline]
     pub fn set_skill_group_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.skill_group_name = value;
         self
@@ -8885,11 +14251,13 @@ impl SkillGroupInfoItemBuilder {
     /// Deprecated. Media type: `IM`, `TEL` or `ALL` (all media).
     ///
     /// Example: `"IM"`
+    #[inline]
     pub fn r#type(mut self, value: SkillGroupInfoItemType) -> Self {
         self.r#type = Some(value);
         self
     }
     /// Sets or clears `Type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<SkillGroupInfoItemType>) -> Self {
         self.r#type = value;
         self
@@ -8897,11 +14265,13 @@ impl SkillGroupInfoItemBuilder {
     /// Policy used to assign sessions to agents.
     ///
     /// Example: `"fifo"`
+    #[inline]
     pub fn route_policy(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.route_policy = Some(value.into());
         self
     }
     /// Sets or clears `RoutePolicy`.
+    #[inline]
     pub fn set_route_policy(mut self, value: Option<crate::CompactString>) -> Self {
         self.route_policy = value;
         self
@@ -8909,11 +14279,13 @@ impl SkillGroupInfoItemBuilder {
     /// Whether sessions go first to the agent who last served the customer.
     ///
     /// Example: `0`
+    #[inline]
     pub fn using_last_seat(mut self, value: i64) -> Self {
         self.using_last_seat = Some(value);
         self
     }
     /// Sets or clears `UsingLastSeat`.
+    #[inline]
     pub fn set_using_last_seat(mut self, value: Option<i64>) -> Self {
         self.using_last_seat = value;
         self
@@ -8921,11 +14293,13 @@ impl SkillGroupInfoItemBuilder {
     /// Maximum concurrent sessions per agent; `1` by default for phone groups.
     ///
     /// Example: `1`
+    #[inline]
     pub fn max_concurrency(mut self, value: MaxConcurrency) -> Self {
         self.max_concurrency = Some(value);
         self
     }
     /// Sets or clears `MaxConcurrency`.
+    #[inline]
     pub fn set_max_concurrency(mut self, value: Option<MaxConcurrency>) -> Self {
         self.max_concurrency = value;
         self
@@ -8933,11 +14307,13 @@ impl SkillGroupInfoItemBuilder {
     /// Unix time in seconds of the last modification.
     ///
     /// Example: `1611631881`
+    #[inline]
     pub fn last_modify_timestamp(mut self, value: i64) -> Self {
         self.last_modify_timestamp = Some(value);
         self
     }
     /// Sets or clears `LastModifyTimestamp`.
+    #[inline]
     pub fn set_last_modify_timestamp(mut self, value: Option<i64>) -> Self {
         self.last_modify_timestamp = value;
         self
@@ -8945,11 +14321,13 @@ impl SkillGroupInfoItemBuilder {
     /// Skill group type: `0` phone, `1` online, `3` audio, `4` video.
     ///
     /// Example: `1`
+    #[inline]
     pub fn skill_group_type(mut self, value: SkillGroupInfoItemSkillGroupType) -> Self {
         self.skill_group_type = Some(value);
         self
     }
     /// Sets or clears `SkillGroupType`.
+    #[inline]
     pub fn set_skill_group_type(mut self, value: Option<SkillGroupInfoItemSkillGroupType>) -> Self {
         self.skill_group_type = value;
         self
@@ -8957,11 +14335,13 @@ impl SkillGroupInfoItemBuilder {
     /// Internal line number of the skill group.
     ///
     /// Example: `"6666"`
+    #[inline]
     pub fn alias(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.alias = Some(value.into());
         self
     }
     /// Sets or clears `Alias`.
+    #[inline]
     pub fn set_alias(mut self, value: Option<crate::CompactString>) -> Self {
         self.alias = value;
         self
@@ -8969,16 +14349,19 @@ impl SkillGroupInfoItemBuilder {
     /// Whether all agents in the group ring at the same time.
     ///
     /// Example: `false`
+    #[inline]
     pub fn ring_all(mut self, value: bool) -> Self {
         self.ring_all = Some(value);
         self
     }
     /// Sets or clears `RingAll`.
+    #[inline]
     pub fn set_ring_all(mut self, value: Option<bool>) -> Self {
         self.ring_all = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<SkillGroupInfoItem, crate::BuildError> {
         Ok(SkillGroupInfoItem {
             skill_group_id: self.skill_group_id,
@@ -8995,48 +14378,99 @@ impl SkillGroupInfoItemBuilder {
     }
 }
 /// A skill group an agent belongs to, with the agent's priority in it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SkillGroupItem {
     /// Id of the skill group.
     ///
     /// Example: `101`
-    #[serde(
-        rename = "SkillGroupId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub skill_group_id: SkillGroupId,
     /// Name of the skill group.
     ///
     /// Example: `"Test"`
-    #[serde(
-        rename = "SkillGroupName",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub skill_group_name: crate::CompactString,
     /// Priority of the agent within the skill group.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "Priority",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub priority: i64,
     /// Media type: `IM`, `TEL` or `ALL` (all media).
     ///
     /// Example: `"IM"`
-    #[serde(
-        rename = "Type",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub r#type: SkillGroupInfoItemType,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for SkillGroupItem {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("SkillGroupItem", 4)?;
+        s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        s.serialize_field("SkillGroupName", &self.skill_group_name)?;
+        s.serialize_field("Priority", &self.priority)?;
+        s.serialize_field("Type", &self.r#type)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SkillGroupItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for SkillGroupItem {
+    const EXPECTING: &'static str = "struct SkillGroupItem";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["SkillGroupId", "SkillGroupName", "Priority", "Type"]);
+        let mut f_skill_group_id: Option<SkillGroupId> = None;
+        let mut f_skill_group_name: Option<crate::CompactString> = None;
+        let mut f_priority: Option<i64> = None;
+        let mut f_type: Option<SkillGroupInfoItemType> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_skill_group_id)?,
+                1 => members.filled(&mut map, &mut f_skill_group_name)?,
+                2 => members.filled(&mut map, &mut f_priority)?,
+                3 => members.filled(&mut map, &mut f_type)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(SkillGroupItem {
+            skill_group_id: f_skill_group_id.unwrap_or_else(crate::deviation::absent),
+            skill_group_name: f_skill_group_name.unwrap_or_else(crate::deviation::absent),
+            priority: f_priority.unwrap_or_else(crate::deviation::absent),
+            r#type: f_type.unwrap_or_else(crate::deviation::absent),
+        })
+    }
+}
+impl crate::deviation::Described for SkillGroupItem {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Priority",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupName",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Type",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl SkillGroupItem {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> SkillGroupItemBuilder {
         SkillGroupItemBuilder::default()
     }
@@ -9053,11 +14487,13 @@ impl SkillGroupItemBuilder {
     /// Id of the skill group.
     ///
     /// Example: `101`
+    #[inline]
     pub fn skill_group_id(mut self, value: SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`. Required.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
@@ -9065,11 +14501,13 @@ impl SkillGroupItemBuilder {
     /// Name of the skill group.
     ///
     /// Example: `"Test"`
+    #[inline]
     pub fn skill_group_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`. Required.
+    #[inline]
     pub fn set_skill_group_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.skill_group_name = value;
         self
@@ -9077,11 +14515,13 @@ impl SkillGroupItemBuilder {
     /// Priority of the agent within the skill group.
     ///
     /// Example: `1`
+    #[inline]
     pub fn priority(mut self, value: i64) -> Self {
         self.priority = Some(value);
         self
     }
     /// Sets or clears `Priority`. Required.
+    #[inline]
     pub fn set_priority(mut self, value: Option<i64>) -> Self {
         self.priority = value;
         self
@@ -9089,16 +14529,19 @@ impl SkillGroupItemBuilder {
     /// Media type: `IM`, `TEL` or `ALL` (all media).
     ///
     /// Example: `"IM"`
+    #[inline]
     pub fn r#type(mut self, value: SkillGroupInfoItemType) -> Self {
         self.r#type = Some(value);
         self
     }
     /// Sets or clears `Type`. Required.
+    #[inline]
     pub fn set_type(mut self, value: Option<SkillGroupInfoItemType>) -> Self {
         self.r#type = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<SkillGroupItem, crate::BuildError> {
         Ok(SkillGroupItem {
             skill_group_id: self
@@ -9124,32 +14567,106 @@ impl SkillGroupItemBuilder {
     }
 }
 /// One purchase of agent seats and office phones.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StaffBuyInfo {
     /// Number of agent seats bought.
     ///
     /// Example: `10`
-    #[serde(rename = "Num", default, skip_serializing_if = "Option::is_none")]
     pub num: Option<i64>,
     /// Unix time in seconds when the purchase was made.
     ///
     /// Example: `163000000`
-    #[serde(rename = "BuyTime", default, skip_serializing_if = "Option::is_none")]
     pub buy_time: Option<i64>,
     /// Unix time in seconds when the purchase expires.
     ///
     /// Example: `164000000`
-    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// Number of office phones bought.
     ///
     /// Example: `12`
-    #[serde(rename = "SipNum", default, skip_serializing_if = "Option::is_none")]
     pub sip_num: Option<i64>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for StaffBuyInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("StaffBuyInfo", 4)?;
+        if self.num.is_some() {
+            s.serialize_field("Num", &self.num)?;
+        }
+        if self.buy_time.is_some() {
+            s.serialize_field("BuyTime", &self.buy_time)?;
+        }
+        if self.end_time.is_some() {
+            s.serialize_field("EndTime", &self.end_time)?;
+        }
+        if self.sip_num.is_some() {
+            s.serialize_field("SipNum", &self.sip_num)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StaffBuyInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for StaffBuyInfo {
+    const EXPECTING: &'static str = "struct StaffBuyInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Num", "BuyTime", "EndTime", "SipNum"]);
+        let mut f_num: Option<Option<i64>> = None;
+        let mut f_buy_time: Option<Option<i64>> = None;
+        let mut f_end_time: Option<Option<i64>> = None;
+        let mut f_sip_num: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_num)?,
+                1 => members.value(&mut map, &mut f_buy_time)?,
+                2 => members.value(&mut map, &mut f_end_time)?,
+                3 => members.value(&mut map, &mut f_sip_num)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(StaffBuyInfo {
+            num: f_num.flatten(),
+            buy_time: f_buy_time.flatten(),
+            end_time: f_end_time.flatten(),
+            sip_num: f_sip_num.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for StaffBuyInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "BuyTime",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "EndTime",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Num",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SipNum",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl StaffBuyInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> StaffBuyInfoBuilder {
         StaffBuyInfoBuilder::default()
     }
@@ -9166,11 +14683,13 @@ impl StaffBuyInfoBuilder {
     /// Number of agent seats bought.
     ///
     /// Example: `10`
+    #[inline]
     pub fn num(mut self, value: i64) -> Self {
         self.num = Some(value);
         self
     }
     /// Sets or clears `Num`.
+    #[inline]
     pub fn set_num(mut self, value: Option<i64>) -> Self {
         self.num = value;
         self
@@ -9178,11 +14697,13 @@ impl StaffBuyInfoBuilder {
     /// Unix time in seconds when the purchase was made.
     ///
     /// Example: `163000000`
+    #[inline]
     pub fn buy_time(mut self, value: i64) -> Self {
         self.buy_time = Some(value);
         self
     }
     /// Sets or clears `BuyTime`.
+    #[inline]
     pub fn set_buy_time(mut self, value: Option<i64>) -> Self {
         self.buy_time = value;
         self
@@ -9190,11 +14711,13 @@ impl StaffBuyInfoBuilder {
     /// Unix time in seconds when the purchase expires.
     ///
     /// Example: `164000000`
+    #[inline]
     pub fn end_time(mut self, value: i64) -> Self {
         self.end_time = Some(value);
         self
     }
     /// Sets or clears `EndTime`.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<i64>) -> Self {
         self.end_time = value;
         self
@@ -9202,16 +14725,19 @@ impl StaffBuyInfoBuilder {
     /// Number of office phones bought.
     ///
     /// Example: `12`
+    #[inline]
     pub fn sip_num(mut self, value: i64) -> Self {
         self.sip_num = Some(value);
         self
     }
     /// Sets or clears `SipNum`.
+    #[inline]
     pub fn set_sip_num(mut self, value: Option<i64>) -> Self {
         self.sip_num = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<StaffBuyInfo, crate::BuildError> {
         Ok(StaffBuyInfo {
             num: self.num,
@@ -9222,92 +14748,235 @@ impl StaffBuyInfoBuilder {
     }
 }
 /// Agent details, including the skill groups and priorities the agent has.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StaffInfo {
     /// Display name of the agent.
     ///
     /// Example: `"xiaowang"`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<crate::CompactString>,
     /// Email address of the agent.
     ///
     /// Example: `"10982291@qq.com"`
-    #[serde(rename = "Mail", default, skip_serializing_if = "Option::is_none")]
     pub mail: Option<crate::CompactString>,
     /// Phone number of the agent.
     ///
     /// Example: `"18092226822"`
-    #[serde(rename = "Phone", default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<crate::CompactString>,
     /// Nickname of the agent.
     ///
     /// Example: `"xiaohong"`
-    #[serde(rename = "Nick", default, skip_serializing_if = "Option::is_none")]
     pub nick: Option<crate::CompactString>,
     /// Employee number of the agent.
     ///
     /// Example: `"101"`
-    #[serde(
-        rename = "StaffNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub staff_number: Option<crate::CompactString>,
     /// Role id of the user; if the user has several roles, use `RoleIdList` instead.
     ///
     /// Example: `1`
-    #[serde(rename = "RoleId", default, skip_serializing_if = "Option::is_none")]
     pub role_id: Option<u64>,
     /// Role ids of the user.
-    #[serde(
-        rename = "RoleIdList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub role_id_list: Option<u64>,
     /// Role ids of the user.
     ///
     /// Example: `[1]`
-    #[serde(rename = "RoleList", default, skip_serializing_if = "Option::is_none")]
     pub role_list: Option<Vec<u64>>,
     /// Skill groups the agent belongs to.
-    #[serde(
-        rename = "SkillGroupList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_list: Option<Vec<SkillGroupItem>>,
     /// Unix time in seconds of the last modification.
     ///
     /// Example: `1614149408`
-    #[serde(
-        rename = "LastModifyTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_modify_timestamp: Option<i64>,
     /// Extension number of the agent: 4-6 digits, first digit 1-8.
     ///
     /// Example: `"1003"`
-    #[serde(
-        rename = "ExtensionNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub extension_number: Option<crate::CompactString>,
     /// Call forwarding settings of the agent.
     ///
     /// Example: `{"Condition":2,"Enabled":true,"Target":{"StaffUserId":"foo@tencent.com","Type":1}}`
-    #[serde(
-        rename = "ForwardingConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub forwarding_config: Option<ForwardingConfig>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for StaffInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("StaffInfo", 12)?;
+        if self.name.is_some() {
+            s.serialize_field("Name", &self.name)?;
+        }
+        if self.mail.is_some() {
+            s.serialize_field("Mail", &self.mail)?;
+        }
+        if self.phone.is_some() {
+            s.serialize_field("Phone", &self.phone)?;
+        }
+        if self.nick.is_some() {
+            s.serialize_field("Nick", &self.nick)?;
+        }
+        if self.staff_number.is_some() {
+            s.serialize_field("StaffNumber", &self.staff_number)?;
+        }
+        if self.role_id.is_some() {
+            s.serialize_field("RoleId", &self.role_id)?;
+        }
+        if self.role_id_list.is_some() {
+            s.serialize_field("RoleIdList", &self.role_id_list)?;
+        }
+        if self.role_list.is_some() {
+            s.serialize_field("RoleList", &self.role_list)?;
+        }
+        if self.skill_group_list.is_some() {
+            s.serialize_field("SkillGroupList", &self.skill_group_list)?;
+        }
+        if self.last_modify_timestamp.is_some() {
+            s.serialize_field("LastModifyTimestamp", &self.last_modify_timestamp)?;
+        }
+        if self.extension_number.is_some() {
+            s.serialize_field("ExtensionNumber", &self.extension_number)?;
+        }
+        if self.forwarding_config.is_some() {
+            s.serialize_field("ForwardingConfig", &self.forwarding_config)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StaffInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for StaffInfo {
+    const EXPECTING: &'static str = "struct StaffInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "Name",
+            "Mail",
+            "Phone",
+            "Nick",
+            "StaffNumber",
+            "RoleId",
+            "RoleIdList",
+            "RoleList",
+            "SkillGroupList",
+            "LastModifyTimestamp",
+            "ExtensionNumber",
+            "ForwardingConfig",
+        ]);
+        let mut f_name: Option<Option<crate::CompactString>> = None;
+        let mut f_mail: Option<Option<crate::CompactString>> = None;
+        let mut f_phone: Option<Option<crate::CompactString>> = None;
+        let mut f_nick: Option<Option<crate::CompactString>> = None;
+        let mut f_staff_number: Option<Option<crate::CompactString>> = None;
+        let mut f_role_id: Option<Option<u64>> = None;
+        let mut f_role_id_list: Option<Option<u64>> = None;
+        let mut f_role_list: Option<Option<Vec<u64>>> = None;
+        let mut f_skill_group_list: Option<Option<Vec<SkillGroupItem>>> = None;
+        let mut f_last_modify_timestamp: Option<Option<i64>> = None;
+        let mut f_extension_number: Option<Option<crate::CompactString>> = None;
+        let mut f_forwarding_config: Option<Option<ForwardingConfig>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_name)?,
+                1 => members.value(&mut map, &mut f_mail)?,
+                2 => members.value(&mut map, &mut f_phone)?,
+                3 => members.value(&mut map, &mut f_nick)?,
+                4 => members.value(&mut map, &mut f_staff_number)?,
+                5 => members.value(&mut map, &mut f_role_id)?,
+                6 => members.value(&mut map, &mut f_role_id_list)?,
+                7 => members.value(&mut map, &mut f_role_list)?,
+                8 => members.value(&mut map, &mut f_skill_group_list)?,
+                9 => members.value(&mut map, &mut f_last_modify_timestamp)?,
+                10 => members.value(&mut map, &mut f_extension_number)?,
+                11 => members.value(&mut map, &mut f_forwarding_config)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(StaffInfo {
+            name: f_name.flatten(),
+            mail: f_mail.flatten(),
+            phone: f_phone.flatten(),
+            nick: f_nick.flatten(),
+            staff_number: f_staff_number.flatten(),
+            role_id: f_role_id.flatten(),
+            role_id_list: f_role_id_list.flatten(),
+            role_list: f_role_list.flatten(),
+            skill_group_list: f_skill_group_list.flatten(),
+            last_modify_timestamp: f_last_modify_timestamp.flatten(),
+            extension_number: f_extension_number.flatten(),
+            forwarding_config: f_forwarding_config.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for StaffInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "ExtensionNumber",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ForwardingConfig",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<ForwardingConfig as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "LastModifyTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Mail",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Name",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Nick",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Phone",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RoleId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RoleIdList",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RoleList",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupList",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<SkillGroupItem as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "StaffNumber",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl StaffInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> StaffInfoBuilder {
         StaffInfoBuilder::default()
     }
@@ -9332,11 +15001,13 @@ impl StaffInfoBuilder {
     /// Display name of the agent.
     ///
     /// Example: `"xiaowang"`
+    #[inline]
     pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.name = value;
         self
@@ -9344,11 +15015,13 @@ impl StaffInfoBuilder {
     /// Email address of the agent.
     ///
     /// Example: `"10982291@qq.com"`
+    #[inline]
     pub fn mail(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.mail = Some(value.into());
         self
     }
     /// Sets or clears `Mail`.
+    #[inline]
     pub fn set_mail(mut self, value: Option<crate::CompactString>) -> Self {
         self.mail = value;
         self
@@ -9356,11 +15029,13 @@ impl StaffInfoBuilder {
     /// Phone number of the agent.
     ///
     /// Example: `"18092226822"`
+    #[inline]
     pub fn phone(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.phone = Some(value.into());
         self
     }
     /// Sets or clears `Phone`.
+    #[inline]
     pub fn set_phone(mut self, value: Option<crate::CompactString>) -> Self {
         self.phone = value;
         self
@@ -9368,11 +15043,13 @@ impl StaffInfoBuilder {
     /// Nickname of the agent.
     ///
     /// Example: `"xiaohong"`
+    #[inline]
     pub fn nick(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.nick = Some(value.into());
         self
     }
     /// Sets or clears `Nick`.
+    #[inline]
     pub fn set_nick(mut self, value: Option<crate::CompactString>) -> Self {
         self.nick = value;
         self
@@ -9380,11 +15057,13 @@ impl StaffInfoBuilder {
     /// Employee number of the agent.
     ///
     /// Example: `"101"`
+    #[inline]
     pub fn staff_number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_number = Some(value.into());
         self
     }
     /// Sets or clears `StaffNumber`.
+    #[inline]
     pub fn set_staff_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_number = value;
         self
@@ -9392,21 +15071,25 @@ impl StaffInfoBuilder {
     /// Role id of the user; if the user has several roles, use `RoleIdList` instead.
     ///
     /// Example: `1`
+    #[inline]
     pub fn role_id(mut self, value: u64) -> Self {
         self.role_id = Some(value);
         self
     }
     /// Sets or clears `RoleId`.
+    #[inline]
     pub fn set_role_id(mut self, value: Option<u64>) -> Self {
         self.role_id = value;
         self
     }
     /// Role ids of the user.
+    #[inline]
     pub fn role_id_list(mut self, value: u64) -> Self {
         self.role_id_list = Some(value);
         self
     }
     /// Sets or clears `RoleIdList`.
+    #[inline]
     pub fn set_role_id_list(mut self, value: Option<u64>) -> Self {
         self.role_id_list = value;
         self
@@ -9414,21 +15097,25 @@ impl StaffInfoBuilder {
     /// Role ids of the user.
     ///
     /// Example: `[1]`
+    #[inline]
     pub fn role_list(mut self, value: Vec<u64>) -> Self {
         self.role_list = Some(value);
         self
     }
     /// Sets or clears `RoleList`.
+    #[inline]
     pub fn set_role_list(mut self, value: Option<Vec<u64>>) -> Self {
         self.role_list = value;
         self
     }
     /// Skill groups the agent belongs to.
+    #[inline]
     pub fn skill_group_list(mut self, value: Vec<SkillGroupItem>) -> Self {
         self.skill_group_list = Some(value);
         self
     }
     /// Sets or clears `SkillGroupList`.
+    #[inline]
     pub fn set_skill_group_list(mut self, value: Option<Vec<SkillGroupItem>>) -> Self {
         self.skill_group_list = value;
         self
@@ -9436,11 +15123,13 @@ impl StaffInfoBuilder {
     /// Unix time in seconds of the last modification.
     ///
     /// Example: `1614149408`
+    #[inline]
     pub fn last_modify_timestamp(mut self, value: i64) -> Self {
         self.last_modify_timestamp = Some(value);
         self
     }
     /// Sets or clears `LastModifyTimestamp`.
+    #[inline]
     pub fn set_last_modify_timestamp(mut self, value: Option<i64>) -> Self {
         self.last_modify_timestamp = value;
         self
@@ -9448,11 +15137,13 @@ impl StaffInfoBuilder {
     /// Extension number of the agent: 4-6 digits, first digit 1-8.
     ///
     /// Example: `"1003"`
+    #[inline]
     pub fn extension_number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.extension_number = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionNumber`.
+    #[inline]
     pub fn set_extension_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.extension_number = value;
         self
@@ -9460,16 +15151,19 @@ impl StaffInfoBuilder {
     /// Call forwarding settings of the agent.
     ///
     /// Example: `{"Condition":2,"Enabled":true,"Target":{"StaffUserId":"foo@tencent.com","Type":1}}`
+    #[inline]
     pub fn forwarding_config(mut self, value: ForwardingConfig) -> Self {
         self.forwarding_config = Some(value);
         self
     }
     /// Sets or clears `ForwardingConfig`.
+    #[inline]
     pub fn set_forwarding_config(mut self, value: Option<ForwardingConfig>) -> Self {
         self.forwarding_config = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<StaffInfo, crate::BuildError> {
         Ok(StaffInfo {
             name: self.name,
@@ -9488,26 +15182,58 @@ impl StaffInfoBuilder {
     }
 }
 /// A skill group to bind an agent to, with the agent's priority.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StaffSkillGroupList {
     /// Id of the skill group.
     ///
     /// Example: `2134`
-    #[serde(
-        rename = "SkillGroupId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub skill_group_id: SkillGroupId,
     /// Priority of the agent in the group, `1` (highest) to `5` (lowest); default `3`.
     ///
     /// Example: `1`
-    #[serde(rename = "Priority", default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
+}
+impl ::serde::Serialize for StaffSkillGroupList {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("StaffSkillGroupList", 2)?;
+        s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        if self.priority.is_some() {
+            s.serialize_field("Priority", &self.priority)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for StaffSkillGroupList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for StaffSkillGroupList {
+    const EXPECTING: &'static str = "struct StaffSkillGroupList";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SkillGroupId", "Priority"]);
+        let mut f_skill_group_id: Option<SkillGroupId> = None;
+        let mut f_priority: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_skill_group_id)?,
+                1 => members.value(&mut map, &mut f_priority)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(StaffSkillGroupList {
+            skill_group_id: f_skill_group_id.unwrap_or_else(crate::deviation::absent),
+            priority: f_priority.flatten(),
+        })
+    }
 }
 impl StaffSkillGroupList {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> StaffSkillGroupListBuilder {
         StaffSkillGroupListBuilder::default()
     }
@@ -9522,11 +15248,13 @@ impl StaffSkillGroupListBuilder {
     /// Id of the skill group.
     ///
     /// Example: `2134`
+    #[inline]
     pub fn skill_group_id(mut self, value: SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`. Required.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
@@ -9534,16 +15262,19 @@ impl StaffSkillGroupListBuilder {
     /// Priority of the agent in the group, `1` (highest) to `5` (lowest); default `3`.
     ///
     /// Example: `1`
+    #[inline]
     pub fn priority(mut self, value: i64) -> Self {
         self.priority = Some(value);
         self
     }
     /// Sets or clears `Priority`.
+    #[inline]
     pub fn set_priority(mut self, value: Option<i64>) -> Self {
         self.priority = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<StaffSkillGroupList, crate::BuildError> {
         Ok(StaffSkillGroupList {
             skill_group_id: self
@@ -9557,51 +15288,159 @@ impl StaffSkillGroupListBuilder {
     }
 }
 /// A status record of an agent.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StaffStatus {
     /// Cursor for fetching the next page of results.
     ///
     /// Example: `"foo-and-bar"`
-    #[serde(rename = "Cursor", default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<crate::CompactString>,
     /// Unix time in seconds when the status took effect.
     ///
     /// Example: `1756297161`
-    #[serde(rename = "Timestamp", default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<i64>,
     /// Agent status: `free`, `busy`, `rest` (break), `notReady`, `afterCallWork` or `offline`.
     ///
     /// Example: `"free"`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<StaffStatusStatus>,
     /// Id of the session linked to this status.
     ///
     /// Example: `"aaed24da-c8a5-412f-a346-157f2316ae75"`
-    #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<crate::CompactString>,
     /// Break reason.
     ///
     /// Example: `"会议"`
-    #[serde(rename = "Reason", default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<crate::CompactString>,
     /// Email address of the agent.
     ///
     /// Example: `"101@qq.com"`
-    #[serde(
-        rename = "StaffEmail",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub staff_email: Option<crate::CompactString>,
     /// Employee number of the agent.
     ///
     /// Example: `"10001"`
-    #[serde(rename = "StaffNo", default, skip_serializing_if = "Option::is_none")]
     pub staff_no: Option<crate::CompactString>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for StaffStatus {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("StaffStatus", 7)?;
+        if self.cursor.is_some() {
+            s.serialize_field("Cursor", &self.cursor)?;
+        }
+        if self.timestamp.is_some() {
+            s.serialize_field("Timestamp", &self.timestamp)?;
+        }
+        if self.status.is_some() {
+            s.serialize_field("Status", &self.status)?;
+        }
+        if self.session_id.is_some() {
+            s.serialize_field("SessionId", &self.session_id)?;
+        }
+        if self.reason.is_some() {
+            s.serialize_field("Reason", &self.reason)?;
+        }
+        if self.staff_email.is_some() {
+            s.serialize_field("StaffEmail", &self.staff_email)?;
+        }
+        if self.staff_no.is_some() {
+            s.serialize_field("StaffNo", &self.staff_no)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StaffStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for StaffStatus {
+    const EXPECTING: &'static str = "struct StaffStatus";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "Cursor",
+            "Timestamp",
+            "Status",
+            "SessionId",
+            "Reason",
+            "StaffEmail",
+            "StaffNo",
+        ]);
+        let mut f_cursor: Option<Option<crate::CompactString>> = None;
+        let mut f_timestamp: Option<Option<i64>> = None;
+        let mut f_status: Option<Option<StaffStatusStatus>> = None;
+        let mut f_session_id: Option<Option<crate::CompactString>> = None;
+        let mut f_reason: Option<Option<crate::CompactString>> = None;
+        let mut f_staff_email: Option<Option<crate::CompactString>> = None;
+        let mut f_staff_no: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_cursor)?,
+                1 => members.value(&mut map, &mut f_timestamp)?,
+                2 => members.value(&mut map, &mut f_status)?,
+                3 => members.value(&mut map, &mut f_session_id)?,
+                4 => members.value(&mut map, &mut f_reason)?,
+                5 => members.value(&mut map, &mut f_staff_email)?,
+                6 => members.value(&mut map, &mut f_staff_no)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(StaffStatus {
+            cursor: f_cursor.flatten(),
+            timestamp: f_timestamp.flatten(),
+            status: f_status.flatten(),
+            session_id: f_session_id.flatten(),
+            reason: f_reason.flatten(),
+            staff_email: f_staff_email.flatten(),
+            staff_no: f_staff_no.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for StaffStatus {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Cursor",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Reason",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SessionId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StaffEmail",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StaffNo",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Status",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Timestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl StaffStatus {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> StaffStatusBuilder {
         StaffStatusBuilder::default()
     }
@@ -9621,11 +15460,13 @@ impl StaffStatusBuilder {
     /// Cursor for fetching the next page of results.
     ///
     /// Example: `"foo-and-bar"`
+    #[inline]
     pub fn cursor(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.cursor = Some(value.into());
         self
     }
     /// Sets or clears `Cursor`.
+    #[inline]
     pub fn set_cursor(mut self, value: Option<crate::CompactString>) -> Self {
         self.cursor = value;
         self
@@ -9633,11 +15474,13 @@ impl StaffStatusBuilder {
     /// Unix time in seconds when the status took effect.
     ///
     /// Example: `1756297161`
+    #[inline]
     pub fn timestamp(mut self, value: i64) -> Self {
         self.timestamp = Some(value);
         self
     }
     /// Sets or clears `Timestamp`.
+    #[inline]
     pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
         self.timestamp = value;
         self
@@ -9645,11 +15488,13 @@ impl StaffStatusBuilder {
     /// Agent status: `free`, `busy`, `rest` (break), `notReady`, `afterCallWork` or `offline`.
     ///
     /// Example: `"free"`
+    #[inline]
     pub fn status(mut self, value: StaffStatusStatus) -> Self {
         self.status = Some(value);
         self
     }
     /// Sets or clears `Status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<StaffStatusStatus>) -> Self {
         self.status = value;
         self
@@ -9657,11 +15502,13 @@ impl StaffStatusBuilder {
     /// Id of the session linked to this status.
     ///
     /// Example: `"aaed24da-c8a5-412f-a346-157f2316ae75"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_id = value;
         self
@@ -9669,11 +15516,13 @@ impl StaffStatusBuilder {
     /// Break reason.
     ///
     /// Example: `"会议"`
+    #[inline]
     pub fn reason(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.reason = Some(value.into());
         self
     }
     /// Sets or clears `Reason`.
+    #[inline]
     pub fn set_reason(mut self, value: Option<crate::CompactString>) -> Self {
         self.reason = value;
         self
@@ -9681,11 +15530,13 @@ impl StaffStatusBuilder {
     /// Email address of the agent.
     ///
     /// Example: `"101@qq.com"`
+    #[inline]
     pub fn staff_email(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`.
+    #[inline]
     pub fn set_staff_email(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_email = value;
         self
@@ -9693,16 +15544,19 @@ impl StaffStatusBuilder {
     /// Employee number of the agent.
     ///
     /// Example: `"10001"`
+    #[inline]
     pub fn staff_no(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_no = Some(value.into());
         self
     }
     /// Sets or clears `StaffNo`.
+    #[inline]
     pub fn set_staff_no(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_no = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<StaffStatus, crate::BuildError> {
         Ok(StaffStatus {
             cursor: self.cursor,
@@ -9716,22 +15570,76 @@ impl StaffStatusBuilder {
     }
 }
 /// Extra details about an agent's current status.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StaffStatusExtra {
     /// Media type: `im` text, `tel` phone, `all` all media.
     ///
     /// Example: `"tel"`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<StaffStatusExtraType>,
     /// Call direction: `in` inbound, `out` outbound.
     ///
     /// Example: `"in"`
-    #[serde(rename = "Direct", default, skip_serializing_if = "Option::is_none")]
     pub direct: Option<StaffStatusExtraDirect>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for StaffStatusExtra {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("StaffStatusExtra", 2)?;
+        if self.r#type.is_some() {
+            s.serialize_field("Type", &self.r#type)?;
+        }
+        if self.direct.is_some() {
+            s.serialize_field("Direct", &self.direct)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StaffStatusExtra {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for StaffStatusExtra {
+    const EXPECTING: &'static str = "struct StaffStatusExtra";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Type", "Direct"]);
+        let mut f_type: Option<Option<StaffStatusExtraType>> = None;
+        let mut f_direct: Option<Option<StaffStatusExtraDirect>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_type)?,
+                1 => members.value(&mut map, &mut f_direct)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(StaffStatusExtra {
+            r#type: f_type.flatten(),
+            direct: f_direct.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for StaffStatusExtra {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Direct",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Type",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl StaffStatusExtra {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> StaffStatusExtraBuilder {
         StaffStatusExtraBuilder::default()
     }
@@ -9746,11 +15654,13 @@ impl StaffStatusExtraBuilder {
     /// Media type: `im` text, `tel` phone, `all` all media.
     ///
     /// Example: `"tel"`
+    #[inline]
     pub fn r#type(mut self, value: StaffStatusExtraType) -> Self {
         self.r#type = Some(value);
         self
     }
     /// Sets or clears `Type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<StaffStatusExtraType>) -> Self {
         self.r#type = value;
         self
@@ -9758,16 +15668,19 @@ impl StaffStatusExtraBuilder {
     /// Call direction: `in` inbound, `out` outbound.
     ///
     /// Example: `"in"`
+    #[inline]
     pub fn direct(mut self, value: StaffStatusExtraDirect) -> Self {
         self.direct = Some(value);
         self
     }
     /// Sets or clears `Direct`.
+    #[inline]
     pub fn set_direct(mut self, value: Option<StaffStatusExtraDirect>) -> Self {
         self.direct = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<StaffStatusExtra, crate::BuildError> {
         Ok(StaffStatusExtra {
             r#type: self.r#type,
@@ -9776,151 +15689,317 @@ impl StaffStatusExtraBuilder {
     }
 }
 /// Current status and daily status durations of an agent.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StaffStatusMetrics {
     /// Email address of the agent.
     ///
     /// Example: `"xxx@xxx.com"`
-    #[serde(rename = "Email", default, skip_serializing_if = "Option::is_none")]
     pub email: Option<crate::CompactString>,
     /// Agent status: `free`, `busy`, `rest` (break), `notReady`, `afterCallWork` or `offline`.
     ///
     /// Example: `"free"`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<StaffStatusStatus>,
     /// Extra details about the current status.
-    #[serde(
-        rename = "StatusExtra",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub status_extra: Option<StaffStatusExtra>,
     /// Total time online today, in seconds.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "OnlineDuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub online_duration: Option<i64>,
     /// Total time available today, in seconds.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "FreeDuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub free_duration: Option<i64>,
     /// Total time busy today, in seconds.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "BusyDuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub busy_duration: Option<i64>,
     /// Total time in `notReady` status today, in seconds.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "NotReadyDuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub not_ready_duration: Option<i64>,
     /// Total break time today, in seconds.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "RestDuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub rest_duration: Option<i64>,
     /// Total after-call work time today, in seconds.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "AfterCallWorkDuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub after_call_work_duration: Option<i64>,
     /// Break reason.
     ///
     /// Example: `"会议"`
-    #[serde(rename = "Reason", default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<crate::CompactString>,
     /// Whether a break has been scheduled.
     ///
     /// Example: `false`
-    #[serde(
-        rename = "ReserveRest",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub reserve_rest: Option<bool>,
     /// Whether a switch to `notReady` has been scheduled.
     ///
     /// Example: `false`
-    #[serde(
-        rename = "ReserveNotReady",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub reserve_not_ready: Option<bool>,
     /// Answering on mobile phone: `0` off, `1` only when offline, `2` always.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "UseMobileAccept",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub use_mobile_accept: Option<StaffStatusMetricsUseMobileAccept>,
     /// Whether outbound calls via mobile phone are enabled.
     ///
     /// Example: `false`
-    #[serde(
-        rename = "UseMobileCallOut",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub use_mobile_call_out: Option<bool>,
     /// Unix time in seconds when the agent last came online; may be null.
     ///
     /// Example: `1679300000`
-    #[serde(
-        rename = "LastOnlineTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_online_timestamp: Option<i64>,
     /// Unix time in seconds of the last status change; may be null.
     ///
     /// Example: `1679300000`
-    #[serde(
-        rename = "LastStatusTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_status_timestamp: Option<i64>,
     /// Clients the agent is logged in on.
     ///
     /// Example: `[{"ClientType":"Web","IsConnected":true}]`
-    #[serde(
-        rename = "ClientInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub client_info: Option<Vec<ClientInfo>>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for StaffStatusMetrics {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("StaffStatusMetrics", 17)?;
+        if self.email.is_some() {
+            s.serialize_field("Email", &self.email)?;
+        }
+        if self.status.is_some() {
+            s.serialize_field("Status", &self.status)?;
+        }
+        if self.status_extra.is_some() {
+            s.serialize_field("StatusExtra", &self.status_extra)?;
+        }
+        if self.online_duration.is_some() {
+            s.serialize_field("OnlineDuration", &self.online_duration)?;
+        }
+        if self.free_duration.is_some() {
+            s.serialize_field("FreeDuration", &self.free_duration)?;
+        }
+        if self.busy_duration.is_some() {
+            s.serialize_field("BusyDuration", &self.busy_duration)?;
+        }
+        if self.not_ready_duration.is_some() {
+            s.serialize_field("NotReadyDuration", &self.not_ready_duration)?;
+        }
+        if self.rest_duration.is_some() {
+            s.serialize_field("RestDuration", &self.rest_duration)?;
+        }
+        if self.after_call_work_duration.is_some() {
+            s.serialize_field("AfterCallWorkDuration", &self.after_call_work_duration)?;
+        }
+        if self.reason.is_some() {
+            s.serialize_field("Reason", &self.reason)?;
+        }
+        if self.reserve_rest.is_some() {
+            s.serialize_field("ReserveRest", &self.reserve_rest)?;
+        }
+        if self.reserve_not_ready.is_some() {
+            s.serialize_field("ReserveNotReady", &self.reserve_not_ready)?;
+        }
+        if self.use_mobile_accept.is_some() {
+            s.serialize_field("UseMobileAccept", &self.use_mobile_accept)?;
+        }
+        if self.use_mobile_call_out.is_some() {
+            s.serialize_field("UseMobileCallOut", &self.use_mobile_call_out)?;
+        }
+        if self.last_online_timestamp.is_some() {
+            s.serialize_field("LastOnlineTimestamp", &self.last_online_timestamp)?;
+        }
+        if self.last_status_timestamp.is_some() {
+            s.serialize_field("LastStatusTimestamp", &self.last_status_timestamp)?;
+        }
+        if self.client_info.is_some() {
+            s.serialize_field("ClientInfo", &self.client_info)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StaffStatusMetrics {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for StaffStatusMetrics {
+    const EXPECTING: &'static str = "struct StaffStatusMetrics";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "Email",
+            "Status",
+            "StatusExtra",
+            "OnlineDuration",
+            "FreeDuration",
+            "BusyDuration",
+            "NotReadyDuration",
+            "RestDuration",
+            "AfterCallWorkDuration",
+            "Reason",
+            "ReserveRest",
+            "ReserveNotReady",
+            "UseMobileAccept",
+            "UseMobileCallOut",
+            "LastOnlineTimestamp",
+            "LastStatusTimestamp",
+            "ClientInfo",
+        ]);
+        let mut f_email: Option<Option<crate::CompactString>> = None;
+        let mut f_status: Option<Option<StaffStatusStatus>> = None;
+        let mut f_status_extra: Option<Option<StaffStatusExtra>> = None;
+        let mut f_online_duration: Option<Option<i64>> = None;
+        let mut f_free_duration: Option<Option<i64>> = None;
+        let mut f_busy_duration: Option<Option<i64>> = None;
+        let mut f_not_ready_duration: Option<Option<i64>> = None;
+        let mut f_rest_duration: Option<Option<i64>> = None;
+        let mut f_after_call_work_duration: Option<Option<i64>> = None;
+        let mut f_reason: Option<Option<crate::CompactString>> = None;
+        let mut f_reserve_rest: Option<Option<bool>> = None;
+        let mut f_reserve_not_ready: Option<Option<bool>> = None;
+        let mut f_use_mobile_accept: Option<Option<StaffStatusMetricsUseMobileAccept>> = None;
+        let mut f_use_mobile_call_out: Option<Option<bool>> = None;
+        let mut f_last_online_timestamp: Option<Option<i64>> = None;
+        let mut f_last_status_timestamp: Option<Option<i64>> = None;
+        let mut f_client_info: Option<Option<Vec<ClientInfo>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_email)?,
+                1 => members.value(&mut map, &mut f_status)?,
+                2 => members.value(&mut map, &mut f_status_extra)?,
+                3 => members.value(&mut map, &mut f_online_duration)?,
+                4 => members.value(&mut map, &mut f_free_duration)?,
+                5 => members.value(&mut map, &mut f_busy_duration)?,
+                6 => members.value(&mut map, &mut f_not_ready_duration)?,
+                7 => members.value(&mut map, &mut f_rest_duration)?,
+                8 => members.value(&mut map, &mut f_after_call_work_duration)?,
+                9 => members.value(&mut map, &mut f_reason)?,
+                10 => members.value(&mut map, &mut f_reserve_rest)?,
+                11 => members.value(&mut map, &mut f_reserve_not_ready)?,
+                12 => members.value(&mut map, &mut f_use_mobile_accept)?,
+                13 => members.value(&mut map, &mut f_use_mobile_call_out)?,
+                14 => members.value(&mut map, &mut f_last_online_timestamp)?,
+                15 => members.value(&mut map, &mut f_last_status_timestamp)?,
+                16 => members.value(&mut map, &mut f_client_info)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(StaffStatusMetrics {
+            email: f_email.flatten(),
+            status: f_status.flatten(),
+            status_extra: f_status_extra.flatten(),
+            online_duration: f_online_duration.flatten(),
+            free_duration: f_free_duration.flatten(),
+            busy_duration: f_busy_duration.flatten(),
+            not_ready_duration: f_not_ready_duration.flatten(),
+            rest_duration: f_rest_duration.flatten(),
+            after_call_work_duration: f_after_call_work_duration.flatten(),
+            reason: f_reason.flatten(),
+            reserve_rest: f_reserve_rest.flatten(),
+            reserve_not_ready: f_reserve_not_ready.flatten(),
+            use_mobile_accept: f_use_mobile_accept.flatten(),
+            use_mobile_call_out: f_use_mobile_call_out.flatten(),
+            last_online_timestamp: f_last_online_timestamp.flatten(),
+            last_status_timestamp: f_last_status_timestamp.flatten(),
+            client_info: f_client_info.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for StaffStatusMetrics {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "AfterCallWorkDuration",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "BusyDuration",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ClientInfo",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<ClientInfo as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "Email",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "FreeDuration",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "LastOnlineTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "LastStatusTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "NotReadyDuration",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "OnlineDuration",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Reason",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ReserveNotReady",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ReserveRest",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RestDuration",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Status",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StatusExtra",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<StaffStatusExtra as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "UseMobileAccept",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "UseMobileCallOut",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl StaffStatusMetrics {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> StaffStatusMetricsBuilder {
         StaffStatusMetricsBuilder::default()
     }
@@ -9950,11 +16029,13 @@ impl StaffStatusMetricsBuilder {
     /// Email address of the agent.
     ///
     /// Example: `"xxx@xxx.com"`
+    #[inline]
     pub fn email(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.email = Some(value.into());
         self
     }
     /// Sets or clears `Email`.
+    #[inline]
     pub fn set_email(mut self, value: Option<crate::CompactString>) -> Self {
         self.email = value;
         self
@@ -9962,21 +16043,25 @@ impl StaffStatusMetricsBuilder {
     /// Agent status: `free`, `busy`, `rest` (break), `notReady`, `afterCallWork` or `offline`.
     ///
     /// Example: `"free"`
+    #[inline]
     pub fn status(mut self, value: StaffStatusStatus) -> Self {
         self.status = Some(value);
         self
     }
     /// Sets or clears `Status`.
+    #[inline]
     pub fn set_status(mut self, value: Option<StaffStatusStatus>) -> Self {
         self.status = value;
         self
     }
     /// Extra details about the current status.
+    #[inline]
     pub fn status_extra(mut self, value: StaffStatusExtra) -> Self {
         self.status_extra = Some(value);
         self
     }
     /// Sets or clears `StatusExtra`.
+    #[inline]
     pub fn set_status_extra(mut self, value: Option<StaffStatusExtra>) -> Self {
         self.status_extra = value;
         self
@@ -9984,11 +16069,13 @@ impl StaffStatusMetricsBuilder {
     /// Total time online today, in seconds.
     ///
     /// Example: `0`
+    #[inline]
     pub fn online_duration(mut self, value: i64) -> Self {
         self.online_duration = Some(value);
         self
     }
     /// Sets or clears `OnlineDuration`.
+    #[inline]
     pub fn set_online_duration(mut self, value: Option<i64>) -> Self {
         self.online_duration = value;
         self
@@ -9996,11 +16083,13 @@ impl StaffStatusMetricsBuilder {
     /// Total time available today, in seconds.
     ///
     /// Example: `0`
+    #[inline]
     pub fn free_duration(mut self, value: i64) -> Self {
         self.free_duration = Some(value);
         self
     }
     /// Sets or clears `FreeDuration`.
+    #[inline]
     pub fn set_free_duration(mut self, value: Option<i64>) -> Self {
         self.free_duration = value;
         self
@@ -10008,11 +16097,13 @@ impl StaffStatusMetricsBuilder {
     /// Total time busy today, in seconds.
     ///
     /// Example: `0`
+    #[inline]
     pub fn busy_duration(mut self, value: i64) -> Self {
         self.busy_duration = Some(value);
         self
     }
     /// Sets or clears `BusyDuration`.
+    #[inline]
     pub fn set_busy_duration(mut self, value: Option<i64>) -> Self {
         self.busy_duration = value;
         self
@@ -10020,11 +16111,13 @@ impl StaffStatusMetricsBuilder {
     /// Total time in `notReady` status today, in seconds.
     ///
     /// Example: `0`
+    #[inline]
     pub fn not_ready_duration(mut self, value: i64) -> Self {
         self.not_ready_duration = Some(value);
         self
     }
     /// Sets or clears `NotReadyDuration`.
+    #[inline]
     pub fn set_not_ready_duration(mut self, value: Option<i64>) -> Self {
         self.not_ready_duration = value;
         self
@@ -10032,11 +16125,13 @@ impl StaffStatusMetricsBuilder {
     /// Total break time today, in seconds.
     ///
     /// Example: `0`
+    #[inline]
     pub fn rest_duration(mut self, value: i64) -> Self {
         self.rest_duration = Some(value);
         self
     }
     /// Sets or clears `RestDuration`.
+    #[inline]
     pub fn set_rest_duration(mut self, value: Option<i64>) -> Self {
         self.rest_duration = value;
         self
@@ -10044,11 +16139,13 @@ impl StaffStatusMetricsBuilder {
     /// Total after-call work time today, in seconds.
     ///
     /// Example: `0`
+    #[inline]
     pub fn after_call_work_duration(mut self, value: i64) -> Self {
         self.after_call_work_duration = Some(value);
         self
     }
     /// Sets or clears `AfterCallWorkDuration`.
+    #[inline]
     pub fn set_after_call_work_duration(mut self, value: Option<i64>) -> Self {
         self.after_call_work_duration = value;
         self
@@ -10056,11 +16153,13 @@ impl StaffStatusMetricsBuilder {
     /// Break reason.
     ///
     /// Example: `"会议"`
+    #[inline]
     pub fn reason(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.reason = Some(value.into());
         self
     }
     /// Sets or clears `Reason`.
+    #[inline]
     pub fn set_reason(mut self, value: Option<crate::CompactString>) -> Self {
         self.reason = value;
         self
@@ -10068,11 +16167,13 @@ impl StaffStatusMetricsBuilder {
     /// Whether a break has been scheduled.
     ///
     /// Example: `false`
+    #[inline]
     pub fn reserve_rest(mut self, value: bool) -> Self {
         self.reserve_rest = Some(value);
         self
     }
     /// Sets or clears `ReserveRest`.
+    #[inline]
     pub fn set_reserve_rest(mut self, value: Option<bool>) -> Self {
         self.reserve_rest = value;
         self
@@ -10080,11 +16181,13 @@ impl StaffStatusMetricsBuilder {
     /// Whether a switch to `notReady` has been scheduled.
     ///
     /// Example: `false`
+    #[inline]
     pub fn reserve_not_ready(mut self, value: bool) -> Self {
         self.reserve_not_ready = Some(value);
         self
     }
     /// Sets or clears `ReserveNotReady`.
+    #[inline]
     pub fn set_reserve_not_ready(mut self, value: Option<bool>) -> Self {
         self.reserve_not_ready = value;
         self
@@ -10092,11 +16195,13 @@ impl StaffStatusMetricsBuilder {
     /// Answering on mobile phone: `0` off, `1` only when offline, `2` always.
     ///
     /// Example: `0`
+    #[inline]
     pub fn use_mobile_accept(mut self, value: StaffStatusMetricsUseMobileAccept) -> Self {
         self.use_mobile_accept = Some(value);
         self
     }
     /// Sets or clears `UseMobileAccept`.
+    #[inline]
     pub fn set_use_mobile_accept(
         mut self,
         value: Option<StaffStatusMetricsUseMobileAccept>,
@@ -10107,11 +16212,13 @@ impl StaffStatusMetricsBuilder {
     /// Whether outbound calls via mobile phone are enabled.
     ///
     /// Example: `false`
+    #[inline]
     pub fn use_mobile_call_out(mut self, value: bool) -> Self {
         self.use_mobile_call_out = Some(value);
         self
     }
     /// Sets or clears `UseMobileCallOut`.
+    #[inline]
     pub fn set_use_mobile_call_out(mut self, value: Option<bool>) -> Self {
         self.use_mobile_call_out = value;
         self
@@ -10119,11 +16226,13 @@ impl StaffStatusMetricsBuilder {
     /// Unix time in seconds when the agent last came online; may be null.
     ///
     /// Example: `1679300000`
+    #[inline]
     pub fn last_online_timestamp(mut self, value: i64) -> Self {
         self.last_online_timestamp = Some(value);
         self
     }
     /// Sets or clears `LastOnlineTimestamp`.
+    #[inline]
     pub fn set_last_online_timestamp(mut self, value: Option<i64>) -> Self {
         self.last_online_timestamp = value;
         self
@@ -10131,11 +16240,13 @@ impl StaffStatusMetricsBuilder {
     /// Unix time in seconds of the last status change; may be null.
     ///
     /// Example: `1679300000`
+    #[inline]
     pub fn last_status_timestamp(mut self, value: i64) -> Self {
         self.last_status_timestamp = Some(value);
         self
     }
     /// Sets or clears `LastStatusTimestamp`.
+    #[inline]
     pub fn set_last_status_timestamp(mut self, value: Option<i64>) -> Self {
         self.last_status_timestamp = value;
         self
@@ -10143,16 +16254,19 @@ impl StaffStatusMetricsBuilder {
     /// Clients the agent is logged in on.
     ///
     /// Example: `[{"ClientType":"Web","IsConnected":true}]`
+    #[inline]
     pub fn client_info(mut self, value: Vec<ClientInfo>) -> Self {
         self.client_info = Some(value);
         self
     }
     /// Sets or clears `ClientInfo`.
+    #[inline]
     pub fn set_client_info(mut self, value: Option<Vec<ClientInfo>>) -> Self {
         self.client_info = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<StaffStatusMetrics, crate::BuildError> {
         Ok(StaffStatusMetrics {
             email: self.email,
@@ -10176,321 +16290,725 @@ impl StaffStatusMetricsBuilder {
     }
 }
 /// Call detail record of a phone or audio call.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TelCdrInfo {
     /// Calling number.
     ///
     /// Example: `"0086010xxxxxxxx"`
-    #[serde(rename = "Caller", default, skip_serializing_if = "Option::is_none")]
     pub caller: Option<crate::CompactString>,
     /// Called number.
     ///
     /// Example: `"0086130xxxxxxxx"`
-    #[serde(rename = "Callee", default, skip_serializing_if = "Option::is_none")]
     pub callee: Option<crate::CompactString>,
     /// Unix time in seconds when the call was initiated.
     ///
     /// Example: `1611631881`
-    #[serde(rename = "Time", default, skip_serializing_if = "Option::is_none")]
     pub time: Option<i64>,
     /// Call direction: `0` inbound, `1` outbound.
     ///
     /// Example: `0`
-    #[serde(rename = "Direction", default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<TelCdrInfoDirection>,
     /// Call type: `1` outbound, `2` inbound, `3` audio inbound, `5` predictive dialing, `6` internal call between agents.
     ///
     /// Example: `1`
-    #[serde(rename = "CallType", default, skip_serializing_if = "Option::is_none")]
     pub call_type: Option<TelCdrInfoCallType>,
     /// Talk time in seconds.
     ///
     /// Example: `120`
-    #[serde(rename = "Duration", default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
     /// Download address of the call recording.
     ///
     /// Example: `"https://xxxxx"`
-    #[serde(rename = "RecordURL", default, skip_serializing_if = "Option::is_none")]
     pub record_url: Option<crate::CompactString>,
     /// Id of the recording.
     ///
     /// Example: `"1611631881"`
-    #[serde(rename = "RecordId", default, skip_serializing_if = "Option::is_none")]
     pub record_id: Option<crate::CompactString>,
     /// Agent who handled the call.
-    #[serde(rename = "SeatUser", default, skip_serializing_if = "Option::is_none")]
     pub seat_user: Option<SeatUserInfo>,
     /// Numeric end status, paired with `EndStatusString`: `1` ok; inbound `100` blackList, `102` ivrGiveUp, `103` waitingGiveUp, `104` ringingGiveUp, `105` noSeatOnline, `106` notWorkTime, `107` ivrEnd; outbound `108` restrictedCallee, `109` tooManyRequest, `110` restrictedArea, `111` restrictedTime, `202` notAnswer, `203` userReject, `204` powerOff, `205` numberNotExist, `206` busy, `207` outOfCredit, `208` operatorError, `209` callerCancel, `210` notInService, `212` carrierBlocked, `213` callReminder, `215` numberInvalid, `216` callRestricted, `217` calleeRestricted, `218` areaRestricted, `219` promptCallForwarding, `220` callerCancelWhileRing, `221` callerCancelWithoutRing, `222` voiceMailReached; `211` clientError; audio `501` callConflict, `502` clientTimeout, `503` voipClientError.
     ///
     /// Example: `1`
-    #[serde(rename = "EndStatus", default, skip_serializing_if = "Option::is_none")]
     pub end_status: Option<TelCdrInfoEndStatus>,
     /// Name of the skill group.
     ///
     /// Example: `"tel"`
-    #[serde(
-        rename = "SkillGroup",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group: Option<crate::CompactString>,
     /// Location the calling number belongs to.
     ///
     /// Example: `"广东深圳"`
-    #[serde(
-        rename = "CallerLocation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub caller_location: Option<crate::CompactString>,
     /// Time spent in the IVR, in seconds.
     ///
     /// Example: `5`
-    #[serde(
-        rename = "IVRDuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ivr_duration: Option<i64>,
     /// Unix time in seconds when ringing started.
     ///
     /// Example: `1611631881`
-    #[serde(
-        rename = "RingTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ring_timestamp: Option<i64>,
     /// Unix time in seconds when the call was answered.
     ///
     /// Example: `1611631881`
-    #[serde(
-        rename = "AcceptTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub accept_timestamp: Option<i64>,
     /// Unix time in seconds when the call ended.
     ///
     /// Example: `1611631881`
-    #[serde(
-        rename = "EndedTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ended_timestamp: Option<i64>,
     /// Keys pressed in the IVR, e.g. `1`, `2`, `3`.
     ///
     /// Example: `["1","2","3"]`
-    #[serde(
-        rename = "IVRKeyPressed",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ivr_key_pressed: Option<Vec<crate::CompactString>>,
     /// Keys pressed in the IVR, each with its label.
-    #[serde(
-        rename = "IVRKeyPressedEx",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ivr_key_pressed_ex: Option<Vec<IVRKeyPressedElement>>,
     /// Who hung up: `seat` agent, `user` customer, `system`.
     ///
     /// Example: `"user"`
-    #[serde(
-        rename = "HungUpSide",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub hung_up_side: Option<TelCdrInfoHungUpSide>,
     /// Participants who served the call.
-    #[serde(
-        rename = "ServeParticipants",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub serve_participants: Option<Vec<ServeParticipant>>,
     /// Id of the skill group.
     ///
     /// Example: `110`
-    #[serde(
-        rename = "SkillGroupId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_id: Option<SkillGroupId>,
     /// End status as a string code; see `EndStatus`.
     ///
     /// Example: `"ok"`
-    #[serde(
-        rename = "EndStatusString",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub end_status_string: Option<TelCdrInfoEndStatusString>,
     /// Unix time in seconds when the session started.
     ///
     /// Example: `1611631891`
-    #[serde(
-        rename = "StartTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub start_timestamp: Option<i64>,
     /// Unix time in seconds when the call entered the queue.
     ///
     /// Example: `1611631891`
-    #[serde(
-        rename = "QueuedTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub queued_timestamp: Option<i64>,
     /// Keys pressed in the post-call IVR, each with its label.
-    #[serde(
-        rename = "PostIVRKeyPressed",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub post_ivr_key_pressed: Option<Vec<IVRKeyPressedElement>>,
     /// Keys pressed in the satisfaction survey; key `noInput` means the survey was reached but no key pressed.
-    #[serde(
-        rename = "PostIVRKeyPressedEx",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub post_ivr_key_pressed_ex: Option<Vec<IVRKeyPressedElement>>,
     /// Id of the skill group the call queued for.
     ///
     /// Example: `110`
-    #[serde(
-        rename = "QueuedSkillGroupId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub queued_skill_group_id: Option<i64>,
     /// Id of the session.
     ///
     /// Example: `"c2b303a5-7814-42f4-ab7d-573b7f195d30"`
-    #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<crate::CompactString>,
     /// Protected id of the calling number; set when number masking is enabled, in which case `Caller` is empty.
     ///
     /// Example: `"0086130xxxxxxxx"`
-    #[serde(
-        rename = "ProtectedCaller",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub protected_caller: Option<crate::CompactString>,
     /// Protected id of the called number; set when number masking is enabled, in which case `Callee` is empty.
     ///
     /// Example: `"0086130xxxxxxxx"`
-    #[serde(
-        rename = "ProtectedCallee",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub protected_callee: Option<crate::CompactString>,
     /// Custom user-to-user data attached by the customer; may be null.
     ///
     /// Example: `"whatever"`
-    #[serde(rename = "Uui", default, skip_serializing_if = "Option::is_none")]
     pub uui_deprecated: Option<crate::CompactString>,
     /// Custom user-to-user data attached by the customer.
     ///
     /// Example: `"whatever"`
-    #[serde(rename = "UUI", default, skip_serializing_if = "Option::is_none")]
     pub uui: Option<crate::CompactString>,
     /// Address to fetch the speech recognition transcript of the recording.
     ///
     /// Example: `"https://api.tccc.qcloud.com/tcccadmin/cdr/getAsrText?session_id="`
-    #[serde(rename = "AsrUrl", default, skip_serializing_if = "Option::is_none")]
     pub asr_url: Option<crate::CompactString>,
     /// State of `AsrUrl`: `Complete`, `Processing`, or `NotExists` (offline ASR not enabled or no package).
     ///
     /// Example: `"Complete"`
-    #[serde(rename = "AsrStatus", default, skip_serializing_if = "Option::is_none")]
     pub asr_status: Option<TelCdrInfoAsrStatus>,
     /// Address of the recording copy stored in a third-party COS bucket.
     ///
     /// Example: `"https://xxxxx"`
-    #[serde(
-        rename = "CustomRecordURL",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub custom_record_url: Option<crate::CompactString>,
     /// Remarks.
     ///
     /// Example: `"备注"`
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<crate::CompactString>,
     /// Name of the skill group the call queued for.
     ///
     /// Example: `"销售组"`
-    #[serde(
-        rename = "QueuedSkillGroupName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub queued_skill_group_name: Option<crate::CompactString>,
     /// Addresses of voicemail recordings left during the call.
     ///
     /// Example: `["https://xxxxx"]`
-    #[serde(
-        rename = "VoicemailRecordURL",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub voicemail_record_url: Option<Vec<crate::CompactString>>,
     /// Addresses of the speech recognition transcripts of voicemails left during the call.
     ///
     /// Example: `["https://xxxxx"]`
-    #[serde(
-        rename = "VoicemailAsrURL",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub voicemail_asr_url: Option<Vec<crate::CompactString>>,
     /// Id of the AI agent, for calls involving one.
     ///
     /// Example: `9527`
-    #[serde(rename = "AIAgentId", default, skip_serializing_if = "Option::is_none")]
     pub ai_agent_id: Option<AIAgentId>,
     /// Name of the AI agent, for calls involving one.
     ///
     /// Example: `"新款智能体销售"`
-    #[serde(
-        rename = "AIAgentName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ai_agent_name: Option<crate::CompactString>,
     /// Code of the reason the system hung up after the call connected.
     ///
     /// Example: `1010`
-    #[serde(
-        rename = "SysHangupReason",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub sys_hangup_reason: Option<i64>,
     /// Text description of the reason the system hung up after the call connected.
     ///
     /// Example: `"用户挂断智能体通话"`
-    #[serde(
-        rename = "SysHangupReasonString",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub sys_hangup_reason_string: Option<crate::CompactString>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for TelCdrInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("TelCdrInfo", 43)?;
+        if self.caller.is_some() {
+            s.serialize_field("Caller", &self.caller)?;
+        }
+        if self.callee.is_some() {
+            s.serialize_field("Callee", &self.callee)?;
+        }
+        if self.time.is_some() {
+            s.serialize_field("Time", &self.time)?;
+        }
+        if self.direction.is_some() {
+            s.serialize_field("Direction", &self.direction)?;
+        }
+        if self.call_type.is_some() {
+            s.serialize_field("CallType", &self.call_type)?;
+        }
+        if self.duration.is_some() {
+            s.serialize_field("Duration", &self.duration)?;
+        }
+        if self.record_url.is_some() {
+            s.serialize_field("RecordURL", &self.record_url)?;
+        }
+        if self.record_id.is_some() {
+            s.serialize_field("RecordId", &self.record_id)?;
+        }
+        if self.seat_user.is_some() {
+            s.serialize_field("SeatUser", &self.seat_user)?;
+        }
+        if self.end_status.is_some() {
+            s.serialize_field("EndStatus", &self.end_status)?;
+        }
+        if self.skill_group.is_some() {
+            s.serialize_field("SkillGroup", &self.skill_group)?;
+        }
+        if self.caller_location.is_some() {
+            s.serialize_field("CallerLocation", &self.caller_location)?;
+        }
+        if self.ivr_duration.is_some() {
+            s.serialize_field("IVRDuration", &self.ivr_duration)?;
+        }
+        if self.ring_timestamp.is_some() {
+            s.serialize_field("RingTimestamp", &self.ring_timestamp)?;
+        }
+        if self.accept_timestamp.is_some() {
+            s.serialize_field("AcceptTimestamp", &self.accept_timestamp)?;
+        }
+        if self.ended_timestamp.is_some() {
+            s.serialize_field("EndedTimestamp", &self.ended_timestamp)?;
+        }
+        if self.ivr_key_pressed.is_some() {
+            s.serialize_field("IVRKeyPressed", &self.ivr_key_pressed)?;
+        }
+        if self.ivr_key_pressed_ex.is_some() {
+            s.serialize_field("IVRKeyPressedEx", &self.ivr_key_pressed_ex)?;
+        }
+        if self.hung_up_side.is_some() {
+            s.serialize_field("HungUpSide", &self.hung_up_side)?;
+        }
+        if self.serve_participants.is_some() {
+            s.serialize_field("ServeParticipants", &self.serve_participants)?;
+        }
+        if self.skill_group_id.is_some() {
+            s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        }
+        if self.end_status_string.is_some() {
+            s.serialize_field("EndStatusString", &self.end_status_string)?;
+        }
+        if self.start_timestamp.is_some() {
+            s.serialize_field("StartTimestamp", &self.start_timestamp)?;
+        }
+        if self.queued_timestamp.is_some() {
+            s.serialize_field("QueuedTimestamp", &self.queued_timestamp)?;
+        }
+        if self.post_ivr_key_pressed.is_some() {
+            s.serialize_field("PostIVRKeyPressed", &self.post_ivr_key_pressed)?;
+        }
+        if self.post_ivr_key_pressed_ex.is_some() {
+            s.serialize_field("PostIVRKeyPressedEx", &self.post_ivr_key_pressed_ex)?;
+        }
+        if self.queued_skill_group_id.is_some() {
+            s.serialize_field("QueuedSkillGroupId", &self.queued_skill_group_id)?;
+        }
+        if self.session_id.is_some() {
+            s.serialize_field("SessionId", &self.session_id)?;
+        }
+        if self.protected_caller.is_some() {
+            s.serialize_field("ProtectedCaller", &self.protected_caller)?;
+        }
+        if self.protected_callee.is_some() {
+            s.serialize_field("ProtectedCallee", &self.protected_callee)?;
+        }
+        if self.uui_deprecated.is_some() {
+            s.serialize_field("Uui", &self.uui_deprecated)?;
+        }
+        if self.uui.is_some() {
+            s.serialize_field("UUI", &self.uui)?;
+        }
+        if self.asr_url.is_some() {
+            s.serialize_field("AsrUrl", &self.asr_url)?;
+        }
+        if self.asr_status.is_some() {
+            s.serialize_field("AsrStatus", &self.asr_status)?;
+        }
+        if self.custom_record_url.is_some() {
+            s.serialize_field("CustomRecordURL", &self.custom_record_url)?;
+        }
+        if self.remark.is_some() {
+            s.serialize_field("Remark", &self.remark)?;
+        }
+        if self.queued_skill_group_name.is_some() {
+            s.serialize_field("QueuedSkillGroupName", &self.queued_skill_group_name)?;
+        }
+        if self.voicemail_record_url.is_some() {
+            s.serialize_field("VoicemailRecordURL", &self.voicemail_record_url)?;
+        }
+        if self.voicemail_asr_url.is_some() {
+            s.serialize_field("VoicemailAsrURL", &self.voicemail_asr_url)?;
+        }
+        if self.ai_agent_id.is_some() {
+            s.serialize_field("AIAgentId", &self.ai_agent_id)?;
+        }
+        if self.ai_agent_name.is_some() {
+            s.serialize_field("AIAgentName", &self.ai_agent_name)?;
+        }
+        if self.sys_hangup_reason.is_some() {
+            s.serialize_field("SysHangupReason", &self.sys_hangup_reason)?;
+        }
+        if self.sys_hangup_reason_string.is_some() {
+            s.serialize_field("SysHangupReasonString", &self.sys_hangup_reason_string)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TelCdrInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for TelCdrInfo {
+    const EXPECTING: &'static str = "struct TelCdrInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "Caller",
+            "Callee",
+            "Time",
+            "Direction",
+            "CallType",
+            "Duration",
+            "RecordURL",
+            "RecordId",
+            "SeatUser",
+            "EndStatus",
+            "SkillGroup",
+            "CallerLocation",
+            "IVRDuration",
+            "RingTimestamp",
+            "AcceptTimestamp",
+            "EndedTimestamp",
+            "IVRKeyPressed",
+            "IVRKeyPressedEx",
+            "HungUpSide",
+            "ServeParticipants",
+            "SkillGroupId",
+            "EndStatusString",
+            "StartTimestamp",
+            "QueuedTimestamp",
+            "PostIVRKeyPressed",
+            "PostIVRKeyPressedEx",
+            "QueuedSkillGroupId",
+            "SessionId",
+            "ProtectedCaller",
+            "ProtectedCallee",
+            "Uui",
+            "UUI",
+            "AsrUrl",
+            "AsrStatus",
+            "CustomRecordURL",
+            "Remark",
+            "QueuedSkillGroupName",
+            "VoicemailRecordURL",
+            "VoicemailAsrURL",
+            "AIAgentId",
+            "AIAgentName",
+            "SysHangupReason",
+            "SysHangupReasonString",
+        ]);
+        let mut f_caller: Option<Option<crate::CompactString>> = None;
+        let mut f_callee: Option<Option<crate::CompactString>> = None;
+        let mut f_time: Option<Option<i64>> = None;
+        let mut f_direction: Option<Option<TelCdrInfoDirection>> = None;
+        let mut f_call_type: Option<Option<TelCdrInfoCallType>> = None;
+        let mut f_duration: Option<Option<i64>> = None;
+        let mut f_record_url: Option<Option<crate::CompactString>> = None;
+        let mut f_record_id: Option<Option<crate::CompactString>> = None;
+        let mut f_seat_user: Option<Option<SeatUserInfo>> = None;
+        let mut f_end_status: Option<Option<TelCdrInfoEndStatus>> = None;
+        let mut f_skill_group: Option<Option<crate::CompactString>> = None;
+        let mut f_caller_location: Option<Option<crate::CompactString>> = None;
+        let mut f_ivr_duration: Option<Option<i64>> = None;
+        let mut f_ring_timestamp: Option<Option<i64>> = None;
+        let mut f_accept_timestamp: Option<Option<i64>> = None;
+        let mut f_ended_timestamp: Option<Option<i64>> = None;
+        let mut f_ivr_key_pressed: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_ivr_key_pressed_ex: Option<Option<Vec<IVRKeyPressedElement>>> = None;
+        let mut f_hung_up_side: Option<Option<TelCdrInfoHungUpSide>> = None;
+        let mut f_serve_participants: Option<Option<Vec<ServeParticipant>>> = None;
+        let mut f_skill_group_id: Option<Option<SkillGroupId>> = None;
+        let mut f_end_status_string: Option<Option<TelCdrInfoEndStatusString>> = None;
+        let mut f_start_timestamp: Option<Option<i64>> = None;
+        let mut f_queued_timestamp: Option<Option<i64>> = None;
+        let mut f_post_ivr_key_pressed: Option<Option<Vec<IVRKeyPressedElement>>> = None;
+        let mut f_post_ivr_key_pressed_ex: Option<Option<Vec<IVRKeyPressedElement>>> = None;
+        let mut f_queued_skill_group_id: Option<Option<i64>> = None;
+        let mut f_session_id: Option<Option<crate::CompactString>> = None;
+        let mut f_protected_caller: Option<Option<crate::CompactString>> = None;
+        let mut f_protected_callee: Option<Option<crate::CompactString>> = None;
+        let mut f_uui_deprecated: Option<Option<crate::CompactString>> = None;
+        let mut f_uui: Option<Option<crate::CompactString>> = None;
+        let mut f_asr_url: Option<Option<crate::CompactString>> = None;
+        let mut f_asr_status: Option<Option<TelCdrInfoAsrStatus>> = None;
+        let mut f_custom_record_url: Option<Option<crate::CompactString>> = None;
+        let mut f_remark: Option<Option<crate::CompactString>> = None;
+        let mut f_queued_skill_group_name: Option<Option<crate::CompactString>> = None;
+        let mut f_voicemail_record_url: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_voicemail_asr_url: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_ai_agent_id: Option<Option<AIAgentId>> = None;
+        let mut f_ai_agent_name: Option<Option<crate::CompactString>> = None;
+        let mut f_sys_hangup_reason: Option<Option<i64>> = None;
+        let mut f_sys_hangup_reason_string: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_caller)?,
+                1 => members.value(&mut map, &mut f_callee)?,
+                2 => members.value(&mut map, &mut f_time)?,
+                3 => members.value(&mut map, &mut f_direction)?,
+                4 => members.value(&mut map, &mut f_call_type)?,
+                5 => members.value(&mut map, &mut f_duration)?,
+                6 => members.value(&mut map, &mut f_record_url)?,
+                7 => members.value(&mut map, &mut f_record_id)?,
+                8 => members.value(&mut map, &mut f_seat_user)?,
+                9 => members.value(&mut map, &mut f_end_status)?,
+                10 => members.value(&mut map, &mut f_skill_group)?,
+                11 => members.value(&mut map, &mut f_caller_location)?,
+                12 => members.value(&mut map, &mut f_ivr_duration)?,
+                13 => members.value(&mut map, &mut f_ring_timestamp)?,
+                14 => members.value(&mut map, &mut f_accept_timestamp)?,
+                15 => members.value(&mut map, &mut f_ended_timestamp)?,
+                16 => members.value(&mut map, &mut f_ivr_key_pressed)?,
+                17 => members.value(&mut map, &mut f_ivr_key_pressed_ex)?,
+                18 => members.value(&mut map, &mut f_hung_up_side)?,
+                19 => members.value(&mut map, &mut f_serve_participants)?,
+                20 => members.value(&mut map, &mut f_skill_group_id)?,
+                21 => members.value(&mut map, &mut f_end_status_string)?,
+                22 => members.value(&mut map, &mut f_start_timestamp)?,
+                23 => members.value(&mut map, &mut f_queued_timestamp)?,
+                24 => members.value(&mut map, &mut f_post_ivr_key_pressed)?,
+                25 => members.value(&mut map, &mut f_post_ivr_key_pressed_ex)?,
+                26 => members.value(&mut map, &mut f_queued_skill_group_id)?,
+                27 => members.value(&mut map, &mut f_session_id)?,
+                28 => members.value(&mut map, &mut f_protected_caller)?,
+                29 => members.value(&mut map, &mut f_protected_callee)?,
+                30 => members.value(&mut map, &mut f_uui_deprecated)?,
+                31 => members.value(&mut map, &mut f_uui)?,
+                32 => members.value(&mut map, &mut f_asr_url)?,
+                33 => members.value(&mut map, &mut f_asr_status)?,
+                34 => members.value(&mut map, &mut f_custom_record_url)?,
+                35 => members.value(&mut map, &mut f_remark)?,
+                36 => members.value(&mut map, &mut f_queued_skill_group_name)?,
+                37 => members.value(&mut map, &mut f_voicemail_record_url)?,
+                38 => members.value(&mut map, &mut f_voicemail_asr_url)?,
+                39 => members.value(&mut map, &mut f_ai_agent_id)?,
+                40 => members.value(&mut map, &mut f_ai_agent_name)?,
+                41 => members.value(&mut map, &mut f_sys_hangup_reason)?,
+                42 => members.value(&mut map, &mut f_sys_hangup_reason_string)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(TelCdrInfo {
+            caller: f_caller.flatten(),
+            callee: f_callee.flatten(),
+            time: f_time.flatten(),
+            direction: f_direction.flatten(),
+            call_type: f_call_type.flatten(),
+            duration: f_duration.flatten(),
+            record_url: f_record_url.flatten(),
+            record_id: f_record_id.flatten(),
+            seat_user: f_seat_user.flatten(),
+            end_status: f_end_status.flatten(),
+            skill_group: f_skill_group.flatten(),
+            caller_location: f_caller_location.flatten(),
+            ivr_duration: f_ivr_duration.flatten(),
+            ring_timestamp: f_ring_timestamp.flatten(),
+            accept_timestamp: f_accept_timestamp.flatten(),
+            ended_timestamp: f_ended_timestamp.flatten(),
+            ivr_key_pressed: f_ivr_key_pressed.flatten(),
+            ivr_key_pressed_ex: f_ivr_key_pressed_ex.flatten(),
+            hung_up_side: f_hung_up_side.flatten(),
+            serve_participants: f_serve_participants.flatten(),
+            skill_group_id: f_skill_group_id.flatten(),
+            end_status_string: f_end_status_string.flatten(),
+            start_timestamp: f_start_timestamp.flatten(),
+            queued_timestamp: f_queued_timestamp.flatten(),
+            post_ivr_key_pressed: f_post_ivr_key_pressed.flatten(),
+            post_ivr_key_pressed_ex: f_post_ivr_key_pressed_ex.flatten(),
+            queued_skill_group_id: f_queued_skill_group_id.flatten(),
+            session_id: f_session_id.flatten(),
+            protected_caller: f_protected_caller.flatten(),
+            protected_callee: f_protected_callee.flatten(),
+            uui_deprecated: f_uui_deprecated.flatten(),
+            uui: f_uui.flatten(),
+            asr_url: f_asr_url.flatten(),
+            asr_status: f_asr_status.flatten(),
+            custom_record_url: f_custom_record_url.flatten(),
+            remark: f_remark.flatten(),
+            queued_skill_group_name: f_queued_skill_group_name.flatten(),
+            voicemail_record_url: f_voicemail_record_url.flatten(),
+            voicemail_asr_url: f_voicemail_asr_url.flatten(),
+            ai_agent_id: f_ai_agent_id.flatten(),
+            ai_agent_name: f_ai_agent_name.flatten(),
+            sys_hangup_reason: f_sys_hangup_reason.flatten(),
+            sys_hangup_reason_string: f_sys_hangup_reason_string.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for TelCdrInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "AIAgentId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "AIAgentName",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "AcceptTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "AsrStatus",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "AsrUrl",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "CallType",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Callee",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Caller",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "CallerLocation",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "CustomRecordURL",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Direction",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Duration",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "EndStatus",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "EndStatusString",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "EndedTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "HungUpSide",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "IVRDuration",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "IVRKeyPressed",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "IVRKeyPressedEx",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<IVRKeyPressedElement as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "PostIVRKeyPressed",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<IVRKeyPressedElement as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "PostIVRKeyPressedEx",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<IVRKeyPressedElement as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "ProtectedCallee",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ProtectedCaller",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "QueuedSkillGroupId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "QueuedSkillGroupName",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "QueuedTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RecordId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RecordURL",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Remark",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RingTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SeatUser",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<SeatUserInfo as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "ServeParticipants",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<ServeParticipant as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "SessionId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroup",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StartTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SysHangupReason",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SysHangupReasonString",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Time",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "UUI",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Uui",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "VoicemailAsrURL",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "VoicemailRecordURL",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl TelCdrInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> TelCdrInfoBuilder {
         TelCdrInfoBuilder::default()
     }
@@ -10546,11 +17064,13 @@ impl TelCdrInfoBuilder {
     /// Calling number.
     ///
     /// Example: `"0086010xxxxxxxx"`
+    #[inline]
     pub fn caller(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.caller = Some(value.into());
         self
     }
     /// Sets or clears `Caller`.
+    #[inline]
     pub fn set_caller(mut self, value: Option<crate::CompactString>) -> Self {
         self.caller = value;
         self
@@ -10558,11 +17078,13 @@ impl TelCdrInfoBuilder {
     /// Called number.
     ///
     /// Example: `"0086130xxxxxxxx"`
+    #[inline]
     pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`.
+    #[inline]
     pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
         self.callee = value;
         self
@@ -10570,11 +17092,13 @@ impl TelCdrInfoBuilder {
     /// Unix time in seconds when the call was initiated.
     ///
     /// Example: `1611631881`
+    #[inline]
     pub fn time(mut self, value: i64) -> Self {
         self.time = Some(value);
         self
     }
     /// Sets or clears `Time`.
+    #[inline]
     pub fn set_time(mut self, value: Option<i64>) -> Self {
         self.time = value;
         self
@@ -10582,11 +17106,13 @@ impl TelCdrInfoBuilder {
     /// Call direction: `0` inbound, `1` outbound.
     ///
     /// Example: `0`
+    #[inline]
     pub fn direction(mut self, value: TelCdrInfoDirection) -> Self {
         self.direction = Some(value);
         self
     }
     /// Sets or clears `Direction`.
+    #[inline]
     pub fn set_direction(mut self, value: Option<TelCdrInfoDirection>) -> Self {
         self.direction = value;
         self
@@ -10594,11 +17120,13 @@ impl TelCdrInfoBuilder {
     /// Call type: `1` outbound, `2` inbound, `3` audio inbound, `5` predictive dialing, `6` internal call between agents.
     ///
     /// Example: `1`
+    #[inline]
     pub fn call_type(mut self, value: TelCdrInfoCallType) -> Self {
         self.call_type = Some(value);
         self
     }
     /// Sets or clears `CallType`.
+    #[inline]
     pub fn set_call_type(mut self, value: Option<TelCdrInfoCallType>) -> Self {
         self.call_type = value;
         self
@@ -10606,11 +17134,13 @@ impl TelCdrInfoBuilder {
     /// Talk time in seconds.
     ///
     /// Example: `120`
+    #[inline]
     pub fn duration(mut self, value: i64) -> Self {
         self.duration = Some(value);
         self
     }
     /// Sets or clears `Duration`.
+    #[inline]
     pub fn set_duration(mut self, value: Option<i64>) -> Self {
         self.duration = value;
         self
@@ -10618,11 +17148,13 @@ impl TelCdrInfoBuilder {
     /// Download address of the call recording.
     ///
     /// Example: `"https://xxxxx"`
+    #[inline]
     pub fn record_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.record_url = Some(value.into());
         self
     }
     /// Sets or clears `RecordURL`.
+    #[inline]
     pub fn set_record_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.record_url = value;
         self
@@ -10630,21 +17162,25 @@ impl TelCdrInfoBuilder {
     /// Id of the recording.
     ///
     /// Example: `"1611631881"`
+    #[inline]
     pub fn record_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.record_id = Some(value.into());
         self
     }
     /// Sets or clears `RecordId`.
+    #[inline]
     pub fn set_record_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.record_id = value;
         self
     }
     /// Agent who handled the call.
+    #[inline]
     pub fn seat_user(mut self, value: SeatUserInfo) -> Self {
         self.seat_user = Some(value);
         self
     }
     /// Sets or clears `SeatUser`.
+    #[inline]
     pub fn set_seat_user(mut self, value: Option<SeatUserInfo>) -> Self {
         self.seat_user = value;
         self
@@ -10652,11 +17188,13 @@ impl TelCdrInfoBuilder {
     /// Numeric end status, paired with `EndStatusString`: `1` ok; inbound `100` blackList, `102` ivrGiveUp, `103` waitingGiveUp, `104` ringingGiveUp, `105` noSeatOnline, `106` notWorkTime, `107` ivrEnd; outbound `108` restrictedCallee, `109` tooManyRequest, `110` restrictedArea, `111` restrictedTime, `202` notAnswer, `203` userReject, `204` powerOff, `205` numberNotExist, `206` busy, `207` outOfCredit, `208` operatorError, `209` callerCancel, `210` notInService, `212` carrierBlocked, `213` callReminder, `215` numberInvalid, `216` callRestricted, `217` calleeRestricted, `218` areaRestricted, `219` promptCallForwarding, `220` callerCancelWhileRing, `221` callerCancelWithoutRing, `222` voiceMailReached; `211` clientError; audio `501` callConflict, `502` clientTimeout, `503` voipClientError.
     ///
     /// Example: `1`
+    #[inline]
     pub fn end_status(mut self, value: TelCdrInfoEndStatus) -> Self {
         self.end_status = Some(value);
         self
     }
     /// Sets or clears `EndStatus`.
+    #[inline]
     pub fn set_end_status(mut self, value: Option<TelCdrInfoEndStatus>) -> Self {
         self.end_status = value;
         self
@@ -10664,11 +17202,13 @@ impl TelCdrInfoBuilder {
     /// Name of the skill group.
     ///
     /// Example: `"tel"`
+    #[inline]
     pub fn skill_group(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.skill_group = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroup`.
+    #[inline]
     pub fn set_skill_group(mut self, value: Option<crate::CompactString>) -> Self {
         self.skill_group = value;
         self
@@ -10676,11 +17216,13 @@ impl TelCdrInfoBuilder {
     /// Location the calling number belongs to.
     ///
     /// Example: `"广东深圳"`
+    #[inline]
     pub fn caller_location(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.caller_location = Some(value.into());
         self
     }
     /// Sets or clears `CallerLocation`.
+    #[inline]
     pub fn set_caller_location(mut self, value: Option<crate::CompactString>) -> Self {
         self.caller_location = value;
         self
@@ -10688,11 +17230,13 @@ impl TelCdrInfoBuilder {
     /// Time spent in the IVR, in seconds.
     ///
     /// Example: `5`
+    #[inline]
     pub fn ivr_duration(mut self, value: i64) -> Self {
         self.ivr_duration = Some(value);
         self
     }
     /// Sets or clears `IVRDuration`.
+    #[inline]
     pub fn set_ivr_duration(mut self, value: Option<i64>) -> Self {
         self.ivr_duration = value;
         self
@@ -10700,11 +17244,13 @@ impl TelCdrInfoBuilder {
     /// Unix time in seconds when ringing started.
     ///
     /// Example: `1611631881`
+    #[inline]
     pub fn ring_timestamp(mut self, value: i64) -> Self {
         self.ring_timestamp = Some(value);
         self
     }
     /// Sets or clears `RingTimestamp`.
+    #[inline]
     pub fn set_ring_timestamp(mut self, value: Option<i64>) -> Self {
         self.ring_timestamp = value;
         self
@@ -10712,11 +17258,13 @@ impl TelCdrInfoBuilder {
     /// Unix time in seconds when the call was answered.
     ///
     /// Example: `1611631881`
+    #[inline]
     pub fn accept_timestamp(mut self, value: i64) -> Self {
         self.accept_timestamp = Some(value);
         self
     }
     /// Sets or clears `AcceptTimestamp`.
+    #[inline]
     pub fn set_accept_timestamp(mut self, value: Option<i64>) -> Self {
         self.accept_timestamp = value;
         self
@@ -10724,11 +17272,13 @@ impl TelCdrInfoBuilder {
     /// Unix time in seconds when the call ended.
     ///
     /// Example: `1611631881`
+    #[inline]
     pub fn ended_timestamp(mut self, value: i64) -> Self {
         self.ended_timestamp = Some(value);
         self
     }
     /// Sets or clears `EndedTimestamp`.
+    #[inline]
     pub fn set_ended_timestamp(mut self, value: Option<i64>) -> Self {
         self.ended_timestamp = value;
         self
@@ -10736,21 +17286,25 @@ impl TelCdrInfoBuilder {
     /// Keys pressed in the IVR, e.g. `1`, `2`, `3`.
     ///
     /// Example: `["1","2","3"]`
+    #[inline]
     pub fn ivr_key_pressed(mut self, value: Vec<crate::CompactString>) -> Self {
         self.ivr_key_pressed = Some(value);
         self
     }
     /// Sets or clears `IVRKeyPressed`.
+    #[inline]
     pub fn set_ivr_key_pressed(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.ivr_key_pressed = value;
         self
     }
     /// Keys pressed in the IVR, each with its label.
+    #[inline]
     pub fn ivr_key_pressed_ex(mut self, value: Vec<IVRKeyPressedElement>) -> Self {
         self.ivr_key_pressed_ex = Some(value);
         self
     }
     /// Sets or clears `IVRKeyPressedEx`.
+    #[inline]
     pub fn set_ivr_key_pressed_ex(mut self, value: Option<Vec<IVRKeyPressedElement>>) -> Self {
         self.ivr_key_pressed_ex = value;
         self
@@ -10758,21 +17312,25 @@ impl TelCdrInfoBuilder {
     /// Who hung up: `seat` agent, `user` customer, `system`.
     ///
     /// Example: `"user"`
+    #[inline]
     pub fn hung_up_side(mut self, value: TelCdrInfoHungUpSide) -> Self {
         self.hung_up_side = Some(value);
         self
     }
     /// Sets or clears `HungUpSide`.
+    #[inline]
     pub fn set_hung_up_side(mut self, value: Option<TelCdrInfoHungUpSide>) -> Self {
         self.hung_up_side = value;
         self
     }
     /// Participants who served the call.
+    #[inline]
     pub fn serve_participants(mut self, value: Vec<ServeParticipant>) -> Self {
         self.serve_participants = Some(value);
         self
     }
     /// Sets or clears `ServeParticipants`.
+    #[inline]
     pub fn set_serve_participants(mut self, value: Option<Vec<ServeParticipant>>) -> Self {
         self.serve_participants = value;
         self
@@ -10780,11 +17338,13 @@ impl TelCdrInfoBuilder {
     /// Id of the skill group.
     ///
     /// Example: `110`
+    #[inline]
     pub fn skill_group_id(mut self, value: SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
@@ -10792,11 +17352,13 @@ impl TelCdrInfoBuilder {
     /// End status as a string code; see `EndStatus`.
     ///
     /// Example: `"ok"`
+    #[inline]
     pub fn end_status_string(mut self, value: TelCdrInfoEndStatusString) -> Self {
         self.end_status_string = Some(value);
         self
     }
     /// Sets or clears `EndStatusString`.
+    #[inline]
     pub fn set_end_status_string(mut self, value: Option<TelCdrInfoEndStatusString>) -> Self {
         self.end_status_string = value;
         self
@@ -10804,11 +17366,13 @@ impl TelCdrInfoBuilder {
     /// Unix time in seconds when the session started.
     ///
     /// Example: `1611631891`
+    #[inline]
     pub fn start_timestamp(mut self, value: i64) -> Self {
         self.start_timestamp = Some(value);
         self
     }
     /// Sets or clears `StartTimestamp`.
+    #[inline]
     pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
         self.start_timestamp = value;
         self
@@ -10816,31 +17380,37 @@ impl TelCdrInfoBuilder {
     /// Unix time in seconds when the call entered the queue.
     ///
     /// Example: `1611631891`
+    #[inline]
     pub fn queued_timestamp(mut self, value: i64) -> Self {
         self.queued_timestamp = Some(value);
         self
     }
     /// Sets or clears `QueuedTimestamp`.
+    #[inline]
     pub fn set_queued_timestamp(mut self, value: Option<i64>) -> Self {
         self.queued_timestamp = value;
         self
     }
     /// Keys pressed in the post-call IVR, each with its label.
+    #[inline]
     pub fn post_ivr_key_pressed(mut self, value: Vec<IVRKeyPressedElement>) -> Self {
         self.post_ivr_key_pressed = Some(value);
         self
     }
     /// Sets or clears `PostIVRKeyPressed`.
+    #[inline]
     pub fn set_post_ivr_key_pressed(mut self, value: Option<Vec<IVRKeyPressedElement>>) -> Self {
         self.post_ivr_key_pressed = value;
         self
     }
     /// Keys pressed in the satisfaction survey; key `noInput` means the survey was reached but no key pressed.
+    #[inline]
     pub fn post_ivr_key_pressed_ex(mut self, value: Vec<IVRKeyPressedElement>) -> Self {
         self.post_ivr_key_pressed_ex = Some(value);
         self
     }
     /// Sets or clears `PostIVRKeyPressedEx`.
+    #[inline]
     pub fn set_post_ivr_key_pressed_ex(mut self, value: Option<Vec<IVRKeyPressedElement>>) -> Self {
         self.post_ivr_key_pressed_ex = value;
         self
@@ -10848,11 +17418,13 @@ impl TelCdrInfoBuilder {
     /// Id of the skill group the call queued for.
     ///
     /// Example: `110`
+    #[inline]
     pub fn queued_skill_group_id(mut self, value: i64) -> Self {
         self.queued_skill_group_id = Some(value);
         self
     }
     /// Sets or clears `QueuedSkillGroupId`.
+    #[inline]
     pub fn set_queued_skill_group_id(mut self, value: Option<i64>) -> Self {
         self.queued_skill_group_id = value;
         self
@@ -10860,11 +17432,13 @@ impl TelCdrInfoBuilder {
     /// Id of the session.
     ///
     /// Example: `"c2b303a5-7814-42f4-ab7d-573b7f195d30"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_id = value;
         self
@@ -10872,11 +17446,13 @@ impl TelCdrInfoBuilder {
     /// Protected id of the calling number; set when number masking is enabled, in which case `Caller` is empty.
     ///
     /// Example: `"0086130xxxxxxxx"`
+    #[inline]
     pub fn protected_caller(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.protected_caller = Some(value.into());
         self
     }
     /// Sets or clears `ProtectedCaller`.
+    #[inline]
     pub fn set_protected_caller(mut self, value: Option<crate::CompactString>) -> Self {
         self.protected_caller = value;
         self
@@ -10884,11 +17460,13 @@ impl TelCdrInfoBuilder {
     /// Protected id of the called number; set when number masking is enabled, in which case `Callee` is empty.
     ///
     /// Example: `"0086130xxxxxxxx"`
+    #[inline]
     pub fn protected_callee(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.protected_callee = Some(value.into());
         self
     }
     /// Sets or clears `ProtectedCallee`.
+    #[inline]
     pub fn set_protected_callee(mut self, value: Option<crate::CompactString>) -> Self {
         self.protected_callee = value;
         self
@@ -10896,11 +17474,13 @@ impl TelCdrInfoBuilder {
     /// Custom user-to-user data attached by the customer; may be null.
     ///
     /// Example: `"whatever"`
+    #[inline]
     pub fn uui_deprecated(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.uui_deprecated = Some(value.into());
         self
     }
     /// Sets or clears `Uui`.
+    #[inline]
     pub fn set_uui_deprecated(mut self, value: Option<crate::CompactString>) -> Self {
         self.uui_deprecated = value;
         self
@@ -10908,11 +17488,13 @@ impl TelCdrInfoBuilder {
     /// Custom user-to-user data attached by the customer.
     ///
     /// Example: `"whatever"`
+    #[inline]
     pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
+    #[inline]
     pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
         self.uui = value;
         self
@@ -10920,11 +17502,13 @@ impl TelCdrInfoBuilder {
     /// Address to fetch the speech recognition transcript of the recording.
     ///
     /// Example: `"https://api.tccc.qcloud.com/tcccadmin/cdr/getAsrText?session_id="`
+    #[inline]
     pub fn asr_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.asr_url = Some(value.into());
         self
     }
     /// Sets or clears `AsrUrl`.
+    #[inline]
     pub fn set_asr_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.asr_url = value;
         self
@@ -10932,11 +17516,13 @@ impl TelCdrInfoBuilder {
     /// State of `AsrUrl`: `Complete`, `Processing`, or `NotExists` (offline ASR not enabled or no package).
     ///
     /// Example: `"Complete"`
+    #[inline]
     pub fn asr_status(mut self, value: TelCdrInfoAsrStatus) -> Self {
         self.asr_status = Some(value);
         self
     }
     /// Sets or clears `AsrStatus`.
+    #[inline]
     pub fn set_asr_status(mut self, value: Option<TelCdrInfoAsrStatus>) -> Self {
         self.asr_status = value;
         self
@@ -10944,11 +17530,13 @@ impl TelCdrInfoBuilder {
     /// Address of the recording copy stored in a third-party COS bucket.
     ///
     /// Example: `"https://xxxxx"`
+    #[inline]
     pub fn custom_record_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.custom_record_url = Some(value.into());
         self
     }
     /// Sets or clears `CustomRecordURL`.
+    #[inline]
     pub fn set_custom_record_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.custom_record_url = value;
         self
@@ -10956,11 +17544,13 @@ impl TelCdrInfoBuilder {
     /// Remarks.
     ///
     /// Example: `"备注"`
+    #[inline]
     pub fn remark(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.remark = Some(value.into());
         self
     }
     /// Sets or clears `Remark`.
+    #[inline]
     pub fn set_remark(mut self, value: Option<crate::CompactString>) -> Self {
         self.remark = value;
         self
@@ -10968,11 +17558,13 @@ impl TelCdrInfoBuilder {
     /// Name of the skill group the call queued for.
     ///
     /// Example: `"销售组"`
+    #[inline]
     pub fn queued_skill_group_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.queued_skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `QueuedSkillGroupName`.
+    #[inline]
     pub fn set_queued_skill_group_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.queued_skill_group_name = value;
         self
@@ -10980,11 +17572,13 @@ impl TelCdrInfoBuilder {
     /// Addresses of voicemail recordings left during the call.
     ///
     /// Example: `["https://xxxxx"]`
+    #[inline]
     pub fn voicemail_record_url(mut self, value: Vec<crate::CompactString>) -> Self {
         self.voicemail_record_url = Some(value);
         self
     }
     /// Sets or clears `VoicemailRecordURL`.
+    #[inline]
     pub fn set_voicemail_record_url(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.voicemail_record_url = value;
         self
@@ -10992,11 +17586,13 @@ impl TelCdrInfoBuilder {
     /// Addresses of the speech recognition transcripts of voicemails left during the call.
     ///
     /// Example: `["https://xxxxx"]`
+    #[inline]
     pub fn voicemail_asr_url(mut self, value: Vec<crate::CompactString>) -> Self {
         self.voicemail_asr_url = Some(value);
         self
     }
     /// Sets or clears `VoicemailAsrURL`.
+    #[inline]
     pub fn set_voicemail_asr_url(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.voicemail_asr_url = value;
         self
@@ -11004,11 +17600,13 @@ impl TelCdrInfoBuilder {
     /// Id of the AI agent, for calls involving one.
     ///
     /// Example: `9527`
+    #[inline]
     pub fn ai_agent_id(mut self, value: AIAgentId) -> Self {
         self.ai_agent_id = Some(value);
         self
     }
     /// Sets or clears `AIAgentId`.
+    #[inline]
     pub fn set_ai_agent_id(mut self, value: Option<AIAgentId>) -> Self {
         self.ai_agent_id = value;
         self
@@ -11016,11 +17614,13 @@ impl TelCdrInfoBuilder {
     /// Name of the AI agent, for calls involving one.
     ///
     /// Example: `"新款智能体销售"`
+    #[inline]
     pub fn ai_agent_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.ai_agent_name = Some(value.into());
         self
     }
     /// Sets or clears `AIAgentName`.
+    #[inline]
     pub fn set_ai_agent_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.ai_agent_name = value;
         self
@@ -11028,11 +17628,13 @@ impl TelCdrInfoBuilder {
     /// Code of the reason the system hung up after the call connected.
     ///
     /// Example: `1010`
+    #[inline]
     pub fn sys_hangup_reason(mut self, value: i64) -> Self {
         self.sys_hangup_reason = Some(value);
         self
     }
     /// Sets or clears `SysHangupReason`.
+    #[inline]
     pub fn set_sys_hangup_reason(mut self, value: Option<i64>) -> Self {
         self.sys_hangup_reason = value;
         self
@@ -11040,16 +17642,19 @@ impl TelCdrInfoBuilder {
     /// Text description of the reason the system hung up after the call connected.
     ///
     /// Example: `"用户挂断智能体通话"`
+    #[inline]
     pub fn sys_hangup_reason_string(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.sys_hangup_reason_string = Some(value.into());
         self
     }
     /// Sets or clears `SysHangupReasonString`.
+    #[inline]
     pub fn set_sys_hangup_reason_string(mut self, value: Option<crate::CompactString>) -> Self {
         self.sys_hangup_reason_string = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<TelCdrInfo, crate::BuildError> {
         Ok(TelCdrInfo {
             caller: self.caller,
@@ -11099,22 +17704,60 @@ impl TelCdrInfoBuilder {
     }
 }
 /// Daily time window in 24-hour clock, each bound formatted `HH:MM:SS`, e.g. `09:00:00`.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TimeRange {
     /// Start of the window, `HH:MM:SS`.
     ///
     /// Example: `"09:00:00"`
-    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<crate::CompactString>,
     /// End of the window, `HH:MM:SS`.
     ///
     /// Example: `"14:00:00"`
-    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<crate::CompactString>,
+}
+impl ::serde::Serialize for TimeRange {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("TimeRange", 2)?;
+        if self.start_time.is_some() {
+            s.serialize_field("StartTime", &self.start_time)?;
+        }
+        if self.end_time.is_some() {
+            s.serialize_field("EndTime", &self.end_time)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for TimeRange {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for TimeRange {
+    const EXPECTING: &'static str = "struct TimeRange";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["StartTime", "EndTime"]);
+        let mut f_start_time: Option<Option<crate::CompactString>> = None;
+        let mut f_end_time: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_start_time)?,
+                1 => members.value(&mut map, &mut f_end_time)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(TimeRange {
+            start_time: f_start_time.flatten(),
+            end_time: f_end_time.flatten(),
+        })
+    }
 }
 impl TimeRange {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> TimeRangeBuilder {
         TimeRangeBuilder::default()
     }
@@ -11129,11 +17772,13 @@ impl TimeRangeBuilder {
     /// Start of the window, `HH:MM:SS`.
     ///
     /// Example: `"09:00:00"`
+    #[inline]
     pub fn start_time(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.start_time = Some(value.into());
         self
     }
     /// Sets or clears `StartTime`.
+    #[inline]
     pub fn set_start_time(mut self, value: Option<crate::CompactString>) -> Self {
         self.start_time = value;
         self
@@ -11141,16 +17786,19 @@ impl TimeRangeBuilder {
     /// End of the window, `HH:MM:SS`.
     ///
     /// Example: `"14:00:00"`
+    #[inline]
     pub fn end_time(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.end_time = Some(value.into());
         self
     }
     /// Sets or clears `EndTime`.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<crate::CompactString>) -> Self {
         self.end_time = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<TimeRange, crate::BuildError> {
         Ok(TimeRange {
             start_time: self.start_time,
@@ -11159,30 +17807,60 @@ impl TimeRangeBuilder {
     }
 }
 /// Settings for the filler words the AI agent utters to bridge pauses while it prepares a reply.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ToneWordInfo {
     /// Timeout in seconds for the first sentence; once exceeded, a filler word is played.
     ///
     /// Example: `0.4`
-    #[serde(
-        rename = "FirstSentenceTimeout",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub first_sentence_timeout: Option<f64>,
     /// Chinese filler words grouped by tone.
     ///
     /// Example: `{"Negative":["好悲催","太差劲了"],"Neutral":["嘿嘿","差不多"],"Positive":["真不错","挺好的"]}`
-    #[serde(
-        rename = "ZHToneWords",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub zh_tone_words: Option<ZHToneWordsInfo>,
+}
+impl ::serde::Serialize for ToneWordInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ToneWordInfo", 2)?;
+        if self.first_sentence_timeout.is_some() {
+            s.serialize_field("FirstSentenceTimeout", &self.first_sentence_timeout)?;
+        }
+        if self.zh_tone_words.is_some() {
+            s.serialize_field("ZHToneWords", &self.zh_tone_words)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for ToneWordInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for ToneWordInfo {
+    const EXPECTING: &'static str = "struct ToneWordInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["FirstSentenceTimeout", "ZHToneWords"]);
+        let mut f_first_sentence_timeout: Option<Option<f64>> = None;
+        let mut f_zh_tone_words: Option<Option<ZHToneWordsInfo>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_first_sentence_timeout)?,
+                1 => members.value(&mut map, &mut f_zh_tone_words)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ToneWordInfo {
+            first_sentence_timeout: f_first_sentence_timeout.flatten(),
+            zh_tone_words: f_zh_tone_words.flatten(),
+        })
+    }
 }
 impl ToneWordInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> ToneWordInfoBuilder {
         ToneWordInfoBuilder::default()
     }
@@ -11197,11 +17875,13 @@ impl ToneWordInfoBuilder {
     /// Timeout in seconds for the first sentence; once exceeded, a filler word is played.
     ///
     /// Example: `0.4`
+    #[inline]
     pub fn first_sentence_timeout(mut self, value: f64) -> Self {
         self.first_sentence_timeout = Some(value);
         self
     }
     /// Sets or clears `FirstSentenceTimeout`.
+    #[inline]
     pub fn set_first_sentence_timeout(mut self, value: Option<f64>) -> Self {
         self.first_sentence_timeout = value;
         self
@@ -11209,16 +17889,19 @@ impl ToneWordInfoBuilder {
     /// Chinese filler words grouped by tone.
     ///
     /// Example: `{"Negative":["好悲催","太差劲了"],"Neutral":["嘿嘿","差不多"],"Positive":["真不错","挺好的"]}`
+    #[inline]
     pub fn zh_tone_words(mut self, value: ZHToneWordsInfo) -> Self {
         self.zh_tone_words = Some(value);
         self
     }
     /// Sets or clears `ZHToneWords`.
+    #[inline]
     pub fn set_zh_tone_words(mut self, value: Option<ZHToneWordsInfo>) -> Self {
         self.zh_tone_words = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<ToneWordInfo, crate::BuildError> {
         Ok(ToneWordInfo {
             first_sentence_timeout: self.first_sentence_timeout,
@@ -11227,39 +17910,70 @@ impl ToneWordInfoBuilder {
     }
 }
 /// Configuration for handing a conversation over to another AI agent.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TransferToAgentItem {
     /// Name of the function call the model uses to trigger the handover.
     ///
     /// Example: `"transfer_to_agent1"`
-    #[serde(
-        rename = "TransferToAgentName",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub transfer_to_agent_name: crate::CompactString,
     /// Description of when to hand over to the target agent, used by the model to decide.
     ///
     /// Example: `"当用户想要售后服务时"`
-    #[serde(
-        rename = "TransferToAgentDesc",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub transfer_to_agent_desc: crate::CompactString,
     /// Id of the target AI agent.
     ///
     /// Example: `1288`
-    #[serde(
-        rename = "TransferToAgentId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub transfer_to_agent_id: u64,
+}
+impl ::serde::Serialize for TransferToAgentItem {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("TransferToAgentItem", 3)?;
+        s.serialize_field("TransferToAgentName", &self.transfer_to_agent_name)?;
+        s.serialize_field("TransferToAgentDesc", &self.transfer_to_agent_desc)?;
+        s.serialize_field("TransferToAgentId", &self.transfer_to_agent_id)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for TransferToAgentItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for TransferToAgentItem {
+    const EXPECTING: &'static str = "struct TransferToAgentItem";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "TransferToAgentName",
+            "TransferToAgentDesc",
+            "TransferToAgentId",
+        ]);
+        let mut f_transfer_to_agent_name: Option<crate::CompactString> = None;
+        let mut f_transfer_to_agent_desc: Option<crate::CompactString> = None;
+        let mut f_transfer_to_agent_id: Option<u64> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_transfer_to_agent_name)?,
+                1 => members.filled(&mut map, &mut f_transfer_to_agent_desc)?,
+                2 => members.filled(&mut map, &mut f_transfer_to_agent_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(TransferToAgentItem {
+            transfer_to_agent_name: f_transfer_to_agent_name
+                .unwrap_or_else(crate::deviation::absent),
+            transfer_to_agent_desc: f_transfer_to_agent_desc
+                .unwrap_or_else(crate::deviation::absent),
+            transfer_to_agent_id: f_transfer_to_agent_id.unwrap_or_else(crate::deviation::absent),
+        })
+    }
 }
 impl TransferToAgentItem {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> TransferToAgentItemBuilder {
         TransferToAgentItemBuilder::default()
     }
@@ -11275,11 +17989,13 @@ impl TransferToAgentItemBuilder {
     /// Name of the function call the model uses to trigger the handover.
     ///
     /// Example: `"transfer_to_agent1"`
+    #[inline]
     pub fn transfer_to_agent_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.transfer_to_agent_name = Some(value.into());
         self
     }
     /// Sets or clears `TransferToAgentName`. Required.
+    #[inline]
     pub fn set_transfer_to_agent_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.transfer_to_agent_name = value;
         self
@@ -11287,11 +18003,13 @@ impl TransferToAgentItemBuilder {
     /// Description of when to hand over to the target agent, used by the model to decide.
     ///
     /// Example: `"当用户想要售后服务时"`
+    #[inline]
     pub fn transfer_to_agent_desc(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.transfer_to_agent_desc = Some(value.into());
         self
     }
     /// Sets or clears `TransferToAgentDesc`. Required.
+    #[inline]
     pub fn set_transfer_to_agent_desc(mut self, value: Option<crate::CompactString>) -> Self {
         self.transfer_to_agent_desc = value;
         self
@@ -11299,16 +18017,19 @@ impl TransferToAgentItemBuilder {
     /// Id of the target AI agent.
     ///
     /// Example: `1288`
+    #[inline]
     pub fn transfer_to_agent_id(mut self, value: u64) -> Self {
         self.transfer_to_agent_id = Some(value);
         self
     }
     /// Sets or clears `TransferToAgentId`. Required.
+    #[inline]
     pub fn set_transfer_to_agent_id(mut self, value: Option<u64>) -> Self {
         self.transfer_to_agent_id = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<TransferToAgentItem, crate::BuildError> {
         Ok(TransferToAgentItem {
             transfer_to_agent_name: self.transfer_to_agent_name.ok_or(
@@ -11324,40 +18045,81 @@ impl TransferToAgentItemBuilder {
     }
 }
 /// Rule of an automatic outbound task that calls an HTTP interface when a finished call matches given hangup types or call tags.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TriggerStrategyItem {
     /// HTTP interface to call when the rule fires.
-    #[serde(
-        rename = "InterfaceConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub interface_config: Option<HttpCallbackConfig>,
     /// Hangup types (codes such as `206`) that make the rule fire.
     ///
     /// Example: `["206"]`
-    #[serde(
-        rename = "HangupTypes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub hangup_types: Option<Vec<crate::CompactString>>,
     /// Call tags that make the rule fire.
-    #[serde(rename = "CallTags", default, skip_serializing_if = "Option::is_none")]
     pub call_tags: Option<Vec<RetryTagItem>>,
     /// When the rule fires: `ONCE_PER_NUMBER` only on the first match for each number, `ALWAYS_ON_MATCH` on every match.
     ///
     /// Example: `"ONCE_PER_NUMBER"`
-    #[serde(
-        rename = "TriggerMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub trigger_mode: Option<TriggerStrategyItemTriggerMode>,
+}
+impl ::serde::Serialize for TriggerStrategyItem {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("TriggerStrategyItem", 4)?;
+        if self.interface_config.is_some() {
+            s.serialize_field("InterfaceConfig", &self.interface_config)?;
+        }
+        if self.hangup_types.is_some() {
+            s.serialize_field("HangupTypes", &self.hangup_types)?;
+        }
+        if self.call_tags.is_some() {
+            s.serialize_field("CallTags", &self.call_tags)?;
+        }
+        if self.trigger_mode.is_some() {
+            s.serialize_field("TriggerMode", &self.trigger_mode)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for TriggerStrategyItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for TriggerStrategyItem {
+    const EXPECTING: &'static str = "struct TriggerStrategyItem";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "InterfaceConfig",
+            "HangupTypes",
+            "CallTags",
+            "TriggerMode",
+        ]);
+        let mut f_interface_config: Option<Option<HttpCallbackConfig>> = None;
+        let mut f_hangup_types: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_call_tags: Option<Option<Vec<RetryTagItem>>> = None;
+        let mut f_trigger_mode: Option<Option<TriggerStrategyItemTriggerMode>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_interface_config)?,
+                1 => members.value(&mut map, &mut f_hangup_types)?,
+                2 => members.value(&mut map, &mut f_call_tags)?,
+                3 => members.value(&mut map, &mut f_trigger_mode)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(TriggerStrategyItem {
+            interface_config: f_interface_config.flatten(),
+            hangup_types: f_hangup_types.flatten(),
+            call_tags: f_call_tags.flatten(),
+            trigger_mode: f_trigger_mode.flatten(),
+        })
+    }
 }
 impl TriggerStrategyItem {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> TriggerStrategyItemBuilder {
         TriggerStrategyItemBuilder::default()
     }
@@ -11372,11 +18134,13 @@ pub struct TriggerStrategyItemBuilder {
 }
 impl TriggerStrategyItemBuilder {
     /// HTTP interface to call when the rule fires.
+    #[inline]
     pub fn interface_config(mut self, value: HttpCallbackConfig) -> Self {
         self.interface_config = Some(value);
         self
     }
     /// Sets or clears `InterfaceConfig`.
+    #[inline]
     pub fn set_interface_config(mut self, value: Option<HttpCallbackConfig>) -> Self {
         self.interface_config = value;
         self
@@ -11384,21 +18148,25 @@ impl TriggerStrategyItemBuilder {
     /// Hangup types (codes such as `206`) that make the rule fire.
     ///
     /// Example: `["206"]`
+    #[inline]
     pub fn hangup_types(mut self, value: Vec<crate::CompactString>) -> Self {
         self.hangup_types = Some(value);
         self
     }
     /// Sets or clears `HangupTypes`.
+    #[inline]
     pub fn set_hangup_types(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.hangup_types = value;
         self
     }
     /// Call tags that make the rule fire.
+    #[inline]
     pub fn call_tags(mut self, value: Vec<RetryTagItem>) -> Self {
         self.call_tags = Some(value);
         self
     }
     /// Sets or clears `CallTags`.
+    #[inline]
     pub fn set_call_tags(mut self, value: Option<Vec<RetryTagItem>>) -> Self {
         self.call_tags = value;
         self
@@ -11406,16 +18174,19 @@ impl TriggerStrategyItemBuilder {
     /// When the rule fires: `ONCE_PER_NUMBER` only on the first match for each number, `ALWAYS_ON_MATCH` on every match.
     ///
     /// Example: `"ONCE_PER_NUMBER"`
+    #[inline]
     pub fn trigger_mode(mut self, value: TriggerStrategyItemTriggerMode) -> Self {
         self.trigger_mode = Some(value);
         self
     }
     /// Sets or clears `TriggerMode`.
+    #[inline]
     pub fn set_trigger_mode(mut self, value: Option<TriggerStrategyItemTriggerMode>) -> Self {
         self.trigger_mode = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<TriggerStrategyItem, crate::BuildError> {
         Ok(TriggerStrategyItem {
             interface_config: self.interface_config,
@@ -11426,30 +18197,56 @@ impl TriggerStrategyItemBuilder {
     }
 }
 /// Audio file to upload, given by alias and download link.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UploadAudioInfo {
     /// Alias of the file; need not be unique.
     ///
     /// Example: `"呼入使用"`
-    #[serde(
-        rename = "CustomFileName",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub custom_file_name: crate::CompactString,
     /// Link to download the audio from; mp3 or wav, at most 5 MB.
     ///
     /// Example: `"http://xxx.com/aa.mp3"`
-    #[serde(
-        rename = "AudioUrl",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub audio_url: crate::CompactString,
+}
+impl ::serde::Serialize for UploadAudioInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("UploadAudioInfo", 2)?;
+        s.serialize_field("CustomFileName", &self.custom_file_name)?;
+        s.serialize_field("AudioUrl", &self.audio_url)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for UploadAudioInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for UploadAudioInfo {
+    const EXPECTING: &'static str = "struct UploadAudioInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["CustomFileName", "AudioUrl"]);
+        let mut f_custom_file_name: Option<crate::CompactString> = None;
+        let mut f_audio_url: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_custom_file_name)?,
+                1 => members.filled(&mut map, &mut f_audio_url)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(UploadAudioInfo {
+            custom_file_name: f_custom_file_name.unwrap_or_else(crate::deviation::absent),
+            audio_url: f_audio_url.unwrap_or_else(crate::deviation::absent),
+        })
+    }
 }
 impl UploadAudioInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> UploadAudioInfoBuilder {
         UploadAudioInfoBuilder::default()
     }
@@ -11464,11 +18261,13 @@ impl UploadAudioInfoBuilder {
     /// Alias of the file; need not be unique.
     ///
     /// Example: `"呼入使用"`
+    #[inline]
     pub fn custom_file_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.custom_file_name = Some(value.into());
         self
     }
     /// Sets or clears `CustomFileName`. Required.
+    #[inline]
     pub fn set_custom_file_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.custom_file_name = value;
         self
@@ -11476,16 +18275,19 @@ impl UploadAudioInfoBuilder {
     /// Link to download the audio from; mp3 or wav, at most 5 MB.
     ///
     /// Example: `"http://xxx.com/aa.mp3"`
+    #[inline]
     pub fn audio_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.audio_url = Some(value.into());
         self
     }
     /// Sets or clears `AudioUrl`. Required.
+    #[inline]
     pub fn set_audio_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.audio_url = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<UploadAudioInfo, crate::BuildError> {
         Ok(UploadAudioInfo {
             custom_file_name: self
@@ -11502,22 +18304,76 @@ impl UploadAudioInfoBuilder {
     }
 }
 /// Audio file that could not be uploaded, with the reason.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UploadIvrAudioFailedInfo {
     /// Name of the file that failed.
     ///
     /// Example: `"xxx.mp3"`
-    #[serde(rename = "FileName", default, skip_serializing_if = "Option::is_none")]
     pub file_name: Option<crate::CompactString>,
     /// Why the upload failed.
     ///
     /// Example: `"文件内容重复"`
-    #[serde(rename = "FailedMsg", default, skip_serializing_if = "Option::is_none")]
     pub failed_msg: Option<crate::CompactString>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for UploadIvrAudioFailedInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("UploadIvrAudioFailedInfo", 2)?;
+        if self.file_name.is_some() {
+            s.serialize_field("FileName", &self.file_name)?;
+        }
+        if self.failed_msg.is_some() {
+            s.serialize_field("FailedMsg", &self.failed_msg)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UploadIvrAudioFailedInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for UploadIvrAudioFailedInfo {
+    const EXPECTING: &'static str = "struct UploadIvrAudioFailedInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["FileName", "FailedMsg"]);
+        let mut f_file_name: Option<Option<crate::CompactString>> = None;
+        let mut f_failed_msg: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_file_name)?,
+                1 => members.value(&mut map, &mut f_failed_msg)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(UploadIvrAudioFailedInfo {
+            file_name: f_file_name.flatten(),
+            failed_msg: f_failed_msg.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for UploadIvrAudioFailedInfo {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "FailedMsg",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "FileName",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl UploadIvrAudioFailedInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> UploadIvrAudioFailedInfoBuilder {
         UploadIvrAudioFailedInfoBuilder::default()
     }
@@ -11532,11 +18388,13 @@ impl UploadIvrAudioFailedInfoBuilder {
     /// Name of the file that failed.
     ///
     /// Example: `"xxx.mp3"`
+    #[inline]
     pub fn file_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.file_name = Some(value.into());
         self
     }
     /// Sets or clears `FileName`.
+    #[inline]
     pub fn set_file_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.file_name = value;
         self
@@ -11544,16 +18402,19 @@ impl UploadIvrAudioFailedInfoBuilder {
     /// Why the upload failed.
     ///
     /// Example: `"文件内容重复"`
+    #[inline]
     pub fn failed_msg(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.failed_msg = Some(value.into());
         self
     }
     /// Sets or clears `FailedMsg`.
+    #[inline]
     pub fn set_failed_msg(mut self, value: Option<crate::CompactString>) -> Self {
         self.failed_msg = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<UploadIvrAudioFailedInfo, crate::BuildError> {
         Ok(UploadIvrAudioFailedInfo {
             file_name: self.file_name,
@@ -11562,48 +18423,111 @@ impl UploadIvrAudioFailedInfoBuilder {
     }
 }
 /// Event raised when the user speaks during an AI call.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserReplyEvent {
     /// Raw text that speech recognition produced from the user's speech.
     ///
     /// Example: `"Something?"`
-    #[serde(
-        rename = "ASRTranscript",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub asr_transcript: Option<crate::CompactString>,
     /// Reply category of the current dialogue node in the flow canvas that the user's reply matched.
     ///
     /// Example: `"收集${name}结束"`
-    #[serde(
-        rename = "MatchedIntent",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub matched_intent: Option<crate::CompactString>,
     /// Tags extracted from the reply, as a JSON-encoded string.
     ///
     /// Example: `"[{\"TagName\":\"name\",\"TagValue\":\"小康\",\"TagType\":3}]"`
-    #[serde(
-        rename = "ExtractedSlots",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub extracted_slots: Option<crate::CompactString>,
     /// Kind of branch the reply matched: `Intent`, `Fallback`, `NoResponse`, `SlotCollectionSuccess`, `SlotCollectionFail`, `GlobalIntent`, `LogicAnd`, `LogicOr`, `DTMFSuccess`, `DTMFFail`, `DTMFNavigation`, `DTMFExtension`, `DTMFCollection`, `TransferAgentFail`.
     ///
     /// Example: `"Intent"`
-    #[serde(
-        rename = "BranchType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub branch_type: Option<UserReplyEventBranchType>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for UserReplyEvent {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("UserReplyEvent", 4)?;
+        if self.asr_transcript.is_some() {
+            s.serialize_field("ASRTranscript", &self.asr_transcript)?;
+        }
+        if self.matched_intent.is_some() {
+            s.serialize_field("MatchedIntent", &self.matched_intent)?;
+        }
+        if self.extracted_slots.is_some() {
+            s.serialize_field("ExtractedSlots", &self.extracted_slots)?;
+        }
+        if self.branch_type.is_some() {
+            s.serialize_field("BranchType", &self.branch_type)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UserReplyEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for UserReplyEvent {
+    const EXPECTING: &'static str = "struct UserReplyEvent";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "ASRTranscript",
+            "MatchedIntent",
+            "ExtractedSlots",
+            "BranchType",
+        ]);
+        let mut f_asr_transcript: Option<Option<crate::CompactString>> = None;
+        let mut f_matched_intent: Option<Option<crate::CompactString>> = None;
+        let mut f_extracted_slots: Option<Option<crate::CompactString>> = None;
+        let mut f_branch_type: Option<Option<UserReplyEventBranchType>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_asr_transcript)?,
+                1 => members.value(&mut map, &mut f_matched_intent)?,
+                2 => members.value(&mut map, &mut f_extracted_slots)?,
+                3 => members.value(&mut map, &mut f_branch_type)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(UserReplyEvent {
+            asr_transcript: f_asr_transcript.flatten(),
+            matched_intent: f_matched_intent.flatten(),
+            extracted_slots: f_extracted_slots.flatten(),
+            branch_type: f_branch_type.flatten(),
+        })
+    }
+}
+impl crate::deviation::Described for UserReplyEvent {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "ASRTranscript",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "BranchType",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ExtractedSlots",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "MatchedIntent",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl UserReplyEvent {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> UserReplyEventBuilder {
         UserReplyEventBuilder::default()
     }
@@ -11620,11 +18544,13 @@ impl UserReplyEventBuilder {
     /// Raw text that speech recognition produced from the user's speech.
     ///
     /// Example: `"Something?"`
+    #[inline]
     pub fn asr_transcript(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.asr_transcript = Some(value.into());
         self
     }
     /// Sets or clears `ASRTranscript`.
+    #[inline]
     pub fn set_asr_transcript(mut self, value: Option<crate::CompactString>) -> Self {
         self.asr_transcript = value;
         self
@@ -11632,11 +18558,13 @@ impl UserReplyEventBuilder {
     /// Reply category of the current dialogue node in the flow canvas that the user's reply matched.
     ///
     /// Example: `"收集${name}结束"`
+    #[inline]
     pub fn matched_intent(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.matched_intent = Some(value.into());
         self
     }
     /// Sets or clears `MatchedIntent`.
+    #[inline]
     pub fn set_matched_intent(mut self, value: Option<crate::CompactString>) -> Self {
         self.matched_intent = value;
         self
@@ -11644,11 +18572,13 @@ impl UserReplyEventBuilder {
     /// Tags extracted from the reply, as a JSON-encoded string.
     ///
     /// Example: `"[{\"TagName\":\"name\",\"TagValue\":\"小康\",\"TagType\":3}]"`
+    #[inline]
     pub fn extracted_slots(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.extracted_slots = Some(value.into());
         self
     }
     /// Sets or clears `ExtractedSlots`.
+    #[inline]
     pub fn set_extracted_slots(mut self, value: Option<crate::CompactString>) -> Self {
         self.extracted_slots = value;
         self
@@ -11656,16 +18586,19 @@ impl UserReplyEventBuilder {
     /// Kind of branch the reply matched: `Intent`, `Fallback`, `NoResponse`, `SlotCollectionSuccess`, `SlotCollectionFail`, `GlobalIntent`, `LogicAnd`, `LogicOr`, `DTMFSuccess`, `DTMFFail`, `DTMFNavigation`, `DTMFExtension`, `DTMFCollection`, `TransferAgentFail`.
     ///
     /// Example: `"Intent"`
+    #[inline]
     pub fn branch_type(mut self, value: UserReplyEventBranchType) -> Self {
         self.branch_type = Some(value);
         self
     }
     /// Sets or clears `BranchType`.
+    #[inline]
     pub fn set_branch_type(mut self, value: Option<UserReplyEventBranchType>) -> Self {
         self.branch_type = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<UserReplyEvent, crate::BuildError> {
         Ok(UserReplyEvent {
             asr_transcript: self.asr_transcript,
@@ -11676,30 +18609,71 @@ impl UserReplyEventBuilder {
     }
 }
 /// Named variable as a key and value pair.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Variable {
     /// Name of the variable.
     ///
     /// Example: `"foo"`
-    #[serde(
-        rename = "Key",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub key: crate::CompactString,
     /// Value of the variable.
     ///
     /// Example: `"bar"`
-    #[serde(
-        rename = "Value",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub value: crate::CompactString,
+}
+impl ::serde::Serialize for Variable {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Variable", 2)?;
+        s.serialize_field("Key", &self.key)?;
+        s.serialize_field("Value", &self.value)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Variable {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for Variable {
+    const EXPECTING: &'static str = "struct Variable";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Key", "Value"]);
+        let mut f_key: Option<crate::CompactString> = None;
+        let mut f_value: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_key)?,
+                1 => members.filled(&mut map, &mut f_value)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(Variable {
+            key: f_key.unwrap_or_else(crate::deviation::absent),
+            value: f_value.unwrap_or_else(crate::deviation::absent),
+        })
+    }
+}
+impl crate::deviation::Described for Variable {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Key",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Value",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl Variable {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> VariableBuilder {
         VariableBuilder::default()
     }
@@ -11714,11 +18688,13 @@ impl VariableBuilder {
     /// Name of the variable.
     ///
     /// Example: `"foo"`
+    #[inline]
     pub fn key(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets or clears `Key`. Required.
+    #[inline]
     pub fn set_key(mut self, value: Option<crate::CompactString>) -> Self {
         self.key = value;
         self
@@ -11726,16 +18702,19 @@ impl VariableBuilder {
     /// Value of the variable.
     ///
     /// Example: `"bar"`
+    #[inline]
     pub fn value(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.value = Some(value.into());
         self
     }
     /// Sets or clears `Value`. Required.
+    #[inline]
     pub fn set_value(mut self, value: Option<crate::CompactString>) -> Self {
         self.value = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<Variable, crate::BuildError> {
         Ok(Variable {
             key: self
@@ -11748,27 +18727,70 @@ impl VariableBuilder {
     }
 }
 /// Chinese filler words grouped by tone.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ZHToneWordsInfo {
     /// Neutral filler words.
     ///
     /// Example: `["嗯嗯"]`
-    #[serde(rename = "Neutral", default, skip_serializing_if = "Option::is_none")]
     pub neutral: Option<Vec<crate::CompactString>>,
     /// Positive filler words.
     ///
     /// Example: `["嗯嗯"]`
-    #[serde(rename = "Positive", default, skip_serializing_if = "Option::is_none")]
     pub positive: Option<Vec<crate::CompactString>>,
     /// Negative filler words.
     ///
     /// Example: `["嗯嗯"]`
-    #[serde(rename = "Negative", default, skip_serializing_if = "Option::is_none")]
     pub negative: Option<Vec<crate::CompactString>>,
+}
+impl ::serde::Serialize for ZHToneWordsInfo {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ZHToneWordsInfo", 3)?;
+        if self.neutral.is_some() {
+            s.serialize_field("Neutral", &self.neutral)?;
+        }
+        if self.positive.is_some() {
+            s.serialize_field("Positive", &self.positive)?;
+        }
+        if self.negative.is_some() {
+            s.serialize_field("Negative", &self.negative)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for ZHToneWordsInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for ZHToneWordsInfo {
+    const EXPECTING: &'static str = "struct ZHToneWordsInfo";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Neutral", "Positive", "Negative"]);
+        let mut f_neutral: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_positive: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_negative: Option<Option<Vec<crate::CompactString>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_neutral)?,
+                1 => members.value(&mut map, &mut f_positive)?,
+                2 => members.value(&mut map, &mut f_negative)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ZHToneWordsInfo {
+            neutral: f_neutral.flatten(),
+            positive: f_positive.flatten(),
+            negative: f_negative.flatten(),
+        })
+    }
 }
 impl ZHToneWordsInfo {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> ZHToneWordsInfoBuilder {
         ZHToneWordsInfoBuilder::default()
     }
@@ -11784,11 +18806,13 @@ impl ZHToneWordsInfoBuilder {
     /// Neutral filler words.
     ///
     /// Example: `["嗯嗯"]`
+    #[inline]
     pub fn neutral(mut self, value: Vec<crate::CompactString>) -> Self {
         self.neutral = Some(value);
         self
     }
     /// Sets or clears `Neutral`.
+    #[inline]
     pub fn set_neutral(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.neutral = value;
         self
@@ -11796,11 +18820,13 @@ impl ZHToneWordsInfoBuilder {
     /// Positive filler words.
     ///
     /// Example: `["嗯嗯"]`
+    #[inline]
     pub fn positive(mut self, value: Vec<crate::CompactString>) -> Self {
         self.positive = Some(value);
         self
     }
     /// Sets or clears `Positive`.
+    #[inline]
     pub fn set_positive(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.positive = value;
         self
@@ -11808,16 +18834,19 @@ impl ZHToneWordsInfoBuilder {
     /// Negative filler words.
     ///
     /// Example: `["嗯嗯"]`
+    #[inline]
     pub fn negative(mut self, value: Vec<crate::CompactString>) -> Self {
         self.negative = Some(value);
         self
     }
     /// Sets or clears `Negative`.
+    #[inline]
     pub fn set_negative(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.negative = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<ZHToneWordsInfo, crate::BuildError> {
         Ok(ZHToneWordsInfo {
             neutral: self.neutral,
@@ -11865,6 +18894,7 @@ impl crate::enums::WireEnum for AIAnalysisResultType {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for AIAnalysisResultType {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -11989,6 +19019,7 @@ impl crate::enums::WireEnum for AIRoundPathNodeType {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for AIRoundPathNodeType {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -12101,6 +19132,7 @@ impl crate::enums::WireEnum for AISpeakEventSpokenType {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for AISpeakEventSpokenType {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -12157,6 +19189,7 @@ impl crate::enums::WireEnum for AudioFileInfoStatus {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for AudioFileInfoStatus {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -12221,6 +19254,7 @@ impl crate::enums::WireEnum for AutoCalloutTaskCalleeState {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for AutoCalloutTaskCalleeState {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_u64(self.value())
@@ -12289,6 +19323,7 @@ impl crate::enums::WireEnum for AutoCalloutTaskInfoState {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for AutoCalloutTaskInfoState {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_u64(self.value())
@@ -12357,6 +19392,7 @@ impl crate::enums::WireEnum for AutoCalloutTaskState {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for AutoCalloutTaskState {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_u64(self.value())
@@ -12422,6 +19458,7 @@ impl ::serde::Serialize for AvailableTimeConfigDayType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for AvailableTimeConfigDayType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize_text(deserializer)
@@ -12494,6 +19531,7 @@ impl ::serde::Serialize for AvailableTimeConfigDaysOfWeek {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for AvailableTimeConfigDaysOfWeek {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize_text(deserializer)
@@ -12546,6 +19584,7 @@ impl ::serde::Serialize for BindNumberCallInInterfaceNumberType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for BindNumberCallInInterfaceNumberType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize_text(deserializer)
@@ -12597,6 +19636,7 @@ impl crate::enums::WireEnum for CarrierPrivilegeNumberApplicantState {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for CarrierPrivilegeNumberApplicantState {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -12649,6 +19689,7 @@ impl crate::enums::WireEnum for ClientInfoClientType {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for ClientInfoClientType {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -12706,6 +19747,7 @@ impl ::serde::Serialize for CompanyApplyInfoApplicantType {
         serializer.serialize_i64(self.value())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CompanyApplyInfoApplicantType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -12758,6 +19800,7 @@ impl ::serde::Serialize for CompanyApplyInfoIsEqualTencentCloud {
         serializer.serialize_i64(self.value())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CompanyApplyInfoIsEqualTencentCloud {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -12809,6 +19852,7 @@ impl crate::enums::WireEnum for CompanyStateInfoState {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for CompanyStateInfoState {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -12866,6 +19910,7 @@ impl ::serde::Serialize for ControlAIConversationCommand {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for ControlAIConversationCommand {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize_text(deserializer)
@@ -12918,6 +19963,7 @@ impl ::serde::Serialize for CreateAICallAmbientSoundType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateAICallAmbientSoundType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize_text(deserializer)
@@ -12970,6 +20016,7 @@ impl ::serde::Serialize for CreateAICallInterruptMode {
         serializer.serialize_i64(self.value())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateAICallInterruptMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -13030,6 +20077,7 @@ impl ::serde::Serialize for CreateAICallLLMType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateAICallLLMType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize_text(deserializer)
@@ -13154,6 +20202,7 @@ impl ::serde::Serialize for CreateAICallLanguages {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateAICallLanguages {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize_text(deserializer)
@@ -13254,6 +20303,7 @@ impl ::serde::Serialize for CreateAICallVoiceType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateAICallVoiceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize_text(deserializer)
@@ -13302,6 +20352,7 @@ impl ::serde::Serialize for CreateAICallVoicemailAction {
         serializer.serialize_u64(self.value())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateAICallVoicemailAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -13354,6 +20405,7 @@ impl ::serde::Serialize for CreateAICallWelcomeMessagePriority {
         serializer.serialize_i64(self.value())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateAICallWelcomeMessagePriority {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -13406,6 +20458,7 @@ impl ::serde::Serialize for CreateAICallWelcomeType {
         serializer.serialize_i64(self.value())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateAICallWelcomeType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -13458,6 +20511,7 @@ impl ::serde::Serialize for CreateAgentCruiseDialingCampaignCallOrder {
         serializer.serialize_i64(self.value())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateAgentCruiseDialingCampaignCallOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -13574,6 +20628,7 @@ impl ::serde::Serialize for CreateAutoCalloutTaskRetryHangupTypes {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateAutoCalloutTaskRetryHangupTypes {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize_text(deserializer)
@@ -13634,6 +20689,7 @@ impl ::serde::Serialize for CreateCCCSkillGroupSkillGroupType {
         serializer.serialize_i64(self.value())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for CreateCCCSkillGroupSkillGroupType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -13741,6 +20797,7 @@ impl crate::enums::WireEnum for DescribeAgentCruiseDialingCampaignState {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribeAgentCruiseDialingCampaignState {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -13798,6 +20855,7 @@ impl ::serde::Serialize for DescribeChatMessagesOrder {
         serializer.serialize_i64(self.value())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeChatMessagesOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -13854,6 +20912,7 @@ impl ::serde::Serialize for DescribeCompanyListState {
         serializer.serialize_i64(self.value())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeCompanyListState {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -13906,6 +20965,7 @@ impl ::serde::Serialize for DescribeIMCdrListType {
         serializer.serialize_i64(self.value())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeIMCdrListType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -13953,6 +21013,7 @@ impl crate::enums::WireEnum for DescribePredictiveDialingCampaignCallOrder {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribePredictiveDialingCampaignCallOrder {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -14017,6 +21078,7 @@ impl crate::enums::WireEnum for DescribePredictiveDialingCampaignStatus {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribePredictiveDialingCampaignStatus {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -14073,6 +21135,7 @@ impl crate::enums::WireEnum for DescribePredictiveDialingCampaignStatusReason {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribePredictiveDialingCampaignStatusReason {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -14137,6 +21200,7 @@ impl crate::enums::WireEnum for DescribePredictiveDialingCampaignsElementStatus 
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribePredictiveDialingCampaignsElementStatus {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -14193,6 +21257,7 @@ impl crate::enums::WireEnum for DescribePredictiveDialingCampaignsElementStatusR
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribePredictiveDialingCampaignsElementStatusReason {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -14257,6 +21322,7 @@ impl crate::enums::WireEnum for DescribeSessionDetailCallType {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribeSessionDetailCallType {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -14441,6 +21507,7 @@ impl crate::enums::WireEnum for DescribeSessionDetailEndStatus {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribeSessionDetailEndStatus {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -14497,6 +21564,7 @@ impl crate::enums::WireEnum for DescribeSessionDetailHungUpSide {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for DescribeSessionDetailHungUpSide {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -14570,6 +21638,7 @@ impl ::serde::Serialize for DescribeStaffStatusMetricsStatusList {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DescribeStaffStatusMetricsStatusList {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize_text(deserializer)
@@ -14622,6 +21691,7 @@ impl ::serde::Serialize for DisableCCCPhoneNumberDisabled {
         serializer.serialize_i64(self.value())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for DisableCCCPhoneNumberDisabled {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -14673,6 +21743,7 @@ impl crate::enums::WireEnum for ExtensionInfoStatus {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for ExtensionInfoStatus {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -14838,6 +21909,7 @@ impl ::serde::Serialize for HttpCallbackConfigAuthType {
         serializer.serialize_u64(self.value())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for HttpCallbackConfigAuthType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -14913,6 +21985,7 @@ impl crate::enums::WireEnum for IMCdrInfoEndStatus {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for IMCdrInfoEndStatus {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -14965,6 +22038,7 @@ impl crate::enums::WireEnum for IMCdrInfoType {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for IMCdrInfoType {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -15026,6 +22100,7 @@ impl ::serde::Serialize for ModifyStaffUseMobileAccept {
         serializer.serialize_i64(self.value())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for ModifyStaffUseMobileAccept {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -15073,6 +22148,7 @@ impl crate::enums::WireEnum for NumberInfoCostType {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for NumberInfoCostType {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -15133,6 +22209,7 @@ impl crate::enums::WireEnum for NumberInfoState {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for NumberInfoState {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -15194,6 +22271,7 @@ impl ::serde::Serialize for OwnNumberApplyDetailItemCallType {
         serializer.serialize_i64(self.value())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for OwnNumberApplyDetailItemCallType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -15246,6 +22324,7 @@ impl ::serde::Serialize for OwnNumberApplyDetailItemOutboundCalleeFormat {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for OwnNumberApplyDetailItemOutboundCalleeFormat {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize_text(deserializer)
@@ -15293,6 +22372,7 @@ impl crate::enums::WireEnum for PSTNSessionDirection {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for PSTNSessionDirection {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -15353,6 +22433,7 @@ impl crate::enums::WireEnum for PSTNSessionSessionStatus {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for PSTNSessionSessionStatus {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -15405,6 +22486,7 @@ impl crate::enums::WireEnum for PackageBuyInfoType {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for PackageBuyInfoType {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -15461,6 +22543,7 @@ impl crate::enums::WireEnum for PhoneNumBuyInfoCallType {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for PhoneNumBuyInfoCallType {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -15521,6 +22604,7 @@ impl crate::enums::WireEnum for PhoneNumBuyInfoState {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for PhoneNumBuyInfoState {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -15581,6 +22665,7 @@ impl crate::enums::WireEnum for PhoneNumBuyInfoType {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for PhoneNumBuyInfoType {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -15637,6 +22722,7 @@ impl crate::enums::WireEnum for ServeParticipantType {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for ServeParticipantType {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -15694,6 +22780,7 @@ impl ::serde::Serialize for ServerPushTextDropMode {
         serializer.serialize_u64(self.value())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for ServerPushTextDropMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -15746,6 +22833,7 @@ impl ::serde::Serialize for ServerPushTextPriority {
         serializer.serialize_u64(self.value())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for ServerPushTextPriority {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -15801,6 +22889,7 @@ impl crate::enums::WireEnum for SessionEventEventType {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for SessionEventEventType {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -15862,6 +22951,7 @@ impl ::serde::Serialize for SetStaffStatusItemStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for SetStaffStatusItemStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize_text(deserializer)
@@ -15917,6 +23007,7 @@ impl crate::enums::WireEnum for SkillGroupInfoItemSkillGroupType {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for SkillGroupInfoItemSkillGroupType {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -15973,6 +23064,7 @@ impl crate::enums::WireEnum for SkillGroupInfoItemType {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for SkillGroupInfoItemType {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -16025,6 +23117,7 @@ impl crate::enums::WireEnum for StaffStatusExtraDirect {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for StaffStatusExtraDirect {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -16081,6 +23174,7 @@ impl crate::enums::WireEnum for StaffStatusExtraType {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for StaffStatusExtraType {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -16137,6 +23231,7 @@ impl crate::enums::WireEnum for StaffStatusMetricsUseMobileAccept {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for StaffStatusMetricsUseMobileAccept {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -16205,6 +23300,7 @@ impl crate::enums::WireEnum for StaffStatusStatus {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for StaffStatusStatus {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -16261,6 +23357,7 @@ impl crate::enums::WireEnum for TelCdrInfoAsrStatus {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for TelCdrInfoAsrStatus {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -16325,6 +23422,7 @@ impl crate::enums::WireEnum for TelCdrInfoCallType {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for TelCdrInfoCallType {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -16377,6 +23475,7 @@ impl crate::enums::WireEnum for TelCdrInfoDirection {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for TelCdrInfoDirection {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -16561,6 +23660,7 @@ impl crate::enums::WireEnum for TelCdrInfoEndStatus {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for TelCdrInfoEndStatus {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
@@ -16745,6 +23845,7 @@ impl crate::enums::WireEnum for TelCdrInfoEndStatusString {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for TelCdrInfoEndStatusString {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -16801,6 +23902,7 @@ impl crate::enums::WireEnum for TelCdrInfoHungUpSide {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for TelCdrInfoHungUpSide {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -16858,6 +23960,7 @@ impl ::serde::Serialize for TriggerStrategyItemTriggerMode {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for TriggerStrategyItemTriggerMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize_text(deserializer)
@@ -16910,6 +24013,7 @@ impl ::serde::Serialize for UpdatePredictiveDialingCampaignCallOrder {
         serializer.serialize_i64(self.value())
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> ::serde::Deserialize<'de> for UpdatePredictiveDialingCampaignCallOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::enums::deserialize(deserializer)
@@ -17005,6 +24109,7 @@ impl crate::enums::WireEnum for UserReplyEventBranchType {
         Self::Unknown(raw)
     }
 }
+#[cfg(feature = "serde-roundtrip")]
 impl ::serde::Serialize for UserReplyEventBranchType {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())

@@ -70,6 +70,16 @@ impl crate::PublicSite for Site {
         }
     }
 }
+/// The error codes of this service's actions: an error with any of
+/// them converts into one with the service-wide [`ErrorCode`], so
+/// `?` works across actions.
+pub trait ActionErrorCode: crate::enums::WireEnum<Raw = String> {}
+impl<C: ActionErrorCode> From<crate::SdkError<C>> for crate::SdkError<ErrorCode> {
+    #[inline]
+    fn from(error: crate::SdkError<C>) -> Self {
+        error.map_code()
+    }
+}
 /// A client of Tencent Cloud Security Token Service (`sts` 2018-08-13): one method per action, over the runtime every client of this crate shares (signing, retries, deadlines, size limits, redaction, tracing). Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Client(crate::Client);

@@ -2,35 +2,20 @@
 
 //! Data types shared by the actions' requests and responses.
 /// Temporary credentials: a key pair and the session token that must accompany it.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Credentials {
     /// Session token, sent as `X-TC-Token` with every request signed by these keys; up to 4,096 bytes.
     ///
     /// Example: `"da1e***"`
-    #[serde(
-        rename = "Token",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub token: crate::CompactString,
     /// Id of the temporary key, used in signatures like a SecretId; up to 1,024 bytes.
     ///
     /// Example: `"AKID***"`
-    #[serde(
-        rename = "TmpSecretId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub tmp_secret_id: crate::CompactString,
     /// The temporary secret key signatures are computed with; up to 1,024 bytes.
     ///
     /// Example: `"q95K***"`
-    #[serde(
-        rename = "TmpSecretKey",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub tmp_secret_key: crate::CompactString,
 }
 impl ::std::fmt::Debug for Credentials {
@@ -42,8 +27,69 @@ impl ::std::fmt::Debug for Credentials {
             .finish()
     }
 }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for Credentials {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Credentials", 3)?;
+        s.serialize_field("Token", &self.token)?;
+        s.serialize_field("TmpSecretId", &self.tmp_secret_id)?;
+        s.serialize_field("TmpSecretKey", &self.tmp_secret_key)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Credentials {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for Credentials {
+    const EXPECTING: &'static str = "struct Credentials";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Token", "TmpSecretId", "TmpSecretKey"]);
+        let mut f_token: Option<crate::CompactString> = None;
+        let mut f_tmp_secret_id: Option<crate::CompactString> = None;
+        let mut f_tmp_secret_key: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_token)?,
+                1 => members.filled(&mut map, &mut f_tmp_secret_id)?,
+                2 => members.filled(&mut map, &mut f_tmp_secret_key)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(Credentials {
+            token: f_token.unwrap_or_else(crate::deviation::absent),
+            tmp_secret_id: f_tmp_secret_id.unwrap_or_else(crate::deviation::absent),
+            tmp_secret_key: f_tmp_secret_key.unwrap_or_else(crate::deviation::absent),
+        })
+    }
+}
+impl crate::deviation::Described for Credentials {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "TmpSecretId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TmpSecretKey",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Token",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
+}
 impl Credentials {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CredentialsBuilder {
         CredentialsBuilder::default()
     }
@@ -71,11 +117,13 @@ impl CredentialsBuilder {
     /// Session token, sent as `X-TC-Token` with every request signed by these keys; up to 4,096 bytes.
     ///
     /// Example: `"da1e***"`
+    #[inline]
     pub fn token(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.token = Some(value.into());
         self
     }
     /// Sets or clears `Token`. Required.
+    #[inline]
     pub fn set_token(mut self, value: Option<crate::CompactString>) -> Self {
         self.token = value;
         self
@@ -83,11 +131,13 @@ impl CredentialsBuilder {
     /// Id of the temporary key, used in signatures like a SecretId; up to 1,024 bytes.
     ///
     /// Example: `"AKID***"`
+    #[inline]
     pub fn tmp_secret_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.tmp_secret_id = Some(value.into());
         self
     }
     /// Sets or clears `TmpSecretId`. Required.
+    #[inline]
     pub fn set_tmp_secret_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.tmp_secret_id = value;
         self
@@ -95,16 +145,19 @@ impl CredentialsBuilder {
     /// The temporary secret key signatures are computed with; up to 1,024 bytes.
     ///
     /// Example: `"q95K***"`
+    #[inline]
     pub fn tmp_secret_key(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.tmp_secret_key = Some(value.into());
         self
     }
     /// Sets or clears `TmpSecretKey`. Required.
+    #[inline]
     pub fn set_tmp_secret_key(mut self, value: Option<crate::CompactString>) -> Self {
         self.tmp_secret_key = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<Credentials, crate::BuildError> {
         Ok(Credentials {
             token: self
@@ -126,30 +179,56 @@ impl CredentialsBuilder {
     }
 }
 /// A session tag: a key and its value.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tag {
     /// Tag key: up to 128 characters, case-sensitive.
     ///
     /// Example: `"department"`
-    #[serde(
-        rename = "Key",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub key: crate::CompactString,
     /// Tag value: up to 256 characters, case-sensitive.
     ///
     /// Example: `"engineering"`
-    #[serde(
-        rename = "Value",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub value: crate::CompactString,
+}
+impl ::serde::Serialize for Tag {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Tag", 2)?;
+        s.serialize_field("Key", &self.key)?;
+        s.serialize_field("Value", &self.value)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for Tag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for Tag {
+    const EXPECTING: &'static str = "struct Tag";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Key", "Value"]);
+        let mut f_key: Option<crate::CompactString> = None;
+        let mut f_value: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_key)?,
+                1 => members.filled(&mut map, &mut f_value)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(Tag {
+            key: f_key.unwrap_or_else(crate::deviation::absent),
+            value: f_value.unwrap_or_else(crate::deviation::absent),
+        })
+    }
 }
 impl Tag {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> TagBuilder {
         TagBuilder::default()
     }
@@ -164,11 +243,13 @@ impl TagBuilder {
     /// Tag key: up to 128 characters, case-sensitive.
     ///
     /// Example: `"department"`
+    #[inline]
     pub fn key(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.key = Some(value.into());
         self
     }
     /// Sets or clears `Key`. Required.
+    #[inline]
     pub fn set_key(mut self, value: Option<crate::CompactString>) -> Self {
         self.key = value;
         self
@@ -176,16 +257,19 @@ impl TagBuilder {
     /// Tag value: up to 256 characters, case-sensitive.
     ///
     /// Example: `"engineering"`
+    #[inline]
     pub fn value(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.value = Some(value.into());
         self
     }
     /// Sets or clears `Value`. Required.
+    #[inline]
     pub fn set_value(mut self, value: Option<crate::CompactString>) -> Self {
         self.value = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<Tag, crate::BuildError> {
         Ok(Tag {
             key: self

@@ -2,6 +2,7 @@
 //! error codes, the `Action` impl and (inside `ccc-api`) the `Client` method.
 
 use super::docs;
+use super::serde::{self, Directions};
 use super::types::{
     builder_type, error_code_enum, field_ident, has_sensitive, redacting_debug, rust_type, setter,
     struct_field, Decoding,
@@ -81,15 +82,9 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
     let request_doc = docs::outer(&format!(
         "Request of `{name}`. Build it with [`{request}::builder`], which checks that every required member is set."
     ));
-    let request_fields = a
-        .input
-        .iter()
-        .map(|f| struct_field(f, rt, Some(types), Decoding::Strict));
+    let request_fields = a.input.iter().map(|f| struct_field(f, rt, Some(types)));
     let response_doc = docs::outer(&format!("Successful response of `{name}`."));
-    let response_fields = a
-        .output
-        .iter()
-        .map(|f| struct_field(f, rt, Some(types), Decoding::Tolerant { rt }));
+    let response_fields = a.output.iter().map(|f| struct_field(f, rt, Some(types)));
 
     let build_fields = a.input.iter().map(|f| {
         let ident = field_ident(&f.rust);
@@ -118,6 +113,7 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
         true,
         quote! {
             /// The request, or the first required member that is missing.
+            #[inline]
             pub fn build(self) -> Result<#request, #rt::BuildError> {
                 Ok(#request {
                     #(#build_fields)*
@@ -149,23 +145,18 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
         quote! {
             impl #client {
                 #method_doc
+                #[inline]
                 pub fn #method(&self) -> #fluent {
                     #fluent::new(#core)
                 }
             }
 
-            impl From<#rt::SdkError<#error_code>> for #rt::SdkError<#root::ErrorCode> {
-                fn from(error: #rt::SdkError<#error_code>) -> Self {
-                    error.map_code()
-                }
-            }
+            impl #root::ActionErrorCode for #error_code {}
         }
     });
 
-    let data_derive =
-        quote!(#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]);
-    let secret_derive =
-        quote!(#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]);
+    let data_derive = quote!(#[derive(Debug, Clone, PartialEq)]);
+    let secret_derive = quote!(#[derive(Clone, PartialEq)]);
     let (request_derive, request_debug) = if has_sensitive(&a.input) {
         (
             secret_derive.clone(),
@@ -187,9 +178,24 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
     } else {
         (data_derive, quote!())
     };
-    let rt_text = rt.to_string().replace(' ', "");
-    let absent = format!("{rt_text}::deviation::absent");
-    let null_as_default = format!("{rt_text}::deviation::null_as_default");
+    let request_serde = serde::impls(
+        &request,
+        &a.input,
+        Some(types),
+        Decoding::Strict,
+        Directions::REQUEST,
+        None,
+        paths,
+    );
+    let response_serde = serde::impls(
+        &response,
+        &with_request_id(&a.output),
+        Some(types),
+        Decoding::Tolerant,
+        Directions::RESPONSE,
+        Some(&format_ident!("_deviations")),
+        paths,
+    );
     let (into_paginator, paginated) = match &a.pagination {
         Some(p) => (
             into_paginator(a, p, paths, &request),
@@ -210,8 +216,11 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
 
         #request_debug
 
+        #request_serde
+
         impl #request {
             /// A builder with no member set.
+            #[inline]
             pub fn builder() -> #builder {
                 #builder::default()
             }
@@ -237,6 +246,7 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
 
         impl #fluent {
             /// A call through `client` with no member set.
+            #[inline]
             pub fn new(client: #rt::Client) -> Self {
                 Self { client, inner: #builder::default(), options: #rt::RequestOptions::default() }
             }
@@ -244,18 +254,21 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
             #(#fluent_setters)*
 
             /// The request as built so far.
+            #[inline]
             pub fn as_builder(&self) -> &#builder {
                 &self.inner
             }
 
             /// Overrides client settings (timeouts, retries, region, language) for
             /// this call.
+            #[inline]
             pub fn options(mut self, options: #rt::RequestOptions) -> Self {
                 self.options = options;
                 self
             }
 
             /// Checks the required members and sends the request.
+            #[inline]
             pub async fn send(self) -> Result<#response, #rt::SdkError<#error_code>> {
                 let request = self.inner.build()?;
                 self.client.execute_with(&request, &self.options).await
@@ -270,17 +283,18 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
         pub struct #response {
             #(#response_fields)*
             /// Id the service gave this request; quote it when asking support.
-            #[serde(rename = "RequestId", default = #absent, deserialize_with = #null_as_default)]
             pub request_id: #rt::CompactString,
-            #[serde(skip)]
             _deviations: Vec<#rt::Deviation>,
         }
 
         #response_debug
 
+        #response_serde
+
         impl #response {
             /// A builder with no member set, for canned answers in tests and
             /// replays.
+            #[inline]
             pub fn builder() -> #response_builder_name {
                 #response_builder_name::default()
             }
@@ -288,6 +302,7 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
             /// Members the answer left out or sent as null although the spec
             /// promises them (read as their defaults); empty when the answer
             /// matches the spec.
+            #[inline]
             pub fn deviations(&self) -> &[#rt::Deviation] {
                 &self._deviations
             }
@@ -296,10 +311,12 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
         #response_builder
 
         impl #rt::ActionResponse for #response {
+            #[inline]
             fn deviations(&self) -> &[#rt::Deviation] {
                 &self._deviations
             }
 
+            #[inline]
             fn set_deviations(&mut self, deviations: Vec<#rt::Deviation>) {
                 self._deviations = deviations;
             }
@@ -360,6 +377,7 @@ fn into_paginator(
     ));
     quote! {
         #doc
+        #[inline]
         pub fn into_paginator(mut self) -> #rt::Paginator<#request> {
             #size
             #position
@@ -479,38 +497,47 @@ fn paginated_impl(
             const STYLE: #rt::PageStyle = #style;
             const MAX_PAGE_SIZE: u64 = #max;
 
+            #[inline]
             fn page_size(&self) -> Option<u64> {
                 #size_read
             }
 
+            #[inline]
             fn set_page_size(&mut self, value: u64) {
                 #size_write
             }
 
+            #[inline]
             fn position(&self) -> Option<u64> {
                 #position_read
             }
 
+            #[inline]
             fn set_position(&mut self, value: u64) {
                 #position_write
             }
 
+            #[inline]
             fn set_cursor(&mut self, cursor: String) {
                 #cursor_write
             }
 
+            #[inline]
             fn items(response: &Self::Response) -> &[Self::Item] {
                 #items_ref
             }
 
+            #[inline]
             fn into_items(response: Self::Response) -> Vec<Self::Item> {
                 #items_owned
             }
 
+            #[inline]
             fn total(response: &Self::Response) -> Option<u64> {
                 #total
             }
 
+            #[inline]
             fn cursor_of(item: &Self::Item) -> Option<String> {
                 let _ = item;
                 #cursor_of
@@ -526,17 +553,7 @@ fn paginated_impl(
 /// code under test reads.
 fn response_builder(a: &Action, response: &proc_macro2::Ident, paths: &Paths) -> TokenStream {
     let builder = format_ident!("{}Builder", response);
-    let mut fields = a.output.clone();
-    fields.push(Field {
-        wire: "RequestId".into(),
-        rust: "request_id".into(),
-        ty: TypeRef::String,
-        presence: Presence::Required,
-        doc: "Id the service gave this request.".into(),
-        example: None,
-        sensitive: false,
-        shape: None,
-    });
+    let fields = with_request_id(&a.output);
     let build_fields = fields.iter().map(|f| {
         let ident = field_ident(&f.rust);
         match f.presence {
@@ -556,6 +573,7 @@ fn response_builder(a: &Action, response: &proc_macro2::Ident, paths: &Paths) ->
         false,
         quote! {
             /// The response; unset members hold their defaults.
+            #[inline]
             pub fn build(self) -> #response {
                 #response {
                     #(#build_fields)*
@@ -564,4 +582,20 @@ fn response_builder(a: &Action, response: &proc_macro2::Ident, paths: &Paths) ->
             }
         },
     )
+}
+
+/// A response's members: the action's output and `RequestId`.
+fn with_request_id(output: &[Field]) -> Vec<Field> {
+    let mut fields = output.to_vec();
+    fields.push(Field {
+        wire: "RequestId".into(),
+        rust: "request_id".into(),
+        ty: TypeRef::String,
+        presence: Presence::Required,
+        doc: "Id the service gave this request.".into(),
+        example: None,
+        sensitive: false,
+        shape: None,
+    });
+    fields
 }

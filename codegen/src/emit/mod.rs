@@ -9,6 +9,7 @@
 
 mod action;
 mod docs;
+mod serde;
 mod table;
 mod types;
 
@@ -77,6 +78,8 @@ pub(crate) struct Paths {
     pub root: TokenStream,
     pub in_runtime_crate: bool,
     pub service_client: bool,
+    /// Which types requests and responses reach.
+    pub usage: serde::Usage,
 }
 
 fn path_tokens(text: &str) -> Result<TokenStream, String> {
@@ -100,6 +103,7 @@ pub(crate) fn emit(model: &Model, options: &Options) -> Result<Vec<Unformatted>,
         root: path_tokens(&options.root_path)?,
         in_runtime_crate: options.in_runtime_crate,
         service_client: options.service_client && options.in_runtime_crate,
+        usage: serde::Usage::of(model),
     };
     let mut files = vec![
         Unformatted {
@@ -198,6 +202,23 @@ fn root_module(model: &Model, paths: &Paths) -> TokenStream {
     sensitive.sort_unstable();
     sensitive.dedup();
     let client = paths.service_client.then(|| service_client(model, paths));
+    // One blanket conversion rather than one impl per action: coherence
+    // compares every pair of impls with the same self type.
+    let conversion = paths.in_runtime_crate.then(|| {
+        quote! {
+            /// The error codes of this service's actions: an error with any of
+            /// them converts into one with the service-wide [`ErrorCode`], so
+            /// `?` works across actions.
+            pub trait ActionErrorCode: #rt::enums::WireEnum<Raw = String> {}
+
+            impl<C: ActionErrorCode> From<#rt::SdkError<C>> for #rt::SdkError<ErrorCode> {
+                #[inline]
+                fn from(error: #rt::SdkError<C>) -> Self {
+                    error.map_code()
+                }
+            }
+        }
+    });
     quote! {
         #module_doc
         pub mod operation;
@@ -248,6 +269,8 @@ fn root_module(model: &Model, paths: &Paths) -> TokenStream {
                 }
             }
         }
+
+        #conversion
 
         #client
     }

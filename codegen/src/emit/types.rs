@@ -57,57 +57,29 @@ pub(crate) fn field_type(f: &Field, rt: &TokenStream, types: Option<&TokenStream
 
 /// How a struct's members are read from JSON.
 #[derive(Clone, Copy)]
-pub(crate) enum Decoding<'a> {
+pub(crate) enum Decoding {
     /// A request: what the caller sends; a promised member that is missing is
     /// an error.
     Strict,
     /// An answer, or a type that may sit in one: a promised member that is
     /// missing or null reads as its default and is counted (see the runtime's
-    /// `deviation` module); `rt` is the runtime's path.
-    Tolerant { rt: &'a TokenStream },
+    /// `deviation` module).
+    Tolerant,
 }
 
-/// `pub name: Type` with its doc and serde attributes.
+/// `pub name: Type` with its doc.
 pub(crate) fn struct_field(
     f: &Field,
     rt: &TokenStream,
     types: Option<&TokenStream>,
-    decoding: Decoding<'_>,
 ) -> TokenStream {
     let doc = docs::outer(&docs::with_example(&f.doc, f.example.as_ref()));
     let ident = field_ident(&f.rust);
     let ty = field_type(f, rt, types);
-    let wire = &f.wire;
-    let serde = match (f.presence, &f.ty, decoding) {
-        // Servers leave empty lists out; an absent (or null) list reads as empty.
-        (Presence::Required, TypeRef::List(_), Decoding::Strict) => {
-            quote!(#[serde(rename = #wire, default)])
-        }
-        (Presence::Required, TypeRef::List(_), Decoding::Tolerant { rt }) => {
-            let with = format!("{}::deviation::null_as_empty", path_text(rt));
-            quote!(#[serde(rename = #wire, default, deserialize_with = #with)])
-        }
-        (Presence::Required, _, Decoding::Strict) => quote!(#[serde(rename = #wire)]),
-        (Presence::Required, _, Decoding::Tolerant { rt }) => {
-            let default = format!("{}::deviation::absent", path_text(rt));
-            let with = format!("{}::deviation::null_as_default", path_text(rt));
-            quote!(#[serde(rename = #wire, default = #default, deserialize_with = #with)])
-        }
-        (Presence::Optional, _, _) => {
-            quote!(#[serde(rename = #wire, default, skip_serializing_if = "Option::is_none")])
-        }
-        (Presence::Nullable, _, _) => quote!(#[serde(rename = #wire, default)]),
-    };
     quote! {
         #doc
-        #serde
         pub #ident: #ty,
     }
-}
-
-/// A path as serde attributes take it (`crate`, `::ccc_api`).
-fn path_text(path: &TokenStream) -> String {
-    path.to_string().replace(' ', "")
 }
 
 /// The `types` module: every object and enum.
@@ -138,19 +110,28 @@ fn object(o: &Object, paths: &Paths) -> TokenStream {
     let builder_name = format_ident!("{}Builder", o.name);
     // Shared types may sit in answers, so they read tolerantly; in requests
     // the emulator checks them strictly by counting what was filled in.
-    let decoding = Decoding::Tolerant { rt };
-    let fields = o.fields.iter().map(|f| struct_field(f, rt, None, decoding));
+    let decoding = Decoding::Tolerant;
+    let fields = o.fields.iter().map(|f| struct_field(f, rt, None));
     let (derive, debug) = if has_sensitive(&o.fields) {
         (
-            quote!(#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]),
+            quote!(#[derive(Clone, Default, PartialEq)]),
             redacting_debug(&name, &o.fields, false, &[]),
         )
     } else {
         (
-            quote!(#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]),
+            quote!(#[derive(Debug, Clone, Default, PartialEq)]),
             quote!(),
         )
     };
+    let serde = super::serde::impls(
+        &name,
+        &o.fields,
+        None,
+        decoding,
+        paths.usage.directions(&o.name),
+        None,
+        paths,
+    );
     let type_name = &o.name;
     let build_fields = o.fields.iter().map(|f| {
         let ident = field_ident(&f.rust);
@@ -174,6 +155,7 @@ fn object(o: &Object, paths: &Paths) -> TokenStream {
         true,
         quote! {
             /// The value, or the first required member that is missing.
+            #[inline]
             pub fn build(self) -> Result<#name, #rt::BuildError> {
                 Ok(#name {
                     #(#build_fields)*
@@ -193,8 +175,11 @@ fn object(o: &Object, paths: &Paths) -> TokenStream {
 
         #debug
 
+        #serde
+
         impl #name {
             /// A builder with no member set.
+            #[inline]
             pub fn builder() -> #builder_name {
                 #builder_name::default()
             }
@@ -278,12 +263,14 @@ pub(crate) fn setter(
     };
     quote! {
         #doc
+        #[inline]
         pub fn #ident(mut self, value: #param) -> Self {
             #target = Some(#convert);
             self
         }
 
         #set_doc
+        #[inline]
         pub fn #set(mut self, value: Option<#ty>) -> Self {
             #target = value;
             self
@@ -350,6 +337,9 @@ fn enum_type(e: &Enum, paths: &Paths) -> TokenStream {
             quote! { serializer.serialize_i64(self.value()) },
         ),
     };
+    let directions = paths.usage.directions(&e.name);
+    let ser_gate = super::serde::gate(directions.serialize, paths);
+    let de_gate = super::serde::gate(directions.deserialize, paths);
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -385,12 +375,14 @@ fn enum_type(e: &Enum, paths: &Paths) -> TokenStream {
             }
         }
 
+        #ser_gate
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 #serialize
             }
         }
 
+        #de_gate
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 #rt::enums::#read(deserializer)

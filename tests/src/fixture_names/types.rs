@@ -2,28 +2,95 @@
 
 //! Data types shared by the actions' requests and responses.
 /// A shared type named like the request of `PutThing`; the types module and the action module keep them apart.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutThingRequest {
     /// Objects escape keywords that cannot be raw identifiers.
-    #[serde(
-        rename = "Self",
-        default = "::ccc_api::deviation::absent",
-        deserialize_with = "::ccc_api::deviation::null_as_default"
-    )]
     pub self_: ::ccc_api::CompactString,
     /// Another one.
-    #[serde(rename = "Super", default, skip_serializing_if = "Option::is_none")]
     pub super_: Option<::ccc_api::CompactString>,
     /// A raw identifier.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<::ccc_api::CompactString>,
     /// Objects have no methods; kept as `new`.
-    #[serde(rename = "New", default, skip_serializing_if = "Option::is_none")]
     pub new: Option<::ccc_api::CompactString>,
+}
+impl ::serde::Serialize for PutThingRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("PutThingRequest", 4)?;
+        s.serialize_field("Self", &self.self_)?;
+        if self.super_.is_some() {
+            s.serialize_field("Super", &self.super_)?;
+        }
+        if self.r#type.is_some() {
+            s.serialize_field("Type", &self.r#type)?;
+        }
+        if self.new.is_some() {
+            s.serialize_field("New", &self.new)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PutThingRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::ccc_api::codec::object(deserializer)
+    }
+}
+impl ::ccc_api::codec::FromMembers for PutThingRequest {
+    const EXPECTING: &'static str = "struct PutThingRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = ::ccc_api::codec::Members::new(&["Self", "Super", "Type", "New"]);
+        let mut f_self_: Option<::ccc_api::CompactString> = None;
+        let mut f_super_: Option<Option<::ccc_api::CompactString>> = None;
+        let mut f_type: Option<Option<::ccc_api::CompactString>> = None;
+        let mut f_new: Option<Option<::ccc_api::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_self_)?,
+                1 => members.value(&mut map, &mut f_super_)?,
+                2 => members.value(&mut map, &mut f_type)?,
+                3 => members.value(&mut map, &mut f_new)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(PutThingRequest {
+            self_: f_self_.unwrap_or_else(::ccc_api::deviation::absent),
+            super_: f_super_.flatten(),
+            r#type: f_type.flatten(),
+            new: f_new.flatten(),
+        })
+    }
+}
+impl ::ccc_api::deviation::Described for PutThingRequest {
+    fn members() -> &'static [::ccc_api::deviation::Member] {
+        const MEMBERS: &[::ccc_api::deviation::Member] = &[
+            ::ccc_api::deviation::Member {
+                wire: "New",
+                rule: ::ccc_api::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::ccc_api::deviation::Member {
+                wire: "Self",
+                rule: ::ccc_api::deviation::Rule::Promised,
+                nested: None,
+            },
+            ::ccc_api::deviation::Member {
+                wire: "Super",
+                rule: ::ccc_api::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::ccc_api::deviation::Member {
+                wire: "Type",
+                rule: ::ccc_api::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl PutThingRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> PutThingRequestBuilder {
         PutThingRequestBuilder::default()
     }
@@ -38,46 +105,55 @@ pub struct PutThingRequestBuilder {
 }
 impl PutThingRequestBuilder {
     /// Objects escape keywords that cannot be raw identifiers.
+    #[inline]
     pub fn self_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.self_ = Some(value.into());
         self
     }
     /// Sets or clears `Self`. Required.
+    #[inline]
     pub fn set_self_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.self_ = value;
         self
     }
     /// Another one.
+    #[inline]
     pub fn super_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.super_ = Some(value.into());
         self
     }
     /// Sets or clears `Super`.
+    #[inline]
     pub fn set_super_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.super_ = value;
         self
     }
     /// A raw identifier.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.r#type = Some(value.into());
         self
     }
     /// Sets or clears `Type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.r#type = value;
         self
     }
     /// Objects have no methods; kept as `new`.
+    #[inline]
     pub fn new(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.new = Some(value.into());
         self
     }
     /// Sets or clears `New`.
+    #[inline]
     pub fn set_new(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.new = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<PutThingRequest, ::ccc_api::BuildError> {
         Ok(PutThingRequest {
             self_: self.self_.ok_or(::ccc_api::BuildError::missing_in_type(
@@ -91,22 +167,12 @@ impl PutThingRequestBuilder {
     }
 }
 /// Holds a secret, deep inside a response.
-#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Vault {
     /// Shown by Debug.
-    #[serde(
-        rename = "Label",
-        default = "::ccc_api::deviation::absent",
-        deserialize_with = "::ccc_api::deviation::null_as_default"
-    )]
     pub label: ::ccc_api::CompactString,
     /// Never shown by Debug.
-    #[serde(
-        rename = "Token",
-        default = "::ccc_api::deviation::absent",
-        deserialize_with = "::ccc_api::deviation::null_as_default"
-    )]
     pub token: ::ccc_api::CompactString,
 }
 impl ::std::fmt::Debug for Vault {
@@ -117,8 +183,59 @@ impl ::std::fmt::Debug for Vault {
             .finish()
     }
 }
+impl ::serde::Serialize for Vault {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Vault", 2)?;
+        s.serialize_field("Label", &self.label)?;
+        s.serialize_field("Token", &self.token)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Vault {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::ccc_api::codec::object(deserializer)
+    }
+}
+impl ::ccc_api::codec::FromMembers for Vault {
+    const EXPECTING: &'static str = "struct Vault";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = ::ccc_api::codec::Members::new(&["Label", "Token"]);
+        let mut f_label: Option<::ccc_api::CompactString> = None;
+        let mut f_token: Option<::ccc_api::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_label)?,
+                1 => members.filled(&mut map, &mut f_token)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(Vault {
+            label: f_label.unwrap_or_else(::ccc_api::deviation::absent),
+            token: f_token.unwrap_or_else(::ccc_api::deviation::absent),
+        })
+    }
+}
+impl ::ccc_api::deviation::Described for Vault {
+    fn members() -> &'static [::ccc_api::deviation::Member] {
+        const MEMBERS: &[::ccc_api::deviation::Member] = &[
+            ::ccc_api::deviation::Member {
+                wire: "Label",
+                rule: ::ccc_api::deviation::Rule::Promised,
+                nested: None,
+            },
+            ::ccc_api::deviation::Member {
+                wire: "Token",
+                rule: ::ccc_api::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
+}
 impl Vault {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> VaultBuilder {
         VaultBuilder::default()
     }
@@ -139,26 +256,31 @@ impl ::std::fmt::Debug for VaultBuilder {
 }
 impl VaultBuilder {
     /// Shown by Debug.
+    #[inline]
     pub fn label(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.label = Some(value.into());
         self
     }
     /// Sets or clears `Label`. Required.
+    #[inline]
     pub fn set_label(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.label = value;
         self
     }
     /// Never shown by Debug.
+    #[inline]
     pub fn token(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.token = Some(value.into());
         self
     }
     /// Sets or clears `Token`. Required.
+    #[inline]
     pub fn set_token(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.token = value;
         self
     }
     /// The value, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<Vault, ::ccc_api::BuildError> {
         Ok(Vault {
             label: self

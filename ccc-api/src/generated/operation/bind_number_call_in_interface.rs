@@ -32,38 +32,76 @@
 //! }
 //! ```
 /// Request of `BindNumberCallInInterface`. Build it with [`BindNumberCallInInterfaceRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BindNumberCallInInterfaceRequest {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Number to bind the callback to.
     ///
     /// Example: `"0086075512345678"`
-    #[serde(rename = "Number")]
     pub number: crate::CompactString,
     /// Callback endpoint (URL) to bind.
-    #[serde(
-        rename = "CallInInterface",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub call_in_interface: Option<crate::types::Interface>,
     /// Kind of number being bound: `inner` internal number, `number` line number.
     ///
     /// Example: `"number"`
-    #[serde(
-        rename = "NumberType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub number_type: Option<crate::types::BindNumberCallInInterfaceNumberType>,
+}
+impl ::serde::Serialize for BindNumberCallInInterfaceRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("BindNumberCallInInterfaceRequest", 4)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("Number", &self.number)?;
+        if self.call_in_interface.is_some() {
+            s.serialize_field("CallInInterface", &self.call_in_interface)?;
+        }
+        if self.number_type.is_some() {
+            s.serialize_field("NumberType", &self.number_type)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for BindNumberCallInInterfaceRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for BindNumberCallInInterfaceRequest {
+    const EXPECTING: &'static str = "struct BindNumberCallInInterfaceRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["SdkAppId", "Number", "CallInInterface", "NumberType"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_number: Option<crate::CompactString> = None;
+        let mut f_call_in_interface: Option<Option<crate::types::Interface>> = None;
+        let mut f_number_type: Option<Option<crate::types::BindNumberCallInInterfaceNumberType>> =
+            None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_number)?,
+                2 => members.value(&mut map, &mut f_call_in_interface)?,
+                3 => members.value(&mut map, &mut f_number_type)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(BindNumberCallInInterfaceRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            number: members.required(f_number, 1)?,
+            call_in_interface: f_call_in_interface.flatten(),
+            number_type: f_number_type.flatten(),
+        })
+    }
 }
 impl BindNumberCallInInterfaceRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> BindNumberCallInInterfaceRequestBuilder {
         BindNumberCallInInterfaceRequestBuilder::default()
     }
@@ -87,11 +125,13 @@ impl BindNumberCallInInterfaceRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -99,21 +139,25 @@ impl BindNumberCallInInterfaceRequestBuilder {
     /// Number to bind the callback to.
     ///
     /// Example: `"0086075512345678"`
+    #[inline]
     pub fn number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.number = Some(value.into());
         self
     }
     /// Sets or clears `Number`. Required.
+    #[inline]
     pub fn set_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.number = value;
         self
     }
     /// Callback endpoint (URL) to bind.
+    #[inline]
     pub fn call_in_interface(mut self, value: crate::types::Interface) -> Self {
         self.call_in_interface = Some(value);
         self
     }
     /// Sets or clears `CallInInterface`.
+    #[inline]
     pub fn set_call_in_interface(mut self, value: Option<crate::types::Interface>) -> Self {
         self.call_in_interface = value;
         self
@@ -121,11 +165,13 @@ impl BindNumberCallInInterfaceRequestBuilder {
     /// Kind of number being bound: `inner` internal number, `number` line number.
     ///
     /// Example: `"number"`
+    #[inline]
     pub fn number_type(mut self, value: crate::types::BindNumberCallInInterfaceNumberType) -> Self {
         self.number_type = Some(value);
         self
     }
     /// Sets or clears `NumberType`.
+    #[inline]
     pub fn set_number_type(
         mut self,
         value: Option<crate::types::BindNumberCallInInterfaceNumberType>,
@@ -134,6 +180,7 @@ impl BindNumberCallInInterfaceRequestBuilder {
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<BindNumberCallInInterfaceRequest, crate::BuildError> {
         Ok(BindNumberCallInInterfaceRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -158,6 +205,7 @@ pub struct BindNumberCallInInterfaceFluentBuilder {
 }
 impl BindNumberCallInInterfaceFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -168,11 +216,13 @@ impl BindNumberCallInInterfaceFluentBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -180,21 +230,25 @@ impl BindNumberCallInInterfaceFluentBuilder {
     /// Number to bind the callback to.
     ///
     /// Example: `"0086075512345678"`
+    #[inline]
     pub fn number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.number = Some(value.into());
         self
     }
     /// Sets or clears `Number`. Required.
+    #[inline]
     pub fn set_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.number = value;
         self
     }
     /// Callback endpoint (URL) to bind.
+    #[inline]
     pub fn call_in_interface(mut self, value: crate::types::Interface) -> Self {
         self.inner.call_in_interface = Some(value);
         self
     }
     /// Sets or clears `CallInInterface`.
+    #[inline]
     pub fn set_call_in_interface(mut self, value: Option<crate::types::Interface>) -> Self {
         self.inner.call_in_interface = value;
         self
@@ -202,11 +256,13 @@ impl BindNumberCallInInterfaceFluentBuilder {
     /// Kind of number being bound: `inner` internal number, `number` line number.
     ///
     /// Example: `"number"`
+    #[inline]
     pub fn number_type(mut self, value: crate::types::BindNumberCallInInterfaceNumberType) -> Self {
         self.inner.number_type = Some(value);
         self
     }
     /// Sets or clears `NumberType`.
+    #[inline]
     pub fn set_number_type(
         mut self,
         value: Option<crate::types::BindNumberCallInInterfaceNumberType>,
@@ -215,16 +271,19 @@ impl BindNumberCallInInterfaceFluentBuilder {
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &BindNumberCallInInterfaceRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -236,28 +295,65 @@ impl BindNumberCallInInterfaceFluentBuilder {
     }
 }
 /// Successful response of `BindNumberCallInInterface`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BindNumberCallInInterfaceResponse {
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for BindNumberCallInInterfaceResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("BindNumberCallInInterfaceResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BindNumberCallInInterfaceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for BindNumberCallInInterfaceResponse {
+    const EXPECTING: &'static str = "struct BindNumberCallInInterfaceResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["RequestId"]);
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(BindNumberCallInInterfaceResponse {
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for BindNumberCallInInterfaceResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
+            wire: "RequestId",
+            rule: crate::deviation::Rule::Promised,
+            nested: None,
+        }];
+        MEMBERS
+    }
 }
 impl BindNumberCallInInterfaceResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> BindNumberCallInInterfaceResponseBuilder {
         BindNumberCallInInterfaceResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -269,16 +365,19 @@ pub struct BindNumberCallInInterfaceResponseBuilder {
 }
 impl BindNumberCallInInterfaceResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> BindNumberCallInInterfaceResponse {
         BindNumberCallInInterfaceResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -287,9 +386,11 @@ impl BindNumberCallInInterfaceResponseBuilder {
     }
 }
 impl crate::ActionResponse for BindNumberCallInInterfaceResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -334,14 +435,9 @@ impl crate::Client {
     /// Bind an incoming-call callback interface to a number.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`BindNumberCallInInterface`](crate::operation::bind_number_call_in_interface).
+    #[inline]
     pub fn bind_number_call_in_interface(&self) -> BindNumberCallInInterfaceFluentBuilder {
         BindNumberCallInInterfaceFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<BindNumberCallInInterfaceErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    fn from(error: crate::SdkError<BindNumberCallInInterfaceErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for BindNumberCallInInterfaceErrorCode {}

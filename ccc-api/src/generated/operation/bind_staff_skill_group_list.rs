@@ -33,36 +33,79 @@
 //! }
 //! ```
 /// Request of `BindStaffSkillGroupList`. Build it with [`BindStaffSkillGroupListRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BindStaffSkillGroupListRequest {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Email of the agent.
     ///
     /// Example: `"staff1@xx.com"`
-    #[serde(rename = "StaffEmail")]
     pub staff_email: crate::CompactString,
     /// Skill groups to bind the agent to, with per-group settings.
     ///
     /// Example: `[{"Priority":1,"SkillGroupId":100},{"Priority":2,"SkillGroupId":200}]`
-    #[serde(rename = "StaffSkillGroupList", default)]
     pub staff_skill_group_list: Vec<crate::types::StaffSkillGroupList>,
     /// Ids of the skill groups to bind (older form of `StaffSkillGroupList`).
     ///
     /// Example: `[1,2,3,4,5,6]`
-    #[serde(
-        rename = "SkillGroupList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_list: Option<Vec<crate::types::SkillGroupId>>,
+}
+impl ::serde::Serialize for BindStaffSkillGroupListRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("BindStaffSkillGroupListRequest", 4)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("StaffEmail", &self.staff_email)?;
+        s.serialize_field("StaffSkillGroupList", &self.staff_skill_group_list)?;
+        if self.skill_group_list.is_some() {
+            s.serialize_field("SkillGroupList", &self.skill_group_list)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for BindStaffSkillGroupListRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for BindStaffSkillGroupListRequest {
+    const EXPECTING: &'static str = "struct BindStaffSkillGroupListRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "StaffEmail",
+            "StaffSkillGroupList",
+            "SkillGroupList",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_staff_email: Option<crate::CompactString> = None;
+        let mut f_staff_skill_group_list: Option<Vec<crate::types::StaffSkillGroupList>> = None;
+        let mut f_skill_group_list: Option<Option<Vec<crate::types::SkillGroupId>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_staff_email)?,
+                2 => members.value(&mut map, &mut f_staff_skill_group_list)?,
+                3 => members.value(&mut map, &mut f_skill_group_list)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(BindStaffSkillGroupListRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            staff_email: members.required(f_staff_email, 1)?,
+            staff_skill_group_list: f_staff_skill_group_list.unwrap_or_default(),
+            skill_group_list: f_skill_group_list.flatten(),
+        })
+    }
 }
 impl BindStaffSkillGroupListRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> BindStaffSkillGroupListRequestBuilder {
         BindStaffSkillGroupListRequestBuilder::default()
     }
@@ -86,11 +129,13 @@ impl BindStaffSkillGroupListRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -98,11 +143,13 @@ impl BindStaffSkillGroupListRequestBuilder {
     /// Email of the agent.
     ///
     /// Example: `"staff1@xx.com"`
+    #[inline]
     pub fn staff_email(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`. Required.
+    #[inline]
     pub fn set_staff_email(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_email = value;
         self
@@ -110,11 +157,13 @@ impl BindStaffSkillGroupListRequestBuilder {
     /// Skill groups to bind the agent to, with per-group settings.
     ///
     /// Example: `[{"Priority":1,"SkillGroupId":100},{"Priority":2,"SkillGroupId":200}]`
+    #[inline]
     pub fn staff_skill_group_list(mut self, value: Vec<crate::types::StaffSkillGroupList>) -> Self {
         self.staff_skill_group_list = Some(value);
         self
     }
     /// Sets or clears `StaffSkillGroupList`. Required.
+    #[inline]
     pub fn set_staff_skill_group_list(
         mut self,
         value: Option<Vec<crate::types::StaffSkillGroupList>>,
@@ -125,16 +174,19 @@ impl BindStaffSkillGroupListRequestBuilder {
     /// Ids of the skill groups to bind (older form of `StaffSkillGroupList`).
     ///
     /// Example: `[1,2,3,4,5,6]`
+    #[inline]
     pub fn skill_group_list(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
         self.skill_group_list = Some(value);
         self
     }
     /// Sets or clears `SkillGroupList`.
+    #[inline]
     pub fn set_skill_group_list(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
         self.skill_group_list = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<BindStaffSkillGroupListRequest, crate::BuildError> {
         Ok(BindStaffSkillGroupListRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -161,6 +213,7 @@ pub struct BindStaffSkillGroupListFluentBuilder {
 }
 impl BindStaffSkillGroupListFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -171,11 +224,13 @@ impl BindStaffSkillGroupListFluentBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -183,11 +238,13 @@ impl BindStaffSkillGroupListFluentBuilder {
     /// Email of the agent.
     ///
     /// Example: `"staff1@xx.com"`
+    #[inline]
     pub fn staff_email(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`. Required.
+    #[inline]
     pub fn set_staff_email(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.staff_email = value;
         self
@@ -195,11 +252,13 @@ impl BindStaffSkillGroupListFluentBuilder {
     /// Skill groups to bind the agent to, with per-group settings.
     ///
     /// Example: `[{"Priority":1,"SkillGroupId":100},{"Priority":2,"SkillGroupId":200}]`
+    #[inline]
     pub fn staff_skill_group_list(mut self, value: Vec<crate::types::StaffSkillGroupList>) -> Self {
         self.inner.staff_skill_group_list = Some(value);
         self
     }
     /// Sets or clears `StaffSkillGroupList`. Required.
+    #[inline]
     pub fn set_staff_skill_group_list(
         mut self,
         value: Option<Vec<crate::types::StaffSkillGroupList>>,
@@ -210,26 +269,31 @@ impl BindStaffSkillGroupListFluentBuilder {
     /// Ids of the skill groups to bind (older form of `StaffSkillGroupList`).
     ///
     /// Example: `[1,2,3,4,5,6]`
+    #[inline]
     pub fn skill_group_list(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
         self.inner.skill_group_list = Some(value);
         self
     }
     /// Sets or clears `SkillGroupList`.
+    #[inline]
     pub fn set_skill_group_list(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
         self.inner.skill_group_list = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &BindStaffSkillGroupListRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<BindStaffSkillGroupListResponse, crate::SdkError<BindStaffSkillGroupListErrorCode>>
@@ -239,28 +303,65 @@ impl BindStaffSkillGroupListFluentBuilder {
     }
 }
 /// Successful response of `BindStaffSkillGroupList`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BindStaffSkillGroupListResponse {
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for BindStaffSkillGroupListResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("BindStaffSkillGroupListResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BindStaffSkillGroupListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for BindStaffSkillGroupListResponse {
+    const EXPECTING: &'static str = "struct BindStaffSkillGroupListResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["RequestId"]);
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(BindStaffSkillGroupListResponse {
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for BindStaffSkillGroupListResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
+            wire: "RequestId",
+            rule: crate::deviation::Rule::Promised,
+            nested: None,
+        }];
+        MEMBERS
+    }
 }
 impl BindStaffSkillGroupListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> BindStaffSkillGroupListResponseBuilder {
         BindStaffSkillGroupListResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -272,16 +373,19 @@ pub struct BindStaffSkillGroupListResponseBuilder {
 }
 impl BindStaffSkillGroupListResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> BindStaffSkillGroupListResponse {
         BindStaffSkillGroupListResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -290,9 +394,11 @@ impl BindStaffSkillGroupListResponseBuilder {
     }
 }
 impl crate::ActionResponse for BindStaffSkillGroupListResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -351,12 +457,9 @@ impl crate::Client {
     /// Bind an agent to a list of skill groups.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`BindStaffSkillGroupList`](crate::operation::bind_staff_skill_group_list).
+    #[inline]
     pub fn bind_staff_skill_group_list(&self) -> BindStaffSkillGroupListFluentBuilder {
         BindStaffSkillGroupListFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<BindStaffSkillGroupListErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<BindStaffSkillGroupListErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for BindStaffSkillGroupListErrorCode {}

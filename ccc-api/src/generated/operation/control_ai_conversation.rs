@@ -36,37 +36,88 @@
 //!
 //! Repaired from the official text: the text to push stood as a bare line inside `ServerPushText`; it is now its `Text` member, followed by the missing comma; `SdkAppId` was the string "1400000000", now the number the member's type requires
 /// Request of `ControlAIConversation`. Build it with [`ControlAIConversationRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ControlAIConversationRequest {
     /// Id of the session to control.
     ///
     /// Example: `"7cb26a84-83b2-42d8-a19b-7dae78e9b78e"`
-    #[serde(rename = "SessionId")]
     pub session_id: crate::CompactString,
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Command to run: `ServerPushText` makes the bot speak the given text, `InvokeLLM` sends text to the large model to trigger a dialogue turn.
     ///
     /// Example: `"ServerPushText"`
-    #[serde(rename = "Command", default, skip_serializing_if = "Option::is_none")]
     pub command: Option<crate::types::ControlAIConversationCommand>,
     /// Text to broadcast; required when `Command` is `ServerPushText`.
-    #[serde(
-        rename = "ServerPushText",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub server_push_text: Option<crate::types::ServerPushText>,
     /// Content sent to the large model when `Command` is `InvokeLLM`; the request carries the header `X-Invoke-LLM: 1`.
-    #[serde(rename = "InvokeLLM", default, skip_serializing_if = "Option::is_none")]
     pub invoke_llm: Option<crate::types::InvokeLLM>,
+}
+impl ::serde::Serialize for ControlAIConversationRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ControlAIConversationRequest", 5)?;
+        s.serialize_field("SessionId", &self.session_id)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        if self.command.is_some() {
+            s.serialize_field("Command", &self.command)?;
+        }
+        if self.server_push_text.is_some() {
+            s.serialize_field("ServerPushText", &self.server_push_text)?;
+        }
+        if self.invoke_llm.is_some() {
+            s.serialize_field("InvokeLLM", &self.invoke_llm)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for ControlAIConversationRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for ControlAIConversationRequest {
+    const EXPECTING: &'static str = "struct ControlAIConversationRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SessionId",
+            "SdkAppId",
+            "Command",
+            "ServerPushText",
+            "InvokeLLM",
+        ]);
+        let mut f_session_id: Option<crate::CompactString> = None;
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_command: Option<Option<crate::types::ControlAIConversationCommand>> = None;
+        let mut f_server_push_text: Option<Option<crate::types::ServerPushText>> = None;
+        let mut f_invoke_llm: Option<Option<crate::types::InvokeLLM>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_session_id)?,
+                1 => members.value(&mut map, &mut f_sdk_app_id)?,
+                2 => members.value(&mut map, &mut f_command)?,
+                3 => members.value(&mut map, &mut f_server_push_text)?,
+                4 => members.value(&mut map, &mut f_invoke_llm)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ControlAIConversationRequest {
+            session_id: members.required(f_session_id, 0)?,
+            sdk_app_id: members.required(f_sdk_app_id, 1)?,
+            command: f_command.flatten(),
+            server_push_text: f_server_push_text.flatten(),
+            invoke_llm: f_invoke_llm.flatten(),
+        })
+    }
 }
 impl ControlAIConversationRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> ControlAIConversationRequestBuilder {
         ControlAIConversationRequestBuilder::default()
     }
@@ -91,11 +142,13 @@ impl ControlAIConversationRequestBuilder {
     /// Id of the session to control.
     ///
     /// Example: `"7cb26a84-83b2-42d8-a19b-7dae78e9b78e"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_id = value;
         self
@@ -103,11 +156,13 @@ impl ControlAIConversationRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -115,11 +170,13 @@ impl ControlAIConversationRequestBuilder {
     /// Command to run: `ServerPushText` makes the bot speak the given text, `InvokeLLM` sends text to the large model to trigger a dialogue turn.
     ///
     /// Example: `"ServerPushText"`
+    #[inline]
     pub fn command(mut self, value: crate::types::ControlAIConversationCommand) -> Self {
         self.command = Some(value);
         self
     }
     /// Sets or clears `Command`.
+    #[inline]
     pub fn set_command(
         mut self,
         value: Option<crate::types::ControlAIConversationCommand>,
@@ -128,26 +185,31 @@ impl ControlAIConversationRequestBuilder {
         self
     }
     /// Text to broadcast; required when `Command` is `ServerPushText`.
+    #[inline]
     pub fn server_push_text(mut self, value: crate::types::ServerPushText) -> Self {
         self.server_push_text = Some(value);
         self
     }
     /// Sets or clears `ServerPushText`.
+    #[inline]
     pub fn set_server_push_text(mut self, value: Option<crate::types::ServerPushText>) -> Self {
         self.server_push_text = value;
         self
     }
     /// Content sent to the large model when `Command` is `InvokeLLM`; the request carries the header `X-Invoke-LLM: 1`.
+    #[inline]
     pub fn invoke_llm(mut self, value: crate::types::InvokeLLM) -> Self {
         self.invoke_llm = Some(value);
         self
     }
     /// Sets or clears `InvokeLLM`.
+    #[inline]
     pub fn set_invoke_llm(mut self, value: Option<crate::types::InvokeLLM>) -> Self {
         self.invoke_llm = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<ControlAIConversationRequest, crate::BuildError> {
         Ok(ControlAIConversationRequest {
             session_id: self.session_id.ok_or(crate::BuildError::missing(
@@ -173,6 +235,7 @@ pub struct ControlAIConversationFluentBuilder {
 }
 impl ControlAIConversationFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -183,11 +246,13 @@ impl ControlAIConversationFluentBuilder {
     /// Id of the session to control.
     ///
     /// Example: `"7cb26a84-83b2-42d8-a19b-7dae78e9b78e"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.session_id = value;
         self
@@ -195,11 +260,13 @@ impl ControlAIConversationFluentBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -207,11 +274,13 @@ impl ControlAIConversationFluentBuilder {
     /// Command to run: `ServerPushText` makes the bot speak the given text, `InvokeLLM` sends text to the large model to trigger a dialogue turn.
     ///
     /// Example: `"ServerPushText"`
+    #[inline]
     pub fn command(mut self, value: crate::types::ControlAIConversationCommand) -> Self {
         self.inner.command = Some(value);
         self
     }
     /// Sets or clears `Command`.
+    #[inline]
     pub fn set_command(
         mut self,
         value: Option<crate::types::ControlAIConversationCommand>,
@@ -220,36 +289,43 @@ impl ControlAIConversationFluentBuilder {
         self
     }
     /// Text to broadcast; required when `Command` is `ServerPushText`.
+    #[inline]
     pub fn server_push_text(mut self, value: crate::types::ServerPushText) -> Self {
         self.inner.server_push_text = Some(value);
         self
     }
     /// Sets or clears `ServerPushText`.
+    #[inline]
     pub fn set_server_push_text(mut self, value: Option<crate::types::ServerPushText>) -> Self {
         self.inner.server_push_text = value;
         self
     }
     /// Content sent to the large model when `Command` is `InvokeLLM`; the request carries the header `X-Invoke-LLM: 1`.
+    #[inline]
     pub fn invoke_llm(mut self, value: crate::types::InvokeLLM) -> Self {
         self.inner.invoke_llm = Some(value);
         self
     }
     /// Sets or clears `InvokeLLM`.
+    #[inline]
     pub fn set_invoke_llm(mut self, value: Option<crate::types::InvokeLLM>) -> Self {
         self.inner.invoke_llm = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &ControlAIConversationRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<ControlAIConversationResponse, crate::SdkError<ControlAIConversationErrorCode>>
@@ -259,28 +335,65 @@ impl ControlAIConversationFluentBuilder {
     }
 }
 /// Successful response of `ControlAIConversation`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ControlAIConversationResponse {
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for ControlAIConversationResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ControlAIConversationResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ControlAIConversationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for ControlAIConversationResponse {
+    const EXPECTING: &'static str = "struct ControlAIConversationResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["RequestId"]);
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ControlAIConversationResponse {
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for ControlAIConversationResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
+            wire: "RequestId",
+            rule: crate::deviation::Rule::Promised,
+            nested: None,
+        }];
+        MEMBERS
+    }
 }
 impl ControlAIConversationResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> ControlAIConversationResponseBuilder {
         ControlAIConversationResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -292,16 +405,19 @@ pub struct ControlAIConversationResponseBuilder {
 }
 impl ControlAIConversationResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> ControlAIConversationResponse {
         ControlAIConversationResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -310,9 +426,11 @@ impl ControlAIConversationResponseBuilder {
     }
 }
 impl crate::ActionResponse for ControlAIConversationResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -377,12 +495,9 @@ impl crate::Client {
     /// Send a server-side control command to an AI conversation.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`ControlAIConversation`](crate::operation::control_ai_conversation).
+    #[inline]
     pub fn control_ai_conversation(&self) -> ControlAIConversationFluentBuilder {
         ControlAIConversationFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<ControlAIConversationErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<ControlAIConversationErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for ControlAIConversationErrorCode {}

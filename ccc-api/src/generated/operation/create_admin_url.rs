@@ -30,22 +30,56 @@
 //! }
 //! ```
 /// Request of `CreateAdminURL`. Build it with [`CreateAdminURLRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAdminURLRequest {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Administrator account to create the link for.
     ///
     /// Example: `"foo@tencent.com"`
-    #[serde(rename = "SeatUserId")]
     pub seat_user_id: crate::CompactString,
+}
+impl ::serde::Serialize for CreateAdminURLRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateAdminURLRequest", 2)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("SeatUserId", &self.seat_user_id)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateAdminURLRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for CreateAdminURLRequest {
+    const EXPECTING: &'static str = "struct CreateAdminURLRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SdkAppId", "SeatUserId"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_seat_user_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_seat_user_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateAdminURLRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            seat_user_id: members.required(f_seat_user_id, 1)?,
+        })
+    }
 }
 impl CreateAdminURLRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CreateAdminURLRequestBuilder {
         CreateAdminURLRequestBuilder::default()
     }
@@ -67,11 +101,13 @@ impl CreateAdminURLRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -79,16 +115,19 @@ impl CreateAdminURLRequestBuilder {
     /// Administrator account to create the link for.
     ///
     /// Example: `"foo@tencent.com"`
+    #[inline]
     pub fn seat_user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.seat_user_id = Some(value.into());
         self
     }
     /// Sets or clears `SeatUserId`. Required.
+    #[inline]
     pub fn set_seat_user_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.seat_user_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CreateAdminURLRequest, crate::BuildError> {
         Ok(CreateAdminURLRequest {
             sdk_app_id: self
@@ -109,6 +148,7 @@ pub struct CreateAdminURLFluentBuilder {
 }
 impl CreateAdminURLFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -119,11 +159,13 @@ impl CreateAdminURLFluentBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -131,26 +173,31 @@ impl CreateAdminURLFluentBuilder {
     /// Administrator account to create the link for.
     ///
     /// Example: `"foo@tencent.com"`
+    #[inline]
     pub fn seat_user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.seat_user_id = Some(value.into());
         self
     }
     /// Sets or clears `SeatUserId`. Required.
+    #[inline]
     pub fn set_seat_user_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.seat_user_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &CreateAdminURLRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<CreateAdminURLResponse, crate::SdkError<CreateAdminURLErrorCode>> {
@@ -159,26 +206,15 @@ impl CreateAdminURLFluentBuilder {
     }
 }
 /// Successful response of `CreateAdminURL`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAdminURLResponse {
     /// Login link.
     ///
     /// Example: `"https://tccc.qcloud.com/saas-manage/#/1400000000/home?token=6bb56a09-2787-40bc-80c5-dc6dab783eff"`
-    #[serde(
-        rename = "URL",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub url: crate::CompactString,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
 impl ::std::fmt::Debug for CreateAdminURLResponse {
@@ -190,15 +226,69 @@ impl ::std::fmt::Debug for CreateAdminURLResponse {
             .finish()
     }
 }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateAdminURLResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateAdminURLResponse", 2)?;
+        s.serialize_field("URL", &self.url)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateAdminURLResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CreateAdminURLResponse {
+    const EXPECTING: &'static str = "struct CreateAdminURLResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["URL", "RequestId"]);
+        let mut f_url: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_url)?,
+                1 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateAdminURLResponse {
+            url: f_url.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for CreateAdminURLResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "URL",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
+}
 impl CreateAdminURLResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> CreateAdminURLResponseBuilder {
         CreateAdminURLResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -221,26 +311,31 @@ impl CreateAdminURLResponseBuilder {
     /// Login link.
     ///
     /// Example: `"https://tccc.qcloud.com/saas-manage/#/1400000000/home?token=6bb56a09-2787-40bc-80c5-dc6dab783eff"`
+    #[inline]
     pub fn url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.url = Some(value.into());
         self
     }
     /// Sets or clears `URL`.
+    #[inline]
     pub fn set_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.url = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> CreateAdminURLResponse {
         CreateAdminURLResponse {
             url: self.url.unwrap_or_default(),
@@ -250,9 +345,11 @@ impl CreateAdminURLResponseBuilder {
     }
 }
 impl crate::ActionResponse for CreateAdminURLResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -359,12 +456,9 @@ impl crate::Client {
     /// Create a login link for an administrator.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`CreateAdminURL`](crate::operation::create_admin_url).
+    #[inline]
     pub fn create_admin_url(&self) -> CreateAdminURLFluentBuilder {
         CreateAdminURLFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<CreateAdminURLErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<CreateAdminURLErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for CreateAdminURLErrorCode {}

@@ -45,58 +45,137 @@
 //!
 //! Repaired from the official text: inserted 1 missing comma(s) in the request
 /// Request of `CreateAgentCruiseDialingCampaign`. Build it with [`CreateAgentCruiseDialingCampaignRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAgentCruiseDialingCampaignRequest {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Task name.
     ///
     /// Example: `"新能源SUV推荐"`
-    #[serde(rename = "Name")]
     pub name: crate::CompactString,
     /// Account of the agent who handles the calls.
     ///
     /// Example: `"foo@tencent.com"`
-    #[serde(rename = "Agent")]
     pub agent: crate::CompactString,
     /// Number of concurrent calls per round, 1-20.
     ///
     /// Example: `3`
-    #[serde(rename = "ConcurrencyNumber")]
     pub concurrency_number: i64,
     /// Unix time in seconds when the task starts automatically.
     ///
     /// Example: `1708483433`
-    #[serde(rename = "StartTime")]
     pub start_time: i64,
     /// Unix time in seconds when the task ends automatically.
     ///
     /// Example: `1708485433`
-    #[serde(rename = "EndTime")]
     pub end_time: i64,
     /// Numbers to call, in E.164 format or without a country code.
-    #[serde(rename = "Callees", default, skip_serializing_if = "Option::is_none")]
     pub callees: Option<Vec<crate::CompactString>>,
     /// Caller numbers, in the format shown in the management console.
-    #[serde(rename = "Callers", default, skip_serializing_if = "Option::is_none")]
     pub callers: Option<Vec<crate::CompactString>>,
     /// Order of calling: `0` random, `1` in list order.
     ///
     /// Example: `0`
-    #[serde(rename = "CallOrder", default, skip_serializing_if = "Option::is_none")]
     pub call_order: Option<crate::types::CreateAgentCruiseDialingCampaignCallOrder>,
     /// Custom caller data, up to 1024 characters.
     ///
     /// Example: `"foobar"`
-    #[serde(rename = "UUI", default, skip_serializing_if = "Option::is_none")]
     pub uui: Option<crate::CompactString>,
+}
+impl ::serde::Serialize for CreateAgentCruiseDialingCampaignRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateAgentCruiseDialingCampaignRequest", 10)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("Name", &self.name)?;
+        s.serialize_field("Agent", &self.agent)?;
+        s.serialize_field("ConcurrencyNumber", &self.concurrency_number)?;
+        s.serialize_field("StartTime", &self.start_time)?;
+        s.serialize_field("EndTime", &self.end_time)?;
+        if self.callees.is_some() {
+            s.serialize_field("Callees", &self.callees)?;
+        }
+        if self.callers.is_some() {
+            s.serialize_field("Callers", &self.callers)?;
+        }
+        if self.call_order.is_some() {
+            s.serialize_field("CallOrder", &self.call_order)?;
+        }
+        if self.uui.is_some() {
+            s.serialize_field("UUI", &self.uui)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateAgentCruiseDialingCampaignRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for CreateAgentCruiseDialingCampaignRequest {
+    const EXPECTING: &'static str = "struct CreateAgentCruiseDialingCampaignRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "Name",
+            "Agent",
+            "ConcurrencyNumber",
+            "StartTime",
+            "EndTime",
+            "Callees",
+            "Callers",
+            "CallOrder",
+            "UUI",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_name: Option<crate::CompactString> = None;
+        let mut f_agent: Option<crate::CompactString> = None;
+        let mut f_concurrency_number: Option<i64> = None;
+        let mut f_start_time: Option<i64> = None;
+        let mut f_end_time: Option<i64> = None;
+        let mut f_callees: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_callers: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_call_order: Option<
+            Option<crate::types::CreateAgentCruiseDialingCampaignCallOrder>,
+        > = None;
+        let mut f_uui: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_name)?,
+                2 => members.value(&mut map, &mut f_agent)?,
+                3 => members.value(&mut map, &mut f_concurrency_number)?,
+                4 => members.value(&mut map, &mut f_start_time)?,
+                5 => members.value(&mut map, &mut f_end_time)?,
+                6 => members.value(&mut map, &mut f_callees)?,
+                7 => members.value(&mut map, &mut f_callers)?,
+                8 => members.value(&mut map, &mut f_call_order)?,
+                9 => members.value(&mut map, &mut f_uui)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateAgentCruiseDialingCampaignRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            name: members.required(f_name, 1)?,
+            agent: members.required(f_agent, 2)?,
+            concurrency_number: members.required(f_concurrency_number, 3)?,
+            start_time: members.required(f_start_time, 4)?,
+            end_time: members.required(f_end_time, 5)?,
+            callees: f_callees.flatten(),
+            callers: f_callers.flatten(),
+            call_order: f_call_order.flatten(),
+            uui: f_uui.flatten(),
+        })
+    }
 }
 impl CreateAgentCruiseDialingCampaignRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CreateAgentCruiseDialingCampaignRequestBuilder {
         CreateAgentCruiseDialingCampaignRequestBuilder::default()
     }
@@ -126,11 +205,13 @@ impl CreateAgentCruiseDialingCampaignRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -138,11 +219,13 @@ impl CreateAgentCruiseDialingCampaignRequestBuilder {
     /// Task name.
     ///
     /// Example: `"新能源SUV推荐"`
+    #[inline]
     pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
+    #[inline]
     pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.name = value;
         self
@@ -150,11 +233,13 @@ impl CreateAgentCruiseDialingCampaignRequestBuilder {
     /// Account of the agent who handles the calls.
     ///
     /// Example: `"foo@tencent.com"`
+    #[inline]
     pub fn agent(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.agent = Some(value.into());
         self
     }
     /// Sets or clears `Agent`. Required.
+    #[inline]
     pub fn set_agent(mut self, value: Option<crate::CompactString>) -> Self {
         self.agent = value;
         self
@@ -162,11 +247,13 @@ impl CreateAgentCruiseDialingCampaignRequestBuilder {
     /// Number of concurrent calls per round, 1-20.
     ///
     /// Example: `3`
+    #[inline]
     pub fn concurrency_number(mut self, value: i64) -> Self {
         self.concurrency_number = Some(value);
         self
     }
     /// Sets or clears `ConcurrencyNumber`. Required.
+    #[inline]
     pub fn set_concurrency_number(mut self, value: Option<i64>) -> Self {
         self.concurrency_number = value;
         self
@@ -174,11 +261,13 @@ impl CreateAgentCruiseDialingCampaignRequestBuilder {
     /// Unix time in seconds when the task starts automatically.
     ///
     /// Example: `1708483433`
+    #[inline]
     pub fn start_time(mut self, value: i64) -> Self {
         self.start_time = Some(value);
         self
     }
     /// Sets or clears `StartTime`. Required.
+    #[inline]
     pub fn set_start_time(mut self, value: Option<i64>) -> Self {
         self.start_time = value;
         self
@@ -186,31 +275,37 @@ impl CreateAgentCruiseDialingCampaignRequestBuilder {
     /// Unix time in seconds when the task ends automatically.
     ///
     /// Example: `1708485433`
+    #[inline]
     pub fn end_time(mut self, value: i64) -> Self {
         self.end_time = Some(value);
         self
     }
     /// Sets or clears `EndTime`. Required.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<i64>) -> Self {
         self.end_time = value;
         self
     }
     /// Numbers to call, in E.164 format or without a country code.
+    #[inline]
     pub fn callees(mut self, value: Vec<crate::CompactString>) -> Self {
         self.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`.
+    #[inline]
     pub fn set_callees(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.callees = value;
         self
     }
     /// Caller numbers, in the format shown in the management console.
+    #[inline]
     pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
+    #[inline]
     pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.callers = value;
         self
@@ -218,6 +313,7 @@ impl CreateAgentCruiseDialingCampaignRequestBuilder {
     /// Order of calling: `0` random, `1` in list order.
     ///
     /// Example: `0`
+    #[inline]
     pub fn call_order(
         mut self,
         value: crate::types::CreateAgentCruiseDialingCampaignCallOrder,
@@ -226,6 +322,7 @@ impl CreateAgentCruiseDialingCampaignRequestBuilder {
         self
     }
     /// Sets or clears `CallOrder`.
+    #[inline]
     pub fn set_call_order(
         mut self,
         value: Option<crate::types::CreateAgentCruiseDialingCampaignCallOrder>,
@@ -236,16 +333,19 @@ impl CreateAgentCruiseDialingCampaignRequestBuilder {
     /// Custom caller data, up to 1024 characters.
     ///
     /// Example: `"foobar"`
+    #[inline]
     pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
+    #[inline]
     pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
         self.uui = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CreateAgentCruiseDialingCampaignRequest, crate::BuildError> {
         Ok(CreateAgentCruiseDialingCampaignRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -288,6 +388,7 @@ pub struct CreateAgentCruiseDialingCampaignFluentBuilder {
 }
 impl CreateAgentCruiseDialingCampaignFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -298,11 +399,13 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -310,11 +413,13 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
     /// Task name.
     ///
     /// Example: `"新能源SUV推荐"`
+    #[inline]
     pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
+    #[inline]
     pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.name = value;
         self
@@ -322,11 +427,13 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
     /// Account of the agent who handles the calls.
     ///
     /// Example: `"foo@tencent.com"`
+    #[inline]
     pub fn agent(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.agent = Some(value.into());
         self
     }
     /// Sets or clears `Agent`. Required.
+    #[inline]
     pub fn set_agent(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.agent = value;
         self
@@ -334,11 +441,13 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
     /// Number of concurrent calls per round, 1-20.
     ///
     /// Example: `3`
+    #[inline]
     pub fn concurrency_number(mut self, value: i64) -> Self {
         self.inner.concurrency_number = Some(value);
         self
     }
     /// Sets or clears `ConcurrencyNumber`. Required.
+    #[inline]
     pub fn set_concurrency_number(mut self, value: Option<i64>) -> Self {
         self.inner.concurrency_number = value;
         self
@@ -346,11 +455,13 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
     /// Unix time in seconds when the task starts automatically.
     ///
     /// Example: `1708483433`
+    #[inline]
     pub fn start_time(mut self, value: i64) -> Self {
         self.inner.start_time = Some(value);
         self
     }
     /// Sets or clears `StartTime`. Required.
+    #[inline]
     pub fn set_start_time(mut self, value: Option<i64>) -> Self {
         self.inner.start_time = value;
         self
@@ -358,31 +469,37 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
     /// Unix time in seconds when the task ends automatically.
     ///
     /// Example: `1708485433`
+    #[inline]
     pub fn end_time(mut self, value: i64) -> Self {
         self.inner.end_time = Some(value);
         self
     }
     /// Sets or clears `EndTime`. Required.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<i64>) -> Self {
         self.inner.end_time = value;
         self
     }
     /// Numbers to call, in E.164 format or without a country code.
+    #[inline]
     pub fn callees(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`.
+    #[inline]
     pub fn set_callees(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.callees = value;
         self
     }
     /// Caller numbers, in the format shown in the management console.
+    #[inline]
     pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
+    #[inline]
     pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.callers = value;
         self
@@ -390,6 +507,7 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
     /// Order of calling: `0` random, `1` in list order.
     ///
     /// Example: `0`
+    #[inline]
     pub fn call_order(
         mut self,
         value: crate::types::CreateAgentCruiseDialingCampaignCallOrder,
@@ -398,6 +516,7 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
         self
     }
     /// Sets or clears `CallOrder`.
+    #[inline]
     pub fn set_call_order(
         mut self,
         value: Option<crate::types::CreateAgentCruiseDialingCampaignCallOrder>,
@@ -408,26 +527,31 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
     /// Custom caller data, up to 1024 characters.
     ///
     /// Example: `"foobar"`
+    #[inline]
     pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
+    #[inline]
     pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.uui = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &CreateAgentCruiseDialingCampaignRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -439,37 +563,82 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
     }
 }
 /// Successful response of `CreateAgentCruiseDialingCampaign`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAgentCruiseDialingCampaignResponse {
     /// Id of the created task.
     ///
     /// Example: `2569`
-    #[serde(
-        rename = "CampaignId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub campaign_id: Option<crate::types::CampaignId>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateAgentCruiseDialingCampaignResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateAgentCruiseDialingCampaignResponse", 2)?;
+        if self.campaign_id.is_some() {
+            s.serialize_field("CampaignId", &self.campaign_id)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateAgentCruiseDialingCampaignResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CreateAgentCruiseDialingCampaignResponse {
+    const EXPECTING: &'static str = "struct CreateAgentCruiseDialingCampaignResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["CampaignId", "RequestId"]);
+        let mut f_campaign_id: Option<Option<crate::types::CampaignId>> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_campaign_id)?,
+                1 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateAgentCruiseDialingCampaignResponse {
+            campaign_id: f_campaign_id.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for CreateAgentCruiseDialingCampaignResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "CampaignId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl CreateAgentCruiseDialingCampaignResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> CreateAgentCruiseDialingCampaignResponseBuilder {
         CreateAgentCruiseDialingCampaignResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -484,26 +653,31 @@ impl CreateAgentCruiseDialingCampaignResponseBuilder {
     /// Id of the created task.
     ///
     /// Example: `2569`
+    #[inline]
     pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
         self.campaign_id = Some(value);
         self
     }
     /// Sets or clears `CampaignId`.
+    #[inline]
     pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
         self.campaign_id = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> CreateAgentCruiseDialingCampaignResponse {
         CreateAgentCruiseDialingCampaignResponse {
             campaign_id: self.campaign_id,
@@ -513,9 +687,11 @@ impl CreateAgentCruiseDialingCampaignResponseBuilder {
     }
 }
 impl crate::ActionResponse for CreateAgentCruiseDialingCampaignResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -572,16 +748,11 @@ impl crate::Client {
     /// Create an agent cruise-style outbound call task.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`CreateAgentCruiseDialingCampaign`](crate::operation::create_agent_cruise_dialing_campaign).
+    #[inline]
     pub fn create_agent_cruise_dialing_campaign(
         &self,
     ) -> CreateAgentCruiseDialingCampaignFluentBuilder {
         CreateAgentCruiseDialingCampaignFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<CreateAgentCruiseDialingCampaignErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    fn from(error: crate::SdkError<CreateAgentCruiseDialingCampaignErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for CreateAgentCruiseDialingCampaignErrorCode {}

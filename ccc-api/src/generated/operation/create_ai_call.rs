@@ -40,340 +40,172 @@
 //!
 //! Repaired from the official text: inserted 2 missing comma(s) in the request
 /// Request of `CreateAICall`. Build it with [`CreateAICallRequest::builder`], which checks that every required member is set.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAICallRequest {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Number to call.
     ///
     /// Example: `"0086xxx"`
-    #[serde(rename = "Callee")]
     pub callee: crate::CompactString,
     /// Protocol of the model API: `openai` (OpenAI-compatible, e.g. GPT, Hunyuan, DeepSeek), `azure`, `minimax` or `dify`.
     ///
     /// Example: `"openai"`
-    #[serde(rename = "LLMType")]
     pub llm_type: crate::types::CreateAICallLLMType,
     /// API key for the model provider, used for authentication.
     ///
     /// Example: `"sk-proj-xxxx"`
-    #[serde(rename = "APIKey")]
     pub api_key: crate::CompactString,
     /// Base URL of the model API endpoint for the chosen protocol (OpenAI, DeepSeek, Azure resource or Minimax endpoint).
     ///
     /// Example: `"https://api.openai.com/v1/"`
-    #[serde(rename = "APIUrl")]
     pub api_url: crate::CompactString,
     /// System prompt that sets the bot persona, style and task.
     ///
     /// Example: `"示例值请看上方描述"`
-    #[serde(
-        rename = "SystemPrompt",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub system_prompt: Option<crate::CompactString>,
     /// Model name, for example `gpt-4o-mini`, `gpt-4o` or `deepseek-chat`.
     ///
     /// Example: `"gpt-4o-mini"`
-    #[serde(rename = "Model", default, skip_serializing_if = "Option::is_none")]
     pub model: Option<crate::CompactString>,
     /// Built-in voice, for example `ZhiMei`, `ZhiXi`, `ZhiQi`, `ZhiTian`, `AiXiaoJing` (Chinese), `WeRose`, `Monika` (English), `Nanami` (Japanese), `SunHi` (Korean). Leave empty when using `CustomTTSConfig`.
     ///
     /// Example: `"ZhiQi"`
-    #[serde(rename = "VoiceType", default, skip_serializing_if = "Option::is_none")]
     pub voice_type: Option<crate::types::CreateAICallVoiceType>,
     /// Caller numbers to use.
     ///
     /// Example: `["string"]`
-    #[serde(rename = "Callers", default, skip_serializing_if = "Option::is_none")]
     pub callers: Option<Vec<crate::CompactString>>,
     /// Greeting spoken by the AI agent.
     ///
     /// Example: `"您好"`
-    #[serde(
-        rename = "WelcomeMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub welcome_message: Option<crate::CompactString>,
     /// Greeting mode: `0` use `WelcomeMessage` (bot speaks first if set, otherwise the callee does), `1` let the model generate the greeting from the prompt and speak first.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "WelcomeType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub welcome_type: Option<crate::types::CreateAICallWelcomeType>,
     /// Greeting priority: `0` interruptible (default), `2` high priority, cannot be interrupted.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "WelcomeMessagePriority",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub welcome_message_priority: Option<crate::types::CreateAICallWelcomeMessagePriority>,
     /// Maximum wait in milliseconds for the user to speak before the call ends; default 60000.
     ///
     /// Example: `60000`
-    #[serde(
-        rename = "MaxDuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_duration: Option<i64>,
     /// Speech recognition languages as ISO 639 codes, up to 4; the first is primary, default `zh`. Examples: `zh`, `zh-TW`, `zh-dialect`, `en`, `vi`, `ja`, `ko`. Extra languages are ignored when the primary is a Chinese dialect.
     ///
     /// Example: `["zh","en"]`
-    #[serde(rename = "Languages", default, skip_serializing_if = "Option::is_none")]
     pub languages: Option<Vec<crate::types::CreateAICallLanguages>>,
     /// How the user can interrupt the bot: `0` automatic interruption (default), `1` no interruption.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "InterruptMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub interrupt_mode: Option<crate::types::CreateAICallInterruptMode>,
     /// With `InterruptMode` `0`, milliseconds of continuous user speech that interrupt the bot; default 500.
     ///
     /// Example: `500`
-    #[serde(
-        rename = "InterruptSpeechDuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub interrupt_speech_duration: Option<i64>,
     /// Whether to enable the `call_end` function call, letting the model hang up.
     ///
     /// Example: `true`
-    #[serde(
-        rename = "EndFunctionEnable",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub end_function_enable: Option<bool>,
     /// Description of the `call_end` function when `EndFunctionEnable` is true; a default hang-up description is used if empty.
     ///
     /// Example: `"在用户不想继续通话或者展现出不开心的情绪时挂断通话"`
-    #[serde(
-        rename = "EndFunctionDesc",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub end_function_desc: Option<crate::CompactString>,
     /// Whether to enable the `transfer_to_human` function call.
     ///
     /// Example: `true`
-    #[serde(
-        rename = "TransferFunctionEnable",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub transfer_function_enable: Option<bool>,
     /// Transfer-to-human settings; used when `TransferFunctionEnable` is true.
-    #[serde(
-        rename = "TransferItems",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub transfer_items: Option<Vec<crate::types::AITransferItem>>,
     /// Whether to enable the function call that hands the conversation to another AI agent.
     ///
     /// Example: `true`
-    #[serde(
-        rename = "TransferToAgentEnable",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub transfer_to_agent_enable: Option<bool>,
     /// Settings for handing over to other AI agents; used when `TransferToAgentEnable` is true.
-    #[serde(
-        rename = "TransferToAgentItems",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub transfer_to_agent_items: Option<Vec<crate::types::TransferToAgentItem>>,
     /// Milliseconds of user silence before the bot plays a reminder; minimum and default 10000.
     ///
     /// Example: `10000`
-    #[serde(
-        rename = "NotifyDuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub notify_duration: Option<i64>,
     /// Reminder spoken after `NotifyDuration` of silence; a default asking the user to repeat is used if empty.
     ///
     /// Example: `"抱歉，我没听清。您可以重复下吗？"`
-    #[serde(
-        rename = "NotifyMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub notify_message: Option<crate::CompactString>,
     /// Maximum number of reminders; unlimited by default.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "NotifyMaxCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub notify_max_count: Option<u64>,
     /// Custom text-to-speech configuration as a JSON string, for example with `TTSType` `tencent` or `minimax` and its credentials. Either this or `VoiceType` is required.
     ///
     /// Example: `"{ \"TTSType\": \"azure\", \"SubscriptionKey\": \"xx\", \"Region\": \"chinanorth3\", \"VoiceName\": \"zh-CN-\", \"Language\": \"zh-CN\", \"Rate\": 1 }"`
-    #[serde(
-        rename = "CustomTTSConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub custom_tts_config: Option<crate::CompactString>,
     /// Variables substituted into the prompt.
-    #[serde(
-        rename = "PromptVariables",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub prompt_variables: Option<Vec<crate::types::Variable>>,
     /// Voice activity detection silence time in milliseconds, 240-2000, default 1000; smaller values segment speech faster.
     ///
     /// Example: `500`
-    #[serde(
-        rename = "VadSilenceTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub vad_silence_time: Option<i64>,
     /// Settings for extracting information from the call content.
-    #[serde(
-        rename = "ExtractConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub extract_config: Option<Vec<crate::types::AICallExtractConfigElement>>,
     /// Sampling temperature of the model.
     ///
     /// Example: `0.1`
-    #[serde(
-        rename = "Temperature",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub temperature: Option<f64>,
     /// General variables: prompt and welcome message variables, `welcome-message-delay` (seconds to delay the welcome message), and Dify variables such as `dify-inputs-xxx`, `dify-inputs-user` and `dify-inputs-conversation_id`.
-    #[serde(rename = "Variables", default, skip_serializing_if = "Option::is_none")]
     pub variables: Option<Vec<crate::types::Variable>>,
     /// Top-p sampling value of the model.
     ///
     /// Example: `0.8`
-    #[serde(rename = "TopP", default, skip_serializing_if = "Option::is_none")]
     pub top_p: Option<f64>,
     /// Far-field voice suppression level, 0-3, default `0`; `2` is recommended. Does not affect recognition accuracy.
     ///
     /// Example: `1`
-    #[serde(rename = "VadLevel", default, skip_serializing_if = "Option::is_none")]
     pub vad_level: Option<u64>,
     /// Filler phrases played while the model is responding.
-    #[serde(rename = "ToneWord", default, skip_serializing_if = "Option::is_none")]
     pub tone_word: Option<crate::types::ToneWordInfo>,
     /// Whether to play the compliance notice that the conversation is AI-generated; default `true`. Setting `false` means you accept the related legal obligations.
     ///
     /// Example: `false`
-    #[serde(
-        rename = "EnableComplianceAudio",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub enable_compliance_audio: Option<bool>,
     /// Whether to detect voicemail on the callee side.
     ///
     /// Example: `true`
-    #[serde(
-        rename = "EnableVoicemailDetection",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub enable_voicemail_detection: Option<bool>,
     /// Action when voicemail is detected, used with `EnableVoicemailDetection`: `0` hang up (default).
     ///
     /// Example: `0`
-    #[serde(
-        rename = "VoicemailAction",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub voicemail_action: Option<crate::types::CreateAICallVoicemailAction>,
     /// Extra model request parameters as a JSON string.
     ///
     /// Example: `"{}"`
-    #[serde(
-        rename = "LLMExtraBody",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub llm_extra_body: Option<crate::CompactString>,
     /// Maximum call duration in milliseconds; unlimited by default.
     ///
     /// Example: `600000`
-    #[serde(
-        rename = "MaxCallDurationMs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_call_duration_ms: Option<u64>,
     /// Maximum ringing time in seconds before hanging up; only supported for your own numbers.
     ///
     /// Example: `15`
-    #[serde(
-        rename = "MaxRingTimeoutSecond",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_ring_timeout_second: Option<i64>,
     /// Background sound scene: `coffee_shops` or `busy_office`; leave empty for none.
     ///
     /// Example: `"coffee_shops"`
-    #[serde(
-        rename = "AmbientSoundType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ambient_sound_type: Option<crate::types::CreateAICallAmbientSoundType>,
     /// Background sound volume, 0-2, default 1; only used with `AmbientSoundType`.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "AmbientSoundVolume",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ambient_sound_volume: Option<f64>,
     /// Seconds to wait in queue when AI agent concurrency is exhausted, 0-5, default 5.
     ///
     /// Example: `3`
-    #[serde(
-        rename = "AcquireTimeoutSecond",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub acquire_timeout_second: Option<u64>,
     /// Custom speech-to-text configuration as a JSON string; contact Tencent Cloud before use.
     ///
     /// Example: `"{\"STTType\":\"trtc\",\"AppId\":\"1300168489\",\"SecretId\":\"************************************\",\"SecretKey\":\"********************************\"}"`
-    #[serde(
-        rename = "CustomSTTConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub custom_stt_config: Option<crate::CompactString>,
 }
 impl ::std::fmt::Debug for CreateAICallRequest {
@@ -435,8 +267,341 @@ impl ::std::fmt::Debug for CreateAICallRequest {
             .finish()
     }
 }
+impl ::serde::Serialize for CreateAICallRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateAICallRequest", 44)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("Callee", &self.callee)?;
+        s.serialize_field("LLMType", &self.llm_type)?;
+        s.serialize_field("APIKey", &self.api_key)?;
+        s.serialize_field("APIUrl", &self.api_url)?;
+        if self.system_prompt.is_some() {
+            s.serialize_field("SystemPrompt", &self.system_prompt)?;
+        }
+        if self.model.is_some() {
+            s.serialize_field("Model", &self.model)?;
+        }
+        if self.voice_type.is_some() {
+            s.serialize_field("VoiceType", &self.voice_type)?;
+        }
+        if self.callers.is_some() {
+            s.serialize_field("Callers", &self.callers)?;
+        }
+        if self.welcome_message.is_some() {
+            s.serialize_field("WelcomeMessage", &self.welcome_message)?;
+        }
+        if self.welcome_type.is_some() {
+            s.serialize_field("WelcomeType", &self.welcome_type)?;
+        }
+        if self.welcome_message_priority.is_some() {
+            s.serialize_field("WelcomeMessagePriority", &self.welcome_message_priority)?;
+        }
+        if self.max_duration.is_some() {
+            s.serialize_field("MaxDuration", &self.max_duration)?;
+        }
+        if self.languages.is_some() {
+            s.serialize_field("Languages", &self.languages)?;
+        }
+        if self.interrupt_mode.is_some() {
+            s.serialize_field("InterruptMode", &self.interrupt_mode)?;
+        }
+        if self.interrupt_speech_duration.is_some() {
+            s.serialize_field("InterruptSpeechDuration", &self.interrupt_speech_duration)?;
+        }
+        if self.end_function_enable.is_some() {
+            s.serialize_field("EndFunctionEnable", &self.end_function_enable)?;
+        }
+        if self.end_function_desc.is_some() {
+            s.serialize_field("EndFunctionDesc", &self.end_function_desc)?;
+        }
+        if self.transfer_function_enable.is_some() {
+            s.serialize_field("TransferFunctionEnable", &self.transfer_function_enable)?;
+        }
+        if self.transfer_items.is_some() {
+            s.serialize_field("TransferItems", &self.transfer_items)?;
+        }
+        if self.transfer_to_agent_enable.is_some() {
+            s.serialize_field("TransferToAgentEnable", &self.transfer_to_agent_enable)?;
+        }
+        if self.transfer_to_agent_items.is_some() {
+            s.serialize_field("TransferToAgentItems", &self.transfer_to_agent_items)?;
+        }
+        if self.notify_duration.is_some() {
+            s.serialize_field("NotifyDuration", &self.notify_duration)?;
+        }
+        if self.notify_message.is_some() {
+            s.serialize_field("NotifyMessage", &self.notify_message)?;
+        }
+        if self.notify_max_count.is_some() {
+            s.serialize_field("NotifyMaxCount", &self.notify_max_count)?;
+        }
+        if self.custom_tts_config.is_some() {
+            s.serialize_field("CustomTTSConfig", &self.custom_tts_config)?;
+        }
+        if self.prompt_variables.is_some() {
+            s.serialize_field("PromptVariables", &self.prompt_variables)?;
+        }
+        if self.vad_silence_time.is_some() {
+            s.serialize_field("VadSilenceTime", &self.vad_silence_time)?;
+        }
+        if self.extract_config.is_some() {
+            s.serialize_field("ExtractConfig", &self.extract_config)?;
+        }
+        if self.temperature.is_some() {
+            s.serialize_field("Temperature", &self.temperature)?;
+        }
+        if self.variables.is_some() {
+            s.serialize_field("Variables", &self.variables)?;
+        }
+        if self.top_p.is_some() {
+            s.serialize_field("TopP", &self.top_p)?;
+        }
+        if self.vad_level.is_some() {
+            s.serialize_field("VadLevel", &self.vad_level)?;
+        }
+        if self.tone_word.is_some() {
+            s.serialize_field("ToneWord", &self.tone_word)?;
+        }
+        if self.enable_compliance_audio.is_some() {
+            s.serialize_field("EnableComplianceAudio", &self.enable_compliance_audio)?;
+        }
+        if self.enable_voicemail_detection.is_some() {
+            s.serialize_field("EnableVoicemailDetection", &self.enable_voicemail_detection)?;
+        }
+        if self.voicemail_action.is_some() {
+            s.serialize_field("VoicemailAction", &self.voicemail_action)?;
+        }
+        if self.llm_extra_body.is_some() {
+            s.serialize_field("LLMExtraBody", &self.llm_extra_body)?;
+        }
+        if self.max_call_duration_ms.is_some() {
+            s.serialize_field("MaxCallDurationMs", &self.max_call_duration_ms)?;
+        }
+        if self.max_ring_timeout_second.is_some() {
+            s.serialize_field("MaxRingTimeoutSecond", &self.max_ring_timeout_second)?;
+        }
+        if self.ambient_sound_type.is_some() {
+            s.serialize_field("AmbientSoundType", &self.ambient_sound_type)?;
+        }
+        if self.ambient_sound_volume.is_some() {
+            s.serialize_field("AmbientSoundVolume", &self.ambient_sound_volume)?;
+        }
+        if self.acquire_timeout_second.is_some() {
+            s.serialize_field("AcquireTimeoutSecond", &self.acquire_timeout_second)?;
+        }
+        if self.custom_stt_config.is_some() {
+            s.serialize_field("CustomSTTConfig", &self.custom_stt_config)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateAICallRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for CreateAICallRequest {
+    const EXPECTING: &'static str = "struct CreateAICallRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "Callee",
+            "LLMType",
+            "APIKey",
+            "APIUrl",
+            "SystemPrompt",
+            "Model",
+            "VoiceType",
+            "Callers",
+            "WelcomeMessage",
+            "WelcomeType",
+            "WelcomeMessagePriority",
+            "MaxDuration",
+            "Languages",
+            "InterruptMode",
+            "InterruptSpeechDuration",
+            "EndFunctionEnable",
+            "EndFunctionDesc",
+            "TransferFunctionEnable",
+            "TransferItems",
+            "TransferToAgentEnable",
+            "TransferToAgentItems",
+            "NotifyDuration",
+            "NotifyMessage",
+            "NotifyMaxCount",
+            "CustomTTSConfig",
+            "PromptVariables",
+            "VadSilenceTime",
+            "ExtractConfig",
+            "Temperature",
+            "Variables",
+            "TopP",
+            "VadLevel",
+            "ToneWord",
+            "EnableComplianceAudio",
+            "EnableVoicemailDetection",
+            "VoicemailAction",
+            "LLMExtraBody",
+            "MaxCallDurationMs",
+            "MaxRingTimeoutSecond",
+            "AmbientSoundType",
+            "AmbientSoundVolume",
+            "AcquireTimeoutSecond",
+            "CustomSTTConfig",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_callee: Option<crate::CompactString> = None;
+        let mut f_llm_type: Option<crate::types::CreateAICallLLMType> = None;
+        let mut f_api_key: Option<crate::CompactString> = None;
+        let mut f_api_url: Option<crate::CompactString> = None;
+        let mut f_system_prompt: Option<Option<crate::CompactString>> = None;
+        let mut f_model: Option<Option<crate::CompactString>> = None;
+        let mut f_voice_type: Option<Option<crate::types::CreateAICallVoiceType>> = None;
+        let mut f_callers: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_welcome_message: Option<Option<crate::CompactString>> = None;
+        let mut f_welcome_type: Option<Option<crate::types::CreateAICallWelcomeType>> = None;
+        let mut f_welcome_message_priority: Option<
+            Option<crate::types::CreateAICallWelcomeMessagePriority>,
+        > = None;
+        let mut f_max_duration: Option<Option<i64>> = None;
+        let mut f_languages: Option<Option<Vec<crate::types::CreateAICallLanguages>>> = None;
+        let mut f_interrupt_mode: Option<Option<crate::types::CreateAICallInterruptMode>> = None;
+        let mut f_interrupt_speech_duration: Option<Option<i64>> = None;
+        let mut f_end_function_enable: Option<Option<bool>> = None;
+        let mut f_end_function_desc: Option<Option<crate::CompactString>> = None;
+        let mut f_transfer_function_enable: Option<Option<bool>> = None;
+        let mut f_transfer_items: Option<Option<Vec<crate::types::AITransferItem>>> = None;
+        let mut f_transfer_to_agent_enable: Option<Option<bool>> = None;
+        let mut f_transfer_to_agent_items: Option<Option<Vec<crate::types::TransferToAgentItem>>> =
+            None;
+        let mut f_notify_duration: Option<Option<i64>> = None;
+        let mut f_notify_message: Option<Option<crate::CompactString>> = None;
+        let mut f_notify_max_count: Option<Option<u64>> = None;
+        let mut f_custom_tts_config: Option<Option<crate::CompactString>> = None;
+        let mut f_prompt_variables: Option<Option<Vec<crate::types::Variable>>> = None;
+        let mut f_vad_silence_time: Option<Option<i64>> = None;
+        let mut f_extract_config: Option<Option<Vec<crate::types::AICallExtractConfigElement>>> =
+            None;
+        let mut f_temperature: Option<Option<f64>> = None;
+        let mut f_variables: Option<Option<Vec<crate::types::Variable>>> = None;
+        let mut f_top_p: Option<Option<f64>> = None;
+        let mut f_vad_level: Option<Option<u64>> = None;
+        let mut f_tone_word: Option<Option<crate::types::ToneWordInfo>> = None;
+        let mut f_enable_compliance_audio: Option<Option<bool>> = None;
+        let mut f_enable_voicemail_detection: Option<Option<bool>> = None;
+        let mut f_voicemail_action: Option<Option<crate::types::CreateAICallVoicemailAction>> =
+            None;
+        let mut f_llm_extra_body: Option<Option<crate::CompactString>> = None;
+        let mut f_max_call_duration_ms: Option<Option<u64>> = None;
+        let mut f_max_ring_timeout_second: Option<Option<i64>> = None;
+        let mut f_ambient_sound_type: Option<Option<crate::types::CreateAICallAmbientSoundType>> =
+            None;
+        let mut f_ambient_sound_volume: Option<Option<f64>> = None;
+        let mut f_acquire_timeout_second: Option<Option<u64>> = None;
+        let mut f_custom_stt_config: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_callee)?,
+                2 => members.value(&mut map, &mut f_llm_type)?,
+                3 => members.value(&mut map, &mut f_api_key)?,
+                4 => members.value(&mut map, &mut f_api_url)?,
+                5 => members.value(&mut map, &mut f_system_prompt)?,
+                6 => members.value(&mut map, &mut f_model)?,
+                7 => members.value(&mut map, &mut f_voice_type)?,
+                8 => members.value(&mut map, &mut f_callers)?,
+                9 => members.value(&mut map, &mut f_welcome_message)?,
+                10 => members.value(&mut map, &mut f_welcome_type)?,
+                11 => members.value(&mut map, &mut f_welcome_message_priority)?,
+                12 => members.value(&mut map, &mut f_max_duration)?,
+                13 => members.value(&mut map, &mut f_languages)?,
+                14 => members.value(&mut map, &mut f_interrupt_mode)?,
+                15 => members.value(&mut map, &mut f_interrupt_speech_duration)?,
+                16 => members.value(&mut map, &mut f_end_function_enable)?,
+                17 => members.value(&mut map, &mut f_end_function_desc)?,
+                18 => members.value(&mut map, &mut f_transfer_function_enable)?,
+                19 => members.value(&mut map, &mut f_transfer_items)?,
+                20 => members.value(&mut map, &mut f_transfer_to_agent_enable)?,
+                21 => members.value(&mut map, &mut f_transfer_to_agent_items)?,
+                22 => members.value(&mut map, &mut f_notify_duration)?,
+                23 => members.value(&mut map, &mut f_notify_message)?,
+                24 => members.value(&mut map, &mut f_notify_max_count)?,
+                25 => members.value(&mut map, &mut f_custom_tts_config)?,
+                26 => members.value(&mut map, &mut f_prompt_variables)?,
+                27 => members.value(&mut map, &mut f_vad_silence_time)?,
+                28 => members.value(&mut map, &mut f_extract_config)?,
+                29 => members.value(&mut map, &mut f_temperature)?,
+                30 => members.value(&mut map, &mut f_variables)?,
+                31 => members.value(&mut map, &mut f_top_p)?,
+                32 => members.value(&mut map, &mut f_vad_level)?,
+                33 => members.value(&mut map, &mut f_tone_word)?,
+                34 => members.value(&mut map, &mut f_enable_compliance_audio)?,
+                35 => members.value(&mut map, &mut f_enable_voicemail_detection)?,
+                36 => members.value(&mut map, &mut f_voicemail_action)?,
+                37 => members.value(&mut map, &mut f_llm_extra_body)?,
+                38 => members.value(&mut map, &mut f_max_call_duration_ms)?,
+                39 => members.value(&mut map, &mut f_max_ring_timeout_second)?,
+                40 => members.value(&mut map, &mut f_ambient_sound_type)?,
+                41 => members.value(&mut map, &mut f_ambient_sound_volume)?,
+                42 => members.value(&mut map, &mut f_acquire_timeout_second)?,
+                43 => members.value(&mut map, &mut f_custom_stt_config)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateAICallRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            callee: members.required(f_callee, 1)?,
+            llm_type: members.required(f_llm_type, 2)?,
+            api_key: members.required(f_api_key, 3)?,
+            api_url: members.required(f_api_url, 4)?,
+            system_prompt: f_system_prompt.flatten(),
+            model: f_model.flatten(),
+            voice_type: f_voice_type.flatten(),
+            callers: f_callers.flatten(),
+            welcome_message: f_welcome_message.flatten(),
+            welcome_type: f_welcome_type.flatten(),
+            welcome_message_priority: f_welcome_message_priority.flatten(),
+            max_duration: f_max_duration.flatten(),
+            languages: f_languages.flatten(),
+            interrupt_mode: f_interrupt_mode.flatten(),
+            interrupt_speech_duration: f_interrupt_speech_duration.flatten(),
+            end_function_enable: f_end_function_enable.flatten(),
+            end_function_desc: f_end_function_desc.flatten(),
+            transfer_function_enable: f_transfer_function_enable.flatten(),
+            transfer_items: f_transfer_items.flatten(),
+            transfer_to_agent_enable: f_transfer_to_agent_enable.flatten(),
+            transfer_to_agent_items: f_transfer_to_agent_items.flatten(),
+            notify_duration: f_notify_duration.flatten(),
+            notify_message: f_notify_message.flatten(),
+            notify_max_count: f_notify_max_count.flatten(),
+            custom_tts_config: f_custom_tts_config.flatten(),
+            prompt_variables: f_prompt_variables.flatten(),
+            vad_silence_time: f_vad_silence_time.flatten(),
+            extract_config: f_extract_config.flatten(),
+            temperature: f_temperature.flatten(),
+            variables: f_variables.flatten(),
+            top_p: f_top_p.flatten(),
+            vad_level: f_vad_level.flatten(),
+            tone_word: f_tone_word.flatten(),
+            enable_compliance_audio: f_enable_compliance_audio.flatten(),
+            enable_voicemail_detection: f_enable_voicemail_detection.flatten(),
+            voicemail_action: f_voicemail_action.flatten(),
+            llm_extra_body: f_llm_extra_body.flatten(),
+            max_call_duration_ms: f_max_call_duration_ms.flatten(),
+            max_ring_timeout_second: f_max_ring_timeout_second.flatten(),
+            ambient_sound_type: f_ambient_sound_type.flatten(),
+            ambient_sound_volume: f_ambient_sound_volume.flatten(),
+            acquire_timeout_second: f_acquire_timeout_second.flatten(),
+            custom_stt_config: f_custom_stt_config.flatten(),
+        })
+    }
+}
 impl CreateAICallRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CreateAICallRequestBuilder {
         CreateAICallRequestBuilder::default()
     }
@@ -559,11 +724,13 @@ impl CreateAICallRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -571,11 +738,13 @@ impl CreateAICallRequestBuilder {
     /// Number to call.
     ///
     /// Example: `"0086xxx"`
+    #[inline]
     pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
+    #[inline]
     pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
         self.callee = value;
         self
@@ -583,11 +752,13 @@ impl CreateAICallRequestBuilder {
     /// Protocol of the model API: `openai` (OpenAI-compatible, e.g. GPT, Hunyuan, DeepSeek), `azure`, `minimax` or `dify`.
     ///
     /// Example: `"openai"`
+    #[inline]
     pub fn llm_type(mut self, value: crate::types::CreateAICallLLMType) -> Self {
         self.llm_type = Some(value);
         self
     }
     /// Sets or clears `LLMType`. Required.
+    #[inline]
     pub fn set_llm_type(mut self, value: Option<crate::types::CreateAICallLLMType>) -> Self {
         self.llm_type = value;
         self
@@ -595,11 +766,13 @@ impl CreateAICallRequestBuilder {
     /// API key for the model provider, used for authentication.
     ///
     /// Example: `"sk-proj-xxxx"`
+    #[inline]
     pub fn api_key(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.api_key = Some(value.into());
         self
     }
     /// Sets or clears `APIKey`. Required.
+    #[inline]
     pub fn set_api_key(mut self, value: Option<crate::CompactString>) -> Self {
         self.api_key = value;
         self
@@ -607,11 +780,13 @@ impl CreateAICallRequestBuilder {
     /// Base URL of the model API endpoint for the chosen protocol (OpenAI, DeepSeek, Azure resource or Minimax endpoint).
     ///
     /// Example: `"https://api.openai.com/v1/"`
+    #[inline]
     pub fn api_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.api_url = Some(value.into());
         self
     }
     /// Sets or clears `APIUrl`. Required.
+    #[inline]
     pub fn set_api_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.api_url = value;
         self
@@ -619,11 +794,13 @@ impl CreateAICallRequestBuilder {
     /// System prompt that sets the bot persona, style and task.
     ///
     /// Example: `"示例值请看上方描述"`
+    #[inline]
     pub fn system_prompt(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.system_prompt = Some(value.into());
         self
     }
     /// Sets or clears `SystemPrompt`.
+    #[inline]
     pub fn set_system_prompt(mut self, value: Option<crate::CompactString>) -> Self {
         self.system_prompt = value;
         self
@@ -631,11 +808,13 @@ impl CreateAICallRequestBuilder {
     /// Model name, for example `gpt-4o-mini`, `gpt-4o` or `deepseek-chat`.
     ///
     /// Example: `"gpt-4o-mini"`
+    #[inline]
     pub fn model(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.model = Some(value.into());
         self
     }
     /// Sets or clears `Model`.
+    #[inline]
     pub fn set_model(mut self, value: Option<crate::CompactString>) -> Self {
         self.model = value;
         self
@@ -643,11 +822,13 @@ impl CreateAICallRequestBuilder {
     /// Built-in voice, for example `ZhiMei`, `ZhiXi`, `ZhiQi`, `ZhiTian`, `AiXiaoJing` (Chinese), `WeRose`, `Monika` (English), `Nanami` (Japanese), `SunHi` (Korean). Leave empty when using `CustomTTSConfig`.
     ///
     /// Example: `"ZhiQi"`
+    #[inline]
     pub fn voice_type(mut self, value: crate::types::CreateAICallVoiceType) -> Self {
         self.voice_type = Some(value);
         self
     }
     /// Sets or clears `VoiceType`.
+    #[inline]
     pub fn set_voice_type(mut self, value: Option<crate::types::CreateAICallVoiceType>) -> Self {
         self.voice_type = value;
         self
@@ -655,11 +836,13 @@ impl CreateAICallRequestBuilder {
     /// Caller numbers to use.
     ///
     /// Example: `["string"]`
+    #[inline]
     pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
+    #[inline]
     pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.callers = value;
         self
@@ -667,11 +850,13 @@ impl CreateAICallRequestBuilder {
     /// Greeting spoken by the AI agent.
     ///
     /// Example: `"您好"`
+    #[inline]
     pub fn welcome_message(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.welcome_message = Some(value.into());
         self
     }
     /// Sets or clears `WelcomeMessage`.
+    #[inline]
     pub fn set_welcome_message(mut self, value: Option<crate::CompactString>) -> Self {
         self.welcome_message = value;
         self
@@ -679,11 +864,13 @@ impl CreateAICallRequestBuilder {
     /// Greeting mode: `0` use `WelcomeMessage` (bot speaks first if set, otherwise the callee does), `1` let the model generate the greeting from the prompt and speak first.
     ///
     /// Example: `0`
+    #[inline]
     pub fn welcome_type(mut self, value: crate::types::CreateAICallWelcomeType) -> Self {
         self.welcome_type = Some(value);
         self
     }
     /// Sets or clears `WelcomeType`.
+    #[inline]
     pub fn set_welcome_type(
         mut self,
         value: Option<crate::types::CreateAICallWelcomeType>,
@@ -694,6 +881,7 @@ impl CreateAICallRequestBuilder {
     /// Greeting priority: `0` interruptible (default), `2` high priority, cannot be interrupted.
     ///
     /// Example: `0`
+    #[inline]
     pub fn welcome_message_priority(
         mut self,
         value: crate::types::CreateAICallWelcomeMessagePriority,
@@ -702,6 +890,7 @@ impl CreateAICallRequestBuilder {
         self
     }
     /// Sets or clears `WelcomeMessagePriority`.
+    #[inline]
     pub fn set_welcome_message_priority(
         mut self,
         value: Option<crate::types::CreateAICallWelcomeMessagePriority>,
@@ -712,11 +901,13 @@ impl CreateAICallRequestBuilder {
     /// Maximum wait in milliseconds for the user to speak before the call ends; default 60000.
     ///
     /// Example: `60000`
+    #[inline]
     pub fn max_duration(mut self, value: i64) -> Self {
         self.max_duration = Some(value);
         self
     }
     /// Sets or clears `MaxDuration`.
+    #[inline]
     pub fn set_max_duration(mut self, value: Option<i64>) -> Self {
         self.max_duration = value;
         self
@@ -724,11 +915,13 @@ impl CreateAICallRequestBuilder {
     /// Speech recognition languages as ISO 639 codes, up to 4; the first is primary, default `zh`. Examples: `zh`, `zh-TW`, `zh-dialect`, `en`, `vi`, `ja`, `ko`. Extra languages are ignored when the primary is a Chinese dialect.
     ///
     /// Example: `["zh","en"]`
+    #[inline]
     pub fn languages(mut self, value: Vec<crate::types::CreateAICallLanguages>) -> Self {
         self.languages = Some(value);
         self
     }
     /// Sets or clears `Languages`.
+    #[inline]
     pub fn set_languages(
         mut self,
         value: Option<Vec<crate::types::CreateAICallLanguages>>,
@@ -739,11 +932,13 @@ impl CreateAICallRequestBuilder {
     /// How the user can interrupt the bot: `0` automatic interruption (default), `1` no interruption.
     ///
     /// Example: `1`
+    #[inline]
     pub fn interrupt_mode(mut self, value: crate::types::CreateAICallInterruptMode) -> Self {
         self.interrupt_mode = Some(value);
         self
     }
     /// Sets or clears `InterruptMode`.
+    #[inline]
     pub fn set_interrupt_mode(
         mut self,
         value: Option<crate::types::CreateAICallInterruptMode>,
@@ -754,11 +949,13 @@ impl CreateAICallRequestBuilder {
     /// With `InterruptMode` `0`, milliseconds of continuous user speech that interrupt the bot; default 500.
     ///
     /// Example: `500`
+    #[inline]
     pub fn interrupt_speech_duration(mut self, value: i64) -> Self {
         self.interrupt_speech_duration = Some(value);
         self
     }
     /// Sets or clears `InterruptSpeechDuration`.
+    #[inline]
     pub fn set_interrupt_speech_duration(mut self, value: Option<i64>) -> Self {
         self.interrupt_speech_duration = value;
         self
@@ -766,11 +963,13 @@ impl CreateAICallRequestBuilder {
     /// Whether to enable the `call_end` function call, letting the model hang up.
     ///
     /// Example: `true`
+    #[inline]
     pub fn end_function_enable(mut self, value: bool) -> Self {
         self.end_function_enable = Some(value);
         self
     }
     /// Sets or clears `EndFunctionEnable`.
+    #[inline]
     pub fn set_end_function_enable(mut self, value: Option<bool>) -> Self {
         self.end_function_enable = value;
         self
@@ -778,11 +977,13 @@ impl CreateAICallRequestBuilder {
     /// Description of the `call_end` function when `EndFunctionEnable` is true; a default hang-up description is used if empty.
     ///
     /// Example: `"在用户不想继续通话或者展现出不开心的情绪时挂断通话"`
+    #[inline]
     pub fn end_function_desc(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.end_function_desc = Some(value.into());
         self
     }
     /// Sets or clears `EndFunctionDesc`.
+    #[inline]
     pub fn set_end_function_desc(mut self, value: Option<crate::CompactString>) -> Self {
         self.end_function_desc = value;
         self
@@ -790,21 +991,25 @@ impl CreateAICallRequestBuilder {
     /// Whether to enable the `transfer_to_human` function call.
     ///
     /// Example: `true`
+    #[inline]
     pub fn transfer_function_enable(mut self, value: bool) -> Self {
         self.transfer_function_enable = Some(value);
         self
     }
     /// Sets or clears `TransferFunctionEnable`.
+    #[inline]
     pub fn set_transfer_function_enable(mut self, value: Option<bool>) -> Self {
         self.transfer_function_enable = value;
         self
     }
     /// Transfer-to-human settings; used when `TransferFunctionEnable` is true.
+    #[inline]
     pub fn transfer_items(mut self, value: Vec<crate::types::AITransferItem>) -> Self {
         self.transfer_items = Some(value);
         self
     }
     /// Sets or clears `TransferItems`.
+    #[inline]
     pub fn set_transfer_items(mut self, value: Option<Vec<crate::types::AITransferItem>>) -> Self {
         self.transfer_items = value;
         self
@@ -812,16 +1017,19 @@ impl CreateAICallRequestBuilder {
     /// Whether to enable the function call that hands the conversation to another AI agent.
     ///
     /// Example: `true`
+    #[inline]
     pub fn transfer_to_agent_enable(mut self, value: bool) -> Self {
         self.transfer_to_agent_enable = Some(value);
         self
     }
     /// Sets or clears `TransferToAgentEnable`.
+    #[inline]
     pub fn set_transfer_to_agent_enable(mut self, value: Option<bool>) -> Self {
         self.transfer_to_agent_enable = value;
         self
     }
     /// Settings for handing over to other AI agents; used when `TransferToAgentEnable` is true.
+    #[inline]
     pub fn transfer_to_agent_items(
         mut self,
         value: Vec<crate::types::TransferToAgentItem>,
@@ -830,6 +1038,7 @@ impl CreateAICallRequestBuilder {
         self
     }
     /// Sets or clears `TransferToAgentItems`.
+    #[inline]
     pub fn set_transfer_to_agent_items(
         mut self,
         value: Option<Vec<crate::types::TransferToAgentItem>>,
@@ -840,11 +1049,13 @@ impl CreateAICallRequestBuilder {
     /// Milliseconds of user silence before the bot plays a reminder; minimum and default 10000.
     ///
     /// Example: `10000`
+    #[inline]
     pub fn notify_duration(mut self, value: i64) -> Self {
         self.notify_duration = Some(value);
         self
     }
     /// Sets or clears `NotifyDuration`.
+    #[inline]
     pub fn set_notify_duration(mut self, value: Option<i64>) -> Self {
         self.notify_duration = value;
         self
@@ -852,11 +1063,13 @@ impl CreateAICallRequestBuilder {
     /// Reminder spoken after `NotifyDuration` of silence; a default asking the user to repeat is used if empty.
     ///
     /// Example: `"抱歉，我没听清。您可以重复下吗？"`
+    #[inline]
     pub fn notify_message(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.notify_message = Some(value.into());
         self
     }
     /// Sets or clears `NotifyMessage`.
+    #[inline]
     pub fn set_notify_message(mut self, value: Option<crate::CompactString>) -> Self {
         self.notify_message = value;
         self
@@ -864,11 +1077,13 @@ impl CreateAICallRequestBuilder {
     /// Maximum number of reminders; unlimited by default.
     ///
     /// Example: `1`
+    #[inline]
     pub fn notify_max_count(mut self, value: u64) -> Self {
         self.notify_max_count = Some(value);
         self
     }
     /// Sets or clears `NotifyMaxCount`.
+    #[inline]
     pub fn set_notify_max_count(mut self, value: Option<u64>) -> Self {
         self.notify_max_count = value;
         self
@@ -876,21 +1091,25 @@ impl CreateAICallRequestBuilder {
     /// Custom text-to-speech configuration as a JSON string, for example with `TTSType` `tencent` or `minimax` and its credentials. Either this or `VoiceType` is required.
     ///
     /// Example: `"{ \"TTSType\": \"azure\", \"SubscriptionKey\": \"xx\", \"Region\": \"chinanorth3\", \"VoiceName\": \"zh-CN-\", \"Language\": \"zh-CN\", \"Rate\": 1 }"`
+    #[inline]
     pub fn custom_tts_config(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.custom_tts_config = Some(value.into());
         self
     }
     /// Sets or clears `CustomTTSConfig`.
+    #[inline]
     pub fn set_custom_tts_config(mut self, value: Option<crate::CompactString>) -> Self {
         self.custom_tts_config = value;
         self
     }
     /// Variables substituted into the prompt.
+    #[inline]
     pub fn prompt_variables(mut self, value: Vec<crate::types::Variable>) -> Self {
         self.prompt_variables = Some(value);
         self
     }
     /// Sets or clears `PromptVariables`.
+    #[inline]
     pub fn set_prompt_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
         self.prompt_variables = value;
         self
@@ -898,21 +1117,25 @@ impl CreateAICallRequestBuilder {
     /// Voice activity detection silence time in milliseconds, 240-2000, default 1000; smaller values segment speech faster.
     ///
     /// Example: `500`
+    #[inline]
     pub fn vad_silence_time(mut self, value: i64) -> Self {
         self.vad_silence_time = Some(value);
         self
     }
     /// Sets or clears `VadSilenceTime`.
+    #[inline]
     pub fn set_vad_silence_time(mut self, value: Option<i64>) -> Self {
         self.vad_silence_time = value;
         self
     }
     /// Settings for extracting information from the call content.
+    #[inline]
     pub fn extract_config(mut self, value: Vec<crate::types::AICallExtractConfigElement>) -> Self {
         self.extract_config = Some(value);
         self
     }
     /// Sets or clears `ExtractConfig`.
+    #[inline]
     pub fn set_extract_config(
         mut self,
         value: Option<Vec<crate::types::AICallExtractConfigElement>>,
@@ -923,21 +1146,25 @@ impl CreateAICallRequestBuilder {
     /// Sampling temperature of the model.
     ///
     /// Example: `0.1`
+    #[inline]
     pub fn temperature(mut self, value: f64) -> Self {
         self.temperature = Some(value);
         self
     }
     /// Sets or clears `Temperature`.
+    #[inline]
     pub fn set_temperature(mut self, value: Option<f64>) -> Self {
         self.temperature = value;
         self
     }
     /// General variables: prompt and welcome message variables, `welcome-message-delay` (seconds to delay the welcome message), and Dify variables such as `dify-inputs-xxx`, `dify-inputs-user` and `dify-inputs-conversation_id`.
+    #[inline]
     pub fn variables(mut self, value: Vec<crate::types::Variable>) -> Self {
         self.variables = Some(value);
         self
     }
     /// Sets or clears `Variables`.
+    #[inline]
     pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
         self.variables = value;
         self
@@ -945,11 +1172,13 @@ impl CreateAICallRequestBuilder {
     /// Top-p sampling value of the model.
     ///
     /// Example: `0.8`
+    #[inline]
     pub fn top_p(mut self, value: f64) -> Self {
         self.top_p = Some(value);
         self
     }
     /// Sets or clears `TopP`.
+    #[inline]
     pub fn set_top_p(mut self, value: Option<f64>) -> Self {
         self.top_p = value;
         self
@@ -957,21 +1186,25 @@ impl CreateAICallRequestBuilder {
     /// Far-field voice suppression level, 0-3, default `0`; `2` is recommended. Does not affect recognition accuracy.
     ///
     /// Example: `1`
+    #[inline]
     pub fn vad_level(mut self, value: u64) -> Self {
         self.vad_level = Some(value);
         self
     }
     /// Sets or clears `VadLevel`.
+    #[inline]
     pub fn set_vad_level(mut self, value: Option<u64>) -> Self {
         self.vad_level = value;
         self
     }
     /// Filler phrases played while the model is responding.
+    #[inline]
     pub fn tone_word(mut self, value: crate::types::ToneWordInfo) -> Self {
         self.tone_word = Some(value);
         self
     }
     /// Sets or clears `ToneWord`.
+    #[inline]
     pub fn set_tone_word(mut self, value: Option<crate::types::ToneWordInfo>) -> Self {
         self.tone_word = value;
         self
@@ -979,11 +1212,13 @@ impl CreateAICallRequestBuilder {
     /// Whether to play the compliance notice that the conversation is AI-generated; default `true`. Setting `false` means you accept the related legal obligations.
     ///
     /// Example: `false`
+    #[inline]
     pub fn enable_compliance_audio(mut self, value: bool) -> Self {
         self.enable_compliance_audio = Some(value);
         self
     }
     /// Sets or clears `EnableComplianceAudio`.
+    #[inline]
     pub fn set_enable_compliance_audio(mut self, value: Option<bool>) -> Self {
         self.enable_compliance_audio = value;
         self
@@ -991,11 +1226,13 @@ impl CreateAICallRequestBuilder {
     /// Whether to detect voicemail on the callee side.
     ///
     /// Example: `true`
+    #[inline]
     pub fn enable_voicemail_detection(mut self, value: bool) -> Self {
         self.enable_voicemail_detection = Some(value);
         self
     }
     /// Sets or clears `EnableVoicemailDetection`.
+    #[inline]
     pub fn set_enable_voicemail_detection(mut self, value: Option<bool>) -> Self {
         self.enable_voicemail_detection = value;
         self
@@ -1003,11 +1240,13 @@ impl CreateAICallRequestBuilder {
     /// Action when voicemail is detected, used with `EnableVoicemailDetection`: `0` hang up (default).
     ///
     /// Example: `0`
+    #[inline]
     pub fn voicemail_action(mut self, value: crate::types::CreateAICallVoicemailAction) -> Self {
         self.voicemail_action = Some(value);
         self
     }
     /// Sets or clears `VoicemailAction`.
+    #[inline]
     pub fn set_voicemail_action(
         mut self,
         value: Option<crate::types::CreateAICallVoicemailAction>,
@@ -1018,11 +1257,13 @@ impl CreateAICallRequestBuilder {
     /// Extra model request parameters as a JSON string.
     ///
     /// Example: `"{}"`
+    #[inline]
     pub fn llm_extra_body(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.llm_extra_body = Some(value.into());
         self
     }
     /// Sets or clears `LLMExtraBody`.
+    #[inline]
     pub fn set_llm_extra_body(mut self, value: Option<crate::CompactString>) -> Self {
         self.llm_extra_body = value;
         self
@@ -1030,11 +1271,13 @@ impl CreateAICallRequestBuilder {
     /// Maximum call duration in milliseconds; unlimited by default.
     ///
     /// Example: `600000`
+    #[inline]
     pub fn max_call_duration_ms(mut self, value: u64) -> Self {
         self.max_call_duration_ms = Some(value);
         self
     }
     /// Sets or clears `MaxCallDurationMs`.
+    #[inline]
     pub fn set_max_call_duration_ms(mut self, value: Option<u64>) -> Self {
         self.max_call_duration_ms = value;
         self
@@ -1042,11 +1285,13 @@ impl CreateAICallRequestBuilder {
     /// Maximum ringing time in seconds before hanging up; only supported for your own numbers.
     ///
     /// Example: `15`
+    #[inline]
     pub fn max_ring_timeout_second(mut self, value: i64) -> Self {
         self.max_ring_timeout_second = Some(value);
         self
     }
     /// Sets or clears `MaxRingTimeoutSecond`.
+    #[inline]
     pub fn set_max_ring_timeout_second(mut self, value: Option<i64>) -> Self {
         self.max_ring_timeout_second = value;
         self
@@ -1054,11 +1299,13 @@ impl CreateAICallRequestBuilder {
     /// Background sound scene: `coffee_shops` or `busy_office`; leave empty for none.
     ///
     /// Example: `"coffee_shops"`
+    #[inline]
     pub fn ambient_sound_type(mut self, value: crate::types::CreateAICallAmbientSoundType) -> Self {
         self.ambient_sound_type = Some(value);
         self
     }
     /// Sets or clears `AmbientSoundType`.
+    #[inline]
     pub fn set_ambient_sound_type(
         mut self,
         value: Option<crate::types::CreateAICallAmbientSoundType>,
@@ -1069,11 +1316,13 @@ impl CreateAICallRequestBuilder {
     /// Background sound volume, 0-2, default 1; only used with `AmbientSoundType`.
     ///
     /// Example: `1`
+    #[inline]
     pub fn ambient_sound_volume(mut self, value: f64) -> Self {
         self.ambient_sound_volume = Some(value);
         self
     }
     /// Sets or clears `AmbientSoundVolume`.
+    #[inline]
     pub fn set_ambient_sound_volume(mut self, value: Option<f64>) -> Self {
         self.ambient_sound_volume = value;
         self
@@ -1081,11 +1330,13 @@ impl CreateAICallRequestBuilder {
     /// Seconds to wait in queue when AI agent concurrency is exhausted, 0-5, default 5.
     ///
     /// Example: `3`
+    #[inline]
     pub fn acquire_timeout_second(mut self, value: u64) -> Self {
         self.acquire_timeout_second = Some(value);
         self
     }
     /// Sets or clears `AcquireTimeoutSecond`.
+    #[inline]
     pub fn set_acquire_timeout_second(mut self, value: Option<u64>) -> Self {
         self.acquire_timeout_second = value;
         self
@@ -1093,16 +1344,19 @@ impl CreateAICallRequestBuilder {
     /// Custom speech-to-text configuration as a JSON string; contact Tencent Cloud before use.
     ///
     /// Example: `"{\"STTType\":\"trtc\",\"AppId\":\"1300168489\",\"SecretId\":\"************************************\",\"SecretKey\":\"********************************\"}"`
+    #[inline]
     pub fn custom_stt_config(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.custom_stt_config = Some(value.into());
         self
     }
     /// Sets or clears `CustomSTTConfig`.
+    #[inline]
     pub fn set_custom_stt_config(mut self, value: Option<crate::CompactString>) -> Self {
         self.custom_stt_config = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CreateAICallRequest, crate::BuildError> {
         Ok(CreateAICallRequest {
             sdk_app_id: self
@@ -1171,6 +1425,7 @@ pub struct CreateAICallFluentBuilder {
 }
 impl CreateAICallFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -1181,11 +1436,13 @@ impl CreateAICallFluentBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -1193,11 +1450,13 @@ impl CreateAICallFluentBuilder {
     /// Number to call.
     ///
     /// Example: `"0086xxx"`
+    #[inline]
     pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
+    #[inline]
     pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.callee = value;
         self
@@ -1205,11 +1464,13 @@ impl CreateAICallFluentBuilder {
     /// Protocol of the model API: `openai` (OpenAI-compatible, e.g. GPT, Hunyuan, DeepSeek), `azure`, `minimax` or `dify`.
     ///
     /// Example: `"openai"`
+    #[inline]
     pub fn llm_type(mut self, value: crate::types::CreateAICallLLMType) -> Self {
         self.inner.llm_type = Some(value);
         self
     }
     /// Sets or clears `LLMType`. Required.
+    #[inline]
     pub fn set_llm_type(mut self, value: Option<crate::types::CreateAICallLLMType>) -> Self {
         self.inner.llm_type = value;
         self
@@ -1217,11 +1478,13 @@ impl CreateAICallFluentBuilder {
     /// API key for the model provider, used for authentication.
     ///
     /// Example: `"sk-proj-xxxx"`
+    #[inline]
     pub fn api_key(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.api_key = Some(value.into());
         self
     }
     /// Sets or clears `APIKey`. Required.
+    #[inline]
     pub fn set_api_key(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.api_key = value;
         self
@@ -1229,11 +1492,13 @@ impl CreateAICallFluentBuilder {
     /// Base URL of the model API endpoint for the chosen protocol (OpenAI, DeepSeek, Azure resource or Minimax endpoint).
     ///
     /// Example: `"https://api.openai.com/v1/"`
+    #[inline]
     pub fn api_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.api_url = Some(value.into());
         self
     }
     /// Sets or clears `APIUrl`. Required.
+    #[inline]
     pub fn set_api_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.api_url = value;
         self
@@ -1241,11 +1506,13 @@ impl CreateAICallFluentBuilder {
     /// System prompt that sets the bot persona, style and task.
     ///
     /// Example: `"示例值请看上方描述"`
+    #[inline]
     pub fn system_prompt(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.system_prompt = Some(value.into());
         self
     }
     /// Sets or clears `SystemPrompt`.
+    #[inline]
     pub fn set_system_prompt(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.system_prompt = value;
         self
@@ -1253,11 +1520,13 @@ impl CreateAICallFluentBuilder {
     /// Model name, for example `gpt-4o-mini`, `gpt-4o` or `deepseek-chat`.
     ///
     /// Example: `"gpt-4o-mini"`
+    #[inline]
     pub fn model(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.model = Some(value.into());
         self
     }
     /// Sets or clears `Model`.
+    #[inline]
     pub fn set_model(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.model = value;
         self
@@ -1265,11 +1534,13 @@ impl CreateAICallFluentBuilder {
     /// Built-in voice, for example `ZhiMei`, `ZhiXi`, `ZhiQi`, `ZhiTian`, `AiXiaoJing` (Chinese), `WeRose`, `Monika` (English), `Nanami` (Japanese), `SunHi` (Korean). Leave empty when using `CustomTTSConfig`.
     ///
     /// Example: `"ZhiQi"`
+    #[inline]
     pub fn voice_type(mut self, value: crate::types::CreateAICallVoiceType) -> Self {
         self.inner.voice_type = Some(value);
         self
     }
     /// Sets or clears `VoiceType`.
+    #[inline]
     pub fn set_voice_type(mut self, value: Option<crate::types::CreateAICallVoiceType>) -> Self {
         self.inner.voice_type = value;
         self
@@ -1277,11 +1548,13 @@ impl CreateAICallFluentBuilder {
     /// Caller numbers to use.
     ///
     /// Example: `["string"]`
+    #[inline]
     pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
+    #[inline]
     pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.callers = value;
         self
@@ -1289,11 +1562,13 @@ impl CreateAICallFluentBuilder {
     /// Greeting spoken by the AI agent.
     ///
     /// Example: `"您好"`
+    #[inline]
     pub fn welcome_message(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.welcome_message = Some(value.into());
         self
     }
     /// Sets or clears `WelcomeMessage`.
+    #[inline]
     pub fn set_welcome_message(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.welcome_message = value;
         self
@@ -1301,11 +1576,13 @@ impl CreateAICallFluentBuilder {
     /// Greeting mode: `0` use `WelcomeMessage` (bot speaks first if set, otherwise the callee does), `1` let the model generate the greeting from the prompt and speak first.
     ///
     /// Example: `0`
+    #[inline]
     pub fn welcome_type(mut self, value: crate::types::CreateAICallWelcomeType) -> Self {
         self.inner.welcome_type = Some(value);
         self
     }
     /// Sets or clears `WelcomeType`.
+    #[inline]
     pub fn set_welcome_type(
         mut self,
         value: Option<crate::types::CreateAICallWelcomeType>,
@@ -1316,6 +1593,7 @@ impl CreateAICallFluentBuilder {
     /// Greeting priority: `0` interruptible (default), `2` high priority, cannot be interrupted.
     ///
     /// Example: `0`
+    #[inline]
     pub fn welcome_message_priority(
         mut self,
         value: crate::types::CreateAICallWelcomeMessagePriority,
@@ -1324,6 +1602,7 @@ impl CreateAICallFluentBuilder {
         self
     }
     /// Sets or clears `WelcomeMessagePriority`.
+    #[inline]
     pub fn set_welcome_message_priority(
         mut self,
         value: Option<crate::types::CreateAICallWelcomeMessagePriority>,
@@ -1334,11 +1613,13 @@ impl CreateAICallFluentBuilder {
     /// Maximum wait in milliseconds for the user to speak before the call ends; default 60000.
     ///
     /// Example: `60000`
+    #[inline]
     pub fn max_duration(mut self, value: i64) -> Self {
         self.inner.max_duration = Some(value);
         self
     }
     /// Sets or clears `MaxDuration`.
+    #[inline]
     pub fn set_max_duration(mut self, value: Option<i64>) -> Self {
         self.inner.max_duration = value;
         self
@@ -1346,11 +1627,13 @@ impl CreateAICallFluentBuilder {
     /// Speech recognition languages as ISO 639 codes, up to 4; the first is primary, default `zh`. Examples: `zh`, `zh-TW`, `zh-dialect`, `en`, `vi`, `ja`, `ko`. Extra languages are ignored when the primary is a Chinese dialect.
     ///
     /// Example: `["zh","en"]`
+    #[inline]
     pub fn languages(mut self, value: Vec<crate::types::CreateAICallLanguages>) -> Self {
         self.inner.languages = Some(value);
         self
     }
     /// Sets or clears `Languages`.
+    #[inline]
     pub fn set_languages(
         mut self,
         value: Option<Vec<crate::types::CreateAICallLanguages>>,
@@ -1361,11 +1644,13 @@ impl CreateAICallFluentBuilder {
     /// How the user can interrupt the bot: `0` automatic interruption (default), `1` no interruption.
     ///
     /// Example: `1`
+    #[inline]
     pub fn interrupt_mode(mut self, value: crate::types::CreateAICallInterruptMode) -> Self {
         self.inner.interrupt_mode = Some(value);
         self
     }
     /// Sets or clears `InterruptMode`.
+    #[inline]
     pub fn set_interrupt_mode(
         mut self,
         value: Option<crate::types::CreateAICallInterruptMode>,
@@ -1376,11 +1661,13 @@ impl CreateAICallFluentBuilder {
     /// With `InterruptMode` `0`, milliseconds of continuous user speech that interrupt the bot; default 500.
     ///
     /// Example: `500`
+    #[inline]
     pub fn interrupt_speech_duration(mut self, value: i64) -> Self {
         self.inner.interrupt_speech_duration = Some(value);
         self
     }
     /// Sets or clears `InterruptSpeechDuration`.
+    #[inline]
     pub fn set_interrupt_speech_duration(mut self, value: Option<i64>) -> Self {
         self.inner.interrupt_speech_duration = value;
         self
@@ -1388,11 +1675,13 @@ impl CreateAICallFluentBuilder {
     /// Whether to enable the `call_end` function call, letting the model hang up.
     ///
     /// Example: `true`
+    #[inline]
     pub fn end_function_enable(mut self, value: bool) -> Self {
         self.inner.end_function_enable = Some(value);
         self
     }
     /// Sets or clears `EndFunctionEnable`.
+    #[inline]
     pub fn set_end_function_enable(mut self, value: Option<bool>) -> Self {
         self.inner.end_function_enable = value;
         self
@@ -1400,11 +1689,13 @@ impl CreateAICallFluentBuilder {
     /// Description of the `call_end` function when `EndFunctionEnable` is true; a default hang-up description is used if empty.
     ///
     /// Example: `"在用户不想继续通话或者展现出不开心的情绪时挂断通话"`
+    #[inline]
     pub fn end_function_desc(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.end_function_desc = Some(value.into());
         self
     }
     /// Sets or clears `EndFunctionDesc`.
+    #[inline]
     pub fn set_end_function_desc(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.end_function_desc = value;
         self
@@ -1412,21 +1703,25 @@ impl CreateAICallFluentBuilder {
     /// Whether to enable the `transfer_to_human` function call.
     ///
     /// Example: `true`
+    #[inline]
     pub fn transfer_function_enable(mut self, value: bool) -> Self {
         self.inner.transfer_function_enable = Some(value);
         self
     }
     /// Sets or clears `TransferFunctionEnable`.
+    #[inline]
     pub fn set_transfer_function_enable(mut self, value: Option<bool>) -> Self {
         self.inner.transfer_function_enable = value;
         self
     }
     /// Transfer-to-human settings; used when `TransferFunctionEnable` is true.
+    #[inline]
     pub fn transfer_items(mut self, value: Vec<crate::types::AITransferItem>) -> Self {
         self.inner.transfer_items = Some(value);
         self
     }
     /// Sets or clears `TransferItems`.
+    #[inline]
     pub fn set_transfer_items(mut self, value: Option<Vec<crate::types::AITransferItem>>) -> Self {
         self.inner.transfer_items = value;
         self
@@ -1434,16 +1729,19 @@ impl CreateAICallFluentBuilder {
     /// Whether to enable the function call that hands the conversation to another AI agent.
     ///
     /// Example: `true`
+    #[inline]
     pub fn transfer_to_agent_enable(mut self, value: bool) -> Self {
         self.inner.transfer_to_agent_enable = Some(value);
         self
     }
     /// Sets or clears `TransferToAgentEnable`.
+    #[inline]
     pub fn set_transfer_to_agent_enable(mut self, value: Option<bool>) -> Self {
         self.inner.transfer_to_agent_enable = value;
         self
     }
     /// Settings for handing over to other AI agents; used when `TransferToAgentEnable` is true.
+    #[inline]
     pub fn transfer_to_agent_items(
         mut self,
         value: Vec<crate::types::TransferToAgentItem>,
@@ -1452,6 +1750,7 @@ impl CreateAICallFluentBuilder {
         self
     }
     /// Sets or clears `TransferToAgentItems`.
+    #[inline]
     pub fn set_transfer_to_agent_items(
         mut self,
         value: Option<Vec<crate::types::TransferToAgentItem>>,
@@ -1462,11 +1761,13 @@ impl CreateAICallFluentBuilder {
     /// Milliseconds of user silence before the bot plays a reminder; minimum and default 10000.
     ///
     /// Example: `10000`
+    #[inline]
     pub fn notify_duration(mut self, value: i64) -> Self {
         self.inner.notify_duration = Some(value);
         self
     }
     /// Sets or clears `NotifyDuration`.
+    #[inline]
     pub fn set_notify_duration(mut self, value: Option<i64>) -> Self {
         self.inner.notify_duration = value;
         self
@@ -1474,11 +1775,13 @@ impl CreateAICallFluentBuilder {
     /// Reminder spoken after `NotifyDuration` of silence; a default asking the user to repeat is used if empty.
     ///
     /// Example: `"抱歉，我没听清。您可以重复下吗？"`
+    #[inline]
     pub fn notify_message(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.notify_message = Some(value.into());
         self
     }
     /// Sets or clears `NotifyMessage`.
+    #[inline]
     pub fn set_notify_message(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.notify_message = value;
         self
@@ -1486,11 +1789,13 @@ impl CreateAICallFluentBuilder {
     /// Maximum number of reminders; unlimited by default.
     ///
     /// Example: `1`
+    #[inline]
     pub fn notify_max_count(mut self, value: u64) -> Self {
         self.inner.notify_max_count = Some(value);
         self
     }
     /// Sets or clears `NotifyMaxCount`.
+    #[inline]
     pub fn set_notify_max_count(mut self, value: Option<u64>) -> Self {
         self.inner.notify_max_count = value;
         self
@@ -1498,21 +1803,25 @@ impl CreateAICallFluentBuilder {
     /// Custom text-to-speech configuration as a JSON string, for example with `TTSType` `tencent` or `minimax` and its credentials. Either this or `VoiceType` is required.
     ///
     /// Example: `"{ \"TTSType\": \"azure\", \"SubscriptionKey\": \"xx\", \"Region\": \"chinanorth3\", \"VoiceName\": \"zh-CN-\", \"Language\": \"zh-CN\", \"Rate\": 1 }"`
+    #[inline]
     pub fn custom_tts_config(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.custom_tts_config = Some(value.into());
         self
     }
     /// Sets or clears `CustomTTSConfig`.
+    #[inline]
     pub fn set_custom_tts_config(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.custom_tts_config = value;
         self
     }
     /// Variables substituted into the prompt.
+    #[inline]
     pub fn prompt_variables(mut self, value: Vec<crate::types::Variable>) -> Self {
         self.inner.prompt_variables = Some(value);
         self
     }
     /// Sets or clears `PromptVariables`.
+    #[inline]
     pub fn set_prompt_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
         self.inner.prompt_variables = value;
         self
@@ -1520,21 +1829,25 @@ impl CreateAICallFluentBuilder {
     /// Voice activity detection silence time in milliseconds, 240-2000, default 1000; smaller values segment speech faster.
     ///
     /// Example: `500`
+    #[inline]
     pub fn vad_silence_time(mut self, value: i64) -> Self {
         self.inner.vad_silence_time = Some(value);
         self
     }
     /// Sets or clears `VadSilenceTime`.
+    #[inline]
     pub fn set_vad_silence_time(mut self, value: Option<i64>) -> Self {
         self.inner.vad_silence_time = value;
         self
     }
     /// Settings for extracting information from the call content.
+    #[inline]
     pub fn extract_config(mut self, value: Vec<crate::types::AICallExtractConfigElement>) -> Self {
         self.inner.extract_config = Some(value);
         self
     }
     /// Sets or clears `ExtractConfig`.
+    #[inline]
     pub fn set_extract_config(
         mut self,
         value: Option<Vec<crate::types::AICallExtractConfigElement>>,
@@ -1545,21 +1858,25 @@ impl CreateAICallFluentBuilder {
     /// Sampling temperature of the model.
     ///
     /// Example: `0.1`
+    #[inline]
     pub fn temperature(mut self, value: f64) -> Self {
         self.inner.temperature = Some(value);
         self
     }
     /// Sets or clears `Temperature`.
+    #[inline]
     pub fn set_temperature(mut self, value: Option<f64>) -> Self {
         self.inner.temperature = value;
         self
     }
     /// General variables: prompt and welcome message variables, `welcome-message-delay` (seconds to delay the welcome message), and Dify variables such as `dify-inputs-xxx`, `dify-inputs-user` and `dify-inputs-conversation_id`.
+    #[inline]
     pub fn variables(mut self, value: Vec<crate::types::Variable>) -> Self {
         self.inner.variables = Some(value);
         self
     }
     /// Sets or clears `Variables`.
+    #[inline]
     pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
         self.inner.variables = value;
         self
@@ -1567,11 +1884,13 @@ impl CreateAICallFluentBuilder {
     /// Top-p sampling value of the model.
     ///
     /// Example: `0.8`
+    #[inline]
     pub fn top_p(mut self, value: f64) -> Self {
         self.inner.top_p = Some(value);
         self
     }
     /// Sets or clears `TopP`.
+    #[inline]
     pub fn set_top_p(mut self, value: Option<f64>) -> Self {
         self.inner.top_p = value;
         self
@@ -1579,21 +1898,25 @@ impl CreateAICallFluentBuilder {
     /// Far-field voice suppression level, 0-3, default `0`; `2` is recommended. Does not affect recognition accuracy.
     ///
     /// Example: `1`
+    #[inline]
     pub fn vad_level(mut self, value: u64) -> Self {
         self.inner.vad_level = Some(value);
         self
     }
     /// Sets or clears `VadLevel`.
+    #[inline]
     pub fn set_vad_level(mut self, value: Option<u64>) -> Self {
         self.inner.vad_level = value;
         self
     }
     /// Filler phrases played while the model is responding.
+    #[inline]
     pub fn tone_word(mut self, value: crate::types::ToneWordInfo) -> Self {
         self.inner.tone_word = Some(value);
         self
     }
     /// Sets or clears `ToneWord`.
+    #[inline]
     pub fn set_tone_word(mut self, value: Option<crate::types::ToneWordInfo>) -> Self {
         self.inner.tone_word = value;
         self
@@ -1601,11 +1924,13 @@ impl CreateAICallFluentBuilder {
     /// Whether to play the compliance notice that the conversation is AI-generated; default `true`. Setting `false` means you accept the related legal obligations.
     ///
     /// Example: `false`
+    #[inline]
     pub fn enable_compliance_audio(mut self, value: bool) -> Self {
         self.inner.enable_compliance_audio = Some(value);
         self
     }
     /// Sets or clears `EnableComplianceAudio`.
+    #[inline]
     pub fn set_enable_compliance_audio(mut self, value: Option<bool>) -> Self {
         self.inner.enable_compliance_audio = value;
         self
@@ -1613,11 +1938,13 @@ impl CreateAICallFluentBuilder {
     /// Whether to detect voicemail on the callee side.
     ///
     /// Example: `true`
+    #[inline]
     pub fn enable_voicemail_detection(mut self, value: bool) -> Self {
         self.inner.enable_voicemail_detection = Some(value);
         self
     }
     /// Sets or clears `EnableVoicemailDetection`.
+    #[inline]
     pub fn set_enable_voicemail_detection(mut self, value: Option<bool>) -> Self {
         self.inner.enable_voicemail_detection = value;
         self
@@ -1625,11 +1952,13 @@ impl CreateAICallFluentBuilder {
     /// Action when voicemail is detected, used with `EnableVoicemailDetection`: `0` hang up (default).
     ///
     /// Example: `0`
+    #[inline]
     pub fn voicemail_action(mut self, value: crate::types::CreateAICallVoicemailAction) -> Self {
         self.inner.voicemail_action = Some(value);
         self
     }
     /// Sets or clears `VoicemailAction`.
+    #[inline]
     pub fn set_voicemail_action(
         mut self,
         value: Option<crate::types::CreateAICallVoicemailAction>,
@@ -1640,11 +1969,13 @@ impl CreateAICallFluentBuilder {
     /// Extra model request parameters as a JSON string.
     ///
     /// Example: `"{}"`
+    #[inline]
     pub fn llm_extra_body(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.llm_extra_body = Some(value.into());
         self
     }
     /// Sets or clears `LLMExtraBody`.
+    #[inline]
     pub fn set_llm_extra_body(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.llm_extra_body = value;
         self
@@ -1652,11 +1983,13 @@ impl CreateAICallFluentBuilder {
     /// Maximum call duration in milliseconds; unlimited by default.
     ///
     /// Example: `600000`
+    #[inline]
     pub fn max_call_duration_ms(mut self, value: u64) -> Self {
         self.inner.max_call_duration_ms = Some(value);
         self
     }
     /// Sets or clears `MaxCallDurationMs`.
+    #[inline]
     pub fn set_max_call_duration_ms(mut self, value: Option<u64>) -> Self {
         self.inner.max_call_duration_ms = value;
         self
@@ -1664,11 +1997,13 @@ impl CreateAICallFluentBuilder {
     /// Maximum ringing time in seconds before hanging up; only supported for your own numbers.
     ///
     /// Example: `15`
+    #[inline]
     pub fn max_ring_timeout_second(mut self, value: i64) -> Self {
         self.inner.max_ring_timeout_second = Some(value);
         self
     }
     /// Sets or clears `MaxRingTimeoutSecond`.
+    #[inline]
     pub fn set_max_ring_timeout_second(mut self, value: Option<i64>) -> Self {
         self.inner.max_ring_timeout_second = value;
         self
@@ -1676,11 +2011,13 @@ impl CreateAICallFluentBuilder {
     /// Background sound scene: `coffee_shops` or `busy_office`; leave empty for none.
     ///
     /// Example: `"coffee_shops"`
+    #[inline]
     pub fn ambient_sound_type(mut self, value: crate::types::CreateAICallAmbientSoundType) -> Self {
         self.inner.ambient_sound_type = Some(value);
         self
     }
     /// Sets or clears `AmbientSoundType`.
+    #[inline]
     pub fn set_ambient_sound_type(
         mut self,
         value: Option<crate::types::CreateAICallAmbientSoundType>,
@@ -1691,11 +2028,13 @@ impl CreateAICallFluentBuilder {
     /// Background sound volume, 0-2, default 1; only used with `AmbientSoundType`.
     ///
     /// Example: `1`
+    #[inline]
     pub fn ambient_sound_volume(mut self, value: f64) -> Self {
         self.inner.ambient_sound_volume = Some(value);
         self
     }
     /// Sets or clears `AmbientSoundVolume`.
+    #[inline]
     pub fn set_ambient_sound_volume(mut self, value: Option<f64>) -> Self {
         self.inner.ambient_sound_volume = value;
         self
@@ -1703,11 +2042,13 @@ impl CreateAICallFluentBuilder {
     /// Seconds to wait in queue when AI agent concurrency is exhausted, 0-5, default 5.
     ///
     /// Example: `3`
+    #[inline]
     pub fn acquire_timeout_second(mut self, value: u64) -> Self {
         self.inner.acquire_timeout_second = Some(value);
         self
     }
     /// Sets or clears `AcquireTimeoutSecond`.
+    #[inline]
     pub fn set_acquire_timeout_second(mut self, value: Option<u64>) -> Self {
         self.inner.acquire_timeout_second = value;
         self
@@ -1715,26 +2056,31 @@ impl CreateAICallFluentBuilder {
     /// Custom speech-to-text configuration as a JSON string; contact Tencent Cloud before use.
     ///
     /// Example: `"{\"STTType\":\"trtc\",\"AppId\":\"1300168489\",\"SecretId\":\"************************************\",\"SecretKey\":\"********************************\"}"`
+    #[inline]
     pub fn custom_stt_config(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.custom_stt_config = Some(value.into());
         self
     }
     /// Sets or clears `CustomSTTConfig`.
+    #[inline]
     pub fn set_custom_stt_config(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.custom_stt_config = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &CreateAICallRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<CreateAICallResponse, crate::SdkError<CreateAICallErrorCode>> {
@@ -1743,33 +2089,82 @@ impl CreateAICallFluentBuilder {
     }
 }
 /// Successful response of `CreateAICall`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAICallResponse {
     /// Id of the newly created session.
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
-    #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<crate::CompactString>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateAICallResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateAICallResponse", 2)?;
+        if self.session_id.is_some() {
+            s.serialize_field("SessionId", &self.session_id)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateAICallResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CreateAICallResponse {
+    const EXPECTING: &'static str = "struct CreateAICallResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SessionId", "RequestId"]);
+        let mut f_session_id: Option<Option<crate::CompactString>> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_session_id)?,
+                1 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateAICallResponse {
+            session_id: f_session_id.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for CreateAICallResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SessionId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl CreateAICallResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> CreateAICallResponseBuilder {
         CreateAICallResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -1784,26 +2179,31 @@ impl CreateAICallResponseBuilder {
     /// Id of the newly created session.
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_id = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> CreateAICallResponse {
         CreateAICallResponse {
             session_id: self.session_id,
@@ -1813,9 +2213,11 @@ impl CreateAICallResponseBuilder {
     }
 }
 impl crate::ActionResponse for CreateAICallResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -1922,12 +2324,9 @@ impl crate::Client {
     /// Start a single AI outbound call using your own large model.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`CreateAICall`](crate::operation::create_ai_call).
+    #[inline]
     pub fn create_ai_call(&self) -> CreateAICallFluentBuilder {
         CreateAICallFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<CreateAICallErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<CreateAICallErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for CreateAICallErrorCode {}

@@ -71,146 +71,267 @@
 //! }
 //! ```
 /// Request of `CreateAutoCalloutTask`. Build it with [`CreateAutoCalloutTaskRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAutoCalloutTaskRequest {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Unix time in seconds when the task starts.
     ///
     /// Example: `1642500621`
-    #[serde(rename = "NotBefore")]
     pub not_before: i64,
     /// Numbers to call.
     ///
     /// Example: `["0086139xxxxxxxx","0086130xxxxxxxxx"]`
-    #[serde(rename = "Callees", default)]
     pub callees: Vec<crate::CompactString>,
     /// Caller numbers to use.
     ///
     /// Example: `["0086010xxxxxxxx"]`
-    #[serde(rename = "Callers", default)]
     pub callers: Vec<crate::CompactString>,
     /// Id of the IVR used for the calls; required if `AIAgentId` is not set.
     ///
     /// Example: `3`
-    #[serde(rename = "IvrId", default, skip_serializing_if = "Option::is_none")]
     pub ivr_id: Option<crate::types::IvrId>,
     /// Task name.
     ///
     /// Example: `"任务1"`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<crate::CompactString>,
     /// Task description.
     ///
     /// Example: `"任务描述1"`
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub description: Option<crate::CompactString>,
     /// Unix time in seconds when the task stops.
     ///
     /// Example: `1642500622`
-    #[serde(rename = "NotAfter", default, skip_serializing_if = "Option::is_none")]
     pub not_after: Option<i64>,
     /// Maximum number of attempts per number, 1-3.
     ///
     /// Example: `1`
-    #[serde(rename = "Tries", default, skip_serializing_if = "Option::is_none")]
     pub tries: Option<u64>,
     /// Custom variables (advanced edition only); a variable with the same name in `CalleeAttributes` takes precedence.
-    #[serde(rename = "Variables", default, skip_serializing_if = "Option::is_none")]
     pub variables: Option<Vec<crate::types::Variable>>,
     /// Custom user data; a `UUI` in `CalleeAttributes` takes precedence.
     ///
     /// Example: `"foobar"`
-    #[serde(rename = "UUI", default, skip_serializing_if = "Option::is_none")]
     pub uui: Option<crate::CompactString>,
     /// Per-callee attributes.
-    #[serde(
-        rename = "CalleeAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub callee_attributes: Option<Vec<crate::types::CalleeAttribute>>,
     /// IANA time zone name, for example `Asia/Shanghai`.
     ///
     /// Example: `"Asia/Shanghai"`
-    #[serde(rename = "TimeZone", default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<crate::CompactString>,
     /// Time ranges in which calls may be made.
-    #[serde(
-        rename = "AvailableTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub available_time: Option<Vec<crate::types::TimeRange>>,
     /// Id of the AI agent used for the calls; required if `IvrId` is not set.
     ///
     /// Example: `5845`
-    #[serde(rename = "AIAgentId", default, skip_serializing_if = "Option::is_none")]
     pub ai_agent_id: Option<crate::types::AIAgentId>,
     /// Interval between retries of failed calls, in seconds, 600-86400.
     ///
     /// Example: `600`
-    #[serde(
-        rename = "RetryInterval",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub retry_interval: Option<i64>,
     /// Maximum ringing time in seconds before hanging up; only supported for your own numbers.
     ///
     /// Example: `15`
-    #[serde(
-        rename = "MaxRingTimeoutSecond",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_ring_timeout_second: Option<i64>,
     /// Hang-up status codes that trigger a retry; allowed: `202`-`208`, `210`, `212`, `213`, `215`-`219`, `221`, `222`, `234`. Only applies to tasks using `AIAgentId`.
     ///
     /// Example: `["212"]`
-    #[serde(
-        rename = "RetryHangupTypes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub retry_hangup_types: Option<Vec<crate::types::CreateAutoCalloutTaskRetryHangupTypes>>,
     /// Post-conversation tags that trigger a retry; only for `AIAgentId` tasks using a dialogue model. Tags are defined in the agent configuration.
-    #[serde(rename = "RetryTags", default, skip_serializing_if = "Option::is_none")]
     pub retry_tags: Option<Vec<crate::types::RetryTagItem>>,
     /// Working time configuration; preferred over `AvailableTime`, which wins if both are set.
-    #[serde(
-        rename = "AvailableWorkTimeConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub available_work_time_config: Option<Vec<crate::types::AvailableTimeConfig>>,
     /// Trigger strategy for the task.
-    #[serde(
-        rename = "TriggerStrategy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub trigger_strategy: Option<Vec<crate::types::TriggerStrategyItem>>,
     /// Maximum number of concurrent AI agent calls for the task.
     ///
     /// Example: `2`
-    #[serde(
-        rename = "ConcurrencyLimit",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub concurrency_limit: Option<i64>,
+}
+impl ::serde::Serialize for CreateAutoCalloutTaskRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateAutoCalloutTaskRequest", 22)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("NotBefore", &self.not_before)?;
+        s.serialize_field("Callees", &self.callees)?;
+        s.serialize_field("Callers", &self.callers)?;
+        if self.ivr_id.is_some() {
+            s.serialize_field("IvrId", &self.ivr_id)?;
+        }
+        if self.name.is_some() {
+            s.serialize_field("Name", &self.name)?;
+        }
+        if self.description.is_some() {
+            s.serialize_field("Description", &self.description)?;
+        }
+        if self.not_after.is_some() {
+            s.serialize_field("NotAfter", &self.not_after)?;
+        }
+        if self.tries.is_some() {
+            s.serialize_field("Tries", &self.tries)?;
+        }
+        if self.variables.is_some() {
+            s.serialize_field("Variables", &self.variables)?;
+        }
+        if self.uui.is_some() {
+            s.serialize_field("UUI", &self.uui)?;
+        }
+        if self.callee_attributes.is_some() {
+            s.serialize_field("CalleeAttributes", &self.callee_attributes)?;
+        }
+        if self.time_zone.is_some() {
+            s.serialize_field("TimeZone", &self.time_zone)?;
+        }
+        if self.available_time.is_some() {
+            s.serialize_field("AvailableTime", &self.available_time)?;
+        }
+        if self.ai_agent_id.is_some() {
+            s.serialize_field("AIAgentId", &self.ai_agent_id)?;
+        }
+        if self.retry_interval.is_some() {
+            s.serialize_field("RetryInterval", &self.retry_interval)?;
+        }
+        if self.max_ring_timeout_second.is_some() {
+            s.serialize_field("MaxRingTimeoutSecond", &self.max_ring_timeout_second)?;
+        }
+        if self.retry_hangup_types.is_some() {
+            s.serialize_field("RetryHangupTypes", &self.retry_hangup_types)?;
+        }
+        if self.retry_tags.is_some() {
+            s.serialize_field("RetryTags", &self.retry_tags)?;
+        }
+        if self.available_work_time_config.is_some() {
+            s.serialize_field("AvailableWorkTimeConfig", &self.available_work_time_config)?;
+        }
+        if self.trigger_strategy.is_some() {
+            s.serialize_field("TriggerStrategy", &self.trigger_strategy)?;
+        }
+        if self.concurrency_limit.is_some() {
+            s.serialize_field("ConcurrencyLimit", &self.concurrency_limit)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateAutoCalloutTaskRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for CreateAutoCalloutTaskRequest {
+    const EXPECTING: &'static str = "struct CreateAutoCalloutTaskRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "NotBefore",
+            "Callees",
+            "Callers",
+            "IvrId",
+            "Name",
+            "Description",
+            "NotAfter",
+            "Tries",
+            "Variables",
+            "UUI",
+            "CalleeAttributes",
+            "TimeZone",
+            "AvailableTime",
+            "AIAgentId",
+            "RetryInterval",
+            "MaxRingTimeoutSecond",
+            "RetryHangupTypes",
+            "RetryTags",
+            "AvailableWorkTimeConfig",
+            "TriggerStrategy",
+            "ConcurrencyLimit",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_not_before: Option<i64> = None;
+        let mut f_callees: Option<Vec<crate::CompactString>> = None;
+        let mut f_callers: Option<Vec<crate::CompactString>> = None;
+        let mut f_ivr_id: Option<Option<crate::types::IvrId>> = None;
+        let mut f_name: Option<Option<crate::CompactString>> = None;
+        let mut f_description: Option<Option<crate::CompactString>> = None;
+        let mut f_not_after: Option<Option<i64>> = None;
+        let mut f_tries: Option<Option<u64>> = None;
+        let mut f_variables: Option<Option<Vec<crate::types::Variable>>> = None;
+        let mut f_uui: Option<Option<crate::CompactString>> = None;
+        let mut f_callee_attributes: Option<Option<Vec<crate::types::CalleeAttribute>>> = None;
+        let mut f_time_zone: Option<Option<crate::CompactString>> = None;
+        let mut f_available_time: Option<Option<Vec<crate::types::TimeRange>>> = None;
+        let mut f_ai_agent_id: Option<Option<crate::types::AIAgentId>> = None;
+        let mut f_retry_interval: Option<Option<i64>> = None;
+        let mut f_max_ring_timeout_second: Option<Option<i64>> = None;
+        let mut f_retry_hangup_types: Option<
+            Option<Vec<crate::types::CreateAutoCalloutTaskRetryHangupTypes>>,
+        > = None;
+        let mut f_retry_tags: Option<Option<Vec<crate::types::RetryTagItem>>> = None;
+        let mut f_available_work_time_config: Option<
+            Option<Vec<crate::types::AvailableTimeConfig>>,
+        > = None;
+        let mut f_trigger_strategy: Option<Option<Vec<crate::types::TriggerStrategyItem>>> = None;
+        let mut f_concurrency_limit: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_not_before)?,
+                2 => members.value(&mut map, &mut f_callees)?,
+                3 => members.value(&mut map, &mut f_callers)?,
+                4 => members.value(&mut map, &mut f_ivr_id)?,
+                5 => members.value(&mut map, &mut f_name)?,
+                6 => members.value(&mut map, &mut f_description)?,
+                7 => members.value(&mut map, &mut f_not_after)?,
+                8 => members.value(&mut map, &mut f_tries)?,
+                9 => members.value(&mut map, &mut f_variables)?,
+                10 => members.value(&mut map, &mut f_uui)?,
+                11 => members.value(&mut map, &mut f_callee_attributes)?,
+                12 => members.value(&mut map, &mut f_time_zone)?,
+                13 => members.value(&mut map, &mut f_available_time)?,
+                14 => members.value(&mut map, &mut f_ai_agent_id)?,
+                15 => members.value(&mut map, &mut f_retry_interval)?,
+                16 => members.value(&mut map, &mut f_max_ring_timeout_second)?,
+                17 => members.value(&mut map, &mut f_retry_hangup_types)?,
+                18 => members.value(&mut map, &mut f_retry_tags)?,
+                19 => members.value(&mut map, &mut f_available_work_time_config)?,
+                20 => members.value(&mut map, &mut f_trigger_strategy)?,
+                21 => members.value(&mut map, &mut f_concurrency_limit)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateAutoCalloutTaskRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            not_before: members.required(f_not_before, 1)?,
+            callees: f_callees.unwrap_or_default(),
+            callers: f_callers.unwrap_or_default(),
+            ivr_id: f_ivr_id.flatten(),
+            name: f_name.flatten(),
+            description: f_description.flatten(),
+            not_after: f_not_after.flatten(),
+            tries: f_tries.flatten(),
+            variables: f_variables.flatten(),
+            uui: f_uui.flatten(),
+            callee_attributes: f_callee_attributes.flatten(),
+            time_zone: f_time_zone.flatten(),
+            available_time: f_available_time.flatten(),
+            ai_agent_id: f_ai_agent_id.flatten(),
+            retry_interval: f_retry_interval.flatten(),
+            max_ring_timeout_second: f_max_ring_timeout_second.flatten(),
+            retry_hangup_types: f_retry_hangup_types.flatten(),
+            retry_tags: f_retry_tags.flatten(),
+            available_work_time_config: f_available_work_time_config.flatten(),
+            trigger_strategy: f_trigger_strategy.flatten(),
+            concurrency_limit: f_concurrency_limit.flatten(),
+        })
+    }
 }
 impl CreateAutoCalloutTaskRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CreateAutoCalloutTaskRequestBuilder {
         CreateAutoCalloutTaskRequestBuilder::default()
     }
@@ -252,11 +373,13 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -264,11 +387,13 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// Unix time in seconds when the task starts.
     ///
     /// Example: `1642500621`
+    #[inline]
     pub fn not_before(mut self, value: i64) -> Self {
         self.not_before = Some(value);
         self
     }
     /// Sets or clears `NotBefore`. Required.
+    #[inline]
     pub fn set_not_before(mut self, value: Option<i64>) -> Self {
         self.not_before = value;
         self
@@ -276,11 +401,13 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// Numbers to call.
     ///
     /// Example: `["0086139xxxxxxxx","0086130xxxxxxxxx"]`
+    #[inline]
     pub fn callees(mut self, value: Vec<crate::CompactString>) -> Self {
         self.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`. Required.
+    #[inline]
     pub fn set_callees(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.callees = value;
         self
@@ -288,11 +415,13 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// Caller numbers to use.
     ///
     /// Example: `["0086010xxxxxxxx"]`
+    #[inline]
     pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`. Required.
+    #[inline]
     pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.callers = value;
         self
@@ -300,11 +429,13 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// Id of the IVR used for the calls; required if `AIAgentId` is not set.
     ///
     /// Example: `3`
+    #[inline]
     pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
         self.ivr_id = Some(value);
         self
     }
     /// Sets or clears `IvrId`.
+    #[inline]
     pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
         self.ivr_id = value;
         self
@@ -312,11 +443,13 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// Task name.
     ///
     /// Example: `"任务1"`
+    #[inline]
     pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.name = value;
         self
@@ -324,11 +457,13 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// Task description.
     ///
     /// Example: `"任务描述1"`
+    #[inline]
     pub fn description(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Sets or clears `Description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<crate::CompactString>) -> Self {
         self.description = value;
         self
@@ -336,11 +471,13 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// Unix time in seconds when the task stops.
     ///
     /// Example: `1642500622`
+    #[inline]
     pub fn not_after(mut self, value: i64) -> Self {
         self.not_after = Some(value);
         self
     }
     /// Sets or clears `NotAfter`.
+    #[inline]
     pub fn set_not_after(mut self, value: Option<i64>) -> Self {
         self.not_after = value;
         self
@@ -348,21 +485,25 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// Maximum number of attempts per number, 1-3.
     ///
     /// Example: `1`
+    #[inline]
     pub fn tries(mut self, value: u64) -> Self {
         self.tries = Some(value);
         self
     }
     /// Sets or clears `Tries`.
+    #[inline]
     pub fn set_tries(mut self, value: Option<u64>) -> Self {
         self.tries = value;
         self
     }
     /// Custom variables (advanced edition only); a variable with the same name in `CalleeAttributes` takes precedence.
+    #[inline]
     pub fn variables(mut self, value: Vec<crate::types::Variable>) -> Self {
         self.variables = Some(value);
         self
     }
     /// Sets or clears `Variables`.
+    #[inline]
     pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
         self.variables = value;
         self
@@ -370,21 +511,25 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// Custom user data; a `UUI` in `CalleeAttributes` takes precedence.
     ///
     /// Example: `"foobar"`
+    #[inline]
     pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
+    #[inline]
     pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
         self.uui = value;
         self
     }
     /// Per-callee attributes.
+    #[inline]
     pub fn callee_attributes(mut self, value: Vec<crate::types::CalleeAttribute>) -> Self {
         self.callee_attributes = Some(value);
         self
     }
     /// Sets or clears `CalleeAttributes`.
+    #[inline]
     pub fn set_callee_attributes(
         mut self,
         value: Option<Vec<crate::types::CalleeAttribute>>,
@@ -395,21 +540,25 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// IANA time zone name, for example `Asia/Shanghai`.
     ///
     /// Example: `"Asia/Shanghai"`
+    #[inline]
     pub fn time_zone(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.time_zone = Some(value.into());
         self
     }
     /// Sets or clears `TimeZone`.
+    #[inline]
     pub fn set_time_zone(mut self, value: Option<crate::CompactString>) -> Self {
         self.time_zone = value;
         self
     }
     /// Time ranges in which calls may be made.
+    #[inline]
     pub fn available_time(mut self, value: Vec<crate::types::TimeRange>) -> Self {
         self.available_time = Some(value);
         self
     }
     /// Sets or clears `AvailableTime`.
+    #[inline]
     pub fn set_available_time(mut self, value: Option<Vec<crate::types::TimeRange>>) -> Self {
         self.available_time = value;
         self
@@ -417,11 +566,13 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// Id of the AI agent used for the calls; required if `IvrId` is not set.
     ///
     /// Example: `5845`
+    #[inline]
     pub fn ai_agent_id(mut self, value: crate::types::AIAgentId) -> Self {
         self.ai_agent_id = Some(value);
         self
     }
     /// Sets or clears `AIAgentId`.
+    #[inline]
     pub fn set_ai_agent_id(mut self, value: Option<crate::types::AIAgentId>) -> Self {
         self.ai_agent_id = value;
         self
@@ -429,11 +580,13 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// Interval between retries of failed calls, in seconds, 600-86400.
     ///
     /// Example: `600`
+    #[inline]
     pub fn retry_interval(mut self, value: i64) -> Self {
         self.retry_interval = Some(value);
         self
     }
     /// Sets or clears `RetryInterval`.
+    #[inline]
     pub fn set_retry_interval(mut self, value: Option<i64>) -> Self {
         self.retry_interval = value;
         self
@@ -441,11 +594,13 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// Maximum ringing time in seconds before hanging up; only supported for your own numbers.
     ///
     /// Example: `15`
+    #[inline]
     pub fn max_ring_timeout_second(mut self, value: i64) -> Self {
         self.max_ring_timeout_second = Some(value);
         self
     }
     /// Sets or clears `MaxRingTimeoutSecond`.
+    #[inline]
     pub fn set_max_ring_timeout_second(mut self, value: Option<i64>) -> Self {
         self.max_ring_timeout_second = value;
         self
@@ -453,6 +608,7 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// Hang-up status codes that trigger a retry; allowed: `202`-`208`, `210`, `212`, `213`, `215`-`219`, `221`, `222`, `234`. Only applies to tasks using `AIAgentId`.
     ///
     /// Example: `["212"]`
+    #[inline]
     pub fn retry_hangup_types(
         mut self,
         value: Vec<crate::types::CreateAutoCalloutTaskRetryHangupTypes>,
@@ -461,6 +617,7 @@ impl CreateAutoCalloutTaskRequestBuilder {
         self
     }
     /// Sets or clears `RetryHangupTypes`.
+    #[inline]
     pub fn set_retry_hangup_types(
         mut self,
         value: Option<Vec<crate::types::CreateAutoCalloutTaskRetryHangupTypes>>,
@@ -469,16 +626,19 @@ impl CreateAutoCalloutTaskRequestBuilder {
         self
     }
     /// Post-conversation tags that trigger a retry; only for `AIAgentId` tasks using a dialogue model. Tags are defined in the agent configuration.
+    #[inline]
     pub fn retry_tags(mut self, value: Vec<crate::types::RetryTagItem>) -> Self {
         self.retry_tags = Some(value);
         self
     }
     /// Sets or clears `RetryTags`.
+    #[inline]
     pub fn set_retry_tags(mut self, value: Option<Vec<crate::types::RetryTagItem>>) -> Self {
         self.retry_tags = value;
         self
     }
     /// Working time configuration; preferred over `AvailableTime`, which wins if both are set.
+    #[inline]
     pub fn available_work_time_config(
         mut self,
         value: Vec<crate::types::AvailableTimeConfig>,
@@ -487,6 +647,7 @@ impl CreateAutoCalloutTaskRequestBuilder {
         self
     }
     /// Sets or clears `AvailableWorkTimeConfig`.
+    #[inline]
     pub fn set_available_work_time_config(
         mut self,
         value: Option<Vec<crate::types::AvailableTimeConfig>>,
@@ -495,11 +656,13 @@ impl CreateAutoCalloutTaskRequestBuilder {
         self
     }
     /// Trigger strategy for the task.
+    #[inline]
     pub fn trigger_strategy(mut self, value: Vec<crate::types::TriggerStrategyItem>) -> Self {
         self.trigger_strategy = Some(value);
         self
     }
     /// Sets or clears `TriggerStrategy`.
+    #[inline]
     pub fn set_trigger_strategy(
         mut self,
         value: Option<Vec<crate::types::TriggerStrategyItem>>,
@@ -510,16 +673,19 @@ impl CreateAutoCalloutTaskRequestBuilder {
     /// Maximum number of concurrent AI agent calls for the task.
     ///
     /// Example: `2`
+    #[inline]
     pub fn concurrency_limit(mut self, value: i64) -> Self {
         self.concurrency_limit = Some(value);
         self
     }
     /// Sets or clears `ConcurrencyLimit`.
+    #[inline]
     pub fn set_concurrency_limit(mut self, value: Option<i64>) -> Self {
         self.concurrency_limit = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CreateAutoCalloutTaskRequest, crate::BuildError> {
         Ok(CreateAutoCalloutTaskRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -568,6 +734,7 @@ pub struct CreateAutoCalloutTaskFluentBuilder {
 }
 impl CreateAutoCalloutTaskFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -578,11 +745,13 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -590,11 +759,13 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// Unix time in seconds when the task starts.
     ///
     /// Example: `1642500621`
+    #[inline]
     pub fn not_before(mut self, value: i64) -> Self {
         self.inner.not_before = Some(value);
         self
     }
     /// Sets or clears `NotBefore`. Required.
+    #[inline]
     pub fn set_not_before(mut self, value: Option<i64>) -> Self {
         self.inner.not_before = value;
         self
@@ -602,11 +773,13 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// Numbers to call.
     ///
     /// Example: `["0086139xxxxxxxx","0086130xxxxxxxxx"]`
+    #[inline]
     pub fn callees(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`. Required.
+    #[inline]
     pub fn set_callees(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.callees = value;
         self
@@ -614,11 +787,13 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// Caller numbers to use.
     ///
     /// Example: `["0086010xxxxxxxx"]`
+    #[inline]
     pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`. Required.
+    #[inline]
     pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.callers = value;
         self
@@ -626,11 +801,13 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// Id of the IVR used for the calls; required if `AIAgentId` is not set.
     ///
     /// Example: `3`
+    #[inline]
     pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
         self.inner.ivr_id = Some(value);
         self
     }
     /// Sets or clears `IvrId`.
+    #[inline]
     pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
         self.inner.ivr_id = value;
         self
@@ -638,11 +815,13 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// Task name.
     ///
     /// Example: `"任务1"`
+    #[inline]
     pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.name = value;
         self
@@ -650,11 +829,13 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// Task description.
     ///
     /// Example: `"任务描述1"`
+    #[inline]
     pub fn description(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `Description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.description = value;
         self
@@ -662,11 +843,13 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// Unix time in seconds when the task stops.
     ///
     /// Example: `1642500622`
+    #[inline]
     pub fn not_after(mut self, value: i64) -> Self {
         self.inner.not_after = Some(value);
         self
     }
     /// Sets or clears `NotAfter`.
+    #[inline]
     pub fn set_not_after(mut self, value: Option<i64>) -> Self {
         self.inner.not_after = value;
         self
@@ -674,21 +857,25 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// Maximum number of attempts per number, 1-3.
     ///
     /// Example: `1`
+    #[inline]
     pub fn tries(mut self, value: u64) -> Self {
         self.inner.tries = Some(value);
         self
     }
     /// Sets or clears `Tries`.
+    #[inline]
     pub fn set_tries(mut self, value: Option<u64>) -> Self {
         self.inner.tries = value;
         self
     }
     /// Custom variables (advanced edition only); a variable with the same name in `CalleeAttributes` takes precedence.
+    #[inline]
     pub fn variables(mut self, value: Vec<crate::types::Variable>) -> Self {
         self.inner.variables = Some(value);
         self
     }
     /// Sets or clears `Variables`.
+    #[inline]
     pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
         self.inner.variables = value;
         self
@@ -696,21 +883,25 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// Custom user data; a `UUI` in `CalleeAttributes` takes precedence.
     ///
     /// Example: `"foobar"`
+    #[inline]
     pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
+    #[inline]
     pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.uui = value;
         self
     }
     /// Per-callee attributes.
+    #[inline]
     pub fn callee_attributes(mut self, value: Vec<crate::types::CalleeAttribute>) -> Self {
         self.inner.callee_attributes = Some(value);
         self
     }
     /// Sets or clears `CalleeAttributes`.
+    #[inline]
     pub fn set_callee_attributes(
         mut self,
         value: Option<Vec<crate::types::CalleeAttribute>>,
@@ -721,21 +912,25 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// IANA time zone name, for example `Asia/Shanghai`.
     ///
     /// Example: `"Asia/Shanghai"`
+    #[inline]
     pub fn time_zone(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.time_zone = Some(value.into());
         self
     }
     /// Sets or clears `TimeZone`.
+    #[inline]
     pub fn set_time_zone(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.time_zone = value;
         self
     }
     /// Time ranges in which calls may be made.
+    #[inline]
     pub fn available_time(mut self, value: Vec<crate::types::TimeRange>) -> Self {
         self.inner.available_time = Some(value);
         self
     }
     /// Sets or clears `AvailableTime`.
+    #[inline]
     pub fn set_available_time(mut self, value: Option<Vec<crate::types::TimeRange>>) -> Self {
         self.inner.available_time = value;
         self
@@ -743,11 +938,13 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// Id of the AI agent used for the calls; required if `IvrId` is not set.
     ///
     /// Example: `5845`
+    #[inline]
     pub fn ai_agent_id(mut self, value: crate::types::AIAgentId) -> Self {
         self.inner.ai_agent_id = Some(value);
         self
     }
     /// Sets or clears `AIAgentId`.
+    #[inline]
     pub fn set_ai_agent_id(mut self, value: Option<crate::types::AIAgentId>) -> Self {
         self.inner.ai_agent_id = value;
         self
@@ -755,11 +952,13 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// Interval between retries of failed calls, in seconds, 600-86400.
     ///
     /// Example: `600`
+    #[inline]
     pub fn retry_interval(mut self, value: i64) -> Self {
         self.inner.retry_interval = Some(value);
         self
     }
     /// Sets or clears `RetryInterval`.
+    #[inline]
     pub fn set_retry_interval(mut self, value: Option<i64>) -> Self {
         self.inner.retry_interval = value;
         self
@@ -767,11 +966,13 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// Maximum ringing time in seconds before hanging up; only supported for your own numbers.
     ///
     /// Example: `15`
+    #[inline]
     pub fn max_ring_timeout_second(mut self, value: i64) -> Self {
         self.inner.max_ring_timeout_second = Some(value);
         self
     }
     /// Sets or clears `MaxRingTimeoutSecond`.
+    #[inline]
     pub fn set_max_ring_timeout_second(mut self, value: Option<i64>) -> Self {
         self.inner.max_ring_timeout_second = value;
         self
@@ -779,6 +980,7 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// Hang-up status codes that trigger a retry; allowed: `202`-`208`, `210`, `212`, `213`, `215`-`219`, `221`, `222`, `234`. Only applies to tasks using `AIAgentId`.
     ///
     /// Example: `["212"]`
+    #[inline]
     pub fn retry_hangup_types(
         mut self,
         value: Vec<crate::types::CreateAutoCalloutTaskRetryHangupTypes>,
@@ -787,6 +989,7 @@ impl CreateAutoCalloutTaskFluentBuilder {
         self
     }
     /// Sets or clears `RetryHangupTypes`.
+    #[inline]
     pub fn set_retry_hangup_types(
         mut self,
         value: Option<Vec<crate::types::CreateAutoCalloutTaskRetryHangupTypes>>,
@@ -795,16 +998,19 @@ impl CreateAutoCalloutTaskFluentBuilder {
         self
     }
     /// Post-conversation tags that trigger a retry; only for `AIAgentId` tasks using a dialogue model. Tags are defined in the agent configuration.
+    #[inline]
     pub fn retry_tags(mut self, value: Vec<crate::types::RetryTagItem>) -> Self {
         self.inner.retry_tags = Some(value);
         self
     }
     /// Sets or clears `RetryTags`.
+    #[inline]
     pub fn set_retry_tags(mut self, value: Option<Vec<crate::types::RetryTagItem>>) -> Self {
         self.inner.retry_tags = value;
         self
     }
     /// Working time configuration; preferred over `AvailableTime`, which wins if both are set.
+    #[inline]
     pub fn available_work_time_config(
         mut self,
         value: Vec<crate::types::AvailableTimeConfig>,
@@ -813,6 +1019,7 @@ impl CreateAutoCalloutTaskFluentBuilder {
         self
     }
     /// Sets or clears `AvailableWorkTimeConfig`.
+    #[inline]
     pub fn set_available_work_time_config(
         mut self,
         value: Option<Vec<crate::types::AvailableTimeConfig>>,
@@ -821,11 +1028,13 @@ impl CreateAutoCalloutTaskFluentBuilder {
         self
     }
     /// Trigger strategy for the task.
+    #[inline]
     pub fn trigger_strategy(mut self, value: Vec<crate::types::TriggerStrategyItem>) -> Self {
         self.inner.trigger_strategy = Some(value);
         self
     }
     /// Sets or clears `TriggerStrategy`.
+    #[inline]
     pub fn set_trigger_strategy(
         mut self,
         value: Option<Vec<crate::types::TriggerStrategyItem>>,
@@ -836,26 +1045,31 @@ impl CreateAutoCalloutTaskFluentBuilder {
     /// Maximum number of concurrent AI agent calls for the task.
     ///
     /// Example: `2`
+    #[inline]
     pub fn concurrency_limit(mut self, value: i64) -> Self {
         self.inner.concurrency_limit = Some(value);
         self
     }
     /// Sets or clears `ConcurrencyLimit`.
+    #[inline]
     pub fn set_concurrency_limit(mut self, value: Option<i64>) -> Self {
         self.inner.concurrency_limit = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &CreateAutoCalloutTaskRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<CreateAutoCalloutTaskResponse, crate::SdkError<CreateAutoCalloutTaskErrorCode>>
@@ -865,37 +1079,80 @@ impl CreateAutoCalloutTaskFluentBuilder {
     }
 }
 /// Successful response of `CreateAutoCalloutTask`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAutoCalloutTaskResponse {
     /// Id of the created task.
     ///
     /// Example: `2`
-    #[serde(
-        rename = "TaskId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub task_id: crate::types::TaskId,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateAutoCalloutTaskResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateAutoCalloutTaskResponse", 2)?;
+        s.serialize_field("TaskId", &self.task_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateAutoCalloutTaskResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CreateAutoCalloutTaskResponse {
+    const EXPECTING: &'static str = "struct CreateAutoCalloutTaskResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["TaskId", "RequestId"]);
+        let mut f_task_id: Option<crate::types::TaskId> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_task_id)?,
+                1 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateAutoCalloutTaskResponse {
+            task_id: f_task_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for CreateAutoCalloutTaskResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TaskId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl CreateAutoCalloutTaskResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> CreateAutoCalloutTaskResponseBuilder {
         CreateAutoCalloutTaskResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -910,26 +1167,31 @@ impl CreateAutoCalloutTaskResponseBuilder {
     /// Id of the created task.
     ///
     /// Example: `2`
+    #[inline]
     pub fn task_id(mut self, value: crate::types::TaskId) -> Self {
         self.task_id = Some(value);
         self
     }
     /// Sets or clears `TaskId`.
+    #[inline]
     pub fn set_task_id(mut self, value: Option<crate::types::TaskId>) -> Self {
         self.task_id = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> CreateAutoCalloutTaskResponse {
         CreateAutoCalloutTaskResponse {
             task_id: self.task_id.unwrap_or_default(),
@@ -939,9 +1201,11 @@ impl CreateAutoCalloutTaskResponseBuilder {
     }
 }
 impl crate::ActionResponse for CreateAutoCalloutTaskResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -1010,12 +1274,9 @@ impl crate::Client {
     /// Create a batch automatic outbound call task.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`CreateAutoCalloutTask`](crate::operation::create_auto_callout_task).
+    #[inline]
     pub fn create_auto_callout_task(&self) -> CreateAutoCalloutTaskFluentBuilder {
         CreateAutoCalloutTaskFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<CreateAutoCalloutTaskErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<CreateAutoCalloutTaskErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for CreateAutoCalloutTaskErrorCode {}

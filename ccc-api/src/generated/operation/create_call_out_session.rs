@@ -35,56 +35,123 @@
 //!
 //! Repaired from the official text: `IsForceUseMobile` was the string "true", now the boolean the member's type requires
 /// Request of `CreateCallOutSession`. Build it with [`CreateCallOutSessionRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCallOutSessionRequest {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `14000000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Email of the agent; the agent must have a bound mobile number.
     ///
     /// Example: `"foo@tencent.com"`
-    #[serde(rename = "UserId")]
     pub user_id: crate::CompactString,
     /// Number to call, prefixed with `0086`; must not be the agent bound mobile number.
     ///
     /// Example: `"008613012345678"`
-    #[serde(rename = "Callee")]
     pub callee: crate::CompactString,
     /// Caller number prefixed with `0086`; deprecated, use `Callers`.
     ///
     /// Example: `"008610086"`
-    #[serde(rename = "Caller", default, skip_serializing_if = "Option::is_none")]
     pub caller: Option<crate::CompactString>,
     /// Caller numbers prefixed with `0086`; if one fails the next is tried.
     ///
     /// Example: `["0086075512345678","0086075512345679"]`
-    #[serde(rename = "Callers", default, skip_serializing_if = "Option::is_none")]
     pub callers: Option<Vec<crate::CompactString>>,
     /// Whether to force calling through the agent mobile phone; only `true` is supported and the allowlist must be configured.
     ///
     /// Example: `true`
-    #[serde(
-        rename = "IsForceUseMobile",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_force_use_mobile: Option<bool>,
     /// Custom data, up to 1024 bytes.
     ///
     /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU="`
-    #[serde(rename = "Uui", default, skip_serializing_if = "Option::is_none")]
     pub uui_deprecated: Option<crate::CompactString>,
     /// Custom data, up to 1024 bytes.
     ///
     /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU"`
-    #[serde(rename = "UUI", default, skip_serializing_if = "Option::is_none")]
     pub uui: Option<crate::CompactString>,
+}
+impl ::serde::Serialize for CreateCallOutSessionRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateCallOutSessionRequest", 8)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("UserId", &self.user_id)?;
+        s.serialize_field("Callee", &self.callee)?;
+        if self.caller.is_some() {
+            s.serialize_field("Caller", &self.caller)?;
+        }
+        if self.callers.is_some() {
+            s.serialize_field("Callers", &self.callers)?;
+        }
+        if self.is_force_use_mobile.is_some() {
+            s.serialize_field("IsForceUseMobile", &self.is_force_use_mobile)?;
+        }
+        if self.uui_deprecated.is_some() {
+            s.serialize_field("Uui", &self.uui_deprecated)?;
+        }
+        if self.uui.is_some() {
+            s.serialize_field("UUI", &self.uui)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateCallOutSessionRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for CreateCallOutSessionRequest {
+    const EXPECTING: &'static str = "struct CreateCallOutSessionRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "UserId",
+            "Callee",
+            "Caller",
+            "Callers",
+            "IsForceUseMobile",
+            "Uui",
+            "UUI",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_user_id: Option<crate::CompactString> = None;
+        let mut f_callee: Option<crate::CompactString> = None;
+        let mut f_caller: Option<Option<crate::CompactString>> = None;
+        let mut f_callers: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_is_force_use_mobile: Option<Option<bool>> = None;
+        let mut f_uui_deprecated: Option<Option<crate::CompactString>> = None;
+        let mut f_uui: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_user_id)?,
+                2 => members.value(&mut map, &mut f_callee)?,
+                3 => members.value(&mut map, &mut f_caller)?,
+                4 => members.value(&mut map, &mut f_callers)?,
+                5 => members.value(&mut map, &mut f_is_force_use_mobile)?,
+                6 => members.value(&mut map, &mut f_uui_deprecated)?,
+                7 => members.value(&mut map, &mut f_uui)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateCallOutSessionRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            user_id: members.required(f_user_id, 1)?,
+            callee: members.required(f_callee, 2)?,
+            caller: f_caller.flatten(),
+            callers: f_callers.flatten(),
+            is_force_use_mobile: f_is_force_use_mobile.flatten(),
+            uui_deprecated: f_uui_deprecated.flatten(),
+            uui: f_uui.flatten(),
+        })
+    }
 }
 impl CreateCallOutSessionRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CreateCallOutSessionRequestBuilder {
         CreateCallOutSessionRequestBuilder::default()
     }
@@ -112,11 +179,13 @@ impl CreateCallOutSessionRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `14000000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -124,11 +193,13 @@ impl CreateCallOutSessionRequestBuilder {
     /// Email of the agent; the agent must have a bound mobile number.
     ///
     /// Example: `"foo@tencent.com"`
+    #[inline]
     pub fn user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.user_id = Some(value.into());
         self
     }
     /// Sets or clears `UserId`. Required.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.user_id = value;
         self
@@ -136,11 +207,13 @@ impl CreateCallOutSessionRequestBuilder {
     /// Number to call, prefixed with `0086`; must not be the agent bound mobile number.
     ///
     /// Example: `"008613012345678"`
+    #[inline]
     pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
+    #[inline]
     pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
         self.callee = value;
         self
@@ -148,11 +221,13 @@ impl CreateCallOutSessionRequestBuilder {
     /// Caller number prefixed with `0086`; deprecated, use `Callers`.
     ///
     /// Example: `"008610086"`
+    #[inline]
     pub fn caller(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.caller = Some(value.into());
         self
     }
     /// Sets or clears `Caller`.
+    #[inline]
     pub fn set_caller(mut self, value: Option<crate::CompactString>) -> Self {
         self.caller = value;
         self
@@ -160,11 +235,13 @@ impl CreateCallOutSessionRequestBuilder {
     /// Caller numbers prefixed with `0086`; if one fails the next is tried.
     ///
     /// Example: `["0086075512345678","0086075512345679"]`
+    #[inline]
     pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
+    #[inline]
     pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.callers = value;
         self
@@ -172,11 +249,13 @@ impl CreateCallOutSessionRequestBuilder {
     /// Whether to force calling through the agent mobile phone; only `true` is supported and the allowlist must be configured.
     ///
     /// Example: `true`
+    #[inline]
     pub fn is_force_use_mobile(mut self, value: bool) -> Self {
         self.is_force_use_mobile = Some(value);
         self
     }
     /// Sets or clears `IsForceUseMobile`.
+    #[inline]
     pub fn set_is_force_use_mobile(mut self, value: Option<bool>) -> Self {
         self.is_force_use_mobile = value;
         self
@@ -184,11 +263,13 @@ impl CreateCallOutSessionRequestBuilder {
     /// Custom data, up to 1024 bytes.
     ///
     /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU="`
+    #[inline]
     pub fn uui_deprecated(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.uui_deprecated = Some(value.into());
         self
     }
     /// Sets or clears `Uui`.
+    #[inline]
     pub fn set_uui_deprecated(mut self, value: Option<crate::CompactString>) -> Self {
         self.uui_deprecated = value;
         self
@@ -196,16 +277,19 @@ impl CreateCallOutSessionRequestBuilder {
     /// Custom data, up to 1024 bytes.
     ///
     /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU"`
+    #[inline]
     pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
+    #[inline]
     pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
         self.uui = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CreateCallOutSessionRequest, crate::BuildError> {
         Ok(CreateCallOutSessionRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -235,6 +319,7 @@ pub struct CreateCallOutSessionFluentBuilder {
 }
 impl CreateCallOutSessionFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -245,11 +330,13 @@ impl CreateCallOutSessionFluentBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `14000000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -257,11 +344,13 @@ impl CreateCallOutSessionFluentBuilder {
     /// Email of the agent; the agent must have a bound mobile number.
     ///
     /// Example: `"foo@tencent.com"`
+    #[inline]
     pub fn user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `UserId`. Required.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.user_id = value;
         self
@@ -269,11 +358,13 @@ impl CreateCallOutSessionFluentBuilder {
     /// Number to call, prefixed with `0086`; must not be the agent bound mobile number.
     ///
     /// Example: `"008613012345678"`
+    #[inline]
     pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`. Required.
+    #[inline]
     pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.callee = value;
         self
@@ -281,11 +372,13 @@ impl CreateCallOutSessionFluentBuilder {
     /// Caller number prefixed with `0086`; deprecated, use `Callers`.
     ///
     /// Example: `"008610086"`
+    #[inline]
     pub fn caller(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.caller = Some(value.into());
         self
     }
     /// Sets or clears `Caller`.
+    #[inline]
     pub fn set_caller(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.caller = value;
         self
@@ -293,11 +386,13 @@ impl CreateCallOutSessionFluentBuilder {
     /// Caller numbers prefixed with `0086`; if one fails the next is tried.
     ///
     /// Example: `["0086075512345678","0086075512345679"]`
+    #[inline]
     pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
+    #[inline]
     pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.callers = value;
         self
@@ -305,11 +400,13 @@ impl CreateCallOutSessionFluentBuilder {
     /// Whether to force calling through the agent mobile phone; only `true` is supported and the allowlist must be configured.
     ///
     /// Example: `true`
+    #[inline]
     pub fn is_force_use_mobile(mut self, value: bool) -> Self {
         self.inner.is_force_use_mobile = Some(value);
         self
     }
     /// Sets or clears `IsForceUseMobile`.
+    #[inline]
     pub fn set_is_force_use_mobile(mut self, value: Option<bool>) -> Self {
         self.inner.is_force_use_mobile = value;
         self
@@ -317,11 +414,13 @@ impl CreateCallOutSessionFluentBuilder {
     /// Custom data, up to 1024 bytes.
     ///
     /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU="`
+    #[inline]
     pub fn uui_deprecated(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.uui_deprecated = Some(value.into());
         self
     }
     /// Sets or clears `Uui`.
+    #[inline]
     pub fn set_uui_deprecated(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.uui_deprecated = value;
         self
@@ -329,26 +428,31 @@ impl CreateCallOutSessionFluentBuilder {
     /// Custom data, up to 1024 bytes.
     ///
     /// Example: `"dGhpcyBpcyBhIGV4YW1wbGU"`
+    #[inline]
     pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
+    #[inline]
     pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.uui = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &CreateCallOutSessionRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<CreateCallOutSessionResponse, crate::SdkError<CreateCallOutSessionErrorCode>> {
@@ -357,37 +461,80 @@ impl CreateCallOutSessionFluentBuilder {
     }
 }
 /// Successful response of `CreateCallOutSession`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCallOutSessionResponse {
     /// Id of the newly created session.
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
-    #[serde(
-        rename = "SessionId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub session_id: crate::CompactString,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateCallOutSessionResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateCallOutSessionResponse", 2)?;
+        s.serialize_field("SessionId", &self.session_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateCallOutSessionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CreateCallOutSessionResponse {
+    const EXPECTING: &'static str = "struct CreateCallOutSessionResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SessionId", "RequestId"]);
+        let mut f_session_id: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_session_id)?,
+                1 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateCallOutSessionResponse {
+            session_id: f_session_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for CreateCallOutSessionResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SessionId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl CreateCallOutSessionResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> CreateCallOutSessionResponseBuilder {
         CreateCallOutSessionResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -402,26 +549,31 @@ impl CreateCallOutSessionResponseBuilder {
     /// Id of the newly created session.
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_id = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> CreateCallOutSessionResponse {
         CreateCallOutSessionResponse {
             session_id: self.session_id.unwrap_or_default(),
@@ -431,9 +583,11 @@ impl CreateCallOutSessionResponseBuilder {
     }
 }
 impl crate::ActionResponse for CreateCallOutSessionResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -520,12 +674,9 @@ impl crate::Client {
     /// Start a two-leg outbound call between an agent mobile phone and a user.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`CreateCallOutSession`](crate::operation::create_call_out_session).
+    #[inline]
     pub fn create_call_out_session(&self) -> CreateCallOutSessionFluentBuilder {
         CreateCallOutSessionFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<CreateCallOutSessionErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<CreateCallOutSessionErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for CreateCallOutSessionErrorCode {}

@@ -8,36 +8,76 @@
 //!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=CreateCarrierPrivilegeNumberApplicant>
 /// Request of `CreateCarrierPrivilegeNumberApplicant`. Build it with [`CreateCarrierPrivilegeNumberApplicantRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCarrierPrivilegeNumberApplicantRequest {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `140000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Caller numbers, which must exist in the instance, in the form `0086xxxx`; only mainland China numbers.
     ///
     /// Example: `["008601012345678"]`
-    #[serde(rename = "Callers", default)]
     pub callers: Vec<crate::CompactString>,
     /// Callee numbers, which must be mobile numbers bound to agents of the instance, in the form `0086xxxx`; only mainland China numbers.
     ///
     /// Example: `["008618612345678"]`
-    #[serde(rename = "Callees", default)]
     pub callees: Vec<crate::CompactString>,
     /// Description of the application.
     ///
     /// Example: `"foobar"`
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub description: Option<crate::CompactString>,
+}
+impl ::serde::Serialize for CreateCarrierPrivilegeNumberApplicantRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s =
+            serializer.serialize_struct("CreateCarrierPrivilegeNumberApplicantRequest", 4)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("Callers", &self.callers)?;
+        s.serialize_field("Callees", &self.callees)?;
+        if self.description.is_some() {
+            s.serialize_field("Description", &self.description)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateCarrierPrivilegeNumberApplicantRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for CreateCarrierPrivilegeNumberApplicantRequest {
+    const EXPECTING: &'static str = "struct CreateCarrierPrivilegeNumberApplicantRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["SdkAppId", "Callers", "Callees", "Description"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_callers: Option<Vec<crate::CompactString>> = None;
+        let mut f_callees: Option<Vec<crate::CompactString>> = None;
+        let mut f_description: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_callers)?,
+                2 => members.value(&mut map, &mut f_callees)?,
+                3 => members.value(&mut map, &mut f_description)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateCarrierPrivilegeNumberApplicantRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            callers: f_callers.unwrap_or_default(),
+            callees: f_callees.unwrap_or_default(),
+            description: f_description.flatten(),
+        })
+    }
 }
 impl CreateCarrierPrivilegeNumberApplicantRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CreateCarrierPrivilegeNumberApplicantRequestBuilder {
         CreateCarrierPrivilegeNumberApplicantRequestBuilder::default()
     }
@@ -61,11 +101,13 @@ impl CreateCarrierPrivilegeNumberApplicantRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `140000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -73,11 +115,13 @@ impl CreateCarrierPrivilegeNumberApplicantRequestBuilder {
     /// Caller numbers, which must exist in the instance, in the form `0086xxxx`; only mainland China numbers.
     ///
     /// Example: `["008601012345678"]`
+    #[inline]
     pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`. Required.
+    #[inline]
     pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.callers = value;
         self
@@ -85,11 +129,13 @@ impl CreateCarrierPrivilegeNumberApplicantRequestBuilder {
     /// Callee numbers, which must be mobile numbers bound to agents of the instance, in the form `0086xxxx`; only mainland China numbers.
     ///
     /// Example: `["008618612345678"]`
+    #[inline]
     pub fn callees(mut self, value: Vec<crate::CompactString>) -> Self {
         self.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`. Required.
+    #[inline]
     pub fn set_callees(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.callees = value;
         self
@@ -97,16 +143,19 @@ impl CreateCarrierPrivilegeNumberApplicantRequestBuilder {
     /// Description of the application.
     ///
     /// Example: `"foobar"`
+    #[inline]
     pub fn description(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Sets or clears `Description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<crate::CompactString>) -> Self {
         self.description = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CreateCarrierPrivilegeNumberApplicantRequest, crate::BuildError> {
         Ok(CreateCarrierPrivilegeNumberApplicantRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -134,6 +183,7 @@ pub struct CreateCarrierPrivilegeNumberApplicantFluentBuilder {
 }
 impl CreateCarrierPrivilegeNumberApplicantFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -144,11 +194,13 @@ impl CreateCarrierPrivilegeNumberApplicantFluentBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `140000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -156,11 +208,13 @@ impl CreateCarrierPrivilegeNumberApplicantFluentBuilder {
     /// Caller numbers, which must exist in the instance, in the form `0086xxxx`; only mainland China numbers.
     ///
     /// Example: `["008601012345678"]`
+    #[inline]
     pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`. Required.
+    #[inline]
     pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.callers = value;
         self
@@ -168,11 +222,13 @@ impl CreateCarrierPrivilegeNumberApplicantFluentBuilder {
     /// Callee numbers, which must be mobile numbers bound to agents of the instance, in the form `0086xxxx`; only mainland China numbers.
     ///
     /// Example: `["008618612345678"]`
+    #[inline]
     pub fn callees(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`. Required.
+    #[inline]
     pub fn set_callees(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.callees = value;
         self
@@ -180,26 +236,31 @@ impl CreateCarrierPrivilegeNumberApplicantFluentBuilder {
     /// Description of the application.
     ///
     /// Example: `"foobar"`
+    #[inline]
     pub fn description(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
     /// Sets or clears `Description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.description = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &CreateCarrierPrivilegeNumberApplicantRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -211,37 +272,81 @@ impl CreateCarrierPrivilegeNumberApplicantFluentBuilder {
     }
 }
 /// Successful response of `CreateCarrierPrivilegeNumberApplicant`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCarrierPrivilegeNumberApplicantResponse {
     /// Id of the application.
     ///
     /// Example: `1543`
-    #[serde(
-        rename = "ApplicantId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub applicant_id: u64,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateCarrierPrivilegeNumberApplicantResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s =
+            serializer.serialize_struct("CreateCarrierPrivilegeNumberApplicantResponse", 2)?;
+        s.serialize_field("ApplicantId", &self.applicant_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateCarrierPrivilegeNumberApplicantResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CreateCarrierPrivilegeNumberApplicantResponse {
+    const EXPECTING: &'static str = "struct CreateCarrierPrivilegeNumberApplicantResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["ApplicantId", "RequestId"]);
+        let mut f_applicant_id: Option<u64> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_applicant_id)?,
+                1 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateCarrierPrivilegeNumberApplicantResponse {
+            applicant_id: f_applicant_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for CreateCarrierPrivilegeNumberApplicantResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "ApplicantId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl CreateCarrierPrivilegeNumberApplicantResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> CreateCarrierPrivilegeNumberApplicantResponseBuilder {
         CreateCarrierPrivilegeNumberApplicantResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -256,26 +361,31 @@ impl CreateCarrierPrivilegeNumberApplicantResponseBuilder {
     /// Id of the application.
     ///
     /// Example: `1543`
+    #[inline]
     pub fn applicant_id(mut self, value: u64) -> Self {
         self.applicant_id = Some(value);
         self
     }
     /// Sets or clears `ApplicantId`.
+    #[inline]
     pub fn set_applicant_id(mut self, value: Option<u64>) -> Self {
         self.applicant_id = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> CreateCarrierPrivilegeNumberApplicantResponse {
         CreateCarrierPrivilegeNumberApplicantResponse {
             applicant_id: self.applicant_id.unwrap_or_default(),
@@ -285,9 +395,11 @@ impl CreateCarrierPrivilegeNumberApplicantResponseBuilder {
     }
 }
 impl crate::ActionResponse for CreateCarrierPrivilegeNumberApplicantResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -374,16 +486,11 @@ impl crate::Client {
     /// Apply for a carrier allowlist entry for agent mobile numbers.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`CreateCarrierPrivilegeNumberApplicant`](crate::operation::create_carrier_privilege_number_applicant).
+    #[inline]
     pub fn create_carrier_privilege_number_applicant(
         &self,
     ) -> CreateCarrierPrivilegeNumberApplicantFluentBuilder {
         CreateCarrierPrivilegeNumberApplicantFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<CreateCarrierPrivilegeNumberApplicantErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    fn from(error: crate::SdkError<CreateCarrierPrivilegeNumberApplicantErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for CreateCarrierPrivilegeNumberApplicantErrorCode {}

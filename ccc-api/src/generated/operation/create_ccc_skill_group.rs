@@ -34,36 +34,79 @@
 //!
 //! Repaired from the official text: the request was a GET query string, converted to the JSON body
 /// Request of `CreateCCCSkillGroup`. Build it with [`CreateCCCSkillGroupRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCCCSkillGroupRequest {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Name of the skill group.
     ///
     /// Example: `"foobar技能组"`
-    #[serde(rename = "SkillGroupName")]
     pub skill_group_name: crate::CompactString,
     /// Skill group type: `0` phone, `1` online, `3` audio, `4` video.
     ///
     /// Example: `0`
-    #[serde(rename = "SkillGroupType")]
     pub skill_group_type: crate::types::CreateCCCSkillGroupSkillGroupType,
     /// Maximum number of sessions one agent in the group can handle at once; default `1`. Only online groups may exceed `1`.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "MaxConcurrency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_concurrency: Option<crate::types::MaxConcurrency>,
+}
+impl ::serde::Serialize for CreateCCCSkillGroupRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateCCCSkillGroupRequest", 4)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("SkillGroupName", &self.skill_group_name)?;
+        s.serialize_field("SkillGroupType", &self.skill_group_type)?;
+        if self.max_concurrency.is_some() {
+            s.serialize_field("MaxConcurrency", &self.max_concurrency)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateCCCSkillGroupRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for CreateCCCSkillGroupRequest {
+    const EXPECTING: &'static str = "struct CreateCCCSkillGroupRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "SkillGroupName",
+            "SkillGroupType",
+            "MaxConcurrency",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_skill_group_name: Option<crate::CompactString> = None;
+        let mut f_skill_group_type: Option<crate::types::CreateCCCSkillGroupSkillGroupType> = None;
+        let mut f_max_concurrency: Option<Option<crate::types::MaxConcurrency>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_skill_group_name)?,
+                2 => members.value(&mut map, &mut f_skill_group_type)?,
+                3 => members.value(&mut map, &mut f_max_concurrency)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateCCCSkillGroupRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            skill_group_name: members.required(f_skill_group_name, 1)?,
+            skill_group_type: members.required(f_skill_group_type, 2)?,
+            max_concurrency: f_max_concurrency.flatten(),
+        })
+    }
 }
 impl CreateCCCSkillGroupRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CreateCCCSkillGroupRequestBuilder {
         CreateCCCSkillGroupRequestBuilder::default()
     }
@@ -87,11 +130,13 @@ impl CreateCCCSkillGroupRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -99,11 +144,13 @@ impl CreateCCCSkillGroupRequestBuilder {
     /// Name of the skill group.
     ///
     /// Example: `"foobar技能组"`
+    #[inline]
     pub fn skill_group_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`. Required.
+    #[inline]
     pub fn set_skill_group_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.skill_group_name = value;
         self
@@ -111,6 +158,7 @@ impl CreateCCCSkillGroupRequestBuilder {
     /// Skill group type: `0` phone, `1` online, `3` audio, `4` video.
     ///
     /// Example: `0`
+    #[inline]
     pub fn skill_group_type(
         mut self,
         value: crate::types::CreateCCCSkillGroupSkillGroupType,
@@ -119,6 +167,7 @@ impl CreateCCCSkillGroupRequestBuilder {
         self
     }
     /// Sets or clears `SkillGroupType`. Required.
+    #[inline]
     pub fn set_skill_group_type(
         mut self,
         value: Option<crate::types::CreateCCCSkillGroupSkillGroupType>,
@@ -129,16 +178,19 @@ impl CreateCCCSkillGroupRequestBuilder {
     /// Maximum number of sessions one agent in the group can handle at once; default `1`. Only online groups may exceed `1`.
     ///
     /// Example: `1`
+    #[inline]
     pub fn max_concurrency(mut self, value: crate::types::MaxConcurrency) -> Self {
         self.max_concurrency = Some(value);
         self
     }
     /// Sets or clears `MaxConcurrency`.
+    #[inline]
     pub fn set_max_concurrency(mut self, value: Option<crate::types::MaxConcurrency>) -> Self {
         self.max_concurrency = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CreateCCCSkillGroupRequest, crate::BuildError> {
         Ok(CreateCCCSkillGroupRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -166,6 +218,7 @@ pub struct CreateCCCSkillGroupFluentBuilder {
 }
 impl CreateCCCSkillGroupFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -176,11 +229,13 @@ impl CreateCCCSkillGroupFluentBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -188,11 +243,13 @@ impl CreateCCCSkillGroupFluentBuilder {
     /// Name of the skill group.
     ///
     /// Example: `"foobar技能组"`
+    #[inline]
     pub fn skill_group_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`. Required.
+    #[inline]
     pub fn set_skill_group_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.skill_group_name = value;
         self
@@ -200,6 +257,7 @@ impl CreateCCCSkillGroupFluentBuilder {
     /// Skill group type: `0` phone, `1` online, `3` audio, `4` video.
     ///
     /// Example: `0`
+    #[inline]
     pub fn skill_group_type(
         mut self,
         value: crate::types::CreateCCCSkillGroupSkillGroupType,
@@ -208,6 +266,7 @@ impl CreateCCCSkillGroupFluentBuilder {
         self
     }
     /// Sets or clears `SkillGroupType`. Required.
+    #[inline]
     pub fn set_skill_group_type(
         mut self,
         value: Option<crate::types::CreateCCCSkillGroupSkillGroupType>,
@@ -218,26 +277,31 @@ impl CreateCCCSkillGroupFluentBuilder {
     /// Maximum number of sessions one agent in the group can handle at once; default `1`. Only online groups may exceed `1`.
     ///
     /// Example: `1`
+    #[inline]
     pub fn max_concurrency(mut self, value: crate::types::MaxConcurrency) -> Self {
         self.inner.max_concurrency = Some(value);
         self
     }
     /// Sets or clears `MaxConcurrency`.
+    #[inline]
     pub fn set_max_concurrency(mut self, value: Option<crate::types::MaxConcurrency>) -> Self {
         self.inner.max_concurrency = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &CreateCCCSkillGroupRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<CreateCCCSkillGroupResponse, crate::SdkError<CreateCCCSkillGroupErrorCode>> {
@@ -246,37 +310,80 @@ impl CreateCCCSkillGroupFluentBuilder {
     }
 }
 /// Successful response of `CreateCCCSkillGroup`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCCCSkillGroupResponse {
     /// Id of the created skill group.
     ///
     /// Example: `10`
-    #[serde(
-        rename = "SkillGroupId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub skill_group_id: crate::types::SkillGroupId,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateCCCSkillGroupResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateCCCSkillGroupResponse", 2)?;
+        s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateCCCSkillGroupResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CreateCCCSkillGroupResponse {
+    const EXPECTING: &'static str = "struct CreateCCCSkillGroupResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SkillGroupId", "RequestId"]);
+        let mut f_skill_group_id: Option<crate::types::SkillGroupId> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_skill_group_id)?,
+                1 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateCCCSkillGroupResponse {
+            skill_group_id: f_skill_group_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for CreateCCCSkillGroupResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl CreateCCCSkillGroupResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> CreateCCCSkillGroupResponseBuilder {
         CreateCCCSkillGroupResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -291,26 +398,31 @@ impl CreateCCCSkillGroupResponseBuilder {
     /// Id of the created skill group.
     ///
     /// Example: `10`
+    #[inline]
     pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> CreateCCCSkillGroupResponse {
         CreateCCCSkillGroupResponse {
             skill_group_id: self.skill_group_id.unwrap_or_default(),
@@ -320,9 +432,11 @@ impl CreateCCCSkillGroupResponseBuilder {
     }
 }
 impl crate::ActionResponse for CreateCCCSkillGroupResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -381,12 +495,9 @@ impl crate::Client {
     /// Create a skill group.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`CreateCCCSkillGroup`](crate::operation::create_ccc_skill_group).
+    #[inline]
     pub fn create_ccc_skill_group(&self) -> CreateCCCSkillGroupFluentBuilder {
         CreateCCCSkillGroupFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<CreateCCCSkillGroupErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<CreateCCCSkillGroupErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for CreateCCCSkillGroupErrorCode {}

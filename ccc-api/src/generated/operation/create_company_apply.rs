@@ -8,15 +8,46 @@
 //!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=CreateCompanyApply>
 /// Request of `CreateCompanyApply`. Build it with [`CreateCompanyApplyRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCompanyApplyRequest {
     /// Company qualification details.
-    #[serde(rename = "CompanyInfo")]
     pub company_info: crate::types::CompanyApplyInfo,
+}
+impl ::serde::Serialize for CreateCompanyApplyRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateCompanyApplyRequest", 1)?;
+        s.serialize_field("CompanyInfo", &self.company_info)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateCompanyApplyRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for CreateCompanyApplyRequest {
+    const EXPECTING: &'static str = "struct CreateCompanyApplyRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["CompanyInfo"]);
+        let mut f_company_info: Option<crate::types::CompanyApplyInfo> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_company_info)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateCompanyApplyRequest {
+            company_info: members.required(f_company_info, 0)?,
+        })
+    }
 }
 impl CreateCompanyApplyRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CreateCompanyApplyRequestBuilder {
         CreateCompanyApplyRequestBuilder::default()
     }
@@ -35,16 +66,19 @@ pub struct CreateCompanyApplyRequestBuilder {
 }
 impl CreateCompanyApplyRequestBuilder {
     /// Company qualification details.
+    #[inline]
     pub fn company_info(mut self, value: crate::types::CompanyApplyInfo) -> Self {
         self.company_info = Some(value);
         self
     }
     /// Sets or clears `CompanyInfo`. Required.
+    #[inline]
     pub fn set_company_info(mut self, value: Option<crate::types::CompanyApplyInfo>) -> Self {
         self.company_info = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CreateCompanyApplyRequest, crate::BuildError> {
         Ok(CreateCompanyApplyRequest {
             company_info: self.company_info.ok_or(crate::BuildError::missing(
@@ -63,6 +97,7 @@ pub struct CreateCompanyApplyFluentBuilder {
 }
 impl CreateCompanyApplyFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -71,26 +106,31 @@ impl CreateCompanyApplyFluentBuilder {
         }
     }
     /// Company qualification details.
+    #[inline]
     pub fn company_info(mut self, value: crate::types::CompanyApplyInfo) -> Self {
         self.inner.company_info = Some(value);
         self
     }
     /// Sets or clears `CompanyInfo`. Required.
+    #[inline]
     pub fn set_company_info(mut self, value: Option<crate::types::CompanyApplyInfo>) -> Self {
         self.inner.company_info = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &CreateCompanyApplyRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<CreateCompanyApplyResponse, crate::SdkError<CreateCompanyApplyErrorCode>> {
@@ -99,33 +139,82 @@ impl CreateCompanyApplyFluentBuilder {
     }
 }
 /// Successful response of `CreateCompanyApply`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCompanyApplyResponse {
     /// Id of the application.
     ///
     /// Example: `1145`
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateCompanyApplyResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateCompanyApplyResponse", 2)?;
+        if self.id.is_some() {
+            s.serialize_field("Id", &self.id)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateCompanyApplyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CreateCompanyApplyResponse {
+    const EXPECTING: &'static str = "struct CreateCompanyApplyResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Id", "RequestId"]);
+        let mut f_id: Option<Option<i64>> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_id)?,
+                1 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateCompanyApplyResponse {
+            id: f_id.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for CreateCompanyApplyResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Id",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl CreateCompanyApplyResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> CreateCompanyApplyResponseBuilder {
         CreateCompanyApplyResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -140,26 +229,31 @@ impl CreateCompanyApplyResponseBuilder {
     /// Id of the application.
     ///
     /// Example: `1145`
+    #[inline]
     pub fn id(mut self, value: i64) -> Self {
         self.id = Some(value);
         self
     }
     /// Sets or clears `Id`.
+    #[inline]
     pub fn set_id(mut self, value: Option<i64>) -> Self {
         self.id = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> CreateCompanyApplyResponse {
         CreateCompanyApplyResponse {
             id: self.id,
@@ -169,9 +263,11 @@ impl CreateCompanyApplyResponseBuilder {
     }
 }
 impl crate::ActionResponse for CreateCompanyApplyResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -236,12 +332,9 @@ impl crate::Client {
     /// Submit a company qualification application.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`CreateCompanyApply`](crate::operation::create_company_apply).
+    #[inline]
     pub fn create_company_apply(&self) -> CreateCompanyApplyFluentBuilder {
         CreateCompanyApplyFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<CreateCompanyApplyErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<CreateCompanyApplyErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for CreateCompanyApplyErrorCode {}

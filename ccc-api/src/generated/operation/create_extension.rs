@@ -28,41 +28,90 @@
 //! }
 //! ```
 /// Request of `CreateExtension`. Build it with [`CreateExtensionRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateExtensionRequest {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Extension number.
     ///
     /// Example: `"1001"`
-    #[serde(rename = "ExtensionId")]
     pub extension_id: crate::CompactString,
     /// Display name of the extension.
     ///
     /// Example: `"分机1"`
-    #[serde(rename = "ExtensionName")]
     pub extension_name: crate::CompactString,
     /// Ids of the skill groups to bind the extension to.
     ///
     /// Example: `[1,2,3,4,5]`
-    #[serde(
-        rename = "SkillGroupIds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_ids: Option<Vec<crate::types::SkillGroupId>>,
     /// Email of the agent to bind the extension to.
     ///
     /// Example: `"aaa@bbb.com"`
-    #[serde(rename = "Relation", default, skip_serializing_if = "Option::is_none")]
     pub relation: Option<crate::CompactString>,
+}
+impl ::serde::Serialize for CreateExtensionRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateExtensionRequest", 5)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("ExtensionId", &self.extension_id)?;
+        s.serialize_field("ExtensionName", &self.extension_name)?;
+        if self.skill_group_ids.is_some() {
+            s.serialize_field("SkillGroupIds", &self.skill_group_ids)?;
+        }
+        if self.relation.is_some() {
+            s.serialize_field("Relation", &self.relation)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateExtensionRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for CreateExtensionRequest {
+    const EXPECTING: &'static str = "struct CreateExtensionRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "ExtensionId",
+            "ExtensionName",
+            "SkillGroupIds",
+            "Relation",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_extension_id: Option<crate::CompactString> = None;
+        let mut f_extension_name: Option<crate::CompactString> = None;
+        let mut f_skill_group_ids: Option<Option<Vec<crate::types::SkillGroupId>>> = None;
+        let mut f_relation: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_extension_id)?,
+                2 => members.value(&mut map, &mut f_extension_name)?,
+                3 => members.value(&mut map, &mut f_skill_group_ids)?,
+                4 => members.value(&mut map, &mut f_relation)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateExtensionRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            extension_id: members.required(f_extension_id, 1)?,
+            extension_name: members.required(f_extension_name, 2)?,
+            skill_group_ids: f_skill_group_ids.flatten(),
+            relation: f_relation.flatten(),
+        })
+    }
 }
 impl CreateExtensionRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CreateExtensionRequestBuilder {
         CreateExtensionRequestBuilder::default()
     }
@@ -87,11 +136,13 @@ impl CreateExtensionRequestBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -99,11 +150,13 @@ impl CreateExtensionRequestBuilder {
     /// Extension number.
     ///
     /// Example: `"1001"`
+    #[inline]
     pub fn extension_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
+    #[inline]
     pub fn set_extension_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.extension_id = value;
         self
@@ -111,11 +164,13 @@ impl CreateExtensionRequestBuilder {
     /// Display name of the extension.
     ///
     /// Example: `"分机1"`
+    #[inline]
     pub fn extension_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.extension_name = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionName`. Required.
+    #[inline]
     pub fn set_extension_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.extension_name = value;
         self
@@ -123,11 +178,13 @@ impl CreateExtensionRequestBuilder {
     /// Ids of the skill groups to bind the extension to.
     ///
     /// Example: `[1,2,3,4,5]`
+    #[inline]
     pub fn skill_group_ids(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
         self.skill_group_ids = Some(value);
         self
     }
     /// Sets or clears `SkillGroupIds`.
+    #[inline]
     pub fn set_skill_group_ids(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
         self.skill_group_ids = value;
         self
@@ -135,16 +192,19 @@ impl CreateExtensionRequestBuilder {
     /// Email of the agent to bind the extension to.
     ///
     /// Example: `"aaa@bbb.com"`
+    #[inline]
     pub fn relation(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.relation = Some(value.into());
         self
     }
     /// Sets or clears `Relation`.
+    #[inline]
     pub fn set_relation(mut self, value: Option<crate::CompactString>) -> Self {
         self.relation = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CreateExtensionRequest, crate::BuildError> {
         Ok(CreateExtensionRequest {
             sdk_app_id: self
@@ -171,6 +231,7 @@ pub struct CreateExtensionFluentBuilder {
 }
 impl CreateExtensionFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -181,11 +242,13 @@ impl CreateExtensionFluentBuilder {
     /// Id of the Contact Center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -193,11 +256,13 @@ impl CreateExtensionFluentBuilder {
     /// Extension number.
     ///
     /// Example: `"1001"`
+    #[inline]
     pub fn extension_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
+    #[inline]
     pub fn set_extension_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.extension_id = value;
         self
@@ -205,11 +270,13 @@ impl CreateExtensionFluentBuilder {
     /// Display name of the extension.
     ///
     /// Example: `"分机1"`
+    #[inline]
     pub fn extension_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.extension_name = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionName`. Required.
+    #[inline]
     pub fn set_extension_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.extension_name = value;
         self
@@ -217,11 +284,13 @@ impl CreateExtensionFluentBuilder {
     /// Ids of the skill groups to bind the extension to.
     ///
     /// Example: `[1,2,3,4,5]`
+    #[inline]
     pub fn skill_group_ids(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
         self.inner.skill_group_ids = Some(value);
         self
     }
     /// Sets or clears `SkillGroupIds`.
+    #[inline]
     pub fn set_skill_group_ids(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
         self.inner.skill_group_ids = value;
         self
@@ -229,26 +298,31 @@ impl CreateExtensionFluentBuilder {
     /// Email of the agent to bind the extension to.
     ///
     /// Example: `"aaa@bbb.com"`
+    #[inline]
     pub fn relation(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.relation = Some(value.into());
         self
     }
     /// Sets or clears `Relation`.
+    #[inline]
     pub fn set_relation(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.relation = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &CreateExtensionRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<CreateExtensionResponse, crate::SdkError<CreateExtensionErrorCode>> {
@@ -257,28 +331,65 @@ impl CreateExtensionFluentBuilder {
     }
 }
 /// Successful response of `CreateExtension`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateExtensionResponse {
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateExtensionResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateExtensionResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateExtensionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CreateExtensionResponse {
+    const EXPECTING: &'static str = "struct CreateExtensionResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["RequestId"]);
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateExtensionResponse {
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for CreateExtensionResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
+            wire: "RequestId",
+            rule: crate::deviation::Rule::Promised,
+            nested: None,
+        }];
+        MEMBERS
+    }
 }
 impl CreateExtensionResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> CreateExtensionResponseBuilder {
         CreateExtensionResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -290,16 +401,19 @@ pub struct CreateExtensionResponseBuilder {
 }
 impl CreateExtensionResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> CreateExtensionResponse {
         CreateExtensionResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -308,9 +422,11 @@ impl CreateExtensionResponseBuilder {
     }
 }
 impl crate::ActionResponse for CreateExtensionResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -361,12 +477,9 @@ impl crate::Client {
     /// Create a SIP phone extension account.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`CreateExtension`](crate::operation::create_extension).
+    #[inline]
     pub fn create_extension(&self) -> CreateExtensionFluentBuilder {
         CreateExtensionFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<CreateExtensionErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<CreateExtensionErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for CreateExtensionErrorCode {}

@@ -39,75 +39,135 @@
 //! }
 //! ```
 /// Request of `CreateOwnNumberApply`. Build it with [`CreateOwnNumberApplyRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateOwnNumberApplyRequest {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Id of the SIP trunk connection the numbers come in on.
     ///
     /// Example: `1`
-    #[serde(rename = "SipTrunkId")]
     pub sip_trunk_id: i64,
     /// Per-number line settings to apply for.
-    #[serde(rename = "DetailList", default)]
     pub detail_list: Vec<crate::types::OwnNumberApplyDetailItem>,
     /// Prefix added to numbers sent out over the trunk.
     ///
     /// Example: `"0"`
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<crate::CompactString>,
     /// National long-distance prefix used when dialing domestic mobile numbers.
     ///
     /// Example: `"0"`
-    #[serde(
-        rename = "MobileNddPrefix",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub mobile_ndd_prefix: Option<crate::CompactString>,
     /// Whether to strip the area code when dialing local numbers.
     ///
     /// Example: `false`
-    #[serde(
-        rename = "LocalNumberTrimAC",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub local_number_trim_ac: Option<bool>,
     /// Whether to pass the callee number through exactly as entered, without reformatting.
     ///
     /// Example: `false`
-    #[serde(
-        rename = "CalleeFormatPassthrough",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub callee_format_passthrough: Option<bool>,
     /// Whether to pass the caller number through exactly as entered, without reformatting.
     ///
     /// Example: `false`
-    #[serde(
-        rename = "CallerFormatPassthrough",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub caller_format_passthrough: Option<bool>,
     /// Prefix used for international long-distance calls.
     ///
     /// Example: `"00"`
-    #[serde(
-        rename = "InternationalNumberPrefix",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub international_number_prefix: Option<crate::CompactString>,
+}
+impl ::serde::Serialize for CreateOwnNumberApplyRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateOwnNumberApplyRequest", 9)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("SipTrunkId", &self.sip_trunk_id)?;
+        s.serialize_field("DetailList", &self.detail_list)?;
+        if self.prefix.is_some() {
+            s.serialize_field("Prefix", &self.prefix)?;
+        }
+        if self.mobile_ndd_prefix.is_some() {
+            s.serialize_field("MobileNddPrefix", &self.mobile_ndd_prefix)?;
+        }
+        if self.local_number_trim_ac.is_some() {
+            s.serialize_field("LocalNumberTrimAC", &self.local_number_trim_ac)?;
+        }
+        if self.callee_format_passthrough.is_some() {
+            s.serialize_field("CalleeFormatPassthrough", &self.callee_format_passthrough)?;
+        }
+        if self.caller_format_passthrough.is_some() {
+            s.serialize_field("CallerFormatPassthrough", &self.caller_format_passthrough)?;
+        }
+        if self.international_number_prefix.is_some() {
+            s.serialize_field(
+                "InternationalNumberPrefix",
+                &self.international_number_prefix,
+            )?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateOwnNumberApplyRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for CreateOwnNumberApplyRequest {
+    const EXPECTING: &'static str = "struct CreateOwnNumberApplyRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "SipTrunkId",
+            "DetailList",
+            "Prefix",
+            "MobileNddPrefix",
+            "LocalNumberTrimAC",
+            "CalleeFormatPassthrough",
+            "CallerFormatPassthrough",
+            "InternationalNumberPrefix",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_sip_trunk_id: Option<i64> = None;
+        let mut f_detail_list: Option<Vec<crate::types::OwnNumberApplyDetailItem>> = None;
+        let mut f_prefix: Option<Option<crate::CompactString>> = None;
+        let mut f_mobile_ndd_prefix: Option<Option<crate::CompactString>> = None;
+        let mut f_local_number_trim_ac: Option<Option<bool>> = None;
+        let mut f_callee_format_passthrough: Option<Option<bool>> = None;
+        let mut f_caller_format_passthrough: Option<Option<bool>> = None;
+        let mut f_international_number_prefix: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_sip_trunk_id)?,
+                2 => members.value(&mut map, &mut f_detail_list)?,
+                3 => members.value(&mut map, &mut f_prefix)?,
+                4 => members.value(&mut map, &mut f_mobile_ndd_prefix)?,
+                5 => members.value(&mut map, &mut f_local_number_trim_ac)?,
+                6 => members.value(&mut map, &mut f_callee_format_passthrough)?,
+                7 => members.value(&mut map, &mut f_caller_format_passthrough)?,
+                8 => members.value(&mut map, &mut f_international_number_prefix)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateOwnNumberApplyRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            sip_trunk_id: members.required(f_sip_trunk_id, 1)?,
+            detail_list: f_detail_list.unwrap_or_default(),
+            prefix: f_prefix.flatten(),
+            mobile_ndd_prefix: f_mobile_ndd_prefix.flatten(),
+            local_number_trim_ac: f_local_number_trim_ac.flatten(),
+            callee_format_passthrough: f_callee_format_passthrough.flatten(),
+            caller_format_passthrough: f_caller_format_passthrough.flatten(),
+            international_number_prefix: f_international_number_prefix.flatten(),
+        })
+    }
 }
 impl CreateOwnNumberApplyRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CreateOwnNumberApplyRequestBuilder {
         CreateOwnNumberApplyRequestBuilder::default()
     }
@@ -136,11 +196,13 @@ impl CreateOwnNumberApplyRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -148,21 +210,25 @@ impl CreateOwnNumberApplyRequestBuilder {
     /// Id of the SIP trunk connection the numbers come in on.
     ///
     /// Example: `1`
+    #[inline]
     pub fn sip_trunk_id(mut self, value: i64) -> Self {
         self.sip_trunk_id = Some(value);
         self
     }
     /// Sets or clears `SipTrunkId`. Required.
+    #[inline]
     pub fn set_sip_trunk_id(mut self, value: Option<i64>) -> Self {
         self.sip_trunk_id = value;
         self
     }
     /// Per-number line settings to apply for.
+    #[inline]
     pub fn detail_list(mut self, value: Vec<crate::types::OwnNumberApplyDetailItem>) -> Self {
         self.detail_list = Some(value);
         self
     }
     /// Sets or clears `DetailList`. Required.
+    #[inline]
     pub fn set_detail_list(
         mut self,
         value: Option<Vec<crate::types::OwnNumberApplyDetailItem>>,
@@ -173,11 +239,13 @@ impl CreateOwnNumberApplyRequestBuilder {
     /// Prefix added to numbers sent out over the trunk.
     ///
     /// Example: `"0"`
+    #[inline]
     pub fn prefix(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.prefix = Some(value.into());
         self
     }
     /// Sets or clears `Prefix`.
+    #[inline]
     pub fn set_prefix(mut self, value: Option<crate::CompactString>) -> Self {
         self.prefix = value;
         self
@@ -185,11 +253,13 @@ impl CreateOwnNumberApplyRequestBuilder {
     /// National long-distance prefix used when dialing domestic mobile numbers.
     ///
     /// Example: `"0"`
+    #[inline]
     pub fn mobile_ndd_prefix(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.mobile_ndd_prefix = Some(value.into());
         self
     }
     /// Sets or clears `MobileNddPrefix`.
+    #[inline]
     pub fn set_mobile_ndd_prefix(mut self, value: Option<crate::CompactString>) -> Self {
         self.mobile_ndd_prefix = value;
         self
@@ -197,11 +267,13 @@ impl CreateOwnNumberApplyRequestBuilder {
     /// Whether to strip the area code when dialing local numbers.
     ///
     /// Example: `false`
+    #[inline]
     pub fn local_number_trim_ac(mut self, value: bool) -> Self {
         self.local_number_trim_ac = Some(value);
         self
     }
     /// Sets or clears `LocalNumberTrimAC`.
+    #[inline]
     pub fn set_local_number_trim_ac(mut self, value: Option<bool>) -> Self {
         self.local_number_trim_ac = value;
         self
@@ -209,11 +281,13 @@ impl CreateOwnNumberApplyRequestBuilder {
     /// Whether to pass the callee number through exactly as entered, without reformatting.
     ///
     /// Example: `false`
+    #[inline]
     pub fn callee_format_passthrough(mut self, value: bool) -> Self {
         self.callee_format_passthrough = Some(value);
         self
     }
     /// Sets or clears `CalleeFormatPassthrough`.
+    #[inline]
     pub fn set_callee_format_passthrough(mut self, value: Option<bool>) -> Self {
         self.callee_format_passthrough = value;
         self
@@ -221,11 +295,13 @@ impl CreateOwnNumberApplyRequestBuilder {
     /// Whether to pass the caller number through exactly as entered, without reformatting.
     ///
     /// Example: `false`
+    #[inline]
     pub fn caller_format_passthrough(mut self, value: bool) -> Self {
         self.caller_format_passthrough = Some(value);
         self
     }
     /// Sets or clears `CallerFormatPassthrough`.
+    #[inline]
     pub fn set_caller_format_passthrough(mut self, value: Option<bool>) -> Self {
         self.caller_format_passthrough = value;
         self
@@ -233,16 +309,19 @@ impl CreateOwnNumberApplyRequestBuilder {
     /// Prefix used for international long-distance calls.
     ///
     /// Example: `"00"`
+    #[inline]
     pub fn international_number_prefix(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.international_number_prefix = Some(value.into());
         self
     }
     /// Sets or clears `InternationalNumberPrefix`.
+    #[inline]
     pub fn set_international_number_prefix(mut self, value: Option<crate::CompactString>) -> Self {
         self.international_number_prefix = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CreateOwnNumberApplyRequest, crate::BuildError> {
         Ok(CreateOwnNumberApplyRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -275,6 +354,7 @@ pub struct CreateOwnNumberApplyFluentBuilder {
 }
 impl CreateOwnNumberApplyFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -285,11 +365,13 @@ impl CreateOwnNumberApplyFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -297,21 +379,25 @@ impl CreateOwnNumberApplyFluentBuilder {
     /// Id of the SIP trunk connection the numbers come in on.
     ///
     /// Example: `1`
+    #[inline]
     pub fn sip_trunk_id(mut self, value: i64) -> Self {
         self.inner.sip_trunk_id = Some(value);
         self
     }
     /// Sets or clears `SipTrunkId`. Required.
+    #[inline]
     pub fn set_sip_trunk_id(mut self, value: Option<i64>) -> Self {
         self.inner.sip_trunk_id = value;
         self
     }
     /// Per-number line settings to apply for.
+    #[inline]
     pub fn detail_list(mut self, value: Vec<crate::types::OwnNumberApplyDetailItem>) -> Self {
         self.inner.detail_list = Some(value);
         self
     }
     /// Sets or clears `DetailList`. Required.
+    #[inline]
     pub fn set_detail_list(
         mut self,
         value: Option<Vec<crate::types::OwnNumberApplyDetailItem>>,
@@ -322,11 +408,13 @@ impl CreateOwnNumberApplyFluentBuilder {
     /// Prefix added to numbers sent out over the trunk.
     ///
     /// Example: `"0"`
+    #[inline]
     pub fn prefix(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.prefix = Some(value.into());
         self
     }
     /// Sets or clears `Prefix`.
+    #[inline]
     pub fn set_prefix(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.prefix = value;
         self
@@ -334,11 +422,13 @@ impl CreateOwnNumberApplyFluentBuilder {
     /// National long-distance prefix used when dialing domestic mobile numbers.
     ///
     /// Example: `"0"`
+    #[inline]
     pub fn mobile_ndd_prefix(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.mobile_ndd_prefix = Some(value.into());
         self
     }
     /// Sets or clears `MobileNddPrefix`.
+    #[inline]
     pub fn set_mobile_ndd_prefix(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.mobile_ndd_prefix = value;
         self
@@ -346,11 +436,13 @@ impl CreateOwnNumberApplyFluentBuilder {
     /// Whether to strip the area code when dialing local numbers.
     ///
     /// Example: `false`
+    #[inline]
     pub fn local_number_trim_ac(mut self, value: bool) -> Self {
         self.inner.local_number_trim_ac = Some(value);
         self
     }
     /// Sets or clears `LocalNumberTrimAC`.
+    #[inline]
     pub fn set_local_number_trim_ac(mut self, value: Option<bool>) -> Self {
         self.inner.local_number_trim_ac = value;
         self
@@ -358,11 +450,13 @@ impl CreateOwnNumberApplyFluentBuilder {
     /// Whether to pass the callee number through exactly as entered, without reformatting.
     ///
     /// Example: `false`
+    #[inline]
     pub fn callee_format_passthrough(mut self, value: bool) -> Self {
         self.inner.callee_format_passthrough = Some(value);
         self
     }
     /// Sets or clears `CalleeFormatPassthrough`.
+    #[inline]
     pub fn set_callee_format_passthrough(mut self, value: Option<bool>) -> Self {
         self.inner.callee_format_passthrough = value;
         self
@@ -370,11 +464,13 @@ impl CreateOwnNumberApplyFluentBuilder {
     /// Whether to pass the caller number through exactly as entered, without reformatting.
     ///
     /// Example: `false`
+    #[inline]
     pub fn caller_format_passthrough(mut self, value: bool) -> Self {
         self.inner.caller_format_passthrough = Some(value);
         self
     }
     /// Sets or clears `CallerFormatPassthrough`.
+    #[inline]
     pub fn set_caller_format_passthrough(mut self, value: Option<bool>) -> Self {
         self.inner.caller_format_passthrough = value;
         self
@@ -382,26 +478,31 @@ impl CreateOwnNumberApplyFluentBuilder {
     /// Prefix used for international long-distance calls.
     ///
     /// Example: `"00"`
+    #[inline]
     pub fn international_number_prefix(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.international_number_prefix = Some(value.into());
         self
     }
     /// Sets or clears `InternationalNumberPrefix`.
+    #[inline]
     pub fn set_international_number_prefix(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.international_number_prefix = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &CreateOwnNumberApplyRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<CreateOwnNumberApplyResponse, crate::SdkError<CreateOwnNumberApplyErrorCode>> {
@@ -410,37 +511,80 @@ impl CreateOwnNumberApplyFluentBuilder {
     }
 }
 /// Successful response of `CreateOwnNumberApply`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateOwnNumberApplyResponse {
     /// Id of the created approval request.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "ApplyId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub apply_id: crate::types::ApplyId,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateOwnNumberApplyResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateOwnNumberApplyResponse", 2)?;
+        s.serialize_field("ApplyId", &self.apply_id)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateOwnNumberApplyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CreateOwnNumberApplyResponse {
+    const EXPECTING: &'static str = "struct CreateOwnNumberApplyResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["ApplyId", "RequestId"]);
+        let mut f_apply_id: Option<crate::types::ApplyId> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_apply_id)?,
+                1 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateOwnNumberApplyResponse {
+            apply_id: f_apply_id.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for CreateOwnNumberApplyResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "ApplyId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl CreateOwnNumberApplyResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> CreateOwnNumberApplyResponseBuilder {
         CreateOwnNumberApplyResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -455,26 +599,31 @@ impl CreateOwnNumberApplyResponseBuilder {
     /// Id of the created approval request.
     ///
     /// Example: `1`
+    #[inline]
     pub fn apply_id(mut self, value: crate::types::ApplyId) -> Self {
         self.apply_id = Some(value);
         self
     }
     /// Sets or clears `ApplyId`.
+    #[inline]
     pub fn set_apply_id(mut self, value: Option<crate::types::ApplyId>) -> Self {
         self.apply_id = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> CreateOwnNumberApplyResponse {
         CreateOwnNumberApplyResponse {
             apply_id: self.apply_id.unwrap_or_default(),
@@ -484,9 +633,11 @@ impl CreateOwnNumberApplyResponseBuilder {
     }
 }
 impl crate::ActionResponse for CreateOwnNumberApplyResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -577,12 +728,9 @@ impl crate::Client {
     /// Submit an application to connect the customer's own numbers.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`CreateOwnNumberApply`](crate::operation::create_own_number_apply).
+    #[inline]
     pub fn create_own_number_apply(&self) -> CreateOwnNumberApplyFluentBuilder {
         CreateOwnNumberApplyFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<CreateOwnNumberApplyErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<CreateOwnNumberApplyErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for CreateOwnNumberApplyErrorCode {}

@@ -49,108 +49,211 @@
 //!
 //! Repaired from the official text: inserted 1 missing comma(s) in the request
 /// Request of `CreatePredictiveDialingCampaign`. Build it with [`CreatePredictiveDialingCampaignRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePredictiveDialingCampaignRequest {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Name of the task.
     ///
     /// Example: `"新能源SUV推荐"`
-    #[serde(rename = "Name")]
     pub name: crate::CompactString,
     /// Numbers to call, in E.164 format or without country code.
     ///
     /// Example: `["+8613012345678"]`
-    #[serde(rename = "Callees", default)]
     pub callees: Vec<crate::CompactString>,
     /// Caller numbers to use, in the format shown in the console.
     ///
     /// Example: `["0086075586013388"]`
-    #[serde(rename = "Callers", default)]
     pub callers: Vec<crate::CompactString>,
     /// Order in which callees are dialed: `0` random, `1` in list order.
     ///
     /// Example: `0`
-    #[serde(rename = "CallOrder")]
     pub call_order: crate::types::CreatePredictiveDialingCampaignCallOrder,
     /// Id of the skill group whose agents handle the answered calls.
     ///
     /// Example: `255`
-    #[serde(rename = "SkillGroupId")]
     pub skill_group_id: crate::types::SkillGroupId,
     /// Priority among tasks of the same application, `1` (highest) to `5` (lowest).
     ///
     /// Example: `3`
-    #[serde(rename = "Priority")]
     pub priority: i64,
     /// Target call abandon rate in percent, 0-50.
     ///
     /// Example: `10`
-    #[serde(rename = "ExpectedAbandonRate")]
     pub expected_abandon_rate: i64,
     /// Interval between retries in seconds, 60-86400.
     ///
     /// Example: `1800`
-    #[serde(rename = "RetryInterval")]
     pub retry_interval: i64,
     /// Unix time in seconds after which the task starts automatically.
     ///
     /// Example: `1708483433`
-    #[serde(rename = "StartTime")]
     pub start_time: i64,
     /// Unix time in seconds after which the task stops automatically.
     ///
     /// Example: `1708485433`
-    #[serde(rename = "EndTime")]
     pub end_time: i64,
     /// Id of the IVR flow to use.
     ///
     /// Example: `4600`
-    #[serde(rename = "IVRId", default, skip_serializing_if = "Option::is_none")]
     pub ivr_id: Option<crate::types::IvrId>,
     /// Number of retries for a callee, 0-2.
     ///
     /// Example: `2`
-    #[serde(
-        rename = "RetryTimes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub retry_times: Option<i64>,
     /// Custom variables passed to the calls.
-    #[serde(rename = "Variables", default, skip_serializing_if = "Option::is_none")]
     pub variables: Option<Vec<crate::types::Variable>>,
     /// User-to-user information attached to the calls.
     ///
     /// Example: `"foobar"`
-    #[serde(rename = "UUI", default, skip_serializing_if = "Option::is_none")]
     pub uui: Option<crate::CompactString>,
     /// Per-callee attributes.
-    #[serde(
-        rename = "CalleeAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub callee_attributes: Option<Vec<crate::types::CalleeAttribute>>,
     /// IANA time zone name used to interpret the available time windows.
     ///
     /// Example: `"Asia/Shanghai"`
-    #[serde(rename = "TimeZone", default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<crate::CompactString>,
     /// Time windows in which calls may be placed.
-    #[serde(
-        rename = "AvailableTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub available_time: Option<Vec<crate::types::TimeRange>>,
+}
+impl ::serde::Serialize for CreatePredictiveDialingCampaignRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreatePredictiveDialingCampaignRequest", 18)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("Name", &self.name)?;
+        s.serialize_field("Callees", &self.callees)?;
+        s.serialize_field("Callers", &self.callers)?;
+        s.serialize_field("CallOrder", &self.call_order)?;
+        s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        s.serialize_field("Priority", &self.priority)?;
+        s.serialize_field("ExpectedAbandonRate", &self.expected_abandon_rate)?;
+        s.serialize_field("RetryInterval", &self.retry_interval)?;
+        s.serialize_field("StartTime", &self.start_time)?;
+        s.serialize_field("EndTime", &self.end_time)?;
+        if self.ivr_id.is_some() {
+            s.serialize_field("IVRId", &self.ivr_id)?;
+        }
+        if self.retry_times.is_some() {
+            s.serialize_field("RetryTimes", &self.retry_times)?;
+        }
+        if self.variables.is_some() {
+            s.serialize_field("Variables", &self.variables)?;
+        }
+        if self.uui.is_some() {
+            s.serialize_field("UUI", &self.uui)?;
+        }
+        if self.callee_attributes.is_some() {
+            s.serialize_field("CalleeAttributes", &self.callee_attributes)?;
+        }
+        if self.time_zone.is_some() {
+            s.serialize_field("TimeZone", &self.time_zone)?;
+        }
+        if self.available_time.is_some() {
+            s.serialize_field("AvailableTime", &self.available_time)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreatePredictiveDialingCampaignRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for CreatePredictiveDialingCampaignRequest {
+    const EXPECTING: &'static str = "struct CreatePredictiveDialingCampaignRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "Name",
+            "Callees",
+            "Callers",
+            "CallOrder",
+            "SkillGroupId",
+            "Priority",
+            "ExpectedAbandonRate",
+            "RetryInterval",
+            "StartTime",
+            "EndTime",
+            "IVRId",
+            "RetryTimes",
+            "Variables",
+            "UUI",
+            "CalleeAttributes",
+            "TimeZone",
+            "AvailableTime",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_name: Option<crate::CompactString> = None;
+        let mut f_callees: Option<Vec<crate::CompactString>> = None;
+        let mut f_callers: Option<Vec<crate::CompactString>> = None;
+        let mut f_call_order: Option<crate::types::CreatePredictiveDialingCampaignCallOrder> = None;
+        let mut f_skill_group_id: Option<crate::types::SkillGroupId> = None;
+        let mut f_priority: Option<i64> = None;
+        let mut f_expected_abandon_rate: Option<i64> = None;
+        let mut f_retry_interval: Option<i64> = None;
+        let mut f_start_time: Option<i64> = None;
+        let mut f_end_time: Option<i64> = None;
+        let mut f_ivr_id: Option<Option<crate::types::IvrId>> = None;
+        let mut f_retry_times: Option<Option<i64>> = None;
+        let mut f_variables: Option<Option<Vec<crate::types::Variable>>> = None;
+        let mut f_uui: Option<Option<crate::CompactString>> = None;
+        let mut f_callee_attributes: Option<Option<Vec<crate::types::CalleeAttribute>>> = None;
+        let mut f_time_zone: Option<Option<crate::CompactString>> = None;
+        let mut f_available_time: Option<Option<Vec<crate::types::TimeRange>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_name)?,
+                2 => members.value(&mut map, &mut f_callees)?,
+                3 => members.value(&mut map, &mut f_callers)?,
+                4 => members.value(&mut map, &mut f_call_order)?,
+                5 => members.value(&mut map, &mut f_skill_group_id)?,
+                6 => members.value(&mut map, &mut f_priority)?,
+                7 => members.value(&mut map, &mut f_expected_abandon_rate)?,
+                8 => members.value(&mut map, &mut f_retry_interval)?,
+                9 => members.value(&mut map, &mut f_start_time)?,
+                10 => members.value(&mut map, &mut f_end_time)?,
+                11 => members.value(&mut map, &mut f_ivr_id)?,
+                12 => members.value(&mut map, &mut f_retry_times)?,
+                13 => members.value(&mut map, &mut f_variables)?,
+                14 => members.value(&mut map, &mut f_uui)?,
+                15 => members.value(&mut map, &mut f_callee_attributes)?,
+                16 => members.value(&mut map, &mut f_time_zone)?,
+                17 => members.value(&mut map, &mut f_available_time)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreatePredictiveDialingCampaignRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            name: members.required(f_name, 1)?,
+            callees: f_callees.unwrap_or_default(),
+            callers: f_callers.unwrap_or_default(),
+            call_order: members.required(f_call_order, 4)?,
+            skill_group_id: members.required(f_skill_group_id, 5)?,
+            priority: members.required(f_priority, 6)?,
+            expected_abandon_rate: members.required(f_expected_abandon_rate, 7)?,
+            retry_interval: members.required(f_retry_interval, 8)?,
+            start_time: members.required(f_start_time, 9)?,
+            end_time: members.required(f_end_time, 10)?,
+            ivr_id: f_ivr_id.flatten(),
+            retry_times: f_retry_times.flatten(),
+            variables: f_variables.flatten(),
+            uui: f_uui.flatten(),
+            callee_attributes: f_callee_attributes.flatten(),
+            time_zone: f_time_zone.flatten(),
+            available_time: f_available_time.flatten(),
+        })
+    }
 }
 impl CreatePredictiveDialingCampaignRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CreatePredictiveDialingCampaignRequestBuilder {
         CreatePredictiveDialingCampaignRequestBuilder::default()
     }
@@ -188,11 +291,13 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -200,11 +305,13 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     /// Name of the task.
     ///
     /// Example: `"新能源SUV推荐"`
+    #[inline]
     pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
+    #[inline]
     pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.name = value;
         self
@@ -212,11 +319,13 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     /// Numbers to call, in E.164 format or without country code.
     ///
     /// Example: `["+8613012345678"]`
+    #[inline]
     pub fn callees(mut self, value: Vec<crate::CompactString>) -> Self {
         self.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`. Required.
+    #[inline]
     pub fn set_callees(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.callees = value;
         self
@@ -224,11 +333,13 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     /// Caller numbers to use, in the format shown in the console.
     ///
     /// Example: `["0086075586013388"]`
+    #[inline]
     pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`. Required.
+    #[inline]
     pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.callers = value;
         self
@@ -236,6 +347,7 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     /// Order in which callees are dialed: `0` random, `1` in list order.
     ///
     /// Example: `0`
+    #[inline]
     pub fn call_order(
         mut self,
         value: crate::types::CreatePredictiveDialingCampaignCallOrder,
@@ -244,6 +356,7 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
         self
     }
     /// Sets or clears `CallOrder`. Required.
+    #[inline]
     pub fn set_call_order(
         mut self,
         value: Option<crate::types::CreatePredictiveDialingCampaignCallOrder>,
@@ -254,11 +367,13 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     /// Id of the skill group whose agents handle the answered calls.
     ///
     /// Example: `255`
+    #[inline]
     pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`. Required.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
@@ -266,11 +381,13 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     /// Priority among tasks of the same application, `1` (highest) to `5` (lowest).
     ///
     /// Example: `3`
+    #[inline]
     pub fn priority(mut self, value: i64) -> Self {
         self.priority = Some(value);
         self
     }
     /// Sets or clears `Priority`. Required.
+    #[inline]
     pub fn set_priority(mut self, value: Option<i64>) -> Self {
         self.priority = value;
         self
@@ -278,11 +395,13 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     /// Target call abandon rate in percent, 0-50.
     ///
     /// Example: `10`
+    #[inline]
     pub fn expected_abandon_rate(mut self, value: i64) -> Self {
         self.expected_abandon_rate = Some(value);
         self
     }
     /// Sets or clears `ExpectedAbandonRate`. Required.
+    #[inline]
     pub fn set_expected_abandon_rate(mut self, value: Option<i64>) -> Self {
         self.expected_abandon_rate = value;
         self
@@ -290,11 +409,13 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     /// Interval between retries in seconds, 60-86400.
     ///
     /// Example: `1800`
+    #[inline]
     pub fn retry_interval(mut self, value: i64) -> Self {
         self.retry_interval = Some(value);
         self
     }
     /// Sets or clears `RetryInterval`. Required.
+    #[inline]
     pub fn set_retry_interval(mut self, value: Option<i64>) -> Self {
         self.retry_interval = value;
         self
@@ -302,11 +423,13 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     /// Unix time in seconds after which the task starts automatically.
     ///
     /// Example: `1708483433`
+    #[inline]
     pub fn start_time(mut self, value: i64) -> Self {
         self.start_time = Some(value);
         self
     }
     /// Sets or clears `StartTime`. Required.
+    #[inline]
     pub fn set_start_time(mut self, value: Option<i64>) -> Self {
         self.start_time = value;
         self
@@ -314,11 +437,13 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     /// Unix time in seconds after which the task stops automatically.
     ///
     /// Example: `1708485433`
+    #[inline]
     pub fn end_time(mut self, value: i64) -> Self {
         self.end_time = Some(value);
         self
     }
     /// Sets or clears `EndTime`. Required.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<i64>) -> Self {
         self.end_time = value;
         self
@@ -326,11 +451,13 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     /// Id of the IVR flow to use.
     ///
     /// Example: `4600`
+    #[inline]
     pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
         self.ivr_id = Some(value);
         self
     }
     /// Sets or clears `IVRId`.
+    #[inline]
     pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
         self.ivr_id = value;
         self
@@ -338,21 +465,25 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     /// Number of retries for a callee, 0-2.
     ///
     /// Example: `2`
+    #[inline]
     pub fn retry_times(mut self, value: i64) -> Self {
         self.retry_times = Some(value);
         self
     }
     /// Sets or clears `RetryTimes`.
+    #[inline]
     pub fn set_retry_times(mut self, value: Option<i64>) -> Self {
         self.retry_times = value;
         self
     }
     /// Custom variables passed to the calls.
+    #[inline]
     pub fn variables(mut self, value: Vec<crate::types::Variable>) -> Self {
         self.variables = Some(value);
         self
     }
     /// Sets or clears `Variables`.
+    #[inline]
     pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
         self.variables = value;
         self
@@ -360,21 +491,25 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     /// User-to-user information attached to the calls.
     ///
     /// Example: `"foobar"`
+    #[inline]
     pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
+    #[inline]
     pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
         self.uui = value;
         self
     }
     /// Per-callee attributes.
+    #[inline]
     pub fn callee_attributes(mut self, value: Vec<crate::types::CalleeAttribute>) -> Self {
         self.callee_attributes = Some(value);
         self
     }
     /// Sets or clears `CalleeAttributes`.
+    #[inline]
     pub fn set_callee_attributes(
         mut self,
         value: Option<Vec<crate::types::CalleeAttribute>>,
@@ -385,26 +520,31 @@ impl CreatePredictiveDialingCampaignRequestBuilder {
     /// IANA time zone name used to interpret the available time windows.
     ///
     /// Example: `"Asia/Shanghai"`
+    #[inline]
     pub fn time_zone(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.time_zone = Some(value.into());
         self
     }
     /// Sets or clears `TimeZone`.
+    #[inline]
     pub fn set_time_zone(mut self, value: Option<crate::CompactString>) -> Self {
         self.time_zone = value;
         self
     }
     /// Time windows in which calls may be placed.
+    #[inline]
     pub fn available_time(mut self, value: Vec<crate::types::TimeRange>) -> Self {
         self.available_time = Some(value);
         self
     }
     /// Sets or clears `AvailableTime`.
+    #[inline]
     pub fn set_available_time(mut self, value: Option<Vec<crate::types::TimeRange>>) -> Self {
         self.available_time = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CreatePredictiveDialingCampaignRequest, crate::BuildError> {
         Ok(CreatePredictiveDialingCampaignRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -472,6 +612,7 @@ pub struct CreatePredictiveDialingCampaignFluentBuilder {
 }
 impl CreatePredictiveDialingCampaignFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -482,11 +623,13 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -494,11 +637,13 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     /// Name of the task.
     ///
     /// Example: `"新能源SUV推荐"`
+    #[inline]
     pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
+    #[inline]
     pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.name = value;
         self
@@ -506,11 +651,13 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     /// Numbers to call, in E.164 format or without country code.
     ///
     /// Example: `["+8613012345678"]`
+    #[inline]
     pub fn callees(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`. Required.
+    #[inline]
     pub fn set_callees(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.callees = value;
         self
@@ -518,11 +665,13 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     /// Caller numbers to use, in the format shown in the console.
     ///
     /// Example: `["0086075586013388"]`
+    #[inline]
     pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`. Required.
+    #[inline]
     pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.callers = value;
         self
@@ -530,6 +679,7 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     /// Order in which callees are dialed: `0` random, `1` in list order.
     ///
     /// Example: `0`
+    #[inline]
     pub fn call_order(
         mut self,
         value: crate::types::CreatePredictiveDialingCampaignCallOrder,
@@ -538,6 +688,7 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
         self
     }
     /// Sets or clears `CallOrder`. Required.
+    #[inline]
     pub fn set_call_order(
         mut self,
         value: Option<crate::types::CreatePredictiveDialingCampaignCallOrder>,
@@ -548,11 +699,13 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     /// Id of the skill group whose agents handle the answered calls.
     ///
     /// Example: `255`
+    #[inline]
     pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.inner.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`. Required.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.inner.skill_group_id = value;
         self
@@ -560,11 +713,13 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     /// Priority among tasks of the same application, `1` (highest) to `5` (lowest).
     ///
     /// Example: `3`
+    #[inline]
     pub fn priority(mut self, value: i64) -> Self {
         self.inner.priority = Some(value);
         self
     }
     /// Sets or clears `Priority`. Required.
+    #[inline]
     pub fn set_priority(mut self, value: Option<i64>) -> Self {
         self.inner.priority = value;
         self
@@ -572,11 +727,13 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     /// Target call abandon rate in percent, 0-50.
     ///
     /// Example: `10`
+    #[inline]
     pub fn expected_abandon_rate(mut self, value: i64) -> Self {
         self.inner.expected_abandon_rate = Some(value);
         self
     }
     /// Sets or clears `ExpectedAbandonRate`. Required.
+    #[inline]
     pub fn set_expected_abandon_rate(mut self, value: Option<i64>) -> Self {
         self.inner.expected_abandon_rate = value;
         self
@@ -584,11 +741,13 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     /// Interval between retries in seconds, 60-86400.
     ///
     /// Example: `1800`
+    #[inline]
     pub fn retry_interval(mut self, value: i64) -> Self {
         self.inner.retry_interval = Some(value);
         self
     }
     /// Sets or clears `RetryInterval`. Required.
+    #[inline]
     pub fn set_retry_interval(mut self, value: Option<i64>) -> Self {
         self.inner.retry_interval = value;
         self
@@ -596,11 +755,13 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     /// Unix time in seconds after which the task starts automatically.
     ///
     /// Example: `1708483433`
+    #[inline]
     pub fn start_time(mut self, value: i64) -> Self {
         self.inner.start_time = Some(value);
         self
     }
     /// Sets or clears `StartTime`. Required.
+    #[inline]
     pub fn set_start_time(mut self, value: Option<i64>) -> Self {
         self.inner.start_time = value;
         self
@@ -608,11 +769,13 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     /// Unix time in seconds after which the task stops automatically.
     ///
     /// Example: `1708485433`
+    #[inline]
     pub fn end_time(mut self, value: i64) -> Self {
         self.inner.end_time = Some(value);
         self
     }
     /// Sets or clears `EndTime`. Required.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<i64>) -> Self {
         self.inner.end_time = value;
         self
@@ -620,11 +783,13 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     /// Id of the IVR flow to use.
     ///
     /// Example: `4600`
+    #[inline]
     pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
         self.inner.ivr_id = Some(value);
         self
     }
     /// Sets or clears `IVRId`.
+    #[inline]
     pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
         self.inner.ivr_id = value;
         self
@@ -632,21 +797,25 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     /// Number of retries for a callee, 0-2.
     ///
     /// Example: `2`
+    #[inline]
     pub fn retry_times(mut self, value: i64) -> Self {
         self.inner.retry_times = Some(value);
         self
     }
     /// Sets or clears `RetryTimes`.
+    #[inline]
     pub fn set_retry_times(mut self, value: Option<i64>) -> Self {
         self.inner.retry_times = value;
         self
     }
     /// Custom variables passed to the calls.
+    #[inline]
     pub fn variables(mut self, value: Vec<crate::types::Variable>) -> Self {
         self.inner.variables = Some(value);
         self
     }
     /// Sets or clears `Variables`.
+    #[inline]
     pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
         self.inner.variables = value;
         self
@@ -654,21 +823,25 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     /// User-to-user information attached to the calls.
     ///
     /// Example: `"foobar"`
+    #[inline]
     pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
+    #[inline]
     pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.uui = value;
         self
     }
     /// Per-callee attributes.
+    #[inline]
     pub fn callee_attributes(mut self, value: Vec<crate::types::CalleeAttribute>) -> Self {
         self.inner.callee_attributes = Some(value);
         self
     }
     /// Sets or clears `CalleeAttributes`.
+    #[inline]
     pub fn set_callee_attributes(
         mut self,
         value: Option<Vec<crate::types::CalleeAttribute>>,
@@ -679,36 +852,43 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     /// IANA time zone name used to interpret the available time windows.
     ///
     /// Example: `"Asia/Shanghai"`
+    #[inline]
     pub fn time_zone(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.time_zone = Some(value.into());
         self
     }
     /// Sets or clears `TimeZone`.
+    #[inline]
     pub fn set_time_zone(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.time_zone = value;
         self
     }
     /// Time windows in which calls may be placed.
+    #[inline]
     pub fn available_time(mut self, value: Vec<crate::types::TimeRange>) -> Self {
         self.inner.available_time = Some(value);
         self
     }
     /// Sets or clears `AvailableTime`.
+    #[inline]
     pub fn set_available_time(mut self, value: Option<Vec<crate::types::TimeRange>>) -> Self {
         self.inner.available_time = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &CreatePredictiveDialingCampaignRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -720,37 +900,82 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     }
 }
 /// Successful response of `CreatePredictiveDialingCampaign`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePredictiveDialingCampaignResponse {
     /// Id of the created task.
     ///
     /// Example: `2569`
-    #[serde(
-        rename = "CampaignId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub campaign_id: Option<crate::types::CampaignId>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreatePredictiveDialingCampaignResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreatePredictiveDialingCampaignResponse", 2)?;
+        if self.campaign_id.is_some() {
+            s.serialize_field("CampaignId", &self.campaign_id)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreatePredictiveDialingCampaignResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CreatePredictiveDialingCampaignResponse {
+    const EXPECTING: &'static str = "struct CreatePredictiveDialingCampaignResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["CampaignId", "RequestId"]);
+        let mut f_campaign_id: Option<Option<crate::types::CampaignId>> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_campaign_id)?,
+                1 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreatePredictiveDialingCampaignResponse {
+            campaign_id: f_campaign_id.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for CreatePredictiveDialingCampaignResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "CampaignId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl CreatePredictiveDialingCampaignResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> CreatePredictiveDialingCampaignResponseBuilder {
         CreatePredictiveDialingCampaignResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -765,26 +990,31 @@ impl CreatePredictiveDialingCampaignResponseBuilder {
     /// Id of the created task.
     ///
     /// Example: `2569`
+    #[inline]
     pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
         self.campaign_id = Some(value);
         self
     }
     /// Sets or clears `CampaignId`.
+    #[inline]
     pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
         self.campaign_id = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> CreatePredictiveDialingCampaignResponse {
         CreatePredictiveDialingCampaignResponse {
             campaign_id: self.campaign_id,
@@ -794,9 +1024,11 @@ impl CreatePredictiveDialingCampaignResponseBuilder {
     }
 }
 impl crate::ActionResponse for CreatePredictiveDialingCampaignResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -853,16 +1085,11 @@ impl crate::Client {
     /// Create a predictive outbound call campaign.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`CreatePredictiveDialingCampaign`](crate::operation::create_predictive_dialing_campaign).
+    #[inline]
     pub fn create_predictive_dialing_campaign(
         &self,
     ) -> CreatePredictiveDialingCampaignFluentBuilder {
         CreatePredictiveDialingCampaignFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<CreatePredictiveDialingCampaignErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    fn from(error: crate::SdkError<CreatePredictiveDialingCampaignErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for CreatePredictiveDialingCampaignErrorCode {}

@@ -34,27 +34,66 @@
 //!
 //! Repaired from the official text: the request was a GET query string, converted to the JSON body
 /// Request of `CreateSDKLoginToken`. Build it with [`CreateSDKLoginTokenRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSDKLoginTokenRequest {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Agent account, usually the agent's email.
     ///
     /// Example: `"FooOrBar@tencent.com"`
-    #[serde(rename = "SeatUserId")]
     pub seat_user_id: crate::CompactString,
     /// Whether the token may be used for a single verification only.
     ///
     /// Example: `false`
-    #[serde(rename = "OnlyOnce", default, skip_serializing_if = "Option::is_none")]
     pub only_once: Option<bool>,
+}
+impl ::serde::Serialize for CreateSDKLoginTokenRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateSDKLoginTokenRequest", 3)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("SeatUserId", &self.seat_user_id)?;
+        if self.only_once.is_some() {
+            s.serialize_field("OnlyOnce", &self.only_once)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateSDKLoginTokenRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for CreateSDKLoginTokenRequest {
+    const EXPECTING: &'static str = "struct CreateSDKLoginTokenRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SdkAppId", "SeatUserId", "OnlyOnce"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_seat_user_id: Option<crate::CompactString> = None;
+        let mut f_only_once: Option<Option<bool>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_seat_user_id)?,
+                2 => members.value(&mut map, &mut f_only_once)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateSDKLoginTokenRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            seat_user_id: members.required(f_seat_user_id, 1)?,
+            only_once: f_only_once.flatten(),
+        })
+    }
 }
 impl CreateSDKLoginTokenRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CreateSDKLoginTokenRequestBuilder {
         CreateSDKLoginTokenRequestBuilder::default()
     }
@@ -77,11 +116,13 @@ impl CreateSDKLoginTokenRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -89,11 +130,13 @@ impl CreateSDKLoginTokenRequestBuilder {
     /// Agent account, usually the agent's email.
     ///
     /// Example: `"FooOrBar@tencent.com"`
+    #[inline]
     pub fn seat_user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.seat_user_id = Some(value.into());
         self
     }
     /// Sets or clears `SeatUserId`. Required.
+    #[inline]
     pub fn set_seat_user_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.seat_user_id = value;
         self
@@ -101,16 +144,19 @@ impl CreateSDKLoginTokenRequestBuilder {
     /// Whether the token may be used for a single verification only.
     ///
     /// Example: `false`
+    #[inline]
     pub fn only_once(mut self, value: bool) -> Self {
         self.only_once = Some(value);
         self
     }
     /// Sets or clears `OnlyOnce`.
+    #[inline]
     pub fn set_only_once(mut self, value: Option<bool>) -> Self {
         self.only_once = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CreateSDKLoginTokenRequest, crate::BuildError> {
         Ok(CreateSDKLoginTokenRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -134,6 +180,7 @@ pub struct CreateSDKLoginTokenFluentBuilder {
 }
 impl CreateSDKLoginTokenFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -144,11 +191,13 @@ impl CreateSDKLoginTokenFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -156,11 +205,13 @@ impl CreateSDKLoginTokenFluentBuilder {
     /// Agent account, usually the agent's email.
     ///
     /// Example: `"FooOrBar@tencent.com"`
+    #[inline]
     pub fn seat_user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.seat_user_id = Some(value.into());
         self
     }
     /// Sets or clears `SeatUserId`. Required.
+    #[inline]
     pub fn set_seat_user_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.seat_user_id = value;
         self
@@ -168,26 +219,31 @@ impl CreateSDKLoginTokenFluentBuilder {
     /// Whether the token may be used for a single verification only.
     ///
     /// Example: `false`
+    #[inline]
     pub fn only_once(mut self, value: bool) -> Self {
         self.inner.only_once = Some(value);
         self
     }
     /// Sets or clears `OnlyOnce`.
+    #[inline]
     pub fn set_only_once(mut self, value: Option<bool>) -> Self {
         self.inner.only_once = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &CreateSDKLoginTokenRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<CreateSDKLoginTokenResponse, crate::SdkError<CreateSDKLoginTokenErrorCode>> {
@@ -196,44 +252,23 @@ impl CreateSDKLoginTokenFluentBuilder {
     }
 }
 /// Successful response of `CreateSDKLoginToken`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSDKLoginTokenResponse {
     /// Login token for the SDK.
     ///
     /// Example: `"some_token"`
-    #[serde(
-        rename = "Token",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub token: crate::CompactString,
     /// Unix time in seconds when the token expires.
     ///
     /// Example: `1601371974`
-    #[serde(
-        rename = "ExpiredTime",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub expired_time: i64,
     /// URL to load the SDK from; it changes with SDK releases.
     ///
     /// Example: `"https://tccc/sdk.js"`
-    #[serde(
-        rename = "SdkURL",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub sdk_url: crate::CompactString,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
 impl ::std::fmt::Debug for CreateSDKLoginTokenResponse {
@@ -247,15 +282,88 @@ impl ::std::fmt::Debug for CreateSDKLoginTokenResponse {
             .finish()
     }
 }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateSDKLoginTokenResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateSDKLoginTokenResponse", 4)?;
+        s.serialize_field("Token", &self.token)?;
+        s.serialize_field("ExpiredTime", &self.expired_time)?;
+        s.serialize_field("SdkURL", &self.sdk_url)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateSDKLoginTokenResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CreateSDKLoginTokenResponse {
+    const EXPECTING: &'static str = "struct CreateSDKLoginTokenResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["Token", "ExpiredTime", "SdkURL", "RequestId"]);
+        let mut f_token: Option<crate::CompactString> = None;
+        let mut f_expired_time: Option<i64> = None;
+        let mut f_sdk_url: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_token)?,
+                1 => members.filled(&mut map, &mut f_expired_time)?,
+                2 => members.filled(&mut map, &mut f_sdk_url)?,
+                3 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateSDKLoginTokenResponse {
+            token: f_token.unwrap_or_else(crate::deviation::absent),
+            expired_time: f_expired_time.unwrap_or_else(crate::deviation::absent),
+            sdk_url: f_sdk_url.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for CreateSDKLoginTokenResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "ExpiredTime",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SdkURL",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Token",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
+}
 impl CreateSDKLoginTokenResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> CreateSDKLoginTokenResponseBuilder {
         CreateSDKLoginTokenResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -282,11 +390,13 @@ impl CreateSDKLoginTokenResponseBuilder {
     /// Login token for the SDK.
     ///
     /// Example: `"some_token"`
+    #[inline]
     pub fn token(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.token = Some(value.into());
         self
     }
     /// Sets or clears `Token`.
+    #[inline]
     pub fn set_token(mut self, value: Option<crate::CompactString>) -> Self {
         self.token = value;
         self
@@ -294,11 +404,13 @@ impl CreateSDKLoginTokenResponseBuilder {
     /// Unix time in seconds when the token expires.
     ///
     /// Example: `1601371974`
+    #[inline]
     pub fn expired_time(mut self, value: i64) -> Self {
         self.expired_time = Some(value);
         self
     }
     /// Sets or clears `ExpiredTime`.
+    #[inline]
     pub fn set_expired_time(mut self, value: Option<i64>) -> Self {
         self.expired_time = value;
         self
@@ -306,26 +418,31 @@ impl CreateSDKLoginTokenResponseBuilder {
     /// URL to load the SDK from; it changes with SDK releases.
     ///
     /// Example: `"https://tccc/sdk.js"`
+    #[inline]
     pub fn sdk_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.sdk_url = Some(value.into());
         self
     }
     /// Sets or clears `SdkURL`.
+    #[inline]
     pub fn set_sdk_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.sdk_url = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> CreateSDKLoginTokenResponse {
         CreateSDKLoginTokenResponse {
             token: self.token.unwrap_or_default(),
@@ -337,9 +454,11 @@ impl CreateSDKLoginTokenResponseBuilder {
     }
 }
 impl crate::ActionResponse for CreateSDKLoginTokenResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -408,12 +527,9 @@ impl crate::Client {
     /// Create a login token for the agent SDK.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`CreateSDKLoginToken`](crate::operation::create_sdk_login_token).
+    #[inline]
     pub fn create_sdk_login_token(&self) -> CreateSDKLoginTokenFluentBuilder {
         CreateSDKLoginTokenFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<CreateSDKLoginTokenErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<CreateSDKLoginTokenErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for CreateSDKLoginTokenErrorCode {}

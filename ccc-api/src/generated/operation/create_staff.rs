@@ -39,31 +39,66 @@
 //!
 //! Repaired from the official text: inserted 1 missing comma(s) in the request
 /// Request of `CreateStaff`. Build it with [`CreateStaffRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateStaffRequest {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Agents to create, at most 10.
     ///
     /// Example: `[{"Mail":"john.doe@example.com","Name":"John Doe","Phone":"00861234567890","Role":1,"StaffNumber":"123456"},{"Mail":"jane.smith@example.com","Name":"Jane Smith","Phone":"00861234567890","Role":1,"StaffNumber":"789012"}]`
-    #[serde(rename = "Staffs", default)]
     pub staffs: Vec<crate::types::SeatUserInfo>,
     /// Whether to email a password to each new agent; defaults to `true`.
     ///
     /// Example: `false`
-    #[serde(
-        rename = "SendPassword",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub send_password: Option<bool>,
+}
+impl ::serde::Serialize for CreateStaffRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateStaffRequest", 3)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("Staffs", &self.staffs)?;
+        if self.send_password.is_some() {
+            s.serialize_field("SendPassword", &self.send_password)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateStaffRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for CreateStaffRequest {
+    const EXPECTING: &'static str = "struct CreateStaffRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SdkAppId", "Staffs", "SendPassword"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_staffs: Option<Vec<crate::types::SeatUserInfo>> = None;
+        let mut f_send_password: Option<Option<bool>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_staffs)?,
+                2 => members.value(&mut map, &mut f_send_password)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateStaffRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            staffs: f_staffs.unwrap_or_default(),
+            send_password: f_send_password.flatten(),
+        })
+    }
 }
 impl CreateStaffRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CreateStaffRequestBuilder {
         CreateStaffRequestBuilder::default()
     }
@@ -86,11 +121,13 @@ impl CreateStaffRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -98,11 +135,13 @@ impl CreateStaffRequestBuilder {
     /// Agents to create, at most 10.
     ///
     /// Example: `[{"Mail":"john.doe@example.com","Name":"John Doe","Phone":"00861234567890","Role":1,"StaffNumber":"123456"},{"Mail":"jane.smith@example.com","Name":"Jane Smith","Phone":"00861234567890","Role":1,"StaffNumber":"789012"}]`
+    #[inline]
     pub fn staffs(mut self, value: Vec<crate::types::SeatUserInfo>) -> Self {
         self.staffs = Some(value);
         self
     }
     /// Sets or clears `Staffs`. Required.
+    #[inline]
     pub fn set_staffs(mut self, value: Option<Vec<crate::types::SeatUserInfo>>) -> Self {
         self.staffs = value;
         self
@@ -110,16 +149,19 @@ impl CreateStaffRequestBuilder {
     /// Whether to email a password to each new agent; defaults to `true`.
     ///
     /// Example: `false`
+    #[inline]
     pub fn send_password(mut self, value: bool) -> Self {
         self.send_password = Some(value);
         self
     }
     /// Sets or clears `SendPassword`.
+    #[inline]
     pub fn set_send_password(mut self, value: Option<bool>) -> Self {
         self.send_password = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CreateStaffRequest, crate::BuildError> {
         Ok(CreateStaffRequest {
             sdk_app_id: self
@@ -141,6 +183,7 @@ pub struct CreateStaffFluentBuilder {
 }
 impl CreateStaffFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -151,11 +194,13 @@ impl CreateStaffFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -163,11 +208,13 @@ impl CreateStaffFluentBuilder {
     /// Agents to create, at most 10.
     ///
     /// Example: `[{"Mail":"john.doe@example.com","Name":"John Doe","Phone":"00861234567890","Role":1,"StaffNumber":"123456"},{"Mail":"jane.smith@example.com","Name":"Jane Smith","Phone":"00861234567890","Role":1,"StaffNumber":"789012"}]`
+    #[inline]
     pub fn staffs(mut self, value: Vec<crate::types::SeatUserInfo>) -> Self {
         self.inner.staffs = Some(value);
         self
     }
     /// Sets or clears `Staffs`. Required.
+    #[inline]
     pub fn set_staffs(mut self, value: Option<Vec<crate::types::SeatUserInfo>>) -> Self {
         self.inner.staffs = value;
         self
@@ -175,63 +222,111 @@ impl CreateStaffFluentBuilder {
     /// Whether to email a password to each new agent; defaults to `true`.
     ///
     /// Example: `false`
+    #[inline]
     pub fn send_password(mut self, value: bool) -> Self {
         self.inner.send_password = Some(value);
         self
     }
     /// Sets or clears `SendPassword`.
+    #[inline]
     pub fn set_send_password(mut self, value: Option<bool>) -> Self {
         self.inner.send_password = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &CreateStaffRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(self) -> Result<CreateStaffResponse, crate::SdkError<CreateStaffErrorCode>> {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `CreateStaff`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateStaffResponse {
     /// Agents that failed to be created, with error details.
     ///
     /// Example: `[{"StaffEmail":"foobar@example.com"}]`
-    #[serde(
-        rename = "ErrorStaffList",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub error_staff_list: Vec<crate::types::ErrStaffItem>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateStaffResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateStaffResponse", 2)?;
+        s.serialize_field("ErrorStaffList", &self.error_staff_list)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateStaffResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CreateStaffResponse {
+    const EXPECTING: &'static str = "struct CreateStaffResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["ErrorStaffList", "RequestId"]);
+        let mut f_error_staff_list: Option<Vec<crate::types::ErrStaffItem>> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_error_staff_list)?,
+                1 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateStaffResponse {
+            error_staff_list: f_error_staff_list.unwrap_or_default(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for CreateStaffResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "ErrorStaffList",
+                rule: crate::deviation::Rule::List,
+                nested: Some(<crate::types::ErrStaffItem as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl CreateStaffResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> CreateStaffResponseBuilder {
         CreateStaffResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -246,26 +341,31 @@ impl CreateStaffResponseBuilder {
     /// Agents that failed to be created, with error details.
     ///
     /// Example: `[{"StaffEmail":"foobar@example.com"}]`
+    #[inline]
     pub fn error_staff_list(mut self, value: Vec<crate::types::ErrStaffItem>) -> Self {
         self.error_staff_list = Some(value);
         self
     }
     /// Sets or clears `ErrorStaffList`.
+    #[inline]
     pub fn set_error_staff_list(mut self, value: Option<Vec<crate::types::ErrStaffItem>>) -> Self {
         self.error_staff_list = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> CreateStaffResponse {
         CreateStaffResponse {
             error_staff_list: self.error_staff_list.unwrap_or_default(),
@@ -275,9 +375,11 @@ impl CreateStaffResponseBuilder {
     }
 }
 impl crate::ActionResponse for CreateStaffResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -348,12 +450,9 @@ impl crate::Client {
     /// Create agent accounts.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`CreateStaff`](crate::operation::create_staff).
+    #[inline]
     pub fn create_staff(&self) -> CreateStaffFluentBuilder {
         CreateStaffFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<CreateStaffErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<CreateStaffErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for CreateStaffErrorCode {}

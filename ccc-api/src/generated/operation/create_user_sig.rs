@@ -32,32 +32,73 @@
 //! }
 //! ```
 /// Request of `CreateUserSig`. Build it with [`CreateUserSigRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateUserSigRequest {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// User id; must equal the `Uid` inside `ClientData`.
     ///
     /// Example: `"foo"`
-    #[serde(rename = "Uid")]
     pub uid: crate::CompactString,
     /// User data to sign, as a JSON string.
     ///
     /// Example: `"参考下文示例"`
-    #[serde(rename = "ClientData")]
     pub client_data: crate::CompactString,
     /// Validity period in seconds, at most 3600.
     ///
     /// Example: `3600`
-    #[serde(rename = "ExpiredTime")]
     pub expired_time: i64,
+}
+impl ::serde::Serialize for CreateUserSigRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateUserSigRequest", 4)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("Uid", &self.uid)?;
+        s.serialize_field("ClientData", &self.client_data)?;
+        s.serialize_field("ExpiredTime", &self.expired_time)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for CreateUserSigRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for CreateUserSigRequest {
+    const EXPECTING: &'static str = "struct CreateUserSigRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["SdkAppId", "Uid", "ClientData", "ExpiredTime"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_uid: Option<crate::CompactString> = None;
+        let mut f_client_data: Option<crate::CompactString> = None;
+        let mut f_expired_time: Option<i64> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_uid)?,
+                2 => members.value(&mut map, &mut f_client_data)?,
+                3 => members.value(&mut map, &mut f_expired_time)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateUserSigRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            uid: members.required(f_uid, 1)?,
+            client_data: members.required(f_client_data, 2)?,
+            expired_time: members.required(f_expired_time, 3)?,
+        })
+    }
 }
 impl CreateUserSigRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> CreateUserSigRequestBuilder {
         CreateUserSigRequestBuilder::default()
     }
@@ -81,11 +122,13 @@ impl CreateUserSigRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -93,11 +136,13 @@ impl CreateUserSigRequestBuilder {
     /// User id; must equal the `Uid` inside `ClientData`.
     ///
     /// Example: `"foo"`
+    #[inline]
     pub fn uid(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.uid = Some(value.into());
         self
     }
     /// Sets or clears `Uid`. Required.
+    #[inline]
     pub fn set_uid(mut self, value: Option<crate::CompactString>) -> Self {
         self.uid = value;
         self
@@ -105,11 +150,13 @@ impl CreateUserSigRequestBuilder {
     /// User data to sign, as a JSON string.
     ///
     /// Example: `"参考下文示例"`
+    #[inline]
     pub fn client_data(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.client_data = Some(value.into());
         self
     }
     /// Sets or clears `ClientData`. Required.
+    #[inline]
     pub fn set_client_data(mut self, value: Option<crate::CompactString>) -> Self {
         self.client_data = value;
         self
@@ -117,16 +164,19 @@ impl CreateUserSigRequestBuilder {
     /// Validity period in seconds, at most 3600.
     ///
     /// Example: `3600`
+    #[inline]
     pub fn expired_time(mut self, value: i64) -> Self {
         self.expired_time = Some(value);
         self
     }
     /// Sets or clears `ExpiredTime`. Required.
+    #[inline]
     pub fn set_expired_time(mut self, value: Option<i64>) -> Self {
         self.expired_time = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<CreateUserSigRequest, crate::BuildError> {
         Ok(CreateUserSigRequest {
             sdk_app_id: self
@@ -153,6 +203,7 @@ pub struct CreateUserSigFluentBuilder {
 }
 impl CreateUserSigFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -163,11 +214,13 @@ impl CreateUserSigFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -175,11 +228,13 @@ impl CreateUserSigFluentBuilder {
     /// User id; must equal the `Uid` inside `ClientData`.
     ///
     /// Example: `"foo"`
+    #[inline]
     pub fn uid(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.uid = Some(value.into());
         self
     }
     /// Sets or clears `Uid`. Required.
+    #[inline]
     pub fn set_uid(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.uid = value;
         self
@@ -187,11 +242,13 @@ impl CreateUserSigFluentBuilder {
     /// User data to sign, as a JSON string.
     ///
     /// Example: `"参考下文示例"`
+    #[inline]
     pub fn client_data(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.client_data = Some(value.into());
         self
     }
     /// Sets or clears `ClientData`. Required.
+    #[inline]
     pub fn set_client_data(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.client_data = value;
         self
@@ -199,26 +256,31 @@ impl CreateUserSigFluentBuilder {
     /// Validity period in seconds, at most 3600.
     ///
     /// Example: `3600`
+    #[inline]
     pub fn expired_time(mut self, value: i64) -> Self {
         self.inner.expired_time = Some(value);
         self
     }
     /// Sets or clears `ExpiredTime`. Required.
+    #[inline]
     pub fn set_expired_time(mut self, value: Option<i64>) -> Self {
         self.inner.expired_time = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &CreateUserSigRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<CreateUserSigResponse, crate::SdkError<CreateUserSigErrorCode>> {
@@ -227,26 +289,15 @@ impl CreateUserSigFluentBuilder {
     }
 }
 /// Successful response of `CreateUserSig`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateUserSigResponse {
     /// Resulting signature.
     ///
     /// Example: `"eJw0jkFPwjAYQP-Ld9Wwfm2HtokHswhK9IBMBtw22uEHbpa1JRrjfzfZ5vW95OX9"`
-    #[serde(
-        rename = "UserSig",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub user_sig: crate::CompactString,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
 impl ::std::fmt::Debug for CreateUserSigResponse {
@@ -258,15 +309,69 @@ impl ::std::fmt::Debug for CreateUserSigResponse {
             .finish()
     }
 }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for CreateUserSigResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CreateUserSigResponse", 2)?;
+        s.serialize_field("UserSig", &self.user_sig)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateUserSigResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for CreateUserSigResponse {
+    const EXPECTING: &'static str = "struct CreateUserSigResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["UserSig", "RequestId"]);
+        let mut f_user_sig: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_user_sig)?,
+                1 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(CreateUserSigResponse {
+            user_sig: f_user_sig.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for CreateUserSigResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "UserSig",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
+}
 impl CreateUserSigResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> CreateUserSigResponseBuilder {
         CreateUserSigResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -292,26 +397,31 @@ impl CreateUserSigResponseBuilder {
     /// Resulting signature.
     ///
     /// Example: `"eJw0jkFPwjAYQP-Ld9Wwfm2HtokHswhK9IBMBtw22uEHbpa1JRrjfzfZ5vW95OX9"`
+    #[inline]
     pub fn user_sig(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.user_sig = Some(value.into());
         self
     }
     /// Sets or clears `UserSig`.
+    #[inline]
     pub fn set_user_sig(mut self, value: Option<crate::CompactString>) -> Self {
         self.user_sig = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> CreateUserSigResponse {
         CreateUserSigResponse {
             user_sig: self.user_sig.unwrap_or_default(),
@@ -321,9 +431,11 @@ impl CreateUserSigResponseBuilder {
     }
 }
 impl crate::ActionResponse for CreateUserSigResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -382,12 +494,9 @@ impl crate::Client {
     /// Create a signature for user data.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`CreateUserSig`](crate::operation::create_user_sig).
+    #[inline]
     pub fn create_user_sig(&self) -> CreateUserSigFluentBuilder {
         CreateUserSigFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<CreateUserSigErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<CreateUserSigErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for CreateUserSigErrorCode {}

@@ -31,22 +31,56 @@
 //! }
 //! ```
 /// Request of `DeleteStaff`. Build it with [`DeleteStaffRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteStaffRequest {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Emails of the agents to delete, at most 200.
     ///
     /// Example: `["staff1@xxx.com","staff2@xxx.com"]`
-    #[serde(rename = "StaffList", default)]
     pub staff_list: Vec<crate::CompactString>,
+}
+impl ::serde::Serialize for DeleteStaffRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DeleteStaffRequest", 2)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("StaffList", &self.staff_list)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DeleteStaffRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DeleteStaffRequest {
+    const EXPECTING: &'static str = "struct DeleteStaffRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SdkAppId", "StaffList"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_staff_list: Option<Vec<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_staff_list)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DeleteStaffRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            staff_list: f_staff_list.unwrap_or_default(),
+        })
+    }
 }
 impl DeleteStaffRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DeleteStaffRequestBuilder {
         DeleteStaffRequestBuilder::default()
     }
@@ -68,11 +102,13 @@ impl DeleteStaffRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -80,16 +116,19 @@ impl DeleteStaffRequestBuilder {
     /// Emails of the agents to delete, at most 200.
     ///
     /// Example: `["staff1@xxx.com","staff2@xxx.com"]`
+    #[inline]
     pub fn staff_list(mut self, value: Vec<crate::CompactString>) -> Self {
         self.staff_list = Some(value);
         self
     }
     /// Sets or clears `StaffList`. Required.
+    #[inline]
     pub fn set_staff_list(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.staff_list = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DeleteStaffRequest, crate::BuildError> {
         Ok(DeleteStaffRequest {
             sdk_app_id: self
@@ -110,6 +149,7 @@ pub struct DeleteStaffFluentBuilder {
 }
 impl DeleteStaffFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -120,11 +160,13 @@ impl DeleteStaffFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -132,72 +174,127 @@ impl DeleteStaffFluentBuilder {
     /// Emails of the agents to delete, at most 200.
     ///
     /// Example: `["staff1@xxx.com","staff2@xxx.com"]`
+    #[inline]
     pub fn staff_list(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.staff_list = Some(value);
         self
     }
     /// Sets or clears `StaffList`. Required.
+    #[inline]
     pub fn set_staff_list(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.staff_list = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DeleteStaffRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(self) -> Result<DeleteStaffResponse, crate::SdkError<DeleteStaffErrorCode>> {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DeleteStaff`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteStaffResponse {
     /// Agents that were not deleted because they are online.
     ///
     /// Example: `["staff1@xxx.com","staff2@xxx.com"]`
-    #[serde(
-        rename = "OnlineStaffList",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub online_staff_list: Vec<crate::CompactString>,
     /// Details about the outcome of the deletion.
     ///
     /// Example: `"All members have been deleted"`
-    #[serde(
-        rename = "DeleteStatusInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delete_status_info: Option<crate::CompactString>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DeleteStaffResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DeleteStaffResponse", 3)?;
+        s.serialize_field("OnlineStaffList", &self.online_staff_list)?;
+        if self.delete_status_info.is_some() {
+            s.serialize_field("DeleteStatusInfo", &self.delete_status_info)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DeleteStaffResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DeleteStaffResponse {
+    const EXPECTING: &'static str = "struct DeleteStaffResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["OnlineStaffList", "DeleteStatusInfo", "RequestId"]);
+        let mut f_online_staff_list: Option<Vec<crate::CompactString>> = None;
+        let mut f_delete_status_info: Option<Option<crate::CompactString>> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_online_staff_list)?,
+                1 => members.value(&mut map, &mut f_delete_status_info)?,
+                2 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DeleteStaffResponse {
+            online_staff_list: f_online_staff_list.unwrap_or_default(),
+            delete_status_info: f_delete_status_info.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DeleteStaffResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "DeleteStatusInfo",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "OnlineStaffList",
+                rule: crate::deviation::Rule::List,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DeleteStaffResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DeleteStaffResponseBuilder {
         DeleteStaffResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -213,11 +310,13 @@ impl DeleteStaffResponseBuilder {
     /// Agents that were not deleted because they are online.
     ///
     /// Example: `["staff1@xxx.com","staff2@xxx.com"]`
+    #[inline]
     pub fn online_staff_list(mut self, value: Vec<crate::CompactString>) -> Self {
         self.online_staff_list = Some(value);
         self
     }
     /// Sets or clears `OnlineStaffList`.
+    #[inline]
     pub fn set_online_staff_list(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.online_staff_list = value;
         self
@@ -225,26 +324,31 @@ impl DeleteStaffResponseBuilder {
     /// Details about the outcome of the deletion.
     ///
     /// Example: `"All members have been deleted"`
+    #[inline]
     pub fn delete_status_info(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.delete_status_info = Some(value.into());
         self
     }
     /// Sets or clears `DeleteStatusInfo`.
+    #[inline]
     pub fn set_delete_status_info(mut self, value: Option<crate::CompactString>) -> Self {
         self.delete_status_info = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DeleteStaffResponse {
         DeleteStaffResponse {
             online_staff_list: self.online_staff_list.unwrap_or_default(),
@@ -255,9 +359,11 @@ impl DeleteStaffResponseBuilder {
     }
 }
 impl crate::ActionResponse for DeleteStaffResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -312,12 +418,9 @@ impl crate::Client {
     /// Delete agent accounts.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DeleteStaff`](crate::operation::delete_staff).
+    #[inline]
     pub fn delete_staff(&self) -> DeleteStaffFluentBuilder {
         DeleteStaffFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DeleteStaffErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<DeleteStaffErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DeleteStaffErrorCode {}

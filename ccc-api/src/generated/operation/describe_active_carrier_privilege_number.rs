@@ -10,36 +10,80 @@
 //!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeActiveCarrierPrivilegeNumber>
 /// Request of `DescribeActiveCarrierPrivilegeNumber`. Build it with [`DescribeActiveCarrierPrivilegeNumberRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeActiveCarrierPrivilegeNumberRequest {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Page number, starting at 0; defaults to `0`.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "PageNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub page_number: Option<crate::types::PageNumber>,
     /// Page size, at most 100; defaults to `10`.
     ///
     /// Example: `10`
-    #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<crate::types::PageSize>,
     /// Filters; `Name` may be `PhoneNumber` for a fuzzy number match.
     ///
     /// Example: `[]`
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<crate::types::Filter>>,
+}
+impl ::serde::Serialize for DescribeActiveCarrierPrivilegeNumberRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s =
+            serializer.serialize_struct("DescribeActiveCarrierPrivilegeNumberRequest", 4)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        if self.page_number.is_some() {
+            s.serialize_field("PageNumber", &self.page_number)?;
+        }
+        if self.page_size.is_some() {
+            s.serialize_field("PageSize", &self.page_size)?;
+        }
+        if self.filters.is_some() {
+            s.serialize_field("Filters", &self.filters)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeActiveCarrierPrivilegeNumberRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeActiveCarrierPrivilegeNumberRequest {
+    const EXPECTING: &'static str = "struct DescribeActiveCarrierPrivilegeNumberRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["SdkAppId", "PageNumber", "PageSize", "Filters"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_page_number: Option<Option<crate::types::PageNumber>> = None;
+        let mut f_page_size: Option<Option<crate::types::PageSize>> = None;
+        let mut f_filters: Option<Option<Vec<crate::types::Filter>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_page_number)?,
+                2 => members.value(&mut map, &mut f_page_size)?,
+                3 => members.value(&mut map, &mut f_filters)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeActiveCarrierPrivilegeNumberRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            page_number: f_page_number.flatten(),
+            page_size: f_page_size.flatten(),
+            filters: f_filters.flatten(),
+        })
+    }
 }
 impl DescribeActiveCarrierPrivilegeNumberRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeActiveCarrierPrivilegeNumberRequestBuilder {
         DescribeActiveCarrierPrivilegeNumberRequestBuilder::default()
     }
@@ -63,11 +107,13 @@ impl DescribeActiveCarrierPrivilegeNumberRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -75,11 +121,13 @@ impl DescribeActiveCarrierPrivilegeNumberRequestBuilder {
     /// Page number, starting at 0; defaults to `0`.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.page_number = value;
         self
@@ -87,11 +135,13 @@ impl DescribeActiveCarrierPrivilegeNumberRequestBuilder {
     /// Page size, at most 100; defaults to `10`.
     ///
     /// Example: `10`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
@@ -99,16 +149,19 @@ impl DescribeActiveCarrierPrivilegeNumberRequestBuilder {
     /// Filters; `Name` may be `PhoneNumber` for a fuzzy number match.
     ///
     /// Example: `[]`
+    #[inline]
     pub fn filters(mut self, value: Vec<crate::types::Filter>) -> Self {
         self.filters = Some(value);
         self
     }
     /// Sets or clears `Filters`.
+    #[inline]
     pub fn set_filters(mut self, value: Option<Vec<crate::types::Filter>>) -> Self {
         self.filters = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeActiveCarrierPrivilegeNumberRequest, crate::BuildError> {
         Ok(DescribeActiveCarrierPrivilegeNumberRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -130,6 +183,7 @@ pub struct DescribeActiveCarrierPrivilegeNumberFluentBuilder {
 }
 impl DescribeActiveCarrierPrivilegeNumberFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -140,11 +194,13 @@ impl DescribeActiveCarrierPrivilegeNumberFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -152,11 +208,13 @@ impl DescribeActiveCarrierPrivilegeNumberFluentBuilder {
     /// Page number, starting at 0; defaults to `0`.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.inner.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.inner.page_number = value;
         self
@@ -164,11 +222,13 @@ impl DescribeActiveCarrierPrivilegeNumberFluentBuilder {
     /// Page size, at most 100; defaults to `10`.
     ///
     /// Example: `10`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
@@ -176,26 +236,31 @@ impl DescribeActiveCarrierPrivilegeNumberFluentBuilder {
     /// Filters; `Name` may be `PhoneNumber` for a fuzzy number match.
     ///
     /// Example: `[]`
+    #[inline]
     pub fn filters(mut self, value: Vec<crate::types::Filter>) -> Self {
         self.inner.filters = Some(value);
         self
     }
     /// Sets or clears `Filters`.
+    #[inline]
     pub fn set_filters(mut self, value: Option<Vec<crate::types::Filter>>) -> Self {
         self.inner.filters = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeActiveCarrierPrivilegeNumberRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -208,6 +273,7 @@ impl DescribeActiveCarrierPrivilegeNumberFluentBuilder {
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///
     /// Page size 100: The documented maximum.
+    #[inline]
     pub fn into_paginator(
         mut self,
     ) -> crate::Paginator<DescribeActiveCarrierPrivilegeNumberRequest> {
@@ -221,55 +287,120 @@ impl DescribeActiveCarrierPrivilegeNumberFluentBuilder {
     }
 }
 /// Successful response of `DescribeActiveCarrierPrivilegeNumber`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeActiveCarrierPrivilegeNumberResponse {
     /// Total number of active rules.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "TotalCount",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub total_count: crate::types::TotalCount,
     /// Active rules on this page.
     ///
     /// Example: `[{"Callee":"008601012345679","Caller":"008601012345678","CreateTime":1729905740,"SdkAppId":1}]`
-    #[serde(
-        rename = "ActiveCarrierPrivilegeNumbers",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub active_carrier_privilege_numbers: Vec<crate::types::ActiveCarrierPrivilegeNumber>,
     /// Ids of applications waiting for review.
     ///
     /// Example: `[1,2]`
-    #[serde(
-        rename = "PendingApplicantIds",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub pending_applicant_ids: Vec<u64>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeActiveCarrierPrivilegeNumberResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s =
+            serializer.serialize_struct("DescribeActiveCarrierPrivilegeNumberResponse", 4)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.serialize_field(
+            "ActiveCarrierPrivilegeNumbers",
+            &self.active_carrier_privilege_numbers,
+        )?;
+        s.serialize_field("PendingApplicantIds", &self.pending_applicant_ids)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeActiveCarrierPrivilegeNumberResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeActiveCarrierPrivilegeNumberResponse {
+    const EXPECTING: &'static str = "struct DescribeActiveCarrierPrivilegeNumberResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "TotalCount",
+            "ActiveCarrierPrivilegeNumbers",
+            "PendingApplicantIds",
+            "RequestId",
+        ]);
+        let mut f_total_count: Option<crate::types::TotalCount> = None;
+        let mut f_active_carrier_privilege_numbers: Option<
+            Vec<crate::types::ActiveCarrierPrivilegeNumber>,
+        > = None;
+        let mut f_pending_applicant_ids: Option<Vec<u64>> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_total_count)?,
+                1 => members.filled(&mut map, &mut f_active_carrier_privilege_numbers)?,
+                2 => members.filled(&mut map, &mut f_pending_applicant_ids)?,
+                3 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeActiveCarrierPrivilegeNumberResponse {
+            total_count: f_total_count.unwrap_or_else(crate::deviation::absent),
+            active_carrier_privilege_numbers: f_active_carrier_privilege_numbers
+                .unwrap_or_default(),
+            pending_applicant_ids: f_pending_applicant_ids.unwrap_or_default(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeActiveCarrierPrivilegeNumberResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "ActiveCarrierPrivilegeNumbers",
+                rule: crate::deviation::Rule::List,
+                nested: Some(
+                    <crate::types::ActiveCarrierPrivilegeNumber as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "PendingApplicantIds",
+                rule: crate::deviation::Rule::List,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TotalCount",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeActiveCarrierPrivilegeNumberResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeActiveCarrierPrivilegeNumberResponseBuilder {
         DescribeActiveCarrierPrivilegeNumberResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -286,11 +417,13 @@ impl DescribeActiveCarrierPrivilegeNumberResponseBuilder {
     /// Total number of active rules.
     ///
     /// Example: `1`
+    #[inline]
     pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
         self.total_count = Some(value);
         self
     }
     /// Sets or clears `TotalCount`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
         self.total_count = value;
         self
@@ -298,6 +431,7 @@ impl DescribeActiveCarrierPrivilegeNumberResponseBuilder {
     /// Active rules on this page.
     ///
     /// Example: `[{"Callee":"008601012345679","Caller":"008601012345678","CreateTime":1729905740,"SdkAppId":1}]`
+    #[inline]
     pub fn active_carrier_privilege_numbers(
         mut self,
         value: Vec<crate::types::ActiveCarrierPrivilegeNumber>,
@@ -306,6 +440,7 @@ impl DescribeActiveCarrierPrivilegeNumberResponseBuilder {
         self
     }
     /// Sets or clears `ActiveCarrierPrivilegeNumbers`.
+    #[inline]
     pub fn set_active_carrier_privilege_numbers(
         mut self,
         value: Option<Vec<crate::types::ActiveCarrierPrivilegeNumber>>,
@@ -316,26 +451,31 @@ impl DescribeActiveCarrierPrivilegeNumberResponseBuilder {
     /// Ids of applications waiting for review.
     ///
     /// Example: `[1,2]`
+    #[inline]
     pub fn pending_applicant_ids(mut self, value: Vec<u64>) -> Self {
         self.pending_applicant_ids = Some(value);
         self
     }
     /// Sets or clears `PendingApplicantIds`.
+    #[inline]
     pub fn set_pending_applicant_ids(mut self, value: Option<Vec<u64>>) -> Self {
         self.pending_applicant_ids = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeActiveCarrierPrivilegeNumberResponse {
         DescribeActiveCarrierPrivilegeNumberResponse {
             total_count: self.total_count.unwrap_or_default(),
@@ -349,9 +489,11 @@ impl DescribeActiveCarrierPrivilegeNumberResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeActiveCarrierPrivilegeNumberResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -406,30 +548,39 @@ impl crate::Paginated for DescribeActiveCarrierPrivilegeNumberRequest {
     type Item = crate::types::ActiveCarrierPrivilegeNumber;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 100;
+    #[inline]
     fn page_size(&self) -> Option<u64> {
         self.page_size
     }
+    #[inline]
     fn set_page_size(&mut self, value: u64) {
         self.page_size = Some(value);
     }
+    #[inline]
     fn position(&self) -> Option<u64> {
         self.page_number
     }
+    #[inline]
     fn set_position(&mut self, value: u64) {
         self.page_number = Some(value);
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
     }
+    #[inline]
     fn items(response: &Self::Response) -> &[Self::Item] {
         &response.active_carrier_privilege_numbers
     }
+    #[inline]
     fn into_items(response: Self::Response) -> Vec<Self::Item> {
         response.active_carrier_privilege_numbers
     }
+    #[inline]
     fn total(response: &Self::Response) -> Option<u64> {
         Some(response.total_count)
     }
+    #[inline]
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;
         None
@@ -439,16 +590,11 @@ impl crate::Client {
     /// List active carrier privilege number rules.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeActiveCarrierPrivilegeNumber`](crate::operation::describe_active_carrier_privilege_number).
+    #[inline]
     pub fn describe_active_carrier_privilege_number(
         &self,
     ) -> DescribeActiveCarrierPrivilegeNumberFluentBuilder {
         DescribeActiveCarrierPrivilegeNumberFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeActiveCarrierPrivilegeNumberErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    fn from(error: crate::SdkError<DescribeActiveCarrierPrivilegeNumberErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeActiveCarrierPrivilegeNumberErrorCode {}

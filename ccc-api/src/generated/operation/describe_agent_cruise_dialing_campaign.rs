@@ -41,22 +41,56 @@
 //!
 //! Repaired from the official text: inserted 1 missing comma(s) in the response
 /// Request of `DescribeAgentCruiseDialingCampaign`. Build it with [`DescribeAgentCruiseDialingCampaignRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAgentCruiseDialingCampaignRequest {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Id of the task.
     ///
     /// Example: `2569`
-    #[serde(rename = "CampaignId")]
     pub campaign_id: crate::types::CampaignId,
+}
+impl ::serde::Serialize for DescribeAgentCruiseDialingCampaignRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeAgentCruiseDialingCampaignRequest", 2)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("CampaignId", &self.campaign_id)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeAgentCruiseDialingCampaignRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeAgentCruiseDialingCampaignRequest {
+    const EXPECTING: &'static str = "struct DescribeAgentCruiseDialingCampaignRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SdkAppId", "CampaignId"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_campaign_id: Option<crate::types::CampaignId> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_campaign_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeAgentCruiseDialingCampaignRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            campaign_id: members.required(f_campaign_id, 1)?,
+        })
+    }
 }
 impl DescribeAgentCruiseDialingCampaignRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeAgentCruiseDialingCampaignRequestBuilder {
         DescribeAgentCruiseDialingCampaignRequestBuilder::default()
     }
@@ -78,11 +112,13 @@ impl DescribeAgentCruiseDialingCampaignRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -90,16 +126,19 @@ impl DescribeAgentCruiseDialingCampaignRequestBuilder {
     /// Id of the task.
     ///
     /// Example: `2569`
+    #[inline]
     pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
         self.campaign_id = Some(value);
         self
     }
     /// Sets or clears `CampaignId`. Required.
+    #[inline]
     pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
         self.campaign_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeAgentCruiseDialingCampaignRequest, crate::BuildError> {
         Ok(DescribeAgentCruiseDialingCampaignRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -122,6 +161,7 @@ pub struct DescribeAgentCruiseDialingCampaignFluentBuilder {
 }
 impl DescribeAgentCruiseDialingCampaignFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -132,11 +172,13 @@ impl DescribeAgentCruiseDialingCampaignFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -144,26 +186,31 @@ impl DescribeAgentCruiseDialingCampaignFluentBuilder {
     /// Id of the task.
     ///
     /// Example: `2569`
+    #[inline]
     pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
         self.inner.campaign_id = Some(value);
         self
     }
     /// Sets or clears `CampaignId`. Required.
+    #[inline]
     pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
         self.inner.campaign_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeAgentCruiseDialingCampaignRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -175,90 +222,233 @@ impl DescribeAgentCruiseDialingCampaignFluentBuilder {
     }
 }
 /// Successful response of `DescribeAgentCruiseDialingCampaign`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAgentCruiseDialingCampaignResponse {
     /// Name of the task.
     ///
     /// Example: `"新能源SUV推荐"`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<crate::CompactString>,
     /// Account of the agent running the task.
     ///
     /// Example: `"foo@tencent.com"`
-    #[serde(rename = "Agent", default, skip_serializing_if = "Option::is_none")]
     pub agent: Option<crate::CompactString>,
     /// Number of concurrent calls per round, 1-20.
     ///
     /// Example: `3`
-    #[serde(
-        rename = "ConcurrencyNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub concurrency_number: Option<i64>,
     /// Unix time in seconds after which the task starts automatically.
     ///
     /// Example: `1708483433`
-    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
     /// Unix time in seconds after which the task stops automatically.
     ///
     /// Example: `1708485433`
-    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// Order in which callees are dialed: `0` random, `1` in list order.
     ///
     /// Example: `0`
-    #[serde(rename = "CallOrder", default, skip_serializing_if = "Option::is_none")]
     pub call_order: Option<crate::types::CreatePredictiveDialingCampaignCallOrder>,
     /// Caller-defined data, up to 1024 characters.
     ///
     /// Example: `"foobar"`
-    #[serde(rename = "UUI", default, skip_serializing_if = "Option::is_none")]
     pub uui: Option<crate::CompactString>,
     /// Task state: `0` not started, `1` running, `2` completed, `3` terminated.
     ///
     /// Example: `2`
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<crate::types::DescribeAgentCruiseDialingCampaignState>,
     /// Total number of callees.
     ///
     /// Example: `200`
-    #[serde(
-        rename = "TotalCalleeCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_callee_count: Option<i64>,
     /// Number of callees already called.
     ///
     /// Example: `200`
-    #[serde(
-        rename = "CalledCalleeCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub called_callee_count: Option<i64>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeAgentCruiseDialingCampaignResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s =
+            serializer.serialize_struct("DescribeAgentCruiseDialingCampaignResponse", 11)?;
+        if self.name.is_some() {
+            s.serialize_field("Name", &self.name)?;
+        }
+        if self.agent.is_some() {
+            s.serialize_field("Agent", &self.agent)?;
+        }
+        if self.concurrency_number.is_some() {
+            s.serialize_field("ConcurrencyNumber", &self.concurrency_number)?;
+        }
+        if self.start_time.is_some() {
+            s.serialize_field("StartTime", &self.start_time)?;
+        }
+        if self.end_time.is_some() {
+            s.serialize_field("EndTime", &self.end_time)?;
+        }
+        if self.call_order.is_some() {
+            s.serialize_field("CallOrder", &self.call_order)?;
+        }
+        if self.uui.is_some() {
+            s.serialize_field("UUI", &self.uui)?;
+        }
+        if self.state.is_some() {
+            s.serialize_field("State", &self.state)?;
+        }
+        if self.total_callee_count.is_some() {
+            s.serialize_field("TotalCalleeCount", &self.total_callee_count)?;
+        }
+        if self.called_callee_count.is_some() {
+            s.serialize_field("CalledCalleeCount", &self.called_callee_count)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeAgentCruiseDialingCampaignResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeAgentCruiseDialingCampaignResponse {
+    const EXPECTING: &'static str = "struct DescribeAgentCruiseDialingCampaignResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "Name",
+            "Agent",
+            "ConcurrencyNumber",
+            "StartTime",
+            "EndTime",
+            "CallOrder",
+            "UUI",
+            "State",
+            "TotalCalleeCount",
+            "CalledCalleeCount",
+            "RequestId",
+        ]);
+        let mut f_name: Option<Option<crate::CompactString>> = None;
+        let mut f_agent: Option<Option<crate::CompactString>> = None;
+        let mut f_concurrency_number: Option<Option<i64>> = None;
+        let mut f_start_time: Option<Option<i64>> = None;
+        let mut f_end_time: Option<Option<i64>> = None;
+        let mut f_call_order: Option<
+            Option<crate::types::CreatePredictiveDialingCampaignCallOrder>,
+        > = None;
+        let mut f_uui: Option<Option<crate::CompactString>> = None;
+        let mut f_state: Option<Option<crate::types::DescribeAgentCruiseDialingCampaignState>> =
+            None;
+        let mut f_total_callee_count: Option<Option<i64>> = None;
+        let mut f_called_callee_count: Option<Option<i64>> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_name)?,
+                1 => members.value(&mut map, &mut f_agent)?,
+                2 => members.value(&mut map, &mut f_concurrency_number)?,
+                3 => members.value(&mut map, &mut f_start_time)?,
+                4 => members.value(&mut map, &mut f_end_time)?,
+                5 => members.value(&mut map, &mut f_call_order)?,
+                6 => members.value(&mut map, &mut f_uui)?,
+                7 => members.value(&mut map, &mut f_state)?,
+                8 => members.value(&mut map, &mut f_total_callee_count)?,
+                9 => members.value(&mut map, &mut f_called_callee_count)?,
+                10 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeAgentCruiseDialingCampaignResponse {
+            name: f_name.flatten(),
+            agent: f_agent.flatten(),
+            concurrency_number: f_concurrency_number.flatten(),
+            start_time: f_start_time.flatten(),
+            end_time: f_end_time.flatten(),
+            call_order: f_call_order.flatten(),
+            uui: f_uui.flatten(),
+            state: f_state.flatten(),
+            total_callee_count: f_total_callee_count.flatten(),
+            called_callee_count: f_called_callee_count.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeAgentCruiseDialingCampaignResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Agent",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "CallOrder",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "CalledCalleeCount",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ConcurrencyNumber",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "EndTime",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Name",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StartTime",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "State",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TotalCalleeCount",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "UUI",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeAgentCruiseDialingCampaignResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeAgentCruiseDialingCampaignResponseBuilder {
         DescribeAgentCruiseDialingCampaignResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -282,11 +472,13 @@ impl DescribeAgentCruiseDialingCampaignResponseBuilder {
     /// Name of the task.
     ///
     /// Example: `"新能源SUV推荐"`
+    #[inline]
     pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.name = value;
         self
@@ -294,11 +486,13 @@ impl DescribeAgentCruiseDialingCampaignResponseBuilder {
     /// Account of the agent running the task.
     ///
     /// Example: `"foo@tencent.com"`
+    #[inline]
     pub fn agent(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.agent = Some(value.into());
         self
     }
     /// Sets or clears `Agent`.
+    #[inline]
     pub fn set_agent(mut self, value: Option<crate::CompactString>) -> Self {
         self.agent = value;
         self
@@ -306,11 +500,13 @@ impl DescribeAgentCruiseDialingCampaignResponseBuilder {
     /// Number of concurrent calls per round, 1-20.
     ///
     /// Example: `3`
+    #[inline]
     pub fn concurrency_number(mut self, value: i64) -> Self {
         self.concurrency_number = Some(value);
         self
     }
     /// Sets or clears `ConcurrencyNumber`.
+    #[inline]
     pub fn set_concurrency_number(mut self, value: Option<i64>) -> Self {
         self.concurrency_number = value;
         self
@@ -318,11 +514,13 @@ impl DescribeAgentCruiseDialingCampaignResponseBuilder {
     /// Unix time in seconds after which the task starts automatically.
     ///
     /// Example: `1708483433`
+    #[inline]
     pub fn start_time(mut self, value: i64) -> Self {
         self.start_time = Some(value);
         self
     }
     /// Sets or clears `StartTime`.
+    #[inline]
     pub fn set_start_time(mut self, value: Option<i64>) -> Self {
         self.start_time = value;
         self
@@ -330,11 +528,13 @@ impl DescribeAgentCruiseDialingCampaignResponseBuilder {
     /// Unix time in seconds after which the task stops automatically.
     ///
     /// Example: `1708485433`
+    #[inline]
     pub fn end_time(mut self, value: i64) -> Self {
         self.end_time = Some(value);
         self
     }
     /// Sets or clears `EndTime`.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<i64>) -> Self {
         self.end_time = value;
         self
@@ -342,6 +542,7 @@ impl DescribeAgentCruiseDialingCampaignResponseBuilder {
     /// Order in which callees are dialed: `0` random, `1` in list order.
     ///
     /// Example: `0`
+    #[inline]
     pub fn call_order(
         mut self,
         value: crate::types::CreatePredictiveDialingCampaignCallOrder,
@@ -350,6 +551,7 @@ impl DescribeAgentCruiseDialingCampaignResponseBuilder {
         self
     }
     /// Sets or clears `CallOrder`.
+    #[inline]
     pub fn set_call_order(
         mut self,
         value: Option<crate::types::CreatePredictiveDialingCampaignCallOrder>,
@@ -360,11 +562,13 @@ impl DescribeAgentCruiseDialingCampaignResponseBuilder {
     /// Caller-defined data, up to 1024 characters.
     ///
     /// Example: `"foobar"`
+    #[inline]
     pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
+    #[inline]
     pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
         self.uui = value;
         self
@@ -372,11 +576,13 @@ impl DescribeAgentCruiseDialingCampaignResponseBuilder {
     /// Task state: `0` not started, `1` running, `2` completed, `3` terminated.
     ///
     /// Example: `2`
+    #[inline]
     pub fn state(mut self, value: crate::types::DescribeAgentCruiseDialingCampaignState) -> Self {
         self.state = Some(value);
         self
     }
     /// Sets or clears `State`.
+    #[inline]
     pub fn set_state(
         mut self,
         value: Option<crate::types::DescribeAgentCruiseDialingCampaignState>,
@@ -387,11 +593,13 @@ impl DescribeAgentCruiseDialingCampaignResponseBuilder {
     /// Total number of callees.
     ///
     /// Example: `200`
+    #[inline]
     pub fn total_callee_count(mut self, value: i64) -> Self {
         self.total_callee_count = Some(value);
         self
     }
     /// Sets or clears `TotalCalleeCount`.
+    #[inline]
     pub fn set_total_callee_count(mut self, value: Option<i64>) -> Self {
         self.total_callee_count = value;
         self
@@ -399,26 +607,31 @@ impl DescribeAgentCruiseDialingCampaignResponseBuilder {
     /// Number of callees already called.
     ///
     /// Example: `200`
+    #[inline]
     pub fn called_callee_count(mut self, value: i64) -> Self {
         self.called_callee_count = Some(value);
         self
     }
     /// Sets or clears `CalledCalleeCount`.
+    #[inline]
     pub fn set_called_callee_count(mut self, value: Option<i64>) -> Self {
         self.called_callee_count = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeAgentCruiseDialingCampaignResponse {
         DescribeAgentCruiseDialingCampaignResponse {
             name: self.name,
@@ -437,9 +650,11 @@ impl DescribeAgentCruiseDialingCampaignResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeAgentCruiseDialingCampaignResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -492,16 +707,11 @@ impl crate::Client {
     /// Get an agent cruise outbound call campaign.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeAgentCruiseDialingCampaign`](crate::operation::describe_agent_cruise_dialing_campaign).
+    #[inline]
     pub fn describe_agent_cruise_dialing_campaign(
         &self,
     ) -> DescribeAgentCruiseDialingCampaignFluentBuilder {
         DescribeAgentCruiseDialingCampaignFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeAgentCruiseDialingCampaignErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    fn from(error: crate::SdkError<DescribeAgentCruiseDialingCampaignErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeAgentCruiseDialingCampaignErrorCode {}

@@ -46,32 +46,73 @@
 //!
 //! Repaired from the official text: inserted 2 missing comma(s) in the response
 /// Request of `DescribeAICallExtractResult`. Build it with [`DescribeAICallExtractResultRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAICallExtractResultRequest {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Id of the session to look up.
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
-    #[serde(rename = "SessionId")]
     pub session_id: crate::CompactString,
     /// Start of the search range, Unix time in seconds.
     ///
     /// Example: `1737350008`
-    #[serde(rename = "StartTime")]
     pub start_time: i64,
     /// End of the search range, Unix time in seconds.
     ///
     /// Example: `1737356008`
-    #[serde(rename = "EndTime")]
     pub end_time: i64,
+}
+impl ::serde::Serialize for DescribeAICallExtractResultRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeAICallExtractResultRequest", 4)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("SessionId", &self.session_id)?;
+        s.serialize_field("StartTime", &self.start_time)?;
+        s.serialize_field("EndTime", &self.end_time)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeAICallExtractResultRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeAICallExtractResultRequest {
+    const EXPECTING: &'static str = "struct DescribeAICallExtractResultRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["SdkAppId", "SessionId", "StartTime", "EndTime"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_session_id: Option<crate::CompactString> = None;
+        let mut f_start_time: Option<i64> = None;
+        let mut f_end_time: Option<i64> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_session_id)?,
+                2 => members.value(&mut map, &mut f_start_time)?,
+                3 => members.value(&mut map, &mut f_end_time)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeAICallExtractResultRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            session_id: members.required(f_session_id, 1)?,
+            start_time: members.required(f_start_time, 2)?,
+            end_time: members.required(f_end_time, 3)?,
+        })
+    }
 }
 impl DescribeAICallExtractResultRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeAICallExtractResultRequestBuilder {
         DescribeAICallExtractResultRequestBuilder::default()
     }
@@ -95,11 +136,13 @@ impl DescribeAICallExtractResultRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -107,11 +150,13 @@ impl DescribeAICallExtractResultRequestBuilder {
     /// Id of the session to look up.
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_id = value;
         self
@@ -119,11 +164,13 @@ impl DescribeAICallExtractResultRequestBuilder {
     /// Start of the search range, Unix time in seconds.
     ///
     /// Example: `1737350008`
+    #[inline]
     pub fn start_time(mut self, value: i64) -> Self {
         self.start_time = Some(value);
         self
     }
     /// Sets or clears `StartTime`. Required.
+    #[inline]
     pub fn set_start_time(mut self, value: Option<i64>) -> Self {
         self.start_time = value;
         self
@@ -131,16 +178,19 @@ impl DescribeAICallExtractResultRequestBuilder {
     /// End of the search range, Unix time in seconds.
     ///
     /// Example: `1737356008`
+    #[inline]
     pub fn end_time(mut self, value: i64) -> Self {
         self.end_time = Some(value);
         self
     }
     /// Sets or clears `EndTime`. Required.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<i64>) -> Self {
         self.end_time = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeAICallExtractResultRequest, crate::BuildError> {
         Ok(DescribeAICallExtractResultRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -171,6 +221,7 @@ pub struct DescribeAICallExtractResultFluentBuilder {
 }
 impl DescribeAICallExtractResultFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -181,11 +232,13 @@ impl DescribeAICallExtractResultFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -193,11 +246,13 @@ impl DescribeAICallExtractResultFluentBuilder {
     /// Id of the session to look up.
     ///
     /// Example: `"adcf61b8-dbb9-4c20-87bf-c0744c04bade"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.session_id = value;
         self
@@ -205,11 +260,13 @@ impl DescribeAICallExtractResultFluentBuilder {
     /// Start of the search range, Unix time in seconds.
     ///
     /// Example: `1737350008`
+    #[inline]
     pub fn start_time(mut self, value: i64) -> Self {
         self.inner.start_time = Some(value);
         self
     }
     /// Sets or clears `StartTime`. Required.
+    #[inline]
     pub fn set_start_time(mut self, value: Option<i64>) -> Self {
         self.inner.start_time = value;
         self
@@ -217,26 +274,31 @@ impl DescribeAICallExtractResultFluentBuilder {
     /// End of the search range, Unix time in seconds.
     ///
     /// Example: `1737356008`
+    #[inline]
     pub fn end_time(mut self, value: i64) -> Self {
         self.inner.end_time = Some(value);
         self
     }
     /// Sets or clears `EndTime`. Required.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<i64>) -> Self {
         self.inner.end_time = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeAICallExtractResultRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -248,37 +310,84 @@ impl DescribeAICallExtractResultFluentBuilder {
     }
 }
 /// Successful response of `DescribeAICallExtractResult`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAICallExtractResultResponse {
     /// Extracted tag results.
     ///
     /// Example: `[{"InfoContent":"用户是否对产品感兴趣","InfoName":"兴趣","InfoType":"Boolean","Result":{"Boolean":true}}]`
-    #[serde(
-        rename = "ResultList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub result_list: Option<Vec<crate::types::AICallExtractResultElement>>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeAICallExtractResultResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeAICallExtractResultResponse", 2)?;
+        if self.result_list.is_some() {
+            s.serialize_field("ResultList", &self.result_list)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeAICallExtractResultResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeAICallExtractResultResponse {
+    const EXPECTING: &'static str = "struct DescribeAICallExtractResultResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["ResultList", "RequestId"]);
+        let mut f_result_list: Option<Option<Vec<crate::types::AICallExtractResultElement>>> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_result_list)?,
+                1 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeAICallExtractResultResponse {
+            result_list: f_result_list.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeAICallExtractResultResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ResultList",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(
+                    <crate::types::AICallExtractResultElement as crate::deviation::Described>::members,
+                ),
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeAICallExtractResultResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeAICallExtractResultResponseBuilder {
         DescribeAICallExtractResultResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -293,11 +402,13 @@ impl DescribeAICallExtractResultResponseBuilder {
     /// Extracted tag results.
     ///
     /// Example: `[{"InfoContent":"用户是否对产品感兴趣","InfoName":"兴趣","InfoType":"Boolean","Result":{"Boolean":true}}]`
+    #[inline]
     pub fn result_list(mut self, value: Vec<crate::types::AICallExtractResultElement>) -> Self {
         self.result_list = Some(value);
         self
     }
     /// Sets or clears `ResultList`.
+    #[inline]
     pub fn set_result_list(
         mut self,
         value: Option<Vec<crate::types::AICallExtractResultElement>>,
@@ -306,16 +417,19 @@ impl DescribeAICallExtractResultResponseBuilder {
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeAICallExtractResultResponse {
         DescribeAICallExtractResultResponse {
             result_list: self.result_list,
@@ -325,9 +439,11 @@ impl DescribeAICallExtractResultResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeAICallExtractResultResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -380,14 +496,9 @@ impl crate::Client {
     /// Get the post-call tag results of an AI agent call.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeAICallExtractResult`](crate::operation::describe_ai_call_extract_result).
+    #[inline]
     pub fn describe_ai_call_extract_result(&self) -> DescribeAICallExtractResultFluentBuilder {
         DescribeAICallExtractResultFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeAICallExtractResultErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    fn from(error: crate::SdkError<DescribeAICallExtractResultErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeAICallExtractResultErrorCode {}

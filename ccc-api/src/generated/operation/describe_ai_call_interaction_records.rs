@@ -8,22 +8,56 @@
 //!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeAICallInteractionRecords>
 /// Request of `DescribeAICallInteractionRecords`. Build it with [`DescribeAICallInteractionRecordsRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAICallInteractionRecordsRequest {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1500098925`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Id of the session to look up.
     ///
     /// Example: `"ac0726e8-018b-4f9d-9d15-004a4c349cd5"`
-    #[serde(rename = "SessionId")]
     pub session_id: crate::CompactString,
+}
+impl ::serde::Serialize for DescribeAICallInteractionRecordsRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeAICallInteractionRecordsRequest", 2)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("SessionId", &self.session_id)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeAICallInteractionRecordsRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeAICallInteractionRecordsRequest {
+    const EXPECTING: &'static str = "struct DescribeAICallInteractionRecordsRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SdkAppId", "SessionId"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_session_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_session_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeAICallInteractionRecordsRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            session_id: members.required(f_session_id, 1)?,
+        })
+    }
 }
 impl DescribeAICallInteractionRecordsRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeAICallInteractionRecordsRequestBuilder {
         DescribeAICallInteractionRecordsRequestBuilder::default()
     }
@@ -45,11 +79,13 @@ impl DescribeAICallInteractionRecordsRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1500098925`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -57,16 +93,19 @@ impl DescribeAICallInteractionRecordsRequestBuilder {
     /// Id of the session to look up.
     ///
     /// Example: `"ac0726e8-018b-4f9d-9d15-004a4c349cd5"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeAICallInteractionRecordsRequest, crate::BuildError> {
         Ok(DescribeAICallInteractionRecordsRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -89,6 +128,7 @@ pub struct DescribeAICallInteractionRecordsFluentBuilder {
 }
 impl DescribeAICallInteractionRecordsFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -99,11 +139,13 @@ impl DescribeAICallInteractionRecordsFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1500098925`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -111,26 +153,31 @@ impl DescribeAICallInteractionRecordsFluentBuilder {
     /// Id of the session to look up.
     ///
     /// Example: `"ac0726e8-018b-4f9d-9d15-004a4c349cd5"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.session_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeAICallInteractionRecordsRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -142,35 +189,84 @@ impl DescribeAICallInteractionRecordsFluentBuilder {
     }
 }
 /// Successful response of `DescribeAICallInteractionRecords`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAICallInteractionRecordsResponse {
     /// Interaction rounds of the session.
-    #[serde(
-        rename = "InteractionEventList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub interaction_event_list: Option<Vec<crate::types::AICallInteractionRound>>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeAICallInteractionRecordsResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeAICallInteractionRecordsResponse", 2)?;
+        if self.interaction_event_list.is_some() {
+            s.serialize_field("InteractionEventList", &self.interaction_event_list)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeAICallInteractionRecordsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeAICallInteractionRecordsResponse {
+    const EXPECTING: &'static str = "struct DescribeAICallInteractionRecordsResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["InteractionEventList", "RequestId"]);
+        let mut f_interaction_event_list: Option<
+            Option<Vec<crate::types::AICallInteractionRound>>,
+        > = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_interaction_event_list)?,
+                1 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeAICallInteractionRecordsResponse {
+            interaction_event_list: f_interaction_event_list.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeAICallInteractionRecordsResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "InteractionEventList",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(
+                    <crate::types::AICallInteractionRound as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeAICallInteractionRecordsResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeAICallInteractionRecordsResponseBuilder {
         DescribeAICallInteractionRecordsResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -183,6 +279,7 @@ pub struct DescribeAICallInteractionRecordsResponseBuilder {
 }
 impl DescribeAICallInteractionRecordsResponseBuilder {
     /// Interaction rounds of the session.
+    #[inline]
     pub fn interaction_event_list(
         mut self,
         value: Vec<crate::types::AICallInteractionRound>,
@@ -191,6 +288,7 @@ impl DescribeAICallInteractionRecordsResponseBuilder {
         self
     }
     /// Sets or clears `InteractionEventList`.
+    #[inline]
     pub fn set_interaction_event_list(
         mut self,
         value: Option<Vec<crate::types::AICallInteractionRound>>,
@@ -199,16 +297,19 @@ impl DescribeAICallInteractionRecordsResponseBuilder {
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeAICallInteractionRecordsResponse {
         DescribeAICallInteractionRecordsResponse {
             interaction_event_list: self.interaction_event_list,
@@ -218,9 +319,11 @@ impl DescribeAICallInteractionRecordsResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeAICallInteractionRecordsResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -277,16 +380,11 @@ impl crate::Client {
     /// Get the interaction event stream of an AI call.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeAICallInteractionRecords`](crate::operation::describe_ai_call_interaction_records).
+    #[inline]
     pub fn describe_ai_call_interaction_records(
         &self,
     ) -> DescribeAICallInteractionRecordsFluentBuilder {
         DescribeAICallInteractionRecordsFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeAICallInteractionRecordsErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    fn from(error: crate::SdkError<DescribeAICallInteractionRecordsErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeAICallInteractionRecordsErrorCode {}

@@ -51,32 +51,73 @@
 //! }
 //! ```
 /// Request of `DescribeAILatency`. Build it with [`DescribeAILatencyRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAILatencyRequest {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Id of the session to look up.
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
-    #[serde(rename = "SessionId")]
     pub session_id: crate::CompactString,
     /// Start of the search range, Unix time in seconds.
     ///
     /// Example: `1737350008`
-    #[serde(rename = "StartTime")]
     pub start_time: i64,
     /// End of the search range, Unix time in seconds.
     ///
     /// Example: `1737350008`
-    #[serde(rename = "EndTime")]
     pub end_time: i64,
+}
+impl ::serde::Serialize for DescribeAILatencyRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeAILatencyRequest", 4)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("SessionId", &self.session_id)?;
+        s.serialize_field("StartTime", &self.start_time)?;
+        s.serialize_field("EndTime", &self.end_time)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeAILatencyRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeAILatencyRequest {
+    const EXPECTING: &'static str = "struct DescribeAILatencyRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["SdkAppId", "SessionId", "StartTime", "EndTime"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_session_id: Option<crate::CompactString> = None;
+        let mut f_start_time: Option<i64> = None;
+        let mut f_end_time: Option<i64> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_session_id)?,
+                2 => members.value(&mut map, &mut f_start_time)?,
+                3 => members.value(&mut map, &mut f_end_time)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeAILatencyRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            session_id: members.required(f_session_id, 1)?,
+            start_time: members.required(f_start_time, 2)?,
+            end_time: members.required(f_end_time, 3)?,
+        })
+    }
 }
 impl DescribeAILatencyRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeAILatencyRequestBuilder {
         DescribeAILatencyRequestBuilder::default()
     }
@@ -100,11 +141,13 @@ impl DescribeAILatencyRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -112,11 +155,13 @@ impl DescribeAILatencyRequestBuilder {
     /// Id of the session to look up.
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_id = value;
         self
@@ -124,11 +169,13 @@ impl DescribeAILatencyRequestBuilder {
     /// Start of the search range, Unix time in seconds.
     ///
     /// Example: `1737350008`
+    #[inline]
     pub fn start_time(mut self, value: i64) -> Self {
         self.start_time = Some(value);
         self
     }
     /// Sets or clears `StartTime`. Required.
+    #[inline]
     pub fn set_start_time(mut self, value: Option<i64>) -> Self {
         self.start_time = value;
         self
@@ -136,16 +183,19 @@ impl DescribeAILatencyRequestBuilder {
     /// End of the search range, Unix time in seconds.
     ///
     /// Example: `1737350008`
+    #[inline]
     pub fn end_time(mut self, value: i64) -> Self {
         self.end_time = Some(value);
         self
     }
     /// Sets or clears `EndTime`. Required.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<i64>) -> Self {
         self.end_time = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeAILatencyRequest, crate::BuildError> {
         Ok(DescribeAILatencyRequest {
             sdk_app_id: self
@@ -172,6 +222,7 @@ pub struct DescribeAILatencyFluentBuilder {
 }
 impl DescribeAILatencyFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -182,11 +233,13 @@ impl DescribeAILatencyFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -194,11 +247,13 @@ impl DescribeAILatencyFluentBuilder {
     /// Id of the session to look up.
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.session_id = value;
         self
@@ -206,11 +261,13 @@ impl DescribeAILatencyFluentBuilder {
     /// Start of the search range, Unix time in seconds.
     ///
     /// Example: `1737350008`
+    #[inline]
     pub fn start_time(mut self, value: i64) -> Self {
         self.inner.start_time = Some(value);
         self
     }
     /// Sets or clears `StartTime`. Required.
+    #[inline]
     pub fn set_start_time(mut self, value: Option<i64>) -> Self {
         self.inner.start_time = value;
         self
@@ -218,26 +275,31 @@ impl DescribeAILatencyFluentBuilder {
     /// End of the search range, Unix time in seconds.
     ///
     /// Example: `1737350008`
+    #[inline]
     pub fn end_time(mut self, value: i64) -> Self {
         self.inner.end_time = Some(value);
         self
     }
     /// Sets or clears `EndTime`. Required.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<i64>) -> Self {
         self.inner.end_time = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeAILatencyRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DescribeAILatencyResponse, crate::SdkError<DescribeAILatencyErrorCode>> {
@@ -246,42 +308,98 @@ impl DescribeAILatencyFluentBuilder {
     }
 }
 /// Successful response of `DescribeAILatency`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAILatencyResponse {
     /// Latency details per turn; `-1` means no data.
-    #[serde(
-        rename = "AILatencyDetail",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ai_latency_detail: Option<Vec<crate::types::AILatencyDetail>>,
     /// Aggregate latency statistics; `-1` means no data.
-    #[serde(
-        rename = "AILatencyStatistics",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ai_latency_statistics: Option<crate::types::AILatencyStatistics>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeAILatencyResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeAILatencyResponse", 3)?;
+        if self.ai_latency_detail.is_some() {
+            s.serialize_field("AILatencyDetail", &self.ai_latency_detail)?;
+        }
+        if self.ai_latency_statistics.is_some() {
+            s.serialize_field("AILatencyStatistics", &self.ai_latency_statistics)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeAILatencyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeAILatencyResponse {
+    const EXPECTING: &'static str = "struct DescribeAILatencyResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["AILatencyDetail", "AILatencyStatistics", "RequestId"]);
+        let mut f_ai_latency_detail: Option<Option<Vec<crate::types::AILatencyDetail>>> = None;
+        let mut f_ai_latency_statistics: Option<Option<crate::types::AILatencyStatistics>> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_ai_latency_detail)?,
+                1 => members.value(&mut map, &mut f_ai_latency_statistics)?,
+                2 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeAILatencyResponse {
+            ai_latency_detail: f_ai_latency_detail.flatten(),
+            ai_latency_statistics: f_ai_latency_statistics.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeAILatencyResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "AILatencyDetail",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(
+                    <crate::types::AILatencyDetail as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "AILatencyStatistics",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(
+                    <crate::types::AILatencyStatistics as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeAILatencyResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeAILatencyResponseBuilder {
         DescribeAILatencyResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -295,11 +413,13 @@ pub struct DescribeAILatencyResponseBuilder {
 }
 impl DescribeAILatencyResponseBuilder {
     /// Latency details per turn; `-1` means no data.
+    #[inline]
     pub fn ai_latency_detail(mut self, value: Vec<crate::types::AILatencyDetail>) -> Self {
         self.ai_latency_detail = Some(value);
         self
     }
     /// Sets or clears `AILatencyDetail`.
+    #[inline]
     pub fn set_ai_latency_detail(
         mut self,
         value: Option<Vec<crate::types::AILatencyDetail>>,
@@ -308,11 +428,13 @@ impl DescribeAILatencyResponseBuilder {
         self
     }
     /// Aggregate latency statistics; `-1` means no data.
+    #[inline]
     pub fn ai_latency_statistics(mut self, value: crate::types::AILatencyStatistics) -> Self {
         self.ai_latency_statistics = Some(value);
         self
     }
     /// Sets or clears `AILatencyStatistics`.
+    #[inline]
     pub fn set_ai_latency_statistics(
         mut self,
         value: Option<crate::types::AILatencyStatistics>,
@@ -321,16 +443,19 @@ impl DescribeAILatencyResponseBuilder {
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeAILatencyResponse {
         DescribeAILatencyResponse {
             ai_latency_detail: self.ai_latency_detail,
@@ -341,9 +466,11 @@ impl DescribeAILatencyResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeAILatencyResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -398,12 +525,9 @@ impl crate::Client {
     /// Get AI processing latency for a session.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeAILatency`](crate::operation::describe_ai_latency).
+    #[inline]
     pub fn describe_ai_latency(&self) -> DescribeAILatencyFluentBuilder {
         DescribeAILatencyFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeAILatencyErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<DescribeAILatencyErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeAILatencyErrorCode {}

@@ -47,22 +47,56 @@
 //! }
 //! ```
 /// Request of `DescribeAutoCalloutTask`. Build it with [`DescribeAutoCalloutTaskRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAutoCalloutTaskRequest {
     /// Id of the contact-center application (SdkAppId) the task belongs to, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Id of the task, as returned by `CreateAutoCalloutTask`.
     ///
     /// Example: `3`
-    #[serde(rename = "TaskId")]
     pub task_id: crate::types::TaskId,
+}
+impl ::serde::Serialize for DescribeAutoCalloutTaskRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeAutoCalloutTaskRequest", 2)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("TaskId", &self.task_id)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeAutoCalloutTaskRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeAutoCalloutTaskRequest {
+    const EXPECTING: &'static str = "struct DescribeAutoCalloutTaskRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SdkAppId", "TaskId"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_task_id: Option<crate::types::TaskId> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_task_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeAutoCalloutTaskRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            task_id: members.required(f_task_id, 1)?,
+        })
+    }
 }
 impl DescribeAutoCalloutTaskRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeAutoCalloutTaskRequestBuilder {
         DescribeAutoCalloutTaskRequestBuilder::default()
     }
@@ -84,11 +118,13 @@ impl DescribeAutoCalloutTaskRequestBuilder {
     /// Id of the contact-center application (SdkAppId) the task belongs to, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -96,16 +132,19 @@ impl DescribeAutoCalloutTaskRequestBuilder {
     /// Id of the task, as returned by `CreateAutoCalloutTask`.
     ///
     /// Example: `3`
+    #[inline]
     pub fn task_id(mut self, value: crate::types::TaskId) -> Self {
         self.task_id = Some(value);
         self
     }
     /// Sets or clears `TaskId`. Required.
+    #[inline]
     pub fn set_task_id(mut self, value: Option<crate::types::TaskId>) -> Self {
         self.task_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeAutoCalloutTaskRequest, crate::BuildError> {
         Ok(DescribeAutoCalloutTaskRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -128,6 +167,7 @@ pub struct DescribeAutoCalloutTaskFluentBuilder {
 }
 impl DescribeAutoCalloutTaskFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -138,11 +178,13 @@ impl DescribeAutoCalloutTaskFluentBuilder {
     /// Id of the contact-center application (SdkAppId) the task belongs to, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -150,26 +192,31 @@ impl DescribeAutoCalloutTaskFluentBuilder {
     /// Id of the task, as returned by `CreateAutoCalloutTask`.
     ///
     /// Example: `3`
+    #[inline]
     pub fn task_id(mut self, value: crate::types::TaskId) -> Self {
         self.inner.task_id = Some(value);
         self
     }
     /// Sets or clears `TaskId`. Required.
+    #[inline]
     pub fn set_task_id(mut self, value: Option<crate::types::TaskId>) -> Self {
         self.inner.task_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeAutoCalloutTaskRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DescribeAutoCalloutTaskResponse, crate::SdkError<DescribeAutoCalloutTaskErrorCode>>
@@ -179,103 +226,197 @@ impl DescribeAutoCalloutTaskFluentBuilder {
     }
 }
 /// Successful response of `DescribeAutoCalloutTask`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAutoCalloutTaskResponse {
     /// Name given to the task.
     ///
     /// Example: `"Task 1"`
-    #[serde(
-        rename = "Name",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub name: crate::CompactString,
     /// Free-text description of the task.
     ///
     /// Example: `"Payment reminder"`
-    #[serde(
-        rename = "Description",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub description: crate::CompactString,
     /// Time the task may start dialing, Unix seconds.
     ///
     /// Example: `1729905740`
-    #[serde(
-        rename = "NotBefore",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub not_before: i64,
     /// Time after which the task stops dialing, Unix seconds; null when the task has no end time.
     ///
     /// Example: `1729905750`
-    #[serde(rename = "NotAfter", default)]
     pub not_after: Option<i64>,
     /// Caller numbers the task dials from.
     ///
     /// Example: `["008610086"]`
-    #[serde(
-        rename = "Callers",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub callers: Vec<crate::CompactString>,
     /// Every callee of the task with its call state and sessions.
-    #[serde(
-        rename = "Callees",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub callees: Vec<crate::types::AutoCalloutTaskCalleeInfo>,
     /// Id of the IVR flow the answered calls run.
     ///
     /// Example: `2`
-    #[serde(
-        rename = "IvrId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub ivr_id: crate::types::IvrId,
     /// Lifecycle state of the task.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "State",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub state: crate::types::AutoCalloutTaskState,
     /// Seconds a call may ring before it is hung up; only set for tasks dialing from the customer's own numbers.
     ///
     /// Example: `15`
-    #[serde(
-        rename = "MaxRingTimeoutSecond",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_ring_timeout_second: Option<i64>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeAutoCalloutTaskResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeAutoCalloutTaskResponse", 10)?;
+        s.serialize_field("Name", &self.name)?;
+        s.serialize_field("Description", &self.description)?;
+        s.serialize_field("NotBefore", &self.not_before)?;
+        s.serialize_field("NotAfter", &self.not_after)?;
+        s.serialize_field("Callers", &self.callers)?;
+        s.serialize_field("Callees", &self.callees)?;
+        s.serialize_field("IvrId", &self.ivr_id)?;
+        s.serialize_field("State", &self.state)?;
+        if self.max_ring_timeout_second.is_some() {
+            s.serialize_field("MaxRingTimeoutSecond", &self.max_ring_timeout_second)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeAutoCalloutTaskResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeAutoCalloutTaskResponse {
+    const EXPECTING: &'static str = "struct DescribeAutoCalloutTaskResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "Name",
+            "Description",
+            "NotBefore",
+            "NotAfter",
+            "Callers",
+            "Callees",
+            "IvrId",
+            "State",
+            "MaxRingTimeoutSecond",
+            "RequestId",
+        ]);
+        let mut f_name: Option<crate::CompactString> = None;
+        let mut f_description: Option<crate::CompactString> = None;
+        let mut f_not_before: Option<i64> = None;
+        let mut f_not_after: Option<Option<i64>> = None;
+        let mut f_callers: Option<Vec<crate::CompactString>> = None;
+        let mut f_callees: Option<Vec<crate::types::AutoCalloutTaskCalleeInfo>> = None;
+        let mut f_ivr_id: Option<crate::types::IvrId> = None;
+        let mut f_state: Option<crate::types::AutoCalloutTaskState> = None;
+        let mut f_max_ring_timeout_second: Option<Option<i64>> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_name)?,
+                1 => members.filled(&mut map, &mut f_description)?,
+                2 => members.filled(&mut map, &mut f_not_before)?,
+                3 => members.value(&mut map, &mut f_not_after)?,
+                4 => members.filled(&mut map, &mut f_callers)?,
+                5 => members.filled(&mut map, &mut f_callees)?,
+                6 => members.filled(&mut map, &mut f_ivr_id)?,
+                7 => members.filled(&mut map, &mut f_state)?,
+                8 => members.value(&mut map, &mut f_max_ring_timeout_second)?,
+                9 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeAutoCalloutTaskResponse {
+            name: f_name.unwrap_or_else(crate::deviation::absent),
+            description: f_description.unwrap_or_else(crate::deviation::absent),
+            not_before: f_not_before.unwrap_or_else(crate::deviation::absent),
+            not_after: f_not_after.flatten(),
+            callers: f_callers.unwrap_or_default(),
+            callees: f_callees.unwrap_or_default(),
+            ivr_id: f_ivr_id.unwrap_or_else(crate::deviation::absent),
+            state: f_state.unwrap_or_else(crate::deviation::absent),
+            max_ring_timeout_second: f_max_ring_timeout_second.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeAutoCalloutTaskResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Callees",
+                rule: crate::deviation::Rule::List,
+                nested: Some(
+                    <crate::types::AutoCalloutTaskCalleeInfo as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "Callers",
+                rule: crate::deviation::Rule::List,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Description",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "IvrId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "MaxRingTimeoutSecond",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Name",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "NotAfter",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "NotBefore",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "State",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeAutoCalloutTaskResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeAutoCalloutTaskResponseBuilder {
         DescribeAutoCalloutTaskResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -298,11 +439,13 @@ impl DescribeAutoCalloutTaskResponseBuilder {
     /// Name given to the task.
     ///
     /// Example: `"Task 1"`
+    #[inline]
     pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.name = value;
         self
@@ -310,11 +453,13 @@ impl DescribeAutoCalloutTaskResponseBuilder {
     /// Free-text description of the task.
     ///
     /// Example: `"Payment reminder"`
+    #[inline]
     pub fn description(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Sets or clears `Description`.
+    #[inline]
     pub fn set_description(mut self, value: Option<crate::CompactString>) -> Self {
         self.description = value;
         self
@@ -322,11 +467,13 @@ impl DescribeAutoCalloutTaskResponseBuilder {
     /// Time the task may start dialing, Unix seconds.
     ///
     /// Example: `1729905740`
+    #[inline]
     pub fn not_before(mut self, value: i64) -> Self {
         self.not_before = Some(value);
         self
     }
     /// Sets or clears `NotBefore`.
+    #[inline]
     pub fn set_not_before(mut self, value: Option<i64>) -> Self {
         self.not_before = value;
         self
@@ -334,11 +481,13 @@ impl DescribeAutoCalloutTaskResponseBuilder {
     /// Time after which the task stops dialing, Unix seconds; null when the task has no end time.
     ///
     /// Example: `1729905750`
+    #[inline]
     pub fn not_after(mut self, value: i64) -> Self {
         self.not_after = Some(value);
         self
     }
     /// Sets or clears `NotAfter`.
+    #[inline]
     pub fn set_not_after(mut self, value: Option<i64>) -> Self {
         self.not_after = value;
         self
@@ -346,21 +495,25 @@ impl DescribeAutoCalloutTaskResponseBuilder {
     /// Caller numbers the task dials from.
     ///
     /// Example: `["008610086"]`
+    #[inline]
     pub fn callers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.callers = Some(value);
         self
     }
     /// Sets or clears `Callers`.
+    #[inline]
     pub fn set_callers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.callers = value;
         self
     }
     /// Every callee of the task with its call state and sessions.
+    #[inline]
     pub fn callees(mut self, value: Vec<crate::types::AutoCalloutTaskCalleeInfo>) -> Self {
         self.callees = Some(value);
         self
     }
     /// Sets or clears `Callees`.
+    #[inline]
     pub fn set_callees(
         mut self,
         value: Option<Vec<crate::types::AutoCalloutTaskCalleeInfo>>,
@@ -371,11 +524,13 @@ impl DescribeAutoCalloutTaskResponseBuilder {
     /// Id of the IVR flow the answered calls run.
     ///
     /// Example: `2`
+    #[inline]
     pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
         self.ivr_id = Some(value);
         self
     }
     /// Sets or clears `IvrId`.
+    #[inline]
     pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
         self.ivr_id = value;
         self
@@ -383,11 +538,13 @@ impl DescribeAutoCalloutTaskResponseBuilder {
     /// Lifecycle state of the task.
     ///
     /// Example: `1`
+    #[inline]
     pub fn state(mut self, value: crate::types::AutoCalloutTaskState) -> Self {
         self.state = Some(value);
         self
     }
     /// Sets or clears `State`.
+    #[inline]
     pub fn set_state(mut self, value: Option<crate::types::AutoCalloutTaskState>) -> Self {
         self.state = value;
         self
@@ -395,26 +552,31 @@ impl DescribeAutoCalloutTaskResponseBuilder {
     /// Seconds a call may ring before it is hung up; only set for tasks dialing from the customer's own numbers.
     ///
     /// Example: `15`
+    #[inline]
     pub fn max_ring_timeout_second(mut self, value: i64) -> Self {
         self.max_ring_timeout_second = Some(value);
         self
     }
     /// Sets or clears `MaxRingTimeoutSecond`.
+    #[inline]
     pub fn set_max_ring_timeout_second(mut self, value: Option<i64>) -> Self {
         self.max_ring_timeout_second = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeAutoCalloutTaskResponse {
         DescribeAutoCalloutTaskResponse {
             name: self.name.unwrap_or_default(),
@@ -432,9 +594,11 @@ impl DescribeAutoCalloutTaskResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeAutoCalloutTaskResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -487,12 +651,9 @@ impl crate::Client {
     /// Get one automatic outbound call task: its settings, callee list and progress.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeAutoCalloutTask`](crate::operation::describe_auto_callout_task).
+    #[inline]
     pub fn describe_auto_callout_task(&self) -> DescribeAutoCalloutTaskFluentBuilder {
         DescribeAutoCalloutTaskFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeAutoCalloutTaskErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<DescribeAutoCalloutTaskErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeAutoCalloutTaskErrorCode {}

@@ -85,44 +85,83 @@
 //! }
 //! ```
 /// Request of `DescribeCallInMetrics`. Build it with [`DescribeCallInMetricsRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCallInMetricsRequest {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Whether to include per-skill-group metrics; defaults to `true`.
     ///
     /// Example: `true`
-    #[serde(
-        rename = "EnabledSkillGroup",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub enabled_skill_group: Option<bool>,
     /// Whether to include per-number metrics; defaults to `false`.
     ///
     /// Example: `false`
-    #[serde(
-        rename = "EnabledNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub enabled_number: Option<bool>,
     /// Skill group ids to restrict the results to.
     ///
     /// Example: `[1,2,3,4,5]`
-    #[serde(
-        rename = "GroupIdList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub group_id_list: Option<Vec<i64>>,
+}
+impl ::serde::Serialize for DescribeCallInMetricsRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeCallInMetricsRequest", 4)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        if self.enabled_skill_group.is_some() {
+            s.serialize_field("EnabledSkillGroup", &self.enabled_skill_group)?;
+        }
+        if self.enabled_number.is_some() {
+            s.serialize_field("EnabledNumber", &self.enabled_number)?;
+        }
+        if self.group_id_list.is_some() {
+            s.serialize_field("GroupIdList", &self.group_id_list)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeCallInMetricsRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeCallInMetricsRequest {
+    const EXPECTING: &'static str = "struct DescribeCallInMetricsRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "EnabledSkillGroup",
+            "EnabledNumber",
+            "GroupIdList",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_enabled_skill_group: Option<Option<bool>> = None;
+        let mut f_enabled_number: Option<Option<bool>> = None;
+        let mut f_group_id_list: Option<Option<Vec<i64>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_enabled_skill_group)?,
+                2 => members.value(&mut map, &mut f_enabled_number)?,
+                3 => members.value(&mut map, &mut f_group_id_list)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeCallInMetricsRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            enabled_skill_group: f_enabled_skill_group.flatten(),
+            enabled_number: f_enabled_number.flatten(),
+            group_id_list: f_group_id_list.flatten(),
+        })
+    }
 }
 impl DescribeCallInMetricsRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeCallInMetricsRequestBuilder {
         DescribeCallInMetricsRequestBuilder::default()
     }
@@ -146,11 +185,13 @@ impl DescribeCallInMetricsRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -158,11 +199,13 @@ impl DescribeCallInMetricsRequestBuilder {
     /// Whether to include per-skill-group metrics; defaults to `true`.
     ///
     /// Example: `true`
+    #[inline]
     pub fn enabled_skill_group(mut self, value: bool) -> Self {
         self.enabled_skill_group = Some(value);
         self
     }
     /// Sets or clears `EnabledSkillGroup`.
+    #[inline]
     pub fn set_enabled_skill_group(mut self, value: Option<bool>) -> Self {
         self.enabled_skill_group = value;
         self
@@ -170,11 +213,13 @@ impl DescribeCallInMetricsRequestBuilder {
     /// Whether to include per-number metrics; defaults to `false`.
     ///
     /// Example: `false`
+    #[inline]
     pub fn enabled_number(mut self, value: bool) -> Self {
         self.enabled_number = Some(value);
         self
     }
     /// Sets or clears `EnabledNumber`.
+    #[inline]
     pub fn set_enabled_number(mut self, value: Option<bool>) -> Self {
         self.enabled_number = value;
         self
@@ -182,16 +227,19 @@ impl DescribeCallInMetricsRequestBuilder {
     /// Skill group ids to restrict the results to.
     ///
     /// Example: `[1,2,3,4,5]`
+    #[inline]
     pub fn group_id_list(mut self, value: Vec<i64>) -> Self {
         self.group_id_list = Some(value);
         self
     }
     /// Sets or clears `GroupIdList`.
+    #[inline]
     pub fn set_group_id_list(mut self, value: Option<Vec<i64>>) -> Self {
         self.group_id_list = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeCallInMetricsRequest, crate::BuildError> {
         Ok(DescribeCallInMetricsRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -213,6 +261,7 @@ pub struct DescribeCallInMetricsFluentBuilder {
 }
 impl DescribeCallInMetricsFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -223,11 +272,13 @@ impl DescribeCallInMetricsFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -235,11 +286,13 @@ impl DescribeCallInMetricsFluentBuilder {
     /// Whether to include per-skill-group metrics; defaults to `true`.
     ///
     /// Example: `true`
+    #[inline]
     pub fn enabled_skill_group(mut self, value: bool) -> Self {
         self.inner.enabled_skill_group = Some(value);
         self
     }
     /// Sets or clears `EnabledSkillGroup`.
+    #[inline]
     pub fn set_enabled_skill_group(mut self, value: Option<bool>) -> Self {
         self.inner.enabled_skill_group = value;
         self
@@ -247,11 +300,13 @@ impl DescribeCallInMetricsFluentBuilder {
     /// Whether to include per-number metrics; defaults to `false`.
     ///
     /// Example: `false`
+    #[inline]
     pub fn enabled_number(mut self, value: bool) -> Self {
         self.inner.enabled_number = Some(value);
         self
     }
     /// Sets or clears `EnabledNumber`.
+    #[inline]
     pub fn set_enabled_number(mut self, value: Option<bool>) -> Self {
         self.inner.enabled_number = value;
         self
@@ -259,26 +314,31 @@ impl DescribeCallInMetricsFluentBuilder {
     /// Skill group ids to restrict the results to.
     ///
     /// Example: `[1,2,3,4,5]`
+    #[inline]
     pub fn group_id_list(mut self, value: Vec<i64>) -> Self {
         self.inner.group_id_list = Some(value);
         self
     }
     /// Sets or clears `GroupIdList`.
+    #[inline]
     pub fn set_group_id_list(mut self, value: Option<Vec<i64>>) -> Self {
         self.inner.group_id_list = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeCallInMetricsRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DescribeCallInMetricsResponse, crate::SdkError<DescribeCallInMetricsErrorCode>>
@@ -288,64 +348,129 @@ impl DescribeCallInMetricsFluentBuilder {
     }
 }
 /// Successful response of `DescribeCallInMetrics`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCallInMetricsResponse {
     /// Unix time in seconds when the metrics were taken.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "Timestamp",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub timestamp: i64,
     /// Metrics for the whole application.
     ///
     /// Example: `{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0}`
-    #[serde(
-        rename = "TotalMetrics",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub total_metrics: crate::types::CallInMetrics,
     /// Metrics per number.
     ///
     /// Example: `[{"Metrics":{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0},"Number":"021111111","SkillGroupMetrics":[{"Metrics":{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0},"Name":"abc","SkillGroupId":0}]}]`
-    #[serde(
-        rename = "NumberMetrics",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub number_metrics: Vec<crate::types::CallInNumberMetrics>,
     /// Metrics per skill group.
     ///
     /// Example: `[{"Name":"客服一组","SkillGroupId":0}]`
-    #[serde(
-        rename = "SkillGroupMetrics",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub skill_group_metrics: Vec<crate::types::CallInSkillGroupMetrics>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeCallInMetricsResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeCallInMetricsResponse", 5)?;
+        s.serialize_field("Timestamp", &self.timestamp)?;
+        s.serialize_field("TotalMetrics", &self.total_metrics)?;
+        s.serialize_field("NumberMetrics", &self.number_metrics)?;
+        s.serialize_field("SkillGroupMetrics", &self.skill_group_metrics)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeCallInMetricsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeCallInMetricsResponse {
+    const EXPECTING: &'static str = "struct DescribeCallInMetricsResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "Timestamp",
+            "TotalMetrics",
+            "NumberMetrics",
+            "SkillGroupMetrics",
+            "RequestId",
+        ]);
+        let mut f_timestamp: Option<i64> = None;
+        let mut f_total_metrics: Option<crate::types::CallInMetrics> = None;
+        let mut f_number_metrics: Option<Vec<crate::types::CallInNumberMetrics>> = None;
+        let mut f_skill_group_metrics: Option<Vec<crate::types::CallInSkillGroupMetrics>> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_timestamp)?,
+                1 => members.filled(&mut map, &mut f_total_metrics)?,
+                2 => members.filled(&mut map, &mut f_number_metrics)?,
+                3 => members.filled(&mut map, &mut f_skill_group_metrics)?,
+                4 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeCallInMetricsResponse {
+            timestamp: f_timestamp.unwrap_or_else(crate::deviation::absent),
+            total_metrics: f_total_metrics.unwrap_or_else(crate::deviation::absent),
+            number_metrics: f_number_metrics.unwrap_or_default(),
+            skill_group_metrics: f_skill_group_metrics.unwrap_or_default(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeCallInMetricsResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "NumberMetrics",
+                rule: crate::deviation::Rule::List,
+                nested: Some(
+                    <crate::types::CallInNumberMetrics as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupMetrics",
+                rule: crate::deviation::Rule::List,
+                nested: Some(
+                    <crate::types::CallInSkillGroupMetrics as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "Timestamp",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TotalMetrics",
+                rule: crate::deviation::Rule::Promised,
+                nested: Some(<crate::types::CallInMetrics as crate::deviation::Described>::members),
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeCallInMetricsResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeCallInMetricsResponseBuilder {
         DescribeCallInMetricsResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -363,11 +488,13 @@ impl DescribeCallInMetricsResponseBuilder {
     /// Unix time in seconds when the metrics were taken.
     ///
     /// Example: `1`
+    #[inline]
     pub fn timestamp(mut self, value: i64) -> Self {
         self.timestamp = Some(value);
         self
     }
     /// Sets or clears `Timestamp`.
+    #[inline]
     pub fn set_timestamp(mut self, value: Option<i64>) -> Self {
         self.timestamp = value;
         self
@@ -375,11 +502,13 @@ impl DescribeCallInMetricsResponseBuilder {
     /// Metrics for the whole application.
     ///
     /// Example: `{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0}`
+    #[inline]
     pub fn total_metrics(mut self, value: crate::types::CallInMetrics) -> Self {
         self.total_metrics = Some(value);
         self
     }
     /// Sets or clears `TotalMetrics`.
+    #[inline]
     pub fn set_total_metrics(mut self, value: Option<crate::types::CallInMetrics>) -> Self {
         self.total_metrics = value;
         self
@@ -387,11 +516,13 @@ impl DescribeCallInMetricsResponseBuilder {
     /// Metrics per number.
     ///
     /// Example: `[{"Metrics":{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0},"Number":"021111111","SkillGroupMetrics":[{"Metrics":{"AcceptCount":0,"AvgAcceptDuration":0,"AvgQueueDuration":0,"AvgRingDuration":0,"IvrCount":0,"MaxAcceptDuration":0,"MaxQueueDuration":0,"MaxRingDuration":0,"QueueCount":0,"RingCount":0,"TransferOuterCount":0},"Name":"abc","SkillGroupId":0}]}]`
+    #[inline]
     pub fn number_metrics(mut self, value: Vec<crate::types::CallInNumberMetrics>) -> Self {
         self.number_metrics = Some(value);
         self
     }
     /// Sets or clears `NumberMetrics`.
+    #[inline]
     pub fn set_number_metrics(
         mut self,
         value: Option<Vec<crate::types::CallInNumberMetrics>>,
@@ -402,6 +533,7 @@ impl DescribeCallInMetricsResponseBuilder {
     /// Metrics per skill group.
     ///
     /// Example: `[{"Name":"客服一组","SkillGroupId":0}]`
+    #[inline]
     pub fn skill_group_metrics(
         mut self,
         value: Vec<crate::types::CallInSkillGroupMetrics>,
@@ -410,6 +542,7 @@ impl DescribeCallInMetricsResponseBuilder {
         self
     }
     /// Sets or clears `SkillGroupMetrics`.
+    #[inline]
     pub fn set_skill_group_metrics(
         mut self,
         value: Option<Vec<crate::types::CallInSkillGroupMetrics>>,
@@ -418,16 +551,19 @@ impl DescribeCallInMetricsResponseBuilder {
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeCallInMetricsResponse {
         DescribeCallInMetricsResponse {
             timestamp: self.timestamp.unwrap_or_default(),
@@ -440,9 +576,11 @@ impl DescribeCallInMetricsResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeCallInMetricsResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -505,12 +643,9 @@ impl crate::Client {
     /// Get real-time inbound call metrics.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeCallInMetrics`](crate::operation::describe_call_in_metrics).
+    #[inline]
     pub fn describe_call_in_metrics(&self) -> DescribeCallInMetricsFluentBuilder {
         DescribeCallInMetricsFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeCallInMetricsErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<DescribeCallInMetricsErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeCallInMetricsErrorCode {}

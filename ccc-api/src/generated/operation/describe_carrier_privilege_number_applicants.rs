@@ -10,36 +10,80 @@
 //!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeCarrierPrivilegeNumberApplicants>
 /// Request of `DescribeCarrierPrivilegeNumberApplicants`. Build it with [`DescribeCarrierPrivilegeNumberApplicantsRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCarrierPrivilegeNumberApplicantsRequest {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Page number, starting at 0; defaults to `0`.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "PageNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub page_number: Option<crate::types::PageNumber>,
     /// Page size, at most 100; defaults to `10`.
     ///
     /// Example: `10`
-    #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<crate::types::PageSize>,
     /// Filters; `Name` may be `ApplicantId` or `PhoneNumber` (fuzzy number match).
     ///
     /// Example: `[{"Name":"ApplicantId","Values":"1"}]`
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<crate::types::Filter>>,
+}
+impl ::serde::Serialize for DescribeCarrierPrivilegeNumberApplicantsRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s =
+            serializer.serialize_struct("DescribeCarrierPrivilegeNumberApplicantsRequest", 4)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        if self.page_number.is_some() {
+            s.serialize_field("PageNumber", &self.page_number)?;
+        }
+        if self.page_size.is_some() {
+            s.serialize_field("PageSize", &self.page_size)?;
+        }
+        if self.filters.is_some() {
+            s.serialize_field("Filters", &self.filters)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeCarrierPrivilegeNumberApplicantsRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeCarrierPrivilegeNumberApplicantsRequest {
+    const EXPECTING: &'static str = "struct DescribeCarrierPrivilegeNumberApplicantsRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["SdkAppId", "PageNumber", "PageSize", "Filters"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_page_number: Option<Option<crate::types::PageNumber>> = None;
+        let mut f_page_size: Option<Option<crate::types::PageSize>> = None;
+        let mut f_filters: Option<Option<Vec<crate::types::Filter>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_page_number)?,
+                2 => members.value(&mut map, &mut f_page_size)?,
+                3 => members.value(&mut map, &mut f_filters)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeCarrierPrivilegeNumberApplicantsRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            page_number: f_page_number.flatten(),
+            page_size: f_page_size.flatten(),
+            filters: f_filters.flatten(),
+        })
+    }
 }
 impl DescribeCarrierPrivilegeNumberApplicantsRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeCarrierPrivilegeNumberApplicantsRequestBuilder {
         DescribeCarrierPrivilegeNumberApplicantsRequestBuilder::default()
     }
@@ -63,11 +107,13 @@ impl DescribeCarrierPrivilegeNumberApplicantsRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -75,11 +121,13 @@ impl DescribeCarrierPrivilegeNumberApplicantsRequestBuilder {
     /// Page number, starting at 0; defaults to `0`.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.page_number = value;
         self
@@ -87,11 +135,13 @@ impl DescribeCarrierPrivilegeNumberApplicantsRequestBuilder {
     /// Page size, at most 100; defaults to `10`.
     ///
     /// Example: `10`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
@@ -99,16 +149,19 @@ impl DescribeCarrierPrivilegeNumberApplicantsRequestBuilder {
     /// Filters; `Name` may be `ApplicantId` or `PhoneNumber` (fuzzy number match).
     ///
     /// Example: `[{"Name":"ApplicantId","Values":"1"}]`
+    #[inline]
     pub fn filters(mut self, value: Vec<crate::types::Filter>) -> Self {
         self.filters = Some(value);
         self
     }
     /// Sets or clears `Filters`.
+    #[inline]
     pub fn set_filters(mut self, value: Option<Vec<crate::types::Filter>>) -> Self {
         self.filters = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<DescribeCarrierPrivilegeNumberApplicantsRequest, crate::BuildError> {
@@ -132,6 +185,7 @@ pub struct DescribeCarrierPrivilegeNumberApplicantsFluentBuilder {
 }
 impl DescribeCarrierPrivilegeNumberApplicantsFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -142,11 +196,13 @@ impl DescribeCarrierPrivilegeNumberApplicantsFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -154,11 +210,13 @@ impl DescribeCarrierPrivilegeNumberApplicantsFluentBuilder {
     /// Page number, starting at 0; defaults to `0`.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.inner.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.inner.page_number = value;
         self
@@ -166,11 +224,13 @@ impl DescribeCarrierPrivilegeNumberApplicantsFluentBuilder {
     /// Page size, at most 100; defaults to `10`.
     ///
     /// Example: `10`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
@@ -178,26 +238,31 @@ impl DescribeCarrierPrivilegeNumberApplicantsFluentBuilder {
     /// Filters; `Name` may be `ApplicantId` or `PhoneNumber` (fuzzy number match).
     ///
     /// Example: `[{"Name":"ApplicantId","Values":"1"}]`
+    #[inline]
     pub fn filters(mut self, value: Vec<crate::types::Filter>) -> Self {
         self.inner.filters = Some(value);
         self
     }
     /// Sets or clears `Filters`.
+    #[inline]
     pub fn set_filters(mut self, value: Option<Vec<crate::types::Filter>>) -> Self {
         self.inner.filters = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeCarrierPrivilegeNumberApplicantsRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -210,6 +275,7 @@ impl DescribeCarrierPrivilegeNumberApplicantsFluentBuilder {
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///
     /// Page size 100: The documented maximum.
+    #[inline]
     pub fn into_paginator(
         mut self,
     ) -> crate::Paginator<DescribeCarrierPrivilegeNumberApplicantsRequest> {
@@ -223,46 +289,96 @@ impl DescribeCarrierPrivilegeNumberApplicantsFluentBuilder {
     }
 }
 /// Successful response of `DescribeCarrierPrivilegeNumberApplicants`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCarrierPrivilegeNumberApplicantsResponse {
     /// Total number of matching applications.
     ///
     /// Example: `13`
-    #[serde(
-        rename = "TotalCount",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub total_count: crate::types::TotalCount,
     /// Applications on this page.
     ///
     /// Example: `[{"ApplicantId":3,"Callees":["008618612345678"],"Callers":["008601012345678"],"CreateTime":1623145120,"SdkAppId":1400000000,"State":1,"UpdateTime":1623145120}]`
-    #[serde(
-        rename = "Applicants",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub applicants: Vec<crate::types::CarrierPrivilegeNumberApplicant>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeCarrierPrivilegeNumberApplicantsResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s =
+            serializer.serialize_struct("DescribeCarrierPrivilegeNumberApplicantsResponse", 3)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.serialize_field("Applicants", &self.applicants)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeCarrierPrivilegeNumberApplicantsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeCarrierPrivilegeNumberApplicantsResponse {
+    const EXPECTING: &'static str = "struct DescribeCarrierPrivilegeNumberApplicantsResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["TotalCount", "Applicants", "RequestId"]);
+        let mut f_total_count: Option<crate::types::TotalCount> = None;
+        let mut f_applicants: Option<Vec<crate::types::CarrierPrivilegeNumberApplicant>> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_total_count)?,
+                1 => members.filled(&mut map, &mut f_applicants)?,
+                2 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeCarrierPrivilegeNumberApplicantsResponse {
+            total_count: f_total_count.unwrap_or_else(crate::deviation::absent),
+            applicants: f_applicants.unwrap_or_default(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeCarrierPrivilegeNumberApplicantsResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Applicants",
+                rule: crate::deviation::Rule::List,
+                nested: Some(
+                    <crate::types::CarrierPrivilegeNumberApplicant as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TotalCount",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeCarrierPrivilegeNumberApplicantsResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeCarrierPrivilegeNumberApplicantsResponseBuilder {
         DescribeCarrierPrivilegeNumberApplicantsResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -278,11 +394,13 @@ impl DescribeCarrierPrivilegeNumberApplicantsResponseBuilder {
     /// Total number of matching applications.
     ///
     /// Example: `13`
+    #[inline]
     pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
         self.total_count = Some(value);
         self
     }
     /// Sets or clears `TotalCount`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
         self.total_count = value;
         self
@@ -290,11 +408,13 @@ impl DescribeCarrierPrivilegeNumberApplicantsResponseBuilder {
     /// Applications on this page.
     ///
     /// Example: `[{"ApplicantId":3,"Callees":["008618612345678"],"Callers":["008601012345678"],"CreateTime":1623145120,"SdkAppId":1400000000,"State":1,"UpdateTime":1623145120}]`
+    #[inline]
     pub fn applicants(mut self, value: Vec<crate::types::CarrierPrivilegeNumberApplicant>) -> Self {
         self.applicants = Some(value);
         self
     }
     /// Sets or clears `Applicants`.
+    #[inline]
     pub fn set_applicants(
         mut self,
         value: Option<Vec<crate::types::CarrierPrivilegeNumberApplicant>>,
@@ -303,16 +423,19 @@ impl DescribeCarrierPrivilegeNumberApplicantsResponseBuilder {
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeCarrierPrivilegeNumberApplicantsResponse {
         DescribeCarrierPrivilegeNumberApplicantsResponse {
             total_count: self.total_count.unwrap_or_default(),
@@ -323,9 +446,11 @@ impl DescribeCarrierPrivilegeNumberApplicantsResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeCarrierPrivilegeNumberApplicantsResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -388,30 +513,39 @@ impl crate::Paginated for DescribeCarrierPrivilegeNumberApplicantsRequest {
     type Item = crate::types::CarrierPrivilegeNumberApplicant;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 100;
+    #[inline]
     fn page_size(&self) -> Option<u64> {
         self.page_size
     }
+    #[inline]
     fn set_page_size(&mut self, value: u64) {
         self.page_size = Some(value);
     }
+    #[inline]
     fn position(&self) -> Option<u64> {
         self.page_number
     }
+    #[inline]
     fn set_position(&mut self, value: u64) {
         self.page_number = Some(value);
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
     }
+    #[inline]
     fn items(response: &Self::Response) -> &[Self::Item] {
         &response.applicants
     }
+    #[inline]
     fn into_items(response: Self::Response) -> Vec<Self::Item> {
         response.applicants
     }
+    #[inline]
     fn total(response: &Self::Response) -> Option<u64> {
         Some(response.total_count)
     }
+    #[inline]
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;
         None
@@ -421,16 +555,11 @@ impl crate::Client {
     /// List carrier privilege number applications.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeCarrierPrivilegeNumberApplicants`](crate::operation::describe_carrier_privilege_number_applicants).
+    #[inline]
     pub fn describe_carrier_privilege_number_applicants(
         &self,
     ) -> DescribeCarrierPrivilegeNumberApplicantsFluentBuilder {
         DescribeCarrierPrivilegeNumberApplicantsFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeCarrierPrivilegeNumberApplicantsErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    fn from(error: crate::SdkError<DescribeCarrierPrivilegeNumberApplicantsErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeCarrierPrivilegeNumberApplicantsErrorCode {}

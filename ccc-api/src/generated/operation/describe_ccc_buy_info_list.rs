@@ -67,17 +67,50 @@
 //!
 //! Repaired from the official text: the request was a GET query string, converted to the JSON body; inserted 1 missing comma(s) in the response
 /// Request of `DescribeCCCBuyInfoList`. Build it with [`DescribeCCCBuyInfoListRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCCCBuyInfoListRequest {
     /// Application ids to query; all applications if omitted.
     ///
     /// Example: `[1400000,14000001]`
-    #[serde(rename = "SdkAppIds", default, skip_serializing_if = "Option::is_none")]
     pub sdk_app_ids: Option<Vec<crate::types::SdkAppId>>,
+}
+impl ::serde::Serialize for DescribeCCCBuyInfoListRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeCCCBuyInfoListRequest", 1)?;
+        if self.sdk_app_ids.is_some() {
+            s.serialize_field("SdkAppIds", &self.sdk_app_ids)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeCCCBuyInfoListRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeCCCBuyInfoListRequest {
+    const EXPECTING: &'static str = "struct DescribeCCCBuyInfoListRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SdkAppIds"]);
+        let mut f_sdk_app_ids: Option<Option<Vec<crate::types::SdkAppId>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_ids)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeCCCBuyInfoListRequest {
+            sdk_app_ids: f_sdk_app_ids.flatten(),
+        })
+    }
 }
 impl DescribeCCCBuyInfoListRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeCCCBuyInfoListRequestBuilder {
         DescribeCCCBuyInfoListRequestBuilder::default()
     }
@@ -98,16 +131,19 @@ impl DescribeCCCBuyInfoListRequestBuilder {
     /// Application ids to query; all applications if omitted.
     ///
     /// Example: `[1400000,14000001]`
+    #[inline]
     pub fn sdk_app_ids(mut self, value: Vec<crate::types::SdkAppId>) -> Self {
         self.sdk_app_ids = Some(value);
         self
     }
     /// Sets or clears `SdkAppIds`.
+    #[inline]
     pub fn set_sdk_app_ids(mut self, value: Option<Vec<crate::types::SdkAppId>>) -> Self {
         self.sdk_app_ids = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeCCCBuyInfoListRequest, crate::BuildError> {
         Ok(DescribeCCCBuyInfoListRequest {
             sdk_app_ids: self.sdk_app_ids,
@@ -123,6 +159,7 @@ pub struct DescribeCCCBuyInfoListFluentBuilder {
 }
 impl DescribeCCCBuyInfoListFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -133,26 +170,31 @@ impl DescribeCCCBuyInfoListFluentBuilder {
     /// Application ids to query; all applications if omitted.
     ///
     /// Example: `[1400000,14000001]`
+    #[inline]
     pub fn sdk_app_ids(mut self, value: Vec<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_ids = Some(value);
         self
     }
     /// Sets or clears `SdkAppIds`.
+    #[inline]
     pub fn set_sdk_app_ids(mut self, value: Option<Vec<crate::types::SdkAppId>>) -> Self {
         self.inner.sdk_app_ids = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeCCCBuyInfoListRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DescribeCCCBuyInfoListResponse, crate::SdkError<DescribeCCCBuyInfoListErrorCode>>
@@ -162,55 +204,115 @@ impl DescribeCCCBuyInfoListFluentBuilder {
     }
 }
 /// Successful response of `DescribeCCCBuyInfoList`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCCCBuyInfoListResponse {
     /// Total number of applications.
     ///
     /// Example: `10`
-    #[serde(
-        rename = "TotalCount",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub total_count: crate::types::TotalCount,
     /// Purchase details per application.
     ///
     /// Example: `[]`
-    #[serde(
-        rename = "SdkAppIdBuyList",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub sdk_app_id_buy_list: Vec<crate::types::SdkAppIdBuyInfo>,
     /// Purchased packages.
     ///
     /// Example: `[]`
-    #[serde(
-        rename = "PackageBuyList",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub package_buy_list: Vec<crate::types::PackageBuyInfo>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeCCCBuyInfoListResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeCCCBuyInfoListResponse", 4)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.serialize_field("SdkAppIdBuyList", &self.sdk_app_id_buy_list)?;
+        s.serialize_field("PackageBuyList", &self.package_buy_list)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeCCCBuyInfoListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeCCCBuyInfoListResponse {
+    const EXPECTING: &'static str = "struct DescribeCCCBuyInfoListResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "TotalCount",
+            "SdkAppIdBuyList",
+            "PackageBuyList",
+            "RequestId",
+        ]);
+        let mut f_total_count: Option<crate::types::TotalCount> = None;
+        let mut f_sdk_app_id_buy_list: Option<Vec<crate::types::SdkAppIdBuyInfo>> = None;
+        let mut f_package_buy_list: Option<Vec<crate::types::PackageBuyInfo>> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_total_count)?,
+                1 => members.filled(&mut map, &mut f_sdk_app_id_buy_list)?,
+                2 => members.filled(&mut map, &mut f_package_buy_list)?,
+                3 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeCCCBuyInfoListResponse {
+            total_count: f_total_count.unwrap_or_else(crate::deviation::absent),
+            sdk_app_id_buy_list: f_sdk_app_id_buy_list.unwrap_or_default(),
+            package_buy_list: f_package_buy_list.unwrap_or_default(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeCCCBuyInfoListResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "PackageBuyList",
+                rule: crate::deviation::Rule::List,
+                nested: Some(
+                    <crate::types::PackageBuyInfo as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SdkAppIdBuyList",
+                rule: crate::deviation::Rule::List,
+                nested: Some(
+                    <crate::types::SdkAppIdBuyInfo as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "TotalCount",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeCCCBuyInfoListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeCCCBuyInfoListResponseBuilder {
         DescribeCCCBuyInfoListResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -227,11 +329,13 @@ impl DescribeCCCBuyInfoListResponseBuilder {
     /// Total number of applications.
     ///
     /// Example: `10`
+    #[inline]
     pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
         self.total_count = Some(value);
         self
     }
     /// Sets or clears `TotalCount`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
         self.total_count = value;
         self
@@ -239,11 +343,13 @@ impl DescribeCCCBuyInfoListResponseBuilder {
     /// Purchase details per application.
     ///
     /// Example: `[]`
+    #[inline]
     pub fn sdk_app_id_buy_list(mut self, value: Vec<crate::types::SdkAppIdBuyInfo>) -> Self {
         self.sdk_app_id_buy_list = Some(value);
         self
     }
     /// Sets or clears `SdkAppIdBuyList`.
+    #[inline]
     pub fn set_sdk_app_id_buy_list(
         mut self,
         value: Option<Vec<crate::types::SdkAppIdBuyInfo>>,
@@ -254,11 +360,13 @@ impl DescribeCCCBuyInfoListResponseBuilder {
     /// Purchased packages.
     ///
     /// Example: `[]`
+    #[inline]
     pub fn package_buy_list(mut self, value: Vec<crate::types::PackageBuyInfo>) -> Self {
         self.package_buy_list = Some(value);
         self
     }
     /// Sets or clears `PackageBuyList`.
+    #[inline]
     pub fn set_package_buy_list(
         mut self,
         value: Option<Vec<crate::types::PackageBuyInfo>>,
@@ -267,16 +375,19 @@ impl DescribeCCCBuyInfoListResponseBuilder {
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeCCCBuyInfoListResponse {
         DescribeCCCBuyInfoListResponse {
             total_count: self.total_count.unwrap_or_default(),
@@ -288,9 +399,11 @@ impl DescribeCCCBuyInfoListResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeCCCBuyInfoListResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -353,12 +466,9 @@ impl crate::Client {
     /// List purchase information of the account.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeCCCBuyInfoList`](crate::operation::describe_ccc_buy_info_list).
+    #[inline]
     pub fn describe_ccc_buy_info_list(&self) -> DescribeCCCBuyInfoListFluentBuilder {
         DescribeCCCBuyInfoListFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeCCCBuyInfoListErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<DescribeCCCBuyInfoListErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeCCCBuyInfoListErrorCode {}

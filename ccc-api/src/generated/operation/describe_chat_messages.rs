@@ -10,51 +10,116 @@
 //!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeChatMessages>
 /// Request of `DescribeChatMessages`. Build it with [`DescribeChatMessagesRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeChatMessagesRequest {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Instance id; deprecated.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub instance_id: Option<i64>,
     /// Service record id; deprecated, use `SessionId`.
     ///
     /// Example: `"13503"`
-    #[serde(rename = "CdrId", default, skip_serializing_if = "Option::is_none")]
     pub cdr_id: Option<crate::CompactString>,
     /// Maximum number of records to return, at most 100; defaults to `20`.
     ///
     /// Example: `20`
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<crate::types::Limit>,
     /// Offset of the first record; defaults to `0`.
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<crate::types::Offset>,
     /// Sort order: `1` oldest first, `2` newest first (default).
     ///
     /// Example: `1`
-    #[serde(rename = "Order", default, skip_serializing_if = "Option::is_none")]
     pub order: Option<crate::types::DescribeChatMessagesOrder>,
     /// Session id of the service record.
     ///
     /// Example: `"d6253538-7c28-477b-998a-919059801899"`
-    #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<crate::CompactString>,
+}
+impl ::serde::Serialize for DescribeChatMessagesRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeChatMessagesRequest", 7)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        if self.instance_id.is_some() {
+            s.serialize_field("InstanceId", &self.instance_id)?;
+        }
+        if self.cdr_id.is_some() {
+            s.serialize_field("CdrId", &self.cdr_id)?;
+        }
+        if self.limit.is_some() {
+            s.serialize_field("Limit", &self.limit)?;
+        }
+        if self.offset.is_some() {
+            s.serialize_field("Offset", &self.offset)?;
+        }
+        if self.order.is_some() {
+            s.serialize_field("Order", &self.order)?;
+        }
+        if self.session_id.is_some() {
+            s.serialize_field("SessionId", &self.session_id)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeChatMessagesRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeChatMessagesRequest {
+    const EXPECTING: &'static str = "struct DescribeChatMessagesRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "InstanceId",
+            "CdrId",
+            "Limit",
+            "Offset",
+            "Order",
+            "SessionId",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_instance_id: Option<Option<i64>> = None;
+        let mut f_cdr_id: Option<Option<crate::CompactString>> = None;
+        let mut f_limit: Option<Option<crate::types::Limit>> = None;
+        let mut f_offset: Option<Option<crate::types::Offset>> = None;
+        let mut f_order: Option<Option<crate::types::DescribeChatMessagesOrder>> = None;
+        let mut f_session_id: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_instance_id)?,
+                2 => members.value(&mut map, &mut f_cdr_id)?,
+                3 => members.value(&mut map, &mut f_limit)?,
+                4 => members.value(&mut map, &mut f_offset)?,
+                5 => members.value(&mut map, &mut f_order)?,
+                6 => members.value(&mut map, &mut f_session_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeChatMessagesRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            instance_id: f_instance_id.flatten(),
+            cdr_id: f_cdr_id.flatten(),
+            limit: f_limit.flatten(),
+            offset: f_offset.flatten(),
+            order: f_order.flatten(),
+            session_id: f_session_id.flatten(),
+        })
+    }
 }
 impl DescribeChatMessagesRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeChatMessagesRequestBuilder {
         DescribeChatMessagesRequestBuilder::default()
     }
@@ -81,11 +146,13 @@ impl DescribeChatMessagesRequestBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -93,11 +160,13 @@ impl DescribeChatMessagesRequestBuilder {
     /// Instance id; deprecated.
     ///
     /// Example: `0`
+    #[inline]
     pub fn instance_id(mut self, value: i64) -> Self {
         self.instance_id = Some(value);
         self
     }
     /// Sets or clears `InstanceId`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<i64>) -> Self {
         self.instance_id = value;
         self
@@ -105,11 +174,13 @@ impl DescribeChatMessagesRequestBuilder {
     /// Service record id; deprecated, use `SessionId`.
     ///
     /// Example: `"13503"`
+    #[inline]
     pub fn cdr_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.cdr_id = Some(value.into());
         self
     }
     /// Sets or clears `CdrId`.
+    #[inline]
     pub fn set_cdr_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.cdr_id = value;
         self
@@ -117,11 +188,13 @@ impl DescribeChatMessagesRequestBuilder {
     /// Maximum number of records to return, at most 100; defaults to `20`.
     ///
     /// Example: `20`
+    #[inline]
     pub fn limit(mut self, value: crate::types::Limit) -> Self {
         self.limit = Some(value);
         self
     }
     /// Sets or clears `Limit`.
+    #[inline]
     pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
         self.limit = value;
         self
@@ -129,11 +202,13 @@ impl DescribeChatMessagesRequestBuilder {
     /// Offset of the first record; defaults to `0`.
     ///
     /// Example: `0`
+    #[inline]
     pub fn offset(mut self, value: crate::types::Offset) -> Self {
         self.offset = Some(value);
         self
     }
     /// Sets or clears `Offset`.
+    #[inline]
     pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
         self.offset = value;
         self
@@ -141,11 +216,13 @@ impl DescribeChatMessagesRequestBuilder {
     /// Sort order: `1` oldest first, `2` newest first (default).
     ///
     /// Example: `1`
+    #[inline]
     pub fn order(mut self, value: crate::types::DescribeChatMessagesOrder) -> Self {
         self.order = Some(value);
         self
     }
     /// Sets or clears `Order`.
+    #[inline]
     pub fn set_order(mut self, value: Option<crate::types::DescribeChatMessagesOrder>) -> Self {
         self.order = value;
         self
@@ -153,16 +230,19 @@ impl DescribeChatMessagesRequestBuilder {
     /// Session id of the service record.
     ///
     /// Example: `"d6253538-7c28-477b-998a-919059801899"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeChatMessagesRequest, crate::BuildError> {
         Ok(DescribeChatMessagesRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -187,6 +267,7 @@ pub struct DescribeChatMessagesFluentBuilder {
 }
 impl DescribeChatMessagesFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -197,11 +278,13 @@ impl DescribeChatMessagesFluentBuilder {
     /// Application (instance) id of the contact center, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -209,11 +292,13 @@ impl DescribeChatMessagesFluentBuilder {
     /// Instance id; deprecated.
     ///
     /// Example: `0`
+    #[inline]
     pub fn instance_id(mut self, value: i64) -> Self {
         self.inner.instance_id = Some(value);
         self
     }
     /// Sets or clears `InstanceId`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<i64>) -> Self {
         self.inner.instance_id = value;
         self
@@ -221,11 +306,13 @@ impl DescribeChatMessagesFluentBuilder {
     /// Service record id; deprecated, use `SessionId`.
     ///
     /// Example: `"13503"`
+    #[inline]
     pub fn cdr_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.cdr_id = Some(value.into());
         self
     }
     /// Sets or clears `CdrId`.
+    #[inline]
     pub fn set_cdr_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.cdr_id = value;
         self
@@ -233,11 +320,13 @@ impl DescribeChatMessagesFluentBuilder {
     /// Maximum number of records to return, at most 100; defaults to `20`.
     ///
     /// Example: `20`
+    #[inline]
     pub fn limit(mut self, value: crate::types::Limit) -> Self {
         self.inner.limit = Some(value);
         self
     }
     /// Sets or clears `Limit`.
+    #[inline]
     pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
         self.inner.limit = value;
         self
@@ -245,11 +334,13 @@ impl DescribeChatMessagesFluentBuilder {
     /// Offset of the first record; defaults to `0`.
     ///
     /// Example: `0`
+    #[inline]
     pub fn offset(mut self, value: crate::types::Offset) -> Self {
         self.inner.offset = Some(value);
         self
     }
     /// Sets or clears `Offset`.
+    #[inline]
     pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
         self.inner.offset = value;
         self
@@ -257,11 +348,13 @@ impl DescribeChatMessagesFluentBuilder {
     /// Sort order: `1` oldest first, `2` newest first (default).
     ///
     /// Example: `1`
+    #[inline]
     pub fn order(mut self, value: crate::types::DescribeChatMessagesOrder) -> Self {
         self.inner.order = Some(value);
         self
     }
     /// Sets or clears `Order`.
+    #[inline]
     pub fn set_order(mut self, value: Option<crate::types::DescribeChatMessagesOrder>) -> Self {
         self.inner.order = value;
         self
@@ -269,26 +362,31 @@ impl DescribeChatMessagesFluentBuilder {
     /// Session id of the service record.
     ///
     /// Example: `"d6253538-7c28-477b-998a-919059801899"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.session_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeChatMessagesRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DescribeChatMessagesResponse, crate::SdkError<DescribeChatMessagesErrorCode>> {
@@ -298,6 +396,7 @@ impl DescribeChatMessagesFluentBuilder {
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `Offset`/`Limit` are set here or on the paginator.
     ///
     /// Page size 100: The documented maximum.
+    #[inline]
     pub fn into_paginator(mut self) -> crate::Paginator<DescribeChatMessagesRequest> {
         if self.inner.limit.is_none() {
             self.inner.limit = Some(100);
@@ -309,46 +408,93 @@ impl DescribeChatMessagesFluentBuilder {
     }
 }
 /// Successful response of `DescribeChatMessages`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeChatMessagesResponse {
     /// Total number of records.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "TotalCount",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub total_count: crate::types::TotalCount,
     /// Messages of the session.
     ///
     /// Example: `[{"From":"John","Messages":[{"Content":"Hello, how are you?","Type":"Text"},{"Content":"https://example.com/image.jpg","Type":"Image"}],"Timestamp":1600007226},{"From":"Alice","Messages":[{"Content":"Hi there!","Type":"Text"}],"Timestamp":1400753150}]`
-    #[serde(
-        rename = "Messages",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub messages: Vec<crate::types::MessageBody>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeChatMessagesResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeChatMessagesResponse", 3)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.serialize_field("Messages", &self.messages)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeChatMessagesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeChatMessagesResponse {
+    const EXPECTING: &'static str = "struct DescribeChatMessagesResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["TotalCount", "Messages", "RequestId"]);
+        let mut f_total_count: Option<crate::types::TotalCount> = None;
+        let mut f_messages: Option<Vec<crate::types::MessageBody>> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_total_count)?,
+                1 => members.filled(&mut map, &mut f_messages)?,
+                2 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeChatMessagesResponse {
+            total_count: f_total_count.unwrap_or_else(crate::deviation::absent),
+            messages: f_messages.unwrap_or_default(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeChatMessagesResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Messages",
+                rule: crate::deviation::Rule::List,
+                nested: Some(<crate::types::MessageBody as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TotalCount",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeChatMessagesResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeChatMessagesResponseBuilder {
         DescribeChatMessagesResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -364,11 +510,13 @@ impl DescribeChatMessagesResponseBuilder {
     /// Total number of records.
     ///
     /// Example: `0`
+    #[inline]
     pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
         self.total_count = Some(value);
         self
     }
     /// Sets or clears `TotalCount`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
         self.total_count = value;
         self
@@ -376,26 +524,31 @@ impl DescribeChatMessagesResponseBuilder {
     /// Messages of the session.
     ///
     /// Example: `[{"From":"John","Messages":[{"Content":"Hello, how are you?","Type":"Text"},{"Content":"https://example.com/image.jpg","Type":"Image"}],"Timestamp":1600007226},{"From":"Alice","Messages":[{"Content":"Hi there!","Type":"Text"}],"Timestamp":1400753150}]`
+    #[inline]
     pub fn messages(mut self, value: Vec<crate::types::MessageBody>) -> Self {
         self.messages = Some(value);
         self
     }
     /// Sets or clears `Messages`.
+    #[inline]
     pub fn set_messages(mut self, value: Option<Vec<crate::types::MessageBody>>) -> Self {
         self.messages = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeChatMessagesResponse {
         DescribeChatMessagesResponse {
             total_count: self.total_count.unwrap_or_default(),
@@ -406,9 +559,11 @@ impl DescribeChatMessagesResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeChatMessagesResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -473,30 +628,39 @@ impl crate::Paginated for DescribeChatMessagesRequest {
     type Item = crate::types::MessageBody;
     const STYLE: crate::PageStyle = crate::PageStyle::Offset;
     const MAX_PAGE_SIZE: u64 = 100;
+    #[inline]
     fn page_size(&self) -> Option<u64> {
         self.limit
     }
+    #[inline]
     fn set_page_size(&mut self, value: u64) {
         self.limit = Some(value);
     }
+    #[inline]
     fn position(&self) -> Option<u64> {
         self.offset
     }
+    #[inline]
     fn set_position(&mut self, value: u64) {
         self.offset = Some(value);
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
     }
+    #[inline]
     fn items(response: &Self::Response) -> &[Self::Item] {
         &response.messages
     }
+    #[inline]
     fn into_items(response: Self::Response) -> Vec<Self::Item> {
         response.messages
     }
+    #[inline]
     fn total(response: &Self::Response) -> Option<u64> {
         Some(response.total_count)
     }
+    #[inline]
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;
         None
@@ -506,12 +670,9 @@ impl crate::Client {
     /// Get the text messages of an online chat session.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeChatMessages`](crate::operation::describe_chat_messages).
+    #[inline]
     pub fn describe_chat_messages(&self) -> DescribeChatMessagesFluentBuilder {
         DescribeChatMessagesFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeChatMessagesErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<DescribeChatMessagesErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeChatMessagesErrorCode {}

@@ -10,35 +10,86 @@
 //!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeCompanyList>
 /// Request of `DescribeCompanyList`. Build it with [`DescribeCompanyListRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCompanyListRequest {
     /// Page size, at most 100.
     ///
     /// Example: `10`
-    #[serde(rename = "PageSize")]
     pub page_size: crate::types::PageSize,
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    #[serde(rename = "PageNumber")]
     pub page_number: crate::types::PageNumber,
     /// Company name to filter by.
-    #[serde(
-        rename = "CompanyName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub company_name: Option<Vec<crate::CompactString>>,
     /// Review state to filter by: `1` pending, `2` approved, `3` rejected.
-    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<Vec<crate::types::DescribeCompanyListState>>,
     /// Application id to filter by.
-    #[serde(rename = "ApplyID", default, skip_serializing_if = "Option::is_none")]
     pub apply_id: Option<Vec<crate::types::ApplyId>>,
+}
+impl ::serde::Serialize for DescribeCompanyListRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeCompanyListRequest", 5)?;
+        s.serialize_field("PageSize", &self.page_size)?;
+        s.serialize_field("PageNumber", &self.page_number)?;
+        if self.company_name.is_some() {
+            s.serialize_field("CompanyName", &self.company_name)?;
+        }
+        if self.state.is_some() {
+            s.serialize_field("State", &self.state)?;
+        }
+        if self.apply_id.is_some() {
+            s.serialize_field("ApplyID", &self.apply_id)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeCompanyListRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeCompanyListRequest {
+    const EXPECTING: &'static str = "struct DescribeCompanyListRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "PageSize",
+            "PageNumber",
+            "CompanyName",
+            "State",
+            "ApplyID",
+        ]);
+        let mut f_page_size: Option<crate::types::PageSize> = None;
+        let mut f_page_number: Option<crate::types::PageNumber> = None;
+        let mut f_company_name: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_state: Option<Option<Vec<crate::types::DescribeCompanyListState>>> = None;
+        let mut f_apply_id: Option<Option<Vec<crate::types::ApplyId>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_page_size)?,
+                1 => members.value(&mut map, &mut f_page_number)?,
+                2 => members.value(&mut map, &mut f_company_name)?,
+                3 => members.value(&mut map, &mut f_state)?,
+                4 => members.value(&mut map, &mut f_apply_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeCompanyListRequest {
+            page_size: members.required(f_page_size, 0)?,
+            page_number: members.required(f_page_number, 1)?,
+            company_name: f_company_name.flatten(),
+            state: f_state.flatten(),
+            apply_id: f_apply_id.flatten(),
+        })
+    }
 }
 impl DescribeCompanyListRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeCompanyListRequestBuilder {
         DescribeCompanyListRequestBuilder::default()
     }
@@ -63,11 +114,13 @@ impl DescribeCompanyListRequestBuilder {
     /// Page size, at most 100.
     ///
     /// Example: `10`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
@@ -75,46 +128,55 @@ impl DescribeCompanyListRequestBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.page_number = value;
         self
     }
     /// Company name to filter by.
+    #[inline]
     pub fn company_name(mut self, value: Vec<crate::CompactString>) -> Self {
         self.company_name = Some(value);
         self
     }
     /// Sets or clears `CompanyName`.
+    #[inline]
     pub fn set_company_name(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.company_name = value;
         self
     }
     /// Review state to filter by: `1` pending, `2` approved, `3` rejected.
+    #[inline]
     pub fn state(mut self, value: Vec<crate::types::DescribeCompanyListState>) -> Self {
         self.state = Some(value);
         self
     }
     /// Sets or clears `State`.
+    #[inline]
     pub fn set_state(mut self, value: Option<Vec<crate::types::DescribeCompanyListState>>) -> Self {
         self.state = value;
         self
     }
     /// Application id to filter by.
+    #[inline]
     pub fn apply_id(mut self, value: Vec<crate::types::ApplyId>) -> Self {
         self.apply_id = Some(value);
         self
     }
     /// Sets or clears `ApplyID`.
+    #[inline]
     pub fn set_apply_id(mut self, value: Option<Vec<crate::types::ApplyId>>) -> Self {
         self.apply_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeCompanyListRequest, crate::BuildError> {
         Ok(DescribeCompanyListRequest {
             page_size: self.page_size.ok_or(crate::BuildError::missing(
@@ -140,6 +202,7 @@ pub struct DescribeCompanyListFluentBuilder {
 }
 impl DescribeCompanyListFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -150,11 +213,13 @@ impl DescribeCompanyListFluentBuilder {
     /// Page size, at most 100.
     ///
     /// Example: `10`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
@@ -162,56 +227,67 @@ impl DescribeCompanyListFluentBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.inner.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.inner.page_number = value;
         self
     }
     /// Company name to filter by.
+    #[inline]
     pub fn company_name(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.company_name = Some(value);
         self
     }
     /// Sets or clears `CompanyName`.
+    #[inline]
     pub fn set_company_name(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.company_name = value;
         self
     }
     /// Review state to filter by: `1` pending, `2` approved, `3` rejected.
+    #[inline]
     pub fn state(mut self, value: Vec<crate::types::DescribeCompanyListState>) -> Self {
         self.inner.state = Some(value);
         self
     }
     /// Sets or clears `State`.
+    #[inline]
     pub fn set_state(mut self, value: Option<Vec<crate::types::DescribeCompanyListState>>) -> Self {
         self.inner.state = value;
         self
     }
     /// Application id to filter by.
+    #[inline]
     pub fn apply_id(mut self, value: Vec<crate::types::ApplyId>) -> Self {
         self.inner.apply_id = Some(value);
         self
     }
     /// Sets or clears `ApplyID`.
+    #[inline]
     pub fn set_apply_id(mut self, value: Option<Vec<crate::types::ApplyId>>) -> Self {
         self.inner.apply_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeCompanyListRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DescribeCompanyListResponse, crate::SdkError<DescribeCompanyListErrorCode>> {
@@ -221,6 +297,7 @@ impl DescribeCompanyListFluentBuilder {
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///
     /// Page size 100: The documented maximum.
+    #[inline]
     pub fn into_paginator(mut self) -> crate::Paginator<DescribeCompanyListRequest> {
         if self.inner.page_size.is_none() {
             self.inner.page_size = Some(100);
@@ -232,44 +309,97 @@ impl DescribeCompanyListFluentBuilder {
     }
 }
 /// Successful response of `DescribeCompanyList`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCompanyListResponse {
     /// Total number of applications.
     ///
     /// Example: `12`
-    #[serde(
-        rename = "TotalCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_count: Option<crate::types::TotalCount>,
     /// Company qualification review details.
-    #[serde(
-        rename = "CompanyInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub company_info: Option<Vec<crate::types::CompanyStateInfo>>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeCompanyListResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeCompanyListResponse", 3)?;
+        if self.total_count.is_some() {
+            s.serialize_field("TotalCount", &self.total_count)?;
+        }
+        if self.company_info.is_some() {
+            s.serialize_field("CompanyInfo", &self.company_info)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeCompanyListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeCompanyListResponse {
+    const EXPECTING: &'static str = "struct DescribeCompanyListResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["TotalCount", "CompanyInfo", "RequestId"]);
+        let mut f_total_count: Option<Option<crate::types::TotalCount>> = None;
+        let mut f_company_info: Option<Option<Vec<crate::types::CompanyStateInfo>>> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_total_count)?,
+                1 => members.value(&mut map, &mut f_company_info)?,
+                2 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeCompanyListResponse {
+            total_count: f_total_count.flatten(),
+            company_info: f_company_info.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeCompanyListResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "CompanyInfo",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(
+                    <crate::types::CompanyStateInfo as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TotalCount",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeCompanyListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeCompanyListResponseBuilder {
         DescribeCompanyListResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -285,36 +415,43 @@ impl DescribeCompanyListResponseBuilder {
     /// Total number of applications.
     ///
     /// Example: `12`
+    #[inline]
     pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
         self.total_count = Some(value);
         self
     }
     /// Sets or clears `TotalCount`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
         self.total_count = value;
         self
     }
     /// Company qualification review details.
+    #[inline]
     pub fn company_info(mut self, value: Vec<crate::types::CompanyStateInfo>) -> Self {
         self.company_info = Some(value);
         self
     }
     /// Sets or clears `CompanyInfo`.
+    #[inline]
     pub fn set_company_info(mut self, value: Option<Vec<crate::types::CompanyStateInfo>>) -> Self {
         self.company_info = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeCompanyListResponse {
         DescribeCompanyListResponse {
             total_count: self.total_count,
@@ -325,9 +462,11 @@ impl DescribeCompanyListResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeCompanyListResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -376,30 +515,39 @@ impl crate::Paginated for DescribeCompanyListRequest {
     type Item = crate::types::CompanyStateInfo;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 100;
+    #[inline]
     fn page_size(&self) -> Option<u64> {
         Some(self.page_size)
     }
+    #[inline]
     fn set_page_size(&mut self, value: u64) {
         self.page_size = value;
     }
+    #[inline]
     fn position(&self) -> Option<u64> {
         Some(self.page_number)
     }
+    #[inline]
     fn set_position(&mut self, value: u64) {
         self.page_number = value;
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
     }
+    #[inline]
     fn items(response: &Self::Response) -> &[Self::Item] {
         response.company_info.as_deref().unwrap_or(&[])
     }
+    #[inline]
     fn into_items(response: Self::Response) -> Vec<Self::Item> {
         response.company_info.unwrap_or_default()
     }
+    #[inline]
     fn total(response: &Self::Response) -> Option<u64> {
         response.total_count
     }
+    #[inline]
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;
         None
@@ -409,12 +557,9 @@ impl crate::Client {
     /// List company qualification applications.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeCompanyList`](crate::operation::describe_company_list).
+    #[inline]
     pub fn describe_company_list(&self) -> DescribeCompanyListFluentBuilder {
         DescribeCompanyListFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeCompanyListErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<DescribeCompanyListErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeCompanyListErrorCode {}

@@ -34,22 +34,56 @@
 //! }
 //! ```
 /// Request of `DescribeExtension`. Build it with [`DescribeExtensionRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeExtensionRequest {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Extension number to look up.
     ///
     /// Example: `"1001"`
-    #[serde(rename = "ExtensionId")]
     pub extension_id: crate::CompactString,
+}
+impl ::serde::Serialize for DescribeExtensionRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeExtensionRequest", 2)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("ExtensionId", &self.extension_id)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeExtensionRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeExtensionRequest {
+    const EXPECTING: &'static str = "struct DescribeExtensionRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SdkAppId", "ExtensionId"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_extension_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_extension_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeExtensionRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            extension_id: members.required(f_extension_id, 1)?,
+        })
+    }
 }
 impl DescribeExtensionRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeExtensionRequestBuilder {
         DescribeExtensionRequestBuilder::default()
     }
@@ -71,11 +105,13 @@ impl DescribeExtensionRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -83,16 +119,19 @@ impl DescribeExtensionRequestBuilder {
     /// Extension number to look up.
     ///
     /// Example: `"1001"`
+    #[inline]
     pub fn extension_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
+    #[inline]
     pub fn set_extension_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.extension_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeExtensionRequest, crate::BuildError> {
         Ok(DescribeExtensionRequest {
             sdk_app_id: self
@@ -114,6 +153,7 @@ pub struct DescribeExtensionFluentBuilder {
 }
 impl DescribeExtensionFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -124,11 +164,13 @@ impl DescribeExtensionFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -136,26 +178,31 @@ impl DescribeExtensionFluentBuilder {
     /// Extension number to look up.
     ///
     /// Example: `"1001"`
+    #[inline]
     pub fn extension_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
+    #[inline]
     pub fn set_extension_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.extension_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeExtensionRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DescribeExtensionResponse, crate::SdkError<DescribeExtensionErrorCode>> {
@@ -164,62 +211,31 @@ impl DescribeExtensionFluentBuilder {
     }
 }
 /// Successful response of `DescribeExtension`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeExtensionResponse {
     /// Extension number.
     ///
     /// Example: `"1001"`
-    #[serde(
-        rename = "ExtensionId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub extension_id: crate::CompactString,
     /// SIP domain the extension registers to.
     ///
     /// Example: `"14000000.tccc.qcloud.com"`
-    #[serde(
-        rename = "ExtensionDomain",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub extension_domain: crate::CompactString,
     /// Password used to register the extension.
     ///
     /// Example: `"foobarfoobar"`
-    #[serde(
-        rename = "Password",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub password: crate::CompactString,
     /// Address of the SIP proxy server.
     ///
     /// Example: `"sip.tcc.qcloud.com"`
-    #[serde(
-        rename = "OutboundProxy",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub outbound_proxy: crate::CompactString,
     /// Transport protocol used for SIP signalling, for example `tls`.
     ///
     /// Example: `"tls"`
-    #[serde(
-        rename = "Transport",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub transport: crate::CompactString,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
 impl ::std::fmt::Debug for DescribeExtensionResponse {
@@ -235,15 +251,112 @@ impl ::std::fmt::Debug for DescribeExtensionResponse {
             .finish()
     }
 }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeExtensionResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeExtensionResponse", 6)?;
+        s.serialize_field("ExtensionId", &self.extension_id)?;
+        s.serialize_field("ExtensionDomain", &self.extension_domain)?;
+        s.serialize_field("Password", &self.password)?;
+        s.serialize_field("OutboundProxy", &self.outbound_proxy)?;
+        s.serialize_field("Transport", &self.transport)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeExtensionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeExtensionResponse {
+    const EXPECTING: &'static str = "struct DescribeExtensionResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "ExtensionId",
+            "ExtensionDomain",
+            "Password",
+            "OutboundProxy",
+            "Transport",
+            "RequestId",
+        ]);
+        let mut f_extension_id: Option<crate::CompactString> = None;
+        let mut f_extension_domain: Option<crate::CompactString> = None;
+        let mut f_password: Option<crate::CompactString> = None;
+        let mut f_outbound_proxy: Option<crate::CompactString> = None;
+        let mut f_transport: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_extension_id)?,
+                1 => members.filled(&mut map, &mut f_extension_domain)?,
+                2 => members.filled(&mut map, &mut f_password)?,
+                3 => members.filled(&mut map, &mut f_outbound_proxy)?,
+                4 => members.filled(&mut map, &mut f_transport)?,
+                5 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeExtensionResponse {
+            extension_id: f_extension_id.unwrap_or_else(crate::deviation::absent),
+            extension_domain: f_extension_domain.unwrap_or_else(crate::deviation::absent),
+            password: f_password.unwrap_or_else(crate::deviation::absent),
+            outbound_proxy: f_outbound_proxy.unwrap_or_else(crate::deviation::absent),
+            transport: f_transport.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeExtensionResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "ExtensionDomain",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ExtensionId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "OutboundProxy",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Password",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Transport",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
+}
 impl DescribeExtensionResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeExtensionResponseBuilder {
         DescribeExtensionResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -277,11 +390,13 @@ impl DescribeExtensionResponseBuilder {
     /// Extension number.
     ///
     /// Example: `"1001"`
+    #[inline]
     pub fn extension_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`.
+    #[inline]
     pub fn set_extension_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.extension_id = value;
         self
@@ -289,11 +404,13 @@ impl DescribeExtensionResponseBuilder {
     /// SIP domain the extension registers to.
     ///
     /// Example: `"14000000.tccc.qcloud.com"`
+    #[inline]
     pub fn extension_domain(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.extension_domain = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionDomain`.
+    #[inline]
     pub fn set_extension_domain(mut self, value: Option<crate::CompactString>) -> Self {
         self.extension_domain = value;
         self
@@ -301,11 +418,13 @@ impl DescribeExtensionResponseBuilder {
     /// Password used to register the extension.
     ///
     /// Example: `"foobarfoobar"`
+    #[inline]
     pub fn password(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.password = Some(value.into());
         self
     }
     /// Sets or clears `Password`.
+    #[inline]
     pub fn set_password(mut self, value: Option<crate::CompactString>) -> Self {
         self.password = value;
         self
@@ -313,11 +432,13 @@ impl DescribeExtensionResponseBuilder {
     /// Address of the SIP proxy server.
     ///
     /// Example: `"sip.tcc.qcloud.com"`
+    #[inline]
     pub fn outbound_proxy(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.outbound_proxy = Some(value.into());
         self
     }
     /// Sets or clears `OutboundProxy`.
+    #[inline]
     pub fn set_outbound_proxy(mut self, value: Option<crate::CompactString>) -> Self {
         self.outbound_proxy = value;
         self
@@ -325,26 +446,31 @@ impl DescribeExtensionResponseBuilder {
     /// Transport protocol used for SIP signalling, for example `tls`.
     ///
     /// Example: `"tls"`
+    #[inline]
     pub fn transport(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.transport = Some(value.into());
         self
     }
     /// Sets or clears `Transport`.
+    #[inline]
     pub fn set_transport(mut self, value: Option<crate::CompactString>) -> Self {
         self.transport = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeExtensionResponse {
         DescribeExtensionResponse {
             extension_id: self.extension_id.unwrap_or_default(),
@@ -358,9 +484,11 @@ impl DescribeExtensionResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeExtensionResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -405,12 +533,9 @@ impl crate::Client {
     /// Get the details of one SIP phone extension.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeExtension`](crate::operation::describe_extension).
+    #[inline]
     pub fn describe_extension(&self) -> DescribeExtensionFluentBuilder {
         DescribeExtensionFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeExtensionErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<DescribeExtensionErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeExtensionErrorCode {}

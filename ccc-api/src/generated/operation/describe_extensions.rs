@@ -51,54 +51,103 @@
 //! }
 //! ```
 /// Request of `DescribeExtensions`. Build it with [`DescribeExtensionsRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeExtensionsRequest {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    #[serde(rename = "PageNumber")]
     pub page_number: crate::types::PageNumber,
     /// Only return these extension numbers.
     ///
     /// Example: `["1001","1002"]`
-    #[serde(
-        rename = "ExtensionIds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub extension_ids: Option<Vec<crate::CompactString>>,
     /// Number of entries per page.
     ///
     /// Example: `50`
-    #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<crate::types::PageSize>,
     /// Keyword matched loosely against extension number, extension name, agent email and agent name.
     ///
     /// Example: `"foobar"`
-    #[serde(
-        rename = "FuzzingKeyWord",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub fuzzing_key_word: Option<crate::CompactString>,
     /// Whether to include the current status of each phone.
     ///
     /// Example: `false`
-    #[serde(
-        rename = "IsNeedStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_need_status: Option<bool>,
+}
+impl ::serde::Serialize for DescribeExtensionsRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeExtensionsRequest", 6)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("PageNumber", &self.page_number)?;
+        if self.extension_ids.is_some() {
+            s.serialize_field("ExtensionIds", &self.extension_ids)?;
+        }
+        if self.page_size.is_some() {
+            s.serialize_field("PageSize", &self.page_size)?;
+        }
+        if self.fuzzing_key_word.is_some() {
+            s.serialize_field("FuzzingKeyWord", &self.fuzzing_key_word)?;
+        }
+        if self.is_need_status.is_some() {
+            s.serialize_field("IsNeedStatus", &self.is_need_status)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeExtensionsRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeExtensionsRequest {
+    const EXPECTING: &'static str = "struct DescribeExtensionsRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "PageNumber",
+            "ExtensionIds",
+            "PageSize",
+            "FuzzingKeyWord",
+            "IsNeedStatus",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_page_number: Option<crate::types::PageNumber> = None;
+        let mut f_extension_ids: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_page_size: Option<Option<crate::types::PageSize>> = None;
+        let mut f_fuzzing_key_word: Option<Option<crate::CompactString>> = None;
+        let mut f_is_need_status: Option<Option<bool>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_page_number)?,
+                2 => members.value(&mut map, &mut f_extension_ids)?,
+                3 => members.value(&mut map, &mut f_page_size)?,
+                4 => members.value(&mut map, &mut f_fuzzing_key_word)?,
+                5 => members.value(&mut map, &mut f_is_need_status)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeExtensionsRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            page_number: members.required(f_page_number, 1)?,
+            extension_ids: f_extension_ids.flatten(),
+            page_size: f_page_size.flatten(),
+            fuzzing_key_word: f_fuzzing_key_word.flatten(),
+            is_need_status: f_is_need_status.flatten(),
+        })
+    }
 }
 impl DescribeExtensionsRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeExtensionsRequestBuilder {
         DescribeExtensionsRequestBuilder::default()
     }
@@ -124,11 +173,13 @@ impl DescribeExtensionsRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -136,11 +187,13 @@ impl DescribeExtensionsRequestBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.page_number = value;
         self
@@ -148,11 +201,13 @@ impl DescribeExtensionsRequestBuilder {
     /// Only return these extension numbers.
     ///
     /// Example: `["1001","1002"]`
+    #[inline]
     pub fn extension_ids(mut self, value: Vec<crate::CompactString>) -> Self {
         self.extension_ids = Some(value);
         self
     }
     /// Sets or clears `ExtensionIds`.
+    #[inline]
     pub fn set_extension_ids(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.extension_ids = value;
         self
@@ -160,11 +215,13 @@ impl DescribeExtensionsRequestBuilder {
     /// Number of entries per page.
     ///
     /// Example: `50`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
@@ -172,11 +229,13 @@ impl DescribeExtensionsRequestBuilder {
     /// Keyword matched loosely against extension number, extension name, agent email and agent name.
     ///
     /// Example: `"foobar"`
+    #[inline]
     pub fn fuzzing_key_word(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.fuzzing_key_word = Some(value.into());
         self
     }
     /// Sets or clears `FuzzingKeyWord`.
+    #[inline]
     pub fn set_fuzzing_key_word(mut self, value: Option<crate::CompactString>) -> Self {
         self.fuzzing_key_word = value;
         self
@@ -184,16 +243,19 @@ impl DescribeExtensionsRequestBuilder {
     /// Whether to include the current status of each phone.
     ///
     /// Example: `false`
+    #[inline]
     pub fn is_need_status(mut self, value: bool) -> Self {
         self.is_need_status = Some(value);
         self
     }
     /// Sets or clears `IsNeedStatus`.
+    #[inline]
     pub fn set_is_need_status(mut self, value: Option<bool>) -> Self {
         self.is_need_status = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeExtensionsRequest, crate::BuildError> {
         Ok(DescribeExtensionsRequest {
             sdk_app_id: self
@@ -219,6 +281,7 @@ pub struct DescribeExtensionsFluentBuilder {
 }
 impl DescribeExtensionsFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -229,11 +292,13 @@ impl DescribeExtensionsFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -241,11 +306,13 @@ impl DescribeExtensionsFluentBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.inner.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.inner.page_number = value;
         self
@@ -253,11 +320,13 @@ impl DescribeExtensionsFluentBuilder {
     /// Only return these extension numbers.
     ///
     /// Example: `["1001","1002"]`
+    #[inline]
     pub fn extension_ids(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.extension_ids = Some(value);
         self
     }
     /// Sets or clears `ExtensionIds`.
+    #[inline]
     pub fn set_extension_ids(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.extension_ids = value;
         self
@@ -265,11 +334,13 @@ impl DescribeExtensionsFluentBuilder {
     /// Number of entries per page.
     ///
     /// Example: `50`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
@@ -277,11 +348,13 @@ impl DescribeExtensionsFluentBuilder {
     /// Keyword matched loosely against extension number, extension name, agent email and agent name.
     ///
     /// Example: `"foobar"`
+    #[inline]
     pub fn fuzzing_key_word(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.fuzzing_key_word = Some(value.into());
         self
     }
     /// Sets or clears `FuzzingKeyWord`.
+    #[inline]
     pub fn set_fuzzing_key_word(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.fuzzing_key_word = value;
         self
@@ -289,26 +362,31 @@ impl DescribeExtensionsFluentBuilder {
     /// Whether to include the current status of each phone.
     ///
     /// Example: `false`
+    #[inline]
     pub fn is_need_status(mut self, value: bool) -> Self {
         self.inner.is_need_status = Some(value);
         self
     }
     /// Sets or clears `IsNeedStatus`.
+    #[inline]
     pub fn set_is_need_status(mut self, value: Option<bool>) -> Self {
         self.inner.is_need_status = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeExtensionsRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DescribeExtensionsResponse, crate::SdkError<DescribeExtensionsErrorCode>> {
@@ -318,6 +396,7 @@ impl DescribeExtensionsFluentBuilder {
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///
     /// Page size 100: No maximum is documented; 100, the largest page size the service documents for its other list actions.
+    #[inline]
     pub fn into_paginator(mut self) -> crate::Paginator<DescribeExtensionsRequest> {
         if self.inner.page_size.is_none() {
             self.inner.page_size = Some(100);
@@ -329,46 +408,93 @@ impl DescribeExtensionsFluentBuilder {
     }
 }
 /// Successful response of `DescribeExtensions`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeExtensionsResponse {
     /// Total number of matching extensions.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "Total",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub total: crate::types::TotalCount,
     /// Extensions on the requested page.
     ///
     /// Example: `[{"CreateTime":0,"ExtensionId":"1001","ExtensionName":"lulu","FullExtensionId":"1001@140000014.tccc.qcloud.com","ModifyTime":0,"Register":false,"Relation":"123456","RelationName":"foobar","SdkAppId":1400000014,"SkillGroupId":"1532","Status":0}]`
-    #[serde(
-        rename = "ExtensionList",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub extension_list: Vec<crate::types::ExtensionInfo>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeExtensionsResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeExtensionsResponse", 3)?;
+        s.serialize_field("Total", &self.total)?;
+        s.serialize_field("ExtensionList", &self.extension_list)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeExtensionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeExtensionsResponse {
+    const EXPECTING: &'static str = "struct DescribeExtensionsResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Total", "ExtensionList", "RequestId"]);
+        let mut f_total: Option<crate::types::TotalCount> = None;
+        let mut f_extension_list: Option<Vec<crate::types::ExtensionInfo>> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_total)?,
+                1 => members.filled(&mut map, &mut f_extension_list)?,
+                2 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeExtensionsResponse {
+            total: f_total.unwrap_or_else(crate::deviation::absent),
+            extension_list: f_extension_list.unwrap_or_default(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeExtensionsResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "ExtensionList",
+                rule: crate::deviation::Rule::List,
+                nested: Some(<crate::types::ExtensionInfo as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Total",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeExtensionsResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeExtensionsResponseBuilder {
         DescribeExtensionsResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -384,11 +510,13 @@ impl DescribeExtensionsResponseBuilder {
     /// Total number of matching extensions.
     ///
     /// Example: `1`
+    #[inline]
     pub fn total(mut self, value: crate::types::TotalCount) -> Self {
         self.total = Some(value);
         self
     }
     /// Sets or clears `Total`.
+    #[inline]
     pub fn set_total(mut self, value: Option<crate::types::TotalCount>) -> Self {
         self.total = value;
         self
@@ -396,26 +524,31 @@ impl DescribeExtensionsResponseBuilder {
     /// Extensions on the requested page.
     ///
     /// Example: `[{"CreateTime":0,"ExtensionId":"1001","ExtensionName":"lulu","FullExtensionId":"1001@140000014.tccc.qcloud.com","ModifyTime":0,"Register":false,"Relation":"123456","RelationName":"foobar","SdkAppId":1400000014,"SkillGroupId":"1532","Status":0}]`
+    #[inline]
     pub fn extension_list(mut self, value: Vec<crate::types::ExtensionInfo>) -> Self {
         self.extension_list = Some(value);
         self
     }
     /// Sets or clears `ExtensionList`.
+    #[inline]
     pub fn set_extension_list(mut self, value: Option<Vec<crate::types::ExtensionInfo>>) -> Self {
         self.extension_list = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeExtensionsResponse {
         DescribeExtensionsResponse {
             total: self.total.unwrap_or_default(),
@@ -426,9 +559,11 @@ impl DescribeExtensionsResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeExtensionsResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -479,30 +614,39 @@ impl crate::Paginated for DescribeExtensionsRequest {
     type Item = crate::types::ExtensionInfo;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 100;
+    #[inline]
     fn page_size(&self) -> Option<u64> {
         self.page_size
     }
+    #[inline]
     fn set_page_size(&mut self, value: u64) {
         self.page_size = Some(value);
     }
+    #[inline]
     fn position(&self) -> Option<u64> {
         Some(self.page_number)
     }
+    #[inline]
     fn set_position(&mut self, value: u64) {
         self.page_number = value;
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
     }
+    #[inline]
     fn items(response: &Self::Response) -> &[Self::Item] {
         &response.extension_list
     }
+    #[inline]
     fn into_items(response: Self::Response) -> Vec<Self::Item> {
         response.extension_list
     }
+    #[inline]
     fn total(response: &Self::Response) -> Option<u64> {
         Some(response.total)
     }
+    #[inline]
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;
         None
@@ -512,12 +656,9 @@ impl crate::Client {
     /// List the SIP phone extensions of an application.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeExtensions`](crate::operation::describe_extensions).
+    #[inline]
     pub fn describe_extensions(&self) -> DescribeExtensionsFluentBuilder {
         DescribeExtensionsFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeExtensionsErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<DescribeExtensionsErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeExtensionsErrorCode {}

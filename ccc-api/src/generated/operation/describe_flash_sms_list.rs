@@ -10,73 +10,134 @@
 //!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeFlashSMSList>
 /// Request of `DescribeFlashSMSList`. Build it with [`DescribeFlashSMSListRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeFlashSMSListRequest {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1500098920`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Start of the window, Unix time in seconds; at most about 180 days in the past.
     ///
     /// Example: `1769730111`
-    #[serde(rename = "StartTimestamp")]
     pub start_timestamp: i64,
     /// End of the window, Unix time in seconds; must be less than 90 days after the start.
     ///
     /// Example: `1769749111`
-    #[serde(rename = "EndTimestamp")]
     pub end_timestamp: i64,
     /// Number the flash SMS was delivered to (the callee).
     ///
     /// Example: `"00860755******88"`
-    #[serde(
-        rename = "DeliveryNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delivery_number: Option<crate::CompactString>,
     /// System number associated with the call.
     ///
     /// Example: `"0086021******07"`
-    #[serde(
-        rename = "ServingNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub serving_number: Option<crate::CompactString>,
     /// Id of the call session.
     ///
     /// Example: `"15adb830-****-****-****-20c7d825d845"`
-    #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<crate::CompactString>,
     /// Delivery result: `1` success, any other value failure.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "DeliveryStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub delivery_status: Option<i64>,
     /// Page size, 20-1000; defaults to `20`.
     ///
     /// Example: `20`
-    #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<crate::types::PageSize>,
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "PageNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub page_number: Option<crate::types::PageNumber>,
+}
+impl ::serde::Serialize for DescribeFlashSMSListRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeFlashSMSListRequest", 9)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("StartTimestamp", &self.start_timestamp)?;
+        s.serialize_field("EndTimestamp", &self.end_timestamp)?;
+        if self.delivery_number.is_some() {
+            s.serialize_field("DeliveryNumber", &self.delivery_number)?;
+        }
+        if self.serving_number.is_some() {
+            s.serialize_field("ServingNumber", &self.serving_number)?;
+        }
+        if self.session_id.is_some() {
+            s.serialize_field("SessionId", &self.session_id)?;
+        }
+        if self.delivery_status.is_some() {
+            s.serialize_field("DeliveryStatus", &self.delivery_status)?;
+        }
+        if self.page_size.is_some() {
+            s.serialize_field("PageSize", &self.page_size)?;
+        }
+        if self.page_number.is_some() {
+            s.serialize_field("PageNumber", &self.page_number)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeFlashSMSListRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeFlashSMSListRequest {
+    const EXPECTING: &'static str = "struct DescribeFlashSMSListRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "StartTimestamp",
+            "EndTimestamp",
+            "DeliveryNumber",
+            "ServingNumber",
+            "SessionId",
+            "DeliveryStatus",
+            "PageSize",
+            "PageNumber",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_start_timestamp: Option<i64> = None;
+        let mut f_end_timestamp: Option<i64> = None;
+        let mut f_delivery_number: Option<Option<crate::CompactString>> = None;
+        let mut f_serving_number: Option<Option<crate::CompactString>> = None;
+        let mut f_session_id: Option<Option<crate::CompactString>> = None;
+        let mut f_delivery_status: Option<Option<i64>> = None;
+        let mut f_page_size: Option<Option<crate::types::PageSize>> = None;
+        let mut f_page_number: Option<Option<crate::types::PageNumber>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_start_timestamp)?,
+                2 => members.value(&mut map, &mut f_end_timestamp)?,
+                3 => members.value(&mut map, &mut f_delivery_number)?,
+                4 => members.value(&mut map, &mut f_serving_number)?,
+                5 => members.value(&mut map, &mut f_session_id)?,
+                6 => members.value(&mut map, &mut f_delivery_status)?,
+                7 => members.value(&mut map, &mut f_page_size)?,
+                8 => members.value(&mut map, &mut f_page_number)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeFlashSMSListRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            start_timestamp: members.required(f_start_timestamp, 1)?,
+            end_timestamp: members.required(f_end_timestamp, 2)?,
+            delivery_number: f_delivery_number.flatten(),
+            serving_number: f_serving_number.flatten(),
+            session_id: f_session_id.flatten(),
+            delivery_status: f_delivery_status.flatten(),
+            page_size: f_page_size.flatten(),
+            page_number: f_page_number.flatten(),
+        })
+    }
 }
 impl DescribeFlashSMSListRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeFlashSMSListRequestBuilder {
         DescribeFlashSMSListRequestBuilder::default()
     }
@@ -105,11 +166,13 @@ impl DescribeFlashSMSListRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1500098920`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -117,11 +180,13 @@ impl DescribeFlashSMSListRequestBuilder {
     /// Start of the window, Unix time in seconds; at most about 180 days in the past.
     ///
     /// Example: `1769730111`
+    #[inline]
     pub fn start_timestamp(mut self, value: i64) -> Self {
         self.start_timestamp = Some(value);
         self
     }
     /// Sets or clears `StartTimestamp`. Required.
+    #[inline]
     pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
         self.start_timestamp = value;
         self
@@ -129,11 +194,13 @@ impl DescribeFlashSMSListRequestBuilder {
     /// End of the window, Unix time in seconds; must be less than 90 days after the start.
     ///
     /// Example: `1769749111`
+    #[inline]
     pub fn end_timestamp(mut self, value: i64) -> Self {
         self.end_timestamp = Some(value);
         self
     }
     /// Sets or clears `EndTimestamp`. Required.
+    #[inline]
     pub fn set_end_timestamp(mut self, value: Option<i64>) -> Self {
         self.end_timestamp = value;
         self
@@ -141,11 +208,13 @@ impl DescribeFlashSMSListRequestBuilder {
     /// Number the flash SMS was delivered to (the callee).
     ///
     /// Example: `"00860755******88"`
+    #[inline]
     pub fn delivery_number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.delivery_number = Some(value.into());
         self
     }
     /// Sets or clears `DeliveryNumber`.
+    #[inline]
     pub fn set_delivery_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.delivery_number = value;
         self
@@ -153,11 +222,13 @@ impl DescribeFlashSMSListRequestBuilder {
     /// System number associated with the call.
     ///
     /// Example: `"0086021******07"`
+    #[inline]
     pub fn serving_number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.serving_number = Some(value.into());
         self
     }
     /// Sets or clears `ServingNumber`.
+    #[inline]
     pub fn set_serving_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.serving_number = value;
         self
@@ -165,11 +236,13 @@ impl DescribeFlashSMSListRequestBuilder {
     /// Id of the call session.
     ///
     /// Example: `"15adb830-****-****-****-20c7d825d845"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_id = value;
         self
@@ -177,11 +250,13 @@ impl DescribeFlashSMSListRequestBuilder {
     /// Delivery result: `1` success, any other value failure.
     ///
     /// Example: `1`
+    #[inline]
     pub fn delivery_status(mut self, value: i64) -> Self {
         self.delivery_status = Some(value);
         self
     }
     /// Sets or clears `DeliveryStatus`.
+    #[inline]
     pub fn set_delivery_status(mut self, value: Option<i64>) -> Self {
         self.delivery_status = value;
         self
@@ -189,11 +264,13 @@ impl DescribeFlashSMSListRequestBuilder {
     /// Page size, 20-1000; defaults to `20`.
     ///
     /// Example: `20`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
@@ -201,16 +278,19 @@ impl DescribeFlashSMSListRequestBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.page_number = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeFlashSMSListRequest, crate::BuildError> {
         Ok(DescribeFlashSMSListRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -243,6 +323,7 @@ pub struct DescribeFlashSMSListFluentBuilder {
 }
 impl DescribeFlashSMSListFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -253,11 +334,13 @@ impl DescribeFlashSMSListFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1500098920`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -265,11 +348,13 @@ impl DescribeFlashSMSListFluentBuilder {
     /// Start of the window, Unix time in seconds; at most about 180 days in the past.
     ///
     /// Example: `1769730111`
+    #[inline]
     pub fn start_timestamp(mut self, value: i64) -> Self {
         self.inner.start_timestamp = Some(value);
         self
     }
     /// Sets or clears `StartTimestamp`. Required.
+    #[inline]
     pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
         self.inner.start_timestamp = value;
         self
@@ -277,11 +362,13 @@ impl DescribeFlashSMSListFluentBuilder {
     /// End of the window, Unix time in seconds; must be less than 90 days after the start.
     ///
     /// Example: `1769749111`
+    #[inline]
     pub fn end_timestamp(mut self, value: i64) -> Self {
         self.inner.end_timestamp = Some(value);
         self
     }
     /// Sets or clears `EndTimestamp`. Required.
+    #[inline]
     pub fn set_end_timestamp(mut self, value: Option<i64>) -> Self {
         self.inner.end_timestamp = value;
         self
@@ -289,11 +376,13 @@ impl DescribeFlashSMSListFluentBuilder {
     /// Number the flash SMS was delivered to (the callee).
     ///
     /// Example: `"00860755******88"`
+    #[inline]
     pub fn delivery_number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.delivery_number = Some(value.into());
         self
     }
     /// Sets or clears `DeliveryNumber`.
+    #[inline]
     pub fn set_delivery_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.delivery_number = value;
         self
@@ -301,11 +390,13 @@ impl DescribeFlashSMSListFluentBuilder {
     /// System number associated with the call.
     ///
     /// Example: `"0086021******07"`
+    #[inline]
     pub fn serving_number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.serving_number = Some(value.into());
         self
     }
     /// Sets or clears `ServingNumber`.
+    #[inline]
     pub fn set_serving_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.serving_number = value;
         self
@@ -313,11 +404,13 @@ impl DescribeFlashSMSListFluentBuilder {
     /// Id of the call session.
     ///
     /// Example: `"15adb830-****-****-****-20c7d825d845"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.session_id = value;
         self
@@ -325,11 +418,13 @@ impl DescribeFlashSMSListFluentBuilder {
     /// Delivery result: `1` success, any other value failure.
     ///
     /// Example: `1`
+    #[inline]
     pub fn delivery_status(mut self, value: i64) -> Self {
         self.inner.delivery_status = Some(value);
         self
     }
     /// Sets or clears `DeliveryStatus`.
+    #[inline]
     pub fn set_delivery_status(mut self, value: Option<i64>) -> Self {
         self.inner.delivery_status = value;
         self
@@ -337,11 +432,13 @@ impl DescribeFlashSMSListFluentBuilder {
     /// Page size, 20-1000; defaults to `20`.
     ///
     /// Example: `20`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
@@ -349,26 +446,31 @@ impl DescribeFlashSMSListFluentBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.inner.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.inner.page_number = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeFlashSMSListRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DescribeFlashSMSListResponse, crate::SdkError<DescribeFlashSMSListErrorCode>> {
@@ -378,6 +480,7 @@ impl DescribeFlashSMSListFluentBuilder {
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 1000 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///
     /// Page size 1000: The documented maximum.
+    #[inline]
     pub fn into_paginator(mut self) -> crate::Paginator<DescribeFlashSMSListRequest> {
         if self.inner.page_size.is_none() {
             self.inner.page_size = Some(1000);
@@ -389,40 +492,97 @@ impl DescribeFlashSMSListFluentBuilder {
     }
 }
 /// Successful response of `DescribeFlashSMSList`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeFlashSMSListResponse {
     /// Total number of matching records.
     ///
     /// Example: `1`
-    #[serde(rename = "Total", default, skip_serializing_if = "Option::is_none")]
     pub total: Option<crate::types::TotalCount>,
     /// Flash SMS records on the requested page.
-    #[serde(
-        rename = "FlashSMSList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub flash_sms_list: Option<Vec<crate::types::FlashSMSRecord>>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeFlashSMSListResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeFlashSMSListResponse", 3)?;
+        if self.total.is_some() {
+            s.serialize_field("Total", &self.total)?;
+        }
+        if self.flash_sms_list.is_some() {
+            s.serialize_field("FlashSMSList", &self.flash_sms_list)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeFlashSMSListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeFlashSMSListResponse {
+    const EXPECTING: &'static str = "struct DescribeFlashSMSListResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Total", "FlashSMSList", "RequestId"]);
+        let mut f_total: Option<Option<crate::types::TotalCount>> = None;
+        let mut f_flash_sms_list: Option<Option<Vec<crate::types::FlashSMSRecord>>> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_total)?,
+                1 => members.value(&mut map, &mut f_flash_sms_list)?,
+                2 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeFlashSMSListResponse {
+            total: f_total.flatten(),
+            flash_sms_list: f_flash_sms_list.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeFlashSMSListResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "FlashSMSList",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(
+                    <crate::types::FlashSMSRecord as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Total",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeFlashSMSListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeFlashSMSListResponseBuilder {
         DescribeFlashSMSListResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -438,36 +598,43 @@ impl DescribeFlashSMSListResponseBuilder {
     /// Total number of matching records.
     ///
     /// Example: `1`
+    #[inline]
     pub fn total(mut self, value: crate::types::TotalCount) -> Self {
         self.total = Some(value);
         self
     }
     /// Sets or clears `Total`.
+    #[inline]
     pub fn set_total(mut self, value: Option<crate::types::TotalCount>) -> Self {
         self.total = value;
         self
     }
     /// Flash SMS records on the requested page.
+    #[inline]
     pub fn flash_sms_list(mut self, value: Vec<crate::types::FlashSMSRecord>) -> Self {
         self.flash_sms_list = Some(value);
         self
     }
     /// Sets or clears `FlashSMSList`.
+    #[inline]
     pub fn set_flash_sms_list(mut self, value: Option<Vec<crate::types::FlashSMSRecord>>) -> Self {
         self.flash_sms_list = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeFlashSMSListResponse {
         DescribeFlashSMSListResponse {
             total: self.total,
@@ -478,9 +645,11 @@ impl DescribeFlashSMSListResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeFlashSMSListResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -529,30 +698,39 @@ impl crate::Paginated for DescribeFlashSMSListRequest {
     type Item = crate::types::FlashSMSRecord;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 1000;
+    #[inline]
     fn page_size(&self) -> Option<u64> {
         self.page_size
     }
+    #[inline]
     fn set_page_size(&mut self, value: u64) {
         self.page_size = Some(value);
     }
+    #[inline]
     fn position(&self) -> Option<u64> {
         self.page_number
     }
+    #[inline]
     fn set_position(&mut self, value: u64) {
         self.page_number = Some(value);
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
     }
+    #[inline]
     fn items(response: &Self::Response) -> &[Self::Item] {
         response.flash_sms_list.as_deref().unwrap_or(&[])
     }
+    #[inline]
     fn into_items(response: Self::Response) -> Vec<Self::Item> {
         response.flash_sms_list.unwrap_or_default()
     }
+    #[inline]
     fn total(response: &Self::Response) -> Option<u64> {
         response.total
     }
+    #[inline]
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;
         None
@@ -562,12 +740,9 @@ impl crate::Client {
     /// List flash SMS delivery records.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeFlashSMSList`](crate::operation::describe_flash_sms_list).
+    #[inline]
     pub fn describe_flash_sms_list(&self) -> DescribeFlashSMSListFluentBuilder {
         DescribeFlashSMSListFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeFlashSMSListErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<DescribeFlashSMSListErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeFlashSMSListErrorCode {}

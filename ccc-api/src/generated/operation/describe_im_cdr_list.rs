@@ -10,42 +10,101 @@
 //!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeIMCdrList>
 /// Request of `DescribeIMCdrList`. Build it with [`DescribeIMCdrListRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIMCdrListRequest {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Start of the window, Unix time in seconds.
     ///
     /// Example: `1603877878`
-    #[serde(rename = "StartTimestamp")]
     pub start_timestamp: i64,
     /// End of the window, Unix time in seconds.
     ///
     /// Example: `1603877879`
-    #[serde(rename = "EndTimestamp")]
     pub end_timestamp: i64,
     /// Maximum number of records to return, up to 100; defaults to `20`.
     ///
     /// Example: `100`
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<crate::types::Limit>,
     /// Number of records to skip; defaults to `0`.
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<crate::types::Offset>,
     /// Record kind: `1` omnichannel, `2` text chat; omit to return both.
     ///
     /// Example: `2`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<crate::types::DescribeIMCdrListType>,
+}
+impl ::serde::Serialize for DescribeIMCdrListRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeIMCdrListRequest", 6)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("StartTimestamp", &self.start_timestamp)?;
+        s.serialize_field("EndTimestamp", &self.end_timestamp)?;
+        if self.limit.is_some() {
+            s.serialize_field("Limit", &self.limit)?;
+        }
+        if self.offset.is_some() {
+            s.serialize_field("Offset", &self.offset)?;
+        }
+        if self.r#type.is_some() {
+            s.serialize_field("Type", &self.r#type)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeIMCdrListRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeIMCdrListRequest {
+    const EXPECTING: &'static str = "struct DescribeIMCdrListRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "StartTimestamp",
+            "EndTimestamp",
+            "Limit",
+            "Offset",
+            "Type",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_start_timestamp: Option<i64> = None;
+        let mut f_end_timestamp: Option<i64> = None;
+        let mut f_limit: Option<Option<crate::types::Limit>> = None;
+        let mut f_offset: Option<Option<crate::types::Offset>> = None;
+        let mut f_type: Option<Option<crate::types::DescribeIMCdrListType>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_start_timestamp)?,
+                2 => members.value(&mut map, &mut f_end_timestamp)?,
+                3 => members.value(&mut map, &mut f_limit)?,
+                4 => members.value(&mut map, &mut f_offset)?,
+                5 => members.value(&mut map, &mut f_type)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeIMCdrListRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            start_timestamp: members.required(f_start_timestamp, 1)?,
+            end_timestamp: members.required(f_end_timestamp, 2)?,
+            limit: f_limit.flatten(),
+            offset: f_offset.flatten(),
+            r#type: f_type.flatten(),
+        })
+    }
 }
 impl DescribeIMCdrListRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeIMCdrListRequestBuilder {
         DescribeIMCdrListRequestBuilder::default()
     }
@@ -71,11 +130,13 @@ impl DescribeIMCdrListRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -83,11 +144,13 @@ impl DescribeIMCdrListRequestBuilder {
     /// Start of the window, Unix time in seconds.
     ///
     /// Example: `1603877878`
+    #[inline]
     pub fn start_timestamp(mut self, value: i64) -> Self {
         self.start_timestamp = Some(value);
         self
     }
     /// Sets or clears `StartTimestamp`. Required.
+    #[inline]
     pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
         self.start_timestamp = value;
         self
@@ -95,11 +158,13 @@ impl DescribeIMCdrListRequestBuilder {
     /// End of the window, Unix time in seconds.
     ///
     /// Example: `1603877879`
+    #[inline]
     pub fn end_timestamp(mut self, value: i64) -> Self {
         self.end_timestamp = Some(value);
         self
     }
     /// Sets or clears `EndTimestamp`. Required.
+    #[inline]
     pub fn set_end_timestamp(mut self, value: Option<i64>) -> Self {
         self.end_timestamp = value;
         self
@@ -107,11 +172,13 @@ impl DescribeIMCdrListRequestBuilder {
     /// Maximum number of records to return, up to 100; defaults to `20`.
     ///
     /// Example: `100`
+    #[inline]
     pub fn limit(mut self, value: crate::types::Limit) -> Self {
         self.limit = Some(value);
         self
     }
     /// Sets or clears `Limit`.
+    #[inline]
     pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
         self.limit = value;
         self
@@ -119,11 +186,13 @@ impl DescribeIMCdrListRequestBuilder {
     /// Number of records to skip; defaults to `0`.
     ///
     /// Example: `0`
+    #[inline]
     pub fn offset(mut self, value: crate::types::Offset) -> Self {
         self.offset = Some(value);
         self
     }
     /// Sets or clears `Offset`.
+    #[inline]
     pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
         self.offset = value;
         self
@@ -131,16 +200,19 @@ impl DescribeIMCdrListRequestBuilder {
     /// Record kind: `1` omnichannel, `2` text chat; omit to return both.
     ///
     /// Example: `2`
+    #[inline]
     pub fn r#type(mut self, value: crate::types::DescribeIMCdrListType) -> Self {
         self.r#type = Some(value);
         self
     }
     /// Sets or clears `Type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<crate::types::DescribeIMCdrListType>) -> Self {
         self.r#type = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeIMCdrListRequest, crate::BuildError> {
         Ok(DescribeIMCdrListRequest {
             sdk_app_id: self
@@ -169,6 +241,7 @@ pub struct DescribeIMCdrListFluentBuilder {
 }
 impl DescribeIMCdrListFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -179,11 +252,13 @@ impl DescribeIMCdrListFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -191,11 +266,13 @@ impl DescribeIMCdrListFluentBuilder {
     /// Start of the window, Unix time in seconds.
     ///
     /// Example: `1603877878`
+    #[inline]
     pub fn start_timestamp(mut self, value: i64) -> Self {
         self.inner.start_timestamp = Some(value);
         self
     }
     /// Sets or clears `StartTimestamp`. Required.
+    #[inline]
     pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
         self.inner.start_timestamp = value;
         self
@@ -203,11 +280,13 @@ impl DescribeIMCdrListFluentBuilder {
     /// End of the window, Unix time in seconds.
     ///
     /// Example: `1603877879`
+    #[inline]
     pub fn end_timestamp(mut self, value: i64) -> Self {
         self.inner.end_timestamp = Some(value);
         self
     }
     /// Sets or clears `EndTimestamp`. Required.
+    #[inline]
     pub fn set_end_timestamp(mut self, value: Option<i64>) -> Self {
         self.inner.end_timestamp = value;
         self
@@ -215,11 +294,13 @@ impl DescribeIMCdrListFluentBuilder {
     /// Maximum number of records to return, up to 100; defaults to `20`.
     ///
     /// Example: `100`
+    #[inline]
     pub fn limit(mut self, value: crate::types::Limit) -> Self {
         self.inner.limit = Some(value);
         self
     }
     /// Sets or clears `Limit`.
+    #[inline]
     pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
         self.inner.limit = value;
         self
@@ -227,11 +308,13 @@ impl DescribeIMCdrListFluentBuilder {
     /// Number of records to skip; defaults to `0`.
     ///
     /// Example: `0`
+    #[inline]
     pub fn offset(mut self, value: crate::types::Offset) -> Self {
         self.inner.offset = Some(value);
         self
     }
     /// Sets or clears `Offset`.
+    #[inline]
     pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
         self.inner.offset = value;
         self
@@ -239,26 +322,31 @@ impl DescribeIMCdrListFluentBuilder {
     /// Record kind: `1` omnichannel, `2` text chat; omit to return both.
     ///
     /// Example: `2`
+    #[inline]
     pub fn r#type(mut self, value: crate::types::DescribeIMCdrListType) -> Self {
         self.inner.r#type = Some(value);
         self
     }
     /// Sets or clears `Type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<crate::types::DescribeIMCdrListType>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeIMCdrListRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DescribeIMCdrListResponse, crate::SdkError<DescribeIMCdrListErrorCode>> {
@@ -268,6 +356,7 @@ impl DescribeIMCdrListFluentBuilder {
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `Offset`/`Limit` are set here or on the paginator.
     ///
     /// Page size 100: The documented maximum.
+    #[inline]
     pub fn into_paginator(mut self) -> crate::Paginator<DescribeIMCdrListRequest> {
         if self.inner.limit.is_none() {
             self.inner.limit = Some(100);
@@ -279,46 +368,93 @@ impl DescribeIMCdrListFluentBuilder {
     }
 }
 /// Successful response of `DescribeIMCdrList`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIMCdrListResponse {
     /// Total number of matching records.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "TotalCount",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub total_count: crate::types::TotalCount,
     /// Service records on the requested page.
     ///
     /// Example: `[{"ClientUserId":"8b997a86199ac962210017263","Duration":100,"EndStatus":1,"Id":"12933","Nickname":"bar","Satisfaction":{"Id":1,"Label":"满意"},"SessionId":"87fa1d7a-4194-4f2a-83dc-d7c293411720","SkillGroupId":"1001","SkillGroupName":"bar","StaffId":"foo@tencent.com","Timestamp":1632814604,"Type":2}]`
-    #[serde(
-        rename = "IMCdrList",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub im_cdr_list: Vec<crate::types::IMCdrInfo>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeIMCdrListResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeIMCdrListResponse", 3)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.serialize_field("IMCdrList", &self.im_cdr_list)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeIMCdrListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeIMCdrListResponse {
+    const EXPECTING: &'static str = "struct DescribeIMCdrListResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["TotalCount", "IMCdrList", "RequestId"]);
+        let mut f_total_count: Option<crate::types::TotalCount> = None;
+        let mut f_im_cdr_list: Option<Vec<crate::types::IMCdrInfo>> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_total_count)?,
+                1 => members.filled(&mut map, &mut f_im_cdr_list)?,
+                2 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeIMCdrListResponse {
+            total_count: f_total_count.unwrap_or_else(crate::deviation::absent),
+            im_cdr_list: f_im_cdr_list.unwrap_or_default(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeIMCdrListResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "IMCdrList",
+                rule: crate::deviation::Rule::List,
+                nested: Some(<crate::types::IMCdrInfo as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TotalCount",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeIMCdrListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeIMCdrListResponseBuilder {
         DescribeIMCdrListResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -334,11 +470,13 @@ impl DescribeIMCdrListResponseBuilder {
     /// Total number of matching records.
     ///
     /// Example: `0`
+    #[inline]
     pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
         self.total_count = Some(value);
         self
     }
     /// Sets or clears `TotalCount`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
         self.total_count = value;
         self
@@ -346,26 +484,31 @@ impl DescribeIMCdrListResponseBuilder {
     /// Service records on the requested page.
     ///
     /// Example: `[{"ClientUserId":"8b997a86199ac962210017263","Duration":100,"EndStatus":1,"Id":"12933","Nickname":"bar","Satisfaction":{"Id":1,"Label":"满意"},"SessionId":"87fa1d7a-4194-4f2a-83dc-d7c293411720","SkillGroupId":"1001","SkillGroupName":"bar","StaffId":"foo@tencent.com","Timestamp":1632814604,"Type":2}]`
+    #[inline]
     pub fn im_cdr_list(mut self, value: Vec<crate::types::IMCdrInfo>) -> Self {
         self.im_cdr_list = Some(value);
         self
     }
     /// Sets or clears `IMCdrList`.
+    #[inline]
     pub fn set_im_cdr_list(mut self, value: Option<Vec<crate::types::IMCdrInfo>>) -> Self {
         self.im_cdr_list = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeIMCdrListResponse {
         DescribeIMCdrListResponse {
             total_count: self.total_count.unwrap_or_default(),
@@ -376,9 +519,11 @@ impl DescribeIMCdrListResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeIMCdrListResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -437,30 +582,39 @@ impl crate::Paginated for DescribeIMCdrListRequest {
     type Item = crate::types::IMCdrInfo;
     const STYLE: crate::PageStyle = crate::PageStyle::Offset;
     const MAX_PAGE_SIZE: u64 = 100;
+    #[inline]
     fn page_size(&self) -> Option<u64> {
         self.limit
     }
+    #[inline]
     fn set_page_size(&mut self, value: u64) {
         self.limit = Some(value);
     }
+    #[inline]
     fn position(&self) -> Option<u64> {
         self.offset
     }
+    #[inline]
     fn set_position(&mut self, value: u64) {
         self.offset = Some(value);
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
     }
+    #[inline]
     fn items(response: &Self::Response) -> &[Self::Item] {
         &response.im_cdr_list
     }
+    #[inline]
     fn into_items(response: Self::Response) -> Vec<Self::Item> {
         response.im_cdr_list
     }
+    #[inline]
     fn total(response: &Self::Response) -> Option<u64> {
         Some(response.total_count)
     }
+    #[inline]
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;
         None
@@ -470,12 +624,9 @@ impl crate::Client {
     /// List online customer service records.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeIMCdrList`](crate::operation::describe_im_cdr_list).
+    #[inline]
     pub fn describe_im_cdr_list(&self) -> DescribeIMCdrListFluentBuilder {
         DescribeIMCdrListFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeIMCdrListErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<DescribeIMCdrListErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeIMCdrListErrorCode {}

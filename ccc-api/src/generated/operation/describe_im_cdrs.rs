@@ -10,51 +10,114 @@
 //!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=DescribeIMCdrs>
 /// Request of `DescribeIMCdrs`. Build it with [`DescribeIMCdrsRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIMCdrsRequest {
     /// Start of the window, Unix time in seconds.
     ///
     /// Example: `1603877878`
-    #[serde(rename = "StartTimestamp")]
     pub start_timestamp: i64,
     /// End of the window, Unix time in seconds.
     ///
     /// Example: `1603877879`
-    #[serde(rename = "EndTimestamp")]
     pub end_timestamp: i64,
     /// Instance id; deprecated, use `SdkAppId` instead.
     ///
     /// Example: `11`
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub instance_id: Option<i64>,
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId", default, skip_serializing_if = "Option::is_none")]
     pub sdk_app_id: Option<crate::types::SdkAppId>,
     /// Maximum number of records to return, up to 100; defaults to `20`.
     ///
     /// Example: `100`
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<crate::types::Limit>,
     /// Number of records to skip; defaults to `0`.
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<crate::types::Offset>,
     /// Record kind: `1` omnichannel, `2` text chat; omit to return both.
     ///
     /// Example: `2`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<crate::types::DescribeIMCdrListType>,
+}
+impl ::serde::Serialize for DescribeIMCdrsRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeIMCdrsRequest", 7)?;
+        s.serialize_field("StartTimestamp", &self.start_timestamp)?;
+        s.serialize_field("EndTimestamp", &self.end_timestamp)?;
+        if self.instance_id.is_some() {
+            s.serialize_field("InstanceId", &self.instance_id)?;
+        }
+        if self.sdk_app_id.is_some() {
+            s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        }
+        if self.limit.is_some() {
+            s.serialize_field("Limit", &self.limit)?;
+        }
+        if self.offset.is_some() {
+            s.serialize_field("Offset", &self.offset)?;
+        }
+        if self.r#type.is_some() {
+            s.serialize_field("Type", &self.r#type)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeIMCdrsRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeIMCdrsRequest {
+    const EXPECTING: &'static str = "struct DescribeIMCdrsRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "StartTimestamp",
+            "EndTimestamp",
+            "InstanceId",
+            "SdkAppId",
+            "Limit",
+            "Offset",
+            "Type",
+        ]);
+        let mut f_start_timestamp: Option<i64> = None;
+        let mut f_end_timestamp: Option<i64> = None;
+        let mut f_instance_id: Option<Option<i64>> = None;
+        let mut f_sdk_app_id: Option<Option<crate::types::SdkAppId>> = None;
+        let mut f_limit: Option<Option<crate::types::Limit>> = None;
+        let mut f_offset: Option<Option<crate::types::Offset>> = None;
+        let mut f_type: Option<Option<crate::types::DescribeIMCdrListType>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_start_timestamp)?,
+                1 => members.value(&mut map, &mut f_end_timestamp)?,
+                2 => members.value(&mut map, &mut f_instance_id)?,
+                3 => members.value(&mut map, &mut f_sdk_app_id)?,
+                4 => members.value(&mut map, &mut f_limit)?,
+                5 => members.value(&mut map, &mut f_offset)?,
+                6 => members.value(&mut map, &mut f_type)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeIMCdrsRequest {
+            start_timestamp: members.required(f_start_timestamp, 0)?,
+            end_timestamp: members.required(f_end_timestamp, 1)?,
+            instance_id: f_instance_id.flatten(),
+            sdk_app_id: f_sdk_app_id.flatten(),
+            limit: f_limit.flatten(),
+            offset: f_offset.flatten(),
+            r#type: f_type.flatten(),
+        })
+    }
 }
 impl DescribeIMCdrsRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeIMCdrsRequestBuilder {
         DescribeIMCdrsRequestBuilder::default()
     }
@@ -81,11 +144,13 @@ impl DescribeIMCdrsRequestBuilder {
     /// Start of the window, Unix time in seconds.
     ///
     /// Example: `1603877878`
+    #[inline]
     pub fn start_timestamp(mut self, value: i64) -> Self {
         self.start_timestamp = Some(value);
         self
     }
     /// Sets or clears `StartTimestamp`. Required.
+    #[inline]
     pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
         self.start_timestamp = value;
         self
@@ -93,11 +158,13 @@ impl DescribeIMCdrsRequestBuilder {
     /// End of the window, Unix time in seconds.
     ///
     /// Example: `1603877879`
+    #[inline]
     pub fn end_timestamp(mut self, value: i64) -> Self {
         self.end_timestamp = Some(value);
         self
     }
     /// Sets or clears `EndTimestamp`. Required.
+    #[inline]
     pub fn set_end_timestamp(mut self, value: Option<i64>) -> Self {
         self.end_timestamp = value;
         self
@@ -105,11 +172,13 @@ impl DescribeIMCdrsRequestBuilder {
     /// Instance id; deprecated, use `SdkAppId` instead.
     ///
     /// Example: `11`
+    #[inline]
     pub fn instance_id(mut self, value: i64) -> Self {
         self.instance_id = Some(value);
         self
     }
     /// Sets or clears `InstanceId`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<i64>) -> Self {
         self.instance_id = value;
         self
@@ -117,11 +186,13 @@ impl DescribeIMCdrsRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -129,11 +200,13 @@ impl DescribeIMCdrsRequestBuilder {
     /// Maximum number of records to return, up to 100; defaults to `20`.
     ///
     /// Example: `100`
+    #[inline]
     pub fn limit(mut self, value: crate::types::Limit) -> Self {
         self.limit = Some(value);
         self
     }
     /// Sets or clears `Limit`.
+    #[inline]
     pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
         self.limit = value;
         self
@@ -141,11 +214,13 @@ impl DescribeIMCdrsRequestBuilder {
     /// Number of records to skip; defaults to `0`.
     ///
     /// Example: `0`
+    #[inline]
     pub fn offset(mut self, value: crate::types::Offset) -> Self {
         self.offset = Some(value);
         self
     }
     /// Sets or clears `Offset`.
+    #[inline]
     pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
         self.offset = value;
         self
@@ -153,16 +228,19 @@ impl DescribeIMCdrsRequestBuilder {
     /// Record kind: `1` omnichannel, `2` text chat; omit to return both.
     ///
     /// Example: `2`
+    #[inline]
     pub fn r#type(mut self, value: crate::types::DescribeIMCdrListType) -> Self {
         self.r#type = Some(value);
         self
     }
     /// Sets or clears `Type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<crate::types::DescribeIMCdrListType>) -> Self {
         self.r#type = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeIMCdrsRequest, crate::BuildError> {
         Ok(DescribeIMCdrsRequest {
             start_timestamp: self.start_timestamp.ok_or(crate::BuildError::missing(
@@ -189,6 +267,7 @@ pub struct DescribeIMCdrsFluentBuilder {
 }
 impl DescribeIMCdrsFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -199,11 +278,13 @@ impl DescribeIMCdrsFluentBuilder {
     /// Start of the window, Unix time in seconds.
     ///
     /// Example: `1603877878`
+    #[inline]
     pub fn start_timestamp(mut self, value: i64) -> Self {
         self.inner.start_timestamp = Some(value);
         self
     }
     /// Sets or clears `StartTimestamp`. Required.
+    #[inline]
     pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
         self.inner.start_timestamp = value;
         self
@@ -211,11 +292,13 @@ impl DescribeIMCdrsFluentBuilder {
     /// End of the window, Unix time in seconds.
     ///
     /// Example: `1603877879`
+    #[inline]
     pub fn end_timestamp(mut self, value: i64) -> Self {
         self.inner.end_timestamp = Some(value);
         self
     }
     /// Sets or clears `EndTimestamp`. Required.
+    #[inline]
     pub fn set_end_timestamp(mut self, value: Option<i64>) -> Self {
         self.inner.end_timestamp = value;
         self
@@ -223,11 +306,13 @@ impl DescribeIMCdrsFluentBuilder {
     /// Instance id; deprecated, use `SdkAppId` instead.
     ///
     /// Example: `11`
+    #[inline]
     pub fn instance_id(mut self, value: i64) -> Self {
         self.inner.instance_id = Some(value);
         self
     }
     /// Sets or clears `InstanceId`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<i64>) -> Self {
         self.inner.instance_id = value;
         self
@@ -235,11 +320,13 @@ impl DescribeIMCdrsFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -247,11 +334,13 @@ impl DescribeIMCdrsFluentBuilder {
     /// Maximum number of records to return, up to 100; defaults to `20`.
     ///
     /// Example: `100`
+    #[inline]
     pub fn limit(mut self, value: crate::types::Limit) -> Self {
         self.inner.limit = Some(value);
         self
     }
     /// Sets or clears `Limit`.
+    #[inline]
     pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
         self.inner.limit = value;
         self
@@ -259,11 +348,13 @@ impl DescribeIMCdrsFluentBuilder {
     /// Number of records to skip; defaults to `0`.
     ///
     /// Example: `0`
+    #[inline]
     pub fn offset(mut self, value: crate::types::Offset) -> Self {
         self.inner.offset = Some(value);
         self
     }
     /// Sets or clears `Offset`.
+    #[inline]
     pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
         self.inner.offset = value;
         self
@@ -271,26 +362,31 @@ impl DescribeIMCdrsFluentBuilder {
     /// Record kind: `1` omnichannel, `2` text chat; omit to return both.
     ///
     /// Example: `2`
+    #[inline]
     pub fn r#type(mut self, value: crate::types::DescribeIMCdrListType) -> Self {
         self.inner.r#type = Some(value);
         self
     }
     /// Sets or clears `Type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<crate::types::DescribeIMCdrListType>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeIMCdrsRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DescribeIMCdrsResponse, crate::SdkError<DescribeIMCdrsErrorCode>> {
@@ -300,6 +396,7 @@ impl DescribeIMCdrsFluentBuilder {
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `Offset`/`Limit` are set here or on the paginator.
     ///
     /// Page size 100: The documented maximum.
+    #[inline]
     pub fn into_paginator(mut self) -> crate::Paginator<DescribeIMCdrsRequest> {
         if self.inner.limit.is_none() {
             self.inner.limit = Some(100);
@@ -311,51 +408,107 @@ impl DescribeIMCdrsFluentBuilder {
     }
 }
 /// Successful response of `DescribeIMCdrs`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIMCdrsResponse {
     /// Total number of matching records.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "TotalCount",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub total_count: crate::types::TotalCount,
     /// Service records on the requested page.
     ///
     /// Example: `[{"Duration":100,"EndStatus":1,"Id":"12933","Nickname":"bar","Satisfaction":{"Id":1,"Label":"满意"},"SessionId":"87fa1d7a-4194-4f2a-83dc-d7c293411720","SkillGroupId":"1001","SkillGroupName":"bar","StaffId":"foo@tencent.com","Timestamp":1632814604,"Type":2}]`
-    #[serde(
-        rename = "IMCdrs",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub im_cdrs: Vec<crate::types::IMCdrInfo>,
     /// Service records on the requested page; may be null.
     ///
     /// Example: `[{"Duration":100,"EndStatus":1,"Id":"12933","Nickname":"bar","Satisfaction":{"Id":1,"Label":"满意"},"SessionId":"87fa1d7a-4194-4f2a-83dc-d7c293411720","SkillGroupId":"1001","SkillGroupName":"bar","StaffId":"foo@tencent.com","Timestamp":1632814604,"Type":2}]`
-    #[serde(rename = "IMCdrList", default)]
     pub im_cdr_list: Option<Vec<crate::types::IMCdrInfo>>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeIMCdrsResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeIMCdrsResponse", 4)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.serialize_field("IMCdrs", &self.im_cdrs)?;
+        s.serialize_field("IMCdrList", &self.im_cdr_list)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeIMCdrsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeIMCdrsResponse {
+    const EXPECTING: &'static str = "struct DescribeIMCdrsResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["TotalCount", "IMCdrs", "IMCdrList", "RequestId"]);
+        let mut f_total_count: Option<crate::types::TotalCount> = None;
+        let mut f_im_cdrs: Option<Vec<crate::types::IMCdrInfo>> = None;
+        let mut f_im_cdr_list: Option<Option<Vec<crate::types::IMCdrInfo>>> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_total_count)?,
+                1 => members.filled(&mut map, &mut f_im_cdrs)?,
+                2 => members.value(&mut map, &mut f_im_cdr_list)?,
+                3 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeIMCdrsResponse {
+            total_count: f_total_count.unwrap_or_else(crate::deviation::absent),
+            im_cdrs: f_im_cdrs.unwrap_or_default(),
+            im_cdr_list: f_im_cdr_list.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeIMCdrsResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "IMCdrList",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<crate::types::IMCdrInfo as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "IMCdrs",
+                rule: crate::deviation::Rule::List,
+                nested: Some(<crate::types::IMCdrInfo as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TotalCount",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeIMCdrsResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeIMCdrsResponseBuilder {
         DescribeIMCdrsResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -372,11 +525,13 @@ impl DescribeIMCdrsResponseBuilder {
     /// Total number of matching records.
     ///
     /// Example: `0`
+    #[inline]
     pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
         self.total_count = Some(value);
         self
     }
     /// Sets or clears `TotalCount`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
         self.total_count = value;
         self
@@ -384,11 +539,13 @@ impl DescribeIMCdrsResponseBuilder {
     /// Service records on the requested page.
     ///
     /// Example: `[{"Duration":100,"EndStatus":1,"Id":"12933","Nickname":"bar","Satisfaction":{"Id":1,"Label":"满意"},"SessionId":"87fa1d7a-4194-4f2a-83dc-d7c293411720","SkillGroupId":"1001","SkillGroupName":"bar","StaffId":"foo@tencent.com","Timestamp":1632814604,"Type":2}]`
+    #[inline]
     pub fn im_cdrs(mut self, value: Vec<crate::types::IMCdrInfo>) -> Self {
         self.im_cdrs = Some(value);
         self
     }
     /// Sets or clears `IMCdrs`.
+    #[inline]
     pub fn set_im_cdrs(mut self, value: Option<Vec<crate::types::IMCdrInfo>>) -> Self {
         self.im_cdrs = value;
         self
@@ -396,26 +553,31 @@ impl DescribeIMCdrsResponseBuilder {
     /// Service records on the requested page; may be null.
     ///
     /// Example: `[{"Duration":100,"EndStatus":1,"Id":"12933","Nickname":"bar","Satisfaction":{"Id":1,"Label":"满意"},"SessionId":"87fa1d7a-4194-4f2a-83dc-d7c293411720","SkillGroupId":"1001","SkillGroupName":"bar","StaffId":"foo@tencent.com","Timestamp":1632814604,"Type":2}]`
+    #[inline]
     pub fn im_cdr_list(mut self, value: Vec<crate::types::IMCdrInfo>) -> Self {
         self.im_cdr_list = Some(value);
         self
     }
     /// Sets or clears `IMCdrList`.
+    #[inline]
     pub fn set_im_cdr_list(mut self, value: Option<Vec<crate::types::IMCdrInfo>>) -> Self {
         self.im_cdr_list = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeIMCdrsResponse {
         DescribeIMCdrsResponse {
             total_count: self.total_count.unwrap_or_default(),
@@ -427,9 +589,11 @@ impl DescribeIMCdrsResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeIMCdrsResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -488,30 +652,39 @@ impl crate::Paginated for DescribeIMCdrsRequest {
     type Item = crate::types::IMCdrInfo;
     const STYLE: crate::PageStyle = crate::PageStyle::Offset;
     const MAX_PAGE_SIZE: u64 = 100;
+    #[inline]
     fn page_size(&self) -> Option<u64> {
         self.limit
     }
+    #[inline]
     fn set_page_size(&mut self, value: u64) {
         self.limit = Some(value);
     }
+    #[inline]
     fn position(&self) -> Option<u64> {
         self.offset
     }
+    #[inline]
     fn set_position(&mut self, value: u64) {
         self.offset = Some(value);
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
     }
+    #[inline]
     fn items(response: &Self::Response) -> &[Self::Item] {
         response.im_cdr_list.as_deref().unwrap_or(&[])
     }
+    #[inline]
     fn into_items(response: Self::Response) -> Vec<Self::Item> {
         response.im_cdr_list.unwrap_or_default()
     }
+    #[inline]
     fn total(response: &Self::Response) -> Option<u64> {
         Some(response.total_count)
     }
+    #[inline]
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;
         None
@@ -521,12 +694,9 @@ impl crate::Client {
     /// List online customer service records (deprecated).
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeIMCdrs`](crate::operation::describe_im_cdrs).
+    #[inline]
     pub fn describe_im_cdrs(&self) -> DescribeIMCdrsFluentBuilder {
         DescribeIMCdrsFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeIMCdrsErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<DescribeIMCdrsErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeIMCdrsErrorCode {}

@@ -44,44 +44,95 @@
 //! }
 //! ```
 /// Request of `DescribeIvrAudioList`. Build it with [`DescribeIvrAudioListRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIvrAudioListRequest {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1600000001`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Page size, at most 50.
     ///
     /// Example: `10`
-    #[serde(rename = "PageSize")]
     pub page_size: crate::types::PageSize,
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    #[serde(rename = "PageNumber")]
     pub page_number: crate::types::PageNumber,
     /// Only return files with these aliases.
-    #[serde(
-        rename = "CustomFileName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub custom_file_name: Option<Vec<crate::CompactString>>,
     /// Only return files with these file names.
-    #[serde(
-        rename = "AudioFileName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub audio_file_name: Option<Vec<crate::CompactString>>,
     /// Only return files with these ids.
-    #[serde(rename = "FileId", default, skip_serializing_if = "Option::is_none")]
     pub file_id: Option<Vec<crate::types::FileId>>,
+}
+impl ::serde::Serialize for DescribeIvrAudioListRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeIvrAudioListRequest", 6)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("PageSize", &self.page_size)?;
+        s.serialize_field("PageNumber", &self.page_number)?;
+        if self.custom_file_name.is_some() {
+            s.serialize_field("CustomFileName", &self.custom_file_name)?;
+        }
+        if self.audio_file_name.is_some() {
+            s.serialize_field("AudioFileName", &self.audio_file_name)?;
+        }
+        if self.file_id.is_some() {
+            s.serialize_field("FileId", &self.file_id)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeIvrAudioListRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeIvrAudioListRequest {
+    const EXPECTING: &'static str = "struct DescribeIvrAudioListRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "PageSize",
+            "PageNumber",
+            "CustomFileName",
+            "AudioFileName",
+            "FileId",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_page_size: Option<crate::types::PageSize> = None;
+        let mut f_page_number: Option<crate::types::PageNumber> = None;
+        let mut f_custom_file_name: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_audio_file_name: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_file_id: Option<Option<Vec<crate::types::FileId>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_page_size)?,
+                2 => members.value(&mut map, &mut f_page_number)?,
+                3 => members.value(&mut map, &mut f_custom_file_name)?,
+                4 => members.value(&mut map, &mut f_audio_file_name)?,
+                5 => members.value(&mut map, &mut f_file_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeIvrAudioListRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            page_size: members.required(f_page_size, 1)?,
+            page_number: members.required(f_page_number, 2)?,
+            custom_file_name: f_custom_file_name.flatten(),
+            audio_file_name: f_audio_file_name.flatten(),
+            file_id: f_file_id.flatten(),
+        })
+    }
 }
 impl DescribeIvrAudioListRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeIvrAudioListRequestBuilder {
         DescribeIvrAudioListRequestBuilder::default()
     }
@@ -107,11 +158,13 @@ impl DescribeIvrAudioListRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1600000001`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -119,11 +172,13 @@ impl DescribeIvrAudioListRequestBuilder {
     /// Page size, at most 50.
     ///
     /// Example: `10`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
@@ -131,46 +186,55 @@ impl DescribeIvrAudioListRequestBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.page_number = value;
         self
     }
     /// Only return files with these aliases.
+    #[inline]
     pub fn custom_file_name(mut self, value: Vec<crate::CompactString>) -> Self {
         self.custom_file_name = Some(value);
         self
     }
     /// Sets or clears `CustomFileName`.
+    #[inline]
     pub fn set_custom_file_name(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.custom_file_name = value;
         self
     }
     /// Only return files with these file names.
+    #[inline]
     pub fn audio_file_name(mut self, value: Vec<crate::CompactString>) -> Self {
         self.audio_file_name = Some(value);
         self
     }
     /// Sets or clears `AudioFileName`.
+    #[inline]
     pub fn set_audio_file_name(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.audio_file_name = value;
         self
     }
     /// Only return files with these ids.
+    #[inline]
     pub fn file_id(mut self, value: Vec<crate::types::FileId>) -> Self {
         self.file_id = Some(value);
         self
     }
     /// Sets or clears `FileId`.
+    #[inline]
     pub fn set_file_id(mut self, value: Option<Vec<crate::types::FileId>>) -> Self {
         self.file_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeIvrAudioListRequest, crate::BuildError> {
         Ok(DescribeIvrAudioListRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -200,6 +264,7 @@ pub struct DescribeIvrAudioListFluentBuilder {
 }
 impl DescribeIvrAudioListFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -210,11 +275,13 @@ impl DescribeIvrAudioListFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1600000001`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -222,11 +289,13 @@ impl DescribeIvrAudioListFluentBuilder {
     /// Page size, at most 50.
     ///
     /// Example: `10`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
@@ -234,56 +303,67 @@ impl DescribeIvrAudioListFluentBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.inner.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.inner.page_number = value;
         self
     }
     /// Only return files with these aliases.
+    #[inline]
     pub fn custom_file_name(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.custom_file_name = Some(value);
         self
     }
     /// Sets or clears `CustomFileName`.
+    #[inline]
     pub fn set_custom_file_name(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.custom_file_name = value;
         self
     }
     /// Only return files with these file names.
+    #[inline]
     pub fn audio_file_name(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.audio_file_name = Some(value);
         self
     }
     /// Sets or clears `AudioFileName`.
+    #[inline]
     pub fn set_audio_file_name(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.audio_file_name = value;
         self
     }
     /// Only return files with these ids.
+    #[inline]
     pub fn file_id(mut self, value: Vec<crate::types::FileId>) -> Self {
         self.inner.file_id = Some(value);
         self
     }
     /// Sets or clears `FileId`.
+    #[inline]
     pub fn set_file_id(mut self, value: Option<Vec<crate::types::FileId>>) -> Self {
         self.inner.file_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeIvrAudioListRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DescribeIvrAudioListResponse, crate::SdkError<DescribeIvrAudioListErrorCode>> {
@@ -293,6 +373,7 @@ impl DescribeIvrAudioListFluentBuilder {
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 50 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///
     /// Page size 50: The documented maximum.
+    #[inline]
     pub fn into_paginator(mut self) -> crate::Paginator<DescribeIvrAudioListRequest> {
         if self.inner.page_size.is_none() {
             self.inner.page_size = Some(50);
@@ -304,40 +385,93 @@ impl DescribeIvrAudioListFluentBuilder {
     }
 }
 /// Successful response of `DescribeIvrAudioList`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIvrAudioListResponse {
     /// Total number of matching files.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "TotalCount",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub total_count: crate::types::TotalCount,
     /// Audio files on the requested page.
-    #[serde(rename = "FileInfo", default, skip_serializing_if = "Option::is_none")]
     pub file_info: Option<Vec<crate::types::AudioFileInfo>>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeIvrAudioListResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeIvrAudioListResponse", 3)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        if self.file_info.is_some() {
+            s.serialize_field("FileInfo", &self.file_info)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeIvrAudioListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeIvrAudioListResponse {
+    const EXPECTING: &'static str = "struct DescribeIvrAudioListResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["TotalCount", "FileInfo", "RequestId"]);
+        let mut f_total_count: Option<crate::types::TotalCount> = None;
+        let mut f_file_info: Option<Option<Vec<crate::types::AudioFileInfo>>> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_total_count)?,
+                1 => members.value(&mut map, &mut f_file_info)?,
+                2 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeIvrAudioListResponse {
+            total_count: f_total_count.unwrap_or_else(crate::deviation::absent),
+            file_info: f_file_info.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeIvrAudioListResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "FileInfo",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<crate::types::AudioFileInfo as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TotalCount",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeIvrAudioListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeIvrAudioListResponseBuilder {
         DescribeIvrAudioListResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -353,36 +487,43 @@ impl DescribeIvrAudioListResponseBuilder {
     /// Total number of matching files.
     ///
     /// Example: `0`
+    #[inline]
     pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
         self.total_count = Some(value);
         self
     }
     /// Sets or clears `TotalCount`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
         self.total_count = value;
         self
     }
     /// Audio files on the requested page.
+    #[inline]
     pub fn file_info(mut self, value: Vec<crate::types::AudioFileInfo>) -> Self {
         self.file_info = Some(value);
         self
     }
     /// Sets or clears `FileInfo`.
+    #[inline]
     pub fn set_file_info(mut self, value: Option<Vec<crate::types::AudioFileInfo>>) -> Self {
         self.file_info = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeIvrAudioListResponse {
         DescribeIvrAudioListResponse {
             total_count: self.total_count.unwrap_or_default(),
@@ -393,9 +534,11 @@ impl DescribeIvrAudioListResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeIvrAudioListResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -448,30 +591,39 @@ impl crate::Paginated for DescribeIvrAudioListRequest {
     type Item = crate::types::AudioFileInfo;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 50;
+    #[inline]
     fn page_size(&self) -> Option<u64> {
         Some(self.page_size)
     }
+    #[inline]
     fn set_page_size(&mut self, value: u64) {
         self.page_size = value;
     }
+    #[inline]
     fn position(&self) -> Option<u64> {
         Some(self.page_number)
     }
+    #[inline]
     fn set_position(&mut self, value: u64) {
         self.page_number = value;
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
     }
+    #[inline]
     fn items(response: &Self::Response) -> &[Self::Item] {
         response.file_info.as_deref().unwrap_or(&[])
     }
+    #[inline]
     fn into_items(response: Self::Response) -> Vec<Self::Item> {
         response.file_info.unwrap_or_default()
     }
+    #[inline]
     fn total(response: &Self::Response) -> Option<u64> {
         Some(response.total_count)
     }
+    #[inline]
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;
         None
@@ -481,12 +633,9 @@ impl crate::Client {
     /// List the IVR audio files of an application.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeIvrAudioList`](crate::operation::describe_ivr_audio_list).
+    #[inline]
     pub fn describe_ivr_audio_list(&self) -> DescribeIvrAudioListFluentBuilder {
         DescribeIvrAudioListFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeIvrAudioListErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<DescribeIvrAudioListErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeIvrAudioListErrorCode {}

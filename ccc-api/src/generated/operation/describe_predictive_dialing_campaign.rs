@@ -42,22 +42,56 @@
 //!
 //! Repaired from the official text: inserted 1 missing comma(s) in the response
 /// Request of `DescribePredictiveDialingCampaign`. Build it with [`DescribePredictiveDialingCampaignRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePredictiveDialingCampaignRequest {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Id of the task to look up.
     ///
     /// Example: `2569`
-    #[serde(rename = "CampaignId")]
     pub campaign_id: crate::types::CampaignId,
+}
+impl ::serde::Serialize for DescribePredictiveDialingCampaignRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribePredictiveDialingCampaignRequest", 2)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("CampaignId", &self.campaign_id)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribePredictiveDialingCampaignRequest {
+    const EXPECTING: &'static str = "struct DescribePredictiveDialingCampaignRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SdkAppId", "CampaignId"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_campaign_id: Option<crate::types::CampaignId> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_campaign_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribePredictiveDialingCampaignRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            campaign_id: members.required(f_campaign_id, 1)?,
+        })
+    }
 }
 impl DescribePredictiveDialingCampaignRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribePredictiveDialingCampaignRequestBuilder {
         DescribePredictiveDialingCampaignRequestBuilder::default()
     }
@@ -79,11 +113,13 @@ impl DescribePredictiveDialingCampaignRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -91,16 +127,19 @@ impl DescribePredictiveDialingCampaignRequestBuilder {
     /// Id of the task to look up.
     ///
     /// Example: `2569`
+    #[inline]
     pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
         self.campaign_id = Some(value);
         self
     }
     /// Sets or clears `CampaignId`. Required.
+    #[inline]
     pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
         self.campaign_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribePredictiveDialingCampaignRequest, crate::BuildError> {
         Ok(DescribePredictiveDialingCampaignRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -123,6 +162,7 @@ pub struct DescribePredictiveDialingCampaignFluentBuilder {
 }
 impl DescribePredictiveDialingCampaignFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -133,11 +173,13 @@ impl DescribePredictiveDialingCampaignFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -145,26 +187,31 @@ impl DescribePredictiveDialingCampaignFluentBuilder {
     /// Id of the task to look up.
     ///
     /// Example: `2569`
+    #[inline]
     pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
         self.inner.campaign_id = Some(value);
         self
     }
     /// Sets or clears `CampaignId`. Required.
+    #[inline]
     pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
         self.inner.campaign_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribePredictiveDialingCampaignRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -176,125 +223,312 @@ impl DescribePredictiveDialingCampaignFluentBuilder {
     }
 }
 /// Successful response of `DescribePredictiveDialingCampaign`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePredictiveDialingCampaignResponse {
     /// Id of the task.
     ///
     /// Example: `2569`
-    #[serde(
-        rename = "CampaignId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub campaign_id: Option<crate::types::CampaignId>,
     /// Task name.
     ///
     /// Example: `"新能源SUV推荐"`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<crate::CompactString>,
     /// Order in which callees are dialled: `0` random, `1` sequential.
     ///
     /// Example: `0`
-    #[serde(rename = "CallOrder", default, skip_serializing_if = "Option::is_none")]
     pub call_order: Option<crate::types::DescribePredictiveDialingCampaignCallOrder>,
     /// Id of the agent skill group serving the task.
     ///
     /// Example: `255`
-    #[serde(
-        rename = "SkillGroupId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_id: Option<crate::types::SkillGroupId>,
     /// Id of the IVR flow used by the task.
     ///
     /// Example: `4600`
-    #[serde(rename = "IVRId", default, skip_serializing_if = "Option::is_none")]
     pub ivr_id: Option<crate::types::IvrId>,
     /// Priority among tasks of the same application, `1` (highest) to `5` (lowest).
     ///
     /// Example: `3`
-    #[serde(rename = "Priority", default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
     /// Target abandoned-call rate in percent, 5-50.
     ///
     /// Example: `10`
-    #[serde(
-        rename = "ExpectedAbandonRate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub expected_abandon_rate: Option<i64>,
     /// Number of call retries, 0-2.
     ///
     /// Example: `2`
-    #[serde(
-        rename = "RetryTimes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub retry_times: Option<i64>,
     /// Interval between retries in seconds, 60-86400.
     ///
     /// Example: `1800`
-    #[serde(
-        rename = "RetryInterval",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub retry_interval: Option<i64>,
     /// Unix time in seconds at which the task starts automatically.
     ///
     /// Example: `1708483433`
-    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
     /// Unix time in seconds at which the task is stopped automatically.
     ///
     /// Example: `1708485433`
-    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// Custom variables of the task.
-    #[serde(rename = "Variables", default, skip_serializing_if = "Option::is_none")]
     pub variables: Option<Vec<crate::types::Variable>>,
     /// User-to-User Information data attached to the calls.
     ///
     /// Example: `"foobar"`
-    #[serde(rename = "UUI", default, skip_serializing_if = "Option::is_none")]
     pub uui: Option<crate::CompactString>,
     /// Task status: `0` not started, `1` running, `2` paused, `3` stopped, `4` completed.
     ///
     /// Example: `1`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::DescribePredictiveDialingCampaignStatus>,
     /// Reason for the status: `0` normal, `1` ended manually, `2` ended by timeout.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "StatusReason",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub status_reason: Option<crate::types::DescribePredictiveDialingCampaignStatusReason>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribePredictiveDialingCampaignResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribePredictiveDialingCampaignResponse", 16)?;
+        if self.campaign_id.is_some() {
+            s.serialize_field("CampaignId", &self.campaign_id)?;
+        }
+        if self.name.is_some() {
+            s.serialize_field("Name", &self.name)?;
+        }
+        if self.call_order.is_some() {
+            s.serialize_field("CallOrder", &self.call_order)?;
+        }
+        if self.skill_group_id.is_some() {
+            s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        }
+        if self.ivr_id.is_some() {
+            s.serialize_field("IVRId", &self.ivr_id)?;
+        }
+        if self.priority.is_some() {
+            s.serialize_field("Priority", &self.priority)?;
+        }
+        if self.expected_abandon_rate.is_some() {
+            s.serialize_field("ExpectedAbandonRate", &self.expected_abandon_rate)?;
+        }
+        if self.retry_times.is_some() {
+            s.serialize_field("RetryTimes", &self.retry_times)?;
+        }
+        if self.retry_interval.is_some() {
+            s.serialize_field("RetryInterval", &self.retry_interval)?;
+        }
+        if self.start_time.is_some() {
+            s.serialize_field("StartTime", &self.start_time)?;
+        }
+        if self.end_time.is_some() {
+            s.serialize_field("EndTime", &self.end_time)?;
+        }
+        if self.variables.is_some() {
+            s.serialize_field("Variables", &self.variables)?;
+        }
+        if self.uui.is_some() {
+            s.serialize_field("UUI", &self.uui)?;
+        }
+        if self.status.is_some() {
+            s.serialize_field("Status", &self.status)?;
+        }
+        if self.status_reason.is_some() {
+            s.serialize_field("StatusReason", &self.status_reason)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribePredictiveDialingCampaignResponse {
+    const EXPECTING: &'static str = "struct DescribePredictiveDialingCampaignResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "CampaignId",
+            "Name",
+            "CallOrder",
+            "SkillGroupId",
+            "IVRId",
+            "Priority",
+            "ExpectedAbandonRate",
+            "RetryTimes",
+            "RetryInterval",
+            "StartTime",
+            "EndTime",
+            "Variables",
+            "UUI",
+            "Status",
+            "StatusReason",
+            "RequestId",
+        ]);
+        let mut f_campaign_id: Option<Option<crate::types::CampaignId>> = None;
+        let mut f_name: Option<Option<crate::CompactString>> = None;
+        let mut f_call_order: Option<
+            Option<crate::types::DescribePredictiveDialingCampaignCallOrder>,
+        > = None;
+        let mut f_skill_group_id: Option<Option<crate::types::SkillGroupId>> = None;
+        let mut f_ivr_id: Option<Option<crate::types::IvrId>> = None;
+        let mut f_priority: Option<Option<i64>> = None;
+        let mut f_expected_abandon_rate: Option<Option<i64>> = None;
+        let mut f_retry_times: Option<Option<i64>> = None;
+        let mut f_retry_interval: Option<Option<i64>> = None;
+        let mut f_start_time: Option<Option<i64>> = None;
+        let mut f_end_time: Option<Option<i64>> = None;
+        let mut f_variables: Option<Option<Vec<crate::types::Variable>>> = None;
+        let mut f_uui: Option<Option<crate::CompactString>> = None;
+        let mut f_status: Option<Option<crate::types::DescribePredictiveDialingCampaignStatus>> =
+            None;
+        let mut f_status_reason: Option<
+            Option<crate::types::DescribePredictiveDialingCampaignStatusReason>,
+        > = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_campaign_id)?,
+                1 => members.value(&mut map, &mut f_name)?,
+                2 => members.value(&mut map, &mut f_call_order)?,
+                3 => members.value(&mut map, &mut f_skill_group_id)?,
+                4 => members.value(&mut map, &mut f_ivr_id)?,
+                5 => members.value(&mut map, &mut f_priority)?,
+                6 => members.value(&mut map, &mut f_expected_abandon_rate)?,
+                7 => members.value(&mut map, &mut f_retry_times)?,
+                8 => members.value(&mut map, &mut f_retry_interval)?,
+                9 => members.value(&mut map, &mut f_start_time)?,
+                10 => members.value(&mut map, &mut f_end_time)?,
+                11 => members.value(&mut map, &mut f_variables)?,
+                12 => members.value(&mut map, &mut f_uui)?,
+                13 => members.value(&mut map, &mut f_status)?,
+                14 => members.value(&mut map, &mut f_status_reason)?,
+                15 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribePredictiveDialingCampaignResponse {
+            campaign_id: f_campaign_id.flatten(),
+            name: f_name.flatten(),
+            call_order: f_call_order.flatten(),
+            skill_group_id: f_skill_group_id.flatten(),
+            ivr_id: f_ivr_id.flatten(),
+            priority: f_priority.flatten(),
+            expected_abandon_rate: f_expected_abandon_rate.flatten(),
+            retry_times: f_retry_times.flatten(),
+            retry_interval: f_retry_interval.flatten(),
+            start_time: f_start_time.flatten(),
+            end_time: f_end_time.flatten(),
+            variables: f_variables.flatten(),
+            uui: f_uui.flatten(),
+            status: f_status.flatten(),
+            status_reason: f_status_reason.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribePredictiveDialingCampaignResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "CallOrder",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "CampaignId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "EndTime",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ExpectedAbandonRate",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "IVRId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Name",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Priority",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RetryInterval",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RetryTimes",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StartTime",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Status",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StatusReason",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "UUI",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Variables",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<crate::types::Variable as crate::deviation::Described>::members),
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribePredictiveDialingCampaignResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribePredictiveDialingCampaignResponseBuilder {
         DescribePredictiveDialingCampaignResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -323,11 +557,13 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
     /// Id of the task.
     ///
     /// Example: `2569`
+    #[inline]
     pub fn campaign_id(mut self, value: crate::types::CampaignId) -> Self {
         self.campaign_id = Some(value);
         self
     }
     /// Sets or clears `CampaignId`.
+    #[inline]
     pub fn set_campaign_id(mut self, value: Option<crate::types::CampaignId>) -> Self {
         self.campaign_id = value;
         self
@@ -335,11 +571,13 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
     /// Task name.
     ///
     /// Example: `"新能源SUV推荐"`
+    #[inline]
     pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.name = value;
         self
@@ -347,6 +585,7 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
     /// Order in which callees are dialled: `0` random, `1` sequential.
     ///
     /// Example: `0`
+    #[inline]
     pub fn call_order(
         mut self,
         value: crate::types::DescribePredictiveDialingCampaignCallOrder,
@@ -355,6 +594,7 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
         self
     }
     /// Sets or clears `CallOrder`.
+    #[inline]
     pub fn set_call_order(
         mut self,
         value: Option<crate::types::DescribePredictiveDialingCampaignCallOrder>,
@@ -365,11 +605,13 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
     /// Id of the agent skill group serving the task.
     ///
     /// Example: `255`
+    #[inline]
     pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
@@ -377,11 +619,13 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
     /// Id of the IVR flow used by the task.
     ///
     /// Example: `4600`
+    #[inline]
     pub fn ivr_id(mut self, value: crate::types::IvrId) -> Self {
         self.ivr_id = Some(value);
         self
     }
     /// Sets or clears `IVRId`.
+    #[inline]
     pub fn set_ivr_id(mut self, value: Option<crate::types::IvrId>) -> Self {
         self.ivr_id = value;
         self
@@ -389,11 +633,13 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
     /// Priority among tasks of the same application, `1` (highest) to `5` (lowest).
     ///
     /// Example: `3`
+    #[inline]
     pub fn priority(mut self, value: i64) -> Self {
         self.priority = Some(value);
         self
     }
     /// Sets or clears `Priority`.
+    #[inline]
     pub fn set_priority(mut self, value: Option<i64>) -> Self {
         self.priority = value;
         self
@@ -401,11 +647,13 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
     /// Target abandoned-call rate in percent, 5-50.
     ///
     /// Example: `10`
+    #[inline]
     pub fn expected_abandon_rate(mut self, value: i64) -> Self {
         self.expected_abandon_rate = Some(value);
         self
     }
     /// Sets or clears `ExpectedAbandonRate`.
+    #[inline]
     pub fn set_expected_abandon_rate(mut self, value: Option<i64>) -> Self {
         self.expected_abandon_rate = value;
         self
@@ -413,11 +661,13 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
     /// Number of call retries, 0-2.
     ///
     /// Example: `2`
+    #[inline]
     pub fn retry_times(mut self, value: i64) -> Self {
         self.retry_times = Some(value);
         self
     }
     /// Sets or clears `RetryTimes`.
+    #[inline]
     pub fn set_retry_times(mut self, value: Option<i64>) -> Self {
         self.retry_times = value;
         self
@@ -425,11 +675,13 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
     /// Interval between retries in seconds, 60-86400.
     ///
     /// Example: `1800`
+    #[inline]
     pub fn retry_interval(mut self, value: i64) -> Self {
         self.retry_interval = Some(value);
         self
     }
     /// Sets or clears `RetryInterval`.
+    #[inline]
     pub fn set_retry_interval(mut self, value: Option<i64>) -> Self {
         self.retry_interval = value;
         self
@@ -437,11 +689,13 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
     /// Unix time in seconds at which the task starts automatically.
     ///
     /// Example: `1708483433`
+    #[inline]
     pub fn start_time(mut self, value: i64) -> Self {
         self.start_time = Some(value);
         self
     }
     /// Sets or clears `StartTime`.
+    #[inline]
     pub fn set_start_time(mut self, value: Option<i64>) -> Self {
         self.start_time = value;
         self
@@ -449,21 +703,25 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
     /// Unix time in seconds at which the task is stopped automatically.
     ///
     /// Example: `1708485433`
+    #[inline]
     pub fn end_time(mut self, value: i64) -> Self {
         self.end_time = Some(value);
         self
     }
     /// Sets or clears `EndTime`.
+    #[inline]
     pub fn set_end_time(mut self, value: Option<i64>) -> Self {
         self.end_time = value;
         self
     }
     /// Custom variables of the task.
+    #[inline]
     pub fn variables(mut self, value: Vec<crate::types::Variable>) -> Self {
         self.variables = Some(value);
         self
     }
     /// Sets or clears `Variables`.
+    #[inline]
     pub fn set_variables(mut self, value: Option<Vec<crate::types::Variable>>) -> Self {
         self.variables = value;
         self
@@ -471,11 +729,13 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
     /// User-to-User Information data attached to the calls.
     ///
     /// Example: `"foobar"`
+    #[inline]
     pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
+    #[inline]
     pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
         self.uui = value;
         self
@@ -483,11 +743,13 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
     /// Task status: `0` not started, `1` running, `2` paused, `3` stopped, `4` completed.
     ///
     /// Example: `1`
+    #[inline]
     pub fn status(mut self, value: crate::types::DescribePredictiveDialingCampaignStatus) -> Self {
         self.status = Some(value);
         self
     }
     /// Sets or clears `Status`.
+    #[inline]
     pub fn set_status(
         mut self,
         value: Option<crate::types::DescribePredictiveDialingCampaignStatus>,
@@ -498,6 +760,7 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
     /// Reason for the status: `0` normal, `1` ended manually, `2` ended by timeout.
     ///
     /// Example: `0`
+    #[inline]
     pub fn status_reason(
         mut self,
         value: crate::types::DescribePredictiveDialingCampaignStatusReason,
@@ -506,6 +769,7 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
         self
     }
     /// Sets or clears `StatusReason`.
+    #[inline]
     pub fn set_status_reason(
         mut self,
         value: Option<crate::types::DescribePredictiveDialingCampaignStatusReason>,
@@ -514,16 +778,19 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribePredictiveDialingCampaignResponse {
         DescribePredictiveDialingCampaignResponse {
             campaign_id: self.campaign_id,
@@ -547,9 +814,11 @@ impl DescribePredictiveDialingCampaignResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribePredictiveDialingCampaignResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -598,16 +867,11 @@ impl crate::Client {
     /// Get the details of a predictive outbound call task.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribePredictiveDialingCampaign`](crate::operation::describe_predictive_dialing_campaign).
+    #[inline]
     pub fn describe_predictive_dialing_campaign(
         &self,
     ) -> DescribePredictiveDialingCampaignFluentBuilder {
         DescribePredictiveDialingCampaignFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribePredictiveDialingCampaignErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    fn from(error: crate::SdkError<DescribePredictiveDialingCampaignErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribePredictiveDialingCampaignErrorCode {}

@@ -52,27 +52,64 @@
 //!
 //! Repaired from the official text: the request was a GET query string, converted to the JSON body
 /// Request of `DescribePSTNActiveSessionList`. Build it with [`DescribePSTNActiveSessionListRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePSTNActiveSessionListRequest {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Number of entries to skip.
     ///
     /// Example: `0`
-    #[serde(rename = "Offset")]
     pub offset: crate::types::Offset,
     /// Maximum number of entries to return, up to 25.
     ///
     /// Example: `25`
-    #[serde(rename = "Limit")]
     pub limit: crate::types::Limit,
+}
+impl ::serde::Serialize for DescribePSTNActiveSessionListRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribePSTNActiveSessionListRequest", 3)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("Offset", &self.offset)?;
+        s.serialize_field("Limit", &self.limit)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribePSTNActiveSessionListRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribePSTNActiveSessionListRequest {
+    const EXPECTING: &'static str = "struct DescribePSTNActiveSessionListRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SdkAppId", "Offset", "Limit"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_offset: Option<crate::types::Offset> = None;
+        let mut f_limit: Option<crate::types::Limit> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_offset)?,
+                2 => members.value(&mut map, &mut f_limit)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribePSTNActiveSessionListRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            offset: members.required(f_offset, 1)?,
+            limit: members.required(f_limit, 2)?,
+        })
+    }
 }
 impl DescribePSTNActiveSessionListRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribePSTNActiveSessionListRequestBuilder {
         DescribePSTNActiveSessionListRequestBuilder::default()
     }
@@ -95,11 +132,13 @@ impl DescribePSTNActiveSessionListRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -107,11 +146,13 @@ impl DescribePSTNActiveSessionListRequestBuilder {
     /// Number of entries to skip.
     ///
     /// Example: `0`
+    #[inline]
     pub fn offset(mut self, value: crate::types::Offset) -> Self {
         self.offset = Some(value);
         self
     }
     /// Sets or clears `Offset`. Required.
+    #[inline]
     pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
         self.offset = value;
         self
@@ -119,16 +160,19 @@ impl DescribePSTNActiveSessionListRequestBuilder {
     /// Maximum number of entries to return, up to 25.
     ///
     /// Example: `25`
+    #[inline]
     pub fn limit(mut self, value: crate::types::Limit) -> Self {
         self.limit = Some(value);
         self
     }
     /// Sets or clears `Limit`. Required.
+    #[inline]
     pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
         self.limit = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribePSTNActiveSessionListRequest, crate::BuildError> {
         Ok(DescribePSTNActiveSessionListRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -155,6 +199,7 @@ pub struct DescribePSTNActiveSessionListFluentBuilder {
 }
 impl DescribePSTNActiveSessionListFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -165,11 +210,13 @@ impl DescribePSTNActiveSessionListFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -177,11 +224,13 @@ impl DescribePSTNActiveSessionListFluentBuilder {
     /// Number of entries to skip.
     ///
     /// Example: `0`
+    #[inline]
     pub fn offset(mut self, value: crate::types::Offset) -> Self {
         self.inner.offset = Some(value);
         self
     }
     /// Sets or clears `Offset`. Required.
+    #[inline]
     pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
         self.inner.offset = value;
         self
@@ -189,26 +238,31 @@ impl DescribePSTNActiveSessionListFluentBuilder {
     /// Maximum number of entries to return, up to 25.
     ///
     /// Example: `25`
+    #[inline]
     pub fn limit(mut self, value: crate::types::Limit) -> Self {
         self.inner.limit = Some(value);
         self
     }
     /// Sets or clears `Limit`. Required.
+    #[inline]
     pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
         self.inner.limit = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribePSTNActiveSessionListRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -221,6 +275,7 @@ impl DescribePSTNActiveSessionListFluentBuilder {
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 25 items unless `Offset`/`Limit` are set here or on the paginator.
     ///
     /// Page size 25: The documented maximum.
+    #[inline]
     pub fn into_paginator(mut self) -> crate::Paginator<DescribePSTNActiveSessionListRequest> {
         if self.inner.limit.is_none() {
             self.inner.limit = Some(25);
@@ -232,46 +287,95 @@ impl DescribePSTNActiveSessionListFluentBuilder {
     }
 }
 /// Successful response of `DescribePSTNActiveSessionList`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePSTNActiveSessionListResponse {
     /// Total number of active sessions.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "Total",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub total: crate::types::TotalCount,
     /// Active sessions on the requested page.
     ///
     /// Example: `[{"acceptTimestamp":"1600007250","callType":"callin","callee":"Alice","caller":"John","protectedCallee":"+9876543210","protectedCaller":"+1234567890","ringTimestamp":"1600007240","roomId":"9876","sessionId":"123456789","sessionStatus":"Active","staffNo":"S123","staffUserId":"staff123","startTimestamp":"1600007226"},{"acceptTimestamp":"1400753170","callType":"callout","callee":"John","caller":"Alice","ringTimestamp":"1400753160","roomId":"1234","sessionId":"987654321","sessionStatus":"Completed","staffNo":"S456","staffUserId":"staff456","startTimestamp":"1400753150"}]`
-    #[serde(
-        rename = "Sessions",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub sessions: Vec<crate::types::PSTNSessionInfo>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribePSTNActiveSessionListResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribePSTNActiveSessionListResponse", 3)?;
+        s.serialize_field("Total", &self.total)?;
+        s.serialize_field("Sessions", &self.sessions)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribePSTNActiveSessionListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribePSTNActiveSessionListResponse {
+    const EXPECTING: &'static str = "struct DescribePSTNActiveSessionListResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Total", "Sessions", "RequestId"]);
+        let mut f_total: Option<crate::types::TotalCount> = None;
+        let mut f_sessions: Option<Vec<crate::types::PSTNSessionInfo>> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_total)?,
+                1 => members.filled(&mut map, &mut f_sessions)?,
+                2 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribePSTNActiveSessionListResponse {
+            total: f_total.unwrap_or_else(crate::deviation::absent),
+            sessions: f_sessions.unwrap_or_default(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribePSTNActiveSessionListResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Sessions",
+                rule: crate::deviation::Rule::List,
+                nested: Some(
+                    <crate::types::PSTNSessionInfo as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "Total",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribePSTNActiveSessionListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribePSTNActiveSessionListResponseBuilder {
         DescribePSTNActiveSessionListResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -287,11 +391,13 @@ impl DescribePSTNActiveSessionListResponseBuilder {
     /// Total number of active sessions.
     ///
     /// Example: `1`
+    #[inline]
     pub fn total(mut self, value: crate::types::TotalCount) -> Self {
         self.total = Some(value);
         self
     }
     /// Sets or clears `Total`.
+    #[inline]
     pub fn set_total(mut self, value: Option<crate::types::TotalCount>) -> Self {
         self.total = value;
         self
@@ -299,26 +405,31 @@ impl DescribePSTNActiveSessionListResponseBuilder {
     /// Active sessions on the requested page.
     ///
     /// Example: `[{"acceptTimestamp":"1600007250","callType":"callin","callee":"Alice","caller":"John","protectedCallee":"+9876543210","protectedCaller":"+1234567890","ringTimestamp":"1600007240","roomId":"9876","sessionId":"123456789","sessionStatus":"Active","staffNo":"S123","staffUserId":"staff123","startTimestamp":"1600007226"},{"acceptTimestamp":"1400753170","callType":"callout","callee":"John","caller":"Alice","ringTimestamp":"1400753160","roomId":"1234","sessionId":"987654321","sessionStatus":"Completed","staffNo":"S456","staffUserId":"staff456","startTimestamp":"1400753150"}]`
+    #[inline]
     pub fn sessions(mut self, value: Vec<crate::types::PSTNSessionInfo>) -> Self {
         self.sessions = Some(value);
         self
     }
     /// Sets or clears `Sessions`.
+    #[inline]
     pub fn set_sessions(mut self, value: Option<Vec<crate::types::PSTNSessionInfo>>) -> Self {
         self.sessions = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribePSTNActiveSessionListResponse {
         DescribePSTNActiveSessionListResponse {
             total: self.total.unwrap_or_default(),
@@ -329,9 +440,11 @@ impl DescribePSTNActiveSessionListResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribePSTNActiveSessionListResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -384,30 +497,39 @@ impl crate::Paginated for DescribePSTNActiveSessionListRequest {
     type Item = crate::types::PSTNSessionInfo;
     const STYLE: crate::PageStyle = crate::PageStyle::Offset;
     const MAX_PAGE_SIZE: u64 = 25;
+    #[inline]
     fn page_size(&self) -> Option<u64> {
         Some(self.limit)
     }
+    #[inline]
     fn set_page_size(&mut self, value: u64) {
         self.limit = value;
     }
+    #[inline]
     fn position(&self) -> Option<u64> {
         Some(self.offset)
     }
+    #[inline]
     fn set_position(&mut self, value: u64) {
         self.offset = value;
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
     }
+    #[inline]
     fn items(response: &Self::Response) -> &[Self::Item] {
         &response.sessions
     }
+    #[inline]
     fn into_items(response: Self::Response) -> Vec<Self::Item> {
         response.sessions
     }
+    #[inline]
     fn total(response: &Self::Response) -> Option<u64> {
         Some(response.total)
     }
+    #[inline]
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;
         None
@@ -417,14 +539,9 @@ impl crate::Client {
     /// List the PSTN calls currently in progress.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribePSTNActiveSessionList`](crate::operation::describe_pstn_active_session_list).
+    #[inline]
     pub fn describe_pstn_active_session_list(&self) -> DescribePSTNActiveSessionListFluentBuilder {
         DescribePSTNActiveSessionListFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribePSTNActiveSessionListErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    fn from(error: crate::SdkError<DescribePSTNActiveSessionListErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribePSTNActiveSessionListErrorCode {}

@@ -124,32 +124,77 @@
 //! }
 //! ```
 /// Request of `DescribeSessionDetail`. Build it with [`DescribeSessionDetailRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSessionDetailRequest {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Session id of the call.
     ///
     /// Example: `"6164325c-39aa-45dc-83e2-2ecbc9b37ad5"`
-    #[serde(rename = "SessionId")]
     pub session_id: crate::CompactString,
     /// Start of the search window, Unix time in seconds; at most about 180 days in the past.
     ///
     /// Example: `1756372067`
-    #[serde(rename = "StartTimestamp")]
     pub start_timestamp: i64,
     /// End of the search window, Unix time in seconds; must be less than 90 days after the start.
     ///
     /// Example: `1756372167`
-    #[serde(rename = "EndTimestamp")]
     pub end_timestamp: i64,
+}
+impl ::serde::Serialize for DescribeSessionDetailRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeSessionDetailRequest", 4)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("SessionId", &self.session_id)?;
+        s.serialize_field("StartTimestamp", &self.start_timestamp)?;
+        s.serialize_field("EndTimestamp", &self.end_timestamp)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeSessionDetailRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeSessionDetailRequest {
+    const EXPECTING: &'static str = "struct DescribeSessionDetailRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "SessionId",
+            "StartTimestamp",
+            "EndTimestamp",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_session_id: Option<crate::CompactString> = None;
+        let mut f_start_timestamp: Option<i64> = None;
+        let mut f_end_timestamp: Option<i64> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_session_id)?,
+                2 => members.value(&mut map, &mut f_start_timestamp)?,
+                3 => members.value(&mut map, &mut f_end_timestamp)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeSessionDetailRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            session_id: members.required(f_session_id, 1)?,
+            start_timestamp: members.required(f_start_timestamp, 2)?,
+            end_timestamp: members.required(f_end_timestamp, 3)?,
+        })
+    }
 }
 impl DescribeSessionDetailRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeSessionDetailRequestBuilder {
         DescribeSessionDetailRequestBuilder::default()
     }
@@ -173,11 +218,13 @@ impl DescribeSessionDetailRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -185,11 +232,13 @@ impl DescribeSessionDetailRequestBuilder {
     /// Session id of the call.
     ///
     /// Example: `"6164325c-39aa-45dc-83e2-2ecbc9b37ad5"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_id = value;
         self
@@ -197,11 +246,13 @@ impl DescribeSessionDetailRequestBuilder {
     /// Start of the search window, Unix time in seconds; at most about 180 days in the past.
     ///
     /// Example: `1756372067`
+    #[inline]
     pub fn start_timestamp(mut self, value: i64) -> Self {
         self.start_timestamp = Some(value);
         self
     }
     /// Sets or clears `StartTimestamp`. Required.
+    #[inline]
     pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
         self.start_timestamp = value;
         self
@@ -209,16 +260,19 @@ impl DescribeSessionDetailRequestBuilder {
     /// End of the search window, Unix time in seconds; must be less than 90 days after the start.
     ///
     /// Example: `1756372167`
+    #[inline]
     pub fn end_timestamp(mut self, value: i64) -> Self {
         self.end_timestamp = Some(value);
         self
     }
     /// Sets or clears `EndTimestamp`. Required.
+    #[inline]
     pub fn set_end_timestamp(mut self, value: Option<i64>) -> Self {
         self.end_timestamp = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeSessionDetailRequest, crate::BuildError> {
         Ok(DescribeSessionDetailRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -249,6 +303,7 @@ pub struct DescribeSessionDetailFluentBuilder {
 }
 impl DescribeSessionDetailFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -259,11 +314,13 @@ impl DescribeSessionDetailFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -271,11 +328,13 @@ impl DescribeSessionDetailFluentBuilder {
     /// Session id of the call.
     ///
     /// Example: `"6164325c-39aa-45dc-83e2-2ecbc9b37ad5"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.session_id = value;
         self
@@ -283,11 +342,13 @@ impl DescribeSessionDetailFluentBuilder {
     /// Start of the search window, Unix time in seconds; at most about 180 days in the past.
     ///
     /// Example: `1756372067`
+    #[inline]
     pub fn start_timestamp(mut self, value: i64) -> Self {
         self.inner.start_timestamp = Some(value);
         self
     }
     /// Sets or clears `StartTimestamp`. Required.
+    #[inline]
     pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
         self.inner.start_timestamp = value;
         self
@@ -295,26 +356,31 @@ impl DescribeSessionDetailFluentBuilder {
     /// End of the search window, Unix time in seconds; must be less than 90 days after the start.
     ///
     /// Example: `1756372167`
+    #[inline]
     pub fn end_timestamp(mut self, value: i64) -> Self {
         self.inner.end_timestamp = Some(value);
         self
     }
     /// Sets or clears `EndTimestamp`. Required.
+    #[inline]
     pub fn set_end_timestamp(mut self, value: Option<i64>) -> Self {
         self.inner.end_timestamp = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeSessionDetailRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DescribeSessionDetailResponse, crate::SdkError<DescribeSessionDetailErrorCode>>
@@ -324,202 +390,103 @@ impl DescribeSessionDetailFluentBuilder {
     }
 }
 /// Successful response of `DescribeSessionDetail`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSessionDetailResponse {
     /// Calling number.
     ///
     /// Example: `"0086130xxxxxxxx"`
-    #[serde(rename = "Caller", default, skip_serializing_if = "Option::is_none")]
     pub caller: Option<crate::CompactString>,
     /// Called number.
     ///
     /// Example: `"0086010xxxxxxxx"`
-    #[serde(rename = "Callee", default, skip_serializing_if = "Option::is_none")]
     pub callee: Option<crate::CompactString>,
     /// Call type: `1` outbound, `2` inbound, `3` audio inbound, `5` predictive outbound, `6` internal extension call.
     ///
     /// Example: `1`
-    #[serde(rename = "CallType", default, skip_serializing_if = "Option::is_none")]
     pub call_type: Option<crate::types::DescribeSessionDetailCallType>,
     /// Unix time in seconds when the call started.
     ///
     /// Example: `1611631881`
-    #[serde(
-        rename = "StartTimeStamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub start_time_stamp: Option<i64>,
     /// Unix time in seconds when ringing started.
     ///
     /// Example: `1611631885`
-    #[serde(
-        rename = "RingTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ring_timestamp: Option<i64>,
     /// Unix time in seconds when the call was answered.
     ///
     /// Example: `1611631891`
-    #[serde(
-        rename = "AcceptTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub accept_timestamp: Option<i64>,
     /// Unix time in seconds when the call ended.
     ///
     /// Example: `1611631991`
-    #[serde(
-        rename = "EndedTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ended_timestamp: Option<i64>,
     /// Unix time in seconds when the call entered the queue.
     ///
     /// Example: `1611631889`
-    #[serde(
-        rename = "QueuedTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub queued_timestamp: Option<i64>,
     /// Account of the agent who handled the call.
     ///
     /// Example: `"foo@tencent.com"`
-    #[serde(
-        rename = "StaffUserId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub staff_user_id: Option<crate::CompactString>,
     /// Final call status; same meaning as `EndStatus` in `DescribeTelCdr`.
     ///
     /// Example: `1`
-    #[serde(rename = "EndStatus", default, skip_serializing_if = "Option::is_none")]
     pub end_status: Option<crate::types::DescribeSessionDetailEndStatus>,
     /// Id of the skill group the call queued for.
     ///
     /// Example: `203`
-    #[serde(
-        rename = "QueuedSkillGroupId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub queued_skill_group_id: Option<i64>,
     /// Name of the skill group the call queued for.
     ///
     /// Example: `"销售组"`
-    #[serde(
-        rename = "QueuedSkillGroupName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub queued_skill_group_name: Option<crate::CompactString>,
     /// Signed, time-limited recording link; download within 24 hours and do not store it, call again for a fresh link.
     ///
     /// Example: `"https://xxxxx"`
-    #[serde(rename = "RecordURL", default, skip_serializing_if = "Option::is_none")]
     pub record_url: Option<crate::CompactString>,
     /// Link to the recording copied to your own COS bucket.
     ///
     /// Example: `"https://xxxxx"`
-    #[serde(
-        rename = "CustomRecordURL",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub custom_record_url: Option<crate::CompactString>,
     /// Signed, time-limited link to the recording transcript; download within 24 hours and do not store it.
     ///
     /// Example: `"https://xxxxx"`
-    #[serde(rename = "AsrURL", default, skip_serializing_if = "Option::is_none")]
     pub asr_url: Option<crate::CompactString>,
     /// Links to voicemail recordings.
     ///
     /// Example: `["https://xxxxx"]`
-    #[serde(
-        rename = "VoicemailRecordURL",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub voicemail_record_url: Option<Vec<crate::CompactString>>,
     /// Links to voicemail transcripts; requires an offline speech recognition package enabled in the console.
     ///
     /// Example: `["https://xxxxx"]`
-    #[serde(
-        rename = "VoicemailAsrURL",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub voicemail_asr_url: Option<Vec<crate::CompactString>>,
     /// Keys pressed in the IVR.
-    #[serde(
-        rename = "IVRKeyPressed",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ivr_key_pressed: Option<Vec<crate::types::IVRKeyPressedElement>>,
     /// Keys pressed in the satisfaction survey.
-    #[serde(
-        rename = "PostIVRKeyPressed",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub post_ivr_key_pressed: Option<Vec<crate::types::IVRKeyPressedElement>>,
     /// Who hung up: `seat` agent, `user` customer, `system` system.
     ///
     /// Example: `"user"`
-    #[serde(
-        rename = "HungUpSide",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub hung_up_side: Option<crate::types::DescribeSessionDetailHungUpSide>,
     /// Custom User-to-User Information data attached to the call.
     ///
     /// Example: `"foo-bar"`
-    #[serde(rename = "UUI", default, skip_serializing_if = "Option::is_none")]
     pub uui: Option<crate::CompactString>,
     /// Events that occurred during the call.
-    #[serde(rename = "Events", default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<crate::types::SessionEvent>>,
     /// Participants who served the call.
-    #[serde(
-        rename = "ServeParticipants",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub serve_participants: Option<Vec<crate::types::ServeParticipant>>,
     /// Status code explaining why the system hung up after the call connected.
     ///
     /// Example: `1010`
-    #[serde(
-        rename = "SysHangupReason",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub sys_hangup_reason: Option<i64>,
     /// Text explaining why the system hung up after the call connected.
     ///
     /// Example: `"userHangupDuringAIAgent"`
-    #[serde(
-        rename = "SysHangupReasonString",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub sys_hangup_reason_string: Option<crate::CompactString>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
 impl ::std::fmt::Debug for DescribeSessionDetailResponse {
@@ -558,15 +525,370 @@ impl ::std::fmt::Debug for DescribeSessionDetailResponse {
             .finish()
     }
 }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeSessionDetailResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeSessionDetailResponse", 26)?;
+        if self.caller.is_some() {
+            s.serialize_field("Caller", &self.caller)?;
+        }
+        if self.callee.is_some() {
+            s.serialize_field("Callee", &self.callee)?;
+        }
+        if self.call_type.is_some() {
+            s.serialize_field("CallType", &self.call_type)?;
+        }
+        if self.start_time_stamp.is_some() {
+            s.serialize_field("StartTimeStamp", &self.start_time_stamp)?;
+        }
+        if self.ring_timestamp.is_some() {
+            s.serialize_field("RingTimestamp", &self.ring_timestamp)?;
+        }
+        if self.accept_timestamp.is_some() {
+            s.serialize_field("AcceptTimestamp", &self.accept_timestamp)?;
+        }
+        if self.ended_timestamp.is_some() {
+            s.serialize_field("EndedTimestamp", &self.ended_timestamp)?;
+        }
+        if self.queued_timestamp.is_some() {
+            s.serialize_field("QueuedTimestamp", &self.queued_timestamp)?;
+        }
+        if self.staff_user_id.is_some() {
+            s.serialize_field("StaffUserId", &self.staff_user_id)?;
+        }
+        if self.end_status.is_some() {
+            s.serialize_field("EndStatus", &self.end_status)?;
+        }
+        if self.queued_skill_group_id.is_some() {
+            s.serialize_field("QueuedSkillGroupId", &self.queued_skill_group_id)?;
+        }
+        if self.queued_skill_group_name.is_some() {
+            s.serialize_field("QueuedSkillGroupName", &self.queued_skill_group_name)?;
+        }
+        if self.record_url.is_some() {
+            s.serialize_field("RecordURL", &self.record_url)?;
+        }
+        if self.custom_record_url.is_some() {
+            s.serialize_field("CustomRecordURL", &self.custom_record_url)?;
+        }
+        if self.asr_url.is_some() {
+            s.serialize_field("AsrURL", &self.asr_url)?;
+        }
+        if self.voicemail_record_url.is_some() {
+            s.serialize_field("VoicemailRecordURL", &self.voicemail_record_url)?;
+        }
+        if self.voicemail_asr_url.is_some() {
+            s.serialize_field("VoicemailAsrURL", &self.voicemail_asr_url)?;
+        }
+        if self.ivr_key_pressed.is_some() {
+            s.serialize_field("IVRKeyPressed", &self.ivr_key_pressed)?;
+        }
+        if self.post_ivr_key_pressed.is_some() {
+            s.serialize_field("PostIVRKeyPressed", &self.post_ivr_key_pressed)?;
+        }
+        if self.hung_up_side.is_some() {
+            s.serialize_field("HungUpSide", &self.hung_up_side)?;
+        }
+        if self.uui.is_some() {
+            s.serialize_field("UUI", &self.uui)?;
+        }
+        if self.events.is_some() {
+            s.serialize_field("Events", &self.events)?;
+        }
+        if self.serve_participants.is_some() {
+            s.serialize_field("ServeParticipants", &self.serve_participants)?;
+        }
+        if self.sys_hangup_reason.is_some() {
+            s.serialize_field("SysHangupReason", &self.sys_hangup_reason)?;
+        }
+        if self.sys_hangup_reason_string.is_some() {
+            s.serialize_field("SysHangupReasonString", &self.sys_hangup_reason_string)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeSessionDetailResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeSessionDetailResponse {
+    const EXPECTING: &'static str = "struct DescribeSessionDetailResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "Caller",
+            "Callee",
+            "CallType",
+            "StartTimeStamp",
+            "RingTimestamp",
+            "AcceptTimestamp",
+            "EndedTimestamp",
+            "QueuedTimestamp",
+            "StaffUserId",
+            "EndStatus",
+            "QueuedSkillGroupId",
+            "QueuedSkillGroupName",
+            "RecordURL",
+            "CustomRecordURL",
+            "AsrURL",
+            "VoicemailRecordURL",
+            "VoicemailAsrURL",
+            "IVRKeyPressed",
+            "PostIVRKeyPressed",
+            "HungUpSide",
+            "UUI",
+            "Events",
+            "ServeParticipants",
+            "SysHangupReason",
+            "SysHangupReasonString",
+            "RequestId",
+        ]);
+        let mut f_caller: Option<Option<crate::CompactString>> = None;
+        let mut f_callee: Option<Option<crate::CompactString>> = None;
+        let mut f_call_type: Option<Option<crate::types::DescribeSessionDetailCallType>> = None;
+        let mut f_start_time_stamp: Option<Option<i64>> = None;
+        let mut f_ring_timestamp: Option<Option<i64>> = None;
+        let mut f_accept_timestamp: Option<Option<i64>> = None;
+        let mut f_ended_timestamp: Option<Option<i64>> = None;
+        let mut f_queued_timestamp: Option<Option<i64>> = None;
+        let mut f_staff_user_id: Option<Option<crate::CompactString>> = None;
+        let mut f_end_status: Option<Option<crate::types::DescribeSessionDetailEndStatus>> = None;
+        let mut f_queued_skill_group_id: Option<Option<i64>> = None;
+        let mut f_queued_skill_group_name: Option<Option<crate::CompactString>> = None;
+        let mut f_record_url: Option<Option<crate::CompactString>> = None;
+        let mut f_custom_record_url: Option<Option<crate::CompactString>> = None;
+        let mut f_asr_url: Option<Option<crate::CompactString>> = None;
+        let mut f_voicemail_record_url: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_voicemail_asr_url: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_ivr_key_pressed: Option<Option<Vec<crate::types::IVRKeyPressedElement>>> = None;
+        let mut f_post_ivr_key_pressed: Option<Option<Vec<crate::types::IVRKeyPressedElement>>> =
+            None;
+        let mut f_hung_up_side: Option<Option<crate::types::DescribeSessionDetailHungUpSide>> =
+            None;
+        let mut f_uui: Option<Option<crate::CompactString>> = None;
+        let mut f_events: Option<Option<Vec<crate::types::SessionEvent>>> = None;
+        let mut f_serve_participants: Option<Option<Vec<crate::types::ServeParticipant>>> = None;
+        let mut f_sys_hangup_reason: Option<Option<i64>> = None;
+        let mut f_sys_hangup_reason_string: Option<Option<crate::CompactString>> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_caller)?,
+                1 => members.value(&mut map, &mut f_callee)?,
+                2 => members.value(&mut map, &mut f_call_type)?,
+                3 => members.value(&mut map, &mut f_start_time_stamp)?,
+                4 => members.value(&mut map, &mut f_ring_timestamp)?,
+                5 => members.value(&mut map, &mut f_accept_timestamp)?,
+                6 => members.value(&mut map, &mut f_ended_timestamp)?,
+                7 => members.value(&mut map, &mut f_queued_timestamp)?,
+                8 => members.value(&mut map, &mut f_staff_user_id)?,
+                9 => members.value(&mut map, &mut f_end_status)?,
+                10 => members.value(&mut map, &mut f_queued_skill_group_id)?,
+                11 => members.value(&mut map, &mut f_queued_skill_group_name)?,
+                12 => members.value(&mut map, &mut f_record_url)?,
+                13 => members.value(&mut map, &mut f_custom_record_url)?,
+                14 => members.value(&mut map, &mut f_asr_url)?,
+                15 => members.value(&mut map, &mut f_voicemail_record_url)?,
+                16 => members.value(&mut map, &mut f_voicemail_asr_url)?,
+                17 => members.value(&mut map, &mut f_ivr_key_pressed)?,
+                18 => members.value(&mut map, &mut f_post_ivr_key_pressed)?,
+                19 => members.value(&mut map, &mut f_hung_up_side)?,
+                20 => members.value(&mut map, &mut f_uui)?,
+                21 => members.value(&mut map, &mut f_events)?,
+                22 => members.value(&mut map, &mut f_serve_participants)?,
+                23 => members.value(&mut map, &mut f_sys_hangup_reason)?,
+                24 => members.value(&mut map, &mut f_sys_hangup_reason_string)?,
+                25 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeSessionDetailResponse {
+            caller: f_caller.flatten(),
+            callee: f_callee.flatten(),
+            call_type: f_call_type.flatten(),
+            start_time_stamp: f_start_time_stamp.flatten(),
+            ring_timestamp: f_ring_timestamp.flatten(),
+            accept_timestamp: f_accept_timestamp.flatten(),
+            ended_timestamp: f_ended_timestamp.flatten(),
+            queued_timestamp: f_queued_timestamp.flatten(),
+            staff_user_id: f_staff_user_id.flatten(),
+            end_status: f_end_status.flatten(),
+            queued_skill_group_id: f_queued_skill_group_id.flatten(),
+            queued_skill_group_name: f_queued_skill_group_name.flatten(),
+            record_url: f_record_url.flatten(),
+            custom_record_url: f_custom_record_url.flatten(),
+            asr_url: f_asr_url.flatten(),
+            voicemail_record_url: f_voicemail_record_url.flatten(),
+            voicemail_asr_url: f_voicemail_asr_url.flatten(),
+            ivr_key_pressed: f_ivr_key_pressed.flatten(),
+            post_ivr_key_pressed: f_post_ivr_key_pressed.flatten(),
+            hung_up_side: f_hung_up_side.flatten(),
+            uui: f_uui.flatten(),
+            events: f_events.flatten(),
+            serve_participants: f_serve_participants.flatten(),
+            sys_hangup_reason: f_sys_hangup_reason.flatten(),
+            sys_hangup_reason_string: f_sys_hangup_reason_string.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeSessionDetailResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "AcceptTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "AsrURL",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "CallType",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Callee",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Caller",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "CustomRecordURL",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "EndStatus",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "EndedTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Events",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<crate::types::SessionEvent as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "HungUpSide",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "IVRKeyPressed",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(
+                    <crate::types::IVRKeyPressedElement as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "PostIVRKeyPressed",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(
+                    <crate::types::IVRKeyPressedElement as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "QueuedSkillGroupId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "QueuedSkillGroupName",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "QueuedTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RecordURL",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RingTimestamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ServeParticipants",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(
+                    <crate::types::ServeParticipant as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "StaffUserId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StartTimeStamp",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SysHangupReason",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SysHangupReasonString",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "UUI",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "VoicemailAsrURL",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "VoicemailRecordURL",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
+}
 impl DescribeSessionDetailResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeSessionDetailResponseBuilder {
         DescribeSessionDetailResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -640,11 +962,13 @@ impl DescribeSessionDetailResponseBuilder {
     /// Calling number.
     ///
     /// Example: `"0086130xxxxxxxx"`
+    #[inline]
     pub fn caller(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.caller = Some(value.into());
         self
     }
     /// Sets or clears `Caller`.
+    #[inline]
     pub fn set_caller(mut self, value: Option<crate::CompactString>) -> Self {
         self.caller = value;
         self
@@ -652,11 +976,13 @@ impl DescribeSessionDetailResponseBuilder {
     /// Called number.
     ///
     /// Example: `"0086010xxxxxxxx"`
+    #[inline]
     pub fn callee(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.callee = Some(value.into());
         self
     }
     /// Sets or clears `Callee`.
+    #[inline]
     pub fn set_callee(mut self, value: Option<crate::CompactString>) -> Self {
         self.callee = value;
         self
@@ -664,11 +990,13 @@ impl DescribeSessionDetailResponseBuilder {
     /// Call type: `1` outbound, `2` inbound, `3` audio inbound, `5` predictive outbound, `6` internal extension call.
     ///
     /// Example: `1`
+    #[inline]
     pub fn call_type(mut self, value: crate::types::DescribeSessionDetailCallType) -> Self {
         self.call_type = Some(value);
         self
     }
     /// Sets or clears `CallType`.
+    #[inline]
     pub fn set_call_type(
         mut self,
         value: Option<crate::types::DescribeSessionDetailCallType>,
@@ -679,11 +1007,13 @@ impl DescribeSessionDetailResponseBuilder {
     /// Unix time in seconds when the call started.
     ///
     /// Example: `1611631881`
+    #[inline]
     pub fn start_time_stamp(mut self, value: i64) -> Self {
         self.start_time_stamp = Some(value);
         self
     }
     /// Sets or clears `StartTimeStamp`.
+    #[inline]
     pub fn set_start_time_stamp(mut self, value: Option<i64>) -> Self {
         self.start_time_stamp = value;
         self
@@ -691,11 +1021,13 @@ impl DescribeSessionDetailResponseBuilder {
     /// Unix time in seconds when ringing started.
     ///
     /// Example: `1611631885`
+    #[inline]
     pub fn ring_timestamp(mut self, value: i64) -> Self {
         self.ring_timestamp = Some(value);
         self
     }
     /// Sets or clears `RingTimestamp`.
+    #[inline]
     pub fn set_ring_timestamp(mut self, value: Option<i64>) -> Self {
         self.ring_timestamp = value;
         self
@@ -703,11 +1035,13 @@ impl DescribeSessionDetailResponseBuilder {
     /// Unix time in seconds when the call was answered.
     ///
     /// Example: `1611631891`
+    #[inline]
     pub fn accept_timestamp(mut self, value: i64) -> Self {
         self.accept_timestamp = Some(value);
         self
     }
     /// Sets or clears `AcceptTimestamp`.
+    #[inline]
     pub fn set_accept_timestamp(mut self, value: Option<i64>) -> Self {
         self.accept_timestamp = value;
         self
@@ -715,11 +1049,13 @@ impl DescribeSessionDetailResponseBuilder {
     /// Unix time in seconds when the call ended.
     ///
     /// Example: `1611631991`
+    #[inline]
     pub fn ended_timestamp(mut self, value: i64) -> Self {
         self.ended_timestamp = Some(value);
         self
     }
     /// Sets or clears `EndedTimestamp`.
+    #[inline]
     pub fn set_ended_timestamp(mut self, value: Option<i64>) -> Self {
         self.ended_timestamp = value;
         self
@@ -727,11 +1063,13 @@ impl DescribeSessionDetailResponseBuilder {
     /// Unix time in seconds when the call entered the queue.
     ///
     /// Example: `1611631889`
+    #[inline]
     pub fn queued_timestamp(mut self, value: i64) -> Self {
         self.queued_timestamp = Some(value);
         self
     }
     /// Sets or clears `QueuedTimestamp`.
+    #[inline]
     pub fn set_queued_timestamp(mut self, value: Option<i64>) -> Self {
         self.queued_timestamp = value;
         self
@@ -739,11 +1077,13 @@ impl DescribeSessionDetailResponseBuilder {
     /// Account of the agent who handled the call.
     ///
     /// Example: `"foo@tencent.com"`
+    #[inline]
     pub fn staff_user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_user_id = Some(value.into());
         self
     }
     /// Sets or clears `StaffUserId`.
+    #[inline]
     pub fn set_staff_user_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_user_id = value;
         self
@@ -751,11 +1091,13 @@ impl DescribeSessionDetailResponseBuilder {
     /// Final call status; same meaning as `EndStatus` in `DescribeTelCdr`.
     ///
     /// Example: `1`
+    #[inline]
     pub fn end_status(mut self, value: crate::types::DescribeSessionDetailEndStatus) -> Self {
         self.end_status = Some(value);
         self
     }
     /// Sets or clears `EndStatus`.
+    #[inline]
     pub fn set_end_status(
         mut self,
         value: Option<crate::types::DescribeSessionDetailEndStatus>,
@@ -766,11 +1108,13 @@ impl DescribeSessionDetailResponseBuilder {
     /// Id of the skill group the call queued for.
     ///
     /// Example: `203`
+    #[inline]
     pub fn queued_skill_group_id(mut self, value: i64) -> Self {
         self.queued_skill_group_id = Some(value);
         self
     }
     /// Sets or clears `QueuedSkillGroupId`.
+    #[inline]
     pub fn set_queued_skill_group_id(mut self, value: Option<i64>) -> Self {
         self.queued_skill_group_id = value;
         self
@@ -778,11 +1122,13 @@ impl DescribeSessionDetailResponseBuilder {
     /// Name of the skill group the call queued for.
     ///
     /// Example: `"销售组"`
+    #[inline]
     pub fn queued_skill_group_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.queued_skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `QueuedSkillGroupName`.
+    #[inline]
     pub fn set_queued_skill_group_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.queued_skill_group_name = value;
         self
@@ -790,11 +1136,13 @@ impl DescribeSessionDetailResponseBuilder {
     /// Signed, time-limited recording link; download within 24 hours and do not store it, call again for a fresh link.
     ///
     /// Example: `"https://xxxxx"`
+    #[inline]
     pub fn record_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.record_url = Some(value.into());
         self
     }
     /// Sets or clears `RecordURL`.
+    #[inline]
     pub fn set_record_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.record_url = value;
         self
@@ -802,11 +1150,13 @@ impl DescribeSessionDetailResponseBuilder {
     /// Link to the recording copied to your own COS bucket.
     ///
     /// Example: `"https://xxxxx"`
+    #[inline]
     pub fn custom_record_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.custom_record_url = Some(value.into());
         self
     }
     /// Sets or clears `CustomRecordURL`.
+    #[inline]
     pub fn set_custom_record_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.custom_record_url = value;
         self
@@ -814,11 +1164,13 @@ impl DescribeSessionDetailResponseBuilder {
     /// Signed, time-limited link to the recording transcript; download within 24 hours and do not store it.
     ///
     /// Example: `"https://xxxxx"`
+    #[inline]
     pub fn asr_url(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.asr_url = Some(value.into());
         self
     }
     /// Sets or clears `AsrURL`.
+    #[inline]
     pub fn set_asr_url(mut self, value: Option<crate::CompactString>) -> Self {
         self.asr_url = value;
         self
@@ -826,11 +1178,13 @@ impl DescribeSessionDetailResponseBuilder {
     /// Links to voicemail recordings.
     ///
     /// Example: `["https://xxxxx"]`
+    #[inline]
     pub fn voicemail_record_url(mut self, value: Vec<crate::CompactString>) -> Self {
         self.voicemail_record_url = Some(value);
         self
     }
     /// Sets or clears `VoicemailRecordURL`.
+    #[inline]
     pub fn set_voicemail_record_url(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.voicemail_record_url = value;
         self
@@ -838,21 +1192,25 @@ impl DescribeSessionDetailResponseBuilder {
     /// Links to voicemail transcripts; requires an offline speech recognition package enabled in the console.
     ///
     /// Example: `["https://xxxxx"]`
+    #[inline]
     pub fn voicemail_asr_url(mut self, value: Vec<crate::CompactString>) -> Self {
         self.voicemail_asr_url = Some(value);
         self
     }
     /// Sets or clears `VoicemailAsrURL`.
+    #[inline]
     pub fn set_voicemail_asr_url(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.voicemail_asr_url = value;
         self
     }
     /// Keys pressed in the IVR.
+    #[inline]
     pub fn ivr_key_pressed(mut self, value: Vec<crate::types::IVRKeyPressedElement>) -> Self {
         self.ivr_key_pressed = Some(value);
         self
     }
     /// Sets or clears `IVRKeyPressed`.
+    #[inline]
     pub fn set_ivr_key_pressed(
         mut self,
         value: Option<Vec<crate::types::IVRKeyPressedElement>>,
@@ -861,11 +1219,13 @@ impl DescribeSessionDetailResponseBuilder {
         self
     }
     /// Keys pressed in the satisfaction survey.
+    #[inline]
     pub fn post_ivr_key_pressed(mut self, value: Vec<crate::types::IVRKeyPressedElement>) -> Self {
         self.post_ivr_key_pressed = Some(value);
         self
     }
     /// Sets or clears `PostIVRKeyPressed`.
+    #[inline]
     pub fn set_post_ivr_key_pressed(
         mut self,
         value: Option<Vec<crate::types::IVRKeyPressedElement>>,
@@ -876,11 +1236,13 @@ impl DescribeSessionDetailResponseBuilder {
     /// Who hung up: `seat` agent, `user` customer, `system` system.
     ///
     /// Example: `"user"`
+    #[inline]
     pub fn hung_up_side(mut self, value: crate::types::DescribeSessionDetailHungUpSide) -> Self {
         self.hung_up_side = Some(value);
         self
     }
     /// Sets or clears `HungUpSide`.
+    #[inline]
     pub fn set_hung_up_side(
         mut self,
         value: Option<crate::types::DescribeSessionDetailHungUpSide>,
@@ -891,31 +1253,37 @@ impl DescribeSessionDetailResponseBuilder {
     /// Custom User-to-User Information data attached to the call.
     ///
     /// Example: `"foo-bar"`
+    #[inline]
     pub fn uui(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.uui = Some(value.into());
         self
     }
     /// Sets or clears `UUI`.
+    #[inline]
     pub fn set_uui(mut self, value: Option<crate::CompactString>) -> Self {
         self.uui = value;
         self
     }
     /// Events that occurred during the call.
+    #[inline]
     pub fn events(mut self, value: Vec<crate::types::SessionEvent>) -> Self {
         self.events = Some(value);
         self
     }
     /// Sets or clears `Events`.
+    #[inline]
     pub fn set_events(mut self, value: Option<Vec<crate::types::SessionEvent>>) -> Self {
         self.events = value;
         self
     }
     /// Participants who served the call.
+    #[inline]
     pub fn serve_participants(mut self, value: Vec<crate::types::ServeParticipant>) -> Self {
         self.serve_participants = Some(value);
         self
     }
     /// Sets or clears `ServeParticipants`.
+    #[inline]
     pub fn set_serve_participants(
         mut self,
         value: Option<Vec<crate::types::ServeParticipant>>,
@@ -926,11 +1294,13 @@ impl DescribeSessionDetailResponseBuilder {
     /// Status code explaining why the system hung up after the call connected.
     ///
     /// Example: `1010`
+    #[inline]
     pub fn sys_hangup_reason(mut self, value: i64) -> Self {
         self.sys_hangup_reason = Some(value);
         self
     }
     /// Sets or clears `SysHangupReason`.
+    #[inline]
     pub fn set_sys_hangup_reason(mut self, value: Option<i64>) -> Self {
         self.sys_hangup_reason = value;
         self
@@ -938,26 +1308,31 @@ impl DescribeSessionDetailResponseBuilder {
     /// Text explaining why the system hung up after the call connected.
     ///
     /// Example: `"userHangupDuringAIAgent"`
+    #[inline]
     pub fn sys_hangup_reason_string(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.sys_hangup_reason_string = Some(value.into());
         self
     }
     /// Sets or clears `SysHangupReasonString`.
+    #[inline]
     pub fn set_sys_hangup_reason_string(mut self, value: Option<crate::CompactString>) -> Self {
         self.sys_hangup_reason_string = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeSessionDetailResponse {
         DescribeSessionDetailResponse {
             caller: self.caller,
@@ -991,9 +1366,11 @@ impl DescribeSessionDetailResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeSessionDetailResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -1050,12 +1427,9 @@ impl crate::Client {
     /// Get the details of a single finished call.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeSessionDetail`](crate::operation::describe_session_detail).
+    #[inline]
     pub fn describe_session_detail(&self) -> DescribeSessionDetailFluentBuilder {
         DescribeSessionDetailFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeSessionDetailErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<DescribeSessionDetailErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeSessionDetailErrorCode {}

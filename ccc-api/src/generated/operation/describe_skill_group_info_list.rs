@@ -46,54 +46,101 @@
 //! }
 //! ```
 /// Request of `DescribeSkillGroupInfoList`. Build it with [`DescribeSkillGroupInfoListRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSkillGroupInfoListRequest {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Page size, at most 100.
     ///
     /// Example: `100`
-    #[serde(rename = "PageSize")]
     pub page_size: crate::types::PageSize,
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    #[serde(rename = "PageNumber")]
     pub page_number: crate::types::PageNumber,
     /// Id of a single skill group to return.
     ///
     /// Example: `12`
-    #[serde(
-        rename = "SkillGroupId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_id: Option<crate::types::SkillGroupId>,
     /// Only return skill groups modified at or after this Unix time in seconds.
     ///
     /// Example: `1611631881`
-    #[serde(
-        rename = "ModifiedTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub modified_time: Option<i64>,
     /// Skill group name to filter by.
     ///
     /// Example: `"销售组"`
-    #[serde(
-        rename = "SkillGroupName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_name: Option<crate::CompactString>,
+}
+impl ::serde::Serialize for DescribeSkillGroupInfoListRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeSkillGroupInfoListRequest", 6)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("PageSize", &self.page_size)?;
+        s.serialize_field("PageNumber", &self.page_number)?;
+        if self.skill_group_id.is_some() {
+            s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        }
+        if self.modified_time.is_some() {
+            s.serialize_field("ModifiedTime", &self.modified_time)?;
+        }
+        if self.skill_group_name.is_some() {
+            s.serialize_field("SkillGroupName", &self.skill_group_name)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeSkillGroupInfoListRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeSkillGroupInfoListRequest {
+    const EXPECTING: &'static str = "struct DescribeSkillGroupInfoListRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "PageSize",
+            "PageNumber",
+            "SkillGroupId",
+            "ModifiedTime",
+            "SkillGroupName",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_page_size: Option<crate::types::PageSize> = None;
+        let mut f_page_number: Option<crate::types::PageNumber> = None;
+        let mut f_skill_group_id: Option<Option<crate::types::SkillGroupId>> = None;
+        let mut f_modified_time: Option<Option<i64>> = None;
+        let mut f_skill_group_name: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_page_size)?,
+                2 => members.value(&mut map, &mut f_page_number)?,
+                3 => members.value(&mut map, &mut f_skill_group_id)?,
+                4 => members.value(&mut map, &mut f_modified_time)?,
+                5 => members.value(&mut map, &mut f_skill_group_name)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeSkillGroupInfoListRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            page_size: members.required(f_page_size, 1)?,
+            page_number: members.required(f_page_number, 2)?,
+            skill_group_id: f_skill_group_id.flatten(),
+            modified_time: f_modified_time.flatten(),
+            skill_group_name: f_skill_group_name.flatten(),
+        })
+    }
 }
 impl DescribeSkillGroupInfoListRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeSkillGroupInfoListRequestBuilder {
         DescribeSkillGroupInfoListRequestBuilder::default()
     }
@@ -119,11 +166,13 @@ impl DescribeSkillGroupInfoListRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -131,11 +180,13 @@ impl DescribeSkillGroupInfoListRequestBuilder {
     /// Page size, at most 100.
     ///
     /// Example: `100`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
@@ -143,11 +194,13 @@ impl DescribeSkillGroupInfoListRequestBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.page_number = value;
         self
@@ -155,11 +208,13 @@ impl DescribeSkillGroupInfoListRequestBuilder {
     /// Id of a single skill group to return.
     ///
     /// Example: `12`
+    #[inline]
     pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
@@ -167,11 +222,13 @@ impl DescribeSkillGroupInfoListRequestBuilder {
     /// Only return skill groups modified at or after this Unix time in seconds.
     ///
     /// Example: `1611631881`
+    #[inline]
     pub fn modified_time(mut self, value: i64) -> Self {
         self.modified_time = Some(value);
         self
     }
     /// Sets or clears `ModifiedTime`.
+    #[inline]
     pub fn set_modified_time(mut self, value: Option<i64>) -> Self {
         self.modified_time = value;
         self
@@ -179,16 +236,19 @@ impl DescribeSkillGroupInfoListRequestBuilder {
     /// Skill group name to filter by.
     ///
     /// Example: `"销售组"`
+    #[inline]
     pub fn skill_group_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`.
+    #[inline]
     pub fn set_skill_group_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.skill_group_name = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeSkillGroupInfoListRequest, crate::BuildError> {
         Ok(DescribeSkillGroupInfoListRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -218,6 +278,7 @@ pub struct DescribeSkillGroupInfoListFluentBuilder {
 }
 impl DescribeSkillGroupInfoListFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -228,11 +289,13 @@ impl DescribeSkillGroupInfoListFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -240,11 +303,13 @@ impl DescribeSkillGroupInfoListFluentBuilder {
     /// Page size, at most 100.
     ///
     /// Example: `100`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
@@ -252,11 +317,13 @@ impl DescribeSkillGroupInfoListFluentBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.inner.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.inner.page_number = value;
         self
@@ -264,11 +331,13 @@ impl DescribeSkillGroupInfoListFluentBuilder {
     /// Id of a single skill group to return.
     ///
     /// Example: `12`
+    #[inline]
     pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.inner.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.inner.skill_group_id = value;
         self
@@ -276,11 +345,13 @@ impl DescribeSkillGroupInfoListFluentBuilder {
     /// Only return skill groups modified at or after this Unix time in seconds.
     ///
     /// Example: `1611631881`
+    #[inline]
     pub fn modified_time(mut self, value: i64) -> Self {
         self.inner.modified_time = Some(value);
         self
     }
     /// Sets or clears `ModifiedTime`.
+    #[inline]
     pub fn set_modified_time(mut self, value: Option<i64>) -> Self {
         self.inner.modified_time = value;
         self
@@ -288,26 +359,31 @@ impl DescribeSkillGroupInfoListFluentBuilder {
     /// Skill group name to filter by.
     ///
     /// Example: `"销售组"`
+    #[inline]
     pub fn skill_group_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`.
+    #[inline]
     pub fn set_skill_group_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.skill_group_name = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeSkillGroupInfoListRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -320,6 +396,7 @@ impl DescribeSkillGroupInfoListFluentBuilder {
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///
     /// Page size 100: The documented maximum.
+    #[inline]
     pub fn into_paginator(mut self) -> crate::Paginator<DescribeSkillGroupInfoListRequest> {
         if self.inner.page_size.is_none() {
             self.inner.page_size = Some(100);
@@ -331,46 +408,96 @@ impl DescribeSkillGroupInfoListFluentBuilder {
     }
 }
 /// Successful response of `DescribeSkillGroupInfoList`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSkillGroupInfoListResponse {
     /// Total number of matching skill groups.
     ///
     /// Example: `10`
-    #[serde(
-        rename = "TotalCount",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub total_count: crate::types::TotalCount,
     /// Skill groups on the requested page.
     ///
     /// Example: `[{"LastModifyTimestamp":1613976392,"MaxConcurrency":1,"RoutePolicy":"firstCreate","SkillGroupId":1115,"SkillGroupName":"luluttt","Type":"TEL","UsingLastSeat":0}]`
-    #[serde(
-        rename = "SkillGroupList",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub skill_group_list: Vec<crate::types::SkillGroupInfoItem>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeSkillGroupInfoListResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeSkillGroupInfoListResponse", 3)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.serialize_field("SkillGroupList", &self.skill_group_list)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeSkillGroupInfoListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeSkillGroupInfoListResponse {
+    const EXPECTING: &'static str = "struct DescribeSkillGroupInfoListResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["TotalCount", "SkillGroupList", "RequestId"]);
+        let mut f_total_count: Option<crate::types::TotalCount> = None;
+        let mut f_skill_group_list: Option<Vec<crate::types::SkillGroupInfoItem>> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_total_count)?,
+                1 => members.filled(&mut map, &mut f_skill_group_list)?,
+                2 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeSkillGroupInfoListResponse {
+            total_count: f_total_count.unwrap_or_else(crate::deviation::absent),
+            skill_group_list: f_skill_group_list.unwrap_or_default(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeSkillGroupInfoListResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SkillGroupList",
+                rule: crate::deviation::Rule::List,
+                nested: Some(
+                    <crate::types::SkillGroupInfoItem as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "TotalCount",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeSkillGroupInfoListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeSkillGroupInfoListResponseBuilder {
         DescribeSkillGroupInfoListResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -386,11 +513,13 @@ impl DescribeSkillGroupInfoListResponseBuilder {
     /// Total number of matching skill groups.
     ///
     /// Example: `10`
+    #[inline]
     pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
         self.total_count = Some(value);
         self
     }
     /// Sets or clears `TotalCount`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
         self.total_count = value;
         self
@@ -398,11 +527,13 @@ impl DescribeSkillGroupInfoListResponseBuilder {
     /// Skill groups on the requested page.
     ///
     /// Example: `[{"LastModifyTimestamp":1613976392,"MaxConcurrency":1,"RoutePolicy":"firstCreate","SkillGroupId":1115,"SkillGroupName":"luluttt","Type":"TEL","UsingLastSeat":0}]`
+    #[inline]
     pub fn skill_group_list(mut self, value: Vec<crate::types::SkillGroupInfoItem>) -> Self {
         self.skill_group_list = Some(value);
         self
     }
     /// Sets or clears `SkillGroupList`.
+    #[inline]
     pub fn set_skill_group_list(
         mut self,
         value: Option<Vec<crate::types::SkillGroupInfoItem>>,
@@ -411,16 +542,19 @@ impl DescribeSkillGroupInfoListResponseBuilder {
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeSkillGroupInfoListResponse {
         DescribeSkillGroupInfoListResponse {
             total_count: self.total_count.unwrap_or_default(),
@@ -431,9 +565,11 @@ impl DescribeSkillGroupInfoListResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeSkillGroupInfoListResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -496,30 +632,39 @@ impl crate::Paginated for DescribeSkillGroupInfoListRequest {
     type Item = crate::types::SkillGroupInfoItem;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 100;
+    #[inline]
     fn page_size(&self) -> Option<u64> {
         Some(self.page_size)
     }
+    #[inline]
     fn set_page_size(&mut self, value: u64) {
         self.page_size = value;
     }
+    #[inline]
     fn position(&self) -> Option<u64> {
         Some(self.page_number)
     }
+    #[inline]
     fn set_position(&mut self, value: u64) {
         self.page_number = value;
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
     }
+    #[inline]
     fn items(response: &Self::Response) -> &[Self::Item] {
         &response.skill_group_list
     }
+    #[inline]
     fn into_items(response: Self::Response) -> Vec<Self::Item> {
         response.skill_group_list
     }
+    #[inline]
     fn total(response: &Self::Response) -> Option<u64> {
         Some(response.total_count)
     }
+    #[inline]
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;
         None
@@ -529,14 +674,9 @@ impl crate::Client {
     /// List the skill groups of an application.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeSkillGroupInfoList`](crate::operation::describe_skill_group_info_list).
+    #[inline]
     pub fn describe_skill_group_info_list(&self) -> DescribeSkillGroupInfoListFluentBuilder {
         DescribeSkillGroupInfoListFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeSkillGroupInfoListErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    fn from(error: crate::SdkError<DescribeSkillGroupInfoListErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeSkillGroupInfoListErrorCode {}

@@ -60,50 +60,101 @@
 //! }
 //! ```
 /// Request of `DescribeStaffInfoList`. Build it with [`DescribeStaffInfoListRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeStaffInfoListRequest {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Page size, at most 9999.
     ///
     /// Example: `9999`
-    #[serde(rename = "PageSize")]
     pub page_size: crate::types::PageSize,
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    #[serde(rename = "PageNumber")]
     pub page_number: crate::types::PageNumber,
     /// Account of a single agent to return.
     ///
     /// Example: `"102992@qq.com"`
-    #[serde(rename = "StaffMail", default, skip_serializing_if = "Option::is_none")]
     pub staff_mail: Option<crate::CompactString>,
     /// Only return agents modified at or after this Unix time in seconds.
     ///
     /// Example: `1611631881`
-    #[serde(
-        rename = "ModifiedTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub modified_time: Option<i64>,
     /// Only return agents in this skill group.
     ///
     /// Example: `1145`
-    #[serde(
-        rename = "SkillGroupId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_id: Option<crate::types::SkillGroupId>,
+}
+impl ::serde::Serialize for DescribeStaffInfoListRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeStaffInfoListRequest", 6)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("PageSize", &self.page_size)?;
+        s.serialize_field("PageNumber", &self.page_number)?;
+        if self.staff_mail.is_some() {
+            s.serialize_field("StaffMail", &self.staff_mail)?;
+        }
+        if self.modified_time.is_some() {
+            s.serialize_field("ModifiedTime", &self.modified_time)?;
+        }
+        if self.skill_group_id.is_some() {
+            s.serialize_field("SkillGroupId", &self.skill_group_id)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeStaffInfoListRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeStaffInfoListRequest {
+    const EXPECTING: &'static str = "struct DescribeStaffInfoListRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "PageSize",
+            "PageNumber",
+            "StaffMail",
+            "ModifiedTime",
+            "SkillGroupId",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_page_size: Option<crate::types::PageSize> = None;
+        let mut f_page_number: Option<crate::types::PageNumber> = None;
+        let mut f_staff_mail: Option<Option<crate::CompactString>> = None;
+        let mut f_modified_time: Option<Option<i64>> = None;
+        let mut f_skill_group_id: Option<Option<crate::types::SkillGroupId>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_page_size)?,
+                2 => members.value(&mut map, &mut f_page_number)?,
+                3 => members.value(&mut map, &mut f_staff_mail)?,
+                4 => members.value(&mut map, &mut f_modified_time)?,
+                5 => members.value(&mut map, &mut f_skill_group_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeStaffInfoListRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            page_size: members.required(f_page_size, 1)?,
+            page_number: members.required(f_page_number, 2)?,
+            staff_mail: f_staff_mail.flatten(),
+            modified_time: f_modified_time.flatten(),
+            skill_group_id: f_skill_group_id.flatten(),
+        })
+    }
 }
 impl DescribeStaffInfoListRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeStaffInfoListRequestBuilder {
         DescribeStaffInfoListRequestBuilder::default()
     }
@@ -129,11 +180,13 @@ impl DescribeStaffInfoListRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -141,11 +194,13 @@ impl DescribeStaffInfoListRequestBuilder {
     /// Page size, at most 9999.
     ///
     /// Example: `9999`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
@@ -153,11 +208,13 @@ impl DescribeStaffInfoListRequestBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.page_number = value;
         self
@@ -165,11 +222,13 @@ impl DescribeStaffInfoListRequestBuilder {
     /// Account of a single agent to return.
     ///
     /// Example: `"102992@qq.com"`
+    #[inline]
     pub fn staff_mail(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_mail = Some(value.into());
         self
     }
     /// Sets or clears `StaffMail`.
+    #[inline]
     pub fn set_staff_mail(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_mail = value;
         self
@@ -177,11 +236,13 @@ impl DescribeStaffInfoListRequestBuilder {
     /// Only return agents modified at or after this Unix time in seconds.
     ///
     /// Example: `1611631881`
+    #[inline]
     pub fn modified_time(mut self, value: i64) -> Self {
         self.modified_time = Some(value);
         self
     }
     /// Sets or clears `ModifiedTime`.
+    #[inline]
     pub fn set_modified_time(mut self, value: Option<i64>) -> Self {
         self.modified_time = value;
         self
@@ -189,16 +250,19 @@ impl DescribeStaffInfoListRequestBuilder {
     /// Only return agents in this skill group.
     ///
     /// Example: `1145`
+    #[inline]
     pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeStaffInfoListRequest, crate::BuildError> {
         Ok(DescribeStaffInfoListRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -228,6 +292,7 @@ pub struct DescribeStaffInfoListFluentBuilder {
 }
 impl DescribeStaffInfoListFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -238,11 +303,13 @@ impl DescribeStaffInfoListFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -250,11 +317,13 @@ impl DescribeStaffInfoListFluentBuilder {
     /// Page size, at most 9999.
     ///
     /// Example: `9999`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
@@ -262,11 +331,13 @@ impl DescribeStaffInfoListFluentBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.inner.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.inner.page_number = value;
         self
@@ -274,11 +345,13 @@ impl DescribeStaffInfoListFluentBuilder {
     /// Account of a single agent to return.
     ///
     /// Example: `"102992@qq.com"`
+    #[inline]
     pub fn staff_mail(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.staff_mail = Some(value.into());
         self
     }
     /// Sets or clears `StaffMail`.
+    #[inline]
     pub fn set_staff_mail(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.staff_mail = value;
         self
@@ -286,11 +359,13 @@ impl DescribeStaffInfoListFluentBuilder {
     /// Only return agents modified at or after this Unix time in seconds.
     ///
     /// Example: `1611631881`
+    #[inline]
     pub fn modified_time(mut self, value: i64) -> Self {
         self.inner.modified_time = Some(value);
         self
     }
     /// Sets or clears `ModifiedTime`.
+    #[inline]
     pub fn set_modified_time(mut self, value: Option<i64>) -> Self {
         self.inner.modified_time = value;
         self
@@ -298,26 +373,31 @@ impl DescribeStaffInfoListFluentBuilder {
     /// Only return agents in this skill group.
     ///
     /// Example: `1145`
+    #[inline]
     pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.inner.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupId`.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.inner.skill_group_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeStaffInfoListRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DescribeStaffInfoListResponse, crate::SdkError<DescribeStaffInfoListErrorCode>>
@@ -328,6 +408,7 @@ impl DescribeStaffInfoListFluentBuilder {
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 9999 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///
     /// Page size 9999: The documented maximum.
+    #[inline]
     pub fn into_paginator(mut self) -> crate::Paginator<DescribeStaffInfoListRequest> {
         if self.inner.page_size.is_none() {
             self.inner.page_size = Some(9999);
@@ -339,44 +420,91 @@ impl DescribeStaffInfoListFluentBuilder {
     }
 }
 /// Successful response of `DescribeStaffInfoList`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeStaffInfoListResponse {
     /// Total number of matching agents.
     ///
     /// Example: `10`
-    #[serde(
-        rename = "TotalCount",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub total_count: crate::types::TotalCount,
     /// Agents on the requested page.
-    #[serde(
-        rename = "StaffList",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub staff_list: Vec<crate::types::StaffInfo>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeStaffInfoListResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeStaffInfoListResponse", 3)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.serialize_field("StaffList", &self.staff_list)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeStaffInfoListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeStaffInfoListResponse {
+    const EXPECTING: &'static str = "struct DescribeStaffInfoListResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["TotalCount", "StaffList", "RequestId"]);
+        let mut f_total_count: Option<crate::types::TotalCount> = None;
+        let mut f_staff_list: Option<Vec<crate::types::StaffInfo>> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_total_count)?,
+                1 => members.filled(&mut map, &mut f_staff_list)?,
+                2 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeStaffInfoListResponse {
+            total_count: f_total_count.unwrap_or_else(crate::deviation::absent),
+            staff_list: f_staff_list.unwrap_or_default(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeStaffInfoListResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StaffList",
+                rule: crate::deviation::Rule::List,
+                nested: Some(<crate::types::StaffInfo as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "TotalCount",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeStaffInfoListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeStaffInfoListResponseBuilder {
         DescribeStaffInfoListResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -392,36 +520,43 @@ impl DescribeStaffInfoListResponseBuilder {
     /// Total number of matching agents.
     ///
     /// Example: `10`
+    #[inline]
     pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
         self.total_count = Some(value);
         self
     }
     /// Sets or clears `TotalCount`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
         self.total_count = value;
         self
     }
     /// Agents on the requested page.
+    #[inline]
     pub fn staff_list(mut self, value: Vec<crate::types::StaffInfo>) -> Self {
         self.staff_list = Some(value);
         self
     }
     /// Sets or clears `StaffList`.
+    #[inline]
     pub fn set_staff_list(mut self, value: Option<Vec<crate::types::StaffInfo>>) -> Self {
         self.staff_list = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeStaffInfoListResponse {
         DescribeStaffInfoListResponse {
             total_count: self.total_count.unwrap_or_default(),
@@ -432,9 +567,11 @@ impl DescribeStaffInfoListResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeStaffInfoListResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -493,30 +630,39 @@ impl crate::Paginated for DescribeStaffInfoListRequest {
     type Item = crate::types::StaffInfo;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 9999;
+    #[inline]
     fn page_size(&self) -> Option<u64> {
         Some(self.page_size)
     }
+    #[inline]
     fn set_page_size(&mut self, value: u64) {
         self.page_size = value;
     }
+    #[inline]
     fn position(&self) -> Option<u64> {
         Some(self.page_number)
     }
+    #[inline]
     fn set_position(&mut self, value: u64) {
         self.page_number = value;
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
     }
+    #[inline]
     fn items(response: &Self::Response) -> &[Self::Item] {
         &response.staff_list
     }
+    #[inline]
     fn into_items(response: Self::Response) -> Vec<Self::Item> {
         response.staff_list
     }
+    #[inline]
     fn total(response: &Self::Response) -> Option<u64> {
         Some(response.total_count)
     }
+    #[inline]
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;
         None
@@ -526,12 +672,9 @@ impl crate::Client {
     /// List the agents of an application.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeStaffInfoList`](crate::operation::describe_staff_info_list).
+    #[inline]
     pub fn describe_staff_info_list(&self) -> DescribeStaffInfoListFluentBuilder {
         DescribeStaffInfoListFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeStaffInfoListErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<DescribeStaffInfoListErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeStaffInfoListErrorCode {}

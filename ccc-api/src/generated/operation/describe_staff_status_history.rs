@@ -59,42 +59,99 @@
 //! }
 //! ```
 /// Request of `DescribeStaffStatusHistory`. Build it with [`DescribeStaffStatusHistoryRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeStaffStatusHistoryRequest {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Account of the agent.
     ///
     /// Example: `"foo@tencent.com"`
-    #[serde(rename = "StaffUserId")]
     pub staff_user_id: crate::CompactString,
     /// Start of the window, Unix time in seconds; at most about 180 days in the past.
     ///
     /// Example: `1753925234`
-    #[serde(rename = "StartTimestamp")]
     pub start_timestamp: i64,
     /// End of the window, Unix time in seconds; must be less than 7 days after the start.
     ///
     /// Example: `1753926234`
-    #[serde(rename = "EndTimestamp")]
     pub end_timestamp: i64,
     /// Cursor for fetching the next page, taken from the previous response.
     ///
     /// Example: `"foo-and-bar"`
-    #[serde(rename = "Cursor", default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<crate::CompactString>,
     /// Number of entries per page.
     ///
     /// Example: `1000`
-    #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<crate::types::PageSize>,
+}
+impl ::serde::Serialize for DescribeStaffStatusHistoryRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeStaffStatusHistoryRequest", 6)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("StaffUserId", &self.staff_user_id)?;
+        s.serialize_field("StartTimestamp", &self.start_timestamp)?;
+        s.serialize_field("EndTimestamp", &self.end_timestamp)?;
+        if self.cursor.is_some() {
+            s.serialize_field("Cursor", &self.cursor)?;
+        }
+        if self.page_size.is_some() {
+            s.serialize_field("PageSize", &self.page_size)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeStaffStatusHistoryRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeStaffStatusHistoryRequest {
+    const EXPECTING: &'static str = "struct DescribeStaffStatusHistoryRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "StaffUserId",
+            "StartTimestamp",
+            "EndTimestamp",
+            "Cursor",
+            "PageSize",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_staff_user_id: Option<crate::CompactString> = None;
+        let mut f_start_timestamp: Option<i64> = None;
+        let mut f_end_timestamp: Option<i64> = None;
+        let mut f_cursor: Option<Option<crate::CompactString>> = None;
+        let mut f_page_size: Option<Option<crate::types::PageSize>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_staff_user_id)?,
+                2 => members.value(&mut map, &mut f_start_timestamp)?,
+                3 => members.value(&mut map, &mut f_end_timestamp)?,
+                4 => members.value(&mut map, &mut f_cursor)?,
+                5 => members.value(&mut map, &mut f_page_size)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeStaffStatusHistoryRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            staff_user_id: members.required(f_staff_user_id, 1)?,
+            start_timestamp: members.required(f_start_timestamp, 2)?,
+            end_timestamp: members.required(f_end_timestamp, 3)?,
+            cursor: f_cursor.flatten(),
+            page_size: f_page_size.flatten(),
+        })
+    }
 }
 impl DescribeStaffStatusHistoryRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeStaffStatusHistoryRequestBuilder {
         DescribeStaffStatusHistoryRequestBuilder::default()
     }
@@ -120,11 +177,13 @@ impl DescribeStaffStatusHistoryRequestBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -132,11 +191,13 @@ impl DescribeStaffStatusHistoryRequestBuilder {
     /// Account of the agent.
     ///
     /// Example: `"foo@tencent.com"`
+    #[inline]
     pub fn staff_user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_user_id = Some(value.into());
         self
     }
     /// Sets or clears `StaffUserId`. Required.
+    #[inline]
     pub fn set_staff_user_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_user_id = value;
         self
@@ -144,11 +205,13 @@ impl DescribeStaffStatusHistoryRequestBuilder {
     /// Start of the window, Unix time in seconds; at most about 180 days in the past.
     ///
     /// Example: `1753925234`
+    #[inline]
     pub fn start_timestamp(mut self, value: i64) -> Self {
         self.start_timestamp = Some(value);
         self
     }
     /// Sets or clears `StartTimestamp`. Required.
+    #[inline]
     pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
         self.start_timestamp = value;
         self
@@ -156,11 +219,13 @@ impl DescribeStaffStatusHistoryRequestBuilder {
     /// End of the window, Unix time in seconds; must be less than 7 days after the start.
     ///
     /// Example: `1753926234`
+    #[inline]
     pub fn end_timestamp(mut self, value: i64) -> Self {
         self.end_timestamp = Some(value);
         self
     }
     /// Sets or clears `EndTimestamp`. Required.
+    #[inline]
     pub fn set_end_timestamp(mut self, value: Option<i64>) -> Self {
         self.end_timestamp = value;
         self
@@ -168,11 +233,13 @@ impl DescribeStaffStatusHistoryRequestBuilder {
     /// Cursor for fetching the next page, taken from the previous response.
     ///
     /// Example: `"foo-and-bar"`
+    #[inline]
     pub fn cursor(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.cursor = Some(value.into());
         self
     }
     /// Sets or clears `Cursor`.
+    #[inline]
     pub fn set_cursor(mut self, value: Option<crate::CompactString>) -> Self {
         self.cursor = value;
         self
@@ -180,16 +247,19 @@ impl DescribeStaffStatusHistoryRequestBuilder {
     /// Number of entries per page.
     ///
     /// Example: `1000`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeStaffStatusHistoryRequest, crate::BuildError> {
         Ok(DescribeStaffStatusHistoryRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -222,6 +292,7 @@ pub struct DescribeStaffStatusHistoryFluentBuilder {
 }
 impl DescribeStaffStatusHistoryFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -232,11 +303,13 @@ impl DescribeStaffStatusHistoryFluentBuilder {
     /// Id of the CCC application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -244,11 +317,13 @@ impl DescribeStaffStatusHistoryFluentBuilder {
     /// Account of the agent.
     ///
     /// Example: `"foo@tencent.com"`
+    #[inline]
     pub fn staff_user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.staff_user_id = Some(value.into());
         self
     }
     /// Sets or clears `StaffUserId`. Required.
+    #[inline]
     pub fn set_staff_user_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.staff_user_id = value;
         self
@@ -256,11 +331,13 @@ impl DescribeStaffStatusHistoryFluentBuilder {
     /// Start of the window, Unix time in seconds; at most about 180 days in the past.
     ///
     /// Example: `1753925234`
+    #[inline]
     pub fn start_timestamp(mut self, value: i64) -> Self {
         self.inner.start_timestamp = Some(value);
         self
     }
     /// Sets or clears `StartTimestamp`. Required.
+    #[inline]
     pub fn set_start_timestamp(mut self, value: Option<i64>) -> Self {
         self.inner.start_timestamp = value;
         self
@@ -268,11 +345,13 @@ impl DescribeStaffStatusHistoryFluentBuilder {
     /// End of the window, Unix time in seconds; must be less than 7 days after the start.
     ///
     /// Example: `1753926234`
+    #[inline]
     pub fn end_timestamp(mut self, value: i64) -> Self {
         self.inner.end_timestamp = Some(value);
         self
     }
     /// Sets or clears `EndTimestamp`. Required.
+    #[inline]
     pub fn set_end_timestamp(mut self, value: Option<i64>) -> Self {
         self.inner.end_timestamp = value;
         self
@@ -280,11 +359,13 @@ impl DescribeStaffStatusHistoryFluentBuilder {
     /// Cursor for fetching the next page, taken from the previous response.
     ///
     /// Example: `"foo-and-bar"`
+    #[inline]
     pub fn cursor(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.cursor = Some(value.into());
         self
     }
     /// Sets or clears `Cursor`.
+    #[inline]
     pub fn set_cursor(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.cursor = value;
         self
@@ -292,26 +373,31 @@ impl DescribeStaffStatusHistoryFluentBuilder {
     /// Number of entries per page.
     ///
     /// Example: `1000`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeStaffStatusHistoryRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -324,6 +410,7 @@ impl DescribeStaffStatusHistoryFluentBuilder {
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `Cursor`/`PageSize` are set here or on the paginator.
     ///
     /// Page size 100: No maximum is documented; 100, the largest page size the service documents for its other list actions.
+    #[inline]
     pub fn into_paginator(mut self) -> crate::Paginator<DescribeStaffStatusHistoryRequest> {
         if self.inner.page_size.is_none() {
             self.inner.page_size = Some(100);
@@ -332,31 +419,80 @@ impl DescribeStaffStatusHistoryFluentBuilder {
     }
 }
 /// Successful response of `DescribeStaffStatusHistory`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeStaffStatusHistoryResponse {
     /// Agent status entries.
-    #[serde(rename = "Data", default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::types::StaffStatus>>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeStaffStatusHistoryResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeStaffStatusHistoryResponse", 2)?;
+        if self.data.is_some() {
+            s.serialize_field("Data", &self.data)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeStaffStatusHistoryResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeStaffStatusHistoryResponse {
+    const EXPECTING: &'static str = "struct DescribeStaffStatusHistoryResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Data", "RequestId"]);
+        let mut f_data: Option<Option<Vec<crate::types::StaffStatus>>> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_data)?,
+                1 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeStaffStatusHistoryResponse {
+            data: f_data.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeStaffStatusHistoryResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Data",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(<crate::types::StaffStatus as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeStaffStatusHistoryResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeStaffStatusHistoryResponseBuilder {
         DescribeStaffStatusHistoryResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -369,26 +505,31 @@ pub struct DescribeStaffStatusHistoryResponseBuilder {
 }
 impl DescribeStaffStatusHistoryResponseBuilder {
     /// Agent status entries.
+    #[inline]
     pub fn data(mut self, value: Vec<crate::types::StaffStatus>) -> Self {
         self.data = Some(value);
         self
     }
     /// Sets or clears `Data`.
+    #[inline]
     pub fn set_data(mut self, value: Option<Vec<crate::types::StaffStatus>>) -> Self {
         self.data = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeStaffStatusHistoryResponse {
         DescribeStaffStatusHistoryResponse {
             data: self.data,
@@ -398,9 +539,11 @@ impl DescribeStaffStatusHistoryResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeStaffStatusHistoryResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -449,31 +592,40 @@ impl crate::Paginated for DescribeStaffStatusHistoryRequest {
     type Item = crate::types::StaffStatus;
     const STYLE: crate::PageStyle = crate::PageStyle::Cursor;
     const MAX_PAGE_SIZE: u64 = 100;
+    #[inline]
     fn page_size(&self) -> Option<u64> {
         self.page_size
     }
+    #[inline]
     fn set_page_size(&mut self, value: u64) {
         self.page_size = Some(value);
     }
+    #[inline]
     fn position(&self) -> Option<u64> {
         None
     }
+    #[inline]
     fn set_position(&mut self, value: u64) {
         let _ = value;
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         self.cursor = Some(cursor.into());
     }
+    #[inline]
     fn items(response: &Self::Response) -> &[Self::Item] {
         response.data.as_deref().unwrap_or(&[])
     }
+    #[inline]
     fn into_items(response: Self::Response) -> Vec<Self::Item> {
         response.data.unwrap_or_default()
     }
+    #[inline]
     fn total(response: &Self::Response) -> Option<u64> {
         let _ = response;
         None
     }
+    #[inline]
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;
         item.cursor.as_ref().map(|c| c.to_string())
@@ -483,14 +635,9 @@ impl crate::Client {
     /// Get the status history of an agent.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeStaffStatusHistory`](crate::operation::describe_staff_status_history).
+    #[inline]
     pub fn describe_staff_status_history(&self) -> DescribeStaffStatusHistoryFluentBuilder {
         DescribeStaffStatusHistoryFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeStaffStatusHistoryErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    fn from(error: crate::SdkError<DescribeStaffStatusHistoryErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeStaffStatusHistoryErrorCode {}

@@ -60,38 +60,79 @@
 //! }
 //! ```
 /// Request of `DescribeStaffStatusMetrics`. Build it with [`DescribeStaffStatusMetricsRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeStaffStatusMetricsRequest {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Agent accounts to include; omit to return all agents.
-    #[serde(rename = "StaffList", default, skip_serializing_if = "Option::is_none")]
     pub staff_list: Option<Vec<crate::CompactString>>,
     /// Skill group ids to filter by.
     ///
     /// Example: `[1,2,3,4,5,6]`
-    #[serde(
-        rename = "GroupIdList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub group_id_list: Option<Vec<i64>>,
     /// Agent statuses to filter by: `free` available, `busy` busy, `rest` on break, `notReady` not ready, `afterCallWork` post-call wrap-up, `offline` offline.
     ///
     /// Example: `["free"]`
-    #[serde(
-        rename = "StatusList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub status_list: Option<Vec<crate::types::DescribeStaffStatusMetricsStatusList>>,
+}
+impl ::serde::Serialize for DescribeStaffStatusMetricsRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeStaffStatusMetricsRequest", 4)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        if self.staff_list.is_some() {
+            s.serialize_field("StaffList", &self.staff_list)?;
+        }
+        if self.group_id_list.is_some() {
+            s.serialize_field("GroupIdList", &self.group_id_list)?;
+        }
+        if self.status_list.is_some() {
+            s.serialize_field("StatusList", &self.status_list)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeStaffStatusMetricsRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeStaffStatusMetricsRequest {
+    const EXPECTING: &'static str = "struct DescribeStaffStatusMetricsRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["SdkAppId", "StaffList", "GroupIdList", "StatusList"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_staff_list: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_group_id_list: Option<Option<Vec<i64>>> = None;
+        let mut f_status_list: Option<
+            Option<Vec<crate::types::DescribeStaffStatusMetricsStatusList>>,
+        > = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_staff_list)?,
+                2 => members.value(&mut map, &mut f_group_id_list)?,
+                3 => members.value(&mut map, &mut f_status_list)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeStaffStatusMetricsRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            staff_list: f_staff_list.flatten(),
+            group_id_list: f_group_id_list.flatten(),
+            status_list: f_status_list.flatten(),
+        })
+    }
 }
 impl DescribeStaffStatusMetricsRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeStaffStatusMetricsRequestBuilder {
         DescribeStaffStatusMetricsRequestBuilder::default()
     }
@@ -115,21 +156,25 @@ impl DescribeStaffStatusMetricsRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
     /// Agent accounts to include; omit to return all agents.
+    #[inline]
     pub fn staff_list(mut self, value: Vec<crate::CompactString>) -> Self {
         self.staff_list = Some(value);
         self
     }
     /// Sets or clears `StaffList`.
+    #[inline]
     pub fn set_staff_list(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.staff_list = value;
         self
@@ -137,11 +182,13 @@ impl DescribeStaffStatusMetricsRequestBuilder {
     /// Skill group ids to filter by.
     ///
     /// Example: `[1,2,3,4,5,6]`
+    #[inline]
     pub fn group_id_list(mut self, value: Vec<i64>) -> Self {
         self.group_id_list = Some(value);
         self
     }
     /// Sets or clears `GroupIdList`.
+    #[inline]
     pub fn set_group_id_list(mut self, value: Option<Vec<i64>>) -> Self {
         self.group_id_list = value;
         self
@@ -149,6 +196,7 @@ impl DescribeStaffStatusMetricsRequestBuilder {
     /// Agent statuses to filter by: `free` available, `busy` busy, `rest` on break, `notReady` not ready, `afterCallWork` post-call wrap-up, `offline` offline.
     ///
     /// Example: `["free"]`
+    #[inline]
     pub fn status_list(
         mut self,
         value: Vec<crate::types::DescribeStaffStatusMetricsStatusList>,
@@ -157,6 +205,7 @@ impl DescribeStaffStatusMetricsRequestBuilder {
         self
     }
     /// Sets or clears `StatusList`.
+    #[inline]
     pub fn set_status_list(
         mut self,
         value: Option<Vec<crate::types::DescribeStaffStatusMetricsStatusList>>,
@@ -165,6 +214,7 @@ impl DescribeStaffStatusMetricsRequestBuilder {
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeStaffStatusMetricsRequest, crate::BuildError> {
         Ok(DescribeStaffStatusMetricsRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -186,6 +236,7 @@ pub struct DescribeStaffStatusMetricsFluentBuilder {
 }
 impl DescribeStaffStatusMetricsFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -196,21 +247,25 @@ impl DescribeStaffStatusMetricsFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
     /// Agent accounts to include; omit to return all agents.
+    #[inline]
     pub fn staff_list(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.staff_list = Some(value);
         self
     }
     /// Sets or clears `StaffList`.
+    #[inline]
     pub fn set_staff_list(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.staff_list = value;
         self
@@ -218,11 +273,13 @@ impl DescribeStaffStatusMetricsFluentBuilder {
     /// Skill group ids to filter by.
     ///
     /// Example: `[1,2,3,4,5,6]`
+    #[inline]
     pub fn group_id_list(mut self, value: Vec<i64>) -> Self {
         self.inner.group_id_list = Some(value);
         self
     }
     /// Sets or clears `GroupIdList`.
+    #[inline]
     pub fn set_group_id_list(mut self, value: Option<Vec<i64>>) -> Self {
         self.inner.group_id_list = value;
         self
@@ -230,6 +287,7 @@ impl DescribeStaffStatusMetricsFluentBuilder {
     /// Agent statuses to filter by: `free` available, `busy` busy, `rest` on break, `notReady` not ready, `afterCallWork` post-call wrap-up, `offline` offline.
     ///
     /// Example: `["free"]`
+    #[inline]
     pub fn status_list(
         mut self,
         value: Vec<crate::types::DescribeStaffStatusMetricsStatusList>,
@@ -238,6 +296,7 @@ impl DescribeStaffStatusMetricsFluentBuilder {
         self
     }
     /// Sets or clears `StatusList`.
+    #[inline]
     pub fn set_status_list(
         mut self,
         value: Option<Vec<crate::types::DescribeStaffStatusMetricsStatusList>>,
@@ -246,16 +305,19 @@ impl DescribeStaffStatusMetricsFluentBuilder {
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeStaffStatusMetricsRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -267,37 +329,82 @@ impl DescribeStaffStatusMetricsFluentBuilder {
     }
 }
 /// Successful response of `DescribeStaffStatusMetrics`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeStaffStatusMetricsResponse {
     /// Real-time status metrics, one entry per agent.
     ///
     /// Example: `[{"AfterCallWorkDuration":0,"BusyDuration":0,"Email":"aaa@abc.com","FreeDuration":0,"LastOnlineTimestamp":0,"LastStatusTimestamp":0,"NotReadyDuration":0,"OnlineDuration":0,"Reason":"abc","ReserveNotReady":true,"ReserveRest":true,"RestDuration":0,"Status":"free","StatusExtra":{"Direct":"callin","Type":"tel"},"UseMobileAccept":0,"UseMobileCallOut":true}]`
-    #[serde(
-        rename = "Metrics",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub metrics: Vec<crate::types::StaffStatusMetrics>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeStaffStatusMetricsResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeStaffStatusMetricsResponse", 2)?;
+        s.serialize_field("Metrics", &self.metrics)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeStaffStatusMetricsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeStaffStatusMetricsResponse {
+    const EXPECTING: &'static str = "struct DescribeStaffStatusMetricsResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Metrics", "RequestId"]);
+        let mut f_metrics: Option<Vec<crate::types::StaffStatusMetrics>> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_metrics)?,
+                1 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeStaffStatusMetricsResponse {
+            metrics: f_metrics.unwrap_or_default(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeStaffStatusMetricsResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Metrics",
+                rule: crate::deviation::Rule::List,
+                nested: Some(
+                    <crate::types::StaffStatusMetrics as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeStaffStatusMetricsResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeStaffStatusMetricsResponseBuilder {
         DescribeStaffStatusMetricsResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -312,26 +419,31 @@ impl DescribeStaffStatusMetricsResponseBuilder {
     /// Real-time status metrics, one entry per agent.
     ///
     /// Example: `[{"AfterCallWorkDuration":0,"BusyDuration":0,"Email":"aaa@abc.com","FreeDuration":0,"LastOnlineTimestamp":0,"LastStatusTimestamp":0,"NotReadyDuration":0,"OnlineDuration":0,"Reason":"abc","ReserveNotReady":true,"ReserveRest":true,"RestDuration":0,"Status":"free","StatusExtra":{"Direct":"callin","Type":"tel"},"UseMobileAccept":0,"UseMobileCallOut":true}]`
+    #[inline]
     pub fn metrics(mut self, value: Vec<crate::types::StaffStatusMetrics>) -> Self {
         self.metrics = Some(value);
         self
     }
     /// Sets or clears `Metrics`.
+    #[inline]
     pub fn set_metrics(mut self, value: Option<Vec<crate::types::StaffStatusMetrics>>) -> Self {
         self.metrics = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeStaffStatusMetricsResponse {
         DescribeStaffStatusMetricsResponse {
             metrics: self.metrics.unwrap_or_default(),
@@ -341,9 +453,11 @@ impl DescribeStaffStatusMetricsResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeStaffStatusMetricsResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -406,14 +520,9 @@ impl crate::Client {
     /// Get real-time status metrics for agents.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeStaffStatusMetrics`](crate::operation::describe_staff_status_metrics).
+    #[inline]
     pub fn describe_staff_status_metrics(&self) -> DescribeStaffStatusMetricsFluentBuilder {
         DescribeStaffStatusMetricsFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeStaffStatusMetricsErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    fn from(error: crate::SdkError<DescribeStaffStatusMetricsErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeStaffStatusMetricsErrorCode {}

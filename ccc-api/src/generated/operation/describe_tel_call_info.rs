@@ -38,27 +38,65 @@
 //! }
 //! ```
 /// Request of `DescribeTelCallInfo`. Build it with [`DescribeTelCallInfoRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTelCallInfoRequest {
     /// Start of the range as a Unix timestamp in seconds; granularity is whole days, so pass the start of the first day, e.g. 00:00:00.
     ///
     /// Example: `1773041460`
-    #[serde(rename = "StartTimeStamp")]
     pub start_time_stamp: i64,
     /// End of the range as a Unix timestamp in seconds; pass the end of the last day, e.g. 23:59:59. The range may span at most 90 days.
     ///
     /// Example: `1773042460`
-    #[serde(rename = "EndTimeStamp")]
     pub end_time_stamp: i64,
     /// Application ids to query; results are summed over all of them.
     ///
     /// Example: `[140000000]`
-    #[serde(rename = "SdkAppIdList", default)]
     pub sdk_app_id_list: Vec<i64>,
+}
+impl ::serde::Serialize for DescribeTelCallInfoRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeTelCallInfoRequest", 3)?;
+        s.serialize_field("StartTimeStamp", &self.start_time_stamp)?;
+        s.serialize_field("EndTimeStamp", &self.end_time_stamp)?;
+        s.serialize_field("SdkAppIdList", &self.sdk_app_id_list)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeTelCallInfoRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeTelCallInfoRequest {
+    const EXPECTING: &'static str = "struct DescribeTelCallInfoRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["StartTimeStamp", "EndTimeStamp", "SdkAppIdList"]);
+        let mut f_start_time_stamp: Option<i64> = None;
+        let mut f_end_time_stamp: Option<i64> = None;
+        let mut f_sdk_app_id_list: Option<Vec<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_start_time_stamp)?,
+                1 => members.value(&mut map, &mut f_end_time_stamp)?,
+                2 => members.value(&mut map, &mut f_sdk_app_id_list)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeTelCallInfoRequest {
+            start_time_stamp: members.required(f_start_time_stamp, 0)?,
+            end_time_stamp: members.required(f_end_time_stamp, 1)?,
+            sdk_app_id_list: f_sdk_app_id_list.unwrap_or_default(),
+        })
+    }
 }
 impl DescribeTelCallInfoRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeTelCallInfoRequestBuilder {
         DescribeTelCallInfoRequestBuilder::default()
     }
@@ -81,11 +119,13 @@ impl DescribeTelCallInfoRequestBuilder {
     /// Start of the range as a Unix timestamp in seconds; granularity is whole days, so pass the start of the first day, e.g. 00:00:00.
     ///
     /// Example: `1773041460`
+    #[inline]
     pub fn start_time_stamp(mut self, value: i64) -> Self {
         self.start_time_stamp = Some(value);
         self
     }
     /// Sets or clears `StartTimeStamp`. Required.
+    #[inline]
     pub fn set_start_time_stamp(mut self, value: Option<i64>) -> Self {
         self.start_time_stamp = value;
         self
@@ -93,11 +133,13 @@ impl DescribeTelCallInfoRequestBuilder {
     /// End of the range as a Unix timestamp in seconds; pass the end of the last day, e.g. 23:59:59. The range may span at most 90 days.
     ///
     /// Example: `1773042460`
+    #[inline]
     pub fn end_time_stamp(mut self, value: i64) -> Self {
         self.end_time_stamp = Some(value);
         self
     }
     /// Sets or clears `EndTimeStamp`. Required.
+    #[inline]
     pub fn set_end_time_stamp(mut self, value: Option<i64>) -> Self {
         self.end_time_stamp = value;
         self
@@ -105,16 +147,19 @@ impl DescribeTelCallInfoRequestBuilder {
     /// Application ids to query; results are summed over all of them.
     ///
     /// Example: `[140000000]`
+    #[inline]
     pub fn sdk_app_id_list(mut self, value: Vec<i64>) -> Self {
         self.sdk_app_id_list = Some(value);
         self
     }
     /// Sets or clears `SdkAppIdList`. Required.
+    #[inline]
     pub fn set_sdk_app_id_list(mut self, value: Option<Vec<i64>>) -> Self {
         self.sdk_app_id_list = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeTelCallInfoRequest, crate::BuildError> {
         Ok(DescribeTelCallInfoRequest {
             start_time_stamp: self.start_time_stamp.ok_or(crate::BuildError::missing(
@@ -141,6 +186,7 @@ pub struct DescribeTelCallInfoFluentBuilder {
 }
 impl DescribeTelCallInfoFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -151,11 +197,13 @@ impl DescribeTelCallInfoFluentBuilder {
     /// Start of the range as a Unix timestamp in seconds; granularity is whole days, so pass the start of the first day, e.g. 00:00:00.
     ///
     /// Example: `1773041460`
+    #[inline]
     pub fn start_time_stamp(mut self, value: i64) -> Self {
         self.inner.start_time_stamp = Some(value);
         self
     }
     /// Sets or clears `StartTimeStamp`. Required.
+    #[inline]
     pub fn set_start_time_stamp(mut self, value: Option<i64>) -> Self {
         self.inner.start_time_stamp = value;
         self
@@ -163,11 +211,13 @@ impl DescribeTelCallInfoFluentBuilder {
     /// End of the range as a Unix timestamp in seconds; pass the end of the last day, e.g. 23:59:59. The range may span at most 90 days.
     ///
     /// Example: `1773042460`
+    #[inline]
     pub fn end_time_stamp(mut self, value: i64) -> Self {
         self.inner.end_time_stamp = Some(value);
         self
     }
     /// Sets or clears `EndTimeStamp`. Required.
+    #[inline]
     pub fn set_end_time_stamp(mut self, value: Option<i64>) -> Self {
         self.inner.end_time_stamp = value;
         self
@@ -175,26 +225,31 @@ impl DescribeTelCallInfoFluentBuilder {
     /// Application ids to query; results are summed over all of them.
     ///
     /// Example: `[140000000]`
+    #[inline]
     pub fn sdk_app_id_list(mut self, value: Vec<i64>) -> Self {
         self.inner.sdk_app_id_list = Some(value);
         self
     }
     /// Sets or clears `SdkAppIdList`. Required.
+    #[inline]
     pub fn set_sdk_app_id_list(mut self, value: Option<Vec<i64>>) -> Self {
         self.inner.sdk_app_id_list = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeTelCallInfoRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DescribeTelCallInfoResponse, crate::SdkError<DescribeTelCallInfoErrorCode>> {
@@ -203,91 +258,169 @@ impl DescribeTelCallInfoFluentBuilder {
     }
 }
 /// Successful response of `DescribeTelCallInfo`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTelCallInfoResponse {
     /// Minutes consumed from the outbound call package.
     ///
     /// Example: `10`
-    #[serde(
-        rename = "TelCallOutCount",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub tel_call_out_count: i64,
     /// Minutes consumed from the inbound call package.
     ///
     /// Example: `10`
-    #[serde(
-        rename = "TelCallInCount",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub tel_call_in_count: i64,
     /// Number of agent seats used.
     ///
     /// Example: `50`
-    #[serde(
-        rename = "SeatUsedCount",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub seat_used_count: i64,
     /// Minutes consumed from the audio package (deprecated spelling, use `VOIPCallInCount`).
     ///
     /// Example: `10`
-    #[serde(
-        rename = "VoipCallInCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub voip_call_in_count_deprecated: Option<i64>,
     /// Minutes consumed from the audio package.
     ///
     /// Example: `10`
-    #[serde(
-        rename = "VOIPCallInCount",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub voip_call_in_count: i64,
     /// Minutes consumed from the offline speech-to-text package.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "AsrOfflineCount",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub asr_offline_count: i64,
     /// Minutes consumed from the real-time speech-to-text package.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "AsrRealtimeCount",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub asr_realtime_count: i64,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeTelCallInfoResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeTelCallInfoResponse", 8)?;
+        s.serialize_field("TelCallOutCount", &self.tel_call_out_count)?;
+        s.serialize_field("TelCallInCount", &self.tel_call_in_count)?;
+        s.serialize_field("SeatUsedCount", &self.seat_used_count)?;
+        if self.voip_call_in_count_deprecated.is_some() {
+            s.serialize_field("VoipCallInCount", &self.voip_call_in_count_deprecated)?;
+        }
+        s.serialize_field("VOIPCallInCount", &self.voip_call_in_count)?;
+        s.serialize_field("AsrOfflineCount", &self.asr_offline_count)?;
+        s.serialize_field("AsrRealtimeCount", &self.asr_realtime_count)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeTelCallInfoResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeTelCallInfoResponse {
+    const EXPECTING: &'static str = "struct DescribeTelCallInfoResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "TelCallOutCount",
+            "TelCallInCount",
+            "SeatUsedCount",
+            "VoipCallInCount",
+            "VOIPCallInCount",
+            "AsrOfflineCount",
+            "AsrRealtimeCount",
+            "RequestId",
+        ]);
+        let mut f_tel_call_out_count: Option<i64> = None;
+        let mut f_tel_call_in_count: Option<i64> = None;
+        let mut f_seat_used_count: Option<i64> = None;
+        let mut f_voip_call_in_count_deprecated: Option<Option<i64>> = None;
+        let mut f_voip_call_in_count: Option<i64> = None;
+        let mut f_asr_offline_count: Option<i64> = None;
+        let mut f_asr_realtime_count: Option<i64> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_tel_call_out_count)?,
+                1 => members.filled(&mut map, &mut f_tel_call_in_count)?,
+                2 => members.filled(&mut map, &mut f_seat_used_count)?,
+                3 => members.value(&mut map, &mut f_voip_call_in_count_deprecated)?,
+                4 => members.filled(&mut map, &mut f_voip_call_in_count)?,
+                5 => members.filled(&mut map, &mut f_asr_offline_count)?,
+                6 => members.filled(&mut map, &mut f_asr_realtime_count)?,
+                7 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeTelCallInfoResponse {
+            tel_call_out_count: f_tel_call_out_count.unwrap_or_else(crate::deviation::absent),
+            tel_call_in_count: f_tel_call_in_count.unwrap_or_else(crate::deviation::absent),
+            seat_used_count: f_seat_used_count.unwrap_or_else(crate::deviation::absent),
+            voip_call_in_count_deprecated: f_voip_call_in_count_deprecated.flatten(),
+            voip_call_in_count: f_voip_call_in_count.unwrap_or_else(crate::deviation::absent),
+            asr_offline_count: f_asr_offline_count.unwrap_or_else(crate::deviation::absent),
+            asr_realtime_count: f_asr_realtime_count.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeTelCallInfoResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "AsrOfflineCount",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "AsrRealtimeCount",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SeatUsedCount",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TelCallInCount",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TelCallOutCount",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "VOIPCallInCount",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "VoipCallInCount",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeTelCallInfoResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeTelCallInfoResponseBuilder {
         DescribeTelCallInfoResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -308,11 +441,13 @@ impl DescribeTelCallInfoResponseBuilder {
     /// Minutes consumed from the outbound call package.
     ///
     /// Example: `10`
+    #[inline]
     pub fn tel_call_out_count(mut self, value: i64) -> Self {
         self.tel_call_out_count = Some(value);
         self
     }
     /// Sets or clears `TelCallOutCount`.
+    #[inline]
     pub fn set_tel_call_out_count(mut self, value: Option<i64>) -> Self {
         self.tel_call_out_count = value;
         self
@@ -320,11 +455,13 @@ impl DescribeTelCallInfoResponseBuilder {
     /// Minutes consumed from the inbound call package.
     ///
     /// Example: `10`
+    #[inline]
     pub fn tel_call_in_count(mut self, value: i64) -> Self {
         self.tel_call_in_count = Some(value);
         self
     }
     /// Sets or clears `TelCallInCount`.
+    #[inline]
     pub fn set_tel_call_in_count(mut self, value: Option<i64>) -> Self {
         self.tel_call_in_count = value;
         self
@@ -332,11 +469,13 @@ impl DescribeTelCallInfoResponseBuilder {
     /// Number of agent seats used.
     ///
     /// Example: `50`
+    #[inline]
     pub fn seat_used_count(mut self, value: i64) -> Self {
         self.seat_used_count = Some(value);
         self
     }
     /// Sets or clears `SeatUsedCount`.
+    #[inline]
     pub fn set_seat_used_count(mut self, value: Option<i64>) -> Self {
         self.seat_used_count = value;
         self
@@ -344,11 +483,13 @@ impl DescribeTelCallInfoResponseBuilder {
     /// Minutes consumed from the audio package (deprecated spelling, use `VOIPCallInCount`).
     ///
     /// Example: `10`
+    #[inline]
     pub fn voip_call_in_count_deprecated(mut self, value: i64) -> Self {
         self.voip_call_in_count_deprecated = Some(value);
         self
     }
     /// Sets or clears `VoipCallInCount`.
+    #[inline]
     pub fn set_voip_call_in_count_deprecated(mut self, value: Option<i64>) -> Self {
         self.voip_call_in_count_deprecated = value;
         self
@@ -356,11 +497,13 @@ impl DescribeTelCallInfoResponseBuilder {
     /// Minutes consumed from the audio package.
     ///
     /// Example: `10`
+    #[inline]
     pub fn voip_call_in_count(mut self, value: i64) -> Self {
         self.voip_call_in_count = Some(value);
         self
     }
     /// Sets or clears `VOIPCallInCount`.
+    #[inline]
     pub fn set_voip_call_in_count(mut self, value: Option<i64>) -> Self {
         self.voip_call_in_count = value;
         self
@@ -368,11 +511,13 @@ impl DescribeTelCallInfoResponseBuilder {
     /// Minutes consumed from the offline speech-to-text package.
     ///
     /// Example: `1`
+    #[inline]
     pub fn asr_offline_count(mut self, value: i64) -> Self {
         self.asr_offline_count = Some(value);
         self
     }
     /// Sets or clears `AsrOfflineCount`.
+    #[inline]
     pub fn set_asr_offline_count(mut self, value: Option<i64>) -> Self {
         self.asr_offline_count = value;
         self
@@ -380,26 +525,31 @@ impl DescribeTelCallInfoResponseBuilder {
     /// Minutes consumed from the real-time speech-to-text package.
     ///
     /// Example: `1`
+    #[inline]
     pub fn asr_realtime_count(mut self, value: i64) -> Self {
         self.asr_realtime_count = Some(value);
         self
     }
     /// Sets or clears `AsrRealtimeCount`.
+    #[inline]
     pub fn set_asr_realtime_count(mut self, value: Option<i64>) -> Self {
         self.asr_realtime_count = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeTelCallInfoResponse {
         DescribeTelCallInfoResponse {
             tel_call_out_count: self.tel_call_out_count.unwrap_or_default(),
@@ -415,9 +565,11 @@ impl DescribeTelCallInfoResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeTelCallInfoResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -484,12 +636,9 @@ impl crate::Client {
     /// Get telephony usage statistics for one or more instances.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeTelCallInfo`](crate::operation::describe_tel_call_info).
+    #[inline]
     pub fn describe_tel_call_info(&self) -> DescribeTelCallInfoFluentBuilder {
         DescribeTelCallInfoFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeTelCallInfoErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<DescribeTelCallInfoErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeTelCallInfoErrorCode {}

@@ -131,70 +131,141 @@
 //!
 //! Repaired from the official text: the request was a GET query string, converted to the JSON body; inserted 7 missing comma(s) in the response
 /// Request of `DescribeTelCdr`. Build it with [`DescribeTelCdrRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTelCdrRequest {
     /// Start of the query range, Unix time in seconds; at most 180 days in the past.
     ///
     /// Example: `1611631881`
-    #[serde(rename = "StartTimeStamp")]
     pub start_time_stamp: i64,
     /// End of the query range, Unix time in seconds; must be less than 90 days after the start.
     ///
     /// Example: `1611631881`
-    #[serde(rename = "EndTimeStamp")]
     pub end_time_stamp: i64,
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Page size, up to 100.
     ///
     /// Example: `100`
-    #[serde(rename = "PageSize")]
     pub page_size: crate::types::PageSize,
     /// Page number, starting at 0.
     ///
     /// Example: `0`
-    #[serde(rename = "PageNumber")]
     pub page_number: crate::types::PageNumber,
     /// Instance id; deprecated, use `SdkAppId`.
     ///
     /// Example: `11`
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub instance_id: Option<i64>,
     /// Maximum number of records to return; deprecated, use `PageSize`.
     ///
     /// Example: `0`
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<crate::types::Limit>,
     /// Record offset; deprecated, use `PageNumber`.
     ///
     /// Example: `0`
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<crate::types::Offset>,
     /// Only return records involving these phone numbers.
     ///
     /// Example: `["008613012345678"]`
-    #[serde(rename = "Phones", default, skip_serializing_if = "Option::is_none")]
     pub phones: Option<Vec<crate::CompactString>>,
     /// Only return records with these session ids.
     ///
     /// Example: `["7cb26a84-83b2-42d8-a19b-7dae78e9b78e"]`
-    #[serde(
-        rename = "SessionIds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub session_ids: Option<Vec<crate::CompactString>>,
+}
+impl ::serde::Serialize for DescribeTelCdrRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeTelCdrRequest", 10)?;
+        s.serialize_field("StartTimeStamp", &self.start_time_stamp)?;
+        s.serialize_field("EndTimeStamp", &self.end_time_stamp)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("PageSize", &self.page_size)?;
+        s.serialize_field("PageNumber", &self.page_number)?;
+        if self.instance_id.is_some() {
+            s.serialize_field("InstanceId", &self.instance_id)?;
+        }
+        if self.limit.is_some() {
+            s.serialize_field("Limit", &self.limit)?;
+        }
+        if self.offset.is_some() {
+            s.serialize_field("Offset", &self.offset)?;
+        }
+        if self.phones.is_some() {
+            s.serialize_field("Phones", &self.phones)?;
+        }
+        if self.session_ids.is_some() {
+            s.serialize_field("SessionIds", &self.session_ids)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeTelCdrRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeTelCdrRequest {
+    const EXPECTING: &'static str = "struct DescribeTelCdrRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "StartTimeStamp",
+            "EndTimeStamp",
+            "SdkAppId",
+            "PageSize",
+            "PageNumber",
+            "InstanceId",
+            "Limit",
+            "Offset",
+            "Phones",
+            "SessionIds",
+        ]);
+        let mut f_start_time_stamp: Option<i64> = None;
+        let mut f_end_time_stamp: Option<i64> = None;
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_page_size: Option<crate::types::PageSize> = None;
+        let mut f_page_number: Option<crate::types::PageNumber> = None;
+        let mut f_instance_id: Option<Option<i64>> = None;
+        let mut f_limit: Option<Option<crate::types::Limit>> = None;
+        let mut f_offset: Option<Option<crate::types::Offset>> = None;
+        let mut f_phones: Option<Option<Vec<crate::CompactString>>> = None;
+        let mut f_session_ids: Option<Option<Vec<crate::CompactString>>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_start_time_stamp)?,
+                1 => members.value(&mut map, &mut f_end_time_stamp)?,
+                2 => members.value(&mut map, &mut f_sdk_app_id)?,
+                3 => members.value(&mut map, &mut f_page_size)?,
+                4 => members.value(&mut map, &mut f_page_number)?,
+                5 => members.value(&mut map, &mut f_instance_id)?,
+                6 => members.value(&mut map, &mut f_limit)?,
+                7 => members.value(&mut map, &mut f_offset)?,
+                8 => members.value(&mut map, &mut f_phones)?,
+                9 => members.value(&mut map, &mut f_session_ids)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeTelCdrRequest {
+            start_time_stamp: members.required(f_start_time_stamp, 0)?,
+            end_time_stamp: members.required(f_end_time_stamp, 1)?,
+            sdk_app_id: members.required(f_sdk_app_id, 2)?,
+            page_size: members.required(f_page_size, 3)?,
+            page_number: members.required(f_page_number, 4)?,
+            instance_id: f_instance_id.flatten(),
+            limit: f_limit.flatten(),
+            offset: f_offset.flatten(),
+            phones: f_phones.flatten(),
+            session_ids: f_session_ids.flatten(),
+        })
+    }
 }
 impl DescribeTelCdrRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeTelCdrRequestBuilder {
         DescribeTelCdrRequestBuilder::default()
     }
@@ -224,11 +295,13 @@ impl DescribeTelCdrRequestBuilder {
     /// Start of the query range, Unix time in seconds; at most 180 days in the past.
     ///
     /// Example: `1611631881`
+    #[inline]
     pub fn start_time_stamp(mut self, value: i64) -> Self {
         self.start_time_stamp = Some(value);
         self
     }
     /// Sets or clears `StartTimeStamp`. Required.
+    #[inline]
     pub fn set_start_time_stamp(mut self, value: Option<i64>) -> Self {
         self.start_time_stamp = value;
         self
@@ -236,11 +309,13 @@ impl DescribeTelCdrRequestBuilder {
     /// End of the query range, Unix time in seconds; must be less than 90 days after the start.
     ///
     /// Example: `1611631881`
+    #[inline]
     pub fn end_time_stamp(mut self, value: i64) -> Self {
         self.end_time_stamp = Some(value);
         self
     }
     /// Sets or clears `EndTimeStamp`. Required.
+    #[inline]
     pub fn set_end_time_stamp(mut self, value: Option<i64>) -> Self {
         self.end_time_stamp = value;
         self
@@ -248,11 +323,13 @@ impl DescribeTelCdrRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -260,11 +337,13 @@ impl DescribeTelCdrRequestBuilder {
     /// Page size, up to 100.
     ///
     /// Example: `100`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.page_size = value;
         self
@@ -272,11 +351,13 @@ impl DescribeTelCdrRequestBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.page_number = value;
         self
@@ -284,11 +365,13 @@ impl DescribeTelCdrRequestBuilder {
     /// Instance id; deprecated, use `SdkAppId`.
     ///
     /// Example: `11`
+    #[inline]
     pub fn instance_id(mut self, value: i64) -> Self {
         self.instance_id = Some(value);
         self
     }
     /// Sets or clears `InstanceId`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<i64>) -> Self {
         self.instance_id = value;
         self
@@ -296,11 +379,13 @@ impl DescribeTelCdrRequestBuilder {
     /// Maximum number of records to return; deprecated, use `PageSize`.
     ///
     /// Example: `0`
+    #[inline]
     pub fn limit(mut self, value: crate::types::Limit) -> Self {
         self.limit = Some(value);
         self
     }
     /// Sets or clears `Limit`.
+    #[inline]
     pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
         self.limit = value;
         self
@@ -308,11 +393,13 @@ impl DescribeTelCdrRequestBuilder {
     /// Record offset; deprecated, use `PageNumber`.
     ///
     /// Example: `0`
+    #[inline]
     pub fn offset(mut self, value: crate::types::Offset) -> Self {
         self.offset = Some(value);
         self
     }
     /// Sets or clears `Offset`.
+    #[inline]
     pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
         self.offset = value;
         self
@@ -320,11 +407,13 @@ impl DescribeTelCdrRequestBuilder {
     /// Only return records involving these phone numbers.
     ///
     /// Example: `["008613012345678"]`
+    #[inline]
     pub fn phones(mut self, value: Vec<crate::CompactString>) -> Self {
         self.phones = Some(value);
         self
     }
     /// Sets or clears `Phones`.
+    #[inline]
     pub fn set_phones(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.phones = value;
         self
@@ -332,16 +421,19 @@ impl DescribeTelCdrRequestBuilder {
     /// Only return records with these session ids.
     ///
     /// Example: `["7cb26a84-83b2-42d8-a19b-7dae78e9b78e"]`
+    #[inline]
     pub fn session_ids(mut self, value: Vec<crate::CompactString>) -> Self {
         self.session_ids = Some(value);
         self
     }
     /// Sets or clears `SessionIds`.
+    #[inline]
     pub fn set_session_ids(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.session_ids = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeTelCdrRequest, crate::BuildError> {
         Ok(DescribeTelCdrRequest {
             start_time_stamp: self.start_time_stamp.ok_or(crate::BuildError::missing(
@@ -377,6 +469,7 @@ pub struct DescribeTelCdrFluentBuilder {
 }
 impl DescribeTelCdrFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -387,11 +480,13 @@ impl DescribeTelCdrFluentBuilder {
     /// Start of the query range, Unix time in seconds; at most 180 days in the past.
     ///
     /// Example: `1611631881`
+    #[inline]
     pub fn start_time_stamp(mut self, value: i64) -> Self {
         self.inner.start_time_stamp = Some(value);
         self
     }
     /// Sets or clears `StartTimeStamp`. Required.
+    #[inline]
     pub fn set_start_time_stamp(mut self, value: Option<i64>) -> Self {
         self.inner.start_time_stamp = value;
         self
@@ -399,11 +494,13 @@ impl DescribeTelCdrFluentBuilder {
     /// End of the query range, Unix time in seconds; must be less than 90 days after the start.
     ///
     /// Example: `1611631881`
+    #[inline]
     pub fn end_time_stamp(mut self, value: i64) -> Self {
         self.inner.end_time_stamp = Some(value);
         self
     }
     /// Sets or clears `EndTimeStamp`. Required.
+    #[inline]
     pub fn set_end_time_stamp(mut self, value: Option<i64>) -> Self {
         self.inner.end_time_stamp = value;
         self
@@ -411,11 +508,13 @@ impl DescribeTelCdrFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -423,11 +522,13 @@ impl DescribeTelCdrFluentBuilder {
     /// Page size, up to 100.
     ///
     /// Example: `100`
+    #[inline]
     pub fn page_size(mut self, value: crate::types::PageSize) -> Self {
         self.inner.page_size = Some(value);
         self
     }
     /// Sets or clears `PageSize`. Required.
+    #[inline]
     pub fn set_page_size(mut self, value: Option<crate::types::PageSize>) -> Self {
         self.inner.page_size = value;
         self
@@ -435,11 +536,13 @@ impl DescribeTelCdrFluentBuilder {
     /// Page number, starting at 0.
     ///
     /// Example: `0`
+    #[inline]
     pub fn page_number(mut self, value: crate::types::PageNumber) -> Self {
         self.inner.page_number = Some(value);
         self
     }
     /// Sets or clears `PageNumber`. Required.
+    #[inline]
     pub fn set_page_number(mut self, value: Option<crate::types::PageNumber>) -> Self {
         self.inner.page_number = value;
         self
@@ -447,11 +550,13 @@ impl DescribeTelCdrFluentBuilder {
     /// Instance id; deprecated, use `SdkAppId`.
     ///
     /// Example: `11`
+    #[inline]
     pub fn instance_id(mut self, value: i64) -> Self {
         self.inner.instance_id = Some(value);
         self
     }
     /// Sets or clears `InstanceId`.
+    #[inline]
     pub fn set_instance_id(mut self, value: Option<i64>) -> Self {
         self.inner.instance_id = value;
         self
@@ -459,11 +564,13 @@ impl DescribeTelCdrFluentBuilder {
     /// Maximum number of records to return; deprecated, use `PageSize`.
     ///
     /// Example: `0`
+    #[inline]
     pub fn limit(mut self, value: crate::types::Limit) -> Self {
         self.inner.limit = Some(value);
         self
     }
     /// Sets or clears `Limit`.
+    #[inline]
     pub fn set_limit(mut self, value: Option<crate::types::Limit>) -> Self {
         self.inner.limit = value;
         self
@@ -471,11 +578,13 @@ impl DescribeTelCdrFluentBuilder {
     /// Record offset; deprecated, use `PageNumber`.
     ///
     /// Example: `0`
+    #[inline]
     pub fn offset(mut self, value: crate::types::Offset) -> Self {
         self.inner.offset = Some(value);
         self
     }
     /// Sets or clears `Offset`.
+    #[inline]
     pub fn set_offset(mut self, value: Option<crate::types::Offset>) -> Self {
         self.inner.offset = value;
         self
@@ -483,11 +592,13 @@ impl DescribeTelCdrFluentBuilder {
     /// Only return records involving these phone numbers.
     ///
     /// Example: `["008613012345678"]`
+    #[inline]
     pub fn phones(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.phones = Some(value);
         self
     }
     /// Sets or clears `Phones`.
+    #[inline]
     pub fn set_phones(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.phones = value;
         self
@@ -495,26 +606,31 @@ impl DescribeTelCdrFluentBuilder {
     /// Only return records with these session ids.
     ///
     /// Example: `["7cb26a84-83b2-42d8-a19b-7dae78e9b78e"]`
+    #[inline]
     pub fn session_ids(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.session_ids = Some(value);
         self
     }
     /// Sets or clears `SessionIds`.
+    #[inline]
     pub fn set_session_ids(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.session_ids = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeTelCdrRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DescribeTelCdrResponse, crate::SdkError<DescribeTelCdrErrorCode>> {
@@ -524,6 +640,7 @@ impl DescribeTelCdrFluentBuilder {
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///
     /// Page size 100: The documented maximum.
+    #[inline]
     pub fn into_paginator(mut self) -> crate::Paginator<DescribeTelCdrRequest> {
         if self.inner.page_size.is_none() {
             self.inner.page_size = Some(100);
@@ -535,55 +652,107 @@ impl DescribeTelCdrFluentBuilder {
     }
 }
 /// Successful response of `DescribeTelCdr`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTelCdrResponse {
     /// Total number of matching call records.
     ///
     /// Example: `2`
-    #[serde(
-        rename = "TotalCount",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub total_count: crate::types::TotalCount,
     /// Call records; deprecated, use `TelCdrList`.
     ///
     /// Example: `[{"AcceptTimestamp":1729756307,"AsrStatus":"Complete","AsrUrl":"https://xxxxxx","Callee":"00860200000000","Caller":"0086075500000","CallerLocation":"广东深圳固话","CustomRecordURL":"https://xxxxxxxx.mp3","Direction":0,"Duration":8,"EndStatus":1,"EndStatusString":"ok","EndedTimestamp":1729756315,"HungUpSide":"seat","IVRDuration":15,"IVRKeyPressed":["香蕉"],"IVRKeyPressedEx":[{"Key":"香蕉","Label":"香蕉","NodeLabel":"语音识别导航","OriginalContent":"香蕉。","TTSPrompt":"输入您喜欢吃的水果","Timestamp":1729756303211}],"PostIVRKeyPressed":[{"Key":"1","Label":"不满意","NodeLabel":"","OriginalContent":"","TTSPrompt":"","Timestamp":0}],"ProtectedCallee":"","ProtectedCaller":"","QueuedSkillGroupId":2522,"QueuedSkillGroupName":"test-tel","QueuedTimestamp":1729756306,"RecordId":"e9fdbff5-2e35-4480-83f7-81917e723fa5","RecordURL":"https://xxxxxxx.mp3","Remark":"skillGroupId--34588","RingTimestamp":1729756306,"SeatUser":{"Mail":"xxxxxxx@tencent.com","Name":"xiaoming","Nick":"guanjia","Phone":"00861580000000","SkillGroupNameList":["1539","2522","3551"],"StaffNumber":"20012","UserId":"xxxxxxx@tencent.com"},"ServeParticipants":[{"AcceptTimestamp":1729756306,"CustomRecordURL":"https://xxxxx.mp3","EndStatusString":"ok","EndedTimestamp":1729756312,"Mail":"xxxxxx@tencent.com","Phone":"","RecordId":"96eaa575-be4c-48f1-99b8-9722f2f816ec","RecordURL":"https://xxxxxx.mp3","RingTimestamp":1729756306,"Sequence":0,"SkillGroupId":2522,"SkillGroupName":"test-tel","StartTimestamp":1729756306,"TransferFrom":"","TransferFromType":"","TransferTo":"","TransferToType":"","Type":"staffSeat"}],"SessionId":"0955de87-c86d-4457-aac2-bee3d0a0b67a","SkillGroup":"test-tel","SkillGroupId":2522,"StartTimestamp":1729756291,"Time":1729756291,"UUI":"","Uui":"","VoicemailAsrURL":[],"VoicemailRecordURL":[]}]`
-    #[serde(
-        rename = "TelCdrs",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub tel_cdrs: Vec<crate::types::TelCdrInfo>,
     /// Call records on this page.
     ///
     /// Example: `[{"AcceptTimestamp":1729756307,"AsrStatus":"Complete","AsrUrl":"https://xxxxxx","Callee":"00860200000000","Caller":"0086075500000","CallerLocation":"广东深圳固话","CustomRecordURL":"https://xxxxxxxx.mp3","Direction":0,"Duration":8,"EndStatus":1,"EndStatusString":"ok","EndedTimestamp":1729756315,"HungUpSide":"seat","IVRDuration":15,"IVRKeyPressed":["香蕉"],"IVRKeyPressedEx":[{"Key":"香蕉","Label":"香蕉","NodeLabel":"语音识别导航","OriginalContent":"香蕉。","TTSPrompt":"输入您喜欢吃的水果","Timestamp":1729756303211}],"PostIVRKeyPressed":[{"Key":"1","Label":"不满意","NodeLabel":"","OriginalContent":"","TTSPrompt":"","Timestamp":0}],"ProtectedCallee":"","ProtectedCaller":"","QueuedSkillGroupId":2522,"QueuedSkillGroupName":"test-tel","QueuedTimestamp":1729756306,"RecordId":"e9fdbff5-2e35-4480-83f7-81917e723fa5","RecordURL":"https://xxxxxxx.mp3","Remark":"skillGroupId--34588","RingTimestamp":1729756306,"SeatUser":{"Mail":"xxxxxxx@tencent.com","Name":"xiaoming","Nick":"guanjia","Phone":"00861580000000","SkillGroupNameList":["1539","2522","3551"],"StaffNumber":"20012","UserId":"xxxxxxx@tencent.com"},"ServeParticipants":[{"AcceptTimestamp":1729756306,"CustomRecordURL":"https://xxxxx.mp3","EndStatusString":"ok","EndedTimestamp":1729756312,"Mail":"xxxxxx@tencent.com","Phone":"","RecordId":"96eaa575-be4c-48f1-99b8-9722f2f816ec","RecordURL":"https://xxxxxx.mp3","RingTimestamp":1729756306,"Sequence":0,"SkillGroupId":2522,"SkillGroupName":"test-tel","StartTimestamp":1729756306,"TransferFrom":"","TransferFromType":"","TransferTo":"","TransferToType":"","Type":"staffSeat"}],"SessionId":"0955de87-c86d-4457-aac2-bee3d0a0b67a","SkillGroup":"test-tel","SkillGroupId":2522,"StartTimestamp":1729756291,"Time":1729756291,"UUI":"","Uui":"","VoicemailAsrURL":[],"VoicemailRecordURL":[]}]`
-    #[serde(
-        rename = "TelCdrList",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub tel_cdr_list: Vec<crate::types::TelCdrInfo>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeTelCdrResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeTelCdrResponse", 4)?;
+        s.serialize_field("TotalCount", &self.total_count)?;
+        s.serialize_field("TelCdrs", &self.tel_cdrs)?;
+        s.serialize_field("TelCdrList", &self.tel_cdr_list)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeTelCdrResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeTelCdrResponse {
+    const EXPECTING: &'static str = "struct DescribeTelCdrResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["TotalCount", "TelCdrs", "TelCdrList", "RequestId"]);
+        let mut f_total_count: Option<crate::types::TotalCount> = None;
+        let mut f_tel_cdrs: Option<Vec<crate::types::TelCdrInfo>> = None;
+        let mut f_tel_cdr_list: Option<Vec<crate::types::TelCdrInfo>> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_total_count)?,
+                1 => members.filled(&mut map, &mut f_tel_cdrs)?,
+                2 => members.filled(&mut map, &mut f_tel_cdr_list)?,
+                3 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeTelCdrResponse {
+            total_count: f_total_count.unwrap_or_else(crate::deviation::absent),
+            tel_cdrs: f_tel_cdrs.unwrap_or_default(),
+            tel_cdr_list: f_tel_cdr_list.unwrap_or_default(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeTelCdrResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "TelCdrList",
+                rule: crate::deviation::Rule::List,
+                nested: Some(<crate::types::TelCdrInfo as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "TelCdrs",
+                rule: crate::deviation::Rule::List,
+                nested: Some(<crate::types::TelCdrInfo as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "TotalCount",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeTelCdrResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeTelCdrResponseBuilder {
         DescribeTelCdrResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -600,11 +769,13 @@ impl DescribeTelCdrResponseBuilder {
     /// Total number of matching call records.
     ///
     /// Example: `2`
+    #[inline]
     pub fn total_count(mut self, value: crate::types::TotalCount) -> Self {
         self.total_count = Some(value);
         self
     }
     /// Sets or clears `TotalCount`.
+    #[inline]
     pub fn set_total_count(mut self, value: Option<crate::types::TotalCount>) -> Self {
         self.total_count = value;
         self
@@ -612,11 +783,13 @@ impl DescribeTelCdrResponseBuilder {
     /// Call records; deprecated, use `TelCdrList`.
     ///
     /// Example: `[{"AcceptTimestamp":1729756307,"AsrStatus":"Complete","AsrUrl":"https://xxxxxx","Callee":"00860200000000","Caller":"0086075500000","CallerLocation":"广东深圳固话","CustomRecordURL":"https://xxxxxxxx.mp3","Direction":0,"Duration":8,"EndStatus":1,"EndStatusString":"ok","EndedTimestamp":1729756315,"HungUpSide":"seat","IVRDuration":15,"IVRKeyPressed":["香蕉"],"IVRKeyPressedEx":[{"Key":"香蕉","Label":"香蕉","NodeLabel":"语音识别导航","OriginalContent":"香蕉。","TTSPrompt":"输入您喜欢吃的水果","Timestamp":1729756303211}],"PostIVRKeyPressed":[{"Key":"1","Label":"不满意","NodeLabel":"","OriginalContent":"","TTSPrompt":"","Timestamp":0}],"ProtectedCallee":"","ProtectedCaller":"","QueuedSkillGroupId":2522,"QueuedSkillGroupName":"test-tel","QueuedTimestamp":1729756306,"RecordId":"e9fdbff5-2e35-4480-83f7-81917e723fa5","RecordURL":"https://xxxxxxx.mp3","Remark":"skillGroupId--34588","RingTimestamp":1729756306,"SeatUser":{"Mail":"xxxxxxx@tencent.com","Name":"xiaoming","Nick":"guanjia","Phone":"00861580000000","SkillGroupNameList":["1539","2522","3551"],"StaffNumber":"20012","UserId":"xxxxxxx@tencent.com"},"ServeParticipants":[{"AcceptTimestamp":1729756306,"CustomRecordURL":"https://xxxxx.mp3","EndStatusString":"ok","EndedTimestamp":1729756312,"Mail":"xxxxxx@tencent.com","Phone":"","RecordId":"96eaa575-be4c-48f1-99b8-9722f2f816ec","RecordURL":"https://xxxxxx.mp3","RingTimestamp":1729756306,"Sequence":0,"SkillGroupId":2522,"SkillGroupName":"test-tel","StartTimestamp":1729756306,"TransferFrom":"","TransferFromType":"","TransferTo":"","TransferToType":"","Type":"staffSeat"}],"SessionId":"0955de87-c86d-4457-aac2-bee3d0a0b67a","SkillGroup":"test-tel","SkillGroupId":2522,"StartTimestamp":1729756291,"Time":1729756291,"UUI":"","Uui":"","VoicemailAsrURL":[],"VoicemailRecordURL":[]}]`
+    #[inline]
     pub fn tel_cdrs(mut self, value: Vec<crate::types::TelCdrInfo>) -> Self {
         self.tel_cdrs = Some(value);
         self
     }
     /// Sets or clears `TelCdrs`.
+    #[inline]
     pub fn set_tel_cdrs(mut self, value: Option<Vec<crate::types::TelCdrInfo>>) -> Self {
         self.tel_cdrs = value;
         self
@@ -624,26 +797,31 @@ impl DescribeTelCdrResponseBuilder {
     /// Call records on this page.
     ///
     /// Example: `[{"AcceptTimestamp":1729756307,"AsrStatus":"Complete","AsrUrl":"https://xxxxxx","Callee":"00860200000000","Caller":"0086075500000","CallerLocation":"广东深圳固话","CustomRecordURL":"https://xxxxxxxx.mp3","Direction":0,"Duration":8,"EndStatus":1,"EndStatusString":"ok","EndedTimestamp":1729756315,"HungUpSide":"seat","IVRDuration":15,"IVRKeyPressed":["香蕉"],"IVRKeyPressedEx":[{"Key":"香蕉","Label":"香蕉","NodeLabel":"语音识别导航","OriginalContent":"香蕉。","TTSPrompt":"输入您喜欢吃的水果","Timestamp":1729756303211}],"PostIVRKeyPressed":[{"Key":"1","Label":"不满意","NodeLabel":"","OriginalContent":"","TTSPrompt":"","Timestamp":0}],"ProtectedCallee":"","ProtectedCaller":"","QueuedSkillGroupId":2522,"QueuedSkillGroupName":"test-tel","QueuedTimestamp":1729756306,"RecordId":"e9fdbff5-2e35-4480-83f7-81917e723fa5","RecordURL":"https://xxxxxxx.mp3","Remark":"skillGroupId--34588","RingTimestamp":1729756306,"SeatUser":{"Mail":"xxxxxxx@tencent.com","Name":"xiaoming","Nick":"guanjia","Phone":"00861580000000","SkillGroupNameList":["1539","2522","3551"],"StaffNumber":"20012","UserId":"xxxxxxx@tencent.com"},"ServeParticipants":[{"AcceptTimestamp":1729756306,"CustomRecordURL":"https://xxxxx.mp3","EndStatusString":"ok","EndedTimestamp":1729756312,"Mail":"xxxxxx@tencent.com","Phone":"","RecordId":"96eaa575-be4c-48f1-99b8-9722f2f816ec","RecordURL":"https://xxxxxx.mp3","RingTimestamp":1729756306,"Sequence":0,"SkillGroupId":2522,"SkillGroupName":"test-tel","StartTimestamp":1729756306,"TransferFrom":"","TransferFromType":"","TransferTo":"","TransferToType":"","Type":"staffSeat"}],"SessionId":"0955de87-c86d-4457-aac2-bee3d0a0b67a","SkillGroup":"test-tel","SkillGroupId":2522,"StartTimestamp":1729756291,"Time":1729756291,"UUI":"","Uui":"","VoicemailAsrURL":[],"VoicemailRecordURL":[]}]`
+    #[inline]
     pub fn tel_cdr_list(mut self, value: Vec<crate::types::TelCdrInfo>) -> Self {
         self.tel_cdr_list = Some(value);
         self
     }
     /// Sets or clears `TelCdrList`.
+    #[inline]
     pub fn set_tel_cdr_list(mut self, value: Option<Vec<crate::types::TelCdrInfo>>) -> Self {
         self.tel_cdr_list = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeTelCdrResponse {
         DescribeTelCdrResponse {
             total_count: self.total_count.unwrap_or_default(),
@@ -655,9 +833,11 @@ impl DescribeTelCdrResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeTelCdrResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -720,30 +900,39 @@ impl crate::Paginated for DescribeTelCdrRequest {
     type Item = crate::types::TelCdrInfo;
     const STYLE: crate::PageStyle = crate::PageStyle::PageNumber;
     const MAX_PAGE_SIZE: u64 = 100;
+    #[inline]
     fn page_size(&self) -> Option<u64> {
         Some(self.page_size)
     }
+    #[inline]
     fn set_page_size(&mut self, value: u64) {
         self.page_size = value;
     }
+    #[inline]
     fn position(&self) -> Option<u64> {
         Some(self.page_number)
     }
+    #[inline]
     fn set_position(&mut self, value: u64) {
         self.page_number = value;
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
     }
+    #[inline]
     fn items(response: &Self::Response) -> &[Self::Item] {
         &response.tel_cdr_list
     }
+    #[inline]
     fn into_items(response: Self::Response) -> Vec<Self::Item> {
         response.tel_cdr_list
     }
+    #[inline]
     fn total(response: &Self::Response) -> Option<u64> {
         Some(response.total_count)
     }
+    #[inline]
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;
         None
@@ -753,12 +942,9 @@ impl crate::Client {
     /// List phone call records and their recordings.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeTelCdr`](crate::operation::describe_tel_cdr).
+    #[inline]
     pub fn describe_tel_cdr(&self) -> DescribeTelCdrFluentBuilder {
         DescribeTelCdrFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeTelCdrErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<DescribeTelCdrErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeTelCdrErrorCode {}

@@ -37,22 +37,56 @@
 //!
 //! Repaired from the official text: the request was a GET query string, converted to the JSON body; inserted 1 missing comma(s) in the response
 /// Request of `DescribeTelRecordAsr`. Build it with [`DescribeTelRecordAsrRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTelRecordAsrRequest {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Id of the call session.
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
-    #[serde(rename = "SessionId")]
     pub session_id: crate::CompactString,
+}
+impl ::serde::Serialize for DescribeTelRecordAsrRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeTelRecordAsrRequest", 2)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("SessionId", &self.session_id)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DescribeTelRecordAsrRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DescribeTelRecordAsrRequest {
+    const EXPECTING: &'static str = "struct DescribeTelRecordAsrRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SdkAppId", "SessionId"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_session_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_session_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeTelRecordAsrRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            session_id: members.required(f_session_id, 1)?,
+        })
+    }
 }
 impl DescribeTelRecordAsrRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DescribeTelRecordAsrRequestBuilder {
         DescribeTelRecordAsrRequestBuilder::default()
     }
@@ -74,11 +108,13 @@ impl DescribeTelRecordAsrRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -86,16 +122,19 @@ impl DescribeTelRecordAsrRequestBuilder {
     /// Id of the call session.
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DescribeTelRecordAsrRequest, crate::BuildError> {
         Ok(DescribeTelRecordAsrRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -118,6 +157,7 @@ pub struct DescribeTelRecordAsrFluentBuilder {
 }
 impl DescribeTelRecordAsrFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -128,11 +168,13 @@ impl DescribeTelRecordAsrFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -140,26 +182,31 @@ impl DescribeTelRecordAsrFluentBuilder {
     /// Id of the call session.
     ///
     /// Example: `"6bb56a09-2787-40bc-80c5-dc6dab783eff"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.session_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DescribeTelRecordAsrRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DescribeTelRecordAsrResponse, crate::SdkError<DescribeTelRecordAsrErrorCode>> {
@@ -168,35 +215,78 @@ impl DescribeTelRecordAsrFluentBuilder {
     }
 }
 /// Successful response of `DescribeTelRecordAsr`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTelRecordAsrResponse {
     /// Transcript entries of the recording.
-    #[serde(
-        rename = "AsrDataList",
-        default,
-        deserialize_with = "crate::deviation::null_as_empty"
-    )]
     pub asr_data_list: Vec<crate::types::AsrData>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DescribeTelRecordAsrResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DescribeTelRecordAsrResponse", 2)?;
+        s.serialize_field("AsrDataList", &self.asr_data_list)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DescribeTelRecordAsrResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DescribeTelRecordAsrResponse {
+    const EXPECTING: &'static str = "struct DescribeTelRecordAsrResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["AsrDataList", "RequestId"]);
+        let mut f_asr_data_list: Option<Vec<crate::types::AsrData>> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_asr_data_list)?,
+                1 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DescribeTelRecordAsrResponse {
+            asr_data_list: f_asr_data_list.unwrap_or_default(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DescribeTelRecordAsrResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "AsrDataList",
+                rule: crate::deviation::Rule::List,
+                nested: Some(<crate::types::AsrData as crate::deviation::Described>::members),
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl DescribeTelRecordAsrResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DescribeTelRecordAsrResponseBuilder {
         DescribeTelRecordAsrResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -209,26 +299,31 @@ pub struct DescribeTelRecordAsrResponseBuilder {
 }
 impl DescribeTelRecordAsrResponseBuilder {
     /// Transcript entries of the recording.
+    #[inline]
     pub fn asr_data_list(mut self, value: Vec<crate::types::AsrData>) -> Self {
         self.asr_data_list = Some(value);
         self
     }
     /// Sets or clears `AsrDataList`.
+    #[inline]
     pub fn set_asr_data_list(mut self, value: Option<Vec<crate::types::AsrData>>) -> Self {
         self.asr_data_list = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DescribeTelRecordAsrResponse {
         DescribeTelRecordAsrResponse {
             asr_data_list: self.asr_data_list.unwrap_or_default(),
@@ -238,9 +333,11 @@ impl DescribeTelRecordAsrResponseBuilder {
     }
 }
 impl crate::ActionResponse for DescribeTelRecordAsrResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -301,12 +398,9 @@ impl crate::Client {
     /// Get the speech-to-text transcript of a call recording.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DescribeTelRecordAsr`](crate::operation::describe_tel_record_asr).
+    #[inline]
     pub fn describe_tel_record_asr(&self) -> DescribeTelRecordAsrFluentBuilder {
         DescribeTelRecordAsrFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DescribeTelRecordAsrErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<DescribeTelRecordAsrErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DescribeTelRecordAsrErrorCode {}

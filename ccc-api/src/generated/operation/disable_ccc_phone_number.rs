@@ -32,25 +32,64 @@
 //! }
 //! ```
 /// Request of `DisableCCCPhoneNumber`. Build it with [`DisableCCCPhoneNumberRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DisableCCCPhoneNumberRequest {
     /// Numbers to change, each starting with `0086`.
-    #[serde(rename = "PhoneNumbers", default)]
     pub phone_numbers: Vec<crate::CompactString>,
     /// Switch value: `0` enable, `1` disable.
     ///
     /// Example: `1`
-    #[serde(rename = "Disabled")]
     pub disabled: crate::types::DisableCCCPhoneNumberDisabled,
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId", default, skip_serializing_if = "Option::is_none")]
     pub sdk_app_id: Option<crate::types::SdkAppId>,
+}
+impl ::serde::Serialize for DisableCCCPhoneNumberRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DisableCCCPhoneNumberRequest", 3)?;
+        s.serialize_field("PhoneNumbers", &self.phone_numbers)?;
+        s.serialize_field("Disabled", &self.disabled)?;
+        if self.sdk_app_id.is_some() {
+            s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for DisableCCCPhoneNumberRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for DisableCCCPhoneNumberRequest {
+    const EXPECTING: &'static str = "struct DisableCCCPhoneNumberRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["PhoneNumbers", "Disabled", "SdkAppId"]);
+        let mut f_phone_numbers: Option<Vec<crate::CompactString>> = None;
+        let mut f_disabled: Option<crate::types::DisableCCCPhoneNumberDisabled> = None;
+        let mut f_sdk_app_id: Option<Option<crate::types::SdkAppId>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_phone_numbers)?,
+                1 => members.value(&mut map, &mut f_disabled)?,
+                2 => members.value(&mut map, &mut f_sdk_app_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DisableCCCPhoneNumberRequest {
+            phone_numbers: f_phone_numbers.unwrap_or_default(),
+            disabled: members.required(f_disabled, 1)?,
+            sdk_app_id: f_sdk_app_id.flatten(),
+        })
+    }
 }
 impl DisableCCCPhoneNumberRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> DisableCCCPhoneNumberRequestBuilder {
         DisableCCCPhoneNumberRequestBuilder::default()
     }
@@ -71,11 +110,13 @@ pub struct DisableCCCPhoneNumberRequestBuilder {
 }
 impl DisableCCCPhoneNumberRequestBuilder {
     /// Numbers to change, each starting with `0086`.
+    #[inline]
     pub fn phone_numbers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.phone_numbers = Some(value);
         self
     }
     /// Sets or clears `PhoneNumbers`. Required.
+    #[inline]
     pub fn set_phone_numbers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.phone_numbers = value;
         self
@@ -83,11 +124,13 @@ impl DisableCCCPhoneNumberRequestBuilder {
     /// Switch value: `0` enable, `1` disable.
     ///
     /// Example: `1`
+    #[inline]
     pub fn disabled(mut self, value: crate::types::DisableCCCPhoneNumberDisabled) -> Self {
         self.disabled = Some(value);
         self
     }
     /// Sets or clears `Disabled`. Required.
+    #[inline]
     pub fn set_disabled(
         mut self,
         value: Option<crate::types::DisableCCCPhoneNumberDisabled>,
@@ -98,16 +141,19 @@ impl DisableCCCPhoneNumberRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<DisableCCCPhoneNumberRequest, crate::BuildError> {
         Ok(DisableCCCPhoneNumberRequest {
             phone_numbers: self.phone_numbers.ok_or(crate::BuildError::missing(
@@ -131,6 +177,7 @@ pub struct DisableCCCPhoneNumberFluentBuilder {
 }
 impl DisableCCCPhoneNumberFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -139,11 +186,13 @@ impl DisableCCCPhoneNumberFluentBuilder {
         }
     }
     /// Numbers to change, each starting with `0086`.
+    #[inline]
     pub fn phone_numbers(mut self, value: Vec<crate::CompactString>) -> Self {
         self.inner.phone_numbers = Some(value);
         self
     }
     /// Sets or clears `PhoneNumbers`. Required.
+    #[inline]
     pub fn set_phone_numbers(mut self, value: Option<Vec<crate::CompactString>>) -> Self {
         self.inner.phone_numbers = value;
         self
@@ -151,11 +200,13 @@ impl DisableCCCPhoneNumberFluentBuilder {
     /// Switch value: `0` enable, `1` disable.
     ///
     /// Example: `1`
+    #[inline]
     pub fn disabled(mut self, value: crate::types::DisableCCCPhoneNumberDisabled) -> Self {
         self.inner.disabled = Some(value);
         self
     }
     /// Sets or clears `Disabled`. Required.
+    #[inline]
     pub fn set_disabled(
         mut self,
         value: Option<crate::types::DisableCCCPhoneNumberDisabled>,
@@ -166,26 +217,31 @@ impl DisableCCCPhoneNumberFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &DisableCCCPhoneNumberRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DisableCCCPhoneNumberResponse, crate::SdkError<DisableCCCPhoneNumberErrorCode>>
@@ -195,28 +251,65 @@ impl DisableCCCPhoneNumberFluentBuilder {
     }
 }
 /// Successful response of `DisableCCCPhoneNumber`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DisableCCCPhoneNumberResponse {
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for DisableCCCPhoneNumberResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DisableCCCPhoneNumberResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DisableCCCPhoneNumberResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for DisableCCCPhoneNumberResponse {
+    const EXPECTING: &'static str = "struct DisableCCCPhoneNumberResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["RequestId"]);
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(DisableCCCPhoneNumberResponse {
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for DisableCCCPhoneNumberResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
+            wire: "RequestId",
+            rule: crate::deviation::Rule::Promised,
+            nested: None,
+        }];
+        MEMBERS
+    }
 }
 impl DisableCCCPhoneNumberResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> DisableCCCPhoneNumberResponseBuilder {
         DisableCCCPhoneNumberResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -228,16 +321,19 @@ pub struct DisableCCCPhoneNumberResponseBuilder {
 }
 impl DisableCCCPhoneNumberResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> DisableCCCPhoneNumberResponse {
         DisableCCCPhoneNumberResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -246,9 +342,11 @@ impl DisableCCCPhoneNumberResponseBuilder {
     }
 }
 impl crate::ActionResponse for DisableCCCPhoneNumberResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -365,12 +463,9 @@ impl crate::Client {
     /// Enable or disable phone numbers.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`DisableCCCPhoneNumber`](crate::operation::disable_ccc_phone_number).
+    #[inline]
     pub fn disable_ccc_phone_number(&self) -> DisableCCCPhoneNumberFluentBuilder {
         DisableCCCPhoneNumberFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<DisableCCCPhoneNumberErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<DisableCCCPhoneNumberErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for DisableCCCPhoneNumberErrorCode {}

@@ -8,20 +8,54 @@
 //!
 //! Reference: <https://console.tencentcloud.com/api/explorer?Product=ccc&Version=2020-02-10&Action=ModifyCompanyApply>
 /// Request of `ModifyCompanyApply`. Build it with [`ModifyCompanyApplyRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyCompanyApplyRequest {
     /// Id of the application; it must be in the rejected or pending review state.
     ///
     /// Example: `1`
-    #[serde(rename = "ApplyId")]
     pub apply_id: crate::types::ApplyId,
     /// Enterprise qualification details to submit.
-    #[serde(rename = "CompanyInfo")]
     pub company_info: crate::types::CompanyApplyInfo,
+}
+impl ::serde::Serialize for ModifyCompanyApplyRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ModifyCompanyApplyRequest", 2)?;
+        s.serialize_field("ApplyId", &self.apply_id)?;
+        s.serialize_field("CompanyInfo", &self.company_info)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for ModifyCompanyApplyRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for ModifyCompanyApplyRequest {
+    const EXPECTING: &'static str = "struct ModifyCompanyApplyRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["ApplyId", "CompanyInfo"]);
+        let mut f_apply_id: Option<crate::types::ApplyId> = None;
+        let mut f_company_info: Option<crate::types::CompanyApplyInfo> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_apply_id)?,
+                1 => members.value(&mut map, &mut f_company_info)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ModifyCompanyApplyRequest {
+            apply_id: members.required(f_apply_id, 0)?,
+            company_info: members.required(f_company_info, 1)?,
+        })
+    }
 }
 impl ModifyCompanyApplyRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> ModifyCompanyApplyRequestBuilder {
         ModifyCompanyApplyRequestBuilder::default()
     }
@@ -43,26 +77,31 @@ impl ModifyCompanyApplyRequestBuilder {
     /// Id of the application; it must be in the rejected or pending review state.
     ///
     /// Example: `1`
+    #[inline]
     pub fn apply_id(mut self, value: crate::types::ApplyId) -> Self {
         self.apply_id = Some(value);
         self
     }
     /// Sets or clears `ApplyId`. Required.
+    #[inline]
     pub fn set_apply_id(mut self, value: Option<crate::types::ApplyId>) -> Self {
         self.apply_id = value;
         self
     }
     /// Enterprise qualification details to submit.
+    #[inline]
     pub fn company_info(mut self, value: crate::types::CompanyApplyInfo) -> Self {
         self.company_info = Some(value);
         self
     }
     /// Sets or clears `CompanyInfo`. Required.
+    #[inline]
     pub fn set_company_info(mut self, value: Option<crate::types::CompanyApplyInfo>) -> Self {
         self.company_info = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<ModifyCompanyApplyRequest, crate::BuildError> {
         Ok(ModifyCompanyApplyRequest {
             apply_id: self
@@ -84,6 +123,7 @@ pub struct ModifyCompanyApplyFluentBuilder {
 }
 impl ModifyCompanyApplyFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -94,36 +134,43 @@ impl ModifyCompanyApplyFluentBuilder {
     /// Id of the application; it must be in the rejected or pending review state.
     ///
     /// Example: `1`
+    #[inline]
     pub fn apply_id(mut self, value: crate::types::ApplyId) -> Self {
         self.inner.apply_id = Some(value);
         self
     }
     /// Sets or clears `ApplyId`. Required.
+    #[inline]
     pub fn set_apply_id(mut self, value: Option<crate::types::ApplyId>) -> Self {
         self.inner.apply_id = value;
         self
     }
     /// Enterprise qualification details to submit.
+    #[inline]
     pub fn company_info(mut self, value: crate::types::CompanyApplyInfo) -> Self {
         self.inner.company_info = Some(value);
         self
     }
     /// Sets or clears `CompanyInfo`. Required.
+    #[inline]
     pub fn set_company_info(mut self, value: Option<crate::types::CompanyApplyInfo>) -> Self {
         self.inner.company_info = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &ModifyCompanyApplyRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<ModifyCompanyApplyResponse, crate::SdkError<ModifyCompanyApplyErrorCode>> {
@@ -132,28 +179,65 @@ impl ModifyCompanyApplyFluentBuilder {
     }
 }
 /// Successful response of `ModifyCompanyApply`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyCompanyApplyResponse {
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for ModifyCompanyApplyResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ModifyCompanyApplyResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ModifyCompanyApplyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for ModifyCompanyApplyResponse {
+    const EXPECTING: &'static str = "struct ModifyCompanyApplyResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["RequestId"]);
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ModifyCompanyApplyResponse {
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for ModifyCompanyApplyResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
+            wire: "RequestId",
+            rule: crate::deviation::Rule::Promised,
+            nested: None,
+        }];
+        MEMBERS
+    }
 }
 impl ModifyCompanyApplyResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> ModifyCompanyApplyResponseBuilder {
         ModifyCompanyApplyResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -165,16 +249,19 @@ pub struct ModifyCompanyApplyResponseBuilder {
 }
 impl ModifyCompanyApplyResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> ModifyCompanyApplyResponse {
         ModifyCompanyApplyResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -183,9 +270,11 @@ impl ModifyCompanyApplyResponseBuilder {
     }
 }
 impl crate::ActionResponse for ModifyCompanyApplyResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -248,12 +337,9 @@ impl crate::Client {
     /// Modify a company qualification application.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`ModifyCompanyApply`](crate::operation::modify_company_apply).
+    #[inline]
     pub fn modify_company_apply(&self) -> ModifyCompanyApplyFluentBuilder {
         ModifyCompanyApplyFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<ModifyCompanyApplyErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<ModifyCompanyApplyErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for ModifyCompanyApplyErrorCode {}

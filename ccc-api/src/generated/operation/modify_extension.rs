@@ -34,45 +34,92 @@
 //!
 //! Repaired from the official text: inserted 1 missing comma(s) in the request
 /// Request of `ModifyExtension`. Build it with [`ModifyExtensionRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyExtensionRequest {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Extension number to modify.
     ///
     /// Example: `"1001"`
-    #[serde(rename = "ExtensionId")]
     pub extension_id: crate::CompactString,
     /// New display name of the extension.
     ///
     /// Example: `"分机1"`
-    #[serde(
-        rename = "ExtensionName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub extension_name: Option<crate::CompactString>,
     /// Ids of the skill groups the extension belongs to.
     ///
     /// Example: `[1,2,3,4,5,6]`
-    #[serde(
-        rename = "SkillGroupIds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_ids: Option<Vec<crate::types::SkillGroupId>>,
     /// Email account of the agent to bind to the extension.
     ///
     /// Example: `"xxx@xxx.com"`
-    #[serde(rename = "Relation", default, skip_serializing_if = "Option::is_none")]
     pub relation: Option<crate::CompactString>,
+}
+impl ::serde::Serialize for ModifyExtensionRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ModifyExtensionRequest", 5)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("ExtensionId", &self.extension_id)?;
+        if self.extension_name.is_some() {
+            s.serialize_field("ExtensionName", &self.extension_name)?;
+        }
+        if self.skill_group_ids.is_some() {
+            s.serialize_field("SkillGroupIds", &self.skill_group_ids)?;
+        }
+        if self.relation.is_some() {
+            s.serialize_field("Relation", &self.relation)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for ModifyExtensionRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for ModifyExtensionRequest {
+    const EXPECTING: &'static str = "struct ModifyExtensionRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "ExtensionId",
+            "ExtensionName",
+            "SkillGroupIds",
+            "Relation",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_extension_id: Option<crate::CompactString> = None;
+        let mut f_extension_name: Option<Option<crate::CompactString>> = None;
+        let mut f_skill_group_ids: Option<Option<Vec<crate::types::SkillGroupId>>> = None;
+        let mut f_relation: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_extension_id)?,
+                2 => members.value(&mut map, &mut f_extension_name)?,
+                3 => members.value(&mut map, &mut f_skill_group_ids)?,
+                4 => members.value(&mut map, &mut f_relation)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ModifyExtensionRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            extension_id: members.required(f_extension_id, 1)?,
+            extension_name: f_extension_name.flatten(),
+            skill_group_ids: f_skill_group_ids.flatten(),
+            relation: f_relation.flatten(),
+        })
+    }
 }
 impl ModifyExtensionRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> ModifyExtensionRequestBuilder {
         ModifyExtensionRequestBuilder::default()
     }
@@ -97,11 +144,13 @@ impl ModifyExtensionRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -109,11 +158,13 @@ impl ModifyExtensionRequestBuilder {
     /// Extension number to modify.
     ///
     /// Example: `"1001"`
+    #[inline]
     pub fn extension_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
+    #[inline]
     pub fn set_extension_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.extension_id = value;
         self
@@ -121,11 +172,13 @@ impl ModifyExtensionRequestBuilder {
     /// New display name of the extension.
     ///
     /// Example: `"分机1"`
+    #[inline]
     pub fn extension_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.extension_name = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionName`.
+    #[inline]
     pub fn set_extension_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.extension_name = value;
         self
@@ -133,11 +186,13 @@ impl ModifyExtensionRequestBuilder {
     /// Ids of the skill groups the extension belongs to.
     ///
     /// Example: `[1,2,3,4,5,6]`
+    #[inline]
     pub fn skill_group_ids(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
         self.skill_group_ids = Some(value);
         self
     }
     /// Sets or clears `SkillGroupIds`.
+    #[inline]
     pub fn set_skill_group_ids(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
         self.skill_group_ids = value;
         self
@@ -145,16 +200,19 @@ impl ModifyExtensionRequestBuilder {
     /// Email account of the agent to bind to the extension.
     ///
     /// Example: `"xxx@xxx.com"`
+    #[inline]
     pub fn relation(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.relation = Some(value.into());
         self
     }
     /// Sets or clears `Relation`.
+    #[inline]
     pub fn set_relation(mut self, value: Option<crate::CompactString>) -> Self {
         self.relation = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<ModifyExtensionRequest, crate::BuildError> {
         Ok(ModifyExtensionRequest {
             sdk_app_id: self
@@ -178,6 +236,7 @@ pub struct ModifyExtensionFluentBuilder {
 }
 impl ModifyExtensionFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -188,11 +247,13 @@ impl ModifyExtensionFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -200,11 +261,13 @@ impl ModifyExtensionFluentBuilder {
     /// Extension number to modify.
     ///
     /// Example: `"1001"`
+    #[inline]
     pub fn extension_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.extension_id = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionId`. Required.
+    #[inline]
     pub fn set_extension_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.extension_id = value;
         self
@@ -212,11 +275,13 @@ impl ModifyExtensionFluentBuilder {
     /// New display name of the extension.
     ///
     /// Example: `"分机1"`
+    #[inline]
     pub fn extension_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.extension_name = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionName`.
+    #[inline]
     pub fn set_extension_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.extension_name = value;
         self
@@ -224,11 +289,13 @@ impl ModifyExtensionFluentBuilder {
     /// Ids of the skill groups the extension belongs to.
     ///
     /// Example: `[1,2,3,4,5,6]`
+    #[inline]
     pub fn skill_group_ids(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
         self.inner.skill_group_ids = Some(value);
         self
     }
     /// Sets or clears `SkillGroupIds`.
+    #[inline]
     pub fn set_skill_group_ids(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
         self.inner.skill_group_ids = value;
         self
@@ -236,26 +303,31 @@ impl ModifyExtensionFluentBuilder {
     /// Email account of the agent to bind to the extension.
     ///
     /// Example: `"xxx@xxx.com"`
+    #[inline]
     pub fn relation(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.relation = Some(value.into());
         self
     }
     /// Sets or clears `Relation`.
+    #[inline]
     pub fn set_relation(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.relation = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &ModifyExtensionRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<ModifyExtensionResponse, crate::SdkError<ModifyExtensionErrorCode>> {
@@ -264,28 +336,65 @@ impl ModifyExtensionFluentBuilder {
     }
 }
 /// Successful response of `ModifyExtension`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyExtensionResponse {
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for ModifyExtensionResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ModifyExtensionResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ModifyExtensionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for ModifyExtensionResponse {
+    const EXPECTING: &'static str = "struct ModifyExtensionResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["RequestId"]);
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ModifyExtensionResponse {
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for ModifyExtensionResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
+            wire: "RequestId",
+            rule: crate::deviation::Rule::Promised,
+            nested: None,
+        }];
+        MEMBERS
+    }
 }
 impl ModifyExtensionResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> ModifyExtensionResponseBuilder {
         ModifyExtensionResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -297,16 +406,19 @@ pub struct ModifyExtensionResponseBuilder {
 }
 impl ModifyExtensionResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> ModifyExtensionResponse {
         ModifyExtensionResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -315,9 +427,11 @@ impl ModifyExtensionResponseBuilder {
     }
 }
 impl crate::ActionResponse for ModifyExtensionResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -368,12 +482,9 @@ impl crate::Client {
     /// Modify a SIP phone extension.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`ModifyExtension`](crate::operation::modify_extension).
+    #[inline]
     pub fn modify_extension(&self) -> ModifyExtensionFluentBuilder {
         ModifyExtensionFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<ModifyExtensionErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<ModifyExtensionErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for ModifyExtensionErrorCode {}

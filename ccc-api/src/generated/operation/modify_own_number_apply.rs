@@ -38,75 +38,137 @@
 //! }
 //! ```
 /// Request of `ModifyOwnNumberApply`. Build it with [`ModifyOwnNumberApplyRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyOwnNumberApplyRequest {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Circuit-related settings of the numbers.
-    #[serde(rename = "DetailList", default)]
     pub detail_list: Vec<crate::types::OwnNumberApplyDetailItem>,
     /// Id of the approval request to modify.
     ///
     /// Example: `1`
-    #[serde(rename = "ApplyId", default, skip_serializing_if = "Option::is_none")]
     pub apply_id: Option<crate::types::ApplyId>,
     /// Prefix added to the number sent out.
     ///
     /// Example: `"0"`
-    #[serde(rename = "Prefix", default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<crate::CompactString>,
     /// Prefix for domestic long-distance calls to mobile phones.
     ///
     /// Example: `"0"`
-    #[serde(
-        rename = "MobileNddPrefix",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub mobile_ndd_prefix: Option<crate::CompactString>,
     /// Whether to strip the area code on local calls.
     ///
     /// Example: `false`
-    #[serde(
-        rename = "LocalNumberTrimAC",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub local_number_trim_ac: Option<bool>,
     /// Whether to pass the callee number through exactly as entered, without reformatting.
     ///
     /// Example: `false`
-    #[serde(
-        rename = "CalleeFormatPassthrough",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub callee_format_passthrough: Option<bool>,
     /// Whether to pass the caller number through exactly as entered, without reformatting.
     ///
     /// Example: `false`
-    #[serde(
-        rename = "CallerFormatPassthrough",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub caller_format_passthrough: Option<bool>,
     /// Prefix for international long-distance calls.
     ///
     /// Example: `"00"`
-    #[serde(
-        rename = "InternationalNumberPrefix",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub international_number_prefix: Option<crate::CompactString>,
+}
+impl ::serde::Serialize for ModifyOwnNumberApplyRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ModifyOwnNumberApplyRequest", 9)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("DetailList", &self.detail_list)?;
+        if self.apply_id.is_some() {
+            s.serialize_field("ApplyId", &self.apply_id)?;
+        }
+        if self.prefix.is_some() {
+            s.serialize_field("Prefix", &self.prefix)?;
+        }
+        if self.mobile_ndd_prefix.is_some() {
+            s.serialize_field("MobileNddPrefix", &self.mobile_ndd_prefix)?;
+        }
+        if self.local_number_trim_ac.is_some() {
+            s.serialize_field("LocalNumberTrimAC", &self.local_number_trim_ac)?;
+        }
+        if self.callee_format_passthrough.is_some() {
+            s.serialize_field("CalleeFormatPassthrough", &self.callee_format_passthrough)?;
+        }
+        if self.caller_format_passthrough.is_some() {
+            s.serialize_field("CallerFormatPassthrough", &self.caller_format_passthrough)?;
+        }
+        if self.international_number_prefix.is_some() {
+            s.serialize_field(
+                "InternationalNumberPrefix",
+                &self.international_number_prefix,
+            )?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for ModifyOwnNumberApplyRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for ModifyOwnNumberApplyRequest {
+    const EXPECTING: &'static str = "struct ModifyOwnNumberApplyRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "DetailList",
+            "ApplyId",
+            "Prefix",
+            "MobileNddPrefix",
+            "LocalNumberTrimAC",
+            "CalleeFormatPassthrough",
+            "CallerFormatPassthrough",
+            "InternationalNumberPrefix",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_detail_list: Option<Vec<crate::types::OwnNumberApplyDetailItem>> = None;
+        let mut f_apply_id: Option<Option<crate::types::ApplyId>> = None;
+        let mut f_prefix: Option<Option<crate::CompactString>> = None;
+        let mut f_mobile_ndd_prefix: Option<Option<crate::CompactString>> = None;
+        let mut f_local_number_trim_ac: Option<Option<bool>> = None;
+        let mut f_callee_format_passthrough: Option<Option<bool>> = None;
+        let mut f_caller_format_passthrough: Option<Option<bool>> = None;
+        let mut f_international_number_prefix: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_detail_list)?,
+                2 => members.value(&mut map, &mut f_apply_id)?,
+                3 => members.value(&mut map, &mut f_prefix)?,
+                4 => members.value(&mut map, &mut f_mobile_ndd_prefix)?,
+                5 => members.value(&mut map, &mut f_local_number_trim_ac)?,
+                6 => members.value(&mut map, &mut f_callee_format_passthrough)?,
+                7 => members.value(&mut map, &mut f_caller_format_passthrough)?,
+                8 => members.value(&mut map, &mut f_international_number_prefix)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ModifyOwnNumberApplyRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            detail_list: f_detail_list.unwrap_or_default(),
+            apply_id: f_apply_id.flatten(),
+            prefix: f_prefix.flatten(),
+            mobile_ndd_prefix: f_mobile_ndd_prefix.flatten(),
+            local_number_trim_ac: f_local_number_trim_ac.flatten(),
+            callee_format_passthrough: f_callee_format_passthrough.flatten(),
+            caller_format_passthrough: f_caller_format_passthrough.flatten(),
+            international_number_prefix: f_international_number_prefix.flatten(),
+        })
+    }
 }
 impl ModifyOwnNumberApplyRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> ModifyOwnNumberApplyRequestBuilder {
         ModifyOwnNumberApplyRequestBuilder::default()
     }
@@ -135,21 +197,25 @@ impl ModifyOwnNumberApplyRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
     /// Circuit-related settings of the numbers.
+    #[inline]
     pub fn detail_list(mut self, value: Vec<crate::types::OwnNumberApplyDetailItem>) -> Self {
         self.detail_list = Some(value);
         self
     }
     /// Sets or clears `DetailList`. Required.
+    #[inline]
     pub fn set_detail_list(
         mut self,
         value: Option<Vec<crate::types::OwnNumberApplyDetailItem>>,
@@ -160,11 +226,13 @@ impl ModifyOwnNumberApplyRequestBuilder {
     /// Id of the approval request to modify.
     ///
     /// Example: `1`
+    #[inline]
     pub fn apply_id(mut self, value: crate::types::ApplyId) -> Self {
         self.apply_id = Some(value);
         self
     }
     /// Sets or clears `ApplyId`.
+    #[inline]
     pub fn set_apply_id(mut self, value: Option<crate::types::ApplyId>) -> Self {
         self.apply_id = value;
         self
@@ -172,11 +240,13 @@ impl ModifyOwnNumberApplyRequestBuilder {
     /// Prefix added to the number sent out.
     ///
     /// Example: `"0"`
+    #[inline]
     pub fn prefix(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.prefix = Some(value.into());
         self
     }
     /// Sets or clears `Prefix`.
+    #[inline]
     pub fn set_prefix(mut self, value: Option<crate::CompactString>) -> Self {
         self.prefix = value;
         self
@@ -184,11 +254,13 @@ impl ModifyOwnNumberApplyRequestBuilder {
     /// Prefix for domestic long-distance calls to mobile phones.
     ///
     /// Example: `"0"`
+    #[inline]
     pub fn mobile_ndd_prefix(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.mobile_ndd_prefix = Some(value.into());
         self
     }
     /// Sets or clears `MobileNddPrefix`.
+    #[inline]
     pub fn set_mobile_ndd_prefix(mut self, value: Option<crate::CompactString>) -> Self {
         self.mobile_ndd_prefix = value;
         self
@@ -196,11 +268,13 @@ impl ModifyOwnNumberApplyRequestBuilder {
     /// Whether to strip the area code on local calls.
     ///
     /// Example: `false`
+    #[inline]
     pub fn local_number_trim_ac(mut self, value: bool) -> Self {
         self.local_number_trim_ac = Some(value);
         self
     }
     /// Sets or clears `LocalNumberTrimAC`.
+    #[inline]
     pub fn set_local_number_trim_ac(mut self, value: Option<bool>) -> Self {
         self.local_number_trim_ac = value;
         self
@@ -208,11 +282,13 @@ impl ModifyOwnNumberApplyRequestBuilder {
     /// Whether to pass the callee number through exactly as entered, without reformatting.
     ///
     /// Example: `false`
+    #[inline]
     pub fn callee_format_passthrough(mut self, value: bool) -> Self {
         self.callee_format_passthrough = Some(value);
         self
     }
     /// Sets or clears `CalleeFormatPassthrough`.
+    #[inline]
     pub fn set_callee_format_passthrough(mut self, value: Option<bool>) -> Self {
         self.callee_format_passthrough = value;
         self
@@ -220,11 +296,13 @@ impl ModifyOwnNumberApplyRequestBuilder {
     /// Whether to pass the caller number through exactly as entered, without reformatting.
     ///
     /// Example: `false`
+    #[inline]
     pub fn caller_format_passthrough(mut self, value: bool) -> Self {
         self.caller_format_passthrough = Some(value);
         self
     }
     /// Sets or clears `CallerFormatPassthrough`.
+    #[inline]
     pub fn set_caller_format_passthrough(mut self, value: Option<bool>) -> Self {
         self.caller_format_passthrough = value;
         self
@@ -232,16 +310,19 @@ impl ModifyOwnNumberApplyRequestBuilder {
     /// Prefix for international long-distance calls.
     ///
     /// Example: `"00"`
+    #[inline]
     pub fn international_number_prefix(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.international_number_prefix = Some(value.into());
         self
     }
     /// Sets or clears `InternationalNumberPrefix`.
+    #[inline]
     pub fn set_international_number_prefix(mut self, value: Option<crate::CompactString>) -> Self {
         self.international_number_prefix = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<ModifyOwnNumberApplyRequest, crate::BuildError> {
         Ok(ModifyOwnNumberApplyRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -271,6 +352,7 @@ pub struct ModifyOwnNumberApplyFluentBuilder {
 }
 impl ModifyOwnNumberApplyFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -281,21 +363,25 @@ impl ModifyOwnNumberApplyFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
     /// Circuit-related settings of the numbers.
+    #[inline]
     pub fn detail_list(mut self, value: Vec<crate::types::OwnNumberApplyDetailItem>) -> Self {
         self.inner.detail_list = Some(value);
         self
     }
     /// Sets or clears `DetailList`. Required.
+    #[inline]
     pub fn set_detail_list(
         mut self,
         value: Option<Vec<crate::types::OwnNumberApplyDetailItem>>,
@@ -306,11 +392,13 @@ impl ModifyOwnNumberApplyFluentBuilder {
     /// Id of the approval request to modify.
     ///
     /// Example: `1`
+    #[inline]
     pub fn apply_id(mut self, value: crate::types::ApplyId) -> Self {
         self.inner.apply_id = Some(value);
         self
     }
     /// Sets or clears `ApplyId`.
+    #[inline]
     pub fn set_apply_id(mut self, value: Option<crate::types::ApplyId>) -> Self {
         self.inner.apply_id = value;
         self
@@ -318,11 +406,13 @@ impl ModifyOwnNumberApplyFluentBuilder {
     /// Prefix added to the number sent out.
     ///
     /// Example: `"0"`
+    #[inline]
     pub fn prefix(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.prefix = Some(value.into());
         self
     }
     /// Sets or clears `Prefix`.
+    #[inline]
     pub fn set_prefix(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.prefix = value;
         self
@@ -330,11 +420,13 @@ impl ModifyOwnNumberApplyFluentBuilder {
     /// Prefix for domestic long-distance calls to mobile phones.
     ///
     /// Example: `"0"`
+    #[inline]
     pub fn mobile_ndd_prefix(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.mobile_ndd_prefix = Some(value.into());
         self
     }
     /// Sets or clears `MobileNddPrefix`.
+    #[inline]
     pub fn set_mobile_ndd_prefix(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.mobile_ndd_prefix = value;
         self
@@ -342,11 +434,13 @@ impl ModifyOwnNumberApplyFluentBuilder {
     /// Whether to strip the area code on local calls.
     ///
     /// Example: `false`
+    #[inline]
     pub fn local_number_trim_ac(mut self, value: bool) -> Self {
         self.inner.local_number_trim_ac = Some(value);
         self
     }
     /// Sets or clears `LocalNumberTrimAC`.
+    #[inline]
     pub fn set_local_number_trim_ac(mut self, value: Option<bool>) -> Self {
         self.inner.local_number_trim_ac = value;
         self
@@ -354,11 +448,13 @@ impl ModifyOwnNumberApplyFluentBuilder {
     /// Whether to pass the callee number through exactly as entered, without reformatting.
     ///
     /// Example: `false`
+    #[inline]
     pub fn callee_format_passthrough(mut self, value: bool) -> Self {
         self.inner.callee_format_passthrough = Some(value);
         self
     }
     /// Sets or clears `CalleeFormatPassthrough`.
+    #[inline]
     pub fn set_callee_format_passthrough(mut self, value: Option<bool>) -> Self {
         self.inner.callee_format_passthrough = value;
         self
@@ -366,11 +462,13 @@ impl ModifyOwnNumberApplyFluentBuilder {
     /// Whether to pass the caller number through exactly as entered, without reformatting.
     ///
     /// Example: `false`
+    #[inline]
     pub fn caller_format_passthrough(mut self, value: bool) -> Self {
         self.inner.caller_format_passthrough = Some(value);
         self
     }
     /// Sets or clears `CallerFormatPassthrough`.
+    #[inline]
     pub fn set_caller_format_passthrough(mut self, value: Option<bool>) -> Self {
         self.inner.caller_format_passthrough = value;
         self
@@ -378,26 +476,31 @@ impl ModifyOwnNumberApplyFluentBuilder {
     /// Prefix for international long-distance calls.
     ///
     /// Example: `"00"`
+    #[inline]
     pub fn international_number_prefix(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.international_number_prefix = Some(value.into());
         self
     }
     /// Sets or clears `InternationalNumberPrefix`.
+    #[inline]
     pub fn set_international_number_prefix(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.international_number_prefix = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &ModifyOwnNumberApplyRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<ModifyOwnNumberApplyResponse, crate::SdkError<ModifyOwnNumberApplyErrorCode>> {
@@ -406,28 +509,65 @@ impl ModifyOwnNumberApplyFluentBuilder {
     }
 }
 /// Successful response of `ModifyOwnNumberApply`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyOwnNumberApplyResponse {
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for ModifyOwnNumberApplyResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ModifyOwnNumberApplyResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ModifyOwnNumberApplyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for ModifyOwnNumberApplyResponse {
+    const EXPECTING: &'static str = "struct ModifyOwnNumberApplyResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["RequestId"]);
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ModifyOwnNumberApplyResponse {
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for ModifyOwnNumberApplyResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
+            wire: "RequestId",
+            rule: crate::deviation::Rule::Promised,
+            nested: None,
+        }];
+        MEMBERS
+    }
 }
 impl ModifyOwnNumberApplyResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> ModifyOwnNumberApplyResponseBuilder {
         ModifyOwnNumberApplyResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -439,16 +579,19 @@ pub struct ModifyOwnNumberApplyResponseBuilder {
 }
 impl ModifyOwnNumberApplyResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> ModifyOwnNumberApplyResponse {
         ModifyOwnNumberApplyResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -457,9 +600,11 @@ impl ModifyOwnNumberApplyResponseBuilder {
     }
 }
 impl crate::ActionResponse for ModifyOwnNumberApplyResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -548,12 +693,9 @@ impl crate::Client {
     /// Modify an application for using the customer's own numbers.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`ModifyOwnNumberApply`](crate::operation::modify_own_number_apply).
+    #[inline]
     pub fn modify_own_number_apply(&self) -> ModifyOwnNumberApplyFluentBuilder {
         ModifyOwnNumberApplyFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<ModifyOwnNumberApplyErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<ModifyOwnNumberApplyErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for ModifyOwnNumberApplyErrorCode {}

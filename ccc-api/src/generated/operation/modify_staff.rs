@@ -30,87 +30,159 @@
 //! }
 //! ```
 /// Request of `ModifyStaff`. Build it with [`ModifyStaffRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyStaffRequest {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Account (email) of the agent to modify.
     ///
     /// Example: `"xx@tencent.com"`
-    #[serde(rename = "Email")]
     pub email: crate::CompactString,
     /// Agent name.
     ///
     /// Example: `"小王"`
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<crate::CompactString>,
     /// Agent phone number with `0086` prefix, e.g. `008618011111111`.
     ///
     /// Example: `"008618088888888"`
-    #[serde(rename = "Phone", default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<crate::CompactString>,
     /// Agent nickname.
     ///
     /// Example: `"小管家"`
-    #[serde(rename = "Nick", default, skip_serializing_if = "Option::is_none")]
     pub nick: Option<crate::CompactString>,
     /// Agent staff number.
     ///
     /// Example: `"114514"`
-    #[serde(rename = "StaffNo", default, skip_serializing_if = "Option::is_none")]
     pub staff_no: Option<crate::CompactString>,
     /// Ids of the skill groups to bind the agent to.
     ///
     /// Example: `[123,134]`
-    #[serde(
-        rename = "SkillGroupIds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_ids: Option<Vec<crate::types::SkillGroupId>>,
     /// Whether outbound calls from the agent's mobile phone are enabled.
     ///
     /// Example: `true`
-    #[serde(
-        rename = "UseMobileCallOut",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub use_mobile_call_out: Option<bool>,
     /// Answering calls on the mobile phone: `0` off, `1` only when offline, `2` always.
     ///
     /// Example: `0`
-    #[serde(
-        rename = "UseMobileAccept",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub use_mobile_accept: Option<crate::types::ModifyStaffUseMobileAccept>,
     /// Agent extension number: 4-6 digits, starting with 1-8.
     ///
     /// Example: `"1003"`
-    #[serde(
-        rename = "ExtensionNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub extension_number: Option<crate::CompactString>,
     /// Call forwarding settings.
     ///
     /// Example: `{"Condition":2,"Enabled":true,"Target":{"StaffUserId":"foo@tencent.com","Type":1}}`
-    #[serde(
-        rename = "ForwardingConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub forwarding_config: Option<crate::types::ForwardingConfig>,
+}
+impl ::serde::Serialize for ModifyStaffRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ModifyStaffRequest", 11)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("Email", &self.email)?;
+        if self.name.is_some() {
+            s.serialize_field("Name", &self.name)?;
+        }
+        if self.phone.is_some() {
+            s.serialize_field("Phone", &self.phone)?;
+        }
+        if self.nick.is_some() {
+            s.serialize_field("Nick", &self.nick)?;
+        }
+        if self.staff_no.is_some() {
+            s.serialize_field("StaffNo", &self.staff_no)?;
+        }
+        if self.skill_group_ids.is_some() {
+            s.serialize_field("SkillGroupIds", &self.skill_group_ids)?;
+        }
+        if self.use_mobile_call_out.is_some() {
+            s.serialize_field("UseMobileCallOut", &self.use_mobile_call_out)?;
+        }
+        if self.use_mobile_accept.is_some() {
+            s.serialize_field("UseMobileAccept", &self.use_mobile_accept)?;
+        }
+        if self.extension_number.is_some() {
+            s.serialize_field("ExtensionNumber", &self.extension_number)?;
+        }
+        if self.forwarding_config.is_some() {
+            s.serialize_field("ForwardingConfig", &self.forwarding_config)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for ModifyStaffRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for ModifyStaffRequest {
+    const EXPECTING: &'static str = "struct ModifyStaffRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "Email",
+            "Name",
+            "Phone",
+            "Nick",
+            "StaffNo",
+            "SkillGroupIds",
+            "UseMobileCallOut",
+            "UseMobileAccept",
+            "ExtensionNumber",
+            "ForwardingConfig",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_email: Option<crate::CompactString> = None;
+        let mut f_name: Option<Option<crate::CompactString>> = None;
+        let mut f_phone: Option<Option<crate::CompactString>> = None;
+        let mut f_nick: Option<Option<crate::CompactString>> = None;
+        let mut f_staff_no: Option<Option<crate::CompactString>> = None;
+        let mut f_skill_group_ids: Option<Option<Vec<crate::types::SkillGroupId>>> = None;
+        let mut f_use_mobile_call_out: Option<Option<bool>> = None;
+        let mut f_use_mobile_accept: Option<Option<crate::types::ModifyStaffUseMobileAccept>> =
+            None;
+        let mut f_extension_number: Option<Option<crate::CompactString>> = None;
+        let mut f_forwarding_config: Option<Option<crate::types::ForwardingConfig>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_email)?,
+                2 => members.value(&mut map, &mut f_name)?,
+                3 => members.value(&mut map, &mut f_phone)?,
+                4 => members.value(&mut map, &mut f_nick)?,
+                5 => members.value(&mut map, &mut f_staff_no)?,
+                6 => members.value(&mut map, &mut f_skill_group_ids)?,
+                7 => members.value(&mut map, &mut f_use_mobile_call_out)?,
+                8 => members.value(&mut map, &mut f_use_mobile_accept)?,
+                9 => members.value(&mut map, &mut f_extension_number)?,
+                10 => members.value(&mut map, &mut f_forwarding_config)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ModifyStaffRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            email: members.required(f_email, 1)?,
+            name: f_name.flatten(),
+            phone: f_phone.flatten(),
+            nick: f_nick.flatten(),
+            staff_no: f_staff_no.flatten(),
+            skill_group_ids: f_skill_group_ids.flatten(),
+            use_mobile_call_out: f_use_mobile_call_out.flatten(),
+            use_mobile_accept: f_use_mobile_accept.flatten(),
+            extension_number: f_extension_number.flatten(),
+            forwarding_config: f_forwarding_config.flatten(),
+        })
+    }
 }
 impl ModifyStaffRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> ModifyStaffRequestBuilder {
         ModifyStaffRequestBuilder::default()
     }
@@ -141,11 +213,13 @@ impl ModifyStaffRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -153,11 +227,13 @@ impl ModifyStaffRequestBuilder {
     /// Account (email) of the agent to modify.
     ///
     /// Example: `"xx@tencent.com"`
+    #[inline]
     pub fn email(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.email = Some(value.into());
         self
     }
     /// Sets or clears `Email`. Required.
+    #[inline]
     pub fn set_email(mut self, value: Option<crate::CompactString>) -> Self {
         self.email = value;
         self
@@ -165,11 +241,13 @@ impl ModifyStaffRequestBuilder {
     /// Agent name.
     ///
     /// Example: `"小王"`
+    #[inline]
     pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.name = value;
         self
@@ -177,11 +255,13 @@ impl ModifyStaffRequestBuilder {
     /// Agent phone number with `0086` prefix, e.g. `008618011111111`.
     ///
     /// Example: `"008618088888888"`
+    #[inline]
     pub fn phone(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.phone = Some(value.into());
         self
     }
     /// Sets or clears `Phone`.
+    #[inline]
     pub fn set_phone(mut self, value: Option<crate::CompactString>) -> Self {
         self.phone = value;
         self
@@ -189,11 +269,13 @@ impl ModifyStaffRequestBuilder {
     /// Agent nickname.
     ///
     /// Example: `"小管家"`
+    #[inline]
     pub fn nick(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.nick = Some(value.into());
         self
     }
     /// Sets or clears `Nick`.
+    #[inline]
     pub fn set_nick(mut self, value: Option<crate::CompactString>) -> Self {
         self.nick = value;
         self
@@ -201,11 +283,13 @@ impl ModifyStaffRequestBuilder {
     /// Agent staff number.
     ///
     /// Example: `"114514"`
+    #[inline]
     pub fn staff_no(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_no = Some(value.into());
         self
     }
     /// Sets or clears `StaffNo`.
+    #[inline]
     pub fn set_staff_no(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_no = value;
         self
@@ -213,11 +297,13 @@ impl ModifyStaffRequestBuilder {
     /// Ids of the skill groups to bind the agent to.
     ///
     /// Example: `[123,134]`
+    #[inline]
     pub fn skill_group_ids(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
         self.skill_group_ids = Some(value);
         self
     }
     /// Sets or clears `SkillGroupIds`.
+    #[inline]
     pub fn set_skill_group_ids(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
         self.skill_group_ids = value;
         self
@@ -225,11 +311,13 @@ impl ModifyStaffRequestBuilder {
     /// Whether outbound calls from the agent's mobile phone are enabled.
     ///
     /// Example: `true`
+    #[inline]
     pub fn use_mobile_call_out(mut self, value: bool) -> Self {
         self.use_mobile_call_out = Some(value);
         self
     }
     /// Sets or clears `UseMobileCallOut`.
+    #[inline]
     pub fn set_use_mobile_call_out(mut self, value: Option<bool>) -> Self {
         self.use_mobile_call_out = value;
         self
@@ -237,11 +325,13 @@ impl ModifyStaffRequestBuilder {
     /// Answering calls on the mobile phone: `0` off, `1` only when offline, `2` always.
     ///
     /// Example: `0`
+    #[inline]
     pub fn use_mobile_accept(mut self, value: crate::types::ModifyStaffUseMobileAccept) -> Self {
         self.use_mobile_accept = Some(value);
         self
     }
     /// Sets or clears `UseMobileAccept`.
+    #[inline]
     pub fn set_use_mobile_accept(
         mut self,
         value: Option<crate::types::ModifyStaffUseMobileAccept>,
@@ -252,11 +342,13 @@ impl ModifyStaffRequestBuilder {
     /// Agent extension number: 4-6 digits, starting with 1-8.
     ///
     /// Example: `"1003"`
+    #[inline]
     pub fn extension_number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.extension_number = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionNumber`.
+    #[inline]
     pub fn set_extension_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.extension_number = value;
         self
@@ -264,16 +356,19 @@ impl ModifyStaffRequestBuilder {
     /// Call forwarding settings.
     ///
     /// Example: `{"Condition":2,"Enabled":true,"Target":{"StaffUserId":"foo@tencent.com","Type":1}}`
+    #[inline]
     pub fn forwarding_config(mut self, value: crate::types::ForwardingConfig) -> Self {
         self.forwarding_config = Some(value);
         self
     }
     /// Sets or clears `ForwardingConfig`.
+    #[inline]
     pub fn set_forwarding_config(mut self, value: Option<crate::types::ForwardingConfig>) -> Self {
         self.forwarding_config = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<ModifyStaffRequest, crate::BuildError> {
         Ok(ModifyStaffRequest {
             sdk_app_id: self
@@ -303,6 +398,7 @@ pub struct ModifyStaffFluentBuilder {
 }
 impl ModifyStaffFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -313,11 +409,13 @@ impl ModifyStaffFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -325,11 +423,13 @@ impl ModifyStaffFluentBuilder {
     /// Account (email) of the agent to modify.
     ///
     /// Example: `"xx@tencent.com"`
+    #[inline]
     pub fn email(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.email = Some(value.into());
         self
     }
     /// Sets or clears `Email`. Required.
+    #[inline]
     pub fn set_email(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.email = value;
         self
@@ -337,11 +437,13 @@ impl ModifyStaffFluentBuilder {
     /// Agent name.
     ///
     /// Example: `"小王"`
+    #[inline]
     pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.name = value;
         self
@@ -349,11 +451,13 @@ impl ModifyStaffFluentBuilder {
     /// Agent phone number with `0086` prefix, e.g. `008618011111111`.
     ///
     /// Example: `"008618088888888"`
+    #[inline]
     pub fn phone(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.phone = Some(value.into());
         self
     }
     /// Sets or clears `Phone`.
+    #[inline]
     pub fn set_phone(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.phone = value;
         self
@@ -361,11 +465,13 @@ impl ModifyStaffFluentBuilder {
     /// Agent nickname.
     ///
     /// Example: `"小管家"`
+    #[inline]
     pub fn nick(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.nick = Some(value.into());
         self
     }
     /// Sets or clears `Nick`.
+    #[inline]
     pub fn set_nick(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.nick = value;
         self
@@ -373,11 +479,13 @@ impl ModifyStaffFluentBuilder {
     /// Agent staff number.
     ///
     /// Example: `"114514"`
+    #[inline]
     pub fn staff_no(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.staff_no = Some(value.into());
         self
     }
     /// Sets or clears `StaffNo`.
+    #[inline]
     pub fn set_staff_no(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.staff_no = value;
         self
@@ -385,11 +493,13 @@ impl ModifyStaffFluentBuilder {
     /// Ids of the skill groups to bind the agent to.
     ///
     /// Example: `[123,134]`
+    #[inline]
     pub fn skill_group_ids(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
         self.inner.skill_group_ids = Some(value);
         self
     }
     /// Sets or clears `SkillGroupIds`.
+    #[inline]
     pub fn set_skill_group_ids(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
         self.inner.skill_group_ids = value;
         self
@@ -397,11 +507,13 @@ impl ModifyStaffFluentBuilder {
     /// Whether outbound calls from the agent's mobile phone are enabled.
     ///
     /// Example: `true`
+    #[inline]
     pub fn use_mobile_call_out(mut self, value: bool) -> Self {
         self.inner.use_mobile_call_out = Some(value);
         self
     }
     /// Sets or clears `UseMobileCallOut`.
+    #[inline]
     pub fn set_use_mobile_call_out(mut self, value: Option<bool>) -> Self {
         self.inner.use_mobile_call_out = value;
         self
@@ -409,11 +521,13 @@ impl ModifyStaffFluentBuilder {
     /// Answering calls on the mobile phone: `0` off, `1` only when offline, `2` always.
     ///
     /// Example: `0`
+    #[inline]
     pub fn use_mobile_accept(mut self, value: crate::types::ModifyStaffUseMobileAccept) -> Self {
         self.inner.use_mobile_accept = Some(value);
         self
     }
     /// Sets or clears `UseMobileAccept`.
+    #[inline]
     pub fn set_use_mobile_accept(
         mut self,
         value: Option<crate::types::ModifyStaffUseMobileAccept>,
@@ -424,11 +538,13 @@ impl ModifyStaffFluentBuilder {
     /// Agent extension number: 4-6 digits, starting with 1-8.
     ///
     /// Example: `"1003"`
+    #[inline]
     pub fn extension_number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.extension_number = Some(value.into());
         self
     }
     /// Sets or clears `ExtensionNumber`.
+    #[inline]
     pub fn set_extension_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.extension_number = value;
         self
@@ -436,54 +552,96 @@ impl ModifyStaffFluentBuilder {
     /// Call forwarding settings.
     ///
     /// Example: `{"Condition":2,"Enabled":true,"Target":{"StaffUserId":"foo@tencent.com","Type":1}}`
+    #[inline]
     pub fn forwarding_config(mut self, value: crate::types::ForwardingConfig) -> Self {
         self.inner.forwarding_config = Some(value);
         self
     }
     /// Sets or clears `ForwardingConfig`.
+    #[inline]
     pub fn set_forwarding_config(mut self, value: Option<crate::types::ForwardingConfig>) -> Self {
         self.inner.forwarding_config = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &ModifyStaffRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(self) -> Result<ModifyStaffResponse, crate::SdkError<ModifyStaffErrorCode>> {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `ModifyStaff`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyStaffResponse {
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for ModifyStaffResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ModifyStaffResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ModifyStaffResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for ModifyStaffResponse {
+    const EXPECTING: &'static str = "struct ModifyStaffResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["RequestId"]);
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ModifyStaffResponse {
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for ModifyStaffResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
+            wire: "RequestId",
+            rule: crate::deviation::Rule::Promised,
+            nested: None,
+        }];
+        MEMBERS
+    }
 }
 impl ModifyStaffResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> ModifyStaffResponseBuilder {
         ModifyStaffResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -495,16 +653,19 @@ pub struct ModifyStaffResponseBuilder {
 }
 impl ModifyStaffResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> ModifyStaffResponse {
         ModifyStaffResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -513,9 +674,11 @@ impl ModifyStaffResponseBuilder {
     }
 }
 impl crate::ActionResponse for ModifyStaffResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -602,12 +765,9 @@ impl crate::Client {
     /// Modify an agent account.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`ModifyStaff`](crate::operation::modify_staff).
+    #[inline]
     pub fn modify_staff(&self) -> ModifyStaffFluentBuilder {
         ModifyStaffFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<ModifyStaffErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<ModifyStaffErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for ModifyStaffErrorCode {}

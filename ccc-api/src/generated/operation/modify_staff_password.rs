@@ -28,23 +28,20 @@
 //! }
 //! ```
 /// Request of `ModifyStaffPassword`. Build it with [`ModifyStaffPasswordRequest::builder`], which checks that every required member is set.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyStaffPasswordRequest {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `16000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Email of the agent.
     ///
     /// Example: `"a@qq.com"`
-    #[serde(rename = "Email")]
     pub email: crate::CompactString,
     /// New password to set.
     ///
     /// Example: `"abcdefg"`
-    #[serde(rename = "Password")]
     pub password: crate::CompactString,
 }
 impl ::std::fmt::Debug for ModifyStaffPasswordRequest {
@@ -56,8 +53,48 @@ impl ::std::fmt::Debug for ModifyStaffPasswordRequest {
             .finish()
     }
 }
+impl ::serde::Serialize for ModifyStaffPasswordRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ModifyStaffPasswordRequest", 3)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("Email", &self.email)?;
+        s.serialize_field("Password", &self.password)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for ModifyStaffPasswordRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for ModifyStaffPasswordRequest {
+    const EXPECTING: &'static str = "struct ModifyStaffPasswordRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SdkAppId", "Email", "Password"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_email: Option<crate::CompactString> = None;
+        let mut f_password: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_email)?,
+                2 => members.value(&mut map, &mut f_password)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ModifyStaffPasswordRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            email: members.required(f_email, 1)?,
+            password: members.required(f_password, 2)?,
+        })
+    }
+}
 impl ModifyStaffPasswordRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> ModifyStaffPasswordRequestBuilder {
         ModifyStaffPasswordRequestBuilder::default()
     }
@@ -92,11 +129,13 @@ impl ModifyStaffPasswordRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `16000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -104,11 +143,13 @@ impl ModifyStaffPasswordRequestBuilder {
     /// Email of the agent.
     ///
     /// Example: `"a@qq.com"`
+    #[inline]
     pub fn email(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.email = Some(value.into());
         self
     }
     /// Sets or clears `Email`. Required.
+    #[inline]
     pub fn set_email(mut self, value: Option<crate::CompactString>) -> Self {
         self.email = value;
         self
@@ -116,16 +157,19 @@ impl ModifyStaffPasswordRequestBuilder {
     /// New password to set.
     ///
     /// Example: `"abcdefg"`
+    #[inline]
     pub fn password(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.password = Some(value.into());
         self
     }
     /// Sets or clears `Password`. Required.
+    #[inline]
     pub fn set_password(mut self, value: Option<crate::CompactString>) -> Self {
         self.password = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<ModifyStaffPasswordRequest, crate::BuildError> {
         Ok(ModifyStaffPasswordRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -151,6 +195,7 @@ pub struct ModifyStaffPasswordFluentBuilder {
 }
 impl ModifyStaffPasswordFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -161,11 +206,13 @@ impl ModifyStaffPasswordFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `16000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -173,11 +220,13 @@ impl ModifyStaffPasswordFluentBuilder {
     /// Email of the agent.
     ///
     /// Example: `"a@qq.com"`
+    #[inline]
     pub fn email(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.email = Some(value.into());
         self
     }
     /// Sets or clears `Email`. Required.
+    #[inline]
     pub fn set_email(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.email = value;
         self
@@ -185,26 +234,31 @@ impl ModifyStaffPasswordFluentBuilder {
     /// New password to set.
     ///
     /// Example: `"abcdefg"`
+    #[inline]
     pub fn password(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.password = Some(value.into());
         self
     }
     /// Sets or clears `Password`. Required.
+    #[inline]
     pub fn set_password(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.password = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &ModifyStaffPasswordRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<ModifyStaffPasswordResponse, crate::SdkError<ModifyStaffPasswordErrorCode>> {
@@ -213,28 +267,65 @@ impl ModifyStaffPasswordFluentBuilder {
     }
 }
 /// Successful response of `ModifyStaffPassword`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyStaffPasswordResponse {
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for ModifyStaffPasswordResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ModifyStaffPasswordResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ModifyStaffPasswordResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for ModifyStaffPasswordResponse {
+    const EXPECTING: &'static str = "struct ModifyStaffPasswordResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["RequestId"]);
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ModifyStaffPasswordResponse {
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for ModifyStaffPasswordResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
+            wire: "RequestId",
+            rule: crate::deviation::Rule::Promised,
+            nested: None,
+        }];
+        MEMBERS
+    }
 }
 impl ModifyStaffPasswordResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> ModifyStaffPasswordResponseBuilder {
         ModifyStaffPasswordResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -246,16 +337,19 @@ pub struct ModifyStaffPasswordResponseBuilder {
 }
 impl ModifyStaffPasswordResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> ModifyStaffPasswordResponse {
         ModifyStaffPasswordResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -264,9 +358,11 @@ impl ModifyStaffPasswordResponseBuilder {
     }
 }
 impl crate::ActionResponse for ModifyStaffPasswordResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -319,12 +415,9 @@ impl crate::Client {
     /// Change an agent's password.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`ModifyStaffPassword`](crate::operation::modify_staff_password).
+    #[inline]
     pub fn modify_staff_password(&self) -> ModifyStaffPasswordFluentBuilder {
         ModifyStaffPasswordFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<ModifyStaffPasswordErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<ModifyStaffPasswordErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for ModifyStaffPasswordErrorCode {}

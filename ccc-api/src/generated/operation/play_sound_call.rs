@@ -31,32 +31,77 @@
 //! }
 //! ```
 /// Request of `PlaySoundCall`. Build it with [`PlaySoundCallRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PlaySoundCallRequest {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400692008`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Id of the call session.
     ///
     /// Example: `"f3be95fb-2786-466a-beab-5e3d8cb76272"`
-    #[serde(rename = "SessionId")]
     pub session_id: crate::CompactString,
     /// Id of the audio file, as managed under audio files in the console.
     ///
     /// Example: `27500`
-    #[serde(rename = "FileId", default, skip_serializing_if = "Option::is_none")]
     pub file_id: Option<crate::types::FileId>,
     /// Number of times to play the file; defaults to `1`.
     ///
     /// Example: `1`
-    #[serde(rename = "PlayTimes", default, skip_serializing_if = "Option::is_none")]
     pub play_times: Option<i64>,
+}
+impl ::serde::Serialize for PlaySoundCallRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("PlaySoundCallRequest", 4)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("SessionId", &self.session_id)?;
+        if self.file_id.is_some() {
+            s.serialize_field("FileId", &self.file_id)?;
+        }
+        if self.play_times.is_some() {
+            s.serialize_field("PlayTimes", &self.play_times)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for PlaySoundCallRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for PlaySoundCallRequest {
+    const EXPECTING: &'static str = "struct PlaySoundCallRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["SdkAppId", "SessionId", "FileId", "PlayTimes"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_session_id: Option<crate::CompactString> = None;
+        let mut f_file_id: Option<Option<crate::types::FileId>> = None;
+        let mut f_play_times: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_session_id)?,
+                2 => members.value(&mut map, &mut f_file_id)?,
+                3 => members.value(&mut map, &mut f_play_times)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(PlaySoundCallRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            session_id: members.required(f_session_id, 1)?,
+            file_id: f_file_id.flatten(),
+            play_times: f_play_times.flatten(),
+        })
+    }
 }
 impl PlaySoundCallRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> PlaySoundCallRequestBuilder {
         PlaySoundCallRequestBuilder::default()
     }
@@ -80,11 +125,13 @@ impl PlaySoundCallRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400692008`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -92,11 +139,13 @@ impl PlaySoundCallRequestBuilder {
     /// Id of the call session.
     ///
     /// Example: `"f3be95fb-2786-466a-beab-5e3d8cb76272"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.session_id = value;
         self
@@ -104,11 +153,13 @@ impl PlaySoundCallRequestBuilder {
     /// Id of the audio file, as managed under audio files in the console.
     ///
     /// Example: `27500`
+    #[inline]
     pub fn file_id(mut self, value: crate::types::FileId) -> Self {
         self.file_id = Some(value);
         self
     }
     /// Sets or clears `FileId`.
+    #[inline]
     pub fn set_file_id(mut self, value: Option<crate::types::FileId>) -> Self {
         self.file_id = value;
         self
@@ -116,16 +167,19 @@ impl PlaySoundCallRequestBuilder {
     /// Number of times to play the file; defaults to `1`.
     ///
     /// Example: `1`
+    #[inline]
     pub fn play_times(mut self, value: i64) -> Self {
         self.play_times = Some(value);
         self
     }
     /// Sets or clears `PlayTimes`.
+    #[inline]
     pub fn set_play_times(mut self, value: Option<i64>) -> Self {
         self.play_times = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<PlaySoundCallRequest, crate::BuildError> {
         Ok(PlaySoundCallRequest {
             sdk_app_id: self
@@ -148,6 +202,7 @@ pub struct PlaySoundCallFluentBuilder {
 }
 impl PlaySoundCallFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -158,11 +213,13 @@ impl PlaySoundCallFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400692008`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -170,11 +227,13 @@ impl PlaySoundCallFluentBuilder {
     /// Id of the call session.
     ///
     /// Example: `"f3be95fb-2786-466a-beab-5e3d8cb76272"`
+    #[inline]
     pub fn session_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.session_id = Some(value.into());
         self
     }
     /// Sets or clears `SessionId`. Required.
+    #[inline]
     pub fn set_session_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.session_id = value;
         self
@@ -182,11 +241,13 @@ impl PlaySoundCallFluentBuilder {
     /// Id of the audio file, as managed under audio files in the console.
     ///
     /// Example: `27500`
+    #[inline]
     pub fn file_id(mut self, value: crate::types::FileId) -> Self {
         self.inner.file_id = Some(value);
         self
     }
     /// Sets or clears `FileId`.
+    #[inline]
     pub fn set_file_id(mut self, value: Option<crate::types::FileId>) -> Self {
         self.inner.file_id = value;
         self
@@ -194,26 +255,31 @@ impl PlaySoundCallFluentBuilder {
     /// Number of times to play the file; defaults to `1`.
     ///
     /// Example: `1`
+    #[inline]
     pub fn play_times(mut self, value: i64) -> Self {
         self.inner.play_times = Some(value);
         self
     }
     /// Sets or clears `PlayTimes`.
+    #[inline]
     pub fn set_play_times(mut self, value: Option<i64>) -> Self {
         self.inner.play_times = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &PlaySoundCallRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<PlaySoundCallResponse, crate::SdkError<PlaySoundCallErrorCode>> {
@@ -222,28 +288,65 @@ impl PlaySoundCallFluentBuilder {
     }
 }
 /// Successful response of `PlaySoundCall`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PlaySoundCallResponse {
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for PlaySoundCallResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("PlaySoundCallResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PlaySoundCallResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for PlaySoundCallResponse {
+    const EXPECTING: &'static str = "struct PlaySoundCallResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["RequestId"]);
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(PlaySoundCallResponse {
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for PlaySoundCallResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
+            wire: "RequestId",
+            rule: crate::deviation::Rule::Promised,
+            nested: None,
+        }];
+        MEMBERS
+    }
 }
 impl PlaySoundCallResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> PlaySoundCallResponseBuilder {
         PlaySoundCallResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -255,16 +358,19 @@ pub struct PlaySoundCallResponseBuilder {
 }
 impl PlaySoundCallResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> PlaySoundCallResponse {
         PlaySoundCallResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -273,9 +379,11 @@ impl PlaySoundCallResponseBuilder {
     }
 }
 impl crate::ActionResponse for PlaySoundCallResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -340,12 +448,9 @@ impl crate::Client {
     /// Play an audio file into a call.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`PlaySoundCall`](crate::operation::play_sound_call).
+    #[inline]
     pub fn play_sound_call(&self) -> PlaySoundCallFluentBuilder {
         PlaySoundCallFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<PlaySoundCallErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<PlaySoundCallErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for PlaySoundCallErrorCode {}

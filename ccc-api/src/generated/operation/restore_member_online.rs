@@ -27,22 +27,56 @@
 //! }
 //! ```
 /// Request of `RestoreMemberOnline`. Build it with [`RestoreMemberOnlineRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RestoreMemberOnlineRequest {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Id of the customer service agent.
     ///
     /// Example: `"user@example.com"`
-    #[serde(rename = "UserId")]
     pub user_id: crate::CompactString,
+}
+impl ::serde::Serialize for RestoreMemberOnlineRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("RestoreMemberOnlineRequest", 2)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("UserId", &self.user_id)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for RestoreMemberOnlineRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for RestoreMemberOnlineRequest {
+    const EXPECTING: &'static str = "struct RestoreMemberOnlineRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SdkAppId", "UserId"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_user_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_user_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(RestoreMemberOnlineRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            user_id: members.required(f_user_id, 1)?,
+        })
+    }
 }
 impl RestoreMemberOnlineRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> RestoreMemberOnlineRequestBuilder {
         RestoreMemberOnlineRequestBuilder::default()
     }
@@ -64,11 +98,13 @@ impl RestoreMemberOnlineRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -76,16 +112,19 @@ impl RestoreMemberOnlineRequestBuilder {
     /// Id of the customer service agent.
     ///
     /// Example: `"user@example.com"`
+    #[inline]
     pub fn user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.user_id = Some(value.into());
         self
     }
     /// Sets or clears `UserId`. Required.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.user_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<RestoreMemberOnlineRequest, crate::BuildError> {
         Ok(RestoreMemberOnlineRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -107,6 +146,7 @@ pub struct RestoreMemberOnlineFluentBuilder {
 }
 impl RestoreMemberOnlineFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -117,11 +157,13 @@ impl RestoreMemberOnlineFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -129,26 +171,31 @@ impl RestoreMemberOnlineFluentBuilder {
     /// Id of the customer service agent.
     ///
     /// Example: `"user@example.com"`
+    #[inline]
     pub fn user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.user_id = Some(value.into());
         self
     }
     /// Sets or clears `UserId`. Required.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.user_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &RestoreMemberOnlineRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<RestoreMemberOnlineResponse, crate::SdkError<RestoreMemberOnlineErrorCode>> {
@@ -157,28 +204,65 @@ impl RestoreMemberOnlineFluentBuilder {
     }
 }
 /// Successful response of `RestoreMemberOnline`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RestoreMemberOnlineResponse {
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for RestoreMemberOnlineResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("RestoreMemberOnlineResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RestoreMemberOnlineResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for RestoreMemberOnlineResponse {
+    const EXPECTING: &'static str = "struct RestoreMemberOnlineResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["RequestId"]);
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(RestoreMemberOnlineResponse {
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for RestoreMemberOnlineResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
+            wire: "RequestId",
+            rule: crate::deviation::Rule::Promised,
+            nested: None,
+        }];
+        MEMBERS
+    }
 }
 impl RestoreMemberOnlineResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> RestoreMemberOnlineResponseBuilder {
         RestoreMemberOnlineResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -190,16 +274,19 @@ pub struct RestoreMemberOnlineResponseBuilder {
 }
 impl RestoreMemberOnlineResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> RestoreMemberOnlineResponse {
         RestoreMemberOnlineResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -208,9 +295,11 @@ impl RestoreMemberOnlineResponseBuilder {
     }
 }
 impl crate::ActionResponse for RestoreMemberOnlineResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -263,12 +352,9 @@ impl crate::Client {
     /// Let a forced-offline agent go online again.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`RestoreMemberOnline`](crate::operation::restore_member_online).
+    #[inline]
     pub fn restore_member_online(&self) -> RestoreMemberOnlineFluentBuilder {
         RestoreMemberOnlineFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<RestoreMemberOnlineErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<RestoreMemberOnlineErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for RestoreMemberOnlineErrorCode {}

@@ -29,22 +29,56 @@
 //! }
 //! ```
 /// Request of `ResumeAutoCalloutTask`. Build it with [`ResumeAutoCalloutTaskRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResumeAutoCalloutTaskRequest {
     /// Id of the task to resume.
     ///
     /// Example: `16497`
-    #[serde(rename = "TaskId")]
     pub task_id: crate::types::TaskId,
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400692008`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
+}
+impl ::serde::Serialize for ResumeAutoCalloutTaskRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ResumeAutoCalloutTaskRequest", 2)?;
+        s.serialize_field("TaskId", &self.task_id)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for ResumeAutoCalloutTaskRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for ResumeAutoCalloutTaskRequest {
+    const EXPECTING: &'static str = "struct ResumeAutoCalloutTaskRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["TaskId", "SdkAppId"]);
+        let mut f_task_id: Option<crate::types::TaskId> = None;
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_task_id)?,
+                1 => members.value(&mut map, &mut f_sdk_app_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ResumeAutoCalloutTaskRequest {
+            task_id: members.required(f_task_id, 0)?,
+            sdk_app_id: members.required(f_sdk_app_id, 1)?,
+        })
+    }
 }
 impl ResumeAutoCalloutTaskRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> ResumeAutoCalloutTaskRequestBuilder {
         ResumeAutoCalloutTaskRequestBuilder::default()
     }
@@ -66,11 +100,13 @@ impl ResumeAutoCalloutTaskRequestBuilder {
     /// Id of the task to resume.
     ///
     /// Example: `16497`
+    #[inline]
     pub fn task_id(mut self, value: crate::types::TaskId) -> Self {
         self.task_id = Some(value);
         self
     }
     /// Sets or clears `TaskId`. Required.
+    #[inline]
     pub fn set_task_id(mut self, value: Option<crate::types::TaskId>) -> Self {
         self.task_id = value;
         self
@@ -78,16 +114,19 @@ impl ResumeAutoCalloutTaskRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400692008`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<ResumeAutoCalloutTaskRequest, crate::BuildError> {
         Ok(ResumeAutoCalloutTaskRequest {
             task_id: self.task_id.ok_or(crate::BuildError::missing(
@@ -110,6 +149,7 @@ pub struct ResumeAutoCalloutTaskFluentBuilder {
 }
 impl ResumeAutoCalloutTaskFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -120,11 +160,13 @@ impl ResumeAutoCalloutTaskFluentBuilder {
     /// Id of the task to resume.
     ///
     /// Example: `16497`
+    #[inline]
     pub fn task_id(mut self, value: crate::types::TaskId) -> Self {
         self.inner.task_id = Some(value);
         self
     }
     /// Sets or clears `TaskId`. Required.
+    #[inline]
     pub fn set_task_id(mut self, value: Option<crate::types::TaskId>) -> Self {
         self.inner.task_id = value;
         self
@@ -132,26 +174,31 @@ impl ResumeAutoCalloutTaskFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400692008`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &ResumeAutoCalloutTaskRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<ResumeAutoCalloutTaskResponse, crate::SdkError<ResumeAutoCalloutTaskErrorCode>>
@@ -161,28 +208,65 @@ impl ResumeAutoCalloutTaskFluentBuilder {
     }
 }
 /// Successful response of `ResumeAutoCalloutTask`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResumeAutoCalloutTaskResponse {
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for ResumeAutoCalloutTaskResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ResumeAutoCalloutTaskResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResumeAutoCalloutTaskResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for ResumeAutoCalloutTaskResponse {
+    const EXPECTING: &'static str = "struct ResumeAutoCalloutTaskResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["RequestId"]);
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ResumeAutoCalloutTaskResponse {
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for ResumeAutoCalloutTaskResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
+            wire: "RequestId",
+            rule: crate::deviation::Rule::Promised,
+            nested: None,
+        }];
+        MEMBERS
+    }
 }
 impl ResumeAutoCalloutTaskResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> ResumeAutoCalloutTaskResponseBuilder {
         ResumeAutoCalloutTaskResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -194,16 +278,19 @@ pub struct ResumeAutoCalloutTaskResponseBuilder {
 }
 impl ResumeAutoCalloutTaskResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> ResumeAutoCalloutTaskResponse {
         ResumeAutoCalloutTaskResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -212,9 +299,11 @@ impl ResumeAutoCalloutTaskResponseBuilder {
     }
 }
 impl crate::ActionResponse for ResumeAutoCalloutTaskResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -271,12 +360,9 @@ impl crate::Client {
     /// Resume a paused automatic outbound call task.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`ResumeAutoCalloutTask`](crate::operation::resume_auto_callout_task).
+    #[inline]
     pub fn resume_auto_callout_task(&self) -> ResumeAutoCalloutTaskFluentBuilder {
         ResumeAutoCalloutTaskFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<ResumeAutoCalloutTaskErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<ResumeAutoCalloutTaskErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for ResumeAutoCalloutTaskErrorCode {}

@@ -46,20 +46,54 @@
 //! }
 //! ```
 /// Request of `SetStaffStatus`. Build it with [`SetStaffStatusRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SetStaffStatusRequest {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400692008`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Agents and the statuses to set, at most 10.
-    #[serde(rename = "StaffStatusList", default)]
     pub staff_status_list: Vec<crate::types::SetStaffStatusItem>,
+}
+impl ::serde::Serialize for SetStaffStatusRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("SetStaffStatusRequest", 2)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("StaffStatusList", &self.staff_status_list)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for SetStaffStatusRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for SetStaffStatusRequest {
+    const EXPECTING: &'static str = "struct SetStaffStatusRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SdkAppId", "StaffStatusList"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_staff_status_list: Option<Vec<crate::types::SetStaffStatusItem>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_staff_status_list)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(SetStaffStatusRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            staff_status_list: f_staff_status_list.unwrap_or_default(),
+        })
+    }
 }
 impl SetStaffStatusRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> SetStaffStatusRequestBuilder {
         SetStaffStatusRequestBuilder::default()
     }
@@ -81,21 +115,25 @@ impl SetStaffStatusRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400692008`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
     /// Agents and the statuses to set, at most 10.
+    #[inline]
     pub fn staff_status_list(mut self, value: Vec<crate::types::SetStaffStatusItem>) -> Self {
         self.staff_status_list = Some(value);
         self
     }
     /// Sets or clears `StaffStatusList`. Required.
+    #[inline]
     pub fn set_staff_status_list(
         mut self,
         value: Option<Vec<crate::types::SetStaffStatusItem>>,
@@ -104,6 +142,7 @@ impl SetStaffStatusRequestBuilder {
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<SetStaffStatusRequest, crate::BuildError> {
         Ok(SetStaffStatusRequest {
             sdk_app_id: self
@@ -125,6 +164,7 @@ pub struct SetStaffStatusFluentBuilder {
 }
 impl SetStaffStatusFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -135,21 +175,25 @@ impl SetStaffStatusFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400692008`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
     /// Agents and the statuses to set, at most 10.
+    #[inline]
     pub fn staff_status_list(mut self, value: Vec<crate::types::SetStaffStatusItem>) -> Self {
         self.inner.staff_status_list = Some(value);
         self
     }
     /// Sets or clears `StaffStatusList`. Required.
+    #[inline]
     pub fn set_staff_status_list(
         mut self,
         value: Option<Vec<crate::types::SetStaffStatusItem>>,
@@ -158,16 +202,19 @@ impl SetStaffStatusFluentBuilder {
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &SetStaffStatusRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<SetStaffStatusResponse, crate::SdkError<SetStaffStatusErrorCode>> {
@@ -176,35 +223,83 @@ impl SetStaffStatusFluentBuilder {
     }
 }
 /// Successful response of `SetStaffStatus`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SetStaffStatusResponse {
     /// Result of the status change for each agent.
-    #[serde(
-        rename = "StaffStatusList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub staff_status_list: Option<Vec<crate::types::SetStaffStatusRspItem>>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for SetStaffStatusResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("SetStaffStatusResponse", 2)?;
+        if self.staff_status_list.is_some() {
+            s.serialize_field("StaffStatusList", &self.staff_status_list)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SetStaffStatusResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for SetStaffStatusResponse {
+    const EXPECTING: &'static str = "struct SetStaffStatusResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["StaffStatusList", "RequestId"]);
+        let mut f_staff_status_list: Option<Option<Vec<crate::types::SetStaffStatusRspItem>>> =
+            None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_staff_status_list)?,
+                1 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(SetStaffStatusResponse {
+            staff_status_list: f_staff_status_list.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for SetStaffStatusResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "StaffStatusList",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(
+                    <crate::types::SetStaffStatusRspItem as crate::deviation::Described>::members,
+                ),
+            },
+        ];
+        MEMBERS
+    }
 }
 impl SetStaffStatusResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> SetStaffStatusResponseBuilder {
         SetStaffStatusResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -217,11 +312,13 @@ pub struct SetStaffStatusResponseBuilder {
 }
 impl SetStaffStatusResponseBuilder {
     /// Result of the status change for each agent.
+    #[inline]
     pub fn staff_status_list(mut self, value: Vec<crate::types::SetStaffStatusRspItem>) -> Self {
         self.staff_status_list = Some(value);
         self
     }
     /// Sets or clears `StaffStatusList`.
+    #[inline]
     pub fn set_staff_status_list(
         mut self,
         value: Option<Vec<crate::types::SetStaffStatusRspItem>>,
@@ -230,16 +327,19 @@ impl SetStaffStatusResponseBuilder {
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> SetStaffStatusResponse {
         SetStaffStatusResponse {
             staff_status_list: self.staff_status_list,
@@ -249,9 +349,11 @@ impl SetStaffStatusResponseBuilder {
     }
 }
 impl crate::ActionResponse for SetStaffStatusResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -308,12 +410,9 @@ impl crate::Client {
     /// Set the status of agents.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`SetStaffStatus`](crate::operation::set_staff_status).
+    #[inline]
     pub fn set_staff_status(&self) -> SetStaffStatusFluentBuilder {
         SetStaffStatusFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<SetStaffStatusErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<SetStaffStatusErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for SetStaffStatusErrorCode {}

@@ -32,27 +32,64 @@
 //! }
 //! ```
 /// Request of `UnbindNumberCallOutSkillGroup`. Build it with [`UnbindNumberCallOutSkillGroupRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UnbindNumberCallOutSkillGroupRequest {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Number to unbind.
     ///
     /// Example: `"0086075512345678"`
-    #[serde(rename = "Number")]
     pub number: crate::CompactString,
     /// Ids of the skill groups to unbind from the number.
     ///
     /// Example: `[1,2,3]`
-    #[serde(rename = "SkillGroupIds", default)]
     pub skill_group_ids: Vec<crate::types::SkillGroupId>,
+}
+impl ::serde::Serialize for UnbindNumberCallOutSkillGroupRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("UnbindNumberCallOutSkillGroupRequest", 3)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("Number", &self.number)?;
+        s.serialize_field("SkillGroupIds", &self.skill_group_ids)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for UnbindNumberCallOutSkillGroupRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for UnbindNumberCallOutSkillGroupRequest {
+    const EXPECTING: &'static str = "struct UnbindNumberCallOutSkillGroupRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SdkAppId", "Number", "SkillGroupIds"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_number: Option<crate::CompactString> = None;
+        let mut f_skill_group_ids: Option<Vec<crate::types::SkillGroupId>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_number)?,
+                2 => members.value(&mut map, &mut f_skill_group_ids)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(UnbindNumberCallOutSkillGroupRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            number: members.required(f_number, 1)?,
+            skill_group_ids: f_skill_group_ids.unwrap_or_default(),
+        })
+    }
 }
 impl UnbindNumberCallOutSkillGroupRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> UnbindNumberCallOutSkillGroupRequestBuilder {
         UnbindNumberCallOutSkillGroupRequestBuilder::default()
     }
@@ -75,11 +112,13 @@ impl UnbindNumberCallOutSkillGroupRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -87,11 +126,13 @@ impl UnbindNumberCallOutSkillGroupRequestBuilder {
     /// Number to unbind.
     ///
     /// Example: `"0086075512345678"`
+    #[inline]
     pub fn number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.number = Some(value.into());
         self
     }
     /// Sets or clears `Number`. Required.
+    #[inline]
     pub fn set_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.number = value;
         self
@@ -99,16 +140,19 @@ impl UnbindNumberCallOutSkillGroupRequestBuilder {
     /// Ids of the skill groups to unbind from the number.
     ///
     /// Example: `[1,2,3]`
+    #[inline]
     pub fn skill_group_ids(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
         self.skill_group_ids = Some(value);
         self
     }
     /// Sets or clears `SkillGroupIds`. Required.
+    #[inline]
     pub fn set_skill_group_ids(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
         self.skill_group_ids = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<UnbindNumberCallOutSkillGroupRequest, crate::BuildError> {
         Ok(UnbindNumberCallOutSkillGroupRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -135,6 +179,7 @@ pub struct UnbindNumberCallOutSkillGroupFluentBuilder {
 }
 impl UnbindNumberCallOutSkillGroupFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -145,11 +190,13 @@ impl UnbindNumberCallOutSkillGroupFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -157,11 +204,13 @@ impl UnbindNumberCallOutSkillGroupFluentBuilder {
     /// Number to unbind.
     ///
     /// Example: `"0086075512345678"`
+    #[inline]
     pub fn number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.number = Some(value.into());
         self
     }
     /// Sets or clears `Number`. Required.
+    #[inline]
     pub fn set_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.number = value;
         self
@@ -169,26 +218,31 @@ impl UnbindNumberCallOutSkillGroupFluentBuilder {
     /// Ids of the skill groups to unbind from the number.
     ///
     /// Example: `[1,2,3]`
+    #[inline]
     pub fn skill_group_ids(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
         self.inner.skill_group_ids = Some(value);
         self
     }
     /// Sets or clears `SkillGroupIds`. Required.
+    #[inline]
     pub fn set_skill_group_ids(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
         self.inner.skill_group_ids = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &UnbindNumberCallOutSkillGroupRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -200,28 +254,65 @@ impl UnbindNumberCallOutSkillGroupFluentBuilder {
     }
 }
 /// Successful response of `UnbindNumberCallOutSkillGroup`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UnbindNumberCallOutSkillGroupResponse {
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for UnbindNumberCallOutSkillGroupResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("UnbindNumberCallOutSkillGroupResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UnbindNumberCallOutSkillGroupResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for UnbindNumberCallOutSkillGroupResponse {
+    const EXPECTING: &'static str = "struct UnbindNumberCallOutSkillGroupResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["RequestId"]);
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(UnbindNumberCallOutSkillGroupResponse {
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for UnbindNumberCallOutSkillGroupResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
+            wire: "RequestId",
+            rule: crate::deviation::Rule::Promised,
+            nested: None,
+        }];
+        MEMBERS
+    }
 }
 impl UnbindNumberCallOutSkillGroupResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> UnbindNumberCallOutSkillGroupResponseBuilder {
         UnbindNumberCallOutSkillGroupResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -233,16 +324,19 @@ pub struct UnbindNumberCallOutSkillGroupResponseBuilder {
 }
 impl UnbindNumberCallOutSkillGroupResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> UnbindNumberCallOutSkillGroupResponse {
         UnbindNumberCallOutSkillGroupResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -251,9 +345,11 @@ impl UnbindNumberCallOutSkillGroupResponseBuilder {
     }
 }
 impl crate::ActionResponse for UnbindNumberCallOutSkillGroupResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -326,14 +422,9 @@ impl crate::Client {
     /// Unbind a number from outbound call skill groups.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`UnbindNumberCallOutSkillGroup`](crate::operation::unbind_number_call_out_skill_group).
+    #[inline]
     pub fn unbind_number_call_out_skill_group(&self) -> UnbindNumberCallOutSkillGroupFluentBuilder {
         UnbindNumberCallOutSkillGroupFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<UnbindNumberCallOutSkillGroupErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    fn from(error: crate::SdkError<UnbindNumberCallOutSkillGroupErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for UnbindNumberCallOutSkillGroupErrorCode {}

@@ -31,27 +31,64 @@
 //! }
 //! ```
 /// Request of `UnbindStaffSkillGroupList`. Build it with [`UnbindStaffSkillGroupListRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UnbindStaffSkillGroupListRequest {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Email of the agent.
     ///
     /// Example: `"staff1@xx.com"`
-    #[serde(rename = "StaffEmail")]
     pub staff_email: crate::CompactString,
     /// Ids of the skill groups to remove the agent from.
     ///
     /// Example: `[1,2,3,4,5,6]`
-    #[serde(rename = "SkillGroupList", default)]
     pub skill_group_list: Vec<crate::types::SkillGroupId>,
+}
+impl ::serde::Serialize for UnbindStaffSkillGroupListRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("UnbindStaffSkillGroupListRequest", 3)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("StaffEmail", &self.staff_email)?;
+        s.serialize_field("SkillGroupList", &self.skill_group_list)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for UnbindStaffSkillGroupListRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for UnbindStaffSkillGroupListRequest {
+    const EXPECTING: &'static str = "struct UnbindStaffSkillGroupListRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SdkAppId", "StaffEmail", "SkillGroupList"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_staff_email: Option<crate::CompactString> = None;
+        let mut f_skill_group_list: Option<Vec<crate::types::SkillGroupId>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_staff_email)?,
+                2 => members.value(&mut map, &mut f_skill_group_list)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(UnbindStaffSkillGroupListRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            staff_email: members.required(f_staff_email, 1)?,
+            skill_group_list: f_skill_group_list.unwrap_or_default(),
+        })
+    }
 }
 impl UnbindStaffSkillGroupListRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> UnbindStaffSkillGroupListRequestBuilder {
         UnbindStaffSkillGroupListRequestBuilder::default()
     }
@@ -74,11 +111,13 @@ impl UnbindStaffSkillGroupListRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -86,11 +125,13 @@ impl UnbindStaffSkillGroupListRequestBuilder {
     /// Email of the agent.
     ///
     /// Example: `"staff1@xx.com"`
+    #[inline]
     pub fn staff_email(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`. Required.
+    #[inline]
     pub fn set_staff_email(mut self, value: Option<crate::CompactString>) -> Self {
         self.staff_email = value;
         self
@@ -98,16 +139,19 @@ impl UnbindStaffSkillGroupListRequestBuilder {
     /// Ids of the skill groups to remove the agent from.
     ///
     /// Example: `[1,2,3,4,5,6]`
+    #[inline]
     pub fn skill_group_list(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
         self.skill_group_list = Some(value);
         self
     }
     /// Sets or clears `SkillGroupList`. Required.
+    #[inline]
     pub fn set_skill_group_list(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
         self.skill_group_list = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<UnbindStaffSkillGroupListRequest, crate::BuildError> {
         Ok(UnbindStaffSkillGroupListRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -134,6 +178,7 @@ pub struct UnbindStaffSkillGroupListFluentBuilder {
 }
 impl UnbindStaffSkillGroupListFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -144,11 +189,13 @@ impl UnbindStaffSkillGroupListFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -156,11 +203,13 @@ impl UnbindStaffSkillGroupListFluentBuilder {
     /// Email of the agent.
     ///
     /// Example: `"staff1@xx.com"`
+    #[inline]
     pub fn staff_email(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.staff_email = Some(value.into());
         self
     }
     /// Sets or clears `StaffEmail`. Required.
+    #[inline]
     pub fn set_staff_email(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.staff_email = value;
         self
@@ -168,26 +217,31 @@ impl UnbindStaffSkillGroupListFluentBuilder {
     /// Ids of the skill groups to remove the agent from.
     ///
     /// Example: `[1,2,3,4,5,6]`
+    #[inline]
     pub fn skill_group_list(mut self, value: Vec<crate::types::SkillGroupId>) -> Self {
         self.inner.skill_group_list = Some(value);
         self
     }
     /// Sets or clears `SkillGroupList`. Required.
+    #[inline]
     pub fn set_skill_group_list(mut self, value: Option<Vec<crate::types::SkillGroupId>>) -> Self {
         self.inner.skill_group_list = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &UnbindStaffSkillGroupListRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -199,28 +253,65 @@ impl UnbindStaffSkillGroupListFluentBuilder {
     }
 }
 /// Successful response of `UnbindStaffSkillGroupList`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UnbindStaffSkillGroupListResponse {
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for UnbindStaffSkillGroupListResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("UnbindStaffSkillGroupListResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UnbindStaffSkillGroupListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for UnbindStaffSkillGroupListResponse {
+    const EXPECTING: &'static str = "struct UnbindStaffSkillGroupListResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["RequestId"]);
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(UnbindStaffSkillGroupListResponse {
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for UnbindStaffSkillGroupListResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
+            wire: "RequestId",
+            rule: crate::deviation::Rule::Promised,
+            nested: None,
+        }];
+        MEMBERS
+    }
 }
 impl UnbindStaffSkillGroupListResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> UnbindStaffSkillGroupListResponseBuilder {
         UnbindStaffSkillGroupListResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -232,16 +323,19 @@ pub struct UnbindStaffSkillGroupListResponseBuilder {
 }
 impl UnbindStaffSkillGroupListResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> UnbindStaffSkillGroupListResponse {
         UnbindStaffSkillGroupListResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -250,9 +344,11 @@ impl UnbindStaffSkillGroupListResponseBuilder {
     }
 }
 impl crate::ActionResponse for UnbindStaffSkillGroupListResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -311,14 +407,9 @@ impl crate::Client {
     /// Remove an agent from skill groups.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`UnbindStaffSkillGroupList`](crate::operation::unbind_staff_skill_group_list).
+    #[inline]
     pub fn unbind_staff_skill_group_list(&self) -> UnbindStaffSkillGroupListFluentBuilder {
         UnbindStaffSkillGroupListFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<UnbindStaffSkillGroupListErrorCode>>
-    for crate::SdkError<crate::ErrorCode>
-{
-    fn from(error: crate::SdkError<UnbindStaffSkillGroupListErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for UnbindStaffSkillGroupListErrorCode {}

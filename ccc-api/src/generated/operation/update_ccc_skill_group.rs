@@ -32,45 +32,92 @@
 //!
 //! Repaired from the official text: inserted 1 missing comma(s) in the request
 /// Request of `UpdateCCCSkillGroup`. Build it with [`UpdateCCCSkillGroupRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateCCCSkillGroupRequest {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Id of the skill group to update.
     ///
     /// Example: `12345678`
-    #[serde(rename = "SkillGroupID")]
     pub skill_group_id: crate::types::SkillGroupId,
     /// New skill group name.
     ///
     /// Example: `"客户一组"`
-    #[serde(
-        rename = "SkillGroupName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub skill_group_name: Option<crate::CompactString>,
     /// New maximum concurrency; at most `2` when ringing all agents at once.
     ///
     /// Example: `1`
-    #[serde(
-        rename = "MaxConcurrency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_concurrency: Option<crate::types::MaxConcurrency>,
     /// Ringing mode: `true` ring all agents at once, `false` ring them one after another.
     ///
     /// Example: `true`
-    #[serde(rename = "RingAll", default, skip_serializing_if = "Option::is_none")]
     pub ring_all: Option<bool>,
+}
+impl ::serde::Serialize for UpdateCCCSkillGroupRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("UpdateCCCSkillGroupRequest", 5)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("SkillGroupID", &self.skill_group_id)?;
+        if self.skill_group_name.is_some() {
+            s.serialize_field("SkillGroupName", &self.skill_group_name)?;
+        }
+        if self.max_concurrency.is_some() {
+            s.serialize_field("MaxConcurrency", &self.max_concurrency)?;
+        }
+        if self.ring_all.is_some() {
+            s.serialize_field("RingAll", &self.ring_all)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for UpdateCCCSkillGroupRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for UpdateCCCSkillGroupRequest {
+    const EXPECTING: &'static str = "struct UpdateCCCSkillGroupRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SdkAppId",
+            "SkillGroupID",
+            "SkillGroupName",
+            "MaxConcurrency",
+            "RingAll",
+        ]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_skill_group_id: Option<crate::types::SkillGroupId> = None;
+        let mut f_skill_group_name: Option<Option<crate::CompactString>> = None;
+        let mut f_max_concurrency: Option<Option<crate::types::MaxConcurrency>> = None;
+        let mut f_ring_all: Option<Option<bool>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_skill_group_id)?,
+                2 => members.value(&mut map, &mut f_skill_group_name)?,
+                3 => members.value(&mut map, &mut f_max_concurrency)?,
+                4 => members.value(&mut map, &mut f_ring_all)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(UpdateCCCSkillGroupRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            skill_group_id: members.required(f_skill_group_id, 1)?,
+            skill_group_name: f_skill_group_name.flatten(),
+            max_concurrency: f_max_concurrency.flatten(),
+            ring_all: f_ring_all.flatten(),
+        })
+    }
 }
 impl UpdateCCCSkillGroupRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> UpdateCCCSkillGroupRequestBuilder {
         UpdateCCCSkillGroupRequestBuilder::default()
     }
@@ -95,11 +142,13 @@ impl UpdateCCCSkillGroupRequestBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
@@ -107,11 +156,13 @@ impl UpdateCCCSkillGroupRequestBuilder {
     /// Id of the skill group to update.
     ///
     /// Example: `12345678`
+    #[inline]
     pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupID`. Required.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.skill_group_id = value;
         self
@@ -119,11 +170,13 @@ impl UpdateCCCSkillGroupRequestBuilder {
     /// New skill group name.
     ///
     /// Example: `"客户一组"`
+    #[inline]
     pub fn skill_group_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`.
+    #[inline]
     pub fn set_skill_group_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.skill_group_name = value;
         self
@@ -131,11 +184,13 @@ impl UpdateCCCSkillGroupRequestBuilder {
     /// New maximum concurrency; at most `2` when ringing all agents at once.
     ///
     /// Example: `1`
+    #[inline]
     pub fn max_concurrency(mut self, value: crate::types::MaxConcurrency) -> Self {
         self.max_concurrency = Some(value);
         self
     }
     /// Sets or clears `MaxConcurrency`.
+    #[inline]
     pub fn set_max_concurrency(mut self, value: Option<crate::types::MaxConcurrency>) -> Self {
         self.max_concurrency = value;
         self
@@ -143,16 +198,19 @@ impl UpdateCCCSkillGroupRequestBuilder {
     /// Ringing mode: `true` ring all agents at once, `false` ring them one after another.
     ///
     /// Example: `true`
+    #[inline]
     pub fn ring_all(mut self, value: bool) -> Self {
         self.ring_all = Some(value);
         self
     }
     /// Sets or clears `RingAll`.
+    #[inline]
     pub fn set_ring_all(mut self, value: Option<bool>) -> Self {
         self.ring_all = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<UpdateCCCSkillGroupRequest, crate::BuildError> {
         Ok(UpdateCCCSkillGroupRequest {
             sdk_app_id: self.sdk_app_id.ok_or(crate::BuildError::missing(
@@ -178,6 +236,7 @@ pub struct UpdateCCCSkillGroupFluentBuilder {
 }
 impl UpdateCCCSkillGroupFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -188,11 +247,13 @@ impl UpdateCCCSkillGroupFluentBuilder {
     /// Application id (`SdkAppId`) of the contact center instance, shown in the CCC console.
     ///
     /// Example: `1400000000`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
@@ -200,11 +261,13 @@ impl UpdateCCCSkillGroupFluentBuilder {
     /// Id of the skill group to update.
     ///
     /// Example: `12345678`
+    #[inline]
     pub fn skill_group_id(mut self, value: crate::types::SkillGroupId) -> Self {
         self.inner.skill_group_id = Some(value);
         self
     }
     /// Sets or clears `SkillGroupID`. Required.
+    #[inline]
     pub fn set_skill_group_id(mut self, value: Option<crate::types::SkillGroupId>) -> Self {
         self.inner.skill_group_id = value;
         self
@@ -212,11 +275,13 @@ impl UpdateCCCSkillGroupFluentBuilder {
     /// New skill group name.
     ///
     /// Example: `"客户一组"`
+    #[inline]
     pub fn skill_group_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.skill_group_name = Some(value.into());
         self
     }
     /// Sets or clears `SkillGroupName`.
+    #[inline]
     pub fn set_skill_group_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.skill_group_name = value;
         self
@@ -224,11 +289,13 @@ impl UpdateCCCSkillGroupFluentBuilder {
     /// New maximum concurrency; at most `2` when ringing all agents at once.
     ///
     /// Example: `1`
+    #[inline]
     pub fn max_concurrency(mut self, value: crate::types::MaxConcurrency) -> Self {
         self.inner.max_concurrency = Some(value);
         self
     }
     /// Sets or clears `MaxConcurrency`.
+    #[inline]
     pub fn set_max_concurrency(mut self, value: Option<crate::types::MaxConcurrency>) -> Self {
         self.inner.max_concurrency = value;
         self
@@ -236,26 +303,31 @@ impl UpdateCCCSkillGroupFluentBuilder {
     /// Ringing mode: `true` ring all agents at once, `false` ring them one after another.
     ///
     /// Example: `true`
+    #[inline]
     pub fn ring_all(mut self, value: bool) -> Self {
         self.inner.ring_all = Some(value);
         self
     }
     /// Sets or clears `RingAll`.
+    #[inline]
     pub fn set_ring_all(mut self, value: Option<bool>) -> Self {
         self.inner.ring_all = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &UpdateCCCSkillGroupRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<UpdateCCCSkillGroupResponse, crate::SdkError<UpdateCCCSkillGroupErrorCode>> {
@@ -264,28 +336,65 @@ impl UpdateCCCSkillGroupFluentBuilder {
     }
 }
 /// Successful response of `UpdateCCCSkillGroup`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateCCCSkillGroupResponse {
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for UpdateCCCSkillGroupResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("UpdateCCCSkillGroupResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateCCCSkillGroupResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for UpdateCCCSkillGroupResponse {
+    const EXPECTING: &'static str = "struct UpdateCCCSkillGroupResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["RequestId"]);
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(UpdateCCCSkillGroupResponse {
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for UpdateCCCSkillGroupResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[crate::deviation::Member {
+            wire: "RequestId",
+            rule: crate::deviation::Rule::Promised,
+            nested: None,
+        }];
+        MEMBERS
+    }
 }
 impl UpdateCCCSkillGroupResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> UpdateCCCSkillGroupResponseBuilder {
         UpdateCCCSkillGroupResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -297,16 +406,19 @@ pub struct UpdateCCCSkillGroupResponseBuilder {
 }
 impl UpdateCCCSkillGroupResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> UpdateCCCSkillGroupResponse {
         UpdateCCCSkillGroupResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -315,9 +427,11 @@ impl UpdateCCCSkillGroupResponseBuilder {
     }
 }
 impl crate::ActionResponse for UpdateCCCSkillGroupResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -376,12 +490,9 @@ impl crate::Client {
     /// Update a skill group.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`UpdateCCCSkillGroup`](crate::operation::update_ccc_skill_group).
+    #[inline]
     pub fn update_ccc_skill_group(&self) -> UpdateCCCSkillGroupFluentBuilder {
         UpdateCCCSkillGroupFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<UpdateCCCSkillGroupErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<UpdateCCCSkillGroupErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for UpdateCCCSkillGroupErrorCode {}

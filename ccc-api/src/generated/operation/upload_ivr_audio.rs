@@ -49,20 +49,54 @@
 //! }
 //! ```
 /// Request of `UploadIvrAudio`. Build it with [`UploadIvrAudioRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UploadIvrAudioRequest {
     /// Id of the contact center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1600000001`
-    #[serde(rename = "SdkAppId")]
     pub sdk_app_id: crate::types::SdkAppId,
     /// Audio files to upload.
-    #[serde(rename = "AudioList", default)]
     pub audio_list: Vec<crate::types::UploadAudioInfo>,
+}
+impl ::serde::Serialize for UploadIvrAudioRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("UploadIvrAudioRequest", 2)?;
+        s.serialize_field("SdkAppId", &self.sdk_app_id)?;
+        s.serialize_field("AudioList", &self.audio_list)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for UploadIvrAudioRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for UploadIvrAudioRequest {
+    const EXPECTING: &'static str = "struct UploadIvrAudioRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["SdkAppId", "AudioList"]);
+        let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
+        let mut f_audio_list: Option<Vec<crate::types::UploadAudioInfo>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_sdk_app_id)?,
+                1 => members.value(&mut map, &mut f_audio_list)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(UploadIvrAudioRequest {
+            sdk_app_id: members.required(f_sdk_app_id, 0)?,
+            audio_list: f_audio_list.unwrap_or_default(),
+        })
+    }
 }
 impl UploadIvrAudioRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> UploadIvrAudioRequestBuilder {
         UploadIvrAudioRequestBuilder::default()
     }
@@ -84,26 +118,31 @@ impl UploadIvrAudioRequestBuilder {
     /// Id of the contact center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1600000001`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.sdk_app_id = value;
         self
     }
     /// Audio files to upload.
+    #[inline]
     pub fn audio_list(mut self, value: Vec<crate::types::UploadAudioInfo>) -> Self {
         self.audio_list = Some(value);
         self
     }
     /// Sets or clears `AudioList`. Required.
+    #[inline]
     pub fn set_audio_list(mut self, value: Option<Vec<crate::types::UploadAudioInfo>>) -> Self {
         self.audio_list = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<UploadIvrAudioRequest, crate::BuildError> {
         Ok(UploadIvrAudioRequest {
             sdk_app_id: self
@@ -124,6 +163,7 @@ pub struct UploadIvrAudioFluentBuilder {
 }
 impl UploadIvrAudioFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -134,36 +174,43 @@ impl UploadIvrAudioFluentBuilder {
     /// Id of the contact center application (`SdkAppId`), shown in the CCC console.
     ///
     /// Example: `1600000001`
+    #[inline]
     pub fn sdk_app_id(mut self, value: crate::types::SdkAppId) -> Self {
         self.inner.sdk_app_id = Some(value);
         self
     }
     /// Sets or clears `SdkAppId`. Required.
+    #[inline]
     pub fn set_sdk_app_id(mut self, value: Option<crate::types::SdkAppId>) -> Self {
         self.inner.sdk_app_id = value;
         self
     }
     /// Audio files to upload.
+    #[inline]
     pub fn audio_list(mut self, value: Vec<crate::types::UploadAudioInfo>) -> Self {
         self.inner.audio_list = Some(value);
         self
     }
     /// Sets or clears `AudioList`. Required.
+    #[inline]
     pub fn set_audio_list(mut self, value: Option<Vec<crate::types::UploadAudioInfo>>) -> Self {
         self.inner.audio_list = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &UploadIvrAudioRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<UploadIvrAudioResponse, crate::SdkError<UploadIvrAudioErrorCode>> {
@@ -172,42 +219,99 @@ impl UploadIvrAudioFluentBuilder {
     }
 }
 /// Successful response of `UploadIvrAudio`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UploadIvrAudioResponse {
     /// Files whose upload failed.
-    #[serde(
-        rename = "FailedFileList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub failed_file_list: Option<Vec<crate::types::UploadIvrAudioFailedInfo>>,
     /// Files that were uploaded successfully.
-    #[serde(
-        rename = "SuccessFileList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub success_file_list: Option<Vec<crate::types::AudioFileInfo>>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for UploadIvrAudioResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("UploadIvrAudioResponse", 3)?;
+        if self.failed_file_list.is_some() {
+            s.serialize_field("FailedFileList", &self.failed_file_list)?;
+        }
+        if self.success_file_list.is_some() {
+            s.serialize_field("SuccessFileList", &self.success_file_list)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UploadIvrAudioResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for UploadIvrAudioResponse {
+    const EXPECTING: &'static str = "struct UploadIvrAudioResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["FailedFileList", "SuccessFileList", "RequestId"]);
+        let mut f_failed_file_list: Option<Option<Vec<crate::types::UploadIvrAudioFailedInfo>>> =
+            None;
+        let mut f_success_file_list: Option<Option<Vec<crate::types::AudioFileInfo>>> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_failed_file_list)?,
+                1 => members.value(&mut map, &mut f_success_file_list)?,
+                2 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(UploadIvrAudioResponse {
+            failed_file_list: f_failed_file_list.flatten(),
+            success_file_list: f_success_file_list.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for UploadIvrAudioResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "FailedFileList",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(
+                    <crate::types::UploadIvrAudioFailedInfo as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "SuccessFileList",
+                rule: crate::deviation::Rule::Optional,
+                nested: Some(
+                    <crate::types::AudioFileInfo as crate::deviation::Described>::members,
+                ),
+            },
+        ];
+        MEMBERS
+    }
 }
 impl UploadIvrAudioResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> UploadIvrAudioResponseBuilder {
         UploadIvrAudioResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -221,11 +325,13 @@ pub struct UploadIvrAudioResponseBuilder {
 }
 impl UploadIvrAudioResponseBuilder {
     /// Files whose upload failed.
+    #[inline]
     pub fn failed_file_list(mut self, value: Vec<crate::types::UploadIvrAudioFailedInfo>) -> Self {
         self.failed_file_list = Some(value);
         self
     }
     /// Sets or clears `FailedFileList`.
+    #[inline]
     pub fn set_failed_file_list(
         mut self,
         value: Option<Vec<crate::types::UploadIvrAudioFailedInfo>>,
@@ -234,11 +340,13 @@ impl UploadIvrAudioResponseBuilder {
         self
     }
     /// Files that were uploaded successfully.
+    #[inline]
     pub fn success_file_list(mut self, value: Vec<crate::types::AudioFileInfo>) -> Self {
         self.success_file_list = Some(value);
         self
     }
     /// Sets or clears `SuccessFileList`.
+    #[inline]
     pub fn set_success_file_list(
         mut self,
         value: Option<Vec<crate::types::AudioFileInfo>>,
@@ -247,16 +355,19 @@ impl UploadIvrAudioResponseBuilder {
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> UploadIvrAudioResponse {
         UploadIvrAudioResponse {
             failed_file_list: self.failed_file_list,
@@ -267,9 +378,11 @@ impl UploadIvrAudioResponseBuilder {
     }
 }
 impl crate::ActionResponse for UploadIvrAudioResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -322,12 +435,9 @@ impl crate::Client {
     /// Upload audio files for use in IVR flows.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`UploadIvrAudio`](crate::operation::upload_ivr_audio).
+    #[inline]
     pub fn upload_ivr_audio(&self) -> UploadIvrAudioFluentBuilder {
         UploadIvrAudioFluentBuilder::new(self.clone())
     }
 }
-impl From<crate::SdkError<UploadIvrAudioErrorCode>> for crate::SdkError<crate::ErrorCode> {
-    fn from(error: crate::SdkError<UploadIvrAudioErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::ActionErrorCode for UploadIvrAudioErrorCode {}

@@ -34,67 +34,42 @@
 //! }
 //! ```
 /// Request of `AssumeRole`. Build it with [`AssumeRoleRequest::builder`], which checks that every required member is set.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssumeRoleRequest {
     /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
     ///
     /// Example: `"qcs::cam::uin/10001:roleName/readOnlyRole"`
-    #[serde(rename = "RoleArn")]
     pub role_arn: crate::CompactString,
     /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
     ///
     /// Example: `"cts"`
-    #[serde(rename = "RoleSessionName")]
     pub role_session_name: crate::CompactString,
     /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
     ///
     /// Example: `1800`
-    #[serde(
-        rename = "DurationSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub duration_seconds: Option<u64>,
     /// A CAM policy (JSON, URL-encoded) that narrows what the credentials may do; it cannot widen the role's or user's own permissions and may not name a principal.
     ///
     /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%5B%22cam%3AGetUser%22%5D%2C%22resource%22%3A%5B%22*%22%5D%7D%5D%7D%22%7D%7D%7D"`
-    #[serde(rename = "Policy", default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<crate::CompactString>,
     /// The external id the role's trust policy demands, if it demands one: 2 to 128 letters, digits or `=,.@:/-`.
     ///
     /// Example: `"role-external-id"`
-    #[serde(
-        rename = "ExternalId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub external_id: Option<crate::CompactString>,
     /// Session tags attached to the credentials, at most 50, keys unique.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<crate::sts::types::Tag>>,
     /// Account (UIN) of whoever started the chain of role sessions, kept for auditing.
     ///
     /// Example: `"1000001"`
-    #[serde(
-        rename = "SourceIdentity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub source_identity: Option<crate::CompactString>,
     /// Resource name of the MFA device, when the trust policy demands multi-factor authentication.
     ///
     /// Example: `"qcs::cam:uin/10001::mfa/softToken"`
-    #[serde(
-        rename = "SerialNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub serial_number: Option<crate::CompactString>,
     /// The current code shown by the MFA device named in `SerialNumber`.
     ///
     /// Example: `"482724"`
-    #[serde(rename = "TokenCode", default, skip_serializing_if = "Option::is_none")]
     pub token_code: Option<crate::CompactString>,
 }
 impl ::std::fmt::Debug for AssumeRoleRequest {
@@ -115,8 +90,96 @@ impl ::std::fmt::Debug for AssumeRoleRequest {
             .finish()
     }
 }
+impl ::serde::Serialize for AssumeRoleRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AssumeRoleRequest", 9)?;
+        s.serialize_field("RoleArn", &self.role_arn)?;
+        s.serialize_field("RoleSessionName", &self.role_session_name)?;
+        if self.duration_seconds.is_some() {
+            s.serialize_field("DurationSeconds", &self.duration_seconds)?;
+        }
+        if self.policy.is_some() {
+            s.serialize_field("Policy", &self.policy)?;
+        }
+        if self.external_id.is_some() {
+            s.serialize_field("ExternalId", &self.external_id)?;
+        }
+        if self.tags.is_some() {
+            s.serialize_field("Tags", &self.tags)?;
+        }
+        if self.source_identity.is_some() {
+            s.serialize_field("SourceIdentity", &self.source_identity)?;
+        }
+        if self.serial_number.is_some() {
+            s.serialize_field("SerialNumber", &self.serial_number)?;
+        }
+        if self.token_code.is_some() {
+            s.serialize_field("TokenCode", &self.token_code)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for AssumeRoleRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for AssumeRoleRequest {
+    const EXPECTING: &'static str = "struct AssumeRoleRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "RoleArn",
+            "RoleSessionName",
+            "DurationSeconds",
+            "Policy",
+            "ExternalId",
+            "Tags",
+            "SourceIdentity",
+            "SerialNumber",
+            "TokenCode",
+        ]);
+        let mut f_role_arn: Option<crate::CompactString> = None;
+        let mut f_role_session_name: Option<crate::CompactString> = None;
+        let mut f_duration_seconds: Option<Option<u64>> = None;
+        let mut f_policy: Option<Option<crate::CompactString>> = None;
+        let mut f_external_id: Option<Option<crate::CompactString>> = None;
+        let mut f_tags: Option<Option<Vec<crate::sts::types::Tag>>> = None;
+        let mut f_source_identity: Option<Option<crate::CompactString>> = None;
+        let mut f_serial_number: Option<Option<crate::CompactString>> = None;
+        let mut f_token_code: Option<Option<crate::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_role_arn)?,
+                1 => members.value(&mut map, &mut f_role_session_name)?,
+                2 => members.value(&mut map, &mut f_duration_seconds)?,
+                3 => members.value(&mut map, &mut f_policy)?,
+                4 => members.value(&mut map, &mut f_external_id)?,
+                5 => members.value(&mut map, &mut f_tags)?,
+                6 => members.value(&mut map, &mut f_source_identity)?,
+                7 => members.value(&mut map, &mut f_serial_number)?,
+                8 => members.value(&mut map, &mut f_token_code)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AssumeRoleRequest {
+            role_arn: members.required(f_role_arn, 0)?,
+            role_session_name: members.required(f_role_session_name, 1)?,
+            duration_seconds: f_duration_seconds.flatten(),
+            policy: f_policy.flatten(),
+            external_id: f_external_id.flatten(),
+            tags: f_tags.flatten(),
+            source_identity: f_source_identity.flatten(),
+            serial_number: f_serial_number.flatten(),
+            token_code: f_token_code.flatten(),
+        })
+    }
+}
 impl AssumeRoleRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AssumeRoleRequestBuilder {
         AssumeRoleRequestBuilder::default()
     }
@@ -163,11 +226,13 @@ impl AssumeRoleRequestBuilder {
     /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
     ///
     /// Example: `"qcs::cam::uin/10001:roleName/readOnlyRole"`
+    #[inline]
     pub fn role_arn(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.role_arn = Some(value.into());
         self
     }
     /// Sets or clears `RoleArn`. Required.
+    #[inline]
     pub fn set_role_arn(mut self, value: Option<crate::CompactString>) -> Self {
         self.role_arn = value;
         self
@@ -175,11 +240,13 @@ impl AssumeRoleRequestBuilder {
     /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
     ///
     /// Example: `"cts"`
+    #[inline]
     pub fn role_session_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.role_session_name = Some(value.into());
         self
     }
     /// Sets or clears `RoleSessionName`. Required.
+    #[inline]
     pub fn set_role_session_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.role_session_name = value;
         self
@@ -187,11 +254,13 @@ impl AssumeRoleRequestBuilder {
     /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
     ///
     /// Example: `1800`
+    #[inline]
     pub fn duration_seconds(mut self, value: u64) -> Self {
         self.duration_seconds = Some(value);
         self
     }
     /// Sets or clears `DurationSeconds`.
+    #[inline]
     pub fn set_duration_seconds(mut self, value: Option<u64>) -> Self {
         self.duration_seconds = value;
         self
@@ -199,11 +268,13 @@ impl AssumeRoleRequestBuilder {
     /// A CAM policy (JSON, URL-encoded) that narrows what the credentials may do; it cannot widen the role's or user's own permissions and may not name a principal.
     ///
     /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%5B%22cam%3AGetUser%22%5D%2C%22resource%22%3A%5B%22*%22%5D%7D%5D%7D%22%7D%7D%7D"`
+    #[inline]
     pub fn policy(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.policy = Some(value.into());
         self
     }
     /// Sets or clears `Policy`.
+    #[inline]
     pub fn set_policy(mut self, value: Option<crate::CompactString>) -> Self {
         self.policy = value;
         self
@@ -211,21 +282,25 @@ impl AssumeRoleRequestBuilder {
     /// The external id the role's trust policy demands, if it demands one: 2 to 128 letters, digits or `=,.@:/-`.
     ///
     /// Example: `"role-external-id"`
+    #[inline]
     pub fn external_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.external_id = Some(value.into());
         self
     }
     /// Sets or clears `ExternalId`.
+    #[inline]
     pub fn set_external_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.external_id = value;
         self
     }
     /// Session tags attached to the credentials, at most 50, keys unique.
+    #[inline]
     pub fn tags(mut self, value: Vec<crate::sts::types::Tag>) -> Self {
         self.tags = Some(value);
         self
     }
     /// Sets or clears `Tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<crate::sts::types::Tag>>) -> Self {
         self.tags = value;
         self
@@ -233,11 +308,13 @@ impl AssumeRoleRequestBuilder {
     /// Account (UIN) of whoever started the chain of role sessions, kept for auditing.
     ///
     /// Example: `"1000001"`
+    #[inline]
     pub fn source_identity(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.source_identity = Some(value.into());
         self
     }
     /// Sets or clears `SourceIdentity`.
+    #[inline]
     pub fn set_source_identity(mut self, value: Option<crate::CompactString>) -> Self {
         self.source_identity = value;
         self
@@ -245,11 +322,13 @@ impl AssumeRoleRequestBuilder {
     /// Resource name of the MFA device, when the trust policy demands multi-factor authentication.
     ///
     /// Example: `"qcs::cam:uin/10001::mfa/softToken"`
+    #[inline]
     pub fn serial_number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.serial_number = Some(value.into());
         self
     }
     /// Sets or clears `SerialNumber`.
+    #[inline]
     pub fn set_serial_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.serial_number = value;
         self
@@ -257,16 +336,19 @@ impl AssumeRoleRequestBuilder {
     /// The current code shown by the MFA device named in `SerialNumber`.
     ///
     /// Example: `"482724"`
+    #[inline]
     pub fn token_code(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.token_code = Some(value.into());
         self
     }
     /// Sets or clears `TokenCode`.
+    #[inline]
     pub fn set_token_code(mut self, value: Option<crate::CompactString>) -> Self {
         self.token_code = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AssumeRoleRequest, crate::BuildError> {
         Ok(AssumeRoleRequest {
             role_arn: self
@@ -294,6 +376,7 @@ pub struct AssumeRoleFluentBuilder {
 }
 impl AssumeRoleFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -304,11 +387,13 @@ impl AssumeRoleFluentBuilder {
     /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
     ///
     /// Example: `"qcs::cam::uin/10001:roleName/readOnlyRole"`
+    #[inline]
     pub fn role_arn(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.role_arn = Some(value.into());
         self
     }
     /// Sets or clears `RoleArn`. Required.
+    #[inline]
     pub fn set_role_arn(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.role_arn = value;
         self
@@ -316,11 +401,13 @@ impl AssumeRoleFluentBuilder {
     /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
     ///
     /// Example: `"cts"`
+    #[inline]
     pub fn role_session_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.role_session_name = Some(value.into());
         self
     }
     /// Sets or clears `RoleSessionName`. Required.
+    #[inline]
     pub fn set_role_session_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.role_session_name = value;
         self
@@ -328,11 +415,13 @@ impl AssumeRoleFluentBuilder {
     /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
     ///
     /// Example: `1800`
+    #[inline]
     pub fn duration_seconds(mut self, value: u64) -> Self {
         self.inner.duration_seconds = Some(value);
         self
     }
     /// Sets or clears `DurationSeconds`.
+    #[inline]
     pub fn set_duration_seconds(mut self, value: Option<u64>) -> Self {
         self.inner.duration_seconds = value;
         self
@@ -340,11 +429,13 @@ impl AssumeRoleFluentBuilder {
     /// A CAM policy (JSON, URL-encoded) that narrows what the credentials may do; it cannot widen the role's or user's own permissions and may not name a principal.
     ///
     /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%5B%22cam%3AGetUser%22%5D%2C%22resource%22%3A%5B%22*%22%5D%7D%5D%7D%22%7D%7D%7D"`
+    #[inline]
     pub fn policy(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.policy = Some(value.into());
         self
     }
     /// Sets or clears `Policy`.
+    #[inline]
     pub fn set_policy(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.policy = value;
         self
@@ -352,21 +443,25 @@ impl AssumeRoleFluentBuilder {
     /// The external id the role's trust policy demands, if it demands one: 2 to 128 letters, digits or `=,.@:/-`.
     ///
     /// Example: `"role-external-id"`
+    #[inline]
     pub fn external_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.external_id = Some(value.into());
         self
     }
     /// Sets or clears `ExternalId`.
+    #[inline]
     pub fn set_external_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.external_id = value;
         self
     }
     /// Session tags attached to the credentials, at most 50, keys unique.
+    #[inline]
     pub fn tags(mut self, value: Vec<crate::sts::types::Tag>) -> Self {
         self.inner.tags = Some(value);
         self
     }
     /// Sets or clears `Tags`.
+    #[inline]
     pub fn set_tags(mut self, value: Option<Vec<crate::sts::types::Tag>>) -> Self {
         self.inner.tags = value;
         self
@@ -374,11 +469,13 @@ impl AssumeRoleFluentBuilder {
     /// Account (UIN) of whoever started the chain of role sessions, kept for auditing.
     ///
     /// Example: `"1000001"`
+    #[inline]
     pub fn source_identity(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.source_identity = Some(value.into());
         self
     }
     /// Sets or clears `SourceIdentity`.
+    #[inline]
     pub fn set_source_identity(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.source_identity = value;
         self
@@ -386,11 +483,13 @@ impl AssumeRoleFluentBuilder {
     /// Resource name of the MFA device, when the trust policy demands multi-factor authentication.
     ///
     /// Example: `"qcs::cam:uin/10001::mfa/softToken"`
+    #[inline]
     pub fn serial_number(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.serial_number = Some(value.into());
         self
     }
     /// Sets or clears `SerialNumber`.
+    #[inline]
     pub fn set_serial_number(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.serial_number = value;
         self
@@ -398,68 +497,52 @@ impl AssumeRoleFluentBuilder {
     /// The current code shown by the MFA device named in `SerialNumber`.
     ///
     /// Example: `"482724"`
+    #[inline]
     pub fn token_code(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.token_code = Some(value.into());
         self
     }
     /// Sets or clears `TokenCode`.
+    #[inline]
     pub fn set_token_code(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.token_code = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &AssumeRoleRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(self) -> Result<AssumeRoleResponse, crate::SdkError<AssumeRoleErrorCode>> {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `AssumeRole`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssumeRoleResponse {
     /// The temporary keys and their session token.
-    #[serde(
-        rename = "Credentials",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub credentials: crate::sts::types::Credentials,
     /// When the credentials stop working, Unix seconds.
     ///
     /// Example: `1543914376`
-    #[serde(
-        rename = "ExpiredTime",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub expired_time: i64,
     /// When the credentials stop working, as an ISO 8601 UTC time (`2018-12-04T09:06:16Z`).
     ///
     /// Example: `"2018-12-04T09:06:16Z"`
-    #[serde(
-        rename = "Expiration",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub expiration: crate::CompactString,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
 impl ::std::fmt::Debug for AssumeRoleResponse {
@@ -473,15 +556,90 @@ impl ::std::fmt::Debug for AssumeRoleResponse {
             .finish()
     }
 }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AssumeRoleResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AssumeRoleResponse", 4)?;
+        s.serialize_field("Credentials", &self.credentials)?;
+        s.serialize_field("ExpiredTime", &self.expired_time)?;
+        s.serialize_field("Expiration", &self.expiration)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AssumeRoleResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for AssumeRoleResponse {
+    const EXPECTING: &'static str = "struct AssumeRoleResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["Credentials", "ExpiredTime", "Expiration", "RequestId"]);
+        let mut f_credentials: Option<crate::sts::types::Credentials> = None;
+        let mut f_expired_time: Option<i64> = None;
+        let mut f_expiration: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_credentials)?,
+                1 => members.filled(&mut map, &mut f_expired_time)?,
+                2 => members.filled(&mut map, &mut f_expiration)?,
+                3 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AssumeRoleResponse {
+            credentials: f_credentials.unwrap_or_else(crate::deviation::absent),
+            expired_time: f_expired_time.unwrap_or_else(crate::deviation::absent),
+            expiration: f_expiration.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for AssumeRoleResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Credentials",
+                rule: crate::deviation::Rule::Promised,
+                nested: Some(
+                    <crate::sts::types::Credentials as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "Expiration",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ExpiredTime",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
+}
 impl AssumeRoleResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> AssumeRoleResponseBuilder {
         AssumeRoleResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -509,11 +667,13 @@ impl ::std::fmt::Debug for AssumeRoleResponseBuilder {
 }
 impl AssumeRoleResponseBuilder {
     /// The temporary keys and their session token.
+    #[inline]
     pub fn credentials(mut self, value: crate::sts::types::Credentials) -> Self {
         self.credentials = Some(value);
         self
     }
     /// Sets or clears `Credentials`.
+    #[inline]
     pub fn set_credentials(mut self, value: Option<crate::sts::types::Credentials>) -> Self {
         self.credentials = value;
         self
@@ -521,11 +681,13 @@ impl AssumeRoleResponseBuilder {
     /// When the credentials stop working, Unix seconds.
     ///
     /// Example: `1543914376`
+    #[inline]
     pub fn expired_time(mut self, value: i64) -> Self {
         self.expired_time = Some(value);
         self
     }
     /// Sets or clears `ExpiredTime`.
+    #[inline]
     pub fn set_expired_time(mut self, value: Option<i64>) -> Self {
         self.expired_time = value;
         self
@@ -533,26 +695,31 @@ impl AssumeRoleResponseBuilder {
     /// When the credentials stop working, as an ISO 8601 UTC time (`2018-12-04T09:06:16Z`).
     ///
     /// Example: `"2018-12-04T09:06:16Z"`
+    #[inline]
     pub fn expiration(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.expiration = Some(value.into());
         self
     }
     /// Sets or clears `Expiration`.
+    #[inline]
     pub fn set_expiration(mut self, value: Option<crate::CompactString>) -> Self {
         self.expiration = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> AssumeRoleResponse {
         AssumeRoleResponse {
             credentials: self.credentials.unwrap_or_default(),
@@ -564,9 +731,11 @@ impl AssumeRoleResponseBuilder {
     }
 }
 impl crate::ActionResponse for AssumeRoleResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -693,12 +862,9 @@ impl crate::sts::Client {
     /// Exchange keys for temporary credentials of a CAM role.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`AssumeRole`](crate::sts::operation::assume_role).
+    #[inline]
     pub fn assume_role(&self) -> AssumeRoleFluentBuilder {
         AssumeRoleFluentBuilder::new(self.core().clone())
     }
 }
-impl From<crate::SdkError<AssumeRoleErrorCode>> for crate::SdkError<crate::sts::ErrorCode> {
-    fn from(error: crate::SdkError<AssumeRoleErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::sts::ActionErrorCode for AssumeRoleErrorCode {}

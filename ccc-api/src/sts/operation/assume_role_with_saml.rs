@@ -36,37 +36,28 @@
 //! }
 //! ```
 /// Request of `AssumeRoleWithSAML`. Build it with [`AssumeRoleWithSAMLRequest::builder`], which checks that every required member is set.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssumeRoleWithSAMLRequest {
     /// The base64-encoded SAML assertion issued by the identity provider.
     ///
     /// Example: `"c2FtbC***Rpb24="`
-    #[serde(rename = "SAMLAssertion")]
     pub saml_assertion: crate::CompactString,
     /// Resource name of the SAML identity provider registered in CAM.
     ///
     /// Example: `"qcs::cam::uin/7989***:saml-provider/OneLogin"`
-    #[serde(rename = "PrincipalArn")]
     pub principal_arn: crate::CompactString,
     /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
     ///
     /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
-    #[serde(rename = "RoleArn")]
     pub role_arn: crate::CompactString,
     /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
     ///
     /// Example: `"readOnlySession"`
-    #[serde(rename = "RoleSessionName")]
     pub role_session_name: crate::CompactString,
     /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
     ///
     /// Example: `1800`
-    #[serde(
-        rename = "DurationSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub duration_seconds: Option<u64>,
 }
 impl ::std::fmt::Debug for AssumeRoleWithSAMLRequest {
@@ -80,8 +71,64 @@ impl ::std::fmt::Debug for AssumeRoleWithSAMLRequest {
             .finish()
     }
 }
+impl ::serde::Serialize for AssumeRoleWithSAMLRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AssumeRoleWithSAMLRequest", 5)?;
+        s.serialize_field("SAMLAssertion", &self.saml_assertion)?;
+        s.serialize_field("PrincipalArn", &self.principal_arn)?;
+        s.serialize_field("RoleArn", &self.role_arn)?;
+        s.serialize_field("RoleSessionName", &self.role_session_name)?;
+        if self.duration_seconds.is_some() {
+            s.serialize_field("DurationSeconds", &self.duration_seconds)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for AssumeRoleWithSAMLRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for AssumeRoleWithSAMLRequest {
+    const EXPECTING: &'static str = "struct AssumeRoleWithSAMLRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "SAMLAssertion",
+            "PrincipalArn",
+            "RoleArn",
+            "RoleSessionName",
+            "DurationSeconds",
+        ]);
+        let mut f_saml_assertion: Option<crate::CompactString> = None;
+        let mut f_principal_arn: Option<crate::CompactString> = None;
+        let mut f_role_arn: Option<crate::CompactString> = None;
+        let mut f_role_session_name: Option<crate::CompactString> = None;
+        let mut f_duration_seconds: Option<Option<u64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_saml_assertion)?,
+                1 => members.value(&mut map, &mut f_principal_arn)?,
+                2 => members.value(&mut map, &mut f_role_arn)?,
+                3 => members.value(&mut map, &mut f_role_session_name)?,
+                4 => members.value(&mut map, &mut f_duration_seconds)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AssumeRoleWithSAMLRequest {
+            saml_assertion: members.required(f_saml_assertion, 0)?,
+            principal_arn: members.required(f_principal_arn, 1)?,
+            role_arn: members.required(f_role_arn, 2)?,
+            role_session_name: members.required(f_role_session_name, 3)?,
+            duration_seconds: f_duration_seconds.flatten(),
+        })
+    }
+}
 impl AssumeRoleWithSAMLRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AssumeRoleWithSAMLRequestBuilder {
         AssumeRoleWithSAMLRequestBuilder::default()
     }
@@ -120,11 +167,13 @@ impl AssumeRoleWithSAMLRequestBuilder {
     /// The base64-encoded SAML assertion issued by the identity provider.
     ///
     /// Example: `"c2FtbC***Rpb24="`
+    #[inline]
     pub fn saml_assertion(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.saml_assertion = Some(value.into());
         self
     }
     /// Sets or clears `SAMLAssertion`. Required.
+    #[inline]
     pub fn set_saml_assertion(mut self, value: Option<crate::CompactString>) -> Self {
         self.saml_assertion = value;
         self
@@ -132,11 +181,13 @@ impl AssumeRoleWithSAMLRequestBuilder {
     /// Resource name of the SAML identity provider registered in CAM.
     ///
     /// Example: `"qcs::cam::uin/7989***:saml-provider/OneLogin"`
+    #[inline]
     pub fn principal_arn(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.principal_arn = Some(value.into());
         self
     }
     /// Sets or clears `PrincipalArn`. Required.
+    #[inline]
     pub fn set_principal_arn(mut self, value: Option<crate::CompactString>) -> Self {
         self.principal_arn = value;
         self
@@ -144,11 +195,13 @@ impl AssumeRoleWithSAMLRequestBuilder {
     /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
     ///
     /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
+    #[inline]
     pub fn role_arn(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.role_arn = Some(value.into());
         self
     }
     /// Sets or clears `RoleArn`. Required.
+    #[inline]
     pub fn set_role_arn(mut self, value: Option<crate::CompactString>) -> Self {
         self.role_arn = value;
         self
@@ -156,11 +209,13 @@ impl AssumeRoleWithSAMLRequestBuilder {
     /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
     ///
     /// Example: `"readOnlySession"`
+    #[inline]
     pub fn role_session_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.role_session_name = Some(value.into());
         self
     }
     /// Sets or clears `RoleSessionName`. Required.
+    #[inline]
     pub fn set_role_session_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.role_session_name = value;
         self
@@ -168,16 +223,19 @@ impl AssumeRoleWithSAMLRequestBuilder {
     /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
     ///
     /// Example: `1800`
+    #[inline]
     pub fn duration_seconds(mut self, value: u64) -> Self {
         self.duration_seconds = Some(value);
         self
     }
     /// Sets or clears `DurationSeconds`.
+    #[inline]
     pub fn set_duration_seconds(mut self, value: Option<u64>) -> Self {
         self.duration_seconds = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AssumeRoleWithSAMLRequest, crate::BuildError> {
         Ok(AssumeRoleWithSAMLRequest {
             saml_assertion: self.saml_assertion.ok_or(crate::BuildError::missing(
@@ -208,6 +266,7 @@ pub struct AssumeRoleWithSAMLFluentBuilder {
 }
 impl AssumeRoleWithSAMLFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -218,11 +277,13 @@ impl AssumeRoleWithSAMLFluentBuilder {
     /// The base64-encoded SAML assertion issued by the identity provider.
     ///
     /// Example: `"c2FtbC***Rpb24="`
+    #[inline]
     pub fn saml_assertion(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.saml_assertion = Some(value.into());
         self
     }
     /// Sets or clears `SAMLAssertion`. Required.
+    #[inline]
     pub fn set_saml_assertion(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.saml_assertion = value;
         self
@@ -230,11 +291,13 @@ impl AssumeRoleWithSAMLFluentBuilder {
     /// Resource name of the SAML identity provider registered in CAM.
     ///
     /// Example: `"qcs::cam::uin/7989***:saml-provider/OneLogin"`
+    #[inline]
     pub fn principal_arn(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.principal_arn = Some(value.into());
         self
     }
     /// Sets or clears `PrincipalArn`. Required.
+    #[inline]
     pub fn set_principal_arn(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.principal_arn = value;
         self
@@ -242,11 +305,13 @@ impl AssumeRoleWithSAMLFluentBuilder {
     /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
     ///
     /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
+    #[inline]
     pub fn role_arn(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.role_arn = Some(value.into());
         self
     }
     /// Sets or clears `RoleArn`. Required.
+    #[inline]
     pub fn set_role_arn(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.role_arn = value;
         self
@@ -254,11 +319,13 @@ impl AssumeRoleWithSAMLFluentBuilder {
     /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
     ///
     /// Example: `"readOnlySession"`
+    #[inline]
     pub fn role_session_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.role_session_name = Some(value.into());
         self
     }
     /// Sets or clears `RoleSessionName`. Required.
+    #[inline]
     pub fn set_role_session_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.role_session_name = value;
         self
@@ -266,26 +333,31 @@ impl AssumeRoleWithSAMLFluentBuilder {
     /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
     ///
     /// Example: `1800`
+    #[inline]
     pub fn duration_seconds(mut self, value: u64) -> Self {
         self.inner.duration_seconds = Some(value);
         self
     }
     /// Sets or clears `DurationSeconds`.
+    #[inline]
     pub fn set_duration_seconds(mut self, value: Option<u64>) -> Self {
         self.inner.duration_seconds = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &AssumeRoleWithSAMLRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<AssumeRoleWithSAMLResponse, crate::SdkError<AssumeRoleWithSAMLErrorCode>> {
@@ -294,44 +366,23 @@ impl AssumeRoleWithSAMLFluentBuilder {
     }
 }
 /// Successful response of `AssumeRoleWithSAML`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssumeRoleWithSAMLResponse {
     /// The temporary keys and their session token.
     ///
     /// Example: `{"TmpSecretId":"AKID***","TmpSecretKey":"q95K***","Token":"1siMD***"}`
-    #[serde(
-        rename = "Credentials",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub credentials: crate::sts::types::Credentials,
     /// When the credentials stop working, Unix seconds.
     ///
     /// Example: `1543914376`
-    #[serde(
-        rename = "ExpiredTime",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub expired_time: u64,
     /// When the credentials stop working, as an ISO 8601 UTC time (`2018-12-04T09:06:16Z`).
     ///
     /// Example: `"2018-12-04T09:06:16Z"`
-    #[serde(
-        rename = "Expiration",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub expiration: crate::CompactString,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
 impl ::std::fmt::Debug for AssumeRoleWithSAMLResponse {
@@ -345,15 +396,90 @@ impl ::std::fmt::Debug for AssumeRoleWithSAMLResponse {
             .finish()
     }
 }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AssumeRoleWithSAMLResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AssumeRoleWithSAMLResponse", 4)?;
+        s.serialize_field("Credentials", &self.credentials)?;
+        s.serialize_field("ExpiredTime", &self.expired_time)?;
+        s.serialize_field("Expiration", &self.expiration)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AssumeRoleWithSAMLResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for AssumeRoleWithSAMLResponse {
+    const EXPECTING: &'static str = "struct AssumeRoleWithSAMLResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["Credentials", "ExpiredTime", "Expiration", "RequestId"]);
+        let mut f_credentials: Option<crate::sts::types::Credentials> = None;
+        let mut f_expired_time: Option<u64> = None;
+        let mut f_expiration: Option<crate::CompactString> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_credentials)?,
+                1 => members.filled(&mut map, &mut f_expired_time)?,
+                2 => members.filled(&mut map, &mut f_expiration)?,
+                3 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AssumeRoleWithSAMLResponse {
+            credentials: f_credentials.unwrap_or_else(crate::deviation::absent),
+            expired_time: f_expired_time.unwrap_or_else(crate::deviation::absent),
+            expiration: f_expiration.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for AssumeRoleWithSAMLResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Credentials",
+                rule: crate::deviation::Rule::Promised,
+                nested: Some(
+                    <crate::sts::types::Credentials as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "Expiration",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ExpiredTime",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
+}
 impl AssumeRoleWithSAMLResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> AssumeRoleWithSAMLResponseBuilder {
         AssumeRoleWithSAMLResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -383,11 +509,13 @@ impl AssumeRoleWithSAMLResponseBuilder {
     /// The temporary keys and their session token.
     ///
     /// Example: `{"TmpSecretId":"AKID***","TmpSecretKey":"q95K***","Token":"1siMD***"}`
+    #[inline]
     pub fn credentials(mut self, value: crate::sts::types::Credentials) -> Self {
         self.credentials = Some(value);
         self
     }
     /// Sets or clears `Credentials`.
+    #[inline]
     pub fn set_credentials(mut self, value: Option<crate::sts::types::Credentials>) -> Self {
         self.credentials = value;
         self
@@ -395,11 +523,13 @@ impl AssumeRoleWithSAMLResponseBuilder {
     /// When the credentials stop working, Unix seconds.
     ///
     /// Example: `1543914376`
+    #[inline]
     pub fn expired_time(mut self, value: u64) -> Self {
         self.expired_time = Some(value);
         self
     }
     /// Sets or clears `ExpiredTime`.
+    #[inline]
     pub fn set_expired_time(mut self, value: Option<u64>) -> Self {
         self.expired_time = value;
         self
@@ -407,26 +537,31 @@ impl AssumeRoleWithSAMLResponseBuilder {
     /// When the credentials stop working, as an ISO 8601 UTC time (`2018-12-04T09:06:16Z`).
     ///
     /// Example: `"2018-12-04T09:06:16Z"`
+    #[inline]
     pub fn expiration(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.expiration = Some(value.into());
         self
     }
     /// Sets or clears `Expiration`.
+    #[inline]
     pub fn set_expiration(mut self, value: Option<crate::CompactString>) -> Self {
         self.expiration = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> AssumeRoleWithSAMLResponse {
         AssumeRoleWithSAMLResponse {
             credentials: self.credentials.unwrap_or_default(),
@@ -438,9 +573,11 @@ impl AssumeRoleWithSAMLResponseBuilder {
     }
 }
 impl crate::ActionResponse for AssumeRoleWithSAMLResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -509,12 +646,9 @@ impl crate::sts::Client {
     /// Exchange a SAML assertion of an identity provider for temporary credentials of a CAM role.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`AssumeRoleWithSAML`](crate::sts::operation::assume_role_with_saml).
+    #[inline]
     pub fn assume_role_with_saml(&self) -> AssumeRoleWithSAMLFluentBuilder {
         AssumeRoleWithSAMLFluentBuilder::new(self.core().clone())
     }
 }
-impl From<crate::SdkError<AssumeRoleWithSAMLErrorCode>> for crate::SdkError<crate::sts::ErrorCode> {
-    fn from(error: crate::SdkError<AssumeRoleWithSAMLErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::sts::ActionErrorCode for AssumeRoleWithSAMLErrorCode {}

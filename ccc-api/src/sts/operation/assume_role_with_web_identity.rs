@@ -37,37 +37,28 @@
 //! }
 //! ```
 /// Request of `AssumeRoleWithWebIdentity`. Build it with [`AssumeRoleWithWebIdentityRequest::builder`], which checks that every required member is set.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssumeRoleWithWebIdentityRequest {
     /// Name of the OIDC identity provider registered in CAM (`OIDC` for TKE).
     ///
     /// Example: `"OIDC"`
-    #[serde(rename = "ProviderId")]
     pub provider_id: crate::CompactString,
     /// The OIDC identity token (a JWT) issued by the provider; a secret for as long as it is valid.
     ///
     /// Example: `"eyJraWQiOiJkT**********CNOQ"`
-    #[serde(rename = "WebIdentityToken")]
     pub web_identity_token: crate::CompactString,
     /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
     ///
     /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
-    #[serde(rename = "RoleArn")]
     pub role_arn: crate::CompactString,
     /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
     ///
     /// Example: `"test_OIDC"`
-    #[serde(rename = "RoleSessionName")]
     pub role_session_name: crate::CompactString,
     /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
     ///
     /// Example: `3600`
-    #[serde(
-        rename = "DurationSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub duration_seconds: Option<i64>,
 }
 impl ::std::fmt::Debug for AssumeRoleWithWebIdentityRequest {
@@ -81,8 +72,64 @@ impl ::std::fmt::Debug for AssumeRoleWithWebIdentityRequest {
             .finish()
     }
 }
+impl ::serde::Serialize for AssumeRoleWithWebIdentityRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AssumeRoleWithWebIdentityRequest", 5)?;
+        s.serialize_field("ProviderId", &self.provider_id)?;
+        s.serialize_field("WebIdentityToken", &self.web_identity_token)?;
+        s.serialize_field("RoleArn", &self.role_arn)?;
+        s.serialize_field("RoleSessionName", &self.role_session_name)?;
+        if self.duration_seconds.is_some() {
+            s.serialize_field("DurationSeconds", &self.duration_seconds)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for AssumeRoleWithWebIdentityRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for AssumeRoleWithWebIdentityRequest {
+    const EXPECTING: &'static str = "struct AssumeRoleWithWebIdentityRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "ProviderId",
+            "WebIdentityToken",
+            "RoleArn",
+            "RoleSessionName",
+            "DurationSeconds",
+        ]);
+        let mut f_provider_id: Option<crate::CompactString> = None;
+        let mut f_web_identity_token: Option<crate::CompactString> = None;
+        let mut f_role_arn: Option<crate::CompactString> = None;
+        let mut f_role_session_name: Option<crate::CompactString> = None;
+        let mut f_duration_seconds: Option<Option<i64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_provider_id)?,
+                1 => members.value(&mut map, &mut f_web_identity_token)?,
+                2 => members.value(&mut map, &mut f_role_arn)?,
+                3 => members.value(&mut map, &mut f_role_session_name)?,
+                4 => members.value(&mut map, &mut f_duration_seconds)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AssumeRoleWithWebIdentityRequest {
+            provider_id: members.required(f_provider_id, 0)?,
+            web_identity_token: members.required(f_web_identity_token, 1)?,
+            role_arn: members.required(f_role_arn, 2)?,
+            role_session_name: members.required(f_role_session_name, 3)?,
+            duration_seconds: f_duration_seconds.flatten(),
+        })
+    }
+}
 impl AssumeRoleWithWebIdentityRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> AssumeRoleWithWebIdentityRequestBuilder {
         AssumeRoleWithWebIdentityRequestBuilder::default()
     }
@@ -121,11 +168,13 @@ impl AssumeRoleWithWebIdentityRequestBuilder {
     /// Name of the OIDC identity provider registered in CAM (`OIDC` for TKE).
     ///
     /// Example: `"OIDC"`
+    #[inline]
     pub fn provider_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.provider_id = Some(value.into());
         self
     }
     /// Sets or clears `ProviderId`. Required.
+    #[inline]
     pub fn set_provider_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.provider_id = value;
         self
@@ -133,11 +182,13 @@ impl AssumeRoleWithWebIdentityRequestBuilder {
     /// The OIDC identity token (a JWT) issued by the provider; a secret for as long as it is valid.
     ///
     /// Example: `"eyJraWQiOiJkT**********CNOQ"`
+    #[inline]
     pub fn web_identity_token(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.web_identity_token = Some(value.into());
         self
     }
     /// Sets or clears `WebIdentityToken`. Required.
+    #[inline]
     pub fn set_web_identity_token(mut self, value: Option<crate::CompactString>) -> Self {
         self.web_identity_token = value;
         self
@@ -145,11 +196,13 @@ impl AssumeRoleWithWebIdentityRequestBuilder {
     /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
     ///
     /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
+    #[inline]
     pub fn role_arn(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.role_arn = Some(value.into());
         self
     }
     /// Sets or clears `RoleArn`. Required.
+    #[inline]
     pub fn set_role_arn(mut self, value: Option<crate::CompactString>) -> Self {
         self.role_arn = value;
         self
@@ -157,11 +210,13 @@ impl AssumeRoleWithWebIdentityRequestBuilder {
     /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
     ///
     /// Example: `"test_OIDC"`
+    #[inline]
     pub fn role_session_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.role_session_name = Some(value.into());
         self
     }
     /// Sets or clears `RoleSessionName`. Required.
+    #[inline]
     pub fn set_role_session_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.role_session_name = value;
         self
@@ -169,16 +224,19 @@ impl AssumeRoleWithWebIdentityRequestBuilder {
     /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
     ///
     /// Example: `3600`
+    #[inline]
     pub fn duration_seconds(mut self, value: i64) -> Self {
         self.duration_seconds = Some(value);
         self
     }
     /// Sets or clears `DurationSeconds`.
+    #[inline]
     pub fn set_duration_seconds(mut self, value: Option<i64>) -> Self {
         self.duration_seconds = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<AssumeRoleWithWebIdentityRequest, crate::BuildError> {
         Ok(AssumeRoleWithWebIdentityRequest {
             provider_id: self.provider_id.ok_or(crate::BuildError::missing(
@@ -210,6 +268,7 @@ pub struct AssumeRoleWithWebIdentityFluentBuilder {
 }
 impl AssumeRoleWithWebIdentityFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -220,11 +279,13 @@ impl AssumeRoleWithWebIdentityFluentBuilder {
     /// Name of the OIDC identity provider registered in CAM (`OIDC` for TKE).
     ///
     /// Example: `"OIDC"`
+    #[inline]
     pub fn provider_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.provider_id = Some(value.into());
         self
     }
     /// Sets or clears `ProviderId`. Required.
+    #[inline]
     pub fn set_provider_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.provider_id = value;
         self
@@ -232,11 +293,13 @@ impl AssumeRoleWithWebIdentityFluentBuilder {
     /// The OIDC identity token (a JWT) issued by the provider; a secret for as long as it is valid.
     ///
     /// Example: `"eyJraWQiOiJkT**********CNOQ"`
+    #[inline]
     pub fn web_identity_token(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.web_identity_token = Some(value.into());
         self
     }
     /// Sets or clears `WebIdentityToken`. Required.
+    #[inline]
     pub fn set_web_identity_token(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.web_identity_token = value;
         self
@@ -244,11 +307,13 @@ impl AssumeRoleWithWebIdentityFluentBuilder {
     /// Resource name of the role to assume, `qcs::cam::uin/<account>:roleName/<name>` (or `:role/<id>`), shown on the role's page in the CAM console.
     ///
     /// Example: `"qcs::cam::uin/7989***:roleName/OneLogin-Role"`
+    #[inline]
     pub fn role_arn(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.role_arn = Some(value.into());
         self
     }
     /// Sets or clears `RoleArn`. Required.
+    #[inline]
     pub fn set_role_arn(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.role_arn = value;
         self
@@ -256,11 +321,13 @@ impl AssumeRoleWithWebIdentityFluentBuilder {
     /// Name of this session, recorded in audit logs and in the caller identity: 2 to 128 letters, digits or `=,.@_-`.
     ///
     /// Example: `"test_OIDC"`
+    #[inline]
     pub fn role_session_name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.role_session_name = Some(value.into());
         self
     }
     /// Sets or clears `RoleSessionName`. Required.
+    #[inline]
     pub fn set_role_session_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.role_session_name = value;
         self
@@ -268,26 +335,31 @@ impl AssumeRoleWithWebIdentityFluentBuilder {
     /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
     ///
     /// Example: `3600`
+    #[inline]
     pub fn duration_seconds(mut self, value: i64) -> Self {
         self.inner.duration_seconds = Some(value);
         self
     }
     /// Sets or clears `DurationSeconds`.
+    #[inline]
     pub fn set_duration_seconds(mut self, value: Option<i64>) -> Self {
         self.inner.duration_seconds = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &AssumeRoleWithWebIdentityRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -299,44 +371,23 @@ impl AssumeRoleWithWebIdentityFluentBuilder {
     }
 }
 /// Successful response of `AssumeRoleWithWebIdentity`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssumeRoleWithWebIdentityResponse {
     /// When the credentials stop working, Unix seconds.
     ///
     /// Example: `1543914376`
-    #[serde(
-        rename = "ExpiredTime",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub expired_time: u64,
     /// When the credentials stop working, as an ISO 8601 UTC time (`2018-12-04T09:06:16Z`).
     ///
     /// Example: `"2018-12-04T09:06:16Z"`
-    #[serde(
-        rename = "Expiration",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub expiration: crate::CompactString,
     /// The temporary keys and their session token.
     ///
     /// Example: `{"TmpSecretId":"AKID***","TmpSecretKey":"q95K***","Token":"1siMD***"}`
-    #[serde(
-        rename = "Credentials",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub credentials: crate::sts::types::Credentials,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
 impl ::std::fmt::Debug for AssumeRoleWithWebIdentityResponse {
@@ -350,15 +401,90 @@ impl ::std::fmt::Debug for AssumeRoleWithWebIdentityResponse {
             .finish()
     }
 }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for AssumeRoleWithWebIdentityResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("AssumeRoleWithWebIdentityResponse", 4)?;
+        s.serialize_field("ExpiredTime", &self.expired_time)?;
+        s.serialize_field("Expiration", &self.expiration)?;
+        s.serialize_field("Credentials", &self.credentials)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AssumeRoleWithWebIdentityResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for AssumeRoleWithWebIdentityResponse {
+    const EXPECTING: &'static str = "struct AssumeRoleWithWebIdentityResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["ExpiredTime", "Expiration", "Credentials", "RequestId"]);
+        let mut f_expired_time: Option<u64> = None;
+        let mut f_expiration: Option<crate::CompactString> = None;
+        let mut f_credentials: Option<crate::sts::types::Credentials> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_expired_time)?,
+                1 => members.filled(&mut map, &mut f_expiration)?,
+                2 => members.filled(&mut map, &mut f_credentials)?,
+                3 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(AssumeRoleWithWebIdentityResponse {
+            expired_time: f_expired_time.unwrap_or_else(crate::deviation::absent),
+            expiration: f_expiration.unwrap_or_else(crate::deviation::absent),
+            credentials: f_credentials.unwrap_or_else(crate::deviation::absent),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for AssumeRoleWithWebIdentityResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Credentials",
+                rule: crate::deviation::Rule::Promised,
+                nested: Some(
+                    <crate::sts::types::Credentials as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "Expiration",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ExpiredTime",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
+}
 impl AssumeRoleWithWebIdentityResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> AssumeRoleWithWebIdentityResponseBuilder {
         AssumeRoleWithWebIdentityResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -388,11 +514,13 @@ impl AssumeRoleWithWebIdentityResponseBuilder {
     /// When the credentials stop working, Unix seconds.
     ///
     /// Example: `1543914376`
+    #[inline]
     pub fn expired_time(mut self, value: u64) -> Self {
         self.expired_time = Some(value);
         self
     }
     /// Sets or clears `ExpiredTime`.
+    #[inline]
     pub fn set_expired_time(mut self, value: Option<u64>) -> Self {
         self.expired_time = value;
         self
@@ -400,11 +528,13 @@ impl AssumeRoleWithWebIdentityResponseBuilder {
     /// When the credentials stop working, as an ISO 8601 UTC time (`2018-12-04T09:06:16Z`).
     ///
     /// Example: `"2018-12-04T09:06:16Z"`
+    #[inline]
     pub fn expiration(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.expiration = Some(value.into());
         self
     }
     /// Sets or clears `Expiration`.
+    #[inline]
     pub fn set_expiration(mut self, value: Option<crate::CompactString>) -> Self {
         self.expiration = value;
         self
@@ -412,26 +542,31 @@ impl AssumeRoleWithWebIdentityResponseBuilder {
     /// The temporary keys and their session token.
     ///
     /// Example: `{"TmpSecretId":"AKID***","TmpSecretKey":"q95K***","Token":"1siMD***"}`
+    #[inline]
     pub fn credentials(mut self, value: crate::sts::types::Credentials) -> Self {
         self.credentials = Some(value);
         self
     }
     /// Sets or clears `Credentials`.
+    #[inline]
     pub fn set_credentials(mut self, value: Option<crate::sts::types::Credentials>) -> Self {
         self.credentials = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> AssumeRoleWithWebIdentityResponse {
         AssumeRoleWithWebIdentityResponse {
             expired_time: self.expired_time.unwrap_or_default(),
@@ -443,9 +578,11 @@ impl AssumeRoleWithWebIdentityResponseBuilder {
     }
 }
 impl crate::ActionResponse for AssumeRoleWithWebIdentityResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -512,14 +649,9 @@ impl crate::sts::Client {
     /// Exchange an OIDC identity token for temporary credentials of a CAM role.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`AssumeRoleWithWebIdentity`](crate::sts::operation::assume_role_with_web_identity).
+    #[inline]
     pub fn assume_role_with_web_identity(&self) -> AssumeRoleWithWebIdentityFluentBuilder {
         AssumeRoleWithWebIdentityFluentBuilder::new(self.core().clone())
     }
 }
-impl From<crate::SdkError<AssumeRoleWithWebIdentityErrorCode>>
-    for crate::SdkError<crate::sts::ErrorCode>
-{
-    fn from(error: crate::SdkError<AssumeRoleWithWebIdentityErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::sts::ActionErrorCode for AssumeRoleWithWebIdentityErrorCode {}

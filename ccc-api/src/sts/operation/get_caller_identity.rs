@@ -81,11 +81,36 @@
 //!
 //! Repaired from the official text: the request was a GET query string, converted to the JSON body
 /// Request of `GetCallerIdentity`. Build it with [`GetCallerIdentityRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetCallerIdentityRequest {}
+impl ::serde::Serialize for GetCallerIdentityRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let s = serializer.serialize_struct("GetCallerIdentityRequest", 0)?;
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for GetCallerIdentityRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for GetCallerIdentityRequest {
+    const EXPECTING: &'static str = "struct GetCallerIdentityRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[]);
+        while members.next_key(&mut map)?.is_some() {
+            members.skip(&mut map)?;
+        }
+        Ok(GetCallerIdentityRequest {})
+    }
+}
 impl GetCallerIdentityRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> GetCallerIdentityRequestBuilder {
         GetCallerIdentityRequestBuilder::default()
     }
@@ -102,6 +127,7 @@ impl crate::Action for GetCallerIdentityRequest {
 pub struct GetCallerIdentityRequestBuilder {}
 impl GetCallerIdentityRequestBuilder {
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<GetCallerIdentityRequest, crate::BuildError> {
         Ok(GetCallerIdentityRequest {})
     }
@@ -115,6 +141,7 @@ pub struct GetCallerIdentityFluentBuilder {
 }
 impl GetCallerIdentityFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -123,16 +150,19 @@ impl GetCallerIdentityFluentBuilder {
         }
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &GetCallerIdentityRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<GetCallerIdentityResponse, crate::SdkError<GetCallerIdentityErrorCode>> {
@@ -141,57 +171,149 @@ impl GetCallerIdentityFluentBuilder {
     }
 }
 /// Successful response of `GetCallerIdentity`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetCallerIdentityResponse {
     /// Resource name of the caller: an account, a CAM user, a role session or a federated user.
     ///
     /// Example: `"qcs::sts:1000262***:federated-user/1000261****"`
-    #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: Option<crate::CompactString>,
     /// Account (UIN) of the root account the caller belongs to.
     ///
     /// Example: `"1000262***"`
-    #[serde(rename = "AccountId", default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<crate::CompactString>,
     /// Who the caller is: the account's UIN for an account or CAM user, `<roleId>:<sessionName>` for a role session, `<uin>:<name>` for a federated user.
     ///
     /// Example: `"1000261****:federatedUserName"`
-    #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<crate::CompactString>,
     /// Account (UIN) that owns the keys: the account itself, or the account that assumed the role.
     ///
     /// Example: `"1000261****"`
-    #[serde(
-        rename = "PrincipalId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub principal_id: Option<crate::CompactString>,
     /// Kind of caller (`CAMUser`, `RoleUser`, `FederatedUser`, ...).
     ///
     /// Example: `"CAMUser"`
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<crate::CompactString>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
+}
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for GetCallerIdentityResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("GetCallerIdentityResponse", 6)?;
+        if self.arn.is_some() {
+            s.serialize_field("Arn", &self.arn)?;
+        }
+        if self.account_id.is_some() {
+            s.serialize_field("AccountId", &self.account_id)?;
+        }
+        if self.user_id.is_some() {
+            s.serialize_field("UserId", &self.user_id)?;
+        }
+        if self.principal_id.is_some() {
+            s.serialize_field("PrincipalId", &self.principal_id)?;
+        }
+        if self.r#type.is_some() {
+            s.serialize_field("Type", &self.r#type)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetCallerIdentityResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for GetCallerIdentityResponse {
+    const EXPECTING: &'static str = "struct GetCallerIdentityResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&[
+            "Arn",
+            "AccountId",
+            "UserId",
+            "PrincipalId",
+            "Type",
+            "RequestId",
+        ]);
+        let mut f_arn: Option<Option<crate::CompactString>> = None;
+        let mut f_account_id: Option<Option<crate::CompactString>> = None;
+        let mut f_user_id: Option<Option<crate::CompactString>> = None;
+        let mut f_principal_id: Option<Option<crate::CompactString>> = None;
+        let mut f_type: Option<Option<crate::CompactString>> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_arn)?,
+                1 => members.value(&mut map, &mut f_account_id)?,
+                2 => members.value(&mut map, &mut f_user_id)?,
+                3 => members.value(&mut map, &mut f_principal_id)?,
+                4 => members.value(&mut map, &mut f_type)?,
+                5 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(GetCallerIdentityResponse {
+            arn: f_arn.flatten(),
+            account_id: f_account_id.flatten(),
+            user_id: f_user_id.flatten(),
+            principal_id: f_principal_id.flatten(),
+            r#type: f_type.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for GetCallerIdentityResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "AccountId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Arn",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "PrincipalId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "Type",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "UserId",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
 }
 impl GetCallerIdentityResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> GetCallerIdentityResponseBuilder {
         GetCallerIdentityResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -210,11 +332,13 @@ impl GetCallerIdentityResponseBuilder {
     /// Resource name of the caller: an account, a CAM user, a role session or a federated user.
     ///
     /// Example: `"qcs::sts:1000262***:federated-user/1000261****"`
+    #[inline]
     pub fn arn(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.arn = Some(value.into());
         self
     }
     /// Sets or clears `Arn`.
+    #[inline]
     pub fn set_arn(mut self, value: Option<crate::CompactString>) -> Self {
         self.arn = value;
         self
@@ -222,11 +346,13 @@ impl GetCallerIdentityResponseBuilder {
     /// Account (UIN) of the root account the caller belongs to.
     ///
     /// Example: `"1000262***"`
+    #[inline]
     pub fn account_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.account_id = Some(value.into());
         self
     }
     /// Sets or clears `AccountId`.
+    #[inline]
     pub fn set_account_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.account_id = value;
         self
@@ -234,11 +360,13 @@ impl GetCallerIdentityResponseBuilder {
     /// Who the caller is: the account's UIN for an account or CAM user, `<roleId>:<sessionName>` for a role session, `<uin>:<name>` for a federated user.
     ///
     /// Example: `"1000261****:federatedUserName"`
+    #[inline]
     pub fn user_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.user_id = Some(value.into());
         self
     }
     /// Sets or clears `UserId`.
+    #[inline]
     pub fn set_user_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.user_id = value;
         self
@@ -246,11 +374,13 @@ impl GetCallerIdentityResponseBuilder {
     /// Account (UIN) that owns the keys: the account itself, or the account that assumed the role.
     ///
     /// Example: `"1000261****"`
+    #[inline]
     pub fn principal_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.principal_id = Some(value.into());
         self
     }
     /// Sets or clears `PrincipalId`.
+    #[inline]
     pub fn set_principal_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.principal_id = value;
         self
@@ -258,26 +388,31 @@ impl GetCallerIdentityResponseBuilder {
     /// Kind of caller (`CAMUser`, `RoleUser`, `FederatedUser`, ...).
     ///
     /// Example: `"CAMUser"`
+    #[inline]
     pub fn r#type(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.r#type = Some(value.into());
         self
     }
     /// Sets or clears `Type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<crate::CompactString>) -> Self {
         self.r#type = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> GetCallerIdentityResponse {
         GetCallerIdentityResponse {
             arn: self.arn,
@@ -291,9 +426,11 @@ impl GetCallerIdentityResponseBuilder {
     }
 }
 impl crate::ActionResponse for GetCallerIdentityResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -342,12 +479,9 @@ impl crate::sts::Client {
     /// Tell whose keys signed the request: account, user or role session.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`GetCallerIdentity`](crate::sts::operation::get_caller_identity).
+    #[inline]
     pub fn get_caller_identity(&self) -> GetCallerIdentityFluentBuilder {
         GetCallerIdentityFluentBuilder::new(self.core().clone())
     }
 }
-impl From<crate::SdkError<GetCallerIdentityErrorCode>> for crate::SdkError<crate::sts::ErrorCode> {
-    fn from(error: crate::SdkError<GetCallerIdentityErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::sts::ActionErrorCode for GetCallerIdentityErrorCode {}

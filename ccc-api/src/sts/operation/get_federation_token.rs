@@ -36,31 +36,66 @@
 //!
 //! Repaired from the official text: the request was a GET query string, converted to the JSON body
 /// Request of `GetFederationToken`. Build it with [`GetFederationTokenRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetFederationTokenRequest {
     /// Name of the federated user, recorded in audit logs.
     ///
     /// Example: `"readOnly"`
-    #[serde(rename = "Name")]
     pub name: crate::CompactString,
     /// A CAM policy (JSON, URL-encoded) that narrows what the credentials may do; it cannot widen the role's or user's own permissions and may not name a principal.
     ///
     /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%22sts%3AAssumeRole%22%2C%22resource%22%3A%22%2A%22%7D%5D%7D"`
-    #[serde(rename = "Policy")]
     pub policy: crate::CompactString,
     /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
     ///
     /// Example: `1800`
-    #[serde(
-        rename = "DurationSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub duration_seconds: Option<u64>,
+}
+impl ::serde::Serialize for GetFederationTokenRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("GetFederationTokenRequest", 3)?;
+        s.serialize_field("Name", &self.name)?;
+        s.serialize_field("Policy", &self.policy)?;
+        if self.duration_seconds.is_some() {
+            s.serialize_field("DurationSeconds", &self.duration_seconds)?;
+        }
+        s.end()
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl<'de> ::serde::Deserialize<'de> for GetFederationTokenRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+#[cfg(feature = "serde-roundtrip")]
+impl crate::codec::FromMembers for GetFederationTokenRequest {
+    const EXPECTING: &'static str = "struct GetFederationTokenRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = crate::codec::Members::new(&["Name", "Policy", "DurationSeconds"]);
+        let mut f_name: Option<crate::CompactString> = None;
+        let mut f_policy: Option<crate::CompactString> = None;
+        let mut f_duration_seconds: Option<Option<u64>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_name)?,
+                1 => members.value(&mut map, &mut f_policy)?,
+                2 => members.value(&mut map, &mut f_duration_seconds)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(GetFederationTokenRequest {
+            name: members.required(f_name, 0)?,
+            policy: members.required(f_policy, 1)?,
+            duration_seconds: f_duration_seconds.flatten(),
+        })
+    }
 }
 impl GetFederationTokenRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> GetFederationTokenRequestBuilder {
         GetFederationTokenRequestBuilder::default()
     }
@@ -83,11 +118,13 @@ impl GetFederationTokenRequestBuilder {
     /// Name of the federated user, recorded in audit logs.
     ///
     /// Example: `"readOnly"`
+    #[inline]
     pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
+    #[inline]
     pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.name = value;
         self
@@ -95,11 +132,13 @@ impl GetFederationTokenRequestBuilder {
     /// A CAM policy (JSON, URL-encoded) that narrows what the credentials may do; it cannot widen the role's or user's own permissions and may not name a principal.
     ///
     /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%22sts%3AAssumeRole%22%2C%22resource%22%3A%22%2A%22%7D%5D%7D"`
+    #[inline]
     pub fn policy(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.policy = Some(value.into());
         self
     }
     /// Sets or clears `Policy`. Required.
+    #[inline]
     pub fn set_policy(mut self, value: Option<crate::CompactString>) -> Self {
         self.policy = value;
         self
@@ -107,16 +146,19 @@ impl GetFederationTokenRequestBuilder {
     /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
     ///
     /// Example: `1800`
+    #[inline]
     pub fn duration_seconds(mut self, value: u64) -> Self {
         self.duration_seconds = Some(value);
         self
     }
     /// Sets or clears `DurationSeconds`.
+    #[inline]
     pub fn set_duration_seconds(mut self, value: Option<u64>) -> Self {
         self.duration_seconds = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<GetFederationTokenRequest, crate::BuildError> {
         Ok(GetFederationTokenRequest {
             name: self
@@ -138,6 +180,7 @@ pub struct GetFederationTokenFluentBuilder {
 }
 impl GetFederationTokenFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: crate::Client) -> Self {
         Self {
             client,
@@ -148,11 +191,13 @@ impl GetFederationTokenFluentBuilder {
     /// Name of the federated user, recorded in audit logs.
     ///
     /// Example: `"readOnly"`
+    #[inline]
     pub fn name(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`. Required.
+    #[inline]
     pub fn set_name(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.name = value;
         self
@@ -160,11 +205,13 @@ impl GetFederationTokenFluentBuilder {
     /// A CAM policy (JSON, URL-encoded) that narrows what the credentials may do; it cannot widen the role's or user's own permissions and may not name a principal.
     ///
     /// Example: `"%7B%22version%22%3A%222.0%22%2C%22statement%22%3A%5B%7B%22effect%22%3A%22allow%22%2C%22action%22%3A%22sts%3AAssumeRole%22%2C%22resource%22%3A%22%2A%22%7D%5D%7D"`
+    #[inline]
     pub fn policy(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.inner.policy = Some(value.into());
         self
     }
     /// Sets or clears `Policy`. Required.
+    #[inline]
     pub fn set_policy(mut self, value: Option<crate::CompactString>) -> Self {
         self.inner.policy = value;
         self
@@ -172,26 +219,31 @@ impl GetFederationTokenFluentBuilder {
     /// How long the credentials stay valid, in seconds: 1 to 43,200; 7,200 when left out.
     ///
     /// Example: `1800`
+    #[inline]
     pub fn duration_seconds(mut self, value: u64) -> Self {
         self.inner.duration_seconds = Some(value);
         self
     }
     /// Sets or clears `DurationSeconds`.
+    #[inline]
     pub fn set_duration_seconds(mut self, value: Option<u64>) -> Self {
         self.inner.duration_seconds = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &GetFederationTokenRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: crate::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<GetFederationTokenResponse, crate::SdkError<GetFederationTokenErrorCode>> {
@@ -200,38 +252,21 @@ impl GetFederationTokenFluentBuilder {
     }
 }
 /// Successful response of `GetFederationToken`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetFederationTokenResponse {
     /// The temporary keys and their session token.
-    #[serde(
-        rename = "Credentials",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub credentials: crate::sts::types::Credentials,
     /// When the credentials stop working, Unix seconds.
     ///
     /// Example: `1686664553`
-    #[serde(
-        rename = "ExpiredTime",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub expired_time: u64,
     /// When the credentials stop working, as an ISO 8601 UTC time (`2018-12-04T09:06:16Z`).
     ///
     /// Example: `"2023-06-13T13:55:53Z"`
-    #[serde(rename = "Expiration", default)]
     pub expiration: Option<crate::CompactString>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "crate::deviation::absent",
-        deserialize_with = "crate::deviation::null_as_default"
-    )]
     pub request_id: crate::CompactString,
-    #[serde(skip)]
     _deviations: Vec<crate::Deviation>,
 }
 impl ::std::fmt::Debug for GetFederationTokenResponse {
@@ -245,15 +280,90 @@ impl ::std::fmt::Debug for GetFederationTokenResponse {
             .finish()
     }
 }
+#[cfg(feature = "serde-roundtrip")]
+impl ::serde::Serialize for GetFederationTokenResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("GetFederationTokenResponse", 4)?;
+        s.serialize_field("Credentials", &self.credentials)?;
+        s.serialize_field("ExpiredTime", &self.expired_time)?;
+        s.serialize_field("Expiration", &self.expiration)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetFederationTokenResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::codec::object(deserializer)
+    }
+}
+impl crate::codec::FromMembers for GetFederationTokenResponse {
+    const EXPECTING: &'static str = "struct GetFederationTokenResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members =
+            crate::codec::Members::new(&["Credentials", "ExpiredTime", "Expiration", "RequestId"]);
+        let mut f_credentials: Option<crate::sts::types::Credentials> = None;
+        let mut f_expired_time: Option<u64> = None;
+        let mut f_expiration: Option<Option<crate::CompactString>> = None;
+        let mut f_request_id: Option<crate::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_credentials)?,
+                1 => members.filled(&mut map, &mut f_expired_time)?,
+                2 => members.value(&mut map, &mut f_expiration)?,
+                3 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(GetFederationTokenResponse {
+            credentials: f_credentials.unwrap_or_else(crate::deviation::absent),
+            expired_time: f_expired_time.unwrap_or_else(crate::deviation::absent),
+            expiration: f_expiration.flatten(),
+            request_id: f_request_id.unwrap_or_else(crate::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl crate::deviation::Described for GetFederationTokenResponse {
+    fn members() -> &'static [crate::deviation::Member] {
+        const MEMBERS: &[crate::deviation::Member] = &[
+            crate::deviation::Member {
+                wire: "Credentials",
+                rule: crate::deviation::Rule::Promised,
+                nested: Some(
+                    <crate::sts::types::Credentials as crate::deviation::Described>::members,
+                ),
+            },
+            crate::deviation::Member {
+                wire: "Expiration",
+                rule: crate::deviation::Rule::Optional,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "ExpiredTime",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+            crate::deviation::Member {
+                wire: "RequestId",
+                rule: crate::deviation::Rule::Promised,
+                nested: None,
+            },
+        ];
+        MEMBERS
+    }
+}
 impl GetFederationTokenResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> GetFederationTokenResponseBuilder {
         GetFederationTokenResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
@@ -281,11 +391,13 @@ impl ::std::fmt::Debug for GetFederationTokenResponseBuilder {
 }
 impl GetFederationTokenResponseBuilder {
     /// The temporary keys and their session token.
+    #[inline]
     pub fn credentials(mut self, value: crate::sts::types::Credentials) -> Self {
         self.credentials = Some(value);
         self
     }
     /// Sets or clears `Credentials`.
+    #[inline]
     pub fn set_credentials(mut self, value: Option<crate::sts::types::Credentials>) -> Self {
         self.credentials = value;
         self
@@ -293,11 +405,13 @@ impl GetFederationTokenResponseBuilder {
     /// When the credentials stop working, Unix seconds.
     ///
     /// Example: `1686664553`
+    #[inline]
     pub fn expired_time(mut self, value: u64) -> Self {
         self.expired_time = Some(value);
         self
     }
     /// Sets or clears `ExpiredTime`.
+    #[inline]
     pub fn set_expired_time(mut self, value: Option<u64>) -> Self {
         self.expired_time = value;
         self
@@ -305,26 +419,31 @@ impl GetFederationTokenResponseBuilder {
     /// When the credentials stop working, as an ISO 8601 UTC time (`2018-12-04T09:06:16Z`).
     ///
     /// Example: `"2023-06-13T13:55:53Z"`
+    #[inline]
     pub fn expiration(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.expiration = Some(value.into());
         self
     }
     /// Sets or clears `Expiration`.
+    #[inline]
     pub fn set_expiration(mut self, value: Option<crate::CompactString>) -> Self {
         self.expiration = value;
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<crate::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<crate::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> GetFederationTokenResponse {
         GetFederationTokenResponse {
             credentials: self.credentials.unwrap_or_default(),
@@ -336,9 +455,11 @@ impl GetFederationTokenResponseBuilder {
     }
 }
 impl crate::ActionResponse for GetFederationTokenResponse {
+    #[inline]
     fn deviations(&self) -> &[crate::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<crate::Deviation>) {
         self._deviations = deviations;
     }
@@ -429,12 +550,9 @@ impl crate::sts::Client {
     /// Issue temporary credentials for a federated user, limited by a policy.
     ///
     /// Set the members on the returned builder, then `send()` it. See [`GetFederationToken`](crate::sts::operation::get_federation_token).
+    #[inline]
     pub fn get_federation_token(&self) -> GetFederationTokenFluentBuilder {
         GetFederationTokenFluentBuilder::new(self.core().clone())
     }
 }
-impl From<crate::SdkError<GetFederationTokenErrorCode>> for crate::SdkError<crate::sts::ErrorCode> {
-    fn from(error: crate::SdkError<GetFederationTokenErrorCode>) -> Self {
-        error.map_code()
-    }
-}
+impl crate::sts::ActionErrorCode for GetFederationTokenErrorCode {}

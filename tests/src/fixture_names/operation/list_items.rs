@@ -8,18 +8,52 @@
 //!
 //! Reference: <https://names.example.com/docs/ListItems>
 /// Request of `ListItems`. Build it with [`ListItemsRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListItemsRequest {
     /// Offset; named like `Default::default`.
-    #[serde(rename = "Default", default, skip_serializing_if = "Option::is_none")]
     pub default_: Option<i64>,
     /// Page size; named like `Clone::clone`.
-    #[serde(rename = "Clone")]
     pub clone_: u64,
+}
+impl ::serde::Serialize for ListItemsRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ListItemsRequest", 2)?;
+        if self.default_.is_some() {
+            s.serialize_field("Default", &self.default_)?;
+        }
+        s.serialize_field("Clone", &self.clone_)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListItemsRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::ccc_api::codec::object(deserializer)
+    }
+}
+impl ::ccc_api::codec::FromMembers for ListItemsRequest {
+    const EXPECTING: &'static str = "struct ListItemsRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = ::ccc_api::codec::Members::new(&["Default", "Clone"]);
+        let mut f_default_: Option<Option<i64>> = None;
+        let mut f_clone_: Option<u64> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_default_)?,
+                1 => members.value(&mut map, &mut f_clone_)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ListItemsRequest {
+            default_: f_default_.flatten(),
+            clone_: members.required(f_clone_, 1)?,
+        })
+    }
 }
 impl ListItemsRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> ListItemsRequestBuilder {
         ListItemsRequestBuilder::default()
     }
@@ -39,26 +73,31 @@ pub struct ListItemsRequestBuilder {
 }
 impl ListItemsRequestBuilder {
     /// Offset; named like `Default::default`.
+    #[inline]
     pub fn default_(mut self, value: i64) -> Self {
         self.default_ = Some(value);
         self
     }
     /// Sets or clears `Default`.
+    #[inline]
     pub fn set_default_(mut self, value: Option<i64>) -> Self {
         self.default_ = value;
         self
     }
     /// Page size; named like `Clone::clone`.
+    #[inline]
     pub fn clone_(mut self, value: u64) -> Self {
         self.clone_ = Some(value);
         self
     }
     /// Sets or clears `Clone`. Required.
+    #[inline]
     pub fn set_clone_(mut self, value: Option<u64>) -> Self {
         self.clone_ = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<ListItemsRequest, ::ccc_api::BuildError> {
         Ok(ListItemsRequest {
             default_: self.default_,
@@ -77,6 +116,7 @@ pub struct ListItemsFluentBuilder {
 }
 impl ListItemsFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: ::ccc_api::Client) -> Self {
         Self {
             client,
@@ -85,36 +125,43 @@ impl ListItemsFluentBuilder {
         }
     }
     /// Offset; named like `Default::default`.
+    #[inline]
     pub fn default_(mut self, value: i64) -> Self {
         self.inner.default_ = Some(value);
         self
     }
     /// Sets or clears `Default`.
+    #[inline]
     pub fn set_default_(mut self, value: Option<i64>) -> Self {
         self.inner.default_ = value;
         self
     }
     /// Page size; named like `Clone::clone`.
+    #[inline]
     pub fn clone_(mut self, value: u64) -> Self {
         self.inner.clone_ = Some(value);
         self
     }
     /// Sets or clears `Clone`. Required.
+    #[inline]
     pub fn set_clone_(mut self, value: Option<u64>) -> Self {
         self.inner.clone_ = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &ListItemsRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: ::ccc_api::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(self) -> Result<ListItemsResponse, ::ccc_api::SdkError<ListItemsErrorCode>> {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
@@ -122,6 +169,7 @@ impl ListItemsFluentBuilder {
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 10 items unless `Default`/`Clone` are set here or on the paginator.
     ///
     /// Page size 10: Fixture: no maximum is documented.
+    #[inline]
     pub fn into_paginator(mut self) -> ::ccc_api::Paginator<ListItemsRequest> {
         if self.inner.clone_.is_none() {
             self.inner.clone_ = Some(10);
@@ -133,34 +181,92 @@ impl ListItemsFluentBuilder {
     }
 }
 /// Successful response of `ListItems`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListItemsResponse {
     /// Total; maps to `request_id`, which every response has.
-    #[serde(rename = "RequestID", default)]
     pub request_id_: Option<i64>,
     /// Items; a keyword that cannot be a raw identifier.
-    #[serde(rename = "Self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<Vec<crate::fixture_names::types::PutThingRequest>>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "::ccc_api::deviation::absent",
-        deserialize_with = "::ccc_api::deviation::null_as_default"
-    )]
     pub request_id: ::ccc_api::CompactString,
-    #[serde(skip)]
     _deviations: Vec<::ccc_api::Deviation>,
+}
+impl ::serde::Serialize for ListItemsResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("ListItemsResponse", 3)?;
+        s.serialize_field("RequestID", &self.request_id_)?;
+        if self.self_.is_some() {
+            s.serialize_field("Self", &self.self_)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListItemsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::ccc_api::codec::object(deserializer)
+    }
+}
+impl ::ccc_api::codec::FromMembers for ListItemsResponse {
+    const EXPECTING: &'static str = "struct ListItemsResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = ::ccc_api::codec::Members::new(&["RequestID", "Self", "RequestId"]);
+        let mut f_request_id_: Option<Option<i64>> = None;
+        let mut f_self_: Option<Option<Vec<crate::fixture_names::types::PutThingRequest>>> = None;
+        let mut f_request_id: Option<::ccc_api::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_request_id_)?,
+                1 => members.value(&mut map, &mut f_self_)?,
+                2 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(ListItemsResponse {
+            request_id_: f_request_id_.flatten(),
+            self_: f_self_.flatten(),
+            request_id: f_request_id.unwrap_or_else(::ccc_api::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl ::ccc_api::deviation::Described for ListItemsResponse {
+    fn members() -> &'static [::ccc_api::deviation::Member] {
+        const MEMBERS: &[::ccc_api::deviation::Member] = &[
+            ::ccc_api::deviation::Member {
+                wire: "RequestID",
+                rule: ::ccc_api::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::ccc_api::deviation::Member {
+                wire: "RequestId",
+                rule: ::ccc_api::deviation::Rule::Promised,
+                nested: None,
+            },
+            ::ccc_api::deviation::Member {
+                wire: "Self",
+                rule: ::ccc_api::deviation::Rule::Optional,
+                nested: Some(
+                    <crate::fixture_names::types::PutThingRequest as ::ccc_api::deviation::Described>::members,
+                ),
+            },
+        ];
+        MEMBERS
+    }
 }
 impl ListItemsResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> ListItemsResponseBuilder {
         ListItemsResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[::ccc_api::Deviation] {
         &self._deviations
     }
@@ -174,21 +280,25 @@ pub struct ListItemsResponseBuilder {
 }
 impl ListItemsResponseBuilder {
     /// Total; maps to `request_id`, which every response has.
+    #[inline]
     pub fn request_id_(mut self, value: i64) -> Self {
         self.request_id_ = Some(value);
         self
     }
     /// Sets or clears `RequestID`.
+    #[inline]
     pub fn set_request_id_(mut self, value: Option<i64>) -> Self {
         self.request_id_ = value;
         self
     }
     /// Items; a keyword that cannot be a raw identifier.
+    #[inline]
     pub fn self_(mut self, value: Vec<crate::fixture_names::types::PutThingRequest>) -> Self {
         self.self_ = Some(value);
         self
     }
     /// Sets or clears `Self`.
+    #[inline]
     pub fn set_self_(
         mut self,
         value: Option<Vec<crate::fixture_names::types::PutThingRequest>>,
@@ -197,16 +307,19 @@ impl ListItemsResponseBuilder {
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> ListItemsResponse {
         ListItemsResponse {
             request_id_: self.request_id_,
@@ -217,9 +330,11 @@ impl ListItemsResponseBuilder {
     }
 }
 impl ::ccc_api::ActionResponse for ListItemsResponse {
+    #[inline]
     fn deviations(&self) -> &[::ccc_api::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<::ccc_api::Deviation>) {
         self._deviations = deviations;
     }
@@ -259,30 +374,39 @@ impl ::ccc_api::Paginated for ListItemsRequest {
     type Item = crate::fixture_names::types::PutThingRequest;
     const STYLE: ::ccc_api::PageStyle = ::ccc_api::PageStyle::Offset;
     const MAX_PAGE_SIZE: u64 = 10;
+    #[inline]
     fn page_size(&self) -> Option<u64> {
         Some(self.clone_)
     }
+    #[inline]
     fn set_page_size(&mut self, value: u64) {
         self.clone_ = value;
     }
+    #[inline]
     fn position(&self) -> Option<u64> {
         self.default_.and_then(|v| u64::try_from(v).ok())
     }
+    #[inline]
     fn set_position(&mut self, value: u64) {
         self.default_ = Some(i64::try_from(value).unwrap_or(i64::MAX));
     }
+    #[inline]
     fn set_cursor(&mut self, cursor: String) {
         let _ = cursor;
     }
+    #[inline]
     fn items(response: &Self::Response) -> &[Self::Item] {
         response.self_.as_deref().unwrap_or(&[])
     }
+    #[inline]
     fn into_items(response: Self::Response) -> Vec<Self::Item> {
         response.self_.unwrap_or_default()
     }
+    #[inline]
     fn total(response: &Self::Response) -> Option<u64> {
         response.request_id_.and_then(|v| u64::try_from(v).ok())
     }
+    #[inline]
     fn cursor_of(item: &Self::Item) -> Option<String> {
         let _ = item;
         None

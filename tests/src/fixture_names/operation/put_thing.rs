@@ -6,81 +6,54 @@
 //!
 //! Reference: <https://names.example.com/docs/PutThing>
 /// Request of `PutThing`. Build it with [`PutThingRequest::builder`], which checks that every required member is set.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PutThingRequest {
     /// Named like the fluent builder's constructor.
-    #[serde(rename = "New")]
     pub new_: ::ccc_api::CompactString,
     /// Named like the fluent builder's `send`.
-    #[serde(rename = "Send", default, skip_serializing_if = "Option::is_none")]
     pub send_: Option<::ccc_api::CompactString>,
     /// Named like the request builder's `build`.
-    #[serde(rename = "Build", default, skip_serializing_if = "Option::is_none")]
     pub build_: Option<::ccc_api::CompactString>,
     /// Named like the fluent builder's `options`.
-    #[serde(rename = "Options", default, skip_serializing_if = "Option::is_none")]
     pub options_: Option<::ccc_api::CompactString>,
     /// Named like the fluent builder's `as_builder`.
-    #[serde(rename = "AsBuilder", default, skip_serializing_if = "Option::is_none")]
     pub as_builder_: Option<::ccc_api::CompactString>,
     /// Named like `into_paginator`.
-    #[serde(
-        rename = "IntoPaginator",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub into_paginator_: Option<::ccc_api::CompactString>,
     /// Named like `Default::default`.
-    #[serde(rename = "Default", default, skip_serializing_if = "Option::is_none")]
     pub default_: Option<::ccc_api::CompactString>,
     /// Named like `Clone::clone`.
-    #[serde(rename = "Clone", default, skip_serializing_if = "Option::is_none")]
     pub clone_: Option<::ccc_api::CompactString>,
     /// Named like `Into::into`.
-    #[serde(rename = "Into", default, skip_serializing_if = "Option::is_none")]
     pub into_: Option<::ccc_api::CompactString>,
     /// Named like `Debug::fmt`.
-    #[serde(rename = "Fmt", default, skip_serializing_if = "Option::is_none")]
     pub fmt_: Option<::ccc_api::CompactString>,
     /// An ordinary member, whose setter is `set_name`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<::ccc_api::CompactString>,
     /// Named like the setter of `Name`.
-    #[serde(rename = "SetName", default, skip_serializing_if = "Option::is_none")]
     pub set_name_: Option<::ccc_api::CompactString>,
     /// A keyword that works as a raw identifier.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<::ccc_api::CompactString>,
     /// Named like the setter of `Type`.
-    #[serde(rename = "SetType", default, skip_serializing_if = "Option::is_none")]
     pub set_type_: Option<::ccc_api::CompactString>,
     /// A keyword that cannot be a raw identifier.
-    #[serde(rename = "Self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<::ccc_api::CompactString>,
     /// A keyword that cannot be a raw identifier.
-    #[serde(rename = "Super", default, skip_serializing_if = "Option::is_none")]
     pub super_: Option<::ccc_api::CompactString>,
     /// A keyword that cannot be a raw identifier.
-    #[serde(rename = "Crate", default, skip_serializing_if = "Option::is_none")]
     pub crate_: Option<::ccc_api::CompactString>,
     /// Named like the fluent builder's field.
-    #[serde(rename = "Client", default, skip_serializing_if = "Option::is_none")]
     pub client: Option<::ccc_api::CompactString>,
     /// Named like the fluent builder's field.
-    #[serde(rename = "Inner", default, skip_serializing_if = "Option::is_none")]
     pub inner: Option<::ccc_api::CompactString>,
     /// Named like the request's `builder`.
-    #[serde(rename = "Builder", default, skip_serializing_if = "Option::is_none")]
     pub builder: Option<::ccc_api::CompactString>,
     /// Only responses have a `request_id` of their own.
-    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<::ccc_api::CompactString>,
     /// A shared type named like this action's request.
-    #[serde(rename = "Body", default, skip_serializing_if = "Option::is_none")]
     pub body: Option<crate::fixture_names::types::PutThingRequest>,
     /// A secret that an escaped neighbour must not reveal.
-    #[serde(rename = "ApiKey", default, skip_serializing_if = "Option::is_none")]
     pub api_key: Option<::ccc_api::CompactString>,
 }
 impl ::std::fmt::Debug for PutThingRequest {
@@ -112,8 +85,194 @@ impl ::std::fmt::Debug for PutThingRequest {
             .finish()
     }
 }
+impl ::serde::Serialize for PutThingRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("PutThingRequest", 23)?;
+        s.serialize_field("New", &self.new_)?;
+        if self.send_.is_some() {
+            s.serialize_field("Send", &self.send_)?;
+        }
+        if self.build_.is_some() {
+            s.serialize_field("Build", &self.build_)?;
+        }
+        if self.options_.is_some() {
+            s.serialize_field("Options", &self.options_)?;
+        }
+        if self.as_builder_.is_some() {
+            s.serialize_field("AsBuilder", &self.as_builder_)?;
+        }
+        if self.into_paginator_.is_some() {
+            s.serialize_field("IntoPaginator", &self.into_paginator_)?;
+        }
+        if self.default_.is_some() {
+            s.serialize_field("Default", &self.default_)?;
+        }
+        if self.clone_.is_some() {
+            s.serialize_field("Clone", &self.clone_)?;
+        }
+        if self.into_.is_some() {
+            s.serialize_field("Into", &self.into_)?;
+        }
+        if self.fmt_.is_some() {
+            s.serialize_field("Fmt", &self.fmt_)?;
+        }
+        if self.name.is_some() {
+            s.serialize_field("Name", &self.name)?;
+        }
+        if self.set_name_.is_some() {
+            s.serialize_field("SetName", &self.set_name_)?;
+        }
+        if self.r#type.is_some() {
+            s.serialize_field("Type", &self.r#type)?;
+        }
+        if self.set_type_.is_some() {
+            s.serialize_field("SetType", &self.set_type_)?;
+        }
+        if self.self_.is_some() {
+            s.serialize_field("Self", &self.self_)?;
+        }
+        if self.super_.is_some() {
+            s.serialize_field("Super", &self.super_)?;
+        }
+        if self.crate_.is_some() {
+            s.serialize_field("Crate", &self.crate_)?;
+        }
+        if self.client.is_some() {
+            s.serialize_field("Client", &self.client)?;
+        }
+        if self.inner.is_some() {
+            s.serialize_field("Inner", &self.inner)?;
+        }
+        if self.builder.is_some() {
+            s.serialize_field("Builder", &self.builder)?;
+        }
+        if self.request_id.is_some() {
+            s.serialize_field("RequestId", &self.request_id)?;
+        }
+        if self.body.is_some() {
+            s.serialize_field("Body", &self.body)?;
+        }
+        if self.api_key.is_some() {
+            s.serialize_field("ApiKey", &self.api_key)?;
+        }
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PutThingRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::ccc_api::codec::object(deserializer)
+    }
+}
+impl ::ccc_api::codec::FromMembers for PutThingRequest {
+    const EXPECTING: &'static str = "struct PutThingRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = ::ccc_api::codec::Members::new(&[
+            "New",
+            "Send",
+            "Build",
+            "Options",
+            "AsBuilder",
+            "IntoPaginator",
+            "Default",
+            "Clone",
+            "Into",
+            "Fmt",
+            "Name",
+            "SetName",
+            "Type",
+            "SetType",
+            "Self",
+            "Super",
+            "Crate",
+            "Client",
+            "Inner",
+            "Builder",
+            "RequestId",
+            "Body",
+            "ApiKey",
+        ]);
+        let mut f_new_: Option<::ccc_api::CompactString> = None;
+        let mut f_send_: Option<Option<::ccc_api::CompactString>> = None;
+        let mut f_build_: Option<Option<::ccc_api::CompactString>> = None;
+        let mut f_options_: Option<Option<::ccc_api::CompactString>> = None;
+        let mut f_as_builder_: Option<Option<::ccc_api::CompactString>> = None;
+        let mut f_into_paginator_: Option<Option<::ccc_api::CompactString>> = None;
+        let mut f_default_: Option<Option<::ccc_api::CompactString>> = None;
+        let mut f_clone_: Option<Option<::ccc_api::CompactString>> = None;
+        let mut f_into_: Option<Option<::ccc_api::CompactString>> = None;
+        let mut f_fmt_: Option<Option<::ccc_api::CompactString>> = None;
+        let mut f_name: Option<Option<::ccc_api::CompactString>> = None;
+        let mut f_set_name_: Option<Option<::ccc_api::CompactString>> = None;
+        let mut f_type: Option<Option<::ccc_api::CompactString>> = None;
+        let mut f_set_type_: Option<Option<::ccc_api::CompactString>> = None;
+        let mut f_self_: Option<Option<::ccc_api::CompactString>> = None;
+        let mut f_super_: Option<Option<::ccc_api::CompactString>> = None;
+        let mut f_crate_: Option<Option<::ccc_api::CompactString>> = None;
+        let mut f_client: Option<Option<::ccc_api::CompactString>> = None;
+        let mut f_inner: Option<Option<::ccc_api::CompactString>> = None;
+        let mut f_builder: Option<Option<::ccc_api::CompactString>> = None;
+        let mut f_request_id: Option<Option<::ccc_api::CompactString>> = None;
+        let mut f_body: Option<Option<crate::fixture_names::types::PutThingRequest>> = None;
+        let mut f_api_key: Option<Option<::ccc_api::CompactString>> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_new_)?,
+                1 => members.value(&mut map, &mut f_send_)?,
+                2 => members.value(&mut map, &mut f_build_)?,
+                3 => members.value(&mut map, &mut f_options_)?,
+                4 => members.value(&mut map, &mut f_as_builder_)?,
+                5 => members.value(&mut map, &mut f_into_paginator_)?,
+                6 => members.value(&mut map, &mut f_default_)?,
+                7 => members.value(&mut map, &mut f_clone_)?,
+                8 => members.value(&mut map, &mut f_into_)?,
+                9 => members.value(&mut map, &mut f_fmt_)?,
+                10 => members.value(&mut map, &mut f_name)?,
+                11 => members.value(&mut map, &mut f_set_name_)?,
+                12 => members.value(&mut map, &mut f_type)?,
+                13 => members.value(&mut map, &mut f_set_type_)?,
+                14 => members.value(&mut map, &mut f_self_)?,
+                15 => members.value(&mut map, &mut f_super_)?,
+                16 => members.value(&mut map, &mut f_crate_)?,
+                17 => members.value(&mut map, &mut f_client)?,
+                18 => members.value(&mut map, &mut f_inner)?,
+                19 => members.value(&mut map, &mut f_builder)?,
+                20 => members.value(&mut map, &mut f_request_id)?,
+                21 => members.value(&mut map, &mut f_body)?,
+                22 => members.value(&mut map, &mut f_api_key)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(PutThingRequest {
+            new_: members.required(f_new_, 0)?,
+            send_: f_send_.flatten(),
+            build_: f_build_.flatten(),
+            options_: f_options_.flatten(),
+            as_builder_: f_as_builder_.flatten(),
+            into_paginator_: f_into_paginator_.flatten(),
+            default_: f_default_.flatten(),
+            clone_: f_clone_.flatten(),
+            into_: f_into_.flatten(),
+            fmt_: f_fmt_.flatten(),
+            name: f_name.flatten(),
+            set_name_: f_set_name_.flatten(),
+            r#type: f_type.flatten(),
+            set_type_: f_set_type_.flatten(),
+            self_: f_self_.flatten(),
+            super_: f_super_.flatten(),
+            crate_: f_crate_.flatten(),
+            client: f_client.flatten(),
+            inner: f_inner.flatten(),
+            builder: f_builder.flatten(),
+            request_id: f_request_id.flatten(),
+            body: f_body.flatten(),
+            api_key: f_api_key.flatten(),
+        })
+    }
+}
 impl PutThingRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> PutThingRequestBuilder {
         PutThingRequestBuilder::default()
     }
@@ -183,236 +342,283 @@ impl ::std::fmt::Debug for PutThingRequestBuilder {
 }
 impl PutThingRequestBuilder {
     /// Named like the fluent builder's constructor.
+    #[inline]
     pub fn new_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.new_ = Some(value.into());
         self
     }
     /// Sets or clears `New`. Required.
+    #[inline]
     pub fn set_new_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.new_ = value;
         self
     }
     /// Named like the fluent builder's `send`.
+    #[inline]
     pub fn send_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.send_ = Some(value.into());
         self
     }
     /// Sets or clears `Send`.
+    #[inline]
     pub fn set_send_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.send_ = value;
         self
     }
     /// Named like the request builder's `build`.
+    #[inline]
     pub fn build_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.build_ = Some(value.into());
         self
     }
     /// Sets or clears `Build`.
+    #[inline]
     pub fn set_build_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.build_ = value;
         self
     }
     /// Named like the fluent builder's `options`.
+    #[inline]
     pub fn options_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.options_ = Some(value.into());
         self
     }
     /// Sets or clears `Options`.
+    #[inline]
     pub fn set_options_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.options_ = value;
         self
     }
     /// Named like the fluent builder's `as_builder`.
+    #[inline]
     pub fn as_builder_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.as_builder_ = Some(value.into());
         self
     }
     /// Sets or clears `AsBuilder`.
+    #[inline]
     pub fn set_as_builder_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.as_builder_ = value;
         self
     }
     /// Named like `into_paginator`.
+    #[inline]
     pub fn into_paginator_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.into_paginator_ = Some(value.into());
         self
     }
     /// Sets or clears `IntoPaginator`.
+    #[inline]
     pub fn set_into_paginator_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.into_paginator_ = value;
         self
     }
     /// Named like `Default::default`.
+    #[inline]
     pub fn default_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.default_ = Some(value.into());
         self
     }
     /// Sets or clears `Default`.
+    #[inline]
     pub fn set_default_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.default_ = value;
         self
     }
     /// Named like `Clone::clone`.
+    #[inline]
     pub fn clone_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.clone_ = Some(value.into());
         self
     }
     /// Sets or clears `Clone`.
+    #[inline]
     pub fn set_clone_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.clone_ = value;
         self
     }
     /// Named like `Into::into`.
+    #[inline]
     pub fn into_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.into_ = Some(value.into());
         self
     }
     /// Sets or clears `Into`.
+    #[inline]
     pub fn set_into_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.into_ = value;
         self
     }
     /// Named like `Debug::fmt`.
+    #[inline]
     pub fn fmt_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.fmt_ = Some(value.into());
         self
     }
     /// Sets or clears `Fmt`.
+    #[inline]
     pub fn set_fmt_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.fmt_ = value;
         self
     }
     /// An ordinary member, whose setter is `set_name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.name = value;
         self
     }
     /// Named like the setter of `Name`.
+    #[inline]
     pub fn set_name_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.set_name_ = Some(value.into());
         self
     }
     /// Sets or clears `SetName`.
+    #[inline]
     pub fn set_set_name_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.set_name_ = value;
         self
     }
     /// A keyword that works as a raw identifier.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.r#type = Some(value.into());
         self
     }
     /// Sets or clears `Type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.r#type = value;
         self
     }
     /// Named like the setter of `Type`.
+    #[inline]
     pub fn set_type_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.set_type_ = Some(value.into());
         self
     }
     /// Sets or clears `SetType`.
+    #[inline]
     pub fn set_set_type_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.set_type_ = value;
         self
     }
     /// A keyword that cannot be a raw identifier.
+    #[inline]
     pub fn self_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.self_ = Some(value.into());
         self
     }
     /// Sets or clears `Self`.
+    #[inline]
     pub fn set_self_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.self_ = value;
         self
     }
     /// A keyword that cannot be a raw identifier.
+    #[inline]
     pub fn super_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.super_ = Some(value.into());
         self
     }
     /// Sets or clears `Super`.
+    #[inline]
     pub fn set_super_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.super_ = value;
         self
     }
     /// A keyword that cannot be a raw identifier.
+    #[inline]
     pub fn crate_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.crate_ = Some(value.into());
         self
     }
     /// Sets or clears `Crate`.
+    #[inline]
     pub fn set_crate_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.crate_ = value;
         self
     }
     /// Named like the fluent builder's field.
+    #[inline]
     pub fn client(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.client = Some(value.into());
         self
     }
     /// Sets or clears `Client`.
+    #[inline]
     pub fn set_client(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.client = value;
         self
     }
     /// Named like the fluent builder's field.
+    #[inline]
     pub fn inner(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner = Some(value.into());
         self
     }
     /// Sets or clears `Inner`.
+    #[inline]
     pub fn set_inner(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner = value;
         self
     }
     /// Named like the request's `builder`.
+    #[inline]
     pub fn builder(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.builder = Some(value.into());
         self
     }
     /// Sets or clears `Builder`.
+    #[inline]
     pub fn set_builder(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.builder = value;
         self
     }
     /// Only responses have a `request_id` of their own.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// A shared type named like this action's request.
+    #[inline]
     pub fn body(mut self, value: crate::fixture_names::types::PutThingRequest) -> Self {
         self.body = Some(value);
         self
     }
     /// Sets or clears `Body`.
+    #[inline]
     pub fn set_body(mut self, value: Option<crate::fixture_names::types::PutThingRequest>) -> Self {
         self.body = value;
         self
     }
     /// A secret that an escaped neighbour must not reveal.
+    #[inline]
     pub fn api_key(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.api_key = Some(value.into());
         self
     }
     /// Sets or clears `ApiKey`.
+    #[inline]
     pub fn set_api_key(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.api_key = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<PutThingRequest, ::ccc_api::BuildError> {
         Ok(PutThingRequest {
             new_: self
@@ -452,6 +658,7 @@ pub struct PutThingFluentBuilder {
 }
 impl PutThingFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: ::ccc_api::Client) -> Self {
         Self {
             client,
@@ -460,293 +667,433 @@ impl PutThingFluentBuilder {
         }
     }
     /// Named like the fluent builder's constructor.
+    #[inline]
     pub fn new_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.new_ = Some(value.into());
         self
     }
     /// Sets or clears `New`. Required.
+    #[inline]
     pub fn set_new_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.new_ = value;
         self
     }
     /// Named like the fluent builder's `send`.
+    #[inline]
     pub fn send_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.send_ = Some(value.into());
         self
     }
     /// Sets or clears `Send`.
+    #[inline]
     pub fn set_send_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.send_ = value;
         self
     }
     /// Named like the request builder's `build`.
+    #[inline]
     pub fn build_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.build_ = Some(value.into());
         self
     }
     /// Sets or clears `Build`.
+    #[inline]
     pub fn set_build_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.build_ = value;
         self
     }
     /// Named like the fluent builder's `options`.
+    #[inline]
     pub fn options_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.options_ = Some(value.into());
         self
     }
     /// Sets or clears `Options`.
+    #[inline]
     pub fn set_options_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.options_ = value;
         self
     }
     /// Named like the fluent builder's `as_builder`.
+    #[inline]
     pub fn as_builder_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.as_builder_ = Some(value.into());
         self
     }
     /// Sets or clears `AsBuilder`.
+    #[inline]
     pub fn set_as_builder_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.as_builder_ = value;
         self
     }
     /// Named like `into_paginator`.
+    #[inline]
     pub fn into_paginator_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.into_paginator_ = Some(value.into());
         self
     }
     /// Sets or clears `IntoPaginator`.
+    #[inline]
     pub fn set_into_paginator_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.into_paginator_ = value;
         self
     }
     /// Named like `Default::default`.
+    #[inline]
     pub fn default_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.default_ = Some(value.into());
         self
     }
     /// Sets or clears `Default`.
+    #[inline]
     pub fn set_default_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.default_ = value;
         self
     }
     /// Named like `Clone::clone`.
+    #[inline]
     pub fn clone_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.clone_ = Some(value.into());
         self
     }
     /// Sets or clears `Clone`.
+    #[inline]
     pub fn set_clone_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.clone_ = value;
         self
     }
     /// Named like `Into::into`.
+    #[inline]
     pub fn into_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.into_ = Some(value.into());
         self
     }
     /// Sets or clears `Into`.
+    #[inline]
     pub fn set_into_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.into_ = value;
         self
     }
     /// Named like `Debug::fmt`.
+    #[inline]
     pub fn fmt_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.fmt_ = Some(value.into());
         self
     }
     /// Sets or clears `Fmt`.
+    #[inline]
     pub fn set_fmt_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.fmt_ = value;
         self
     }
     /// An ordinary member, whose setter is `set_name`.
+    #[inline]
     pub fn name(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
     /// Sets or clears `Name`.
+    #[inline]
     pub fn set_name(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.name = value;
         self
     }
     /// Named like the setter of `Name`.
+    #[inline]
     pub fn set_name_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.set_name_ = Some(value.into());
         self
     }
     /// Sets or clears `SetName`.
+    #[inline]
     pub fn set_set_name_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.set_name_ = value;
         self
     }
     /// A keyword that works as a raw identifier.
+    #[inline]
     pub fn r#type(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
     /// Sets or clears `Type`.
+    #[inline]
     pub fn set_type(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.r#type = value;
         self
     }
     /// Named like the setter of `Type`.
+    #[inline]
     pub fn set_type_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.set_type_ = Some(value.into());
         self
     }
     /// Sets or clears `SetType`.
+    #[inline]
     pub fn set_set_type_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.set_type_ = value;
         self
     }
     /// A keyword that cannot be a raw identifier.
+    #[inline]
     pub fn self_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.self_ = Some(value.into());
         self
     }
     /// Sets or clears `Self`.
+    #[inline]
     pub fn set_self_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.self_ = value;
         self
     }
     /// A keyword that cannot be a raw identifier.
+    #[inline]
     pub fn super_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.super_ = Some(value.into());
         self
     }
     /// Sets or clears `Super`.
+    #[inline]
     pub fn set_super_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.super_ = value;
         self
     }
     /// A keyword that cannot be a raw identifier.
+    #[inline]
     pub fn crate_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.crate_ = Some(value.into());
         self
     }
     /// Sets or clears `Crate`.
+    #[inline]
     pub fn set_crate_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.crate_ = value;
         self
     }
     /// Named like the fluent builder's field.
+    #[inline]
     pub fn client(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.client = Some(value.into());
         self
     }
     /// Sets or clears `Client`.
+    #[inline]
     pub fn set_client(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.client = value;
         self
     }
     /// Named like the fluent builder's field.
+    #[inline]
     pub fn inner(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.inner = Some(value.into());
         self
     }
     /// Sets or clears `Inner`.
+    #[inline]
     pub fn set_inner(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.inner = value;
         self
     }
     /// Named like the request's `builder`.
+    #[inline]
     pub fn builder(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.builder = Some(value.into());
         self
     }
     /// Sets or clears `Builder`.
+    #[inline]
     pub fn set_builder(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.builder = value;
         self
     }
     /// Only responses have a `request_id` of their own.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.request_id = value;
         self
     }
     /// A shared type named like this action's request.
+    #[inline]
     pub fn body(mut self, value: crate::fixture_names::types::PutThingRequest) -> Self {
         self.inner.body = Some(value);
         self
     }
     /// Sets or clears `Body`.
+    #[inline]
     pub fn set_body(mut self, value: Option<crate::fixture_names::types::PutThingRequest>) -> Self {
         self.inner.body = value;
         self
     }
     /// A secret that an escaped neighbour must not reveal.
+    #[inline]
     pub fn api_key(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.inner.api_key = Some(value.into());
         self
     }
     /// Sets or clears `ApiKey`.
+    #[inline]
     pub fn set_api_key(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.inner.api_key = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &PutThingRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: ::ccc_api::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(self) -> Result<PutThingResponse, ::ccc_api::SdkError<PutThingErrorCode>> {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `PutThing`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PutThingResponse {
     /// Maps to `request_id`, which every response has.
-    #[serde(
-        rename = "RequestID",
-        default = "::ccc_api::deviation::absent",
-        deserialize_with = "::ccc_api::deviation::null_as_default"
-    )]
     pub request_id_: ::ccc_api::CompactString,
     /// Responses have no methods; kept as `send`.
-    #[serde(rename = "Send", default, skip_serializing_if = "Option::is_none")]
     pub send: Option<::ccc_api::CompactString>,
     /// A keyword that cannot be a raw identifier.
-    #[serde(rename = "Self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<::ccc_api::CompactString>,
     /// A shared enum named like the service's error code.
-    #[serde(rename = "Kind", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<crate::fixture_names::types::ErrorCode>,
     /// Secrets nested in lists.
-    #[serde(rename = "Vault", default, skip_serializing_if = "Option::is_none")]
     pub vault: Option<Vec<Vec<crate::fixture_names::types::Vault>>>,
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "::ccc_api::deviation::absent",
-        deserialize_with = "::ccc_api::deviation::null_as_default"
-    )]
     pub request_id: ::ccc_api::CompactString,
-    #[serde(skip)]
     _deviations: Vec<::ccc_api::Deviation>,
+}
+impl ::serde::Serialize for PutThingResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("PutThingResponse", 6)?;
+        s.serialize_field("RequestID", &self.request_id_)?;
+        if self.send.is_some() {
+            s.serialize_field("Send", &self.send)?;
+        }
+        if self.self_.is_some() {
+            s.serialize_field("Self", &self.self_)?;
+        }
+        if self.kind.is_some() {
+            s.serialize_field("Kind", &self.kind)?;
+        }
+        if self.vault.is_some() {
+            s.serialize_field("Vault", &self.vault)?;
+        }
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PutThingResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::ccc_api::codec::object(deserializer)
+    }
+}
+impl ::ccc_api::codec::FromMembers for PutThingResponse {
+    const EXPECTING: &'static str = "struct PutThingResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = ::ccc_api::codec::Members::new(&[
+            "RequestID",
+            "Send",
+            "Self",
+            "Kind",
+            "Vault",
+            "RequestId",
+        ]);
+        let mut f_request_id_: Option<::ccc_api::CompactString> = None;
+        let mut f_send: Option<Option<::ccc_api::CompactString>> = None;
+        let mut f_self_: Option<Option<::ccc_api::CompactString>> = None;
+        let mut f_kind: Option<Option<crate::fixture_names::types::ErrorCode>> = None;
+        let mut f_vault: Option<Option<Vec<Vec<crate::fixture_names::types::Vault>>>> = None;
+        let mut f_request_id: Option<::ccc_api::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_request_id_)?,
+                1 => members.value(&mut map, &mut f_send)?,
+                2 => members.value(&mut map, &mut f_self_)?,
+                3 => members.value(&mut map, &mut f_kind)?,
+                4 => members.value(&mut map, &mut f_vault)?,
+                5 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(PutThingResponse {
+            request_id_: f_request_id_.unwrap_or_else(::ccc_api::deviation::absent),
+            send: f_send.flatten(),
+            self_: f_self_.flatten(),
+            kind: f_kind.flatten(),
+            vault: f_vault.flatten(),
+            request_id: f_request_id.unwrap_or_else(::ccc_api::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl ::ccc_api::deviation::Described for PutThingResponse {
+    fn members() -> &'static [::ccc_api::deviation::Member] {
+        const MEMBERS: &[::ccc_api::deviation::Member] = &[
+            ::ccc_api::deviation::Member {
+                wire: "Kind",
+                rule: ::ccc_api::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::ccc_api::deviation::Member {
+                wire: "RequestID",
+                rule: ::ccc_api::deviation::Rule::Promised,
+                nested: None,
+            },
+            ::ccc_api::deviation::Member {
+                wire: "RequestId",
+                rule: ::ccc_api::deviation::Rule::Promised,
+                nested: None,
+            },
+            ::ccc_api::deviation::Member {
+                wire: "Self",
+                rule: ::ccc_api::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::ccc_api::deviation::Member {
+                wire: "Send",
+                rule: ::ccc_api::deviation::Rule::Optional,
+                nested: None,
+            },
+            ::ccc_api::deviation::Member {
+                wire: "Vault",
+                rule: ::ccc_api::deviation::Rule::Optional,
+                nested: Some(
+                    <crate::fixture_names::types::Vault as ::ccc_api::deviation::Described>::members,
+                ),
+            },
+        ];
+        MEMBERS
+    }
 }
 impl PutThingResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> PutThingResponseBuilder {
         PutThingResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[::ccc_api::Deviation] {
         &self._deviations
     }
@@ -763,51 +1110,61 @@ pub struct PutThingResponseBuilder {
 }
 impl PutThingResponseBuilder {
     /// Maps to `request_id`, which every response has.
+    #[inline]
     pub fn request_id_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.request_id_ = Some(value.into());
         self
     }
     /// Sets or clears `RequestID`.
+    #[inline]
     pub fn set_request_id_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.request_id_ = value;
         self
     }
     /// Responses have no methods; kept as `send`.
+    #[inline]
     pub fn send(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.send = Some(value.into());
         self
     }
     /// Sets or clears `Send`.
+    #[inline]
     pub fn set_send(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.send = value;
         self
     }
     /// A keyword that cannot be a raw identifier.
+    #[inline]
     pub fn self_(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.self_ = Some(value.into());
         self
     }
     /// Sets or clears `Self`.
+    #[inline]
     pub fn set_self_(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.self_ = value;
         self
     }
     /// A shared enum named like the service's error code.
+    #[inline]
     pub fn kind(mut self, value: crate::fixture_names::types::ErrorCode) -> Self {
         self.kind = Some(value);
         self
     }
     /// Sets or clears `Kind`.
+    #[inline]
     pub fn set_kind(mut self, value: Option<crate::fixture_names::types::ErrorCode>) -> Self {
         self.kind = value;
         self
     }
     /// Secrets nested in lists.
+    #[inline]
     pub fn vault(mut self, value: Vec<Vec<crate::fixture_names::types::Vault>>) -> Self {
         self.vault = Some(value);
         self
     }
     /// Sets or clears `Vault`.
+    #[inline]
     pub fn set_vault(
         mut self,
         value: Option<Vec<Vec<crate::fixture_names::types::Vault>>>,
@@ -816,16 +1173,19 @@ impl PutThingResponseBuilder {
         self
     }
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> PutThingResponse {
         PutThingResponse {
             request_id_: self.request_id_.unwrap_or_default(),
@@ -839,9 +1199,11 @@ impl PutThingResponseBuilder {
     }
 }
 impl ::ccc_api::ActionResponse for PutThingResponse {
+    #[inline]
     fn deviations(&self) -> &[::ccc_api::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<::ccc_api::Deviation>) {
         self._deviations = deviations;
     }

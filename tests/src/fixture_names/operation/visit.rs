@@ -6,15 +6,44 @@
 //!
 //! Reference: <https://names.example.com/docs/Visit>
 /// Request of `Visit`. Build it with [`VisitRequest::builder`], which checks that every required member is set.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VisitRequest {
     /// Which thing.
-    #[serde(rename = "Id")]
     pub id: u64,
+}
+impl ::serde::Serialize for VisitRequest {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("VisitRequest", 1)?;
+        s.serialize_field("Id", &self.id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VisitRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::ccc_api::codec::object(deserializer)
+    }
+}
+impl ::ccc_api::codec::FromMembers for VisitRequest {
+    const EXPECTING: &'static str = "struct VisitRequest";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = ::ccc_api::codec::Members::new(&["Id"]);
+        let mut f_id: Option<u64> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut f_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(VisitRequest {
+            id: members.required(f_id, 0)?,
+        })
+    }
 }
 impl VisitRequest {
     /// A builder with no member set.
+    #[inline]
     pub fn builder() -> VisitRequestBuilder {
         VisitRequestBuilder::default()
     }
@@ -33,16 +62,19 @@ pub struct VisitRequestBuilder {
 }
 impl VisitRequestBuilder {
     /// Which thing.
+    #[inline]
     pub fn id(mut self, value: u64) -> Self {
         self.id = Some(value);
         self
     }
     /// Sets or clears `Id`. Required.
+    #[inline]
     pub fn set_id(mut self, value: Option<u64>) -> Self {
         self.id = value;
         self
     }
     /// The request, or the first required member that is missing.
+    #[inline]
     pub fn build(self) -> Result<VisitRequest, ::ccc_api::BuildError> {
         Ok(VisitRequest {
             id: self
@@ -60,6 +92,7 @@ pub struct VisitFluentBuilder {
 }
 impl VisitFluentBuilder {
     /// A call through `client` with no member set.
+    #[inline]
     pub fn new(client: ::ccc_api::Client) -> Self {
         Self {
             client,
@@ -68,54 +101,95 @@ impl VisitFluentBuilder {
         }
     }
     /// Which thing.
+    #[inline]
     pub fn id(mut self, value: u64) -> Self {
         self.inner.id = Some(value);
         self
     }
     /// Sets or clears `Id`. Required.
+    #[inline]
     pub fn set_id(mut self, value: Option<u64>) -> Self {
         self.inner.id = value;
         self
     }
     /// The request as built so far.
+    #[inline]
     pub fn as_builder(&self) -> &VisitRequestBuilder {
         &self.inner
     }
     /// Overrides client settings (timeouts, retries, region, language) for
     /// this call.
+    #[inline]
     pub fn options(mut self, options: ::ccc_api::RequestOptions) -> Self {
         self.options = options;
         self
     }
     /// Checks the required members and sends the request.
+    #[inline]
     pub async fn send(self) -> Result<VisitResponse, ::ccc_api::SdkError<VisitErrorCode>> {
         let request = self.inner.build()?;
         self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `Visit`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VisitResponse {
     /// Id the service gave this request; quote it when asking support.
-    #[serde(
-        rename = "RequestId",
-        default = "::ccc_api::deviation::absent",
-        deserialize_with = "::ccc_api::deviation::null_as_default"
-    )]
     pub request_id: ::ccc_api::CompactString,
-    #[serde(skip)]
     _deviations: Vec<::ccc_api::Deviation>,
+}
+impl ::serde::Serialize for VisitResponse {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("VisitResponse", 1)?;
+        s.serialize_field("RequestId", &self.request_id)?;
+        s.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VisitResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ::ccc_api::codec::object(deserializer)
+    }
+}
+impl ::ccc_api::codec::FromMembers for VisitResponse {
+    const EXPECTING: &'static str = "struct VisitResponse";
+    fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut members = ::ccc_api::codec::Members::new(&["RequestId"]);
+        let mut f_request_id: Option<::ccc_api::CompactString> = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.filled(&mut map, &mut f_request_id)?,
+                _ => members.skip(&mut map)?,
+            }
+        }
+        Ok(VisitResponse {
+            request_id: f_request_id.unwrap_or_else(::ccc_api::deviation::absent),
+            _deviations: Vec::new(),
+        })
+    }
+}
+impl ::ccc_api::deviation::Described for VisitResponse {
+    fn members() -> &'static [::ccc_api::deviation::Member] {
+        const MEMBERS: &[::ccc_api::deviation::Member] = &[::ccc_api::deviation::Member {
+            wire: "RequestId",
+            rule: ::ccc_api::deviation::Rule::Promised,
+            nested: None,
+        }];
+        MEMBERS
+    }
 }
 impl VisitResponse {
     /// A builder with no member set, for canned answers in tests and
     /// replays.
+    #[inline]
     pub fn builder() -> VisitResponseBuilder {
         VisitResponseBuilder::default()
     }
     /// Members the answer left out or sent as null although the spec
     /// promises them (read as their defaults); empty when the answer
     /// matches the spec.
+    #[inline]
     pub fn deviations(&self) -> &[::ccc_api::Deviation] {
         &self._deviations
     }
@@ -127,16 +201,19 @@ pub struct VisitResponseBuilder {
 }
 impl VisitResponseBuilder {
     /// Id the service gave this request.
+    #[inline]
     pub fn request_id(mut self, value: impl Into<::ccc_api::CompactString>) -> Self {
         self.request_id = Some(value.into());
         self
     }
     /// Sets or clears `RequestId`.
+    #[inline]
     pub fn set_request_id(mut self, value: Option<::ccc_api::CompactString>) -> Self {
         self.request_id = value;
         self
     }
     /// The response; unset members hold their defaults.
+    #[inline]
     pub fn build(self) -> VisitResponse {
         VisitResponse {
             request_id: self.request_id.unwrap_or_default(),
@@ -145,9 +222,11 @@ impl VisitResponseBuilder {
     }
 }
 impl ::ccc_api::ActionResponse for VisitResponse {
+    #[inline]
     fn deviations(&self) -> &[::ccc_api::Deviation] {
         &self._deviations
     }
+    #[inline]
     fn set_deviations(&mut self, deviations: Vec<::ccc_api::Deviation>) {
         self._deviations = deviations;
     }

@@ -1,0 +1,296 @@
+//! `Serialize` and `Deserialize` of objects, requests and responses, written
+//! out lean instead of derived (see the runtime's `codec` module for why), and
+//! the member tables that name what an answer lacked.
+//!
+//! Which directions a type gets depends on where it is used: whatever a
+//! request reaches serializes, whatever a response reaches deserializes, and
+//! the other directions (what servers, replays and tests need) sit behind the
+//! runtime's `serde-roundtrip` feature.
+
+use super::types::{field_ident, field_type, Decoding};
+use super::Paths;
+use crate::model::{Field, Model, Presence};
+use crate::spec::TypeRef;
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
+use std::collections::BTreeSet;
+
+/// The named types each side of the actions reaches.
+pub(crate) struct Usage {
+    objects: BTreeSet<String>,
+    requests: BTreeSet<String>,
+    responses: BTreeSet<String>,
+}
+
+impl Usage {
+    pub(crate) fn of(model: &Model) -> Usage {
+        let reach = |roots: &mut dyn Iterator<Item = &Field>| {
+            let mut seen = BTreeSet::new();
+            let mut todo: Vec<String> = roots
+                .filter_map(|f| f.ty.named().map(String::from))
+                .collect();
+            while let Some(name) = todo.pop() {
+                if !seen.insert(name.clone()) {
+                    continue;
+                }
+                if let Some(o) = model.objects.iter().find(|o| o.name == name) {
+                    todo.extend(
+                        o.fields
+                            .iter()
+                            .filter_map(|f| f.ty.named().map(String::from)),
+                    );
+                }
+            }
+            seen
+        };
+        Usage {
+            objects: model.objects.iter().map(|o| o.name.clone()).collect(),
+            requests: reach(&mut model.actions.iter().flat_map(|a| &a.input)),
+            responses: reach(&mut model.actions.iter().flat_map(|a| &a.output)),
+        }
+    }
+
+    /// Whether `name` is an object type (not an enum or a scalar shape).
+    pub(crate) fn is_object(&self, name: &str) -> bool {
+        self.objects.contains(name)
+    }
+
+    /// Which directions the named type always has.
+    pub(crate) fn directions(&self, name: &str) -> Directions {
+        Directions {
+            serialize: self.requests.contains(name),
+            deserialize: self.responses.contains(name),
+        }
+    }
+}
+
+/// The directions of serde a type needs in a client; the others are compiled
+/// only with the `serde-roundtrip` feature.
+#[derive(Clone, Copy)]
+pub(crate) struct Directions {
+    pub serialize: bool,
+    pub deserialize: bool,
+}
+
+impl Directions {
+    pub(crate) const REQUEST: Directions = Directions {
+        serialize: true,
+        deserialize: false,
+    };
+    pub(crate) const RESPONSE: Directions = Directions {
+        serialize: false,
+        deserialize: true,
+    };
+}
+
+/// `#[cfg(feature = "serde-roundtrip")]` on an impl a client does not need;
+/// outside the runtime crate the feature is not the generated crate's, and
+/// every impl is emitted.
+pub(crate) fn gate(needed: bool, paths: &Paths) -> TokenStream {
+    if needed || !paths.in_runtime_crate {
+        quote!()
+    } else {
+        quote!(#[cfg(feature = "serde-roundtrip")])
+    }
+}
+
+/// A type's serde impls, with its member table when it may sit in an answer
+/// (when a client deserializes it).
+/// `fields` are all its wire members; `deviations` names the response's
+/// private deviations field, which the decoded value starts with empty.
+pub(crate) fn impls(
+    name: &Ident,
+    fields: &[Field],
+    types: Option<&TokenStream>,
+    decoding: Decoding,
+    directions: Directions,
+    deviations: Option<&Ident>,
+    paths: &Paths,
+) -> TokenStream {
+    let ser_gate = gate(directions.serialize, paths);
+    let de_gate = gate(directions.deserialize, paths);
+    let serialize = serialize(name, fields);
+    let deserialize = deserialize(name, fields, types, decoding, deviations, &de_gate, paths);
+    let table = directions
+        .deserialize
+        .then(|| member_table(name, fields, types, paths));
+    quote! {
+        #ser_gate
+        #serialize
+
+        #deserialize
+
+        #table
+    }
+}
+
+fn serialize(name: &Ident, fields: &[Field]) -> TokenStream {
+    let title = name.to_string();
+    let len = Literal::usize_unsuffixed(fields.len());
+    let members = fields.iter().map(|f| {
+        let ident = field_ident(&f.rust);
+        let wire = &f.wire;
+        match f.presence {
+            // Optional members are left out when unset; nullable ones go as `null`.
+            Presence::Optional => quote! {
+                if self.#ident.is_some() {
+                    s.serialize_field(#wire, &self.#ident)?;
+                }
+            },
+            Presence::Required | Presence::Nullable => {
+                quote!(s.serialize_field(#wire, &self.#ident)?;)
+            }
+        }
+    });
+    let binding = if fields.is_empty() {
+        quote!(s)
+    } else {
+        quote!(mut s)
+    };
+    quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeStruct;
+                let #binding = serializer.serialize_struct(#title, #len)?;
+                #(#members)*
+                s.end()
+            }
+        }
+    }
+}
+
+fn deserialize(
+    name: &Ident,
+    fields: &[Field],
+    types: Option<&TokenStream>,
+    decoding: Decoding,
+    deviations: Option<&Ident>,
+    gate: &TokenStream,
+    paths: &Paths,
+) -> TokenStream {
+    let rt = &paths.rt;
+    let expecting = format!("struct {name}");
+    let slot = |f: &Field| format_ident!("f_{}", f.rust);
+    let wires = fields.iter().map(|f| &f.wire);
+    let slots = fields.iter().map(|f| {
+        let slot = slot(f);
+        let ty = field_type(f, rt, types);
+        quote!(let mut #slot: Option<#ty> = None;)
+    });
+    let tolerant = matches!(decoding, Decoding::Tolerant);
+    let arms = fields.iter().enumerate().map(|(i, f)| {
+        let slot = slot(f);
+        let i = Literal::usize_unsuffixed(i);
+        // A promised member of an answer reads `null` as its default, counted.
+        if tolerant && f.presence == Presence::Required {
+            quote!(#i => members.filled(&mut map, &mut #slot)?,)
+        } else {
+            quote!(#i => members.value(&mut map, &mut #slot)?,)
+        }
+    });
+    let values = fields.iter().enumerate().map(|(i, f)| {
+        let ident = field_ident(&f.rust);
+        let slot = slot(f);
+        let value = match (f.presence, &f.ty) {
+            (Presence::Optional | Presence::Nullable, _) => quote!(#slot.flatten()),
+            // Servers leave empty lists out: absent reads as empty, uncounted.
+            (Presence::Required, TypeRef::List(_)) => quote!(#slot.unwrap_or_default()),
+            (Presence::Required, _) if tolerant => {
+                quote!(#slot.unwrap_or_else(#rt::deviation::absent))
+            }
+            (Presence::Required, _) => {
+                let i = Literal::usize_unsuffixed(i);
+                quote!(members.required(#slot, #i)?)
+            }
+        };
+        quote!(#ident: #value,)
+    });
+    let deviations = deviations.map(|d| quote!(#d: Vec::new(),));
+    let read = if fields.is_empty() {
+        quote! {
+            while members.next_key(&mut map)?.is_some() {
+                members.skip(&mut map)?;
+            }
+        }
+    } else {
+        quote! {
+            while let Some(i) = members.next_key(&mut map)? {
+                match i {
+                    #(#arms)*
+                    _ => members.skip(&mut map)?,
+                }
+            }
+        }
+    };
+    quote! {
+        #gate
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #rt::codec::object(deserializer)
+            }
+        }
+
+        #gate
+        impl #rt::codec::FromMembers for #name {
+            const EXPECTING: &'static str = #expecting;
+
+            fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+                let mut members = #rt::codec::Members::new(&[#(#wires),*]);
+                #(#slots)*
+                #read
+                Ok(#name {
+                    #(#values)*
+                    #deviations
+                })
+            }
+        }
+    }
+}
+
+/// The table the deviation walk reads: members sorted by wire name (the order
+/// deviations are listed in), each with its rule and, for an object type, its
+/// type's table.
+fn member_table(
+    name: &Ident,
+    fields: &[Field],
+    types: Option<&TokenStream>,
+    paths: &Paths,
+) -> TokenStream {
+    let rt = &paths.rt;
+    let mut sorted: Vec<&Field> = fields.iter().collect();
+    sorted.sort_by(|a, b| a.wire.cmp(&b.wire));
+    let members = sorted.iter().map(|f| {
+        let wire = &f.wire;
+        let rule = match (f.presence, &f.ty) {
+            (Presence::Optional | Presence::Nullable, _) => quote!(Optional),
+            (Presence::Required, TypeRef::List(_)) => quote!(List),
+            (Presence::Required, _) => quote!(Promised),
+        };
+        let nested = match f.ty.named() {
+            Some(n) if paths.usage.is_object(n) => {
+                let ty = format_ident!("{}", n);
+                let ty = match types {
+                    Some(path) => quote!(#path::#ty),
+                    None => quote!(#ty),
+                };
+                quote!(Some(<#ty as #rt::deviation::Described>::members))
+            }
+            _ => quote!(None),
+        };
+        quote! {
+            #rt::deviation::Member {
+                wire: #wire,
+                rule: #rt::deviation::Rule::#rule,
+                nested: #nested,
+            },
+        }
+    });
+    quote! {
+        impl #rt::deviation::Described for #name {
+            fn members() -> &'static [#rt::deviation::Member] {
+                const MEMBERS: &[#rt::deviation::Member] = &[#(#members)*];
+                MEMBERS
+            }
+        }
+    }
+}
