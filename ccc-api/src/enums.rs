@@ -53,7 +53,7 @@ impl<T: fmt::Display> fmt::Display for UnknownValue<T> {
 /// An enum generated from the spec whose wire form is a `Raw` value.
 pub trait WireEnum: Sized {
     /// The wire type as an `Unknown` variant keeps it: `u64`, `i64`,
-    /// [`CompactString`](crate::CompactString) (or `String` for error codes).
+    /// [`CompactString`] (or `String` for error codes).
     type Raw: Borrow<Self::Key>;
 
     /// What a wire value is matched on: the number itself, or the borrowed
