@@ -47,22 +47,93 @@ impl<'de, T: FromMembers> Visitor<'de> for ObjectVisitor<T> {
     }
 }
 
-/// The member names of one type, read key by key: each key is given as its
-/// index in `names` (`names.len()` for a member the type does not have).
-///
-/// Answers list their members in the spec's order, so the search starts just
-/// after the previous match and usually succeeds at its first comparison.
-pub struct Members {
+/// A type's member names, with a hash index over them built at compile time:
+/// finding a key costs the same wherever it sits in the list, whatever the
+/// order the members arrive in.
+pub struct Keys {
     names: &'static [&'static str],
+    /// Open addressing by [`hash`]: `0` is empty, else the name's index + 1.
+    slots: [u8; SLOTS],
+}
+
+/// Slots of a [`Keys`] index; types with more than half as many members are
+/// searched in order instead (none in the spec comes close).
+const SLOTS: usize = 128;
+
+impl Keys {
+    /// The index over `names` (in the spec's order).
+    pub const fn new(names: &'static [&'static str]) -> Keys {
+        let mut slots = [0u8; SLOTS];
+        if names.len() <= SLOTS / 2 {
+            let mut i = 0;
+            while i < names.len() {
+                let mut at = hash(names[i].as_bytes()) % SLOTS;
+                while slots[at] != 0 {
+                    at = (at + 1) % SLOTS;
+                }
+                // At most SLOTS / 2 names: the index fits.
+                slots[at] = (i + 1) as u8;
+                i += 1;
+            }
+        }
+        Keys { names, slots }
+    }
+
+    /// The index of `key` among the names, or `names.len()` for another key.
+    fn index(&self, key: &[u8]) -> usize {
+        let missing = self.names.len();
+        if self.names.len() > SLOTS / 2 {
+            return self
+                .names
+                .iter()
+                .position(|n| n.as_bytes() == key)
+                .unwrap_or(missing);
+        }
+        // At least half the slots are empty, so the probe ends.
+        let mut at = hash(key) % SLOTS;
+        loop {
+            match self.slots[at] {
+                0 => return missing,
+                slot => {
+                    let i = usize::from(slot) - 1;
+                    if self.names[i].as_bytes() == key {
+                        return i;
+                    }
+                }
+            }
+            at = (at + 1) % SLOTS;
+        }
+    }
+}
+
+/// FNV-1a: short keys, computed at compile time and per key read.
+const fn hash(bytes: &[u8]) -> usize {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut i = 0;
+    while i < bytes.len() {
+        h ^= bytes[i] as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        i += 1;
+    }
+    (h ^ (h >> 32)) as usize
+}
+
+/// The member names of one type, read key by key: each key is given as its
+/// index in the names (`names.len()` for a member the type does not have).
+///
+/// Answers list their members in the spec's order, so the key expected next
+/// is compared first; any other is found through the index.
+pub struct Members {
+    keys: &'static Keys,
     next: usize,
     last: usize,
 }
 
 impl Members {
-    /// Keys of a type whose members are `names`, in the spec's order.
-    pub fn new(names: &'static [&'static str]) -> Self {
+    /// Keys of a type.
+    pub fn new(keys: &'static Keys) -> Self {
         Members {
-            names,
+            keys,
             next: 0,
             last: 0,
         }
@@ -74,12 +145,12 @@ impl Members {
         map: &mut A,
     ) -> Result<Option<usize>, A::Error> {
         let index = map.next_key_seed(KeySeed {
-            names: self.names,
-            from: self.next,
+            keys: self.keys,
+            expected: self.next,
         })?;
         if let Some(i) = index {
             self.last = i;
-            if i < self.names.len() {
+            if i < self.keys.names.len() {
                 self.next = i + 1;
             }
         }
@@ -94,7 +165,7 @@ impl Members {
         T: Deserialize<'de>,
     {
         if slot.is_some() {
-            return Err(de::Error::duplicate_field(self.names[self.last]));
+            return Err(de::Error::duplicate_field(self.keys.names[self.last]));
         }
         *slot = Some(map.next_value()?);
         Ok(())
@@ -108,7 +179,7 @@ impl Members {
         T: Deserialize<'de> + Default,
     {
         if slot.is_some() {
-            return Err(de::Error::duplicate_field(self.names[self.last]));
+            return Err(de::Error::duplicate_field(self.keys.names[self.last]));
         }
         let value: Option<T> = map.next_value()?;
         *slot = Some(value.unwrap_or_else(deviation::absent));
@@ -122,25 +193,22 @@ impl Members {
 
     /// A required member's value; missing, it is an error naming it.
     pub fn required<T, E: de::Error>(&self, slot: Option<T>, index: usize) -> Result<T, E> {
-        slot.ok_or_else(|| E::missing_field(self.names[index]))
+        slot.ok_or_else(|| E::missing_field(self.keys.names[index]))
     }
 }
 
-/// Finds a key's index, starting at `from` and wrapping around.
+/// Finds a key's index: the one expected next first, then by the index.
 struct KeySeed {
-    names: &'static [&'static str],
-    from: usize,
+    keys: &'static Keys,
+    expected: usize,
 }
 
 impl KeySeed {
     fn index(&self, key: &[u8]) -> usize {
-        let from = self.from.min(self.names.len());
-        let (head, tail) = self.names.split_at(from);
-        tail.iter()
-            .position(|n| n.as_bytes() == key)
-            .map(|i| i + from)
-            .or_else(|| head.iter().position(|n| n.as_bytes() == key))
-            .unwrap_or(self.names.len())
+        match self.keys.names.get(self.expected) {
+            Some(name) if name.as_bytes() == key => self.expected,
+            _ => self.keys.index(key),
+        }
     }
 }
 
@@ -369,24 +437,37 @@ mod tests {
         );
     }
 
+    /// Every name is found from every expected position, in sets from empty
+    /// to past the size the index serves (searched in order there), with
+    /// names that share prefixes and lengths; other keys are not found.
     #[test]
     fn keys_are_found_from_any_start() {
-        let names = &["A", "B", "C"];
-        for from in 0..=4 {
-            let seed = |from| KeySeed { names, from };
-            assert_eq!(seed(from).index(b"A"), 0);
-            assert_eq!(seed(from).index(b"B"), 1);
-            assert_eq!(seed(from).index(b"C"), 2);
-            assert_eq!(seed(from).index(b"D"), 3);
-            assert_eq!(seed(from).index(b""), 3);
-        }
-        assert_eq!(
-            KeySeed {
-                names: &[],
-                from: 0
+        for size in [0usize, 1, 2, 3, 10, 45, 63, 64, 65, 90] {
+            let names: Vec<&'static str> = (0..size)
+                .map(|i| {
+                    &*Box::leak(format!("Member{}{}", i % 7, "x".repeat(i / 7)).into_boxed_str())
+                })
+                .collect();
+            let keys: &'static Keys = Box::leak(Box::new(Keys::new(Box::leak(
+                names.clone().into_boxed_slice(),
+            ))));
+            for expected in 0..=size + 1 {
+                let seed = KeySeed { keys, expected };
+                for (i, name) in names.iter().enumerate() {
+                    assert_eq!(seed.index(name.as_bytes()), i, "{name} in {size}");
+                }
+                for other in [
+                    "",
+                    "Member",
+                    "member0",
+                    "Member0xx_",
+                    "Member7",
+                    "RequestId",
+                ] {
+                    let found = names.iter().position(|n| *n == other).unwrap_or(size);
+                    assert_eq!(seed.index(other.as_bytes()), found, "{other} in {size}");
+                }
             }
-            .index(b"A"),
-            0
-        );
+        }
     }
 }

@@ -73,8 +73,9 @@ impl<'de> ::serde::Deserialize<'de> for AIAgentInfo {
 impl crate::codec::FromMembers for AIAgentInfo {
     const EXPECTING: &'static str = "struct AIAgentInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members =
-            crate::codec::Members::new(&["AIAgentId", "AIAgentName", "VariableNames"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["AIAgentId", "AIAgentName", "VariableNames"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_ai_agent_id: Option<Option<AIAgentId>> = None;
         let mut f_ai_agent_name: Option<Option<crate::CompactString>> = None;
         let mut f_variable_names: Option<Option<Vec<crate::CompactString>>> = None;
@@ -217,7 +218,8 @@ impl<'de> ::serde::Deserialize<'de> for AIAnalysisResult {
 impl crate::codec::FromMembers for AIAnalysisResult {
     const EXPECTING: &'static str = "struct AIAnalysisResult";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["Type", "Result"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Type", "Result"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_type: Option<Option<AIAnalysisResultType>> = None;
         let mut f_result: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -354,13 +356,14 @@ impl<'de> ::serde::Deserialize<'de> for AICallExtractConfigElement {
 impl crate::codec::FromMembers for AICallExtractConfigElement {
     const EXPECTING: &'static str = "struct AICallExtractConfigElement";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "InfoType",
             "InfoName",
             "InfoContent",
             "Examples",
             "Choices",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_info_type: Option<AICallExtractConfigElementInfoType> = None;
         let mut f_info_name: Option<crate::CompactString> = None;
         let mut f_info_content: Option<Option<crate::CompactString>> = None;
@@ -539,8 +542,9 @@ impl<'de> ::serde::Deserialize<'de> for AICallExtractResultElement {
 impl crate::codec::FromMembers for AICallExtractResultElement {
     const EXPECTING: &'static str = "struct AICallExtractResultElement";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members =
-            crate::codec::Members::new(&["InfoType", "InfoName", "InfoContent", "Result"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["InfoType", "InfoName", "InfoContent", "Result"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_info_type: Option<Option<AICallExtractConfigElementInfoType>> = None;
         let mut f_info_name: Option<Option<crate::CompactString>> = None;
         let mut f_info_content: Option<Option<crate::CompactString>> = None;
@@ -721,7 +725,9 @@ impl<'de> ::serde::Deserialize<'de> for AICallExtractResultInfo {
 impl crate::codec::FromMembers for AICallExtractResultInfo {
     const EXPECTING: &'static str = "struct AICallExtractResultInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["Text", "Chosen", "Boolean", "Number"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["Text", "Chosen", "Boolean", "Number"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_text: Option<Option<crate::CompactString>> = None;
         let mut f_chosen: Option<Option<Vec<crate::CompactString>>> = None;
         let mut f_boolean: Option<Option<bool>> = None;
@@ -905,8 +911,9 @@ impl<'de> ::serde::Deserialize<'de> for AICallInteractionRound {
 impl crate::codec::FromMembers for AICallInteractionRound {
     const EXPECTING: &'static str = "struct AICallInteractionRound";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members =
-            crate::codec::Members::new(&["RoundId", "RoundIndex", "Tags", "Messages", "Paths"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["RoundId", "RoundIndex", "Tags", "Messages", "Paths"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_round_id: Option<Option<crate::CompactString>> = None;
         let mut f_round_index: Option<Option<i64>> = None;
         let mut f_tags: Option<Option<crate::CompactString>> = None;
@@ -1107,12 +1114,13 @@ impl<'de> ::serde::Deserialize<'de> for AICallLatencyMetrics {
 impl crate::codec::FromMembers for AICallLatencyMetrics {
     const EXPECTING: &'static str = "struct AICallLatencyMetrics";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "AsrLatency",
             "LLMFirstTokenLatency",
             "TTSLatency",
             "TotalLatency",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_asr_latency: Option<Option<i64>> = None;
         let mut f_llm_first_token_latency: Option<Option<i64>> = None;
         let mut f_tts_latency: Option<Option<i64>> = None;
@@ -1307,7 +1315,7 @@ impl<'de> ::serde::Deserialize<'de> for AILatencyDetail {
 impl crate::codec::FromMembers for AILatencyDetail {
     const EXPECTING: &'static str = "struct AILatencyDetail";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "RoundId",
             "ASRLatency",
             "TTSLatency",
@@ -1315,6 +1323,7 @@ impl crate::codec::FromMembers for AILatencyDetail {
             "LLMFirstTokenLatency",
             "ETELatency",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_round_id: Option<Option<crate::CompactString>> = None;
         let mut f_asr_latency: Option<Option<i64>> = None;
         let mut f_tts_latency: Option<Option<i64>> = None;
@@ -1535,8 +1544,9 @@ impl<'de> ::serde::Deserialize<'de> for AILatencyStatistics {
 impl crate::codec::FromMembers for AILatencyStatistics {
     const EXPECTING: &'static str = "struct AILatencyStatistics";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members =
-            crate::codec::Members::new(&["ASRLatency", "TTSLatency", "LLMLatency", "ETELatency"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["ASRLatency", "TTSLatency", "LLMLatency", "ETELatency"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_asr_latency: Option<Option<AILatencyStatisticsInfo>> = None;
         let mut f_tts_latency: Option<Option<AILatencyStatisticsInfo>> = None;
         let mut f_llm_latency: Option<Option<AILatencyStatisticsInfo>> = None;
@@ -1702,8 +1712,9 @@ impl<'de> ::serde::Deserialize<'de> for AILatencyStatisticsInfo {
 impl crate::codec::FromMembers for AILatencyStatisticsInfo {
     const EXPECTING: &'static str = "struct AILatencyStatisticsInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members =
-            crate::codec::Members::new(&["MinLatency", "MiddleLatency", "P90Latency"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["MinLatency", "MiddleLatency", "P90Latency"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_min_latency: Option<Option<i64>> = None;
         let mut f_middle_latency: Option<Option<i64>> = None;
         let mut f_p90_latency: Option<Option<i64>> = None;
@@ -1849,7 +1860,9 @@ impl<'de> ::serde::Deserialize<'de> for AIRoundMessage {
 impl crate::codec::FromMembers for AIRoundMessage {
     const EXPECTING: &'static str = "struct AIRoundMessage";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["Timestamp", "UserReply", "AISpeak"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["Timestamp", "UserReply", "AISpeak"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_timestamp: Option<Option<i64>> = None;
         let mut f_user_reply: Option<Option<UserReplyEvent>> = None;
         let mut f_ai_speak: Option<Option<AISpeakEvent>> = None;
@@ -1995,7 +2008,9 @@ impl<'de> ::serde::Deserialize<'de> for AIRoundPath {
 impl crate::codec::FromMembers for AIRoundPath {
     const EXPECTING: &'static str = "struct AIRoundPath";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["NodeName", "NodeType", "Timestamp"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["NodeName", "NodeType", "Timestamp"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_node_name: Option<Option<crate::CompactString>> = None;
         let mut f_node_type: Option<Option<AIRoundPathNodeType>> = None;
         let mut f_timestamp: Option<Option<i64>> = None;
@@ -2157,13 +2172,14 @@ impl<'de> ::serde::Deserialize<'de> for AISpeakEvent {
 impl crate::codec::FromMembers for AISpeakEvent {
     const EXPECTING: &'static str = "struct AISpeakEvent";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "CanBeInterrupted",
             "SpokenText",
             "SpokenType",
             "LatencyMetrics",
             "TraverseReason",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_can_be_interrupted: Option<Option<bool>> = None;
         let mut f_spoken_text: Option<Option<crate::CompactString>> = None;
         let mut f_spoken_type: Option<Option<AISpeakEventSpokenType>> = None;
@@ -2354,11 +2370,12 @@ impl<'de> ::serde::Deserialize<'de> for AITransferItem {
 impl crate::codec::FromMembers for AITransferItem {
     const EXPECTING: &'static str = "struct AITransferItem";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "TransferFunctionName",
             "TransferFunctionDesc",
             "TransferSkillGroupId",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_transfer_function_name: Option<crate::CompactString> = None;
         let mut f_transfer_function_desc: Option<crate::CompactString> = None;
         let mut f_transfer_skill_group_id: Option<u64> = None;
@@ -2502,8 +2519,9 @@ impl<'de> ::serde::Deserialize<'de> for ActiveCarrierPrivilegeNumber {
 impl crate::codec::FromMembers for ActiveCarrierPrivilegeNumber {
     const EXPECTING: &'static str = "struct ActiveCarrierPrivilegeNumber";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members =
-            crate::codec::Members::new(&["SdkAppId", "Caller", "Callee", "CreateTime"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["SdkAppId", "Caller", "Callee", "CreateTime"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<Option<SdkAppId>> = None;
         let mut f_caller: Option<Option<crate::CompactString>> = None;
         let mut f_callee: Option<Option<crate::CompactString>> = None;
@@ -2691,8 +2709,9 @@ impl<'de> ::serde::Deserialize<'de> for AsrData {
 impl crate::codec::FromMembers for AsrData {
     const EXPECTING: &'static str = "struct AsrData";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members =
-            crate::codec::Members::new(&["User", "Message", "Timestamp", "Start", "End"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["User", "Message", "Timestamp", "Start", "End"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_user: Option<Option<crate::CompactString>> = None;
         let mut f_message: Option<Option<crate::CompactString>> = None;
         let mut f_timestamp: Option<Option<i64>> = None;
@@ -2897,8 +2916,9 @@ impl<'de> ::serde::Deserialize<'de> for AudioFileInfo {
 impl crate::codec::FromMembers for AudioFileInfo {
     const EXPECTING: &'static str = "struct AudioFileInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members =
-            crate::codec::Members::new(&["FileId", "CustomFileName", "AudioFileName", "Status"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["FileId", "CustomFileName", "AudioFileName", "Status"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_file_id: Option<Option<FileId>> = None;
         let mut f_custom_file_name: Option<Option<crate::CompactString>> = None;
         let mut f_audio_file_name: Option<Option<crate::CompactString>> = None;
@@ -3066,7 +3086,8 @@ impl<'de> ::serde::Deserialize<'de> for AutoCalloutTaskCalleeInfo {
 impl crate::codec::FromMembers for AutoCalloutTaskCalleeInfo {
     const EXPECTING: &'static str = "struct AutoCalloutTaskCalleeInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["Callee", "State", "Sessions"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Callee", "State", "Sessions"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_callee: Option<crate::CompactString> = None;
         let mut f_state: Option<AutoCalloutTaskCalleeState> = None;
         let mut f_sessions: Option<Vec<crate::CompactString>> = None;
@@ -3267,7 +3288,7 @@ impl<'de> ::serde::Deserialize<'de> for AutoCalloutTaskInfo {
 impl crate::codec::FromMembers for AutoCalloutTaskInfo {
     const EXPECTING: &'static str = "struct AutoCalloutTaskInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "Name",
             "CalleeCount",
             "Callers",
@@ -3278,6 +3299,7 @@ impl crate::codec::FromMembers for AutoCalloutTaskInfo {
             "TaskId",
             "MaxRingTimeoutSecond",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_name: Option<Option<crate::CompactString>> = None;
         let mut f_callee_count: Option<Option<CalleeCount>> = None;
         let mut f_callers: Option<Option<Vec<crate::CompactString>>> = None;
@@ -3570,7 +3592,9 @@ impl<'de> ::serde::Deserialize<'de> for AvailableTimeConfig {
 impl crate::codec::FromMembers for AvailableTimeConfig {
     const EXPECTING: &'static str = "struct AvailableTimeConfig";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["DayType", "DaysOfWeek", "TimeRanges"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["DayType", "DaysOfWeek", "TimeRanges"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_day_type: Option<Option<AvailableTimeConfigDayType>> = None;
         let mut f_days_of_week: Option<Option<Vec<AvailableTimeConfigDaysOfWeek>>> = None;
         let mut f_time_ranges: Option<Option<Vec<TimeRange>>> = None;
@@ -3691,7 +3715,8 @@ impl<'de> ::serde::Deserialize<'de> for BasicAuth {
 impl crate::codec::FromMembers for BasicAuth {
     const EXPECTING: &'static str = "struct BasicAuth";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["BasicToken"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["BasicToken"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_basic_token: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -3784,7 +3809,8 @@ impl<'de> ::serde::Deserialize<'de> for BearerAuth {
 impl crate::codec::FromMembers for BearerAuth {
     const EXPECTING: &'static str = "struct BearerAuth";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["BearerToken"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["BearerToken"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_bearer_token: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -3938,7 +3964,7 @@ impl<'de> ::serde::Deserialize<'de> for CallInMetrics {
 impl crate::codec::FromMembers for CallInMetrics {
     const EXPECTING: &'static str = "struct CallInMetrics";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "IvrCount",
             "QueueCount",
             "RingCount",
@@ -3951,6 +3977,7 @@ impl crate::codec::FromMembers for CallInMetrics {
             "MaxAcceptDuration",
             "AvgAcceptDuration",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_ivr_count: Option<Option<i64>> = None;
         let mut f_queue_count: Option<Option<i64>> = None;
         let mut f_ring_count: Option<Option<i64>> = None;
@@ -4292,7 +4319,9 @@ impl<'de> ::serde::Deserialize<'de> for CallInNumberMetrics {
 impl crate::codec::FromMembers for CallInNumberMetrics {
     const EXPECTING: &'static str = "struct CallInNumberMetrics";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["Number", "Metrics", "SkillGroupMetrics"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["Number", "Metrics", "SkillGroupMetrics"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_number: Option<Option<crate::CompactString>> = None;
         let mut f_metrics: Option<Option<CallInMetrics>> = None;
         let mut f_skill_group_metrics: Option<Option<Vec<CallInSkillGroupMetrics>>> = None;
@@ -4436,7 +4465,9 @@ impl<'de> ::serde::Deserialize<'de> for CallInSkillGroupMetrics {
 impl crate::codec::FromMembers for CallInSkillGroupMetrics {
     const EXPECTING: &'static str = "struct CallInSkillGroupMetrics";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["SkillGroupId", "Metrics", "Name"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["SkillGroupId", "Metrics", "Name"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_skill_group_id: Option<SkillGroupId> = None;
         let mut f_metrics: Option<Option<CallInMetrics>> = None;
         let mut f_name: Option<crate::CompactString> = None;
@@ -4589,7 +4620,8 @@ impl<'de> ::serde::Deserialize<'de> for CalleeAttribute {
 impl crate::codec::FromMembers for CalleeAttribute {
     const EXPECTING: &'static str = "struct CalleeAttribute";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["Callee", "UUI", "Variables"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Callee", "UUI", "Variables"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_callee: Option<crate::CompactString> = None;
         let mut f_uui: Option<Option<crate::CompactString>> = None;
         let mut f_variables: Option<Option<Vec<Variable>>> = None;
@@ -4753,7 +4785,7 @@ impl<'de> ::serde::Deserialize<'de> for CarrierPrivilegeNumberApplicant {
 impl crate::codec::FromMembers for CarrierPrivilegeNumberApplicant {
     const EXPECTING: &'static str = "struct CarrierPrivilegeNumberApplicant";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "SdkAppId",
             "ApplicantId",
             "Callers",
@@ -4763,6 +4795,7 @@ impl crate::codec::FromMembers for CarrierPrivilegeNumberApplicant {
             "CreateTime",
             "UpdateTime",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<Option<SdkAppId>> = None;
         let mut f_applicant_id: Option<Option<u64>> = None;
         let mut f_callers: Option<Option<Vec<crate::CompactString>>> = None;
@@ -5025,7 +5058,8 @@ impl<'de> ::serde::Deserialize<'de> for ClientInfo {
 impl crate::codec::FromMembers for ClientInfo {
     const EXPECTING: &'static str = "struct ClientInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["ClientType", "IsConnected"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["ClientType", "IsConnected"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_client_type: Option<Option<ClientInfoClientType>> = None;
         let mut f_is_connected: Option<Option<bool>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -5270,7 +5304,7 @@ impl<'de> ::serde::Deserialize<'de> for CompanyApplyInfo {
 impl crate::codec::FromMembers for CompanyApplyInfo {
     const EXPECTING: &'static str = "struct CompanyApplyInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "ApplicantType",
             "CompanyName",
             "BusinessId",
@@ -5295,6 +5329,7 @@ impl crate::codec::FromMembers for CompanyApplyInfo {
             "OperatorEmail",
             "OperatorMobilePicUrl",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_applicant_type: Option<CompanyApplyInfoApplicantType> = None;
         let mut f_company_name: Option<crate::CompactString> = None;
         let mut f_business_id: Option<crate::CompactString> = None;
@@ -5906,7 +5941,7 @@ impl<'de> ::serde::Deserialize<'de> for CompanyStateInfo {
 impl crate::codec::FromMembers for CompanyStateInfo {
     const EXPECTING: &'static str = "struct CompanyStateInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "Id",
             "CompanyName",
             "CreateTime",
@@ -5917,6 +5952,7 @@ impl crate::codec::FromMembers for CompanyStateInfo {
             "ModifyTime",
             "ContractNo",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_id: Option<Option<i64>> = None;
         let mut f_company_name: Option<Option<crate::CompactString>> = None;
         let mut f_create_time: Option<Option<i64>> = None;
@@ -6245,7 +6281,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignsElemen
 impl crate::codec::FromMembers for DescribePredictiveDialingCampaignsElement {
     const EXPECTING: &'static str = "struct DescribePredictiveDialingCampaignsElement";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "CampaignId",
             "Name",
             "Status",
@@ -6255,6 +6291,7 @@ impl crate::codec::FromMembers for DescribePredictiveDialingCampaignsElement {
             "Priority",
             "SkillGroupId",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_campaign_id: Option<Option<CampaignId>> = None;
         let mut f_name: Option<Option<crate::CompactString>> = None;
         let mut f_status: Option<Option<DescribePredictiveDialingCampaignsElementStatus>> = None;
@@ -6535,7 +6572,9 @@ impl<'de> ::serde::Deserialize<'de> for ErrStaffItem {
 impl crate::codec::FromMembers for ErrStaffItem {
     const EXPECTING: &'static str = "struct ErrStaffItem";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["StaffEmail", "Code", "Message"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["StaffEmail", "Code", "Message"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_staff_email: Option<Option<crate::CompactString>> = None;
         let mut f_code: Option<Option<crate::CompactString>> = None;
         let mut f_message: Option<Option<crate::CompactString>> = None;
@@ -6669,7 +6708,8 @@ impl<'de> ::serde::Deserialize<'de> for EventStaffDetail {
 impl crate::codec::FromMembers for EventStaffDetail {
     const EXPECTING: &'static str = "struct EventStaffDetail";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["Staffs"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Staffs"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_staffs: Option<Option<Vec<EventStaffElement>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -6760,7 +6800,8 @@ impl<'de> ::serde::Deserialize<'de> for EventStaffElement {
 impl crate::codec::FromMembers for EventStaffElement {
     const EXPECTING: &'static str = "struct EventStaffElement";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["Mail", "StaffNumber"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Mail", "StaffNumber"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_mail: Option<Option<crate::CompactString>> = None;
         let mut f_staff_number: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -6942,7 +6983,7 @@ impl<'de> ::serde::Deserialize<'de> for ExtensionInfo {
 impl crate::codec::FromMembers for ExtensionInfo {
     const EXPECTING: &'static str = "struct ExtensionInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "SdkAppId",
             "FullExtensionId",
             "ExtensionId",
@@ -6955,6 +6996,7 @@ impl crate::codec::FromMembers for ExtensionInfo {
             "Relation",
             "RelationName",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<Option<SdkAppId>> = None;
         let mut f_full_extension_id: Option<Option<crate::CompactString>> = None;
         let mut f_extension_id: Option<Option<crate::CompactString>> = None;
@@ -7286,7 +7328,8 @@ impl<'de> ::serde::Deserialize<'de> for Filter {
 impl crate::codec::FromMembers for Filter {
     const EXPECTING: &'static str = "struct Filter";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["Name", "Values"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Name", "Values"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_name: Option<Option<crate::CompactString>> = None;
         let mut f_values: Option<Option<Vec<crate::CompactString>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -7423,7 +7466,7 @@ impl<'de> ::serde::Deserialize<'de> for FlashSMSRecord {
 impl crate::codec::FromMembers for FlashSMSRecord {
     const EXPECTING: &'static str = "struct FlashSMSRecord";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "SessionId",
             "DeliveryNumber",
             "ServingNumber",
@@ -7432,6 +7475,7 @@ impl crate::codec::FromMembers for FlashSMSRecord {
             "DeliveryTimestamp",
             "ArriveTimestamp",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_session_id: Option<Option<crate::CompactString>> = None;
         let mut f_delivery_number: Option<Option<crate::CompactString>> = None;
         let mut f_serving_number: Option<Option<crate::CompactString>> = None;
@@ -7676,7 +7720,9 @@ impl<'de> ::serde::Deserialize<'de> for ForwardingConfig {
 impl crate::codec::FromMembers for ForwardingConfig {
     const EXPECTING: &'static str = "struct ForwardingConfig";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["Enabled", "Condition", "Target"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["Enabled", "Condition", "Target"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_enabled: Option<Option<bool>> = None;
         let mut f_condition: Option<Option<ForwardingConfigCondition>> = None;
         let mut f_target: Option<Option<ForwardingTarget>> = None;
@@ -7832,8 +7878,9 @@ impl<'de> ::serde::Deserialize<'de> for ForwardingTarget {
 impl crate::codec::FromMembers for ForwardingTarget {
     const EXPECTING: &'static str = "struct ForwardingTarget";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members =
-            crate::codec::Members::new(&["Type", "StaffUserId", "SkillGroupId", "Extension"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["Type", "StaffUserId", "SkillGroupId", "Extension"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_type: Option<Option<ForwardingTargetType>> = None;
         let mut f_staff_user_id: Option<Option<crate::CompactString>> = None;
         let mut f_skill_group_id: Option<Option<SkillGroupId>> = None;
@@ -8005,7 +8052,8 @@ impl<'de> ::serde::Deserialize<'de> for HeaderParams {
 impl crate::codec::FromMembers for HeaderParams {
     const EXPECTING: &'static str = "struct HeaderParams";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["Key", "Value"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Key", "Value"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_key: Option<Option<crate::CompactString>> = None;
         let mut f_value: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -8154,7 +8202,7 @@ impl<'de> ::serde::Deserialize<'de> for HttpCallbackConfig {
 impl crate::codec::FromMembers for HttpCallbackConfig {
     const EXPECTING: &'static str = "struct HttpCallbackConfig";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "Url",
             "HeaderParams",
             "Params",
@@ -8166,6 +8214,7 @@ impl crate::codec::FromMembers for HttpCallbackConfig {
             "CustomAuth",
             "Oauth2Auth",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_url: Option<Option<crate::CompactString>> = None;
         let mut f_header_params: Option<Option<Vec<HeaderParams>>> = None;
         let mut f_params: Option<Option<Vec<HttpParams>>> = None;
@@ -8416,7 +8465,8 @@ impl<'de> ::serde::Deserialize<'de> for HttpParams {
 impl crate::codec::FromMembers for HttpParams {
     const EXPECTING: &'static str = "struct HttpParams";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["Key", "Value", "ValueType"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Key", "Value", "ValueType"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_key: Option<Option<crate::CompactString>> = None;
         let mut f_value: Option<Option<crate::CompactString>> = None;
         let mut f_value_type: Option<Option<crate::CompactString>> = None;
@@ -8610,7 +8660,7 @@ impl<'de> ::serde::Deserialize<'de> for IMCdrInfo {
 impl crate::codec::FromMembers for IMCdrInfo {
     const EXPECTING: &'static str = "struct IMCdrInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "Id",
             "Duration",
             "EndStatus",
@@ -8624,6 +8674,7 @@ impl crate::codec::FromMembers for IMCdrInfo {
             "Satisfaction",
             "ClientUserId",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_id: Option<Option<crate::CompactString>> = None;
         let mut f_duration: Option<Option<i64>> = None;
         let mut f_end_status: Option<Option<IMCdrInfoEndStatus>> = None;
@@ -8982,7 +9033,8 @@ impl<'de> ::serde::Deserialize<'de> for IMSatisfaction {
 impl crate::codec::FromMembers for IMSatisfaction {
     const EXPECTING: &'static str = "struct IMSatisfaction";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["Id", "Label"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Id", "Label"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_id: Option<Option<i64>> = None;
         let mut f_label: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -9129,7 +9181,7 @@ impl<'de> ::serde::Deserialize<'de> for IVRKeyPressedElement {
 impl crate::codec::FromMembers for IVRKeyPressedElement {
     const EXPECTING: &'static str = "struct IVRKeyPressedElement";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "Key",
             "Label",
             "Timestamp",
@@ -9137,6 +9189,7 @@ impl crate::codec::FromMembers for IVRKeyPressedElement {
             "OriginalContent",
             "TTSPrompt",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_key: Option<Option<crate::CompactString>> = None;
         let mut f_label: Option<Option<crate::CompactString>> = None;
         let mut f_timestamp: Option<Option<i64>> = None;
@@ -9343,7 +9396,8 @@ impl<'de> ::serde::Deserialize<'de> for Interface {
 impl crate::codec::FromMembers for Interface {
     const EXPECTING: &'static str = "struct Interface";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["URL"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["URL"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_url: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -9429,7 +9483,8 @@ impl<'de> ::serde::Deserialize<'de> for InvokeLLM {
 impl crate::codec::FromMembers for InvokeLLM {
     const EXPECTING: &'static str = "struct InvokeLLM";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["Content", "Interrupt"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Content", "Interrupt"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_content: Option<Option<crate::CompactString>> = None;
         let mut f_interrupt: Option<Option<bool>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -9531,7 +9586,8 @@ impl<'de> ::serde::Deserialize<'de> for Message {
 impl crate::codec::FromMembers for Message {
     const EXPECTING: &'static str = "struct Message";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["Type", "Content"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Type", "Content"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_type: Option<Option<crate::CompactString>> = None;
         let mut f_content: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -9657,7 +9713,9 @@ impl<'de> ::serde::Deserialize<'de> for MessageBody {
 impl crate::codec::FromMembers for MessageBody {
     const EXPECTING: &'static str = "struct MessageBody";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["Timestamp", "From", "Messages"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["Timestamp", "From", "Messages"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_timestamp: Option<Option<i64>> = None;
         let mut f_from: Option<Option<crate::CompactString>> = None;
         let mut f_messages: Option<Option<Vec<Message>>> = None;
@@ -9814,8 +9872,9 @@ impl<'de> ::serde::Deserialize<'de> for NumberInfo {
 impl crate::codec::FromMembers for NumberInfo {
     const EXPECTING: &'static str = "struct NumberInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members =
-            crate::codec::Members::new(&["Number", "CallOutSkillGroupIds", "State", "CostType"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["Number", "CallOutSkillGroupIds", "State", "CostType"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_number: Option<Option<crate::CompactString>> = None;
         let mut f_call_out_skill_group_ids: Option<Option<Vec<SkillGroupId>>> = None;
         let mut f_state: Option<Option<NumberInfoState>> = None;
@@ -9996,7 +10055,9 @@ impl<'de> ::serde::Deserialize<'de> for OauthConfig {
 impl crate::codec::FromMembers for OauthConfig {
     const EXPECTING: &'static str = "struct OauthConfig";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["TokenURL", "ClientId", "ClientSecret"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["TokenURL", "ClientId", "ClientSecret"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_token_url: Option<Option<crate::CompactString>> = None;
         let mut f_client_id: Option<Option<crate::CompactString>> = None;
         let mut f_client_secret: Option<Option<crate::CompactString>> = None;
@@ -10144,7 +10205,7 @@ impl<'de> ::serde::Deserialize<'de> for OwnNumberApplyDetailItem {
 impl crate::codec::FromMembers for OwnNumberApplyDetailItem {
     const EXPECTING: &'static str = "struct OwnNumberApplyDetailItem";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "CallType",
             "PhoneNumber",
             "MaxCallCount",
@@ -10152,6 +10213,7 @@ impl crate::codec::FromMembers for OwnNumberApplyDetailItem {
             "OutboundCalleeFormat",
             "CarrierPhoneNumber",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_call_type: Option<OwnNumberApplyDetailItemCallType> = None;
         let mut f_phone_number: Option<crate::CompactString> = None;
         let mut f_max_call_count: Option<i64> = None;
@@ -10444,7 +10506,7 @@ impl<'de> ::serde::Deserialize<'de> for PSTNSession {
 impl crate::codec::FromMembers for PSTNSession {
     const EXPECTING: &'static str = "struct PSTNSession";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "SessionID",
             "RoomID",
             "Caller",
@@ -10461,6 +10523,7 @@ impl crate::codec::FromMembers for PSTNSession {
             "ProtectedCaller",
             "ProtectedCallee",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_session_id: Option<Option<crate::CompactString>> = None;
         let mut f_room_id: Option<Option<crate::CompactString>> = None;
         let mut f_caller: Option<Option<crate::CompactString>> = None;
@@ -10968,7 +11031,7 @@ impl<'de> ::serde::Deserialize<'de> for PSTNSessionInfo {
 impl crate::codec::FromMembers for PSTNSessionInfo {
     const EXPECTING: &'static str = "struct PSTNSessionInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "SessionID",
             "RoomID",
             "Caller",
@@ -10983,6 +11046,7 @@ impl crate::codec::FromMembers for PSTNSessionInfo {
             "ProtectedCaller",
             "ProtectedCallee",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_session_id: Option<Option<crate::CompactString>> = None;
         let mut f_room_id: Option<Option<crate::CompactString>> = None;
         let mut f_caller: Option<Option<crate::CompactString>> = None;
@@ -11381,7 +11445,7 @@ impl<'de> ::serde::Deserialize<'de> for PackageBuyInfo {
 impl crate::codec::FromMembers for PackageBuyInfo {
     const EXPECTING: &'static str = "struct PackageBuyInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "PackageId",
             "Type",
             "CapacitySize",
@@ -11389,6 +11453,7 @@ impl crate::codec::FromMembers for PackageBuyInfo {
             "BuyTime",
             "EndTime",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_package_id: Option<crate::CompactString> = None;
         let mut f_type: Option<PackageBuyInfoType> = None;
         let mut f_capacity_size: Option<i64> = None;
@@ -11640,9 +11705,10 @@ impl<'de> ::serde::Deserialize<'de> for PhoneNumBuyInfo {
 impl crate::codec::FromMembers for PhoneNumBuyInfo {
     const EXPECTING: &'static str = "struct PhoneNumBuyInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "PhoneNum", "Type", "CallType", "BuyTime", "EndTime", "State",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_phone_num: Option<crate::CompactString> = None;
         let mut f_type: Option<PhoneNumBuyInfoType> = None;
         let mut f_call_type: Option<PhoneNumBuyInfoCallType> = None;
@@ -11876,7 +11942,8 @@ impl<'de> ::serde::Deserialize<'de> for RetryTagItem {
 impl crate::codec::FromMembers for RetryTagItem {
     const EXPECTING: &'static str = "struct RetryTagItem";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["TagName", "TagValue"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["TagName", "TagValue"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_tag_name: Option<Option<crate::CompactString>> = None;
         let mut f_tag_value: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -11970,7 +12037,8 @@ impl<'de> ::serde::Deserialize<'de> for ReturnKey {
 impl crate::codec::FromMembers for ReturnKey {
     const EXPECTING: &'static str = "struct ReturnKey";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["Key"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Key"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_key: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -12077,7 +12145,7 @@ impl<'de> ::serde::Deserialize<'de> for SdkAppIdBuyInfo {
 impl crate::codec::FromMembers for SdkAppIdBuyInfo {
     const EXPECTING: &'static str = "struct SdkAppIdBuyInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "SdkAppId",
             "Name",
             "StaffBuyNum",
@@ -12085,6 +12153,7 @@ impl crate::codec::FromMembers for SdkAppIdBuyInfo {
             "PhoneNumBuyList",
             "SipBuyNum",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<Option<SdkAppId>> = None;
         let mut f_name: Option<Option<crate::CompactString>> = None;
         let mut f_staff_buy_num: Option<Option<i64>> = None;
@@ -12341,7 +12410,7 @@ impl<'de> ::serde::Deserialize<'de> for SeatUserInfo {
 impl crate::codec::FromMembers for SeatUserInfo {
     const EXPECTING: &'static str = "struct SeatUserInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "Name",
             "Mail",
             "StaffNumber",
@@ -12352,6 +12421,7 @@ impl crate::codec::FromMembers for SeatUserInfo {
             "Role",
             "ExtensionNumber",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_name: Option<crate::CompactString> = None;
         let mut f_mail: Option<crate::CompactString> = None;
         let mut f_staff_number: Option<crate::CompactString> = None;
@@ -12757,7 +12827,7 @@ impl<'de> ::serde::Deserialize<'de> for ServeParticipant {
 impl crate::codec::FromMembers for ServeParticipant {
     const EXPECTING: &'static str = "struct ServeParticipant";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "Mail",
             "Phone",
             "RingTimestamp",
@@ -12777,6 +12847,7 @@ impl crate::codec::FromMembers for ServeParticipant {
             "SkillGroupName",
             "CustomRecordURL",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_mail: Option<Option<crate::CompactString>> = None;
         let mut f_phone: Option<Option<crate::CompactString>> = None;
         let mut f_ring_timestamp: Option<Option<i64>> = None;
@@ -13311,7 +13382,7 @@ impl<'de> ::serde::Deserialize<'de> for ServerPushText {
 impl crate::codec::FromMembers for ServerPushText {
     const EXPECTING: &'static str = "struct ServerPushText";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "Text",
             "Interrupt",
             "StopAfterPlay",
@@ -13320,6 +13391,7 @@ impl crate::codec::FromMembers for ServerPushText {
             "Priority",
             "AddHistory",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_text: Option<Option<crate::CompactString>> = None;
         let mut f_interrupt: Option<Option<bool>> = None;
         let mut f_stop_after_play: Option<Option<bool>> = None;
@@ -13517,8 +13589,9 @@ impl<'de> ::serde::Deserialize<'de> for SessionEvent {
 impl crate::codec::FromMembers for SessionEvent {
     const EXPECTING: &'static str = "struct SessionEvent";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members =
-            crate::codec::Members::new(&["Timestamp", "EventType", "StaffEventDetail"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["Timestamp", "EventType", "StaffEventDetail"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_timestamp: Option<Option<i64>> = None;
         let mut f_event_type: Option<Option<SessionEventEventType>> = None;
         let mut f_staff_event_detail: Option<Option<EventStaffDetail>> = None;
@@ -13657,7 +13730,9 @@ impl<'de> ::serde::Deserialize<'de> for SetStaffStatusItem {
 impl crate::codec::FromMembers for SetStaffStatusItem {
     const EXPECTING: &'static str = "struct SetStaffStatusItem";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["StaffUserId", "Status", "Reason"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["StaffUserId", "Status", "Reason"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_staff_user_id: Option<crate::CompactString> = None;
         let mut f_status: Option<SetStaffStatusItemStatus> = None;
         let mut f_reason: Option<Option<crate::CompactString>> = None;
@@ -13801,7 +13876,7 @@ impl<'de> ::serde::Deserialize<'de> for SetStaffStatusRspItem {
 impl crate::codec::FromMembers for SetStaffStatusRspItem {
     const EXPECTING: &'static str = "struct SetStaffStatusRspItem";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "StaffUserId",
             "ErrorCode",
             "ErrorMessage",
@@ -13810,6 +13885,7 @@ impl crate::codec::FromMembers for SetStaffStatusRspItem {
             "PreviousStatus",
             "PreviousReason",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_staff_user_id: Option<Option<crate::CompactString>> = None;
         let mut f_error_code: Option<Option<crate::CompactString>> = None;
         let mut f_error_message: Option<Option<crate::CompactString>> = None;
@@ -14090,7 +14166,7 @@ impl<'de> ::serde::Deserialize<'de> for SkillGroupInfoItem {
 impl crate::codec::FromMembers for SkillGroupInfoItem {
     const EXPECTING: &'static str = "struct SkillGroupInfoItem";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "SkillGroupId",
             "SkillGroupName",
             "Type",
@@ -14102,6 +14178,7 @@ impl crate::codec::FromMembers for SkillGroupInfoItem {
             "Alias",
             "RingAll",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_skill_group_id: Option<Option<SkillGroupId>> = None;
         let mut f_skill_group_name: Option<Option<crate::CompactString>> = None;
         let mut f_type: Option<Option<SkillGroupInfoItemType>> = None;
@@ -14418,8 +14495,9 @@ impl<'de> ::serde::Deserialize<'de> for SkillGroupItem {
 impl crate::codec::FromMembers for SkillGroupItem {
     const EXPECTING: &'static str = "struct SkillGroupItem";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members =
-            crate::codec::Members::new(&["SkillGroupId", "SkillGroupName", "Priority", "Type"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["SkillGroupId", "SkillGroupName", "Priority", "Type"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_skill_group_id: Option<SkillGroupId> = None;
         let mut f_skill_group_name: Option<crate::CompactString> = None;
         let mut f_priority: Option<i64> = None;
@@ -14615,7 +14693,9 @@ impl<'de> ::serde::Deserialize<'de> for StaffBuyInfo {
 impl crate::codec::FromMembers for StaffBuyInfo {
     const EXPECTING: &'static str = "struct StaffBuyInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["Num", "BuyTime", "EndTime", "SipNum"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["Num", "BuyTime", "EndTime", "SipNum"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_num: Option<Option<i64>> = None;
         let mut f_buy_time: Option<Option<i64>> = None;
         let mut f_end_time: Option<Option<i64>> = None;
@@ -14848,7 +14928,7 @@ impl<'de> ::serde::Deserialize<'de> for StaffInfo {
 impl crate::codec::FromMembers for StaffInfo {
     const EXPECTING: &'static str = "struct StaffInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "Name",
             "Mail",
             "Phone",
@@ -14862,6 +14942,7 @@ impl crate::codec::FromMembers for StaffInfo {
             "ExtensionNumber",
             "ForwardingConfig",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_name: Option<Option<crate::CompactString>> = None;
         let mut f_mail: Option<Option<crate::CompactString>> = None;
         let mut f_phone: Option<Option<crate::CompactString>> = None;
@@ -15215,7 +15296,8 @@ impl<'de> ::serde::Deserialize<'de> for StaffSkillGroupList {
 impl crate::codec::FromMembers for StaffSkillGroupList {
     const EXPECTING: &'static str = "struct StaffSkillGroupList";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["SkillGroupId", "Priority"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SkillGroupId", "Priority"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_skill_group_id: Option<SkillGroupId> = None;
         let mut f_priority: Option<Option<i64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -15357,7 +15439,7 @@ impl<'de> ::serde::Deserialize<'de> for StaffStatus {
 impl crate::codec::FromMembers for StaffStatus {
     const EXPECTING: &'static str = "struct StaffStatus";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "Cursor",
             "Timestamp",
             "Status",
@@ -15366,6 +15448,7 @@ impl crate::codec::FromMembers for StaffStatus {
             "StaffEmail",
             "StaffNo",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_cursor: Option<Option<crate::CompactString>> = None;
         let mut f_timestamp: Option<Option<i64>> = None;
         let mut f_status: Option<Option<StaffStatusStatus>> = None;
@@ -15604,7 +15687,8 @@ impl<'de> ::serde::Deserialize<'de> for StaffStatusExtra {
 impl crate::codec::FromMembers for StaffStatusExtra {
     const EXPECTING: &'static str = "struct StaffStatusExtra";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["Type", "Direct"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Type", "Direct"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_type: Option<Option<StaffStatusExtraType>> = None;
         let mut f_direct: Option<Option<StaffStatusExtraDirect>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -15826,7 +15910,7 @@ impl<'de> ::serde::Deserialize<'de> for StaffStatusMetrics {
 impl crate::codec::FromMembers for StaffStatusMetrics {
     const EXPECTING: &'static str = "struct StaffStatusMetrics";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "Email",
             "Status",
             "StatusExtra",
@@ -15845,6 +15929,7 @@ impl crate::codec::FromMembers for StaffStatusMetrics {
             "LastStatusTimestamp",
             "ClientInfo",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_email: Option<Option<crate::CompactString>> = None;
         let mut f_status: Option<Option<StaffStatusStatus>> = None;
         let mut f_status_extra: Option<Option<StaffStatusExtra>> = None;
@@ -16601,7 +16686,7 @@ impl<'de> ::serde::Deserialize<'de> for TelCdrInfo {
 impl crate::codec::FromMembers for TelCdrInfo {
     const EXPECTING: &'static str = "struct TelCdrInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "Caller",
             "Callee",
             "Time",
@@ -16646,6 +16731,7 @@ impl crate::codec::FromMembers for TelCdrInfo {
             "SysHangupReason",
             "SysHangupReasonString",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_caller: Option<Option<crate::CompactString>> = None;
         let mut f_callee: Option<Option<crate::CompactString>> = None;
         let mut f_time: Option<Option<i64>> = None;
@@ -17739,7 +17825,8 @@ impl<'de> ::serde::Deserialize<'de> for TimeRange {
 impl crate::codec::FromMembers for TimeRange {
     const EXPECTING: &'static str = "struct TimeRange";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["StartTime", "EndTime"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["StartTime", "EndTime"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_start_time: Option<Option<crate::CompactString>> = None;
         let mut f_end_time: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -17842,7 +17929,9 @@ impl<'de> ::serde::Deserialize<'de> for ToneWordInfo {
 impl crate::codec::FromMembers for ToneWordInfo {
     const EXPECTING: &'static str = "struct ToneWordInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["FirstSentenceTimeout", "ZHToneWords"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["FirstSentenceTimeout", "ZHToneWords"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_first_sentence_timeout: Option<Option<f64>> = None;
         let mut f_zh_tone_words: Option<Option<ZHToneWordsInfo>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -17946,11 +18035,12 @@ impl<'de> ::serde::Deserialize<'de> for TransferToAgentItem {
 impl crate::codec::FromMembers for TransferToAgentItem {
     const EXPECTING: &'static str = "struct TransferToAgentItem";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "TransferToAgentName",
             "TransferToAgentDesc",
             "TransferToAgentId",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_transfer_to_agent_name: Option<crate::CompactString> = None;
         let mut f_transfer_to_agent_desc: Option<crate::CompactString> = None;
         let mut f_transfer_to_agent_id: Option<u64> = None;
@@ -18090,12 +18180,9 @@ impl<'de> ::serde::Deserialize<'de> for TriggerStrategyItem {
 impl crate::codec::FromMembers for TriggerStrategyItem {
     const EXPECTING: &'static str = "struct TriggerStrategyItem";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
-            "InterfaceConfig",
-            "HangupTypes",
-            "CallTags",
-            "TriggerMode",
-        ]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["InterfaceConfig", "HangupTypes", "CallTags", "TriggerMode"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_interface_config: Option<Option<HttpCallbackConfig>> = None;
         let mut f_hangup_types: Option<Option<Vec<crate::CompactString>>> = None;
         let mut f_call_tags: Option<Option<Vec<RetryTagItem>>> = None;
@@ -18228,7 +18315,8 @@ impl<'de> ::serde::Deserialize<'de> for UploadAudioInfo {
 impl crate::codec::FromMembers for UploadAudioInfo {
     const EXPECTING: &'static str = "struct UploadAudioInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["CustomFileName", "AudioUrl"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["CustomFileName", "AudioUrl"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_custom_file_name: Option<crate::CompactString> = None;
         let mut f_audio_url: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -18338,7 +18426,8 @@ impl<'de> ::serde::Deserialize<'de> for UploadIvrAudioFailedInfo {
 impl crate::codec::FromMembers for UploadIvrAudioFailedInfo {
     const EXPECTING: &'static str = "struct UploadIvrAudioFailedInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["FileName", "FailedMsg"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["FileName", "FailedMsg"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_file_name: Option<Option<crate::CompactString>> = None;
         let mut f_failed_msg: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -18471,12 +18560,13 @@ impl<'de> ::serde::Deserialize<'de> for UserReplyEvent {
 impl crate::codec::FromMembers for UserReplyEvent {
     const EXPECTING: &'static str = "struct UserReplyEvent";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "ASRTranscript",
             "MatchedIntent",
             "ExtractedSlots",
             "BranchType",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_asr_transcript: Option<Option<crate::CompactString>> = None;
         let mut f_matched_intent: Option<Option<crate::CompactString>> = None;
         let mut f_extracted_slots: Option<Option<crate::CompactString>> = None;
@@ -18638,7 +18728,8 @@ impl<'de> ::serde::Deserialize<'de> for Variable {
 impl crate::codec::FromMembers for Variable {
     const EXPECTING: &'static str = "struct Variable";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["Key", "Value"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Key", "Value"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_key: Option<crate::CompactString> = None;
         let mut f_value: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -18769,7 +18860,9 @@ impl<'de> ::serde::Deserialize<'de> for ZHToneWordsInfo {
 impl crate::codec::FromMembers for ZHToneWordsInfo {
     const EXPECTING: &'static str = "struct ZHToneWordsInfo";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["Neutral", "Positive", "Negative"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["Neutral", "Positive", "Negative"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_neutral: Option<Option<Vec<crate::CompactString>>> = None;
         let mut f_positive: Option<Option<Vec<crate::CompactString>>> = None;
         let mut f_negative: Option<Option<Vec<crate::CompactString>>> = None;

@@ -46,7 +46,9 @@ impl<'de> ::serde::Deserialize<'de> for Credentials {
 impl crate::codec::FromMembers for Credentials {
     const EXPECTING: &'static str = "struct Credentials";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["Token", "TmpSecretId", "TmpSecretKey"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["Token", "TmpSecretId", "TmpSecretKey"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_token: Option<crate::CompactString> = None;
         let mut f_tmp_secret_id: Option<crate::CompactString> = None;
         let mut f_tmp_secret_key: Option<crate::CompactString> = None;
@@ -210,7 +212,8 @@ impl<'de> ::serde::Deserialize<'de> for Tag {
 impl crate::codec::FromMembers for Tag {
     const EXPECTING: &'static str = "struct Tag";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["Key", "Value"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Key", "Value"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_key: Option<crate::CompactString> = None;
         let mut f_value: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {

@@ -235,7 +235,8 @@ fn deserialize(
             const EXPECTING: &'static str = #expecting;
 
             fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-                let mut members = #rt::codec::Members::new(&[#(#wires),*]);
+                static KEYS: #rt::codec::Keys = #rt::codec::Keys::new(&[#(#wires),*]);
+                let mut members = #rt::codec::Members::new(&KEYS);
                 #(#slots)*
                 #read
                 Ok(#name {

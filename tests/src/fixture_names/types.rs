@@ -39,7 +39,9 @@ impl<'de> ::serde::Deserialize<'de> for PutThingRequest {
 impl ::ccc_api::codec::FromMembers for PutThingRequest {
     const EXPECTING: &'static str = "struct PutThingRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = ::ccc_api::codec::Members::new(&["Self", "Super", "Type", "New"]);
+        static KEYS: ::ccc_api::codec::Keys =
+            ::ccc_api::codec::Keys::new(&["Self", "Super", "Type", "New"]);
+        let mut members = ::ccc_api::codec::Members::new(&KEYS);
         let mut f_self_: Option<::ccc_api::CompactString> = None;
         let mut f_super_: Option<Option<::ccc_api::CompactString>> = None;
         let mut f_type: Option<Option<::ccc_api::CompactString>> = None;
@@ -200,7 +202,8 @@ impl<'de> ::serde::Deserialize<'de> for Vault {
 impl ::ccc_api::codec::FromMembers for Vault {
     const EXPECTING: &'static str = "struct Vault";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = ::ccc_api::codec::Members::new(&["Label", "Token"]);
+        static KEYS: ::ccc_api::codec::Keys = ::ccc_api::codec::Keys::new(&["Label", "Token"]);
+        let mut members = ::ccc_api::codec::Members::new(&KEYS);
         let mut f_label: Option<::ccc_api::CompactString> = None;
         let mut f_token: Option<::ccc_api::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {

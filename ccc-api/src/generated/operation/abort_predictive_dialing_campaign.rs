@@ -58,7 +58,8 @@ impl<'de> ::serde::Deserialize<'de> for AbortPredictiveDialingCampaignRequest {
 impl crate::codec::FromMembers for AbortPredictiveDialingCampaignRequest {
     const EXPECTING: &'static str = "struct AbortPredictiveDialingCampaignRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["SdkAppId", "CampaignId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppId", "CampaignId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_campaign_id: Option<crate::types::CampaignId> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -232,7 +233,8 @@ impl<'de> ::serde::Deserialize<'de> for AbortPredictiveDialingCampaignResponse {
 impl crate::codec::FromMembers for AbortPredictiveDialingCampaignResponse {
     const EXPECTING: &'static str = "struct AbortPredictiveDialingCampaignResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {

@@ -75,8 +75,9 @@ impl<'de> ::serde::Deserialize<'de> for BindNumberCallInInterfaceRequest {
 impl crate::codec::FromMembers for BindNumberCallInInterfaceRequest {
     const EXPECTING: &'static str = "struct BindNumberCallInInterfaceRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members =
-            crate::codec::Members::new(&["SdkAppId", "Number", "CallInInterface", "NumberType"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["SdkAppId", "Number", "CallInInterface", "NumberType"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_number: Option<crate::CompactString> = None;
         let mut f_call_in_interface: Option<Option<crate::types::Interface>> = None;
@@ -319,7 +320,8 @@ impl<'de> ::serde::Deserialize<'de> for BindNumberCallInInterfaceResponse {
 impl crate::codec::FromMembers for BindNumberCallInInterfaceResponse {
     const EXPECTING: &'static str = "struct BindNumberCallInInterfaceResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {

@@ -76,12 +76,13 @@ impl<'de> ::serde::Deserialize<'de> for BindStaffSkillGroupListRequest {
 impl crate::codec::FromMembers for BindStaffSkillGroupListRequest {
     const EXPECTING: &'static str = "struct BindStaffSkillGroupListRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "SdkAppId",
             "StaffEmail",
             "StaffSkillGroupList",
             "SkillGroupList",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_staff_email: Option<crate::CompactString> = None;
         let mut f_staff_skill_group_list: Option<Vec<crate::types::StaffSkillGroupList>> = None;
@@ -327,7 +328,8 @@ impl<'de> ::serde::Deserialize<'de> for BindStaffSkillGroupListResponse {
 impl crate::codec::FromMembers for BindStaffSkillGroupListResponse {
     const EXPECTING: &'static str = "struct BindStaffSkillGroupListResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {

@@ -84,13 +84,14 @@ impl<'de> ::serde::Deserialize<'de> for ControlAIConversationRequest {
 impl crate::codec::FromMembers for ControlAIConversationRequest {
     const EXPECTING: &'static str = "struct ControlAIConversationRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "SessionId",
             "SdkAppId",
             "Command",
             "ServerPushText",
             "InvokeLLM",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_session_id: Option<crate::CompactString> = None;
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_command: Option<Option<crate::types::ControlAIConversationCommand>> = None;
@@ -359,7 +360,8 @@ impl<'de> ::serde::Deserialize<'de> for ControlAIConversationResponse {
 impl crate::codec::FromMembers for ControlAIConversationResponse {
     const EXPECTING: &'static str = "struct ControlAIConversationResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {

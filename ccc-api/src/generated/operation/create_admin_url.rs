@@ -61,7 +61,8 @@ impl<'de> ::serde::Deserialize<'de> for CreateAdminURLRequest {
 impl crate::codec::FromMembers for CreateAdminURLRequest {
     const EXPECTING: &'static str = "struct CreateAdminURLRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["SdkAppId", "SeatUserId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppId", "SeatUserId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_seat_user_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -244,7 +245,8 @@ impl<'de> ::serde::Deserialize<'de> for CreateAdminURLResponse {
 impl crate::codec::FromMembers for CreateAdminURLResponse {
     const EXPECTING: &'static str = "struct CreateAdminURLResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["URL", "RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["URL", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_url: Option<crate::CompactString> = None;
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {

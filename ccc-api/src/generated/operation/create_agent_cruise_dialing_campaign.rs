@@ -120,7 +120,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAgentCruiseDialingCampaignRequest 
 impl crate::codec::FromMembers for CreateAgentCruiseDialingCampaignRequest {
     const EXPECTING: &'static str = "struct CreateAgentCruiseDialingCampaignRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "SdkAppId",
             "Name",
             "Agent",
@@ -132,6 +132,7 @@ impl crate::codec::FromMembers for CreateAgentCruiseDialingCampaignRequest {
             "CallOrder",
             "UUI",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_name: Option<crate::CompactString> = None;
         let mut f_agent: Option<crate::CompactString> = None;
@@ -594,7 +595,8 @@ impl<'de> ::serde::Deserialize<'de> for CreateAgentCruiseDialingCampaignResponse
 impl crate::codec::FromMembers for CreateAgentCruiseDialingCampaignResponse {
     const EXPECTING: &'static str = "struct CreateAgentCruiseDialingCampaignResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["CampaignId", "RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["CampaignId", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_campaign_id: Option<Option<crate::types::CampaignId>> = None;
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {

@@ -113,7 +113,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAIAgentCallRequest {
 impl crate::codec::FromMembers for CreateAIAgentCallRequest {
     const EXPECTING: &'static str = "struct CreateAIAgentCallRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "SdkAppId",
             "AIAgentId",
             "Callee",
@@ -122,6 +122,7 @@ impl crate::codec::FromMembers for CreateAIAgentCallRequest {
             "Variables",
             "MaxRingTimeoutSecond",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_ai_agent_id: Option<crate::types::AIAgentId> = None;
         let mut f_callee: Option<crate::CompactString> = None;
@@ -456,7 +457,8 @@ impl<'de> ::serde::Deserialize<'de> for CreateAIAgentCallResponse {
 impl crate::codec::FromMembers for CreateAIAgentCallResponse {
     const EXPECTING: &'static str = "struct CreateAIAgentCallResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["SessionId", "RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SessionId", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_session_id: Option<Option<crate::CompactString>> = None;
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {

@@ -406,7 +406,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAICallRequest {
 impl crate::codec::FromMembers for CreateAICallRequest {
     const EXPECTING: &'static str = "struct CreateAICallRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "SdkAppId",
             "Callee",
             "LLMType",
@@ -452,6 +452,7 @@ impl crate::codec::FromMembers for CreateAICallRequest {
             "AcquireTimeoutSecond",
             "CustomSTTConfig",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_callee: Option<crate::CompactString> = None;
         let mut f_llm_type: Option<crate::types::CreateAICallLLMType> = None;
@@ -2120,7 +2121,8 @@ impl<'de> ::serde::Deserialize<'de> for CreateAICallResponse {
 impl crate::codec::FromMembers for CreateAICallResponse {
     const EXPECTING: &'static str = "struct CreateAICallResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["SessionId", "RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SessionId", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_session_id: Option<Option<crate::CompactString>> = None;
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {

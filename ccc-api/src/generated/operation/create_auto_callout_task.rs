@@ -226,7 +226,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAutoCalloutTaskRequest {
 impl crate::codec::FromMembers for CreateAutoCalloutTaskRequest {
     const EXPECTING: &'static str = "struct CreateAutoCalloutTaskRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "SdkAppId",
             "NotBefore",
             "Callees",
@@ -250,6 +250,7 @@ impl crate::codec::FromMembers for CreateAutoCalloutTaskRequest {
             "TriggerStrategy",
             "ConcurrencyLimit",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_not_before: Option<i64> = None;
         let mut f_callees: Option<Vec<crate::CompactString>> = None;
@@ -1108,7 +1109,8 @@ impl<'de> ::serde::Deserialize<'de> for CreateAutoCalloutTaskResponse {
 impl crate::codec::FromMembers for CreateAutoCalloutTaskResponse {
     const EXPECTING: &'static str = "struct CreateAutoCalloutTaskResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["TaskId", "RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["TaskId", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_task_id: Option<crate::types::TaskId> = None;
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {

@@ -106,7 +106,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCallOutSessionRequest {
 impl crate::codec::FromMembers for CreateCallOutSessionRequest {
     const EXPECTING: &'static str = "struct CreateCallOutSessionRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "SdkAppId",
             "UserId",
             "Callee",
@@ -116,6 +116,7 @@ impl crate::codec::FromMembers for CreateCallOutSessionRequest {
             "Uui",
             "UUI",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_user_id: Option<crate::CompactString> = None;
         let mut f_callee: Option<crate::CompactString> = None;
@@ -490,7 +491,8 @@ impl<'de> ::serde::Deserialize<'de> for CreateCallOutSessionResponse {
 impl crate::codec::FromMembers for CreateCallOutSessionResponse {
     const EXPECTING: &'static str = "struct CreateCallOutSessionResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["SessionId", "RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SessionId", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_session_id: Option<crate::CompactString> = None;
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {

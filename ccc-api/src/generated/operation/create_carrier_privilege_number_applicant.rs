@@ -52,8 +52,9 @@ impl<'de> ::serde::Deserialize<'de> for CreateCarrierPrivilegeNumberApplicantReq
 impl crate::codec::FromMembers for CreateCarrierPrivilegeNumberApplicantRequest {
     const EXPECTING: &'static str = "struct CreateCarrierPrivilegeNumberApplicantRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members =
-            crate::codec::Members::new(&["SdkAppId", "Callers", "Callees", "Description"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["SdkAppId", "Callers", "Callees", "Description"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_callers: Option<Vec<crate::CompactString>> = None;
         let mut f_callees: Option<Vec<crate::CompactString>> = None;
@@ -302,7 +303,8 @@ impl<'de> ::serde::Deserialize<'de> for CreateCarrierPrivilegeNumberApplicantRes
 impl crate::codec::FromMembers for CreateCarrierPrivilegeNumberApplicantResponse {
     const EXPECTING: &'static str = "struct CreateCarrierPrivilegeNumberApplicantResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["ApplicantId", "RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["ApplicantId", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_applicant_id: Option<u64> = None;
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {

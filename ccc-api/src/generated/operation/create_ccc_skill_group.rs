@@ -77,12 +77,13 @@ impl<'de> ::serde::Deserialize<'de> for CreateCCCSkillGroupRequest {
 impl crate::codec::FromMembers for CreateCCCSkillGroupRequest {
     const EXPECTING: &'static str = "struct CreateCCCSkillGroupRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "SdkAppId",
             "SkillGroupName",
             "SkillGroupType",
             "MaxConcurrency",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_skill_group_name: Option<crate::CompactString> = None;
         let mut f_skill_group_type: Option<crate::types::CreateCCCSkillGroupSkillGroupType> = None;
@@ -339,7 +340,8 @@ impl<'de> ::serde::Deserialize<'de> for CreateCCCSkillGroupResponse {
 impl crate::codec::FromMembers for CreateCCCSkillGroupResponse {
     const EXPECTING: &'static str = "struct CreateCCCSkillGroupResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["SkillGroupId", "RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SkillGroupId", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_skill_group_id: Option<crate::types::SkillGroupId> = None;
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {

@@ -32,7 +32,8 @@ impl<'de> ::serde::Deserialize<'de> for CreateCompanyApplyRequest {
 impl crate::codec::FromMembers for CreateCompanyApplyRequest {
     const EXPECTING: &'static str = "struct CreateCompanyApplyRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["CompanyInfo"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["CompanyInfo"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_company_info: Option<crate::types::CompanyApplyInfo> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -170,7 +171,8 @@ impl<'de> ::serde::Deserialize<'de> for CreateCompanyApplyResponse {
 impl crate::codec::FromMembers for CreateCompanyApplyResponse {
     const EXPECTING: &'static str = "struct CreateCompanyApplyResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["Id", "RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Id", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_id: Option<Option<i64>> = None;
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {

@@ -78,13 +78,14 @@ impl<'de> ::serde::Deserialize<'de> for CreateExtensionRequest {
 impl crate::codec::FromMembers for CreateExtensionRequest {
     const EXPECTING: &'static str = "struct CreateExtensionRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "SdkAppId",
             "ExtensionId",
             "ExtensionName",
             "SkillGroupIds",
             "Relation",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_extension_id: Option<crate::CompactString> = None;
         let mut f_extension_name: Option<crate::CompactString> = None;
@@ -355,7 +356,8 @@ impl<'de> ::serde::Deserialize<'de> for CreateExtensionResponse {
 impl crate::codec::FromMembers for CreateExtensionResponse {
     const EXPECTING: &'static str = "struct CreateExtensionResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {

@@ -93,7 +93,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateIVRSessionRequest {
 impl crate::codec::FromMembers for CreateIVRSessionRequest {
     const EXPECTING: &'static str = "struct CreateIVRSessionRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "SdkAppId",
             "Callee",
             "IVRId",
@@ -102,6 +102,7 @@ impl crate::codec::FromMembers for CreateIVRSessionRequest {
             "UUI",
             "MaxRingTimeoutSecond",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_callee: Option<crate::CompactString> = None;
         let mut f_ivr_id: Option<crate::types::IvrId> = None;
@@ -440,7 +441,8 @@ impl<'de> ::serde::Deserialize<'de> for CreateIVRSessionResponse {
 impl crate::codec::FromMembers for CreateIVRSessionResponse {
     const EXPECTING: &'static str = "struct CreateIVRSessionResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["SessionId", "RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SessionId", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_session_id: Option<Option<crate::CompactString>> = None;
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {

@@ -118,7 +118,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateOwnNumberApplyRequest {
 impl crate::codec::FromMembers for CreateOwnNumberApplyRequest {
     const EXPECTING: &'static str = "struct CreateOwnNumberApplyRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "SdkAppId",
             "SipTrunkId",
             "DetailList",
@@ -129,6 +129,7 @@ impl crate::codec::FromMembers for CreateOwnNumberApplyRequest {
             "CallerFormatPassthrough",
             "InternationalNumberPrefix",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_sip_trunk_id: Option<i64> = None;
         let mut f_detail_list: Option<Vec<crate::types::OwnNumberApplyDetailItem>> = None;
@@ -540,7 +541,8 @@ impl<'de> ::serde::Deserialize<'de> for CreateOwnNumberApplyResponse {
 impl crate::codec::FromMembers for CreateOwnNumberApplyResponse {
     const EXPECTING: &'static str = "struct CreateOwnNumberApplyResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["ApplyId", "RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["ApplyId", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_apply_id: Option<crate::types::ApplyId> = None;
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {

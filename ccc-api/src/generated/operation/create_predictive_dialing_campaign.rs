@@ -168,7 +168,7 @@ impl<'de> ::serde::Deserialize<'de> for CreatePredictiveDialingCampaignRequest {
 impl crate::codec::FromMembers for CreatePredictiveDialingCampaignRequest {
     const EXPECTING: &'static str = "struct CreatePredictiveDialingCampaignRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "SdkAppId",
             "Name",
             "Callees",
@@ -188,6 +188,7 @@ impl crate::codec::FromMembers for CreatePredictiveDialingCampaignRequest {
             "TimeZone",
             "AvailableTime",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_name: Option<crate::CompactString> = None;
         let mut f_callees: Option<Vec<crate::CompactString>> = None;
@@ -931,7 +932,8 @@ impl<'de> ::serde::Deserialize<'de> for CreatePredictiveDialingCampaignResponse 
 impl crate::codec::FromMembers for CreatePredictiveDialingCampaignResponse {
     const EXPECTING: &'static str = "struct CreatePredictiveDialingCampaignResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["CampaignId", "RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["CampaignId", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_campaign_id: Option<Option<crate::types::CampaignId>> = None;
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {

@@ -72,7 +72,9 @@ impl<'de> ::serde::Deserialize<'de> for CreateSDKLoginTokenRequest {
 impl crate::codec::FromMembers for CreateSDKLoginTokenRequest {
     const EXPECTING: &'static str = "struct CreateSDKLoginTokenRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["SdkAppId", "SeatUserId", "OnlyOnce"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["SdkAppId", "SeatUserId", "OnlyOnce"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_seat_user_id: Option<crate::CompactString> = None;
         let mut f_only_once: Option<Option<bool>> = None;
@@ -302,8 +304,9 @@ impl<'de> ::serde::Deserialize<'de> for CreateSDKLoginTokenResponse {
 impl crate::codec::FromMembers for CreateSDKLoginTokenResponse {
     const EXPECTING: &'static str = "struct CreateSDKLoginTokenResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members =
-            crate::codec::Members::new(&["Token", "ExpiredTime", "SdkURL", "RequestId"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["Token", "ExpiredTime", "SdkURL", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_token: Option<crate::CompactString> = None;
         let mut f_expired_time: Option<i64> = None;
         let mut f_sdk_url: Option<crate::CompactString> = None;

@@ -77,7 +77,9 @@ impl<'de> ::serde::Deserialize<'de> for CreateStaffRequest {
 impl crate::codec::FromMembers for CreateStaffRequest {
     const EXPECTING: &'static str = "struct CreateStaffRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["SdkAppId", "Staffs", "SendPassword"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["SdkAppId", "Staffs", "SendPassword"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_staffs: Option<Vec<crate::types::SeatUserInfo>> = None;
         let mut f_send_password: Option<Option<bool>> = None;
@@ -282,7 +284,8 @@ impl<'de> ::serde::Deserialize<'de> for CreateStaffResponse {
 impl crate::codec::FromMembers for CreateStaffResponse {
     const EXPECTING: &'static str = "struct CreateStaffResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["ErrorStaffList", "RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["ErrorStaffList", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_error_staff_list: Option<Vec<crate::types::ErrStaffItem>> = None;
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {

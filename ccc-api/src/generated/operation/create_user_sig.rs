@@ -73,8 +73,9 @@ impl<'de> ::serde::Deserialize<'de> for CreateUserSigRequest {
 impl crate::codec::FromMembers for CreateUserSigRequest {
     const EXPECTING: &'static str = "struct CreateUserSigRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members =
-            crate::codec::Members::new(&["SdkAppId", "Uid", "ClientData", "ExpiredTime"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["SdkAppId", "Uid", "ClientData", "ExpiredTime"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_uid: Option<crate::CompactString> = None;
         let mut f_client_data: Option<crate::CompactString> = None;
@@ -327,7 +328,8 @@ impl<'de> ::serde::Deserialize<'de> for CreateUserSigResponse {
 impl crate::codec::FromMembers for CreateUserSigResponse {
     const EXPECTING: &'static str = "struct CreateUserSigResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["UserSig", "RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["UserSig", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_user_sig: Option<crate::CompactString> = None;
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {

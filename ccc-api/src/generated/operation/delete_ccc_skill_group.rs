@@ -58,7 +58,8 @@ impl<'de> ::serde::Deserialize<'de> for DeleteCCCSkillGroupRequest {
 impl crate::codec::FromMembers for DeleteCCCSkillGroupRequest {
     const EXPECTING: &'static str = "struct DeleteCCCSkillGroupRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["SdkAppId", "SkillGroupId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppId", "SkillGroupId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_skill_group_id: Option<crate::types::SkillGroupId> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -229,7 +230,8 @@ impl<'de> ::serde::Deserialize<'de> for DeleteCCCSkillGroupResponse {
 impl crate::codec::FromMembers for DeleteCCCSkillGroupResponse {
     const EXPECTING: &'static str = "struct DeleteCCCSkillGroupResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {

@@ -58,7 +58,8 @@ impl<'de> ::serde::Deserialize<'de> for DeleteExtensionRequest {
 impl crate::codec::FromMembers for DeleteExtensionRequest {
     const EXPECTING: &'static str = "struct DeleteExtensionRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["SdkAppId", "ExtensionId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppId", "ExtensionId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_extension_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -227,7 +228,8 @@ impl<'de> ::serde::Deserialize<'de> for DeleteExtensionResponse {
 impl crate::codec::FromMembers for DeleteExtensionResponse {
     const EXPECTING: &'static str = "struct DeleteExtensionResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {

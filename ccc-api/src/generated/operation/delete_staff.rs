@@ -62,7 +62,8 @@ impl<'de> ::serde::Deserialize<'de> for DeleteStaffRequest {
 impl crate::codec::FromMembers for DeleteStaffRequest {
     const EXPECTING: &'static str = "struct DeleteStaffRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["SdkAppId", "StaffList"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppId", "StaffList"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_staff_list: Option<Vec<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -241,8 +242,9 @@ impl<'de> ::serde::Deserialize<'de> for DeleteStaffResponse {
 impl crate::codec::FromMembers for DeleteStaffResponse {
     const EXPECTING: &'static str = "struct DeleteStaffResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members =
-            crate::codec::Members::new(&["OnlineStaffList", "DeleteStatusInfo", "RequestId"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["OnlineStaffList", "DeleteStatusInfo", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_online_staff_list: Option<Vec<crate::CompactString>> = None;
         let mut f_delete_status_info: Option<Option<crate::CompactString>> = None;
         let mut f_request_id: Option<crate::CompactString> = None;

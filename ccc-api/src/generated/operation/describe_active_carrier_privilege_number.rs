@@ -58,8 +58,9 @@ impl<'de> ::serde::Deserialize<'de> for DescribeActiveCarrierPrivilegeNumberRequ
 impl crate::codec::FromMembers for DescribeActiveCarrierPrivilegeNumberRequest {
     const EXPECTING: &'static str = "struct DescribeActiveCarrierPrivilegeNumberRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members =
-            crate::codec::Members::new(&["SdkAppId", "PageNumber", "PageSize", "Filters"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["SdkAppId", "PageNumber", "PageSize", "Filters"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_page_number: Option<Option<crate::types::PageNumber>> = None;
         let mut f_page_size: Option<Option<crate::types::PageSize>> = None;
@@ -330,12 +331,13 @@ impl<'de> ::serde::Deserialize<'de> for DescribeActiveCarrierPrivilegeNumberResp
 impl crate::codec::FromMembers for DescribeActiveCarrierPrivilegeNumberResponse {
     const EXPECTING: &'static str = "struct DescribeActiveCarrierPrivilegeNumberResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "TotalCount",
             "ActiveCarrierPrivilegeNumbers",
             "PendingApplicantIds",
             "RequestId",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_total_count: Option<crate::types::TotalCount> = None;
         let mut f_active_carrier_privilege_numbers: Option<
             Vec<crate::types::ActiveCarrierPrivilegeNumber>,

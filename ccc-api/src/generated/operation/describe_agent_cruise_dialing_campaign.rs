@@ -72,7 +72,8 @@ impl<'de> ::serde::Deserialize<'de> for DescribeAgentCruiseDialingCampaignReques
 impl crate::codec::FromMembers for DescribeAgentCruiseDialingCampaignRequest {
     const EXPECTING: &'static str = "struct DescribeAgentCruiseDialingCampaignRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["SdkAppId", "CampaignId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppId", "CampaignId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_campaign_id: Option<crate::types::CampaignId> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -317,7 +318,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribeAgentCruiseDialingCampaignRespon
 impl crate::codec::FromMembers for DescribeAgentCruiseDialingCampaignResponse {
     const EXPECTING: &'static str = "struct DescribeAgentCruiseDialingCampaignResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "Name",
             "Agent",
             "ConcurrencyNumber",
@@ -330,6 +331,7 @@ impl crate::codec::FromMembers for DescribeAgentCruiseDialingCampaignResponse {
             "CalledCalleeCount",
             "RequestId",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_name: Option<Option<crate::CompactString>> = None;
         let mut f_agent: Option<Option<crate::CompactString>> = None;
         let mut f_concurrency_number: Option<Option<i64>> = None;

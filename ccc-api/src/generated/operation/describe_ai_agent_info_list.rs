@@ -75,7 +75,9 @@ impl<'de> ::serde::Deserialize<'de> for DescribeAIAgentInfoListRequest {
 impl crate::codec::FromMembers for DescribeAIAgentInfoListRequest {
     const EXPECTING: &'static str = "struct DescribeAIAgentInfoListRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["SdkAppId", "PageSize", "PageNumber"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["SdkAppId", "PageSize", "PageNumber"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_page_size: Option<crate::types::PageSize> = None;
         let mut f_page_number: Option<crate::types::PageNumber> = None;
@@ -304,8 +306,9 @@ impl<'de> ::serde::Deserialize<'de> for DescribeAIAgentInfoListResponse {
 impl crate::codec::FromMembers for DescribeAIAgentInfoListResponse {
     const EXPECTING: &'static str = "struct DescribeAIAgentInfoListResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members =
-            crate::codec::Members::new(&["AIAgentInfoList", "TotalCount", "RequestId"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["AIAgentInfoList", "TotalCount", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_ai_agent_info_list: Option<Vec<crate::types::AIAgentInfo>> = None;
         let mut f_total_count: Option<crate::types::TotalCount> = None;
         let mut f_request_id: Option<crate::CompactString> = None;

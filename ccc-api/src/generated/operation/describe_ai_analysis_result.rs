@@ -86,8 +86,9 @@ impl<'de> ::serde::Deserialize<'de> for DescribeAIAnalysisResultRequest {
 impl crate::codec::FromMembers for DescribeAIAnalysisResultRequest {
     const EXPECTING: &'static str = "struct DescribeAIAnalysisResultRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members =
-            crate::codec::Members::new(&["SdkAppId", "SessionId", "StartTime", "EndTime"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["SdkAppId", "SessionId", "StartTime", "EndTime"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_session_id: Option<crate::CompactString> = None;
         let mut f_start_time: Option<i64> = None;
@@ -336,7 +337,8 @@ impl<'de> ::serde::Deserialize<'de> for DescribeAIAnalysisResultResponse {
 impl crate::codec::FromMembers for DescribeAIAnalysisResultResponse {
     const EXPECTING: &'static str = "struct DescribeAIAnalysisResultResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["ResultList", "RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["ResultList", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_result_list: Option<Option<Vec<crate::types::AIAnalysisResult>>> = None;
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {

@@ -87,8 +87,9 @@ impl<'de> ::serde::Deserialize<'de> for DescribeAICallExtractResultRequest {
 impl crate::codec::FromMembers for DescribeAICallExtractResultRequest {
     const EXPECTING: &'static str = "struct DescribeAICallExtractResultRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members =
-            crate::codec::Members::new(&["SdkAppId", "SessionId", "StartTime", "EndTime"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["SdkAppId", "SessionId", "StartTime", "EndTime"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_session_id: Option<crate::CompactString> = None;
         let mut f_start_time: Option<i64> = None;
@@ -341,7 +342,8 @@ impl<'de> ::serde::Deserialize<'de> for DescribeAICallExtractResultResponse {
 impl crate::codec::FromMembers for DescribeAICallExtractResultResponse {
     const EXPECTING: &'static str = "struct DescribeAICallExtractResultResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["ResultList", "RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["ResultList", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_result_list: Option<Option<Vec<crate::types::AICallExtractResultElement>>> = None;
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {

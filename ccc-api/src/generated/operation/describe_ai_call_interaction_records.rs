@@ -39,7 +39,8 @@ impl<'de> ::serde::Deserialize<'de> for DescribeAICallInteractionRecordsRequest 
 impl crate::codec::FromMembers for DescribeAICallInteractionRecordsRequest {
     const EXPECTING: &'static str = "struct DescribeAICallInteractionRecordsRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["SdkAppId", "SessionId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppId", "SessionId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_session_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -218,7 +219,9 @@ impl<'de> ::serde::Deserialize<'de> for DescribeAICallInteractionRecordsResponse
 impl crate::codec::FromMembers for DescribeAICallInteractionRecordsResponse {
     const EXPECTING: &'static str = "struct DescribeAICallInteractionRecordsResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["InteractionEventList", "RequestId"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["InteractionEventList", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_interaction_event_list: Option<
             Option<Vec<crate::types::AICallInteractionRound>>,
         > = None;

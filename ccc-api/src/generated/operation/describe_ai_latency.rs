@@ -92,8 +92,9 @@ impl<'de> ::serde::Deserialize<'de> for DescribeAILatencyRequest {
 impl crate::codec::FromMembers for DescribeAILatencyRequest {
     const EXPECTING: &'static str = "struct DescribeAILatencyRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members =
-            crate::codec::Members::new(&["SdkAppId", "SessionId", "StartTime", "EndTime"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["SdkAppId", "SessionId", "StartTime", "EndTime"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_session_id: Option<crate::CompactString> = None;
         let mut f_start_time: Option<i64> = None;
@@ -342,8 +343,9 @@ impl<'de> ::serde::Deserialize<'de> for DescribeAILatencyResponse {
 impl crate::codec::FromMembers for DescribeAILatencyResponse {
     const EXPECTING: &'static str = "struct DescribeAILatencyResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members =
-            crate::codec::Members::new(&["AILatencyDetail", "AILatencyStatistics", "RequestId"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["AILatencyDetail", "AILatencyStatistics", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_ai_latency_detail: Option<Option<Vec<crate::types::AILatencyDetail>>> = None;
         let mut f_ai_latency_statistics: Option<Option<crate::types::AILatencyStatistics>> = None;
         let mut f_request_id: Option<crate::CompactString> = None;

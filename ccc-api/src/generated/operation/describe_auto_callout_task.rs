@@ -78,7 +78,8 @@ impl<'de> ::serde::Deserialize<'de> for DescribeAutoCalloutTaskRequest {
 impl crate::codec::FromMembers for DescribeAutoCalloutTaskRequest {
     const EXPECTING: &'static str = "struct DescribeAutoCalloutTaskRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["SdkAppId", "TaskId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppId", "TaskId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_task_id: Option<crate::types::TaskId> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -295,7 +296,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribeAutoCalloutTaskResponse {
 impl crate::codec::FromMembers for DescribeAutoCalloutTaskResponse {
     const EXPECTING: &'static str = "struct DescribeAutoCalloutTaskResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "Name",
             "Description",
             "NotBefore",
@@ -307,6 +308,7 @@ impl crate::codec::FromMembers for DescribeAutoCalloutTaskResponse {
             "MaxRingTimeoutSecond",
             "RequestId",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_name: Option<crate::CompactString> = None;
         let mut f_description: Option<crate::CompactString> = None;
         let mut f_not_before: Option<i64> = None;

@@ -81,7 +81,9 @@ impl<'de> ::serde::Deserialize<'de> for DescribeAutoCalloutTasksRequest {
 impl crate::codec::FromMembers for DescribeAutoCalloutTasksRequest {
     const EXPECTING: &'static str = "struct DescribeAutoCalloutTasksRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["SdkAppId", "PageSize", "PageNumber"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["SdkAppId", "PageSize", "PageNumber"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_page_size: Option<crate::types::PageSize> = None;
         let mut f_page_number: Option<crate::types::PageNumber> = None;
@@ -312,7 +314,9 @@ impl<'de> ::serde::Deserialize<'de> for DescribeAutoCalloutTasksResponse {
 impl crate::codec::FromMembers for DescribeAutoCalloutTasksResponse {
     const EXPECTING: &'static str = "struct DescribeAutoCalloutTasksResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["TotalCount", "Tasks", "RequestId"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["TotalCount", "Tasks", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_total_count: Option<crate::types::TotalCount> = None;
         let mut f_tasks: Option<Vec<crate::types::AutoCalloutTaskInfo>> = None;
         let mut f_request_id: Option<crate::CompactString> = None;

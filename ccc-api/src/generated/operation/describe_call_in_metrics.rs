@@ -132,12 +132,13 @@ impl<'de> ::serde::Deserialize<'de> for DescribeCallInMetricsRequest {
 impl crate::codec::FromMembers for DescribeCallInMetricsRequest {
     const EXPECTING: &'static str = "struct DescribeCallInMetricsRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "SdkAppId",
             "EnabledSkillGroup",
             "EnabledNumber",
             "GroupIdList",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_enabled_skill_group: Option<Option<bool>> = None;
         let mut f_enabled_number: Option<Option<bool>> = None;
@@ -392,13 +393,14 @@ impl<'de> ::serde::Deserialize<'de> for DescribeCallInMetricsResponse {
 impl crate::codec::FromMembers for DescribeCallInMetricsResponse {
     const EXPECTING: &'static str = "struct DescribeCallInMetricsResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "Timestamp",
             "TotalMetrics",
             "NumberMetrics",
             "SkillGroupMetrics",
             "RequestId",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_timestamp: Option<i64> = None;
         let mut f_total_metrics: Option<crate::types::CallInMetrics> = None;
         let mut f_number_metrics: Option<Vec<crate::types::CallInNumberMetrics>> = None;

@@ -58,8 +58,9 @@ impl<'de> ::serde::Deserialize<'de> for DescribeCarrierPrivilegeNumberApplicants
 impl crate::codec::FromMembers for DescribeCarrierPrivilegeNumberApplicantsRequest {
     const EXPECTING: &'static str = "struct DescribeCarrierPrivilegeNumberApplicantsRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members =
-            crate::codec::Members::new(&["SdkAppId", "PageNumber", "PageSize", "Filters"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["SdkAppId", "PageNumber", "PageSize", "Filters"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_page_number: Option<Option<crate::types::PageNumber>> = None;
         let mut f_page_size: Option<Option<crate::types::PageSize>> = None;
@@ -324,7 +325,9 @@ impl<'de> ::serde::Deserialize<'de> for DescribeCarrierPrivilegeNumberApplicants
 impl crate::codec::FromMembers for DescribeCarrierPrivilegeNumberApplicantsResponse {
     const EXPECTING: &'static str = "struct DescribeCarrierPrivilegeNumberApplicantsResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["TotalCount", "Applicants", "RequestId"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["TotalCount", "Applicants", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_total_count: Option<crate::types::TotalCount> = None;
         let mut f_applicants: Option<Vec<crate::types::CarrierPrivilegeNumberApplicant>> = None;
         let mut f_request_id: Option<crate::CompactString> = None;

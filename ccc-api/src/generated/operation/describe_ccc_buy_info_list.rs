@@ -95,7 +95,8 @@ impl<'de> ::serde::Deserialize<'de> for DescribeCCCBuyInfoListRequest {
 impl crate::codec::FromMembers for DescribeCCCBuyInfoListRequest {
     const EXPECTING: &'static str = "struct DescribeCCCBuyInfoListRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["SdkAppIds"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppIds"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_ids: Option<Option<Vec<crate::types::SdkAppId>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -243,12 +244,13 @@ impl<'de> ::serde::Deserialize<'de> for DescribeCCCBuyInfoListResponse {
 impl crate::codec::FromMembers for DescribeCCCBuyInfoListResponse {
     const EXPECTING: &'static str = "struct DescribeCCCBuyInfoListResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "TotalCount",
             "SdkAppIdBuyList",
             "PackageBuyList",
             "RequestId",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_total_count: Option<crate::types::TotalCount> = None;
         let mut f_sdk_app_id_buy_list: Option<Vec<crate::types::SdkAppIdBuyInfo>> = None;
         let mut f_package_buy_list: Option<Vec<crate::types::PackageBuyInfo>> = None;

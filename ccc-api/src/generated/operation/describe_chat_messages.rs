@@ -78,7 +78,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribeChatMessagesRequest {
 impl crate::codec::FromMembers for DescribeChatMessagesRequest {
     const EXPECTING: &'static str = "struct DescribeChatMessagesRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "SdkAppId",
             "InstanceId",
             "CdrId",
@@ -87,6 +87,7 @@ impl crate::codec::FromMembers for DescribeChatMessagesRequest {
             "Order",
             "SessionId",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_instance_id: Option<Option<i64>> = None;
         let mut f_cdr_id: Option<Option<crate::CompactString>> = None;
@@ -442,7 +443,9 @@ impl<'de> ::serde::Deserialize<'de> for DescribeChatMessagesResponse {
 impl crate::codec::FromMembers for DescribeChatMessagesResponse {
     const EXPECTING: &'static str = "struct DescribeChatMessagesResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["TotalCount", "Messages", "RequestId"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["TotalCount", "Messages", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_total_count: Option<crate::types::TotalCount> = None;
         let mut f_messages: Option<Vec<crate::types::MessageBody>> = None;
         let mut f_request_id: Option<crate::CompactString> = None;

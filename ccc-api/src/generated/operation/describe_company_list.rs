@@ -56,13 +56,9 @@ impl<'de> ::serde::Deserialize<'de> for DescribeCompanyListRequest {
 impl crate::codec::FromMembers for DescribeCompanyListRequest {
     const EXPECTING: &'static str = "struct DescribeCompanyListRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
-            "PageSize",
-            "PageNumber",
-            "CompanyName",
-            "State",
-            "ApplyID",
-        ]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["PageSize", "PageNumber", "CompanyName", "State", "ApplyID"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_page_size: Option<crate::types::PageSize> = None;
         let mut f_page_number: Option<crate::types::PageNumber> = None;
         let mut f_company_name: Option<Option<Vec<crate::CompactString>>> = None;
@@ -345,7 +341,9 @@ impl<'de> ::serde::Deserialize<'de> for DescribeCompanyListResponse {
 impl crate::codec::FromMembers for DescribeCompanyListResponse {
     const EXPECTING: &'static str = "struct DescribeCompanyListResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["TotalCount", "CompanyInfo", "RequestId"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["TotalCount", "CompanyInfo", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_total_count: Option<Option<crate::types::TotalCount>> = None;
         let mut f_company_info: Option<Option<Vec<crate::types::CompanyStateInfo>>> = None;
         let mut f_request_id: Option<crate::CompactString> = None;

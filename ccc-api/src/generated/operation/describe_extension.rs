@@ -65,7 +65,8 @@ impl<'de> ::serde::Deserialize<'de> for DescribeExtensionRequest {
 impl crate::codec::FromMembers for DescribeExtensionRequest {
     const EXPECTING: &'static str = "struct DescribeExtensionRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["SdkAppId", "ExtensionId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppId", "ExtensionId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_extension_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -273,7 +274,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribeExtensionResponse {
 impl crate::codec::FromMembers for DescribeExtensionResponse {
     const EXPECTING: &'static str = "struct DescribeExtensionResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "ExtensionId",
             "ExtensionDomain",
             "Password",
@@ -281,6 +282,7 @@ impl crate::codec::FromMembers for DescribeExtensionResponse {
             "Transport",
             "RequestId",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_extension_id: Option<crate::CompactString> = None;
         let mut f_extension_domain: Option<crate::CompactString> = None;
         let mut f_password: Option<crate::CompactString> = None;

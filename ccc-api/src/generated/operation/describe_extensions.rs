@@ -110,7 +110,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribeExtensionsRequest {
 impl crate::codec::FromMembers for DescribeExtensionsRequest {
     const EXPECTING: &'static str = "struct DescribeExtensionsRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "SdkAppId",
             "PageNumber",
             "ExtensionIds",
@@ -118,6 +118,7 @@ impl crate::codec::FromMembers for DescribeExtensionsRequest {
             "FuzzingKeyWord",
             "IsNeedStatus",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_page_number: Option<crate::types::PageNumber> = None;
         let mut f_extension_ids: Option<Option<Vec<crate::CompactString>>> = None;
@@ -442,7 +443,9 @@ impl<'de> ::serde::Deserialize<'de> for DescribeExtensionsResponse {
 impl crate::codec::FromMembers for DescribeExtensionsResponse {
     const EXPECTING: &'static str = "struct DescribeExtensionsResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["Total", "ExtensionList", "RequestId"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["Total", "ExtensionList", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_total: Option<crate::types::TotalCount> = None;
         let mut f_extension_list: Option<Vec<crate::types::ExtensionInfo>> = None;
         let mut f_request_id: Option<crate::CompactString> = None;

@@ -88,7 +88,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribeFlashSMSListRequest {
 impl crate::codec::FromMembers for DescribeFlashSMSListRequest {
     const EXPECTING: &'static str = "struct DescribeFlashSMSListRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "SdkAppId",
             "StartTimestamp",
             "EndTimestamp",
@@ -99,6 +99,7 @@ impl crate::codec::FromMembers for DescribeFlashSMSListRequest {
             "PageSize",
             "PageNumber",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_start_timestamp: Option<i64> = None;
         let mut f_end_timestamp: Option<i64> = None;
@@ -528,7 +529,9 @@ impl<'de> ::serde::Deserialize<'de> for DescribeFlashSMSListResponse {
 impl crate::codec::FromMembers for DescribeFlashSMSListResponse {
     const EXPECTING: &'static str = "struct DescribeFlashSMSListResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["Total", "FlashSMSList", "RequestId"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["Total", "FlashSMSList", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_total: Option<Option<crate::types::TotalCount>> = None;
         let mut f_flash_sms_list: Option<Option<Vec<crate::types::FlashSMSRecord>>> = None;
         let mut f_request_id: Option<crate::CompactString> = None;

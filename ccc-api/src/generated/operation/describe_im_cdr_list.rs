@@ -67,7 +67,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribeIMCdrListRequest {
 impl crate::codec::FromMembers for DescribeIMCdrListRequest {
     const EXPECTING: &'static str = "struct DescribeIMCdrListRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "SdkAppId",
             "StartTimestamp",
             "EndTimestamp",
@@ -75,6 +75,7 @@ impl crate::codec::FromMembers for DescribeIMCdrListRequest {
             "Offset",
             "Type",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_start_timestamp: Option<i64> = None;
         let mut f_end_timestamp: Option<i64> = None;
@@ -402,7 +403,9 @@ impl<'de> ::serde::Deserialize<'de> for DescribeIMCdrListResponse {
 impl crate::codec::FromMembers for DescribeIMCdrListResponse {
     const EXPECTING: &'static str = "struct DescribeIMCdrListResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["TotalCount", "IMCdrList", "RequestId"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["TotalCount", "IMCdrList", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_total_count: Option<crate::types::TotalCount> = None;
         let mut f_im_cdr_list: Option<Vec<crate::types::IMCdrInfo>> = None;
         let mut f_request_id: Option<crate::CompactString> = None;

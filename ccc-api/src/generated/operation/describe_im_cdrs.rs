@@ -76,7 +76,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribeIMCdrsRequest {
 impl crate::codec::FromMembers for DescribeIMCdrsRequest {
     const EXPECTING: &'static str = "struct DescribeIMCdrsRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "StartTimestamp",
             "EndTimestamp",
             "InstanceId",
@@ -85,6 +85,7 @@ impl crate::codec::FromMembers for DescribeIMCdrsRequest {
             "Offset",
             "Type",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_start_timestamp: Option<i64> = None;
         let mut f_end_timestamp: Option<i64> = None;
         let mut f_instance_id: Option<Option<i64>> = None;
@@ -447,8 +448,9 @@ impl<'de> ::serde::Deserialize<'de> for DescribeIMCdrsResponse {
 impl crate::codec::FromMembers for DescribeIMCdrsResponse {
     const EXPECTING: &'static str = "struct DescribeIMCdrsResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members =
-            crate::codec::Members::new(&["TotalCount", "IMCdrs", "IMCdrList", "RequestId"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["TotalCount", "IMCdrs", "IMCdrList", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_total_count: Option<crate::types::TotalCount> = None;
         let mut f_im_cdrs: Option<Vec<crate::types::IMCdrInfo>> = None;
         let mut f_im_cdr_list: Option<Option<Vec<crate::types::IMCdrInfo>>> = None;

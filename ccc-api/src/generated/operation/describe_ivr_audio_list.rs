@@ -95,7 +95,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribeIvrAudioListRequest {
 impl crate::codec::FromMembers for DescribeIvrAudioListRequest {
     const EXPECTING: &'static str = "struct DescribeIvrAudioListRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "SdkAppId",
             "PageSize",
             "PageNumber",
@@ -103,6 +103,7 @@ impl crate::codec::FromMembers for DescribeIvrAudioListRequest {
             "AudioFileName",
             "FileId",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_page_size: Option<crate::types::PageSize> = None;
         let mut f_page_number: Option<crate::types::PageNumber> = None;
@@ -419,7 +420,9 @@ impl<'de> ::serde::Deserialize<'de> for DescribeIvrAudioListResponse {
 impl crate::codec::FromMembers for DescribeIvrAudioListResponse {
     const EXPECTING: &'static str = "struct DescribeIvrAudioListResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["TotalCount", "FileInfo", "RequestId"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["TotalCount", "FileInfo", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_total_count: Option<crate::types::TotalCount> = None;
         let mut f_file_info: Option<Option<Vec<crate::types::AudioFileInfo>>> = None;
         let mut f_request_id: Option<crate::CompactString> = None;

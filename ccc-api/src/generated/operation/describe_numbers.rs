@@ -80,7 +80,9 @@ impl<'de> ::serde::Deserialize<'de> for DescribeNumbersRequest {
 impl crate::codec::FromMembers for DescribeNumbersRequest {
     const EXPECTING: &'static str = "struct DescribeNumbersRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["SdkAppId", "PageNumber", "PageSize"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["SdkAppId", "PageNumber", "PageSize"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_page_number: Option<Option<crate::types::PageNumber>> = None;
         let mut f_page_size: Option<Option<crate::types::PageSize>> = None;
@@ -301,7 +303,9 @@ impl<'de> ::serde::Deserialize<'de> for DescribeNumbersResponse {
 impl crate::codec::FromMembers for DescribeNumbersResponse {
     const EXPECTING: &'static str = "struct DescribeNumbersResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["TotalCount", "Numbers", "RequestId"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["TotalCount", "Numbers", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_total_count: Option<crate::types::TotalCount> = None;
         let mut f_numbers: Option<Vec<crate::types::NumberInfo>> = None;
         let mut f_request_id: Option<crate::CompactString> = None;

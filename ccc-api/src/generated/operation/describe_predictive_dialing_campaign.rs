@@ -73,7 +73,8 @@ impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignRequest
 impl crate::codec::FromMembers for DescribePredictiveDialingCampaignRequest {
     const EXPECTING: &'static str = "struct DescribePredictiveDialingCampaignRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["SdkAppId", "CampaignId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppId", "CampaignId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_campaign_id: Option<crate::types::CampaignId> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -350,7 +351,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignRespons
 impl crate::codec::FromMembers for DescribePredictiveDialingCampaignResponse {
     const EXPECTING: &'static str = "struct DescribePredictiveDialingCampaignResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "CampaignId",
             "Name",
             "CallOrder",
@@ -368,6 +369,7 @@ impl crate::codec::FromMembers for DescribePredictiveDialingCampaignResponse {
             "StatusReason",
             "RequestId",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_campaign_id: Option<Option<crate::types::CampaignId>> = None;
         let mut f_name: Option<Option<crate::CompactString>> = None;
         let mut f_call_order: Option<

@@ -122,7 +122,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignsReques
 impl crate::codec::FromMembers for DescribePredictiveDialingCampaignsRequest {
     const EXPECTING: &'static str = "struct DescribePredictiveDialingCampaignsRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "SdkAppId",
             "PageSize",
             "PageNumber",
@@ -130,6 +130,7 @@ impl crate::codec::FromMembers for DescribePredictiveDialingCampaignsRequest {
             "SkillGroupId",
             "CampaignId",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_page_size: Option<crate::types::PageSize> = None;
         let mut f_page_number: Option<crate::types::PageNumber> = None;
@@ -463,7 +464,9 @@ impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingCampaignsRespon
 impl crate::codec::FromMembers for DescribePredictiveDialingCampaignsResponse {
     const EXPECTING: &'static str = "struct DescribePredictiveDialingCampaignsResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["TotalCount", "CampaignList", "RequestId"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["TotalCount", "CampaignList", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_total_count: Option<Option<crate::types::TotalCount>> = None;
         let mut f_campaign_list: Option<
             Option<Vec<crate::types::DescribePredictiveDialingCampaignsElement>>,

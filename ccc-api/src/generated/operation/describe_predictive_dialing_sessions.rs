@@ -80,8 +80,9 @@ impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingSessionsRequest
 impl crate::codec::FromMembers for DescribePredictiveDialingSessionsRequest {
     const EXPECTING: &'static str = "struct DescribePredictiveDialingSessionsRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members =
-            crate::codec::Members::new(&["SdkAppId", "CampaignId", "PageSize", "PageNumber"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["SdkAppId", "CampaignId", "PageSize", "PageNumber"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_campaign_id: Option<crate::types::CampaignId> = None;
         let mut f_page_size: Option<crate::types::PageSize> = None;
@@ -354,7 +355,9 @@ impl<'de> ::serde::Deserialize<'de> for DescribePredictiveDialingSessionsRespons
 impl crate::codec::FromMembers for DescribePredictiveDialingSessionsResponse {
     const EXPECTING: &'static str = "struct DescribePredictiveDialingSessionsResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["TotalCount", "SessionList", "RequestId"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["TotalCount", "SessionList", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_total_count: Option<Option<crate::types::TotalCount>> = None;
         let mut f_session_list: Option<Option<Vec<crate::CompactString>>> = None;
         let mut f_request_id: Option<crate::CompactString> = None;

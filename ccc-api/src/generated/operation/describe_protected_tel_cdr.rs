@@ -175,13 +175,14 @@ impl<'de> ::serde::Deserialize<'de> for DescribeProtectedTelCdrRequest {
 impl crate::codec::FromMembers for DescribeProtectedTelCdrRequest {
     const EXPECTING: &'static str = "struct DescribeProtectedTelCdrRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "StartTimeStamp",
             "EndTimeStamp",
             "SdkAppId",
             "PageSize",
             "PageNumber",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_start_time_stamp: Option<i64> = None;
         let mut f_end_time_stamp: Option<i64> = None;
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
@@ -489,8 +490,9 @@ impl<'de> ::serde::Deserialize<'de> for DescribeProtectedTelCdrResponse {
 impl crate::codec::FromMembers for DescribeProtectedTelCdrResponse {
     const EXPECTING: &'static str = "struct DescribeProtectedTelCdrResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members =
-            crate::codec::Members::new(&["TotalCount", "TelCdrs", "TelCdrList", "RequestId"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["TotalCount", "TelCdrs", "TelCdrList", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_total_count: Option<crate::types::TotalCount> = None;
         let mut f_tel_cdrs: Option<Vec<crate::types::TelCdrInfo>> = None;
         let mut f_tel_cdr_list: Option<Vec<crate::types::TelCdrInfo>> = None;

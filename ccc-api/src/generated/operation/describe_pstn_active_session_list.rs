@@ -88,7 +88,8 @@ impl<'de> ::serde::Deserialize<'de> for DescribePSTNActiveSessionListRequest {
 impl crate::codec::FromMembers for DescribePSTNActiveSessionListRequest {
     const EXPECTING: &'static str = "struct DescribePSTNActiveSessionListRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["SdkAppId", "Offset", "Limit"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppId", "Offset", "Limit"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_offset: Option<crate::types::Offset> = None;
         let mut f_limit: Option<crate::types::Limit> = None;
@@ -321,7 +322,9 @@ impl<'de> ::serde::Deserialize<'de> for DescribePSTNActiveSessionListResponse {
 impl crate::codec::FromMembers for DescribePSTNActiveSessionListResponse {
     const EXPECTING: &'static str = "struct DescribePSTNActiveSessionListResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["Total", "Sessions", "RequestId"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["Total", "Sessions", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_total: Option<crate::types::TotalCount> = None;
         let mut f_sessions: Option<Vec<crate::types::PSTNSessionInfo>> = None;
         let mut f_request_id: Option<crate::CompactString> = None;

@@ -165,12 +165,9 @@ impl<'de> ::serde::Deserialize<'de> for DescribeSessionDetailRequest {
 impl crate::codec::FromMembers for DescribeSessionDetailRequest {
     const EXPECTING: &'static str = "struct DescribeSessionDetailRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
-            "SdkAppId",
-            "SessionId",
-            "StartTimestamp",
-            "EndTimestamp",
-        ]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["SdkAppId", "SessionId", "StartTimestamp", "EndTimestamp"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_session_id: Option<crate::CompactString> = None;
         let mut f_start_timestamp: Option<i64> = None;
@@ -617,7 +614,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribeSessionDetailResponse {
 impl crate::codec::FromMembers for DescribeSessionDetailResponse {
     const EXPECTING: &'static str = "struct DescribeSessionDetailResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "Caller",
             "Callee",
             "CallType",
@@ -645,6 +642,7 @@ impl crate::codec::FromMembers for DescribeSessionDetailResponse {
             "SysHangupReasonString",
             "RequestId",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_caller: Option<Option<crate::CompactString>> = None;
         let mut f_callee: Option<Option<crate::CompactString>> = None;
         let mut f_call_type: Option<Option<crate::types::DescribeSessionDetailCallType>> = None;

@@ -103,7 +103,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribeSkillGroupInfoListRequest {
 impl crate::codec::FromMembers for DescribeSkillGroupInfoListRequest {
     const EXPECTING: &'static str = "struct DescribeSkillGroupInfoListRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "SdkAppId",
             "PageSize",
             "PageNumber",
@@ -111,6 +111,7 @@ impl crate::codec::FromMembers for DescribeSkillGroupInfoListRequest {
             "ModifiedTime",
             "SkillGroupName",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_page_size: Option<crate::types::PageSize> = None;
         let mut f_page_number: Option<crate::types::PageNumber> = None;
@@ -442,8 +443,9 @@ impl<'de> ::serde::Deserialize<'de> for DescribeSkillGroupInfoListResponse {
 impl crate::codec::FromMembers for DescribeSkillGroupInfoListResponse {
     const EXPECTING: &'static str = "struct DescribeSkillGroupInfoListResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members =
-            crate::codec::Members::new(&["TotalCount", "SkillGroupList", "RequestId"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["TotalCount", "SkillGroupList", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_total_count: Option<crate::types::TotalCount> = None;
         let mut f_skill_group_list: Option<Vec<crate::types::SkillGroupInfoItem>> = None;
         let mut f_request_id: Option<crate::CompactString> = None;

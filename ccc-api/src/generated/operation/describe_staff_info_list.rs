@@ -117,7 +117,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribeStaffInfoListRequest {
 impl crate::codec::FromMembers for DescribeStaffInfoListRequest {
     const EXPECTING: &'static str = "struct DescribeStaffInfoListRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "SdkAppId",
             "PageSize",
             "PageNumber",
@@ -125,6 +125,7 @@ impl crate::codec::FromMembers for DescribeStaffInfoListRequest {
             "ModifiedTime",
             "SkillGroupId",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_page_size: Option<crate::types::PageSize> = None;
         let mut f_page_number: Option<crate::types::PageNumber> = None;
@@ -452,7 +453,9 @@ impl<'de> ::serde::Deserialize<'de> for DescribeStaffInfoListResponse {
 impl crate::codec::FromMembers for DescribeStaffInfoListResponse {
     const EXPECTING: &'static str = "struct DescribeStaffInfoListResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["TotalCount", "StaffList", "RequestId"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["TotalCount", "StaffList", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_total_count: Option<crate::types::TotalCount> = None;
         let mut f_staff_list: Option<Vec<crate::types::StaffInfo>> = None;
         let mut f_request_id: Option<crate::CompactString> = None;

@@ -114,7 +114,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribeStaffStatusHistoryRequest {
 impl crate::codec::FromMembers for DescribeStaffStatusHistoryRequest {
     const EXPECTING: &'static str = "struct DescribeStaffStatusHistoryRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "SdkAppId",
             "StaffUserId",
             "StartTimestamp",
@@ -122,6 +122,7 @@ impl crate::codec::FromMembers for DescribeStaffStatusHistoryRequest {
             "Cursor",
             "PageSize",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_staff_user_id: Option<crate::CompactString> = None;
         let mut f_start_timestamp: Option<i64> = None;
@@ -448,7 +449,8 @@ impl<'de> ::serde::Deserialize<'de> for DescribeStaffStatusHistoryResponse {
 impl crate::codec::FromMembers for DescribeStaffStatusHistoryResponse {
     const EXPECTING: &'static str = "struct DescribeStaffStatusHistoryResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["Data", "RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Data", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_data: Option<Option<Vec<crate::types::StaffStatus>>> = None;
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {

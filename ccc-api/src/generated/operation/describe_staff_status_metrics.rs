@@ -105,8 +105,9 @@ impl<'de> ::serde::Deserialize<'de> for DescribeStaffStatusMetricsRequest {
 impl crate::codec::FromMembers for DescribeStaffStatusMetricsRequest {
     const EXPECTING: &'static str = "struct DescribeStaffStatusMetricsRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members =
-            crate::codec::Members::new(&["SdkAppId", "StaffList", "GroupIdList", "StatusList"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["SdkAppId", "StaffList", "GroupIdList", "StatusList"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_staff_list: Option<Option<Vec<crate::CompactString>>> = None;
         let mut f_group_id_list: Option<Option<Vec<i64>>> = None;
@@ -358,7 +359,8 @@ impl<'de> ::serde::Deserialize<'de> for DescribeStaffStatusMetricsResponse {
 impl crate::codec::FromMembers for DescribeStaffStatusMetricsResponse {
     const EXPECTING: &'static str = "struct DescribeStaffStatusMetricsResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["Metrics", "RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Metrics", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_metrics: Option<Vec<crate::types::StaffStatusMetrics>> = None;
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {

@@ -74,8 +74,9 @@ impl<'de> ::serde::Deserialize<'de> for DescribeTelCallInfoRequest {
 impl crate::codec::FromMembers for DescribeTelCallInfoRequest {
     const EXPECTING: &'static str = "struct DescribeTelCallInfoRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members =
-            crate::codec::Members::new(&["StartTimeStamp", "EndTimeStamp", "SdkAppIdList"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["StartTimeStamp", "EndTimeStamp", "SdkAppIdList"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_start_time_stamp: Option<i64> = None;
         let mut f_end_time_stamp: Option<i64> = None;
         let mut f_sdk_app_id_list: Option<Vec<i64>> = None;
@@ -319,7 +320,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribeTelCallInfoResponse {
 impl crate::codec::FromMembers for DescribeTelCallInfoResponse {
     const EXPECTING: &'static str = "struct DescribeTelCallInfoResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "TelCallOutCount",
             "TelCallInCount",
             "SeatUsedCount",
@@ -329,6 +330,7 @@ impl crate::codec::FromMembers for DescribeTelCallInfoResponse {
             "AsrRealtimeCount",
             "RequestId",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_tel_call_out_count: Option<i64> = None;
         let mut f_tel_call_in_count: Option<i64> = None;
         let mut f_seat_used_count: Option<i64> = None;

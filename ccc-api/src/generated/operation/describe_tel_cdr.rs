@@ -212,7 +212,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribeTelCdrRequest {
 impl crate::codec::FromMembers for DescribeTelCdrRequest {
     const EXPECTING: &'static str = "struct DescribeTelCdrRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "StartTimeStamp",
             "EndTimeStamp",
             "SdkAppId",
@@ -224,6 +224,7 @@ impl crate::codec::FromMembers for DescribeTelCdrRequest {
             "Phones",
             "SessionIds",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_start_time_stamp: Option<i64> = None;
         let mut f_end_time_stamp: Option<i64> = None;
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
@@ -691,8 +692,9 @@ impl<'de> ::serde::Deserialize<'de> for DescribeTelCdrResponse {
 impl crate::codec::FromMembers for DescribeTelCdrResponse {
     const EXPECTING: &'static str = "struct DescribeTelCdrResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members =
-            crate::codec::Members::new(&["TotalCount", "TelCdrs", "TelCdrList", "RequestId"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["TotalCount", "TelCdrs", "TelCdrList", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_total_count: Option<crate::types::TotalCount> = None;
         let mut f_tel_cdrs: Option<Vec<crate::types::TelCdrInfo>> = None;
         let mut f_tel_cdr_list: Option<Vec<crate::types::TelCdrInfo>> = None;

@@ -68,7 +68,8 @@ impl<'de> ::serde::Deserialize<'de> for DescribeTelRecordAsrRequest {
 impl crate::codec::FromMembers for DescribeTelRecordAsrRequest {
     const EXPECTING: &'static str = "struct DescribeTelRecordAsrRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["SdkAppId", "SessionId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppId", "SessionId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_session_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -242,7 +243,8 @@ impl<'de> ::serde::Deserialize<'de> for DescribeTelRecordAsrResponse {
 impl crate::codec::FromMembers for DescribeTelRecordAsrResponse {
     const EXPECTING: &'static str = "struct DescribeTelRecordAsrResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["AsrDataList", "RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["AsrDataList", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_asr_data_list: Option<Vec<crate::types::AsrData>> = None;
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {

@@ -77,7 +77,8 @@ impl<'de> ::serde::Deserialize<'de> for DescribeTelSessionRequest {
 impl crate::codec::FromMembers for DescribeTelSessionRequest {
     const EXPECTING: &'static str = "struct DescribeTelSessionRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["SdkAppId", "SessionId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppId", "SessionId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_session_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -252,7 +253,8 @@ impl<'de> ::serde::Deserialize<'de> for DescribeTelSessionResponse {
 impl crate::codec::FromMembers for DescribeTelSessionResponse {
     const EXPECTING: &'static str = "struct DescribeTelSessionResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["Session", "RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Session", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_session: Option<crate::types::PSTNSession> = None;
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {

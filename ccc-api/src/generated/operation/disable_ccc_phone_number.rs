@@ -68,7 +68,9 @@ impl<'de> ::serde::Deserialize<'de> for DisableCCCPhoneNumberRequest {
 impl crate::codec::FromMembers for DisableCCCPhoneNumberRequest {
     const EXPECTING: &'static str = "struct DisableCCCPhoneNumberRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["PhoneNumbers", "Disabled", "SdkAppId"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["PhoneNumbers", "Disabled", "SdkAppId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_phone_numbers: Option<Vec<crate::CompactString>> = None;
         let mut f_disabled: Option<crate::types::DisableCCCPhoneNumberDisabled> = None;
         let mut f_sdk_app_id: Option<Option<crate::types::SdkAppId>> = None;
@@ -275,7 +277,8 @@ impl<'de> ::serde::Deserialize<'de> for DisableCCCPhoneNumberResponse {
 impl crate::codec::FromMembers for DisableCCCPhoneNumberResponse {
     const EXPECTING: &'static str = "struct DisableCCCPhoneNumberResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {

@@ -58,7 +58,8 @@ impl<'de> ::serde::Deserialize<'de> for ForceMemberOfflineRequest {
 impl crate::codec::FromMembers for ForceMemberOfflineRequest {
     const EXPECTING: &'static str = "struct ForceMemberOfflineRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["SdkAppId", "UserId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppId", "UserId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_user_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -227,7 +228,8 @@ impl<'de> ::serde::Deserialize<'de> for ForceMemberOfflineResponse {
 impl crate::codec::FromMembers for ForceMemberOfflineResponse {
     const EXPECTING: &'static str = "struct ForceMemberOfflineResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {

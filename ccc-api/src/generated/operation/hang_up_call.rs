@@ -58,7 +58,8 @@ impl<'de> ::serde::Deserialize<'de> for HangUpCallRequest {
 impl crate::codec::FromMembers for HangUpCallRequest {
     const EXPECTING: &'static str = "struct HangUpCallRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["SdkAppId", "SessionId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppId", "SessionId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_session_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -225,7 +226,8 @@ impl<'de> ::serde::Deserialize<'de> for HangUpCallResponse {
 impl crate::codec::FromMembers for HangUpCallResponse {
     const EXPECTING: &'static str = "struct HangUpCallResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {

@@ -37,7 +37,8 @@ impl<'de> ::serde::Deserialize<'de> for ModifyCompanyApplyRequest {
 impl crate::codec::FromMembers for ModifyCompanyApplyRequest {
     const EXPECTING: &'static str = "struct ModifyCompanyApplyRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["ApplyId", "CompanyInfo"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["ApplyId", "CompanyInfo"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_apply_id: Option<crate::types::ApplyId> = None;
         let mut f_company_info: Option<crate::types::CompanyApplyInfo> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -203,7 +204,8 @@ impl<'de> ::serde::Deserialize<'de> for ModifyCompanyApplyResponse {
 impl crate::codec::FromMembers for ModifyCompanyApplyResponse {
     const EXPECTING: &'static str = "struct ModifyCompanyApplyResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {

@@ -86,13 +86,14 @@ impl<'de> ::serde::Deserialize<'de> for ModifyExtensionRequest {
 impl crate::codec::FromMembers for ModifyExtensionRequest {
     const EXPECTING: &'static str = "struct ModifyExtensionRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "SdkAppId",
             "ExtensionId",
             "ExtensionName",
             "SkillGroupIds",
             "Relation",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_extension_id: Option<crate::CompactString> = None;
         let mut f_extension_name: Option<Option<crate::CompactString>> = None;
@@ -360,7 +361,8 @@ impl<'de> ::serde::Deserialize<'de> for ModifyExtensionResponse {
 impl crate::codec::FromMembers for ModifyExtensionResponse {
     const EXPECTING: &'static str = "struct ModifyExtensionResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {

@@ -119,7 +119,7 @@ impl<'de> ::serde::Deserialize<'de> for ModifyOwnNumberApplyRequest {
 impl crate::codec::FromMembers for ModifyOwnNumberApplyRequest {
     const EXPECTING: &'static str = "struct ModifyOwnNumberApplyRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "SdkAppId",
             "DetailList",
             "ApplyId",
@@ -130,6 +130,7 @@ impl crate::codec::FromMembers for ModifyOwnNumberApplyRequest {
             "CallerFormatPassthrough",
             "InternationalNumberPrefix",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_detail_list: Option<Vec<crate::types::OwnNumberApplyDetailItem>> = None;
         let mut f_apply_id: Option<Option<crate::types::ApplyId>> = None;
@@ -533,7 +534,8 @@ impl<'de> ::serde::Deserialize<'de> for ModifyOwnNumberApplyResponse {
 impl crate::codec::FromMembers for ModifyOwnNumberApplyResponse {
     const EXPECTING: &'static str = "struct ModifyOwnNumberApplyResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {

@@ -124,7 +124,7 @@ impl<'de> ::serde::Deserialize<'de> for ModifyStaffRequest {
 impl crate::codec::FromMembers for ModifyStaffRequest {
     const EXPECTING: &'static str = "struct ModifyStaffRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "SdkAppId",
             "Email",
             "Name",
@@ -137,6 +137,7 @@ impl crate::codec::FromMembers for ModifyStaffRequest {
             "ExtensionNumber",
             "ForwardingConfig",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_email: Option<crate::CompactString> = None;
         let mut f_name: Option<Option<crate::CompactString>> = None;
@@ -607,7 +608,8 @@ impl<'de> ::serde::Deserialize<'de> for ModifyStaffResponse {
 impl crate::codec::FromMembers for ModifyStaffResponse {
     const EXPECTING: &'static str = "struct ModifyStaffResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {

@@ -73,7 +73,9 @@ impl<'de> ::serde::Deserialize<'de> for ModifyStaffPasswordRequest {
 impl crate::codec::FromMembers for ModifyStaffPasswordRequest {
     const EXPECTING: &'static str = "struct ModifyStaffPasswordRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["SdkAppId", "Email", "Password"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["SdkAppId", "Email", "Password"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_email: Option<crate::CompactString> = None;
         let mut f_password: Option<crate::CompactString> = None;
@@ -291,7 +293,8 @@ impl<'de> ::serde::Deserialize<'de> for ModifyStaffPasswordResponse {
 impl crate::codec::FromMembers for ModifyStaffPasswordResponse {
     const EXPECTING: &'static str = "struct ModifyStaffPasswordResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {

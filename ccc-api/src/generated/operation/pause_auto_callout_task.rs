@@ -60,7 +60,8 @@ impl<'de> ::serde::Deserialize<'de> for PauseAutoCalloutTaskRequest {
 impl crate::codec::FromMembers for PauseAutoCalloutTaskRequest {
     const EXPECTING: &'static str = "struct PauseAutoCalloutTaskRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["TaskId", "SdkAppId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["TaskId", "SdkAppId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_task_id: Option<crate::types::TaskId> = None;
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -230,7 +231,8 @@ impl<'de> ::serde::Deserialize<'de> for PauseAutoCalloutTaskResponse {
 impl crate::codec::FromMembers for PauseAutoCalloutTaskResponse {
     const EXPECTING: &'static str = "struct PauseAutoCalloutTaskResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {

@@ -76,8 +76,9 @@ impl<'de> ::serde::Deserialize<'de> for PlaySoundCallRequest {
 impl crate::codec::FromMembers for PlaySoundCallRequest {
     const EXPECTING: &'static str = "struct PlaySoundCallRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members =
-            crate::codec::Members::new(&["SdkAppId", "SessionId", "FileId", "PlayTimes"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["SdkAppId", "SessionId", "FileId", "PlayTimes"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_session_id: Option<crate::CompactString> = None;
         let mut f_file_id: Option<Option<crate::types::FileId>> = None;
@@ -312,7 +313,8 @@ impl<'de> ::serde::Deserialize<'de> for PlaySoundCallResponse {
 impl crate::codec::FromMembers for PlaySoundCallResponse {
     const EXPECTING: &'static str = "struct PlaySoundCallResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {

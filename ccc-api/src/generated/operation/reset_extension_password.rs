@@ -59,7 +59,8 @@ impl<'de> ::serde::Deserialize<'de> for ResetExtensionPasswordRequest {
 impl crate::codec::FromMembers for ResetExtensionPasswordRequest {
     const EXPECTING: &'static str = "struct ResetExtensionPasswordRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["SdkAppId", "ExtensionId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppId", "ExtensionId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_extension_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -245,7 +246,8 @@ impl<'de> ::serde::Deserialize<'de> for ResetExtensionPasswordResponse {
 impl crate::codec::FromMembers for ResetExtensionPasswordResponse {
     const EXPECTING: &'static str = "struct ResetExtensionPasswordResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["Password", "RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["Password", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_password: Option<crate::CompactString> = None;
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {

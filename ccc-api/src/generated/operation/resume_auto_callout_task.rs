@@ -60,7 +60,8 @@ impl<'de> ::serde::Deserialize<'de> for ResumeAutoCalloutTaskRequest {
 impl crate::codec::FromMembers for ResumeAutoCalloutTaskRequest {
     const EXPECTING: &'static str = "struct ResumeAutoCalloutTaskRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["TaskId", "SdkAppId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["TaskId", "SdkAppId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_task_id: Option<crate::types::TaskId> = None;
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -232,7 +233,8 @@ impl<'de> ::serde::Deserialize<'de> for ResumeAutoCalloutTaskResponse {
 impl crate::codec::FromMembers for ResumeAutoCalloutTaskResponse {
     const EXPECTING: &'static str = "struct ResumeAutoCalloutTaskResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {

@@ -75,7 +75,8 @@ impl<'de> ::serde::Deserialize<'de> for SetStaffStatusRequest {
 impl crate::codec::FromMembers for SetStaffStatusRequest {
     const EXPECTING: &'static str = "struct SetStaffStatusRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["SdkAppId", "StaffStatusList"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppId", "StaffStatusList"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_staff_status_list: Option<Vec<crate::types::SetStaffStatusItem>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -252,7 +253,9 @@ impl<'de> ::serde::Deserialize<'de> for SetStaffStatusResponse {
 impl crate::codec::FromMembers for SetStaffStatusResponse {
     const EXPECTING: &'static str = "struct SetStaffStatusResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["StaffStatusList", "RequestId"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["StaffStatusList", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_staff_status_list: Option<Option<Vec<crate::types::SetStaffStatusRspItem>>> =
             None;
         let mut f_request_id: Option<crate::CompactString> = None;

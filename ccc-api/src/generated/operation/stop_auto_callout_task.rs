@@ -58,7 +58,8 @@ impl<'de> ::serde::Deserialize<'de> for StopAutoCalloutTaskRequest {
 impl crate::codec::FromMembers for StopAutoCalloutTaskRequest {
     const EXPECTING: &'static str = "struct StopAutoCalloutTaskRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["SdkAppId", "TaskId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppId", "TaskId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_task_id: Option<crate::types::TaskId> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -228,7 +229,8 @@ impl<'de> ::serde::Deserialize<'de> for StopAutoCalloutTaskResponse {
 impl crate::codec::FromMembers for StopAutoCalloutTaskResponse {
     const EXPECTING: &'static str = "struct StopAutoCalloutTaskResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {

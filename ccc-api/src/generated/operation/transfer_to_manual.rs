@@ -64,7 +64,9 @@ impl<'de> ::serde::Deserialize<'de> for TransferToManualRequest {
 impl crate::codec::FromMembers for TransferToManualRequest {
     const EXPECTING: &'static str = "struct TransferToManualRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["SdkAppId", "SessionId", "SkillGroupId"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["SdkAppId", "SessionId", "SkillGroupId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_session_id: Option<crate::CompactString> = None;
         let mut f_skill_group_id: Option<crate::types::SkillGroupId> = None;
@@ -269,7 +271,8 @@ impl<'de> ::serde::Deserialize<'de> for TransferToManualResponse {
 impl crate::codec::FromMembers for TransferToManualResponse {
     const EXPECTING: &'static str = "struct TransferToManualResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {

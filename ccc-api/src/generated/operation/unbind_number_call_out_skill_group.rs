@@ -68,7 +68,9 @@ impl<'de> ::serde::Deserialize<'de> for UnbindNumberCallOutSkillGroupRequest {
 impl crate::codec::FromMembers for UnbindNumberCallOutSkillGroupRequest {
     const EXPECTING: &'static str = "struct UnbindNumberCallOutSkillGroupRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["SdkAppId", "Number", "SkillGroupIds"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["SdkAppId", "Number", "SkillGroupIds"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_number: Option<crate::CompactString> = None;
         let mut f_skill_group_ids: Option<Vec<crate::types::SkillGroupId>> = None;
@@ -278,7 +280,8 @@ impl<'de> ::serde::Deserialize<'de> for UnbindNumberCallOutSkillGroupResponse {
 impl crate::codec::FromMembers for UnbindNumberCallOutSkillGroupResponse {
     const EXPECTING: &'static str = "struct UnbindNumberCallOutSkillGroupResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {

@@ -67,7 +67,9 @@ impl<'de> ::serde::Deserialize<'de> for UnbindStaffSkillGroupListRequest {
 impl crate::codec::FromMembers for UnbindStaffSkillGroupListRequest {
     const EXPECTING: &'static str = "struct UnbindStaffSkillGroupListRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["SdkAppId", "StaffEmail", "SkillGroupList"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["SdkAppId", "StaffEmail", "SkillGroupList"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_staff_email: Option<crate::CompactString> = None;
         let mut f_skill_group_list: Option<Vec<crate::types::SkillGroupId>> = None;
@@ -277,7 +279,8 @@ impl<'de> ::serde::Deserialize<'de> for UnbindStaffSkillGroupListResponse {
 impl crate::codec::FromMembers for UnbindStaffSkillGroupListResponse {
     const EXPECTING: &'static str = "struct UnbindStaffSkillGroupListResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {

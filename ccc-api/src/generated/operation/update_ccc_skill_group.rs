@@ -84,13 +84,14 @@ impl<'de> ::serde::Deserialize<'de> for UpdateCCCSkillGroupRequest {
 impl crate::codec::FromMembers for UpdateCCCSkillGroupRequest {
     const EXPECTING: &'static str = "struct UpdateCCCSkillGroupRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "SdkAppId",
             "SkillGroupID",
             "SkillGroupName",
             "MaxConcurrency",
             "RingAll",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_skill_group_id: Option<crate::types::SkillGroupId> = None;
         let mut f_skill_group_name: Option<Option<crate::CompactString>> = None;
@@ -360,7 +361,8 @@ impl<'de> ::serde::Deserialize<'de> for UpdateCCCSkillGroupResponse {
 impl crate::codec::FromMembers for UpdateCCCSkillGroupResponse {
     const EXPECTING: &'static str = "struct UpdateCCCSkillGroupResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {

@@ -159,7 +159,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdatePredictiveDialingCampaignRequest {
 impl crate::codec::FromMembers for UpdatePredictiveDialingCampaignRequest {
     const EXPECTING: &'static str = "struct UpdatePredictiveDialingCampaignRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "SdkAppId",
             "CampaignId",
             "Name",
@@ -178,6 +178,7 @@ impl crate::codec::FromMembers for UpdatePredictiveDialingCampaignRequest {
             "UUI",
             "CalleeAttributes",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_campaign_id: Option<crate::types::CampaignId> = None;
         let mut f_name: Option<crate::CompactString> = None;
@@ -884,7 +885,8 @@ impl<'de> ::serde::Deserialize<'de> for UpdatePredictiveDialingCampaignResponse 
 impl crate::codec::FromMembers for UpdatePredictiveDialingCampaignResponse {
     const EXPECTING: &'static str = "struct UpdatePredictiveDialingCampaignResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["RequestId"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {

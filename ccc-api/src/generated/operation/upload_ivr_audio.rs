@@ -78,7 +78,8 @@ impl<'de> ::serde::Deserialize<'de> for UploadIvrAudioRequest {
 impl crate::codec::FromMembers for UploadIvrAudioRequest {
     const EXPECTING: &'static str = "struct UploadIvrAudioRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["SdkAppId", "AudioList"]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&["SdkAppId", "AudioList"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         let mut f_audio_list: Option<Vec<crate::types::UploadAudioInfo>> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -253,8 +254,9 @@ impl<'de> ::serde::Deserialize<'de> for UploadIvrAudioResponse {
 impl crate::codec::FromMembers for UploadIvrAudioResponse {
     const EXPECTING: &'static str = "struct UploadIvrAudioResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members =
-            crate::codec::Members::new(&["FailedFileList", "SuccessFileList", "RequestId"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["FailedFileList", "SuccessFileList", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_failed_file_list: Option<Option<Vec<crate::types::UploadIvrAudioFailedInfo>>> =
             None;
         let mut f_success_file_list: Option<Option<Vec<crate::types::AudioFileInfo>>> = None;

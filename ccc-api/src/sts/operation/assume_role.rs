@@ -130,7 +130,7 @@ impl<'de> ::serde::Deserialize<'de> for AssumeRoleRequest {
 impl crate::codec::FromMembers for AssumeRoleRequest {
     const EXPECTING: &'static str = "struct AssumeRoleRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "RoleArn",
             "RoleSessionName",
             "DurationSeconds",
@@ -141,6 +141,7 @@ impl crate::codec::FromMembers for AssumeRoleRequest {
             "SerialNumber",
             "TokenCode",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_role_arn: Option<crate::CompactString> = None;
         let mut f_role_session_name: Option<crate::CompactString> = None;
         let mut f_duration_seconds: Option<Option<u64>> = None;
@@ -576,8 +577,9 @@ impl<'de> ::serde::Deserialize<'de> for AssumeRoleResponse {
 impl crate::codec::FromMembers for AssumeRoleResponse {
     const EXPECTING: &'static str = "struct AssumeRoleResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members =
-            crate::codec::Members::new(&["Credentials", "ExpiredTime", "Expiration", "RequestId"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["Credentials", "ExpiredTime", "Expiration", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_credentials: Option<crate::sts::types::Credentials> = None;
         let mut f_expired_time: Option<i64> = None;
         let mut f_expiration: Option<crate::CompactString> = None;

@@ -95,13 +95,14 @@ impl<'de> ::serde::Deserialize<'de> for AssumeRoleWithSAMLRequest {
 impl crate::codec::FromMembers for AssumeRoleWithSAMLRequest {
     const EXPECTING: &'static str = "struct AssumeRoleWithSAMLRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "SAMLAssertion",
             "PrincipalArn",
             "RoleArn",
             "RoleSessionName",
             "DurationSeconds",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_saml_assertion: Option<crate::CompactString> = None;
         let mut f_principal_arn: Option<crate::CompactString> = None;
         let mut f_role_arn: Option<crate::CompactString> = None;
@@ -416,8 +417,9 @@ impl<'de> ::serde::Deserialize<'de> for AssumeRoleWithSAMLResponse {
 impl crate::codec::FromMembers for AssumeRoleWithSAMLResponse {
     const EXPECTING: &'static str = "struct AssumeRoleWithSAMLResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members =
-            crate::codec::Members::new(&["Credentials", "ExpiredTime", "Expiration", "RequestId"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["Credentials", "ExpiredTime", "Expiration", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_credentials: Option<crate::sts::types::Credentials> = None;
         let mut f_expired_time: Option<u64> = None;
         let mut f_expiration: Option<crate::CompactString> = None;

@@ -96,13 +96,14 @@ impl<'de> ::serde::Deserialize<'de> for AssumeRoleWithWebIdentityRequest {
 impl crate::codec::FromMembers for AssumeRoleWithWebIdentityRequest {
     const EXPECTING: &'static str = "struct AssumeRoleWithWebIdentityRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "ProviderId",
             "WebIdentityToken",
             "RoleArn",
             "RoleSessionName",
             "DurationSeconds",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_provider_id: Option<crate::CompactString> = None;
         let mut f_web_identity_token: Option<crate::CompactString> = None;
         let mut f_role_arn: Option<crate::CompactString> = None;
@@ -421,8 +422,9 @@ impl<'de> ::serde::Deserialize<'de> for AssumeRoleWithWebIdentityResponse {
 impl crate::codec::FromMembers for AssumeRoleWithWebIdentityResponse {
     const EXPECTING: &'static str = "struct AssumeRoleWithWebIdentityResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members =
-            crate::codec::Members::new(&["ExpiredTime", "Expiration", "Credentials", "RequestId"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["ExpiredTime", "Expiration", "Credentials", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_expired_time: Option<u64> = None;
         let mut f_expiration: Option<crate::CompactString> = None;
         let mut f_credentials: Option<crate::sts::types::Credentials> = None;

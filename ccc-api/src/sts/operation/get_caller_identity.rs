@@ -101,7 +101,8 @@ impl<'de> ::serde::Deserialize<'de> for GetCallerIdentityRequest {
 impl crate::codec::FromMembers for GetCallerIdentityRequest {
     const EXPECTING: &'static str = "struct GetCallerIdentityRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[]);
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[]);
+        let mut members = crate::codec::Members::new(&KEYS);
         while members.next_key(&mut map)?.is_some() {
             members.skip(&mut map)?;
         }
@@ -230,7 +231,7 @@ impl<'de> ::serde::Deserialize<'de> for GetCallerIdentityResponse {
 impl crate::codec::FromMembers for GetCallerIdentityResponse {
     const EXPECTING: &'static str = "struct GetCallerIdentityResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&[
+        static KEYS: crate::codec::Keys = crate::codec::Keys::new(&[
             "Arn",
             "AccountId",
             "UserId",
@@ -238,6 +239,7 @@ impl crate::codec::FromMembers for GetCallerIdentityResponse {
             "Type",
             "RequestId",
         ]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_arn: Option<Option<crate::CompactString>> = None;
         let mut f_account_id: Option<Option<crate::CompactString>> = None;
         let mut f_user_id: Option<Option<crate::CompactString>> = None;

@@ -74,7 +74,9 @@ impl<'de> ::serde::Deserialize<'de> for GetFederationTokenRequest {
 impl crate::codec::FromMembers for GetFederationTokenRequest {
     const EXPECTING: &'static str = "struct GetFederationTokenRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = crate::codec::Members::new(&["Name", "Policy", "DurationSeconds"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["Name", "Policy", "DurationSeconds"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_name: Option<crate::CompactString> = None;
         let mut f_policy: Option<crate::CompactString> = None;
         let mut f_duration_seconds: Option<Option<u64>> = None;
@@ -300,8 +302,9 @@ impl<'de> ::serde::Deserialize<'de> for GetFederationTokenResponse {
 impl crate::codec::FromMembers for GetFederationTokenResponse {
     const EXPECTING: &'static str = "struct GetFederationTokenResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members =
-            crate::codec::Members::new(&["Credentials", "ExpiredTime", "Expiration", "RequestId"]);
+        static KEYS: crate::codec::Keys =
+            crate::codec::Keys::new(&["Credentials", "ExpiredTime", "Expiration", "RequestId"]);
+        let mut members = crate::codec::Members::new(&KEYS);
         let mut f_credentials: Option<crate::sts::types::Credentials> = None;
         let mut f_expired_time: Option<u64> = None;
         let mut f_expiration: Option<Option<crate::CompactString>> = None;

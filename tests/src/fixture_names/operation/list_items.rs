@@ -35,7 +35,8 @@ impl<'de> ::serde::Deserialize<'de> for ListItemsRequest {
 impl ::ccc_api::codec::FromMembers for ListItemsRequest {
     const EXPECTING: &'static str = "struct ListItemsRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = ::ccc_api::codec::Members::new(&["Default", "Clone"]);
+        static KEYS: ::ccc_api::codec::Keys = ::ccc_api::codec::Keys::new(&["Default", "Clone"]);
+        let mut members = ::ccc_api::codec::Members::new(&KEYS);
         let mut f_default_: Option<Option<i64>> = None;
         let mut f_clone_: Option<u64> = None;
         while let Some(i) = members.next_key(&mut map)? {
@@ -212,7 +213,9 @@ impl<'de> ::serde::Deserialize<'de> for ListItemsResponse {
 impl ::ccc_api::codec::FromMembers for ListItemsResponse {
     const EXPECTING: &'static str = "struct ListItemsResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = ::ccc_api::codec::Members::new(&["RequestID", "Self", "RequestId"]);
+        static KEYS: ::ccc_api::codec::Keys =
+            ::ccc_api::codec::Keys::new(&["RequestID", "Self", "RequestId"]);
+        let mut members = ::ccc_api::codec::Members::new(&KEYS);
         let mut f_request_id_: Option<Option<i64>> = None;
         let mut f_self_: Option<Option<Vec<crate::fixture_names::types::PutThingRequest>>> = None;
         let mut f_request_id: Option<::ccc_api::CompactString> = None;

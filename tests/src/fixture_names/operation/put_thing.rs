@@ -167,7 +167,7 @@ impl<'de> ::serde::Deserialize<'de> for PutThingRequest {
 impl ::ccc_api::codec::FromMembers for PutThingRequest {
     const EXPECTING: &'static str = "struct PutThingRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = ::ccc_api::codec::Members::new(&[
+        static KEYS: ::ccc_api::codec::Keys = ::ccc_api::codec::Keys::new(&[
             "New",
             "Send",
             "Build",
@@ -192,6 +192,7 @@ impl ::ccc_api::codec::FromMembers for PutThingRequest {
             "Body",
             "ApiKey",
         ]);
+        let mut members = ::ccc_api::codec::Members::new(&KEYS);
         let mut f_new_: Option<::ccc_api::CompactString> = None;
         let mut f_send_: Option<Option<::ccc_api::CompactString>> = None;
         let mut f_build_: Option<Option<::ccc_api::CompactString>> = None;
@@ -1008,7 +1009,7 @@ impl<'de> ::serde::Deserialize<'de> for PutThingResponse {
 impl ::ccc_api::codec::FromMembers for PutThingResponse {
     const EXPECTING: &'static str = "struct PutThingResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = ::ccc_api::codec::Members::new(&[
+        static KEYS: ::ccc_api::codec::Keys = ::ccc_api::codec::Keys::new(&[
             "RequestID",
             "Send",
             "Self",
@@ -1016,6 +1017,7 @@ impl ::ccc_api::codec::FromMembers for PutThingResponse {
             "Vault",
             "RequestId",
         ]);
+        let mut members = ::ccc_api::codec::Members::new(&KEYS);
         let mut f_request_id_: Option<::ccc_api::CompactString> = None;
         let mut f_send: Option<Option<::ccc_api::CompactString>> = None;
         let mut f_self_: Option<Option<::ccc_api::CompactString>> = None;

@@ -28,7 +28,8 @@ impl<'de> ::serde::Deserialize<'de> for VisitRequest {
 impl ::ccc_api::codec::FromMembers for VisitRequest {
     const EXPECTING: &'static str = "struct VisitRequest";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = ::ccc_api::codec::Members::new(&["Id"]);
+        static KEYS: ::ccc_api::codec::Keys = ::ccc_api::codec::Keys::new(&["Id"]);
+        let mut members = ::ccc_api::codec::Members::new(&KEYS);
         let mut f_id: Option<u64> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
@@ -155,7 +156,8 @@ impl<'de> ::serde::Deserialize<'de> for VisitResponse {
 impl ::ccc_api::codec::FromMembers for VisitResponse {
     const EXPECTING: &'static str = "struct VisitResponse";
     fn from_members<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut members = ::ccc_api::codec::Members::new(&["RequestId"]);
+        static KEYS: ::ccc_api::codec::Keys = ::ccc_api::codec::Keys::new(&["RequestId"]);
+        let mut members = ::ccc_api::codec::Members::new(&KEYS);
         let mut f_request_id: Option<::ccc_api::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
