@@ -145,25 +145,31 @@ fn median(mut xs: Vec<f64>) -> f64 {
     xs[xs.len() / 2]
 }
 
+/// The client under test (no client-side rate limit) and a raw reqwest
+/// client with the transport settings ccc-api gives its own.
+fn clients(url: &str) -> (Client, reqwest::Client) {
+    let client = Client::builder()
+        .credentials(Credentials::new("AKIDbench", "benchkey"))
+        .endpoint_url(url)
+        .rate_limit(RateLimit::Off)
+        .build()
+        .expect("client");
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(REQUEST_CLIENT)
+        .gzip(true)
+        .http1_only()
+        .build()
+        .expect("raw client");
+    (client, http)
+}
+
 /// Rounds alternate which side goes first.
 const ROUNDS: usize = 9;
 
 fn path(label: &str, runtime: tokio::runtime::Runtime, url: &str, n: usize, concurrency: usize) {
     runtime.block_on(async {
-        let client = Client::builder()
-            .credentials(Credentials::new("AKIDbench", "benchkey"))
-            .endpoint_url(url)
-            .rate_limit(RateLimit::Off)
-            .build()
-            .expect("client");
-        // The transport settings ccc-api gives its own reqwest client.
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(REQUEST_CLIENT)
-            .gzip(true)
-            .http1_only()
-            .build()
-            .expect("raw client");
+        let (client, http) = clients(url);
         let url: Arc<str> = url.into();
         let ccc = {
             let client = client.clone();
@@ -210,19 +216,7 @@ fn path(label: &str, runtime: tokio::runtime::Runtime, url: &str, n: usize, conc
 /// One side alone, for a profiler.
 fn alone(side: &str, runtime: tokio::runtime::Runtime, url: &str) {
     runtime.block_on(async {
-        let client = Client::builder()
-            .credentials(Credentials::new("AKIDbench", "benchkey"))
-            .endpoint_url(url)
-            .rate_limit(RateLimit::Off)
-            .build()
-            .expect("client");
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(REQUEST_CLIENT)
-            .gzip(true)
-            .http1_only()
-            .build()
-            .expect("raw client");
+        let (client, http) = clients(url);
         let url: Arc<str> = url.into();
         let n = std::env::var("CCC_BENCH_CALLS")
             .ok()
