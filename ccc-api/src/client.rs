@@ -153,17 +153,6 @@ struct Meta {
     header: HeaderValue,
 }
 
-/// `X-TC-Action` for a name known when the crate was built: shared, not copied.
-fn static_action_header(name: &'static str) -> Result<HeaderValue, SdkError<String>> {
-    // `from_static` panics on bytes a header cannot carry; spec names are
-    // letters and digits, and anything else takes the checked path.
-    if !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        Ok(HeaderValue::from_static(name))
-    } else {
-        HeaderValue::from_str(name).map_err(|_| invalid_header("the action name"))
-    }
-}
-
 impl Client {
     /// A builder with the defaults: international site, the default credentials
     /// chain, no region, 60 s deadline, 3 attempts, the spec's rate limits.
@@ -263,17 +252,18 @@ impl Client {
         params: &P,
         options: &RequestOptions,
     ) -> Result<serde_json::Value, SdkError<String>> {
+        let header =
+            HeaderValue::from_str(action).map_err(|_| invalid_header("the action name"))?;
         let meta = match self.inner.service.action(action) {
             Some(known) => Meta {
                 rate_limit: known.rate_limit,
                 idempotent: known.idempotent,
-                header: static_action_header(known.name)?,
+                header,
             },
             None => Meta {
                 rate_limit: None,
                 idempotent: action.starts_with("Describe"),
-                header: HeaderValue::from_str(action)
-                    .map_err(|_| invalid_header("the action name"))?,
+                header,
             },
         };
         let body = crate::json::without_nulls(params).map_err(BuildError::Encode)?;
@@ -1179,7 +1169,7 @@ mod tests {
         credentials: &Credentials,
         options: &RequestOptions,
     ) -> HeaderMap {
-        let action = static_action_header("DescribeAutoCalloutTask").unwrap();
+        let action = HeaderValue::from_static("DescribeAutoCalloutTask");
         let mut h = c.inner.headers(&action, timestamp, options).unwrap();
         c.inner.sign(&mut h, timestamp, credentials, b"{}").unwrap();
         h
