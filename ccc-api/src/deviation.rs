@@ -50,6 +50,9 @@ pub enum DeviationKind {
     Missing,
     /// The member was `null`.
     Null,
+    /// The answer held bytes that are not UTF-8, read as U+FFFD; the path is
+    /// empty (the whole answer).
+    NotUtf8,
 }
 
 impl fmt::Display for Deviation {
@@ -57,6 +60,9 @@ impl fmt::Display for Deviation {
         let what = match self.kind {
             DeviationKind::Missing => "missing",
             DeviationKind::Null => "null",
+            DeviationKind::NotUtf8 => {
+                return f.write_str("bytes that are not UTF-8, read as U+FFFD")
+            }
         };
         write!(f, "`{}` {what}", self.path)
     }

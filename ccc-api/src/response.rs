@@ -2,22 +2,26 @@
 //! body that holds the action's response, located in one pass over the bytes.
 
 use crate::action::Action;
-use crate::deviation::{self, ActionResponse, Deviation};
+use crate::codec::{self, FromMembers, Keys, Members};
+use crate::deviation::{self, ActionResponse, Deviation, DeviationKind};
 use crate::error::{DecodeError, DecodeErrorKind, SdkError, ServiceError};
 use memchr::memmem::Finder;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use std::ops::Range;
 use std::sync::LazyLock;
 
-/// An answer that is not a service error: the body and, when it has been located,
-/// where `Response`'s value sits in it.
+/// An answer that is not a service error.
 #[derive(Debug)]
 pub(crate) struct RawResponse {
     status: u16,
-    body: Vec<u8>,
-    response: Option<Range<usize>>,
+    /// The body as text (see [`as_text`]).
+    body: String,
+    /// Where the first byte that was not UTF-8 sat, if any.
+    not_utf8: Option<usize>,
+    /// Whether the envelope was parsed already, so the answer is known to be
+    /// no service error.
+    inspected: bool,
     /// Attempts it took to get this answer.
     pub attempts: u32,
 }
@@ -25,34 +29,35 @@ pub(crate) struct RawResponse {
 impl RawResponse {
     /// A decode error about this answer.
     pub fn decode_error(&self, kind: DecodeErrorKind, detail: String) -> DecodeError {
-        let mut e = DecodeError::new(kind, self.status, detail, &self.body);
+        let mut e = DecodeError::new(kind, self.status, detail, self.body.as_bytes());
         e.attempts = self.attempts;
         e
     }
 
-    /// The body.
-    pub fn body(&self) -> &[u8] {
+    /// The body, as text.
+    pub fn body(&self) -> &str {
         &self.body
     }
 
     /// Decodes `Response` as `T`. On the fast path the body was not parsed yet:
     /// it is parsed once, straight into `T`; only if that fails is the envelope
     /// examined to say precisely what is wrong.
+    ///
+    /// Every answer is decoded the one way, as `Envelope<T>` from a `str`, so
+    /// the decoder of a response type is compiled once per crate that uses it.
     pub fn decode<T: DeserializeOwned>(&self, action: &str) -> Result<T, SdkError<String>> {
         let shape = |e: serde_json::Error| {
             SdkError::Decode(self.decode_error(DecodeErrorKind::Shape, e.to_string()))
         };
-        match &self.response {
-            Some(range) => from_json(&self.body[range.clone()]).map_err(shape),
-            None => match from_json::<Envelope<T>>(&self.body) {
-                Ok(envelope) => Ok(envelope.response),
-                Err(e) => match inspect(action, self.status, &self.body) {
-                    Err(mut precise) => {
-                        precise.set_attempts(self.attempts);
-                        Err(precise)
-                    }
-                    Ok(_) => Err(shape(e)),
-                },
+        match serde_json::from_str::<Envelope<T>>(&self.body) {
+            Ok(Envelope(response)) => Ok(response),
+            Err(e) if self.inspected => Err(shape(e)),
+            Err(e) => match inspect(action, self.status, &self.body) {
+                Err(mut precise) => {
+                    precise.set_attempts(self.attempts);
+                    Err(precise)
+                }
+                Ok(()) => Err(shape(e)),
             },
         }
     }
@@ -60,9 +65,9 @@ impl RawResponse {
 
 impl RawResponse {
     /// Decodes a generated response type, tolerating promised members that are
-    /// missing or null (see [`crate::deviation`]): they are named in the
-    /// response's deviations and in a warning, or, when `strict`, make the
-    /// answer a decode error naming them.
+    /// missing or null (see [`crate::deviation`]) and bytes that are not UTF-8:
+    /// they are named in the response's deviations and in a warning, or, when
+    /// `strict`, make the answer a decode error naming them.
     pub fn decode_typed<T: ActionResponse>(
         &self,
         action: &str,
@@ -70,17 +75,26 @@ impl RawResponse {
     ) -> Result<T, SdkError<String>> {
         let (decoded, filled) = deviation::count_filled(|| self.decode::<T>(action));
         let mut response = decoded?;
-        if filled == 0 {
+        if filled == 0 && self.not_utf8.is_none() {
             return Ok(response);
         }
-        let deviations = self.deviations_of::<T>();
+        let mut deviations = Vec::new();
+        if self.not_utf8.is_some() {
+            deviations.push(Deviation {
+                path: String::new(),
+                kind: DeviationKind::NotUtf8,
+            });
+        }
+        if filled != 0 {
+            deviations.extend(self.deviations_of::<T>());
+        }
         let listed = deviations
             .iter()
             .map(ToString::to_string)
             .collect::<Vec<_>>()
             .join(", ");
         if strict {
-            let detail = format!("the answer lacks members the spec promises: {listed}");
+            let detail = format!("the answer deviates from the spec: {listed}");
             return Err(SdkError::Decode(
                 self.decode_error(DecodeErrorKind::Shape, detail),
             ));
@@ -88,8 +102,8 @@ impl RawResponse {
         tracing::warn!(
             action,
             filled,
-            members = %listed,
-            "answer lacks members the spec promises; read as defaults"
+            deviations = %listed,
+            "answer deviates from the spec; read as defaults"
         );
         response.set_deviations(deviations);
         Ok(response)
@@ -99,36 +113,54 @@ impl RawResponse {
     /// the answer along `T`'s member table (only done when something was
     /// filled).
     fn deviations_of<T: ActionResponse>(&self) -> Vec<Deviation> {
-        let received = match &self.response {
-            Some(range) => from_json::<serde_json::Value>(&self.body[range.clone()]).ok(),
-            None => from_json::<Envelope<serde_json::Value>>(&self.body)
-                .ok()
-                .map(|e| e.response),
-        };
-        match received {
-            Some(received) => deviation::find(T::members(), &received),
-            None => Vec::new(),
+        match serde_json::from_str::<Envelope<serde_json::Value>>(&self.body) {
+            Ok(Envelope(received)) => deviation::find(T::members(), &received),
+            Err(_) => Vec::new(),
         }
     }
 }
 
-/// Parses the JSON text `bytes` as `T`, as `serde_json::from_slice` does, but
-/// checks the bytes are UTF-8 once, in one pass over the whole text, and then
-/// parses them as a `str`: serde_json then skips its own check of every string
-/// (a tenth of a large page's decode in a profile). Bytes that are not UTF-8
-/// go to the byte parser, so an answer gets the same verdict and message
-/// either way (`parses_as_from_slice_does` checks this on mutated bodies).
-fn from_json<T: DeserializeOwned>(bytes: &[u8]) -> serde_json::Result<T> {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => serde_json::from_str(text),
-        Err(_) => serde_json::from_slice(bytes),
+/// The body as text, and where its first byte that is not UTF-8 sat. JSON on
+/// the wire is UTF-8 (RFC 8259); an answer that is not still has its other
+/// members read, with U+FFFD in place of each bad sequence — never silently:
+/// a warning here, a deviation on a typed response, an error when strict.
+/// Every later parse then reads a `str`, which serde_json does without
+/// checking each string again, through one instantiation of each decoder.
+fn as_text(action: &str, body: Vec<u8>) -> (String, Option<usize>) {
+    match String::from_utf8(body) {
+        Ok(text) => (text, None),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            tracing::warn!(action, at, "answer is not UTF-8; bad bytes read as U+FFFD");
+            (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
+        }
     }
 }
 
-#[derive(Deserialize)]
-struct Envelope<T> {
-    #[serde(rename = "Response")]
-    response: T,
+/// `{"Response": T}`, other members ignored.
+struct Envelope<T>(T);
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Envelope<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        codec::object(deserializer)
+    }
+}
+
+impl<T: DeserializeOwned> FromMembers for Envelope<T> {
+    const EXPECTING: &'static str = "an object with a `Response` member";
+
+    fn from_members<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        static KEYS: Keys = Keys::new(&["Response"]);
+        let mut members = Members::new(&KEYS);
+        let mut response = None;
+        while let Some(i) = members.next_key(&mut map)? {
+            match i {
+                0 => members.value(&mut map, &mut response),
+                _ => members.skip(&mut map),
+            }?;
+        }
+        Ok(Envelope(members.required(response, 0)?))
+    }
 }
 
 #[derive(Deserialize)]
@@ -147,20 +179,21 @@ pub(crate) fn read_envelope(
     status: u16,
     body: Vec<u8>,
 ) -> Result<RawResponse, SdkError<String>> {
-    let object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
-    let response = if (200..300).contains(&status) && object && !may_name_error(&body) {
-        None
-    } else {
+    let (body, not_utf8) = as_text(action, body);
+    let object = body.bytes().find(|b| !b.is_ascii_whitespace()) == Some(b'{');
+    let inspected = !((200..300).contains(&status) && object && !may_name_error(body.as_bytes()));
+    if inspected {
         // An error quotes nothing the same answer marks secret.
-        Some(inspect(action, status, &body).map_err(|e| {
-            let found = crate::redact::sensitive_values(&body);
+        inspect(action, status, &body).map_err(|e| {
+            let found = crate::redact::sensitive_values(body.as_bytes());
             crate::redact::hide_in_error(e, &found.iter().map(String::as_str).collect::<Vec<_>>())
-        })?)
-    };
+        })?;
+    }
     Ok(RawResponse {
         status,
         body,
-        response,
+        not_utf8,
+        inspected,
         attempts: 1,
     })
 }
@@ -189,14 +222,15 @@ fn escapes_a_letter_of_error(body: &[u8]) -> bool {
     })
 }
 
-/// Splits an answer into a service error, a decode error, or the range of the
-/// response object in the body. This is the full parse: every verdict the fast
-/// path of [`read_envelope`] reaches must agree with it.
-fn inspect(action: &str, status: u16, body: &[u8]) -> Result<Range<usize>, SdkError<String>> {
-    let decode_error =
-        |kind, detail: String| SdkError::Decode(DecodeError::new(kind, status, detail, body));
+/// Splits an answer into a service error, a decode error, or an answer with a
+/// `Response` object that is not one. This is the full parse: every verdict
+/// the fast path of [`read_envelope`] reaches must agree with it.
+fn inspect(action: &str, status: u16, body: &str) -> Result<(), SdkError<String>> {
+    let decode_error = |kind, detail: String| {
+        SdkError::Decode(DecodeError::new(kind, status, detail, body.as_bytes()))
+    };
 
-    let first = body.iter().copied().find(|b| !b.is_ascii_whitespace());
+    let first = body.bytes().find(|b| !b.is_ascii_whitespace());
     match first {
         Some(b'{') => {}
         None => return Err(decode_error(DecodeErrorKind::NotJson, "empty body".into())),
@@ -211,7 +245,7 @@ fn inspect(action: &str, status: u16, body: &[u8]) -> Result<Range<usize>, SdkEr
         }
     }
 
-    let envelope: RawEnvelope<'_> = match serde_json::from_slice(body) {
+    let envelope: RawEnvelope<'_> = match serde_json::from_str(body) {
         Ok(envelope) => envelope,
         Err(e) => {
             let kind = if e.is_eof() {
@@ -247,8 +281,7 @@ fn inspect(action: &str, status: u16, body: &[u8]) -> Result<Range<usize>, SdkEr
         let detail = "HTTP error status without a service error".to_owned();
         return Err(decode_error(DecodeErrorKind::UnexpectedStatus, detail));
     }
-    let start = text.as_ptr() as usize - body.as_ptr() as usize;
-    Ok(start..start + text.len())
+    Ok(())
 }
 
 /// The members of `Response` that say whether it is a failure: `Error` (kept
@@ -619,10 +652,12 @@ mod tests {
     fn both_ways(body: &[u8]) -> [(Verdict, Verdict); 2] {
         let fast = |b: &[u8]| read_envelope("A", 200, b.to_vec());
         let full = |b: &[u8]| {
-            inspect("A", 200, b).map(|range| RawResponse {
+            let (body, not_utf8) = as_text("A", b.to_vec());
+            inspect("A", 200, &body).map(|()| RawResponse {
                 status: 200,
-                body: b.to_vec(),
-                response: Some(range),
+                body,
+                not_utf8,
+                inspected: true,
                 attempts: 1,
             })
         };
@@ -727,17 +762,20 @@ mod tests {
         );
     }
 
-    /// `from_json` (one UTF-8 check, then a `str` parse) gives what
-    /// `serde_json::from_slice` gives, value or error message, into an open
-    /// and into a typed target, on bodies mutated byte by byte: bytes that
-    /// are not UTF-8 (lone continuation bytes, cut and overlong sequences,
-    /// surrogates) inside and outside strings, escapes, cuts and splices.
+    /// What the client reads from a body (`read_envelope`, then a decode):
+    /// for UTF-8 bodies, what `serde_json::from_slice` reads (value or error
+    /// message, into an open and into a typed target); for bodies with bytes
+    /// that are not UTF-8 (lone continuation bytes, cut and overlong sequences,
+    /// surrogates, inside and outside strings), what it reads from the text
+    /// with U+FFFD in their place — and it accepts every such body that
+    /// `from_slice` accepted (which skips the check in ignored strings):
+    /// replacing bad bytes never loses an answer.
     #[test]
-    fn parses_as_from_slice_does() {
+    fn reads_as_from_slice_does_and_replaces_bytes_that_are_not_utf8() {
         let seeds: &[&[u8]] = &[
             br#"{"Response":{"Name":"x","List":[{"A":1},{"B":"Error"}],"RequestId":"r"}}"#,
             "{\"Response\":{\"Name\":\"广东深圳\",\"N\":-1.5e3,\"T\":true}}".as_bytes(),
-            br#"{"Name":"\u00e9\ud83d\ude00","Other":[null,{}]}"#,
+            br#"{"Response":{"Name":"\u00e9\ud83d\ude00","Other":[null,{}]}}"#,
         ];
         let fragments: &[&[u8]] = &[
             b"\xff",
@@ -763,19 +801,43 @@ mod tests {
             rng ^= rng << 17;
             (rng % n as u64) as usize
         };
-        fn same<T: DeserializeOwned + PartialEq + std::fmt::Debug>(body: &[u8]) -> bool {
-            let ours = from_json::<T>(body).map_err(|e| (e.to_string(), e.classify()));
-            let theirs =
-                serde_json::from_slice::<T>(body).map_err(|e| (e.to_string(), e.classify()));
-            assert_eq!(ours, theirs, "{}", String::from_utf8_lossy(body));
-            ours.is_ok()
-        }
         #[derive(Deserialize, PartialEq, Debug)]
         struct Typed {
             #[serde(rename = "Name")]
             name: Option<String>,
         }
-        let (mut not_utf8, mut parsed) = (0, 0);
+        #[derive(Deserialize, PartialEq, Debug)]
+        struct Outer<T> {
+            #[serde(rename = "Response")]
+            response: T,
+        }
+        fn check<T: DeserializeOwned + PartialEq + std::fmt::Debug>(body: &[u8]) -> bool {
+            let ours = read_envelope("A", 200, body.to_vec())
+                .and_then(|raw| raw.decode::<T>("A"))
+                .map_err(|e| match e {
+                    SdkError::Decode(e) => e.detail,
+                    other => other.to_string(),
+                });
+            let text = String::from_utf8_lossy(body);
+            let reference = serde_json::from_str::<Outer<T>>(&text)
+                .map(|o| o.response)
+                .map_err(|e| e.to_string());
+            assert_eq!(ours.is_ok(), reference.is_ok(), "{text}");
+            if let (Ok(a), Ok(b)) = (&ours, &reference) {
+                assert_eq!(a, b, "{text}");
+            }
+            if std::str::from_utf8(body).is_ok() {
+                let slice = serde_json::from_slice::<Outer<T>>(body).map(|o| o.response);
+                assert_eq!(ours.is_ok(), slice.is_ok(), "{text}");
+            } else if serde_json::from_slice::<Outer<T>>(body).is_ok() {
+                assert!(
+                    ours.is_ok(),
+                    "from_slice read it, the client did not: {text}"
+                );
+            }
+            ours.is_ok()
+        }
+        let (mut not_utf8, mut read, mut read_not_utf8) = (0, 0, 0);
         for _ in 0..20_000 {
             let mut body = seeds[next(seeds.len())].to_vec();
             for _ in 0..1 + next(3) {
@@ -788,12 +850,18 @@ mod tests {
                     body.splice(at..at, f.iter().copied());
                 }
             }
-            not_utf8 += usize::from(std::str::from_utf8(&body).is_err());
-            parsed += usize::from(same::<serde_json::Value>(&body));
-            same::<Typed>(&body);
+            let bad = std::str::from_utf8(&body).is_err();
+            not_utf8 += usize::from(bad);
+            let ok = check::<serde_json::Value>(&body);
+            read += usize::from(ok);
+            read_not_utf8 += usize::from(ok && bad);
+            check::<Typed>(&body);
         }
-        // Both kinds of input were common.
-        assert!(not_utf8 > 2000 && parsed > 2000, "{not_utf8} {parsed}");
+        // Every kind of input was common.
+        assert!(
+            not_utf8 > 2000 && read > 2000 && read_not_utf8 > 500,
+            "{not_utf8} {read} {read_not_utf8}"
+        );
     }
 
     #[test]

@@ -52,6 +52,7 @@ pub const CLIENT_METHODS: &[&str] = &[
     "from_env",
     "mocked",
     "send",
+    "send_built",
     "service",
 ];
 

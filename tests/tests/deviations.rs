@@ -208,3 +208,47 @@ fn one_odd_record_does_not_fail_the_page() {
         "the trait and the inherent method agree"
     );
 }
+
+/// An answer with bytes that are not UTF-8 (JSON on the wire must be) loses
+/// only those bytes: read as U+FFFD, the rest of the answer decodes, the
+/// response says so, and a strict client refuses it. A service error keeps
+/// its code, with U+FFFD in its message.
+#[test]
+fn bytes_that_are_not_utf8_are_replaced_and_reported() {
+    use ccc_api::operation::describe_auto_callout_task::DescribeAutoCalloutTaskRequest as Task;
+    let body = b"{\"Response\":{\"Name\":\"a\xffb\",\"Description\":\"d\",\"NotBefore\":1,\
+        \"Callers\":[\"\xe5\xb9\"],\"Callees\":[],\"IvrId\":2,\"State\":1,\
+        \"Odd\":\"\xc0\xaf\",\"RequestId\":\"r\"}}"
+        .to_vec();
+    let task = ccc_api::decode_response::<Task>(200, body.clone()).unwrap();
+    assert_eq!(task.name, "a\u{FFFD}b");
+    assert_eq!(task.callers, ["\u{FFFD}"]);
+    assert_eq!((task.ivr_id, task.request_id.as_str()), (2, "r"));
+    let kinds: Vec<_> = task.deviations().iter().map(|d| d.kind).collect();
+    assert_eq!(kinds, [DeviationKind::NotUtf8]);
+    assert_eq!(
+        task.deviations()[0].to_string(),
+        "bytes that are not UTF-8, read as U+FFFD"
+    );
+    match ccc_api::decode_response_strict::<Task>(200, body) {
+        Err(SdkError::Decode(e)) => assert!(e.detail.contains("not UTF-8"), "{e}"),
+        other => panic!("{other:?}"),
+    }
+
+    // Also when a promised member is missing: both are listed.
+    let body = b"{\"Response\":{\"Name\":\"\xff\",\"RequestId\":\"r\"}}".to_vec();
+    let task = ccc_api::decode_response::<Task>(200, body).unwrap();
+    assert_eq!(task.deviations()[0].kind, DeviationKind::NotUtf8);
+    assert!(task.deviations().len() > 1);
+
+    let error = b"{\"Response\":{\"Error\":{\"Code\":\"InvalidParameter\",\
+        \"Message\":\"bad \xff\"},\"RequestId\":\"r\"}}"
+        .to_vec();
+    match ccc_api::decode_response::<Task>(400, error) {
+        Err(SdkError::Service(e)) => {
+            assert_eq!(e.raw_code, "InvalidParameter");
+            assert_eq!(e.message, "bad \u{FFFD}");
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -81,11 +81,11 @@ impl crate::codec::FromMembers for AIAgentInfo {
         let mut f_variable_names: Option<Option<Vec<crate::CompactString>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_ai_agent_id)?,
-                1 => members.value(&mut map, &mut f_ai_agent_name)?,
-                2 => members.value(&mut map, &mut f_variable_names)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_ai_agent_id),
+                1 => members.value(&mut map, &mut f_ai_agent_name),
+                2 => members.value(&mut map, &mut f_variable_names),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(AIAgentInfo {
             ai_agent_id: f_ai_agent_id.flatten(),
@@ -224,10 +224,10 @@ impl crate::codec::FromMembers for AIAnalysisResult {
         let mut f_result: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_type)?,
-                1 => members.value(&mut map, &mut f_result)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_type),
+                1 => members.value(&mut map, &mut f_result),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(AIAnalysisResult {
             r#type: f_type.flatten(),
@@ -371,13 +371,13 @@ impl crate::codec::FromMembers for AICallExtractConfigElement {
         let mut f_choices: Option<Option<Vec<crate::CompactString>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_info_type)?,
-                1 => members.filled(&mut map, &mut f_info_name)?,
-                2 => members.value(&mut map, &mut f_info_content)?,
-                3 => members.value(&mut map, &mut f_examples)?,
-                4 => members.value(&mut map, &mut f_choices)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_info_type),
+                1 => members.filled(&mut map, &mut f_info_name),
+                2 => members.value(&mut map, &mut f_info_content),
+                3 => members.value(&mut map, &mut f_examples),
+                4 => members.value(&mut map, &mut f_choices),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(AICallExtractConfigElement {
             info_type: f_info_type.unwrap_or_else(crate::deviation::absent),
@@ -551,12 +551,12 @@ impl crate::codec::FromMembers for AICallExtractResultElement {
         let mut f_result: Option<Option<AICallExtractResultInfo>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_info_type)?,
-                1 => members.value(&mut map, &mut f_info_name)?,
-                2 => members.value(&mut map, &mut f_info_content)?,
-                3 => members.value(&mut map, &mut f_result)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_info_type),
+                1 => members.value(&mut map, &mut f_info_name),
+                2 => members.value(&mut map, &mut f_info_content),
+                3 => members.value(&mut map, &mut f_result),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(AICallExtractResultElement {
             info_type: f_info_type.flatten(),
@@ -734,12 +734,12 @@ impl crate::codec::FromMembers for AICallExtractResultInfo {
         let mut f_number: Option<Option<f64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_text)?,
-                1 => members.value(&mut map, &mut f_chosen)?,
-                2 => members.value(&mut map, &mut f_boolean)?,
-                3 => members.value(&mut map, &mut f_number)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_text),
+                1 => members.value(&mut map, &mut f_chosen),
+                2 => members.value(&mut map, &mut f_boolean),
+                3 => members.value(&mut map, &mut f_number),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(AICallExtractResultInfo {
             text: f_text.flatten(),
@@ -921,13 +921,13 @@ impl crate::codec::FromMembers for AICallInteractionRound {
         let mut f_paths: Option<Option<Vec<AIRoundPath>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_round_id)?,
-                1 => members.value(&mut map, &mut f_round_index)?,
-                2 => members.value(&mut map, &mut f_tags)?,
-                3 => members.value(&mut map, &mut f_messages)?,
-                4 => members.value(&mut map, &mut f_paths)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_round_id),
+                1 => members.value(&mut map, &mut f_round_index),
+                2 => members.value(&mut map, &mut f_tags),
+                3 => members.value(&mut map, &mut f_messages),
+                4 => members.value(&mut map, &mut f_paths),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(AICallInteractionRound {
             round_id: f_round_id.flatten(),
@@ -1127,12 +1127,12 @@ impl crate::codec::FromMembers for AICallLatencyMetrics {
         let mut f_total_latency: Option<Option<i64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_asr_latency)?,
-                1 => members.value(&mut map, &mut f_llm_first_token_latency)?,
-                2 => members.value(&mut map, &mut f_tts_latency)?,
-                3 => members.value(&mut map, &mut f_total_latency)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_asr_latency),
+                1 => members.value(&mut map, &mut f_llm_first_token_latency),
+                2 => members.value(&mut map, &mut f_tts_latency),
+                3 => members.value(&mut map, &mut f_total_latency),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(AICallLatencyMetrics {
             asr_latency: f_asr_latency.flatten(),
@@ -1332,14 +1332,14 @@ impl crate::codec::FromMembers for AILatencyDetail {
         let mut f_ete_latency: Option<Option<i64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_round_id)?,
-                1 => members.value(&mut map, &mut f_asr_latency)?,
-                2 => members.value(&mut map, &mut f_tts_latency)?,
-                3 => members.value(&mut map, &mut f_llm_latency)?,
-                4 => members.value(&mut map, &mut f_llm_first_token_latency)?,
-                5 => members.value(&mut map, &mut f_ete_latency)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_round_id),
+                1 => members.value(&mut map, &mut f_asr_latency),
+                2 => members.value(&mut map, &mut f_tts_latency),
+                3 => members.value(&mut map, &mut f_llm_latency),
+                4 => members.value(&mut map, &mut f_llm_first_token_latency),
+                5 => members.value(&mut map, &mut f_ete_latency),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(AILatencyDetail {
             round_id: f_round_id.flatten(),
@@ -1553,12 +1553,12 @@ impl crate::codec::FromMembers for AILatencyStatistics {
         let mut f_ete_latency: Option<Option<AILatencyStatisticsInfo>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_asr_latency)?,
-                1 => members.value(&mut map, &mut f_tts_latency)?,
-                2 => members.value(&mut map, &mut f_llm_latency)?,
-                3 => members.value(&mut map, &mut f_ete_latency)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_asr_latency),
+                1 => members.value(&mut map, &mut f_tts_latency),
+                2 => members.value(&mut map, &mut f_llm_latency),
+                3 => members.value(&mut map, &mut f_ete_latency),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(AILatencyStatistics {
             asr_latency: f_asr_latency.flatten(),
@@ -1720,11 +1720,11 @@ impl crate::codec::FromMembers for AILatencyStatisticsInfo {
         let mut f_p90_latency: Option<Option<i64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_min_latency)?,
-                1 => members.value(&mut map, &mut f_middle_latency)?,
-                2 => members.value(&mut map, &mut f_p90_latency)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_min_latency),
+                1 => members.value(&mut map, &mut f_middle_latency),
+                2 => members.value(&mut map, &mut f_p90_latency),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(AILatencyStatisticsInfo {
             min_latency: f_min_latency.flatten(),
@@ -1868,11 +1868,11 @@ impl crate::codec::FromMembers for AIRoundMessage {
         let mut f_ai_speak: Option<Option<AISpeakEvent>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_timestamp)?,
-                1 => members.value(&mut map, &mut f_user_reply)?,
-                2 => members.value(&mut map, &mut f_ai_speak)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_timestamp),
+                1 => members.value(&mut map, &mut f_user_reply),
+                2 => members.value(&mut map, &mut f_ai_speak),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(AIRoundMessage {
             timestamp: f_timestamp.flatten(),
@@ -2016,11 +2016,11 @@ impl crate::codec::FromMembers for AIRoundPath {
         let mut f_timestamp: Option<Option<i64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_node_name)?,
-                1 => members.value(&mut map, &mut f_node_type)?,
-                2 => members.value(&mut map, &mut f_timestamp)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_node_name),
+                1 => members.value(&mut map, &mut f_node_type),
+                2 => members.value(&mut map, &mut f_timestamp),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(AIRoundPath {
             node_name: f_node_name.flatten(),
@@ -2187,13 +2187,13 @@ impl crate::codec::FromMembers for AISpeakEvent {
         let mut f_traverse_reason: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_can_be_interrupted)?,
-                1 => members.value(&mut map, &mut f_spoken_text)?,
-                2 => members.value(&mut map, &mut f_spoken_type)?,
-                3 => members.value(&mut map, &mut f_latency_metrics)?,
-                4 => members.value(&mut map, &mut f_traverse_reason)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_can_be_interrupted),
+                1 => members.value(&mut map, &mut f_spoken_text),
+                2 => members.value(&mut map, &mut f_spoken_type),
+                3 => members.value(&mut map, &mut f_latency_metrics),
+                4 => members.value(&mut map, &mut f_traverse_reason),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(AISpeakEvent {
             can_be_interrupted: f_can_be_interrupted.flatten(),
@@ -2381,11 +2381,11 @@ impl crate::codec::FromMembers for AITransferItem {
         let mut f_transfer_skill_group_id: Option<u64> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_transfer_function_name)?,
-                1 => members.filled(&mut map, &mut f_transfer_function_desc)?,
-                2 => members.filled(&mut map, &mut f_transfer_skill_group_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_transfer_function_name),
+                1 => members.filled(&mut map, &mut f_transfer_function_desc),
+                2 => members.filled(&mut map, &mut f_transfer_skill_group_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(AITransferItem {
             transfer_function_name: f_transfer_function_name
@@ -2528,12 +2528,12 @@ impl crate::codec::FromMembers for ActiveCarrierPrivilegeNumber {
         let mut f_create_time: Option<Option<i64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_caller)?,
-                2 => members.value(&mut map, &mut f_callee)?,
-                3 => members.value(&mut map, &mut f_create_time)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_caller),
+                2 => members.value(&mut map, &mut f_callee),
+                3 => members.value(&mut map, &mut f_create_time),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(ActiveCarrierPrivilegeNumber {
             sdk_app_id: f_sdk_app_id.flatten(),
@@ -2719,13 +2719,13 @@ impl crate::codec::FromMembers for AsrData {
         let mut f_end: Option<Option<i64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_user)?,
-                1 => members.value(&mut map, &mut f_message)?,
-                2 => members.value(&mut map, &mut f_timestamp)?,
-                3 => members.value(&mut map, &mut f_start)?,
-                4 => members.value(&mut map, &mut f_end)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_user),
+                1 => members.value(&mut map, &mut f_message),
+                2 => members.value(&mut map, &mut f_timestamp),
+                3 => members.value(&mut map, &mut f_start),
+                4 => members.value(&mut map, &mut f_end),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(AsrData {
             user: f_user.flatten(),
@@ -2925,12 +2925,12 @@ impl crate::codec::FromMembers for AudioFileInfo {
         let mut f_status: Option<Option<AudioFileInfoStatus>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_file_id)?,
-                1 => members.value(&mut map, &mut f_custom_file_name)?,
-                2 => members.value(&mut map, &mut f_audio_file_name)?,
-                3 => members.value(&mut map, &mut f_status)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_file_id),
+                1 => members.value(&mut map, &mut f_custom_file_name),
+                2 => members.value(&mut map, &mut f_audio_file_name),
+                3 => members.value(&mut map, &mut f_status),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(AudioFileInfo {
             file_id: f_file_id.flatten(),
@@ -3093,11 +3093,11 @@ impl crate::codec::FromMembers for AutoCalloutTaskCalleeInfo {
         let mut f_sessions: Option<Vec<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_callee)?,
-                1 => members.filled(&mut map, &mut f_state)?,
-                2 => members.filled(&mut map, &mut f_sessions)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_callee),
+                1 => members.filled(&mut map, &mut f_state),
+                2 => members.filled(&mut map, &mut f_sessions),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(AutoCalloutTaskCalleeInfo {
             callee: f_callee.unwrap_or_else(crate::deviation::absent),
@@ -3311,17 +3311,17 @@ impl crate::codec::FromMembers for AutoCalloutTaskInfo {
         let mut f_max_ring_timeout_second: Option<Option<i64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_name)?,
-                1 => members.value(&mut map, &mut f_callee_count)?,
-                2 => members.value(&mut map, &mut f_callers)?,
-                3 => members.value(&mut map, &mut f_not_before)?,
-                4 => members.value(&mut map, &mut f_not_after)?,
-                5 => members.value(&mut map, &mut f_ivr_id)?,
-                6 => members.value(&mut map, &mut f_state)?,
-                7 => members.value(&mut map, &mut f_task_id)?,
-                8 => members.value(&mut map, &mut f_max_ring_timeout_second)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_name),
+                1 => members.value(&mut map, &mut f_callee_count),
+                2 => members.value(&mut map, &mut f_callers),
+                3 => members.value(&mut map, &mut f_not_before),
+                4 => members.value(&mut map, &mut f_not_after),
+                5 => members.value(&mut map, &mut f_ivr_id),
+                6 => members.value(&mut map, &mut f_state),
+                7 => members.value(&mut map, &mut f_task_id),
+                8 => members.value(&mut map, &mut f_max_ring_timeout_second),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(AutoCalloutTaskInfo {
             name: f_name.flatten(),
@@ -3600,11 +3600,11 @@ impl crate::codec::FromMembers for AvailableTimeConfig {
         let mut f_time_ranges: Option<Option<Vec<TimeRange>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_day_type)?,
-                1 => members.value(&mut map, &mut f_days_of_week)?,
-                2 => members.value(&mut map, &mut f_time_ranges)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_day_type),
+                1 => members.value(&mut map, &mut f_days_of_week),
+                2 => members.value(&mut map, &mut f_time_ranges),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(AvailableTimeConfig {
             day_type: f_day_type.flatten(),
@@ -3720,9 +3720,9 @@ impl crate::codec::FromMembers for BasicAuth {
         let mut f_basic_token: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_basic_token)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_basic_token),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(BasicAuth {
             basic_token: f_basic_token.flatten(),
@@ -3814,9 +3814,9 @@ impl crate::codec::FromMembers for BearerAuth {
         let mut f_bearer_token: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_bearer_token)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_bearer_token),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(BearerAuth {
             bearer_token: f_bearer_token.flatten(),
@@ -3991,19 +3991,19 @@ impl crate::codec::FromMembers for CallInMetrics {
         let mut f_avg_accept_duration: Option<Option<i64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_ivr_count)?,
-                1 => members.value(&mut map, &mut f_queue_count)?,
-                2 => members.value(&mut map, &mut f_ring_count)?,
-                3 => members.value(&mut map, &mut f_accept_count)?,
-                4 => members.value(&mut map, &mut f_transfer_outer_count)?,
-                5 => members.value(&mut map, &mut f_max_queue_duration)?,
-                6 => members.value(&mut map, &mut f_avg_queue_duration)?,
-                7 => members.value(&mut map, &mut f_max_ring_duration)?,
-                8 => members.value(&mut map, &mut f_avg_ring_duration)?,
-                9 => members.value(&mut map, &mut f_max_accept_duration)?,
-                10 => members.value(&mut map, &mut f_avg_accept_duration)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_ivr_count),
+                1 => members.value(&mut map, &mut f_queue_count),
+                2 => members.value(&mut map, &mut f_ring_count),
+                3 => members.value(&mut map, &mut f_accept_count),
+                4 => members.value(&mut map, &mut f_transfer_outer_count),
+                5 => members.value(&mut map, &mut f_max_queue_duration),
+                6 => members.value(&mut map, &mut f_avg_queue_duration),
+                7 => members.value(&mut map, &mut f_max_ring_duration),
+                8 => members.value(&mut map, &mut f_avg_ring_duration),
+                9 => members.value(&mut map, &mut f_max_accept_duration),
+                10 => members.value(&mut map, &mut f_avg_accept_duration),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(CallInMetrics {
             ivr_count: f_ivr_count.flatten(),
@@ -4327,11 +4327,11 @@ impl crate::codec::FromMembers for CallInNumberMetrics {
         let mut f_skill_group_metrics: Option<Option<Vec<CallInSkillGroupMetrics>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_number)?,
-                1 => members.value(&mut map, &mut f_metrics)?,
-                2 => members.value(&mut map, &mut f_skill_group_metrics)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_number),
+                1 => members.value(&mut map, &mut f_metrics),
+                2 => members.value(&mut map, &mut f_skill_group_metrics),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(CallInNumberMetrics {
             number: f_number.flatten(),
@@ -4473,11 +4473,11 @@ impl crate::codec::FromMembers for CallInSkillGroupMetrics {
         let mut f_name: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_skill_group_id)?,
-                1 => members.value(&mut map, &mut f_metrics)?,
-                2 => members.filled(&mut map, &mut f_name)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_skill_group_id),
+                1 => members.value(&mut map, &mut f_metrics),
+                2 => members.filled(&mut map, &mut f_name),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(CallInSkillGroupMetrics {
             skill_group_id: f_skill_group_id.unwrap_or_else(crate::deviation::absent),
@@ -4627,11 +4627,11 @@ impl crate::codec::FromMembers for CalleeAttribute {
         let mut f_variables: Option<Option<Vec<Variable>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_callee)?,
-                1 => members.value(&mut map, &mut f_uui)?,
-                2 => members.value(&mut map, &mut f_variables)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_callee),
+                1 => members.value(&mut map, &mut f_uui),
+                2 => members.value(&mut map, &mut f_variables),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(CalleeAttribute {
             callee: f_callee.unwrap_or_else(crate::deviation::absent),
@@ -4806,16 +4806,16 @@ impl crate::codec::FromMembers for CarrierPrivilegeNumberApplicant {
         let mut f_update_time: Option<Option<i64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_applicant_id)?,
-                2 => members.value(&mut map, &mut f_callers)?,
-                3 => members.value(&mut map, &mut f_callees)?,
-                4 => members.value(&mut map, &mut f_description)?,
-                5 => members.value(&mut map, &mut f_state)?,
-                6 => members.value(&mut map, &mut f_create_time)?,
-                7 => members.value(&mut map, &mut f_update_time)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_applicant_id),
+                2 => members.value(&mut map, &mut f_callers),
+                3 => members.value(&mut map, &mut f_callees),
+                4 => members.value(&mut map, &mut f_description),
+                5 => members.value(&mut map, &mut f_state),
+                6 => members.value(&mut map, &mut f_create_time),
+                7 => members.value(&mut map, &mut f_update_time),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(CarrierPrivilegeNumberApplicant {
             sdk_app_id: f_sdk_app_id.flatten(),
@@ -5064,10 +5064,10 @@ impl crate::codec::FromMembers for ClientInfo {
         let mut f_is_connected: Option<Option<bool>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_client_type)?,
-                1 => members.value(&mut map, &mut f_is_connected)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_client_type),
+                1 => members.value(&mut map, &mut f_is_connected),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(ClientInfo {
             client_type: f_client_type.flatten(),
@@ -5355,31 +5355,31 @@ impl crate::codec::FromMembers for CompanyApplyInfo {
         let mut f_operator_mobile_pic_url: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_applicant_type)?,
-                1 => members.filled(&mut map, &mut f_company_name)?,
-                2 => members.filled(&mut map, &mut f_business_id)?,
-                3 => members.filled(&mut map, &mut f_business_id_pic_url)?,
-                4 => members.filled(&mut map, &mut f_corporation_name)?,
-                5 => members.filled(&mut map, &mut f_corporation_id)?,
-                6 => members.filled(&mut map, &mut f_corporation_id_pic_url)?,
-                7 => members.filled(&mut map, &mut f_network_commitment_pic_url)?,
-                8 => members.filled(&mut map, &mut f_is_equal_tencent_cloud)?,
-                9 => members.filled(&mut map, &mut f_corporation_mobile)?,
-                10 => members.filled(&mut map, &mut f_corporation_mobile_pic_url)?,
-                11 => members.filled(&mut map, &mut f_use_describe_file_url)?,
-                12 => members.filled(&mut map, &mut f_company_auth_letter_pic_url)?,
-                13 => members.filled(&mut map, &mut f_accept_pic_url)?,
-                14 => members.value(&mut map, &mut f_corporation_holding_on_id_pic_url)?,
-                15 => members.value(&mut map, &mut f_operator_name)?,
-                16 => members.value(&mut map, &mut f_operator_id)?,
-                17 => members.value(&mut map, &mut f_operator_id_pic_url)?,
-                18 => members.value(&mut map, &mut f_operator_holding_on_id_pic_url)?,
-                19 => members.value(&mut map, &mut f_commission_pic_url)?,
-                20 => members.value(&mut map, &mut f_operator_mobile)?,
-                21 => members.value(&mut map, &mut f_operator_email)?,
-                22 => members.value(&mut map, &mut f_operator_mobile_pic_url)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_applicant_type),
+                1 => members.filled(&mut map, &mut f_company_name),
+                2 => members.filled(&mut map, &mut f_business_id),
+                3 => members.filled(&mut map, &mut f_business_id_pic_url),
+                4 => members.filled(&mut map, &mut f_corporation_name),
+                5 => members.filled(&mut map, &mut f_corporation_id),
+                6 => members.filled(&mut map, &mut f_corporation_id_pic_url),
+                7 => members.filled(&mut map, &mut f_network_commitment_pic_url),
+                8 => members.filled(&mut map, &mut f_is_equal_tencent_cloud),
+                9 => members.filled(&mut map, &mut f_corporation_mobile),
+                10 => members.filled(&mut map, &mut f_corporation_mobile_pic_url),
+                11 => members.filled(&mut map, &mut f_use_describe_file_url),
+                12 => members.filled(&mut map, &mut f_company_auth_letter_pic_url),
+                13 => members.filled(&mut map, &mut f_accept_pic_url),
+                14 => members.value(&mut map, &mut f_corporation_holding_on_id_pic_url),
+                15 => members.value(&mut map, &mut f_operator_name),
+                16 => members.value(&mut map, &mut f_operator_id),
+                17 => members.value(&mut map, &mut f_operator_id_pic_url),
+                18 => members.value(&mut map, &mut f_operator_holding_on_id_pic_url),
+                19 => members.value(&mut map, &mut f_commission_pic_url),
+                20 => members.value(&mut map, &mut f_operator_mobile),
+                21 => members.value(&mut map, &mut f_operator_email),
+                22 => members.value(&mut map, &mut f_operator_mobile_pic_url),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(CompanyApplyInfo {
             applicant_type: f_applicant_type.unwrap_or_else(crate::deviation::absent),
@@ -5964,17 +5964,17 @@ impl crate::codec::FromMembers for CompanyStateInfo {
         let mut f_contract_no: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_id)?,
-                1 => members.value(&mut map, &mut f_company_name)?,
-                2 => members.value(&mut map, &mut f_create_time)?,
-                3 => members.value(&mut map, &mut f_check_time)?,
-                4 => members.value(&mut map, &mut f_check_msg)?,
-                5 => members.value(&mut map, &mut f_state)?,
-                6 => members.value(&mut map, &mut f_business_id)?,
-                7 => members.value(&mut map, &mut f_modify_time)?,
-                8 => members.value(&mut map, &mut f_contract_no)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_id),
+                1 => members.value(&mut map, &mut f_company_name),
+                2 => members.value(&mut map, &mut f_create_time),
+                3 => members.value(&mut map, &mut f_check_time),
+                4 => members.value(&mut map, &mut f_check_msg),
+                5 => members.value(&mut map, &mut f_state),
+                6 => members.value(&mut map, &mut f_business_id),
+                7 => members.value(&mut map, &mut f_modify_time),
+                8 => members.value(&mut map, &mut f_contract_no),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(CompanyStateInfo {
             id: f_id.flatten(),
@@ -6304,16 +6304,16 @@ impl crate::codec::FromMembers for DescribePredictiveDialingCampaignsElement {
         let mut f_skill_group_id: Option<Option<SkillGroupId>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_campaign_id)?,
-                1 => members.value(&mut map, &mut f_name)?,
-                2 => members.value(&mut map, &mut f_status)?,
-                3 => members.value(&mut map, &mut f_status_reason)?,
-                4 => members.value(&mut map, &mut f_callee_count)?,
-                5 => members.value(&mut map, &mut f_finished_callee_count)?,
-                6 => members.value(&mut map, &mut f_priority)?,
-                7 => members.value(&mut map, &mut f_skill_group_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_campaign_id),
+                1 => members.value(&mut map, &mut f_name),
+                2 => members.value(&mut map, &mut f_status),
+                3 => members.value(&mut map, &mut f_status_reason),
+                4 => members.value(&mut map, &mut f_callee_count),
+                5 => members.value(&mut map, &mut f_finished_callee_count),
+                6 => members.value(&mut map, &mut f_priority),
+                7 => members.value(&mut map, &mut f_skill_group_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribePredictiveDialingCampaignsElement {
             campaign_id: f_campaign_id.flatten(),
@@ -6580,11 +6580,11 @@ impl crate::codec::FromMembers for ErrStaffItem {
         let mut f_message: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_staff_email)?,
-                1 => members.value(&mut map, &mut f_code)?,
-                2 => members.value(&mut map, &mut f_message)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_staff_email),
+                1 => members.value(&mut map, &mut f_code),
+                2 => members.value(&mut map, &mut f_message),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(ErrStaffItem {
             staff_email: f_staff_email.flatten(),
@@ -6713,9 +6713,9 @@ impl crate::codec::FromMembers for EventStaffDetail {
         let mut f_staffs: Option<Option<Vec<EventStaffElement>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_staffs)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_staffs),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(EventStaffDetail {
             staffs: f_staffs.flatten(),
@@ -6806,10 +6806,10 @@ impl crate::codec::FromMembers for EventStaffElement {
         let mut f_staff_number: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_mail)?,
-                1 => members.value(&mut map, &mut f_staff_number)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_mail),
+                1 => members.value(&mut map, &mut f_staff_number),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(EventStaffElement {
             mail: f_mail.flatten(),
@@ -7010,19 +7010,19 @@ impl crate::codec::FromMembers for ExtensionInfo {
         let mut f_relation_name: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_full_extension_id)?,
-                2 => members.value(&mut map, &mut f_extension_id)?,
-                3 => members.value(&mut map, &mut f_skill_group_id)?,
-                4 => members.value(&mut map, &mut f_extension_name)?,
-                5 => members.value(&mut map, &mut f_create_time)?,
-                6 => members.value(&mut map, &mut f_modify_time)?,
-                7 => members.value(&mut map, &mut f_status)?,
-                8 => members.value(&mut map, &mut f_register)?,
-                9 => members.value(&mut map, &mut f_relation)?,
-                10 => members.value(&mut map, &mut f_relation_name)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_full_extension_id),
+                2 => members.value(&mut map, &mut f_extension_id),
+                3 => members.value(&mut map, &mut f_skill_group_id),
+                4 => members.value(&mut map, &mut f_extension_name),
+                5 => members.value(&mut map, &mut f_create_time),
+                6 => members.value(&mut map, &mut f_modify_time),
+                7 => members.value(&mut map, &mut f_status),
+                8 => members.value(&mut map, &mut f_register),
+                9 => members.value(&mut map, &mut f_relation),
+                10 => members.value(&mut map, &mut f_relation_name),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(ExtensionInfo {
             sdk_app_id: f_sdk_app_id.flatten(),
@@ -7334,10 +7334,10 @@ impl crate::codec::FromMembers for Filter {
         let mut f_values: Option<Option<Vec<crate::CompactString>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_name)?,
-                1 => members.value(&mut map, &mut f_values)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_name),
+                1 => members.value(&mut map, &mut f_values),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(Filter {
             name: f_name.flatten(),
@@ -7485,15 +7485,15 @@ impl crate::codec::FromMembers for FlashSMSRecord {
         let mut f_arrive_timestamp: Option<Option<i64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_session_id)?,
-                1 => members.value(&mut map, &mut f_delivery_number)?,
-                2 => members.value(&mut map, &mut f_serving_number)?,
-                3 => members.value(&mut map, &mut f_delivery_status)?,
-                4 => members.value(&mut map, &mut f_delivery_message)?,
-                5 => members.value(&mut map, &mut f_delivery_timestamp)?,
-                6 => members.value(&mut map, &mut f_arrive_timestamp)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_session_id),
+                1 => members.value(&mut map, &mut f_delivery_number),
+                2 => members.value(&mut map, &mut f_serving_number),
+                3 => members.value(&mut map, &mut f_delivery_status),
+                4 => members.value(&mut map, &mut f_delivery_message),
+                5 => members.value(&mut map, &mut f_delivery_timestamp),
+                6 => members.value(&mut map, &mut f_arrive_timestamp),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(FlashSMSRecord {
             session_id: f_session_id.flatten(),
@@ -7728,11 +7728,11 @@ impl crate::codec::FromMembers for ForwardingConfig {
         let mut f_target: Option<Option<ForwardingTarget>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_enabled)?,
-                1 => members.value(&mut map, &mut f_condition)?,
-                2 => members.value(&mut map, &mut f_target)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_enabled),
+                1 => members.value(&mut map, &mut f_condition),
+                2 => members.value(&mut map, &mut f_target),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(ForwardingConfig {
             enabled: f_enabled.flatten(),
@@ -7887,12 +7887,12 @@ impl crate::codec::FromMembers for ForwardingTarget {
         let mut f_extension: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_type)?,
-                1 => members.value(&mut map, &mut f_staff_user_id)?,
-                2 => members.value(&mut map, &mut f_skill_group_id)?,
-                3 => members.value(&mut map, &mut f_extension)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_type),
+                1 => members.value(&mut map, &mut f_staff_user_id),
+                2 => members.value(&mut map, &mut f_skill_group_id),
+                3 => members.value(&mut map, &mut f_extension),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(ForwardingTarget {
             r#type: f_type.flatten(),
@@ -8058,10 +8058,10 @@ impl crate::codec::FromMembers for HeaderParams {
         let mut f_value: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_key)?,
-                1 => members.value(&mut map, &mut f_value)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_key),
+                1 => members.value(&mut map, &mut f_value),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(HeaderParams {
             key: f_key.flatten(),
@@ -8227,18 +8227,18 @@ impl crate::codec::FromMembers for HttpCallbackConfig {
         let mut f_oauth2_auth: Option<Option<OauthConfig>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_url)?,
-                1 => members.value(&mut map, &mut f_header_params)?,
-                2 => members.value(&mut map, &mut f_params)?,
-                3 => members.value(&mut map, &mut f_returns)?,
-                4 => members.value(&mut map, &mut f_async)?,
-                5 => members.value(&mut map, &mut f_auth_type)?,
-                6 => members.value(&mut map, &mut f_basic_auth)?,
-                7 => members.value(&mut map, &mut f_bearer_auth)?,
-                8 => members.value(&mut map, &mut f_custom_auth)?,
-                9 => members.value(&mut map, &mut f_oauth2_auth)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_url),
+                1 => members.value(&mut map, &mut f_header_params),
+                2 => members.value(&mut map, &mut f_params),
+                3 => members.value(&mut map, &mut f_returns),
+                4 => members.value(&mut map, &mut f_async),
+                5 => members.value(&mut map, &mut f_auth_type),
+                6 => members.value(&mut map, &mut f_basic_auth),
+                7 => members.value(&mut map, &mut f_bearer_auth),
+                8 => members.value(&mut map, &mut f_custom_auth),
+                9 => members.value(&mut map, &mut f_oauth2_auth),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(HttpCallbackConfig {
             url: f_url.flatten(),
@@ -8472,11 +8472,11 @@ impl crate::codec::FromMembers for HttpParams {
         let mut f_value_type: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_key)?,
-                1 => members.value(&mut map, &mut f_value)?,
-                2 => members.value(&mut map, &mut f_value_type)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_key),
+                1 => members.value(&mut map, &mut f_value),
+                2 => members.value(&mut map, &mut f_value_type),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(HttpParams {
             key: f_key.flatten(),
@@ -8689,20 +8689,20 @@ impl crate::codec::FromMembers for IMCdrInfo {
         let mut f_client_user_id: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_id)?,
-                1 => members.value(&mut map, &mut f_duration)?,
-                2 => members.value(&mut map, &mut f_end_status)?,
-                3 => members.value(&mut map, &mut f_nickname)?,
-                4 => members.value(&mut map, &mut f_type)?,
-                5 => members.value(&mut map, &mut f_staff_id)?,
-                6 => members.value(&mut map, &mut f_timestamp)?,
-                7 => members.value(&mut map, &mut f_session_id)?,
-                8 => members.value(&mut map, &mut f_skill_group_id)?,
-                9 => members.value(&mut map, &mut f_skill_group_name)?,
-                10 => members.value(&mut map, &mut f_satisfaction)?,
-                11 => members.value(&mut map, &mut f_client_user_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_id),
+                1 => members.value(&mut map, &mut f_duration),
+                2 => members.value(&mut map, &mut f_end_status),
+                3 => members.value(&mut map, &mut f_nickname),
+                4 => members.value(&mut map, &mut f_type),
+                5 => members.value(&mut map, &mut f_staff_id),
+                6 => members.value(&mut map, &mut f_timestamp),
+                7 => members.value(&mut map, &mut f_session_id),
+                8 => members.value(&mut map, &mut f_skill_group_id),
+                9 => members.value(&mut map, &mut f_skill_group_name),
+                10 => members.value(&mut map, &mut f_satisfaction),
+                11 => members.value(&mut map, &mut f_client_user_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(IMCdrInfo {
             id: f_id.flatten(),
@@ -9039,10 +9039,10 @@ impl crate::codec::FromMembers for IMSatisfaction {
         let mut f_label: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_id)?,
-                1 => members.value(&mut map, &mut f_label)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_id),
+                1 => members.value(&mut map, &mut f_label),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(IMSatisfaction {
             id: f_id.flatten(),
@@ -9198,14 +9198,14 @@ impl crate::codec::FromMembers for IVRKeyPressedElement {
         let mut f_tts_prompt: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_key)?,
-                1 => members.value(&mut map, &mut f_label)?,
-                2 => members.value(&mut map, &mut f_timestamp)?,
-                3 => members.value(&mut map, &mut f_node_label)?,
-                4 => members.value(&mut map, &mut f_original_content)?,
-                5 => members.value(&mut map, &mut f_tts_prompt)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_key),
+                1 => members.value(&mut map, &mut f_label),
+                2 => members.value(&mut map, &mut f_timestamp),
+                3 => members.value(&mut map, &mut f_node_label),
+                4 => members.value(&mut map, &mut f_original_content),
+                5 => members.value(&mut map, &mut f_tts_prompt),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(IVRKeyPressedElement {
             key: f_key.flatten(),
@@ -9401,9 +9401,9 @@ impl crate::codec::FromMembers for Interface {
         let mut f_url: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_url)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_url),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(Interface {
             url: f_url.unwrap_or_else(crate::deviation::absent),
@@ -9489,10 +9489,10 @@ impl crate::codec::FromMembers for InvokeLLM {
         let mut f_interrupt: Option<Option<bool>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_content)?,
-                1 => members.value(&mut map, &mut f_interrupt)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_content),
+                1 => members.value(&mut map, &mut f_interrupt),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(InvokeLLM {
             content: f_content.flatten(),
@@ -9592,10 +9592,10 @@ impl crate::codec::FromMembers for Message {
         let mut f_content: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_type)?,
-                1 => members.value(&mut map, &mut f_content)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_type),
+                1 => members.value(&mut map, &mut f_content),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(Message {
             r#type: f_type.flatten(),
@@ -9721,11 +9721,11 @@ impl crate::codec::FromMembers for MessageBody {
         let mut f_messages: Option<Option<Vec<Message>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_timestamp)?,
-                1 => members.value(&mut map, &mut f_from)?,
-                2 => members.value(&mut map, &mut f_messages)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_timestamp),
+                1 => members.value(&mut map, &mut f_from),
+                2 => members.value(&mut map, &mut f_messages),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(MessageBody {
             timestamp: f_timestamp.flatten(),
@@ -9881,12 +9881,12 @@ impl crate::codec::FromMembers for NumberInfo {
         let mut f_cost_type: Option<Option<NumberInfoCostType>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_number)?,
-                1 => members.value(&mut map, &mut f_call_out_skill_group_ids)?,
-                2 => members.value(&mut map, &mut f_state)?,
-                3 => members.value(&mut map, &mut f_cost_type)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_number),
+                1 => members.value(&mut map, &mut f_call_out_skill_group_ids),
+                2 => members.value(&mut map, &mut f_state),
+                3 => members.value(&mut map, &mut f_cost_type),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(NumberInfo {
             number: f_number.flatten(),
@@ -10063,11 +10063,11 @@ impl crate::codec::FromMembers for OauthConfig {
         let mut f_client_secret: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_token_url)?,
-                1 => members.value(&mut map, &mut f_client_id)?,
-                2 => members.value(&mut map, &mut f_client_secret)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_token_url),
+                1 => members.value(&mut map, &mut f_client_id),
+                2 => members.value(&mut map, &mut f_client_secret),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(OauthConfig {
             token_url: f_token_url.flatten(),
@@ -10224,14 +10224,14 @@ impl crate::codec::FromMembers for OwnNumberApplyDetailItem {
         let mut f_carrier_phone_number: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_call_type)?,
-                1 => members.filled(&mut map, &mut f_phone_number)?,
-                2 => members.filled(&mut map, &mut f_max_call_count)?,
-                3 => members.filled(&mut map, &mut f_max_call_p_sec)?,
-                4 => members.value(&mut map, &mut f_outbound_callee_format)?,
-                5 => members.value(&mut map, &mut f_carrier_phone_number)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_call_type),
+                1 => members.filled(&mut map, &mut f_phone_number),
+                2 => members.filled(&mut map, &mut f_max_call_count),
+                3 => members.filled(&mut map, &mut f_max_call_p_sec),
+                4 => members.value(&mut map, &mut f_outbound_callee_format),
+                5 => members.value(&mut map, &mut f_carrier_phone_number),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(OwnNumberApplyDetailItem {
             call_type: f_call_type.unwrap_or_else(crate::deviation::absent),
@@ -10541,23 +10541,23 @@ impl crate::codec::FromMembers for PSTNSession {
         let mut f_protected_callee: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_session_id)?,
-                1 => members.value(&mut map, &mut f_room_id)?,
-                2 => members.value(&mut map, &mut f_caller)?,
-                3 => members.value(&mut map, &mut f_callee)?,
-                4 => members.value(&mut map, &mut f_start_timestamp)?,
-                5 => members.value(&mut map, &mut f_ring_timestamp)?,
-                6 => members.value(&mut map, &mut f_accept_timestamp)?,
-                7 => members.value(&mut map, &mut f_staff_email)?,
-                8 => members.value(&mut map, &mut f_staff_number)?,
-                9 => members.value(&mut map, &mut f_session_status)?,
-                10 => members.value(&mut map, &mut f_direction)?,
-                11 => members.value(&mut map, &mut f_out_bound_caller)?,
-                12 => members.value(&mut map, &mut f_out_bound_callee)?,
-                13 => members.value(&mut map, &mut f_protected_caller)?,
-                14 => members.value(&mut map, &mut f_protected_callee)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_session_id),
+                1 => members.value(&mut map, &mut f_room_id),
+                2 => members.value(&mut map, &mut f_caller),
+                3 => members.value(&mut map, &mut f_callee),
+                4 => members.value(&mut map, &mut f_start_timestamp),
+                5 => members.value(&mut map, &mut f_ring_timestamp),
+                6 => members.value(&mut map, &mut f_accept_timestamp),
+                7 => members.value(&mut map, &mut f_staff_email),
+                8 => members.value(&mut map, &mut f_staff_number),
+                9 => members.value(&mut map, &mut f_session_status),
+                10 => members.value(&mut map, &mut f_direction),
+                11 => members.value(&mut map, &mut f_out_bound_caller),
+                12 => members.value(&mut map, &mut f_out_bound_callee),
+                13 => members.value(&mut map, &mut f_protected_caller),
+                14 => members.value(&mut map, &mut f_protected_callee),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(PSTNSession {
             session_id: f_session_id.flatten(),
@@ -11062,21 +11062,21 @@ impl crate::codec::FromMembers for PSTNSessionInfo {
         let mut f_protected_callee: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_session_id)?,
-                1 => members.value(&mut map, &mut f_room_id)?,
-                2 => members.value(&mut map, &mut f_caller)?,
-                3 => members.value(&mut map, &mut f_callee)?,
-                4 => members.value(&mut map, &mut f_start_timestamp)?,
-                5 => members.value(&mut map, &mut f_accept_timestamp)?,
-                6 => members.value(&mut map, &mut f_staff_email)?,
-                7 => members.value(&mut map, &mut f_staff_number)?,
-                8 => members.value(&mut map, &mut f_session_status)?,
-                9 => members.value(&mut map, &mut f_direction)?,
-                10 => members.value(&mut map, &mut f_ring_timestamp)?,
-                11 => members.value(&mut map, &mut f_protected_caller)?,
-                12 => members.value(&mut map, &mut f_protected_callee)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_session_id),
+                1 => members.value(&mut map, &mut f_room_id),
+                2 => members.value(&mut map, &mut f_caller),
+                3 => members.value(&mut map, &mut f_callee),
+                4 => members.value(&mut map, &mut f_start_timestamp),
+                5 => members.value(&mut map, &mut f_accept_timestamp),
+                6 => members.value(&mut map, &mut f_staff_email),
+                7 => members.value(&mut map, &mut f_staff_number),
+                8 => members.value(&mut map, &mut f_session_status),
+                9 => members.value(&mut map, &mut f_direction),
+                10 => members.value(&mut map, &mut f_ring_timestamp),
+                11 => members.value(&mut map, &mut f_protected_caller),
+                12 => members.value(&mut map, &mut f_protected_callee),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(PSTNSessionInfo {
             session_id: f_session_id.flatten(),
@@ -11462,14 +11462,14 @@ impl crate::codec::FromMembers for PackageBuyInfo {
         let mut f_end_time: Option<i64> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_package_id)?,
-                1 => members.filled(&mut map, &mut f_type)?,
-                2 => members.filled(&mut map, &mut f_capacity_size)?,
-                3 => members.filled(&mut map, &mut f_capacity_remain)?,
-                4 => members.filled(&mut map, &mut f_buy_time)?,
-                5 => members.filled(&mut map, &mut f_end_time)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_package_id),
+                1 => members.filled(&mut map, &mut f_type),
+                2 => members.filled(&mut map, &mut f_capacity_size),
+                3 => members.filled(&mut map, &mut f_capacity_remain),
+                4 => members.filled(&mut map, &mut f_buy_time),
+                5 => members.filled(&mut map, &mut f_end_time),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(PackageBuyInfo {
             package_id: f_package_id.unwrap_or_else(crate::deviation::absent),
@@ -11717,14 +11717,14 @@ impl crate::codec::FromMembers for PhoneNumBuyInfo {
         let mut f_state: Option<PhoneNumBuyInfoState> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_phone_num)?,
-                1 => members.filled(&mut map, &mut f_type)?,
-                2 => members.filled(&mut map, &mut f_call_type)?,
-                3 => members.filled(&mut map, &mut f_buy_time)?,
-                4 => members.filled(&mut map, &mut f_end_time)?,
-                5 => members.filled(&mut map, &mut f_state)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_phone_num),
+                1 => members.filled(&mut map, &mut f_type),
+                2 => members.filled(&mut map, &mut f_call_type),
+                3 => members.filled(&mut map, &mut f_buy_time),
+                4 => members.filled(&mut map, &mut f_end_time),
+                5 => members.filled(&mut map, &mut f_state),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(PhoneNumBuyInfo {
             phone_num: f_phone_num.unwrap_or_else(crate::deviation::absent),
@@ -11948,10 +11948,10 @@ impl crate::codec::FromMembers for RetryTagItem {
         let mut f_tag_value: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_tag_name)?,
-                1 => members.value(&mut map, &mut f_tag_value)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_tag_name),
+                1 => members.value(&mut map, &mut f_tag_value),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(RetryTagItem {
             tag_name: f_tag_name.flatten(),
@@ -12042,9 +12042,9 @@ impl crate::codec::FromMembers for ReturnKey {
         let mut f_key: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_key)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_key),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(ReturnKey {
             key: f_key.flatten(),
@@ -12162,14 +12162,14 @@ impl crate::codec::FromMembers for SdkAppIdBuyInfo {
         let mut f_sip_buy_num: Option<Option<i64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_name)?,
-                2 => members.value(&mut map, &mut f_staff_buy_num)?,
-                3 => members.value(&mut map, &mut f_staff_buy_list)?,
-                4 => members.value(&mut map, &mut f_phone_num_buy_list)?,
-                5 => members.value(&mut map, &mut f_sip_buy_num)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_name),
+                2 => members.value(&mut map, &mut f_staff_buy_num),
+                3 => members.value(&mut map, &mut f_staff_buy_list),
+                4 => members.value(&mut map, &mut f_phone_num_buy_list),
+                5 => members.value(&mut map, &mut f_sip_buy_num),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(SdkAppIdBuyInfo {
             sdk_app_id: f_sdk_app_id.flatten(),
@@ -12433,17 +12433,17 @@ impl crate::codec::FromMembers for SeatUserInfo {
         let mut f_extension_number: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_name)?,
-                1 => members.filled(&mut map, &mut f_mail)?,
-                2 => members.filled(&mut map, &mut f_staff_number)?,
-                3 => members.value(&mut map, &mut f_phone)?,
-                4 => members.value(&mut map, &mut f_nick)?,
-                5 => members.value(&mut map, &mut f_user_id)?,
-                6 => members.value(&mut map, &mut f_skill_group_name_list)?,
-                7 => members.value(&mut map, &mut f_role)?,
-                8 => members.value(&mut map, &mut f_extension_number)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_name),
+                1 => members.filled(&mut map, &mut f_mail),
+                2 => members.filled(&mut map, &mut f_staff_number),
+                3 => members.value(&mut map, &mut f_phone),
+                4 => members.value(&mut map, &mut f_nick),
+                5 => members.value(&mut map, &mut f_user_id),
+                6 => members.value(&mut map, &mut f_skill_group_name_list),
+                7 => members.value(&mut map, &mut f_role),
+                8 => members.value(&mut map, &mut f_extension_number),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(SeatUserInfo {
             name: f_name.unwrap_or_else(crate::deviation::absent),
@@ -12868,26 +12868,26 @@ impl crate::codec::FromMembers for ServeParticipant {
         let mut f_custom_record_url: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_mail)?,
-                1 => members.value(&mut map, &mut f_phone)?,
-                2 => members.value(&mut map, &mut f_ring_timestamp)?,
-                3 => members.value(&mut map, &mut f_accept_timestamp)?,
-                4 => members.value(&mut map, &mut f_ended_timestamp)?,
-                5 => members.value(&mut map, &mut f_record_id)?,
-                6 => members.value(&mut map, &mut f_type)?,
-                7 => members.value(&mut map, &mut f_transfer_from)?,
-                8 => members.value(&mut map, &mut f_transfer_from_type)?,
-                9 => members.value(&mut map, &mut f_transfer_to)?,
-                10 => members.value(&mut map, &mut f_transfer_to_type)?,
-                11 => members.value(&mut map, &mut f_skill_group_id)?,
-                12 => members.value(&mut map, &mut f_end_status_string)?,
-                13 => members.value(&mut map, &mut f_record_url)?,
-                14 => members.value(&mut map, &mut f_sequence)?,
-                15 => members.value(&mut map, &mut f_start_timestamp)?,
-                16 => members.value(&mut map, &mut f_skill_group_name)?,
-                17 => members.value(&mut map, &mut f_custom_record_url)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_mail),
+                1 => members.value(&mut map, &mut f_phone),
+                2 => members.value(&mut map, &mut f_ring_timestamp),
+                3 => members.value(&mut map, &mut f_accept_timestamp),
+                4 => members.value(&mut map, &mut f_ended_timestamp),
+                5 => members.value(&mut map, &mut f_record_id),
+                6 => members.value(&mut map, &mut f_type),
+                7 => members.value(&mut map, &mut f_transfer_from),
+                8 => members.value(&mut map, &mut f_transfer_from_type),
+                9 => members.value(&mut map, &mut f_transfer_to),
+                10 => members.value(&mut map, &mut f_transfer_to_type),
+                11 => members.value(&mut map, &mut f_skill_group_id),
+                12 => members.value(&mut map, &mut f_end_status_string),
+                13 => members.value(&mut map, &mut f_record_url),
+                14 => members.value(&mut map, &mut f_sequence),
+                15 => members.value(&mut map, &mut f_start_timestamp),
+                16 => members.value(&mut map, &mut f_skill_group_name),
+                17 => members.value(&mut map, &mut f_custom_record_url),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(ServeParticipant {
             mail: f_mail.flatten(),
@@ -13401,15 +13401,15 @@ impl crate::codec::FromMembers for ServerPushText {
         let mut f_add_history: Option<Option<bool>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_text)?,
-                1 => members.value(&mut map, &mut f_interrupt)?,
-                2 => members.value(&mut map, &mut f_stop_after_play)?,
-                3 => members.value(&mut map, &mut f_audio)?,
-                4 => members.value(&mut map, &mut f_drop_mode)?,
-                5 => members.value(&mut map, &mut f_priority)?,
-                6 => members.value(&mut map, &mut f_add_history)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_text),
+                1 => members.value(&mut map, &mut f_interrupt),
+                2 => members.value(&mut map, &mut f_stop_after_play),
+                3 => members.value(&mut map, &mut f_audio),
+                4 => members.value(&mut map, &mut f_drop_mode),
+                5 => members.value(&mut map, &mut f_priority),
+                6 => members.value(&mut map, &mut f_add_history),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(ServerPushText {
             text: f_text.flatten(),
@@ -13597,11 +13597,11 @@ impl crate::codec::FromMembers for SessionEvent {
         let mut f_staff_event_detail: Option<Option<EventStaffDetail>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_timestamp)?,
-                1 => members.value(&mut map, &mut f_event_type)?,
-                2 => members.value(&mut map, &mut f_staff_event_detail)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_timestamp),
+                1 => members.value(&mut map, &mut f_event_type),
+                2 => members.value(&mut map, &mut f_staff_event_detail),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(SessionEvent {
             timestamp: f_timestamp.flatten(),
@@ -13738,11 +13738,11 @@ impl crate::codec::FromMembers for SetStaffStatusItem {
         let mut f_reason: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_staff_user_id)?,
-                1 => members.filled(&mut map, &mut f_status)?,
-                2 => members.value(&mut map, &mut f_reason)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_staff_user_id),
+                1 => members.filled(&mut map, &mut f_status),
+                2 => members.value(&mut map, &mut f_reason),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(SetStaffStatusItem {
             staff_user_id: f_staff_user_id.unwrap_or_else(crate::deviation::absent),
@@ -13895,15 +13895,15 @@ impl crate::codec::FromMembers for SetStaffStatusRspItem {
         let mut f_previous_reason: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_staff_user_id)?,
-                1 => members.value(&mut map, &mut f_error_code)?,
-                2 => members.value(&mut map, &mut f_error_message)?,
-                3 => members.value(&mut map, &mut f_status)?,
-                4 => members.value(&mut map, &mut f_reason)?,
-                5 => members.value(&mut map, &mut f_previous_status)?,
-                6 => members.value(&mut map, &mut f_previous_reason)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_staff_user_id),
+                1 => members.value(&mut map, &mut f_error_code),
+                2 => members.value(&mut map, &mut f_error_message),
+                3 => members.value(&mut map, &mut f_status),
+                4 => members.value(&mut map, &mut f_reason),
+                5 => members.value(&mut map, &mut f_previous_status),
+                6 => members.value(&mut map, &mut f_previous_reason),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(SetStaffStatusRspItem {
             staff_user_id: f_staff_user_id.flatten(),
@@ -14191,18 +14191,18 @@ impl crate::codec::FromMembers for SkillGroupInfoItem {
         let mut f_ring_all: Option<Option<bool>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_skill_group_id)?,
-                1 => members.value(&mut map, &mut f_skill_group_name)?,
-                2 => members.value(&mut map, &mut f_type)?,
-                3 => members.value(&mut map, &mut f_route_policy)?,
-                4 => members.value(&mut map, &mut f_using_last_seat)?,
-                5 => members.value(&mut map, &mut f_max_concurrency)?,
-                6 => members.value(&mut map, &mut f_last_modify_timestamp)?,
-                7 => members.value(&mut map, &mut f_skill_group_type)?,
-                8 => members.value(&mut map, &mut f_alias)?,
-                9 => members.value(&mut map, &mut f_ring_all)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_skill_group_id),
+                1 => members.value(&mut map, &mut f_skill_group_name),
+                2 => members.value(&mut map, &mut f_type),
+                3 => members.value(&mut map, &mut f_route_policy),
+                4 => members.value(&mut map, &mut f_using_last_seat),
+                5 => members.value(&mut map, &mut f_max_concurrency),
+                6 => members.value(&mut map, &mut f_last_modify_timestamp),
+                7 => members.value(&mut map, &mut f_skill_group_type),
+                8 => members.value(&mut map, &mut f_alias),
+                9 => members.value(&mut map, &mut f_ring_all),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(SkillGroupInfoItem {
             skill_group_id: f_skill_group_id.flatten(),
@@ -14504,12 +14504,12 @@ impl crate::codec::FromMembers for SkillGroupItem {
         let mut f_type: Option<SkillGroupInfoItemType> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_skill_group_id)?,
-                1 => members.filled(&mut map, &mut f_skill_group_name)?,
-                2 => members.filled(&mut map, &mut f_priority)?,
-                3 => members.filled(&mut map, &mut f_type)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_skill_group_id),
+                1 => members.filled(&mut map, &mut f_skill_group_name),
+                2 => members.filled(&mut map, &mut f_priority),
+                3 => members.filled(&mut map, &mut f_type),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(SkillGroupItem {
             skill_group_id: f_skill_group_id.unwrap_or_else(crate::deviation::absent),
@@ -14702,12 +14702,12 @@ impl crate::codec::FromMembers for StaffBuyInfo {
         let mut f_sip_num: Option<Option<i64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_num)?,
-                1 => members.value(&mut map, &mut f_buy_time)?,
-                2 => members.value(&mut map, &mut f_end_time)?,
-                3 => members.value(&mut map, &mut f_sip_num)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_num),
+                1 => members.value(&mut map, &mut f_buy_time),
+                2 => members.value(&mut map, &mut f_end_time),
+                3 => members.value(&mut map, &mut f_sip_num),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(StaffBuyInfo {
             num: f_num.flatten(),
@@ -14957,20 +14957,20 @@ impl crate::codec::FromMembers for StaffInfo {
         let mut f_forwarding_config: Option<Option<ForwardingConfig>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_name)?,
-                1 => members.value(&mut map, &mut f_mail)?,
-                2 => members.value(&mut map, &mut f_phone)?,
-                3 => members.value(&mut map, &mut f_nick)?,
-                4 => members.value(&mut map, &mut f_staff_number)?,
-                5 => members.value(&mut map, &mut f_role_id)?,
-                6 => members.value(&mut map, &mut f_role_id_list)?,
-                7 => members.value(&mut map, &mut f_role_list)?,
-                8 => members.value(&mut map, &mut f_skill_group_list)?,
-                9 => members.value(&mut map, &mut f_last_modify_timestamp)?,
-                10 => members.value(&mut map, &mut f_extension_number)?,
-                11 => members.value(&mut map, &mut f_forwarding_config)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_name),
+                1 => members.value(&mut map, &mut f_mail),
+                2 => members.value(&mut map, &mut f_phone),
+                3 => members.value(&mut map, &mut f_nick),
+                4 => members.value(&mut map, &mut f_staff_number),
+                5 => members.value(&mut map, &mut f_role_id),
+                6 => members.value(&mut map, &mut f_role_id_list),
+                7 => members.value(&mut map, &mut f_role_list),
+                8 => members.value(&mut map, &mut f_skill_group_list),
+                9 => members.value(&mut map, &mut f_last_modify_timestamp),
+                10 => members.value(&mut map, &mut f_extension_number),
+                11 => members.value(&mut map, &mut f_forwarding_config),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(StaffInfo {
             name: f_name.flatten(),
@@ -15302,10 +15302,10 @@ impl crate::codec::FromMembers for StaffSkillGroupList {
         let mut f_priority: Option<Option<i64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_skill_group_id)?,
-                1 => members.value(&mut map, &mut f_priority)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_skill_group_id),
+                1 => members.value(&mut map, &mut f_priority),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(StaffSkillGroupList {
             skill_group_id: f_skill_group_id.unwrap_or_else(crate::deviation::absent),
@@ -15458,15 +15458,15 @@ impl crate::codec::FromMembers for StaffStatus {
         let mut f_staff_no: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_cursor)?,
-                1 => members.value(&mut map, &mut f_timestamp)?,
-                2 => members.value(&mut map, &mut f_status)?,
-                3 => members.value(&mut map, &mut f_session_id)?,
-                4 => members.value(&mut map, &mut f_reason)?,
-                5 => members.value(&mut map, &mut f_staff_email)?,
-                6 => members.value(&mut map, &mut f_staff_no)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_cursor),
+                1 => members.value(&mut map, &mut f_timestamp),
+                2 => members.value(&mut map, &mut f_status),
+                3 => members.value(&mut map, &mut f_session_id),
+                4 => members.value(&mut map, &mut f_reason),
+                5 => members.value(&mut map, &mut f_staff_email),
+                6 => members.value(&mut map, &mut f_staff_no),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(StaffStatus {
             cursor: f_cursor.flatten(),
@@ -15693,10 +15693,10 @@ impl crate::codec::FromMembers for StaffStatusExtra {
         let mut f_direct: Option<Option<StaffStatusExtraDirect>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_type)?,
-                1 => members.value(&mut map, &mut f_direct)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_type),
+                1 => members.value(&mut map, &mut f_direct),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(StaffStatusExtra {
             r#type: f_type.flatten(),
@@ -15949,25 +15949,25 @@ impl crate::codec::FromMembers for StaffStatusMetrics {
         let mut f_client_info: Option<Option<Vec<ClientInfo>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_email)?,
-                1 => members.value(&mut map, &mut f_status)?,
-                2 => members.value(&mut map, &mut f_status_extra)?,
-                3 => members.value(&mut map, &mut f_online_duration)?,
-                4 => members.value(&mut map, &mut f_free_duration)?,
-                5 => members.value(&mut map, &mut f_busy_duration)?,
-                6 => members.value(&mut map, &mut f_not_ready_duration)?,
-                7 => members.value(&mut map, &mut f_rest_duration)?,
-                8 => members.value(&mut map, &mut f_after_call_work_duration)?,
-                9 => members.value(&mut map, &mut f_reason)?,
-                10 => members.value(&mut map, &mut f_reserve_rest)?,
-                11 => members.value(&mut map, &mut f_reserve_not_ready)?,
-                12 => members.value(&mut map, &mut f_use_mobile_accept)?,
-                13 => members.value(&mut map, &mut f_use_mobile_call_out)?,
-                14 => members.value(&mut map, &mut f_last_online_timestamp)?,
-                15 => members.value(&mut map, &mut f_last_status_timestamp)?,
-                16 => members.value(&mut map, &mut f_client_info)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_email),
+                1 => members.value(&mut map, &mut f_status),
+                2 => members.value(&mut map, &mut f_status_extra),
+                3 => members.value(&mut map, &mut f_online_duration),
+                4 => members.value(&mut map, &mut f_free_duration),
+                5 => members.value(&mut map, &mut f_busy_duration),
+                6 => members.value(&mut map, &mut f_not_ready_duration),
+                7 => members.value(&mut map, &mut f_rest_duration),
+                8 => members.value(&mut map, &mut f_after_call_work_duration),
+                9 => members.value(&mut map, &mut f_reason),
+                10 => members.value(&mut map, &mut f_reserve_rest),
+                11 => members.value(&mut map, &mut f_reserve_not_ready),
+                12 => members.value(&mut map, &mut f_use_mobile_accept),
+                13 => members.value(&mut map, &mut f_use_mobile_call_out),
+                14 => members.value(&mut map, &mut f_last_online_timestamp),
+                15 => members.value(&mut map, &mut f_last_status_timestamp),
+                16 => members.value(&mut map, &mut f_client_info),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(StaffStatusMetrics {
             email: f_email.flatten(),
@@ -16777,51 +16777,51 @@ impl crate::codec::FromMembers for TelCdrInfo {
         let mut f_sys_hangup_reason_string: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_caller)?,
-                1 => members.value(&mut map, &mut f_callee)?,
-                2 => members.value(&mut map, &mut f_time)?,
-                3 => members.value(&mut map, &mut f_direction)?,
-                4 => members.value(&mut map, &mut f_call_type)?,
-                5 => members.value(&mut map, &mut f_duration)?,
-                6 => members.value(&mut map, &mut f_record_url)?,
-                7 => members.value(&mut map, &mut f_record_id)?,
-                8 => members.value(&mut map, &mut f_seat_user)?,
-                9 => members.value(&mut map, &mut f_end_status)?,
-                10 => members.value(&mut map, &mut f_skill_group)?,
-                11 => members.value(&mut map, &mut f_caller_location)?,
-                12 => members.value(&mut map, &mut f_ivr_duration)?,
-                13 => members.value(&mut map, &mut f_ring_timestamp)?,
-                14 => members.value(&mut map, &mut f_accept_timestamp)?,
-                15 => members.value(&mut map, &mut f_ended_timestamp)?,
-                16 => members.value(&mut map, &mut f_ivr_key_pressed)?,
-                17 => members.value(&mut map, &mut f_ivr_key_pressed_ex)?,
-                18 => members.value(&mut map, &mut f_hung_up_side)?,
-                19 => members.value(&mut map, &mut f_serve_participants)?,
-                20 => members.value(&mut map, &mut f_skill_group_id)?,
-                21 => members.value(&mut map, &mut f_end_status_string)?,
-                22 => members.value(&mut map, &mut f_start_timestamp)?,
-                23 => members.value(&mut map, &mut f_queued_timestamp)?,
-                24 => members.value(&mut map, &mut f_post_ivr_key_pressed)?,
-                25 => members.value(&mut map, &mut f_post_ivr_key_pressed_ex)?,
-                26 => members.value(&mut map, &mut f_queued_skill_group_id)?,
-                27 => members.value(&mut map, &mut f_session_id)?,
-                28 => members.value(&mut map, &mut f_protected_caller)?,
-                29 => members.value(&mut map, &mut f_protected_callee)?,
-                30 => members.value(&mut map, &mut f_uui_deprecated)?,
-                31 => members.value(&mut map, &mut f_uui)?,
-                32 => members.value(&mut map, &mut f_asr_url)?,
-                33 => members.value(&mut map, &mut f_asr_status)?,
-                34 => members.value(&mut map, &mut f_custom_record_url)?,
-                35 => members.value(&mut map, &mut f_remark)?,
-                36 => members.value(&mut map, &mut f_queued_skill_group_name)?,
-                37 => members.value(&mut map, &mut f_voicemail_record_url)?,
-                38 => members.value(&mut map, &mut f_voicemail_asr_url)?,
-                39 => members.value(&mut map, &mut f_ai_agent_id)?,
-                40 => members.value(&mut map, &mut f_ai_agent_name)?,
-                41 => members.value(&mut map, &mut f_sys_hangup_reason)?,
-                42 => members.value(&mut map, &mut f_sys_hangup_reason_string)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_caller),
+                1 => members.value(&mut map, &mut f_callee),
+                2 => members.value(&mut map, &mut f_time),
+                3 => members.value(&mut map, &mut f_direction),
+                4 => members.value(&mut map, &mut f_call_type),
+                5 => members.value(&mut map, &mut f_duration),
+                6 => members.value(&mut map, &mut f_record_url),
+                7 => members.value(&mut map, &mut f_record_id),
+                8 => members.value(&mut map, &mut f_seat_user),
+                9 => members.value(&mut map, &mut f_end_status),
+                10 => members.value(&mut map, &mut f_skill_group),
+                11 => members.value(&mut map, &mut f_caller_location),
+                12 => members.value(&mut map, &mut f_ivr_duration),
+                13 => members.value(&mut map, &mut f_ring_timestamp),
+                14 => members.value(&mut map, &mut f_accept_timestamp),
+                15 => members.value(&mut map, &mut f_ended_timestamp),
+                16 => members.value(&mut map, &mut f_ivr_key_pressed),
+                17 => members.value(&mut map, &mut f_ivr_key_pressed_ex),
+                18 => members.value(&mut map, &mut f_hung_up_side),
+                19 => members.value(&mut map, &mut f_serve_participants),
+                20 => members.value(&mut map, &mut f_skill_group_id),
+                21 => members.value(&mut map, &mut f_end_status_string),
+                22 => members.value(&mut map, &mut f_start_timestamp),
+                23 => members.value(&mut map, &mut f_queued_timestamp),
+                24 => members.value(&mut map, &mut f_post_ivr_key_pressed),
+                25 => members.value(&mut map, &mut f_post_ivr_key_pressed_ex),
+                26 => members.value(&mut map, &mut f_queued_skill_group_id),
+                27 => members.value(&mut map, &mut f_session_id),
+                28 => members.value(&mut map, &mut f_protected_caller),
+                29 => members.value(&mut map, &mut f_protected_callee),
+                30 => members.value(&mut map, &mut f_uui_deprecated),
+                31 => members.value(&mut map, &mut f_uui),
+                32 => members.value(&mut map, &mut f_asr_url),
+                33 => members.value(&mut map, &mut f_asr_status),
+                34 => members.value(&mut map, &mut f_custom_record_url),
+                35 => members.value(&mut map, &mut f_remark),
+                36 => members.value(&mut map, &mut f_queued_skill_group_name),
+                37 => members.value(&mut map, &mut f_voicemail_record_url),
+                38 => members.value(&mut map, &mut f_voicemail_asr_url),
+                39 => members.value(&mut map, &mut f_ai_agent_id),
+                40 => members.value(&mut map, &mut f_ai_agent_name),
+                41 => members.value(&mut map, &mut f_sys_hangup_reason),
+                42 => members.value(&mut map, &mut f_sys_hangup_reason_string),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(TelCdrInfo {
             caller: f_caller.flatten(),
@@ -17831,10 +17831,10 @@ impl crate::codec::FromMembers for TimeRange {
         let mut f_end_time: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_start_time)?,
-                1 => members.value(&mut map, &mut f_end_time)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_start_time),
+                1 => members.value(&mut map, &mut f_end_time),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(TimeRange {
             start_time: f_start_time.flatten(),
@@ -17936,10 +17936,10 @@ impl crate::codec::FromMembers for ToneWordInfo {
         let mut f_zh_tone_words: Option<Option<ZHToneWordsInfo>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_first_sentence_timeout)?,
-                1 => members.value(&mut map, &mut f_zh_tone_words)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_first_sentence_timeout),
+                1 => members.value(&mut map, &mut f_zh_tone_words),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(ToneWordInfo {
             first_sentence_timeout: f_first_sentence_timeout.flatten(),
@@ -18046,11 +18046,11 @@ impl crate::codec::FromMembers for TransferToAgentItem {
         let mut f_transfer_to_agent_id: Option<u64> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_transfer_to_agent_name)?,
-                1 => members.filled(&mut map, &mut f_transfer_to_agent_desc)?,
-                2 => members.filled(&mut map, &mut f_transfer_to_agent_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_transfer_to_agent_name),
+                1 => members.filled(&mut map, &mut f_transfer_to_agent_desc),
+                2 => members.filled(&mut map, &mut f_transfer_to_agent_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(TransferToAgentItem {
             transfer_to_agent_name: f_transfer_to_agent_name
@@ -18189,12 +18189,12 @@ impl crate::codec::FromMembers for TriggerStrategyItem {
         let mut f_trigger_mode: Option<Option<TriggerStrategyItemTriggerMode>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_interface_config)?,
-                1 => members.value(&mut map, &mut f_hangup_types)?,
-                2 => members.value(&mut map, &mut f_call_tags)?,
-                3 => members.value(&mut map, &mut f_trigger_mode)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_interface_config),
+                1 => members.value(&mut map, &mut f_hangup_types),
+                2 => members.value(&mut map, &mut f_call_tags),
+                3 => members.value(&mut map, &mut f_trigger_mode),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(TriggerStrategyItem {
             interface_config: f_interface_config.flatten(),
@@ -18321,10 +18321,10 @@ impl crate::codec::FromMembers for UploadAudioInfo {
         let mut f_audio_url: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_custom_file_name)?,
-                1 => members.filled(&mut map, &mut f_audio_url)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_custom_file_name),
+                1 => members.filled(&mut map, &mut f_audio_url),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(UploadAudioInfo {
             custom_file_name: f_custom_file_name.unwrap_or_else(crate::deviation::absent),
@@ -18432,10 +18432,10 @@ impl crate::codec::FromMembers for UploadIvrAudioFailedInfo {
         let mut f_failed_msg: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_file_name)?,
-                1 => members.value(&mut map, &mut f_failed_msg)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_file_name),
+                1 => members.value(&mut map, &mut f_failed_msg),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(UploadIvrAudioFailedInfo {
             file_name: f_file_name.flatten(),
@@ -18573,12 +18573,12 @@ impl crate::codec::FromMembers for UserReplyEvent {
         let mut f_branch_type: Option<Option<UserReplyEventBranchType>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_asr_transcript)?,
-                1 => members.value(&mut map, &mut f_matched_intent)?,
-                2 => members.value(&mut map, &mut f_extracted_slots)?,
-                3 => members.value(&mut map, &mut f_branch_type)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_asr_transcript),
+                1 => members.value(&mut map, &mut f_matched_intent),
+                2 => members.value(&mut map, &mut f_extracted_slots),
+                3 => members.value(&mut map, &mut f_branch_type),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(UserReplyEvent {
             asr_transcript: f_asr_transcript.flatten(),
@@ -18734,10 +18734,10 @@ impl crate::codec::FromMembers for Variable {
         let mut f_value: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_key)?,
-                1 => members.filled(&mut map, &mut f_value)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_key),
+                1 => members.filled(&mut map, &mut f_value),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(Variable {
             key: f_key.unwrap_or_else(crate::deviation::absent),
@@ -18868,11 +18868,11 @@ impl crate::codec::FromMembers for ZHToneWordsInfo {
         let mut f_negative: Option<Option<Vec<crate::CompactString>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_neutral)?,
-                1 => members.value(&mut map, &mut f_positive)?,
-                2 => members.value(&mut map, &mut f_negative)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_neutral),
+                1 => members.value(&mut map, &mut f_positive),
+                2 => members.value(&mut map, &mut f_negative),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(ZHToneWordsInfo {
             neutral: f_neutral.flatten(),

@@ -54,11 +54,11 @@ impl crate::codec::FromMembers for Credentials {
         let mut f_tmp_secret_key: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_token)?,
-                1 => members.filled(&mut map, &mut f_tmp_secret_id)?,
-                2 => members.filled(&mut map, &mut f_tmp_secret_key)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_token),
+                1 => members.filled(&mut map, &mut f_tmp_secret_id),
+                2 => members.filled(&mut map, &mut f_tmp_secret_key),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(Credentials {
             token: f_token.unwrap_or_else(crate::deviation::absent),
@@ -218,10 +218,10 @@ impl crate::codec::FromMembers for Tag {
         let mut f_value: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_key)?,
-                1 => members.filled(&mut map, &mut f_value)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_key),
+                1 => members.filled(&mut map, &mut f_value),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(Tag {
             key: f_key.unwrap_or_else(crate::deviation::absent),

@@ -269,9 +269,10 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
 
             /// Checks the required members and sends the request.
             #[inline]
-            pub async fn send(self) -> Result<#response, #rt::SdkError<#error_code>> {
-                let request = self.inner.build()?;
-                self.client.execute_with(&request, &self.options).await
+            pub fn send(
+                self,
+            ) -> impl ::std::future::Future<Output = Result<#response, #rt::SdkError<#error_code>>> + Send {
+                self.client.send_built(self.inner.build(), self.options)
             }
 
             #into_paginator

@@ -182,10 +182,12 @@ fn deserialize(
         let slot = slot(f);
         let i = Literal::usize_unsuffixed(i);
         // A promised member of an answer reads `null` as its default, counted.
+        // The arms give a `Result`, checked once after the `match`: a `?` per
+        // arm is a conversion per member for the compiler to check.
         if tolerant && f.presence == Presence::Required {
-            quote!(#i => members.filled(&mut map, &mut #slot)?,)
+            quote!(#i => members.filled(&mut map, &mut #slot),)
         } else {
-            quote!(#i => members.value(&mut map, &mut #slot)?,)
+            quote!(#i => members.value(&mut map, &mut #slot),)
         }
     });
     let values = fields.iter().enumerate().map(|(i, f)| {
@@ -217,8 +219,8 @@ fn deserialize(
             while let Some(i) = members.next_key(&mut map)? {
                 match i {
                     #(#arms)*
-                    _ => members.skip(&mut map)?,
-                }
+                    _ => members.skip(&mut map),
+                }?;
             }
         }
     };

@@ -48,12 +48,12 @@ impl ::ccc_api::codec::FromMembers for PutThingRequest {
         let mut f_new: Option<Option<::ccc_api::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_self_)?,
-                1 => members.value(&mut map, &mut f_super_)?,
-                2 => members.value(&mut map, &mut f_type)?,
-                3 => members.value(&mut map, &mut f_new)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_self_),
+                1 => members.value(&mut map, &mut f_super_),
+                2 => members.value(&mut map, &mut f_type),
+                3 => members.value(&mut map, &mut f_new),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(PutThingRequest {
             self_: f_self_.unwrap_or_else(::ccc_api::deviation::absent),
@@ -208,10 +208,10 @@ impl ::ccc_api::codec::FromMembers for Vault {
         let mut f_token: Option<::ccc_api::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_label)?,
-                1 => members.filled(&mut map, &mut f_token)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_label),
+                1 => members.filled(&mut map, &mut f_token),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(Vault {
             label: f_label.unwrap_or_else(::ccc_api::deviation::absent),

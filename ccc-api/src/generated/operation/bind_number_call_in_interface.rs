@@ -85,12 +85,12 @@ impl crate::codec::FromMembers for BindNumberCallInInterfaceRequest {
             None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_number)?,
-                2 => members.value(&mut map, &mut f_call_in_interface)?,
-                3 => members.value(&mut map, &mut f_number_type)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_number),
+                2 => members.value(&mut map, &mut f_call_in_interface),
+                3 => members.value(&mut map, &mut f_number_type),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(BindNumberCallInInterfaceRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -285,14 +285,15 @@ impl BindNumberCallInInterfaceFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        BindNumberCallInInterfaceResponse,
-        crate::SdkError<BindNumberCallInInterfaceErrorCode>,
-    > {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            BindNumberCallInInterfaceResponse,
+            crate::SdkError<BindNumberCallInInterfaceErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `BindNumberCallInInterface`.
@@ -325,9 +326,9 @@ impl crate::codec::FromMembers for BindNumberCallInInterfaceResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(BindNumberCallInInterfaceResponse {
             request_id: f_request_id.unwrap_or_else(crate::deviation::absent),

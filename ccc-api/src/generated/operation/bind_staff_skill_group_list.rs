@@ -89,12 +89,12 @@ impl crate::codec::FromMembers for BindStaffSkillGroupListRequest {
         let mut f_skill_group_list: Option<Option<Vec<crate::types::SkillGroupId>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_staff_email)?,
-                2 => members.value(&mut map, &mut f_staff_skill_group_list)?,
-                3 => members.value(&mut map, &mut f_skill_group_list)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_staff_email),
+                2 => members.value(&mut map, &mut f_staff_skill_group_list),
+                3 => members.value(&mut map, &mut f_skill_group_list),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(BindStaffSkillGroupListRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -295,12 +295,15 @@ impl BindStaffSkillGroupListFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<BindStaffSkillGroupListResponse, crate::SdkError<BindStaffSkillGroupListErrorCode>>
-    {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            BindStaffSkillGroupListResponse,
+            crate::SdkError<BindStaffSkillGroupListErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `BindStaffSkillGroupList`.
@@ -333,9 +336,9 @@ impl crate::codec::FromMembers for BindStaffSkillGroupListResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(BindStaffSkillGroupListResponse {
             request_id: f_request_id.unwrap_or_else(crate::deviation::absent),

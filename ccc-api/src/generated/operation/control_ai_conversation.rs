@@ -99,13 +99,13 @@ impl crate::codec::FromMembers for ControlAIConversationRequest {
         let mut f_invoke_llm: Option<Option<crate::types::InvokeLLM>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_session_id)?,
-                1 => members.value(&mut map, &mut f_sdk_app_id)?,
-                2 => members.value(&mut map, &mut f_command)?,
-                3 => members.value(&mut map, &mut f_server_push_text)?,
-                4 => members.value(&mut map, &mut f_invoke_llm)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_session_id),
+                1 => members.value(&mut map, &mut f_sdk_app_id),
+                2 => members.value(&mut map, &mut f_command),
+                3 => members.value(&mut map, &mut f_server_push_text),
+                4 => members.value(&mut map, &mut f_invoke_llm),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(ControlAIConversationRequest {
             session_id: members.required(f_session_id, 0)?,
@@ -327,12 +327,15 @@ impl ControlAIConversationFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ControlAIConversationResponse, crate::SdkError<ControlAIConversationErrorCode>>
-    {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            ControlAIConversationResponse,
+            crate::SdkError<ControlAIConversationErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `ControlAIConversation`.
@@ -365,9 +368,9 @@ impl crate::codec::FromMembers for ControlAIConversationResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(ControlAIConversationResponse {
             request_id: f_request_id.unwrap_or_else(crate::deviation::absent),

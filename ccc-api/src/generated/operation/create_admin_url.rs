@@ -67,10 +67,10 @@ impl crate::codec::FromMembers for CreateAdminURLRequest {
         let mut f_seat_user_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_seat_user_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_seat_user_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(CreateAdminURLRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -199,11 +199,12 @@ impl CreateAdminURLFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CreateAdminURLResponse, crate::SdkError<CreateAdminURLErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<CreateAdminURLResponse, crate::SdkError<CreateAdminURLErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `CreateAdminURL`.
@@ -251,10 +252,10 @@ impl crate::codec::FromMembers for CreateAdminURLResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_url)?,
-                1 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_url),
+                1 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(CreateAdminURLResponse {
             url: f_url.unwrap_or_else(crate::deviation::absent),

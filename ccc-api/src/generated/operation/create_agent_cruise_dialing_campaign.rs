@@ -147,18 +147,18 @@ impl crate::codec::FromMembers for CreateAgentCruiseDialingCampaignRequest {
         let mut f_uui: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_name)?,
-                2 => members.value(&mut map, &mut f_agent)?,
-                3 => members.value(&mut map, &mut f_concurrency_number)?,
-                4 => members.value(&mut map, &mut f_start_time)?,
-                5 => members.value(&mut map, &mut f_end_time)?,
-                6 => members.value(&mut map, &mut f_callees)?,
-                7 => members.value(&mut map, &mut f_callers)?,
-                8 => members.value(&mut map, &mut f_call_order)?,
-                9 => members.value(&mut map, &mut f_uui)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_name),
+                2 => members.value(&mut map, &mut f_agent),
+                3 => members.value(&mut map, &mut f_concurrency_number),
+                4 => members.value(&mut map, &mut f_start_time),
+                5 => members.value(&mut map, &mut f_end_time),
+                6 => members.value(&mut map, &mut f_callees),
+                7 => members.value(&mut map, &mut f_callers),
+                8 => members.value(&mut map, &mut f_call_order),
+                9 => members.value(&mut map, &mut f_uui),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(CreateAgentCruiseDialingCampaignRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -553,14 +553,15 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        CreateAgentCruiseDialingCampaignResponse,
-        crate::SdkError<CreateAgentCruiseDialingCampaignErrorCode>,
-    > {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            CreateAgentCruiseDialingCampaignResponse,
+            crate::SdkError<CreateAgentCruiseDialingCampaignErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `CreateAgentCruiseDialingCampaign`.
@@ -601,10 +602,10 @@ impl crate::codec::FromMembers for CreateAgentCruiseDialingCampaignResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_campaign_id)?,
-                1 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_campaign_id),
+                1 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(CreateAgentCruiseDialingCampaignResponse {
             campaign_id: f_campaign_id.flatten(),

@@ -132,15 +132,15 @@ impl crate::codec::FromMembers for CreateAIAgentCallRequest {
         let mut f_max_ring_timeout_second: Option<Option<i64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_ai_agent_id)?,
-                2 => members.value(&mut map, &mut f_callee)?,
-                3 => members.value(&mut map, &mut f_callers)?,
-                4 => members.value(&mut map, &mut f_prompt_variables)?,
-                5 => members.value(&mut map, &mut f_variables)?,
-                6 => members.value(&mut map, &mut f_max_ring_timeout_second)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_ai_agent_id),
+                2 => members.value(&mut map, &mut f_callee),
+                3 => members.value(&mut map, &mut f_callers),
+                4 => members.value(&mut map, &mut f_prompt_variables),
+                5 => members.value(&mut map, &mut f_variables),
+                6 => members.value(&mut map, &mut f_max_ring_timeout_second),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(CreateAIAgentCallRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -418,11 +418,12 @@ impl CreateAIAgentCallFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CreateAIAgentCallResponse, crate::SdkError<CreateAIAgentCallErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<CreateAIAgentCallResponse, crate::SdkError<CreateAIAgentCallErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `CreateAIAgentCall`.
@@ -463,10 +464,10 @@ impl crate::codec::FromMembers for CreateAIAgentCallResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_session_id)?,
-                1 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_session_id),
+                1 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(CreateAIAgentCallResponse {
             session_id: f_session_id.flatten(),

@@ -505,52 +505,52 @@ impl crate::codec::FromMembers for CreateAICallRequest {
         let mut f_custom_stt_config: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_callee)?,
-                2 => members.value(&mut map, &mut f_llm_type)?,
-                3 => members.value(&mut map, &mut f_api_key)?,
-                4 => members.value(&mut map, &mut f_api_url)?,
-                5 => members.value(&mut map, &mut f_system_prompt)?,
-                6 => members.value(&mut map, &mut f_model)?,
-                7 => members.value(&mut map, &mut f_voice_type)?,
-                8 => members.value(&mut map, &mut f_callers)?,
-                9 => members.value(&mut map, &mut f_welcome_message)?,
-                10 => members.value(&mut map, &mut f_welcome_type)?,
-                11 => members.value(&mut map, &mut f_welcome_message_priority)?,
-                12 => members.value(&mut map, &mut f_max_duration)?,
-                13 => members.value(&mut map, &mut f_languages)?,
-                14 => members.value(&mut map, &mut f_interrupt_mode)?,
-                15 => members.value(&mut map, &mut f_interrupt_speech_duration)?,
-                16 => members.value(&mut map, &mut f_end_function_enable)?,
-                17 => members.value(&mut map, &mut f_end_function_desc)?,
-                18 => members.value(&mut map, &mut f_transfer_function_enable)?,
-                19 => members.value(&mut map, &mut f_transfer_items)?,
-                20 => members.value(&mut map, &mut f_transfer_to_agent_enable)?,
-                21 => members.value(&mut map, &mut f_transfer_to_agent_items)?,
-                22 => members.value(&mut map, &mut f_notify_duration)?,
-                23 => members.value(&mut map, &mut f_notify_message)?,
-                24 => members.value(&mut map, &mut f_notify_max_count)?,
-                25 => members.value(&mut map, &mut f_custom_tts_config)?,
-                26 => members.value(&mut map, &mut f_prompt_variables)?,
-                27 => members.value(&mut map, &mut f_vad_silence_time)?,
-                28 => members.value(&mut map, &mut f_extract_config)?,
-                29 => members.value(&mut map, &mut f_temperature)?,
-                30 => members.value(&mut map, &mut f_variables)?,
-                31 => members.value(&mut map, &mut f_top_p)?,
-                32 => members.value(&mut map, &mut f_vad_level)?,
-                33 => members.value(&mut map, &mut f_tone_word)?,
-                34 => members.value(&mut map, &mut f_enable_compliance_audio)?,
-                35 => members.value(&mut map, &mut f_enable_voicemail_detection)?,
-                36 => members.value(&mut map, &mut f_voicemail_action)?,
-                37 => members.value(&mut map, &mut f_llm_extra_body)?,
-                38 => members.value(&mut map, &mut f_max_call_duration_ms)?,
-                39 => members.value(&mut map, &mut f_max_ring_timeout_second)?,
-                40 => members.value(&mut map, &mut f_ambient_sound_type)?,
-                41 => members.value(&mut map, &mut f_ambient_sound_volume)?,
-                42 => members.value(&mut map, &mut f_acquire_timeout_second)?,
-                43 => members.value(&mut map, &mut f_custom_stt_config)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_callee),
+                2 => members.value(&mut map, &mut f_llm_type),
+                3 => members.value(&mut map, &mut f_api_key),
+                4 => members.value(&mut map, &mut f_api_url),
+                5 => members.value(&mut map, &mut f_system_prompt),
+                6 => members.value(&mut map, &mut f_model),
+                7 => members.value(&mut map, &mut f_voice_type),
+                8 => members.value(&mut map, &mut f_callers),
+                9 => members.value(&mut map, &mut f_welcome_message),
+                10 => members.value(&mut map, &mut f_welcome_type),
+                11 => members.value(&mut map, &mut f_welcome_message_priority),
+                12 => members.value(&mut map, &mut f_max_duration),
+                13 => members.value(&mut map, &mut f_languages),
+                14 => members.value(&mut map, &mut f_interrupt_mode),
+                15 => members.value(&mut map, &mut f_interrupt_speech_duration),
+                16 => members.value(&mut map, &mut f_end_function_enable),
+                17 => members.value(&mut map, &mut f_end_function_desc),
+                18 => members.value(&mut map, &mut f_transfer_function_enable),
+                19 => members.value(&mut map, &mut f_transfer_items),
+                20 => members.value(&mut map, &mut f_transfer_to_agent_enable),
+                21 => members.value(&mut map, &mut f_transfer_to_agent_items),
+                22 => members.value(&mut map, &mut f_notify_duration),
+                23 => members.value(&mut map, &mut f_notify_message),
+                24 => members.value(&mut map, &mut f_notify_max_count),
+                25 => members.value(&mut map, &mut f_custom_tts_config),
+                26 => members.value(&mut map, &mut f_prompt_variables),
+                27 => members.value(&mut map, &mut f_vad_silence_time),
+                28 => members.value(&mut map, &mut f_extract_config),
+                29 => members.value(&mut map, &mut f_temperature),
+                30 => members.value(&mut map, &mut f_variables),
+                31 => members.value(&mut map, &mut f_top_p),
+                32 => members.value(&mut map, &mut f_vad_level),
+                33 => members.value(&mut map, &mut f_tone_word),
+                34 => members.value(&mut map, &mut f_enable_compliance_audio),
+                35 => members.value(&mut map, &mut f_enable_voicemail_detection),
+                36 => members.value(&mut map, &mut f_voicemail_action),
+                37 => members.value(&mut map, &mut f_llm_extra_body),
+                38 => members.value(&mut map, &mut f_max_call_duration_ms),
+                39 => members.value(&mut map, &mut f_max_ring_timeout_second),
+                40 => members.value(&mut map, &mut f_ambient_sound_type),
+                41 => members.value(&mut map, &mut f_ambient_sound_volume),
+                42 => members.value(&mut map, &mut f_acquire_timeout_second),
+                43 => members.value(&mut map, &mut f_custom_stt_config),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(CreateAICallRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -2082,11 +2082,12 @@ impl CreateAICallFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CreateAICallResponse, crate::SdkError<CreateAICallErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<CreateAICallResponse, crate::SdkError<CreateAICallErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `CreateAICall`.
@@ -2127,10 +2128,10 @@ impl crate::codec::FromMembers for CreateAICallResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_session_id)?,
-                1 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_session_id),
+                1 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(CreateAICallResponse {
             session_id: f_session_id.flatten(),

@@ -279,30 +279,30 @@ impl crate::codec::FromMembers for CreateAutoCalloutTaskRequest {
         let mut f_concurrency_limit: Option<Option<i64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_not_before)?,
-                2 => members.value(&mut map, &mut f_callees)?,
-                3 => members.value(&mut map, &mut f_callers)?,
-                4 => members.value(&mut map, &mut f_ivr_id)?,
-                5 => members.value(&mut map, &mut f_name)?,
-                6 => members.value(&mut map, &mut f_description)?,
-                7 => members.value(&mut map, &mut f_not_after)?,
-                8 => members.value(&mut map, &mut f_tries)?,
-                9 => members.value(&mut map, &mut f_variables)?,
-                10 => members.value(&mut map, &mut f_uui)?,
-                11 => members.value(&mut map, &mut f_callee_attributes)?,
-                12 => members.value(&mut map, &mut f_time_zone)?,
-                13 => members.value(&mut map, &mut f_available_time)?,
-                14 => members.value(&mut map, &mut f_ai_agent_id)?,
-                15 => members.value(&mut map, &mut f_retry_interval)?,
-                16 => members.value(&mut map, &mut f_max_ring_timeout_second)?,
-                17 => members.value(&mut map, &mut f_retry_hangup_types)?,
-                18 => members.value(&mut map, &mut f_retry_tags)?,
-                19 => members.value(&mut map, &mut f_available_work_time_config)?,
-                20 => members.value(&mut map, &mut f_trigger_strategy)?,
-                21 => members.value(&mut map, &mut f_concurrency_limit)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_not_before),
+                2 => members.value(&mut map, &mut f_callees),
+                3 => members.value(&mut map, &mut f_callers),
+                4 => members.value(&mut map, &mut f_ivr_id),
+                5 => members.value(&mut map, &mut f_name),
+                6 => members.value(&mut map, &mut f_description),
+                7 => members.value(&mut map, &mut f_not_after),
+                8 => members.value(&mut map, &mut f_tries),
+                9 => members.value(&mut map, &mut f_variables),
+                10 => members.value(&mut map, &mut f_uui),
+                11 => members.value(&mut map, &mut f_callee_attributes),
+                12 => members.value(&mut map, &mut f_time_zone),
+                13 => members.value(&mut map, &mut f_available_time),
+                14 => members.value(&mut map, &mut f_ai_agent_id),
+                15 => members.value(&mut map, &mut f_retry_interval),
+                16 => members.value(&mut map, &mut f_max_ring_timeout_second),
+                17 => members.value(&mut map, &mut f_retry_hangup_types),
+                18 => members.value(&mut map, &mut f_retry_tags),
+                19 => members.value(&mut map, &mut f_available_work_time_config),
+                20 => members.value(&mut map, &mut f_trigger_strategy),
+                21 => members.value(&mut map, &mut f_concurrency_limit),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(CreateAutoCalloutTaskRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -1071,12 +1071,15 @@ impl CreateAutoCalloutTaskFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CreateAutoCalloutTaskResponse, crate::SdkError<CreateAutoCalloutTaskErrorCode>>
-    {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            CreateAutoCalloutTaskResponse,
+            crate::SdkError<CreateAutoCalloutTaskErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `CreateAutoCalloutTask`.
@@ -1115,10 +1118,10 @@ impl crate::codec::FromMembers for CreateAutoCalloutTaskResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_task_id)?,
-                1 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_task_id),
+                1 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(CreateAutoCalloutTaskResponse {
             task_id: f_task_id.unwrap_or_else(crate::deviation::absent),

@@ -127,16 +127,16 @@ impl crate::codec::FromMembers for CreateCallOutSessionRequest {
         let mut f_uui: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_user_id)?,
-                2 => members.value(&mut map, &mut f_callee)?,
-                3 => members.value(&mut map, &mut f_caller)?,
-                4 => members.value(&mut map, &mut f_callers)?,
-                5 => members.value(&mut map, &mut f_is_force_use_mobile)?,
-                6 => members.value(&mut map, &mut f_uui_deprecated)?,
-                7 => members.value(&mut map, &mut f_uui)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_user_id),
+                2 => members.value(&mut map, &mut f_callee),
+                3 => members.value(&mut map, &mut f_caller),
+                4 => members.value(&mut map, &mut f_callers),
+                5 => members.value(&mut map, &mut f_is_force_use_mobile),
+                6 => members.value(&mut map, &mut f_uui_deprecated),
+                7 => members.value(&mut map, &mut f_uui),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(CreateCallOutSessionRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -454,11 +454,15 @@ impl CreateCallOutSessionFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CreateCallOutSessionResponse, crate::SdkError<CreateCallOutSessionErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            CreateCallOutSessionResponse,
+            crate::SdkError<CreateCallOutSessionErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `CreateCallOutSession`.
@@ -497,10 +501,10 @@ impl crate::codec::FromMembers for CreateCallOutSessionResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_session_id)?,
-                1 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_session_id),
+                1 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(CreateCallOutSessionResponse {
             session_id: f_session_id.unwrap_or_else(crate::deviation::absent),

@@ -61,12 +61,12 @@ impl crate::codec::FromMembers for CreateCarrierPrivilegeNumberApplicantRequest 
         let mut f_description: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_callers)?,
-                2 => members.value(&mut map, &mut f_callees)?,
-                3 => members.value(&mut map, &mut f_description)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_callers),
+                2 => members.value(&mut map, &mut f_callees),
+                3 => members.value(&mut map, &mut f_description),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(CreateCarrierPrivilegeNumberApplicantRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -262,14 +262,15 @@ impl CreateCarrierPrivilegeNumberApplicantFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        CreateCarrierPrivilegeNumberApplicantResponse,
-        crate::SdkError<CreateCarrierPrivilegeNumberApplicantErrorCode>,
-    > {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            CreateCarrierPrivilegeNumberApplicantResponse,
+            crate::SdkError<CreateCarrierPrivilegeNumberApplicantErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `CreateCarrierPrivilegeNumberApplicant`.
@@ -309,10 +310,10 @@ impl crate::codec::FromMembers for CreateCarrierPrivilegeNumberApplicantResponse
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_applicant_id)?,
-                1 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_applicant_id),
+                1 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(CreateCarrierPrivilegeNumberApplicantResponse {
             applicant_id: f_applicant_id.unwrap_or_else(crate::deviation::absent),

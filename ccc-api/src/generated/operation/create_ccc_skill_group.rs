@@ -90,12 +90,12 @@ impl crate::codec::FromMembers for CreateCCCSkillGroupRequest {
         let mut f_max_concurrency: Option<Option<crate::types::MaxConcurrency>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_skill_group_name)?,
-                2 => members.value(&mut map, &mut f_skill_group_type)?,
-                3 => members.value(&mut map, &mut f_max_concurrency)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_skill_group_name),
+                2 => members.value(&mut map, &mut f_skill_group_type),
+                3 => members.value(&mut map, &mut f_max_concurrency),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(CreateCCCSkillGroupRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -303,11 +303,12 @@ impl CreateCCCSkillGroupFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CreateCCCSkillGroupResponse, crate::SdkError<CreateCCCSkillGroupErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<CreateCCCSkillGroupResponse, crate::SdkError<CreateCCCSkillGroupErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `CreateCCCSkillGroup`.
@@ -346,10 +347,10 @@ impl crate::codec::FromMembers for CreateCCCSkillGroupResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_skill_group_id)?,
-                1 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_skill_group_id),
+                1 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(CreateCCCSkillGroupResponse {
             skill_group_id: f_skill_group_id.unwrap_or_else(crate::deviation::absent),

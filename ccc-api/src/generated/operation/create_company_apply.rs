@@ -37,9 +37,9 @@ impl crate::codec::FromMembers for CreateCompanyApplyRequest {
         let mut f_company_info: Option<crate::types::CompanyApplyInfo> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_company_info)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_company_info),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(CreateCompanyApplyRequest {
             company_info: members.required(f_company_info, 0)?,
@@ -132,11 +132,12 @@ impl CreateCompanyApplyFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CreateCompanyApplyResponse, crate::SdkError<CreateCompanyApplyErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<CreateCompanyApplyResponse, crate::SdkError<CreateCompanyApplyErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `CreateCompanyApply`.
@@ -177,10 +178,10 @@ impl crate::codec::FromMembers for CreateCompanyApplyResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_id)?,
-                1 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_id),
+                1 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(CreateCompanyApplyResponse {
             id: f_id.flatten(),

@@ -93,13 +93,13 @@ impl crate::codec::FromMembers for CreateExtensionRequest {
         let mut f_relation: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_extension_id)?,
-                2 => members.value(&mut map, &mut f_extension_name)?,
-                3 => members.value(&mut map, &mut f_skill_group_ids)?,
-                4 => members.value(&mut map, &mut f_relation)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_extension_id),
+                2 => members.value(&mut map, &mut f_extension_name),
+                3 => members.value(&mut map, &mut f_skill_group_ids),
+                4 => members.value(&mut map, &mut f_relation),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(CreateExtensionRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -324,11 +324,12 @@ impl CreateExtensionFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CreateExtensionResponse, crate::SdkError<CreateExtensionErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<CreateExtensionResponse, crate::SdkError<CreateExtensionErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `CreateExtension`.
@@ -361,9 +362,9 @@ impl crate::codec::FromMembers for CreateExtensionResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(CreateExtensionResponse {
             request_id: f_request_id.unwrap_or_else(crate::deviation::absent),

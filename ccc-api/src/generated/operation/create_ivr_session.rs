@@ -112,15 +112,15 @@ impl crate::codec::FromMembers for CreateIVRSessionRequest {
         let mut f_max_ring_timeout_second: Option<Option<i64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_callee)?,
-                2 => members.value(&mut map, &mut f_ivr_id)?,
-                3 => members.value(&mut map, &mut f_callers)?,
-                4 => members.value(&mut map, &mut f_variables)?,
-                5 => members.value(&mut map, &mut f_uui)?,
-                6 => members.value(&mut map, &mut f_max_ring_timeout_second)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_callee),
+                2 => members.value(&mut map, &mut f_ivr_id),
+                3 => members.value(&mut map, &mut f_callers),
+                4 => members.value(&mut map, &mut f_variables),
+                5 => members.value(&mut map, &mut f_uui),
+                6 => members.value(&mut map, &mut f_max_ring_timeout_second),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(CreateIVRSessionRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -402,11 +402,12 @@ impl CreateIVRSessionFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CreateIVRSessionResponse, crate::SdkError<CreateIVRSessionErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<CreateIVRSessionResponse, crate::SdkError<CreateIVRSessionErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `CreateIVRSession`.
@@ -447,10 +448,10 @@ impl crate::codec::FromMembers for CreateIVRSessionResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_session_id)?,
-                1 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_session_id),
+                1 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(CreateIVRSessionResponse {
             session_id: f_session_id.flatten(),

@@ -141,17 +141,17 @@ impl crate::codec::FromMembers for CreateOwnNumberApplyRequest {
         let mut f_international_number_prefix: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_sip_trunk_id)?,
-                2 => members.value(&mut map, &mut f_detail_list)?,
-                3 => members.value(&mut map, &mut f_prefix)?,
-                4 => members.value(&mut map, &mut f_mobile_ndd_prefix)?,
-                5 => members.value(&mut map, &mut f_local_number_trim_ac)?,
-                6 => members.value(&mut map, &mut f_callee_format_passthrough)?,
-                7 => members.value(&mut map, &mut f_caller_format_passthrough)?,
-                8 => members.value(&mut map, &mut f_international_number_prefix)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_sip_trunk_id),
+                2 => members.value(&mut map, &mut f_detail_list),
+                3 => members.value(&mut map, &mut f_prefix),
+                4 => members.value(&mut map, &mut f_mobile_ndd_prefix),
+                5 => members.value(&mut map, &mut f_local_number_trim_ac),
+                6 => members.value(&mut map, &mut f_callee_format_passthrough),
+                7 => members.value(&mut map, &mut f_caller_format_passthrough),
+                8 => members.value(&mut map, &mut f_international_number_prefix),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(CreateOwnNumberApplyRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -504,11 +504,15 @@ impl CreateOwnNumberApplyFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CreateOwnNumberApplyResponse, crate::SdkError<CreateOwnNumberApplyErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            CreateOwnNumberApplyResponse,
+            crate::SdkError<CreateOwnNumberApplyErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `CreateOwnNumberApply`.
@@ -547,10 +551,10 @@ impl crate::codec::FromMembers for CreateOwnNumberApplyResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_apply_id)?,
-                1 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_apply_id),
+                1 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(CreateOwnNumberApplyResponse {
             apply_id: f_apply_id.unwrap_or_else(crate::deviation::absent),

@@ -209,26 +209,26 @@ impl crate::codec::FromMembers for CreatePredictiveDialingCampaignRequest {
         let mut f_available_time: Option<Option<Vec<crate::types::TimeRange>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_name)?,
-                2 => members.value(&mut map, &mut f_callees)?,
-                3 => members.value(&mut map, &mut f_callers)?,
-                4 => members.value(&mut map, &mut f_call_order)?,
-                5 => members.value(&mut map, &mut f_skill_group_id)?,
-                6 => members.value(&mut map, &mut f_priority)?,
-                7 => members.value(&mut map, &mut f_expected_abandon_rate)?,
-                8 => members.value(&mut map, &mut f_retry_interval)?,
-                9 => members.value(&mut map, &mut f_start_time)?,
-                10 => members.value(&mut map, &mut f_end_time)?,
-                11 => members.value(&mut map, &mut f_ivr_id)?,
-                12 => members.value(&mut map, &mut f_retry_times)?,
-                13 => members.value(&mut map, &mut f_variables)?,
-                14 => members.value(&mut map, &mut f_uui)?,
-                15 => members.value(&mut map, &mut f_callee_attributes)?,
-                16 => members.value(&mut map, &mut f_time_zone)?,
-                17 => members.value(&mut map, &mut f_available_time)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_name),
+                2 => members.value(&mut map, &mut f_callees),
+                3 => members.value(&mut map, &mut f_callers),
+                4 => members.value(&mut map, &mut f_call_order),
+                5 => members.value(&mut map, &mut f_skill_group_id),
+                6 => members.value(&mut map, &mut f_priority),
+                7 => members.value(&mut map, &mut f_expected_abandon_rate),
+                8 => members.value(&mut map, &mut f_retry_interval),
+                9 => members.value(&mut map, &mut f_start_time),
+                10 => members.value(&mut map, &mut f_end_time),
+                11 => members.value(&mut map, &mut f_ivr_id),
+                12 => members.value(&mut map, &mut f_retry_times),
+                13 => members.value(&mut map, &mut f_variables),
+                14 => members.value(&mut map, &mut f_uui),
+                15 => members.value(&mut map, &mut f_callee_attributes),
+                16 => members.value(&mut map, &mut f_time_zone),
+                17 => members.value(&mut map, &mut f_available_time),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(CreatePredictiveDialingCampaignRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -890,14 +890,15 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        CreatePredictiveDialingCampaignResponse,
-        crate::SdkError<CreatePredictiveDialingCampaignErrorCode>,
-    > {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            CreatePredictiveDialingCampaignResponse,
+            crate::SdkError<CreatePredictiveDialingCampaignErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `CreatePredictiveDialingCampaign`.
@@ -938,10 +939,10 @@ impl crate::codec::FromMembers for CreatePredictiveDialingCampaignResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_campaign_id)?,
-                1 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_campaign_id),
+                1 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(CreatePredictiveDialingCampaignResponse {
             campaign_id: f_campaign_id.flatten(),

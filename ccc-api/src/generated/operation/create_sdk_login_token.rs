@@ -80,11 +80,11 @@ impl crate::codec::FromMembers for CreateSDKLoginTokenRequest {
         let mut f_only_once: Option<Option<bool>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_seat_user_id)?,
-                2 => members.value(&mut map, &mut f_only_once)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_seat_user_id),
+                2 => members.value(&mut map, &mut f_only_once),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(CreateSDKLoginTokenRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -246,11 +246,12 @@ impl CreateSDKLoginTokenFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CreateSDKLoginTokenResponse, crate::SdkError<CreateSDKLoginTokenErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<CreateSDKLoginTokenResponse, crate::SdkError<CreateSDKLoginTokenErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `CreateSDKLoginToken`.
@@ -313,12 +314,12 @@ impl crate::codec::FromMembers for CreateSDKLoginTokenResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_token)?,
-                1 => members.filled(&mut map, &mut f_expired_time)?,
-                2 => members.filled(&mut map, &mut f_sdk_url)?,
-                3 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_token),
+                1 => members.filled(&mut map, &mut f_expired_time),
+                2 => members.filled(&mut map, &mut f_sdk_url),
+                3 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(CreateSDKLoginTokenResponse {
             token: f_token.unwrap_or_else(crate::deviation::absent),

@@ -85,11 +85,11 @@ impl crate::codec::FromMembers for CreateStaffRequest {
         let mut f_send_password: Option<Option<bool>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_staffs)?,
-                2 => members.value(&mut map, &mut f_send_password)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_staffs),
+                2 => members.value(&mut map, &mut f_send_password),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(CreateStaffRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -249,9 +249,12 @@ impl CreateStaffFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(self) -> Result<CreateStaffResponse, crate::SdkError<CreateStaffErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<CreateStaffResponse, crate::SdkError<CreateStaffErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `CreateStaff`.
@@ -290,10 +293,10 @@ impl crate::codec::FromMembers for CreateStaffResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_error_staff_list)?,
-                1 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_error_staff_list),
+                1 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(CreateStaffResponse {
             error_staff_list: f_error_staff_list.unwrap_or_default(),

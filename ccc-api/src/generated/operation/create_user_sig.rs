@@ -82,12 +82,12 @@ impl crate::codec::FromMembers for CreateUserSigRequest {
         let mut f_expired_time: Option<i64> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_uid)?,
-                2 => members.value(&mut map, &mut f_client_data)?,
-                3 => members.value(&mut map, &mut f_expired_time)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_uid),
+                2 => members.value(&mut map, &mut f_client_data),
+                3 => members.value(&mut map, &mut f_expired_time),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(CreateUserSigRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -282,11 +282,12 @@ impl CreateUserSigFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<CreateUserSigResponse, crate::SdkError<CreateUserSigErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<CreateUserSigResponse, crate::SdkError<CreateUserSigErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `CreateUserSig`.
@@ -334,10 +335,10 @@ impl crate::codec::FromMembers for CreateUserSigResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_user_sig)?,
-                1 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_user_sig),
+                1 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(CreateUserSigResponse {
             user_sig: f_user_sig.unwrap_or_else(crate::deviation::absent),

@@ -64,10 +64,10 @@ impl crate::codec::FromMembers for DeleteCCCSkillGroupRequest {
         let mut f_skill_group_id: Option<crate::types::SkillGroupId> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_skill_group_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_skill_group_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DeleteCCCSkillGroupRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -198,11 +198,12 @@ impl DeleteCCCSkillGroupFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<DeleteCCCSkillGroupResponse, crate::SdkError<DeleteCCCSkillGroupErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<DeleteCCCSkillGroupResponse, crate::SdkError<DeleteCCCSkillGroupErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `DeleteCCCSkillGroup`.
@@ -235,9 +236,9 @@ impl crate::codec::FromMembers for DeleteCCCSkillGroupResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DeleteCCCSkillGroupResponse {
             request_id: f_request_id.unwrap_or_else(crate::deviation::absent),

@@ -64,10 +64,10 @@ impl crate::codec::FromMembers for DeleteExtensionRequest {
         let mut f_extension_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_extension_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_extension_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DeleteExtensionRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -196,11 +196,12 @@ impl DeleteExtensionFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<DeleteExtensionResponse, crate::SdkError<DeleteExtensionErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<DeleteExtensionResponse, crate::SdkError<DeleteExtensionErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `DeleteExtension`.
@@ -233,9 +234,9 @@ impl crate::codec::FromMembers for DeleteExtensionResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DeleteExtensionResponse {
             request_id: f_request_id.unwrap_or_else(crate::deviation::absent),

@@ -64,10 +64,10 @@ impl crate::codec::FromMembers for DeletePredictiveDialingCampaignRequest {
         let mut f_campaign_id: Option<crate::types::CampaignId> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_campaign_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_campaign_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DeletePredictiveDialingCampaignRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -198,14 +198,15 @@ impl DeletePredictiveDialingCampaignFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        DeletePredictiveDialingCampaignResponse,
-        crate::SdkError<DeletePredictiveDialingCampaignErrorCode>,
-    > {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            DeletePredictiveDialingCampaignResponse,
+            crate::SdkError<DeletePredictiveDialingCampaignErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `DeletePredictiveDialingCampaign`.
@@ -238,9 +239,9 @@ impl crate::codec::FromMembers for DeletePredictiveDialingCampaignResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DeletePredictiveDialingCampaignResponse {
             request_id: f_request_id.unwrap_or_else(crate::deviation::absent),

@@ -68,10 +68,10 @@ impl crate::codec::FromMembers for DeleteStaffRequest {
         let mut f_staff_list: Option<Vec<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_staff_list)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_staff_list),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DeleteStaffRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -200,9 +200,12 @@ impl DeleteStaffFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(self) -> Result<DeleteStaffResponse, crate::SdkError<DeleteStaffErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<DeleteStaffResponse, crate::SdkError<DeleteStaffErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `DeleteStaff`.
@@ -250,11 +253,11 @@ impl crate::codec::FromMembers for DeleteStaffResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_online_staff_list)?,
-                1 => members.value(&mut map, &mut f_delete_status_info)?,
-                2 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_online_staff_list),
+                1 => members.value(&mut map, &mut f_delete_status_info),
+                2 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DeleteStaffResponse {
             online_staff_list: f_online_staff_list.unwrap_or_default(),

@@ -67,12 +67,12 @@ impl crate::codec::FromMembers for DescribeActiveCarrierPrivilegeNumberRequest {
         let mut f_filters: Option<Option<Vec<crate::types::Filter>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_page_number)?,
-                2 => members.value(&mut map, &mut f_page_size)?,
-                3 => members.value(&mut map, &mut f_filters)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_page_number),
+                2 => members.value(&mut map, &mut f_page_size),
+                3 => members.value(&mut map, &mut f_filters),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeActiveCarrierPrivilegeNumberRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -262,14 +262,15 @@ impl DescribeActiveCarrierPrivilegeNumberFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        DescribeActiveCarrierPrivilegeNumberResponse,
-        crate::SdkError<DescribeActiveCarrierPrivilegeNumberErrorCode>,
-    > {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            DescribeActiveCarrierPrivilegeNumberResponse,
+            crate::SdkError<DescribeActiveCarrierPrivilegeNumberErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///
@@ -346,12 +347,12 @@ impl crate::codec::FromMembers for DescribeActiveCarrierPrivilegeNumberResponse 
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_total_count)?,
-                1 => members.filled(&mut map, &mut f_active_carrier_privilege_numbers)?,
-                2 => members.filled(&mut map, &mut f_pending_applicant_ids)?,
-                3 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_total_count),
+                1 => members.filled(&mut map, &mut f_active_carrier_privilege_numbers),
+                2 => members.filled(&mut map, &mut f_pending_applicant_ids),
+                3 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeActiveCarrierPrivilegeNumberResponse {
             total_count: f_total_count.unwrap_or_else(crate::deviation::absent),

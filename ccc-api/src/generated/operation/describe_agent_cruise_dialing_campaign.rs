@@ -78,10 +78,10 @@ impl crate::codec::FromMembers for DescribeAgentCruiseDialingCampaignRequest {
         let mut f_campaign_id: Option<crate::types::CampaignId> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_campaign_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_campaign_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeAgentCruiseDialingCampaignRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -212,14 +212,15 @@ impl DescribeAgentCruiseDialingCampaignFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        DescribeAgentCruiseDialingCampaignResponse,
-        crate::SdkError<DescribeAgentCruiseDialingCampaignErrorCode>,
-    > {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            DescribeAgentCruiseDialingCampaignResponse,
+            crate::SdkError<DescribeAgentCruiseDialingCampaignErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `DescribeAgentCruiseDialingCampaign`.
@@ -348,19 +349,19 @@ impl crate::codec::FromMembers for DescribeAgentCruiseDialingCampaignResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_name)?,
-                1 => members.value(&mut map, &mut f_agent)?,
-                2 => members.value(&mut map, &mut f_concurrency_number)?,
-                3 => members.value(&mut map, &mut f_start_time)?,
-                4 => members.value(&mut map, &mut f_end_time)?,
-                5 => members.value(&mut map, &mut f_call_order)?,
-                6 => members.value(&mut map, &mut f_uui)?,
-                7 => members.value(&mut map, &mut f_state)?,
-                8 => members.value(&mut map, &mut f_total_callee_count)?,
-                9 => members.value(&mut map, &mut f_called_callee_count)?,
-                10 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_name),
+                1 => members.value(&mut map, &mut f_agent),
+                2 => members.value(&mut map, &mut f_concurrency_number),
+                3 => members.value(&mut map, &mut f_start_time),
+                4 => members.value(&mut map, &mut f_end_time),
+                5 => members.value(&mut map, &mut f_call_order),
+                6 => members.value(&mut map, &mut f_uui),
+                7 => members.value(&mut map, &mut f_state),
+                8 => members.value(&mut map, &mut f_total_callee_count),
+                9 => members.value(&mut map, &mut f_called_callee_count),
+                10 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeAgentCruiseDialingCampaignResponse {
             name: f_name.flatten(),

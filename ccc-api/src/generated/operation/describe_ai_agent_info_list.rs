@@ -83,11 +83,11 @@ impl crate::codec::FromMembers for DescribeAIAgentInfoListRequest {
         let mut f_page_number: Option<crate::types::PageNumber> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_page_size)?,
-                2 => members.value(&mut map, &mut f_page_number)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_page_size),
+                2 => members.value(&mut map, &mut f_page_number),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeAIAgentInfoListRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -252,12 +252,15 @@ impl DescribeAIAgentInfoListFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<DescribeAIAgentInfoListResponse, crate::SdkError<DescribeAIAgentInfoListErrorCode>>
-    {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            DescribeAIAgentInfoListResponse,
+            crate::SdkError<DescribeAIAgentInfoListErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///
@@ -314,11 +317,11 @@ impl crate::codec::FromMembers for DescribeAIAgentInfoListResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_ai_agent_info_list)?,
-                1 => members.filled(&mut map, &mut f_total_count)?,
-                2 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_ai_agent_info_list),
+                1 => members.filled(&mut map, &mut f_total_count),
+                2 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeAIAgentInfoListResponse {
             ai_agent_info_list: f_ai_agent_info_list.unwrap_or_default(),

@@ -95,12 +95,12 @@ impl crate::codec::FromMembers for DescribeAIAnalysisResultRequest {
         let mut f_end_time: Option<i64> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_session_id)?,
-                2 => members.value(&mut map, &mut f_start_time)?,
-                3 => members.value(&mut map, &mut f_end_time)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_session_id),
+                2 => members.value(&mut map, &mut f_start_time),
+                3 => members.value(&mut map, &mut f_end_time),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeAIAnalysisResultRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -299,12 +299,15 @@ impl DescribeAIAnalysisResultFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<DescribeAIAnalysisResultResponse, crate::SdkError<DescribeAIAnalysisResultErrorCode>>
-    {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            DescribeAIAnalysisResultResponse,
+            crate::SdkError<DescribeAIAnalysisResultErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `DescribeAIAnalysisResult`.
@@ -343,10 +346,10 @@ impl crate::codec::FromMembers for DescribeAIAnalysisResultResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_result_list)?,
-                1 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_result_list),
+                1 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeAIAnalysisResultResponse {
             result_list: f_result_list.flatten(),

@@ -96,12 +96,12 @@ impl crate::codec::FromMembers for DescribeAICallExtractResultRequest {
         let mut f_end_time: Option<i64> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_session_id)?,
-                2 => members.value(&mut map, &mut f_start_time)?,
-                3 => members.value(&mut map, &mut f_end_time)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_session_id),
+                2 => members.value(&mut map, &mut f_start_time),
+                3 => members.value(&mut map, &mut f_end_time),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeAICallExtractResultRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -300,14 +300,15 @@ impl DescribeAICallExtractResultFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        DescribeAICallExtractResultResponse,
-        crate::SdkError<DescribeAICallExtractResultErrorCode>,
-    > {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            DescribeAICallExtractResultResponse,
+            crate::SdkError<DescribeAICallExtractResultErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `DescribeAICallExtractResult`.
@@ -348,10 +349,10 @@ impl crate::codec::FromMembers for DescribeAICallExtractResultResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_result_list)?,
-                1 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_result_list),
+                1 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeAICallExtractResultResponse {
             result_list: f_result_list.flatten(),

@@ -45,10 +45,10 @@ impl crate::codec::FromMembers for DescribeAICallInteractionRecordsRequest {
         let mut f_session_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_session_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_session_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeAICallInteractionRecordsRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -179,14 +179,15 @@ impl DescribeAICallInteractionRecordsFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        DescribeAICallInteractionRecordsResponse,
-        crate::SdkError<DescribeAICallInteractionRecordsErrorCode>,
-    > {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            DescribeAICallInteractionRecordsResponse,
+            crate::SdkError<DescribeAICallInteractionRecordsErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `DescribeAICallInteractionRecords`.
@@ -228,10 +229,10 @@ impl crate::codec::FromMembers for DescribeAICallInteractionRecordsResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_interaction_event_list)?,
-                1 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_interaction_event_list),
+                1 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeAICallInteractionRecordsResponse {
             interaction_event_list: f_interaction_event_list.flatten(),

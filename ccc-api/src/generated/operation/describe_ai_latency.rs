@@ -101,12 +101,12 @@ impl crate::codec::FromMembers for DescribeAILatencyRequest {
         let mut f_end_time: Option<i64> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_session_id)?,
-                2 => members.value(&mut map, &mut f_start_time)?,
-                3 => members.value(&mut map, &mut f_end_time)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_session_id),
+                2 => members.value(&mut map, &mut f_start_time),
+                3 => members.value(&mut map, &mut f_end_time),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeAILatencyRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -301,11 +301,12 @@ impl DescribeAILatencyFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<DescribeAILatencyResponse, crate::SdkError<DescribeAILatencyErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<DescribeAILatencyResponse, crate::SdkError<DescribeAILatencyErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `DescribeAILatency`.
@@ -351,11 +352,11 @@ impl crate::codec::FromMembers for DescribeAILatencyResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_ai_latency_detail)?,
-                1 => members.value(&mut map, &mut f_ai_latency_statistics)?,
-                2 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_ai_latency_detail),
+                1 => members.value(&mut map, &mut f_ai_latency_statistics),
+                2 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeAILatencyResponse {
             ai_latency_detail: f_ai_latency_detail.flatten(),

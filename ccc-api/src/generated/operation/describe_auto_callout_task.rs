@@ -84,10 +84,10 @@ impl crate::codec::FromMembers for DescribeAutoCalloutTaskRequest {
         let mut f_task_id: Option<crate::types::TaskId> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_task_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_task_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeAutoCalloutTaskRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -218,12 +218,15 @@ impl DescribeAutoCalloutTaskFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<DescribeAutoCalloutTaskResponse, crate::SdkError<DescribeAutoCalloutTaskErrorCode>>
-    {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            DescribeAutoCalloutTaskResponse,
+            crate::SdkError<DescribeAutoCalloutTaskErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `DescribeAutoCalloutTask`.
@@ -321,18 +324,18 @@ impl crate::codec::FromMembers for DescribeAutoCalloutTaskResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_name)?,
-                1 => members.filled(&mut map, &mut f_description)?,
-                2 => members.filled(&mut map, &mut f_not_before)?,
-                3 => members.value(&mut map, &mut f_not_after)?,
-                4 => members.filled(&mut map, &mut f_callers)?,
-                5 => members.filled(&mut map, &mut f_callees)?,
-                6 => members.filled(&mut map, &mut f_ivr_id)?,
-                7 => members.filled(&mut map, &mut f_state)?,
-                8 => members.value(&mut map, &mut f_max_ring_timeout_second)?,
-                9 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_name),
+                1 => members.filled(&mut map, &mut f_description),
+                2 => members.filled(&mut map, &mut f_not_before),
+                3 => members.value(&mut map, &mut f_not_after),
+                4 => members.filled(&mut map, &mut f_callers),
+                5 => members.filled(&mut map, &mut f_callees),
+                6 => members.filled(&mut map, &mut f_ivr_id),
+                7 => members.filled(&mut map, &mut f_state),
+                8 => members.value(&mut map, &mut f_max_ring_timeout_second),
+                9 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeAutoCalloutTaskResponse {
             name: f_name.unwrap_or_else(crate::deviation::absent),

@@ -89,11 +89,11 @@ impl crate::codec::FromMembers for DescribeAutoCalloutTasksRequest {
         let mut f_page_number: Option<crate::types::PageNumber> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_page_size)?,
-                2 => members.value(&mut map, &mut f_page_number)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_page_size),
+                2 => members.value(&mut map, &mut f_page_number),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeAutoCalloutTasksRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -258,12 +258,15 @@ impl DescribeAutoCalloutTasksFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<DescribeAutoCalloutTasksResponse, crate::SdkError<DescribeAutoCalloutTasksErrorCode>>
-    {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            DescribeAutoCalloutTasksResponse,
+            crate::SdkError<DescribeAutoCalloutTasksErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///
@@ -322,11 +325,11 @@ impl crate::codec::FromMembers for DescribeAutoCalloutTasksResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_total_count)?,
-                1 => members.filled(&mut map, &mut f_tasks)?,
-                2 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_total_count),
+                1 => members.filled(&mut map, &mut f_tasks),
+                2 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeAutoCalloutTasksResponse {
             total_count: f_total_count.unwrap_or_else(crate::deviation::absent),

@@ -145,12 +145,12 @@ impl crate::codec::FromMembers for DescribeCallInMetricsRequest {
         let mut f_group_id_list: Option<Option<Vec<i64>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_enabled_skill_group)?,
-                2 => members.value(&mut map, &mut f_enabled_number)?,
-                3 => members.value(&mut map, &mut f_group_id_list)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_enabled_skill_group),
+                2 => members.value(&mut map, &mut f_enabled_number),
+                3 => members.value(&mut map, &mut f_group_id_list),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeCallInMetricsRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -340,12 +340,15 @@ impl DescribeCallInMetricsFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<DescribeCallInMetricsResponse, crate::SdkError<DescribeCallInMetricsErrorCode>>
-    {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            DescribeCallInMetricsResponse,
+            crate::SdkError<DescribeCallInMetricsErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `DescribeCallInMetrics`.
@@ -408,13 +411,13 @@ impl crate::codec::FromMembers for DescribeCallInMetricsResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_timestamp)?,
-                1 => members.filled(&mut map, &mut f_total_metrics)?,
-                2 => members.filled(&mut map, &mut f_number_metrics)?,
-                3 => members.filled(&mut map, &mut f_skill_group_metrics)?,
-                4 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_timestamp),
+                1 => members.filled(&mut map, &mut f_total_metrics),
+                2 => members.filled(&mut map, &mut f_number_metrics),
+                3 => members.filled(&mut map, &mut f_skill_group_metrics),
+                4 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeCallInMetricsResponse {
             timestamp: f_timestamp.unwrap_or_else(crate::deviation::absent),

@@ -67,12 +67,12 @@ impl crate::codec::FromMembers for DescribeCarrierPrivilegeNumberApplicantsReque
         let mut f_filters: Option<Option<Vec<crate::types::Filter>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_page_number)?,
-                2 => members.value(&mut map, &mut f_page_size)?,
-                3 => members.value(&mut map, &mut f_filters)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_page_number),
+                2 => members.value(&mut map, &mut f_page_size),
+                3 => members.value(&mut map, &mut f_filters),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeCarrierPrivilegeNumberApplicantsRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -264,14 +264,15 @@ impl DescribeCarrierPrivilegeNumberApplicantsFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        DescribeCarrierPrivilegeNumberApplicantsResponse,
-        crate::SdkError<DescribeCarrierPrivilegeNumberApplicantsErrorCode>,
-    > {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            DescribeCarrierPrivilegeNumberApplicantsResponse,
+            crate::SdkError<DescribeCarrierPrivilegeNumberApplicantsErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///
@@ -333,11 +334,11 @@ impl crate::codec::FromMembers for DescribeCarrierPrivilegeNumberApplicantsRespo
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_total_count)?,
-                1 => members.filled(&mut map, &mut f_applicants)?,
-                2 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_total_count),
+                1 => members.filled(&mut map, &mut f_applicants),
+                2 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeCarrierPrivilegeNumberApplicantsResponse {
             total_count: f_total_count.unwrap_or_else(crate::deviation::absent),

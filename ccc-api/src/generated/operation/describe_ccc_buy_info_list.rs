@@ -100,9 +100,9 @@ impl crate::codec::FromMembers for DescribeCCCBuyInfoListRequest {
         let mut f_sdk_app_ids: Option<Option<Vec<crate::types::SdkAppId>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_ids)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_ids),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeCCCBuyInfoListRequest {
             sdk_app_ids: f_sdk_app_ids.flatten(),
@@ -196,12 +196,15 @@ impl DescribeCCCBuyInfoListFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<DescribeCCCBuyInfoListResponse, crate::SdkError<DescribeCCCBuyInfoListErrorCode>>
-    {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            DescribeCCCBuyInfoListResponse,
+            crate::SdkError<DescribeCCCBuyInfoListErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `DescribeCCCBuyInfoList`.
@@ -257,12 +260,12 @@ impl crate::codec::FromMembers for DescribeCCCBuyInfoListResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_total_count)?,
-                1 => members.filled(&mut map, &mut f_sdk_app_id_buy_list)?,
-                2 => members.filled(&mut map, &mut f_package_buy_list)?,
-                3 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_total_count),
+                1 => members.filled(&mut map, &mut f_sdk_app_id_buy_list),
+                2 => members.filled(&mut map, &mut f_package_buy_list),
+                3 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeCCCBuyInfoListResponse {
             total_count: f_total_count.unwrap_or_else(crate::deviation::absent),

@@ -97,15 +97,15 @@ impl crate::codec::FromMembers for DescribeChatMessagesRequest {
         let mut f_session_id: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_instance_id)?,
-                2 => members.value(&mut map, &mut f_cdr_id)?,
-                3 => members.value(&mut map, &mut f_limit)?,
-                4 => members.value(&mut map, &mut f_offset)?,
-                5 => members.value(&mut map, &mut f_order)?,
-                6 => members.value(&mut map, &mut f_session_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_instance_id),
+                2 => members.value(&mut map, &mut f_cdr_id),
+                3 => members.value(&mut map, &mut f_limit),
+                4 => members.value(&mut map, &mut f_offset),
+                5 => members.value(&mut map, &mut f_order),
+                6 => members.value(&mut map, &mut f_session_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeChatMessagesRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -388,11 +388,15 @@ impl DescribeChatMessagesFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<DescribeChatMessagesResponse, crate::SdkError<DescribeChatMessagesErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            DescribeChatMessagesResponse,
+            crate::SdkError<DescribeChatMessagesErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `Offset`/`Limit` are set here or on the paginator.
     ///
@@ -451,11 +455,11 @@ impl crate::codec::FromMembers for DescribeChatMessagesResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_total_count)?,
-                1 => members.filled(&mut map, &mut f_messages)?,
-                2 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_total_count),
+                1 => members.filled(&mut map, &mut f_messages),
+                2 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeChatMessagesResponse {
             total_count: f_total_count.unwrap_or_else(crate::deviation::absent),

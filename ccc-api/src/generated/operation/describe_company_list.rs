@@ -66,13 +66,13 @@ impl crate::codec::FromMembers for DescribeCompanyListRequest {
         let mut f_apply_id: Option<Option<Vec<crate::types::ApplyId>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_page_size)?,
-                1 => members.value(&mut map, &mut f_page_number)?,
-                2 => members.value(&mut map, &mut f_company_name)?,
-                3 => members.value(&mut map, &mut f_state)?,
-                4 => members.value(&mut map, &mut f_apply_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_page_size),
+                1 => members.value(&mut map, &mut f_page_number),
+                2 => members.value(&mut map, &mut f_company_name),
+                3 => members.value(&mut map, &mut f_state),
+                4 => members.value(&mut map, &mut f_apply_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeCompanyListRequest {
             page_size: members.required(f_page_size, 0)?,
@@ -284,11 +284,12 @@ impl DescribeCompanyListFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<DescribeCompanyListResponse, crate::SdkError<DescribeCompanyListErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<DescribeCompanyListResponse, crate::SdkError<DescribeCompanyListErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///
@@ -349,11 +350,11 @@ impl crate::codec::FromMembers for DescribeCompanyListResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_total_count)?,
-                1 => members.value(&mut map, &mut f_company_info)?,
-                2 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_total_count),
+                1 => members.value(&mut map, &mut f_company_info),
+                2 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeCompanyListResponse {
             total_count: f_total_count.flatten(),

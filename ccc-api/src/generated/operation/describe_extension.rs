@@ -71,10 +71,10 @@ impl crate::codec::FromMembers for DescribeExtensionRequest {
         let mut f_extension_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_extension_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_extension_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeExtensionRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -204,11 +204,12 @@ impl DescribeExtensionFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<DescribeExtensionResponse, crate::SdkError<DescribeExtensionErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<DescribeExtensionResponse, crate::SdkError<DescribeExtensionErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `DescribeExtension`.
@@ -291,14 +292,14 @@ impl crate::codec::FromMembers for DescribeExtensionResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_extension_id)?,
-                1 => members.filled(&mut map, &mut f_extension_domain)?,
-                2 => members.filled(&mut map, &mut f_password)?,
-                3 => members.filled(&mut map, &mut f_outbound_proxy)?,
-                4 => members.filled(&mut map, &mut f_transport)?,
-                5 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_extension_id),
+                1 => members.filled(&mut map, &mut f_extension_domain),
+                2 => members.filled(&mut map, &mut f_password),
+                3 => members.filled(&mut map, &mut f_outbound_proxy),
+                4 => members.filled(&mut map, &mut f_transport),
+                5 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeExtensionResponse {
             extension_id: f_extension_id.unwrap_or_else(crate::deviation::absent),

@@ -127,14 +127,14 @@ impl crate::codec::FromMembers for DescribeExtensionsRequest {
         let mut f_is_need_status: Option<Option<bool>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_page_number)?,
-                2 => members.value(&mut map, &mut f_extension_ids)?,
-                3 => members.value(&mut map, &mut f_page_size)?,
-                4 => members.value(&mut map, &mut f_fuzzing_key_word)?,
-                5 => members.value(&mut map, &mut f_is_need_status)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_page_number),
+                2 => members.value(&mut map, &mut f_extension_ids),
+                3 => members.value(&mut map, &mut f_page_size),
+                4 => members.value(&mut map, &mut f_fuzzing_key_word),
+                5 => members.value(&mut map, &mut f_is_need_status),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeExtensionsRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -388,11 +388,12 @@ impl DescribeExtensionsFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<DescribeExtensionsResponse, crate::SdkError<DescribeExtensionsErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<DescribeExtensionsResponse, crate::SdkError<DescribeExtensionsErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///
@@ -451,11 +452,11 @@ impl crate::codec::FromMembers for DescribeExtensionsResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_total)?,
-                1 => members.filled(&mut map, &mut f_extension_list)?,
-                2 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_total),
+                1 => members.filled(&mut map, &mut f_extension_list),
+                2 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeExtensionsResponse {
             total: f_total.unwrap_or_else(crate::deviation::absent),

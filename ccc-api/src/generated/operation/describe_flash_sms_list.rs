@@ -111,17 +111,17 @@ impl crate::codec::FromMembers for DescribeFlashSMSListRequest {
         let mut f_page_number: Option<Option<crate::types::PageNumber>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_start_timestamp)?,
-                2 => members.value(&mut map, &mut f_end_timestamp)?,
-                3 => members.value(&mut map, &mut f_delivery_number)?,
-                4 => members.value(&mut map, &mut f_serving_number)?,
-                5 => members.value(&mut map, &mut f_session_id)?,
-                6 => members.value(&mut map, &mut f_delivery_status)?,
-                7 => members.value(&mut map, &mut f_page_size)?,
-                8 => members.value(&mut map, &mut f_page_number)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_start_timestamp),
+                2 => members.value(&mut map, &mut f_end_timestamp),
+                3 => members.value(&mut map, &mut f_delivery_number),
+                4 => members.value(&mut map, &mut f_serving_number),
+                5 => members.value(&mut map, &mut f_session_id),
+                6 => members.value(&mut map, &mut f_delivery_status),
+                7 => members.value(&mut map, &mut f_page_size),
+                8 => members.value(&mut map, &mut f_page_number),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeFlashSMSListRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -472,11 +472,15 @@ impl DescribeFlashSMSListFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<DescribeFlashSMSListResponse, crate::SdkError<DescribeFlashSMSListErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            DescribeFlashSMSListResponse,
+            crate::SdkError<DescribeFlashSMSListErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 1000 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///
@@ -537,11 +541,11 @@ impl crate::codec::FromMembers for DescribeFlashSMSListResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_total)?,
-                1 => members.value(&mut map, &mut f_flash_sms_list)?,
-                2 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_total),
+                1 => members.value(&mut map, &mut f_flash_sms_list),
+                2 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeFlashSMSListResponse {
             total: f_total.flatten(),

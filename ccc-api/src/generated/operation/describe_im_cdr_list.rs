@@ -84,14 +84,14 @@ impl crate::codec::FromMembers for DescribeIMCdrListRequest {
         let mut f_type: Option<Option<crate::types::DescribeIMCdrListType>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_start_timestamp)?,
-                2 => members.value(&mut map, &mut f_end_timestamp)?,
-                3 => members.value(&mut map, &mut f_limit)?,
-                4 => members.value(&mut map, &mut f_offset)?,
-                5 => members.value(&mut map, &mut f_type)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_start_timestamp),
+                2 => members.value(&mut map, &mut f_end_timestamp),
+                3 => members.value(&mut map, &mut f_limit),
+                4 => members.value(&mut map, &mut f_offset),
+                5 => members.value(&mut map, &mut f_type),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeIMCdrListRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -348,11 +348,12 @@ impl DescribeIMCdrListFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<DescribeIMCdrListResponse, crate::SdkError<DescribeIMCdrListErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<DescribeIMCdrListResponse, crate::SdkError<DescribeIMCdrListErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `Offset`/`Limit` are set here or on the paginator.
     ///
@@ -411,11 +412,11 @@ impl crate::codec::FromMembers for DescribeIMCdrListResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_total_count)?,
-                1 => members.filled(&mut map, &mut f_im_cdr_list)?,
-                2 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_total_count),
+                1 => members.filled(&mut map, &mut f_im_cdr_list),
+                2 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeIMCdrListResponse {
             total_count: f_total_count.unwrap_or_else(crate::deviation::absent),

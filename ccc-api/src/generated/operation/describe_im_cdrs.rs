@@ -95,15 +95,15 @@ impl crate::codec::FromMembers for DescribeIMCdrsRequest {
         let mut f_type: Option<Option<crate::types::DescribeIMCdrListType>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_start_timestamp)?,
-                1 => members.value(&mut map, &mut f_end_timestamp)?,
-                2 => members.value(&mut map, &mut f_instance_id)?,
-                3 => members.value(&mut map, &mut f_sdk_app_id)?,
-                4 => members.value(&mut map, &mut f_limit)?,
-                5 => members.value(&mut map, &mut f_offset)?,
-                6 => members.value(&mut map, &mut f_type)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_start_timestamp),
+                1 => members.value(&mut map, &mut f_end_timestamp),
+                2 => members.value(&mut map, &mut f_instance_id),
+                3 => members.value(&mut map, &mut f_sdk_app_id),
+                4 => members.value(&mut map, &mut f_limit),
+                5 => members.value(&mut map, &mut f_offset),
+                6 => members.value(&mut map, &mut f_type),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeIMCdrsRequest {
             start_timestamp: members.required(f_start_timestamp, 0)?,
@@ -388,11 +388,12 @@ impl DescribeIMCdrsFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<DescribeIMCdrsResponse, crate::SdkError<DescribeIMCdrsErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<DescribeIMCdrsResponse, crate::SdkError<DescribeIMCdrsErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `Offset`/`Limit` are set here or on the paginator.
     ///
@@ -457,12 +458,12 @@ impl crate::codec::FromMembers for DescribeIMCdrsResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_total_count)?,
-                1 => members.filled(&mut map, &mut f_im_cdrs)?,
-                2 => members.value(&mut map, &mut f_im_cdr_list)?,
-                3 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_total_count),
+                1 => members.filled(&mut map, &mut f_im_cdrs),
+                2 => members.value(&mut map, &mut f_im_cdr_list),
+                3 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeIMCdrsResponse {
             total_count: f_total_count.unwrap_or_else(crate::deviation::absent),

@@ -112,14 +112,14 @@ impl crate::codec::FromMembers for DescribeIvrAudioListRequest {
         let mut f_file_id: Option<Option<Vec<crate::types::FileId>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_page_size)?,
-                2 => members.value(&mut map, &mut f_page_number)?,
-                3 => members.value(&mut map, &mut f_custom_file_name)?,
-                4 => members.value(&mut map, &mut f_audio_file_name)?,
-                5 => members.value(&mut map, &mut f_file_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_page_size),
+                2 => members.value(&mut map, &mut f_page_number),
+                3 => members.value(&mut map, &mut f_custom_file_name),
+                4 => members.value(&mut map, &mut f_audio_file_name),
+                5 => members.value(&mut map, &mut f_file_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeIvrAudioListRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -365,11 +365,15 @@ impl DescribeIvrAudioListFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<DescribeIvrAudioListResponse, crate::SdkError<DescribeIvrAudioListErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            DescribeIvrAudioListResponse,
+            crate::SdkError<DescribeIvrAudioListErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 50 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///
@@ -428,11 +432,11 @@ impl crate::codec::FromMembers for DescribeIvrAudioListResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_total_count)?,
-                1 => members.value(&mut map, &mut f_file_info)?,
-                2 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_total_count),
+                1 => members.value(&mut map, &mut f_file_info),
+                2 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeIvrAudioListResponse {
             total_count: f_total_count.unwrap_or_else(crate::deviation::absent),

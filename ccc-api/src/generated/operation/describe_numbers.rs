@@ -88,11 +88,11 @@ impl crate::codec::FromMembers for DescribeNumbersRequest {
         let mut f_page_size: Option<Option<crate::types::PageSize>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_page_number)?,
-                2 => members.value(&mut map, &mut f_page_size)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_page_number),
+                2 => members.value(&mut map, &mut f_page_size),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeNumbersRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -250,11 +250,12 @@ impl DescribeNumbersFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<DescribeNumbersResponse, crate::SdkError<DescribeNumbersErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<DescribeNumbersResponse, crate::SdkError<DescribeNumbersErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 20 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///
@@ -311,11 +312,11 @@ impl crate::codec::FromMembers for DescribeNumbersResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_total_count)?,
-                1 => members.filled(&mut map, &mut f_numbers)?,
-                2 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_total_count),
+                1 => members.filled(&mut map, &mut f_numbers),
+                2 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeNumbersResponse {
             total_count: f_total_count.unwrap_or_else(crate::deviation::absent),

@@ -79,10 +79,10 @@ impl crate::codec::FromMembers for DescribePredictiveDialingCampaignRequest {
         let mut f_campaign_id: Option<crate::types::CampaignId> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_campaign_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_campaign_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribePredictiveDialingCampaignRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -213,14 +213,15 @@ impl DescribePredictiveDialingCampaignFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        DescribePredictiveDialingCampaignResponse,
-        crate::SdkError<DescribePredictiveDialingCampaignErrorCode>,
-    > {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            DescribePredictiveDialingCampaignResponse,
+            crate::SdkError<DescribePredictiveDialingCampaignErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `DescribePredictiveDialingCampaign`.
@@ -393,24 +394,24 @@ impl crate::codec::FromMembers for DescribePredictiveDialingCampaignResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_campaign_id)?,
-                1 => members.value(&mut map, &mut f_name)?,
-                2 => members.value(&mut map, &mut f_call_order)?,
-                3 => members.value(&mut map, &mut f_skill_group_id)?,
-                4 => members.value(&mut map, &mut f_ivr_id)?,
-                5 => members.value(&mut map, &mut f_priority)?,
-                6 => members.value(&mut map, &mut f_expected_abandon_rate)?,
-                7 => members.value(&mut map, &mut f_retry_times)?,
-                8 => members.value(&mut map, &mut f_retry_interval)?,
-                9 => members.value(&mut map, &mut f_start_time)?,
-                10 => members.value(&mut map, &mut f_end_time)?,
-                11 => members.value(&mut map, &mut f_variables)?,
-                12 => members.value(&mut map, &mut f_uui)?,
-                13 => members.value(&mut map, &mut f_status)?,
-                14 => members.value(&mut map, &mut f_status_reason)?,
-                15 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_campaign_id),
+                1 => members.value(&mut map, &mut f_name),
+                2 => members.value(&mut map, &mut f_call_order),
+                3 => members.value(&mut map, &mut f_skill_group_id),
+                4 => members.value(&mut map, &mut f_ivr_id),
+                5 => members.value(&mut map, &mut f_priority),
+                6 => members.value(&mut map, &mut f_expected_abandon_rate),
+                7 => members.value(&mut map, &mut f_retry_times),
+                8 => members.value(&mut map, &mut f_retry_interval),
+                9 => members.value(&mut map, &mut f_start_time),
+                10 => members.value(&mut map, &mut f_end_time),
+                11 => members.value(&mut map, &mut f_variables),
+                12 => members.value(&mut map, &mut f_uui),
+                13 => members.value(&mut map, &mut f_status),
+                14 => members.value(&mut map, &mut f_status_reason),
+                15 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribePredictiveDialingCampaignResponse {
             campaign_id: f_campaign_id.flatten(),

@@ -139,14 +139,14 @@ impl crate::codec::FromMembers for DescribePredictiveDialingCampaignsRequest {
         let mut f_campaign_id: Option<Option<crate::types::CampaignId>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_page_size)?,
-                2 => members.value(&mut map, &mut f_page_number)?,
-                3 => members.value(&mut map, &mut f_name)?,
-                4 => members.value(&mut map, &mut f_skill_group_id)?,
-                5 => members.value(&mut map, &mut f_campaign_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_page_size),
+                2 => members.value(&mut map, &mut f_page_number),
+                3 => members.value(&mut map, &mut f_name),
+                4 => members.value(&mut map, &mut f_skill_group_id),
+                5 => members.value(&mut map, &mut f_campaign_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribePredictiveDialingCampaignsRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -404,14 +404,15 @@ impl DescribePredictiveDialingCampaignsFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        DescribePredictiveDialingCampaignsResponse,
-        crate::SdkError<DescribePredictiveDialingCampaignsErrorCode>,
-    > {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            DescribePredictiveDialingCampaignsResponse,
+            crate::SdkError<DescribePredictiveDialingCampaignsErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///
@@ -474,11 +475,11 @@ impl crate::codec::FromMembers for DescribePredictiveDialingCampaignsResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_total_count)?,
-                1 => members.value(&mut map, &mut f_campaign_list)?,
-                2 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_total_count),
+                1 => members.value(&mut map, &mut f_campaign_list),
+                2 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribePredictiveDialingCampaignsResponse {
             total_count: f_total_count.flatten(),

@@ -89,12 +89,12 @@ impl crate::codec::FromMembers for DescribePredictiveDialingSessionsRequest {
         let mut f_page_number: Option<crate::types::PageNumber> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_campaign_id)?,
-                2 => members.value(&mut map, &mut f_page_size)?,
-                3 => members.value(&mut map, &mut f_page_number)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_campaign_id),
+                2 => members.value(&mut map, &mut f_page_size),
+                3 => members.value(&mut map, &mut f_page_number),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribePredictiveDialingSessionsRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -293,14 +293,15 @@ impl DescribePredictiveDialingSessionsFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        DescribePredictiveDialingSessionsResponse,
-        crate::SdkError<DescribePredictiveDialingSessionsErrorCode>,
-    > {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            DescribePredictiveDialingSessionsResponse,
+            crate::SdkError<DescribePredictiveDialingSessionsErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 1000 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///
@@ -363,11 +364,11 @@ impl crate::codec::FromMembers for DescribePredictiveDialingSessionsResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_total_count)?,
-                1 => members.value(&mut map, &mut f_session_list)?,
-                2 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_total_count),
+                1 => members.value(&mut map, &mut f_session_list),
+                2 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribePredictiveDialingSessionsResponse {
             total_count: f_total_count.flatten(),

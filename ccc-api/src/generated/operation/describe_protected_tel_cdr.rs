@@ -190,13 +190,13 @@ impl crate::codec::FromMembers for DescribeProtectedTelCdrRequest {
         let mut f_page_number: Option<crate::types::PageNumber> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_start_time_stamp)?,
-                1 => members.value(&mut map, &mut f_end_time_stamp)?,
-                2 => members.value(&mut map, &mut f_sdk_app_id)?,
-                3 => members.value(&mut map, &mut f_page_size)?,
-                4 => members.value(&mut map, &mut f_page_number)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_start_time_stamp),
+                1 => members.value(&mut map, &mut f_end_time_stamp),
+                2 => members.value(&mut map, &mut f_sdk_app_id),
+                3 => members.value(&mut map, &mut f_page_size),
+                4 => members.value(&mut map, &mut f_page_number),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeProtectedTelCdrRequest {
             start_time_stamp: members.required(f_start_time_stamp, 0)?,
@@ -429,12 +429,15 @@ impl DescribeProtectedTelCdrFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<DescribeProtectedTelCdrResponse, crate::SdkError<DescribeProtectedTelCdrErrorCode>>
-    {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            DescribeProtectedTelCdrResponse,
+            crate::SdkError<DescribeProtectedTelCdrErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///
@@ -499,12 +502,12 @@ impl crate::codec::FromMembers for DescribeProtectedTelCdrResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_total_count)?,
-                1 => members.filled(&mut map, &mut f_tel_cdrs)?,
-                2 => members.filled(&mut map, &mut f_tel_cdr_list)?,
-                3 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_total_count),
+                1 => members.filled(&mut map, &mut f_tel_cdrs),
+                2 => members.filled(&mut map, &mut f_tel_cdr_list),
+                3 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeProtectedTelCdrResponse {
             total_count: f_total_count.unwrap_or_else(crate::deviation::absent),

@@ -95,11 +95,11 @@ impl crate::codec::FromMembers for DescribePSTNActiveSessionListRequest {
         let mut f_limit: Option<crate::types::Limit> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_offset)?,
-                2 => members.value(&mut map, &mut f_limit)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_offset),
+                2 => members.value(&mut map, &mut f_limit),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribePSTNActiveSessionListRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -264,14 +264,15 @@ impl DescribePSTNActiveSessionListFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        DescribePSTNActiveSessionListResponse,
-        crate::SdkError<DescribePSTNActiveSessionListErrorCode>,
-    > {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            DescribePSTNActiveSessionListResponse,
+            crate::SdkError<DescribePSTNActiveSessionListErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 25 items unless `Offset`/`Limit` are set here or on the paginator.
     ///
@@ -330,11 +331,11 @@ impl crate::codec::FromMembers for DescribePSTNActiveSessionListResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_total)?,
-                1 => members.filled(&mut map, &mut f_sessions)?,
-                2 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_total),
+                1 => members.filled(&mut map, &mut f_sessions),
+                2 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribePSTNActiveSessionListResponse {
             total: f_total.unwrap_or_else(crate::deviation::absent),

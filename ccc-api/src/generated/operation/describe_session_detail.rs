@@ -174,12 +174,12 @@ impl crate::codec::FromMembers for DescribeSessionDetailRequest {
         let mut f_end_timestamp: Option<i64> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_session_id)?,
-                2 => members.value(&mut map, &mut f_start_timestamp)?,
-                3 => members.value(&mut map, &mut f_end_timestamp)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_session_id),
+                2 => members.value(&mut map, &mut f_start_timestamp),
+                3 => members.value(&mut map, &mut f_end_timestamp),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeSessionDetailRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -378,12 +378,15 @@ impl DescribeSessionDetailFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<DescribeSessionDetailResponse, crate::SdkError<DescribeSessionDetailErrorCode>>
-    {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            DescribeSessionDetailResponse,
+            crate::SdkError<DescribeSessionDetailErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `DescribeSessionDetail`.
@@ -673,34 +676,34 @@ impl crate::codec::FromMembers for DescribeSessionDetailResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_caller)?,
-                1 => members.value(&mut map, &mut f_callee)?,
-                2 => members.value(&mut map, &mut f_call_type)?,
-                3 => members.value(&mut map, &mut f_start_time_stamp)?,
-                4 => members.value(&mut map, &mut f_ring_timestamp)?,
-                5 => members.value(&mut map, &mut f_accept_timestamp)?,
-                6 => members.value(&mut map, &mut f_ended_timestamp)?,
-                7 => members.value(&mut map, &mut f_queued_timestamp)?,
-                8 => members.value(&mut map, &mut f_staff_user_id)?,
-                9 => members.value(&mut map, &mut f_end_status)?,
-                10 => members.value(&mut map, &mut f_queued_skill_group_id)?,
-                11 => members.value(&mut map, &mut f_queued_skill_group_name)?,
-                12 => members.value(&mut map, &mut f_record_url)?,
-                13 => members.value(&mut map, &mut f_custom_record_url)?,
-                14 => members.value(&mut map, &mut f_asr_url)?,
-                15 => members.value(&mut map, &mut f_voicemail_record_url)?,
-                16 => members.value(&mut map, &mut f_voicemail_asr_url)?,
-                17 => members.value(&mut map, &mut f_ivr_key_pressed)?,
-                18 => members.value(&mut map, &mut f_post_ivr_key_pressed)?,
-                19 => members.value(&mut map, &mut f_hung_up_side)?,
-                20 => members.value(&mut map, &mut f_uui)?,
-                21 => members.value(&mut map, &mut f_events)?,
-                22 => members.value(&mut map, &mut f_serve_participants)?,
-                23 => members.value(&mut map, &mut f_sys_hangup_reason)?,
-                24 => members.value(&mut map, &mut f_sys_hangup_reason_string)?,
-                25 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_caller),
+                1 => members.value(&mut map, &mut f_callee),
+                2 => members.value(&mut map, &mut f_call_type),
+                3 => members.value(&mut map, &mut f_start_time_stamp),
+                4 => members.value(&mut map, &mut f_ring_timestamp),
+                5 => members.value(&mut map, &mut f_accept_timestamp),
+                6 => members.value(&mut map, &mut f_ended_timestamp),
+                7 => members.value(&mut map, &mut f_queued_timestamp),
+                8 => members.value(&mut map, &mut f_staff_user_id),
+                9 => members.value(&mut map, &mut f_end_status),
+                10 => members.value(&mut map, &mut f_queued_skill_group_id),
+                11 => members.value(&mut map, &mut f_queued_skill_group_name),
+                12 => members.value(&mut map, &mut f_record_url),
+                13 => members.value(&mut map, &mut f_custom_record_url),
+                14 => members.value(&mut map, &mut f_asr_url),
+                15 => members.value(&mut map, &mut f_voicemail_record_url),
+                16 => members.value(&mut map, &mut f_voicemail_asr_url),
+                17 => members.value(&mut map, &mut f_ivr_key_pressed),
+                18 => members.value(&mut map, &mut f_post_ivr_key_pressed),
+                19 => members.value(&mut map, &mut f_hung_up_side),
+                20 => members.value(&mut map, &mut f_uui),
+                21 => members.value(&mut map, &mut f_events),
+                22 => members.value(&mut map, &mut f_serve_participants),
+                23 => members.value(&mut map, &mut f_sys_hangup_reason),
+                24 => members.value(&mut map, &mut f_sys_hangup_reason_string),
+                25 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeSessionDetailResponse {
             caller: f_caller.flatten(),

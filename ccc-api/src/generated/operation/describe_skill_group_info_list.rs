@@ -120,14 +120,14 @@ impl crate::codec::FromMembers for DescribeSkillGroupInfoListRequest {
         let mut f_skill_group_name: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_page_size)?,
-                2 => members.value(&mut map, &mut f_page_number)?,
-                3 => members.value(&mut map, &mut f_skill_group_id)?,
-                4 => members.value(&mut map, &mut f_modified_time)?,
-                5 => members.value(&mut map, &mut f_skill_group_name)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_page_size),
+                2 => members.value(&mut map, &mut f_page_number),
+                3 => members.value(&mut map, &mut f_skill_group_id),
+                4 => members.value(&mut map, &mut f_modified_time),
+                5 => members.value(&mut map, &mut f_skill_group_name),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeSkillGroupInfoListRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -385,14 +385,15 @@ impl DescribeSkillGroupInfoListFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        DescribeSkillGroupInfoListResponse,
-        crate::SdkError<DescribeSkillGroupInfoListErrorCode>,
-    > {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            DescribeSkillGroupInfoListResponse,
+            crate::SdkError<DescribeSkillGroupInfoListErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///
@@ -451,11 +452,11 @@ impl crate::codec::FromMembers for DescribeSkillGroupInfoListResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_total_count)?,
-                1 => members.filled(&mut map, &mut f_skill_group_list)?,
-                2 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_total_count),
+                1 => members.filled(&mut map, &mut f_skill_group_list),
+                2 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeSkillGroupInfoListResponse {
             total_count: f_total_count.unwrap_or_else(crate::deviation::absent),

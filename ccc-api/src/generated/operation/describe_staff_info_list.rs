@@ -134,14 +134,14 @@ impl crate::codec::FromMembers for DescribeStaffInfoListRequest {
         let mut f_skill_group_id: Option<Option<crate::types::SkillGroupId>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_page_size)?,
-                2 => members.value(&mut map, &mut f_page_number)?,
-                3 => members.value(&mut map, &mut f_staff_mail)?,
-                4 => members.value(&mut map, &mut f_modified_time)?,
-                5 => members.value(&mut map, &mut f_skill_group_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_page_size),
+                2 => members.value(&mut map, &mut f_page_number),
+                3 => members.value(&mut map, &mut f_staff_mail),
+                4 => members.value(&mut map, &mut f_modified_time),
+                5 => members.value(&mut map, &mut f_skill_group_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeStaffInfoListRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -399,12 +399,15 @@ impl DescribeStaffInfoListFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<DescribeStaffInfoListResponse, crate::SdkError<DescribeStaffInfoListErrorCode>>
-    {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            DescribeStaffInfoListResponse,
+            crate::SdkError<DescribeStaffInfoListErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 9999 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///
@@ -461,11 +464,11 @@ impl crate::codec::FromMembers for DescribeStaffInfoListResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_total_count)?,
-                1 => members.filled(&mut map, &mut f_staff_list)?,
-                2 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_total_count),
+                1 => members.filled(&mut map, &mut f_staff_list),
+                2 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeStaffInfoListResponse {
             total_count: f_total_count.unwrap_or_else(crate::deviation::absent),

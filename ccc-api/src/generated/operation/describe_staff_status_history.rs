@@ -131,14 +131,14 @@ impl crate::codec::FromMembers for DescribeStaffStatusHistoryRequest {
         let mut f_page_size: Option<Option<crate::types::PageSize>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_staff_user_id)?,
-                2 => members.value(&mut map, &mut f_start_timestamp)?,
-                3 => members.value(&mut map, &mut f_end_timestamp)?,
-                4 => members.value(&mut map, &mut f_cursor)?,
-                5 => members.value(&mut map, &mut f_page_size)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_staff_user_id),
+                2 => members.value(&mut map, &mut f_start_timestamp),
+                3 => members.value(&mut map, &mut f_end_timestamp),
+                4 => members.value(&mut map, &mut f_cursor),
+                5 => members.value(&mut map, &mut f_page_size),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeStaffStatusHistoryRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -399,14 +399,15 @@ impl DescribeStaffStatusHistoryFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        DescribeStaffStatusHistoryResponse,
-        crate::SdkError<DescribeStaffStatusHistoryErrorCode>,
-    > {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            DescribeStaffStatusHistoryResponse,
+            crate::SdkError<DescribeStaffStatusHistoryErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `Cursor`/`PageSize` are set here or on the paginator.
     ///
@@ -455,10 +456,10 @@ impl crate::codec::FromMembers for DescribeStaffStatusHistoryResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_data)?,
-                1 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_data),
+                1 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeStaffStatusHistoryResponse {
             data: f_data.flatten(),

@@ -116,12 +116,12 @@ impl crate::codec::FromMembers for DescribeStaffStatusMetricsRequest {
         > = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_staff_list)?,
-                2 => members.value(&mut map, &mut f_group_id_list)?,
-                3 => members.value(&mut map, &mut f_status_list)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_staff_list),
+                2 => members.value(&mut map, &mut f_group_id_list),
+                3 => members.value(&mut map, &mut f_status_list),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeStaffStatusMetricsRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -319,14 +319,15 @@ impl DescribeStaffStatusMetricsFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        DescribeStaffStatusMetricsResponse,
-        crate::SdkError<DescribeStaffStatusMetricsErrorCode>,
-    > {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            DescribeStaffStatusMetricsResponse,
+            crate::SdkError<DescribeStaffStatusMetricsErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `DescribeStaffStatusMetrics`.
@@ -365,10 +366,10 @@ impl crate::codec::FromMembers for DescribeStaffStatusMetricsResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_metrics)?,
-                1 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_metrics),
+                1 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeStaffStatusMetricsResponse {
             metrics: f_metrics.unwrap_or_default(),

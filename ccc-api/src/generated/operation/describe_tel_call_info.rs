@@ -82,11 +82,11 @@ impl crate::codec::FromMembers for DescribeTelCallInfoRequest {
         let mut f_sdk_app_id_list: Option<Vec<i64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_start_time_stamp)?,
-                1 => members.value(&mut map, &mut f_end_time_stamp)?,
-                2 => members.value(&mut map, &mut f_sdk_app_id_list)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_start_time_stamp),
+                1 => members.value(&mut map, &mut f_end_time_stamp),
+                2 => members.value(&mut map, &mut f_sdk_app_id_list),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeTelCallInfoRequest {
             start_time_stamp: members.required(f_start_time_stamp, 0)?,
@@ -251,11 +251,12 @@ impl DescribeTelCallInfoFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<DescribeTelCallInfoResponse, crate::SdkError<DescribeTelCallInfoErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<DescribeTelCallInfoResponse, crate::SdkError<DescribeTelCallInfoErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `DescribeTelCallInfo`.
@@ -341,16 +342,16 @@ impl crate::codec::FromMembers for DescribeTelCallInfoResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_tel_call_out_count)?,
-                1 => members.filled(&mut map, &mut f_tel_call_in_count)?,
-                2 => members.filled(&mut map, &mut f_seat_used_count)?,
-                3 => members.value(&mut map, &mut f_voip_call_in_count_deprecated)?,
-                4 => members.filled(&mut map, &mut f_voip_call_in_count)?,
-                5 => members.filled(&mut map, &mut f_asr_offline_count)?,
-                6 => members.filled(&mut map, &mut f_asr_realtime_count)?,
-                7 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_tel_call_out_count),
+                1 => members.filled(&mut map, &mut f_tel_call_in_count),
+                2 => members.filled(&mut map, &mut f_seat_used_count),
+                3 => members.value(&mut map, &mut f_voip_call_in_count_deprecated),
+                4 => members.filled(&mut map, &mut f_voip_call_in_count),
+                5 => members.filled(&mut map, &mut f_asr_offline_count),
+                6 => members.filled(&mut map, &mut f_asr_realtime_count),
+                7 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeTelCallInfoResponse {
             tel_call_out_count: f_tel_call_out_count.unwrap_or_else(crate::deviation::absent),

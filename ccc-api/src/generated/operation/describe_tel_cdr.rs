@@ -237,18 +237,18 @@ impl crate::codec::FromMembers for DescribeTelCdrRequest {
         let mut f_session_ids: Option<Option<Vec<crate::CompactString>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_start_time_stamp)?,
-                1 => members.value(&mut map, &mut f_end_time_stamp)?,
-                2 => members.value(&mut map, &mut f_sdk_app_id)?,
-                3 => members.value(&mut map, &mut f_page_size)?,
-                4 => members.value(&mut map, &mut f_page_number)?,
-                5 => members.value(&mut map, &mut f_instance_id)?,
-                6 => members.value(&mut map, &mut f_limit)?,
-                7 => members.value(&mut map, &mut f_offset)?,
-                8 => members.value(&mut map, &mut f_phones)?,
-                9 => members.value(&mut map, &mut f_session_ids)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_start_time_stamp),
+                1 => members.value(&mut map, &mut f_end_time_stamp),
+                2 => members.value(&mut map, &mut f_sdk_app_id),
+                3 => members.value(&mut map, &mut f_page_size),
+                4 => members.value(&mut map, &mut f_page_number),
+                5 => members.value(&mut map, &mut f_instance_id),
+                6 => members.value(&mut map, &mut f_limit),
+                7 => members.value(&mut map, &mut f_offset),
+                8 => members.value(&mut map, &mut f_phones),
+                9 => members.value(&mut map, &mut f_session_ids),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeTelCdrRequest {
             start_time_stamp: members.required(f_start_time_stamp, 0)?,
@@ -632,11 +632,12 @@ impl DescribeTelCdrFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<DescribeTelCdrResponse, crate::SdkError<DescribeTelCdrErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<DescribeTelCdrResponse, crate::SdkError<DescribeTelCdrErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///
@@ -701,12 +702,12 @@ impl crate::codec::FromMembers for DescribeTelCdrResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_total_count)?,
-                1 => members.filled(&mut map, &mut f_tel_cdrs)?,
-                2 => members.filled(&mut map, &mut f_tel_cdr_list)?,
-                3 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_total_count),
+                1 => members.filled(&mut map, &mut f_tel_cdrs),
+                2 => members.filled(&mut map, &mut f_tel_cdr_list),
+                3 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeTelCdrResponse {
             total_count: f_total_count.unwrap_or_else(crate::deviation::absent),

@@ -74,10 +74,10 @@ impl crate::codec::FromMembers for DescribeTelRecordAsrRequest {
         let mut f_session_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_session_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_session_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeTelRecordAsrRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -208,11 +208,15 @@ impl DescribeTelRecordAsrFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<DescribeTelRecordAsrResponse, crate::SdkError<DescribeTelRecordAsrErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            DescribeTelRecordAsrResponse,
+            crate::SdkError<DescribeTelRecordAsrErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `DescribeTelRecordAsr`.
@@ -249,10 +253,10 @@ impl crate::codec::FromMembers for DescribeTelRecordAsrResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_asr_data_list)?,
-                1 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_asr_data_list),
+                1 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeTelRecordAsrResponse {
             asr_data_list: f_asr_data_list.unwrap_or_default(),

@@ -83,10 +83,10 @@ impl crate::codec::FromMembers for DescribeTelSessionRequest {
         let mut f_session_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_session_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_session_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeTelSessionRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -216,11 +216,12 @@ impl DescribeTelSessionFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<DescribeTelSessionResponse, crate::SdkError<DescribeTelSessionErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<DescribeTelSessionResponse, crate::SdkError<DescribeTelSessionErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `DescribeTelSession`.
@@ -259,10 +260,10 @@ impl crate::codec::FromMembers for DescribeTelSessionResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_session)?,
-                1 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_session),
+                1 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DescribeTelSessionResponse {
             session: f_session.unwrap_or_else(crate::deviation::absent),

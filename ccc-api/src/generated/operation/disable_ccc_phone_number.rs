@@ -76,11 +76,11 @@ impl crate::codec::FromMembers for DisableCCCPhoneNumberRequest {
         let mut f_sdk_app_id: Option<Option<crate::types::SdkAppId>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_phone_numbers)?,
-                1 => members.value(&mut map, &mut f_disabled)?,
-                2 => members.value(&mut map, &mut f_sdk_app_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_phone_numbers),
+                1 => members.value(&mut map, &mut f_disabled),
+                2 => members.value(&mut map, &mut f_sdk_app_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DisableCCCPhoneNumberRequest {
             phone_numbers: f_phone_numbers.unwrap_or_default(),
@@ -244,12 +244,15 @@ impl DisableCCCPhoneNumberFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<DisableCCCPhoneNumberResponse, crate::SdkError<DisableCCCPhoneNumberErrorCode>>
-    {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            DisableCCCPhoneNumberResponse,
+            crate::SdkError<DisableCCCPhoneNumberErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `DisableCCCPhoneNumber`.
@@ -282,9 +285,9 @@ impl crate::codec::FromMembers for DisableCCCPhoneNumberResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(DisableCCCPhoneNumberResponse {
             request_id: f_request_id.unwrap_or_else(crate::deviation::absent),

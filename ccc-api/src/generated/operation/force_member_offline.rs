@@ -64,10 +64,10 @@ impl crate::codec::FromMembers for ForceMemberOfflineRequest {
         let mut f_user_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_user_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_user_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(ForceMemberOfflineRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -196,11 +196,12 @@ impl ForceMemberOfflineFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ForceMemberOfflineResponse, crate::SdkError<ForceMemberOfflineErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<ForceMemberOfflineResponse, crate::SdkError<ForceMemberOfflineErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `ForceMemberOffline`.
@@ -233,9 +234,9 @@ impl crate::codec::FromMembers for ForceMemberOfflineResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(ForceMemberOfflineResponse {
             request_id: f_request_id.unwrap_or_else(crate::deviation::absent),

@@ -64,10 +64,10 @@ impl crate::codec::FromMembers for HangUpCallRequest {
         let mut f_session_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_session_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_session_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(HangUpCallRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -196,9 +196,12 @@ impl HangUpCallFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(self) -> Result<HangUpCallResponse, crate::SdkError<HangUpCallErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<HangUpCallResponse, crate::SdkError<HangUpCallErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `HangUpCall`.
@@ -231,9 +234,9 @@ impl crate::codec::FromMembers for HangUpCallResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(HangUpCallResponse {
             request_id: f_request_id.unwrap_or_else(crate::deviation::absent),

@@ -43,10 +43,10 @@ impl crate::codec::FromMembers for ModifyCompanyApplyRequest {
         let mut f_company_info: Option<crate::types::CompanyApplyInfo> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_apply_id)?,
-                1 => members.value(&mut map, &mut f_company_info)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_apply_id),
+                1 => members.value(&mut map, &mut f_company_info),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(ModifyCompanyApplyRequest {
             apply_id: members.required(f_apply_id, 0)?,
@@ -172,11 +172,12 @@ impl ModifyCompanyApplyFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ModifyCompanyApplyResponse, crate::SdkError<ModifyCompanyApplyErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<ModifyCompanyApplyResponse, crate::SdkError<ModifyCompanyApplyErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `ModifyCompanyApply`.
@@ -209,9 +210,9 @@ impl crate::codec::FromMembers for ModifyCompanyApplyResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(ModifyCompanyApplyResponse {
             request_id: f_request_id.unwrap_or_else(crate::deviation::absent),

@@ -152,19 +152,19 @@ impl crate::codec::FromMembers for ModifyStaffRequest {
         let mut f_forwarding_config: Option<Option<crate::types::ForwardingConfig>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_email)?,
-                2 => members.value(&mut map, &mut f_name)?,
-                3 => members.value(&mut map, &mut f_phone)?,
-                4 => members.value(&mut map, &mut f_nick)?,
-                5 => members.value(&mut map, &mut f_staff_no)?,
-                6 => members.value(&mut map, &mut f_skill_group_ids)?,
-                7 => members.value(&mut map, &mut f_use_mobile_call_out)?,
-                8 => members.value(&mut map, &mut f_use_mobile_accept)?,
-                9 => members.value(&mut map, &mut f_extension_number)?,
-                10 => members.value(&mut map, &mut f_forwarding_config)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_email),
+                2 => members.value(&mut map, &mut f_name),
+                3 => members.value(&mut map, &mut f_phone),
+                4 => members.value(&mut map, &mut f_nick),
+                5 => members.value(&mut map, &mut f_staff_no),
+                6 => members.value(&mut map, &mut f_skill_group_ids),
+                7 => members.value(&mut map, &mut f_use_mobile_call_out),
+                8 => members.value(&mut map, &mut f_use_mobile_accept),
+                9 => members.value(&mut map, &mut f_extension_number),
+                10 => members.value(&mut map, &mut f_forwarding_config),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(ModifyStaffRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -578,9 +578,12 @@ impl ModifyStaffFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(self) -> Result<ModifyStaffResponse, crate::SdkError<ModifyStaffErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ModifyStaffResponse, crate::SdkError<ModifyStaffErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `ModifyStaff`.
@@ -613,9 +616,9 @@ impl crate::codec::FromMembers for ModifyStaffResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(ModifyStaffResponse {
             request_id: f_request_id.unwrap_or_else(crate::deviation::absent),

@@ -81,11 +81,11 @@ impl crate::codec::FromMembers for ModifyStaffPasswordRequest {
         let mut f_password: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_email)?,
-                2 => members.value(&mut map, &mut f_password)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_email),
+                2 => members.value(&mut map, &mut f_password),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(ModifyStaffPasswordRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -261,11 +261,12 @@ impl ModifyStaffPasswordFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ModifyStaffPasswordResponse, crate::SdkError<ModifyStaffPasswordErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<ModifyStaffPasswordResponse, crate::SdkError<ModifyStaffPasswordErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `ModifyStaffPassword`.
@@ -298,9 +299,9 @@ impl crate::codec::FromMembers for ModifyStaffPasswordResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(ModifyStaffPasswordResponse {
             request_id: f_request_id.unwrap_or_else(crate::deviation::absent),

@@ -66,10 +66,10 @@ impl crate::codec::FromMembers for PauseAutoCalloutTaskRequest {
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_task_id)?,
-                1 => members.value(&mut map, &mut f_sdk_app_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_task_id),
+                1 => members.value(&mut map, &mut f_sdk_app_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(PauseAutoCalloutTaskRequest {
             task_id: members.required(f_task_id, 0)?,
@@ -199,11 +199,15 @@ impl PauseAutoCalloutTaskFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<PauseAutoCalloutTaskResponse, crate::SdkError<PauseAutoCalloutTaskErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            PauseAutoCalloutTaskResponse,
+            crate::SdkError<PauseAutoCalloutTaskErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `PauseAutoCalloutTask`.
@@ -236,9 +240,9 @@ impl crate::codec::FromMembers for PauseAutoCalloutTaskResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(PauseAutoCalloutTaskResponse {
             request_id: f_request_id.unwrap_or_else(crate::deviation::absent),

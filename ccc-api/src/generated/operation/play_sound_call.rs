@@ -85,12 +85,12 @@ impl crate::codec::FromMembers for PlaySoundCallRequest {
         let mut f_play_times: Option<Option<i64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_session_id)?,
-                2 => members.value(&mut map, &mut f_file_id)?,
-                3 => members.value(&mut map, &mut f_play_times)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_session_id),
+                2 => members.value(&mut map, &mut f_file_id),
+                3 => members.value(&mut map, &mut f_play_times),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(PlaySoundCallRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -281,11 +281,12 @@ impl PlaySoundCallFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<PlaySoundCallResponse, crate::SdkError<PlaySoundCallErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<PlaySoundCallResponse, crate::SdkError<PlaySoundCallErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `PlaySoundCall`.
@@ -318,9 +319,9 @@ impl crate::codec::FromMembers for PlaySoundCallResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(PlaySoundCallResponse {
             request_id: f_request_id.unwrap_or_else(crate::deviation::absent),

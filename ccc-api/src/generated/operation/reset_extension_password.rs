@@ -65,10 +65,10 @@ impl crate::codec::FromMembers for ResetExtensionPasswordRequest {
         let mut f_extension_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_extension_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_extension_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(ResetExtensionPasswordRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -199,12 +199,15 @@ impl ResetExtensionPasswordFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ResetExtensionPasswordResponse, crate::SdkError<ResetExtensionPasswordErrorCode>>
-    {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            ResetExtensionPasswordResponse,
+            crate::SdkError<ResetExtensionPasswordErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `ResetExtensionPassword`.
@@ -252,10 +255,10 @@ impl crate::codec::FromMembers for ResetExtensionPasswordResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_password)?,
-                1 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_password),
+                1 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(ResetExtensionPasswordResponse {
             password: f_password.unwrap_or_else(crate::deviation::absent),

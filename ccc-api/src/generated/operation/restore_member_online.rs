@@ -64,10 +64,10 @@ impl crate::codec::FromMembers for RestoreMemberOnlineRequest {
         let mut f_user_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_user_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_user_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(RestoreMemberOnlineRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -197,11 +197,12 @@ impl RestoreMemberOnlineFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<RestoreMemberOnlineResponse, crate::SdkError<RestoreMemberOnlineErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<RestoreMemberOnlineResponse, crate::SdkError<RestoreMemberOnlineErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `RestoreMemberOnline`.
@@ -234,9 +235,9 @@ impl crate::codec::FromMembers for RestoreMemberOnlineResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(RestoreMemberOnlineResponse {
             request_id: f_request_id.unwrap_or_else(crate::deviation::absent),

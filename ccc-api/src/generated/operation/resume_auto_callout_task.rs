@@ -66,10 +66,10 @@ impl crate::codec::FromMembers for ResumeAutoCalloutTaskRequest {
         let mut f_sdk_app_id: Option<crate::types::SdkAppId> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_task_id)?,
-                1 => members.value(&mut map, &mut f_sdk_app_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_task_id),
+                1 => members.value(&mut map, &mut f_sdk_app_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(ResumeAutoCalloutTaskRequest {
             task_id: members.required(f_task_id, 0)?,
@@ -200,12 +200,15 @@ impl ResumeAutoCalloutTaskFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ResumeAutoCalloutTaskResponse, crate::SdkError<ResumeAutoCalloutTaskErrorCode>>
-    {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            ResumeAutoCalloutTaskResponse,
+            crate::SdkError<ResumeAutoCalloutTaskErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `ResumeAutoCalloutTask`.
@@ -238,9 +241,9 @@ impl crate::codec::FromMembers for ResumeAutoCalloutTaskResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(ResumeAutoCalloutTaskResponse {
             request_id: f_request_id.unwrap_or_else(crate::deviation::absent),

@@ -81,10 +81,10 @@ impl crate::codec::FromMembers for SetStaffStatusRequest {
         let mut f_staff_status_list: Option<Vec<crate::types::SetStaffStatusItem>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_staff_status_list)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_staff_status_list),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(SetStaffStatusRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -216,11 +216,12 @@ impl SetStaffStatusFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<SetStaffStatusResponse, crate::SdkError<SetStaffStatusErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<SetStaffStatusResponse, crate::SdkError<SetStaffStatusErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `SetStaffStatus`.
@@ -261,10 +262,10 @@ impl crate::codec::FromMembers for SetStaffStatusResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_staff_status_list)?,
-                1 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_staff_status_list),
+                1 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(SetStaffStatusResponse {
             staff_status_list: f_staff_status_list.flatten(),

@@ -64,10 +64,10 @@ impl crate::codec::FromMembers for StopAutoCalloutTaskRequest {
         let mut f_task_id: Option<crate::types::TaskId> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_task_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_task_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(StopAutoCalloutTaskRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -197,11 +197,12 @@ impl StopAutoCalloutTaskFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<StopAutoCalloutTaskResponse, crate::SdkError<StopAutoCalloutTaskErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<StopAutoCalloutTaskResponse, crate::SdkError<StopAutoCalloutTaskErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `StopAutoCalloutTask`.
@@ -234,9 +235,9 @@ impl crate::codec::FromMembers for StopAutoCalloutTaskResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(StopAutoCalloutTaskResponse {
             request_id: f_request_id.unwrap_or_else(crate::deviation::absent),

@@ -72,11 +72,11 @@ impl crate::codec::FromMembers for TransferToManualRequest {
         let mut f_skill_group_id: Option<crate::types::SkillGroupId> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_session_id)?,
-                2 => members.value(&mut map, &mut f_skill_group_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_session_id),
+                2 => members.value(&mut map, &mut f_skill_group_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(TransferToManualRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -239,11 +239,12 @@ impl TransferToManualFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<TransferToManualResponse, crate::SdkError<TransferToManualErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<TransferToManualResponse, crate::SdkError<TransferToManualErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `TransferToManual`.
@@ -276,9 +277,9 @@ impl crate::codec::FromMembers for TransferToManualResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(TransferToManualResponse {
             request_id: f_request_id.unwrap_or_else(crate::deviation::absent),

@@ -76,11 +76,11 @@ impl crate::codec::FromMembers for UnbindNumberCallOutSkillGroupRequest {
         let mut f_skill_group_ids: Option<Vec<crate::types::SkillGroupId>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_number)?,
-                2 => members.value(&mut map, &mut f_skill_group_ids)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_number),
+                2 => members.value(&mut map, &mut f_skill_group_ids),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(UnbindNumberCallOutSkillGroupRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -245,14 +245,15 @@ impl UnbindNumberCallOutSkillGroupFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        UnbindNumberCallOutSkillGroupResponse,
-        crate::SdkError<UnbindNumberCallOutSkillGroupErrorCode>,
-    > {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            UnbindNumberCallOutSkillGroupResponse,
+            crate::SdkError<UnbindNumberCallOutSkillGroupErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `UnbindNumberCallOutSkillGroup`.
@@ -285,9 +286,9 @@ impl crate::codec::FromMembers for UnbindNumberCallOutSkillGroupResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(UnbindNumberCallOutSkillGroupResponse {
             request_id: f_request_id.unwrap_or_else(crate::deviation::absent),

@@ -75,11 +75,11 @@ impl crate::codec::FromMembers for UnbindStaffSkillGroupListRequest {
         let mut f_skill_group_list: Option<Vec<crate::types::SkillGroupId>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_staff_email)?,
-                2 => members.value(&mut map, &mut f_skill_group_list)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_staff_email),
+                2 => members.value(&mut map, &mut f_skill_group_list),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(UnbindStaffSkillGroupListRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -244,14 +244,15 @@ impl UnbindStaffSkillGroupListFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        UnbindStaffSkillGroupListResponse,
-        crate::SdkError<UnbindStaffSkillGroupListErrorCode>,
-    > {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            UnbindStaffSkillGroupListResponse,
+            crate::SdkError<UnbindStaffSkillGroupListErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `UnbindStaffSkillGroupList`.
@@ -284,9 +285,9 @@ impl crate::codec::FromMembers for UnbindStaffSkillGroupListResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(UnbindStaffSkillGroupListResponse {
             request_id: f_request_id.unwrap_or_else(crate::deviation::absent),

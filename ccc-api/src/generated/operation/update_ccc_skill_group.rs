@@ -99,13 +99,13 @@ impl crate::codec::FromMembers for UpdateCCCSkillGroupRequest {
         let mut f_ring_all: Option<Option<bool>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_skill_group_id)?,
-                2 => members.value(&mut map, &mut f_skill_group_name)?,
-                3 => members.value(&mut map, &mut f_max_concurrency)?,
-                4 => members.value(&mut map, &mut f_ring_all)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_skill_group_id),
+                2 => members.value(&mut map, &mut f_skill_group_name),
+                3 => members.value(&mut map, &mut f_max_concurrency),
+                4 => members.value(&mut map, &mut f_ring_all),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(UpdateCCCSkillGroupRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -329,11 +329,12 @@ impl UpdateCCCSkillGroupFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<UpdateCCCSkillGroupResponse, crate::SdkError<UpdateCCCSkillGroupErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<UpdateCCCSkillGroupResponse, crate::SdkError<UpdateCCCSkillGroupErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `UpdateCCCSkillGroup`.
@@ -366,9 +367,9 @@ impl crate::codec::FromMembers for UpdateCCCSkillGroupResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(UpdateCCCSkillGroupResponse {
             request_id: f_request_id.unwrap_or_else(crate::deviation::absent),

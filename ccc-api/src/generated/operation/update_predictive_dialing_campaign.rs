@@ -198,25 +198,25 @@ impl crate::codec::FromMembers for UpdatePredictiveDialingCampaignRequest {
         let mut f_callee_attributes: Option<Option<Vec<crate::types::CalleeAttribute>>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_campaign_id)?,
-                2 => members.value(&mut map, &mut f_name)?,
-                3 => members.value(&mut map, &mut f_callees)?,
-                4 => members.value(&mut map, &mut f_callers)?,
-                5 => members.value(&mut map, &mut f_call_order)?,
-                6 => members.value(&mut map, &mut f_skill_group_id)?,
-                7 => members.value(&mut map, &mut f_priority)?,
-                8 => members.value(&mut map, &mut f_expected_abandon_rate)?,
-                9 => members.value(&mut map, &mut f_retry_interval)?,
-                10 => members.value(&mut map, &mut f_start_time)?,
-                11 => members.value(&mut map, &mut f_end_time)?,
-                12 => members.value(&mut map, &mut f_ivr_id)?,
-                13 => members.value(&mut map, &mut f_retry_times)?,
-                14 => members.value(&mut map, &mut f_variables)?,
-                15 => members.value(&mut map, &mut f_uui)?,
-                16 => members.value(&mut map, &mut f_callee_attributes)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_campaign_id),
+                2 => members.value(&mut map, &mut f_name),
+                3 => members.value(&mut map, &mut f_callees),
+                4 => members.value(&mut map, &mut f_callers),
+                5 => members.value(&mut map, &mut f_call_order),
+                6 => members.value(&mut map, &mut f_skill_group_id),
+                7 => members.value(&mut map, &mut f_priority),
+                8 => members.value(&mut map, &mut f_expected_abandon_rate),
+                9 => members.value(&mut map, &mut f_retry_interval),
+                10 => members.value(&mut map, &mut f_start_time),
+                11 => members.value(&mut map, &mut f_end_time),
+                12 => members.value(&mut map, &mut f_ivr_id),
+                13 => members.value(&mut map, &mut f_retry_times),
+                14 => members.value(&mut map, &mut f_variables),
+                15 => members.value(&mut map, &mut f_uui),
+                16 => members.value(&mut map, &mut f_callee_attributes),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(UpdatePredictiveDialingCampaignRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -850,14 +850,15 @@ impl UpdatePredictiveDialingCampaignFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        UpdatePredictiveDialingCampaignResponse,
-        crate::SdkError<UpdatePredictiveDialingCampaignErrorCode>,
-    > {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            UpdatePredictiveDialingCampaignResponse,
+            crate::SdkError<UpdatePredictiveDialingCampaignErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `UpdatePredictiveDialingCampaign`.
@@ -890,9 +891,9 @@ impl crate::codec::FromMembers for UpdatePredictiveDialingCampaignResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(UpdatePredictiveDialingCampaignResponse {
             request_id: f_request_id.unwrap_or_else(crate::deviation::absent),

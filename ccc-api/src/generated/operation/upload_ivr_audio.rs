@@ -84,10 +84,10 @@ impl crate::codec::FromMembers for UploadIvrAudioRequest {
         let mut f_audio_list: Option<Vec<crate::types::UploadAudioInfo>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_sdk_app_id)?,
-                1 => members.value(&mut map, &mut f_audio_list)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_sdk_app_id),
+                1 => members.value(&mut map, &mut f_audio_list),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(UploadIvrAudioRequest {
             sdk_app_id: members.required(f_sdk_app_id, 0)?,
@@ -212,11 +212,12 @@ impl UploadIvrAudioFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<UploadIvrAudioResponse, crate::SdkError<UploadIvrAudioErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<UploadIvrAudioResponse, crate::SdkError<UploadIvrAudioErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `UploadIvrAudio`.
@@ -263,11 +264,11 @@ impl crate::codec::FromMembers for UploadIvrAudioResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_failed_file_list)?,
-                1 => members.value(&mut map, &mut f_success_file_list)?,
-                2 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_failed_file_list),
+                1 => members.value(&mut map, &mut f_success_file_list),
+                2 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(UploadIvrAudioResponse {
             failed_file_list: f_failed_file_list.flatten(),

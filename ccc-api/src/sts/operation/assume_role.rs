@@ -153,17 +153,17 @@ impl crate::codec::FromMembers for AssumeRoleRequest {
         let mut f_token_code: Option<Option<crate::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_role_arn)?,
-                1 => members.value(&mut map, &mut f_role_session_name)?,
-                2 => members.value(&mut map, &mut f_duration_seconds)?,
-                3 => members.value(&mut map, &mut f_policy)?,
-                4 => members.value(&mut map, &mut f_external_id)?,
-                5 => members.value(&mut map, &mut f_tags)?,
-                6 => members.value(&mut map, &mut f_source_identity)?,
-                7 => members.value(&mut map, &mut f_serial_number)?,
-                8 => members.value(&mut map, &mut f_token_code)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_role_arn),
+                1 => members.value(&mut map, &mut f_role_session_name),
+                2 => members.value(&mut map, &mut f_duration_seconds),
+                3 => members.value(&mut map, &mut f_policy),
+                4 => members.value(&mut map, &mut f_external_id),
+                5 => members.value(&mut map, &mut f_tags),
+                6 => members.value(&mut map, &mut f_source_identity),
+                7 => members.value(&mut map, &mut f_serial_number),
+                8 => members.value(&mut map, &mut f_token_code),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(AssumeRoleRequest {
             role_arn: members.required(f_role_arn, 0)?,
@@ -523,9 +523,12 @@ impl AssumeRoleFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(self) -> Result<AssumeRoleResponse, crate::SdkError<AssumeRoleErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<AssumeRoleResponse, crate::SdkError<AssumeRoleErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `AssumeRole`.
@@ -586,12 +589,12 @@ impl crate::codec::FromMembers for AssumeRoleResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_credentials)?,
-                1 => members.filled(&mut map, &mut f_expired_time)?,
-                2 => members.filled(&mut map, &mut f_expiration)?,
-                3 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_credentials),
+                1 => members.filled(&mut map, &mut f_expired_time),
+                2 => members.filled(&mut map, &mut f_expiration),
+                3 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(AssumeRoleResponse {
             credentials: f_credentials.unwrap_or_else(crate::deviation::absent),

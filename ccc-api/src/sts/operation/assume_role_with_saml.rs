@@ -110,13 +110,13 @@ impl crate::codec::FromMembers for AssumeRoleWithSAMLRequest {
         let mut f_duration_seconds: Option<Option<u64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_saml_assertion)?,
-                1 => members.value(&mut map, &mut f_principal_arn)?,
-                2 => members.value(&mut map, &mut f_role_arn)?,
-                3 => members.value(&mut map, &mut f_role_session_name)?,
-                4 => members.value(&mut map, &mut f_duration_seconds)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_saml_assertion),
+                1 => members.value(&mut map, &mut f_principal_arn),
+                2 => members.value(&mut map, &mut f_role_arn),
+                3 => members.value(&mut map, &mut f_role_session_name),
+                4 => members.value(&mut map, &mut f_duration_seconds),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(AssumeRoleWithSAMLRequest {
             saml_assertion: members.required(f_saml_assertion, 0)?,
@@ -359,11 +359,12 @@ impl AssumeRoleWithSAMLFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<AssumeRoleWithSAMLResponse, crate::SdkError<AssumeRoleWithSAMLErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<AssumeRoleWithSAMLResponse, crate::SdkError<AssumeRoleWithSAMLErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `AssumeRoleWithSAML`.
@@ -426,12 +427,12 @@ impl crate::codec::FromMembers for AssumeRoleWithSAMLResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_credentials)?,
-                1 => members.filled(&mut map, &mut f_expired_time)?,
-                2 => members.filled(&mut map, &mut f_expiration)?,
-                3 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_credentials),
+                1 => members.filled(&mut map, &mut f_expired_time),
+                2 => members.filled(&mut map, &mut f_expiration),
+                3 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(AssumeRoleWithSAMLResponse {
             credentials: f_credentials.unwrap_or_else(crate::deviation::absent),

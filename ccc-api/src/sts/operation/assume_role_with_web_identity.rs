@@ -111,13 +111,13 @@ impl crate::codec::FromMembers for AssumeRoleWithWebIdentityRequest {
         let mut f_duration_seconds: Option<Option<i64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_provider_id)?,
-                1 => members.value(&mut map, &mut f_web_identity_token)?,
-                2 => members.value(&mut map, &mut f_role_arn)?,
-                3 => members.value(&mut map, &mut f_role_session_name)?,
-                4 => members.value(&mut map, &mut f_duration_seconds)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_provider_id),
+                1 => members.value(&mut map, &mut f_web_identity_token),
+                2 => members.value(&mut map, &mut f_role_arn),
+                3 => members.value(&mut map, &mut f_role_session_name),
+                4 => members.value(&mut map, &mut f_duration_seconds),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(AssumeRoleWithWebIdentityRequest {
             provider_id: members.required(f_provider_id, 0)?,
@@ -361,14 +361,15 @@ impl AssumeRoleWithWebIdentityFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        AssumeRoleWithWebIdentityResponse,
-        crate::SdkError<AssumeRoleWithWebIdentityErrorCode>,
-    > {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<
+            AssumeRoleWithWebIdentityResponse,
+            crate::SdkError<AssumeRoleWithWebIdentityErrorCode>,
+        >,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `AssumeRoleWithWebIdentity`.
@@ -431,12 +432,12 @@ impl crate::codec::FromMembers for AssumeRoleWithWebIdentityResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_expired_time)?,
-                1 => members.filled(&mut map, &mut f_expiration)?,
-                2 => members.filled(&mut map, &mut f_credentials)?,
-                3 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_expired_time),
+                1 => members.filled(&mut map, &mut f_expiration),
+                2 => members.filled(&mut map, &mut f_credentials),
+                3 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(AssumeRoleWithWebIdentityResponse {
             expired_time: f_expired_time.unwrap_or_else(crate::deviation::absent),

@@ -164,11 +164,12 @@ impl GetCallerIdentityFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<GetCallerIdentityResponse, crate::SdkError<GetCallerIdentityErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<GetCallerIdentityResponse, crate::SdkError<GetCallerIdentityErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `GetCallerIdentity`.
@@ -248,14 +249,14 @@ impl crate::codec::FromMembers for GetCallerIdentityResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_arn)?,
-                1 => members.value(&mut map, &mut f_account_id)?,
-                2 => members.value(&mut map, &mut f_user_id)?,
-                3 => members.value(&mut map, &mut f_principal_id)?,
-                4 => members.value(&mut map, &mut f_type)?,
-                5 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_arn),
+                1 => members.value(&mut map, &mut f_account_id),
+                2 => members.value(&mut map, &mut f_user_id),
+                3 => members.value(&mut map, &mut f_principal_id),
+                4 => members.value(&mut map, &mut f_type),
+                5 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(GetCallerIdentityResponse {
             arn: f_arn.flatten(),

@@ -82,11 +82,11 @@ impl crate::codec::FromMembers for GetFederationTokenRequest {
         let mut f_duration_seconds: Option<Option<u64>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_name)?,
-                1 => members.value(&mut map, &mut f_policy)?,
-                2 => members.value(&mut map, &mut f_duration_seconds)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_name),
+                1 => members.value(&mut map, &mut f_policy),
+                2 => members.value(&mut map, &mut f_duration_seconds),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(GetFederationTokenRequest {
             name: members.required(f_name, 0)?,
@@ -246,11 +246,12 @@ impl GetFederationTokenFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<GetFederationTokenResponse, crate::SdkError<GetFederationTokenErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    ) -> impl ::std::future::Future<
+        Output = Result<GetFederationTokenResponse, crate::SdkError<GetFederationTokenErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `GetFederationToken`.
@@ -311,12 +312,12 @@ impl crate::codec::FromMembers for GetFederationTokenResponse {
         let mut f_request_id: Option<crate::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_credentials)?,
-                1 => members.filled(&mut map, &mut f_expired_time)?,
-                2 => members.value(&mut map, &mut f_expiration)?,
-                3 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_credentials),
+                1 => members.filled(&mut map, &mut f_expired_time),
+                2 => members.value(&mut map, &mut f_expiration),
+                3 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(GetFederationTokenResponse {
             credentials: f_credentials.unwrap_or_else(crate::deviation::absent),

@@ -41,10 +41,10 @@ impl ::ccc_api::codec::FromMembers for ListItemsRequest {
         let mut f_clone_: Option<u64> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_default_)?,
-                1 => members.value(&mut map, &mut f_clone_)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_default_),
+                1 => members.value(&mut map, &mut f_clone_),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(ListItemsRequest {
             default_: f_default_.flatten(),
@@ -163,9 +163,12 @@ impl ListItemsFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(self) -> Result<ListItemsResponse, ::ccc_api::SdkError<ListItemsErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<ListItemsResponse, ::ccc_api::SdkError<ListItemsErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 10 items unless `Default`/`Clone` are set here or on the paginator.
     ///
@@ -221,11 +224,11 @@ impl ::ccc_api::codec::FromMembers for ListItemsResponse {
         let mut f_request_id: Option<::ccc_api::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_request_id_)?,
-                1 => members.value(&mut map, &mut f_self_)?,
-                2 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_request_id_),
+                1 => members.value(&mut map, &mut f_self_),
+                2 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(ListItemsResponse {
             request_id_: f_request_id_.flatten(),

@@ -218,31 +218,31 @@ impl ::ccc_api::codec::FromMembers for PutThingRequest {
         let mut f_api_key: Option<Option<::ccc_api::CompactString>> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_new_)?,
-                1 => members.value(&mut map, &mut f_send_)?,
-                2 => members.value(&mut map, &mut f_build_)?,
-                3 => members.value(&mut map, &mut f_options_)?,
-                4 => members.value(&mut map, &mut f_as_builder_)?,
-                5 => members.value(&mut map, &mut f_into_paginator_)?,
-                6 => members.value(&mut map, &mut f_default_)?,
-                7 => members.value(&mut map, &mut f_clone_)?,
-                8 => members.value(&mut map, &mut f_into_)?,
-                9 => members.value(&mut map, &mut f_fmt_)?,
-                10 => members.value(&mut map, &mut f_name)?,
-                11 => members.value(&mut map, &mut f_set_name_)?,
-                12 => members.value(&mut map, &mut f_type)?,
-                13 => members.value(&mut map, &mut f_set_type_)?,
-                14 => members.value(&mut map, &mut f_self_)?,
-                15 => members.value(&mut map, &mut f_super_)?,
-                16 => members.value(&mut map, &mut f_crate_)?,
-                17 => members.value(&mut map, &mut f_client)?,
-                18 => members.value(&mut map, &mut f_inner)?,
-                19 => members.value(&mut map, &mut f_builder)?,
-                20 => members.value(&mut map, &mut f_request_id)?,
-                21 => members.value(&mut map, &mut f_body)?,
-                22 => members.value(&mut map, &mut f_api_key)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_new_),
+                1 => members.value(&mut map, &mut f_send_),
+                2 => members.value(&mut map, &mut f_build_),
+                3 => members.value(&mut map, &mut f_options_),
+                4 => members.value(&mut map, &mut f_as_builder_),
+                5 => members.value(&mut map, &mut f_into_paginator_),
+                6 => members.value(&mut map, &mut f_default_),
+                7 => members.value(&mut map, &mut f_clone_),
+                8 => members.value(&mut map, &mut f_into_),
+                9 => members.value(&mut map, &mut f_fmt_),
+                10 => members.value(&mut map, &mut f_name),
+                11 => members.value(&mut map, &mut f_set_name_),
+                12 => members.value(&mut map, &mut f_type),
+                13 => members.value(&mut map, &mut f_set_type_),
+                14 => members.value(&mut map, &mut f_self_),
+                15 => members.value(&mut map, &mut f_super_),
+                16 => members.value(&mut map, &mut f_crate_),
+                17 => members.value(&mut map, &mut f_client),
+                18 => members.value(&mut map, &mut f_inner),
+                19 => members.value(&mut map, &mut f_builder),
+                20 => members.value(&mut map, &mut f_request_id),
+                21 => members.value(&mut map, &mut f_body),
+                22 => members.value(&mut map, &mut f_api_key),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(PutThingRequest {
             new_: members.required(f_new_, 0)?,
@@ -957,9 +957,12 @@ impl PutThingFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(self) -> Result<PutThingResponse, ::ccc_api::SdkError<PutThingErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<PutThingResponse, ::ccc_api::SdkError<PutThingErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `PutThing`.
@@ -1026,14 +1029,14 @@ impl ::ccc_api::codec::FromMembers for PutThingResponse {
         let mut f_request_id: Option<::ccc_api::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_request_id_)?,
-                1 => members.value(&mut map, &mut f_send)?,
-                2 => members.value(&mut map, &mut f_self_)?,
-                3 => members.value(&mut map, &mut f_kind)?,
-                4 => members.value(&mut map, &mut f_vault)?,
-                5 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_request_id_),
+                1 => members.value(&mut map, &mut f_send),
+                2 => members.value(&mut map, &mut f_self_),
+                3 => members.value(&mut map, &mut f_kind),
+                4 => members.value(&mut map, &mut f_vault),
+                5 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(PutThingResponse {
             request_id_: f_request_id_.unwrap_or_else(::ccc_api::deviation::absent),

@@ -33,9 +33,9 @@ impl ::ccc_api::codec::FromMembers for VisitRequest {
         let mut f_id: Option<u64> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.value(&mut map, &mut f_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.value(&mut map, &mut f_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(VisitRequest {
             id: members.required(f_id, 0)?,
@@ -127,9 +127,12 @@ impl VisitFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub async fn send(self) -> Result<VisitResponse, ::ccc_api::SdkError<VisitErrorCode>> {
-        let request = self.inner.build()?;
-        self.client.execute_with(&request, &self.options).await
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = Result<VisitResponse, ::ccc_api::SdkError<VisitErrorCode>>,
+    > + Send {
+        self.client.send_built(self.inner.build(), self.options)
     }
 }
 /// Successful response of `Visit`.
@@ -161,9 +164,9 @@ impl ::ccc_api::codec::FromMembers for VisitResponse {
         let mut f_request_id: Option<::ccc_api::CompactString> = None;
         while let Some(i) = members.next_key(&mut map)? {
             match i {
-                0 => members.filled(&mut map, &mut f_request_id)?,
-                _ => members.skip(&mut map)?,
-            }
+                0 => members.filled(&mut map, &mut f_request_id),
+                _ => members.skip(&mut map),
+            }?;
         }
         Ok(VisitResponse {
             request_id: f_request_id.unwrap_or_else(::ccc_api::deviation::absent),
