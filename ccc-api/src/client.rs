@@ -204,19 +204,6 @@ impl Client {
         self.execute_with(request, &RequestOptions::default()).await
     }
 
-    /// What a fluent builder's `send` returns: the request it built, or why
-    /// it could not, sent with its options. Generated `send` methods are plain
-    /// functions returning this one generic future; an `async fn` per action
-    /// made each its own state machine, a sixth of the crate's build time.
-    #[doc(hidden)]
-    pub async fn send_built<A: Action>(
-        self,
-        request: Result<A, BuildError>,
-        options: RequestOptions,
-    ) -> Result<A::Response, SdkError<A::ErrorCode>> {
-        self.execute_with(&request?, &options).await
-    }
-
     /// As [`Client::execute`], with per-request overrides.
     pub async fn execute_with<A: Action>(
         &self,

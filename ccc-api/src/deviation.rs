@@ -115,16 +115,27 @@ pub enum Rule {
 /// Serde `default` of a member the spec promises: counts the filling.
 #[doc(hidden)]
 pub fn absent<T: Default>() -> T {
-    FILLED.with(|n| n.set(n.get().saturating_add(1)));
+    note_filled();
     T::default()
+}
+
+/// Counts one member filled in. Not generic, so the thread-local access is
+/// compiled once rather than once per member type.
+fn note_filled() {
+    FILLED.with(|n| n.set(n.get().saturating_add(1)));
+}
+
+/// Sets the count of members filled in on this thread, returning the old one.
+fn swap_filled(count: u32) -> u32 {
+    FILLED.with(|n| n.replace(count))
 }
 
 /// Runs `decode` (a serde decode of a generated type on this thread) and
 /// returns its result with the number of promised members it filled in.
 pub fn count_filled<T>(decode: impl FnOnce() -> T) -> (T, u32) {
-    let before = FILLED.with(|n| n.replace(0));
+    let before = swap_filled(0);
     let out = decode();
-    let filled = FILLED.with(|n| n.replace(before));
+    let filled = swap_filled(before);
     (out, filled)
 }
 

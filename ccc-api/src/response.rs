@@ -46,20 +46,23 @@ impl RawResponse {
     /// Every answer is decoded the one way, as `Envelope<T>` from a `str`, so
     /// the decoder of a response type is compiled once per crate that uses it.
     pub fn decode<T: DeserializeOwned>(&self, action: &str) -> Result<T, SdkError<String>> {
-        let shape = |e: serde_json::Error| {
-            SdkError::Decode(self.decode_error(DecodeErrorKind::Shape, e.to_string()))
-        };
         match serde_json::from_str::<Envelope<T>>(&self.body) {
             Ok(Envelope(response)) => Ok(response),
-            Err(e) if self.inspected => Err(shape(e)),
-            Err(e) => match inspect(action, self.status, &self.body) {
-                Err(mut precise) => {
-                    precise.set_attempts(self.attempts);
-                    Err(precise)
-                }
-                Ok(()) => Err(shape(e)),
-            },
+            Err(e) => Err(self.decode_failure(action, e)),
         }
+    }
+
+    /// Why the answer did not decode: what a full parse of the envelope finds
+    /// (a service error, a malformed body), or else a `Response` that does not
+    /// fit the type. Not generic.
+    fn decode_failure(&self, action: &str, e: serde_json::Error) -> SdkError<String> {
+        if !self.inspected {
+            if let Err(mut precise) = inspect(action, self.status, &self.body) {
+                precise.set_attempts(self.attempts);
+                return precise;
+            }
+        }
+        SdkError::Decode(self.decode_error(DecodeErrorKind::Shape, e.to_string()))
     }
 }
 
@@ -75,9 +78,22 @@ impl RawResponse {
     ) -> Result<T, SdkError<String>> {
         let (decoded, filled) = deviation::count_filled(|| self.decode::<T>(action));
         let mut response = decoded?;
-        if filled == 0 && self.not_utf8.is_none() {
-            return Ok(response);
+        if filled != 0 || self.not_utf8.is_some() {
+            response.set_deviations(self.deviations(action, filled, T::members, strict)?);
         }
+        Ok(response)
+    }
+
+    /// What a decode that filled in `filled` members of a type with `members`
+    /// deviated in, logged; or, when `strict`, the decode error naming it. Not
+    /// generic: compiled once, not once per response type.
+    fn deviations(
+        &self,
+        action: &str,
+        filled: u32,
+        members: fn() -> &'static [deviation::Member],
+        strict: bool,
+    ) -> Result<Vec<Deviation>, SdkError<String>> {
         let mut deviations = Vec::new();
         if self.not_utf8.is_some() {
             deviations.push(Deviation {
@@ -86,7 +102,7 @@ impl RawResponse {
             });
         }
         if filled != 0 {
-            deviations.extend(self.deviations_of::<T>());
+            deviations.extend(self.members_filled(members()));
         }
         let listed = deviations
             .iter()
@@ -105,16 +121,15 @@ impl RawResponse {
             deviations = %listed,
             "answer deviates from the spec; read as defaults"
         );
-        response.set_deviations(deviations);
-        Ok(response)
+        Ok(deviations)
     }
 
-    /// The members filled in to decode the answer as `T`, found by walking
-    /// the answer along `T`'s member table (only done when something was
-    /// filled).
-    fn deviations_of<T: ActionResponse>(&self) -> Vec<Deviation> {
+    /// The members filled in to decode the answer as a type with `members`,
+    /// found by walking the answer along that member table (only done when
+    /// something was filled).
+    fn members_filled(&self, members: &[deviation::Member]) -> Vec<Deviation> {
         match serde_json::from_str::<Envelope<serde_json::Value>>(&self.body) {
-            Ok(Envelope(received)) => deviation::find(T::members(), &received),
+            Ok(Envelope(received)) => deviation::find(members, &received),
             Err(_) => Vec::new(),
         }
     }

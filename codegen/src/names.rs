@@ -52,7 +52,6 @@ pub const CLIENT_METHODS: &[&str] = &[
     "from_env",
     "mocked",
     "send",
-    "send_built",
     "service",
 ];
 

@@ -269,10 +269,9 @@ pub(crate) fn action_module(model: &Model, a: &Action, paths: &Paths) -> TokenSt
 
             /// Checks the required members and sends the request.
             #[inline]
-            pub fn send(
-                self,
-            ) -> impl ::std::future::Future<Output = Result<#response, #rt::SdkError<#error_code>>> + Send {
-                self.client.send_built(self.inner.build(), self.options)
+            pub async fn send(self) -> Result<#response, #rt::SdkError<#error_code>> {
+                let request = self.inner.build()?;
+                self.client.execute_with(&request, &self.options).await
             }
 
             #into_paginator

@@ -198,15 +198,14 @@ impl AbortPredictiveDialingCampaignFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            AbortPredictiveDialingCampaignResponse,
-            crate::SdkError<AbortPredictiveDialingCampaignErrorCode>,
-        >,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<
+        AbortPredictiveDialingCampaignResponse,
+        crate::SdkError<AbortPredictiveDialingCampaignErrorCode>,
+    > {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `AbortPredictiveDialingCampaign`.

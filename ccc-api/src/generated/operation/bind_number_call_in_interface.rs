@@ -285,15 +285,14 @@ impl BindNumberCallInInterfaceFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            BindNumberCallInInterfaceResponse,
-            crate::SdkError<BindNumberCallInInterfaceErrorCode>,
-        >,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<
+        BindNumberCallInInterfaceResponse,
+        crate::SdkError<BindNumberCallInInterfaceErrorCode>,
+    > {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `BindNumberCallInInterface`.

@@ -245,15 +245,14 @@ impl BindNumberCallOutSkillGroupFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            BindNumberCallOutSkillGroupResponse,
-            crate::SdkError<BindNumberCallOutSkillGroupErrorCode>,
-        >,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<
+        BindNumberCallOutSkillGroupResponse,
+        crate::SdkError<BindNumberCallOutSkillGroupErrorCode>,
+    > {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `BindNumberCallOutSkillGroup`.

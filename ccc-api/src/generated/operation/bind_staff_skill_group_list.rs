@@ -295,15 +295,12 @@ impl BindStaffSkillGroupListFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            BindStaffSkillGroupListResponse,
-            crate::SdkError<BindStaffSkillGroupListErrorCode>,
-        >,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<BindStaffSkillGroupListResponse, crate::SdkError<BindStaffSkillGroupListErrorCode>>
+    {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `BindStaffSkillGroupList`.

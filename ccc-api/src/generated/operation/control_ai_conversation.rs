@@ -327,15 +327,12 @@ impl ControlAIConversationFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            ControlAIConversationResponse,
-            crate::SdkError<ControlAIConversationErrorCode>,
-        >,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<ControlAIConversationResponse, crate::SdkError<ControlAIConversationErrorCode>>
+    {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `ControlAIConversation`.

@@ -199,12 +199,11 @@ impl CreateAdminURLFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<CreateAdminURLResponse, crate::SdkError<CreateAdminURLErrorCode>>,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<CreateAdminURLResponse, crate::SdkError<CreateAdminURLErrorCode>> {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `CreateAdminURL`.

@@ -553,15 +553,14 @@ impl CreateAgentCruiseDialingCampaignFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            CreateAgentCruiseDialingCampaignResponse,
-            crate::SdkError<CreateAgentCruiseDialingCampaignErrorCode>,
-        >,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<
+        CreateAgentCruiseDialingCampaignResponse,
+        crate::SdkError<CreateAgentCruiseDialingCampaignErrorCode>,
+    > {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `CreateAgentCruiseDialingCampaign`.

@@ -418,12 +418,11 @@ impl CreateAIAgentCallFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<CreateAIAgentCallResponse, crate::SdkError<CreateAIAgentCallErrorCode>>,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<CreateAIAgentCallResponse, crate::SdkError<CreateAIAgentCallErrorCode>> {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `CreateAIAgentCall`.

@@ -2082,12 +2082,11 @@ impl CreateAICallFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<CreateAICallResponse, crate::SdkError<CreateAICallErrorCode>>,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<CreateAICallResponse, crate::SdkError<CreateAICallErrorCode>> {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `CreateAICall`.

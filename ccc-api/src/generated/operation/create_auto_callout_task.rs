@@ -1071,15 +1071,12 @@ impl CreateAutoCalloutTaskFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            CreateAutoCalloutTaskResponse,
-            crate::SdkError<CreateAutoCalloutTaskErrorCode>,
-        >,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<CreateAutoCalloutTaskResponse, crate::SdkError<CreateAutoCalloutTaskErrorCode>>
+    {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `CreateAutoCalloutTask`.

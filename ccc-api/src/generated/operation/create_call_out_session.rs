@@ -454,15 +454,11 @@ impl CreateCallOutSessionFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            CreateCallOutSessionResponse,
-            crate::SdkError<CreateCallOutSessionErrorCode>,
-        >,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<CreateCallOutSessionResponse, crate::SdkError<CreateCallOutSessionErrorCode>> {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `CreateCallOutSession`.

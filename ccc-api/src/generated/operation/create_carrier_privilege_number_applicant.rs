@@ -262,15 +262,14 @@ impl CreateCarrierPrivilegeNumberApplicantFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            CreateCarrierPrivilegeNumberApplicantResponse,
-            crate::SdkError<CreateCarrierPrivilegeNumberApplicantErrorCode>,
-        >,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<
+        CreateCarrierPrivilegeNumberApplicantResponse,
+        crate::SdkError<CreateCarrierPrivilegeNumberApplicantErrorCode>,
+    > {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `CreateCarrierPrivilegeNumberApplicant`.

@@ -303,12 +303,11 @@ impl CreateCCCSkillGroupFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<CreateCCCSkillGroupResponse, crate::SdkError<CreateCCCSkillGroupErrorCode>>,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<CreateCCCSkillGroupResponse, crate::SdkError<CreateCCCSkillGroupErrorCode>> {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `CreateCCCSkillGroup`.

@@ -132,12 +132,11 @@ impl CreateCompanyApplyFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<CreateCompanyApplyResponse, crate::SdkError<CreateCompanyApplyErrorCode>>,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<CreateCompanyApplyResponse, crate::SdkError<CreateCompanyApplyErrorCode>> {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `CreateCompanyApply`.

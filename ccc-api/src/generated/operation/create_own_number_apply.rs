@@ -504,15 +504,11 @@ impl CreateOwnNumberApplyFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            CreateOwnNumberApplyResponse,
-            crate::SdkError<CreateOwnNumberApplyErrorCode>,
-        >,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<CreateOwnNumberApplyResponse, crate::SdkError<CreateOwnNumberApplyErrorCode>> {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `CreateOwnNumberApply`.

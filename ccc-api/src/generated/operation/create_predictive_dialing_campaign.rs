@@ -890,15 +890,14 @@ impl CreatePredictiveDialingCampaignFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            CreatePredictiveDialingCampaignResponse,
-            crate::SdkError<CreatePredictiveDialingCampaignErrorCode>,
-        >,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<
+        CreatePredictiveDialingCampaignResponse,
+        crate::SdkError<CreatePredictiveDialingCampaignErrorCode>,
+    > {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `CreatePredictiveDialingCampaign`.

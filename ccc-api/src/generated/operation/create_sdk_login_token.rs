@@ -246,12 +246,11 @@ impl CreateSDKLoginTokenFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<CreateSDKLoginTokenResponse, crate::SdkError<CreateSDKLoginTokenErrorCode>>,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<CreateSDKLoginTokenResponse, crate::SdkError<CreateSDKLoginTokenErrorCode>> {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `CreateSDKLoginToken`.

@@ -249,12 +249,9 @@ impl CreateStaffFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<CreateStaffResponse, crate::SdkError<CreateStaffErrorCode>>,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    pub async fn send(self) -> Result<CreateStaffResponse, crate::SdkError<CreateStaffErrorCode>> {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `CreateStaff`.

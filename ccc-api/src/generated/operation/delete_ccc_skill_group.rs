@@ -198,12 +198,11 @@ impl DeleteCCCSkillGroupFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<DeleteCCCSkillGroupResponse, crate::SdkError<DeleteCCCSkillGroupErrorCode>>,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<DeleteCCCSkillGroupResponse, crate::SdkError<DeleteCCCSkillGroupErrorCode>> {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DeleteCCCSkillGroup`.

@@ -196,12 +196,11 @@ impl DeleteExtensionFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<DeleteExtensionResponse, crate::SdkError<DeleteExtensionErrorCode>>,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<DeleteExtensionResponse, crate::SdkError<DeleteExtensionErrorCode>> {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DeleteExtension`.

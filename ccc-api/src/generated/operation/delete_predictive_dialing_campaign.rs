@@ -198,15 +198,14 @@ impl DeletePredictiveDialingCampaignFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            DeletePredictiveDialingCampaignResponse,
-            crate::SdkError<DeletePredictiveDialingCampaignErrorCode>,
-        >,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<
+        DeletePredictiveDialingCampaignResponse,
+        crate::SdkError<DeletePredictiveDialingCampaignErrorCode>,
+    > {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DeletePredictiveDialingCampaign`.

@@ -200,12 +200,9 @@ impl DeleteStaffFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<DeleteStaffResponse, crate::SdkError<DeleteStaffErrorCode>>,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    pub async fn send(self) -> Result<DeleteStaffResponse, crate::SdkError<DeleteStaffErrorCode>> {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DeleteStaff`.

@@ -212,15 +212,14 @@ impl DescribeAgentCruiseDialingCampaignFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            DescribeAgentCruiseDialingCampaignResponse,
-            crate::SdkError<DescribeAgentCruiseDialingCampaignErrorCode>,
-        >,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<
+        DescribeAgentCruiseDialingCampaignResponse,
+        crate::SdkError<DescribeAgentCruiseDialingCampaignErrorCode>,
+    > {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DescribeAgentCruiseDialingCampaign`.

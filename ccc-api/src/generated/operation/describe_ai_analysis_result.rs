@@ -299,15 +299,12 @@ impl DescribeAIAnalysisResultFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            DescribeAIAnalysisResultResponse,
-            crate::SdkError<DescribeAIAnalysisResultErrorCode>,
-        >,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<DescribeAIAnalysisResultResponse, crate::SdkError<DescribeAIAnalysisResultErrorCode>>
+    {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DescribeAIAnalysisResult`.

@@ -300,15 +300,14 @@ impl DescribeAICallExtractResultFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            DescribeAICallExtractResultResponse,
-            crate::SdkError<DescribeAICallExtractResultErrorCode>,
-        >,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<
+        DescribeAICallExtractResultResponse,
+        crate::SdkError<DescribeAICallExtractResultErrorCode>,
+    > {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DescribeAICallExtractResult`.

@@ -179,15 +179,14 @@ impl DescribeAICallInteractionRecordsFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            DescribeAICallInteractionRecordsResponse,
-            crate::SdkError<DescribeAICallInteractionRecordsErrorCode>,
-        >,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<
+        DescribeAICallInteractionRecordsResponse,
+        crate::SdkError<DescribeAICallInteractionRecordsErrorCode>,
+    > {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DescribeAICallInteractionRecords`.

@@ -301,12 +301,11 @@ impl DescribeAILatencyFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<DescribeAILatencyResponse, crate::SdkError<DescribeAILatencyErrorCode>>,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<DescribeAILatencyResponse, crate::SdkError<DescribeAILatencyErrorCode>> {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DescribeAILatency`.

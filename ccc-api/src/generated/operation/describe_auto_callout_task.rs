@@ -218,15 +218,12 @@ impl DescribeAutoCalloutTaskFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            DescribeAutoCalloutTaskResponse,
-            crate::SdkError<DescribeAutoCalloutTaskErrorCode>,
-        >,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<DescribeAutoCalloutTaskResponse, crate::SdkError<DescribeAutoCalloutTaskErrorCode>>
+    {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DescribeAutoCalloutTask`.

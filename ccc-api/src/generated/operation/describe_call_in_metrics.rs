@@ -340,15 +340,12 @@ impl DescribeCallInMetricsFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            DescribeCallInMetricsResponse,
-            crate::SdkError<DescribeCallInMetricsErrorCode>,
-        >,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<DescribeCallInMetricsResponse, crate::SdkError<DescribeCallInMetricsErrorCode>>
+    {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DescribeCallInMetrics`.

@@ -196,15 +196,12 @@ impl DescribeCCCBuyInfoListFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            DescribeCCCBuyInfoListResponse,
-            crate::SdkError<DescribeCCCBuyInfoListErrorCode>,
-        >,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<DescribeCCCBuyInfoListResponse, crate::SdkError<DescribeCCCBuyInfoListErrorCode>>
+    {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DescribeCCCBuyInfoList`.

@@ -204,12 +204,11 @@ impl DescribeExtensionFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<DescribeExtensionResponse, crate::SdkError<DescribeExtensionErrorCode>>,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<DescribeExtensionResponse, crate::SdkError<DescribeExtensionErrorCode>> {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DescribeExtension`.

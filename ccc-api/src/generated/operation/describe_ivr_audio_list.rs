@@ -365,15 +365,11 @@ impl DescribeIvrAudioListFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            DescribeIvrAudioListResponse,
-            crate::SdkError<DescribeIvrAudioListErrorCode>,
-        >,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<DescribeIvrAudioListResponse, crate::SdkError<DescribeIvrAudioListErrorCode>> {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 50 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///

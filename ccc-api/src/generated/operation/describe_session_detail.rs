@@ -378,15 +378,12 @@ impl DescribeSessionDetailFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            DescribeSessionDetailResponse,
-            crate::SdkError<DescribeSessionDetailErrorCode>,
-        >,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<DescribeSessionDetailResponse, crate::SdkError<DescribeSessionDetailErrorCode>>
+    {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DescribeSessionDetail`.

@@ -385,15 +385,14 @@ impl DescribeSkillGroupInfoListFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            DescribeSkillGroupInfoListResponse,
-            crate::SdkError<DescribeSkillGroupInfoListErrorCode>,
-        >,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<
+        DescribeSkillGroupInfoListResponse,
+        crate::SdkError<DescribeSkillGroupInfoListErrorCode>,
+    > {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 100 items unless `PageNumber`/`PageSize` are set here or on the paginator.
     ///

@@ -319,15 +319,14 @@ impl DescribeStaffStatusMetricsFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            DescribeStaffStatusMetricsResponse,
-            crate::SdkError<DescribeStaffStatusMetricsErrorCode>,
-        >,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<
+        DescribeStaffStatusMetricsResponse,
+        crate::SdkError<DescribeStaffStatusMetricsErrorCode>,
+    > {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DescribeStaffStatusMetrics`.

@@ -251,12 +251,11 @@ impl DescribeTelCallInfoFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<DescribeTelCallInfoResponse, crate::SdkError<DescribeTelCallInfoErrorCode>>,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<DescribeTelCallInfoResponse, crate::SdkError<DescribeTelCallInfoErrorCode>> {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DescribeTelCallInfo`.

@@ -208,15 +208,11 @@ impl DescribeTelRecordAsrFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            DescribeTelRecordAsrResponse,
-            crate::SdkError<DescribeTelRecordAsrErrorCode>,
-        >,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<DescribeTelRecordAsrResponse, crate::SdkError<DescribeTelRecordAsrErrorCode>> {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DescribeTelRecordAsr`.

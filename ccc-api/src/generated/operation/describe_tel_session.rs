@@ -216,12 +216,11 @@ impl DescribeTelSessionFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<DescribeTelSessionResponse, crate::SdkError<DescribeTelSessionErrorCode>>,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<DescribeTelSessionResponse, crate::SdkError<DescribeTelSessionErrorCode>> {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DescribeTelSession`.

@@ -244,15 +244,12 @@ impl DisableCCCPhoneNumberFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            DisableCCCPhoneNumberResponse,
-            crate::SdkError<DisableCCCPhoneNumberErrorCode>,
-        >,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<DisableCCCPhoneNumberResponse, crate::SdkError<DisableCCCPhoneNumberErrorCode>>
+    {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `DisableCCCPhoneNumber`.

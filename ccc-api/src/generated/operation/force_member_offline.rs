@@ -196,12 +196,11 @@ impl ForceMemberOfflineFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ForceMemberOfflineResponse, crate::SdkError<ForceMemberOfflineErrorCode>>,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<ForceMemberOfflineResponse, crate::SdkError<ForceMemberOfflineErrorCode>> {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `ForceMemberOffline`.

@@ -196,12 +196,9 @@ impl HangUpCallFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<HangUpCallResponse, crate::SdkError<HangUpCallErrorCode>>,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    pub async fn send(self) -> Result<HangUpCallResponse, crate::SdkError<HangUpCallErrorCode>> {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `HangUpCall`.

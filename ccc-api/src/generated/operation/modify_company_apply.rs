@@ -172,12 +172,11 @@ impl ModifyCompanyApplyFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ModifyCompanyApplyResponse, crate::SdkError<ModifyCompanyApplyErrorCode>>,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<ModifyCompanyApplyResponse, crate::SdkError<ModifyCompanyApplyErrorCode>> {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `ModifyCompanyApply`.

@@ -329,12 +329,11 @@ impl ModifyExtensionFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ModifyExtensionResponse, crate::SdkError<ModifyExtensionErrorCode>>,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<ModifyExtensionResponse, crate::SdkError<ModifyExtensionErrorCode>> {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `ModifyExtension`.

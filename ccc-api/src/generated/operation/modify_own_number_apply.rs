@@ -502,15 +502,11 @@ impl ModifyOwnNumberApplyFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            ModifyOwnNumberApplyResponse,
-            crate::SdkError<ModifyOwnNumberApplyErrorCode>,
-        >,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<ModifyOwnNumberApplyResponse, crate::SdkError<ModifyOwnNumberApplyErrorCode>> {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `ModifyOwnNumberApply`.

@@ -578,12 +578,9 @@ impl ModifyStaffFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ModifyStaffResponse, crate::SdkError<ModifyStaffErrorCode>>,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    pub async fn send(self) -> Result<ModifyStaffResponse, crate::SdkError<ModifyStaffErrorCode>> {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `ModifyStaff`.

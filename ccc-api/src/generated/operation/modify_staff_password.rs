@@ -261,12 +261,11 @@ impl ModifyStaffPasswordFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ModifyStaffPasswordResponse, crate::SdkError<ModifyStaffPasswordErrorCode>>,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<ModifyStaffPasswordResponse, crate::SdkError<ModifyStaffPasswordErrorCode>> {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `ModifyStaffPassword`.

@@ -199,15 +199,11 @@ impl PauseAutoCalloutTaskFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            PauseAutoCalloutTaskResponse,
-            crate::SdkError<PauseAutoCalloutTaskErrorCode>,
-        >,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<PauseAutoCalloutTaskResponse, crate::SdkError<PauseAutoCalloutTaskErrorCode>> {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `PauseAutoCalloutTask`.

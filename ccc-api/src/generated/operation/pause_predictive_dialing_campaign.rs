@@ -198,15 +198,14 @@ impl PausePredictiveDialingCampaignFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            PausePredictiveDialingCampaignResponse,
-            crate::SdkError<PausePredictiveDialingCampaignErrorCode>,
-        >,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<
+        PausePredictiveDialingCampaignResponse,
+        crate::SdkError<PausePredictiveDialingCampaignErrorCode>,
+    > {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `PausePredictiveDialingCampaign`.

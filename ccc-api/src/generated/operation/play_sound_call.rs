@@ -281,12 +281,11 @@ impl PlaySoundCallFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<PlaySoundCallResponse, crate::SdkError<PlaySoundCallErrorCode>>,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<PlaySoundCallResponse, crate::SdkError<PlaySoundCallErrorCode>> {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `PlaySoundCall`.

@@ -199,15 +199,12 @@ impl ResetExtensionPasswordFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            ResetExtensionPasswordResponse,
-            crate::SdkError<ResetExtensionPasswordErrorCode>,
-        >,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<ResetExtensionPasswordResponse, crate::SdkError<ResetExtensionPasswordErrorCode>>
+    {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `ResetExtensionPassword`.

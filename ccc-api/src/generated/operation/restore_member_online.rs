@@ -197,12 +197,11 @@ impl RestoreMemberOnlineFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<RestoreMemberOnlineResponse, crate::SdkError<RestoreMemberOnlineErrorCode>>,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<RestoreMemberOnlineResponse, crate::SdkError<RestoreMemberOnlineErrorCode>> {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `RestoreMemberOnline`.

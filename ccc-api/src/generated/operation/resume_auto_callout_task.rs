@@ -200,15 +200,12 @@ impl ResumeAutoCalloutTaskFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            ResumeAutoCalloutTaskResponse,
-            crate::SdkError<ResumeAutoCalloutTaskErrorCode>,
-        >,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<ResumeAutoCalloutTaskResponse, crate::SdkError<ResumeAutoCalloutTaskErrorCode>>
+    {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `ResumeAutoCalloutTask`.

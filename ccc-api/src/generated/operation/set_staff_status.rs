@@ -216,12 +216,11 @@ impl SetStaffStatusFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<SetStaffStatusResponse, crate::SdkError<SetStaffStatusErrorCode>>,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<SetStaffStatusResponse, crate::SdkError<SetStaffStatusErrorCode>> {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `SetStaffStatus`.

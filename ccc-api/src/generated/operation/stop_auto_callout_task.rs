@@ -197,12 +197,11 @@ impl StopAutoCalloutTaskFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<StopAutoCalloutTaskResponse, crate::SdkError<StopAutoCalloutTaskErrorCode>>,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<StopAutoCalloutTaskResponse, crate::SdkError<StopAutoCalloutTaskErrorCode>> {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `StopAutoCalloutTask`.

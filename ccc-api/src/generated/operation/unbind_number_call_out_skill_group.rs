@@ -245,15 +245,14 @@ impl UnbindNumberCallOutSkillGroupFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            UnbindNumberCallOutSkillGroupResponse,
-            crate::SdkError<UnbindNumberCallOutSkillGroupErrorCode>,
-        >,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<
+        UnbindNumberCallOutSkillGroupResponse,
+        crate::SdkError<UnbindNumberCallOutSkillGroupErrorCode>,
+    > {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `UnbindNumberCallOutSkillGroup`.

@@ -244,15 +244,14 @@ impl UnbindStaffSkillGroupListFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            UnbindStaffSkillGroupListResponse,
-            crate::SdkError<UnbindStaffSkillGroupListErrorCode>,
-        >,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<
+        UnbindStaffSkillGroupListResponse,
+        crate::SdkError<UnbindStaffSkillGroupListErrorCode>,
+    > {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `UnbindStaffSkillGroupList`.

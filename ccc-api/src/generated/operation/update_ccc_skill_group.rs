@@ -329,12 +329,11 @@ impl UpdateCCCSkillGroupFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<UpdateCCCSkillGroupResponse, crate::SdkError<UpdateCCCSkillGroupErrorCode>>,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<UpdateCCCSkillGroupResponse, crate::SdkError<UpdateCCCSkillGroupErrorCode>> {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `UpdateCCCSkillGroup`.

@@ -850,15 +850,14 @@ impl UpdatePredictiveDialingCampaignFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            UpdatePredictiveDialingCampaignResponse,
-            crate::SdkError<UpdatePredictiveDialingCampaignErrorCode>,
-        >,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<
+        UpdatePredictiveDialingCampaignResponse,
+        crate::SdkError<UpdatePredictiveDialingCampaignErrorCode>,
+    > {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `UpdatePredictiveDialingCampaign`.

@@ -212,12 +212,11 @@ impl UploadIvrAudioFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<UploadIvrAudioResponse, crate::SdkError<UploadIvrAudioErrorCode>>,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<UploadIvrAudioResponse, crate::SdkError<UploadIvrAudioErrorCode>> {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `UploadIvrAudio`.

@@ -523,12 +523,9 @@ impl AssumeRoleFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<AssumeRoleResponse, crate::SdkError<AssumeRoleErrorCode>>,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    pub async fn send(self) -> Result<AssumeRoleResponse, crate::SdkError<AssumeRoleErrorCode>> {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `AssumeRole`.

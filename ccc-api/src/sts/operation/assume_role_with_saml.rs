@@ -359,12 +359,11 @@ impl AssumeRoleWithSAMLFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<AssumeRoleWithSAMLResponse, crate::SdkError<AssumeRoleWithSAMLErrorCode>>,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<AssumeRoleWithSAMLResponse, crate::SdkError<AssumeRoleWithSAMLErrorCode>> {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `AssumeRoleWithSAML`.

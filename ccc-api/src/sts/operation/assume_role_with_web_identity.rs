@@ -361,15 +361,14 @@ impl AssumeRoleWithWebIdentityFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<
-            AssumeRoleWithWebIdentityResponse,
-            crate::SdkError<AssumeRoleWithWebIdentityErrorCode>,
-        >,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<
+        AssumeRoleWithWebIdentityResponse,
+        crate::SdkError<AssumeRoleWithWebIdentityErrorCode>,
+    > {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `AssumeRoleWithWebIdentity`.

@@ -164,12 +164,11 @@ impl GetCallerIdentityFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
+    pub async fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = Result<GetCallerIdentityResponse, crate::SdkError<GetCallerIdentityErrorCode>>,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    ) -> Result<GetCallerIdentityResponse, crate::SdkError<GetCallerIdentityErrorCode>> {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `GetCallerIdentity`.

@@ -163,12 +163,9 @@ impl ListItemsFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<ListItemsResponse, ::ccc_api::SdkError<ListItemsErrorCode>>,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    pub async fn send(self) -> Result<ListItemsResponse, ::ccc_api::SdkError<ListItemsErrorCode>> {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
     /// Pages through the results lazily (`.pages()`, `.items()` or `.collect_items(max)`). Starts at the first page with pages of 10 items unless `Default`/`Clone` are set here or on the paginator.
     ///

@@ -957,12 +957,9 @@ impl PutThingFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<PutThingResponse, ::ccc_api::SdkError<PutThingErrorCode>>,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    pub async fn send(self) -> Result<PutThingResponse, ::ccc_api::SdkError<PutThingErrorCode>> {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `PutThing`.

@@ -127,12 +127,9 @@ impl VisitFluentBuilder {
     }
     /// Checks the required members and sends the request.
     #[inline]
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = Result<VisitResponse, ::ccc_api::SdkError<VisitErrorCode>>,
-    > + Send {
-        self.client.send_built(self.inner.build(), self.options)
+    pub async fn send(self) -> Result<VisitResponse, ::ccc_api::SdkError<VisitErrorCode>> {
+        let request = self.inner.build()?;
+        self.client.execute_with(&request, &self.options).await
     }
 }
 /// Successful response of `Visit`.
