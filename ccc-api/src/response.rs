@@ -1,5 +1,5 @@
-//! Reading the `{"Response": {...}}` envelope: a service error, or the slice of the
-//! body that holds the action's response, located in one pass over the bytes.
+//! Reading the `{"Response": {...}}` envelope: a service error, or the action's
+//! response decoded from the body's text in one parse.
 
 use crate::action::Action;
 use crate::codec::{self, FromMembers, Keys, Members};
@@ -17,8 +17,8 @@ pub(crate) struct RawResponse {
     status: u16,
     /// The body as text (see [`as_text`]).
     body: String,
-    /// Where the first byte that was not UTF-8 sat, if any.
-    not_utf8: Option<usize>,
+    /// Whether the body held bytes that are not UTF-8 (replaced in `body`).
+    not_utf8: bool,
     /// Whether the envelope was parsed already, so the answer is known to be
     /// no service error.
     inspected: bool,
@@ -78,7 +78,7 @@ impl RawResponse {
     ) -> Result<T, SdkError<String>> {
         let (decoded, filled) = deviation::count_filled(|| self.decode::<T>(action));
         let mut response = decoded?;
-        if filled != 0 || self.not_utf8.is_some() {
+        if filled != 0 || self.not_utf8 {
             response.set_deviations(self.deviations(action, filled, T::members, strict)?);
         }
         Ok(response)
@@ -95,7 +95,7 @@ impl RawResponse {
         strict: bool,
     ) -> Result<Vec<Deviation>, SdkError<String>> {
         let mut deviations = Vec::new();
-        if self.not_utf8.is_some() {
+        if self.not_utf8 {
             deviations.push(Deviation {
                 path: String::new(),
                 kind: DeviationKind::NotUtf8,
@@ -135,19 +135,19 @@ impl RawResponse {
     }
 }
 
-/// The body as text, and where its first byte that is not UTF-8 sat. JSON on
+/// The body as text, and whether it held bytes that are not UTF-8. JSON on
 /// the wire is UTF-8 (RFC 8259); an answer that is not still has its other
 /// members read, with U+FFFD in place of each bad sequence — never silently:
 /// a warning here, a deviation on a typed response, an error when strict.
 /// Every later parse then reads a `str`, which serde_json does without
 /// checking each string again, through one instantiation of each decoder.
-fn as_text(action: &str, body: Vec<u8>) -> (String, Option<usize>) {
+fn as_text(action: &str, body: Vec<u8>) -> (String, bool) {
     match String::from_utf8(body) {
-        Ok(text) => (text, None),
+        Ok(text) => (text, false),
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             tracing::warn!(action, at, "answer is not UTF-8; bad bytes read as U+FFFD");
-            (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
+            (String::from_utf8_lossy(e.as_bytes()).into_owned(), true)
         }
     }
 }
@@ -551,7 +551,7 @@ mod tests {
     }
 
     #[test]
-    fn finds_the_response_slice() {
+    fn reads_the_response_object() {
         let r = read(200, r#" {"Response": {"Name": "x", "RequestId": "r1"}} "#).unwrap();
         assert_eq!(r, serde_json::json!({"Name": "x", "RequestId": "r1"}));
     }
