@@ -12,7 +12,12 @@ use ccc_api::signing::{sign, PostSigner, SigningInput, SigningKey};
 use criterion::{black_box, criterion_group, Criterion};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
-use std::time::Instant;
+
+mod support;
+use support::per_call;
+
+/// Runs per timed batch.
+const RUNS: u32 = 20_000;
 
 const SECRET_ID: &str = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE";
 const SECRET_KEY: &str = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
@@ -112,23 +117,9 @@ fn benches(c: &mut Criterion) {
     });
 }
 
-/// Best-of-5 nanoseconds per call of `f`.
-fn per_call(mut f: impl FnMut()) -> f64 {
-    const N: u32 = 20_000;
-    (0..5)
-        .map(|_| {
-            let t = Instant::now();
-            for _ in 0..N {
-                f();
-            }
-            t.elapsed().as_nanos() as f64 / f64::from(N)
-        })
-        .fold(f64::INFINITY, f64::min)
-}
-
 fn ratio() {
     let (canonical, string_to_sign, key) = inputs();
-    let raw = per_call(|| {
+    let raw = per_call(RUNS, || {
         black_box(raw_crypto(
             black_box(BODY),
             canonical.as_bytes(),
@@ -136,7 +127,7 @@ fn ratio() {
             &key,
         ));
     });
-    let signed = per_call(|| {
+    let signed = per_call(RUNS, || {
         black_box(sign_body(black_box(BODY)));
     });
     println!("raw HMAC+SHA-256 work: {raw:.0} ns; sign: {signed:.0} ns");
@@ -151,7 +142,7 @@ fn ratio() {
     let signing_key = SigningKey::derive(SECRET_KEY, 1_700_000_000, "ccc");
     let signer = PostSigner::new("application/json", HOST);
     let pads = <Hmac<Sha256> as Mac>::new_from_slice(&key).unwrap();
-    let floor = per_call(|| {
+    let floor = per_call(RUNS, || {
         let h1 = Sha256::digest(black_box(BODY));
         let h2 = Sha256::digest(canonical.as_bytes());
         let mut mac = pads.clone();
@@ -160,7 +151,7 @@ fn ratio() {
         out[0] ^= h1[0] ^ h2[0];
         black_box(out);
     });
-    let client = per_call(|| {
+    let client = per_call(RUNS, || {
         black_box(signer.authorization(
             SECRET_ID,
             &signing_key,

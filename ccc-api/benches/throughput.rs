@@ -23,6 +23,12 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+mod support;
+use support::per_call;
+
+/// Runs per timed batch.
+const RUNS: u32 = 50_000;
+
 const SERVE_ENV: &str = "CCC_BENCH_SERVE";
 const ANSWER: &str = r#"{"Response":{"IvrId":1,"Name":"foobar","NotBefore":1729905740,"NotAfter":1729905750,"State":1,"Callers":["008610086"],"RequestId":"foobar","Callees":[{"State":1,"Callee":"foobar","Sessions":["foobar"]}],"Description":"foobar"}}"#;
 const REQUEST_BODY: &[u8] = br#"{"SdkAppId":1400000000,"TaskId":3}"#;
@@ -235,20 +241,6 @@ fn alone(side: &str, runtime: tokio::runtime::Runtime, url: &str) {
     });
 }
 
-/// Nanoseconds per run of `f`, best of 5 batches.
-fn per_call(mut f: impl FnMut()) -> f64 {
-    const N: u32 = 50_000;
-    (0..5)
-        .map(|_| {
-            let t = Instant::now();
-            for _ in 0..N {
-                f();
-            }
-            t.elapsed().as_nanos() as f64 / f64::from(N)
-        })
-        .fold(f64::INFINITY, f64::min)
-}
-
 fn main() {
     if std::env::var_os(SERVE_ENV).is_some() {
         return serve();
@@ -305,7 +297,7 @@ fn main() {
     // keeps it) and the typed decode of the answer.
     let key = ccc_api::signing::SigningKey::derive("benchkey", 1_700_000_000, "ccc");
     let signer = ccc_api::signing::PostSigner::new("application/json", "127.0.0.1:8080");
-    let sign = per_call(|| {
+    let sign = per_call(RUNS, || {
         std::hint::black_box(signer.authorization(
             "AKIDbench",
             &key,
@@ -313,7 +305,7 @@ fn main() {
             std::hint::black_box(REQUEST_BODY),
         ));
     });
-    let decode = per_call(|| {
+    let decode = per_call(RUNS, || {
         let body = std::hint::black_box(ANSWER.as_bytes()).to_vec();
         std::hint::black_box(
             ccc_api::decode_response::<DescribeAutoCalloutTaskRequest>(200, body).expect("decodes"),

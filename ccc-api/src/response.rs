@@ -662,6 +662,17 @@ mod tests {
         name: String,
     }
 
+    /// A seeded xorshift: each call picks a number below its argument, the
+    /// same sequence on every run.
+    fn picker(mut state: u64) -> impl FnMut(usize) -> usize {
+        move |n| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        }
+    }
+
     /// Both ways a body is read, into an open and into a strict type: the
     /// client's (which may skip the envelope parse) and the full parse.
     fn both_ways(body: &[u8]) -> [(Verdict, Verdict); 2] {
@@ -725,13 +736,7 @@ mod tests {
             b"\\",
             b"[",
         ];
-        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = move |n: usize| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            (rng % n as u64) as usize
-        };
+        let mut next = picker(0x9E37_79B9_7F4A_7C15u64);
         let mut errors_seen = 0;
         let mut oks_seen = 0;
         for _ in 0..20_000 {
@@ -809,13 +814,7 @@ mod tests {
             b"}",
             b"]",
         ];
-        let mut rng = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = move |n: usize| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            (rng % n as u64) as usize
-        };
+        let mut next = picker(0x2545_F491_4F6C_DD1Du64);
         #[derive(Deserialize, PartialEq, Debug)]
         struct Typed {
             #[serde(rename = "Name")]
